@@ -1,0 +1,119 @@
+/**
+ * IPv4 CIDR arithmetic for VPC and subnet planning. Pure functions, no resources.
+ */
+
+export interface Cidr {
+  /** Network address as an unsigned 32-bit integer. */
+  readonly network: number;
+  readonly prefix: number;
+}
+
+const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+interface ParsedAddress extends Cidr {
+  readonly address: number;
+}
+
+function parseAddress(text: string): ParsedAddress | undefined {
+  const match = CIDR_PATTERN.exec(text.trim());
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  return { address, prefix, network: (address & prefixMask(prefix)) >>> 0 };
+}
+
+/** Parses "a.b.c.d/p"; undefined for anything that is not a canonical IPv4 CIDR block. */
+export function parseCidr(text: string): Cidr | undefined {
+  const parsed = parseAddress(text);
+  // "10.0.0.1/16" has host bits set; AWS rejects it, so we do too.
+  if (!parsed || parsed.network !== parsed.address) return undefined;
+  return { network: parsed.network, prefix: parsed.prefix };
+}
+
+/** Why `text` is not a canonical CIDR block, or undefined when it is one. */
+export function describeCidrProblem(text: string): string | undefined {
+  const parsed = parseAddress(text);
+  if (!parsed) return "is not an IPv4 CIDR block of the form a.b.c.d/nn (octets 0-255, prefix 0-32)";
+  if (parsed.network !== parsed.address) return `has host bits set; the network address is ${formatCidr(parsed)}`;
+  return undefined;
+}
+
+export function prefixMask(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+export function formatCidr(cidr: Cidr): string {
+  const n = cidr.network;
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/${cidr.prefix}`;
+}
+
+export function blockSize(cidr: Cidr): number {
+  return 2 ** (32 - cidr.prefix);
+}
+
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  const aEnd = a.network + blockSize(a);
+  const bEnd = b.network + blockSize(b);
+  return a.network < bEnd && b.network < aEnd;
+}
+
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+  return inner.prefix >= outer.prefix && inner.network >= outer.network &&
+    inner.network + blockSize(inner) <= outer.network + blockSize(outer);
+}
+
+/** The `index`-th block of size /newPrefix inside `parent`. */
+export function subdivide(parent: Cidr, newPrefix: number, index: number): Cidr {
+  if (newPrefix < parent.prefix || newPrefix > 32) {
+    throw new RangeError(`cannot cut /${newPrefix} blocks out of ${formatCidr(parent)}`);
+  }
+  const count = 2 ** (newPrefix - parent.prefix);
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new RangeError(`${formatCidr(parent)} holds ${count} /${newPrefix} blocks; index ${index} is outside`);
+  }
+  return { network: parent.network + index * 2 ** (32 - newPrefix), prefix: newPrefix };
+}
+
+/** AWS VPCs and subnets: /16 is the largest VPC, /28 the smallest subnet. */
+export const MIN_VPC_PREFIX = 16;
+export const MAX_VPC_PREFIX = 20;
+export const MAX_AZS = 6;
+
+export interface SubnetPlan {
+  readonly azIndex: number;
+  readonly public: string;
+  readonly private: string;
+  readonly isolated: string;
+}
+
+/**
+ * Splits a VPC into public, private (nodes) and isolated (databases) subnets for each AZ.
+ *
+ * The VPC is cut into eight equal blocks. Blocks 0–5 are the private subnets of AZs 0–5:
+ * EKS with the VPC CNI gives every pod a VPC address, so nodes need the room. Block 6 is cut
+ * into eight public subnets, block 7 into eight isolated ones. A subnet's CIDR depends only
+ * on its AZ index, never on the AZ count, so adding an AZ later never renumbers (and so never
+ * replaces) an existing subnet. A /16 gives /19 private and /22 public and isolated subnets;
+ * a /20 gives /23 and /26.
+ */
+export function planSubnets(vpcCidr: string, azCount: number): SubnetPlan[] {
+  const vpc = parseCidr(vpcCidr);
+  if (!vpc) throw new RangeError(`VPC CIDR "${vpcCidr}" ${describeCidrProblem(vpcCidr)}`);
+  if (vpc.prefix < MIN_VPC_PREFIX || vpc.prefix > MAX_VPC_PREFIX) {
+    throw new RangeError(`VPC CIDR "${vpcCidr}" must be /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX}`);
+  }
+  if (!Number.isInteger(azCount) || azCount < 1 || azCount > MAX_AZS) {
+    throw new RangeError(`AZ count ${azCount} must be a whole number from 1 to ${MAX_AZS}`);
+  }
+  const eighth = vpc.prefix + 3;
+  const publicBlock = subdivide(vpc, eighth, 6);
+  const isolatedBlock = subdivide(vpc, eighth, 7);
+  return Array.from({ length: azCount }, (_, azIndex) => ({
+    azIndex,
+    private: formatCidr(subdivide(vpc, eighth, azIndex)),
+    public: formatCidr(subdivide(publicBlock, eighth + 3, azIndex)),
+    isolated: formatCidr(subdivide(isolatedBlock, eighth + 3, azIndex)),
+  }));
+}

@@ -1,0 +1,72 @@
+import { closest } from "./suggest";
+
+/**
+ * Commercial AWS regions and the AZ name suffixes a typical account sees in each.
+ *
+ * Used to validate region codes and AZ counts before anything is deployed, and by the fake
+ * cloud to answer `getAvailabilityZones`. AZ *names* are mapped per account (AZ *ids* are not),
+ * so a real deployment always asks `aws.getAvailabilityZones`; the suffixes here only bound
+ * how many AZs a region can offer. Opt-in regions (af-south-1, ap-east-1, me-south-1, ...)
+ * must be enabled on the account first.
+ */
+export const AWS_REGIONS: Readonly<Record<string, readonly string[]>> = {
+  "us-east-1": ["a", "b", "c", "d", "e", "f"],
+  "us-east-2": ["a", "b", "c"],
+  // us-west-1 offers new accounts only two AZs.
+  "us-west-1": ["b", "c"],
+  "us-west-2": ["a", "b", "c", "d"],
+  "af-south-1": ["a", "b", "c"],
+  "ap-east-1": ["a", "b", "c"],
+  "ap-south-1": ["a", "b", "c"],
+  "ap-south-2": ["a", "b", "c"],
+  "ap-southeast-1": ["a", "b", "c"],
+  "ap-southeast-2": ["a", "b", "c"],
+  "ap-southeast-3": ["a", "b", "c"],
+  "ap-southeast-4": ["a", "b", "c"],
+  "ap-southeast-5": ["a", "b", "c"],
+  "ap-southeast-7": ["a", "b", "c"],
+  "ap-northeast-1": ["a", "c", "d"],
+  "ap-northeast-2": ["a", "b", "c", "d"],
+  "ap-northeast-3": ["a", "b", "c"],
+  "ca-central-1": ["a", "b", "d"],
+  "ca-west-1": ["a", "b", "c"],
+  "eu-central-1": ["a", "b", "c"],
+  "eu-central-2": ["a", "b", "c"],
+  "eu-west-1": ["a", "b", "c"],
+  "eu-west-2": ["a", "b", "c"],
+  "eu-west-3": ["a", "b", "c"],
+  "eu-south-1": ["a", "b", "c"],
+  "eu-south-2": ["a", "b", "c"],
+  "eu-north-1": ["a", "b", "c"],
+  "il-central-1": ["a", "b", "c"],
+  "me-south-1": ["a", "b", "c"],
+  "me-central-1": ["a", "b", "c"],
+  "mx-central-1": ["a", "b", "c"],
+  "sa-east-1": ["a", "b", "c"],
+};
+
+export function isKnownRegion(region: string): boolean {
+  return Object.prototype.hasOwnProperty.call(AWS_REGIONS, region);
+}
+
+/** AZ names (e.g. "us-east-1a") a typical account sees in `region`; [] for an unknown region. */
+export function availabilityZoneNames(region: string): string[] {
+  return (AWS_REGIONS[region] ?? []).map((suffix) => `${region}${suffix}`);
+}
+
+/** The closest known region codes to a mistyped one, for error messages. */
+export function suggestRegions(input: string, limit = 3): string[] {
+  return closest(input, Object.keys(AWS_REGIONS), Number.MAX_SAFE_INTEGER, limit);
+}
+
+/** Chooses the first `count` AZs of those available, in name order (stable across runs). */
+export function chooseAvailabilityZones(available: readonly string[], count: number, region: string): string[] {
+  const sorted = [...new Set(available)].sort();
+  if (sorted.length < count) {
+    throw new RangeError(
+      `${region} offers ${sorted.length} availability zone(s) (${sorted.join(", ") || "none"}) but ${count} were asked for; ` +
+        `lower azCount to ${sorted.length} or choose another region`,
+    );
+  }
+  return sorted.slice(0, count);
+}

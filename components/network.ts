@@ -1,0 +1,213 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { planSubnets } from "./lib/cidr";
+import { chooseAvailabilityZones } from "./lib/regions";
+
+export type NatGatewayMode = "perAz" | "single";
+
+export interface RegionalNetworkArgs {
+  /** VPC CIDR block, /16 to /20. Subnets are cut from it by `planSubnets`. */
+  cidrBlock: string;
+  /**
+   * Availability zones to span.
+   * @default 3
+   */
+  azCount?: number;
+  /**
+   * AZ names to use, in order. When omitted, the first `azCount` available AZs of the region
+   * (by name) are looked up through `aws.getAvailabilityZones`.
+   * @default looked up
+   */
+  availabilityZones?: string[];
+  /**
+   * `"perAz"`: one NAT gateway per AZ, each AZ's private subnet routes through its own, so an AZ
+   * loss never cuts the others off. `"single"`: one NAT gateway for all AZs, cheaper, and a
+   * single point of failure; for dev only, and it has to be asked for.
+   * @default "perAz"
+   */
+  natGateways?: NatGatewayMode;
+  /**
+   * Retention of the VPC flow log group, in days (a CloudWatch Logs retention value).
+   * @default 90
+   */
+  flowLogRetentionDays?: number;
+}
+
+export interface AzSubnets {
+  readonly availabilityZone: pulumi.Output<string>;
+  readonly publicSubnetId: pulumi.Output<string>;
+  readonly privateSubnetId: pulumi.Output<string>;
+  readonly isolatedSubnetId: pulumi.Output<string>;
+}
+
+/**
+ * A VPC across N availability zones with three subnet tiers in every AZ:
+ * public (load balancers, NAT gateways), private (nodes; egress through NAT) and isolated
+ * (databases; no route to the internet). Flow logs go to CloudWatch Logs; S3 traffic from the
+ * private and isolated tiers stays on the S3 gateway endpoint.
+ */
+export class RegionalNetwork extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  readonly cidrBlock: string;
+  readonly azCount: number;
+  readonly availabilityZones: pulumi.Output<string[]>;
+  readonly publicSubnetIds: pulumi.Output<string>[];
+  readonly privateSubnetIds: pulumi.Output<string>[];
+  readonly isolatedSubnetIds: pulumi.Output<string>[];
+  /** Subnets grouped by AZ, in AZ order. */
+  readonly subnetsByAz: AzSubnets[];
+  readonly natGatewayIds: pulumi.Output<string>[];
+  readonly privateRouteTableIds: pulumi.Output<string>[];
+  readonly flowLogGroupName: pulumi.Output<string>;
+
+  constructor(name: string, args: RegionalNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:network:RegionalNetwork", name, {}, opts);
+    const azCount = args.availabilityZones?.length ?? args.azCount ?? 3;
+    const natMode = args.natGateways ?? "perAz";
+    const plan = planSubnets(args.cidrBlock, azCount);
+    const parent = { parent: this };
+
+    const azNames: pulumi.Output<string[]> = args.availabilityZones
+      ? pulumi.output(args.availabilityZones)
+      : aws
+          .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent)
+          .apply((zones) => chooseAvailabilityZones(zones.names, azCount, zones.region ?? "this region"));
+
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+      cidrBlock: args.cidrBlock,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: `${name}-vpc` },
+    }, parent);
+
+    const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, parent);
+
+    const publicRouteTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: { Name: `${name}-public` } }, parent);
+    // Routes as separate resources: mixing inline `routes` with aws.ec2.Route makes the two fight.
+    new aws.ec2.Route(`${name}-public-default`, {
+      routeTableId: publicRouteTable.id,
+      destinationCidrBlock: "0.0.0.0/0",
+      gatewayId: igw.id,
+    }, parent);
+    const isolatedRouteTable = new aws.ec2.RouteTable(`${name}-isolated`, { vpcId: vpc.id, tags: { Name: `${name}-isolated` } }, parent);
+
+    const subnetsByAz: AzSubnets[] = [];
+    const natGateways: aws.ec2.NatGateway[] = [];
+    const privateRouteTables: aws.ec2.RouteTable[] = [];
+
+    plan.forEach((cidrs, i) => {
+      const az = azNames.apply((names) => names[i]);
+      const suffix = `${i + 1}`;
+      const publicSubnet = new aws.ec2.Subnet(`${name}-public-${suffix}`, {
+        vpcId: vpc.id,
+        cidrBlock: cidrs.public,
+        availabilityZone: az,
+        // Nothing in the public tier needs an automatic public IP: NAT gateways use EIPs, ALBs their own.
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${name}-public-${suffix}`, tier: "public", "kubernetes.io/role/elb": "1" },
+      }, parent);
+      const privateSubnet = new aws.ec2.Subnet(`${name}-private-${suffix}`, {
+        vpcId: vpc.id,
+        cidrBlock: cidrs.private,
+        availabilityZone: az,
+        tags: { Name: `${name}-private-${suffix}`, tier: "private", "kubernetes.io/role/internal-elb": "1" },
+      }, parent);
+      const isolatedSubnet = new aws.ec2.Subnet(`${name}-isolated-${suffix}`, {
+        vpcId: vpc.id,
+        cidrBlock: cidrs.isolated,
+        availabilityZone: az,
+        tags: { Name: `${name}-isolated-${suffix}`, tier: "isolated" },
+      }, parent);
+
+      new aws.ec2.RouteTableAssociation(`${name}-public-${suffix}`, { subnetId: publicSubnet.id, routeTableId: publicRouteTable.id }, parent);
+      new aws.ec2.RouteTableAssociation(`${name}-isolated-${suffix}`, { subnetId: isolatedSubnet.id, routeTableId: isolatedRouteTable.id }, parent);
+
+      if (natMode === "perAz" || i === 0) {
+        const eip = new aws.ec2.Eip(`${name}-nat-${suffix}`, { domain: "vpc", tags: { Name: `${name}-nat-${suffix}` } }, parent);
+        natGateways.push(new aws.ec2.NatGateway(`${name}-nat-${suffix}`, {
+          allocationId: eip.id,
+          subnetId: publicSubnet.id,
+          connectivityType: "public",
+          tags: { Name: `${name}-nat-${suffix}` },
+        }, { parent: this, dependsOn: [igw] }));
+      }
+      // Each AZ's private tier leaves through the NAT gateway in the same AZ (perAz mode), so
+      // losing an AZ takes only its own egress with it.
+      const nat = natMode === "perAz" ? natGateways[i] : natGateways[0];
+      const privateRouteTable = new aws.ec2.RouteTable(`${name}-private-${suffix}`, { vpcId: vpc.id, tags: { Name: `${name}-private-${suffix}` } }, parent);
+      new aws.ec2.Route(`${name}-private-${suffix}-default`, {
+        routeTableId: privateRouteTable.id,
+        destinationCidrBlock: "0.0.0.0/0",
+        natGatewayId: nat.id,
+      }, parent);
+      new aws.ec2.RouteTableAssociation(`${name}-private-${suffix}`, { subnetId: privateSubnet.id, routeTableId: privateRouteTable.id }, parent);
+      privateRouteTables.push(privateRouteTable);
+
+      subnetsByAz.push({
+        availabilityZone: az,
+        publicSubnetId: publicSubnet.id,
+        privateSubnetId: privateSubnet.id,
+        isolatedSubnetId: isolatedSubnet.id,
+      });
+    });
+
+    const region = aws.getRegionOutput({}, parent);
+    new aws.ec2.VpcEndpoint(`${name}-s3`, {
+      vpcId: vpc.id,
+      serviceName: pulumi.interpolate`com.amazonaws.${region.region}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: [...privateRouteTables.map((t) => t.id), isolatedRouteTable.id],
+      tags: { Name: `${name}-s3` },
+    }, parent);
+
+    const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
+      retentionInDays: args.flowLogRetentionDays ?? 90,
+    }, parent);
+    const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    }, parent);
+    new aws.iam.RolePolicy(`${name}-flow-logs`, {
+      role: flowLogRole.id,
+      policy: flowLogGroup.arn.apply((arn) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          Resource: [arn, `${arn}:*`],
+        }],
+      })),
+    }, parent);
+    new aws.ec2.FlowLog(`${name}-flow-log`, {
+      vpcId: vpc.id,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: flowLogGroup.arn,
+      iamRoleArn: flowLogRole.arn,
+      maxAggregationInterval: 60,
+    }, parent);
+
+    this.vpcId = vpc.id;
+    this.cidrBlock = args.cidrBlock;
+    this.azCount = azCount;
+    this.availabilityZones = azNames;
+    this.subnetsByAz = subnetsByAz;
+    this.publicSubnetIds = subnetsByAz.map((s) => s.publicSubnetId);
+    this.privateSubnetIds = subnetsByAz.map((s) => s.privateSubnetId);
+    this.isolatedSubnetIds = subnetsByAz.map((s) => s.isolatedSubnetId);
+    this.natGatewayIds = natGateways.map((n) => n.id);
+    this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
+    this.flowLogGroupName = flowLogGroup.name;
+
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      availabilityZones: this.availabilityZones,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+      isolatedSubnetIds: this.isolatedSubnetIds,
+      natGatewayIds: this.natGatewayIds,
+    });
+  }
+}

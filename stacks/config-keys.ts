@@ -1,0 +1,244 @@
+/**
+ * Every key of an environment definition: its Pulumi config type, description and default.
+ *
+ * This table is the single source for three things: the `config:` block of Pulumi.yaml (a test
+ * keeps them equal), the defaults applied when a key is absent, and the coercion of raw config
+ * values (Pulumi hands every value to the program as a string; a YAML file gives native values).
+ *
+ * Pulumi's project config schema only knows string, integer, boolean and array, so per-region
+ * values are arrays in the order of `regions` rather than nested objects.
+ */
+export type ConfigKeyType = "string" | "integer" | "boolean" | "array";
+
+export interface ConfigKeySpec {
+  readonly type: ConfigKeyType;
+  readonly description: string;
+  /**
+   * Value when the key is absent. Every key has one because Pulumi demands a value in every
+   * stack (regional ones too) for a declared key without a default (pulumi/pulumi#21797).
+   */
+  readonly default: string | number | boolean | readonly string[];
+  /** The environment must set it: the default is the empty value and validation rejects it. */
+  readonly required?: boolean;
+}
+
+export const CONFIG_NAMESPACE = "platform";
+
+export const ENVIRONMENT_KEYS = {
+  // --- regions and network ---
+  regions: {
+    type: "array",
+    description: "AWS regions of the environment, 2 to 11; the first is the primary (Aurora writer) region.",
+    default: [],
+    required: true,
+  },
+  vpcCidrs: {
+    type: "array",
+    description: "One VPC CIDR per region, in the order of `regions`: /16 to /20, no two overlapping.",
+    default: [],
+    required: true,
+  },
+  azCount: {
+    type: "integer",
+    description: "Availability zones used in every region, 2 to 6.",
+    default: 3,
+  },
+  natGateways: {
+    type: "string",
+    description: "`perAz` (a NAT gateway per AZ, survives an AZ loss) or `single` (one NAT gateway; dev only).",
+    default: "perAz",
+  },
+  logRetentionDays: {
+    type: "integer",
+    description: "Retention of VPC flow logs and EKS control-plane logs, a CloudWatch Logs retention value.",
+    default: 90,
+  },
+  owner: { type: "string", description: "Owner tag on every taggable resource.", default: "platform-team" },
+  costCenter: { type: "string", description: "Cost-centre tag on every taggable resource.", default: "unassigned" },
+
+  // --- Kubernetes ---
+  kubernetesVersion: { type: "string", description: "EKS Kubernetes version (major.minor).", default: "1.34" },
+  kubernetesMinVersion: {
+    type: "string",
+    description: "Oldest Kubernetes version this environment accepts (end of standard support moves it up).",
+    default: "1.32",
+  },
+  kubernetesMaxVersion: {
+    type: "string",
+    description: "Newest Kubernetes version this environment accepts.",
+    default: "1.35",
+  },
+  eksPublicAccessCidrs: {
+    type: "array",
+    description: "CIDRs allowed to reach the EKS public endpoint; empty keeps the endpoint private-only.",
+    default: [],
+  },
+  eksAllowPublicAccessFromAnywhere: {
+    type: "boolean",
+    description: "Explicit opt-in to list 0.0.0.0/0 in eksPublicAccessCidrs. Never for production.",
+    default: false,
+  },
+  eksAdminPrincipalArns: {
+    type: "array",
+    description: "IAM role/user ARNs given cluster-admin through EKS access entries.",
+    default: [],
+  },
+
+  // --- node pools ---
+  nodePoolKind: {
+    type: "string",
+    description: "`autoscaling` (self-managed EC2 Auto Scaling group) or `managed` (EKS managed node group).",
+    default: "autoscaling",
+  },
+  nodeInstanceTypes: {
+    type: "array",
+    description: "Instance types of one size for the node pool's mixed instances policy (several, for Spot depth).",
+    default: ["m7i.xlarge", "m6i.xlarge", "m7a.xlarge", "m6a.xlarge"],
+  },
+  nodeMinSize: { type: "integer", description: "Node pool minimum size per region (at least azCount).", default: 3 },
+  nodeDesiredSize: { type: "integer", description: "Node pool desired size per region.", default: 6 },
+  nodeMaxSize: { type: "integer", description: "Node pool maximum size per region.", default: 12 },
+  nodeOnDemandBaseCapacity: {
+    type: "integer",
+    description: "On-demand instances before any Spot capacity is used.",
+    default: 3,
+  },
+  nodeOnDemandPercentageAboveBase: {
+    type: "integer",
+    description: "Percentage of on-demand capacity above the base, 0 to 100 (the rest is Spot).",
+    default: 50,
+  },
+  ingressNodePort: {
+    type: "integer",
+    description: "NodePort (30000-32767) of the in-cluster ingress that the regional ALB targets.",
+    default: 30080,
+  },
+  globalPeakNodes: {
+    type: "integer",
+    description: "Nodes the whole environment needs at peak; the regions left after losing the largest must cover it. 0 = not checked.",
+    default: 0,
+  },
+
+  // --- cluster add-ons (Helm chart versions pinned) ---
+  clusterAutoscalerChartVersion: { type: "string", description: "cluster-autoscaler Helm chart version.", default: "9.46.6" },
+  metricsServerChartVersion: { type: "string", description: "metrics-server Helm chart version.", default: "3.12.2" },
+  awsLoadBalancerControllerEnabled: {
+    type: "boolean",
+    description: "Install the AWS Load Balancer Controller.",
+    default: false,
+  },
+  awsLoadBalancerControllerChartVersion: {
+    type: "string",
+    description: "aws-load-balancer-controller Helm chart version.",
+    default: "1.13.2",
+  },
+
+  // --- database ---
+  dbEngine: { type: "string", description: "`aurora-postgresql` or `aurora-mysql`.", default: "aurora-postgresql" },
+  dbEngineVersion: {
+    type: "string",
+    description: "Aurora engine version; must be one that supports global databases.",
+    default: "16.6",
+  },
+  dbInstanceClass: {
+    type: "string",
+    description: "Aurora instance class: memory-optimized (db.r*/db.x*); global databases refuse burstable db.t*.",
+    default: "db.r7g.large",
+  },
+  dbInstancesPerRegion: {
+    type: "integer",
+    description: "Aurora instances per region (writer + readers in the primary, readers elsewhere), 2 to 16.",
+    default: 2,
+  },
+  dbBackupRetentionDays: { type: "integer", description: "Aurora backup retention, 7 to 35 days.", default: 14 },
+  dbGlobalRpoSeconds: {
+    type: "integer",
+    description: "aurora-postgresql `rds.global_db_rpo` in seconds (min 20); 0 = off. Commits block while no secondary is within it.",
+    default: 0,
+  },
+  dbWriteForwarding: {
+    type: "boolean",
+    description: "Enable global write forwarding on secondary clusters.",
+    default: false,
+  },
+  dbName: { type: "string", description: "Initial database name on the primary.", default: "app" },
+  dbMasterUsername: { type: "string", description: "Master user name on the primary.", default: "app_admin" },
+  dbReaderAutoscalingMax: {
+    type: "integer",
+    description: "Upper bound for Aurora reader autoscaling per region; 0 turns it off.",
+    default: 0,
+  },
+
+  // --- DNS and health ---
+  dnsZoneName: {
+    type: "string",
+    description: "Route 53 public hosted zone of the environment, e.g. prod.example.com.",
+    default: "",
+    required: true,
+  },
+  dnsCreateZone: {
+    type: "boolean",
+    description: "Create the hosted zone (true) or look up an existing one by name (false).",
+    default: true,
+  },
+  appRecordName: {
+    type: "string",
+    description: "Label of the latency-routed application name under the zone.",
+    default: "app",
+  },
+  writerRecordName: {
+    type: "string",
+    description: "Label of the failover-routed write name under the zone (follows the Aurora writer).",
+    default: "writer",
+  },
+  dnsQueryLogging: { type: "boolean", description: "Route 53 query logging for the zone.", default: false },
+  dnsDnssec: { type: "boolean", description: "DNSSEC signing for the zone (KMS key in us-east-1).", default: false },
+  healthCheckIntervalSeconds: {
+    type: "integer",
+    description: "Route 53 health-check interval, 10 or 30 (cannot change after creation).",
+    default: 10,
+  },
+  healthCheckFailureThreshold: {
+    type: "integer",
+    description: "Consecutive failed checks before Route 53 marks a region unhealthy, 1 to 10.",
+    default: 3,
+  },
+  healthCheckPath: { type: "string", description: "HTTPS path the health checks request.", default: "/healthz" },
+  healthCheckRegions: {
+    type: "array",
+    description: "Route 53 checker regions, at least 3.",
+    default: ["us-east-1", "us-west-2", "eu-west-1"],
+  },
+  dnsRecordTtlSeconds: {
+    type: "integer",
+    description: "TTL resolvers cache an answer for; alias records use the target's TTL (60 s for an ALB).",
+    default: 60,
+  },
+  arcEnabled: {
+    type: "boolean",
+    description: "Route 53 ARC cluster, control panel and routing controls for evacuations (fixed hourly cost).",
+    default: true,
+  },
+  failoverBudgetSeconds: {
+    type: "integer",
+    description: "Longest acceptable time from a regional outage to DNS answering with other regions.",
+    default: 120,
+  },
+  alarmEmail: {
+    type: "string",
+    description: "E-mail address subscribed to health-check alarms; empty = SNS topic only.",
+    default: "",
+  },
+} as const satisfies Record<string, ConfigKeySpec>;
+
+export type EnvironmentKey = keyof typeof ENVIRONMENT_KEYS;
+
+/** Keys of a regional stack file (besides `aws:region`). */
+export const REGIONAL_STACK_KEYS = {
+  environmentStack: {
+    type: "string",
+    description:
+      "Regional stacks only: the global stack of the environment, as `prod` or `org/project/prod`. Set = this stack is regional.",
+    default: "",
+  },
+} as const satisfies Record<string, ConfigKeySpec>;

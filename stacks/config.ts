@@ -1,0 +1,337 @@
+/**
+ * The environment definition: one schema, defaults from the key table, and validation that
+ * reports every problem at once, each naming the key, the bad value and the fix.
+ */
+import { z } from "zod";
+import { CONFIG_NAMESPACE, ENVIRONMENT_KEYS, ConfigKeySpec, EnvironmentKey } from "./config-keys";
+import { cidrsOverlap, describeCidrProblem, formatCidr, MAX_AZS, MAX_VPC_PREFIX, MIN_VPC_PREFIX, parseCidr } from "../components/lib/cidr";
+import { AWS_REGIONS, isKnownRegion, suggestRegions } from "../components/lib/regions";
+import { closest } from "../components/lib/suggest";
+
+/** Aurora global databases: one primary plus 1 to 10 secondary regions. */
+export const MIN_REGIONS = 2;
+export const MAX_REGIONS = 11;
+/** Values CloudWatch Logs accepts for a log group's retention. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** Regions Route 53 health checkers run from (HealthCheckRegion enum). */
+export const HEALTH_CHECK_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"] as const;
+
+type KeyValue<K extends EnvironmentKey> = (typeof ENVIRONMENT_KEYS)[K]["type"] extends "integer"
+  ? number
+  : (typeof ENVIRONMENT_KEYS)[K]["type"] extends "boolean"
+    ? boolean
+    : (typeof ENVIRONMENT_KEYS)[K]["type"] extends "array"
+      ? string[]
+      : string;
+
+export type EnvironmentSettings = { [K in EnvironmentKey]: KeyValue<K> };
+
+/** A validated environment: the settings plus what follows from them. */
+export interface Environment extends EnvironmentSettings {
+  /** Environment (and global stack) name, e.g. "prod". */
+  readonly name: string;
+  readonly primaryRegion: string;
+  readonly secondaryRegions: string[];
+}
+
+export interface ConfigProblem {
+  /** Full config key with index, e.g. "platform:vpcCidrs[1]". */
+  readonly key: string;
+  readonly value: unknown;
+  /** What is wrong and how to fix it. */
+  readonly message: string;
+}
+
+/** Invalid configuration; `message` lists every problem, one per line, with no stack trace. */
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(formatProblems(source, problems));
+    this.name = "ConfigError";
+  }
+}
+
+export function formatProblems(source: string, problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.key} = ${showValue(p.value)}: ${p.message}`);
+  return `${source}: ${problems.length} configuration problem(s):\n${lines.join("\n")}`;
+}
+
+function showValue(value: unknown): string {
+  if (value === undefined) return "(missing)";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coercion: `pulumi.runtime.allConfig()` gives strings (arrays as JSON); YAML gives native values.
+
+function coerce(spec: ConfigKeySpec, raw: unknown): unknown {
+  if (typeof raw !== "string") return raw;
+  switch (spec.type) {
+    case "integer":
+      return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    case "boolean":
+      return raw === "true" ? true : raw === "false" ? false : raw;
+    case "array":
+      try {
+        return JSON.parse(raw);
+      } catch {
+        return raw;
+      }
+    default:
+      return raw;
+  }
+}
+
+function baseSchema(spec: ConfigKeySpec): z.ZodType {
+  const typeName = spec.type === "array" ? "a list of strings" : `a${spec.type === "integer" ? "n" : ""} ${spec.type}`;
+  const error = `must be ${typeName}`;
+  switch (spec.type) {
+    case "integer":
+      return z.number({ error }).int({ error });
+    case "boolean":
+      return z.boolean({ error });
+    case "array":
+      return z.array(z.string({ error: "must be a string" }), { error });
+    default:
+      return z.string({ error });
+  }
+}
+
+const settingsSchema = z.object(
+  Object.fromEntries(
+    Object.entries(ENVIRONMENT_KEYS).map(([key, spec]: [string, ConfigKeySpec]) => {
+      const withDefault = baseSchema(spec).optional().transform((v) => v ?? structuredClone(spec.default));
+      return [key, z.preprocess((raw) => coerce(spec, raw), withDefault)];
+    }),
+  ),
+);
+
+// ---------------------------------------------------------------------------------------------
+// Domain rules. Each adds problems; all run, so one pass reports everything.
+
+type Report = (key: string, value: unknown, message: string) => void;
+
+const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+const VERSION = /^(\d+)\.(\d+)$/;
+
+function versionNumber(text: string): number | undefined {
+  const m = VERSION.exec(text);
+  return m ? Number(m[1]) * 1000 + Number(m[2]) : undefined;
+}
+
+function checkRegions(s: EnvironmentSettings, report: Report): void {
+  const { regions } = s;
+  if (regions.length < MIN_REGIONS || regions.length > MAX_REGIONS) {
+    report("regions", regions, `needs ${MIN_REGIONS} to ${MAX_REGIONS} regions (active-active needs two; Aurora allows a primary plus 10 secondaries)`);
+  }
+  const seen = new Map<string, number>();
+  regions.forEach((region, i) => {
+    if (!isKnownRegion(region)) {
+      report(`regions[${i}]`, region, `is not an AWS region code; did you mean ${suggestRegions(region).join(", ")}?`);
+    } else if (seen.has(region)) {
+      report(`regions[${i}]`, region, `repeats regions[${seen.get(region)}]; each region may appear once`);
+    } else if (s.azCount <= MAX_AZS && s.azCount > AWS_REGIONS[region].length) {
+      report("azCount", s.azCount, `${region} offers only ${AWS_REGIONS[region].length} AZs; lower azCount or drop ${region}`);
+    }
+    seen.set(region, seen.get(region) ?? i);
+  });
+}
+
+function checkCidrs(s: EnvironmentSettings, report: Report): void {
+  if (s.vpcCidrs.length !== s.regions.length) {
+    report("vpcCidrs", s.vpcCidrs, `has ${s.vpcCidrs.length} entries but regions has ${s.regions.length}; give one CIDR per region, in the same order`);
+  }
+  const parsed = s.vpcCidrs.map((text, i) => {
+    const problem = describeCidrProblem(text);
+    if (problem) {
+      report(`vpcCidrs[${i}]`, text, `${problem}; use a block such as 10.${i}.0.0/16`);
+      return undefined;
+    }
+    const cidr = parseCidr(text)!;
+    if (cidr.prefix < MIN_VPC_PREFIX || cidr.prefix > MAX_VPC_PREFIX) {
+      report(`vpcCidrs[${i}]`, text, `prefix /${cidr.prefix} is outside /${MIN_VPC_PREFIX}-/${MAX_VPC_PREFIX}; use e.g. ${formatCidr({ network: cidr.network, prefix: Math.min(Math.max(cidr.prefix, MIN_VPC_PREFIX), MAX_VPC_PREFIX) })}`);
+      return undefined;
+    }
+    return cidr;
+  });
+  parsed.forEach((a, i) => {
+    parsed.slice(0, i).forEach((b, j) => {
+      if (a && b && cidrsOverlap(a, b)) {
+        report(`vpcCidrs[${i}]`, s.vpcCidrs[i], `overlaps vpcCidrs[${j}] (${s.vpcCidrs[j]}); regions are peered and routed, so give each a disjoint block`);
+      }
+    });
+  });
+}
+
+function checkNetwork(s: EnvironmentSettings, report: Report): void {
+  if (s.azCount < 2 || s.azCount > MAX_AZS) report("azCount", s.azCount, `must be 2 to ${MAX_AZS}; an AZ loss must leave the region serving`);
+  if (!["perAz", "single"].includes(s.natGateways)) report("natGateways", s.natGateways, 'must be "perAz" (default) or "single" (dev only)');
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(s.logRetentionDays)) {
+    report("logRetentionDays", s.logRetentionDays, `must be a CloudWatch Logs retention value: ${LOG_RETENTION_DAYS.join(", ")}`);
+  }
+  for (const key of ["owner", "costCenter"] as const) {
+    if (s[key].length > 256) report(key, s[key], "tag values hold at most 256 characters");
+  }
+}
+
+function checkKubernetes(s: EnvironmentSettings, report: Report): void {
+  const [version, min, max] = [s.kubernetesVersion, s.kubernetesMinVersion, s.kubernetesMaxVersion].map(versionNumber);
+  for (const key of ["kubernetesVersion", "kubernetesMinVersion", "kubernetesMaxVersion"] as const) {
+    if (versionNumber(s[key]) === undefined) report(key, s[key], 'must be a major.minor version such as "1.34"');
+  }
+  if (version !== undefined && min !== undefined && max !== undefined && (version < min || version > max)) {
+    report("kubernetesVersion", s.kubernetesVersion, `is outside the supported range ${s.kubernetesMinVersion}-${s.kubernetesMaxVersion}; pick a version in it`);
+  }
+  s.eksPublicAccessCidrs.forEach((text, i) => {
+    const problem = describeCidrProblem(text);
+    if (problem) report(`eksPublicAccessCidrs[${i}]`, text, `${problem}; list the office or VPN ranges allowed to reach the API`);
+    else if (parseCidr(text)!.prefix === 0 && !s.eksAllowPublicAccessFromAnywhere) {
+      report(`eksPublicAccessCidrs[${i}]`, text, "opens the Kubernetes API to the whole internet; list specific ranges, or set eksAllowPublicAccessFromAnywhere: true to accept the risk");
+    }
+  });
+  s.eksAdminPrincipalArns.forEach((arn, i) => {
+    if (!IAM_PRINCIPAL_ARN.test(arn)) report(`eksAdminPrincipalArns[${i}]`, arn, "must be an IAM role or user ARN, arn:aws:iam::<12-digit account>:role/<name>");
+  });
+}
+
+function checkNodes(s: EnvironmentSettings, report: Report): void {
+  if (!["autoscaling", "managed"].includes(s.nodePoolKind)) report("nodePoolKind", s.nodePoolKind, 'must be "autoscaling" or "managed"');
+  if (s.nodeInstanceTypes.length === 0) report("nodeInstanceTypes", s.nodeInstanceTypes, "needs at least one instance type; list several of one size for Spot depth");
+  s.nodeInstanceTypes.forEach((type, i) => {
+    if (!INSTANCE_TYPE.test(type)) report(`nodeInstanceTypes[${i}]`, type, 'must be an EC2 instance type such as "m7i.xlarge"');
+  });
+  const sizes = new Set(s.nodeInstanceTypes.map((t) => t.split(".")[1]));
+  if (sizes.size > 1) report("nodeInstanceTypes", s.nodeInstanceTypes, `mixes sizes (${[...sizes].join(", ")}); use one size so every node adds the same capacity`);
+  if (s.nodeMinSize < s.azCount) report("nodeMinSize", s.nodeMinSize, `is below azCount (${s.azCount}); keep at least one node per AZ`);
+  if (s.nodeDesiredSize < s.nodeMinSize) report("nodeDesiredSize", s.nodeDesiredSize, `must be at least nodeMinSize (${s.nodeMinSize})`);
+  if (s.nodeMaxSize < s.nodeDesiredSize) report("nodeMaxSize", s.nodeMaxSize, `must be at least nodeDesiredSize (${s.nodeDesiredSize})`);
+  if (s.nodeOnDemandBaseCapacity < 0 || s.nodeOnDemandBaseCapacity > s.nodeMaxSize) {
+    report("nodeOnDemandBaseCapacity", s.nodeOnDemandBaseCapacity, `must be 0 to nodeMaxSize (${s.nodeMaxSize})`);
+  }
+  if (s.nodeOnDemandPercentageAboveBase < 0 || s.nodeOnDemandPercentageAboveBase > 100) {
+    report("nodeOnDemandPercentageAboveBase", s.nodeOnDemandPercentageAboveBase, "must be 0 to 100");
+  }
+  if (s.ingressNodePort < 30000 || s.ingressNodePort > 32767) report("ingressNodePort", s.ingressNodePort, "must be in the Kubernetes NodePort range 30000-32767");
+  if (s.globalPeakNodes < 0) report("globalPeakNodes", s.globalPeakNodes, "must be 0 (not checked) or the number of nodes needed at peak");
+}
+
+function checkDatabase(s: EnvironmentSettings, report: Report): void {
+  if (!["aurora-postgresql", "aurora-mysql"].includes(s.dbEngine)) report("dbEngine", s.dbEngine, 'must be "aurora-postgresql" or "aurora-mysql" (the engines Aurora Global Database supports)');
+  if (!/^\d+(\.\d+)*([._a-z0-9]*)$/.test(s.dbEngineVersion)) report("dbEngineVersion", s.dbEngineVersion, 'must be an Aurora engine version such as "16.6" or "8.0.mysql_aurora.3.08.0"');
+  if (/^db\.t/.test(s.dbInstanceClass)) {
+    report("dbInstanceClass", s.dbInstanceClass, "is burstable; Aurora global databases reject db.t* classes; use a memory-optimized class such as db.r7g.large");
+  } else if (!/^db\.(r|x)[a-z0-9]*\.[a-z0-9]+$/.test(s.dbInstanceClass)) {
+    report("dbInstanceClass", s.dbInstanceClass, "must be a memory-optimized class (db.r6g, db.r7g, db.r8g, db.x2g ...), e.g. db.r7g.large");
+  }
+  if (s.dbInstancesPerRegion < 2 || s.dbInstancesPerRegion > 16) report("dbInstancesPerRegion", s.dbInstancesPerRegion, "must be 2 to 16; two instances in different AZs survive an AZ loss");
+  if (s.dbBackupRetentionDays < 7 || s.dbBackupRetentionDays > 35) report("dbBackupRetentionDays", s.dbBackupRetentionDays, "must be 7 to 35 days");
+  if (s.dbGlobalRpoSeconds !== 0) {
+    if (s.dbEngine !== "aurora-postgresql") report("dbGlobalRpoSeconds", s.dbGlobalRpoSeconds, "rds.global_db_rpo exists only for aurora-postgresql; remove it");
+    else if (s.dbGlobalRpoSeconds < 20) report("dbGlobalRpoSeconds", s.dbGlobalRpoSeconds, "must be at least 20 seconds (the parameter's minimum)");
+  }
+  if (!IDENTIFIER.test(s.dbName)) report("dbName", s.dbName, "must start with a letter and hold only letters, digits and _ (at most 63)");
+  if (!IDENTIFIER.test(s.dbMasterUsername) || ["rdsadmin", "postgres", "admin", "root"].includes(s.dbMasterUsername.toLowerCase())) {
+    report("dbMasterUsername", s.dbMasterUsername, "must be a letter-first identifier that is not reserved (rdsadmin, postgres, admin, root)");
+  }
+  if (s.dbReaderAutoscalingMax !== 0 && (s.dbReaderAutoscalingMax < s.dbInstancesPerRegion || s.dbReaderAutoscalingMax > 15)) {
+    report("dbReaderAutoscalingMax", s.dbReaderAutoscalingMax, `must be 0 (off) or from dbInstancesPerRegion (${s.dbInstancesPerRegion}) to 15`);
+  }
+}
+
+function checkDns(s: EnvironmentSettings, report: Report): void {
+  const zone = s.dnsZoneName.replace(/\.$/, "");
+  const labels = zone.split(".");
+  if (zone.length > 253 || labels.length < 2 || !labels.every((l) => DNS_LABEL.test(l))) {
+    report("dnsZoneName", s.dnsZoneName, "must be a lower-case DNS name of two or more labels (a-z, 0-9, -), e.g. prod.example.com");
+  }
+  for (const key of ["appRecordName", "writerRecordName"] as const) {
+    if (!DNS_LABEL.test(s[key])) report(key, s[key], "must be one lower-case DNS label (a-z, 0-9, -), e.g. app");
+  }
+  if (s.appRecordName === s.writerRecordName) report("writerRecordName", s.writerRecordName, "must differ from appRecordName: one name is latency-routed, the other failover-routed");
+  if (![10, 30].includes(s.healthCheckIntervalSeconds)) report("healthCheckIntervalSeconds", s.healthCheckIntervalSeconds, "Route 53 accepts only 10 or 30");
+  if (s.healthCheckFailureThreshold < 1 || s.healthCheckFailureThreshold > 10) report("healthCheckFailureThreshold", s.healthCheckFailureThreshold, "must be 1 to 10");
+  if (!s.healthCheckPath.startsWith("/")) report("healthCheckPath", s.healthCheckPath, 'must start with "/", e.g. /healthz');
+  if (new Set(s.healthCheckRegions).size < 3) report("healthCheckRegions", s.healthCheckRegions, "needs at least 3 distinct checker regions (a Route 53 rule)");
+  s.healthCheckRegions.forEach((region, i) => {
+    if (!(HEALTH_CHECK_REGIONS as readonly string[]).includes(region)) {
+      report(`healthCheckRegions[${i}]`, region, `is not a Route 53 checker region; use ${HEALTH_CHECK_REGIONS.join(", ")}`);
+    }
+  });
+  if (s.dnsRecordTtlSeconds < 0 || s.dnsRecordTtlSeconds > 172800) report("dnsRecordTtlSeconds", s.dnsRecordTtlSeconds, "must be 0 to 172800 seconds");
+  if (s.failoverBudgetSeconds < 1) report("failoverBudgetSeconds", s.failoverBudgetSeconds, "must be a positive number of seconds");
+  if (s.alarmEmail !== "" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s.alarmEmail)) report("alarmEmail", s.alarmEmail, "must be an e-mail address, or empty");
+}
+
+const RULES = [checkRegions, checkCidrs, checkNetwork, checkKubernetes, checkNodes, checkDatabase, checkDns];
+
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+
+/**
+ * Validates an environment definition.
+ *
+ * @param name    environment (= global stack) name, e.g. "prod"
+ * @param config  raw config: keys with or without the `platform:` namespace; values native or as
+ *                Pulumi hands them to programs (strings, arrays as JSON). Other namespaces
+ *                (`aws:`, `pulumi:`) are ignored.
+ * @param source  what the message names as the origin, e.g. "Pulumi.prod.yaml"
+ * @throws ConfigError listing every problem
+ */
+export function parseEnvironment(name: string, config: Record<string, unknown>, source = `Pulumi.${name}.yaml`): Environment {
+  const problems: ConfigProblem[] = [];
+  const fullKey = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
+  const report: Report = (key, value, message) => problems.push({ key: fullKey(key), value, message });
+
+  if (!ENVIRONMENT_NAME.test(name)) {
+    problems.push({ key: "stack name", value: name, message: "must be 1-20 characters of a-z, 0-9 and -, starting with a letter (it prefixes resource names)" });
+  }
+
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const [namespace, short] = key.includes(":") ? key.split(":", 2) : [CONFIG_NAMESPACE, key];
+    if (namespace !== CONFIG_NAMESPACE) continue;
+    if (short in ENVIRONMENT_KEYS) raw[short] = value;
+    else if (short !== "environmentStack") {
+      const close = closest(short, Object.keys(ENVIRONMENT_KEYS), 2);
+      report(short, value, `is not an environment key${close.length ? `; did you mean ${close.map(fullKey).join(" or ")}?` : "; see the config block of Pulumi.yaml for the keys"}`);
+    }
+  }
+
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const [key, ...rest] = issue.path.map(String);
+      const path = key + rest.map((p) => `[${p}]`).join("");
+      const value = rest.reduce<unknown>((v, p) => (v as Record<string, unknown> | undefined)?.[p], raw[key]);
+      report(path, value, issue.message);
+    }
+    throw new ConfigError(source, problems);
+  }
+  const settings = parsed.data as EnvironmentSettings;
+  for (const [key, spec] of Object.entries(ENVIRONMENT_KEYS) as [EnvironmentKey, ConfigKeySpec][]) {
+    const value = settings[key];
+    if (spec.required && (value === "" || (Array.isArray(value) && value.length === 0))) {
+      report(key, raw[key], `is required: ${spec.description}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  for (const rule of RULES) rule(settings, report);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+
+  return {
+    ...settings,
+    name,
+    primaryRegion: settings.regions[0],
+    secondaryRegions: settings.regions.slice(1),
+  };
+}
+
+/** The settings of an environment without what is derived from them: what the global stack exports. */
+export function environmentSettings(environment: Environment): EnvironmentSettings {
+  return Object.fromEntries(Object.keys(ENVIRONMENT_KEYS).map((key) => [key, environment[key as EnvironmentKey]])) as EnvironmentSettings;
+}

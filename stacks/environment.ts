@@ -1,0 +1,27 @@
+/**
+ * Loading the environment inside a Pulumi program: from the stack's own config (global stack)
+ * or from the global stack's exported environment (regional stacks).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE } from "./config-keys";
+import { ConfigError, Environment, parseEnvironment } from "./config";
+
+/** Turns a config error into a RunError: the CLI then prints the message without a stack trace. */
+export function asRunError(err: unknown): never {
+  if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
+  throw err;
+}
+
+/** The environment defined by this (global) stack's config. */
+export function environmentFromStackConfig(): Environment {
+  try {
+    return parseEnvironment(pulumi.getStack(), pulumi.runtime.allConfig(), `Pulumi.${pulumi.getStack()}.yaml`);
+  } catch (err) {
+    return asRunError(err);
+  }
+}
+
+/** `platform:environmentStack` when this is a regional stack, else undefined. */
+export function environmentStackName(): string | undefined {
+  return new pulumi.Config(CONFIG_NAMESPACE).get("environmentStack");
+}

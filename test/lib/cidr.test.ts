@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { cidrContains, cidrsOverlap, describeCidrProblem, formatCidr, parseCidr, planSubnets } from "../../components/lib/cidr";
+
+describe("parseCidr", () => {
+  it("parses canonical blocks and rejects malformed ones or host bits", () => {
+    expect(parseCidr("10.0.0.0/16")).toEqual({ network: 0x0a000000, prefix: 16 });
+    expect(parseCidr("10.0.0.1/16")).toBeUndefined();
+    expect(parseCidr("10.0.0.0/33")).toBeUndefined();
+    expect(parseCidr("256.0.0.0/8")).toBeUndefined();
+    expect(parseCidr("10.0.0/16")).toBeUndefined();
+    expect(describeCidrProblem("10.0.0.1/16")).toContain("10.0.0.0/16");
+  });
+
+  it("round-trips every canonical block", () => {
+    fc.assert(fc.property(fc.nat(0xffffffff), fc.integer({ min: 0, max: 32 }), (address, prefix) => {
+      const network = prefix === 0 ? 0 : (address & ((0xffffffff << (32 - prefix)) >>> 0)) >>> 0;
+      const text = formatCidr({ network, prefix });
+      expect(parseCidr(text)).toEqual({ network, prefix });
+    }));
+  });
+});
+
+describe("planSubnets", () => {
+  it("cuts a /16 into /19 private and /22 public and isolated subnets", () => {
+    expect(planSubnets("10.20.0.0/16", 3)).toEqual([
+      { azIndex: 0, private: "10.20.0.0/19", public: "10.20.192.0/22", isolated: "10.20.224.0/22" },
+      { azIndex: 1, private: "10.20.32.0/19", public: "10.20.196.0/22", isolated: "10.20.228.0/22" },
+      { azIndex: 2, private: "10.20.64.0/19", public: "10.20.200.0/22", isolated: "10.20.232.0/22" },
+    ]);
+  });
+
+  it("gives disjoint subnets inside the VPC for every size and AZ count, stable as AZs are added", () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 20 }), fc.integer({ min: 1, max: 6 }), (second, prefix, azCount) => {
+      const vpcText = formatCidr({ network: ((10 << 24) | (second << 16)) >>> 0 & (((0xffffffff << (32 - prefix)) >>> 0)), prefix });
+      const vpc = parseCidr(vpcText)!;
+      const plan = planSubnets(vpcText, azCount);
+      const all = plan.flatMap((p) => [p.public, p.private, p.isolated]).map((t) => parseCidr(t)!);
+      all.forEach((a, i) => {
+        expect(cidrContains(vpc, a)).toBe(true);
+        all.slice(0, i).forEach((b) => expect(cidrsOverlap(a, b)).toBe(false));
+      });
+      // Adding an AZ never renumbers the existing ones (which would replace their subnets).
+      if (azCount < 6) expect(planSubnets(vpcText, azCount + 1).slice(0, azCount)).toEqual(plan);
+    }));
+  });
+
+  it("refuses VPCs outside /16-/20 and AZ counts outside 1-6", () => {
+    expect(() => planSubnets("10.0.0.0/8", 3)).toThrow(/16 to \/20/);
+    expect(() => planSubnets("10.0.0.0/16", 7)).toThrow(/1 to 6/);
+  });
+});

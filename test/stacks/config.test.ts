@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { join } from "path";
+import { ConfigError, parseEnvironment } from "../../stacks/config";
+import { readStackConfig } from "../../tools/fake-cloud/run";
+
+const valid = {
+  "platform:regions": ["us-east-1", "us-west-2"],
+  "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16"],
+  "platform:dnsZoneName": "dev.example.com",
+};
+
+function problemsOf(config: Record<string, unknown>) {
+  try {
+    parseEnvironment("dev", config);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe("parseEnvironment: examples", () => {
+  it("accepts Pulumi.prod.yaml and fills defaults", () => {
+    const env = parseEnvironment("prod", readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml")));
+    expect(env.primaryRegion).toBe("us-east-1");
+    expect(env.secondaryRegions).toEqual(["us-west-2", "eu-west-1"]);
+    expect(env.dbInstanceClass).toBe("db.r7g.2xlarge");
+    expect(env.healthCheckRegions).toHaveLength(3);
+  });
+
+  it("accepts values as the Pulumi runtime hands them over (strings, arrays as JSON)", () => {
+    const env = parseEnvironment("dev", { ...Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, JSON.stringify(v)])), "platform:dnsZoneName": "dev.example.com", "platform:azCount": "2", "platform:nodeMinSize": "2", "platform:arcEnabled": "false" });
+    expect(env.azCount).toBe(2);
+    expect(env.arcEnabled).toBe(false);
+  });
+
+  it("reports every problem at once, each with key, value and fix", () => {
+    const problems = problemsOf({
+      ...valid,
+      "platform:regions": ["us-east-1", "us-east-1", "mars-north-1"],
+      "platform:vpcCidrs": ["10.0.0.0/16", "10.0.128.0/17", "172.16.0.0/12"],
+      "platform:dbInstanceClass": "db.t4g.medium",
+      "platform:healthCheckIntervalSeconds": 15,
+      "platform:nodeMinSize": 5,
+      "platform:nodeDesiredSize": 4,
+      "platform:kubernetesVersion": "1.29",
+      "platform:dbEngine": "mysql",
+    });
+    const byKey = Object.fromEntries(problems.map((p) => [p.key, p.message]));
+    expect(byKey["platform:regions[1]"]).toMatch(/repeats regions\[0\]/);
+    expect(byKey["platform:regions[2]"]).toMatch(/not an AWS region code/);
+    expect(byKey["platform:vpcCidrs[1]"]).toMatch(/overlaps vpcCidrs\[0\]/);
+    expect(byKey["platform:vpcCidrs[2]"]).toMatch(/outside \/16-\/20/);
+    expect(byKey["platform:dbInstanceClass"]).toMatch(/burstable.*db\.r7g\.large/);
+    expect(byKey["platform:healthCheckIntervalSeconds"]).toMatch(/10 or 30/);
+    expect(byKey["platform:nodeDesiredSize"]).toMatch(/at least nodeMinSize/);
+    expect(byKey["platform:kubernetesVersion"]).toMatch(/supported range 1\.32-1\.35/);
+    expect(byKey["platform:dbEngine"]).toMatch(/aurora-postgresql/);
+    expect(problems.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it("names missing required keys and suggests the key a typo meant", () => {
+    const problems = problemsOf({ "platform:region": ["us-east-1"] });
+    expect(problems.map((p) => p.key)).toEqual(expect.arrayContaining(["platform:region", "platform:regions", "platform:vpcCidrs", "platform:dnsZoneName"]));
+    expect(problems.find((p) => p.key === "platform:region")!.message).toMatch(/did you mean platform:regions/);
+  });
+
+  it("refuses a public EKS endpoint open to the world unless explicitly accepted", () => {
+    expect(problemsOf({ ...valid, "platform:eksPublicAccessCidrs": ["0.0.0.0/0"] })[0].message).toMatch(/eksAllowPublicAccessFromAnywhere/);
+    expect(problemsOf({ ...valid, "platform:eksPublicAccessCidrs": ["0.0.0.0/0"], "platform:eksAllowPublicAccessFromAnywhere": true })).toEqual([]);
+  });
+
+  it("formats one line per problem, with no stack trace", () => {
+    try {
+      parseEnvironment("dev", { ...valid, "platform:azCount": 9 }, "Pulumi.dev.yaml");
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).toMatch(/^Pulumi\.dev\.yaml: 2 configuration problem\(s\):\n  - platform:azCount = 9: /);
+      expect((err as Error).message).not.toMatch(/\bat .*\.ts:\d+/);
+    }
+  });
+});
+
+// --- properties ------------------------------------------------------------------------------
+
+const regionPool = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-2", "sa-east-1", "ca-central-1", "eu-west-2", "eu-north-1", "ap-south-1"];
+
+const validConfig = fc
+  .record({
+    regions: fc.shuffledSubarray(regionPool, { minLength: 2, maxLength: 11 }),
+    prefix: fc.integer({ min: 16, max: 20 }),
+    azCount: fc.integer({ min: 2, max: 3 }),
+    extraNodes: fc.tuple(fc.nat(5), fc.nat(5)),
+    interval: fc.constantFrom(10, 30),
+    threshold: fc.integer({ min: 1, max: 10 }),
+    engine: fc.constantFrom("aurora-postgresql", "aurora-mysql"),
+    instanceClass: fc.constantFrom("db.r6g.large", "db.r7g.xlarge", "db.r8g.2xlarge", "db.x2g.large"),
+    zone: fc.constantFrom("example.com", "prod.example.org", "a-b.c-d.io"),
+  })
+  .map((v) => ({
+    "platform:regions": v.regions,
+    "platform:vpcCidrs": v.regions.map((_, i) => `10.${i * 16}.0.0/${v.prefix}`),
+    "platform:azCount": v.azCount,
+    "platform:nodeMinSize": v.azCount,
+    "platform:nodeDesiredSize": v.azCount + v.extraNodes[0],
+    "platform:nodeMaxSize": v.azCount + v.extraNodes[0] + v.extraNodes[1],
+    "platform:nodeOnDemandBaseCapacity": 0,
+    "platform:healthCheckIntervalSeconds": v.interval,
+    "platform:healthCheckFailureThreshold": v.threshold,
+    "platform:dbEngine": v.engine,
+    "platform:dbInstanceClass": v.instanceClass,
+    "platform:dnsZoneName": v.zone,
+  }));
+
+/** One way to break a valid config, and the key the error must name. */
+const breakages: [string, (c: Record<string, unknown>) => unknown][] = [
+  ["platform:regions", (c) => ((c["platform:regions"] as string[]).slice(0, 1))],
+  ["platform:azCount", () => 7],
+  ["platform:healthCheckIntervalSeconds", () => 20],
+  ["platform:healthCheckFailureThreshold", () => 11],
+  ["platform:dbInstanceClass", () => "db.t3.medium"],
+  ["platform:dbEngine", () => "postgres"],
+  ["platform:nodeMaxSize", (c) => (c["platform:nodeDesiredSize"] as number) - 1],
+  ["platform:kubernetesVersion", () => "1.20"],
+  ["platform:dnsZoneName", () => "Not A Zone"],
+  ["platform:vpcCidrs[1]", (c) => (c["platform:vpcCidrs"] as string[]).map((x, i) => (i === 1 ? (c["platform:vpcCidrs"] as string[])[0] : x))],
+];
+
+describe("parseEnvironment: properties", () => {
+  it("accepts every generated valid environment", () => {
+    fc.assert(fc.property(validConfig, (config) => {
+      expect(problemsOf(config)).toEqual([]);
+    }), { numRuns: 200 });
+  });
+
+  it("rejects every generated invalid environment with an error naming the broken key", () => {
+    fc.assert(fc.property(validConfig, fc.constantFrom(...breakages), (config, [key, breakIt]) => {
+      const baseKey = key.replace(/\[\d+\]$/, "");
+      const broken = { ...config, [baseKey]: breakIt(config) };
+      const keys = problemsOf(broken).map((p) => p.key);
+      expect(keys.some((k) => k === key || k.startsWith(`${baseKey}[`) || k === baseKey)).toBe(true);
+    }), { numRuns: 300 });
+  });
+});
