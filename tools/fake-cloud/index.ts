@@ -116,11 +116,23 @@ export class FakeCloud implements pulumi.runtime.Mocks {
     this.transforms.push(transform);
   }
 
-  async applyTransforms(args: pulumi.ResourceTransformArgs): Promise<pulumi.Inputs> {
+  /** Transforms declared on each registered resource, by URN (children inherit them). */
+  private readonly resourceTransforms = new Map<string, { parent: string | null; transforms: Transform[] }>();
+
+  /**
+   * Runs transforms in the engine's order: the resource's own, then each ancestor's (a parent's
+   * transforms apply to its whole subtree), then the stack's.
+   */
+  async applyTransforms(args: pulumi.ResourceTransformArgs, urn: string, parentUrn: string | null, own: Transform[]): Promise<pulumi.Inputs> {
+    this.resourceTransforms.set(urn, { parent: parentUrn, transforms: own });
+    const chain = [...own];
+    for (let p = parentUrn; p; p = this.resourceTransforms.get(p)?.parent ?? null) chain.push(...(this.resourceTransforms.get(p)?.transforms ?? []));
+    chain.push(...this.transforms);
     let props = args.props;
-    for (const transform of this.transforms) {
-      const result = await transform({ ...args, props });
-      if (result) props = result.props;
+    let opts = args.opts;
+    for (const transform of chain) {
+      const result = await transform({ ...args, props, opts });
+      if (result) ({ props, opts } = result);
     }
     return props;
   }
@@ -205,6 +217,7 @@ interface RegisterRequest {
   getAliasesList(): AliasProto[];
   getDependenciesList(): string[];
   getImportid(): string;
+  getTransformsList(): { getToken(): string }[];
 }
 interface AliasProto {
   getUrn(): string;
@@ -242,9 +255,13 @@ export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<
       const name = req.getName();
       const custom = req.getCustom();
       const object = req.getObject();
-      let inputs = object ? rpc.deserializeProperties(object) : {};
-      inputs = (await cloud.applyTransforms({ custom, type, name, props: inputs, opts: {} })) as Record<string, unknown>;
       const urn = monitor.newUrn(req.getParent(), type, name);
+      const own = req.getTransformsList().map((cb) => monitor.transformCallbacks.get(cb.getToken())).filter((t): t is Transform => t !== undefined);
+      const parentUrn = req.getParent() || null;
+      // The engine hands transforms the parent as a DependencyResource carrying its URN.
+      const opts: pulumi.CustomResourceOptions = parentUrn ? { parent: new pulumi.DependencyResource(parentUrn) } : {};
+      let inputs = object ? rpc.deserializeProperties(object) : {};
+      inputs = (await cloud.applyTransforms({ custom, type, name, props: inputs, opts }, urn, parentUrn, own)) as Record<string, unknown>;
       const result = cloud.provide({ type, name, inputs, provider: req.getProvider(), custom, id: req.getImportid() }, urn);
       cloud.record(req, urn, result.id ?? null, inputs, result.state);
       const serialized = await rpc.serializeProperties("", result.state);
