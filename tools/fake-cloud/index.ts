@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
-import { fakeInvoke, fakeOutputs } from "./outputs";
+import { fakeInvoke, fakeOutputs, pinnedRegion } from "./outputs";
 
 export { FAKE_ACCOUNT_ID, albZoneId } from "./outputs";
 
@@ -152,7 +152,7 @@ export class FakeCloud implements pulumi.runtime.Mocks {
     if (args.type.startsWith("pulumi:providers:")) {
       return { id: `${args.name}-provider-id`, state: { ...args.inputs } };
     }
-    const region = typeof plain.region === "string" ? plain.region : this.regionOfProvider(args.provider);
+    const region = typeof plain.region === "string" ? plain.region : pinnedRegion(args.type) ?? this.regionOfProvider(args.provider);
     const { id, state } = fakeOutputs({ type: args.type, name: args.name, urn, region, inputs: plain });
     return { id: args.custom === false ? undefined : id, state: keepSecretness(state, args.inputs) };
   }
@@ -173,7 +173,7 @@ export class FakeCloud implements pulumi.runtime.Mocks {
       region = typeof inputs.region === "string" ? inputs.region : this.defaultRegion();
       this.providerRegions.set(urn, region);
     } else if (type.startsWith("aws:")) {
-      region = typeof inputs.region === "string" ? inputs.region : this.regionOfProvider(providerRef);
+      region = typeof inputs.region === "string" ? inputs.region : pinnedRegion(type) ?? this.regionOfProvider(providerRef);
     } else if (!req.getCustom()) {
       region = null;
     }

@@ -49,6 +49,15 @@ export function albZoneId(region: string): string {
   return ALB_CANONICAL_ZONE_IDS[region] ?? `Z${upperAlnum(`albzone:${region}`, 13)}`;
 }
 
+/**
+ * Types the provider always sends to one region, whatever its own region: Route 53 ARC's
+ * Recovery Control Config API is served only from us-west-2 (the provider pins it there in the
+ * aws partition), and these resources take no `region` input.
+ */
+export function pinnedRegion(type: string): string | undefined {
+  return type.startsWith("aws:route53recoverycontrol/") ? "us-west-2" : undefined;
+}
+
 const ENGINE_PORTS: Record<string, number> = { "aurora-postgresql": 5432, "aurora-mysql": 3306, aurora: 3306 };
 
 export interface OutputContext {
@@ -185,6 +194,11 @@ const BUILDERS: Record<string, Builder> = {
     id: [c.inputs.zoneId, c.inputs.name, c.inputs.type, c.inputs.setIdentifier].filter((p) => p !== undefined).join("_"),
     state: { fqdn: String(c.inputs.name ?? "") },
   }),
+  "aws:route53/keySigningKey:KeySigningKey": (c) => {
+    const keyTag = parseInt(hex(c.urn, 4), 16);
+    const digest = hex(`${c.urn}/ds`, 64).toUpperCase();
+    return { id: `${String(c.inputs.hostedZoneId)},${String(c.inputs.name)}`, state: { keyTag, digestValue: digest, digestAlgorithmType: 2, digestAlgorithmMnemonic: "SHA-256", signingAlgorithmType: 13, signingAlgorithmMnemonic: "ECDSAP256SHA256", flag: 257, dsRecord: `${keyTag} 13 2 ${digest}` } };
+  },
   "aws:route53recoverycontrol/cluster:Cluster": (c) => {
     const id = uuid(c.urn);
     const endpointRegions = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2", "ap-northeast-1"];

@@ -1,0 +1,299 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ROUTE53_HOME_REGION } from "./lib/dns";
+
+export interface GlobalTrafficArgs {
+  /** The environment's public hosted zone, e.g. `prod.example.com` (a trailing dot is dropped). */
+  zoneName: string;
+  /**
+   * Create the hosted zone (protected, never force-destroyed) or look up an existing public zone
+   * of that name (for a zone another team or stack owns; nothing is created then).
+   * @default true
+   */
+  createZone?: boolean;
+  /** The environment's regions; the first is the primary (Aurora writer) region. One routing control each. */
+  regions: string[];
+  /**
+   * Route 53 ARC routing controls: one on/off switch per region, flipped through the cluster's
+   * data plane (which keeps working when a region's control plane does not) to evacuate a
+   * region. A safety rule keeps at least one region on. An ARC cluster has a fixed hourly
+   * charge whether it is used or not (about USD 2.50 an hour when this was written; check the
+   * current price), so small environments may turn it off and rely on health checks alone.
+   *
+   * New routing controls start **Off**. After the first deployment, set every region's control
+   * On through a cluster endpoint (`aws route53-recovery-cluster update-routing-control-states`);
+   * until then Route 53 sees every region unhealthy and, as it does when all records of a name
+   * are unhealthy, answers with all of them. Replacing a routing control (e.g. a rename) creates
+   * a new one, Off again: that region is withdrawn until it is turned back On.
+   * @default { enabled: true }
+   */
+  arc?: { enabled: boolean };
+  /**
+   * Route 53 query logging to a CloudWatch log group in us-east-1 (the only region Route 53
+   * delivers query logs to).
+   * @default false
+   */
+  queryLogging?: boolean;
+  /**
+   * Retention of the query log group, in days (a CloudWatch Logs retention value).
+   * @default 90
+   */
+  queryLogRetentionDays?: number;
+  /**
+   * DNSSEC signing with a KMS key in us-east-1. After the first deployment the DS record
+   * (output `dnssecDsRecord`) must be published in the parent zone or at the registrar; to turn
+   * signing off later, remove the DS record first and wait for its TTL, or validating
+   * resolvers will treat the zone as bogus. The key, key-signing key and signing are protected.
+   * @default false
+   */
+  dnssec?: boolean;
+  /**
+   * E-mail address subscribed to the health-check alarm topic. The subscription stays
+   * "pending confirmation" until the recipient follows the link AWS sends.
+   * @default none: the topic has no subscriber
+   */
+  alarmEmail?: string;
+  /**
+   * Tags for every taggable resource.
+   * @default {}
+   */
+  tags?: Record<string, string>;
+}
+
+/** Key-signing-key name: letters, digits and underscores only, 3 to 128 characters. */
+export function kskName(componentName: string): string {
+  return `ksk_${componentName.replace(/[^A-Za-z0-9_]/g, "_")}`.slice(0, 128);
+}
+
+/**
+ * What every region of an environment shares for global traffic: the hosted zone, Route 53 ARC
+ * (cluster, control panel, a routing control per region, a safety rule) and the SNS topic that
+ * health-check alarms notify. Lives in the global stack; regional stacks register their
+ * endpoints in the zone with `RegionalEndpoint`.
+ *
+ * ARC resources take no `region` input (the provider models them as global): the AWS provider
+ * always sends Recovery Control Config calls to us-west-2, the one region that API is served
+ * from, whatever the provider's region is. The routing controls themselves are read and
+ * flipped through the cluster's five regional endpoints (output `clusterEndpoints`).
+ */
+export class GlobalTraffic extends pulumi.ComponentResource {
+  readonly zoneId: pulumi.Output<string>;
+  readonly zoneName: pulumi.Output<string>;
+  readonly nameServers: pulumi.Output<string[]>;
+  /** ARN of each region's routing control, by region; empty when ARC is off. */
+  readonly routingControlArns: Record<string, pulumi.Output<string>>;
+  readonly controlPanelArn: pulumi.Output<string> | undefined;
+  readonly clusterArn: pulumi.Output<string> | undefined;
+  /** The ARC cluster's regional data-plane endpoints (where routing control states are changed). */
+  readonly clusterEndpoints: pulumi.Output<{ region: string; endpoint: string }[]> | undefined;
+  readonly safetyRuleArn: pulumi.Output<string> | undefined;
+  /** SNS topic (us-east-1) for health-check alarms. */
+  readonly alarmTopicArn: pulumi.Output<string>;
+  /** DS record to publish in the parent zone; undefined when DNSSEC is off. */
+  readonly dnssecDsRecord: pulumi.Output<string> | undefined;
+  readonly queryLogGroupName: pulumi.Output<string> | undefined;
+
+  constructor(name: string, args: GlobalTrafficArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate before registering anything: a bad argument must not leave half a component.
+    const zoneName = args.zoneName.trim().replace(/\.$/, "").toLowerCase();
+    if (!/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(zoneName)) {
+      throw new RangeError(`${name}: zoneName "${args.zoneName}" must be a DNS name of two or more labels, such as prod.example.com`);
+    }
+    if (args.regions.length === 0) throw new RangeError(`${name}: regions must list at least one region`);
+    if (new Set(args.regions).size !== args.regions.length) throw new RangeError(`${name}: regions must not repeat a region (${args.regions.join(", ")})`);
+    super("platform:dns:GlobalTraffic", name, {}, opts);
+    const tags = args.tags ?? {};
+    const parent = { parent: this };
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent).partition;
+
+    if (args.createZone ?? true) {
+      // A deleted zone loses its name servers; delegation then points nowhere. Never delete
+      // records we do not own either (forceDestroy false).
+      const zone = new aws.route53.Zone(`${name}-zone`, {
+        name: zoneName,
+        comment: `Public zone of ${name}; managed by Pulumi`,
+        forceDestroy: false,
+        tags,
+      }, { parent: this, protect: true });
+      this.zoneId = zone.zoneId;
+      this.zoneName = zone.name;
+      this.nameServers = zone.nameServers;
+    } else {
+      const zone = aws.route53.getZoneOutput({ name: zoneName, privateZone: false }, parent);
+      this.zoneId = zone.zoneId;
+      this.zoneName = pulumi.output(zoneName);
+      this.nameServers = zone.nameServers;
+    }
+    const zoneArn = pulumi.interpolate`arn:${partition}:route53:::hostedzone/${this.zoneId}`;
+
+    // --- Route 53 ARC ---
+    this.routingControlArns = {};
+    if (args.arc?.enabled ?? true) {
+      const cluster = new aws.route53recoverycontrol.Cluster(`${name}-arc`, { tags }, parent);
+      const panel = new aws.route53recoverycontrol.ControlPanel(`${name}-arc`, { clusterArn: cluster.arn, tags }, parent);
+      for (const region of args.regions) {
+        const control = new aws.route53recoverycontrol.RoutingControl(`${name}-${region}`, {
+          // The name operators see when they flip it; kept stable because a replaced control
+          // comes back Off.
+          name: `${name}-${region}`.slice(0, 64),
+          clusterArn: cluster.arn,
+          controlPanelArn: panel.arn,
+        }, parent);
+        this.routingControlArns[region] = control.arn;
+      }
+      // An assertion rule: any change that would leave fewer than one control On is refused, so
+      // no operator (or script) can switch the whole environment off.
+      const rule = new aws.route53recoverycontrol.SafetyRule(`${name}-at-least-one-region`, {
+        controlPanelArn: panel.arn,
+        assertedControls: Object.values(this.routingControlArns),
+        ruleConfig: { type: "ATLEAST", threshold: 1, inverted: false },
+        waitPeriodMs: 5000,
+        tags,
+      }, parent);
+      this.clusterArn = cluster.arn;
+      this.controlPanelArn = panel.arn;
+      this.clusterEndpoints = cluster.clusterEndpoints.apply((endpoints) => endpoints.map((e) => ({ region: e.region, endpoint: e.endpoint })));
+      this.safetyRuleArn = rule.arn;
+    }
+
+    // --- alarm topic ---
+    // Route 53 health-check metrics exist only in us-east-1 and an alarm can only notify a topic
+    // in its own region, so the topic lives there too. Encrypted with a customer key: CloudWatch
+    // cannot publish to a topic encrypted with the AWS-managed alias/aws/sns key (its policy
+    // cannot be changed to let cloudwatch.amazonaws.com use it).
+    const topicKey = new aws.kms.Key(`${name}-alarms`, {
+      region: ROUTE53_HOME_REGION,
+      description: `${name}: encrypts the health-check alarm topic`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: pulumi.all([identity.accountId, partition]).apply(([account, part]) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+          {
+            Sid: "CloudWatchAlarmsPublish",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": account } },
+          },
+        ],
+      })),
+      tags,
+    }, parent);
+    const topic = new aws.sns.Topic(`${name}-health-alarms`, {
+      region: ROUTE53_HOME_REGION,
+      kmsMasterKeyId: topicKey.arn,
+      tags,
+    }, parent);
+    if (args.alarmEmail) {
+      new aws.sns.TopicSubscription(`${name}-health-alarms-email`, {
+        region: ROUTE53_HOME_REGION,
+        topic: topic.arn,
+        protocol: "email",
+        endpoint: args.alarmEmail,
+      }, parent);
+    }
+    this.alarmTopicArn = topic.arn;
+
+    // --- query logging ---
+    if (args.queryLogging ?? false) {
+      const logGroup = new aws.cloudwatch.LogGroup(`${name}-dns-queries`, {
+        region: ROUTE53_HOME_REGION,
+        name: `/aws/route53/${zoneName}`,
+        retentionInDays: args.queryLogRetentionDays ?? 90,
+        tags,
+      }, parent);
+      // Route 53 writes with its service principal, so the log group needs a resource policy
+      // (an account-wide, per-region one; CloudWatch Logs allows 10). Scoped to this zone.
+      const policy = new aws.cloudwatch.LogResourcePolicy(`${name}-dns-queries`, {
+        region: ROUTE53_HOME_REGION,
+        policyName: `${name}-route53-query-logging`,
+        policyDocument: pulumi.all([logGroup.arn, zoneArn, identity.accountId]).apply(([groupArn, zone, account]) => JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{
+            Sid: "Route53QueryLogs",
+            Effect: "Allow",
+            Principal: { Service: "route53.amazonaws.com" },
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `${groupArn}:*`,
+            Condition: { ArnLike: { "aws:SourceArn": zone }, StringEquals: { "aws:SourceAccount": account } },
+          }],
+        })),
+      }, parent);
+      new aws.route53.QueryLog(`${name}-dns-queries`, {
+        zoneId: this.zoneId,
+        cloudwatchLogGroupArn: logGroup.arn,
+      }, { parent: this, dependsOn: [policy] });
+      this.queryLogGroupName = logGroup.name;
+    }
+
+    // --- DNSSEC ---
+    if (args.dnssec ?? false) {
+      // Route 53 signs only with an asymmetric ECC_NIST_P256 key in us-east-1. KMS cannot rotate
+      // asymmetric keys: a KSK is rotated by adding a second one and moving the DS record.
+      // Losing the key (or the KSK) while the parent holds our DS record makes the zone bogus to
+      // every validating resolver, hence protect.
+      const signingKey = new aws.kms.Key(`${name}-dnssec`, {
+        region: ROUTE53_HOME_REGION,
+        description: `${name}: DNSSEC key-signing key of ${zoneName}`,
+        customerMasterKeySpec: "ECC_NIST_P256",
+        keyUsage: "SIGN_VERIFY",
+        enableKeyRotation: false,
+        deletionWindowInDays: 30,
+        policy: pulumi.all([identity.accountId, partition, zoneArn]).apply(([account, part, zone]) => JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+            {
+              Sid: "Route53DnssecSigns",
+              Effect: "Allow",
+              Principal: { Service: "dnssec-route53.amazonaws.com" },
+              Action: ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"],
+              Resource: "*",
+              Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": zone } },
+            },
+            {
+              Sid: "Route53DnssecGrants",
+              Effect: "Allow",
+              Principal: { Service: "dnssec-route53.amazonaws.com" },
+              Action: "kms:CreateGrant",
+              Resource: "*",
+              Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            },
+          ],
+        })),
+        tags,
+      }, { parent: this, protect: true });
+      const ksk = new aws.route53.KeySigningKey(`${name}-ksk`, {
+        hostedZoneId: this.zoneId,
+        keyManagementServiceArn: signingKey.arn,
+        // Named explicitly: the API allows only letters, digits and underscores (3-128), which
+        // the engine's autoname (with hyphens) would break.
+        name: kskName(name),
+        status: "ACTIVE",
+      }, { parent: this, protect: true });
+      new aws.route53.HostedZoneDnsSec(`${name}-dnssec`, {
+        hostedZoneId: ksk.hostedZoneId,
+        signingStatus: "SIGNING",
+      }, { parent: this, protect: true, dependsOn: [ksk] });
+      this.dnssecDsRecord = ksk.dsRecord;
+    }
+
+    this.registerOutputs({
+      zoneId: this.zoneId,
+      zoneName: this.zoneName,
+      nameServers: this.nameServers,
+      routingControlArns: this.routingControlArns,
+      controlPanelArn: this.controlPanelArn,
+      clusterArn: this.clusterArn,
+      clusterEndpoints: this.clusterEndpoints,
+      safetyRuleArn: this.safetyRuleArn,
+      alarmTopicArn: this.alarmTopicArn,
+      dnssecDsRecord: this.dnssecDsRecord,
+      queryLogGroupName: this.queryLogGroupName,
+    });
+  }
+}

@@ -1,0 +1,180 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ROUTE53_HOME_REGION, resolveHealthCheck, type FailoverRole, type HealthCheckInput, type HealthCheckSettings } from "./lib/dns";
+
+export interface RegionalEndpointArgs {
+  /** The region this endpoint serves (the latency record's region and set identifier). */
+  region: string;
+  /** Hosted zone of the environment (GlobalTraffic.zoneId). */
+  zoneId: pulumi.Input<string>;
+  /** Name of that zone, e.g. `prod.example.com` (GlobalTraffic.zoneName). */
+  zoneName: pulumi.Input<string>;
+  /**
+   * Label of the latency-routed application name: `<appRecordName>.<zoneName>`.
+   * @default "app"
+   */
+  appRecordName?: string;
+  /** The regional ALB the records alias and the health check probes. */
+  loadBalancer: { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> };
+  /**
+   * Route 53 HTTPS health check of the ALB. The ALB must answer `path` for any Host header:
+   * the checkers send the ALB's own DNS name as Host and SNI (Route 53 does not validate the
+   * certificate, so the app's certificate is fine).
+   * @default { path: "/healthz", intervalSeconds: 10, failureThreshold: 3, regions: ["us-east-1", "us-west-2", "eu-west-1"], port: 443 }
+   */
+  healthCheck?: HealthCheckInput;
+  /**
+   * This region's ARC routing control (GlobalTraffic.routingControlArns[region]). When given,
+   * the records follow a calculated health check that is healthy only while the endpoint is
+   * healthy **and** the routing control is On, so operators can evacuate the region.
+   * @default none: the records follow the HTTPS health check alone
+   */
+  routingControlArn?: pulumi.Input<string>;
+  /**
+   * The failover record of the write name, `<recordName>.<zoneName>`: PRIMARY in the primary
+   * database region, SECONDARY in the first secondary, absent elsewhere (see
+   * `planFailoverRecords`, which decides it for a whole environment).
+   * @default none: this region publishes no failover record
+   */
+  writer?: { recordName: string; role: FailoverRole };
+  /**
+   * SNS topic (in us-east-1: GlobalTraffic.alarmTopicArn) the health-check alarm notifies.
+   * @default none: the alarm only changes state
+   */
+  alarmTopicArn?: pulumi.Input<string>;
+  /**
+   * Tags for the health checks and the alarm.
+   * @default {}
+   */
+  tags?: Record<string, string>;
+}
+
+/**
+ * One region's entry in the environment's DNS: an HTTPS health check of its ALB (plus, with
+ * ARC, a routing-control check and a calculated check of both), a latency alias record for the
+ * application name, optionally a failover alias record for the write name, and a CloudWatch
+ * alarm on the health check. Lives in the regional stack.
+ *
+ * The alarm watches the check the records follow, so it means "this region is out of DNS
+ * rotation", whether the endpoint failed or an operator switched the region Off. Routing
+ * controls are created Off, so with ARC the alarm fires after the first deployment until the
+ * region is switched On.
+ *
+ * Worst-case DNS failover for the settings in use: `dnsFailoverFigure` (interval × threshold
+ * + the ALB's 60 s alias TTL; 90 s with the defaults).
+ */
+export class RegionalEndpoint extends pulumi.ComponentResource {
+  /** The health check the records use (the calculated one with ARC, else the HTTPS one). */
+  readonly healthCheckId: pulumi.Output<string>;
+  /** The HTTPS health check of the ALB. */
+  readonly endpointHealthCheckId: pulumi.Output<string>;
+  /** Names this region publishes: the application name, then the write name if any. */
+  readonly recordFqdns: pulumi.Output<string>[];
+  readonly failoverRole: FailoverRole | undefined;
+  readonly alarmArn: pulumi.Output<string>;
+  readonly healthCheck: HealthCheckSettings;
+
+  constructor(name: string, args: RegionalEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate before registering anything: a bad argument must not leave half a component.
+    const check = resolveHealthCheck(args.healthCheck);
+    if (args.writer && args.writer.role !== "PRIMARY" && args.writer.role !== "SECONDARY") {
+      throw new RangeError(`${name}: writer.role must be PRIMARY or SECONDARY, not ${String(args.writer.role)}`);
+    }
+    super("platform:dns:RegionalEndpoint", name, {}, opts);
+    const tags = args.tags ?? {};
+    const parent = { parent: this };
+
+    // requestInterval and measureLatency cannot change after creation: changing them replaces
+    // the check (records follow the new id).
+    const https = new aws.route53.HealthCheck(`${name}-https`, {
+      type: "HTTPS",
+      fqdn: args.loadBalancer.dnsName,
+      port: check.port,
+      resourcePath: check.path,
+      enableSni: true,
+      requestInterval: check.intervalSeconds,
+      failureThreshold: check.failureThreshold,
+      regions: [...check.regions],
+      measureLatency: true,
+      tags: { ...tags, Name: `${name}-https` },
+    }, parent);
+
+    let routing = https;
+    if (args.routingControlArn !== undefined) {
+      const arc = new aws.route53.HealthCheck(`${name}-arc`, {
+        type: "RECOVERY_CONTROL",
+        routingControlArn: args.routingControlArn,
+        tags: { ...tags, Name: `${name}-arc` },
+      }, parent);
+      // Healthy only when both children are: the endpoint answers and the region is switched On.
+      routing = new aws.route53.HealthCheck(`${name}-routing`, {
+        type: "CALCULATED",
+        childHealthchecks: [https.id, arc.id],
+        childHealthThreshold: 2,
+        tags: { ...tags, Name: `${name}-routing` },
+      }, parent);
+    }
+
+    const alias = { name: args.loadBalancer.dnsName, zoneId: args.loadBalancer.zoneId, evaluateTargetHealth: true };
+    // Alias records carry no TTL: resolvers cache them for the ALB's (60 s), which is the TTL
+    // term of the failover figure.
+    const appFqdn = pulumi.interpolate`${args.appRecordName ?? "app"}.${args.zoneName}`;
+    const app = new aws.route53.Record(`${name}-app`, {
+      zoneId: args.zoneId,
+      name: appFqdn,
+      type: "A",
+      setIdentifier: args.region,
+      latencyRoutingPolicies: [{ region: args.region }],
+      healthCheckId: routing.id,
+      aliases: [alias],
+    }, parent);
+    this.recordFqdns = [app.fqdn];
+
+    if (args.writer) {
+      const writer = new aws.route53.Record(`${name}-writer`, {
+        zoneId: args.zoneId,
+        name: pulumi.interpolate`${args.writer.recordName}.${args.zoneName}`,
+        type: "A",
+        setIdentifier: `${args.region}-${args.writer.role.toLowerCase()}`,
+        failoverRoutingPolicies: [{ type: args.writer.role }],
+        healthCheckId: routing.id,
+        aliases: [alias],
+      }, parent);
+      this.recordFqdns.push(writer.fqdn);
+    }
+
+    // AWS/Route53 metrics are published only in us-east-1, so the alarm must be created there
+    // (an alarm elsewhere would never see a data point), whatever region this stack deploys.
+    const actions = args.alarmTopicArn !== undefined ? [args.alarmTopicArn] : [];
+    const alarm = new aws.cloudwatch.MetricAlarm(`${name}-health`, {
+      region: ROUTE53_HOME_REGION,
+      alarmDescription: pulumi.interpolate`${args.region} is out of DNS rotation: Route 53 health check ${routing.id} is unhealthy (endpoint down or ARC routing control Off)`,
+      namespace: "AWS/Route53",
+      metricName: "HealthCheckStatus",
+      dimensions: { HealthCheckId: routing.id },
+      statistic: "Minimum",
+      period: 60,
+      evaluationPeriods: 1,
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      // A health check that stops reporting is not a healthy one.
+      treatMissingData: "breaching",
+      alarmActions: actions,
+      okActions: actions,
+      tags,
+    }, parent);
+
+    this.healthCheckId = routing.id;
+    this.endpointHealthCheckId = https.id;
+    this.failoverRole = args.writer?.role;
+    this.alarmArn = alarm.arn;
+    this.healthCheck = check;
+
+    this.registerOutputs({
+      healthCheckId: this.healthCheckId,
+      endpointHealthCheckId: this.endpointHealthCheckId,
+      recordFqdns: this.recordFqdns,
+      alarmArn: this.alarmArn,
+    });
+  }
+}

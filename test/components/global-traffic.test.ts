@@ -1,0 +1,173 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
+import type { GlobalTraffic } from "../../components/global-traffic";
+
+const REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
+const ARC = "aws:route53recoverycontrol/";
+
+let cloud: FakeCloud;
+let full: GlobalTraffic;
+let lookup: GlobalTraffic;
+let mod: typeof import("../../components/global-traffic");
+
+const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+const childrenOf = (name: string) => {
+  const component = cloud.resources.find((r) => r.type === "platform:dns:GlobalTraffic" && r.name === name)!;
+  return cloud.resources.filter((r) => r.parent === component.urn);
+};
+const ofType = (rs: RecordedResource[], type: string) => rs.filter((r) => r.type === type);
+
+beforeAll(async () => {
+  // The global stack deliberately runs outside us-east-1 here, so resources that must live in
+  // us-east-1 only pass if they ask for it.
+  cloud = await installFakeCloud({ stack: "dns-global-test", region: "eu-west-1" });
+  mod = await import("../../components/global-traffic");
+  full = new mod.GlobalTraffic("prod", {
+    zoneName: "Prod.Example.com.",
+    regions: REGIONS,
+    queryLogging: true,
+    dnssec: true,
+    alarmEmail: "oncall@example.com",
+  });
+  lookup = new mod.GlobalTraffic("dev", { zoneName: "dev.example.com", createZone: false, regions: ["eu-west-1", "eu-central-1"], arc: { enabled: false } });
+  await settle();
+});
+
+describe("GlobalTraffic hosted zone", () => {
+  it("creates the zone protected and never force-destroyed, by default", async () => {
+    const [zone] = ofType(childrenOf("prod"), "aws:route53/zone:Zone");
+    expect(zone.protect).toBe(true);
+    expect(zone.inputs).toMatchObject({ name: "prod.example.com", forceDestroy: false });
+    expect(await value(full.zoneId)).toBe(zone.id);
+    expect(await value(full.nameServers)).toEqual(zone.outputs.nameServers);
+  });
+
+  it("looks an existing zone up by name and creates none when createZone is false", async () => {
+    expect(ofType(childrenOf("dev"), "aws:route53/zone:Zone")).toEqual([]);
+    expect(await value(lookup.zoneId)).toMatch(/^Z[0-9A-Z]+$/);
+    expect(await value(lookup.zoneName)).toBe("dev.example.com");
+  });
+
+  it("refuses a zone name that is not a DNS name, and repeated regions, before creating anything", () => {
+    const before = cloud.resources.length;
+    expect(() => new mod.GlobalTraffic("bad", { zoneName: "localhost", regions: REGIONS })).toThrow(/two or more labels/);
+    expect(() => new mod.GlobalTraffic("bad", { zoneName: "a.example.com", regions: ["us-east-1", "us-east-1"] })).toThrow(/must not repeat/);
+    expect(cloud.resources.length).toBe(before);
+  });
+});
+
+describe("GlobalTraffic Route 53 ARC (on by default)", () => {
+  it("creates a cluster, a control panel on it and one routing control per region in that panel", async () => {
+    const rs = childrenOf("prod");
+    const [cluster] = ofType(rs, `${ARC}cluster:Cluster`);
+    const [panel] = ofType(rs, `${ARC}controlPanel:ControlPanel`);
+    const controls = ofType(rs, `${ARC}routingControl:RoutingControl`);
+    expect(panel.inputs.clusterArn).toBe(cluster.outputs.arn);
+    expect(controls).toHaveLength(REGIONS.length);
+    for (const control of controls) expect(control.inputs).toMatchObject({ clusterArn: cluster.outputs.arn, controlPanelArn: panel.outputs.arn });
+    const arns = Object.fromEntries(await Promise.all(Object.entries(full.routingControlArns).map(async ([r, arn]) => [r, await value(arn)])));
+    expect(Object.keys(arns)).toEqual(REGIONS);
+    expect(new Set(Object.values(arns))).toEqual(new Set(controls.map((c) => c.outputs.arn)));
+    expect(controls.map((c) => c.inputs.name)).toEqual(REGIONS.map((r) => `prod-${r}`));
+    expect(await value(full.clusterEndpoints!)).toHaveLength(5);
+  });
+
+  it("has a safety rule that keeps at least one of every routing control On", () => {
+    const rs = childrenOf("prod");
+    const [rule] = ofType(rs, `${ARC}safetyRule:SafetyRule`);
+    const controls = ofType(rs, `${ARC}routingControl:RoutingControl`);
+    expect(rule.inputs.ruleConfig).toEqual({ type: "ATLEAST", threshold: 1, inverted: false });
+    expect(new Set(rule.inputs.assertedControls as string[])).toEqual(new Set(controls.map((c) => c.outputs.arn)));
+    expect(rule.inputs.assertedControls).toHaveLength(REGIONS.length);
+    expect(rule.inputs.controlPanelArn).toBe(ofType(rs, `${ARC}controlPanel:ControlPanel`)[0].outputs.arn);
+    expect(rule.inputs.waitPeriodMs).toBeGreaterThan(0);
+    expect(rule.inputs.gatingControls).toBeUndefined();
+  });
+
+  it("is configured through us-west-2, where the Recovery Control Config API lives", () => {
+    const arc = childrenOf("prod").filter((r) => r.type.startsWith(ARC));
+    expect(arc).toHaveLength(3 + REGIONS.length);
+    for (const r of arc) expect(r.region).toBe("us-west-2");
+  });
+
+  it("creates no ARC resource when switched off", () => {
+    expect(childrenOf("dev").filter((r) => r.type.startsWith(ARC))).toEqual([]);
+    expect(lookup.routingControlArns).toEqual({});
+    expect(lookup.clusterArn).toBeUndefined();
+    expect(lookup.controlPanelArn).toBeUndefined();
+  });
+});
+
+describe("GlobalTraffic alarm topic", () => {
+  it("lives in us-east-1, with the Route 53 metrics, encrypted with a key CloudWatch may use", () => {
+    const rs = childrenOf("prod");
+    const [topic] = ofType(rs, "aws:sns/topic:Topic");
+    expect(topic.region).toBe("us-east-1");
+    const key = ofType(rs, "aws:kms/key:Key").find((k) => k.outputs.arn === topic.inputs.kmsMasterKeyId)!;
+    expect(key.region).toBe("us-east-1");
+    expect(key.inputs.enableKeyRotation).toBe(true);
+    const statements = JSON.parse(String(key.inputs.policy)).Statement as { Principal: Record<string, string>; Action: string | string[] }[];
+    const cloudwatch = statements.find((s) => s.Principal.Service === "cloudwatch.amazonaws.com")!;
+    expect(cloudwatch.Action).toEqual(expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*"]));
+  });
+
+  it("subscribes the alarm e-mail when given, and nobody otherwise", async () => {
+    const [sub] = ofType(childrenOf("prod"), "aws:sns/topicSubscription:TopicSubscription");
+    expect(sub.inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com", topic: await value(full.alarmTopicArn) });
+    expect(sub.region).toBe("us-east-1");
+    expect(ofType(childrenOf("dev"), "aws:sns/topicSubscription:TopicSubscription")).toEqual([]);
+    expect(ofType(childrenOf("dev"), "aws:sns/topic:Topic")).toHaveLength(1);
+  });
+});
+
+describe("GlobalTraffic query logging and DNSSEC (off by default)", () => {
+  it("logs queries to a us-east-1 log group Route 53 may write to, for this zone only", () => {
+    const rs = childrenOf("prod");
+    const [group] = ofType(rs, "aws:cloudwatch/logGroup:LogGroup");
+    const [policy] = ofType(rs, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy");
+    const [queryLog] = ofType(rs, "aws:route53/queryLog:QueryLog");
+    const [zone] = ofType(rs, "aws:route53/zone:Zone");
+    expect(group.region).toBe("us-east-1");
+    expect(policy.region).toBe("us-east-1");
+    const [statement] = JSON.parse(String(policy.inputs.policyDocument)).Statement;
+    expect(statement.Principal).toEqual({ Service: "route53.amazonaws.com" });
+    expect(statement.Resource).toBe(`${group.outputs.arn}:*`);
+    expect(statement.Condition.ArnLike["aws:SourceArn"]).toBe(`arn:aws:route53:::hostedzone/${zone.id}`);
+    expect(queryLog.inputs).toMatchObject({ zoneId: zone.id, cloudwatchLogGroupArn: group.outputs.arn });
+    // Route 53 checks the policy when the query log is created.
+    expect(queryLog.dependsOn).toContain(policy.urn);
+  });
+
+  it("signs the zone with a protected ECC_NIST_P256 key in us-east-1 that Route 53 DNSSEC may use", async () => {
+    const rs = childrenOf("prod");
+    const key = ofType(rs, "aws:kms/key:Key").find((k) => k.inputs.keyUsage === "SIGN_VERIFY")!;
+    const [ksk] = ofType(rs, "aws:route53/keySigningKey:KeySigningKey");
+    const [signing] = ofType(rs, "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec");
+    const [zone] = ofType(rs, "aws:route53/zone:Zone");
+    expect(key.inputs).toMatchObject({ customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY" });
+    expect(key.region).toBe("us-east-1");
+    const statements = JSON.parse(String(key.inputs.policy)).Statement as { Principal: Record<string, string>; Action: string | string[]; Condition?: Record<string, Record<string, string>> }[];
+    const dnssec = statements.filter((s) => s.Principal.Service === "dnssec-route53.amazonaws.com");
+    expect(dnssec.flatMap((s) => s.Action)).toEqual(expect.arrayContaining(["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign", "kms:CreateGrant"]));
+    expect(dnssec.find((s) => s.Action === "kms:CreateGrant")!.Condition!.Bool["kms:GrantIsForAWSResource"]).toBe("true");
+    expect(ksk.inputs).toMatchObject({ hostedZoneId: zone.id, keyManagementServiceArn: key.outputs.arn, status: "ACTIVE" });
+    expect(ksk.inputs.name).toMatch(/^[A-Za-z0-9_]{3,128}$/);
+    expect(signing.inputs).toMatchObject({ hostedZoneId: zone.id, signingStatus: "SIGNING" });
+    expect(signing.dependsOn).toContain(ksk.urn);
+    for (const r of [key, ksk, signing]) expect(r.protect).toBe(true);
+    expect(await value(full.dnssecDsRecord!)).toBe(ksk.outputs.dsRecord);
+  });
+
+  it("creates neither when not asked", () => {
+    const types = new Set(childrenOf("dev").map((r) => r.type));
+    for (const t of ["aws:route53/queryLog:QueryLog", "aws:cloudwatch/logGroup:LogGroup", "aws:route53/keySigningKey:KeySigningKey", "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec"]) {
+      expect(types.has(t)).toBe(false);
+    }
+    expect(ofType(childrenOf("dev"), "aws:kms/key:Key").every((k) => k.inputs.keyUsage !== "SIGN_VERIFY")).toBe(true);
+  });
+
+  it("derives key-signing-key names the Route 53 API accepts", () => {
+    for (const name of ["prod", "a", "prod-eu.global", "x".repeat(300)]) expect(mod.kskName(name)).toMatch(/^[A-Za-z0-9_]{3,128}$/);
+  });
+});
