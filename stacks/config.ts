@@ -7,14 +7,13 @@ import { CONFIG_NAMESPACE, ENVIRONMENT_KEYS, ConfigKeySpec, EnvironmentKey } fro
 import { cidrsOverlap, describeCidrProblem, formatCidr, MAX_AZS, MAX_VPC_PREFIX, MIN_VPC_PREFIX, parseCidr } from "../components/lib/cidr";
 import { AWS_REGIONS, isKnownRegion, suggestRegions } from "../components/lib/regions";
 import { closest } from "../components/lib/suggest";
+import { ROUTE53_CHECKER_REGIONS } from "../components/lib/dns";
 
 /** Aurora global databases: one primary plus 1 to 10 secondary regions. */
 export const MIN_REGIONS = 2;
 export const MAX_REGIONS = 11;
 /** Values CloudWatch Logs accepts for a log group's retention. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-/** Regions Route 53 health checkers run from (HealthCheckRegion enum). */
-export const HEALTH_CHECK_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"] as const;
 
 type KeyValue<K extends EnvironmentKey> = (typeof ENVIRONMENT_KEYS)[K]["type"] extends "integer"
   ? number
@@ -259,8 +258,8 @@ function checkDns(s: EnvironmentSettings, report: Report): void {
   if (!s.healthCheckPath.startsWith("/")) report("healthCheckPath", s.healthCheckPath, 'must start with "/", e.g. /healthz');
   if (new Set(s.healthCheckRegions).size < 3) report("healthCheckRegions", s.healthCheckRegions, "needs at least 3 distinct checker regions (a Route 53 rule)");
   s.healthCheckRegions.forEach((region, i) => {
-    if (!(HEALTH_CHECK_REGIONS as readonly string[]).includes(region)) {
-      report(`healthCheckRegions[${i}]`, region, `is not a Route 53 checker region; use ${HEALTH_CHECK_REGIONS.join(", ")}`);
+    if (!(ROUTE53_CHECKER_REGIONS as readonly string[]).includes(region)) {
+      report(`healthCheckRegions[${i}]`, region, `is not a Route 53 checker region; use ${ROUTE53_CHECKER_REGIONS.join(", ")}`);
     }
   });
   if (s.dnsRecordTtlSeconds < 0 || s.dnsRecordTtlSeconds > 172800) report("dnsRecordTtlSeconds", s.dnsRecordTtlSeconds, "must be 0 to 172800 seconds");
