@@ -271,6 +271,14 @@ const BUILDERS: Record<string, Builder> = {
     const name = String(c.inputs.nodeGroupName ?? autoName(c));
     return { id: `${String(c.inputs.clusterName)}:${name}`, state: { nodeGroupName: name, arn: c.arn("eks", `nodegroup/${String(c.inputs.clusterName)}/${name}/${uuid(c.urn)}`), resources: [{ autoscalingGroups: [{ name: `eks-${name}-${uuid(c.urn)}` }] }] } };
   },
+  "aws:eks/accessEntry:AccessEntry": (c) => ({
+    id: `${String(c.inputs.clusterName)}:${String(c.inputs.principalArn)}`,
+    state: { accessEntryArn: c.arn("eks", `access-entry/${String(c.inputs.clusterName)}/${c.inputs.type === "EC2_LINUX" ? "role" : "principal"}/${FAKE_ACCOUNT_ID}/${hex(c.urn, 12)}/${uuid(c.urn)}`), userName: String(c.inputs.principalArn) },
+  }),
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": (c) => {
+    const associationId = `a-${hex(c.urn, 17)}`;
+    return { id: `${String(c.inputs.clusterName)},${associationId}`, state: { associationId, associationArn: c.arn("eks", `podidentityassociation/${String(c.inputs.clusterName)}/${associationId}`) } };
+  },
   "aws:eks/addon:Addon": (c) => ({ id: `${String(c.inputs.clusterName)}:${String(c.inputs.addonName)}`, state: { arn: c.arn("eks", `addon/${String(c.inputs.clusterName)}/${String(c.inputs.addonName)}/${uuid(c.urn)}`), addonVersion: c.inputs.addonVersion ?? "v1.0.0-eksbuild.1" } }),
   "random:index/randomPassword:RandomPassword": (c) => {
     const length = Number(c.inputs.length ?? 32);
@@ -370,6 +378,12 @@ export function fakeInvoke(token: string, inputs: Record<string, unknown>, regio
       const name = String(inputs.name ?? "example.com").replace(/\.$/, "");
       const zoneId = String(inputs.zoneId ?? `Z${upperAlnum(`zone:${name}`, 20)}`);
       return { id: zoneId, zoneId, name, arn: `arn:${PARTITION}:route53:::hostedzone/${zoneId}`, nameServers: [`ns-1.awsdns-01.com`, `ns-2.awsdns-02.net`], privateZone: false };
+    }
+    case "aws:eks/getAddonVersion:getAddonVersion": {
+      // The shape of EKS add-on versions ("v1.19.2-eksbuild.1"), derived from the inputs.
+      const minor = String(inputs.kubernetesVersion ?? "1.0").split(".")[1] ?? "0";
+      const version = `v1.${minor}.${parseInt(hex(String(inputs.addonName), 2), 16) % 10}-eksbuild.1`;
+      return { id: String(inputs.addonName), addonName: inputs.addonName, kubernetesVersion: inputs.kubernetesVersion, version, region };
     }
     case "aws:iam/getPolicyDocument:getPolicyDocument":
       return { id: hex(JSON.stringify(inputs), 10), json: policyJson(inputs), minifiedJson: policyJson(inputs) };

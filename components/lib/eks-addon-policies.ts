@@ -1,0 +1,218 @@
+/**
+ * IAM policy documents for the Helm-installed cluster add-ons, as plain functions of the
+ * partition, region, account and cluster name.
+ */
+import { AUTOSCALER_CLUSTER_TAG_VALUE, autoscalerClusterTagKey, type PolicyDocument } from "./eks";
+
+export interface PolicyScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly clusterName: string;
+}
+
+/**
+ * cluster-autoscaler, least privilege (after the policy in the autoscaler's AWS README):
+ * reads everywhere (these Describe calls support no resource-level scoping), writes only on
+ * Auto Scaling groups that carry this cluster's tag, so it can never resize or terminate another
+ * cluster's nodes, even in the same account and region.
+ */
+export function clusterAutoscalerPolicy(s: PolicyScope): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Discover",
+        Effect: "Allow",
+        Action: [
+          "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeAutoScalingInstances",
+          "autoscaling:DescribeLaunchConfigurations",
+          "autoscaling:DescribeScalingActivities",
+          "autoscaling:DescribeTags",
+          "ec2:DescribeImages",
+          "ec2:DescribeInstanceTypes",
+          "ec2:DescribeLaunchTemplateVersions",
+          "ec2:GetInstanceTypesFromInstanceRequirements",
+        ],
+        Resource: "*",
+      },
+      {
+        // Only for managed node groups of this cluster (scale-from-zero templates).
+        Sid: "DescribeOwnNodegroups",
+        Effect: "Allow",
+        Action: ["eks:DescribeNodegroup"],
+        Resource: `arn:${s.partition}:eks:${s.region}:${s.accountId}:nodegroup/${s.clusterName}/*/*`,
+      },
+      {
+        Sid: "ScaleOwnGroups",
+        Effect: "Allow",
+        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+        Resource: "*",
+        Condition: { StringEquals: { [`aws:ResourceTag/${autoscalerClusterTagKey(s.clusterName)}`]: AUTOSCALER_CLUSTER_TAG_VALUE } },
+      },
+    ],
+  };
+}
+
+/** Tag the AWS Load Balancer Controller puts on everything it creates. */
+const LBC_TAG = "elbv2.k8s.aws/cluster";
+
+/**
+ * AWS Load Balancer Controller, a documented subset of the upstream `iam_policy.json`:
+ * ALBs and NLBs for Ingress and Service objects, their target groups, listeners, rules and
+ * security groups, ACM certificates. Mutations are limited to resources the controller tagged
+ * itself (`elbv2.k8s.aws/cluster`), as upstream does.
+ *
+ * Left out, so the matching features are off in the chart values as well:
+ * - WAF Classic / WAFv2 association and Shield Advanced (`enableWaf`, `enableWafv2`, `enableShield`: false);
+ * - Cognito authentication on listeners (`cognito-idp:DescribeUserPoolClient`);
+ * - IAM server certificates (`iam:ListServerCertificates`, `iam:GetServerCertificate`): ACM only;
+ * - Outposts customer-owned IP pools, IPAM pools and ELB capacity reservations.
+ */
+export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition">): PolicyDocument {
+  const elb = (resource: string) => `arn:${s.partition}:elasticloadbalancing:*:*:${resource}`;
+  const ownedByController = { Null: { [`aws:ResourceTag/${LBC_TAG}`]: "false" } };
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ServiceLinkedRole",
+        Effect: "Allow",
+        Action: ["iam:CreateServiceLinkedRole"],
+        Resource: "*",
+        Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
+      },
+      {
+        Sid: "Describe",
+        Effect: "Allow",
+        Action: [
+          "ec2:DescribeAccountAttributes",
+          "ec2:DescribeAddresses",
+          "ec2:DescribeAvailabilityZones",
+          "ec2:DescribeInternetGateways",
+          "ec2:DescribeVpcs",
+          "ec2:DescribeVpcPeeringConnections",
+          "ec2:DescribeSubnets",
+          "ec2:DescribeSecurityGroups",
+          "ec2:DescribeInstances",
+          "ec2:DescribeNetworkInterfaces",
+          "ec2:DescribeTags",
+          "ec2:DescribeRouteTables",
+          "ec2:GetSecurityGroupsForVpc",
+          "elasticloadbalancing:DescribeLoadBalancers",
+          "elasticloadbalancing:DescribeLoadBalancerAttributes",
+          "elasticloadbalancing:DescribeListeners",
+          "elasticloadbalancing:DescribeListenerCertificates",
+          "elasticloadbalancing:DescribeListenerAttributes",
+          "elasticloadbalancing:DescribeSSLPolicies",
+          "elasticloadbalancing:DescribeRules",
+          "elasticloadbalancing:DescribeTargetGroups",
+          "elasticloadbalancing:DescribeTargetGroupAttributes",
+          "elasticloadbalancing:DescribeTargetHealth",
+          "elasticloadbalancing:DescribeTags",
+          "elasticloadbalancing:DescribeTrustStores",
+          "acm:ListCertificates",
+          "acm:DescribeCertificate",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "CreateSecurityGroups",
+        Effect: "Allow",
+        Action: ["ec2:CreateSecurityGroup"],
+        Resource: "*",
+      },
+      {
+        Sid: "TagNewSecurityGroups",
+        Effect: "Allow",
+        Action: ["ec2:CreateTags"],
+        Resource: `arn:${s.partition}:ec2:*:*:security-group/*`,
+        Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: { [`aws:RequestTag/${LBC_TAG}`]: "false" } },
+      },
+      {
+        Sid: "RetagOwnSecurityGroups",
+        Effect: "Allow",
+        Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+        Resource: `arn:${s.partition}:ec2:*:*:security-group/*`,
+        Condition: { Null: { [`aws:RequestTag/${LBC_TAG}`]: "true", [`aws:ResourceTag/${LBC_TAG}`]: "false" } },
+      },
+      {
+        // Ingress rules on node security groups too (target-type instance/ip backends), as upstream.
+        Sid: "ManageSecurityGroupRules",
+        Effect: "Allow",
+        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+        Resource: "*",
+      },
+      {
+        Sid: "DeleteOwnSecurityGroups",
+        Effect: "Allow",
+        Action: ["ec2:DeleteSecurityGroup"],
+        Resource: "*",
+        Condition: ownedByController,
+      },
+      {
+        Sid: "CreateTaggedLoadBalancers",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+        Resource: "*",
+        Condition: { Null: { [`aws:RequestTag/${LBC_TAG}`]: "false" } },
+      },
+      {
+        Sid: "ManageListenersAndRules",
+        Effect: "Allow",
+        Action: [
+          "elasticloadbalancing:CreateListener",
+          "elasticloadbalancing:DeleteListener",
+          "elasticloadbalancing:CreateRule",
+          "elasticloadbalancing:DeleteRule",
+          "elasticloadbalancing:ModifyListener",
+          "elasticloadbalancing:ModifyListenerAttributes",
+          "elasticloadbalancing:AddListenerCertificates",
+          "elasticloadbalancing:RemoveListenerCertificates",
+          "elasticloadbalancing:ModifyRule",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "TagOnCreate",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:AddTags"],
+        Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
+        Condition: {
+          StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] },
+          Null: { [`aws:RequestTag/${LBC_TAG}`]: "false" },
+        },
+      },
+      {
+        Sid: "RetagOwnLoadBalancers",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+        Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
+        Condition: { Null: { [`aws:RequestTag/${LBC_TAG}`]: "true", [`aws:ResourceTag/${LBC_TAG}`]: "false" } },
+      },
+      {
+        Sid: "ModifyOwnLoadBalancers",
+        Effect: "Allow",
+        Action: [
+          "elasticloadbalancing:ModifyLoadBalancerAttributes",
+          "elasticloadbalancing:SetIpAddressType",
+          "elasticloadbalancing:SetSecurityGroups",
+          "elasticloadbalancing:SetSubnets",
+          "elasticloadbalancing:DeleteLoadBalancer",
+          "elasticloadbalancing:ModifyTargetGroup",
+          "elasticloadbalancing:ModifyTargetGroupAttributes",
+          "elasticloadbalancing:DeleteTargetGroup",
+        ],
+        Resource: "*",
+        Condition: ownedByController,
+      },
+      {
+        Sid: "RegisterTargets",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+        Resource: elb("targetgroup/*/*"),
+      },
+    ],
+  };
+}

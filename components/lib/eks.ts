@@ -1,0 +1,200 @@
+/**
+ * Decisions behind the EKS cluster, as plain functions: input validation, endpoint exposure,
+ * log-group naming, the kubeconfig, trust policies and the cluster-autoscaler discovery tags.
+ */
+import { createHash } from "crypto";
+import { cidrContains, describeCidrProblem, parseCidr } from "./cidr";
+
+/** The five control-plane log types; scanners (checkov, trivy) require all of them. */
+export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** The retention values CloudWatch Logs accepts (PutRetentionPolicy rejects anything else). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** EKS add-ons managed by `EksCluster`, in the order they are declared. */
+export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"] as const;
+export type ManagedAddonName = (typeof MANAGED_ADDONS)[number];
+
+/**
+ * Add-ons whose workload is a Deployment: EKS reports them DEGRADED until a node is Ready, and
+ * the provider waits for ACTIVE. The others are DaemonSets, ACTIVE with zero nodes.
+ */
+export const NODE_DEPENDENT_ADDONS: readonly ManagedAddonName[] = ["coredns", "aws-ebs-csi-driver"];
+
+/** Service account of the EBS CSI controller, as the managed add-on creates it. */
+export const EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
+
+export const DEFAULT_SERVICE_IPV4_CIDR = "172.20.0.0/16";
+
+export function validateClusterName(name: string): void {
+  // CreateCluster's own rule; checked here so the error comes before any resource is planned.
+  if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(name)) {
+    throw new RangeError(
+      `EKS cluster name "${name}" must be 1-100 characters of letters, digits, "-" and "_", starting with a letter or digit`,
+    );
+  }
+}
+
+export function validateKubernetesVersion(version: string): void {
+  if (!/^1\.\d{2}$/.test(version)) {
+    throw new RangeError(`Kubernetes version "${version}" must be major.minor, e.g. "1.34"`);
+  }
+}
+
+export function validateLogRetentionDays(days: number): void {
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+    throw new RangeError(`logRetentionDays ${days} is not a CloudWatch Logs retention value; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
+  }
+}
+
+/**
+ * EKS writes control-plane logs to exactly this group. Creating it ourselves (before the
+ * cluster) is what gives it a retention and an owner; otherwise EKS creates it, unmanaged and
+ * kept forever.
+ */
+export function clusterLogGroupName(clusterName: string): string {
+  return `/aws/eks/${clusterName}/cluster`;
+}
+
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => parseCidr(c)!);
+
+/** The service CIDR rules of CreateCluster: RFC 1918, /12 to /24. */
+export function validateServiceIpv4Cidr(cidr: string): void {
+  const parsed = parseCidr(cidr);
+  if (!parsed) throw new RangeError(`serviceIpv4Cidr "${cidr}" ${describeCidrProblem(cidr)}`);
+  if (!PRIVATE_RANGES.some((range) => cidrContains(range, parsed))) {
+    throw new RangeError(`serviceIpv4Cidr "${cidr}" must lie inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`);
+  }
+  if (parsed.prefix < 12 || parsed.prefix > 24) {
+    throw new RangeError(`serviceIpv4Cidr "${cidr}" must be between /12 and /24`);
+  }
+}
+
+export interface EndpointAccess {
+  readonly endpointPrivateAccess: true;
+  readonly endpointPublicAccess: boolean;
+  /** Only set when the public endpoint is on (the provider ignores the field otherwise). */
+  readonly publicAccessCidrs?: string[];
+}
+
+/**
+ * Private endpoint always; public endpoint only for listed CIDRs, and a CIDR that admits the
+ * whole internet only with the explicit opt-in.
+ */
+export function planEndpointAccess(publicAccessCidrs: readonly string[], allowPublicAccessFromAnywhere: boolean): EndpointAccess {
+  for (const cidr of publicAccessCidrs) {
+    const parsed = parseCidr(cidr);
+    if (!parsed) throw new RangeError(`publicAccessCidrs entry "${cidr}" ${describeCidrProblem(cidr)}`);
+    if (parsed.prefix === 0 && !allowPublicAccessFromAnywhere) {
+      throw new RangeError(
+        `publicAccessCidrs contains "${cidr}", which opens the Kubernetes API endpoint to the whole internet. ` +
+          "List the CIDRs of your operators and CI runners instead, or set allowPublicAccessFromAnywhere: true if you really mean it.",
+      );
+    }
+  }
+  if (new Set(publicAccessCidrs).size !== publicAccessCidrs.length) {
+    throw new RangeError(`publicAccessCidrs lists a CIDR twice: ${publicAccessCidrs.join(", ")}`);
+  }
+  if (publicAccessCidrs.length === 0) return { endpointPrivateAccess: true, endpointPublicAccess: false };
+  return { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [...publicAccessCidrs] };
+}
+
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\-/]+$/;
+
+/** Access entries take IAM role or user ARNs; an STS session ARN fails at CreateAccessEntry. */
+export function validateAdminPrincipalArns(arns: readonly string[]): void {
+  for (const arn of arns) {
+    const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(arn);
+    if (session) {
+      throw new RangeError(
+        `adminPrincipalArns entry "${arn}" is an STS session; EKS access entries need the role itself: arn:${session[1]}:iam::${session[2]}:role/${session[3]}`,
+      );
+    }
+    if (!PRINCIPAL_ARN.test(arn)) {
+      throw new RangeError(`adminPrincipalArns entry "${arn}" is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)`);
+    }
+  }
+  const duplicates = arns.filter((arn, i) => arns.indexOf(arn) !== i);
+  if (duplicates.length) throw new RangeError(`adminPrincipalArns lists ${duplicates[0]} twice`);
+}
+
+/**
+ * A resource-name suffix for a principal that stays the same when the list is reordered (an
+ * index would rename, and so replace, every entry after a removed one, cutting admins off
+ * mid-update): the principal's name plus a short hash of the full ARN.
+ */
+export function principalNameSuffix(arn: string): string {
+  const last = arn.split("/").pop() ?? "principal";
+  const readable = last.replace(/[^A-Za-z0-9-]/g, "-").toLowerCase().slice(0, 40);
+  return `${readable}-${createHash("sha256").update(arn).digest("hex").slice(0, 8)}`;
+}
+
+export interface KubeconfigInputs {
+  readonly clusterName: string;
+  readonly endpoint: string;
+  readonly certificateAuthorityData: string;
+  readonly region: string;
+}
+
+/**
+ * A kubeconfig whose user runs `aws eks get-token`. `--region` matters: without it the CLI uses
+ * the caller's default region, and the token is then signed for the wrong cluster in every
+ * stack but one. No credentials are embedded; the token is minted per call from the caller's
+ * AWS identity, which needs an access entry on the cluster.
+ */
+export function buildKubeconfig(c: KubeconfigInputs): Record<string, unknown> {
+  const context = c.clusterName;
+  return {
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: context, cluster: { server: c.endpoint, "certificate-authority-data": c.certificateAuthorityData } }],
+    contexts: [{ name: context, context: { cluster: context, user: context } }],
+    "current-context": context,
+    users: [{
+      name: context,
+      user: {
+        exec: {
+          // What `aws eks get-token` emits unless told otherwise.
+          apiVersion: "client.authentication.k8s.io/v1beta1",
+          command: "aws",
+          args: ["eks", "get-token", "--cluster-name", c.clusterName, "--region", c.region, "--output", "json"],
+          interactiveMode: "Never",
+        },
+      },
+    }],
+  };
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: Record<string, unknown>[];
+}
+
+/** Trust policy for a role assumed by an AWS service (EKS control plane, EC2 instances). */
+export function serviceTrustPolicy(service: string, actions: string[] = ["sts:AssumeRole"]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: actions }] };
+}
+
+/**
+ * Trust policy for a role bound through EKS Pod Identity: the agent assumes it with session
+ * tags, so `sts:TagSession` is required next to `sts:AssumeRole`. No OIDC provider is needed.
+ */
+export function podIdentityTrustPolicy(): PolicyDocument {
+  return serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
+}
+
+/** The tag key that scopes cluster-autoscaler's write actions to this cluster's groups. */
+export function autoscalerClusterTagKey(clusterName: string): string {
+  return `k8s.io/cluster-autoscaler/${clusterName}`;
+}
+
+/** Value of the cluster tag on node groups; the autoscaler IAM policy requires exactly this. */
+export const AUTOSCALER_CLUSTER_TAG_VALUE = "owned";
+
+/**
+ * Tags a node group (Auto Scaling group) needs so cluster-autoscaler discovers it and may scale
+ * it. Node pools should apply exactly these.
+ */
+export function autoscalerDiscoveryTags(clusterName: string): Record<string, string> {
+  return { "k8s.io/cluster-autoscaler/enabled": "true", [autoscalerClusterTagKey(clusterName)]: AUTOSCALER_CLUSTER_TAG_VALUE };
+}

@@ -1,0 +1,147 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
+import type { ClusterAddons as ClusterAddonsType, ClusterAddonsArgs } from "../../components/cluster-addons";
+import type * as k8sType from "@pulumi/kubernetes";
+
+let cloud: FakeCloud;
+let ClusterAddons: typeof ClusterAddonsType;
+let provider: k8sType.Provider;
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
+const base: ClusterAddonsArgs = {
+  clusterName: "prod",
+  region: "eu-west-1",
+  clusterAutoscalerChartVersion: "9.46.6",
+  metricsServerChartVersion: "3.12.2",
+};
+
+const under = (prefix: string) => cloud.resources.filter((r) => r.name.startsWith(`${prefix}-`));
+const named = (rs: RecordedResource[], type: string, name: string) => {
+  const found = rs.filter((r) => r.type === type && r.name === name);
+  expect(found, `${type} ${name}`).toHaveLength(1);
+  return found[0];
+};
+const values = (release: RecordedResource) => release.inputs.values as Record<string, any>;
+
+beforeAll(async () => {
+  cloud = await installFakeCloud({ stack: "addons-test", region: "eu-west-1" });
+  ({ ClusterAddons } = await import("../../components/cluster-addons"));
+  const k8s = await import("@pulumi/kubernetes");
+  provider = new k8s.Provider("cluster-k8s", { kubeconfig: "{}" });
+  new ClusterAddons("addons", base, { provider });
+  new ClusterAddons("full", {
+    ...base,
+    clusterName: "edge-eu",
+    region: "us-west-2",
+    clusterAutoscalerChartVersion: "9.50.1",
+    clusterAutoscalerImageTag: "v1.34.1",
+    metricsServerChartVersion: "3.13.0",
+    awsLoadBalancerController: { enabled: true, chartVersion: "1.13.2", vpcId: "vpc-0123456789abcdef0" },
+    helmTimeoutSeconds: 600,
+  }, { provider });
+  new ClusterAddons("off", { ...base, awsLoadBalancerController: { enabled: false, chartVersion: "1.13.2", vpcId: "vpc-1" } }, { provider });
+  await settle();
+});
+
+describe("ClusterAddons", () => {
+  it("installs the pinned chart versions from the args, through the cluster's provider", () => {
+    const expected: [string, string, string, string][] = [
+      ["addons-cluster-autoscaler", "cluster-autoscaler", "9.46.6", "https://kubernetes.github.io/autoscaler"],
+      ["addons-metrics-server", "metrics-server", "3.12.2", "https://kubernetes-sigs.github.io/metrics-server/"],
+      ["full-cluster-autoscaler", "cluster-autoscaler", "9.50.1", "https://kubernetes.github.io/autoscaler"],
+      ["full-metrics-server", "metrics-server", "3.13.0", "https://kubernetes-sigs.github.io/metrics-server/"],
+      ["full-aws-load-balancer-controller", "aws-load-balancer-controller", "1.13.2", "https://aws.github.io/eks-charts"],
+    ];
+    const providerUrn = cloud.resources.find((r) => r.name === "cluster-k8s")!.urn;
+    for (const [name, chart, version, repo] of expected) {
+      const release = named(cloud.resources, RELEASE, name);
+      expect(release.inputs).toMatchObject({ chart, version, namespace: "kube-system", repositoryOpts: { repo } });
+      expect(release.provider).toBe(providerUrn);
+    }
+    expect(named(cloud.resources, RELEASE, "addons-metrics-server").inputs.timeout).toBe(1200);
+    expect(named(cloud.resources, RELEASE, "full-metrics-server").inputs.timeout).toBe(600);
+  });
+
+  it("runs cluster-autoscaler with auto-discovery for this cluster, balanced groups and system-pod nodes scalable", () => {
+    const v = values(named(under("addons"), RELEASE, "addons-cluster-autoscaler"));
+    expect(v).toMatchObject({ cloudProvider: "aws", awsRegion: "eu-west-1", autoDiscovery: { clusterName: "prod" } });
+    // The chart's own tag list is what the node pools' tags must match: not overridden.
+    expect(v.autoDiscovery.tags).toBeUndefined();
+    expect(v.extraArgs).toMatchObject({ "balance-similar-node-groups": true, "skip-nodes-with-system-pods": false });
+    expect(v.image).toBeUndefined();
+    expect(values(named(under("full"), RELEASE, "full-cluster-autoscaler")).image).toEqual({ tag: "v1.34.1" });
+  });
+
+  it("binds cluster-autoscaler's role to the chart's service account with Pod Identity, before the release", () => {
+    const release = named(under("addons"), RELEASE, "addons-cluster-autoscaler");
+    const role = named(under("addons"), "aws:iam/role:Role", "addons-cluster-autoscaler");
+    const association = named(under("addons"), ASSOCIATION, "addons-cluster-autoscaler");
+    expect(association.inputs).toEqual(expect.objectContaining({
+      clusterName: "prod",
+      namespace: "kube-system",
+      serviceAccount: values(release).rbac.serviceAccount.name,
+      roleArn: role.outputs.arn,
+    }));
+    const trust = JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0];
+    expect(trust).toMatchObject({ Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] });
+    const rolePolicy = named(under("addons"), "aws:iam/rolePolicy:RolePolicy", "addons-cluster-autoscaler");
+    expect(release.dependsOn).toEqual(expect.arrayContaining([association.urn, rolePolicy.urn]));
+  });
+
+  it("lets cluster-autoscaler resize and terminate only groups tagged for its own cluster", () => {
+    const rolePolicy = named(under("addons"), "aws:iam/rolePolicy:RolePolicy", "addons-cluster-autoscaler");
+    const role = named(under("addons"), "aws:iam/role:Role", "addons-cluster-autoscaler");
+    expect(rolePolicy.inputs.role).toBe(role.id);
+    const statements = JSON.parse(String(rolePolicy.inputs.policy)).Statement as Record<string, any>[];
+    const writes = ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"];
+    for (const action of writes) {
+      const granting = statements.filter((s) => s.Action.includes(action));
+      expect(granting).toHaveLength(1);
+      expect(granting[0].Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/prod": "owned" } });
+    }
+    const unconditional = statements.filter((s) => !s.Condition).flatMap((s) => s.Action as string[]);
+    expect(unconditional.every((a) => /^(autoscaling|ec2|eks):(Describe|Get)/.test(a))).toBe(true);
+    const edge = JSON.parse(String(named(under("full"), "aws:iam/rolePolicy:RolePolicy", "full-cluster-autoscaler").inputs.policy));
+    expect(JSON.stringify(edge)).toContain("aws:ResourceTag/k8s.io/cluster-autoscaler/edge-eu");
+    expect(JSON.stringify(edge)).toContain("arn:aws:eks:us-west-2:123456789012:nodegroup/edge-eu/*/*");
+  });
+
+  it("runs metrics-server with two replicas under a disruption budget", () => {
+    expect(values(named(under("addons"), RELEASE, "addons-metrics-server"))).toMatchObject({
+      replicas: 2,
+      podDisruptionBudget: { enabled: true, minAvailable: 1 },
+    });
+  });
+
+  it("leaves the AWS Load Balancer Controller out unless enabled", () => {
+    for (const prefix of ["addons", "off"]) {
+      expect(under(prefix).filter((r) => r.name.includes("aws-load-balancer-controller"))).toEqual([]);
+      expect(under(prefix).filter((r) => r.type === ASSOCIATION)).toHaveLength(1);
+    }
+  });
+
+  it("installs the enabled controller with region and VPC given, WAF and Shield off, its own Pod Identity role", () => {
+    const release = named(under("full"), RELEASE, "full-aws-load-balancer-controller");
+    expect(values(release)).toMatchObject({
+      clusterName: "edge-eu",
+      region: "us-west-2",
+      vpcId: "vpc-0123456789abcdef0",
+      enableShield: false,
+      enableWaf: false,
+      enableWafv2: false,
+    });
+    const association = named(under("full"), ASSOCIATION, "full-aws-load-balancer-controller");
+    const role = named(under("full"), "aws:iam/role:Role", "full-aws-load-balancer-controller");
+    expect(association.inputs).toMatchObject({ namespace: "kube-system", serviceAccount: values(release).serviceAccount.name, roleArn: role.outputs.arn });
+    expect(release.dependsOn).toContain(association.urn);
+    const policy = named(under("full"), "aws:iam/rolePolicy:RolePolicy", "full-aws-load-balancer-controller").inputs.policy as string;
+    expect(policy).not.toMatch(/"(wafv2|waf-regional|shield):/);
+  });
+
+  it("refuses a missing Kubernetes provider and unpinned chart versions", () => {
+    expect(() => new ClusterAddons("nok8s", base, {} as never)).toThrow(/Kubernetes provider/);
+    expect(() => new ClusterAddons("range", { ...base, clusterAutoscalerChartVersion: "~9.46" }, { provider })).toThrow(/exact chart version/);
+    expect(cloud.resources.some((r) => r.name === "nok8s" || r.name === "range")).toBe(false);
+  });
+});

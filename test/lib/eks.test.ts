@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import {
+  autoscalerDiscoveryTags,
+  buildKubeconfig,
+  clusterLogGroupName,
+  planEndpointAccess,
+  principalNameSuffix,
+  validateAdminPrincipalArns,
+  validateClusterName,
+  validateServiceIpv4Cidr,
+} from "../../components/lib/eks";
+import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy } from "../../components/lib/eks-addon-policies";
+
+describe("planEndpointAccess", () => {
+  it("is private-only without CIDRs", () => {
+    expect(planEndpointAccess([], false)).toEqual({ endpointPrivateAccess: true, endpointPublicAccess: false });
+    expect(planEndpointAccess([], true)).toEqual({ endpointPrivateAccess: true, endpointPublicAccess: false });
+  });
+
+  it("opens the public endpoint to exactly the listed CIDRs, keeping the private one", () => {
+    expect(planEndpointAccess(["203.0.113.0/24"], false)).toEqual({
+      endpointPrivateAccess: true,
+      endpointPublicAccess: true,
+      publicAccessCidrs: ["203.0.113.0/24"],
+    });
+  });
+
+  it("refuses /0 without the opt-in, malformed CIDRs and duplicates", () => {
+    expect(() => planEndpointAccess(["0.0.0.0/0"], false)).toThrow(/whole internet.*allowPublicAccessFromAnywhere/);
+    expect(planEndpointAccess(["0.0.0.0/0"], true).publicAccessCidrs).toEqual(["0.0.0.0/0"]);
+    expect(() => planEndpointAccess(["my-office"], false)).toThrow(/not an IPv4 CIDR/);
+    expect(() => planEndpointAccess(["203.0.113.0/24", "203.0.113.0/24"], false)).toThrow(/twice/);
+  });
+});
+
+describe("validation", () => {
+  it("accepts role and user ARNs (with paths) and names the role behind an STS session", () => {
+    expect(() => validateAdminPrincipalArns(["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:user/ops/b"])).not.toThrow();
+    expect(() => validateAdminPrincipalArns(["arn:aws:sts::123456789012:assumed-role/Admin/jane"])).toThrow(
+      "arn:aws:iam::123456789012:role/Admin",
+    );
+    expect(() => validateAdminPrincipalArns(["platform-admin"])).toThrow(/not an IAM role or user ARN/);
+    expect(() => validateAdminPrincipalArns(["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"])).toThrow(/twice/);
+  });
+
+  it("keeps the service CIDR inside RFC 1918 and between /12 and /24", () => {
+    for (const ok of ["172.20.0.0/16", "10.100.0.0/16", "192.168.0.0/24", "172.16.0.0/12"]) expect(() => validateServiceIpv4Cidr(ok)).not.toThrow();
+    expect(() => validateServiceIpv4Cidr("100.64.0.0/16")).toThrow(/10\.0\.0\.0\/8/);
+    expect(() => validateServiceIpv4Cidr("10.0.0.0/25")).toThrow(/\/12 and \/24/);
+    expect(() => validateServiceIpv4Cidr("10.0.0.0/8")).toThrow(/\/12 and \/24/);
+  });
+
+  it("checks cluster names against the EKS rule", () => {
+    expect(() => validateClusterName("prod_eu-1")).not.toThrow();
+    expect(() => validateClusterName("-prod")).toThrow();
+    expect(() => validateClusterName("x".repeat(101))).toThrow();
+  });
+});
+
+describe("naming", () => {
+  it("puts control-plane logs where EKS writes them", () => {
+    expect(clusterLogGroupName("prod")).toBe("/aws/eks/prod/cluster");
+  });
+
+  it("derives a stable, readable, distinct resource suffix per principal", () => {
+    expect(principalNameSuffix("arn:aws:iam::123456789012:role/platform-admin")).toMatch(/^platform-admin-[0-9a-f]{8}$/);
+    fc.assert(fc.property(fc.uniqueArray(fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,30}$/), { minLength: 2, maxLength: 5 }), (names) => {
+      const suffixes = names.map((n) => principalNameSuffix(`arn:aws:iam::123456789012:role/${n}`));
+      expect(new Set(suffixes).size).toBe(names.length);
+      for (const s of suffixes) expect(s).toMatch(/^[a-z0-9-]+$/);
+    }));
+  });
+});
+
+describe("buildKubeconfig", () => {
+  it("asks aws eks get-token for the named cluster in the given region, as JSON", () => {
+    const config = buildKubeconfig({ clusterName: "prod", endpoint: "https://x.eks.amazonaws.com", certificateAuthorityData: "Q0E=", region: "us-west-2" });
+    const exec = (config.users as { user: { exec: { args: string[]; command: string } } }[])[0].user.exec;
+    expect(exec.command).toBe("aws");
+    expect(exec.args.slice(0, 4)).toEqual(["eks", "get-token", "--cluster-name", "prod"]);
+    expect(exec.args[exec.args.indexOf("--region") + 1]).toBe("us-west-2");
+    // A user whose CLI defaults to text or YAML output would otherwise hand kubectl garbage.
+    expect(exec.args[exec.args.indexOf("--output") + 1]).toBe("json");
+  });
+});
+
+describe("clusterAutoscalerPolicy", () => {
+  const policy = clusterAutoscalerPolicy({ partition: "aws", region: "eu-west-1", accountId: "123456789012", clusterName: "prod" });
+  const actions = (s: Record<string, unknown>) => s.Action as string[];
+
+  it("scales and terminates only in groups tagged as owned by this cluster", () => {
+    const writes = policy.Statement.filter((s) => actions(s).some((a) => !/:(Describe|Get)/.test(a)));
+    expect(writes).toHaveLength(1);
+    expect(actions(writes[0]).sort()).toEqual(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
+    expect(writes[0].Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/prod": "owned" } });
+    // The tags a node pool puts on its group satisfy that condition.
+    expect(autoscalerDiscoveryTags("prod")).toEqual({ "k8s.io/cluster-autoscaler/enabled": "true", "k8s.io/cluster-autoscaler/prod": "owned" });
+  });
+
+  it("reads node groups of this cluster only", () => {
+    const eks = policy.Statement.find((s) => actions(s).includes("eks:DescribeNodegroup"))!;
+    expect(eks.Resource).toBe("arn:aws:eks:eu-west-1:123456789012:nodegroup/prod/*/*");
+  });
+});
+
+describe("awsLoadBalancerControllerPolicy", () => {
+  const policy = awsLoadBalancerControllerPolicy({ partition: "aws" });
+
+  it("deletes and modifies only what the controller tagged", () => {
+    const destructive = ["ec2:DeleteSecurityGroup", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DeleteTargetGroup"];
+    for (const action of destructive) {
+      const statements = policy.Statement.filter((s) => (s.Action as string[]).includes(action));
+      expect(statements.length).toBeGreaterThan(0);
+      for (const s of statements) expect(s.Condition).toEqual({ Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } });
+    }
+  });
+
+  it("leaves out WAF, Shield and Cognito", () => {
+    const all = policy.Statement.flatMap((s) => s.Action as string[]);
+    expect(all.filter((a) => /^(waf|wafv2|waf-regional|shield|cognito-idp):/.test(a))).toEqual([]);
+  });
+});
