@@ -1,0 +1,226 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { albLogBucketPolicy, checkDomainNames, checkNodePort, usesElbAccountForLogDelivery, validationRecordDomains } from "./lib/ingress-plan";
+
+export interface RegionalIngressArgs {
+  vpcId: pulumi.Input<string>;
+  /** Public subnets of every AZ the region uses; the ALB gets a node in each. */
+  publicSubnetIds: pulumi.Input<string>[];
+  /** Names the ALB serves. The first is the certificate's domain name, the rest its SANs. All must live in `zoneId`. */
+  domainNames: string[];
+  /** Route 53 hosted zone that gets the certificate's DNS validation records. */
+  zoneId: pulumi.Input<string>;
+  /** NodePort (30000-32767) of the in-cluster ingress that the target group sends traffic to. */
+  nodePort: number;
+  /** Path the target group health check requests on the node port. @default "/healthz" */
+  healthCheckPath?: string;
+  /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" — TLS 1.3 and 1.2 with forward secrecy only */
+  sslPolicy?: string;
+  /** Days access logs are kept before lifecycle expiry. @default 90 */
+  accessLogRetentionDays?: number;
+  /** ALB deletion protection; turning it off is the explicit step before removing a region. @default true */
+  deletionProtection?: boolean;
+  /** Let operators (or ARC zonal autoshift) move traffic away from an impaired AZ. @default true */
+  zonalShift?: boolean;
+}
+
+/** Key prefix of the access logs in the bucket (ELB adds AWSLogs/<account>/... below it). */
+const ACCESS_LOG_PREFIX = "alb";
+
+function checkArgs(args: RegionalIngressArgs): void {
+  checkDomainNames(args.domainNames);
+  checkNodePort(args.nodePort);
+  // An ALB needs subnets in at least two AZs; one per AZ the region uses is the point.
+  if (args.publicSubnetIds.length < 2) throw new RangeError(`an ALB needs public subnets in at least two AZs (got ${args.publicSubnetIds.length})`);
+  const path = args.healthCheckPath ?? "/healthz";
+  if (!path.startsWith("/")) throw new RangeError(`healthCheckPath "${path}" must start with "/"`);
+  const days = args.accessLogRetentionDays ?? 90;
+  if (!Number.isInteger(days) || days < 1) throw new RangeError(`accessLogRetentionDays must be a whole number of days >= 1 (got ${days})`);
+}
+
+/**
+ * The region's front door: an internet-facing ALB over the public subnets of every AZ, with
+ * an ACM certificate validated through Route 53, HTTPS only (HTTP redirects), access logs in
+ * an encrypted private bucket, and a target group on the ingress NodePort. Pair it with a
+ * `NodePool` whose `loadBalancer` is `{ securityGroupId, targetGroupArns: [targetGroupArn], port: nodePort }`:
+ * the pool registers its nodes and opens the node port to this ALB's security group only.
+ */
+export class RegionalIngress extends pulumi.ComponentResource {
+  readonly loadBalancerArn: pulumi.Output<string>;
+  /** For CloudWatch metrics and alarms (`app/<name>/<id>`). */
+  readonly loadBalancerArnSuffix: pulumi.Output<string>;
+  readonly dnsName: pulumi.Output<string>;
+  /** The ALB's canonical hosted zone, for alias records. */
+  readonly zoneId: pulumi.Output<string>;
+  readonly securityGroupId: pulumi.Output<string>;
+  readonly targetGroupArn: pulumi.Output<string>;
+  readonly targetGroupArnSuffix: pulumi.Output<string>;
+  /** ARN of the certificate, available once validated. */
+  readonly certificateArn: pulumi.Output<string>;
+  readonly accessLogBucket: pulumi.Output<string>;
+
+  constructor(name: string, args: RegionalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
+    checkArgs(args);
+    super("platform:ingress:RegionalIngress", name, {}, opts);
+    const parent = { parent: this };
+
+    // --- access logs ---
+    // Access logs are audit evidence: a destroyed stack leaves the bucket (and its logs) behind,
+    // and a non-empty bucket is never emptied by Pulumi (forceDestroy false).
+    const bucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: false, tags: { Name: `${name}-alb-logs` } }, { parent: this, retainOnDelete: true });
+    // ALB log delivery supports SSE-S3 only; an SSE-KMS default encryption makes delivery fail.
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-alb-logs`, {
+      bucket: bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    }, parent);
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-alb-logs`, {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    }, parent);
+    // ACLs off: the bucket owner owns every log object, whoever delivered it.
+    const ownership = new aws.s3.BucketOwnershipControls(`${name}-alb-logs`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    new aws.s3.BucketLifecycleConfiguration(`${name}-alb-logs`, {
+      bucket: bucket.id,
+      rules: [{
+        id: "expire-access-logs",
+        status: "Enabled",
+        // An explicit empty prefix: an empty filter block draws provider warnings (terraform-provider-aws#41710).
+        filter: { prefix: "" },
+        expiration: { days: args.accessLogRetentionDays ?? 90 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      }],
+    }, parent);
+
+    const region = aws.getRegionOutput({}, parent).region;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    // Older regions deliver through a regional ELB account, newer ones through the service
+    // principal only; getServiceAccount fails outright in the newer ones, so ask only where it answers.
+    const elbAccountArn = region.apply(async (r) =>
+      usesElbAccountForLogDelivery(r) ? (await aws.elb.getServiceAccount({ region: r }, parent)).arn : undefined,
+    );
+    const policy = new aws.s3.BucketPolicy(`${name}-alb-logs`, {
+      bucket: bucket.id,
+      policy: pulumi.all([bucket.arn, accountId, elbAccountArn]).apply(([bucketArn, account, elbArn]) =>
+        JSON.stringify(albLogBucketPolicy({ bucketArn, prefix: ACCESS_LOG_PREFIX, accountId: account, elbAccountArn: elbArn }))),
+      // After the public access block: S3 answers OperationAborted to concurrent changes of one bucket's configuration.
+    }, { parent: this, dependsOn: [publicAccess] });
+
+    // --- security group ---
+    // No egress rules: the provider removes the default allow-all egress, and the node pool adds
+    // the one way out (to its nodes on the node port).
+    const albSg = new aws.ec2.SecurityGroup(`${name}-alb`, { vpcId: args.vpcId, description: `ALB of ${name}`, tags: { Name: `${name}-alb` } }, parent);
+    for (const port of [443, 80]) {
+      new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${port}-ipv4`, { securityGroupId: albSg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: port, toPort: port, description: `internet to ${port}` }, parent);
+      new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${port}-ipv6`, { securityGroupId: albSg.id, cidrIpv6: "::/0", ipProtocol: "tcp", fromPort: port, toPort: port, description: `internet to ${port} (IPv6)` }, parent);
+    }
+
+    // --- load balancer ---
+    // Cross-zone load balancing is always on for ALBs (the attribute only exists for NLB/GWLB).
+    const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
+      loadBalancerType: "application",
+      internal: false,
+      subnets: args.publicSubnetIds,
+      securityGroups: [albSg.id],
+      enableDeletionProtection: args.deletionProtection ?? true,
+      dropInvalidHeaderFields: true,
+      enableZonalShift: args.zonalShift ?? true,
+      accessLogs: { bucket: bucket.bucket, prefix: ACCESS_LOG_PREFIX, enabled: true },
+      tags: { Name: `${name}-alb` },
+      // ELB writes a test object when logging is switched on; the bucket must be ready by then.
+    }, { parent: this, dependsOn: [policy, encryption, ownership, publicAccess] });
+
+    // --- certificate ---
+    const [domainName, ...subjectAlternativeNames] = args.domainNames;
+    const certificate = new aws.acm.Certificate(`${name}-cert`, {
+      domainName,
+      subjectAlternativeNames,
+      validationMethod: "DNS",
+      keyAlgorithm: "RSA_2048",
+      tags: { Name: domainName },
+    }, parent);
+    const records = validationRecordDomains(args.domainNames).map((domain) => {
+      const option = certificate.domainValidationOptions.apply((options) => {
+        const found = options.find((o) => o.domainName === domain);
+        if (!found) throw new Error(`ACM returned no validation option for ${domain}`);
+        return found;
+      });
+      return new aws.route53.Record(`${name}-cert-${domain.replace(/^\*\./, "")}`, {
+        zoneId: args.zoneId,
+        name: option.resourceRecordName,
+        type: option.resourceRecordType,
+        records: [option.resourceRecordValue],
+        ttl: 60,
+        // ACM uses the same CNAME for a name in every region of the account
+        // (terraform-provider-aws#13653), so each region's stack writes the same record: overwrite
+        // instead of failing, and keep it when one region is destroyed, since the other regions'
+        // certificates still need it to renew.
+        allowOverwrite: true,
+      }, { parent: this, retainOnDelete: true });
+    });
+    const validation = new aws.acm.CertificateValidation(`${name}-cert`, {
+      certificateArn: certificate.arn,
+      validationRecordFqdns: records.map((r) => r.fqdn),
+    }, parent);
+
+    // --- target group and listeners ---
+    const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
+      vpcId: args.vpcId,
+      targetType: "instance",
+      protocol: "HTTP",
+      port: args.nodePort,
+      // Default 300 s; ingress connections drain well within 30 s, and node replacement waits on it.
+      deregistrationDelay: 30,
+      healthCheck: {
+        enabled: true,
+        protocol: "HTTP",
+        port: "traffic-port",
+        path: args.healthCheckPath ?? "/healthz",
+        matcher: "200",
+        // Unhealthy after 30 s, healthy again after 20 s.
+        interval: 10,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+      tags: { Name: `${name}-tg` },
+    }, parent);
+
+    new aws.lb.Listener(`${name}-https`, {
+      loadBalancerArn: alb.arn,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: args.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      // From the validation, so the listener waits until the certificate is issued.
+      certificateArn: validation.certificateArn,
+      defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+    }, parent);
+    new aws.lb.Listener(`${name}-http`, {
+      loadBalancerArn: alb.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+    }, parent);
+
+    this.loadBalancerArn = alb.arn;
+    this.loadBalancerArnSuffix = alb.arnSuffix;
+    this.dnsName = alb.dnsName;
+    this.zoneId = alb.zoneId;
+    this.securityGroupId = albSg.id;
+    this.targetGroupArn = targetGroup.arn;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
+    this.certificateArn = validation.certificateArn;
+    this.accessLogBucket = bucket.bucket;
+    this.registerOutputs({
+      loadBalancerArn: this.loadBalancerArn,
+      dnsName: this.dnsName,
+      zoneId: this.zoneId,
+      securityGroupId: this.securityGroupId,
+      targetGroupArn: this.targetGroupArn,
+      certificateArn: this.certificateArn,
+      accessLogBucket: this.accessLogBucket,
+    });
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Decisions behind a regional ingress, as pure functions: argument checks, which principals may
+ * deliver ALB access logs in a region, the log bucket policy, and which DNS records validate
+ * the certificate.
+ */
+
+/**
+ * Regions where ALB access logs are written by a regional Elastic Load Balancing account (the
+ * ones `aws.elb.getServiceAccount` knows; it fails with "Unknown region" elsewhere). Regions
+ * opened later (ap-south-2, ap-southeast-4/5/7, ca-west-1, eu-central-2, eu-south-2,
+ * il-central-1, me-central-1, mx-central-1, ...) only know the log-delivery service principal.
+ * [ALB user guide, "Enable access logs"; terraform-provider-aws internal/service/elb]
+ */
+export const ELB_ACCOUNT_LOG_DELIVERY_REGIONS: ReadonlySet<string> = new Set([
+  "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+  "af-south-1", "ap-east-1", "ap-south-1",
+  "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+  "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+  "ca-central-1",
+  "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1",
+  "me-south-1", "sa-east-1",
+  "cn-north-1", "cn-northwest-1", "us-gov-east-1", "us-gov-west-1",
+]);
+
+/** The service principal ELB uses to deliver logs in regions opened since August 2022 (and accepted alongside the account in older ones). */
+export const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+export function usesElbAccountForLogDelivery(region: string): boolean {
+  return ELB_ACCOUNT_LOG_DELIVERY_REGIONS.has(region);
+}
+
+export interface LogBucketPolicyInput {
+  readonly bucketArn: string;
+  /** Key prefix the load balancer writes under (no leading or trailing slash). */
+  readonly prefix: string;
+  /** Account that owns the load balancer. */
+  readonly accountId: string;
+  /** `arn:<partition>:iam::<elb-account>:root` in regions that have one. */
+  readonly elbAccountArn?: string;
+}
+
+/**
+ * Bucket policy for ALB access logs: the log-delivery service principal (and the regional ELB
+ * account where one exists) may put objects under `<prefix>/AWSLogs/<account>/` only; anything
+ * over plain HTTP is denied.
+ */
+export function albLogBucketPolicy(input: LogBucketPolicyInput): Record<string, unknown> {
+  const logObjects = `${input.bucketArn}/${input.prefix}/AWSLogs/${input.accountId}/*`;
+  const statements: Record<string, unknown>[] = [
+    { Sid: "ElbLogDelivery", Effect: "Allow", Principal: { Service: ELB_LOG_DELIVERY_SERVICE }, Action: "s3:PutObject", Resource: logObjects },
+  ];
+  if (input.elbAccountArn) {
+    statements.push({ Sid: "ElbAccountLogDelivery", Effect: "Allow", Principal: { AWS: input.elbAccountArn }, Action: "s3:PutObject", Resource: logObjects });
+  }
+  statements.push({
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [input.bucketArn, `${input.bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** A DNS name as ACM takes it: labels of letters, digits and hyphens, optionally one leading "*.". */
+const DOMAIN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export function checkDomainNames(domainNames: readonly string[]): void {
+  if (domainNames.length === 0) throw new RangeError("domainNames is empty: give at least the name the ALB serves (the first becomes the certificate's domain name)");
+  for (const name of domainNames) {
+    if (!DOMAIN.test(name)) throw new RangeError(`domainNames: "${name}" is not a lower-case DNS name (a leading "*." is allowed)`);
+  }
+  const duplicates = domainNames.filter((n, i) => domainNames.indexOf(n) !== i);
+  if (duplicates.length > 0) throw new RangeError(`domainNames lists ${[...new Set(duplicates)].join(", ")} more than once`);
+  // ACM caps a certificate at 10 names by default (a quota that can be raised).
+  if (domainNames.length > 10) throw new RangeError(`domainNames has ${domainNames.length} names; ACM allows 10 per certificate by default`);
+}
+
+/**
+ * Names whose validation record must exist, one per distinct record: ACM validates
+ * "*.example.com" and "example.com" with the same CNAME, so two records would fight over it.
+ * Each entry names the domain to look up in `domainValidationOptions`.
+ */
+export function validationRecordDomains(domainNames: readonly string[]): string[] {
+  const byRecord = new Map<string, string>();
+  for (const name of domainNames) {
+    const recordKey = name.replace(/^\*\./, "");
+    if (!byRecord.has(recordKey)) byRecord.set(recordKey, name);
+  }
+  return [...byRecord.values()];
+}
+
+/** EKS fixes the NodePort range at the Kubernetes default. */
+export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
+
+export function checkNodePort(port: number): void {
+  if (!Number.isInteger(port) || port < NODE_PORT_RANGE.min || port > NODE_PORT_RANGE.max) {
+    throw new RangeError(`nodePort ${port} is outside the EKS NodePort range ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}`);
+  }
+}

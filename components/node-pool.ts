@@ -1,0 +1,319 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  checkInstanceTypes,
+  checkKubernetesVersion,
+  defaultCpuTargetPercent,
+  eksAl2023AmiParameter,
+  nodeadmUserData,
+  planNodeCapacity,
+  type NodeCapacity,
+} from "./lib/node-pool-plan";
+
+/** What a node pool needs to know of its cluster (plain values or outputs of the cluster component). */
+export interface NodePoolCluster {
+  name: pulumi.Input<string>;
+  /** API server endpoint, `https://...`. */
+  endpoint: pulumi.Input<string>;
+  /** Base64 CA bundle (`certificateAuthority.data`). */
+  certificateAuthorityData: pulumi.Input<string>;
+  /** `kubernetesNetworkConfig.serviceIpv4Cidr`. */
+  serviceIpv4Cidr: pulumi.Input<string>;
+  /** Kubernetes major.minor; picks the AMI (and the managed node group version). */
+  version: string;
+  /** The EKS-created cluster security group (`vpcConfig.clusterSecurityGroupId`). */
+  securityGroupId: pulumi.Input<string>;
+}
+
+/** A load balancer whose target groups the pool's nodes serve on one port. */
+export interface NodePoolLoadBalancer {
+  /** Security group of the load balancer: the only source allowed to reach `port` from outside the cluster. */
+  securityGroupId: pulumi.Input<string>;
+  /** Target groups (target type "instance") the nodes register with. */
+  targetGroupArns: pulumi.Input<string>[];
+  /** Node port the target groups send traffic and health checks to. */
+  port: number;
+}
+
+export type NodePoolKind = "autoscaling" | "managed";
+
+export interface NodePoolArgs {
+  cluster: NodePoolCluster;
+  /**
+   * `"autoscaling"`: a self-managed EC2 Auto Scaling group (mixed on-demand/Spot instances,
+   * capacity rebalancing, instance refresh, ELB health checks). `"managed"`: an EKS managed node
+   * group (EKS drains nodes on updates and repairs unhealthy ones; one capacity type per group).
+   * @default "autoscaling"
+   */
+  kind?: NodePoolKind;
+  /** Instance profile of the node role. Required for `kind: "autoscaling"`. */
+  instanceProfileArn?: pulumi.Input<string>;
+  /** Node role ARN. Required for `kind: "managed"` (EKS refuses an instance profile in the launch template). */
+  nodeRoleArn?: pulumi.Input<string>;
+  vpcId: pulumi.Input<string>;
+  /** Private subnets of every AZ the region uses; the group spans them all. */
+  subnetIds: pulumi.Input<string>[];
+  /** Number of AZs the subnets cover. */
+  azCount: number;
+  /** Several instance types of one size and architecture (x86_64), for Spot depth; on-demand prefers them in this order. */
+  instanceTypes: string[];
+  /** @default azCount — one node per AZ at least */
+  minSize?: number;
+  /** Initial size; afterwards cluster-autoscaler owns it. @default minSize */
+  desiredSize?: number;
+  /** @default 3 × minSize — room to take over a failed region's share */
+  maxSize?: number;
+  /** Accept `minSize < azCount` (some AZ without a node). For dev only. @default false */
+  allowFewerNodesThanAzs?: boolean;
+  /** Autoscaling kind: on-demand instances before any Spot. @default minSize — the floor never runs on Spot */
+  onDemandBaseCapacity?: number;
+  /** Autoscaling kind: on-demand share above the base, 0 to 100. @default 50 — scale-out comes with regional failover, when Spot is scarcest */
+  onDemandPercentageAboveBase?: number;
+  /** Autoscaling kind. @default "price-capacity-optimized" — deepest pools at a low price, fewest interruptions */
+  spotAllocationStrategy?: "price-capacity-optimized" | "capacity-optimized" | "capacity-optimized-prioritized" | "lowest-price";
+  /**
+   * Autoscaling kind: average CPU the target-tracking policy holds the group at, or `false` for no
+   * policy (cluster-autoscaler only).
+   * @default 60 (50 with two AZs) — survivors of an AZ loss stay below saturation
+   */
+  targetCpuUtilizationPercent?: number | false;
+  /** Serve these target groups: registers the nodes and opens `port` to the load balancer's security group only. */
+  loadBalancer?: NodePoolLoadBalancer;
+  /**
+   * Autoscaling kind: how the group decides an instance is unhealthy. `"ELB"` also replaces
+   * nodes whose target-group health check fails; with a NodePort ingress that check fails on
+   * every node at once when the ingress itself is down, so the group replaces nodes while the
+   * real fault is in the cluster. `"EC2"` is the escape hatch for that trade-off.
+   * @default "ELB" with a load balancer, otherwise "EC2"
+   */
+  healthCheckType?: "ELB" | "EC2";
+  /** Autoscaling kind: seconds after launch before health checks count (the API default, 0, kills booting nodes). @default 300 */
+  healthCheckGracePeriodSeconds?: number;
+  /** Root (gp3, encrypted) volume size in GiB; images and logs live there. @default 50 */
+  rootVolumeSizeGiB?: number;
+  /** Autoscaling kind: pin an AMI. @default the recommended AL2023 EKS AMI for `cluster.version`, looked up on each deploy */
+  amiId?: pulumi.Input<string>;
+  /** Managed kind: a node group has one capacity type. @default "ON_DEMAND" */
+  capacityType?: "ON_DEMAND" | "SPOT";
+  /** Managed kind: nodes replaced at once during updates. @default 33 — one AZ's share with three AZs */
+  maxUnavailablePercentage?: number;
+}
+
+/** Args that only mean something to a self-managed group; refused rather than ignored for `managed`. */
+const AUTOSCALING_ONLY = ["instanceProfileArn", "onDemandBaseCapacity", "onDemandPercentageAboveBase", "spotAllocationStrategy", "targetCpuUtilizationPercent", "healthCheckType", "healthCheckGracePeriodSeconds", "amiId"] as const;
+const MANAGED_ONLY = ["nodeRoleArn", "capacityType", "maxUnavailablePercentage"] as const;
+
+function checkArgs(args: NodePoolArgs): { kind: NodePoolKind; capacity: NodeCapacity } {
+  const kind = args.kind ?? "autoscaling";
+  if (kind !== "autoscaling" && kind !== "managed") throw new RangeError(`kind must be "autoscaling" or "managed" (got "${String(kind)}")`);
+  checkKubernetesVersion(args.cluster.version);
+  checkInstanceTypes(args.instanceTypes);
+  const capacity = planNodeCapacity(args);
+  if (args.subnetIds.length < args.azCount) {
+    throw new RangeError(`${args.subnetIds.length} subnet(s) for ${args.azCount} AZs: pass the private subnet of every AZ so the pool spans them all`);
+  }
+  const misplaced = (kind === "managed" ? AUTOSCALING_ONLY : MANAGED_ONLY).filter((key) => args[key] !== undefined);
+  if (misplaced.length > 0) throw new RangeError(`${misplaced.join(", ")} ha${misplaced.length > 1 ? "ve" : "s"} no effect with kind "${kind}"; remove ${misplaced.length > 1 ? "them" : "it"}`);
+  if (kind === "autoscaling" && !args.instanceProfileArn) throw new RangeError('kind "autoscaling" needs instanceProfileArn (the node role\'s instance profile)');
+  if (kind === "managed" && !args.nodeRoleArn) throw new RangeError('kind "managed" needs nodeRoleArn (EKS attaches the node role itself; a launch template may not name an instance profile)');
+  const port = args.loadBalancer?.port;
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new RangeError(`loadBalancer.port must be a TCP port (got ${port})`);
+  const cpu = args.targetCpuUtilizationPercent;
+  if (cpu !== undefined && cpu !== false && !(cpu > 0 && cpu <= 100)) throw new RangeError(`targetCpuUtilizationPercent must be in (0, 100] or false (got ${cpu})`);
+  const unavailable = args.maxUnavailablePercentage;
+  if (unavailable !== undefined && !(Number.isInteger(unavailable) && unavailable >= 1 && unavailable <= 100)) throw new RangeError(`maxUnavailablePercentage must be an integer from 1 to 100 (got ${unavailable})`);
+  return { kind, capacity };
+}
+
+/**
+ * EKS worker nodes in every AZ of a region: a self-managed Auto Scaling group (default) or an
+ * EKS managed node group, with IMDSv2-only, encrypted, private nodes and their security group.
+ */
+export class NodePool extends pulumi.ComponentResource {
+  readonly kind: NodePoolKind;
+  /** Name of the Auto Scaling group (for the managed kind, the one EKS created). */
+  readonly autoScalingGroupName: pulumi.Output<string>;
+  readonly nodeSecurityGroupId: pulumi.Output<string>;
+  readonly launchTemplateId: pulumi.Output<string>;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredSize: number;
+
+  constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Refuse bad input before anything is registered.
+    const { kind, capacity } = checkArgs(args);
+    super("platform:eks:NodePool", name, {}, opts);
+    const parent = { parent: this };
+    const cluster = args.cluster;
+    const clusterName = pulumi.output(cluster.name);
+
+    const nodeSg = new aws.ec2.SecurityGroup(`${name}-nodes`, {
+      vpcId: args.vpcId,
+      description: `EKS nodes of ${name}`,
+      // The load balancer controller expects exactly one security group tagged for the cluster on a
+      // node's ENI. Managed nodes already carry the EKS cluster SG (tagged by EKS), so only tag ours
+      // when it is the nodes' only group.
+      tags: clusterName.apply((n) => ({ Name: `${name}-nodes`, ...(kind === "autoscaling" ? { [`kubernetes.io/cluster/${n}`]: "owned" } : {}) })),
+    }, parent);
+
+    // Peer rules with the EKS cluster security group (control-plane ENIs and managed nodes):
+    // the control plane calls kubelets (10250) and webhooks on ports charts choose, pods talk
+    // across node groups (CoreDNS), and nodes reach the private API endpoint (443).
+    new aws.vpc.SecurityGroupIngressRule(`${name}-from-nodes`, { securityGroupId: nodeSg.id, referencedSecurityGroupId: nodeSg.id, ipProtocol: "-1", description: "node to node" }, parent);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-from-cluster`, { securityGroupId: nodeSg.id, referencedSecurityGroupId: cluster.securityGroupId, ipProtocol: "-1", description: "control plane and managed nodes to nodes" }, parent);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-cluster-from-nodes`, { securityGroupId: cluster.securityGroupId, referencedSecurityGroupId: nodeSg.id, ipProtocol: "-1", description: `nodes of ${name} to control plane and managed nodes` }, parent);
+    // Nodes pull images, join through the EKS API and reach AWS APIs through the NAT gateways.
+    new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: nodeSg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "-1", description: "nodes to anywhere" }, parent);
+
+    const lb = args.loadBalancer;
+    if (lb) {
+      new aws.vpc.SecurityGroupIngressRule(`${name}-from-lb`, { securityGroupId: nodeSg.id, referencedSecurityGroupId: lb.securityGroupId, ipProtocol: "tcp", fromPort: lb.port, toPort: lb.port, description: "load balancer to node port" }, parent);
+      // The load balancer's group has no broad egress; this is its only way out.
+      new aws.vpc.SecurityGroupEgressRule(`${name}-lb-to-nodes`, { securityGroupId: lb.securityGroupId, referencedSecurityGroupId: nodeSg.id, ipProtocol: "tcp", fromPort: lb.port, toPort: lb.port, description: `to node port of ${name}` }, parent);
+    }
+
+    const nodeTags = clusterName.apply((n) => ({ Name: `${name}-node`, [`kubernetes.io/cluster/${n}`]: "owned" }));
+    const common = {
+      // IMDSv2 only, one hop: pods (one hop further) cannot borrow the node role; they get
+      // their own credentials through EKS Pod Identity.
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [{
+        deviceName: "/dev/xvda",
+        ebs: { volumeSize: args.rootVolumeSizeGiB ?? 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+      }],
+      tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: nodeTags })),
+      tags: { Name: `${name}-nodes` },
+    };
+
+    if (kind === "autoscaling") {
+      // insecureValue: the AMI id is public, and a secret imageId would hide AMI changes in previews.
+      const imageId = args.amiId ?? aws.ssm.getParameterOutput({ name: eksAl2023AmiParameter(cluster.version) }, parent).insecureValue;
+      const userData = pulumi
+        .all([cluster.name, cluster.endpoint, cluster.certificateAuthorityData, cluster.serviceIpv4Cidr])
+        .apply(([n, endpoint, ca, cidr]) => Buffer.from(nodeadmUserData({ name: n, apiServerEndpoint: endpoint, certificateAuthority: ca, cidr })).toString("base64"));
+      const template = new aws.ec2.LaunchTemplate(`${name}-lt`, {
+        ...common,
+        description: `EKS ${cluster.version} AL2023 nodes of ${name}`,
+        imageId,
+        userData,
+        updateDefaultVersion: true,
+        iamInstanceProfile: { arn: args.instanceProfileArn },
+        networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [nodeSg.id] }],
+        // One-minute metrics: target tracking reacts within minutes instead of quarter hours.
+        monitoring: { enabled: true },
+      }, parent);
+      const group = this.autoscalingGroup(name, args, capacity, template, clusterName);
+      this.autoScalingGroupName = group.name;
+      this.launchTemplateId = template.id;
+    } else {
+      const template = new aws.ec2.LaunchTemplate(`${name}-lt`, {
+        ...common,
+        description: `EKS managed nodes of ${name}`,
+        // Security groups in a launch template replace the cluster SG EKS would attach, so both go here.
+        networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [cluster.securityGroupId, nodeSg.id] }],
+      }, parent);
+      const nodeGroup = new aws.eks.NodeGroup(`${name}-ng`, {
+        clusterName: cluster.name,
+        version: cluster.version,
+        nodeRoleArn: args.nodeRoleArn!,
+        subnetIds: args.subnetIds,
+        amiType: "AL2023_x86_64_STANDARD",
+        capacityType: args.capacityType ?? "ON_DEMAND",
+        instanceTypes: args.instanceTypes,
+        launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+        scalingConfig: { minSize: capacity.minSize, desiredSize: capacity.desiredSize, maxSize: capacity.maxSize },
+        updateConfig: { maxUnavailablePercentage: args.maxUnavailablePercentage ?? 33 },
+        nodeRepairConfig: { enabled: true },
+        // EKS tags the group's ASG for cluster-autoscaler discovery itself. cluster-autoscaler
+        // moves the desired size; applying the initial value again would undo its work.
+      }, { parent: this, ignoreChanges: ["scalingConfig.desiredSize"] });
+      const asgName = nodeGroup.resources.apply((r) => r[0]?.autoscalingGroups?.[0]?.name ?? "");
+      lb?.targetGroupArns.forEach((targetGroupArn, i) => {
+        new aws.autoscaling.Attachment(`${name}-tg-${i + 1}`, { autoscalingGroupName: asgName, lbTargetGroupArn: targetGroupArn }, parent);
+      });
+      this.autoScalingGroupName = asgName;
+      this.launchTemplateId = template.id;
+    }
+
+    this.kind = kind;
+    this.nodeSecurityGroupId = nodeSg.id;
+    this.minSize = capacity.minSize;
+    this.desiredSize = capacity.desiredSize;
+    this.maxSize = capacity.maxSize;
+    this.registerOutputs({
+      autoScalingGroupName: this.autoScalingGroupName,
+      nodeSecurityGroupId: this.nodeSecurityGroupId,
+      launchTemplateId: this.launchTemplateId,
+      minSize: this.minSize,
+      desiredSize: this.desiredSize,
+      maxSize: this.maxSize,
+    });
+  }
+
+  private autoscalingGroup(name: string, args: NodePoolArgs, capacity: NodeCapacity, template: aws.ec2.LaunchTemplate, clusterName: pulumi.Output<string>): aws.autoscaling.Group {
+    const lb = args.loadBalancer;
+    const gracePeriod = args.healthCheckGracePeriodSeconds ?? 300;
+    const group = new aws.autoscaling.Group(`${name}-asg`, {
+      vpcZoneIdentifiers: args.subnetIds,
+      minSize: capacity.minSize,
+      maxSize: capacity.maxSize,
+      desiredCapacity: capacity.desiredSize,
+      // When an AZ cannot launch, launch in the others rather than wait (AWS's default, said out loud).
+      availabilityZoneDistribution: { capacityDistributionStrategy: "balanced-best-effort" },
+      capacityRebalance: true,
+      mixedInstancesPolicy: {
+        launchTemplate: {
+          // A concrete version, not "$Latest": only a changed version starts an instance refresh.
+          launchTemplateSpecification: { launchTemplateId: template.id, version: template.latestVersion.apply(String) },
+          overrides: args.instanceTypes.map((instanceType) => ({ instanceType })),
+        },
+        instancesDistribution: {
+          onDemandAllocationStrategy: "prioritized",
+          onDemandBaseCapacity: capacity.onDemandBaseCapacity,
+          onDemandPercentageAboveBaseCapacity: capacity.onDemandPercentageAboveBase,
+          spotAllocationStrategy: args.spotAllocationStrategy ?? "price-capacity-optimized",
+        },
+      },
+      healthCheckType: args.healthCheckType ?? (lb ? "ELB" : "EC2"),
+      healthCheckGracePeriod: gracePeriod,
+      targetGroupArns: lb?.targetGroupArns,
+      // A new launch template version (AMI, user data) rolls through the group; mixedInstancesPolicy
+      // changes always trigger a refresh, so no extra triggers are needed. Launch before terminate
+      // (max 110 %) and keep 90 % healthy. No autoRollback: the provider updates the group before
+      // it starts the refresh, so a "rollback" returns to the new, failing version in a loop
+      // (terraform-provider-aws#34189).
+      instanceRefresh: {
+        strategy: "Rolling",
+        preferences: { minHealthyPercentage: 90, maxHealthyPercentage: 110, skipMatching: true, instanceWarmup: String(gracePeriod) },
+      },
+      enabledMetrics: ["GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances"],
+      metricsGranularity: "1Minute",
+      tags: clusterName.apply((n) => [
+        { key: "Name", value: `${name}-node`, propagateAtLaunch: true },
+        { key: `kubernetes.io/cluster/${n}`, value: "owned", propagateAtLaunch: true },
+        // cluster-autoscaler auto-discovery (--node-group-auto-discovery=asg:tag=...).
+        { key: "k8s.io/cluster-autoscaler/enabled", value: "true", propagateAtLaunch: true },
+        { key: `k8s.io/cluster-autoscaler/${n}`, value: "owned", propagateAtLaunch: true },
+      ]),
+      // cluster-autoscaler owns the desired capacity after creation; re-applying the initial value
+      // on every deploy would undo its scale-outs (or scale in nodes it has not drained).
+    }, { parent: this, ignoreChanges: ["desiredCapacity"] });
+
+    const target = args.targetCpuUtilizationPercent ?? defaultCpuTargetPercent(args.azCount);
+    if (target !== false) {
+      new aws.autoscaling.Policy(`${name}-cpu`, {
+        autoscalingGroupName: group.name,
+        policyType: "TargetTrackingScaling",
+        estimatedInstanceWarmup: gracePeriod,
+        targetTrackingConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+          targetValue: target,
+          // Scale-out only: an ASG scale-in terminates nodes without draining them, whereas
+          // cluster-autoscaler cordons and drains first. It removes what is no longer needed.
+          disableScaleIn: true,
+        },
+      }, { parent: this });
+    }
+    return group;
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import {
+  albLogBucketPolicy,
+  checkDomainNames,
+  checkNodePort,
+  ELB_LOG_DELIVERY_SERVICE,
+  usesElbAccountForLogDelivery,
+  validationRecordDomains,
+} from "../../components/lib/ingress-plan";
+
+describe("ALB log delivery principals", () => {
+  it("uses the regional ELB account only where one exists", () => {
+    for (const older of ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"]) expect(usesElbAccountForLogDelivery(older), older).toBe(true);
+    for (const newer of ["eu-central-2", "ap-southeast-4", "il-central-1", "ca-west-1", "mx-central-1"]) expect(usesElbAccountForLogDelivery(newer), newer).toBe(false);
+  });
+
+  it("lets the service principal (and the account, when given) write under the prefix only, over TLS only", () => {
+    const policy = albLogBucketPolicy({ bucketArn: "arn:aws:s3:::logs", prefix: "alb", accountId: "111122223333", elbAccountArn: "arn:aws:iam::156460612806:root" }) as { Statement: Record<string, unknown>[] };
+    const allows = policy.Statement.filter((s) => s.Effect === "Allow");
+    expect(allows.map((s) => s.Principal)).toEqual([{ Service: ELB_LOG_DELIVERY_SERVICE }, { AWS: "arn:aws:iam::156460612806:root" }]);
+    for (const s of allows) expect(s).toMatchObject({ Action: "s3:PutObject", Resource: "arn:aws:s3:::logs/alb/AWSLogs/111122223333/*" });
+    expect(policy.Statement.find((s) => s.Effect === "Deny")).toMatchObject({ Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    const withoutAccount = albLogBucketPolicy({ bucketArn: "arn:aws:s3:::logs", prefix: "alb", accountId: "111122223333" }) as { Statement: Record<string, unknown>[] };
+    expect(withoutAccount.Statement.filter((s) => s.Effect === "Allow")).toHaveLength(1);
+  });
+});
+
+describe("certificate names", () => {
+  it("needs one validation record per name, a wildcard sharing its base name's", () => {
+    expect(validationRecordDomains(["app.example.com", "*.app.example.com", "api.example.com"])).toEqual(["app.example.com", "api.example.com"]);
+    expect(validationRecordDomains(["*.example.com", "example.com"])).toEqual(["*.example.com"]);
+  });
+
+  it("refuses empty, duplicate, malformed or too many names", () => {
+    expect(() => checkDomainNames([])).toThrow(/empty/);
+    expect(() => checkDomainNames(["a.example.com", "a.example.com"])).toThrow(/more than once/);
+    expect(() => checkDomainNames(["App.Example.com"])).toThrow(/lower-case DNS name/);
+    expect(() => checkDomainNames(["a.*.example.com"])).toThrow(/lower-case DNS name/);
+    expect(() => checkDomainNames(Array.from({ length: 11 }, (_, i) => `n${i}.example.com`))).toThrow(/10 per certificate/);
+    expect(() => checkDomainNames(["example.com", "*.example.com"])).not.toThrow();
+  });
+});
+
+describe("node port", () => {
+  it("must be in the EKS NodePort range", () => {
+    expect(() => checkNodePort(30080)).not.toThrow();
+    expect(() => checkNodePort(8080)).toThrow(/30000-32767/);
+    expect(() => checkNodePort(32768)).toThrow(/30000-32767/);
+  });
+});
