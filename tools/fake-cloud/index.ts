@@ -80,6 +80,16 @@ function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
+/** Wraps the named top-level properties as secrets. */
+function markSecret(state: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  if (names.length === 0) return state;
+  const out = { ...state };
+  for (const key of names) {
+    if (key in out && !isSecret(out[key])) out[key] = { [rpc.specialSigKey]: rpc.specialSecretSig, value: out[key] };
+  }
+  return out;
+}
+
 /** Re-wraps top-level properties that were secret on the way in, so they stay secret on the way out. */
 function keepSecretness(state: Record<string, unknown>, inputs: Record<string, unknown>): Record<string, unknown> {
   const out = { ...state };
@@ -218,6 +228,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getImportid(): string;
   getTransformsList(): { getToken(): string }[];
+  getAdditionalsecretoutputsList(): string[];
 }
 interface AliasProto {
   getUrn(): string;
@@ -263,6 +274,8 @@ export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<
       let inputs = object ? rpc.deserializeProperties(object) : {};
       inputs = (await cloud.applyTransforms({ custom, type, name, props: inputs, opts }, urn, parentUrn, own)) as Record<string, unknown>;
       const result = cloud.provide({ type, name, inputs, provider: req.getProvider(), custom, id: req.getImportid() }, urn);
+      // The engine marks `additionalSecretOutputs` (e.g. RandomPassword.result) secret; so do we.
+      result.state = markSecret(result.state, req.getAdditionalsecretoutputsList());
       cloud.record(req, urn, result.id ?? null, inputs, result.state);
       const serialized = await rpc.serializeProperties("", result.state);
       monitor.resources.set(urn, { urn, id: result.id ?? null, state: serialized });

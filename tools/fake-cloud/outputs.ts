@@ -132,7 +132,17 @@ const BUILDERS: Record<string, Builder> = {
   "aws:rds/globalCluster:GlobalCluster": (c) => {
     const identifier = String(c.inputs.globalClusterIdentifier ?? autoName(c));
     // Global cluster ARNs carry no region.
-    return { id: identifier, state: { arn: `arn:${PARTITION}:rds::${FAKE_ACCOUNT_ID}:global-cluster:${identifier}`, globalClusterResourceId: `cluster-${upperAlnum(c.urn, 26)}`, globalClusterMembers: [] } };
+    return {
+      id: identifier,
+      state: {
+        arn: `arn:${PARTITION}:rds::${FAKE_ACCOUNT_ID}:global-cluster:${identifier}`,
+        globalClusterResourceId: `cluster-${upperAlnum(c.urn, 26)}`,
+        globalClusterMembers: [],
+        // The global writer endpoint, which follows the writer across switchovers and failovers.
+        endpoint: `${identifier}.global-${hex(c.urn, 12)}.global.rds.amazonaws.com`,
+        engineVersionActual: c.inputs.engineVersion,
+      },
+    };
   },
   "aws:rds/cluster:Cluster": (c) => {
     const identifier = String(c.inputs.clusterIdentifier ?? autoName(c)).toLowerCase();
@@ -166,6 +176,9 @@ const BUILDERS: Record<string, Builder> = {
       },
     };
   },
+  // RDS names are lower case; the id is the name, which members reference (dbSubnetGroupName ...).
+  "aws:rds/subnetGroup:SubnetGroup": (c) => rdsNamed(c, "subgrp"),
+  "aws:rds/clusterParameterGroup:ClusterParameterGroup": (c) => rdsNamed(c, "cluster-pg"),
   "aws:kms/key:Key": (c) => {
     const keyId = uuid(c.urn);
     return { id: keyId, state: { keyId, arn: c.arn("kms", `key/${keyId}`) } };
@@ -287,6 +300,11 @@ const BUILDERS: Record<string, Builder> = {
   },
   "random:index/randomId:RandomId": (c) => ({ id: hex(c.urn, 16), state: { hex: hex(c.urn, Number(c.inputs.byteLength ?? 8) * 2), b64Url: hex(c.urn, 11) } }),
 };
+
+function rdsNamed(c: OutputContext & { arn: (s: string, r: string) => string }, arnType: string) {
+  const name = String(c.inputs.name ?? autoName(c, 255)).toLowerCase();
+  return { id: name, state: { name, arn: c.arn("rds", `${arnType}:${name}`) } };
+}
 
 function azId(region: string, az: unknown): string {
   const names = availabilityZoneNames(region);

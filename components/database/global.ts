@@ -1,0 +1,187 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { type AuroraEngine, assertAuroraEngine, enginePort, parameterGroupFamily, rdsIdentifier } from "../lib/aurora";
+
+/**
+ * Characters RDS accepts in a master password: printable ASCII except "/", "@", '"' and space.
+ * This subset also survives connection strings and shells without quoting surprises.
+ */
+export const MASTER_PASSWORD_SPECIALS = "!#%*()-_=+[]{}<>:?";
+
+/** What the primary member needs to be created with; hand `GlobalDatabase.masterCredentials` over. */
+export interface MasterCredentials {
+  username: pulumi.Input<string>;
+  /** Secret. */
+  password: pulumi.Input<string>;
+  databaseName: pulumi.Input<string>;
+}
+
+export interface GlobalDatabaseArgs {
+  engine: AuroraEngine;
+  /**
+   * Engine version of the whole global database, e.g. "16.6" or "8.0.mysql_aurora.3.05.2".
+   * Upgrades happen HERE and only here: the provider upgrades the members through the global
+   * cluster (minor: secondaries first; major: only through the global cluster). The members
+   * ignore their own `engineVersion` after creation.
+   */
+  engineVersion: string;
+  /**
+   * Global cluster identifier.
+   * @default derived from the component name (lower case, hyphens)
+   */
+  identifier?: string;
+  /**
+   * Deletion protection of the global cluster. Turning it off is the first step of a deliberate teardown.
+   * @default true
+   */
+  deletionProtection?: boolean;
+  /**
+   * Database created on the primary at creation (create-only: the members ignore later changes).
+   * @default "app"
+   */
+  databaseName?: string;
+  /**
+   * Master user name (create-only, like databaseName).
+   * @default "app_admin"
+   */
+  masterUsername?: string;
+  /**
+   * Name of the Secrets Manager secret holding {username, password, engine, host, port, dbname}.
+   * @default "<identifier>/master"
+   */
+  secretName?: string;
+  /**
+   * Regions the secret is replicated to, so applications read it locally and still can when this
+   * stack's region is down: every region of the environment except this stack's own.
+   * @default [] (no replicas)
+   */
+  secretReplicaRegions?: string[];
+  /**
+   * KMS key ARN per replica region. A replica needs a key in ITS region; a region without an
+   * entry gets the AWS-managed `aws/secretsmanager` key of that region (Secrets Manager's own
+   * default when a replica names no key).
+   * @default {} (AWS-managed key in every replica region)
+   */
+  secretReplicaKmsKeyArns?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+/**
+ * The Aurora global cluster plus the database's master credentials, owned by the global stack.
+ *
+ * The credentials live here, not in the primary member, because the primary ROLE moves: after a
+ * switchover or failover the stacks make another region primary, and credentials created by
+ * "whoever is primary" would be regenerated (a new password) and the old secret deleted. Owned
+ * by the global database, they survive any number of role changes; the secret's `host` is the
+ * global writer endpoint, which follows the writer across switchovers and failovers.
+ */
+export class GlobalDatabase extends pulumi.ComponentResource {
+  readonly globalClusterIdentifier: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+  readonly engine: AuroraEngine;
+  readonly engineVersion: string;
+  readonly port: number;
+  /** Global writer endpoint: always resolves to the writer of the current primary region. */
+  readonly writerEndpoint: pulumi.Output<string>;
+  /** For the primary member (`RegionalDatabaseArgs.masterCredentials`); the password is secret. */
+  readonly masterCredentials: { username: pulumi.Output<string>; password: pulumi.Output<string>; databaseName: pulumi.Output<string> };
+  readonly secretArn: pulumi.Output<string>;
+  readonly secretName: pulumi.Output<string>;
+  /** Key of the secret in this stack's region. */
+  readonly kmsKeyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: GlobalDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    assertAuroraEngine(args.engine);
+    parameterGroupFamily(args.engine, args.engineVersion); // refuses a malformed version early
+    const replicaRegions = args.secretReplicaRegions ?? [];
+    if (new Set(replicaRegions).size !== replicaRegions.length) {
+      throw new Error(`secretReplicaRegions lists a region twice: ${replicaRegions.join(", ")}`);
+    }
+    for (const region of Object.keys(args.secretReplicaKmsKeyArns ?? {})) {
+      if (!replicaRegions.includes(region)) throw new Error(`secretReplicaKmsKeyArns names ${region}, which is not in secretReplicaRegions`);
+    }
+    super("platform:database:GlobalDatabase", name, {}, opts);
+    const identifier = args.identifier ?? rdsIdentifier(name, 255);
+    const parent = { parent: this };
+    const tags = args.tags;
+
+    const globalCluster = new aws.rds.GlobalCluster(`${name}-global`, {
+      globalClusterIdentifier: identifier,
+      engine: args.engine,
+      engineVersion: args.engineVersion,
+      storageEncrypted: true,
+      deletionProtection: args.deletionProtection ?? true,
+      tags,
+    }, { parent: this, protect: true });
+
+    const key = new aws.kms.Key(`${name}-secret`, {
+      description: `Master credentials secret of the ${identifier} global database`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      tags,
+    }, { parent: this, protect: true });
+    new aws.kms.Alias(`${name}-secret`, { name: `alias/${identifier}-secret`, targetKeyId: key.keyId }, parent);
+
+    const password = new random.RandomPassword(`${name}-master`, {
+      length: 32,
+      special: true,
+      overrideSpecial: MASTER_PASSWORD_SPECIALS,
+      minLower: 2,
+      minUpper: 2,
+      minNumeric: 2,
+      minSpecial: 2,
+    }, parent);
+
+    const secret = new aws.secretsmanager.Secret(`${name}-master`, {
+      name: args.secretName ?? `${identifier}/master`,
+      description: `Master credentials of the ${identifier} Aurora global database (host: global writer endpoint)`,
+      kmsKeyId: key.arn,
+      recoveryWindowInDays: 30,
+      replicas: replicaRegions.map((region) => {
+        const kmsKeyId = args.secretReplicaKmsKeyArns?.[region];
+        return kmsKeyId ? { region, kmsKeyId } : { region };
+      }),
+      tags,
+    }, parent);
+
+    this.port = enginePort(args.engine);
+    const databaseName = args.databaseName ?? "app";
+    const masterUsername = args.masterUsername ?? "app_admin";
+    new aws.secretsmanager.SecretVersion(`${name}-master`, {
+      secretId: secret.id,
+      secretString: pulumi.secret(pulumi.jsonStringify({
+        username: masterUsername,
+        password: password.result,
+        engine: args.engine === "aurora-postgresql" ? "postgres" : "mysql",
+        host: globalCluster.endpoint,
+        port: this.port,
+        dbname: databaseName,
+      })),
+    }, parent);
+
+    this.globalClusterIdentifier = globalCluster.globalClusterIdentifier;
+    this.arn = globalCluster.arn;
+    this.engine = args.engine;
+    this.engineVersion = args.engineVersion;
+    this.writerEndpoint = globalCluster.endpoint;
+    this.masterCredentials = {
+      username: pulumi.output(masterUsername),
+      password: pulumi.secret(password.result),
+      databaseName: pulumi.output(databaseName),
+    };
+    this.secretArn = secret.arn;
+    this.secretName = secret.name;
+    this.kmsKeyArn = key.arn;
+
+    this.registerOutputs({
+      globalClusterIdentifier: this.globalClusterIdentifier,
+      arn: this.arn,
+      engine: this.engine,
+      engineVersion: this.engineVersion,
+      writerEndpoint: this.writerEndpoint,
+      secretArn: this.secretArn,
+      secretName: this.secretName,
+    });
+  }
+}

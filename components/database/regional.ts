@@ -1,0 +1,251 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import {
+  cloudwatchLogExports,
+  enginePort,
+  parameterGroupFamily,
+  placeInstances,
+  promotionTier,
+  rdsIdentifier,
+} from "../lib/aurora";
+import type { DatabaseRole, RegionalDatabaseArgs } from "./regional-args";
+import { DEFAULT_BACKUP_WINDOW, DEFAULT_MAINTENANCE_WINDOW, DYNAMIC_DEFAULT_PARAMETERS, clusterParameters, validateRegionalDatabaseArgs } from "./validate";
+
+export type { DatabaseRole, ReaderAutoscaling, RegionalDatabaseArgs } from "./regional-args";
+
+/**
+ * One region's member of an Aurora global database: its own KMS key, subnet group, security
+ * group, parameter group, enhanced-monitoring role, the cluster and its instances spread over
+ * distinct AZs. Stateful pieces (cluster, key) are protected and deletion-protected.
+ */
+export class RegionalDatabase extends pulumi.ComponentResource {
+  readonly role: DatabaseRole;
+  readonly clusterIdentifier: pulumi.Output<string>;
+  readonly clusterArn: pulumi.Output<string>;
+  /** The regional writer endpoint; only on the primary (prefer GlobalDatabase.writerEndpoint in apps). */
+  readonly writerEndpoint: pulumi.Output<string> | undefined;
+  readonly readerEndpoint: pulumi.Output<string>;
+  readonly port: number;
+  readonly securityGroupId: pulumi.Output<string>;
+  /** This region's key (storage, Performance Insights). */
+  readonly kmsKeyArn: pulumi.Output<string>;
+  readonly parameterGroupFamily: string;
+  readonly instanceIdentifiers: pulumi.Output<string>[];
+  /** AZ of each instance, in instance order. */
+  readonly instanceAvailabilityZones: pulumi.Output<string[]>;
+
+  constructor(name: string, args: RegionalDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateRegionalDatabaseArgs(args);
+    super("platform:database:RegionalDatabase", name, {}, opts);
+    const parent = { parent: this };
+    const isPrimary = args.role === "primary";
+    const instanceCount = args.instanceCount ?? 2;
+    const port = enginePort(args.engine);
+    const family = parameterGroupFamily(args.engine, args.engineVersion);
+    const identifier = args.clusterIdentifier ?? rdsIdentifier(name);
+    const monitoringInterval = args.monitoringIntervalSeconds ?? 60;
+    const tags = args.tags;
+
+    const key = new aws.kms.Key(`${name}-key`, {
+      // A key in THIS member's region: encrypted secondaries cannot use the primary's key.
+      description: `Aurora ${identifier}: storage and Performance Insights`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      tags,
+    }, { parent: this, protect: true });
+    new aws.kms.Alias(`${name}-key`, { name: `alias/${identifier}`, targetKeyId: key.keyId }, parent);
+
+    const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
+      description: `Isolated subnets of ${identifier}`,
+      subnetIds: args.subnetIds,
+      tags,
+    }, parent);
+
+    const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
+      description: `Aurora ${identifier}: engine port from client security groups only`,
+      vpcId: args.vpcId,
+      // No inline rules: the provider then removes AWS's default allow-all egress, and the
+      // database needs none.
+      tags: { ...args.tags, Name: `${identifier}-db` },
+    }, parent);
+    args.clientSecurityGroupIds.forEach((clientSecurityGroupId, i) => {
+      new aws.vpc.SecurityGroupIngressRule(`${name}-client-${i + 1}`, {
+        securityGroupId: securityGroup.id,
+        referencedSecurityGroupId: clientSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        description: `${args.engine} from client security group ${i + 1}`,
+      }, parent);
+    });
+
+    const parameterGroup = new aws.rds.ClusterParameterGroup(`${name}-params`, {
+      family,
+      description: `${identifier} (${family})`,
+      parameters: Object.entries(clusterParameters(args)).map(([pName, value]) => ({
+        name: pName,
+        value,
+        // Our defaults are dynamic; a static extra with "immediate" would fail, so extras wait for a reboot.
+        applyMethod: DYNAMIC_DEFAULT_PARAMETERS.includes(pName) ? "immediate" : "pending-reboot",
+      })),
+      tags,
+    }, parent);
+
+    let monitoringRole: aws.iam.Role | undefined;
+    if (monitoringInterval > 0) {
+      monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
+        description: `Enhanced monitoring of Aurora ${identifier}`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+        tags,
+      }, parent);
+      const partition = aws.getPartitionOutput({}, parent);
+      new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
+        role: monitoringRole.name,
+        policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+      }, parent);
+    }
+
+    // Final snapshot ids must be unique in the account; a random suffix lets a cluster of the
+    // same name be destroyed twice without "DBClusterSnapshotAlreadyExists".
+    const snapshotSuffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, parent);
+
+    const credentials = isPrimary ? args.masterCredentials! : undefined;
+    const cluster = new aws.rds.Cluster(`${name}-cluster`, {
+      clusterIdentifier: identifier,
+      engine: args.engine,
+      engineVersion: args.engineVersion,
+      globalClusterIdentifier: args.globalClusterIdentifier,
+      ...(credentials
+        ? { masterUsername: credentials.username, masterPassword: pulumi.secret(credentials.password), databaseName: credentials.databaseName }
+        : {}),
+      ...(!isPrimary && args.writeForwarding ? { enableGlobalWriteForwarding: true } : {}),
+      // Not `availabilityZones`: RDS always fills in three, so a shorter list diffs and replaces
+      // the cluster. Placement is decided per instance instead.
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [securityGroup.id],
+      dbClusterParameterGroupName: parameterGroup.name,
+      port,
+      storageEncrypted: true,
+      kmsKeyId: key.arn,
+      iamDatabaseAuthenticationEnabled: true,
+      enabledCloudwatchLogsExports: cloudwatchLogExports(args.engine),
+      backupRetentionPeriod: args.backupRetentionDays ?? 14,
+      preferredBackupWindow: args.preferredBackupWindow ?? DEFAULT_BACKUP_WINDOW,
+      preferredMaintenanceWindow: args.preferredMaintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW,
+      copyTagsToSnapshot: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: pulumi.interpolate`${identifier}-final-${snapshotSuffix.hex}`,
+      deletionProtection: true,
+      tags,
+    }, {
+      parent: this,
+      protect: true,
+      dependsOn: args.dependsOnPrimary ?? [],
+      ignoreChanges: memberIgnoreChanges(args.role),
+    });
+
+    const azs = pulumi.output(args.availabilityZones);
+    const placement = azs.apply((zones) => placeInstances(instanceCount, zones));
+    const instances: aws.rds.ClusterInstance[] = [];
+    for (let i = 0; i < instanceCount; i++) {
+      instances.push(new aws.rds.ClusterInstance(`${name}-${i + 1}`, {
+        clusterIdentifier: cluster.id,
+        engine: args.engine,
+        instanceClass: args.instanceClass,
+        availabilityZone: placement.apply((p) => p[i].availabilityZone),
+        promotionTier: promotionTier(i),
+        dbSubnetGroupName: subnetGroup.name,
+        publiclyAccessible: false,
+        autoMinorVersionUpgrade: true,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: key.arn,
+        performanceInsightsRetentionPeriod: args.performanceInsightsRetentionDays ?? 7,
+        monitoringInterval,
+        ...(monitoringRole ? { monitoringRoleArn: monitoringRole.arn } : {}),
+        copyTagsToSnapshot: true,
+        tags,
+      }, {
+        parent: this,
+        // Not protected: an instance holds no data (the cluster volume does), and class or AZ
+        // changes must be able to replace it. The cluster's protect + deletion protection keep the data.
+        // engineVersion is inherited from the cluster and upgraded through the global cluster;
+        // a member instance must never start its own upgrade.
+        ignoreChanges: ["engineVersion"],
+        // On the primary the first instance created becomes the writer: create the others after
+        // instance 1 so the writer is the one in the first AZ with promotion tier 0.
+        dependsOn: isPrimary && i > 0 ? [instances[0]] : [],
+      }));
+    }
+
+    if (args.readerAutoscaling) {
+      const target = new aws.appautoscaling.Target(`${name}-readers`, {
+        serviceNamespace: "rds",
+        scalableDimension: "rds:cluster:ReadReplicaCount",
+        resourceId: pulumi.interpolate`cluster:${cluster.clusterIdentifier}`,
+        minCapacity: isPrimary ? instanceCount - 1 : instanceCount,
+        maxCapacity: args.readerAutoscaling.maxCapacity,
+      }, { parent: this, dependsOn: instances });
+      new aws.appautoscaling.Policy(`${name}-readers-cpu`, {
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: "RDSReaderAverageCPUUtilization" },
+          targetValue: args.readerAutoscaling.targetCpuPercent ?? 70,
+          scaleInCooldown: 300,
+          scaleOutCooldown: 300,
+        },
+      }, parent);
+    }
+
+    this.role = args.role;
+    this.clusterIdentifier = cluster.clusterIdentifier;
+    this.clusterArn = cluster.arn;
+    this.writerEndpoint = isPrimary ? cluster.endpoint : undefined;
+    this.readerEndpoint = cluster.readerEndpoint;
+    this.port = port;
+    this.securityGroupId = securityGroup.id;
+    this.kmsKeyArn = key.arn;
+    this.parameterGroupFamily = family;
+    this.instanceIdentifiers = instances.map((instance) => instance.identifier);
+    this.instanceAvailabilityZones = placement.apply((p) => p.map((x) => x.availabilityZone));
+
+    this.registerOutputs({
+      role: this.role,
+      clusterIdentifier: this.clusterIdentifier,
+      clusterArn: this.clusterArn,
+      writerEndpoint: this.writerEndpoint,
+      readerEndpoint: this.readerEndpoint,
+      port: this.port,
+      securityGroupId: this.securityGroupId,
+      kmsKeyArn: this.kmsKeyArn,
+      instanceAvailabilityZones: this.instanceAvailabilityZones,
+    });
+  }
+}
+
+/**
+ * Properties a member cluster must not act on after creation. Each is a known provider trap
+ * (sources in docs/runbooks/aurora-global-database.md and the team's aws-facts):
+ * - globalClusterIdentifier (every member): the provider can read it back empty, and applying
+ *   that "change" detaches the cluster from the global database.
+ * - engineVersion (every member): versions move through the GlobalCluster (minor upgrades reach
+ *   secondaries first, major ones only through the global cluster); a member upgrading itself
+ *   fails, or fights the global upgrade with "Provider produced inconsistent final plan".
+ * - masterUsername, databaseName (every member): create-only. A secondary that becomes primary
+ *   after a switchover gets them as inputs; they must not replace the cluster.
+ * - replicationSourceIdentifier (secondaries): never set here (with globalClusterIdentifier it
+ *   makes creation fail), but a secondary can report one, and removing it promotes the cluster
+ *   out of the global database.
+ * - masterPassword (secondaries): a former primary demoted by a switchover still has a password
+ *   in state; removing it would send an empty password to a read-only member.
+ */
+export function memberIgnoreChanges(role: DatabaseRole): string[] {
+  const all = ["globalClusterIdentifier", "engineVersion", "masterUsername", "databaseName"];
+  return role === "secondary" ? [...all, "replicationSourceIdentifier", "masterPassword"] : all;
+}

@@ -1,0 +1,167 @@
+/**
+ * Pure decisions for Aurora global databases: engine family, ports, log types, instance
+ * placement over AZs, identifiers and maintenance windows. No resources here; the database
+ * components only declare what these functions decide.
+ */
+
+export type AuroraEngine = "aurora-postgresql" | "aurora-mysql";
+export const AURORA_ENGINES: readonly AuroraEngine[] = ["aurora-postgresql", "aurora-mysql"];
+
+/** Most instances one Aurora cluster can hold (primary: 1 writer + 15 readers; secondary: 16 readers). */
+export const MAX_INSTANCES_PER_CLUSTER = 16;
+/** Aurora's promotion tiers run from 0 (promoted first) to 15. */
+export const MAX_PROMOTION_TIER = 15;
+
+export function assertAuroraEngine(engine: string): asserts engine is AuroraEngine {
+  if (!(AURORA_ENGINES as readonly string[]).includes(engine)) {
+    throw new Error(`engine "${engine}" is not an Aurora engine that supports global databases; use one of ${AURORA_ENGINES.join(", ")}`);
+  }
+}
+
+/** Default port of the engine (the security group opens exactly this one). */
+export function enginePort(engine: AuroraEngine): number {
+  return engine === "aurora-postgresql" ? 5432 : 3306;
+}
+
+/** CloudWatch log types an engine can export (scanners expect them all). */
+export function cloudwatchLogExports(engine: AuroraEngine): string[] {
+  return engine === "aurora-postgresql" ? ["postgresql"] : ["audit", "error", "general", "slowquery"];
+}
+
+/**
+ * The DB cluster parameter group family of an engine version: "16.6" → aurora-postgresql16,
+ * "9.6.22" → aurora-postgresql9.6 (before 10, the minor was part of the major),
+ * "8.0.mysql_aurora.3.05.2" → aurora-mysql8.0, "5.7.mysql_aurora.2.11.2" → aurora-mysql5.7.
+ */
+export function parameterGroupFamily(engine: AuroraEngine, engineVersion: string): string {
+  if (engine === "aurora-postgresql") {
+    const match = /^(\d+)(?:\.(\d+))?(?:\.\d+)?$/.exec(engineVersion);
+    if (!match) {
+      throw new Error(`aurora-postgresql engineVersion "${engineVersion}" is not a version like "16.6"`);
+    }
+    const major = Number(match[1]);
+    if (major < 10) {
+      if (match[2] === undefined) throw new Error(`aurora-postgresql engineVersion "${engineVersion}" needs its minor version (e.g. "9.6.22")`);
+      return `aurora-postgresql${major}.${match[2]}`;
+    }
+    return `aurora-postgresql${major}`;
+  }
+  const match = /^(\d+)\.(\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?$/.exec(engineVersion);
+  if (!match) {
+    throw new Error(`aurora-mysql engineVersion "${engineVersion}" is not a version like "8.0.mysql_aurora.3.05.2"`);
+  }
+  return `aurora-mysql${match[1]}.${match[2]}`;
+}
+
+/**
+ * Global databases refuse burstable classes ("instance class is not supported by global
+ * databases: db.t4g.medium"), so a db.t* class is an error here rather than at deploy time.
+ */
+export function assertGlobalDatabaseInstanceClass(instanceClass: string): void {
+  if (!/^db\.([a-z0-9-]+\.[a-z0-9]+|serverless)$/.test(instanceClass)) {
+    throw new Error(`instanceClass "${instanceClass}" is not an RDS instance class (expected e.g. "db.r7g.large")`);
+  }
+  if (/^db\.t\d/.test(instanceClass)) {
+    throw new Error(
+      `instanceClass "${instanceClass}" is burstable, and Aurora global databases reject burstable classes; ` +
+        `use a memory-optimized class such as db.r7g.large or db.r6g.large`,
+    );
+  }
+}
+
+export interface InstancePlacement {
+  readonly availabilityZone: string;
+  /** 0 is promoted first. Follows placement order, so the first failover target sits in another AZ than instance 0. */
+  readonly promotionTier: number;
+}
+
+/**
+ * Places `count` instances round-robin over the DISTINCT AZs given (in the order given), so no
+ * AZ holds more than one instance more than any other and instances 0 and 1 never share an AZ.
+ * More than one instance in a single AZ is refused: it would look redundant and not be.
+ */
+export function placeInstances(count: number, availabilityZones: readonly string[]): InstancePlacement[] {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_INSTANCES_PER_CLUSTER) {
+    throw new Error(`instance count ${count} must be an integer from 1 to ${MAX_INSTANCES_PER_CLUSTER}`);
+  }
+  const zones = [...new Set(availabilityZones)];
+  if (zones.length === 0) throw new Error("no availability zone given to place database instances in");
+  if (count > 1 && zones.length < 2) {
+    throw new Error(`${count} database instances need at least two distinct availability zones to survive an AZ loss; got ${zones.join(", ")}`);
+  }
+  return Array.from({ length: count }, (_, i) => ({
+    availabilityZone: zones[i % zones.length],
+    promotionTier: promotionTier(i),
+  }));
+}
+
+/** Promotion tier of the i-th instance: placement order, capped at Aurora's last tier. */
+export function promotionTier(index: number): number {
+  return Math.min(index, MAX_PROMOTION_TIER);
+}
+
+/**
+ * An RDS identifier from a free-form name: lower case letters, digits and single hyphens,
+ * starting with a letter, no trailing hyphen, at most `maxLength` characters (63 for clusters).
+ */
+export function rdsIdentifier(name: string, maxLength = 63): string {
+  let id = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^[^a-z]+/, "");
+  id = id.slice(0, maxLength).replace(/-+$/, "");
+  if (!id) throw new Error(`cannot derive an RDS identifier from "${name}": it needs at least one letter`);
+  return id;
+}
+
+const MINUTES_PER_DAY = 24 * 60;
+const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/** [start, end) in minutes of the week; end may pass the week's end (wraps to Monday). */
+type Interval = readonly [number, number];
+
+function clock(text: string, what: string): number {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (!match) throw new Error(`${what}: "${text}" is not a UTC time hh24:mi`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+function span(start: number, end: number, period: number): number {
+  return ((end - start) % period + period) % period;
+}
+
+/** `preferredBackupWindow` ("hh24:mi-hh24:mi", UTC, daily) as its 7 weekly intervals. */
+export function parseBackupWindow(window: string): Interval[] {
+  const parts = window.split("-");
+  if (parts.length !== 2) throw new Error(`backup window "${window}" is not "hh24:mi-hh24:mi"`);
+  const start = clock(parts[0], `backup window "${window}"`);
+  const length = span(start, clock(parts[1], `backup window "${window}"`), MINUTES_PER_DAY);
+  if (length < 30) throw new Error(`backup window "${window}" must last at least 30 minutes`);
+  return DAYS.map((_, day) => [day * MINUTES_PER_DAY + start, day * MINUTES_PER_DAY + start + length] as const);
+}
+
+/** `preferredMaintenanceWindow` ("ddd:hh24:mi-ddd:hh24:mi", UTC, weekly) as an interval. */
+export function parseMaintenanceWindow(window: string): Interval {
+  const match = /^([a-z]{3}):(\d\d:\d\d)-([a-z]{3}):(\d\d:\d\d)$/.exec(window.toLowerCase());
+  if (!match || !DAYS.includes(match[1]) || !DAYS.includes(match[3])) {
+    throw new Error(`maintenance window "${window}" is not "ddd:hh24:mi-ddd:hh24:mi" (days mon..sun)`);
+  }
+  const start = DAYS.indexOf(match[1]) * MINUTES_PER_DAY + clock(match[2], `maintenance window "${window}"`);
+  const end = DAYS.indexOf(match[3]) * MINUTES_PER_DAY + clock(match[4], `maintenance window "${window}"`);
+  const length = span(start, end, MINUTES_PER_WEEK);
+  if (length < 30) throw new Error(`maintenance window "${window}" must last at least 30 minutes`);
+  return [start, start + length];
+}
+
+function overlaps(a: Interval, b: Interval): boolean {
+  // Compare on the week circle: shift b by a week either way to catch wrap-around.
+  return [-MINUTES_PER_WEEK, 0, MINUTES_PER_WEEK].some((shift) => a[0] < b[1] + shift && b[0] + shift < a[1]);
+}
+
+/** RDS refuses a backup window that overlaps the maintenance window; check it before deploying. */
+export function windowsOverlap(backupWindow: string, maintenanceWindow: string): boolean {
+  const maintenance = parseMaintenanceWindow(maintenanceWindow);
+  return parseBackupWindow(backupWindow).some((daily) => overlaps(daily, maintenance));
+}

@@ -1,0 +1,322 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
+import { fakeOutputs } from "../../tools/fake-cloud/outputs";
+import type * as Database from "../../components/database";
+
+const EU_REPLICA_KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+
+let cloud: FakeCloud;
+let db: typeof Database;
+let pulumiSdk: typeof import("@pulumi/pulumi");
+let baseSecondaryArgs: Database.RegionalDatabaseArgs;
+let primaryOutputs: { writer: string | undefined; secondaryWriterIsUndefined: boolean };
+let globalDb: Database.GlobalDatabase;
+
+const CLUSTER = "aws:rds/cluster:Cluster";
+const INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+const KEY = "aws:kms/key:Key";
+
+function named(name: string, type?: string): RecordedResource {
+  const found = cloud.resources.filter((r) => r.name === name && (type === undefined || r.type === type));
+  expect(found, `resource ${name}`).toHaveLength(1);
+  return found[0];
+}
+const childrenOf = (component: string) => {
+  const urn = cloud.resources.find((r) => r.type.startsWith("platform:database:") && r.name === component)!.urn;
+  return cloud.resources.filter((r) => r.parent === urn);
+};
+const ofType = (rs: RecordedResource[], type: string) => rs.filter((r) => r.type === type);
+
+beforeAll(async () => {
+  cloud = await installFakeCloud({ stack: "database-test", region: "us-east-1" });
+  pulumiSdk = await import("@pulumi/pulumi");
+  const aws = await import("@pulumi/aws");
+  db = await import("../../components/database");
+
+  const east = new aws.Provider("east", { region: "us-east-1" });
+  const west = new aws.Provider("west", { region: "us-west-2" });
+  const eu = new aws.Provider("eu", { region: "eu-west-1" });
+
+  const global = new db.GlobalDatabase("orders", {
+    engine: "aurora-postgresql",
+    engineVersion: "16.6",
+    secretReplicaRegions: ["us-west-2", "eu-west-1"],
+    secretReplicaKmsKeyArns: { "eu-west-1": EU_REPLICA_KEY },
+  }, { provider: east });
+  globalDb = global;
+
+  const primary = new db.RegionalDatabase("orders-use1", {
+    role: "primary",
+    globalClusterIdentifier: global.globalClusterIdentifier,
+    engine: "aurora-postgresql",
+    engineVersion: "16.6",
+    instanceClass: "db.r7g.large",
+    vpcId: "vpc-east",
+    subnetIds: ["subnet-e1", "subnet-e2", "subnet-e3"],
+    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    clientSecurityGroupIds: ["sg-nodes-east", "sg-jobs-east"],
+    masterCredentials: global.masterCredentials,
+    globalRpoSeconds: 30,
+    readerAutoscaling: { maxCapacity: 5 },
+  }, { provider: east });
+
+  baseSecondaryArgs = {
+    role: "secondary",
+    globalClusterIdentifier: global.globalClusterIdentifier,
+    engine: "aurora-postgresql",
+    engineVersion: "16.6",
+    instanceClass: "db.r7g.large",
+    instanceCount: 3,
+    vpcId: "vpc-west",
+    subnetIds: ["subnet-w1", "subnet-w2"],
+    availabilityZones: ["us-west-2a", "us-west-2b"],
+    clientSecurityGroupIds: ["sg-nodes-west"],
+  };
+  const secondary = new db.RegionalDatabase("orders-usw2", { ...baseSecondaryArgs, writeForwarding: true, dependsOnPrimary: [primary] }, { provider: west });
+
+  new db.RegionalDatabase("shop-euw1", {
+    role: "primary",
+    globalClusterIdentifier: "shop",
+    engine: "aurora-mysql",
+    engineVersion: "8.0.mysql_aurora.3.05.2",
+    instanceClass: "db.r6g.large",
+    vpcId: "vpc-eu",
+    subnetIds: ["subnet-u1", "subnet-u2"],
+    availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    clientSecurityGroupIds: ["sg-nodes-eu"],
+    masterCredentials: { username: "shop_admin", password: pulumiSdk.secret("provided-elsewhere"), databaseName: "shop" },
+    monitoringIntervalSeconds: 0,
+  }, { provider: eu });
+
+  primaryOutputs = { writer: undefined, secondaryWriterIsUndefined: secondary.writerEndpoint === undefined };
+  primary.writerEndpoint!.apply((w) => (primaryOutputs.writer = w));
+  await settle();
+});
+
+describe("GlobalDatabase", () => {
+  it("creates an encrypted, deletion-protected, protected global cluster with the engine and version", () => {
+    const global = named("orders-global");
+    expect(global.type).toBe("aws:rds/globalCluster:GlobalCluster");
+    expect(global.inputs).toMatchObject({ globalClusterIdentifier: "orders", engine: "aurora-postgresql", engineVersion: "16.6", storageEncrypted: true, deletionProtection: true });
+    expect(global.protect).toBe(true);
+  });
+
+  it("keeps the master secret under its own rotating key and replicates it to every other region", () => {
+    const secret = named("orders-master", "aws:secretsmanager/secret:Secret");
+    const key = childrenOf("orders").find((r) => r.type === KEY)!;
+    expect(key.inputs.enableKeyRotation).toBe(true);
+    expect(key.protect).toBe(true);
+    expect(secret.inputs.kmsKeyId).toBe(key.outputs.arn);
+    expect(secret.inputs.name).toBe("orders/master");
+    // us-west-2 names no key: Secrets Manager uses that region's aws/secretsmanager key.
+    expect(secret.inputs.replicas).toEqual([{ region: "us-west-2" }, { region: "eu-west-1", kmsKeyId: EU_REPLICA_KEY }]);
+  });
+
+  it("stores host = global writer endpoint, port and dbname in a secret version that is itself secret", () => {
+    const version = ofType(childrenOf("orders"), "aws:secretsmanager/secretVersion:SecretVersion")[0];
+    expect(version.inputs.secretString).toBe("[secret]");
+    expect(named("orders-global").outputs.endpoint).toMatch(/\.global\.rds\.amazonaws\.com$/);
+  });
+
+  it("generates the password only from characters RDS accepts", () => {
+    const random = cloud.resources.find((r) => r.type === "random:index/randomPassword:RandomPassword")!;
+    expect(random.inputs).toMatchObject({ length: 32, special: true });
+    expect(String(random.inputs.overrideSpecial)).not.toMatch(/[/@" ]/);
+  });
+});
+
+describe("RegionalDatabase: primary vs secondary", () => {
+  it("creates the primary with the master credentials (password secret) and the database name", () => {
+    const cluster = named("orders-use1-cluster");
+    expect(cluster.inputs).toMatchObject({ masterUsername: "app_admin", masterPassword: "[secret]", databaseName: "app" });
+    expect(cluster.inputs.globalClusterIdentifier).toBe("orders");
+    expect(cluster.inputs).not.toHaveProperty("replicationSourceIdentifier");
+    expect(cluster.inputs).not.toHaveProperty("enableGlobalWriteForwarding");
+  });
+
+  it("creates the secondary from the global cluster alone: no credentials, no database name, no replication source", () => {
+    const cluster = named("orders-usw2-cluster");
+    expect(cluster.inputs.globalClusterIdentifier).toBe("orders");
+    for (const prop of ["masterUsername", "masterPassword", "databaseName", "replicationSourceIdentifier", "manageMasterUserPassword"]) {
+      expect(cluster.inputs).not.toHaveProperty(prop);
+    }
+    expect(cluster.inputs.enableGlobalWriteForwarding).toBe(true);
+  });
+
+  it("creates the secondary only after the primary cluster and its instances", () => {
+    const secondary = named("orders-usw2-cluster");
+    expect(secondary.dependsOn).toContain(named("orders-use1-cluster").urn);
+    expect(secondary.dependsOn).toContain(named("orders-use1-1").urn);
+  });
+
+  it("exposes a writer endpoint on the primary only", () => {
+    expect(primaryOutputs.writer).toMatch(/^orders-use1\.cluster-.*\.us-east-1\.rds\.amazonaws\.com$/);
+    expect(primaryOutputs.secondaryWriterIsUndefined).toBe(true);
+  });
+
+  it("refuses credentials on a secondary, a missing one on a primary, and write forwarding on a primary", () => {
+    const credentials = { username: "u", password: "p", databaseName: "d" };
+    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, masterCredentials: credentials })).toThrow(/primary only/);
+    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, role: "primary" })).toThrow(/needs masterCredentials/);
+    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, role: "primary", masterCredentials: credentials, writeForwarding: true })).toThrow(/for secondaries/);
+  });
+});
+
+describe("RegionalDatabase: placement and encryption per region", () => {
+  it("places instances in distinct AZs: two of three on the primary, round-robin on the secondary", () => {
+    const primaryAzs = ofType(childrenOf("orders-use1"), INSTANCE).map((i) => i.inputs.availabilityZone);
+    expect(primaryAzs).toEqual(["us-east-1a", "us-east-1b"]);
+    const secondaryAzs = ofType(childrenOf("orders-usw2"), INSTANCE).map((i) => i.inputs.availabilityZone);
+    expect(secondaryAzs).toEqual(["us-west-2a", "us-west-2b", "us-west-2a"]);
+    expect(ofType(childrenOf("orders-usw2"), INSTANCE).map((i) => i.inputs.promotionTier)).toEqual([0, 1, 2]);
+  });
+
+  it("makes the primary's first instance the writer by creating the others after it", () => {
+    const [first, second] = ofType(childrenOf("orders-use1"), INSTANCE);
+    expect(second.dependsOn).toContain(first.urn);
+    expect(ofType(childrenOf("orders-usw2"), INSTANCE)[1].dependsOn).not.toContain(ofType(childrenOf("orders-usw2"), INSTANCE)[0].urn);
+  });
+
+  it("encrypts each member with a rotating, protected key in its own region (storage and Performance Insights)", () => {
+    for (const [component, region] of [["orders-use1", "us-east-1"], ["orders-usw2", "us-west-2"]] as const) {
+      const key = named(`${component}-key`, KEY);
+      expect(key.region).toBe(region);
+      expect(key.inputs.enableKeyRotation).toBe(true);
+      expect(key.protect).toBe(true);
+      expect(String(key.outputs.arn)).toContain(`:kms:${region}:`);
+      const cluster = named(`${component}-cluster`);
+      expect(cluster.region).toBe(region);
+      expect(cluster.inputs).toMatchObject({ storageEncrypted: true, kmsKeyId: key.outputs.arn });
+      for (const instance of ofType(childrenOf(component), INSTANCE)) {
+        expect(instance.inputs).toMatchObject({ performanceInsightsEnabled: true, performanceInsightsKmsKeyId: key.outputs.arn });
+      }
+      for (const r of childrenOf(component).filter((c) => c.type.startsWith("aws:"))) {
+        expect(r.region, r.name).toBe(region);
+      }
+    }
+  });
+});
+
+describe("RegionalDatabase: drift traps and protection", () => {
+  it("ignores globalClusterIdentifier and engineVersion on every member, replicationSourceIdentifier on secondaries", () => {
+    const primary = named("orders-use1-cluster").ignoreChanges;
+    const secondary = named("orders-usw2-cluster").ignoreChanges;
+    expect(primary).toEqual(expect.arrayContaining(["globalClusterIdentifier", "engineVersion", "masterUsername", "databaseName"]));
+    expect(secondary).toEqual(expect.arrayContaining(["globalClusterIdentifier", "engineVersion", "replicationSourceIdentifier", "masterPassword"]));
+    expect(primary).not.toContain("masterPassword"); // rotation of the password must reach the writer
+    for (const instance of cloud.ofType(INSTANCE)) expect(instance.ignoreChanges).toContain("engineVersion");
+  });
+
+  it("protects clusters and keys and turns on deletion protection with a final snapshot; instances stay replaceable", () => {
+    for (const cluster of cloud.ofType(CLUSTER)) {
+      expect(cluster.protect).toBe(true);
+      expect(cluster.inputs).toMatchObject({ deletionProtection: true, skipFinalSnapshot: false, copyTagsToSnapshot: true });
+      expect(String(cluster.inputs.finalSnapshotIdentifier)).toMatch(new RegExp(`^${cluster.inputs.clusterIdentifier}-final-[0-9a-f]{8}$`));
+    }
+    for (const key of cloud.ofType(KEY)) expect(key.protect).toBe(true);
+    for (const instance of cloud.ofType(INSTANCE)) expect(instance.protect).toBe(false);
+  });
+
+  it("never records the generated password in plain text", () => {
+    const random = cloud.resources.find((r) => r.type === "random:index/randomPassword:RandomPassword")!;
+    const password = String(fakeOutputs({ type: random.type, name: random.name, urn: random.urn, region: "us-east-1", inputs: random.inputs }).state.result);
+    expect(password).toHaveLength(32);
+    expect(random.outputs.result).toBe("[secret]");
+    const everything = JSON.stringify({ resources: cloud.resources, stack: cloud.stackOutputs });
+    expect(everything).not.toContain(password);
+    expect(everything).not.toContain("provided-elsewhere");
+  });
+
+  it("hands the password to the primary (and to stack outputs) only as a secret", async () => {
+    expect(await pulumiSdk.isSecret(globalDb.masterCredentials.password)).toBe(true);
+    expect(await pulumiSdk.isSecret(globalDb.masterCredentials.username)).toBe(false);
+  });
+});
+
+describe("RegionalDatabase: operational defaults", () => {
+  it("turns on IAM auth, all log exports, 14-day backups in a window clear of maintenance", () => {
+    const pg = named("orders-use1-cluster").inputs;
+    expect(pg).toMatchObject({ iamDatabaseAuthenticationEnabled: true, enabledCloudwatchLogsExports: ["postgresql"], backupRetentionPeriod: 14, preferredBackupWindow: "03:00-04:00", preferredMaintenanceWindow: "sun:05:00-sun:06:00", port: 5432 });
+    const mysql = named("shop-euw1-cluster").inputs;
+    expect(mysql).toMatchObject({ enabledCloudwatchLogsExports: ["audit", "error", "general", "slowquery"], port: 3306 });
+    for (const cluster of cloud.ofType(CLUSTER)) expect(Number(cluster.inputs.backupRetentionPeriod)).toBeGreaterThanOrEqual(7);
+  });
+
+  it("monitors every instance every 60 s through a role RDS monitoring can assume", () => {
+    const role = named("orders-use1-monitoring", "aws:iam/role:Role");
+    expect(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Principal).toEqual({ Service: "monitoring.rds.amazonaws.com" });
+    const attachment = cloud.resources.find((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.name === "orders-use1-monitoring")!;
+    expect(attachment.inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
+    for (const instance of ofType(childrenOf("orders-use1"), INSTANCE)) {
+      expect(instance.inputs).toMatchObject({ monitoringInterval: 60, monitoringRoleArn: role.outputs.arn, publiclyAccessible: false, autoMinorVersionUpgrade: true, instanceClass: "db.r7g.large", engine: "aurora-postgresql" });
+    }
+  });
+
+  it("admits only the client security groups, on the engine port, and nothing else", () => {
+    const sg = named("orders-use1-sg");
+    expect(sg.inputs).not.toHaveProperty("ingress");
+    expect(sg.inputs).not.toHaveProperty("egress");
+    const rules = cloud.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === sg.id);
+    expect(rules.map((r) => r.inputs.referencedSecurityGroupId)).toEqual(["sg-nodes-east", "sg-jobs-east"]);
+    for (const rule of rules) {
+      expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
+      expect(rule.inputs).not.toHaveProperty("cidrIpv4");
+    }
+    expect(cloud.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")).toEqual([]);
+  });
+
+  it("derives the parameter group family and sets rds.global_db_rpo only when asked", () => {
+    const pgParams = named("orders-use1-params");
+    expect(pgParams.inputs.family).toBe("aurora-postgresql16");
+    expect(pgParams.inputs.parameters).toEqual(expect.arrayContaining([{ name: "rds.global_db_rpo", value: "30", applyMethod: "immediate" }]));
+    expect(named("orders-usw2-params").inputs.parameters).not.toEqual(expect.arrayContaining([expect.objectContaining({ name: "rds.global_db_rpo" })]));
+    const mysqlParams = named("shop-euw1-params");
+    expect(mysqlParams.inputs.family).toBe("aurora-mysql8.0");
+    expect(mysqlParams.inputs.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "require_secure_transport", value: "ON" })]));
+    expect(named("orders-use1-cluster").inputs.dbClusterParameterGroupName).toBe(pgParams.id);
+  });
+
+  it("scales readers from the readers it created up to the asked maximum when asked", () => {
+    const target = named("orders-use1-readers");
+    expect(target.inputs).toMatchObject({ serviceNamespace: "rds", scalableDimension: "rds:cluster:ReadReplicaCount", resourceId: "cluster:orders-use1", minCapacity: 1, maxCapacity: 5 });
+    const policy = named("orders-use1-readers-cpu");
+    expect(policy.inputs).toMatchObject({
+      policyType: "TargetTrackingScaling",
+      targetTrackingScalingPolicyConfiguration: { predefinedMetricSpecification: { predefinedMetricType: "RDSReaderAverageCPUUtilization" }, targetValue: 70 },
+    });
+    expect(cloud.resources.filter((r) => r.type === "aws:appautoscaling/target:Target")).toHaveLength(1);
+  });
+
+  it("creates no monitoring role when monitoring is explicitly off", () => {
+    expect(ofType(childrenOf("shop-euw1"), "aws:iam/role:Role")).toEqual([]);
+    for (const instance of ofType(childrenOf("shop-euw1"), INSTANCE)) {
+      expect(instance.inputs.monitoringInterval).toBe(0);
+      expect(instance.inputs).not.toHaveProperty("monitoringRoleArn");
+    }
+  });
+});
+
+describe("RegionalDatabase: refused configurations", () => {
+  it("refuses a burstable class before creating anything", () => {
+    const before = cloud.resources.length;
+    expect(() => new db.RegionalDatabase("burst", { ...baseSecondaryArgs, instanceClass: "db.t4g.medium" })).toThrow(/burstable.*global databases/);
+    expect(cloud.resources.length).toBe(before);
+  });
+
+  it.each([
+    [{ instanceCount: 1 }, /allowSingleInstance/],
+    [{ backupRetentionDays: 3 }, /7 to 35/],
+    [{ preferredBackupWindow: "05:30-06:30" }, /overlaps/],
+    [{ globalRpoSeconds: 10 }, /at least 20/],
+    [{ engine: "aurora-mysql" as const, engineVersion: "8.0.mysql_aurora.3.05.2", globalRpoSeconds: 30 }, /aurora-postgresql only/],
+    [{ monitoringIntervalSeconds: 45 }, /1, 5, 10, 15, 30, 60/],
+    [{ clientSecurityGroupIds: [] }, /nothing could reach/],
+    [{ readerAutoscaling: { maxCapacity: 3 } }, /more than the 3 reader/],
+  ])("refuses %o", (override, message) => {
+    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, ...override })).toThrow(message);
+  });
+
+  it("allows a single instance when asked explicitly", () => {
+    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, instanceCount: 1, allowSingleInstance: true })).not.toThrow();
+  });
+});
