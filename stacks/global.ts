@@ -1,11 +1,34 @@
-/** The global stack: what is shared by every region of an environment. */
+/** The global stack: what every region of an environment shares. Deployed first. */
+import * as pulumi from "@pulumi/pulumi";
+import { GlobalDatabase } from "../components/database";
+import { GlobalTraffic } from "../components/global-traffic";
 import { environmentSettings } from "./config";
+import { globalDatabaseArgs, globalTrafficArgs } from "./compose";
 import { environmentFromStackConfig } from "./environment";
+import { registerPlatformTags } from "./tags";
 
 export async function globalStack(): Promise<Record<string, unknown>> {
   const environment = environmentFromStackConfig();
+  registerPlatformTags(environment, new pulumi.Config("aws").get("region") ?? environment.primaryRegion);
+
+  const traffic = new GlobalTraffic(environment.name, globalTrafficArgs(environment));
+  const database = new GlobalDatabase(environment.name, globalDatabaseArgs(environment));
+
   return {
-    // Regional stacks read and re-validate this; it is the single definition of the environment.
+    // The single definition of the environment; regional stacks read and re-validate it.
     environment: environmentSettings(environment),
+    zoneId: traffic.zoneId,
+    zoneName: traffic.zoneName,
+    nameServers: traffic.nameServers,
+    routingControlArns: traffic.routingControlArns,
+    controlPanelArn: traffic.controlPanelArn,
+    arcClusterEndpoints: traffic.clusterEndpoints,
+    alarmTopicArn: traffic.alarmTopicArn,
+    globalClusterIdentifier: database.globalClusterIdentifier,
+    databaseSecretName: database.secretName,
+    // The primary region's member is created with these; the password stays a secret output.
+    masterUsername: database.masterCredentials.username,
+    masterPassword: pulumi.secret(database.masterCredentials.password),
+    databaseName: database.masterCredentials.databaseName,
   };
 }

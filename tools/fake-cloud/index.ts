@@ -12,6 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { fakeInvoke, fakeOutputs, pinnedRegion } from "./outputs";
 
@@ -258,7 +259,6 @@ export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<
   const cloud = new FakeCloud(options);
   await pulumi.runtime.setMocks(cloud, options.project ?? "platform", cloud.stackName, options.preview ?? false);
   const monitor = settings.getMonitor() as unknown as MonitorLike;
-  const resproto = await import("@pulumi/pulumi/proto/resource_pb");
 
   monitor.registerResource = async (req, callback) => {
     try {

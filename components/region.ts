@@ -1,0 +1,107 @@
+import * as pulumi from "@pulumi/pulumi";
+import { RegionalNetwork, RegionalNetworkArgs } from "./network";
+import { EksCluster, EksClusterArgs } from "./eks";
+import { ClusterAddons, ClusterAddonsArgs } from "./cluster-addons";
+import { NodePool, NodePoolArgs } from "./node-pool";
+import { RegionalIngress, RegionalIngressArgs } from "./ingress";
+import { RegionalDatabase, RegionalDatabaseArgs } from "./database";
+import { RegionalEndpoint, RegionalEndpointArgs } from "./regional-endpoint";
+
+export interface RegionArgs {
+  /** AWS region code. Children are created through the provider in opts (or the stack's default). */
+  region: string;
+  network: RegionalNetworkArgs;
+  cluster: Omit<EksClusterArgs, "vpcId" | "subnetIds">;
+  addons: Omit<ClusterAddonsArgs, "clusterName" | "region" | "awsLoadBalancerController"> & {
+    awsLoadBalancerController?: { enabled: boolean; chartVersion: string };
+  };
+  nodePool: Omit<NodePoolArgs, "cluster" | "instanceProfileArn" | "nodeRoleArn" | "vpcId" | "subnetIds" | "azCount" | "loadBalancer">;
+  ingress: Omit<RegionalIngressArgs, "vpcId" | "publicSubnetIds" | "zoneId">;
+  /** This region's Aurora member; its `role` says primary or secondary. */
+  database: Omit<RegionalDatabaseArgs, "vpcId" | "subnetIds" | "availabilityZones" | "clientSecurityGroupIds">;
+  dns: Omit<RegionalEndpointArgs, "region" | "loadBalancer">;
+}
+
+/**
+ * Everything of an environment in one region, wired together: network → EKS cluster → ingress
+ * (ALB) → node pool behind it (only the ALB reaches the node port) → cluster add-ons → Aurora
+ * member reachable only from the nodes → DNS registration of the ALB.
+ */
+export class Region extends pulumi.ComponentResource {
+  readonly region: string;
+  readonly network: RegionalNetwork;
+  readonly cluster: EksCluster;
+  readonly nodePool: NodePool;
+  readonly addons: ClusterAddons;
+  readonly ingress: RegionalIngress;
+  readonly database: RegionalDatabase;
+  readonly endpoint: RegionalEndpoint;
+
+  constructor(name: string, args: RegionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:region:Region", name, {}, opts);
+    const parent = { parent: this };
+    this.region = args.region;
+
+    this.network = new RegionalNetwork(name, args.network, parent);
+    this.cluster = new EksCluster(name, { ...args.cluster, vpcId: this.network.vpcId, subnetIds: this.network.privateSubnetIds }, parent);
+    this.ingress = new RegionalIngress(name, {
+      ...args.ingress,
+      vpcId: this.network.vpcId,
+      publicSubnetIds: this.network.publicSubnetIds,
+      zoneId: args.dns.zoneId,
+    }, parent);
+
+    const kind = args.nodePool.kind ?? "autoscaling";
+    this.nodePool = new NodePool(name, {
+      ...args.nodePool,
+      cluster: {
+        name: this.cluster.clusterName,
+        endpoint: this.cluster.endpoint,
+        certificateAuthorityData: this.cluster.certificateAuthorityData,
+        serviceIpv4Cidr: this.cluster.serviceIpv4Cidr,
+        version: args.cluster.version,
+        securityGroupId: this.cluster.clusterSecurityGroupId,
+      },
+      // Self-managed nodes launch with the instance profile; EKS managed groups take the role.
+      ...(kind === "autoscaling" ? { instanceProfileArn: this.cluster.nodeInstanceProfileArn } : { nodeRoleArn: this.cluster.nodeRoleArn }),
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      azCount: this.network.azCount,
+      loadBalancer: { securityGroupId: this.ingress.securityGroupId, targetGroupArns: [this.ingress.targetGroupArn], port: args.ingress.nodePort },
+    }, parent);
+
+    // Helm releases need schedulable nodes; never the other way round (the cluster's coredns add-on
+    // waits for nodes, so nodes must not wait for the whole cluster component).
+    this.addons = new ClusterAddons(name, {
+      ...args.addons,
+      clusterName: this.cluster.clusterName,
+      region: args.region,
+      awsLoadBalancerController: args.addons.awsLoadBalancerController
+        ? { ...args.addons.awsLoadBalancerController, vpcId: this.network.vpcId }
+        : undefined,
+    }, { parent: this, provider: this.cluster.kubernetesProvider, dependsOn: [this.nodePool] });
+
+    this.database = new RegionalDatabase(name, {
+      ...args.database,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.isolatedSubnetIds,
+      availabilityZones: this.network.availabilityZones,
+      // Pods use the node security group (VPC CNI); managed node groups also carry the cluster's.
+      clientSecurityGroupIds: [this.nodePool.nodeSecurityGroupId, this.cluster.clusterSecurityGroupId],
+    }, parent);
+
+    this.endpoint = new RegionalEndpoint(name, {
+      ...args.dns,
+      region: args.region,
+      loadBalancer: { dnsName: this.ingress.dnsName, zoneId: this.ingress.zoneId },
+    }, parent);
+
+    this.registerOutputs({
+      vpcId: this.network.vpcId,
+      clusterName: this.cluster.clusterName,
+      loadBalancerDnsName: this.ingress.dnsName,
+      databaseRole: this.database.role,
+      healthCheckId: this.endpoint.healthCheckId,
+    });
+  }
+}

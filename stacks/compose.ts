@@ -1,0 +1,141 @@
+/**
+ * From a validated environment to component args: the one place that decides what each stack
+ * builds. Pure (no resources), so the global and regional programs and the single-stack
+ * composition share it, and tests check it with plain values.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { AuroraEngine } from "../components/lib/aurora";
+import type { GlobalDatabaseArgs, MasterCredentials } from "../components/database";
+import type { GlobalTrafficArgs } from "../components/global-traffic";
+import type { RegionArgs } from "../components/region";
+import type { NatGatewayMode } from "../components/network";
+import type { NodePoolKind } from "../components/node-pool";
+import { failoverRoleOf } from "../components/lib/dns";
+import type { Environment } from "./config";
+
+/** What the global stack shares with every region. */
+export interface SharedInputs {
+  zoneId: pulumi.Input<string>;
+  zoneName: pulumi.Input<string>;
+  globalClusterIdentifier: pulumi.Input<string>;
+  /** Route 53 ARC routing control of this region (when ARC is on). */
+  routingControlArn?: pulumi.Input<string>;
+  alarmTopicArn?: pulumi.Input<string>;
+  /** Master credentials; only the primary region's member uses them. */
+  masterCredentials?: MasterCredentials;
+}
+
+/** Stack and component names: `<env>` for the global stack, `<env>-<region>` per region. */
+export function regionalStackName(environment: string, region: string): string {
+  return `${environment}-${region}`;
+}
+
+export function roleOf(environment: Environment, region: string): "primary" | "secondary" {
+  return region === environment.primaryRegion ? "primary" : "secondary";
+}
+
+/** Fully qualified app and writer names, which the ALB certificates cover in every region. */
+export function publicNames(environment: Environment): { app: string; writer: string } {
+  const zone = environment.dnsZoneName.replace(/\.$/, "");
+  return { app: `${environment.appRecordName}.${zone}`, writer: `${environment.writerRecordName}.${zone}` };
+}
+
+export function globalTrafficArgs(environment: Environment): GlobalTrafficArgs {
+  return {
+    zoneName: environment.dnsZoneName,
+    createZone: environment.dnsCreateZone,
+    regions: environment.regions,
+    arc: { enabled: environment.arcEnabled },
+    queryLogging: environment.dnsQueryLogging,
+    dnssec: environment.dnsDnssec,
+    ...(environment.alarmEmail ? { alarmEmail: environment.alarmEmail } : {}),
+  };
+}
+
+export function globalDatabaseArgs(environment: Environment): GlobalDatabaseArgs {
+  return {
+    engine: environment.dbEngine as AuroraEngine,
+    engineVersion: environment.dbEngineVersion,
+    identifier: `${environment.name}-global`,
+    databaseName: environment.dbName,
+    masterUsername: environment.dbMasterUsername,
+    secretName: `${environment.name}/aurora/master`,
+    // Applications in every region read the credentials locally, also after a failover.
+    secretReplicaRegions: environment.regions.filter((r) => r !== environment.primaryRegion),
+  };
+}
+
+export function regionArgs(environment: Environment, region: string, shared: SharedInputs): RegionArgs {
+  const index = environment.regions.indexOf(region);
+  if (index < 0) throw new RangeError(`${region} is not a region of ${environment.name} (${environment.regions.join(", ")})`);
+  const role = roleOf(environment, region);
+  const names = publicNames(environment);
+  const writerRole = failoverRoleOf(environment.regions, region);
+  const kind = environment.nodePoolKind as NodePoolKind;
+
+  return {
+    region,
+    network: {
+      cidrBlock: environment.vpcCidrs[index],
+      azCount: environment.azCount,
+      natGateways: environment.natGateways as NatGatewayMode,
+      flowLogRetentionDays: environment.logRetentionDays,
+    },
+    cluster: {
+      version: environment.kubernetesVersion,
+      adminPrincipalArns: environment.eksAdminPrincipalArns,
+      publicAccessCidrs: environment.eksPublicAccessCidrs,
+      allowPublicAccessFromAnywhere: environment.eksAllowPublicAccessFromAnywhere,
+      logRetentionDays: environment.logRetentionDays,
+    },
+    addons: {
+      clusterAutoscalerChartVersion: environment.clusterAutoscalerChartVersion,
+      metricsServerChartVersion: environment.metricsServerChartVersion,
+      ...(environment.awsLoadBalancerControllerEnabled
+        ? { awsLoadBalancerController: { enabled: true, chartVersion: environment.awsLoadBalancerControllerChartVersion } }
+        : {}),
+    },
+    nodePool: {
+      kind,
+      instanceTypes: environment.nodeInstanceTypes,
+      minSize: environment.nodeMinSize,
+      desiredSize: environment.nodeDesiredSize,
+      maxSize: environment.nodeMaxSize,
+      ...(kind === "autoscaling"
+        ? { onDemandBaseCapacity: environment.nodeOnDemandBaseCapacity, onDemandPercentageAboveBase: environment.nodeOnDemandPercentageAboveBase }
+        : {}),
+    },
+    ingress: {
+      domainNames: [names.app, names.writer],
+      nodePort: environment.ingressNodePort,
+      healthCheckPath: environment.healthCheckPath,
+    },
+    database: {
+      role,
+      globalClusterIdentifier: shared.globalClusterIdentifier,
+      engine: environment.dbEngine as AuroraEngine,
+      engineVersion: environment.dbEngineVersion,
+      instanceClass: environment.dbInstanceClass,
+      instanceCount: environment.dbInstancesPerRegion,
+      backupRetentionDays: environment.dbBackupRetentionDays,
+      ...(role === "primary" ? { masterCredentials: shared.masterCredentials } : {}),
+      ...(role === "primary" && environment.dbGlobalRpoSeconds > 0 ? { globalRpoSeconds: environment.dbGlobalRpoSeconds } : {}),
+      ...(role === "secondary" && environment.dbWriteForwarding ? { writeForwarding: true } : {}),
+      ...(environment.dbReaderAutoscalingMax > 0 ? { readerAutoscaling: { maxCapacity: environment.dbReaderAutoscalingMax } } : {}),
+    },
+    dns: {
+      zoneId: shared.zoneId,
+      zoneName: shared.zoneName,
+      appRecordName: environment.appRecordName,
+      healthCheck: {
+        path: environment.healthCheckPath,
+        intervalSeconds: environment.healthCheckIntervalSeconds,
+        failureThreshold: environment.healthCheckFailureThreshold,
+        regions: environment.healthCheckRegions,
+      },
+      ...(environment.arcEnabled && shared.routingControlArn ? { routingControlArn: shared.routingControlArn } : {}),
+      ...(writerRole ? { writer: { recordName: environment.writerRecordName, role: writerRole } } : {}),
+      ...(shared.alarmTopicArn ? { alarmTopicArn: shared.alarmTopicArn } : {}),
+    },
+  };
+}
