@@ -245,7 +245,9 @@ export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<
   const cloud = new FakeCloud(options);
   await pulumi.runtime.setMocks(cloud, options.project ?? "platform", cloud.stackName, options.preview ?? false);
   const monitor = settings.getMonitor() as unknown as MonitorLike;
-  const resproto = await import("@pulumi/pulumi/proto/resource_pb");
+  // Under tsx (native import() of a CommonJS module) the generated classes sit on `default`.
+  const resprotoModule = await import("@pulumi/pulumi/proto/resource_pb");
+  const resproto = ((resprotoModule as unknown as { default?: typeof resprotoModule }).default ?? resprotoModule) as typeof resprotoModule;
 
   monitor.registerResource = async (req, callback) => {
     try {
