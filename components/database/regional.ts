@@ -239,13 +239,15 @@ export class RegionalDatabase extends pulumi.ComponentResource {
  *   fails, or fights the global upgrade with "Provider produced inconsistent final plan".
  * - masterUsername, databaseName (every member): create-only. A secondary that becomes primary
  *   after a switchover gets them as inputs; they must not replace the cluster.
- * - replicationSourceIdentifier (secondaries): never set here (with globalClusterIdentifier it
+ * - replicationSourceIdentifier (every member): never set here (with globalClusterIdentifier it
  *   makes creation fail), but a secondary can report one, and removing it promotes the cluster
- *   out of the global database.
+ *   out of the global database. Ignored on primaries too: a secondary promoted by a switchover
+ *   keeps the value in state, and un-ignoring it when its role flips would clear it.
  * - masterPassword (secondaries): a former primary demoted by a switchover still has a password
- *   in state; removing it would send an empty password to a read-only member.
+ *   in state; removing it would send an empty password to a read-only member. A primary applies
+ *   it (the same value for a promoted secondary; a rotation otherwise).
  */
 export function memberIgnoreChanges(role: DatabaseRole): string[] {
-  const all = ["globalClusterIdentifier", "engineVersion", "masterUsername", "databaseName"];
-  return role === "secondary" ? [...all, "replicationSourceIdentifier", "masterPassword"] : all;
+  const all = ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion", "masterUsername", "databaseName"];
+  return role === "secondary" ? [...all, "masterPassword"] : all;
 }

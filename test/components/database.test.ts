@@ -198,13 +198,30 @@ describe("RegionalDatabase: placement and encryption per region", () => {
 });
 
 describe("RegionalDatabase: drift traps and protection", () => {
-  it("ignores globalClusterIdentifier and engineVersion on every member, replicationSourceIdentifier on secondaries", () => {
+  it("ignores globalClusterIdentifier, replicationSourceIdentifier and engineVersion on every member, the password on secondaries", () => {
     const primary = named("orders-use1-cluster").ignoreChanges;
     const secondary = named("orders-usw2-cluster").ignoreChanges;
-    expect(primary).toEqual(expect.arrayContaining(["globalClusterIdentifier", "engineVersion", "masterUsername", "databaseName"]));
-    expect(secondary).toEqual(expect.arrayContaining(["globalClusterIdentifier", "engineVersion", "replicationSourceIdentifier", "masterPassword"]));
+    // Also on the primary: a promoted secondary keeps replicationSourceIdentifier in state.
+    expect(primary).toEqual(expect.arrayContaining(["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion", "masterUsername", "databaseName"]));
+    expect(secondary).toEqual(expect.arrayContaining(["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion", "masterUsername", "databaseName", "masterPassword"]));
     expect(primary).not.toContain("masterPassword"); // rotation of the password must reach the writer
     for (const instance of cloud.ofType(INSTANCE)) expect(instance.ignoreChanges).toContain("engineVersion");
+  });
+
+  it("lets a member change role (switchover, then reordered regions) without replacing or detaching it", () => {
+    const primary = named("orders-use1-cluster");
+    const secondary = named("orders-usw2-cluster");
+    const keys = (r: RecordedResource) => new Set(Object.keys(r.inputs));
+    const roleSpecific = [...keys(primary)].filter((k) => !keys(secondary).has(k)).concat([...keys(secondary)].filter((k) => !keys(primary).has(k)));
+    expect(roleSpecific.sort()).toEqual(["databaseName", "enableGlobalWriteForwarding", "masterPassword", "masterUsername"]);
+    // Create-only inputs must be ignored whichever way the role flips; the password only where
+    // it would be removed (a demoted primary); write forwarding is an in-place modification.
+    const createOnly = ["databaseName", "masterUsername"];
+    for (const key of createOnly) {
+      expect(primary.ignoreChanges).toContain(key);
+      expect(secondary.ignoreChanges).toContain(key);
+    }
+    expect(secondary.ignoreChanges).toContain("masterPassword");
   });
 
   it("protects clusters and keys and turns on deletion protection with a final snapshot; instances stay replaceable", () => {
