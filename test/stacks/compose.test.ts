@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { join } from "path";
+import { parseEnvironment, type Environment } from "../../stacks/config";
+import { globalDatabaseArgs, globalTrafficArgs, regionArgs, roleOf, type SharedInputs } from "../../stacks/compose";
+import { readStackConfig } from "../../tools/fake-cloud/run";
+
+const prodConfig = readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml"));
+const prod = parseEnvironment("prod", prodConfig);
+const shared: SharedInputs = { zoneId: "Z1", zoneName: "prod.example.com", globalClusterIdentifier: "prod-global", routingControlArn: "arn:rc", alarmTopicArn: "arn:topic", masterCredentials: { username: "u", password: "p", databaseName: "app" } };
+
+function withFourthRegion(): Environment {
+  return parseEnvironment("prod", {
+    ...prodConfig,
+    "platform:regions": [...prod.regions, "ap-southeast-2"],
+    "platform:vpcCidrs": [...prod.vpcCidrs, "10.40.0.0/16"],
+  });
+}
+
+/** Replaces what legitimately differs between regions so the rest can be compared. */
+function normalise(args: ReturnType<typeof regionArgs>, region: string, cidr: string): unknown {
+  // Health-check checker regions are environment-wide and may include `region` itself.
+  const { healthCheck, ...dns } = args.dns;
+  const text = JSON.stringify({ ...args, dns }).split(region).join("<region>").split(cidr).join("<cidr>");
+  return { ...JSON.parse(text), healthCheck };
+}
+
+describe("environment → stack composition", () => {
+  it("makes the first region the primary database member and every other region a secondary", () => {
+    expect(prod.regions.map((r) => regionArgs(prod, r, shared).database.role)).toEqual(["primary", "secondary", "secondary"]);
+    expect(regionArgs(prod, "us-east-1", shared).database.masterCredentials).toBeDefined();
+    expect(regionArgs(prod, "us-west-2", shared).database.masterCredentials).toBeUndefined();
+  });
+
+  it("publishes the writer failover record as PRIMARY in the primary region, SECONDARY in the first secondary, nowhere else", () => {
+    expect(prod.regions.map((r) => regionArgs(prod, r, shared).dns.writer?.role)).toEqual(["PRIMARY", "SECONDARY", undefined]);
+  });
+
+  it("gives a fourth region args that differ from another secondary only in its region, CIDR and writer record", () => {
+    const env = withFourthRegion();
+    const fourth = normalise(regionArgs(env, "ap-southeast-2", shared), "ap-southeast-2", "10.40.0.0/16") as Record<string, Record<string, unknown>>;
+    const third = normalise(regionArgs(env, "eu-west-1", shared), "eu-west-1", "10.30.0.0/16") as Record<string, Record<string, unknown>>;
+    expect(fourth).toEqual(third);
+    expect(roleOf(env, "ap-southeast-2")).toBe("secondary");
+  });
+
+  it("passes the environment's sizes and settings through unchanged", () => {
+    const args = regionArgs(prod, "us-west-2", shared);
+    expect(args.network).toEqual({ cidrBlock: "10.20.0.0/16", azCount: 3, natGateways: "perAz", flowLogRetentionDays: 365 });
+    expect(args.nodePool).toMatchObject({ minSize: 6, desiredSize: 9, maxSize: 24, instanceTypes: prod.nodeInstanceTypes });
+    expect(args.database).toMatchObject({ instanceClass: "db.r7g.2xlarge", instanceCount: 3, backupRetentionDays: 14, engineVersion: "16.6" });
+    expect(args.dns.healthCheck).toEqual({ path: "/healthz", intervalSeconds: 10, failureThreshold: 3, regions: prod.healthCheckRegions });
+    expect(args.ingress.domainNames).toEqual(["app.prod.example.com", "writer.prod.example.com"]);
+    expect(args.dns.routingControlArn).toBe("arn:rc");
+  });
+
+  it("leaves ARC out of regions when the environment turns it off", () => {
+    const env = parseEnvironment("prod", { ...prodConfig, "platform:arcEnabled": false });
+    expect(regionArgs(env, "us-east-1", shared).dns.routingControlArn).toBeUndefined();
+    expect(globalTrafficArgs(env).arc).toEqual({ enabled: false });
+  });
+
+  it("replicates the database secret to every region but the primary", () => {
+    expect(globalDatabaseArgs(prod).secretReplicaRegions).toEqual(["us-west-2", "eu-west-1"]);
+  });
+
+  it("refuses a region that is not in the environment", () => {
+    expect(() => regionArgs(prod, "sa-east-1", shared)).toThrow(/not a region of prod/);
+  });
+});
