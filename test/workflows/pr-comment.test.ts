@@ -290,7 +290,7 @@ describe("pr-comment-cli.ts against a fake GitHub API", () => {
   });
 
   it("accepts the read-only token of a fork's PR (summary only), but not a refusal on its own repository", async () => {
-    const fork = await runCli(["offline", "--exit-code", "1", "--preview", "disabled"], { fork: true, refuseWrites: true, comments: [] });
+    const fork = await runCli(["offline", "--exit-code", "1", "--preview", "disabled", "--stacks", ""], { fork: true, refuseWrites: true, comments: [] });
     expect(fork.code).toBe(0);
     expect(fork.output).toMatch(/::warning::PR from a fork/);
     const own = await runCli(["offline", "--exit-code", "1", "--preview", "disabled"], { fork: false, refuseWrites: true, comments: [] });

@@ -88,14 +88,21 @@ async function main(argv: string[]): Promise<number> {
     repoUrl: `${server}/${repository}`,
   };
   const dir = option(argv, "--dir") ?? ".";
-  const stacks = JSON.parse(option(argv, "--stacks") ?? "[]") as StackRef[];
+  // Empty when the stack list could not be derived (deploy-waves.ts failed): nothing to list.
+  const stacksText = option(argv, "--stacks");
+  const stacks = (stacksText ? JSON.parse(stacksText) : []) as StackRef[];
 
   const sections: [SectionId, string][] = [];
   if (command === "offline") {
     const exitText = option(argv, "--exit-code");
     const exitCode = exitText !== undefined && /^\d+$/.test(exitText) ? Number(exitText) : undefined;
     sections.push(["offline", renderOfflineSection(readOfflineResult(dir, exitCode, option(argv, "--committed-diagram")), run)]);
-    const preview: PreviewState = option(argv, "--preview") === "pending" ? { kind: "pending", stacks: stacks.length } : { kind: "disabled" };
+    const preview: PreviewState =
+      option(argv, "--preview") !== "pending"
+        ? { kind: "disabled" }
+        : stacks.length > 0
+          ? { kind: "pending", stacks: stacks.length }
+          : { kind: "not-run", reason: "the stack list could not be derived (see the stack files note above)" };
     sections.push(["preview", renderPreviewSection(preview, run)]);
   } else {
     const reason = option(argv, "--not-run");
