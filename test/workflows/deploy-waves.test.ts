@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { allStacks, deployWaves, githubOutputLines, readStackFiles, WavesError, type StackFiles } from "../../tools/ci/deploy-waves";
+import { ROOT } from "./workflow-files";
+
+const environment = {
+  "aws:region": "us-east-1",
+  "platform:regions": ["us-east-1", "us-west-2", "eu-west-1"],
+  "platform:vpcCidrs": ["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"],
+  "platform:dnsZoneName": "prod.example.com",
+};
+const regional = (region: string, environmentStack = "prod") => ({ "aws:region": region, "platform:environmentStack": environmentStack });
+const complete: StackFiles = {
+  global: environment,
+  others: {
+    "Pulumi.prod-us-east-1.yaml": regional("us-east-1"),
+    "Pulumi.prod-us-west-2.yaml": regional("us-west-2", "acme/platform/prod"),
+    "Pulumi.prod-eu-west-1.yaml": regional("eu-west-1"),
+    "Pulumi.dev.yaml": { "platform:regions": ["eu-central-1", "eu-west-1"] },
+  },
+};
+
+function problems(files: StackFiles): string[] {
+  try {
+    deployWaves("prod", files);
+  } catch (err) {
+    if (err instanceof WavesError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe("deployWaves", () => {
+  it("orders global, then the first region (the Aurora writer), then the others", () => {
+    const waves = deployWaves("prod", complete);
+    expect(waves.global).toEqual({ stack: "prod", region: "us-east-1", role: "global" });
+    expect(waves.primary).toEqual({ stack: "prod-us-east-1", region: "us-east-1", role: "primary" });
+    expect(waves.secondaries.map((t) => t.stack)).toEqual(["prod-us-west-2", "prod-eu-west-1"]);
+    expect(allStacks(waves).map((t) => t.role)).toEqual(["global", "primary", "secondary", "secondary"]);
+  });
+
+  it("follows the region list: a new primary first moves it to wave 2", () => {
+    const reordered = { ...complete, global: { ...environment, "platform:regions": ["us-west-2", "us-east-1", "eu-west-1"] } };
+    const waves = deployWaves("prod", reordered);
+    expect(waves.primary.stack).toBe("prod-us-west-2");
+    expect(waves.secondaries.map((t) => t.region)).toEqual(["us-east-1", "eu-west-1"]);
+  });
+
+  it("names a missing or inconsistent regional stack file with the fix", () => {
+    const { ["Pulumi.prod-eu-west-1.yaml"]: _, ...withoutEu } = complete.others;
+    const found = problems({
+      global: environment,
+      others: { ...withoutEu, "Pulumi.prod-us-west-2.yaml": regional("us-west-1", "staging") },
+    });
+    expect(found).toHaveLength(3);
+    expect(found.join("\n")).toMatch(/Pulumi\.prod-eu-west-1\.yaml is missing for region eu-west-1; create it with aws:region: eu-west-1/);
+    expect(found.join("\n")).toMatch(/Pulumi\.prod-us-west-2\.yaml: aws:region is "us-west-1"; it must be us-west-2/);
+    expect(found.join("\n")).toMatch(/platform:environmentStack is "staging"; it must name the global stack prod/);
+  });
+
+  it("rejects an invalid environment with the validation's own messages", () => {
+    const found = problems({ ...complete, global: { ...environment, "platform:vpcCidrs": ["10.10.0.0/16"] } });
+    expect(found.join("\n")).toMatch(/Pulumi\.prod\.yaml: [\s\S]*platform:vpcCidrs = .*one CIDR per region/);
+    expect(problems({ global: undefined, others: {} })).toEqual([expect.stringMatching(/Pulumi\.prod\.yaml does not exist/)]);
+  });
+
+  it("lists the stack file of a region no longer in the environment as an orphan", () => {
+    const shrunk = { ...complete, global: { ...environment, "platform:regions": ["us-east-1", "us-west-2"], "platform:vpcCidrs": ["10.10.0.0/16", "10.20.0.0/16"] } };
+    const waves = deployWaves("prod", shrunk);
+    expect(waves.orphans).toEqual(["Pulumi.prod-eu-west-1.yaml"]);
+    expect(waves.secondaries.map((t) => t.region)).toEqual(["us-west-2"]);
+  });
+
+  it("emits one-line JSON outputs the workflows' fromJSON() reads", () => {
+    const lines = githubOutputLines(deployWaves("prod", complete)).trimEnd().split("\n");
+    const outputs = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf("=")), JSON.parse(l.slice(l.indexOf("=") + 1))]));
+    expect(Object.keys(outputs)).toEqual(["stacks", "global", "primary", "secondaries"]);
+    expect(outputs.secondaries).toEqual([
+      { stack: "prod-us-west-2", region: "us-west-2", role: "secondary" },
+      { stack: "prod-eu-west-1", region: "eu-west-1", role: "secondary" },
+    ]);
+    expect(outputs.stacks).toHaveLength(4);
+  });
+});
+
+describe("the repository's own stack files", () => {
+  it("give every region of Pulumi.prod.yaml a consistent regional stack", () => {
+    // Throws on a missing or inconsistent file; an orphan is a file whose region was dropped.
+    const waves = deployWaves("prod", readStackFiles(ROOT, "prod"));
+    expect(waves.orphans).toEqual([]);
+  });
+});
+
+describe("deploy-waves.ts CLI", () => {
+  it("writes GITHUB_OUTPUT, and exits 2 naming the missing file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "waves-"));
+    for (const f of ["Pulumi.prod.yaml", "Pulumi.prod-us-east-1.yaml", "Pulumi.prod-us-west-2.yaml", "Pulumi.prod-eu-west-1.yaml"]) copyFileSync(join(ROOT, f), join(dir, f));
+    const output = join(dir, "github-output");
+    writeFileSync(output, "");
+    const cli = (extraEnv: Record<string, string>) =>
+      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/deploy-waves.ts"), "--env", "prod", "--dir", dir, "--github-output"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, ...extraEnv },
+      });
+    const ok = cli({ GITHUB_OUTPUT: output });
+    expect(ok.status).toBe(0);
+    expect(readFileSync(output, "utf8")).toMatch(/^primary=\{"stack":"prod-us-east-1"/m);
+
+    writeFileSync(join(dir, "Pulumi.prod-eu-west-1.yaml"), "config:\n  aws:region: eu-west-2\n  platform:environmentStack: prod\n");
+    const bad = cli({ GITHUB_OUTPUT: output });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/aws:region is "eu-west-2"; it must be eu-west-1/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+});

