@@ -34,10 +34,9 @@ function anchors(markdown: string): Set<string> {
 const docs = markdownFiles(join(ROOT, "docs"));
 
 describe("docs", () => {
-  it.each(docs.map((file) => [relative(ROOT, file), file]))("%s: relative links and anchors resolve", (name, file) => {
+  it.each(docs.map((file) => [relative(ROOT, file), file]))("%s: relative links and anchors resolve", (_name, file) => {
     const text = readFileSync(file, "utf8");
-    // The proposed README sections are written for README.md, at the repository root.
-    const base = name === "docs/README-sections.md" ? ROOT : dirname(file);
+    const base = dirname(file);
     const broken: string[] = [];
     for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
       if (/^[a-z]+:/.test(target)) continue;
