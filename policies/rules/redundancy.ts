@@ -1,21 +1,19 @@
 /**
- * Redundancy: every tier survives the loss of an AZ, and DNS steers around an unhealthy region.
- * These are the checks public scanners and Pulumi's own packs do not make.
+ * Redundancy: every tier survives the loss of an AZ, and the database has a copy in another
+ * region. These are the checks public scanners and Pulumi's own packs do not make; the DNS
+ * side (health checks on routing records) is in dns.ts.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { detectionSeconds } from "../../components/lib/failover";
-import { DEFAULT_MAX_DETECTION_SECONDS, DEFAULT_MIN_NODE_POOL_AZS, integer, MIN_AZS_FLOOR } from "../config";
+import { DEFAULT_MIN_NODE_POOL_AZS, integer, MIN_AZS_FLOOR } from "../config";
 import {
   AsgProps,
   AuroraClusterProps,
   AuroraInstanceProps,
   EksClusterProps,
-  HealthCheckProps,
   LOAD_BALANCER_TYPES,
   LoadBalancerProps,
   NatGatewayProps,
   NodeGroupProps,
-  RecordProps,
   TYPES,
 } from "./aws-types";
 import {
@@ -23,7 +21,6 @@ import {
   describe,
   isApplicationOrNetworkLb,
   isSet,
-  knownItems,
   knownNumber,
   knownString,
   listLength,
@@ -50,22 +47,23 @@ export const nodePoolSpansZones = stackRule<{ minAvailabilityZones: number }>(
   },
   (resources, { report, config }) => {
     const required = minZones(config.minAvailabilityZones);
-    const pools: { pool: PolicyResource; subnets: PolicyResource[]; listed: number | typeof UNKNOWN; minSize: number | undefined }[] = [];
+    const pools: { pool: PolicyResource; subnets: PolicyResource[]; listed: number | typeof UNKNOWN; listedAzs?: boolean; minSize: number | undefined }[] = [];
     for (const asg of ofType(resources, TYPES.asg)) {
       const props = asg.props as AsgProps;
       const listed = listLength(() => props.vpcZoneIdentifiers);
-      // Without subnets the group is placed by `availabilityZones` (default VPC).
-      const fallback = listed === 0 ? listLength(() => props.availabilityZones) : listed;
-      pools.push({ pool: asg, subnets: referencedBy(asg, "vpcZoneIdentifiers", TYPES.subnet), listed: fallback, minSize: knownNumber(() => props.minSize) });
+      const minSize = knownNumber(() => props.minSize);
+      // Without subnets the group is placed by `availabilityZones` (the default VPC): those are AZs.
+      if (listed === 0) pools.push({ pool: asg, subnets: [], listed: listLength(() => props.availabilityZones), listedAzs: true, minSize });
+      else pools.push({ pool: asg, subnets: referencedBy(asg, "vpcZoneIdentifiers", TYPES.subnet), listed, minSize });
     }
     for (const group of ofType(resources, TYPES.nodeGroup)) {
       const props = group.props as NodeGroupProps;
       pools.push({ pool: group, subnets: referencedBy(group, "subnetIds", TYPES.subnet), listed: listLength(() => props.subnetIds), minSize: knownNumber(() => props.scalingConfig?.minSize) });
     }
-    for (const { pool, subnets, listed, minSize } of pools) {
+    for (const { pool, subnets, listed, listedAzs, minSize } of pools) {
       const { count, exact } = zoneCount(subnets, listed);
       if (count === UNKNOWN) continue;
-      const what = exact ? `${count} AZ(s)` : `${count} subnet(s)`;
+      const what = exact || listedAzs ? `${count} AZ(s)` : `${count} subnet(s)`;
       if (count < required) report(`${describe(pool)} spans ${what}; it must span at least ${required} AZs to survive an AZ loss.`, pool.urn);
       if (minSize !== undefined && minSize < count) report(`${describe(pool)} has minSize ${minSize} across ${what}; keep at least one instance per AZ (minSize >= ${count}).`, pool.urn);
     }
@@ -248,59 +246,6 @@ export const natGatewayPerZone = stackRule(
   },
 );
 
-function routingPolicies(props: RecordProps): string[] {
-  const kinds: string[] = [];
-  if (isSet(() => props.latencyRoutingPolicies)) kinds.push("latency");
-  if (isSet(() => props.failoverRoutingPolicies)) kinds.push("failover");
-  if (isSet(() => props.weightedRoutingPolicies)) kinds.push("weighted");
-  return kinds;
-}
-
-export const routingRecordHealth = resourceRule<RecordProps>(
-  {
-    name: "dns-routing-health-check",
-    description: "Every latency, failover or weighted Route 53 record has a health check or an alias that evaluates target health, so DNS stops answering with a failed region.",
-    enforcementLevel: "mandatory",
-    severity: "high",
-  },
-  [TYPES.record],
-  (props, { args, report }) => {
-    const kinds = routingPolicies(props);
-    if (kinds.length === 0) return;
-    const evaluatesTarget = knownItems(() => props.aliases).some((alias) => read(() => alias.evaluateTargetHealth) === true || read(() => alias.evaluateTargetHealth) === UNKNOWN);
-    if (!isSet(() => props.healthCheckId) && !evaluatesTarget) {
-      report(`${describe(args)} uses ${kinds.join("/")} routing with no health check and no alias evaluating target health: Route 53 would keep answering with it when it fails.`);
-    }
-  },
-);
-
-/** Health-check types that poll an endpoint (calculated, alarm and ARC checks have no interval). */
-const POLLING_TYPES = ["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"];
-
-export const healthCheckDetection = resourceRule<HealthCheckProps, { maxDetectionSeconds: number }>(
-  {
-    name: "dns-health-check-detection-time",
-    description: "Route 53 health checks detect a failure within the budget: requestInterval × failureThreshold ≤ maxDetectionSeconds.",
-    enforcementLevel: "mandatory",
-    severity: "medium",
-    thresholds: { maxDetectionSeconds: integer(DEFAULT_MAX_DETECTION_SECONDS, "Longest time (s) from the first failed check to \"unhealthy\".", { minimum: 10, maximum: 300 }) },
-    remediationSteps: "Use requestInterval 10 (fast, chosen at creation only) and a failureThreshold that keeps the product within the budget.",
-  },
-  [TYPES.healthCheck],
-  (props, { args, report, config }) => {
-    const type = read(() => props.type);
-    if (type === UNKNOWN || !POLLING_TYPES.includes(type)) return;
-    // Route 53 defaults: 30 s interval, 3 failures.
-    const interval = knownNumber(() => props.requestInterval) ?? (read(() => props.requestInterval) === UNKNOWN ? undefined : 30);
-    const threshold = knownNumber(() => props.failureThreshold) ?? (read(() => props.failureThreshold) === UNKNOWN ? undefined : 3);
-    if (interval === undefined || threshold === undefined) return;
-    const seconds = detectionSeconds(interval, threshold);
-    if (seconds > config.maxDetectionSeconds) {
-      report(`${describe(args)} needs ${interval} s × ${threshold} = ${seconds} s to detect a failure; the budget is ${config.maxDetectionSeconds} s.`);
-    }
-  },
-);
-
 export const REDUNDANCY_POLICIES = [
   nodePoolSpansZones,
   asgElbHealthCheck,
@@ -310,6 +255,4 @@ export const REDUNDANCY_POLICIES = [
   auroraGlobalNoBurstable,
   loadBalancerSpansZones,
   natGatewayPerZone,
-  routingRecordHealth,
-  healthCheckDetection,
 ];

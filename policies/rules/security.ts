@@ -1,23 +1,14 @@
 /**
  * Security baseline: the checks scanners (checkov, trivy, AWS Config) make on these resource
- * types, so a blueprint that passes the pack passes them too.
+ * types, so a blueprint that passes the pack passes them too. Compute (launch templates, EKS),
+ * keys and credentials here; Aurora in security-data.ts; load balancers and VPCs in
+ * security-network.ts.
  */
-import type { PolicyResource } from "@pulumi/policy";
-import { DEFAULT_MAX_KEY_ROTATION_DAYS, DEFAULT_MIN_BACKUP_RETENTION_DAYS, EKS_LOG_TYPES, integer, SECRET_MASK, SECRETS_MASKED_TAG, stringList } from "../config";
-import {
-  AuroraClusterProps,
-  AuroraInstanceProps,
-  EksClusterProps,
-  GlobalClusterProps,
-  KmsKeyProps,
-  LaunchTemplateProps,
-  LISTENER_TYPES,
-  ListenerProps,
-  LOAD_BALANCER_TYPES,
-  LoadBalancerProps,
-  TYPES,
-} from "./aws-types";
-import { describe, isApplicationOrNetworkLb, isSet, knownItems, knownNumber, knownString, ofType, read, referencedBy, resourceRule, stackRule, UNKNOWN } from "./kit";
+import { DEFAULT_MAX_KEY_ROTATION_DAYS, EKS_LOG_TYPES, integer, SECRET_MASK, SECRETS_MASKED_TAG, stringList } from "../config";
+import { EksClusterProps, KmsKeyProps, LaunchTemplateProps, TYPES } from "./aws-types";
+import { describe, isSet, knownItems, knownNumber, knownString, read, resourceRule, UNKNOWN } from "./kit";
+import { DATA_SECURITY_POLICIES } from "./security-data";
+import { NETWORK_SECURITY_POLICIES } from "./security-network";
 
 /** Launch-template booleans are strings in the provider ("true"/"false"). */
 const isTrue = (value: unknown) => value === true || value === "true";
@@ -140,167 +131,6 @@ export const eksPublicEndpoint = resourceRule<EksClusterProps>(
   },
 );
 
-export const auroraEncryption = resourceRule<AuroraClusterProps & GlobalClusterProps>(
-  {
-    name: "aurora-encrypted-with-customer-key",
-    description: "Aurora clusters encrypt storage with a customer-managed KMS key (kmsKeyId, in the cluster's own region); global clusters are created encrypted.",
-    enforcementLevel: "mandatory",
-    severity: "high",
-  },
-  [TYPES.auroraCluster, TYPES.globalCluster],
-  (props, { args, report }) => {
-    const encrypted = read(() => props.storageEncrypted);
-    if (args.type === TYPES.globalCluster) {
-      // A global cluster made from an existing cluster inherits that cluster's encryption.
-      if (!isSet(() => props.sourceDbClusterIdentifier) && encrypted !== true && encrypted !== UNKNOWN) report(`${describe(args)} is not created encrypted: set storageEncrypted to true.`);
-      return;
-    }
-    if (encrypted !== true && encrypted !== UNKNOWN) report(`${describe(args)} does not encrypt its storage: set storageEncrypted to true.`);
-    if (!isSet(() => props.kmsKeyId)) report(`${describe(args)} uses the AWS-managed RDS key: set kmsKeyId to a customer-managed key in its region.`);
-  },
-);
-
-export const auroraIamAuth = resourceRule<AuroraClusterProps>(
-  {
-    name: "aurora-iam-authentication",
-    description: "Aurora clusters enable IAM database authentication, so applications need no long-lived passwords.",
-    enforcementLevel: "mandatory",
-    severity: "medium",
-  },
-  [TYPES.auroraCluster],
-  (props, { args, report }) => {
-    const enabled = read(() => props.iamDatabaseAuthenticationEnabled);
-    if (enabled !== true && enabled !== UNKNOWN) report(`${describe(args)} does not enable IAM database authentication: set iamDatabaseAuthenticationEnabled to true.`);
-  },
-);
-
-export const auroraBackupRetention = resourceRule<AuroraClusterProps, { minRetentionDays: number }>(
-  {
-    name: "aurora-backup-retention",
-    description: "Aurora clusters keep automated backups for at least N days.",
-    enforcementLevel: "mandatory",
-    severity: "medium",
-    thresholds: { minRetentionDays: integer(DEFAULT_MIN_BACKUP_RETENTION_DAYS, "Shortest backup retention allowed (days).", { minimum: 1, maximum: 35 }) },
-  },
-  [TYPES.auroraCluster],
-  (props, { args, report, config }) => {
-    if (read(() => props.backupRetentionPeriod) === UNKNOWN) return;
-    const days = knownNumber(() => props.backupRetentionPeriod) ?? 1; // AWS default: 1 day.
-    if (days < config.minRetentionDays) report(`${describe(args)} keeps backups ${days} day(s); keep at least ${config.minRetentionDays}.`);
-  },
-);
-
-export const auroraInstanceNotPublic = resourceRule<AuroraInstanceProps>(
-  {
-    name: "aurora-instance-not-public",
-    description: "Aurora instances are not publicly accessible.",
-    enforcementLevel: "mandatory",
-    severity: "critical",
-  },
-  [TYPES.auroraInstance],
-  (props, { args, report }) => {
-    if (read(() => props.publiclyAccessible) === true) report(`${describe(args)} is publicly accessible: set publiclyAccessible to false.`);
-  },
-);
-
-function loadBalancerRule(meta: { name: string; description: string; severity: "low" | "medium" | "high" }, check: (props: LoadBalancerProps) => string | undefined) {
-  return resourceRule<LoadBalancerProps>({ ...meta, enforcementLevel: "mandatory" }, LOAD_BALANCER_TYPES, (props, { args, report }) => {
-    if (!isApplicationOrNetworkLb(props)) return;
-    const problem = check(props);
-    if (problem) report(`${describe(args)} ${problem}`);
-  });
-}
-
-const isApplication = (props: LoadBalancerProps) => {
-  const kind = read(() => props.loadBalancerType);
-  return kind === undefined || kind === "application";
-};
-
-export const loadBalancerDeletionProtection = loadBalancerRule(
-  { name: "load-balancer-deletion-protection", description: "Load balancers have deletion protection enabled.", severity: "medium" },
-  (props) => {
-    const enabled = read(() => props.enableDeletionProtection);
-    return enabled === true || enabled === UNKNOWN ? undefined : "can be deleted by accident: set enableDeletionProtection to true.";
-  },
-);
-
-export const loadBalancerAccessLogs = loadBalancerRule(
-  { name: "load-balancer-access-logs", description: "Load balancers write access logs to S3 (accessLogs.enabled; it defaults to false even with a bucket).", severity: "medium" },
-  (props) => {
-    const logs = read(() => props.accessLogs);
-    if (logs === UNKNOWN) return undefined;
-    const enabled = read(() => logs?.enabled);
-    return enabled === true || enabled === UNKNOWN ? undefined : "writes no access logs: set accessLogs { bucket, enabled: true }.";
-  },
-);
-
-export const loadBalancerDropInvalidHeaders = loadBalancerRule(
-  { name: "load-balancer-drop-invalid-headers", description: "Application load balancers drop HTTP headers with invalid names (request-smuggling defence).", severity: "low" },
-  (props) => {
-    const dropped = read(() => props.dropInvalidHeaderFields);
-    return !isApplication(props) || dropped === true || dropped === UNKNOWN ? undefined : "forwards invalid header fields: set dropInvalidHeaderFields to true.";
-  },
-);
-
-export const listenerHttps = resourceRule<ListenerProps>(
-  {
-    name: "listener-https-only",
-    description: "Load balancer listeners serve HTTPS; plain HTTP listeners only redirect to HTTPS.",
-    enforcementLevel: "mandatory",
-    severity: "high",
-  },
-  LISTENER_TYPES,
-  (props, { args, report }) => {
-    // Unset, an application load balancer's listener speaks HTTP.
-    const protocol = read(() => props.protocol) ?? "HTTP";
-    if (protocol !== "HTTP") return; // HTTPS/TLS, or TCP/UDP on a network load balancer.
-    const actions = knownItems(() => props.defaultActions);
-    const redirectsToHttps = (a: (typeof actions)[number]) => read(() => a.type) === "redirect" && read(() => a.redirect?.protocol) === "HTTPS";
-    if (actions.length === 0 || !actions.every(redirectsToHttps)) {
-      report(`${describe(args)} serves plain HTTP on port ${knownNumber(() => props.port) ?? "?"}: its only action must redirect to HTTPS (redirect.protocol "HTTPS").`);
-    }
-  },
-);
-
-export const loadBalancerHttpsListener = stackRule<{ httpsPort: number }>(
-  {
-    name: "load-balancer-https-listener",
-    description: "Every application load balancer has an HTTPS listener on the HTTPS port.",
-    enforcementLevel: "mandatory",
-    severity: "high",
-    thresholds: { httpsPort: integer(443, "Port the HTTPS listener must use.", { minimum: 1, maximum: 65535 }) },
-  },
-  (resources, { report, config }) => {
-    const listeners = ofType(resources, LISTENER_TYPES);
-    for (const lb of ofType(resources, LOAD_BALANCER_TYPES)) {
-      if (!isApplication(lb.props as LoadBalancerProps)) continue;
-      const own = listeners.filter((l) => referencedBy(l, "loadBalancerArn", LOAD_BALANCER_TYPES).some((x) => x.urn === lb.urn));
-      const https = own.some((l) => {
-        const props = l.props as ListenerProps;
-        const port = read(() => props.port);
-        return read(() => props.protocol) === "HTTPS" && (port === UNKNOWN || port === config.httpsPort);
-      });
-      if (!https) report(`${describe(lb)} has no HTTPS listener on port ${config.httpsPort}.`, lb.urn);
-    }
-  },
-);
-
-export const vpcFlowLogs = stackRule(
-  {
-    name: "vpc-flow-logs",
-    description: "Every VPC has a flow log.",
-    enforcementLevel: "mandatory",
-    severity: "medium",
-  },
-  (resources, { report }) => {
-    const flowLogs = ofType(resources, TYPES.flowLog);
-    for (const vpc of ofType(resources, TYPES.vpc)) {
-      const logged = flowLogs.some((log: PolicyResource) => referencedBy(log, "vpcId", TYPES.vpc).some((v) => v.urn === vpc.urn));
-      if (!logged) report(`${describe(vpc)} has no flow log: add an aws.ec2.FlowLog with its vpcId.`, vpc.urn);
-    }
-  },
-);
-
 export const kmsKeyRotation = resourceRule<KmsKeyProps, { maxRotationPeriodDays: number }>(
   {
     name: "kms-key-rotation",
@@ -369,16 +199,8 @@ export const SECURITY_POLICIES = [
   eksControlPlaneLogging,
   eksSecretsEncryption,
   eksPublicEndpoint,
-  auroraEncryption,
-  auroraIamAuth,
-  auroraBackupRetention,
-  auroraInstanceNotPublic,
-  loadBalancerDeletionProtection,
-  loadBalancerAccessLogs,
-  loadBalancerDropInvalidHeaders,
-  listenerHttps,
-  loadBalancerHttpsListener,
-  vpcFlowLogs,
+  ...DATA_SECURITY_POLICIES,
+  ...NETWORK_SECURITY_POLICIES,
   kmsKeyRotation,
   noPlaintextSecrets,
 ];

@@ -1,11 +1,13 @@
+import { readFileSync } from "fs";
 import { createRequire } from "module";
+import * as path from "path";
 import { describe, expect, it } from "vitest";
 import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
-import { evaluateStack, policyCatalog, PolicyConfigError, policyResources, resourceValidationArgs } from "../../policies/evaluate";
+import { evaluatePlan, evaluateStack, policyCatalog, PolicyConfigError, policyResources, resourceValidationArgs } from "../../policies/evaluate";
 import { POLICIES } from "../../policies/rules";
-import { routingRecordHealth } from "../../policies/rules/redundancy";
+import { routingRecordHealth } from "../../policies/rules/dns";
 import { read, UNKNOWN } from "../../policies/rules/kit";
-import { environment, ofPolicy, patch, recorded } from "./fixtures";
+import { environment, ofPolicy, patch, recorded, SETTINGS, singleStack } from "./fixtures";
 
 // Not in @pulumi/policy's typings, but exported at runtime: the proxy the server wraps props in.
 const policyRuntime = createRequire(__filename)("@pulumi/policy") as { unknownCheckingProxy<T>(value: T): T };
@@ -14,6 +16,27 @@ const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 describe("the compliant fixture", () => {
   it("raises no violation from any policy in any stack", () => {
     for (const stack of environment().stacks()) expect(evaluateStack(stack)).toEqual([]);
+  });
+});
+
+describe("evaluatePlan", () => {
+  it("evaluates every stack with the settings' thresholds, then the environment, and counts by level", () => {
+    const env = environment();
+    patch(env.secondary.asg, { maxSize: 8 });
+    env.primary.natGateways = env.primary.natGateways.slice(0, 1);
+    const plan = evaluatePlan(env.view());
+    expect(Object.keys(plan.stacks)).toEqual(["prod", "prod-us-east-1", "prod-eu-west-1"]);
+    expect(plan.stacks["prod-us-east-1"].map((v) => v.policy)).toEqual(["nat-gateway-per-az"]);
+    expect(plan.environment.map((v) => v.policy)).toEqual(["capacity-survives-region-loss"]);
+    expect(plan.counts).toEqual({ mandatory: 1, advisory: 1 });
+  });
+
+  it("applies the settings' thresholds inside a self-contained stack too", () => {
+    const program = singleStack();
+    patch(program.secondary.asg, { maxSize: 8 });
+    const plan = evaluatePlan({ name: "dev", stacks: [program.view()], settings: SETTINGS });
+    expect(plan.stacks.dev.map((v) => v.policy)).toEqual(["capacity-survives-region-loss"]);
+    expect(plan.environment).toEqual([]);
   });
 });
 
@@ -127,5 +150,12 @@ describe("values unknown during a preview", () => {
   it("counts an unknown health check id as set (it exists once created)", () => {
     expect(validate({ latencyRoutingPolicies: [{ region: "us-east-1" }], healthCheckId: UNKNOWN_STRING })).toEqual([]);
     expect(validate({ latencyRoutingPolicies: [{ region: "us-east-1" }] })).toHaveLength(1);
+  });
+});
+
+describe("policies/README.md", () => {
+  it("lists every policy with its kind and default level", () => {
+    const readme = readFileSync(path.resolve(__dirname, "../../policies/README.md"), "utf8");
+    for (const entry of policyCatalog()) expect(readme).toContain(`| \`${entry.name}\` | ${entry.kind} | ${entry.enforcementLevel} |`);
   });
 });
