@@ -154,9 +154,10 @@ export function isApplicationOrNetworkLb(props: { loadBalancerType?: string }): 
 
 export const isLoadBalancer = (r: PolicyResource) => (LOAD_BALANCER_TYPES as readonly string[]).includes(r.type);
 
-/** Short, stable name for messages: `name (type)`. */
+/** Short, stable name for messages, as the SDK spells the class: `db (rds.Cluster)`. */
 export function describe(resource: { name: string; type: string }): string {
-  return `${resource.name} (${resource.type.split(":").pop()})`;
+  const [, module = "", type = resource.type] = resource.type.split(":");
+  return `${resource.name} (${module.split("/")[0]}.${type})`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ describe("global-database-cross-region", () => {
 
   it("groups members by their global cluster", () => {
     const vs = run("global-database-cross-region", (env) => patch(env.secondary.db, { globalClusterIdentifier: "other-global" }));
-    expect(vs.map((v) => v.message).sort()).toEqual([expect.stringContaining("db-global (GlobalCluster) has member clusters in 1 region"), expect.stringContaining("global database other-global")]);
+    expect(vs.map((v) => v.message).sort()).toEqual([expect.stringContaining("db-global (rds.GlobalCluster) has member clusters in 1 region"), expect.stringContaining("global database other-global")]);
   });
 });
 
