@@ -1,11 +1,30 @@
 /**
- * CONTRACT (placeholder until the policy pack lands): how the offline plan and tests evaluate
- * the pack's rules without constructing a PolicyPack (which starts a gRPC server).
- * The policy-pack work replaces the bodies; the signatures are what tools/plan relies on.
+ * The offline harness: runs the pack's policies over recorded resources (the fake cloud's
+ * RecordedResource) with the argument shapes the engine passes, without constructing a
+ * PolicyPack (which starts a gRPC server). Tests and tools/plan use this; the CLI uses index.ts.
+ *
+ * What it mirrors from the engine and @pulumi/policy's server:
+ * - config: schema defaults, then an `all` enforcement level, then per-policy values, validated
+ *   against each policy's configSchema (as the CLI's ReconcilePolicyPackConfig does);
+ * - resource policies get the inputs, stack policies the outputs, with options, provider,
+ *   parent, dependencies and per-property dependencies resolved to resource objects;
+ * - `disabled` skips a policy, `notApplicable` ends it quietly, an unknown value ends it with an
+ *   advisory "can't run during preview".
+ * What differs: secrets arrive masked (so the secrets rule can run, see SECRETS_MASKED_TAG),
+ * resource options include retainOnDelete, which the analyzer protocol does not carry, and
+ * per-property dependencies are read back from ids and ARNs (see ResourceIndex).
  */
+import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import type { RecordedResource } from "../tools/fake-cloud";
+import { NotApplicable, policyResources, ResourceIndex, resourceArgs, STACK_TAGS } from "./arguments";
+import { PolicyConfig, Threshold } from "./config";
+import { configFromSettings, EffectiveConfig, mergeConfig, reconcileConfig } from "./reconcile";
+import { ENVIRONMENT_RULES, kindOf, PackPolicy, PolicyKind, POLICIES } from "./rules";
+import { isSelfContained } from "./rules/kit";
 
-export type EnforcementLevel = "mandatory" | "advisory" | "disabled";
+export type { EnforcementLevel, PolicyConfig } from "./config";
+export { policyResources, resourceValidationArgs } from "./arguments";
+export { configFromSettings, PolicyConfigError, reconcileConfig } from "./reconcile";
 
 export interface Violation {
   policy: string;
@@ -13,9 +32,6 @@ export interface Violation {
   urn: string | null;
   message: string;
 }
-
-/** Per-policy overrides: enforcement level and thresholds, as in the pack's config schema. */
-export type PolicyConfig = Record<string, { enforcementLevel?: EnforcementLevel; [threshold: string]: unknown }>;
 
 export interface StackView {
   stack: string;
@@ -31,12 +47,136 @@ export interface EnvironmentView {
   settings?: Record<string, unknown>;
 }
 
-/** Resource rules and stack rules of the pack over one stack's resources. */
-export function evaluateStack(_stack: StackView, _config: PolicyConfig = {}): Violation[] {
-  return [];
+// ---------------------------------------------------------------------------------------------
+// Running policies.
+
+function collector(policy: PackPolicy, level: "mandatory" | "advisory", out: Violation[], fixedUrn?: string): ReportViolation {
+  return (message: string, urn?: string) => out.push({ policy: policy.name, enforcementLevel: level, urn: fixedUrn ?? urn ?? null, message });
 }
 
-/** Environment rules that need every stack at once. */
-export function evaluateEnvironment(_environment: EnvironmentView, _config: PolicyConfig = {}): Violation[] {
-  return [];
+/** Runs one validation the way the server does: not-applicable is silent, unknowns downgrade. */
+function guarded(policy: PackPolicy, out: Violation[], urn: string | null, run: () => unknown): void {
+  try {
+    const result = run();
+    if (result instanceof Promise) throw new Error(`policy ${policy.name} is asynchronous; the offline harness runs synchronous policies only`);
+  } catch (error) {
+    if (error instanceof NotApplicable) return;
+    if (error instanceof Error && error.constructor.name === "UnknownValueError") {
+      out.push({ policy: policy.name, enforcementLevel: "advisory", urn, message: `can't run policy ${policy.name} during preview: ${error.message}` });
+      return;
+    }
+    throw new Error(`policy ${policy.name} failed on ${urn ?? "the stack"}: ${(error as Error).stack ?? error}`);
+  }
+}
+
+function runPolicies(recorded: readonly RecordedResource[], effective: Map<string, EffectiveConfig>): Violation[] {
+  const out: Violation[] = [];
+  const index = new ResourceIndex(recorded);
+  let stackResources: PolicyResource[] | undefined;
+  for (const policy of POLICIES) {
+    const { level, properties } = effective.get(policy.name)!;
+    if (level === "disabled") continue;
+    const getConfig = () => ({ ...properties });
+    if ("validateResource" in policy && policy.validateResource) {
+      const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+      for (const r of recorded) {
+        // The engine analyzes registrations; reads (StackReference, `X.get`) only reach stack policies.
+        if (r.read) continue;
+        for (const validate of validations) {
+          // The server's fast path: a validation tagged with a type skips other types.
+          const only = (validate as { __pulumiType?: string }).__pulumiType;
+          if (only && only !== r.type) continue;
+          guarded(policy, out, r.urn, () => validate(resourceArgs(r, index, getConfig), collector(policy, level, out, r.urn)));
+        }
+      }
+    } else if ("validateStack" in policy) {
+      stackResources ??= policyResources(recorded);
+      const args: StackValidationArgs = {
+        resources: stackResources,
+        stackTags: STACK_TAGS,
+        getConfig: <T extends object>() => getConfig() as T,
+        notApplicable: (reason?: string): never => {
+          throw new NotApplicable(reason);
+        },
+      };
+      guarded(policy, out, null, () => policy.validateStack(args, collector(policy, level, out)));
+    }
+  }
+  return out;
+}
+
+/** Resource rules and stack rules of the pack over one stack's resources (environment rules too, when the stack is self-contained). */
+export function evaluateStack(stack: StackView, config: PolicyConfig = {}): Violation[] {
+  return runPolicies(stack.resources, reconcileConfig(config));
+}
+
+/**
+ * Environment rules over every stack at once, with thresholds from the environment's settings
+ * under any explicit config. An environment that is one self-contained stack already got these
+ * from evaluateStack (the pack runs them as stack rules there), so it yields nothing here.
+ */
+export function evaluateEnvironment(environment: EnvironmentView, config: PolicyConfig = {}): Violation[] {
+  const effective = reconcileConfig(mergeConfig(configFromSettings(environment.settings), config));
+  const recorded = environment.stacks.flatMap((s) => s.resources);
+  const resources = policyResources(recorded);
+  if (environment.stacks.length === 1 && isSelfContained(resources)) return [];
+  const out: Violation[] = [];
+  for (const rule of ENVIRONMENT_RULES) {
+    const { level, properties } = effective.get(rule.policy.name)!;
+    if (level === "disabled") continue;
+    guarded(rule.policy, out, null, () => rule.run(resources, collector(rule.policy, level, out), { ...properties }));
+  }
+  return out;
+}
+
+export interface EnvironmentEvaluation {
+  /** Violations per stack name: resource and stack rules (and environment rules of a self-contained stack). */
+  stacks: Record<string, Violation[]>;
+  /** Violations of the environment rules across stacks. */
+  environment: Violation[];
+  counts: { mandatory: number; advisory: number };
+}
+
+/**
+ * Everything the pack says about one environment: each stack with the thresholds its settings
+ * imply (configFromSettings) under `config`, then the environment rules across stacks. The entry
+ * point for the plan and for checking an environment (prod, an example) in tests.
+ */
+export function evaluatePlan(environment: EnvironmentView, config: PolicyConfig = {}): EnvironmentEvaluation {
+  const stackConfig = mergeConfig(configFromSettings(environment.settings), config);
+  const stacks = Object.fromEntries(environment.stacks.map((stack) => [stack.stack, evaluateStack(stack, stackConfig)]));
+  const across = evaluateEnvironment(environment, config);
+  const all = [...Object.values(stacks).flat(), ...across];
+  return {
+    stacks,
+    environment: across,
+    counts: { mandatory: all.filter((v) => v.enforcementLevel === "mandatory").length, advisory: all.filter((v) => v.enforcementLevel === "advisory").length },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalog.
+
+export interface PolicyCatalogEntry {
+  name: string;
+  kind: PolicyKind;
+  description: string;
+  enforcementLevel: "mandatory" | "advisory";
+  severity: string | undefined;
+  /** Threshold name -> default value (and its description), as in the config schema. */
+  thresholds: Record<string, { default: unknown; description: string }>;
+}
+
+/** Every rule with its default level and thresholds, for docs and the plan. */
+export function policyCatalog(): PolicyCatalogEntry[] {
+  return POLICIES.map((policy) => ({
+    name: policy.name,
+    kind: kindOf(policy),
+    description: policy.description,
+    enforcementLevel: policy.enforcementLevel === "advisory" ? "advisory" : "mandatory",
+    severity: policy.severity,
+    thresholds: Object.fromEntries(
+      Object.entries((policy.configSchema?.properties ?? {}) as Record<string, Threshold>).map(([key, spec]) => [key, { default: spec.default, description: spec.description }]),
+    ),
+  }));
 }

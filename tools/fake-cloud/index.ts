@@ -40,6 +40,8 @@ export interface RecordedResource {
   inputs: Record<string, unknown>;
   /** Fake-cloud state, secrets replaced by "[secret]". */
   outputs: Record<string, unknown>;
+  /** Read, not managed (a StackReference, `X.get(...)`): in state, but never created or deleted. */
+  read?: boolean;
 }
 
 export interface FakeCloudOptions {
@@ -207,6 +209,30 @@ export class FakeCloud implements pulumi.runtime.Mocks {
     });
   }
 
+  /** Called by the recording monitor for a read (StackReference, `X.get`): in state like any resource. */
+  recordRead(req: ReadRequest, urn: string, inputs: Record<string, unknown>, state: Record<string, unknown>): void {
+    const providerRef = req.getProvider() || "";
+    const type = req.getType();
+    this.resources.push({
+      urn,
+      type,
+      name: req.getName(),
+      custom: true,
+      id: req.getId() || null,
+      parent: req.getParent() || null,
+      provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : null,
+      region: type.startsWith("aws:") ? (typeof inputs.region === "string" ? inputs.region : this.regionOfProvider(providerRef)) : null,
+      protect: false,
+      retainOnDelete: false,
+      ignoreChanges: [],
+      aliases: [],
+      dependsOn: [...new Set(req.getDependenciesList())],
+      inputs: maskSecrets(inputs) as Record<string, unknown>,
+      outputs: maskSecrets(state) as Record<string, unknown>,
+      read: true,
+    });
+  }
+
   /** Resources of a type token, e.g. "aws:ec2/subnet:Subnet". */
   ofType(type: string): RecordedResource[] {
     return this.resources.filter((r) => r.type === type);
@@ -231,6 +257,15 @@ interface RegisterRequest {
   getTransformsList(): { getToken(): string }[];
   getAdditionalsecretoutputsList(): string[];
 }
+interface ReadRequest {
+  getId(): string;
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProperties(): structproto.Struct | undefined;
+  getProvider(): string;
+  getDependenciesList(): string[];
+}
 interface AliasProto {
   getUrn(): string;
   getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
@@ -249,6 +284,7 @@ interface MonitorLike {
   transformCallbacks: Map<string, Transform>;
   newUrn(parent: string, type: string, name: string): string;
   registerResource(req: RegisterRequest, callback: (err: unknown, response?: unknown) => void): Promise<void>;
+  readResource(req: ReadRequest, callback: (err: unknown, response?: { getUrn(): string; getProperties(): structproto.Struct | undefined }) => void): Promise<void>;
   registerResourceOutputs(req: { getUrn(): string; getOutputs(): structproto.Struct | undefined }, callback: (err: unknown, response?: unknown) => void): void;
 }
 
@@ -288,6 +324,18 @@ export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<
       callback(err, undefined);
     }
   };
+
+  // Reads (StackReference, `X.get`) go through the mock monitor unchanged; we only record them.
+  const originalRead = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, callback) =>
+    originalRead(req, (err, response) => {
+      if (!err && response) {
+        const inputs = req.getProperties() ? rpc.deserializeProperties(req.getProperties()!) : {};
+        const state = response.getProperties() ? rpc.deserializeProperties(response.getProperties()!) : {};
+        cloud.recordRead(req, response.getUrn(), inputs, state);
+      }
+      callback(err, response);
+    });
 
   const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, callback) => {

@@ -1,0 +1,142 @@
+/**
+ * The arguments the engine passes to policies, built from recorded resources: what a resource
+ * policy sees (inputs, options, provider) and what a stack policy sees (outputs, with parents,
+ * dependencies and per-property dependencies as resource objects).
+ */
+import type { PolicyProviderResource, PolicyResource, PolicyResourceOptions, ResourceValidationArgs } from "@pulumi/policy";
+import type { RecordedResource } from "../tools/fake-cloud";
+import { SECRETS_MASKED_TAG } from "./config";
+
+/** Thrown by `notApplicable`, as the server's own error is: the policy ends without a finding. */
+export class NotApplicable extends Error {}
+
+export const STACK_TAGS: ReadonlyMap<string, string> = new Map([[SECRETS_MASKED_TAG, "true"]]);
+
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+  const token = (resourceClass as { __pulumiType?: unknown }).__pulumiType;
+  if (typeof token === "string") return token === type;
+  const isInstance = (resourceClass as { isInstance?: (o: unknown) => boolean }).isInstance;
+  return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}
+
+function optionsOf(r: RecordedResource): PolicyResourceOptions & { retainOnDelete: boolean } {
+  return {
+    protect: r.protect,
+    ignoreChanges: [...r.ignoreChanges],
+    aliases: [...r.aliases],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+    ...(r.parent ? { parent: r.parent } : {}),
+    retainOnDelete: r.retainOnDelete,
+  };
+}
+
+/** Resolves references between recorded resources: providers, URNs, ids and ARNs. */
+export class ResourceIndex {
+  private readonly byUrn = new Map<string, RecordedResource>();
+  private readonly byValue = new Map<string, string>();
+
+  constructor(readonly resources: readonly RecordedResource[]) {
+    for (const r of resources) {
+      this.byUrn.set(r.urn, r);
+      // Only cloud resources: providers, stack references and random values have no id to refer to.
+      if (!r.custom || !r.type.startsWith("aws:")) continue;
+      for (const value of [r.id, r.outputs.arn]) if (typeof value === "string" && value.length > 2) this.byValue.set(value, r.urn);
+    }
+  }
+
+  get(urn: string): RecordedResource | undefined {
+    return this.byUrn.get(urn);
+  }
+
+  /**
+   * The engine's provider view. Default providers are not registered under mocks, so an AWS
+   * resource without one gets the default provider the engine would have shown, with its region.
+   */
+  provider(r: RecordedResource): PolicyProviderResource | undefined {
+    const explicit = r.provider ? this.byUrn.get(r.provider) : undefined;
+    if (explicit) return { type: explicit.type, props: { ...explicit.inputs }, urn: explicit.urn, name: explicit.name };
+    if (!r.type.startsWith("aws:") || !r.region) return undefined;
+    const stackPrefix = r.urn.split("::").slice(0, 2).join("::");
+    return { type: "pulumi:providers:aws", props: { region: r.region }, urn: `${stackPrefix}::pulumi:providers:aws::default`, name: "default" };
+  }
+
+  /**
+   * Per-property dependencies. The engine knows them from the Outputs a program passed; here
+   * every reference is a known id or ARN, so they are read back from the values (which also
+   * links a literal identifier read from another stack to the resource of that stack), together
+   * with any the recording carries.
+   */
+  propertyDependencies(r: RecordedResource): Record<string, string[]> {
+    const recorded = (r as RecordedResource & { propertyDependencies?: Record<string, string[]> }).propertyDependencies ?? {};
+    const deps: Record<string, string[]> = {};
+    for (const key of new Set([...Object.keys(r.inputs), ...Object.keys(recorded)])) {
+      const urns = new Set<string>(recorded[key] ?? []);
+      const visit = (v: unknown): void => {
+        if (typeof v === "string") {
+          const urn = this.byValue.get(v);
+          if (urn && urn !== r.urn) urns.add(urn);
+        } else if (Array.isArray(v)) v.forEach(visit);
+        else if (v && typeof v === "object") Object.values(v).forEach(visit);
+      };
+      visit(r.inputs[key]);
+      if (urns.size > 0) deps[key] = [...urns];
+    }
+    return deps;
+  }
+}
+
+export function resourceArgs(r: RecordedResource, index: ResourceIndex, getConfig: () => object): ResourceValidationArgs {
+  const props = r.inputs;
+  const provider = index.provider(r);
+  return {
+    type: r.type,
+    props,
+    urn: r.urn,
+    name: r.name,
+    opts: optionsOf(r),
+    ...(provider ? { provider } : {}),
+    stackTags: STACK_TAGS,
+    isType: (cls) => isTypeOf(r.type, cls),
+    asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+    getConfig: <T extends object>() => getConfig() as T,
+    notApplicable: (reason?: string): never => {
+      throw new NotApplicable(reason);
+    },
+  };
+}
+
+/** What a resource policy receives for `resource` (inputs as props), resolving its provider among `resources`. */
+export function resourceValidationArgs(resource: RecordedResource, resources: readonly RecordedResource[] = [resource], config: Record<string, unknown> = {}): ResourceValidationArgs {
+  return resourceArgs(resource, new ResourceIndex(resources), () => ({ ...config }));
+}
+
+/** The resources a stack policy sees: outputs as props, parents and dependencies as objects. */
+export function policyResources(recorded: readonly RecordedResource[]): PolicyResource[] {
+  const index = new ResourceIndex(recorded);
+  const built = new Map<string, PolicyResource>();
+  for (const r of recorded) {
+    const provider = index.provider(r);
+    const props = r.outputs;
+    built.set(r.urn, {
+      type: r.type,
+      props,
+      urn: r.urn,
+      name: r.name,
+      opts: optionsOf(r),
+      ...(provider ? { provider } : {}),
+      dependencies: [],
+      propertyDependencies: {},
+      isType: (cls) => isTypeOf(r.type, cls),
+      asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
+    });
+  }
+  for (const r of recorded) {
+    const resource = built.get(r.urn)!;
+    const resolve = (urns: readonly string[]) => urns.map((u) => built.get(u)).filter((x): x is PolicyResource => x !== undefined);
+    if (r.parent && built.has(r.parent)) resource.parent = built.get(r.parent);
+    resource.dependencies = resolve(r.dependsOn);
+    resource.propertyDependencies = Object.fromEntries(Object.entries(index.propertyDependencies(r)).map(([k, urns]) => [k, resolve(urns)]));
+  }
+  return [...built.values()];
+}

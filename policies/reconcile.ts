@@ -1,0 +1,87 @@
+/**
+ * Policy pack configuration, reconciled the way the Pulumi CLI does it (ReconcilePolicyPackConfig):
+ * schema defaults first, then an `all` enforcement level, then per-policy values, and the
+ * result validated against each policy's configSchema.
+ */
+import Ajv from "ajv";
+import { defaultsOf, EnforcementLevel, PolicyConfig, Threshold } from "./config";
+import { PackPolicy, POLICIES } from "./rules";
+
+/** A config that names an unknown policy or breaks a policy's schema. */
+export class PolicyConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid policy pack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "PolicyConfigError";
+  }
+}
+
+export interface EffectiveConfig {
+  level: EnforcementLevel;
+  properties: Record<string, unknown>;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+
+function validatorFor(policy: PackPolicy) {
+  let validate = validators.get(policy.name);
+  if (!validate) {
+    validate = ajv.compile({ type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [] });
+    validators.set(policy.name, validate);
+  }
+  return validate;
+}
+
+const LEVELS: readonly string[] = ["mandatory", "advisory", "disabled", "remediate"];
+
+export function reconcileConfig(config: PolicyConfig = {}): Map<string, EffectiveConfig> {
+  const problems: string[] = [];
+  const known = new Set(POLICIES.map((p) => p.name));
+  for (const [name, entry] of Object.entries(config)) {
+    if (name !== "all" && !known.has(name)) problems.push(`${name}: no such policy in the pack (known: ${[...known].join(", ")})`);
+    if (entry?.enforcementLevel !== undefined && !LEVELS.includes(entry.enforcementLevel)) problems.push(`${name}.enforcementLevel: "${entry.enforcementLevel}" is not one of mandatory, advisory, disabled`);
+  }
+  const all = config.all?.enforcementLevel;
+  const result = new Map<string, EffectiveConfig>();
+  for (const policy of POLICIES) {
+    const { enforcementLevel, ...given } = config[policy.name] ?? {};
+    // "remediate" downgrades to mandatory when a policy only validates, as in the server.
+    const level = (enforcementLevel ?? all ?? policy.enforcementLevel ?? "mandatory").replace("remediate", "mandatory") as EnforcementLevel;
+    const properties = { ...defaultsOf(policy.configSchema?.properties as Record<string, Threshold> | undefined), ...given };
+    const validate = validatorFor(policy);
+    if (!validate(properties)) {
+      for (const error of validate.errors ?? []) problems.push(`${policy.name}${error.instancePath.replace(/\//g, ".")}: ${error.message}${error.params && "additionalProperty" in error.params ? ` (${String(error.params.additionalProperty)})` : ""}`);
+    }
+    result.set(policy.name, { level, properties });
+  }
+  if (problems.length > 0) throw new PolicyConfigError(problems);
+  return result;
+}
+
+/**
+ * Thresholds an environment's settings imply (peak nodes, failover budget, regions, app name).
+ * evaluateEnvironment applies them under any explicit config; pass the result to evaluateStack
+ * as well when a single-stack program has settings.
+ */
+export function configFromSettings(settings: Record<string, unknown> | undefined): PolicyConfig {
+  if (!settings) return {};
+  const config: PolicyConfig = {};
+  const int = (key: string) => (Number.isInteger(settings[key]) ? (settings[key] as number) : undefined);
+  const peak = int("globalPeakNodes");
+  if (peak !== undefined) config["capacity-survives-region-loss"] = { peakNodes: peak };
+  const budget = int("failoverBudgetSeconds");
+  if (budget !== undefined) config["failover-time-budget"] = { budgetSeconds: budget };
+  const regions = Array.isArray(settings.regions) ? settings.regions.filter((r): r is string => typeof r === "string") : undefined;
+  const label = typeof settings.appRecordName === "string" ? settings.appRecordName : undefined;
+  const zone = typeof settings.dnsZoneName === "string" ? settings.dnsZoneName.replace(/\.$/, "") : "";
+  if (regions || label) {
+    config["latency-routing-covers-regions"] = { ...(regions ? { regions } : {}), ...(label ? { appRecordName: zone ? `${label}.${zone}` : label } : {}) };
+  }
+  return config;
+}
+
+export function mergeConfig(base: PolicyConfig, override: PolicyConfig): PolicyConfig {
+  const merged: PolicyConfig = { ...base };
+  for (const [name, entry] of Object.entries(override)) merged[name] = { ...base[name], ...entry };
+  return merged;
+}

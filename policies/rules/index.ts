@@ -1,0 +1,26 @@
+/**
+ * Every policy of the pack, in report order. Importing this starts nothing: index.ts (the pack
+ * entry) is the only place that constructs the PolicyPack.
+ */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { DNS_POLICIES } from "./dns";
+import { ENVIRONMENT_RULES } from "./environment";
+import { PROTECTION_POLICIES } from "./protection";
+import { REDUNDANCY_POLICIES } from "./redundancy";
+import { SECURITY_POLICIES } from "./security";
+
+export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
+export type PolicyKind = "resource" | "stack" | "environment";
+
+export const PACK_NAME = "platform-resilience";
+
+export { ENVIRONMENT_RULES } from "./environment";
+export type { EnvironmentRule } from "./environment";
+
+/** The policies the pack serves: resource and stack rules, then the environment rules as stack rules. */
+export const POLICIES: readonly PackPolicy[] = [...REDUNDANCY_POLICIES, ...DNS_POLICIES, ...PROTECTION_POLICIES, ...SECURITY_POLICIES, ...ENVIRONMENT_RULES.map((rule) => rule.policy)];
+
+export function kindOf(policy: PackPolicy): PolicyKind {
+  if (ENVIRONMENT_RULES.some((rule) => rule.policy === policy)) return "environment";
+  return "validateStack" in policy ? "stack" : "resource";
+}

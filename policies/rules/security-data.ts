@@ -1,0 +1,72 @@
+/**
+ * Security baseline for Aurora: encrypted with a customer key, IAM authentication, backups kept,
+ * nothing public.
+ */
+import { DEFAULT_MIN_BACKUP_RETENTION_DAYS, integer } from "../config";
+import { AuroraClusterProps, AuroraInstanceProps, GlobalClusterProps, TYPES } from "./aws-types";
+import { describe, isSet, knownNumber, read, resourceRule, UNKNOWN } from "./kit";
+
+export const auroraEncryption = resourceRule<AuroraClusterProps & GlobalClusterProps>(
+  {
+    name: "aurora-encrypted-with-customer-key",
+    description: "Aurora clusters encrypt storage with a customer-managed KMS key (kmsKeyId, in the cluster's own region); global clusters are created encrypted.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+  },
+  [TYPES.auroraCluster, TYPES.globalCluster],
+  (props, { args, report }) => {
+    const encrypted = read(() => props.storageEncrypted);
+    if (args.type === TYPES.globalCluster) {
+      // A global cluster made from an existing cluster inherits that cluster's encryption.
+      if (!isSet(() => props.sourceDbClusterIdentifier) && encrypted !== true && encrypted !== UNKNOWN) report(`${describe(args)} is not created encrypted: set storageEncrypted to true.`);
+      return;
+    }
+    if (encrypted !== true && encrypted !== UNKNOWN) report(`${describe(args)} does not encrypt its storage: set storageEncrypted to true.`);
+    if (!isSet(() => props.kmsKeyId)) report(`${describe(args)} uses the AWS-managed RDS key: set kmsKeyId to a customer-managed key in its region.`);
+  },
+);
+
+export const auroraIamAuth = resourceRule<AuroraClusterProps>(
+  {
+    name: "aurora-iam-authentication",
+    description: "Aurora clusters enable IAM database authentication, so applications need no long-lived passwords.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+  },
+  [TYPES.auroraCluster],
+  (props, { args, report }) => {
+    const enabled = read(() => props.iamDatabaseAuthenticationEnabled);
+    if (enabled !== true && enabled !== UNKNOWN) report(`${describe(args)} does not enable IAM database authentication: set iamDatabaseAuthenticationEnabled to true.`);
+  },
+);
+
+export const auroraBackupRetention = resourceRule<AuroraClusterProps, { minRetentionDays: number }>(
+  {
+    name: "aurora-backup-retention",
+    description: "Aurora clusters keep automated backups for at least N days.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    thresholds: { minRetentionDays: integer(DEFAULT_MIN_BACKUP_RETENTION_DAYS, "Shortest backup retention allowed (days).", { minimum: 1, maximum: 35 }) },
+  },
+  [TYPES.auroraCluster],
+  (props, { args, report, config }) => {
+    if (read(() => props.backupRetentionPeriod) === UNKNOWN) return;
+    const days = knownNumber(() => props.backupRetentionPeriod) ?? 1; // AWS default: 1 day.
+    if (days < config.minRetentionDays) report(`${describe(args)} keeps backups ${days} day(s); keep at least ${config.minRetentionDays}.`);
+  },
+);
+
+export const auroraInstanceNotPublic = resourceRule<AuroraInstanceProps>(
+  {
+    name: "aurora-instance-not-public",
+    description: "Aurora instances are not publicly accessible.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+  },
+  [TYPES.auroraInstance],
+  (props, { args, report }) => {
+    if (read(() => props.publiclyAccessible) === true) report(`${describe(args)} is publicly accessible: set publiclyAccessible to false.`);
+  },
+);
+
+export const DATA_SECURITY_POLICIES = [auroraEncryption, auroraIamAuth, auroraBackupRetention, auroraInstanceNotPublic];

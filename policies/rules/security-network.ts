@@ -1,0 +1,115 @@
+/**
+ * Security baseline at the edge and in the network: load balancers that cannot vanish, log
+ * their traffic and speak only HTTPS; VPCs with flow logs.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { integer } from "../config";
+import { LISTENER_TYPES, ListenerProps, LOAD_BALANCER_TYPES, LoadBalancerProps, TYPES } from "./aws-types";
+import { describe, isApplicationOrNetworkLb, knownItems, knownNumber, ofType, read, referencedBy, resourceRule, stackRule, UNKNOWN } from "./kit";
+
+function loadBalancerRule(meta: { name: string; description: string; severity: "low" | "medium" | "high" }, check: (props: LoadBalancerProps) => string | undefined) {
+  return resourceRule<LoadBalancerProps>({ ...meta, enforcementLevel: "mandatory" }, LOAD_BALANCER_TYPES, (props, { args, report }) => {
+    if (!isApplicationOrNetworkLb(props)) return;
+    const problem = check(props);
+    if (problem) report(`${describe(args)} ${problem}`);
+  });
+}
+
+const isApplication = (props: LoadBalancerProps) => {
+  const kind = read(() => props.loadBalancerType);
+  return kind === undefined || kind === "application";
+};
+
+export const loadBalancerDeletionProtection = loadBalancerRule(
+  { name: "load-balancer-deletion-protection", description: "Load balancers have deletion protection enabled.", severity: "medium" },
+  (props) => {
+    const enabled = read(() => props.enableDeletionProtection);
+    return enabled === true || enabled === UNKNOWN ? undefined : "can be deleted by accident: set enableDeletionProtection to true.";
+  },
+);
+
+export const loadBalancerAccessLogs = loadBalancerRule(
+  { name: "load-balancer-access-logs", description: "Load balancers write access logs to S3 (accessLogs.enabled; it defaults to false even with a bucket).", severity: "medium" },
+  (props) => {
+    const logs = read(() => props.accessLogs);
+    if (logs === UNKNOWN) return undefined;
+    const enabled = read(() => logs?.enabled);
+    return enabled === true || enabled === UNKNOWN ? undefined : "writes no access logs: set accessLogs { bucket, enabled: true }.";
+  },
+);
+
+export const loadBalancerDropInvalidHeaders = loadBalancerRule(
+  { name: "load-balancer-drop-invalid-headers", description: "Application load balancers drop HTTP headers with invalid names (request-smuggling defence).", severity: "low" },
+  (props) => {
+    const dropped = read(() => props.dropInvalidHeaderFields);
+    return !isApplication(props) || dropped === true || dropped === UNKNOWN ? undefined : "forwards invalid header fields: set dropInvalidHeaderFields to true.";
+  },
+);
+
+export const listenerHttps = resourceRule<ListenerProps>(
+  {
+    name: "listener-https-only",
+    description: "Load balancer listeners serve HTTPS; plain HTTP listeners only redirect to HTTPS.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+  },
+  LISTENER_TYPES,
+  (props, { args, report }) => {
+    // Unset, an application load balancer's listener speaks HTTP.
+    const protocol = read(() => props.protocol) ?? "HTTP";
+    if (protocol !== "HTTP") return; // HTTPS/TLS, or TCP/UDP on a network load balancer.
+    const actions = knownItems(() => props.defaultActions);
+    const redirectsToHttps = (a: (typeof actions)[number]) => read(() => a.type) === "redirect" && read(() => a.redirect?.protocol) === "HTTPS";
+    if (actions.length === 0 || !actions.every(redirectsToHttps)) {
+      report(`${describe(args)} serves plain HTTP on port ${knownNumber(() => props.port) ?? "?"}: its only action must redirect to HTTPS (redirect.protocol "HTTPS").`);
+    }
+  },
+);
+
+export const loadBalancerHttpsListener = stackRule<{ httpsPort: number }>(
+  {
+    name: "load-balancer-https-listener",
+    description: "Every application load balancer has an HTTPS listener on the HTTPS port.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    thresholds: { httpsPort: integer(443, "Port the HTTPS listener must use.", { minimum: 1, maximum: 65535 }) },
+  },
+  (resources, { report, config }) => {
+    const listeners = ofType(resources, LISTENER_TYPES);
+    for (const lb of ofType(resources, LOAD_BALANCER_TYPES)) {
+      if (!isApplication(lb.props as LoadBalancerProps)) continue;
+      const own = listeners.filter((l) => referencedBy(l, "loadBalancerArn", LOAD_BALANCER_TYPES).some((x) => x.urn === lb.urn));
+      const https = own.some((l) => {
+        const props = l.props as ListenerProps;
+        const port = read(() => props.port);
+        return read(() => props.protocol) === "HTTPS" && (port === UNKNOWN || port === config.httpsPort);
+      });
+      if (!https) report(`${describe(lb)} has no HTTPS listener on port ${config.httpsPort}.`, lb.urn);
+    }
+  },
+);
+
+export const vpcFlowLogs = stackRule(
+  {
+    name: "vpc-flow-logs",
+    description: "Every VPC has a flow log.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+  },
+  (resources, { report }) => {
+    const flowLogs = ofType(resources, TYPES.flowLog);
+    for (const vpc of ofType(resources, TYPES.vpc)) {
+      const logged = flowLogs.some((log: PolicyResource) => referencedBy(log, "vpcId", TYPES.vpc).some((v) => v.urn === vpc.urn));
+      if (!logged) report(`${describe(vpc)} has no flow log: add an aws.ec2.FlowLog with its vpcId.`, vpc.urn);
+    }
+  },
+);
+
+export const NETWORK_SECURITY_POLICIES = [
+  loadBalancerDeletionProtection,
+  loadBalancerAccessLogs,
+  loadBalancerDropInvalidHeaders,
+  listenerHttps,
+  loadBalancerHttpsListener,
+  vpcFlowLogs,
+];

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { evaluateEnvironment, evaluateStack, Violation } from "../../policies/evaluate";
+import { environment, Environment, ofPolicy, patch, PRIMARY, SECONDARY, SETTINGS, singleStack } from "./fixtures";
+
+/** Violations of one environment rule across the stacks of a broken environment. */
+function run(policy: string, breakIt: (env: Environment) => void = () => undefined, settings: Record<string, unknown> = SETTINGS): Violation[] {
+  const env = environment();
+  breakIt(env);
+  return ofPolicy(evaluateEnvironment(env.view(settings)), policy);
+}
+
+const messages = (vs: Violation[]) => vs.map((v) => v.message);
+const dropSecondary = (env: Environment) => {
+  env.secondary.all = () => [];
+};
+
+describe("where environment rules run", () => {
+  it("skips them in each stack of a multi-stack environment (the plan runs them across stacks)", () => {
+    const env = environment();
+    dropSecondary(env);
+    for (const stack of env.stacks()) expect(ofPolicy(evaluateStack(stack), "environment-multi-region")).toEqual([]);
+    expect(ofPolicy(evaluateEnvironment(env.view()), "environment-multi-region")).toHaveLength(1);
+  });
+
+  it("runs them inside a self-contained single-stack program, and evaluateEnvironment does not repeat them", () => {
+    const program = singleStack();
+    program.secondary.all = () => [];
+    const stack = program.view();
+    expect(ofPolicy(evaluateStack(stack), "environment-multi-region")).toHaveLength(1);
+    expect(evaluateEnvironment({ name: "dev", stacks: [stack] })).toEqual([]);
+  });
+
+  it("raises nothing on the compliant environment, in either shape", () => {
+    expect(evaluateEnvironment(environment().view())).toEqual([]);
+    expect(evaluateStack(singleStack().view(), { "capacity-survives-region-loss": { peakNodes: 12 } })).toEqual([]);
+  });
+});
+
+describe("environment-multi-region", () => {
+  it("passes two regions", () => {
+    expect(run("environment-multi-region")).toEqual([]);
+  });
+
+  it("fails one region", () => {
+    expect(messages(run("environment-multi-region", dropSecondary))).toEqual([expect.stringContaining(`runs in 1 region(s) (${PRIMARY})`)]);
+  });
+});
+
+describe("global-database-cross-region", () => {
+  it("passes members in two regions", () => {
+    expect(run("global-database-cross-region")).toEqual([]);
+  });
+
+  it("fails a global database whose members are all in the primary region", () => {
+    const vs = run("global-database-cross-region", (env) => patch(env.secondary.db, { globalClusterIdentifier: undefined }));
+    expect(vs.map((v) => v.urn?.split("::").pop())).toEqual(["db-global"]);
+    expect(vs[0].message).toContain(`1 region(s) (${PRIMARY})`);
+  });
+
+  it("groups members by their global cluster", () => {
+    const vs = run("global-database-cross-region", (env) => patch(env.secondary.db, { globalClusterIdentifier: "other-global" }));
+    expect(vs.map((v) => v.message).sort()).toEqual([expect.stringContaining("db-global (rds.GlobalCluster) has member clusters in 1 region"), expect.stringContaining("global database other-global")]);
+  });
+});
+
+describe("latency-routing-covers-regions", () => {
+  it("passes a latency record per region for the app name", () => {
+    expect(run("latency-routing-covers-regions")).toEqual([]);
+  });
+
+  it("fails a region with workloads but no latency record", () => {
+    expect(messages(run("latency-routing-covers-regions", (env) => patch(env.secondary.latencyRecord, { latencyRoutingPolicies: undefined, setIdentifier: undefined })))).toEqual([
+      expect.stringContaining(`no record for ${SECONDARY}`),
+    ]);
+  });
+
+  it("fails a region of the environment's list that nothing registers", () => {
+    expect(messages(run("latency-routing-covers-regions", () => undefined, { ...SETTINGS, regions: [PRIMARY, SECONDARY, "us-west-2"] }))).toEqual([expect.stringContaining("no record for us-west-2")]);
+  });
+
+  it("fails when the configured application name is not latency-routed", () => {
+    expect(messages(run("latency-routing-covers-regions", () => undefined, { ...SETTINGS, appRecordName: "shop" }))).toEqual([expect.stringContaining("No latency-routed record for shop.prod.example.com")]);
+  });
+});
+
+describe("capacity-survives-region-loss", () => {
+  it("passes when the surviving region's maximum covers the peak", () => {
+    expect(run("capacity-survives-region-loss")).toEqual([]);
+  });
+
+  it("fails when losing the largest region leaves less than the peak", () => {
+    const vs = run("capacity-survives-region-loss", (env) => patch(env.secondary.asg, { maxSize: 8 }));
+    expect(messages(vs)).toEqual([expect.stringContaining(`Losing ${PRIMARY} (12 nodes, the largest region) leaves 8 node(s) of maximum capacity in ${SECONDARY}; the peak needs 12`)]);
+  });
+
+  it("is off when the peak is 0 (the default)", () => {
+    expect(run("capacity-survives-region-loss", (env) => patch(env.secondary.asg, { maxSize: 1 }), { ...SETTINGS, globalPeakNodes: 0 })).toEqual([]);
+  });
+});
+
+describe("failover-time-budget", () => {
+  it("passes 10 s × 3 + 60 s TTL against 120 s", () => {
+    expect(run("failover-time-budget")).toEqual([]);
+  });
+
+  it("fails a record whose detection plus TTL exceeds the environment's budget", () => {
+    const vs = run("failover-time-budget", (env) => patch(env.primary.failoverRecord, { ttl: 300 }));
+    expect(messages(vs)).toEqual([expect.stringContaining("up to 330 s (10 s × 3 + 300 s TTL); the budget is 120 s")]);
+    expect(run("failover-time-budget", () => undefined, { ...SETTINGS, failoverBudgetSeconds: 60 })).toHaveLength(4);
+  });
+});
+
+describe("dns-failover-pairs", () => {
+  it("passes one PRIMARY and one SECONDARY", () => {
+    expect(run("dns-failover-pairs")).toEqual([]);
+  });
+
+  it("fails two PRIMARY records, or a PRIMARY alone", () => {
+    expect(messages(run("dns-failover-pairs", (env) => patch(env.secondary.failoverRecord, { failoverRoutingPolicies: [{ type: "PRIMARY" }] })))).toEqual([
+      expect.stringContaining("2 PRIMARY and 0 SECONDARY"),
+    ]);
+    expect(run("dns-failover-pairs", (env) => patch(env.secondary.failoverRecord, { failoverRoutingPolicies: undefined }))).toHaveLength(1);
+  });
+});

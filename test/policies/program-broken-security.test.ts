@@ -1,0 +1,59 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluateStack, Violation } from "../../policies/evaluate";
+import type { RecordedResource } from "../../tools/fake-cloud";
+import { summary } from "./fixtures";
+
+let violations: Violation[];
+let resources: RecordedResource[];
+
+beforeAll(async () => {
+  const { runStack } = await import("../../tools/fake-cloud/run");
+  const { cloud } = await runStack({
+    stack: "dev-us-east-1",
+    config: { "aws:region": "us-east-1" },
+    stackOutputs: { prod: { globalClusterIdentifier: "prod-db" } },
+    load: () => import("../fixtures/policy/broken-security"),
+  });
+  resources = cloud.resources;
+  violations = evaluateStack({ stack: "dev-us-east-1", role: "region", region: "us-east-1", resources });
+});
+
+describe("a regional stack that takes every security shortcut", () => {
+  it("raises exactly the expected violations (environment rules wait for the whole environment)", () => {
+    expect(summary(violations)).toEqual([
+      "aurora-backup-retention db",
+      "aurora-encrypted-with-customer-key db",
+      "aurora-encrypted-with-customer-key db",
+      "aurora-final-snapshot db",
+      "aurora-iam-authentication db",
+      "aurora-instance-not-public db-1",
+      "database-deletion-protection db",
+      "eks-control-plane-logging cluster",
+      "eks-endpoint-not-public cluster",
+      "eks-secrets-encryption cluster",
+      "kms-key-rotation key",
+      "launch-template-encrypted-volumes nodes",
+      "launch-template-imdsv2 nodes",
+      "launch-template-imdsv2 nodes",
+      "launch-template-no-public-ip nodes",
+      "listener-https-only http",
+      "load-balancer-access-logs ingress",
+      "load-balancer-deletion-protection ingress",
+      "load-balancer-drop-invalid-headers ingress",
+      "load-balancer-https-listener ingress",
+      "no-plaintext-secrets rotator",
+      "stateful-resource-protected db",
+      "stateful-resource-protected key",
+      "vpc-flow-logs vpc",
+    ]);
+    expect(violations.every((v) => v.enforcementLevel === "mandatory")).toBe(true);
+  });
+
+  it("records the stack reference, which keeps the environment rules out of a regional stack", () => {
+    expect(resources.filter((r) => r.type === "pulumi:pulumi:StackReference")).toEqual([expect.objectContaining({ name: "prod", read: true })]);
+  });
+
+  it("sees the literal master password as a secret: the SDK wraps schema-secret inputs itself", () => {
+    expect(resources.find((r) => r.type === "aws:rds/cluster:Cluster")!.inputs.masterPassword).toBe("[secret]");
+  });
+});

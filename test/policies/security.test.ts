@@ -1,0 +1,226 @@
+import { describe, expect, it } from "vitest";
+import { evaluateStack, PolicyConfig, Violation } from "../../policies/evaluate";
+import { environment, GlobalSlice, ofPolicy, patch, recorded, RegionSlice } from "./fixtures";
+
+function run(policy: string, breakIt: (slice: RegionSlice, global: GlobalSlice) => void = () => undefined, config: PolicyConfig = {}): Violation[] {
+  const env = environment();
+  breakIt(env.primary, env.global);
+  const [global, primary] = env.stacks();
+  return ofPolicy([...evaluateStack(global, config), ...evaluateStack(primary, config)], policy);
+}
+
+const messages = (vs: Violation[]) => vs.map((v) => v.message);
+const template = (s: RegionSlice) => s.launchTemplate.inputs as Record<string, Record<string, unknown>>;
+
+describe("launch-template-imdsv2", () => {
+  it("passes required tokens with hop limit 1", () => {
+    expect(run("launch-template-imdsv2")).toEqual([]);
+  });
+
+  it("fails httpTokens going back to optional", () => {
+    expect(messages(run("launch-template-imdsv2", (s) => (template(s).metadataOptions.httpTokens = "optional")))).toEqual([expect.stringContaining("allows IMDSv1 (httpTokens optional)")]);
+  });
+
+  it("fails a missing metadataOptions twice: tokens and an unset hop limit", () => {
+    expect(messages(run("launch-template-imdsv2", (s) => patch(s.launchTemplate, { metadataOptions: undefined })))).toEqual([
+      expect.stringContaining("unset, default optional"),
+      expect.stringContaining("AMI default, 2 on AL2023"),
+    ]);
+  });
+
+  it("allows hop limit 2 only when configured", () => {
+    const two = (s: RegionSlice) => (template(s).metadataOptions.httpPutResponseHopLimit = 2);
+    expect(messages(run("launch-template-imdsv2", two))).toEqual([expect.stringContaining("at most 1")]);
+    expect(run("launch-template-imdsv2", two, { "launch-template-imdsv2": { maxHopLimit: 2 } })).toEqual([]);
+    expect(() => run("launch-template-imdsv2", two, { "launch-template-imdsv2": { maxHopLimit: 3 } })).toThrow(/maxHopLimit: must be <= 2/);
+  });
+});
+
+describe("launch-template-encrypted-volumes", () => {
+  it("passes an encrypted root volume", () => {
+    expect(run("launch-template-encrypted-volumes")).toEqual([]);
+  });
+
+  it("fails an unencrypted volume and a template that declares none", () => {
+    const unencrypted = (s: RegionSlice) => patch(s.launchTemplate, { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 100, encrypted: "false" } }] });
+    expect(messages(run("launch-template-encrypted-volumes", unencrypted))).toEqual([expect.stringContaining("/dev/xvda is not encrypted")]);
+    expect(messages(run("launch-template-encrypted-volumes", (s) => patch(s.launchTemplate, { blockDeviceMappings: undefined })))).toEqual([expect.stringContaining("declares no EBS volume")]);
+  });
+});
+
+describe("launch-template-no-public-ip", () => {
+  it("passes interfaces without public IPs", () => {
+    expect(run("launch-template-no-public-ip")).toEqual([]);
+  });
+
+  it("fails associatePublicIpAddress \"true\"", () => {
+    expect(run("launch-template-no-public-ip", (s) => patch(s.launchTemplate, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true" }] }))).toHaveLength(1);
+  });
+});
+
+describe("eks-control-plane-logging", () => {
+  it("passes all five log types", () => {
+    expect(run("eks-control-plane-logging")).toEqual([]);
+  });
+
+  it("fails and names the missing types", () => {
+    expect(messages(run("eks-control-plane-logging", (s) => patch(s.eks, { enabledClusterLogTypes: ["api", "audit"] })))).toEqual([
+      expect.stringContaining("does not log authenticator, controllerManager, scheduler"),
+    ]);
+  });
+});
+
+describe("eks-secrets-encryption", () => {
+  it("passes KMS envelope encryption of secrets", () => {
+    expect(run("eks-secrets-encryption")).toEqual([]);
+  });
+
+  it("fails without encryptionConfig", () => {
+    expect(run("eks-secrets-encryption", (s) => patch(s.eks, { encryptionConfig: undefined }))).toHaveLength(1);
+  });
+});
+
+describe("eks-endpoint-not-public", () => {
+  const vpcConfig = (s: RegionSlice, extra: Record<string, unknown>) => patch(s.eks, { vpcConfig: { subnetIds: s.privateSubnets.map((x) => x.id), ...extra } });
+
+  it("passes a private endpoint and a public one limited to listed CIDRs", () => {
+    expect(run("eks-endpoint-not-public")).toEqual([]);
+    expect(run("eks-endpoint-not-public", (s) => vpcConfig(s, { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] }))).toEqual([]);
+  });
+
+  it("fails AWS's default (public, 0.0.0.0/0) and an explicit 0.0.0.0/0", () => {
+    expect(messages(run("eks-endpoint-not-public", (s) => vpcConfig(s, {})))).toEqual([expect.stringContaining("no publicAccessCidrs")]);
+    expect(messages(run("eks-endpoint-not-public", (s) => vpcConfig(s, { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] })))).toEqual([expect.stringContaining("open to the internet (0.0.0.0/0)")]);
+  });
+});
+
+describe("aurora-encrypted-with-customer-key", () => {
+  it("passes a cluster encrypted with its own key and an encrypted global cluster", () => {
+    expect(run("aurora-encrypted-with-customer-key")).toEqual([]);
+  });
+
+  it("fails the AWS-managed key, unencrypted storage and an unencrypted global cluster", () => {
+    expect(messages(run("aurora-encrypted-with-customer-key", (s) => patch(s.db, { kmsKeyId: undefined })))).toEqual([expect.stringContaining("AWS-managed RDS key")]);
+    expect(messages(run("aurora-encrypted-with-customer-key", (s) => patch(s.db, { storageEncrypted: false })))).toEqual([expect.stringContaining("does not encrypt its storage")]);
+    expect(messages(run("aurora-encrypted-with-customer-key", (_s, g) => patch(g.globalCluster, { storageEncrypted: undefined })))).toEqual([expect.stringContaining("db-global")]);
+  });
+});
+
+describe("aurora-iam-authentication", () => {
+  it("passes IAM authentication", () => {
+    expect(run("aurora-iam-authentication")).toEqual([]);
+  });
+
+  it("fails without it", () => {
+    expect(run("aurora-iam-authentication", (s) => patch(s.db, { iamDatabaseAuthenticationEnabled: undefined }))).toHaveLength(1);
+  });
+});
+
+describe("aurora-backup-retention", () => {
+  it("passes 14 days", () => {
+    expect(run("aurora-backup-retention")).toEqual([]);
+  });
+
+  it("fails AWS's 1-day default and a configured minimum above the setting", () => {
+    expect(messages(run("aurora-backup-retention", (s) => patch(s.db, { backupRetentionPeriod: undefined })))).toEqual([expect.stringContaining("1 day(s); keep at least 7")]);
+    expect(run("aurora-backup-retention", () => undefined, { "aurora-backup-retention": { minRetentionDays: 21 } })).toHaveLength(1);
+  });
+});
+
+describe("aurora-instance-not-public", () => {
+  it("passes private instances", () => {
+    expect(run("aurora-instance-not-public")).toEqual([]);
+  });
+
+  it("fails a publicly accessible instance", () => {
+    expect(run("aurora-instance-not-public", (s) => patch(s.dbInstances[0], { publiclyAccessible: true })).map((v) => v.urn?.split("::").pop())).toEqual(["db-0"]);
+  });
+});
+
+describe("load balancer baseline", () => {
+  it("passes deletion protection, access logs and header dropping", () => {
+    for (const policy of ["load-balancer-deletion-protection", "load-balancer-access-logs", "load-balancer-drop-invalid-headers"]) expect(run(policy)).toEqual([]);
+  });
+
+  it("fails each one when unset", () => {
+    expect(run("load-balancer-deletion-protection", (s) => patch(s.alb, { enableDeletionProtection: undefined }))).toHaveLength(1);
+    expect(messages(run("load-balancer-access-logs", (s) => patch(s.alb, { accessLogs: { bucket: "logs" } })))).toEqual([expect.stringContaining("writes no access logs")]);
+    expect(run("load-balancer-drop-invalid-headers", (s) => patch(s.alb, { dropInvalidHeaderFields: false }))).toHaveLength(1);
+  });
+
+  it("does not ask a network load balancer to drop HTTP headers", () => {
+    expect(run("load-balancer-drop-invalid-headers", (s) => patch(s.alb, { loadBalancerType: "network", dropInvalidHeaderFields: undefined }))).toEqual([]);
+  });
+});
+
+describe("listener-https-only", () => {
+  it("passes HTTPS and an HTTP listener that redirects to HTTPS", () => {
+    expect(run("listener-https-only")).toEqual([]);
+  });
+
+  it("fails an HTTP listener that forwards, or redirects without switching to HTTPS", () => {
+    expect(messages(run("listener-https-only", (s) => patch(s.http, { defaultActions: [{ type: "forward", targetGroupArn: "tg" }] })))).toEqual([expect.stringContaining("plain HTTP on port 80")]);
+    expect(run("listener-https-only", (s) => patch(s.http, { defaultActions: [{ type: "redirect", redirect: { statusCode: "HTTP_301" } }] }))).toHaveLength(1);
+  });
+});
+
+describe("load-balancer-https-listener", () => {
+  it("passes an ALB with HTTPS on 443", () => {
+    expect(run("load-balancer-https-listener")).toEqual([]);
+  });
+
+  it("fails an ALB without it", () => {
+    expect(run("load-balancer-https-listener", (s) => {
+      s.https = patch(s.https, { port: 8443 });
+    }).map((v) => v.urn?.split("::").pop())).toEqual(["ingress"]);
+  });
+});
+
+describe("vpc-flow-logs", () => {
+  it("passes a VPC with a flow log", () => {
+    expect(run("vpc-flow-logs")).toEqual([]);
+  });
+
+  it("fails a VPC whose flow log watches something else", () => {
+    expect(run("vpc-flow-logs", (s) => patch(s.flowLog, { vpcId: undefined, subnetId: s.privateSubnets[0].id }))).toHaveLength(1);
+  });
+});
+
+describe("kms-key-rotation", () => {
+  it("passes a rotating symmetric key and skips an asymmetric one (DNSSEC signing)", () => {
+    expect(run("kms-key-rotation")).toEqual([]);
+    expect(run("kms-key-rotation", (s) => patch(s.key, { enableKeyRotation: undefined, customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY" }))).toEqual([]);
+  });
+
+  it("fails a symmetric key without rotation or with too long a period", () => {
+    expect(run("kms-key-rotation", (s) => patch(s.key, { enableKeyRotation: false }))).toHaveLength(1);
+    expect(messages(run("kms-key-rotation", (s) => patch(s.key, { rotationPeriodInDays: 730 })))).toEqual([expect.stringContaining("every 730 days; at most 365")]);
+  });
+});
+
+describe("no-plaintext-secrets", () => {
+  const lambda = (variables: Record<string, string>) => (s: RegionSlice) => {
+    const fn = recorded("aws:lambda/function:Function", "rotator", { role: "arn:aws:iam::123456789012:role/rotator", environment: { variables } }, { stack: "prod-us-east-1", region: s.region });
+    s.all = ((all) => () => [...all(), fn])(s.all);
+  };
+
+  it("passes secrets, and references that only name a secret", () => {
+    expect(run("no-plaintext-secrets")).toEqual([]);
+    expect(run("no-plaintext-secrets", lambda({ DB_PASSWORD: "[secret]", DB_SECRET: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db", LOG_LEVEL: "info" }))).toEqual([]);
+  });
+
+  it("fails a plaintext credential at any depth, named in any case", () => {
+    expect(messages(run("no-plaintext-secrets", lambda({ DB_PASSWORD: "hunter2", API_TOKEN: "t0ken" })))).toEqual([
+      expect.stringContaining("environment.variables.DB_PASSWORD in plaintext"),
+      expect.stringContaining("environment.variables.API_TOKEN in plaintext"),
+    ]);
+  });
+
+  it("fails credentials in a provider's inputs", () => {
+    const provider = (s: RegionSlice) => {
+      const p = recorded("pulumi:providers:aws", "static-keys", { region: s.region, accessKey: "AKIAEXAMPLE", secretKey: "wJalrXUtnFEMI" }, { stack: "prod-us-east-1", region: s.region });
+      s.all = ((all) => () => [...all(), p])(s.all);
+    };
+    expect(messages(run("no-plaintext-secrets", provider))).toEqual([expect.stringContaining("secretKey in plaintext")]);
+  });
+});
