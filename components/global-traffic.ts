@@ -182,7 +182,8 @@ export class GlobalTraffic extends pulumi.ComponentResource {
         ],
       })),
       tags,
-    }, parent);
+      // Like every key: a scheduled deletion would silently stop alarm delivery.
+    }, { parent: this, protect: true });
     const topic = new aws.sns.Topic(`${name}-health-alarms`, {
       region: ROUTE53_HOME_REGION,
       kmsMasterKeyId: topicKey.arn,

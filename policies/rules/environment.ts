@@ -169,25 +169,51 @@ export const failoverTimeBudget = environmentRule<{ budgetSeconds: number }>(
       const props = record.props as RecordProps;
       const [check] = referencedBy(record, "healthCheckId", TYPES.healthCheck);
       if (!check) continue;
-      const hc = check.props as HealthCheckProps;
-      const interval = knownNumber(() => hc.requestInterval) ?? 30;
-      const threshold = knownNumber(() => hc.failureThreshold) ?? 3;
       // Alias records have no TTL of their own: resolvers cache the target's (60 s for an ALB).
       const ttl = knownItems(() => props.aliases).length > 0 ? ALB_ALIAS_TTL_SECONDS : knownNumber(() => props.ttl);
-      if (ttl === undefined || read(() => hc.requestInterval) === UNKNOWN) continue;
-      let worst: number;
-      try {
-        worst = worstCaseDnsFailoverSeconds({ healthCheckIntervalSeconds: interval, healthCheckFailureThreshold: threshold, recordTtlSeconds: ttl });
-      } catch (error) {
-        report(`${describe(record)}: health check ${check.name} is invalid (${(error as Error).message}).`, record.urn);
+      const detection = detectionOf(check);
+      if (ttl === undefined || detection === undefined) continue;
+      if ("invalid" in detection) {
+        report(`${describe(record)}: health check ${check.name} is invalid (${detection.invalid}).`, record.urn);
         continue;
       }
+      const worst = detection.seconds + ttl;
       if (worst > config.budgetSeconds) {
-        report(`${describe(record)} fails over in up to ${worst} s (${interval} s × ${threshold} + ${ttl} s TTL); the budget is ${config.budgetSeconds} s.`, record.urn);
+        report(`${describe(record)} fails over in up to ${worst} s (${detection.explain} + ${ttl} s TTL); the budget is ${config.budgetSeconds} s.`, record.urn);
       }
     }
   },
 );
+
+type Detection = { seconds: number; explain: string } | { invalid: string };
+
+/**
+ * Worst-case time for a health check to turn unhealthy. A CALCULATED check is as slow as its
+ * slowest child; a RECOVERY_CONTROL check flips when an operator flips the routing control, so
+ * it adds nothing. Undefined while the settings are unknown (preview).
+ */
+function detectionOf(check: PolicyResource, depth = 0): Detection | undefined {
+  const hc = check.props as HealthCheckProps;
+  const type = knownString(() => hc.type);
+  if (type === "RECOVERY_CONTROL") return { seconds: 0, explain: "routing control" };
+  if (type === "CALCULATED") {
+    const children = referencedBy(check, "childHealthchecks", TYPES.healthCheck);
+    if (children.length === 0 || depth > 3) return undefined;
+    const details = children.map((child) => detectionOf(child, depth + 1));
+    if (details.some((d) => d === undefined)) return undefined;
+    const invalid = details.find((d): d is { invalid: string } => "invalid" in d!);
+    if (invalid) return invalid;
+    return (details as { seconds: number; explain: string }[]).reduce((a, b) => (b.seconds > a.seconds ? b : a));
+  }
+  if (read(() => hc.requestInterval) === UNKNOWN) return undefined;
+  const interval = knownNumber(() => hc.requestInterval) ?? 30;
+  const threshold = knownNumber(() => hc.failureThreshold) ?? 3;
+  try {
+    return { seconds: worstCaseDnsFailoverSeconds({ healthCheckIntervalSeconds: interval, healthCheckFailureThreshold: threshold, recordTtlSeconds: 0 }), explain: `${interval} s × ${threshold}` };
+  } catch (error) {
+    return { invalid: (error as Error).message };
+  }
+}
 
 export const failoverPairs = environmentRule(
   {
