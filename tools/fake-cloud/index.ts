@@ -234,7 +234,10 @@ export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<
   const cloud = new FakeCloud(options);
   await pulumi.runtime.setMocks(cloud, options.project ?? "platform", cloud.stackName, options.preview ?? false);
   const monitor = settings.getMonitor() as unknown as MonitorLike;
-  const resproto = await import("@pulumi/pulumi/proto/resource_pb");
+  const loaded = await import("@pulumi/pulumi/proto/resource_pb");
+  // Under Node's own ESM loader (tsx, the plan's worker processes) this protoc-generated CommonJS
+  // module exposes its exports only as `default`; vitest's interop spreads them.
+  const resproto = "RegisterResourceResponse" in loaded ? loaded : (loaded as unknown as { default: typeof loaded }).default;
 
   monitor.registerResource = async (req, callback) => {
     try {
