@@ -90,7 +90,8 @@ function regionCluster(t: RegionTopology, index: number, primary: boolean, out: 
   for (let i = 1; i < layers.length; i++) out.push(`  ${layers[i - 1]} -> ${layers[i]} [style=invis];`);
   // A node without edges would float to the top row; hang every one below the region's anchor.
   for (const node of [nodes.healthCheck, nodes.eks, ...nodes.pools, ...nodes.azs]) if (node) out.push(`  ${nodes.anchor} -> ${node} [style=invis];`);
-  if (nodes.azs.length > 1) out.push(`  { rank=same; ${nodes.azs.join("; ")}; }`);
+  // AZs in name order, left to right.
+  if (nodes.azs.length > 1) out.push(`  { rank=same; ${nodes.azs.join(" -> ")} [style=invis]; }`);
   if (nodes.records && nodes.alb) out.push(`  ${nodes.records} -> ${nodes.alb} [label="alias"];`);
   if (nodes.records && nodes.healthCheck) out.push(`  ${nodes.records} -> ${nodes.healthCheck} [style=dotted, arrowhead=none];`);
   if (nodes.healthCheck && nodes.alb) out.push(`  ${nodes.healthCheck} -> ${nodes.alb} [style=dashed, label="probes"];`);
@@ -115,12 +116,16 @@ export function renderDot(plan: PlanDocument): string {
   ];
   const g = topology.global;
   const globalNodes: { zone?: string; gdb?: string; arc?: string } = {};
-  out.push("  subgraph cluster_global {", `    label="global"; style="rounded,filled"; fillcolor="${COLORS.global}"; fontsize=14;`);
-  out.push(`    global_anchor [shape=point, style=invis, width=0, ordering=out];`);
+  const hasGlobal = g.zones.length + g.globalClusters.length + g.arc.clusters.length + g.arc.controlPanels.length + g.arc.routingControls.length > 0;
+  // Nothing global planned (yet): no empty box, just the invisible anchor.
+  out.push(hasGlobal ? "  subgraph cluster_global {" : "  subgraph global {", `    label="global"; style="rounded,filled"; fillcolor="${COLORS.global}"; fontsize=14;`);
   if (g.zones.length) {
     globalNodes.zone = "global_zone";
     out.push(`    global_zone [label=${label(["Route 53 hosted zone", ...g.zones.map((z) => z.zoneName)])}, fillcolor="${COLORS.dns}", shape=tab];`);
   }
+  // The anchor holds the regions below it (ordering=out keeps them in order, left to right);
+  // in the middle of the row, the global box sits centred above them.
+  out.push(`    global_anchor [shape=point, style=invis, width=0, ordering=out];`);
   if (g.globalClusters.length) {
     globalNodes.gdb = "global_db";
     out.push(`    global_db [label=${label(["Aurora global cluster", ...g.globalClusters.map((c) => `${c.identifier ?? c.name}${c.engine ? ` (${c.engine})` : ""}`)])}, fillcolor="${COLORS.db}", shape=cylinder];`);
@@ -131,7 +136,7 @@ export function renderDot(plan: PlanDocument): string {
     out.push(`    global_arc [label=${label(["Route 53 ARC", `${plural(g.arc.clusters.length, "cluster")}, ${plural(g.arc.controlPanels.length, "control panel")}`, controls.length ? `controls: ${controls.slice(0, 6).join(", ")}` : null])}, fillcolor="${COLORS.dns}"];`);
   }
   // All global pieces on the top row, whatever their edges into the regions would pull them to.
-  const globalIds = ["global_anchor", ...Object.values(globalNodes)];
+  const globalIds = [globalNodes.zone, "global_anchor", globalNodes.gdb, globalNodes.arc].filter((n): n is string => !!n);
   out.push(`    { rank=same; ${globalIds.join("; ")}; }`, "  }");
 
   // One invisible box around all regions: Graphviz keeps clusters apart, so the global box
@@ -147,10 +152,10 @@ export function renderDot(plan: PlanDocument): string {
   regions.forEach((r) => {
     // Two ranks apart, so the regions' boxes (label and margin) start below the global box.
     out.push(`  global_anchor -> ${r.anchor} [style=invis, minlen=2];`);
-    if (globalNodes.zone && r.records) out.push(`  global_zone -> ${r.records} [label="records"];`);
-    // constraint=false: these long edges would otherwise reorder the regions.
+    // constraint=false on these long edges: left to rank, they reorder the regions and AZs.
+    if (globalNodes.zone && r.records) out.push(`  global_zone -> ${r.records} [label="records", constraint=false];`);
     if (globalNodes.gdb && r.db) out.push(`  global_db -> ${r.db} [label="member", color="#c62828", constraint=false];`);
-    if (globalNodes.arc && r.healthCheck) out.push(`  global_arc -> ${r.healthCheck} [style=dashed, label="routing control"];`);
+    if (globalNodes.arc && r.healthCheck) out.push(`  global_arc -> ${r.healthCheck} [style=dashed, label="routing control", constraint=false];`);
     if (primaryNodes?.db && r.db && r !== primaryNodes) out.push(`  ${primaryNodes.db} -> ${r.db} [style=dashed, label="replicates", constraint=false];`);
   });
   out.push("}");

@@ -39,7 +39,10 @@ function guarded<T>(what: string, evaluate: () => T): T {
   try {
     return evaluate();
   } catch (err) {
-    throw new PlanError(`the policy pack failed on ${what}: ${(err as Error).message ?? String(err)}`);
+    const message = (err as Error)?.message ?? String(err);
+    // The pack validates the config against each policy's schema (an unknown policy, a bad threshold).
+    if ((err as Error)?.name === "PolicyConfigError") throw new PlanError(`${message}\n  Fix the file given with --policy-config.`);
+    throw new PlanError(`the policy pack failed on ${what}: ${message}`);
   }
 }
 
