@@ -184,6 +184,35 @@ export class FakeCloud implements pulumi.runtime.Mocks {
     });
   }
 
+  /**
+   * Records a read (`StackReference`, `X.get(...)`): the engine keeps reads in the stack's state
+   * as external resources, and policies rely on seeing them (a regional stack's StackReference
+   * tells it from a self-contained one).
+   */
+  recordRead(req: ReadRequest, urn: string, state: Record<string, unknown>): void {
+    const providerRef = req.getProvider() || "";
+    const inputs = req.getProperties() ? rpc.deserializeProperties(req.getProperties()!) : {};
+    const type = req.getType();
+    const region = type.startsWith("aws:") ? (typeof inputs.region === "string" ? inputs.region : this.regionOfProvider(providerRef)) : null;
+    this.resources.push({
+      urn,
+      type,
+      name: req.getName(),
+      custom: true,
+      id: req.getId() || null,
+      parent: req.getParent() || null,
+      provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : null,
+      region,
+      protect: false,
+      retainOnDelete: false,
+      ignoreChanges: [],
+      aliases: [],
+      dependsOn: [...new Set(req.getDependenciesList())],
+      inputs: maskSecrets(inputs) as Record<string, unknown>,
+      outputs: maskSecrets(state) as Record<string, unknown>,
+    });
+  }
+
   /** Resources of a type token, e.g. "aws:ec2/subnet:Subnet". */
   ofType(type: string): RecordedResource[] {
     return this.resources.filter((r) => r.type === type);
@@ -219,12 +248,23 @@ function describeAlias(alias: AliasProto, req: RegisterRequest): string {
   return parts.length ? parts.join(",") : `name=${req.getName()}`;
 }
 
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getId(): string;
+  getParent(): string;
+  getProvider(): string;
+  getProperties(): structproto.Struct | undefined;
+  getDependenciesList(): string[];
+}
+
 interface MonitorLike {
   resources: Map<string, { urn: string; id: string | null; state: unknown }>;
   transformCallbacks: Map<string, Transform>;
   newUrn(parent: string, type: string, name: string): string;
   registerResource(req: RegisterRequest, callback: (err: unknown, response?: unknown) => void): Promise<void>;
   registerResourceOutputs(req: { getUrn(): string; getOutputs(): structproto.Struct | undefined }, callback: (err: unknown, response?: unknown) => void): void;
+  readResource(req: ReadRequest, callback: (err: unknown, response?: { getUrn(): string; getProperties(): structproto.Struct | undefined }) => void): Promise<void>;
 }
 
 /**
@@ -261,6 +301,16 @@ export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<
       callback(err, undefined);
     }
   };
+
+  const originalRead = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, callback) =>
+    originalRead(req, (err, response) => {
+      if (!err && response) {
+        const properties = response.getProperties();
+        cloud.recordRead(req, response.getUrn(), properties ? rpc.deserializeProperties(properties) : {});
+      }
+      callback(err, response);
+    });
 
   const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, callback) => {
