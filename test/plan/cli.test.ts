@@ -62,7 +62,9 @@ describe("npm run plan on prod", () => {
     expect(document.stacks.map((s) => [s.stack, s.role, s.region])).toEqual([["prod", "global", "us-east-1"], ...PROD_REGIONS.map((r) => [`prod-${r}`, "region", r])]);
     for (const region of PROD_REGIONS) {
       const stack = document.stacks.find((s) => s.region === region && s.role === "region")!;
-      // Every regional stack read the global stack's environment and built its region.
+      // Every regional stack read the global stack's environment (the read is part of the stack,
+      // as in the engine's state: policies tell regional stacks by it) and built its region.
+      expect(stack.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.outputs.name)).toEqual(["prod"]);
       expect(stack.resources.some((r) => r.type === "aws:ec2/vpc:Vpc" && r.region === region)).toBe(true);
       expect(document.summary.byRegion[region]).toBeGreaterThan(0);
     }

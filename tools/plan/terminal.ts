@@ -10,7 +10,12 @@ function nameOf(urn: string | null): string {
 export function renderTerminal(plan: PlanDocument, diff?: PlanDiff, diffSource?: string): string {
   const out: string[] = [];
   const primary = plan.resilience.regions.primary;
-  const order = plan.stacks.map((s) => (s.role === "global" ? s.stack : s.region ?? s.stack));
+  // Deploy order: global, then the primary region, then the secondaries together.
+  const global = plan.stacks.filter((s) => s.role === "global").map((s) => s.stack);
+  const regions = plan.stacks.filter((s) => s.role === "region").map((s) => s.region ?? s.stack);
+  const first = regions.filter((r) => r === primary);
+  const rest = regions.filter((r) => r !== primary);
+  const order = [...global, ...first, ...(rest.length ? [rest.join(", ")] : [])];
   out.push(`Plan of ${plan.environment}: ${plan.stacks.length} stack(s), ${plan.summary.resources} resources (deploy order: ${order.join(" → ")})`);
 
   for (const stack of plan.stacks) {
