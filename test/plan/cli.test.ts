@@ -2,11 +2,11 @@
  * `npm run plan` end to end, as a spawned process, the way CI and reviewers run it.
  */
 import { execFile } from "child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { stringify } from "yaml";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig } from "../../tools/fake-cloud/run";
 import type { PlanDocument } from "../../tools/plan/model";
 import { validatePlan } from "../../tools/plan/schema";
@@ -33,8 +33,17 @@ function plan(...args: string[]): Promise<Run> {
 const STACK_FRAME = /^\s+at .+[:(]/m;
 
 let dir: string;
+const temporary: string[] = [];
+function tempDir(prefix: string): string {
+  const created = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(created);
+  return created;
+}
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "plan-test-"));
+  dir = tempDir("plan-test-");
+});
+afterAll(() => {
+  for (const created of temporary) rmSync(created, { recursive: true, force: true });
 });
 
 describe("npm run plan on prod", () => {
@@ -140,8 +149,8 @@ describe("bad input", () => {
   let outputs: string;
 
   beforeAll(async () => {
-    inputs = mkdtempSync(join(tmpdir(), "plan-bad-in-"));
-    outputs = mkdtempSync(join(tmpdir(), "plan-bad-out-"));
+    inputs = tempDir("plan-bad-in-");
+    outputs = tempDir("plan-bad-out-");
     // All at once: each is one short-lived process, most of it start-up.
     await Promise.all(
       Object.entries(cases).map(async ([what, { args }], i) => {

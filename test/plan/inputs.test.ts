@@ -1,8 +1,18 @@
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { stringify } from "yaml";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+
+const temporary: string[] = [];
+function temp(prefix: string): string {
+  const created = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(created);
+  return created;
+}
+afterAll(() => {
+  for (const created of temporary) rmSync(created, { recursive: true, force: true });
+});
 import { PlanError } from "../../tools/plan/args";
 import { readConfigFile, resolveEnvironment } from "../../tools/plan/inputs";
 
@@ -14,7 +24,7 @@ const ENVIRONMENT = {
 };
 
 function project(files: Record<string, unknown>): string {
-  const root = mkdtempSync(join(tmpdir(), "plan-inputs-"));
+  const root = temp("plan-inputs-");
   for (const [name, config] of Object.entries(files)) writeFileSync(join(root, name), typeof config === "string" ? config : stringify({ config }));
   return root;
 }

@@ -1,13 +1,23 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+
+const temporary: string[] = [];
+function temp(prefix: string): string {
+  const created = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(created);
+  return created;
+}
+afterAll(() => {
+  for (const created of temporary) rmSync(created, { recursive: true, force: true });
+});
 import { PlanError } from "../../tools/plan/args";
 import { checkOutputPath, writeOutputs } from "../../tools/plan/outputs";
 
 describe("writing the reports", () => {
   it("writes every file, replacing what was there", () => {
-    const dir = mkdtempSync(join(tmpdir(), "plan-out-"));
+    const dir = temp("plan-out-");
     writeFileSync(join(dir, "plan.json"), "old");
     writeOutputs([{ option: "--json", path: join(dir, "plan.json"), content: "new" }, { option: "--markdown", path: join(dir, "plan.md"), content: "# md" }]);
     expect(readFileSync(join(dir, "plan.json"), "utf8")).toBe("new");
@@ -15,7 +25,7 @@ describe("writing the reports", () => {
   });
 
   it("writes nothing, and leaves no temporary file, when one of the files cannot be written", () => {
-    const dir = mkdtempSync(join(tmpdir(), "plan-out-"));
+    const dir = temp("plan-out-");
     writeFileSync(join(dir, "plan.json"), "old");
     expect(() => writeOutputs([{ option: "--json", path: join(dir, "plan.json"), content: "new" }, { option: "--diagram", path: join(dir, "missing", "t.svg"), content: "<svg/>" }])).toThrow(PlanError);
     expect(readdirSync(dir)).toEqual(["plan.json"]);
@@ -23,7 +33,7 @@ describe("writing the reports", () => {
   });
 
   it("refuses, before anything runs, an output in a missing directory or on a directory", () => {
-    const dir = mkdtempSync(join(tmpdir(), "plan-out-"));
+    const dir = temp("plan-out-");
     expect(() => checkOutputPath("--json", join(dir, "nope", "plan.json"))).toThrow(/the directory .*nope does not exist; create it/);
     expect(() => checkOutputPath("--markdown", dir)).toThrow(/is a directory; give a file name/);
   });
