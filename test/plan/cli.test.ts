@@ -1,0 +1,178 @@
+/**
+ * `npm run plan` end to end, as a spawned process, the way CI and reviewers run it.
+ */
+import { execFile } from "child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { stringify } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readStackConfig } from "../../tools/fake-cloud/run";
+import type { PlanDocument } from "../../tools/plan/model";
+import { validatePlan } from "../../tools/plan/schema";
+import { isStateful } from "../../tools/plan/stateful";
+
+const root = join(__dirname, "..", "..");
+const PROD_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function plan(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", join(root, "tools/plan/cli.ts"), ...args], { cwd: root, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A JavaScript stack trace line ("    at fn (file:1:2)"): never shown to the user. */
+const STACK_FRAME = /^\s+at .+[:(]/m;
+
+let dir: string;
+const temporary: string[] = [];
+function tempDir(prefix: string): string {
+  const created = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(created);
+  return created;
+}
+beforeAll(() => {
+  dir = tempDir("plan-test-");
+});
+afterAll(() => {
+  for (const created of temporary) rmSync(created, { recursive: true, force: true });
+});
+
+describe("npm run plan on prod", () => {
+  let run: Run;
+  let document: PlanDocument;
+
+  beforeAll(async () => {
+    run = await plan("--json", join(dir, "prod.json"), "--markdown", join(dir, "prod.md"), "--diagram", join(dir, "prod.svg"));
+    document = JSON.parse(readFileSync(join(dir, "prod.json"), "utf8")) as PlanDocument;
+  }, 120_000);
+
+  it("plans without a mandatory violation and without a stack trace", () => {
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain("Result: planned, no mandatory violation (exit 0)");
+  });
+
+  it("writes plan JSON that validates against tools/plan/plan.schema.json", () => {
+    expect(validatePlan(document)).toEqual([]);
+    expect(document.summary.resources).toBe(document.stacks.reduce((n, s) => n + s.resources.length, 0));
+  });
+
+  it("has the global stack first, then every region of Pulumi.prod.yaml in deploy order", () => {
+    expect(PROD_REGIONS).toEqual(readStackConfig(join(root, "Pulumi.prod.yaml"))["platform:regions"]);
+    expect(document.stacks.map((s) => [s.stack, s.role, s.region])).toEqual([["prod", "global", "us-east-1"], ...PROD_REGIONS.map((r) => [`prod-${r}`, "region", r])]);
+    for (const region of PROD_REGIONS) {
+      const stack = document.stacks.find((s) => s.region === region && s.role === "region")!;
+      // Every regional stack read the global stack's environment (the read is part of the stack,
+      // as in the engine's state: policies tell regional stacks by it) and built its region.
+      expect(stack.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.outputs.name)).toEqual(["prod"]);
+      expect(stack.resources.some((r) => r.type === "aws:ec2/vpc:Vpc" && r.region === region)).toBe(true);
+      expect(document.summary.byRegion[region]).toBeGreaterThan(0);
+    }
+    expect(document.resilience.regions.list.map((r) => [r.region, r.azs.length])).toEqual(PROD_REGIONS.map((r) => [r, 3]));
+  });
+
+  it("reports progress per stack on stderr and the per-stack summary on stdout", () => {
+    for (const stack of ["prod", ...PROD_REGIONS.map((r) => `prod-${r}`)]) {
+      expect(run.stderr).toMatch(new RegExp(`planned  ${stack}: \\d+ resources`));
+      expect(run.stdout).toContain(`\n${stack}  (`);
+    }
+    expect(run.stdout).toMatch(/DNS failover +worst case \d+ s/);
+  });
+
+  it("writes the PR comment and an SVG diagram with every region", () => {
+    expect(readFileSync(join(dir, "prod.md"), "utf8")).toContain("## Offline plan: `prod`");
+    const svg = readFileSync(join(dir, "prod.svg"), "utf8").replace(/&#45;/g, "-");
+    expect(svg).toMatch(/<svg[\s\S]*<\/svg>/);
+    for (const region of PROD_REGIONS) expect(svg).toContain(`>${region}`);
+  });
+
+  it("flags what removing a region deletes (--diff against the prod plan)", async () => {
+    const twoRegions = readStackConfig(join(root, "Pulumi.prod.yaml"));
+    twoRegions["platform:regions"] = PROD_REGIONS.slice(0, 2);
+    twoRegions["platform:vpcCidrs"] = (twoRegions["platform:vpcCidrs"] as string[]).slice(0, 2);
+    const file = join(dir, "prod-two-regions.yaml");
+    writeFileSync(file, stringify({ config: twoRegions }));
+    const diffRun = await plan("--env", "prod", "--config-file", file, "--diff", join(dir, "prod.json"), "--markdown", join(dir, "diff.md"));
+    expect(diffRun.stderr).not.toMatch(STACK_FRAME);
+    expect(diffRun.stdout).toContain("regions removed: eu-west-1");
+    const removedStack = document.stacks.find((s) => s.stack === "prod-eu-west-1")!;
+    expect(diffRun.stdout).toMatch(new RegExp(`\\+0 added, -${removedStack.resources.length} removed`));
+    // Every stateful resource of the removed region (its Aurora member once the database lands) is a data-loss risk.
+    for (const stateful of removedStack.resources.filter((r) => isStateful(r.type))) {
+      expect(diffRun.stdout).toContain(`DATA-LOSS RISK: ${stateful.type} ${stateful.name} (stack prod-eu-west-1) would be DELETED`);
+    }
+    expect(readFileSync(join(dir, "diff.md"), "utf8")).toContain("- regions removed: eu-west-1");
+  }, 120_000);
+});
+
+describe("a program that breaks the resilience rules", () => {
+  it("exits 1 and names the violation on the one-AZ node pool or the unchecked latency record", async () => {
+    const out = join(dir, "broken.json");
+    const run = await plan("--program", "test/plan/fixtures/one-az-program.ts", "--json", out);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const document = JSON.parse(readFileSync(out, "utf8")) as PlanDocument;
+    const offenders = document.stacks[0].resources.filter((r) => ["broken-nodes", "broken-app"].includes(r.name) && r.type !== "aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.urn);
+    const mandatory = document.stacks[0].violations.filter((v) => v.enforcementLevel === "mandatory" && v.urn !== null && offenders.includes(v.urn));
+    expect(mandatory.length).toBeGreaterThan(0);
+    for (const v of mandatory) expect(run.stdout).toContain(`MANDATORY  ${v.policy}: `);
+  }, 120_000);
+});
+
+describe("bad input", () => {
+  let inputs: string;
+  const configFile = (name: string, content: string) => {
+    writeFileSync(join(inputs, name), content);
+    return ["--config-file", join(inputs, name)];
+  };
+  const cases: Record<string, { args: () => string[]; message: RegExp }> = {
+    "an unknown environment": { args: () => ["--env", "staging"], message: /Pulumi\.staging\.yaml not found.*known: prod.*--env prod/ },
+    "malformed YAML": { args: () => configFile("broken.yaml", "config:\n  aws:region: us-east-1\n  platform:regions: [us-east-1\n"), message: /broken\.yaml is not valid YAML: .*line \d+/ },
+    "an invalid environment": {
+      args: () => configFile("invalid.yaml", stringify({ config: { "aws:region": "us-east-1", "platform:regions": ["us-east-1", "us-west-2"], "platform:vpcCidrs": ["10.0.0.0/16", "10.0.128.0/17"], "platform:dnsZoneName": "x.example.com" } })),
+      message: /invalid\.yaml: 1 configuration problem\(s\):\n {2}- platform:vpcCidrs\[1\] = "10\.0\.128\.0\/17": overlaps vpcCidrs\[0\]/,
+    },
+    "a program that throws": { args: () => ["--program", "test/plan/fixtures/throwing-program.ts"], message: /stack dev: widgets must be at least 1.*\(at test\/plan\/fixtures\/throwing-program\.ts:\d+\)/ },
+    "a program with an unhandled rejection": { args: () => ["--program", "test/plan/fixtures/rejecting-program.ts"], message: /stack dev: lookup of the shared VPC failed/ },
+    "an unknown flag": { args: () => ["--jsno", "x.json"], message: /unknown option --jsno \(did you mean --json\?\)/ },
+  };
+  const runs: Record<string, Run> = {};
+  let outputs: string;
+
+  beforeAll(async () => {
+    inputs = tempDir("plan-bad-in-");
+    outputs = tempDir("plan-bad-out-");
+    // All at once: each is one short-lived process, most of it start-up.
+    await Promise.all(
+      Object.entries(cases).map(async ([what, { args }], i) => {
+        const out = join(outputs, `case-${i}`);
+        runs[what] = await plan(...args(), "--json", `${out}.json`, "--markdown", `${out}.md`, "--diagram", `${out}.svg`);
+      }),
+    );
+  }, 120_000);
+
+  it.each(Object.keys(cases))("%s: exit 2, one paragraph naming the fix, no stack trace", (what) => {
+    const run = runs[what];
+    expect(run.code, run.stderr).toBe(2);
+    const message = run.stderr.split("\n").filter((line) => !/^planning |^planned /.test(line)).join("\n").trim();
+    expect(message).toMatch(/^plan: /);
+    expect(message).toMatch(cases[what].message);
+    expect(message).not.toMatch(STACK_FRAME);
+    expect(message).not.toContain("\n\n");
+    expect(run.stdout).toBe("");
+  });
+
+  it("leaves no output file, not even a temporary one", () => {
+    expect(readdirSync(outputs)).toEqual([]);
+    expect(existsSync(join(root, "x.json"))).toBe(false);
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { aliasUrn, diffPlans } from "../../tools/plan/diff";
+import type { PlanDocument } from "../../tools/plan/model";
+import { validatePlan } from "../../tools/plan/schema";
+import { replacementReasons, STATEFUL_TYPES } from "../../tools/plan/stateful";
+import { auroraCluster, network, planOf, planStack, resource } from "./resources";
+
+const REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
+
+/** prod as the design has it: a global stack and one stack per region, each with a network and an Aurora member. */
+function environment(regions: string[]): PlanDocument {
+  const global = planStack("prod", "global", "us-east-1", [
+    resource("aws:rds/globalCluster:GlobalCluster", "prod-global", { globalClusterIdentifier: "prod-global", engine: "aurora-postgresql" }, { stack: "prod", protect: true }),
+    resource("aws:route53/zone:Zone", "prod-zone", { name: "prod.example.com" }, { stack: "prod", protect: true }),
+  ]);
+  const regional = regions.map((region, i) => {
+    const stack = `prod-${region}`;
+    return planStack(stack, "region", region, [
+      ...network(stack, region, ["a", "b", "c"], ["a", "b", "c"], stack),
+      ...auroraCluster(`${stack}-db`, region, i === 0 ? "primary" : "secondary", ["a", "b"], stack),
+    ]);
+  });
+  return planOf("prod", [global, ...regional], { regions });
+}
+
+function withResource(plan: PlanDocument, stack: string, name: string, change: (r: PlanDocument["stacks"][number]["resources"][number]) => void): PlanDocument {
+  const copy = structuredClone(plan);
+  change(copy.stacks.find((s) => s.stack === stack)!.resources.find((r) => r.name === name)!);
+  return copy;
+}
+
+describe("diff of two plans", () => {
+  const base = environment(REGIONS);
+
+  it("hand-made plans are valid plan JSON", () => {
+    expect(validatePlan(base)).toEqual([]);
+  });
+
+  it("finds nothing between a plan and itself", () => {
+    const diff = diffPlans(base, structuredClone(base));
+    expect([diff.added, diff.removed, diff.changed, diff.dataLossRisks, diff.regions.added, diff.regions.removed]).toEqual([[], [], [], [], [], []]);
+  });
+
+  it("flags the database member of a removed region as a data-loss risk, and the region as removed", () => {
+    const diff = diffPlans(base, environment(["us-east-1", "us-west-2"]));
+    expect(diff.regions).toEqual({ added: [], removed: ["eu-west-1"] });
+    expect(diff.removed.every((r) => r.stack === "prod-eu-west-1")).toBe(true);
+    expect(diff.removed).toHaveLength(base.stacks.find((s) => s.stack === "prod-eu-west-1")!.resources.length);
+    expect(diff.dataLossRisks).toEqual([
+      expect.objectContaining({ change: "removed", type: "aws:rds/cluster:Cluster", stack: "prod-eu-west-1", region: "eu-west-1", protect: true, message: expect.stringContaining("DELETED") }),
+    ]);
+  });
+
+  it("reports a region added without any risk", () => {
+    const diff = diffPlans(environment(["us-east-1", "us-west-2"]), base);
+    expect(diff.regions.added).toEqual(["eu-west-1"]);
+    expect(diff.dataLossRisks).toEqual([]);
+  });
+
+  it("treats a change of a replace-forcing input of a stateful resource as a replacement", () => {
+    const diff = diffPlans(base, withResource(base, "prod-us-east-1", "prod-us-east-1-db", (r) => (r.inputs.storageEncrypted = false)));
+    expect(diff.changed.map((c) => [c.type, c.inputs, c.replaceReasons])).toEqual([["aws:rds/cluster:Cluster", ["storageEncrypted"], ["storageEncrypted"]]]);
+    expect(diff.dataLossRisks).toEqual([expect.objectContaining({ change: "replaced", message: expect.stringContaining("REPLACED (storageEncrypted)") })]);
+  });
+
+  it("treats an in-place change (backup retention) as a plain change", () => {
+    const diff = diffPlans(base, withResource(base, "prod-us-east-1", "prod-us-east-1-db", (r) => (r.inputs.backupRetentionPeriod = 21)));
+    expect(diff.changed.map((c) => [c.urn.split("::").pop(), c.inputs, c.replaceReasons])).toEqual([["prod-us-east-1-db", ["backupRetentionPeriod"], []]]);
+    expect(diff.dataLossRisks).toEqual([]);
+  });
+
+  it("treats a move to another region as a replacement", () => {
+    const moved = withResource(base, "prod", "prod-zone", (r) => (r.region = "us-west-2"));
+    expect(diffPlans(base, moved).dataLossRisks).toEqual([expect.objectContaining({ change: "replaced", message: expect.stringContaining("region us-east-1 → us-west-2") })]);
+  });
+
+  it("counts a rename without an alias as remove + add, and one with an alias as a change", () => {
+    const rename = (aliases: string[]) =>
+      withResource(base, "prod", "prod-zone", (r) => {
+        r.name = "zone";
+        r.urn = r.urn.replace(/::prod-zone$/, "::zone");
+        r.aliases = aliases;
+      });
+    const bare = diffPlans(base, rename([]));
+    expect([bare.added.length, bare.removed.length, bare.dataLossRisks.map((d) => d.change)]).toEqual([1, 1, ["removed"]]);
+    const aliased = diffPlans(base, rename(["name=prod-zone"]));
+    expect([aliased.added.length, aliased.removed.length, aliased.dataLossRisks.length]).toEqual([0, 0, 0]);
+    expect(aliased.changed[0].renamedFrom).toMatch(/::prod-zone$/);
+  });
+
+  it("reports violations that are new since the base and counts resolved ones", () => {
+    const violation = (policy: string, urn: string | null) => ({ policy, enforcementLevel: "mandatory" as const, urn, message: `${policy} broke` });
+    const clean = structuredClone(base);
+    for (const stack of clean.stacks) stack.violations = [];
+    const before = structuredClone(clean);
+    before.stacks[0].violations = [violation("old-rule", null)];
+    const after = structuredClone(clean);
+    after.stacks[1].violations = [violation("new-rule", after.stacks[1].resources[0].urn)];
+    const diff = diffPlans(before, after);
+    expect(diff.newViolations.map((v) => [v.policy, v.stack])).toEqual([["new-rule", "prod-us-east-1"]]);
+    expect(diff.resolvedViolations).toBe(1);
+  });
+});
+
+describe("stateful types and aliases", () => {
+  it("covers the types a region's loss or a careless rename can destroy", () => {
+    for (const type of ["aws:rds/cluster:Cluster", "aws:rds/globalCluster:GlobalCluster", "aws:kms/key:Key", "aws:route53/zone:Zone", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:secretsmanager/secret:Secret"]) {
+      expect(STATEFUL_TYPES[type]?.replaceOn.length).toBeGreaterThan(0);
+    }
+    expect(replacementReasons("aws:kms/key:Key", ["description", "multiRegion"], "us-east-1", "us-east-1")).toEqual(["multiRegion"]);
+    expect(replacementReasons("aws:ec2/vpc:Vpc", ["cidrBlock"], "us-east-1", "us-east-1")).toEqual([]);
+  });
+
+  it("resolves alias specs the way the recorded URNs are built", () => {
+    const r = resource("aws:kms/key:Key", "new-name", {}, { stack: "prod" });
+    expect(aliasUrn("name=old-name", r)).toBe("urn:pulumi:prod::platform::pulumi:pulumi:Stack$aws:kms/key:Key::old-name");
+    const parent = "urn:pulumi:prod::platform::pulumi:pulumi:Stack$platform:db:Database::db";
+    expect(aliasUrn(`name=old-name,parent=${parent}`, r)).toBe("urn:pulumi:prod::platform::platform:db:Database$aws:kms/key:Key::old-name");
+    expect(aliasUrn("urn:pulumi:x::p::t::n", r)).toBe("urn:pulumi:x::p::t::n");
+  });
+});

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { stringify } from "yaml";
+import { afterAll, describe, expect, it } from "vitest";
+
+const temporary: string[] = [];
+function temp(prefix: string): string {
+  const created = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(created);
+  return created;
+}
+afterAll(() => {
+  for (const created of temporary) rmSync(created, { recursive: true, force: true });
+});
+import { PlanError } from "../../tools/plan/args";
+import { readConfigFile, resolveEnvironment } from "../../tools/plan/inputs";
+
+const ENVIRONMENT = {
+  "aws:region": "us-east-1",
+  "platform:regions": ["us-east-1", "eu-west-1"],
+  "platform:vpcCidrs": ["10.1.0.0/16", "10.2.0.0/16"],
+  "platform:dnsZoneName": "stage.example.com",
+};
+
+function project(files: Record<string, unknown>): string {
+  const root = temp("plan-inputs-");
+  for (const [name, config] of Object.entries(files)) writeFileSync(join(root, name), typeof config === "string" ? config : stringify({ config }));
+  return root;
+}
+
+function failure(run: () => unknown): string {
+  try {
+    run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(PlanError);
+    return (err as Error).message;
+  }
+  throw new Error("no error");
+}
+
+describe("what the plan plans", () => {
+  it("derives one regional stack per region, from its file or synthesized, primary first", () => {
+    const root = project({ "Pulumi.stage.yaml": ENVIRONMENT, "Pulumi.stage-eu-west-1.yaml": { "aws:region": "eu-west-1", "platform:environmentStack": "org/platform/stage" } });
+    const input = resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, root);
+    expect(input.global).toMatchObject({ stack: "stage", role: "global", region: "us-east-1" });
+    expect(input.regional.map((j) => [j.stack, j.region, j.source])).toEqual([["stage-us-east-1", "us-east-1", "synthesized"], ["stage-eu-west-1", "eu-west-1", expect.stringContaining("Pulumi.stage-eu-west-1.yaml")]]);
+    expect(input.regional[0].config).toEqual({ "aws:region": "us-east-1", "platform:environmentStack": "stage" });
+  });
+
+  it("names the environment after --config-file's file name unless --env is given", () => {
+    const root = project({ "Pulumi.qa.yaml": ENVIRONMENT, "other.yaml": ENVIRONMENT });
+    expect(resolveEnvironment({ env: "prod", envGiven: false, configFile: join(root, "Pulumi.qa.yaml") }, root).name).toBe("qa");
+    expect(resolveEnvironment({ env: "prod", envGiven: false, configFile: join(root, "other.yaml") }, root).name).toBe("other");
+    expect(resolveEnvironment({ env: "perf", envGiven: true, configFile: join(root, "other.yaml") }, root).regional[1].stack).toBe("perf-eu-west-1");
+  });
+
+  it("stops at a regional stack file that contradicts its name, naming the key and the fix", () => {
+    const root = project({ "Pulumi.stage.yaml": ENVIRONMENT, "Pulumi.stage-eu-west-1.yaml": { "aws:region": "eu-west-2", "platform:environmentStack": "stage" } });
+    expect(failure(() => resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, root))).toMatch(/Pulumi\.stage-eu-west-1\.yaml: aws:region is "eu-west-2" .* set aws:region: eu-west-1/);
+    const orphan = project({ "Pulumi.stage.yaml": ENVIRONMENT, "Pulumi.stage-eu-west-1.yaml": { "aws:region": "eu-west-1", "platform:environmentStack": "prod" } });
+    expect(failure(() => resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, orphan))).toMatch(/platform:environmentStack is "prod"; .*platform:environmentStack: stage/);
+  });
+
+  it("points from a regional stack to its environment, and notes stack files of dropped regions", () => {
+    const root = project({ "Pulumi.stage.yaml": ENVIRONMENT, "Pulumi.stage-ap-south-1.yaml": { "aws:region": "ap-south-1", "platform:environmentStack": "stage" } });
+    expect(failure(() => resolveEnvironment({ env: "stage-ap-south-1", envGiven: true, configFile: null }, root))).toMatch(/regional stack of stage .* --env stage/);
+    expect(resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, root).notes).toEqual([expect.stringMatching(/^Pulumi\.stage-ap-south-1\.yaml: ap-south-1 is not in platform:regions of stage.*destroy that stack/)]);
+  });
+
+  it("explains stack files that are not a config mapping", () => {
+    const root = project({ "empty.yaml": "", "list.yaml": "- a\n- b\n", "noconfig.yaml": "encryptionsalt: x\n" });
+    expect(failure(() => readConfigFile(join(root, "empty.yaml")))).toMatch(/is empty/);
+    expect(failure(() => readConfigFile(join(root, "list.yaml")))).toMatch(/must be a YAML mapping .* not a list/);
+    expect(failure(() => readConfigFile(join(root, "noconfig.yaml")))).toMatch(/has no "config:" mapping/);
+    expect(failure(() => readConfigFile(join(root, "missing.yaml")))).toMatch(/does not exist/);
+  });
+});

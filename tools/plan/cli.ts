@@ -1,0 +1,78 @@
+/**
+ * `npm run plan`: the offline plan of an environment (or of one program), in the contract of
+ * shared/design/architecture.md. Exit 0 planned without a mandatory violation, 1 at least one
+ * mandatory violation, 2 invalid configuration or usage — with a message naming the file or key
+ * and the fix, never a stack trace, and no output file written.
+ */
+import { resolve } from "path";
+import { HELP, parseArgs, PlanError, PlanOptions } from "./args";
+import { renderDot, renderSvg } from "./diagram";
+import { diffPlans, PlanDiff } from "./diff";
+import { PlanInput, resolveEnvironment, resolveProgram } from "./inputs";
+import { renderMarkdown } from "./markdown";
+import type { PlanDocument } from "./model";
+import { checkOutputPath, OutputFile, writeOutputs } from "./outputs";
+import { plan } from "./plan";
+import { readPolicyConfig } from "./policies";
+import { readPlanFile, validatePlan } from "./schema";
+import { progressReporter, renderTerminal } from "./terminal";
+
+export const EXIT = { planned: 0, mandatoryViolation: 1, invalidInput: 2 } as const;
+
+function resolveInput(options: PlanOptions): PlanInput {
+  return options.program !== null
+    ? resolveProgram({ program: options.program, stack: options.stack, configFile: options.configFile })
+    : resolveEnvironment({ env: options.env, envGiven: options.envGiven, configFile: options.configFile });
+}
+
+async function render(document: PlanDocument, options: PlanOptions, diff: PlanDiff | undefined): Promise<OutputFile[]> {
+  const files: OutputFile[] = [];
+  if (options.json !== null) {
+    const problems = validatePlan(document);
+    // The schema is the contract: a plan that breaks it is this tool's bug, not the user's input.
+    if (problems.length > 0) throw new Error(`the plan does not match plan.schema.json: ${problems.slice(0, 3).join("; ")}`);
+    files.push({ option: "--json", path: options.json, content: `${JSON.stringify(document, null, 2)}\n` });
+  }
+  if (options.markdown !== null) files.push({ option: "--markdown", path: options.markdown, content: renderMarkdown(document, diff, options.diff ?? undefined) });
+  if (options.diagram !== null) files.push({ option: "--diagram", path: options.diagram, content: await renderSvg(renderDot(document)) });
+  return files;
+}
+
+export async function main(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const options = parseArgs(argv);
+  if (options.help) {
+    out.write(`${HELP}\n`);
+    return EXIT.planned;
+  }
+  // Everything that can be checked before a program runs is checked first.
+  for (const [option, path] of [["--json", options.json], ["--markdown", options.markdown], ["--diagram", options.diagram]] as const) {
+    if (path !== null) checkOutputPath(option, path);
+  }
+  const base = options.diff !== null ? readPlanFile(resolve(options.diff)) : undefined;
+  const policyConfig = options.policyConfig !== null ? readPolicyConfig(resolve(options.policyConfig)) : {};
+  const input = resolveInput(options);
+  if (input.kind === "environment") for (const note of input.notes) err.write(`note: ${note}\n`);
+
+  const document = await plan(input, { policyConfig, progress: progressReporter((line) => err.write(`${line}\n`)) });
+  const diff = base ? diffPlans(base, document) : undefined;
+  writeOutputs(await render(document, options, diff));
+  out.write(`\n${renderTerminal(document, diff, options.diff ?? undefined)}`);
+  return document.summary.violations.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.planned;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2))
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof PlanError) {
+        process.stderr.write(`plan: ${error.message}\n`);
+      } else {
+        // Not the user's input: say so, still without a stack trace unless asked for.
+        const message = error instanceof Error ? error.message : String(error);
+        process.stderr.write(`plan: internal error: ${message}${process.env.PLAN_DEBUG ? `\n${(error as Error)?.stack ?? ""}` : " (set PLAN_DEBUG=1 for details)"}\n`);
+      }
+      process.exitCode = EXIT.invalidInput;
+    });
+}

@@ -1,0 +1,81 @@
+/** Sentences shared by the terminal and Markdown reports: resilience figures and diff lines. */
+import type { PlanDiff } from "./diff";
+import type { PlanStack } from "./model";
+import type { Resilience } from "./resilience";
+
+function fromWhere(source: string, what: string): string {
+  return source === "settings" ? ` (from the environment settings; no ${what} planned yet)` : "";
+}
+
+function shortAz(az: string, region: string): string {
+  return az.startsWith(region) ? az.slice(region.length) : az;
+}
+
+export function describeRegions(r: Resilience): string {
+  if (r.regions.count === 0) return "none planned";
+  const parts = r.regions.list.map((f) => {
+    const role = f.role === "primary" ? "primary; " : "";
+    const azs = f.azs.length ? `${f.azs.length} AZs: ${f.azs.map((az) => shortAz(az, f.region)).join(" ")}` : "no subnets planned";
+    return `${f.region} (${role}${azs})`;
+  });
+  return `${r.regions.count}: ${parts.join(", ")}`;
+}
+
+export function describeDnsFailover(r: Resilience): string {
+  const d = r.dnsFailover;
+  if (d.source === "none" || d.detectionSeconds === null) return "unknown (no health check planned and no settings)";
+  const worst = d.worstCaseSeconds === null ? "not computable (a health-check value Route 53 refuses)" : `${d.worstCaseSeconds} s`;
+  const budget = d.budgetSeconds === null ? "" : d.withinBudget ? `, within the ${d.budgetSeconds} s budget` : `, OVER the ${d.budgetSeconds} s budget`;
+  return `worst case ${worst} = ${d.requestIntervalSeconds} s × ${d.failureThreshold} failed checks + ${d.ttlSeconds} s TTL; detection ${d.detectionSeconds} s${budget}${fromWhere(d.source, "health check")}`;
+}
+
+export function describeDatabase(r: Resilience): string {
+  const d = r.database;
+  const rpo = d.configuredRpoSeconds ? `rds.global_db_rpo ${d.configuredRpoSeconds} s (commits wait when no secondary is within it)` : "rds.global_db_rpo off";
+  const figures = `RPO ${d.rpo}, RTO ${d.rto} (Aurora Global Database, as AWS documents it); ${rpo}`;
+  if (d.source !== "resources") return `${figures}${d.engine ? `; no cluster planned yet (settings: ${d.engine})` : "; no database planned"}`;
+  const members = d.members.map((m) => `${m.region} ${m.role} ×${m.instances}${m.azs.length ? ` in ${m.azs.length} AZs` : ""}`);
+  return `${figures}; ${d.globalClusters} global cluster(s); members: ${members.join(", ") || "none"}`;
+}
+
+export function describeCapacity(r: Resilience): string {
+  const c = r.capacity;
+  if (c.source === "none" || c.largestRegion === null) return "unknown (no node pool planned and no settings)";
+  const largest = c.maxNodesByRegion[c.largestRegion];
+  const verdict = c.peakNodes === null ? "; no peak configured (globalPeakNodes: 0)" : ` for a peak of ${c.peakNodes}: ${c.sufficient ? "enough" : "NOT ENOUGH"}`;
+  return `losing ${c.largestRegion} (${largest} nodes max) leaves ${c.afterLosingLargestRegion} nodes${verdict}${fromWhere(c.source, "node pool")}`;
+}
+
+export function describeSinglePoints(r: Resilience): string[] {
+  return r.singlePointsOfFailure.map((s) => `${s.region}: ${s.message}`);
+}
+
+/** [label, sentence] rows of the resilience section. */
+export function resilienceRows(r: Resilience): [string, string][] {
+  const spofs = describeSinglePoints(r);
+  return [
+    ["regions", describeRegions(r)],
+    ["DNS failover", describeDnsFailover(r)],
+    ["database", describeDatabase(r)],
+    ["capacity", describeCapacity(r)],
+    ["single points of failure", spofs.length ? `${spofs.length} found` : "none found"],
+  ];
+}
+
+export function roleLabel(stack: PlanStack, primary: string | null): string {
+  if (stack.role === "global") return `global, ${stack.region ?? "no region"}`;
+  const role = primary === null ? "" : stack.region === primary ? ", primary" : ", secondary";
+  return `region ${stack.region ?? "?"}${role}`;
+}
+
+/** One line per fact of a diff, most serious first. */
+export function diffLines(diff: PlanDiff): string[] {
+  const renamed = diff.changed.filter((c) => c.renamedFrom).length;
+  const lines = [`+${diff.added.length} added, -${diff.removed.length} removed, ~${diff.changed.length} changed${renamed ? ` (${renamed} renamed through an alias)` : ""}`];
+  if (diff.regions.added.length) lines.push(`regions added: ${diff.regions.added.join(", ")}`);
+  if (diff.regions.removed.length) lines.push(`regions removed: ${diff.regions.removed.join(", ")}`);
+  for (const risk of diff.dataLossRisks) lines.push(`DATA-LOSS RISK: ${risk.message}`);
+  for (const v of diff.newViolations) lines.push(`new violation [${v.enforcementLevel}] ${v.policy}: ${v.message}`);
+  if (diff.resolvedViolations) lines.push(`${diff.resolvedViolations} violation(s) of the base resolved`);
+  return lines;
+}

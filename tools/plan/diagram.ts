@@ -1,0 +1,170 @@
+/**
+ * The topology diagram: regions side by side (each with its DNS records, health check, ALB,
+ * EKS cluster, node pools, VPC with one box per AZ, and Aurora member), tied together by the
+ * global pieces (hosted zone, Aurora global cluster, Route 53 ARC). Built from the topology, so
+ * whatever the plan lacks is simply not drawn. Rendered offline by Graphviz compiled to WASM.
+ */
+import type { PlanDocument } from "./model";
+import { readTopology, RegionTopology } from "./topology";
+
+function esc(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+}
+
+function label(lines: (string | null | false | undefined)[]): string {
+  return `"${lines.filter((l): l is string => typeof l === "string" && l.length > 0).map(esc).join("\\n")}"`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function sizeRange(min: number | null, max: number | null): string {
+  return min === null && max === null ? "size not set" : `${min ?? "?"}–${max ?? "?"} nodes`;
+}
+
+const COLORS = { global: "#f1ecff", region: "#eef5ff", primary: "#e6f4ea", vpc: "#ffffff", az: "#fff8e1", db: "#fde7e9", dns: "#ede7f6", compute: "#e3f2fd" };
+
+interface RegionNodes {
+  anchor: string;
+  records?: string;
+  healthCheck?: string;
+  alb?: string;
+  eks?: string;
+  pools: string[];
+  azs: string[];
+  db?: string;
+}
+
+function regionCluster(t: RegionTopology, index: number, primary: boolean, out: string[]): RegionNodes {
+  const p = `r${index}`;
+  const nodes: RegionNodes = { anchor: `${p}_anchor`, pools: [], azs: [] };
+  out.push(`  subgraph cluster_${p} {`, `    label=${label([`${t.region}${primary ? " (primary)" : ""}`])}; style="rounded,filled"; fillcolor="${primary ? COLORS.primary : COLORS.region}"; fontsize=14;`);
+  out.push(`    ${nodes.anchor} [shape=point, style=invis, width=0];`);
+  if (t.records.length) {
+    nodes.records = `${p}_dns`;
+    const lines = t.records.slice(0, 5).map((r) => `${r.recordName} ${r.recordType} ${r.routing}${r.failoverRole ? ` ${r.failoverRole}` : ""}${r.healthCheckId ? " ✓hc" : ""}`);
+    if (t.records.length > 5) lines.push(`… ${t.records.length - 5} more`);
+    out.push(`    ${nodes.records} [label=${label(["DNS records", ...lines])}, fillcolor="${COLORS.dns}"];`);
+  }
+  if (t.healthChecks.length) {
+    nodes.healthCheck = `${p}_hc`;
+    const lines = t.healthChecks.slice(0, 3).map((h) => `${h.type} every ${h.requestIntervalSeconds} s ×${h.failureThreshold}`);
+    out.push(`    ${nodes.healthCheck} [label=${label([plural(t.healthChecks.length, "health check"), ...lines])}, fillcolor="${COLORS.dns}", shape=hexagon];`);
+  }
+  if (t.loadBalancers.length) {
+    nodes.alb = `${p}_alb`;
+    const azs = Math.max(...t.loadBalancers.map((lb) => lb.azs.length));
+    out.push(`    ${nodes.alb} [label=${label([t.loadBalancers.length > 1 ? `${t.loadBalancers.length} load balancers` : "ALB", azs ? `${azs} AZs` : null])}, fillcolor="${COLORS.compute}"];`);
+  }
+  if (t.eksClusters.length) {
+    nodes.eks = `${p}_eks`;
+    out.push(`    ${nodes.eks} [label=${label(["EKS cluster", ...t.eksClusters.map((c) => `${c.name}${c.version ? ` (${c.version})` : ""}`)])}, fillcolor="${COLORS.compute}", shape=component];`);
+  }
+  t.nodePools.forEach((pool, i) => {
+    const id = `${p}_pool${i}`;
+    nodes.pools.push(id);
+    out.push(`    ${id} [label=${label([`node pool (${pool.kind === "managed" ? "managed" : "ASG"})`, pool.name, sizeRange(pool.minSize, pool.maxSize), pool.azs.length ? plural(pool.azs.length, "AZ") : null])}, fillcolor="${COLORS.compute}"];`);
+  });
+  t.vpcs.forEach((vpc, v) => {
+    out.push(`    subgraph cluster_${p}_vpc${v} {`, `      label=${label([`VPC ${vpc.cidrBlock ?? vpc.name}`])}; style="rounded,filled"; fillcolor="${COLORS.vpc}"; fontsize=11;`);
+    const azs = vpc.azs.length ? vpc.azs : t.azs;
+    azs.forEach((az, a) => {
+      const id = `${p}_vpc${v}_az${a}`;
+      nodes.azs.push(id);
+      const nats = vpc.natGatewayAzs.filter((n) => n === az).length;
+      const dbInstances = t.dbClusters.flatMap((c) => c.instances).filter((inst) => inst.az === az).length;
+      out.push(`      ${id} [label=${label([az, vpc.subnetsByAz[az] ? plural(vpc.subnetsByAz[az], "subnet") : null, nats ? plural(nats, "NAT gateway") : null, dbInstances ? plural(dbInstances, "DB instance") : null])}, fillcolor="${COLORS.az}", shape=box3d];`);
+    });
+    out.push("    }");
+  });
+  if (t.dbClusters.length) {
+    nodes.db = `${p}_db`;
+    const lines = t.dbClusters.map((c) => `${c.role} ×${c.instances.length}`);
+    out.push(`    ${nodes.db} [label=${label(["Aurora", ...lines])}, fillcolor="${COLORS.db}", shape=cylinder];`);
+  }
+  out.push("  }");
+
+  // Keep the layers of a region in reading order, top to bottom.
+  const layers = [nodes.anchor, nodes.records ?? nodes.healthCheck, nodes.alb, nodes.pools[0] ?? nodes.eks, nodes.azs[0], nodes.db].filter((n): n is string => !!n);
+  for (let i = 1; i < layers.length; i++) out.push(`  ${layers[i - 1]} -> ${layers[i]} [style=invis];`);
+  // A node without edges would float to the top row; hang every one below the region's anchor.
+  for (const node of [nodes.healthCheck, nodes.eks, ...nodes.pools, ...nodes.azs]) if (node) out.push(`  ${nodes.anchor} -> ${node} [style=invis];`);
+  // AZs in name order, left to right.
+  if (nodes.azs.length > 1) out.push(`  { rank=same; ${nodes.azs.join(" -> ")} [style=invis]; }`);
+  if (nodes.records && nodes.alb) out.push(`  ${nodes.records} -> ${nodes.alb} [label="alias"];`);
+  if (nodes.records && nodes.healthCheck) out.push(`  ${nodes.records} -> ${nodes.healthCheck} [style=dotted, arrowhead=none];`);
+  if (nodes.healthCheck && nodes.alb) out.push(`  ${nodes.healthCheck} -> ${nodes.alb} [style=dashed, label="probes"];`);
+  for (const pool of nodes.pools) {
+    if (nodes.alb) out.push(`  ${nodes.alb} -> ${pool} [label="targets"];`);
+    if (nodes.eks) out.push(`  ${pool} -> ${nodes.eks} [label="joins", style=dashed];`);
+  }
+  if (nodes.alb && nodes.pools.length === 0 && nodes.eks) out.push(`  ${nodes.alb} -> ${nodes.eks};`);
+  return nodes;
+}
+
+/** The diagram in Graphviz DOT. */
+export function renderDot(plan: PlanDocument): string {
+  const regionOrder = plan.resilience.regions.list.map((r) => r.region);
+  const topology = readTopology(plan.stacks, regionOrder);
+  const primary = plan.resilience.regions.primary;
+  const out = [
+    "digraph topology {",
+    `  graph [rankdir=TB, newrank=true, compound=true, fontname="Helvetica", nodesep=0.35, ranksep=0.45, labelloc=t, fontsize=16, label=${label([`${plan.environment}: ${plural(topology.regions.length, "region")}, ${plan.summary.resources} resources`])}];`,
+    '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];',
+    '  edge [fontname="Helvetica", fontsize=9, color="#546e7a"];',
+  ];
+  const g = topology.global;
+  const globalNodes: { zone?: string; gdb?: string; arc?: string } = {};
+  const hasGlobal = g.zones.length + g.globalClusters.length + g.arc.clusters.length + g.arc.controlPanels.length + g.arc.routingControls.length > 0;
+  // Nothing global planned (yet): no empty box, just the invisible anchor.
+  out.push(hasGlobal ? "  subgraph cluster_global {" : "  subgraph global {", `    label="global"; style="rounded,filled"; fillcolor="${COLORS.global}"; fontsize=14;`);
+  if (g.zones.length) {
+    globalNodes.zone = "global_zone";
+    out.push(`    global_zone [label=${label(["Route 53 hosted zone", ...g.zones.map((z) => z.zoneName)])}, fillcolor="${COLORS.dns}", shape=tab];`);
+  }
+  // The anchor holds the regions below it (ordering=out keeps them in order, left to right);
+  // in the middle of the row, the global box sits centred above them.
+  out.push(`    global_anchor [shape=point, style=invis, width=0, ordering=out];`);
+  if (g.globalClusters.length) {
+    globalNodes.gdb = "global_db";
+    out.push(`    global_db [label=${label(["Aurora global cluster", ...g.globalClusters.map((c) => `${c.identifier ?? c.name}${c.engine ? ` (${c.engine})` : ""}`)])}, fillcolor="${COLORS.db}", shape=cylinder];`);
+  }
+  if (g.arc.clusters.length + g.arc.controlPanels.length + g.arc.routingControls.length) {
+    globalNodes.arc = "global_arc";
+    const controls = g.arc.routingControls.map((c) => c.controlName ?? c.name);
+    out.push(`    global_arc [label=${label(["Route 53 ARC", `${plural(g.arc.clusters.length, "cluster")}, ${plural(g.arc.controlPanels.length, "control panel")}`, controls.length ? `controls: ${controls.slice(0, 6).join(", ")}` : null])}, fillcolor="${COLORS.dns}"];`);
+  }
+  // All global pieces on the top row, whatever their edges into the regions would pull them to.
+  const globalIds = [globalNodes.zone, "global_anchor", globalNodes.gdb, globalNodes.arc].filter((n): n is string => !!n);
+  out.push(`    { rank=same; ${globalIds.join("; ")}; }`, "  }");
+
+  // One invisible box around all regions: Graphviz keeps clusters apart, so the global box
+  // cannot slip into a gap between two regions.
+  out.push('  subgraph cluster_regions {', '    label=""; style=invis;');
+  const regions = topology.regions.map((t, i) => regionCluster(t, i, t.region === primary, out));
+  out.push("  }");
+  if (regions.length) {
+    // Same row, and in the environment's order from left to right.
+    out.push(`  { rank=same; ${regions.map((r) => r.anchor).join(" -> ")} [style=invis]; }`);
+  }
+  const primaryNodes = regions[topology.regions.findIndex((t) => t.region === primary)];
+  regions.forEach((r) => {
+    // Two ranks apart, so the regions' boxes (label and margin) start below the global box.
+    out.push(`  global_anchor -> ${r.anchor} [style=invis, minlen=2];`);
+    // constraint=false on these long edges: left to rank, they reorder the regions and AZs.
+    if (globalNodes.zone && r.records) out.push(`  global_zone -> ${r.records} [label="records", constraint=false];`);
+    if (globalNodes.gdb && r.db) out.push(`  global_db -> ${r.db} [label="member", color="#c62828", constraint=false];`);
+    if (globalNodes.arc && r.healthCheck) out.push(`  global_arc -> ${r.healthCheck} [style=dashed, label="routing control", constraint=false];`);
+    if (primaryNodes?.db && r.db && r !== primaryNodes) out.push(`  ${primaryNodes.db} -> ${r.db} [style=dashed, label="replicates", constraint=false];`);
+  });
+  out.push("}");
+  return `${out.join("\n")}\n`;
+}
+
+/** SVG of a DOT graph, rendered by Graphviz compiled to WebAssembly (no system install). */
+export async function renderSvg(dot: string): Promise<string> {
+  const { Graphviz } = await import("@hpcc-js/wasm-graphviz");
+  const graphviz = await Graphviz.load();
+  return graphviz.dot(dot, "svg");
+}

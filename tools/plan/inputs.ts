@@ -1,0 +1,203 @@
+/**
+ * What to plan: the stacks of an environment (global stack file, then one regional stack per
+ * region, from its file or synthesized) or one program. Every problem with the files or the
+ * configuration is found here, before any program runs, and reported as a PlanError naming the
+ * file, the key and the fix.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "fs";
+import { basename, join, relative, resolve } from "path";
+import { parse } from "yaml";
+import { CONFIG_NAMESPACE } from "../../stacks/config-keys";
+import { ConfigError, Environment, EnvironmentSettings, environmentSettings, parseEnvironment } from "../../stacks/config";
+import type { StackConfig } from "../fake-cloud/run";
+import { PlanError } from "./args";
+import type { StackRole } from "./model";
+
+/** The repository root: where Pulumi.yaml, the stack files and stacks/ live. */
+export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+
+export interface StackJob {
+  stack: string;
+  role: StackRole;
+  region: string | null;
+  config: StackConfig;
+  /** Where the config came from, for messages ("Pulumi.prod-us-east-1.yaml" or "synthesized"). */
+  source: string;
+}
+
+export interface EnvironmentInput {
+  kind: "environment";
+  name: string;
+  environment: Environment;
+  settings: EnvironmentSettings;
+  global: StackJob;
+  /** Regional stacks in deploy order: primary region first. */
+  regional: StackJob[];
+  /** Things worth saying that are not errors (stale regional stack files). */
+  notes: string[];
+}
+
+export interface ProgramInput {
+  kind: "program";
+  name: string;
+  /** Absolute path of the program. */
+  program: string;
+  job: StackJob;
+  /** The environment, when the program's config happens to define a valid one. */
+  settings: EnvironmentSettings | undefined;
+}
+
+export type PlanInput = EnvironmentInput | ProgramInput;
+
+const REGION_KEY = "aws:region";
+const ENVIRONMENT_STACK_KEY = `${CONFIG_NAMESPACE}:environmentStack`;
+
+function display(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") ? rel : file;
+}
+
+/** Reads a Pulumi stack-config file: a YAML mapping with a `config:` mapping. */
+export function readConfigFile(file: string): StackConfig {
+  const shown = display(file);
+  if (!existsSync(file)) throw new PlanError(`${shown} does not exist; check the path`);
+  if (statSync(file).isDirectory()) throw new PlanError(`${shown} is a directory; give the stack-config YAML file`);
+  let document: unknown;
+  try {
+    document = parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    const first = (err as Error).message.split("\n")[0].replace(/:$/, "");
+    throw new PlanError(`${shown} is not valid YAML: ${first}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes)`);
+  }
+  if (document === null || document === undefined) throw new PlanError(`${shown} is empty; a stack file holds a "config:" mapping of keys such as aws:region`);
+  if (typeof document !== "object" || Array.isArray(document)) throw new PlanError(`${shown} must be a YAML mapping with a "config:" key, not a ${Array.isArray(document) ? "list" : typeof document}`);
+  const config = (document as { config?: unknown }).config;
+  if (config === undefined || config === null) throw new PlanError(`${shown} has no "config:" mapping; put the stack's keys (aws:region, platform:...) under config:`);
+  if (typeof config !== "object" || Array.isArray(config)) throw new PlanError(`${shown}: "config:" must be a mapping of key: value, not a ${Array.isArray(config) ? "list" : typeof config}`);
+  return config as StackConfig;
+}
+
+function validated(name: string, config: StackConfig, source: string): Environment {
+  try {
+    return parseEnvironment(name, config, source);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new PlanError(err.message);
+    throw err;
+  }
+}
+
+/** Environments defined in the project: Pulumi.<name>.yaml files that are not regional stacks. */
+export function knownEnvironments(root = PROJECT_ROOT): string[] {
+  const names: string[] = [];
+  for (const file of readdirSync(root)) {
+    const match = /^Pulumi\.([^.]+)\.yaml$/.exec(file);
+    if (!match) continue;
+    try {
+      if (!(ENVIRONMENT_STACK_KEY in readConfigFile(join(root, file)))) names.push(match[1]);
+    } catch {
+      // A broken file is not an environment we can offer.
+    }
+  }
+  return names.sort();
+}
+
+function environmentNameFromFile(file: string): string {
+  const base = basename(file);
+  return /^Pulumi\.(.+)\.ya?ml$/.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
+}
+
+function regionalJob(env: string, region: string, root: string): StackJob {
+  const stack = `${env}-${region}`;
+  const file = join(root, `Pulumi.${stack}.yaml`);
+  if (!existsSync(file)) {
+    return { stack, role: "region", region, config: { [REGION_KEY]: region, [ENVIRONMENT_STACK_KEY]: env }, source: "synthesized" };
+  }
+  const config = readConfigFile(file);
+  const shown = display(file);
+  if (config[REGION_KEY] !== region) {
+    throw new PlanError(`${shown}: ${REGION_KEY} is ${JSON.stringify(config[REGION_KEY] ?? null)} but the stack ${stack} is the ${region} stack of ${env}; set ${REGION_KEY}: ${region}`);
+  }
+  const parent = config[ENVIRONMENT_STACK_KEY];
+  if (typeof parent !== "string" || parent.split("/").pop() !== env) {
+    throw new PlanError(`${shown}: ${ENVIRONMENT_STACK_KEY} is ${JSON.stringify(parent ?? null)}; a regional stack of ${env} must name its global stack: ${ENVIRONMENT_STACK_KEY}: ${env}`);
+  }
+  return { stack, role: "region", region, config, source: shown };
+}
+
+/** Regional stack files of `env` whose region the environment no longer lists. */
+function staleRegionalFiles(env: string, regions: readonly string[], root: string): string[] {
+  const notes: string[] = [];
+  for (const file of readdirSync(root)) {
+    if (!file.startsWith(`Pulumi.${env}-`) || !file.endsWith(".yaml")) continue;
+    try {
+      const config = readConfigFile(join(root, file));
+      const region = config[REGION_KEY];
+      const parent = config[ENVIRONMENT_STACK_KEY];
+      if (typeof parent === "string" && parent.split("/").pop() === env && typeof region === "string" && !regions.includes(region)) {
+        notes.push(`${file}: ${region} is not in ${CONFIG_NAMESPACE}:regions of ${env}, so its stack is not planned; destroy that stack, then delete the file`);
+      }
+    } catch {
+      // Not ours to judge here.
+    }
+  }
+  return notes;
+}
+
+export function resolveEnvironment(options: { env: string; envGiven: boolean; configFile: string | null }, root = PROJECT_ROOT): EnvironmentInput {
+  let name = options.env;
+  let file: string;
+  if (options.configFile !== null) {
+    file = resolve(options.configFile);
+    if (!options.envGiven) name = environmentNameFromFile(file);
+  } else {
+    file = join(root, `Pulumi.${name}.yaml`);
+    if (!existsSync(file)) {
+      const known = knownEnvironments(root);
+      throw new PlanError(
+        `Pulumi.${name}.yaml not found: there is no environment "${name}"${known.length ? ` (known: ${known.join(", ")})` : ""}. ` +
+          `Use --env ${known[0] ?? "NAME"}, create Pulumi.${name}.yaml with the environment's config (Pulumi.yaml declares the keys), or pass --config-file FILE`,
+      );
+    }
+  }
+  const config = readConfigFile(file);
+  const shown = display(file);
+  const parent = config[ENVIRONMENT_STACK_KEY];
+  if (typeof parent === "string" && parent !== "") {
+    throw new PlanError(`${shown} is a regional stack of ${parent} (it sets ${ENVIRONMENT_STACK_KEY}); plan its environment with --env ${parent.split("/").pop()}`);
+  }
+  const environment = validated(name, config, shown);
+  return {
+    kind: "environment",
+    name,
+    environment,
+    settings: environmentSettings(environment),
+    global: { stack: name, role: "global", region: typeof config[REGION_KEY] === "string" ? (config[REGION_KEY] as string) : environment.primaryRegion, config, source: shown },
+    regional: environment.regions.map((region) => regionalJob(name, region, root)),
+    notes: options.configFile === null ? staleRegionalFiles(name, environment.regions, root) : [],
+  };
+}
+
+/** The fake cloud's region when a program's config names none. */
+export const DEFAULT_PROGRAM_REGION = "us-east-1";
+
+export function resolveProgram(options: { program: string; stack: string; configFile: string | null }): ProgramInput {
+  const program = resolve(options.program);
+  if (!existsSync(program)) throw new PlanError(`--program ${options.program}: no such file; give the path of the program's entry (e.g. examples/dev/index.ts)`);
+  if (statSync(program).isDirectory()) throw new PlanError(`--program ${options.program} is a directory; give the program's entry file (e.g. ${join(options.program, "index.ts")})`);
+  const config = options.configFile !== null ? readConfigFile(resolve(options.configFile)) : {};
+  const region = typeof config[REGION_KEY] === "string" ? (config[REGION_KEY] as string) : DEFAULT_PROGRAM_REGION;
+  let settings: EnvironmentSettings | undefined;
+  try {
+    settings = environmentSettings(parseEnvironment(options.stack.split("/").pop()!, config, "config"));
+  } catch {
+    // Programs need not define an environment; figures then come from resources alone.
+    settings = undefined;
+  }
+  return {
+    kind: "program",
+    name: options.stack,
+    program,
+    job: { stack: options.stack, role: "region", region, config, source: options.configFile ?? "no config" },
+    settings,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The planner: runs the stacks of an input in deploy order (global stack, then every regional
+ * stack in parallel, fed the global stack's outputs), applies the policy pack and computes the
+ * resilience figures. Returns the plan document; writes nothing.
+ */
+import type { PolicyConfig } from "../../policies/evaluate";
+import type { EnvironmentInput, PlanInput, ProgramInput, StackJob } from "./inputs";
+import { PLAN_VERSION, PlanDocument, PlanStack, summarize } from "./model";
+import { applyPolicies } from "./policies";
+import { computeResilience } from "./resilience";
+import { StackResult, StackRunner } from "./runner";
+import { readTopology } from "./topology";
+
+export interface Progress {
+  started(job: StackJob): void;
+  finished(job: StackJob, result: StackResult): void;
+}
+
+export interface PlanRunOptions {
+  policyConfig?: PolicyConfig;
+  progress?: Progress;
+  /** Stacks at once. @default the machine's available parallelism */
+  concurrency?: number;
+}
+
+type UnjudgedStack = Omit<PlanStack, "violations">;
+
+function toStack(job: StackJob, result: StackResult): UnjudgedStack {
+  return { stack: job.stack, role: job.role, region: job.region, resources: result.resources, outputs: result.outputs };
+}
+
+async function runJob(runner: StackRunner, job: StackJob, program: string | null, stackOutputs: Record<string, Record<string, unknown>>, progress?: Progress): Promise<StackResult> {
+  progress?.started(job);
+  const result = await runner.run({ stack: job.stack, config: job.config, program, stackOutputs });
+  progress?.finished(job, result);
+  return result;
+}
+
+async function runEnvironment(input: EnvironmentInput, options: PlanRunOptions): Promise<UnjudgedStack[]> {
+  const runner = new StackRunner({ totalJobs: 1 + input.regional.length, concurrency: options.concurrency });
+  try {
+    const global = await runJob(runner, input.global, null, {}, options.progress);
+    // Regional stacks read the global stack through a StackReference by its name.
+    const stackOutputs = { [input.global.stack]: global.exported };
+    const regional = await Promise.all(input.regional.map((job) => runJob(runner, job, null, stackOutputs, options.progress)));
+    return [toStack(input.global, global), ...input.regional.map((job, i) => toStack(job, regional[i]))];
+  } finally {
+    runner.close();
+  }
+}
+
+async function runProgram(input: ProgramInput, options: PlanRunOptions): Promise<UnjudgedStack[]> {
+  const runner = new StackRunner({ totalJobs: 1, concurrency: 1 });
+  try {
+    return [toStack(input.job, await runJob(runner, input.job, input.program, {}, options.progress))];
+  } finally {
+    runner.close();
+  }
+}
+
+/** Assembles the document from planned stacks: policies, topology, resilience, summary. */
+export function assemble(name: string, unjudged: UnjudgedStack[], settings: PlanInput["settings"], policyConfig: PolicyConfig = {}): PlanDocument {
+  const stacks = applyPolicies(unjudged, { name, settings }, policyConfig);
+  const regionOrder = settings?.regions ?? stacks.filter((s) => s.role === "region" && s.region).map((s) => s.region!);
+  const topology = readTopology(stacks, regionOrder);
+  return {
+    version: PLAN_VERSION,
+    environment: name,
+    stacks,
+    summary: summarize(stacks),
+    resilience: computeResilience(topology, settings ?? {}),
+  };
+}
+
+export async function plan(input: PlanInput, options: PlanRunOptions = {}): Promise<PlanDocument> {
+  const stacks = input.kind === "environment" ? await runEnvironment(input, options) : await runProgram(input, options);
+  return assemble(input.name, stacks, input.settings, options.policyConfig);
+}

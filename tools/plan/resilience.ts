@@ -1,0 +1,234 @@
+/**
+ * Resilience figures of a plan: what survives an AZ or a region loss, and how fast traffic and
+ * data move. Pure functions over the topology (tools/plan/topology.ts) and the environment
+ * settings; where the plan holds no resource of a kind yet, the figure falls back to the
+ * settings and says so in its `source`.
+ */
+import { ALB_ALIAS_TTL_SECONDS, detectionSeconds, worstCaseDnsFailoverSeconds } from "../../components/lib/failover";
+import type { EnvironmentSettings } from "../../stacks/config";
+import type { HealthCheckInfo, NodePoolInfo, RecordInfo, RegionTopology, Topology, VpcInfo, DbClusterInfo } from "./topology";
+
+export type ResilienceSettings = Partial<Pick<EnvironmentSettings,
+  "regions" | "azCount" | "healthCheckIntervalSeconds" | "healthCheckFailureThreshold" | "dnsRecordTtlSeconds" |
+  "failoverBudgetSeconds" | "dbEngine" | "dbGlobalRpoSeconds" | "nodeMaxSize" | "globalPeakNodes">>;
+
+export type Source = "resources" | "settings" | "none";
+
+export interface RegionFigure {
+  region: string;
+  role: "primary" | "secondary" | "region";
+  stacks: string[];
+  azs: string[];
+}
+export interface DnsFailoverFigure {
+  source: Source;
+  /** Detection plus the answer's TTL: until every resolver holds the new answer. */
+  worstCaseSeconds: number | null;
+  /** interval × threshold: until Route 53 answers with other regions. */
+  detectionSeconds: number | null;
+  requestIntervalSeconds: number | null;
+  failureThreshold: number | null;
+  ttlSeconds: number | null;
+  healthChecks: number;
+  budgetSeconds: number | null;
+  withinBudget: boolean | null;
+}
+export interface DatabaseFigure {
+  source: Source;
+  engine: string | null;
+  /** AWS's wording for Aurora Global Database cross-region replication. */
+  rpo: string;
+  rto: string;
+  /** `rds.global_db_rpo` (aurora-postgresql); null when off. */
+  configuredRpoSeconds: number | null;
+  globalClusters: number;
+  members: { region: string; name: string; urn: string; role: DbClusterInfo["role"]; instances: number; azs: string[] }[];
+}
+export interface CapacityFigure {
+  source: Source;
+  maxNodesByRegion: Record<string, number>;
+  totalMaxNodes: number;
+  largestRegion: string | null;
+  /** Nodes the other regions can scale to when the largest region is lost. */
+  afterLosingLargestRegion: number;
+  /** Configured `globalPeakNodes`; null when 0 (not checked). */
+  peakNodes: number | null;
+  sufficient: boolean | null;
+}
+export type SinglePointKind = "single-nat-gateway" | "single-az-node-pool" | "single-instance-db-cluster" | "single-az-load-balancer";
+export interface SinglePointOfFailure {
+  kind: SinglePointKind;
+  region: string;
+  urn: string;
+  message: string;
+}
+export interface Resilience {
+  regions: { count: number; primary: string | null; list: RegionFigure[] };
+  dnsFailover: DnsFailoverFigure;
+  database: DatabaseFigure;
+  capacity: CapacityFigure;
+  singlePointsOfFailure: SinglePointOfFailure[];
+}
+
+/** AWS's own wording (Aurora Global Database disaster recovery documentation). */
+export const AURORA_GLOBAL_RPO = "typically seconds";
+export const AURORA_GLOBAL_RTO = "in the order of minutes";
+
+/** Route 53 health-check types that probe an endpoint (the others follow children, alarms or ARC). */
+const ENDPOINT_CHECK_TYPES = ["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"];
+
+export function regionFigures(regions: readonly RegionTopology[], primary: string | null): RegionFigure[] {
+  return regions.map((t) => ({
+    region: t.region,
+    role: primary === null ? "region" : t.region === primary ? "primary" : "secondary",
+    stacks: t.stacks,
+    azs: t.azs,
+  }));
+}
+
+/**
+ * Worst-case DNS failover. From the endpoint health checks found (the slowest one) and the TTL of
+ * the records they guard (alias records inherit the ALB's 60 s); with none planned, from the
+ * environment's health-check settings.
+ */
+export function dnsFailoverFigure(checks: readonly HealthCheckInfo[], records: readonly RecordInfo[], settings: ResilienceSettings = {}): DnsFailoverFigure {
+  const budgetSeconds = settings.failoverBudgetSeconds ?? null;
+  const endpointChecks = checks.filter((c) => ENDPOINT_CHECK_TYPES.includes(c.type));
+  let interval: number, threshold: number, ttl: number, source: Source;
+  if (endpointChecks.length > 0) {
+    const slowest = endpointChecks.reduce((a, b) => (detectionSeconds(b.requestIntervalSeconds, b.failureThreshold) > detectionSeconds(a.requestIntervalSeconds, a.failureThreshold) ? b : a));
+    interval = slowest.requestIntervalSeconds;
+    threshold = slowest.failureThreshold;
+    const guarded = records.filter((r) => r.healthCheckId !== null);
+    const routed = guarded.length > 0 ? guarded : records.filter((r) => r.routing !== "simple");
+    const ttls = routed.map((r) => (r.alias ? ALB_ALIAS_TTL_SECONDS : r.ttlSeconds ?? 0));
+    ttl = ttls.length > 0 ? Math.max(...ttls) : Math.max(ALB_ALIAS_TTL_SECONDS, settings.dnsRecordTtlSeconds ?? 0);
+    source = "resources";
+  } else if (settings.healthCheckIntervalSeconds !== undefined && settings.healthCheckFailureThreshold !== undefined) {
+    interval = settings.healthCheckIntervalSeconds;
+    threshold = settings.healthCheckFailureThreshold;
+    // The app name is an alias of the ALB (60 s); the writer name may carry dnsRecordTtlSeconds.
+    ttl = Math.max(ALB_ALIAS_TTL_SECONDS, settings.dnsRecordTtlSeconds ?? 0);
+    source = "settings";
+  } else {
+    return { source: "none", worstCaseSeconds: null, detectionSeconds: null, requestIntervalSeconds: null, failureThreshold: null, ttlSeconds: null, healthChecks: 0, budgetSeconds, withinBudget: null };
+  }
+  let worstCase: number | null;
+  try {
+    worstCase = worstCaseDnsFailoverSeconds({ healthCheckIntervalSeconds: interval, healthCheckFailureThreshold: threshold, recordTtlSeconds: ttl });
+  } catch {
+    // A value Route 53 would refuse; the policy pack reports it, the figure just stays unknown.
+    worstCase = null;
+  }
+  const detection = detectionSeconds(interval, threshold);
+  return {
+    source,
+    worstCaseSeconds: worstCase,
+    detectionSeconds: detection,
+    requestIntervalSeconds: interval,
+    failureThreshold: threshold,
+    ttlSeconds: ttl,
+    healthChecks: endpointChecks.length,
+    budgetSeconds,
+    withinBudget: budgetSeconds === null ? null : detection <= budgetSeconds,
+  };
+}
+
+export function databaseFigure(regions: readonly RegionTopology[], globalClusters: number, settings: ResilienceSettings = {}): DatabaseFigure {
+  const members = regions.flatMap((t) =>
+    t.dbClusters.map((c) => ({ region: t.region, name: c.name, urn: c.urn, role: c.role, instances: c.instances.length, azs: [...new Set(c.instances.map((i) => i.az).filter((az): az is string => az !== null))].sort() })),
+  );
+  const rpoFromParameters = regions.flatMap((t) => t.globalDbRpoSeconds);
+  const engines = regions.flatMap((t) => t.dbClusters.map((c) => c.engine)).filter((e): e is string => e !== null);
+  const fromResources = members.length > 0 || globalClusters > 0;
+  const configuredRpoSeconds = rpoFromParameters.length > 0 ? Math.max(...rpoFromParameters) : settings.dbGlobalRpoSeconds ? settings.dbGlobalRpoSeconds : null;
+  return {
+    source: fromResources ? "resources" : settings.dbEngine ? "settings" : "none",
+    engine: engines[0] ?? settings.dbEngine ?? null,
+    rpo: AURORA_GLOBAL_RPO,
+    rto: AURORA_GLOBAL_RTO,
+    configuredRpoSeconds,
+    globalClusters,
+    members,
+  };
+}
+
+/** Capacity left after losing the largest region, from node pools' max sizes (else settings). */
+export function capacityFigure(poolsByRegion: Readonly<Record<string, readonly NodePoolInfo[]>>, settings: ResilienceSettings = {}): CapacityFigure {
+  let maxNodesByRegion: Record<string, number> = {};
+  let source: Source = "none";
+  const withPools = Object.entries(poolsByRegion).filter(([, pools]) => pools.length > 0);
+  if (withPools.length > 0) {
+    maxNodesByRegion = Object.fromEntries(withPools.map(([region, pools]) => [region, pools.reduce((sum, p) => sum + (p.maxSize ?? 0), 0)]));
+    source = "resources";
+  } else if (settings.regions?.length && settings.nodeMaxSize !== undefined) {
+    maxNodesByRegion = Object.fromEntries(settings.regions.map((region) => [region, settings.nodeMaxSize!]));
+    source = "settings";
+  }
+  const entries = Object.entries(maxNodesByRegion);
+  const totalMaxNodes = entries.reduce((sum, [, n]) => sum + n, 0);
+  const largest = entries.reduce<[string, number] | null>((best, entry) => (best === null || entry[1] > best[1] ? entry : best), null);
+  const afterLosingLargestRegion = totalMaxNodes - (largest?.[1] ?? 0);
+  const peakNodes = settings.globalPeakNodes ? settings.globalPeakNodes : null;
+  return {
+    source,
+    maxNodesByRegion,
+    totalMaxNodes,
+    largestRegion: largest?.[0] ?? null,
+    afterLosingLargestRegion,
+    peakNodes,
+    sufficient: peakNodes === null || source === "none" ? null : afterLosingLargestRegion >= peakNodes,
+  };
+}
+
+function natSinglePoint(region: string, vpc: VpcInfo): SinglePointOfFailure | null {
+  const natAzs = new Set(vpc.natGatewayAzs.map((az) => az ?? "unknown"));
+  if (vpc.azs.length < 2 || vpc.natGatewayAzs.length === 0 || natAzs.size > 1) return null;
+  return {
+    kind: "single-nat-gateway",
+    region,
+    urn: vpc.urn,
+    message: `VPC ${vpc.name} spans ${vpc.azs.length} AZs but all private egress leaves through NAT in ${[...natAzs][0]}; losing that AZ cuts every AZ off (natGateways: perAz)`,
+  };
+}
+
+/** Single points of failure: one NAT for a multi-AZ VPC, one-AZ node pools and load balancers, one-instance DB clusters. */
+export function singlePointsOfFailure(regions: readonly RegionTopology[]): SinglePointOfFailure[] {
+  const found: SinglePointOfFailure[] = [];
+  for (const t of regions) {
+    for (const vpc of t.vpcs) {
+      const spof = natSinglePoint(t.region, vpc);
+      if (spof) found.push(spof);
+    }
+    for (const pool of t.nodePools) {
+      // One subnet is one AZ even when the subnet itself is not in the plan.
+      const oneAz = pool.azs.length === 1 || (pool.azs.length === 0 && pool.subnetCount === 1);
+      if (oneAz) {
+        found.push({ kind: "single-az-node-pool", region: t.region, urn: pool.urn, message: `node pool ${pool.name} runs in one AZ${pool.azs[0] ? ` (${pool.azs[0]})` : ""}; give it subnets in every AZ` });
+      }
+    }
+    for (const lb of t.loadBalancers) {
+      if (lb.azs.length === 1) found.push({ kind: "single-az-load-balancer", region: t.region, urn: lb.urn, message: `load balancer ${lb.name} has subnets in one AZ (${lb.azs[0]})` });
+    }
+    for (const cluster of t.dbClusters) {
+      if (cluster.instances.length <= 1) {
+        const what = cluster.instances.length === 0 ? "no instance" : "one instance";
+        found.push({ kind: "single-instance-db-cluster", region: t.region, urn: cluster.urn, message: `Aurora cluster ${cluster.name} (${cluster.role}) has ${what}; a failover needs a second instance in another AZ` });
+      }
+    }
+  }
+  return found;
+}
+
+/** Every figure for a plan's topology. */
+export function computeResilience(topology: Topology, settings: ResilienceSettings = {}): Resilience {
+  const primary = settings.regions?.[0] ?? topology.regions.find((t) => t.dbClusters.some((c) => c.role === "primary"))?.region ?? null;
+  const list = regionFigures(topology.regions, primary);
+  return {
+    regions: { count: list.length, primary, list },
+    dnsFailover: dnsFailoverFigure(topology.regions.flatMap((t) => t.healthChecks), topology.regions.flatMap((t) => t.records), settings),
+    database: databaseFigure(topology.regions, topology.global.globalClusters.length, settings),
+    capacity: capacityFigure(Object.fromEntries(topology.regions.map((t) => [t.region, t.nodePools])), settings),
+    singlePointsOfFailure: singlePointsOfFailure(topology.regions),
+  };
+}

@@ -1,0 +1,35 @@
+/** The plan JSON schema (plan.schema.json) and reading a plan file back (for --diff). */
+import Ajv, { ValidateFunction } from "ajv";
+import { existsSync, readFileSync } from "fs";
+import { PlanError } from "./args";
+import type { PlanDocument } from "./model";
+import schema from "./plan.schema.json";
+
+export const PLAN_SCHEMA = schema;
+
+let validator: ValidateFunction | undefined;
+
+/** Problems of a plan document against the schema, as "path: message" lines (empty when valid). */
+export function validatePlan(document: unknown): string[] {
+  validator ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
+  if (validator(document)) return [];
+  return (validator.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message ?? "invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+}
+
+/** Reads and validates an earlier plan for --diff. */
+export function readPlanFile(file: string): PlanDocument {
+  if (!existsSync(file)) throw new PlanError(`--diff ${file} does not exist; give a plan written earlier with --json`);
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new PlanError(`--diff ${file} is not valid JSON (${(err as Error).message}); give a plan written with --json`);
+  }
+  const version = (document as { version?: unknown } | null)?.version;
+  if (version !== 1) throw new PlanError(`--diff ${file} is not a version 1 plan (version: ${JSON.stringify(version ?? null)}); write the base again with this tool's --json`);
+  const problems = validatePlan(document);
+  if (problems.length > 0) {
+    throw new PlanError(`--diff ${file} does not match tools/plan/plan.schema.json (${problems.slice(0, 3).join("; ")}${problems.length > 3 ? `; ${problems.length - 3} more` : ""}); write the base again with --json`);
+  }
+  return document as PlanDocument;
+}

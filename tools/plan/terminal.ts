@@ -1,0 +1,59 @@
+/** The terminal summary (stdout) and the per-stack progress lines (stderr). */
+import { describeSinglePoints, diffLines, resilienceRows, roleLabel } from "./describe";
+import type { PlanDiff } from "./diff";
+import { countByType, PlanDocument } from "./model";
+
+function nameOf(urn: string | null): string {
+  return urn ? urn.split("::").pop() ?? urn : "";
+}
+
+export function renderTerminal(plan: PlanDocument, diff?: PlanDiff, diffSource?: string): string {
+  const out: string[] = [];
+  const primary = plan.resilience.regions.primary;
+  // Deploy order: global, then the primary region, then the secondaries together.
+  const global = plan.stacks.filter((s) => s.role === "global").map((s) => s.stack);
+  const regions = plan.stacks.filter((s) => s.role === "region").map((s) => s.region ?? s.stack);
+  const first = regions.filter((r) => r === primary);
+  const rest = regions.filter((r) => r !== primary);
+  const order = [...global, ...first, ...(rest.length ? [rest.join(", ")] : [])];
+  out.push(`Plan of ${plan.environment}: ${plan.stacks.length} stack(s), ${plan.summary.resources} resources (deploy order: ${order.join(" → ")})`);
+
+  for (const stack of plan.stacks) {
+    out.push("", `${stack.stack}  (${roleLabel(stack, primary)})  ${stack.resources.length} resources`);
+    const counts = Object.entries(countByType(stack.resources)).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+    const width = Math.max(...counts.map(([, n]) => String(n).length), 1);
+    for (const [type, count] of counts) out.push(`  ${String(count).padStart(width)}  ${type}`);
+    if (stack.violations.length === 0) out.push("  violations: none");
+    for (const v of stack.violations) {
+      out.push(`  ${v.enforcementLevel === "mandatory" ? "MANDATORY" : "advisory "}  ${v.policy}: ${v.message}${v.urn ? ` [${nameOf(v.urn)}]` : ""}`);
+    }
+  }
+
+  out.push("", "Resilience");
+  const rows = resilienceRows(plan.resilience);
+  const labelWidth = Math.max(...rows.map(([label]) => label.length));
+  for (const [label, text] of rows) out.push(`  ${label.padEnd(labelWidth)}  ${text}`);
+  for (const line of describeSinglePoints(plan.resilience)) out.push(`  ${"".padEnd(labelWidth)}  - ${line}`);
+
+  if (diff) {
+    out.push("", `Diff against ${diffSource ?? "the base plan"} (${diff.base.environment}, ${diff.base.resources} resources)`);
+    for (const line of diffLines(diff)) out.push(`  ${line}`);
+  }
+
+  const { mandatory, advisory } = plan.summary.violations;
+  out.push("", `Violations: ${mandatory} mandatory, ${advisory} advisory`);
+  out.push(mandatory > 0 ? "Result: BLOCKED by mandatory policy violations (exit 1)" : "Result: planned, no mandatory violation (exit 0)");
+  return `${out.join("\n")}\n`;
+}
+
+/** Progress on stderr while stacks run. */
+export function progressReporter(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {
+  return {
+    started(job: { stack: string; role: string; region: string | null }) {
+      write(`planning ${job.stack} (${job.role === "global" ? "global" : job.region}) ...`);
+    },
+    finished(job: { stack: string }, result: { resources: unknown[]; milliseconds: number }) {
+      write(`planned  ${job.stack}: ${result.resources.length} resources in ${(result.milliseconds / 1000).toFixed(1)} s`);
+    },
+  };
+}

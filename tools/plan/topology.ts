@@ -1,0 +1,299 @@
+/**
+ * What the planned resources add up to, per region: AZs, VPCs and their NAT gateways, EKS
+ * clusters, node pools, load balancers, Aurora members, health checks and DNS records; and the
+ * global pieces (hosted zones, global clusters, ARC). Read from resource types and inputs only,
+ * so it works for any program and simply comes out emptier when a component is not there yet.
+ *
+ * Resources are grouped by their effective region, not by stack: a single-stack program with
+ * one provider per region is read the same way as one stack per region.
+ */
+import type { PlanResource, PlanStack } from "./model";
+
+export const TYPES = {
+  vpc: "aws:ec2/vpc:Vpc",
+  subnet: "aws:ec2/subnet:Subnet",
+  natGateway: "aws:ec2/natGateway:NatGateway",
+  eksCluster: "aws:eks/cluster:Cluster",
+  nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+  asg: "aws:autoscaling/group:Group",
+  loadBalancers: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
+  dbCluster: "aws:rds/cluster:Cluster",
+  dbInstance: "aws:rds/clusterInstance:ClusterInstance",
+  dbClusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+  globalCluster: "aws:rds/globalCluster:GlobalCluster",
+  zone: "aws:route53/zone:Zone",
+  healthCheck: "aws:route53/healthCheck:HealthCheck",
+  record: "aws:route53/record:Record",
+  arcCluster: "aws:route53recoverycontrol/cluster:Cluster",
+  arcControlPanel: "aws:route53recoverycontrol/controlPanel:ControlPanel",
+  arcRoutingControl: "aws:route53recoverycontrol/routingControl:RoutingControl",
+} as const;
+
+export interface Named {
+  urn: string;
+  name: string;
+}
+export interface VpcInfo extends Named {
+  cidrBlock: string | null;
+  /** AZs that hold at least one subnet of this VPC. */
+  azs: string[];
+  subnetsByAz: Record<string, number>;
+  /** AZ of every NAT gateway of the VPC (null when its subnet is not in the plan). */
+  natGatewayAzs: (string | null)[];
+}
+export interface NodePoolInfo extends Named {
+  kind: "autoscaling" | "managed";
+  minSize: number | null;
+  maxSize: number | null;
+  desiredSize: number | null;
+  /** AZs of its subnets (or its `availabilityZones`); empty when they cannot be told. */
+  azs: string[];
+  subnetCount: number;
+}
+export interface DbClusterInfo extends Named {
+  role: "primary" | "secondary" | "standalone";
+  engine: string | null;
+  instances: { urn: string; name: string; az: string | null }[];
+}
+export interface HealthCheckInfo extends Named {
+  id: string | null;
+  type: string;
+  /** Route 53 default 30 s when unset. */
+  requestIntervalSeconds: number;
+  /** Route 53 default 3 when unset. */
+  failureThreshold: number;
+}
+export interface RecordInfo extends Named {
+  recordName: string;
+  recordType: string;
+  routing: "latency" | "failover" | "weighted" | "geolocation" | "geoproximity" | "cidr" | "multivalue" | "simple";
+  failoverRole: string | null;
+  setIdentifier: string | null;
+  alias: boolean;
+  ttlSeconds: number | null;
+  healthCheckId: string | null;
+}
+export interface RegionTopology {
+  region: string;
+  stacks: string[];
+  azs: string[];
+  vpcs: VpcInfo[];
+  eksClusters: (Named & { version: string | null })[];
+  nodePools: NodePoolInfo[];
+  loadBalancers: (Named & { azs: string[] })[];
+  dbClusters: DbClusterInfo[];
+  healthChecks: HealthCheckInfo[];
+  records: RecordInfo[];
+  /** `rds.global_db_rpo` values set in cluster parameter groups, in seconds. */
+  globalDbRpoSeconds: number[];
+}
+export interface GlobalTopology {
+  zones: (Named & { zoneName: string })[];
+  globalClusters: (Named & { identifier: string | null; engine: string | null })[];
+  arc: { clusters: Named[]; controlPanels: Named[]; routingControls: (Named & { controlName: string | null })[] };
+}
+export interface Topology {
+  regions: RegionTopology[];
+  global: GlobalTopology;
+}
+
+// --- reading inputs without trusting their shape -------------------------------------------------
+
+function str(value: unknown): string | null {
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+function num(value: unknown): number | null {
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  return null;
+}
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+function record(value: unknown): Record<string, unknown> {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+function distinct<T>(values: Iterable<T | null | undefined>): T[] {
+  return [...new Set([...values].filter((v): v is T => v !== null && v !== undefined))];
+}
+const named = (r: PlanResource): Named => ({ urn: r.urn, name: r.name });
+
+/** Physical ids a resource can be referred to by (its id and identifier-like outputs). */
+function idsOf(r: PlanResource): string[] {
+  return distinct([r.id, str(r.outputs.id), str(r.outputs.clusterIdentifier), str(r.outputs.arn), str(r.inputs.clusterIdentifier)]);
+}
+
+function routingOf(inputs: Record<string, unknown>): RecordInfo["routing"] {
+  if (list(inputs.latencyRoutingPolicies).length) return "latency";
+  if (list(inputs.failoverRoutingPolicies).length) return "failover";
+  if (list(inputs.weightedRoutingPolicies).length) return "weighted";
+  if (list(inputs.geolocationRoutingPolicies).length) return "geolocation";
+  if (inputs.geoproximityRoutingPolicy) return "geoproximity";
+  if (inputs.cidrRoutingPolicy) return "cidr";
+  if (inputs.multivalueAnswerRoutingPolicy === true) return "multivalue";
+  return "simple";
+}
+
+function dbRole(inputs: Record<string, unknown>): DbClusterInfo["role"] {
+  // Secondaries are created without master credentials (they replicate the primary's).
+  const joined = str(inputs.globalClusterIdentifier) !== null;
+  if (!joined) return "standalone";
+  return str(inputs.masterUsername) || inputs.manageMasterUserPassword === true || inputs.masterPassword ? "primary" : "secondary";
+}
+
+/** Reads the topology of every resource of every stack. */
+export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], environmentRegions: readonly string[] = []): Topology {
+  // The environment's order (primary first), else the order of the regional stacks.
+  const regionOrder = environmentRegions.length ? environmentRegions : distinct(stacks.map((s) => (s.role === "region" ? s.region : null)));
+  const all = stacks.flatMap((stack) => stack.resources.map((resource) => ({ stack: stack.stack, resource })));
+  const ofType = (...types: string[]) => all.filter(({ resource }) => types.includes(resource.type));
+
+  const subnetAz = new Map<string, string | null>();
+  const subnetVpc = new Map<string, string | null>();
+  for (const { resource } of ofType(TYPES.subnet)) {
+    const az = str(resource.inputs.availabilityZone) ?? str(resource.outputs.availabilityZone);
+    for (const id of idsOf(resource)) {
+      subnetAz.set(id, az);
+      subnetVpc.set(id, str(resource.inputs.vpcId));
+    }
+  }
+  const azsOfSubnets = (ids: unknown[]) => distinct(ids.map((id) => (typeof id === "string" ? subnetAz.get(id) : null))).sort();
+
+  const regions = new Map<string, RegionTopology>();
+  const regionOf = (region: string): RegionTopology => {
+    let topology = regions.get(region);
+    if (!topology) {
+      topology = { region, stacks: [], azs: [], vpcs: [], eksClusters: [], nodePools: [], loadBalancers: [], dbClusters: [], healthChecks: [], records: [], globalDbRpoSeconds: [] };
+      regions.set(region, topology);
+    }
+    return topology;
+  };
+  for (const region of regionOrder) regionOf(region);
+  for (const stack of stacks) if (stack.role === "region" && stack.region) regionOf(stack.region).stacks.push(stack.stack);
+
+  const global: GlobalTopology = { zones: [], globalClusters: [], arc: { clusters: [], controlPanels: [], routingControls: [] } };
+  const instancesByCluster = new Map<string, DbClusterInfo["instances"]>();
+  for (const { resource } of ofType(TYPES.dbInstance)) {
+    const key = str(resource.inputs.clusterIdentifier) ?? "";
+    const instances = instancesByCluster.get(key) ?? [];
+    instances.push({ urn: resource.urn, name: resource.name, az: str(resource.inputs.availabilityZone) });
+    instancesByCluster.set(key, instances);
+  }
+
+  for (const { resource: r } of all) {
+    const inputs = r.inputs;
+    switch (r.type) {
+      case TYPES.zone:
+        global.zones.push({ ...named(r), zoneName: str(inputs.name) ?? r.name });
+        continue;
+      case TYPES.globalCluster:
+        global.globalClusters.push({ ...named(r), identifier: str(inputs.globalClusterIdentifier), engine: str(inputs.engine) });
+        continue;
+      case TYPES.arcCluster:
+        global.arc.clusters.push(named(r));
+        continue;
+      case TYPES.arcControlPanel:
+        global.arc.controlPanels.push(named(r));
+        continue;
+      case TYPES.arcRoutingControl:
+        global.arc.routingControls.push({ ...named(r), controlName: str(inputs.name) });
+        continue;
+    }
+    if (!r.region) continue;
+    const region = r.region;
+    switch (r.type) {
+      case TYPES.subnet: {
+        const az = str(inputs.availabilityZone);
+        const topology = regionOf(region);
+        if (az && !topology.azs.includes(az)) topology.azs.push(az);
+        break;
+      }
+      case TYPES.vpc: {
+        const ids = idsOf(r);
+        const subnets = ofType(TYPES.subnet).filter(({ resource }) => ids.includes(String(resource.inputs.vpcId)));
+        const subnetsByAz: Record<string, number> = {};
+        for (const { resource } of subnets) {
+          const az = str(resource.inputs.availabilityZone) ?? "unknown";
+          subnetsByAz[az] = (subnetsByAz[az] ?? 0) + 1;
+        }
+        const nats = ofType(TYPES.natGateway).filter(({ resource }) => ids.includes(String(subnetVpc.get(String(resource.inputs.subnetId)))));
+        regionOf(region).vpcs.push({
+          ...named(r),
+          cidrBlock: str(inputs.cidrBlock),
+          azs: Object.keys(subnetsByAz).filter((az) => az !== "unknown").sort(),
+          subnetsByAz,
+          natGatewayAzs: nats.map(({ resource }) => subnetAz.get(String(resource.inputs.subnetId)) ?? null),
+        });
+        break;
+      }
+      case TYPES.eksCluster:
+        regionOf(region).eksClusters.push({ ...named(r), version: str(inputs.version) });
+        break;
+      case TYPES.asg: {
+        const subnets = list(inputs.vpcZoneIdentifiers);
+        const azs = subnets.length ? azsOfSubnets(subnets) : distinct(list(inputs.availabilityZones).map(str)).sort();
+        regionOf(region).nodePools.push({ ...named(r), kind: "autoscaling", minSize: num(inputs.minSize), maxSize: num(inputs.maxSize), desiredSize: num(inputs.desiredCapacity), azs, subnetCount: subnets.length });
+        break;
+      }
+      case TYPES.nodeGroup: {
+        const scaling = record(inputs.scalingConfig);
+        const subnets = list(inputs.subnetIds);
+        regionOf(region).nodePools.push({ ...named(r), kind: "managed", minSize: num(scaling.minSize), maxSize: num(scaling.maxSize), desiredSize: num(scaling.desiredSize), azs: azsOfSubnets(subnets), subnetCount: subnets.length });
+        break;
+      }
+      case TYPES.loadBalancers[0]:
+      case TYPES.loadBalancers[1]: {
+        const subnets = [...list(inputs.subnets), ...list(inputs.subnetMappings).map((m) => record(m).subnetId)];
+        regionOf(region).loadBalancers.push({ ...named(r), azs: azsOfSubnets(subnets) });
+        break;
+      }
+      case TYPES.dbCluster: {
+        const instances = idsOf(r).flatMap((id) => instancesByCluster.get(id) ?? []);
+        regionOf(region).dbClusters.push({ ...named(r), role: dbRole(inputs), engine: str(inputs.engine), instances });
+        break;
+      }
+      case TYPES.dbClusterParameterGroup:
+        for (const parameter of list(inputs.parameters).map(record)) {
+          const seconds = num(parameter.value);
+          if (parameter.name === "rds.global_db_rpo" && seconds !== null) regionOf(region).globalDbRpoSeconds.push(seconds);
+        }
+        break;
+      case TYPES.healthCheck:
+        regionOf(region).healthChecks.push({
+          ...named(r),
+          id: r.id,
+          type: str(inputs.type) ?? "unknown",
+          requestIntervalSeconds: num(inputs.requestInterval) ?? 30,
+          failureThreshold: num(inputs.failureThreshold) ?? 3,
+        });
+        break;
+      case TYPES.record:
+        regionOf(region).records.push({
+          ...named(r),
+          recordName: str(inputs.name) ?? r.name,
+          recordType: str(inputs.type) ?? "?",
+          routing: routingOf(inputs),
+          failoverRole: str(record(list(inputs.failoverRoutingPolicies)[0]).type),
+          setIdentifier: str(inputs.setIdentifier),
+          alias: list(inputs.aliases).length > 0,
+          ttlSeconds: num(inputs.ttl),
+          healthCheckId: str(inputs.healthCheckId),
+        });
+        break;
+    }
+  }
+  for (const topology of regions.values()) topology.azs.sort();
+  // Regions of the environment first (in its order), then any others a program touched.
+  const ordered = [...regions.values()].sort((a, b) => rank(a.region, regionOrder) - rank(b.region, regionOrder) || a.region.localeCompare(b.region));
+  return { regions: ordered.filter((t) => regionOrder.includes(t.region) || t.stacks.length > 0 || hasContent(t)), global };
+}
+
+function rank(region: string, order: readonly string[]): number {
+  const index = order.indexOf(region);
+  return index < 0 ? order.length : index;
+}
+
+/** A region holding only what a global stack happens to place there (a zone's provider region) is no region of the platform. */
+function hasContent(t: RegionTopology): boolean {
+  return t.vpcs.length + t.eksClusters.length + t.nodePools.length + t.loadBalancers.length + t.dbClusters.length + t.healthChecks.length + t.records.length > 0;
+}
