@@ -139,7 +139,7 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
         ...ref(now),
         change: "replaced",
         protect: was.protect,
-        message: `${now.resource.type} ${now.resource.name} would be REPLACED (${replaceReasons.join(", ")}): ${STATEFUL_TYPES[now.resource.type].holds} is deleted with the old one`,
+        message: `${now.resource.type} ${now.resource.name} would be REPLACED (${replaceReasons.join(", ")}); it loses ${STATEFUL_TYPES[now.resource.type].holds}`,
       });
     }
   }
@@ -154,7 +154,7 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
         ...ref(was),
         change: "removed",
         protect: was.resource.protect,
-        message: `${was.resource.type} ${was.resource.name} (stack ${was.stack}) would be DELETED: ${STATEFUL_TYPES[was.resource.type].holds} is lost${protectNote}`,
+        message: `${was.resource.type} ${was.resource.name} (stack ${was.stack}) would be DELETED and lose ${STATEFUL_TYPES[was.resource.type].holds}${protectNote}`,
       });
     }
   }

@@ -30,7 +30,7 @@ export const STATEFUL_TYPES: Readonly<Record<string, StatefulType>> = {
     replaceOn: ["databaseName", "engine", "globalClusterIdentifier", "sourceDbClusterIdentifier", "storageEncrypted"],
   },
   "aws:kms/key:Key": {
-    holds: "the key material; data encrypted with it becomes unreadable once the key is deleted",
+    holds: "the key material (whatever it encrypted becomes unreadable)",
     replaceOn: ["customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"],
   },
   "aws:route53/zone:Zone": {
