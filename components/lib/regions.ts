@@ -70,3 +70,12 @@ export function chooseAvailabilityZones(available: readonly string[], count: num
   }
   return sorted.slice(0, count);
 }
+
+/**
+ * The region a resource type is created in whatever the provider's region: the Route 53 ARC
+ * control plane (route53-recovery-control-config) exists only in us-west-2, and the provider
+ * sends those calls there itself (its resources take no `region` input).
+ */
+export function pinnedRegion(type: string): string | undefined {
+  return type.startsWith("aws:route53recoverycontrol/") ? "us-west-2" : undefined;
+}

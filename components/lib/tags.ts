@@ -4,6 +4,7 @@
  * (tools/taggable-types.ts), so a type added by a provider upgrade is tagged too.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { pinnedRegion } from "./regions";
 import taggableTypes from "./taggable-types.json";
 
 const TAGGABLE = new Set<string>(taggableTypes);
@@ -35,7 +36,7 @@ export function componentOfParentUrn(parentUrn: string | undefined): string | un
  */
 export function withPlatformTags(type: string, props: Record<string, unknown>, tags: PlatformTags, component?: string): Record<string, unknown> {
   if (!isTaggable(type)) return props;
-  const region = tags.region ?? (typeof props.region === "string" ? props.region : tags.defaultRegion);
+  const region = tags.region ?? (typeof props.region === "string" ? props.region : pinnedRegion(type) ?? tags.defaultRegion);
   const platform: Record<string, string> = {
     environment: tags.environment,
     owner: tags.owner,

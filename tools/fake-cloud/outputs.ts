@@ -5,7 +5,9 @@
  * of the same program give the same plan and a diff shows only real changes.
  */
 import { createHash } from "crypto";
-import { availabilityZoneNames } from "../../components/lib/regions";
+import { availabilityZoneNames, pinnedRegion } from "../../components/lib/regions";
+
+export { pinnedRegion };
 
 export const FAKE_ACCOUNT_ID = "123456789012";
 export const PARTITION = "aws";
@@ -49,14 +51,6 @@ export function albZoneId(region: string): string {
   return ALB_CANONICAL_ZONE_IDS[region] ?? `Z${upperAlnum(`albzone:${region}`, 13)}`;
 }
 
-/**
- * Types the provider always sends to one region, whatever its own region: Route 53 ARC's
- * Recovery Control Config API is served only from us-west-2 (the provider pins it there in the
- * aws partition), and these resources take no `region` input.
- */
-export function pinnedRegion(type: string): string | undefined {
-  return type.startsWith("aws:route53recoverycontrol/") ? "us-west-2" : undefined;
-}
 
 const ENGINE_PORTS: Record<string, number> = { "aurora-postgresql": 5432, "aurora-mysql": 3306, aurora: 3306 };
 

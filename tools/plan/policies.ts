@@ -3,6 +3,7 @@
  * with enforcement levels from the policy config. Goes through policies/evaluate.ts only (the
  * PolicyPack itself starts a server and is never imported here).
  */
+import { configFromSettings, mergeConfig } from "../../policies/reconcile";
 import { existsSync, readFileSync } from "fs";
 import { evaluateEnvironment, evaluateStack, PolicyConfig, Violation } from "../../policies/evaluate";
 import type { EnvironmentSettings } from "../../stacks/config";
@@ -55,9 +56,12 @@ export function applyPolicies(
   environment: { name: string; settings?: EnvironmentSettings },
   config: PolicyConfig = {},
 ): PlanStack[] {
+  // Single-stack programs run the environment rules as stack rules: give them the environment's
+  // thresholds (failover budget, peak) as the cross-stack evaluation gets them.
+  const stackConfig = mergeConfig(configFromSettings(environment.settings as Record<string, unknown> | undefined), config);
   const planned: PlanStack[] = stacks.map((stack) => ({
     ...stack,
-    violations: guarded(`stack ${stack.stack}`, () => evaluateStack({ stack: stack.stack, role: stack.role, region: stack.region, resources: stack.resources }, config)),
+    violations: guarded(`stack ${stack.stack}`, () => evaluateStack({ stack: stack.stack, role: stack.role, region: stack.region, resources: stack.resources }, stackConfig)),
   }));
   const views = planned.map((s) => ({ stack: s.stack, role: s.role, region: s.region, resources: s.resources }));
   const environmentWide: Violation[] = guarded(`environment ${environment.name}`, () =>

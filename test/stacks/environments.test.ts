@@ -1,0 +1,144 @@
+/**
+ * Whole stacks under the fake cloud: prod's global and regional stacks (each in its own process,
+ * regional stacks fed the global stack's planned outputs through their StackReference), prod
+ * grown by a fourth region, and the single-stack dev example.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { stringify } from "yaml";
+import { isTaggable } from "../../components/lib/tags";
+import { readStackConfig } from "../../tools/fake-cloud/run";
+import { resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
+import type { PlanDocument, PlanResource, PlanStack } from "../../tools/plan/model";
+import { plan } from "../../tools/plan/plan";
+
+const root = join(__dirname, "..", "..");
+let prod: PlanDocument;
+let grown: PlanDocument;
+let dev: PlanDocument;
+
+const stack = (doc: PlanDocument, name: string): PlanStack => doc.stacks.find((s) => s.stack === name)!;
+const ofType = (s: PlanStack, type: string) => s.resources.filter((r) => r.type === type);
+const mandatory = (doc: PlanDocument) => doc.stacks.flatMap((s) => s.violations).filter((v) => v.enforcementLevel === "mandatory");
+
+beforeAll(async () => {
+  const config = readStackConfig(join(root, "Pulumi.prod.yaml"));
+  const dir = mkdtempSync(join(tmpdir(), "stacks-test-"));
+  const fourRegions = join(dir, "Pulumi.prod.yaml");
+  writeFileSync(fourRegions, stringify({
+    config: {
+      ...config,
+      "platform:regions": [...(config["platform:regions"] as string[]), "ap-southeast-2"],
+      "platform:vpcCidrs": [...(config["platform:vpcCidrs"] as string[]), "10.40.0.0/16"],
+    },
+  }));
+  prod = await plan(resolveEnvironment({ env: "prod", envGiven: true, configFile: null }));
+  grown = await plan(resolveEnvironment({ env: "prod", envGiven: true, configFile: fourRegions }));
+  dev = await plan(resolveProgram({ program: join(root, "examples/dev/index.ts"), stack: "dev", configFile: join(root, "examples/dev/Pulumi.dev.yaml") }));
+}, 180_000);
+
+describe("prod: global stack and one stack per region", () => {
+  it("plans the global stack and every regional stack, in deploy order, with no mandatory violation", () => {
+    expect(prod.stacks.map((s) => [s.stack, s.role, s.region])).toEqual([
+      ["prod", "global", "us-east-1"],
+      ["prod-us-east-1", "region", "us-east-1"],
+      ["prod-us-west-2", "region", "us-west-2"],
+      ["prod-eu-west-1", "region", "eu-west-1"],
+    ]);
+    expect(mandatory(prod)).toEqual([]);
+  });
+
+  it("keeps what is shared in the global stack: zone, ARC, global cluster, credentials", () => {
+    const global = stack(prod, "prod");
+    expect(ofType(global, "aws:rds/globalCluster:GlobalCluster")).toHaveLength(1);
+    expect(ofType(global, "aws:route53/zone:Zone")).toHaveLength(1);
+    expect(ofType(global, "aws:route53recoverycontrol/routingControl:RoutingControl")).toHaveLength(3);
+    expect(ofType(global, "aws:rds/cluster:Cluster")).toEqual([]);
+    expect(global.outputs.masterPassword).toBe("[secret]");
+  });
+
+  it("reads the global stack through a StackReference in every regional stack", () => {
+    for (const s of prod.stacks.filter((x) => x.role === "region")) {
+      const [ref] = ofType(s, "pulumi:pulumi:StackReference");
+      expect(ref.inputs.name).toBe("prod");
+      // The zone id the regional records use is the one the global stack planned.
+      const zoneId = stack(prod, "prod").outputs.zoneId;
+      expect(ofType(s, "aws:route53/record:Record").every((r) => r.inputs.zoneId === zoneId)).toBe(true);
+    }
+  });
+
+  it("builds the primary Aurora member in the first region and a secondary everywhere else", () => {
+    const clusters = prod.stacks.filter((s) => s.role === "region").map((s) => ofType(s, "aws:rds/cluster:Cluster"));
+    expect(clusters.map((c) => c.length)).toEqual([1, 1, 1]);
+    const [primary, ...secondaries] = clusters.map((c) => c[0]);
+    expect(primary.inputs.masterUsername).toBe("app_admin");
+    expect(primary.inputs.masterPassword).toBe("[secret]");
+    for (const member of [primary, ...secondaries]) expect(member.inputs.globalClusterIdentifier).toBe("prod-global");
+    for (const secondary of secondaries) {
+      expect(secondary.inputs.masterUsername).toBeUndefined();
+      expect(secondary.inputs.masterPassword).toBeUndefined();
+      expect(secondary.inputs.databaseName).toBeUndefined();
+    }
+    expect(stack(prod, "prod-us-east-1").outputs.role).toBe("primary");
+    expect(stack(prod, "prod-eu-west-1").outputs.role).toBe("secondary");
+  });
+
+  it("tags every taggable resource with environment, region, component, owner and cost centre", () => {
+    for (const s of prod.stacks) {
+      for (const r of s.resources.filter((x) => x.custom && !x.read && isTaggable(x.type))) {
+        const tags = r.type === "aws:autoscaling/group:Group"
+          ? Object.fromEntries((r.inputs.tags as { key: string; value: string }[]).map((t) => [t.key, t.value]))
+          : (r.inputs.tags as Record<string, string> | undefined);
+        expect(tags, `${s.stack} ${r.type} ${r.name}`).toMatchObject({ environment: "prod", owner: "platform-team", "cost-center": "cc-1042", region: r.region });
+        expect(tags?.component, `${s.stack} ${r.type} ${r.name}`).toBeTruthy();
+      }
+    }
+  });
+
+  it("protects every stateful resource", () => {
+    const stateful = ["aws:rds/cluster:Cluster", "aws:rds/globalCluster:GlobalCluster", "aws:kms/key:Key", "aws:route53/zone:Zone"];
+    const found = prod.stacks.flatMap((s) => s.resources).filter((r) => stateful.includes(r.type));
+    expect(found.length).toBeGreaterThanOrEqual(10);
+    for (const r of found) expect(r.protect, `${r.type} ${r.name}`).toBe(true);
+  });
+});
+
+describe("adding a fourth region", () => {
+  /** A resource's identity with the region and its CIDR written out of it. */
+  const shape = (r: PlanResource, region: string, cidr: string) =>
+    `${r.type} ${r.name.split(region).join("<region>")} [${Object.keys(r.inputs).sort().join(",")}] ${JSON.stringify(r.inputs).includes(cidr) ? "cidr" : ""}`;
+
+  it("yields a fourth regional stack that differs from another secondary only in region-specific names", () => {
+    expect(grown.stacks.map((s) => s.stack)).toEqual(["prod", "prod-us-east-1", "prod-us-west-2", "prod-eu-west-1", "prod-ap-southeast-2"]);
+    const fourth = stack(grown, "prod-ap-southeast-2");
+    const third = stack(grown, "prod-eu-west-1");
+    expect(fourth.resources.map((r) => shape(r, "ap-southeast-2", "10.40.0.0/16")).sort()).toEqual(third.resources.map((r) => shape(r, "eu-west-1", "10.30.0.0/16")).sort());
+    expect(fourth.outputs.role).toBe("secondary");
+    expect(ofType(fourth, "aws:rds/cluster:Cluster")[0].inputs.masterUsername).toBeUndefined();
+    // Everything in the new region, but the health-check alarm: Route 53 metrics exist only in us-east-1.
+    const elsewhere = fourth.resources.filter((r) => r.type.startsWith("aws:") && r.region !== "ap-southeast-2");
+    expect(elsewhere.map((r) => [r.type, r.region])).toEqual([["aws:cloudwatch/metricAlarm:MetricAlarm", "us-east-1"]]);
+    expect(mandatory(grown)).toEqual([]);
+  });
+
+  it("gives the new region a routing control and a replica of the database secret in the global stack", () => {
+    const global = stack(grown, "prod");
+    expect(ofType(global, "aws:route53recoverycontrol/routingControl:RoutingControl")).toHaveLength(4);
+    const [secret] = ofType(global, "aws:secretsmanager/secret:Secret");
+    expect((secret.inputs.replicas as { region: string }[]).map((r) => r.region)).toContain("ap-southeast-2");
+  });
+});
+
+describe("the dev example (single stack, two regions)", () => {
+  it("runs, builds both regions through explicit providers and raises no mandatory violation", () => {
+    expect(dev.stacks).toHaveLength(1);
+    const [only] = dev.stacks;
+    expect(ofType(only, "pulumi:providers:aws").map((p) => p.inputs.region).sort()).toEqual(["us-east-2", "us-west-2"]);
+    expect(ofType(only, "aws:rds/cluster:Cluster").map((c) => c.region).sort()).toEqual(["us-east-2", "us-west-2"]);
+    expect(ofType(only, "aws:ec2/natGateway:NatGateway")).toHaveLength(2);
+    expect(ofType(only, "aws:route53recoverycontrol/cluster:Cluster")).toEqual([]);
+    expect(mandatory(dev)).toEqual([]);
+  });
+});
