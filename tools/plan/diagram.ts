@@ -49,7 +49,10 @@ function regionCluster(t: RegionTopology, index: number, primary: boolean, out: 
   }
   if (t.healthChecks.length) {
     nodes.healthCheck = `${p}_hc`;
-    const lines = t.healthChecks.slice(0, 3).map((h) => `${h.type} every ${h.requestIntervalSeconds} s ×${h.failureThreshold}`);
+    // Only endpoint checks poll; calculated and routing-control checks follow their inputs.
+    const describeCheck = (h: (typeof t.healthChecks)[number]) =>
+      h.type === "CALCULATED" ? "CALCULATED (of its children)" : h.type === "RECOVERY_CONTROL" ? "ARC routing control" : `${h.type} every ${h.requestIntervalSeconds} s ×${h.failureThreshold}`;
+    const lines = t.healthChecks.slice(0, 3).map(describeCheck);
     out.push(`    ${nodes.healthCheck} [label=${label([plural(t.healthChecks.length, "health check"), ...lines])}, fillcolor="${COLORS.dns}", shape=hexagon];`);
   }
   if (t.loadBalancers.length) {
