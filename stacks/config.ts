@@ -162,7 +162,7 @@ function checkCidrs(s: EnvironmentSettings, report: Report): void {
   parsed.forEach((a, i) => {
     parsed.slice(0, i).forEach((b, j) => {
       if (a && b && cidrsOverlap(a, b)) {
-        report(`vpcCidrs[${i}]`, s.vpcCidrs[i], `overlaps vpcCidrs[${j}] (${s.vpcCidrs[j]}); regions are peered and routed, so give each a disjoint block`);
+        report(`vpcCidrs[${i}]`, s.vpcCidrs[i], `overlaps vpcCidrs[${j}] (${s.vpcCidrs[j]}); give each region a disjoint block so the VPCs can be peered or joined by a transit gateway`);
       }
     });
   });
