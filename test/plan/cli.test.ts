@@ -1,12 +1,12 @@
+import { temporaryDirectories } from "./temp-dirs";
 /**
  * `npm run plan` end to end, as a spawned process, the way CI and reviewers run it.
  */
 import { execFile } from "child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig } from "../../tools/fake-cloud/run";
 import type { PlanDocument } from "../../tools/plan/model";
 import { validatePlan } from "../../tools/plan/schema";
@@ -33,17 +33,9 @@ function plan(...args: string[]): Promise<Run> {
 const STACK_FRAME = /^\s+at .+[:(]/m;
 
 let dir: string;
-const temporary: string[] = [];
-function tempDir(prefix: string): string {
-  const created = mkdtempSync(join(tmpdir(), prefix));
-  temporary.push(created);
-  return created;
-}
+const tempDir = temporaryDirectories();
 beforeAll(() => {
   dir = tempDir("plan-test-");
-});
-afterAll(() => {
-  for (const created of temporary) rmSync(created, { recursive: true, force: true });
 });
 
 describe("npm run plan on prod", () => {

@@ -1,18 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { temporaryDirectories } from "./temp-dirs";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-const temporary: string[] = [];
-function temp(prefix: string): string {
-  const created = mkdtempSync(join(tmpdir(), prefix));
-  temporary.push(created);
-  return created;
-}
-afterAll(() => {
-  for (const created of temporary) rmSync(created, { recursive: true, force: true });
-});
+const temp = temporaryDirectories();
 import { PlanError } from "../../tools/plan/args";
 import { readConfigFile, resolveEnvironment } from "../../tools/plan/inputs";
 
