@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy } from "./lib/eks-addon-policies";
 import { podIdentityTrustPolicy } from "./lib/eks";
+import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "./lib/names";
 
 export interface AwsLoadBalancerControllerArgs {
   enabled: boolean;
@@ -89,7 +90,10 @@ export class ClusterAddons extends pulumi.ComponentResource {
 
     /** A role only this cluster's service account can use, through EKS Pod Identity. */
     const podRole = (id: string, serviceAccount: string, policy: pulumi.Input<string>) => {
-      const role = new aws.iam.Role(`${name}-${id}`, { assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) }, parent);
+      // Auto-named unless that breaks IAM's 64-character cap (a long environment and region with
+      // "aws-load-balancer-controller" does).
+      const roleName = physicalName(`${name}-${id}`, IAM_ROLE_NAME_MAX_LENGTH);
+      const role = new aws.iam.Role(`${name}-${id}`, { ...(roleName ? { name: roleName } : {}), assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) }, parent);
       const rolePolicy = new aws.iam.RolePolicy(`${name}-${id}`, { role: role.id, policy }, parent);
       const association = new aws.eks.PodIdentityAssociation(`${name}-${id}`, {
         clusterName: args.clusterName,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { albLogBucketPolicy, checkDomainNames, checkNodePort, usesElbAccountForLogDelivery, validationRecordDomains } from "./lib/ingress-plan";
+import { ELB_NAME_MAX_LENGTH, ELB_RESERVED_PREFIX, physicalName } from "./lib/names";
 
 export interface RegionalIngressArgs {
   vpcId: pulumi.Input<string>;
@@ -119,7 +120,11 @@ export class RegionalIngress extends pulumi.ComponentResource {
 
     // --- load balancer ---
     // Cross-zone load balancing is always on for ALBs (the attribute only exists for NLB/GWLB).
+    // Named explicitly only when the auto-name would break ELB's 32-character cap or start with
+    // "internal-"; the salt is the inputs that replace an ALB (both fixed here).
+    const albName = physicalName(`${name}-alb`, ELB_NAME_MAX_LENGTH, { salt: "application|internet-facing", reservedPrefix: ELB_RESERVED_PREFIX });
     const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
+      ...(albName ? { name: albName } : {}),
       loadBalancerType: "application",
       internal: false,
       subnets: args.publicSubnetIds,
@@ -166,7 +171,14 @@ export class RegionalIngress extends pulumi.ComponentResource {
     }, parent);
 
     // --- target group and listeners ---
+    // The same 32-character cap. A node port change replaces the target group, and the listener
+    // moves to the new one before the old one goes, so the name follows every input that
+    // replaces it (vpc, port, protocol, target type).
+    const targetGroupName = physicalName(`${name}-tg`, ELB_NAME_MAX_LENGTH) === undefined
+      ? undefined
+      : pulumi.output(args.vpcId).apply((vpcId) => physicalName(`${name}-tg`, ELB_NAME_MAX_LENGTH, { salt: `${vpcId}|${args.nodePort}|HTTP|instance` })!);
     const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
+      ...(targetGroupName ? { name: targetGroupName } : {}),
       vpcId: args.vpcId,
       targetType: "instance",
       protocol: "HTTP",

@@ -52,7 +52,12 @@ export function globalTrafficArgs(environment: Environment): GlobalTrafficArgs {
   };
 }
 
-export function globalDatabaseArgs(environment: Environment): GlobalDatabaseArgs {
+/**
+ * @param stackRegion region of the stack that holds the database secret (the global stack's
+ *   `aws:region`, which need not be the primary region). Secrets Manager refuses a replica in
+ *   the secret's own region, and every other region of the environment needs one.
+ */
+export function globalDatabaseArgs(environment: Environment, stackRegion: string = environment.primaryRegion): GlobalDatabaseArgs {
   return {
     engine: environment.dbEngine as AuroraEngine,
     engineVersion: environment.dbEngineVersion,
@@ -61,7 +66,7 @@ export function globalDatabaseArgs(environment: Environment): GlobalDatabaseArgs
     masterUsername: environment.dbMasterUsername,
     secretName: `${environment.name}/aurora/master`,
     // Applications in every region read the credentials locally, also after a failover.
-    secretReplicaRegions: environment.regions.filter((r) => r !== environment.primaryRegion),
+    secretReplicaRegions: environment.regions.filter((r) => r !== stackRegion),
   };
 }
 

@@ -8,6 +8,7 @@ import { cidrsOverlap, describeCidrProblem, formatCidr, MAX_AZS, MAX_VPC_PREFIX,
 import { AWS_REGIONS, isKnownRegion, suggestRegions } from "../components/lib/regions";
 import { closest } from "../components/lib/suggest";
 import { ROUTE53_CHECKER_REGIONS } from "../components/lib/dns";
+import { DEFAULT_SERVICE_IPV4_CIDR } from "../components/lib/eks";
 
 /** Aurora global databases: one primary plus 1 to 10 secondary regions. */
 export const MIN_REGIONS = 2;
@@ -158,6 +159,14 @@ function checkCidrs(s: EnvironmentSettings, report: Report): void {
       return undefined;
     }
     return cidr;
+  });
+  // EKS CreateCluster refuses a service CIDR that overlaps the cluster's VPC, and the regional
+  // clusters use the fixed DEFAULT_SERVICE_IPV4_CIDR (it cannot change after creation).
+  const serviceCidr = parseCidr(DEFAULT_SERVICE_IPV4_CIDR)!;
+  parsed.forEach((cidr, i) => {
+    if (cidr && cidrsOverlap(cidr, serviceCidr)) {
+      report(`vpcCidrs[${i}]`, s.vpcCidrs[i], `overlaps ${DEFAULT_SERVICE_IPV4_CIDR}, the Kubernetes service CIDR of the EKS clusters, which EKS refuses; use a block outside it, e.g. 10.${i}.0.0/16`);
+    }
   });
   parsed.forEach((a, i) => {
     parsed.slice(0, i).forEach((b, j) => {

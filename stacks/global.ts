@@ -9,10 +9,11 @@ import { registerPlatformTags } from "./tags";
 
 export async function globalStack(): Promise<Record<string, unknown>> {
   const environment = environmentFromStackConfig();
-  registerPlatformTags(environment, new pulumi.Config("aws").get("region") ?? environment.primaryRegion);
+  const stackRegion = new pulumi.Config("aws").get("region") ?? environment.primaryRegion;
+  registerPlatformTags(environment, stackRegion);
 
   const traffic = new GlobalTraffic(environment.name, globalTrafficArgs(environment));
-  const database = new GlobalDatabase(environment.name, globalDatabaseArgs(environment));
+  const database = new GlobalDatabase(environment.name, globalDatabaseArgs(environment, stackRegion));
 
   return {
     // The single definition of the environment; regional stacks read and re-validate it.

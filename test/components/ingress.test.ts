@@ -29,6 +29,8 @@ beforeAll(async () => {
   // A region opened after August 2022: ALB log delivery has no ELB account there.
   const zurich = new aws.Provider("zurich", { region: "eu-central-2" });
   new RegionalIngress("zrh", { vpcId: "vpc-0zrh", publicSubnetIds: ["subnet-0z1", "subnet-0z2", "subnet-0z3"], domainNames: ["zrh.example.com"], zoneId: ZONE_ID, nodePort: NODE_PORT, accessLogRetentionDays: 30 }, { provider: zurich });
+  // An environment called "internal": ELB refuses load balancer names starting with "internal-".
+  new RegionalIngress("internal-euw1", { vpcId: "vpc-0int", publicSubnetIds: ["subnet-0i1", "subnet-0i2"], domainNames: ["int.example.com"], zoneId: ZONE_ID, nodePort: NODE_PORT });
   await settle();
 });
 
@@ -53,6 +55,12 @@ describe("RegionalIngress load balancer", () => {
     expect(alb.inputs).toMatchObject({ loadBalancerType: "application", internal: false, securityGroups: [get("SecurityGroup", "edge-alb").id] });
     // ALBs are always cross-zone; nothing may try to turn it off.
     expect(alb.inputs.enableCrossZoneLoadBalancing).not.toBe(false);
+  });
+
+  it("keeps Pulumi's auto-name when it is valid, and names the ALB itself when the auto-name would start with internal-", () => {
+    expect(get("LoadBalancer", "edge-alb").inputs.name).toBeUndefined();
+    const name = String(get("LoadBalancer", "internal-euw1-alb").inputs.name);
+    expect(name).toMatch(/^(?!internal-)[A-Za-z0-9-]{1,32}(?<!-)$/);
   });
 
   it("is protected from deletion, drops invalid headers and allows zonal shift", () => {

@@ -63,6 +63,13 @@ describe("environment → stack composition", () => {
     expect(globalDatabaseArgs(prod).secretReplicaRegions).toEqual(["us-west-2", "eu-west-1"]);
   });
 
+  it("replicates the secret to every region but the global stack's own when that is not the primary", () => {
+    // Global stack in us-east-1 (Route 53's home), Aurora writer in eu-west-1: a replica in the
+    // secret's own region is refused, and the primary region needs one.
+    const env = parseEnvironment("prod", { ...prodConfig, "platform:regions": ["eu-west-1", "us-east-1", "us-west-2"] });
+    expect(globalDatabaseArgs(env, "us-east-1").secretReplicaRegions).toEqual(["eu-west-1", "us-west-2"]);
+  });
+
   it("refuses a region that is not in the environment", () => {
     expect(() => regionArgs(prod, "sa-east-1", shared)).toThrow(/not a region of prod/);
   });

@@ -60,6 +60,13 @@ describe("parseEnvironment: examples", () => {
     expect(problems.length).toBeGreaterThanOrEqual(9);
   });
 
+  it("refuses a VPC CIDR that overlaps the EKS service CIDR (CreateCluster would fail)", () => {
+    const problems = problemsOf({ ...valid, "platform:vpcCidrs": ["10.0.0.0/16", "172.20.0.0/16"] });
+    expect(problems.map((p) => p.key)).toEqual(["platform:vpcCidrs[1]"]);
+    expect(problems[0].message).toMatch(/172\.20\.0\.0\/16.*service CIDR/);
+    expect(problemsOf({ ...valid, "platform:vpcCidrs": ["10.0.0.0/16", "172.21.0.0/16"] })).toEqual([]);
+  });
+
   it("names missing required keys and suggests the key a typo meant", () => {
     const problems = problemsOf({ "platform:region": ["us-east-1"] });
     expect(problems.map((p) => p.key)).toEqual(expect.arrayContaining(["platform:region", "platform:regions", "platform:vpcCidrs", "platform:dnsZoneName"]));
