@@ -5,9 +5,9 @@
  */
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { ALB_ALIAS_TTL_SECONDS, worstCaseDnsFailoverSeconds } from "../../components/lib/failover";
-import { DEFAULT_FAILOVER_BUDGET_SECONDS, integer, readConfig, schemaOf, stringList, text } from "../config";
+import { DEFAULT_FAILOVER_BUDGET_SECONDS, integer, readConfig, stringList, text } from "../config";
 import { AsgProps, AuroraClusterProps, GlobalClusterProps, HealthCheckProps, NodeGroupProps, RecordProps, TYPES } from "./aws-types";
-import { describe, isSelfContained, isSet, knownItems, knownNumber, knownString, ofType, read, referencedBy, regionOf, RuleMeta, UNKNOWN, workloadRegions } from "./kit";
+import { describe, isSelfContained, isSet, knownItems, knownNumber, knownString, metaFields, ofType, read, referencedBy, regionOf, RuleMeta, UNKNOWN, workloadRegions } from "./kit";
 
 export interface EnvironmentRule<C = Record<string, unknown>> {
   readonly policy: StackValidationPolicy;
@@ -16,16 +16,10 @@ export interface EnvironmentRule<C = Record<string, unknown>> {
 }
 
 function environmentRule<C>(meta: RuleMeta, run: (resources: readonly PolicyResource[], report: ReportViolation, config: C) => void): EnvironmentRule<C> {
-  const configSchema = schemaOf(meta.thresholds);
   return {
     run,
     policy: {
-      name: meta.name,
-      description: meta.description,
-      enforcementLevel: meta.enforcementLevel,
-      severity: meta.severity,
-      ...(configSchema ? { configSchema } : {}),
-      ...(meta.remediationSteps ? { remediationSteps: meta.remediationSteps } : {}),
+      ...metaFields(meta),
       validateStack: (args, report) => {
         if (!isSelfContained(args.resources)) args.notApplicable("needs the whole environment: this stack is one part of it (the offline plan checks across stacks)");
         run(args.resources, report, readConfig<C>(args, meta.thresholds));

@@ -184,7 +184,8 @@ export interface StackContext<C> {
   readonly config: C;
 }
 
-function metaFields(meta: RuleMeta) {
+/** The PolicyPack fields every rule declares the same way (name, levels, config schema). */
+export function metaFields(meta: RuleMeta) {
   const configSchema = schemaOf(meta.thresholds);
   return {
     name: meta.name,
