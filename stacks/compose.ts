@@ -124,7 +124,9 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       instanceCount: environment.dbInstancesPerRegion,
       backupRetentionDays: environment.dbBackupRetentionDays,
       ...(role === "primary" ? { masterCredentials: shared.masterCredentials } : {}),
-      ...(role === "primary" && environment.dbGlobalRpoSeconds > 0 ? { globalRpoSeconds: environment.dbGlobalRpoSeconds } : {}),
+      // On every member, not just the primary: the parameter acts only on the current primary, so a
+      // switchover or failover keeps the RPO guard without a config change.
+      ...(environment.dbGlobalRpoSeconds > 0 ? { globalRpoSeconds: environment.dbGlobalRpoSeconds } : {}),
       ...(role === "secondary" && environment.dbWriteForwarding ? { writeForwarding: true } : {}),
       ...(environment.dbReaderAutoscalingMax > 0 ? { readerAutoscaling: { maxCapacity: environment.dbReaderAutoscalingMax } } : {}),
     },

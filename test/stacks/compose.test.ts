@@ -59,6 +59,12 @@ describe("environment → stack composition", () => {
     expect(globalTrafficArgs(env).arc).toEqual({ enabled: false });
   });
 
+  it("sets rds.global_db_rpo on every member when asked, so it survives a switchover", () => {
+    const env = parseEnvironment("prod", { ...prodConfig, "platform:dbGlobalRpoSeconds": 30 });
+    expect(env.regions.map((r) => regionArgs(env, r, shared).database.globalRpoSeconds)).toEqual([30, 30, 30]);
+    expect(regionArgs(prod, "us-east-1", shared).database.globalRpoSeconds).toBeUndefined();
+  });
+
   it("replicates the database secret to every region but the primary", () => {
     expect(globalDatabaseArgs(prod).secretReplicaRegions).toEqual(["us-west-2", "eu-west-1"]);
   });
