@@ -91,6 +91,7 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       adminPrincipalArns: environment.eksAdminPrincipalArns,
       publicAccessCidrs: environment.eksPublicAccessCidrs,
       allowPublicAccessFromAnywhere: environment.eksAllowPublicAccessFromAnywhere,
+      endpointPrivateAccessCidrs: environment.eksPrivateAccessCidrs,
       logRetentionDays: environment.logRetentionDays,
     },
     addons: {

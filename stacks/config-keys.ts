@@ -73,6 +73,11 @@ export const ENVIRONMENT_KEYS = {
     description: "CIDRs allowed to reach the EKS public endpoint; empty keeps the endpoint private-only.",
     default: [],
   },
+  eksPrivateAccessCidrs: {
+    type: "array",
+    description: "CIDRs of connected networks (VPN, CI runners in a peered VPC) allowed to reach the private EKS endpoint on 443; `pulumi up` must reach the API to install the add-ons.",
+    default: [],
+  },
   eksAllowPublicAccessFromAnywhere: {
     type: "boolean",
     description: "Explicit opt-in to list 0.0.0.0/0 in eksPublicAccessCidrs. Never for production.",

@@ -203,6 +203,11 @@ function checkKubernetes(s: EnvironmentSettings, report: Report): void {
       report(`eksPublicAccessCidrs[${i}]`, text, "opens the Kubernetes API to the whole internet; list specific ranges, or set eksAllowPublicAccessFromAnywhere: true to accept the risk");
     }
   });
+  s.eksPrivateAccessCidrs.forEach((text, i) => {
+    const problem = describeCidrProblem(text);
+    if (problem) report(`eksPrivateAccessCidrs[${i}]`, text, `${problem}; list the VPN or CI networks that reach the VPC`);
+    else if (parseCidr(text)!.prefix === 0) report(`eksPrivateAccessCidrs[${i}]`, text, "admits every address to the API port; list the connected networks instead");
+  });
   s.eksAdminPrincipalArns.forEach((arn, i) => {
     if (!IAM_PRINCIPAL_ARN.test(arn)) report(`eksAdminPrincipalArns[${i}]`, arn, "must be an IAM role or user ARN, arn:aws:iam::<12-digit account>:role/<name>");
   });

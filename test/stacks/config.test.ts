@@ -78,6 +78,10 @@ describe("parseEnvironment: examples", () => {
     expect(problemsOf({ ...valid, "platform:eksPublicAccessCidrs": ["0.0.0.0/0"], "platform:eksAllowPublicAccessFromAnywhere": true })).toEqual([]);
   });
 
+  it("refuses malformed or all-open private API access ranges", () => {
+    expect(problemsOf({ ...valid, "platform:eksPrivateAccessCidrs": ["10.8.0.0/16", "0.0.0.0/0", "10.9.0.1/16"] }).map((p) => p.key)).toEqual(["platform:eksPrivateAccessCidrs[1]", "platform:eksPrivateAccessCidrs[2]"]);
+  });
+
   it("formats one line per problem, with no stack trace", () => {
     try {
       parseEnvironment("dev", { ...valid, "platform:azCount": 9 }, "Pulumi.dev.yaml");
