@@ -11,6 +11,7 @@ import type { RegionArgs } from "../components/region";
 import type { NatGatewayMode } from "../components/network";
 import type { NodePoolKind } from "../components/node-pool";
 import { failoverRoleOf } from "../components/lib/dns";
+import { clusterAutoscalerImageTag } from "../components/lib/eks";
 import type { Environment } from "./config";
 
 /** What the global stack shares with every region. */
@@ -96,6 +97,7 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
     },
     addons: {
       clusterAutoscalerChartVersion: environment.clusterAutoscalerChartVersion,
+      clusterAutoscalerImageTag: environment.clusterAutoscalerImageTag || clusterAutoscalerImageTag(environment.kubernetesVersion),
       metricsServerChartVersion: environment.metricsServerChartVersion,
       ...(environment.awsLoadBalancerControllerEnabled
         ? { awsLoadBalancerController: { enabled: true, chartVersion: environment.awsLoadBalancerControllerChartVersion } }

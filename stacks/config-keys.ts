@@ -126,6 +126,11 @@ export const ENVIRONMENT_KEYS = {
 
   // --- cluster add-ons (Helm chart versions pinned) ---
   clusterAutoscalerChartVersion: { type: "string", description: "cluster-autoscaler Helm chart version.", default: "9.46.6" },
+  clusterAutoscalerImageTag: {
+    type: "string",
+    description: "cluster-autoscaler image tag; empty = the release matching kubernetesVersion (it supports only its own minor).",
+    default: "",
+  },
   metricsServerChartVersion: { type: "string", description: "metrics-server Helm chart version.", default: "3.12.2" },
   awsLoadBalancerControllerEnabled: {
     type: "boolean",

@@ -53,6 +53,13 @@ describe("environment → stack composition", () => {
     expect(args.dns.routingControlArn).toBe("arn:rc");
   });
 
+  it("runs the cluster-autoscaler release of the cluster's Kubernetes minor unless a tag is given", () => {
+    expect(regionArgs(prod, "us-east-1", shared).addons.clusterAutoscalerImageTag).toBe("v1.34.4");
+    const pinned = parseEnvironment("prod", { ...prodConfig, "platform:kubernetesVersion": "1.33", "platform:clusterAutoscalerImageTag": "v1.33.9" });
+    expect(regionArgs(pinned, "us-east-1", shared).addons.clusterAutoscalerImageTag).toBe("v1.33.9");
+    expect(regionArgs(parseEnvironment("prod", { ...prodConfig, "platform:kubernetesVersion": "1.32" }), "us-east-1", shared).addons.clusterAutoscalerImageTag).toBe("v1.32.5");
+  });
+
   it("leaves ARC out of regions when the environment turns it off", () => {
     const env = parseEnvironment("prod", { ...prodConfig, "platform:arcEnabled": false });
     expect(regionArgs(env, "us-east-1", shared).dns.routingControlArn).toBeUndefined();

@@ -78,6 +78,12 @@ describe("parseEnvironment: examples", () => {
     expect(problemsOf({ ...valid, "platform:eksPublicAccessCidrs": ["0.0.0.0/0"], "platform:eksAllowPublicAccessFromAnywhere": true })).toEqual([]);
   });
 
+  it("asks for a cluster-autoscaler tag when the Kubernetes version has no known release", () => {
+    const problems = problemsOf({ ...valid, "platform:kubernetesMaxVersion": "1.36", "platform:kubernetesVersion": "1.36" });
+    expect(problems.map((p) => p.key)).toEqual(["platform:clusterAutoscalerImageTag"]);
+    expect(problemsOf({ ...valid, "platform:kubernetesMaxVersion": "1.36", "platform:kubernetesVersion": "1.36", "platform:clusterAutoscalerImageTag": "v1.36.0" })).toEqual([]);
+  });
+
   it("refuses malformed or all-open private API access ranges", () => {
     expect(problemsOf({ ...valid, "platform:eksPrivateAccessCidrs": ["10.8.0.0/16", "0.0.0.0/0", "10.9.0.1/16"] }).map((p) => p.key)).toEqual(["platform:eksPrivateAccessCidrs[1]", "platform:eksPrivateAccessCidrs[2]"]);
   });
