@@ -1,0 +1,16 @@
+/**
+ * The components, for programs that compose their own environment:
+ *   import { Region, GlobalDatabase, GlobalTraffic } from "<package>/components";
+ * Each takes args and an optional provider, and never reads stack config.
+ */
+export { RegionalNetwork, type RegionalNetworkArgs, type NatGatewayMode } from "./network";
+export { EksCluster, type EksClusterArgs } from "./eks";
+export { ClusterAddons, type ClusterAddonsArgs } from "./cluster-addons";
+export { NodePool, type NodePoolArgs } from "./node-pool";
+export { RegionalIngress, type RegionalIngressArgs } from "./ingress";
+export { GlobalDatabase, RegionalDatabase, type GlobalDatabaseArgs, type RegionalDatabaseArgs } from "./database";
+export { GlobalTraffic, type GlobalTrafficArgs } from "./global-traffic";
+export { RegionalEndpoint, type RegionalEndpointArgs } from "./regional-endpoint";
+export { Region, type RegionArgs } from "./region";
+export { tagTransform, type PlatformTags } from "./lib/tags";
+export { worstCaseDnsFailoverSeconds } from "./lib/failover";
