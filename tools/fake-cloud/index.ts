@@ -12,7 +12,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as callbackproto from "@pulumi/pulumi/proto/callback_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import * as state from "@pulumi/pulumi/runtime/state";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { fakeInvoke, fakeOutputs, pinnedRegion } from "./outputs";
 
@@ -295,6 +297,7 @@ export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<
   const cloud = new FakeCloud(options);
   await pulumi.runtime.setMocks(cloud, options.project ?? "platform", cloud.stackName, options.preview ?? false);
   const monitor = settings.getMonitor() as unknown as MonitorLike;
+  installTransformCallbacks(cloud, monitor);
 
   monitor.registerResource = async (req, callback) => {
     try {
@@ -352,6 +355,31 @@ export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<
     originalOutputs(req, callback);
   };
   return cloud;
+}
+
+/**
+ * The engine runs transforms through a callback server the program registers them with. Some
+ * SDK versions' mock runtime refuses transforms outright ("The Pulumi CLI does not support
+ * transforms"), others only record them; either way nothing runs them. Give the runtime an
+ * in-process callback server: resource transforms are remembered by token (the recording monitor
+ * applies them, with their parents' and the stack's, in the engine's order) and stack transforms
+ * go to the fake cloud.
+ */
+function installTransformCallbacks(cloud: FakeCloud, monitor: MonitorLike): void {
+  monitor.transformCallbacks ??= new Map();
+  const store = (state as unknown as { getStore(): { supportsTransforms: boolean; callbacks?: unknown } }).getStore();
+  store.supportsTransforms = true;
+  let next = 0;
+  store.callbacks = {
+    registerTransform: async (transform: Transform) => {
+      const token = `fake-cloud-transform-${next++}`;
+      monitor.transformCallbacks.set(token, transform);
+      return new callbackproto.Callback().setToken(token).setTarget("fake-cloud");
+    },
+    registerStackTransform: (transform: Transform) => cloud.registerTransform(transform),
+    registerStackInvokeTransform: () => undefined,
+    awaitStackRegistrations: async () => undefined,
+  };
 }
 
 /** Waits until every registration and output of the program has reached the fake cloud. */
