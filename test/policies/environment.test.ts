@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateEnvironment, evaluateStack, Violation } from "../../policies/evaluate";
-import { environment, Environment, ofPolicy, patch, PRIMARY, SECONDARY, SETTINGS, singleStack } from "./fixtures";
+import { environment, Environment, ofPolicy, patch, PRIMARY, recorded, SECONDARY, SETTINGS, singleStack } from "./fixtures";
 
 /** Violations of one environment rule across the stacks of a broken environment. */
 function run(policy: string, breakIt: (env: Environment) => void = () => undefined, settings: Record<string, unknown> = SETTINGS): Violation[] {
@@ -107,6 +107,32 @@ describe("failover-time-budget", () => {
     const vs = run("failover-time-budget", (env) => patch(env.primary.failoverRecord, { ttl: 300 }));
     expect(messages(vs)).toEqual([expect.stringContaining("up to 330 s (10 s × 3 + 300 s TTL); the budget is 120 s")]);
     expect(run("failover-time-budget", () => undefined, { ...SETTINGS, failoverBudgetSeconds: 60 })).toHaveLength(4);
+  });
+});
+
+describe("failover-time-budget with Route 53 ARC (calculated health checks)", () => {
+  /** The primary's records follow a CALCULATED check of an endpoint check and a routing-control check. */
+  function withCalculatedCheck(endpointIntervalSeconds: number) {
+    return (env: Environment) => {
+      const o = { stack: `prod-${PRIMARY}`, region: PRIMARY };
+      const endpoint = recorded("aws:route53/healthCheck:HealthCheck", "endpoint", { type: "HTTPS", requestInterval: endpointIntervalSeconds, failureThreshold: 3 }, o);
+      const control = recorded("aws:route53/healthCheck:HealthCheck", "control", { type: "RECOVERY_CONTROL", routingControlArn: "arn:aws:route53-recovery-control::123456789012:controlpanel/x/routingcontrol/y" }, o);
+      patch(env.primary.healthCheck, { type: "CALCULATED", childHealthchecks: [endpoint.id, control.id], childHealthThreshold: 2, requestInterval: undefined, failureThreshold: undefined, resourcePath: undefined, fqdn: undefined });
+      const all = env.primary.all;
+      env.primary.all = () => [...all(), endpoint, control];
+    };
+  }
+
+  it("judges a calculated check by its slowest child, not by the 30 s default", () => {
+    expect(run("failover-time-budget", withCalculatedCheck(10))).toEqual([]);
+  });
+
+  it("fails when the endpoint child behind the calculated check is too slow", () => {
+    const vs = run("failover-time-budget", withCalculatedCheck(30));
+    expect(messages(vs)).toEqual([
+      expect.stringContaining("up to 150 s (30 s × 3 + 60 s TTL)"),
+      expect.stringContaining("up to 150 s (30 s × 3 + 60 s TTL)"),
+    ]);
   });
 });
 
