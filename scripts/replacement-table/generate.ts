@@ -1,0 +1,182 @@
+/**
+ * Generates tools/plan/replacement/table.json: per Pulumi resource type, the input properties
+ * whose change makes the provider replace the resource, read from the upstream provider sources
+ * (fetched repository snapshots, read with git; nothing from them is copied but these facts).
+ *
+ *   npm run replacement-table -- \
+ *     --aws <terraform-provider-aws git dir>[@ref] \
+ *     --random <terraform-provider-random git dir>[@ref] \
+ *     --kubernetes <pulumi-kubernetes git dir>[@ref] \
+ *     [--out tools/plan/replacement/table.json] [--date YYYY-MM-DD]
+ *
+ * Pulumi names come from the installed @pulumi/aws, @pulumi/random and @pulumi/kubernetes, so run
+ * it after `npm ci` with the provider versions the project pins. docs/plan.md says how to refresh.
+ */
+import { readdirSync, readFileSync, renameSync, writeFileSync } from "fs";
+import { join, relative, resolve } from "path";
+import { describe, listFiles, openSnapshot, readFiles, Snapshot } from "./git-tree";
+import { readHelmReleaseFields, readKindRules, readProviderReplaceKeys } from "./kubernetes";
+import { camel, pulumiPath, readPulumiAws, TokenMatcher } from "./pulumi-aws";
+import { readSinglePackageProvider, readTerraformResources, TerraformResource } from "./terraform";
+import type { ReplacementTable, TypeRule } from "../../tools/plan/replacement/table";
+
+const ROOT = resolve(__dirname, "../..");
+
+function snapshotArg(value: string | undefined, option: string): Snapshot {
+  if (!value) throw new Error(`${option} <git dir>[@ref] is required (a fetched snapshot of the upstream repository)`);
+  const at = value.lastIndexOf("@");
+  return at > 0 ? openSnapshot(value.slice(0, at), value.slice(at + 1)) : openSnapshot(value);
+}
+
+function provenance(snapshot: Snapshot, repository: string, paths: string) {
+  // The first heading of CHANGELOG.md names the release the snapshot is (or leads up to).
+  const changelog = readFiles(snapshot, ["CHANGELOG.md"]).get("CHANGELOG.md") ?? "";
+  const version = /^##\s+(.+)$/m.exec(changelog)?.[1]?.trim() ?? null;
+  return { repository, commit: snapshot.commit, commitDate: snapshot.date, describe: describe(snapshot), changelogVersion: version, read: paths };
+}
+
+function packageVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** Every `__pulumiType` token of an installed package. */
+function tokensOf(packageDir: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && entry.name !== "node_modules") walk(join(dir, entry.name));
+      else if (entry.name.endsWith(".js")) {
+        const token = /static __pulumiType = '([^']+:[^']+)'/.exec(readFileSync(join(dir, entry.name), "utf8"))?.[1];
+        if (token) out.push(token);
+      }
+    }
+  };
+  walk(packageDir);
+  return out.sort();
+}
+
+function rule(source: string, replaceOn: string[], mayReplaceOn: string[], keptWhenUnset: string[], complete: boolean, extra: Partial<TypeRule> = {}): TypeRule {
+  return { source, replaceOn: [...new Set(replaceOn)].sort(), mayReplaceOn: [...new Set(mayReplaceOn)].sort(), keptWhenUnset: [...new Set(keptWhenUnset)].sort(), complete, ...extra };
+}
+
+/** Terraform paths → Pulumi paths; a path with no Pulumi name stays as its camelCase (and is reported). */
+function mapPaths(paths: string[], toPulumi: (p: string) => string | null, unmapped: string[]): string[] {
+  return paths.map((p) => {
+    const mapped = toPulumi(p);
+    if (mapped === null) unmapped.push(p);
+    return mapped ?? p.split(".").map(camel).join(".");
+  });
+}
+
+function awsRules(snapshot: Snapshot): { types: Record<string, TypeRule>; report: string[] } {
+  const paths = listFiles(snapshot, ["internal", "names"], (p) => p.endsWith(".go") && !p.endsWith("_test.go") && !p.includes("/test-fixtures/"));
+  const resources = readTerraformResources({ files: readFiles(snapshot, paths) });
+  const pkg = readPulumiAws(join(ROOT, "node_modules/@pulumi/aws"));
+  const service = (r: TerraformResource) => r.file.split("/")[2] ?? "";
+  const matcher = new TokenMatcher(pkg);
+  matcher.learn(resources.map((r) => ({ name: r.name, service: service(r) })));
+  const types: Record<string, TypeRule> = {};
+  const scores = new Map<string, number>();
+  const report: string[] = [];
+  for (const r of resources) {
+    const tokens = matcher.tokens(r.name, service(r));
+    if (tokens.length === 0) report.push(`no @pulumi/aws type for ${r.name}`);
+    for (const { token, score } of tokens) {
+      // Two Terraform names reaching one token: the one matching more of the name wins.
+      if ((scores.get(token) ?? -1) >= score) continue;
+      scores.set(token, score);
+      const type = pkg.types.get(token)!;
+      const unmapped: string[] = [];
+      const toPulumi = (p: string) => pulumiPath(pkg, type, p);
+      const replaceOn = mapPaths(r.forceNew, toPulumi, unmapped);
+      const mayReplaceOn = mapPaths([...r.conditional, ...r.unresolved.filter((u) => !u.startsWith("("))], toPulumi, unmapped);
+      const keptWhenUnset = mapPaths(r.computed, toPulumi, unmapped);
+      if (unmapped.length) report.push(`${token}: Terraform paths without a Pulumi input of that name: ${unmapped.join(", ")}`);
+      // @pulumi/aws 7 gives most resources a `region` input; a resource cannot move region in place.
+      if (type.inputs.has("region")) replaceOn.push("region");
+      types[token] = rule(`${r.name} (${r.kind}, ${r.file})`, replaceOn, mayReplaceOn, keptWhenUnset, !r.unresolved.some((u) => u.startsWith("(")));
+    }
+  }
+  return { types, report };
+}
+
+function randomRules(snapshot: Snapshot): Record<string, TypeRule> {
+  const paths = listFiles(snapshot, ["internal/provider"], (p) => p.endsWith(".go") && !p.endsWith("_test.go"));
+  const types: Record<string, TypeRule> = {};
+  for (const r of readSinglePackageProvider({ files: readFiles(snapshot, paths) }, "random")) {
+    const suffix = r.name.replace(/^random_/, "");
+    const pascal = suffix.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+    types[`random:index/random${pascal}:Random${pascal}`] = rule(`${r.name} (${r.kind}, ${r.file})`, r.forceNew.map((p) => p.split(".").map(camel).join(".")), r.conditional.map(camel), r.computed.map(camel), r.unresolved.length === 0);
+  }
+  return types;
+}
+
+function kubernetesRules(snapshot: Snapshot): Record<string, TypeRule> {
+  const files = readFiles(snapshot, ["provider/pkg/provider/diff.go", "provider/pkg/provider/helm_release.go", "provider/pkg/provider/provider.go"]);
+  const { rules, metadata } = readKindRules(files.get("provider/pkg/provider/diff.go") ?? "");
+  const helm = readHelmReleaseFields(files.get("provider/pkg/provider/helm_release.go") ?? "");
+  const providerKeys = readProviderReplaceKeys(files.get("provider/pkg/provider/provider.go") ?? "");
+  if (!rules.length || !helm.length || !providerKeys.length) throw new Error("pulumi-kubernetes sources did not yield the forceNew table, Helm Release fields and provider keys; has the layout changed?");
+  const types: Record<string, TypeRule> = {};
+  for (const token of tokensOf(join(ROOT, "node_modules/@pulumi/kubernetes"))) {
+    const match = /^kubernetes:([^/]+)\/([^:]+):(\w+)$/.exec(token);
+    if (!match) continue;
+    const [, group, version, kind] = match;
+    if (group === "helm.sh") {
+      // v3 Release is a provider-side resource; Chart (v3/v4) and kustomize/yaml are components.
+      if (kind === "Release") types[token] = rule("pulumi-kubernetes helm_release.go Diff", helm, [], [], true);
+      continue;
+    }
+    if (/^(yaml|kustomize)/.test(group) || kind.endsWith("List")) continue;
+    const patch = kind.endsWith("Patch");
+    const found = patch ? undefined : rules.find((r) => (r.group === group || (group === "core" && r.group === "core")) && r.version === version && r.kind === kind);
+    const paths = [...metadata, ...(found?.paths ?? [])];
+    if (!patch && group === "core" && kind === "Secret") paths.push("type", "stringData", "data");
+    if (!patch && group === "core" && kind === "ConfigMap") paths.push("binaryData", "data");
+    types[token] = rule(`pulumi-kubernetes diff.go forceNew${patch ? " (patch resource: identity only)" : ""}`, paths, [], [], true);
+  }
+  types["pulumi:providers:kubernetes"] = rule("pulumi-kubernetes provider.go DiffConfig", [], providerKeys, [], true, { replaceWhenUnknown: providerKeys });
+  return types;
+}
+
+function main(argv: string[]): void {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) args.set(argv[i], argv[i + 1]);
+  const aws = snapshotArg(args.get("--aws"), "--aws");
+  const random = snapshotArg(args.get("--random"), "--random");
+  const kubernetes = snapshotArg(args.get("--kubernetes"), "--kubernetes");
+  const out = resolve(args.get("--out") ?? join(ROOT, "tools/plan/replacement/table.json"));
+
+  const { types: awsTypes, report } = awsRules(aws);
+  const types: Record<string, TypeRule> = {
+    ...awsTypes,
+    ...randomRules(random),
+    ...kubernetesRules(kubernetes),
+    // Engine built-ins: a StackReference is a read keyed by the stack's name.
+    "pulumi:pulumi:StackReference": rule("pulumi engine (a read of another stack)", ["name"], [], [], true),
+  };
+  const table: ReplacementTable = {
+    generatedBy: "scripts/replacement-table/generate.ts",
+    generated: args.get("--date") ?? new Date().toISOString().slice(0, 10),
+    providers: {
+      aws: { package: "@pulumi/aws", version: packageVersion("@pulumi/aws"), upstream: provenance(aws, "hashicorp/terraform-provider-aws", "internal/service/*/ (ForceNew, RequiresReplace), names/") },
+      random: { package: "@pulumi/random", version: packageVersion("@pulumi/random"), upstream: provenance(random, "hashicorp/terraform-provider-random", "internal/provider/ (RequiresReplace)") },
+      kubernetes: { package: "@pulumi/kubernetes", version: packageVersion("@pulumi/kubernetes"), upstream: provenance(kubernetes, "pulumi/pulumi-kubernetes", "provider/pkg/provider/{diff,helm_release,provider}.go") },
+    },
+    types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),
+  };
+  const tmp = `${out}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(table, null, 1)}\n`);
+  renameSync(tmp, out);
+  process.stdout.write(`${relative(process.cwd(), out)}: ${Object.keys(types).length} resource types\n`);
+  for (const line of report) process.stderr.write(`note: ${line}\n`);
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`replacement-table: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}
