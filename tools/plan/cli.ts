@@ -30,7 +30,7 @@ async function render(document: PlanDocument, options: PlanOptions, diff: PlanDi
   if (options.json !== null) {
     // Exactly the contract's resource fields: the in-memory `read` mark (StackReference, `.get`)
     // only steers the policies; reads still appear, as the engine keeps them in state.
-    document = { ...document, stacks: document.stacks.map((s) => ({ ...s, resources: s.resources.map(({ read: _read, ...r }) => r) })) };
+    document = { ...document, stacks: document.stacks.map((s) => ({ ...s, resources: s.resources.map(({ read: _read, ...r }) => r) })), ...(diff ? { diff } : {}) };
     const problems = validatePlan(document);
     // The schema is the contract: a plan that breaks it is this tool's bug, not the user's input.
     if (problems.length > 0) throw new Error(`the plan does not match plan.schema.json: ${problems.slice(0, 3).join("; ")}`);

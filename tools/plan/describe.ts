@@ -1,5 +1,6 @@
 /** Sentences shared by the terminal and Markdown reports: resilience figures and diff lines. */
 import type { PlanDiff } from "./diff";
+import { describeChain } from "./replacement/cascade";
 import type { PlanStack } from "./model";
 import type { Resilience } from "./resilience";
 
@@ -70,12 +71,36 @@ export function roleLabel(stack: PlanStack, primary: string | null): string {
 
 /** One line per fact of a diff, most serious first. */
 export function diffLines(diff: PlanDiff): string[] {
+  if (diff.otherEnvironment) {
+    const { base, current } = diff.otherEnvironment;
+    return [
+      `different environments: base ${base}, current ${current}; resources are not compared (every URN names its stack). Compare a plan of ${current} with an earlier plan of ${current}.`,
+      ...diff.hazards.map((h) => `setting change ${base} → ${current}: ${h.message}`),
+    ];
+  }
   const renamed = diff.changed.filter((c) => c.renamedFrom).length;
-  const lines = [`+${diff.added.length} added, -${diff.removed.length} removed, ~${diff.changed.length} changed${renamed ? ` (${renamed} renamed through an alias)` : ""}`];
+  const count = (action: string) => diff.actions.filter((a) => a.action === action).length;
+  const lines = [`+${diff.added.length} added, -${diff.removed.length} removed, ~${diff.changed.length} changed${renamed ? ` (${renamed} renamed through an alias)` : ""}: ${count("replace")} replaced, ${count("may-replace")} may be replaced, ${count("update")} updated in place`];
   if (diff.regions.added.length) lines.push(`regions added: ${diff.regions.added.join(", ")}`);
   if (diff.regions.removed.length) lines.push(`regions removed: ${diff.regions.removed.join(", ")}`);
   for (const risk of diff.dataLossRisks) lines.push(`DATA-LOSS RISK: ${risk.message}`);
+  for (const a of diff.actions.filter((x) => x.protect && (x.action === "replace" || x.action === "delete"))) {
+    lines.push(`PROTECTED: \`pulumi up\` stops at ${a.type} ${a.name} (stack ${a.stack}): a protected resource cannot be ${a.action === "delete" ? "deleted" : "replaced"} until \`protect\` is lifted on purpose`);
+  }
+  for (const r of diff.refusals) lines.push(`REFUSED BY AWS: ${r.message}`);
+  for (const h of diff.hazards) lines.push(`HAZARD (${h.severity}): ${h.message}${h.runbook ? ` Runbook: ${h.runbook}` : ""}`);
+  for (const a of diff.actions.filter((x) => x.fixedName && (x.action === "replace" || x.action === "may-replace"))) {
+    lines.push(`fixed name: ${a.type} ${a.name} keeps ${a.fixedName} across its replacement: Pulumi deletes the old one before creating the new one (a gap while neither exists), or the create fails on the taken name`);
+  }
   for (const v of diff.newViolations) lines.push(`new violation [${v.enforcementLevel}] ${v.policy}: ${v.message}`);
   if (diff.resolvedViolations) lines.push(`${diff.resolvedViolations} violation(s) of the base resolved`);
   return lines;
+}
+
+/** "replace  aws:ec2/subnet:Subnet prod-a (vpcId) ← Vpc prod-vpc replaced (cidrBlock)" lines of the replacements. */
+export function replacementLines(diff: PlanDiff): string[] {
+  const word = { replace: "replace", "may-replace": "may replace" } as Record<string, string>;
+  return diff.actions
+    .filter((a) => a.action === "replace" || a.action === "may-replace")
+    .map((a) => `${word[a.action].padEnd(11)} ${a.type} ${a.name} (${a.because.join(", ")})${a.cascade ? ` ← ${describeChain(a.chain.slice(0, -1))}` : ""}${a.stateful ? " [stateful]" : ""}`);
 }

@@ -1,12 +1,22 @@
 /**
  * `--diff BASE.json`: what a change does compared with an earlier plan. Resources are matched by
  * URN, or through an alias the new resource declares; a rename without an alias therefore shows
- * as remove + add, which is exactly what `pulumi up` would do. Removed or replaced stateful
- * resources are data-loss risks.
+ * as remove + add, which is exactly what `pulumi up` would do.
+ *
+ * Each matched resource that changes gets the verdict a real preview would give it — update,
+ * replace or "may replace" — from the replacement table (tools/plan/replacement/), including
+ * replacements that cascade from a replaced resource through the inputs that consume its outputs,
+ * with the chain of causes. Replaced or removed stateful resources are data-loss risks; protected
+ * ones stop `pulumi up`. The environment change itself is judged too (hazards), and two different
+ * environments are not compared resource by resource.
  */
 import type { Violation } from "../../policies/evaluate";
 import { allViolations, PlanDocument, PlanResource, regionalStacks } from "./model";
-import { isStateful, replacementReasons, STATEFUL_TYPES } from "./stateful";
+import { analyzeCascades, ChainStep, describeChain, Pair, Recorded, ResourceVerdict } from "./replacement/cascade";
+import { environmentHazards, Hazard } from "./replacement/hazards";
+import { inPlaceRefusals, Refusal } from "./replacement/refusals";
+import { ruleOf } from "./replacement/table";
+import { isStateful, STATEFUL_TYPES } from "./stateful";
 
 export interface ResourceRef {
   urn: string;
@@ -21,28 +31,54 @@ export interface ResourceChange extends ResourceRef {
   options: string[];
   /** URN in the base when the resource was matched through an alias. */
   renamedFrom: string | null;
-  /** Why the provider would replace it (stateful types only); empty for an in-place update. */
+  /** Why the provider would replace it (input paths, or a region move); empty for an in-place update. */
   replaceReasons: string[];
 }
-export interface DataLossRisk extends ResourceRef {
-  change: "removed" | "replaced";
-  /** Protected resources make `pulumi up` stop before deleting them. */
+export type Action = "create" | "update" | "replace" | "may-replace" | "delete";
+/** One resource of the diff with what `pulumi up` would do to it. */
+export interface ResourceAction extends ResourceRef {
+  name: string;
+  action: Action;
+  /** Input paths (or reasons) behind the action. */
+  because: string[];
+  /** Root cause first, this resource last (replacements and cascaded updates). */
+  chain: ChainStep[];
+  /** Reached through another resource's replacement rather than its own inputs. */
+  cascade: boolean;
+  stateful: boolean;
   protect: boolean;
+  /** A physical name the program sets and keeps: the old and new resource would share it. */
+  fixedName: string | null;
+}
+export interface DataLossRisk extends ResourceRef {
+  change: "removed" | "replaced" | "may-be-replaced";
+  /** Protected resources make `pulumi up` stop before deleting or replacing them. */
+  protect: boolean;
+  /** Cause chain of a replacement (empty for a removal). */
+  chain: ChainStep[];
   message: string;
 }
 export interface PlanDiff {
   base: { environment: string; resources: number };
+  /** Set when base and current are different environments: resources are then not compared. */
+  otherEnvironment: { base: string; current: string } | null;
   added: ResourceRef[];
   removed: ResourceRef[];
   changed: ResourceChange[];
+  /** Every resource that would be created, updated, replaced or deleted. */
+  actions: ResourceAction[];
   regions: { added: string[]; removed: string[] };
   dataLossRisks: DataLossRisk[];
+  /** Updates AWS refuses in place (the provider plans an update; `pulumi up` fails at it). */
+  refusals: Refusal[];
+  /** What the change of the environment settings means, with the runbook to follow. */
+  hazards: Hazard[];
   newViolations: (Violation & { stack: string })[];
   resolvedViolations: number;
 }
 
 interface Located {
-  resource: PlanResource;
+  resource: Recorded;
   stack: string;
 }
 
@@ -112,14 +148,59 @@ function regionsOf(plan: Pick<PlanDocument, "stacks">): string[] {
   return regionalStacks(plan).map((s) => s.region).filter((r): r is string => r !== null);
 }
 
+/** Input names that carry a resource's physical name (kept on replacement unless autonamed). */
+const NAME_INPUTS = ["name", "bucket", "clusterIdentifier", "globalClusterIdentifier", "identifier", "alarmName", "functionName", "topicName", "tableName", "replicationGroupId"];
+
+function fixedName(resource: PlanResource, replaceOn: string[]): string | null {
+  for (const key of NAME_INPUTS) {
+    const value = resource.inputs[key];
+    if (typeof value === "string" && ruleOf(resource.type)?.replaceOn.includes(key) && !replaceOn.includes(key)) return `${key}=${value}`;
+  }
+  return null;
+}
+
+/** The global stack's `environment` output (the validated settings), when the plan has one. */
+export function environmentSettings(plan: Pick<PlanDocument, "stacks">): Record<string, unknown> | null {
+  const value = plan.stacks.find((s) => s.role === "global")?.outputs.environment;
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+const VERB: Record<Action, string> = { create: "created", update: "updated", replace: "REPLACED", "may-replace": "MAY BE REPLACED", delete: "DELETED" };
+
+function lossMessage(r: PlanResource, stack: string, action: ResourceAction | null): string {
+  const holds = STATEFUL_TYPES[r.type].holds;
+  const protect = r.protect ? "; it is protected, so `pulumi up` stops here until it is unprotected on purpose" : "";
+  if (!action) return `${r.type} ${r.name} (stack ${stack}) would be DELETED and lose ${holds}${protect}`;
+  const cause = action.cascade ? `; cause: ${describeChain(action.chain)}` : ` (${action.because.join(", ")})`;
+  return `${r.type} ${r.name} (stack ${stack}) would be ${VERB[action.action]}${action.cascade ? "" : cause} and lose ${holds}${action.cascade ? cause : ""}${protect}`;
+}
+
 export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
+  const baseSettings = environmentSettings(base);
+  const currentSettings = environmentSettings(current);
+  const hazards = baseSettings && currentSettings ? environmentHazards(baseSettings, currentSettings) : [];
+  const baseViolations = new Set(allViolations(base).map(violationKey));
+  const currentViolations = allViolations(current);
+  const currentKeys = new Set(currentViolations.map(violationKey));
+  const violations = {
+    newViolations: currentViolations.filter((v) => !baseViolations.has(violationKey(v))),
+    resolvedViolations: [...baseViolations].filter((key) => !currentKeys.has(key)).length,
+  };
+  const baseRegions = regionsOf(base);
+  const currentRegions = regionsOf(current);
+  const regions = { added: currentRegions.filter((r) => !baseRegions.includes(r)), removed: baseRegions.filter((r) => !currentRegions.includes(r)) };
+  const summary = { environment: base.environment, resources: base.summary.resources };
+  if (base.environment !== current.environment) {
+    // Every URN differs by stack name: comparing resources would list everything as removed and added.
+    return { base: summary, otherEnvironment: { base: base.environment, current: current.environment }, added: [], removed: [], changed: [], actions: [], regions, dataLossRisks: [], refusals: [], hazards, ...violations };
+  }
+
   const before = locate(base);
   const after = locate(current);
   const matched = new Set<string>();
   const added: ResourceRef[] = [];
-  const changed: ResourceChange[] = [];
-  const dataLossRisks: DataLossRisk[] = [];
-
+  const pairs: Pair[] = [];
+  const renamed = new Map<string, string>();
   for (const [urn, now] of after) {
     const previousUrn = before.has(urn) ? urn : now.resource.aliases.map((a) => aliasUrn(a, now.resource)).find((u): u is string => !!u && before.has(u) && !after.has(u));
     if (!previousUrn) {
@@ -127,51 +208,68 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
       continue;
     }
     matched.add(previousUrn);
-    const was = before.get(previousUrn)!.resource;
-    const inputs = changedKeys(was.inputs, now.resource.inputs);
-    const options = changedOptions(was, now.resource);
-    const regionMoved = was.region !== now.resource.region;
-    if (inputs.length === 0 && options.length === 0 && previousUrn === urn && !regionMoved) continue;
-    const replaceReasons = replacementReasons(now.resource.type, inputs, was.region, now.resource.region);
-    changed.push({ ...ref(now), inputs, options, renamedFrom: previousUrn === urn ? null : previousUrn, replaceReasons });
-    if (replaceReasons.length > 0) {
-      dataLossRisks.push({
-        ...ref(now),
-        change: "replaced",
-        protect: was.protect,
-        message: `${now.resource.type} ${now.resource.name} would be REPLACED (${replaceReasons.join(", ")}); it loses ${STATEFUL_TYPES[now.resource.type].holds}`,
-      });
+    if (previousUrn !== urn) renamed.set(urn, previousUrn);
+    pairs.push({ was: before.get(previousUrn)!, now });
+  }
+  const verdicts = analyzeCascades(pairs);
+
+  const changed: ResourceChange[] = [];
+  const actions: ResourceAction[] = [];
+  const dataLossRisks: DataLossRisk[] = [];
+  for (const { was, now } of pairs) {
+    const inputs = changedKeys(was.resource.inputs, now.resource.inputs);
+    const options = changedOptions(was.resource, now.resource);
+    const verdict: ResourceVerdict | undefined = verdicts.get(now.resource.urn);
+    const renamedFrom = renamed.get(now.resource.urn) ?? null;
+    const regionMoved = was.resource.region !== now.resource.region;
+    if (inputs.length || options.length || renamedFrom || regionMoved || (verdict && verdict.verdict !== "update")) {
+      changed.push({ ...ref(now), inputs, options, renamedFrom, replaceReasons: verdict && verdict.verdict === "replace" ? verdict.judgement.replaceOn : [] });
     }
+    if (!verdict) continue;
+    const cascade = verdict.chain.length > 1;
+    const because = verdict.verdict === "update" ? verdict.judgement.updated : verdict.verdict === "replace" ? verdict.judgement.replaceOn : verdict.judgement.mayReplaceOn;
+    const action: ResourceAction = {
+      ...ref(now),
+      name: now.resource.name,
+      action: verdict.verdict,
+      because: [...new Set(because.length ? because : verdict.chain[verdict.chain.length - 1]?.because ?? [])],
+      chain: verdict.chain,
+      cascade,
+      stateful: isStateful(now.resource.type),
+      protect: was.resource.protect,
+      fixedName: verdict.verdict === "update" ? null : fixedName(now.resource, verdict.judgement.replaceOn),
+    };
+    actions.push(action);
+    if (action.stateful && action.action !== "update") {
+      dataLossRisks.push({ ...ref(now), change: action.action === "replace" ? "replaced" : "may-be-replaced", protect: was.resource.protect, chain: verdict.chain, message: lossMessage(now.resource, now.stack, action) });
+    }
+  }
+  for (const a of added) {
+    const r = after.get(a.urn)!.resource;
+    if (r.custom) actions.push({ ...a, name: r.name, action: "create", because: [], chain: [], cascade: false, stateful: isStateful(r.type), protect: r.protect, fixedName: null });
   }
 
   const removed: ResourceRef[] = [];
   for (const [urn, was] of before) {
     if (matched.has(urn)) continue;
     removed.push(ref(was));
+    if (was.resource.custom && !was.resource.read) actions.push({ ...ref(was), name: was.resource.name, action: "delete", because: [], chain: [], cascade: false, stateful: isStateful(was.resource.type), protect: was.resource.protect, fixedName: null });
     if (isStateful(was.resource.type)) {
-      const protectNote = was.resource.protect ? "; it is protected, so `pulumi up` stops until it is unprotected on purpose" : "";
-      dataLossRisks.push({
-        ...ref(was),
-        change: "removed",
-        protect: was.resource.protect,
-        message: `${was.resource.type} ${was.resource.name} (stack ${was.stack}) would be DELETED and lose ${STATEFUL_TYPES[was.resource.type].holds}${protectNote}`,
-      });
+      dataLossRisks.push({ ...ref(was), change: "removed", protect: was.resource.protect, chain: [], message: lossMessage(was.resource, was.stack, null) });
     }
   }
 
-  const baseRegions = regionsOf(base);
-  const currentRegions = regionsOf(current);
-  const baseViolations = new Set(allViolations(base).map(violationKey));
-  const currentViolations = allViolations(current);
-  const currentKeys = new Set(currentViolations.map(violationKey));
   return {
-    base: { environment: base.environment, resources: base.summary.resources },
+    base: summary,
+    otherEnvironment: null,
     added,
     removed,
     changed,
-    regions: { added: currentRegions.filter((r) => !baseRegions.includes(r)), removed: baseRegions.filter((r) => !currentRegions.includes(r)) },
+    actions,
+    regions,
     dataLossRisks,
-    newViolations: currentViolations.filter((v) => !baseViolations.has(violationKey(v))),
-    resolvedViolations: [...baseViolations].filter((key) => !currentKeys.has(key)).length,
+    refusals: inPlaceRefusals(pairs, verdicts),
+    hazards,
+    ...violations,
   };
 }

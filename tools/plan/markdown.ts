@@ -2,6 +2,7 @@
 import { describeSinglePoints, diffLines, resilienceRows, roleLabel } from "./describe";
 import type { PlanDiff, ResourceRef } from "./diff";
 import { allViolations, countByType, PlanDocument } from "./model";
+import { describeChain } from "./replacement/cascade";
 
 /** GitHub refuses comments over 65 536 characters; long lists are cut well before that. */
 const MAX_LIST_ITEMS = 150;
@@ -33,7 +34,15 @@ function details(summary: string, body: string[]): string[] {
 }
 
 function diffSection(diff: PlanDiff, source: string): string[] {
-  const out = [`### Diff against ${cell(source)}`, "", ...diffLines(diff).map((line) => `- ${line.startsWith("DATA-LOSS") ? `**${line}**` : line}`), ""];
+  const out = [`### Diff against ${cell(source)}`, "", ...diffLines(diff).map((line) => `- ${/^(DATA-LOSS|PROTECTED|REFUSED|HAZARD \((blocking|risk)\))/.test(line) ? `**${line}**` : line}`), ""];
+  const replaced = diff.actions.filter((a) => a.action === "replace" || a.action === "may-replace");
+  if (replaced.length) {
+    out.push(...details(`Replacements (${replaced.length})`, [
+      "| action | resource | type | stack | because | cause chain |",
+      "| --- | --- | --- | --- | --- | --- |",
+      ...capped(replaced, (a) => `| ${a.action === "replace" ? "**replace**" : "may replace"}${a.stateful ? " ⚠️ stateful" : ""} | ${code(a.name)} | ${code(a.type)} | ${cell(a.stack)} | ${cell(a.because.join(", "))} | ${cell(a.cascade ? describeChain(a.chain) : "own inputs")} |`),
+    ]));
+  }
   if (diff.changed.length) {
     out.push(...details(`Changed resources (${diff.changed.length})`, [
       "| resource | type | inputs changed | options changed |",

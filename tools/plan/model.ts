@@ -5,6 +5,7 @@
  */
 import type { Violation } from "../../policies/evaluate";
 import type { RecordedResource } from "../fake-cloud";
+import type { PlanDiff } from "./diff";
 import type { Resilience } from "./resilience";
 
 export const PLAN_VERSION = 1;
@@ -39,6 +40,8 @@ export interface PlanDocument {
   stacks: PlanStack[];
   summary: PlanSummary;
   resilience: Resilience;
+  /** With `--diff`: the comparison with the base plan (tools/plan/diff.ts). */
+  diff?: PlanDiff;
 }
 
 /** Key used in `byRegion` for resources that belong to no region at all. */

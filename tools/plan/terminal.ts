@@ -1,5 +1,5 @@
 /** The terminal summary (stdout) and the per-stack progress lines (stderr). */
-import { describeSinglePoints, diffLines, resilienceRows, roleLabel } from "./describe";
+import { describeSinglePoints, diffLines, replacementLines, resilienceRows, roleLabel } from "./describe";
 import type { PlanDiff } from "./diff";
 import { countByType, PlanDocument } from "./model";
 
@@ -38,6 +38,8 @@ export function renderTerminal(plan: PlanDocument, diff?: PlanDiff, diffSource?:
   if (diff) {
     out.push("", `Diff against ${diffSource ?? "the base plan"} (${diff.base.environment}, ${diff.base.resources} resources)`);
     for (const line of diffLines(diff)) out.push(`  ${line}`);
+    const replacements = replacementLines(diff);
+    if (replacements.length) out.push("  replacements (cause chains):", ...replacements.map((line) => `    ${line}`));
   }
 
   const { mandatory, advisory } = plan.summary.violations;

@@ -1,0 +1,100 @@
+/**
+ * Change hazards: what a change of the environment itself means, beyond the resources it touches
+ * — an EKS version skip, an Aurora engine change, a different AZ count, a region leaving, the
+ * primary moving — each with the runbook to follow. Pure: two environment settings in, findings out.
+ * The settings are the global stack's `environment` output (stacks/global.ts).
+ */
+
+export type HazardKind =
+  | "kubernetes-minor-skip"
+  | "kubernetes-downgrade"
+  | "kubernetes-upgrade"
+  | "aurora-engine-change"
+  | "aurora-major-upgrade"
+  | "az-count-change"
+  | "region-removed"
+  | "region-added"
+  | "primary-moved"
+  | "vpc-cidr-change"
+  | "zone-rename"
+  | "health-check-interval-change";
+
+export interface Hazard {
+  kind: HazardKind;
+  /** "blocking": AWS or the engine refuses it as planned; "risk": it works but can lose data or serving. */
+  severity: "blocking" | "risk" | "notice";
+  message: string;
+  /** Runbook under docs/runbooks/ to follow. */
+  runbook: string | null;
+}
+
+type Settings = Record<string, unknown>;
+
+function minor(version: unknown): [number, number] | null {
+  const m = typeof version === "string" ? /^(\d+)\.(\d+)/.exec(version) : null;
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/** Hazards of changing an environment from `base` to `current` settings. */
+export function environmentHazards(base: Settings, current: Settings): Hazard[] {
+  const out: Hazard[] = [];
+  const from = minor(base.kubernetesVersion);
+  const to = minor(current.kubernetesVersion);
+  if (from && to && from[0] === to[0] && to[1] !== from[1]) {
+    const steps = to[1] - from[1];
+    if (steps > 1) {
+      out.push({ kind: "kubernetes-minor-skip", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion} skips ${steps - 1} minor version(s): EKS upgrades one minor at a time (UpdateClusterVersion refuses the jump). Go through ${Array.from({ length: steps - 1 }, (_, i) => `${from[0]}.${from[1] + i + 1}`).join(", ")} first, one pull request each.` });
+    } else if (steps < 0) {
+      out.push({ kind: "kubernetes-downgrade", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion} is a downgrade: EKS cannot downgrade a cluster; the only way back is a new cluster.` });
+    } else {
+      out.push({ kind: "kubernetes-upgrade", severity: "notice", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion}: the control plane upgrades in place (cannot be rolled back); node groups roll after it and add-ons must support the new minor. Upgrade one region at a time.` });
+    }
+  }
+
+  if (base.dbEngine !== undefined && base.dbEngine !== current.dbEngine) {
+    out.push({ kind: "aurora-engine-change", severity: "risk", runbook: "docs/runbooks/aurora-global-database.md", message: `Aurora engine ${String(base.dbEngine)} → ${String(current.dbEngine)}: the engine cannot change in place; the global cluster and every member are replaced — all data is lost unless migrated first.` });
+  } else {
+    const a = String(base.dbEngineVersion ?? "").split(".")[0];
+    const b = String(current.dbEngineVersion ?? "").split(".")[0];
+    if (a && b && a !== b) {
+      out.push({ kind: "aurora-major-upgrade", severity: "risk", runbook: "docs/runbooks/aurora-global-database.md", message: `Aurora ${String(base.dbEngine)} ${String(base.dbEngineVersion)} → ${String(current.dbEngineVersion)} is a major upgrade: only through the global cluster (allowMajorVersionUpgrade); members come back on the new version's default parameter groups until each regional stack re-attaches its own (create the new family's groups first), and a non-zero rds.global_db_rpo blocks it.` });
+    }
+  }
+
+  if (base.azCount !== undefined && base.azCount !== current.azCount) {
+    const more = Number(current.azCount) > Number(base.azCount);
+    out.push({ kind: "az-count-change", severity: "risk", runbook: "docs/runbooks/README.md", message: more ? `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: new subnets, NAT gateways and route tables per region; the EKS control plane only accepts subnets in the AZs it was created with, so its subnets must stay on the original AZs.` : `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: the subnets, NAT gateways and nodes of the dropped AZs are deleted — drain them first; database instances there move.` });
+  }
+
+  const baseRegions = list(base.regions);
+  const currentRegions = list(current.regions);
+  for (const region of baseRegions.filter((r) => !currentRegions.includes(r))) {
+    out.push({ kind: "region-removed", severity: "risk", runbook: "docs/runbooks/remove-a-region.md", message: `Region ${region} leaves the environment: evacuate it (routing control off), detach its Aurora secondary from the global cluster, then \`pulumi destroy\` its stack — everything in it is deleted.` });
+  }
+  for (const region of currentRegions.filter((r) => !baseRegions.includes(r))) {
+    out.push({ kind: "region-added", severity: "notice", runbook: "docs/runbooks/add-a-region.md", message: `Region ${region} joins the environment: deploy the global stack first, then the new regional stack; its Aurora secondary replicates from the primary before it takes traffic.` });
+  }
+  if (baseRegions[0] && currentRegions[0] && baseRegions[0] !== currentRegions[0]) {
+    out.push({ kind: "primary-moved", severity: "risk", runbook: "docs/runbooks/planned-switchover.md", message: `The primary region moves ${baseRegions[0]} → ${currentRegions[0]}: switch the Aurora global database over first (planned switchover), then change the region order; deploying the order alone would recreate members with the wrong role.` });
+  }
+
+  const baseCidrs = list(base.vpcCidrs);
+  const currentCidrs = list(current.vpcCidrs);
+  for (const region of currentRegions.filter((r) => baseRegions.includes(r))) {
+    const was = baseCidrs[baseRegions.indexOf(region)];
+    const now = currentCidrs[currentRegions.indexOf(region)];
+    if (was && now && was !== now) {
+      out.push({ kind: "vpc-cidr-change", severity: "risk", runbook: "docs/runbooks/evacuate-a-region.md", message: `VPC CIDR of ${region} ${was} → ${now}: the VPC, its subnets, route tables, NAT gateways and security groups are replaced, and neither the EKS cluster nor the Aurora cluster can move to another VPC in place (their updates fail). Evacuate the region first; plan it as removing and re-adding the region.` });
+    }
+  }
+
+  if (base.dnsZoneName !== undefined && base.dnsZoneName !== current.dnsZoneName) {
+    out.push({ kind: "zone-rename", severity: "risk", runbook: "docs/runbooks/README.md", message: `Hosted zone ${String(base.dnsZoneName)} → ${String(current.dnsZoneName)}: a new zone with new name servers; the parent must delegate it before ACM validation or any record answers, and every record and certificate is recreated.` });
+  }
+  if (base.healthCheckIntervalSeconds !== undefined && base.healthCheckIntervalSeconds !== current.healthCheckIntervalSeconds) {
+    out.push({ kind: "health-check-interval-change", severity: "notice", runbook: null, message: `Health-check interval ${String(base.healthCheckIntervalSeconds)} s → ${String(current.healthCheckIntervalSeconds)} s: Route 53 cannot change it after creation; every health check (and the records that use them) is replaced.` });
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+/**
+ * Input paths of a resource: nested properties dot-joined (`vpcConfig.subnetIds`), list indices
+ * dropped (the replacement table speaks of `ingress.fromPort`, whatever the element), and the
+ * comparison of two input objects path by path.
+ */
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "undefined";
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * Leaves of a value by path; a list of plain values is one leaf (`subnetIds`), a list of objects
+ * contributes its elements' leaves under the list's path.
+ */
+export function leaves(value: unknown, prefix = "", out = new Map<string, string[]>()): Map<string, string[]> {
+  const add = (path: string, v: unknown) => {
+    const list = out.get(path) ?? [];
+    list.push(stableJson(v));
+    out.set(path, list);
+  };
+  if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      leaves(v, prefix ? `${prefix}.${k}` : k, out);
+    }
+  } else if (Array.isArray(value) && value.some((v) => isObject(v) || Array.isArray(v))) {
+    for (const v of value) leaves(v, prefix, out);
+    if (value.length === 0) add(prefix, value);
+  } else if (prefix) {
+    add(prefix, value);
+  }
+  return out;
+}
+
+export interface PathChange {
+  path: string;
+  /** Present before, absent now (the input was dropped). */
+  removed: boolean;
+}
+
+/** Paths whose values differ between two input objects, sorted. */
+export function changedPaths(before: Record<string, unknown>, after: Record<string, unknown>): PathChange[] {
+  const a = leaves(before);
+  const b = leaves(after);
+  const out: PathChange[] = [];
+  for (const path of new Set([...a.keys(), ...b.keys()])) {
+    const x = (a.get(path) ?? []).slice().sort().join("\n");
+    const y = (b.get(path) ?? []).slice().sort().join("\n");
+    if (x !== y) out.push({ path, removed: b.get(path) === undefined });
+  }
+  return out.sort((p, q) => p.path.localeCompare(q.path));
+}
+
+/** Whether a change at `changed` touches the rule path `rule` (equal, inside it, or containing it). */
+export function touches(changed: string, rule: string): boolean {
+  return changed === rule || changed.startsWith(`${rule}.`) || rule.startsWith(`${changed}.`);
+}
+
+/** String leaves of a value with their paths (for finding where another resource's outputs are used). */
+export function stringLeaves(value: unknown, prefix = "", out: [string, string][] = []): [string, string][] {
+  if (typeof value === "string") {
+    if (prefix) out.push([prefix, value]);
+  } else if (Array.isArray(value)) {
+    for (const v of value) stringLeaves(v, prefix, out);
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) stringLeaves(v, prefix ? `${prefix}.${k}` : k, out);
+  }
+  return out;
+}
+
+/** The top-level property of a path. */
+export function topLevel(path: string): string {
+  const dot = path.indexOf(".");
+  return dot < 0 ? path : path.slice(0, dot);
+}
