@@ -159,7 +159,8 @@ export function analyzeCascades(pairs: readonly Pair[]): Map<string, ResourceVer
     state.judgement = evaluate(state, ruleOf(now.type));
     if (state.judgement.replaceOn.length + state.judgement.mayReplaceOn.length + state.judgement.updated.length === 0) continue;
     state.verdict = state.judgement.verdict;
-    state.chain = [step(pair.now, state.verdict, [...state.judgement.replaceOn, ...state.judgement.mayReplaceOn, ...state.judgement.updated])];
+    const j = state.judgement;
+    state.chain = [step(pair.now, state.verdict, state.verdict === "replace" ? j.replaceOn : state.verdict === "may-replace" ? j.mayReplaceOn : j.updated)];
     states.set(now.urn, state);
   }
 
@@ -208,6 +209,9 @@ export function analyzeCascades(pairs: readonly Pair[]): Map<string, ResourceVer
         target.fromDependencies.push(...found.map((f) => ({ path: f.path, unknown: true, removed: false, uncertain: f.uncertain || uncertain, from: now.resource.urn })));
         target.judgement = evaluate(target, ruleOf(r.type));
         const verdict = target.judgement.verdict;
+        const j = target.judgement;
+        // Every consumed input ignored (ignoreChanges): the engine sends the provider no change.
+        if (before === null && j.replaceOn.length + j.mayReplaceOn.length + j.updated.length === 0) continue;
         if (before === null || RANK[verdict] > RANK[before]) {
           target.verdict = verdict;
           const own = judge(ruleOf(r.type), found.map((f) => ({ path: f.path, unknown: true, removed: false })), optionsOf(r));

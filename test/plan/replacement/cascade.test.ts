@@ -1,0 +1,115 @@
+/**
+ * Cascades with plain records: the verdicts and cause chains a preview would give, from the
+ * generated replacement table. Resources are found by type and name, never by URN.
+ */
+import { describe, expect, it } from "vitest";
+import { analyzeCascades, describeChain, Pair, Recorded } from "../../../tools/plan/replacement/cascade";
+import { judge } from "../../../tools/plan/replacement/judge";
+import { ruleOf } from "../../../tools/plan/replacement/table";
+import { resource } from "../resources";
+
+type Extra = Partial<Pick<Recorded, "propertyDependencies" | "ignoreChanges" | "protect" | "provider">>;
+
+function r(type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}, extra: Extra = {}): Recorded {
+  const base = resource(type, name, inputs, { stack: "prod-us-east-1", outputs });
+  return { ...base, ...extra };
+}
+
+/** Pairs of (base, current) where `change` edits the current copy of the named resources. */
+function pairs(resources: Recorded[], change: Record<string, (r: Recorded) => void>): Pair[] {
+  return resources.map((was) => {
+    const now = structuredClone(was);
+    change[was.name]?.(now);
+    return { was: { resource: was, stack: "prod-us-east-1" }, now: { resource: now, stack: "prod-us-east-1" } };
+  });
+}
+
+function verdictsByName(list: Pair[]) {
+  const verdicts = analyzeCascades(list);
+  const out: Record<string, { verdict: string; chain: string[]; because: string[] }> = {};
+  for (const p of list) {
+    const v = verdicts.get(p.now.resource.urn);
+    if (v) out[p.now.resource.name] = { verdict: v.verdict, chain: v.chain.map((s) => s.name), because: v.chain[v.chain.length - 1].because };
+  }
+  return out;
+}
+
+const vpc = r("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.20.0.0/16" }, { arn: "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0abc", defaultSecurityGroupId: "sg-0default1" }, {});
+vpc.id = "vpc-0abc12345";
+const subnet = r("aws:ec2/subnet:Subnet", "subnet-a", { vpcId: "vpc-0abc12345", cidrBlock: "10.20.0.0/20", availabilityZone: "us-east-1a" });
+subnet.id = "subnet-0aaa1111";
+const cluster = r("aws:eks/cluster:Cluster", "cluster", { name: "prod-cluster", roleArn: "arn:aws:iam::123456789012:role/eks", vpcConfig: { subnetIds: ["subnet-0aaa1111"] } }, { endpoint: "https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com" });
+const group = r("aws:rds/subnetGroup:SubnetGroup", "db-subnets", { subnetIds: ["subnet-0aaa1111"] });
+const alarm = r("aws:cloudwatch/metricAlarm:MetricAlarm", "alarm", { name: "prod-alarm", threshold: 1 });
+
+describe("cascades through consumed outputs", () => {
+  it("replaces a subnet whose VPC is replaced and updates what only lists it", () => {
+    const v = verdictsByName(pairs([vpc, subnet, cluster, group, alarm], { vpc: (x) => (x.inputs.cidrBlock = "10.21.0.0/16"), "subnet-a": (x) => (x.inputs.cidrBlock = "10.21.0.0/20") }));
+    expect(v.vpc).toEqual({ verdict: "replace", chain: ["vpc"], because: ["cidrBlock"] });
+    expect(v["subnet-a"].verdict).toBe("replace");
+    // vpcId (unknown) and cidrBlock (changed) both force it; its own change is the root.
+    expect(v["subnet-a"].because).toEqual(expect.arrayContaining(["cidrBlock"]));
+    expect(v.cluster).toEqual({ verdict: "update", chain: ["subnet-a", "cluster"], because: ["vpcConfig.subnetIds"] });
+    expect(v["db-subnets"]).toEqual({ verdict: "update", chain: ["subnet-a", "db-subnets"], because: ["subnetIds"] });
+    expect(v.alarm).toBeUndefined();
+  });
+
+  it("chains a replacement through several resources and names each cause", () => {
+    const v = verdictsByName(pairs([vpc, subnet], { vpc: (x) => (x.inputs.cidrBlock = "10.21.0.0/16") }));
+    expect(v["subnet-a"]).toEqual({ verdict: "replace", chain: ["vpc", "subnet-a"], because: ["vpcId"] });
+    const verdicts = analyzeCascades(pairs([vpc, subnet], { vpc: (x) => (x.inputs.cidrBlock = "10.21.0.0/16") }));
+    const chain = [...verdicts.values()].find((x) => x.chain.length === 2)!.chain;
+    expect(describeChain(chain)).toBe("Vpc vpc replaced (cidrBlock) → Subnet subnet-a replaced (vpcId)");
+  });
+
+  it("follows the engine's propertyDependencies when the plan records them", () => {
+    const sg = r("aws:ec2/securityGroup:SecurityGroup", "sg", { vpcId: "vpc-0abc12345", description: "x" }, {}, { propertyDependencies: { vpcId: [vpc.urn], description: [] } });
+    // The consumer's input holds a value the VPC's outputs do not show (built in an apply): the whole input counts.
+    const tg = r("aws:lb/targetGroup:TargetGroup", "tg", { vpcId: "derived-elsewhere", port: 80 }, {}, { propertyDependencies: { vpcId: [vpc.urn] } });
+    const v = verdictsByName(pairs([vpc, sg, tg], { vpc: (x) => (x.inputs.cidrBlock = "10.21.0.0/16") }));
+    expect(v.sg).toEqual({ verdict: "replace", chain: ["vpc", "sg"], because: ["vpcId"] });
+    expect(v.tg).toEqual({ verdict: "replace", chain: ["vpc", "tg"], because: ["vpcId"] });
+  });
+
+  it("replaces every resource of a replaced provider", () => {
+    const eks = r("aws:eks/cluster:Cluster", "cluster", { name: "prod-cluster", roleArn: "arn:aws:iam::123456789012:role/eks", kubernetesNetworkConfig: { serviceIpv4Cidr: "172.20.0.0/16" } }, { endpoint: "https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com" });
+    const provider = r("pulumi:providers:kubernetes", "k8s", { kubeconfig: JSON.stringify({ clusters: [{ cluster: { server: "https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com" } }] }) });
+    const release = r("kubernetes:helm.sh/v3:Release", "autoscaler", { name: "cluster-autoscaler", namespace: "kube-system", chart: "cluster-autoscaler" }, {}, { provider: provider.urn });
+    const v = verdictsByName(pairs([eks, provider, release], { cluster: (x) => ((x.inputs.kubernetesNetworkConfig as Record<string, string>).serviceIpv4Cidr = "172.21.0.0/16") }));
+    expect(v.cluster.verdict).toBe("replace");
+    expect(v.k8s).toEqual({ verdict: "replace", chain: ["cluster", "k8s"], because: ["kubeconfig"] });
+    expect(v.autoscaler).toEqual({ verdict: "replace", chain: ["cluster", "k8s", "autoscaler"], because: ["provider"] });
+  });
+
+  it("says 'may replace' where the input that carries a replaced resource's id is also a name the program sets", () => {
+    const role = r("aws:iam/role:Role", "role", { name: "prod-role", path: "/" });
+    role.id = "prod-role";
+    const attachment = r("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", { role: "prod-role", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    const v = verdictsByName(pairs([role, attachment], { role: (x) => (x.inputs.path = "/platform/") }));
+    expect(v.role.verdict).toBe("replace");
+    expect(v.attach.verdict).toBe("may-replace");
+  });
+
+  it("honours ignoreChanges on the consumer", () => {
+    const ignoring = structuredClone(subnet);
+    ignoring.ignoreChanges = ["vpcId"];
+    const v = verdictsByName(pairs([vpc, ignoring], { vpc: (x) => (x.inputs.cidrBlock = "10.21.0.0/16") }));
+    expect(v["subnet-a"]).toBeUndefined();
+  });
+});
+
+describe("one resource's verdict", () => {
+  it("replaces on a replace-forcing nested path, updates on another, and keeps a dropped computed input", () => {
+    const rule = ruleOf("aws:eks/cluster:Cluster");
+    expect(judge(rule, [{ path: "kubernetesNetworkConfig.serviceIpv4Cidr", unknown: false, removed: false }], { ignoreChanges: [] }).verdict).toBe("replace");
+    expect(judge(rule, [{ path: "vpcConfig.subnetIds", unknown: false, removed: false }], { ignoreChanges: [] }).verdict).toBe("update");
+    expect(judge(rule, [{ path: "kubernetesNetworkConfig.serviceIpv4Cidr", unknown: false, removed: true }], { ignoreChanges: [] }).replaceOn).toEqual([]);
+    expect(judge(rule, [{ path: "kubernetesNetworkConfig", unknown: true, removed: false }], { ignoreChanges: [] }).verdict).toBe("replace");
+  });
+
+  it("honours replaceOnChanges and says 'may replace' for a conditional path or a type without a rule", () => {
+    expect(judge(ruleOf("aws:ec2/vpc:Vpc"), [{ path: "tags.Name", unknown: false, removed: false }], { ignoreChanges: [], replaceOnChanges: ["tags"] }).verdict).toBe("replace");
+    expect(judge(ruleOf("aws:ec2/vpc:Vpc"), [{ path: "instanceTenancy", unknown: false, removed: false }], { ignoreChanges: [] }).verdict).toBe("may-replace");
+    expect(judge(undefined, [{ path: "anything", unknown: false, removed: false }], { ignoreChanges: [] }).verdict).toBe("may-replace");
+  });
+});

@@ -1,0 +1,40 @@
+/** Hazards of an environment change, from two plain settings objects. */
+import { describe, expect, it } from "vitest";
+import { existsSync } from "fs";
+import { join } from "path";
+import { environmentHazards } from "../../../tools/plan/replacement/hazards";
+
+const prod = { regions: ["us-east-1", "us-west-2", "eu-west-1"], vpcCidrs: ["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"], azCount: 3, kubernetesVersion: "1.33", dbEngine: "aurora-postgresql", dbEngineVersion: "16.6", dnsZoneName: "prod.example.com", healthCheckIntervalSeconds: 10 };
+const kinds = (changes: Record<string, unknown>) => environmentHazards(prod, { ...prod, ...changes }).map((h) => [h.kind, h.severity]);
+
+describe("environment hazards", () => {
+  it("finds nothing when nothing changes", () => {
+    expect(environmentHazards(prod, { ...prod })).toEqual([]);
+  });
+
+  it("blocks a Kubernetes minor skip and a downgrade, notes a one-minor upgrade", () => {
+    expect(kinds({ kubernetesVersion: "1.35" })).toEqual([["kubernetes-minor-skip", "blocking"]]);
+    expect(environmentHazards(prod, { ...prod, kubernetesVersion: "1.35" })[0].message).toContain("Go through 1.34 first");
+    expect(kinds({ kubernetesVersion: "1.32" })).toEqual([["kubernetes-downgrade", "blocking"]]);
+    expect(kinds({ kubernetesVersion: "1.34" })).toEqual([["kubernetes-upgrade", "notice"]]);
+  });
+
+  it("tells an Aurora major upgrade from an engine change; a minor upgrade is no hazard", () => {
+    expect(kinds({ dbEngineVersion: "17.4" })).toEqual([["aurora-major-upgrade", "risk"]]);
+    expect(kinds({ dbEngineVersion: "16.8" })).toEqual([]);
+    expect(kinds({ dbEngine: "aurora-mysql", dbEngineVersion: "8.0.mysql_aurora.3.08.0" })).toEqual([["aurora-engine-change", "risk"]]);
+  });
+
+  it("flags a region leaving, the primary moving, an AZ-count change, a VPC CIDR change and a zone rename", () => {
+    expect(kinds({ regions: ["us-east-1", "us-west-2"], vpcCidrs: ["10.10.0.0/16", "10.20.0.0/16"] })).toEqual([["region-removed", "risk"]]);
+    expect(kinds({ regions: ["us-west-2", "us-east-1", "eu-west-1"], vpcCidrs: ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] })).toEqual([["primary-moved", "risk"]]);
+    expect(kinds({ azCount: 4 })).toEqual([["az-count-change", "risk"]]);
+    expect(kinds({ vpcCidrs: ["10.10.0.0/16", "10.21.0.0/16", "10.30.0.0/16"] })).toEqual([["vpc-cidr-change", "risk"]]);
+    expect(kinds({ dnsZoneName: "prod2.example.com" })).toEqual([["zone-rename", "risk"]]);
+  });
+
+  it("points at runbooks that exist", () => {
+    const all = environmentHazards(prod, { ...prod, kubernetesVersion: "1.35", dbEngineVersion: "17.4", azCount: 2, regions: ["us-west-2", "ap-south-1"], vpcCidrs: ["10.20.0.0/16", "10.40.0.0/16"], dnsZoneName: "x.example.com" });
+    for (const h of all) if (h.runbook) expect(existsSync(join(__dirname, "../../..", h.runbook)), h.runbook).toBe(true);
+  });
+});
