@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { diffLines } from "../../tools/plan/describe";
 import { aliasUrn, diffPlans } from "../../tools/plan/diff";
 import type { PlanDocument } from "../../tools/plan/model";
 import { validatePlan } from "../../tools/plan/schema";
@@ -105,6 +106,44 @@ describe("diff of two plans", () => {
     const diff = diffPlans(before, after);
     expect(diff.newViolations.map((v) => [v.policy, v.stack])).toEqual([["new-rule", "prod-us-east-1"]]);
     expect(diff.resolvedViolations).toBe(1);
+  });
+});
+
+describe("what AWS refuses in place, protection and other environments", () => {
+  const base = environment(REGIONS);
+  const stack = "prod-us-east-1";
+  function region(azs: string[], clusterAzs: string[]): PlanDocument {
+    const net = network(stack, "us-east-1", azs, azs, stack);
+    const eks = resource("aws:eks/cluster:Cluster", `${stack}-cluster`, { name: `${stack}-cluster`, vpcConfig: { subnetIds: clusterAzs.map((s) => `subnet-${stack}-${s}`) } }, { stack });
+    return planOf("prod", [planStack(stack, "region", "us-east-1", [...net, eks])], { regions: ["us-east-1"] });
+  }
+
+  it("refuses control-plane subnets in an AZ the EKS cluster was not created in", () => {
+    const diff = diffPlans(region(["a", "b", "c"], ["a", "b", "c"]), region(["a", "b", "c", "d"], ["a", "b", "c", "d"]));
+    expect(diff.actions.find((a) => a.type === "aws:eks/cluster:Cluster")?.action).toBe("update");
+    expect(diff.refusals.map((r) => [r.type, r.message])).toEqual([["aws:eks/cluster:Cluster", expect.stringContaining("us-east-1d, an AZ the cluster was not created in")]]);
+    // Subnets of the original AZs only (here one fewer): accepted.
+    expect(diffPlans(region(["a", "b", "c", "d"], ["a", "b", "c"]), region(["a", "b", "c", "d"], ["a", "b"])).refusals).toEqual([]);
+  });
+
+  it("says that `pulumi up` stops at a protected resource it would replace", () => {
+    const diff = diffPlans(base, withResource(base, "prod", "prod-zone", (r) => (r.inputs.name = "prod2.example.com")));
+    expect(diff.actions.find((a) => a.name === "prod-zone")).toMatchObject({ action: "replace", protect: true, because: ["name"] });
+    expect(diffLines(diff)).toContainEqual(expect.stringMatching(/^PROTECTED: `pulumi up` stops at aws:route53\/zone:Zone prod-zone/));
+  });
+
+  it("compares two environments by their settings, not resource by resource", () => {
+    const staging = structuredClone(base);
+    staging.environment = "staging";
+    const diff = diffPlans(base, staging);
+    expect(diff.otherEnvironment).toEqual({ base: "prod", current: "staging" });
+    expect([diff.added, diff.removed, diff.actions, diff.dataLossRisks]).toEqual([[], [], [], []]);
+    expect(diffLines(diff)[0]).toMatch(/^different environments: base prod, current staging/);
+  });
+
+  it("keeps the diff inside the plan JSON schema", () => {
+    const diff = diffPlans(base, withResource(base, "prod-us-east-1", "prod-us-east-1-db", (r) => (r.inputs.storageEncrypted = false)));
+    expect(validatePlan({ ...base, diff })).toEqual([]);
   });
 });
 

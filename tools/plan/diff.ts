@@ -268,7 +268,7 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
     actions,
     regions,
     dataLossRisks,
-    refusals: inPlaceRefusals(pairs, verdicts),
+    refusals: inPlaceRefusals(pairs, verdicts, added.map((a) => after.get(a.urn)!)),
     hazards,
     ...violations,
   };

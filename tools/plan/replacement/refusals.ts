@@ -38,10 +38,11 @@ function movesVpc(subnetIds: string[], verdicts: Map<string, ResourceVerdict>, c
   });
 }
 
-export function inPlaceRefusals(pairs: readonly Pair[], verdicts: Map<string, ResourceVerdict>): Refusal[] {
+/** `pairs`: resources in both plans; `added`: resources only in the current plan (new subnets). */
+export function inPlaceRefusals(pairs: readonly Pair[], verdicts: Map<string, ResourceVerdict>, added: readonly Located[] = []): Refusal[] {
   const out: Refusal[] = [];
   const baseSubnets = subnetIndex(pairs.map((p) => p.was));
-  const current = new Map(pairs.map((p) => [p.now.resource.urn, p.now]));
+  const current = new Map([...pairs.map((p) => p.now), ...added].map((l) => [l.resource.urn, l]));
   const currentSubnets = subnetIndex(current.values());
   const refuse = (l: Located, message: string) => out.push({ urn: l.resource.urn, type: l.resource.type, name: l.resource.name, stack: l.stack, message });
 
