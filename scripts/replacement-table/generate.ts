@@ -154,6 +154,11 @@ function main(argv: string[]): void {
     ...kubernetesRules(kubernetes),
     // Engine built-ins: a StackReference is a read keyed by the stack's name.
     "pulumi:pulumi:StackReference": rule("pulumi engine (a read of another stack)", ["name"], [], [], true),
+    // Bridged providers (pulumi-terraform-bridge tfbridge DiffConfig) replace themselves only on
+    // config keys the provider marks ForcesProviderReplace (pulumi-aws's resources.go, not read
+    // here): "may replace". A region move of the resources themselves is judged per resource.
+    "pulumi:providers:aws": rule("pulumi-terraform-bridge DiffConfig (ForcesProviderReplace keys of pulumi-aws not read)", [], ["region"], [], true),
+    "pulumi:providers:random": rule("pulumi-terraform-bridge DiffConfig (terraform-provider-random has no provider config)", [], [], [], true),
   };
   const table: ReplacementTable = {
     generatedBy: "scripts/replacement-table/generate.ts",
