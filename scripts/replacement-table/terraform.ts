@@ -122,20 +122,24 @@ function join(prefix: string, name: string): string {
   return prefix ? `${prefix}.${name}` : name;
 }
 
+/** Entries of a schema map literal as (path, value text); keys that name no constant are reported. */
+function* entries(reader: Reader, mapBody: string, prefix: string): Generator<{ name: string; path: string; value: string }> {
+  for (const element of splitElements(mapBody)) {
+    const kv = keyValue(element);
+    if (!kv) continue;
+    const name = reader.key(kv.key);
+    if (name === null) reader.unresolved.push(`${join(prefix, kv.key)} (key)`);
+    else yield { name, path: join(prefix, name), value: kv.value };
+  }
+}
+
 const SDK_MAP = /map\[string\]\*schema\.Schema\s*\{/;
 const SDK_RESOURCE = /&?schema\.Resource\s*\{/;
 
 function readSdkSchema(reader: Reader, mapBody: string, prefix: string, found: Found, depth = 0): void {
   if (depth > 8) return;
-  for (const element of splitElements(mapBody)) {
-    const kv = keyValue(element);
-    if (!kv) continue;
-    const name = reader.key(kv.key);
-    if (name === null) {
-      reader.unresolved.push(`${join(prefix, kv.key)} (key)`);
-      continue;
-    }
-    const path = join(prefix, name);
+  for (const { path, value } of entries(reader, mapBody, prefix)) {
+    const kv = { value };
     const body = /^(&?schema\.Schema\s*)?\{/.test(kv.value) ? literalBody(kv.value) : reader.findLiteral(kv.value, /&?schema\.Schema\s*\{/);
     if (body === null) {
       // Shared helpers from other packages (tags, timeouts) are never replace-forcing.
@@ -173,16 +177,9 @@ function conditionalForceNew(reader: Reader, src: string): string[] {
 
 function readFrameworkMap(reader: Reader, mapBody: string, prefix: string, found: Found, depth: number): void {
   if (depth > 8) return;
-  for (const element of splitElements(mapBody)) {
-    const kv = keyValue(element);
-    if (!kv) continue;
-    const name = reader.key(kv.key);
-    if (name === null) {
-      reader.unresolved.push(`${join(prefix, kv.key)} (key)`);
-      continue;
-    }
+  for (const { name, path, value } of entries(reader, mapBody, prefix)) {
     if (name === "timeouts") continue;
-    const path = join(prefix, name);
+    const kv = { value };
     const body = /^schema\.\w+\s*\{/.test(kv.value) ? literalBody(kv.value) : reader.findLiteral(kv.value, /schema\.\w+(Attribute|Block)\s*\{/);
     if (body === null) {
       if (!/^(tftags|framework)\.(Tags|ARN|ID|Region)/.test(kv.value)) reader.unresolved.push(path);
