@@ -71,6 +71,12 @@ describe("cascades through consumed outputs", () => {
     expect(v.tg).toEqual({ verdict: "replace", chain: ["vpc", "tg"], because: ["vpcId"] });
   });
 
+  it("still finds consumers by value where the engine's record names no dependency (another stack's output, an older plan)", () => {
+    const recorded = { ...subnet, propertyDependencies: {} };
+    const v = verdictsByName(pairs([vpc, recorded], { vpc: (x) => (x.inputs.cidrBlock = "10.21.0.0/16") }));
+    expect(v["subnet-a"]).toEqual({ verdict: "replace", chain: ["vpc", "subnet-a"], because: ["vpcId"] });
+  });
+
   it("replaces every resource of a replaced provider", () => {
     const eks = r("aws:eks/cluster:Cluster", "cluster", { name: "prod-cluster", roleArn: "arn:aws:iam::123456789012:role/eks", kubernetesNetworkConfig: { serviceIpv4Cidr: "172.20.0.0/16" } }, { endpoint: "https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com" });
     const provider = r("pulumi:providers:kubernetes", "k8s", { kubeconfig: JSON.stringify({ clusters: [{ cluster: { server: "https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com" } }] }) });

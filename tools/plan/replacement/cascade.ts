@@ -179,16 +179,13 @@ export function analyzeCascades(pairs: readonly Pair[]): Map<string, ResourceVer
       if (isProvider && r.provider === now.resource.urn) {
         via = "provider";
       } else {
-        const deps = target.pair.now.stack === now.stack ? r.propertyDependencies : undefined;
-        if (deps) {
-          const keys = Object.entries(deps).filter(([, urns]) => urns.includes(now.resource.urn)).map(([k]) => k);
-          if (keys.length) {
-            found = consumingPaths(r, unknown, keys);
-            via = "propertyDependencies";
-          }
-        } else {
-          found = consumingPaths(r, unknown, null);
-        }
+        // The engine's dependencies say which inputs (also where no value shows it: built in an
+        // apply); the values say where inside them, and find consumers in other stacks.
+        const deps = target.pair.now.stack === now.stack ? r.propertyDependencies ?? {} : {};
+        const keys = Object.entries(deps).filter(([, urns]) => urns.includes(now.resource.urn)).map(([k]) => k);
+        const byValue = consumingPaths(r, unknown, null);
+        found = keys.length ? [...consumingPaths(r, unknown, keys), ...byValue.filter((f) => !keys.includes(topLevel(f.path)))] : byValue;
+        if (keys.length) via = "propertyDependencies";
         if (found.length === 0) continue;
       }
       const before = target.verdict;
