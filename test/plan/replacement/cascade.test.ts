@@ -77,6 +77,18 @@ describe("cascades through consumed outputs", () => {
     expect(v["subnet-a"]).toEqual({ verdict: "replace", chain: ["vpc", "subnet-a"], because: ["vpcId"] });
   });
 
+  it("replaces an Aurora cluster whose KMS key is replaced, and its instances after it", () => {
+    const key = r("aws:kms/key:Key", "key", { description: "db", multiRegion: false }, { arn: "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666" });
+    const db = r("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "prod-db", engine: "aurora-postgresql", kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666", storageEncrypted: true }, {}, { protect: true });
+    db.id = "prod-db";
+    const instance = r("aws:rds/clusterInstance:ClusterInstance", "db-1", { clusterIdentifier: "prod-db", instanceClass: "db.r7g.large" });
+    const v = verdictsByName(pairs([key, db, instance], { key: (x) => (x.inputs.multiRegion = true) }));
+    expect(v.key).toEqual({ verdict: "replace", chain: ["key"], because: ["multiRegion"] });
+    expect(v.db).toEqual({ verdict: "replace", chain: ["key", "db"], because: ["kmsKeyId"] });
+    // The instance names the cluster by an identifier the program also sets: "may" (it is the cluster's id).
+    expect(v["db-1"]).toEqual({ verdict: "may-replace", chain: ["key", "db", "db-1"], because: ["clusterIdentifier"] });
+  });
+
   it("replaces every resource of a replaced provider", () => {
     const eks = r("aws:eks/cluster:Cluster", "cluster", { name: "prod-cluster", roleArn: "arn:aws:iam::123456789012:role/eks", kubernetesNetworkConfig: { serviceIpv4Cidr: "172.20.0.0/16" } }, { endpoint: "https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com" });
     const provider = r("pulumi:providers:kubernetes", "k8s", { kubeconfig: JSON.stringify({ clusters: [{ cluster: { server: "https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com" } }] }) });

@@ -64,8 +64,8 @@ export interface ResourceVerdict {
 const RANK: Record<Verdict, number> = { update: 0, "may-replace": 1, replace: 2 };
 
 /** Values that look like identifiers rather than shared constants (regions, zones, accounts). */
-function identifierLike(value: string): boolean {
-  return value.length >= 8 && !/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]?$/.test(value) && !/^\d{12}$/.test(value) && !/^(true|false|\d+)$/.test(value);
+function identifierLike(value: string, minLength = 8): boolean {
+  return value.length >= minLength && !/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]?$/.test(value) && !/^\d{12}$/.test(value) && !/^(true|false|\d+)$/.test(value);
 }
 
 interface UnknownValues {
@@ -82,7 +82,8 @@ export function unknownValues(was: Recorded, now: Recorded): UnknownValues {
   const uncertain = new Set<string>();
   for (const [, value] of stringLeaves(was.outputs)) if (identifierLike(value) && !known.has(value)) values.add(value);
   // The id of a new resource is unknown in a preview even when it equals a name the program set.
-  if (was.id && identifierLike(was.id)) {
+  // An id is an identifier whatever its length (a cluster identifier such as "prod-db").
+  if (was.id && identifierLike(was.id, 3)) {
     values.add(was.id);
     if (known.has(was.id)) uncertain.add(was.id);
   }
