@@ -116,7 +116,7 @@ export function evaluateStack(stack: StackView, config: PolicyConfig = {}): Viol
  * from evaluateStack (the pack runs them as stack rules there), so it yields nothing here.
  */
 export function evaluateEnvironment(environment: EnvironmentView, config: PolicyConfig = {}): Violation[] {
-  const effective = reconcileConfig(mergeConfig(configFromSettings(environment.settings), config));
+  const effective = reconcileConfig(mergeConfig(configFromSettings(environment.settings, environment.name), config));
   const recorded = environment.stacks.flatMap((s) => s.resources);
   const resources = policyResources(recorded);
   if (environment.stacks.length === 1 && isSelfContained(resources)) return [];
@@ -143,7 +143,7 @@ export interface EnvironmentEvaluation {
  * point for the plan and for checking an environment (prod, an example) in tests.
  */
 export function evaluatePlan(environment: EnvironmentView, config: PolicyConfig = {}): EnvironmentEvaluation {
-  const stackConfig = mergeConfig(configFromSettings(environment.settings), config);
+  const stackConfig = mergeConfig(configFromSettings(environment.settings, environment.name), config);
   const stacks = Object.fromEntries(environment.stacks.map((stack) => [stack.stack, evaluateStack(stack, stackConfig)]));
   const across = evaluateEnvironment(environment, config);
   const all = [...Object.values(stacks).flat(), ...across];

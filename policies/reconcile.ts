@@ -63,9 +63,14 @@ export function reconcileConfig(config: PolicyConfig = {}): Map<string, Effectiv
  * evaluateEnvironment applies them under any explicit config; pass the result to evaluateStack
  * as well when a single-stack program has settings.
  */
-export function configFromSettings(settings: Record<string, unknown> | undefined): PolicyConfig {
+export function configFromSettings(settings: Record<string, unknown> | undefined, environmentName?: string): PolicyConfig {
   if (!settings) return {};
   const config: PolicyConfig = {};
+  // The cost rules price with the usage profile named after the environment (data/cost/usage.json).
+  const monthlyBudgetUsd = Number.isInteger(settings.costMonthlyBudgetUsd) ? (settings.costMonthlyBudgetUsd as number) : undefined;
+  if (monthlyBudgetUsd !== undefined || environmentName) {
+    config["cost-monthly-budget"] = { ...(monthlyBudgetUsd !== undefined ? { monthlyBudgetUsd } : {}), ...(environmentName ? { usageProfile: environmentName } : {}) };
+  }
   const int = (key: string) => (Number.isInteger(settings[key]) ? (settings[key] as number) : undefined);
   const peak = int("globalPeakNodes");
   if (peak !== undefined) config["capacity-survives-region-loss"] = { peakNodes: peak };

@@ -234,6 +234,11 @@ export const ENVIRONMENT_KEYS = {
     description: "Longest acceptable time from a regional outage to DNS answering with other regions.",
     default: 120,
   },
+  costMonthlyBudgetUsd: {
+    type: "integer",
+    description: "Monthly budget (USD) of the environment's estimated cost at desired capacity; the advisory cost-monthly-budget policy reports an estimate over it. 0 = not checked.",
+    default: 0,
+  },
   alarmEmail: {
     type: "string",
     description: "E-mail address subscribed to health-check alarms; empty = SNS topic only.",

@@ -15,7 +15,7 @@ export interface EnvironmentRule<C = Record<string, unknown>> {
   run(resources: readonly PolicyResource[], report: ReportViolation, config: C): void;
 }
 
-function environmentRule<C>(meta: RuleMeta, run: (resources: readonly PolicyResource[], report: ReportViolation, config: C) => void): EnvironmentRule<C> {
+export function environmentRule<C>(meta: RuleMeta, run: (resources: readonly PolicyResource[], report: ReportViolation, config: C) => void): EnvironmentRule<C> {
   return {
     run,
     policy: {

@@ -4,7 +4,8 @@
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { DNS_POLICIES } from "./dns";
-import { ENVIRONMENT_RULES } from "./environment";
+import { COST_ENVIRONMENT_RULES, COST_POLICIES } from "./cost";
+import { ENVIRONMENT_RULES as BASE_ENVIRONMENT_RULES, type EnvironmentRule } from "./environment";
 import { PROTECTION_POLICIES } from "./protection";
 import { REDUNDANCY_POLICIES } from "./redundancy";
 import { SECURITY_POLICIES } from "./security";
@@ -14,11 +15,13 @@ export type PolicyKind = "resource" | "stack" | "environment";
 
 export const PACK_NAME = "platform-resilience";
 
-export { ENVIRONMENT_RULES } from "./environment";
 export type { EnvironmentRule } from "./environment";
 
+/** Rules that need every region at once (the plan runs them across stacks). */
+export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [...BASE_ENVIRONMENT_RULES, ...COST_ENVIRONMENT_RULES];
+
 /** The policies the pack serves: resource and stack rules, then the environment rules as stack rules. */
-export const POLICIES: readonly PackPolicy[] = [...REDUNDANCY_POLICIES, ...DNS_POLICIES, ...PROTECTION_POLICIES, ...SECURITY_POLICIES, ...ENVIRONMENT_RULES.map((rule) => rule.policy)];
+export const POLICIES: readonly PackPolicy[] = [...REDUNDANCY_POLICIES, ...DNS_POLICIES, ...PROTECTION_POLICIES, ...SECURITY_POLICIES, ...COST_POLICIES, ...ENVIRONMENT_RULES.map((rule) => rule.policy)];
 
 export function kindOf(policy: PackPolicy): PolicyKind {
   if (ENVIRONMENT_RULES.some((rule) => rule.policy === policy)) return "environment";
