@@ -7,6 +7,7 @@
 import { resolve } from "path";
 import { HELP, parseArgs, PlanError, PlanOptions } from "./args";
 import { renderDot, renderSvg } from "./diagram";
+import { loadCostInputs } from "./cost";
 import { diffPlans, PlanDiff } from "./diff";
 import { PlanInput, resolveEnvironment, resolveProgram } from "./inputs";
 import { renderMarkdown } from "./markdown";
@@ -55,8 +56,9 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   const policyConfig = options.policyConfig !== null ? readPolicyConfig(resolve(options.policyConfig)) : {};
   const input = resolveInput(options);
   if (input.kind === "environment") for (const note of input.notes) err.write(`note: ${note}\n`);
+  const cost = loadCostInputs(input.name);
 
-  const document = await plan(input, { policyConfig, progress: progressReporter((line) => err.write(`${line}\n`)) });
+  const document = await plan(input, { policyConfig, progress: progressReporter((line) => err.write(`${line}\n`)), cost, base });
   const diff = base ? diffPlans(base, document) : undefined;
   writeOutputs(await render(document, options, diff));
   out.write(`\n${renderTerminal(document, diff, options.diff ?? undefined)}`);

@@ -1,5 +1,6 @@
 /** The pull-request comment: summary table, violations, resilience, diff, per-stack details. */
 import { describeSinglePoints, diffLines, resilienceRows, roleLabel } from "./describe";
+import { costChangeLead, costMarkdown } from "./cost/markdown";
 import type { PlanDiff, ResourceRef } from "./diff";
 import { allViolations, countByType, PlanDocument } from "./model";
 import { describeChain } from "./replacement/cascade";
@@ -64,6 +65,7 @@ export function renderMarkdown(plan: PlanDocument, diff?: PlanDiff, diffSource =
     "",
     `${verdict} ${plan.summary.resources} resources in ${plan.stacks.length} stack(s); ${advisory} advisory finding(s).`,
     "",
+    ...(plan.cost ? costChangeLead(plan.cost) : []),
     "| stack | role | resources | mandatory | advisory |",
     "| --- | --- | ---: | ---: | ---: |",
   ];
@@ -86,6 +88,8 @@ export function renderMarkdown(plan: PlanDocument, diff?: PlanDiff, diffSource =
   out.push("");
   const spofs = describeSinglePoints(plan.resilience);
   if (spofs.length) out.push("Single points of failure:", "", ...spofs.map((s) => `- ${s}`), "");
+
+  if (plan.cost) out.push(...costMarkdown(plan.cost));
 
   if (diff) out.push(...diffSection(diff, diffSource));
 

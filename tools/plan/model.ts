@@ -6,6 +6,7 @@
 import type { Violation } from "../../policies/evaluate";
 import type { RecordedResource } from "../fake-cloud";
 import type { PlanDiff } from "./diff";
+import type { CostSection } from "./cost";
 import type { Resilience } from "./resilience";
 
 export const PLAN_VERSION = 1;
@@ -42,6 +43,8 @@ export interface PlanDocument {
   resilience: Resilience;
   /** With `--diff`: the comparison with the base plan (tools/plan/diff.ts). */
   diff?: PlanDiff;
+  /** Monthly cost estimate; absent in plans written before it existed (a --diff base may lack it). */
+  cost?: CostSection;
 }
 
 /** Key used in `byRegion` for resources that belong to no region at all. */

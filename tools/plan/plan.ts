@@ -4,6 +4,7 @@
  * resilience figures. Returns the plan document; writes nothing.
  */
 import type { PolicyConfig } from "../../policies/evaluate";
+import { attachCostViolations, CostInputs, planCost } from "./cost";
 import type { EnvironmentInput, PlanInput, ProgramInput, StackJob } from "./inputs";
 import { PLAN_VERSION, PlanDocument, PlanStack, summarize } from "./model";
 import { applyPolicies } from "./policies";
@@ -21,6 +22,10 @@ export interface PlanRunOptions {
   progress?: Progress;
   /** Stacks at once. @default the machine's available parallelism */
   concurrency?: number;
+  /** Price table and usage assumptions. @default data/cost/, the profile named after the environment */
+  cost?: CostInputs;
+  /** The --diff base: the cost section then carries the change and the cost-change-per-pr finding. */
+  base?: PlanDocument;
 }
 
 type UnjudgedStack = Omit<PlanStack, "violations">;
@@ -58,9 +63,11 @@ async function runProgram(input: ProgramInput, options: PlanRunOptions): Promise
   }
 }
 
-/** Assembles the document from planned stacks: policies, topology, resilience, summary. */
-export function assemble(name: string, unjudged: UnjudgedStack[], settings: PlanInput["settings"], policyConfig: PolicyConfig = {}): PlanDocument {
+/** Assembles the document from planned stacks: policies, topology, resilience, cost, summary. */
+export function assemble(name: string, unjudged: UnjudgedStack[], settings: PlanInput["settings"], policyConfig: PolicyConfig = {}, extras: Pick<PlanRunOptions, "cost" | "base"> = {}): PlanDocument {
   const stacks = applyPolicies(unjudged, { name, settings }, policyConfig);
+  const cost = planCost({ environment: name, stacks, settings, policyConfig, inputs: extras.cost, base: extras.base });
+  attachCostViolations(stacks, cost.violations);
   const regionOrder = settings?.regions ?? stacks.filter((s) => s.role === "region" && s.region).map((s) => s.region!);
   const topology = readTopology(stacks, regionOrder);
   return {
@@ -69,10 +76,11 @@ export function assemble(name: string, unjudged: UnjudgedStack[], settings: Plan
     stacks,
     summary: summarize(stacks),
     resilience: computeResilience(topology, settings ?? {}),
+    cost: cost.section,
   };
 }
 
 export async function plan(input: PlanInput, options: PlanRunOptions = {}): Promise<PlanDocument> {
   const stacks = input.kind === "environment" ? await runEnvironment(input, options) : await runProgram(input, options);
-  return assemble(input.name, stacks, input.settings, options.policyConfig);
+  return assemble(input.name, stacks, input.settings, options.policyConfig, options);
 }

@@ -58,7 +58,7 @@ export function applyPolicies(
 ): PlanStack[] {
   // Single-stack programs run the environment rules as stack rules: give them the environment's
   // thresholds (failover budget, peak) as the cross-stack evaluation gets them.
-  const stackConfig = mergeConfig(configFromSettings(environment.settings as Record<string, unknown> | undefined), config);
+  const stackConfig = mergeConfig(configFromSettings(environment.settings as Record<string, unknown> | undefined, environment.name), config);
   const planned: PlanStack[] = stacks.map((stack) => ({
     ...stack,
     violations: guarded(`stack ${stack.stack}`, () => evaluateStack({ stack: stack.stack, role: stack.role, region: stack.region, resources: stack.resources }, stackConfig)),

@@ -1,5 +1,6 @@
 /** The terminal summary (stdout) and the per-stack progress lines (stderr). */
 import { describeSinglePoints, diffLines, replacementLines, resilienceRows, roleLabel } from "./describe";
+import { costTerminalLines } from "./cost/terminal";
 import type { PlanDiff } from "./diff";
 import { countByType, PlanDocument } from "./model";
 
@@ -34,6 +35,8 @@ export function renderTerminal(plan: PlanDocument, diff?: PlanDiff, diffSource?:
   const labelWidth = Math.max(...rows.map(([label]) => label.length));
   for (const [label, text] of rows) out.push(`  ${label.padEnd(labelWidth)}  ${text}`);
   for (const line of describeSinglePoints(plan.resilience)) out.push(`  ${"".padEnd(labelWidth)}  - ${line}`);
+
+  if (plan.cost) out.push("", ...costTerminalLines(plan.cost));
 
   if (diff) {
     out.push("", `Diff against ${diffSource ?? "the base plan"} (${diff.base.environment}, ${diff.base.resources} resources)`);
