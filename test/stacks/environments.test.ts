@@ -9,6 +9,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { stringify } from "yaml";
 import { isTaggable } from "../../components/lib/tags";
+import { classify, loadPriceTable } from "../../policies/cost";
 import { readStackConfig } from "../../tools/fake-cloud/run";
 import { resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
 import type { PlanDocument, PlanResource, PlanStack } from "../../tools/plan/model";
@@ -142,3 +143,29 @@ describe("the dev example (single stack, two regions)", () => {
     expect(mandatory(dev)).toEqual([]);
   });
 });
+
+describe("cost: every billable type the repository's plans hold is priced", () => {
+  const unpricedTypes = (doc: PlanDocument) => [...new Set(doc.stacks.flatMap((s) => s.resources).filter((r) => r.custom && "unpriced" in classify(r.type)).map((r) => r.type))];
+
+  it("has a pricing rule, or a stated reason to cost nothing, for every resource type of prod, prod grown by a region and the dev example", () => {
+    for (const doc of [prod, grown, dev]) expect(unpricedTypes(doc)).toEqual([]);
+  });
+
+  it("prices every charge of prod and the dev example (their regions are in the price table)", () => {
+    expect(prod.cost!.unpriced).toEqual([]);
+    expect(dev.cost!.unpriced).toEqual([]);
+    expect(prod.cost!.byRegion.map((r) => r.region)).toEqual([...(readStackConfig(join(root, "Pulumi.prod.yaml"))["platform:regions"] as string[]), "global"]);
+    for (const region of prod.cost!.byRegion) expect(region.ceilingUsd).toBeGreaterThanOrEqual(region.baselineUsd);
+  });
+
+  it("reports a region the price table lacks as unpriced, charge by charge, instead of counting it as zero", () => {
+    const reasons = grown.cost!.unpriced.map((u) => u.reason);
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(reason).toContain("ap-southeast-2");
+    // What it does price there are figures that hold in every region (EKS, KMS, public IPv4 ...).
+    const table = loadPriceTable();
+    const priced = grown.cost!.lines.filter((l) => l.region === "ap-southeast-2").map((l) => l.item);
+    for (const item of priced) expect(Object.keys(table.prices[item].regions), item).toContain("any");
+  });
+});
+

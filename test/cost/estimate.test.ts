@@ -1,0 +1,141 @@
+/**
+ * The estimate's arithmetic on small, hand-made inputs: every figure below is worked out from the
+ * fixture table, so a change to a price moves the estimate by exactly price × quantity.
+ */
+import { describe, expect, it } from "vitest";
+import { estimateCost, figuresOf, type CostResource } from "../../policies/cost";
+import { HOURS, pool, res, table, usage } from "./fixtures";
+
+const SPOT = usage({ spotDiscountPercent: 60, natGatewayGbPerMonth: 100 });
+const total = (resources: CostResource[], t = table(), u = SPOT) => figuresOf(estimateCost(resources, t, u).lines);
+
+describe("a mixed-instances node pool", () => {
+  // 9 desired, 24 max, 6 On-Demand base, 50% On-Demand above it: 8 + 1 Spot at desired, 15 + 9 at max.
+  const resources = pool("nodes", { desired: 9, max: 24, base: 6, percent: 50 });
+
+  it("prices On-Demand on the first override, Spot at the overrides' mean less the discount, disks and detailed monitoring per node", () => {
+    const meanSpotHourly = ((0.1 + 0.05) / 2) * 0.4;
+    const baseline = 8 * HOURS * 0.1 + 1 * HOURS * meanSpotHourly + 9 * 50 * 0.08 + 9 * 7 * 0.3;
+    const ceiling = 15 * HOURS * 0.1 + 9 * HOURS * meanSpotHourly + 24 * 50 * 0.08 + 24 * 7 * 0.3;
+    const figures = total(resources);
+    expect(figures.baselineUsd).toBeCloseTo(baseline, 2);
+    expect(figures.ceilingUsd).toBeCloseTo(ceiling, 2);
+    expect(figures.fixedUsd).toBeCloseTo(baseline, 2);
+    expect(figures.usageUsd).toBe(0);
+  });
+
+  it("moves by exactly the price change times the instance-hours it applies to", () => {
+    const before = total(resources);
+    const after = total(resources, table({ "ec2.instance.m.large": { unit: "hour", description: "x", source: "test", asOf: "2025-02", origin: "knowledge", confidence: "high", regions: { "us-east-1": 0.11 } } }));
+    // m.large carries the 8 (15) On-Demand nodes and half of the 1 (9) Spot nodes at 40% of its price.
+    expect(after.baselineUsd - before.baselineUsd).toBeCloseTo(0.01 * HOURS * (8 + 0.5 * 0.4), 1);
+    expect(after.ceilingUsd - before.ceilingUsd).toBeCloseTo(0.01 * HOURS * (15 + 4.5 * 0.4), 1);
+  });
+
+  it("reports the Spot share at desired capacity and at the maximum", () => {
+    const [figure] = estimateCost(resources, table(), SPOT).pools;
+    expect(figure.baseline).toMatchObject({ onDemand: 8, spot: 1 });
+    expect(figure.ceiling).toMatchObject({ onDemand: 15, spot: 9, spotPercent: 37.5 });
+  });
+
+  it("takes the spot discount from the usage assumptions and names it on the line", () => {
+    const deeper = total(resources, table(), usage({ spotDiscountPercent: 70 }));
+    expect(total(resources).baselineUsd - deeper.baselineUsd).toBeCloseTo(1 * HOURS * 0.075 * 0.1, 1);
+    const spotLine = estimateCost(resources, table(), SPOT).lines.find((l) => l.what.includes("Spot"))!;
+    expect(spotLine.assumptions).toEqual(["spotDiscountPercent"]);
+  });
+
+  it("uses each region's own prices", () => {
+    const eu = pool("eu-nodes", { desired: 2, max: 2, base: 2, percent: 100 }, "eu-west-1");
+    expect(total(eu).baselineUsd).toBeCloseTo(2 * HOURS * 0.12 + 2 * 50 * 0.1 + 2 * 7 * 0.3, 2);
+  });
+});
+
+describe("what cannot be priced is reported, never counted as zero", () => {
+  it("a type without a pricing rule", () => {
+    const estimate = estimateCost([res("aws:foo/bar:Bar", "mystery")], table(), SPOT);
+    expect(estimate.lines).toEqual([]);
+    expect(estimate.unpriced).toEqual([expect.objectContaining({ name: "mystery", reason: expect.stringContaining("no pricing rule for aws:foo/bar:Bar") })]);
+  });
+
+  it("a region the table has no figure for, and an item it lacks", () => {
+    const estimate = estimateCost([res("aws:ec2/natGateway:NatGateway", "nat", {}, { region: "ap-south-1" }), res("kubernetes:core/v1:Service", "lb", { spec: { type: "LoadBalancer" } })], table(), SPOT);
+    expect(estimate.lines).toEqual([]);
+    expect(estimate.unpriced.map((u) => u.reason)).toEqual([
+      expect.stringContaining("no vpc.nat-gateway.hour price for ap-south-1"),
+      expect.stringContaining("no vpc.nat-gateway.gb price for ap-south-1"),
+      expect.stringContaining("elb.nlb.hour is not in the price table"),
+      expect.stringContaining("elb.nlb.nlcu-hour is not in the price table"),
+    ]);
+  });
+
+  it("lists what costs nothing of its own with the reason, apart from the unpriced", () => {
+    const estimate = estimateCost([res("aws:iam/role:Role", "role"), res("aws:ec2/vpc:Vpc", "vpc"), res("kubernetes:core/v1:ConfigMap", "cm")], table(), SPOT);
+    expect(estimate.unpriced).toEqual([]);
+    expect(estimate.free.map((f) => f.type)).toEqual(["aws:ec2/vpc:Vpc", "aws:iam/role:Role", "kubernetes:core/v1:ConfigMap"]);
+  });
+});
+
+describe("usage-based items", () => {
+  it("NAT gateways: hours plus the assumed data processed, split fixed and usage", () => {
+    const figures = total([res("aws:ec2/natGateway:NatGateway", "nat")]);
+    expect(figures.fixedUsd).toBeCloseTo(HOURS * 0.045, 2);
+    expect(figures.usageUsd).toBeCloseTo(100 * 0.045, 2);
+  });
+
+  it("tiered prices apply tier by tier (AMP ingestion)", () => {
+    const workspace = [res("aws:amp/workspace:Workspace", "amp")];
+    const only = (u: ReturnType<typeof usage>) => estimateCost(workspace, table(), u).lines.find((l) => l.item === "amp.ingestion.million-samples")!;
+    // 1,000 series every 36 s: 73 million samples, all in the first tier.
+    expect(only(usage({ ampActiveSeries: 1000, ampScrapeIntervalSeconds: 36 })).baselineUsd).toBeCloseTo(73 * 0.1, 4);
+    // 10,000 series: 730 million, 100 at the first tier's price and 630 at the second's.
+    expect(only(usage({ ampActiveSeries: 10000, ampScrapeIntervalSeconds: 36 })).baselineUsd).toBeCloseTo(100 * 0.1 + 630 * 0.01, 4);
+  });
+});
+
+describe("Aurora global database", () => {
+  const primary = res("aws:rds/cluster:Cluster", "primary", { clusterIdentifier: "db-use1", engine: "aurora-postgresql", globalClusterIdentifier: "g", masterUsername: "admin" }, { ids: ["db-use1"] });
+  const secondary = res("aws:rds/cluster:Cluster", "secondary", { clusterIdentifier: "db-euw1", engine: "aurora-postgresql", globalClusterIdentifier: "g" }, { region: "eu-west-1", ids: ["db-euw1"] });
+  const instances = ["a", "b"].flatMap((s) => [
+    res("aws:rds/clusterInstance:ClusterInstance", `use1-${s}`, { clusterIdentifier: "db-use1", instanceClass: "db.r.large", engine: "aurora-postgresql" }),
+    res("aws:rds/clusterInstance:ClusterInstance", `euw1-${s}`, { clusterIdentifier: "db-euw1", instanceClass: "db.r.large", engine: "aurora-postgresql" }, { region: "eu-west-1" }),
+  ]);
+  const u = usage({ auroraStorageGb: 100, auroraIoMillionsPerMonth: 50, auroraSecondaryReadIoMillionsPerMonth: 10, auroraWriteIoMillionsPerMonth: 20, auroraReplicationGbPerMonth: 30, auroraBackupBillableGb: 0 });
+
+  it("prices instances by engine and class, storage and I/O per member, replicated writes and traffic on the secondary", () => {
+    const estimate = estimateCost([primary, secondary, ...instances], table(), u);
+    const byRegion = (region: string) => figuresOf(estimate.lines.filter((l) => l.region === region)).baselineUsd;
+    expect(byRegion("us-east-1")).toBeCloseTo(2 * HOURS * 0.5 + 100 * 0.1 + 50 * 0.2, 2);
+    expect(byRegion("eu-west-1")).toBeCloseTo(2 * HOURS * 0.6 + 100 * 0.11 + 10 * 0.22 + 20 * 0.22 + 30 * 0.02, 2);
+    expect(estimate.unpriced).toEqual([]);
+  });
+
+  it("adds the readers that reader autoscaling may add, at the ceiling only", () => {
+    const target = res("aws:appautoscaling/target:Target", "readers", { scalableDimension: "rds:cluster:ReadReplicaCount", resourceId: "cluster:db-use1", maxCapacity: 4 });
+    const without = total([primary, secondary, ...instances], table(), u);
+    const withTarget = total([primary, secondary, ...instances, target], table(), u);
+    expect(withTarget.baselineUsd).toBeCloseTo(without.baselineUsd, 2);
+    // The primary has 1 reader; autoscaling may grow it to 4.
+    expect(withTarget.ceilingUsd - without.ceilingUsd).toBeCloseTo(3 * HOURS * 0.5, 1);
+  });
+});
+
+describe("Route 53 and ARC are global", () => {
+  it("reports them under global, with health-check options priced per feature", () => {
+    const estimate = estimateCost(
+      [
+        res("aws:route53/zone:Zone", "zone", {}, { region: "us-east-1" }),
+        res("aws:route53/healthCheck:HealthCheck", "alb", { type: "HTTPS", fqdn: "x.us-east-1.elb.amazonaws.com", requestInterval: 10, measureLatency: true }),
+        res("aws:route53/healthCheck:HealthCheck", "outside", { type: "HTTP", fqdn: "api.example.org", requestInterval: 30 }),
+        res("aws:route53recoverycontrol/cluster:Cluster", "arc", {}, { region: "us-west-2" }),
+      ],
+      table(),
+      SPOT,
+    );
+    expect(new Set(estimate.lines.map((l) => l.region))).toEqual(new Set(["global"]));
+    const of = (name: string) => figuresOf(estimate.lines.filter((l) => l.name === name)).baselineUsd;
+    expect(of("alb")).toBeCloseTo(0.5 + 3 * 1, 4); // HTTPS, 10 s interval, latency measurement
+    expect(of("outside")).toBeCloseTo(0.75, 4);
+    expect(of("arc")).toBeCloseTo(HOURS * 2.5, 2);
+  });
+});
