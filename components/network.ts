@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "./lib/cidr";
-import { chooseAvailabilityZones } from "./lib/regions";
+import { chooseZones, describeZoneChoice, type ZoneChoice } from "./lib/zones";
 
 export type NatGatewayMode = "perAz" | "single";
 
@@ -9,16 +9,31 @@ export interface RegionalNetworkArgs {
   /** VPC CIDR block, /16 to /20. Subnets are cut from it by `planSubnets`. */
   cidrBlock: string;
   /**
-   * Availability zones to span.
+   * Availability zones to span (ignored when `availabilityZoneIds` pins them).
    * @default 3
    */
   azCount?: number;
   /**
-   * AZ names to use, in order. When omitted, the first `azCount` available AZs of the region
-   * (by name) are looked up through `aws.getAvailabilityZones`.
-   * @default looked up
+   * Zone IDs (e.g. `use1-az1`) to use. AZ names differ per account, zone IDs do not; after the
+   * first deployment, pinning the IDs the plan shows keeps the subnets where they are whatever
+   * the region's zones do later.
+   * @default the first `azCount` usable zones of the region, by zone ID (see `chooseZones`)
    */
-  availabilityZones?: string[];
+  availabilityZoneIds?: string[];
+  /**
+   * Zone IDs never to use, on top of those EKS refuses (`EKS_UNSUPPORTED_ZONE_IDS`).
+   * @default []
+   */
+  excludedAvailabilityZoneIds?: string[];
+  /**
+   * What every chosen zone must offer: at least one of these node instance types, and this
+   * database class. Zones lacking them are skipped (or refused when pinned).
+   * @default nothing checked
+   */
+  zoneRequirements?: {
+    instanceTypes?: string[];
+    database?: { engine: string; engineVersion: string; instanceClass: string };
+  };
   /**
    * `"perAz"`: one NAT gateway per AZ, each AZ's private subnet routes through its own, so an AZ
    * loss never cuts the others off. `"single"`: one NAT gateway for all AZs, cheaper, and a
@@ -35,6 +50,7 @@ export interface RegionalNetworkArgs {
 
 export interface AzSubnets {
   readonly availabilityZone: pulumi.Output<string>;
+  readonly availabilityZoneId: pulumi.Output<string>;
   readonly publicSubnetId: pulumi.Output<string>;
   readonly privateSubnetId: pulumi.Output<string>;
   readonly isolatedSubnetId: pulumi.Output<string>;
@@ -50,7 +66,12 @@ export class RegionalNetwork extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly cidrBlock: string;
   readonly azCount: number;
+  /** AZ names of the chosen zones (in this account), in subnet order. */
   readonly availabilityZones: pulumi.Output<string[]>;
+  /** Zone IDs of the chosen zones, in subnet order. */
+  readonly availabilityZoneIds: pulumi.Output<string[]>;
+  /** The choice with the zones left out and why. */
+  readonly zoneChoice: pulumi.Output<ZoneChoice>;
   readonly publicSubnetIds: pulumi.Output<string>[];
   readonly privateSubnetIds: pulumi.Output<string>[];
   readonly isolatedSubnetIds: pulumi.Output<string>[];
@@ -62,16 +83,37 @@ export class RegionalNetwork extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegionalNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:network:RegionalNetwork", name, {}, opts);
-    const azCount = args.availabilityZones?.length ?? args.azCount ?? 3;
+    const pinned = args.availabilityZoneIds?.length ? [...new Set(args.availabilityZoneIds)] : undefined;
+    const azCount = pinned?.length ?? args.azCount ?? 3;
     const natMode = args.natGateways ?? "perAz";
     const plan = planSubnets(args.cidrBlock, azCount);
     const parent = { parent: this };
 
-    const azNames: pulumi.Output<string[]> = args.availabilityZones
-      ? pulumi.output(args.availabilityZones)
-      : aws
-          .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent)
-          .apply((zones) => chooseAvailabilityZones(zones.names, azCount, zones.region ?? "this region"));
+    // Every zone the account has in the region (no `state` filter: a zone that is impaired today
+    // must not drop out of the list and move the subnets on the next deploy). Local Zones and
+    // Wavelength Zones are opt-in, so they are left out.
+    const zones = aws.getAvailabilityZonesOutput({ filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent);
+    const instanceTypes = args.zoneRequirements?.instanceTypes;
+    const offerings = instanceTypes?.length
+      ? aws.ec2.getInstanceTypeOfferingsOutput({ locationType: "availability-zone-id", filters: [{ name: "instance-type", values: instanceTypes }] }, parent).locations
+      : undefined;
+    const database = args.zoneRequirements?.database;
+    const orderable = database ? aws.rds.getOrderableDbInstanceOutput(database, parent).availabilityZones : undefined;
+    const choice = pulumi.all([zones, offerings, orderable]).apply(([z, offeredIds, dbNames]) => chooseZones({
+      region: z.region,
+      names: z.names,
+      zoneIds: z.zoneIds,
+      count: azCount,
+      pinned,
+      excluded: args.excludedAvailabilityZoneIds,
+      instanceTypeZoneIds: offeredIds,
+      // The orderable-instance answer names AZs; this account's map turns them into zone IDs.
+      dbClassZoneIds: dbNames?.map((name) => z.zoneIds[z.names.indexOf(name)]).filter((id): id is string => id !== undefined),
+      instanceTypes,
+      dbInstanceClass: database?.instanceClass,
+    }));
+    const azNames = choice.apply((c) => c.zones.map((zone) => zone.name));
+    const azIds = choice.apply((c) => c.zones.map((zone) => zone.id));
 
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
       cidrBlock: args.cidrBlock,
@@ -97,11 +139,13 @@ export class RegionalNetwork extends pulumi.ComponentResource {
 
     plan.forEach((cidrs, i) => {
       const az = azNames.apply((names) => names[i]);
+      // Subnets are placed by zone ID: the same physical zone whatever the account's name map.
+      const azId = azIds.apply((ids) => ids[i]);
       const suffix = `${i + 1}`;
       const publicSubnet = new aws.ec2.Subnet(`${name}-public-${suffix}`, {
         vpcId: vpc.id,
         cidrBlock: cidrs.public,
-        availabilityZone: az,
+        availabilityZoneId: azId,
         // Nothing in the public tier needs an automatic public IP: NAT gateways use EIPs, ALBs their own.
         mapPublicIpOnLaunch: false,
         tags: { Name: `${name}-public-${suffix}`, tier: "public", "kubernetes.io/role/elb": "1" },
@@ -109,13 +153,13 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       const privateSubnet = new aws.ec2.Subnet(`${name}-private-${suffix}`, {
         vpcId: vpc.id,
         cidrBlock: cidrs.private,
-        availabilityZone: az,
+        availabilityZoneId: azId,
         tags: { Name: `${name}-private-${suffix}`, tier: "private", "kubernetes.io/role/internal-elb": "1" },
       }, parent);
       const isolatedSubnet = new aws.ec2.Subnet(`${name}-isolated-${suffix}`, {
         vpcId: vpc.id,
         cidrBlock: cidrs.isolated,
-        availabilityZone: az,
+        availabilityZoneId: azId,
         tags: { Name: `${name}-isolated-${suffix}`, tier: "isolated" },
       }, parent);
 
@@ -145,6 +189,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
 
       subnetsByAz.push({
         availabilityZone: az,
+        availabilityZoneId: azId,
         publicSubnetId: publicSubnet.id,
         privateSubnetId: privateSubnet.id,
         isolatedSubnetId: isolatedSubnet.id,
@@ -193,6 +238,8 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     this.cidrBlock = args.cidrBlock;
     this.azCount = azCount;
     this.availabilityZones = azNames;
+    this.availabilityZoneIds = azIds;
+    this.zoneChoice = choice;
     this.subnetsByAz = subnetsByAz;
     this.publicSubnetIds = subnetsByAz.map((s) => s.publicSubnetId);
     this.privateSubnetIds = subnetsByAz.map((s) => s.privateSubnetId);
@@ -204,6 +251,9 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     this.registerOutputs({
       vpcId: this.vpcId,
       availabilityZones: this.availabilityZones,
+      availabilityZoneIds: this.availabilityZoneIds,
+      // Read by the plan: which zones, and why others were left out.
+      zoneChoice: choice.apply(describeZoneChoice),
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
       isolatedSubnetIds: this.isolatedSubnetIds,

@@ -4,9 +4,9 @@ import { closest } from "./suggest";
  * Commercial AWS regions and the AZ name suffixes a typical account sees in each.
  *
  * Used to validate region codes and AZ counts before anything is deployed, and by the fake
- * cloud to answer `getAvailabilityZones`. AZ *names* are mapped per account (AZ *ids* are not),
- * so a real deployment always asks `aws.getAvailabilityZones`; the suffixes here only bound
- * how many AZs a region can offer. Opt-in regions (af-south-1, ap-east-1, me-south-1, ...)
+ * cloud to answer `getAvailabilityZones`. AZ *names* are mapped per account (zone IDs are not),
+ * so a real deployment always asks `aws.getAvailabilityZones` and chooses by zone ID
+ * (components/lib/zones.ts); the suffixes here only bound how many AZs a region can offer. Opt-in regions (af-south-1, ap-east-1, me-south-1, ...)
  * must be enabled on the account first.
  */
 export const AWS_REGIONS: Readonly<Record<string, readonly string[]>> = {
@@ -57,18 +57,6 @@ export function availabilityZoneNames(region: string): string[] {
 /** The closest known region codes to a mistyped one, for error messages. */
 export function suggestRegions(input: string, limit = 3): string[] {
   return closest(input, Object.keys(AWS_REGIONS), Number.MAX_SAFE_INTEGER, limit);
-}
-
-/** Chooses the first `count` AZs of those available, in name order (stable across runs). */
-export function chooseAvailabilityZones(available: readonly string[], count: number, region: string): string[] {
-  const sorted = [...new Set(available)].sort();
-  if (sorted.length < count) {
-    throw new RangeError(
-      `${region} offers ${sorted.length} availability zone(s) (${sorted.join(", ") || "none"}) but ${count} were asked for; ` +
-        `lower azCount to ${sorted.length} or choose another region`,
-    );
-  }
-  return sorted.slice(0, count);
 }
 
 /**

@@ -4,6 +4,9 @@ import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from 
 let cloud: FakeCloud;
 let perAz: RecordedResource[];
 let single: RecordedResource[];
+let virginia: RecordedResource[];
+let pinned: RecordedResource[];
+let network: typeof import("../../components/network");
 
 function under(resources: RecordedResource[], prefix: string) {
   return resources.filter((r) => r.name.startsWith(prefix));
@@ -11,23 +14,38 @@ function under(resources: RecordedResource[], prefix: string) {
 
 beforeAll(async () => {
   cloud = await installFakeCloud({ stack: "network-test", region: "eu-west-1" });
-  const { RegionalNetwork } = await import("../../components/network");
+  network = await import("../../components/network");
+  const aws = await import("@pulumi/aws");
+  const { RegionalNetwork } = network;
   new RegionalNetwork("ha", { cidrBlock: "10.20.0.0/16" });
   new RegionalNetwork("dev", { cidrBlock: "10.30.0.0/20", azCount: 2, natGateways: "single", flowLogRetentionDays: 14 });
+  // The fake cloud's example account lists use1-az3 (where EKS refuses control planes) as us-east-1e.
+  const useast1 = new aws.Provider("use1", { region: "us-east-1" });
+  new RegionalNetwork("va", {
+    cidrBlock: "10.40.0.0/16",
+    zoneRequirements: { instanceTypes: ["m7i.xlarge"], database: { engine: "aurora-postgresql", engineVersion: "16.6", instanceClass: "db.r7g.large" } },
+  }, { provider: useast1 });
+  new RegionalNetwork("pin", { cidrBlock: "10.50.0.0/16", availabilityZoneIds: ["use1-az6", "use1-az5"] }, { provider: useast1 });
   await settle();
   perAz = under(cloud.resources, "ha-");
   single = under(cloud.resources, "dev-");
+  virginia = under(cloud.resources, "va-");
+  pinned = under(cloud.resources, "pin-");
 });
+
+const zoneIdsOf = (rs: RecordedResource[], tier: string) =>
+  ofType(rs, "aws:ec2/subnet:Subnet").filter((s) => (s.inputs.tags as Record<string, string>).tier === tier).map((s) => s.inputs.availabilityZoneId);
 
 const ofType = (rs: RecordedResource[], type: string) => rs.filter((r) => r.type === type);
 
 describe("RegionalNetwork (NAT per AZ, the default)", () => {
-  it("puts each tier's subnets in distinct AZs, three by default", () => {
+  it("puts each tier's subnets in distinct AZs, three by default, placed by zone ID", () => {
     const subnets = ofType(perAz, "aws:ec2/subnet:Subnet");
     expect(subnets).toHaveLength(9);
     for (const tier of ["public", "private", "isolated"]) {
-      const azs = subnets.filter((s) => (s.inputs.tags as Record<string, string>).tier === tier).map((s) => s.inputs.availabilityZone);
-      expect(new Set(azs)).toEqual(new Set(["eu-west-1a", "eu-west-1b", "eu-west-1c"]));
+      expect(zoneIdsOf(perAz, tier)).toEqual(["euw1-az1", "euw1-az2", "euw1-az3"]);
+      // By ID only: a name would mean another physical zone in another account.
+      expect(subnets.every((s) => s.inputs.availabilityZone === undefined)).toBe(true);
     }
   });
 
@@ -37,7 +55,7 @@ describe("RegionalNetwork (NAT per AZ, the default)", () => {
     const privateTables = ofType(perAz, "aws:ec2/routeTable:RouteTable").filter((t) => t.name.includes("-private-"));
     expect(nats).toHaveLength(3);
     expect(privateTables).toHaveLength(3);
-    const azOfSubnetId = new Map(subnets.map((s) => [s.id, s.inputs.availabilityZone]));
+    const azOfSubnetId = new Map(subnets.map((s) => [s.id, s.inputs.availabilityZoneId]));
     const natAz = new Map(nats.map((n) => [n.id, azOfSubnetId.get(n.inputs.subnetId as string)]));
     expect(new Set(natAz.values()).size).toBe(3);
 
@@ -49,7 +67,7 @@ describe("RegionalNetwork (NAT per AZ, the default)", () => {
       expect(subnetIds).toHaveLength(1);
       const subnet = subnets.find((s) => s.id === subnetIds[0])!;
       expect((subnet.inputs.tags as Record<string, string>).tier).toBe("private");
-      expect(natAz.get(route.inputs.natGatewayId as string)).toBe(subnet.inputs.availabilityZone);
+      expect(natAz.get(route.inputs.natGatewayId as string)).toBe(subnet.inputs.availabilityZoneId);
     }
   });
 
@@ -101,5 +119,20 @@ describe("RegionalNetwork with natGateways: \"single\"", () => {
     expect(new Set(routes.map((r) => r.inputs.natGatewayId))).toEqual(new Set([nats[0].id]));
     expect(ofType(single, "aws:ec2/subnet:Subnet")).toHaveLength(6);
     expect(ofType(single, "aws:cloudwatch/logGroup:LogGroup")[0].inputs.retentionInDays).toBe(14);
+  });
+});
+
+describe("RegionalNetwork zone choice", () => {
+  it("chooses the first usable zone IDs, skipping the one EKS refuses, whatever the names", async () => {
+    expect(zoneIdsOf(virginia, "private")).toEqual(["use1-az1", "use1-az2", "use1-az4"]);
+    const component = cloud.resources.find((r) => r.type === "platform:network:RegionalNetwork" && r.name === "va")!;
+    // The plan reads this: which zones, and why use1-az3 is not among them.
+    expect(component.outputs.zoneChoice).toBe("use1-az1 (us-east-1c), use1-az2 (us-east-1d), use1-az4 (us-east-1a) — first by zone ID; not used: use1-az3: EKS refuses control-plane subnets there");
+    expect(component.outputs.availabilityZones).toEqual(["us-east-1c", "us-east-1d", "us-east-1a"]);
+  });
+
+  it("uses pinned zone IDs (in ID order) and as many AZs as pinned", () => {
+    expect(zoneIdsOf(pinned, "public")).toEqual(["use1-az5", "use1-az6"]);
+    expect(ofType(pinned, "aws:ec2/natGateway:NatGateway")).toHaveLength(2);
   });
 });

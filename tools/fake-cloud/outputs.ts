@@ -5,7 +5,8 @@
  * of the same program give the same plan and a diff shows only real changes.
  */
 import { createHash } from "crypto";
-import { availabilityZoneNames, pinnedRegion } from "../../components/lib/regions";
+import { pinnedRegion } from "../../components/lib/regions";
+import { fakeZones, zoneIdOf, zoneNameOf } from "./zones";
 
 export { pinnedRegion };
 
@@ -88,7 +89,14 @@ const BUILDERS: Record<string, Builder> = {
       defaultNetworkAclId: `acl-${hex(`${c.urn}/acl`, 17)}`,
     },
   }),
-  "aws:ec2/subnet:Subnet": (c) => ({ id: `subnet-${hex(c.urn, 17)}`, state: { availabilityZoneId: azId(c.region, c.inputs.availabilityZone) } }),
+  // A subnet is placed by name or by zone ID; AWS reports both.
+  "aws:ec2/subnet:Subnet": (c) => ({
+    id: `subnet-${hex(c.urn, 17)}`,
+    state: {
+      availabilityZone: c.inputs.availabilityZone ?? zoneNameOf(c.region, c.inputs.availabilityZoneId) ?? fakeZones(c.region).names[0],
+      availabilityZoneId: c.inputs.availabilityZoneId ?? zoneIdOf(c.region, c.inputs.availabilityZone) ?? fakeZones(c.region).zoneIds[0],
+    },
+  }),
   "aws:ec2/securityGroup:SecurityGroup": (c) => ({ id: `sg-${hex(c.urn, 17)}`, state: { name: autoName(c) } }),
   "aws:ec2/internetGateway:InternetGateway": (c) => ({ id: `igw-${hex(c.urn, 17)}` }),
   "aws:ec2/natGateway:NatGateway": (c) => ({ id: `nat-${hex(c.urn, 17)}`, state: { privateIp: "10.0.0.10" } }),
@@ -163,7 +171,7 @@ const BUILDERS: Record<string, Builder> = {
         identifier,
         arn: `arn:${PARTITION}:rds:${c.region}:${FAKE_ACCOUNT_ID}:db:${identifier}`,
         endpoint: `${identifier}.${hex(c.region, 12)}.${c.region}.rds.amazonaws.com`,
-        availabilityZone: c.inputs.availabilityZone ?? availabilityZoneNames(c.region)[0],
+        availabilityZone: c.inputs.availabilityZone ?? fakeZones(c.region).names[0],
         port: ENGINE_PORTS[String(c.inputs.engine)] ?? 5432,
         writer: false,
         dbiResourceId: `db-${upperAlnum(c.urn, 26)}`,
@@ -300,12 +308,6 @@ function rdsNamed(c: OutputContext & { arn: (s: string, r: string) => string }, 
   return { id: name, state: { name, arn: c.arn("rds", `${arnType}:${name}`) } };
 }
 
-function azId(region: string, az: unknown): string {
-  const names = availabilityZoneNames(region);
-  const index = typeof az === "string" ? Math.max(0, names.indexOf(az)) : 0;
-  return `${region.replace(/-/g, "").replace(/(east|west|north|south|central|southeast|northeast)/, (m) => m.slice(0, 1))}-az${index + 1}`;
-}
-
 function loadBalancer(c: OutputContext & { arn: (s: string, r: string) => string }) {
   const name = String(c.inputs.name ?? autoName(c, 32));
   const suffix = `app/${name}/${hex(c.urn, 16)}`;
@@ -372,9 +374,22 @@ export function fakeOutputs(c: OutputContext): FakeState {
 export function fakeInvoke(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
   switch (token) {
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-      const names = availabilityZoneNames(region);
-      return { id: region, names, zoneIds: names.map((n) => azId(region, n)), groupNames: [region], region };
+      const { names, zoneIds } = fakeZones(region);
+      return { id: region, names, zoneIds, groupNames: [region], region };
     }
+    case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+      // Every zone of the example account offers every requested type (one row per type and zone).
+      const filters = (inputs.filters as { name: string; values: string[] }[] | undefined) ?? [];
+      const types = filters.find((f) => f.name === "instance-type")?.values ?? [];
+      const byId = inputs.locationType === "availability-zone-id";
+      const { names, zoneIds } = fakeZones(region);
+      const locations = byId ? zoneIds : names;
+      const rows = types.flatMap((type) => locations.map((location) => ({ type, location })));
+      return { id: region, instanceTypes: rows.map((r) => r.type), locations: rows.map((r) => r.location), locationTypes: rows.map(() => String(inputs.locationType ?? "region")), region };
+    }
+    case "aws:rds/getOrderableDbInstance:getOrderableDbInstance":
+      // Offered in every zone of the example account.
+      return { id: String(inputs.instanceClass ?? "db"), engine: inputs.engine, engineVersion: inputs.engineVersion, instanceClass: inputs.instanceClass, availabilityZones: fakeZones(region).names, region };
     case "aws:index/getRegion:getRegion":
       return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
     case "aws:index/getCallerIdentity:getCallerIdentity":

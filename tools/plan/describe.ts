@@ -16,10 +16,16 @@ export function describeRegions(r: Resilience): string {
   if (r.regions.count === 0) return "none planned";
   const parts = r.regions.list.map((f) => {
     const role = f.role === "primary" ? "primary; " : "";
-    const azs = f.azs.length ? `${f.azs.length} AZs: ${f.azs.map((az) => shortAz(az, f.region)).join(" ")}` : "no subnets planned";
+    const zones = f.azIds.length ? f.azIds : f.azs.map((az) => shortAz(az, f.region));
+    const azs = zones.length ? `${zones.length} AZs: ${zones.join(" ")}` : "no subnets planned";
     return `${f.region} (${role}${azs})`;
   });
   return `${r.regions.count}: ${parts.join(", ")}`;
+}
+
+/** One line per region that explains its zone choice. */
+export function describeZoneChoices(r: Resilience): string[] {
+  return r.regions.list.filter((f) => f.zoneChoice).map((f) => `${f.region}: ${f.zoneChoice}`);
 }
 
 export function describeDnsFailover(r: Resilience): string {
@@ -56,6 +62,7 @@ export function resilienceRows(r: Resilience): [string, string][] {
   const spofs = describeSinglePoints(r);
   return [
     ["regions", describeRegions(r)],
+    ...describeZoneChoices(r).map((line, i): [string, string] => [i === 0 ? "zones (by zone ID)" : "", line]),
     ["DNS failover", describeDnsFailover(r)],
     ["database", describeDatabase(r)],
     ["capacity", describeCapacity(r)],

@@ -19,6 +19,10 @@ export interface RegionFigure {
   role: "primary" | "secondary" | "region";
   stacks: string[];
   azs: string[];
+  /** Zone IDs of the AZs (the physical zones; names differ per account). */
+  azIds: string[];
+  /** The program's account of its zone choice (which zone IDs, and why others were left out); null when it gives none. */
+  zoneChoice: string | null;
 }
 export interface DnsFailoverFigure {
   source: Source;
@@ -83,6 +87,8 @@ export function regionFigures(regions: readonly RegionTopology[], primary: strin
     role: primary === null ? "region" : t.region === primary ? "primary" : "secondary",
     stacks: t.stacks,
     azs: t.azs,
+    azIds: t.azIds,
+    zoneChoice: t.zoneChoices.length ? t.zoneChoices.join(" | ") : null,
   }));
 }
 

@@ -7,6 +7,7 @@
  * Resources are grouped by their effective region, not by stack: a single-stack program with
  * one provider per region is read the same way as one stack per region.
  */
+import { compareZoneIds } from "../../components/lib/zones";
 import type { PlanResource, PlanStack } from "./model";
 
 export const TYPES = {
@@ -76,7 +77,12 @@ export interface RecordInfo extends Named {
 export interface RegionTopology {
   region: string;
   stacks: string[];
+  /** AZ names of the region's subnets (in the planning account's map). */
   azs: string[];
+  /** Zone IDs of the region's subnets: the same physical zones in every account. */
+  azIds: string[];
+  /** How the program chose the zones, as its network component explains it (RegionalNetwork's `zoneChoice`). */
+  zoneChoices: string[];
   vpcs: VpcInfo[];
   eksClusters: (Named & { version: string | null })[];
   nodePools: NodePoolInfo[];
@@ -118,6 +124,17 @@ function distinct<T>(values: Iterable<T | null | undefined>): T[] {
 }
 const named = (r: PlanResource): Named => ({ urn: r.urn, name: r.name });
 
+/** The network component that explains its zone choice in its outputs. */
+const NETWORK_COMPONENT = "platform:network:RegionalNetwork";
+
+/** A subnet's AZ name and zone ID: whichever the program set, the other from the provider's state. */
+function subnetZone(r: PlanResource): { name: string | null; id: string | null } {
+  return {
+    name: str(r.inputs.availabilityZone) ?? str(r.outputs.availabilityZone),
+    id: str(r.inputs.availabilityZoneId) ?? str(r.outputs.availabilityZoneId),
+  };
+}
+
 /** Physical ids a resource can be referred to by (its id and identifier-like outputs). */
 function idsOf(r: PlanResource): string[] {
   return distinct([r.id, str(r.outputs.id), str(r.outputs.clusterIdentifier), str(r.outputs.arn), str(r.inputs.clusterIdentifier)]);
@@ -151,7 +168,7 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
   const subnetAz = new Map<string, string | null>();
   const subnetVpc = new Map<string, string | null>();
   for (const { resource } of ofType(TYPES.subnet)) {
-    const az = str(resource.inputs.availabilityZone) ?? str(resource.outputs.availabilityZone);
+    const az = subnetZone(resource).name;
     for (const id of idsOf(resource)) {
       subnetAz.set(id, az);
       subnetVpc.set(id, str(resource.inputs.vpcId));
@@ -163,7 +180,7 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
   const regionOf = (region: string): RegionTopology => {
     let topology = regions.get(region);
     if (!topology) {
-      topology = { region, stacks: [], azs: [], vpcs: [], eksClusters: [], nodePools: [], loadBalancers: [], dbClusters: [], healthChecks: [], records: [], globalDbRpoSeconds: [] };
+      topology = { region, stacks: [], azs: [], azIds: [], zoneChoices: [], vpcs: [], eksClusters: [], nodePools: [], loadBalancers: [], dbClusters: [], healthChecks: [], records: [], globalDbRpoSeconds: [] };
       regions.set(region, topology);
     }
     return topology;
@@ -182,6 +199,13 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
 
   for (const { resource: r } of all) {
     const inputs = r.inputs;
+    if (r.type === NETWORK_COMPONENT) {
+      // A component has no region of its own: its subnets' region is the one it explains.
+      const choice = str(r.outputs.zoneChoice);
+      const subnet = all.find(({ resource }) => resource.type === TYPES.subnet && resource.parent === r.urn)?.resource;
+      if (choice && subnet?.region) regionOf(subnet.region).zoneChoices.push(choice);
+      continue;
+    }
     switch (r.type) {
       case TYPES.zone:
         global.zones.push({ ...named(r), zoneName: str(inputs.name) ?? r.name });
@@ -203,9 +227,10 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
     const region = r.region;
     switch (r.type) {
       case TYPES.subnet: {
-        const az = str(inputs.availabilityZone);
+        const { name: az, id: azId } = subnetZone(r);
         const topology = regionOf(region);
         if (az && !topology.azs.includes(az)) topology.azs.push(az);
+        if (azId && !topology.azIds.includes(azId)) topology.azIds.push(azId);
         break;
       }
       case TYPES.vpc: {
@@ -213,7 +238,7 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
         const subnets = ofType(TYPES.subnet).filter(({ resource }) => ids.includes(String(resource.inputs.vpcId)));
         const subnetsByAz: Record<string, number> = {};
         for (const { resource } of subnets) {
-          const az = str(resource.inputs.availabilityZone) ?? "unknown";
+          const az = subnetZone(resource).name ?? "unknown";
           subnetsByAz[az] = (subnetsByAz[az] ?? 0) + 1;
         }
         const nats = ofType(TYPES.natGateway).filter(({ resource }) => ids.includes(String(subnetVpc.get(String(resource.inputs.subnetId)))));
@@ -282,7 +307,10 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
         break;
     }
   }
-  for (const topology of regions.values()) topology.azs.sort();
+  for (const topology of regions.values()) {
+    topology.azs.sort();
+    topology.azIds.sort(compareZoneIds);
+  }
   // Regions of the environment first (in its order), then any others a program touched.
   const ordered = [...regions.values()].sort((a, b) => rank(a.region, regionOrder) - rank(b.region, regionOrder) || a.region.localeCompare(b.region));
   return { regions: ordered.filter((t) => regionOrder.includes(t.region) || t.stacks.length > 0 || hasContent(t)), global };
