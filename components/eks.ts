@@ -18,6 +18,7 @@ import {
   validateLogRetentionDays,
   validateServiceIpv4Cidr,
 } from "./lib/eks";
+import { PLATFORM_DEPLOYERS_GROUP } from "./lib/deployer";
 
 export interface EksClusterArgs {
   /** Kubernetes version, major.minor (e.g. "1.34"). Add-on versions follow it unless pinned. */
@@ -39,6 +40,14 @@ export interface EksClusterArgs {
    * @default [] — nobody administers the cluster through Kubernetes
    */
   adminPrincipalArns?: string[];
+  /**
+   * The IAM role (or user) that runs `pulumi up`. It gets the same cluster-admin access entry as
+   * the admins: with `bootstrapClusterCreatorAdminPermissions` false it would otherwise have no
+   * access to the cluster it just created, and every Helm release of the update would get 401.
+   * It still needs a network path to the endpoint (`publicAccessCidrs` or `endpointPrivateAccessCidrs`).
+   * @default none (then one of `adminPrincipalArns` must be the deployer)
+   */
+  deployerPrincipalArn?: string;
   /**
    * CIDRs allowed to reach the public API endpoint. Empty keeps the public endpoint off; the
    * private endpoint is always on, so `pulumi up` (Helm releases) then has to run from inside the
@@ -142,17 +151,19 @@ export class EksCluster extends pulumi.ComponentResource {
     const clusterName = args.clusterName ?? name;
     const serviceIpv4Cidr = args.serviceIpv4Cidr ?? DEFAULT_SERVICE_IPV4_CIDR;
     const logRetentionDays = args.logRetentionDays ?? 90;
-    const admins = args.adminPrincipalArns ?? [];
+    // The deployer is an admin like the others; listing it twice would create two entries for one principal.
+    const admins = [...new Set([...(args.deployerPrincipalArn ? [args.deployerPrincipalArn] : []), ...(args.adminPrincipalArns ?? [])])];
     validateClusterName(clusterName);
     validateKubernetesVersion(args.version);
     validateServiceIpv4Cidr(serviceIpv4Cidr);
     validateLogRetentionDays(logRetentionDays);
-    validateAdminPrincipalArns(admins);
+    validateAdminPrincipalArns(args.adminPrincipalArns ?? []);
+    if (args.deployerPrincipalArn !== undefined) validateAdminPrincipalArns([args.deployerPrincipalArn], "deployerPrincipalArn");
     const endpoint = planEndpointAccess(args.publicAccessCidrs ?? [], args.allowPublicAccessFromAnywhere ?? false);
     if (args.subnetIds.length < 2) throw new RangeError(`EKS needs subnets in at least two AZs; got ${args.subnetIds.length} subnet(s)`);
     super("platform:eks:EksCluster", name, {}, opts);
     this.addons = {};
-    if (admins.length === 0) pulumi.log.warn(`EKS cluster ${clusterName} has no adminPrincipalArns: nobody, not even the deployer, can use the Kubernetes API`, this);
+    if (admins.length === 0) pulumi.log.warn(`EKS cluster ${clusterName} has no deployerPrincipalArn or adminPrincipalArns: nobody, not even the deployer, can use the Kubernetes API`, this);
 
     const parent = { parent: this };
     const partition = aws.getPartitionOutput({}, parent).partition;
@@ -227,7 +238,9 @@ export class EksCluster extends pulumi.ComponentResource {
     const adminPolicyArn = pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
     const adminAssociations = admins.map((principalArn) => {
       const suffix = principalNameSuffix(principalArn);
-      const entry = new aws.eks.AccessEntry(`${name}-admin-${suffix}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, parent);
+      // The group lets admission policies tell the platform from the teams: only it may bind
+      // target groups (see ClusterAddons). Access entry groups cannot start with "system:".
+      const entry = new aws.eks.AccessEntry(`${name}-admin-${suffix}`, { clusterName: cluster.name, principalArn, type: "STANDARD", kubernetesGroups: [PLATFORM_DEPLOYERS_GROUP] }, parent);
       return new aws.eks.AccessPolicyAssociation(`${name}-admin-${suffix}`, {
         clusterName: cluster.name,
         principalArn: entry.principalArn,

@@ -11,6 +11,17 @@ export interface GlobalTrafficArgs {
    * @default true
    */
   createZone?: boolean;
+  /**
+   * How the created zone gets delegated. A new public zone answers nothing until its parent holds
+   * NS records for it, and every region's certificate validation waits for that.
+   * - `{ parentZoneName }`: a public zone in this account; NS records for the zone are written
+   *   there (and the DS record, with DNSSEC).
+   * - `"manual"`: someone adds them (at the registrar, or in a parent zone of another account);
+   *   the deploy waits until the zone answers before the regions (tools/ci/wait-for-zone.ts).
+   * Ignored when `createZone` is false: an existing zone is taken as delegated.
+   * @default "manual"
+   */
+  delegation?: { parentZoneName: string } | "manual";
   /** The environment's regions; the first is the primary (Aurora writer) region. One routing control each. */
   regions: string[];
   /**
@@ -60,6 +71,16 @@ export interface GlobalTrafficArgs {
   tags?: Record<string, string>;
 }
 
+export interface ZoneDelegation {
+  readonly mode: "parent-zone" | "manual" | "existing-zone";
+  readonly zoneName: string;
+  /** The parent zone holding the NS records (mode parent-zone). */
+  readonly parentZoneName?: string;
+}
+
+/** NS (and DS) records in the parent zone: an hour, so a mistake does not stick for the Route 53 console's two days. */
+const DELEGATION_TTL_SECONDS = 3600;
+
 /** Key-signing-key name: letters, digits and underscores only, 3 to 128 characters. */
 export function kskName(componentName: string): string {
   return `ksk_${componentName.replace(/[^A-Za-z0-9_]/g, "_")}`.slice(0, 128);
@@ -80,6 +101,8 @@ export class GlobalTraffic extends pulumi.ComponentResource {
   readonly zoneId: pulumi.Output<string>;
   readonly zoneName: pulumi.Output<string>;
   readonly nameServers: pulumi.Output<string[]>;
+  /** How the zone is delegated: written by this component in a parent zone, by hand, or already (an existing zone). */
+  readonly delegation: ZoneDelegation;
   /** ARN of each region's routing control, by region; empty when ARC is off. */
   readonly routingControlArns: Record<string, pulumi.Output<string>>;
   readonly controlPanelArn: pulumi.Output<string> | undefined;
@@ -101,13 +124,18 @@ export class GlobalTraffic extends pulumi.ComponentResource {
     }
     if (args.regions.length === 0) throw new RangeError(`${name}: regions must list at least one region`);
     if (new Set(args.regions).size !== args.regions.length) throw new RangeError(`${name}: regions must not repeat a region (${args.regions.join(", ")})`);
+    const createZone = args.createZone ?? true;
+    const parentZoneName = typeof args.delegation === "object" ? args.delegation.parentZoneName.trim().replace(/\.$/, "").toLowerCase() : undefined;
+    if (parentZoneName !== undefined && createZone && !zoneName.endsWith(`.${parentZoneName}`)) {
+      throw new RangeError(`${name}: delegation.parentZoneName "${parentZoneName}" is not a parent of ${zoneName}`);
+    }
     super("platform:dns:GlobalTraffic", name, {}, opts);
     const tags = args.tags ?? {};
     const parent = { parent: this };
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent).partition;
 
-    if (args.createZone ?? true) {
+    if (createZone) {
       // A deleted zone loses its name servers; delegation then points nowhere. Never delete
       // records we do not own either (forceDestroy false).
       const zone = new aws.route53.Zone(`${name}-zone`, {
@@ -119,11 +147,26 @@ export class GlobalTraffic extends pulumi.ComponentResource {
       this.zoneId = zone.zoneId;
       this.zoneName = zone.name;
       this.nameServers = zone.nameServers;
+      if (parentZoneName !== undefined) {
+        const parentZone = aws.route53.getZoneOutput({ name: parentZoneName, privateZone: false }, parent);
+        // Protected: without it the environment's names stop resolving once caches expire.
+        new aws.route53.Record(`${name}-delegation`, {
+          zoneId: parentZone.zoneId,
+          name: zoneName,
+          type: "NS",
+          ttl: DELEGATION_TTL_SECONDS,
+          records: zone.nameServers,
+        }, { parent: this, protect: true });
+        this.delegation = { mode: "parent-zone", zoneName, parentZoneName };
+      } else {
+        this.delegation = { mode: "manual", zoneName };
+      }
     } else {
       const zone = aws.route53.getZoneOutput({ name: zoneName, privateZone: false }, parent);
       this.zoneId = zone.zoneId;
       this.zoneName = pulumi.output(zoneName);
       this.nameServers = zone.nameServers;
+      this.delegation = { mode: "existing-zone", zoneName };
     }
     const zoneArn = pulumi.interpolate`arn:${partition}:route53:::hostedzone/${this.zoneId}`;
 
@@ -276,10 +319,20 @@ export class GlobalTraffic extends pulumi.ComponentResource {
         name: kskName(name),
         status: "ACTIVE",
       }, { parent: this, protect: true });
-      new aws.route53.HostedZoneDnsSec(`${name}-dnssec`, {
+      const signing = new aws.route53.HostedZoneDnsSec(`${name}-dnssec`, {
         hostedZoneId: ksk.hostedZoneId,
         signingStatus: "SIGNING",
       }, { parent: this, protect: true, dependsOn: [ksk] });
+      if (parentZoneName !== undefined && createZone) {
+        // The chain of trust: the DS record goes to the parent only once the zone signs.
+        new aws.route53.Record(`${name}-ds`, {
+          zoneId: aws.route53.getZoneOutput({ name: parentZoneName, privateZone: false }, parent).zoneId,
+          name: zoneName,
+          type: "DS",
+          ttl: DELEGATION_TTL_SECONDS,
+          records: [ksk.dsRecord],
+        }, { parent: this, protect: true, dependsOn: [signing] });
+      }
       this.dnssecDsRecord = ksk.dsRecord;
     }
 
@@ -287,6 +340,7 @@ export class GlobalTraffic extends pulumi.ComponentResource {
       zoneId: this.zoneId,
       zoneName: this.zoneName,
       nameServers: this.nameServers,
+      delegation: this.delegation,
       routingControlArns: this.routingControlArns,
       controlPanelArn: this.controlPanelArn,
       clusterArn: this.clusterArn,

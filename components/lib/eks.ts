@@ -102,20 +102,20 @@ export function planEndpointAccess(publicAccessCidrs: readonly string[], allowPu
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\-/]+$/;
 
 /** Access entries take IAM role or user ARNs; an STS session ARN fails at CreateAccessEntry. */
-export function validateAdminPrincipalArns(arns: readonly string[]): void {
+export function validateAdminPrincipalArns(arns: readonly string[], field = "adminPrincipalArns"): void {
   for (const arn of arns) {
     const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(arn);
     if (session) {
       throw new RangeError(
-        `adminPrincipalArns entry "${arn}" is an STS session; EKS access entries need the role itself: arn:${session[1]}:iam::${session[2]}:role/${session[3]}`,
+        `${field} entry "${arn}" is an STS session; EKS access entries need the role itself: arn:${session[1]}:iam::${session[2]}:role/${session[3]}`,
       );
     }
     if (!PRINCIPAL_ARN.test(arn)) {
-      throw new RangeError(`adminPrincipalArns entry "${arn}" is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)`);
+      throw new RangeError(`${field} entry "${arn}" is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)`);
     }
   }
   const duplicates = arns.filter((arn, i) => arns.indexOf(arn) !== i);
-  if (duplicates.length) throw new RangeError(`adminPrincipalArns lists ${duplicates[0]} twice`);
+  if (duplicates.length) throw new RangeError(`${field} lists ${duplicates[0]} twice`);
 }
 
 /**

@@ -48,6 +48,8 @@ beforeAll(async () => {
     deletionProtection: false,
     addonVersions: { "vpc-cni": "v1.20.1-eksbuild.3" },
   });
+  // The deploy identity, also listed as an admin: one entry, not two.
+  new EksCluster("ci", { ...base, deployerPrincipalArn: DEPLOYER, adminPrincipalArns: [ADMIN, DEPLOYER] });
   new EksCluster("open", { ...base, publicAccessCidrs: ["0.0.0.0/0"], allowPublicAccessFromAnywhere: true });
   // Stands in for a node pool: a launch template that takes the instance profile.
   new aws.ec2.LaunchTemplate("pool-lt", { iamInstanceProfile: { name: prod.nodeInstanceProfileName } });
@@ -91,6 +93,18 @@ describe("EksCluster defaults", () => {
       // Associating before the entry exists fails; the dependency comes through principalArn.
       expect(association.dependsOn.some((urn) => byUrn(urn).type === ENTRY)).toBe(true);
     }
+  });
+
+  it("puts every admin in the platform's Kubernetes group (only it may bind target groups)", () => {
+    for (const entry of ofType(under("prod"), ENTRY).filter((e) => e.inputs.type === "STANDARD")) {
+      expect(entry.inputs.kubernetesGroups).toEqual(["platform:deployers"]);
+    }
+  });
+
+  it("gives the deploy identity the cluster-admin entry once, even when it is listed as an admin too", () => {
+    const entries = ofType(under("ci"), ENTRY).filter((e) => e.inputs.type === "STANDARD");
+    expect(entries.map((e) => e.inputs.principalArn).sort()).toEqual([ADMIN, DEPLOYER].sort());
+    expect(ofType(under("ci"), "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => a.inputs.principalArn).sort()).toEqual([ADMIN, DEPLOYER].sort());
   });
 
   it("lets the node role join as EC2_LINUX, with the node policies and an instance profile", () => {
@@ -258,6 +272,7 @@ describe("EksCluster options", () => {
       [{ subnetIds: ["subnet-only"] }, /two AZs/],
       [{ version: "1.34.2" }, /major\.minor/],
       [{ publicAccessCidrs: ["203.0.113.7/24"] }, /host bits/],
+      [{ deployerPrincipalArn: "arn:aws:sts::123456789012:assumed-role/platform-deploy/gha-42" }, /deployerPrincipalArn entry .*role\/platform-deploy/],
     ];
     for (const [override, message] of cases) {
       expect(() => new EksCluster("bad", { ...base, ...override })).toThrow(message);

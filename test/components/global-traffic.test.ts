@@ -9,6 +9,7 @@ const ARC = "aws:route53recoverycontrol/";
 let cloud: FakeCloud;
 let full: GlobalTraffic;
 let lookup: GlobalTraffic;
+let delegated: GlobalTraffic;
 let mod: typeof import("../../components/global-traffic");
 
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
@@ -30,6 +31,7 @@ beforeAll(async () => {
     dnssec: true,
     alarmEmail: "oncall@example.com",
   });
+  delegated = new mod.GlobalTraffic("stage", { zoneName: "stage.example.com", delegation: { parentZoneName: "example.com." }, regions: REGIONS, arc: { enabled: false }, dnssec: true });
   lookup = new mod.GlobalTraffic("dev", { zoneName: "dev.example.com", createZone: false, regions: ["eu-west-1", "eu-central-1"], arc: { enabled: false } });
   await settle();
 });
@@ -49,10 +51,33 @@ describe("GlobalTraffic hosted zone", () => {
     expect(await value(lookup.zoneName)).toBe("dev.example.com");
   });
 
+  it("delegates a created zone from its parent zone: NS records (and the DS record once signing) there, protected", () => {
+    const children = childrenOf("stage");
+    const [zone] = ofType(children, "aws:route53/zone:Zone");
+    const records = ofType(children, "aws:route53/record:Record");
+    const ns = records.find((r) => r.inputs.type === "NS")!;
+    expect(ns.inputs).toMatchObject({ name: "stage.example.com", ttl: 3600, records: zone.outputs.nameServers });
+    // In the parent zone (looked up by name), not in the zone itself.
+    expect(ns.inputs.zoneId).not.toBe(zone.id);
+    expect(ns.protect).toBe(true);
+    const ds = records.find((r) => r.inputs.type === "DS")!;
+    expect(ds.inputs.zoneId).toBe(ns.inputs.zoneId);
+    const signing = ofType(children, "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec")[0];
+    expect(ds.dependsOn).toContain(signing.urn);
+    expect(delegated.delegation).toEqual({ mode: "parent-zone", zoneName: "stage.example.com", parentZoneName: "example.com" });
+  });
+
+  it("says when nobody delegates a created zone, and when an existing zone is looked up", () => {
+    expect(full.delegation).toEqual({ mode: "manual", zoneName: "prod.example.com" });
+    expect(lookup.delegation).toEqual({ mode: "existing-zone", zoneName: "dev.example.com" });
+    expect(ofType(childrenOf("prod"), "aws:route53/record:Record").filter((r) => r.inputs.type === "NS")).toEqual([]);
+  });
+
   it("refuses a zone name that is not a DNS name, and repeated regions, before creating anything", () => {
     const before = cloud.resources.length;
     expect(() => new mod.GlobalTraffic("bad", { zoneName: "localhost", regions: REGIONS })).toThrow(/two or more labels/);
     expect(() => new mod.GlobalTraffic("bad", { zoneName: "a.example.com", regions: ["us-east-1", "us-east-1"] })).toThrow(/must not repeat/);
+    expect(() => new mod.GlobalTraffic("bad", { zoneName: "a.example.com", regions: REGIONS, delegation: { parentZoneName: "example.org" } })).toThrow(/not a parent of a\.example\.com/);
     expect(cloud.resources.length).toBe(before);
   });
 });
