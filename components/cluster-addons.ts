@@ -3,10 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy } from "./lib/eks-addon-policies";
 import { podIdentityTrustPolicy } from "./lib/eks";
+import { PLATFORM_DEPLOYERS_GROUP } from "./lib/deployer";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "./lib/names";
+import { READINESS_GATE_INJECT_LABEL, targetGroupBindingGuard } from "./lib/service-plan";
 
 export interface AwsLoadBalancerControllerArgs {
-  enabled: boolean;
+  /** @default true */
+  enabled?: boolean;
   /** aws-load-balancer-controller chart version (https://aws.github.io/eks-charts), pinned. */
   chartVersion: string;
   /**
@@ -14,6 +17,12 @@ export interface AwsLoadBalancerControllerArgs {
    * cannot discover its VPC (or region) from instance metadata.
    */
   vpcId: pulumi.Input<string>;
+  /**
+   * Target groups the platform binds to Services (TargetGroupBindings). The controller's role may
+   * register targets only with these and with target groups it created for this cluster.
+   * @default any target group of the account (upstream's policy)
+   */
+  bindableTargetGroupArns?: pulumi.Input<string>[];
 }
 
 export interface ClusterAddonsArgs {
@@ -31,8 +40,10 @@ export interface ClusterAddonsArgs {
   /** metrics-server chart version (https://kubernetes-sigs.github.io/metrics-server), pinned. */
   metricsServerChartVersion: string;
   /**
-   * AWS Load Balancer Controller, for Ingress/Service-managed load balancers. The regional ALB of
-   * this blueprint is declared in Pulumi and does not need it.
+   * AWS Load Balancer Controller: registers pods with the regional ALB's target group through a
+   * TargetGroupBinding (and serves Ingress/Service load balancers). Installed with it: an
+   * admission policy that lets only the platform (Kubernetes group `platform:deployers`, which the
+   * deploy identity's and admins' access entries carry) create or change TargetGroupBindings.
    * @default not installed
    */
   awsLoadBalancerController?: AwsLoadBalancerControllerArgs;
@@ -71,12 +82,13 @@ export class ClusterAddons extends pulumi.ComponentResource {
   readonly clusterAutoscaler: k8s.helm.v3.Release;
   readonly metricsServer: k8s.helm.v3.Release;
   readonly awsLoadBalancerControllerRoleArn?: pulumi.Output<string>;
+  /** The controller's release: its CRDs (TargetGroupBinding) and webhooks exist once it is ready. */
   readonly awsLoadBalancerController?: k8s.helm.v3.Release;
 
   constructor(name: string, args: ClusterAddonsArgs, opts: ClusterAddonsOptions) {
     validateChartVersion("clusterAutoscalerChartVersion", args.clusterAutoscalerChartVersion);
     validateChartVersion("metricsServerChartVersion", args.metricsServerChartVersion);
-    const lbc = args.awsLoadBalancerController?.enabled ? args.awsLoadBalancerController : undefined;
+    const lbc = args.awsLoadBalancerController && args.awsLoadBalancerController.enabled !== false ? args.awsLoadBalancerController : undefined;
     if (lbc) validateChartVersion("awsLoadBalancerController.chartVersion", lbc.chartVersion);
     // A release without the cluster's provider would go to whatever cluster the ambient kubeconfig names.
     if (!(opts?.provider instanceof k8s.Provider)) throw new TypeError("ClusterAddons needs the cluster's Kubernetes provider in opts.provider");
@@ -158,8 +170,10 @@ export class ClusterAddons extends pulumi.ComponentResource {
 
     // --- AWS Load Balancer Controller (optional) ---
     if (lbc) {
-      const policy = partition.apply((p) => JSON.stringify(awsLoadBalancerControllerPolicy({ partition: p })));
+      const policy = pulumi.all([partition, args.clusterName, pulumi.all(lbc.bindableTargetGroupArns ?? [])]).apply(([p, cluster, arns]) =>
+        JSON.stringify(awsLoadBalancerControllerPolicy({ partition: p, ...(lbc.bindableTargetGroupArns ? { clusterName: cluster, bindableTargetGroupArns: arns } : {}) })));
       const controller = podRole("aws-load-balancer-controller", AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, policy);
+      const controllerLabels = { "app.kubernetes.io/name": "aws-load-balancer-controller" };
       this.awsLoadBalancerController = new k8s.helm.v3.Release(`${name}-aws-load-balancer-controller`, {
         name: "aws-load-balancer-controller",
         namespace: NAMESPACE,
@@ -173,14 +187,50 @@ export class ClusterAddons extends pulumi.ComponentResource {
           region: args.region,
           vpcId: lbc.vpcId,
           serviceAccount: { create: true, name: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
+          // Two replicas in different AZs and a budget: target registration (and the webhooks
+          // below) must survive a node drain and an AZ loss.
           replicaCount: 2,
+          podDisruptionBudget: { maxUnavailable: 1 },
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: controllerLabels } }],
           // The IAM policy is a subset without WAF and Shield permissions (see the policy's doc).
           enableShield: false,
           enableWaf: false,
           enableWafv2: false,
+          // The platform's ALB is declared in Pulumi. The Service webhook (failure policy Fail,
+          // every namespace) would make each Service creation in the cluster depend on this
+          // controller being up, for a feature nothing here uses.
+          enableServiceMutatorWebhook: false,
+          // Readiness gates: a pod is Ready only once its ALB target is healthy, so a rollout never
+          // removes old pods before new ones serve. Fail (AWS's recommendation, with an object
+          // selector): while the controller is down no pod of a labelled workload starts without
+          // its gate; it could not be registered anyway. Only opted-in pods are affected.
+          podMutatorWebhookConfig: { failurePolicy: "Fail" },
+          objectSelector: { matchLabels: { [READINESS_GATE_INJECT_LABEL]: "enabled" } },
         },
       }, { ...k8sOpts, dependsOn: controller.ready });
       this.awsLoadBalancerControllerRoleArn = controller.role.arn;
+
+      // A TargetGroupBinding can point any target group of the account at any Service. Kubernetes
+      // RBAC already keeps them to cluster-admins (the chart aggregates no role for them); this
+      // admission policy narrows it to the platform's deployers and the controller itself.
+      const guard = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-target-group-binding-guard`, {
+        metadata: { name: "platform-target-group-binding-guard" },
+        spec: {
+          failurePolicy: "Fail",
+          matchConstraints: {
+            resourceRules: [{ apiGroups: ["elbv2.k8s.aws"], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: ["targetgroupbindings"] }],
+          },
+          validations: [{
+            expression: targetGroupBindingGuard({ platformGroup: PLATFORM_DEPLOYERS_GROUP, controllerServiceAccount: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, controllerNamespace: NAMESPACE }),
+            message: `only the platform (Kubernetes group ${PLATFORM_DEPLOYERS_GROUP}) may create or change TargetGroupBindings: a binding can route any target group of the account to any Service`,
+            reason: "Forbidden",
+          }],
+        },
+      }, k8sOpts);
+      new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-target-group-binding-guard`, {
+        metadata: { name: "platform-target-group-binding-guard" },
+        spec: { policyName: guard.metadata.name, validationActions: ["Deny"] },
+      }, k8sOpts);
     }
 
     this.registerOutputs({

@@ -11,6 +11,7 @@ export { RegionalIngress, type RegionalIngressArgs } from "./ingress";
 export { GlobalDatabase, RegionalDatabase, type GlobalDatabaseArgs, type RegionalDatabaseArgs } from "./database";
 export { GlobalTraffic, type GlobalTrafficArgs } from "./global-traffic";
 export { RegionalEndpoint, type RegionalEndpointArgs } from "./regional-endpoint";
+export { RegionalService, type RegionalServiceArgs, type ServiceDatabase, type ServiceTargetGroup } from "./service";
 export { Region, type RegionArgs } from "./region";
 export { tagTransform, type PlatformTags } from "./lib/tags";
 export { worstCaseDnsFailoverSeconds } from "./lib/failover";

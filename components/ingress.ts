@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { albLogBucketPolicy, checkDomainNames, checkNodePort, usesElbAccountForLogDelivery, validationRecordDomains } from "./lib/ingress-plan";
+import { albLogBucketPolicy, checkDomainNames, checkTargetPort, TARGET_GROUP_TIMING, usesElbAccountForLogDelivery, validationRecordDomains } from "./lib/ingress-plan";
 import { ELB_NAME_MAX_LENGTH, ELB_RESERVED_PREFIX, physicalName } from "./lib/names";
 
 export interface RegionalIngressArgs {
@@ -11,9 +11,13 @@ export interface RegionalIngressArgs {
   domainNames: string[];
   /** Route 53 hosted zone that gets the certificate's DNS validation records. */
   zoneId: pulumi.Input<string>;
-  /** NodePort (30000-32767) of the in-cluster ingress that the target group sends traffic to. */
-  nodePort: number;
-  /** Path the target group health check requests on the node port. @default "/healthz" */
+  /**
+   * Port the pods listen on. The target group has target type `ip`: the AWS Load Balancer
+   * Controller registers pod IPs on this port (through a `TargetGroupBinding`), and the health
+   * check asks each pod itself, so a failing app never looks like a failing node.
+   */
+  targetPort: number;
+  /** Path the target group health check requests on each pod; the pods' readiness probe should ask the same. @default "/healthz" */
   healthCheckPath?: string;
   /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" — TLS 1.3 and 1.2 with forward secrecy only */
   sslPolicy?: string;
@@ -30,7 +34,7 @@ const ACCESS_LOG_PREFIX = "alb";
 
 function checkArgs(args: RegionalIngressArgs): void {
   checkDomainNames(args.domainNames);
-  checkNodePort(args.nodePort);
+  checkTargetPort(args.targetPort);
   // An ALB needs subnets in at least two AZs; one per AZ the region uses is the point.
   if (args.publicSubnetIds.length < 2) throw new RangeError(`an ALB needs public subnets in at least two AZs (got ${args.publicSubnetIds.length})`);
   const path = args.healthCheckPath ?? "/healthz";
@@ -42,9 +46,10 @@ function checkArgs(args: RegionalIngressArgs): void {
 /**
  * The region's front door: an internet-facing ALB over the public subnets of every AZ, with
  * an ACM certificate validated through Route 53, HTTPS only (HTTP redirects), access logs in
- * an encrypted private bucket, and a target group on the ingress NodePort. Pair it with a
- * `NodePool` whose `loadBalancer` is `{ securityGroupId, targetGroupArns: [targetGroupArn], port: nodePort }`:
- * the pool registers its nodes and opens the node port to this ALB's security group only.
+ * an encrypted private bucket, and an `ip` target group for pods. Pair it with a `NodePool`
+ * whose `loadBalancer` is `{ securityGroupId, port: targetPort }` (pods carry the node security
+ * group under the VPC CNI, so that opens the pods' port to this ALB only) and a
+ * `RegionalService` bound to `targetGroupArn`.
  */
 export class RegionalIngress extends pulumi.ComponentResource {
   readonly loadBalancerArn: pulumi.Output<string>;
@@ -56,6 +61,12 @@ export class RegionalIngress extends pulumi.ComponentResource {
   readonly securityGroupId: pulumi.Output<string>;
   readonly targetGroupArn: pulumi.Output<string>;
   readonly targetGroupArnSuffix: pulumi.Output<string>;
+  /** Port the target group registers pods on. */
+  readonly targetPort: number;
+  /** Path the target group health check asks each pod. */
+  readonly healthCheckPath: string;
+  /** How long a deregistered pod keeps getting in-flight traffic; pods must outlive it when they stop. */
+  readonly deregistrationDelaySeconds: number;
   /** ARN of the certificate, available once validated. */
   readonly certificateArn: pulumi.Output<string>;
   readonly accessLogBucket: pulumi.Output<string>;
@@ -111,7 +122,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
 
     // --- security group ---
     // No egress rules: the provider removes the default allow-all egress, and the node pool adds
-    // the one way out (to its nodes on the node port).
+    // the one way out (to the pods, on the node security group, on the target port).
     const albSg = new aws.ec2.SecurityGroup(`${name}-alb`, { vpcId: args.vpcId, description: `ALB of ${name}`, tags: { Name: `${name}-alb` } }, parent);
     for (const port of [443, 80]) {
       new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${port}-ipv4`, { securityGroupId: albSg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: port, toPort: port, description: `internet to ${port}` }, parent);
@@ -171,31 +182,32 @@ export class RegionalIngress extends pulumi.ComponentResource {
     }, parent);
 
     // --- target group and listeners ---
-    // The same 32-character cap. A node port change replaces the target group, and the listener
-    // moves to the new one before the old one goes, so the name follows every input that
-    // replaces it (vpc, port, protocol, target type).
+    // Target type ip: pods are the targets, registered by the AWS Load Balancer Controller through
+    // a TargetGroupBinding, and the health check reaches each pod directly. (An instance target
+    // group on a NodePort would tie the nodes' ELB health to the app's.) The same 32-character
+    // name cap; a replaced target group (port, target type) is created before the listener moves
+    // to it, so the name follows every input that replaces it.
+    const healthCheckPath = args.healthCheckPath ?? "/healthz";
     const targetGroupName = physicalName(`${name}-tg`, ELB_NAME_MAX_LENGTH) === undefined
       ? undefined
-      : pulumi.output(args.vpcId).apply((vpcId) => physicalName(`${name}-tg`, ELB_NAME_MAX_LENGTH, { salt: `${vpcId}|${args.nodePort}|HTTP|instance` })!);
+      : pulumi.output(args.vpcId).apply((vpcId) => physicalName(`${name}-tg`, ELB_NAME_MAX_LENGTH, { salt: `${vpcId}|${args.targetPort}|HTTP|ip` })!);
     const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
       ...(targetGroupName ? { name: targetGroupName } : {}),
       vpcId: args.vpcId,
-      targetType: "instance",
+      targetType: "ip",
       protocol: "HTTP",
-      port: args.nodePort,
-      // Default 300 s; ingress connections drain well within 30 s, and node replacement waits on it.
-      deregistrationDelay: 30,
+      port: args.targetPort,
+      deregistrationDelay: TARGET_GROUP_TIMING.deregistrationDelaySeconds,
       healthCheck: {
         enabled: true,
         protocol: "HTTP",
         port: "traffic-port",
-        path: args.healthCheckPath ?? "/healthz",
+        path: healthCheckPath,
         matcher: "200",
-        // Unhealthy after 30 s, healthy again after 20 s.
-        interval: 10,
-        timeout: 5,
-        healthyThreshold: 2,
-        unhealthyThreshold: 3,
+        interval: TARGET_GROUP_TIMING.healthCheckIntervalSeconds,
+        timeout: TARGET_GROUP_TIMING.healthCheckTimeoutSeconds,
+        healthyThreshold: TARGET_GROUP_TIMING.healthyThreshold,
+        unhealthyThreshold: TARGET_GROUP_TIMING.unhealthyThreshold,
       },
       tags: { Name: `${name}-tg` },
     }, parent);
@@ -223,6 +235,9 @@ export class RegionalIngress extends pulumi.ComponentResource {
     this.securityGroupId = albSg.id;
     this.targetGroupArn = targetGroup.arn;
     this.targetGroupArnSuffix = targetGroup.arnSuffix;
+    this.targetPort = args.targetPort;
+    this.healthCheckPath = healthCheckPath;
+    this.deregistrationDelaySeconds = TARGET_GROUP_TIMING.deregistrationDelaySeconds;
     this.certificateArn = validation.certificateArn;
     this.accessLogBucket = bucket.bucket;
     this.registerOutputs({

@@ -25,14 +25,22 @@ export interface NodePoolCluster {
   securityGroupId: pulumi.Input<string>;
 }
 
-/** A load balancer whose target groups the pool's nodes serve on one port. */
+/**
+ * A load balancer that reaches workloads on the pool's nodes. With pod (`ip`) targets the pods
+ * carry the node security group (VPC CNI without security groups for pods), so opening `port` to
+ * the load balancer here is what lets it reach the pods.
+ */
 export interface NodePoolLoadBalancer {
   /** Security group of the load balancer: the only source allowed to reach `port` from outside the cluster. */
   securityGroupId: pulumi.Input<string>;
-  /** Target groups (target type "instance") the nodes register with. */
-  targetGroupArns: pulumi.Input<string>[];
-  /** Node port the target groups send traffic and health checks to. */
+  /** Port the load balancer sends traffic and health checks to (the pods' container port for ip targets). */
   port: number;
+  /**
+   * Target groups of type `instance` the nodes themselves register with. Not needed for `ip`
+   * target groups, whose targets (pods) the AWS Load Balancer Controller registers.
+   * @default [] — the nodes are no targets
+   */
+  targetGroupArns?: pulumi.Input<string>[];
 }
 
 export type NodePoolKind = "autoscaling" | "managed";
@@ -41,7 +49,7 @@ export interface NodePoolArgs {
   cluster: NodePoolCluster;
   /**
    * `"autoscaling"`: a self-managed EC2 Auto Scaling group (mixed on-demand/Spot instances,
-   * capacity rebalancing, instance refresh, ELB health checks). `"managed"`: an EKS managed node
+   * capacity rebalancing, instance refresh, EC2 health checks). `"managed"`: an EKS managed node
    * group (EKS drains nodes on updates and repairs unhealthy ones; one capacity type per group).
    * @default "autoscaling"
    */
@@ -77,14 +85,15 @@ export interface NodePoolArgs {
    * @default 60 (50 with two AZs) — survivors of an AZ loss stay below saturation
    */
   targetCpuUtilizationPercent?: number | false;
-  /** Serve these target groups: registers the nodes and opens `port` to the load balancer's security group only. */
+  /** Opens `port` to the load balancer's security group only (and registers the nodes in `targetGroupArns`, if any). */
   loadBalancer?: NodePoolLoadBalancer;
   /**
-   * Autoscaling kind: how the group decides an instance is unhealthy. `"ELB"` also replaces
-   * nodes whose target-group health check fails; with a NodePort ingress that check fails on
-   * every node at once when the ingress itself is down, so the group replaces nodes while the
-   * real fault is in the cluster. `"EC2"` is the escape hatch for that trade-off.
-   * @default "ELB" with a load balancer, otherwise "EC2"
+   * Autoscaling kind: how the group decides an instance is unhealthy. A node's health is its own:
+   * `"EC2"` (instance status checks). `"ELB"` also replaces nodes whose target-group health check
+   * fails; that is right only when the target is something the node itself serves. When the
+   * target is a NodePort of an app or in-cluster proxy, an app outage fails the check on every
+   * node at once and the group terminates the whole region's nodes, in a loop.
+   * @default "EC2"
    */
   healthCheckType?: "ELB" | "EC2";
   /** Autoscaling kind: seconds after launch before health checks count (the API default, 0, kills booting nodes). @default 300 */
@@ -167,9 +176,10 @@ export class NodePool extends pulumi.ComponentResource {
 
     const lb = args.loadBalancer;
     if (lb) {
-      new aws.vpc.SecurityGroupIngressRule(`${name}-from-lb`, { securityGroupId: nodeSg.id, referencedSecurityGroupId: lb.securityGroupId, ipProtocol: "tcp", fromPort: lb.port, toPort: lb.port, description: "load balancer to node port" }, parent);
+      // Pods use the node security group (VPC CNI): this admits the load balancer to the pods' port.
+      new aws.vpc.SecurityGroupIngressRule(`${name}-from-lb`, { securityGroupId: nodeSg.id, referencedSecurityGroupId: lb.securityGroupId, ipProtocol: "tcp", fromPort: lb.port, toPort: lb.port, description: `load balancer to pods on ${lb.port}` }, parent);
       // The load balancer's group has no broad egress; this is its only way out.
-      new aws.vpc.SecurityGroupEgressRule(`${name}-lb-to-nodes`, { securityGroupId: lb.securityGroupId, referencedSecurityGroupId: nodeSg.id, ipProtocol: "tcp", fromPort: lb.port, toPort: lb.port, description: `to node port of ${name}` }, parent);
+      new aws.vpc.SecurityGroupEgressRule(`${name}-lb-to-nodes`, { securityGroupId: lb.securityGroupId, referencedSecurityGroupId: nodeSg.id, ipProtocol: "tcp", fromPort: lb.port, toPort: lb.port, description: `to pods on the nodes of ${name}` }, parent);
     }
 
     const nodeTags = clusterName.apply((n) => ({ Name: `${name}-node`, [`kubernetes.io/cluster/${n}`]: "owned" }));
@@ -228,7 +238,7 @@ export class NodePool extends pulumi.ComponentResource {
         // moves the desired size; applying the initial value again would undo its work.
       }, { parent: this, ignoreChanges: ["scalingConfig.desiredSize"] });
       const asgName = nodeGroup.resources.apply((r) => r[0]?.autoscalingGroups?.[0]?.name ?? "");
-      lb?.targetGroupArns.forEach((targetGroupArn, i) => {
+      (lb?.targetGroupArns ?? []).forEach((targetGroupArn, i) => {
         new aws.autoscaling.Attachment(`${name}-tg-${i + 1}`, { autoscalingGroupName: asgName, lbTargetGroupArn: targetGroupArn }, parent);
       });
       this.autoScalingGroupName = asgName;
@@ -274,9 +284,13 @@ export class NodePool extends pulumi.ComponentResource {
           spotAllocationStrategy: args.spotAllocationStrategy ?? "price-capacity-optimized",
         },
       },
-      healthCheckType: args.healthCheckType ?? (lb ? "ELB" : "EC2"),
+      // The node's own health (see healthCheckType): an app behind the load balancer failing its
+      // health check must never terminate nodes.
+      healthCheckType: args.healthCheckType ?? "EC2",
       healthCheckGracePeriod: gracePeriod,
-      targetGroupArns: lb?.targetGroupArns,
+      // Always a list: the provider keeps existing attachments when the argument is absent, and
+      // only an explicit [] detaches a group that used to serve an instance target group.
+      targetGroupArns: lb?.targetGroupArns ?? [],
       // A new launch template version (AMI, user data) rolls through the group; mixedInstancesPolicy
       // changes always trigger a refresh, so no extra triggers are needed. Launch before terminate
       // (max 110 %) and keep 90 % healthy. No autoRollback: the provider updates the group before

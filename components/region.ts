@@ -6,26 +6,38 @@ import { NodePool, NodePoolArgs } from "./node-pool";
 import { RegionalIngress, RegionalIngressArgs } from "./ingress";
 import { RegionalDatabase, RegionalDatabaseArgs } from "./database";
 import { RegionalEndpoint, RegionalEndpointArgs } from "./regional-endpoint";
+import { RegionalService, RegionalServiceArgs, ServiceDatabase } from "./service";
 
 export interface RegionArgs {
   /** AWS region code. Children are created through the provider in opts (or the stack's default). */
   region: string;
   network: RegionalNetworkArgs;
   cluster: Omit<EksClusterArgs, "vpcId" | "subnetIds">;
+  /** The AWS Load Balancer Controller is always installed: it binds the ALB's target group to the service. */
   addons: Omit<ClusterAddonsArgs, "clusterName" | "region" | "awsLoadBalancerController"> & {
-    awsLoadBalancerController?: { enabled: boolean; chartVersion: string };
+    awsLoadBalancerControllerChartVersion: string;
   };
   nodePool: Omit<NodePoolArgs, "cluster" | "instanceProfileArn" | "nodeRoleArn" | "vpcId" | "subnetIds" | "azCount" | "loadBalancer">;
   ingress: Omit<RegionalIngressArgs, "vpcId" | "publicSubnetIds" | "zoneId">;
   /** This region's Aurora member; its `role` says primary or secondary. */
   database: Omit<RegionalDatabaseArgs, "vpcId" | "subnetIds" | "availabilityZones" | "clientSecurityGroupIds">;
   dns: Omit<RegionalEndpointArgs, "region" | "loadBalancer">;
+  /**
+   * The service behind the ALB. Its pods listen on `ingress.targetPort` and answer
+   * `ingress.healthCheckPath`; its database variables point at this region's reader and at the
+   * global writer.
+   */
+  service: Omit<RegionalServiceArgs, "region" | "clusterName" | "targetGroup" | "controller" | "database"> & {
+    database?: Omit<ServiceDatabase, "readerEndpoint" | "port" | "engine">;
+  };
 }
 
 /**
- * Everything of an environment in one region, wired together: network → EKS cluster → ingress
- * (ALB) → node pool behind it (only the ALB reaches the node port) → cluster add-ons → Aurora
- * member reachable only from the nodes → DNS registration of the ALB.
+ * Everything of an environment in one region, wired together: network (zones chosen by zone ID,
+ * offering the node and database classes) → EKS cluster → ingress (ALB, ip target group) → node
+ * pool (only the ALB reaches the pods' port) → cluster add-ons (AWS Load Balancer Controller) →
+ * the service bound to the target group → Aurora member reachable only from the nodes → DNS
+ * registration of the ALB. The serving path: DNS record → ALB → target group → Service → pods.
  */
 export class Region extends pulumi.ComponentResource {
   readonly region: string;
@@ -36,13 +48,21 @@ export class Region extends pulumi.ComponentResource {
   readonly ingress: RegionalIngress;
   readonly database: RegionalDatabase;
   readonly endpoint: RegionalEndpoint;
+  readonly service: RegionalService;
 
   constructor(name: string, args: RegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:region:Region", name, {}, opts);
     const parent = { parent: this };
     this.region = args.region;
 
-    this.network = new RegionalNetwork(name, args.network, parent);
+    this.network = new RegionalNetwork(name, {
+      ...args.network,
+      // Zones must offer the node instance types and the database class, or nodes and instances fail there.
+      zoneRequirements: args.network.zoneRequirements ?? {
+        instanceTypes: args.nodePool.instanceTypes,
+        database: { engine: args.database.engine, engineVersion: args.database.engineVersion, instanceClass: args.database.instanceClass },
+      },
+    }, parent);
     this.cluster = new EksCluster(name, { ...args.cluster, vpcId: this.network.vpcId, subnetIds: this.network.privateSubnetIds }, parent);
     this.ingress = new RegionalIngress(name, {
       ...args.ingress,
@@ -67,18 +87,23 @@ export class Region extends pulumi.ComponentResource {
       vpcId: this.network.vpcId,
       subnetIds: this.network.privateSubnetIds,
       azCount: this.network.azCount,
-      loadBalancer: { securityGroupId: this.ingress.securityGroupId, targetGroupArns: [this.ingress.targetGroupArn], port: args.ingress.nodePort },
+      // Pods (VPC CNI) carry the node security group: this lets the ALB reach them, nothing else.
+      loadBalancer: { securityGroupId: this.ingress.securityGroupId, port: this.ingress.targetPort },
     }, parent);
 
     // Helm releases need schedulable nodes; never the other way round (the cluster's coredns add-on
     // waits for nodes, so nodes must not wait for the whole cluster component).
+    const { awsLoadBalancerControllerChartVersion, ...addons } = args.addons;
     this.addons = new ClusterAddons(name, {
-      ...args.addons,
+      ...addons,
       clusterName: this.cluster.clusterName,
       region: args.region,
-      awsLoadBalancerController: args.addons.awsLoadBalancerController
-        ? { ...args.addons.awsLoadBalancerController, vpcId: this.network.vpcId }
-        : undefined,
+      awsLoadBalancerController: {
+        chartVersion: awsLoadBalancerControllerChartVersion,
+        vpcId: this.network.vpcId,
+        // The controller may register targets with this region's target group (and its own) only.
+        bindableTargetGroupArns: [this.ingress.targetGroupArn],
+      },
     }, { parent: this, provider: this.cluster.kubernetesProvider, dependsOn: [this.nodePool] });
 
     this.database = new RegionalDatabase(name, {
@@ -89,6 +114,24 @@ export class Region extends pulumi.ComponentResource {
       // Pods use the node security group (VPC CNI); managed node groups also carry the cluster's.
       clientSecurityGroupIds: [this.nodePool.nodeSecurityGroupId, this.cluster.clusterSecurityGroupId],
     }, parent);
+
+    const { database: serviceDatabase, ...service } = args.service;
+    this.service = new RegionalService(name, {
+      ...service,
+      region: args.region,
+      clusterName: this.cluster.clusterName,
+      targetGroup: {
+        arn: this.ingress.targetGroupArn,
+        vpcId: this.network.vpcId,
+        port: this.ingress.targetPort,
+        healthCheckPath: this.ingress.healthCheckPath,
+        deregistrationDelaySeconds: this.ingress.deregistrationDelaySeconds,
+      },
+      controller: [this.addons.awsLoadBalancerController!],
+      ...(serviceDatabase
+        ? { database: { ...serviceDatabase, engine: args.database.engine, readerEndpoint: this.database.readerEndpoint, port: this.database.port } }
+        : {}),
+    }, { parent: this, provider: this.cluster.kubernetesProvider });
 
     this.endpoint = new RegionalEndpoint(name, {
       ...args.dns,

@@ -12,6 +12,8 @@ import type { NatGatewayMode } from "../components/network";
 import type { NodePoolKind } from "../components/node-pool";
 import { failoverRoleOf } from "../components/lib/dns";
 import { clusterAutoscalerImageTag } from "../components/lib/eks";
+import { endpointCidrs, type DeployerNetwork } from "../components/lib/deployer";
+import { regionOfZoneId } from "../components/lib/zones";
 import type { Environment } from "./config";
 
 /** What the global stack shares with every region. */
@@ -24,6 +26,10 @@ export interface SharedInputs {
   alarmTopicArn?: pulumi.Input<string>;
   /** Master credentials; only the primary region's member uses them. */
   masterCredentials?: MasterCredentials;
+  /** The Aurora global writer endpoint, for the service's DB_WRITER_HOST. */
+  databaseWriterEndpoint?: pulumi.Input<string>;
+  /** The database secret (any region's copy: the service reads its own region's replica). */
+  databaseSecretArn?: pulumi.Input<string>;
 }
 
 /** Stack and component names: `<env>` for the global stack, `<env>-<region>` per region. */
@@ -45,6 +51,8 @@ export function globalTrafficArgs(environment: Environment): GlobalTrafficArgs {
   return {
     zoneName: environment.dnsZoneName,
     createZone: environment.dnsCreateZone,
+    // Validation guarantees a created zone is delegated one way or the other.
+    delegation: environment.dnsParentZoneName ? { parentZoneName: environment.dnsParentZoneName } : "manual",
     regions: environment.regions,
     arc: { enabled: environment.arcEnabled },
     queryLogging: environment.dnsQueryLogging,
@@ -78,6 +86,13 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
   const names = publicNames(environment);
   const writerRole = failoverRoleOf(environment.regions, region);
   const kind = environment.nodePoolKind as NodePoolKind;
+  const inRegion = (zoneIds: readonly string[]) => zoneIds.filter((id) => regionOfZoneId(id) === region);
+  const pinnedZones = inRegion(environment.availabilityZoneIds);
+  const excludedZones = inRegion(environment.excludedAvailabilityZoneIds);
+  const endpoint = endpointCidrs(environment.deployerNetwork as DeployerNetwork, environment.deployerCidrs, {
+    public: environment.eksPublicAccessCidrs,
+    private: environment.eksPrivateAccessCidrs,
+  });
 
   return {
     region,
@@ -86,22 +101,24 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       azCount: environment.azCount,
       natGateways: environment.natGateways as NatGatewayMode,
       flowLogRetentionDays: environment.logRetentionDays,
+      ...(pinnedZones.length ? { availabilityZoneIds: pinnedZones } : {}),
+      ...(excludedZones.length ? { excludedAvailabilityZoneIds: excludedZones } : {}),
     },
     cluster: {
       version: environment.kubernetesVersion,
       adminPrincipalArns: environment.eksAdminPrincipalArns,
-      publicAccessCidrs: environment.eksPublicAccessCidrs,
+      // The deploy identity administers every cluster, reached over the network the environment names.
+      deployerPrincipalArn: environment.deployIdentityArn,
+      publicAccessCidrs: endpoint.publicAccessCidrs,
       allowPublicAccessFromAnywhere: environment.eksAllowPublicAccessFromAnywhere,
-      endpointPrivateAccessCidrs: environment.eksPrivateAccessCidrs,
+      endpointPrivateAccessCidrs: endpoint.endpointPrivateAccessCidrs,
       logRetentionDays: environment.logRetentionDays,
     },
     addons: {
       clusterAutoscalerChartVersion: environment.clusterAutoscalerChartVersion,
       clusterAutoscalerImageTag: environment.clusterAutoscalerImageTag || clusterAutoscalerImageTag(environment.kubernetesVersion),
       metricsServerChartVersion: environment.metricsServerChartVersion,
-      ...(environment.awsLoadBalancerControllerEnabled
-        ? { awsLoadBalancerController: { enabled: true, chartVersion: environment.awsLoadBalancerControllerChartVersion } }
-        : {}),
+      awsLoadBalancerControllerChartVersion: environment.awsLoadBalancerControllerChartVersion,
     },
     nodePool: {
       kind,
@@ -115,8 +132,16 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
     },
     ingress: {
       domainNames: [names.app, names.writer],
-      nodePort: environment.ingressNodePort,
+      targetPort: environment.serviceContainerPort,
       healthCheckPath: environment.healthCheckPath,
+    },
+    service: {
+      image: environment.serviceImage,
+      minReplicas: environment.serviceReplicas,
+      maxReplicas: environment.serviceMaxReplicas,
+      ...(shared.databaseWriterEndpoint !== undefined
+        ? { database: { writerEndpoint: shared.databaseWriterEndpoint, name: environment.dbName, ...(shared.databaseSecretArn !== undefined ? { secretArn: shared.databaseSecretArn } : {}) } }
+        : {}),
     },
     database: {
       role,

@@ -8,6 +8,8 @@
  * Pulumi's project config schema only knows string, integer, boolean and array, so per-region
  * values are arrays in the order of `regions` rather than nested objects.
  */
+import { DEFAULT_SERVICE_IMAGE } from "../components/lib/service-plan";
+
 export type ConfigKeyType = "string" | "integer" | "boolean" | "array";
 
 export interface ConfigKeySpec {
@@ -42,6 +44,16 @@ export const ENVIRONMENT_KEYS = {
     type: "integer",
     description: "Availability zones used in every region, 2 to 6.",
     default: 3,
+  },
+  availabilityZoneIds: {
+    type: "array",
+    description: "Zone IDs to use (e.g. use1-az1), for any region: none or exactly azCount per region. Empty = the first usable zones by zone ID. Pin what the first deploy chose to keep subnets in place.",
+    default: [],
+  },
+  excludedAvailabilityZoneIds: {
+    type: "array",
+    description: "Zone IDs never to use, besides those EKS refuses (use1-az3, usw1-az2, cac1-az3).",
+    default: [],
   },
   natGateways: {
     type: "string",
@@ -89,6 +101,31 @@ export const ENVIRONMENT_KEYS = {
     default: [],
   },
 
+  // --- deploy preconditions: who runs `pulumi up`, and how it reaches each cluster's API ---
+  deployIdentityArn: {
+    type: "string",
+    description: "IAM role (or user) `pulumi up` runs as; gets a cluster-admin access entry in every cluster (the creator gets none).",
+    default: "",
+    required: true,
+  },
+  deployerNetwork: {
+    type: "string",
+    description: "How the deployer reaches the EKS API: `public` (runners' egress CIDRs allow-listed on the public endpoint) or `private` (runners in a connected network, admitted to the private endpoint).",
+    default: "",
+    required: true,
+  },
+  deployerCidrs: {
+    type: "array",
+    description: "CIDRs the deploy runners connect from: public egress addresses (deployerNetwork public) or the connected network's ranges (private).",
+    default: [],
+    required: true,
+  },
+  deployRunnerLabels: {
+    type: "array",
+    description: "GitHub Actions runner labels of the deploy jobs: runners that own deployerCidrs (larger runners with static IPs, or self-hosted in the connected network).",
+    default: [],
+  },
+
   // --- node pools ---
   nodePoolKind: {
     type: "string",
@@ -113,11 +150,6 @@ export const ENVIRONMENT_KEYS = {
     description: "Percentage of on-demand capacity above the base, 0 to 100 (the rest is Spot).",
     default: 50,
   },
-  ingressNodePort: {
-    type: "integer",
-    description: "NodePort (30000-32767) of the in-cluster ingress that the regional ALB targets.",
-    default: 30080,
-  },
   globalPeakNodes: {
     type: "integer",
     description: "Nodes the whole environment needs at peak; the regions left after losing the largest must cover it. 0 = not checked.",
@@ -132,15 +164,32 @@ export const ENVIRONMENT_KEYS = {
     default: "",
   },
   metricsServerChartVersion: { type: "string", description: "metrics-server Helm chart version.", default: "3.12.2" },
-  awsLoadBalancerControllerEnabled: {
-    type: "boolean",
-    description: "Install the AWS Load Balancer Controller.",
-    default: false,
-  },
   awsLoadBalancerControllerChartVersion: {
     type: "string",
-    description: "aws-load-balancer-controller Helm chart version.",
-    default: "1.13.2",
+    description: "aws-load-balancer-controller Helm chart version (the controller binds the ALB's target group to the service).",
+    default: "3.5.0",
+  },
+
+  // --- the reference service behind each region's ALB ---
+  serviceImage: {
+    type: "string",
+    description: "Container image of the regional service; it must answer healthCheckPath with 200 for any Host header.",
+    default: DEFAULT_SERVICE_IMAGE,
+  },
+  serviceContainerPort: {
+    type: "integer",
+    description: "Port the service's containers listen on (1024-65535: they run as non-root).",
+    default: 8080,
+  },
+  serviceReplicas: {
+    type: "integer",
+    description: "Replicas of the service per region, and the autoscaler's floor (at least 2; azCount spreads one per AZ).",
+    default: 3,
+  },
+  serviceMaxReplicas: {
+    type: "integer",
+    description: "Most replicas the service's autoscaler may run per region.",
+    default: 12,
   },
 
   // --- database ---
@@ -188,8 +237,18 @@ export const ENVIRONMENT_KEYS = {
   },
   dnsCreateZone: {
     type: "boolean",
-    description: "Create the hosted zone (true) or look up an existing one by name (false).",
+    description: "Create the hosted zone (true) or look up an existing, already delegated one by name (false).",
     default: true,
+  },
+  dnsParentZoneName: {
+    type: "string",
+    description: "Public hosted zone in this account that delegates dnsZoneName (e.g. example.com); the global stack writes the NS records there.",
+    default: "",
+  },
+  dnsManualDelegation: {
+    type: "boolean",
+    description: "Acknowledge that the created zone is delegated by hand (registrar or another account); the deploy waits until it answers before the primary wave.",
+    default: false,
   },
   appRecordName: {
     type: "string",

@@ -10,6 +10,8 @@ import { closest } from "../components/lib/suggest";
 import { clusterAutoscalerImageTag } from "../components/lib/eks";
 import { ROUTE53_CHECKER_REGIONS } from "../components/lib/dns";
 import { DEFAULT_SERVICE_IPV4_CIDR } from "../components/lib/eks";
+import { EKS_UNSUPPORTED_ZONE_IDS, isZoneId, regionOfZoneId } from "../components/lib/zones";
+import { isPrivateCidr, STANDARD_HOSTED_RUNNER_LABEL } from "../components/lib/deployer";
 
 /** Aurora global databases: one primary plus 1 to 10 secondary regions. */
 export const MIN_REGIONS = 2;
@@ -234,7 +236,6 @@ function checkNodes(s: EnvironmentSettings, report: Report): void {
   if (s.nodeOnDemandPercentageAboveBase < 0 || s.nodeOnDemandPercentageAboveBase > 100) {
     report("nodeOnDemandPercentageAboveBase", s.nodeOnDemandPercentageAboveBase, "must be 0 to 100");
   }
-  if (s.ingressNodePort < 30000 || s.ingressNodePort > 32767) report("ingressNodePort", s.ingressNodePort, "must be in the Kubernetes NodePort range 30000-32767");
   if (s.globalPeakNodes < 0) report("globalPeakNodes", s.globalPeakNodes, "must be 0 (not checked) or the number of nodes needed at peak");
 }
 
@@ -285,7 +286,87 @@ function checkDns(s: EnvironmentSettings, report: Report): void {
   if (s.alarmEmail !== "" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s.alarmEmail)) report("alarmEmail", s.alarmEmail, "must be an e-mail address, or empty");
 }
 
-const RULES = [checkRegions, checkCidrs, checkNetwork, checkKubernetes, checkNodes, checkDatabase, checkDns];
+function checkZones(s: EnvironmentSettings, report: Report): void {
+  const perRegion = new Map<string, string[]>();
+  s.availabilityZoneIds.forEach((id, i) => {
+    const region = regionOfZoneId(id);
+    if (!isZoneId(id) || !region) report(`availabilityZoneIds[${i}]`, id, "must be a zone ID such as use1-az1 (not an AZ name such as us-east-1a: names differ per account)");
+    else if (!s.regions.includes(region)) report(`availabilityZoneIds[${i}]`, id, `is a zone of ${region}, which is not in regions; remove it`);
+    else if (EKS_UNSUPPORTED_ZONE_IDS.includes(id)) report(`availabilityZoneIds[${i}]`, id, "is a zone where EKS refuses control-plane subnets; pin another zone of that region");
+    else if (s.excludedAvailabilityZoneIds.includes(id)) report(`availabilityZoneIds[${i}]`, id, "is also listed in excludedAvailabilityZoneIds; remove it from one of them");
+    else perRegion.set(region, [...(perRegion.get(region) ?? []), id]);
+  });
+  for (const [region, ids] of perRegion) {
+    if (new Set(ids).size !== s.azCount) {
+      report("availabilityZoneIds", s.availabilityZoneIds, `pins ${new Set(ids).size} distinct zone(s) of ${region} (${ids.join(", ")}) but azCount is ${s.azCount}; pin exactly azCount zones per region, or none`);
+    }
+  }
+  s.excludedAvailabilityZoneIds.forEach((id, i) => {
+    if (!isZoneId(id) || !regionOfZoneId(id)) report(`excludedAvailabilityZoneIds[${i}]`, id, "must be a zone ID such as use1-az1");
+  });
+}
+
+function checkDeployer(s: EnvironmentSettings, report: Report): void {
+  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(s.deployIdentityArn);
+  if (session) report("deployIdentityArn", s.deployIdentityArn, `is an STS session; EKS access entries need the role itself: arn:${session[1]}:iam::${session[2]}:role/${session[3]}`);
+  else if (!IAM_PRINCIPAL_ARN.test(s.deployIdentityArn)) report("deployIdentityArn", s.deployIdentityArn, "must be the IAM role (or user) ARN the deploy runs as, arn:aws:iam::<12-digit account>:role/<name>");
+  if (!["public", "private"].includes(s.deployerNetwork)) {
+    report("deployerNetwork", s.deployerNetwork, 'must be "public" (the runners\' egress CIDRs are allow-listed on the public API endpoint) or "private" (runners in a network connected to every region\'s VPC)');
+    return;
+  }
+  const vpcs = s.vpcCidrs.map((text) => parseCidr(text));
+  s.deployerCidrs.forEach((text, i) => {
+    const key = `deployerCidrs[${i}]`;
+    const problem = describeCidrProblem(text);
+    if (problem) return report(key, text, `${problem}; list the CIDRs the deploy runners connect from`);
+    const cidr = parseCidr(text)!;
+    if (cidr.prefix === 0 && (s.deployerNetwork === "private" || !s.eksAllowPublicAccessFromAnywhere)) {
+      return report(key, text, "admits every address to the Kubernetes API; list the runners' own CIDRs");
+    }
+    if (s.deployerNetwork === "public" && isPrivateCidr(text)) {
+      report(key, text, "is a private range, but the public endpoint sees the runners' public egress addresses; list those, or set deployerNetwork: private for runners in a connected network");
+    } else if (s.deployerNetwork === "private" && !isPrivateCidr(text)) {
+      report(key, text, "is a public range, but the private endpoint is reached from inside the VPCs' connected network; list that network's private ranges, or set deployerNetwork: public");
+    } else if (s.deployerNetwork === "private") {
+      vpcs.forEach((vpc, j) => {
+        if (vpc && cidrsOverlap(cidr, vpc)) report(key, text, `overlaps vpcCidrs[${j}] (${s.vpcCidrs[j]}); a connected network needs its own address space to be routed to the VPC`);
+      });
+    }
+  });
+  s.deployRunnerLabels.forEach((label, i) => {
+    if (STANDARD_HOSTED_RUNNER_LABEL.test(label)) {
+      report(`deployRunnerLabels[${i}]`, label, "is a GitHub-hosted standard runner: it has no fixed egress address to allow-list and no route into a private network; use a larger runner with static IPs or a self-hosted runner");
+    }
+  });
+}
+
+function checkDelegation(s: EnvironmentSettings, report: Report): void {
+  const zone = s.dnsZoneName.replace(/\.$/, "");
+  const parent = s.dnsParentZoneName.replace(/\.$/, "");
+  if (parent) {
+    if (!s.dnsCreateZone) report("dnsParentZoneName", s.dnsParentZoneName, "is only used with dnsCreateZone: true (an existing zone is already delegated); remove it");
+    else if (!zone.endsWith(`.${parent}`)) report("dnsParentZoneName", s.dnsParentZoneName, `must be a parent of dnsZoneName ${zone}, e.g. ${zone.split(".").slice(1).join(".")}`);
+    if (s.dnsManualDelegation) report("dnsManualDelegation", s.dnsManualDelegation, "conflicts with dnsParentZoneName (the global stack delegates the zone); keep one of them");
+  } else if (s.dnsCreateZone && !s.dnsManualDelegation) {
+    report(
+      "dnsParentZoneName",
+      s.dnsParentZoneName,
+      `is empty, so nothing delegates the new zone ${zone} and certificate validation would wait for it until it times out; ` +
+        "name the parent zone in this account (the global stack writes the NS records), or set dnsManualDelegation: true and add them yourself (the deploy waits for the zone to answer before the primary wave)",
+    );
+  }
+}
+
+function checkService(s: EnvironmentSettings, report: Report): void {
+  if (!/^[a-z0-9][a-z0-9./_:@-]*$/i.test(s.serviceImage)) report("serviceImage", s.serviceImage, "must be an image reference such as public.ecr.aws/nginx/nginx-unprivileged:1.30.4-alpine (no spaces)");
+  if (!Number.isInteger(s.serviceContainerPort) || s.serviceContainerPort < 1024 || s.serviceContainerPort > 65535) {
+    report("serviceContainerPort", s.serviceContainerPort, "must be 1024 to 65535: the containers run as non-root, which cannot bind lower ports");
+  }
+  if (s.serviceReplicas < 2) report("serviceReplicas", s.serviceReplicas, "must be at least 2 so a pod or node loss leaves the region serving");
+  if (s.serviceMaxReplicas < s.serviceReplicas) report("serviceMaxReplicas", s.serviceMaxReplicas, `must be at least serviceReplicas (${s.serviceReplicas})`);
+}
+
+const RULES = [checkRegions, checkCidrs, checkNetwork, checkZones, checkKubernetes, checkDeployer, checkNodes, checkDatabase, checkDns, checkDelegation, checkService];
 
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 

@@ -21,12 +21,17 @@ export async function globalStack(): Promise<Record<string, unknown>> {
     zoneId: traffic.zoneId,
     zoneName: traffic.zoneName,
     nameServers: traffic.nameServers,
+    // How the zone is delegated; the deploy waits on it before the primary wave (tools/ci/wait-for-zone.ts).
+    dnsDelegation: traffic.delegation,
     routingControlArns: traffic.routingControlArns,
     controlPanelArn: traffic.controlPanelArn,
     arcClusterEndpoints: traffic.clusterEndpoints,
     alarmTopicArn: traffic.alarmTopicArn,
     globalClusterIdentifier: database.globalClusterIdentifier,
     databaseSecretName: database.secretName,
+    databaseSecretArn: database.secretArn,
+    // The Aurora global writer endpoint: the services' DB_WRITER_HOST in every region.
+    databaseWriterEndpoint: database.writerEndpoint,
     // The primary region's member is created with these; the password stays a secret output.
     masterUsername: database.masterCredentials.username,
     masterPassword: pulumi.secret(database.masterCredentials.password),

@@ -52,6 +52,8 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
         routingControlArn: this.traffic.routingControlArns[region],
         alarmTopicArn: this.traffic.alarmTopicArn,
         masterCredentials: this.globalDatabase.masterCredentials,
+        databaseWriterEndpoint: this.globalDatabase.writerEndpoint,
+        databaseSecretArn: this.globalDatabase.secretArn,
       });
       // A secondary joins the global cluster only after the primary member exists (the deploy
       // order global → primary → secondaries gives the same guarantee across stacks).

@@ -34,6 +34,8 @@ export async function regionalStack(environmentStack: string): Promise<Record<st
     zoneName: output("zoneName"),
     globalClusterIdentifier: output("globalClusterIdentifier"),
     alarmTopicArn: output("alarmTopicArn"),
+    databaseWriterEndpoint: output("databaseWriterEndpoint"),
+    databaseSecretArn: output("databaseSecretArn"),
     ...(environment.arcEnabled
       ? { routingControlArn: globalRef.requireOutput("routingControlArns").apply((arns: Record<string, string>) => arns[region]) }
       : {}),
@@ -56,6 +58,11 @@ export async function regionalStack(environmentStack: string): Promise<Record<st
     databaseReaderEndpoint: built.database.readerEndpoint,
     ...(built.database.writerEndpoint ? { databaseWriterEndpoint: built.database.writerEndpoint } : {}),
     healthCheckId: built.endpoint.healthCheckId,
+    // The HTTPS check of the ALB: the deploy waits for it before the next wave.
+    endpointHealthCheckId: built.endpoint.endpointHealthCheckId,
+    availabilityZoneIds: built.network.availabilityZoneIds,
+    serviceNamespace: built.service.namespace,
+    serviceRoleArn: built.service.roleArn,
     nodeAutoScalingGroupName: built.nodePool.autoScalingGroupName,
     nodeMaxSize: built.nodePool.maxSize,
   };

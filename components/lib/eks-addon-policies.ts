@@ -55,6 +55,27 @@ export function clusterAutoscalerPolicy(s: PolicyScope): PolicyDocument {
   };
 }
 
+/**
+ * Who the controller may register targets with. Upstream allows every target group of the account,
+ * which is what lets a TargetGroupBinding point any of them at any Service. Given the target
+ * groups the platform binds (and the cluster name), registration is limited to those and to the
+ * target groups the controller created for this cluster itself (Ingress/Service load balancers).
+ */
+function registerTargets(s: { clusterName?: string; bindableTargetGroupArns?: readonly string[] }, elb: (resource: string) => string): Record<string, unknown>[] {
+  const actions = ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"];
+  if (!s.bindableTargetGroupArns || !s.clusterName) return [{ Sid: "RegisterTargets", Effect: "Allow", Action: actions, Resource: elb("targetgroup/*/*") }];
+  return [
+    ...(s.bindableTargetGroupArns.length ? [{ Sid: "RegisterPlatformTargets", Effect: "Allow", Action: actions, Resource: [...s.bindableTargetGroupArns] }] : []),
+    {
+      Sid: "RegisterOwnTargets",
+      Effect: "Allow",
+      Action: actions,
+      Resource: elb("targetgroup/*/*"),
+      Condition: { StringEquals: { [`aws:ResourceTag/${LBC_TAG}`]: s.clusterName } },
+    },
+  ];
+}
+
 /** Tag the AWS Load Balancer Controller puts on everything it creates. */
 const LBC_TAG = "elbv2.k8s.aws/cluster";
 
@@ -70,7 +91,7 @@ const LBC_TAG = "elbv2.k8s.aws/cluster";
  * - IAM server certificates (`iam:ListServerCertificates`, `iam:GetServerCertificate`): ACM only;
  * - Outposts customer-owned IP pools, IPAM pools and ELB capacity reservations.
  */
-export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition">): PolicyDocument {
+export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition"> & { clusterName?: string; bindableTargetGroupArns?: readonly string[] }): PolicyDocument {
   const elb = (resource: string) => `arn:${s.partition}:elasticloadbalancing:*:*:${resource}`;
   const ownedByController = { Null: { [`aws:ResourceTag/${LBC_TAG}`]: "false" } };
   return {
@@ -207,12 +228,7 @@ export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition"
         Resource: "*",
         Condition: ownedByController,
       },
-      {
-        Sid: "RegisterTargets",
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
-        Resource: elb("targetgroup/*/*"),
-      },
+      ...registerTargets(s, elb),
     ],
   };
 }

@@ -91,11 +91,20 @@ export function validationRecordDomains(domainNames: readonly string[]): string[
   return [...byRecord.values()];
 }
 
-/** EKS fixes the NodePort range at the Kubernetes default. */
-export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
+/**
+ * The regional target group's timing. Pod (ip) targets: unhealthy after 3 × 10 s, healthy again
+ * after 2 × 10 s; a deregistered target drains for 30 s (the ELB default of 300 s would hold every
+ * pod termination and rollout for five minutes).
+ */
+export const TARGET_GROUP_TIMING = {
+  healthCheckIntervalSeconds: 10,
+  healthCheckTimeoutSeconds: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+  deregistrationDelaySeconds: 30,
+} as const;
 
-export function checkNodePort(port: number): void {
-  if (!Number.isInteger(port) || port < NODE_PORT_RANGE.min || port > NODE_PORT_RANGE.max) {
-    throw new RangeError(`nodePort ${port} is outside the EKS NodePort range ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}`);
-  }
+/** Target groups send traffic and health checks to a TCP port the pods listen on. */
+export function checkTargetPort(port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`targetPort ${port} must be a TCP port (1-65535) the pods listen on`);
 }

@@ -8,6 +8,7 @@ let ClusterAddons: typeof ClusterAddonsType;
 let provider: k8sType.Provider;
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
+const TARGET_GROUP = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/edge-tg/0123456789abcdef";
 const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 const base: ClusterAddonsArgs = {
   clusterName: "prod",
@@ -37,10 +38,11 @@ beforeAll(async () => {
     clusterAutoscalerChartVersion: "9.50.1",
     clusterAutoscalerImageTag: "v1.34.1",
     metricsServerChartVersion: "3.13.0",
-    awsLoadBalancerController: { enabled: true, chartVersion: "1.13.2", vpcId: "vpc-0123456789abcdef0" },
+    awsLoadBalancerController: { chartVersion: "3.5.0", vpcId: "vpc-0123456789abcdef0", bindableTargetGroupArns: [TARGET_GROUP] },
     helmTimeoutSeconds: 600,
   }, { provider });
-  new ClusterAddons("off", { ...base, awsLoadBalancerController: { enabled: false, chartVersion: "1.13.2", vpcId: "vpc-1" } }, { provider });
+  new ClusterAddons("off", { ...base, awsLoadBalancerController: { enabled: false, chartVersion: "3.5.0", vpcId: "vpc-1" } }, { provider });
+  new ClusterAddons("wide", { ...base, clusterName: "wide", awsLoadBalancerController: { chartVersion: "3.5.0", vpcId: "vpc-2" } }, { provider });
   await settle();
 });
 
@@ -51,7 +53,7 @@ describe("ClusterAddons", () => {
       ["addons-metrics-server", "metrics-server", "3.12.2", "https://kubernetes-sigs.github.io/metrics-server/"],
       ["full-cluster-autoscaler", "cluster-autoscaler", "9.50.1", "https://kubernetes.github.io/autoscaler"],
       ["full-metrics-server", "metrics-server", "3.13.0", "https://kubernetes-sigs.github.io/metrics-server/"],
-      ["full-aws-load-balancer-controller", "aws-load-balancer-controller", "1.13.2", "https://aws.github.io/eks-charts"],
+      ["full-aws-load-balancer-controller", "aws-load-balancer-controller", "3.5.0", "https://aws.github.io/eks-charts"],
     ];
     const providerUrn = cloud.resources.find((r) => r.name === "cluster-k8s")!.urn;
     for (const [name, chart, version, repo] of expected) {
@@ -137,6 +139,43 @@ describe("ClusterAddons", () => {
     expect(release.dependsOn).toContain(association.urn);
     const policy = named(under("full"), "aws:iam/rolePolicy:RolePolicy", "full-aws-load-balancer-controller").inputs.policy as string;
     expect(policy).not.toMatch(/"(wafv2|waf-regional|shield):/);
+  });
+
+  it("runs the controller in two AZs under a budget, with readiness gates enforced for opted-in pods and no cluster-wide Service webhook", () => {
+    expect(values(named(under("full"), RELEASE, "full-aws-load-balancer-controller"))).toMatchObject({
+      replicaCount: 2,
+      podDisruptionBudget: { maxUnavailable: 1 },
+      topologySpreadConstraints: [expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone" })],
+      enableServiceMutatorWebhook: false,
+      podMutatorWebhookConfig: { failurePolicy: "Fail" },
+      objectSelector: { matchLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } },
+    });
+  });
+
+  it("lets the controller register targets only with the platform's target groups and its own", () => {
+    const statements = (prefix: string) =>
+      (JSON.parse(String(named(under(prefix), "aws:iam/rolePolicy:RolePolicy", `${prefix}-aws-load-balancer-controller`).inputs.policy)).Statement as Record<string, any>[])
+        .filter((st) => st.Action.includes("elasticloadbalancing:RegisterTargets"));
+    expect(statements("full")).toEqual([
+      expect.objectContaining({ Resource: [TARGET_GROUP] }),
+      expect.objectContaining({ Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*", Condition: { StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "edge-eu" } } }),
+    ]);
+    // Without the list: upstream's policy, any target group of the account.
+    expect(statements("wide")).toEqual([expect.objectContaining({ Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*" })]);
+    expect(statements("wide")[0].Condition).toBeUndefined();
+  });
+
+  it("admits TargetGroupBinding changes only from the platform's deployers and the controller", () => {
+    const policy = named(under("full"), "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", "full-target-group-binding-guard");
+    const spec = policy.inputs.spec as Record<string, any>;
+    expect(spec.failurePolicy).toBe("Fail");
+    expect(spec.matchConstraints.resourceRules).toEqual([{ apiGroups: ["elbv2.k8s.aws"], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: ["targetgroupbindings"] }]);
+    expect(spec.validations[0].expression).toBe(
+      "request.userInfo.username == 'system:serviceaccount:kube-system:aws-load-balancer-controller' || (has(request.userInfo.groups) && request.userInfo.groups.exists(g, g == 'platform:deployers'))",
+    );
+    const binding = named(under("full"), "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", "full-target-group-binding-guard");
+    expect(binding.inputs.spec).toEqual({ policyName: "platform-target-group-binding-guard", validationActions: ["Deny"] });
+    expect(under("off").filter((r) => r.type.includes("ValidatingAdmissionPolicy"))).toEqual([]);
   });
 
   it("refuses a missing Kubernetes provider and unpinned chart versions", () => {

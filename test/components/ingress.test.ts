@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
 
 let cloud: FakeCloud;
-const NODE_PORT = 30443;
+const POD_PORT = 8443;
 const CLUSTER_SG = "sg-0c1a55e7c1a55e7c1";
 const ZONE_ID = "Z0123456789EXAMPLE";
 const domainNames = ["app.example.com", "*.app.example.com", "api.example.com"];
@@ -15,7 +15,7 @@ beforeAll(async () => {
   const { NodePool } = await import("../../components/node-pool");
 
   const network = new RegionalNetwork("net", { cidrBlock: "10.40.0.0/16" });
-  const ingress = new RegionalIngress("edge", { vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, domainNames, zoneId: ZONE_ID, nodePort: NODE_PORT });
+  const ingress = new RegionalIngress("edge", { vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, domainNames, zoneId: ZONE_ID, targetPort: POD_PORT });
   new NodePool("web", {
     cluster: { name: "prod-euw1", endpoint: "https://0123ABCD.gr7.eu-west-1.eks.amazonaws.com", certificateAuthorityData: "Q0E=", serviceIpv4Cidr: "172.20.0.0/16", version: "1.33", securityGroupId: CLUSTER_SG },
     instanceProfileArn: "arn:aws:iam::123456789012:instance-profile/nodes",
@@ -23,14 +23,14 @@ beforeAll(async () => {
     subnetIds: network.privateSubnetIds,
     azCount: network.azCount,
     instanceTypes: ["m7i.xlarge", "m6i.xlarge", "m7a.xlarge"],
-    loadBalancer: { securityGroupId: ingress.securityGroupId, targetGroupArns: [ingress.targetGroupArn], port: NODE_PORT },
+    loadBalancer: { securityGroupId: ingress.securityGroupId, port: ingress.targetPort },
   });
 
   // A region opened after August 2022: ALB log delivery has no ELB account there.
   const zurich = new aws.Provider("zurich", { region: "eu-central-2" });
-  new RegionalIngress("zrh", { vpcId: "vpc-0zrh", publicSubnetIds: ["subnet-0z1", "subnet-0z2", "subnet-0z3"], domainNames: ["zrh.example.com"], zoneId: ZONE_ID, nodePort: NODE_PORT, accessLogRetentionDays: 30 }, { provider: zurich });
+  new RegionalIngress("zrh", { vpcId: "vpc-0zrh", publicSubnetIds: ["subnet-0z1", "subnet-0z2", "subnet-0z3"], domainNames: ["zrh.example.com"], zoneId: ZONE_ID, targetPort: POD_PORT, accessLogRetentionDays: 30 }, { provider: zurich });
   // An environment called "internal": ELB refuses load balancer names starting with "internal-".
-  new RegionalIngress("internal-euw1", { vpcId: "vpc-0int", publicSubnetIds: ["subnet-0i1", "subnet-0i2"], domainNames: ["int.example.com"], zoneId: ZONE_ID, nodePort: NODE_PORT });
+  new RegionalIngress("internal-euw1", { vpcId: "vpc-0int", publicSubnetIds: ["subnet-0i1", "subnet-0i2"], domainNames: ["int.example.com"], zoneId: ZONE_ID, targetPort: POD_PORT });
   await settle();
 });
 
@@ -175,19 +175,20 @@ describe("RegionalIngress certificate and listeners", () => {
     });
   });
 
-  it("targets the node port of instances, health-checking /healthz for a 200, draining quickly", () => {
+  it("targets pods by IP on their port, health-checking /healthz on each pod for a 200, draining quickly", () => {
     const tg = get("TargetGroup", "edge-tg");
-    expect(tg.inputs).toMatchObject({ protocol: "HTTP", port: NODE_PORT, targetType: "instance", vpcId: get("Vpc", "net-vpc").id });
-    expect(tg.inputs.deregistrationDelay).toBeLessThan(300);
+    expect(tg.inputs).toMatchObject({ protocol: "HTTP", port: POD_PORT, targetType: "ip", vpcId: get("Vpc", "net-vpc").id });
+    expect(tg.inputs.deregistrationDelay).toBe(30);
     expect(tg.inputs.healthCheck).toMatchObject({ enabled: true, path: "/healthz", matcher: "200", port: "traffic-port" });
   });
 });
 
 describe("RegionalIngress with a NodePool", () => {
-  it("registers the pool's Auto Scaling group with the ingress target group, health-checked by the ALB", () => {
+  it("keeps the nodes out of the target group (pods are the targets) and their health their own", () => {
     const asg = get("Group", "web-asg");
-    expect(asg.inputs.targetGroupArns).toEqual([get("TargetGroup", "edge-tg").outputs.arn]);
-    expect(asg.inputs.healthCheckType).toBe("ELB");
+    // An explicit empty list: that is what detaches a group that used to be registered.
+    expect(asg.inputs.targetGroupArns).toEqual([]);
+    expect(asg.inputs.healthCheckType).toBe("EC2");
   });
 
   it("lets the internet reach the ALB on 80 and 443 only", () => {
@@ -201,26 +202,26 @@ describe("RegionalIngress with a NodePool", () => {
     ]);
   });
 
-  it("lets the ALB out only to the pool's nodes on the node port", () => {
+  it("lets the ALB out only to the pods (the node security group) on their port", () => {
     const albSg = get("SecurityGroup", "edge-alb");
     expect(albSg.inputs.egress ?? []).toEqual([]);
     const egress = cloud.ofType(EGRESS_RULE).filter((r) => r.inputs.securityGroupId === albSg.id);
     expect(egress.map((r) => r.inputs)).toEqual([
-      expect.objectContaining({ referencedSecurityGroupId: get("SecurityGroup", "web-nodes").id, ipProtocol: "tcp", fromPort: NODE_PORT, toPort: NODE_PORT }),
+      expect.objectContaining({ referencedSecurityGroupId: get("SecurityGroup", "web-nodes").id, ipProtocol: "tcp", fromPort: POD_PORT, toPort: POD_PORT }),
     ]);
   });
 
-  it("lets nothing outside the cluster but the ALB reach the nodes on the node port", () => {
+  it("lets nothing outside the cluster but the ALB reach the pods' port", () => {
     const nodeSg = get("SecurityGroup", "web-nodes").id;
     const albSg = get("SecurityGroup", "edge-alb").id;
     const opensNodePort = (r: RecordedResource) =>
-      r.inputs.ipProtocol === "-1" || (r.inputs.ipProtocol === "tcp" && (r.inputs.fromPort as number) <= NODE_PORT && NODE_PORT <= (r.inputs.toPort as number));
+      r.inputs.ipProtocol === "-1" || (r.inputs.ipProtocol === "tcp" && (r.inputs.fromPort as number) <= POD_PORT && POD_PORT <= (r.inputs.toPort as number));
     const rules = cloud.ofType(INGRESS_RULE).filter((r) => r.inputs.securityGroupId === nodeSg && opensNodePort(r));
     expect(rules.filter((r) => r.inputs.cidrIpv4 || r.inputs.cidrIpv6 || r.inputs.prefixListId)).toEqual([]);
     const sources = new Set(rules.map((r) => r.inputs.referencedSecurityGroupId));
     // Inside the cluster: the nodes themselves and the EKS cluster security group (control plane).
     expect(sources).toEqual(new Set([nodeSg, CLUSTER_SG, albSg]));
-    expect(rules.find((r) => r.inputs.referencedSecurityGroupId === albSg)!.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: NODE_PORT, toPort: NODE_PORT });
+    expect(rules.find((r) => r.inputs.referencedSecurityGroupId === albSg)!.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: POD_PORT, toPort: POD_PORT });
     expect(get("SecurityGroup", "web-nodes").inputs.ingress ?? []).toEqual([]);
   });
 });
@@ -228,13 +229,13 @@ describe("RegionalIngress with a NodePool", () => {
 describe("RegionalIngress refuses bad input", () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
     ["no names", { domainNames: [] }, /domainNames is empty/],
-    ["a node port outside the NodePort range", { nodePort: 8080 }, /30000-32767/],
+    ["a target port that is no TCP port", { targetPort: 0 }, /1-65535/],
     ["a single subnet", { publicSubnetIds: ["subnet-0a"] }, /at least two AZs/],
     ["a relative health-check path", { healthCheckPath: "healthz" }, /must start with/],
     ["a zero retention", { accessLogRetentionDays: 0 }, /accessLogRetentionDays/],
   ])("%s", async (_label, override, message) => {
     const { RegionalIngress } = await import("../../components/ingress");
-    const args = { vpcId: "vpc-0", publicSubnetIds: ["subnet-0a", "subnet-0b"], domainNames: ["x.example.com"], zoneId: ZONE_ID, nodePort: NODE_PORT, ...override };
+    const args = { vpcId: "vpc-0", publicSubnetIds: ["subnet-0a", "subnet-0b"], domainNames: ["x.example.com"], zoneId: ZONE_ID, targetPort: POD_PORT, ...override };
     expect(() => new RegionalIngress("bad", args as never)).toThrow(message);
     expect(cloud.resources.filter((r) => r.name.startsWith("bad"))).toEqual([]);
   });

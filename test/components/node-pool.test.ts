@@ -37,6 +37,7 @@ beforeAll(async () => {
   // The parameter AWS documents for AL2023 EKS AMIs, spelled out here on purpose.
   expectedAmi = (await aws.ssm.getParameter({ name: "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/image_id" })).insecureValue;
   new NodePool("web", { ...baseArgs(), loadBalancer });
+  new NodePool("elb", { ...baseArgs(), loadBalancer, healthCheckType: "ELB" });
   new NodePool("batch", { ...baseArgs(), minSize: 4, desiredSize: 5, maxSize: 8, onDemandBaseCapacity: 0, onDemandPercentageAboveBase: 0, targetCpuUtilizationPercent: false });
   new NodePool("dev", { ...baseArgs(), minSize: 1, allowFewerNodesThanAzs: true });
   const { instanceProfileArn: _unused, ...managedBase } = baseArgs();
@@ -113,11 +114,16 @@ describe("NodePool, autoscaling kind behind a load balancer", () => {
     expect(named("web-asg").ignoreChanges).toContain("desiredCapacity");
   });
 
-  it("registers with the target groups and uses ELB health checks with a grace period", () => {
+  it("registers with instance target groups it is given, yet keeps EC2 health checks (with a grace period) by default", () => {
     const asg = named("web-asg");
     expect(asg.inputs.targetGroupArns).toEqual(loadBalancer.targetGroupArns);
-    expect(asg.inputs.healthCheckType).toBe("ELB");
+    // A target-group check failing (the app behind it down) must not terminate nodes.
+    expect(asg.inputs.healthCheckType).toBe("EC2");
     expect(asg.inputs.healthCheckGracePeriod).toBe(300);
+  });
+
+  it("uses ELB health checks only when asked to", () => {
+    expect(named("elb-asg").inputs.healthCheckType).toBe("ELB");
   });
 
   it("carries the cluster-autoscaler discovery and cluster ownership tags onto every instance", () => {
@@ -173,7 +179,7 @@ describe("NodePool launch templates (every pool and kind)", () => {
   const templates = () => cloud.ofType(LT) as RecordedResource[];
 
   it("require IMDSv2 with a hop limit of 1", () => {
-    expect(templates()).toHaveLength(4);
+    expect(templates()).toHaveLength(5);
     for (const lt of templates()) {
       const { metadataOptions } = lt.inputs as LaunchTemplateInputs;
       expect(metadataOptions.httpTokens, lt.name).toBe("required");
@@ -207,7 +213,7 @@ describe("NodePool without a load balancer", () => {
     const asg = named("batch-asg");
     expect(asg.inputs.healthCheckType).toBe("EC2");
     expect(asg.inputs.healthCheckGracePeriod).toBeGreaterThan(0);
-    expect(asg.inputs.targetGroupArns).toBeUndefined();
+    expect(asg.inputs.targetGroupArns).toEqual([]);
     expect(asg.inputs).toMatchObject({ minSize: 4, desiredCapacity: 5, maxSize: 8 });
     expect((asg.inputs.mixedInstancesPolicy as { instancesDistribution: Record<string, unknown> }).instancesDistribution).toMatchObject({ onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 0 });
     expect(ofType("aws:autoscaling/policy:Policy", "batch")).toEqual([]);

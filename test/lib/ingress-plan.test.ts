@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   albLogBucketPolicy,
   checkDomainNames,
-  checkNodePort,
+  checkTargetPort,
   ELB_LOG_DELIVERY_SERVICE,
   usesElbAccountForLogDelivery,
   validationRecordDomains,
@@ -41,10 +41,11 @@ describe("certificate names", () => {
   });
 });
 
-describe("node port", () => {
-  it("must be in the EKS NodePort range", () => {
-    expect(() => checkNodePort(30080)).not.toThrow();
-    expect(() => checkNodePort(8080)).toThrow(/30000-32767/);
-    expect(() => checkNodePort(32768)).toThrow(/30000-32767/);
+describe("target port", () => {
+  it("is a TCP port the pods listen on", () => {
+    expect(() => checkTargetPort(8080)).not.toThrow();
+    expect(() => checkTargetPort(0)).toThrow(/1-65535/);
+    expect(() => checkTargetPort(70000)).toThrow(/1-65535/);
+    expect(() => checkTargetPort(80.5)).toThrow(/TCP port/);
   });
 });

@@ -83,6 +83,41 @@ describe("environment → stack composition", () => {
     expect(globalDatabaseArgs(env, "us-east-1").secretReplicaRegions).toEqual(["eu-west-1", "us-west-2"]);
   });
 
+  it("gives every cluster the deploy identity as admin and the deployer's CIDRs on the endpoint its network uses", () => {
+    for (const region of prod.regions) {
+      const cluster = regionArgs(prod, region, shared).cluster;
+      expect(cluster.deployerPrincipalArn).toBe("arn:aws:iam::123456789012:role/platform-deploy");
+      expect(cluster.publicAccessCidrs).toEqual(prod.deployerCidrs);
+      expect(cluster.endpointPrivateAccessCidrs).toEqual([]);
+    }
+    const privately = parseEnvironment("prod", { ...prodConfig, "platform:deployerNetwork": "private", "platform:deployerCidrs": ["10.200.0.0/20"], "platform:eksPublicAccessCidrs": [] });
+    expect(regionArgs(privately, "eu-west-1", shared).cluster).toMatchObject({ publicAccessCidrs: [], endpointPrivateAccessCidrs: ["10.200.0.0/20"] });
+  });
+
+  it("hands each region only its own pinned and excluded zone IDs", () => {
+    const pinned = parseEnvironment("prod", {
+      ...prodConfig,
+      "platform:availabilityZoneIds": ["use1-az1", "use1-az2", "use1-az4", "euw1-az1", "euw1-az2", "euw1-az3"],
+      "platform:excludedAvailabilityZoneIds": ["usw2-az4"],
+    });
+    expect(regionArgs(pinned, "us-east-1", shared).network.availabilityZoneIds).toEqual(["use1-az1", "use1-az2", "use1-az4"]);
+    expect(regionArgs(pinned, "us-west-2", shared).network).toMatchObject({ excludedAvailabilityZoneIds: ["usw2-az4"] });
+    expect(regionArgs(pinned, "us-west-2", shared).network.availabilityZoneIds).toBeUndefined();
+  });
+
+  it("puts the service on the target group's port and health path, wired to the global writer and the secret", () => {
+    const args = regionArgs(prod, "us-west-2", { ...shared, databaseWriterEndpoint: "prod-global.global-x.global.rds.amazonaws.com", databaseSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/aurora/master-AbC123" });
+    expect(args.ingress).toMatchObject({ targetPort: 8080, healthCheckPath: "/healthz" });
+    expect(args.service).toMatchObject({ minReplicas: 3, maxReplicas: 12, database: { writerEndpoint: "prod-global.global-x.global.rds.amazonaws.com", name: "app" } });
+    expect(args.addons.awsLoadBalancerControllerChartVersion).toBe("3.5.0");
+  });
+
+  it("delegates the zone from the parent zone the environment names", () => {
+    expect(globalTrafficArgs(prod).delegation).toEqual({ parentZoneName: "example.com" });
+    const manual = parseEnvironment("prod", { ...prodConfig, "platform:dnsParentZoneName": "", "platform:dnsManualDelegation": true });
+    expect(globalTrafficArgs(manual).delegation).toBe("manual");
+  });
+
   it("refuses a region that is not in the environment", () => {
     expect(() => regionArgs(prod, "sa-east-1", shared)).toThrow(/not a region of prod/);
   });

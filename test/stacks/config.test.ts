@@ -8,6 +8,10 @@ const valid = {
   "platform:regions": ["us-east-1", "us-west-2"],
   "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16"],
   "platform:dnsZoneName": "dev.example.com",
+  "platform:dnsParentZoneName": "example.com",
+  "platform:deployIdentityArn": "arn:aws:iam::123456789012:role/platform-deploy",
+  "platform:deployerNetwork": "public",
+  "platform:deployerCidrs": ["203.0.113.16/28"],
 };
 
 function problemsOf(config: Record<string, unknown>) {
@@ -30,7 +34,8 @@ describe("parseEnvironment: examples", () => {
   });
 
   it("accepts values as the Pulumi runtime hands them over (strings, arrays as JSON)", () => {
-    const env = parseEnvironment("dev", { ...Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, JSON.stringify(v)])), "platform:dnsZoneName": "dev.example.com", "platform:azCount": "2", "platform:nodeMinSize": "2", "platform:arcEnabled": "false" });
+    const asStrings = Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    const env = parseEnvironment("dev", { ...asStrings, "platform:azCount": "2", "platform:nodeMinSize": "2", "platform:arcEnabled": "false" });
     expect(env.azCount).toBe(2);
     expect(env.arcEnabled).toBe(false);
   });
@@ -69,7 +74,7 @@ describe("parseEnvironment: examples", () => {
 
   it("names missing required keys and suggests the key a typo meant", () => {
     const problems = problemsOf({ "platform:region": ["us-east-1"] });
-    expect(problems.map((p) => p.key)).toEqual(expect.arrayContaining(["platform:region", "platform:regions", "platform:vpcCidrs", "platform:dnsZoneName"]));
+    expect(problems.map((p) => p.key)).toEqual(expect.arrayContaining(["platform:region", "platform:regions", "platform:vpcCidrs", "platform:dnsZoneName", "platform:deployIdentityArn", "platform:deployerNetwork", "platform:deployerCidrs"]));
     expect(problems.find((p) => p.key === "platform:region")!.message).toMatch(/did you mean platform:regions/);
   });
 
@@ -86,6 +91,57 @@ describe("parseEnvironment: examples", () => {
 
   it("refuses malformed or all-open private API access ranges", () => {
     expect(problemsOf({ ...valid, "platform:eksPrivateAccessCidrs": ["10.8.0.0/16", "0.0.0.0/0", "10.9.0.1/16"] }).map((p) => p.key)).toEqual(["platform:eksPrivateAccessCidrs[1]", "platform:eksPrivateAccessCidrs[2]"]);
+  });
+
+  it("refuses an environment whose clusters no deployer can reach, naming the keys and the fix", () => {
+    const none = problemsOf({ ...valid, "platform:deployerCidrs": [] });
+    expect(none.map((p) => p.key)).toEqual(["platform:deployerCidrs"]);
+    expect(none[0].message).toMatch(/is required: CIDRs the deploy runners connect from/);
+    const byKey = (config: Record<string, unknown>) => Object.fromEntries(problemsOf(config).map((p) => [p.key, p.message]));
+    expect(byKey({ ...valid, "platform:deployerNetwork": "vpn" })["platform:deployerNetwork"]).toMatch(/"public" .* or "private"/);
+    // Public: the endpoint sees the runners' public addresses, never a private range.
+    expect(byKey({ ...valid, "platform:deployerCidrs": ["10.200.0.0/20"] })["platform:deployerCidrs[0]"]).toMatch(/private range.*deployerNetwork: private/);
+    expect(byKey({ ...valid, "platform:deployerCidrs": ["0.0.0.0/0"] })["platform:deployerCidrs[0]"]).toMatch(/admits every address/);
+    // Private: a connected network, with its own address space.
+    const priv = { ...valid, "platform:deployerNetwork": "private" };
+    expect(problemsOf({ ...priv, "platform:deployerCidrs": ["10.200.0.0/20"] })).toEqual([]);
+    expect(byKey({ ...priv, "platform:deployerCidrs": ["203.0.113.16/28"] })["platform:deployerCidrs[0]"]).toMatch(/public range.*deployerNetwork: public/);
+    expect(byKey({ ...priv, "platform:deployerCidrs": ["10.1.4.0/24"] })["platform:deployerCidrs[0]"]).toMatch(/overlaps vpcCidrs\[1\] \(10\.1\.0\.0\/16\)/);
+  });
+
+  it("refuses a deploy identity that is a session, and runners that cannot reach a cluster", () => {
+    const problems = problemsOf({ ...valid, "platform:deployIdentityArn": "arn:aws:sts::123456789012:assumed-role/platform-deploy/gha-7", "platform:deployRunnerLabels": ["ubuntu-latest"] });
+    const byKey = Object.fromEntries(problems.map((p) => [p.key, p.message]));
+    expect(byKey["platform:deployIdentityArn"]).toMatch(/STS session.*arn:aws:iam::123456789012:role\/platform-deploy/);
+    expect(byKey["platform:deployRunnerLabels[0]"]).toMatch(/GitHub-hosted standard runner.*static IPs or a self-hosted runner/);
+  });
+
+  it("requires a created zone to be delegated: by a parent zone, or acknowledged as manual", () => {
+    const { "platform:dnsParentZoneName": _, ...undelegated } = valid;
+    const [problem] = problemsOf(undelegated);
+    expect(problem.key).toBe("platform:dnsParentZoneName");
+    expect(problem.message).toMatch(/nothing delegates the new zone dev\.example\.com.*dnsManualDelegation: true/);
+    expect(problemsOf({ ...undelegated, "platform:dnsManualDelegation": true })).toEqual([]);
+    expect(problemsOf({ ...undelegated, "platform:dnsCreateZone": false })).toEqual([]);
+    expect(problemsOf({ ...valid, "platform:dnsParentZoneName": "example.org" })[0].message).toMatch(/must be a parent of dnsZoneName dev\.example\.com, e\.g\. example\.com/);
+    expect(problemsOf({ ...valid, "platform:dnsManualDelegation": true }).map((p) => p.key)).toEqual(["platform:dnsManualDelegation"]);
+  });
+
+  it("takes pinned zone IDs only for the environment's regions, azCount of them, never one EKS refuses", () => {
+    const pins = ["use1-az1", "use1-az2", "use1-az4", "usw2-az1", "usw2-az2", "usw2-az3"];
+    expect(problemsOf({ ...valid, "platform:availabilityZoneIds": pins })).toEqual([]);
+    const byKey = Object.fromEntries(problemsOf({ ...valid, "platform:availabilityZoneIds": ["us-east-1a", "use1-az3", "euw1-az1", "usw2-az1"] }).map((p) => [p.key, p.message]));
+    expect(byKey["platform:availabilityZoneIds[0]"]).toMatch(/zone ID such as use1-az1 \(not an AZ name/);
+    expect(byKey["platform:availabilityZoneIds[1]"]).toMatch(/EKS refuses/);
+    expect(byKey["platform:availabilityZoneIds[2]"]).toMatch(/eu-west-1, which is not in regions/);
+    expect(byKey["platform:availabilityZoneIds"]).toMatch(/pins 1 distinct zone\(s\) of us-west-2 \(usw2-az1\) but azCount is 3/);
+  });
+
+  it("keeps the service redundant and its port bindable by a non-root user", () => {
+    const byKey = Object.fromEntries(problemsOf({ ...valid, "platform:serviceReplicas": 1, "platform:serviceMaxReplicas": 0, "platform:serviceContainerPort": 80 }).map((p) => [p.key, p.message]));
+    expect(byKey["platform:serviceReplicas"]).toMatch(/at least 2/);
+    expect(byKey["platform:serviceMaxReplicas"]).toMatch(/at least serviceReplicas/);
+    expect(byKey["platform:serviceContainerPort"]).toMatch(/non-root/);
   });
 
   it("formats one line per problem, with no stack trace", () => {
@@ -114,6 +170,7 @@ const validConfig = fc
     engine: fc.constantFrom("aurora-postgresql", "aurora-mysql"),
     instanceClass: fc.constantFrom("db.r6g.large", "db.r7g.xlarge", "db.r8g.2xlarge", "db.x2g.large"),
     zone: fc.constantFrom("example.com", "prod.example.org", "a-b.c-d.io"),
+    deployer: fc.constantFrom("public", "private"),
   })
   .map((v) => ({
     "platform:regions": v.regions,
@@ -128,6 +185,10 @@ const validConfig = fc
     "platform:dbEngine": v.engine,
     "platform:dbInstanceClass": v.instanceClass,
     "platform:dnsZoneName": v.zone,
+    "platform:dnsManualDelegation": true,
+    "platform:deployIdentityArn": "arn:aws:iam::123456789012:role/platform-deploy",
+    "platform:deployerNetwork": v.deployer,
+    "platform:deployerCidrs": [v.deployer === "public" ? "203.0.113.16/28" : "192.168.40.0/24"],
   }));
 
 /** One way to break a valid config, and the key the error must name. */
@@ -141,6 +202,8 @@ const breakages: [string, (c: Record<string, unknown>) => unknown][] = [
   ["platform:nodeMaxSize", (c) => (c["platform:nodeDesiredSize"] as number) - 1],
   ["platform:kubernetesVersion", () => "1.20"],
   ["platform:dnsZoneName", () => "Not A Zone"],
+  ["platform:deployerCidrs", () => []],
+  ["platform:deployerNetwork", () => "vpn"],
   ["platform:vpcCidrs[1]", (c) => (c["platform:vpcCidrs"] as string[]).map((x, i) => (i === 1 ? (c["platform:vpcCidrs"] as string[])[0] : x))],
 ];
 

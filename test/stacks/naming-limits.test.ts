@@ -46,7 +46,6 @@ beforeAll(async () => {
         "platform:regions": ["ap-southeast-2", "ap-northeast-3"],
         "platform:vpcCidrs": ["10.10.0.0/16", "10.20.0.0/16"],
         "platform:globalPeakNodes": 24,
-        "platform:awsLoadBalancerControllerEnabled": true,
         "platform:dnsQueryLogging": true,
         "platform:dnsDnssec": true,
       },

@@ -1,0 +1,136 @@
+/**
+ * Decisions behind the regional reference service, as plain functions: its default image and
+ * configuration, how long a pod keeps serving when it stops, the database wiring and the IAM
+ * policy of its Pod Identity role.
+ */
+import type { PolicyDocument } from "./eks";
+
+/**
+ * The default image: NGINX's unprivileged build (listens on 8080, runs as uid 101, keeps its pid
+ * and temp files under /tmp), from ECR Public, which nodes pull without Docker Hub's anonymous rate
+ * limits. With the server block below it answers the health path with 200 for any Host header,
+ * so a region's ALB, target group and Route 53 check turn healthy on the first deploy, before any
+ * team has shipped an app. The tag is an exact NGINX release; NGINX rebuilds it weekly for base
+ * image fixes, so teams that need bit-for-bit reproducible pods pin a digest (`image@sha256:...`).
+ */
+export const DEFAULT_SERVICE_IMAGE = "public.ecr.aws/nginx/nginx-unprivileged:1.30.4-alpine";
+export const NGINX_UNPRIVILEGED_REPOSITORY = "public.ecr.aws/nginx/nginx-unprivileged";
+
+/** Namespace label the AWS Load Balancer Controller's webhook looks for to inject readiness gates. */
+export const READINESS_GATE_INJECT_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
+
+/**
+ * The reference server: the health path answers 200 for any Host (the ALB's health checks and
+ * Route 53's send the ALB's own name), everything else a small text page naming the region.
+ */
+export function referenceServerConfig(options: { port: number; healthCheckPath: string; region: string }): string {
+  const exact = options.healthCheckPath.replace(/[;{}\s"]/g, "");
+  return [
+    "server {",
+    `    listen ${options.port} default_server;`,
+    "    server_name _;",
+    "    default_type text/plain;",
+    `    location = ${exact} {`,
+    "        access_log off;",
+    '        return 200 "ok\\n";',
+    "    }",
+    "    location / {",
+    `        return 200 "reference service in ${options.region.replace(/[^a-z0-9-]/g, "")}: replace the image with your app\\n";`,
+    "    }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+export interface GracefulShutdown {
+  /** The preStop pause: the pod keeps serving while the controller deregisters it and the ALB drains it. */
+  readonly preStopSleepSeconds: number;
+  /** Pause plus the app's own shutdown after SIGTERM. */
+  readonly terminationGracePeriodSeconds: number;
+}
+
+/**
+ * Seconds the AWS Load Balancer Controller and the ALB take to stop sending new requests to a
+ * terminating pod (the endpoint update, the DeregisterTargets call, the ALB's propagation).
+ */
+export const DEREGISTRATION_LAG_SECONDS = 10;
+
+/**
+ * When a pod stops, Kubernetes sends SIGTERM while the ALB may still route to it. The pod sleeps
+ * in preStop until the controller has deregistered it and the target group's deregistration delay
+ * (in-flight requests draining) is over, then gets `appShutdownSeconds` to exit.
+ */
+export function planGracefulShutdown(options: { deregistrationDelaySeconds: number; appShutdownSeconds?: number }): GracefulShutdown {
+  const { deregistrationDelaySeconds } = options;
+  const appShutdownSeconds = options.appShutdownSeconds ?? 15;
+  if (!Number.isInteger(deregistrationDelaySeconds) || deregistrationDelaySeconds < 0 || deregistrationDelaySeconds > 3600) {
+    throw new RangeError(`deregistrationDelaySeconds ${deregistrationDelaySeconds} must be 0 to 3600 (the target group attribute's range)`);
+  }
+  if (!Number.isInteger(appShutdownSeconds) || appShutdownSeconds < 1) throw new RangeError(`appShutdownSeconds ${appShutdownSeconds} must be a whole number of seconds >= 1`);
+  const preStopSleepSeconds = deregistrationDelaySeconds + DEREGISTRATION_LAG_SECONDS;
+  return { preStopSleepSeconds, terminationGracePeriodSeconds: preStopSleepSeconds + appShutdownSeconds };
+}
+
+/**
+ * ARN of a secret's replica in `region`: Secrets Manager keeps the name and the random suffix and
+ * changes only the region, so every region reads its local copy (and still can when the secret's
+ * home region is down).
+ */
+export function regionalSecretArn(secretArn: string, region: string): string {
+  const parts = secretArn.split(":");
+  if (parts.length < 7 || parts[2] !== "secretsmanager") throw new RangeError(`"${secretArn}" is not a Secrets Manager secret ARN`);
+  parts[3] = region;
+  return parts.join(":");
+}
+
+export interface ServicePolicyScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The database secret in this region (`regionalSecretArn`). */
+  readonly secretArn?: string;
+  /** A database user that signs in with IAM authentication instead of the secret. */
+  readonly iamDatabaseUser?: string;
+}
+
+/**
+ * What the service's pods may do with AWS: read this region's copy of the database secret (and
+ * decrypt it through Secrets Manager only, whatever key encrypts it), and sign in to the database
+ * as its IAM user. `undefined` when there is nothing to grant.
+ *
+ * `rds-db:connect` names clusters by resource id, which differs per region, and the global writer
+ * moves between regions on a switchover; the statement therefore allows the user on any cluster of
+ * the account, and the database's own grants decide what that user can do.
+ */
+export function servicePolicy(s: ServicePolicyScope): PolicyDocument | undefined {
+  const statements: Record<string, unknown>[] = [];
+  if (s.secretArn) {
+    statements.push(
+      { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: s.secretArn },
+      {
+        Sid: "DecryptDatabaseSecret",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:ViaService": `secretsmanager.${s.region}.amazonaws.com`, "kms:EncryptionContext:SecretARN": s.secretArn },
+        },
+      },
+    );
+  }
+  if (s.iamDatabaseUser) {
+    statements.push({ Sid: "ConnectAsIamUser", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:${s.partition}:rds-db:*:${s.accountId}:dbuser:*/${s.iamDatabaseUser}` });
+  }
+  return statements.length ? { Version: "2012-10-17", Statement: statements } : undefined;
+}
+
+/**
+ * CEL of the admission policy that keeps TargetGroupBindings to the platform: a binding can point
+ * any target group of the account at any Service, so only the platform's deployers (and the
+ * controller itself, which maintains finalizers and creates bindings for Ingress/Service load
+ * balancers) may create or change one.
+ */
+export function targetGroupBindingGuard(options: { platformGroup: string; controllerServiceAccount: string; controllerNamespace: string }): string {
+  const controller = `system:serviceaccount:${options.controllerNamespace}:${options.controllerServiceAccount}`;
+  return `request.userInfo.username == '${controller}' || (has(request.userInfo.groups) && request.userInfo.groups.exists(g, g == '${options.platformGroup}'))`;
+}

@@ -1,0 +1,311 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { podIdentityTrustPolicy } from "./lib/eks";
+import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "./lib/names";
+import {
+  DEFAULT_SERVICE_IMAGE,
+  NGINX_UNPRIVILEGED_REPOSITORY,
+  planGracefulShutdown,
+  READINESS_GATE_INJECT_LABEL,
+  referenceServerConfig,
+  regionalSecretArn,
+  servicePolicy,
+} from "./lib/service-plan";
+
+/** The target group the service is bound to (`RegionalIngress` gives all of it). */
+export interface ServiceTargetGroup {
+  arn: pulumi.Input<string>;
+  /** VPC of the target group (saves the controller's webhook an AWS call). */
+  vpcId: pulumi.Input<string>;
+  /** Port the target group registers pods on: the containers listen on it. */
+  port: number;
+  /** Path the target group's health check asks: the pods' probes ask the same. */
+  healthCheckPath: string;
+  /** How long the target group drains a deregistered pod: pods outlive it when they stop. */
+  deregistrationDelaySeconds: number;
+}
+
+/** Where the service's database is, for its environment variables and its role. */
+export interface ServiceDatabase {
+  engine: "aurora-postgresql" | "aurora-mysql";
+  /** This region's reader endpoint (reads stay in the region). */
+  readerEndpoint: pulumi.Input<string>;
+  /** The global writer endpoint, which follows the writer across switchovers and failovers. */
+  writerEndpoint: pulumi.Input<string>;
+  port: number;
+  name: pulumi.Input<string>;
+  /**
+   * The credentials secret (its ARN in any region): the pods get, and may read, this region's
+   * replica (`regionalSecretArn`), which stays readable when the secret's home region is down.
+   */
+  secretArn?: pulumi.Input<string>;
+  /** A database user that signs in with IAM authentication; the role may `rds-db:connect` as it. */
+  iamUser?: string;
+}
+
+export interface RegionalServiceArgs {
+  /** AWS region of the cluster (an environment variable of the pods; names the reference page). */
+  region: string;
+  /** EKS cluster the Pod Identity association is made in. */
+  clusterName: pulumi.Input<string>;
+  targetGroup: ServiceTargetGroup;
+  /**
+   * Namespace, created here and labelled for readiness-gate injection and the `restricted` Pod
+   * Security Standard.
+   * @default "app"
+   */
+  namespace?: string;
+  /** Name of the Deployment, Service, service account and autoscaler. @default "web" */
+  name?: string;
+  /**
+   * Container image. It must answer `targetGroup.healthCheckPath` with 200 for any Host header on
+   * `targetGroup.port`, run as a non-root user and cope with a read-only root file system (/tmp is
+   * writable). With the default image (NGINX unprivileged) a server block doing just that is
+   * mounted from a ConfigMap.
+   * @default DEFAULT_SERVICE_IMAGE
+   */
+  image?: string;
+  /** Pods at least (and at the start): one per AZ survives an AZ loss. At least 2. @default 3 */
+  minReplicas?: number;
+  /** @default 4 × minReplicas */
+  maxReplicas?: number;
+  /** Average CPU (of requests) the autoscaler holds. @default 60 */
+  targetCpuUtilizationPercent?: number;
+  /** @default { cpu: "100m", memory: "128Mi" } requested, memory limited to twice that and CPU to 1 */
+  resources?: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+  /** Seconds the app needs after SIGTERM to finish; added to the drain pause. @default 15 */
+  appShutdownSeconds?: number;
+  database?: ServiceDatabase;
+  /** More environment variables (observability endpoints, feature flags ...). */
+  env?: Record<string, pulumi.Input<string>>;
+  /**
+   * What must be running before any of this is created: the AWS Load Balancer Controller's release
+   * (its CRD and webhooks: the binding needs both, and pods get readiness gates only when the
+   * webhook runs at their creation).
+   */
+  controller: pulumi.Input<pulumi.Resource>[];
+}
+
+export interface RegionalServiceOptions extends pulumi.ComponentResourceOptions {
+  /** The cluster's Kubernetes provider (`EksCluster.kubernetesProvider`). */
+  provider: k8s.Provider;
+}
+
+const HTTP = "http";
+
+function checkArgs(args: RegionalServiceArgs): void {
+  const min = args.minReplicas ?? 3;
+  const max = args.maxReplicas ?? 4 * min;
+  if (!Number.isInteger(min) || min < 2) throw new RangeError(`minReplicas ${min} must be a whole number >= 2: one pod is no redundancy`);
+  if (!Number.isInteger(max) || max < min) throw new RangeError(`maxReplicas ${max} must be a whole number >= minReplicas (${min})`);
+  const port = args.targetGroup.port;
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new RangeError(`targetGroup.port ${port} must be 1024-65535: the containers run as non-root`);
+  if (!args.targetGroup.healthCheckPath.startsWith("/")) throw new RangeError(`targetGroup.healthCheckPath "${args.targetGroup.healthCheckPath}" must start with "/"`);
+  const cpu = args.targetCpuUtilizationPercent ?? 60;
+  if (!(cpu > 0 && cpu <= 100)) throw new RangeError(`targetCpuUtilizationPercent ${cpu} must be in (0, 100]`);
+  if (args.controller.length === 0) throw new RangeError("controller must list the AWS Load Balancer Controller's release: the binding needs its CRD and webhook");
+}
+
+/**
+ * A stateless, horizontally scaled service behind the region's ALB: namespace, service account
+ * with its own IAM role (Pod Identity), Deployment, Service, the TargetGroupBinding that puts its
+ * pods into the ALB's target group, autoscaler and disruption budget. The reference app answers
+ * the health path on the first deploy; teams swap in their own image.
+ *
+ * Order, which a first `pulumi up` depends on: controller release (CRD, webhooks) → namespace
+ * (labelled) → Service → binding → Deployment. Pods created before the binding would get no
+ * readiness gate; the Deployment's rollout then waits until the ALB reports its pods healthy.
+ */
+export class RegionalService extends pulumi.ComponentResource {
+  readonly namespace: string;
+  readonly name: string;
+  /** The pods' IAM role: attach policies here for what the app needs (queues, tables, telemetry). */
+  readonly roleArn: pulumi.Output<string>;
+  readonly roleName: pulumi.Output<string>;
+  readonly deploymentName: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** This region's copy of the database secret, when the service reads one. */
+  readonly databaseSecretArn?: pulumi.Output<string>;
+
+  constructor(name: string, args: RegionalServiceArgs, opts: RegionalServiceOptions) {
+    checkArgs(args);
+    if (!(opts?.provider instanceof k8s.Provider)) throw new TypeError("RegionalService needs the cluster's Kubernetes provider in opts.provider");
+    super("platform:service:RegionalService", name, {}, opts);
+    const parent = { parent: this };
+    const k8sOpts = { parent: this, provider: opts.provider };
+    const namespace = args.namespace ?? "app";
+    const app = args.name ?? "web";
+    const image = args.image ?? DEFAULT_SERVICE_IMAGE;
+    const port = args.targetGroup.port;
+    const path = args.targetGroup.healthCheckPath;
+    const minReplicas = args.minReplicas ?? 3;
+    const maxReplicas = args.maxReplicas ?? 4 * minReplicas;
+    const shutdown = planGracefulShutdown({ deregistrationDelaySeconds: args.targetGroup.deregistrationDelaySeconds, appShutdownSeconds: args.appShutdownSeconds });
+    const labels = { "app.kubernetes.io/name": app, "app.kubernetes.io/part-of": "platform" };
+    const metadata = (resourceName: string) => ({ name: resourceName, namespace, labels });
+
+    // --- identity: a role only this service account can use ---
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const roleName = physicalName(`${name}-pods`, IAM_ROLE_NAME_MAX_LENGTH);
+    const role = new aws.iam.Role(`${name}-pods`, { ...(roleName ? { name: roleName } : {}), assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) }, parent);
+    const ready: pulumi.Resource[] = [];
+    const db = args.database;
+    const secretArn = db?.secretArn !== undefined ? pulumi.output(db.secretArn).apply((arn) => regionalSecretArn(arn, args.region)) : undefined;
+    if (secretArn !== undefined || db?.iamUser !== undefined) {
+      const document = pulumi.all([partition, accountId, secretArn]).apply(([p, account, secretArn]) =>
+        JSON.stringify(servicePolicy({ partition: p, region: args.region, accountId: account, secretArn, iamDatabaseUser: db?.iamUser })));
+      ready.push(new aws.iam.RolePolicy(`${name}-pods`, { role: role.id, policy: document }, parent));
+    }
+    // Pod Identity injects credentials when a pod is created: the association comes first.
+    ready.push(new aws.eks.PodIdentityAssociation(`${name}-pods`, { clusterName: args.clusterName, namespace, serviceAccount: app, roleArn: role.arn }, parent));
+
+    // --- namespace ---
+    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, {
+      metadata: {
+        name: namespace,
+        labels: {
+          // The controller's webhook injects readiness gates into pods of labelled namespaces.
+          [READINESS_GATE_INJECT_LABEL]: "enabled",
+          // The pods below meet the restricted Pod Security Standard; nothing weaker gets in.
+          "pod-security.kubernetes.io/enforce": "restricted",
+        },
+      },
+    }, { ...k8sOpts, dependsOn: args.controller });
+    const inNamespace = { ...k8sOpts, dependsOn: [ns] };
+
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: metadata(app) }, inNamespace);
+
+    // --- the reference app's server block (only for the default image's NGINX) ---
+    const nginx = image.startsWith(`${NGINX_UNPRIVILEGED_REPOSITORY}:`) || image.startsWith(`${NGINX_UNPRIVILEGED_REPOSITORY}@`);
+    const config = nginx
+      ? new k8s.core.v1.ConfigMap(`${name}-server`, { metadata: metadata(`${app}-server`), data: { "default.conf": referenceServerConfig({ port, healthCheckPath: path, region: args.region }) } }, inNamespace)
+      : undefined;
+
+    // --- Service and the binding to the ALB's target group ---
+    const service = new k8s.core.v1.Service(`${name}-service`, {
+      metadata: metadata(app),
+      spec: { type: "ClusterIP", selector: labels, ports: [{ name: HTTP, port: 80, targetPort: HTTP, protocol: "TCP" }] },
+    }, inNamespace);
+    // A plain CustomResource (not yaml/v2 or Chart v4): its preview works while the CRD does not
+    // exist yet (pulumi/pulumi-kubernetes#3186), whereas those need the CRD's scope at preview
+    // (#3176, #3299). The controller refuses a changed target group ARN, so a new target group
+    // means a new binding (auto-named: the new one is created before the old one goes).
+    const binding = new k8s.apiextensions.CustomResource(`${name}-binding`, {
+      apiVersion: "elbv2.k8s.aws/v1beta1",
+      kind: "TargetGroupBinding",
+      metadata: { namespace, labels },
+      spec: {
+        serviceRef: { name: service.metadata.name, port: 80 },
+        targetGroupARN: args.targetGroup.arn,
+        targetType: "ip",
+        vpcID: args.targetGroup.vpcId,
+      },
+    }, { ...k8sOpts, dependsOn: [ns, service, ...args.controller], replaceOnChanges: ["spec.targetGroupARN", "spec.targetType"] });
+
+    // --- the pods ---
+    const env: Record<string, pulumi.Input<string>> = {
+      AWS_REGION: args.region,
+      ...(db
+        ? {
+            DB_ENGINE: db.engine,
+            DB_WRITER_HOST: db.writerEndpoint,
+            DB_READER_HOST: db.readerEndpoint,
+            DB_PORT: String(db.port),
+            DB_NAME: db.name,
+            ...(secretArn !== undefined ? { DB_SECRET_ARN: secretArn } : {}),
+            ...(db.iamUser !== undefined ? { DB_IAM_USER: db.iamUser } : {}),
+          }
+        : {}),
+      ...args.env,
+    };
+    const probe = (periodSeconds: number, failureThreshold: number) => ({ httpGet: { path, port: HTTP }, periodSeconds, failureThreshold, timeoutSeconds: 2 });
+    const resources = args.resources ?? { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } };
+    const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
+      metadata: metadata(app),
+      spec: {
+        // No `replicas`: the autoscaler owns the count (minReplicas from the first minute). A
+        // replica count here would be re-applied on every deploy, undoing scale-outs.
+        selector: { matchLabels: labels },
+        // New pods serve (ALB target healthy, through the readiness gate) before old ones go.
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+        template: {
+          // The label opts the pods into the controller's readiness-gate webhook.
+          metadata: { labels: { ...labels, [READINESS_GATE_INJECT_LABEL]: "enabled" } },
+          spec: {
+            serviceAccountName: serviceAccount.metadata.name,
+            terminationGracePeriodSeconds: shutdown.terminationGracePeriodSeconds,
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+            // Spread over AZs and nodes. ScheduleAnyway for zones: the node pool is one Auto
+            // Scaling group over all AZs, so cluster-autoscaler cannot add a node in a chosen AZ,
+            // and a hard constraint would leave pods pending while an AZ is down.
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
+              { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
+            ],
+            containers: [{
+              name: app,
+              image,
+              imagePullPolicy: "IfNotPresent",
+              ports: [{ name: HTTP, containerPort: port, protocol: "TCP" }],
+              env: Object.entries(env).map(([envName, value]) => ({ name: envName, value })),
+              resources,
+              // Startup: up to 60 s to come up. Readiness: out of the Service (and the ALB) after
+              // 10 s of failures. Liveness: restarted after 30 s; keep it free of dependencies.
+              startupProbe: probe(2, 30),
+              readinessProbe: probe(5, 2),
+              livenessProbe: probe(10, 3),
+              // Keep serving while the controller deregisters the pod and the ALB drains it.
+              lifecycle: { preStop: { sleep: { seconds: shutdown.preStopSleepSeconds } } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+              volumeMounts: [
+                { name: "tmp", mountPath: "/tmp" },
+                ...(config ? [{ name: "server", mountPath: "/etc/nginx/conf.d", readOnly: true }] : []),
+              ],
+            }],
+            volumes: [
+              { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+              ...(config ? [{ name: "server", configMap: { name: config.metadata.name } }] : []),
+            ],
+          },
+        },
+      },
+      // After the binding (readiness gates are injected at pod creation only when one exists) and
+      // the Pod Identity association (credentials are injected at pod creation too).
+    }, { ...k8sOpts, dependsOn: [ns, binding, ...ready, ...(config ? [config] : [])], customTimeouts: { create: "15m", update: "15m" } });
+
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
+      metadata: metadata(app),
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+        minReplicas,
+        maxReplicas,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.targetCpuUtilizationPercent ?? 60 } } }],
+      },
+    }, inNamespace);
+
+    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+      metadata: metadata(app),
+      spec: {
+        // Drains and instance refreshes take one pod at a time; a crash-looping pod never blocks them.
+        maxUnavailable: 1,
+        unhealthyPodEvictionPolicy: "AlwaysAllow",
+        selector: { matchLabels: labels },
+      },
+    }, inNamespace);
+
+    this.namespace = namespace;
+    this.name = app;
+    this.roleArn = role.arn;
+    this.roleName = role.name;
+    this.deploymentName = deployment.metadata.name;
+    this.serviceName = service.metadata.name;
+    this.minReplicas = minReplicas;
+    this.maxReplicas = maxReplicas;
+    this.databaseSecretArn = secretArn;
+    this.registerOutputs({ namespace, name: app, roleArn: this.roleArn, deploymentName: this.deploymentName, serviceName: this.serviceName });
+  }
+}
