@@ -59,7 +59,7 @@ export function reconcileConfig(config: PolicyConfig = {}): Map<string, Effectiv
 }
 
 /**
- * Thresholds an environment's settings imply (peak nodes, failover budget, regions, app name).
+ * Thresholds an environment's settings imply (peak nodes, failover budget, regions, app name, deployer).
  * evaluateEnvironment applies them under any explicit config; pass the result to evaluateStack
  * as well when a single-stack program has settings.
  */
@@ -82,6 +82,11 @@ export function configFromSettings(settings: Record<string, unknown> | undefined
   if (regions || label) {
     config["latency-routing-covers-regions"] = { ...(regions ? { regions } : {}), ...(label ? { appRecordName: zone ? `${label}.${zone}` : label } : {}) };
   }
+  const deployer: Record<string, unknown> = {};
+  if (typeof settings.deployIdentityArn === "string" && settings.deployIdentityArn) deployer.deployIdentityArn = settings.deployIdentityArn;
+  if (typeof settings.deployerNetwork === "string" && settings.deployerNetwork) deployer.deployerNetwork = settings.deployerNetwork;
+  if (Array.isArray(settings.deployerCidrs)) deployer.deployerCidrs = settings.deployerCidrs.filter((c): c is string => typeof c === "string");
+  if (Object.keys(deployer).length) config["kubernetes-deployer-access"] = deployer;
   return config;
 }
 

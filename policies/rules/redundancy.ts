@@ -33,6 +33,7 @@ import {
   UNKNOWN,
   zoneCount,
 } from "./kit";
+import { isKubernetesNodeGroup } from "./serving-trace";
 
 const minZones = (configured: number) => Math.max(MIN_AZS_FLOOR, configured);
 
@@ -73,7 +74,7 @@ export const nodePoolSpansZones = stackRule<{ minAvailabilityZones: number }>(
 export const asgElbHealthCheck = stackRule(
   {
     name: "asg-elb-health-check",
-    description: "An Auto Scaling group that serves a load balancer uses ELB health checks, so instances the load balancer finds unhealthy are replaced.",
+    description: "An Auto Scaling group that serves a load balancer uses ELB health checks, so instances the load balancer finds unhealthy are replaced (Kubernetes node groups excepted: kubernetes-node-health-own).",
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps: "Set healthCheckType: \"ELB\" (and a healthCheckGracePeriod) on the group.",
@@ -83,7 +84,8 @@ export const asgElbHealthCheck = stackRule(
       const props = asg.props as AsgProps;
       const attached = referencing(resources, [TYPES.asgAttachment, TYPES.asgTrafficSourceAttachment], "autoscalingGroupName", asg).length > 0;
       const behindLb = attached || isSet(() => props.targetGroupArns) || isSet(() => props.loadBalancers) || isSet(() => props.trafficSources);
-      if (!behindLb) continue;
+      // A Kubernetes node is not the service behind the target group: its pods are (kubernetes-node-health-own).
+      if (!behindLb || isKubernetesNodeGroup(asg)) continue;
       const type = read(() => props.healthCheckType);
       // VPC_LATTICE is the equivalent for groups registered as VPC Lattice traffic sources.
       if (type !== UNKNOWN && type !== "ELB" && type !== "VPC_LATTICE") {

@@ -42,6 +42,8 @@ describe("a regional stack that takes every security shortcut", () => {
       "load-balancer-drop-invalid-headers ingress",
       "load-balancer-https-listener ingress",
       "no-plaintext-secrets rotator",
+      // Its target group gets traffic, but nothing registers targets in it.
+      "serving-path-bound ingress",
       "stateful-resource-protected db",
       "stateful-resource-protected key",
       "vpc-flow-logs vpc",

@@ -1,0 +1,157 @@
+/**
+ * Serving paths and deploy preconditions: a region serves only when the whole path from its load
+ * balancer to ready pods exists, when those pods survive pod, node and AZ losses, when the
+ * identity running `pulumi up` can reach and administer the cluster it deploys into, and when a
+ * failing app cannot make the nodes look unhealthy. Each rule names the missing link.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { admittedBy } from "../../components/lib/deployer";
+import { integer, stringList, text } from "../config";
+import { EksClusterProps, TYPES } from "./aws-types";
+import { describe, knownItems, knownNumber, knownString, ofType, read, stackRule, UNKNOWN } from "./kit";
+import { isKubernetesNodeGroup, TARGET_GROUP_TYPES, traceServingPaths, workloadRedundancy } from "./serving-trace";
+
+export const servingPathBound = stackRule(
+  {
+    name: "serving-path-bound",
+    description: "Every target group a listener forwards to is bound (TargetGroupBinding) to a Service of the same stack whose pods have a readiness probe on the target group's health path.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps: "Bind the target group with a TargetGroupBinding (elbv2.k8s.aws/v1beta1) to a Service whose Deployment's containers probe the target group's health path for readiness; components/service.ts does all of it.",
+  },
+  (resources, { report }) => {
+    for (const path of traceServingPaths(resources)) {
+      if (path.missing && path.missing.link !== "dns-record") report(`missing ${path.missing.link}: ${path.missing.message}.`, (path.binding ?? path.targetGroup).urn);
+    }
+  },
+);
+
+export const servingWorkloadRedundant = stackRule<{ minReplicas: number }>(
+  {
+    name: "serving-workload-redundant",
+    description: "A workload behind a load balancer keeps at least two pods, spreads them over AZs and has a PodDisruptionBudget that lets drains take one pod at a time.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    thresholds: { minReplicas: integer(2, "Pods a serving workload keeps at least (its autoscaler's minimum, else its replicas).", { minimum: 2 }) },
+    remediationSteps: "Give the HorizontalPodAutoscaler (or the Deployment) at least two replicas, a topologySpreadConstraint on topology.kubernetes.io/zone, and a PodDisruptionBudget with maxUnavailable: 1.",
+  },
+  (resources, { report, config }) => {
+    const seen = new Set<string>();
+    for (const path of traceServingPaths(resources)) {
+      const workload = path.workload;
+      if (!workload || seen.has(workload.urn)) continue;
+      seen.add(workload.urn);
+      const r = workloadRedundancy(workload, resources);
+      if (r.floor !== undefined && r.floor < config.minReplicas) {
+        report(`${describe(workload)} serves target group ${path.targetGroup.name} with at least ${r.floor} pod(s)${r.autoscaler ? ` (autoscaler ${r.autoscaler.name}'s minimum)` : ""}; keep at least ${config.minReplicas} so a pod or node loss leaves it serving.`, workload.urn);
+      }
+      if (r.spreadsOverZones === false) report(`${describe(workload)} does not spread its pods over AZs: add a topologySpreadConstraint on topology.kubernetes.io/zone.`, workload.urn);
+      if (!r.disruptionBudget) report(`missing PodDisruptionBudget: ${describe(workload)} has none, so a node drain may take all its pods at once.`, workload.urn);
+      else if (r.budgetAllowsDrain === false) report(`PodDisruptionBudget ${r.disruptionBudget.name} never lets a pod of ${workload.name} go: drains and instance refreshes would stall; use maxUnavailable: 1.`, r.disruptionBudget.urn);
+    }
+  },
+);
+
+const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
+const KUBERNETES = (r: PolicyResource) => r.type.startsWith("kubernetes:");
+const INGRESS_RULE_TYPES = ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"];
+
+/** CIDRs the cluster security group admits on 443 (the private endpoint); UNKNOWN when some rule is not known yet. */
+function privateEndpointCidrs(cluster: PolicyResource, resources: readonly PolicyResource[]): string[] | typeof UNKNOWN {
+  const sg = knownString(() => (cluster.props as EksClusterProps & { vpcConfig?: { clusterSecurityGroupId?: string } }).vpcConfig?.clusterSecurityGroupId);
+  const cidrs: string[] = [];
+  for (const rule of ofType(resources, INGRESS_RULE_TYPES)) {
+    const p = rule.props as Record<string, any>;
+    const target = read(() => p.securityGroupId);
+    const onCluster = (sg !== undefined && target === sg) || (rule.propertyDependencies.securityGroupId ?? []).some((d) => d.urn === cluster.urn);
+    if (!onCluster) continue;
+    if (rule.type.includes("securityGroupRule:") && read(() => p.type) !== "ingress") continue;
+    const protocol = read(() => p.ipProtocol ?? p.protocol);
+    const from = knownNumber(() => p.fromPort);
+    const to = knownNumber(() => p.toPort);
+    if (protocol !== "-1" && !(from !== undefined && to !== undefined && from <= 443 && 443 <= to)) continue;
+    const listed = read(() => p.cidrIpv4 ?? p.cidrBlocks);
+    if (listed === UNKNOWN) return UNKNOWN;
+    cidrs.push(...(Array.isArray(listed) ? listed : [listed]).filter((c): c is string => typeof c === "string"));
+  }
+  return cidrs;
+}
+
+export const kubernetesDeployerAccess = stackRule<{ deployIdentityArn: string; deployerNetwork: string; deployerCidrs: string[] }>(
+  {
+    name: "kubernetes-deployer-access",
+    description: "A stack with Kubernetes resources has an EKS cluster whose API the deployer's network reaches and an access entry with cluster-admin for the deploy identity.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    thresholds: {
+      deployIdentityArn: text("", "IAM role that runs `pulumi up`; empty = any cluster-admin access entry counts."),
+      deployerNetwork: text("", "public, private, or empty (either path counts)."),
+      deployerCidrs: stringList([], "CIDRs the deploy runners connect from; empty = any allowed CIDR counts."),
+    },
+    remediationSteps: "List the runners' CIDRs on the public endpoint (publicAccessCidrs) or admit their connected network to the cluster security group on 443, and give the deploy role an access entry with AmazonEKSClusterAdminPolicy.",
+  },
+  (resources, { report, config }) => {
+    if (!resources.some(KUBERNETES)) return;
+    const entries = ofType(resources, "aws:eks/accessEntry:AccessEntry");
+    const associations = ofType(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+    for (const cluster of ofType(resources, TYPES.eksCluster)) {
+      const vpc = read(() => (cluster.props as EksClusterProps).vpcConfig);
+      if (vpc === UNKNOWN) continue;
+      const publicOn = read(() => vpc?.endpointPublicAccess);
+      const publicCidrs = read(() => vpc?.publicAccessCidrs);
+      const privateOn = read(() => vpc?.endpointPrivateAccess);
+      const privateCidrs = privateEndpointCidrs(cluster, resources);
+      if (publicOn === UNKNOWN || publicCidrs === UNKNOWN || privateOn === UNKNOWN || privateCidrs === UNKNOWN) continue;
+      // AWS defaults: public endpoint on, open to 0.0.0.0/0, when the fields are unset.
+      const publicAllowed = publicOn === false ? [] : knownItems(() => vpc?.publicAccessCidrs).length ? knownItems(() => vpc?.publicAccessCidrs) : ["0.0.0.0/0"];
+      const privateAllowed = privateOn === true ? privateCidrs : [];
+      const paths = config.deployerNetwork === "public" ? [publicAllowed] : config.deployerNetwork === "private" ? [privateAllowed] : [publicAllowed, privateAllowed];
+      const reaches = config.deployerCidrs.length
+        ? config.deployerCidrs.every((cidr) => paths.some((allowed) => admittedBy(cidr, allowed)))
+        : paths.some((allowed) => allowed.length > 0);
+      if (!reaches) {
+        const wanted = config.deployerCidrs.length ? config.deployerCidrs.join(", ") : "any deployer network";
+        report(`missing deployer CIDRs: ${describe(cluster)} admits ${wanted} on neither ${config.deployerNetwork === "private" ? "its private endpoint (cluster security group on 443)" : config.deployerNetwork === "public" ? "its public endpoint (publicAccessCidrs)" : "endpoint"}; the Kubernetes resources of this stack cannot be deployed.`, cluster.urn);
+      }
+      const clusterName = knownString(() => (cluster.props as { name?: string }).name);
+      const ofCluster = (r: PolicyResource) => {
+        const name = read(() => (r.props as { clusterName?: string }).clusterName);
+        return name === clusterName || (r.propertyDependencies.clusterName ?? []).some((d) => d.urn === cluster.urn);
+      };
+      const admins = associations.filter((a) => ofCluster(a) && (knownString(() => (a.props as { policyArn?: string }).policyArn) ?? "").endsWith(`/${CLUSTER_ADMIN_POLICY}`)
+        && read(() => (a.props as { accessScope?: { type?: string } }).accessScope?.type) === "cluster");
+      const principals = admins.map((a) => knownString(() => (a.props as { principalArn?: string }).principalArn));
+      const entered = entries.filter(ofCluster).map((e) => knownString(() => (e.props as { principalArn?: string }).principalArn));
+      const wantedPrincipal = config.deployIdentityArn;
+      const ok = wantedPrincipal ? principals.includes(wantedPrincipal) && entered.includes(wantedPrincipal) : admins.length > 0;
+      if (!ok) {
+        report(`missing access entry: ${describe(cluster)} has no cluster-admin access entry for ${wantedPrincipal || "any principal"}; with bootstrapClusterCreatorAdminPermissions false, the deployer gets 401 from the API.`, cluster.urn);
+      }
+    }
+  },
+);
+
+const KUBE_PROXY_HEALTH_PORT = "10256";
+
+export const kubernetesNodeHealthOwn = stackRule(
+  {
+    name: "kubernetes-node-health-own",
+    description: "Auto Scaling groups of Kubernetes nodes judge nodes by their own health (EC2), not by an app's target-group health check.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Use healthCheckType \"EC2\" on node groups and register pods (ip targets, TargetGroupBinding) instead of nodes.",
+  },
+  (resources, { report }) => {
+    const groups = ofType(resources, TARGET_GROUP_TYPES);
+    for (const asg of ofType(resources, TYPES.asg).filter(isKubernetesNodeGroup)) {
+      if (read(() => (asg.props as { healthCheckType?: string }).healthCheckType) !== "ELB") continue;
+      const arns = knownItems(() => (asg.props as { targetGroupArns?: string[] }).targetGroupArns);
+      const attached = groups.filter((g) => arns.includes(knownString(() => (g.props as { arn?: string }).arn) ?? ""));
+      // An ELB check on kube-proxy's health port asks the node itself: that one is fine.
+      const nodeOwn = attached.length > 0 && attached.every((g) => String(read(() => (g.props as { healthCheck?: { port?: string } }).healthCheck?.port)) === KUBE_PROXY_HEALTH_PORT);
+      if (!nodeOwn) report(`${describe(asg)} runs Kubernetes nodes with ELB health checks: when an app behind the target group fails, every node fails the check and the group replaces the region's nodes in a loop. Use healthCheckType "EC2".`, asg.urn);
+    }
+  },
+);
+
+export const SERVING_PATH_POLICIES = [servingPathBound, servingWorkloadRedundant, kubernetesDeployerAccess, kubernetesNodeHealthOwn];
