@@ -118,7 +118,6 @@ export const ENVIRONMENT_KEYS = {
     type: "array",
     description: "CIDRs the deploy runners connect from: public egress addresses (deployerNetwork public) or the connected network's ranges (private).",
     default: [],
-    required: true,
   },
   deployRunnerLabels: {
     type: "array",

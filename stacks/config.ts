@@ -314,6 +314,12 @@ function checkDeployer(s: EnvironmentSettings, report: Report): void {
     report("deployerNetwork", s.deployerNetwork, 'must be "public" (the runners\' egress CIDRs are allow-listed on the public API endpoint) or "private" (runners in a network connected to every region\'s VPC)');
     return;
   }
+  if (s.deployerCidrs.length === 0) {
+    const how = s.deployerNetwork === "public"
+      ? "list the runners' public egress CIDRs (allow-listed on the clusters' public endpoints)"
+      : "list the connected network's private CIDRs (admitted to the clusters' private endpoints on 443)";
+    report("deployerCidrs", s.deployerCidrs, `is empty, so no deployer can reach the clusters' Kubernetes API and every Helm release of the first deploy would time out; ${how}`);
+  }
   const vpcs = s.vpcCidrs.map((text) => parseCidr(text));
   s.deployerCidrs.forEach((text, i) => {
     const key = `deployerCidrs[${i}]`;

@@ -123,6 +123,30 @@ describe("a program that breaks the resilience rules", () => {
   }, 120_000);
 });
 
+/** A valid environment but for what each case breaks. */
+const DEPLOYABLE = {
+  "aws:region": "us-east-1",
+  "platform:regions": ["us-east-1", "us-west-2"],
+  "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16"],
+  "platform:dnsZoneName": "x.example.com",
+  "platform:dnsParentZoneName": "example.com",
+  "platform:deployIdentityArn": "arn:aws:iam::123456789012:role/platform-deploy",
+  "platform:deployerNetwork": "public",
+  "platform:deployerCidrs": ["203.0.113.16/28"],
+};
+
+describe("a program whose serving paths and deploy access each miss a link", () => {
+  it("exits 1 and names every missing link: binding, Service, probe, PDB, deployer CIDRs, access entry", async () => {
+    const run = await plan("--program", "test/plan/fixtures/broken-serving-program.ts");
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    for (const link of ["missing binding: target group no-binding", "missing service: TargetGroupBinding", "missing readiness-probe: target group no-probe", "missing PodDisruptionBudget:", "missing deployer CIDRs:", "missing access entry:"]) {
+      expect(run.stdout).toContain(link);
+    }
+    expect(run.stdout).toMatch(/serving path +us-east-1: INCOMPLETE, missing binding/);
+  }, 120_000);
+});
+
 describe("bad input", () => {
   let inputs: string;
   const configFile = (name: string, content: string) => {
@@ -133,8 +157,12 @@ describe("bad input", () => {
     "an unknown environment": { args: () => ["--env", "staging"], message: /Pulumi\.staging\.yaml not found.*known: prod.*--env prod/ },
     "malformed YAML": { args: () => configFile("broken.yaml", "config:\n  aws:region: us-east-1\n  platform:regions: [us-east-1\n"), message: /broken\.yaml is not valid YAML: .*line \d+/ },
     "an invalid environment": {
-      args: () => configFile("invalid.yaml", stringify({ config: { "aws:region": "us-east-1", "platform:regions": ["us-east-1", "us-west-2"], "platform:vpcCidrs": ["10.0.0.0/16", "10.0.128.0/17"], "platform:dnsZoneName": "x.example.com" } })),
+      args: () => configFile("invalid.yaml", stringify({ config: { ...DEPLOYABLE, "platform:vpcCidrs": ["10.0.0.0/16", "10.0.128.0/17"] } })),
       message: /invalid\.yaml: 1 configuration problem\(s\):\n {2}- platform:vpcCidrs\[1\] = "10\.0\.128\.0\/17": overlaps vpcCidrs\[0\]/,
+    },
+    "an environment no deployer can reach": {
+      args: () => configFile("unreachable.yaml", stringify({ config: { ...DEPLOYABLE, "platform:deployerCidrs": [] } })),
+      message: /unreachable\.yaml: 1 configuration problem\(s\):\n {2}- platform:deployerCidrs = \[\]: is empty, so no deployer can reach the clusters' Kubernetes API/,
     },
     "a program that throws": { args: () => ["--program", "test/plan/fixtures/throwing-program.ts"], message: /stack dev: widgets must be at least 1.*\(at test\/plan\/fixtures\/throwing-program\.ts:\d+\)/ },
     "a program with an unhandled rejection": { args: () => ["--program", "test/plan/fixtures/rejecting-program.ts"], message: /stack dev: lookup of the shared VPC failed/ },

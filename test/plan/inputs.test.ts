@@ -13,6 +13,10 @@ const ENVIRONMENT = {
   "platform:regions": ["us-east-1", "eu-west-1"],
   "platform:vpcCidrs": ["10.1.0.0/16", "10.2.0.0/16"],
   "platform:dnsZoneName": "stage.example.com",
+  "platform:dnsParentZoneName": "example.com",
+  "platform:deployIdentityArn": "arn:aws:iam::123456789012:role/platform-deploy",
+  "platform:deployerNetwork": "public",
+  "platform:deployerCidrs": ["203.0.113.16/28"],
 };
 
 function project(files: Record<string, unknown>): string {

@@ -74,7 +74,7 @@ describe("parseEnvironment: examples", () => {
 
   it("names missing required keys and suggests the key a typo meant", () => {
     const problems = problemsOf({ "platform:region": ["us-east-1"] });
-    expect(problems.map((p) => p.key)).toEqual(expect.arrayContaining(["platform:region", "platform:regions", "platform:vpcCidrs", "platform:dnsZoneName", "platform:deployIdentityArn", "platform:deployerNetwork", "platform:deployerCidrs"]));
+    expect(problems.map((p) => p.key)).toEqual(expect.arrayContaining(["platform:region", "platform:regions", "platform:vpcCidrs", "platform:dnsZoneName", "platform:deployIdentityArn", "platform:deployerNetwork"]));
     expect(problems.find((p) => p.key === "platform:region")!.message).toMatch(/did you mean platform:regions/);
   });
 
@@ -96,7 +96,7 @@ describe("parseEnvironment: examples", () => {
   it("refuses an environment whose clusters no deployer can reach, naming the keys and the fix", () => {
     const none = problemsOf({ ...valid, "platform:deployerCidrs": [] });
     expect(none.map((p) => p.key)).toEqual(["platform:deployerCidrs"]);
-    expect(none[0].message).toMatch(/is required: CIDRs the deploy runners connect from/);
+    expect(none[0].message).toMatch(/is empty, so no deployer can reach the clusters' Kubernetes API.*public egress CIDRs/);
     const byKey = (config: Record<string, unknown>) => Object.fromEntries(problemsOf(config).map((p) => [p.key, p.message]));
     expect(byKey({ ...valid, "platform:deployerNetwork": "vpn" })["platform:deployerNetwork"]).toMatch(/"public" .* or "private"/);
     // Public: the endpoint sees the runners' public addresses, never a private range.

@@ -98,6 +98,34 @@ describe("prod: global stack and one stack per region", () => {
     }
   });
 
+  it("serves in every region: DNS record → ALB → target group → Service → pods, with the deploy's access in place", () => {
+    const serving = prod.resilience.servingPath;
+    expect(serving.regions.map((r) => [r.region, r.complete, r.missing])).toEqual(prod.resilience.regions.list.map((r) => [r.region, true, null]));
+    for (const region of serving.regions) {
+      expect(region.paths).toHaveLength(1);
+      expect(region.paths[0]).toMatchObject({ healthCheckPath: "/healthz", service: "app/web", workload: "app/web", minPods: 3, complete: true });
+      expect(region.paths[0].records).toContain("app.prod.example.com");
+    }
+    expect(serving.delegation).toMatchObject({ mode: "parent-zone", zoneName: "prod.example.com", parentZoneName: "example.com" });
+    for (const s of prod.stacks.filter((x) => x.role === "region")) {
+      // Nodes are no targets: the pods are, and the nodes' health is their own.
+      const [asg] = ofType(s, "aws:autoscaling/group:Group");
+      expect(asg.inputs).toMatchObject({ healthCheckType: "EC2", targetGroupArns: [] });
+      const entries = ofType(s, "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn);
+      expect(entries).toContain("arn:aws:iam::123456789012:role/platform-deploy");
+      expect((ofType(s, "aws:eks/cluster:Cluster")[0].inputs.vpcConfig as { publicAccessCidrs: string[] }).publicAccessCidrs).toEqual(["203.0.113.16/28"]);
+    }
+  });
+
+  it("chooses every region's zones by zone ID, never one EKS refuses", () => {
+    const east = prod.resilience.regions.list.find((r) => r.region === "us-east-1")!;
+    expect(east.azIds).toEqual(["use1-az1", "use1-az2", "use1-az4"]);
+    expect(east.zoneChoice).toContain("use1-az3: EKS refuses control-plane subnets there");
+    for (const s of prod.stacks.filter((x) => x.role === "region")) {
+      for (const subnet of ofType(s, "aws:ec2/subnet:Subnet")) expect(subnet.inputs.availabilityZoneId, subnet.name).toMatch(/^[a-z]+\d-az\d+$/);
+    }
+  });
+
   it("protects every stateful resource", () => {
     const stateful = ["aws:rds/cluster:Cluster", "aws:rds/globalCluster:GlobalCluster", "aws:kms/key:Key", "aws:route53/zone:Zone"];
     const found = prod.stacks.flatMap((s) => s.resources).filter((r) => stateful.includes(r.type));
@@ -141,6 +169,13 @@ describe("the dev example (single stack, two regions)", () => {
     expect(ofType(only, "aws:ec2/natGateway:NatGateway")).toHaveLength(2);
     expect(ofType(only, "aws:route53recoverycontrol/cluster:Cluster")).toEqual([]);
     expect(mandatory(dev)).toEqual([]);
+  });
+
+  it("runs the reference service in both regions, each bound to its own ALB and cluster", () => {
+    const [only] = dev.stacks;
+    expect(ofType(only, "platform:service:RegionalService")).toHaveLength(2);
+    expect(dev.resilience.servingPath.regions.map((r) => [r.region, r.complete])).toEqual([["us-east-2", true], ["us-west-2", true]]);
+    expect(dev.resilience.servingPath.regions.map((r) => r.paths[0].minPods)).toEqual([2, 2]);
   });
 });
 

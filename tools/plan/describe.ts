@@ -53,6 +53,27 @@ export function describeCapacity(r: Resilience): string {
   return `losing ${c.largestRegion} (${largest} nodes max) leaves ${c.afterLosingLargestRegion} nodes${verdict}${fromWhere(c.source, "node pool")}`;
 }
 
+/** One sentence per region: the path from DNS to pods, or the link that is missing. */
+export function describeServingPaths(r: Resilience): string[] {
+  return r.servingPath.regions.map((region) => {
+    const path = region.paths.find((p) => !p.complete) ?? region.paths[0];
+    if (!path) return `${region.region}: INCOMPLETE, ${region.missing}`;
+    const chain = [
+      path.records.length ? path.records.join(" + ") : "(no DNS record)",
+      `ALB ${path.loadBalancer ?? "?"}`,
+      `target group ${path.targetGroup}${path.healthCheckPath ? ` (${path.healthCheckPath})` : ""}`,
+      path.service ? `Service ${path.service}` : null,
+      path.workload ? `pods of ${path.workload}${path.minPods !== null ? ` (≥ ${path.minPods})` : ""}` : null,
+    ].filter((x): x is string => x !== null).join(" → ");
+    return region.complete ? `${region.region}: ${chain}: complete` : `${region.region}: INCOMPLETE, missing ${region.missing} (${chain})`;
+  });
+}
+
+export function describeDelegation(r: Resilience): string {
+  const d = r.servingPath.delegation;
+  return `${d.mode}: ${d.message}`;
+}
+
 export function describeSinglePoints(r: Resilience): string[] {
   return r.singlePointsOfFailure.map((s) => `${s.region}: ${s.message}`);
 }
@@ -67,6 +88,8 @@ export function resilienceRows(r: Resilience): [string, string][] {
     ["database", describeDatabase(r)],
     ["capacity", describeCapacity(r)],
     ["single points of failure", spofs.length ? `${spofs.length} found` : "none found"],
+    ...describeServingPaths(r).map((line, i): [string, string] => [i === 0 ? "serving path" : "", line]),
+    ["DNS delegation", describeDelegation(r)],
   ];
 }
 

@@ -23,13 +23,15 @@ function sizeRange(min: number | null, max: number | null): string {
   return min === null && max === null ? "size not set" : `${min ?? "?"}–${max ?? "?"} nodes`;
 }
 
-const COLORS = { global: "#f1ecff", region: "#eef5ff", primary: "#e6f4ea", vpc: "#ffffff", az: "#fff8e1", db: "#fde7e9", dns: "#ede7f6", compute: "#e3f2fd" };
+const COLORS = { global: "#f1ecff", region: "#eef5ff", primary: "#e6f4ea", vpc: "#ffffff", az: "#fff8e1", db: "#fde7e9", dns: "#ede7f6", compute: "#e3f2fd", k8s: "#e0f2f1", missing: "#ffcdd2" };
 
 interface RegionNodes {
   anchor: string;
   records?: string;
   healthCheck?: string;
   alb?: string;
+  /** The serving path below the ALB: target group, Service, pods (or the missing link), in order. */
+  serving: string[];
   eks?: string;
   pools: string[];
   azs: string[];
@@ -38,7 +40,7 @@ interface RegionNodes {
 
 function regionCluster(t: RegionTopology, index: number, primary: boolean, out: string[]): RegionNodes {
   const p = `r${index}`;
-  const nodes: RegionNodes = { anchor: `${p}_anchor`, pools: [], azs: [] };
+  const nodes: RegionNodes = { anchor: `${p}_anchor`, pools: [], azs: [], serving: [] };
   out.push(`  subgraph cluster_${p} {`, `    label=${label([`${t.region}${primary ? " (primary)" : ""}`])}; style="rounded,filled"; fillcolor="${primary ? COLORS.primary : COLORS.region}"; fontsize=14;`);
   out.push(`    ${nodes.anchor} [shape=point, style=invis, width=0];`);
   if (t.records.length) {
@@ -59,6 +61,19 @@ function regionCluster(t: RegionTopology, index: number, primary: boolean, out: 
     nodes.alb = `${p}_alb`;
     const azs = Math.max(...t.loadBalancers.map((lb) => lb.azs.length));
     out.push(`    ${nodes.alb} [label=${label([t.loadBalancers.length > 1 ? `${t.loadBalancers.length} load balancers` : "ALB", azs ? `${azs} AZs` : null])}, fillcolor="${COLORS.compute}"];`);
+  }
+  // The serving path of the region's first target group: what the ALB forwards to, down to the pods.
+  const path = t.servingPaths.find((sp) => !sp.complete) ?? t.servingPaths[0];
+  if (path) {
+    const steps: [string, (string | null)[]][] = [[COLORS.compute, ["target group (ip)", path.targetGroup, path.healthCheckPath ? `health ${path.healthCheckPath}` : null]]];
+    if (path.service) steps.push([COLORS.k8s, ["Service", path.service, path.binding ? "TargetGroupBinding" : null]]);
+    if (path.workload) steps.push([COLORS.k8s, ["pods", path.workload, path.minPods !== null ? `≥ ${path.minPods}, probe ${path.healthCheckPath ?? "?"}` : null]]);
+    if (!path.complete && path.missingLink !== "dns-record") steps.push([COLORS.missing, [`MISSING: ${path.missingLink}`]]);
+    steps.forEach(([color, lines], i) => {
+      const id = `${p}_serve${i}`;
+      nodes.serving.push(id);
+      out.push(`    ${id} [label=${label(lines)}, fillcolor="${color}"${color === COLORS.missing ? ", color=\"#c62828\", fontcolor=\"#c62828\"" : ""}];`);
+    });
   }
   if (t.eksClusters.length) {
     nodes.eks = `${p}_eks`;
@@ -89,7 +104,7 @@ function regionCluster(t: RegionTopology, index: number, primary: boolean, out: 
   out.push("  }");
 
   // Keep the layers of a region in reading order, top to bottom.
-  const layers = [nodes.anchor, nodes.records ?? nodes.healthCheck, nodes.alb, nodes.pools[0] ?? nodes.eks, nodes.azs[0], nodes.db].filter((n): n is string => !!n);
+  const layers = [nodes.anchor, nodes.records ?? nodes.healthCheck, nodes.alb, ...nodes.serving, nodes.pools[0] ?? nodes.eks, nodes.azs[0], nodes.db].filter((n): n is string => !!n);
   for (let i = 1; i < layers.length; i++) out.push(`  ${layers[i - 1]} -> ${layers[i]} [style=invis];`);
   // A node without edges would float to the top row; hang every one below the region's anchor.
   for (const node of [nodes.healthCheck, nodes.eks, ...nodes.pools, ...nodes.azs]) if (node) out.push(`  ${nodes.anchor} -> ${node} [style=invis];`);
@@ -98,11 +113,19 @@ function regionCluster(t: RegionTopology, index: number, primary: boolean, out: 
   if (nodes.records && nodes.alb) out.push(`  ${nodes.records} -> ${nodes.alb} [label="alias"];`);
   if (nodes.records && nodes.healthCheck) out.push(`  ${nodes.records} -> ${nodes.healthCheck} [style=dotted, arrowhead=none];`);
   if (nodes.healthCheck && nodes.alb) out.push(`  ${nodes.healthCheck} -> ${nodes.alb} [style=dashed, label="probes"];`);
+  const servingLabels = ["forwards", "binding", "selects", ""];
+  nodes.serving.forEach((id, i) => {
+    const from = i === 0 ? nodes.alb : nodes.serving[i - 1];
+    const broken = id.endsWith(`serve${nodes.serving.length - 1}`) && path !== undefined && !path.complete && path.missingLink !== "dns-record";
+    if (from) out.push(`  ${from} -> ${id} [label="${broken ? "missing" : servingLabels[i] ?? ""}"${broken ? ', color="#c62828", style=dashed' : ""}];`);
+  });
+  const pods = path?.workload ? nodes.serving[path.service ? 2 : 1] : undefined;
   for (const pool of nodes.pools) {
-    if (nodes.alb) out.push(`  ${nodes.alb} -> ${pool} [label="targets"];`);
+    if (pods) out.push(`  ${pods} -> ${pool} [label="run on", style=dashed];`);
+    else if (nodes.alb && nodes.serving.length === 0) out.push(`  ${nodes.alb} -> ${pool} [label="targets"];`);
     if (nodes.eks) out.push(`  ${pool} -> ${nodes.eks} [label="joins", style=dashed];`);
   }
-  if (nodes.alb && nodes.pools.length === 0 && nodes.eks) out.push(`  ${nodes.alb} -> ${nodes.eks};`);
+  if (nodes.alb && nodes.pools.length === 0 && nodes.eks && nodes.serving.length === 0) out.push(`  ${nodes.alb} -> ${nodes.eks};`);
   return nodes;
 }
 

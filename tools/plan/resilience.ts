@@ -7,10 +7,12 @@
 import { ALB_ALIAS_TTL_SECONDS, detectionSeconds, worstCaseDnsFailoverSeconds } from "../../components/lib/failover";
 import type { EnvironmentSettings } from "../../stacks/config";
 import type { HealthCheckInfo, NodePoolInfo, RecordInfo, RegionTopology, Topology, VpcInfo, DbClusterInfo } from "./topology";
+import type { DelegationInfo, ServingPathInfo } from "./serving-path";
 
 export type ResilienceSettings = Partial<Pick<EnvironmentSettings,
   "regions" | "azCount" | "healthCheckIntervalSeconds" | "healthCheckFailureThreshold" | "dnsRecordTtlSeconds" |
-  "failoverBudgetSeconds" | "dbEngine" | "dbGlobalRpoSeconds" | "nodeMaxSize" | "globalPeakNodes">>;
+  "failoverBudgetSeconds" | "dbEngine" | "dbGlobalRpoSeconds" | "nodeMaxSize" | "globalPeakNodes" |
+  "dnsZoneName" | "dnsCreateZone" | "dnsParentZoneName" | "dnsManualDelegation">>;
 
 export type Source = "resources" | "settings" | "none";
 
@@ -66,12 +68,33 @@ export interface SinglePointOfFailure {
   urn: string;
   message: string;
 }
+export interface RegionServingPath {
+  region: string;
+  /** Every target group a listener forwards to is served down to ready pods, and a DNS record aliases the ALB. */
+  complete: boolean;
+  /** The first missing link, in words; null when complete. */
+  missing: string | null;
+  paths: ServingPathInfo[];
+}
+export interface DelegationFigure {
+  /** parent-zone: the global stack writes the NS records; manual: by hand, the deploy waits; existing-zone: looked up; undelegated: nothing delegates it. */
+  mode: "parent-zone" | "manual" | "existing-zone" | "undelegated" | "none";
+  zoneName: string | null;
+  parentZoneName: string | null;
+  /** What the first deployment does about it. */
+  message: string;
+}
+export interface ServingPathFigure {
+  delegation: DelegationFigure;
+  regions: RegionServingPath[];
+}
 export interface Resilience {
   regions: { count: number; primary: string | null; list: RegionFigure[] };
   dnsFailover: DnsFailoverFigure;
   database: DatabaseFigure;
   capacity: CapacityFigure;
   singlePointsOfFailure: SinglePointOfFailure[];
+  servingPath: ServingPathFigure;
 }
 
 /** AWS's own wording (Aurora Global Database disaster recovery documentation). */
@@ -226,6 +249,39 @@ export function singlePointsOfFailure(regions: readonly RegionTopology[]): Singl
   return found;
 }
 
+/** The zone's delegation in words: who writes the NS records and what the first deploy waits for. */
+export function delegationFigure(found: DelegationInfo, settings: ResilienceSettings = {}): DelegationFigure {
+  const zoneName = found.zoneName ?? (settings.dnsZoneName ? settings.dnsZoneName.replace(/\.$/, "") : null);
+  const parentZoneName = settings.dnsParentZoneName ? settings.dnsParentZoneName.replace(/\.$/, "") : null;
+  const zone = zoneName ?? "the zone";
+  switch (found.mode) {
+    case "parent-zone":
+      return { mode: "parent-zone", zoneName, parentZoneName, message: `the global stack writes ${zone}'s NS records in ${parentZoneName ?? "its parent zone"}; the deploy waits for the zone to answer before the primary wave` };
+    case "created":
+      return settings.dnsManualDelegation
+        ? { mode: "manual", zoneName, parentZoneName: null, message: `${zone} is delegated by hand (dnsManualDelegation): add its NS records at the parent; the deploy waits for the zone to answer before the primary wave, then stops with the records to add` }
+        : { mode: "undelegated", zoneName, parentZoneName: null, message: `nothing delegates the new zone ${zone}: certificate validation in every region would wait for it until it times out` };
+    case "existing-zone":
+      return { mode: "existing-zone", zoneName, parentZoneName: null, message: `${zone} exists already and is taken as delegated` };
+    default:
+      return { mode: "none", zoneName, parentZoneName: null, message: "no hosted zone planned" };
+  }
+}
+
+/** Each region's serving path, complete or with the first missing link. */
+export function servingPathFigure(regions: readonly RegionTopology[], delegation: DelegationInfo, settings: ResilienceSettings = {}): ServingPathFigure {
+  return {
+    delegation: delegationFigure(delegation, settings),
+    regions: regions.filter((t) => t.servingPaths.length > 0 || t.loadBalancers.length > 0).map((t) => {
+      const broken = t.servingPaths.find((p) => !p.complete);
+      const missing = t.servingPaths.length === 0
+        ? "no listener forwards to a target group in this region"
+        : broken ? `${broken.missingLink}: ${broken.missing}` : null;
+      return { region: t.region, complete: missing === null, missing, paths: t.servingPaths };
+    }),
+  };
+}
+
 /** Every figure for a plan's topology. */
 export function computeResilience(topology: Topology, settings: ResilienceSettings = {}): Resilience {
   const primary = settings.regions?.[0] ?? topology.regions.find((t) => t.dbClusters.some((c) => c.role === "primary"))?.region ?? null;
@@ -236,5 +292,6 @@ export function computeResilience(topology: Topology, settings: ResilienceSettin
     database: databaseFigure(topology.regions, topology.global.globalClusters.length, settings),
     capacity: capacityFigure(Object.fromEntries(topology.regions.map((t) => [t.region, t.nodePools])), settings),
     singlePointsOfFailure: singlePointsOfFailure(topology.regions),
+    servingPath: servingPathFigure(topology.regions, topology.global.delegation, settings),
   };
 }

@@ -9,6 +9,7 @@
  */
 import { compareZoneIds } from "../../components/lib/zones";
 import type { PlanResource, PlanStack } from "./model";
+import { readDelegation, readServingPaths, type DelegationInfo, type ServingPathInfo } from "./serving-path";
 
 export const TYPES = {
   vpc: "aws:ec2/vpc:Vpc",
@@ -92,11 +93,14 @@ export interface RegionTopology {
   records: RecordInfo[];
   /** `rds.global_db_rpo` values set in cluster parameter groups, in seconds. */
   globalDbRpoSeconds: number[];
+  /** Load balancer → target group → Service → pods, per target group a listener forwards to. */
+  servingPaths: ServingPathInfo[];
 }
 export interface GlobalTopology {
   zones: (Named & { zoneName: string })[];
   globalClusters: (Named & { identifier: string | null; engine: string | null })[];
   arc: { clusters: Named[]; controlPanels: Named[]; routingControls: (Named & { controlName: string | null })[] };
+  delegation: DelegationInfo;
 }
 export interface Topology {
   regions: RegionTopology[];
@@ -180,7 +184,7 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
   const regionOf = (region: string): RegionTopology => {
     let topology = regions.get(region);
     if (!topology) {
-      topology = { region, stacks: [], azs: [], azIds: [], zoneChoices: [], vpcs: [], eksClusters: [], nodePools: [], loadBalancers: [], dbClusters: [], healthChecks: [], records: [], globalDbRpoSeconds: [] };
+      topology = { region, stacks: [], azs: [], azIds: [], zoneChoices: [], vpcs: [], eksClusters: [], nodePools: [], loadBalancers: [], dbClusters: [], healthChecks: [], records: [], globalDbRpoSeconds: [], servingPaths: [] };
       regions.set(region, topology);
     }
     return topology;
@@ -188,7 +192,8 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
   for (const region of regionOrder) regionOf(region);
   for (const stack of stacks) if (stack.role === "region" && stack.region) regionOf(stack.region).stacks.push(stack.stack);
 
-  const global: GlobalTopology = { zones: [], globalClusters: [], arc: { clusters: [], controlPanels: [], routingControls: [] } };
+  const global: GlobalTopology = { zones: [], globalClusters: [], arc: { clusters: [], controlPanels: [], routingControls: [] }, delegation: readDelegation(all.map(({ resource }) => resource)) };
+  for (const [region, paths] of readServingPaths(stacks)) regionOf(region).servingPaths.push(...paths);
   const instancesByCluster = new Map<string, DbClusterInfo["instances"]>();
   for (const { resource } of ofType(TYPES.dbInstance)) {
     const key = str(resource.inputs.clusterIdentifier) ?? "";
@@ -323,5 +328,5 @@ function rank(region: string, order: readonly string[]): number {
 
 /** A region holding only what a global stack happens to place there (a zone's provider region) is no region of the platform. */
 function hasContent(t: RegionTopology): boolean {
-  return t.vpcs.length + t.eksClusters.length + t.nodePools.length + t.loadBalancers.length + t.dbClusters.length + t.healthChecks.length + t.records.length > 0;
+  return t.vpcs.length + t.eksClusters.length + t.nodePools.length + t.loadBalancers.length + t.dbClusters.length + t.healthChecks.length + t.records.length + t.servingPaths.length > 0;
 }

@@ -1,0 +1,115 @@
+/**
+ * The plan's serving-path section: each region's path from DNS to pods, complete or naming the
+ * missing link, the same in JSON, terminal, Markdown and the diagram; and the zone's delegation.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../tools/fake-cloud";
+import { renderDot } from "../../tools/plan/diagram";
+import { renderMarkdown } from "../../tools/plan/markdown";
+import { delegationFigure } from "../../tools/plan/resilience";
+import { readDelegation } from "../../tools/plan/serving-path";
+import { validatePlan } from "../../tools/plan/schema";
+import { renderTerminal } from "../../tools/plan/terminal";
+import { planOf, planStack, resource } from "./resources";
+
+const REGION = "eu-west-1";
+const TG_ARN = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/0123";
+const labels = { "app.kubernetes.io/name": "web" };
+const metadata = { name: "web", namespace: "app", labels };
+
+/** A regional stack with the whole path; `drop` leaves out resources by logical name. */
+function region(drop: string[] = []): RecordedResource[] {
+  const o = { stack: `prod-${REGION}`, region: REGION };
+  const k8s = { ...o, region: null };
+  const all = [
+    resource("aws:lb/loadBalancer:LoadBalancer", "alb", { loadBalancerType: "application" }, { ...o, id: "arn:alb", outputs: { arn: "arn:alb", dnsName: "alb-1.eu-west-1.elb.amazonaws.com" } }),
+    resource("aws:lb/targetGroup:TargetGroup", "tg", { targetType: "ip", port: 8080, healthCheck: { path: "/healthz", port: "traffic-port" } }, { ...o, id: TG_ARN, outputs: { arn: TG_ARN } }),
+    resource("aws:lb/listener:Listener", "https", { loadBalancerArn: "arn:alb", port: 443, defaultActions: [{ type: "forward", targetGroupArn: TG_ARN }] }, o),
+    resource("aws:route53/record:Record", "app", { name: "app.prod.example.com", type: "A", aliases: [{ name: "alb-1.eu-west-1.elb.amazonaws.com", zoneId: "Z1", evaluateTargetHealth: true }] }, o),
+    resource("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "binding", { metadata: { namespace: "app" }, spec: { serviceRef: { name: "web", port: 80 }, targetGroupARN: TG_ARN, targetType: "ip" } }, k8s),
+    resource("kubernetes:core/v1:Service", "service", { metadata, spec: { selector: labels, ports: [{ name: "http", port: 80, targetPort: "http" }] } }, k8s),
+    resource("kubernetes:apps/v1:Deployment", "deployment", {
+      metadata,
+      spec: { template: { metadata: { labels }, spec: { containers: [{ name: "web", ports: [{ name: "http", containerPort: 8080 }], readinessProbe: { httpGet: { path: "/healthz", port: "http" } } }] } } },
+    }, k8s),
+    resource("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hpa", { metadata, spec: { scaleTargetRef: { kind: "Deployment", name: "web" }, minReplicas: 3, maxReplicas: 9 } }, k8s),
+  ];
+  return all.filter((r) => !drop.includes(r.name));
+}
+
+const planWith = (resources: RecordedResource[]) => planOf("prod", [planStack(`prod-${REGION}`, "region", REGION, resources)], { regions: [REGION] });
+
+describe("serving path in the plan", () => {
+  it("shows a region's path from DNS record to pods as complete", () => {
+    const plan = planWith(region());
+    const [path] = plan.resilience.servingPath.regions;
+    expect(path).toMatchObject({ region: REGION, complete: true, missing: null });
+    expect(path.paths).toEqual([{
+      records: ["app.prod.example.com"],
+      loadBalancer: "alb",
+      targetGroup: "tg",
+      healthCheckPath: "/healthz",
+      binding: "binding",
+      service: "app/web",
+      workload: "app/web",
+      minPods: 3,
+      complete: true,
+      missingLink: null,
+      missing: null,
+    }]);
+    expect(validatePlan(plan)).toEqual([]);
+    expect(renderTerminal(plan)).toMatch(/serving path +eu-west-1: app\.prod\.example\.com → ALB alb → target group tg \(\/healthz\) → Service app\/web → pods of app\/web \(≥ 3\): complete/);
+  });
+
+  it.each([
+    ["binding", "binding", /^binding: target group tg gets traffic from a listener but no TargetGroupBinding/],
+    ["service", "service", /^service: TargetGroupBinding binding .* names Service web in namespace app/],
+    ["deployment", "pods", /^pods: Service service .* selects no Deployment/],
+    ["app", "dns-record", /^dns-record: no DNS record of this stack aliases the load balancer of target group tg/],
+  ])("names the missing link when the %s is removed", (dropped, link, message) => {
+    const plan = planWith(region([dropped]));
+    const [path] = plan.resilience.servingPath.regions;
+    expect(path.complete).toBe(false);
+    expect(path.paths[0].missingLink).toBe(link);
+    expect(path.missing).toMatch(message);
+    expect(renderMarkdown(plan)).toContain(`INCOMPLETE, missing ${link}`);
+    expect(validatePlan(plan)).toEqual([]);
+  });
+
+  it("draws the path below the ALB, and the missing link in red", () => {
+    const complete = renderDot(planWith(region()));
+    expect(complete).toMatch(/r0_alb -> r0_serve0 \[label="forwards"\]/);
+    expect(complete).toMatch(/r0_serve0 -> r0_serve1 \[label="binding"\]/);
+    expect(complete).toMatch(/r0_serve1 -> r0_serve2 \[label="selects"\]/);
+    const broken = renderDot(planWith(region(["binding"])));
+    expect(broken).toContain("MISSING: binding");
+    expect(broken).toMatch(/r0_serve0 -> r0_serve1 \[label="missing", color="#c62828", style=dashed\]/);
+  });
+
+  it("reports a region whose load balancer forwards to nothing", () => {
+    const plan = planWith(region(["https"]));
+    expect(plan.resilience.servingPath.regions).toEqual([{ region: REGION, complete: false, missing: "no listener forwards to a target group in this region", paths: [] }]);
+  });
+});
+
+describe("zone delegation in the plan", () => {
+  const zone = resource("aws:route53/zone:Zone", "zone", { name: "prod.example.com" }, { id: "ZCHILD" });
+  const ns = resource("aws:route53/record:Record", "delegation", { zoneId: "ZPARENT", name: "prod.example.com", type: "NS", records: ["ns-1.awsdns-01.com"] });
+
+  it("says the global stack delegates the zone when it writes NS records in the parent", () => {
+    expect(readDelegation([zone, ns])).toEqual({ mode: "parent-zone", zoneName: "prod.example.com" });
+    expect(delegationFigure(readDelegation([zone, ns]), { dnsParentZoneName: "example.com" }).message).toBe(
+      "the global stack writes prod.example.com's NS records in example.com; the deploy waits for the zone to answer before the primary wave",
+    );
+  });
+
+  it("says the deploy waits for a hand delegation, and warns when nothing delegates a created zone", () => {
+    expect(delegationFigure(readDelegation([zone]), { dnsManualDelegation: true })).toMatchObject({ mode: "manual", message: expect.stringMatching(/delegated by hand.*waits for the zone to answer/) });
+    expect(delegationFigure(readDelegation([zone]), {})).toMatchObject({ mode: "undelegated", message: expect.stringMatching(/nothing delegates the new zone prod\.example\.com/) });
+  });
+
+  it("takes a looked-up zone as delegated", () => {
+    const record = resource("aws:route53/record:Record", "app", { zoneId: "ZEXISTING", name: "app.prod.example.com", type: "A" });
+    expect(delegationFigure(readDelegation([record]), { dnsZoneName: "prod.example.com" })).toMatchObject({ mode: "existing-zone", zoneName: "prod.example.com" });
+  });
+});

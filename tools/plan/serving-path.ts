@@ -1,0 +1,92 @@
+/**
+ * The serving path of each region as the plan shows it: DNS record → ALB → target group →
+ * Service → pods, complete or naming the first missing link; and how the environment's zone gets
+ * delegated. Traced by the same code the policy pack judges with (policies/rules/serving-trace.ts),
+ * over each stack's resources.
+ */
+import { policyResources } from "../../policies/arguments";
+import { nameOf, namespaceOf, traceServingPaths, workloadRedundancy } from "../../policies/rules/serving-trace";
+import type { PolicyResource } from "@pulumi/policy";
+import type { PlanResource, PlanStack } from "./model";
+
+export interface ServingPathInfo {
+  /** DNS names that alias the load balancer. */
+  records: string[];
+  loadBalancer: string | null;
+  targetGroup: string;
+  /** Path the target group's health check asks each pod. */
+  healthCheckPath: string | null;
+  binding: string | null;
+  /** `namespace/name` of the Service. */
+  service: string | null;
+  /** `namespace/name` of the Deployment or StatefulSet. */
+  workload: string | null;
+  /** Pods the workload keeps at least (autoscaler minimum, else replicas); null when unknown. */
+  minPods: number | null;
+  complete: boolean;
+  /** The first missing link (dns-record, binding, service, pods, readiness-probe); null when complete. */
+  missingLink: string | null;
+  missing: string | null;
+}
+
+/** How the hosted zone gets delegated, as far as the resources tell. */
+export interface DelegationInfo {
+  /** NS records written in a parent zone; a created zone without them; a zone looked up; no zone at all. */
+  mode: "parent-zone" | "created" | "existing-zone" | "none";
+  zoneName: string | null;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+function k8sName(r: PolicyResource | undefined): string | null {
+  if (!r) return null;
+  const name = nameOf(r);
+  const namespace = namespaceOf(r);
+  return typeof name === "string" ? `${typeof namespace === "string" ? namespace : "?"}/${name}` : r.name;
+}
+
+/** Serving paths of every stack, grouped by the AWS region of their target group. */
+export function readServingPaths(stacks: readonly Pick<PlanStack, "resources">[]): Map<string, ServingPathInfo[]> {
+  const byRegion = new Map<string, ServingPathInfo[]>();
+  for (const stack of stacks) {
+    if (!stack.resources.some((r) => r.type.includes("/listener:Listener"))) continue;
+    const planned = new Map<string, PlanResource>(stack.resources.map((r) => [r.urn, r]));
+    const resources = policyResources(stack.resources);
+    for (const path of traceServingPaths(resources)) {
+      const region = planned.get(path.targetGroup.urn)?.region;
+      if (!region) continue;
+      const redundancy = path.workload ? workloadRedundancy(path.workload, resources) : undefined;
+      const info: ServingPathInfo = {
+        records: path.records.map((r) => str((r.props as { name?: unknown }).name) ?? r.name).sort(),
+        loadBalancer: path.loadBalancers[0]?.name ?? null,
+        targetGroup: path.targetGroup.name,
+        healthCheckPath: path.healthCheckPath ?? null,
+        binding: path.binding?.name ?? null,
+        service: k8sName(path.service),
+        workload: k8sName(path.workload),
+        minPods: redundancy?.floor ?? null,
+        complete: path.missing === undefined,
+        missingLink: path.missing?.link ?? null,
+        missing: path.missing?.message ?? null,
+      };
+      byRegion.set(region, [...(byRegion.get(region) ?? []), info]);
+    }
+  }
+  return byRegion;
+}
+
+/**
+ * How the environment's hosted zone is delegated, from the resources: a created zone with NS
+ * records of its name in another zone (written by the stack), a created zone without them, or
+ * no created zone (an existing one looked up, when records are published into it).
+ */
+export function readDelegation(resources: readonly PlanResource[]): DelegationInfo {
+  const zones = resources.filter((r) => r.type === "aws:route53/zone:Zone");
+  const records = resources.filter((r) => r.type === "aws:route53/record:Record");
+  if (zones.length === 0) return { mode: records.length ? "existing-zone" : "none", zoneName: null };
+  const zoneName = str(zones[0].inputs.name)?.replace(/\.$/, "") ?? null;
+  const delegated = records.some((r) => r.inputs.type === "NS" && str(r.inputs.name)?.replace(/\.$/, "") === zoneName && r.inputs.zoneId !== zones[0].id);
+  return { mode: delegated ? "parent-zone" : "created", zoneName };
+}
