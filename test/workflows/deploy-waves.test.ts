@@ -81,7 +81,10 @@ describe("deployWaves", () => {
   it("emits one-line JSON outputs the workflows' fromJSON() reads", () => {
     const lines = githubOutputLines(deployWaves("prod", complete)).trimEnd().split("\n");
     const outputs = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf("=")), JSON.parse(l.slice(l.indexOf("=") + 1))]));
-    expect(Object.keys(outputs)).toEqual(["stacks", "global", "primary", "secondaries"]);
+    expect(Object.keys(outputs)).toEqual(["stacks", "global", "primary", "secondaries", "runsOn"]);
+    expect(outputs.runsOn).toEqual([]);
+    const labelled = deployWaves("prod", { ...complete, global: { ...environment, "platform:deployRunnerLabels": ["platform-deploy"] } });
+    expect(labelled.runsOn).toEqual(["platform-deploy"]);
     expect(outputs.secondaries).toEqual([
       { stack: "prod-us-west-2", region: "us-west-2", role: "secondary" },
       { stack: "prod-eu-west-1", region: "eu-west-1", role: "secondary" },
@@ -95,6 +98,8 @@ describe("the repository's own stack files", () => {
     // Throws on a missing or inconsistent file; an orphan is a file whose region was dropped.
     const waves = deployWaves("prod", readStackFiles(ROOT, "prod"));
     expect(waves.orphans).toEqual([]);
+    // The runners whose static egress range prod's clusters admit.
+    expect(waves.runsOn).toEqual(["platform-deploy"]);
   });
 });
 

@@ -29,6 +29,7 @@ export interface Job {
   environment?: string | { name: string };
   strategy?: { "fail-fast"?: boolean; matrix?: Record<string, unknown> };
   outputs?: Record<string, string>;
+  "runs-on"?: string | string[];
 }
 
 export interface Workflow {

@@ -266,9 +266,37 @@ describe("deploy.yml", () => {
 
   it("skips the rollout, not the checks, when no Pulumi token is configured", () => {
     const script = step(waves, "credentials").run!;
-    expect(runStep(script, { PULUMI_ACCESS_TOKEN: "pul-x" }).outputs.enabled).toBe("true");
-    expect(runStep(script, { PULUMI_ACCESS_TOKEN: "" }).outputs.enabled).toBe("false");
+    expect(runStep(script, { PULUMI_ACCESS_TOKEN: "pul-x", RUNS_ON: '["platform-deploy"]' }).outputs.enabled).toBe("true");
+    expect(runStep(script, { PULUMI_ACCESS_TOKEN: "", RUNS_ON: "[]" }).outputs.enabled).toBe("false");
     expect(global.if).toContain("needs.waves.outputs.enabled == 'true'");
+  });
+
+  it("refuses to deploy without runners that reach the clusters' API", () => {
+    const script = step(waves, "credentials").run!;
+    expect(runStep(script, { PULUMI_ACCESS_TOKEN: "pul-x", RUNS_ON: "[]" }).status).not.toBe(0);
+    expect(step(waves, "credentials").env?.RUNS_ON).toBe("${{ steps.waves.outputs.runsOn }}");
+  });
+
+  it("runs every wave on the environment's deploy runners, never on a standard hosted runner", () => {
+    expect(waves.outputs?.runsOn).toBe("${{ steps.waves.outputs.runsOn }}");
+    for (const job of [global, primary, secondaries]) expect(job.with?.runner).toBe("${{ needs.waves.outputs.runsOn }}");
+    expect(upFile.jobs.up["runs-on"]).toBe("${{ fromJSON(inputs.runner) }}");
+  });
+
+  it("gates each wave: the zone answers after the global stack, the region's health check is healthy after each region", () => {
+    expect(global.with?.wait_for).toBe("zone");
+    expect(primary.with?.wait_for).toBe("health");
+    expect(secondaries.with?.wait_for).toBe("health");
+    const up = upFile.jobs.up;
+    const upAt = stepIndex(up, (st) => st.name === "pulumi up");
+    const zone = stepIndex(up, (st) => (st.run ?? "").includes("tools/ci/wait-for-zone.ts"));
+    const health = stepIndex(up, (st) => (st.run ?? "").includes("tools/ci/wait-healthy.ts"));
+    expect(zone).toBeGreaterThan(upAt);
+    expect(health).toBeGreaterThan(upAt);
+    expect(up.steps![zone].if).toBe("${{ inputs.wait_for == 'zone' }}");
+    expect(up.steps![health].if).toBe("${{ inputs.wait_for == 'health' }}");
+    // Not `continue-on-error`: a region that does not turn healthy fails its job, and `needs` stops the rest.
+    for (const at of [zone, health]) expect(up.steps![at]["continue-on-error"]).toBeUndefined();
   });
 });
 

@@ -6,8 +6,9 @@
  *
  *   npx tsx tools/ci/deploy-waves.ts [--env prod] [--dir .] [--github-output]
  *
- * Prints the waves as JSON, or with `--github-output` appends `stacks`, `global`, `primary` and
- * `secondaries` (one-line JSON each) to $GITHUB_OUTPUT. Exit 2 with every problem listed when the
+ * Prints the waves as JSON, or with `--github-output` appends `stacks`, `global`, `primary`,
+ * `secondaries` and `runsOn` (the deploy runners' labels, `platform:deployRunnerLabels`; one-line
+ * JSON each) to $GITHUB_OUTPUT. Exit 2 with every problem listed when the
  * environment is invalid or a regional stack file is missing or inconsistent.
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "fs";
@@ -31,6 +32,11 @@ export interface DeployWaves {
   readonly secondaries: StackTarget[];
   /** Regional stack files of this environment for regions it no longer lists (left behind by a removal). */
   readonly orphans: string[];
+  /**
+   * Runner labels of the deploy jobs: runners that own the environment's deployer CIDRs (only
+   * they reach the clusters' API). Empty when the environment names none.
+   */
+  readonly runsOn: string[];
 }
 
 export type StackConfig = Record<string, unknown>;
@@ -62,8 +68,9 @@ export function deployWaves(environment: string, files: StackFiles): DeployWaves
   const globalFile = stackFileName(environment);
   if (!files.global) throw new WavesError([`${globalFile} does not exist; the global stack's config defines the environment`]);
   let regions: string[];
+  let runsOn: string[];
   try {
-    regions = parseEnvironment(environment, files.global, globalFile).regions;
+    ({ regions, deployRunnerLabels: runsOn } = parseEnvironment(environment, files.global, globalFile));
   } catch (err) {
     if (err instanceof ConfigError) throw new WavesError([err.message]);
     throw err;
@@ -102,6 +109,7 @@ export function deployWaves(environment: string, files: StackFiles): DeployWaves
     primary: targets[0],
     secondaries: targets.slice(1),
     orphans,
+    runsOn,
   };
 }
 
@@ -133,6 +141,7 @@ export function githubOutputLines(waves: DeployWaves): string {
     global: waves.global,
     primary: waves.primary,
     secondaries: waves.secondaries,
+    runsOn: waves.runsOn,
   };
   return Object.entries(outputs).map(([key, value]) => `${key}=${JSON.stringify(value)}\n`).join("");
 }
@@ -154,6 +163,9 @@ function main(argv: string[]): number {
   }
   for (const orphan of waves.orphans) {
     console.warn(`warning: ${orphan} belongs to ${environment} but its region is not in platform:regions; destroy that stack and delete the file (docs/runbooks/remove-a-region.md)`);
+  }
+  if (waves.runsOn.length === 0) {
+    console.warn(`warning: platform:deployRunnerLabels is empty in Pulumi.${environment}.yaml: no deploy runner is known to reach the clusters' API (docs/deploying.md); the deploy jobs refuse to start`);
   }
   if (argv.includes("--github-output")) {
     const target = process.env.GITHUB_OUTPUT;

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { pollUntil } from "../../tools/ci/poll";
+import { answersFor, delegationHelp, waitForZone, zoneTarget } from "../../tools/ci/wait-for-zone";
+import { healthCheckIdOf, judgeObservations, waitHealthy } from "../../tools/ci/wait-healthy";
+
+/** A clock that only moves when the poller sleeps. */
+function fakeTime() {
+  let t = 0;
+  return { now: () => t, sleep: async (ms: number) => { t += ms; }, log: () => undefined, elapsed: () => t / 1000 };
+}
+
+const NS = ["ns-1.awsdns-01.com.", "ns-2.awsdns-02.net", "NS-3.AWSDNS-03.ORG", "ns-4.awsdns-04.co.uk"];
+const outputs = { zoneName: "prod.example.com", nameServers: NS, dnsDelegation: { mode: "parent-zone", zoneName: "prod.example.com", parentZoneName: "example.com" } };
+
+describe("pollUntil", () => {
+  it("stops at the deadline, after the last attempt that still fits, with what it saw last", async () => {
+    const time = fakeTime();
+    let n = 0;
+    const result = await pollUntil(async () => ({ done: false, detail: `attempt ${++n}` }), { timeoutSeconds: 60, intervalSeconds: 20, ...time });
+    expect(result).toEqual({ done: false, attempts: 4, last: "attempt 4" });
+    expect(time.elapsed()).toBe(60);
+  });
+
+  it("needs the asked number of good answers in a row, and survives a failing check", async () => {
+    const answers = [true, false, true, true];
+    let i = 0;
+    const result = await pollUntil(async () => {
+      if (i === 1) { i++; throw new Error("throttled"); }
+      return { done: answers[i++], detail: `answer ${i}` };
+    }, { timeoutSeconds: 600, intervalSeconds: 10, consecutive: 2, ...fakeTime() });
+    expect(result).toMatchObject({ done: true, attempts: 4 });
+  });
+});
+
+describe("wait-for-zone", () => {
+  it("reads the zone and its name servers from the global stack's outputs", () => {
+    expect(zoneTarget(outputs)).toEqual({ zoneName: "prod.example.com", nameServers: ["ns-1.awsdns-01.com", "ns-2.awsdns-02.net", "ns-3.awsdns-03.org", "ns-4.awsdns-04.co.uk"], mode: "parent-zone", parentZoneName: "example.com" });
+    expect(() => zoneTarget({})).toThrow(/no zoneName and nameServers.*global stack first/);
+  });
+
+  it("is satisfied only by the zone's own name servers", () => {
+    const target = zoneTarget(outputs);
+    expect(answersFor(target, ["ns-2.awsdns-02.net.", "ns-1.awsdns-01.com"]).done).toBe(true);
+    // A delegation to an older zone of the same name (other name servers) is not this zone.
+    expect(answersFor(target, ["ns-9.awsdns-09.com"]).done).toBe(false);
+    expect(answersFor(target, []).detail).toBe("no NS answer for prod.example.com");
+  });
+
+  it("waits until public DNS answers, and times out with the records to add", async () => {
+    const target = zoneTarget(outputs);
+    let calls = 0;
+    const resolve = async () => {
+      if (++calls < 3) throw Object.assign(new Error("queryNs ENOTFOUND"), { code: "ENOTFOUND" });
+      return NS;
+    };
+    expect(await waitForZone(target, resolve, { timeoutSeconds: 600, intervalSeconds: 20, ...fakeTime() })).toMatchObject({ done: true });
+    const never = await waitForZone(target, async () => { throw Object.assign(new Error("x"), { code: "ENOTFOUND" }); }, { timeoutSeconds: 60, intervalSeconds: 20, ...fakeTime() });
+    expect(never).toMatchObject({ done: false, last: "prod.example.com: ENOTFOUND" });
+    const manual = delegationHelp({ ...target, mode: "manual" }, never.last, 30);
+    expect(manual).toMatch(/prod\.example\.com does not answer on the public internet after 30 minute\(s\) \(last: prod\.example\.com: ENOTFOUND\)/);
+    expect(manual).toContain("It needs these NS records in its parent: ns-1.awsdns-01.com, ns-2.awsdns-02.net, ns-3.awsdns-03.org, ns-4.awsdns-04.co.uk.");
+    expect(manual).toMatch(/registrar.*\nThen re-run this job/);
+    expect(delegationHelp(target, never.last, 30)).toContain("The global stack wrote them in example.com");
+  });
+});
+
+describe("wait-healthy", () => {
+  const report = (status: string) => ({ Region: "us-east-1", IPAddress: "15.177.0.1", StatusReport: { Status: status } });
+  const ok = report("Success: HTTP Status Code 200, OK");
+  const bad = report("Failure: HTTP Status Code 502, Bad Gateway");
+
+  it("judges healthy as Route 53 does: more than 18 % of the checkers", () => {
+    expect(judgeObservations([ok, bad, bad, bad, bad]).done).toBe(true);
+    expect(judgeObservations([ok, ...Array(5).fill(bad)])).toEqual({ done: false, detail: '1/6 checkers report success (e.g. "Failure: HTTP Status Code 502, Bad Gateway")' });
+    expect(judgeObservations([]).done).toBe(false);
+  });
+
+  it("waits for the endpoint health check of the regional stack's outputs", () => {
+    expect(healthCheckIdOf({ endpointHealthCheckId: "abc-123", healthCheckId: "calculated" })).toBe("abc-123");
+    expect(() => healthCheckIdOf({ healthCheckId: "calculated" })).toThrow(/no endpointHealthCheckId/);
+  });
+
+  it("passes once healthy twice in a row, and stops the rollout when the region never serves", async () => {
+    const rounds = [[bad, bad], [ok, ok], [bad, bad], [ok, ok], [ok, ok]];
+    let i = 0;
+    const seen: string[] = [];
+    const result = await waitHealthy("abc-123", async (id) => { seen.push(id); return rounds[i++]; }, { timeoutSeconds: 900, intervalSeconds: 20, ...fakeTime() });
+    expect(result.done).toBe(true);
+    expect(seen).toEqual(Array(5).fill("abc-123"));
+    const time = fakeTime();
+    const stuck = await waitHealthy("abc-123", async () => [bad, bad, bad], { timeoutSeconds: 900, intervalSeconds: 20, ...time });
+    expect(stuck).toMatchObject({ done: false, last: expect.stringContaining("0/3 checkers report success") });
+    expect(time.elapsed()).toBeLessThanOrEqual(900);
+  });
+});
