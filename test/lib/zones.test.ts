@@ -96,3 +96,30 @@ describe("zone IDs", () => {
     expect(EKS_UNSUPPORTED_ZONE_IDS.map(regionOfZoneId)).toEqual(["us-east-1", "us-west-1", "ca-central-1"]);
   });
 });
+
+describe("the fake cloud's example account", () => {
+  it("maps every known region's AZ names to that region's zone IDs, one each, shuffled as accounts are", async () => {
+    const { fakeZones } = await import("../../tools/fake-cloud/zones");
+    for (const region of Object.keys(AWS_REGIONS)) {
+      const { names, zoneIds } = fakeZones(region);
+      expect(names.length, region).toBe(AWS_REGIONS[region].length);
+      expect(new Set(zoneIds).size, region).toBe(zoneIds.length);
+      expect(zoneIds.every((id) => regionOfZoneId(id) === region), region).toBe(true);
+    }
+    expect(fakeZones("us-east-1").zoneIds[0]).not.toBe("use1-az1");
+    expect(fakeZones("us-east-1").zoneIds).toContain("use1-az3");
+  });
+
+  it("answers no zones for a region it does not know, and says so", async () => {
+    const { fakeZones } = await import("../../tools/fake-cloud/zones");
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      expect(fakeZones("xx-nowhere-1")).toEqual({ names: [], zoneIds: [] });
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toEqual([expect.stringContaining("no availability zones known for region xx-nowhere-1")]);
+  });
+});
