@@ -11,6 +11,7 @@ import { readStackConfig } from "../../tools/fake-cloud/run";
 import type { PlanDocument } from "../../tools/plan/model";
 import { validatePlan } from "../../tools/plan/schema";
 import { isStateful } from "../../tools/plan/stateful";
+import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const root = join(__dirname, "..", "..");
 const PROD_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
@@ -129,10 +130,7 @@ const DEPLOYABLE = {
   "platform:regions": ["us-east-1", "us-west-2"],
   "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16"],
   "platform:dnsZoneName": "x.example.com",
-  "platform:dnsParentZoneName": "example.com",
-  "platform:deployIdentityArn": "arn:aws:iam::123456789012:role/platform-deploy",
-  "platform:deployerNetwork": "public",
-  "platform:deployerCidrs": ["203.0.113.16/28"],
+  ...DEPLOY_PRECONDITIONS,
 };
 
 describe("a program whose serving paths and deploy access each miss a link", () => {

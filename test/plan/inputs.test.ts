@@ -7,16 +7,14 @@ import { describe, expect, it } from "vitest";
 const temp = temporaryDirectories();
 import { PlanError } from "../../tools/plan/args";
 import { readConfigFile, resolveEnvironment } from "../../tools/plan/inputs";
+import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const ENVIRONMENT = {
   "aws:region": "us-east-1",
   "platform:regions": ["us-east-1", "eu-west-1"],
   "platform:vpcCidrs": ["10.1.0.0/16", "10.2.0.0/16"],
   "platform:dnsZoneName": "stage.example.com",
-  "platform:dnsParentZoneName": "example.com",
-  "platform:deployIdentityArn": "arn:aws:iam::123456789012:role/platform-deploy",
-  "platform:deployerNetwork": "public",
-  "platform:deployerCidrs": ["203.0.113.16/28"],
+  ...DEPLOY_PRECONDITIONS,
 };
 
 function project(files: Record<string, unknown>): string {

@@ -3,15 +3,13 @@ import fc from "fast-check";
 import { join } from "path";
 import { ConfigError, parseEnvironment } from "../../stacks/config";
 import { readStackConfig } from "../../tools/fake-cloud/run";
+import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const valid = {
   "platform:regions": ["us-east-1", "us-west-2"],
   "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16"],
   "platform:dnsZoneName": "dev.example.com",
-  "platform:dnsParentZoneName": "example.com",
-  "platform:deployIdentityArn": "arn:aws:iam::123456789012:role/platform-deploy",
-  "platform:deployerNetwork": "public",
-  "platform:deployerCidrs": ["203.0.113.16/28"],
+  ...DEPLOY_PRECONDITIONS,
 };
 
 function problemsOf(config: Record<string, unknown>) {

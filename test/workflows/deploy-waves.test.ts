@@ -5,16 +5,14 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { allStacks, deployWaves, githubOutputLines, readStackFiles, WavesError, type StackFiles } from "../../tools/ci/deploy-waves";
 import { ROOT } from "./workflow-files";
+import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const environment = {
   "aws:region": "us-east-1",
   "platform:regions": ["us-east-1", "us-west-2", "eu-west-1"],
   "platform:vpcCidrs": ["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"],
   "platform:dnsZoneName": "prod.example.com",
-  "platform:dnsParentZoneName": "example.com",
-  "platform:deployIdentityArn": "arn:aws:iam::123456789012:role/platform-deploy",
-  "platform:deployerNetwork": "public",
-  "platform:deployerCidrs": ["203.0.113.16/28"],
+  ...DEPLOY_PRECONDITIONS,
 };
 const regional = (region: string, environmentStack = "prod") => ({ "aws:region": region, "platform:environmentStack": environmentStack });
 const complete: StackFiles = {

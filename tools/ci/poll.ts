@@ -3,6 +3,7 @@
  * tools/ci/wait-healthy.ts): ask until the answer is yes or the time is up, saying what was seen
  * last. Clock and sleep are parameters so tests run without waiting.
  */
+import { readFileSync } from "fs";
 export interface Observation {
   readonly done: boolean;
   /** What was seen, for the log and the final message. */
@@ -55,4 +56,27 @@ export async function pollUntil(check: () => Promise<Observation>, options: Poll
 export function option(argv: readonly string[], name: string): string | undefined {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
+}
+
+export interface GateArgs {
+  /** A stack's `pulumi stack output --json`. */
+  readonly outputs: Record<string, unknown>;
+  readonly timeoutMinutes: number;
+  readonly intervalSeconds: number;
+}
+
+/**
+ * The arguments every gate takes (`--outputs FILE [--timeout-minutes N] [--interval-seconds N]`),
+ * or a message for exit 2.
+ */
+export function gateArgs(argv: readonly string[], defaultTimeoutMinutes: number, usage: string): GateArgs | string {
+  const file = option(argv, "--outputs");
+  const timeoutMinutes = Number(option(argv, "--timeout-minutes") ?? defaultTimeoutMinutes);
+  const intervalSeconds = Number(option(argv, "--interval-seconds") ?? 20);
+  if (!file || !(timeoutMinutes > 0) || !(intervalSeconds > 0)) return `usage: ${usage} --outputs <pulumi stack output --json> [--timeout-minutes ${defaultTimeoutMinutes}] [--interval-seconds 20]`;
+  try {
+    return { outputs: JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>, timeoutMinutes, intervalSeconds };
+  } catch (err) {
+    return `${usage}: cannot read ${file}: ${(err as Error).message}`;
+  }
 }

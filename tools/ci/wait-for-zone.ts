@@ -12,8 +12,7 @@
  * servers; exit 1 on timeout, with the records to add; exit 2 on bad input.
  */
 import { Resolver } from "dns/promises";
-import { readFileSync } from "fs";
-import { option, pollUntil, type Observation, type PollOptions } from "./poll";
+import { gateArgs, pollUntil, type Observation, type PollOptions } from "./poll";
 
 /** Resolvers outside any one provider: the question is whether the internet sees the delegation. */
 export const PUBLIC_RESOLVERS = ["1.1.1.1", "8.8.8.8", "9.9.9.9"];
@@ -68,20 +67,16 @@ export async function waitForZone(target: ZoneTarget, resolveNs: (name: string) 
 }
 
 async function main(argv: string[]): Promise<number> {
-  const file = option(argv, "--outputs");
-  const timeoutMinutes = Number(option(argv, "--timeout-minutes") ?? 30);
-  const intervalSeconds = Number(option(argv, "--interval-seconds") ?? 20);
-  if (!file || !(timeoutMinutes > 0) || !(intervalSeconds > 0)) {
-    console.error("usage: wait-for-zone.ts --outputs <pulumi stack output --json of the global stack> [--timeout-minutes 30] [--interval-seconds 20]");
-    return 2;
-  }
+  const args = gateArgs(argv, 30, "wait-for-zone.ts");
   let target: ZoneTarget;
   try {
-    target = zoneTarget(JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>);
+    if (typeof args === "string") throw new Error(args);
+    target = zoneTarget(args.outputs);
   } catch (err) {
     console.error(`wait-for-zone: ${(err as Error).message}`);
     return 2;
   }
+  const { timeoutMinutes, intervalSeconds } = args as Exclude<typeof args, string>;
   const resolver = new Resolver();
   resolver.setServers(PUBLIC_RESOLVERS);
   console.error(`waiting up to ${timeoutMinutes} min for ${target.zoneName} (delegation: ${target.mode}) to answer with ${target.nameServers.join(", ")}`);

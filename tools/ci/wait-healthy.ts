@@ -13,9 +13,8 @@
  * self-hosted ones). Exit 0 healthy, 1 not healthy by the deadline, 2 bad input.
  */
 import { execFile } from "child_process";
-import { readFileSync } from "fs";
 import { promisify } from "util";
-import { option, pollUntil, type Observation, type PollOptions } from "./poll";
+import { gateArgs, pollUntil, type Observation, type PollOptions } from "./poll";
 
 /** Route 53 considers an endpoint healthy when more than 18 % of its checkers do. */
 export const HEALTHY_SHARE = 0.18;
@@ -55,23 +54,17 @@ export async function waitHealthy(healthCheckId: string, read: StatusReader, opt
 }
 
 async function main(argv: string[]): Promise<number> {
-  const file = option(argv, "--outputs");
-  const timeoutMinutes = Number(option(argv, "--timeout-minutes") ?? 15);
-  const intervalSeconds = Number(option(argv, "--interval-seconds") ?? 20);
-  if (!file || !(timeoutMinutes > 0) || !(intervalSeconds > 0)) {
-    console.error("usage: wait-healthy.ts --outputs <pulumi stack output --json of the regional stack> [--timeout-minutes 15] [--interval-seconds 20]");
-    return 2;
-  }
+  const args = gateArgs(argv, 15, "wait-healthy.ts");
   let id: string;
-  let region = "the region";
   try {
-    const outputs = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    id = healthCheckIdOf(outputs);
-    if (typeof outputs.region === "string") region = outputs.region;
+    if (typeof args === "string") throw new Error(args);
+    id = healthCheckIdOf(args.outputs);
   } catch (err) {
     console.error(`wait-healthy: ${(err as Error).message}`);
     return 2;
   }
+  const { outputs, timeoutMinutes, intervalSeconds } = args as Exclude<typeof args, string>;
+  const region = typeof outputs.region === "string" ? outputs.region : "the region";
   console.error(`waiting up to ${timeoutMinutes} min for ${region}'s health check ${id} to report healthy`);
   const result = await waitHealthy(id, awsCliStatus, { timeoutSeconds: timeoutMinutes * 60, intervalSeconds });
   if (result.done) {
