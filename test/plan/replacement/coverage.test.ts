@@ -53,3 +53,10 @@ describe("replacement table coverage", () => {
     expect(missing, "regenerate the table: npm run replacement-table (see docs/plan.md)").toEqual([]);
   });
 });
+
+describe("custom resources", () => {
+  it("replace on a new name or namespace, like every Kubernetes object; unknown SDK kinds still need the table", () => {
+    expect(ruleOf("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding")?.replaceOn).toEqual(["metadata.name", "metadata.namespace"]);
+    expect(ruleOf("kubernetes:apps/v1:NoSuchKind")).toBeUndefined();
+  });
+});

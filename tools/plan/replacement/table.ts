@@ -40,9 +40,24 @@ export interface ReplacementTable {
 
 export const REPLACEMENT_TABLE = data as ReplacementTable;
 
+/**
+ * Kubernetes custom resources (a CRD's kind, e.g. `kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding`)
+ * are no SDK types, so the generated table cannot list them. pulumi-kubernetes replaces any object
+ * whose name or namespace changes; a resource's own `replaceOnChanges` adds to that (not visible here).
+ */
+const CUSTOM_RESOURCE_RULE: TypeRule = {
+  source: "pulumi-kubernetes diff.go forceNew (metadata, any custom resource)",
+  replaceOn: ["metadata.name", "metadata.namespace"],
+  mayReplaceOn: [],
+  keptWhenUnset: [],
+  complete: true,
+};
+const CUSTOM_RESOURCE_TYPE = /^kubernetes:[a-z0-9-]+(\.[a-z0-9-]+)+\/v\w+:[A-Z]\w*$/;
+
 /** The rule of a type, or undefined when the table has none (regenerate it). */
 export function ruleOf(type: string, table: ReplacementTable = REPLACEMENT_TABLE): TypeRule | undefined {
-  return Object.prototype.hasOwnProperty.call(table.types, type) ? table.types[type] : undefined;
+  if (Object.prototype.hasOwnProperty.call(table.types, type)) return table.types[type];
+  return CUSTOM_RESOURCE_TYPE.test(type) ? CUSTOM_RESOURCE_RULE : undefined;
 }
 
 /**
