@@ -258,7 +258,8 @@ export class RegionalService extends pulumi.ComponentResource {
               startupProbe: probe(2, 30),
               readinessProbe: probe(5, 2),
               livenessProbe: probe(10, 3),
-              // Keep serving while the controller deregisters the pod and the ALB drains it.
+              // Keep serving while the controller deregisters the pod and the ALB drains it. The
+              // sleep action (on by default since Kubernetes 1.30) needs no shell in the image.
               lifecycle: { preStop: { sleep: { seconds: shutdown.preStopSleepSeconds } } },
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
               volumeMounts: [
