@@ -12,5 +12,9 @@ export { GlobalDatabase, RegionalDatabase, type GlobalDatabaseArgs, type Regiona
 export { GlobalTraffic, type GlobalTrafficArgs } from "./global-traffic";
 export { RegionalEndpoint, type RegionalEndpointArgs } from "./regional-endpoint";
 export { Region, type RegionArgs } from "./region";
+export {
+  GlobalTable, GlobalCache, RegionalCache, GlobalEdge, dataTierBinding, policyDocument, mergeBindings,
+  type GlobalTableArgs, type GlobalCacheArgs, type RegionalCacheArgs, type GlobalEdgeArgs, type DataTierBinding, type PolicyStatement, type TableDefinition,
+} from "./data";
 export { tagTransform, type PlatformTags } from "./lib/tags";
 export { worstCaseDnsFailoverSeconds } from "./lib/failover";

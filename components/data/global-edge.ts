@@ -1,0 +1,274 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  ALL_METHODS,
+  CLOUDFRONT_REGION,
+  CLOUDFRONT_ZONE_ID,
+  edgeLogBucketPolicy,
+  edgeProblems,
+  FAILOVER_STATUS_CODES,
+  MANAGED_CACHE_POLICIES,
+  MANAGED_ORIGIN_REQUEST_POLICIES,
+  MIN_VIEWER_TLS,
+  READ_METHODS,
+  wafRules,
+  type PriceClass,
+} from "../lib/edge";
+import { validationRecordDomains } from "../lib/ingress-plan";
+
+export interface GlobalEdgeArgs {
+  /** Hosted zone of the environment (GlobalTraffic.zoneId / zoneName). */
+  zoneId: pulumi.Input<string>;
+  zoneName: string;
+  /** Label of the edge's public name, `<recordName>.<zoneName>`: alias A/AAAA records to the distribution. */
+  recordName: string;
+  /**
+   * The latency-routed name the edge fronts (`app.<zone>`): the primary origin. Its regional ALB
+   * certificates must cover it, since CloudFront checks the origin certificate against it.
+   */
+  originDomainName: string;
+  /**
+   * A second name served by the regional ALBs through another routing policy (the failover-routed
+   * `writer.<zone>`): the secondary origin of the origin group, also covered by the ALB certificates.
+   */
+  failoverOriginDomainName: string;
+  /**
+   * Path patterns served from cache (managed CachingOptimized) through the origin group, so a
+   * GET/HEAD/OPTIONS that fails on the primary origin is retried on the secondary. They allow
+   * read methods only: CloudFront refuses an origin group for behaviours that allow POST.
+   * Everything else (the default behaviour) is not cached (managed CachingDisabled) and goes to
+   * the latency-routed origin, which fails over through Route 53 health checks.
+   * @default [] (nothing cached)
+   */
+  cachedPathPatterns?: string[];
+  /**
+   * Requests one client IP may make per 5 minutes before the web ACL blocks it.
+   * @default 2000
+   */
+  rateLimitPerFiveMinutes?: number;
+  /** @default "PriceClass_All" (every edge location: the environment serves every continent) */
+  priceClass?: PriceClass;
+  /** Days access logs are kept. @default 90 */
+  logRetentionDays?: number;
+  /** @default {} */
+  tags?: Record<string, string>;
+}
+
+/**
+ * CloudFront in front of the environment's regional endpoints, for the global stack: an ACM
+ * certificate in us-east-1 for `<recordName>.<zone>` (validated in the zone), a WAF web ACL
+ * (scope CLOUDFRONT, us-east-1: rate limit per IP, AWS IP reputation list, core rule set, known
+ * bad inputs), the distribution (TLS-only viewers: redirect to HTTPS, TLSv1.2_2021; TLS 1.2 to
+ * the origins), access logs through standard logging v2 to a private bucket, and the alias
+ * records of the public name.
+ *
+ * Origins: the latency-routed name (every region, health-checked, ARC-controlled) is the
+ * primary; the failover-routed name is the secondary of an origin group used by the cached,
+ * read-only paths. Dynamic paths (default behaviour, every method) are never cached and rely on
+ * DNS failover, because CloudFront fails over only GET/HEAD/OPTIONS and refuses an origin group
+ * for a behaviour that allows POST. The origin names are left as they are (same records, same
+ * certificates), so turning the edge on changes nothing in the regions.
+ */
+export class GlobalEdge extends pulumi.ComponentResource {
+  readonly distributionId: pulumi.Output<string>;
+  readonly distributionArn: pulumi.Output<string>;
+  readonly domainName: pulumi.Output<string>;
+  readonly hostedZoneId: pulumi.Output<string>;
+  readonly webAclArn: pulumi.Output<string>;
+  /** The public name, `<recordName>.<zoneName>`. */
+  readonly fqdn: string;
+  readonly logBucket: pulumi.Output<string>;
+
+  constructor(name: string, args: GlobalEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    const zoneName = args.zoneName.replace(/\.$/, "");
+    const problems = edgeProblems({ ...args, zoneName });
+    if (problems.length) throw new RangeError(`${name} (GlobalEdge): ${problems.map((p) => `${p.field} ${JSON.stringify(p.value)} ${p.message}`).join("; ")}`);
+    super("platform:data:GlobalEdge", name, {}, opts);
+    const tags = args.tags ?? {};
+    const parent = { parent: this };
+    const region = CLOUDFRONT_REGION;
+    const fqdn = `${args.recordName}.${zoneName}`;
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent).partition;
+
+    // --- certificate (CloudFront takes viewer certificates from us-east-1 only) ---
+    const certificate = new aws.acm.Certificate(`${name}-edge-cert`, {
+      region,
+      domainName: fqdn,
+      validationMethod: "DNS",
+      keyAlgorithm: "RSA_2048",
+      tags: { ...tags, Name: fqdn },
+    }, parent);
+    const records = validationRecordDomains([fqdn]).map((domain) => {
+      const option = certificate.domainValidationOptions.apply((options) => {
+        const found = options.find((o) => o.domainName === domain);
+        if (!found) throw new Error(`ACM returned no validation option for ${domain}`);
+        return found;
+      });
+      return new aws.route53.Record(`${name}-edge-cert-${domain}`, {
+        zoneId: args.zoneId,
+        name: option.resourceRecordName,
+        type: option.resourceRecordType,
+        records: [option.resourceRecordValue],
+        ttl: 60,
+        // ACM uses one CNAME per name across regions and certificates: overwrite, and keep it
+        // when this stack lets go (another certificate of the name may still renew with it).
+        allowOverwrite: true,
+      }, { parent: this, retainOnDelete: true });
+    });
+    const validation = new aws.acm.CertificateValidation(`${name}-edge-cert`, {
+      region,
+      certificateArn: certificate.arn,
+      validationRecordFqdns: records.map((r) => r.fqdn),
+    }, parent);
+
+    // --- web ACL ---
+    const metric = (suffix: string) => `${name}-${suffix}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
+    const webAcl = new aws.wafv2.WebAcl(`${name}-edge`, {
+      region,
+      scope: "CLOUDFRONT",
+      description: `${name}: edge protection (rate limit, AWS managed rules)`,
+      defaultAction: { allow: {} },
+      rules: wafRules(args.rateLimitPerFiveMinutes ?? 2000).map((rule) => ({
+        name: rule.name,
+        priority: rule.priority,
+        ...(rule.managedRuleGroup
+          ? { overrideAction: { none: {} }, statement: { managedRuleGroupStatement: { name: rule.managedRuleGroup, vendorName: "AWS" } } }
+          : { action: { block: {} }, statement: { rateBasedStatement: { limit: rule.rateLimit!, aggregateKeyType: "IP" } } }),
+        visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: metric(rule.name) },
+      })),
+      visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: metric("edge") },
+      tags,
+    }, parent);
+
+    // --- access logs (standard logging v2: no bucket ACLs needed) ---
+    const bucket = new aws.s3.Bucket(`${name}-edge-logs`, { region, forceDestroy: false, tags: { ...tags, Name: `${name}-edge-logs` } }, { parent: this, retainOnDelete: true });
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-edge-logs`, {
+      region,
+      bucket: bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    }, parent);
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-edge-logs`, {
+      region,
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    }, parent);
+    new aws.s3.BucketOwnershipControls(`${name}-edge-logs`, { region, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    new aws.s3.BucketLifecycleConfiguration(`${name}-edge-logs`, {
+      region,
+      bucket: bucket.id,
+      rules: [{
+        id: "expire-access-logs",
+        status: "Enabled",
+        filter: { prefix: "" },
+        expiration: { days: args.logRetentionDays ?? 90 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      }],
+    }, parent);
+    const bucketPolicy = new aws.s3.BucketPolicy(`${name}-edge-logs`, {
+      region,
+      bucket: bucket.id,
+      policy: pulumi.all([bucket.arn, identity.accountId, partition]).apply(([bucketArn, accountId, part]) =>
+        JSON.stringify(edgeLogBucketPolicy({ bucketArn, accountId, partition: part }))),
+    }, { parent: this, dependsOn: [publicAccess, encryption] });
+
+    // --- distribution ---
+    const originIds = { latency: "latency-routed", failover: "failover-routed", group: "regional-failover" };
+    const origin = (originId: string, domainName: string) => ({
+      originId,
+      domainName,
+      customOriginConfig: {
+        httpPort: 80,
+        httpsPort: 443,
+        originProtocolPolicy: "https-only",
+        originSslProtocols: ["TLSv1.2"],
+        originReadTimeout: 30,
+        originKeepaliveTimeout: 5,
+      },
+      // Fail over sooner than the defaults (3 attempts of 10 s): a dead region costs 2 × 5 s.
+      connectionAttempts: 2,
+      connectionTimeout: 5,
+    });
+    const cachedPatterns = args.cachedPathPatterns ?? [];
+    const distribution = new aws.cloudfront.Distribution(`${name}-edge`, {
+      enabled: true,
+      comment: `${name}: ${fqdn} in front of ${args.originDomainName}`,
+      aliases: [fqdn],
+      isIpv6Enabled: true,
+      httpVersion: "http2and3",
+      priceClass: args.priceClass ?? "PriceClass_All",
+      webAclId: webAcl.arn,
+      viewerCertificate: { acmCertificateArn: validation.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: MIN_VIEWER_TLS },
+      origins: [origin(originIds.latency, args.originDomainName), origin(originIds.failover, args.failoverOriginDomainName)],
+      originGroups: [{
+        originId: originIds.group,
+        failoverCriteria: { statusCodes: FAILOVER_STATUS_CODES },
+        members: [{ originId: originIds.latency }, { originId: originIds.failover }],
+      }],
+      defaultCacheBehavior: {
+        targetOriginId: originIds.latency,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ALL_METHODS,
+        cachedMethods: ["GET", "HEAD"],
+        cachePolicyId: MANAGED_CACHE_POLICIES.CachingDisabled,
+        originRequestPolicyId: MANAGED_ORIGIN_REQUEST_POLICIES.AllViewerExceptHostHeader,
+        compress: true,
+      },
+      orderedCacheBehaviors: cachedPatterns.map((pathPattern) => ({
+        pathPattern,
+        targetOriginId: originIds.group,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: READ_METHODS,
+        cachedMethods: ["GET", "HEAD"],
+        cachePolicyId: MANAGED_CACHE_POLICIES.CachingOptimized,
+        compress: true,
+      })),
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      tags,
+    }, parent);
+
+    const source = new aws.cloudwatch.LogDeliverySource(`${name}-edge-logs`, {
+      region,
+      name: `${name}-edge-access`.slice(0, 60),
+      logType: "ACCESS_LOGS",
+      resourceArn: distribution.arn,
+      tags,
+    }, parent);
+    const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-edge-logs`, {
+      region,
+      name: `${name}-edge-access-s3`.slice(0, 60),
+      outputFormat: "parquet",
+      deliveryDestinationConfiguration: { destinationResourceArn: bucket.arn },
+      tags,
+    }, parent);
+    new aws.cloudwatch.LogDelivery(`${name}-edge-logs`, {
+      region,
+      deliverySourceName: source.name,
+      deliveryDestinationArn: destination.arn,
+      tags,
+    }, { parent: this, dependsOn: [bucketPolicy] });
+
+    // --- the public name ---
+    for (const type of ["A", "AAAA"]) {
+      new aws.route53.Record(`${name}-edge-${type.toLowerCase()}`, {
+        zoneId: args.zoneId,
+        name: fqdn,
+        type,
+        // CloudFront aliases cannot evaluate target health: the distribution is one global endpoint.
+        aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
+      }, parent);
+    }
+
+    this.distributionId = distribution.id;
+    this.distributionArn = distribution.arn;
+    this.domainName = distribution.domainName;
+    this.hostedZoneId = pulumi.output(CLOUDFRONT_ZONE_ID);
+    this.webAclArn = webAcl.arn;
+    this.fqdn = fqdn;
+    this.logBucket = bucket.bucket;
+    this.registerOutputs({ distributionId: this.distributionId, domainName: this.domainName, webAclArn: this.webAclArn, fqdn: this.fqdn, logBucket: this.logBucket });
+  }
+}
