@@ -6,6 +6,8 @@ import { NodePool, NodePoolArgs } from "./node-pool";
 import { RegionalIngress, RegionalIngressArgs } from "./ingress";
 import { RegionalDatabase, RegionalDatabaseArgs } from "./database";
 import { RegionalEndpoint, RegionalEndpointArgs } from "./regional-endpoint";
+import { RegionalCache, type RegionalCacheArgs } from "./data/regional-cache";
+import { dataTierBinding, type DataTierBinding, type TableBindingInput } from "./data/binding";
 
 export interface RegionArgs {
   /** AWS region code. Children are created through the provider in opts (or the stack's default). */
@@ -20,6 +22,17 @@ export interface RegionArgs {
   /** This region's Aurora member; its `role` says primary or secondary. */
   database: Omit<RegionalDatabaseArgs, "vpcId" | "subnetIds" | "availabilityZones" | "clientSecurityGroupIds">;
   dns: Omit<RegionalEndpointArgs, "region" | "loadBalancer">;
+  /**
+   * This region's member of the cache's Global Datastore, reachable only from the nodes.
+   * @default none (no cache)
+   */
+  cache?: Omit<RegionalCacheArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds">;
+  /**
+   * The data tier the region's workloads use (see `dataBinding`): global tables, and the cache's
+   * AUTH token secret (with this region's key).
+   * @default none
+   */
+  data?: { tables?: TableBindingInput[]; cacheAuth?: { secretArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> } };
 }
 
 /**
@@ -36,8 +49,14 @@ export class Region extends pulumi.ComponentResource {
   readonly ingress: RegionalIngress;
   readonly database: RegionalDatabase;
   readonly endpoint: RegionalEndpoint;
+  /** This region's cache member, when the environment has a cache. */
+  readonly cache: RegionalCache | undefined;
+  /** Environment and least-privilege IAM statements for this region's workloads (empty without a data tier). */
+  readonly dataBinding: DataTierBinding;
 
   constructor(name: string, args: RegionArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Before registering anything: a bad argument must not leave half a region.
+    if (args.cache && !args.data?.cacheAuth) throw new RangeError(`${name}: a region with a cache needs data.cacheAuth (the AUTH token secret and this region's key) for its workloads`);
     super("platform:region:Region", name, {}, opts);
     const parent = { parent: this };
     this.region = args.region;
@@ -89,6 +108,24 @@ export class Region extends pulumi.ComponentResource {
       // Pods use the node security group (VPC CNI); managed node groups also carry the cluster's.
       clientSecurityGroupIds: [this.nodePool.nodeSecurityGroupId, this.cluster.clusterSecurityGroupId],
     }, parent);
+
+    if (args.cache) {
+      this.cache = new RegionalCache(`${name}-cache`, {
+        ...args.cache,
+        vpcId: this.network.vpcId,
+        subnetIds: this.network.isolatedSubnetIds,
+        // Like the database: pods use the node security group; managed node groups also carry the cluster's.
+        clientSecurityGroupIds: [this.nodePool.nodeSecurityGroupId, this.cluster.clusterSecurityGroupId],
+      }, parent);
+    }
+    const cacheAuth = args.data?.cacheAuth;
+    this.dataBinding = dataTierBinding({
+      region: args.region,
+      tables: args.data?.tables ?? [],
+      ...(this.cache && cacheAuth
+        ? { cache: { endpoint: this.cache.primaryEndpoint, readerEndpoint: this.cache.readerEndpoint, port: this.cache.port, authSecretArn: cacheAuth.secretArn, authSecretKmsKeyArn: cacheAuth.kmsKeyArn } }
+        : {}),
+    });
 
     this.endpoint = new RegionalEndpoint(name, {
       ...args.dns,
