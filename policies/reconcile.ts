@@ -82,6 +82,11 @@ export function configFromSettings(settings: Record<string, unknown> | undefined
   if (regions || label) {
     config["latency-routing-covers-regions"] = { ...(regions ? { regions } : {}), ...(label ? { appRecordName: zone ? `${label}.${zone}` : label } : {}) };
   }
+  // The data tier covers every region of the environment, also one whose stack is not planned.
+  if (regions) {
+    config["dynamodb-global-table-every-region"] = { regions };
+    config["cache-global-datastore-every-region"] = { regions };
+  }
   return config;
 }
 
