@@ -7,6 +7,7 @@
 import { ALB_ALIAS_TTL_SECONDS, detectionSeconds, worstCaseDnsFailoverSeconds } from "../../components/lib/failover";
 import type { EnvironmentSettings } from "../../stacks/config";
 import type { HealthCheckInfo, NodePoolInfo, RecordInfo, RegionTopology, Topology, VpcInfo, DbClusterInfo } from "./topology";
+import { dataTierFigure, type DataTierFigure } from "./data-tier";
 
 export type ResilienceSettings = Partial<Pick<EnvironmentSettings,
   "regions" | "azCount" | "healthCheckIntervalSeconds" | "healthCheckFailureThreshold" | "dnsRecordTtlSeconds" |
@@ -68,6 +69,8 @@ export interface Resilience {
   database: DatabaseFigure;
   capacity: CapacityFigure;
   singlePointsOfFailure: SinglePointOfFailure[];
+  /** DynamoDB global tables, the cache Global Datastore and the edge (empty when the environment has none). */
+  dataTier: DataTierFigure;
 }
 
 /** AWS's own wording (Aurora Global Database disaster recovery documentation). */
@@ -230,5 +233,6 @@ export function computeResilience(topology: Topology, settings: ResilienceSettin
     database: databaseFigure(topology.regions, topology.global.globalClusters.length, settings),
     capacity: capacityFigure(Object.fromEntries(topology.regions.map((t) => [t.region, t.nodePools])), settings),
     singlePointsOfFailure: singlePointsOfFailure(topology.regions),
+    dataTier: dataTierFigure(topology, settings.regions ?? []),
   };
 }
