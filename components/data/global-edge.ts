@@ -14,7 +14,8 @@ import {
   wafRules,
   type PriceClass,
 } from "../lib/edge";
-import { validationRecordDomains } from "../lib/ingress-plan";
+import { dnsValidatedCertificate } from "../certificate";
+import { logBucket } from "../log-bucket";
 
 export interface GlobalEdgeArgs {
   /** Hosted zone of the environment (GlobalTraffic.zoneId / zoneName). */
@@ -92,35 +93,7 @@ export class GlobalEdge extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, parent).partition;
 
     // --- certificate (CloudFront takes viewer certificates from us-east-1 only) ---
-    const certificate = new aws.acm.Certificate(`${name}-edge-cert`, {
-      region,
-      domainName: fqdn,
-      validationMethod: "DNS",
-      keyAlgorithm: "RSA_2048",
-      tags: { ...tags, Name: fqdn },
-    }, parent);
-    const records = validationRecordDomains([fqdn]).map((domain) => {
-      const option = certificate.domainValidationOptions.apply((options) => {
-        const found = options.find((o) => o.domainName === domain);
-        if (!found) throw new Error(`ACM returned no validation option for ${domain}`);
-        return found;
-      });
-      return new aws.route53.Record(`${name}-edge-cert-${domain}`, {
-        zoneId: args.zoneId,
-        name: option.resourceRecordName,
-        type: option.resourceRecordType,
-        records: [option.resourceRecordValue],
-        ttl: 60,
-        // ACM uses one CNAME per name across regions and certificates: overwrite, and keep it
-        // when this stack lets go (another certificate of the name may still renew with it).
-        allowOverwrite: true,
-      }, { parent: this, retainOnDelete: true });
-    });
-    const validation = new aws.acm.CertificateValidation(`${name}-edge-cert`, {
-      region,
-      certificateArn: certificate.arn,
-      validationRecordFqdns: records.map((r) => r.fqdn),
-    }, parent);
+    const { validation } = dnsValidatedCertificate(`${name}-edge-cert`, { domainNames: [fqdn], zoneId: args.zoneId, region, tags }, this);
 
     // --- web ACL ---
     const metric = (suffix: string) => `${name}-${suffix}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
@@ -142,32 +115,7 @@ export class GlobalEdge extends pulumi.ComponentResource {
     }, parent);
 
     // --- access logs (standard logging v2: no bucket ACLs needed) ---
-    const bucket = new aws.s3.Bucket(`${name}-edge-logs`, { region, forceDestroy: false, tags: { ...tags, Name: `${name}-edge-logs` } }, { parent: this, retainOnDelete: true });
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-edge-logs`, {
-      region,
-      bucket: bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    }, parent);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-edge-logs`, {
-      region,
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, parent);
-    new aws.s3.BucketOwnershipControls(`${name}-edge-logs`, { region, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-    new aws.s3.BucketLifecycleConfiguration(`${name}-edge-logs`, {
-      region,
-      bucket: bucket.id,
-      rules: [{
-        id: "expire-access-logs",
-        status: "Enabled",
-        filter: { prefix: "" },
-        expiration: { days: args.logRetentionDays ?? 90 },
-        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-      }],
-    }, parent);
+    const { bucket, encryption, publicAccess } = logBucket(`${name}-edge-logs`, { region, retentionDays: args.logRetentionDays ?? 90, tags }, this);
     const bucketPolicy = new aws.s3.BucketPolicy(`${name}-edge-logs`, {
       region,
       bucket: bucket.id,
