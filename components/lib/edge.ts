@@ -18,6 +18,8 @@
  * - Rate-based rules: limit 10 to 2,000,000,000 requests per evaluation window (5 minutes).
  */
 
+import { denyInsecureTransport } from "./ingress-plan";
+
 export const CLOUDFRONT_REGION = "us-east-1";
 /** Route 53 hosted zone of every CloudFront distribution (alias records). */
 export const CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2";
@@ -133,14 +135,7 @@ export function edgeLogBucketPolicy(input: { bucketArn: string; accountId: strin
           ArnLike: { "aws:SourceArn": `arn:${input.partition}:logs:${CLOUDFRONT_REGION}:${input.accountId}:delivery-source:*` },
         },
       },
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [input.bucketArn, `${input.bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      denyInsecureTransport(input.bucketArn),
     ],
   };
 }
