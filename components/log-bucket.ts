@@ -6,6 +6,13 @@ export interface LogBucketArgs {
   retentionDays: number;
   /** Region of the bucket; the provider's when absent. */
   region?: string;
+  /**
+   * `BucketOwnerEnforced` turns ACLs off (the bucket owner owns every object). A delivery that
+   * grants itself access through an ACL (CloudFront's legacy standard logging) needs
+   * `BucketOwnerPreferred`: ACLs on, objects still owned by the bucket owner.
+   * @default "BucketOwnerEnforced"
+   */
+  objectOwnership?: "BucketOwnerEnforced" | "BucketOwnerPreferred";
   /** @default {} */
   tags?: Record<string, string>;
 }
@@ -19,8 +26,8 @@ export interface LogBucket {
 
 /**
  * A private bucket for service-delivered logs (ALB access logs, CloudFront standard logging):
- * SSE-S3, every public access blocked, ACLs off (the bucket owner owns every object, whoever
- * delivered it), expiry after `retentionDays`. Access logs are audit evidence: the bucket outlives
+ * SSE-S3, every public access blocked, ACLs off unless the delivery needs them (the bucket owner
+ * owns every object, whoever delivered it), expiry after `retentionDays`. Access logs are audit evidence: the bucket outlives
  * its stack (retainOnDelete) and is never emptied by Pulumi (forceDestroy false). The caller adds
  * the bucket policy naming who may deliver. Every resource is named `name`, under `parent`.
  */
@@ -42,7 +49,7 @@ export function logBucket(name: string, args: LogBucketArgs, parent: pulumi.Reso
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
   }, opts);
-  const ownership = new aws.s3.BucketOwnershipControls(name, { ...region, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
+  const ownership = new aws.s3.BucketOwnershipControls(name, { ...region, bucket: bucket.id, rule: { objectOwnership: args.objectOwnership ?? "BucketOwnerEnforced" } }, opts);
   new aws.s3.BucketLifecycleConfiguration(name, {
     ...region,
     bucket: bucket.id,

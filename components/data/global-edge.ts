@@ -60,8 +60,8 @@ export interface GlobalEdgeArgs {
  * certificate in us-east-1 for `<recordName>.<zone>` (validated in the zone), a WAF web ACL
  * (scope CLOUDFRONT, us-east-1: rate limit per IP, AWS IP reputation list, core rule set, known
  * bad inputs), the distribution (TLS-only viewers: redirect to HTTPS, TLSv1.2_2021; TLS 1.2 to
- * the origins), access logs through standard logging v2 to a private bucket, and the alias
- * records of the public name.
+ * the origins), access logs (standard logging) in a private bucket, and the alias records of the
+ * public name.
  *
  * Origins: the latency-routed name (every region, health-checked, ARC-controlled) is the
  * primary; the failover-routed name is the secondary of an origin group used by the cached,
@@ -89,8 +89,6 @@ export class GlobalEdge extends pulumi.ComponentResource {
     const parent = { parent: this };
     const region = CLOUDFRONT_REGION;
     const fqdn = `${args.recordName}.${zoneName}`;
-    const identity = aws.getCallerIdentityOutput({}, parent);
-    const partition = aws.getPartitionOutput({}, parent).partition;
 
     // --- certificate (CloudFront takes viewer certificates from us-east-1 only) ---
     const { validation } = dnsValidatedCertificate(`${name}-edge-cert`, { domainNames: [fqdn], zoneId: args.zoneId, region, tags }, this);
@@ -114,13 +112,17 @@ export class GlobalEdge extends pulumi.ComponentResource {
       tags,
     }, parent);
 
-    // --- access logs (standard logging v2: no bucket ACLs needed) ---
-    const { bucket, encryption, publicAccess } = logBucket(`${name}-edge-logs`, { region, retentionDays: args.logRetentionDays ?? 90, tags }, this);
+    // --- access logs ---
+    // Standard logging (legacy): CloudFront grants its log delivery account access through the
+    // bucket ACL, so ACLs stay on (BucketOwnerPreferred: the bucket owner still owns the objects).
+    // Standard logging v2 (vended log deliveries) needs no ACLs but its resources are newer than
+    // the replacement table the plan judges changes with (docs/data-tier.md).
+    const { bucket, encryption, publicAccess, ownership } = logBucket(`${name}-edge-logs`, { region, retentionDays: args.logRetentionDays ?? 90, objectOwnership: "BucketOwnerPreferred", tags }, this);
     const bucketPolicy = new aws.s3.BucketPolicy(`${name}-edge-logs`, {
       region,
       bucket: bucket.id,
-      policy: pulumi.all([bucket.arn, identity.accountId, partition]).apply(([bucketArn, accountId, part]) =>
-        JSON.stringify(edgeLogBucketPolicy({ bucketArn, accountId, partition: part }))),
+      policy: bucket.arn.apply((bucketArn) => JSON.stringify(edgeLogBucketPolicy({ bucketArn }))),
+      // After the public access block: S3 answers OperationAborted to concurrent changes of one bucket's configuration.
     }, { parent: this, dependsOn: [publicAccess, encryption] });
 
     // --- distribution ---
@@ -175,29 +177,10 @@ export class GlobalEdge extends pulumi.ComponentResource {
         compress: true,
       })),
       restrictions: { geoRestriction: { restrictionType: "none" } },
+      loggingConfig: { bucket: bucket.bucketDomainName, prefix: "cloudfront/", includeCookies: false },
       tags,
-    }, parent);
-
-    const source = new aws.cloudwatch.LogDeliverySource(`${name}-edge-logs`, {
-      region,
-      name: `${name}-edge-access`.slice(0, 60),
-      logType: "ACCESS_LOGS",
-      resourceArn: distribution.arn,
-      tags,
-    }, parent);
-    const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-edge-logs`, {
-      region,
-      name: `${name}-edge-access-s3`.slice(0, 60),
-      outputFormat: "parquet",
-      deliveryDestinationConfiguration: { destinationResourceArn: bucket.arn },
-      tags,
-    }, parent);
-    new aws.cloudwatch.LogDelivery(`${name}-edge-logs`, {
-      region,
-      deliverySourceName: source.name,
-      deliveryDestinationArn: destination.arn,
-      tags,
-    }, { parent: this, dependsOn: [bucketPolicy] });
+      // CloudFront adds its ACL grant when logging is configured: the bucket must accept ACLs by then.
+    }, { parent: this, dependsOn: [ownership, bucketPolicy] });
 
     // --- the public name ---
     for (const type of ["A", "AAAA"]) {

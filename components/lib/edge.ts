@@ -13,8 +13,10 @@
  *   policies / origin request policies).
  * - CloudFront checks the origin certificate against the origin domain name unless the viewer's
  *   Host header is forwarded (then against that): AllViewerExceptHostHeader keeps the origin name.
- * - Standard logging v2 delivers through CloudWatch Logs vended-log deliveries (source in
- *   us-east-1) to S3 without bucket ACLs; legacy logging needs ACLs on the bucket.
+ * - Standard logging (legacy) writes to an S3 bucket with ACLs enabled (object ownership
+ *   BucketOwnerPreferred): CloudFront grants its awslogsdelivery account access through the
+ *   bucket ACL when logging is configured. [CloudFront developer guide, Configure standard
+ *   logging (legacy): permissions]
  * - Rate-based rules: limit 10 to 2,000,000,000 requests per evaluation window (5 minutes).
  */
 
@@ -117,25 +119,9 @@ export function wafRules(rateLimitPerFiveMinutes: number): WafRuleSpec[] {
 }
 
 /**
- * Bucket policy for standard logging (v2) to S3: the vended-log delivery service writes under
- * AWSLogs/<account>/ for delivery sources of this account; nothing over plain HTTP.
+ * Bucket policy of the edge's log bucket: nothing over plain HTTP. CloudFront's legacy standard
+ * logging needs no statement: it writes through the bucket ACL grant it adds for itself.
  */
-export function edgeLogBucketPolicy(input: { bucketArn: string; accountId: string; partition: string }): Record<string, unknown> {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "CloudFrontStandardLoggingV2",
-        Effect: "Allow",
-        Principal: { Service: "delivery.logs.amazonaws.com" },
-        Action: "s3:PutObject",
-        Resource: `${input.bucketArn}/AWSLogs/${input.accountId}/*`,
-        Condition: {
-          StringEquals: { "aws:SourceAccount": input.accountId, "s3:x-amz-acl": "bucket-owner-full-control" },
-          ArnLike: { "aws:SourceArn": `arn:${input.partition}:logs:${CLOUDFRONT_REGION}:${input.accountId}:delivery-source:*` },
-        },
-      },
-      denyInsecureTransport(input.bucketArn),
-    ],
-  };
+export function edgeLogBucketPolicy(input: { bucketArn: string }): Record<string, unknown> {
+  return { Version: "2012-10-17", Statement: [denyInsecureTransport(input.bucketArn)] };
 }

@@ -231,13 +231,17 @@ describe("GlobalEdge", () => {
     ]);
   });
 
-  it("points A and AAAA aliases of the public name at the distribution and delivers access logs (v2) to a private bucket", () => {
+  it("points A and AAAA aliases of the public name at the distribution and writes access logs to a private bucket that accepts CloudFront's ACL grant", () => {
     for (const name of ["prod-edge-a", "prod-edge-aaaa"]) {
       const record = named(name, "aws:route53/record:Record");
       expect(record.inputs).toMatchObject({ name: "www.prod.example.com", aliases: [{ zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }] });
     }
-    expect(named("prod-edge-logs", "aws:cloudwatch/logDeliverySource:LogDeliverySource").inputs).toMatchObject({ logType: "ACCESS_LOGS", resourceArn: distribution().outputs.arn });
+    const bucket = named("prod-edge-logs", "aws:s3/bucket:Bucket");
+    expect(bucket.region).toBe("us-east-1");
+    expect((distribution().inputs as Record<string, any>).loggingConfig).toEqual({ bucket: bucket.outputs.bucketDomainName, prefix: "cloudfront/", includeCookies: false });
+    expect(named("prod-edge-logs", "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs).toMatchObject({ rule: { objectOwnership: "BucketOwnerPreferred" } });
     expect(named("prod-edge-logs", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toMatchObject({ blockPublicAcls: true, restrictPublicBuckets: true });
+    expect(distribution().dependsOn).toContain(named("prod-edge-logs", "aws:s3/bucketOwnershipControls:BucketOwnershipControls").urn);
   });
 });
 

@@ -333,14 +333,6 @@ const BUILDERS: Record<string, Builder> = {
     const scope = c.inputs.scope === "CLOUDFRONT" ? "global" : "regional";
     return { id, state: { name, arn: c.arn("wafv2", `${scope}/webacl/${name}/${id}`), capacity: 1000 } };
   },
-  "aws:cloudwatch/logDeliverySource:LogDeliverySource": (c) => {
-    const name = String(c.inputs.name ?? autoName(c, 60));
-    return { id: name, state: { name, arn: c.arn("logs", `delivery-source:${name}`), service: "cloudfront" } };
-  },
-  "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": (c) => {
-    const name = String(c.inputs.name ?? autoName(c, 60));
-    return { id: name, state: { name, arn: c.arn("logs", `delivery-destination:${name}`), deliveryDestinationType: "S3" } };
-  },
   "random:index/randomPassword:RandomPassword": (c) => {
     const length = Number(c.inputs.length ?? 32);
     const result = Buffer.from(hex(c.urn, length * 2), "hex").toString("base64").replace(/[^A-Za-z0-9]/g, "x").slice(0, length);
