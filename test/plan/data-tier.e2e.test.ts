@@ -43,6 +43,12 @@ describe("the staging example (examples/data-tier): tables, cache and edge in ev
     expect(validatePlan(doc)).toEqual([]);
   });
 
+  it("prices every data-tier resource: tables with their replicas, every cache member (secondaries at the datastore's node type), CloudFront and WAF", () => {
+    expect(doc.cost!.unpriced).toEqual([]);
+    const types = new Set(doc.cost!.lines.map((l) => l.type));
+    for (const type of ["aws:dynamodb/table:Table", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:cloudfront/distribution:Distribution", "aws:wafv2/webAcl:WebAcl"]) expect(types).toContain(type);
+  });
+
   it("holds every table's replica in every region, and says so in resilience.dataTier", () => {
     expect(doc.resilience.dataTier.tableReplicasByRegion).toEqual(Object.fromEntries(regions.map((r) => [r, 3])));
     expect(doc.resilience.dataTier.tables.every((t) => t.missingRegions.length === 0 && t.pointInTimeRecovery && t.deletionProtection)).toBe(true);
