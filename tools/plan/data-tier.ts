@@ -3,7 +3,7 @@
  * (and where it lacks one), the cache Global Datastore's members and how it fails over, and the
  * edge's protection. Pure, over the topology; the plan's `resilience.dataTier` section.
  */
-import type { Topology } from "./topology";
+import type { DistributionInfo, Topology } from "./topology";
 
 /** AWS's wording. [DynamoDB developer guide, Global tables: consistency modes; ElastiCache DR (AWS disaster recovery workshop)] */
 export const DYNAMODB_EVENTUAL_RPO = "typically about a second (replication is asynchronous; last writer wins)";
@@ -43,16 +43,8 @@ export interface CacheFigure {
   rpo: string;
   rto: string;
 }
-export interface EdgeFigure {
-  name: string;
-  urn: string;
-  aliases: string[];
-  webAcl: boolean;
-  viewerProtocolPolicies: string[];
-  minimumProtocolVersion: string | null;
-  origins: string[];
-  failoverBehaviours: number;
-}
+/** A CloudFront distribution as the topology reads it. */
+export type EdgeFigure = DistributionInfo;
 export interface DataTierFigure {
   tables: TableFigure[];
   /** Table replicas each region holds (every table should count once in every region). */
