@@ -13,5 +13,9 @@ export { GlobalTraffic, type GlobalTrafficArgs } from "./global-traffic";
 export { RegionalEndpoint, type RegionalEndpointArgs } from "./regional-endpoint";
 export { RegionalService, type RegionalServiceArgs, type ServiceDatabase, type ServiceTargetGroup } from "./service";
 export { Region, type RegionArgs } from "./region";
+export {
+  GlobalTable, GlobalCache, RegionalCache, GlobalEdge, dataTierBinding, policyDocument, mergeBindings,
+  type GlobalTableArgs, type GlobalCacheArgs, type RegionalCacheArgs, type GlobalEdgeArgs, type DataTierBinding, type PolicyStatement, type TableDefinition,
+} from "./data";
 export { tagTransform, type PlatformTags } from "./lib/tags";
 export { worstCaseDnsFailoverSeconds } from "./lib/failover";

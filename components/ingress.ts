@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { albLogBucketPolicy, checkDomainNames, checkTargetPort, TARGET_GROUP_TIMING, usesElbAccountForLogDelivery, validationRecordDomains } from "./lib/ingress-plan";
+import { albLogBucketPolicy, checkDomainNames, checkTargetPort, TARGET_GROUP_TIMING, usesElbAccountForLogDelivery } from "./lib/ingress-plan";
+import { dnsValidatedCertificate } from "./certificate";
+import { logBucket } from "./log-bucket";
 import { ELB_NAME_MAX_LENGTH, ELB_RESERVED_PREFIX, physicalName } from "./lib/names";
 
 export interface RegionalIngressArgs {
@@ -77,34 +79,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     // --- access logs ---
-    // Access logs are audit evidence: a destroyed stack leaves the bucket (and its logs) behind,
-    // and a non-empty bucket is never emptied by Pulumi (forceDestroy false).
-    const bucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: false, tags: { Name: `${name}-alb-logs` } }, { parent: this, retainOnDelete: true });
-    // ALB log delivery supports SSE-S3 only; an SSE-KMS default encryption makes delivery fail.
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-alb-logs`, {
-      bucket: bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    }, parent);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-alb-logs`, {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, parent);
-    // ACLs off: the bucket owner owns every log object, whoever delivered it.
-    const ownership = new aws.s3.BucketOwnershipControls(`${name}-alb-logs`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-    new aws.s3.BucketLifecycleConfiguration(`${name}-alb-logs`, {
-      bucket: bucket.id,
-      rules: [{
-        id: "expire-access-logs",
-        status: "Enabled",
-        // An explicit empty prefix: an empty filter block draws provider warnings (terraform-provider-aws#41710).
-        filter: { prefix: "" },
-        expiration: { days: args.accessLogRetentionDays ?? 90 },
-        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-      }],
-    }, parent);
+    const { bucket, encryption, publicAccess, ownership } = logBucket(`${name}-alb-logs`, { retentionDays: args.accessLogRetentionDays ?? 90 }, this);
 
     const region = aws.getRegionOutput({}, parent).region;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
@@ -149,37 +124,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: [policy, encryption, ownership, publicAccess] });
 
     // --- certificate ---
-    const [domainName, ...subjectAlternativeNames] = args.domainNames;
-    const certificate = new aws.acm.Certificate(`${name}-cert`, {
-      domainName,
-      subjectAlternativeNames,
-      validationMethod: "DNS",
-      keyAlgorithm: "RSA_2048",
-      tags: { Name: domainName },
-    }, parent);
-    const records = validationRecordDomains(args.domainNames).map((domain) => {
-      const option = certificate.domainValidationOptions.apply((options) => {
-        const found = options.find((o) => o.domainName === domain);
-        if (!found) throw new Error(`ACM returned no validation option for ${domain}`);
-        return found;
-      });
-      return new aws.route53.Record(`${name}-cert-${domain.replace(/^\*\./, "")}`, {
-        zoneId: args.zoneId,
-        name: option.resourceRecordName,
-        type: option.resourceRecordType,
-        records: [option.resourceRecordValue],
-        ttl: 60,
-        // ACM uses the same CNAME for a name in every region of the account
-        // (terraform-provider-aws#13653), so each region's stack writes the same record: overwrite
-        // instead of failing, and keep it when one region is destroyed, since the other regions'
-        // certificates still need it to renew.
-        allowOverwrite: true,
-      }, { parent: this, retainOnDelete: true });
-    });
-    const validation = new aws.acm.CertificateValidation(`${name}-cert`, {
-      certificateArn: certificate.arn,
-      validationRecordFqdns: records.map((r) => r.fqdn),
-    }, parent);
+    const { validation } = dnsValidatedCertificate(`${name}-cert`, { domainNames: args.domainNames, zoneId: args.zoneId }, this);
 
     // --- target group and listeners ---
     // Target type ip: pods are the targets, registered by the AWS Load Balancer Controller through

@@ -7,6 +7,8 @@ import { RegionalIngress, RegionalIngressArgs } from "./ingress";
 import { RegionalDatabase, RegionalDatabaseArgs } from "./database";
 import { RegionalEndpoint, RegionalEndpointArgs } from "./regional-endpoint";
 import { RegionalService, RegionalServiceArgs, ServiceDatabase } from "./service";
+import { RegionalCache, type RegionalCacheArgs } from "./data/regional-cache";
+import { dataTierBinding, type DataTierBinding, type TableBindingInput } from "./data/binding";
 
 export interface RegionArgs {
   /** AWS region code. Children are created through the provider in opts (or the stack's default). */
@@ -30,6 +32,17 @@ export interface RegionArgs {
   service: Omit<RegionalServiceArgs, "region" | "clusterName" | "targetGroup" | "controller" | "database"> & {
     database?: Omit<ServiceDatabase, "readerEndpoint" | "port" | "engine">;
   };
+  /**
+   * This region's member of the cache's Global Datastore, reachable only from the nodes.
+   * @default none (no cache)
+   */
+  cache?: Omit<RegionalCacheArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds">;
+  /**
+   * The data tier the region's workloads use (see `dataBinding`): global tables, and the cache's
+   * AUTH token secret (with this region's key).
+   * @default none
+   */
+  data?: { tables?: TableBindingInput[]; cacheAuth?: { secretArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> } };
 }
 
 /**
@@ -49,8 +62,14 @@ export class Region extends pulumi.ComponentResource {
   readonly database: RegionalDatabase;
   readonly endpoint: RegionalEndpoint;
   readonly service: RegionalService;
+  /** This region's cache member, when the environment has a cache. */
+  readonly cache: RegionalCache | undefined;
+  /** Environment and least-privilege IAM statements for this region's workloads (empty without a data tier). */
+  readonly dataBinding: DataTierBinding;
 
   constructor(name: string, args: RegionArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Before registering anything: a bad argument must not leave half a region.
+    if (args.cache && !args.data?.cacheAuth) throw new RangeError(`${name}: a region with a cache needs data.cacheAuth (the AUTH token secret and this region's key) for its workloads`);
     super("platform:region:Region", name, {}, opts);
     const parent = { parent: this };
     this.region = args.region;
@@ -114,6 +133,24 @@ export class Region extends pulumi.ComponentResource {
       // Pods use the node security group (VPC CNI); managed node groups also carry the cluster's.
       clientSecurityGroupIds: [this.nodePool.nodeSecurityGroupId, this.cluster.clusterSecurityGroupId],
     }, parent);
+
+    if (args.cache) {
+      this.cache = new RegionalCache(`${name}-cache`, {
+        ...args.cache,
+        vpcId: this.network.vpcId,
+        subnetIds: this.network.isolatedSubnetIds,
+        // Like the database: pods use the node security group; managed node groups also carry the cluster's.
+        clientSecurityGroupIds: [this.nodePool.nodeSecurityGroupId, this.cluster.clusterSecurityGroupId],
+      }, parent);
+    }
+    const cacheAuth = args.data?.cacheAuth;
+    this.dataBinding = dataTierBinding({
+      region: args.region,
+      tables: args.data?.tables ?? [],
+      ...(this.cache && cacheAuth
+        ? { cache: { endpoint: this.cache.primaryEndpoint, readerEndpoint: this.cache.readerEndpoint, port: this.cache.port, authSecretArn: cacheAuth.secretArn, authSecretKmsKeyArn: cacheAuth.kmsKeyArn } }
+        : {}),
+    });
 
     const { database: serviceDatabase, ...service } = args.service;
     this.service = new RegionalService(name, {

@@ -87,6 +87,11 @@ export function configFromSettings(settings: Record<string, unknown> | undefined
   if (typeof settings.deployerNetwork === "string" && settings.deployerNetwork) deployer.deployerNetwork = settings.deployerNetwork;
   if (Array.isArray(settings.deployerCidrs)) deployer.deployerCidrs = settings.deployerCidrs.filter((c): c is string => typeof c === "string");
   if (Object.keys(deployer).length) config["kubernetes-deployer-access"] = deployer;
+  // The data tier covers every region of the environment, also one whose stack is not planned.
+  if (regions) {
+    config["dynamodb-global-table-every-region"] = { regions };
+    config["cache-global-datastore-every-region"] = { regions };
+  }
   return config;
 }
 

@@ -7,6 +7,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AuroraEngine } from "../components/lib/aurora";
 import type { GlobalDatabaseArgs, MasterCredentials } from "../components/database";
 import type { GlobalTrafficArgs } from "../components/global-traffic";
+import type { GlobalCacheArgs, GlobalEdgeArgs, GlobalTableArgs, TableBindingInput } from "../components/data";
+import type { CacheEngine, CacheMemberRole } from "../components/lib/cache";
 import type { RegionArgs } from "../components/region";
 import type { NatGatewayMode } from "../components/network";
 import type { NodePoolKind } from "../components/node-pool";
@@ -14,7 +16,8 @@ import { failoverRoleOf } from "../components/lib/dns";
 import { clusterAutoscalerImageTag } from "../components/lib/eks";
 import { endpointCidrs, type DeployerNetwork } from "../components/lib/deployer";
 import { regionOfZoneId } from "../components/lib/zones";
-import type { Environment } from "./config";
+import { ConfigError, type Environment } from "./config";
+import { physicalTableName } from "./data-config";
 
 /** What the global stack shares with every region. */
 export interface SharedInputs {
@@ -30,6 +33,15 @@ export interface SharedInputs {
   databaseWriterEndpoint?: pulumi.Input<string>;
   /** The database secret (any region's copy: the service reads its own region's replica). */
   databaseSecretArn?: pulumi.Input<string>;
+  /** Data tier, when configured: the global tables (for this region's workload binding). */
+  dataTables?: TableBindingInput[];
+  /** Cache AUTH token (secret); only the cache's primary member uses it. */
+  cacheAuthToken?: pulumi.Input<string>;
+  /** Full id of the cache's Global Datastore; the secondaries join it. */
+  cacheGlobalReplicationGroupId?: pulumi.Input<string>;
+  /** The AUTH token secret, and its key in this region (for the workload binding). */
+  cacheAuthSecretArn?: pulumi.Input<string>;
+  cacheAuthSecretKmsKeyArn?: pulumi.Input<string>;
 }
 
 /** Stack and component names: `<env>` for the global stack, `<env>-<region>` per region. */
@@ -77,6 +89,62 @@ export function globalDatabaseArgs(environment: Environment, stackRegion: string
     // Applications in every region read the credentials locally, also after a failover.
     secretReplicaRegions: environment.regions.filter((r) => r !== stackRegion),
   };
+}
+
+/**
+ * The environment's global tables, created in `homeRegion` with a replica in every region. The
+ * home region is the global stack's own region, fixed for the table's life (another region would
+ * be another table), so it must be one of the environment's regions.
+ */
+export function globalTableArgs(environment: Environment, homeRegion: string, homeRegionKey = "aws:region"): GlobalTableArgs[] {
+  if (environment.dynamoTables.length > 0 && !environment.regions.includes(homeRegion)) {
+    throw new ConfigError(`stack ${environment.name}`, [{
+      key: homeRegionKey,
+      value: homeRegion,
+      message: `the global tables are created in the global stack's region, which must be one of platform:regions (${environment.regions.join(", ")}) so that it holds a replica; deploy the global stack in one of them`,
+    }]);
+  }
+  return environment.dynamoTables.map((table) => ({
+    table: { ...table, name: physicalTableName(environment.name, table.name) },
+    homeRegion,
+    regions: environment.regions,
+  }));
+}
+
+export function globalCacheArgs(environment: Environment, stackRegion: string): GlobalCacheArgs | undefined {
+  if (!environment.cacheEnabled) return undefined;
+  return { regions: environment.regions, homeRegion: stackRegion, secretName: `${environment.name}/cache/auth` };
+}
+
+export function globalEdgeArgs(environment: Environment, zoneId: pulumi.Input<string>): GlobalEdgeArgs | undefined {
+  if (!environment.edgeEnabled) return undefined;
+  const names = publicNames(environment);
+  return {
+    zoneId,
+    zoneName: environment.dnsZoneName,
+    recordName: environment.edgeRecordName,
+    // The regional ALB certificates already cover both names: the edge needs nothing new in the regions.
+    originDomainName: names.app,
+    failoverOriginDomainName: names.writer,
+    cachedPathPatterns: environment.edgeCachedPathPatterns,
+    rateLimitPerFiveMinutes: environment.edgeRateLimitPerFiveMinutes,
+    priceClass: environment.edgePriceClass as GlobalEdgeArgs["priceClass"],
+    logRetentionDays: environment.logRetentionDays,
+  };
+}
+
+/** The cache member's role: the home region creates the datastore, every other region joins it. */
+export function cacheRoleOf(environment: Environment, region: string): CacheMemberRole {
+  return region === environment.cacheHomeRegion ? "primary" : "secondary";
+}
+
+/**
+ * Stacks of the environment a regional stack reads besides the global stack (deploy them first):
+ * the cache home region's stack, which exports the Global Datastore id the other members join.
+ */
+export function regionalStackReads(environment: Environment, region: string): string[] {
+  if (!environment.cacheEnabled || region === environment.cacheHomeRegion) return [];
+  return [regionalStackName(environment.name, environment.cacheHomeRegion)];
 }
 
 export function regionArgs(environment: Environment, region: string, shared: SharedInputs): RegionArgs {
@@ -158,6 +226,13 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       ...(role === "secondary" && environment.dbWriteForwarding ? { writeForwarding: true } : {}),
       ...(environment.dbReaderAutoscalingMax > 0 ? { readerAutoscaling: { maxCapacity: environment.dbReaderAutoscalingMax } } : {}),
     },
+    ...(environment.cacheEnabled ? { cache: regionalCacheArgs(environment, region, shared) } : {}),
+    data: {
+      tables: shared.dataTables ?? [],
+      ...(environment.cacheEnabled && shared.cacheAuthSecretArn !== undefined && shared.cacheAuthSecretKmsKeyArn !== undefined
+        ? { cacheAuth: { secretArn: shared.cacheAuthSecretArn, kmsKeyArn: shared.cacheAuthSecretKmsKeyArn } }
+        : {}),
+    },
     dns: {
       zoneId: shared.zoneId,
       zoneName: shared.zoneName,
@@ -172,5 +247,19 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       ...(writerRole ? { writer: { recordName: environment.writerRecordName, role: writerRole } } : {}),
       ...(shared.alarmTopicArn ? { alarmTopicArn: shared.alarmTopicArn } : {}),
     },
+  };
+}
+
+function regionalCacheArgs(environment: Environment, region: string, shared: SharedInputs): NonNullable<RegionArgs["cache"]> {
+  const role = cacheRoleOf(environment, region);
+  return {
+    role,
+    engine: environment.cacheEngine as CacheEngine,
+    engineVersion: environment.cacheEngineVersion,
+    nodeType: environment.cacheNodeType,
+    nodes: environment.cacheNodesPerRegion,
+    ...(role === "primary"
+      ? { authToken: shared.cacheAuthToken, globalDatastoreSuffix: `${environment.name}-cache` }
+      : { globalReplicationGroupId: shared.cacheGlobalReplicationGroupId }),
   };
 }

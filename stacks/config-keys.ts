@@ -7,10 +7,16 @@
  *
  * Pulumi's project config schema only knows string, integer, boolean and array, so per-region
  * values are arrays in the order of `regions` rather than nested objects.
+ *
+ * `objects` is this project's type for a list of structured entries (the data tier's table
+ * definitions). Pulumi.yaml cannot type objects (`type: object` is refused: pulumi/pulumi#11321),
+ * so such a key is declared there without a `type`: the CLI validates only explicitly typed keys
+ * (IsExplicitlyTyped in sdk/go/common/workspace), and the program validates the entries, field by
+ * field, with the same messages as every other key.
  */
 import { DEFAULT_SERVICE_IMAGE } from "../components/lib/service-plan";
 
-export type ConfigKeyType = "string" | "integer" | "boolean" | "array";
+export type ConfigKeyType = "string" | "integer" | "boolean" | "array" | "objects";
 
 export interface ConfigKeySpec {
   readonly type: ConfigKeyType;
@@ -19,7 +25,7 @@ export interface ConfigKeySpec {
    * Value when the key is absent. Every key has one because Pulumi demands a value in every
    * stack (regional ones too) for a declared key without a default (pulumi/pulumi#21797).
    */
-  readonly default: string | number | boolean | readonly string[];
+  readonly default: string | number | boolean | readonly string[] | readonly Record<string, unknown>[];
   /** The environment must set it: the default is the empty value and validation rejects it. */
   readonly required?: boolean;
 }
@@ -301,6 +307,62 @@ export const ENVIRONMENT_KEYS = {
     type: "string",
     description: "E-mail address subscribed to health-check alarms; empty = SNS topic only.",
     default: "",
+  },
+
+  // --- data and edge tier (each off unless configured) ---
+  dynamoTables: {
+    type: "objects",
+    description:
+      "DynamoDB global tables, each with a replica in every region: a list of {name, partitionKey: {name, type: S|N|B}, sortKey?, globalSecondaryIndexes?: [{name, partitionKey, sortKey?, projection?: ALL|KEYS_ONLY}], billingMode?: PAY_PER_REQUEST|PROVISIONED, readCapacity?/writeCapacity?: {min, max}, targetUtilizationPercent?, consistency?: EVENTUAL|STRONG, witnessRegion?, streamViewType?, ttlAttribute?, pointInTimeRecoveryDays?}. The table is named <environment>-<name>.",
+    default: [],
+  },
+  cacheEnabled: {
+    type: "boolean",
+    description: "ElastiCache Global Datastore (Valkey or Redis OSS) with a member in every region (at most 3 regions).",
+    default: false,
+  },
+  cacheHomeRegion: {
+    type: "string",
+    description:
+      "Region whose stack creates the cache's Global Datastore and keeps its primary member; required with cacheEnabled. Set it to the primary region (regions[0]) when turning the cache on, and never change it (a promotion or an Aurora switchover leaves it as is).",
+    default: "",
+  },
+  cacheEngine: { type: "string", description: "`valkey` (7.2+) or `redis` (Redis OSS 5.0.6+).", default: "valkey" },
+  cacheEngineVersion: { type: "string", description: "Cache engine version, e.g. 8.0 (valkey) or 7.1 (redis); upgraded through the Global Datastore.", default: "8.0" },
+  cacheNodeType: {
+    type: "string",
+    description: "Cache node type of every member: M5/M6g/M7g/R5/R6g/R7g/C7gn families, large or above.",
+    default: "cache.r7g.large",
+  },
+  cacheNodesPerRegion: {
+    type: "integer",
+    description: "Nodes of each regional cache cluster (a primary plus replicas over distinct AZs), 2 to 6.",
+    default: 2,
+  },
+  edgeEnabled: {
+    type: "boolean",
+    description: "CloudFront with a WAF web ACL in front of the latency-routed app name, published as <edgeRecordName>.<zone>.",
+    default: false,
+  },
+  edgeRecordName: {
+    type: "string",
+    description: "Label of the edge's public name under the zone (alias to CloudFront); must differ from appRecordName and writerRecordName, which become its origins.",
+    default: "www",
+  },
+  edgeCachedPathPatterns: {
+    type: "array",
+    description: "Path patterns CloudFront caches and fails over between regional origins (GET/HEAD/OPTIONS only), e.g. /static/*; everything else is not cached.",
+    default: [],
+  },
+  edgeRateLimitPerFiveMinutes: {
+    type: "integer",
+    description: "Requests one client IP may make per 5 minutes before the WAF blocks it (10 to 2000000000).",
+    default: 2000,
+  },
+  edgePriceClass: {
+    type: "string",
+    description: "CloudFront price class: PriceClass_All, PriceClass_200 or PriceClass_100.",
+    default: "PriceClass_All",
   },
 } as const satisfies Record<string, ConfigKeySpec>;
 

@@ -12,6 +12,7 @@ import { ROUTE53_CHECKER_REGIONS } from "../components/lib/dns";
 import { DEFAULT_SERVICE_IPV4_CIDR } from "../components/lib/eks";
 import { EKS_UNSUPPORTED_ZONE_IDS, isZoneId, regionOfZoneId } from "../components/lib/zones";
 import { isPrivateCidr, STANDARD_HOSTED_RUNNER_LABEL } from "../components/lib/deployer";
+import { checkDataTier, OBJECT_SCHEMAS, type ObjectKey } from "./data-config";
 
 /** Aurora global databases: one primary plus 1 to 10 secondary regions. */
 export const MIN_REGIONS = 2;
@@ -19,7 +20,9 @@ export const MAX_REGIONS = 11;
 /** Values CloudWatch Logs accepts for a log group's retention. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
-type KeyValue<K extends EnvironmentKey> = (typeof ENVIRONMENT_KEYS)[K]["type"] extends "integer"
+type KeyValue<K extends EnvironmentKey> = K extends ObjectKey
+  ? z.output<(typeof OBJECT_SCHEMAS)[K]>
+  : (typeof ENVIRONMENT_KEYS)[K]["type"] extends "integer"
   ? number
   : (typeof ENVIRONMENT_KEYS)[K]["type"] extends "boolean"
     ? boolean
@@ -78,6 +81,7 @@ function coerce(spec: ConfigKeySpec, raw: unknown): unknown {
     case "boolean":
       return raw === "true" ? true : raw === "false" ? false : raw;
     case "array":
+    case "objects":
       try {
         return JSON.parse(raw);
       } catch {
@@ -88,7 +92,12 @@ function coerce(spec: ConfigKeySpec, raw: unknown): unknown {
   }
 }
 
-function baseSchema(spec: ConfigKeySpec): z.ZodType {
+function baseSchema(key: string, spec: ConfigKeySpec): z.ZodType {
+  if (spec.type === "objects") {
+    const schema = OBJECT_SCHEMAS[key as ObjectKey];
+    if (!schema) throw new Error(`config key ${key} has type "objects" but no schema in stacks/data-config.ts OBJECT_SCHEMAS`);
+    return schema;
+  }
   const typeName = spec.type === "array" ? "a list of strings" : `a${spec.type === "integer" ? "n" : ""} ${spec.type}`;
   const error = `must be ${typeName}`;
   switch (spec.type) {
@@ -106,7 +115,7 @@ function baseSchema(spec: ConfigKeySpec): z.ZodType {
 const settingsSchema = z.object(
   Object.fromEntries(
     Object.entries(ENVIRONMENT_KEYS).map(([key, spec]: [string, ConfigKeySpec]) => {
-      const withDefault = baseSchema(spec).optional().transform((v) => v ?? structuredClone(spec.default));
+      const withDefault = baseSchema(key, spec).optional().transform((v) => v ?? structuredClone(spec.default));
       return [key, z.preprocess((raw) => coerce(spec, raw), withDefault)];
     }),
   ),
@@ -410,8 +419,10 @@ export function parseEnvironment(name: string, config: Record<string, unknown>, 
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const [key, ...rest] = issue.path.map(String);
-      const path = key + rest.map((p) => `[${p}]`).join("");
-      const value = rest.reduce<unknown>((v, p) => (v as Record<string, unknown> | undefined)?.[p], raw[key]);
+      // List indexes in brackets, fields of structured entries after a dot: dynamoTables[0].partitionKey.type
+      const path = key + rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("");
+      const spec = (ENVIRONMENT_KEYS as Record<string, ConfigKeySpec>)[key];
+      const value = rest.reduce<unknown>((v, p) => (v as Record<string, unknown> | undefined)?.[p], spec ? coerce(spec, raw[key]) : raw[key]);
       report(path, value, issue.message);
     }
     throw new ConfigError(source, problems);
@@ -425,6 +436,7 @@ export function parseEnvironment(name: string, config: Record<string, unknown>, 
   }
   if (problems.length > 0) throw new ConfigError(source, problems);
   for (const rule of RULES) rule(settings, report);
+  checkDataTier(settings, report, name);
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   return {

@@ -1,10 +1,11 @@
 /** The global stack: what every region of an environment shares. Deployed first. */
 import * as pulumi from "@pulumi/pulumi";
+import { GlobalCache, GlobalEdge, GlobalTable } from "../components/data";
 import { GlobalDatabase } from "../components/database";
 import { GlobalTraffic } from "../components/global-traffic";
 import { environmentSettings } from "./config";
-import { globalDatabaseArgs, globalTrafficArgs } from "./compose";
-import { environmentFromStackConfig } from "./environment";
+import { globalCacheArgs, globalDatabaseArgs, globalEdgeArgs, globalTableArgs, globalTrafficArgs } from "./compose";
+import { asRunError, environmentFromStackConfig } from "./environment";
 import { registerPlatformTags } from "./tags";
 
 export async function globalStack(): Promise<Record<string, unknown>> {
@@ -12,8 +13,20 @@ export async function globalStack(): Promise<Record<string, unknown>> {
   const stackRegion = new pulumi.Config("aws").get("region") ?? environment.primaryRegion;
   registerPlatformTags(environment, stackRegion);
 
+  let tableArgs: ReturnType<typeof globalTableArgs>;
+  try {
+    tableArgs = globalTableArgs(environment, stackRegion);
+  } catch (err) {
+    return asRunError(err);
+  }
+
   const traffic = new GlobalTraffic(environment.name, globalTrafficArgs(environment));
   const database = new GlobalDatabase(environment.name, globalDatabaseArgs(environment, stackRegion));
+  const tables = tableArgs.map((args, i) => new GlobalTable(`${environment.name}-table-${environment.dynamoTables[i].name}`, args));
+  const cacheArgs = globalCacheArgs(environment, stackRegion);
+  const cache = cacheArgs ? new GlobalCache(environment.name, cacheArgs) : undefined;
+  const edgeArgs = globalEdgeArgs(environment, traffic.zoneId);
+  const edge = edgeArgs ? new GlobalEdge(environment.name, edgeArgs) : undefined;
 
   return {
     // The single definition of the environment; regional stacks read and re-validate it.
@@ -36,5 +49,28 @@ export async function globalStack(): Promise<Record<string, unknown>> {
     masterUsername: database.masterCredentials.username,
     masterPassword: pulumi.secret(database.masterCredentials.password),
     databaseName: database.masterCredentials.databaseName,
+    // Data tier (each only when configured): regional stacks bind their workloads to these.
+    ...(tables.length
+      ? {
+          dataTables: tables.map((table, i) => ({
+            name: environment.dynamoTables[i].name,
+            tableName: table.tableName,
+            arn: table.arn,
+            homeRegion: table.homeRegion,
+            kmsKeyArns: table.kmsKeyArns,
+            stream: table.stream,
+          })),
+        }
+      : {}),
+    ...(cache
+      ? {
+          // Only the cache's primary member is created with the token.
+          cacheAuthToken: pulumi.secret(cache.authToken),
+          cacheAuthSecretArn: cache.authSecretArn,
+          cacheAuthSecretName: cache.authSecretName,
+          cacheAuthSecretKmsKeyArns: cache.authSecretKmsKeyArns,
+        }
+      : {}),
+    ...(edge ? { edge: { fqdn: edge.fqdn, domainName: edge.domainName, distributionId: edge.distributionId, webAclArn: edge.webAclArn } } : {}),
   };
 }

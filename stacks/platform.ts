@@ -5,12 +5,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { GlobalCache, GlobalEdge, GlobalTable } from "../components/data";
 import { GlobalDatabase } from "../components/database";
+import { effectiveStream } from "../components/lib/dynamo";
 import { GlobalTraffic } from "../components/global-traffic";
 import { Region } from "../components/region";
 import { tagTransform } from "../components/lib/tags";
 import type { Environment } from "./config";
-import { globalDatabaseArgs, globalTrafficArgs, regionArgs, regionalStackName } from "./compose";
+import { globalCacheArgs, globalDatabaseArgs, globalEdgeArgs, globalTableArgs, globalTrafficArgs, regionArgs, regionalStackName } from "./compose";
 
 export interface ActiveActivePlatformArgs {
   /** A validated environment (stacks/config.ts parseEnvironment). */
@@ -25,6 +27,10 @@ export interface ActiveActivePlatformArgs {
 export class ActiveActivePlatform extends pulumi.ComponentResource {
   readonly traffic: GlobalTraffic;
   readonly globalDatabase: GlobalDatabase;
+  /** The environment's DynamoDB global tables, in the order of `dynamoTables`. */
+  readonly tables: GlobalTable[];
+  readonly cache: GlobalCache | undefined;
+  readonly edge: GlobalEdge | undefined;
   /** Regions in the environment's order; the first is the primary. */
   readonly regions: Region[];
   readonly providers: Record<string, aws.Provider>;
@@ -33,6 +39,11 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
     const env = args.environment;
     const tagging = args.tags ?? true;
     const baseTags = { environment: env.name, owner: env.owner, costCenter: env.costCenter };
+    // One program creates every region at once, so the cache's primary member (which creates the
+    // datastore the others join) must come first: the environment's primary region.
+    if (env.cacheEnabled && env.cacheHomeRegion !== env.primaryRegion) {
+      throw new RangeError(`${name}: cacheHomeRegion ${env.cacheHomeRegion} must be the primary region ${env.primaryRegion} in a single-stack environment`);
+    }
     super("platform:index:ActiveActivePlatform", name, {}, {
       ...opts,
       transforms: [...(opts?.transforms ?? []), ...(tagging ? [tagTransform({ ...baseTags, defaultRegion: env.primaryRegion })] : [])],
@@ -42,6 +53,12 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
     const primaryProvider = this.providers[env.primaryRegion];
     this.traffic = new GlobalTraffic(name, globalTrafficArgs(env), { parent: this, provider: primaryProvider });
     this.globalDatabase = new GlobalDatabase(name, globalDatabaseArgs(env), { parent: this, provider: primaryProvider });
+    const onPrimary = { parent: this, provider: primaryProvider };
+    this.tables = globalTableArgs(env, env.primaryRegion).map((tableArgs, i) => new GlobalTable(`${name}-table-${env.dynamoTables[i].name}`, tableArgs, onPrimary));
+    const cacheArgs = globalCacheArgs(env, env.primaryRegion);
+    this.cache = cacheArgs ? new GlobalCache(name, cacheArgs, onPrimary) : undefined;
+    const edgeArgs = globalEdgeArgs(env, this.traffic.zoneId);
+    this.edge = edgeArgs ? new GlobalEdge(name, edgeArgs, onPrimary) : undefined;
 
     this.regions = [];
     for (const region of env.regions) {
@@ -54,6 +71,21 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
         masterCredentials: this.globalDatabase.masterCredentials,
         databaseWriterEndpoint: this.globalDatabase.writerEndpoint,
         databaseSecretArn: this.globalDatabase.secretArn,
+        dataTables: this.tables.map((table, i) => ({
+          name: env.dynamoTables[i].name,
+          tableName: table.tableName,
+          tableArn: table.arn,
+          kmsKeyArn: table.kmsKeyArns[region],
+          stream: effectiveStream(env.dynamoTables[i]) !== undefined,
+        })),
+        ...(this.cache
+          ? {
+              cacheAuthToken: this.cache.authToken,
+              cacheAuthSecretArn: this.cache.authSecretArn,
+              cacheAuthSecretKmsKeyArn: this.cache.authSecretKmsKeyArns[region],
+              cacheGlobalReplicationGroupId: this.regions[0]?.cache?.globalReplicationGroupId,
+            }
+          : {}),
       });
       // A secondary joins the global cluster only after the primary member exists (the deploy
       // order global → primary → secondaries gives the same guarantee across stacks).

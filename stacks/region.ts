@@ -1,8 +1,10 @@
 /** A regional stack: everything of the environment that lives in one region. */
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../components/region";
+import type { TableBindingInput } from "../components/data";
+import { effectiveStream } from "../components/lib/dynamo";
 import { ConfigError, Environment, parseEnvironment } from "./config";
-import { regionArgs, regionalStackName, roleOf, SharedInputs } from "./compose";
+import { cacheRoleOf, regionArgs, regionalStackName, regionalStackReads, roleOf, SharedInputs } from "./compose";
 import { asRunError } from "./environment";
 import { registerPlatformTags } from "./tags";
 
@@ -43,6 +45,7 @@ export async function regionalStack(environmentStack: string): Promise<Record<st
       ? { masterCredentials: { username: output("masterUsername"), password: output("masterPassword"), databaseName: output("databaseName") } }
       : {}),
   };
+  Object.assign(shared, dataTierInputs(environment, region, environmentStack, globalRef));
   const built = new Region(regionalStackName(environment.name, region), regionArgs(environment, region, shared));
 
   return {
@@ -65,5 +68,57 @@ export async function regionalStack(environmentStack: string): Promise<Record<st
     serviceRoleArn: built.service.roleArn,
     nodeAutoScalingGroupName: built.nodePool.autoScalingGroupName,
     nodeMaxSize: built.nodePool.maxSize,
+    ...(built.cache
+      ? {
+          cacheRole: built.cache.role,
+          // The other regions' members join the datastore with this id (AWS prefixes the suffix).
+          cacheGlobalReplicationGroupId: built.cache.globalReplicationGroupId,
+          cacheEndpoint: built.cache.primaryEndpoint,
+          cacheReaderEndpoint: built.cache.readerEndpoint,
+        }
+      : {}),
+    // What this region's workloads are given (the IAM statements stay in the program).
+    dataBindingEnv: built.dataBinding.env,
   };
+}
+
+/** The stack of `stack`'s project and organisation: `org/project/prod` + `prod-us-east-1` → `org/project/prod-us-east-1`. */
+export function siblingStackName(environmentStack: string, stack: string): string {
+  const parts = environmentStack.split("/");
+  parts[parts.length - 1] = stack;
+  return parts.join("/");
+}
+
+/**
+ * The data tier's inputs of one region, read from the global stack (tables, the cache's AUTH
+ * secret) and, for a cache secondary, from the cache home region's stack (the Global Datastore
+ * id, known only once the primary member created it: that stack deploys first).
+ */
+function dataTierInputs(environment: Environment, region: string, environmentStack: string, globalRef: pulumi.StackReference): Partial<SharedInputs> {
+  const out: Partial<SharedInputs> = {};
+  if (environment.dynamoTables.length > 0) {
+    type Exported = { name: string; tableName: string; arn: string; kmsKeyArns: Record<string, string> };
+    const exported = globalRef.requireOutput("dataTables") as pulumi.Output<Exported[]>;
+    const entry = (name: string) => exported.apply((tables) => {
+      const found = tables.find((t) => t.name === name);
+      if (!found) throw new pulumi.RunError(`the global stack ${environmentStack} exports no table ${name}; run \`pulumi up --stack ${environmentStack}\` first`);
+      return found;
+    });
+    out.dataTables = environment.dynamoTables.map((table): TableBindingInput => {
+      const e = entry(table.name);
+      return { name: table.name, tableName: e.tableName, tableArn: e.arn, kmsKeyArn: e.kmsKeyArns.apply((keys) => keys[region]), stream: effectiveStream(table) !== undefined };
+    });
+  }
+  if (environment.cacheEnabled) {
+    out.cacheAuthSecretArn = globalRef.requireOutput("cacheAuthSecretArn") as pulumi.Output<string>;
+    out.cacheAuthSecretKmsKeyArn = globalRef.requireOutput("cacheAuthSecretKmsKeyArns").apply((keys: Record<string, string>) => keys[region]);
+    if (cacheRoleOf(environment, region) === "primary") {
+      out.cacheAuthToken = globalRef.requireOutput("cacheAuthToken") as pulumi.Output<string>;
+    } else {
+      const [homeStack] = regionalStackReads(environment, region);
+      const homeRef = new pulumi.StackReference(siblingStackName(environmentStack, homeStack));
+      out.cacheGlobalReplicationGroupId = homeRef.requireOutput("cacheGlobalReplicationGroupId") as pulumi.Output<string>;
+    }
+  }
+  return out;
 }

@@ -12,6 +12,9 @@ export const PROJECT_FILE = join(__dirname, "..", "Pulumi.yaml");
 
 function declaration(spec: ConfigKeySpec): Record<string, unknown> {
   const description = spec.required ? `${spec.description} (required: the empty default is rejected)` : spec.description;
+  // Pulumi.yaml cannot type a list of mappings (pulumi/pulumi#11321): declared untyped, which the
+  // CLI accepts without checking the value; the program validates its entries.
+  if (spec.type === "objects") return { description: `${description} Validated by the program (Pulumi.yaml cannot type lists of mappings).`, default: spec.default };
   return {
     type: spec.type,
     description,

@@ -52,15 +52,20 @@ export function albLogBucketPolicy(input: LogBucketPolicyInput): Record<string, 
   if (input.elbAccountArn) {
     statements.push({ Sid: "ElbAccountLogDelivery", Effect: "Allow", Principal: { AWS: input.elbAccountArn }, Action: "s3:PutObject", Resource: logObjects });
   }
-  statements.push({
+  statements.push(denyInsecureTransport(input.bucketArn));
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Bucket policy statement refusing every request to the bucket that does not use TLS. */
+export function denyInsecureTransport(bucketArn: string): Record<string, unknown> {
+  return {
     Sid: "DenyInsecureTransport",
     Effect: "Deny",
     Principal: "*",
     Action: "s3:*",
-    Resource: [input.bucketArn, `${input.bucketArn}/*`],
+    Resource: [bucketArn, `${bucketArn}/*`],
     Condition: { Bool: { "aws:SecureTransport": "false" } },
-  });
-  return { Version: "2012-10-17", Statement: statements };
+  };
 }
 
 /** A DNS name as ACM takes it: labels of letters, digits and hyphens, optionally one leading "*.". */

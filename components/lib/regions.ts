@@ -62,8 +62,11 @@ export function suggestRegions(input: string, limit = 3): string[] {
 /**
  * The region a resource type is created in whatever the provider's region: the Route 53 ARC
  * control plane (route53-recovery-control-config) exists only in us-west-2, and the provider
- * sends those calls there itself (its resources take no `region` input).
+ * sends those calls there itself (its resources take no `region` input); CloudFront is a
+ * global service whose control plane is in us-east-1.
  */
 export function pinnedRegion(type: string): string | undefined {
-  return type.startsWith("aws:route53recoverycontrol/") ? "us-west-2" : undefined;
+  if (type.startsWith("aws:route53recoverycontrol/")) return "us-west-2";
+  if (type.startsWith("aws:cloudfront/")) return "us-east-1";
+  return undefined;
 }

@@ -3,6 +3,7 @@
  * entry) is the only place that constructs the PolicyPack.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { DATA_ENVIRONMENT_RULES, DATA_POLICIES } from "./data";
 import { DNS_POLICIES } from "./dns";
 import { COST_ENVIRONMENT_RULES, COST_POLICIES } from "./cost";
 import { ENVIRONMENT_RULES as BASE_ENVIRONMENT_RULES, type EnvironmentRule } from "./environment";
@@ -17,12 +18,11 @@ export type PolicyKind = "resource" | "stack" | "environment";
 export const PACK_NAME = "platform-resilience";
 
 export type { EnvironmentRule } from "./environment";
-
 /** Rules that need every region at once (the plan runs them across stacks). */
-export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [...BASE_ENVIRONMENT_RULES, ...COST_ENVIRONMENT_RULES];
+export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [...BASE_ENVIRONMENT_RULES, ...COST_ENVIRONMENT_RULES, ...DATA_ENVIRONMENT_RULES];
 
 /** The policies the pack serves: resource and stack rules, then the environment rules as stack rules. */
-export const POLICIES: readonly PackPolicy[] = [...REDUNDANCY_POLICIES, ...DNS_POLICIES, ...PROTECTION_POLICIES, ...SECURITY_POLICIES, ...SERVING_PATH_POLICIES, ...COST_POLICIES, ...ENVIRONMENT_RULES.map((rule) => rule.policy)];
+export const POLICIES: readonly PackPolicy[] = [...REDUNDANCY_POLICIES, ...DNS_POLICIES, ...PROTECTION_POLICIES, ...SECURITY_POLICIES, ...SERVING_PATH_POLICIES, ...COST_POLICIES, ...DATA_POLICIES, ...ENVIRONMENT_RULES.map((rule) => rule.policy)];
 
 export function kindOf(policy: PackPolicy): PolicyKind {
   if (ENVIRONMENT_RULES.some((rule) => rule.policy === policy)) return "environment";

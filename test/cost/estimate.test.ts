@@ -139,3 +139,25 @@ describe("Route 53 and ARC are global", () => {
     expect(of("arc")).toBeCloseTo(HOURS * 2.5, 2);
   });
 });
+
+describe("a Global Datastore secondary", () => {
+  const t = table({
+    "elasticache.node.cache.r.large": { unit: "hour", description: "x", source: "test", asOf: "2025-01", origin: "knowledge", confidence: "high", regions: { "us-east-1": 0.2, "eu-west-1": 0.25 } },
+    "elasticache.valkey.node-ratio": { unit: "ratio", description: "x", source: "test", asOf: "2025-01", origin: "knowledge", confidence: "high", regions: { any: 0.8 } },
+  });
+  const datastore = res("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup", "datastore", { cacheNodeType: "cache.r.large", engine: "valkey" }, { region: "us-east-1", stack: "home", ids: ["abcde-prod-cache"] });
+  // A secondary may not set its node type or engine (the provider refuses them): the datastore's apply.
+  const secondary = res("aws:elasticache/replicationGroup:ReplicationGroup", "secondary", { numCacheClusters: 2, globalReplicationGroupId: "abcde-prod-cache" }, { region: "eu-west-1", stack: "eu" });
+
+  it("is priced at the datastore's node type and engine, in its own region", () => {
+    const estimate = estimateCost([datastore, secondary], t, SPOT);
+    expect(estimate.unpriced).toEqual([]);
+    const node = estimate.lines.find((l) => l.what.includes("cache.r.large"))!;
+    expect(node.what).toBe("2 × cache.r.large valkey");
+    expect(figuresOf([node]).baselineUsd).toBeCloseTo(2 * HOURS * 0.25 * 0.8, 2);
+  });
+
+  it("stays unpriced, never zero, when the datastore is not in the plan", () => {
+    expect(estimateCost([secondary], t, SPOT).unpriced).toEqual([expect.objectContaining({ name: "secondary", reason: "no nodeType" })]);
+  });
+});

@@ -295,6 +295,52 @@ const BUILDERS: Record<string, Builder> = {
     return { id: `${String(c.inputs.clusterName)},${associationId}`, state: { associationId, associationArn: c.arn("eks", `podidentityassociation/${String(c.inputs.clusterName)}/${associationId}`) } };
   },
   "aws:eks/addon:Addon": (c) => ({ id: `${String(c.inputs.clusterName)}:${String(c.inputs.addonName)}`, state: { arn: c.arn("eks", `addon/${String(c.inputs.clusterName)}/${String(c.inputs.addonName)}/${uuid(c.urn)}`), addonVersion: c.inputs.addonVersion ?? "v1.0.0-eksbuild.1" } }),
+  // --- data and edge tier ---
+  "aws:dynamodb/table:Table": (c) => {
+    const name = String(c.inputs.name ?? autoName(c, 255));
+    const arn = c.arn("dynamodb", `table/${name}`);
+    const label = "2026-01-01T00:00:00.000";
+    const streaming = c.inputs.streamEnabled === true;
+    const replicas = ((c.inputs.replicas as Record<string, unknown>[] | undefined) ?? []).map((r) => {
+      const replicaArn = arn.replace(`:${c.region}:`, `:${String(r.regionName)}:`);
+      return { ...r, arn: replicaArn, ...(streaming ? { streamArn: `${replicaArn}/stream/${label}`, streamLabel: label } : {}) };
+    });
+    return { id: name, state: { name, arn, replicas, ...(streaming ? { streamArn: `${arn}/stream/${label}`, streamLabel: label } : {}) } };
+  },
+  "aws:elasticache/subnetGroup:SubnetGroup": (c) => rdsNamed(c, "subnetgroup"),
+  "aws:elasticache/replicationGroup:ReplicationGroup": (c) => {
+    const id = String(c.inputs.replicationGroupId ?? autoName(c, 40)).toLowerCase();
+    const suffix = `${hex(`${c.urn}/ep`, 6)}.${c.region.replace(/-(\w)\w*-/, "$1").replace(/-/g, "")}`;
+    const nodes = Number(c.inputs.numCacheClusters ?? 1);
+    return {
+      id,
+      state: {
+        replicationGroupId: id,
+        arn: c.arn("elasticache", `replicationgroup:${id}`),
+        primaryEndpointAddress: `master.${id}.${suffix}.cache.amazonaws.com`,
+        readerEndpointAddress: `replica.${id}.${suffix}.cache.amazonaws.com`,
+        port: c.inputs.port ?? 6379,
+        memberClusters: Array.from({ length: nodes }, (_, i) => `${id}-00${i + 1}`),
+        clusterEnabled: false,
+        engineVersionActual: c.inputs.engineVersion,
+      },
+    };
+  },
+  "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup": (c) => {
+    // AWS prefixes the suffix with a Region-specific string: secondaries must be given the full id.
+    const id = `${hex(`gds-prefix:${c.region}`, 5).replace(/[0-9]/g, (d) => "abcdefghij"[Number(d)])}-${String(c.inputs.globalReplicationGroupIdSuffix)}`;
+    return { id, state: { globalReplicationGroupId: id, arn: `arn:${PARTITION}:elasticache::${FAKE_ACCOUNT_ID}:globalreplicationgroup:${id}`, engineVersionActual: c.inputs.engineVersion, clusterEnabled: false, transitEncryptionEnabled: true, atRestEncryptionEnabled: true, authTokenEnabled: true } };
+  },
+  "aws:cloudfront/distribution:Distribution": (c) => {
+    const id = `E${upperAlnum(c.urn, 13)}`;
+    return { id, state: { arn: `arn:${PARTITION}:cloudfront::${FAKE_ACCOUNT_ID}:distribution/${id}`, domainName: `d${hex(c.urn, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", status: "Deployed", etag: `E${upperAlnum(`${c.urn}/etag`, 13)}` } };
+  },
+  "aws:wafv2/webAcl:WebAcl": (c) => {
+    const id = uuid(c.urn);
+    const name = String(c.inputs.name ?? autoName(c, 128));
+    const scope = c.inputs.scope === "CLOUDFRONT" ? "global" : "regional";
+    return { id, state: { name, arn: c.arn("wafv2", `${scope}/webacl/${name}/${id}`), capacity: 1000 } };
+  },
   "random:index/randomPassword:RandomPassword": (c) => {
     const length = Number(c.inputs.length ?? 32);
     const result = Buffer.from(hex(c.urn, length * 2), "hex").toString("base64").replace(/[^A-Za-z0-9]/g, "x").slice(0, length);

@@ -3,6 +3,7 @@ import type { PlanDiff } from "./diff";
 import { describeChain } from "./replacement/cascade";
 import type { PlanStack } from "./model";
 import type { Resilience } from "./resilience";
+import { describeDataTier } from "./data-tier";
 
 function fromWhere(source: string, what: string): string {
   return source === "settings" ? ` (from the environment settings; no ${what} planned yet)` : "";
@@ -87,6 +88,7 @@ export function resilienceRows(r: Resilience): [string, string][] {
     ["DNS failover", describeDnsFailover(r)],
     ["database", describeDatabase(r)],
     ["capacity", describeCapacity(r)],
+    ...(r.dataTier ? describeDataTier(r.dataTier) : []),
     ["single points of failure", spofs.length ? `${spofs.length} found` : "none found"],
     ...describeServingPaths(r).map((line, i): [string, string] => [i === 0 ? "serving path" : "", line]),
     ["DNS delegation", describeDelegation(r)],

@@ -23,7 +23,7 @@ function sizeRange(min: number | null, max: number | null): string {
   return min === null && max === null ? "size not set" : `${min ?? "?"}–${max ?? "?"} nodes`;
 }
 
-const COLORS = { global: "#f1ecff", region: "#eef5ff", primary: "#e6f4ea", vpc: "#ffffff", az: "#fff8e1", db: "#fde7e9", dns: "#ede7f6", compute: "#e3f2fd", k8s: "#e0f2f1", missing: "#ffcdd2" };
+const COLORS = { global: "#f1ecff", region: "#eef5ff", primary: "#e6f4ea", vpc: "#ffffff", az: "#fff8e1", db: "#fde7e9", dns: "#ede7f6", compute: "#e3f2fd", k8s: "#e0f2f1", missing: "#ffcdd2", data: "#fff3e0", edge: "#e0f7fa" };
 
 interface RegionNodes {
   anchor: string;
@@ -36,9 +36,11 @@ interface RegionNodes {
   pools: string[];
   azs: string[];
   db?: string;
+  cache?: string;
+  tables?: string;
 }
 
-function regionCluster(t: RegionTopology, index: number, primary: boolean, out: string[]): RegionNodes {
+function regionCluster(t: RegionTopology, index: number, primary: boolean, out: string[], tables: { name: string; regions: string[] }[] = []): RegionNodes {
   const p = `r${index}`;
   const nodes: RegionNodes = { anchor: `${p}_anchor`, pools: [], azs: [], serving: [] };
   out.push(`  subgraph cluster_${p} {`, `    label=${label([`${t.region}${primary ? " (primary)" : ""}`])}; style="rounded,filled"; fillcolor="${primary ? COLORS.primary : COLORS.region}"; fontsize=14;`);
@@ -101,13 +103,23 @@ function regionCluster(t: RegionTopology, index: number, primary: boolean, out: 
     const lines = t.dbClusters.map((c) => `${c.role} ×${c.instances.length}`);
     out.push(`    ${nodes.db} [label=${label(["Aurora", ...lines])}, fillcolor="${COLORS.db}", shape=cylinder];`);
   }
+  if (t.cacheGroups.length) {
+    nodes.cache = `${p}_cache`;
+    const lines = t.cacheGroups.map((g) => `${g.globalReplicationGroupId ? "secondary" : "primary"} ×${g.nodes ?? "?"}${g.multiAz ? " Multi-AZ" : ""}`);
+    out.push(`    ${nodes.cache} [label=${label(["cache (Global Datastore member)", ...lines])}, fillcolor="${COLORS.data}", shape=cylinder];`);
+  }
+  const replicas = tables.filter((table) => table.regions.includes(t.region));
+  if (replicas.length) {
+    nodes.tables = `${p}_tables`;
+    out.push(`    ${nodes.tables} [label=${label(["DynamoDB replicas", ...replicas.slice(0, 4).map((r) => r.name), replicas.length > 4 ? `… ${replicas.length - 4} more` : null])}, fillcolor="${COLORS.data}", shape=cylinder];`);
+  }
   out.push("  }");
 
   // Keep the layers of a region in reading order, top to bottom.
   const layers = [nodes.anchor, nodes.records ?? nodes.healthCheck, nodes.alb, ...nodes.serving, nodes.pools[0] ?? nodes.eks, nodes.azs[0], nodes.db].filter((n): n is string => !!n);
   for (let i = 1; i < layers.length; i++) out.push(`  ${layers[i - 1]} -> ${layers[i]} [style=invis];`);
   // A node without edges would float to the top row; hang every one below the region's anchor.
-  for (const node of [nodes.healthCheck, nodes.eks, ...nodes.pools, ...nodes.azs]) if (node) out.push(`  ${nodes.anchor} -> ${node} [style=invis];`);
+  for (const node of [nodes.healthCheck, nodes.eks, ...nodes.pools, ...nodes.azs, nodes.cache, nodes.tables]) if (node) out.push(`  ${nodes.anchor} -> ${node} [style=invis];`);
   // AZs in name order, left to right.
   if (nodes.azs.length > 1) out.push(`  { rank=same; ${nodes.azs.join(" -> ")} [style=invis]; }`);
   if (nodes.records && nodes.alb) out.push(`  ${nodes.records} -> ${nodes.alb} [label="alias"];`);
@@ -141,8 +153,8 @@ export function renderDot(plan: PlanDocument): string {
     '  edge [fontname="Helvetica", fontsize=9, color="#546e7a"];',
   ];
   const g = topology.global;
-  const globalNodes: { zone?: string; gdb?: string; arc?: string } = {};
-  const hasGlobal = g.zones.length + g.globalClusters.length + g.arc.clusters.length + g.arc.controlPanels.length + g.arc.routingControls.length > 0;
+  const globalNodes: { zone?: string; gdb?: string; arc?: string; tables?: string; datastore?: string; edge?: string } = {};
+  const hasGlobal = g.zones.length + g.globalClusters.length + g.arc.clusters.length + g.arc.controlPanels.length + g.arc.routingControls.length + g.tables.length + g.cacheDatastores.length + g.distributions.length > 0;
   // Nothing global planned (yet): no empty box, just the invisible anchor.
   out.push(hasGlobal ? "  subgraph cluster_global {" : "  subgraph global {", `    label="global"; style="rounded,filled"; fillcolor="${COLORS.global}"; fontsize=14;`);
   if (g.zones.length) {
@@ -161,14 +173,28 @@ export function renderDot(plan: PlanDocument): string {
     const controls = g.arc.routingControls.map((c) => c.controlName ?? c.name);
     out.push(`    global_arc [label=${label(["Route 53 ARC", `${plural(g.arc.clusters.length, "cluster")}, ${plural(g.arc.controlPanels.length, "control panel")}`, controls.length ? `controls: ${controls.slice(0, 6).join(", ")}` : null])}, fillcolor="${COLORS.dns}"];`);
   }
+  if (g.distributions.length) {
+    globalNodes.edge = "global_edge";
+    const lines = g.distributions.map((d) => `${d.aliases[0] ?? d.name}${d.webAcl ? " + WAF" : ""}`);
+    out.push(`    global_edge [label=${label(["CloudFront", ...lines])}, fillcolor="${COLORS.edge}", shape=octagon];`);
+  }
+  if (g.tables.length) {
+    globalNodes.tables = "global_tables";
+    const lines = g.tables.slice(0, 5).map((t) => `${t.tableName ?? t.name} (${t.consistency === "STRONG" ? "strong" : "eventual"})`);
+    out.push(`    global_tables [label=${label(["DynamoDB global tables", ...lines, g.tables.length > 5 ? `… ${g.tables.length - 5} more` : null])}, fillcolor="${COLORS.data}", shape=cylinder];`);
+  }
+  if (g.cacheDatastores.length) {
+    globalNodes.datastore = "global_cache";
+    out.push(`    global_cache [label=${label(["cache Global Datastore", ...g.cacheDatastores.map((d) => `${d.globalReplicationGroupId ?? d.name}${d.region ? ` (home ${d.region})` : ""}`)])}, fillcolor="${COLORS.data}", shape=cylinder];`);
+  }
   // All global pieces on the top row, whatever their edges into the regions would pull them to.
-  const globalIds = [globalNodes.zone, "global_anchor", globalNodes.gdb, globalNodes.arc].filter((n): n is string => !!n);
+  const globalIds = [globalNodes.edge, globalNodes.zone, "global_anchor", globalNodes.gdb, globalNodes.arc, globalNodes.tables, globalNodes.datastore].filter((n): n is string => !!n);
   out.push(`    { rank=same; ${globalIds.join("; ")}; }`, "  }");
 
   // One invisible box around all regions: Graphviz keeps clusters apart, so the global box
   // cannot slip into a gap between two regions.
   out.push('  subgraph cluster_regions {', '    label=""; style=invis;');
-  const regions = topology.regions.map((t, i) => regionCluster(t, i, t.region === primary, out));
+  const regions = topology.regions.map((t, i) => regionCluster(t, i, t.region === primary, out, g.tables.map((table) => ({ name: table.tableName ?? table.name, regions: table.regions }))));
   out.push("  }");
   if (regions.length) {
     // Same row, and in the environment's order from left to right.
@@ -183,6 +209,9 @@ export function renderDot(plan: PlanDocument): string {
     if (globalNodes.gdb && r.db) out.push(`  global_db -> ${r.db} [label="member", color="#c62828", constraint=false];`);
     if (globalNodes.arc && r.healthCheck) out.push(`  global_arc -> ${r.healthCheck} [style=dashed, label="routing control", constraint=false];`);
     if (primaryNodes?.db && r.db && r !== primaryNodes) out.push(`  ${primaryNodes.db} -> ${r.db} [style=dashed, label="replicates", constraint=false];`);
+    if (globalNodes.tables && r.tables) out.push(`  global_tables -> ${r.tables} [label="replica", color="#ef6c00", constraint=false];`);
+    if (globalNodes.datastore && r.cache) out.push(`  global_cache -> ${r.cache} [label="member", color="#ef6c00", constraint=false];`);
+    if (globalNodes.edge && r.alb) out.push(`  global_edge -> ${r.alb} [label="origin", style=dashed, constraint=false];`);
   });
   out.push("}");
   return `${out.join("\n")}\n`;

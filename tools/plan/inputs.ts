@@ -9,6 +9,7 @@ import { basename, join, relative, resolve } from "path";
 import { parse } from "yaml";
 import { CONFIG_NAMESPACE } from "../../stacks/config-keys";
 import { ConfigError, Environment, EnvironmentSettings, environmentSettings, parseEnvironment } from "../../stacks/config";
+import { regionalStackReads } from "../../stacks/compose";
 import type { StackConfig } from "../fake-cloud/run";
 import { PlanError } from "./args";
 import type { StackRole } from "./model";
@@ -23,6 +24,8 @@ export interface StackJob {
   config: StackConfig;
   /** Where the config came from, for messages ("Pulumi.prod-us-east-1.yaml" or "synthesized"). */
   source: string;
+  /** Other stacks of the environment this stack reads through a StackReference, besides the global stack: they are planned first. */
+  reads?: string[];
 }
 
 export interface EnvironmentInput {
@@ -172,7 +175,7 @@ export function resolveEnvironment(options: { env: string; envGiven: boolean; co
     environment,
     settings: environmentSettings(environment),
     global: { stack: name, role: "global", region: typeof config[REGION_KEY] === "string" ? (config[REGION_KEY] as string) : environment.primaryRegion, config, source: shown },
-    regional: environment.regions.map((region) => regionalJob(name, region, root)),
+    regional: environment.regions.map((region) => ({ ...regionalJob(name, region, root), reads: regionalStackReads(environment, region) })),
     notes: options.configFile === null ? staleRegionalFiles(name, environment.regions, root) : [],
   };
 }

@@ -4,6 +4,7 @@
  * resilience figures. Returns the plan document; writes nothing.
  */
 import type { PolicyConfig } from "../../policies/evaluate";
+import { PlanError } from "./args";
 import { attachCostViolations, CostInputs, planCost } from "./cost";
 import type { EnvironmentInput, PlanInput, ProgramInput, StackJob } from "./inputs";
 import { PLAN_VERSION, PlanDocument, PlanStack, summarize } from "./model";
@@ -45,10 +46,24 @@ async function runEnvironment(input: EnvironmentInput, options: PlanRunOptions):
   const runner = new StackRunner({ totalJobs: 1 + input.regional.length, concurrency: options.concurrency });
   try {
     const global = await runJob(runner, input.global, null, {}, options.progress);
-    // Regional stacks read the global stack through a StackReference by its name.
-    const stackOutputs = { [input.global.stack]: global.exported };
-    const regional = await Promise.all(input.regional.map((job) => runJob(runner, job, null, stackOutputs, options.progress)));
-    return [toStack(input.global, global), ...input.regional.map((job, i) => toStack(job, regional[i]))];
+    // Regional stacks read the global stack through a StackReference by its name, and some read
+    // another regional stack (e.g. the cache's home region): those run in waves, each stack once
+    // the stacks it reads have been planned, as the deploy order guarantees for real.
+    const stackOutputs: Record<string, Record<string, unknown>> = { [input.global.stack]: global.exported };
+    const results = new Map<StackJob, StackResult>();
+    let pending = [...input.regional];
+    while (pending.length > 0) {
+      const ready = pending.filter((job) => (job.reads ?? []).every((stack) => stack in stackOutputs || !input.regional.some((j) => j.stack === stack)));
+      if (ready.length === 0) throw new PlanError(`stacks ${pending.map((j) => j.stack).join(", ")} read each other (${pending.map((j) => `${j.stack} reads ${(j.reads ?? []).join(", ")}`).join("; ")}); no deploy order exists`);
+      const outputs = { ...stackOutputs };
+      const wave = await Promise.all(ready.map((job) => runJob(runner, job, null, outputs, options.progress)));
+      ready.forEach((job, i) => {
+        results.set(job, wave[i]);
+        stackOutputs[job.stack] = wave[i].exported;
+      });
+      pending = pending.filter((job) => !ready.includes(job));
+    }
+    return [toStack(input.global, global), ...input.regional.map((job) => toStack(job, results.get(job)!))];
   } finally {
     runner.close();
   }

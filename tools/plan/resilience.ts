@@ -8,6 +8,7 @@ import { ALB_ALIAS_TTL_SECONDS, detectionSeconds, worstCaseDnsFailoverSeconds } 
 import type { EnvironmentSettings } from "../../stacks/config";
 import type { HealthCheckInfo, NodePoolInfo, RecordInfo, RegionTopology, Topology, VpcInfo, DbClusterInfo } from "./topology";
 import type { DelegationInfo, ServingPathInfo } from "./serving-path";
+import { dataTierFigure, type DataTierFigure } from "./data-tier";
 
 export type ResilienceSettings = Partial<Pick<EnvironmentSettings,
   "regions" | "azCount" | "healthCheckIntervalSeconds" | "healthCheckFailureThreshold" | "dnsRecordTtlSeconds" |
@@ -95,6 +96,8 @@ export interface Resilience {
   capacity: CapacityFigure;
   singlePointsOfFailure: SinglePointOfFailure[];
   servingPath: ServingPathFigure;
+  /** DynamoDB global tables, the cache Global Datastore and the edge (empty when the environment has none). */
+  dataTier: DataTierFigure;
 }
 
 /** AWS's own wording (Aurora Global Database disaster recovery documentation). */
@@ -293,5 +296,6 @@ export function computeResilience(topology: Topology, settings: ResilienceSettin
     capacity: capacityFigure(Object.fromEntries(topology.regions.map((t) => [t.region, t.nodePools])), settings),
     singlePointsOfFailure: singlePointsOfFailure(topology.regions),
     servingPath: servingPathFigure(topology.regions, topology.global.delegation, settings),
+    dataTier: dataTierFigure(topology, settings.regions ?? []),
   };
 }

@@ -29,6 +29,10 @@ export const TYPES = {
   arcCluster: "aws:route53recoverycontrol/cluster:Cluster",
   arcControlPanel: "aws:route53recoverycontrol/controlPanel:ControlPanel",
   arcRoutingControl: "aws:route53recoverycontrol/routingControl:RoutingControl",
+  dynamoTable: "aws:dynamodb/table:Table",
+  cacheGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  cacheDatastore: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+  distribution: "aws:cloudfront/distribution:Distribution",
 } as const;
 
 export interface Named {
@@ -95,12 +99,56 @@ export interface RegionTopology {
   globalDbRpoSeconds: number[];
   /** Load balancer → target group → Service → pods, per target group a listener forwards to. */
   servingPaths: ServingPathInfo[];
+  /** ElastiCache replication groups (Global Datastore members) in this region. */
+  cacheGroups: CacheGroupInfo[];
+}
+export interface TableInfo extends Named {
+  tableName: string | null;
+  /** Region of the table resource itself (its first replica). */
+  homeRegion: string | null;
+  /** Every region holding a replica, the home region first. */
+  regions: string[];
+  witnessRegion: string | null;
+  consistency: "EVENTUAL" | "STRONG";
+  billingMode: string;
+  /** Point-in-time recovery on the table and on every replica. */
+  pointInTimeRecovery: boolean;
+  deletionProtection: boolean;
+}
+export interface CacheGroupInfo extends Named {
+  replicationGroupId: string | null;
+  /** The Global Datastore it joins (secondaries); null for a primary or a standalone group. */
+  globalReplicationGroupId: string | null;
+  engine: string | null;
+  nodes: number | null;
+  multiAz: boolean;
+  automaticFailover: boolean;
+  encryptedAtRest: boolean | null;
+}
+export interface DatastoreInfo extends Named {
+  globalReplicationGroupId: string | null;
+  primaryReplicationGroupId: string | null;
+  region: string | null;
+  engine: string | null;
+}
+export interface DistributionInfo extends Named {
+  aliases: string[];
+  webAcl: boolean;
+  viewerProtocolPolicies: string[];
+  minimumProtocolVersion: string | null;
+  origins: string[];
+  /** Behaviours that use an origin group (fail over GET/HEAD/OPTIONS to a second origin). */
+  failoverBehaviours: number;
 }
 export interface GlobalTopology {
   zones: (Named & { zoneName: string })[];
   globalClusters: (Named & { identifier: string | null; engine: string | null })[];
   arc: { clusters: Named[]; controlPanels: Named[]; routingControls: (Named & { controlName: string | null })[] };
   delegation: DelegationInfo;
+  /** DynamoDB tables (global tables span regions: read from the resource in its home region). */
+  tables: TableInfo[];
+  cacheDatastores: DatastoreInfo[];
+  distributions: DistributionInfo[];
 }
 export interface Topology {
   regions: RegionTopology[];
@@ -184,7 +232,7 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
   const regionOf = (region: string): RegionTopology => {
     let topology = regions.get(region);
     if (!topology) {
-      topology = { region, stacks: [], azs: [], azIds: [], zoneChoices: [], vpcs: [], eksClusters: [], nodePools: [], loadBalancers: [], dbClusters: [], healthChecks: [], records: [], globalDbRpoSeconds: [], servingPaths: [] };
+      topology = { region, stacks: [], azs: [], azIds: [], zoneChoices: [], vpcs: [], eksClusters: [], nodePools: [], loadBalancers: [], dbClusters: [], healthChecks: [], records: [], globalDbRpoSeconds: [], servingPaths: [], cacheGroups: [] };
       regions.set(region, topology);
     }
     return topology;
@@ -192,7 +240,7 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
   for (const region of regionOrder) regionOf(region);
   for (const stack of stacks) if (stack.role === "region" && stack.region) regionOf(stack.region).stacks.push(stack.stack);
 
-  const global: GlobalTopology = { zones: [], globalClusters: [], arc: { clusters: [], controlPanels: [], routingControls: [] }, delegation: readDelegation(all.map(({ resource }) => resource)) };
+  const global: GlobalTopology = { zones: [], globalClusters: [], arc: { clusters: [], controlPanels: [], routingControls: [] }, delegation: readDelegation(all.map(({ resource }) => resource)), tables: [], cacheDatastores: [], distributions: [] };
   for (const [region, paths] of readServingPaths(stacks)) regionOf(region).servingPaths.push(...paths);
   const instancesByCluster = new Map<string, DbClusterInfo["instances"]>();
   for (const { resource } of ofType(TYPES.dbInstance)) {
@@ -226,6 +274,15 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
         continue;
       case TYPES.arcRoutingControl:
         global.arc.routingControls.push({ ...named(r), controlName: str(inputs.name) });
+        continue;
+      case TYPES.dynamoTable:
+        global.tables.push(tableInfo(r));
+        continue;
+      case TYPES.cacheDatastore:
+        global.cacheDatastores.push({ ...named(r), globalReplicationGroupId: str(r.outputs.globalReplicationGroupId) ?? r.id, primaryReplicationGroupId: str(inputs.primaryReplicationGroupId), region: r.region, engine: str(inputs.engine) });
+        continue;
+      case TYPES.distribution:
+        global.distributions.push(distributionInfo(r));
         continue;
     }
     if (!r.region) continue;
@@ -288,6 +345,18 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
           if (parameter.name === "rds.global_db_rpo" && seconds !== null) regionOf(region).globalDbRpoSeconds.push(seconds);
         }
         break;
+      case TYPES.cacheGroup:
+        regionOf(region).cacheGroups.push({
+          ...named(r),
+          replicationGroupId: str(inputs.replicationGroupId) ?? r.id,
+          globalReplicationGroupId: str(inputs.globalReplicationGroupId),
+          engine: str(inputs.engine),
+          nodes: num(inputs.numCacheClusters),
+          multiAz: inputs.multiAzEnabled === true,
+          automaticFailover: inputs.automaticFailoverEnabled === true,
+          encryptedAtRest: typeof inputs.atRestEncryptionEnabled === "boolean" ? inputs.atRestEncryptionEnabled : null,
+        });
+        break;
       case TYPES.healthCheck:
         regionOf(region).healthChecks.push({
           ...named(r),
@@ -321,6 +390,38 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
   return { regions: ordered.filter((t) => regionOrder.includes(t.region) || t.stacks.length > 0 || hasContent(t)), global };
 }
 
+function tableInfo(r: PlanResource): TableInfo {
+  const inputs = r.inputs;
+  const replicas = list(inputs.replicas).map(record);
+  const strong = replicas.some((x) => x.consistencyMode === "STRONG");
+  return {
+    ...named(r),
+    tableName: str(inputs.name),
+    homeRegion: r.region,
+    regions: distinct([r.region, ...replicas.map((x) => str(x.regionName))]),
+    witnessRegion: str(record(inputs.globalTableWitness).regionName),
+    consistency: strong ? "STRONG" : "EVENTUAL",
+    billingMode: str(inputs.billingMode) ?? "PROVISIONED",
+    pointInTimeRecovery: record(inputs.pointInTimeRecovery).enabled === true && replicas.every((x) => x.pointInTimeRecovery === true),
+    deletionProtection: inputs.deletionProtectionEnabled === true && replicas.every((x) => x.deletionProtectionEnabled === true),
+  };
+}
+
+function distributionInfo(r: PlanResource): DistributionInfo {
+  const inputs = r.inputs;
+  const groups = new Set(list(inputs.originGroups).map((g) => str(record(g).originId)));
+  const behaviours = [record(inputs.defaultCacheBehavior), ...list(inputs.orderedCacheBehaviors).map(record)];
+  return {
+    ...named(r),
+    aliases: distinct(list(inputs.aliases).map(str)),
+    webAcl: str(inputs.webAclId) !== null,
+    viewerProtocolPolicies: distinct(behaviours.map((b) => str(b.viewerProtocolPolicy))),
+    minimumProtocolVersion: str(record(inputs.viewerCertificate).minimumProtocolVersion),
+    origins: distinct(list(inputs.origins).map((o) => str(record(o).domainName))),
+    failoverBehaviours: behaviours.filter((b) => groups.has(str(b.targetOriginId))).length,
+  };
+}
+
 function rank(region: string, order: readonly string[]): number {
   const index = order.indexOf(region);
   return index < 0 ? order.length : index;
@@ -328,5 +429,5 @@ function rank(region: string, order: readonly string[]): number {
 
 /** A region holding only what a global stack happens to place there (a zone's provider region) is no region of the platform. */
 function hasContent(t: RegionTopology): boolean {
-  return t.vpcs.length + t.eksClusters.length + t.nodePools.length + t.loadBalancers.length + t.dbClusters.length + t.healthChecks.length + t.records.length + t.servingPaths.length > 0;
+  return t.vpcs.length + t.eksClusters.length + t.nodePools.length + t.loadBalancers.length + t.dbClusters.length + t.healthChecks.length + t.records.length + t.servingPaths.length + t.cacheGroups.length > 0;
 }

@@ -153,10 +153,16 @@ function nodeCharges(nodeType: string | null, nodes: number, engine: string, ctx
   return [{ item: `elasticache.node.${nodeType}`, what: `${nodes} × ${nodeType} ${engine}`, kind: "fixed", quantity: hours(nodes, ctx), factor }];
 }
 
+const GLOBAL_DATASTORE = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup";
+
 export function elasticacheReplicationGroup(r: CostResource, ctx: PricingContext): Pricing {
   const groups = num(r.inputs.numNodeGroups);
   const nodes = groups !== null ? groups * ((num(r.inputs.replicasPerNodeGroup) ?? 0) + 1) : num(r.inputs.numCacheClusters) ?? 1;
-  const charges = nodeCharges(str(r.inputs.nodeType), nodes, str(r.inputs.engine) ?? "redis", ctx);
+  // A secondary of a Global Datastore may not set its node type or engine: the datastore's apply.
+  const datastore = str(r.inputs.nodeType) ? undefined : ctx.lookup.referenced(r, "globalReplicationGroupId", r.inputs.globalReplicationGroupId, [GLOBAL_DATASTORE])[0];
+  const nodeType = str(r.inputs.nodeType) ?? str(datastore?.inputs.cacheNodeType);
+  const engine = str(r.inputs.engine) ?? str(datastore?.inputs.engine) ?? "redis";
+  const charges = nodeCharges(nodeType, nodes, engine, ctx);
   if ("unpriced" in charges) return charges;
   if (str(r.inputs.globalReplicationGroupId)) {
     charges.push({ item: "data-transfer.inter-region.gb", what: "Global Datastore replication from the primary region", kind: "usage", quantity: ctx.usage("elasticacheReplicationGbPerMonth"), assumptions: ["elasticacheReplicationGbPerMonth"] });

@@ -1,0 +1,89 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { AUTH_TOKEN_SPECIALS } from "../lib/cache";
+
+export interface GlobalCacheArgs {
+  /** Every region of the environment: the AUTH token secret gets a replica (and a key) in each. */
+  regions: string[];
+  /** Region of the stack that holds this component (the secret's own region; need not be one of `regions`). */
+  homeRegion: string;
+  /**
+   * Name of the Secrets Manager secret holding {token}.
+   * @default "<component name>/cache/auth"
+   */
+  secretName?: string;
+  /** @default {} */
+  tags?: Record<string, string>;
+}
+
+/**
+ * What every member of a cache Global Datastore shares, for the global stack: the AUTH token
+ * (generated, never in config) and a Secrets Manager secret holding it, replicated to every
+ * region under a customer managed key of that region, so workloads read it locally and still
+ * can when another region is down. The datastore's primary member is created with the token
+ * (`RegionalCache` `authToken`); secondaries inherit the datastore's security settings.
+ *
+ * Owned here rather than by the primary member for the reason the Aurora credentials are: the
+ * token must outlive any member, and the global stack is deployed first.
+ */
+export class GlobalCache extends pulumi.ComponentResource {
+  /** The AUTH token (secret), for the primary member only. */
+  readonly authToken: pulumi.Output<string>;
+  /** ARN of the secret in homeRegion (each region's replica differs only in the Region field). */
+  readonly authSecretArn: pulumi.Output<string>;
+  readonly authSecretName: pulumi.Output<string>;
+  /** Key of the secret (replica) in each region. */
+  readonly authSecretKmsKeyArns: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: GlobalCacheArgs, opts?: pulumi.ComponentResourceOptions) {
+    if (args.regions.length === 0) throw new RangeError(`${name}: regions must list the environment's regions`);
+    super("platform:data:GlobalCache", name, {}, opts);
+    const tags = args.tags ?? {};
+
+    this.authSecretKmsKeyArns = {};
+    // The secret's own region may be outside the environment (a global stack elsewhere): it needs a key too.
+    for (const region of [...new Set([args.homeRegion, ...args.regions])]) {
+      const key = new aws.kms.Key(`${name}-cache-auth-${region}`, {
+        region,
+        description: `${name}: the cache AUTH token secret in ${region}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags,
+      }, { parent: this, protect: true });
+      this.authSecretKmsKeyArns[region] = key.arn;
+    }
+
+    // ElastiCache accepts 16-128 printable characters, non-alphanumerics only from ! & # $ ^ < > -.
+    const token = new random.RandomPassword(`${name}-cache-auth`, {
+      length: 64,
+      special: true,
+      overrideSpecial: AUTH_TOKEN_SPECIALS,
+      minLower: 4,
+      minUpper: 4,
+      minNumeric: 4,
+      minSpecial: 2,
+    }, { parent: this });
+
+    const secret = new aws.secretsmanager.Secret(`${name}-cache-auth`, {
+      region: args.homeRegion,
+      name: args.secretName ?? `${name}/cache/auth`,
+      description: `AUTH token of the ${name} cache global datastore`,
+      kmsKeyId: this.authSecretKmsKeyArns[args.homeRegion],
+      recoveryWindowInDays: 30,
+      // A replica in the secret's own region is refused; every other region gets one.
+      replicas: args.regions.filter((r) => r !== args.homeRegion).map((region) => ({ region, kmsKeyId: this.authSecretKmsKeyArns[region] })),
+      tags,
+    }, { parent: this });
+    new aws.secretsmanager.SecretVersion(`${name}-cache-auth`, {
+      region: args.homeRegion,
+      secretId: secret.id,
+      secretString: pulumi.secret(pulumi.jsonStringify({ token: token.result })),
+    }, { parent: this });
+
+    this.authToken = pulumi.secret(token.result);
+    this.authSecretArn = secret.arn;
+    this.authSecretName = secret.name;
+    this.registerOutputs({ authSecretArn: this.authSecretArn, authSecretName: this.authSecretName, authSecretKmsKeyArns: this.authSecretKmsKeyArns });
+  }
+}

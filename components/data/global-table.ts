@@ -1,0 +1,166 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { assertTable, attributeDefinitions, effectiveStream, replicaLayout, type TableDefinition } from "../lib/dynamo";
+
+export interface GlobalTableArgs {
+  /** Keys, indexes, billing, consistency, stream, TTL, PITR window: see `TableDefinition`. */
+  table: TableDefinition;
+  /**
+   * Region the table resource is created in: its first replica, and where Pulumi manages it.
+   * Fixed for the table's life (another Region is another table), so give the global stack's
+   * own region, not the environment's primary (which moves with a switchover).
+   */
+  homeRegion: string;
+  /** Every Region that holds a replica, homeRegion included (the environment's regions). */
+  regions: string[];
+  /**
+   * DynamoDB deletion protection on the table and every replica. Turning it off is the
+   * deliberate first step of removing a table or a region.
+   * @default true
+   */
+  deletionProtection?: boolean;
+  /** @default {} */
+  tags?: Record<string, string>;
+}
+
+/**
+ * A DynamoDB global table (version 2019.11.21) with a replica in every region of the
+ * environment, for the global stack: one `aws.dynamodb.Table` in `homeRegion` whose `replicas`
+ * cover the other regions, a customer managed KMS key in every region (a replica can only use a
+ * key of its own region), point-in-time recovery and deletion protection on every replica, and
+ * for provisioned tables target-tracking auto scaling (reads per replica; writes once, which
+ * DynamoDB replicates to every replica). Multi-Region strong consistency is a `table.consistency`
+ * option with its Region rules checked before anything is created.
+ *
+ * It lives in the global stack because it is one resource spanning every region, like the
+ * Aurora global cluster, and needs nothing regional (no VPC): the global stack deploys first,
+ * so regional workloads find their replica. Every resource takes an explicit `region` (provider
+ * v7), so no per-region provider is needed.
+ */
+export class GlobalTable extends pulumi.ComponentResource {
+  readonly tableName: pulumi.Output<string>;
+  /** ARN of the table in homeRegion (replicas differ only in the Region field). */
+  readonly arn: pulumi.Output<string>;
+  readonly homeRegion: string;
+  readonly regions: string[];
+  /** Customer managed key of each region's replica. */
+  readonly kmsKeyArns: Record<string, pulumi.Output<string>>;
+  /** Whether the table streams (always, for EVENTUAL tables). */
+  readonly stream: boolean;
+
+  constructor(name: string, args: GlobalTableArgs, opts?: pulumi.ComponentResourceOptions) {
+    const def = args.table;
+    if (!args.regions.includes(args.homeRegion)) throw new RangeError(`${name}: homeRegion ${args.homeRegion} must be one of regions (${args.regions.join(", ")})`);
+    if (new Set(args.regions).size !== args.regions.length) throw new RangeError(`${name}: regions lists a region twice (${args.regions.join(", ")})`);
+    assertTable(def, args.regions, name);
+    super("platform:data:GlobalTable", name, {}, opts);
+    const tags = args.tags ?? {};
+    const layout = replicaLayout(args.homeRegion, args.regions, def);
+    const strong = def.consistency === "STRONG";
+    const deletionProtection = args.deletionProtection ?? true;
+    const pitrDays = def.pointInTimeRecoveryDays ?? 35;
+    const stream = effectiveStream(def);
+
+    // A replica can only be encrypted with a key of its own region; the key ARN is a
+    // replace-forcing input of the replica, so the keys never move (protected).
+    this.kmsKeyArns = {};
+    for (const region of args.regions) {
+      const key = new aws.kms.Key(`${name}-${region}`, {
+        region,
+        description: `DynamoDB global table ${def.name}: the ${region} replica`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags,
+      }, { parent: this, protect: true });
+      new aws.kms.Alias(`${name}-${region}`, { region, name: `alias/dynamodb/${def.name}`, targetKeyId: key.keyId }, { parent: this });
+      this.kmsKeyArns[region] = key.arn;
+    }
+
+    const provisioned = (def.billingMode ?? "PAY_PER_REQUEST") === "PROVISIONED";
+    const indexes = def.globalSecondaryIndexes ?? [];
+    const table = new aws.dynamodb.Table(`${name}-table`, {
+      region: args.homeRegion,
+      name: def.name,
+      billingMode: provisioned ? "PROVISIONED" : "PAY_PER_REQUEST",
+      ...(provisioned ? { readCapacity: def.readCapacity!.min, writeCapacity: def.writeCapacity!.min } : {}),
+      hashKey: def.partitionKey.name,
+      ...(def.sortKey ? { rangeKey: def.sortKey.name } : {}),
+      attributes: attributeDefinitions(def),
+      globalSecondaryIndexes: indexes.map((index) => ({
+        name: index.name,
+        keySchemas: [
+          { attributeName: index.partitionKey.name, keyType: "HASH" },
+          ...(index.sortKey ? [{ attributeName: index.sortKey.name, keyType: "RANGE" }] : []),
+        ],
+        projectionType: index.projection ?? "ALL",
+        ...(provisioned ? { readCapacity: def.readCapacity!.min, writeCapacity: def.writeCapacity!.min } : {}),
+      })),
+      // Replicas turn streams on; leaving streamEnabled unset diffs forever trying to turn them off.
+      ...(stream ? { streamEnabled: true, streamViewType: stream } : {}),
+      serverSideEncryption: { enabled: true, kmsKeyArn: this.kmsKeyArns[args.homeRegion] },
+      pointInTimeRecovery: { enabled: true, recoveryPeriodInDays: pitrDays },
+      deletionProtectionEnabled: deletionProtection,
+      ...(def.ttlAttribute ? { ttl: { attributeName: def.ttlAttribute, enabled: true } } : {}),
+      replicas: layout.replicaRegions.map((region) => ({
+        regionName: region,
+        kmsKeyArn: this.kmsKeyArns[region],
+        pointInTimeRecovery: true,
+        deletionProtectionEnabled: deletionProtection,
+        propagateTags: true,
+        ...(strong ? { consistencyMode: "STRONG" } : {}),
+      })),
+      ...(layout.witnessRegion ? { globalTableWitness: { regionName: layout.witnessRegion } } : {}),
+      tags,
+    }, {
+      parent: this,
+      protect: true,
+      // Auto scaling owns the provisioned capacity once the table exists.
+      ignoreChanges: provisioned ? ["readCapacity", "writeCapacity", "globalSecondaryIndexes[*].readCapacity", "globalSecondaryIndexes[*].writeCapacity"] : [],
+    });
+
+    if (provisioned) {
+      const target = def.targetUtilizationPercent ?? 70;
+      const scaled: { resourceId: pulumi.Input<string>; label: string; table: boolean }[] = [
+        { resourceId: pulumi.interpolate`table/${table.name}`, label: "table", table: true },
+        ...indexes.map((index) => ({ resourceId: pulumi.interpolate`table/${table.name}/index/${index.name}`, label: index.name, table: false })),
+      ];
+      for (const region of args.regions) {
+        for (const s of scaled) {
+          // Reads per replica (each region has its own read load). Writes once, in the home
+          // region: DynamoDB replicates the write auto scaling settings to every replica.
+          const dimensions = region === args.homeRegion ? (["Read", "Write"] as const) : (["Read"] as const);
+          for (const dimension of dimensions) {
+            const capacity = dimension === "Read" ? def.readCapacity! : def.writeCapacity!;
+            const suffix = `${region}-${s.label}-${dimension.toLowerCase()}`;
+            const scalable = new aws.appautoscaling.Target(`${name}-${suffix}`, {
+              region,
+              serviceNamespace: "dynamodb",
+              resourceId: s.resourceId,
+              scalableDimension: `dynamodb:${s.table ? "table" : "index"}:${dimension}CapacityUnits`,
+              minCapacity: capacity.min,
+              maxCapacity: capacity.max,
+            }, { parent: this, dependsOn: [table] });
+            new aws.appautoscaling.Policy(`${name}-${suffix}`, {
+              region,
+              policyType: "TargetTrackingScaling",
+              serviceNamespace: scalable.serviceNamespace,
+              resourceId: scalable.resourceId,
+              scalableDimension: scalable.scalableDimension,
+              targetTrackingScalingPolicyConfiguration: {
+                predefinedMetricSpecification: { predefinedMetricType: `DynamoDB${dimension}CapacityUtilization` },
+                targetValue: target,
+              },
+            }, { parent: this });
+          }
+        }
+      }
+    }
+
+    this.tableName = table.name;
+    this.arn = table.arn;
+    this.homeRegion = args.homeRegion;
+    this.regions = [...args.regions];
+    this.stream = stream !== undefined;
+    this.registerOutputs({ tableName: this.tableName, arn: this.arn, regions: this.regions, kmsKeyArns: this.kmsKeyArns });
+  }
+}

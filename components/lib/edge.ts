@@ -1,0 +1,127 @@
+/**
+ * Decisions behind the CloudFront edge, as pure functions: argument checks, the managed cache
+ * and origin request policies, the WAF rules, the cache behaviours and the access-log bucket
+ * policy. `GlobalEdge` declares resources from these results.
+ *
+ * Sources (checked 2026):
+ * - Origin failover happens only for GET, HEAD and OPTIONS; a cache behaviour whose target is an
+ *   origin group cannot allow POST, PUT, PATCH or DELETE. [CloudFront developer guide, Request
+ *   and response behavior for origin groups; Optimize high availability with origin failover]
+ * - The viewer certificate of a distribution is an ACM certificate in us-east-1; a web ACL for
+ *   CloudFront has scope CLOUDFRONT and is created in us-east-1. [CloudFront / AWS WAF guides]
+ * - Managed policy ids below are AWS's fixed ids (CloudFront developer guide, Use managed cache
+ *   policies / origin request policies).
+ * - CloudFront checks the origin certificate against the origin domain name unless the viewer's
+ *   Host header is forwarded (then against that): AllViewerExceptHostHeader keeps the origin name.
+ * - Standard logging (legacy) writes to an S3 bucket with ACLs enabled (object ownership
+ *   BucketOwnerPreferred): CloudFront grants its awslogsdelivery account access through the
+ *   bucket ACL when logging is configured. [CloudFront developer guide, Configure standard
+ *   logging (legacy): permissions]
+ * - Rate-based rules: limit 10 to 2,000,000,000 requests per evaluation window (5 minutes).
+ */
+
+import { denyInsecureTransport } from "./ingress-plan";
+
+export const CLOUDFRONT_REGION = "us-east-1";
+/** Route 53 hosted zone of every CloudFront distribution (alias records). */
+export const CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2";
+
+export const MANAGED_CACHE_POLICIES = {
+  /** Nothing cached; every request reaches the origin (dynamic paths). */
+  CachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+  /** Long TTLs, compression, no cookies/headers/query strings in the key (static assets). */
+  CachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+} as const;
+
+export const MANAGED_ORIGIN_REQUEST_POLICIES = {
+  /** Every viewer header, cookie and query string except Host: the origin sees its own name. */
+  AllViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+} as const;
+
+export const PRICE_CLASSES = ["PriceClass_All", "PriceClass_200", "PriceClass_100"] as const;
+export type PriceClass = (typeof PRICE_CLASSES)[number];
+
+export const MIN_RATE_LIMIT = 10;
+export const MAX_RATE_LIMIT = 2_000_000_000;
+/** Status codes that send a GET/HEAD/OPTIONS to the secondary origin. */
+export const FAILOVER_STATUS_CODES = [500, 502, 503, 504];
+/** The viewer TLS policy: TLS 1.2+ with forward-secret ciphers. */
+export const MIN_VIEWER_TLS = "TLSv1.2_2021";
+export const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
+export const READ_METHODS = ["GET", "HEAD", "OPTIONS"];
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+export interface EdgeCheckInput {
+  readonly recordName: string;
+  readonly zoneName: string;
+  readonly originDomainName: string;
+  readonly failoverOriginDomainName: string;
+  readonly cachedPathPatterns?: readonly string[];
+  readonly rateLimitPerFiveMinutes?: number;
+  readonly priceClass?: string;
+  readonly logRetentionDays?: number;
+}
+
+/** One thing wrong with the edge's arguments: the argument (with index), its value, the fix. */
+export interface EdgeProblem {
+  readonly field: string;
+  readonly value: unknown;
+  readonly message: string;
+}
+
+/** Problems with the edge's arguments, each naming the argument and the fix. */
+export function edgeProblems(input: EdgeCheckInput): EdgeProblem[] {
+  const out: EdgeProblem[] = [];
+  if (!LABEL.test(input.recordName)) out.push({ field: "recordName", value: input.recordName, message: "must be one lower-case DNS label (a-z, 0-9, -), e.g. www" });
+  const fqdn = `${input.recordName}.${input.zoneName.replace(/\.$/, "")}`;
+  if (fqdn === input.originDomainName || fqdn === input.failoverOriginDomainName) {
+    out.push({ field: "recordName", value: input.recordName, message: `names an origin (${fqdn}); the edge's own name must differ from the latency-routed and failover names it fronts` });
+  }
+  if (input.originDomainName === input.failoverOriginDomainName) out.push({ field: "failoverOriginDomainName", value: input.failoverOriginDomainName, message: "must differ from the primary origin" });
+  const seen = new Set<string>();
+  (input.cachedPathPatterns ?? []).forEach((p, i) => {
+    if (p === "*" || p === "/*" || p.length === 0 || p.length > 255 || !/^[A-Za-z0-9_\-.*$/~"'@:+&?=/%]+$/.test(p)) {
+      out.push({ field: `cachedPathPatterns[${i}]`, value: p, message: 'must be a path pattern such as /static/* (1 to 255 characters; "*" is the default behaviour, which stays uncached)' });
+    } else if (seen.has(p)) out.push({ field: `cachedPathPatterns[${i}]`, value: p, message: "repeats an earlier pattern" });
+    seen.add(p);
+  });
+  const limit = input.rateLimitPerFiveMinutes ?? 2000;
+  if (!Number.isInteger(limit) || limit < MIN_RATE_LIMIT || limit > MAX_RATE_LIMIT) {
+    out.push({ field: "rateLimitPerFiveMinutes", value: limit, message: `must be ${MIN_RATE_LIMIT} to ${MAX_RATE_LIMIT} requests per IP per 5 minutes` });
+  }
+  if (input.priceClass !== undefined && !(PRICE_CLASSES as readonly string[]).includes(input.priceClass)) {
+    out.push({ field: "priceClass", value: input.priceClass, message: `must be one of ${PRICE_CLASSES.join(", ")}` });
+  }
+  const days = input.logRetentionDays ?? 90;
+  if (!Number.isInteger(days) || days < 1) out.push({ field: "logRetentionDays", value: days, message: "must be a whole number of days >= 1" });
+  return out;
+}
+
+export interface WafRuleSpec {
+  readonly name: string;
+  readonly priority: number;
+  readonly managedRuleGroup?: string;
+  readonly rateLimit?: number;
+}
+
+/**
+ * The web ACL's rules, in evaluation order: the rate limit first (cheapest, stops floods before
+ * rule groups count them), then AWS's IP reputation list, the core rule set and known bad inputs.
+ */
+export function wafRules(rateLimitPerFiveMinutes: number): WafRuleSpec[] {
+  return [
+    { name: "rate-limit-per-ip", priority: 0, rateLimit: rateLimitPerFiveMinutes },
+    { name: "aws-ip-reputation", priority: 10, managedRuleGroup: "AWSManagedRulesAmazonIpReputationList" },
+    { name: "aws-common", priority: 20, managedRuleGroup: "AWSManagedRulesCommonRuleSet" },
+    { name: "aws-known-bad-inputs", priority: 30, managedRuleGroup: "AWSManagedRulesKnownBadInputsRuleSet" },
+  ];
+}
+
+/**
+ * Bucket policy of the edge's log bucket: nothing over plain HTTP. CloudFront's legacy standard
+ * logging needs no statement: it writes through the bucket ACL grant it adds for itself.
+ */
+export function edgeLogBucketPolicy(input: { bucketArn: string }): Record<string, unknown> {
+  return { Version: "2012-10-17", Statement: [denyInsecureTransport(input.bucketArn)] };
+}

@@ -1,0 +1,66 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface LogBucketArgs {
+  /** Days log objects are kept before lifecycle expiry. */
+  retentionDays: number;
+  /** Region of the bucket; the provider's when absent. */
+  region?: string;
+  /**
+   * `BucketOwnerEnforced` turns ACLs off (the bucket owner owns every object). A delivery that
+   * grants itself access through an ACL (CloudFront's legacy standard logging) needs
+   * `BucketOwnerPreferred`: ACLs on, objects still owned by the bucket owner.
+   * @default "BucketOwnerEnforced"
+   */
+  objectOwnership?: "BucketOwnerEnforced" | "BucketOwnerPreferred";
+  /** @default {} */
+  tags?: Record<string, string>;
+}
+
+export interface LogBucket {
+  bucket: aws.s3.Bucket;
+  encryption: aws.s3.BucketServerSideEncryptionConfiguration;
+  publicAccess: aws.s3.BucketPublicAccessBlock;
+  ownership: aws.s3.BucketOwnershipControls;
+}
+
+/**
+ * A private bucket for service-delivered logs (ALB access logs, CloudFront standard logging):
+ * SSE-S3, every public access blocked, ACLs off unless the delivery needs them (the bucket owner
+ * owns every object, whoever delivered it), expiry after `retentionDays`. Access logs are audit evidence: the bucket outlives
+ * its stack (retainOnDelete) and is never emptied by Pulumi (forceDestroy false). The caller adds
+ * the bucket policy naming who may deliver. Every resource is named `name`, under `parent`.
+ */
+export function logBucket(name: string, args: LogBucketArgs, parent: pulumi.Resource): LogBucket {
+  const opts = { parent };
+  const region = args.region !== undefined ? { region: args.region } : {};
+  const bucket = new aws.s3.Bucket(name, { ...region, forceDestroy: false, tags: { ...args.tags, Name: name } }, { parent, retainOnDelete: true });
+  // ALB log delivery supports SSE-S3 only; an SSE-KMS default encryption makes delivery fail.
+  const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+    ...region,
+    bucket: bucket.id,
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+  }, opts);
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
+    ...region,
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  }, opts);
+  const ownership = new aws.s3.BucketOwnershipControls(name, { ...region, bucket: bucket.id, rule: { objectOwnership: args.objectOwnership ?? "BucketOwnerEnforced" } }, opts);
+  new aws.s3.BucketLifecycleConfiguration(name, {
+    ...region,
+    bucket: bucket.id,
+    rules: [{
+      id: "expire-access-logs",
+      status: "Enabled",
+      // An explicit empty prefix: an empty filter block draws provider warnings (terraform-provider-aws#41710).
+      filter: { prefix: "" },
+      expiration: { days: args.retentionDays },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+    }],
+  }, opts);
+  return { bucket, encryption, publicAccess, ownership };
+}

@@ -1,0 +1,295 @@
+/**
+ * The data and edge tier: DynamoDB tables replicated to every region with point-in-time recovery,
+ * deletion protection and a customer key per region; cache Global Datastores with a Multi-AZ,
+ * encrypted member in every region; CloudFront behind a WAF with TLS-only viewers and origins;
+ * and the stateful pieces protected. The cross-region checks are environment rules (they need
+ * every stack); the rest look at one resource.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import type { Unwrap } from "@pulumi/pulumi";
+import type { TableArgs } from "@pulumi/aws/dynamodb/table";
+import type { ReplicationGroupArgs } from "@pulumi/aws/elasticache/replicationGroup";
+import type { GlobalReplicationGroupArgs } from "@pulumi/aws/elasticache/globalReplicationGroup";
+import type { DistributionArgs } from "@pulumi/aws/cloudfront/distribution";
+import { stringList } from "../config";
+import { environmentRule, type EnvironmentRule } from "./environment";
+import { describe, isSet, knownItems, knownNumber, knownString, ofType, read, referencedBy, regionOf, resourceRule, UNKNOWN, workloadRegions } from "./kit";
+
+export const DATA_TYPES = {
+  table: "aws:dynamodb/table:Table",
+  replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  globalReplicationGroup: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+  distribution: "aws:cloudfront/distribution:Distribution",
+} as const;
+
+type TableProps = Unwrap<TableArgs>;
+type ReplicationGroupProps = Unwrap<ReplicationGroupArgs>;
+type GlobalReplicationGroupProps = Unwrap<GlobalReplicationGroupArgs> & { globalReplicationGroupId?: string };
+type DistributionProps = Unwrap<DistributionArgs>;
+
+// ---------------------------------------------------------------------------------------------
+// DynamoDB
+
+/** Regions holding a copy of a table: its own and its replicas'; undefined while they are unknown. */
+function tableRegions(table: PolicyResource): string[] | undefined {
+  const props = table.props as TableProps;
+  const home = regionOf(table);
+  if (!home || read(() => props.replicas) === UNKNOWN) return undefined;
+  const replicas = knownItems(() => props.replicas).map((r) => knownString(() => r.regionName));
+  if (replicas.some((r) => r === undefined)) return undefined;
+  return [home, ...(replicas as string[])];
+}
+
+export const tableInEveryRegion = environmentRule<{ regions: string[] }>(
+  {
+    name: "dynamodb-global-table-every-region",
+    description: "Every DynamoDB table is a global table with a replica in every region the environment runs in, so losing a region loses no data and each region reads and writes locally.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    thresholds: { regions: stringList([], "Regions that must hold a replica besides those with workloads (the environment's region list).") },
+    remediationSteps: "Add a replica block (regionName, kmsKeyArn of a key in that region, pointInTimeRecovery) for each missing region, e.g. with the GlobalTable component.",
+  },
+  (resources, report, config) => {
+    const expected = [...new Set([...config.regions, ...workloadRegions(resources)])].sort();
+    if (expected.length < 2) return;
+    for (const table of ofType(resources, DATA_TYPES.table)) {
+      const regions = tableRegions(table);
+      if (!regions) continue;
+      const missing = expected.filter((r) => !regions.includes(r));
+      if (missing.length > 0) report(`${describe(table)} has replicas in ${regions.join(", ")} but none in ${missing.join(", ")}: add a replica there (the environment runs in ${expected.join(", ")}).`, table.urn);
+    }
+  },
+);
+
+export const tablePointInTimeRecovery = resourceRule<TableProps>(
+  {
+    name: "dynamodb-point-in-time-recovery",
+    description: "DynamoDB tables and every replica keep point-in-time recovery, so a bad write or delete can be undone in any region.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Set pointInTimeRecovery: { enabled: true } on the table and pointInTimeRecovery: true on each replica.",
+  },
+  [DATA_TYPES.table],
+  (props, { args, report }) => {
+    const enabled = read(() => props.pointInTimeRecovery?.enabled);
+    if (enabled !== true && enabled !== UNKNOWN) report(`${describe(args)} has point-in-time recovery off: set pointInTimeRecovery.enabled to true.`);
+    for (const replica of knownItems(() => props.replicas)) {
+      const pitr = read(() => replica.pointInTimeRecovery);
+      if (pitr !== true && pitr !== UNKNOWN) report(`${describe(args)}: the ${knownString(() => replica.regionName) ?? "?"} replica has point-in-time recovery off: set its pointInTimeRecovery to true.`);
+    }
+  },
+);
+
+export const tableDeletionProtection = resourceRule<TableProps>(
+  {
+    name: "dynamodb-deletion-protection",
+    description: "DynamoDB tables and every replica have deletion protection, so the API refuses to delete them.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+  },
+  [DATA_TYPES.table],
+  (props, { args, report }) => {
+    const enabled = read(() => props.deletionProtectionEnabled);
+    if (enabled !== true && enabled !== UNKNOWN) report(`${describe(args)} has deletionProtectionEnabled ${enabled === false ? "false" : "unset (default false)"}: set it to true.`);
+    for (const replica of knownItems(() => props.replicas)) {
+      const protectedReplica = read(() => replica.deletionProtectionEnabled);
+      if (protectedReplica !== true && protectedReplica !== UNKNOWN) report(`${describe(args)}: the ${knownString(() => replica.regionName) ?? "?"} replica has no deletion protection: set its deletionProtectionEnabled to true.`);
+    }
+  },
+);
+
+/** Region field of a known ARN. */
+const arnRegion = (arn: string | undefined) => (arn && arn.startsWith("arn:") ? arn.split(":")[3] : undefined);
+
+export const tableCustomerKeys = resourceRule<TableProps>(
+  {
+    name: "dynamodb-customer-key-per-region",
+    description: "DynamoDB tables encrypt with a customer managed KMS key, and every replica with a key of its own region.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Set serverSideEncryption { enabled: true, kmsKeyArn } and a kmsKeyArn on each replica, each key created in the replica's region.",
+  },
+  [DATA_TYPES.table],
+  (props, { args, report }) => {
+    const enabled = read(() => props.serverSideEncryption?.enabled);
+    if ((enabled !== true && enabled !== UNKNOWN) || !isSet(() => props.serverSideEncryption?.kmsKeyArn)) {
+      report(`${describe(args)} is not encrypted with a customer managed key: set serverSideEncryption { enabled: true, kmsKeyArn }.`);
+    }
+    for (const replica of knownItems(() => props.replicas)) {
+      const region = knownString(() => replica.regionName);
+      if (!isSet(() => replica.kmsKeyArn)) {
+        report(`${describe(args)}: the ${region ?? "?"} replica uses an AWS key: give it kmsKeyArn, a customer managed key in ${region ?? "its region"}.`);
+        continue;
+      }
+      const keyRegion = arnRegion(knownString(() => replica.kmsKeyArn));
+      if (region && keyRegion && keyRegion !== region) report(`${describe(args)}: the ${region} replica names a key in ${keyRegion}; a replica can only use a key of its own region.`);
+    }
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// ElastiCache Global Datastore
+
+export const cacheGlobalDatastoreEveryRegion = environmentRule<{ regions: string[] }>(
+  {
+    name: "cache-global-datastore-every-region",
+    description: "Every ElastiCache replication group belongs to a Global Datastore, and each datastore has a member in every region the environment runs in (at most three: a primary and two secondaries).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    thresholds: { regions: stringList([], "Regions that must hold a member besides those with workloads (the environment's region list).") },
+    remediationSteps: "Create a secondary replication group with globalReplicationGroupId in each missing region (the RegionalCache component), or keep the environment to three regions.",
+  },
+  (resources, report, config) => {
+    const expected = [...new Set([...config.regions, ...workloadRegions(resources)])].sort();
+    const groups = ofType(resources, DATA_TYPES.replicationGroup);
+    const datastores = ofType(resources, DATA_TYPES.globalReplicationGroup);
+    const members = new Map<string, Set<PolicyResource>>(datastores.map((d) => [d.urn, new Set()]));
+    const joined = new Set<string>();
+    let unresolved = false;
+    for (const datastore of datastores) {
+      for (const primary of referencedBy(datastore, "primaryReplicationGroupId", DATA_TYPES.replicationGroup)) {
+        members.get(datastore.urn)!.add(primary);
+        joined.add(primary.urn);
+      }
+    }
+    for (const group of groups) {
+      const props = group.props as ReplicationGroupProps;
+      if (!isSet(() => props.globalReplicationGroupId)) continue;
+      joined.add(group.urn);
+      const id = knownString(() => props.globalReplicationGroupId);
+      const datastore = referencedBy(group, "globalReplicationGroupId", DATA_TYPES.globalReplicationGroup)[0]
+        ?? datastores.find((d) => id !== undefined && knownString(() => (d.props as GlobalReplicationGroupProps).globalReplicationGroupId) === id);
+      if (datastore) members.get(datastore.urn)!.add(group);
+      else unresolved = true;
+    }
+    // A datastore whose primary is not visible (another stack, unknown id) may be any unjoined group's.
+    const primaryUnknown = datastores.some((d) => referencedBy(d, "primaryReplicationGroupId", DATA_TYPES.replicationGroup).length === 0);
+    for (const group of groups) {
+      if (!joined.has(group.urn) && !primaryUnknown) report(`${describe(group)} is in no Global Datastore: a regional outage loses the cache there and other regions have no copy.`, group.urn);
+    }
+    // A member read from another stack that cannot be attributed yet (preview): judge nothing.
+    if (unresolved || expected.length < 2) return;
+    for (const datastore of datastores) {
+      const regions = [...members.get(datastore.urn)!].map(regionOf).filter((r): r is string => r !== undefined);
+      const missing = expected.filter((r) => !regions.includes(r));
+      if (missing.length > 0) report(`${describe(datastore)} has members in ${[...new Set(regions)].sort().join(", ") || "no region"} but none in ${missing.join(", ")}: add a secondary there.`, datastore.urn);
+    }
+  },
+);
+
+export const cacheMultiAz = resourceRule<ReplicationGroupProps>(
+  {
+    name: "cache-multi-az",
+    description: "ElastiCache replication groups run a replica in another AZ with Multi-AZ automatic failover.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Set automaticFailoverEnabled: true, multiAzEnabled: true and numCacheClusters >= 2 (or replicasPerNodeGroup >= 1).",
+  },
+  [DATA_TYPES.replicationGroup],
+  (props, { args, report }) => {
+    for (const field of ["automaticFailoverEnabled", "multiAzEnabled"] as const) {
+      const value = read(() => props[field]);
+      if (value !== true && value !== UNKNOWN) report(`${describe(args)} has ${field} ${value === false ? "false" : "unset (default false)"}: set it to true.`);
+    }
+    const replicasPerGroup = knownNumber(() => props.replicasPerNodeGroup);
+    const nodes = knownNumber(() => props.numCacheClusters);
+    if (replicasPerGroup === undefined && read(() => props.numCacheClusters) !== UNKNOWN && (nodes ?? 1) < 2) {
+      report(`${describe(args)} has ${nodes ?? "1 (the default)"} node(s): a replica in another AZ needs numCacheClusters >= 2.`);
+    } else if (replicasPerGroup !== undefined && replicasPerGroup < 1) {
+      report(`${describe(args)} has replicasPerNodeGroup ${replicasPerGroup}: each shard needs a replica in another AZ.`);
+    }
+  },
+);
+
+export const cacheEncryption = resourceRule<ReplicationGroupProps>(
+  {
+    name: "cache-encryption-and-auth",
+    description: "ElastiCache replication groups encrypt at rest with a customer managed key; groups that are not Global Datastore secondaries also encrypt in transit and require AUTH (secondaries inherit both from the datastore).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+  },
+  [DATA_TYPES.replicationGroup],
+  (props, { args, report }) => {
+    if (!isSet(() => props.kmsKeyId)) report(`${describe(args)} has no kmsKeyId: encrypt at rest with a customer managed key of its region.`);
+    // A secondary may not set these: the datastore's primary decides them for every member.
+    if (isSet(() => props.globalReplicationGroupId)) return;
+    for (const field of ["atRestEncryptionEnabled", "transitEncryptionEnabled"] as const) {
+      const value = read(() => props[field]);
+      if (value !== true && value !== UNKNOWN) report(`${describe(args)} has ${field} ${value === false ? "false" : "unset"}: set it to true.`);
+    }
+    if (!isSet(() => props.authToken) && !isSet(() => props.userGroupIds)) report(`${describe(args)} accepts clients without authentication: set authToken (AUTH) or userGroupIds (RBAC).`);
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// CloudFront
+
+export const edgeWaf = resourceRule<DistributionProps>(
+  {
+    name: "cloudfront-waf",
+    description: "CloudFront distributions are protected by a WAF web ACL (scope CLOUDFRONT).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Create an aws.wafv2.WebAcl with scope CLOUDFRONT in us-east-1 and set the distribution's webAclId to its ARN.",
+  },
+  [DATA_TYPES.distribution],
+  (props, { args, report }) => {
+    if (!isSet(() => props.webAclId)) report(`${describe(args)} has no web ACL: set webAclId to a WAF web ACL (scope CLOUDFRONT).`);
+  },
+);
+
+const TLS_ONLY_VIEWERS = ["redirect-to-https", "https-only"];
+
+export const edgeTlsOnly = resourceRule<DistributionProps, { minimumProtocolVersions: string[] }>(
+  {
+    name: "cloudfront-tls-only",
+    description: "CloudFront distributions serve viewers over HTTPS only (redirect-to-https or https-only on every behaviour) with a modern minimum TLS version, and reach custom origins over TLS 1.2+ only.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    thresholds: { minimumProtocolVersions: stringList(["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"], "Viewer security policies accepted.") },
+  },
+  [DATA_TYPES.distribution],
+  (props, { args, report, config }) => {
+    const behaviours = [{ path: "default", policy: read(() => props.defaultCacheBehavior?.viewerProtocolPolicy) }, ...knownItems(() => props.orderedCacheBehaviors).map((b) => ({ path: knownString(() => b.pathPattern) ?? "?", policy: read(() => b.viewerProtocolPolicy) }))];
+    for (const { path, policy } of behaviours) {
+      if (policy !== UNKNOWN && !TLS_ONLY_VIEWERS.includes(String(policy))) report(`${describe(args)}: the ${path} behaviour allows ${String(policy ?? "?")}; use redirect-to-https or https-only.`);
+    }
+    if (read(() => props.viewerCertificate?.cloudfrontDefaultCertificate) === true) {
+      report(`${describe(args)} uses the default *.cloudfront.net certificate, which accepts TLSv1; serve an ACM certificate with minimumProtocolVersion ${config.minimumProtocolVersions[0]}.`);
+    } else {
+      const minimum = read(() => props.viewerCertificate?.minimumProtocolVersion);
+      if (minimum !== UNKNOWN && !config.minimumProtocolVersions.includes(String(minimum))) report(`${describe(args)} has viewer minimumProtocolVersion ${minimum ?? "unset (TLSv1)"}; use ${config.minimumProtocolVersions.join(" or ")}.`);
+    }
+    for (const origin of knownItems(() => props.origins)) {
+      const custom = read(() => origin.customOriginConfig);
+      if (!custom || custom === UNKNOWN) continue;
+      const id = knownString(() => origin.originId) ?? "?";
+      const protocol = read(() => custom.originProtocolPolicy);
+      if (protocol !== UNKNOWN && protocol !== "https-only") report(`${describe(args)}: origin ${id} uses ${protocol}; set originProtocolPolicy https-only.`);
+      const weak = knownItems(() => custom.originSslProtocols).filter((p) => ["SSLv3", "TLSv1", "TLSv1.1"].includes(String(p)));
+      if (weak.length) report(`${describe(args)}: origin ${id} allows ${weak.join(", ")}; allow TLSv1.2 only.`);
+    }
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Protection
+
+const DATA_STATEFUL_TYPES = [DATA_TYPES.table, DATA_TYPES.replicationGroup, DATA_TYPES.globalReplicationGroup];
+
+export const dataTierProtected = resourceRule(
+  {
+    name: "data-tier-protected",
+    description: "DynamoDB tables, cache replication groups and Global Datastores carry the `protect` resource option, so Pulumi refuses to delete or replace them.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+  },
+  DATA_STATEFUL_TYPES,
+  (_props, { args, report }) => {
+    const retain = (args.opts as { retainOnDelete?: boolean }).retainOnDelete === true;
+    if (!args.opts.protect && !retain) report(`${describe(args)} holds data but is not protected: set the \`protect\` resource option.`);
+  },
+);
+
+export const DATA_POLICIES = [tablePointInTimeRecovery, tableDeletionProtection, tableCustomerKeys, cacheMultiAz, cacheEncryption, edgeWaf, edgeTlsOnly, dataTierProtected];
+export const DATA_ENVIRONMENT_RULES: readonly EnvironmentRule[] = [tableInEveryRegion as EnvironmentRule, cacheGlobalDatastoreEveryRegion as EnvironmentRule];

@@ -1,0 +1,273 @@
+/**
+ * The data-tier components under the fake cloud: their defaults (replica in every region, PITR,
+ * deletion protection, customer keys per region, Multi-AZ cache with TLS and AUTH, TLS-only edge
+ * with a WAF) and the cross-region wiring (replica keys, the datastore id the secondaries join).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
+import type * as Data from "../../components/data";
+
+let cloud: FakeCloud;
+let data: typeof Data;
+let binding: Data.DataTierBinding;
+let bindingEnv: Record<string, string> = {};
+let bindingPolicy = "";
+
+const TABLE = "aws:dynamodb/table:Table";
+const KEY = "aws:kms/key:Key";
+const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+
+function named(name: string, type?: string): RecordedResource {
+  const found = cloud.resources.filter((r) => r.name === name && (type === undefined || r.type === type));
+  expect(found, `resource ${name}`).toHaveLength(1);
+  return found[0];
+}
+const childrenOf = (type: string, name: string) => {
+  const urn = cloud.resources.find((r) => r.type === type && r.name === name)!.urn;
+  return cloud.resources.filter((r) => r.parent === urn);
+};
+
+beforeAll(async () => {
+  cloud = await installFakeCloud({ stack: "data-test", region: "us-east-1" });
+  const pulumi = await import("@pulumi/pulumi");
+  const aws = await import("@pulumi/aws");
+  data = await import("../../components/data");
+  const regions = ["us-east-1", "us-west-2", "eu-west-1"];
+
+  const sessions = new data.GlobalTable("sessions", {
+    table: { name: "prod-sessions", partitionKey: { name: "id" }, ttlAttribute: "exp" },
+    homeRegion: "us-east-1",
+    regions,
+  });
+  new data.GlobalTable("catalog", {
+    table: {
+      name: "prod-catalog",
+      partitionKey: { name: "sku" },
+      billingMode: "PROVISIONED",
+      readCapacity: { min: 5, max: 100 },
+      writeCapacity: { min: 2, max: 40 },
+      globalSecondaryIndexes: [{ name: "by-category", partitionKey: { name: "category" } }],
+    },
+    homeRegion: "us-east-1",
+    regions,
+  });
+  new data.GlobalTable("ledger", {
+    table: { name: "prod-ledger", partitionKey: { name: "id" }, consistency: "STRONG", witnessRegion: "us-east-2" },
+    homeRegion: "us-east-1",
+    regions: ["us-east-1", "us-west-2"],
+  });
+
+  const cache = new data.GlobalCache("prod", { regions, homeRegion: "us-east-1" });
+  const primary = new data.RegionalCache("prod-use1-cache", {
+    role: "primary",
+    engine: "valkey",
+    engineVersion: "8.0",
+    nodeType: "cache.r7g.large",
+    authToken: cache.authToken,
+    vpcId: "vpc-east",
+    subnetIds: ["subnet-e1", "subnet-e2", "subnet-e3"],
+    clientSecurityGroupIds: ["sg-nodes-east"],
+  });
+  const west = new aws.Provider("west", { region: "us-west-2" });
+  new data.RegionalCache("prod-usw2-cache", {
+    role: "secondary",
+    engine: "valkey",
+    engineVersion: "8.0",
+    nodeType: "cache.r7g.large",
+    nodes: 3,
+    globalReplicationGroupId: primary.globalReplicationGroupId,
+    vpcId: "vpc-west",
+    subnetIds: ["subnet-w1", "subnet-w2"],
+    clientSecurityGroupIds: ["sg-nodes-west", "sg-cluster-west"],
+  }, { provider: west });
+
+  new data.GlobalEdge("prod", {
+    zoneId: "ZPROD",
+    zoneName: "prod.example.com",
+    recordName: "www",
+    originDomainName: "app.prod.example.com",
+    failoverOriginDomainName: "writer.prod.example.com",
+    cachedPathPatterns: ["/static/*"],
+  });
+
+  binding = data.dataTierBinding({
+    region: "eu-west-1",
+    tables: [{ name: "sessions", tableName: sessions.tableName, tableArn: sessions.arn, kmsKeyArn: sessions.kmsKeyArns["eu-west-1"], stream: sessions.stream }],
+    cache: { endpoint: primary.primaryEndpoint, readerEndpoint: primary.readerEndpoint, port: primary.port, authSecretArn: cache.authSecretArn, authSecretKmsKeyArn: cache.authSecretKmsKeyArns["eu-west-1"] },
+  });
+  pulumi.output(binding.env).apply((env) => (bindingEnv = env as Record<string, string>));
+  data.policyDocument(binding).apply((doc) => (bindingPolicy = doc));
+  await settle();
+});
+
+describe("GlobalTable", () => {
+  it("creates the table in its home region with a replica in every other region, each on a key of its own region", () => {
+    const table = named("sessions-table", TABLE);
+    expect(table.region).toBe("us-east-1");
+    expect(table.inputs).toMatchObject({ name: "prod-sessions", billingMode: "PAY_PER_REQUEST", hashKey: "id", streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
+    const replicas = table.inputs.replicas as Record<string, unknown>[];
+    expect(replicas.map((r) => r.regionName)).toEqual(["us-west-2", "eu-west-1"]);
+    for (const replica of replicas) expect(String(replica.kmsKeyArn)).toContain(`:kms:${replica.regionName}:`);
+    expect(String((table.inputs.serverSideEncryption as Record<string, unknown>).kmsKeyArn)).toContain(":kms:us-east-1:");
+  });
+
+  it("turns on point-in-time recovery and deletion protection on the table and every replica, and protects table and keys", () => {
+    const table = named("sessions-table", TABLE);
+    expect(table.inputs).toMatchObject({ pointInTimeRecovery: { enabled: true, recoveryPeriodInDays: 35 }, deletionProtectionEnabled: true, ttl: { attributeName: "exp", enabled: true } });
+    for (const replica of table.inputs.replicas as Record<string, unknown>[]) expect(replica).toMatchObject({ pointInTimeRecovery: true, deletionProtectionEnabled: true });
+    expect(table.protect).toBe(true);
+    const keys = childrenOf("platform:data:GlobalTable", "sessions").filter((r) => r.type === KEY);
+    expect(keys.map((k) => k.region)).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
+    for (const key of keys) expect(key).toMatchObject({ protect: true, inputs: { enableKeyRotation: true } });
+  });
+
+  it("auto scales a provisioned table's reads in every region and its writes once, for the table and each index", () => {
+    const targets = childrenOf("platform:data:GlobalTable", "catalog").filter((r) => r.type === "aws:appautoscaling/target:Target");
+    const described = targets.map((t) => `${t.region} ${t.inputs.scalableDimension} ${t.inputs.minCapacity}-${t.inputs.maxCapacity}`).sort();
+    expect(described).toEqual([
+      "eu-west-1 dynamodb:index:ReadCapacityUnits 5-100",
+      "eu-west-1 dynamodb:table:ReadCapacityUnits 5-100",
+      "us-east-1 dynamodb:index:ReadCapacityUnits 5-100",
+      "us-east-1 dynamodb:index:WriteCapacityUnits 2-40",
+      "us-east-1 dynamodb:table:ReadCapacityUnits 5-100",
+      "us-east-1 dynamodb:table:WriteCapacityUnits 2-40",
+      "us-west-2 dynamodb:index:ReadCapacityUnits 5-100",
+      "us-west-2 dynamodb:table:ReadCapacityUnits 5-100",
+    ]);
+    // Auto scaling owns the capacity after creation.
+    expect(named("catalog-table", TABLE).ignoreChanges).toEqual(expect.arrayContaining(["readCapacity", "writeCapacity"]));
+  });
+
+  it("creates a strongly consistent table with STRONG replicas and a witness, without a stream unless asked", () => {
+    const table = named("ledger-table", TABLE);
+    expect(table.inputs.replicas).toEqual([expect.objectContaining({ regionName: "us-west-2", consistencyMode: "STRONG" })]);
+    expect(table.inputs.globalTableWitness).toEqual({ regionName: "us-east-2" });
+    expect(table.inputs).not.toHaveProperty("streamEnabled");
+  });
+
+  it("refuses before creating anything what AWS would refuse", () => {
+    const before = cloud.resources.length;
+    expect(() => new data.GlobalTable("bad", { table: { name: "prod-bad", partitionKey: { name: "id" }, consistency: "STRONG" }, homeRegion: "us-east-1", regions: ["us-east-1", "eu-west-1"] })).toThrow(/bad: consistency "STRONG": multi-Region strong consistency needs exactly three Regions/);
+    expect(() => new data.GlobalTable("bad", { table: { name: "prod-bad", partitionKey: { name: "id" } }, homeRegion: "ap-south-1", regions: ["us-east-1", "eu-west-1"] })).toThrow(/homeRegion ap-south-1 must be one of regions/);
+    expect(cloud.resources.length).toBe(before);
+  });
+});
+
+describe("GlobalCache and RegionalCache", () => {
+  it("keeps a generated AUTH token in a secret replicated to every region under that region's key", () => {
+    const password = named("prod-cache-auth", "random:index/randomPassword:RandomPassword");
+    expect(password.inputs).toMatchObject({ length: 64, overrideSpecial: "!&#$^<>-" });
+    const secret = named("prod-cache-auth", "aws:secretsmanager/secret:Secret");
+    expect(secret.region).toBe("us-east-1");
+    const replicas = secret.inputs.replicas as { region: string; kmsKeyId: string }[];
+    expect(replicas.map((r) => r.region)).toEqual(["us-west-2", "eu-west-1"]);
+    for (const r of replicas) expect(r.kmsKeyId).toContain(`:kms:${r.region}:`);
+  });
+
+  it("creates the primary Multi-AZ, TLS-only, encrypted with its own key, with AUTH, and the datastore from it", () => {
+    const group = named("prod-use1-cache-group", GROUP);
+    expect(group.inputs).toMatchObject({
+      engine: "valkey", engineVersion: "8.0", nodeType: "cache.r7g.large", numCacheClusters: 2,
+      automaticFailoverEnabled: true, multiAzEnabled: true, atRestEncryptionEnabled: true,
+      transitEncryptionEnabled: true, transitEncryptionMode: "required", authToken: "[secret]",
+    });
+    expect(String(group.inputs.kmsKeyId)).toContain(":kms:us-east-1:");
+    expect(group.protect).toBe(true);
+    const datastore = named("prod-use1-cache-datastore", "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup");
+    expect(datastore.inputs).toMatchObject({ primaryReplicationGroupId: "prod-use1-cache", engine: "valkey", engineVersion: "8.0" });
+    expect(datastore.protect).toBe(true);
+    expect(datastore.ignoreChanges).toEqual(["primaryReplicationGroupId"]);
+  });
+
+  it("joins the secondary with the datastore's full (prefixed) id and nothing the datastore owns", () => {
+    const secondary = named("prod-usw2-cache-group", GROUP);
+    const datastore = named("prod-use1-cache-datastore", "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup");
+    expect(secondary.region).toBe("us-west-2");
+    expect(secondary.inputs.globalReplicationGroupId).toBe(datastore.outputs.globalReplicationGroupId);
+    expect(String(datastore.outputs.globalReplicationGroupId)).not.toBe(datastore.inputs.globalReplicationGroupIdSuffix);
+    for (const prop of ["engine", "engineVersion", "nodeType", "authToken", "transitEncryptionEnabled", "atRestEncryptionEnabled", "parameterGroupName"]) expect(secondary.inputs).not.toHaveProperty(prop);
+    expect(secondary.inputs).toMatchObject({ numCacheClusters: 3, multiAzEnabled: true, automaticFailoverEnabled: true });
+    expect(String(secondary.inputs.kmsKeyId)).toContain(":kms:us-west-2:");
+    expect(secondary.ignoreChanges).toEqual(named("prod-use1-cache-group", GROUP).ignoreChanges);
+  });
+
+  it("opens the cache port to the client security groups only", () => {
+    const rules = childrenOf("platform:data:RegionalCache", "prod-usw2-cache").filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+    expect(rules.map((r) => r.inputs.referencedSecurityGroupId)).toEqual(["sg-nodes-west", "sg-cluster-west"]);
+    for (const rule of rules) expect(rule.inputs).toMatchObject({ fromPort: 6379, toPort: 6379, ipProtocol: "tcp" });
+    expect(rules.some((r) => "cidrIpv4" in r.inputs)).toBe(false);
+  });
+
+  it("refuses a secondary without the datastore id and a primary with a node type Global Datastore refuses", () => {
+    const base = { engine: "valkey" as const, engineVersion: "8.0", vpcId: "v", subnetIds: ["a", "b"], clientSecurityGroupIds: ["sg"] };
+    expect(() => new data.RegionalCache("x", { ...base, role: "secondary", nodeType: "cache.r7g.large" })).toThrow(/needs globalReplicationGroupId/);
+    expect(() => new data.RegionalCache("y", { ...base, role: "primary", nodeType: "cache.t4g.medium", authToken: "t".repeat(20) })).toThrow(/no burstable/);
+  });
+});
+
+describe("GlobalEdge", () => {
+  const distribution = () => named("prod-edge", "aws:cloudfront/distribution:Distribution");
+
+  it("serves its own name over TLS only, with a us-east-1 certificate and the WAF web ACL", () => {
+    const d = distribution();
+    const acl = named("prod-edge", "aws:wafv2/webAcl:WebAcl");
+    expect(acl.region).toBe("us-east-1");
+    expect(acl.inputs.scope).toBe("CLOUDFRONT");
+    expect(d.inputs.webAclId).toBe(acl.outputs.arn);
+    expect(d.inputs.aliases).toEqual(["www.prod.example.com"]);
+    expect(d.inputs.viewerCertificate).toMatchObject({ sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
+    expect(named("prod-edge-cert", "aws:acm/certificate:Certificate").region).toBe("us-east-1");
+  });
+
+  it("leaves dynamic paths uncached on the latency-routed origin and fails cached reads over to the other origin", () => {
+    const inputs = distribution().inputs as Record<string, any>;
+    expect(inputs.defaultCacheBehavior).toMatchObject({ targetOriginId: "latency-routed", viewerProtocolPolicy: "redirect-to-https", cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" });
+    expect(inputs.defaultCacheBehavior.allowedMethods).toContain("POST");
+    expect(inputs.orderedCacheBehaviors).toEqual([expect.objectContaining({ pathPattern: "/static/*", targetOriginId: "regional-failover", allowedMethods: ["GET", "HEAD", "OPTIONS"] })]);
+    expect(inputs.originGroups[0].members).toEqual([{ originId: "latency-routed" }, { originId: "failover-routed" }]);
+    expect(inputs.origins.map((o: any) => [o.domainName, o.customOriginConfig.originProtocolPolicy, o.customOriginConfig.originSslProtocols])).toEqual([
+      ["app.prod.example.com", "https-only", ["TLSv1.2"]],
+      ["writer.prod.example.com", "https-only", ["TLSv1.2"]],
+    ]);
+  });
+
+  it("points A and AAAA aliases of the public name at the distribution and writes access logs to a private bucket that accepts CloudFront's ACL grant", () => {
+    for (const name of ["prod-edge-a", "prod-edge-aaaa"]) {
+      const record = named(name, "aws:route53/record:Record");
+      expect(record.inputs).toMatchObject({ name: "www.prod.example.com", aliases: [{ zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }] });
+    }
+    const bucket = named("prod-edge-logs", "aws:s3/bucket:Bucket");
+    expect(bucket.region).toBe("us-east-1");
+    expect((distribution().inputs as Record<string, any>).loggingConfig).toEqual({ bucket: bucket.outputs.bucketDomainName, prefix: "cloudfront/", includeCookies: false });
+    expect(named("prod-edge-logs", "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs).toMatchObject({ rule: { objectOwnership: "BucketOwnerPreferred" } });
+    expect(named("prod-edge-logs", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toMatchObject({ blockPublicAcls: true, restrictPublicBuckets: true });
+    expect(distribution().dependsOn).toContain(named("prod-edge-logs", "aws:s3/bucketOwnershipControls:BucketOwnershipControls").urn);
+  });
+});
+
+describe("dataTierBinding", () => {
+  it("gives a region's workload its table names, local cache endpoints and secret replica", () => {
+    expect(bindingEnv).toMatchObject({ DYNAMODB_TABLE_SESSIONS: "prod-sessions", AWS_REGION: "eu-west-1", CACHE_PORT: "6379", CACHE_TLS: "true" });
+    expect(bindingEnv.CACHE_AUTH_SECRET_ARN).toMatch(/^arn:aws:secretsmanager:eu-west-1:/);
+  });
+
+  it("grants item access to this region's replica and its indexes, its streams, and decryption through the services only", () => {
+    const statements = JSON.parse(bindingPolicy).Statement as Record<string, any>[];
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(bySid.DynamoDbItems.Resource).toEqual(["arn:aws:dynamodb:eu-west-1:123456789012:table/prod-sessions", "arn:aws:dynamodb:eu-west-1:123456789012:table/prod-sessions/index/*"]);
+    expect(bySid.DynamoDbItems.Action).not.toContain("dynamodb:DeleteTable");
+    expect(bySid.DynamoDbStreams.Resource).toEqual(["arn:aws:dynamodb:eu-west-1:123456789012:table/prod-sessions/stream/*"]);
+    expect(bySid.DynamoDbTableKeys.Condition).toEqual({ StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } });
+    expect(bySid.DynamoDbTableKeys.Resource[0]).toContain(":kms:eu-west-1:");
+    expect(bySid.CacheAuthToken).toMatchObject({ Action: ["secretsmanager:GetSecretValue"] });
+    expect(bySid.CacheAuthToken.Resource[0]).toMatch(/^arn:aws:secretsmanager:eu-west-1:/);
+    expect(bySid.CacheAuthTokenKey.Condition.StringEquals["kms:ViaService"]).toBe("secretsmanager.eu-west-1.amazonaws.com");
+    expect(statements.every((s) => !JSON.stringify(s.Resource).includes('"*"'))).toBe(true);
+  });
+
+  it("is empty without a data tier, and refuses two tables with the same variable", () => {
+    expect(data.dataTierBinding({ region: "us-east-1" })).toEqual({ env: {}, policyStatements: [] });
+    const t = { tableName: "x", tableArn: "arn:aws:dynamodb:us-east-1:1:table/x", kmsKeyArn: "k", stream: false };
+    expect(() => data.dataTierBinding({ region: "us-east-1", tables: [{ ...t, name: "a-b" }, { ...t, name: "a_b" }] })).toThrow(/DYNAMODB_TABLE_A_B/);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * The data and edge tier end to end through `npm run plan` (a spawned CLI, as reviewers run it):
+ * the staging example with all three pieces plans clean in every region, and a program that
+ * lost a table replica or point-in-time recovery is stopped with exit 1.
+ */
+import { execFile } from "child_process";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PlanDocument } from "../../tools/plan/model";
+import { validatePlan } from "../../tools/plan/schema";
+import { temporaryDirectories } from "./temp-dirs";
+
+const root = join(__dirname, "..", "..");
+const STACK_FRAME = /^\s+at .+[:(]/m;
+
+function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", join(root, "tools/plan/cli.ts"), ...args], { cwd: root, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const tempDir = temporaryDirectories();
+const ofType = (doc: PlanDocument, stack: string, type: string) => doc.stacks.find((s) => s.stack === stack)!.resources.filter((r) => r.type === type);
+
+describe("the staging example (examples/data-tier): tables, cache and edge in every region", () => {
+  let run: Awaited<ReturnType<typeof plan>>;
+  let doc: PlanDocument;
+  const regions = ["us-east-1", "us-east-2", "us-west-2"];
+
+  beforeAll(async () => {
+    const out = join(tempDir("data-tier-"), "staging.json");
+    run = await plan("--config-file", "examples/data-tier/Pulumi.staging.yaml", "--json", out);
+    doc = JSON.parse(readFileSync(out, "utf8")) as PlanDocument;
+  }, 240_000);
+
+  it("plans with exit 0, no violation, a plan JSON the schema accepts", () => {
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(doc.summary.violations).toEqual({ mandatory: 0, advisory: 0 });
+    expect(validatePlan(doc)).toEqual([]);
+  });
+
+  it("prices every data-tier resource: tables with their replicas, every cache member (secondaries at the datastore's node type), CloudFront and WAF", () => {
+    expect(doc.cost!.unpriced).toEqual([]);
+    const types = new Set(doc.cost!.lines.map((l) => l.type));
+    for (const type of ["aws:dynamodb/table:Table", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:cloudfront/distribution:Distribution", "aws:wafv2/webAcl:WebAcl"]) expect(types).toContain(type);
+  });
+
+  it("holds every table's replica in every region, and says so in resilience.dataTier", () => {
+    expect(doc.resilience.dataTier.tableReplicasByRegion).toEqual(Object.fromEntries(regions.map((r) => [r, 3])));
+    expect(doc.resilience.dataTier.tables.every((t) => t.missingRegions.length === 0 && t.pointInTimeRecovery && t.deletionProtection)).toBe(true);
+    expect(run.stdout).toMatch(/DynamoDB global tables +staging-orders \(strong, on-demand\) in us-east-1, us-east-2, us-west-2/);
+  });
+
+  it("has a cache member in every region: the home region's creates the datastore, the others join it with the prefixed id its stack exports", () => {
+    const home = doc.stacks.find((s) => s.stack === "staging-us-east-1")!;
+    const id = home.outputs.cacheGlobalReplicationGroupId as string;
+    expect(id).toMatch(/^[a-j]{5}-staging-cache$/);
+    for (const region of ["us-east-2", "us-west-2"]) {
+      const [group] = ofType(doc, `staging-${region}`, "aws:elasticache/replicationGroup:ReplicationGroup");
+      expect(group.inputs.globalReplicationGroupId).toBe(id);
+      expect(ofType(doc, `staging-${region}`, "pulumi:pulumi:StackReference").map((r) => r.inputs.name)).toContain("staging-us-east-1");
+    }
+    expect(doc.resilience.dataTier.cache).toMatchObject({ missingRegions: [], members: regions.map((region, i) => expect.objectContaining({ region, role: i === 0 ? "primary" : "secondary", multiAz: true })) });
+  });
+
+  it("puts CloudFront with a WAF in front of the latency-routed name and binds every region's workload to its local copies", () => {
+    expect(doc.resilience.dataTier.edge).toEqual([expect.objectContaining({ aliases: ["www.staging.example.com"], webAcl: true, origins: ["app.staging.example.com", "writer.staging.example.com"] })]);
+    for (const region of regions) {
+      const env = doc.stacks.find((s) => s.stack === `staging-${region}`)!.outputs.dataBindingEnv as Record<string, string>;
+      expect(env).toMatchObject({ AWS_REGION: region, DYNAMODB_TABLE_ORDERS: "staging-orders", CACHE_TLS: "true" });
+      expect(env.CACHE_HOST).toContain(`staging-${region}-cache`);
+      expect(env.CACHE_AUTH_SECRET_ARN).toContain(`:secretsmanager:${region}:`);
+    }
+  });
+});
+
+describe("a program that lost a table replica and point-in-time recovery", () => {
+  it("exits 1 with the two data-tier violations, on the broken tables only", async () => {
+    const out = join(tempDir("data-tier-broken-"), "broken.json");
+    const run = await plan("--program", "test/plan/fixtures/data-tier-broken-program.ts", "--json", out);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const doc = JSON.parse(readFileSync(out, "utf8")) as PlanDocument;
+    const data = doc.stacks[0].violations.filter((v) => v.policy.startsWith("dynamodb-"));
+    expect(data.map((v) => `${v.policy} ${v.urn?.split("::").pop()} ${v.enforcementLevel}`).sort()).toEqual([
+      "dynamodb-global-table-every-region carts-table mandatory",
+      "dynamodb-point-in-time-recovery events mandatory",
+    ]);
+    expect(run.stdout).toContain("MANDATORY  dynamodb-global-table-every-region: carts-table (dynamodb.Table) has replicas in us-east-1, us-west-2 but none in eu-west-1");
+    expect(run.stdout).toContain("MANDATORY  dynamodb-point-in-time-recovery: events (dynamodb.Table): the eu-west-1 replica has point-in-time recovery off");
+    expect(doc.resilience.dataTier.tables.find((t) => t.name === "carts-table")!.missingRegions).toEqual(["eu-west-1"]);
+  }, 240_000);
+});

@@ -1,0 +1,166 @@
+/**
+ * The data-tier rules over the compliant two-region fixture environment with a data tier added
+ * (a global table and a cache datastore in the global/regional stacks, a distribution in the
+ * global stack), broken in one place per test.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../tools/fake-cloud";
+import { evaluateEnvironment, evaluateStack, Violation } from "../../policies/evaluate";
+import { environment, ofPolicy, patch, PRIMARY, recorded, SECONDARY, SETTINGS } from "./fixtures";
+
+const keyArn = (region: string) => `arn:aws:kms:${region}:123456789012:key/k-${region}`;
+
+interface DataTier {
+  table: RecordedResource;
+  primaryCache: RecordedResource;
+  datastore: RecordedResource;
+  secondaryCache: RecordedResource;
+  distribution: RecordedResource;
+}
+
+function dataTier(): { env: ReturnType<typeof environment>; data: DataTier } {
+  const env = environment();
+  const global = { stack: "prod", region: PRIMARY };
+  const table = recorded("aws:dynamodb/table:Table", "orders", {
+    name: "prod-orders",
+    region: PRIMARY,
+    billingMode: "PAY_PER_REQUEST",
+    hashKey: "pk",
+    serverSideEncryption: { enabled: true, kmsKeyArn: keyArn(PRIMARY) },
+    pointInTimeRecovery: { enabled: true },
+    deletionProtectionEnabled: true,
+    replicas: [{ regionName: SECONDARY, kmsKeyArn: keyArn(SECONDARY), pointInTimeRecovery: true, deletionProtectionEnabled: true }],
+  }, { ...global, protect: true, id: "prod-orders" });
+  const distribution = recorded("aws:cloudfront/distribution:Distribution", "edge", {
+    webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1",
+    viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/c", minimumProtocolVersion: "TLSv1.2_2021", sslSupportMethod: "sni-only" },
+    defaultCacheBehavior: { targetOriginId: "app", viewerProtocolPolicy: "redirect-to-https" },
+    orderedCacheBehaviors: [{ pathPattern: "/static/*", targetOriginId: "group", viewerProtocolPolicy: "https-only" }],
+    origins: [{ originId: "app", domainName: "app.prod.example.com", customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], httpPort: 80, httpsPort: 443 } }],
+  }, { ...global, id: "E123" });
+  const member = (region: string, extra: Record<string, unknown>) => recorded("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
+    replicationGroupId: `prod-${region}-cache`,
+    numCacheClusters: 2,
+    automaticFailoverEnabled: true,
+    multiAzEnabled: true,
+    kmsKeyId: keyArn(region),
+    ...extra,
+  }, { stack: `prod-${region}`, region, protect: true, id: `prod-${region}-cache` });
+  const primaryCache = member(PRIMARY, { engine: "valkey", atRestEncryptionEnabled: true, transitEncryptionEnabled: true, authToken: "[secret]" });
+  const datastore = recorded("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup", "datastore", { globalReplicationGroupIdSuffix: "prod-cache", primaryReplicationGroupId: primaryCache.id },
+    { stack: `prod-${PRIMARY}`, region: PRIMARY, protect: true, id: "abcde-prod-cache", outputs: { globalReplicationGroupId: "abcde-prod-cache" } });
+  const secondaryCache = member(SECONDARY, { globalReplicationGroupId: "abcde-prod-cache" });
+
+  const add = (slice: { all(): RecordedResource[] }, ...extra: RecordedResource[]) => {
+    const all = slice.all.bind(slice);
+    slice.all = () => [...all(), ...extra];
+  };
+  add(env.global, table, distribution);
+  add(env.primary, primaryCache, datastore);
+  add(env.secondary, secondaryCache);
+  return { env, data: { table, primaryCache, datastore, secondaryCache, distribution } };
+}
+
+function all(breakIt: (d: DataTier, env: ReturnType<typeof environment>) => void = () => undefined): Violation[] {
+  const { env, data } = dataTier();
+  breakIt(data, env);
+  const view = env.view(SETTINGS);
+  return [...view.stacks.flatMap((s) => evaluateStack(s)), ...evaluateEnvironment(view)];
+}
+const only = (policy: string, breakIt?: (d: DataTier, env: ReturnType<typeof environment>) => void) => ofPolicy(all(breakIt), policy);
+const messages = (vs: Violation[]) => vs.map((v) => v.message);
+
+describe("the data tier as the components build it", () => {
+  it("raises nothing", () => {
+    expect(all()).toEqual([]);
+  });
+});
+
+describe("dynamodb-global-table-every-region", () => {
+  it("fails a table whose replica in one region was removed, naming the region", () => {
+    const vs = only("dynamodb-global-table-every-region", (d) => patch(d.table, { replicas: [] }));
+    expect(messages(vs)).toEqual([`orders (dynamodb.Table) has replicas in ${PRIMARY} but none in ${SECONDARY}: add a replica there (the environment runs in ${SECONDARY}, ${PRIMARY}).`]);
+    expect(vs[0].enforcementLevel).toBe("mandatory");
+    expect(vs[0].urn).toBe(dataTier().data.table.urn);
+  });
+
+  it("counts the environment's configured regions even where no stack is planned", () => {
+    const vs = ofPolicy(evaluateEnvironment(dataTier().env.view({ ...SETTINGS, regions: [PRIMARY, SECONDARY, "ap-southeast-2"] })), "dynamodb-global-table-every-region");
+    expect(messages(vs)).toEqual([expect.stringContaining("none in ap-southeast-2")]);
+  });
+});
+
+describe("dynamodb-point-in-time-recovery", () => {
+  it("fails the table and, separately, a replica without point-in-time recovery", () => {
+    expect(messages(only("dynamodb-point-in-time-recovery", (d) => patch(d.table, { pointInTimeRecovery: { enabled: false } })))).toEqual(["orders (dynamodb.Table) has point-in-time recovery off: set pointInTimeRecovery.enabled to true."]);
+    const replicaOff = only("dynamodb-point-in-time-recovery", (d) => patch(d.table, { replicas: [{ regionName: SECONDARY, kmsKeyArn: keyArn(SECONDARY), pointInTimeRecovery: false, deletionProtectionEnabled: true }] }));
+    expect(messages(replicaOff)).toEqual([`orders (dynamodb.Table): the ${SECONDARY} replica has point-in-time recovery off: set its pointInTimeRecovery to true.`]);
+  });
+});
+
+describe("dynamodb-deletion-protection and dynamodb-customer-key-per-region", () => {
+  it("fails a table or replica without deletion protection", () => {
+    expect(only("dynamodb-deletion-protection", (d) => patch(d.table, { deletionProtectionEnabled: undefined }))).toHaveLength(1);
+    expect(only("dynamodb-deletion-protection", (d) => patch(d.table, { replicas: [{ regionName: SECONDARY, kmsKeyArn: keyArn(SECONDARY), pointInTimeRecovery: true }] }))).toHaveLength(1);
+  });
+
+  it("fails an AWS-owned key, and a replica whose key is in another region", () => {
+    expect(messages(only("dynamodb-customer-key-per-region", (d) => patch(d.table, { serverSideEncryption: undefined })))).toEqual([expect.stringContaining("not encrypted with a customer managed key")]);
+    const wrongRegion = only("dynamodb-customer-key-per-region", (d) => patch(d.table, { replicas: [{ regionName: SECONDARY, kmsKeyArn: keyArn(PRIMARY), pointInTimeRecovery: true, deletionProtectionEnabled: true }] }));
+    expect(messages(wrongRegion)).toEqual([`orders (dynamodb.Table): the ${SECONDARY} replica names a key in ${PRIMARY}; a replica can only use a key of its own region.`]);
+  });
+});
+
+describe("cache-global-datastore-every-region", () => {
+  it("fails a datastore without a member in a region", () => {
+    const vs = only("cache-global-datastore-every-region", (_d, env) => {
+      const all = env.secondary.all.bind(env.secondary);
+      env.secondary.all = () => all().filter((r) => r.type !== "aws:elasticache/replicationGroup:ReplicationGroup");
+    });
+    expect(messages(vs)).toEqual([`datastore (elasticache.GlobalReplicationGroup) has members in ${PRIMARY} but none in ${SECONDARY}: add a secondary there.`]);
+  });
+
+  it("fails a replication group in no datastore", () => {
+    const vs = only("cache-global-datastore-every-region", (d) => patch(d.secondaryCache, { globalReplicationGroupId: undefined }));
+    expect(vs.map((v) => v.message)).toEqual(expect.arrayContaining([expect.stringContaining("cache (elasticache.ReplicationGroup) is in no Global Datastore"), expect.stringContaining(`none in ${SECONDARY}`)]));
+  });
+});
+
+describe("cache-multi-az and cache-encryption-and-auth", () => {
+  it("fails a single-node group or one without automatic failover", () => {
+    expect(messages(only("cache-multi-az", (d) => patch(d.primaryCache, { numCacheClusters: 1 })))).toEqual([expect.stringContaining("has 1 node(s)")]);
+    expect(messages(only("cache-multi-az", (d) => patch(d.secondaryCache, { multiAzEnabled: false })))).toEqual([expect.stringContaining("multiAzEnabled false")]);
+  });
+
+  it("asks the primary for TLS, at-rest encryption and AUTH, and every member for its own key", () => {
+    expect(messages(only("cache-encryption-and-auth", (d) => patch(d.primaryCache, { transitEncryptionEnabled: false, authToken: undefined })))).toEqual([
+      expect.stringContaining("transitEncryptionEnabled false"),
+      expect.stringContaining("accepts clients without authentication"),
+    ]);
+    expect(messages(only("cache-encryption-and-auth", (d) => patch(d.secondaryCache, { kmsKeyId: undefined })))).toEqual([expect.stringContaining("has no kmsKeyId")]);
+  });
+});
+
+describe("cloudfront-waf and cloudfront-tls-only", () => {
+  it("fails a distribution without a web ACL", () => {
+    expect(messages(only("cloudfront-waf", (d) => patch(d.distribution, { webAclId: undefined })))).toEqual([expect.stringContaining("has no web ACL")]);
+  });
+
+  it("fails plain-HTTP viewers, an old TLS policy, the default certificate and plain-HTTP origins", () => {
+    expect(messages(only("cloudfront-tls-only", (d) => patch(d.distribution, { defaultCacheBehavior: { targetOriginId: "app", viewerProtocolPolicy: "allow-all" } })))).toEqual([expect.stringContaining("the default behaviour allows allow-all")]);
+    expect(messages(only("cloudfront-tls-only", (d) => patch(d.distribution, { viewerCertificate: { acmCertificateArn: "a", minimumProtocolVersion: "TLSv1" } })))).toEqual([expect.stringContaining("minimumProtocolVersion TLSv1;")]);
+    expect(messages(only("cloudfront-tls-only", (d) => patch(d.distribution, { viewerCertificate: { cloudfrontDefaultCertificate: true } })))).toEqual([expect.stringContaining("default *.cloudfront.net certificate")]);
+    expect(messages(only("cloudfront-tls-only", (d) => patch(d.distribution, { origins: [{ originId: "app", domainName: "x", customOriginConfig: { originProtocolPolicy: "match-viewer", originSslProtocols: ["TLSv1", "TLSv1.2"] } }] }))))
+      .toEqual([expect.stringContaining("origin app uses match-viewer"), expect.stringContaining("origin app allows TLSv1")]);
+  });
+});
+
+describe("data-tier-protected", () => {
+  it("fails an unprotected table, replication group or datastore", () => {
+    const vs = only("data-tier-protected", (d) => {
+      d.table.protect = false;
+      d.datastore.protect = false;
+    });
+    expect(vs.map((v) => v.urn?.split("::").pop())).toEqual(["orders", "datastore"]);
+  });
+});

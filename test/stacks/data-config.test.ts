@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { join } from "path";
+import { ConfigError, environmentSettings, parseEnvironment } from "../../stacks/config";
+import { cacheRoleOf, globalEdgeArgs, globalTableArgs, regionalStackReads } from "../../stacks/compose";
+import { readStackConfig } from "../../tools/fake-cloud/run";
+
+const staging = readStackConfig(join(__dirname, "..", "..", "examples", "data-tier", "Pulumi.staging.yaml"));
+const base = {
+  "platform:regions": ["us-east-1", "us-east-2", "us-west-2"],
+  "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16"],
+  "platform:dnsZoneName": "dev.example.com",
+};
+
+function problems(config: Record<string, unknown>): Record<string, string> {
+  try {
+    parseEnvironment("dev", config);
+  } catch (err) {
+    if (err instanceof ConfigError) return Object.fromEntries(err.problems.map((p) => [p.key, `${JSON.stringify(p.value)}: ${p.message}`]));
+    throw err;
+  }
+  return {};
+}
+
+describe("data tier configuration", () => {
+  it("is off by default", () => {
+    const env = parseEnvironment("dev", base);
+    expect(env).toMatchObject({ dynamoTables: [], cacheEnabled: false, edgeEnabled: false });
+  });
+
+  it("accepts the staging example, fills table defaults, and survives the round trip through the global stack's export", () => {
+    const env = parseEnvironment("staging", staging);
+    expect(env.dynamoTables.map((t) => [t.name, t.billingMode, t.consistency])).toEqual([
+      ["sessions", "PAY_PER_REQUEST", "EVENTUAL"],
+      ["orders", "PAY_PER_REQUEST", "STRONG"],
+      ["catalog", "PROVISIONED", "EVENTUAL"],
+    ]);
+    expect(env.dynamoTables[0].partitionKey).toEqual({ name: "sessionId", type: "S" });
+    expect(env.dynamoTables[0].pointInTimeRecoveryDays).toBe(35);
+    // Regional stacks re-validate the exported settings: the same environment comes out.
+    expect(parseEnvironment("staging", environmentSettings(env) as unknown as Record<string, unknown>)).toEqual(env);
+  });
+
+  it("reads tables as the Pulumi runtime hands them over (JSON strings)", () => {
+    const env = parseEnvironment("dev", { ...base, "platform:dynamoTables": JSON.stringify([{ name: "t", partitionKey: { name: "pk" } }]) });
+    expect(env.dynamoTables[0].name).toBe("t");
+  });
+
+  it("names the field of a malformed table entry with a dotted path, its value and the fix", () => {
+    const found = problems({ ...base, "platform:dynamoTables": [{ name: "t", partitionKey: { name: "pk", type: "X" }, colour: "red" }, "t2"] });
+    expect(found["platform:dynamoTables[0].partitionKey.type"]).toMatch(/^"X": must be S \(string\), N \(number\) or B \(binary\)/);
+    expect(found["platform:dynamoTables[0]"]).toMatch(/has no field colour/);
+    expect(found["platform:dynamoTables[1]"]).toMatch(/must be a mapping with at least name and partitionKey/);
+  });
+
+  it("refuses what AWS refuses about tables, per table and field", () => {
+    const found = problems({
+      ...base,
+      "platform:regions": ["us-east-1", "eu-west-1"],
+      "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16"],
+      "platform:dynamoTables": [
+        { name: "a", partitionKey: { name: "pk" }, consistency: "STRONG", ttlAttribute: "exp" },
+        { name: "a", partitionKey: { name: "pk" }, billingMode: "PROVISIONED" },
+      ],
+    });
+    expect(found["platform:dynamoTables[0].ttlAttribute"]).toMatch(/TTL is not supported on multi-Region strongly consistent tables/);
+    expect(found["platform:dynamoTables[0].consistency"]).toMatch(/exactly three Regions.*add witnessRegion/);
+    expect(found["platform:dynamoTables[1].name"]).toMatch(/repeats dynamoTables\[0\]/);
+    expect(found["platform:dynamoTables[1].readCapacity"]).toMatch(/provisioned tables need \{min, max\} read capacity/);
+  });
+
+  it("requires the cache's home region, at most three regions, and a node type Global Datastore supports", () => {
+    const found = problems({
+      ...base,
+      "platform:regions": ["us-east-1", "us-east-2", "us-west-2", "eu-west-1"],
+      "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16"],
+      "platform:cacheEnabled": true,
+      "platform:cacheNodeType": "cache.t4g.medium",
+      "platform:cacheEngineVersion": "7.1",
+      "platform:cacheNodesPerRegion": 1,
+    });
+    expect(found["platform:cacheHomeRegion"]).toMatch(/required with cacheEnabled.*primary region \(us-east-1\)/);
+    expect(found["platform:cacheNodeType"]).toMatch(/no burstable/);
+    expect(found["platform:cacheEngineVersion"]).toMatch(/valkey 7\.2 or later/);
+    expect(found["platform:cacheNodesPerRegion"]).toMatch(/2 to 6/);
+    const four = problems({ ...base, "platform:regions": ["us-east-1", "us-east-2", "us-west-2", "eu-west-1"], "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16"], "platform:cacheEnabled": true, "platform:cacheHomeRegion": "us-east-1" });
+    expect(four["platform:cacheEnabled"]).toMatch(/at most 3 Regions .*turn the cache off or use at most 3 regions/);
+    expect(problems({ ...base, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "eu-west-1" })["platform:cacheHomeRegion"]).toMatch(/must be one of us-east-1, us-east-2, us-west-2/);
+  });
+
+  it("refuses an edge name that is one of its origins and a bad cached path", () => {
+    const found = problems({ ...base, "platform:edgeEnabled": true, "platform:edgeRecordName": "app", "platform:edgeCachedPathPatterns": ["*"] });
+    expect(found["platform:edgeRecordName"]).toMatch(/names an origin \(app\.dev\.example\.com\)/);
+    expect(found["platform:edgeCachedPathPatterns[0]"]).toMatch(/path pattern such as \/static\/\*/);
+  });
+});
+
+describe("data tier composition", () => {
+  const env = parseEnvironment("staging", staging);
+
+  it("creates every table in the global stack's region with a replica in every region, named <env>-<name>", () => {
+    const tables = globalTableArgs(env, "us-east-1");
+    expect(tables.map((t) => [t.table.name, t.homeRegion, t.regions])).toEqual([
+      ["staging-sessions", "us-east-1", ["us-east-1", "us-east-2", "us-west-2"]],
+      ["staging-orders", "us-east-1", ["us-east-1", "us-east-2", "us-west-2"]],
+      ["staging-catalog", "us-east-1", ["us-east-1", "us-east-2", "us-west-2"]],
+    ]);
+  });
+
+  it("refuses a global stack outside the environment's regions when there are tables, naming aws:region", () => {
+    expect(() => globalTableArgs(env, "eu-west-1")).toThrow(ConfigError);
+    try {
+      globalTableArgs(env, "eu-west-1");
+    } catch (err) {
+      expect((err as ConfigError).problems[0]).toMatchObject({ key: "aws:region", value: "eu-west-1" });
+    }
+  });
+
+  it("makes the home region the cache's primary member, and has the other regional stacks read its stack first", () => {
+    expect(env.regions.map((r) => cacheRoleOf(env, r))).toEqual(["primary", "secondary", "secondary"]);
+    expect(env.regions.map((r) => regionalStackReads(env, r))).toEqual([[], ["staging-us-east-1"], ["staging-us-east-1"]]);
+    expect(regionalStackReads(parseEnvironment("dev", base), "us-east-2")).toEqual([]);
+  });
+
+  it("fronts the latency-routed app name with the edge, failing cached reads over to the writer name", () => {
+    expect(globalEdgeArgs(env, "Z1")).toMatchObject({ recordName: "www", originDomainName: "app.staging.example.com", failoverOriginDomainName: "writer.staging.example.com", cachedPathPatterns: ["/static/*", "/assets/*"] });
+    expect(globalEdgeArgs(parseEnvironment("dev", base), "Z1")).toBeUndefined();
+  });
+});
