@@ -3,9 +3,11 @@ import { join } from "path";
 import { ConfigError, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { cacheRoleOf, globalEdgeArgs, globalTableArgs, regionalStackReads } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
+import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const staging = readStackConfig(join(__dirname, "..", "..", "examples", "data-tier", "Pulumi.staging.yaml"));
 const base = {
+  ...DEPLOY_PRECONDITIONS,
   "platform:regions": ["us-east-1", "us-east-2", "us-west-2"],
   "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16"],
   "platform:dnsZoneName": "dev.example.com",
