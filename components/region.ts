@@ -27,9 +27,9 @@ export interface RegionArgs {
   /**
    * The service behind the ALB. Its pods listen on `ingress.targetPort` and answer
    * `ingress.healthCheckPath`; its database variables point at this region's reader and at the
-   * global writer.
+   * global writer; it gets the data tier's variables and IAM statements (`dataBinding`).
    */
-  service: Omit<RegionalServiceArgs, "region" | "clusterName" | "targetGroup" | "controller" | "database"> & {
+  service: Omit<RegionalServiceArgs, "region" | "clusterName" | "targetGroup" | "controller" | "database" | "policyStatements"> & {
     database?: Omit<ServiceDatabase, "readerEndpoint" | "port" | "engine">;
   };
   /**
@@ -49,8 +49,9 @@ export interface RegionArgs {
  * Everything of an environment in one region, wired together: network (zones chosen by zone ID,
  * offering the node and database classes) → EKS cluster → ingress (ALB, ip target group) → node
  * pool (only the ALB reaches the pods' port) → cluster add-ons (AWS Load Balancer Controller) →
- * the service bound to the target group → Aurora member reachable only from the nodes → DNS
- * registration of the ALB. The serving path: DNS record → ALB → target group → Service → pods.
+ * Aurora member and (optional) cache member, reachable only from the nodes → the service bound to
+ * the target group, given the database and the data tier (`dataBinding`) → DNS registration of
+ * the ALB. The serving path: DNS record → ALB → target group → Service → pods.
  */
 export class Region extends pulumi.ComponentResource {
   readonly region: string;
@@ -153,8 +154,12 @@ export class Region extends pulumi.ComponentResource {
     });
 
     const { database: serviceDatabase, ...service } = args.service;
+    // After the data tier: the pods get its variables and their role its statements (both empty
+    // without one). The service's own variables win over the binding's.
     this.service = new RegionalService(name, {
       ...service,
+      env: { ...this.dataBinding.env, ...service.env },
+      policyStatements: this.dataBinding.policyStatements,
       region: args.region,
       clusterName: this.cluster.clusterName,
       targetGroup: {

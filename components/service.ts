@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { policyDocument, type PolicyStatement } from "./data/binding";
 import { podIdentityTrustPolicy } from "./lib/eks";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "./lib/names";
 import {
@@ -77,8 +78,14 @@ export interface RegionalServiceArgs {
   /** Seconds the app needs after SIGTERM to finish; added to the drain pause. @default 15 */
   appShutdownSeconds?: number;
   database?: ServiceDatabase;
-  /** More environment variables (observability endpoints, feature flags ...). */
+  /** More environment variables (observability endpoints, feature flags, the data tier's `DataTierBinding.env` ...). */
   env?: Record<string, pulumi.Input<string>>;
+  /**
+   * More IAM statements for the pods' role, e.g. the data tier's least-privilege access
+   * (`DataTierBinding.policyStatements`): one more inline policy, which the pods wait for.
+   * @default none
+   */
+  policyStatements?: PolicyStatement[];
   /**
    * What must be running before any of this is created: the AWS Load Balancer Controller's release
    * (its CRD and webhooks: the binding needs both, and pods get readiness gates only when the
@@ -159,6 +166,11 @@ export class RegionalService extends pulumi.ComponentResource {
       const document = pulumi.all([partition, accountId, secretArn]).apply(([p, account, secretArn]) =>
         JSON.stringify(servicePolicy({ partition: p, region: args.region, accountId: account, secretArn, iamDatabaseUser: db?.iamUser })));
       ready.push(new aws.iam.RolePolicy(`${name}-pods`, { role: role.id, policy: document }, parent));
+    }
+    // A policy of its own (the database's stays as it is): a service without a data tier plans
+    // exactly as before. The Deployment waits for it, so pods never start without their permissions.
+    if (args.policyStatements && args.policyStatements.length > 0) {
+      ready.push(new aws.iam.RolePolicy(`${name}-data`, { role: role.id, policy: policyDocument({ env: {}, policyStatements: args.policyStatements }) }, parent));
     }
     // Pod Identity injects credentials when a pod is created: the association comes first.
     ready.push(new aws.eks.PodIdentityAssociation(`${name}-pods`, { clusterName: args.clusterName, namespace, serviceAccount: app, roleArn: role.arn }, parent));

@@ -1,7 +1,8 @@
 /**
  * The data and edge tier end to end through `npm run plan` (a spawned CLI, as reviewers run it):
  * the staging example with all three pieces plans clean in every region, and a program that
- * lost a table replica or point-in-time recovery is stopped with exit 1.
+ * lost a table replica or point-in-time recovery is stopped with exit 1. The reference service of
+ * every region gets the data tier: its variables and, in a policy of its own, its IAM statements.
  */
 import { execFile } from "child_process";
 import { readFileSync } from "fs";
@@ -74,6 +75,33 @@ describe("the staging example (examples/data-tier): tables, cache and edge in ev
       expect(env).toMatchObject({ AWS_REGION: region, DYNAMODB_TABLE_ORDERS: "staging-orders", CACHE_TLS: "true" });
       expect(env.CACHE_HOST).toContain(`staging-${region}-cache`);
       expect(env.CACHE_AUTH_SECRET_ARN).toContain(`:secretsmanager:${region}:`);
+    }
+  });
+
+  it("gives every region's pods the binding's variables next to the database's, and their role the binding's statements in a policy the Deployment waits for", () => {
+    for (const region of regions) {
+      const stack = `staging-${region}`;
+      const binding = doc.stacks.find((s) => s.stack === stack)!.outputs.dataBindingEnv as Record<string, string>;
+      const [deployment] = ofType(doc, stack, "kubernetes:apps/v1:Deployment").filter((r) => r.name === `${stack}-deployment`);
+      type Container = { env: { name: string; value: string }[] };
+      const container = (deployment.inputs.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0];
+      const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+      expect(Object.keys(binding)).toEqual(expect.arrayContaining(["DYNAMODB_TABLE_SESSIONS", "DYNAMODB_TABLE_ORDERS", "DYNAMODB_TABLE_CATALOG", "CACHE_HOST", "CACHE_READER_HOST", "CACHE_PORT", "CACHE_TLS", "CACHE_AUTH_SECRET_ARN"]));
+      expect(env).toMatchObject(binding);
+      expect(env).toMatchObject({ AWS_REGION: region, DB_ENGINE: "aurora-postgresql" });
+      expect(env.CACHE_HOST).toContain(`staging-${region}-cache`);
+
+      const [role] = ofType(doc, stack, "aws:iam/role:Role").filter((r) => r.name === `${stack}-pods`);
+      const [policy] = ofType(doc, stack, "aws:iam/rolePolicy:RolePolicy").filter((r) => r.name === `${stack}-data`);
+      expect(policy.inputs.role).toBe(role.id);
+      type Statement = { Sid: string; Resource: string[] };
+      const statements = (JSON.parse(policy.inputs.policy as string) as { Statement: Statement[] }).Statement;
+      expect(statements.map((st) => st.Sid)).toEqual(["DynamoDbItems", "DynamoDbStreams", "DynamoDbTableKeys", "CacheAuthToken", "CacheAuthTokenKey"]);
+      // This region's copies only.
+      expect(statements.find((st) => st.Sid === "DynamoDbItems")!.Resource).toContain(`arn:aws:dynamodb:${region}:123456789012:table/staging-orders`);
+      expect(statements.find((st) => st.Sid === "CacheAuthToken")!.Resource).toEqual([env.CACHE_AUTH_SECRET_ARN]);
+      // Pods never start without the permissions: the Deployment waits for the policy.
+      expect(deployment.dependsOn).toContain(policy.urn);
     }
   });
 });

@@ -117,6 +117,18 @@ describe("prod: global stack and one stack per region", () => {
     }
   });
 
+  it("wires no data tier into the service, having none: no data-tier variables, no data policy on the pods' role", () => {
+    for (const s of prod.stacks.filter((x) => x.role === "region")) {
+      expect(s.outputs.dataBindingEnv).toEqual({});
+      const [deployment] = ofType(s, "kubernetes:apps/v1:Deployment").filter((r) => r.name === `${s.stack}-deployment`);
+      type Container = { env: { name: string }[] };
+      const names = (deployment.inputs.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0].env.map((e) => e.name);
+      expect(names).toContain("DB_WRITER_HOST");
+      expect(names.filter((n) => /^(DYNAMODB_|CACHE_)/.test(n))).toEqual([]);
+      expect(ofType(s, "aws:iam/rolePolicy:RolePolicy").map((r) => r.name)).not.toContain(`${s.stack}-data`);
+    }
+  });
+
   it("chooses every region's zones by zone ID, never one EKS refuses", () => {
     const east = prod.resilience.regions.list.find((r) => r.region === "us-east-1")!;
     expect(east.azIds).toEqual(["use1-az1", "use1-az2", "use1-az4"]);
