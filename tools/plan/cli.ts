@@ -65,19 +65,20 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   return document.summary.violations.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.planned;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2))
-    .then((code) => {
-      process.exitCode = code;
-    })
-    .catch((error: unknown) => {
-      if (error instanceof PlanError) {
-        process.stderr.write(`plan: ${error.message}\n`);
-      } else {
-        // Not the user's input: say so, still without a stack trace unless asked for.
-        const message = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`plan: internal error: ${message}${process.env.PLAN_DEBUG ? `\n${(error as Error)?.stack ?? ""}` : " (set PLAN_DEBUG=1 for details)"}\n`);
-      }
-      process.exitCode = EXIT.invalidInput;
-    });
+/** Runs the CLI and sets the exit code: what `npm run plan` does (tools/plan/bin.js). */
+export async function run(argv: readonly string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error: unknown) {
+    if (error instanceof PlanError) {
+      process.stderr.write(`plan: ${error.message}\n`);
+    } else {
+      // Not the user's input: say so, still without a stack trace unless asked for.
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`plan: internal error: ${message}${process.env.PLAN_DEBUG ? `\n${(error as Error)?.stack ?? ""}` : " (set PLAN_DEBUG=1 for details)"}\n`);
+    }
+    process.exitCode = EXIT.invalidInput;
+  }
 }
+
+if (require.main === module) void run(process.argv.slice(2));

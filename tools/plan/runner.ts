@@ -1,128 +1,88 @@
 /**
- * Runs stacks in child processes (tools/plan/worker.ts), one process per stack so no runtime
- * state leaks from one stack into the next, as many at once as there are cores. Workers are
- * started ahead of need and load the Pulumi SDK while earlier stacks run, which is most of a
- * stack's cost on a small machine.
+ * Where stacks run. By default every stack runs in this process, one after another, each in its
+ * own Pulumi runtime store (tools/fake-cloud/run.ts): the SDKs load once, and a stack costs only
+ * its own work. Running stacks side by side in one process gains nothing (one thread) and costs
+ * memory, so they run in turn.
+ *
+ * `isolated: true` runs each stack in a child process of its own (tools/plan/worker.ts), as the
+ * plan did before runtime stores: the tests compare both ways byte for byte, and
+ * `PLAN_ISOLATE=1` selects it when a program is suspected of leaking state between stacks.
  */
 import { ChildProcess, fork } from "child_process";
-import { availableParallelism } from "os";
+import { existsSync } from "fs";
 import { join } from "path";
 import { PlanError } from "./args";
-import type { FromWorker, ToWorker, WorkerJob } from "./worker";
+import { planStack, StackJobSpec, StackResult } from "./stack";
+import type { FromWorker, ToWorker } from "./worker";
 import { WORKER_FLAG } from "./worker";
 
-export type StackResult = Extract<FromWorker, { kind: "done" }>;
+export type { StackResult };
+
+export interface StackRunner {
+  /** Plans one stack; rejects with a PlanError naming the stack when its program fails. */
+  run(job: StackJobSpec): Promise<StackResult>;
+  /** Releases what the runner holds (child processes). */
+  close(): void;
+}
 
 export interface RunnerOptions {
-  /** Stacks this runner will be asked for in total: no worker is started beyond that. */
-  totalJobs: number;
-  /** At most this many stacks at once. @default the machine's available parallelism */
-  concurrency?: number;
-  /** Longest a stack may take. @default 300 000 ms */
+  /** A child process per stack instead of a runtime store per stack. @default PLAN_ISOLATE=1 */
+  isolated?: boolean;
+  /** Longest a stack may take in a child process. @default 300 000 ms */
   timeoutMs?: number;
 }
 
-interface Worker {
-  child: ChildProcess;
-  ready: Promise<void>;
-  /** Settles with the worker's answer, or a PlanError when it dies first. */
-  answer: Promise<FromWorker>;
+export function createRunner(options: RunnerOptions = {}): StackRunner {
+  const isolated = options.isolated ?? process.env.PLAN_ISOLATE === "1";
+  return isolated ? new IsolatedRunner(options.timeoutMs ?? 300_000) : { run: planStack, close: () => undefined };
 }
 
-const WORKER = join(__dirname, "worker.ts");
-
-function startWorker(): Worker {
-  // `--import tsx` registers tsx's loader for require and import alike (Node >= 20.6).
-  const child = fork(WORKER, [WORKER_FLAG], {
+/**
+ * The worker as a child process: the bundle's own entry when this process runs from the bundle
+ * (tools/plan/bin.js), else the TypeScript source under tsx.
+ */
+function startWorker(): ChildProcess {
+  // tools/plan/bin.js builds the bundle with PLAN_BUNDLED defined as "1"; there __filename is the bundle.
+  const bundled = process.env.PLAN_BUNDLED === "1" && existsSync(__filename);
+  const [entry, execArgv] = bundled ? [__filename, []] : [join(__dirname, "worker.ts"), ["--import", "tsx"]];
+  return fork(entry, [WORKER_FLAG], {
     execPath: process.execPath,
-    execArgv: ["--import", "tsx"],
+    execArgv,
     // The program's own console output goes to stderr: stdout belongs to the summary.
     stdio: ["ignore", 2, 2, "ipc"],
     serialization: "json",
   });
-  let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const answer = new Promise<FromWorker>((resolve) => {
-    child.on("message", (message: FromWorker) => {
-      if (message.kind === "ready") markReady();
-      else resolve(message);
-    });
-    child.on("exit", (code, signal) => {
-      markReady();
-      resolve({ kind: "failed", message: `the planning process stopped (${signal ?? `exit code ${code}`}) before it reported a result` });
-    });
-    child.on("error", (err) => {
-      markReady();
-      resolve({ kind: "failed", message: `could not start the planning process: ${err.message}` });
-    });
-  });
-  return { child, ready, answer };
 }
 
-export class StackRunner {
-  private readonly idle: Worker[] = [];
-  private readonly all = new Set<Worker>();
-  private started = 0;
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  private readonly concurrency: number;
-  private readonly timeoutMs: number;
+class IsolatedRunner implements StackRunner {
+  private readonly children = new Set<ChildProcess>();
 
-  constructor(private readonly options: RunnerOptions) {
-    this.concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-    this.timeoutMs = options.timeoutMs ?? 300_000;
-    // Warm as many workers as can run at once (and no more than there are stacks).
-    for (let i = 0; i < Math.min(this.concurrency, options.totalJobs); i++) this.spawn();
-  }
+  constructor(private readonly timeoutMs: number) {}
 
-  private spawn(): void {
-    const worker = startWorker();
-    this.started += 1;
-    this.all.add(worker);
-    this.idle.push(worker);
-    worker.child.on("exit", () => this.all.delete(worker));
-  }
-
-  private async slot(): Promise<Worker> {
-    while (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running += 1;
-    if (this.idle.length === 0) this.spawn();
-    return this.idle.shift()!;
-  }
-
-  private release(): void {
-    this.running -= 1;
-    // Replace the finished worker ahead of need while stacks remain.
-    if (this.started < this.options.totalJobs && this.idle.length + this.running < this.concurrency) this.spawn();
-    this.waiting.shift()?.();
-  }
-
-  /** Plans one stack; rejects with a PlanError naming the stack when its program fails. */
-  async run(job: WorkerJob): Promise<StackResult> {
-    const worker = await this.slot();
+  async run(job: StackJobSpec): Promise<StackResult> {
+    const child = startWorker();
+    this.children.add(child);
     try {
-      await worker.ready;
-      if (worker.child.connected) worker.child.send({ kind: "run", job } satisfies ToWorker);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<FromWorker>((resolve) => {
-        timer = setTimeout(() => resolve({ kind: "failed", message: `did not finish within ${Math.round(this.timeoutMs / 1000)} s (a promise that never settles?)` }), this.timeoutMs);
+      const answer = await new Promise<FromWorker>((resolve) => {
+        const timer = setTimeout(() => resolve({ kind: "failed", message: `did not finish within ${Math.round(this.timeoutMs / 1000)} s (a promise that never settles?)` }), this.timeoutMs);
+        child.on("message", (message: FromWorker) => {
+          if (message.kind === "ready") child.send({ kind: "run", job } satisfies ToWorker);
+          else (clearTimeout(timer), resolve(message));
+        });
+        child.on("exit", (code, signal) => (clearTimeout(timer), resolve({ kind: "failed", message: `the planning process stopped (${signal ?? `exit code ${code}`}) before it reported a result` })));
+        child.on("error", (err) => (clearTimeout(timer), resolve({ kind: "failed", message: `could not start the planning process: ${err.message}` })));
       });
-      const answer = await Promise.race([worker.answer, timeout]);
-      clearTimeout(timer);
-      if (answer.kind !== "done") {
-        worker.child.kill();
-        throw new PlanError(`stack ${job.stack}: ${answer.kind === "failed" ? answer.message : "unexpected answer from the planning process"}`);
-      }
-      return answer;
+      if (answer.kind === "done") return answer.result;
+      // The worker's message is already the whole account ("stack X: ..."); a crash is not.
+      throw new PlanError(answer.kind === "failed" && answer.message.startsWith("stack ") ? answer.message : `stack ${job.stack}: ${answer.kind === "failed" ? answer.message : "unexpected answer from the planning process"}`);
     } finally {
-      this.release();
+      if (child.exitCode === null) child.kill();
+      this.children.delete(child);
     }
   }
 
-  /** Stops every worker still alive (after a failure, or spare warm ones). */
   close(): void {
-    for (const worker of this.all) if (worker.child.exitCode === null) worker.child.kill();
-    this.all.clear();
-    this.idle.length = 0;
+    for (const child of this.children) if (child.exitCode === null) child.kill();
+    this.children.clear();
   }
 }
