@@ -23,7 +23,8 @@ interface Run {
 
 function plan(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", join(root, "tools/plan/cli.ts"), ...args], { cwd: root, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    // What `npm run plan` runs.
+    execFile(process.execPath, [join(root, "tools/plan/bin.js"), ...args], { cwd: root, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
     });
   });
@@ -138,6 +139,22 @@ describe("bad input", () => {
     },
     "a program that throws": { args: () => ["--program", "test/plan/fixtures/throwing-program.ts"], message: /stack dev: widgets must be at least 1.*\(at test\/plan\/fixtures\/throwing-program\.ts:\d+\)/ },
     "a program with an unhandled rejection": { args: () => ["--program", "test/plan/fixtures/rejecting-program.ts"], message: /stack dev: lookup of the shared VPC failed/ },
+    "two resources with one URN": {
+      args: () => ["--program", "test/plan/fixtures/duplicate-program.ts"],
+      message: /stack dev: .*Duplicate resource URN 'urn:pulumi:dev::platform::aws:s3\/bucket:Bucket::logs'; try giving it a unique name/,
+    },
+    "a program that never finishes under a preview": {
+      args: () => ["--program", "test/plan/fixtures/preview-hang-program.ts"],
+      message: /stack dev fails under `pulumi preview` of a new stack .*although it runs once every value is known: the program never finishes/,
+    },
+    "a program that throws under a preview": {
+      args: () => ["--program", "test/plan/fixtures/preview-fail-program.ts"],
+      message: /stack dev fails under `pulumi preview` of a new stack .*: TypeError: Cannot read properties of undefined \(reading 'slice'\) \(at test\/plan\/fixtures\/preview-fail-program\.ts:11\)/,
+    },
+    "a config value of the wrong type": {
+      args: () => configFile("typed.yaml", "config:\n  aws:region: us-east-1\n  platform:regions: [us-east-1, us-west-2]\n  platform:vpcCidrs: [10.1.0.0/16, 10.2.0.0/16]\n  platform:dnsZoneName: x.example.com\n  platform:azCount: three\n"),
+      message: /typed\.yaml: `pulumi preview` would stop before the program runs: validating stack config: Stack 'typed' with configuration key 'azCount' must be of type 'integer'\. Set platform:azCount in .*typed\.yaml/,
+    },
     "an unknown flag": { args: () => ["--jsno", "x.json"], message: /unknown option --jsno \(did you mean --json\?\)/ },
   };
   const runs: Record<string, Run> = {};

@@ -37,7 +37,7 @@ function toStack(job: StackJob, result: StackResult): UnjudgedStack {
 
 async function runJob(runner: StackRunner, job: StackJob, program: string | null, stackOutputs: Record<string, Record<string, unknown>>, progress?: Progress): Promise<StackResult> {
   progress?.started(job);
-  const result = await runner.run({ stack: job.stack, config: job.config, program, stackOutputs });
+  const result = await runner.run({ stack: job.stack, project: job.project, config: job.config, program, stackOutputs });
   progress?.finished(job, result);
   return result;
 }

@@ -20,6 +20,8 @@ import { describeError } from "./errors";
 
 export interface StackJobSpec {
   stack: string;
+  /** The project name (part of every URN). */
+  project: string;
   config: StackConfig;
   /** Absolute path of the program; null for this project's own program (stacks/main.ts). */
   program: string | null;
@@ -79,7 +81,7 @@ let passes = 0;
 async function pass(job: StackJobSpec, preview: boolean): Promise<StackRun> {
   const n = ++passes;
   const load = job.program ? () => loadProgram(job.program!, n) : () => projectProgram;
-  return runStack({ stack: job.stack, config: job.config, stackOutputs: job.stackOutputs, preview, load });
+  return runStack({ stack: job.stack, project: job.project, config: job.config, stackOutputs: job.stackOutputs, preview, load });
 }
 
 /** Plans one stack; rejects with a PlanError naming the stack when its program fails. */
