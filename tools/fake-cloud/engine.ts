@@ -429,7 +429,8 @@ export class FakeEngine {
       urn, type, name, custom, parent,
       provider: custom ? provider || null : null,
       protect, retainOnDelete, deletedWith, ignoreChanges,
-      aliases: aliasObjects.map((a) => (typeof a === "string" ? a : aliasToUrn(a, { type, name, parent }, this.options.stack, this.options.project))),
+      // generateAliases: each alias once, in the order given.
+      aliases: [...new Set(aliasObjects.map((a) => (typeof a === "string" ? a : aliasToUrn(a, { type, name, parent }, this.options.stack, this.options.project))))],
       dependencies: [...new Set(req.getDependenciesList())],
       propertyDependencies,
       additionalSecretOutputs,

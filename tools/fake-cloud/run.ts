@@ -115,10 +115,43 @@ function listen(): void {
   process.on("uncaughtException", dispatch("uncaughtException"));
 }
 
-export function runStack(options: RunOptions): Promise<StackRun> {
+/**
+ * Global variables the SDK itself keeps across stores (the root stack of the latest run, the
+ * store), and the test runner's: left as they are.
+ */
+const RUNTIME_GLOBALS = /^(stackResource|asyncLocalStorage|globalStore|__vitest.*|__VITEST.*)$/;
+
+/**
+ * The global object as a program found it: a program that sets a global (or replaces one) must
+ * not change the next stack's plan, as it cannot when each stack has a process of its own.
+ */
+function snapshotGlobals(): () => void {
+  const target = globalThis as unknown as Record<PropertyKey, unknown>;
+  const before = new Map(Reflect.ownKeys(target).map((key) => [key, Reflect.getOwnPropertyDescriptor(target, key)!]));
+  return () => {
+    for (const key of Reflect.ownKeys(target)) {
+      if (typeof key === "string" && RUNTIME_GLOBALS.test(key)) continue;
+      const was = before.get(key);
+      const now = Reflect.getOwnPropertyDescriptor(target, key)!;
+      if (!was) {
+        if (now.configurable) Reflect.deleteProperty(target, key);
+      } else if (was.value !== now.value || was.get !== now.get || was.set !== now.set) {
+        if (now.configurable) Reflect.defineProperty(target, key, was);
+        else if (now.writable) target[key as string] = was.value;
+      }
+    }
+  };
+}
+
+export async function runStack(options: RunOptions): Promise<StackRun> {
   listen();
   const { withLocalStorage } = state as unknown as { withLocalStorage<T>(fn: () => T): T };
-  return withLocalStorage(() => runInStore(options));
+  const restoreGlobals = snapshotGlobals();
+  try {
+    return await withLocalStorage(() => runInStore(options));
+  } finally {
+    restoreGlobals();
+  }
 }
 
 async function runInStore(options: RunOptions): Promise<StackRun> {
