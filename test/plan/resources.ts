@@ -39,7 +39,6 @@ export function resource(type: string, name: string, inputs: Record<string, unkn
     ignoreChanges: [],
     aliases: options.aliases ?? [],
     dependsOn: [],
-    propertyDependencies: {},
     inputs,
     outputs: { ...inputs, id, ...options.outputs },
   };

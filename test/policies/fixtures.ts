@@ -40,7 +40,6 @@ export function recorded(type: string, name: string, inputs: Record<string, unkn
     ignoreChanges: [],
     aliases: [],
     dependsOn: [],
-    propertyDependencies: {},
     inputs,
     outputs: { ...inputs, arn: `arn:aws:${service}:${o.region}:123456789012:${id}`, region: o.region, ...o.outputs },
   };
