@@ -502,7 +502,7 @@ export class FakeEngine {
       const callback = this.callbacks._callbacks.get(token);
       if (!callback) throw new EngineError(`transform callback ${token} is not registered`);
       const request = new resproto.TransformRequest().setType(r.type).setName(r.name).setCustom(r.custom).setParent(r.parent ?? "").setProperties(object).setOptions(options);
-      const response = resproto.TransformResponse.deserializeBinary((await callback(request.serializeBinary())).serializeBinary());
+      const response = (await callback(request.serializeBinary())) as unknown as resproto.TransformResponse;
       object = response.getProperties() ?? new structproto.Struct();
       options = response.getOptions() ?? new resproto.TransformResourceOptions();
     }
