@@ -11,6 +11,7 @@ import { readStackConfig } from "../../tools/fake-cloud/run";
 import type { PlanDocument } from "../../tools/plan/model";
 import { validatePlan } from "../../tools/plan/schema";
 import { isStateful } from "../../tools/plan/stateful";
+import { sharedProdPlan } from "../shared-plan";
 
 const root = join(__dirname, "..", "..");
 const PROD_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
@@ -43,10 +44,15 @@ describe("npm run plan on prod", () => {
   let run: Run;
   let document: PlanDocument;
 
+  let prodDir: string;
+
   beforeAll(async () => {
-    run = await plan("--json", join(dir, "prod.json"), "--markdown", join(dir, "prod.md"), "--diagram", join(dir, "prod.svg"));
-    document = JSON.parse(readFileSync(join(dir, "prod.json"), "utf8")) as PlanDocument;
-  }, 120_000);
+    // The run test/global-setup.ts made: `npm run plan -- --json --markdown --diagram`.
+    const shared = await sharedProdPlan();
+    run = shared;
+    document = shared.document;
+    prodDir = shared.dir;
+  }, 180_000);
 
   it("plans without a mandatory violation and without a stack trace", () => {
     expect(run.stderr).not.toMatch(STACK_FRAME);
@@ -82,8 +88,8 @@ describe("npm run plan on prod", () => {
   });
 
   it("writes the PR comment and an SVG diagram with every region", () => {
-    expect(readFileSync(join(dir, "prod.md"), "utf8")).toContain("## Offline plan: `prod`");
-    const svg = readFileSync(join(dir, "prod.svg"), "utf8").replace(/&#45;/g, "-");
+    expect(readFileSync(join(prodDir, "prod.md"), "utf8")).toContain("## Offline plan: `prod`");
+    const svg = readFileSync(join(prodDir, "prod.svg"), "utf8").replace(/&#45;/g, "-");
     expect(svg).toMatch(/<svg[\s\S]*<\/svg>/);
     for (const region of PROD_REGIONS) expect(svg).toContain(`>${region}`);
   });
@@ -94,7 +100,7 @@ describe("npm run plan on prod", () => {
     twoRegions["platform:vpcCidrs"] = (twoRegions["platform:vpcCidrs"] as string[]).slice(0, 2);
     const file = join(dir, "prod-two-regions.yaml");
     writeFileSync(file, stringify({ config: twoRegions }));
-    const diffRun = await plan("--env", "prod", "--config-file", file, "--diff", join(dir, "prod.json"), "--markdown", join(dir, "diff.md"));
+    const diffRun = await plan("--env", "prod", "--config-file", file, "--diff", join(prodDir, "prod.json"), "--markdown", join(dir, "diff.md"));
     expect(diffRun.stderr).not.toMatch(STACK_FRAME);
     expect(diffRun.stdout).toContain("regions removed: eu-west-1");
     const removedStack = document.stacks.find((s) => s.stack === "prod-eu-west-1")!;

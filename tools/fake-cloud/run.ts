@@ -44,6 +44,8 @@ export interface RunOptions extends FakeCloudOptions {
   load: () => unknown;
   /** Longest a run may take. @default 300 000 ms */
   timeoutMs?: number;
+  /** Drop what the program writes to the console (the plan's second pass: the preview printed it). */
+  quiet?: boolean;
 }
 
 /** Why a run failed: what the program did (its error) or what the runtime saw (hang, leak). */
@@ -107,10 +109,20 @@ function dispatch(kind: "unhandledRejection" | "uncaughtException") {
   };
 }
 
+/** Stores of quiet runs: console output from their async context is dropped. */
+const quiet = new WeakSet<object>();
+
 let listening = false;
 function listen(): void {
   if (listening) return;
   listening = true;
+  for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      const store = storage().getStore() as object | undefined;
+      if (!store || !quiet.has(store)) original(...args);
+    };
+  }
   process.on("unhandledRejection", dispatch("unhandledRejection"));
   process.on("uncaughtException", dispatch("uncaughtException"));
 }
@@ -163,6 +175,7 @@ async function runInStore(options: RunOptions): Promise<StackRun> {
 
   const run: ActiveRun = { failure: undefined };
   active.set(store, run);
+  if (options.quiet) quiet.add(store);
   try {
     let settled = false;
     // Loading the program may wait on a module loader outside this process's view (vitest's):

@@ -15,7 +15,8 @@ import type { PlanDocument } from "./model";
 import { checkOutputPath, OutputFile, writeOutputs } from "./outputs";
 import { plan } from "./plan";
 import { readPolicyConfig } from "./policies";
-import { readPlanFile, validatePlan } from "./schema";
+import { validatePlan } from "./schema";
+import { readDiffBase } from "./state-export";
 import { progressReporter, renderTerminal } from "./terminal";
 
 export const EXIT = { planned: 0, mandatoryViolation: 1, invalidInput: 2 } as const;
@@ -52,7 +53,8 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   for (const [option, path] of [["--json", options.json], ["--markdown", options.markdown], ["--diagram", options.diagram]] as const) {
     if (path !== null) checkOutputPath(option, path);
   }
-  const base = options.diff !== null ? readPlanFile(resolve(options.diff)) : undefined;
+  // An earlier plan, or what is deployed (`pulumi stack export` files).
+  const base = options.diff !== null ? readDiffBase(resolve(options.diff)) : undefined;
   const policyConfig = options.policyConfig !== null ? readPolicyConfig(resolve(options.policyConfig)) : {};
   const input = resolveInput(options);
   if (input.kind === "environment") for (const note of input.notes) err.write(`note: ${note}\n`);

@@ -78,10 +78,10 @@ function exportable(outputs: Record<string, unknown>): Record<string, unknown> {
 
 let passes = 0;
 
-async function pass(job: StackJobSpec, preview: boolean): Promise<StackRun> {
+async function pass(job: StackJobSpec, preview: boolean, quiet = false): Promise<StackRun> {
   const n = ++passes;
   const load = job.program ? () => loadProgram(job.program!, n) : () => projectProgram;
-  return runStack({ stack: job.stack, project: job.project, config: job.config, stackOutputs: job.stackOutputs, preview, load });
+  return runStack({ stack: job.stack, project: job.project, config: job.config, stackOutputs: job.stackOutputs, preview, load, quiet });
 }
 
 /** Plans one stack; rejects with a PlanError naming the stack when its program fails. */
@@ -105,7 +105,8 @@ export async function planStack(job: StackJobSpec): Promise<StackResult> {
   }
   let known: StackRun;
   try {
-    known = await pass(job, false);
+    // What the program prints, `pulumi preview` prints: the preview pass showed it already.
+    known = await pass(job, false, true);
   } catch (err) {
     throw new PlanError(`stack ${job.stack}: ${describeError(err)}`);
   }

@@ -1,0 +1,33 @@
+/** The prod plan test/global-setup.ts made for every test file: waits for it, then reads it. */
+import { existsSync, readFileSync } from "fs";
+import { join } from "path";
+import { inject } from "vitest";
+import type { PlanDocument } from "../tools/plan/model";
+
+export interface SharedRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  dir: string;
+  json: string;
+  document: PlanDocument;
+}
+
+let cached: Promise<SharedRun> | undefined;
+
+/** The shared `npm run plan -- --json --markdown --diagram` of prod. */
+export function sharedProdPlan(): Promise<SharedRun> {
+  cached ??= (async () => {
+    const dir = inject("prodPlanDir");
+    const deadline = Date.now() + 170_000;
+    while (!existsSync(join(dir, "done.json"))) {
+      if (Date.now() > deadline) throw new Error("the shared prod plan did not finish");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const { code } = JSON.parse(readFileSync(join(dir, "done.json"), "utf8")) as { code: number };
+    const read = (name: string) => readFileSync(join(dir, name), "utf8");
+    const json = existsSync(join(dir, "prod.json")) ? read("prod.json") : "null";
+    return { code, stdout: read("stdout.txt"), stderr: read("stderr.txt"), dir, json, document: JSON.parse(json) as PlanDocument };
+  })();
+  return cached;
+}
