@@ -130,7 +130,11 @@ export function baseFromExports(files: string[]): PlanDocument {
     if (seen.has(s.stack)) throw new PlanError(`--diff: two exports of stack ${s.stack}; give one export per stack`);
     seen.add(s.stack);
   }
-  const ordered = [...stacks.filter((s) => s.role === "global"), ...stacks.filter((s) => s.role !== "global")];
+  // Deploy order: the global stack, then the regions in the order its environment lists them.
+  const global = stacks.find((s) => s.role === "global");
+  const regions = ((global?.outputs.environment as { regions?: unknown } | undefined)?.regions ?? []) as string[];
+  const rank = (s: Omit<PlanStack, "violations">) => (s.region && regions.includes(s.region) ? regions.indexOf(s.region) : regions.length);
+  const ordered = [...stacks.filter((s) => s.role === "global"), ...stacks.filter((s) => s.role !== "global").sort((a, b) => rank(a) - rank(b))];
   const name = ordered.find((s) => s.role === "global")?.stack ?? ordered[0]?.stack ?? "deployed";
   return assemble(name, ordered, undefined);
 }
