@@ -7,7 +7,7 @@ export default defineConfig({
     isolate: true,
     pool: "forks",
     setupFiles: ["test/setup-sdk.ts"],
-    // Plans prod once, shared by the files that read it (test/shared-plan.ts).
+    // A directory for the prod plan the files share (test/shared-plan.ts).
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
