@@ -154,6 +154,16 @@ describe("unknowns in a preview of a new stack", () => {
   });
 });
 
+describe("programs that cannot finish", () => {
+  it("are stopped once nothing is left to resolve what they wait for", async () => {
+    const message = await failure(run(() => {
+      // An input that never resolves: the registration, and the program, wait forever.
+      new aws.s3.Bucket("stuck", { bucket: new Promise<string>(() => undefined) });
+    }));
+    expect(message).toMatch(/^the program never finishes/);
+  });
+});
+
 describe("secrets", () => {
   it("are masked in inputs and outputs and stay secret through the engine", async () => {
     let secretOutput: boolean | undefined;
@@ -203,6 +213,22 @@ describe("providers", () => {
       expect(byName(r, name).provider).toBe(defaults[0].urn);
       expect(byName(r, name).region).toBe("ap-southeast-2");
     }
+  });
+
+  it("are registered for a read too (a StackReference gets the pulumi package's)", async () => {
+    const r = await run(() => {
+      aws.ec2.Vpc.get("shared", "vpc-0123456789abcdef0");
+      new pulumi.StackReference("org/platform/prod");
+    }, { stack: "reader" });
+    expect(r.cloud.resources.map((x) => x.urn)).toEqual([
+      "urn:pulumi:reader::proj::pulumi:pulumi:Stack::proj-reader",
+      expect.stringMatching(/^urn:pulumi:reader::proj::pulumi:providers:aws::default_\d+_\d+_\d+$/),
+      "urn:pulumi:reader::proj::aws:ec2/vpc:Vpc::shared",
+      "urn:pulumi:reader::proj::pulumi:providers:pulumi::default",
+      "urn:pulumi:reader::proj::pulumi:pulumi:StackReference::org/platform/prod",
+    ]);
+    expect(byName(r, "shared").read).toBe(true);
+    expect(byName(r, "org/platform/prod").provider).toBe("urn:pulumi:reader::proj::pulumi:providers:pulumi::default");
   });
 
   it("passed to a component reach its children of that package, and only those", async () => {
