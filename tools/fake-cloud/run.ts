@@ -237,5 +237,9 @@ async function runInStore(options: RunOptions): Promise<StackRun> {
   } finally {
     active.delete(store);
     finished.add(store);
+    // The SDK keeps the latest root stack resource (and through it every resource of the stack)
+    // and the latest monitor in module-level variables: let them go before the next stack runs.
+    (settings as unknown as { resetOptions(...args: unknown[]): void }).resetOptions("", "", -1, "", "", false, "");
+    (globalThis as { stackResource?: unknown }).stackResource = undefined;
   }
 }
