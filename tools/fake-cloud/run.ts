@@ -70,12 +70,13 @@ const storage = () => (globalThis as unknown as { asyncLocalStorage: LocalStorag
 const IDLE_TURNS = 20;
 
 /**
- * Timers, sockets and I/O requests alive in the process ("Timeout", "FSReqCallback", ...), the
- * stdio and IPC pipes and our own immediates aside: what would keep Node's event loop running.
+ * Timers, immediates, sockets and I/O requests alive in the process ("Timeout", "Immediate",
+ * "FSReqCallback", ...), the stdio and IPC pipes aside: what would keep Node's event loop
+ * running. (The idle watch's own immediate has fired by the time it looks.)
  */
 function pendingWork(): number {
   const info = (process as unknown as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo?.() ?? [];
-  return info.filter((kind) => !/^(TTYWrap|PipeWrap|SignalWrap|Immediate)$/.test(kind)).length;
+  return info.filter((kind) => !/^(TTYWrap|PipeWrap|SignalWrap)$/.test(kind)).length;
 }
 
 interface ActiveRun {
