@@ -31,7 +31,7 @@ describe("one process versus a process per stack", () => {
     const [shared, isolated] = await Promise.all([sharedProdPlan(), planJson([], join(dir, "isolated.json"), true)]);
     expect(shared.code).toBe(0);
     expect(isolated).toBe(shared.json);
-  }, 180_000);
+  }, 600_000);
 
   it("gives byte-identical plan JSON for an 11-region environment", async () => {
     const dir = tempDir("isolation-11-");
@@ -43,5 +43,5 @@ describe("one process versus a process per stack", () => {
     const plan = JSON.parse(inProcess) as { stacks: unknown[] };
     expect(plan.stacks).toHaveLength(12);
     expect(isolated).toBe(inProcess);
-  }, 240_000);
+  }, 600_000);
 });

@@ -9,7 +9,6 @@
  * `PLAN_ISOLATE=1` selects it when a program is suspected of leaking state between stacks.
  */
 import { ChildProcess, fork } from "child_process";
-import { existsSync } from "fs";
 import { join } from "path";
 import { PlanError } from "./args";
 import { planStack, StackJobSpec, StackResult } from "./stack";
@@ -38,13 +37,13 @@ export function createRunner(options: RunnerOptions = {}): StackRunner {
 }
 
 /**
- * The worker as a child process: the bundle's own entry when this process runs from the bundle
- * (tools/plan/bin.js), else the TypeScript source under tsx.
+ * The worker as a child process: through tools/plan/bin.js (the bundle, with the SDK's start-up
+ * costs removed) when this process runs from the bundle, else the TypeScript source under tsx.
  */
 function startWorker(): ChildProcess {
-  // tools/plan/bin.js builds the bundle with PLAN_BUNDLED defined as "1"; there __filename is the bundle.
-  const bundled = process.env.PLAN_BUNDLED === "1" && existsSync(__filename);
-  const [entry, execArgv] = bundled ? [__filename, []] : [join(__dirname, "worker.ts"), ["--import", "tsx"]];
+  // tools/plan/bin.js builds the bundle with PLAN_BUNDLED defined as "1".
+  const bundled = process.env.PLAN_BUNDLED === "1";
+  const [entry, execArgv] = bundled ? [join(__dirname, "bin.js"), []] : [join(__dirname, "worker.ts"), ["--import", "tsx"]];
   return fork(entry, [WORKER_FLAG], {
     execPath: process.execPath,
     execArgv,
