@@ -29,8 +29,11 @@ import * as providerproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { type AliasSpec, aliasToUrn, engineUrn, parseUrn } from "./urn";
 
-export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+export type { AliasSpec } from "./urn";
+export { aliasToUrn, engineUrn, parseUrn, ROOT_STACK_TYPE } from "./urn";
+
 /** What the SDK sends in a provider reference when the provider's id is not known (preview). */
 export const UNKNOWN_ID = rpc.unknownValue;
 
@@ -40,44 +43,6 @@ export class EngineError extends Error {
     super(message);
     this.name = "EngineError";
   }
-}
-
-/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` split into its parts. */
-export function parseUrn(urn: string): { stack: string; project: string; qualifiedType: string; type: string; name: string } | null {
-  const match = /^urn:pulumi:(.*?)::(.*?)::(.*?)::(.*)$/s.exec(urn);
-  if (!match) return null;
-  return { stack: match[1], project: match[2], qualifiedType: match[3], type: match[3].split("$").pop()!, name: match[4] };
-}
-
-/** `deployment.generateURN`: the parent's qualified type chain unless the parent is the root stack. */
-export function engineUrn(stack: string, project: string, parentUrn: string | null, type: string, name: string): string {
-  const parentType = parentUrn ? parseUrn(parentUrn)?.qualifiedType ?? "" : "";
-  const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
-  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
-}
-
-export interface AliasSpec {
-  name?: string;
-  type?: string;
-  stack?: string;
-  project?: string;
-  /** The alias's parent URN; undefined means "the resource's own parent". */
-  parentUrn?: string;
-  noParent?: boolean;
-}
-
-/**
- * `stepGenerator.collapseAliasToUrn` + `resource.CreateURN`: the URN an alias spec stands for.
- * A parent that is the root stack counts as no parent; a parent prefixes its own URN (its stack
- * and project included) minus the name.
- */
-export function aliasToUrn(spec: AliasSpec, resource: { type: string; name: string; parent: string | null }, stack: string, project: string): string {
-  const name = spec.name || resource.name;
-  const type = spec.type || resource.type;
-  let parent = spec.noParent ? null : spec.parentUrn || resource.parent;
-  if (parent && parseUrn(parent)?.qualifiedType === ROOT_STACK_TYPE) parent = null;
-  if (!parent) return `urn:pulumi:${spec.stack || stack}::${spec.project || project}::${type}::${name}`;
-  return `${parent.slice(0, parent.lastIndexOf("::"))}$${type}::${name}`;
 }
 
 /** `providers.ProviderRequest.DefaultName`: "default", then the version's parts joined by "_". */

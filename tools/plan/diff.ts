@@ -11,7 +11,7 @@
  * environments are not compared resource by resource.
  */
 import type { Violation } from "../../policies/evaluate";
-import { aliasToUrn } from "../fake-cloud/engine";
+import { aliasToUrn } from "../fake-cloud/urn";
 import { allViolations, PlanDocument, PlanResource, regionalStacks } from "./model";
 import { analyzeCascades, ChainStep, describeChain, Pair, Recorded, ResourceVerdict } from "./replacement/cascade";
 import { environmentHazards, Hazard } from "./replacement/hazards";

@@ -16,7 +16,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
 import { basename, join } from "path";
 import { maskSecrets, RecordedResource } from "../fake-cloud";
-import { parseUrn } from "../fake-cloud/engine";
+import { parseUrn } from "../fake-cloud/urn";
 import { PlanError } from "./args";
 import type { PlanDocument, PlanStack } from "./model";
 import { assemble } from "./plan";
