@@ -38,8 +38,7 @@ describe("one process versus a process per stack", () => {
     const file = join(dir, "eleven.yaml");
     writeFileSync(file, stringify({ config: benchEnvironment(11) }));
     const args = ["--env", "eleven", "--config-file", file];
-    const inProcess = await planJson(args, join(dir, "one.json"), false);
-    const isolated = await planJson(args, join(dir, "isolated.json"), true);
+    const [inProcess, isolated] = await Promise.all([planJson(args, join(dir, "one.json"), false), planJson(args, join(dir, "isolated.json"), true)]);
     const plan = JSON.parse(inProcess) as { stacks: unknown[] };
     expect(plan.stacks).toHaveLength(12);
     expect(isolated).toBe(inProcess);

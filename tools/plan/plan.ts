@@ -49,7 +49,8 @@ async function runEnvironment(input: EnvironmentInput, options: PlanRunOptions):
     // Regional stacks read the global stack through a StackReference by its name, and some read
     // another regional stack (e.g. the cache's home region): those run in waves, each stack once
     // the stacks it reads have been planned, as the deploy order guarantees for real. They are
-    // previewed as after those stacks' `pulumi up`, with their outputs known.
+    // previewed as after those stacks' `pulumi up`, with their outputs known. Within a wave: in
+    // turn in one process, side by side when the runner has more than one process.
     const stackOutputs: Record<string, Record<string, unknown>> = { [input.global.stack]: global.exported };
     const results = new Map<StackJob, StackResult>();
     let pending = [...input.regional];
@@ -57,8 +58,12 @@ async function runEnvironment(input: EnvironmentInput, options: PlanRunOptions):
       const ready = pending.filter((job) => (job.reads ?? []).every((stack) => stack in stackOutputs || !input.regional.some((j) => j.stack === stack)));
       if (ready.length === 0) throw new PlanError(`stacks ${pending.map((j) => j.stack).join(", ")} read each other (${pending.map((j) => `${j.stack} reads ${(j.reads ?? []).join(", ")}`).join("; ")}); no deploy order exists`);
       const outputs = { ...stackOutputs };
-      const wave: StackResult[] = [];
-      for (const job of ready) wave.push(await runJob(runner, job, null, outputs, options.progress));
+      const wave: StackResult[] = new Array(ready.length);
+      let next = 0;
+      const lane = async () => {
+        for (let i = next++; i < ready.length; i = next++) wave[i] = await runJob(runner, ready[i], null, outputs, options.progress);
+      };
+      await Promise.all(Array.from({ length: Math.min(runner.parallel, ready.length) }, lane));
       ready.forEach((job, i) => {
         results.set(job, wave[i]);
         stackOutputs[job.stack] = wave[i].exported;

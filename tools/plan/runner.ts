@@ -9,6 +9,7 @@
  * `PLAN_ISOLATE=1` selects it when a program is suspected of leaking state between stacks.
  */
 import { ChildProcess, fork } from "child_process";
+import { availableParallelism } from "os";
 import { join } from "path";
 import { PlanError } from "./args";
 import { planStack, StackJobSpec, StackResult } from "./stack";
@@ -20,6 +21,8 @@ export type { StackResult };
 export interface StackRunner {
   /** Plans one stack; rejects with a PlanError naming the stack when its program fails. */
   run(job: StackJobSpec): Promise<StackResult>;
+  /** Stacks worth running at once: 1 in process (one thread), a process per core when isolated. */
+  readonly parallel: number;
   /** Releases what the runner holds (child processes). */
   close(): void;
 }
@@ -33,7 +36,7 @@ export interface RunnerOptions {
 
 export function createRunner(options: RunnerOptions = {}): StackRunner {
   const isolated = options.isolated ?? process.env.PLAN_ISOLATE === "1";
-  return isolated ? new IsolatedRunner(options.timeoutMs ?? 300_000) : { run: planStack, close: () => undefined };
+  return isolated ? new IsolatedRunner(options.timeoutMs ?? 300_000) : { run: planStack, parallel: 1, close: () => undefined };
 }
 
 /**
@@ -55,6 +58,7 @@ function startWorker(): ChildProcess {
 
 class IsolatedRunner implements StackRunner {
   private readonly children = new Set<ChildProcess>();
+  readonly parallel = availableParallelism();
 
   constructor(private readonly timeoutMs: number) {}
 
