@@ -50,8 +50,9 @@ export class ResourceIndex {
   }
 
   /**
-   * The engine's provider view. Default providers are not registered under mocks, so an AWS
-   * resource without one gets the default provider the engine would have shown, with its region.
+   * The engine's provider view: the provider resource the record names (the fake engine
+   * registers default providers as the engine does). A hand-made AWS record without one gets the
+   * default provider the engine would have shown, with its region.
    */
   provider(r: RecordedResource): PolicyProviderResource | undefined {
     const explicit = r.provider ? this.byUrn.get(r.provider) : undefined;
