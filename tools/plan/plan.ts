@@ -43,7 +43,7 @@ async function runJob(runner: StackRunner, job: StackJob, program: string | null
 }
 
 async function runEnvironment(input: EnvironmentInput, options: PlanRunOptions): Promise<UnjudgedStack[]> {
-  const runner = createRunner({ isolated: options.isolated });
+  const runner = createRunner({ isolated: options.isolated, regionalStacks: input.regional.length });
   try {
     const global = await runJob(runner, input.global, null, {}, options.progress);
     // Regional stacks read the global stack through a StackReference by its name, and some read

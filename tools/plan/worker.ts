@@ -1,10 +1,11 @@
 /**
- * A stack in a child process of its own (isolated runs, tools/plan/runner.ts).
+ * Stacks in a child process (tools/plan/runner.ts): one per process for isolated runs, or a
+ * warm second process that plans regional stacks next to the planning process.
  *
- * Protocol (IPC messages): the worker loads the heavy modules, sends {kind:"ready"}, waits for
- * {kind:"run", job}, plans the stack (tools/plan/stack.ts) and answers {kind:"done", result} or
- * {kind:"failed", message}; then it exits. Anything thrown or left unhandled becomes "failed"
- * with a message and no stack trace.
+ * Protocol (IPC messages): the worker loads the heavy modules, sends {kind:"ready"}, then for
+ * each {kind:"run", job} plans the stack (tools/plan/stack.ts) and answers {kind:"done", result}
+ * or {kind:"failed", message}. It exits after a failure, or when the parent disconnects.
+ * Anything thrown or left unhandled becomes "failed" with a message and no stack trace.
  */
 import type { StackJobSpec, StackResult } from "./stack";
 
@@ -22,7 +23,7 @@ function send(message: FromWorker): Promise<void> {
   });
 }
 
-/** Serves one job: the runner forks this module (or the bundle) with WORKER_FLAG. */
+/** Serves jobs one after another: the runner forks this module (or the bundle) with WORKER_FLAG. */
 export function serveWorker(): void {
   let finished = false;
   const fail = async (message: string) => {
@@ -33,16 +34,15 @@ export function serveWorker(): void {
   };
   // Loaded here, not at the top: importing this module must not load the SDKs.
   const { planStack } = require("./stack") as typeof import("./stack");
+  require("@pulumi/aws");
   const { describeError } = require("./errors") as typeof import("./errors");
   process.on("uncaughtException", (err) => void fail(describeError(err)));
+  process.on("disconnect", () => process.exit(0));
   process.on("message", (message: ToWorker) => {
     if (message?.kind !== "run") return;
+    // Loads the SDKs and the program now, while the parent plans the global stack.
     planStack(message.job).then(
-      async (result) => {
-        finished = true;
-        await send({ kind: "done", result });
-        process.exit(0);
-      },
+      (result) => void send({ kind: "done", result }),
       (err: unknown) => void fail(err instanceof Error && err.name === "PlanError" ? err.message : describeError(err)),
     );
   });
