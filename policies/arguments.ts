@@ -50,8 +50,9 @@ export class ResourceIndex {
   }
 
   /**
-   * The engine's provider view. Default providers are not registered under mocks, so an AWS
-   * resource without one gets the default provider the engine would have shown, with its region.
+   * The engine's provider view: the provider resource the record names (the fake engine
+   * registers default providers as the engine does). A hand-made AWS record without one gets the
+   * default provider the engine would have shown, with its region.
    */
   provider(r: RecordedResource): PolicyProviderResource | undefined {
     const explicit = r.provider ? this.byUrn.get(r.provider) : undefined;
@@ -62,16 +63,21 @@ export class ResourceIndex {
   }
 
   /**
-   * Per-property dependencies. The engine knows them from the Outputs a program passed; here
-   * every reference is a known id or ARN, so they are read back from the values (which also
-   * links a literal identifier read from another stack to the resource of that stack), together
-   * with any the recording carries.
+   * Per-property dependencies, as the engine recorded them (the fake engine records what the
+   * program sent, as the real one does), so a stack policy sees the same links under the plan and
+   * under `pulumi preview` with the pack. A literal identifier (from config or another stack)
+   * leaves no trace there, and the rules fall back to matching identifiers themselves.
+   *
+   * Records made by hand (tests' fixtures) carry none: for those, references are read back
+   * from the known ids and ARNs in the inputs.
    */
   propertyDependencies(r: RecordedResource): Record<string, string[]> {
-    const recorded = (r as RecordedResource & { propertyDependencies?: Record<string, string[]> }).propertyDependencies ?? {};
+    if (r.propertyDependencies) {
+      return Object.fromEntries(Object.entries(r.propertyDependencies).filter(([, urns]) => urns.length > 0).map(([key, urns]) => [key, [...new Set(urns)]]));
+    }
     const deps: Record<string, string[]> = {};
-    for (const key of new Set([...Object.keys(r.inputs), ...Object.keys(recorded)])) {
-      const urns = new Set<string>(recorded[key] ?? []);
+    for (const key of Object.keys(r.inputs)) {
+      const urns = new Set<string>();
       const visit = (v: unknown): void => {
         if (typeof v === "string") {
           const urn = this.byValue.get(v);

@@ -12,7 +12,8 @@
  *   advisory "can't run during preview".
  * What differs: secrets arrive masked (so the secrets rule can run, see SECRETS_MASKED_TAG),
  * resource options include retainOnDelete, which the analyzer protocol does not carry, and
- * per-property dependencies are read back from ids and ARNs (see ResourceIndex).
+ * hand-made records without recorded per-property dependencies get them read back from ids
+ * and ARNs (see ResourceIndex).
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import type { RecordedResource } from "../tools/fake-cloud";

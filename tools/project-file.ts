@@ -30,7 +30,10 @@ export function renderProjectFile(): string {
   const project = {
     name: CONFIG_NAMESPACE,
     description: "Active-active multi-region AWS platform: one global stack and one stack per region.",
-    runtime: { name: "nodejs", options: { typescript: true, packagemanager: "npm" } },
+    // The language host runs the program from main's directory (stacks/) and ts-node looks for
+    // tsconfig.json there; without this option `pulumi up` would compile with ts-node's defaults
+    // (not strict, ES2020 lib), not with the project's tsconfig that `npm test` type-checks with.
+    runtime: { name: "nodejs", options: { typescript: true, packagemanager: "npm", tsconfig: "../tsconfig.json" } },
     main: "stacks/index.ts",
     config,
   };

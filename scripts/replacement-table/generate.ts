@@ -154,6 +154,8 @@ function main(argv: string[]): void {
     ...kubernetesRules(kubernetes),
     // Engine built-ins: a StackReference is a read keyed by the stack's name.
     "pulumi:pulumi:StackReference": rule("pulumi engine (a read of another stack)", ["name"], [], [], true),
+    // The engine's built-in provider (the default provider of StackReference reads): no config.
+    "pulumi:providers:pulumi": rule("pulumi engine built-in provider (no configuration)", [], [], [], true),
     // Bridged providers (pulumi-terraform-bridge tfbridge DiffConfig) replace themselves only on
     // config keys the provider marks ForcesProviderReplace (pulumi-aws's resources.go, not read
     // here): "may replace". A region move of the resources themselves is judged per resource.

@@ -12,6 +12,7 @@ import type { PlanDocument } from "../../tools/plan/model";
 import { validatePlan } from "../../tools/plan/schema";
 import { isStateful } from "../../tools/plan/stateful";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
+import { sharedProdPlan } from "../shared-plan";
 
 const root = join(__dirname, "..", "..");
 const PROD_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
@@ -24,7 +25,8 @@ interface Run {
 
 function plan(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", join(root, "tools/plan/cli.ts"), ...args], { cwd: root, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    // What `npm run plan` runs.
+    execFile(process.execPath, [join(root, "tools/plan/bin.js"), ...args], { cwd: root, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
     });
   });
@@ -43,10 +45,15 @@ describe("npm run plan on prod", () => {
   let run: Run;
   let document: PlanDocument;
 
+  let prodDir: string;
+
   beforeAll(async () => {
-    run = await plan("--json", join(dir, "prod.json"), "--markdown", join(dir, "prod.md"), "--diagram", join(dir, "prod.svg"));
-    document = JSON.parse(readFileSync(join(dir, "prod.json"), "utf8")) as PlanDocument;
-  }, 120_000);
+    // The run test/global-setup.ts made: `npm run plan -- --json --markdown --diagram`.
+    const shared = await sharedProdPlan();
+    run = shared;
+    document = shared.document;
+    prodDir = shared.dir;
+  }, 180_000);
 
   it("plans without a mandatory violation and without a stack trace", () => {
     expect(run.stderr).not.toMatch(STACK_FRAME);
@@ -82,8 +89,8 @@ describe("npm run plan on prod", () => {
   });
 
   it("writes the PR comment and an SVG diagram with every region", () => {
-    expect(readFileSync(join(dir, "prod.md"), "utf8")).toContain("## Offline plan: `prod`");
-    const svg = readFileSync(join(dir, "prod.svg"), "utf8").replace(/&#45;/g, "-");
+    expect(readFileSync(join(prodDir, "prod.md"), "utf8")).toContain("## Offline plan: `prod`");
+    const svg = readFileSync(join(prodDir, "prod.svg"), "utf8").replace(/&#45;/g, "-");
     expect(svg).toMatch(/<svg[\s\S]*<\/svg>/);
     for (const region of PROD_REGIONS) expect(svg).toContain(`>${region}`);
   });
@@ -94,7 +101,7 @@ describe("npm run plan on prod", () => {
     twoRegions["platform:vpcCidrs"] = (twoRegions["platform:vpcCidrs"] as string[]).slice(0, 2);
     const file = join(dir, "prod-two-regions.yaml");
     writeFileSync(file, stringify({ config: twoRegions }));
-    const diffRun = await plan("--env", "prod", "--config-file", file, "--diff", join(dir, "prod.json"), "--markdown", join(dir, "diff.md"));
+    const diffRun = await plan("--env", "prod", "--config-file", file, "--diff", join(prodDir, "prod.json"), "--markdown", join(dir, "diff.md"));
     expect(diffRun.stderr).not.toMatch(STACK_FRAME);
     expect(diffRun.stdout).toContain("regions removed: eu-west-1");
     const removedStack = document.stacks.find((s) => s.stack === "prod-eu-west-1")!;
@@ -164,6 +171,22 @@ describe("bad input", () => {
     },
     "a program that throws": { args: () => ["--program", "test/plan/fixtures/throwing-program.ts"], message: /stack dev: widgets must be at least 1.*\(at test\/plan\/fixtures\/throwing-program\.ts:\d+\)/ },
     "a program with an unhandled rejection": { args: () => ["--program", "test/plan/fixtures/rejecting-program.ts"], message: /stack dev: lookup of the shared VPC failed/ },
+    "two resources with one URN": {
+      args: () => ["--program", "test/plan/fixtures/duplicate-program.ts"],
+      message: /stack dev: .*Duplicate resource URN 'urn:pulumi:dev::platform::aws:s3\/bucket:Bucket::logs'; try giving it a unique name/,
+    },
+    "a program that never finishes under a preview": {
+      args: () => ["--program", "test/plan/fixtures/preview-hang-program.ts"],
+      message: /stack dev fails under `pulumi preview` of a new stack .*although it runs once every value is known: the program never finishes/,
+    },
+    "a program that throws under a preview": {
+      args: () => ["--program", "test/plan/fixtures/preview-fail-program.ts"],
+      message: /stack dev fails under `pulumi preview` of a new stack .*: TypeError: Cannot read properties of undefined \(reading 'slice'\) \(at test\/plan\/fixtures\/preview-fail-program\.ts:11\)/,
+    },
+    "a config value of the wrong type": {
+      args: () => configFile("typed.yaml", "config:\n  aws:region: us-east-1\n  platform:regions: [us-east-1, us-west-2]\n  platform:vpcCidrs: [10.1.0.0/16, 10.2.0.0/16]\n  platform:dnsZoneName: x.example.com\n  platform:azCount: three\n"),
+      message: /typed\.yaml: `pulumi preview` would stop before the program runs: validating stack config: Stack 'typed' with configuration key 'azCount' must be of type 'integer'\. Set platform:azCount in .*typed\.yaml/,
+    },
     "an unknown flag": { args: () => ["--jsno", "x.json"], message: /unknown option --jsno \(did you mean --json\?\)/ },
   };
   const runs: Record<string, Run> = {};

@@ -155,11 +155,12 @@ describe("stateful types and aliases", () => {
     expect(isStateful("aws:ec2/vpc:Vpc")).toBe(false);
   });
 
-  it("resolves alias specs the way the recorded URNs are built", () => {
+  it("resolves alias specs as the engine builds URNs (full parent type chain, no root stack type)", () => {
     const r = resource("aws:kms/key:Key", "new-name", {}, { stack: "prod" });
-    expect(aliasUrn("name=old-name", r)).toBe("urn:pulumi:prod::platform::pulumi:pulumi:Stack$aws:kms/key:Key::old-name");
-    const parent = "urn:pulumi:prod::platform::pulumi:pulumi:Stack$platform:db:Database::db";
-    expect(aliasUrn(`name=old-name,parent=${parent}`, r)).toBe("urn:pulumi:prod::platform::platform:db:Database$aws:kms/key:Key::old-name");
+    expect(aliasUrn("name=old-name", r)).toBe("urn:pulumi:prod::platform::aws:kms/key:Key::old-name");
+    const parent = "urn:pulumi:prod::platform::platform:region:Region$platform:db:Database::db";
+    expect(aliasUrn(`name=old-name,parent=${parent}`, r)).toBe("urn:pulumi:prod::platform::platform:region:Region$platform:db:Database$aws:kms/key:Key::old-name");
+    expect(aliasUrn("noParent", { ...r, parent })).toBe("urn:pulumi:prod::platform::aws:kms/key:Key::new-name");
     expect(aliasUrn("urn:pulumi:x::p::t::n", r)).toBe("urn:pulumi:x::p::t::n");
   });
 });

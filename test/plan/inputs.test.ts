@@ -1,5 +1,5 @@
 import { temporaryDirectories } from "./temp-dirs";
-import { writeFileSync } from "fs";
+import { copyFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -19,6 +19,8 @@ const ENVIRONMENT = {
 
 function project(files: Record<string, unknown>): string {
   const root = temp("plan-inputs-");
+  // The project file declares the config keys the CLI checks and fills in.
+  copyFileSync(join(__dirname, "..", "..", "Pulumi.yaml"), join(root, "Pulumi.yaml"));
   for (const [name, config] of Object.entries(files)) writeFileSync(join(root, name), typeof config === "string" ? config : stringify({ config }));
   return root;
 }
@@ -39,7 +41,8 @@ describe("what the plan plans", () => {
     const input = resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, root);
     expect(input.global).toMatchObject({ stack: "stage", role: "global", region: "us-east-1" });
     expect(input.regional.map((j) => [j.stack, j.region, j.source])).toEqual([["stage-us-east-1", "us-east-1", "synthesized"], ["stage-eu-west-1", "eu-west-1", expect.stringContaining("Pulumi.stage-eu-west-1.yaml")]]);
-    expect(input.regional[0].config).toEqual({ "aws:region": "us-east-1", "platform:environmentStack": "stage" });
+    // Synthesized: the region and the environment, then Pulumi.yaml's defaults as the CLI adds them.
+    expect(input.regional[0].config).toMatchObject({ "aws:region": "us-east-1", "platform:environmentStack": "stage", "platform:azCount": 3 });
   });
 
   it("names the environment after --config-file's file name unless --env is given", () => {

@@ -1,6 +1,7 @@
 /**
  * Hand-made resources and plans for the plan's unit tests: the same shapes the fake cloud
- * records, URNs built the way it builds them, without running a program.
+ * records, URNs built the way the engine builds them (a top-level resource's URN has just its
+ * type), without running a program.
  */
 import type { PolicyConfig } from "../../policies/evaluate";
 import type { RecordedResource } from "../../tools/fake-cloud";
@@ -25,7 +26,7 @@ export function resource(type: string, name: string, inputs: Record<string, unkn
   const stack = options.stack ?? "dev";
   const id = options.id ?? `${name}-id`;
   return {
-    urn: `urn:pulumi:${stack}::platform::pulumi:pulumi:Stack$${type}::${name}`,
+    urn: `urn:pulumi:${stack}::platform::${type}::${name}`,
     type,
     name,
     custom: true,

@@ -1,7 +1,7 @@
 /**
- * Whole stacks under the fake cloud: prod's global and regional stacks (each in its own process,
- * regional stacks fed the global stack's planned outputs through their StackReference), prod
- * grown by a fourth region, and the single-stack dev example.
+ * Whole stacks under the fake engine: prod's global and regional stacks (regional stacks fed
+ * the global stack's planned outputs through their StackReference), prod grown by a fourth
+ * region, and the single-stack dev example.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "fs";
@@ -14,6 +14,7 @@ import { readStackConfig } from "../../tools/fake-cloud/run";
 import { resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
 import type { PlanDocument, PlanResource, PlanStack } from "../../tools/plan/model";
 import { plan } from "../../tools/plan/plan";
+import { sharedProdPlan } from "../shared-plan";
 
 const root = join(__dirname, "..", "..");
 let prod: PlanDocument;
@@ -35,7 +36,8 @@ beforeAll(async () => {
       "platform:vpcCidrs": [...(config["platform:vpcCidrs"] as string[]), "10.40.0.0/16"],
     },
   }));
-  prod = await plan(resolveEnvironment({ env: "prod", envGiven: true, configFile: null }));
+  // The CLI's plan of prod (test/global-setup.ts), shared with the end-to-end tests.
+  prod = (await sharedProdPlan()).document;
   grown = await plan(resolveEnvironment({ env: "prod", envGiven: true, configFile: fourRegions }));
   dev = await plan(resolveProgram({ program: join(root, "examples/dev/index.ts"), stack: "dev", configFile: join(root, "examples/dev/Pulumi.dev.yaml") }));
 }, 180_000);
@@ -176,6 +178,7 @@ describe("the dev example (single stack, two regions)", () => {
   it("runs, builds both regions through explicit providers and raises no mandatory violation", () => {
     expect(dev.stacks).toHaveLength(1);
     const [only] = dev.stacks;
+        // Every AWS resource goes through one of the two explicit providers: no default provider is registered.
     expect(ofType(only, "pulumi:providers:aws").map((p) => p.inputs.region).sort()).toEqual(["us-east-2", "us-west-2"]);
     expect(ofType(only, "aws:rds/cluster:Cluster").map((c) => c.region).sort()).toEqual(["us-east-2", "us-west-2"]);
     expect(ofType(only, "aws:ec2/natGateway:NatGateway")).toHaveLength(2);

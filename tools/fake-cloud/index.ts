@@ -1,21 +1,17 @@
 /**
- * The fake cloud: Pulumi mocks that stand in for AWS and the engine, shared by the tests and the
- * offline plan.
+ * The fake cloud: what AWS (and the other providers) would answer, behind the fake engine
+ * (tools/fake-cloud/engine.ts), shared by the tests and the offline plan.
  *
- * `pulumi.runtime.setMocks` alone shows a mock only type, name and inputs. The resource options
- * a review needs (parent, provider, protect, retainOnDelete, dependsOn, ignoreChanges, aliases)
- * travel in the RegisterResourceRequest, so `install` replaces the mock monitor's
- * `registerResource` with one that records them. The mock monitor also never runs stack
- * transforms (it only hands them to `registerTransform`); the engine does, so we apply them here
- * before the "provider" sees the inputs.
+ * The engine does the engine's work (URNs, parents, providers, option inheritance, transforms,
+ * default providers, preview unknowns); this module answers as the providers would, with
+ * plausible, deterministic outputs (tools/fake-cloud/outputs.ts), and records every resource
+ * with the options a review needs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import * as callbackproto from "@pulumi/pulumi/proto/callback_pb";
-import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as state from "@pulumi/pulumi/runtime/state";
-import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { FakeEngine, isProviderType, parseProviderRef, Registration } from "./engine";
 import { fakeInvoke, fakeOutputs, pinnedRegion } from "./outputs";
 
 export { FAKE_ACCOUNT_ID, albZoneId } from "./outputs";
@@ -29,15 +25,26 @@ export interface RecordedResource {
   custom: boolean;
   id: string | null;
   parent: string | null;
-  /** URN of the provider resource, or null for the default provider. */
+  /**
+   * URN of the provider resource that manages it: an explicit provider, or the default provider
+   * the engine registered for its package (`pulumi:providers:aws::default_<version>`). Null for
+   * components, providers and the root stack.
+   */
   provider: string | null;
   /** Effective AWS region (null for resources that have none). */
   region: string | null;
   protect: boolean;
   retainOnDelete: boolean;
   ignoreChanges: string[];
+  /** Alias URNs, resolved as the engine resolves alias specs. */
   aliases: string[];
+  /** Every resource it depends on (explicit `dependsOn` and through its inputs), as the engine records `dependencies`. */
   dependsOn: string[];
+  /**
+   * Input name → URNs of the resources whose outputs that input was built from, as the engine
+   * records them. Always set by the fake engine (optional only for records made by hand).
+   */
+  propertyDependencies?: Record<string, string[]>;
   /** Inputs as the provider receives them, secrets replaced by "[secret]". */
   inputs: Record<string, unknown>;
   /** Fake-cloud state, secrets replaced by "[secret]". */
@@ -53,12 +60,9 @@ export interface FakeCloudOptions {
   region?: string;
   /** Outputs of other stacks, for `StackReference`, by stack name as the program writes it. */
   stackOutputs?: Record<string, Record<string, unknown>>;
-  /** Run as a preview (`pulumi preview`): unknowns stay unknown. Default false. */
+  /** Run as a preview of a new stack (`pulumi preview`): computed outputs stay unknown. Default false. */
   preview?: boolean;
 }
-
-type Transform = (args: pulumi.ResourceTransformArgs) => Promise<pulumi.ResourceTransformResult | undefined> | pulumi.ResourceTransformResult | undefined;
-
 function isSecret(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig;
 }
@@ -104,12 +108,12 @@ function keepSecretness(state: Record<string, unknown>, inputs: Record<string, u
   return out;
 }
 
-export class FakeCloud implements pulumi.runtime.Mocks {
+export class FakeCloud {
   readonly resources: RecordedResource[] = [];
   /** Stack outputs registered on the root stack resource. */
   stackOutputs: Record<string, unknown> = {};
-  private readonly transforms: Transform[] = [];
-  private readonly providerRegions = new Map<string, string>();
+  /** The engine this cloud answers for (set by installFakeCloud). */
+  engine!: FakeEngine;
 
   constructor(readonly options: FakeCloudOptions = {}) {}
 
@@ -121,118 +125,63 @@ export class FakeCloud implements pulumi.runtime.Mocks {
     return this.options.region ?? pulumi.runtime.allConfig()["aws:region"] ?? "us-east-1";
   }
 
-  /** Region a provider reference ("urn::id") stands for, or the stack's region. */
-  regionOfProvider(providerRef: string | undefined): string {
-    const urn = providerRef?.split("::").slice(0, -1).join("::");
-    return (urn && this.providerRegions.get(urn)) || this.defaultRegion();
+  private regionOf(registration: Registration, inputs: Record<string, unknown>, providerRegion: string | null): string | null {
+    if (registration.type === "pulumi:providers:aws") return typeof inputs.region === "string" ? inputs.region : this.defaultRegion();
+    if (!registration.type.startsWith("aws:")) return null;
+    return typeof inputs.region === "string" ? inputs.region : pinnedRegion(registration.type) ?? providerRegion ?? this.defaultRegion();
   }
 
-  registerTransform(transform: Transform): void {
-    this.transforms.push(transform);
-  }
-
-  /** Transforms declared on each registered resource, by URN (children inherit them). */
-  private readonly resourceTransforms = new Map<string, { parent: string | null; transforms: Transform[] }>();
-
-  /**
-   * Runs transforms in the engine's order: the resource's own, then each ancestor's (a parent's
-   * transforms apply to its whole subtree), then the stack's.
-   */
-  async applyTransforms(args: pulumi.ResourceTransformArgs, urn: string, parentUrn: string | null, own: Transform[]): Promise<pulumi.Inputs> {
-    this.resourceTransforms.set(urn, { parent: parentUrn, transforms: own });
-    const chain = [...own];
-    for (let p = parentUrn; p; p = this.resourceTransforms.get(p)?.parent ?? null) chain.push(...(this.resourceTransforms.get(p)?.transforms ?? []));
-    chain.push(...this.transforms);
-    let props = args.props;
-    let opts = args.opts;
-    for (const transform of chain) {
-      const result = await transform({ ...args, props, opts });
-      if (result) ({ props, opts } = result);
+  /** The provider's answer: state and id for a resource with a known URN. */
+  provide(registration: Registration, providerRegion: string | null): { id: string | undefined; state: Record<string, unknown> } {
+    const { type, name, urn, inputs } = registration;
+    const plain = unwrapSecrets(inputs) as Record<string, unknown>;
+    if (type === "pulumi:pulumi:StackReference") {
+      const stackName = String(plain.name);
+      const outputs = this.options.stackOutputs?.[stackName] ?? this.options.stackOutputs?.[stackName.split("/").pop()!];
+      return { id: stackName, state: { name: stackName, outputs: outputs ?? {}, secretOutputNames: [] } };
     }
-    return props;
+    if (isProviderType(type)) return { id: `${name}-provider-id`, state: { ...inputs } };
+    if (!registration.custom) return { id: undefined, state: {} };
+    const region = this.regionOf(registration, plain, providerRegion) ?? this.defaultRegion();
+    const { id, state } = fakeOutputs({ type, name, urn, region, inputs: plain });
+    // The engine marks `additionalSecretOutputs` (e.g. RandomPassword.result) secret; so do we.
+    return { id, state: markSecret(keepSecretness(state, inputs), registration.additionalSecretOutputs) };
   }
 
-  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
-    return this.provide(args, `urn:pulumi:${this.stackName}::${pulumi.getProject()}::${args.type}::${args.name}`);
+  invoke(token: string, args: Record<string, unknown>, providerRegion: string | null): Record<string, unknown> {
+    const inputs = unwrapSecrets(args) as Record<string, unknown>;
+    const region = typeof inputs.region === "string" ? inputs.region : providerRegion ?? this.defaultRegion();
+    return fakeInvoke(token, inputs, region);
   }
 
-  /** The "provider": state and id for a resource with a known URN. */
-  provide(args: pulumi.runtime.MockResourceArgs, urn: string): { id: string | undefined; state: Record<string, unknown> } {
-    const plain = unwrapSecrets(args.inputs) as Record<string, unknown>;
-    if (args.type === "pulumi:pulumi:StackReference") {
-      const name = String(plain.name);
-      const outputs = this.options.stackOutputs?.[name] ?? this.options.stackOutputs?.[name.split("/").pop()!];
-      return { id: name, state: { name, outputs: outputs ?? {}, secretOutputNames: [] } };
-    }
-    if (args.type.startsWith("pulumi:providers:")) {
-      return { id: `${args.name}-provider-id`, state: { ...args.inputs } };
-    }
-    const region = typeof plain.region === "string" ? plain.region : pinnedRegion(args.type) ?? this.regionOfProvider(args.provider);
-    const { id, state } = fakeOutputs({ type: args.type, name: args.name, urn, region, inputs: plain });
-    return { id: args.custom === false ? undefined : id, state: keepSecretness(state, args.inputs) };
-  }
-
-  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-    const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
-    const region = typeof inputs.region === "string" ? inputs.region : this.regionOfProvider(args.provider);
-    return fakeInvoke(args.token, inputs, region);
-  }
-
-  /** Called by the recording monitor with everything the engine would see. */
-  record(req: RegisterRequest, urn: string, id: string | null, inputs: Record<string, unknown>, state: Record<string, unknown>): void {
-    const providerRef = req.getProvider() || "";
-    const providerUrn = providerRef ? providerRef.split("::").slice(0, -1).join("::") : null;
-    const type = req.getType();
-    let region: string | null = null;
-    if (type === "pulumi:providers:aws") {
-      region = typeof inputs.region === "string" ? inputs.region : this.defaultRegion();
-      this.providerRegions.set(urn, region);
-    } else if (type.startsWith("aws:")) {
-      region = typeof inputs.region === "string" ? inputs.region : pinnedRegion(type) ?? this.regionOfProvider(providerRef);
-    } else if (!req.getCustom()) {
-      region = null;
-    }
+  record(registration: Registration, id: string | null, state: Record<string, unknown>, providerRegion: string | null): void {
+    const plain = unwrapSecrets(registration.inputs) as Record<string, unknown>;
     this.resources.push({
-      urn,
-      type,
-      name: req.getName(),
-      custom: req.getCustom(),
-      id,
-      parent: req.getParent() || null,
-      provider: providerUrn,
-      region,
-      protect: req.getProtect() === true,
-      retainOnDelete: req.getRetainondelete() === true,
-      ignoreChanges: req.getIgnorechangesList(),
-      aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a) => describeAlias(a, req))],
-      dependsOn: [...new Set(req.getDependenciesList())],
-      inputs: maskSecrets(inputs) as Record<string, unknown>,
+      urn: registration.urn,
+      type: registration.type,
+      name: registration.name,
+      custom: registration.custom,
+      id: registration.custom ? id : null,
+      parent: registration.parent,
+      provider: registration.provider ? parseProviderRef(registration.provider)?.urn ?? null : null,
+      region: this.regionOf(registration, plain, providerRegion),
+      protect: registration.protect === true,
+      retainOnDelete: registration.retainOnDelete === true,
+      ignoreChanges: registration.ignoreChanges,
+      aliases: registration.aliases,
+      dependsOn: registration.dependencies,
+      propertyDependencies: registration.propertyDependencies,
+      inputs: maskSecrets(registration.inputs) as Record<string, unknown>,
       outputs: maskSecrets(state) as Record<string, unknown>,
+      ...(registration.read ? { read: true } : {}),
     });
   }
 
-  /** Called by the recording monitor for a read (StackReference, `X.get`): in state like any resource. */
-  recordRead(req: ReadRequest, urn: string, inputs: Record<string, unknown>, state: Record<string, unknown>): void {
-    const providerRef = req.getProvider() || "";
-    const type = req.getType();
-    this.resources.push({
-      urn,
-      type,
-      name: req.getName(),
-      custom: true,
-      id: req.getId() || null,
-      parent: req.getParent() || null,
-      provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : null,
-      region: type.startsWith("aws:") ? (typeof inputs.region === "string" ? inputs.region : this.regionOfProvider(providerRef)) : null,
-      protect: false,
-      retainOnDelete: false,
-      ignoreChanges: [],
-      aliases: [],
-      dependsOn: [...new Set(req.getDependenciesList())],
-      inputs: maskSecrets(inputs) as Record<string, unknown>,
-      outputs: maskSecrets(state) as Record<string, unknown>,
-      read: true,
-    });
+  recordOutputs(urn: string, outputs: Record<string, unknown>): void {
+    const masked = maskSecrets(outputs) as Record<string, unknown>;
+    if (urn.includes("::pulumi:pulumi:Stack::")) this.stackOutputs = masked;
+    const recorded = this.resources.find((r) => r.urn === urn);
+    if (recorded && !recorded.custom) recorded.outputs = masked;
   }
 
   /** Resources of a type token, e.g. "aws:ec2/subnet:Subnet". */
@@ -241,145 +190,41 @@ export class FakeCloud implements pulumi.runtime.Mocks {
   }
 }
 
-// Minimal views of the generated protobuf classes we touch.
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getObject(): structproto.Struct | undefined;
-  getProvider(): string;
-  getProtect(): boolean | undefined;
-  getRetainondelete(): boolean | undefined;
-  getIgnorechangesList(): string[];
-  getAliasurnsList(): string[];
-  getAliasesList(): AliasProto[];
-  getDependenciesList(): string[];
-  getImportid(): string;
-  getTransformsList(): { getToken(): string }[];
-  getAdditionalsecretoutputsList(): string[];
-}
-interface ReadRequest {
-  getId(): string;
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getProperties(): structproto.Struct | undefined;
-  getProvider(): string;
-  getDependenciesList(): string[];
-}
-interface AliasProto {
-  getUrn(): string;
-  getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
-}
-
-function describeAlias(alias: AliasProto, req: RegisterRequest): string {
-  if (alias.getUrn()) return alias.getUrn();
-  const spec = alias.getSpec();
-  if (!spec) return "";
-  const parts = [spec.getName() && `name=${spec.getName()}`, spec.getType() && `type=${spec.getType()}`, spec.getParenturn() && `parent=${spec.getParenturn()}`, spec.getNoparent() && "noParent", spec.getStack() && `stack=${spec.getStack()}`, spec.getProject() && `project=${spec.getProject()}`].filter(Boolean);
-  return parts.length ? parts.join(",") : `name=${req.getName()}`;
-}
-
-interface MonitorLike {
-  resources: Map<string, { urn: string; id: string | null; state: unknown }>;
-  transformCallbacks: Map<string, Transform>;
-  newUrn(parent: string, type: string, name: string): string;
-  registerResource(req: RegisterRequest, callback: (err: unknown, response?: unknown) => void): Promise<void>;
-  readResource(req: ReadRequest, callback: (err: unknown, response?: { getUrn(): string; getProperties(): structproto.Struct | undefined }) => void): Promise<void>;
-  registerResourceOutputs(req: { getUrn(): string; getOutputs(): structproto.Struct | undefined }, callback: (err: unknown, response?: unknown) => void): void;
+interface StoreFlags {
+  supportsSecrets: boolean;
+  supportsResourceReferences: boolean;
+  supportsOutputValues: boolean;
+  supportsDeletedWith: boolean;
+  supportsReplaceWith: boolean;
+  supportsAliasSpecs: boolean;
+  supportsTransforms: boolean;
+  supportsInvokeTransforms: boolean;
+  supportsParameterization: boolean;
+  supportsResourceHooks: boolean;
+  supportsErrorHooks: boolean;
+  callbacks?: unknown;
 }
 
 /**
- * Installs the fake cloud as Pulumi's mock runtime. Await it before importing the program.
+ * Installs the fake engine and cloud as the runtime's monitor in the current runtime store
+ * (`pulumi.runtime.setMocks` does the same with the SDK's MockMonitor). Set the config first;
+ * await it before importing or running the program.
  */
 export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<FakeCloud> {
   const cloud = new FakeCloud(options);
-  await pulumi.runtime.setMocks(cloud, options.project ?? "platform", cloud.stackName, options.preview ?? false);
-  const monitor = settings.getMonitor() as unknown as MonitorLike;
-  installTransformCallbacks(cloud, monitor);
-
-  monitor.registerResource = async (req, callback) => {
-    try {
-      const type = req.getType();
-      const name = req.getName();
-      const custom = req.getCustom();
-      const object = req.getObject();
-      const urn = monitor.newUrn(req.getParent(), type, name);
-      const own = req.getTransformsList().map((cb) => monitor.transformCallbacks.get(cb.getToken())).filter((t): t is Transform => t !== undefined);
-      const parentUrn = req.getParent() || null;
-      // The engine hands transforms the parent as a DependencyResource carrying its URN.
-      const opts: pulumi.CustomResourceOptions = parentUrn ? { parent: new pulumi.DependencyResource(parentUrn) } : {};
-      let inputs = object ? rpc.deserializeProperties(object) : {};
-      inputs = (await cloud.applyTransforms({ custom, type, name, props: inputs, opts }, urn, parentUrn, own)) as Record<string, unknown>;
-      const result = cloud.provide({ type, name, inputs, provider: req.getProvider(), custom, id: req.getImportid() }, urn);
-      // The engine marks `additionalSecretOutputs` (e.g. RandomPassword.result) secret; so do we.
-      result.state = markSecret(result.state, req.getAdditionalsecretoutputsList());
-      cloud.record(req, urn, result.id ?? null, inputs, result.state);
-      const serialized = await rpc.serializeProperties("", result.state);
-      monitor.resources.set(urn, { urn, id: result.id ?? null, state: serialized });
-      const response = new resproto.RegisterResourceResponse();
-      response.setUrn(urn);
-      response.setId(result.id ?? "");
-      response.setObject(structproto.Struct.fromJavaScript(serialized));
-      callback(null, response);
-    } catch (err) {
-      callback(err, undefined);
-    }
-  };
-
-  // Reads (StackReference, `X.get`) go through the mock monitor unchanged; we only record them.
-  const originalRead = monitor.readResource.bind(monitor);
-  monitor.readResource = (req, callback) =>
-    originalRead(req, (err, response) => {
-      if (!err && response) {
-        const inputs = req.getProperties() ? rpc.deserializeProperties(req.getProperties()!) : {};
-        const state = response.getProperties() ? rpc.deserializeProperties(response.getProperties()!) : {};
-        cloud.recordRead(req, response.getUrn(), inputs, state);
-      }
-      callback(err, response);
-    });
-
-  const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
-  monitor.registerResourceOutputs = (req, callback) => {
-    const urn = req.getUrn();
-    if (urn.includes("::pulumi:pulumi:Stack::")) {
-      const outputs = req.getOutputs();
-      cloud.stackOutputs = outputs ? (maskSecrets(rpc.deserializeProperties(outputs)) as Record<string, unknown>) : {};
-    }
-    const recorded = cloud.resources.find((r) => r.urn === urn);
-    if (recorded && !recorded.custom) {
-      const outputs = req.getOutputs();
-      recorded.outputs = outputs ? (maskSecrets(rpc.deserializeProperties(outputs)) as Record<string, unknown>) : {};
-    }
-    originalOutputs(req, callback);
-  };
+  const project = options.project ?? "platform";
+  const engine = new FakeEngine({ project, stack: cloud.stackName, preview: options.preview ?? false, config: pulumi.runtime.allConfig(), cloud });
+  cloud.engine = engine;
+  (settings as unknown as { setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void }).setMockOptions(engine, project, cloud.stackName, options.preview ?? false);
+  const store = (state as unknown as { getStore(): StoreFlags }).getStore();
+  // What the engine supports; output values stay off as with mocks (inputs arrive as plain values).
+  Object.assign(store, {
+    supportsSecrets: true, supportsResourceReferences: true, supportsOutputValues: false, supportsDeletedWith: true,
+    supportsReplaceWith: true, supportsAliasSpecs: true, supportsTransforms: true, supportsInvokeTransforms: true,
+    supportsParameterization: true, supportsResourceHooks: true, supportsErrorHooks: true,
+  });
+  store.callbacks = engine.callbacks;
   return cloud;
-}
-
-/**
- * The engine runs transforms through a callback server the program registers them with. Some
- * SDK versions' mock runtime refuses transforms outright ("The Pulumi CLI does not support
- * transforms"), others only record them; either way nothing runs them. Give the runtime an
- * in-process callback server: resource transforms are remembered by token (the recording monitor
- * applies them, with their parents' and the stack's, in the engine's order) and stack transforms
- * go to the fake cloud.
- */
-function installTransformCallbacks(cloud: FakeCloud, monitor: MonitorLike): void {
-  monitor.transformCallbacks ??= new Map();
-  const store = (state as unknown as { getStore(): { supportsTransforms: boolean; callbacks?: unknown } }).getStore();
-  store.supportsTransforms = true;
-  let next = 0;
-  store.callbacks = {
-    registerTransform: async (transform: Transform) => {
-      const token = `fake-cloud-transform-${next++}`;
-      monitor.transformCallbacks.set(token, transform);
-      return new callbackproto.Callback().setToken(token).setTarget("fake-cloud");
-    },
-    registerStackTransform: (transform: Transform) => cloud.registerTransform(transform),
-    registerStackInvokeTransform: () => undefined,
-    awaitStackRegistrations: async () => undefined,
-  };
 }
 
 /** Waits until every registration and output of the program has reached the fake cloud. */

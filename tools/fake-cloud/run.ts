@@ -1,14 +1,21 @@
 /**
- * Runs a Pulumi program against the fake cloud the way the Node.js language host would: config
- * set first, the program module loaded inside a root `pulumi:pulumi:Stack`, its export (or the
- * result of calling it) awaited as the stack outputs, then every pending registration drained.
+ * Runs a Pulumi program against the fake engine the way the Node.js language host would: config
+ * set first, the program loaded inside a root `pulumi:pulumi:Stack`, its export (or the result of
+ * calling it) awaited as the stack outputs, then every pending registration drained.
  *
- * One run per process (or per vitest file): Pulumi's runtime state is module-global.
+ * Each run gets its own Pulumi runtime store (`withLocalStorage`, as the Automation API runs
+ * inline programs): its own monitor, config, root stack resource, transforms, RPC drain and
+ * promise-leak tracking. Runs can therefore follow one another in one process without one stack
+ * seeing another's state. A run fails, as the real program would, when the program throws, leaves
+ * a rejection unhandled, stops making progress before it finishes (what a program waiting on an
+ * unknown output does in a preview) or leaves SDK promises pending.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as state from "@pulumi/pulumi/runtime/state";
 import { readFileSync } from "fs";
 import { parse } from "yaml";
-import { FakeCloud, FakeCloudOptions, installFakeCloud, settle } from "./index";
+import { FakeCloud, FakeCloudOptions, installFakeCloud } from "./index";
 
 export type StackConfig = Record<string, unknown>;
 
@@ -35,21 +42,205 @@ export interface RunOptions extends FakeCloudOptions {
   config: StackConfig;
   /** Loads the program; its export is the outputs, a promise of them, or a function returning either. */
   load: () => unknown;
+  /** Longest a run may take. @default 300 000 ms */
+  timeoutMs?: number;
+  /** Drop what the program writes to the console (the plan's second pass: the preview printed it). */
+  quiet?: boolean;
+}
+
+/** Why a run failed: what the program did (its error) or what the runtime saw (hang, leak). */
+export class StackRunError extends Error {
+  constructor(message: string, readonly cause?: unknown) {
+    super(message);
+    this.name = "StackRunError";
+  }
+}
+
+interface Store {
+  leakCandidates: Set<Promise<unknown> & { _debugCtx?: string }>;
+}
+
+interface LocalStorage {
+  getStore(): unknown;
+}
+
+const storage = () => (globalThis as unknown as { asyncLocalStorage: LocalStorage }).asyncLocalStorage;
+
+/** Turns of the event loop with no engine operation, no timer and no I/O before a run counts as stuck. */
+const IDLE_TURNS = 20;
+
+/**
+ * Timers, immediates, sockets and I/O requests alive in the process ("Timeout", "Immediate",
+ * "FSReqCallback", ...), the stdio and IPC pipes aside: what would keep Node's event loop
+ * running. (The idle watch's own immediate has fired by the time it looks.)
+ */
+function pendingWork(): number {
+  const info = (process as unknown as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo?.() ?? [];
+  return info.filter((kind) => !/^(TTYWrap|PipeWrap|SignalWrap)$/.test(kind)).length;
+}
+
+interface ActiveRun {
+  failure: unknown;
+}
+
+/** Runs in progress and runs finished, by their runtime store. */
+const active = new Map<object, ActiveRun>();
+const finished = new WeakSet<object>();
+
+/**
+ * One listener for the whole process: Node reports an unhandled rejection or an uncaught
+ * exception in the async context it came from, so the current store names the run it belongs
+ * to. It fails that run; reports from a run that already ended (a failed program's late
+ * rejections) are dropped; anything else is left to the process's other listeners, or, when
+ * there are none, reported as Node would and the exit code set.
+ */
+function dispatch(kind: "unhandledRejection" | "uncaughtException") {
+  return (reason: unknown) => {
+    const store = storage().getStore() as object | undefined;
+    const run = store ? active.get(store) : undefined;
+    if (run) {
+      run.failure ??= reason;
+      return;
+    }
+    if (store && finished.has(store)) return;
+    if (process.listenerCount(kind) === 1) {
+      process.stderr.write(`${kind}: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}\n`);
+      process.exitCode = 1;
+    }
+  };
+}
+
+/** Stores of quiet runs: console output from their async context is dropped. */
+const quiet = new WeakSet<object>();
+
+let listening = false;
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      const store = storage().getStore() as object | undefined;
+      if (!store || !quiet.has(store)) original(...args);
+    };
+  }
+  process.on("unhandledRejection", dispatch("unhandledRejection"));
+  process.on("uncaughtException", dispatch("uncaughtException"));
+}
+
+/**
+ * Global variables the SDK itself keeps across stores (the root stack of the latest run, the
+ * store), and the test runner's: left as they are.
+ */
+const RUNTIME_GLOBALS = /^(stackResource|asyncLocalStorage|globalStore|__vitest.*|__VITEST.*)$/;
+
+/**
+ * The global object as a program found it: a program that sets a global (or replaces one) must
+ * not change the next stack's plan, as it cannot when each stack has a process of its own.
+ */
+function snapshotGlobals(): () => void {
+  const target = globalThis as unknown as Record<PropertyKey, unknown>;
+  const before = new Map(Reflect.ownKeys(target).map((key) => [key, Reflect.getOwnPropertyDescriptor(target, key)!]));
+  return () => {
+    for (const key of Reflect.ownKeys(target)) {
+      if (typeof key === "string" && RUNTIME_GLOBALS.test(key)) continue;
+      const was = before.get(key);
+      const now = Reflect.getOwnPropertyDescriptor(target, key)!;
+      if (!was) {
+        if (now.configurable) Reflect.deleteProperty(target, key);
+      } else if (was.value !== now.value || was.get !== now.get || was.set !== now.set) {
+        if (now.configurable) Reflect.defineProperty(target, key, was);
+        else if (now.writable) target[key as string] = was.value;
+      }
+    }
+  };
 }
 
 export async function runStack(options: RunOptions): Promise<StackRun> {
+  listen();
+  const { withLocalStorage } = state as unknown as { withLocalStorage<T>(fn: () => T): T };
+  const restoreGlobals = snapshotGlobals();
+  try {
+    return await withLocalStorage(() => runInStore(options));
+  } finally {
+    restoreGlobals();
+  }
+}
+
+async function runInStore(options: RunOptions): Promise<StackRun> {
+  const store = (state as unknown as { getStore(): Store & object }).getStore();
   const runtimeConfig = toRuntimeConfig(options.config);
   pulumi.runtime.setAllConfig(runtimeConfig);
   const region = options.region ?? runtimeConfig["aws:region"];
   const cloud = await installFakeCloud({ ...options, region });
-  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-    let exported = await options.load();
-    if (exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1) {
-      exported = (exported as { default: unknown }).default;
+
+  const run: ActiveRun = { failure: undefined };
+  active.set(store, run);
+  if (options.quiet) quiet.add(store);
+  try {
+    let settled = false;
+    // Loading the program may wait on a module loader outside this process's view (vitest's):
+    // the idle watch starts once the program is loaded.
+    let loaded = false;
+    let outcome: { ok: true; outputs: unknown } | { ok: false; error: unknown } | undefined;
+    const program = pulumi.runtime.runInPulumiStack(async () => {
+      let exported = await options.load();
+      loaded = true;
+      if (exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1) {
+        exported = (exported as { default: unknown }).default;
+      }
+      if (typeof exported === "function") exported = await (exported as () => unknown)();
+      return exported as pulumi.Inputs | undefined;
+    });
+    const drained = program.then(async (outputs) => {
+      // Marked @internal in the SDK's typings, but it is the same drain `pulumi up` waits on.
+      await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+      return outputs;
+    });
+    drained.then(
+      (outputs) => ((outcome = { ok: true, outputs }), (settled = true)),
+      (error: unknown) => ((outcome = { ok: false, error }), (settled = true)),
+    );
+
+    const started = Date.now();
+    const timeoutMs = options.timeoutMs ?? 300_000;
+    let idle = 0;
+    let seen = -1;
+    // What was alive before the program started (a test runner's timers) does not count.
+    const baseline = pendingWork();
+    while (!settled && run.failure === undefined) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const engine = cloud.engine;
+      const busy = !loaded || engine.inFlight > 0 || engine.operations !== seen || pendingWork() > baseline;
+      seen = engine.operations;
+      idle = busy ? 0 : idle + 1;
+      if (idle >= IDLE_TURNS) {
+        throw new StackRunError(
+          "the program never finishes: it waits for something nothing will resolve. Under `pulumi preview` of a new stack that is usually a computed output (an id, ARN or endpoint) " +
+            "awaited or unwrapped at the top level; it stays unknown until the resource exists, so the callback never runs. Pass the Output on (as an input or through apply) instead of awaiting it",
+        );
+      }
+      if (Date.now() - started > timeoutMs) throw new StackRunError(`did not finish within ${Math.round(timeoutMs / 1000)} s (a promise that never settles?)`);
     }
-    if (typeof exported === "function") exported = await (exported as () => unknown)();
-    return exported as pulumi.Inputs | undefined;
-  });
-  await settle();
-  return { cloud, outputs: (outputs ?? {}) as Record<string, unknown> };
+    // Under the fake engine a whole run can finish inside one macrotask, before Node reports the
+    // program's unhandled rejections; let it report them now, so they fail the run instead of vanishing.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    if (run.failure !== undefined) throw run.failure;
+    if (!outcome!.ok) throw outcome!.error;
+    const leaked = [...store.leakCandidates];
+    if (leaked.length > 0) {
+      // The language host fails the run the same way ("The Pulumi runtime detected that N promises were still active").
+      const where = [...new Set(leaked.map((p) => p._debugCtx).filter(Boolean))].slice(0, 3).join("; ");
+      throw new StackRunError(`the program finished with ${leaked.length} Pulumi promise(s) still pending${where ? ` (${where})` : ""}; the Pulumi runtime fails such a run`);
+    }
+    return { cloud, outputs: (outcome!.outputs ?? {}) as Record<string, unknown> };
+  } finally {
+    active.delete(store);
+    finished.add(store);
+    // The SDK keeps the latest root stack resource (and through it every resource of the stack)
+    // and the latest monitor in module-level variables: let them go before the next stack runs.
+    (settings as unknown as { resetOptions(...args: unknown[]): void }).resetOptions("", "", -1, "", "", false, "");
+    (globalThis as { stackResource?: unknown }).stackResource = undefined;
+  }
 }

@@ -38,7 +38,9 @@ Usage: npm run plan -- [options]
   --json FILE            write the machine-readable plan (JSON version 1, tools/plan/plan.schema.json)
   --markdown FILE        write the pull-request comment
   --diagram FILE.svg     write the topology diagram
-  --diff BASE.json       compare with an earlier --json plan (changes, data-loss risks, new violations)
+  --diff BASE            compare with an earlier --json plan, or with what is deployed: a
+                         \`pulumi stack export\` file or a directory of them (one per stack);
+                         changes, data-loss risks, new violations
   --policy-config FILE   JSON of per-policy settings ({"<policy>": {"enforcementLevel": "advisory"}})
   --help                 show this text
 

@@ -13,9 +13,6 @@ import { PlanInput, resolveEnvironment, resolveProgram } from "./inputs";
 import { renderMarkdown } from "./markdown";
 import type { PlanDocument } from "./model";
 import { checkOutputPath, OutputFile, writeOutputs } from "./outputs";
-import { plan } from "./plan";
-import { readPolicyConfig } from "./policies";
-import { readPlanFile, validatePlan } from "./schema";
 import { progressReporter, renderTerminal } from "./terminal";
 
 export const EXIT = { planned: 0, mandatoryViolation: 1, invalidInput: 2 } as const;
@@ -32,6 +29,7 @@ async function render(document: PlanDocument, options: PlanOptions, diff: PlanDi
     // Exactly the contract's resource fields: the in-memory `read` mark (StackReference, `.get`)
     // only steers the policies; reads still appear, as the engine keeps them in state.
     document = { ...document, stacks: document.stacks.map((s) => ({ ...s, resources: s.resources.map(({ read: _read, ...r }) => r) })), ...(diff ? { diff } : {}) };
+    const { validatePlan } = require("./schema") as typeof import("./schema");
     const problems = validatePlan(document);
     // The schema is the contract: a plan that breaks it is this tool's bug, not the user's input.
     if (problems.length > 0) throw new Error(`the plan does not match plan.schema.json: ${problems.slice(0, 3).join("; ")}`);
@@ -52,9 +50,14 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   for (const [option, path] of [["--json", options.json], ["--markdown", options.markdown], ["--diagram", options.diagram]] as const) {
     if (path !== null) checkOutputPath(option, path);
   }
-  const base = options.diff !== null ? readPlanFile(resolve(options.diff)) : undefined;
-  const policyConfig = options.policyConfig !== null ? readPolicyConfig(resolve(options.policyConfig)) : {};
+  // The planning machinery (the SDKs, the program, the pack) loads only once the input is known
+  // to be good: a usage or configuration error is reported without that cost.
   const input = resolveInput(options);
+  // An earlier plan, or what is deployed (`pulumi stack export` files).
+  const base = options.diff !== null ? (require("./state-export") as typeof import("./state-export")).readDiffBase(resolve(options.diff)) : undefined;
+  const { readPolicyConfig } = require("./policies") as typeof import("./policies");
+  const policyConfig = options.policyConfig !== null ? readPolicyConfig(resolve(options.policyConfig)) : {};
+  const { plan } = require("./plan") as typeof import("./plan");
   if (input.kind === "environment") for (const note of input.notes) err.write(`note: ${note}\n`);
   const cost = loadCostInputs(input.name);
 
@@ -65,19 +68,20 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   return document.summary.violations.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.planned;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2))
-    .then((code) => {
-      process.exitCode = code;
-    })
-    .catch((error: unknown) => {
-      if (error instanceof PlanError) {
-        process.stderr.write(`plan: ${error.message}\n`);
-      } else {
-        // Not the user's input: say so, still without a stack trace unless asked for.
-        const message = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`plan: internal error: ${message}${process.env.PLAN_DEBUG ? `\n${(error as Error)?.stack ?? ""}` : " (set PLAN_DEBUG=1 for details)"}\n`);
-      }
-      process.exitCode = EXIT.invalidInput;
-    });
+/** Runs the CLI and sets the exit code: what `npm run plan` does (tools/plan/bin.js). */
+export async function run(argv: readonly string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error: unknown) {
+    if (error instanceof PlanError) {
+      process.stderr.write(`plan: ${error.message}\n`);
+    } else {
+      // Not the user's input: say so, still without a stack trace unless asked for.
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`plan: internal error: ${message}${process.env.PLAN_DEBUG ? `\n${(error as Error)?.stack ?? ""}` : " (set PLAN_DEBUG=1 for details)"}\n`);
+    }
+    process.exitCode = EXIT.invalidInput;
+  }
 }
+
+if (require.main === module) void run(process.argv.slice(2));

@@ -11,6 +11,7 @@
  * environments are not compared resource by resource.
  */
 import type { Violation } from "../../policies/evaluate";
+import { aliasToUrn } from "../fake-cloud/urn";
 import { allViolations, PlanDocument, PlanResource, regionalStacks } from "./model";
 import { analyzeCascades, ChainStep, describeChain, Pair, Recorded, ResourceVerdict } from "./replacement/cascade";
 import { environmentHazards, Hazard } from "./replacement/hazards";
@@ -97,9 +98,9 @@ export function parseUrn(urn: string): { stack: string; project: string; qualifi
 }
 
 /**
- * URNs an alias recorded by the fake cloud stands for: a URN as is, or a spec
- * ("name=old,type=...,parent=<urn>,noParent,stack=...,project=...") resolved the way the
- * recorded URNs are built (parent's last type segment, "$", type).
+ * The URN an alias stands for. The fake engine records aliases as URNs already; a spec
+ * ("name=old,type=...,parent=<urn>,noParent,stack=...,project=...", from plans written before)
+ * is resolved as the engine resolves alias specs (tools/fake-cloud/engine.ts aliasToUrn).
  */
 export function aliasUrn(alias: string, resource: PlanResource): string | null {
   if (alias.startsWith("urn:pulumi:")) return alias;
@@ -111,13 +112,7 @@ export function aliasUrn(alias: string, resource: PlanResource): string | null {
     if (eq < 0) spec[part] = "true";
     else spec[part.slice(0, eq)] = part.slice(eq + 1);
   }
-  const stack = spec.stack ?? self.stack;
-  const project = spec.project ?? self.project;
-  const type = spec.type ?? resource.type;
-  const rootStack = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
-  const parent = spec.noParent ? rootStack : spec.parent ?? resource.parent;
-  const parentType = parent ? parseUrn(parent)?.qualifiedType.split("$").pop() : undefined;
-  return `urn:pulumi:${stack}::${project}::${parentType ? `${parentType}$` : ""}${type}::${spec.name ?? resource.name}`;
+  return aliasToUrn({ name: spec.name, type: spec.type, stack: spec.stack, project: spec.project, parentUrn: spec.parent, noParent: spec.noParent === "true" }, resource, self.stack, self.project);
 }
 
 function stableJson(value: unknown): string {

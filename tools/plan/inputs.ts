@@ -5,11 +5,12 @@
  * file, the key and the fix.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
-import { basename, join, relative, resolve } from "path";
+import { basename, dirname, join, relative, resolve } from "path";
 import { parse } from "yaml";
 import { CONFIG_NAMESPACE } from "../../stacks/config-keys";
 import { ConfigError, Environment, EnvironmentSettings, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { regionalStackReads } from "../../stacks/compose";
+import { findProjectFile, prepareStackConfig, ProjectFile, readProjectFile, StackConfigError } from "../fake-cloud/project-config";
 import type { StackConfig } from "../fake-cloud/run";
 import { PlanError } from "./args";
 import type { StackRole } from "./model";
@@ -19,8 +20,11 @@ export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
 export interface StackJob {
   stack: string;
+  /** The project name (Pulumi.yaml `name`): part of every URN. */
+  project: string;
   role: StackRole;
   region: string | null;
+  /** The stack's config as the CLI hands it to the program: the file's, plus Pulumi.yaml's defaults. */
   config: StackConfig;
   /** Where the config came from, for messages ("Pulumi.prod-us-east-1.yaml" or "synthesized"). */
   source: string;
@@ -80,6 +84,26 @@ export function readConfigFile(file: string): StackConfig {
   return config as StackConfig;
 }
 
+/** The project file next to the stacks, or a PlanError saying it is missing or broken. */
+function projectFile(file: string): ProjectFile {
+  try {
+    return readProjectFile(file);
+  } catch (err) {
+    throw new PlanError(`${display(file)} could not be read (${(err as Error).message.split("\n")[0]}); it declares the project and its config keys`);
+  }
+}
+
+/** The CLI's merge of Pulumi.yaml defaults and its type check, before any program runs. */
+function asTheCliPrepares(stack: string, config: StackConfig, project: ProjectFile, source: string): StackConfig {
+  try {
+    return prepareStackConfig(stack, config, project);
+  } catch (err) {
+    if (!(err instanceof StackConfigError)) throw err;
+    const where = err.key ? `set ${err.key} in ${source} to a value of the declared type, or change its declaration in ${display(project.file)}` : `fix ${source}`;
+    throw new PlanError(`${source}: \`pulumi preview\` would stop before the program runs: ${err.message}. ${where[0].toUpperCase()}${where.slice(1)}`);
+  }
+}
+
 function validated(name: string, config: StackConfig, source: string): Environment {
   try {
     return parseEnvironment(name, config, source);
@@ -109,11 +133,12 @@ function environmentNameFromFile(file: string): string {
   return /^Pulumi\.(.+)\.ya?ml$/.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
 }
 
-function regionalJob(env: string, region: string, root: string): StackJob {
+function regionalJob(env: string, region: string, root: string, project: ProjectFile): StackJob {
   const stack = `${env}-${region}`;
   const file = join(root, `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) {
-    return { stack, role: "region", region, config: { [REGION_KEY]: region, [ENVIRONMENT_STACK_KEY]: env }, source: "synthesized" };
+    const config = { [REGION_KEY]: region, [ENVIRONMENT_STACK_KEY]: env };
+    return { stack, project: project.name, role: "region", region, config: asTheCliPrepares(stack, config, project, `the synthesized stack ${stack}`), source: "synthesized" };
   }
   const config = readConfigFile(file);
   const shown = display(file);
@@ -124,7 +149,7 @@ function regionalJob(env: string, region: string, root: string): StackJob {
   if (typeof parent !== "string" || parent.split("/").pop() !== env) {
     throw new PlanError(`${shown}: ${ENVIRONMENT_STACK_KEY} is ${JSON.stringify(parent ?? null)}; a regional stack of ${env} must name its global stack: ${ENVIRONMENT_STACK_KEY}: ${env}`);
   }
-  return { stack, role: "region", region, config, source: shown };
+  return { stack, project: project.name, role: "region", region, config: asTheCliPrepares(stack, config, project, shown), source: shown };
 }
 
 /** Regional stack files of `env` whose region the environment no longer lists. */
@@ -164,18 +189,20 @@ export function resolveEnvironment(options: { env: string; envGiven: boolean; co
   }
   const config = readConfigFile(file);
   const shown = display(file);
+  const project = projectFile(join(root, "Pulumi.yaml"));
   const parent = config[ENVIRONMENT_STACK_KEY];
   if (typeof parent === "string" && parent !== "") {
     throw new PlanError(`${shown} is a regional stack of ${parent} (it sets ${ENVIRONMENT_STACK_KEY}); plan its environment with --env ${parent.split("/").pop()}`);
   }
+  const prepared = asTheCliPrepares(name, config, project, shown);
   const environment = validated(name, config, shown);
   return {
     kind: "environment",
     name,
     environment,
     settings: environmentSettings(environment),
-    global: { stack: name, role: "global", region: typeof config[REGION_KEY] === "string" ? (config[REGION_KEY] as string) : environment.primaryRegion, config, source: shown },
-    regional: environment.regions.map((region) => ({ ...regionalJob(name, region, root), reads: regionalStackReads(environment, region) })),
+    global: { stack: name, project: project.name, role: "global", region: typeof config[REGION_KEY] === "string" ? (config[REGION_KEY] as string) : environment.primaryRegion, config: prepared, source: shown },
+    regional: environment.regions.map((region) => ({ ...regionalJob(name, region, root, project), reads: regionalStackReads(environment, region) })),
     notes: options.configFile === null ? staleRegionalFiles(name, environment.regions, root) : [],
   };
 }
@@ -187,7 +214,11 @@ export function resolveProgram(options: { program: string; stack: string; config
   const program = resolve(options.program);
   if (!existsSync(program)) throw new PlanError(`--program ${options.program}: no such file; give the path of the program's entry (e.g. examples/dev/index.ts)`);
   if (statSync(program).isDirectory()) throw new PlanError(`--program ${options.program} is a directory; give the program's entry file (e.g. ${join(options.program, "index.ts")})`);
-  const config = options.configFile !== null ? readConfigFile(resolve(options.configFile)) : {};
+  const raw = options.configFile !== null ? readConfigFile(resolve(options.configFile)) : {};
+  // The program's project: the nearest Pulumi.yaml, as `pulumi up` in its directory would find it.
+  const projectPath = findProjectFile(dirname(program));
+  const project = projectPath ? projectFile(projectPath) : { file: "", name: "platform", config: {} };
+  const config = asTheCliPrepares(options.stack.split("/").pop()!, raw, project, options.configFile ? display(resolve(options.configFile)) : "the program's config");
   const region = typeof config[REGION_KEY] === "string" ? (config[REGION_KEY] as string) : DEFAULT_PROGRAM_REGION;
   let settings: EnvironmentSettings | undefined;
   try {
@@ -200,7 +231,7 @@ export function resolveProgram(options: { program: string; stack: string; config
     kind: "program",
     name: options.stack,
     program,
-    job: { stack: options.stack, role: "region", region, config, source: options.configFile ?? "no config" },
+    job: { stack: options.stack, project: project.name, role: "region", region, config, source: options.configFile ?? "no config" },
     settings,
   };
 }

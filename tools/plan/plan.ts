@@ -1,7 +1,7 @@
 /**
  * The planner: runs the stacks of an input in deploy order (global stack, then every regional
- * stack in parallel, fed the global stack's outputs), applies the policy pack and computes the
- * resilience figures. Returns the plan document; writes nothing.
+ * stack, fed the global stack's outputs), applies the policy pack and computes the resilience
+ * figures. Returns the plan document; writes nothing.
  */
 import type { PolicyConfig } from "../../policies/evaluate";
 import { PlanError } from "./args";
@@ -10,7 +10,7 @@ import type { EnvironmentInput, PlanInput, ProgramInput, StackJob } from "./inpu
 import { PLAN_VERSION, PlanDocument, PlanStack, summarize } from "./model";
 import { applyPolicies } from "./policies";
 import { computeResilience } from "./resilience";
-import { StackResult, StackRunner } from "./runner";
+import { createRunner, StackResult, StackRunner } from "./runner";
 import { readTopology } from "./topology";
 
 export interface Progress {
@@ -21,12 +21,12 @@ export interface Progress {
 export interface PlanRunOptions {
   policyConfig?: PolicyConfig;
   progress?: Progress;
-  /** Stacks at once. @default the machine's available parallelism */
-  concurrency?: number;
   /** Price table and usage assumptions. @default data/cost/, the profile named after the environment */
   cost?: CostInputs;
   /** The --diff base: the cost section then carries the change and the cost-change-per-pr finding. */
   base?: PlanDocument;
+  /** Each stack in a child process of its own (tools/plan/runner.ts). @default PLAN_ISOLATE=1 */
+  isolated?: boolean;
 }
 
 type UnjudgedStack = Omit<PlanStack, "violations">;
@@ -37,18 +37,20 @@ function toStack(job: StackJob, result: StackResult): UnjudgedStack {
 
 async function runJob(runner: StackRunner, job: StackJob, program: string | null, stackOutputs: Record<string, Record<string, unknown>>, progress?: Progress): Promise<StackResult> {
   progress?.started(job);
-  const result = await runner.run({ stack: job.stack, config: job.config, program, stackOutputs });
+  const result = await runner.run({ stack: job.stack, project: job.project, config: job.config, program, stackOutputs });
   progress?.finished(job, result);
   return result;
 }
 
 async function runEnvironment(input: EnvironmentInput, options: PlanRunOptions): Promise<UnjudgedStack[]> {
-  const runner = new StackRunner({ totalJobs: 1 + input.regional.length, concurrency: options.concurrency });
+  const runner = createRunner({ isolated: options.isolated, regionalStacks: input.regional.length });
   try {
     const global = await runJob(runner, input.global, null, {}, options.progress);
     // Regional stacks read the global stack through a StackReference by its name, and some read
     // another regional stack (e.g. the cache's home region): those run in waves, each stack once
-    // the stacks it reads have been planned, as the deploy order guarantees for real.
+    // the stacks it reads have been planned, as the deploy order guarantees for real. They are
+    // previewed as after those stacks' `pulumi up`, with their outputs known. Within a wave: in
+    // turn in one process, side by side when the runner has more than one process.
     const stackOutputs: Record<string, Record<string, unknown>> = { [input.global.stack]: global.exported };
     const results = new Map<StackJob, StackResult>();
     let pending = [...input.regional];
@@ -56,7 +58,12 @@ async function runEnvironment(input: EnvironmentInput, options: PlanRunOptions):
       const ready = pending.filter((job) => (job.reads ?? []).every((stack) => stack in stackOutputs || !input.regional.some((j) => j.stack === stack)));
       if (ready.length === 0) throw new PlanError(`stacks ${pending.map((j) => j.stack).join(", ")} read each other (${pending.map((j) => `${j.stack} reads ${(j.reads ?? []).join(", ")}`).join("; ")}); no deploy order exists`);
       const outputs = { ...stackOutputs };
-      const wave = await Promise.all(ready.map((job) => runJob(runner, job, null, outputs, options.progress)));
+      const wave: StackResult[] = new Array(ready.length);
+      let next = 0;
+      const lane = async () => {
+        for (let i = next++; i < ready.length; i = next++) wave[i] = await runJob(runner, ready[i], null, outputs, options.progress);
+      };
+      await Promise.all(Array.from({ length: Math.min(runner.parallel, ready.length) }, lane));
       ready.forEach((job, i) => {
         results.set(job, wave[i]);
         stackOutputs[job.stack] = wave[i].exported;
@@ -70,7 +77,7 @@ async function runEnvironment(input: EnvironmentInput, options: PlanRunOptions):
 }
 
 async function runProgram(input: ProgramInput, options: PlanRunOptions): Promise<UnjudgedStack[]> {
-  const runner = new StackRunner({ totalJobs: 1, concurrency: 1 });
+  const runner = createRunner({ isolated: options.isolated });
   try {
     return [toStack(input.job, await runJob(runner, input.job, input.program, {}, options.progress))];
   } finally {

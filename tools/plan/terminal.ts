@@ -57,8 +57,14 @@ export function progressReporter(write: (line: string) => void = (line) => proce
     started(job: { stack: string; role: string; region: string | null }) {
       write(`planning ${job.stack} (${job.role === "global" ? "global" : job.region}) ...`);
     },
-    finished(job: { stack: string }, result: { resources: unknown[]; milliseconds: number }) {
+    finished(job: { stack: string }, result: { resources: unknown[]; milliseconds: number; unseenInPreview?: string[] }) {
       write(`planned  ${job.stack}: ${result.resources.length} resources in ${(result.milliseconds / 1000).toFixed(1)} s`);
+      // Resources created inside an apply on a computed value: real, but a preview cannot show them.
+      const unseen = result.unseenInPreview ?? [];
+      if (unseen.length > 0) {
+        const names = unseen.slice(0, 3).map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).join(", ");
+        write(`note: ${job.stack}: ${unseen.length} resource(s) exist only once values are known (created inside an apply): \`pulumi preview\` of a new stack will not list them (${names}${unseen.length > 3 ? ", ..." : ""})`);
+      }
     },
   };
 }

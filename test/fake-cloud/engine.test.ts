@@ -1,0 +1,296 @@
+/**
+ * The fake engine against engine behaviour that Pulumi documents (URNs, aliases, duplicate names,
+ * unknowns in a preview, secrets, transforms, default providers, providers passed to components,
+ * option inheritance), each program run through runStack in its own runtime store, as the plan
+ * runs stacks. Expected URNs are written out by hand from the documented format
+ * `urn:pulumi:<stack>::<project>::<parent type chain>$<type>::<name>` (no root Stack type).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { describe, expect, it } from "vitest";
+import { aliasToUrn, defaultProviderName, engineUrn } from "../../tools/fake-cloud/engine";
+import type { RecordedResource } from "../../tools/fake-cloud";
+import { runStack, StackRun } from "../../tools/fake-cloud/run";
+
+class Outer extends pulumi.ComponentResource {
+  constructor(name: string, build: (parent: pulumi.ComponentResource) => void, opts?: pulumi.ComponentResourceOptions) {
+    super("test:index:Outer", name, {}, opts);
+    build(this);
+    this.registerOutputs({});
+  }
+}
+
+class Inner extends pulumi.ComponentResource {
+  constructor(name: string, build: (parent: pulumi.ComponentResource) => void, opts?: pulumi.ComponentResourceOptions) {
+    super("test:index:Inner", name, {}, opts);
+    build(this);
+    this.registerOutputs({});
+  }
+}
+
+function run(program: () => unknown, options: { preview?: boolean; config?: Record<string, unknown>; stack?: string } = {}): Promise<StackRun> {
+  return runStack({ stack: options.stack ?? "dev", project: "proj", config: { "aws:region": "eu-west-1", ...options.config }, preview: options.preview, load: () => program });
+}
+
+const byName = (r: StackRun, name: string, type?: string): RecordedResource => {
+  const found = r.cloud.resources.filter((x) => x.name === name && (!type || x.type === type));
+  expect(found, `${type ?? ""} ${name}`).toHaveLength(1);
+  return found[0];
+};
+
+const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error("expected the run to fail"); }, (err: Error) => err.message);
+
+describe("URNs", () => {
+  it("chain every ancestor's type and leave out the root stack's", async () => {
+    const r = await run(() => {
+      new Outer("outer", (o) => new Inner("inner", (i) => new aws.s3.Bucket("logs", {}, { parent: i }), { parent: o }));
+      new aws.s3.Bucket("top");
+    });
+    expect(byName(r, "proj-dev").urn).toBe("urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev");
+    expect(byName(r, "outer").urn).toBe("urn:pulumi:dev::proj::test:index:Outer::outer");
+    expect(byName(r, "inner").urn).toBe("urn:pulumi:dev::proj::test:index:Outer$test:index:Inner::inner");
+    expect(byName(r, "logs").urn).toBe("urn:pulumi:dev::proj::test:index:Outer$test:index:Inner$aws:s3/bucket:Bucket::logs");
+    expect(byName(r, "top").urn).toBe("urn:pulumi:dev::proj::aws:s3/bucket:Bucket::top");
+    expect(byName(r, "logs").parent).toBe(byName(r, "inner").urn);
+    expect(byName(r, "top").parent).toBe(byName(r, "proj-dev").urn);
+  });
+
+  it("are built by one function for resources and aliases alike", () => {
+    const outer = "urn:pulumi:dev::proj::test:index:Outer::outer";
+    expect(engineUrn("dev", "proj", "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev", "aws:s3/bucket:Bucket", "b")).toBe("urn:pulumi:dev::proj::aws:s3/bucket:Bucket::b");
+    expect(engineUrn("dev", "proj", outer, "aws:s3/bucket:Bucket", "b")).toBe("urn:pulumi:dev::proj::test:index:Outer$aws:s3/bucket:Bucket::b");
+    const bucket = { type: "aws:s3/bucket:Bucket", name: "b", parent: outer };
+    expect(aliasToUrn({ name: "old" }, bucket, "dev", "proj")).toBe("urn:pulumi:dev::proj::test:index:Outer$aws:s3/bucket:Bucket::old");
+    expect(aliasToUrn({ noParent: true }, bucket, "dev", "proj")).toBe("urn:pulumi:dev::proj::aws:s3/bucket:Bucket::b");
+    expect(aliasToUrn({ stack: "prod", project: "p2", noParent: true, type: "aws:s3/bucketV2:BucketV2" }, bucket, "dev", "proj")).toBe("urn:pulumi:prod::p2::aws:s3/bucketV2:BucketV2::b");
+    expect(defaultProviderName("7.47.0")).toBe("default_7_47_0");
+    expect(defaultProviderName("4.0.0-alpha.1+build.5")).toBe("default_4_0_0_alpha_1_build_5");
+    expect(defaultProviderName("")).toBe("default");
+  });
+});
+
+describe("aliases", () => {
+  it("are recorded as the URNs the engine resolves them to", async () => {
+    const r = await run(() => {
+      new Outer("outer", (o) => {
+        new aws.sqs.Queue("renamed", {}, { parent: o, aliases: [{ name: "old" }] });
+        new aws.sqs.Queue("moved", {}, { parent: o, aliases: [{ parent: pulumi.rootStackResource }] });
+        // The provider SDK's own type alias (Bucket was BucketV2), listed once as the engine does.
+        new aws.s3.Bucket("logs", {}, { parent: o });
+      });
+    });
+    expect(byName(r, "renamed").aliases).toEqual(["urn:pulumi:dev::proj::test:index:Outer$aws:sqs/queue:Queue::old"]);
+    expect(byName(r, "moved").aliases).toEqual(["urn:pulumi:dev::proj::aws:sqs/queue:Queue::moved"]);
+    expect(byName(r, "logs").aliases).toEqual(["urn:pulumi:dev::proj::test:index:Outer$aws:s3/bucketV2:BucketV2::logs"]);
+  });
+});
+
+describe("duplicate names", () => {
+  it("fail the run with the engine's message when type, parent and name repeat", async () => {
+    const message = await failure(run(() => {
+      new aws.s3.Bucket("logs");
+      new aws.s3.Bucket("logs");
+    }));
+    expect(message).toContain("Duplicate resource URN 'urn:pulumi:dev::proj::aws:s3/bucket:Bucket::logs'; try giving it a unique name");
+  });
+
+  it("are fine under different parents or types", async () => {
+    const r = await run(() => {
+      new aws.s3.Bucket("logs");
+      new aws.sqs.Queue("logs");
+      new Outer("outer", (o) => new aws.s3.Bucket("logs", {}, { parent: o }));
+    });
+    expect(r.cloud.resources.filter((x) => x.name === "logs")).toHaveLength(3);
+  });
+});
+
+describe("references the engine checks", () => {
+  it("refuses a parent that was never registered", async () => {
+    const message = await failure(run(() => new aws.s3.Bucket("orphan", {}, { parent: new pulumi.DependencyResource("urn:pulumi:dev::proj::test:index:Outer::missing") })));
+    expect(message).toContain("could not find parent resource urn:pulumi:dev::proj::test:index:Outer::missing");
+  });
+
+  it("refuses a provider reference that names no provider", async () => {
+    const message = await failure(run(() => new aws.s3.Bucket("b", {}, { provider: new pulumi.DependencyProviderResource("urn:pulumi:dev::proj::pulumi:providers:aws::ghost::id-1") })));
+    expect(message).toContain("unknown provider 'urn:pulumi:dev::proj::pulumi:providers:aws::ghost::id-1' for resource 'urn:pulumi:dev::proj::aws:s3/bucket:Bucket::b'");
+  });
+});
+
+describe("unknowns in a preview of a new stack", () => {
+  it("leave ids and computed outputs unknown, keep inputs and auto-names, and skip applies on unknowns", async () => {
+    const seen: string[] = [];
+    const r = await run(() => {
+      const vpc = new aws.ec2.Vpc("app", { cidrBlock: "10.0.0.0/16" });
+      vpc.id.apply((id) => seen.push(`id ${id}`));
+      vpc.arn.apply((arn) => seen.push(`arn ${arn}`));
+      vpc.cidrBlock.apply((cidr) => seen.push(`cidr ${cidr}`));
+      const group = new aws.ec2.SecurityGroup("web", { vpcId: vpc.id });
+      group.name.apply((name) => seen.push(`name ${name}`));
+      seen.push(`dry run ${pulumi.runtime.isDryRun()}`);
+    }, { preview: true });
+    expect(seen).toEqual(expect.arrayContaining(["dry run true", "cidr 10.0.0.0/16"]));
+    expect(seen.some((s) => s.startsWith("name web-"))).toBe(true);
+    expect(seen.filter((s) => s.startsWith("id ") || s.startsWith("arn "))).toEqual([]);
+    expect(byName(r, "web").propertyDependencies?.vpcId).toEqual([byName(r, "app").urn]);
+  });
+
+  it("answer reads and invokes with known values, as a real preview does", async () => {
+    let zones: string[] = [];
+    await run(async () => {
+      zones = (await aws.getAvailabilityZones({ state: "available" })).names;
+    }, { preview: true });
+    expect(zones.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("run every apply once the values are known", async () => {
+    const seen: string[] = [];
+    await run(() => {
+      const vpc = new aws.ec2.Vpc("app", { cidrBlock: "10.0.0.0/16" });
+      vpc.id.apply((id) => seen.push(id));
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(/^vpc-/);
+  });
+});
+
+describe("programs that cannot finish", () => {
+  it("are stopped once nothing is left to resolve what they wait for", async () => {
+    const message = await failure(run(() => {
+      // An input that never resolves: the registration, and the program, wait forever.
+      new aws.s3.Bucket("stuck", { bucket: new Promise<string>(() => undefined) });
+    }));
+    expect(message).toMatch(/^the program never finishes/);
+  });
+});
+
+describe("secrets", () => {
+  it("are masked in inputs and outputs and stay secret through the engine", async () => {
+    let secretOutput: boolean | undefined;
+    const r = await run(async () => {
+      const password = new random.RandomPassword("db", { length: 20 });
+      const user = new aws.iam.User("u", { name: "u", tags: { note: pulumi.secret("hidden") } });
+      secretOutput = await pulumi.isSecret(password.result);
+      return { user: user.name };
+    });
+    expect(secretOutput).toBe(true);
+    expect(byName(r, "db").outputs.result).toBe("[secret]");
+    expect(byName(r, "u").inputs.tags).toBe("[secret]");
+  });
+});
+
+describe("transforms", () => {
+  it("run the resource's own, then each ancestor's, then the stack's, and may set options", async () => {
+    const tag = (label: string) => (args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined => {
+      if (args.type !== "aws:s3/bucket:Bucket") return undefined;
+      const tags = { ...(args.props.tags as Record<string, string> | undefined) };
+      tags.order = `${tags.order ?? ""}${label}`;
+      return { props: { ...args.props, tags }, opts: label === "stack" ? { ...args.opts, protect: true } : args.opts };
+    };
+    const r = await run(() => {
+      pulumi.runtime.registerResourceTransform(tag("stack"));
+      new Outer("outer", (o) => new Inner("inner", (i) => new aws.s3.Bucket("b", {}, { parent: i, transforms: [tag("own")] }), { parent: o, transforms: [tag("inner")] }), { transforms: [tag("outer")] });
+    });
+    expect((byName(r, "b").inputs.tags as Record<string, string>).order).toBe("owninnerouterstack");
+    expect(byName(r, "b").protect).toBe(true);
+  });
+});
+
+describe("providers", () => {
+  it("register the default provider once per package, from the stack's config, and point resources and invokes at it", async () => {
+    const r = await run(async () => {
+      await aws.getCallerIdentity({});
+      new aws.s3.Bucket("a");
+      new aws.s3.Bucket("b");
+    }, { config: { "aws:region": "ap-southeast-2", "aws:skipMetadataApiCheck": "false" } });
+    const defaults = r.cloud.resources.filter((x) => x.type === "pulumi:providers:aws");
+    expect(defaults.map((d) => d.urn)).toEqual([`urn:pulumi:dev::proj::pulumi:providers:aws::default_${(aws as unknown as { version?: string }).version ?? require("@pulumi/aws/package.json").version.replace(/\./g, "_")}`.replace(/default_(\d+)\.(\d+)\.(\d+)/, "default_$1_$2_$3")]);
+    expect(defaults[0].inputs).toMatchObject({ region: "ap-southeast-2", skipMetadataApiCheck: "false" });
+    expect(defaults[0].parent).toBeNull();
+    // Registered before its first user (here the invoke), as in the engine's state.
+    expect(r.cloud.resources.indexOf(defaults[0])).toBeLessThan(r.cloud.resources.indexOf(byName(r, "a")));
+    for (const name of ["a", "b"]) {
+      expect(byName(r, name).provider).toBe(defaults[0].urn);
+      expect(byName(r, name).region).toBe("ap-southeast-2");
+    }
+  });
+
+  it("are registered for a read too (a StackReference gets the pulumi package's)", async () => {
+    const r = await run(() => {
+      aws.ec2.Vpc.get("shared", "vpc-0123456789abcdef0");
+      new pulumi.StackReference("org/platform/prod");
+    }, { stack: "reader" });
+    expect(r.cloud.resources.map((x) => x.urn)).toEqual([
+      "urn:pulumi:reader::proj::pulumi:pulumi:Stack::proj-reader",
+      expect.stringMatching(/^urn:pulumi:reader::proj::pulumi:providers:aws::default_\d+_\d+_\d+$/),
+      "urn:pulumi:reader::proj::aws:ec2/vpc:Vpc::shared",
+      "urn:pulumi:reader::proj::pulumi:providers:pulumi::default",
+      "urn:pulumi:reader::proj::pulumi:pulumi:StackReference::org/platform/prod",
+    ]);
+    expect(byName(r, "shared").read).toBe(true);
+    expect(byName(r, "org/platform/prod").provider).toBe("urn:pulumi:reader::proj::pulumi:providers:pulumi::default");
+  });
+
+  it("passed to a component reach its children of that package, and only those", async () => {
+    const r = await run(() => {
+      const west = new aws.Provider("west", { region: "us-west-2" });
+      new Outer("single", (o) => {
+        new aws.s3.Bucket("in-west", {}, { parent: o });
+        new random.RandomId("id", { byteLength: 4 }, { parent: o });
+      }, { provider: west });
+      new Outer("mapped", (o) => new Inner("inner", (i) => new aws.s3.Bucket("deep", {}, { parent: i }), { parent: o }), { providers: { aws: west } });
+    });
+    const west = byName(r, "west", "pulumi:providers:aws");
+    expect(west.urn).toBe("urn:pulumi:dev::proj::pulumi:providers:aws::west");
+    for (const name of ["in-west", "deep"]) {
+      expect(byName(r, name).provider).toBe(west.urn);
+      expect(byName(r, name).region).toBe("us-west-2");
+    }
+    expect(byName(r, "id").provider).toMatch(/::pulumi:providers:random::default_/);
+  });
+
+  it("of another package on a custom resource fail the run", async () => {
+    const message = await failure(run(() => {
+      const passwords = new random.Provider("passwords");
+      new aws.s3.Bucket("b", {}, { provider: passwords as unknown as pulumi.ProviderResource });
+    }));
+    expect(message).toMatch(/resource 'urn:pulumi:dev::proj::aws:s3\/bucket:Bucket::b' \(package aws\) was given the random provider/);
+  });
+});
+
+describe("options inherited from the parent, as the engine does", () => {
+  it("protect and retainOnDelete flow from a component to its children unless they set their own", async () => {
+    const r = await run(() => {
+      new Outer("kept", (o) => {
+        new aws.s3.Bucket("inherits", {}, { parent: o });
+        new aws.s3.Bucket("overrides", {}, { parent: o, protect: false, retainOnDelete: false });
+      }, { protect: true, retainOnDelete: true });
+    });
+    expect([byName(r, "inherits").protect, byName(r, "inherits").retainOnDelete]).toEqual([true, true]);
+    expect([byName(r, "overrides").protect, byName(r, "overrides").retainOnDelete]).toEqual([false, false]);
+  });
+});
+
+describe("stacks in one process", () => {
+  it("do not see each other's stack transforms, config, globals or resources", async () => {
+    const program = async () => {
+      const marker = (globalThis as Record<string, unknown>).__engineTestMarker;
+      if (pulumi.getStack() === "first") {
+        (globalThis as Record<string, unknown>).__engineTestMarker = "set by first";
+        pulumi.runtime.registerResourceTransform((args) => ({ props: { ...args.props, tags: { leaked: "yes" } }, opts: args.opts }));
+        pulumi.runtime.setConfig("app:only", "first");
+      }
+      new aws.s3.Bucket("b");
+      return { only: new pulumi.Config("app").get("only") ?? null, marker: marker ?? null, region: new pulumi.Config("aws").require("region") };
+    };
+    const first = await run(program, { stack: "first", config: { "aws:region": "us-east-1" } });
+    const second = await run(program, { stack: "second", config: { "aws:region": "eu-central-1" } });
+    expect(byName(first, "b").inputs.tags).toEqual({ leaked: "yes" });
+    expect(byName(second, "b").inputs.tags).toBeUndefined();
+    expect(second.outputs).toMatchObject({ only: null, region: "eu-central-1" });
+    expect(second.outputs.marker).toBeNull();
+    expect((globalThis as Record<string, unknown>).__engineTestMarker).toBeUndefined();
+    expect(second.cloud.resources.every((x) => x.urn.startsWith("urn:pulumi:second::"))).toBe(true);
+    expect(byName(second, "b").region).toBe("eu-central-1");
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Stacks in one process (each in its own Pulumi runtime store, the default) plan exactly what
+ * stacks in processes of their own (PLAN_ISOLATE=1) plan: the plan JSON is byte-identical for
+ * prod and for an 11-region environment. Both through the CLI, as users run it.
+ */
+import { execFile } from "child_process";
+import { readFileSync, writeFileSync } from "fs";
+import { join } from "path";
+import { stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { benchEnvironment } from "../../tools/plan/bench";
+import { sharedProdPlan } from "../shared-plan";
+import { temporaryDirectories } from "./temp-dirs";
+
+const root = join(__dirname, "..", "..");
+const tempDir = temporaryDirectories();
+
+function planJson(args: string[], out: string, isolated: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, PLAN_ISOLATE: isolated ? "1" : "0" };
+    execFile(process.execPath, [join(root, "tools/plan/bin.js"), ...args, "--json", out], { cwd: root, env, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
+      if (error && error.code !== 1) return reject(new Error(`plan ${args.join(" ")} failed: ${stderr}`));
+      resolve(readFileSync(out, "utf8"));
+    });
+  });
+}
+
+describe("one process versus a process per stack", () => {
+  it("gives byte-identical plan JSON for prod", async () => {
+    const dir = tempDir("isolation-prod-");
+    const [shared, isolated] = await Promise.all([sharedProdPlan(), planJson([], join(dir, "isolated.json"), true)]);
+    expect(shared.code).toBe(0);
+    expect(isolated).toBe(shared.json);
+  }, 600_000);
+
+  it("gives byte-identical plan JSON for an 11-region environment", async () => {
+    const dir = tempDir("isolation-11-");
+    const file = join(dir, "eleven.yaml");
+    writeFileSync(file, stringify({ config: benchEnvironment(11) }));
+    const args = ["--env", "eleven", "--config-file", file];
+    const [inProcess, isolated] = await Promise.all([planJson(args, join(dir, "one.json"), false), planJson(args, join(dir, "isolated.json"), true)]);
+    const plan = JSON.parse(inProcess) as { stacks: unknown[] };
+    expect(plan.stacks).toHaveLength(12);
+    expect(isolated).toBe(inProcess);
+  }, 600_000);
+});

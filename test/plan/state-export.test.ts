@@ -1,0 +1,134 @@
+/**
+ * `--diff` against deployed state: `pulumi stack export` files (deployment version 3) read into
+ * a base the diff compares by engine URNs. Exports are made from the state format's documented
+ * fields: a hand-written one (secrets, a read, a resource pending deletion, provider references
+ * with ids) and exports written from the shared prod plan, as a deployed prod would look.
+ */
+import { execFile } from "child_process";
+import { mkdirSync, writeFileSync } from "fs";
+import { join } from "path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { diffPlans } from "../../tools/plan/diff";
+import type { PlanDocument, PlanStack } from "../../tools/plan/model";
+import { readDiffBase, stackFromExport } from "../../tools/plan/state-export";
+import { readFileSync } from "fs";
+import { sharedProdPlan } from "../shared-plan";
+import { temporaryDirectories } from "./temp-dirs";
+
+const root = join(__dirname, "..", "..");
+const fixture = join(__dirname, "fixtures", "exports", "prod-us-east-1.json");
+const tempDir = temporaryDirectories();
+
+/** A stack of a plan as `pulumi stack export` would write it after `pulumi up`. */
+function exportOf(stack: PlanStack): unknown {
+  return {
+    version: 3,
+    deployment: {
+      manifest: { time: "2026-11-30T12:00:00Z", magic: "test", version: "v3.248.0" },
+      resources: stack.resources.map((r) => ({
+        urn: r.urn,
+        custom: r.custom,
+        ...(r.id ? { id: r.id } : {}),
+        type: r.type,
+        inputs: r.inputs,
+        outputs: r.outputs,
+        ...(r.parent ? { parent: r.parent } : {}),
+        ...(r.provider ? { provider: `${r.provider}::0b9f3e1c-7d6a-4c55-8e21-5f4a3b2c1d0e` } : {}),
+        ...(r.protect ? { protect: true } : {}),
+        ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+        ...(r.ignoreChanges.length ? { ignoreChanges: r.ignoreChanges } : {}),
+        ...(r.aliases.length ? { aliases: r.aliases } : {}),
+        dependencies: r.dependsOn,
+        propertyDependencies: r.propertyDependencies ?? {},
+        ...(r.type === "pulumi:pulumi:StackReference" ? { external: true } : {}),
+      })),
+    },
+  };
+}
+
+function writeExports(dir: string, plan: PlanDocument, edit: (stack: string, exported: { deployment: { resources: Record<string, unknown>[] } }) => void = () => undefined): string {
+  mkdirSync(dir, { recursive: true });
+  for (const stack of plan.stacks) {
+    const exported = exportOf(stack) as { deployment: { resources: Record<string, unknown>[] } };
+    edit(stack.stack, exported);
+    writeFileSync(join(dir, `${stack.stack}.json`), JSON.stringify(exported));
+  }
+  return dir;
+}
+
+let prod: PlanDocument;
+beforeAll(async () => {
+  prod = (await sharedProdPlan()).document;
+}, 180_000);
+
+describe("a stack export", () => {
+  it("becomes a plan stack: engine URNs, provider references without ids, options, property dependencies, secrets masked", () => {
+    const stack = stackFromExport(JSON.parse(readFileSync(fixture, "utf8")), fixture);
+    expect([stack.stack, stack.role, stack.region]).toEqual(["prod-us-east-1", "region", "us-east-1"]);
+    // The resource pending deletion (the old half of a replacement) is not deployed state.
+    expect(stack.resources.filter((r) => r.type === "aws:rds/clusterInstance:ClusterInstance").map((r) => r.id)).toEqual(["prod-us-east-1-1"]);
+    const cluster = stack.resources.find((r) => r.type === "aws:rds/cluster:Cluster")!;
+    expect(cluster).toMatchObject({
+      name: "prod-us-east-1-cluster",
+      provider: "urn:pulumi:prod-us-east-1::platform::pulumi:providers:aws::default_7_47_0",
+      region: "us-east-1",
+      protect: true,
+      retainOnDelete: true,
+      ignoreChanges: ["masterPassword"],
+      propertyDependencies: { clusterIdentifier: [], masterPassword: ["urn:pulumi:prod-us-east-1::platform::pulumi:pulumi:StackReference::prod"] },
+    });
+    expect(cluster.inputs.masterPassword).toBe("[secret]");
+    expect(cluster.outputs.masterPassword).toBe("[secret]");
+    expect(stack.resources.find((r) => r.type === "pulumi:pulumi:StackReference")!.read).toBe(true);
+    expect(stack.resources.find((r) => r.type === "platform:region:Region")!.region).toBeNull();
+    expect(stack.outputs).toEqual({ region: "us-east-1", role: "primary" });
+  });
+});
+
+describe("--diff against exports of what is deployed", () => {
+  it("finds nothing to change when the plan is what was deployed", () => {
+    const base = readDiffBase(writeExports(tempDir("exports-same-"), prod));
+    expect(base.stacks.map((s) => [s.stack, s.role, s.region])).toEqual(prod.stacks.map((s) => [s.stack, s.role, s.region]));
+    const diff = diffPlans(base, prod);
+    expect([diff.added, diff.removed, diff.changed, diff.dataLossRisks]).toEqual([[], [], [], []]);
+    expect(diff.regions).toEqual({ added: [], removed: [] });
+  });
+
+  it("matches by URN: a drifted input, a resource not yet deployed, a deployed one the branch drops", () => {
+    const dir = writeExports(tempDir("exports-drift-"), prod, (stack, exported) => {
+      if (stack !== "prod-eu-west-1") return;
+      const resources = exported.deployment.resources;
+      const cluster = resources.find((r) => r.type === "aws:rds/cluster:Cluster")!;
+      cluster.inputs = { ...(cluster.inputs as object), engineVersion: "16.4" };
+      const topic = resources.findIndex((r) => r.type === "aws:ec2/vpc:Vpc");
+      resources.splice(topic, 1);
+      resources.push({ urn: "urn:pulumi:prod-eu-west-1::platform::aws:s3/bucket:Bucket::legacy-logs", custom: true, id: "legacy-logs", type: "aws:s3/bucket:Bucket", inputs: {}, outputs: {}, protect: true });
+    });
+    const diff = diffPlans(readDiffBase(dir), prod);
+    const cluster = prod.stacks.find((s) => s.stack === "prod-eu-west-1")!.resources.find((r) => r.type === "aws:rds/cluster:Cluster")!;
+    expect(diff.changed.map((c) => [c.urn, c.inputs])).toEqual([[cluster.urn, ["engineVersion"]]]);
+    expect(diff.added.map((a) => a.type)).toEqual(["aws:ec2/vpc:Vpc"]);
+    expect(diff.removed.map((r) => r.urn)).toEqual(["urn:pulumi:prod-eu-west-1::platform::aws:s3/bucket:Bucket::legacy-logs"]);
+    expect(diff.dataLossRisks.map((r) => [r.change, r.type, r.protect])).toEqual([["removed", "aws:s3/bucket:Bucket", true]]);
+  });
+
+  it("refuses what is not an export, with the fix", () => {
+    const dir = tempDir("exports-bad-");
+    writeFileSync(join(dir, "old.json"), JSON.stringify({ version: 2, deployment: { resources: [] } }));
+    expect(() => readDiffBase(join(dir, "old.json"))).toThrow(/deployment version 2; this tool reads version 3/);
+    mkdirSync(join(dir, "empty"));
+    expect(() => readDiffBase(join(dir, "empty"))).toThrow(/holds no \.json files; put one `pulumi stack export` per stack there/);
+    writeFileSync(join(dir, "empty", "notes.json"), JSON.stringify({ hello: "world" }));
+    expect(() => readDiffBase(join(dir, "empty"))).toThrow(/is not a `pulumi stack export` file/);
+  });
+
+  it("works end to end: npm run plan -- --diff <directory of exports>", async () => {
+    const dir = writeExports(tempDir("exports-cli-"), prod);
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [join(root, "tools/plan/bin.js"), "--diff", dir], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Diff against ${dir}`);
+    expect(run.stdout).toContain("+0 added, -0 removed, ~0 changed");
+  }, 180_000);
+});

@@ -1,0 +1,486 @@
+/**
+ * The fake engine: the resource monitor a Pulumi program talks to, following the rules of the
+ * real engine (pulumi/pulumi `pkg/resource/deploy/source_eval.go` and `step_generator.go`) so that
+ * the plan accepts and refuses what `pulumi preview` of a new stack would:
+ *
+ * - URNs as `deployment.generateURN` builds them: the parent's full qualified type chain, `$`, the
+ *   type; the root `pulumi:pulumi:Stack` type is left out for top-level resources.
+ * - A second resource with the same URN fails the run with the engine's message, and so does a
+ *   parent that was never registered or a provider reference that names no provider resource.
+ * - Options inherited from the parent's goal as `inheritFromParent` does (protect,
+ *   retainOnDelete, a custom parent's provider for resources of its package); component
+ *   `providers` maps flow to children; the provider of a custom resource resolves from the
+ *   request, the `providers` map, then the parent components' maps.
+ * - Default providers (`pulumi:providers:<pkg>::default[_<version>]`) registered on first use,
+ *   by a resource, a read or an invoke, configured from the stack's `<pkg>:*` config.
+ * - Transforms run through the program's own callback code (the SDK's CallbackServer, without
+ *   its gRPC server), in the engine's order: the resource's own, each ancestor's, the stack's.
+ * - `propertyDependencies` and `dependencies` recorded as sent.
+ * - In a preview (`preview: true`) a new custom resource's id and every output it was not given
+ *   as an input are unknown, as the provider's planned state is; reads, invokes and
+ *   StackReferences answer with known values, as they do in a real preview.
+ *
+ * The "cloud" (what a provider answers) is tools/fake-cloud/index.ts; this file only knows the
+ * engine's bookkeeping.
+ */
+import * as aliasproto from "@pulumi/pulumi/proto/alias_pb";
+import * as callbackproto from "@pulumi/pulumi/proto/callback_pb";
+import * as providerproto from "@pulumi/pulumi/proto/provider_pb";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { type AliasSpec, aliasToUrn, engineUrn, parseUrn } from "./urn";
+
+export type { AliasSpec } from "./urn";
+export { aliasToUrn, engineUrn, parseUrn, ROOT_STACK_TYPE } from "./urn";
+
+/** What the SDK sends in a provider reference when the provider's id is not known (preview). */
+export const UNKNOWN_ID = rpc.unknownValue;
+
+/** An error the real engine would report; the run fails with its message. */
+export class EngineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+/** `providers.ProviderRequest.DefaultName`: "default", then the version's parts joined by "_". */
+export function defaultProviderName(version: string): string {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(version);
+  if (!match) return "default";
+  const [, major, minor, patch, pre, build] = match;
+  return ["default", major, minor, patch, ...(pre ? pre.split(".") : []), ...(build ? build.split(".") : [])].join("_");
+}
+
+/** The package of a type token: `aws:ec2/vpc:Vpc` → aws; `pulumi:providers:aws` → aws for its resources. */
+export function packageOf(type: string): string {
+  return type.split(":")[0];
+}
+
+function providerPackage(providerType: string): string {
+  return providerType.slice("pulumi:providers:".length);
+}
+
+export function isProviderType(type: string): boolean {
+  return type.startsWith("pulumi:providers:");
+}
+
+/** "urn::id" → its URN and id, or null when it is not a provider reference. */
+export function parseProviderRef(ref: string): { urn: string; id: string } | null {
+  const at = ref.lastIndexOf("::");
+  if (at < 0) return null;
+  const urn = ref.slice(0, at);
+  return parseUrn(urn) ? { urn, id: ref.slice(at + 2) } : null;
+}
+
+/** A resource as the engine registered it: its goal after inheritance and transforms. */
+export interface Registration {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  parent: string | null;
+  /** Provider reference "urn::id" (custom resources; the default provider's when none was given). */
+  provider: string | null;
+  protect: boolean | undefined;
+  retainOnDelete: boolean | undefined;
+  deletedWith: string;
+  ignoreChanges: string[];
+  /** Alias URNs, resolved as the engine resolves alias specs. */
+  aliases: string[];
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  additionalSecretOutputs: string[];
+  inputs: Record<string, unknown>;
+  importId: string;
+  read: boolean;
+}
+
+/** What answers for the cloud: the provider side of every operation. */
+export interface CloudSide {
+  /** State and id a provider returns for a created (or read) resource. */
+  provide(registration: Registration, providerRegion: string | null): { id: string | undefined; state: Record<string, unknown> };
+  /** An invoke's answer. */
+  invoke(token: string, args: Record<string, unknown>, providerRegion: string | null): Record<string, unknown>;
+  /** Called once per registration, after the engine answered it. */
+  record(registration: Registration, id: string | null, state: Record<string, unknown>, providerRegion: string | null): void;
+  /** Outputs registered on a component or the root stack. */
+  recordOutputs(urn: string, outputs: Record<string, unknown>): void;
+}
+
+export interface EngineOptions {
+  project: string;
+  stack: string;
+  preview: boolean;
+  /** The stack's config as the CLI passes it (key → string), for default providers. */
+  config: Record<string, string>;
+  cloud: CloudSide;
+}
+
+type CallbackFn = (bytes: Uint8Array) => Promise<{ serializeBinary(): Uint8Array }>;
+
+/** The SDK's CallbackServer without its gRPC server: the program registers transforms with it. */
+interface CallbackServerLike {
+  _callbacks: Map<string, CallbackFn>;
+  _pendingRegistrations: number;
+  _awaitQueue: ((reason?: unknown) => void)[];
+  _monitor: unknown;
+  _target: Promise<string>;
+}
+
+/**
+ * Output properties of a new resource that its provider knows already in a preview: the
+ * auto-names the AWS provider computes in Check (before any API call).
+ */
+const AUTONAMED_OUTPUTS = new Set(["name", "bucket", "clusterIdentifier", "identifier", "globalClusterIdentifier", "nodeGroupName", "functionName", "roleName"]);
+
+function toStruct(value: Record<string, unknown>): structproto.Struct {
+  return structproto.Struct.fromJavaScript(value as Record<string, structproto.JavaScriptValue>);
+}
+
+function aliasSpecOf(alias: { getUrn(): string; hasSpec(): boolean; getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined }): AliasSpec | string {
+  if (!alias.hasSpec()) return alias.getUrn();
+  const spec = alias.getSpec()!;
+  return { name: spec.getName(), type: spec.getType(), stack: spec.getStack(), project: spec.getProject(), parentUrn: spec.getParenturn() || undefined, noParent: spec.getNoparent() };
+}
+
+export class FakeEngine {
+  /** URNs registered so far (resources, reads, default providers). */
+  private readonly urns = new Set<string>();
+  private readonly goals = new Map<string, Registration>();
+  /** Non-custom resources' `providers` maps (package → provider reference), for their children. */
+  private readonly componentProviders = new Map<string, Record<string, string>>();
+  private readonly resourceTransforms = new Map<string, string[]>();
+  private readonly stackTransforms: string[] = [];
+  private readonly defaultProviders = new Map<string, Promise<string>>();
+  private readonly providerRegions = new Map<string, string | null>();
+  /** States the engine returned, for `pulumi:pulumi:getResource` (resource references). */
+  private readonly states = new Map<string, { urn: string; id: string | null; state: unknown }>();
+  readonly callbacks: CallbackServerLike;
+  /** Operations in flight and ever started: the run's idle detector reads them. */
+  inFlight = 0;
+  operations = 0;
+
+  constructor(readonly options: EngineOptions) {
+    // The SDK's own CallbackServer logic (how transforms see and return props and options),
+    // minus the gRPC server it would start: the engine calls the callbacks in process.
+    const { CallbackServer } = require("@pulumi/pulumi/runtime/callbacks") as { CallbackServer: { prototype: object } };
+    this.callbacks = Object.assign(Object.create(CallbackServer.prototype) as CallbackServerLike, {
+      _callbacks: new Map<string, CallbackFn>(),
+      _pendingRegistrations: 0,
+      _awaitQueue: [],
+      _monitor: this,
+      _target: Promise.resolve("fake-engine"),
+    });
+  }
+
+  private async track<T>(work: () => Promise<T>): Promise<T> {
+    this.inFlight += 1;
+    this.operations += 1;
+    try {
+      return await work();
+    } finally {
+      this.inFlight -= 1;
+      this.operations += 1;
+    }
+  }
+
+  private respond<T>(callback: (err: unknown, response?: T) => void, work: () => Promise<T>): void {
+    void this.track(work).then(
+      (response) => callback(null, response),
+      (err: unknown) => callback(err, undefined),
+    );
+  }
+
+  // ---- monitor RPCs -------------------------------------------------------------------------
+
+  supportsFeature(req: { getId(): string }, callback: (err: unknown, response?: unknown) => void): void {
+    // Output values stay off, as with the SDK's mock monitor: inputs arrive as plain values.
+    const hasSupport = req.getId() !== "outputValues";
+    callback(null, { getHassupport: () => hasSupport });
+  }
+
+  registerPackage(_req: unknown, callback: (err: unknown, response?: unknown) => void): void {
+    callback(null, new resproto.RegisterPackageResponse().setRef("fake-engine-package"));
+  }
+
+  registerStackTransform(req: callbackproto.Callback, callback: (err: unknown, response?: unknown) => void): void {
+    this.stackTransforms.push(req.getToken());
+    callback(null, {});
+  }
+
+  registerStackInvokeTransform(_req: callbackproto.Callback, callback: (err: unknown, response?: unknown) => void): void {
+    // Invoke transforms are accepted but not applied (docs/plan.md, Limits).
+    callback(null, {});
+  }
+
+  registerResource(req: resproto.RegisterResourceRequest, callback: (err: unknown, response?: resproto.RegisterResourceResponse) => void): void {
+    this.respond(callback, () => this.register(req));
+  }
+
+  readResource(req: resproto.ReadResourceRequest, callback: (err: unknown, response?: resproto.ReadResourceResponse) => void): void {
+    this.respond(callback, () => this.read(req));
+  }
+
+  invoke(req: resproto.ResourceInvokeRequest, callback: (err: unknown, response?: providerproto.InvokeResponse) => void): void {
+    this.respond(callback, async () => {
+      const token = req.getTok();
+      const args = req.getArgs() ? (rpc.deserializeProperties(req.getArgs()!) as Record<string, unknown>) : {};
+      const response = new providerproto.InvokeResponse();
+      if (token === "pulumi:pulumi:getResource") {
+        const known = this.states.get(String(args.urn));
+        if (!known) throw new EngineError(`unknown resource ${String(args.urn)}`);
+        return response.setReturn(toStruct(known as unknown as Record<string, unknown>));
+      }
+      const provider = req.getProvider() || (await this.defaultProvider(packageOf(token), req.getVersion()));
+      const result = this.options.cloud.invoke(token, args, this.regionOf(provider));
+      return response.setReturn(toStruct(await rpc.serializeProperties("invoke", result)));
+    });
+  }
+
+  call(_req: unknown, callback: (err: unknown, response?: unknown) => void): void {
+    callback(new EngineError("method calls on resources are not supported by the offline plan"));
+  }
+
+  registerResourceOutputs(req: resproto.RegisterResourceOutputsRequest, callback: (err: unknown, response?: unknown) => void): void {
+    this.respond(callback, async () => {
+      const urn = req.getUrn();
+      if (!this.urns.has(urn)) throw new EngineError(`cannot register outputs of unknown resource ${urn}`);
+      const outputs = req.getOutputs() ? (rpc.deserializeProperties(req.getOutputs()!) as Record<string, unknown>) : {};
+      const known = this.states.get(urn);
+      if (known) known.state = req.getOutputs()?.toJavaScript() ?? {};
+      this.options.cloud.recordOutputs(urn, outputs);
+      return {};
+    });
+  }
+
+  // ---- the engine's rules -------------------------------------------------------------------
+
+  /** The region of the AWS provider a reference names (null for non-AWS providers). */
+  private regionOf(providerRef: string): string | null {
+    const parsed = parseProviderRef(providerRef);
+    return parsed ? this.providerRegions.get(parsed.urn) ?? null : null;
+  }
+
+  private claim(urn: string): void {
+    if (this.urns.has(urn)) throw new EngineError(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+    this.urns.add(urn);
+  }
+
+  private checkParent(parent: string | null): void {
+    if (parent && !this.urns.has(parent)) throw new EngineError(`could not find parent resource ${parent}`);
+  }
+
+  /** A provider reference for a custom resource: it must name a registered provider of the resource's package. */
+  private checkProvider(ref: string, urn: string, type: string): void {
+    const parsed = parseProviderRef(ref);
+    if (!parsed) throw new EngineError(`bad provider reference '${ref}' for resource '${urn}': expected a provider reference of the form <URN>::<ID>`);
+    const provider = this.goals.get(parsed.urn);
+    if (!provider || !isProviderType(provider.type)) throw new EngineError(`unknown provider '${ref}' for resource '${urn}'`);
+    const pkg = providerPackage(provider.type);
+    // The engine hands the resource to that provider, whose Check refuses a type of another package.
+    if (pkg !== packageOf(type)) throw new EngineError(`resource '${urn}' (package ${packageOf(type)}) was given the ${pkg} provider '${parsed.urn}', which cannot manage it; pass a ${packageOf(type)} provider (or use \`providers\` on a component)`);
+  }
+
+  /**
+   * `defaultProviders.getDefaultProviderRef`: registers `pulumi:providers:<pkg>::<default name>`
+   * the first time a package is used without a provider, with the package's stack config as
+   * its inputs.
+   */
+  private defaultProvider(pkg: string, version: string): Promise<string> {
+    const key = `${pkg}@${version}`;
+    let ref = this.defaultProviders.get(key);
+    if (!ref) {
+      ref = (async () => {
+        const type = `pulumi:providers:${pkg}`;
+        const name = defaultProviderName(version);
+        const urn = engineUrn(this.options.stack, this.options.project, null, type, name);
+        const inputs: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(this.options.config)) if (k.startsWith(`${pkg}:`)) inputs[k.slice(pkg.length + 1)] = v;
+        if (version) inputs.version = version;
+        const registration = this.newRegistration({ urn, type, name, custom: true, parent: null, inputs });
+        this.claim(urn);
+        const { id } = this.provideAndRecord(registration, null);
+        return `${urn}::${id ?? UNKNOWN_ID}`;
+      })();
+      this.defaultProviders.set(key, ref);
+    }
+    return ref;
+  }
+
+  private newRegistration(r: Pick<Registration, "urn" | "type" | "name" | "custom" | "parent" | "inputs"> & Partial<Registration>): Registration {
+    return {
+      provider: null, protect: undefined, retainOnDelete: undefined, deletedWith: "", ignoreChanges: [], aliases: [],
+      dependencies: [], propertyDependencies: {}, additionalSecretOutputs: [], importId: "", read: false, ...r,
+    };
+  }
+
+  /** The provider answers (or, in a preview, plans) and the registration is recorded. */
+  private provideAndRecord(registration: Registration, providerRef: string | null): { id: string | undefined; state: Record<string, unknown> } {
+    const region = isProviderType(registration.type) ? null : providerRef ? this.regionOf(providerRef) : null;
+    const answer = this.options.cloud.provide(registration, region);
+    if (registration.type === "pulumi:providers:aws") this.providerRegions.set(registration.urn, typeof answer.state.region === "string" ? answer.state.region : null);
+    this.goals.set(registration.urn, registration);
+    this.options.cloud.record(registration, answer.id ?? null, answer.state, region);
+    if (!this.options.preview || registration.read || !registration.custom) return answer;
+    // A preview of a new stack: the provider's planned state holds the inputs (and auto-names);
+    // everything else, the id included, is unknown until the resource is created.
+    const planned: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(answer.state)) {
+      if (key in registration.inputs) planned[key] = registration.inputs[key];
+      else if (AUTONAMED_OUTPUTS.has(key) && typeof value === "string") planned[key] = value;
+    }
+    return { id: undefined, state: planned };
+  }
+
+  private async register(req: resproto.RegisterResourceRequest): Promise<resproto.RegisterResourceResponse> {
+    const type = req.getType();
+    const name = req.getName();
+    const custom = req.getCustom();
+    const parent = req.getParent() || null;
+    this.checkParent(parent);
+    const urn = engineUrn(this.options.stack, this.options.project, parent, type, name);
+    this.claim(urn);
+
+    // inheritFromParent: only options the request leaves unset.
+    const parentGoal = parent ? this.goals.get(parent) : undefined;
+    let protect = req.hasProtect() ? req.getProtect() : undefined;
+    let retainOnDelete = req.hasRetainondelete() ? req.getRetainondelete() : undefined;
+    let deletedWith = req.getDeletedwith();
+    let provider = req.getProvider();
+    if (parentGoal) {
+      deletedWith ||= parentGoal.deletedWith;
+      if (protect === undefined) protect = parentGoal.protect;
+      if (retainOnDelete === undefined) retainOnDelete = parentGoal.retainOnDelete;
+      if (!provider && parentGoal.provider) {
+        const parentProvider = parseProviderRef(parentGoal.provider);
+        if ((!req.getRemote() && !custom) || (parentProvider && providerPackage(parseUrn(parentProvider.urn)!.type) === packageOf(type))) provider = parentGoal.provider;
+      }
+    }
+    let providers: Record<string, string> = Object.fromEntries(req.getProvidersMap().entries());
+
+    let object = req.getObject() ?? new structproto.Struct();
+    let ignoreChanges = req.getIgnorechangesList();
+    let additionalSecretOutputs = req.getAdditionalsecretoutputsList();
+    let aliasObjects: (AliasSpec | string)[] = [...req.getAliasurnsList(), ...req.getAliasesList().map(aliasSpecOf)];
+
+    // Transforms: the resource's own, each ancestor's, then the stack's.
+    const own = req.getTransformsList().map((cb) => cb.getToken());
+    const chain = [...own];
+    for (let p = parent; p; p = this.goals.get(p)?.parent ?? null) chain.push(...(this.resourceTransforms.get(p) ?? []));
+    chain.push(...this.stackTransforms);
+    if (chain.length > 0) {
+      const result = await this.runTransforms(chain, { type, name, custom, parent, object, req, protect, retainOnDelete, provider, providers, ignoreChanges, additionalSecretOutputs, deletedWith });
+      ({ object, protect, retainOnDelete, provider, providers, ignoreChanges, additionalSecretOutputs, deletedWith } = result);
+      if (result.aliases) aliasObjects = result.aliases;
+    }
+
+    if (custom && !isProviderType(type)) {
+      // resolveProvider: explicit, then the providers map, then the parent components' maps.
+      provider ||= providers[packageOf(type)] ?? "";
+      for (let p = parent; !provider && p; p = this.goals.get(p)?.parent ?? null) provider = this.componentProviders.get(p)?.[packageOf(type)] ?? "";
+      if (provider) this.checkProvider(provider, urn, type);
+      else provider = await this.defaultProvider(packageOf(type), req.getVersion());
+    } else if (!custom) {
+      // A component's children see its providers and, through it, its ancestors'.
+      const inherited = parent ? this.componentProviders.get(parent) ?? {} : {};
+      this.componentProviders.set(urn, { ...inherited, ...providers });
+    }
+
+    const propertyDependencies: Record<string, string[]> = {};
+    for (const [key, deps] of req.getPropertydependenciesMap().entries()) propertyDependencies[key] = deps.getUrnsList();
+    const registration = this.newRegistration({
+      urn, type, name, custom, parent,
+      provider: custom ? provider || null : null,
+      protect, retainOnDelete, deletedWith, ignoreChanges,
+      // generateAliases: each alias once, in the order given.
+      aliases: [...new Set(aliasObjects.map((a) => (typeof a === "string" ? a : aliasToUrn(a, { type, name, parent }, this.options.stack, this.options.project))))],
+      dependencies: [...new Set(req.getDependenciesList())],
+      propertyDependencies,
+      additionalSecretOutputs,
+      inputs: rpc.deserializeProperties(object) as Record<string, unknown>,
+      importId: req.getImportid(),
+    });
+    this.resourceTransforms.set(urn, own);
+    const answer = this.provideAndRecord(registration, custom ? provider : null);
+    const serialized = await rpc.serializeProperties("register", answer.state);
+    this.states.set(urn, { urn, id: answer.id ?? null, state: serialized });
+    const response = new resproto.RegisterResourceResponse();
+    response.setUrn(urn);
+    response.setId(answer.id ?? "");
+    // The engine returns no outputs for a component: they come from registerOutputs.
+    response.setObject(toStruct(custom ? serialized : {}));
+    return response;
+  }
+
+  private async read(req: resproto.ReadResourceRequest): Promise<resproto.ReadResourceResponse> {
+    const type = req.getType();
+    const name = req.getName();
+    const parent = req.getParent() || null;
+    this.checkParent(parent);
+    const urn = engineUrn(this.options.stack, this.options.project, parent, type, name);
+    this.claim(urn);
+    let provider = req.getProvider();
+    if (provider) this.checkProvider(provider, urn, type);
+    else if (!isProviderType(type)) provider = await this.defaultProvider(packageOf(type), req.getVersion());
+    const registration = this.newRegistration({
+      urn, type, name, custom: true, parent, provider: provider || null, read: true,
+      dependencies: [...new Set(req.getDependenciesList())],
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      inputs: req.getProperties() ? (rpc.deserializeProperties(req.getProperties()!) as Record<string, unknown>) : {},
+      importId: req.getId(),
+    });
+    // A read answers with what exists, in a preview too.
+    const answer = this.provideAndRecord(registration, provider || null);
+    const serialized = await rpc.serializeProperties("read", answer.state);
+    this.states.set(urn, { urn, id: answer.id ?? null, state: serialized });
+    return new resproto.ReadResourceResponse().setUrn(urn).setProperties(toStruct(serialized));
+  }
+
+  private async runTransforms(
+    tokens: string[],
+    r: { type: string; name: string; custom: boolean; parent: string | null; object: structproto.Struct; req: resproto.RegisterResourceRequest; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; additionalSecretOutputs: string[]; deletedWith: string },
+  ): Promise<{ object: structproto.Struct; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; additionalSecretOutputs: string[]; deletedWith: string; aliases?: (AliasSpec | string)[] }> {
+    const req = r.req;
+    let options = new resproto.TransformResourceOptions();
+    options.setDependsOnList(req.getDependenciesList());
+    if (r.protect !== undefined) options.setProtect(r.protect);
+    if (r.retainOnDelete !== undefined) options.setRetainOnDelete(r.retainOnDelete);
+    options.setIgnoreChangesList(r.ignoreChanges);
+    options.setReplaceOnChangesList(req.getReplaceonchangesList());
+    options.setVersion(req.getVersion());
+    options.setProvider(r.provider);
+    for (const [k, v] of Object.entries(r.providers)) options.getProvidersMap().set(k, v);
+    options.setPluginDownloadUrl(req.getPlugindownloadurl());
+    options.setDeletedWith(r.deletedWith);
+    options.setAdditionalSecretOutputsList(r.additionalSecretOutputs);
+    options.setImport(req.getImportid());
+    if (req.getDeletebeforereplacedefined()) options.setDeleteBeforeReplace(req.getDeletebeforereplace());
+    const aliases = [
+      ...req.getAliasurnsList().map((urn) => new aliasproto.Alias().setUrn(urn)),
+      ...req.getAliasesList(),
+    ];
+    options.setAliasesList(aliases);
+    let object = r.object;
+    for (const token of tokens) {
+      const callback = this.callbacks._callbacks.get(token);
+      if (!callback) throw new EngineError(`transform callback ${token} is not registered`);
+      const request = new resproto.TransformRequest().setType(r.type).setName(r.name).setCustom(r.custom).setParent(r.parent ?? "").setProperties(object).setOptions(options);
+      const response = (await callback(request.serializeBinary())) as unknown as resproto.TransformResponse;
+      object = response.getProperties() ?? new structproto.Struct();
+      options = response.getOptions() ?? new resproto.TransformResourceOptions();
+    }
+    return {
+      object,
+      protect: options.hasProtect() ? options.getProtect() : undefined,
+      retainOnDelete: options.hasRetainOnDelete() ? options.getRetainOnDelete() : undefined,
+      provider: options.getProvider(),
+      providers: Object.fromEntries(options.getProvidersMap().entries()),
+      ignoreChanges: options.getIgnoreChangesList(),
+      additionalSecretOutputs: options.getAdditionalSecretOutputsList(),
+      deletedWith: options.getDeletedWith(),
+      aliases: options.getAliasesList().map(aliasSpecOf),
+    };
+  }
+}

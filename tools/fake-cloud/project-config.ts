@@ -1,0 +1,126 @@
+/**
+ * Stack config as the Pulumi CLI prepares it before a program runs (pulumi/pulumi
+ * `pkg/workspace/config.go`, `ValidateStackConfigAndApplyProjectConfig`):
+ *
+ * - every key the project file (Pulumi.yaml) declares with a `default` (or `value`) and the
+ *   stack leaves unset is set to it, on every stack of the project (regional stacks included);
+ * - a declared key of the project's namespace with neither a value nor a default is an error;
+ * - a stack value of a typed key must have that type, checked key by key in sorted order, and the
+ *   first mismatch stops the run with the CLI's own words:
+ *   `validating stack config: Stack 'prod' with configuration key 'azCount' must be of type 'integer'`.
+ *
+ * As in the CLI, a primitive stack value is text (YAML `3` is "3"), so a string-typed key accepts
+ * `123`, an integer-typed key accepts "3" but not "three", a boolean key only true/false.
+ */
+import { existsSync, readFileSync } from "fs";
+import { dirname, join } from "path";
+import { parse } from "yaml";
+
+export interface ProjectConfigType {
+  type?: "string" | "integer" | "boolean" | "array" | "object";
+  items?: { type: string; items?: ProjectConfigType["items"] };
+  default?: unknown;
+  value?: unknown;
+  secret?: boolean;
+}
+
+export interface ProjectFile {
+  /** Where it was read from. */
+  file: string;
+  name: string;
+  main?: string;
+  runtime?: { name: string; options?: Record<string, unknown> } | string;
+  config: Record<string, ProjectConfigType>;
+}
+
+/** The CLI's refusal, in its words; `key` is the full stack config key to fix. */
+export class StackConfigError extends Error {
+  constructor(message: string, readonly key: string | null) {
+    super(message);
+    this.name = "StackConfigError";
+  }
+}
+
+export function readProjectFile(file: string): ProjectFile {
+  const document = (parse(readFileSync(file, "utf8")) ?? {}) as Partial<ProjectFile> & { config?: Record<string, ProjectConfigType | string | number | boolean> };
+  const config: Record<string, ProjectConfigType> = {};
+  for (const [key, spec] of Object.entries(document.config ?? {})) {
+    // A bare value is shorthand for { value } (an untyped key with a project-wide value).
+    config[key] = spec !== null && typeof spec === "object" && !Array.isArray(spec) ? (spec as ProjectConfigType) : { value: spec };
+  }
+  return { file, name: String(document.name ?? "project"), main: document.main, runtime: document.runtime, config };
+}
+
+/** The project a program belongs to: the nearest Pulumi.yaml in its directory or above. */
+export function findProjectFile(fromDirectory: string): string | null {
+  for (let dir = fromDirectory; ; dir = dirname(dir)) {
+    for (const name of ["Pulumi.yaml", "Pulumi.yml"]) if (existsSync(join(dir, name))) return join(dir, name);
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/** `parseConfigKey`: a key without a namespace belongs to the project. */
+function fullKey(project: string, key: string): string {
+  return key.includes(":") ? key : `${project}:${key}`;
+}
+
+/** What the CLI's `ValidateConfigValue` sees: text for a primitive, the structure for an object value. */
+function content(value: unknown): unknown {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "object") return value;
+  return String(value);
+}
+
+function typeName(type: string, items?: ProjectConfigType["items"]): string {
+  return items ? `array<${typeName(items.type, items.items)}>` : type;
+}
+
+function valid(type: string, items: ProjectConfigType["items"], value: unknown): boolean {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^[+-]?\d+$/.test(value));
+    case "boolean":
+      return value === true || value === false || value === "true" || value === "false";
+    case "object":
+      return value !== null && typeof value === "object" && !Array.isArray(value);
+    default:
+      return Array.isArray(value) && items !== undefined && value.every((item) => valid(items.type, items.items, item));
+  }
+}
+
+/**
+ * The stack's config after the CLI's merge and validation: project defaults added (as the YAML
+ * values they are), nothing else changed. Throws StackConfigError with the CLI's message.
+ */
+export function prepareStackConfig(stack: string, stackConfig: Record<string, unknown>, project: ProjectFile): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...stackConfig };
+  const keys = Object.keys(project.config).sort();
+  const missing: string[] = [];
+  for (const key of keys) {
+    const spec = project.config[key];
+    const full = fullKey(project.name, key);
+    if (full in merged) continue;
+    if (spec.value !== undefined || spec.default !== undefined) merged[full] = spec.default !== undefined ? spec.default : spec.value;
+    else if (full.startsWith(`${project.name}:`)) missing.push(key);
+  }
+  if (missing.length > 0) {
+    const list = missing.length === 1 ? `'${missing[0]}'` : `${missing.slice(0, -1).map((k) => `'${k}'`).join(", ")} and '${missing[missing.length - 1]}'`;
+    throw new StackConfigError(`validating stack config: Stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${list}`, fullKey(project.name, missing[0]));
+  }
+  for (const key of keys) {
+    const spec = project.config[key];
+    const full = fullKey(project.name, key);
+    if (spec.secret) {
+      const value = stackConfig[full];
+      const secure = value !== null && typeof value === "object" && "secure" in (value as object);
+      if (full in stackConfig && !secure) throw new StackConfigError(`validating stack config: Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`, full);
+    }
+    if (!spec.type) continue;
+    if (!valid(spec.type, spec.items, content(merged[full]))) {
+      throw new StackConfigError(`validating stack config: Stack '${stack}' with configuration key '${key}' must be of type '${typeName(spec.type, spec.items)}'`, full);
+    }
+  }
+  return merged;
+}

@@ -1,0 +1,67 @@
+/**
+ * Two start-up costs of @pulumi/pulumi that the offline plan and the tests do not need, removed
+ * without touching node_modules (measured in shared/design/plan-performance.md):
+ *
+ * 1. The SDK's closure serializer (`pulumi.runtime.serializeFunction`, for function-valued
+ *    resources such as callback Lambdas) requires `typescript` and `@npmcli/arborist` when the
+ *    SDK loads: about 0.7 s per process. A resolution hook hands the serializer's modules a
+ *    proxy that loads the real module on first use, so a program that serializes a function
+ *    still gets it.
+ * 2. `debuggablePromise` records `new Error().stack` for every promise the SDK creates, only to
+ *    print it when PULUMI_DEBUG_PROMISE_LEAKS is set. Capturing and formatting those traces is
+ *    about a fifth of a plan's CPU time. Without that variable the trace is left empty (the
+ *    promise and its leak tracking are unchanged; the SDK calls the function through its module
+ *    object, so wrapping the export reaches every call site). With the variable set, nothing
+ *    changes.
+ *
+ * Plain CommonJS: tools/plan/bin.js loads it before the bundle, the test setup before the SDK.
+ */
+"use strict";
+const Module = require("module");
+
+const LAZY_REQUESTS = new Set(["../../typescript-shim", "@npmcli/arborist"]);
+const CLOSURE_DIR = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]closure[\\/]/;
+
+function lazyModule(load) {
+  let real;
+  const get = () => (real ??= load());
+  return new Proxy(Object.create(null), {
+    // `__importStar` asks for `__esModule` first: answering it keeps the module unloaded.
+    get: (_target, key) => (key === "__esModule" && real === undefined ? true : get()[key]),
+    has: (_target, key) => key in get(),
+    ownKeys: () => Reflect.ownKeys(get()),
+    getOwnPropertyDescriptor: (_target, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(get(), key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+  });
+}
+
+let installed = false;
+
+function install() {
+  if (installed) return;
+  installed = true;
+  const load = Module._load;
+  Module._load = function (request, parent, isMain) {
+    if (LAZY_REQUESTS.has(request) && parent && CLOSURE_DIR.test(parent.filename ?? "")) {
+      return lazyModule(() => load.call(this, request, parent, isMain));
+    }
+    return load.apply(this, arguments);
+  };
+  if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+    const original = debuggable.debuggablePromise;
+    debuggable.debuggablePromise = function debuggablePromise(promise, context) {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        return original(promise, context);
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    };
+  }
+}
+
+module.exports = { install };

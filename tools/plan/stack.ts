@@ -1,0 +1,121 @@
+/**
+ * One stack of the plan, in two passes through the fake engine:
+ *
+ * 1. **Preview** — as `pulumi preview` of a new stack: ids and computed outputs of new resources
+ *    unknown, `apply` callbacks on them not run, reads and invokes answered. A program that
+ *    throws, leaves a rejection unhandled or never finishes here fails the plan (exit 2), even
+ *    if it would run with known values: the real preview would stop there.
+ * 2. **Known values** — the fake cloud's outputs as if every resource existed: what the policies,
+ *    the resilience figures and the reports read.
+ *
+ * The same function runs in the planning process (tools/plan/runner.ts) and in a child process
+ * (tools/plan/worker.ts, for isolated runs).
+ */
+import { pathToFileURL } from "url";
+import type { RecordedResource } from "../fake-cloud";
+import { runStack, StackConfig, StackRun } from "../fake-cloud/run";
+import { main as projectProgram } from "../../stacks/main";
+import { PlanError } from "./args";
+import { describeError } from "./errors";
+
+export interface StackJobSpec {
+  stack: string;
+  /** The project name (part of every URN). */
+  project: string;
+  config: StackConfig;
+  /** Absolute path of the program; null for this project's own program (stacks/main.ts). */
+  program: string | null;
+  /** Outputs of stacks planned earlier, for StackReference, by stack name. */
+  stackOutputs: Record<string, Record<string, unknown>>;
+}
+
+export interface StackResult {
+  resources: RecordedResource[];
+  /** Stack outputs as the plan shows them (secrets masked). */
+  outputs: Record<string, unknown>;
+  /** Stack outputs with their values, for later stacks' StackReferences. */
+  exported: Record<string, unknown>;
+  /** URNs registered with known values but not in the preview (created inside an apply). */
+  unseenInPreview: string[];
+  milliseconds: number;
+}
+
+/** Is a TypeScript loader active for `require` (tsx under the tests, or registered below)? */
+function canRequireTypeScript(): boolean {
+  return typeof (require as NodeJS.Require).extensions?.[".ts"] === "function";
+}
+
+let tsxRegistered = false;
+
+/**
+ * Loads a `--program` the way Pulumi's Node.js language host does (require, else import), anew
+ * for every pass: a program that declares its resources at top level registers them when its
+ * module is evaluated, so each pass must evaluate it again. Modules of the project loaded for it
+ * are dropped from the require cache after the pass; node_modules stay (the SDKs are loaded once).
+ */
+async function loadProgram(file: string, pass: number): Promise<unknown> {
+  if (!canRequireTypeScript() && !tsxRegistered && /\.[cm]?tsx?$/.test(file)) {
+    // The planning process is plain JavaScript; programs are TypeScript, as under `pulumi up`.
+    (require("tsx/cjs/api") as { register(): unknown }).register();
+    tsxRegistered = true;
+  }
+  const before = new Set(Object.keys(require.cache));
+  try {
+    return require(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ERR_REQUIRE_ESM") throw err;
+    // An ES module is cached by URL: a query gives each pass its own evaluation.
+    return import(`${pathToFileURL(file).href}?plan-pass=${pass}`);
+  } finally {
+    for (const key of Object.keys(require.cache)) if (!before.has(key) && !/[\\/]node_modules[\\/]/.test(key)) delete require.cache[key];
+  }
+}
+
+function exportable(outputs: Record<string, unknown>): Record<string, unknown> {
+  // Values cross to later stacks (and over IPC) as JSON; functions and resources have no place there.
+  return JSON.parse(JSON.stringify(outputs ?? {}, (_key, value) => (typeof value === "function" ? undefined : value))) as Record<string, unknown>;
+}
+
+let passes = 0;
+
+async function pass(job: StackJobSpec, preview: boolean, quiet = false): Promise<StackRun> {
+  const n = ++passes;
+  const load = job.program ? () => loadProgram(job.program!, n) : () => projectProgram;
+  return runStack({ stack: job.stack, project: job.project, config: job.config, stackOutputs: job.stackOutputs, preview, load, quiet });
+}
+
+/** Plans one stack; rejects with a PlanError naming the stack when its program fails. */
+export async function planStack(job: StackJobSpec): Promise<StackResult> {
+  const started = Date.now();
+  let preview: StackRun;
+  try {
+    preview = await pass(job, true);
+  } catch (previewError) {
+    // Say whether only the preview fails: then the reason is an unknown value, not the program's logic.
+    let knownError: unknown;
+    try {
+      await pass(job, false);
+    } catch (err) {
+      knownError = err;
+    }
+    if (knownError !== undefined) throw new PlanError(`stack ${job.stack}: ${describeError(knownError)}`);
+    throw new PlanError(
+      `stack ${job.stack} fails under \`pulumi preview\` of a new stack (ids and computed outputs unknown), although it runs once every value is known: ${describeError(previewError)}`,
+    );
+  }
+  let known: StackRun;
+  try {
+    // What the program prints, `pulumi preview` prints: the preview pass showed it already.
+    known = await pass(job, false, true);
+  } catch (err) {
+    throw new PlanError(`stack ${job.stack}: ${describeError(err)}`);
+  }
+  const previewed = new Set(preview.cloud.resources.map((r) => r.urn));
+  return {
+    resources: known.cloud.resources,
+    outputs: known.cloud.stackOutputs,
+    exported: exportable(known.outputs),
+    unseenInPreview: known.cloud.resources.filter((r) => !previewed.has(r.urn)).map((r) => r.urn),
+    milliseconds: Date.now() - started,
+  };
+}
