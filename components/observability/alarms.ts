@@ -1,0 +1,378 @@
+/**
+ * What a region is alarmed on, as plain data: metric, dimensions, statistic, window, threshold
+ * and who hears about it. `RegionalObservability` declares one CloudWatch alarm per spec; tests
+ * and the docs read the same specs. Dimension values may be Outputs (ARN suffixes, names); the
+ * rest is decided here from the objectives.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { ALB, AUTOSCALING, EC2, RDS, SYNTHETICS } from "./metrics";
+import { alarmName, sloAlarmName, type RegionalAlarmKey, type SloSli } from "./names";
+import { type AlarmWindow, type BurnRateAlarmPlan, burnRateAlarmPlans, checkAlarmWindow, checkMetricCount, errorRateThresholdPercent, percentileRankStatistic, BURN_RATE_WINDOWS } from "./slo";
+import { failoverGrowthFactor, type MonitoringObjectives } from "./thresholds";
+
+export type Comparison = "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
+export type MissingData = "missing" | "notBreaching" | "breaching" | "ignore";
+/** What an alarm is about; the plan and the policy pack group alarms by it. */
+export type Signal =
+  | "error-rate" | "latency" | "availability-slo" | "latency-slo" | "healthy-targets"
+  | "replication-lag" | "replica-lag" | "database" | "node-saturation" | "capacity" | "synthetic" | "region";
+export type Dimensions = Record<string, pulumi.Input<string>>;
+
+export interface MetricSpec {
+  namespace: string;
+  metricName: string;
+  dimensions: Dimensions;
+  /** A standard statistic (Sum, Average, Minimum, Maximum) ... */
+  statistic?: string;
+  /** ... or an extended one (p99, PR(:0.3)). */
+  extendedStatistic?: string;
+}
+
+export interface QuerySpec {
+  id: string;
+  returnData: boolean;
+  label?: string;
+  expression?: string;
+  metric?: MetricSpec & { stat: string; period: number };
+}
+
+export interface AlarmSpec {
+  key: string;
+  name: string;
+  description: string;
+  signal: Signal;
+  /** `page`: wake someone; `ticket`: working hours; `none`: only through a composite alarm. */
+  severity: "page" | "ticket" | "none";
+  threshold: number;
+  /** Unit of the threshold, for humans (the plan, the docs). */
+  unit: "%" | "s" | "ms" | "count";
+  comparison: Comparison;
+  window: AlarmWindow;
+  treatMissingData: MissingData;
+  metric?: MetricSpec;
+  queries?: QuerySpec[];
+  /** `topic`: the alarm notifies the regional topic itself; `composite`: a composite alarm that watches it does. */
+  routing: "topic" | "composite";
+}
+
+export interface CompositeSpec {
+  key: string;
+  name: string;
+  description: string;
+  signal: Signal;
+  severity: "page" | "ticket";
+  /** Names of the alarms the rule reads (created first: CloudWatch refuses a rule naming a missing alarm). */
+  children: string[];
+  rule: string;
+}
+
+export interface RegionalAlarmContext {
+  /** `<environment>-<region>`: every name starts with it. */
+  prefix: string;
+  objectives: MonitoringObjectives;
+  regionCount: number;
+  /** ALB ARN suffix (`app/<name>/<id>`): the LoadBalancer dimension. */
+  loadBalancer: pulumi.Input<string>;
+  /** Target-group ARN suffix (`targetgroup/<name>/<id>`) of the reference service: the TargetGroup dimension. */
+  targetGroup: pulumi.Input<string>;
+  autoScalingGroupName: pulumi.Input<string>;
+  database?: {
+    clusterIdentifier: pulumi.Input<string>;
+    /** The cross-region lag metric (thresholds.ts globalLagMetric); undefined for a cluster outside a global database. */
+    globalLagMetric?: string;
+    lagThresholdMs: number;
+    /** Undefined when the engine's limit for the class is not known: no connections alarm then. */
+    connectionsThreshold?: number;
+  };
+  canary?: { name: string; intervalMinutes: number };
+}
+
+/**
+ * In-region reader lag that warns. Aurora readers share the cluster volume and normally trail the
+ * writer by tens of milliseconds; a second means readers serve visibly stale data (and usually
+ * that a reader is overloaded).
+ */
+export const READER_LAG_THRESHOLD_MS = 1000;
+/** Canary success that pages: one failed probe of two targets is 50 %, so anything below 90 % is a real failure. */
+export const CANARY_SUCCESS_THRESHOLD_PERCENT = 90;
+
+const lb = (ctx: RegionalAlarmContext): Dimensions => ({ [ALB.dimensions.loadBalancer]: ctx.loadBalancer });
+const tg = (ctx: RegionalAlarmContext): Dimensions => ({ [ALB.dimensions.loadBalancer]: ctx.loadBalancer, [ALB.dimensions.targetGroup]: ctx.targetGroup });
+
+/**
+ * 5xx share of the requests the ALB answered, in percent. Load-balancer counts, so the 503s the
+ * ALB itself returns when no target is healthy count as failures; the HTTP→HTTPS redirects the
+ * port-80 listener answers are not requests to the service and are taken out of the total.
+ * Counts are only reported when non-zero, hence FILL; no requests at all gives no data point.
+ */
+export function errorRateQueries(ctx: RegionalAlarmContext, period: number): QuerySpec[] {
+  const metric = (id: string, metricName: string) => ({ id, returnData: false, metric: { namespace: ALB.namespace, metricName, dimensions: lb(ctx), stat: "Sum", period } });
+  const queries: QuerySpec[] = [
+    metric("target5xx", ALB.metrics.target5xx),
+    metric("elb5xx", ALB.metrics.elb5xx),
+    metric("requests", ALB.metrics.requestCount),
+    metric("redirects", ALB.metrics.redirectCount),
+    {
+      id: "errorrate",
+      returnData: true,
+      label: "5xx error rate (%)",
+      expression: "IF(requests - FILL(redirects, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (requests - FILL(redirects, 0)), 0)",
+    },
+  ];
+  checkMetricCount(queries.filter((q) => q.metric).length, "error-rate alarm");
+  return queries;
+}
+
+function latencyRank(ctx: RegionalAlarmContext): MetricSpec {
+  return { namespace: ALB.namespace, metricName: ALB.metrics.targetResponseTime, dimensions: tg(ctx), extendedStatistic: percentileRankStatistic(ctx.objectives.latencyThresholdMs) };
+}
+
+function sloAlarms(ctx: RegionalAlarmContext, sli: SloSli, plans: BurnRateAlarmPlan[]): { alarms: AlarmSpec[]; composites: CompositeSpec[] } {
+  const o = ctx.objectives;
+  const alarms: AlarmSpec[] = [];
+  const composites: CompositeSpec[] = [];
+  for (const plan of plans) {
+    const w = plan.window;
+    const parts = (["long", "short"] as const).map((part) => {
+      const window = part === "long" ? plan.long : plan.short;
+      const minutes = part === "long" ? w.longMinutes : w.shortMinutes;
+      const name = sloAlarmName(ctx.prefix, sli, w.name, part);
+      const common = { key: name.slice(ctx.prefix.length + 1), name, severity: "none" as const, threshold: plan.threshold, unit: "%" as const, window, routing: "composite" as const, treatMissingData: "notBreaching" as const };
+      if (sli === "availability") {
+        alarms.push({
+          ...common,
+          signal: "availability-slo",
+          description: `Availability SLO ${o.availabilityPercent} %: 5xx rate ≥ ${plan.threshold} % over the last ${minutes} min burns the error budget ${w.burnRate}× (${part} window of the ${w.name} burn-rate alert).`,
+          comparison: "GreaterThanOrEqualToThreshold",
+          queries: errorRateQueries(ctx, window.period),
+        });
+      } else {
+        alarms.push({
+          ...common,
+          signal: "latency-slo",
+          description: `Latency SLO ${o.latencyPercent} % within ${o.latencyThresholdMs} ms: only ≤ ${plan.threshold} % of requests within it over the last ${minutes} min burns the budget ${w.burnRate}× (${part} window of the ${w.name} burn-rate alert).`,
+          comparison: "LessThanOrEqualToThreshold",
+          metric: latencyRank(ctx),
+        });
+      }
+      return name;
+    });
+    const name = sloAlarmName(ctx.prefix, sli, w.name);
+    composites.push({
+      key: name.slice(ctx.prefix.length + 1),
+      name,
+      signal: sli === "availability" ? "availability-slo" : "latency-slo",
+      severity: w.severity,
+      children: parts,
+      rule: parts.map((p) => `ALARM("${p}")`).join(" AND "),
+      description: `${sli === "availability" ? "Availability" : "Latency"} SLO burning ${w.burnRate}× its error budget over ${w.longMinutes} min and still over the last ${w.shortMinutes} min: ${plan.budgetSpentPercent} % of the ${o.sloWindowDays}-day budget gone in ${w.longMinutes / 60} h.`,
+    });
+  }
+  return { alarms, composites };
+}
+
+/** Every alarm of one region, from its objectives and the resources it watches. */
+export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpec[]; composites: CompositeSpec[] } {
+  const o = ctx.objectives;
+  const name = (key: RegionalAlarmKey) => alarmName(ctx.prefix, key);
+  const minutes = (period: number, evaluationPeriods: number, datapointsToAlarm = evaluationPeriods): AlarmWindow =>
+    checkAlarmWindow({ period, evaluationPeriods, datapointsToAlarm });
+  const fastBurn = BURN_RATE_WINDOWS[0];
+  const alarms: AlarmSpec[] = [];
+
+  // --- golden signals: routed through the region-impaired composite ---
+  alarms.push({
+    key: "error-rate",
+    name: name("error-rate"),
+    signal: "error-rate",
+    severity: "none",
+    description: `5xx rate of the ALB ≥ ${errorRateThresholdPercent(o.availabilityPercent, fastBurn.burnRate)} % (the ${o.availabilityPercent} % objective burning ${fastBurn.burnRate}×) in 3 of the last 5 minutes.`,
+    threshold: errorRateThresholdPercent(o.availabilityPercent, fastBurn.burnRate),
+    unit: "%",
+    comparison: "GreaterThanOrEqualToThreshold",
+    window: minutes(60, 5, 3),
+    treatMissingData: "notBreaching",
+    queries: errorRateQueries(ctx, 60),
+    routing: "composite",
+  });
+  alarms.push({
+    key: "latency-p99",
+    name: name("latency-p99"),
+    signal: "latency",
+    severity: "none",
+    description: `p99 target response time of the reference service > ${o.latencyThresholdMs} ms (the latency objective) in 3 of the last 5 minutes.`,
+    threshold: o.latencyThresholdMs / 1000,
+    unit: "s",
+    comparison: "GreaterThanThreshold",
+    window: minutes(60, 5, 3),
+    treatMissingData: "notBreaching",
+    metric: { namespace: ALB.namespace, metricName: ALB.metrics.targetResponseTime, dimensions: tg(ctx), extendedStatistic: "p99" },
+    routing: "composite",
+  });
+  alarms.push({
+    key: "no-healthy-targets",
+    name: name("no-healthy-targets"),
+    signal: "healthy-targets",
+    severity: "none",
+    description: "No healthy target in the reference service's target group for 2 minutes: the ALB answers 503 and Route 53 takes the region out of rotation.",
+    threshold: 1,
+    unit: "count",
+    comparison: "LessThanThreshold",
+    window: minutes(60, 2),
+    // Reported whenever health checks are enabled: silence means the target group is gone.
+    treatMissingData: "breaching",
+    metric: { namespace: ALB.namespace, metricName: ALB.metrics.healthyHostCount, dimensions: tg(ctx), statistic: "Minimum" },
+    routing: "composite",
+  });
+  if (ctx.canary) {
+    const period = ctx.canary.intervalMinutes * 60;
+    alarms.push({
+      key: "canary",
+      name: name("canary"),
+      signal: "synthetic",
+      severity: "none",
+      description: `Synthetic probe ${ctx.canary.name} (public name and this region's ALB) succeeded in < ${CANARY_SUCCESS_THRESHOLD_PERCENT} % of runs in 2 of the last 3 runs.`,
+      threshold: CANARY_SUCCESS_THRESHOLD_PERCENT,
+      unit: "%",
+      comparison: "LessThanThreshold",
+      window: minutes(period, 3, 2),
+      // A canary that stopped running watches nothing.
+      treatMissingData: "breaching",
+      metric: { namespace: SYNTHETICS.namespace, metricName: SYNTHETICS.metrics.successPercent, dimensions: { [SYNTHETICS.dimensions.canary]: ctx.canary.name }, statistic: "Average" },
+      routing: "composite",
+    });
+  }
+
+  // --- database ---
+  const db = ctx.database;
+  if (db) {
+    const cluster = { [RDS.dimensions.cluster]: db.clusterIdentifier };
+    if (db.globalLagMetric) {
+      alarms.push({
+        key: "replication-lag",
+        name: name("replication-lag"),
+        signal: "replication-lag",
+        severity: "page",
+        description: `${db.globalLagMetric} ≥ ${db.lagThresholdMs} ms for 3 minutes: half of the ${o.rpoSeconds} s RPO${db.lagThresholdMs < o.rpoSeconds * 500 ? " (or of rds.global_db_rpo, where commits start blocking)" : ""}. AWS publishes it in secondary regions only; on the primary this alarm waits (OK) until a switchover makes this region a secondary.`,
+        threshold: db.lagThresholdMs,
+        unit: "ms",
+        comparison: "GreaterThanOrEqualToThreshold",
+        window: minutes(60, 3),
+        treatMissingData: "notBreaching",
+        metric: { namespace: RDS.namespace, metricName: db.globalLagMetric, dimensions: cluster, statistic: "Maximum" },
+        routing: "topic",
+      });
+    }
+    alarms.push({
+      key: "replica-lag",
+      name: name("replica-lag"),
+      signal: "replica-lag",
+      severity: "ticket",
+      description: `AuroraReplicaLag of the slowest reader ≥ ${READER_LAG_THRESHOLD_MS} ms for 5 minutes: readers serve stale data.`,
+      threshold: READER_LAG_THRESHOLD_MS,
+      unit: "ms",
+      comparison: "GreaterThanOrEqualToThreshold",
+      window: minutes(60, 5),
+      treatMissingData: "notBreaching",
+      metric: { namespace: RDS.namespace, metricName: RDS.metrics.replicaLag, dimensions: { ...cluster, [RDS.dimensions.role]: RDS.roles.reader }, statistic: "Maximum" },
+      routing: "topic",
+    });
+    for (const [key, role] of [["db-writer-cpu", RDS.roles.writer], ["db-reader-cpu", RDS.roles.reader]] as const) {
+      alarms.push({
+        key,
+        name: name(key),
+        signal: "database",
+        severity: "ticket",
+        description: `Average CPU of the ${role.toLowerCase()} instance(s) ≥ ${o.dbCpuPercent} % for 15 minutes.${role === RDS.roles.writer ? " A secondary has no writer: there the alarm stays OK until it is promoted." : ""}`,
+        threshold: o.dbCpuPercent,
+        unit: "%",
+        comparison: "GreaterThanOrEqualToThreshold",
+        window: minutes(300, 3),
+        treatMissingData: "notBreaching",
+        metric: { namespace: RDS.namespace, metricName: RDS.metrics.cpu, dimensions: { ...cluster, [RDS.dimensions.role]: role }, statistic: "Average" },
+        routing: "topic",
+      });
+    }
+    if (db.connectionsThreshold !== undefined) {
+      alarms.push({
+        key: "db-connections",
+        name: name("db-connections"),
+        signal: "database",
+        severity: "ticket",
+        description: `Busiest instance holds ≥ ${db.connectionsThreshold} connections (80 % of the engine's default max_connections for the class) for 10 minutes.`,
+        threshold: db.connectionsThreshold,
+        unit: "count",
+        comparison: "GreaterThanOrEqualToThreshold",
+        window: minutes(300, 2),
+        treatMissingData: "notBreaching",
+        metric: { namespace: RDS.namespace, metricName: RDS.metrics.connections, dimensions: cluster, statistic: "Maximum" },
+        routing: "topic",
+      });
+    }
+  }
+
+  // --- saturation and capacity ---
+  const asg = { [EC2.dimensions.autoScalingGroup]: ctx.autoScalingGroupName };
+  alarms.push({
+    key: "node-cpu",
+    name: name("node-cpu"),
+    signal: "node-saturation",
+    severity: "ticket",
+    description: `Average CPU of the node group ≥ ${o.nodeCpuPercent} % for 15 minutes: scaling is not keeping up (or the group is at its maximum).`,
+    threshold: o.nodeCpuPercent,
+    unit: "%",
+    comparison: "GreaterThanOrEqualToThreshold",
+    window: minutes(300, 3),
+    treatMissingData: "notBreaching",
+    metric: { namespace: EC2.namespace, metricName: EC2.metrics.cpu, dimensions: asg, statistic: "Average" },
+    routing: "topic",
+  });
+  const factor = failoverGrowthFactor(ctx.regionCount);
+  alarms.push({
+    key: "capacity-headroom",
+    name: name("capacity-headroom"),
+    signal: "capacity",
+    severity: "ticket",
+    description: `Nodes in service × ${round2(factor)} (this region's growth when one of ${ctx.regionCount} regions is lost) ≥ 100 % of the group's maximum for 15 minutes: a regional failover now would run out of nodes here.`,
+    threshold: 100,
+    unit: "%",
+    comparison: "GreaterThanOrEqualToThreshold",
+    window: minutes(300, 3),
+    treatMissingData: "missing",
+    queries: [
+      { id: "inservice", returnData: false, metric: { namespace: AUTOSCALING.namespace, metricName: AUTOSCALING.metrics.inService, dimensions: { [AUTOSCALING.dimensions.autoScalingGroup]: ctx.autoScalingGroupName }, stat: "Average", period: 300 } },
+      { id: "maxsize", returnData: false, metric: { namespace: AUTOSCALING.namespace, metricName: AUTOSCALING.metrics.max, dimensions: { [AUTOSCALING.dimensions.autoScalingGroup]: ctx.autoScalingGroupName }, stat: "Average", period: 300 } },
+      { id: "needed", returnData: true, label: "nodes needed after losing a region (% of max)", expression: `IF(maxsize > 0, 100 * inservice * ${round6(factor)} / maxsize, 0)` },
+    ],
+    routing: "topic",
+  });
+
+  // --- SLO burn rates ---
+  const availability = sloAlarms(ctx, "availability", burnRateAlarmPlans("availability", o.availabilityPercent, o.sloWindowDays));
+  const latency = sloAlarms(ctx, "latency", burnRateAlarmPlans("latency", o.latencyPercent, o.sloWindowDays));
+  alarms.push(...availability.alarms, ...latency.alarms);
+
+  // --- the region as a whole ---
+  const impaired = alarms.filter((a) => ["error-rate", "latency-p99", "no-healthy-targets", "canary"].includes(a.key)).map((a) => a.name);
+  const composites: CompositeSpec[] = [
+    ...availability.composites,
+    ...latency.composites,
+    {
+      key: "region-impaired",
+      name: name("region-impaired"),
+      signal: "region",
+      severity: "page",
+      children: impaired,
+      rule: impaired.map((n) => `ALARM("${n}")`).join(" OR "),
+      description: "This region is impaired: 5xx errors, slow responses, no healthy target or failing synthetic probes. Use it as the stop condition of fault-injection experiments and as the region's health in runbooks.",
+    },
+  ];
+  return { alarms, composites };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

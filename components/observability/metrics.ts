@@ -1,0 +1,90 @@
+/**
+ * The CloudWatch metrics the blueprint watches: namespaces, metric names and dimension names
+ * exactly as AWS publishes them. An alarm on a misspelt metric or dimension is accepted by
+ * PutMetricAlarm and then never receives a data point, so every name lives here once, with the
+ * AWS page it was checked against; components, dashboards, the policy pack and the plan read
+ * them from here.
+ */
+
+/**
+ * Application Load Balancer metrics and dimensions
+ * (ELB User Guide, "CloudWatch metrics for your Application Load Balancer"). `LoadBalancer` is the
+ * ARN suffix `app/<name>/<id>`, `TargetGroup` the suffix `targetgroup/<name>/<id>`. Per-target
+ * metrics (HealthyHostCount, TargetResponseTime, HTTPCode_Target_*) are published per
+ * {LoadBalancer} and per {LoadBalancer, TargetGroup}, each also per AvailabilityZone.
+ * Counts are reported only when non-zero; RequestCount is always reported.
+ */
+export const ALB = {
+  namespace: "AWS/ApplicationELB",
+  dimensions: { loadBalancer: "LoadBalancer", targetGroup: "TargetGroup", availabilityZone: "AvailabilityZone" },
+  metrics: {
+    requestCount: "RequestCount",
+    redirectCount: "HTTP_Redirect_Count",
+    target5xx: "HTTPCode_Target_5XX_Count",
+    elb5xx: "HTTPCode_ELB_5XX_Count",
+    target4xx: "HTTPCode_Target_4XX_Count",
+    elb4xx: "HTTPCode_ELB_4XX_Count",
+    /** Seconds; supports percentiles and percentile rank (PR). */
+    targetResponseTime: "TargetResponseTime",
+    healthyHostCount: "HealthyHostCount",
+    unhealthyHostCount: "UnHealthyHostCount",
+  },
+} as const;
+
+/**
+ * Aurora metrics (Aurora User Guide, "Amazon CloudWatch metrics for Amazon Aurora" and
+ * "Amazon CloudWatch dimensions for Aurora"). Instance metrics aggregate per {DBClusterIdentifier}
+ * and per {DBClusterIdentifier, Role} with Role WRITER or READER. The global-database lag metrics
+ * are cluster-level, in milliseconds, and "available only in secondary AWS Regions", reported
+ * against the secondary cluster's own identifier; after a switchover they move with the role.
+ */
+export const RDS = {
+  namespace: "AWS/RDS",
+  dimensions: { cluster: "DBClusterIdentifier", role: "Role" },
+  roles: { writer: "WRITER", reader: "READER" },
+  metrics: {
+    cpu: "CPUUtilization",
+    connections: "DatabaseConnections",
+    /** In-region: writer to reader instance, milliseconds. */
+    replicaLag: "AuroraReplicaLag",
+    /** Cross-region, milliseconds: how far the secondary is behind for user transactions (the RPO). */
+    globalRpoLag: "AuroraGlobalDBRPOLag",
+    /** Cross-region, milliseconds: the older, coarser lag metric (Aurora MySQL before 3.04 / 2.12). */
+    globalReplicationLag: "AuroraGlobalDBReplicationLag",
+  },
+} as const;
+
+/** EC2 instance metrics aggregated per Auto Scaling group (EC2 User Guide, "Instance metrics"). */
+export const EC2 = {
+  namespace: "AWS/EC2",
+  dimensions: { autoScalingGroup: "AutoScalingGroupName" },
+  metrics: { cpu: "CPUUtilization" },
+} as const;
+
+/** Auto Scaling group metrics, published when the group enables them (the node pool does, 1-minute). */
+export const AUTOSCALING = {
+  namespace: "AWS/AutoScaling",
+  dimensions: { autoScalingGroup: "AutoScalingGroupName" },
+  metrics: { inService: "GroupInServiceInstances", max: "GroupMaxSize", desired: "GroupDesiredCapacity" },
+} as const;
+
+/** CloudWatch Synthetics canary metrics (CloudWatch User Guide, "CloudWatch metrics published by canaries"). */
+export const SYNTHETICS = {
+  namespace: "CloudWatchSynthetics",
+  dimensions: { canary: "CanaryName" },
+  metrics: { successPercent: "SuccessPercent", duration: "Duration" },
+} as const;
+
+/** Route 53 health-check metrics, published only in us-east-1 (Route 53 Developer Guide, "Monitoring health checks using CloudWatch"). */
+export const ROUTE53 = {
+  namespace: "AWS/Route53",
+  dimensions: { healthCheck: "HealthCheckId" },
+  metrics: { status: "HealthCheckStatus" },
+} as const;
+
+/** Metrics whose alarms count as an error-rate alarm of a load balancer. */
+export const ERROR_METRICS: readonly string[] = [ALB.metrics.target5xx, ALB.metrics.elb5xx];
+/** Metrics whose alarms count as a latency alarm of a load balancer. */
+export const LATENCY_METRICS: readonly string[] = [ALB.metrics.targetResponseTime];
+/** Metrics whose alarms count as a cross-region replication-lag alarm of an Aurora global member. */
+export const GLOBAL_LAG_METRICS: readonly string[] = [RDS.metrics.globalRpoLag, RDS.metrics.globalReplicationLag, "AuroraGlobalDBProgressLag"];

@@ -1,0 +1,147 @@
+/**
+ * Amazon Managed Service for Prometheus configuration as text: the managed scraper's scrape
+ * configuration, the alerting rules and the Alertmanager definition. Pure; the component hands
+ * the strings to `aws.amp.Scraper`, `aws.amp.RuleGroupNamespace` and `aws.amp.AlertManagerDefinition`.
+ *
+ * What the managed scraper accepts (AMP User Guide, "Scraper configuration"): kubernetes_sd only,
+ * scrape interval ≥ 30 s, the only resolvable host name is kubernetes.default.svc, and
+ * authorization, when used, is Bearer with the service-account token file. Node metrics
+ * therefore go through the API server's node proxy, not to the kubelets directly.
+ */
+import { stringify } from "yaml";
+
+const TOKEN_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+const API_SERVER = "kubernetes.default.svc:443";
+export const SCRAPE_INTERVAL_SECONDS = 30;
+
+export interface ScrapeValues {
+  clusterName: string;
+  region: string;
+  environment: string;
+  /** The reference service: pods in `namespace` labelled app.kubernetes.io/name=`name` that opt in with prometheus.io/scrape: "true". */
+  service: { namespace: string; name: string };
+}
+
+const bearer = { type: "Bearer", credentials_file: TOKEN_FILE };
+const apiServerEndpoints = [{ source_labels: ["__meta_kubernetes_namespace", "__meta_kubernetes_service_name", "__meta_kubernetes_endpoint_port_name"], action: "keep", regex: "default;kubernetes;https" }];
+
+/** A per-node job through the API server proxy; the `node` label keeps the node's name (the address is the API server's). */
+function nodeProxyJob(job: string, path: string): Record<string, unknown> {
+  return {
+    job_name: job,
+    scheme: "https",
+    authorization: bearer,
+    kubernetes_sd_configs: [{ role: "node" }],
+    relabel_configs: [
+      { action: "labelmap", regex: "__meta_kubernetes_node_label_(.+)" },
+      { source_labels: ["__meta_kubernetes_node_name"], target_label: "node" },
+      { target_label: "__address__", replacement: API_SERVER },
+      { source_labels: ["__meta_kubernetes_node_name"], regex: "(.+)", target_label: "__metrics_path__", replacement: `/api/v1/nodes/$1/proxy/${path}` },
+    ],
+  };
+}
+
+/** Control-plane metrics EKS serves through the metrics.eks.amazonaws.com API (Kubernetes ≥ 1.28). */
+function controlPlaneJob(job: string, component: "ksh" | "kcm"): Record<string, unknown> {
+  return {
+    job_name: job,
+    scheme: "https",
+    authorization: bearer,
+    metrics_path: `/apis/metrics.eks.amazonaws.com/v1/${component}/container/metrics`,
+    kubernetes_sd_configs: [{ role: "endpoints" }],
+    relabel_configs: apiServerEndpoints,
+  };
+}
+
+/**
+ * What the scraper collects: the API server, the kubelets (node and pod status), cAdvisor
+ * (container and node CPU/memory), the scheduler (pending pods) and the controller manager, and
+ * the reference service's own /metrics.
+ */
+export function scrapeConfiguration(v: ScrapeValues): string {
+  const config = {
+    global: {
+      scrape_interval: `${SCRAPE_INTERVAL_SECONDS}s`,
+      external_labels: { cluster: v.clusterName, region: v.region, environment: v.environment },
+    },
+    scrape_configs: [
+      { job_name: "kubernetes-apiservers", scheme: "https", authorization: bearer, kubernetes_sd_configs: [{ role: "endpoints" }], relabel_configs: apiServerEndpoints },
+      nodeProxyJob("kubelet", "metrics"),
+      nodeProxyJob("cadvisor", "metrics/cadvisor"),
+      controlPlaneJob("kube-scheduler", "ksh"),
+      controlPlaneJob("kube-controller-manager", "kcm"),
+      {
+        job_name: "reference-service",
+        kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [v.service.namespace] } }],
+        relabel_configs: [
+          { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], action: "keep", regex: v.service.name },
+          { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
+          { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"], action: "replace", regex: "(.+)", target_label: "__metrics_path__" },
+          { source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"], action: "replace", regex: "([^:]+)(?::\\d+)?;(\\d+)", replacement: "$1:$2", target_label: "__address__" },
+          { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
+          { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
+        ],
+      },
+    ],
+  };
+  return stringify(config, { lineWidth: 0 });
+}
+
+export interface RuleValues {
+  prefix: string;
+  nodeMemoryPercent: number;
+}
+
+/** Names of the Prometheus alerts, for the plan and the docs. */
+export const PROMETHEUS_ALERTS = ["NodeMemoryHigh", "PodsUnschedulable", "NodeNotScraped"] as const;
+
+/**
+ * Saturation that CloudWatch does not see without Container Insights: node memory (cAdvisor's
+ * root cgroup against the machine's memory) and pods the scheduler cannot place.
+ */
+export function alertingRules(v: RuleValues): string {
+  const rules = {
+    groups: [{
+      name: `${v.prefix}-saturation`,
+      rules: [
+        {
+          alert: "NodeMemoryHigh",
+          expr: `100 * max by (node) (container_memory_working_set_bytes{job="cadvisor", id="/"}) / max by (node) (machine_memory_bytes{job="cadvisor"}) > ${v.nodeMemoryPercent}`,
+          for: "10m",
+          labels: { severity: "ticket" },
+          annotations: { summary: `${v.prefix}: node {{ $labels.node }} uses more than ${v.nodeMemoryPercent} % of its memory` },
+        },
+        {
+          alert: "PodsUnschedulable",
+          expr: 'sum(scheduler_pending_pods{queue="unschedulable"}) > 0',
+          for: "10m",
+          labels: { severity: "page" },
+          annotations: { summary: `${v.prefix}: {{ $value }} pod(s) unschedulable for 10 minutes; the node group cannot grow (at its maximum, or instances unavailable)` },
+        },
+        {
+          alert: "NodeNotScraped",
+          expr: 'up{job=~"kubelet|cadvisor"} == 0',
+          for: "10m",
+          labels: { severity: "ticket" },
+          annotations: { summary: `${v.prefix}: the scraper cannot reach node {{ $labels.node }}` },
+        },
+      ],
+    }],
+  };
+  return stringify(rules, { lineWidth: 0 });
+}
+
+/**
+ * Alertmanager routing every alert to the regional SNS topic. AMP's definition format wraps the
+ * Alertmanager configuration in `alertmanager_config` as a string.
+ */
+export function alertmanagerDefinition(v: { topicArn: string; region: string }): string {
+  const config = {
+    route: { receiver: "sns", group_by: ["alertname", "node"], group_wait: "30s", group_interval: "5m", repeat_interval: "4h" },
+    receivers: [{
+      name: "sns",
+      sns_configs: [{ topic_arn: v.topicArn, sigv4: { region: v.region }, subject: "{{ .CommonLabels.alertname }}", attributes: { severity: "{{ .CommonLabels.severity }}" } }],
+    }],
+  };
+  return stringify({ alertmanager_config: stringify(config, { lineWidth: 0 }) }, { lineWidth: 0 });
+}

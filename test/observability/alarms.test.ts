@@ -1,0 +1,170 @@
+/**
+ * The alarms of a region as plain data. Metric, namespace and dimension names are written out
+ * here literally, as AWS documents them, rather than read from the catalogue the code uses: a
+ * typo in the catalogue (an alarm that would never fire) must fail these tests.
+ */
+import { describe, expect, it } from "vitest";
+import { type AlarmSpec, regionalAlarmPlan, type RegionalAlarmContext } from "../../components/observability/alarms";
+import { DEFAULT_OBJECTIVES } from "../../components/observability/thresholds";
+
+const LB = "app/prod-us-west-2-alb-1a2b3c4/50dc6c495c0c9188";
+const TG = "targetgroup/prod-us-west-2-tg-9f8e7d6/73e2d6bc24d8a067";
+const ASG = "prod-us-west-2-asg-77f0a1b";
+const CLUSTER = "prod-us-west-2";
+
+const context: RegionalAlarmContext = {
+  prefix: "prod-us-west-2",
+  objectives: DEFAULT_OBJECTIVES,
+  regionCount: 3,
+  loadBalancer: LB,
+  targetGroup: TG,
+  autoScalingGroupName: ASG,
+  database: { clusterIdentifier: CLUSTER, globalLagMetric: "AuroraGlobalDBRPOLag", lagThresholdMs: 30_000, connectionsThreshold: 1441 },
+  canary: { name: "prod-us-west-2", intervalMinutes: 5 },
+};
+const plan = regionalAlarmPlan(context);
+const alarm = (key: string): AlarmSpec => {
+  const found = plan.alarms.find((a) => a.key === key);
+  if (!found) throw new Error(`no alarm ${key}: ${plan.alarms.map((a) => a.key).join(", ")}`);
+  return found;
+};
+const metricsOf = (a: AlarmSpec) => (a.queries ?? []).filter((q) => q.metric).map((q) => ({ ...q.metric!, id: q.id }));
+
+describe("golden-signal alarms", () => {
+  it("computes the 5xx rate from load-balancer counts of AWS/ApplicationELB, redirects taken out", () => {
+    const a = alarm("error-rate");
+    expect(a.name).toBe("prod-us-west-2-error-rate");
+    expect(metricsOf(a).map((m) => [m.id, m.namespace, m.metricName, m.dimensions, m.stat])).toEqual([
+      ["target5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", { LoadBalancer: LB }, "Sum"],
+      ["elb5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", { LoadBalancer: LB }, "Sum"],
+      ["requests", "AWS/ApplicationELB", "RequestCount", { LoadBalancer: LB }, "Sum"],
+      ["redirects", "AWS/ApplicationELB", "HTTP_Redirect_Count", { LoadBalancer: LB }, "Sum"],
+    ]);
+    const [expression] = (a.queries ?? []).filter((q) => q.returnData);
+    expect(expression.expression).toBe("IF(requests - FILL(redirects, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (requests - FILL(redirects, 0)), 0)");
+    expect([a.threshold, a.comparison, a.window]).toEqual([1.44, "GreaterThanOrEqualToThreshold", { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3 }]);
+  });
+
+  it("alarms on the p99 TargetResponseTime of the reference service's target group against the latency objective (seconds)", () => {
+    const a = alarm("latency-p99");
+    expect(a.metric).toEqual({ namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", dimensions: { LoadBalancer: LB, TargetGroup: TG }, extendedStatistic: "p99" });
+    expect([a.threshold, a.unit, a.comparison]).toEqual([0.3, "s", "GreaterThanThreshold"]);
+  });
+
+  it("treats a target group without healthy hosts, or without data, as down", () => {
+    const a = alarm("no-healthy-targets");
+    expect(a.metric).toEqual({ namespace: "AWS/ApplicationELB", metricName: "HealthyHostCount", dimensions: { LoadBalancer: LB, TargetGroup: TG }, statistic: "Minimum" });
+    expect([a.threshold, a.comparison, a.treatMissingData]).toEqual([1, "LessThanThreshold", "breaching"]);
+  });
+
+  it("alarms on the canary's SuccessPercent over its own run interval", () => {
+    const a = alarm("canary");
+    expect(a.metric).toEqual({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimensions: { CanaryName: "prod-us-west-2" }, statistic: "Average" });
+    expect(a.window).toEqual({ period: 300, evaluationPeriods: 3, datapointsToAlarm: 2 });
+    expect(a.treatMissingData).toBe("breaching");
+  });
+});
+
+describe("database alarms", () => {
+  it("pages on AuroraGlobalDBRPOLag of this member, by DBClusterIdentifier, at half the RPO", () => {
+    const a = alarm("replication-lag");
+    expect(a.metric).toEqual({ namespace: "AWS/RDS", metricName: "AuroraGlobalDBRPOLag", dimensions: { DBClusterIdentifier: CLUSTER }, statistic: "Maximum" });
+    expect([a.threshold, a.unit, a.severity, a.routing]).toEqual([30_000, "ms", "page", "topic"]);
+    // Published only by secondaries: on the primary the alarm must stay quiet, not alarm.
+    expect(a.treatMissingData).toBe("notBreaching");
+  });
+
+  it("reads writer and reader CPU, reader lag by DBClusterIdentifier and Role", () => {
+    expect(alarm("db-writer-cpu").metric).toEqual({ namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: { DBClusterIdentifier: CLUSTER, Role: "WRITER" }, statistic: "Average" });
+    expect(alarm("db-reader-cpu").metric!.dimensions).toEqual({ DBClusterIdentifier: CLUSTER, Role: "READER" });
+    expect(alarm("replica-lag").metric).toEqual({ namespace: "AWS/RDS", metricName: "AuroraReplicaLag", dimensions: { DBClusterIdentifier: CLUSTER, Role: "READER" }, statistic: "Maximum" });
+    expect(alarm("db-connections").metric).toEqual({ namespace: "AWS/RDS", metricName: "DatabaseConnections", dimensions: { DBClusterIdentifier: CLUSTER }, statistic: "Maximum" });
+    expect(alarm("db-writer-cpu").threshold).toBe(80);
+  });
+
+  it("has no cross-region lag alarm for a cluster outside a global database, and no database alarms without a database", () => {
+    const standalone = regionalAlarmPlan({ ...context, database: { ...context.database!, globalLagMetric: undefined } });
+    expect(standalone.alarms.map((a) => a.key)).not.toContain("replication-lag");
+    const none = regionalAlarmPlan({ ...context, database: undefined });
+    expect(none.alarms.filter((a) => a.metric?.namespace === "AWS/RDS")).toEqual([]);
+  });
+});
+
+describe("saturation and capacity", () => {
+  it("watches node CPU per Auto Scaling group in AWS/EC2", () => {
+    expect(alarm("node-cpu").metric).toEqual({ namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: { AutoScalingGroupName: ASG }, statistic: "Average" });
+  });
+
+  it("compares nodes in service, grown by R/(R−1), with the group's maximum", () => {
+    const a = alarm("capacity-headroom");
+    expect(metricsOf(a).map((m) => [m.namespace, m.metricName, m.dimensions])).toEqual([
+      ["AWS/AutoScaling", "GroupInServiceInstances", { AutoScalingGroupName: ASG }],
+      ["AWS/AutoScaling", "GroupMaxSize", { AutoScalingGroupName: ASG }],
+    ]);
+    expect(a.queries!.find((q) => q.returnData)!.expression).toBe("IF(maxsize > 0, 100 * inservice * 1.5 / maxsize, 0)");
+    expect([a.threshold, a.comparison]).toEqual([100, "GreaterThanOrEqualToThreshold"]);
+    const twoRegions = regionalAlarmPlan({ ...context, regionCount: 2 }).alarms.find((x) => x.key === "capacity-headroom")!;
+    expect(twoRegions.queries!.find((q) => q.returnData)!.expression).toContain("* 2 /");
+  });
+});
+
+describe("SLO burn-rate alarms", () => {
+  it("pairs a long and a short window per burn rate, each one alarm period long, joined by a composite", () => {
+    const composites = plan.composites.filter((c) => c.key.startsWith("slo-"));
+    expect(composites.map((c) => [c.name, c.severity])).toEqual([
+      ["prod-us-west-2-slo-availability-fast", "page"],
+      ["prod-us-west-2-slo-availability-slow", "page"],
+      ["prod-us-west-2-slo-availability-ticket", "ticket"],
+      ["prod-us-west-2-slo-latency-fast", "page"],
+      ["prod-us-west-2-slo-latency-slow", "page"],
+      ["prod-us-west-2-slo-latency-ticket", "ticket"],
+    ]);
+    expect(composites[0].rule).toBe('ALARM("prod-us-west-2-slo-availability-fast-long") AND ALARM("prod-us-west-2-slo-availability-fast-short")');
+    const windows = plan.alarms.filter((a) => a.signal === "availability-slo").map((a) => [a.key, a.window.period, a.threshold]);
+    expect(windows).toEqual([
+      ["slo-availability-fast-long", 3600, 1.44], ["slo-availability-fast-short", 300, 1.44],
+      ["slo-availability-slow-long", 21_600, 0.6], ["slo-availability-slow-short", 1800, 0.6],
+      ["slo-availability-ticket-long", 86_400, 0.3], ["slo-availability-ticket-short", 7200, 0.3],
+    ]);
+    for (const a of plan.alarms.filter((x) => x.signal === "availability-slo")) for (const q of a.queries!.filter((x) => x.metric)) expect(q.metric!.period).toBe(a.window.period);
+  });
+
+  it("measures latency as the percentile rank of TargetResponseTime within the objective's threshold", () => {
+    const fastLong = alarm("slo-latency-fast-long");
+    expect(fastLong.metric).toEqual({ namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", dimensions: { LoadBalancer: LB, TargetGroup: TG }, extendedStatistic: "PR(:0.3)" });
+    expect([fastLong.threshold, fastLong.comparison]).toEqual([85.6, "LessThanOrEqualToThreshold"]);
+  });
+});
+
+describe("the plan as a whole", () => {
+  it("gives every alarm a unique name under the region's prefix", () => {
+    const names = [...plan.alarms, ...plan.composites].map((a) => a.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name.startsWith("prod-us-west-2-") && name.length <= 255).toBe(true);
+  });
+
+  it("routes every alarm: to the topic itself, or through a composite that names it", () => {
+    const watched = new Set(plan.composites.flatMap((c) => c.children));
+    for (const a of plan.alarms) {
+      if (a.routing === "composite") expect(watched.has(a.name), a.name).toBe(true);
+      else expect(a.routing).toBe("topic");
+    }
+    for (const c of plan.composites) for (const child of c.children) expect(c.rule).toContain(`ALARM("${child}")`);
+  });
+
+  it("calls the region impaired on errors, slowness, no healthy targets or failing probes", () => {
+    const impaired = plan.composites.find((c) => c.key === "region-impaired")!;
+    expect(impaired.name).toBe("prod-us-west-2-region-impaired");
+    expect(impaired.children).toEqual(["error-rate", "latency-p99", "no-healthy-targets", "canary"].map((k) => `prod-us-west-2-${k}`));
+    expect(impaired.rule.split(" OR ")).toHaveLength(4);
+  });
+
+  it("keeps every alarm within CloudWatch's window and metric limits", () => {
+    for (const a of plan.alarms) {
+      expect(a.window.period * a.window.evaluationPeriods, a.name).toBeLessThanOrEqual(86_400);
+      expect((a.queries ?? []).filter((q) => q.metric).length).toBeLessThanOrEqual(10);
+      expect((a.queries ?? []).filter((q) => q.returnData).length).toBe(a.queries ? 1 : 0);
+      expect(Boolean(a.metric) !== Boolean(a.queries)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,192 @@
+/** Names, dashboard bodies, Prometheus configuration and the probe's code: what the components hand to AWS as text. */
+import { createServer, type Server } from "http";
+import { AddressInfo } from "net";
+import { runInNewContext } from "vm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { CANARY_SOURCE, probeTargets } from "../../components/observability/canary-script";
+import { globalDashboardBody, regionalDashboardBody, type Widget } from "../../components/observability/dashboards";
+import { alarmArn, canaryName, dashboardName } from "../../components/observability/names";
+import { alertingRules, alertmanagerDefinition, scrapeConfiguration } from "../../components/observability/prometheus";
+import { canarySchedule } from "../../components/observability/synthetic-probe";
+import { DEFAULT_OBJECTIVES } from "../../components/observability/thresholds";
+
+describe("names", () => {
+  it("keeps short canary names and shortens long ones to 21 characters, distinctly", () => {
+    expect(canaryName("prod-us-east-1")).toBe("prod-us-east-1");
+    const a = canaryName("production-ap-southeast-2");
+    const b = canaryName("production-ap-southeast-1");
+    expect(a).toMatch(/^[0-9a-z_-]{1,21}$/);
+    expect(a).toMatch(/^production-ap-[0-9a-f]{6}$/);
+    expect(a).not.toBe(b);
+    expect(canaryName("Prod.EU")).toBe("prod-eu");
+  });
+
+  it("builds alarm ARNs the way CloudWatch does", () => {
+    expect(alarmArn("aws", "eu-west-1", "123456789012", "prod-eu-west-1-error-rate")).toBe("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:prod-eu-west-1-error-rate");
+    expect(dashboardName("prod-us-east-1")).toBe("prod-us-east-1");
+  });
+
+  it("schedules a canary with Synthetics' rate syntax", () => {
+    expect(canarySchedule(1)).toBe("rate(1 minute)");
+    expect(canarySchedule(5)).toBe("rate(5 minutes)");
+    expect(() => canarySchedule(0)).toThrow(/1 to 60 minutes/);
+  });
+});
+
+const inGrid = (widgets: Widget[]) => widgets.every((w) => w.x >= 0 && w.x + w.width <= 24 && w.y >= 0);
+const overlapping = (widgets: Widget[]) => widgets.some((a, i) => widgets.slice(i + 1).some((b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height));
+
+describe("regional dashboard", () => {
+  const body = regionalDashboardBody({
+    region: "eu-west-1",
+    prefix: "prod-eu-west-1",
+    loadBalancer: "app/a/1",
+    targetGroup: "targetgroup/t/2",
+    availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    autoScalingGroupName: "asg-1",
+    objectives: DEFAULT_OBJECTIVES,
+    database: { clusterIdentifier: "prod-eu-west-1", lagThresholdMs: 30_000 },
+    canaryName: "prod-eu-west-1",
+    alarmArns: ["arn:aws:cloudwatch:eu-west-1:1:alarm:x"],
+    prometheusWorkspaceId: "ws-1",
+  });
+  const lines = body.widgets.flatMap((w) => (w.properties.metrics as unknown[][] | undefined) ?? []);
+
+  it("lays out widgets on the 24-column grid without overlaps", () => {
+    expect(inGrid(body.widgets)).toBe(true);
+    expect(overlapping(body.widgets)).toBe(false);
+  });
+
+  it("graphs healthy targets per AZ by LoadBalancer, TargetGroup and AvailabilityZone", () => {
+    const healthy = lines.filter((l) => l[1] === "HealthyHostCount");
+    expect(healthy.map((l) => l.slice(0, 8))).toEqual(["a", "b", "c"].map((s) => ["AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", "app/a/1", "TargetGroup", "targetgroup/t/2", "AvailabilityZone", `eu-west-1${s}`]));
+  });
+
+  it("graphs p50 and p99 latency, node CPU, nodes in service vs maximum and the database by role", () => {
+    expect(lines.filter((l) => l[1] === "TargetResponseTime").map((l) => (l[6] as { stat: string }).stat)).toEqual(["p50", "p99", "PR(:0.3)"]);
+    expect(lines.some((l) => l[0] === "AWS/EC2" && l[1] === "CPUUtilization" && l[2] === "AutoScalingGroupName")).toBe(true);
+    expect(lines.filter((l) => l[0] === "AWS/AutoScaling").map((l) => l[1])).toEqual(["GroupInServiceInstances", "GroupDesiredCapacity", "GroupMaxSize"]);
+    expect(lines.filter((l) => l[0] === "AWS/RDS" && l[1] === "CPUUtilization").map((l) => l.slice(2, 6))).toEqual([["DBClusterIdentifier", "prod-eu-west-1", "Role", "WRITER"], ["DBClusterIdentifier", "prod-eu-west-1", "Role", "READER"]]);
+    expect(lines.filter((l) => l[0] === "AWS/RDS").map((l) => l[1])).toEqual(expect.arrayContaining(["AuroraReplicaLag", "AuroraGlobalDBRPOLag", "AuroraGlobalDBReplicationLag", "DatabaseConnections"]));
+  });
+});
+
+describe("global dashboard", () => {
+  const body = globalDashboardBody({
+    environment: "prod",
+    partition: "aws",
+    accountId: "123456789012",
+    regions: [
+      { region: "us-east-1", prefix: "prod-us-east-1", primary: true, databaseClusterIdentifier: "prod-us-east-1" },
+      { region: "eu-west-1", prefix: "prod-eu-west-1", primary: false, databaseClusterIdentifier: "prod-eu-west-1" },
+    ],
+    route53Region: "us-east-1",
+    arcEnabled: true,
+    lagThresholdMs: 30_000,
+  });
+
+  it("lays out one column per region without overlaps", () => {
+    expect(inGrid(body.widgets)).toBe(true);
+    expect(overlapping(body.widgets)).toBe(false);
+  });
+
+  it("shows every region's alarms by their predictable ARNs, DNS alarms in us-east-1", () => {
+    const grid = body.widgets.find((w) => w.type === "alarm")!.properties.alarms as string[];
+    expect(grid).toContain("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:prod-eu-west-1-region-impaired");
+    expect(grid).toContain("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:prod-eu-west-1-replication-lag");
+    expect(grid).toContain("arn:aws:cloudwatch:us-east-1:123456789012:alarm:prod-eu-west-1-out-of-rotation");
+    expect(grid).toContain("arn:aws:cloudwatch:us-east-1:123456789012:alarm:prod-eu-west-1-routing-control-off");
+    const graphs = body.widgets.flatMap((w) => ((w.properties.annotations as { alarms?: string[] } | undefined)?.alarms ?? []).map((a) => [w.properties.region, a]));
+    expect(graphs).toContainEqual(["eu-west-1", "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:prod-eu-west-1-error-rate"]);
+    expect(graphs).toContainEqual(["us-east-1", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:prod-eu-west-1-out-of-rotation"]);
+  });
+
+  it("puts every member's RPO lag side by side, each from its own region", () => {
+    const lag = body.widgets.find((w) => String(w.properties.title).startsWith("Aurora RPO lag"))!;
+    expect(lag.properties.metrics).toEqual([
+      ["AWS/RDS", "AuroraGlobalDBRPOLag", "DBClusterIdentifier", "prod-us-east-1", { stat: "Maximum", label: "us-east-1", region: "us-east-1" }],
+      ["AWS/RDS", "AuroraGlobalDBRPOLag", "DBClusterIdentifier", "prod-eu-west-1", { stat: "Maximum", label: "eu-west-1", region: "eu-west-1" }],
+    ]);
+  });
+
+  it("leaves routing-control graphs out without ARC", () => {
+    const withoutArc = globalDashboardBody({ environment: "dev", partition: "aws", accountId: "1", regions: [{ region: "us-east-2", prefix: "dev-us-east-2", primary: true }], route53Region: "us-east-1", arcEnabled: false, lagThresholdMs: 1 });
+    expect(JSON.stringify(withoutArc)).not.toContain("routing-control-off");
+  });
+});
+
+describe("Prometheus configuration", () => {
+  const scrape = parse(scrapeConfiguration({ clusterName: "prod-us-east-1", region: "us-east-1", environment: "prod", service: { namespace: "reference", name: "reference-service" } }));
+
+  it("stays within what the managed scraper accepts: 30 s, kubernetes_sd only, Bearer with the token file", () => {
+    expect(scrape.global.scrape_interval).toBe("30s");
+    expect(scrape.global.external_labels).toEqual({ cluster: "prod-us-east-1", region: "us-east-1", environment: "prod" });
+    for (const job of scrape.scrape_configs) {
+      expect(Object.keys(job).filter((k) => k.endsWith("_sd_configs"))).toEqual(["kubernetes_sd_configs"]);
+      if (job.authorization) expect(job.authorization).toEqual({ type: "Bearer", credentials_file: "/var/run/secrets/kubernetes.io/serviceaccount/token" });
+      // The only host name the scraper resolves is the API server's.
+      for (const r of job.relabel_configs ?? []) if (r.target_label === "__address__" && !r.source_labels) expect(r.replacement).toBe("kubernetes.default.svc:443");
+    }
+    expect(scrape.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(["kubernetes-apiservers", "kubelet", "cadvisor", "kube-scheduler", "kube-controller-manager", "reference-service"]);
+  });
+
+  it("scrapes only the reference service's opted-in pods in its namespace", () => {
+    const job = scrape.scrape_configs.find((j: { job_name: string }) => j.job_name === "reference-service");
+    expect(job.kubernetes_sd_configs).toEqual([{ role: "pod", namespaces: { names: ["reference"] } }]);
+    expect(job.relabel_configs[0]).toEqual({ source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], action: "keep", regex: "reference-service" });
+  });
+
+  it("alerts on node memory, unschedulable pods and unreachable nodes", () => {
+    const rules = parse(alertingRules({ prefix: "prod-us-east-1", nodeMemoryPercent: 90 })).groups[0].rules;
+    expect(rules.map((r: { alert: string }) => r.alert)).toEqual(["NodeMemoryHigh", "PodsUnschedulable", "NodeNotScraped"]);
+    expect(rules[0].expr).toMatch(/> 90$/);
+    expect(rules[1].expr).toBe('sum(scheduler_pending_pods{queue="unschedulable"}) > 0');
+  });
+
+  it("wraps Alertmanager's configuration as AMP expects, routing to the SNS topic with SigV4", () => {
+    const definition = parse(alertmanagerDefinition({ topicArn: "arn:aws:sns:us-east-1:1:prod-alarms", region: "us-east-1" }));
+    expect(typeof definition.alertmanager_config).toBe("string");
+    const config = parse(definition.alertmanager_config);
+    expect(config.receivers[0].sns_configs[0]).toMatchObject({ topic_arn: "arn:aws:sns:us-east-1:1:prod-alarms", sigv4: { region: "us-east-1" } });
+    expect(config.route.receiver).toBe("sns");
+  });
+});
+
+describe("the synthetic probe's code", () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      res.statusCode = req.url === "/healthz" ? 200 : 500;
+      res.end(req.headers.host ?? "");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  async function run(targets: unknown[]): Promise<string> {
+    const module = { exports: {} as { handler: () => Promise<string> } };
+    const env = { PROBE_TARGETS: JSON.stringify(targets), PROBE_TIMEOUT_MS: "2000" };
+    runInNewContext(CANARY_SOURCE, { module, exports: module.exports, require, process: { env }, console: { log: () => undefined }, URL, Date, Promise, JSON, Number, Error });
+    return module.exports.handler();
+  }
+
+  it("passes when every target answers 200", async () => {
+    await expect(run([{ name: "public", url: `${base}/healthz` }, { name: "alb", url: `${base}/healthz`, servername: "app.example.com" }])).resolves.toBe("all 2 targets answered 200");
+  });
+
+  it("fails the run, naming the target, on another status or no answer", async () => {
+    await expect(run([{ name: "public", url: `${base}/healthz` }, { name: "broken", url: `${base}/down` }])).rejects.toThrow("broken (HTTP 500)");
+    await expect(run([{ name: "closed", url: "http://127.0.0.1:1/healthz" }])).rejects.toThrow(/closed \(/);
+    await expect(run([])).rejects.toThrow(/no target/);
+  });
+
+  it("probes the public name, and the region's ALB with the public name as SNI and Host", () => {
+    expect(probeTargets({ publicName: "app.prod.example.com", loadBalancerDnsName: "alb-1.eu-west-1.elb.amazonaws.com", path: "healthz" })).toEqual([
+      { name: "public name", url: "https://app.prod.example.com/healthz" },
+      { name: "this region's load balancer", url: "https://alb-1.eu-west-1.elb.amazonaws.com/healthz", servername: "app.prod.example.com" },
+    ]);
+  });
+});
