@@ -273,6 +273,31 @@ const BUILDERS: Record<string, Builder> = {
     const name = String(c.inputs.name ?? autoName(c, 255));
     return { id: name, state: { name, arn: c.arn("cloudwatch", `alarm:${name}`) } };
   },
+  // Observability: ids and ARNs in the shapes AMP, CloudWatch, Synthetics and Grafana return.
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": (c) => {
+    const name = String(c.inputs.alarmName ?? autoName(c, 255));
+    return { id: name, state: { arn: c.arn("cloudwatch", `alarm:${name}`) } };
+  },
+  "aws:cloudwatch/dashboard:Dashboard": (c) => {
+    const name = String(c.inputs.dashboardName ?? autoName(c, 255));
+    return { id: name, state: { dashboardArn: `arn:${PARTITION}:cloudwatch::${FAKE_ACCOUNT_ID}:dashboard/${name}` } };
+  },
+  "aws:amp/workspace:Workspace": (c) => {
+    const id = `ws-${uuid(c.urn)}`;
+    return { id, state: { arn: c.arn("aps", `workspace/${id}`), prometheusEndpoint: `https://aps-workspaces.${c.region}.amazonaws.com/workspaces/${id}/` } };
+  },
+  "aws:amp/scraper:Scraper": (c) => {
+    const id = `s-${uuid(c.urn)}`;
+    return { id, state: { arn: c.arn("aps", `scraper/${id}`), roleArn: `arn:${PARTITION}:iam::${FAKE_ACCOUNT_ID}:role/aws-service-role/scraper.aps.amazonaws.com/AWSServiceRoleForAmazonPrometheusScraper_${hex(c.urn, 12)}` } };
+  },
+  "aws:synthetics/canary:Canary": (c) => {
+    const name = String(c.inputs.name ?? autoName(c, 21));
+    return { id: name, state: { arn: c.arn("synthetics", `canary:${name}`), status: "RUNNING", engineArn: c.arn("lambda", `function:cwsyn-${name}-${uuid(c.urn)}:1`) } };
+  },
+  "aws:grafana/workspace:Workspace": (c) => {
+    const id = `g-${hex(c.urn, 10)}`;
+    return { id, state: { arn: `arn:${PARTITION}:grafana:${c.region}:${FAKE_ACCOUNT_ID}:/workspaces/${id}`, endpoint: `${id}.grafana-workspace.${c.region}.amazonaws.com` } };
+  },
   "aws:sns/topic:Topic": (c) => {
     const name = String(c.inputs.name ?? autoName(c, 256));
     const arn = c.arn("sns", name);
