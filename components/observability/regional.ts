@@ -1,0 +1,278 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { AuroraEngine } from "../lib/aurora";
+import { type AlarmSpec, type CompositeSpec, regionalAlarmPlan } from "./alarms";
+import { regionalDashboardBody } from "./dashboards";
+import { ManagedPrometheus, type ManagedPrometheusArgs } from "./managed-prometheus";
+import { canaryName, dashboardName } from "./names";
+import { DEFAULT_CANARY_INTERVAL_MINUTES, SyntheticProbe, type SyntheticProbeArgs } from "./synthetic-probe";
+import { connectionsThreshold, DEFAULT_OBJECTIVES, globalLagMetric, type MonitoringObjectives, objectiveProblems, replicationLagThresholdMs } from "./thresholds";
+
+export interface RegionalObservabilityArgs {
+  /** AWS region of the watched resources (alarms and dashboards live there). */
+  region: string;
+  /**
+   * `<environment>-<region>`: the start of every alarm, dashboard and canary name. The global
+   * dashboard and runbooks find the region's alarms by it.
+   */
+  namePrefix: string;
+  environment: string;
+  /** Regions of the environment: how much this region must grow when one is lost. */
+  regionCount: number;
+  /** @default DEFAULT_OBJECTIVES (99.9 % available, 99 % within 300 ms over 30 days, RPO 60 s) */
+  objectives?: Partial<MonitoringObjectives>;
+  /** `rds.global_db_rpo` in seconds when set: the lag alarm fires before commits start blocking. */
+  globalRpoParameterSeconds?: number;
+  /** The serving path's load balancer and the reference service's target group (ARN suffixes are the CloudWatch dimensions). */
+  loadBalancer: { arnSuffix: pulumi.Input<string>; targetGroupArnSuffix: pulumi.Input<string>; dnsName: pulumi.Input<string> };
+  /** The region's AZs, for healthy targets per AZ. */
+  availabilityZones: pulumi.Input<string[]>;
+  /** The node group's Auto Scaling group (its group metrics must be enabled for the capacity alarm: NodePool enables them for `autoscaling` pools). */
+  nodes: { autoScalingGroupName: pulumi.Input<string> };
+  /** This region's Aurora member. @default none: no database alarms */
+  database?: {
+    clusterIdentifier: pulumi.Input<string>;
+    engine: AuroraEngine;
+    engineVersion: string;
+    instanceClass: string;
+    /** Member of a global database: alarm on cross-region lag. @default true */
+    globalMember?: boolean;
+  };
+  /**
+   * Who is told. Each address gets an e-mail subscription, pending until its owner confirms it.
+   * @default [] — the topic has no subscriber, which the policy pack refuses for a serving region
+   */
+  alarmEmails?: string[];
+  /** Prometheus for in-cluster metrics. @default none */
+  prometheus?: Omit<ManagedPrometheusArgs, "namePrefix" | "environment" | "region" | "kmsKeyArn" | "alarmTopicArn" | "nodeMemoryPercent">;
+  /** Synthetic probe of the public name and this region's ALB. @default none */
+  canary?: Omit<SyntheticProbeArgs, "namePrefix" | "loadBalancerDnsName" | "kmsKeyArn">;
+  tags?: Record<string, string>;
+}
+
+/**
+ * What a region is watched with: a KMS-encrypted SNS topic with its subscribers, CloudWatch
+ * alarms on the golden signals, the SLO burn rates, saturation, capacity headroom and the
+ * database (thresholds from the objectives), a composite "region impaired" alarm, a dashboard,
+ * and optionally Amazon Managed Service for Prometheus with the managed scraper and a Synthetics
+ * canary. Alarm names are `<namePrefix>-<key>` (names.ts); alarm specs are in alarms.ts.
+ */
+export class RegionalObservability extends pulumi.ComponentResource {
+  readonly topicArn: pulumi.Output<string>;
+  readonly dashboardName: string;
+  /** Alarm ARNs by name: metric and composite alarms. */
+  readonly alarmArns: Record<string, pulumi.Output<string>>;
+  /** The composite alarm that says "this region is impaired": a stop condition for fault injection. */
+  readonly regionImpairedAlarmArn: pulumi.Output<string>;
+  readonly alarms: readonly AlarmSpec[];
+  readonly composites: readonly CompositeSpec[];
+  readonly objectives: MonitoringObjectives;
+  readonly prometheus?: ManagedPrometheus;
+  readonly canary?: SyntheticProbe;
+
+  constructor(name: string, args: RegionalObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate before registering anything: a bad argument must not leave half a component.
+    const objectives = { ...DEFAULT_OBJECTIVES, ...args.objectives };
+    const problems = objectiveProblems(objectives);
+    if (problems.length) throw new RangeError(`${name}: ${problems.map((p) => `objectives.${p.field} ${p.message}`).join("; ")}`);
+    for (const email of args.alarmEmails ?? []) {
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new RangeError(`${name}: alarmEmails: "${email}" is not an e-mail address`);
+    }
+    const db = args.database;
+    const plan = regionalAlarmPlan({
+      prefix: args.namePrefix,
+      objectives,
+      regionCount: args.regionCount,
+      loadBalancer: args.loadBalancer.arnSuffix,
+      targetGroup: args.loadBalancer.targetGroupArnSuffix,
+      autoScalingGroupName: args.nodes.autoScalingGroupName,
+      ...(db
+        ? {
+            database: {
+              clusterIdentifier: db.clusterIdentifier,
+              globalLagMetric: db.globalMember ?? true ? globalLagMetric(db.engine, db.engineVersion) : undefined,
+              lagThresholdMs: replicationLagThresholdMs(objectives.rpoSeconds, args.globalRpoParameterSeconds),
+              connectionsThreshold: connectionsThreshold(db.engine, db.instanceClass),
+            },
+          }
+        : {}),
+      // The same name rule SyntheticProbe applies: the alarm names the canary before it exists.
+      ...(args.canary ? { canary: { name: canaryName(args.namePrefix), intervalMinutes: args.canary.intervalMinutes ?? DEFAULT_CANARY_INTERVAL_MINUTES } } : {}),
+    });
+    super("platform:observability:RegionalObservability", name, {}, opts);
+    const parent = { parent: this };
+    const tags = args.tags ?? {};
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+
+    // --- where alarms go ---
+    // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key (its policy
+    // cannot admit cloudwatch.amazonaws.com), so the topic has a customer key; AMP's Alertmanager
+    // publishes to the same topic and needs the same grant. The key also encrypts Prometheus data
+    // and canary artifacts in this region.
+    const key = new aws.kms.Key(`${name}-observability`, {
+      description: `${args.namePrefix}: alarm topic, Prometheus workspace and canary artifacts`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: pulumi.all([accountId, partition]).apply(([account, part]) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+          {
+            Sid: "AlarmsAndAlertmanagerPublish",
+            Effect: "Allow",
+            Principal: { Service: ["cloudwatch.amazonaws.com", "aps.amazonaws.com"] },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": account } },
+          },
+        ],
+      })),
+      tags,
+      // A scheduled deletion would silently stop alarm delivery.
+    }, { parent: this, protect: true });
+    new aws.kms.Alias(`${name}-observability`, { name: `alias/${args.namePrefix}-observability`, targetKeyId: key.keyId }, parent);
+    const topic = new aws.sns.Topic(`${name}-alarms`, { name: `${args.namePrefix}-alarms`, kmsMasterKeyId: key.arn, tags }, parent);
+    for (const [i, email] of (args.alarmEmails ?? []).entries()) {
+      new aws.sns.TopicSubscription(`${name}-alarms-email-${i + 1}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent);
+    }
+
+    this.prometheus = args.prometheus
+      ? new ManagedPrometheus(`${name}-prometheus`, {
+          ...args.prometheus,
+          namePrefix: args.namePrefix,
+          environment: args.environment,
+          region: args.region,
+          kmsKeyArn: key.arn,
+          alarmTopicArn: topic.arn,
+          nodeMemoryPercent: objectives.nodeMemoryPercent,
+          tags,
+        }, parent)
+      : undefined;
+    new aws.sns.TopicPolicy(`${name}-alarms`, {
+      arn: topic.arn,
+      policy: pulumi.all([topic.arn, accountId, partition, this.prometheus?.workspaceArn]).apply(([topicArn, account, part, workspaceArn]) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "AccountManages",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${part}:iam::${account}:root` },
+            Action: ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:DeleteTopic", "sns:AddPermission", "sns:RemovePermission"],
+            Resource: topicArn,
+          },
+          {
+            Sid: "RegionAlarmsPublish",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${part}:cloudwatch:${args.region}:${account}:alarm:${args.namePrefix}-*` } },
+          },
+          ...(workspaceArn
+            ? [{
+                Sid: "AlertmanagerPublishes",
+                Effect: "Allow",
+                Principal: { Service: "aps.amazonaws.com" },
+                Action: ["sns:Publish", "sns:GetTopicAttributes"],
+                Resource: topicArn,
+                Condition: { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": workspaceArn } },
+              }]
+            : []),
+          { Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        ],
+      })),
+    }, parent);
+
+    this.canary = args.canary
+      ? new SyntheticProbe(`${name}-probe`, { ...args.canary, namePrefix: args.namePrefix, loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, tags }, parent)
+      : undefined;
+
+    // --- alarms ---
+    const actions = [topic.arn];
+    this.alarmArns = {};
+    const created = new Map<string, pulumi.Resource>();
+    for (const spec of plan.alarms) {
+      const routed = spec.routing === "topic" ? actions : [];
+      const alarm = new aws.cloudwatch.MetricAlarm(`${name}-${spec.key}`, {
+        name: spec.name,
+        alarmDescription: spec.description,
+        comparisonOperator: spec.comparison,
+        threshold: spec.threshold,
+        evaluationPeriods: spec.window.evaluationPeriods,
+        datapointsToAlarm: spec.window.datapointsToAlarm,
+        treatMissingData: spec.treatMissingData,
+        ...(spec.metric
+          ? {
+              namespace: spec.metric.namespace,
+              metricName: spec.metric.metricName,
+              dimensions: spec.metric.dimensions,
+              period: spec.window.period,
+              ...(spec.metric.extendedStatistic ? { extendedStatistic: spec.metric.extendedStatistic } : { statistic: spec.metric.statistic }),
+            }
+          : {
+              metricQueries: (spec.queries ?? []).map((q) => ({
+                id: q.id,
+                returnData: q.returnData,
+                ...(q.label ? { label: q.label } : {}),
+                ...(q.expression ? { expression: q.expression } : {}),
+                ...(q.metric ? { metric: { namespace: q.metric.namespace, metricName: q.metric.metricName, dimensions: q.metric.dimensions, stat: q.metric.stat, period: q.metric.period } } : {}),
+              })),
+            }),
+        alarmActions: routed,
+        okActions: routed,
+        tags,
+      }, parent);
+      created.set(spec.name, alarm);
+      this.alarmArns[spec.name] = alarm.arn;
+    }
+    for (const spec of plan.composites) {
+      const composite = new aws.cloudwatch.CompositeAlarm(`${name}-${spec.key}`, {
+        alarmName: spec.name,
+        alarmDescription: spec.description,
+        alarmRule: spec.rule,
+        alarmActions: actions,
+        okActions: actions,
+        tags,
+        // CloudWatch refuses a rule that names an alarm that does not exist yet.
+      }, { parent: this, dependsOn: spec.children.map((child) => created.get(child)!).filter(Boolean) });
+      created.set(spec.name, composite);
+      this.alarmArns[spec.name] = composite.arn;
+    }
+    this.regionImpairedAlarmArn = this.alarmArns[`${args.namePrefix}-region-impaired`];
+
+    // --- dashboard ---
+    this.dashboardName = dashboardName(args.namePrefix);
+    const lagThresholdMs = replicationLagThresholdMs(objectives.rpoSeconds, args.globalRpoParameterSeconds);
+    const dbValues = db ? pulumi.output(db.clusterIdentifier).apply((clusterIdentifier) => ({ clusterIdentifier, lagThresholdMs })) : pulumi.output(undefined);
+    new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
+      dashboardName: this.dashboardName,
+      dashboardBody: pulumi
+        .all([args.loadBalancer.arnSuffix, args.loadBalancer.targetGroupArnSuffix, args.availabilityZones, args.nodes.autoScalingGroupName, dbValues, pulumi.all(Object.values(this.alarmArns)), this.prometheus?.workspaceId])
+        .apply(([loadBalancer, targetGroup, availabilityZones, autoScalingGroupName, database, alarmArns, prometheusWorkspaceId]) => JSON.stringify(regionalDashboardBody({
+          region: args.region,
+          prefix: args.namePrefix,
+          loadBalancer,
+          targetGroup,
+          availabilityZones,
+          autoScalingGroupName,
+          objectives,
+          ...(database ? { database } : {}),
+          ...(this.canary ? { canaryName: this.canary.canaryName } : {}),
+          alarmArns,
+          ...(prometheusWorkspaceId ? { prometheusWorkspaceId } : {}),
+        }))),
+    }, parent);
+
+    this.topicArn = topic.arn;
+    this.alarms = plan.alarms;
+    this.composites = plan.composites;
+    this.objectives = objectives;
+    this.registerOutputs({
+      topicArn: this.topicArn,
+      dashboardName: this.dashboardName,
+      regionImpairedAlarmArn: this.regionImpairedAlarmArn,
+      alarmArns: this.alarmArns,
+    });
+  }
+}

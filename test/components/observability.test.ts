@@ -1,0 +1,201 @@
+/**
+ * RegionalObservability and GlobalObservability under the fake cloud: the alarms as CloudWatch
+ * receives them (metric, namespace, dimension names written out literally), where they go, and
+ * the topic, key, Prometheus, canary and dashboards around them.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
+
+let cloud: FakeCloud;
+const LB = "app/prod-eu-west-1-alb-1a2b3c4/50dc6c495c0c9188";
+const TG = "targetgroup/prod-eu-west-1-tg-9f8e7d6/73e2d6bc24d8a067";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
+const GROUP = "00000000-1111-2222-3333-444444444444";
+
+beforeAll(async () => {
+  cloud = await installFakeCloud({ stack: "observability-test", region: "eu-west-1" });
+  const { RegionalObservability } = await import("../../components/observability/regional");
+  const { GlobalObservability } = await import("../../components/observability/global");
+  new RegionalObservability("prod-eu-west-1", {
+    region: "eu-west-1",
+    namePrefix: "prod-eu-west-1",
+    environment: "prod",
+    regionCount: 3,
+    objectives: { availabilityPercent: 99.95 },
+    loadBalancer: { arnSuffix: LB, targetGroupArnSuffix: TG, dnsName: "prod-alb-1.eu-west-1.elb.amazonaws.com" },
+    availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    nodes: { autoScalingGroupName: "prod-eu-west-1-asg-1" },
+    database: { clusterIdentifier: "prod-eu-west-1", engine: "aurora-postgresql", engineVersion: "16.6", instanceClass: "db.r7g.2xlarge" },
+    alarmEmails: ["oncall@example.com"],
+    prometheus: {
+      cluster: { name: "prod-eu-west-1", arn: "arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu-west-1", vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b", "subnet-c"], clusterSecurityGroupId: "sg-cluster", nodeSecurityGroupId: "sg-nodes" },
+      retentionDays: 180,
+    },
+    canary: { publicName: "app.prod.example.com", runtimeVersion: "syn-nodejs-puppeteer-15.0", intervalMinutes: 1 },
+  });
+  new GlobalObservability("prod", {
+    environment: "prod",
+    regions: [
+      { region: "us-east-1", prefix: "prod-us-east-1", primary: true, databaseClusterIdentifier: "prod-us-east-1" },
+      { region: "eu-west-1", prefix: "prod-eu-west-1", primary: false, databaseClusterIdentifier: "prod-eu-west-1" },
+    ],
+    arcEnabled: true,
+    lagThresholdMs: 30_000,
+    route53Region: "us-east-1",
+    grafana: { adminGroupIds: [GROUP] },
+  });
+  await settle();
+});
+
+const ofType = (type: string) => cloud.resources.filter((r) => r.type === type);
+function one(type: string, predicate: (r: RecordedResource) => boolean = () => true): RecordedResource {
+  const found = ofType(type).filter(predicate);
+  if (found.length !== 1) throw new Error(`${found.length} resources of ${type}`);
+  return found[0];
+}
+const alarmNamed = (name: string) => one(ALARM, (r) => r.inputs.name === name);
+
+describe("regional alarms as CloudWatch receives them", () => {
+  it("alarms on the reference service's p99 TargetResponseTime with AWS's dimension names", () => {
+    expect(alarmNamed("prod-eu-west-1-latency-p99").inputs).toMatchObject({
+      namespace: "AWS/ApplicationELB",
+      metricName: "TargetResponseTime",
+      dimensions: { LoadBalancer: LB, TargetGroup: TG },
+      extendedStatistic: "p99",
+      period: 60,
+      threshold: 0.3,
+    });
+  });
+
+  it("computes the error rate from HTTPCode_Target_5XX_Count and HTTPCode_ELB_5XX_Count per LoadBalancer, at the objective's fast burn", () => {
+    const inputs = alarmNamed("prod-eu-west-1-error-rate").inputs;
+    const queries = inputs.metricQueries as { id: string; metric?: { metricName: string; dimensions: Record<string, string>; namespace: string } }[];
+    expect(queries.filter((q) => q.metric).map((q) => [q.metric!.namespace, q.metric!.metricName, Object.keys(q.metric!.dimensions)])).toEqual([
+      ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ["LoadBalancer"]],
+      ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", ["LoadBalancer"]],
+      ["AWS/ApplicationELB", "RequestCount", ["LoadBalancer"]],
+      ["AWS/ApplicationELB", "HTTP_Redirect_Count", ["LoadBalancer"]],
+    ]);
+    // 99.95 % leaves 0.05 %; burning it 14.4× is 0.72 % errors.
+    expect(inputs.threshold).toBe(0.72);
+    expect(inputs.namespace).toBeUndefined();
+  });
+
+  it("pages on AuroraGlobalDBRPOLag by DBClusterIdentifier, at half the 60 s RPO, straight to the topic", () => {
+    const topic = one("aws:sns/topic:Topic");
+    expect(alarmNamed("prod-eu-west-1-replication-lag").inputs).toMatchObject({
+      namespace: "AWS/RDS",
+      metricName: "AuroraGlobalDBRPOLag",
+      dimensions: { DBClusterIdentifier: "prod-eu-west-1" },
+      statistic: "Maximum",
+      threshold: 30_000,
+      treatMissingData: "notBreaching",
+      alarmActions: [topic.outputs.arn],
+    });
+  });
+
+  it("sends leaf golden-signal alarms nowhere themselves: the region-impaired composite routes them", () => {
+    const topic = one("aws:sns/topic:Topic");
+    expect(alarmNamed("prod-eu-west-1-error-rate").inputs.alarmActions).toEqual([]);
+    const impaired = one(COMPOSITE, (r) => r.inputs.alarmName === "prod-eu-west-1-region-impaired");
+    expect(impaired.inputs.alarmRule).toBe(["error-rate", "latency-p99", "no-healthy-targets", "canary"].map((k) => `ALARM("prod-eu-west-1-${k}")`).join(" OR "));
+    expect(impaired.inputs.alarmActions).toEqual([topic.outputs.arn]);
+    // Created after its children: CloudWatch refuses a rule naming a missing alarm.
+    const children = ["error-rate", "latency-p99", "no-healthy-targets", "canary"].map((k) => alarmNamed(`prod-eu-west-1-${k}`).urn);
+    expect(impaired.dependsOn).toEqual(expect.arrayContaining(children));
+  });
+
+  it("alarms on the canary it creates, by its exact name", () => {
+    const canary = one("aws:synthetics/canary:Canary");
+    expect(alarmNamed("prod-eu-west-1-canary").inputs).toMatchObject({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimensions: { CanaryName: canary.inputs.name }, period: 60 });
+  });
+
+  it("creates the six burn-rate composites over twelve window alarms", () => {
+    expect(ofType(ALARM).filter((r) => String(r.inputs.name).includes("-slo-"))).toHaveLength(12);
+    expect(ofType(COMPOSITE).filter((r) => String(r.inputs.alarmName).includes("-slo-"))).toHaveLength(6);
+  });
+});
+
+describe("the regional topic", () => {
+  it("is encrypted with a customer key that lets CloudWatch and AMP's Alertmanager publish, and has a subscriber", () => {
+    const topic = one("aws:sns/topic:Topic");
+    const key = one("aws:kms/key:Key", (r) => r.name === "prod-eu-west-1-observability");
+    expect(topic.inputs.kmsMasterKeyId).toBe(key.outputs.arn);
+    expect(key.protect).toBe(true);
+    const statement = (JSON.parse(String(key.inputs.policy)).Statement as { Sid: string; Principal: { Service?: string[] }; Action: string[] }[]).find((s) => s.Sid === "AlarmsAndAlertmanagerPublish")!;
+    expect(statement.Principal.Service).toEqual(["cloudwatch.amazonaws.com", "aps.amazonaws.com"]);
+    expect(statement.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    expect(one("aws:sns/topicSubscription:TopicSubscription").inputs).toMatchObject({ topic: topic.outputs.arn, protocol: "email", endpoint: "oncall@example.com" });
+  });
+
+  it("lets only this region's alarms and this environment's Prometheus workspace publish", () => {
+    const policy = JSON.parse(String(one("aws:sns/topicPolicy:TopicPolicy").inputs.policy)) as { Statement: { Sid: string; Condition?: Record<string, Record<string, string>> }[] };
+    const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
+    expect(bySid.RegionAlarmsPublish.Condition!.ArnLike["aws:SourceArn"]).toBe("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:prod-eu-west-1-*");
+    expect(bySid.AlertmanagerPublishes.Condition!.ArnEquals["aws:SourceArn"]).toBe(one("aws:amp/workspace:Workspace").outputs.arn);
+  });
+});
+
+describe("Prometheus and the synthetic probe", () => {
+  it("encrypts the workspace with the region's key, keeps data as configured, scrapes the cluster from its own security group", () => {
+    const workspace = one("aws:amp/workspace:Workspace");
+    expect(workspace.inputs.kmsKeyArn).toBe(one("aws:kms/key:Key", (r) => r.name === "prod-eu-west-1-observability").outputs.arn);
+    expect(one("aws:amp/workspaceConfiguration:WorkspaceConfiguration").inputs.retentionPeriodInDays).toBe(180);
+    const scraper = one("aws:amp/scraper:Scraper");
+    const sg = one("aws:ec2/securityGroup:SecurityGroup", (r) => r.name === "prod-eu-west-1-prometheus-scraper");
+    expect(scraper.inputs.source).toEqual({ eks: { clusterArn: "arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu-west-1", subnetIds: ["subnet-a", "subnet-b", "subnet-c"], securityGroupIds: [sg.id] } });
+    expect(scraper.inputs.destination).toEqual({ amp: { workspaceArn: workspace.outputs.arn } });
+    // The nodes and the API admit the scraper; nothing else is opened.
+    const ingress = ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.referencedSecurityGroupId === sg.id);
+    expect(ingress.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort, r.inputs.toPort]).sort()).toEqual([["sg-cluster", 443, 443], ["sg-nodes", 1, 65535]]);
+    // AMP creates the scraper's access entry itself in API authentication mode.
+    expect(ofType("aws:eks/accessEntry:AccessEntry")).toEqual([]);
+  });
+
+  it("pins the canary's runtime, encrypts its artifacts with KMS and scopes its role", () => {
+    const canary = one("aws:synthetics/canary:Canary");
+    expect(canary.inputs).toMatchObject({ name: "prod-eu-west-1", runtimeVersion: "syn-nodejs-puppeteer-15.0", handler: "probe.handler", schedule: { expression: "rate(1 minute)" }, startCanary: true, successRetentionPeriod: 31, failureRetentionPeriod: 31 });
+    expect((canary.inputs.artifactConfig as { s3Encryption: { encryptionMode: string } }).s3Encryption.encryptionMode).toBe("SSE_KMS");
+    const targets = JSON.parse((canary.inputs.runConfig as { environmentVariables: { PROBE_TARGETS: string } }).environmentVariables.PROBE_TARGETS);
+    expect(targets.map((t: { url: string }) => t.url)).toEqual(["https://app.prod.example.com/healthz", "https://prod-alb-1.eu-west-1.elb.amazonaws.com/healthz"]);
+    const statements = JSON.parse(String(one("aws:iam/rolePolicy:RolePolicy", (r) => r.name === "prod-eu-west-1-probe-canary").inputs.policy)).Statement as { Sid: string; Resource: unknown; Condition?: unknown }[];
+    expect(statements.find((s) => s.Sid === "Logs")!.Resource).toBe("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cwsyn-prod-eu-west-1-*");
+    expect(statements.find((s) => s.Sid === "Metrics")!.Condition).toEqual({ StringEquals: { "cloudwatch:namespace": "CloudWatchSynthetics" } });
+  });
+});
+
+describe("dashboards and Grafana", () => {
+  it("gives the region a dashboard named after it", () => {
+    const dashboard = one("aws:cloudwatch/dashboard:Dashboard", (r) => r.inputs.dashboardName === "prod-eu-west-1");
+    const body = JSON.parse(String(dashboard.inputs.dashboardBody));
+    const grid = body.widgets.find((w: { type: string }) => w.type === "alarm");
+    expect(grid.properties.alarms).toContain("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:prod-eu-west-1-region-impaired");
+  });
+
+  it("gives the environment a global dashboard and a Grafana workspace with a least-privilege role", () => {
+    one("aws:cloudwatch/dashboard:Dashboard", (r) => r.inputs.dashboardName === "prod-global");
+    const workspace = one("aws:grafana/workspace:Workspace");
+    const role = one("aws:iam/role:Role", (r) => r.name === "prod-grafana");
+    expect(workspace.inputs).toMatchObject({ authenticationProviders: ["AWS_SSO"], permissionType: "CUSTOMER_MANAGED", roleArn: role.outputs.arn, grafanaVersion: "12.4", accountAccessType: "CURRENT_ACCOUNT" });
+    expect(workspace.inputs.kmsKeyId).toBe(one("aws:kms/key:Key", (r) => r.name === "prod-grafana").outputs.arn);
+    const query = (JSON.parse(String(one("aws:iam/rolePolicy:RolePolicy", (r) => r.name === "prod-grafana").inputs.policy)).Statement as { Sid: string; Resource: unknown; Condition: unknown }[]).find((s) => s.Sid === "QueryEnvironmentPrometheus")!;
+    expect(query.Resource).toEqual(["arn:aws:aps:us-east-1:123456789012:workspace/*", "arn:aws:aps:eu-west-1:123456789012:workspace/*"]);
+    expect(query.Condition).toEqual({ StringEquals: { "aws:ResourceTag/environment": "prod" } });
+    expect(one("aws:grafana/roleAssociation:RoleAssociation").inputs).toMatchObject({ role: "ADMIN", groupIds: [GROUP] });
+  });
+});
+
+describe("bad arguments", () => {
+  it("are refused before anything is registered, naming the argument", async () => {
+    const { RegionalObservability } = await import("../../components/observability/regional");
+    const { GlobalObservability } = await import("../../components/observability/global");
+    const before = cloud.resources.length;
+    const base = { region: "eu-west-1", namePrefix: "x", environment: "x", regionCount: 2, loadBalancer: { arnSuffix: LB, targetGroupArnSuffix: TG, dnsName: "d" }, availabilityZones: [], nodes: { autoScalingGroupName: "a" } };
+    expect(() => new RegionalObservability("bad-1", { ...base, objectives: { availabilityPercent: 90 } })).toThrow(/objectives\.availabilityPercent must be above 93\.055556/);
+    expect(() => new RegionalObservability("bad-2", { ...base, alarmEmails: ["not-an-address"] })).toThrow(/alarmEmails: "not-an-address"/);
+    expect(() => new GlobalObservability("bad-3", { environment: "x", regions: [{ region: "eu-west-1", prefix: "x", primary: true }], arcEnabled: false, lagThresholdMs: 1, route53Region: "us-east-1", grafana: { adminGroupIds: [] } })).toThrow(/adminGroupIds is empty/);
+    await settle();
+    expect(cloud.resources.length).toBe(before);
+  });
+});
