@@ -9,6 +9,21 @@ import { RegionalEndpoint, RegionalEndpointArgs } from "./regional-endpoint";
 import { RegionalService, RegionalServiceArgs, ServiceDatabase } from "./service";
 import { RegionalCache, type RegionalCacheArgs } from "./data/regional-cache";
 import { dataTierBinding, type DataTierBinding, type TableBindingInput } from "./data/binding";
+import { RegionalObservability, type RegionalObservabilityArgs } from "./observability/regional";
+import type { SyntheticProbeArgs } from "./observability/synthetic-probe";
+
+/** What a Region's monitoring needs besides what the Region wires itself (its ALB, nodes, cluster, database). */
+export type RegionObservabilityArgs = Omit<RegionalObservabilityArgs, "region" | "namePrefix" | "loadBalancer" | "availabilityZones" | "nodes" | "database" | "prometheus" | "canary" | "globalRpoParameterSeconds"> & {
+  /**
+   * The reference service's target group (ARN suffix), whose latency and healthy hosts the alarms
+   * watch. @default the ingress target group
+   */
+  targetGroupArnSuffix?: pulumi.Input<string>;
+  /** Prometheus with the managed scraper of the region's cluster. @default none */
+  prometheus?: { retentionDays?: number; service?: { namespace: string; name: string } };
+  /** Synthetic probe. `publicName` @default the ingress's first domain name; `path` @default its health-check path. @default none */
+  canary?: Omit<SyntheticProbeArgs, "namePrefix" | "loadBalancerDnsName" | "kmsKeyArn" | "publicName"> & { publicName?: string };
+};
 
 export interface RegionArgs {
   /** AWS region code. Children are created through the provider in opts (or the stack's default). */
@@ -43,6 +58,12 @@ export interface RegionArgs {
    * @default none
    */
   data?: { tables?: TableBindingInput[]; cacheAuth?: { secretArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> } };
+  /**
+   * Alarms, dashboard, topic, Prometheus and probe of the region (RegionalObservability), named
+   * after the Region's name. @default none: the region is not monitored (the policy pack refuses
+   * that for a region serving traffic)
+   */
+  observability?: RegionObservabilityArgs;
 }
 
 /**
@@ -67,6 +88,7 @@ export class Region extends pulumi.ComponentResource {
   readonly cache: RegionalCache | undefined;
   /** Environment and least-privilege IAM statements for this region's workloads (empty without a data tier). */
   readonly dataBinding: DataTierBinding;
+  readonly observability?: RegionalObservability;
 
   constructor(name: string, args: RegionArgs, opts?: pulumi.ComponentResourceOptions) {
     // Before registering anything: a bad argument must not leave half a region.
@@ -180,6 +202,37 @@ export class Region extends pulumi.ComponentResource {
       region: args.region,
       loadBalancer: { dnsName: this.ingress.dnsName, zoneId: this.ingress.zoneId },
     }, parent);
+
+    const o = args.observability;
+    if (o) {
+      const { targetGroupArnSuffix, prometheus, canary, ...rest } = o;
+      this.observability = new RegionalObservability(name, {
+        ...rest,
+        region: args.region,
+        namePrefix: name,
+        loadBalancer: { arnSuffix: this.ingress.loadBalancerArnSuffix, targetGroupArnSuffix: targetGroupArnSuffix ?? this.ingress.targetGroupArnSuffix, dnsName: this.ingress.dnsName },
+        availabilityZones: this.network.availabilityZones,
+        nodes: { autoScalingGroupName: this.nodePool.autoScalingGroupName },
+        database: { clusterIdentifier: this.database.clusterIdentifier, engine: args.database.engine, engineVersion: args.database.engineVersion, instanceClass: args.database.instanceClass },
+        ...(args.database.globalRpoSeconds ? { globalRpoParameterSeconds: args.database.globalRpoSeconds } : {}),
+        ...(prometheus
+          ? {
+              prometheus: {
+                ...prometheus,
+                cluster: {
+                  name: this.cluster.clusterName,
+                  arn: this.cluster.clusterArn,
+                  vpcId: this.network.vpcId,
+                  subnetIds: this.network.privateSubnetIds,
+                  clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+                  nodeSecurityGroupId: this.nodePool.nodeSecurityGroupId,
+                },
+              },
+            }
+          : {}),
+        ...(canary ? { canary: { path: args.ingress.healthCheckPath, ...canary, publicName: canary.publicName ?? args.ingress.domainNames[0] } } : {}),
+      }, parent);
+    }
 
     this.registerOutputs({
       vpcId: this.network.vpcId,

@@ -43,6 +43,13 @@ export interface RegionalEndpointArgs {
    */
   alarmTopicArn?: pulumi.Input<string>;
   /**
+   * Explicit names of the DNS alarms (both in us-east-1), so dashboards of other stacks and
+   * runbooks can refer to them: `outOfRotation` for the alarm on the check the records follow,
+   * `routingControlOff` for the alarm on the ARC routing control alone (created with ARC only).
+   * @default auto-named
+   */
+  alarmNames?: { outOfRotation?: string; routingControlOff?: string };
+  /**
    * Tags for the health checks and the alarm.
    * @default {}
    */
@@ -72,6 +79,8 @@ export class RegionalEndpoint extends pulumi.ComponentResource {
   readonly recordFqdns: pulumi.Output<string>[];
   readonly failoverRole: FailoverRole | undefined;
   readonly alarmArn: pulumi.Output<string>;
+  /** The RECOVERY_CONTROL health check that mirrors this region's ARC routing control (with ARC). */
+  readonly routingControlHealthCheckId?: pulumi.Output<string>;
   readonly healthCheck: HealthCheckSettings;
 
   constructor(name: string, args: RegionalEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -100,8 +109,9 @@ export class RegionalEndpoint extends pulumi.ComponentResource {
     }, parent);
 
     let routing = https;
+    let arcCheck: aws.route53.HealthCheck | undefined;
     if (args.routingControlArn !== undefined) {
-      const arc = new aws.route53.HealthCheck(`${name}-arc`, {
+      const arc = arcCheck = new aws.route53.HealthCheck(`${name}-arc`, {
         type: "RECOVERY_CONTROL",
         routingControlArn: args.routingControlArn,
         tags: { ...tags, Name: `${name}-arc` },
@@ -147,6 +157,7 @@ export class RegionalEndpoint extends pulumi.ComponentResource {
     // (an alarm elsewhere would never see a data point), whatever region this stack deploys.
     const actions = args.alarmTopicArn !== undefined ? [args.alarmTopicArn] : [];
     const alarm = new aws.cloudwatch.MetricAlarm(`${name}-health`, {
+      ...(args.alarmNames?.outOfRotation ? { name: args.alarmNames.outOfRotation } : {}),
       region: ROUTE53_HOME_REGION,
       alarmDescription: pulumi.interpolate`${args.region} is out of DNS rotation: Route 53 health check ${routing.id} is unhealthy (endpoint down or ARC routing control Off)`,
       namespace: "AWS/Route53",
@@ -163,6 +174,29 @@ export class RegionalEndpoint extends pulumi.ComponentResource {
       okActions: actions,
       tags,
     }, parent);
+
+    if (arcCheck) {
+      // The routing control alone: tells "an operator switched the region Off" apart from "the
+      // endpoint failed" (the alarm above fires for both).
+      new aws.cloudwatch.MetricAlarm(`${name}-routing-control`, {
+        ...(args.alarmNames?.routingControlOff ? { name: args.alarmNames.routingControlOff } : {}),
+        region: ROUTE53_HOME_REGION,
+        alarmDescription: pulumi.interpolate`${args.region}'s ARC routing control is Off (health check ${arcCheck.id}): the region is evacuated on purpose`,
+        namespace: "AWS/Route53",
+        metricName: "HealthCheckStatus",
+        dimensions: { HealthCheckId: arcCheck.id },
+        statistic: "Minimum",
+        period: 60,
+        evaluationPeriods: 1,
+        comparisonOperator: "LessThanThreshold",
+        threshold: 1,
+        treatMissingData: "breaching",
+        alarmActions: actions,
+        okActions: actions,
+        tags,
+      }, parent);
+      this.routingControlHealthCheckId = arcCheck.id;
+    }
 
     this.healthCheckId = routing.id;
     this.endpointHealthCheckId = https.id;

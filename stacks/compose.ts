@@ -12,12 +12,17 @@ import type { CacheEngine, CacheMemberRole } from "../components/lib/cache";
 import type { RegionArgs } from "../components/region";
 import type { NatGatewayMode } from "../components/network";
 import type { NodePoolKind } from "../components/node-pool";
-import { failoverRoleOf } from "../components/lib/dns";
+import { failoverRoleOf, ROUTE53_HOME_REGION } from "../components/lib/dns";
 import { clusterAutoscalerImageTag } from "../components/lib/eks";
 import { endpointCidrs, type DeployerNetwork } from "../components/lib/deployer";
 import { regionOfZoneId } from "../components/lib/zones";
-import { ConfigError, type Environment } from "./config";
 import { physicalTableName } from "./data-config";
+import { rdsIdentifier } from "../components/lib/aurora";
+import type { GlobalObservabilityArgs, GrafanaArgs } from "../components/observability/global";
+import { alarmName } from "../components/observability/names";
+import { replicationLagThresholdMs } from "../components/observability/thresholds";
+import type { RegionObservabilityArgs } from "../components/region";
+import { ConfigError, type Environment, monitoringObjectives } from "./config";
 
 /** What the global stack shares with every region. */
 export interface SharedInputs {
@@ -47,6 +52,45 @@ export interface SharedInputs {
 /** Stack and component names: `<env>` for the global stack, `<env>-<region>` per region. */
 export function regionalStackName(environment: string, region: string): string {
   return `${environment}-${region}`;
+}
+
+/**
+ * Identifier of a region's Aurora member. Explicit (the same value RegionalDatabase would derive
+ * from the stack name) because the global dashboard, built before any region, names it.
+ */
+export function databaseClusterIdentifier(environment: Environment, region: string): string {
+  return rdsIdentifier(regionalStackName(environment.name, region));
+}
+
+/** What a region is watched with, from the environment's objectives and switches. */
+export function observabilityArgs(environment: Environment): RegionObservabilityArgs {
+  return {
+    environment: environment.name,
+    regionCount: environment.regions.length,
+    objectives: monitoringObjectives(environment),
+    ...(environment.alarmEmail ? { alarmEmails: [environment.alarmEmail] } : {}),
+    ...(environment.prometheusEnabled ? { prometheus: { retentionDays: environment.prometheusRetentionDays } } : {}),
+    ...(environment.canaryEnabled
+      ? { canary: { runtimeVersion: environment.canaryRuntimeVersion, intervalMinutes: environment.canaryIntervalMinutes, artifactRetentionDays: environment.canaryRetentionDays } }
+      : {}),
+  };
+}
+
+/** The environment seen from one place: the global dashboard and, when enabled, Grafana. */
+export function globalObservabilityArgs(environment: Environment): GlobalObservabilityArgs {
+  return {
+    environment: environment.name,
+    regions: environment.regions.map((region) => ({
+      region,
+      prefix: regionalStackName(environment.name, region),
+      primary: region === environment.primaryRegion,
+      databaseClusterIdentifier: databaseClusterIdentifier(environment, region),
+    })),
+    arcEnabled: environment.arcEnabled,
+    lagThresholdMs: replicationLagThresholdMs(environment.rpoObjectiveSeconds, environment.dbGlobalRpoSeconds),
+    route53Region: ROUTE53_HOME_REGION,
+    ...(environment.grafanaEnabled ? { grafana: { adminGroupIds: environment.grafanaAdminGroupIds, version: environment.grafanaVersion as GrafanaArgs["version"] } } : {}),
+  };
 }
 
 export function roleOf(environment: Environment, region: string): "primary" | "secondary" {
@@ -213,6 +257,7 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
     },
     database: {
       role,
+      clusterIdentifier: databaseClusterIdentifier(environment, region),
       globalClusterIdentifier: shared.globalClusterIdentifier,
       engine: environment.dbEngine as AuroraEngine,
       engineVersion: environment.dbEngineVersion,
@@ -246,7 +291,12 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       ...(environment.arcEnabled && shared.routingControlArn ? { routingControlArn: shared.routingControlArn } : {}),
       ...(writerRole ? { writer: { recordName: environment.writerRecordName, role: writerRole } } : {}),
       ...(shared.alarmTopicArn ? { alarmTopicArn: shared.alarmTopicArn } : {}),
+      alarmNames: {
+        outOfRotation: alarmName(regionalStackName(environment.name, region), "out-of-rotation"),
+        routingControlOff: alarmName(regionalStackName(environment.name, region), "routing-control-off"),
+      },
     },
+    observability: observabilityArgs(environment),
   };
 }
 

@@ -305,7 +305,7 @@ export const ENVIRONMENT_KEYS = {
   },
   alarmEmail: {
     type: "string",
-    description: "E-mail address subscribed to health-check alarms; empty = SNS topic only.",
+    description: "E-mail address subscribed to the alarm topics (health checks in us-east-1 and each region's alarms); empty = no subscriber, which the policy pack refuses for a region that serves traffic.",
     default: "",
   },
 
@@ -364,6 +364,52 @@ export const ENVIRONMENT_KEYS = {
     description: "CloudFront price class: PriceClass_All, PriceClass_200 or PriceClass_100.",
     default: "PriceClass_All",
   },
+  // --- observability: objectives, alarms, Prometheus, synthetic probes, Grafana ---
+  sloAvailabilityPercent: {
+    type: "string",
+    description: "Availability objective: percentage of requests that must not fail with a 5xx, e.g. \"99.9\" (a decimal, quoted).",
+    default: "99.9",
+  },
+  sloLatencyPercent: {
+    type: "string",
+    description: "Latency objective: percentage of requests answered within sloLatencyThresholdMs, e.g. \"99\".",
+    default: "99",
+  },
+  sloLatencyThresholdMs: { type: "integer", description: "Latency objective's threshold in milliseconds (target response time at the ALB).", default: 300 },
+  sloWindowDays: { type: "integer", description: "Window the error budget is spent over, 7 to 90 days.", default: 30 },
+  rpoObjectiveSeconds: {
+    type: "integer",
+    description: "Most writes (in seconds) a regional failover may lose; the replication-lag alarm pages at half of it (or of dbGlobalRpoSeconds when tighter).",
+    default: 60,
+  },
+  nodeCpuAlarmPercent: { type: "integer", description: "Sustained average node CPU (15 minutes) that raises a ticket.", default: 85 },
+  nodeMemoryAlarmPercent: { type: "integer", description: "Node memory working set (Prometheus alert) that raises a ticket.", default: 90 },
+  dbCpuAlarmPercent: { type: "integer", description: "Sustained Aurora writer or reader CPU (15 minutes) that raises a ticket.", default: 80 },
+  prometheusEnabled: {
+    type: "boolean",
+    description: "Amazon Managed Service for Prometheus per region with the agentless managed scraper of the region's EKS cluster.",
+    default: true,
+  },
+  prometheusRetentionDays: { type: "integer", description: "Days each regional Prometheus workspace keeps metrics, 1 to 1095.", default: 150 },
+  canaryEnabled: { type: "boolean", description: "A CloudWatch Synthetics canary per region probing the public name and the region's ALB.", default: true },
+  canaryIntervalMinutes: { type: "integer", description: "Minutes between canary runs, 1 to 60 (cost grows with the run count).", default: 5 },
+  canaryRuntimeVersion: {
+    type: "string",
+    description: "Pinned Synthetics Node.js runtime of the canaries; a deprecated runtime refuses new canaries, so upgrade it here.",
+    default: "syn-nodejs-puppeteer-15.0",
+  },
+  canaryRetentionDays: { type: "integer", description: "Days canary run artifacts are kept, 1 to 455.", default: 31 },
+  grafanaEnabled: {
+    type: "boolean",
+    description: "One Amazon Managed Grafana workspace (global stack) over every region; needs IAM Identity Center enabled and grafanaAdminGroupIds.",
+    default: false,
+  },
+  grafanaAdminGroupIds: {
+    type: "array",
+    description: "IAM Identity Center group ids that administer the Grafana workspace (required when grafanaEnabled).",
+    default: [],
+  },
+  grafanaVersion: { type: "string", description: "Amazon Managed Grafana version: 9.4, 10.4 or 12.4.", default: "12.4" },
 } as const satisfies Record<string, ConfigKeySpec>;
 
 export type EnvironmentKey = keyof typeof ENVIRONMENT_KEYS;

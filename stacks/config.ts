@@ -13,6 +13,10 @@ import { DEFAULT_SERVICE_IPV4_CIDR } from "../components/lib/eks";
 import { EKS_UNSUPPORTED_ZONE_IDS, isZoneId, regionOfZoneId } from "../components/lib/zones";
 import { isPrivateCidr, STANDARD_HOSTED_RUNNER_LABEL } from "../components/lib/deployer";
 import { checkDataTier, OBJECT_SCHEMAS, type ObjectKey } from "./data-config";
+import { objectiveProblems, type MonitoringObjectives } from "../components/observability/thresholds";
+import { GRAFANA_VERSIONS, IDENTITY_CENTER_ID } from "../components/observability/global";
+import { MAX_PROMETHEUS_RETENTION_DAYS } from "../components/observability/managed-prometheus";
+import { CANARY_RUNTIME_PATTERN } from "../components/observability/synthetic-probe";
 
 /** Aurora global databases: one primary plus 1 to 10 secondary regions. */
 export const MIN_REGIONS = 2;
@@ -381,7 +385,59 @@ function checkService(s: EnvironmentSettings, report: Report): void {
   if (s.serviceMaxReplicas < s.serviceReplicas) report("serviceMaxReplicas", s.serviceMaxReplicas, `must be at least serviceReplicas (${s.serviceReplicas})`);
 }
 
-const RULES = [checkRegions, checkCidrs, checkNetwork, checkZones, checkKubernetes, checkDeployer, checkNodes, checkDatabase, checkDns, checkDelegation, checkService];
+/** A percentage written as a decimal string ("99.9"); NaN when it is not one. */
+export function decimalPercent(text: string): number {
+  return /^\d{1,3}(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
+}
+
+/** The objectives the environment sets, as numbers (validated by checkObservability). */
+export function monitoringObjectives(s: EnvironmentSettings): MonitoringObjectives {
+  return {
+    availabilityPercent: decimalPercent(s.sloAvailabilityPercent),
+    latencyPercent: decimalPercent(s.sloLatencyPercent),
+    latencyThresholdMs: s.sloLatencyThresholdMs,
+    sloWindowDays: s.sloWindowDays,
+    rpoSeconds: s.rpoObjectiveSeconds,
+    nodeCpuPercent: s.nodeCpuAlarmPercent,
+    nodeMemoryPercent: s.nodeMemoryAlarmPercent,
+    dbCpuPercent: s.dbCpuAlarmPercent,
+  };
+}
+
+const OBJECTIVE_KEYS: Record<keyof MonitoringObjectives, EnvironmentKey> = {
+  availabilityPercent: "sloAvailabilityPercent",
+  latencyPercent: "sloLatencyPercent",
+  latencyThresholdMs: "sloLatencyThresholdMs",
+  sloWindowDays: "sloWindowDays",
+  rpoSeconds: "rpoObjectiveSeconds",
+  nodeCpuPercent: "nodeCpuAlarmPercent",
+  nodeMemoryPercent: "nodeMemoryAlarmPercent",
+  dbCpuPercent: "dbCpuAlarmPercent",
+};
+
+function checkObservability(s: EnvironmentSettings, report: Report): void {
+  for (const problem of objectiveProblems(monitoringObjectives(s))) {
+    const key = OBJECTIVE_KEYS[problem.field];
+    report(key, s[key], problem.message);
+  }
+  if (s.prometheusRetentionDays < 1 || s.prometheusRetentionDays > MAX_PROMETHEUS_RETENTION_DAYS) {
+    report("prometheusRetentionDays", s.prometheusRetentionDays, `must be 1 to ${MAX_PROMETHEUS_RETENTION_DAYS} days (Amazon Managed Service for Prometheus's range)`);
+  }
+  if (s.canaryIntervalMinutes < 1 || s.canaryIntervalMinutes > 60) report("canaryIntervalMinutes", s.canaryIntervalMinutes, "must be 1 to 60 minutes");
+  if (!CANARY_RUNTIME_PATTERN.test(s.canaryRuntimeVersion)) {
+    report("canaryRuntimeVersion", s.canaryRuntimeVersion, "must be a Synthetics Node.js runtime such as syn-nodejs-puppeteer-15.0 (see the runtime list in the CloudWatch Synthetics docs)");
+  }
+  if (s.canaryRetentionDays < 1 || s.canaryRetentionDays > 455) report("canaryRetentionDays", s.canaryRetentionDays, "must be 1 to 455 days (Synthetics' range)");
+  if (!(GRAFANA_VERSIONS as readonly string[]).includes(s.grafanaVersion)) report("grafanaVersion", s.grafanaVersion, `must be one of ${GRAFANA_VERSIONS.join(", ")}`);
+  s.grafanaAdminGroupIds.forEach((id, i) => {
+    if (!IDENTITY_CENTER_ID.test(id)) report(`grafanaAdminGroupIds[${i}]`, id, "must be an IAM Identity Center group id (a UUID, e.g. 00000000-1111-2222-3333-444444444444, from the Identity Center console)");
+  });
+  if (s.grafanaEnabled && s.grafanaAdminGroupIds.length === 0) {
+    report("grafanaAdminGroupIds", s.grafanaAdminGroupIds, "is empty, but grafanaEnabled is true: Amazon Managed Grafana signs users in through IAM Identity Center, which must be enabled in the account first; list the Identity Center group(s) that administer the workspace, or set grafanaEnabled: false");
+  }
+}
+
+const RULES = [checkRegions, checkCidrs, checkNetwork, checkZones, checkKubernetes, checkDeployer, checkNodes, checkDatabase, checkDns, checkDelegation, checkService, checkObservability];
 
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 

@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { GlobalCache, GlobalEdge, GlobalTable } from "../components/data";
 import { GlobalDatabase } from "../components/database";
 import { GlobalTraffic } from "../components/global-traffic";
+import { GlobalObservability } from "../components/observability/global";
 import { environmentSettings } from "./config";
-import { globalCacheArgs, globalDatabaseArgs, globalEdgeArgs, globalTableArgs, globalTrafficArgs } from "./compose";
+import { globalCacheArgs, globalDatabaseArgs, globalEdgeArgs, globalObservabilityArgs, globalTableArgs, globalTrafficArgs } from "./compose";
 import { asRunError, environmentFromStackConfig } from "./environment";
 import { registerPlatformTags } from "./tags";
 
@@ -27,6 +28,7 @@ export async function globalStack(): Promise<Record<string, unknown>> {
   const cache = cacheArgs ? new GlobalCache(environment.name, cacheArgs) : undefined;
   const edgeArgs = globalEdgeArgs(environment, traffic.zoneId);
   const edge = edgeArgs ? new GlobalEdge(environment.name, edgeArgs) : undefined;
+  const observability = new GlobalObservability(environment.name, globalObservabilityArgs(environment));
 
   return {
     // The single definition of the environment; regional stacks read and re-validate it.
@@ -72,5 +74,7 @@ export async function globalStack(): Promise<Record<string, unknown>> {
         }
       : {}),
     ...(edge ? { edge: { fqdn: edge.fqdn, domainName: edge.domainName, distributionId: edge.distributionId, webAclArn: edge.webAclArn } } : {}),
+    globalDashboardName: observability.dashboardName,
+    ...(observability.grafanaEndpoint ? { grafanaEndpoint: observability.grafanaEndpoint } : {}),
   };
 }

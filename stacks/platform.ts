@@ -9,10 +9,11 @@ import { GlobalCache, GlobalEdge, GlobalTable } from "../components/data";
 import { GlobalDatabase } from "../components/database";
 import { effectiveStream } from "../components/lib/dynamo";
 import { GlobalTraffic } from "../components/global-traffic";
+import { GlobalObservability } from "../components/observability/global";
 import { Region } from "../components/region";
 import { tagTransform } from "../components/lib/tags";
 import type { Environment } from "./config";
-import { globalCacheArgs, globalDatabaseArgs, globalEdgeArgs, globalTableArgs, globalTrafficArgs, regionArgs, regionalStackName } from "./compose";
+import { globalCacheArgs, globalDatabaseArgs, globalEdgeArgs, globalObservabilityArgs, globalTableArgs, globalTrafficArgs, regionArgs, regionalStackName } from "./compose";
 
 export interface ActiveActivePlatformArgs {
   /** A validated environment (stacks/config.ts parseEnvironment). */
@@ -31,6 +32,7 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
   readonly tables: GlobalTable[];
   readonly cache: GlobalCache | undefined;
   readonly edge: GlobalEdge | undefined;
+  readonly observability: GlobalObservability;
   /** Regions in the environment's order; the first is the primary. */
   readonly regions: Region[];
   readonly providers: Record<string, aws.Provider>;
@@ -59,6 +61,7 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
     this.cache = cacheArgs ? new GlobalCache(name, cacheArgs, onPrimary) : undefined;
     const edgeArgs = globalEdgeArgs(env, this.traffic.zoneId);
     this.edge = edgeArgs ? new GlobalEdge(name, edgeArgs, onPrimary) : undefined;
+    this.observability = new GlobalObservability(name, globalObservabilityArgs(env), { parent: this, provider: primaryProvider });
 
     this.regions = [];
     for (const region of env.regions) {

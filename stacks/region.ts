@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../components/region";
 import type { TableBindingInput } from "../components/data";
 import { effectiveStream } from "../components/lib/dynamo";
+import { grafanaPrometheusDataSource } from "../components/observability/global";
 import { ConfigError, Environment, parseEnvironment } from "./config";
 import { cacheRoleOf, regionArgs, regionalStackName, regionalStackReads, roleOf, SharedInputs } from "./compose";
 import { asRunError } from "./environment";
@@ -79,6 +80,21 @@ export async function regionalStack(environmentStack: string): Promise<Record<st
       : {}),
     // What this region's workloads are given (the IAM statements stay in the program).
     dataBindingEnv: built.dataBinding.env,
+    ...(built.observability
+      ? {
+          alarmTopicArn: built.observability.topicArn,
+          dashboardName: built.observability.dashboardName,
+          // Stop conditions for fault-injection experiments and the region's health in runbooks.
+          regionImpairedAlarmArn: built.observability.regionImpairedAlarmArn,
+          ...(built.observability.prometheus
+            ? {
+                prometheusEndpoint: built.observability.prometheus.prometheusEndpoint,
+                grafanaDataSource: built.observability.prometheus.prometheusEndpoint.apply((endpoint) => grafanaPrometheusDataSource(region, environment.name, endpoint)),
+              }
+            : {}),
+          ...(built.observability.canary ? { canaryName: built.observability.canary.canaryName } : {}),
+        }
+      : {}),
   };
 }
 

@@ -41,6 +41,7 @@ beforeAll(async () => {
       routingControlArn: routingControl(region),
       writer: role ? { recordName: "writer", role } : undefined,
       alarmTopicArn: TOPIC,
+      alarmNames: { outOfRotation: `prod-${region}-out-of-rotation`, routingControlOff: `prod-${region}-routing-control-off` },
     });
   }
   withoutArc = new mod.RegionalEndpoint("dev-eu-west-1", {
@@ -160,7 +161,7 @@ describe("RegionalEndpoint alarm", () => {
   it("watches the routing health check from us-east-1, where Route 53 publishes its metrics, and notifies the topic", async () => {
     for (const region of REGIONS) {
       const rs = childrenOf(`prod-${region}`);
-      const [alarm] = ofType(rs, ALARM);
+      const alarm = ofType(rs, ALARM).find((a) => a.name === `prod-${region}-health`)!;
       const calculated = ofType(rs, HC).find((h) => h.inputs.type === "CALCULATED")!;
       expect(alarm.region).toBe("us-east-1");
       expect(alarm.inputs).toMatchObject({
@@ -175,6 +176,20 @@ describe("RegionalEndpoint alarm", () => {
       });
       expect(await value(withArc[region].alarmArn)).toBe(alarm.outputs.arn);
     }
+  });
+
+  it("names the alarms when asked, and alarms on the routing control alone in us-east-1 with ARC", async () => {
+    for (const region of REGIONS) {
+      const alarms = ofType(childrenOf(`prod-${region}`), ALARM).sort((a, b) => a.name.localeCompare(b.name));
+      const arc = ofType(childrenOf(`prod-${region}`), HC).find((h) => h.inputs.type === "RECOVERY_CONTROL")!;
+      expect(alarms.map((a) => [a.name, a.inputs.name])).toEqual([[`prod-${region}-health`, `prod-${region}-out-of-rotation`], [`prod-${region}-routing-control`, `prod-${region}-routing-control-off`]]);
+      expect(alarms[1].region).toBe("us-east-1");
+      expect(alarms[1].inputs).toMatchObject({ namespace: "AWS/Route53", metricName: "HealthCheckStatus", dimensions: { HealthCheckId: arc.id }, threshold: 1, comparisonOperator: "LessThanThreshold", alarmActions: [TOPIC] });
+      expect(await value(withArc[region].routingControlHealthCheckId!)).toBe(arc.id);
+    }
+    // Without ARC there is no routing control to watch, and names default to Pulumi's.
+    expect(ofType(childrenOf("dev-eu-west-1"), ALARM).map((a) => a.inputs.name)).toEqual([undefined]);
+    expect(withoutArc.routingControlHealthCheckId).toBeUndefined();
   });
 
   it("still alarms (in us-east-1) without a topic, with no actions", () => {
