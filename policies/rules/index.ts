@@ -11,6 +11,7 @@ import { PROTECTION_POLICIES } from "./protection";
 import { REDUNDANCY_POLICIES } from "./redundancy";
 import { SECURITY_POLICIES } from "./security";
 import { SERVING_PATH_POLICIES } from "./serving-path";
+import { OBSERVABILITY_POLICIES } from "./observability";
 
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
 export type PolicyKind = "resource" | "stack" | "environment";
@@ -22,7 +23,7 @@ export type { EnvironmentRule } from "./environment";
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [...BASE_ENVIRONMENT_RULES, ...COST_ENVIRONMENT_RULES, ...DATA_ENVIRONMENT_RULES];
 
 /** The policies the pack serves: resource and stack rules, then the environment rules as stack rules. */
-export const POLICIES: readonly PackPolicy[] = [...REDUNDANCY_POLICIES, ...DNS_POLICIES, ...PROTECTION_POLICIES, ...SECURITY_POLICIES, ...SERVING_PATH_POLICIES, ...COST_POLICIES, ...DATA_POLICIES, ...ENVIRONMENT_RULES.map((rule) => rule.policy)];
+export const POLICIES: readonly PackPolicy[] = [...REDUNDANCY_POLICIES, ...DNS_POLICIES, ...PROTECTION_POLICIES, ...SECURITY_POLICIES, ...SERVING_PATH_POLICIES, ...COST_POLICIES, ...DATA_POLICIES, ...OBSERVABILITY_POLICIES, ...ENVIRONMENT_RULES.map((rule) => rule.policy)];
 
 export function kindOf(policy: PackPolicy): PolicyKind {
   if (ENVIRONMENT_RULES.some((rule) => rule.policy === policy)) return "environment";

@@ -97,6 +97,13 @@ export interface RegionSlice {
   healthCheck: RecordedResource;
   latencyRecord: RecordedResource;
   failoverRecord: RecordedResource;
+  /** Monitoring: a subscribed topic, golden-signal alarms routed by a composite, a lag alarm routed directly. */
+  alarmTopic: RecordedResource;
+  alarmSubscription: RecordedResource;
+  errorRateAlarm: RecordedResource;
+  latencyAlarm: RecordedResource;
+  replicationLagAlarm: RecordedResource;
+  regionImpaired: RecordedResource;
   all(): RecordedResource[];
 }
 
@@ -161,7 +168,7 @@ export function regionSlice(region: string, options: { primary: boolean; stack?:
       dropInvalidHeaderFields: true,
       accessLogs: { bucket: "logs", enabled: true },
     },
-    { ...o, outputs: { dnsName: `ingress.${region}.elb.amazonaws.com`, zoneId: "ZALB" } },
+    { ...o, outputs: { dnsName: `ingress.${region}.elb.amazonaws.com`, zoneId: "ZALB", arnSuffix: `app/ingress-${region}/50dc6c495c0c9188` } },
   );
   const https = recorded(
     "aws:lb/listener:Listener",
@@ -191,7 +198,7 @@ export function regionSlice(region: string, options: { primary: boolean; stack?:
       finalSnapshotIdentifier: `db-${region}-final`,
       ...(options.primary ? { masterUsername: "app_admin", masterPassword: "[secret]", databaseName: "app" } : {}),
     },
-    { ...o, protect: true },
+    { ...o, protect: true, outputs: { clusterIdentifier: `db-${region}` } },
   );
   const dbInstances = [0, 1].map((i) =>
     recorded("aws:rds/clusterInstance:ClusterInstance", `db-${i}`, { clusterIdentifier: db.id, instanceClass: "db.r7g.large", engine: "aurora-postgresql", availabilityZone: azs[i], publiclyAccessible: false }, o),
@@ -226,6 +233,50 @@ export function regionSlice(region: string, options: { primary: boolean; stack?:
     },
     o,
   );
+  const alarmTopic = recorded("aws:sns/topic:Topic", "alarms", { kmsMasterKeyId: arnOf(key) }, o);
+  const alarmSubscription = recorded("aws:sns/topicSubscription:TopicSubscription", "alarms-email", { topic: arnOf(alarmTopic), protocol: "email", endpoint: "oncall@example.com" }, o);
+  const lbDimension = { LoadBalancer: alb.outputs.arnSuffix as string };
+  const errorRateAlarm = recorded("aws:cloudwatch/metricAlarm:MetricAlarm", "error-rate", {
+    name: `prod-${region}-error-rate`,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    threshold: 1,
+    evaluationPeriods: 5,
+    metricQueries: [
+      { id: "target5xx", returnData: false, metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", dimensions: lbDimension, stat: "Sum", period: 60 } },
+      { id: "requests", returnData: false, metric: { namespace: "AWS/ApplicationELB", metricName: "RequestCount", dimensions: lbDimension, stat: "Sum", period: 60 } },
+      { id: "rate", returnData: true, expression: "100 * FILL(target5xx, 0) / requests" },
+    ],
+    alarmActions: [],
+  }, o);
+  const latencyAlarm = recorded("aws:cloudwatch/metricAlarm:MetricAlarm", "latency", {
+    name: `prod-${region}-latency-p99`,
+    namespace: "AWS/ApplicationELB",
+    metricName: "TargetResponseTime",
+    dimensions: lbDimension,
+    extendedStatistic: "p99",
+    period: 60,
+    evaluationPeriods: 5,
+    comparisonOperator: "GreaterThanThreshold",
+    threshold: 0.3,
+    alarmActions: [],
+  }, o);
+  const replicationLagAlarm = recorded("aws:cloudwatch/metricAlarm:MetricAlarm", "replication-lag", {
+    name: `prod-${region}-replication-lag`,
+    namespace: "AWS/RDS",
+    metricName: "AuroraGlobalDBRPOLag",
+    dimensions: { DBClusterIdentifier: db.outputs.clusterIdentifier as string },
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 3,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    threshold: 30_000,
+    alarmActions: [arnOf(alarmTopic)],
+  }, o);
+  const regionImpaired = recorded("aws:cloudwatch/compositeAlarm:CompositeAlarm", "region-impaired", {
+    alarmName: `prod-${region}-region-impaired`,
+    alarmRule: `ALARM("prod-${region}-error-rate") OR ALARM("prod-${region}-latency-p99")`,
+    alarmActions: [arnOf(alarmTopic)],
+  }, o);
   const slice: RegionSlice = {
     region,
     stackReference,
@@ -247,6 +298,12 @@ export function regionSlice(region: string, options: { primary: boolean; stack?:
     healthCheck,
     latencyRecord,
     failoverRecord,
+    alarmTopic,
+    alarmSubscription,
+    errorRateAlarm,
+    latencyAlarm,
+    replicationLagAlarm,
+    regionImpaired,
     all: () =>
       [
         slice.stackReference,
@@ -268,6 +325,12 @@ export function regionSlice(region: string, options: { primary: boolean; stack?:
         slice.healthCheck,
         slice.latencyRecord,
         slice.failoverRecord,
+        slice.alarmTopic,
+        slice.alarmSubscription,
+        slice.errorRateAlarm,
+        slice.latencyAlarm,
+        slice.replicationLagAlarm,
+        slice.regionImpaired,
       ].filter((r): r is RecordedResource => r !== undefined),
   };
   return slice;

@@ -27,6 +27,8 @@ describe("a single-region program that skimps on redundancy", () => {
       "failover-time-budget writer",
       "global-database-cross-region global-db",
       "load-balancer-spans-azs ingress",
+      "monitoring-covers-serving-regions db",
+      "monitoring-covers-serving-regions ingress",
       "nat-gateway-per-az vpc",
       "node-pool-spans-azs nodes",
       "node-pool-spans-azs nodes",

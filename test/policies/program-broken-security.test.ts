@@ -41,6 +41,8 @@ describe("a regional stack that takes every security shortcut", () => {
       "load-balancer-deletion-protection ingress",
       "load-balancer-drop-invalid-headers ingress",
       "load-balancer-https-listener ingress",
+      "monitoring-covers-serving-regions db",
+      "monitoring-covers-serving-regions ingress",
       "no-plaintext-secrets rotator",
       // Its target group gets traffic, but nothing registers targets in it.
       "serving-path-bound ingress",

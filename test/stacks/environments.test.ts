@@ -40,7 +40,8 @@ beforeAll(async () => {
   prod = (await sharedProdPlan()).document;
   grown = await plan(resolveEnvironment({ env: "prod", envGiven: true, configFile: fourRegions }));
   dev = await plan(resolveProgram({ program: join(root, "examples/dev/index.ts"), stack: "dev", configFile: join(root, "examples/dev/Pulumi.dev.yaml") }));
-}, 180_000);
+  // Three whole environments (prod, prod with a fourth region, dev): generous for a loaded CI machine.
+}, 300_000);
 
 describe("prod: global stack and one stack per region", () => {
   it("plans the global stack and every regional stack, in deploy order, with no mandatory violation", () => {
@@ -160,9 +161,12 @@ describe("adding a fourth region", () => {
     expect(fourth.resources.map((r) => shape(r, "ap-southeast-2", "10.40.0.0/16")).sort()).toEqual(third.resources.map((r) => shape(r, "eu-west-1", "10.30.0.0/16")).sort());
     expect(fourth.outputs.role).toBe("secondary");
     expect(ofType(fourth, "aws:rds/cluster:Cluster")[0].inputs.masterUsername).toBeUndefined();
-    // Everything in the new region, but the health-check alarm: Route 53 metrics exist only in us-east-1.
+    // Everything in the new region, but the DNS alarms (out of rotation, routing control Off): Route 53 metrics exist only in us-east-1.
     const elsewhere = fourth.resources.filter((r) => r.type.startsWith("aws:") && r.region !== "ap-southeast-2");
-    expect(elsewhere.map((r) => [r.type, r.region])).toEqual([["aws:cloudwatch/metricAlarm:MetricAlarm", "us-east-1"]]);
+    expect(elsewhere.map((r) => [r.type, r.region, r.inputs.name]).sort()).toEqual([
+      ["aws:cloudwatch/metricAlarm:MetricAlarm", "us-east-1", "prod-ap-southeast-2-out-of-rotation"],
+      ["aws:cloudwatch/metricAlarm:MetricAlarm", "us-east-1", "prod-ap-southeast-2-routing-control-off"],
+    ]);
     expect(mandatory(grown)).toEqual([]);
   });
 
@@ -171,6 +175,38 @@ describe("adding a fourth region", () => {
     expect(ofType(global, "aws:route53recoverycontrol/routingControl:RoutingControl")).toHaveLength(4);
     const [secret] = ofType(global, "aws:secretsmanager/secret:Secret");
     expect((secret.inputs.replicas as { region: string }[]).map((r) => r.region)).toContain("ap-southeast-2");
+  });
+});
+
+describe("prod: monitoring", () => {
+  it("shows per region the dashboard, alarms with thresholds, Prometheus with the managed scraper and the canary", () => {
+    const monitoring = prod.resilience.monitoring;
+    expect(monitoring.regions.map((r) => r.region)).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
+    for (const r of monitoring.regions) {
+      expect(r.dashboards).toEqual([`prod-${r.region}`]);
+      expect(r.topics).toEqual([{ name: `prod-${r.region}-alarms`, encrypted: true, subscribers: 1 }]);
+      expect(r.prometheus).toEqual({ workspaces: 1, retentionDays: 150, scrapers: 1, ruleGroups: 1, alertmanager: true });
+      expect(r.canaries).toEqual([{ name: `prod-${r.region}`, schedule: "rate(1 minute)", runtime: "syn-nodejs-puppeteer-15.0", targets: ["https://app.prod.example.com/healthz", expect.stringMatching(new RegExp(`^https://.*\\.${r.region}\\.elb\\.amazonaws\\.com/healthz$`))] }]);
+      const alarm = (key: string) => r.alarms.find((a) => a.name === `prod-${r.region}-${key}`)!;
+      expect([alarm("error-rate").threshold, alarm("latency-p99").threshold, alarm("replication-lag").threshold]).toEqual([0.72, 0.3, 30_000]);
+      expect(alarm("replication-lag")).toMatchObject({ metric: "AWS/RDS AuroraGlobalDBRPOLag", dimensions: ["DBClusterIdentifier"], routed: "topic" });
+      // Nothing is left unrouted: every alarm reaches the subscribed topic, itself or through a composite.
+      expect(r.alarms.filter((a) => a.routed !== "topic" && a.routed !== "composite")).toEqual([]);
+    }
+    expect(monitoring.global).toEqual({ dashboards: ["prod-global"], grafana: [{ name: "prod-observability", version: "12.4", authentication: ["AWS_SSO"] }] });
+  });
+
+  it("points the global dashboard at the regions' alarms and Aurora members by the names the regional stacks give them", () => {
+    const body = JSON.parse(String(ofType(stack(prod, "prod"), "aws:cloudwatch/dashboard:Dashboard")[0].inputs.dashboardBody));
+    const text = JSON.stringify(body);
+    for (const s of prod.stacks.filter((x) => x.role === "region")) {
+      for (const a of ofType(s, "aws:cloudwatch/compositeAlarm:CompositeAlarm").filter((c) => String(c.inputs.alarmName).endsWith("-region-impaired"))) expect(text).toContain(`:alarm:${String(a.inputs.alarmName)}`);
+      const [cluster] = ofType(s, "aws:rds/cluster:Cluster");
+      expect(text).toContain(`"DBClusterIdentifier","${String(cluster.inputs.clusterIdentifier)}"`);
+      const dnsAlarms = prod.stacks.flatMap((x) => ofType(x, "aws:cloudwatch/metricAlarm:MetricAlarm")).filter((a) => a.region === "us-east-1" && String(a.inputs.name).startsWith(`${s.stack}-`) && a.inputs.namespace === "AWS/Route53");
+      expect(dnsAlarms).toHaveLength(2);
+      for (const a of dnsAlarms) expect(text).toContain(`:alarm:${String(a.inputs.name)}`);
+    }
   });
 });
 

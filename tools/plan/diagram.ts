@@ -6,6 +6,7 @@
  */
 import type { PlanDocument } from "./model";
 import { readTopology, RegionTopology } from "./topology";
+import type { MonitoringFigure, RegionMonitoringFigure } from "./monitoring";
 
 function esc(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
@@ -23,7 +24,7 @@ function sizeRange(min: number | null, max: number | null): string {
   return min === null && max === null ? "size not set" : `${min ?? "?"}–${max ?? "?"} nodes`;
 }
 
-const COLORS = { global: "#f1ecff", region: "#eef5ff", primary: "#e6f4ea", vpc: "#ffffff", az: "#fff8e1", db: "#fde7e9", dns: "#ede7f6", compute: "#e3f2fd", k8s: "#e0f2f1", missing: "#ffcdd2", data: "#fff3e0", edge: "#e0f7fa" };
+const COLORS = { global: "#f1ecff", region: "#eef5ff", primary: "#e6f4ea", vpc: "#ffffff", az: "#fff8e1", db: "#fde7e9", dns: "#ede7f6", compute: "#e3f2fd", k8s: "#e0f2f1", missing: "#ffcdd2", data: "#fff3e0", edge: "#e0f7fa", monitoring: "#eceff1" };
 
 interface RegionNodes {
   anchor: string;
@@ -38,9 +39,25 @@ interface RegionNodes {
   db?: string;
   cache?: string;
   tables?: string;
+  monitoring?: string;
 }
 
-function regionCluster(t: RegionTopology, index: number, primary: boolean, out: string[], tables: { name: string; regions: string[] }[] = []): RegionNodes {
+/** The region's monitoring in one box: alarms and where they go, dashboard, Prometheus, probe. */
+function monitoringLabel(m: RegionMonitoringFigure): string {
+  const metricAlarms = m.alarms.filter((a) => a.kind === "metric").length;
+  const subscribers = m.topics.reduce((n, t) => n + t.subscribers, 0);
+  const unrouted = m.alarms.filter((a) => a.routed === "none" || a.routed === "unsubscribed").length;
+  return label([
+    "Monitoring",
+    `${metricAlarms} alarms, ${m.alarms.length - metricAlarms} composite → SNS (${plural(subscribers, "subscriber")})`,
+    unrouted ? `${unrouted} alarm(s) reach nobody` : null,
+    m.dashboards.length ? `dashboard ${m.dashboards[0]}` : null,
+    m.prometheus.workspaces ? `Prometheus ${m.prometheus.retentionDays ?? "?"} d + ${plural(m.prometheus.scrapers, "scraper")}` : null,
+    ...m.canaries.map((c) => `canary ${c.schedule ?? ""}`),
+  ]);
+}
+
+function regionCluster(t: RegionTopology, index: number, primary: boolean, out: string[], tables: { name: string; regions: string[] }[] = [], monitoring?: RegionMonitoringFigure): RegionNodes {
   const p = `r${index}`;
   const nodes: RegionNodes = { anchor: `${p}_anchor`, pools: [], azs: [], serving: [] };
   out.push(`  subgraph cluster_${p} {`, `    label=${label([`${t.region}${primary ? " (primary)" : ""}`])}; style="rounded,filled"; fillcolor="${primary ? COLORS.primary : COLORS.region}"; fontsize=14;`);
@@ -113,6 +130,10 @@ function regionCluster(t: RegionTopology, index: number, primary: boolean, out: 
     nodes.tables = `${p}_tables`;
     out.push(`    ${nodes.tables} [label=${label(["DynamoDB replicas", ...replicas.slice(0, 4).map((r) => r.name), replicas.length > 4 ? `… ${replicas.length - 4} more` : null])}, fillcolor="${COLORS.data}", shape=cylinder];`);
   }
+  if (monitoring) {
+    nodes.monitoring = `${p}_mon`;
+    out.push(`    ${nodes.monitoring} [label=${monitoringLabel(monitoring)}, fillcolor="${COLORS.monitoring}", shape=note];`);
+  }
   out.push("  }");
 
   // Keep the layers of a region in reading order, top to bottom.
@@ -138,6 +159,11 @@ function regionCluster(t: RegionTopology, index: number, primary: boolean, out: 
     if (nodes.eks) out.push(`  ${pool} -> ${nodes.eks} [label="joins", style=dashed];`);
   }
   if (nodes.alb && nodes.pools.length === 0 && nodes.eks && nodes.serving.length === 0) out.push(`  ${nodes.alb} -> ${nodes.eks};`);
+  if (nodes.monitoring) {
+    out.push(`  ${nodes.anchor} -> ${nodes.monitoring} [style=invis];`);
+    for (const watched of [nodes.alb, nodes.db]) if (watched) out.push(`  ${nodes.monitoring} -> ${watched} [style=dotted, label="watches", constraint=false];`);
+    if (monitoring?.canaries.length && nodes.records) out.push(`  ${nodes.monitoring} -> ${nodes.records} [style=dashed, label="probes", constraint=false];`);
+  }
   return nodes;
 }
 
@@ -153,8 +179,8 @@ export function renderDot(plan: PlanDocument): string {
     '  edge [fontname="Helvetica", fontsize=9, color="#546e7a"];',
   ];
   const g = topology.global;
-  const globalNodes: { zone?: string; gdb?: string; arc?: string; tables?: string; datastore?: string; edge?: string } = {};
-  const hasGlobal = g.zones.length + g.globalClusters.length + g.arc.clusters.length + g.arc.controlPanels.length + g.arc.routingControls.length + g.tables.length + g.cacheDatastores.length + g.distributions.length > 0;
+  const globalNodes: { zone?: string; gdb?: string; arc?: string; tables?: string; datastore?: string; edge?: string; views?: string } = {};
+  const hasGlobal = g.zones.length + g.globalClusters.length + g.arc.clusters.length + g.arc.controlPanels.length + g.arc.routingControls.length + g.tables.length + g.cacheDatastores.length + g.distributions.length + (plan.resilience.monitoring?.global.dashboards.length ?? 0) > 0;
   // Nothing global planned (yet): no empty box, just the invisible anchor.
   out.push(hasGlobal ? "  subgraph cluster_global {" : "  subgraph global {", `    label="global"; style="rounded,filled"; fillcolor="${COLORS.global}"; fontsize=14;`);
   if (g.zones.length) {
@@ -187,14 +213,20 @@ export function renderDot(plan: PlanDocument): string {
     globalNodes.datastore = "global_cache";
     out.push(`    global_cache [label=${label(["cache Global Datastore", ...g.cacheDatastores.map((d) => `${d.globalReplicationGroupId ?? d.name}${d.region ? ` (home ${d.region})` : ""}`)])}, fillcolor="${COLORS.data}", shape=cylinder];`);
   }
+  const views = plan.resilience.monitoring?.global;
+  if (views && views.dashboards.length + views.grafana.length > 0) {
+    globalNodes.views = "global_views";
+    out.push(`    global_views [label=${label(["Global view", ...views.dashboards.map((d) => `dashboard ${d}`), ...views.grafana.map((g) => `Grafana ${g.name}`)])}, fillcolor="${COLORS.monitoring}", shape=note];`);
+  }
   // All global pieces on the top row, whatever their edges into the regions would pull them to.
-  const globalIds = [globalNodes.edge, globalNodes.zone, "global_anchor", globalNodes.gdb, globalNodes.arc, globalNodes.tables, globalNodes.datastore].filter((n): n is string => !!n);
+  const globalIds = [globalNodes.edge, globalNodes.zone, "global_anchor", globalNodes.gdb, globalNodes.arc, globalNodes.tables, globalNodes.datastore, globalNodes.views].filter((n): n is string => !!n);
   out.push(`    { rank=same; ${globalIds.join("; ")}; }`, "  }");
 
   // One invisible box around all regions: Graphviz keeps clusters apart, so the global box
   // cannot slip into a gap between two regions.
   out.push('  subgraph cluster_regions {', '    label=""; style=invis;');
-  const regions = topology.regions.map((t, i) => regionCluster(t, i, t.region === primary, out, g.tables.map((table) => ({ name: table.tableName ?? table.name, regions: table.regions }))));
+  const monitoring: MonitoringFigure | undefined = plan.resilience.monitoring;
+  const regions = topology.regions.map((t, i) => regionCluster(t, i, t.region === primary, out, g.tables.map((table) => ({ name: table.tableName ?? table.name, regions: table.regions })), monitoring?.regions.find((m) => m.region === t.region)));
   out.push("  }");
   if (regions.length) {
     // Same row, and in the environment's order from left to right.
@@ -208,6 +240,7 @@ export function renderDot(plan: PlanDocument): string {
     if (globalNodes.zone && r.records) out.push(`  global_zone -> ${r.records} [label="records", constraint=false];`);
     if (globalNodes.gdb && r.db) out.push(`  global_db -> ${r.db} [label="member", color="#c62828", constraint=false];`);
     if (globalNodes.arc && r.healthCheck) out.push(`  global_arc -> ${r.healthCheck} [style=dashed, label="routing control", constraint=false];`);
+    if (globalNodes.views && r.monitoring) out.push(`  global_views -> ${r.monitoring} [style=dotted, label="side by side", constraint=false];`);
     if (primaryNodes?.db && r.db && r !== primaryNodes) out.push(`  ${primaryNodes.db} -> ${r.db} [style=dashed, label="replicates", constraint=false];`);
     if (globalNodes.tables && r.tables) out.push(`  global_tables -> ${r.tables} [label="replica", color="#ef6c00", constraint=false];`);
     if (globalNodes.datastore && r.cache) out.push(`  global_cache -> ${r.cache} [label="member", color="#ef6c00", constraint=false];`);

@@ -4,6 +4,21 @@ import { costChangeLead, costMarkdown } from "./cost/markdown";
 import type { PlanDiff, ResourceRef } from "./diff";
 import { allViolations, countByType, PlanDocument } from "./model";
 import { describeChain } from "./replacement/cascade";
+import { alarmRows, monitoringSummary, type MonitoringFigure } from "./monitoring";
+
+/** One line per region, then each region's alarms in a collapsed table. */
+function monitoringSection(m: MonitoringFigure | undefined): string[] {
+  if (!m || m.source === "none") return [];
+  const out = ["### Monitoring", "", ...monitoringSummary(m).map((line) => `- ${cell(line)}`), ""];
+  for (const region of m.regions) {
+    out.push(...details(`Alarms of ${region.region} (${region.alarms.length})`, [
+      "| alarm | signal | threshold | goes to |",
+      "| --- | --- | --- | --- |",
+      ...capped(alarmRows(region), ([name, signal, threshold, routed]) => `| ${code(name)} | ${cell(signal)} | ${cell(threshold)} | ${cell(routed)} |`),
+    ]));
+  }
+  return out;
+}
 
 /** GitHub refuses comments over 65 536 characters; long lists are cut well before that. */
 const MAX_LIST_ITEMS = 150;
@@ -88,6 +103,7 @@ export function renderMarkdown(plan: PlanDocument, diff?: PlanDiff, diffSource =
   out.push("");
   const spofs = describeSinglePoints(plan.resilience);
   if (spofs.length) out.push("Single points of failure:", "", ...spofs.map((s) => `- ${s}`), "");
+  out.push(...monitoringSection(plan.resilience.monitoring));
 
   if (plan.cost) out.push(...costMarkdown(plan.cost));
 

@@ -97,7 +97,7 @@ export function assemble(name: string, unjudged: UnjudgedStack[], settings: Plan
     environment: name,
     stacks,
     summary: summarize(stacks),
-    resilience: computeResilience(topology, settings ?? {}),
+    resilience: computeResilience(topology, settings ?? {}, stacks),
     cost: cost.section,
   };
 }

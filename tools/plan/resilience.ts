@@ -9,6 +9,8 @@ import type { EnvironmentSettings } from "../../stacks/config";
 import type { HealthCheckInfo, NodePoolInfo, RecordInfo, RegionTopology, Topology, VpcInfo, DbClusterInfo } from "./topology";
 import type { DelegationInfo, ServingPathInfo } from "./serving-path";
 import { dataTierFigure, type DataTierFigure } from "./data-tier";
+import type { PlanStack } from "./model";
+import { monitoringFigure, type MonitoringFigure } from "./monitoring";
 
 export type ResilienceSettings = Partial<Pick<EnvironmentSettings,
   "regions" | "azCount" | "healthCheckIntervalSeconds" | "healthCheckFailureThreshold" | "dnsRecordTtlSeconds" |
@@ -98,6 +100,8 @@ export interface Resilience {
   servingPath: ServingPathFigure;
   /** DynamoDB global tables, the cache Global Datastore and the edge (empty when the environment has none). */
   dataTier: DataTierFigure;
+  /** Alarms, dashboards, topics, Prometheus and probes per region; the global view (tools/plan/monitoring.ts). */
+  monitoring: MonitoringFigure;
 }
 
 /** AWS's own wording (Aurora Global Database disaster recovery documentation). */
@@ -285,8 +289,8 @@ export function servingPathFigure(regions: readonly RegionTopology[], delegation
   };
 }
 
-/** Every figure for a plan's topology. */
-export function computeResilience(topology: Topology, settings: ResilienceSettings = {}): Resilience {
+/** Every figure for a plan's topology (and, for monitoring, its stacks). */
+export function computeResilience(topology: Topology, settings: ResilienceSettings = {}, stacks: readonly Pick<PlanStack, "stack" | "role" | "region" | "resources">[] = []): Resilience {
   const primary = settings.regions?.[0] ?? topology.regions.find((t) => t.dbClusters.some((c) => c.role === "primary"))?.region ?? null;
   const list = regionFigures(topology.regions, primary);
   return {
@@ -297,5 +301,6 @@ export function computeResilience(topology: Topology, settings: ResilienceSettin
     singlePointsOfFailure: singlePointsOfFailure(topology.regions),
     servingPath: servingPathFigure(topology.regions, topology.global.delegation, settings),
     dataTier: dataTierFigure(topology, settings.regions ?? []),
+    monitoring: monitoringFigure(stacks, topology.regions.map((t) => t.region)),
   };
 }

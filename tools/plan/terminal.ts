@@ -3,6 +3,22 @@ import { describeSinglePoints, diffLines, replacementLines, resilienceRows, role
 import { costTerminalLines } from "./cost/terminal";
 import type { PlanDiff } from "./diff";
 import { countByType, PlanDocument } from "./model";
+import { alarmRows, monitoringSummary, type MonitoringFigure } from "./monitoring";
+
+/** Per region: the summary line, then every alarm with its threshold and where it goes. */
+function monitoringLines(m: MonitoringFigure | undefined): string[] {
+  if (!m || m.source === "none") return [];
+  const out = ["", "Monitoring"];
+  const summaries = monitoringSummary(m);
+  m.regions.forEach((region, i) => {
+    out.push(`  ${summaries[i]}`);
+    const rows = alarmRows(region);
+    const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c].length)));
+    for (const [name, signal, threshold, routed] of rows) out.push(`    ${name.padEnd(widths[0])}  ${signal.padEnd(widths[1])}  ${threshold}  ${routed}`);
+  });
+  if (summaries.length > m.regions.length) out.push(`  ${summaries[summaries.length - 1]}`);
+  return out;
+}
 
 function nameOf(urn: string | null): string {
   return urn ? urn.split("::").pop() ?? urn : "";
@@ -35,6 +51,7 @@ export function renderTerminal(plan: PlanDocument, diff?: PlanDiff, diffSource?:
   const labelWidth = Math.max(...rows.map(([label]) => label.length));
   for (const [label, text] of rows) out.push(`  ${label.padEnd(labelWidth)}  ${text}`);
   for (const line of describeSinglePoints(plan.resilience)) out.push(`  ${"".padEnd(labelWidth)}  - ${line}`);
+  out.push(...monitoringLines(plan.resilience.monitoring));
 
   if (plan.cost) out.push("", ...costTerminalLines(plan.cost));
 

@@ -1,0 +1,165 @@
+/**
+ * Monitoring: every region that serves traffic is watched on what users feel (error rate and
+ * latency at its load balancer) and on what a failover would lose (replication lag of its Aurora
+ * member), and the alarms reach a person: an SNS topic with a subscriber, directly or through a
+ * composite alarm that watches them.
+ *
+ * An alarm counts when its metric (or one of its metric-math metrics) names the resource the way
+ * CloudWatch does: AWS/ApplicationELB with `LoadBalancer` = the ALB's ARN suffix, AWS/RDS with
+ * `DBClusterIdentifier` = the cluster's identifier. A misspelt dimension is an alarm that never
+ * fires, so it does not count. During a preview those values are unknown; the engine's property
+ * dependencies (the alarm's dimensions came from the ALB's outputs) stand in for them.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import type { Unwrap } from "@pulumi/pulumi";
+import type { MetricAlarmArgs } from "@pulumi/aws/cloudwatch/metricAlarm";
+import type { CompositeAlarmArgs } from "@pulumi/aws/cloudwatch/compositeAlarm";
+import type { TopicSubscriptionArgs } from "@pulumi/aws/sns/topicSubscription";
+import { ALB, ERROR_METRICS, GLOBAL_LAG_METRICS, LATENCY_METRICS, RDS } from "../../components/observability/metrics";
+import { AuroraClusterProps, LOAD_BALANCER_TYPES, TYPES } from "./aws-types";
+import { describe, isApplicationOrNetworkLb, isSet, knownItems, knownString, ofType, read, referencedBy, regionOf, stackRule, UNKNOWN } from "./kit";
+
+const ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const COMPOSITE_TYPE = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
+const TOPIC_TYPE = "aws:sns/topic:Topic";
+const SUBSCRIPTION_TYPE = "aws:sns/topicSubscription:TopicSubscription";
+
+type AlarmProps = Unwrap<MetricAlarmArgs>;
+type CompositeProps = Unwrap<CompositeAlarmArgs>;
+type SubscriptionProps = Unwrap<TopicSubscriptionArgs>;
+
+interface WatchedMetric {
+  namespace: string | undefined;
+  metricName: string | undefined;
+  dimensions: Record<string, unknown>;
+}
+
+/** The metrics an alarm reads: its own, or those of its metric-math queries. */
+function metricsOf(alarm: PolicyResource): WatchedMetric[] {
+  const props = alarm.props as AlarmProps;
+  const own: WatchedMetric[] = isSet(() => props.metricName)
+    ? [{ namespace: knownString(() => props.namespace), metricName: knownString(() => props.metricName), dimensions: dimensionsOf(() => props.dimensions) }]
+    : [];
+  const queried = knownItems(() => props.metricQueries).flatMap((q) => {
+    const metric = read(() => q.metric);
+    if (metric === UNKNOWN || !metric) return [];
+    return [{ namespace: knownString(() => metric.namespace), metricName: knownString(() => metric.metricName), dimensions: dimensionsOf(() => metric.dimensions) }];
+  });
+  return [...own, ...queried];
+}
+
+function dimensionsOf(get: () => Record<string, unknown> | undefined): Record<string, unknown> {
+  const value = read(get);
+  return value === UNKNOWN || !value ? {} : value;
+}
+
+/** The alarm reads `metricNames` of `namespace` for `target`: by the dimension's value, or (preview) by dependency. */
+function watches(alarm: PolicyResource, namespace: string, metricNames: readonly string[], dimension: string, targetValue: string | undefined, target: PolicyResource): boolean {
+  const matching = metricsOf(alarm).filter((m) => m.namespace === namespace && m.metricName !== undefined && metricNames.includes(m.metricName));
+  const dependsOnTarget = () => [...referencedBy(alarm, "dimensions", target.type), ...referencedBy(alarm, "metricQueries", target.type)].some((r) => r.urn === target.urn);
+  return matching.some((m) => {
+    const value = read(() => m.dimensions[dimension]);
+    // No such dimension (or a misspelt one): CloudWatch would never match the metric.
+    if (value === undefined || value === null) return false;
+    if (value !== UNKNOWN && targetValue !== undefined) return value === targetValue;
+    // A preview cannot know one side; the alarm's dimensions coming from the target's outputs decide.
+    return dependsOnTarget();
+  });
+}
+
+/** Topics with at least one subscription, by ARN and by URN. */
+function subscribedTopics(resources: readonly PolicyResource[]): { arns: Set<string>; urns: Set<string> } {
+  const arns = new Set<string>();
+  const urns = new Set<string>();
+  const topics = ofType(resources, TOPIC_TYPE);
+  for (const subscription of ofType(resources, SUBSCRIPTION_TYPE)) {
+    const props = subscription.props as SubscriptionProps;
+    const arn = knownString(() => props.topic as string);
+    if (arn) arns.add(arn);
+    for (const topic of referencedBy(subscription, "topic", TOPIC_TYPE)) urns.add(topic.urn);
+  }
+  for (const topic of topics) {
+    const arn = knownString(() => topic.props.arn);
+    if (arn && arns.has(arn)) urns.add(topic.urn);
+    if (urns.has(topic.urn) && arn) arns.add(arn);
+  }
+  return { arns, urns };
+}
+
+function notifiesSubscribedTopic(resource: PolicyResource, subscribed: { arns: Set<string>; urns: Set<string> }): boolean {
+  const actions = knownItems(() => (resource.props as { alarmActions?: unknown[] }).alarmActions);
+  if (actions.some((a) => typeof a === "string" && subscribed.arns.has(a))) return true;
+  return referencedBy(resource, "alarmActions", TOPIC_TYPE).some((t) => subscribed.urns.has(t.urn));
+}
+
+/** Alarm names and ARNs a composite alarm's rule reads: ALARM("name"), OK(name), ALARM(arn) ... */
+export function ruleAlarmNames(rule: string): string[] {
+  return [...rule.matchAll(/\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*"?([^")]+?)"?\s*\)/g)].map((m) => m[1]);
+}
+
+/** Whether an alarm reaches a person: it notifies a subscribed topic, or a composite that does reads it. */
+function routing(resources: readonly PolicyResource[], region: string): (alarm: PolicyResource) => boolean {
+  const subscribed = subscribedTopics(resources);
+  const composites = ofType(resources, COMPOSITE_TYPE).filter((c) => regionOf(c) === region);
+  const routedComposites = composites.filter((c) => notifiesSubscribedTopic(c, subscribed));
+  const readByRouted = new Set(routedComposites.flatMap((c) => ruleAlarmNames(knownString(() => (c.props as CompositeProps).alarmRule) ?? "")));
+  return (alarm) => {
+    if (notifiesSubscribedTopic(alarm, subscribed)) return true;
+    const name = knownString(() => (alarm.props as AlarmProps).name);
+    const arn = knownString(() => alarm.props.arn);
+    return (name !== undefined && readByRouted.has(name)) || (arn !== undefined && readByRouted.has(arn));
+  };
+}
+
+function isAurora(props: AuroraClusterProps): boolean {
+  const engine = read(() => props.engine);
+  return engine === UNKNOWN || engine === undefined || engine.startsWith("aurora");
+}
+
+function explain(what: string, alarms: PolicyResource[]): string {
+  if (alarms.length === 0) return `no ${what}`;
+  const names = alarms.map((a) => knownString(() => (a.props as AlarmProps).name) ?? a.name);
+  const shown = names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", ");
+  return `${shown} ${alarms.length === 1 ? "watches" : "watch"} it but reach${alarms.length === 1 ? "es" : ""} nobody (no action to an SNS topic with a subscriber, directly or through a composite alarm)`;
+}
+
+export const monitoringCoversServingRegions = stackRule(
+  {
+    name: "monitoring-covers-serving-regions",
+    description: "Every region serving traffic has alarms on its load balancer's error rate and latency and, for Aurora members, on replication lag, each reaching an SNS topic with a subscriber.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Compose RegionalObservability (Region's `observability` argument) and give it a subscriber (platform:alarmEmail), or declare the alarms with the load balancer's ARN suffix as LoadBalancer and the cluster identifier as DBClusterIdentifier, notifying a subscribed topic.",
+  },
+  (resources, { report }) => {
+    const alarms = ofType(resources, ALARM_TYPE);
+    const loadBalancers = ofType(resources, LOAD_BALANCER_TYPES).filter((lb) => isApplicationOrNetworkLb(lb.props as { loadBalancerType?: string }) && read(() => (lb.props as { loadBalancerType?: string }).loadBalancerType) !== "network");
+    const servingRegions = new Set(loadBalancers.map(regionOf).filter((r): r is string => r !== undefined));
+    for (const region of servingRegions) {
+      const inRegion = alarms.filter((a) => regionOf(a) === region);
+      const reachesSomeone = routing(resources, region);
+      for (const lb of loadBalancers.filter((l) => regionOf(l) === region)) {
+        const suffix = knownString(() => lb.props.arnSuffix);
+        const gaps: string[] = [];
+        for (const [what, metrics] of [["error-rate alarm (HTTPCode_Target_5XX_Count or HTTPCode_ELB_5XX_Count by LoadBalancer)", ERROR_METRICS], ["latency alarm (TargetResponseTime by LoadBalancer)", LATENCY_METRICS]] as const) {
+          const watching = inRegion.filter((a) => watches(a, ALB.namespace, metrics, ALB.dimensions.loadBalancer, suffix, lb));
+          if (!watching.some(reachesSomeone)) gaps.push(explain(what, watching));
+        }
+        if (gaps.length) report(`${describe(lb)} serves traffic in ${region} unwatched: ${gaps.join("; ")}.`, lb.urn);
+      }
+      for (const cluster of ofType(resources, TYPES.auroraCluster).filter((c) => regionOf(c) === region && isAurora(c.props as AuroraClusterProps))) {
+        const props = cluster.props as AuroraClusterProps;
+        const global = isSet(() => props.globalClusterIdentifier);
+        const identifier = knownString(() => props.clusterIdentifier);
+        const metrics = global ? GLOBAL_LAG_METRICS : [RDS.metrics.replicaLag];
+        const watching = inRegion.filter((a) => watches(a, RDS.namespace, metrics, RDS.dimensions.cluster, identifier, cluster));
+        if (!watching.some(reachesSomeone)) {
+          const what = global ? "replication-lag alarm (AuroraGlobalDBRPOLag or AuroraGlobalDBReplicationLag by DBClusterIdentifier)" : "replica-lag alarm (AuroraReplicaLag by DBClusterIdentifier)";
+          report(`${describe(cluster)} in serving region ${region} has ${explain(what, watching)}: nobody would learn that a failover would lose data.`, cluster.urn);
+        }
+      }
+    }
+  },
+);
+
+export const OBSERVABILITY_POLICIES = [monitoringCoversServingRegions];

@@ -1,0 +1,107 @@
+/** monitoring-covers-serving-regions: a serving region's error rate, latency and replication lag reach a person. */
+import { createRequire } from "module";
+import { describe, expect, it } from "vitest";
+import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { evaluateStack, policyResources, type Violation } from "../../policies/evaluate";
+import { monitoringCoversServingRegions, ruleAlarmNames } from "../../policies/rules/observability";
+import { environment, ofPolicy, patch, type RegionSlice } from "./fixtures";
+
+const POLICY = "monitoring-covers-serving-regions";
+const policyRuntime = createRequire(__filename)("@pulumi/policy") as { unknownCheckingProxy<T>(value: T): T };
+const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Violations in the secondary region's stack after `breakIt`. */
+function run(breakIt: (region: RegionSlice) => void): Violation[] {
+  const env = environment();
+  breakIt(env.secondary);
+  return ofPolicy(evaluateStack(env.stacks()[2]), POLICY);
+}
+const without = (region: RegionSlice, key: keyof RegionSlice) => {
+  const dropped = region[key];
+  const all = region.all;
+  region.all = () => all().filter((r) => r !== dropped);
+};
+
+describe("monitoring-covers-serving-regions", () => {
+  it("passes a region whose golden signals reach the topic through a composite and whose lag alarm pages directly", () => {
+    expect(run(() => undefined)).toEqual([]);
+  });
+
+  it("fails a region without the replication-lag alarm, on the Aurora member", () => {
+    const violations = run((r) => without(r, "replicationLagAlarm"));
+    expect(violations).toHaveLength(1);
+    expect(violations[0].urn).toMatch(/::db$/);
+    expect(violations[0].message).toMatch(/no replication-lag alarm \(AuroraGlobalDBRPOLag or AuroraGlobalDBReplicationLag by DBClusterIdentifier\)/);
+  });
+
+  it("fails a region without the error-rate alarm, on the load balancer", () => {
+    const [violation] = run((r) => without(r, "errorRateAlarm"));
+    expect(violation.urn).toMatch(/::ingress$/);
+    expect(violation.message).toMatch(/no error-rate alarm/);
+    expect(violation.message).not.toMatch(/latency/);
+  });
+
+  it("does not count an alarm whose dimension name is misspelt or names another load balancer", () => {
+    const misspelt = run((r) => patch(r.latencyAlarm, { dimensions: { LoadBalancerName: r.alb.outputs.arnSuffix } }));
+    expect(misspelt.map((v) => v.message)).toEqual([expect.stringMatching(/no latency alarm \(TargetResponseTime by LoadBalancer\)/)]);
+    const elsewhere = run((r) => patch(r.latencyAlarm, { dimensions: { LoadBalancer: "app/other/0123456789abcdef" } }));
+    expect(elsewhere).toHaveLength(1);
+    const lag = run((r) => patch(r.replicationLagAlarm, { dimensions: { DBInstanceIdentifier: "db-eu-west-1" } }));
+    expect(lag.map((v) => v.urn)).toEqual([expect.stringMatching(/::db$/)]);
+  });
+
+  it("fails alarms that reach nobody: a topic without subscriber, or leaf alarms no composite routes", () => {
+    const unsubscribed = run((r) => without(r, "alarmSubscription"));
+    expect(unsubscribed.map((v) => v.urn!.split("::").pop()).sort()).toEqual(["db", "ingress"]);
+    expect(unsubscribed.find((v) => v.urn!.endsWith("::db"))!.message).toMatch(/prod-eu-west-1-replication-lag watches it but reaches nobody/);
+    const noComposite = run((r) => without(r, "regionImpaired"));
+    expect(noComposite.map((v) => v.message)).toEqual([expect.stringMatching(/prod-eu-west-1-error-rate watches it but reaches nobody.*prod-eu-west-1-latency-p99 watches it but reaches nobody/)]);
+  });
+
+  it("reads the alarm names a composite rule names", () => {
+    expect(ruleAlarmNames('ALARM("a-1") OR (OK(b) AND ALARM(arn:aws:cloudwatch:us-east-1:1:alarm:c))')).toEqual(["a-1", "b", "arn:aws:cloudwatch:us-east-1:1:alarm:c"]);
+  });
+
+  it("ignores regions without a load balancer (a global stack)", () => {
+    const env = environment();
+    expect(ofPolicy(evaluateStack(env.stacks()[0]), POLICY)).toEqual([]);
+  });
+});
+
+describe("during a preview", () => {
+  /** The secondary stack as a preview shows it: ARN suffix and cluster identifier unknown, dimensions unknown. */
+  function preview(withDependencies: boolean): string[] {
+    const env = environment();
+    const resources = policyResources(env.stacks()[2].resources);
+    const byName = (name: string) => resources.find((r) => r.name === name)!;
+    const lbs = resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
+    const alb: PolicyResource = lbs[0];
+    const db = byName("db");
+    for (const r of [...lbs, db]) r.props = policyRuntime.unknownCheckingProxy({ ...r.props, arnSuffix: UNKNOWN_STRING, clusterIdentifier: UNKNOWN_STRING });
+    const error = byName("error-rate");
+    const queries = (error.props.metricQueries as { metric?: { dimensions: Record<string, string> } }[]).map((q) => (q.metric ? { ...q, metric: { ...q.metric, dimensions: { LoadBalancer: UNKNOWN_STRING } } } : q));
+    error.props = policyRuntime.unknownCheckingProxy({ ...error.props, metricQueries: queries });
+    const latency = byName("latency");
+    latency.props = policyRuntime.unknownCheckingProxy({ ...latency.props, dimensions: { LoadBalancer: UNKNOWN_STRING } });
+    const lag = byName("replication-lag");
+    lag.props = policyRuntime.unknownCheckingProxy({ ...lag.props, dimensions: { DBClusterIdentifier: UNKNOWN_STRING } });
+    if (withDependencies) {
+      error.propertyDependencies = { metricQueries: [alb] };
+      latency.propertyDependencies = { dimensions: [alb] };
+      lag.propertyDependencies = { dimensions: [db] };
+    }
+    const found: string[] = [];
+    const report: ReportViolation = (message) => found.push(message);
+    const args = { resources, getConfig: () => ({}), notApplicable: () => undefined } as unknown as StackValidationArgs;
+    (monitoringCoversServingRegions as StackValidationPolicy).validateStack(args, report);
+    return found;
+  }
+
+  it("accepts alarms whose dimensions come from the load balancer's and the cluster's outputs", () => {
+    expect(preview(true)).toEqual([]);
+  });
+
+  it("does not accept unknown dimensions that come from elsewhere", () => {
+    expect(preview(false)).toHaveLength(2);
+  });
+});
