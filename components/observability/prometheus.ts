@@ -12,7 +12,28 @@ import { stringify } from "yaml";
 
 const TOKEN_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 const API_SERVER = "kubernetes.default.svc:443";
-export const SCRAPE_INTERVAL_SECONDS = 30;
+/**
+ * Once a minute: every sample is billed (ingestion per 10 million samples), and the alerts look
+ * at 10-minute windows. The managed scraper refuses anything under 30 s.
+ */
+export const SCRAPE_INTERVAL_SECONDS = 60;
+
+/**
+ * Series each job keeps. cAdvisor, the kubelet and the API server export thousands of series per
+ * node (histogram buckets, per-volume and per-interface detail) that nothing here reads; dropping
+ * them at the scraper is most of the Prometheus bill. Widen a list when a dashboard needs more.
+ */
+export const KEPT_METRICS: Record<string, string> = {
+  "kubernetes-apiservers": "apiserver_request_total|apiserver_request_duration_seconds_(count|sum)|apiserver_current_inflight_requests|etcd_request_duration_seconds_(count|sum)",
+  kubelet: "kubelet_running_pods|kubelet_running_containers|kubelet_node_name|kubelet_volume_stats_(used|capacity)_bytes",
+  cadvisor: "container_cpu_usage_seconds_total|container_memory_working_set_bytes|container_cpu_cfs_(throttled_)?periods_total|container_network_(receive|transmit)_bytes_total|machine_memory_bytes|machine_cpu_cores",
+  "kube-scheduler": "scheduler_pending_pods|scheduler_schedule_attempts_total|scheduler_pod_scheduling_attempts_(count|sum)",
+  "kube-controller-manager": "workqueue_depth|workqueue_adds_total",
+};
+
+function kept(job: string): Record<string, unknown>[] {
+  return [{ source_labels: ["__name__"], action: "keep", regex: KEPT_METRICS[job] }];
+}
 
 export interface ScrapeValues {
   clusterName: string;
@@ -29,6 +50,7 @@ const apiServerEndpoints = [{ source_labels: ["__meta_kubernetes_namespace", "__
 function nodeProxyJob(job: string, path: string): Record<string, unknown> {
   return {
     job_name: job,
+    metric_relabel_configs: kept(job),
     scheme: "https",
     authorization: bearer,
     kubernetes_sd_configs: [{ role: "node" }],
@@ -45,6 +67,7 @@ function nodeProxyJob(job: string, path: string): Record<string, unknown> {
 function controlPlaneJob(job: string, component: "ksh" | "kcm"): Record<string, unknown> {
   return {
     job_name: job,
+    metric_relabel_configs: kept(job),
     scheme: "https",
     authorization: bearer,
     metrics_path: `/apis/metrics.eks.amazonaws.com/v1/${component}/container/metrics`,
@@ -65,7 +88,7 @@ export function scrapeConfiguration(v: ScrapeValues): string {
       external_labels: { cluster: v.clusterName, region: v.region, environment: v.environment },
     },
     scrape_configs: [
-      { job_name: "kubernetes-apiservers", scheme: "https", authorization: bearer, kubernetes_sd_configs: [{ role: "endpoints" }], relabel_configs: apiServerEndpoints },
+      { job_name: "kubernetes-apiservers", scheme: "https", authorization: bearer, kubernetes_sd_configs: [{ role: "endpoints" }], relabel_configs: apiServerEndpoints, metric_relabel_configs: kept("kubernetes-apiservers") },
       nodeProxyJob("kubelet", "metrics"),
       nodeProxyJob("cadvisor", "metrics/cadvisor"),
       controlPlaneJob("kube-scheduler", "ksh"),

@@ -119,8 +119,8 @@ describe("global dashboard", () => {
 describe("Prometheus configuration", () => {
   const scrape = parse(scrapeConfiguration({ clusterName: "prod-us-east-1", region: "us-east-1", environment: "prod", service: { namespace: "reference", name: "reference-service" } }));
 
-  it("stays within what the managed scraper accepts: 30 s, kubernetes_sd only, Bearer with the token file", () => {
-    expect(scrape.global.scrape_interval).toBe("30s");
+  it("stays within what the managed scraper accepts: ≥ 30 s, kubernetes_sd only, Bearer with the token file", () => {
+    expect(scrape.global.scrape_interval).toBe("60s");
     expect(scrape.global.external_labels).toEqual({ cluster: "prod-us-east-1", region: "us-east-1", environment: "prod" });
     for (const job of scrape.scrape_configs) {
       expect(Object.keys(job).filter((k) => k.endsWith("_sd_configs"))).toEqual(["kubernetes_sd_configs"]);
@@ -129,6 +129,18 @@ describe("Prometheus configuration", () => {
       for (const r of job.relabel_configs ?? []) if (r.target_label === "__address__" && !r.source_labels) expect(r.replacement).toBe("kubernetes.default.svc:443");
     }
     expect(scrape.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(["kubernetes-apiservers", "kubelet", "cadvisor", "kube-scheduler", "kube-controller-manager", "reference-service"]);
+  });
+
+  it("keeps only the series the alerts and dashboards read from the cluster's own exporters", () => {
+    const keep = (job: string) => new RegExp(`^(?:${scrape.scrape_configs.find((j: { job_name: string }) => j.job_name === job).metric_relabel_configs[0].regex})$`);
+    // What the alerting rules read must survive the filter ...
+    expect(keep("cadvisor").test("container_memory_working_set_bytes") && keep("cadvisor").test("machine_memory_bytes")).toBe(true);
+    expect(keep("kube-scheduler").test("scheduler_pending_pods")).toBe(true);
+    // ... and the expensive detail must not.
+    expect(keep("kubernetes-apiservers").test("apiserver_request_duration_seconds_bucket")).toBe(false);
+    expect(keep("cadvisor").test("container_fs_reads_bytes_total")).toBe(false);
+    // The reference service's own metrics are all kept.
+    expect(scrape.scrape_configs.find((j: { job_name: string }) => j.job_name === "reference-service").metric_relabel_configs).toBeUndefined();
   });
 
   it("scrapes only the reference service's opted-in pods in its namespace", () => {
