@@ -75,6 +75,6 @@ export async function globalStack(): Promise<Record<string, unknown>> {
       : {}),
     ...(edge ? { edge: { fqdn: edge.fqdn, domainName: edge.domainName, distributionId: edge.distributionId, webAclArn: edge.webAclArn } } : {}),
     globalDashboardName: observability.dashboardName,
-    ...(observability.grafanaEndpoint ? { grafanaEndpoint: observability.grafanaEndpoint } : {}),
+    ...(observability.grafanaEndpoint ? { grafanaEndpoint: observability.grafanaEndpoint, grafanaWorkspaceId: observability.grafanaWorkspaceId } : {}),
   };
 }
