@@ -156,35 +156,16 @@ export class RegionalEndpoint extends pulumi.ComponentResource {
     // AWS/Route53 metrics are published only in us-east-1, so the alarm must be created there
     // (an alarm elsewhere would never see a data point), whatever region this stack deploys.
     const actions = args.alarmTopicArn !== undefined ? [args.alarmTopicArn] : [];
-    const alarm = new aws.cloudwatch.MetricAlarm(`${name}-health`, {
-      ...(args.alarmNames?.outOfRotation ? { name: args.alarmNames.outOfRotation } : {}),
-      region: ROUTE53_HOME_REGION,
-      alarmDescription: pulumi.interpolate`${args.region} is out of DNS rotation: Route 53 health check ${routing.id} is unhealthy (endpoint down or ARC routing control Off)`,
-      namespace: "AWS/Route53",
-      metricName: "HealthCheckStatus",
-      dimensions: { HealthCheckId: routing.id },
-      statistic: "Minimum",
-      period: 60,
-      evaluationPeriods: 1,
-      comparisonOperator: "LessThanThreshold",
-      threshold: 1,
-      // A health check that stops reporting is not a healthy one.
-      treatMissingData: "breaching",
-      alarmActions: actions,
-      okActions: actions,
-      tags,
-    }, parent);
-
-    if (arcCheck) {
-      // The routing control alone: tells "an operator switched the region Off" apart from "the
-      // endpoint failed" (the alarm above fires for both).
-      new aws.cloudwatch.MetricAlarm(`${name}-routing-control`, {
-        ...(args.alarmNames?.routingControlOff ? { name: args.alarmNames.routingControlOff } : {}),
+    // One alarm per check: "HealthCheckStatus < 1" in us-east-1; a check that stops reporting is
+    // not a healthy one.
+    const healthAlarm = (logicalName: string, alarmName: string | undefined, checkId: pulumi.Output<string>, description: pulumi.Input<string>) =>
+      new aws.cloudwatch.MetricAlarm(logicalName, {
+        ...(alarmName ? { name: alarmName } : {}),
         region: ROUTE53_HOME_REGION,
-        alarmDescription: pulumi.interpolate`${args.region}'s ARC routing control is Off (health check ${arcCheck.id}): the region is evacuated on purpose`,
+        alarmDescription: description,
         namespace: "AWS/Route53",
         metricName: "HealthCheckStatus",
-        dimensions: { HealthCheckId: arcCheck.id },
+        dimensions: { HealthCheckId: checkId },
         statistic: "Minimum",
         period: 60,
         evaluationPeriods: 1,
@@ -195,6 +176,13 @@ export class RegionalEndpoint extends pulumi.ComponentResource {
         okActions: actions,
         tags,
       }, parent);
+    const alarm = healthAlarm(`${name}-health`, args.alarmNames?.outOfRotation, routing.id,
+      pulumi.interpolate`${args.region} is out of DNS rotation: Route 53 health check ${routing.id} is unhealthy (endpoint down or ARC routing control Off)`);
+    if (arcCheck) {
+      // The routing control alone: tells "an operator switched the region Off" apart from "the
+      // endpoint failed" (the alarm above fires for both).
+      healthAlarm(`${name}-routing-control`, args.alarmNames?.routingControlOff, arcCheck.id,
+        pulumi.interpolate`${args.region}'s ARC routing control is Off (health check ${arcCheck.id}): the region is evacuated on purpose`);
       this.routingControlHealthCheckId = arcCheck.id;
     }
 

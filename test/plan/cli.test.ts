@@ -1,8 +1,8 @@
 import { temporaryDirectories } from "./temp-dirs";
+import { plan, type Run } from "./run-cli";
 /**
  * `npm run plan` end to end, as a spawned process, the way CI and reviewers run it.
  */
-import { execFile } from "child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
@@ -17,20 +17,6 @@ import { sharedProdPlan } from "../shared-plan";
 const root = join(__dirname, "..", "..");
 const PROD_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function plan(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    // What `npm run plan` runs.
-    execFile(process.execPath, [join(root, "tools/plan/bin.js"), ...args], { cwd: root, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** A JavaScript stack trace line ("    at fn (file:1:2)"): never shown to the user. */
 const STACK_FRAME = /^\s+at .+[:(]/m;

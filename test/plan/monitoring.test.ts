@@ -2,7 +2,6 @@
  * resilience.monitoring: what the plan says about alarms, dashboards, Prometheus and probes, and
  * `npm run plan` refusing a program whose region lost its replication-lag or error-rate alarm.
  */
-import { execFile } from "child_process";
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
@@ -10,9 +9,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanDocument, PlanResource, PlanStack } from "../../tools/plan/model";
 import { alarmRows, describeThreshold, monitoringFigure, monitoringSummary } from "../../tools/plan/monitoring";
 import { validatePlan } from "../../tools/plan/schema";
+import { plan } from "./run-cli";
 import { temporaryDirectories } from "./temp-dirs";
 
-const root = join(__dirname, "..", "..");
 
 function resource(type: string, name: string, region: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): PlanResource {
   return { urn: `urn:pulumi:s::p::${type}::${name}`, type, name, custom: true, id: name, parent: null, provider: null, region, protect: false, retainOnDelete: false, ignoreChanges: [], aliases: [], dependsOn: [], inputs, outputs: { ...inputs, ...outputs } };
@@ -78,18 +77,6 @@ describe("monitoringFigure", () => {
   });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function plan(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", join(root, "tools/plan/cli.ts"), ...args], { cwd: root, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe("npm run plan on a program that drops a monitoring alarm", () => {
   const tempDir = temporaryDirectories();
