@@ -12,10 +12,11 @@ export { GlobalDatabase, RegionalDatabase, type GlobalDatabaseArgs, type Regiona
 export { GlobalTraffic, type GlobalTrafficArgs } from "./global-traffic";
 export { RegionalEndpoint, type RegionalEndpointArgs } from "./regional-endpoint";
 export { RegionalService, type RegionalServiceArgs, type ServiceDatabase, type ServiceTargetGroup } from "./service";
-export { Region, type RegionArgs } from "./region";
+export { Region, type RegionArgs, type RegionObservabilityArgs } from "./region";
 export {
   GlobalTable, GlobalCache, RegionalCache, GlobalEdge, dataTierBinding, policyDocument, mergeBindings,
   type GlobalTableArgs, type GlobalCacheArgs, type RegionalCacheArgs, type GlobalEdgeArgs, type DataTierBinding, type PolicyStatement, type TableDefinition,
 } from "./data";
+export { RegionalObservability, GlobalObservability, ManagedPrometheus, SyntheticProbe, type RegionalObservabilityArgs, type GlobalObservabilityArgs, type MonitoringObjectives } from "./observability";
 export { tagTransform, type PlatformTags } from "./lib/tags";
 export { worstCaseDnsFailoverSeconds } from "./lib/failover";

@@ -17,7 +17,6 @@ import { sharedProdPlan } from "../shared-plan";
 const root = join(__dirname, "..", "..");
 const PROD_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
 
-
 /** A JavaScript stack trace line ("    at fn (file:1:2)"): never shown to the user. */
 const STACK_FRAME = /^\s+at .+[:(]/m;
 
