@@ -53,6 +53,11 @@ export interface AlarmSpec {
   queries?: QuerySpec[];
   /** `topic`: the alarm notifies the regional topic itself; `composite`: a composite alarm that watches it does. */
   routing: "topic" | "composite";
+  /**
+   * Percentile statistics over a handful of requests are noise: `ignore` keeps the alarm's state
+   * through periods with too few samples to be significant (CloudWatch's own judgement).
+   */
+  lowSampleCountPercentiles?: "evaluate" | "ignore";
 }
 
 export interface CompositeSpec {
@@ -153,6 +158,7 @@ function sloAlarms(ctx: RegionalAlarmContext, sli: SloSli, plans: BurnRateAlarmP
           description: `Latency SLO ${o.latencyPercent} % within ${o.latencyThresholdMs} ms: only ≤ ${plan.threshold} % of requests within it over the last ${minutes} min burns the budget ${w.burnRate}× (${part} window of the ${w.name} burn-rate alert).`,
           comparison: "LessThanOrEqualToThreshold",
           metric: latencyRank(ctx),
+          lowSampleCountPercentiles: "ignore",
         });
       }
       return name;
@@ -208,6 +214,7 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
     treatMissingData: "notBreaching",
     metric: { namespace: ALB.namespace, metricName: ALB.metrics.targetResponseTime, dimensions: tg(ctx), extendedStatistic: "p99" },
     routing: "composite",
+    lowSampleCountPercentiles: "ignore",
   });
   alarms.push({
     key: "no-healthy-targets",

@@ -202,6 +202,7 @@ export class RegionalObservability extends pulumi.ComponentResource {
         evaluationPeriods: spec.window.evaluationPeriods,
         datapointsToAlarm: spec.window.datapointsToAlarm,
         treatMissingData: spec.treatMissingData,
+        ...(spec.lowSampleCountPercentiles ? { evaluateLowSampleCountPercentiles: spec.lowSampleCountPercentiles } : {}),
         ...(spec.metric
           ? {
               namespace: spec.metric.namespace,

@@ -65,6 +65,7 @@ describe("regional alarms as CloudWatch receives them", () => {
       extendedStatistic: "p99",
       period: 60,
       threshold: 0.3,
+      evaluateLowSampleCountPercentiles: "ignore",
     });
   });
 

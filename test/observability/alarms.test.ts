@@ -49,6 +49,8 @@ describe("golden-signal alarms", () => {
     const a = alarm("latency-p99");
     expect(a.metric).toEqual({ namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", dimensions: { LoadBalancer: LB, TargetGroup: TG }, extendedStatistic: "p99" });
     expect([a.threshold, a.unit, a.comparison]).toEqual([0.3, "s", "GreaterThanThreshold"]);
+    // A p99 of three requests says nothing: such periods keep the alarm's state.
+    expect(a.lowSampleCountPercentiles).toBe("ignore");
   });
 
   it("treats a target group without healthy hosts, or without data, as down", () => {
