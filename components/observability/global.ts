@@ -139,9 +139,6 @@ export class GlobalObservability extends pulumi.ComponentResource {
         tags,
       }, parent);
       new aws.grafana.RoleAssociation(`${name}-grafana-admins`, { workspaceId: workspace.id, role: "ADMIN", groupIds: grafana.adminGroupIds }, parent);
-      // Holds the token that provisions the data sources (created out of band: tokens expire, and
-      // one kept in Pulumi's state would be a long-lived admin secret).
-      new aws.grafana.WorkspaceServiceAccount(`${name}-grafana-provisioner`, { workspaceId: workspace.id, name: "provisioner", grafanaRole: "ADMIN" }, parent);
       this.grafanaEndpoint = workspace.endpoint;
       this.grafanaWorkspaceId = workspace.id;
     }

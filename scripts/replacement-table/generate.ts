@@ -68,7 +68,7 @@ function mapPaths(paths: string[], toPulumi: (p: string) => string | null, unmap
   });
 }
 
-function awsRules(snapshot: Snapshot): { types: Record<string, TypeRule>; report: string[] } {
+export function awsRules(snapshot: Snapshot): { types: Record<string, TypeRule>; report: string[] } {
   const paths = listFiles(snapshot, ["internal", "names"], (p) => p.endsWith(".go") && !p.endsWith("_test.go") && !p.includes("/test-fixtures/"));
   const resources = readTerraformResources({ files: readFiles(snapshot, paths) });
   const pkg = readPulumiAws(join(ROOT, "node_modules/@pulumi/aws"));
