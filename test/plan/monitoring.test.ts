@@ -6,15 +6,15 @@ import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { engineUrn } from "../../tools/fake-cloud/urn";
 import type { PlanDocument, PlanResource, PlanStack } from "../../tools/plan/model";
 import { alarmRows, describeThreshold, monitoringFigure, monitoringSummary } from "../../tools/plan/monitoring";
 import { validatePlan } from "../../tools/plan/schema";
 import { plan } from "./run-cli";
 import { temporaryDirectories } from "./temp-dirs";
 
-
 function resource(type: string, name: string, region: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): PlanResource {
-  return { urn: `urn:pulumi:s::p::${type}::${name}`, type, name, custom: true, id: name, parent: null, provider: null, region, protect: false, retainOnDelete: false, ignoreChanges: [], aliases: [], dependsOn: [], inputs, outputs: { ...inputs, ...outputs } };
+  return { urn: engineUrn("prod", "platform", null, type, name), type, name, custom: true, id: name, parent: null, provider: null, region, protect: false, retainOnDelete: false, ignoreChanges: [], aliases: [], dependsOn: [], inputs, outputs: { ...inputs, ...outputs } };
 }
 
 describe("monitoringFigure", () => {
