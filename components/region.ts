@@ -16,10 +16,13 @@ import type { SyntheticProbeArgs } from "./observability/synthetic-probe";
 export type RegionObservabilityArgs = Omit<RegionalObservabilityArgs, "region" | "namePrefix" | "loadBalancer" | "availabilityZones" | "nodes" | "database" | "prometheus" | "canary" | "globalRpoParameterSeconds"> & {
   /**
    * The reference service's target group (ARN suffix), whose latency and healthy hosts the alarms
-   * watch. @default the ingress target group
+   * watch. @default the ingress target group (the one the Region's RegionalService is bound to)
    */
   targetGroupArnSuffix?: pulumi.Input<string>;
-  /** Prometheus with the managed scraper of the region's cluster. @default none */
+  /**
+   * Prometheus with the managed scraper of the region's cluster; `service` @default the Region's
+   * RegionalService (its namespace and name). @default none
+   */
   prometheus?: { retentionDays?: number; service?: { namespace: string; name: string } };
   /** Synthetic probe. `publicName` @default the ingress's first domain name; `path` @default its health-check path. @default none */
   canary?: Omit<SyntheticProbeArgs, "namePrefix" | "loadBalancerDnsName" | "kmsKeyArn" | "publicName"> & { publicName?: string };
@@ -219,6 +222,8 @@ export class Region extends pulumi.ComponentResource {
           ? {
               prometheus: {
                 ...prometheus,
+                // The Region's own service unless another one is named.
+                service: prometheus.service ?? { namespace: this.service.namespace, name: this.service.name },
                 cluster: {
                   name: this.cluster.clusterName,
                   arn: this.cluster.clusterArn,

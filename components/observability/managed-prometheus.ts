@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alertingRules, alertmanagerDefinition, scrapeConfiguration } from "./prometheus";
 
-/** The reference service's namespace and name as serve's RegionalService creates them (override when wiring another service). */
-export const REFERENCE_SERVICE = { namespace: "reference", name: "reference-service" } as const;
+/** RegionalService's default namespace and name (Region passes its service's own; override for another service). */
+export const REFERENCE_SERVICE = { namespace: "app", name: "web" } as const;
 
 /** AMP keeps 150 days unless told otherwise; it accepts 1 to 1095. */
 export const DEFAULT_PROMETHEUS_RETENTION_DAYS = 150;

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { isTaggable } from "../../components/lib/tags";
 import { classify, loadPriceTable } from "../../policies/cost";
 import { readStackConfig } from "../../tools/fake-cloud/run";
@@ -194,6 +194,20 @@ describe("prod: monitoring", () => {
       expect(r.alarms.filter((a) => a.routed !== "topic" && a.routed !== "composite")).toEqual([]);
     }
     expect(monitoring.global).toEqual({ dashboards: ["prod-global"], grafana: [{ name: "prod-observability", version: "12.4", authentication: ["AWS_SSO"] }] });
+  });
+
+  it("watches the reference service: alarms on the target group its TargetGroupBinding fills, the scraper on its namespace and name", () => {
+    for (const s of prod.stacks.filter((x) => x.role === "region")) {
+      const [binding] = ofType(s, "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
+      const spec = binding.inputs.spec as { targetGroupARN: string; serviceRef: { name: string } };
+      const group = ofType(s, "aws:lb/targetGroup:TargetGroup").find((g) => g.outputs.arn === spec.targetGroupARN)!;
+      const latency = ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.inputs.name === `${s.stack}-latency-p99`)!;
+      expect((latency.inputs.dimensions as Record<string, string>).TargetGroup).toBe(group.outputs.arnSuffix);
+      const [scraper] = ofType(s, "aws:amp/scraper:Scraper");
+      const job = (parse(String(scraper.inputs.scrapeConfiguration)) as { scrape_configs: { job_name: string; kubernetes_sd_configs: unknown; relabel_configs: { regex?: string }[] }[] }).scrape_configs.find((j) => j.job_name === "reference-service")!;
+      expect(job.kubernetes_sd_configs).toEqual([{ role: "pod", namespaces: { names: [s.outputs.serviceNamespace] } }]);
+      expect(job.relabel_configs[0].regex).toBe(spec.serviceRef.name);
+    }
   });
 
   it("points the global dashboard at the regions' alarms and Aurora members by the names the regional stacks give them", () => {
