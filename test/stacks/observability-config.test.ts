@@ -4,10 +4,11 @@ import { join } from "path";
 import { ConfigError, monitoringObjectives, parseEnvironment } from "../../stacks/config";
 import { databaseClusterIdentifier, globalObservabilityArgs, observabilityArgs, regionArgs, type SharedInputs } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
+import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const prodConfig = readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml"));
 const prod = parseEnvironment("prod", prodConfig);
-const valid = { "platform:regions": ["us-east-1", "us-west-2"], "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16"], "platform:dnsZoneName": "dev.example.com" };
+const valid = { "platform:regions": ["us-east-1", "us-west-2"], "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16"], "platform:dnsZoneName": "dev.example.com", ...DEPLOY_PRECONDITIONS };
 const shared: SharedInputs = { zoneId: "Z1", zoneName: "prod.example.com", globalClusterIdentifier: "prod-global", routingControlArn: "arn:rc", alarmTopicArn: "arn:topic" };
 
 function problemsOf(config: Record<string, unknown>): Record<string, string> {
