@@ -14,6 +14,7 @@ import { readFileSync, renameSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { awsRules } from "./generate";
 import { openSnapshot } from "./git-tree";
+import { treeSources } from "./sources";
 import type { ReplacementTable, TypeRule } from "../../tools/plan/replacement/table";
 
 /** The rules of `wanted` types from `found`, for those the table lacks; unknown tokens are an error. */
@@ -39,7 +40,7 @@ function main(argv: string[]): void {
   const snapshot = at > 0 ? openSnapshot(aws.slice(0, at), aws.slice(at + 1)) : openSnapshot(aws);
   const tableFile = resolve(args.get("--table") ?? join(__dirname, "../../tools/plan/replacement/table.json"));
   const table = JSON.parse(readFileSync(tableFile, "utf8")) as ReplacementTable;
-  const added = missingRules(table, awsRules(snapshot).types, wanted, from);
+  const added = missingRules(table, awsRules(treeSources(snapshot)).types, wanted, from);
   table.types = Object.fromEntries(Object.entries({ ...table.types, ...added }).sort(([a], [b]) => a.localeCompare(b)));
   const tmp = `${tableFile}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(table, null, 1)}\n`);

@@ -18,6 +18,19 @@ export interface TypeRule {
   complete: boolean;
   /** Paths whose value being unknown (a dependency replaced) replaces the resource. */
   replaceWhenUnknown?: string[];
+  /**
+   * Where the rule was read when not simply the provider's base `upstream`: an overlay file of a
+   * newer commit, or a base file checked unchanged at newer commits.
+   */
+  upstream?: TypeUpstream;
+}
+
+export interface TypeUpstream {
+  how: "overlay" | "base, checked unchanged";
+  repository: string;
+  commit: string;
+  /** The terraform-provider-aws release that commit belongs to, when known. */
+  version?: string;
 }
 
 export interface UpstreamProvenance {
@@ -28,13 +41,27 @@ export interface UpstreamProvenance {
   describe: string | null;
   /** First heading of the snapshot's CHANGELOG.md (`5.46.0 (Unreleased)`), when it has one. */
   changelogVersion: string | null;
+  /** The upstream release read, when the snapshot is a per-release extract (an index) rather than the repository. */
+  upstreamVersion?: string;
   read: string;
+}
+
+/** Single upstream files, each at its own commit, that replaced the base's files for their resources. */
+export interface OverlayProvenance {
+  /** How the files were obtained. */
+  obtained?: string;
+  /** How many resource types' rules came from an overlay file (each records its `upstream`). */
+  types: number;
+  /** Path in its repository → where it was read. */
+  files: Record<string, { repository: string; commit: string; upstreamVersion?: string }>;
+  /** Base files checked unchanged at newer commits. */
+  checkedUnchanged?: { version: string; repository: string; commits: string[]; files: string[] };
 }
 
 export interface ReplacementTable {
   generatedBy: string;
   generated: string;
-  providers: Record<string, { package: string; version: string; upstream: UpstreamProvenance }>;
+  providers: Record<string, { package: string; version: string; upstream: UpstreamProvenance; overlay?: OverlayProvenance }>;
   types: Record<string, TypeRule>;
 }
 
