@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { readHelmReleaseFields, readKindRules, readProviderReplaceKeys } from "../../../scripts/replacement-table/kubernetes";
 import { readSinglePackageProvider, readTerraformResources } from "../../../scripts/replacement-table/terraform";
+import { parseArgs } from "../../../scripts/replacement-table/generate";
 import { REPLACEMENT_TABLE } from "../../../tools/plan/replacement/table";
 
 const NAMES = `package names
@@ -196,6 +197,21 @@ describe("the generated table", () => {
     expect(REPLACEMENT_TABLE.generatedBy).toBe("scripts/replacement-table/generate.ts");
   });
 
+  it("is dated by the clock: a date cannot be given by hand, and none precedes the sources read", () => {
+    expect(() => parseArgs(["--date", "2026-07-02", "--aws", "x"])).toThrow(/unknown option --date/);
+    for (const p of Object.values(REPLACEMENT_TABLE.providers)) expect(REPLACEMENT_TABLE.generated >= p.upstream.commitDate.slice(0, 10)).toBe(true);
+  });
+
+  it("says which terraform-provider-aws release it read, and where each newer rule came from", () => {
+    const aws = REPLACEMENT_TABLE.providers.aws;
+    expect(aws.upstream.upstreamVersion ?? aws.upstream.changelogVersion).toMatch(/^\d+\.\d+\.\d+/);
+    for (const rule of Object.values(REPLACEMENT_TABLE.types).filter((r) => r.upstream)) {
+      expect(rule.upstream!.commit).toMatch(/^[0-9a-f]{40}$/);
+      if (rule.upstream!.how === "overlay") expect(Object.values(aws.overlay!.files).map((f) => f.commit)).toContain(rule.upstream!.commit);
+    }
+    expect(Object.values(REPLACEMENT_TABLE.types).filter((r) => r.upstream?.how === "overlay")).toHaveLength(aws.overlay?.types ?? 0);
+  });
+
   it("holds the replace-forcing inputs a review relies on", () => {
     const t = REPLACEMENT_TABLE.types;
     expect(t["aws:ec2/vpc:Vpc"].replaceOn).toContain("cidrBlock");
@@ -203,8 +219,18 @@ describe("the generated table", () => {
     expect(t["aws:rds/cluster:Cluster"].replaceOn).toEqual(expect.arrayContaining(["dbSubnetGroupName", "kmsKeyId", "engine", "storageEncrypted"]));
     expect(t["aws:rds/cluster:Cluster"].replaceOn).not.toContain("engineVersion");
     expect(t["aws:route53/healthCheck:HealthCheck"].replaceOn).toContain("requestInterval");
-    expect(t["aws:eks/cluster:Cluster"].replaceOn).toContain("kubernetesNetworkConfig.serviceIpv4Cidr");
+    expect(t["aws:eks/cluster:Cluster"].replaceOn).toEqual(expect.arrayContaining(["kubernetesNetworkConfig.serviceIpv4Cidr", "bootstrapSelfManagedAddons", "accessConfig.bootstrapClusterCreatorAdminPermissions", "roleArn", "name"]));
     expect(t["aws:eks/cluster:Cluster"].replaceOn).not.toContain("vpcConfig.subnetIds");
+    // Added in 2025 provider versions: updated in place, never a replacement.
+    expect([...t["aws:eks/cluster:Cluster"].replaceOn, ...t["aws:eks/cluster:Cluster"].mayReplaceOn]).not.toContain("deletionProtection");
+    expect(t["aws:lb/targetGroup:TargetGroup"].replaceOn).toEqual(expect.arrayContaining(["targetType", "port", "protocol", "vpcId"]));
+    expect(t["aws:ec2/subnet:Subnet"].replaceOn).toContain("availabilityZoneId");
+    expect(t["aws:dynamodb/table:Table"].replaceOn).toEqual(expect.arrayContaining(["hashKey", "rangeKey", "name"]));
+    expect(t["aws:dynamodb/table:Table"].replaceOn).not.toContain("replicas");
+    // Resources the blueprint adds next have entries (FIS, ARC zonal shift and region switch).
+    expect(t["aws:arcregionswitch/plan:Plan"].replaceOn).toEqual(expect.arrayContaining(["name", "recoveryApproach", "regions"]));
+    expect(t["aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration"].replaceOn).toContain("resourceArn");
+    expect(t["aws:fis/experimentTemplate:ExperimentTemplate"]).toBeDefined();
     expect(t["aws:cloudwatch/metricAlarm:MetricAlarm"].replaceOn).toContain("name");
     expect(t["kubernetes:apps/v1:Deployment"].replaceOn).toContain("spec.selector");
     expect(t["kubernetes:helm.sh/v3:Release"].replaceOn).toEqual(["name", "namespace"]);
