@@ -4,8 +4,7 @@
  * region, and the single-stack dev example.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { parse, stringify } from "yaml";
 import { isTaggable } from "../../components/lib/tags";
@@ -15,6 +14,9 @@ import { resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
 import type { PlanDocument, PlanResource, PlanStack } from "../../tools/plan/model";
 import { plan } from "../../tools/plan/plan";
 import { sharedProdPlan } from "../shared-plan";
+import { temporaryDirectories } from "../plan/temp-dirs";
+
+const tempDir = temporaryDirectories();
 
 const root = join(__dirname, "..", "..");
 let prod: PlanDocument;
@@ -27,7 +29,7 @@ const mandatory = (doc: PlanDocument) => doc.stacks.flatMap((s) => s.violations)
 
 beforeAll(async () => {
   const config = readStackConfig(join(root, "Pulumi.prod.yaml"));
-  const dir = mkdtempSync(join(tmpdir(), "stacks-test-"));
+  const dir = tempDir("stacks-test-");
   const fourRegions = join(dir, "Pulumi.prod.yaml");
   writeFileSync(fourRegions, stringify({
     config: {

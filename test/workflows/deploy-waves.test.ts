@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "child_process";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { copyFileSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { allStacks, deployWaves, githubOutputLines, readStackFiles, WavesError, type StackFiles } from "../../tools/ci/deploy-waves";
 import { ROOT } from "./workflow-files";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
+import { temporaryDirectories } from "../plan/temp-dirs";
+
+const tempDir = temporaryDirectories();
 
 const environment = {
   "aws:region": "us-east-1",
@@ -103,7 +105,7 @@ describe("the repository's own stack files", () => {
 
 describe("deploy-waves.ts CLI", () => {
   it("writes GITHUB_OUTPUT, and exits 2 naming the missing file", () => {
-    const dir = mkdtempSync(join(tmpdir(), "waves-"));
+    const dir = tempDir("waves-");
     for (const f of ["Pulumi.prod.yaml", "Pulumi.prod-us-east-1.yaml", "Pulumi.prod-us-west-2.yaml", "Pulumi.prod-eu-west-1.yaml"]) copyFileSync(join(ROOT, f), join(dir, f));
     const output = join(dir, "github-output");
     writeFileSync(output, "");

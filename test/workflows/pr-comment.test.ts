@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { spawn } from "child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { mkdirSync, writeFileSync } from "fs";
 import { createServer, type IncomingMessage } from "http";
-import { tmpdir } from "os";
 import { join } from "path";
 import { findPlanComment, GitHubError, upsertPlanComment, type CommentTarget } from "../../tools/ci/github-comments";
 import {
@@ -20,6 +19,9 @@ import {
 } from "../../tools/ci/pr-comment";
 import { readOfflineResult, readPreviewResults } from "../../tools/ci/pr-comment-cli";
 import { ROOT } from "./workflow-files";
+import { temporaryDirectories } from "../plan/temp-dirs";
+
+const tempDir = temporaryDirectories();
 
 const run = { sha: "0123456789abcdef", runUrl: "https://github.com/acme/platform/actions/runs/42", repoUrl: "https://github.com/acme/platform" };
 const between = (body: string, id: "offline" | "preview") => {
@@ -199,7 +201,7 @@ describe("findPlanComment / upsertPlanComment", () => {
 
 describe("reading the jobs' files", () => {
   it("prefers the diff report, and compares the diagram with the committed one", () => {
-    const dir = mkdtempSync(join(tmpdir(), "plan-out-"));
+    const dir = tempDir("plan-out-");
     writeFileSync(join(dir, "head.md"), "whole plan");
     writeFileSync(join(dir, "topology.svg"), "<svg>new</svg>");
     writeFileSync(join(dir, "committed.svg"), "<svg>old</svg>");
@@ -211,7 +213,7 @@ describe("reading the jobs' files", () => {
   });
 
   it("reads each stack's status, and reports a stack without files as no result", () => {
-    const dir = mkdtempSync(join(tmpdir(), "preview-"));
+    const dir = tempDir("preview-");
     writeFileSync(join(dir, "prod.status"), "ok\n");
     writeFileSync(join(dir, "prod.exit"), "0\n");
     writeFileSync(join(dir, "prod.log"), "Resources: 2 unchanged");
@@ -247,7 +249,7 @@ describe("pr-comment-cli.ts against a fake GitHub API", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as { port: number };
-    const dir = mkdtempSync(join(tmpdir(), "cli-"));
+    const dir = tempDir("pr-comment-cli-");
     mkdirSync(join(dir, "plan"));
     writeFileSync(join(dir, "plan", "head.md"), "#### 212 resources in 4 stacks");
     const event = { pull_request: { number: 7, head: { sha: "feedface00", repo: { full_name: options.fork ? "someone/platform" : "acme/platform" } }, base: { repo: { full_name: "acme/platform" } } } };

