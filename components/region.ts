@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalNetwork, RegionalNetworkArgs } from "./network";
 import { EksCluster, EksClusterArgs } from "./eks";
+import { controlPlaneZoneCount } from "./lib/eks";
 import { ClusterAddons, ClusterAddonsArgs } from "./cluster-addons";
 import { NodePool, NodePoolArgs } from "./node-pool";
 import { RegionalIngress, RegionalIngressArgs } from "./ingress";
@@ -32,7 +33,16 @@ export interface RegionArgs {
   /** AWS region code. Children are created through the provider in opts (or the stack's default). */
   region: string;
   network: RegionalNetworkArgs;
-  cluster: Omit<EksClusterArgs, "vpcId" | "subnetIds">;
+  cluster: Omit<EksClusterArgs, "vpcId" | "subnetIds"> & {
+    /**
+     * The control plane's subnets are the private subnets of the first `controlPlaneAzCount` zones
+     * (at most `network.azCount`). EKS refuses subnets in AZs the cluster was not created in, so
+     * raising `azCount` later gives nodes, NAT, the load balancer and the database the new zone
+     * while the control plane keeps its own. Never raise it for an existing cluster.
+     * @default 3
+     */
+    controlPlaneAzCount?: number;
+  };
   /** The AWS Load Balancer Controller is always installed: it binds the ALB's target group to the service. */
   addons: Omit<ClusterAddonsArgs, "clusterName" | "region" | "awsLoadBalancerController"> & {
     awsLoadBalancerControllerChartVersion: string;
@@ -96,6 +106,8 @@ export class Region extends pulumi.ComponentResource {
   constructor(name: string, args: RegionArgs, opts?: pulumi.ComponentResourceOptions) {
     // Before registering anything: a bad argument must not leave half a region.
     if (args.cache && !args.data?.cacheAuth) throw new RangeError(`${name}: a region with a cache needs data.cacheAuth (the AUTH token secret and this region's key) for its workloads`);
+    // Refused here, before any resource: the same rule as controlPlaneZoneCount.
+    controlPlaneZoneCount(2, args.cluster.controlPlaneAzCount);
     super("platform:region:Region", name, {}, opts);
     const parent = { parent: this };
     this.region = args.region;
@@ -108,7 +120,9 @@ export class Region extends pulumi.ComponentResource {
         database: { engine: args.database.engine, engineVersion: args.database.engineVersion, instanceClass: args.database.instanceClass },
       },
     }, parent);
-    this.cluster = new EksCluster(name, { ...args.cluster, vpcId: this.network.vpcId, subnetIds: this.network.privateSubnetIds }, parent);
+    const { controlPlaneAzCount, ...cluster } = args.cluster;
+    const controlPlaneSubnetIds = this.network.privateSubnetIds.slice(0, controlPlaneZoneCount(this.network.azCount, controlPlaneAzCount));
+    this.cluster = new EksCluster(name, { ...cluster, vpcId: this.network.vpcId, subnetIds: controlPlaneSubnetIds }, parent);
     this.ingress = new RegionalIngress(name, {
       ...args.ingress,
       vpcId: this.network.vpcId,

@@ -225,6 +225,8 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       allowPublicAccessFromAnywhere: environment.eksAllowPublicAccessFromAnywhere,
       endpointPrivateAccessCidrs: endpoint.endpointPrivateAccessCidrs,
       logRetentionDays: environment.logRetentionDays,
+      // The zones the control plane was created in: raising azCount must not add one (EKS refuses it).
+      controlPlaneAzCount: environment.eksControlPlaneAzCount,
     },
     addons: {
       clusterAutoscalerChartVersion: environment.clusterAutoscalerChartVersion,

@@ -101,6 +101,11 @@ export const ENVIRONMENT_KEYS = {
     description: "Explicit opt-in to list 0.0.0.0/0 in eksPublicAccessCidrs. Never for production.",
     default: false,
   },
+  eksControlPlaneAzCount: {
+    type: "integer",
+    description: "The EKS control plane uses the private subnets of the first min(this, azCount) zones. EKS refuses subnets in AZs a cluster was not created in, so raising azCount keeps the control plane on its zones. Never raise this for an existing cluster; an environment created with azCount 2 sets it to 2 before raising azCount.",
+    default: 3,
+  },
   eksAdminPrincipalArns: {
     type: "array",
     description: "IAM role/user ARNs given cluster-admin through EKS access entries.",

@@ -17,6 +17,7 @@ import { objectiveProblems, type MonitoringObjectives } from "../components/obse
 import { GRAFANA_VERSIONS, IDENTITY_CENTER_ID } from "../components/observability/global";
 import { MAX_PROMETHEUS_RETENTION_DAYS } from "../components/observability/managed-prometheus";
 import { CANARY_RUNTIME_PATTERN } from "../components/observability/synthetic-probe";
+import { checkDay2 } from "./day2-config";
 
 /** Aurora global databases: one primary plus 1 to 10 secondary regions. */
 export const MIN_REGIONS = 2;
@@ -493,6 +494,7 @@ export function parseEnvironment(name: string, config: Record<string, unknown>, 
   if (problems.length > 0) throw new ConfigError(source, problems);
   for (const rule of RULES) rule(settings, report);
   checkDataTier(settings, report, name);
+  checkDay2(settings, report);
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   return {

@@ -215,3 +215,22 @@ export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
 export function clusterAutoscalerImageTag(kubernetesVersion: string): string | undefined {
   return CLUSTER_AUTOSCALER_IMAGE_TAGS[kubernetesVersion];
 }
+
+/** Most zones the EKS control plane's subnets span unless told otherwise (see controlPlaneZoneCount). */
+export const DEFAULT_CONTROL_PLANE_AZ_COUNT = 3;
+
+/**
+ * How many of a region's zones (the first ones, in subnet order) carry the EKS control plane's
+ * subnets. EKS only accepts subnets in the AZs a cluster was created with (UpdateClusterConfig
+ * refuses any other; aws-facts "EKS"), so the control plane must not follow `azCount` up: nodes,
+ * NAT gateways, the load balancer and the database take a new AZ, the control plane keeps the
+ * zones it was created in. A stable rule instead of state: the first `controlPlaneAzCount` zones
+ * (subnet CIDRs and zone order never move when zones are added, see planSubnets and chooseZones).
+ * Fewer AZs shrink it (EKS accepts a subset of the original AZs); it needs two, as CreateCluster does.
+ */
+export function controlPlaneZoneCount(azCount: number, controlPlaneAzCount: number = DEFAULT_CONTROL_PLANE_AZ_COUNT): number {
+  if (!Number.isInteger(controlPlaneAzCount) || controlPlaneAzCount < 2) {
+    throw new RangeError(`controlPlaneAzCount ${controlPlaneAzCount} must be a whole number of at least 2 (EKS needs subnets in two AZs)`);
+  }
+  return Math.min(azCount, controlPlaneAzCount);
+}

@@ -4,6 +4,7 @@ import {
   autoscalerDiscoveryTags,
   buildKubeconfig,
   clusterLogGroupName,
+  controlPlaneZoneCount,
   planEndpointAccess,
   principalNameSuffix,
   validateAdminPrincipalArns,
@@ -119,5 +120,18 @@ describe("awsLoadBalancerControllerPolicy", () => {
   it("leaves out WAF, Shield and Cognito", () => {
     const all = policy.Statement.flatMap((s) => s.Action as string[]);
     expect(all.filter((a) => /^(waf|wafv2|waf-regional|shield|cognito-idp):/.test(a))).toEqual([]);
+  });
+});
+
+describe("controlPlaneZoneCount (EKS keeps the AZs it was created in)", () => {
+  it("stays on the first three zones when a region grows to four, five or six", () => {
+    expect([3, 4, 5, 6].map((az) => controlPlaneZoneCount(az))).toEqual([3, 3, 3, 3]);
+    expect(controlPlaneZoneCount(4, 2)).toBe(2);
+  });
+
+  it("shrinks with fewer zones (a subset of the original AZs is allowed) and refuses fewer than two", () => {
+    expect(controlPlaneZoneCount(2)).toBe(2);
+    expect(() => controlPlaneZoneCount(4, 1)).toThrow(/at least 2/);
+    expect(() => controlPlaneZoneCount(4, 2.5)).toThrow(/whole number/);
   });
 });

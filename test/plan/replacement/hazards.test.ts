@@ -28,7 +28,7 @@ describe("environment hazards", () => {
   it("flags a region leaving, the primary moving, an AZ-count change, a VPC CIDR change and a zone rename", () => {
     expect(kinds({ regions: ["us-east-1", "us-west-2"], vpcCidrs: ["10.10.0.0/16", "10.20.0.0/16"] })).toEqual([["region-removed", "risk"]]);
     expect(kinds({ regions: ["us-west-2", "us-east-1", "eu-west-1"], vpcCidrs: ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] })).toEqual([["primary-moved", "risk"]]);
-    expect(kinds({ azCount: 4 })).toEqual([["az-count-change", "risk"]]);
+    expect(environmentHazards({ ...prod, eksControlPlaneAzCount: 3 }, { ...prod, eksControlPlaneAzCount: 3, azCount: 4 }).map((h) => [h.kind, h.severity])).toEqual([["az-count-change", "risk"]]);
     expect(kinds({ vpcCidrs: ["10.10.0.0/16", "10.21.0.0/16", "10.30.0.0/16"] })).toEqual([["vpc-cidr-change", "risk"]]);
     expect(kinds({ dnsZoneName: "prod2.example.com" })).toEqual([["zone-rename", "risk"]]);
   });
@@ -36,5 +36,26 @@ describe("environment hazards", () => {
   it("points at runbooks that exist", () => {
     const all = environmentHazards(prod, { ...prod, kubernetesVersion: "1.35", dbEngineVersion: "17.4", azCount: 2, regions: ["us-west-2", "ap-south-1"], vpcCidrs: ["10.20.0.0/16", "10.40.0.0/16"], dnsZoneName: "x.example.com" });
     for (const h of all) if (h.runbook) expect(existsSync(join(__dirname, "../../..", h.runbook)), h.runbook).toBe(true);
+  });
+});
+
+describe("the EKS control plane's zones (day-2: raising azCount)", () => {
+  const now = { ...prod, eksControlPlaneAzCount: 3 };
+  it("is no hazard when more AZs leave the control plane on the zones it was created in", () => {
+    const hazards = environmentHazards(now, { ...now, azCount: 4 });
+    expect(hazards.map((h) => h.kind)).toEqual(["az-count-change"]);
+    expect(hazards[0].message).toMatch(/keeps the first 3 zone\(s\)/);
+    expect(hazards[0].runbook).toBe("docs/runbooks/change-az-count.md");
+  });
+
+  it("blocks a change that gives the control planes a zone they were not created in, naming the value to keep", () => {
+    // Settings from before eksControlPlaneAzCount existed: the control plane had every zone.
+    const blocking = environmentHazards(prod, { ...prod, azCount: 4 }).find((h) => h.kind === "eks-control-plane-zones");
+    expect(blocking).toMatchObject({ severity: "blocking", runbook: "docs/runbooks/change-az-count.md" });
+    expect(blocking!.message).toContain("platform:eksControlPlaneAzCount: 3");
+    // An environment created with two zones that raises azCount without pinning its control plane.
+    const two = { ...now, azCount: 2 };
+    expect(environmentHazards(two, { ...two, azCount: 3 }).map((h) => [h.kind, h.severity])).toContainEqual(["eks-control-plane-zones", "blocking"]);
+    expect(environmentHazards({ ...two, eksControlPlaneAzCount: 2 }, { ...two, eksControlPlaneAzCount: 2, azCount: 3 }).map((h) => h.kind)).toEqual(["az-count-change"]);
   });
 });

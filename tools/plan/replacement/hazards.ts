@@ -12,6 +12,7 @@ export type HazardKind =
   | "aurora-engine-change"
   | "aurora-major-upgrade"
   | "az-count-change"
+  | "eks-control-plane-zones"
   | "region-removed"
   | "region-added"
   | "primary-moved"
@@ -36,6 +37,16 @@ function minor(version: unknown): [number, number] | null {
 }
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/**
+ * Zones the EKS control plane uses under these settings: the first min(eksControlPlaneAzCount,
+ * azCount); every zone for settings from before the key existed (what those programs did).
+ */
+function controlPlaneZones(s: Settings): number | null {
+  const az = Number(s.azCount);
+  if (!Number.isFinite(az)) return null;
+  return s.eksControlPlaneAzCount === undefined ? az : Math.min(az, Number(s.eksControlPlaneAzCount));
+}
 
 /** Hazards of changing an environment from `base` to `current` settings. */
 export function environmentHazards(base: Settings, current: Settings): Hazard[] {
@@ -63,9 +74,14 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
     }
   }
 
+  const zonesRunbook = "docs/runbooks/change-az-count.md";
   if (base.azCount !== undefined && base.azCount !== current.azCount) {
     const more = Number(current.azCount) > Number(base.azCount);
-    out.push({ kind: "az-count-change", severity: "risk", runbook: "docs/runbooks/README.md", message: more ? `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: new subnets, NAT gateways and route tables per region; the EKS control plane only accepts subnets in the AZs it was created with, so its subnets must stay on the original AZs.` : `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: the subnets, NAT gateways and nodes of the dropped AZs are deleted — drain them first; database instances there move.` });
+    out.push({ kind: "az-count-change", severity: "risk", runbook: zonesRunbook, message: more ? `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: new subnets, NAT gateways and route tables per region; nodes, the load balancer and the database spread to the new AZ, while the EKS control plane keeps the first ${controlPlaneZones(current)} zone(s) (eksControlPlaneAzCount): it only accepts subnets in the AZs it was created with.` : `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: the subnets, NAT gateways and nodes of the dropped AZs are deleted — drain them first; database instances there move.` });
+  }
+  const [cpWas, cpNow] = [controlPlaneZones(base), controlPlaneZones(current)];
+  if (cpWas !== null && cpNow !== null && cpNow > cpWas) {
+    out.push({ kind: "eks-control-plane-zones", severity: "blocking", runbook: zonesRunbook, message: `The EKS control planes' subnets go from the first ${cpWas} to the first ${cpNow} zones: UpdateClusterConfig refuses subnets in an AZ a cluster was not created in, so \`pulumi up\` fails at every cluster. Set platform:eksControlPlaneAzCount: ${cpWas} (the zones the clusters were created with).` });
   }
 
   const baseRegions = list(base.regions);
