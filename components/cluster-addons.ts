@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy } from "./lib/eks-addon-policies";
+import { clusterAutoscalerProblems, clusterAutoscalerRelease } from "./lib/cluster-autoscaler";
 import { podIdentityTrustPolicy } from "./lib/eks";
 import { PLATFORM_DEPLOYERS_GROUP } from "./lib/deployer";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "./lib/names";
@@ -33,10 +34,17 @@ export interface ClusterAddonsArgs {
   /** cluster-autoscaler chart version (https://kubernetes.github.io/autoscaler), pinned. */
   clusterAutoscalerChartVersion: string;
   /**
-   * cluster-autoscaler image tag. Its minor version should match the cluster's Kubernetes minor.
-   * @default the chart's appVersion
+   * cluster-autoscaler image tag. Its minor version must match the cluster's Kubernetes minor.
+   * @default the table's image for `kubernetesVersion` when given, else the chart's default
    */
   clusterAutoscalerImageTag?: string;
+  /**
+   * The cluster's Kubernetes version. Given, the chart and image are checked against the
+   * compatibility table (components/lib/cluster-autoscaler.ts): a chart or image of another minor
+   * is refused (a 1.32 chart's ClusterRole lacks what a 1.35 autoscaler watches).
+   * @default not checked
+   */
+  kubernetesVersion?: string;
   /** metrics-server chart version (https://kubernetes-sigs.github.io/metrics-server), pinned. */
   metricsServerChartVersion: string;
   /**
@@ -88,6 +96,13 @@ export class ClusterAddons extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterAddonsArgs, opts: ClusterAddonsOptions) {
     validateChartVersion("clusterAutoscalerChartVersion", args.clusterAutoscalerChartVersion);
     validateChartVersion("metricsServerChartVersion", args.metricsServerChartVersion);
+    if (args.kubernetesVersion !== undefined) {
+      const mismatch = clusterAutoscalerProblems({ kubernetesVersion: args.kubernetesVersion, chartVersion: args.clusterAutoscalerChartVersion, imageTag: args.clusterAutoscalerImageTag });
+      if (mismatch.length) throw new RangeError(mismatch.map((p) => `cluster-autoscaler ${p.field === "chartVersion" ? "clusterAutoscalerChartVersion" : "clusterAutoscalerImageTag"} "${p.value}" ${p.message}`).join("; "));
+    }
+    // Some charts default to an image of the previous minor (9.54.0-9.55.0): with the cluster's
+    // version known, the image is the table's for that minor unless pinned.
+    const autoscalerImageTag = args.clusterAutoscalerImageTag ?? (args.kubernetesVersion !== undefined ? clusterAutoscalerRelease(args.kubernetesVersion)?.imageTag : undefined);
     const lbc = args.awsLoadBalancerController && args.awsLoadBalancerController.enabled !== false ? args.awsLoadBalancerController : undefined;
     if (lbc) validateChartVersion("awsLoadBalancerController.chartVersion", lbc.chartVersion);
     // A release without the cluster's provider would go to whatever cluster the ambient kubeconfig names.
@@ -138,7 +153,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
         rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } },
         // Two replicas with leader election: losing the autoscaler's node must not stop scaling.
         replicaCount: 2,
-        ...(args.clusterAutoscalerImageTag ? { image: { tag: args.clusterAutoscalerImageTag } } : {}),
+        ...(autoscalerImageTag ? { image: { tag: autoscalerImageTag } } : {}),
         extraArgs: {
           // Node groups of equal shape (one per AZ, or one spanning all) scale together, keeping
           // capacity even across AZs.

@@ -13,7 +13,7 @@ import type { RegionArgs } from "../components/region";
 import type { NatGatewayMode } from "../components/network";
 import type { NodePoolKind } from "../components/node-pool";
 import { failoverRoleOf, ROUTE53_HOME_REGION } from "../components/lib/dns";
-import { clusterAutoscalerImageTag } from "../components/lib/eks";
+import { clusterAutoscalerRelease } from "../components/lib/cluster-autoscaler";
 import { endpointCidrs, type DeployerNetwork } from "../components/lib/deployer";
 import { regionOfZoneId } from "../components/lib/zones";
 import { physicalTableName } from "./data-config";
@@ -229,8 +229,11 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       controlPlaneAzCount: environment.eksControlPlaneAzCount,
     },
     addons: {
-      clusterAutoscalerChartVersion: environment.clusterAutoscalerChartVersion,
-      clusterAutoscalerImageTag: environment.clusterAutoscalerImageTag || clusterAutoscalerImageTag(environment.kubernetesVersion),
+      // Chart and image of one minor, from the compatibility table unless pinned (validation
+      // refused a pinned pair of another minor, and a minor the table lacks without both pins).
+      kubernetesVersion: environment.kubernetesVersion,
+      clusterAutoscalerChartVersion: environment.clusterAutoscalerChartVersion || clusterAutoscalerRelease(environment.kubernetesVersion)!.chartVersion,
+      clusterAutoscalerImageTag: environment.clusterAutoscalerImageTag || clusterAutoscalerRelease(environment.kubernetesVersion)!.imageTag,
       metricsServerChartVersion: environment.metricsServerChartVersion,
       awsLoadBalancerControllerChartVersion: environment.awsLoadBalancerControllerChartVersion,
     },

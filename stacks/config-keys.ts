@@ -167,10 +167,14 @@ export const ENVIRONMENT_KEYS = {
   },
 
   // --- cluster add-ons (Helm chart versions pinned) ---
-  clusterAutoscalerChartVersion: { type: "string", description: "cluster-autoscaler Helm chart version.", default: "9.46.6" },
+  clusterAutoscalerChartVersion: {
+    type: "string",
+    description: "cluster-autoscaler Helm chart version; empty = the chart tested for kubernetesVersion (components/lib/cluster-autoscaler.ts). A pinned chart must be cut for the same minor: its ClusterRole must cover what that autoscaler watches (resource.k8s.io from 1.35).",
+    default: "",
+  },
   clusterAutoscalerImageTag: {
     type: "string",
-    description: "cluster-autoscaler image tag; empty = the release matching kubernetesVersion (it supports only its own minor).",
+    description: "cluster-autoscaler image tag; empty = the release tested for kubernetesVersion. It supports only its own minor, so a pinned tag must be of kubernetesVersion's minor.",
     default: "",
   },
   metricsServerChartVersion: { type: "string", description: "metrics-server Helm chart version.", default: "3.12.2" },

@@ -7,7 +7,6 @@ import { CONFIG_NAMESPACE, ENVIRONMENT_KEYS, ConfigKeySpec, EnvironmentKey } fro
 import { cidrsOverlap, describeCidrProblem, formatCidr, MAX_AZS, MAX_VPC_PREFIX, MIN_VPC_PREFIX, parseCidr } from "../components/lib/cidr";
 import { AWS_REGIONS, isKnownRegion, suggestRegions } from "../components/lib/regions";
 import { closest } from "../components/lib/suggest";
-import { clusterAutoscalerImageTag } from "../components/lib/eks";
 import { ROUTE53_CHECKER_REGIONS } from "../components/lib/dns";
 import { DEFAULT_SERVICE_IPV4_CIDR } from "../components/lib/eks";
 import { EKS_UNSUPPORTED_ZONE_IDS, isZoneId, regionOfZoneId } from "../components/lib/zones";
@@ -220,9 +219,6 @@ function checkKubernetes(s: EnvironmentSettings, report: Report): void {
       report(`eksPublicAccessCidrs[${i}]`, text, "opens the Kubernetes API to the whole internet; list specific ranges, or set eksAllowPublicAccessFromAnywhere: true to accept the risk");
     }
   });
-  if (s.clusterAutoscalerImageTag === "" && versionNumber(s.kubernetesVersion) !== undefined && !clusterAutoscalerImageTag(s.kubernetesVersion)) {
-    report("clusterAutoscalerImageTag", s.clusterAutoscalerImageTag, `no cluster-autoscaler release is known for Kubernetes ${s.kubernetesVersion}; set the image tag of the release for that minor (e.g. v${s.kubernetesVersion}.0)`);
-  }
   s.eksPrivateAccessCidrs.forEach((text, i) => {
     const problem = describeCidrProblem(text);
     if (problem) report(`eksPrivateAccessCidrs[${i}]`, text, `${problem}; list the VPN or CI networks that reach the VPC`);

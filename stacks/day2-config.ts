@@ -1,10 +1,11 @@
 /**
  * Rules for the keys that make day-2 operations safe on a running environment: the EKS control
- * plane's zones when AZs are added. Each rule is the components' own (components/lib), reported
+ * plane's zones when AZs are added, cluster-autoscaler's chart and image of one minor. Each rule is the components' own (components/lib), reported
  * per key with the value and the fix before anything runs. Deployment order and what each change
  * does to a running environment: docs/runbooks/.
  */
 import { MAX_AZS } from "../components/lib/cidr";
+import { clusterAutoscalerProblems } from "../components/lib/cluster-autoscaler";
 import type { EnvironmentSettings } from "./config";
 
 type Report = (key: string, value: unknown, message: string) => void;
@@ -16,7 +17,18 @@ function checkControlPlaneZones(s: EnvironmentSettings, report: Report): void {
   }
 }
 
+/** Chart and image of one Kubernetes minor: a chart of another minor lacks the RBAC its image needs. */
+function checkClusterAutoscaler(s: EnvironmentSettings, report: Report): void {
+  if (!/^\d+\.\d+$/.test(s.kubernetesVersion)) return; // reported with kubernetesVersion
+  const problems = clusterAutoscalerProblems({ kubernetesVersion: s.kubernetesVersion, chartVersion: s.clusterAutoscalerChartVersion, imageTag: s.clusterAutoscalerImageTag });
+  for (const p of problems) {
+    const key = p.field === "chartVersion" ? "clusterAutoscalerChartVersion" : "clusterAutoscalerImageTag";
+    report(key, s[key], `${p.message} (kubernetesVersion ${s.kubernetesVersion})`);
+  }
+}
+
 /** Every day-2 rule; parseEnvironment runs them with the other domain rules. */
 export function checkDay2(s: EnvironmentSettings, report: Report): void {
   checkControlPlaneZones(s, report);
+  checkClusterAutoscaler(s, report);
 }

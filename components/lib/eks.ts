@@ -199,23 +199,6 @@ export function autoscalerDiscoveryTags(clusterName: string): Record<string, str
   return { "k8s.io/cluster-autoscaler/enabled": "true", [autoscalerClusterTagKey(clusterName)]: AUTOSCALER_CLUSTER_TAG_VALUE };
 }
 
-/**
- * cluster-autoscaler releases follow Kubernetes minors and support only their own minor, while
- * its Helm chart defaults to whatever release it was cut with. Latest patch per minor as
- * published by the autoscaler project (kubernetes/autoscaler releases, mid-2026).
- */
-export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
-  "1.32": "v1.32.5",
-  "1.33": "v1.33.5",
-  "1.34": "v1.34.4",
-  "1.35": "v1.35.1",
-};
-
-/** The cluster-autoscaler image for a cluster version, or undefined when none is known. */
-export function clusterAutoscalerImageTag(kubernetesVersion: string): string | undefined {
-  return CLUSTER_AUTOSCALER_IMAGE_TAGS[kubernetesVersion];
-}
-
 /** Most zones the EKS control plane's subnets span unless told otherwise (see controlPlaneZoneCount). */
 export const DEFAULT_CONTROL_PLANE_AZ_COUNT = 3;
 

@@ -183,4 +183,10 @@ describe("ClusterAddons", () => {
     expect(() => new ClusterAddons("range", { ...base, clusterAutoscalerChartVersion: "~9.46" }, { provider })).toThrow(/exact chart version/);
     expect(cloud.resources.some((r) => r.name === "nok8s" || r.name === "range")).toBe(false);
   });
+
+  it("refuses, given the cluster's version, a cluster-autoscaler chart or image of another minor", () => {
+    expect(() => new ClusterAddons("skew", { ...base, kubernetesVersion: "1.35", clusterAutoscalerChartVersion: "9.46.6" }, { provider })).toThrow(/clusterAutoscalerChartVersion "9\.46\.6" .*resource\.k8s\.io/);
+    expect(() => new ClusterAddons("skew-image", { ...base, kubernetesVersion: "1.34", clusterAutoscalerChartVersion: "9.53.0", clusterAutoscalerImageTag: "v1.35.1" }, { provider })).toThrow(/clusterAutoscalerImageTag "v1\.35\.1"/);
+    expect(cloud.resources.some((r) => r.name.startsWith("skew"))).toBe(false);
+  });
 });

@@ -81,10 +81,11 @@ describe("parseEnvironment: examples", () => {
     expect(problemsOf({ ...valid, "platform:eksPublicAccessCidrs": ["0.0.0.0/0"], "platform:eksAllowPublicAccessFromAnywhere": true })).toEqual([]);
   });
 
-  it("asks for a cluster-autoscaler tag when the Kubernetes version has no known release", () => {
+  it("asks for a cluster-autoscaler chart and image when the Kubernetes version has no tested pair", () => {
     const problems = problemsOf({ ...valid, "platform:kubernetesMaxVersion": "1.36", "platform:kubernetesVersion": "1.36" });
-    expect(problems.map((p) => p.key)).toEqual(["platform:clusterAutoscalerImageTag"]);
-    expect(problemsOf({ ...valid, "platform:kubernetesMaxVersion": "1.36", "platform:kubernetesVersion": "1.36", "platform:clusterAutoscalerImageTag": "v1.36.0" })).toEqual([]);
+    expect(problems.map((p) => p.key)).toEqual(["platform:clusterAutoscalerChartVersion", "platform:clusterAutoscalerImageTag"]);
+    // An image alone is not enough: no known chart's ClusterRole is vouched for 1.36.
+    expect(problemsOf({ ...valid, "platform:kubernetesMaxVersion": "1.36", "platform:kubernetesVersion": "1.36", "platform:clusterAutoscalerImageTag": "v1.36.0" }).map((p) => p.key)).toEqual(["platform:clusterAutoscalerChartVersion"]);
   });
 
   it("refuses malformed or all-open private API access ranges", () => {

@@ -31,3 +31,19 @@ describe("eksControlPlaneAzCount", () => {
     expect(byKey({ ...valid, "platform:eksControlPlaneAzCount": 7 })["platform:eksControlPlaneAzCount"]).toMatch(/must be 2 to 6/);
   });
 });
+
+describe("cluster-autoscaler chart and image", () => {
+  it("refuses a chart of another Kubernetes minor, naming the key, the value and the tested pair", () => {
+    const problems = problemsOf({ ...valid, "platform:kubernetesVersion": "1.35", "platform:clusterAutoscalerChartVersion": "9.46.6" });
+    expect(problems.map((p) => [p.key, p.value])).toEqual([["platform:clusterAutoscalerChartVersion", "9.46.6"]]);
+    expect(problems[0].message).toMatch(/resource\.k8s\.io.*leave it empty for the tested pair of 1\.35 \(chart 9\.56\.0, image v1\.35\.1\).*kubernetesVersion 1\.35/);
+  });
+
+  it("refuses an image of another minor", () => {
+    expect(byKey({ ...valid, "platform:kubernetesVersion": "1.33", "platform:clusterAutoscalerImageTag": "v1.34.4" })["platform:clusterAutoscalerImageTag"]).toMatch(/supports only Kubernetes 1\.34, not 1\.33/);
+  });
+
+  it("accepts the table's pair by default for every supported minor", () => {
+    for (const version of ["1.32", "1.33", "1.34", "1.35"]) expect(problemsOf({ ...valid, "platform:kubernetesVersion": version }), version).toEqual([]);
+  });
+});

@@ -46,6 +46,16 @@ function one(run: StackRun, type: string, name: string): RecordedResource {
 }
 const all = (run: StackRun, type: string) => run.cloud.resources.filter((r) => r.type === type);
 
+describe("cluster-autoscaler: chart and image pinned together for the cluster's minor", () => {
+  it("installs the chart cut for Kubernetes 1.34 with a 1.34 image, not a 1.32 chart", () => {
+    const release = one(primary, "kubernetes:helm.sh/v3:Release", `${STACK}-cluster-autoscaler`);
+    const values = release.inputs.values as { image?: { tag?: string } };
+    expect(config["platform:kubernetesVersion"]).toBe("1.34");
+    expect(values.image?.tag).toMatch(/^v1\.34\.\d+$/);
+    expect(release.inputs.version).toBe("9.53.0");
+  });
+});
+
 describe("a fourth AZ", () => {
   it("gives nodes, NAT and the database the new AZ but keeps the EKS control plane on the three it was created with", () => {
     const privateSubnets = ["1", "2", "3", "4"].map((n) => one(primary, "aws:ec2/subnet:Subnet", `${STACK}-private-${n}`));
