@@ -7,6 +7,7 @@ export { RegionalNetwork, type RegionalNetworkArgs, type NatGatewayMode } from "
 export { EksCluster, type EksClusterArgs } from "./eks";
 export { ClusterAddons, type ClusterAddonsArgs } from "./cluster-addons";
 export { NodePool, type NodePoolArgs } from "./node-pool";
+export { NodeTerminationHandler, type NodeTerminationHandlerArgs } from "./node-termination-handler";
 export { RegionalIngress, type RegionalIngressArgs } from "./ingress";
 export { GlobalDatabase, RegionalDatabase, type GlobalDatabaseArgs, type RegionalDatabaseArgs } from "./database";
 export { GlobalTraffic, type GlobalTrafficArgs } from "./global-traffic";

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   checkInstanceTypes,
+  checkAmiRelease,
   checkKubernetesVersion,
   defaultCpuTargetPercent,
   eksAl2023AmiParameter,
@@ -100,7 +101,14 @@ export interface NodePoolArgs {
   healthCheckGracePeriodSeconds?: number;
   /** Root (gp3, encrypted) volume size in GiB; images and logs live there. @default 50 */
   rootVolumeSizeGiB?: number;
-  /** Autoscaling kind: pin an AMI. @default the recommended AL2023 EKS AMI for `cluster.version`, looked up on each deploy */
+  /**
+   * Autoscaling kind: the AL2023 EKS AMI release nodes run (e.g. "v20260714"; awslabs/amazon-eks-ami
+   * releases), resolved for `cluster.version` through the release's own SSM parameter. Bumping it
+   * is what rolls the nodes (an instance refresh). `"recommended"` follows AWS's latest on every
+   * deploy: any deploy after an AMI release then rolls every node. One of this and `amiId` is required.
+   */
+  amiReleaseVersion?: string;
+  /** Autoscaling kind: an AMI id, instead of `amiReleaseVersion`. */
   amiId?: pulumi.Input<string>;
   /** Managed kind: a node group has one capacity type. @default "ON_DEMAND" */
   capacityType?: "ON_DEMAND" | "SPOT";
@@ -109,7 +117,7 @@ export interface NodePoolArgs {
 }
 
 /** Args that only mean something to a self-managed group; refused rather than ignored for `managed`. */
-const AUTOSCALING_ONLY = ["instanceProfileArn", "onDemandBaseCapacity", "onDemandPercentageAboveBase", "spotAllocationStrategy", "targetCpuUtilizationPercent", "healthCheckType", "healthCheckGracePeriodSeconds", "amiId"] as const;
+const AUTOSCALING_ONLY = ["instanceProfileArn", "onDemandBaseCapacity", "onDemandPercentageAboveBase", "spotAllocationStrategy", "targetCpuUtilizationPercent", "healthCheckType", "healthCheckGracePeriodSeconds", "amiId", "amiReleaseVersion"] as const;
 const MANAGED_ONLY = ["nodeRoleArn", "capacityType", "maxUnavailablePercentage"] as const;
 
 function checkArgs(args: NodePoolArgs): { kind: NodePoolKind; capacity: NodeCapacity } {
@@ -124,6 +132,12 @@ function checkArgs(args: NodePoolArgs): { kind: NodePoolKind; capacity: NodeCapa
   const misplaced = (kind === "managed" ? AUTOSCALING_ONLY : MANAGED_ONLY).filter((key) => args[key] !== undefined);
   if (misplaced.length > 0) throw new RangeError(`${misplaced.join(", ")} ha${misplaced.length > 1 ? "ve" : "s"} no effect with kind "${kind}"; remove ${misplaced.length > 1 ? "them" : "it"}`);
   if (kind === "autoscaling" && !args.instanceProfileArn) throw new RangeError('kind "autoscaling" needs instanceProfileArn (the node role\'s instance profile)');
+  if (kind === "autoscaling") {
+    if ((args.amiReleaseVersion === undefined) === (args.amiId === undefined)) {
+      throw new RangeError('kind "autoscaling" needs exactly one of amiReleaseVersion (an AL2023 EKS AMI release such as "v20260714", or "recommended") and amiId: a lookup of the recommended AMI on every deploy rolls the nodes whenever AWS publishes one');
+    }
+    if (args.amiReleaseVersion !== undefined) checkAmiRelease(args.amiReleaseVersion);
+  }
   if (kind === "managed" && !args.nodeRoleArn) throw new RangeError('kind "managed" needs nodeRoleArn (EKS attaches the node role itself; a launch template may not name an instance profile)');
   const port = args.loadBalancer?.port;
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new RangeError(`loadBalancer.port must be a TCP port (got ${port})`);
@@ -197,7 +211,7 @@ export class NodePool extends pulumi.ComponentResource {
 
     if (kind === "autoscaling") {
       // insecureValue: the AMI id is public, and a secret imageId would hide AMI changes in previews.
-      const imageId = args.amiId ?? aws.ssm.getParameterOutput({ name: eksAl2023AmiParameter(cluster.version) }, parent).insecureValue;
+      const imageId = args.amiId ?? aws.ssm.getParameterOutput({ name: eksAl2023AmiParameter(cluster.version, args.amiReleaseVersion!) }, parent).insecureValue;
       const userData = pulumi
         .all([cluster.name, cluster.endpoint, cluster.certificateAuthorityData, cluster.serviceIpv4Cidr])
         .apply(([n, endpoint, ca, cidr]) => Buffer.from(nodeadmUserData({ name: n, apiServerEndpoint: endpoint, certificateAuthority: ca, cidr })).toString("base64"));
@@ -295,7 +309,12 @@ export class NodePool extends pulumi.ComponentResource {
       // changes always trigger a refresh, so no extra triggers are needed. Launch before terminate
       // (max 110 %) and keep 90 % healthy. No autoRollback: the provider updates the group before
       // it starts the refresh, so a "rollback" returns to the new, failing version in a loop
-      // (terraform-provider-aws#34189).
+      // (terraform-provider-aws#34189). Every instance the refresh (or capacity rebalancing, AZ
+      // rebalancing, a scale-in) replaces goes through the termination lifecycle hook of
+      // NodeTerminationHandler: held in Terminating:Wait until drained, and the refresh moves on
+      // only once it is gone. skipMatching leaves instances already on the new template alone (a
+      // refresh resumed after a failure). No checkpoints: the AMI only changes when its pinned
+      // release is bumped in a reviewed change, and the waves roll the primary region first.
       instanceRefresh: {
         strategy: "Rolling",
         preferences: { minHealthyPercentage: 90, maxHealthyPercentage: 110, skipMatching: true, instanceWarmup: String(gracePeriod) },

@@ -4,6 +4,7 @@ import { EksCluster, EksClusterArgs } from "./eks";
 import { controlPlaneZoneCount } from "./lib/eks";
 import { ClusterAddons, ClusterAddonsArgs } from "./cluster-addons";
 import { NodePool, NodePoolArgs } from "./node-pool";
+import { NodeTerminationHandler } from "./node-termination-handler";
 import { RegionalIngress, RegionalIngressArgs } from "./ingress";
 import { RegionalDatabase, RegionalDatabaseArgs } from "./database";
 import { RegionalEndpoint, RegionalEndpointArgs } from "./regional-endpoint";
@@ -46,6 +47,11 @@ export interface RegionArgs {
   /** The AWS Load Balancer Controller is always installed: it binds the ALB's target group to the service. */
   addons: Omit<ClusterAddonsArgs, "clusterName" | "region" | "awsLoadBalancerController"> & {
     awsLoadBalancerControllerChartVersion: string;
+    /**
+     * aws-node-termination-handler chart: with an `autoscaling` node pool, every terminating node
+     * is drained first (NodeTerminationHandler). Managed node groups drain on their own.
+     */
+    nodeTerminationHandlerChartVersion: string;
   };
   nodePool: Omit<NodePoolArgs, "cluster" | "instanceProfileArn" | "nodeRoleArn" | "vpcId" | "subnetIds" | "azCount" | "loadBalancer">;
   ingress: Omit<RegionalIngressArgs, "vpcId" | "publicSubnetIds" | "zoneId">;
@@ -93,6 +99,8 @@ export class Region extends pulumi.ComponentResource {
   readonly cluster: EksCluster;
   readonly nodePool: NodePool;
   readonly addons: ClusterAddons;
+  /** Drains self-managed nodes before they terminate; undefined for a managed node group. */
+  readonly terminationHandler: NodeTerminationHandler | undefined;
   readonly ingress: RegionalIngress;
   readonly database: RegionalDatabase;
   readonly endpoint: RegionalEndpoint;
@@ -152,7 +160,7 @@ export class Region extends pulumi.ComponentResource {
 
     // Helm releases need schedulable nodes; never the other way round (the cluster's coredns add-on
     // waits for nodes, so nodes must not wait for the whole cluster component).
-    const { awsLoadBalancerControllerChartVersion, ...addons } = args.addons;
+    const { awsLoadBalancerControllerChartVersion, nodeTerminationHandlerChartVersion, ...addons } = args.addons;
     this.addons = new ClusterAddons(name, {
       ...addons,
       clusterName: this.cluster.clusterName,
@@ -164,6 +172,15 @@ export class Region extends pulumi.ComponentResource {
         bindableTargetGroupArns: [this.ingress.targetGroupArn],
       },
     }, { parent: this, provider: this.cluster.kubernetesProvider, dependsOn: [this.nodePool] });
+    // Instance refresh, capacity and AZ rebalancing terminate self-managed nodes: drain them first.
+    this.terminationHandler = kind === "autoscaling"
+      ? new NodeTerminationHandler(name, {
+          clusterName: this.cluster.clusterName,
+          region: args.region,
+          autoScalingGroupName: this.nodePool.autoScalingGroupName,
+          chartVersion: nodeTerminationHandlerChartVersion,
+        }, { parent: this, provider: this.cluster.kubernetesProvider, dependsOn: [this.nodePool] })
+      : undefined;
 
     this.database = new RegionalDatabase(name, {
       ...args.database,

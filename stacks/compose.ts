@@ -236,6 +236,7 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       clusterAutoscalerImageTag: environment.clusterAutoscalerImageTag || clusterAutoscalerRelease(environment.kubernetesVersion)!.imageTag,
       metricsServerChartVersion: environment.metricsServerChartVersion,
       awsLoadBalancerControllerChartVersion: environment.awsLoadBalancerControllerChartVersion,
+      nodeTerminationHandlerChartVersion: environment.nodeTerminationHandlerChartVersion,
     },
     nodePool: {
       kind,
@@ -244,7 +245,12 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       desiredSize: environment.nodeDesiredSize,
       maxSize: environment.nodeMaxSize,
       ...(kind === "autoscaling"
-        ? { onDemandBaseCapacity: environment.nodeOnDemandBaseCapacity, onDemandPercentageAboveBase: environment.nodeOnDemandPercentageAboveBase }
+        ? {
+            onDemandBaseCapacity: environment.nodeOnDemandBaseCapacity,
+            onDemandPercentageAboveBase: environment.nodeOnDemandPercentageAboveBase,
+            // A pinned release: nodes roll when it is bumped, not whenever AWS publishes an AMI.
+            amiReleaseVersion: environment.nodeAmiReleaseVersion,
+          }
         : {}),
     },
     ingress: {

@@ -160,6 +160,11 @@ export const ENVIRONMENT_KEYS = {
     description: "Percentage of on-demand capacity above the base, 0 to 100 (the rest is Spot).",
     default: 50,
   },
+  nodeAmiReleaseVersion: {
+    type: "string",
+    description: "AL2023 EKS AMI release of the self-managed nodes (awslabs/amazon-eks-ami release, e.g. v20260714), resolved for kubernetesVersion through its own SSM parameter: nodes roll only when this changes (docs/runbooks/node-images.md). `recommended` follows AWS's latest on every deploy, rolling every node after each AMI release.",
+    default: "v20260714",
+  },
   globalPeakNodes: {
     type: "integer",
     description: "Nodes the whole environment needs at peak; the regions left after losing the largest must cover it. 0 = not checked.",
@@ -178,6 +183,11 @@ export const ENVIRONMENT_KEYS = {
     default: "",
   },
   metricsServerChartVersion: { type: "string", description: "metrics-server Helm chart version.", default: "3.12.2" },
+  nodeTerminationHandlerChartVersion: {
+    type: "string",
+    description: "aws-node-termination-handler Helm chart version (queue mode: drains self-managed nodes before instance refresh, rebalancing or scale-in terminates them).",
+    default: "0.27.6",
+  },
   awsLoadBalancerControllerChartVersion: {
     type: "string",
     description: "aws-load-balancer-controller Helm chart version (the controller binds the ALB's target group to the service).",

@@ -1,11 +1,13 @@
 /**
  * Rules for the keys that make day-2 operations safe on a running environment: the EKS control
- * plane's zones when AZs are added, cluster-autoscaler's chart and image of one minor. Each rule is the components' own (components/lib), reported
+ * plane's zones when AZs are added, cluster-autoscaler's chart and image of one minor, the pinned
+ * node image. Each rule is the components' own (components/lib), reported
  * per key with the value and the fix before anything runs. Deployment order and what each change
  * does to a running environment: docs/runbooks/.
  */
 import { MAX_AZS } from "../components/lib/cidr";
 import { clusterAutoscalerProblems } from "../components/lib/cluster-autoscaler";
+import { checkAmiRelease } from "../components/lib/node-pool-plan";
 import type { EnvironmentSettings } from "./config";
 
 type Report = (key: string, value: unknown, message: string) => void;
@@ -27,8 +29,21 @@ function checkClusterAutoscaler(s: EnvironmentSettings, report: Report): void {
   }
 }
 
+/** A pinned node image: nodes roll when the release is bumped, not on whatever deploy follows an AMI release. */
+function checkNodeImage(s: EnvironmentSettings, report: Report): void {
+  try {
+    checkAmiRelease(s.nodeAmiReleaseVersion);
+  } catch (err) {
+    report("nodeAmiReleaseVersion", s.nodeAmiReleaseVersion, `${(err as Error).message}; see docs/runbooks/node-images.md`);
+  }
+  if (!/^\d+\.\d+\.\d+$/.test(s.nodeTerminationHandlerChartVersion)) {
+    report("nodeTerminationHandlerChartVersion", s.nodeTerminationHandlerChartVersion, "must be an exact chart version such as 0.27.6 (a range would let regions install different charts)");
+  }
+}
+
 /** Every day-2 rule; parseEnvironment runs them with the other domain rules. */
 export function checkDay2(s: EnvironmentSettings, report: Report): void {
   checkControlPlaneZones(s, report);
   checkClusterAutoscaler(s, report);
+  checkNodeImage(s, report);
 }

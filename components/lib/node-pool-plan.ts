@@ -118,10 +118,31 @@ export function checkKubernetesVersion(version: string): void {
   if (!/^1\.\d{2}$/.test(version)) throw new RangeError(`cluster.version "${version}" is not a Kubernetes major.minor version such as 1.33`);
 }
 
-/** Public SSM parameter holding the recommended AL2023 x86_64 EKS AMI id for a Kubernetes version. */
-export function eksAl2023AmiParameter(version: string): string {
+/**
+ * Follow whatever AMI AWS recommends today (`.../recommended/image_id`): the risky choice, named.
+ * Its value moves with every AMI release, so any deploy after one (whatever it changes) rolls
+ * every node group, in regions that deploy in parallel too.
+ */
+export const RECOMMENDED_AMI_RELEASE = "recommended";
+
+/** An AL2023 EKS AMI release, as awslabs/amazon-eks-ami tags it ("v20260714"), or `recommended`. */
+export function checkAmiRelease(release: string): void {
+  if (release !== RECOMMENDED_AMI_RELEASE && !/^v20\d{6}$/.test(release)) {
+    throw new RangeError(`AMI release "${release}" must be an AL2023 EKS AMI release such as v20260714 (awslabs/amazon-eks-ami releases), or "${RECOMMENDED_AMI_RELEASE}" to follow AWS's latest on every deploy`);
+  }
+}
+
+/**
+ * Public SSM parameter holding the AL2023 x86_64 EKS AMI id of a Kubernetes version and release.
+ * A release names one image for good (`.../amazon-eks-node-al2023-x86_64-standard-<k8s>-v<date>/image_id`,
+ * the path EKS publishes per release, as Karpenter and terraform-aws-eks resolve pinned releases):
+ * the AMI changes only when the release (or the Kubernetes version) is changed on purpose.
+ */
+export function eksAl2023AmiParameter(version: string, release: string): string {
   checkKubernetesVersion(version);
-  return `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/x86_64/standard/recommended/image_id`;
+  checkAmiRelease(release);
+  const root = `/aws/service/eks/optimized-ami/${version}/amazon-linux-2023/x86_64/standard`;
+  return release === RECOMMENDED_AMI_RELEASE ? `${root}/recommended/image_id` : `${root}/amazon-eks-node-al2023-x86_64-standard-${version}-${release}/image_id`;
 }
 
 export interface NodeadmCluster {

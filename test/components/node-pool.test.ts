@@ -27,6 +27,7 @@ function baseArgs(): NodePoolArgs {
     subnetIds,
     azCount: 3,
     instanceTypes,
+    amiReleaseVersion: "v20260714",
   };
 }
 
@@ -34,13 +35,13 @@ beforeAll(async () => {
   cloud = await installFakeCloud({ stack: "node-pool-test", region: "eu-west-1" });
   ({ NodePool } = await import("../../components/node-pool"));
   const aws = await import("@pulumi/aws");
-  // The parameter AWS documents for AL2023 EKS AMIs, spelled out here on purpose.
-  expectedAmi = (await aws.ssm.getParameter({ name: "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/image_id" })).insecureValue;
+  // The parameter EKS publishes for one AL2023 release, spelled out here on purpose.
+  expectedAmi = (await aws.ssm.getParameter({ name: "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.33-v20260714/image_id" })).insecureValue;
   new NodePool("web", { ...baseArgs(), loadBalancer });
   new NodePool("elb", { ...baseArgs(), loadBalancer, healthCheckType: "ELB" });
   new NodePool("batch", { ...baseArgs(), minSize: 4, desiredSize: 5, maxSize: 8, onDemandBaseCapacity: 0, onDemandPercentageAboveBase: 0, targetCpuUtilizationPercent: false });
   new NodePool("dev", { ...baseArgs(), minSize: 1, allowFewerNodesThanAzs: true });
-  const { instanceProfileArn: _unused, ...managedBase } = baseArgs();
+  const { instanceProfileArn: _unused, amiReleaseVersion: _release, ...managedBase } = baseArgs();
   new NodePool("mng", { ...managedBase, kind: "managed", nodeRoleArn: "arn:aws:iam::123456789012:role/nodes", loadBalancer });
   await settle();
 });
@@ -273,10 +274,17 @@ describe("NodePool refuses bad input", () => {
   });
 
   it("requires the node role for the managed kind, and the instance profile for the autoscaling kind", () => {
-    const { instanceProfileArn: _unused, ...rest } = baseArgs();
+    const { instanceProfileArn: _unused, amiReleaseVersion: _release, ...rest } = baseArgs();
     expect(() => new NodePool("bad", { ...rest, kind: "managed" })).toThrow(/needs nodeRoleArn/);
-    expect(() => new NodePool("bad", { ...rest })).toThrow(/needs instanceProfileArn/);
-    expect(() => new NodePool("bad", { ...baseArgs(), kind: "managed", nodeRoleArn: "arn:aws:iam::123456789012:role/nodes" })).toThrow(/instanceProfileArn has no effect/);
+    expect(() => new NodePool("bad", { ...rest, amiReleaseVersion: "v20260714" })).toThrow(/needs instanceProfileArn/);
+    expect(() => new NodePool("bad", { ...baseArgs(), kind: "managed", nodeRoleArn: "arn:aws:iam::123456789012:role/nodes" })).toThrow(/instanceProfileArn, amiReleaseVersion have no effect/);
+  });
+
+  it("requires a pinned AMI release (or id) for the autoscaling kind: a lookup of `recommended` on every deploy rolls the nodes", () => {
+    const { amiReleaseVersion: _release, ...unpinned } = baseArgs();
+    expect(() => new NodePool("bad", unpinned)).toThrow(/exactly one of amiReleaseVersion .* and amiId/);
+    expect(() => new NodePool("bad", { ...baseArgs(), amiId: "ami-0123456789abcdef0" })).toThrow(/exactly one of/);
+    expect(() => new NodePool("bad", { ...baseArgs(), amiReleaseVersion: "latest" })).toThrow(/release such as v20260714/);
   });
 
   it("registers nothing for refused input", () => {

@@ -66,9 +66,15 @@ describe("instance types", () => {
 });
 
 describe("AL2023 AMI parameter and nodeadm user data", () => {
-  it("points at the recommended x86_64 standard image of the version", () => {
-    expect(eksAl2023AmiParameter("1.34")).toBe("/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id");
-    expect(() => eksAl2023AmiParameter("latest")).toThrow(/major.minor/);
+  it("points at one release's x86_64 standard image of the version, the parameter that never moves", () => {
+    expect(eksAl2023AmiParameter("1.34", "v20260714")).toBe("/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.34-v20260714/image_id");
+    expect(() => eksAl2023AmiParameter("latest", "v20260714")).toThrow(/major.minor/);
+    expect(() => eksAl2023AmiParameter("1.34", "20260714")).toThrow(/release such as v20260714/);
+    expect(() => eksAl2023AmiParameter("1.34", "v2026-07-14")).toThrow(/release such as v20260714/);
+  });
+
+  it("follows the recommended image only when asked by name", () => {
+    expect(eksAl2023AmiParameter("1.34", "recommended")).toBe("/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id");
   });
 
   it("wraps a NodeConfig in one MIME part that round-trips, whatever the values", () => {

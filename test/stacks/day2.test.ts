@@ -8,7 +8,9 @@
 import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig, runStack, type StackRun } from "../../tools/fake-cloud/run";
+import { fakeInvoke } from "../../tools/fake-cloud/outputs";
 import type { RecordedResource } from "../../tools/fake-cloud";
+import { ENVIRONMENT_KEYS } from "../../stacks/config-keys";
 
 const root = join(__dirname, "..", "..");
 const load = () => import("../../stacks/main").then((m) => m.main);
@@ -53,6 +55,33 @@ describe("cluster-autoscaler: chart and image pinned together for the cluster's 
     expect(config["platform:kubernetesVersion"]).toBe("1.34");
     expect(values.image?.tag).toMatch(/^v1\.34\.\d+$/);
     expect(release.inputs.version).toBe("9.53.0");
+  });
+});
+
+describe("node image and drained terminations", () => {
+  it("launches nodes from the pinned AL2023 release, not from whatever `recommended` says on deploy day", () => {
+    const release = String(config["platform:nodeAmiReleaseVersion"] ?? (ENVIRONMENT_KEYS as Record<string, { default: unknown }>).nodeAmiReleaseVersion?.default);
+    const name = `/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.34-${release}/image_id`;
+    const pinned = fakeInvoke("aws:ssm/getParameter:getParameter", { name }, REGION) as { value: string };
+    expect(one(primary, "aws:ec2/launchTemplate:LaunchTemplate", `${STACK}-lt`).inputs.imageId).toBe(pinned.value);
+  });
+
+  it("holds every terminating node in a lifecycle hook until it is drained", () => {
+    const asg = one(primary, "aws:autoscaling/group:Group", `${STACK}-asg`);
+    const hooks = all(primary, "aws:autoscaling/lifecycleHook:LifecycleHook");
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0].inputs).toMatchObject({ autoscalingGroupName: asg.outputs.name, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE" });
+  });
+
+  it("runs a termination handler in queue mode that reads the events of this region's nodes", () => {
+    const queue = all(primary, "aws:sqs/queue:Queue");
+    expect(queue).toHaveLength(1);
+    const targets = all(primary, "aws:cloudwatch/eventTarget:EventTarget");
+    expect(targets.length).toBeGreaterThanOrEqual(3);
+    for (const target of targets) expect(target.inputs.arn).toBe(queue[0].outputs.arn);
+    const handler = all(primary, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart && String(r.inputs.chart).includes("aws-node-termination-handler"));
+    expect(handler, "aws-node-termination-handler release").toBeDefined();
+    expect(handler!.inputs.values).toMatchObject({ enableSqsTerminationDraining: true, queueURL: queue[0].outputs.url, awsRegion: REGION });
   });
 });
 

@@ -298,6 +298,17 @@ const BUILDERS: Record<string, Builder> = {
     const id = `g-${hex(c.urn, 10)}`;
     return { id, state: { arn: `arn:${PARTITION}:grafana:${c.region}:${FAKE_ACCOUNT_ID}:/workspaces/${id}`, endpoint: `${id}.grafana-workspace.${c.region}.amazonaws.com` } };
   },
+  // An SQS queue's id is its URL; the handler and the queue policy are given that.
+  "aws:sqs/queue:Queue": (c) => {
+    const name = String(c.inputs.name ?? autoName(c, 80));
+    const url = `https://sqs.${c.region}.amazonaws.com/${FAKE_ACCOUNT_ID}/${name}`;
+    return { id: url, state: { name, url, arn: c.arn("sqs", name) } };
+  },
+  // EventBridge rules are "events" resources (the provider's module is cloudwatch).
+  "aws:cloudwatch/eventRule:EventRule": (c) => {
+    const name = String(c.inputs.name ?? autoName(c, 64));
+    return { id: name, state: { name, arn: c.arn("events", `rule/${name}`) } };
+  },
   "aws:sns/topic:Topic": (c) => {
     const name = String(c.inputs.name ?? autoName(c, 256));
     const arn = c.arn("sns", name);

@@ -107,6 +107,8 @@ export const FREE: Readonly<Record<string, string>> = {
   "aws:sns/topicPolicy:TopicPolicy": "topic policies have no charge",
   ...reasons("log routing and policies have no charge of their own (destinations are priced)", "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"),
   ...reasons("rules on AWS service events and their targets have no charge (custom events are not modelled)", "aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget"),
+  "aws:sqs/queue:Queue": "billed per request ($0.40 a million, the first million a month free): the node termination handler's two replicas long-poll 20 s at a time, about 0.25 million requests a month per region, cents at most",
+  "aws:sqs/queuePolicy:QueuePolicy": "queue policies have no charge",
   "aws:amp/ruleGroupNamespace:RuleGroupNamespace": "rule evaluation is billed as query samples processed on the workspace",
   ...reasons("workspace configuration has no charge of its own",
     "aws:amp/alertManagerDefinition:AlertManagerDefinition", "aws:amp/workspaceConfiguration:WorkspaceConfiguration", "aws:amp/scraperLoggingConfiguration:ScraperLoggingConfiguration",

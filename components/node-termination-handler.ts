@@ -1,0 +1,149 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { podIdentityTrustPolicy } from "./lib/eks";
+import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "./lib/names";
+import {
+  DEFAULT_DRAIN_TIMEOUT_SECONDS,
+  NODE_TERMINATION_HANDLER_CHART,
+  NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
+  drainTimeouts,
+  nodeTerminationHandlerPolicy,
+  terminationEventRules,
+  terminationQueuePolicy,
+} from "./lib/node-termination";
+
+export interface NodeTerminationHandlerArgs {
+  /** EKS cluster name (Pod Identity association). */
+  clusterName: pulumi.Input<string>;
+  /** The cluster's region, given to the handler (it cannot read it from IMDS, hop limit 1). */
+  region: string;
+  /** The self-managed Auto Scaling group whose terminations are drained (`NodePool.autoScalingGroupName`). */
+  autoScalingGroupName: pulumi.Input<string>;
+  /** aws-node-termination-handler chart version (oci://public.ecr.aws/aws-ec2/helm), pinned. */
+  chartVersion: string;
+  /**
+   * Longest a terminating node waits for its drain; then the group terminates it anyway (hook
+   * default result CONTINUE). Long enough for pods' termination grace periods and the load
+   * balancer's deregistration delay.
+   * @default 600
+   */
+  drainTimeoutSeconds?: number;
+  /** @default 1200 (the release waits for nodes created in the same update) */
+  helmTimeoutSeconds?: number;
+}
+
+export interface NodeTerminationHandlerOptions extends pulumi.ComponentResourceOptions {
+  /** The cluster's Kubernetes provider (`EksCluster.kubernetesProvider`). */
+  provider: k8s.Provider;
+}
+
+const NAMESPACE = "kube-system";
+
+/**
+ * Drains self-managed nodes before they are terminated: a termination lifecycle hook on the Auto
+ * Scaling group, EventBridge rules feeding an SQS queue (the group's terminate actions, Spot
+ * interruptions, instance stops and terminations, scheduled retirements), and
+ * aws-node-termination-handler in queue mode, with its own least-privilege role bound by Pod
+ * Identity, which cordons and drains the node (PodDisruptionBudgets respected) and completes the
+ * lifecycle action. Instance refresh, capacity rebalancing, AZ rebalancing and scale-in all
+ * terminate through the hook. EKS managed node groups drain on their own and need none of it.
+ */
+export class NodeTerminationHandler extends pulumi.ComponentResource {
+  readonly queueUrl: pulumi.Output<string>;
+  readonly queueArn: pulumi.Output<string>;
+  readonly roleArn: pulumi.Output<string>;
+  readonly release: k8s.helm.v3.Release;
+  readonly lifecycleHookName: pulumi.Output<string>;
+
+  constructor(name: string, args: NodeTerminationHandlerArgs, opts: NodeTerminationHandlerOptions) {
+    if (!/^\d+\.\d+\.\d+$/.test(args.chartVersion)) throw new RangeError(`chartVersion "${args.chartVersion}" must be an exact chart version such as 0.27.6`);
+    const timeouts = drainTimeouts(args.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS);
+    if (!(opts?.provider instanceof k8s.Provider)) throw new TypeError("NodeTerminationHandler needs the cluster's Kubernetes provider in opts.provider");
+    super("platform:eks:NodeTerminationHandler", name, {}, opts);
+    const parent = { parent: this };
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const groupName = pulumi.output(args.autoScalingGroupName);
+
+    // SSE-SQS: EventBridge can publish to it with no key policy (SSE-KMS with an AWS-managed key
+    // cannot be; a customer key would need EventBridge in its policy). Events older than five
+    // minutes are of no use to a drain.
+    const queue = new aws.sqs.Queue(`${name}-node-termination`, { sqsManagedSseEnabled: true, messageRetentionSeconds: 300 }, parent);
+    const rules = groupName.apply((group) => terminationEventRules(group));
+    const ruleResources = terminationEventRules("<group>").map((rule, i) => {
+      const eventRule = new aws.cloudwatch.EventRule(`${name}-${rule.id}`, {
+        description: rules.apply((r) => r[i].description),
+        eventPattern: rules.apply((r) => JSON.stringify(r[i].pattern)),
+      }, parent);
+      new aws.cloudwatch.EventTarget(`${name}-${rule.id}`, { rule: eventRule.name, arn: queue.arn }, parent);
+      return eventRule;
+    });
+    new aws.sqs.QueuePolicy(`${name}-node-termination`, {
+      queueUrl: queue.url,
+      policy: pulumi.all([queue.arn, ...ruleResources.map((r) => r.arn)]).apply(([arn, ...ruleArns]) => JSON.stringify(terminationQueuePolicy(arn, ruleArns))),
+    }, parent);
+
+    const roleName = physicalName(`${name}-node-termination-handler`, IAM_ROLE_NAME_MAX_LENGTH);
+    const role = new aws.iam.Role(`${name}-node-termination-handler`, { ...(roleName ? { name: roleName } : {}), assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) }, parent);
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-node-termination-handler`, {
+      role: role.id,
+      policy: pulumi.all([partition, accountId, groupName, queue.arn]).apply(([p, account, group, queueArn]) =>
+        JSON.stringify(nodeTerminationHandlerPolicy({ partition: p, region: args.region, accountId: account, autoScalingGroupName: group, queueArn }))),
+    }, parent);
+    // Pod Identity injects credentials when a pod starts: association and permissions first.
+    const association = new aws.eks.PodIdentityAssociation(`${name}-node-termination-handler`, {
+      clusterName: args.clusterName,
+      namespace: NAMESPACE,
+      serviceAccount: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
+      roleArn: role.arn,
+    }, parent);
+
+    const labels = { "app.kubernetes.io/name": "aws-node-termination-handler" };
+    this.release = new k8s.helm.v3.Release(`${name}-node-termination-handler`, {
+      name: "aws-node-termination-handler",
+      namespace: NAMESPACE,
+      chart: NODE_TERMINATION_HANDLER_CHART,
+      version: args.chartVersion,
+      timeout: args.helmTimeoutSeconds ?? 1200,
+      cleanupOnFail: true,
+      values: {
+        // Queue-processor mode: a Deployment reading the queue (no IMDS: the nodes' hop limit is 1).
+        enableSqsTerminationDraining: true,
+        queueURL: queue.url,
+        awsRegion: args.region,
+        serviceAccount: { create: true, name: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT },
+        // Two replicas in different AZs and a budget: the handler draining its own node must not
+        // stop the drain (the other replica picks the message up again).
+        replicas: 2,
+        podDisruptionBudget: { maxUnavailable: 1 },
+        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } }],
+        // The tag check would skip every node launched before this handler (tags propagate at
+        // launch only); the group's rule names the group, and a handler drains only nodes of its
+        // own cluster, so the check adds nothing here.
+        checkTagBeforeDraining: false,
+        // Spot and state-change events of other clusters' instances reach this queue too.
+        deleteSqsMsgIfNodeNotFound: true,
+        // Each pod's own grace period; the drain as a whole ends before the hook's timeout.
+        podTerminationGracePeriod: -1,
+        nodeTerminationGracePeriod: timeouts.nodeTerminationGracePeriodSeconds,
+        emitKubernetesEvents: true,
+      },
+    }, { parent: this, provider: opts.provider, dependsOn: [rolePolicy, association] });
+
+    // After the handler: a hook nothing completes holds every termination for the whole timeout.
+    const hook = new aws.autoscaling.LifecycleHook(`${name}-drain`, {
+      name: "drain-on-terminate",
+      autoscalingGroupName: groupName,
+      lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+      heartbeatTimeout: timeouts.heartbeatTimeoutSeconds,
+      defaultResult: "CONTINUE",
+    }, { parent: this, dependsOn: [this.release] });
+
+    this.queueUrl = queue.url;
+    this.queueArn = queue.arn;
+    this.roleArn = role.arn;
+    this.lifecycleHookName = hook.name;
+    this.registerOutputs({ queueUrl: this.queueUrl, queueArn: this.queueArn, roleArn: this.roleArn, lifecycleHookName: this.lifecycleHookName });
+  }
+}

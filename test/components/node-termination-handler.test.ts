@@ -1,0 +1,95 @@
+/** NodeTerminationHandler under the fake engine: what drains a self-managed node before EC2 takes it. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
+import type { NodeTerminationHandler as HandlerType } from "../../components/node-termination-handler";
+import type * as k8sType from "@pulumi/kubernetes";
+import { drainTimeouts, terminationEventRules } from "../../components/lib/node-termination";
+
+let cloud: FakeCloud;
+let NodeTerminationHandler: typeof HandlerType;
+let provider: k8sType.Provider;
+
+const under = (prefix: string) => cloud.resources.filter((r) => r.name.startsWith(`${prefix}-`));
+const one = (prefix: string, type: string): RecordedResource => {
+  const found = under(prefix).filter((r) => r.type === type);
+  expect(found, type).toHaveLength(1);
+  return found[0];
+};
+const args = { clusterName: "prod-euw1", region: "eu-west-1", autoScalingGroupName: "prod-euw1-asg-0abc", chartVersion: "0.27.6" };
+
+beforeAll(async () => {
+  cloud = await installFakeCloud({ stack: "nth-test", region: "eu-west-1" });
+  ({ NodeTerminationHandler } = await import("../../components/node-termination-handler"));
+  const k8s = await import("@pulumi/kubernetes");
+  provider = new k8s.Provider("cluster-k8s", { kubeconfig: "{}" });
+  new NodeTerminationHandler("nth", args, { provider });
+  new NodeTerminationHandler("slow", { ...args, autoScalingGroupName: "slow-asg", drainTimeoutSeconds: 1800 }, { provider });
+  await settle();
+});
+
+describe("NodeTerminationHandler", () => {
+  it("holds terminating instances of the group in a hook that continues after the drain timeout, created after the handler", () => {
+    const hook = one("nth", "aws:autoscaling/lifecycleHook:LifecycleHook");
+    expect(hook.inputs).toEqual({ name: "drain-on-terminate", autoscalingGroupName: "prod-euw1-asg-0abc", lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", heartbeatTimeout: 600, defaultResult: "CONTINUE" });
+    expect(hook.dependsOn).toContain(one("nth", "kubernetes:helm.sh/v3:Release").urn);
+    expect(one("slow", "aws:autoscaling/lifecycleHook:LifecycleHook").inputs.heartbeatTimeout).toBe(1800);
+  });
+
+  it("feeds the queue with the group's terminate actions, Spot warnings, stops and retirements (no rebalance recommendations)", () => {
+    const queue = one("nth", "aws:sqs/queue:Queue");
+    expect(queue.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 300 });
+    const rules = under("nth").filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule");
+    const patterns = rules.map((r) => JSON.parse(String(r.inputs.eventPattern)) as { "detail-type": string[]; detail?: Record<string, string[]> });
+    expect(patterns.map((p) => p["detail-type"][0]).sort()).toEqual(["AWS Health Event", "EC2 Instance State-change Notification", "EC2 Instance-terminate Lifecycle Action", "EC2 Spot Instance Interruption Warning"]);
+    expect(patterns.find((p) => p["detail-type"][0] === "EC2 Instance-terminate Lifecycle Action")!.detail).toEqual({ AutoScalingGroupName: ["prod-euw1-asg-0abc"] });
+    const targets = under("nth").filter((r) => r.type === "aws:cloudwatch/eventTarget:EventTarget");
+    expect(targets.map((t) => t.inputs.rule).sort()).toEqual(rules.map((r) => r.outputs.name).sort());
+    for (const t of targets) expect(t.inputs.arn).toBe(queue.outputs.arn);
+    const policy = JSON.parse(String(one("nth", "aws:sqs/queuePolicy:QueuePolicy").inputs.policy));
+    expect(policy.Statement).toEqual([expect.objectContaining({ Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queue.outputs.arn, Condition: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.outputs.arn) } } })]);
+  });
+
+  it("gives the handler a role that reads its own queue and completes its own group's actions only, bound to its service account", () => {
+    const policy = JSON.parse(String(one("nth", "aws:iam/rolePolicy:RolePolicy").inputs.policy)) as { Statement: { Action: string[]; Resource: string }[] };
+    const byAction = Object.fromEntries(policy.Statement.flatMap((s) => s.Action.map((a) => [a, s.Resource])));
+    expect(byAction["sqs:ReceiveMessage"]).toBe(one("nth", "aws:sqs/queue:Queue").outputs.arn);
+    expect(byAction["autoscaling:CompleteLifecycleAction"]).toBe("arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:*:autoScalingGroupName/prod-euw1-asg-0abc");
+    expect(Object.entries(byAction).filter(([, resource]) => resource === "*").map(([a]) => a).sort()).toEqual(["autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeTags", "ec2:DescribeInstances"]);
+    const association = one("nth", "aws:eks/podIdentityAssociation:PodIdentityAssociation");
+    expect(association.inputs).toMatchObject({ clusterName: "prod-euw1", namespace: "kube-system", serviceAccount: "aws-node-termination-handler" });
+  });
+
+  it("runs the pinned chart in queue mode, two replicas under a budget, draining within the hook's timeout, once its credentials exist", () => {
+    const release = one("nth", "kubernetes:helm.sh/v3:Release");
+    expect(release.inputs).toMatchObject({ chart: "oci://public.ecr.aws/aws-ec2/helm/aws-node-termination-handler", version: "0.27.6", namespace: "kube-system" });
+    expect(release.inputs.values).toMatchObject({
+      enableSqsTerminationDraining: true,
+      queueURL: one("nth", "aws:sqs/queue:Queue").outputs.url,
+      awsRegion: "eu-west-1",
+      serviceAccount: { create: true, name: "aws-node-termination-handler" },
+      replicas: 2,
+      podDisruptionBudget: { maxUnavailable: 1 },
+      nodeTerminationGracePeriod: 540,
+      podTerminationGracePeriod: -1,
+    });
+    expect(release.dependsOn).toEqual(expect.arrayContaining([one("nth", "aws:iam/rolePolicy:RolePolicy").urn, one("nth", "aws:eks/podIdentityAssociation:PodIdentityAssociation").urn]));
+    expect(release.provider).toBe(cloud.resources.find((r) => r.name === "cluster-k8s")!.urn);
+  });
+
+  it("refuses a chart range, a drain timeout the hook cannot hold, and a missing Kubernetes provider", () => {
+    expect(() => new NodeTerminationHandler("bad", { ...args, chartVersion: "~0.27" }, { provider })).toThrow(/exact chart version/);
+    expect(() => new NodeTerminationHandler("bad", { ...args, drainTimeoutSeconds: 9000 }, { provider })).toThrow(/120 to 7200/);
+    expect(() => new NodeTerminationHandler("bad", args, {} as never)).toThrow(/Kubernetes provider/);
+    expect(cloud.resources.some((r) => r.name.startsWith("bad"))).toBe(false);
+  });
+});
+
+describe("node-termination decisions", () => {
+  it("ends the handler's drain a minute before the hook gives up", () => {
+    expect(drainTimeouts()).toEqual({ heartbeatTimeoutSeconds: 600, nodeTerminationGracePeriodSeconds: 540 });
+  });
+
+  it("never drains on a bare rebalance recommendation (capacity rebalancing replaces first, then terminates through the hook)", () => {
+    expect(JSON.stringify(terminationEventRules("g"))).not.toMatch(/Rebalance Recommendation/);
+  });
+});
