@@ -279,6 +279,8 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       // On every member, not just the primary: the parameter acts only on the current primary, so a
       // switchover or failover keeps the RPO guard without a config change.
       ...(environment.dbGlobalRpoSeconds > 0 ? { globalRpoSeconds: environment.dbGlobalRpoSeconds } : {}),
+      // A planned major upgrade: the target family's parameter group exists before the upgrade.
+      ...(environment.dbMajorUpgradeTargetVersion ? { upgradeTargetEngineVersion: environment.dbMajorUpgradeTargetVersion } : {}),
       ...(role === "secondary" && environment.dbWriteForwarding ? { writeForwarding: true } : {}),
       ...(environment.dbReaderAutoscalingMax > 0 ? { readerAutoscaling: { maxCapacity: environment.dbReaderAutoscalingMax } } : {}),
     },

@@ -239,6 +239,11 @@ export const ENVIRONMENT_KEYS = {
     description: "aurora-postgresql `rds.global_db_rpo` in seconds (min 20); 0 = off. Commits block while no secondary is within it.",
     default: 0,
   },
+  dbMajorUpgradeTargetVersion: {
+    type: "string",
+    description: "Engine version of a planned Aurora major upgrade (e.g. 17.4). Set and deploy it before changing dbEngineVersion: every region then has the new family's cluster parameter group, ready to re-attach when the global upgrade resets members to default groups. dbGlobalRpoSeconds must be 0 while set. Steps: docs/runbooks/aurora-global-database.md.",
+    default: "",
+  },
   dbWriteForwarding: {
     type: "boolean",
     description: "Enable global write forwarding on secondary clusters.",

@@ -1,13 +1,14 @@
 /**
  * Rules for the keys that make day-2 operations safe on a running environment: the EKS control
  * plane's zones when AZs are added, cluster-autoscaler's chart and image of one minor, the pinned
- * node image. Each rule is the components' own (components/lib), reported
+ * node image, an Aurora major upgrade prepared. Each rule is the components' own (components/lib), reported
  * per key with the value and the fix before anything runs. Deployment order and what each change
  * does to a running environment: docs/runbooks/.
  */
 import { MAX_AZS } from "../components/lib/cidr";
 import { clusterAutoscalerProblems } from "../components/lib/cluster-autoscaler";
 import { checkAmiRelease } from "../components/lib/node-pool-plan";
+import { AURORA_ENGINES, parameterGroupFamily, planMajorUpgrade, type AuroraEngine } from "../components/lib/aurora";
 import type { EnvironmentSettings } from "./config";
 
 type Report = (key: string, value: unknown, message: string) => void;
@@ -41,9 +42,39 @@ function checkNodeImage(s: EnvironmentSettings, report: Report): void {
   }
 }
 
+/**
+ * A major upgrade, prepared: the target must be a higher major of the same engine, and
+ * rds.global_db_rpo must be off for as long as the upgrade is set (a non-zero value blocks major
+ * upgrades of a global database).
+ */
+function checkDatabaseUpgrade(s: EnvironmentSettings, report: Report): void {
+  const target = s.dbMajorUpgradeTargetVersion;
+  if (!target || !(AURORA_ENGINES as readonly string[]).includes(s.dbEngine)) return;
+  const engine = s.dbEngine as AuroraEngine;
+  let current: string;
+  try {
+    current = parameterGroupFamily(engine, s.dbEngineVersion);
+  } catch {
+    return; // reported with dbEngineVersion
+  }
+  try {
+    const upgrade = planMajorUpgrade(engine, s.dbEngineVersion, target);
+    if (!upgrade.pending && target !== s.dbEngineVersion) {
+      report("dbMajorUpgradeTargetVersion", target, `is of the same family as dbEngineVersion ${s.dbEngineVersion} (${current}): a minor upgrade needs no new parameter groups; change dbEngineVersion directly and remove this key`);
+    }
+  } catch (err) {
+    report("dbMajorUpgradeTargetVersion", target, `${(err as Error).message}; name a higher major version of ${engine} (e.g. the ValidUpgradeTarget of aws rds describe-db-engine-versions)`);
+    return;
+  }
+  if (s.dbGlobalRpoSeconds !== 0) {
+    report("dbGlobalRpoSeconds", s.dbGlobalRpoSeconds, `must be 0 while dbMajorUpgradeTargetVersion is set (${target}): a non-zero rds.global_db_rpo blocks major upgrades of a global database. Deploy 0 with the target, upgrade, then restore it after removing dbMajorUpgradeTargetVersion`);
+  }
+}
+
 /** Every day-2 rule; parseEnvironment runs them with the other domain rules. */
 export function checkDay2(s: EnvironmentSettings, report: Report): void {
   checkControlPlaneZones(s, report);
   checkClusterAutoscaler(s, report);
   checkNodeImage(s, report);
+  checkDatabaseUpgrade(s, report);
 }

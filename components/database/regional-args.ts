@@ -80,6 +80,17 @@ export interface RegionalDatabaseArgs {
    */
   globalRpoSeconds?: number;
   /**
+   * The engine version of a planned **major** upgrade (e.g. "17.4" while `engineVersion` is
+   * "16.6"). A major upgrade goes through the global cluster, and AWS then resets every member to
+   * the new version's *default* parameter groups (ModifyGlobalCluster takes no parameter group);
+   * this member's stack re-attaches its own. Set ahead of the upgrade, the target family's cluster
+   * parameter group exists before it, so the re-attach is a plain association, not a creation, and
+   * a parameter the new family refuses fails the preparation, not the upgrade. Refused with
+   * `globalRpoSeconds` (a non-zero rds.global_db_rpo blocks major upgrades).
+   * @default undefined (one parameter group, of `engineVersion`'s family)
+   */
+  upgradeTargetEngineVersion?: string;
+  /**
    * Secondary only: forward writes to the primary (`enableGlobalWriteForwarding`).
    * aurora-postgresql needs a version that supports it (16+ per AWS; check your version).
    * @default false

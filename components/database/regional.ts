@@ -6,6 +6,7 @@ import {
   enginePort,
   parameterGroupFamily,
   placeInstances,
+  planMajorUpgrade,
   promotionTier,
   rdsIdentifier,
 } from "../lib/aurora";
@@ -80,17 +81,29 @@ export class RegionalDatabase extends pulumi.ComponentResource {
       }, parent);
     });
 
-    const parameterGroup = new aws.rds.ClusterParameterGroup(`${name}-params`, {
-      family,
-      description: `${identifier} (${family})`,
-      parameters: Object.entries(clusterParameters(args)).map(([pName, value]) => ({
-        name: pName,
-        value,
-        // Our defaults are dynamic; a static extra with "immediate" would fail, so extras wait for a reboot.
-        applyMethod: DYNAMIC_DEFAULT_PARAMETERS.includes(pName) ? "immediate" : "pending-reboot",
-      })),
+    // One group per family the member needs: its engine version's, and a major upgrade's target
+    // family ahead of the upgrade (see planMajorUpgrade). Named by family, so a group keeps its
+    // identity across an upgrade: the target's group, created ahead, is the one attached after.
+    const upgrade = planMajorUpgrade(args.engine, args.engineVersion, args.upgradeTargetEngineVersion);
+    const parameters = Object.entries(clusterParameters(args)).map(([pName, value]) => ({
+      name: pName,
+      value,
+      // Our defaults are dynamic; a static extra with "immediate" would fail, so extras wait for a reboot.
+      applyMethod: DYNAMIC_DEFAULT_PARAMETERS.includes(pName) ? "immediate" : "pending-reboot",
+    }));
+    // Auto-named from the resource name: RDS group names take letters, digits and hyphens only.
+    const parameterGroups = Object.fromEntries(upgrade.families.map((groupFamily) => [groupFamily, new aws.rds.ClusterParameterGroup(`${name}-params-${groupFamily.replace(/[^A-Za-z0-9-]/g, "-")}`, {
+      family: groupFamily,
+      description: `${identifier} (${groupFamily})`,
+      parameters,
       tags,
-    }, parent);
+    }, {
+      parent: this,
+      // The group of the attached family was `${name}-params` before groups were named by family:
+      // the alias keeps it (and its physical name) instead of replacing it under the cluster.
+      aliases: groupFamily === upgrade.attached ? [{ name: `${name}-params` }] : [],
+    })]));
+    const parameterGroup = parameterGroups[upgrade.attached];
 
     let monitoringRole: aws.iam.Role | undefined;
     if (monitoringInterval > 0) {

@@ -10,6 +10,7 @@ import {
   parameterGroupFamily,
   parseBackupWindow,
   parseMaintenanceWindow,
+  planMajorUpgrade,
   windowsOverlap,
 } from "../lib/aurora";
 import type { RegionalDatabaseArgs } from "./regional-args";
@@ -67,6 +68,15 @@ export function validateRegionalDatabaseArgs(args: RegionalDatabaseArgs): void {
   }
   if (isPrimary && args.dependsOnPrimary?.length) {
     problems.push("dependsOnPrimary is for secondaries");
+  }
+
+  if (args.upgradeTargetEngineVersion !== undefined) {
+    check(() => {
+      const upgrade = planMajorUpgrade(args.engine, args.engineVersion, args.upgradeTargetEngineVersion!);
+      if (upgrade.pending && args.globalRpoSeconds !== undefined) {
+        throw new Error(`globalRpoSeconds ${args.globalRpoSeconds} with upgradeTargetEngineVersion ${args.upgradeTargetEngineVersion}: a non-zero rds.global_db_rpo blocks major upgrades of a global database; leave globalRpoSeconds unset until the upgrade is done`);
+      }
+    });
   }
 
   if (args.globalRpoSeconds !== undefined) {

@@ -53,6 +53,42 @@ export function parameterGroupFamily(engine: AuroraEngine, engineVersion: string
   return `aurora-mysql${match[1]}.${match[2]}`;
 }
 
+/** Major version of an engine version, comparable across engines' spellings ("9.6.22" → 9.6, "16.6" → 16, "8.0.mysql_aurora…" → 8.0). */
+function majorNumber(engine: AuroraEngine, engineVersion: string): number {
+  const family = parameterGroupFamily(engine, engineVersion);
+  return Number(family.replace(/^aurora-(postgresql|mysql)/, ""));
+}
+
+export interface MajorUpgradePlan {
+  /** The parameter group families the members need now: the current one, and the target's while the upgrade is ahead. */
+  readonly families: string[];
+  /** The family the member's cluster uses (its engine version's). */
+  readonly attached: string;
+  /** The target is another family than the current version: the major upgrade is still ahead. */
+  readonly pending: boolean;
+}
+
+/**
+ * Parameter groups around a major upgrade of a global database. A major upgrade goes through the
+ * global cluster, and AWS resets every member to the new version's default cluster and instance
+ * parameter groups ("Apply any custom parameter groups after completing the upgrade",
+ * ModifyGlobalCluster AllowMajorVersionUpgrade); custom groups must exist for the new family
+ * first. While a target is set and not reached, both families' groups exist and the cluster keeps
+ * the current one; once `engineVersion` is the target, the cluster takes the target's group.
+ * A target of the same family as the current version (the upgrade done, or a minor one) needs
+ * nothing; a lower major is refused (Aurora cannot downgrade).
+ */
+export function planMajorUpgrade(engine: AuroraEngine, engineVersion: string, targetVersion?: string): MajorUpgradePlan {
+  const attached = parameterGroupFamily(engine, engineVersion);
+  if (!targetVersion) return { families: [attached], attached, pending: false };
+  const target = parameterGroupFamily(engine, targetVersion);
+  if (target === attached) return { families: [attached], attached, pending: false };
+  if (majorNumber(engine, targetVersion) < majorNumber(engine, engineVersion)) {
+    throw new Error(`upgrade target ${targetVersion} is an older major than ${engineVersion}; Aurora cannot downgrade a cluster`);
+  }
+  return { families: [attached, target], attached, pending: true };
+}
+
 /**
  * Global databases refuse burstable classes ("instance class is not supported by global
  * databases: db.t4g.medium"), so a db.t* class is an error here rather than at deploy time.

@@ -88,6 +88,10 @@ beforeAll(async () => {
     monitoringIntervalSeconds: 0,
   }, { provider: eu });
 
+  // A major upgrade 16 → 17, prepared (target set) and done (engineVersion reached the target).
+  new db.RegionalDatabase("upgrading-usw2", { ...baseSecondaryArgs, upgradeTargetEngineVersion: "17.4" }, { provider: west });
+  new db.RegionalDatabase("upgraded-usw2", { ...baseSecondaryArgs, engineVersion: "17.4", upgradeTargetEngineVersion: "17.4" }, { provider: west });
+
   primaryOutputs = { writer: undefined, secondaryWriterIsUndefined: secondary.writerEndpoint === undefined };
   primary.writerEndpoint!.apply((w) => (primaryOutputs.writer = w));
   await settle();
@@ -283,11 +287,11 @@ describe("RegionalDatabase: operational defaults", () => {
   });
 
   it("derives the parameter group family and sets rds.global_db_rpo only when asked", () => {
-    const pgParams = named("orders-use1-params");
+    const pgParams = named("orders-use1-params-aurora-postgresql16");
     expect(pgParams.inputs.family).toBe("aurora-postgresql16");
     expect(pgParams.inputs.parameters).toEqual(expect.arrayContaining([{ name: "rds.global_db_rpo", value: "30", applyMethod: "immediate" }]));
-    expect(named("orders-usw2-params").inputs.parameters).not.toEqual(expect.arrayContaining([expect.objectContaining({ name: "rds.global_db_rpo" })]));
-    const mysqlParams = named("shop-euw1-params");
+    expect(named("orders-usw2-params-aurora-postgresql16").inputs.parameters).not.toEqual(expect.arrayContaining([expect.objectContaining({ name: "rds.global_db_rpo" })]));
+    const mysqlParams = named("shop-euw1-params-aurora-mysql8-0");
     expect(mysqlParams.inputs.family).toBe("aurora-mysql8.0");
     expect(mysqlParams.inputs.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "require_secure_transport", value: "ON" })]));
     expect(named("orders-use1-cluster").inputs.dbClusterParameterGroupName).toBe(pgParams.id);
@@ -335,5 +339,34 @@ describe("RegionalDatabase: refused configurations", () => {
 
   it("allows a single instance when asked explicitly", () => {
     expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, instanceCount: 1, allowSingleInstance: true })).not.toThrow();
+  });
+});
+
+describe("RegionalDatabase: a major upgrade through the global cluster", () => {
+  const groups = (component: string) => childrenOf(component).filter((r) => r.type === "aws:rds/clusterParameterGroup:ClusterParameterGroup");
+
+  it("has the target family's group ready before the upgrade, with the same TLS-only settings, while the cluster keeps its own", () => {
+    const [current, target] = ["upgrading-usw2-params-aurora-postgresql16", "upgrading-usw2-params-aurora-postgresql17"].map((n) => named(n));
+    expect(groups("upgrading-usw2").map((g) => g.name).sort()).toEqual([current.name, target.name]);
+    expect(target.inputs).toMatchObject({ family: "aurora-postgresql17", description: "upgrading-usw2 (aurora-postgresql17)" });
+    expect(target.inputs.parameters).toEqual(current.inputs.parameters);
+    expect(target.inputs.parameters).toEqual([{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }]);
+    expect(named("upgrading-usw2-cluster").inputs.dbClusterParameterGroupName).toBe(current.id);
+  });
+
+  it("attaches the prepared group once the version reached the target, and keeps the old group's state under its new name", () => {
+    const [only] = groups("upgraded-usw2");
+    expect(groups("upgraded-usw2")).toHaveLength(1);
+    expect(only.inputs.family).toBe("aurora-postgresql17");
+    expect(named("upgraded-usw2-cluster").inputs.dbClusterParameterGroupName).toBe(only.id);
+    // The group of the attached family answers to the name it had before groups were named by family.
+    expect(only.aliases.some((a) => a.endsWith("::upgraded-usw2-params"))).toBe(true);
+    expect(named("upgrading-usw2-params-aurora-postgresql17").aliases).toEqual([]);
+  });
+
+  it("refuses a global RPO during the upgrade and a downgrade", () => {
+    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, upgradeTargetEngineVersion: "17.4", globalRpoSeconds: 30 })).toThrow(/rds\.global_db_rpo blocks major upgrades/);
+    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, upgradeTargetEngineVersion: "15.4" })).toThrow(/older major.*cannot downgrade/);
+    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, engineVersion: "17.4", upgradeTargetEngineVersion: "17.4", globalRpoSeconds: 30 })).not.toThrow();
   });
 });

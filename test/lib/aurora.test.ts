@@ -8,6 +8,7 @@ import {
   placeInstances,
   rdsIdentifier,
   windowsOverlap,
+  planMajorUpgrade,
 } from "../../components/lib/aurora";
 
 describe("parameterGroupFamily", () => {
@@ -127,5 +128,23 @@ describe("windowsOverlap", () => {
     expect(() => windowsOverlap("03:00-03:15", "sun:05:00-sun:06:00")).toThrow(/30 minutes/);
     expect(() => windowsOverlap("03:00-04:00", "sun:05:00-sun:05:10")).toThrow(/30 minutes/);
     expect(() => windowsOverlap("03:00-04:00", "sunday:05:00-sunday:06:00")).toThrow(/ddd:hh24:mi/);
+  });
+});
+
+describe("planMajorUpgrade", () => {
+  it("keeps both families' groups while a major upgrade is ahead, the current one attached", () => {
+    expect(planMajorUpgrade("aurora-postgresql", "16.6", "17.4")).toEqual({ families: ["aurora-postgresql16", "aurora-postgresql17"], attached: "aurora-postgresql16", pending: true });
+    expect(planMajorUpgrade("aurora-mysql", "5.7.mysql_aurora.2.11.2", "8.0.mysql_aurora.3.08.0")).toMatchObject({ families: ["aurora-mysql5.7", "aurora-mysql8.0"], pending: true });
+  });
+
+  it("needs one group without a target, with the target reached, or for a minor upgrade", () => {
+    expect(planMajorUpgrade("aurora-postgresql", "16.6")).toEqual({ families: ["aurora-postgresql16"], attached: "aurora-postgresql16", pending: false });
+    expect(planMajorUpgrade("aurora-postgresql", "17.4", "17.4")).toEqual({ families: ["aurora-postgresql17"], attached: "aurora-postgresql17", pending: false });
+    expect(planMajorUpgrade("aurora-postgresql", "16.6", "16.8").pending).toBe(false);
+  });
+
+  it("refuses a lower major (Aurora cannot downgrade), also across the 9.6 → 10 spelling change", () => {
+    expect(() => planMajorUpgrade("aurora-postgresql", "16.6", "15.4")).toThrow(/older major/);
+    expect(planMajorUpgrade("aurora-postgresql", "9.6.22", "10.21").pending).toBe(true);
   });
 });

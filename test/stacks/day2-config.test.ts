@@ -47,3 +47,23 @@ describe("cluster-autoscaler chart and image", () => {
     for (const version of ["1.32", "1.33", "1.34", "1.35"]) expect(problemsOf({ ...valid, "platform:kubernetesVersion": version }), version).toEqual([]);
   });
 });
+
+describe("dbMajorUpgradeTargetVersion", () => {
+  const pg = { ...valid, "platform:dbEngineVersion": "16.6" };
+  it("refuses a prepared major upgrade while rds.global_db_rpo is on, on the RPO key with the order to follow", () => {
+    const problems = problemsOf({ ...pg, "platform:dbMajorUpgradeTargetVersion": "17.4", "platform:dbGlobalRpoSeconds": 30 });
+    expect(problems.map((p) => [p.key, p.value])).toEqual([["platform:dbGlobalRpoSeconds", 30]]);
+    expect(problems[0].message).toMatch(/must be 0 while dbMajorUpgradeTargetVersion is set \(17\.4\): a non-zero rds\.global_db_rpo blocks major upgrades/);
+    expect(problemsOf({ ...pg, "platform:dbMajorUpgradeTargetVersion": "17.4" })).toEqual([]);
+  });
+
+  it("refuses a downgrade, a malformed version and a minor upgrade dressed as a major one", () => {
+    expect(byKey({ ...pg, "platform:dbMajorUpgradeTargetVersion": "15.4" })["platform:dbMajorUpgradeTargetVersion"]).toMatch(/older major.*cannot downgrade.*higher major/);
+    expect(byKey({ ...pg, "platform:dbMajorUpgradeTargetVersion": "seventeen" })["platform:dbMajorUpgradeTargetVersion"]).toMatch(/not a version like/);
+    expect(byKey({ ...pg, "platform:dbMajorUpgradeTargetVersion": "16.8" })["platform:dbMajorUpgradeTargetVersion"]).toMatch(/same family.*change dbEngineVersion directly/);
+  });
+
+  it("accepts the upgrade done (target reached) until the key is removed", () => {
+    expect(problemsOf({ ...pg, "platform:dbEngineVersion": "17.4", "platform:dbMajorUpgradeTargetVersion": "17.4" })).toEqual([]);
+  });
+});

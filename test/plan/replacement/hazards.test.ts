@@ -20,7 +20,7 @@ describe("environment hazards", () => {
   });
 
   it("tells an Aurora major upgrade from an engine change; a minor upgrade is no hazard", () => {
-    expect(kinds({ dbEngineVersion: "17.4" })).toEqual([["aurora-major-upgrade", "risk"]]);
+    expect(kinds({ dbEngineVersion: "17.4" })).toEqual([["aurora-major-upgrade", "blocking"]]);
     expect(kinds({ dbEngineVersion: "16.8" })).toEqual([]);
     expect(kinds({ dbEngine: "aurora-mysql", dbEngineVersion: "8.0.mysql_aurora.3.08.0" })).toEqual([["aurora-engine-change", "risk"]]);
   });
@@ -57,5 +57,30 @@ describe("the EKS control plane's zones (day-2: raising azCount)", () => {
     const two = { ...now, azCount: 2 };
     expect(environmentHazards(two, { ...two, azCount: 3 }).map((h) => [h.kind, h.severity])).toContainEqual(["eks-control-plane-zones", "blocking"]);
     expect(environmentHazards({ ...two, eksControlPlaneAzCount: 2 }, { ...two, eksControlPlaneAzCount: 2, azCount: 3 }).map((h) => h.kind)).toEqual(["az-count-change"]);
+  });
+});
+
+describe("an Aurora major upgrade (day-2)", () => {
+  const prepared = { ...prod, dbMajorUpgradeTargetVersion: "17.4", dbGlobalRpoSeconds: 0 };
+  it("is a risk, pointing at the runbook, once the target's parameter groups were deployed", () => {
+    const [hazard, ...rest] = environmentHazards(prepared, { ...prepared, dbEngineVersion: "17.4" });
+    expect(rest).toEqual([]);
+    expect(hazard).toMatchObject({ kind: "aurora-major-upgrade", severity: "risk", runbook: "docs/runbooks/aurora-global-database.md" });
+    expect(hazard.message).toMatch(/default parameter groups until each regional stack re-attaches.*reboot/);
+  });
+
+  it("blocks an upgrade whose new family's groups do not exist yet, naming the key to deploy first", () => {
+    const [hazard] = environmentHazards({ ...prod, dbGlobalRpoSeconds: 0 }, { ...prod, dbGlobalRpoSeconds: 0, dbEngineVersion: "17.4" });
+    expect(hazard).toMatchObject({ kind: "aurora-major-upgrade", severity: "blocking" });
+    expect(hazard.message).toContain("platform:dbMajorUpgradeTargetVersion: 17.4");
+  });
+
+  it("blocks an upgrade while rds.global_db_rpo is on, before or after", () => {
+    expect(environmentHazards({ ...prepared, dbGlobalRpoSeconds: 30 }, { ...prepared, dbEngineVersion: "17.4" })[0]).toMatchObject({ severity: "blocking", message: expect.stringMatching(/non-zero RPO blocks major upgrades/) });
+    expect(environmentHazards(prepared, { ...prepared, dbGlobalRpoSeconds: 30, dbEngineVersion: "17.4" })[0].severity).toBe("blocking");
+  });
+
+  it("finds nothing in the preparation itself", () => {
+    expect(environmentHazards({ ...prod, dbGlobalRpoSeconds: 0 }, prepared)).toEqual([]);
   });
 });

@@ -70,7 +70,18 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
     const a = String(base.dbEngineVersion ?? "").split(".")[0];
     const b = String(current.dbEngineVersion ?? "").split(".")[0];
     if (a && b && a !== b) {
-      out.push({ kind: "aurora-major-upgrade", severity: "risk", runbook: "docs/runbooks/aurora-global-database.md", message: `Aurora ${String(base.dbEngine)} ${String(base.dbEngineVersion)} → ${String(current.dbEngineVersion)} is a major upgrade: only through the global cluster (allowMajorVersionUpgrade); members come back on the new version's default parameter groups until each regional stack re-attaches its own (create the new family's groups first), and a non-zero rds.global_db_rpo blocks it.` });
+      const runbook = "docs/runbooks/aurora-global-database.md";
+      const upgrade = `Aurora ${String(base.dbEngine)} ${String(base.dbEngineVersion)} → ${String(current.dbEngineVersion)} is a major upgrade`;
+      const rpo = [base.dbGlobalRpoSeconds, current.dbGlobalRpoSeconds].some((v) => Number(v ?? 0) > 0);
+      // The deployed environment (base) must have prepared this target: its groups exist then.
+      const prepared = String(base.dbMajorUpgradeTargetVersion ?? "").split(".")[0] === b;
+      if (rpo) {
+        out.push({ kind: "aurora-major-upgrade", severity: "blocking", runbook, message: `${upgrade}, and rds.global_db_rpo is on (dbGlobalRpoSeconds ${String(base.dbGlobalRpoSeconds ?? 0)} → ${String(current.dbGlobalRpoSeconds ?? 0)}): a non-zero RPO blocks major upgrades of a global database. Deploy dbGlobalRpoSeconds: 0 with dbMajorUpgradeTargetVersion first.` });
+      } else if (!prepared) {
+        out.push({ kind: "aurora-major-upgrade", severity: "blocking", runbook, message: `${upgrade}, and the new family's parameter groups do not exist yet: the upgrade (through the global cluster, wave 1) resets every member to the default groups, and each region would have to create its own group before re-attaching it (TLS-only and audit settings off meanwhile). Deploy platform:dbMajorUpgradeTargetVersion: ${String(current.dbEngineVersion)} first, then change dbEngineVersion.` });
+      } else {
+        out.push({ kind: "aurora-major-upgrade", severity: "risk", runbook, message: `${upgrade}, through the global cluster in wave 1 (the database is unavailable while it runs). Members come back on the new version's default parameter groups until each regional stack re-attaches the group prepared for the new family; reboot the instances after that (parameter group status pending-reboot).` });
+      }
     }
   }
 
