@@ -130,6 +130,8 @@ export function globalDatabaseArgs(environment: Environment, stackRegion: string
     databaseName: environment.dbName,
     masterUsername: environment.dbMasterUsername,
     secretName: `${environment.name}/aurora/master`,
+    // The secret's value is written by the primary region's stack, after its writer took the password.
+    masterPasswordRotation: environment.dbMasterPasswordRotation,
     // Applications in every region read the credentials locally, also after a failover.
     secretReplicaRegions: environment.regions.filter((r) => r !== stackRegion),
   };

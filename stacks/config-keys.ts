@@ -249,6 +249,11 @@ export const ENVIRONMENT_KEYS = {
     description: "Enable global write forwarding on secondary clusters.",
     default: false,
   },
+  dbMasterPasswordRotation: {
+    type: "integer",
+    description: "Generation of the Aurora master password: raise it by one to rotate. The global stack generates the new password, the primary region's stack sets it on the writer and then publishes it to the secret (docs/runbooks/aurora-global-database.md). Any change rotates; 0 is the password of the first deploy.",
+    default: 0,
+  },
   dbName: { type: "string", description: "Initial database name on the primary.", default: "app" },
   dbMasterUsername: { type: "string", description: "Master user name on the primary.", default: "app_admin" },
   dbReaderAutoscalingMax: {

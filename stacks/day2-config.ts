@@ -1,7 +1,7 @@
 /**
  * Rules for the keys that make day-2 operations safe on a running environment: the EKS control
  * plane's zones when AZs are added, cluster-autoscaler's chart and image of one minor, the pinned
- * node image, an Aurora major upgrade prepared. Each rule is the components' own (components/lib), reported
+ * node image, an Aurora major upgrade prepared, the master password's rotation. Each rule is the components' own (components/lib), reported
  * per key with the value and the fix before anything runs. Deployment order and what each change
  * does to a running environment: docs/runbooks/.
  */
@@ -71,10 +71,17 @@ function checkDatabaseUpgrade(s: EnvironmentSettings, report: Report): void {
   }
 }
 
+function checkPasswordRotation(s: EnvironmentSettings, report: Report): void {
+  if (!Number.isInteger(s.dbMasterPasswordRotation) || s.dbMasterPasswordRotation < 0) {
+    report("dbMasterPasswordRotation", s.dbMasterPasswordRotation, "must be a whole number, 0 or more: raise it by one to rotate the Aurora master password");
+  }
+}
+
 /** Every day-2 rule; parseEnvironment runs them with the other domain rules. */
 export function checkDay2(s: EnvironmentSettings, report: Report): void {
   checkControlPlaneZones(s, report);
   checkClusterAutoscaler(s, report);
   checkNodeImage(s, report);
   checkDatabaseUpgrade(s, report);
+  checkPasswordRotation(s, report);
 }

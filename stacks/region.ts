@@ -43,7 +43,16 @@ export async function regionalStack(environmentStack: string): Promise<Record<st
       ? { routingControlArn: globalRef.requireOutput("routingControlArns").apply((arns: Record<string, string>) => arns[region]) }
       : {}),
     ...(role === "primary"
-      ? { masterCredentials: { username: output("masterUsername"), password: output("masterPassword"), databaseName: output("databaseName") } }
+      ? {
+          masterCredentials: {
+            username: output("masterUsername"),
+            password: output("masterPassword"),
+            databaseName: output("databaseName"),
+            // This stack applies the password to the writer, then publishes it (wave 2, not wave 1).
+            secretArn: output("databaseSecretArn"),
+            host: output("databaseWriterEndpoint"),
+          },
+        }
       : {}),
   };
   Object.assign(shared, dataTierInputs(environment, region, environmentStack, globalRef));

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { type AuroraEngine, assertAuroraEngine, enginePort, parameterGroupFamily, rdsIdentifier } from "../lib/aurora";
+import { type AuroraEngine, assertAuroraEngine, enginePort, parameterGroupFamily, passwordKeepers, rdsIdentifier } from "../lib/aurora";
 
 /**
  * Characters RDS accepts in a master password: printable ASCII except "/", "@", '"' and space.
@@ -15,6 +15,13 @@ export interface MasterCredentials {
   /** Secret. */
   password: pulumi.Input<string>;
   databaseName: pulumi.Input<string>;
+  /**
+   * The Secrets Manager secret the primary member publishes the credentials to, once its writer
+   * has the password (`GlobalDatabase.secretArn`). Absent: the member publishes nothing.
+   */
+  secretArn?: pulumi.Input<string>;
+  /** `host` in the published secret: the global writer endpoint (`GlobalDatabase.writerEndpoint`). */
+  host?: pulumi.Input<string>;
 }
 
 export interface GlobalDatabaseArgs {
@@ -58,6 +65,14 @@ export interface GlobalDatabaseArgs {
    */
   secretReplicaRegions?: string[];
   /**
+   * Generation of the master password. Raise it by one to rotate: a new password is generated
+   * here, the primary member applies it to the writer, and only then publishes it to the secret
+   * (see `RegionalDatabase`). Any change rotates (lowering it too). Managed master passwords
+   * (Secrets Manager) are not available for global clusters, hence this.
+   * @default 0 (the password generated at creation)
+   */
+  masterPasswordRotation?: number;
+  /**
    * KMS key ARN per replica region. A replica needs a key in ITS region; a region without an
    * entry gets the AWS-managed `aws/secretsmanager` key of that region (Secrets Manager's own
    * default when a replica names no key).
@@ -70,11 +85,16 @@ export interface GlobalDatabaseArgs {
 /**
  * The Aurora global cluster plus the database's master credentials, owned by the global stack.
  *
- * The credentials live here, not in the primary member, because the primary ROLE moves: after a
- * switchover or failover the stacks make another region primary, and credentials created by
- * "whoever is primary" would be regenerated (a new password) and the old secret deleted. Owned
- * by the global database, they survive any number of role changes; the secret's `host` is the
- * global writer endpoint, which follows the writer across switchovers and failovers.
+ * The password and the secret live here, not in the primary member, because the primary ROLE
+ * moves: after a switchover or failover the stacks make another region primary, and credentials
+ * created by "whoever is primary" would be regenerated (a new password) and the old secret
+ * deleted. Owned by the global database, they survive any number of role changes; the secret's
+ * `host` is the global writer endpoint, which follows the writer across switchovers and failovers.
+ *
+ * The secret's VALUE is not written here: the global stack deploys first (wave 1), and a rotated
+ * password published then would reach every application before the writer has it (wave 2),
+ * failing every new connection in between. The primary member writes it, after its cluster took
+ * the password (`RegionalDatabase`, `masterCredentials.secretArn`).
  */
 export class GlobalDatabase extends pulumi.ComponentResource {
   readonly globalClusterIdentifier: pulumi.Output<string>;
@@ -85,7 +105,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
   /** Global writer endpoint: always resolves to the writer of the current primary region. */
   readonly writerEndpoint: pulumi.Output<string>;
   /** For the primary member (`RegionalDatabaseArgs.masterCredentials`); the password is secret. */
-  readonly masterCredentials: { username: pulumi.Output<string>; password: pulumi.Output<string>; databaseName: pulumi.Output<string> };
+  readonly masterCredentials: { username: pulumi.Output<string>; password: pulumi.Output<string>; databaseName: pulumi.Output<string>; secretArn: pulumi.Output<string>; host: pulumi.Output<string> };
   readonly secretArn: pulumi.Output<string>;
   readonly secretName: pulumi.Output<string>;
   /** Key of the secret in this stack's region. */
@@ -94,6 +114,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     assertAuroraEngine(args.engine);
     parameterGroupFamily(args.engine, args.engineVersion); // refuses a malformed version early
+    passwordKeepers(args.masterPasswordRotation ?? 0); // refuses a negative or fractional rotation early
     const replicaRegions = args.secretReplicaRegions ?? [];
     if (new Set(replicaRegions).size !== replicaRegions.length) {
       throw new Error(`secretReplicaRegions lists a region twice: ${replicaRegions.join(", ")}`);
@@ -123,7 +144,9 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     }, { parent: this, protect: true });
     new aws.kms.Alias(`${name}-secret`, { name: `alias/${identifier}-secret`, targetKeyId: key.keyId }, parent);
 
+    const keepers = passwordKeepers(args.masterPasswordRotation ?? 0);
     const password = new random.RandomPassword(`${name}-master`, {
+      ...(keepers ? { keepers } : {}),
       length: 32,
       special: true,
       overrideSpecial: MASTER_PASSWORD_SPECIALS,
@@ -148,17 +171,6 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     this.port = enginePort(args.engine);
     const databaseName = args.databaseName ?? "app";
     const masterUsername = args.masterUsername ?? "app_admin";
-    new aws.secretsmanager.SecretVersion(`${name}-master`, {
-      secretId: secret.id,
-      secretString: pulumi.secret(pulumi.jsonStringify({
-        username: masterUsername,
-        password: password.result,
-        engine: args.engine === "aurora-postgresql" ? "postgres" : "mysql",
-        host: globalCluster.endpoint,
-        port: this.port,
-        dbname: databaseName,
-      })),
-    }, parent);
 
     this.globalClusterIdentifier = globalCluster.globalClusterIdentifier;
     this.arn = globalCluster.arn;
@@ -169,6 +181,8 @@ export class GlobalDatabase extends pulumi.ComponentResource {
       username: pulumi.output(masterUsername),
       password: pulumi.secret(password.result),
       databaseName: pulumi.output(databaseName),
+      secretArn: secret.arn,
+      host: globalCluster.endpoint,
     };
     this.secretArn = secret.arn;
     this.secretName = secret.name;

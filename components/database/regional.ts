@@ -2,11 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
+  arnRegion,
   cloudwatchLogExports,
   enginePort,
   parameterGroupFamily,
   placeInstances,
   planMajorUpgrade,
+  masterSecretString,
   promotionTier,
   rdsIdentifier,
 } from "../lib/aurora";
@@ -150,6 +152,11 @@ export class RegionalDatabase extends pulumi.ComponentResource {
       preferredBackupWindow: args.preferredBackupWindow ?? DEFAULT_BACKUP_WINDOW,
       preferredMaintenanceWindow: args.preferredMaintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW,
       copyTagsToSnapshot: true,
+      // A master password change is deferred to the next maintenance window unless applied
+      // immediately (ModifyDBCluster ApplyImmediately "affects only NewDBClusterIdentifier and
+      // MasterUserPassword"): a rotation would then publish a password the writer gets days later.
+      // What else this component changes applies at once anyway (versions move through the global cluster).
+      applyImmediately: true,
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: pulumi.interpolate`${identifier}-final-${snapshotSuffix.hex}`,
       deletionProtection: true,
@@ -160,6 +167,21 @@ export class RegionalDatabase extends pulumi.ComponentResource {
       dependsOn: args.dependsOnPrimary ?? [],
       ignoreChanges: memberIgnoreChanges(args.role),
     });
+
+    // The credentials reach the applications only once the writer has them: this version is
+    // written after the cluster's update (dependsOn), by the stack that applies the password, so
+    // a rotation never publishes a password the writer does not accept yet. It goes to the
+    // secret's own region (PutSecretValue is refused on a replica); Secrets Manager copies it to
+    // the replicas the applications read.
+    if (credentials?.secretArn !== undefined) {
+      const secretArn = pulumi.output(credentials.secretArn);
+      new aws.secretsmanager.SecretVersion(`${name}-master-secret`, {
+        region: secretArn.apply(arnRegion),
+        secretId: secretArn,
+        secretString: pulumi.secret(pulumi.all([credentials.username, credentials.password, credentials.host ?? cluster.endpoint, credentials.databaseName])
+          .apply(([username, password, host, dbname]) => masterSecretString({ engine: args.engine, username, password, host, port, dbname }))),
+      }, { parent: this, dependsOn: [cluster] });
+    }
 
     const azs = pulumi.output(args.availabilityZones);
     const placement = azs.apply((zones) => placeInstances(instanceCount, zones));

@@ -23,6 +23,40 @@ export function enginePort(engine: AuroraEngine): number {
   return engine === "aurora-postgresql" ? 5432 : 3306;
 }
 
+export interface MasterSecretFields {
+  readonly engine: AuroraEngine;
+  readonly username: string;
+  readonly password: string;
+  /** The global writer endpoint: follows the writer across switchovers and failovers. */
+  readonly host: string;
+  readonly port: number;
+  readonly dbname: string;
+}
+
+/** The master secret's JSON, in the shape RDS-aware clients and rotation functions read. */
+export function masterSecretString(f: MasterSecretFields): string {
+  return JSON.stringify({ username: f.username, password: f.password, engine: f.engine === "aurora-postgresql" ? "postgres" : "mysql", host: f.host, port: f.port, dbname: f.dbname });
+}
+
+/** The region of an ARN ("arn:aws:secretsmanager:us-east-1:…" → "us-east-1"). */
+export function arnRegion(arn: string): string {
+  const region = arn.split(":")[3];
+  if (!region) throw new Error(`"${arn}" is not a regional ARN`);
+  return region;
+}
+
+/**
+ * `keepers` of the master password: none for generation 0 (the password a database was created
+ * with), `{ rotation: "<n>" }` from 1 on. Why not always a map: random_password replaces itself
+ * when keepers go from absent to any non-null value (RequiresReplaceIfValuesNotNull in
+ * terraform-provider-random), so giving existing environments `{ rotation: "0" }` would rotate
+ * their password on the first deploy; an absent map keeps it. Any later change rotates.
+ */
+export function passwordKeepers(rotation: number): Record<string, string> | undefined {
+  if (!Number.isInteger(rotation) || rotation < 0) throw new Error(`master password rotation ${rotation} must be a whole number, 0 or more`);
+  return rotation === 0 ? undefined : { rotation: String(rotation) };
+}
+
 /** CloudWatch log types an engine can export (scanners expect them all). */
 export function cloudwatchLogExports(engine: AuroraEngine): string[] {
   return engine === "aurora-postgresql" ? ["postgresql"] : ["audit", "error", "general", "slowquery"];

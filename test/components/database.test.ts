@@ -44,6 +44,7 @@ beforeAll(async () => {
     secretReplicaKmsKeyArns: { "eu-west-1": EU_REPLICA_KEY },
   }, { provider: east });
   globalDb = global;
+  new db.GlobalDatabase("rotated", { engine: "aurora-postgresql", engineVersion: "16.6", masterPasswordRotation: 2 }, { provider: east });
 
   const primary = new db.RegionalDatabase("orders-use1", {
     role: "primary",
@@ -116,14 +117,27 @@ describe("GlobalDatabase", () => {
     expect(secret.inputs.replicas).toEqual([{ region: "us-west-2" }, { region: "eu-west-1", kmsKeyId: EU_REPLICA_KEY }]);
   });
 
-  it("stores host = global writer endpoint, port and dbname in a secret version that is itself secret", () => {
-    const version = ofType(childrenOf("orders"), "aws:secretsmanager/secretVersion:SecretVersion")[0];
+  it("writes no version of the secret itself: the primary member publishes the credentials once its writer has them", () => {
+    expect(ofType(childrenOf("orders"), "aws:secretsmanager/secretVersion:SecretVersion")).toEqual([]);
+    const version = ofType(childrenOf("orders-use1"), "aws:secretsmanager/secretVersion:SecretVersion")[0];
     expect(version.inputs.secretString).toBe("[secret]");
+    expect(version.inputs.secretId).toBe(named("orders-master", "aws:secretsmanager/secret:Secret").outputs.arn);
+    expect(version.dependsOn).toContain(named("orders-use1-cluster").urn);
     expect(named("orders-global").outputs.endpoint).toMatch(/\.global\.rds\.amazonaws\.com$/);
+    // A primary given credentials without a secret, and every secondary, publish nothing.
+    expect(ofType(childrenOf("shop-euw1"), "aws:secretsmanager/secretVersion:SecretVersion")).toEqual([]);
+    expect(ofType(childrenOf("orders-usw2"), "aws:secretsmanager/secretVersion:SecretVersion")).toEqual([]);
+  });
+
+  it("keeps the password until a rotation is asked for: no keepers at generation 0, the generation as keeper after", () => {
+    const passwords = cloud.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
+    expect(passwords.find((r) => r.name === "orders-master")!.inputs).not.toHaveProperty("keepers");
+    expect(passwords.find((r) => r.name === "rotated-master")!.inputs.keepers).toEqual({ rotation: "2" });
+    expect(() => new db.GlobalDatabase("bad-rotation", { engine: "aurora-postgresql", engineVersion: "16.6", masterPasswordRotation: -1 })).toThrow(/0 or more/);
   });
 
   it("generates the password only from characters RDS accepts", () => {
-    const random = cloud.resources.find((r) => r.type === "random:index/randomPassword:RandomPassword")!;
+    const random = cloud.resources.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name === "orders-master")!;
     expect(random.inputs).toMatchObject({ length: 32, special: true });
     expect(String(random.inputs.overrideSpecial)).not.toMatch(/[/@" ]/);
   });

@@ -9,6 +9,9 @@ import {
   rdsIdentifier,
   windowsOverlap,
   planMajorUpgrade,
+  passwordKeepers,
+  arnRegion,
+  masterSecretString,
 } from "../../components/lib/aurora";
 
 describe("parameterGroupFamily", () => {
@@ -146,5 +149,29 @@ describe("planMajorUpgrade", () => {
   it("refuses a lower major (Aurora cannot downgrade), also across the 9.6 → 10 spelling change", () => {
     expect(() => planMajorUpgrade("aurora-postgresql", "16.6", "15.4")).toThrow(/older major/);
     expect(planMajorUpgrade("aurora-postgresql", "9.6.22", "10.21").pending).toBe(true);
+  });
+});
+
+describe("master password rotation", () => {
+  it("has no keepers at generation 0, so an existing environment keeps its password when keepers are introduced", () => {
+    expect(passwordKeepers(0)).toBeUndefined();
+    expect(passwordKeepers(1)).toEqual({ rotation: "1" });
+    expect(passwordKeepers(7)).toEqual({ rotation: "7" });
+  });
+
+  it("refuses a negative or fractional generation", () => {
+    expect(() => passwordKeepers(-1)).toThrow(/whole number, 0 or more/);
+    expect(() => passwordKeepers(1.5)).toThrow(/whole number, 0 or more/);
+  });
+
+  it("publishes the secret to the region in the secret's ARN (PutSecretValue is refused on a replica)", () => {
+    expect(arnRegion("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/aurora/master-AbCdEf")).toBe("us-east-1");
+    expect(() => arnRegion("not-an-arn")).toThrow(/not a regional ARN/);
+  });
+
+  it("writes the secret in the shape RDS-aware clients read, with the engine's client name", () => {
+    const json = JSON.parse(masterSecretString({ engine: "aurora-postgresql", username: "u", password: "p", host: "h.global.rds.amazonaws.com", port: 5432, dbname: "app" }));
+    expect(json).toEqual({ username: "u", password: "p", engine: "postgres", host: "h.global.rds.amazonaws.com", port: 5432, dbname: "app" });
+    expect(JSON.parse(masterSecretString({ engine: "aurora-mysql", username: "u", password: "p", host: "h", port: 3306, dbname: "app" })).engine).toBe("mysql");
   });
 });

@@ -48,6 +48,26 @@ function one(run: StackRun, type: string, name: string): RecordedResource {
 }
 const all = (run: StackRun, type: string) => run.cloud.resources.filter((r) => r.type === type);
 
+describe("master password rotation: the writer changes first, the secret is published after", () => {
+  it("has the global stack write no version of the master secret (it would publish before the writer has the password)", () => {
+    expect(all(global, "aws:secretsmanager/secret:Secret").map((r) => r.name)).toContain("prod-master");
+    expect(all(global, "aws:secretsmanager/secretVersion:SecretVersion").filter((r) => r.name.includes("master"))).toEqual([]);
+  });
+
+  it("has the primary region's stack write it, in the secret's home region, after the cluster that takes the password", () => {
+    const cluster = one(primary, "aws:rds/cluster:Cluster", `${STACK}-cluster`);
+    const versions = all(primary, "aws:secretsmanager/secretVersion:SecretVersion");
+    expect(versions).toHaveLength(1);
+    const [version] = versions;
+    expect(version.dependsOn).toContain(cluster.urn);
+    expect(version.inputs.secretString).toBe("[secret]");
+    expect(version.inputs.secretId).toBe(global.cloud.stackOutputs.databaseSecretArn);
+    expect(version.region).toBe(String(global.cloud.stackOutputs.databaseSecretArn).split(":")[3]);
+    // A password change must reach the writer now, not at the next maintenance window.
+    expect(cluster.inputs).toMatchObject({ masterPassword: "[secret]", applyImmediately: true });
+  });
+});
+
 describe("cluster-autoscaler: chart and image pinned together for the cluster's minor", () => {
   it("installs the chart cut for Kubernetes 1.34 with a 1.34 image, not a 1.32 chart", () => {
     const release = one(primary, "kubernetes:helm.sh/v3:Release", `${STACK}-cluster-autoscaler`);

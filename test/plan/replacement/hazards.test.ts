@@ -84,3 +84,12 @@ describe("an Aurora major upgrade (day-2)", () => {
     expect(environmentHazards({ ...prod, dbGlobalRpoSeconds: 0 }, prepared)).toEqual([]);
   });
 });
+
+describe("a master password rotation (day-2)", () => {
+  it("is a notice pointing at the runbook: the plan cannot show masked values changing", () => {
+    const [hazard, ...rest] = environmentHazards({ ...prod, dbMasterPasswordRotation: 0 }, { ...prod, dbMasterPasswordRotation: 1 });
+    expect(rest).toEqual([]);
+    expect(hazard).toMatchObject({ kind: "aurora-password-rotation", severity: "notice", runbook: "docs/runbooks/aurora-global-database.md" });
+    expect(hazard.message).toMatch(/sets it on the writer and then writes the secret/);
+  });
+});

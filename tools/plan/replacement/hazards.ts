@@ -13,6 +13,7 @@ export type HazardKind =
   | "aurora-major-upgrade"
   | "az-count-change"
   | "eks-control-plane-zones"
+  | "aurora-password-rotation"
   | "region-removed"
   | "region-added"
   | "primary-moved"
@@ -83,6 +84,12 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
         out.push({ kind: "aurora-major-upgrade", severity: "risk", runbook, message: `${upgrade}, through the global cluster in wave 1 (the database is unavailable while it runs). Members come back on the new version's default parameter groups until each regional stack re-attaches the group prepared for the new family; reboot the instances after that (parameter group status pending-reboot).` });
       }
     }
+  }
+
+  if (base.dbMasterPasswordRotation !== undefined && current.dbMasterPasswordRotation !== undefined && base.dbMasterPasswordRotation !== current.dbMasterPasswordRotation) {
+    // Secret values are masked in plans: the cluster's new password and the secret's new version
+    // cannot show as changes, so the rotation is said here.
+    out.push({ kind: "aurora-password-rotation", severity: "notice", runbook: "docs/runbooks/aurora-global-database.md", message: `Aurora master password rotation ${String(base.dbMasterPasswordRotation)} → ${String(current.dbMasterPasswordRotation)}: the global stack generates a new password (wave 1, nothing published), the primary region's stack sets it on the writer and then writes the secret (wave 2), which Secrets Manager copies to every region. Connections already open stay; applications re-read the secret when a new connection is refused.` });
   }
 
   const zonesRunbook = "docs/runbooks/change-az-count.md";
