@@ -23,6 +23,7 @@ beforeAll(async () => {
     subnetIds: network.privateSubnetIds,
     azCount: network.azCount,
     instanceTypes: ["m7i.xlarge", "m6i.xlarge", "m7a.xlarge"],
+    amiReleaseVersion: "v20260714",
     loadBalancer: { securityGroupId: ingress.securityGroupId, port: ingress.targetPort },
   });
 
