@@ -67,9 +67,10 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
     const groupName = pulumi.output(args.autoScalingGroupName);
 
     // SSE-SQS: EventBridge can publish to it with no key policy (SSE-KMS with an AWS-managed key
-    // cannot be; a customer key would need EventBridge in its policy). Events older than five
-    // minutes are of no use to a drain.
-    const queue = new aws.sqs.Queue(`${name}-node-termination`, { sqsManagedSseEnabled: true, messageRetentionSeconds: 300 }, parent);
+    // cannot be; a customer key would need EventBridge in its policy). Kept 15 minutes: longer than
+    // a drain (540 s) plus a handler restart, so an event survives both replicas restarting
+    // mid-drain instead of leaving the node to time out its hook undrained.
+    const queue = new aws.sqs.Queue(`${name}-node-termination`, { sqsManagedSseEnabled: true, messageRetentionSeconds: 900 }, parent);
     const rules = groupName.apply((group) => terminationEventRules(group));
     const ruleResources = terminationEventRules("<group>").map((rule, i) => {
       const eventRule = new aws.cloudwatch.EventRule(`${name}-${rule.id}`, {

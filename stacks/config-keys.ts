@@ -53,7 +53,7 @@ export const ENVIRONMENT_KEYS = {
   },
   availabilityZoneIds: {
     type: "array",
-    description: "Zone IDs to use (e.g. use1-az1), for any region: none or exactly azCount per region. Empty = the first usable zones by zone ID. Pin what the first deploy chose to keep subnets in place.",
+    description: "Zone IDs to use (e.g. use1-az1), for any region: none or exactly azCount per region. Empty = the first usable zones by zone ID. Pin what the first deploy chose to keep subnets in place; subnets follow the order listed, so append new zones at the end.",
     default: [],
   },
   excludedAvailabilityZoneIds: {

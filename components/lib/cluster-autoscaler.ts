@@ -64,7 +64,7 @@ export interface ClusterAutoscalerRelease {
 /**
  * The pair installed for each minor when the environment pins neither. The chart: the last one
  * cut for the minor (1.35: the first whose default image is 1.35, without the write permissions of
- * features this platform does not use). The image: the latest patch of the minor.
+ * features this platform does not use). The image: a patch of the minor published with or after the chart (not necessarily the newest: bump with the table).
  */
 export const CLUSTER_AUTOSCALER_RELEASES: Readonly<Record<string, ClusterAutoscalerRelease>> = {
   "1.32": { chartVersion: "9.46.6", imageTag: "v1.32.5" },

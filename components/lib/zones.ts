@@ -129,8 +129,8 @@ function unusable(input: ZoneChoiceInput, id: string): string | undefined {
 }
 
 /**
- * Chooses the zones of a region by zone ID: the pinned ones, or else the first `count` usable
- * ones in zone-ID order. Throws a RangeError naming the region, the zones and the fix when the
+ * Chooses the zones of a region by zone ID: the pinned ones in the order listed, or else the
+ * first `count` usable ones in zone-ID order. Throws a RangeError naming the region, the zones and the fix when the
  * choice cannot be made.
  */
 export function chooseZones(input: ZoneChoiceInput): ZoneChoice {
@@ -161,7 +161,10 @@ export function chooseZones(input: ZoneChoiceInput): ZoneChoice {
     if (problems.length > 0) {
       throw new RangeError(`${input.region}: availabilityZoneIds cannot be used: ${problems.join("; ")}; pin other zones of ${input.region} (usable: ${usable.map((z) => z.id).join(", ") || "none"})`);
     }
-    const pinned = [...new Set(input.pinned)].sort(compareZoneIds).map((id) => byId.get(id)!);
+    // In the order listed, not sorted: subnets are indexed by position, so a zone added to the
+    // list must come last (one sorted in before an existing zone would move that subnet, its NAT
+    // gateway and nodes, and hand the EKS control plane a zone it was not created in).
+    const pinned = [...new Set(input.pinned)].map((id) => byId.get(id)!);
     return { zones: pinned, skipped, spare: usable.filter((z) => !pinned.includes(z)), pinned: true };
   }
 

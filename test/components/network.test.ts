@@ -131,8 +131,8 @@ describe("RegionalNetwork zone choice", () => {
     expect(component.outputs.availabilityZones).toEqual(["us-east-1c", "us-east-1d", "us-east-1a"]);
   });
 
-  it("uses pinned zone IDs (in ID order) and as many AZs as pinned", () => {
-    expect(zoneIdsOf(pinned, "public")).toEqual(["use1-az5", "use1-az6"]);
+  it("uses pinned zone IDs in the order listed and as many AZs as pinned", () => {
+    expect(zoneIdsOf(pinned, "public")).toEqual(["use1-az6", "use1-az5"]);
     expect(ofType(pinned, "aws:ec2/natGateway:NatGateway")).toHaveLength(2);
   });
 });

@@ -37,7 +37,7 @@ describe("NodeTerminationHandler", () => {
 
   it("feeds the queue with the group's terminate actions, Spot warnings, stops and retirements (no rebalance recommendations)", () => {
     const queue = one("nth", "aws:sqs/queue:Queue");
-    expect(queue.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 300 });
+    expect(queue.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 900 });
     const rules = under("nth").filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule");
     const patterns = rules.map((r) => JSON.parse(String(r.inputs.eventPattern)) as { "detail-type": string[]; detail?: Record<string, string[]> });
     expect(patterns.map((p) => p["detail-type"][0]).sort()).toEqual(["AWS Health Event", "EC2 Instance State-change Notification", "EC2 Instance-terminate Lifecycle Action", "EC2 Spot Instance Interruption Warning"]);

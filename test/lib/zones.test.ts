@@ -57,10 +57,12 @@ describe("chooseZones", () => {
     expect(chooseZones({ ...useast1, count: 2, excluded: ["use1-az1"] }).zones.map((z) => z.id)).toEqual(["use1-az2", "use1-az4"]);
   });
 
-  it("uses pinned zones in zone-ID order, whatever order they are listed in", () => {
+  it("uses pinned zones in the order listed, so a zone appended later never moves an existing subnet", () => {
     const choice = chooseZones({ ...useast1, count: 3, pinned: ["use1-az6", "use1-az2", "use1-az5"] });
     expect(choice.pinned).toBe(true);
-    expect(choice.zones.map((z) => z.id)).toEqual(["use1-az2", "use1-az5", "use1-az6"]);
+    expect(choice.zones.map((z) => z.id)).toEqual(["use1-az6", "use1-az2", "use1-az5"]);
+    const added = chooseZones({ ...useast1, count: 4, pinned: ["use1-az6", "use1-az2", "use1-az5", "use1-az1"] });
+    expect(added.zones.map((z) => z.id).slice(0, 3)).toEqual(choice.zones.map((z) => z.id));
     expect(describeZoneChoice(choice)).toContain("pinned by availabilityZoneIds");
   });
 

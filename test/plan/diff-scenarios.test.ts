@@ -102,7 +102,8 @@ describe("fewer AZs", () => {
     expect(action(diff, "aws:eks/cluster:Cluster", "prod-us-east-1-cluster")?.action).toBe("update");
     expect(diff.refusals.filter((r) => r.stack === "prod-us-east-1")).toEqual([]);
     expect(diff.actions.filter((a) => a.action === "delete" && a.type === "aws:ec2/subnet:Subnet").length).toBe(3 * 3);
-    expect(diff.hazards.map((h) => h.kind).sort()).toEqual(["az-count-change", "kubernetes-upgrade", "vpc-cidr-change", "zone-rename"]);
+    expect(diff.hazards.map((h) => h.kind).sort()).toEqual(["az-count-change", "eks-control-plane-zones", "kubernetes-upgrade", "vpc-cidr-change", "zone-rename"]);
+    expect(diff.hazards.find((h) => h.kind === "eks-control-plane-zones")?.severity).toBe("notice");
   });
 });
 

@@ -93,3 +93,31 @@ describe("a master password rotation (day-2)", () => {
     expect(hazard.message).toMatch(/sets it on the writer and then writes the secret/);
   });
 });
+
+describe("zones and control-plane subnets (day-2)", () => {
+  it("blocks reordering pinned zones (subnets are placed by position) but lets a zone be appended", () => {
+    const pinned = { ...prod, eksControlPlaneAzCount: 3, availabilityZoneIds: ["usw2-az1", "usw2-az2", "usw2-az4", "use1-az1", "use1-az2", "use1-az4"] };
+    const sortedIn = environmentHazards(pinned, { ...pinned, azCount: 4, availabilityZoneIds: ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4", "use1-az1", "use1-az2", "use1-az4", "use1-az5"] });
+    const reorder = sortedIn.find((h) => h.kind === "pinned-zones-reordered")!;
+    expect(reorder.severity).toBe("blocking");
+    expect(reorder.message).toContain("position 3 usw2-az4 → usw2-az3");
+    expect(reorder.message).not.toContain("use1");
+    const appended = environmentHazards(pinned, { ...pinned, azCount: 4, availabilityZoneIds: [...pinned.availabilityZoneIds, "usw2-az3", "use1-az5"] });
+    expect(appended.map((h) => h.kind)).toEqual(["az-count-change"]);
+  });
+
+  it("says when the control plane loses zones (an older environment with more AZs than eksControlPlaneAzCount)", () => {
+    const wide = { ...prod, azCount: 4 };
+    const hazards = environmentHazards(wide, { ...wide, eksControlPlaneAzCount: 3 });
+    expect(hazards.map((h) => [h.kind, h.severity])).toEqual([["eks-control-plane-zones", "notice"]]);
+    expect(hazards[0].message).toContain("first 4 to the first 3 zones");
+  });
+});
+
+describe("an Aurora MySQL major upgrade", () => {
+  it("is told by the parameter-group family: 8.0 → 8.4 is a major though the first number stays", () => {
+    const mysql = { ...prod, dbEngine: "aurora-mysql", dbEngineVersion: "8.0.mysql_aurora.3.08.0" };
+    expect(environmentHazards(mysql, { ...mysql, dbEngineVersion: "8.4.mysql_aurora.3.10.0" }).map((h) => h.kind)).toEqual(["aurora-major-upgrade"]);
+    expect(environmentHazards(mysql, { ...mysql, dbEngineVersion: "8.0.mysql_aurora.3.09.0" })).toEqual([]);
+  });
+});

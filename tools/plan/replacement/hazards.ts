@@ -5,6 +5,9 @@
  * The settings are the global stack's `environment` output (stacks/global.ts).
  */
 
+import { parameterGroupFamily } from "../../../components/lib/aurora";
+import { regionOfZoneId } from "../../../components/lib/zones";
+
 export type HazardKind =
   | "kubernetes-minor-skip"
   | "kubernetes-downgrade"
@@ -13,6 +16,7 @@ export type HazardKind =
   | "aurora-major-upgrade"
   | "az-count-change"
   | "eks-control-plane-zones"
+  | "pinned-zones-reordered"
   | "aurora-password-rotation"
   | "region-removed"
   | "region-added"
@@ -35,6 +39,16 @@ type Settings = Record<string, unknown>;
 function minor(version: unknown): [number, number] | null {
   const m = typeof version === "string" ? /^(\d+)\.(\d+)/.exec(version) : null;
   return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+/** Parameter-group family of an engine version (the major), or "" when either is unknown. */
+function engineFamily(engine: unknown, version: unknown): string {
+  if ((engine !== "aurora-postgresql" && engine !== "aurora-mysql") || typeof version !== "string" || version === "") return "";
+  try {
+    return parameterGroupFamily(engine, version);
+  } catch {
+    return ""; // a malformed version is config validation's to report
+  }
 }
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
@@ -68,14 +82,16 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
   if (base.dbEngine !== undefined && base.dbEngine !== current.dbEngine) {
     out.push({ kind: "aurora-engine-change", severity: "risk", runbook: "docs/runbooks/aurora-global-database.md", message: `Aurora engine ${String(base.dbEngine)} → ${String(current.dbEngine)}: the engine cannot change in place; the global cluster and every member are replaced — all data is lost unless migrated first.` });
   } else {
-    const a = String(base.dbEngineVersion ?? "").split(".")[0];
-    const b = String(current.dbEngineVersion ?? "").split(".")[0];
+    // The parameter-group family is the major: aurora-mysql 8.0 → 8.4 is one, though the first
+    // number stays.
+    const a = engineFamily(base.dbEngine, base.dbEngineVersion);
+    const b = engineFamily(current.dbEngine, current.dbEngineVersion);
     if (a && b && a !== b) {
       const runbook = "docs/runbooks/aurora-global-database.md";
       const upgrade = `Aurora ${String(base.dbEngine)} ${String(base.dbEngineVersion)} → ${String(current.dbEngineVersion)} is a major upgrade`;
       const rpo = [base.dbGlobalRpoSeconds, current.dbGlobalRpoSeconds].some((v) => Number(v ?? 0) > 0);
       // The deployed environment (base) must have prepared this target: its groups exist then.
-      const prepared = String(base.dbMajorUpgradeTargetVersion ?? "").split(".")[0] === b;
+      const prepared = engineFamily(base.dbEngine, base.dbMajorUpgradeTargetVersion) === b;
       if (rpo) {
         out.push({ kind: "aurora-major-upgrade", severity: "blocking", runbook, message: `${upgrade}, and rds.global_db_rpo is on (dbGlobalRpoSeconds ${String(base.dbGlobalRpoSeconds ?? 0)} → ${String(current.dbGlobalRpoSeconds ?? 0)}): a non-zero RPO blocks major upgrades of a global database. Deploy dbGlobalRpoSeconds: 0 with dbMajorUpgradeTargetVersion first.` });
       } else if (!prepared) {
@@ -100,6 +116,21 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
   const [cpWas, cpNow] = [controlPlaneZones(base), controlPlaneZones(current)];
   if (cpWas !== null && cpNow !== null && cpNow > cpWas) {
     out.push({ kind: "eks-control-plane-zones", severity: "blocking", runbook: zonesRunbook, message: `The EKS control planes' subnets go from the first ${cpWas} to the first ${cpNow} zones: UpdateClusterConfig refuses subnets in an AZ a cluster was not created in, so \`pulumi up\` fails at every cluster. Set platform:eksControlPlaneAzCount: ${cpWas} (the zones the clusters were created with).` });
+  }
+
+  if (cpWas !== null && cpNow !== null && cpNow < cpWas) {
+    out.push({ kind: "eks-control-plane-zones", severity: "notice", runbook: zonesRunbook, message: `The EKS control planes' subnets go from the first ${cpWas} to the first ${cpNow} zones (eksControlPlaneAzCount): the clusters drop the other zones' subnets in place (UpdateClusterConfig); keep at least two, and set eksControlPlaneAzCount: ${cpWas} to keep them all.` });
+  }
+
+  const pinnedWas = list(base.availabilityZoneIds);
+  const pinnedNow = list(current.availabilityZoneIds);
+  for (const region of new Set(pinnedWas.map((id) => regionOfZoneId(id) ?? ""))) {
+    const was = pinnedWas.filter((id) => (regionOfZoneId(id) ?? "") === region);
+    const now = pinnedNow.filter((id) => (regionOfZoneId(id) ?? "") === region);
+    const moved = was.map((id, i) => [id, now[i]] as const).filter(([id, then]) => then !== undefined && then !== id);
+    if (moved.length > 0) {
+      out.push({ kind: "pinned-zones-reordered", severity: "blocking", runbook: zonesRunbook, message: `availabilityZoneIds of ${region || "a region"}: ${moved.map(([id, then]) => `position ${was.indexOf(id) + 1} ${id} → ${then}`).join(", ")}. Subnets are placed by position: the subnet, NAT gateway and nodes there would be replaced while serving, and the EKS control plane handed a zone it was not created in. Keep the listed zones in place and append new ones at the end.` });
+    }
   }
 
   const baseRegions = list(base.regions);
