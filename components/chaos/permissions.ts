@@ -1,0 +1,128 @@
+/**
+ * IAM for fault injection, as plain documents: what the FIS experiment role may do (only to this
+ * region's resources: its VPC, its cluster's nodes, its Aurora member, its node pool, its
+ * automation document), and what the SSM automation that moves the global database's writer may
+ * do. Statements mirror AWS's managed FIS policies (AWSFaultInjectionSimulator*Access), narrowed
+ * from `*` to this environment's resources by ARN, VPC or tag.
+ */
+import type { ExperimentSpec } from "./experiments";
+import { FIS_ACTIONS } from "./experiments";
+
+export interface PolicyStatementDoc {
+  Sid: string;
+  Effect: "Allow";
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+export interface PolicyDoc {
+  Version: "2012-10-17";
+  Statement: PolicyStatementDoc[];
+}
+
+/** Trust policy of a role a service assumes on this account's behalf only (confused-deputy guard). */
+export function serviceTrust(service: string, accountId: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } }],
+  };
+}
+
+export interface FisRoleScope {
+  partition: string;
+  region: string;
+  accountId: string;
+  vpcId: string;
+  /** `kubernetes.io/cluster/<name>`: the tag of the nodes FIS may stop and start. */
+  clusterTagKey: string;
+  clusterArn: string;
+  autoScalingGroupArn?: string;
+  databaseClusterArn?: string;
+  automation?: { documentName: string; roleArn: string };
+}
+
+/** The FIS role's permissions for the actions the region's experiments use, and nothing else. */
+export function fisRolePolicy(specs: readonly ExperimentSpec[], s: FisRoleScope): PolicyDoc {
+  const used = new Set(specs.flatMap((spec) => spec.actions.map((a) => a.actionId)));
+  const ec2 = (resource: string) => `arn:${s.partition}:ec2:${s.region}:${s.accountId}:${resource}`;
+  const vpc = ec2(`vpc/${s.vpcId}`);
+  const statements: PolicyStatementDoc[] = [
+    // Targets chosen by tags are resolved through the tagging API; experiment logs are vended logs.
+    { Sid: "ResolveTargets", Effect: "Allow", Action: ["tag:GetResources", "ec2:DescribeInstances", "ec2:DescribeSubnets", "ec2:DescribeVpcs"], Resource: "*" },
+    { Sid: "DeliverExperimentLogs", Effect: "Allow", Action: ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"], Resource: "*" },
+  ];
+  if (used.has(FIS_ACTIONS.stopInstances)) {
+    statements.push({
+      Sid: "StopAndStartThisClustersNodes",
+      Effect: "Allow",
+      Action: ["ec2:StopInstances", "ec2:StartInstances"],
+      Resource: ec2("instance/*"),
+      Condition: { StringEquals: { [`aws:ResourceTag/${s.clusterTagKey}`]: "owned" } },
+    });
+  }
+  if (used.has(FIS_ACTIONS.disruptConnectivity)) {
+    // As AWSFaultInjectionSimulatorNetworkAccess, with the VPC pinned: FIS creates a deny-all
+    // network ACL (tagged managedByFIS), swaps it onto the subnets and swaps the old one back.
+    statements.push(
+      { Sid: "CreateFisNetworkAcl", Effect: "Allow", Action: "ec2:CreateNetworkAcl", Resource: ec2("network-acl/*"), Condition: { StringEquals: { "aws:RequestTag/managedByFIS": "true" } } },
+      { Sid: "CreateFisNetworkAclInVpc", Effect: "Allow", Action: "ec2:CreateNetworkAcl", Resource: vpc },
+      { Sid: "TagFisNetworkAcl", Effect: "Allow", Action: "ec2:CreateTags", Resource: ec2("network-acl/*"), Condition: { StringEquals: { "ec2:CreateAction": "CreateNetworkAcl", "aws:RequestTag/managedByFIS": "true" } } },
+      { Sid: "FillAndDeleteFisNetworkAcl", Effect: "Allow", Action: ["ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAcl"], Resource: [ec2("network-acl/*"), vpc], Condition: { StringEquals: { "ec2:ResourceTag/managedByFIS": "true" } } },
+      { Sid: "SwapNetworkAclsInVpc", Effect: "Allow", Action: "ec2:ReplaceNetworkAclAssociation", Resource: [ec2("subnet/*"), ec2("network-acl/*")], Condition: { ArnEquals: { "ec2:Vpc": vpc } } },
+      { Sid: "ReadNetworkAcls", Effect: "Allow", Action: ["ec2:DescribeNetworkAcls", "ec2:DescribeManagedPrefixLists"], Resource: "*" },
+    );
+  }
+  if (used.has(FIS_ACTIONS.crossRegionConnectivity)) {
+    // FIS puts the subnets on a route table of its own (tagged managedByFIS) whose routes to the
+    // other region's prefix lists lead nowhere, and restores the old association afterwards.
+    statements.push(
+      { Sid: "CreateFisRouteTable", Effect: "Allow", Action: "ec2:CreateRouteTable", Resource: ec2("route-table/*"), Condition: { StringEquals: { "aws:RequestTag/managedByFIS": "true" } } },
+      { Sid: "CreateFisRouteTableInVpc", Effect: "Allow", Action: "ec2:CreateRouteTable", Resource: vpc },
+      { Sid: "TagFisRouting", Effect: "Allow", Action: "ec2:CreateTags", Resource: [ec2("route-table/*"), ec2("prefix-list/*")], Condition: { StringEquals: { "aws:RequestTag/managedByFIS": "true" } } },
+      { Sid: "RouteThroughFisRouteTable", Effect: "Allow", Action: ["ec2:CreateRoute", "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation"], Resource: [ec2("route-table/*"), ec2("subnet/*")], Condition: { ArnEquals: { "ec2:Vpc": vpc } } },
+      { Sid: "DeleteFisRouteTable", Effect: "Allow", Action: "ec2:DeleteRouteTable", Resource: [ec2("route-table/*"), vpc], Condition: { StringEquals: { "ec2:ResourceTag/managedByFIS": "true" } } },
+      { Sid: "CreateFisPrefixList", Effect: "Allow", Action: "ec2:CreateManagedPrefixList", Resource: ec2("prefix-list/*"), Condition: { StringEquals: { "aws:RequestTag/managedByFIS": "true" } } },
+      { Sid: "ChangeFisPrefixList", Effect: "Allow", Action: ["ec2:ModifyManagedPrefixList", "ec2:DeleteManagedPrefixList"], Resource: ec2("prefix-list/*"), Condition: { StringEquals: { "ec2:ResourceTag/managedByFIS": "true" } } },
+      { Sid: "ReadRouting", Effect: "Allow", Action: ["ec2:DescribeRouteTables", "ec2:DescribeManagedPrefixLists", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeTransitGatewayAttachments", "ec2:DescribeVpcEndpoints"], Resource: "*" },
+    );
+  }
+  if (used.has(FIS_ACTIONS.asgCapacityError) && s.autoScalingGroupArn) {
+    statements.push(
+      // InjectApiError has no resource scoping; the action id condition is AWS's own guard.
+      { Sid: "InjectCapacityErrors", Effect: "Allow", Action: "ec2:InjectApiError", Resource: "*", Condition: { "ForAnyValue:StringEquals": { "ec2:FisActionId": [FIS_ACTIONS.asgCapacityError] } } },
+      { Sid: "ReadNodePool", Effect: "Allow", Action: "autoscaling:DescribeAutoScalingGroups", Resource: "*" },
+    );
+  }
+  if (used.has(FIS_ACTIONS.failoverDbCluster) && s.databaseClusterArn) {
+    statements.push(
+      { Sid: "FailOverThisRegionsWriter", Effect: "Allow", Action: "rds:FailoverDBCluster", Resource: s.databaseClusterArn },
+      { Sid: "ReadDatabase", Effect: "Allow", Action: ["rds:DescribeDBClusters"], Resource: "*" },
+    );
+  }
+  if ([FIS_ACTIONS.podDelete, FIS_ACTIONS.podCpuStress, FIS_ACTIONS.podNetworkLatency].some((a) => used.has(a))) {
+    // The Kubernetes side is the access entry and RBAC the component creates.
+    statements.push({ Sid: "ReachThisCluster", Effect: "Allow", Action: "eks:DescribeCluster", Resource: s.clusterArn });
+  }
+  if (used.has(FIS_ACTIONS.startAutomation) && s.automation) {
+    const ssm = (resource: string) => `arn:${s.partition}:ssm:${s.region}:${s.accountId}:${resource}`;
+    statements.push(
+      { Sid: "RunTheAutomation", Effect: "Allow", Action: "ssm:StartAutomationExecution", Resource: [ssm(`document/${s.automation.documentName}`), ssm(`automation-definition/${s.automation.documentName}:*`)] },
+      { Sid: "FollowTheAutomation", Effect: "Allow", Action: ["ssm:GetAutomationExecution", "ssm:StopAutomationExecution"], Resource: ssm("automation-execution/*") },
+      { Sid: "HandTheAutomationItsRole", Effect: "Allow", Action: "iam:PassRole", Resource: s.automation.roleArn, Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } } },
+    );
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** What the switchover/failover automation may do: move this global database's writer, nothing else. */
+export function automationRolePolicy(s: { partition: string; accountId: string; globalClusterIdentifier: string; memberClusterArns: string[] }): PolicyDoc {
+  const global = `arn:${s.partition}:rds::${s.accountId}:global-cluster:${s.globalClusterIdentifier}`;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      // Both calls authorize on the global cluster and on the member that becomes the writer.
+      { Sid: "MoveTheWriter", Effect: "Allow", Action: ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"], Resource: [global, ...s.memberClusterArns] },
+      { Sid: "WatchTheGlobalCluster", Effect: "Allow", Action: ["rds:DescribeGlobalClusters", "rds:DescribeDBClusters"], Resource: [global, ...s.memberClusterArns] },
+    ],
+  };
+}

@@ -1,0 +1,215 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type * as inputs from "@pulumi/aws/types/input";
+import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "../lib/names";
+import { serviceTrust } from "./permissions";
+
+type Workflow = inputs.arcregionswitch.PlanWorkflow;
+type Step = inputs.arcregionswitch.PlanWorkflowStep;
+
+/** Kubernetes group of the Region switch execution role's access entry in every cluster. */
+export const REGION_SWITCH_KUBERNETES_GROUP = "platform-region-switch";
+
+export interface RegionSwitchPlanInputs {
+  regions: string[];
+  /** Routing control of each region (GlobalTraffic): the plan flips these. */
+  routingControlArns: Record<string, pulumi.Input<string>>;
+  globalClusterIdentifier: pulumi.Input<string>;
+  /** Each region's Aurora member. */
+  databaseClusterArns: Record<string, pulumi.Input<string>>;
+  /** Each region's EKS cluster. */
+  eksClusterArns: Record<string, pulumi.Input<string>>;
+  /** The Deployment (and its autoscaler) scaled before traffic arrives. */
+  service: { namespace: string; deployment: string; hpa: string };
+  /** Role whose principals approve an execution; none = no approval step. */
+  approvalRoleArn?: pulumi.Input<string>;
+}
+
+/** Names of the workflow steps, in order (the plan report and the runbooks refer to them). */
+export const REGION_SWITCH_STEPS = {
+  activate: ["approve", "scale-service", "move-writer", "route-traffic-in"],
+  deactivate: ["approve", "route-traffic-out"],
+} as const;
+
+/**
+ * The plan's two workflows (active/active: one to activate a region, one to deactivate it), the
+ * steps the runbooks describe in prose:
+ *
+ * - activate R: approve → scale the service in the regions first (EKS, up to the last day's
+ *   peak) → make R's Aurora member the writer (switchover; failover when run ungracefully, R's
+ *   old writer region being down) → turn R's routing control On.
+ * - deactivate R: approve → turn R's routing control Off (Route 53 stops answering with R).
+ *
+ * Evacuating the writer's region is therefore two executions: activate the region that takes the
+ * writer, then deactivate the old one. The safety rule of the routing controls (at least one On)
+ * still holds: the plan changes states through the same cluster.
+ */
+export function regionSwitchWorkflows(p: RegionSwitchPlanInputs): Workflow[] {
+  const approve: Step[] = p.approvalRoleArn !== undefined
+    ? [{ name: "approve", executionBlockType: "ManualApproval", description: "An operator approves before anything changes.", executionApprovalConfigs: [{ approvalRole: p.approvalRoleArn, timeoutMinutes: 60 }] }]
+    : [];
+  const routing = (state: "On" | "Off"): Step["arcRoutingControlConfigs"] => [{
+    timeoutMinutes: 10,
+    regionAndRoutingControls: p.regions.map((region) => ({ region, routingControls: [{ routingControlArn: p.routingControlArns[region], state }] })),
+  }];
+  const activate: Step[] = [
+    ...approve,
+    {
+      name: "scale-service",
+      executionBlockType: "EKSResourceScaling",
+      description: "Scale the service to the last day's peak before traffic arrives.",
+      eksResourceScalingConfigs: [{
+        capacityMonitoringApproach: "sampledMaxInLast24Hours",
+        targetPercent: 100,
+        timeoutMinutes: 30,
+        eksClusters: p.regions.map((region) => ({ clusterArn: p.eksClusterArns[region] })),
+        kubernetesResourceTypes: [{ apiVersion: "apps/v1", kind: "Deployment" }],
+        scalingResources: [{
+          namespace: p.service.namespace,
+          resources: p.regions.map((region) => ({ resourceName: region, name: p.service.deployment, namespace: p.service.namespace, hpaName: p.service.hpa })),
+        }],
+      }],
+    },
+    {
+      name: "move-writer",
+      executionBlockType: "AuroraGlobalDatabase",
+      description: "Make this region's Aurora member the writer: switchover (no data loss); failover when run ungracefully.",
+      globalAuroraConfigs: [{
+        behavior: "switchoverOnly",
+        globalClusterIdentifier: p.globalClusterIdentifier,
+        databaseClusterArns: p.regions.map((region) => p.databaseClusterArns[region]),
+        timeoutMinutes: 60,
+        ungracefuls: [{ ungraceful: "failover" }],
+      }],
+    },
+    { name: "route-traffic-in", executionBlockType: "ARCRoutingControl", description: "Turn the region's routing control On: Route 53 answers with it.", arcRoutingControlConfigs: routing("On") },
+  ];
+  const deactivate: Step[] = [
+    ...approve,
+    { name: "route-traffic-out", executionBlockType: "ARCRoutingControl", description: "Turn the region's routing control Off: Route 53 stops answering with it.", arcRoutingControlConfigs: routing("Off") },
+  ];
+  return [
+    { workflowTargetAction: "activate", workflowDescription: "Bring a region into service (and give it the writer).", steps: activate },
+    { workflowTargetAction: "deactivate", workflowDescription: "Take a region out of DNS; it keeps running.", steps: deactivate },
+  ];
+}
+
+/** What the execution role may do: the steps above, on this environment's resources only. */
+export function regionSwitchRolePolicy(s: { partition: string; accountId: string; routingControlArns: string[]; globalClusterIdentifier: string; databaseClusterArns: string[]; eksClusterArns: string[] }): object {
+  const global = `arn:${s.partition}:rds::${s.accountId}:global-cluster:${s.globalClusterIdentifier}`;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "FlipRoutingControls", Effect: "Allow", Action: ["route53-recovery-cluster:GetRoutingControlState", "route53-recovery-cluster:UpdateRoutingControlState", "route53-recovery-cluster:UpdateRoutingControlStates", "route53-recovery-control-config:DescribeRoutingControl"], Resource: s.routingControlArns },
+      { Sid: "FindClusterEndpoints", Effect: "Allow", Action: ["route53-recovery-control-config:DescribeCluster", "route53-recovery-control-config:DescribeControlPanel"], Resource: "*" },
+      { Sid: "MoveTheWriter", Effect: "Allow", Action: ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster", "rds:DescribeGlobalClusters", "rds:DescribeDBClusters"], Resource: [global, ...s.databaseClusterArns] },
+      { Sid: "ScaleTheService", Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: s.eksClusterArns },
+      { Sid: "ReadPeakCapacity", Effect: "Allow", Action: ["cloudwatch:GetMetricData", "cloudwatch:DescribeAlarms"], Resource: "*" },
+    ],
+  };
+}
+
+export interface RegionSwitchArgs extends RegionSwitchPlanInputs {
+  environment: string;
+  /** The Aurora writer's region when the plan is made. */
+  primaryRegion: string;
+  /** Recovery time objective shown beside each execution's actual time. */
+  recoveryTimeObjectiveMinutes: number;
+  tags?: Record<string, string>;
+}
+
+/**
+ * ARC Region switch: a plan per environment that evacuates, brings back or moves the writer to
+ * a region as an ordered, approvable execution, beside the routing controls it flips. Lives in the
+ * global stack (the plan spans every region); each regional stack gives the execution role its
+ * access to the cluster (`RegionSwitchAccess`).
+ */
+export class RegionSwitch extends pulumi.ComponentResource {
+  readonly planArn: pulumi.Output<string>;
+  readonly planName: string;
+  readonly executionRoleArn: pulumi.Output<string>;
+  readonly workflows: Workflow[];
+
+  constructor(name: string, args: RegionSwitchArgs, opts?: pulumi.ComponentResourceOptions) {
+    if (args.regions.length < 2) throw new RangeError(`${name}: a Region switch plan needs at least 2 regions (got ${args.regions.length})`);
+    const missing = args.regions.filter((r) => args.routingControlArns[r] === undefined || args.databaseClusterArns[r] === undefined || args.eksClusterArns[r] === undefined);
+    if (missing.length) throw new RangeError(`${name}: no routing control, database member or cluster for ${missing.join(", ")}: the plan covers every region`);
+    if (!args.regions.includes(args.primaryRegion)) throw new RangeError(`${name}: primaryRegion ${args.primaryRegion} is not one of ${args.regions.join(", ")}`);
+    if (!(Number.isInteger(args.recoveryTimeObjectiveMinutes) && args.recoveryTimeObjectiveMinutes >= 1)) throw new RangeError(`${name}: recoveryTimeObjectiveMinutes must be a whole number of minutes >= 1`);
+    super("platform:chaos:RegionSwitch", name, {}, opts);
+    const parent = { parent: this };
+    const tags = args.tags ?? {};
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const roleName = physicalName(`${name}-region-switch`, IAM_ROLE_NAME_MAX_LENGTH);
+    const role = new aws.iam.Role(`${name}-region-switch`, {
+      ...(roleName ? { name: roleName } : {}),
+      description: `ARC Region switch plan of ${args.environment}`,
+      assumeRolePolicy: accountId.apply((account) => JSON.stringify(serviceTrust("arc-region-switch.amazonaws.com", account))),
+      tags,
+    }, parent);
+    const ordered = (record: Record<string, pulumi.Input<string>>) => pulumi.all(args.regions.map((r) => record[r]));
+    const policy = new aws.iam.RolePolicy(`${name}-region-switch`, {
+      role: role.id,
+      policy: pulumi.all([partition, accountId, ordered(args.routingControlArns), args.globalClusterIdentifier, ordered(args.databaseClusterArns), ordered(args.eksClusterArns)])
+        .apply(([p, account, routingControlArns, globalClusterIdentifier, databaseClusterArns, eksClusterArns]) =>
+          JSON.stringify(regionSwitchRolePolicy({ partition: p, accountId: account, routingControlArns, globalClusterIdentifier, databaseClusterArns, eksClusterArns }))),
+    }, parent);
+    this.workflows = regionSwitchWorkflows(args);
+    this.planName = `${args.environment}-region-switch`;
+    const plan = new aws.arcregionswitch.Plan(`${name}-region-switch`, {
+      name: this.planName,
+      description: `Evacuate, bring back or move the writer to a region of ${args.environment}`,
+      executionRole: role.arn,
+      recoveryApproach: "activeActive",
+      regions: args.regions,
+      primaryRegion: args.primaryRegion,
+      recoveryTimeObjectiveMinutes: args.recoveryTimeObjectiveMinutes,
+      workflows: this.workflows,
+      tags,
+      // The plan is evaluated with its role: the permissions must be in place first.
+    }, { parent: this, dependsOn: [policy] });
+    this.planArn = plan.arn;
+    this.executionRoleArn = role.arn;
+    this.registerOutputs({ planArn: this.planArn, executionRoleArn: this.executionRoleArn });
+  }
+}
+
+export interface RegionSwitchAccessArgs {
+  clusterName: pulumi.Input<string>;
+  /** The plan's execution role (the global stack's output). */
+  executionRoleArn: pulumi.Input<string>;
+  /** Where the scaled Deployment and its autoscaler live. */
+  namespace: string;
+  /** What must exist first (the namespace). */
+  ready: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * What the Region switch plan needs in a region's cluster: an access entry for its execution role
+ * and RBAC to read and scale the service's Deployment and autoscaler, in its namespace only.
+ */
+export class RegionSwitchAccess extends pulumi.ComponentResource {
+  constructor(name: string, args: RegionSwitchAccessArgs, opts: pulumi.ComponentResourceOptions & { kubernetesProvider: k8s.Provider }) {
+    const { kubernetesProvider, ...componentOpts } = opts;
+    if (!(kubernetesProvider instanceof k8s.Provider)) throw new TypeError(`${name}: RegionSwitchAccess needs the cluster's Kubernetes provider`);
+    super("platform:chaos:RegionSwitchAccess", name, {}, componentOpts);
+    new aws.eks.AccessEntry(`${name}-region-switch`, { clusterName: args.clusterName, principalArn: args.executionRoleArn, type: "STANDARD", kubernetesGroups: [REGION_SWITCH_KUBERNETES_GROUP] }, { parent: this });
+    const k8sOpts = { parent: this, provider: kubernetesProvider, dependsOn: args.ready };
+    const metadata = { name: "region-switch", namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "platform" } };
+    const role = new k8s.rbac.v1.Role(`${name}-region-switch`, {
+      metadata,
+      rules: [
+        { apiGroups: ["apps"], resources: ["deployments", "deployments/scale"], verbs: ["get", "list", "patch", "update"] },
+        { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: ["get", "list", "patch", "update"] },
+      ],
+    }, k8sOpts);
+    new k8s.rbac.v1.RoleBinding(`${name}-region-switch`, {
+      metadata,
+      subjects: [{ kind: "Group", name: REGION_SWITCH_KUBERNETES_GROUP, apiGroup: "rbac.authorization.k8s.io" }],
+      roleRef: { kind: "Role", name: role.metadata.name, apiGroup: "rbac.authorization.k8s.io" },
+    }, k8sOpts);
+    this.registerOutputs({});
+  }
+}
