@@ -156,6 +156,8 @@ export class NodePool extends pulumi.ComponentResource {
   readonly kind: NodePoolKind;
   /** Name of the Auto Scaling group (for the managed kind, the one EKS created). */
   readonly autoScalingGroupName: pulumi.Output<string>;
+  /** ARN of the self-managed group (fault injection targets it); undefined for the managed kind, whose group EKS owns. */
+  readonly autoScalingGroupArn: pulumi.Output<string> | undefined;
   readonly nodeSecurityGroupId: pulumi.Output<string>;
   readonly launchTemplateId: pulumi.Output<string>;
   readonly minSize: number;
@@ -228,6 +230,7 @@ export class NodePool extends pulumi.ComponentResource {
       }, parent);
       const group = this.autoscalingGroup(name, args, capacity, template, clusterName);
       this.autoScalingGroupName = group.name;
+      this.autoScalingGroupArn = group.arn;
       this.launchTemplateId = template.id;
     } else {
       const template = new aws.ec2.LaunchTemplate(`${name}-lt`, {
@@ -256,6 +259,7 @@ export class NodePool extends pulumi.ComponentResource {
         new aws.autoscaling.Attachment(`${name}-tg-${i + 1}`, { autoscalingGroupName: asgName, lbTargetGroupArn: targetGroupArn }, parent);
       });
       this.autoScalingGroupName = asgName;
+      this.autoScalingGroupArn = undefined;
       this.launchTemplateId = template.id;
     }
 

@@ -13,6 +13,9 @@ import { RegionalCache, type RegionalCacheArgs } from "./data/regional-cache";
 import { dataTierBinding, type DataTierBinding, type TableBindingInput } from "./data/binding";
 import { RegionalObservability, type RegionalObservabilityArgs } from "./observability/regional";
 import type { SyntheticProbeArgs } from "./observability/synthetic-probe";
+import { ResilienceExperiments } from "./chaos/resilience-experiments";
+import { ZonalAutoshift } from "./chaos/zonal-autoshift";
+import { RegionSwitchAccess } from "./chaos/region-switch";
 
 /** What a Region's monitoring needs besides what the Region wires itself (its ALB, nodes, cluster, database). */
 export type RegionObservabilityArgs = Omit<RegionalObservabilityArgs, "region" | "namePrefix" | "loadBalancer" | "availabilityZones" | "nodes" | "database" | "prometheus" | "canary" | "globalRpoParameterSeconds"> & {
@@ -29,6 +32,21 @@ export type RegionObservabilityArgs = Omit<RegionalObservabilityArgs, "region" |
   /** Synthetic probe. `publicName` @default the ingress's first domain name; `path` @default its health-check path. @default none */
   canary?: Omit<SyntheticProbeArgs, "namePrefix" | "loadBalancerDnsName" | "kmsKeyArn" | "publicName"> & { publicName?: string };
 };
+
+/** How a region is rehearsed for failure (components/chaos). Needs `observability`: its alarms stop experiments and judge practice runs. */
+export interface RegionResilienceArgs {
+  /**
+   * AWS FIS experiment templates (AZ power interruption per AZ, pod faults on the service, node
+   * capacity, Aurora switchover/failover, cross-region connectivity). `networkFaults` adds pod
+   * network latency and lets the service's namespace admit FIS's root, NET_ADMIN container.
+   * @default none
+   */
+  experiments?: { durationMinutes?: number; networkFaults?: boolean; otherRegions?: string[]; logRetentionDays?: number };
+  /** ARC zonal autoshift (with practice runs) for the ALB and the EKS cluster. @default none */
+  autoshift?: { enabled?: boolean; blockedWindows?: string[]; blockedDates?: string[] };
+  /** The environment's Region switch execution role: gets an access entry and RBAC to scale the service. @default none */
+  regionSwitchRoleArn?: pulumi.Input<string>;
+}
 
 export interface RegionArgs {
   /** AWS region code. Children are created through the provider in opts (or the stack's default). */
@@ -83,6 +101,8 @@ export interface RegionArgs {
    * that for a region serving traffic)
    */
   observability?: RegionObservabilityArgs;
+  /** Fault injection, zonal autoshift and Region switch access (RegionResilienceArgs). @default none */
+  resilience?: RegionResilienceArgs;
 }
 
 /**
@@ -110,9 +130,14 @@ export class Region extends pulumi.ComponentResource {
   /** Environment and least-privilege IAM statements for this region's workloads (empty without a data tier). */
   readonly dataBinding: DataTierBinding;
   readonly observability?: RegionalObservability;
+  readonly experiments?: ResilienceExperiments;
+  readonly autoshift?: ZonalAutoshift;
 
   constructor(name: string, args: RegionArgs, opts?: pulumi.ComponentResourceOptions) {
     // Before registering anything: a bad argument must not leave half a region.
+    if ((args.resilience?.experiments || args.resilience?.autoshift) && !args.observability) {
+      throw new RangeError(`${name}: resilience experiments and zonal autoshift need observability (its alarms are their stop conditions and practice-run judges)`);
+    }
     if (args.cache && !args.data?.cacheAuth) throw new RangeError(`${name}: a region with a cache needs data.cacheAuth (the AUTH token secret and this region's key) for its workloads`);
     // Refused here, before any resource: the same rule as controlPlaneZoneCount.
     controlPlaneZoneCount(2, args.cluster.controlPlaneAzCount);
@@ -214,6 +239,7 @@ export class Region extends pulumi.ComponentResource {
     // without one). The service's own variables win over the binding's.
     this.service = new RegionalService(name, {
       ...service,
+      allowNetworkFaultInjection: service.allowNetworkFaultInjection ?? args.resilience?.experiments?.networkFaults ?? false,
       env: { ...this.dataBinding.env, ...service.env },
       policyStatements: this.dataBinding.policyStatements,
       region: args.region,
@@ -268,6 +294,60 @@ export class Region extends pulumi.ComponentResource {
           : {}),
         ...(canary ? { canary: { path: args.ingress.healthCheckPath, ...canary, publicName: canary.publicName ?? args.ingress.domainNames[0] } } : {}),
       }, parent);
+    }
+
+    const resilience = args.resilience;
+    if (resilience && this.observability) {
+      const alarmArns = this.observability.alarmArns;
+      if (resilience.experiments) {
+        const e = resilience.experiments;
+        this.experiments = new ResilienceExperiments(name, {
+          namePrefix: name,
+          region: args.region,
+          ...(e.durationMinutes !== undefined ? { durationMinutes: e.durationMinutes } : {}),
+          network: {
+            vpcId: this.network.vpcId,
+            zones: this.network.subnetsByAz.map((z) => ({ name: z.availabilityZone, id: z.availabilityZoneId, subnetIds: [z.publicSubnetId, z.privateSubnetId, z.isolatedSubnetId] })),
+          },
+          cluster: { name: this.cluster.clusterName, arn: this.cluster.clusterArn },
+          ...(this.nodePool.autoScalingGroupArn ? { autoScalingGroupArn: this.nodePool.autoScalingGroupArn } : {}),
+          database: { clusterArn: this.database.clusterArn, globalClusterIdentifier: args.database.globalClusterIdentifier },
+          service: {
+            namespace: this.service.namespace,
+            name: this.service.name,
+            labelSelector: `app.kubernetes.io/name=${this.service.name}`,
+            networkFaults: e.networkFaults ?? false,
+            ready: [this.service],
+          },
+          alarmArns,
+          otherRegions: e.otherRegions ?? [],
+          ...(e.logRetentionDays !== undefined ? { logRetentionDays: e.logRetentionDays } : {}),
+        }, { parent: this, kubernetesProvider: this.cluster.kubernetesProvider });
+      }
+      if (resilience.autoshift) {
+        const a = resilience.autoshift;
+        // Only resources registered for zonal shift can be autoshifted (the policy pack asks for both in production).
+        const resources = [
+          ...((args.ingress.zonalShift ?? true) ? [{ name: "alb", arn: this.ingress.loadBalancerArn }] : []),
+          ...((args.cluster.zonalShift ?? true) ? [{ name: "eks", arn: this.cluster.clusterArn }] : []),
+        ];
+        this.autoshift = new ZonalAutoshift(`${name}-autoshift`, {
+          namePrefix: name,
+          resources,
+          alarmArns,
+          ...(a.enabled !== undefined ? { enabled: a.enabled } : {}),
+          ...(a.blockedWindows ? { blockedWindows: a.blockedWindows } : {}),
+          ...(a.blockedDates ? { blockedDates: a.blockedDates } : {}),
+        }, parent);
+      }
+    }
+    if (resilience?.regionSwitchRoleArn !== undefined) {
+      new RegionSwitchAccess(name, {
+        clusterName: this.cluster.clusterName,
+        executionRoleArn: resilience.regionSwitchRoleArn,
+        namespace: this.service.namespace,
+        ready: [this.service],
+      }, { parent: this, kubernetesProvider: this.cluster.kubernetesProvider });
     }
 
     this.registerOutputs({

@@ -92,6 +92,15 @@ export interface RegionalServiceArgs {
    * webhook runs at their creation).
    */
   controller: pulumi.Input<pulumi.Resource>[];
+  /**
+   * Let fault injection add network latency to the pods: FIS's ephemeral container runs as root
+   * with NET_ADMIN, which the `restricted` Pod Security Standard refuses and which a pod-level
+   * `runAsNonRoot` forbids. When true the namespace enforces `privileged` (still warning and
+   * auditing against `restricted`) and only the containers, not the pod, require non-root.
+   * For rehearsal environments; production keeps the default.
+   * @default false
+   */
+  allowNetworkFaultInjection?: boolean;
 }
 
 export interface RegionalServiceOptions extends pulumi.ComponentResourceOptions {
@@ -182,8 +191,11 @@ export class RegionalService extends pulumi.ComponentResource {
         labels: {
           // The controller's webhook injects readiness gates into pods of labelled namespaces.
           [READINESS_GATE_INJECT_LABEL]: "enabled",
-          // The pods below meet the restricted Pod Security Standard; nothing weaker gets in.
-          "pod-security.kubernetes.io/enforce": "restricted",
+          // The pods below meet the restricted Pod Security Standard; nothing weaker gets in (unless
+          // network fault injection is allowed: then violations are only reported).
+          ...(args.allowNetworkFaultInjection
+            ? { "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted" }
+            : { "pod-security.kubernetes.io/enforce": "restricted" }),
         },
       },
     }, { ...k8sOpts, dependsOn: args.controller });
@@ -250,7 +262,8 @@ export class RegionalService extends pulumi.ComponentResource {
           spec: {
             serviceAccountName: serviceAccount.metadata.name,
             terminationGracePeriodSeconds: shutdown.terminationGracePeriodSeconds,
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+            // Ephemeral containers inherit the pod's context: a fault-injection one must be able to run as root.
+            securityContext: { ...(args.allowNetworkFaultInjection ? {} : { runAsNonRoot: true }), seccompProfile: { type: "RuntimeDefault" } },
             // Spread over AZs and nodes. ScheduleAnyway for zones: the node pool is one Auto
             // Scaling group over all AZs, so cluster-autoscaler cannot add a node in a chosen AZ,
             // and a hard constraint would leave pods pending while an AZ is down.

@@ -20,8 +20,10 @@ import { physicalTableName } from "./data-config";
 import { rdsIdentifier } from "../components/lib/aurora";
 import type { GlobalObservabilityArgs, GrafanaArgs } from "../components/observability/global";
 import { alarmName } from "../components/observability/names";
+import { REFERENCE_SERVICE } from "../components/observability/managed-prometheus";
 import { replicationLagThresholdMs } from "../components/observability/thresholds";
-import type { RegionObservabilityArgs } from "../components/region";
+import type { RegionObservabilityArgs, RegionResilienceArgs } from "../components/region";
+import type { RegionSwitchArgs } from "../components/chaos/region-switch";
 import { ConfigError, type Environment, monitoringObjectives } from "./config";
 
 /** What the global stack shares with every region. */
@@ -47,6 +49,8 @@ export interface SharedInputs {
   /** The AUTH token secret, and its key in this region (for the workload binding). */
   cacheAuthSecretArn?: pulumi.Input<string>;
   cacheAuthSecretKmsKeyArn?: pulumi.Input<string>;
+  /** The Region switch plan's execution role (global stack), when the environment has a plan. */
+  regionSwitchRoleArn?: pulumi.Input<string>;
 }
 
 /** Stack and component names: `<env>` for the global stack, `<env>-<region>` per region. */
@@ -60,6 +64,54 @@ export function regionalStackName(environment: string, region: string): string {
  */
 export function databaseClusterIdentifier(environment: Environment, region: string): string {
   return rdsIdentifier(regionalStackName(environment.name, region));
+}
+
+/** EKS cluster name of a region: the Region switch plan (global stack) names the clusters before they exist. */
+export function eksClusterName(environment: string, region: string): string {
+  return regionalStackName(environment, region);
+}
+
+/** How a region is rehearsed for failure: FIS experiments, zonal autoshift, Region switch access. */
+export function resilienceArgs(environment: Environment, region: string, shared: Pick<SharedInputs, "regionSwitchRoleArn">): RegionResilienceArgs {
+  return {
+    ...(environment.faultInjection
+      ? {
+          experiments: {
+            durationMinutes: environment.faultInjectionDurationMinutes,
+            networkFaults: environment.faultInjectionPodNetwork,
+            otherRegions: environment.regions.filter((r) => r !== region),
+            logRetentionDays: environment.logRetentionDays,
+          },
+        }
+      : {}),
+    ...(environment.zonalAutoshift
+      ? { autoshift: { enabled: true, blockedWindows: environment.zonalAutoshiftBlockedWindows, blockedDates: environment.zonalAutoshiftBlockedDates } }
+      : {}),
+    ...(environment.regionSwitch && shared.regionSwitchRoleArn !== undefined ? { regionSwitchRoleArn: shared.regionSwitchRoleArn } : {}),
+  };
+}
+
+/**
+ * The environment's Region switch plan (global stack), or undefined when it has none. It names
+ * each region's Aurora member and EKS cluster before the regional stacks create them: both
+ * names are explicit and derived the same way there.
+ */
+export function regionSwitchArgs(environment: Environment, shared: { routingControlArns: Record<string, pulumi.Input<string>>; globalClusterIdentifier: pulumi.Input<string> }): RegionSwitchArgs | undefined {
+  if (!environment.regionSwitch || !environment.arcEnabled) return undefined;
+  const byRegion = (f: (region: string) => string) => Object.fromEntries(environment.regions.map((r) => [r, f(r)]));
+  return {
+    environment: environment.name,
+    regions: environment.regions,
+    primaryRegion: environment.primaryRegion,
+    recoveryTimeObjectiveMinutes: environment.regionSwitchRtoMinutes,
+    routingControlArns: shared.routingControlArns,
+    globalClusterIdentifier: shared.globalClusterIdentifier,
+    databaseClusterIdentifiers: byRegion((r) => databaseClusterIdentifier(environment, r)),
+    eksClusterNames: byRegion((r) => eksClusterName(environment.name, r)),
+    // The Region's RegionalService under its defaults (the HPA is named after the Deployment).
+    service: { namespace: REFERENCE_SERVICE.namespace, deployment: REFERENCE_SERVICE.name, hpa: REFERENCE_SERVICE.name },
+    ...(environment.regionSwitchApprovalRoleArn ? { approvalRoleArn: environment.regionSwitchApprovalRoleArn } : {}),
+  };
 }
 
 /** What a region is watched with, from the environment's objectives and switches. */
@@ -219,6 +271,8 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       ...(excludedZones.length ? { excludedAvailabilityZoneIds: excludedZones } : {}),
     },
     cluster: {
+      // Explicit (the name Region would derive anyway): the Region switch plan names it first.
+      clusterName: eksClusterName(environment.name, region),
       version: environment.kubernetesVersion,
       adminPrincipalArns: environment.eksAdminPrincipalArns,
       // The deploy identity administers every cluster, reached over the network the environment names.
@@ -312,6 +366,7 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       },
     },
     observability: observabilityArgs(environment),
+    resilience: resilienceArgs(environment, region, shared),
   };
 }
 

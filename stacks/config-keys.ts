@@ -439,6 +439,67 @@ export const ENVIRONMENT_KEYS = {
     default: [],
   },
   grafanaVersion: { type: "string", description: "Amazon Managed Grafana version: 9.4, 10.4 or 12.4.", default: "12.4" },
+  // --- designed for failure, rehearsed: fault injection, zonal autoshift, Region switch, load ---
+  production: {
+    type: "boolean",
+    description: "Marks a production environment: the policy pack then requires every serving region to have the AZ power-interruption experiment and zonal autoshift on its load balancer and cluster.",
+    default: false,
+  },
+  faultInjection: {
+    type: "boolean",
+    description: "AWS FIS experiment templates in every region (AZ power interruption per AZ, pod faults, node capacity, Aurora switchover/failover, cross-region connectivity), stopped by the region's alarms; nothing runs until started (npm run gameday).",
+    default: true,
+  },
+  faultInjectionDurationMinutes: {
+    type: "integer",
+    description: "How long injected faults last (network cut, stopped nodes, capacity errors), 5 to 720 minutes.",
+    default: 30,
+  },
+  faultInjectionPodNetwork: {
+    type: "boolean",
+    description: "Adds the pod network-latency experiment; its FIS container runs as root with NET_ADMIN, so the service's namespace only warns about the restricted Pod Security Standard instead of enforcing it. For rehearsal environments.",
+    default: false,
+  },
+  zonalAutoshift: {
+    type: "boolean",
+    description: "ARC zonal autoshift for every region's ALB and EKS cluster: AWS moves traffic away from an impaired AZ, and practises it weekly (about 30 minutes with one AZ shifted away).",
+    default: true,
+  },
+  zonalAutoshiftBlockedWindows: {
+    type: "array",
+    description: "UTC windows when no autoshift practice run may start, Day:HH:MM-Day:HH:MM (e.g. Fri:16:00-Mon:08:00).",
+    default: [],
+  },
+  zonalAutoshiftBlockedDates: {
+    type: "array",
+    description: "Dates when no autoshift practice run may start, YYYY-MM-DD.",
+    default: [],
+  },
+  regionSwitch: {
+    type: "boolean",
+    description: "An ARC Region switch plan for the environment (global stack): evacuate, bring back or move the writer to a region as an approvable execution that flips the routing controls (needs arcEnabled).",
+    default: true,
+  },
+  regionSwitchRtoMinutes: {
+    type: "integer",
+    description: "Recovery time objective of the Region switch plan, in minutes.",
+    default: 30,
+  },
+  regionSwitchApprovalRoleArn: {
+    type: "string",
+    description: "IAM role whose principals approve a Region switch execution before anything changes; empty = no approval step.",
+    default: "",
+  },
+  loadPeakMultiplier: {
+    type: "integer",
+    description: "The load the plan's capacity figure tests, as a multiple of today's peak (globalPeakNodes), 1 to 1000.",
+    default: 10,
+  },
+  peakServiceReplicas: {
+    type: "integer",
+    description: "Replicas of the service per region at today's peak; 0 = serviceReplicas. The capacity figure scales it to find when the autoscaler's maximum is reached.",
+    default: 0,
+  },
 } as const satisfies Record<string, ConfigKeySpec>;
 
 export type EnvironmentKey = keyof typeof ENVIRONMENT_KEYS;

@@ -17,6 +17,7 @@ import { GRAFANA_VERSIONS, IDENTITY_CENTER_ID } from "../components/observabilit
 import { MAX_PROMETHEUS_RETENTION_DAYS } from "../components/observability/managed-prometheus";
 import { CANARY_RUNTIME_PATTERN } from "../components/observability/synthetic-probe";
 import { checkDay2 } from "./day2-config";
+import { blockedDateProblem, blockedWindowProblem } from "../components/chaos/autoshift-plan";
 
 /** Aurora global databases: one primary plus 1 to 10 secondary regions. */
 export const MIN_REGIONS = 2;
@@ -434,7 +435,28 @@ function checkObservability(s: EnvironmentSettings, report: Report): void {
   }
 }
 
-const RULES = [checkRegions, checkCidrs, checkNetwork, checkZones, checkKubernetes, checkDeployer, checkNodes, checkDatabase, checkDns, checkDelegation, checkService, checkObservability];
+function checkResilience(s: EnvironmentSettings, report: Report): void {
+  if (s.faultInjectionDurationMinutes < 5 || s.faultInjectionDurationMinutes > 720) {
+    report("faultInjectionDurationMinutes", s.faultInjectionDurationMinutes, "must be 5 to 720 minutes: long enough for the platform to react, short enough for FIS's actions");
+  }
+  s.zonalAutoshiftBlockedWindows.forEach((w, i) => {
+    const problem = blockedWindowProblem(w);
+    if (problem) report(`zonalAutoshiftBlockedWindows[${i}]`, w, problem);
+  });
+  s.zonalAutoshiftBlockedDates.forEach((d, i) => {
+    const problem = blockedDateProblem(d);
+    if (problem) report(`zonalAutoshiftBlockedDates[${i}]`, d, problem);
+  });
+  if (s.regionSwitch && !s.arcEnabled) report("regionSwitch", s.regionSwitch, "the Region switch plan flips the ARC routing controls; set arcEnabled: true, or regionSwitch: false");
+  if (s.regionSwitchRtoMinutes < 1) report("regionSwitchRtoMinutes", s.regionSwitchRtoMinutes, "must be a positive number of minutes");
+  if (s.regionSwitchApprovalRoleArn !== "" && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(s.regionSwitchApprovalRoleArn)) {
+    report("regionSwitchApprovalRoleArn", s.regionSwitchApprovalRoleArn, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), or empty for no approval step");
+  }
+  if (s.loadPeakMultiplier < 1 || s.loadPeakMultiplier > 1000) report("loadPeakMultiplier", s.loadPeakMultiplier, "must be 1 to 1000 (a multiple of today's peak)");
+  if (s.peakServiceReplicas < 0) report("peakServiceReplicas", s.peakServiceReplicas, "must be 0 (= serviceReplicas) or the replicas per region at today's peak");
+}
+
+const RULES = [checkRegions, checkCidrs, checkNetwork, checkZones, checkKubernetes, checkDeployer, checkNodes, checkDatabase, checkDns, checkDelegation, checkService, checkObservability, checkResilience];
 
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 

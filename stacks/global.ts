@@ -4,8 +4,9 @@ import { GlobalCache, GlobalEdge, GlobalTable } from "../components/data";
 import { GlobalDatabase } from "../components/database";
 import { GlobalTraffic } from "../components/global-traffic";
 import { GlobalObservability } from "../components/observability/global";
+import { RegionSwitch } from "../components/chaos/region-switch";
 import { environmentSettings } from "./config";
-import { globalCacheArgs, globalDatabaseArgs, globalEdgeArgs, globalObservabilityArgs, globalTableArgs, globalTrafficArgs } from "./compose";
+import { globalCacheArgs, globalDatabaseArgs, globalEdgeArgs, globalObservabilityArgs, globalTableArgs, globalTrafficArgs, regionSwitchArgs } from "./compose";
 import { asRunError, environmentFromStackConfig } from "./environment";
 import { registerPlatformTags } from "./tags";
 
@@ -29,6 +30,8 @@ export async function globalStack(): Promise<Record<string, unknown>> {
   const edgeArgs = globalEdgeArgs(environment, traffic.zoneId);
   const edge = edgeArgs ? new GlobalEdge(environment.name, edgeArgs) : undefined;
   const observability = new GlobalObservability(environment.name, globalObservabilityArgs(environment));
+  const switchArgs = regionSwitchArgs(environment, { routingControlArns: traffic.routingControlArns, globalClusterIdentifier: database.globalClusterIdentifier });
+  const regionSwitch = switchArgs ? new RegionSwitch(environment.name, switchArgs) : undefined;
 
   return {
     // The single definition of the environment; regional stacks read and re-validate it.
@@ -75,6 +78,8 @@ export async function globalStack(): Promise<Record<string, unknown>> {
       : {}),
     ...(edge ? { edge: { fqdn: edge.fqdn, domainName: edge.domainName, distributionId: edge.distributionId, webAclArn: edge.webAclArn } } : {}),
     globalDashboardName: observability.dashboardName,
+    // The Region switch plan, and the role every regional stack lets scale its service.
+    ...(regionSwitch ? { regionSwitchPlanArn: regionSwitch.planArn, regionSwitchRoleArn: regionSwitch.executionRoleArn } : {}),
     ...(observability.grafanaEndpoint ? { grafanaEndpoint: observability.grafanaEndpoint, grafanaWorkspaceId: observability.grafanaWorkspaceId } : {}),
   };
 }

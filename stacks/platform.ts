@@ -10,10 +10,11 @@ import { GlobalDatabase } from "../components/database";
 import { effectiveStream } from "../components/lib/dynamo";
 import { GlobalTraffic } from "../components/global-traffic";
 import { GlobalObservability } from "../components/observability/global";
+import { RegionSwitch } from "../components/chaos/region-switch";
 import { Region } from "../components/region";
 import { tagTransform } from "../components/lib/tags";
 import type { Environment } from "./config";
-import { globalCacheArgs, globalDatabaseArgs, globalEdgeArgs, globalObservabilityArgs, globalTableArgs, globalTrafficArgs, regionArgs, regionalStackName } from "./compose";
+import { globalCacheArgs, globalDatabaseArgs, globalEdgeArgs, globalObservabilityArgs, globalTableArgs, globalTrafficArgs, regionArgs, regionalStackName, regionSwitchArgs } from "./compose";
 
 export interface ActiveActivePlatformArgs {
   /** A validated environment (stacks/config.ts parseEnvironment). */
@@ -33,6 +34,7 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
   readonly cache: GlobalCache | undefined;
   readonly edge: GlobalEdge | undefined;
   readonly observability: GlobalObservability;
+  readonly regionSwitch: RegionSwitch | undefined;
   /** Regions in the environment's order; the first is the primary. */
   readonly regions: Region[];
   readonly providers: Record<string, aws.Provider>;
@@ -62,6 +64,8 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
     const edgeArgs = globalEdgeArgs(env, this.traffic.zoneId);
     this.edge = edgeArgs ? new GlobalEdge(name, edgeArgs, onPrimary) : undefined;
     this.observability = new GlobalObservability(name, globalObservabilityArgs(env), { parent: this, provider: primaryProvider });
+    const switchArgs = regionSwitchArgs(env, { routingControlArns: this.traffic.routingControlArns, globalClusterIdentifier: this.globalDatabase.globalClusterIdentifier });
+    this.regionSwitch = switchArgs ? new RegionSwitch(name, switchArgs, onPrimary) : undefined;
 
     this.regions = [];
     for (const region of env.regions) {
@@ -74,6 +78,7 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
         masterCredentials: this.globalDatabase.masterCredentials,
         databaseWriterEndpoint: this.globalDatabase.writerEndpoint,
         databaseSecretArn: this.globalDatabase.secretArn,
+        ...(this.regionSwitch ? { regionSwitchRoleArn: this.regionSwitch.executionRoleArn } : {}),
         dataTables: this.tables.map((table, i) => ({
           name: env.dynamoTables[i].name,
           tableName: table.tableName,

@@ -42,6 +42,7 @@ export async function regionalStack(environmentStack: string): Promise<Record<st
     ...(environment.arcEnabled
       ? { routingControlArn: globalRef.requireOutput("routingControlArns").apply((arns: Record<string, string>) => arns[region]) }
       : {}),
+    ...(environment.regionSwitch && environment.arcEnabled ? { regionSwitchRoleArn: output("regionSwitchRoleArn") } : {}),
     ...(role === "primary"
       ? {
           masterCredentials: {
@@ -87,6 +88,8 @@ export async function regionalStack(environmentStack: string): Promise<Record<st
           cacheReaderEndpoint: built.cache.readerEndpoint,
         }
       : {}),
+    // Fault-injection templates by experiment (the game-day command finds them by tag as well).
+    ...(built.experiments ? { experimentTemplateIds: built.experiments.templateIds, faultInjectionLogGroup: built.experiments.logGroupName } : {}),
     // What this region's workloads are given (the IAM statements stay in the program).
     dataBindingEnv: built.dataBinding.env,
     ...(built.observability

@@ -110,8 +110,14 @@ export function regionSwitchRolePolicy(s: { partition: string; accountId: string
   };
 }
 
-export interface RegionSwitchArgs extends RegionSwitchPlanInputs {
+export interface RegionSwitchArgs extends Omit<RegionSwitchPlanInputs, "databaseClusterArns" | "eksClusterArns"> {
   environment: string;
+  /**
+   * Each region's Aurora member and EKS cluster, by identifier and name: the plan lives in the
+   * global stack, which deploys before the regions create them, and both ARNs follow from these.
+   */
+  databaseClusterIdentifiers: Record<string, string>;
+  eksClusterNames: Record<string, string>;
   /** The Aurora writer's region when the plan is made. */
   primaryRegion: string;
   /** Recovery time objective shown beside each execution's actual time. */
@@ -133,7 +139,7 @@ export class RegionSwitch extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegionSwitchArgs, opts?: pulumi.ComponentResourceOptions) {
     if (args.regions.length < 2) throw new RangeError(`${name}: a Region switch plan needs at least 2 regions (got ${args.regions.length})`);
-    const missing = args.regions.filter((r) => args.routingControlArns[r] === undefined || args.databaseClusterArns[r] === undefined || args.eksClusterArns[r] === undefined);
+    const missing = args.regions.filter((r) => args.routingControlArns[r] === undefined || args.databaseClusterIdentifiers[r] === undefined || args.eksClusterNames[r] === undefined);
     if (missing.length) throw new RangeError(`${name}: no routing control, database member or cluster for ${missing.join(", ")}: the plan covers every region`);
     if (!args.regions.includes(args.primaryRegion)) throw new RangeError(`${name}: primaryRegion ${args.primaryRegion} is not one of ${args.regions.join(", ")}`);
     if (!(Number.isInteger(args.recoveryTimeObjectiveMinutes) && args.recoveryTimeObjectiveMinutes >= 1)) throw new RangeError(`${name}: recoveryTimeObjectiveMinutes must be a whole number of minutes >= 1`);
@@ -149,14 +155,17 @@ export class RegionSwitch extends pulumi.ComponentResource {
       assumeRolePolicy: accountId.apply((account) => JSON.stringify(serviceTrust("arc-region-switch.amazonaws.com", account))),
       tags,
     }, parent);
+    const byRegion = (arn: (region: string) => pulumi.Output<string>) => Object.fromEntries(args.regions.map((r) => [r, arn(r)]));
+    const databaseClusterArns = byRegion((r) => pulumi.interpolate`arn:${partition}:rds:${r}:${accountId}:cluster:${args.databaseClusterIdentifiers[r]}`);
+    const eksClusterArns = byRegion((r) => pulumi.interpolate`arn:${partition}:eks:${r}:${accountId}:cluster/${args.eksClusterNames[r]}`);
     const ordered = (record: Record<string, pulumi.Input<string>>) => pulumi.all(args.regions.map((r) => record[r]));
     const policy = new aws.iam.RolePolicy(`${name}-region-switch`, {
       role: role.id,
-      policy: pulumi.all([partition, accountId, ordered(args.routingControlArns), args.globalClusterIdentifier, ordered(args.databaseClusterArns), ordered(args.eksClusterArns)])
+      policy: pulumi.all([partition, accountId, ordered(args.routingControlArns), args.globalClusterIdentifier, ordered(databaseClusterArns), ordered(eksClusterArns)])
         .apply(([p, account, routingControlArns, globalClusterIdentifier, databaseClusterArns, eksClusterArns]) =>
           JSON.stringify(regionSwitchRolePolicy({ partition: p, accountId: account, routingControlArns, globalClusterIdentifier, databaseClusterArns, eksClusterArns }))),
     }, parent);
-    this.workflows = regionSwitchWorkflows(args);
+    this.workflows = regionSwitchWorkflows({ ...args, databaseClusterArns, eksClusterArns });
     this.planName = `${args.environment}-region-switch`;
     const plan = new aws.arcregionswitch.Plan(`${name}-region-switch`, {
       name: this.planName,

@@ -100,6 +100,7 @@ export const FREE: Readonly<Record<string, string>> = {
   "aws:route53/queryLog:QueryLog": "query logs are billed as ingestion of their log group",
   ...reasons("included in the ARC cluster's price", "aws:route53recoverycontrol/controlPanel:ControlPanel", "aws:route53recoverycontrol/routingControl:RoutingControl", "aws:route53recoverycontrol/safetyRule:SafetyRule"),
   ...reasons("readiness structure has no charge (readiness checks are priced)", "aws:route53recoveryreadiness/cell:Cell", "aws:route53recoveryreadiness/recoveryGroup:RecoveryGroup", "aws:route53recoveryreadiness/resourceSet:ResourceSet"),
+  "aws:ssm/document:Document": "an SSM document has no charge of its own; its automation runs only during a game day (steps beyond the monthly free tier are not modelled)",
   ...reasons("zonal shift and zonal autoshift have no charge", "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration", "aws:arczonalshift/autoshiftObserverNotificationStatus:AutoshiftObserverNotificationStatus"),
   ...reasons("bucket configuration has no charge of its own (storage and requests are priced on the bucket)", ...s3Config, "aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"),
   ...reasons("secret versions, policies and rotation settings have no charge (the secret is priced)", "aws:secretsmanager/secretVersion:SecretVersion", "aws:secretsmanager/secretPolicy:SecretPolicy", "aws:secretsmanager/secretRotation:SecretRotation"),
