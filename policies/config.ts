@@ -25,6 +25,10 @@ export function stringList(defaultValue: string[], description: string): Thresho
   return { type: "array", items: { type: "string" }, default: defaultValue, description };
 }
 
+export function flag(defaultValue: boolean, description: string): Threshold {
+  return { type: "boolean", default: defaultValue, description };
+}
+
 export function text(defaultValue: string, description: string): Threshold {
   return { type: "string", default: defaultValue, description };
 }

@@ -87,6 +87,8 @@ export function configFromSettings(settings: Record<string, unknown> | undefined
   if (typeof settings.deployerNetwork === "string" && settings.deployerNetwork) deployer.deployerNetwork = settings.deployerNetwork;
   if (Array.isArray(settings.deployerCidrs)) deployer.deployerCidrs = settings.deployerCidrs.filter((c): c is string => typeof c === "string");
   if (Object.keys(deployer).length) config["kubernetes-deployer-access"] = deployer;
+  // A production environment rehearses failure in every region (policies/rules/chaos.ts).
+  if (settings.production === true) config["production-rehearses-failure"] = { production: true };
   // The data tier covers every region of the environment, also one whose stack is not planned.
   if (regions) {
     config["dynamodb-global-table-every-region"] = { regions };

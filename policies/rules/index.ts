@@ -12,6 +12,7 @@ import { REDUNDANCY_POLICIES } from "./redundancy";
 import { SECURITY_POLICIES } from "./security";
 import { SERVING_PATH_POLICIES } from "./serving-path";
 import { OBSERVABILITY_POLICIES } from "./observability";
+import { CHAOS_POLICIES } from "./chaos";
 
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
 export type PolicyKind = "resource" | "stack" | "environment";
@@ -23,7 +24,7 @@ export type { EnvironmentRule } from "./environment";
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [...BASE_ENVIRONMENT_RULES, ...COST_ENVIRONMENT_RULES, ...DATA_ENVIRONMENT_RULES];
 
 /** The policies the pack serves: resource and stack rules, then the environment rules as stack rules. */
-export const POLICIES: readonly PackPolicy[] = [...REDUNDANCY_POLICIES, ...DNS_POLICIES, ...PROTECTION_POLICIES, ...SECURITY_POLICIES, ...SERVING_PATH_POLICIES, ...COST_POLICIES, ...DATA_POLICIES, ...OBSERVABILITY_POLICIES, ...ENVIRONMENT_RULES.map((rule) => rule.policy)];
+export const POLICIES: readonly PackPolicy[] = [...REDUNDANCY_POLICIES, ...DNS_POLICIES, ...PROTECTION_POLICIES, ...SECURITY_POLICIES, ...SERVING_PATH_POLICIES, ...COST_POLICIES, ...DATA_POLICIES, ...OBSERVABILITY_POLICIES, ...CHAOS_POLICIES, ...ENVIRONMENT_RULES.map((rule) => rule.policy)];
 
 export function kindOf(policy: PackPolicy): PolicyKind {
   if (ENVIRONMENT_RULES.some((rule) => rule.policy === policy)) return "environment";

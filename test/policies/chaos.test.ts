@@ -1,0 +1,102 @@
+/** experiment-stop-conditions and production-rehearses-failure, on recorded resources. */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../tools/fake-cloud";
+import { evaluateStack } from "../../policies/evaluate";
+import { configFromSettings } from "../../policies/reconcile";
+import { arnOf, ofPolicy, patch, recorded } from "./fixtures";
+
+const REGION = "eu-west-1";
+const at = { stack: "prod-eu-west-1", region: REGION };
+
+interface Region {
+  alb: RecordedResource;
+  cluster: RecordedResource;
+  azPower: RecordedResource;
+  podDelete: RecordedResource;
+  albAutoshift: RecordedResource;
+  eksAutoshift: RecordedResource;
+  all(): RecordedResource[];
+}
+
+function region(): Region {
+  const alarm = `arn:aws:cloudwatch:${REGION}:123456789012:alarm:prod-eu-west-1-error-rate`;
+  const alb = recorded("aws:lb/loadBalancer:LoadBalancer", "ingress", { loadBalancerType: "application", enableZonalShift: true }, at);
+  const cluster = recorded("aws:eks/cluster:Cluster", "cluster", { zonalShiftConfig: { enabled: true } }, at);
+  const stop = [{ source: "aws:cloudwatch:alarm", value: alarm }];
+  const azPower = recorded("aws:fis/experimentTemplate:ExperimentTemplate", "az-power-1", {
+    stopConditions: stop,
+    actions: [
+      { name: "cut-az-network", actionId: "aws:network:disrupt-connectivity", target: { key: "Subnets", value: "az-subnets" } },
+      { name: "power-off-az-nodes", actionId: "aws:ec2:stop-instances", target: { key: "Instances", value: "az-nodes" } },
+    ],
+  }, at);
+  const podDelete = recorded("aws:fis/experimentTemplate:ExperimentTemplate", "pod-delete", { stopConditions: stop, actions: [{ name: "delete-pods", actionId: "aws:eks:pod-delete" }] }, at);
+  const autoshift = (name: string, target: RecordedResource) => recorded("aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration", name, { resourceArn: arnOf(target), zonalAutoshiftStatus: "ENABLED", outcomeAlarms: [{ type: "CLOUDWATCH", alarmIdentifier: alarm }] }, at);
+  const r: Region = { alb, cluster, azPower, podDelete, albAutoshift: autoshift("alb-autoshift", alb), eksAutoshift: autoshift("eks-autoshift", cluster), all: () => [r.alb, r.cluster, r.azPower, r.podDelete, r.albAutoshift, r.eksAutoshift] };
+  return r;
+}
+
+const production = configFromSettings({ production: true });
+function violations(r: Region, policy: string, config = production) {
+  return ofPolicy(evaluateStack({ stack: at.stack, role: "region", region: REGION, resources: r.all() }, config), policy);
+}
+
+describe("experiment-stop-conditions", () => {
+  it("passes templates stopped by an alarm", () => {
+    expect(violations(region(), "experiment-stop-conditions")).toEqual([]);
+  });
+
+  it("fails a template whose stop conditions were removed (source none) or are empty, mandatorily", () => {
+    const r = region();
+    patch(r.podDelete, { stopConditions: [{ source: "none" }] });
+    patch(r.azPower, { stopConditions: [] });
+    const found = violations(r, "experiment-stop-conditions");
+    expect(found.map((v) => [v.urn!.split("::").pop(), v.enforcementLevel])).toEqual([["az-power-1", "mandatory"], ["pod-delete", "mandatory"]]);
+    expect(found.find((v) => v.urn!.endsWith("pod-delete"))!.message).toMatch(/source `none`/);
+    expect(found.find((v) => v.urn!.endsWith("az-power-1"))!.message).toMatch(/no CloudWatch alarm/);
+  });
+
+  it("fails an alarm condition that names no alarm", () => {
+    const r = region();
+    patch(r.podDelete, { stopConditions: [{ source: "aws:cloudwatch:alarm" }] });
+    expect(violations(r, "experiment-stop-conditions")).toHaveLength(1);
+  });
+});
+
+describe("production-rehearses-failure", () => {
+  it("passes a production region with the AZ experiment and autoshift on ALB and cluster", () => {
+    expect(violations(region(), "production-rehearses-failure")).toEqual([]);
+  });
+
+  it("applies only to production environments", () => {
+    const r = region();
+    r.all = () => [r.alb, r.cluster];
+    expect(violations(r, "production-rehearses-failure", {})).toEqual([]);
+    expect(violations(r, "production-rehearses-failure", configFromSettings({ production: false }))).toEqual([]);
+  });
+
+  it("fails a production region without the AZ power-interruption experiment (a pod experiment is not one)", () => {
+    const r = region();
+    const all = r.all;
+    r.all = () => all().filter((x) => x !== r.azPower);
+    const [v] = violations(r, "production-rehearses-failure");
+    expect(v.message).toMatch(/no AZ power-interruption experiment/);
+    expect(v.enforcementLevel).toBe("mandatory");
+  });
+
+  it("fails a load balancer or cluster without enabled autoshift, or not registered for zonal shift", () => {
+    const r = region();
+    patch(r.albAutoshift, { zonalAutoshiftStatus: "DISABLED" });
+    patch(r.cluster, { zonalShiftConfig: { enabled: false } });
+    const found = violations(r, "production-rehearses-failure");
+    expect(found.map((v) => v.urn!.split("::").pop()).sort()).toEqual(["cluster", "ingress"]);
+    expect(found.find((v) => v.urn!.endsWith("cluster"))!.message).toMatch(/not registered for zonal shift/);
+    expect(found.find((v) => v.urn!.endsWith("ingress"))!.message).toMatch(/no zonal autoshift/);
+  });
+
+  it("does not count an autoshift configuration of another resource", () => {
+    const r = region();
+    patch(r.eksAutoshift, { resourceArn: "arn:aws:eks:eu-west-1:123456789012:cluster/someone-else" });
+    expect(violations(r, "production-rehearses-failure").map((v) => v.urn!.split("::").pop())).toEqual(["cluster"]);
+  });
+});
