@@ -5,6 +5,23 @@ import type { PlanDiff, ResourceRef } from "./diff";
 import { allViolations, countByType, PlanDocument } from "./model";
 import { describeChain } from "./replacement/cascade";
 import { alarmRows, monitoringSummary, type MonitoringFigure } from "./monitoring";
+import { autoshiftLine, experimentsSummary, regionSwitchLine, targetLine, type ExperimentsFigure } from "./experiments";
+
+/** One line per region, then each region's experiments and autoshift in a collapsed table. */
+function experimentsSection(f: ExperimentsFigure | undefined): string[] {
+  if (!f || f.source === "none") return [];
+  const out = ["### Rehearsal: fault injection, zonal autoshift, Region switch", "", ...experimentsSummary(f).map((line) => `- ${cell(line)}`), ""];
+  for (const region of f.regions) {
+    out.push(...details(`Experiments of ${region.region} (${region.experiments.length})`, [
+      "| experiment | actions (target) | targets | stopped by |",
+      "| --- | --- | --- | --- |",
+      ...capped(region.experiments, (e) => `| ${code(e.name)} | ${cell(e.actions.map((a) => `${a.actionId}${a.target ? ` (${a.target})` : ""}`).join(", "))} | ${cell(e.targets.map(targetLine).join("; ") || "—")} | ${e.stoppable ? cell(e.stopConditions.join(", ")) : `**NOTHING** (${cell(e.stopConditions.join(", ") || "no condition")})`} |`),
+      ...(region.autoshift.length ? ["", ...region.autoshift.map((a) => `- ${cell(autoshiftLine(a))}`)] : []),
+    ]));
+  }
+  for (const p of f.regionSwitch) out.push(`Region switch: ${cell(regionSwitchLine(p))}`, "");
+  return out;
+}
 
 /** One line per region, then each region's alarms in a collapsed table. */
 function monitoringSection(m: MonitoringFigure | undefined): string[] {
@@ -104,6 +121,7 @@ export function renderMarkdown(plan: PlanDocument, diff?: PlanDiff, diffSource =
   const spofs = describeSinglePoints(plan.resilience);
   if (spofs.length) out.push("Single points of failure:", "", ...spofs.map((s) => `- ${s}`), "");
   out.push(...monitoringSection(plan.resilience.monitoring));
+  out.push(...experimentsSection(plan.resilience.experiments));
 
   if (plan.cost) out.push(...costMarkdown(plan.cost));
 

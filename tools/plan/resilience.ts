@@ -11,6 +11,7 @@ import type { DelegationInfo, ServingPathInfo } from "./serving-path";
 import { dataTierFigure, type DataTierFigure } from "./data-tier";
 import type { PlanStack } from "./model";
 import { monitoringFigure, type MonitoringFigure } from "./monitoring";
+import { experimentsFigure, type ExperimentsFigure } from "./experiments";
 
 export type ResilienceSettings = Partial<Pick<EnvironmentSettings,
   "regions" | "azCount" | "healthCheckIntervalSeconds" | "healthCheckFailureThreshold" | "dnsRecordTtlSeconds" |
@@ -102,6 +103,8 @@ export interface Resilience {
   dataTier: DataTierFigure;
   /** Alarms, dashboards, topics, Prometheus and probes per region; the global view (tools/plan/monitoring.ts). */
   monitoring: MonitoringFigure;
+  /** Fault-injection experiments and zonal autoshift per region; the Region switch plans (tools/plan/experiments.ts). */
+  experiments: ExperimentsFigure;
 }
 
 /** AWS's own wording (Aurora Global Database disaster recovery documentation). */
@@ -302,5 +305,6 @@ export function computeResilience(topology: Topology, settings: ResilienceSettin
     servingPath: servingPathFigure(topology.regions, topology.global.delegation, settings),
     dataTier: dataTierFigure(topology, settings.regions ?? []),
     monitoring: monitoringFigure(stacks, topology.regions.map((t) => t.region)),
+    experiments: experimentsFigure(stacks, topology.regions.map((t) => t.region)),
   };
 }

@@ -4,6 +4,24 @@ import { costTerminalLines } from "./cost/terminal";
 import type { PlanDiff } from "./diff";
 import { countByType, PlanDocument } from "./model";
 import { alarmRows, monitoringSummary, type MonitoringFigure } from "./monitoring";
+import { autoshiftLine, experimentLine, experimentsSummary, regionSwitchLine, targetLine, type ExperimentsFigure } from "./experiments";
+
+/** Per region: experiments (actions, targets, stop conditions) and autoshift; then the Region switch plans. */
+function experimentLines(f: ExperimentsFigure | undefined): string[] {
+  if (!f || f.source === "none") return [];
+  const out = ["", "Rehearsal (fault injection, zonal autoshift, Region switch)"];
+  const summaries = experimentsSummary(f);
+  f.regions.forEach((region, i) => {
+    out.push(`  ${summaries[i]}`);
+    for (const e of region.experiments) {
+      out.push(`    ${experimentLine(e)}`);
+      out.push(`      targets: ${e.targets.map(targetLine).join("; ") || "none"}`);
+    }
+    for (const a of region.autoshift) out.push(`    ${autoshiftLine(a)}`);
+  });
+  for (const p of f.regionSwitch) out.push(`  Region switch ${regionSwitchLine(p)}`);
+  return out;
+}
 
 /** Per region: the summary line, then every alarm with its threshold and where it goes. */
 function monitoringLines(m: MonitoringFigure | undefined): string[] {
@@ -52,6 +70,7 @@ export function renderTerminal(plan: PlanDocument, diff?: PlanDiff, diffSource?:
   for (const [label, text] of rows) out.push(`  ${label.padEnd(labelWidth)}  ${text}`);
   for (const line of describeSinglePoints(plan.resilience)) out.push(`  ${"".padEnd(labelWidth)}  - ${line}`);
   out.push(...monitoringLines(plan.resilience.monitoring));
+  out.push(...experimentLines(plan.resilience.experiments));
 
   if (plan.cost) out.push("", ...costTerminalLines(plan.cost));
 
