@@ -5,6 +5,7 @@
  * plans and their workflows. Read from resource types and inputs only, so it works for any
  * program. Regional stacks' resources count for the stack's region.
  */
+import { stopConditionProblem } from "../../policies/rules/chaos";
 import type { PlanResource, PlanStack } from "./model";
 
 export interface ExperimentActionFigure {
@@ -90,7 +91,8 @@ export function alarmNameOf(arn: string): string {
 function experimentFigure(r: PlanResource): ExperimentFigure {
   const conditions = list(r.inputs.stopConditions);
   const stopConditions = conditions.map((c) => (str(c.source) === "aws:cloudwatch:alarm" ? alarmNameOf(str(c.value) ?? "?") : str(c.source) ?? "?"));
-  const stoppable = conditions.length > 0 && conditions.every((c) => str(c.source) === "aws:cloudwatch:alarm" && str(c.value) !== null);
+  // The policy's own judgement (experiment-stop-conditions), so the figure and the exit code agree.
+  const stoppable = stopConditionProblem(r.inputs as Parameters<typeof stopConditionProblem>[0]) === undefined;
   const tags = (r.inputs.tags as Record<string, unknown> | undefined) ?? {};
   return {
     name: str(tags.Name) ?? r.name,
@@ -180,9 +182,20 @@ export function experimentsFigure(stacks: readonly Pick<PlanStack, "role" | "reg
 
 // --- sentences -------------------------------------------------------------------------------
 
-/** "az-power-1: cut-az-network (aws:network:disrupt-connectivity → Subnets), ... | stop: a, b" */
+/** Actions of one kind once, with their names when several run: `aws:…-cross-region-connectivity ×2 (cut-us-west-2, cut-eu-west-1; Subnets)`. */
+export function actionsLine(actions: readonly ExperimentActionFigure[]): string {
+  const byId = new Map<string, ExperimentActionFigure[]>();
+  for (const a of actions) byId.set(a.actionId, [...(byId.get(a.actionId) ?? []), a]);
+  return [...byId].map(([id, same]) => {
+    const keys = [...new Set(same.map((a) => a.target?.split(" → ")[0]).filter((k): k is string => !!k))];
+    const detail = [...(same.length > 1 ? [same.map((a) => a.name).join(", ")] : []), ...(keys.length ? [keys.join(", ")] : [])].join("; ");
+    return `${id}${same.length > 1 ? ` ×${same.length}` : ""}${detail ? ` (${detail})` : ""}`;
+  }).join(", ");
+}
+
+/** `az-power-1: aws:network:disrupt-connectivity (Subnets), ...; stopped by a, b` */
 export function experimentLine(e: ExperimentFigure): string {
-  const actions = e.actions.map((a) => `${a.actionId}${a.target ? ` (${a.target.split(" → ")[0]})` : ""}`).join(", ");
+  const actions = actionsLine(e.actions);
   return `${e.name}: ${actions}; stopped by ${e.stoppable ? e.stopConditions.join(", ") : `NOTHING (${e.stopConditions.join(", ") || "no condition"})`}`;
 }
 

@@ -5,7 +5,7 @@ import type { PlanDiff, ResourceRef } from "./diff";
 import { allViolations, countByType, PlanDocument } from "./model";
 import { describeChain } from "./replacement/cascade";
 import { alarmRows, monitoringSummary, type MonitoringFigure } from "./monitoring";
-import { autoshiftLine, experimentsSummary, regionSwitchLine, targetLine, type ExperimentsFigure } from "./experiments";
+import { actionsLine, autoshiftLine, experimentsSummary, regionSwitchLine, targetLine, type ExperimentsFigure } from "./experiments";
 
 /** One line per region, then each region's experiments and autoshift in a collapsed table. */
 function experimentsSection(f: ExperimentsFigure | undefined): string[] {
@@ -15,7 +15,7 @@ function experimentsSection(f: ExperimentsFigure | undefined): string[] {
     out.push(...details(`Experiments of ${region.region} (${region.experiments.length})`, [
       "| experiment | actions (target) | targets | stopped by |",
       "| --- | --- | --- | --- |",
-      ...capped(region.experiments, (e) => `| ${code(e.name)} | ${cell(e.actions.map((a) => `${a.actionId}${a.target ? ` (${a.target})` : ""}`).join(", "))} | ${cell(e.targets.map(targetLine).join("; ") || "—")} | ${e.stoppable ? cell(e.stopConditions.join(", ")) : `**NOTHING** (${cell(e.stopConditions.join(", ") || "no condition")})`} |`),
+      ...capped(region.experiments, (e) => `| ${code(e.name)} | ${cell(actionsLine(e.actions))} | ${cell(e.targets.map(targetLine).join("; ") || "—")} | ${e.stoppable ? cell(e.stopConditions.join(", ")) : `**NOTHING** (${cell(e.stopConditions.join(", ") || "no condition")})`} |`),
       ...(region.autoshift.length ? ["", ...region.autoshift.map((a) => `- ${cell(autoshiftLine(a))}`)] : []),
     ]));
   }

@@ -1,0 +1,139 @@
+/**
+ * resilience.experiments: what the plan says about fault-injection templates, zonal autoshift and
+ * Region switch plans, and `npm run plan` refusing a program whose experiment has no brake.
+ */
+import { readFileSync, writeFileSync } from "fs";
+import { join } from "path";
+import { stringify } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { engineUrn } from "../../tools/fake-cloud/urn";
+import type { PlanDocument, PlanResource, PlanStack } from "../../tools/plan/model";
+import { experimentLine, experimentsFigure, experimentsSummary, regionSwitchLine } from "../../tools/plan/experiments";
+import { validatePlan } from "../../tools/plan/schema";
+import { plan } from "./run-cli";
+import { temporaryDirectories } from "./temp-dirs";
+
+function resource(type: string, name: string, region: string, inputs: Record<string, unknown>): PlanResource {
+  return { urn: engineUrn("prod", "platform", null, type, name), type, name, custom: true, id: name, parent: null, provider: null, region, protect: false, retainOnDelete: false, ignoreChanges: [], aliases: [], dependsOn: [], inputs, outputs: inputs };
+}
+
+const alarm = (region: string, name: string) => `arn:aws:cloudwatch:${region}:123456789012:alarm:prod-${region}-${name}`;
+const TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate";
+
+function regionStack(region: string, stop: unknown[]): Pick<PlanStack, "stack" | "role" | "region" | "resources"> {
+  return {
+    stack: `prod-${region}`,
+    role: "region",
+    region,
+    resources: [
+      resource(TEMPLATE, `${region}-pod-delete`, region, {
+        description: "pods deleted",
+        stopConditions: stop,
+        actions: [{ name: "delete-pods", actionId: "aws:eks:pod-delete", parameters: [{ key: "kubernetesServiceAccount", value: "fis-experiments" }], target: { key: "Pods", value: "service-pods" } }],
+        targets: [{ name: "service-pods", resourceType: "aws:eks:pod", selectionMode: "PERCENT(33)", parameters: { namespace: "app" } }],
+        logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: "arn:logs:*" } },
+        tags: { Name: `prod-${region}-pod-delete`, experiment: "pod-delete" },
+      }),
+      resource(TEMPLATE, `${region}-cross-region`, region, {
+        stopConditions: [{ source: "aws:cloudwatch:alarm", value: alarm(region, "error-rate") }],
+        actions: ["us-west-2", "eu-west-1"].map((other) => ({ name: `cut-${other}`, actionId: "aws:network:route-table-disrupt-cross-region-connectivity", parameters: [{ key: "region", value: other }], target: { key: "Subnets", value: "private-subnets" } })),
+        targets: [{ name: "private-subnets", resourceType: "aws:ec2:subnet", selectionMode: "ALL", resourceTags: [{ key: "tier", value: "private" }], filters: [{ path: "VpcId", values: ["vpc-1"] }] }],
+        tags: { Name: `prod-${region}-cross-region-connectivity`, experiment: "cross-region-connectivity" },
+      }),
+      resource("aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration", `${region}-alb`, region, {
+        resourceArn: `arn:aws:elasticloadbalancing:${region}:123456789012:loadbalancer/app/prod/1`,
+        zonalAutoshiftStatus: "ENABLED",
+        outcomeAlarms: [{ type: "CLOUDWATCH", alarmIdentifier: alarm(region, "error-rate") }],
+        blockingAlarms: [{ type: "CLOUDWATCH", alarmIdentifier: alarm(region, "capacity-headroom") }],
+        blockedWindows: ["Fri:16:00-Mon:08:00"],
+      }),
+    ],
+  };
+}
+
+describe("experimentsFigure", () => {
+  const plan = resource("aws:arcregionswitch/plan:Plan", "switch", "us-east-1", {
+    name: "prod-region-switch",
+    recoveryApproach: "activeActive",
+    regions: ["us-east-1", "eu-west-1"],
+    recoveryTimeObjectiveMinutes: 30,
+    workflows: [{ workflowTargetAction: "deactivate", steps: [{ name: "approve", executionBlockType: "ManualApproval" }, { name: "routing", executionBlockType: "ArcRoutingControl" }] }],
+  });
+  const stacks = [
+    { stack: "prod", role: "global" as const, region: "us-east-1", resources: [plan] },
+    regionStack("eu-west-1", [{ source: "none" }]),
+    regionStack("us-east-1", [{ source: "aws:cloudwatch:alarm", value: alarm("us-east-1", "error-rate") }]),
+  ];
+  const figure = experimentsFigure(stacks, ["us-east-1", "eu-west-1"]);
+
+  it("lists every region's templates with actions, targets and the alarms that stop them, in region order", () => {
+    expect(figure.source).toBe("resources");
+    expect(figure.regions.map((r) => r.region)).toEqual(["us-east-1", "eu-west-1"]);
+    const [podDelete] = figure.regions[0].experiments.filter((e) => e.experiment === "pod-delete");
+    expect(podDelete).toMatchObject({
+      name: "prod-us-east-1-pod-delete",
+      stopConditions: ["prod-us-east-1-error-rate"],
+      stoppable: true,
+      logged: true,
+      actions: [{ name: "delete-pods", actionId: "aws:eks:pod-delete", target: "Pods → service-pods", parameters: { kubernetesServiceAccount: "fis-experiments" } }],
+      targets: [{ name: "service-pods", resourceType: "aws:eks:pod", selectionMode: "PERCENT(33)", selectedBy: "parameters namespace=app", filters: [] }],
+    });
+    const cross = figure.regions[0].experiments.find((e) => e.experiment === "cross-region-connectivity")!;
+    expect(cross.targets[0]).toMatchObject({ selectedBy: "tags tier=private", filters: ["VpcId in vpc-1"] });
+    expect(cross.logged).toBe(false);
+  });
+
+  it("marks a template stopped by nothing, as the experiment-stop-conditions policy does", () => {
+    const unstopped = figure.regions[1].experiments.find((e) => e.experiment === "pod-delete")!;
+    expect(unstopped).toMatchObject({ stoppable: false, stopConditions: ["none"] });
+    expect(experimentLine(unstopped)).toBe("prod-eu-west-1-pod-delete: aws:eks:pod-delete (Pods); stopped by NOTHING (none)");
+    expect(experimentsSummary(figure)[1]).toBe("eu-west-1: 2 experiment template(s), 1 WITHOUT an alarm to stop it; zonal autoshift on alb");
+  });
+
+  it("names repeated actions once with their count", () => {
+    const cross = figure.regions[0].experiments.find((e) => e.experiment === "cross-region-connectivity")!;
+    expect(experimentLine(cross)).toBe("prod-us-east-1-cross-region-connectivity: aws:network:route-table-disrupt-cross-region-connectivity ×2 (cut-us-west-2, cut-eu-west-1; Subnets); stopped by prod-us-east-1-error-rate");
+  });
+
+  it("reads the autoshift configuration and the Region switch plan", () => {
+    expect(figure.regions[0].autoshift).toEqual([{ name: "alb", resource: "loadbalancer/app/prod/1", status: "ENABLED", outcomeAlarms: ["prod-us-east-1-error-rate"], blockingAlarms: ["prod-us-east-1-capacity-headroom"], blockedWindows: ["Fri:16:00-Mon:08:00"], blockedDates: [] }]);
+    expect(regionSwitchLine(figure.regionSwitch[0])).toBe("prod-region-switch (activeActive, us-east-1, eu-west-1; RTO 30 min): deactivate: approve (ManualApproval) → routing (ArcRoutingControl)");
+  });
+
+  it("says none when the environment declares nothing to rehearse", () => {
+    expect(experimentsFigure([{ role: "region", region: "us-east-1", resources: [] }])).toEqual({ source: "none", regions: [], regionSwitch: [] });
+  });
+});
+
+describe("npm run plan on a program whose experiments lose their stop conditions", () => {
+  const tempDir = temporaryDirectories();
+  let dir: string;
+  const program = "test/fixtures/policy/compliant.ts";
+  beforeAll(() => {
+    dir = tempDir("plan-experiments-");
+  });
+
+  it("plans the experiments stopped by alarms with exit 0 and lists them per region in the JSON and the terminal", async () => {
+    const run = await plan("--program", program, "--json", join(dir, "ok.json"));
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const document = JSON.parse(readFileSync(join(dir, "ok.json"), "utf8")) as PlanDocument;
+    expect(validatePlan(document)).toEqual([]);
+    expect(document.resilience.experiments.regions.map((r) => [r.region, r.experiments.map((e) => [e.name, e.stoppable, e.stopConditions])])).toEqual([
+      ["us-east-1", [["us-east-1-pod-delete", true, ["us-east-1-errors", "us-east-1-latency"]]]],
+      ["eu-west-1", [["eu-west-1-pod-delete", true, ["eu-west-1-errors", "eu-west-1-latency"]]]],
+    ]);
+    expect(run.stdout).toMatch(/Rehearsal \(fault injection, zonal autoshift, Region switch\)\n {2}us-east-1: 1 experiment template\(s\), each stopped by alarms/);
+  }, 120_000);
+
+  it("exits 1 when the stop conditions are removed, naming each template, and shows them unstopped", async () => {
+    const config = join(dir, "none.yaml");
+    writeFileSync(config, stringify({ config: { "aws:region": "us-east-1", "fixture:experimentStops": "none" } }));
+    const run = await plan("--program", program, "--config-file", config, "--json", join(dir, "none.json"));
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const document = JSON.parse(readFileSync(join(dir, "none.json"), "utf8")) as PlanDocument;
+    const violations = document.stacks.flatMap((s) => s.violations).filter((v) => v.enforcementLevel === "mandatory");
+    expect(violations.map((v) => [v.policy, v.urn?.split("::").pop()]).sort()).toEqual([["experiment-stop-conditions", "eu-west-1-pod-delete"], ["experiment-stop-conditions", "us-east-1-pod-delete"]]);
+    expect(document.resilience.experiments.regions.flatMap((r) => r.experiments.map((e) => e.stoppable))).toEqual([false, false]);
+    expect(run.stdout).toMatch(/us-east-1-pod-delete: aws:eks:pod-delete \(Pods\); stopped by NOTHING \(none\)/);
+  }, 120_000);
+});
