@@ -37,6 +37,16 @@ describe("capacity after losing the largest region", () => {
     expect(capacityFigure(pools, { globalPeakNodes: 37 }).sufficient).toBe(false);
   });
 
+  it("answers the load multiple from the pools' maxima and the service's autoscaler, taking today's peak from the desired sizes when globalPeakNodes is 0", () => {
+    const pools = { "us-east-1": [pool("us-east-1", 12)], "eu-west-1": [pool("eu-west-1", 12)] };
+    const load = capacityFigure(pools, { loadPeakMultiplier: 10, serviceReplicas: 3, peakServiceReplicas: 4, serviceMaxReplicas: 12 }).load!;
+    // Desired sizes 3 + 3: today's peak 6 nodes, 10× = 60, 30 per region against 12 (4×); 12 replicas for 4 at peak (3×).
+    expect(load).toMatchObject({ peakSource: "desiredSize", peakNodes: 6, requiredNodes: 60, maximumAllows: false, requiredReplicas: 40 });
+    expect(load.ceilings.map((c) => [c.limit, c.atMultiple])).toEqual([["service-autoscaler-maximum", 3], ["node-pool-maximum", 4]]);
+    expect(capacityFigure(pools, { globalPeakNodes: 4, loadPeakMultiplier: 2 }).load).toMatchObject({ peakSource: "globalPeakNodes", requiredNodes: 8, maximumAllows: true, firstToFail: null });
+    expect(capacityFigure({ "us-east-1": [] }, {}).load).toBeNull();
+  });
+
   it("uses nodeMaxSize per region from the settings when no pool is planned, and judges nothing without a peak", () => {
     const figure = capacityFigure({ "us-east-1": [] }, { regions: ["us-east-1", "us-west-2", "eu-west-1"], nodeMaxSize: 24, globalPeakNodes: 0 });
     expect(figure).toMatchObject({ source: "settings", afterLosingLargestRegion: 48, peakNodes: null, sufficient: null });

@@ -54,6 +54,13 @@ export function describeCapacity(r: Resilience): string {
   return `losing ${c.largestRegion} (${largest} nodes max) leaves ${c.afterLosingLargestRegion} nodes${verdict}${fromWhere(c.source, "node pool")}`;
 }
 
+/** "10× today's peak ...": the load answer of the capacity figure, or why there is none. */
+export function describeLoad(r: Resilience): string {
+  const load = r.capacity.load;
+  if (!load) return "unknown (no node pool planned, or no peak: set globalPeakNodes)";
+  return `${load.answer}${load.peakSource === "desiredSize" ? " (peak taken from the pools' desired sizes: set globalPeakNodes)" : ""}`;
+}
+
 /** One sentence per region: the path from DNS to pods, or the link that is missing. */
 export function describeServingPaths(r: Resilience): string[] {
   return r.servingPath.regions.map((region) => {
@@ -88,6 +95,7 @@ export function resilienceRows(r: Resilience): [string, string][] {
     ["DNS failover", describeDnsFailover(r)],
     ["database", describeDatabase(r)],
     ["capacity", describeCapacity(r)],
+    ...(r.capacity.load ? [[`load ×${r.capacity.load.multiplier}`, describeLoad(r)] as [string, string]] : []),
     ...(r.dataTier ? describeDataTier(r.dataTier) : []),
     ["single points of failure", spofs.length ? `${spofs.length} found` : "none found"],
     ...describeServingPaths(r).map((line, i): [string, string] => [i === 0 ? "serving path" : "", line]),

@@ -12,11 +12,13 @@ import { dataTierFigure, type DataTierFigure } from "./data-tier";
 import type { PlanStack } from "./model";
 import { monitoringFigure, type MonitoringFigure } from "./monitoring";
 import { experimentsFigure, type ExperimentsFigure } from "./experiments";
+import { loadCapacity, type LoadCapacity } from "../../components/lib/load-capacity";
 
 export type ResilienceSettings = Partial<Pick<EnvironmentSettings,
   "regions" | "azCount" | "healthCheckIntervalSeconds" | "healthCheckFailureThreshold" | "dnsRecordTtlSeconds" |
   "failoverBudgetSeconds" | "dbEngine" | "dbGlobalRpoSeconds" | "nodeMaxSize" | "globalPeakNodes" |
-  "dnsZoneName" | "dnsCreateZone" | "dnsParentZoneName" | "dnsManualDelegation">>;
+  "dnsZoneName" | "dnsCreateZone" | "dnsParentZoneName" | "dnsManualDelegation" |
+  "loadPeakMultiplier" | "peakServiceReplicas" | "serviceReplicas" | "serviceMaxReplicas">>;
 
 export type Source = "resources" | "settings" | "none";
 
@@ -64,6 +66,12 @@ export interface CapacityFigure {
   /** Configured `globalPeakNodes`; null when 0 (not checked). */
   peakNodes: number | null;
   sufficient: boolean | null;
+  /**
+   * `loadPeakMultiplier` × today's peak (globalPeakNodes, else the pools' desired sizes): nodes
+   * needed, whether the maxima allow it, what fails first (components/lib/load-capacity.ts);
+   * null when no node pool is planned. Absent in plans written before it.
+   */
+  load?: (LoadCapacity & { peakSource: "globalPeakNodes" | "desiredSize" }) | null;
 }
 export type SinglePointKind = "single-nat-gateway" | "single-az-node-pool" | "single-instance-db-cluster" | "single-az-load-balancer";
 export interface SinglePointOfFailure {
@@ -217,6 +225,26 @@ export function capacityFigure(poolsByRegion: Readonly<Record<string, readonly N
     afterLosingLargestRegion,
     peakNodes,
     sufficient: peakNodes === null || source === "none" ? null : afterLosingLargestRegion >= peakNodes,
+    load: loadFigure(maxNodesByRegion, poolsByRegion, settings),
+  };
+}
+
+/** The multiple-of-peak answer for the planned pools; null when nothing tells today's peak. */
+function loadFigure(maxNodesByRegion: Record<string, number>, poolsByRegion: Readonly<Record<string, readonly NodePoolInfo[]>>, settings: ResilienceSettings): CapacityFigure["load"] {
+  const regions = Object.entries(maxNodesByRegion).map(([region, maxNodes]) => ({ region, maxNodes }));
+  const desired = Object.values(poolsByRegion).flat().reduce((sum, p) => sum + (p.desiredSize ?? p.minSize ?? 0), 0);
+  const peakSource = settings.globalPeakNodes ? "globalPeakNodes" : "desiredSize";
+  const peakNodes = settings.globalPeakNodes || desired;
+  if (regions.length === 0 || peakNodes <= 0 || regions.every((r) => r.maxNodes <= 0)) return null;
+  const peakReplicas = settings.peakServiceReplicas || settings.serviceReplicas;
+  return {
+    ...loadCapacity({
+      multiplier: settings.loadPeakMultiplier ?? 10,
+      peakNodes,
+      regions,
+      ...(peakReplicas && settings.serviceMaxReplicas ? { service: { peakReplicas, maxReplicas: settings.serviceMaxReplicas } } : {}),
+    }),
+    peakSource,
   };
 }
 
