@@ -48,6 +48,11 @@ export const EXPERIMENT_KEYS = [
 ] as const;
 export type ExperimentKey = (typeof EXPERIMENT_KEYS)[number];
 
+/** Experiment templates are tagged with their key and scope; the game-day command finds them so. */
+export const EXPERIMENT_TAG = "experiment";
+export const SCOPE_TAG = "fault-injection-scope";
+export const ZONE_TAG = "availability-zone-id";
+
 /** FIS allows a handful of stop conditions per template (5 when this was written): keep under it. */
 export const MAX_STOP_CONDITIONS = 5;
 /** The provider refuses more than 5 resource ARNs in one target (terraform-provider-aws MaxItems 5). */

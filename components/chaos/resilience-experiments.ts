@@ -3,17 +3,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "../lib/names";
 import { globalDatabaseAutomation } from "./automation";
-import { automationDocumentParameters, clusterTagKey, type AutomationMode, type ExperimentSpec, regionExperiments } from "./experiments";
+import { automationDocumentParameters, clusterTagKey, EXPERIMENT_TAG, SCOPE_TAG, ZONE_TAG, type AutomationMode, type ExperimentSpec, regionExperiments } from "./experiments";
 import { automationRolePolicy, fisRolePolicy, serviceTrust } from "./permissions";
 
 /** Kubernetes group the FIS role's access entry carries; only the RBAC below binds it. */
 export const FIS_KUBERNETES_GROUP = "platform-fault-injection";
 /** Service account FIS's own pod runs as (the `kubernetesServiceAccount` of the pod actions). */
 export const FIS_SERVICE_ACCOUNT = "fis-experiments";
-/** Experiment templates are tagged with their key and scope; the game-day command finds them so. */
-export const EXPERIMENT_TAG = "experiment";
-export const SCOPE_TAG = "fault-injection-scope";
-export const ZONE_TAG = "availability-zone-id";
+export { EXPERIMENT_TAG, SCOPE_TAG, ZONE_TAG } from "./experiments";
 
 export interface ResilienceExperimentsArgs {
   /** `<environment>-<region>`: names, tags, and the prefix of the observability alarms used as stop conditions. */

@@ -1,0 +1,228 @@
+/**
+ * `npm run gameday` against mocked AWS clients (aws-sdk-client-mock) and prod's offline plan:
+ * the refusals (plan violations, unknown names, data loss, alarms, health checks, nothing
+ * deployed, one at a time), the dry run, and following a started experiment to its end.
+ */
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand } from "@aws-sdk/client-fis";
+import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { type AwsStub, mockClient } from "aws-sdk-client-mock";
+import { writeFileSync } from "fs";
+import { join } from "path";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseGamedayArgs, readPlan } from "../../tools/gameday/cli";
+import { gamedayTarget } from "../../tools/gameday/environment";
+import { GamedayError } from "../../tools/gameday/errors";
+import { gameday, type GamedayOptions } from "../../tools/gameday/gameday";
+import type { PlanDocument } from "../../tools/plan/model";
+import { temporaryDirectories } from "../plan/temp-dirs";
+import { sharedProdPlan } from "../shared-plan";
+
+// @aws-sdk/client-fis 3.523.0 (the newest the registry has) is typed with @smithy/types 2 and
+// aws-sdk-client-mock with 4: the same client at run time, so the FIS mock is seen untyped.
+const fis = mockClient(FisClient as unknown as typeof CloudWatchClient) as unknown as AwsStub<object, any, any>;
+const FIS = { ListExperimentTemplatesCommand, ListExperimentsCommand, StartExperimentCommand, GetExperimentCommand } as unknown as Record<string, never>;
+const cloudwatch = mockClient(CloudWatchClient);
+const route53 = mockClient(Route53Client);
+
+let prod: PlanDocument;
+beforeAll(async () => {
+  prod = (await sharedProdPlan()).document;
+}, 180_000);
+
+/** The fake account: alarm states by name (default OK), unhealthy checks, deployed templates, running experiments. */
+interface Account {
+  alarms: Record<string, "OK" | "ALARM" | "INSUFFICIENT_DATA">;
+  missingAlarms: string[];
+  unhealthy: string[];
+  templates: { id: string; name: string; scope: string }[];
+  running: { id: string; templateId: string; status: string }[];
+  /** States GetExperiment returns, one per call (the last repeats). */
+  progress: { status: string; reason?: string; alarms?: Record<string, "OK" | "ALARM">; unhealthy?: string[] }[];
+}
+
+function account(over: Partial<Account> = {}): Account {
+  const templates = prod.resilience.experiments.regions.flatMap((r) => r.experiments.map((e, i) => ({ id: `EXT${r.region}${i}`, name: e.name, scope: `prod-${r.region}` })));
+  return { alarms: {}, missingAlarms: [], unhealthy: [], templates, running: [], progress: [{ status: "completed" }], ...over };
+}
+
+function install(a: Account): void {
+  fis.reset();
+  cloudwatch.reset();
+  route53.reset();
+  const checks = Object.values(gamedayTarget(prod, "us-west-2", "pod-delete").healthChecks).flat();
+  fis.on(FIS.ListExperimentTemplatesCommand).resolves({ experimentTemplates: a.templates.map((t) => ({ id: t.id, tags: { Name: t.name, "fault-injection-scope": t.scope } })) });
+  fis.on(FIS.ListExperimentsCommand).resolves({ experiments: a.running.map((r) => ({ id: r.id, experimentTemplateId: r.templateId, state: { status: r.status as "running" } })) });
+  fis.on(FIS.StartExperimentCommand).resolves({ experiment: { id: "EXP1" } });
+  let call = 0;
+  fis.on(FIS.GetExperimentCommand).callsFake(() => {
+    const p = a.progress[Math.min(call++, a.progress.length - 1)];
+    Object.assign(a.alarms, p.alarms ?? {});
+    if (p.unhealthy) a.unhealthy = p.unhealthy;
+    return { experiment: { id: "EXP1", state: { status: p.status, ...(p.reason ? { reason: p.reason } : {}) }, actions: { "delete-pods": { state: { status: p.status === "running" ? "running" : "completed" } } } } };
+  });
+  cloudwatch.on(DescribeAlarmsCommand).callsFake((input: { AlarmNames: string[] }) => ({
+    MetricAlarms: input.AlarmNames.filter((n) => !a.missingAlarms.includes(n)).map((n) => ({ AlarmName: n, StateValue: a.alarms[n] ?? "OK", StateReason: a.alarms[n] === "ALARM" ? "Threshold Crossed: 3 datapoints" : "" })),
+  }));
+  route53.on(ListHealthChecksCommand).resolves({ HealthChecks: checks.map((_, i) => ({ Id: `hc-${i}`, CallerReference: `c${i}`, HealthCheckConfig: { Type: "HTTPS" }, HealthCheckVersion: 1 })), IsTruncated: false, Marker: "", MaxItems: 100 });
+  route53.on(ListTagsForResourcesCommand).callsFake((input: { ResourceIds: string[] }) => ({
+    ResourceTagSets: input.ResourceIds.map((id) => ({ ResourceType: "healthcheck", ResourceId: id, Tags: [{ Key: "Name", Value: checks[Number(id.slice(3))] }] })),
+  }));
+  route53.on(GetHealthCheckStatusCommand).callsFake((input: { HealthCheckId: string }) => {
+    const bad = a.unhealthy.includes(checks[Number(input.HealthCheckId.slice(3))]);
+    return { HealthCheckObservations: Array.from({ length: 8 }, (_, i) => ({ Region: "us-east-1", IPAddress: `10.0.0.${i}`, StatusReport: { Status: bad ? "Failure: HTTP Status Code 503" : "Success: HTTP Status Code 200, OK" } })) };
+  });
+}
+
+async function run(options: Partial<GamedayOptions> & { experiment: string; region: string }, a: Account = account(), plan?: PlanDocument) {
+  install(a);
+  const lines: string[] = [];
+  let clock = Date.parse("2026-12-01T10:00:00Z");
+  const code = await gameday({ execute: false, allowDataLoss: false, pollSeconds: 30, ...options }, {
+    plan: async () => plan ?? prod,
+    aws: { fis: () => new FisClient({ region: options.region }), cloudwatch: (region) => new CloudWatchClient({ region }), route53: () => new Route53Client({ region: "us-east-1" }) },
+    print: (line) => lines.push(line),
+    sleep: async (ms) => {
+      clock += ms;
+    },
+    now: () => new Date(clock),
+  });
+  return { code, out: lines.join("\n") };
+}
+
+async function refusal(options: Partial<GamedayOptions> & { experiment: string; region: string }, a?: Account, plan?: PlanDocument): Promise<string> {
+  const error = await run(options, a, plan).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(GamedayError);
+  return (error as GamedayError).message;
+}
+
+describe("gameday dry run", () => {
+  it("checks the preconditions, says what it would start and starts nothing", async () => {
+    const { code, out } = await run({ experiment: "az-power-2", region: "us-west-2" });
+    expect(code).toBe(0);
+    expect(out).toMatch(/^experiment az-power-2 in us-west-2 \(prod-us-west-2-az-power-2\)/);
+    expect(out).toMatch(/action cut-az-network: aws:network:disrupt-connectivity on az-subnets \(duration=PT30M, scope=all\)/);
+    expect(out).toMatch(/stopped by prod-us-west-2-error-rate, prod-us-west-2-latency-p99, prod-us-west-2-no-healthy-targets, prod-us-west-2-replication-lag/);
+    expect(out).toMatch(/preconditions met: 96 alarm\(s\) in 3 region\(s\) not in ALARM, 3 health check\(s\) healthy/);
+    expect(out).toMatch(/dry run: would start FIS template EXTus-west-2\d+; nothing was started\. Add --execute to run it\./);
+    expect(fis.commandCalls(FIS.StartExperimentCommand)).toHaveLength(0);
+  });
+});
+
+describe("gameday refusals", () => {
+  it("refuses an environment whose plan has mandatory violations, before any AWS call", async () => {
+    const broken = structuredClone(prod);
+    broken.stacks[1].violations.push({ policy: "experiment-stop-conditions", enforcementLevel: "mandatory", urn: null, message: "This experiment template has a stop condition of source `none`." });
+    const message = await refusal({ experiment: "pod-delete", region: "us-west-2" }, account(), broken);
+    expect(message).toMatch(/environment prod has 1 mandatory policy violation\(s\); an environment that fails its own policies is not rehearsed/);
+    expect(message).toMatch(/prod-us-east-1: experiment-stop-conditions: This experiment template/);
+    expect(message).toMatch(/Fix them \(npm run plan -- --env prod\)/);
+    expect(fis.calls()).toHaveLength(0);
+  });
+
+  it("names the region or experiment that does not exist and lists the ones that do", async () => {
+    expect(await refusal({ experiment: "pod-delete", region: "ap-south-1" })).toBe("--region ap-south-1 is not a region of environment prod; use one of us-east-1, us-west-2, eu-west-1");
+    expect(await refusal({ experiment: "az-power-9", region: "us-west-2" })).toMatch(/^experiment az-power-9 is not planned in us-west-2; use one of .*az-power-1, az-power-2, az-power-3.*pod-delete/);
+  });
+
+  it("wants --allow-data-loss for the global failover, and never moves the writer to the primary", async () => {
+    expect(await refusal({ experiment: "aurora-failover", region: "us-west-2" })).toMatch(/ALLOWING DATA LOSS .* add --allow-data-loss to rehearse it, or run aurora-switchover/);
+    expect(await refusal({ experiment: "aurora-switchover", region: "us-east-1" })).toMatch(/us-east-1, which is the primary region already .* --region set to a secondary \(us-west-2, eu-west-1\)/);
+    const { code } = await run({ experiment: "aurora-failover", region: "us-west-2", allowDataLoss: true });
+    expect(code).toBe(0);
+  });
+
+  it("refuses while an alarm of another region is in ALARM, or one is missing", async () => {
+    const message = await refusal({ experiment: "pod-delete", region: "us-west-2" }, account({ alarms: { "prod-eu-west-1-error-rate": "ALARM" }, missingAlarms: ["prod-us-east-1-replication-lag"] }));
+    expect(message).toMatch(/preconditions not met for pod-delete in us-west-2:/);
+    expect(message).toMatch(/alarm prod-eu-west-1-error-rate \(eu-west-1\) is in ALARM: Threshold Crossed: 3 datapoints; rehearse on a healthy environment/);
+    expect(message).toMatch(/alarm prod-us-east-1-replication-lag \(us-east-1, in us-east-1\) does not exist; deploy the stack prod-us-east-1/);
+  });
+
+  it("refuses when a region that must take the traffic fails its Route 53 health check", async () => {
+    const message = await refusal({ experiment: "az-power-1", region: "us-west-2" }, account({ unhealthy: ["prod-eu-west-1-https"] }));
+    expect(message).toMatch(/Route 53 health check prod-eu-west-1-https of eu-west-1 is unhealthy \(0 of 8 checkers see it healthy\); a region that must take the traffic is not serving/);
+  });
+
+  it("refuses an experiment that is not deployed, or while another runs in the region", async () => {
+    expect(await refusal({ experiment: "pod-delete", region: "us-west-2" }, account({ templates: [] }))).toMatch(/experiment template prod-us-west-2-pod-delete is not deployed .* deploy the stack prod-us-west-2 \(pulumi up\) first/);
+    const a = account();
+    const template = a.templates.find((t) => t.name === "prod-us-west-2-pod-delete")!;
+    expect(await refusal({ experiment: "pod-delete", region: "us-west-2" }, { ...a, running: [{ id: "EXP0", templateId: template.id, status: "running" }] })).toMatch(/experiment EXP0 \(running\) is already under way in prod-us-west-2; one experiment at a time/);
+  });
+
+  it("turns an AWS error into one line naming what was being done", async () => {
+    install(account());
+    fis.on(FIS.ListExperimentTemplatesCommand).rejects(Object.assign(new Error("User is not authorized to perform: fis:ListExperimentTemplates"), { name: "AccessDeniedException" }));
+    const error = await gameday({ experiment: "pod-delete", region: "us-west-2", execute: false, allowDataLoss: false }, {
+      plan: async () => prod,
+      aws: { fis: () => new FisClient({ region: "us-west-2" }), cloudwatch: (region) => new CloudWatchClient({ region }), route53: () => new Route53Client({ region: "us-east-1" }) },
+      print: () => undefined,
+      sleep: async () => undefined,
+      now: () => new Date(),
+    }).catch((e: unknown) => e);
+    expect((error as GamedayError).message).toBe("the AWS call failed while finding the template of prod-us-west-2-pod-delete: AccessDeniedException: User is not authorized to perform: fis:ListExperimentTemplates");
+  });
+});
+
+describe("gameday --execute", () => {
+  beforeEach(() => {
+    fis.reset();
+  });
+
+  it("starts the experiment, follows it, and prints what the alarms and health checks did when a stop condition ends it", async () => {
+    const a = account({
+      progress: [
+        { status: "running" },
+        { status: "running", alarms: { "prod-us-west-2-latency-p99": "ALARM" }, unhealthy: ["prod-us-west-2-https"] },
+        { status: "stopped", reason: "Experiment stopped by a stop condition", alarms: { "prod-us-west-2-latency-p99": "OK" }, unhealthy: [] },
+      ],
+    });
+    const { code, out } = await run({ experiment: "pod-delete", region: "us-west-2", execute: true }, a);
+    expect(code).toBe(1);
+    const start = fis.commandCalls(FIS.StartExperimentCommand);
+    expect(start).toHaveLength(1);
+    expect(start[0].args[0].input).toMatchObject({ experimentTemplateId: a.templates.find((t) => t.name === "prod-us-west-2-pod-delete")!.id, tags: { "fault-injection-scope": "prod-us-west-2", "started-by": "gameday" } });
+    expect(out).toMatch(/\+00:00 started experiment EXP1/);
+    expect(out).toMatch(/\+00:00 experiment running\n\+00:00 {3}action delete-pods running/);
+    expect(out).toMatch(/\+00:30 alarm prod-us-west-2-latency-p99 \(us-west-2\) OK → ALARM/);
+    expect(out).toMatch(/\+00:30 health check prod-us-west-2-https \(us-west-2\) UNHEALTHY \(0 of 8 checkers see it healthy\)/);
+    expect(out).toMatch(/\+01:00 experiment stopped: Experiment stopped by a stop condition/);
+    expect(out).toMatch(/experiment EXP1 stopped: Experiment stopped by a stop condition\nwhat the alarms and health checks did:\n {2}\+00:30 alarm prod-us-west-2-latency-p99/);
+    expect(out).toMatch(/\+01:00 alarm prod-us-west-2-latency-p99 \(us-west-2\) ALARM → OK/);
+  });
+
+  it("exits 0 when the experiment completes and nothing changed state", async () => {
+    const { code, out } = await run({ experiment: "pod-delete", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "completed" }] }));
+    expect(code).toBe(0);
+    expect(out).toMatch(/experiment EXP1 completed\nno alarm or health check changed state: the platform absorbed the fault/);
+  });
+
+  it("stops following (exit 1) after --max-minutes while the experiment goes on", async () => {
+    const { code, out } = await run({ experiment: "pod-delete", region: "eu-west-1", execute: true, maxMinutes: 1 }, account({ progress: [{ status: "running" }] }));
+    expect(code).toBe(1);
+    expect(out).toMatch(/still running after 1 minutes: no longer following; the experiment goes on \(aws fis get-experiment --id EXP1\)/);
+  });
+});
+
+describe("gameday arguments and plan files", () => {
+  const tempDir = temporaryDirectories();
+
+  it("parses the experiment, region and flags, and names a bad flag's value and fix", () => {
+    expect(parseGamedayArgs(["az-power-1", "--region", "us-west-2", "--execute"])).toMatchObject({ experiment: "az-power-1", region: "us-west-2", environment: "prod", execute: true, allowDataLoss: false, pollSeconds: 15, planFile: null });
+    expect(() => parseGamedayArgs(["az-power-1"])).toThrow(/--region is missing: name the region to rehearse in/);
+    expect(() => parseGamedayArgs(["--region", "us-west-2"])).toThrow(/give exactly one experiment \(e.g. az-power-1, pod-delete\); got none/);
+    expect(() => parseGamedayArgs(["x", "--region", "r", "--poll-seconds", "0.5"])).toThrow("--poll-seconds 0.5 is not a whole number >= 1; e.g. --poll-seconds 15");
+    expect(() => parseGamedayArgs(["x", "--region", "r", "--force"])).toThrow(/Unknown option '--force'[\s\S]*usage: npm run gameday/);
+  });
+
+  it("reads a plan JSON of the environment and refuses another environment's or a broken one", () => {
+    const dir = tempDir("gameday-");
+    const file = join(dir, "plan.json");
+    writeFileSync(file, JSON.stringify(prod));
+    expect(readPlan(file, "prod").environment).toBe("prod");
+    expect(() => readPlan(file, "staging")).toThrow(`--plan ${file} is a plan of environment prod, not staging; pass --env prod or a plan of staging`);
+    writeFileSync(file, "{");
+    expect(() => readPlan(file, "prod")).toThrow(/is not a readable plan JSON .* write one with npm run plan -- --env prod --json/);
+  });
+});

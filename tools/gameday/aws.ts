@@ -1,0 +1,115 @@
+/**
+ * The AWS calls of the game-day command (SDK v3), each a small function over a client so the
+ * tests drive them with mocked clients: the experiment template and running experiments (FIS),
+ * alarm states (CloudWatch), health-check status (Route 53).
+ */
+import { CloudWatchClient, DescribeAlarmsCommand, type StateValue } from "@aws-sdk/client-cloudwatch";
+import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, type Experiment } from "@aws-sdk/client-fis";
+import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { EXPERIMENT_TAG, SCOPE_TAG } from "../../components/chaos/experiments";
+import { GamedayError } from "./errors";
+
+export interface AwsClients {
+  fis(region: string): FisClient;
+  cloudwatch(region: string): CloudWatchClient;
+  /** Route 53 is global (its API lives in us-east-1). */
+  route53(): Route53Client;
+}
+
+/** The deployed template of experiment `name` (its Name tag) in the scope `<env>-<region>`. */
+export async function findTemplate(fis: FisClient, scope: string, name: string): Promise<{ id: string; experiment: string | null }> {
+  let nextToken: string | undefined;
+  do {
+    const page = await fis.send(new ListExperimentTemplatesCommand({ maxResults: 100, ...(nextToken ? { nextToken } : {}) }));
+    for (const t of page.experimentTemplates ?? []) {
+      if (t.id && t.tags?.Name === name && t.tags?.[SCOPE_TAG] === scope) return { id: t.id, experiment: t.tags?.[EXPERIMENT_TAG] ?? null };
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  throw new GamedayError(`experiment template ${name} is not deployed (no FIS template tagged Name=${name}, ${SCOPE_TAG}=${scope}); deploy the stack ${scope} (pulumi up) first`);
+}
+
+/** Experiments of the scope (tagged so by this command) or of the template still pending, initiating or running: one at a time. */
+export async function activeExperiments(fis: FisClient, scope: string, templateId: string): Promise<{ id: string; status: string }[]> {
+  const active: { id: string; status: string }[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await fis.send(new ListExperimentsCommand({ maxResults: 100, ...(nextToken ? { nextToken } : {}) }));
+    for (const e of page.experiments ?? []) {
+      const status = e.state?.status ?? "";
+      if (e.id && (e.tags?.[SCOPE_TAG] === scope || e.experimentTemplateId === templateId) && ["pending", "initiating", "running", "stopping"].includes(status)) active.push({ id: e.id, status });
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return active;
+}
+
+export async function startExperiment(fis: FisClient, templateId: string, clientToken: string, tags: Record<string, string>): Promise<string> {
+  const out = await fis.send(new StartExperimentCommand({ experimentTemplateId: templateId, clientToken, tags }));
+  if (!out.experiment?.id) throw new GamedayError(`FIS started no experiment for template ${templateId}`);
+  return out.experiment.id;
+}
+
+export async function getExperiment(fis: FisClient, id: string): Promise<Experiment> {
+  const out = await fis.send(new GetExperimentCommand({ id }));
+  if (!out.experiment) throw new GamedayError(`FIS has no experiment ${id}`);
+  return out.experiment;
+}
+
+export interface AlarmState {
+  state: StateValue | "MISSING";
+  reason: string;
+}
+
+/** State of each named alarm in one region (metric and composite), MISSING when it does not exist. */
+export async function alarmStates(cloudwatch: CloudWatchClient, names: readonly string[]): Promise<Map<string, AlarmState>> {
+  const states = new Map<string, AlarmState>(names.map((n) => [n, { state: "MISSING", reason: "no such alarm" }]));
+  // DescribeAlarms takes at most 100 names per call.
+  for (let i = 0; i < names.length; i += 100) {
+    let nextToken: string | undefined;
+    do {
+      const page = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ["MetricAlarm", "CompositeAlarm"], ...(nextToken ? { NextToken: nextToken } : {}) }));
+      for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+        if (a.AlarmName && a.StateValue) states.set(a.AlarmName, { state: a.StateValue, reason: a.StateReason ?? "" });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+  }
+  return states;
+}
+
+/** Route 53 health check ids by their Name tag, for the names asked. */
+export async function healthCheckIds(route53: Route53Client, names: readonly string[]): Promise<Map<string, string>> {
+  const wanted = new Set(names);
+  const ids: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await route53.send(new ListHealthChecksCommand({ MaxItems: 100, ...(marker ? { Marker: marker } : {}) }));
+    for (const h of page.HealthChecks ?? []) if (h.Id) ids.push(h.Id);
+    marker = page.IsTruncated ? page.NextMarker : undefined;
+  } while (marker);
+  const found = new Map<string, string>();
+  // ListTagsForResources takes at most 10 ids per call.
+  for (let i = 0; i < ids.length; i += 10) {
+    const tags = await route53.send(new ListTagsForResourcesCommand({ ResourceType: "healthcheck", ResourceIds: ids.slice(i, i + 10) }));
+    for (const set of tags.ResourceTagSets ?? []) {
+      const name = set.Tags?.find((t) => t.Key === "Name")?.Value;
+      if (name && wanted.has(name) && set.ResourceId) found.set(name, set.ResourceId);
+    }
+  }
+  return found;
+}
+
+export interface HealthStatus {
+  healthy: boolean;
+  /** e.g. "14 of 16 checkers see it healthy". */
+  detail: string;
+}
+
+/** Route 53 counts an endpoint healthy when more than 18 % of its checkers do; the same rule here. */
+export async function healthCheckStatus(route53: Route53Client, id: string): Promise<HealthStatus> {
+  const out = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }));
+  const observations = out.HealthCheckObservations ?? [];
+  const ok = observations.filter((o) => o.StatusReport?.Status?.startsWith("Success")).length;
+  return { healthy: observations.length > 0 && ok / observations.length > 0.18, detail: `${ok} of ${observations.length} checkers see it healthy` };
+}

@@ -1,0 +1,99 @@
+/**
+ * What the game-day command needs to know about an environment, read from its offline plan (the
+ * plan JSON of `npm run plan`): whether it may rehearse at all (no mandatory violation), its
+ * regions, each region's experiments (resilience.experiments), the alarms to watch
+ * (resilience.monitoring) and the Route 53 health checks that keep each region in rotation. Pure
+ * functions over the document; the AWS side is tools/gameday/aws.ts.
+ */
+import type { ExperimentFigure } from "../plan/experiments";
+import type { PlanDocument } from "../plan/model";
+import { GamedayError } from "./errors";
+
+/** Experiments that accept losing data (an Aurora global failover): the command wants `--allow-data-loss`. */
+export const DATA_LOSS_EXPERIMENTS: readonly string[] = ["aurora-failover"];
+/** Experiments that move the global database's writer to the region: never to the primary itself. */
+export const WRITER_EXPERIMENTS: readonly string[] = ["aurora-switchover", "aurora-failover"];
+/** Route 53 health check types GetHealthCheckStatus answers for (not CALCULATED, CLOUDWATCH_METRIC or RECOVERY_CONTROL). */
+const ENDPOINT_CHECK_TYPES = new Set(["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"]);
+
+export interface WatchedAlarm {
+  name: string;
+  /** Region the alarm lives in (Route 53 alarms of every region live in us-east-1). */
+  alarmRegion: string;
+  /** The serving region it watches. */
+  region: string;
+}
+
+export interface GamedayTarget {
+  environment: string;
+  region: string;
+  /** `<environment>-<region>`: names, tags and the template's scope tag. */
+  prefix: string;
+  regions: string[];
+  primary: string | null;
+  experiment: ExperimentFigure;
+  /** The catalogue id the operator typed (`az-power-1`, `pod-delete`, ...). */
+  id: string;
+  dataLoss: boolean;
+  alarms: WatchedAlarm[];
+  /** Health checks by serving region: the `Name` tags of their endpoint checks. */
+  healthChecks: Record<string, string[]>;
+}
+
+/** Mandatory violations of the plan, one line each. */
+export function mandatoryViolations(plan: PlanDocument): string[] {
+  return plan.stacks.flatMap((s) => s.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${s.stack}: ${v.policy}: ${v.message}`));
+}
+
+/** The experiment's id within its region: the template's name less the region's prefix. */
+export function experimentId(prefix: string, e: ExperimentFigure): string {
+  return e.name.startsWith(`${prefix}-`) ? e.name.slice(prefix.length + 1) : e.name;
+}
+
+/**
+ * Everything the command checks and follows for `experiment` in `region`, or a GamedayError
+ * naming the field, the value and the fix.
+ */
+export function gamedayTarget(plan: PlanDocument, region: string, experiment: string): GamedayTarget {
+  const violations = mandatoryViolations(plan);
+  if (violations.length) {
+    const shown = violations.slice(0, 5).map((v) => `  - ${v}`).join("\n");
+    throw new GamedayError(`environment ${plan.environment} has ${violations.length} mandatory policy violation(s); an environment that fails its own policies is not rehearsed:\n${shown}${violations.length > 5 ? `\n  - ... ${violations.length - 5} more` : ""}\nFix them (npm run plan -- --env ${plan.environment}) and deploy, then run the game day.`);
+  }
+  const regions = plan.resilience.regions.list.map((r) => r.region);
+  if (!regions.includes(region)) throw new GamedayError(`--region ${region} is not a region of environment ${plan.environment}; use one of ${regions.join(", ") || "(none planned)"}`);
+  const prefix = `${plan.environment}-${region}`;
+  const mine = plan.resilience.experiments?.regions.find((r) => r.region === region);
+  const available = (mine?.experiments ?? []).map((e) => experimentId(prefix, e));
+  const found = mine?.experiments.find((e) => experimentId(prefix, e) === experiment);
+  if (!found) {
+    throw new GamedayError(`experiment ${experiment} is not planned in ${region}; use one of ${available.join(", ") || "(none: faultInjection is off or the region has no experiment)"}`);
+  }
+  if (!found.stoppable) throw new GamedayError(`experiment ${experiment} in ${region} has no alarm to stop it (stop conditions: ${found.stopConditions.join(", ") || "none"}); give it stop conditions before running it`);
+  const primary = plan.resilience.regions.primary;
+  if (found.experiment && WRITER_EXPERIMENTS.includes(found.experiment) && region === primary) {
+    throw new GamedayError(`experiment ${experiment} moves the global database's writer to ${region}, which is the primary region already (platform:regions lists it first); run it with --region set to a secondary (${regions.filter((r) => r !== region).join(", ")})`);
+  }
+  const alarms = (plan.resilience.monitoring?.regions ?? []).flatMap((m) => m.alarms.map((a) => ({ name: a.name, alarmRegion: a.alarmRegion ?? m.region, region: m.region })));
+  const healthChecks: Record<string, string[]> = Object.fromEntries(regions.map((r) => [r, []]));
+  for (const stack of plan.stacks) {
+    for (const r of stack.resources) {
+      if (r.type !== "aws:route53/healthCheck:HealthCheck" || !ENDPOINT_CHECK_TYPES.has(String(r.inputs.type))) continue;
+      const name = (r.inputs.tags as Record<string, unknown> | undefined)?.Name;
+      const owner = stack.role === "region" ? stack.region : null;
+      if (typeof name === "string" && owner && healthChecks[owner]) healthChecks[owner].push(name);
+    }
+  }
+  return {
+    environment: plan.environment,
+    region,
+    prefix,
+    regions,
+    primary,
+    experiment: found,
+    id: experiment,
+    dataLoss: found.experiment !== null && DATA_LOSS_EXPERIMENTS.includes(found.experiment),
+    alarms,
+    healthChecks,
+  };
+}

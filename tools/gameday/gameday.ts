@@ -1,0 +1,196 @@
+/**
+ * `npm run gameday -- <experiment> --region R`: rehearse one planned fault-injection experiment.
+ *
+ * 1. Reads the environment's offline plan and refuses an environment with mandatory policy
+ *    violations, an unknown region or experiment, an experiment without stop conditions, a
+ *    data-losing failover without `--allow-data-loss`, a writer move to the primary itself.
+ * 2. Checks the preconditions in AWS: the template is deployed, no experiment of the region is
+ *    running, no watched alarm of any region is in ALARM (or missing), every region's Route 53
+ *    endpoint checks are healthy (the others must carry the traffic the experiment pushes away).
+ * 3. Dry run by default: says what it would start and stops. With `--execute` it starts the
+ *    experiment, follows it until it ends, and prints what the alarms and health checks did.
+ *
+ * Exit codes: 0 dry run passed or experiment completed; 1 the experiment was stopped (a stop
+ * condition fired) or failed; 2 refused or bad usage.
+ */
+import { randomUUID } from "crypto";
+import type { Experiment } from "@aws-sdk/client-fis";
+import { SCOPE_TAG } from "../../components/chaos/experiments";
+import { targetLine } from "../plan/experiments";
+import type { PlanDocument } from "../plan/model";
+import { activeExperiments, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment } from "./aws";
+import { gamedayTarget, type GamedayTarget } from "./environment";
+import { describeAwsError, GamedayError } from "./errors";
+
+export interface GamedayOptions {
+  experiment: string;
+  region: string;
+  execute: boolean;
+  allowDataLoss: boolean;
+  /** Seconds between looks at the running experiment. @default 15 */
+  pollSeconds?: number;
+  /** Gives up following (the experiment goes on) after this long. @default 180 */
+  maxMinutes?: number;
+}
+
+export interface GamedayDeps {
+  plan(): Promise<PlanDocument>;
+  aws: AwsClients;
+  print(line: string): void;
+  sleep(ms: number): Promise<void>;
+  now(): Date;
+}
+
+const FINAL = new Set(["completed", "stopped", "failed", "cancelled"]);
+
+/** Runs an AWS step, turning the SDK's error into a one-line GamedayError. */
+async function step<T>(doing: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof GamedayError) throw error;
+    throw new GamedayError(describeAwsError(error, doing));
+  }
+}
+
+interface Observation {
+  alarms: Map<string, AlarmState & { region: string; alarmRegion: string }>;
+  health: Map<string, HealthStatus & { region: string }>;
+}
+
+async function observe(target: GamedayTarget, aws: AwsClients, healthIds: Map<string, string>): Promise<Observation> {
+  const alarms: Observation["alarms"] = new Map();
+  const byAlarmRegion = new Map<string, typeof target.alarms>();
+  for (const a of target.alarms) byAlarmRegion.set(a.alarmRegion, [...(byAlarmRegion.get(a.alarmRegion) ?? []), a]);
+  for (const [alarmRegion, list] of byAlarmRegion) {
+    const states = await step(`reading the alarms in ${alarmRegion}`, () => alarmStates(aws.cloudwatch(alarmRegion), list.map((a) => a.name)));
+    for (const a of list) alarms.set(a.name, { ...states.get(a.name)!, region: a.region, alarmRegion });
+  }
+  const health: Observation["health"] = new Map();
+  for (const [region, names] of Object.entries(target.healthChecks)) {
+    for (const name of names) {
+      const id = healthIds.get(name);
+      if (!id) continue;
+      health.set(name, { ...(await step(`reading health check ${name}`, () => healthCheckStatus(aws.route53(), id))), region });
+    }
+  }
+  return { alarms, health };
+}
+
+/** Why the environment is not ready for the experiment, one line each; empty when it is. */
+export function preconditionProblems(target: GamedayTarget, seen: Observation, healthIds: Map<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [name, a] of seen.alarms) {
+    if (a.state === "ALARM") problems.push(`alarm ${name} (${a.region}) is in ALARM: ${a.reason || "no reason given"}; rehearse on a healthy environment`);
+    if (a.state === "MISSING") problems.push(`alarm ${name} (${a.region}, in ${a.alarmRegion}) does not exist; deploy the stack ${target.environment}-${a.region} (observability) first`);
+  }
+  for (const [region, names] of Object.entries(target.healthChecks)) {
+    for (const name of names) {
+      if (!healthIds.has(name)) problems.push(`Route 53 health check ${name} (${region}) is not deployed`);
+      const h = seen.health.get(name);
+      if (h && !h.healthy) problems.push(`Route 53 health check ${name} of ${region} is unhealthy (${h.detail}); ${region === target.region ? "the region under test" : "a region that must take the traffic"} is not serving`);
+    }
+  }
+  return problems;
+}
+
+function describeExperiment(t: GamedayTarget): string[] {
+  const e = t.experiment;
+  return [
+    `experiment ${t.id} in ${t.region} (${e.name})${e.description ? `: ${e.description}` : ""}`,
+    ...e.actions.map((a) => `  action ${a.name}: ${a.actionId}${a.target ? ` on ${a.target.split(" → ")[1]}` : ""}${Object.keys(a.parameters).length ? ` (${Object.entries(a.parameters).filter(([k]) => k !== "documentParameters").map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`),
+    ...e.targets.map((x) => `  target ${targetLine(x)}`),
+    `  stopped by ${e.stopConditions.join(", ")}`,
+  ];
+}
+
+function timeline(start: Date, at: Date): string {
+  const s = Math.max(0, Math.round((at.getTime() - start.getTime()) / 1000));
+  return `+${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** The whole command; resolves to the exit code. Refusals throw GamedayError (exit 2, printed by the CLI). */
+export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promise<number> {
+  const { print, aws } = deps;
+  const plan = await deps.plan();
+  const target = gamedayTarget(plan, options.region, options.experiment);
+  if (target.dataLoss && !options.allowDataLoss) {
+    throw new GamedayError(`experiment ${target.id} fails the global database over ALLOWING DATA LOSS (writes not yet replicated to ${target.region} are lost); add --allow-data-loss to rehearse it, or run aurora-switchover (no data loss) instead`);
+  }
+  for (const line of describeExperiment(target)) print(line);
+
+  const fis = aws.fis(target.region);
+  const template = await step(`finding the template of ${target.experiment.name}`, () => findTemplate(fis, target.prefix, target.experiment.name));
+  const running = await step(`listing experiments in ${target.region}`, () => activeExperiments(fis, target.prefix, template.id));
+  if (running.length) throw new GamedayError(`experiment ${running.map((r) => `${r.id} (${r.status})`).join(", ")} is already under way in ${target.prefix}; one experiment at a time: wait for it or stop it (aws fis stop-experiment --id ${running[0].id})`);
+  const healthIds = await step("finding the Route 53 health checks", () => healthCheckIds(aws.route53(), Object.values(target.healthChecks).flat()));
+  const before = await observe(target, aws, healthIds);
+  const problems = preconditionProblems(target, before, healthIds);
+  if (problems.length) throw new GamedayError(`preconditions not met for ${target.id} in ${target.region}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  const healthy = [...before.health.values()].length;
+  print(`preconditions met: ${before.alarms.size} alarm(s) in ${target.regions.length} region(s) not in ALARM, ${healthy} health check(s) healthy, nothing running in ${target.prefix}`);
+
+  if (!options.execute) {
+    print(`dry run: would start FIS template ${template.id}; nothing was started. Add --execute to run it.`);
+    return 0;
+  }
+
+  const start = deps.now();
+  const id = await step(`starting template ${template.id}`, () => startExperiment(fis, template.id, randomUUID(), { [SCOPE_TAG]: target.prefix, "started-by": "gameday" }));
+  print(`${timeline(start, start)} started experiment ${id} (template ${template.id})`);
+
+  // Follow: print every change of the experiment, its actions, the alarms and the health checks.
+  const pollMs = (options.pollSeconds ?? 15) * 1000;
+  const deadline = start.getTime() + (options.maxMinutes ?? 180) * 60_000;
+  let last = before;
+  let lastStatus = "";
+  const lastActions = new Map<string, string>();
+  const changes: string[] = [];
+  let experiment: Experiment;
+  for (;;) {
+    experiment = await step(`reading experiment ${id}`, () => getExperiment(fis, id));
+    const at = deps.now();
+    const status = experiment.state?.status ?? "unknown";
+    if (status !== lastStatus) {
+      print(`${timeline(start, at)} experiment ${status}${experiment.state?.reason ? `: ${experiment.state.reason}` : ""}`);
+      lastStatus = status;
+    }
+    for (const [name, action] of Object.entries(experiment.actions ?? {})) {
+      const s = action.state?.status ?? "unknown";
+      if (lastActions.get(name) !== s) print(`${timeline(start, at)}   action ${name} ${s}${action.state?.reason ? `: ${action.state.reason}` : ""}`);
+      lastActions.set(name, s);
+    }
+    const now = await observe(target, aws, healthIds);
+    for (const [name, a] of now.alarms) {
+      const was = last.alarms.get(name)?.state;
+      if (was !== a.state) {
+        const line = `${timeline(start, at)} alarm ${name} (${a.region}) ${was ?? "?"} → ${a.state}`;
+        print(line);
+        changes.push(line);
+      }
+    }
+    for (const [name, h] of now.health) {
+      const was = last.health.get(name)?.healthy;
+      if (was !== h.healthy) {
+        const line = `${timeline(start, at)} health check ${name} (${h.region}) ${h.healthy ? "healthy" : "UNHEALTHY"} (${h.detail})`;
+        print(line);
+        changes.push(line);
+      }
+    }
+    last = now;
+    if (FINAL.has(status)) break;
+    if (at.getTime() >= deadline) {
+      print(`${timeline(start, at)} still ${status} after ${options.maxMinutes ?? 180} minutes: no longer following; the experiment goes on (aws fis get-experiment --id ${id})`);
+      return 1;
+    }
+    await deps.sleep(pollMs);
+  }
+
+  const status = experiment.state?.status ?? "unknown";
+  print("");
+  print(`experiment ${id} ${status}${experiment.state?.reason ? `: ${experiment.state.reason}` : ""}`);
+  print(changes.length ? `what the alarms and health checks did:\n${changes.map((c) => `  ${c}`).join("\n")}` : "no alarm or health check changed state: the platform absorbed the fault");
+  const stillAlarming = [...last.alarms].filter(([, a]) => a.state === "ALARM").map(([n]) => n);
+  if (stillAlarming.length) print(`still in ALARM: ${stillAlarming.join(", ")}: look before the next experiment`);
+  return status === "completed" ? 0 : 1;
+}
