@@ -12,7 +12,7 @@ import { join } from "path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseGamedayArgs, readPlan } from "../../tools/gameday/cli";
 import { gamedayTarget } from "../../tools/gameday/environment";
-import { GamedayError } from "../../tools/gameday/errors";
+import { CommandError } from "../../tools/commands/errors";
 import { gameday, type GamedayOptions } from "../../tools/gameday/gameday";
 import type { PlanDocument } from "../../tools/plan/model";
 import { temporaryDirectories } from "../plan/temp-dirs";
@@ -92,8 +92,8 @@ async function run(options: Partial<GamedayOptions> & { experiment: string; regi
 
 async function refusal(options: Partial<GamedayOptions> & { experiment: string; region: string }, a?: Account, plan?: PlanDocument): Promise<string> {
   const error = await run(options, a, plan).then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(GamedayError);
-  return (error as GamedayError).message;
+  expect(error).toBeInstanceOf(CommandError);
+  return (error as CommandError).message;
 }
 
 describe("gameday dry run", () => {
@@ -161,7 +161,7 @@ describe("gameday refusals", () => {
       sleep: async () => undefined,
       now: () => new Date(),
     }).catch((e: unknown) => e);
-    expect((error as GamedayError).message).toBe("the AWS call failed while finding the template of prod-us-west-2-pod-delete: AccessDeniedException: User is not authorized to perform: fis:ListExperimentTemplates");
+    expect((error as CommandError).message).toBe("the AWS call failed while finding the template of prod-us-west-2-pod-delete: AccessDeniedException: User is not authorized to perform: fis:ListExperimentTemplates");
   });
 });
 

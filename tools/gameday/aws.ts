@@ -7,7 +7,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, type StateValue } from "@aws-s
 import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, type Experiment } from "@aws-sdk/client-fis";
 import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { EXPERIMENT_TAG, SCOPE_TAG } from "../../components/chaos/experiments";
-import { GamedayError } from "./errors";
+import { CommandError } from "../commands/errors";
 
 export interface AwsClients {
   fis(region: string): FisClient;
@@ -26,7 +26,7 @@ export async function findTemplate(fis: FisClient, scope: string, name: string):
     }
     nextToken = page.nextToken;
   } while (nextToken);
-  throw new GamedayError(`experiment template ${name} is not deployed (no FIS template tagged Name=${name}, ${SCOPE_TAG}=${scope}); deploy the stack ${scope} (pulumi up) first`);
+  throw new CommandError(`experiment template ${name} is not deployed (no FIS template tagged Name=${name}, ${SCOPE_TAG}=${scope}); deploy the stack ${scope} (pulumi up) first`);
 }
 
 /** Experiments of the scope (tagged so by this command) or of the template still pending, initiating or running: one at a time. */
@@ -46,13 +46,13 @@ export async function activeExperiments(fis: FisClient, scope: string, templateI
 
 export async function startExperiment(fis: FisClient, templateId: string, clientToken: string, tags: Record<string, string>): Promise<string> {
   const out = await fis.send(new StartExperimentCommand({ experimentTemplateId: templateId, clientToken, tags }));
-  if (!out.experiment?.id) throw new GamedayError(`FIS started no experiment for template ${templateId}`);
+  if (!out.experiment?.id) throw new CommandError(`FIS started no experiment for template ${templateId}`);
   return out.experiment.id;
 }
 
 export async function getExperiment(fis: FisClient, id: string): Promise<Experiment> {
   const out = await fis.send(new GetExperimentCommand({ id }));
-  if (!out.experiment) throw new GamedayError(`FIS has no experiment ${id}`);
+  if (!out.experiment) throw new CommandError(`FIS has no experiment ${id}`);
   return out.experiment;
 }
 

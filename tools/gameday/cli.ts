@@ -14,7 +14,7 @@ import { FisClient } from "@aws-sdk/client-fis";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import type { PlanDocument } from "../plan/model";
 import type { AwsClients } from "./aws";
-import { GamedayError } from "./errors";
+import { CommandError } from "../commands/errors";
 import { gameday, type GamedayOptions } from "./gameday";
 
 const ROOT = join(__dirname, "..", "..");
@@ -23,7 +23,7 @@ const USAGE = "usage: npm run gameday -- <experiment> --region <region> [--env p
 function wholeNumber(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new GamedayError(`${flag} ${value} is not a whole number >= 1; e.g. ${flag} ${fallback}`);
+  if (!Number.isInteger(n) || n < 1) throw new CommandError(`${flag} ${value} is not a whole number >= 1; e.g. ${flag} ${fallback}`);
   return n;
 }
 
@@ -44,11 +44,11 @@ export function parseGamedayArgs(argv: readonly string[]): GamedayOptions & { en
       },
     });
   } catch (error) {
-    throw new GamedayError(`${(error as Error).message}\n${USAGE}`);
+    throw new CommandError(`${(error as Error).message}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new GamedayError(`give exactly one experiment (e.g. az-power-1, pod-delete); got ${positionals.length ? positionals.join(" ") : "none"}\n${USAGE}`);
-  if (!values.region) throw new GamedayError(`--region is missing: name the region to rehearse in (e.g. --region us-west-2)\n${USAGE}`);
+  if (positionals.length !== 1) throw new CommandError(`give exactly one experiment (e.g. az-power-1, pod-delete); got ${positionals.length ? positionals.join(" ") : "none"}\n${USAGE}`);
+  if (!values.region) throw new CommandError(`--region is missing: name the region to rehearse in (e.g. --region us-west-2)\n${USAGE}`);
   return {
     experiment: positionals[0],
     region: values.region,
@@ -67,10 +67,10 @@ export function readPlan(file: string, environment: string): PlanDocument {
   try {
     document = JSON.parse(readFileSync(file, "utf8")) as PlanDocument;
   } catch (error) {
-    throw new GamedayError(`--plan ${file} is not a readable plan JSON (${(error as Error).message}); write one with npm run plan -- --env ${environment} --json ${file}`);
+    throw new CommandError(`--plan ${file} is not a readable plan JSON (${(error as Error).message}); write one with npm run plan -- --env ${environment} --json ${file}`);
   }
-  if (document?.version !== 1 || !Array.isArray(document.stacks)) throw new GamedayError(`--plan ${file} is not a plan JSON of version 1; write one with npm run plan -- --env ${environment} --json ${file}`);
-  if (document.environment !== environment) throw new GamedayError(`--plan ${file} is a plan of environment ${document.environment}, not ${environment}; pass --env ${document.environment} or a plan of ${environment}`);
+  if (document?.version !== 1 || !Array.isArray(document.stacks)) throw new CommandError(`--plan ${file} is not a plan JSON of version 1; write one with npm run plan -- --env ${environment} --json ${file}`);
+  if (document.environment !== environment) throw new CommandError(`--plan ${file} is a plan of environment ${document.environment}, not ${environment}; pass --env ${document.environment} or a plan of ${environment}`);
   return document;
 }
 
@@ -83,7 +83,7 @@ function runPlan(environment: string): Promise<PlanDocument> {
       // Exit 1 (mandatory violations) still writes the plan: the refusal names them.
       const code = error ? error.code : 0;
       if (code !== 0 && code !== 1) {
-        reject(new GamedayError(`the offline plan of ${environment} failed (exit ${String(code)}): ${stderr.trim().split("\n").slice(-3).join(" ")}`));
+        reject(new CommandError(`the offline plan of ${environment} failed (exit ${String(code)}): ${stderr.trim().split("\n").slice(-3).join(" ")}`));
         return;
       }
       try {
@@ -117,7 +117,7 @@ async function main(): Promise<number> {
       now: () => new Date(),
     });
   } catch (error) {
-    if (error instanceof GamedayError) {
+    if (error instanceof CommandError) {
       console.error(`gameday: ${error.message}`);
       return 2;
     }

@@ -7,7 +7,7 @@
  */
 import type { ExperimentFigure } from "../plan/experiments";
 import type { PlanDocument } from "../plan/model";
-import { GamedayError } from "./errors";
+import { CommandError } from "../commands/errors";
 
 /** Experiments that accept losing data (an Aurora global failover): the command wants `--allow-data-loss`. */
 export const DATA_LOSS_EXPERIMENTS: readonly string[] = ["aurora-failover"];
@@ -51,28 +51,28 @@ export function experimentId(prefix: string, e: ExperimentFigure): string {
 }
 
 /**
- * Everything the command checks and follows for `experiment` in `region`, or a GamedayError
+ * Everything the command checks and follows for `experiment` in `region`, or a CommandError
  * naming the field, the value and the fix.
  */
 export function gamedayTarget(plan: PlanDocument, region: string, experiment: string): GamedayTarget {
   const violations = mandatoryViolations(plan);
   if (violations.length) {
     const shown = violations.slice(0, 5).map((v) => `  - ${v}`).join("\n");
-    throw new GamedayError(`environment ${plan.environment} has ${violations.length} mandatory policy violation(s); an environment that fails its own policies is not rehearsed:\n${shown}${violations.length > 5 ? `\n  - ... ${violations.length - 5} more` : ""}\nFix them (npm run plan -- --env ${plan.environment}) and deploy, then run the game day.`);
+    throw new CommandError(`environment ${plan.environment} has ${violations.length} mandatory policy violation(s); an environment that fails its own policies is not rehearsed:\n${shown}${violations.length > 5 ? `\n  - ... ${violations.length - 5} more` : ""}\nFix them (npm run plan -- --env ${plan.environment}) and deploy, then run the game day.`);
   }
   const regions = plan.resilience.regions.list.map((r) => r.region);
-  if (!regions.includes(region)) throw new GamedayError(`--region ${region} is not a region of environment ${plan.environment}; use one of ${regions.join(", ") || "(none planned)"}`);
+  if (!regions.includes(region)) throw new CommandError(`--region ${region} is not a region of environment ${plan.environment}; use one of ${regions.join(", ") || "(none planned)"}`);
   const prefix = `${plan.environment}-${region}`;
   const mine = plan.resilience.experiments?.regions.find((r) => r.region === region);
   const available = (mine?.experiments ?? []).map((e) => experimentId(prefix, e));
   const found = mine?.experiments.find((e) => experimentId(prefix, e) === experiment);
   if (!found) {
-    throw new GamedayError(`experiment ${experiment} is not planned in ${region}; use one of ${available.join(", ") || "(none: faultInjection is off or the region has no experiment)"}`);
+    throw new CommandError(`experiment ${experiment} is not planned in ${region}; use one of ${available.join(", ") || "(none: faultInjection is off or the region has no experiment)"}`);
   }
-  if (!found.stoppable) throw new GamedayError(`experiment ${experiment} in ${region} has no alarm to stop it (stop conditions: ${found.stopConditions.join(", ") || "none"}); give it stop conditions before running it`);
+  if (!found.stoppable) throw new CommandError(`experiment ${experiment} in ${region} has no alarm to stop it (stop conditions: ${found.stopConditions.join(", ") || "none"}); give it stop conditions before running it`);
   const primary = plan.resilience.regions.primary;
   if (found.experiment && WRITER_EXPERIMENTS.includes(found.experiment) && region === primary) {
-    throw new GamedayError(`experiment ${experiment} moves the global database's writer to ${region}, which is the primary region already (platform:regions lists it first); run it with --region set to a secondary (${regions.filter((r) => r !== region).join(", ")})`);
+    throw new CommandError(`experiment ${experiment} moves the global database's writer to ${region}, which is the primary region already (platform:regions lists it first); run it with --region set to a secondary (${regions.filter((r) => r !== region).join(", ")})`);
   }
   const alarms = (plan.resilience.monitoring?.regions ?? []).flatMap((m) => m.alarms.map((a) => ({ name: a.name, alarmRegion: a.alarmRegion ?? m.region, region: m.region })));
   const healthChecks: Record<string, string[]> = Object.fromEntries(regions.map((r) => [r, []]));

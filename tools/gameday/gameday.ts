@@ -20,7 +20,7 @@ import { targetLine } from "../plan/experiments";
 import type { PlanDocument } from "../plan/model";
 import { activeExperiments, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment } from "./aws";
 import { gamedayTarget, type GamedayTarget } from "./environment";
-import { describeAwsError, GamedayError } from "./errors";
+import { describeAwsError, CommandError } from "../commands/errors";
 
 export interface GamedayOptions {
   experiment: string;
@@ -43,13 +43,13 @@ export interface GamedayDeps {
 
 const FINAL = new Set(["completed", "stopped", "failed", "cancelled"]);
 
-/** Runs an AWS step, turning the SDK's error into a one-line GamedayError. */
+/** Runs an AWS step, turning the SDK's error into a one-line CommandError. */
 async function step<T>(doing: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof GamedayError) throw error;
-    throw new GamedayError(describeAwsError(error, doing));
+    if (error instanceof CommandError) throw error;
+    throw new CommandError(describeAwsError(error, doing));
   }
 }
 
@@ -109,24 +109,24 @@ function timeline(start: Date, at: Date): string {
   return `+${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 }
 
-/** The whole command; resolves to the exit code. Refusals throw GamedayError (exit 2, printed by the CLI). */
+/** The whole command; resolves to the exit code. Refusals throw CommandError (exit 2, printed by the CLI). */
 export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promise<number> {
   const { print, aws } = deps;
   const plan = await deps.plan();
   const target = gamedayTarget(plan, options.region, options.experiment);
   if (target.dataLoss && !options.allowDataLoss) {
-    throw new GamedayError(`experiment ${target.id} fails the global database over ALLOWING DATA LOSS (writes not yet replicated to ${target.region} are lost); add --allow-data-loss to rehearse it, or run aurora-switchover (no data loss) instead`);
+    throw new CommandError(`experiment ${target.id} fails the global database over ALLOWING DATA LOSS (writes not yet replicated to ${target.region} are lost); add --allow-data-loss to rehearse it, or run aurora-switchover (no data loss) instead`);
   }
   for (const line of describeExperiment(target)) print(line);
 
   const fis = aws.fis(target.region);
   const template = await step(`finding the template of ${target.experiment.name}`, () => findTemplate(fis, target.prefix, target.experiment.name));
   const running = await step(`listing experiments in ${target.region}`, () => activeExperiments(fis, target.prefix, template.id));
-  if (running.length) throw new GamedayError(`experiment ${running.map((r) => `${r.id} (${r.status})`).join(", ")} is already under way in ${target.prefix}; one experiment at a time: wait for it or stop it (aws fis stop-experiment --id ${running[0].id})`);
+  if (running.length) throw new CommandError(`experiment ${running.map((r) => `${r.id} (${r.status})`).join(", ")} is already under way in ${target.prefix}; one experiment at a time: wait for it or stop it (aws fis stop-experiment --id ${running[0].id})`);
   const healthIds = await step("finding the Route 53 health checks", () => healthCheckIds(aws.route53(), Object.values(target.healthChecks).flat()));
   const before = await observe(target, aws, healthIds);
   const problems = preconditionProblems(target, before, healthIds);
-  if (problems.length) throw new GamedayError(`preconditions not met for ${target.id} in ${target.region}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  if (problems.length) throw new CommandError(`preconditions not met for ${target.id} in ${target.region}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   const healthy = [...before.health.values()].length;
   print(`preconditions met: ${before.alarms.size} alarm(s) in ${target.regions.length} region(s) not in ALARM, ${healthy} health check(s) healthy, nothing running in ${target.prefix}`);
 

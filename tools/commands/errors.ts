@@ -1,8 +1,8 @@
-/** A refusal or a usage error of the game-day and load-test commands: printed as is, never with a stack trace. */
-export class GamedayError extends Error {
+/** A refusal or a usage error of the operator commands (gameday, loadtest): printed as is, never with a stack trace. */
+export class CommandError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "GamedayError";
+    this.name = "CommandError";
   }
 }
 

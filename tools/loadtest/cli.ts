@@ -1,0 +1,102 @@
+/**
+ * `npm run loadtest -- --region R --rate 500 --duration 10m [--env prod] [--url URL]
+ * [--context CTX] [--image IMAGE] [--execute]`: see tools/loadtest/loadtest.ts. The objectives and
+ * the public name come from Pulumi.<env>.yaml; the kubectl context defaults to `<env>-<region>`
+ * (`aws eks update-kubeconfig --region R --name <env>-<region> --alias <env>-<region>`).
+ */
+import { readFileSync } from "fs";
+import { join } from "path";
+import { parseArgs } from "util";
+import { parse } from "yaml";
+import { ConfigError, decimalPercent, parseEnvironment } from "../../stacks/config";
+import { CommandError } from "../commands/errors";
+import { parseDuration } from "./job";
+import { kubectl } from "./kube";
+import { checkRate, loadTest, type LoadTestOptions } from "./loadtest";
+
+const ROOT = join(__dirname, "..", "..");
+const USAGE = "usage: npm run loadtest -- --region <region> --rate <requests/s> --duration <10m> [--env prod] [--url https://...] [--context <kubectl context>] [--image <k6 image>] [--execute]";
+
+export function parseLoadTestArgs(argv: readonly string[], root = ROOT): LoadTestOptions & { context: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        region: { type: "string" },
+        rate: { type: "string" },
+        duration: { type: "string" },
+        env: { type: "string", default: "prod" },
+        url: { type: "string" },
+        context: { type: "string" },
+        image: { type: "string" },
+        execute: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    throw new CommandError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const v = parsed.values;
+  const environment = v.env ?? "prod";
+  if (!v.region) throw new CommandError(`--region is missing: name the region to load (e.g. --region us-west-2)\n${USAGE}`);
+  const rate = checkRate(v.rate);
+  if (!v.duration) throw new CommandError("--duration is missing: how long to hold the rate, e.g. --duration 10m");
+  let durationSeconds: number;
+  try {
+    durationSeconds = parseDuration(v.duration);
+  } catch (error) {
+    throw new CommandError((error as Error).message);
+  }
+  const file = join(root, `Pulumi.${environment}.yaml`);
+  let config: Record<string, unknown>;
+  try {
+    config = ((parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config) ?? {};
+  } catch (error) {
+    throw new CommandError(`--env ${environment}: cannot read Pulumi.${environment}.yaml (${(error as Error).message}); name an environment that has one`);
+  }
+  let env;
+  try {
+    env = parseEnvironment(environment, config, `Pulumi.${environment}.yaml`);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CommandError(error.message);
+    throw error;
+  }
+  if (!env.regions.includes(v.region)) throw new CommandError(`--region ${v.region} is not a region of environment ${environment}; use one of ${env.regions.join(", ")}`);
+  const url = v.url ?? (env.dnsZoneName ? `https://${env.appRecordName}.${env.dnsZoneName.replace(/\.$/, "")}/` : undefined);
+  if (!url) throw new CommandError(`environment ${environment} has no platform:dnsZoneName, so there is no public name to load; pass --url`);
+  if (!/^https?:\/\//.test(url)) throw new CommandError(`--url ${url} is not an http(s) URL; e.g. --url https://app.prod.example.com/`);
+  return {
+    environment,
+    region: v.region,
+    rate,
+    durationSeconds,
+    url,
+    execute: v.execute ?? false,
+    availabilityPercent: decimalPercent(env.sloAvailabilityPercent),
+    latencyPercentile: decimalPercent(env.sloLatencyPercent),
+    latencyThresholdMs: env.sloLatencyThresholdMs,
+    context: v.context ?? `${environment}-${v.region}`,
+    ...(v.image ? { image: v.image } : {}),
+  };
+}
+
+async function main(): Promise<number> {
+  try {
+    const options = parseLoadTestArgs(process.argv.slice(2));
+    return await loadTest(options, {
+      kube: kubectl(options.context),
+      print: (line) => console.log(line),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: () => new Date(),
+    });
+  } catch (error) {
+    console.error(`loadtest: ${error instanceof CommandError || error instanceof RangeError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`}`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  void main().then((code) => {
+    process.exitCode = code;
+  });
+}
