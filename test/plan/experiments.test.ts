@@ -10,6 +10,7 @@ import { engineUrn } from "../../tools/fake-cloud/urn";
 import type { PlanDocument, PlanResource, PlanStack } from "../../tools/plan/model";
 import { experimentLine, experimentsFigure, experimentsSummary, regionSwitchLine } from "../../tools/plan/experiments";
 import { validatePlan } from "../../tools/plan/schema";
+import { sharedProdPlan } from "../shared-plan";
 import { plan } from "./run-cli";
 import { temporaryDirectories } from "./temp-dirs";
 
@@ -136,4 +137,24 @@ describe("npm run plan on a program whose experiments lose their stop conditions
     expect(document.resilience.experiments.regions.flatMap((r) => r.experiments.map((e) => e.stoppable))).toEqual([false, false]);
     expect(run.stdout).toMatch(/us-east-1-pod-delete: aws:eks:pod-delete \(Pods\); stopped by NOTHING \(none\)/);
   }, 120_000);
+});
+
+describe("the prod plan's rehearsal section", () => {
+  it("lists every region's experiments with their stop conditions, autoshift on ALB and cluster, the Region switch plan, and the 10× answer; exit 0", async () => {
+    const run = await sharedProdPlan();
+    expect(run.code, run.stderr).toBe(0);
+    const f = run.document.resilience.experiments;
+    expect(f.regions.map((r) => r.region)).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
+    for (const r of f.regions) {
+      expect(r.experiments.map((e) => e.experiment).sort()).toEqual(["aurora-failover", "aurora-switchover", "az-power", "az-power", "az-power", "cross-region-connectivity", "node-capacity", "pod-cpu-stress", "pod-delete"]);
+      expect(r.experiments.every((e) => e.stoppable && e.logged && e.stopConditions.every((s) => s.startsWith(`prod-${r.region}-`)))).toBe(true);
+      expect(r.autoshift.map((a) => [a.name, a.status])).toEqual([["alb", "ENABLED"], ["eks", "ENABLED"]]);
+    }
+    const azPower = f.regions[1].experiments.find((e) => e.name === "prod-us-west-2-az-power-1")!;
+    expect(azPower.actions.map((a) => a.actionId)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:stop-instances", "aws:ec2:asg-insufficient-instance-capacity-error", "aws:rds:failover-db-cluster"]);
+    expect(f.regionSwitch.map((p) => [p.name, p.regions, p.workflows.map((w) => w.action)])).toEqual([["prod-region-switch", ["us-east-1", "us-west-2", "eu-west-1"], ["activate", "deactivate"]]]);
+    expect(run.document.resilience.capacity.load).toMatchObject({ multiplier: 10, peakNodes: 36, requiredNodes: 360, maxNodes: 72, maximumAllows: false, firstToFail: { limit: "node-pool-maximum", atMultiple: 2 } });
+    expect(run.stdout).toMatch(/ {2}us-west-2: 9 experiment template\(s\), each stopped by alarms; zonal autoshift on alb \+ eks/);
+    expect(run.stdout).toMatch(/load ×10 +10× today's peak \(36 nodes\) needs 360 nodes/);
+  }, 180_000);
 });
