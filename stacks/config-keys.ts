@@ -477,7 +477,7 @@ export const ENVIRONMENT_KEYS = {
   },
   regionSwitch: {
     type: "boolean",
-    description: "An ARC Region switch plan for the environment (global stack): evacuate, bring back or move the writer to a region as an approvable execution that flips the routing controls (needs arcEnabled).",
+    description: "An ARC Region switch plan for the environment (global stack): evacuate, bring back or move the writer to a region as an approvable execution that flips the routing controls. Only with arcEnabled (without routing controls there is no plan).",
     default: true,
   },
   regionSwitchRtoMinutes: {

@@ -447,7 +447,8 @@ function checkResilience(s: EnvironmentSettings, report: Report): void {
     const problem = blockedDateProblem(d);
     if (problem) report(`zonalAutoshiftBlockedDates[${i}]`, d, problem);
   });
-  if (s.regionSwitch && !s.arcEnabled) report("regionSwitch", s.regionSwitch, "the Region switch plan flips the ARC routing controls; set arcEnabled: true, or regionSwitch: false");
+  // regionSwitch (default true) needs the routing controls it flips: without arcEnabled there is
+  // no plan (stacks/compose.ts regionSwitchArgs), which the plan's Rehearsal section shows.
   if (s.regionSwitchRtoMinutes < 1) report("regionSwitchRtoMinutes", s.regionSwitchRtoMinutes, "must be a positive number of minutes");
   if (s.regionSwitchApprovalRoleArn !== "" && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(s.regionSwitchApprovalRoleArn)) {
     report("regionSwitchApprovalRoleArn", s.regionSwitchApprovalRoleArn, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), or empty for no approval step");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "path";
 import { parseEnvironment, type Environment } from "../../stacks/config";
-import { globalDatabaseArgs, globalTrafficArgs, regionArgs, roleOf, type SharedInputs } from "../../stacks/compose";
+import { globalDatabaseArgs, globalTrafficArgs, regionArgs, regionSwitchArgs, roleOf, type SharedInputs } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
 
 const prodConfig = readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml"));
@@ -18,9 +18,11 @@ function withFourthRegion(): Environment {
 
 /** Replaces what legitimately differs between regions so the rest can be compared. */
 function normalise(args: ReturnType<typeof regionArgs>, region: string, cidr: string): unknown {
-  // Health-check checker regions are environment-wide and may include `region` itself.
+  // Health-check checker regions are environment-wide and may include `region` itself; the
+  // cross-region experiment cuts each region's way to the others, which differ by definition.
   const { healthCheck, ...dns } = args.dns;
-  const text = JSON.stringify({ ...args, dns }).split(region).join("<region>").split(cidr).join("<cidr>");
+  const resilience = args.resilience?.experiments ? { ...args.resilience, experiments: { ...args.resilience.experiments, otherRegions: "<the other regions>" } } : args.resilience;
+  const text = JSON.stringify({ ...args, dns, resilience }).split(region).join("<region>").split(cidr).join("<cidr>");
   return { ...JSON.parse(text), healthCheck };
 }
 
@@ -64,6 +66,10 @@ describe("environment → stack composition", () => {
     const env = parseEnvironment("prod", { ...prodConfig, "platform:arcEnabled": false });
     expect(regionArgs(env, "us-east-1", shared).dns.routingControlArn).toBeUndefined();
     expect(globalTrafficArgs(env).arc).toEqual({ enabled: false });
+    // The Region switch plan flips the routing controls: without them (regionSwitch left on) there is none.
+    expect(env.regionSwitch).toBe(true);
+    expect(regionSwitchArgs(env, { routingControlArns: {}, globalClusterIdentifier: "prod-global" })).toBeUndefined();
+    expect(regionSwitchArgs(prod, { routingControlArns: {}, globalClusterIdentifier: "prod-global" })).toBeDefined();
   });
 
   it("sets rds.global_db_rpo on every member when asked, so it survives a switchover", () => {
