@@ -4,7 +4,7 @@
  * deployed, one at a time), the dry run, and following a started experiment to its end.
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand } from "@aws-sdk/client-fis";
+import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, StopExperimentCommand } from "@aws-sdk/client-fis";
 import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { type AwsStub, mockClient } from "aws-sdk-client-mock";
 import { writeFileSync } from "fs";
@@ -21,7 +21,7 @@ import { sharedProdPlan } from "../shared-plan";
 // @aws-sdk/client-fis 3.523.0 (the newest the registry has) is typed with @smithy/types 2 and
 // aws-sdk-client-mock with 4: the same client at run time, so the FIS mock is seen untyped.
 const fis = mockClient(FisClient as unknown as typeof CloudWatchClient) as unknown as AwsStub<object, any, any>;
-const FIS = { ListExperimentTemplatesCommand, ListExperimentsCommand, StartExperimentCommand, GetExperimentCommand } as unknown as Record<string, never>;
+const FIS = { ListExperimentTemplatesCommand, ListExperimentsCommand, StartExperimentCommand, StopExperimentCommand, GetExperimentCommand } as unknown as Record<string, never>;
 const cloudwatch = mockClient(CloudWatchClient);
 const route53 = mockClient(Route53Client);
 
@@ -54,6 +54,7 @@ function install(a: Account): void {
   fis.on(FIS.ListExperimentTemplatesCommand).resolves({ experimentTemplates: a.templates.map((t) => ({ id: t.id, tags: { Name: t.name, "fault-injection-scope": t.scope } })) });
   fis.on(FIS.ListExperimentsCommand).resolves({ experiments: a.running.map((r) => ({ id: r.id, experimentTemplateId: r.templateId, state: { status: r.status as "running" } })) });
   fis.on(FIS.StartExperimentCommand).resolves({ experiment: { id: "EXP1" } });
+  fis.on(FIS.StopExperimentCommand).resolves({ experiment: { id: "EXP1", state: { status: "stopping" } } });
   let call = 0;
   fis.on(FIS.GetExperimentCommand).callsFake(() => {
     const p = a.progress[Math.min(call++, a.progress.length - 1)];
@@ -74,8 +75,9 @@ function install(a: Account): void {
   });
 }
 
-async function run(options: Partial<GamedayOptions> & { experiment: string; region: string }, a: Account = account(), plan?: PlanDocument) {
+async function run(options: Partial<GamedayOptions> & { experiment: string; region: string }, a: Account = account(), plan?: PlanDocument, interruptAfterPolls = Infinity) {
   install(a);
+  let polls = 0;
   const lines: string[] = [];
   let clock = Date.parse("2026-12-01T10:00:00Z");
   const code = await gameday({ execute: false, allowDataLoss: false, pollSeconds: 30, ...options }, {
@@ -84,8 +86,10 @@ async function run(options: Partial<GamedayOptions> & { experiment: string; regi
     print: (line) => lines.push(line),
     sleep: async (ms) => {
       clock += ms;
+      polls += 1;
     },
     now: () => new Date(clock),
+    interrupted: () => polls >= interruptAfterPolls,
   });
   return { code, out: lines.join("\n") };
 }
@@ -196,6 +200,14 @@ describe("gameday --execute", () => {
     const { code, out } = await run({ experiment: "pod-delete", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "completed" }] }));
     expect(code).toBe(0);
     expect(out).toMatch(/experiment EXP1 completed\nno alarm or health check changed state: the platform absorbed the fault/);
+  });
+
+  it("stops the experiment when the operator interrupts, and follows it to its end", async () => {
+    const { code, out } = await run({ experiment: "pod-delete", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "stopping" }, { status: "stopped", reason: "Experiment stopped by user" }] }), undefined, 1);
+    expect(code).toBe(1);
+    expect(fis.commandCalls(FIS.StopExperimentCommand).map((c) => c.args[0].input)).toEqual([{ id: "EXP1" }]);
+    expect(out).toMatch(/\+00:30 interrupted: stopping experiment EXP1 \(FIS undoes its actions\)\n\+00:30 experiment stopping/);
+    expect(out).toMatch(/experiment EXP1 stopped: Experiment stopped by user/);
   });
 
   it("stops following (exit 1) after --max-minutes while the experiment goes on", async () => {

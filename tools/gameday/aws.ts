@@ -4,7 +4,7 @@
  * alarm states (CloudWatch), health-check status (Route 53).
  */
 import { CloudWatchClient, DescribeAlarmsCommand, type StateValue } from "@aws-sdk/client-cloudwatch";
-import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, type Experiment } from "@aws-sdk/client-fis";
+import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, StopExperimentCommand, type Experiment } from "@aws-sdk/client-fis";
 import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { EXPERIMENT_TAG, SCOPE_TAG } from "../../components/chaos/experiments";
 import { CommandError } from "../commands/errors";
@@ -48,6 +48,10 @@ export async function startExperiment(fis: FisClient, templateId: string, client
   const out = await fis.send(new StartExperimentCommand({ experimentTemplateId: templateId, clientToken, tags }));
   if (!out.experiment?.id) throw new CommandError(`FIS started no experiment for template ${templateId}`);
   return out.experiment.id;
+}
+
+export async function stopExperiment(fis: FisClient, id: string): Promise<void> {
+  await fis.send(new StopExperimentCommand({ id }));
 }
 
 export async function getExperiment(fis: FisClient, id: string): Promise<Experiment> {

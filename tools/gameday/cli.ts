@@ -109,7 +109,23 @@ function clients(): AwsClients {
 async function main(): Promise<number> {
   try {
     const options = parseGamedayArgs(process.argv.slice(2));
+    // Before an experiment runs, Ctrl-C just leaves; while one runs (gameday asks `interrupted`
+    // from then on), the first stops it and the second leaves without waiting.
+    let following = false;
+    let interrupted = false;
+    process.on("SIGINT", () => {
+      if (!following) process.exit(130);
+      if (interrupted) {
+        console.error("gameday: left without waiting; the experiment may still be stopping (aws fis get-experiment --id <id>)");
+        process.exit(130);
+      }
+      interrupted = true;
+    });
     return await gameday(options, {
+      interrupted: () => {
+        following = true;
+        return interrupted;
+      },
       plan: () => Promise.resolve(options.planFile ? readPlan(options.planFile, options.environment) : runPlan(options.environment)),
       aws: clients(),
       print: (line) => console.log(line),

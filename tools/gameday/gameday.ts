@@ -9,6 +9,8 @@
  *    endpoint checks are healthy (the others must carry the traffic the experiment pushes away).
  * 3. Dry run by default: says what it would start and stops. With `--execute` it starts the
  *    experiment, follows it until it ends, and prints what the alarms and health checks did.
+ *    Ctrl-C stops the experiment (FIS rolls its actions back) and follows it to its end; a
+ *    second Ctrl-C leaves at once.
  *
  * Exit codes: 0 dry run passed or experiment completed; 1 the experiment was stopped (a stop
  * condition fired) or failed; 2 refused or bad usage.
@@ -18,7 +20,7 @@ import type { Experiment } from "@aws-sdk/client-fis";
 import { SCOPE_TAG } from "../../components/chaos/experiments";
 import { targetLine } from "../plan/experiments";
 import type { PlanDocument } from "../plan/model";
-import { activeExperiments, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment } from "./aws";
+import { activeExperiments, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment, stopExperiment } from "./aws";
 import { gamedayTarget, type GamedayTarget } from "./environment";
 import { describeAwsError, CommandError } from "../commands/errors";
 
@@ -39,6 +41,8 @@ export interface GamedayDeps {
   print(line: string): void;
   sleep(ms: number): Promise<void>;
   now(): Date;
+  /** True once the operator asked to stop (Ctrl-C): the command stops the experiment and follows it to its end. */
+  interrupted?(): boolean;
 }
 
 const FINAL = new Set(["completed", "stopped", "failed", "cancelled"]);
@@ -147,7 +151,13 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
   const lastActions = new Map<string, string>();
   const changes: string[] = [];
   let experiment: Experiment;
+  let stopping = false;
   for (;;) {
+    if (!stopping && deps.interrupted?.()) {
+      stopping = true;
+      print(`${timeline(start, deps.now())} interrupted: stopping experiment ${id} (FIS undoes its actions)`);
+      await step(`stopping experiment ${id}`, () => stopExperiment(fis, id));
+    }
     experiment = await step(`reading experiment ${id}`, () => getExperiment(fis, id));
     const at = deps.now();
     const status = experiment.state?.status ?? "unknown";
