@@ -4,8 +4,10 @@
  * mandatory violation, 2 invalid configuration or usage — with a message naming the file or key
  * and the fix, never a stack trace, and no output file written.
  */
-import { resolve } from "path";
+import { readFileSync } from "fs";
+import { dirname, join, resolve } from "path";
 import { HELP, parseArgs, PlanError, PlanOptions } from "./args";
+import { cachePath, readCache, writeCache } from "./cache";
 import { renderDot, renderSvg } from "./diagram";
 import { loadCostInputs } from "./cost";
 import { diffPlans, PlanDiff } from "./diff";
@@ -23,6 +25,27 @@ function resolveInput(options: PlanOptions): PlanInput {
     : resolveEnvironment({ env: options.env, envGiven: options.envGiven, configFile: options.configFile });
 }
 
+/**
+ * The diagram's SVG. Graphviz's layout of prod takes over half a second and is a pure function
+ * of the DOT text and Graphviz's version: a plan whose topology did not change (most changes)
+ * takes the SVG from the plan's cache (tools/plan/cache.ts).
+ */
+async function diagramSvg(dot: string): Promise<string> {
+  let version: string;
+  try {
+    const main = require.resolve("@hpcc-js/wasm-graphviz");
+    version = (JSON.parse(readFileSync(join(dirname(main), "..", "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return renderSvg(dot);
+  }
+  const file = cachePath("diagram", "svg", version, dot);
+  const cached = readCache(file);
+  if (cached !== undefined) return cached;
+  const svg = await renderSvg(dot);
+  writeCache(file, svg);
+  return svg;
+}
+
 async function render(document: PlanDocument, options: PlanOptions, diff: PlanDiff | undefined): Promise<OutputFile[]> {
   const files: OutputFile[] = [];
   if (options.json !== null) {
@@ -36,7 +59,7 @@ async function render(document: PlanDocument, options: PlanOptions, diff: PlanDi
     files.push({ option: "--json", path: options.json, content: `${JSON.stringify(document, null, 2)}\n` });
   }
   if (options.markdown !== null) files.push({ option: "--markdown", path: options.markdown, content: renderMarkdown(document, diff, options.diff ?? undefined) });
-  if (options.diagram !== null) files.push({ option: "--diagram", path: options.diagram, content: await renderSvg(renderDot(document)) });
+  if (options.diagram !== null) files.push({ option: "--diagram", path: options.diagram, content: await diagramSvg(renderDot(document)) });
   return files;
 }
 
