@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { inject } from "vitest";
 import type { PlanDocument } from "../tools/plan/model";
+import { planArgv } from "./plan/run-cli";
 
 export interface SharedRun {
   code: number;
@@ -23,7 +24,7 @@ let cached: Promise<SharedRun> | undefined;
 
 function runPlan(dir: string): Promise<void> {
   return new Promise((resolve) => {
-    const args = [join(root, "tools/plan/bin.js"), "--json", join(dir, "prod.json"), "--markdown", join(dir, "prod.md"), "--diagram", join(dir, "prod.svg")];
+    const args = planArgv("--json", join(dir, "prod.json"), "--markdown", join(dir, "prod.md"), "--diagram", join(dir, "prod.svg"));
     execFile(process.execPath, args, { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       writeFileSync(join(dir, "stdout.txt"), stdout);
       writeFileSync(join(dir, "stderr.txt"), stderr);

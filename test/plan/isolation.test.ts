@@ -10,6 +10,7 @@ import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { benchEnvironment } from "../../tools/plan/bench";
 import { sharedProdPlan } from "../shared-plan";
+import { planArgv } from "./run-cli";
 import { temporaryDirectories } from "./temp-dirs";
 
 const root = join(__dirname, "..", "..");
@@ -18,7 +19,7 @@ const tempDir = temporaryDirectories();
 function planJson(args: string[], out: string, isolated: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, PLAN_ISOLATE: isolated ? "1" : "0" };
-    execFile(process.execPath, [join(root, "tools/plan/bin.js"), ...args, "--json", out], { cwd: root, env, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
+    execFile(process.execPath, planArgv(...args, "--json", out), { cwd: root, env, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
       if (error && error.code !== 1) return reject(new Error(`plan ${args.join(" ")} failed: ${stderr}`));
       resolve(readFileSync(out, "utf8"));
     });

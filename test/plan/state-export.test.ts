@@ -13,6 +13,7 @@ import type { PlanDocument, PlanStack } from "../../tools/plan/model";
 import { readDiffBase, stackFromExport } from "../../tools/plan/state-export";
 import { readFileSync } from "fs";
 import { sharedProdPlan } from "../shared-plan";
+import { planArgv } from "./run-cli";
 import { temporaryDirectories } from "./temp-dirs";
 
 const root = join(__dirname, "..", "..");
@@ -125,7 +126,7 @@ describe("--diff against exports of what is deployed", () => {
   it("works end to end: npm run plan -- --diff <directory of exports>", async () => {
     const dir = writeExports(tempDir("exports-cli-"), prod);
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [join(root, "tools/plan/bin.js"), "--diff", dir], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+      execFile(process.execPath, planArgv("--diff", dir), { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
     });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Diff against ${dir}`);

@@ -108,7 +108,11 @@ function option(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-const planCommand = (args: string) => `node ${JSON.stringify(join(PROJECT_ROOT, "tools/plan/bin.js"))} ${args}`;
+/** `npm run plan -- args` without npm's own start-up: the script of package.json, run from the project. */
+function planCommand(args: string): string {
+  const script = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: { plan: string } }).scripts.plan;
+  return `${script} ${args}`;
+}
 
 function row(label: string, samples: Sample[]): string {
   const seconds = samples.map((s) => s.seconds);

@@ -57,7 +57,9 @@ export function createRunner(options: RunnerOptions & { regionalStacks?: number 
 function startWorker(): ChildProcess {
   // tools/plan/bin.js builds the bundle with PLAN_BUNDLED defined as "1".
   const bundled = process.env.PLAN_BUNDLED === "1";
-  const [entry, execArgv] = bundled ? [join(__dirname, "bin.js"), []] : [join(__dirname, "worker.ts"), ["--import", "tsx"]];
+  // The planning process's V8 flags (npm run plan's --max-semi-space-size) hold for its workers too.
+  const v8Flags = process.execArgv.filter((arg) => /^--max-(semi|old)-space-size=/.test(arg));
+  const [entry, execArgv] = bundled ? [join(__dirname, "bin.js"), v8Flags] : [join(__dirname, "worker.ts"), ["--import", "tsx", ...v8Flags]];
   return fork(entry, [WORKER_FLAG], {
     execPath: process.execPath,
     execArgv,

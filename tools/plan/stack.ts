@@ -87,9 +87,11 @@ async function pass(job: StackJobSpec, preview: boolean, quiet = false): Promise
 /** Plans one stack; rejects with a PlanError naming the stack when its program fails. */
 export async function planStack(job: StackJobSpec): Promise<StackResult> {
   const started = Date.now();
-  let preview: StackRun;
+  // Only the preview's URNs outlive it: its resources, engine and program objects can go before
+  // the second pass allocates its own (less for the garbage collector to trace and copy).
+  let previewed: Set<string>;
   try {
-    preview = await pass(job, true);
+    previewed = new Set((await pass(job, true)).cloud.resources.map((r) => r.urn));
   } catch (previewError) {
     // Say whether only the preview fails: then the reason is an unknown value, not the program's logic.
     let knownError: unknown;
@@ -110,7 +112,6 @@ export async function planStack(job: StackJobSpec): Promise<StackResult> {
   } catch (err) {
     throw new PlanError(`stack ${job.stack}: ${describeError(err)}`);
   }
-  const previewed = new Set(preview.cloud.resources.map((r) => r.urn));
   return {
     resources: known.cloud.resources,
     outputs: known.cloud.stackOutputs,
