@@ -1,3 +1,4 @@
+import { availableParallelism } from "os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -6,6 +7,10 @@ export default defineConfig({
     // Component tests install the fake engine in the runtime's global store: one file per process.
     isolate: true,
     pool: "forks",
+    // Vitest's default is one worker fewer than the cores: on a 2-core machine that is one, and
+    // every file would wait for the one before it while the slow files mostly wait on the plans
+    // they spawn. A worker per core (at least two) keeps both cores busy.
+    maxWorkers: Math.max(2, availableParallelism()),
     setupFiles: ["test/setup-sdk.ts"],
     // A directory for the prod plan the files share (test/shared-plan.ts).
     globalSetup: ["test/global-setup.ts"],

@@ -4,24 +4,15 @@
  * lost a table replica or point-in-time recovery is stopped with exit 1. The reference service of
  * every region gets the data tier: its variables and, in a policy of its own, its IAM statements.
  */
-import { execFile } from "child_process";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanDocument } from "../../tools/plan/model";
 import { validatePlan } from "../../tools/plan/schema";
+import { plan } from "./run-cli";
 import { temporaryDirectories } from "./temp-dirs";
 
-const root = join(__dirname, "..", "..");
 const STACK_FRAME = /^\s+at .+[:(]/m;
-
-function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", join(root, "tools/plan/cli.ts"), ...args], { cwd: root, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const tempDir = temporaryDirectories();
 const ofType = (doc: PlanDocument, stack: string, type: string) => doc.stacks.find((s) => s.stack === stack)!.resources.filter((r) => r.type === type);

@@ -21,6 +21,7 @@ const Module = require("module");
 
 const LAZY_REQUESTS = new Set(["../../typescript-shim", "@npmcli/arborist"]);
 const CLOSURE_DIR = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]closure[\\/]/;
+const RUNTIME_DIR = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/][^\\/]+$/;
 
 function lazyModule(load) {
   let real;
@@ -39,29 +40,42 @@ function lazyModule(load) {
 
 let installed = false;
 
+/** Leaves `debuggablePromise`'s stack trace empty (see 2. above); once per module object. */
+function quietDebuggable(debuggable) {
+  if (!debuggable || typeof debuggable.debuggablePromise !== "function" || debuggable.debuggablePromise.quiet) return;
+  const original = debuggable.debuggablePromise;
+  const quiet = function debuggablePromise(promise, context) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return original(promise, context);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+  quiet.quiet = true;
+  debuggable.debuggablePromise = quiet;
+}
+
+/**
+ * Installs both changes. Nothing is loaded here: the SDK's debuggable module is changed when the
+ * SDK first loads it, so a process (a test file) that never uses the SDK pays nothing for it.
+ */
 function install() {
   if (installed) return;
   installed = true;
   const load = Module._load;
+  const quietTraces = !process.env.PULUMI_DEBUG_PROMISE_LEAKS;
   Module._load = function (request, parent, isMain) {
     if (LAZY_REQUESTS.has(request) && parent && CLOSURE_DIR.test(parent.filename ?? "")) {
       return lazyModule(() => load.call(this, request, parent, isMain));
     }
-    return load.apply(this, arguments);
+    const exported = load.apply(this, arguments);
+    if (quietTraces && request.endsWith("debuggable") && (request === "./debuggable" ? RUNTIME_DIR.test(parent?.filename ?? "") : request === "@pulumi/pulumi/runtime/debuggable")) {
+      quietDebuggable(exported);
+    }
+    return exported;
   };
-  if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
-    const debuggable = require("@pulumi/pulumi/runtime/debuggable");
-    const original = debuggable.debuggablePromise;
-    debuggable.debuggablePromise = function debuggablePromise(promise, context) {
-      const limit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 0;
-      try {
-        return original(promise, context);
-      } finally {
-        Error.stackTraceLimit = limit;
-      }
-    };
-  }
 }
 
 module.exports = { install };
