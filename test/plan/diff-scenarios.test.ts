@@ -1,8 +1,8 @@
 /**
- * `--diff` end to end: prod and two variants of it planned through the plan's API (each stack in
- * its worker, as the CLI does), then compared. The replacement sets and cause chains are what a
- * real preview of these changes gives; resources are found by type and name, never by URN.
- * Three plans only: CPU is shared.
+ * `--diff` end to end: a variant of prod planned through the plan's API, compared with prod's plan
+ * JSON as the CLI compares a --diff base (the run's shared `npm run plan` of prod, read back from
+ * its JSON). The replacement sets and cause chains are what a real preview of these changes gives;
+ * resources are found by type and name, never by URN. One plan of its own only: CPU is shared.
  */
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
@@ -16,6 +16,7 @@ import { plan } from "../../tools/plan/plan";
 import { describeChain } from "../../tools/plan/replacement/cascade";
 import { ruleOf, needsRule } from "../../tools/plan/replacement/table";
 import { validatePlan } from "../../tools/plan/schema";
+import { sharedProdPlan } from "../shared-plan";
 import { temporaryDirectories } from "./temp-dirs";
 
 const tempDir = temporaryDirectories();
@@ -28,7 +29,7 @@ function variant(dir: string, name: string, change: (config: Record<string, unkn
   return file;
 }
 
-const planOf = (configFile: string | null) => plan(resolveEnvironment({ env: "prod", envGiven: true, configFile }));
+const planOf = (configFile: string) => plan(resolveEnvironment({ env: "prod", envGiven: true, configFile }));
 
 function action(diff: PlanDiff, type: string, name: string) {
   return diff.actions.find((a) => a.type === type && a.name === name);
@@ -42,7 +43,8 @@ let diff: PlanDiff;
 
 beforeAll(async () => {
   const dir = tempDir("diff-scenarios-");
-  base = await planOf(null);
+  // The base as `--diff prod.json` reads it: the plan JSON of prod, without in-memory marks.
+  base = (await sharedProdPlan()).document;
   // Independent changes in one variant (two plans in all): each test looks at its own part.
   changed = await planOf(variant(dir, "changed", (c) => {
     (c["platform:vpcCidrs"] as string[])[1] = "10.21.0.0/16"; // us-west-2
