@@ -13,9 +13,8 @@ import { EKS_UNSUPPORTED_ZONE_IDS, isZoneId, regionOfZoneId } from "../component
 import { isPrivateCidr, STANDARD_HOSTED_RUNNER_LABEL } from "../components/lib/deployer";
 import { checkDataTier, OBJECT_SCHEMAS, type ObjectKey } from "./data-config";
 import { objectiveProblems, type MonitoringObjectives } from "../components/observability/thresholds";
-import { GRAFANA_VERSIONS, IDENTITY_CENTER_ID } from "../components/observability/global";
-import { MAX_PROMETHEUS_RETENTION_DAYS } from "../components/observability/managed-prometheus";
-import { CANARY_RUNTIME_PATTERN } from "../components/observability/synthetic-probe";
+// Plain values, not the components: validating config must not load the AWS SDK.
+import { CANARY_RUNTIME_PATTERN, GRAFANA_VERSIONS, IDENTITY_CENTER_ID, MAX_PROMETHEUS_RETENTION_DAYS } from "../components/observability/limits";
 import { checkDay2 } from "./day2-config";
 import { blockedDateProblem, blockedWindowProblem } from "../components/chaos/autoshift-plan";
 

@@ -3,10 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { globalDashboardBody, type GlobalRegionValues } from "./dashboards";
 import { dashboardName } from "./names";
 
-/** Grafana versions Amazon Managed Grafana offers (provider docs); pinned by configuration. */
-export const GRAFANA_VERSIONS = ["9.4", "10.4", "12.4"] as const;
-/** IAM Identity Center user and group ids: a UUID, optionally behind a 10-character directory prefix. */
-export const IDENTITY_CENTER_ID = /^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { GRAFANA_VERSIONS, IDENTITY_CENTER_ID } from "./limits";
+
+export { GRAFANA_VERSIONS, IDENTITY_CENTER_ID };
 
 export interface GrafanaArgs {
   /**

@@ -5,9 +5,9 @@ import { alertingRules, alertmanagerDefinition, scrapeConfiguration } from "./pr
 /** RegionalService's default namespace and name (Region passes its service's own; override for another service). */
 export const REFERENCE_SERVICE = { namespace: "app", name: "web" } as const;
 
-/** AMP keeps 150 days unless told otherwise; it accepts 1 to 1095. */
-export const DEFAULT_PROMETHEUS_RETENTION_DAYS = 150;
-export const MAX_PROMETHEUS_RETENTION_DAYS = 1095;
+import { DEFAULT_PROMETHEUS_RETENTION_DAYS, MAX_PROMETHEUS_RETENTION_DAYS } from "./limits";
+
+export { DEFAULT_PROMETHEUS_RETENTION_DAYS, MAX_PROMETHEUS_RETENTION_DAYS };
 
 export interface ManagedPrometheusArgs {
   /** `<environment>-<region>`: workspace alias, rule-group namespace. */

@@ -7,8 +7,9 @@ import { canaryName } from "./names";
 /** Minutes between probe runs unless told otherwise. */
 export const DEFAULT_CANARY_INTERVAL_MINUTES = 5;
 
-/** Synthetics runtime names: syn-nodejs-puppeteer-15.0, syn-nodejs-playwright-3.0 ... (Node.js runtimes only: the probe is Node.js). */
-export const CANARY_RUNTIME_PATTERN = /^syn-nodejs-(puppeteer|playwright)-\d+\.\d+$/;
+import { CANARY_RUNTIME_PATTERN } from "./limits";
+
+export { CANARY_RUNTIME_PATTERN };
 
 export interface SyntheticProbeArgs {
   /** `<environment>-<region>`: the canary's name is derived from it. */

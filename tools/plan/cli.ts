@@ -9,7 +9,6 @@ import { dirname, join, resolve } from "path";
 import { HELP, parseArgs, PlanError, PlanOptions } from "./args";
 import { cachePath, readCache, writeCache } from "./cache";
 import { renderDot, renderSvg } from "./diagram";
-import { loadCostInputs } from "./cost";
 import { diffPlans, PlanDiff } from "./diff";
 import { PlanInput, resolveEnvironment, resolveProgram } from "./inputs";
 import { renderMarkdown } from "./markdown";
@@ -82,7 +81,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   const policyConfig = options.policyConfig !== null ? readPolicyConfig(resolve(options.policyConfig)) : {};
   const { plan } = require("./plan") as typeof import("./plan");
   if (input.kind === "environment") for (const note of input.notes) err.write(`note: ${note}\n`);
-  const cost = loadCostInputs(input.name);
+  const cost = (require("./cost") as typeof import("./cost")).loadCostInputs(input.name);
 
   const document = await plan(input, { policyConfig, progress: progressReporter((line) => err.write(`${line}\n`)), cost, base });
   const diff = base ? diffPlans(base, document) : undefined;
