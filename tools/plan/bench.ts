@@ -2,7 +2,9 @@
  * `npm run bench`: how long the offline plan takes, as users run it (`npm run plan`'s command, a
  * fresh process each time), printed as figures:
  *
- * - prod with all three reports (`--json --markdown --diagram`), and, when `CDK_PEER` names a
+ * - prod with all three reports (`--json --markdown --diagram`), also with the plan's cache off
+ *   (`PLAN_CACHE=off`: the schema validator compiled and the diagram laid out anew, as on a first
+ *   run after a clean clone or a topology change), and, when `CDK_PEER` names a
  *   command (the AWS CDK peer of shared/peers/cdk synthesizing the same topology), that command
  *   timed in the same run, interleaved with prod, run for run;
  * - generated environments of 2, 3, 6 and 11 real regions and the 11/3 ratio (median of the
@@ -137,11 +139,13 @@ async function main(): Promise<void> {
     if (peer) await measure(peer);
 
     const prod: Sample[] = [];
+    const cold: Sample[] = [];
     const cdk: Sample[] = [];
     for (let i = 0; i < runs; i++) {
       prod.push(await measure(planCommand(prodArgs)));
+      cold.push(await measure(`PLAN_CACHE=off ${planCommand(prodArgs)}`));
       if (peer) cdk.push(await measure(peer));
-      process.stderr.write(`prod run ${i + 1}/${runs}: ${prod[i].seconds.toFixed(2)} s${peer ? `, CDK peer ${cdk[i].seconds.toFixed(2)} s` : ""}\n`);
+      process.stderr.write(`prod run ${i + 1}/${runs}: ${prod[i].seconds.toFixed(2)} s, cache off ${cold[i].seconds.toFixed(2)} s${peer ? `, CDK peer ${cdk[i].seconds.toFixed(2)} s` : ""}\n`);
     }
     const bySize = new Map<number, Sample[]>(sizes.map((s) => [s, []]));
     const ratios: number[] = [];
@@ -157,6 +161,7 @@ async function main(): Promise<void> {
     lines.push(`Offline plan benchmark: median of ${runs} run(s), ${availableParallelism()} core(s), Node ${process.version}, load average ${load.map((l) => l.toFixed(1)).join(" ")}`, "");
     lines.push(`${"what".padEnd(26)} ${"median s".padStart(8)} ${"min s".padStart(7)} ${"max s".padStart(7)} ${"peak MiB".padStart(9)}`);
     lines.push(row("prod (json, md, svg)", prod));
+    lines.push(row("prod, PLAN_CACHE=off", cold));
     if (peer) lines.push(row("CDK peer (CDK_PEER)", cdk));
     for (const size of sizes) lines.push(row(`${size} regions (json)`, bySize.get(size)!));
     lines.push("");
@@ -166,6 +171,7 @@ async function main(): Promise<void> {
       const pairRatios = prod.map((p, i) => cdk[i].seconds / p.seconds);
       const ratio = median(pairRatios);
       lines.push(`CDK peer / prod: ${ratio.toFixed(2)}x, median of per-run pairs (target >= ${TARGETS.peerRatio}x: ${ratio >= TARGETS.peerRatio ? "met" : "MISSED"})`);
+      lines.push(`CDK peer / prod with PLAN_CACHE=off: ${median(cold.map((c, i) => cdk[i].seconds / c.seconds)).toFixed(2)}x`);
     } else {
       lines.push("CDK peer: not run (set CDK_PEER to its command; see shared/peers/cdk/README.md)");
     }
@@ -173,7 +179,7 @@ async function main(): Promise<void> {
       const ratio = median(ratios);
       lines.push(`11 regions / 3 regions: ${ratio.toFixed(2)}x, median of per-run pairs (target <= ${TARGETS.elevenOverThree}x: ${ratio <= TARGETS.elevenOverThree ? "met" : "MISSED"})`);
     }
-    lines.push(`peak memory: ${Math.max(...prod.map((s) => s.peakMiB)).toFixed(0)} MiB for prod, ${Math.max(...[...bySize.values()].flat().map((s) => s.peakMiB)).toFixed(0)} MiB at most over the sizes (largest process)`);
+    lines.push(`peak memory: ${Math.max(...prod.concat(cold).map((s) => s.peakMiB)).toFixed(0)} MiB for prod, ${Math.max(...[...bySize.values()].flat().map((s) => s.peakMiB)).toFixed(0)} MiB at most over the sizes (largest process)`);
     if (process.argv.includes("--test")) {
       const test = await measure("npm test");
       lines.push(`npm test: ${test.seconds.toFixed(1)} s, exit ${test.code} (target <= ${TARGETS.testSeconds} s: ${test.seconds <= TARGETS.testSeconds ? "met" : "MISSED"})`);
