@@ -11,6 +11,8 @@ export default defineConfig({
     // every file would wait for the one before it while the slow files mostly wait on the plans
     // they spawn. A worker per core (at least two) keeps both cores busy.
     maxWorkers: Math.max(2, availableParallelism()),
+    // What npm run plan gives V8 (package.json): the files that plan in-process collect less garbage.
+    execArgv: ["--max-semi-space-size=64"],
     setupFiles: ["test/setup-sdk.ts"],
     // A directory for the prod plan the files share (test/shared-plan.ts).
     globalSetup: ["test/global-setup.ts"],

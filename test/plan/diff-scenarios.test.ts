@@ -43,8 +43,6 @@ let diff: PlanDiff;
 
 beforeAll(async () => {
   const dir = tempDir("diff-scenarios-");
-  // The base as `--diff prod.json` reads it: the plan JSON of prod, without in-memory marks.
-  base = (await sharedProdPlan()).document;
   // Independent changes in one variant (two plans in all): each test looks at its own part.
   changed = await planOf(variant(dir, "changed", (c) => {
     (c["platform:vpcCidrs"] as string[])[1] = "10.21.0.0/16"; // us-west-2
@@ -52,6 +50,9 @@ beforeAll(async () => {
     c["platform:dnsZoneName"] = "prod2.example.com";
     c["platform:azCount"] = 2;
   }));
+  // The base as `--diff prod.json` reads it: the plan JSON of prod, without in-memory marks
+  // (planned in its own process meanwhile, test/global-setup.ts).
+  base = (await sharedProdPlan()).document;
   diff = diffPlans(base, changed);
 }, 180_000);
 

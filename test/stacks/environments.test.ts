@@ -38,10 +38,11 @@ beforeAll(async () => {
       "platform:vpcCidrs": [...(config["platform:vpcCidrs"] as string[]), "10.40.0.0/16"],
     },
   }));
-  // The CLI's plan of prod (test/global-setup.ts), shared with the end-to-end tests.
-  prod = (await sharedProdPlan()).document;
   grown = await plan(resolveEnvironment({ env: "prod", envGiven: true, configFile: fourRegions }));
   dev = await plan(resolveProgram({ program: join(root, "examples/dev/index.ts"), stack: "dev", configFile: join(root, "examples/dev/Pulumi.dev.yaml") }));
+  // The CLI's plan of prod (test/global-setup.ts), shared with the end-to-end tests: read last,
+  // as it plans in its own process while this one plans the two above.
+  prod = (await sharedProdPlan()).document;
   // Three whole environments (prod, prod with a fourth region, dev): generous for a loaded CI machine.
 }, 300_000);
 
