@@ -240,6 +240,8 @@ export class Region extends pulumi.ComponentResource {
     this.service = new RegionalService(name, {
       ...service,
       allowNetworkFaultInjection: service.allowNetworkFaultInjection ?? args.resilience?.experiments?.networkFaults ?? false,
+      // FIS pod actions fail against a read-only root filesystem (FIS user guide, EKS pod actions).
+      allowPodFaultInjection: service.allowPodFaultInjection ?? args.resilience?.experiments !== undefined,
       env: { ...this.dataBinding.env, ...service.env },
       policyStatements: this.dataBinding.policyStatements,
       region: args.region,
@@ -311,7 +313,7 @@ export class Region extends pulumi.ComponentResource {
           },
           cluster: { name: this.cluster.clusterName, arn: this.cluster.clusterArn },
           ...(this.nodePool.autoScalingGroupArn ? { autoScalingGroupArn: this.nodePool.autoScalingGroupArn } : {}),
-          database: { clusterArn: this.database.clusterArn, globalClusterIdentifier: args.database.globalClusterIdentifier },
+          database: { clusterArn: this.database.clusterArn, globalClusterIdentifier: args.database.globalClusterIdentifier, writer: args.database.role === "primary" },
           service: {
             namespace: this.service.namespace,
             name: this.service.name,
@@ -346,8 +348,7 @@ export class Region extends pulumi.ComponentResource {
         clusterName: this.cluster.clusterName,
         executionRoleArn: resilience.regionSwitchRoleArn,
         namespace: this.service.namespace,
-        ready: [this.service],
-      }, { parent: this, kubernetesProvider: this.cluster.kubernetesProvider });
+      }, { parent: this });
     }
 
     this.registerOutputs({

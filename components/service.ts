@@ -101,6 +101,15 @@ export interface RegionalServiceArgs {
    * @default false
    */
   allowNetworkFaultInjection?: boolean;
+  /**
+   * Let FIS's EKS pod actions (pod delete, CPU stress) act on the pods. FIS documents that it can
+   * follow its fault injection only when the target containers' root filesystem is writable
+   * (`readOnlyRootFilesystem: false`); with a read-only one every EKS pod action fails. When
+   * true the container's root filesystem is writable, everything else of the restricted profile
+   * stays. Set by the region when it has fault-injection experiments.
+   * @default false (read-only root filesystem)
+   */
+  allowPodFaultInjection?: boolean;
 }
 
 export interface RegionalServiceOptions extends pulumi.ComponentResourceOptions {
@@ -286,7 +295,7 @@ export class RegionalService extends pulumi.ComponentResource {
               // Keep serving while the controller deregisters the pod and the ALB drains it. The
               // sleep action (on by default since Kubernetes 1.30) needs no shell in the image.
               lifecycle: { preStop: { sleep: { seconds: shutdown.preStopSleepSeconds } } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: !(args.allowPodFaultInjection ?? false), runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
               volumeMounts: [
                 { name: "tmp", mountPath: "/tmp" },
                 ...(config ? [{ name: "server", mountPath: "/etc/nginx/conf.d", readOnly: true }] : []),

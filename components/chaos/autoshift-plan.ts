@@ -5,16 +5,18 @@
  */
 
 /**
- * Outcome alarms: a practice run (traffic moved away from one AZ for about 30 minutes) FAILS when
- * one goes to ALARM. What users feel: errors, latency, no healthy target. Metric alarms only:
- * AWS documents CloudWatch alarms for practice runs without saying composites work.
+ * The outcome alarm: a practice run (traffic moved away from one AZ for about 30 minutes) FAILS
+ * when it goes to ALARM. ARC takes exactly one outcome and at most one blocking alarm per
+ * configuration (CreatePracticeRunConfiguration: ControlConditions of one item), so both are
+ * composites: `region-impaired` is what users feel (errors, latency, no healthy target, the
+ * canary failing).
  */
-export const AUTOSHIFT_OUTCOME_ALARMS = ["error-rate", "latency-p99", "no-healthy-targets"] as const;
+export const AUTOSHIFT_OUTCOME_ALARM = "region-impaired";
 /**
- * Blocking alarms: no practice run starts (and a running one stops) while one is in ALARM. Losing
- * an AZ on purpose is unwise while nodes are saturated or the region lacks failover headroom.
+ * The blocking alarm: no practice run starts (and a running one stops) while it is in ALARM.
+ * `zonal-shift-unsafe` combines saturated nodes and missing failover headroom.
  */
-export const AUTOSHIFT_BLOCKING_ALARMS = ["node-cpu", "capacity-headroom"] as const;
+export const AUTOSHIFT_BLOCKING_ALARM = "zonal-shift-unsafe";
 
 const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 

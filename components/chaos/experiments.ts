@@ -113,7 +113,15 @@ export interface ExperimentContext {
   clusterTagKey: pulumi.Input<string>;
   /** Self-managed node pool's group (launch-template based); undefined for managed node groups. */
   autoScalingGroupArn?: pulumi.Input<string>;
-  database?: { clusterArn: pulumi.Input<string>; globalClusterIdentifier: pulumi.Input<string> };
+  database?: {
+    clusterArn: pulumi.Input<string>;
+    globalClusterIdentifier: pulumi.Input<string>;
+    /**
+     * This member holds the global database's writer (role primary). A secondary member has no
+     * writer to fail over: FailoverDBCluster is refused on a global database's secondary cluster.
+     */
+    writer: boolean;
+  };
   /** The reference service the pod experiments act on, and the service account FIS's pod runs as. */
   service?: { namespace: string; labelSelector: string; serviceAccount: string; networkFaults: boolean };
   /**
@@ -166,15 +174,15 @@ function azPower(ctx: ExperimentContext, zone: ExperimentContext["zones"][number
     targets.push({ name: "node-pool", resourceType: FIS_TARGET_TYPES.autoScalingGroup, selectionMode: "ALL", resourceArns: [ctx.autoScalingGroupArn] });
     actions.push({ name: "no-capacity-in-az", actionId: FIS_ACTIONS.asgCapacityError, description: "Launches into the AZ fail with InsufficientInstanceCapacity; the group launches elsewhere.", parameters: { availabilityZoneIdentifiers: zone.id, duration, percentage: "100" }, target: { key: "AutoScalingGroups", value: "node-pool" } });
   }
-  if (ctx.database) {
-    // Only when the writer is in this AZ: a power loss elsewhere leaves the writer alone.
+  if (ctx.database?.writer) {
+    // Only in the writer's region (a secondary cluster has no writer), and only when the writer is in this AZ: a power loss elsewhere leaves the writer alone.
     targets.push({ name: "aurora", resourceType: FIS_TARGET_TYPES.rdsCluster, selectionMode: "ALL", resourceArns: [ctx.database.clusterArn], parameters: { writerAvailabilityZoneIdentifiers: zone.name } });
     actions.push({ name: "fail-over-writer", actionId: FIS_ACTIONS.failoverDbCluster, description: "The Aurora writer fails over to a reader in another AZ if it was in this one.", parameters: {}, target: { key: "Clusters", value: "aurora" } });
   }
   return {
     key: "az-power",
     id: `az-power-${index + 1}`,
-    description: `${ctx.prefix}: AZ ${index + 1} loses power for ${ctx.durationMinutes} minutes (network cut, nodes stopped, no capacity, writer failover)`,
+    description: `${ctx.prefix}: AZ ${index + 1} loses power for ${ctx.durationMinutes} minutes (network cut, nodes stopped, no capacity${ctx.database?.writer ? ", writer failover" : ""})`,
     actions,
     targets,
     stopAlarms: [...GOLDEN, ...(ctx.database ? ["replication-lag"] : [])],
@@ -196,13 +204,15 @@ function podExperiments(ctx: ExperimentContext): ExperimentSpec[] {
   const s = ctx.service;
   if (!s) return [];
   const duration = isoMinutes(Math.min(ctx.durationMinutes, 30));
+  // FIS's orchestrator pod and ephemeral containers meet the namespace's `restricted` Pod Security
+  // level only when asked to (fisPodSecurityPolicy); network latency needs `privileged` instead.
   const specs: ExperimentSpec[] = [
     {
       key: "pod-delete",
       id: "pod-delete",
       description: `${ctx.prefix}: a third of the reference service's pods are deleted`,
       targets: [podTarget(ctx, "PERCENT(33)")],
-      actions: [{ name: "delete-pods", actionId: FIS_ACTIONS.podDelete, description: "Deletes the selected pods; the Deployment replaces them.", parameters: { kubernetesServiceAccount: s.serviceAccount }, target: { key: "Pods", value: "service-pods" } }],
+      actions: [{ name: "delete-pods", actionId: FIS_ACTIONS.podDelete, description: "Deletes the selected pods; the Deployment replaces them.", parameters: { kubernetesServiceAccount: s.serviceAccount, fisPodSecurityPolicy: "restricted" }, target: { key: "Pods", value: "service-pods" } }],
       stopAlarms: GOLDEN,
     },
     {
@@ -210,7 +220,7 @@ function podExperiments(ctx: ExperimentContext): ExperimentSpec[] {
       id: "pod-cpu-stress",
       description: `${ctx.prefix}: half of the reference service's pods burn 80 % CPU`,
       targets: [podTarget(ctx, "PERCENT(50)")],
-      actions: [{ name: "stress-cpu", actionId: FIS_ACTIONS.podCpuStress, description: "An ephemeral container loads the pods' CPU; the autoscaler should add pods.", parameters: { kubernetesServiceAccount: s.serviceAccount, duration, percent: "80" }, target: { key: "Pods", value: "service-pods" } }],
+      actions: [{ name: "stress-cpu", actionId: FIS_ACTIONS.podCpuStress, description: "An ephemeral container loads the pods' CPU; the autoscaler should add pods.", parameters: { kubernetesServiceAccount: s.serviceAccount, duration, percent: "80", fisPodSecurityPolicy: "restricted" }, target: { key: "Pods", value: "service-pods" } }],
       stopAlarms: GOLDEN,
     },
   ];
@@ -272,12 +282,14 @@ export function automationDocumentParameters(values: { mode: AutomationMode; glo
 }
 
 function crossRegion(ctx: ExperimentContext): ExperimentSpec[] {
-  if (ctx.otherRegions.length === 0) return [];
   const duration = isoMinutes(Math.min(ctx.durationMinutes, 60));
-  return [{
-    key: "cross-region-connectivity",
-    id: "cross-region-connectivity",
-    description: `${ctx.prefix}: the private subnets lose their routes to ${ctx.otherRegions.join(", ")}`,
+  // One template per other region, not one action per region in one template: each action puts
+  // the subnets on a route table of its own and restores the association it found, so parallel
+  // actions on the same subnets would override each other and restore in no defined order.
+  return ctx.otherRegions.map((region) => ({
+    key: "cross-region-connectivity" as const,
+    id: `cross-region-${region}`,
+    description: `${ctx.prefix}: the private subnets lose their routes to ${region}`,
     targets: [{
       name: "private-subnets",
       resourceType: FIS_TARGET_TYPES.subnet,
@@ -286,18 +298,16 @@ function crossRegion(ctx: ExperimentContext): ExperimentSpec[] {
       resourceTags: [{ key: "tier", value: "private" }],
       filters: [{ path: "VpcId", values: [ctx.vpcId] }],
     }],
-    // One action per other region, all at once: each replaces the subnets' route table with
-    // one that has no route to that region's address ranges.
-    actions: ctx.otherRegions.map((region) => ({
+    actions: [{
       name: `cut-${region}`,
       actionId: FIS_ACTIONS.crossRegionConnectivity,
       description: `Traffic from the private subnets to ${region} is dropped.`,
       parameters: { region, duration },
       target: { key: "Subnets", value: "private-subnets" },
-    })),
+    }],
     stopAlarms: [...GOLDEN, "replication-lag"],
     prerequisites: ["the VPC route-table quota \"Routes per route table\" raised for the action's prefix lists (FIS adds a route per address range of the other region)"],
-  }];
+  }));
 }
 
 /** Every experiment of a region, in a stable order. */

@@ -83,13 +83,21 @@ export function fisRolePolicy(specs: readonly ExperimentSpec[], s: FisRoleScope)
       { Sid: "DeleteFisRouteTable", Effect: "Allow", Action: "ec2:DeleteRouteTable", Resource: [ec2("route-table/*"), vpc], Condition: { StringEquals: { "ec2:ResourceTag/managedByFIS": "true" } } },
       { Sid: "CreateFisPrefixList", Effect: "Allow", Action: "ec2:CreateManagedPrefixList", Resource: ec2("prefix-list/*"), Condition: { StringEquals: { "aws:RequestTag/managedByFIS": "true" } } },
       { Sid: "ChangeFisPrefixList", Effect: "Allow", Action: ["ec2:ModifyManagedPrefixList", "ec2:DeleteManagedPrefixList"], Resource: ec2("prefix-list/*"), Condition: { StringEquals: { "ec2:ResourceTag/managedByFIS": "true" } } },
-      { Sid: "ReadRouting", Effect: "Allow", Action: ["ec2:DescribeRouteTables", "ec2:DescribeManagedPrefixLists", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeTransitGatewayAttachments", "ec2:DescribeVpcEndpoints"], Resource: "*" },
+      // FIS also moves the VPC's gateway endpoints and places its own network interfaces while
+      // the subnets are cut (the action's permissions in the FIS actions reference).
+      { Sid: "CreateFisNetworkInterface", Effect: "Allow", Action: "ec2:CreateNetworkInterface", Resource: ec2("network-interface/*"), Condition: { StringEquals: { "aws:RequestTag/managedByFIS": "true" } } },
+      { Sid: "CreateFisNetworkInterfaceInVpc", Effect: "Allow", Action: "ec2:CreateNetworkInterface", Resource: [ec2("subnet/*"), ec2("security-group/*")], Condition: { ArnEquals: { "ec2:Vpc": vpc } } },
+      { Sid: "TagFisNetworkInterface", Effect: "Allow", Action: "ec2:CreateTags", Resource: ec2("network-interface/*"), Condition: { StringEquals: { "ec2:CreateAction": "CreateNetworkInterface", "aws:RequestTag/managedByFIS": "true" } } },
+      { Sid: "DeleteFisNetworkInterface", Effect: "Allow", Action: "ec2:DeleteNetworkInterface", Resource: ec2("network-interface/*"), Condition: { StringEquals: { "ec2:ResourceTag/managedByFIS": "true" } } },
+      { Sid: "MoveVpcEndpoints", Effect: "Allow", Action: "ec2:ModifyVpcEndpoint", Resource: [ec2("vpc-endpoint/*"), ec2("route-table/*")], Condition: { ArnEquals: { "ec2:Vpc": vpc } } },
+      { Sid: "ReadRouting", Effect: "Allow", Action: ["ec2:DescribeRouteTables", "ec2:DescribeManagedPrefixLists", "ec2:GetManagedPrefixListEntries", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeTransitGatewayAttachments", "ec2:DescribeVpcEndpoints"], Resource: "*" },
     );
   }
   if (used.has(FIS_ACTIONS.asgCapacityError) && s.autoScalingGroupArn) {
     statements.push(
-      // InjectApiError has no resource scoping; the action id condition is AWS's own guard.
-      { Sid: "InjectCapacityErrors", Effect: "Allow", Action: "ec2:InjectApiError", Resource: "*", Condition: { "ForAnyValue:StringEquals": { "ec2:FisActionId": [FIS_ACTIONS.asgCapacityError] } } },
+      // InjectApiError has no resource ARN; the action id and the target group's ARN
+      // (ec2:FisTargetArns) are its conditions: only this node pool gets the errors.
+      { Sid: "InjectCapacityErrors", Effect: "Allow", Action: "ec2:InjectApiError", Resource: "*", Condition: { "ForAnyValue:StringEquals": { "ec2:FisActionId": [FIS_ACTIONS.asgCapacityError] }, "ForAllValues:ArnEquals": { "ec2:FisTargetArns": [s.autoScalingGroupArn] } } },
       { Sid: "ReadNodePool", Effect: "Allow", Action: "autoscaling:DescribeAutoScalingGroups", Resource: "*" },
     );
   }
@@ -122,7 +130,8 @@ export function automationRolePolicy(s: { partition: string; accountId: string; 
     Statement: [
       // Both calls authorize on the global cluster and on the member that becomes the writer.
       { Sid: "MoveTheWriter", Effect: "Allow", Action: ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"], Resource: [global, ...s.memberClusterArns] },
-      { Sid: "WatchTheGlobalCluster", Effect: "Allow", Action: ["rds:DescribeGlobalClusters", "rds:DescribeDBClusters"], Resource: [global, ...s.memberClusterArns] },
+      // Reading: every member, wherever the writer is now (AWS's sample policy reads with "*").
+      { Sid: "WatchTheGlobalCluster", Effect: "Allow", Action: ["rds:DescribeGlobalClusters", "rds:DescribeDBClusters"], Resource: "*" },
     ],
   };
 }

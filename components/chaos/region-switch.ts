@@ -1,5 +1,4 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type * as inputs from "@pulumi/aws/types/input";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "../lib/names";
@@ -9,7 +8,6 @@ type Workflow = inputs.arcregionswitch.PlanWorkflow;
 type Step = inputs.arcregionswitch.PlanWorkflowStep;
 
 /** Kubernetes group of the Region switch execution role's access entry in every cluster. */
-export const REGION_SWITCH_KUBERNETES_GROUP = "platform-region-switch";
 
 export interface RegionSwitchPlanInputs {
   regions: string[];
@@ -105,6 +103,8 @@ export function regionSwitchRolePolicy(s: { partition: string; accountId: string
       { Sid: "FindClusterEndpoints", Effect: "Allow", Action: ["route53-recovery-control-config:DescribeCluster", "route53-recovery-control-config:DescribeControlPanel"], Resource: "*" },
       { Sid: "MoveTheWriter", Effect: "Allow", Action: ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster", "rds:DescribeGlobalClusters", "rds:DescribeDBClusters"], Resource: [global, ...s.databaseClusterArns] },
       { Sid: "ScaleTheService", Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: s.eksClusterArns },
+      // ARC reads the role's access policies on each cluster (AmazonARCRegionSwitchScalingPolicy).
+      { Sid: "CheckClusterAccess", Effect: "Allow", Action: ["eks:ListAssociatedAccessPolicies"], Resource: s.eksClusterArns.map((arn) => `${arn.replace(":cluster/", ":access-entry/")}/*`) },
       { Sid: "ReadPeakCapacity", Effect: "Allow", Action: ["cloudwatch:GetMetricData", "cloudwatch:DescribeAlarms"], Resource: "*" },
     ],
   };
@@ -191,34 +191,30 @@ export interface RegionSwitchAccessArgs {
   executionRoleArn: pulumi.Input<string>;
   /** Where the scaled Deployment and its autoscaler live. */
   namespace: string;
-  /** What must exist first (the namespace). */
-  ready: pulumi.Input<pulumi.Resource>[];
 }
+
+/** The EKS access policy Region switch's EKS scaling step requires (ARC developer guide). */
+export const REGION_SWITCH_ACCESS_POLICY = "AmazonARCRegionSwitchScalingPolicy";
 
 /**
  * What the Region switch plan needs in a region's cluster: an access entry for its execution role
- * and RBAC to read and scale the service's Deployment and autoscaler, in its namespace only.
+ * with the AWS-managed `AmazonARCRegionSwitchScalingPolicy` (get/update `*\/scale`, get
+ * `*\/status`, get/patch HPAs), scoped to the service's namespace. ARC checks that association
+ * (eks:ListAssociatedAccessPolicies) when it evaluates and runs the plan: RBAC of one's own is
+ * not enough.
  */
 export class RegionSwitchAccess extends pulumi.ComponentResource {
-  constructor(name: string, args: RegionSwitchAccessArgs, opts: pulumi.ComponentResourceOptions & { kubernetesProvider: k8s.Provider }) {
-    const { kubernetesProvider, ...componentOpts } = opts;
-    if (!(kubernetesProvider instanceof k8s.Provider)) throw new TypeError(`${name}: RegionSwitchAccess needs the cluster's Kubernetes provider`);
-    super("platform:chaos:RegionSwitchAccess", name, {}, componentOpts);
-    new aws.eks.AccessEntry(`${name}-region-switch`, { clusterName: args.clusterName, principalArn: args.executionRoleArn, type: "STANDARD", kubernetesGroups: [REGION_SWITCH_KUBERNETES_GROUP] }, { parent: this });
-    const k8sOpts = { parent: this, provider: kubernetesProvider, dependsOn: args.ready };
-    const metadata = { name: "region-switch", namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "platform" } };
-    const role = new k8s.rbac.v1.Role(`${name}-region-switch`, {
-      metadata,
-      rules: [
-        { apiGroups: ["apps"], resources: ["deployments", "deployments/scale"], verbs: ["get", "list", "patch", "update"] },
-        { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: ["get", "list", "patch", "update"] },
-      ],
-    }, k8sOpts);
-    new k8s.rbac.v1.RoleBinding(`${name}-region-switch`, {
-      metadata,
-      subjects: [{ kind: "Group", name: REGION_SWITCH_KUBERNETES_GROUP, apiGroup: "rbac.authorization.k8s.io" }],
-      roleRef: { kind: "Role", name: role.metadata.name, apiGroup: "rbac.authorization.k8s.io" },
-    }, k8sOpts);
+  constructor(name: string, args: RegionSwitchAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:chaos:RegionSwitchAccess", name, {}, opts);
+    const parent = { parent: this };
+    const entry = new aws.eks.AccessEntry(`${name}-region-switch`, { clusterName: args.clusterName, principalArn: args.executionRoleArn, type: "STANDARD" }, parent);
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    new aws.eks.AccessPolicyAssociation(`${name}-region-switch`, {
+      clusterName: args.clusterName,
+      principalArn: entry.principalArn,
+      policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${REGION_SWITCH_ACCESS_POLICY}`,
+      accessScope: { type: "namespace", namespaces: [args.namespace] },
+    }, parent);
     this.registerOutputs({});
   }
 }

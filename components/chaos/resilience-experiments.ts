@@ -24,7 +24,7 @@ export interface ResilienceExperimentsArgs {
   /** The self-managed node pool's group; omit for managed node groups (no capacity-error actions then). */
   autoScalingGroupArn?: pulumi.Input<string>;
   /** This region's Aurora member of the global database. @default none: no database experiments */
-  database?: { clusterArn: pulumi.Input<string>; globalClusterIdentifier: pulumi.Input<string> };
+  database?: { clusterArn: pulumi.Input<string>; globalClusterIdentifier: pulumi.Input<string>; writer: boolean };
   /**
    * The reference service the pod experiments act on. `networkFaults` adds the latency experiment,
    * whose ephemeral container runs as root with NET_ADMIN: only in a namespace that admits it

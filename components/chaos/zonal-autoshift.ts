@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AUTOSHIFT_BLOCKING_ALARMS, AUTOSHIFT_OUTCOME_ALARMS, blockedDateProblem, blockedWindowProblem } from "./autoshift-plan";
+import { AUTOSHIFT_BLOCKING_ALARM, AUTOSHIFT_OUTCOME_ALARM, blockedDateProblem, blockedWindowProblem } from "./autoshift-plan";
 
 export interface ZonalAutoshiftArgs {
   /** `<environment>-<region>`: the prefix of the observability alarms practice runs read. */
@@ -29,8 +29,8 @@ export interface ZonalAutoshiftArgs {
  * ARC zonal autoshift for a region's load balancer and EKS cluster: when AWS's telemetry sees an
  * AZ impaired, traffic (the ALB's, and in-cluster traffic of the EKS cluster) moves away from it
  * without anyone acting. ARC requires weekly practice runs, which shift one AZ away for about 30
- * minutes: the outcome alarms (errors, latency, healthy targets) judge them, the blocking alarms
- * (saturated nodes, no failover headroom) keep them from starting.
+ * minutes: the outcome alarm (the region-impaired composite) judges them, the blocking alarm (the
+ * zonal-shift-unsafe composite: saturated nodes, no failover headroom) keeps them from starting.
  */
 export class ZonalAutoshift extends pulumi.ComponentResource {
   readonly enabled: boolean;
@@ -47,8 +47,9 @@ export class ZonalAutoshift extends pulumi.ComponentResource {
       if (arn === undefined) throw new RangeError(`${name}: no alarm ${args.namePrefix}-${key} for practice runs; compose RegionalObservability first`);
       return { type: "CLOUDWATCH", alarmIdentifier: arn };
     };
-    const outcomeAlarms = AUTOSHIFT_OUTCOME_ALARMS.map(alarm);
-    const blockingAlarms = AUTOSHIFT_BLOCKING_ALARMS.map(alarm);
+    // One of each: ARC refuses more (ControlConditions hold exactly one item).
+    const outcomeAlarms = [alarm(AUTOSHIFT_OUTCOME_ALARM)];
+    const blockingAlarms = [alarm(AUTOSHIFT_BLOCKING_ALARM)];
     super("platform:chaos:ZonalAutoshift", name, {}, opts);
     this.enabled = args.enabled ?? true;
     this.configurationIds = {};

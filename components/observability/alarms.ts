@@ -65,7 +65,8 @@ export interface CompositeSpec {
   name: string;
   description: string;
   signal: Signal;
-  severity: "page" | "ticket";
+  /** `none`: notifies nobody (its children do); read by ARC practice runs, not people. */
+  severity: "page" | "ticket" | "none";
   /** Names of the alarms the rule reads (created first: CloudWatch refuses a rule naming a missing alarm). */
   children: string[];
   rule: string;
@@ -374,6 +375,21 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
       description: "This region is impaired: 5xx errors, slow responses, no healthy target or failing synthetic probes. Use it as the stop condition of fault-injection experiments and as the region's health in runbooks.",
     },
   ];
+  // ARC takes exactly one blocking alarm per practice-run configuration (ControlConditions: one
+  // item), so the reasons not to lose an AZ on purpose are combined here. It notifies nobody:
+  // its children page or ticket on their own.
+  const unsafe = alarms.filter((a) => ["node-cpu", "capacity-headroom"].includes(a.key)).map((a) => a.name);
+  if (unsafe.length > 0) {
+    composites.push({
+      key: "zonal-shift-unsafe",
+      name: name("zonal-shift-unsafe"),
+      signal: "capacity",
+      severity: "none",
+      children: unsafe,
+      rule: unsafe.map((n) => `ALARM("${n}")`).join(" OR "),
+      description: "Moving traffic away from one AZ now is unwise: nodes are saturated or the region lacks failover headroom. Blocks zonal autoshift practice runs; notifies nobody (its children do).",
+    });
+  }
   return { alarms, composites };
 }
 

@@ -19,6 +19,7 @@ export const REGIONAL_ALARM_KEYS = [
   "capacity-headroom",
   "canary",
   "region-impaired",
+  "zonal-shift-unsafe",
 ] as const;
 export type RegionalAlarmKey = (typeof REGIONAL_ALARM_KEYS)[number];
 

@@ -232,8 +232,7 @@ export class RegionalObservability extends pulumi.ComponentResource {
         alarmName: spec.name,
         alarmDescription: spec.description,
         alarmRule: spec.rule,
-        alarmActions: actions,
-        okActions: actions,
+        ...(spec.severity === "none" ? {} : { alarmActions: actions, okActions: actions }),
         tags,
         // CloudWatch refuses a rule that names an alarm that does not exist yet.
       }, { parent: this, dependsOn: spec.children.map((child) => created.get(child)!).filter(Boolean) });

@@ -146,15 +146,46 @@ describe("the prod plan's rehearsal section", () => {
     const f = run.document.resilience.experiments;
     expect(f.regions.map((r) => r.region)).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
     for (const r of f.regions) {
-      expect(r.experiments.map((e) => e.experiment).sort()).toEqual(["aurora-failover", "aurora-switchover", "az-power", "az-power", "az-power", "cross-region-connectivity", "node-capacity", "pod-cpu-stress", "pod-delete"]);
+      expect(r.experiments.map((e) => e.experiment).sort()).toEqual(["aurora-failover", "aurora-switchover", "az-power", "az-power", "az-power", "cross-region-connectivity", "cross-region-connectivity", "node-capacity", "pod-cpu-stress", "pod-delete"]);
       expect(r.experiments.every((e) => e.stoppable && e.logged && e.stopConditions.every((s) => s.startsWith(`prod-${r.region}-`)))).toBe(true);
       expect(r.autoshift.map((a) => [a.name, a.status])).toEqual([["alb", "ENABLED"], ["eks", "ENABLED"]]);
     }
-    const azPower = f.regions[1].experiments.find((e) => e.name === "prod-us-west-2-az-power-1")!;
-    expect(azPower.actions.map((a) => a.actionId)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:stop-instances", "aws:ec2:asg-insufficient-instance-capacity-error", "aws:rds:failover-db-cluster"]);
+    // The writer fails over only in the primary's AZ experiments: a secondary cluster has no writer.
+    const azActions = (region: number) => f.regions[region].experiments.find((e) => e.name === `prod-${f.regions[region].region}-az-power-1`)!.actions.map((a) => a.actionId);
+    expect(azActions(0)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:stop-instances", "aws:ec2:asg-insufficient-instance-capacity-error", "aws:rds:failover-db-cluster"]);
+    expect(azActions(1)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:stop-instances", "aws:ec2:asg-insufficient-instance-capacity-error"]);
     expect(f.regionSwitch.map((p) => [p.name, p.regions, p.workflows.map((w) => w.action)])).toEqual([["prod-region-switch", ["us-east-1", "us-west-2", "eu-west-1"], ["activate", "deactivate"]]]);
     expect(run.document.resilience.capacity.load).toMatchObject({ multiplier: 10, peakNodes: 36, requiredNodes: 360, maxNodes: 72, maximumAllows: false, firstToFail: { limit: "node-pool-maximum", atMultiple: 2 } });
-    expect(run.stdout).toMatch(/ {2}us-west-2: 9 experiment template\(s\), each stopped by alarms; zonal autoshift on alb \+ eks/);
+    expect(run.stdout).toMatch(/ {2}us-west-2: 10 experiment template\(s\), each stopped by alarms; zonal autoshift on alb \+ eks/);
     expect(run.stdout).toMatch(/load ×10 +10× today's peak \(36 nodes\) needs 360 nodes/);
+  }, 180_000);
+
+  it("deploys what AWS accepts and FIS can run: one outcome and one blocking alarm per practice run, pod actions under the restricted profile on writable containers, one cross-region template per other region, capacity errors only for this node pool", async () => {
+    const run = await sharedProdPlan();
+    for (const r of run.document.resilience.experiments.regions) {
+      // CreatePracticeRunConfiguration: outcomeAlarms and blockingAlarms hold exactly one item.
+      for (const a of r.autoshift) {
+        expect(a.outcomeAlarms).toEqual([`prod-${r.region}-region-impaired`]);
+        expect(a.blockingAlarms).toEqual([`prod-${r.region}-zonal-shift-unsafe`]);
+      }
+      expect(r.experiments.filter((e) => e.experiment === "cross-region-connectivity").map((e) => e.actions.length)).toEqual([1, 1]);
+    }
+    const stack = run.document.stacks.find((st) => st.stack === "prod-us-west-2")!;
+    const templates = stack.resources.filter((x) => x.type === "aws:fis/experimentTemplate:ExperimentTemplate");
+    const podActions = templates.flatMap((t) => (t.inputs.actions as { actionId: string; parameters?: { key: string; value: string }[] }[]).filter((a) => a.actionId === "aws:eks:pod-delete" || a.actionId === "aws:eks:pod-cpu-stress"));
+    expect(podActions).toHaveLength(2);
+    for (const a of podActions) expect(a.parameters).toContainEqual({ key: "fisPodSecurityPolicy", value: "restricted" });
+    // FIS follows pod actions only on containers with a writable root filesystem.
+    const deployment = stack.resources.find((x) => x.type === "kubernetes:apps/v1:Deployment")!;
+    const containers = (deployment.inputs.spec as { template: { spec: { containers: { securityContext: Record<string, unknown> }[] } } }).template.spec.containers;
+    expect(containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: false, runAsNonRoot: true, allowPrivilegeEscalation: false });
+    const fisPolicy = stack.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy").map((x) => String(x.inputs.policy)).find((p) => p.includes("ec2:InjectApiError"))!;
+    expect(JSON.parse(fisPolicy).Statement.find((st: { Sid: string }) => st.Sid === "InjectCapacityErrors").Condition["ForAllValues:ArnEquals"]["ec2:FisTargetArns"]).toEqual([expect.stringMatching(/^arn:aws:autoscaling:us-west-2:/)]);
+    // Region switch scales the service through the AWS-managed access policy, in its namespace only.
+    const association = stack.resources.find((x) => x.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" && String(x.inputs.policyArn).endsWith("/AmazonARCRegionSwitchScalingPolicy"))!;
+    expect(association.inputs.accessScope).toEqual({ type: "namespace", namespaces: ["app"] });
+    const global = run.document.stacks.find((st) => st.stack === "prod")!;
+    const switchPolicy = global.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy").map((x) => String(x.inputs.policy)).find((p) => p.includes("eks:ListAssociatedAccessPolicies"))!;
+    expect(JSON.parse(switchPolicy).Statement.find((st: { Sid: string }) => st.Sid === "CheckClusterAccess").Resource).toContainEqual(expect.stringMatching(/^arn:aws:eks:us-west-2:\d+:access-entry\/prod-us-west-2\/\*$/));
   }, 180_000);
 });
