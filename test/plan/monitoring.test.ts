@@ -65,6 +65,15 @@ describe("monitoringFigure", () => {
     expect(alarmRows(region).map((r) => r[3])).toEqual(expect.arrayContaining(["→ NOBODY", "→ topic WITHOUT subscriber", "→ via composite", "→ topic"]));
   });
 
+  it("tells a composite that only aggregates alarms which notify on their own from one whose alarms reach nobody", () => {
+    const silent = (name: string, rule: string) => resource("aws:cloudwatch/compositeAlarm:CompositeAlarm", name, "eu-west-1", { alarmName: name, alarmRule: rule });
+    const withComposites = [stacks[0], { ...stacks[1], resources: [...stacks[1].resources, silent("prod-eu-west-1-aggregate", 'ALARM("prod-eu-west-1-replication-lag") OR ALARM("prod-eu-west-1-error-rate")'), silent("prod-eu-west-1-half", 'ALARM("prod-eu-west-1-replication-lag") OR ALARM("prod-eu-west-1-node-cpu")')] }, stacks[2]];
+    const routed = Object.fromEntries(monitoringFigure(withComposites, ["us-east-1", "eu-west-1"]).regions[0].alarms.map((a) => [a.name, a.routed]));
+    expect(routed["prod-eu-west-1-aggregate"]).toBe("children");
+    // node-cpu reaches nobody, so a composite reading it cannot count on its children.
+    expect(routed["prod-eu-west-1-half"]).toBe("none");
+  });
+
   it("orders alarms by kind and name, whatever the registration order", () => {
     const reversed = monitoringFigure([stacks[0], { ...stacks[1], resources: [...stacks[1].resources].reverse() }, stacks[2]], ["us-east-1", "eu-west-1"]);
     expect(reversed.regions[0].alarms).toEqual(region.alarms);

@@ -195,7 +195,7 @@ describe("prod: monitoring", () => {
       expect(alarm("replication-lag")).toMatchObject({ metric: "AWS/RDS AuroraGlobalDBRPOLag", dimensions: ["DBClusterIdentifier"], routed: "topic" });
       // Nothing is left unrouted: every alarm reaches the subscribed topic, itself or through a
       // composite; the one composite that notifies nobody (ARC's practice-run blocker) has children that do.
-      expect(r.alarms.filter((a) => a.routed !== "topic" && a.routed !== "composite").map((a) => a.name)).toEqual([`prod-${r.region}-zonal-shift-unsafe`]);
+      expect(r.alarms.filter((a) => a.routed !== "topic" && a.routed !== "composite").map((a) => [a.name, a.routed])).toEqual([[`prod-${r.region}-zonal-shift-unsafe`, "children"]]);
       expect([alarm("node-cpu").routed, alarm("capacity-headroom").routed]).toEqual(["topic", "topic"]);
     }
     expect(monitoring.global).toEqual({ dashboards: ["prod-global"], grafana: [{ name: "prod-observability", version: "12.4", authentication: ["AWS_SSO"] }] });

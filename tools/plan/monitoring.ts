@@ -28,8 +28,8 @@ export interface AlarmFigure {
   datapointsToAlarm: number | null;
   /** Composite alarms: the rule. */
   rule: string | null;
-  /** `topic`: notifies a subscribed topic; `composite`: a routed composite reads it; `unsubscribed`: its topic has no subscriber; `none`. */
-  routed: "topic" | "composite" | "unsubscribed" | "none";
+  /** `topic`: notifies a subscribed topic; `composite`: a routed composite reads it; `children`: a composite that notifies nobody while every alarm it reads does; `unsubscribed`: its topic has no subscriber; `none`. */
+  routed: "topic" | "composite" | "children" | "unsubscribed" | "none";
   /** The alarm's own region when it differs from the region it watches (Route 53 alarms live in us-east-1). */
   alarmRegion: string | null;
 }
@@ -134,10 +134,19 @@ function alarmFigures(all: readonly PlanResource[], mine: readonly PlanResource[
   const routedDirectly = (r: PlanResource) => notifies(r).some((a) => subscribed.has(a));
   const routedComposites = all.filter((r) => r.type === T.composite && routedDirectly(r));
   const readByRouted = new Set(routedComposites.flatMap((c) => ruleAlarmNames(str(c.inputs.alarmRule) ?? "")));
+  const byName = new Map(all.filter((r) => r.type === T.alarm || r.type === T.composite).map((r) => [str(r.inputs.alarmName) ?? str(r.inputs.name) ?? r.name, r] as const));
+  const reaches = (r: PlanResource, name: string) => routedDirectly(r) || readByRouted.has(name) || readByRouted.has(str(r.outputs.arn) ?? "\0");
   const routing = (r: PlanResource, name: string): AlarmFigure["routed"] => {
     if (routedDirectly(r)) return "topic";
     if (readByRouted.has(name) || readByRouted.has(str(r.outputs.arn) ?? "\0")) return "composite";
-    return notifies(r).length ? "unsubscribed" : "none";
+    if (notifies(r).length) return "unsubscribed";
+    // A composite that notifies nobody itself, while every alarm it reads reaches someone: it only
+    // aggregates (e.g. the blocking alarm of zonal autoshift's practice runs).
+    if (r.type === T.composite) {
+      const children = ruleAlarmNames(str(r.inputs.alarmRule) ?? "");
+      if (children.length > 0 && children.every((c) => { const child = byName.get(c); return child !== undefined && reaches(child, c); })) return "children";
+    }
+    return "none";
   };
   const figures: AlarmFigure[] = [];
   for (const r of mine) {
@@ -246,7 +255,7 @@ export function describeThreshold(a: AlarmFigure): string {
   return `${a.metric ?? "?"}${a.statistic ? ` ${a.statistic}` : ""} ${a.comparison ?? "?"} ${value}${window}`;
 }
 
-const ROUTED: Record<AlarmFigure["routed"], string> = { topic: "→ topic", composite: "→ via composite", unsubscribed: "→ topic WITHOUT subscriber", none: "→ NOBODY" };
+const ROUTED: Record<AlarmFigure["routed"], string> = { topic: "→ topic", composite: "→ via composite", children: "→ (its alarms notify)", unsubscribed: "→ topic WITHOUT subscriber", none: "→ NOBODY" };
 
 /** One summary line per region (and one for the environment). */
 export function monitoringSummary(m: MonitoringFigure): string[] {
