@@ -6,12 +6,13 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, StopExperimentCommand } from "@aws-sdk/client-fis";
 import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { type AwsStub, mockClient } from "aws-sdk-client-mock";
 import { writeFileSync } from "fs";
 import { join } from "path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseGamedayArgs, readPlan } from "../../tools/gameday/cli";
-import { gamedayTarget } from "../../tools/gameday/environment";
+import { gamedayTarget, writerMove } from "../../tools/gameday/environment";
 import { CommandError } from "../../tools/commands/errors";
 import { gameday, type GamedayOptions } from "../../tools/gameday/gameday";
 import type { PlanDocument } from "../../tools/plan/model";
@@ -24,6 +25,7 @@ const fis = mockClient(FisClient as unknown as typeof CloudWatchClient) as unkno
 const FIS = { ListExperimentTemplatesCommand, ListExperimentsCommand, StartExperimentCommand, StopExperimentCommand, GetExperimentCommand } as unknown as Record<string, never>;
 const cloudwatch = mockClient(CloudWatchClient);
 const route53 = mockClient(Route53Client);
+const rds = mockClient(RDSClient);
 
 let prod: PlanDocument;
 beforeAll(async () => {
@@ -37,6 +39,8 @@ interface Account {
   unhealthy: string[];
   templates: { id: string; name: string; scope: string }[];
   running: { id: string; templateId: string; status: string }[];
+  /** The region whose member holds the global database's writer now; null: none (mid-failover). @default us-east-1 */
+  writer?: string | null;
   /** States GetExperiment returns, one per call (the last repeats). */
   progress: { status: string; reason?: string; alarms?: Record<string, "OK" | "ALARM">; unhealthy?: string[] }[];
 }
@@ -50,6 +54,16 @@ function install(a: Account): void {
   fis.reset();
   cloudwatch.reset();
   route53.reset();
+  rds.reset();
+  // Each region's member, as its switchover template names it (the primary's too: gamedayTarget refuses that one).
+  const memberArn = (region: string) => {
+    const figure = prod.resilience.experiments.regions.find((r) => r.region === region)!.experiments.find((e) => e.experiment === "aurora-switchover")!;
+    return writerMove({ ...gamedayTarget(prod, "eu-west-1", "aurora-switchover"), experiment: figure })!.targetClusterArn;
+  };
+  const writer = a.writer === undefined ? "us-east-1" : a.writer;
+  rds.on(DescribeGlobalClustersCommand).callsFake((input: { GlobalClusterIdentifier: string }) => ({
+    GlobalClusters: [{ GlobalClusterIdentifier: input.GlobalClusterIdentifier, GlobalClusterMembers: prod.resilience.experiments.regions.map((r) => ({ DBClusterArn: memberArn(r.region), IsWriter: r.region === writer })) }],
+  }));
   const checks = Object.values(gamedayTarget(prod, "us-west-2", "pod-delete").healthChecks).flat();
   fis.on(FIS.ListExperimentTemplatesCommand).resolves({ experimentTemplates: a.templates.map((t) => ({ id: t.id, tags: { Name: t.name, "fault-injection-scope": t.scope } })) });
   fis.on(FIS.ListExperimentsCommand).resolves({ experiments: a.running.map((r) => ({ id: r.id, experimentTemplateId: r.templateId, state: { status: r.status as "running" } })) });
@@ -82,7 +96,7 @@ async function run(options: Partial<GamedayOptions> & { experiment: string; regi
   let clock = Date.parse("2026-12-01T10:00:00Z");
   const code = await gameday({ execute: false, allowDataLoss: false, pollSeconds: 30, ...options }, {
     plan: async () => plan ?? prod,
-    aws: { fis: () => new FisClient({ region: options.region }), cloudwatch: (region) => new CloudWatchClient({ region }), route53: () => new Route53Client({ region: "us-east-1" }) },
+    aws: { fis: () => new FisClient({ region: options.region }), cloudwatch: (region) => new CloudWatchClient({ region }), route53: () => new Route53Client({ region: "us-east-1" }), rds: (region) => new RDSClient({ region }) },
     print: (line) => lines.push(line),
     sleep: async (ms) => {
       clock += ms;
@@ -132,6 +146,10 @@ describe("gameday refusals", () => {
   it("wants --allow-data-loss for the global failover, and never moves the writer to the primary", async () => {
     expect(await refusal({ experiment: "aurora-failover", region: "us-west-2" })).toMatch(/ALLOWING DATA LOSS .* add --allow-data-loss to rehearse it, or run aurora-switchover/);
     expect(await refusal({ experiment: "aurora-switchover", region: "us-east-1" })).toMatch(/us-east-1, which is the primary region already .* --region set to a secondary \(us-west-2, eu-west-1\)/);
+    // Where the writer is now, asked of RDS: after a switchover it need not be the plan's primary.
+    expect(await refusal({ experiment: "aurora-switchover", region: "us-west-2" }, account({ writer: "us-west-2" }))).toMatch(/the writer of .* is already in us-west-2 \(arn:aws:rds:us-west-2:.*\); run aurora-switchover with --region set to a region holding a secondary/);
+    expect(await refusal({ experiment: "aurora-switchover", region: "us-west-2" }, account({ writer: null }))).toMatch(/has no writer right now \(a switchover or failover is under way\)/);
+    expect((await run({ experiment: "aurora-switchover", region: "eu-west-1" })).out).toMatch(/writer now: arn:aws:rds:us-east-1:.*; aurora-switchover moves it to arn:aws:rds:eu-west-1:/);
     const { code } = await run({ experiment: "aurora-failover", region: "us-west-2", allowDataLoss: true });
     expect(code).toBe(0);
   });
@@ -160,7 +178,7 @@ describe("gameday refusals", () => {
     fis.on(FIS.ListExperimentTemplatesCommand).rejects(Object.assign(new Error("User is not authorized to perform: fis:ListExperimentTemplates"), { name: "AccessDeniedException" }));
     const error = await gameday({ experiment: "pod-delete", region: "us-west-2", execute: false, allowDataLoss: false }, {
       plan: async () => prod,
-      aws: { fis: () => new FisClient({ region: "us-west-2" }), cloudwatch: (region) => new CloudWatchClient({ region }), route53: () => new Route53Client({ region: "us-east-1" }) },
+      aws: { fis: () => new FisClient({ region: "us-west-2" }), cloudwatch: (region) => new CloudWatchClient({ region }), route53: () => new Route53Client({ region: "us-east-1" }), rds: (region) => new RDSClient({ region }) },
       print: () => undefined,
       sleep: async () => undefined,
       now: () => new Date(),

@@ -1,11 +1,12 @@
 /**
  * The AWS calls of the game-day command (SDK v3), each a small function over a client so the
  * tests drive them with mocked clients: the experiment template and running experiments (FIS),
- * alarm states (CloudWatch), health-check status (Route 53).
+ * alarm states (CloudWatch), health-check status (Route 53), the global database's writer (RDS).
  */
 import { CloudWatchClient, DescribeAlarmsCommand, type StateValue } from "@aws-sdk/client-cloudwatch";
 import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, StopExperimentCommand, type Experiment } from "@aws-sdk/client-fis";
 import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { EXPERIMENT_TAG, SCOPE_TAG } from "../../components/chaos/experiments";
 import { CommandError } from "../commands/errors";
 
@@ -14,6 +15,15 @@ export interface AwsClients {
   cloudwatch(region: string): CloudWatchClient;
   /** Route 53 is global (its API lives in us-east-1). */
   route53(): Route53Client;
+  rds(region: string): RDSClient;
+}
+
+/** The member cluster holding the global database's writer now (ARN), or null when none does (mid-failover). */
+export async function globalWriter(rds: RDSClient, globalClusterIdentifier: string): Promise<string | null> {
+  const out = await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterIdentifier }));
+  const cluster = out.GlobalClusters?.[0];
+  if (!cluster) throw new CommandError(`global database ${globalClusterIdentifier} does not exist; deploy the global stack first`);
+  return cluster.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn ?? null;
 }
 
 /** The deployed template of experiment `name` (its Name tag) in the scope `<env>-<region>`. */

@@ -16,6 +16,7 @@ import type { PlanDocument } from "../plan/model";
 import type { AwsClients } from "./aws";
 import { CommandError } from "../commands/errors";
 import { gameday, type GamedayOptions } from "./gameday";
+import { RDSClient } from "@aws-sdk/client-rds";
 
 const ROOT = join(__dirname, "..", "..");
 const USAGE = "usage: npm run gameday -- <experiment> --region <region> [--env prod] [--plan plan.json] [--execute] [--allow-data-loss] [--poll-seconds 15] [--max-minutes 180]";
@@ -99,7 +100,9 @@ function clients(): AwsClients {
   const fis = new Map<string, FisClient>();
   const cloudwatch = new Map<string, CloudWatchClient>();
   let route53: Route53Client | undefined;
+  const rds = new Map<string, RDSClient>();
   return {
+    rds: (region) => rds.get(region) ?? rds.set(region, new RDSClient({ region })).get(region)!,
     fis: (region) => fis.get(region) ?? fis.set(region, new FisClient({ region })).get(region)!,
     cloudwatch: (region) => cloudwatch.get(region) ?? cloudwatch.set(region, new CloudWatchClient({ region })).get(region)!,
     route53: () => (route53 ??= new Route53Client({ region: "us-east-1" })),

@@ -97,3 +97,23 @@ export function gamedayTarget(plan: PlanDocument, region: string, experiment: st
     healthChecks,
   };
 }
+
+/**
+ * The global database and the member a writer-moving experiment hands the writer to, read from
+ * its SSM automation's parameters (components/chaos automationDocumentParameters); null for other
+ * experiments.
+ */
+export function writerMove(target: GamedayTarget): { globalClusterIdentifier: string; targetClusterArn: string } | null {
+  if (!target.experiment.experiment || !WRITER_EXPERIMENTS.includes(target.experiment.experiment)) return null;
+  for (const action of target.experiment.actions) {
+    const raw = action.parameters.documentParameters;
+    if (typeof raw !== "string") continue;
+    try {
+      const p = JSON.parse(raw) as { GlobalClusterIdentifier?: unknown; TargetDbClusterArn?: unknown };
+      if (typeof p.GlobalClusterIdentifier === "string" && typeof p.TargetDbClusterArn === "string") return { globalClusterIdentifier: p.GlobalClusterIdentifier, targetClusterArn: p.TargetDbClusterArn };
+    } catch {
+      // not JSON: not the automation's parameters
+    }
+  }
+  throw new CommandError(`experiment ${target.id} in ${target.region} moves the writer but its template carries no automation parameters (GlobalClusterIdentifier, TargetDbClusterArn); plan and deploy the stack ${target.prefix} again`);
+}

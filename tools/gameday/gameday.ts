@@ -5,7 +5,7 @@
  *    violations, an unknown region or experiment, an experiment without stop conditions, a
  *    data-losing failover without `--allow-data-loss`, a writer move to the primary itself.
  * 2. Checks the preconditions in AWS: the template is deployed, no experiment of the region is
- *    running, no watched alarm of any region is in ALARM (or missing), every region's Route 53
+ *    running, a writer move does not target the member that holds the writer now (RDS), no watched alarm of any region is in ALARM (or missing), every region's Route 53
  *    endpoint checks are healthy (the others must carry the traffic the experiment pushes away).
  * 3. Dry run by default: says what it would start and stops. With `--execute` it starts the
  *    experiment, follows it until it ends, and prints what the alarms and health checks did.
@@ -20,8 +20,8 @@ import type { Experiment } from "@aws-sdk/client-fis";
 import { SCOPE_TAG } from "../../components/chaos/experiments";
 import { targetLine } from "../plan/experiments";
 import type { PlanDocument } from "../plan/model";
-import { activeExperiments, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment, stopExperiment } from "./aws";
-import { gamedayTarget, type GamedayTarget } from "./environment";
+import { activeExperiments, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, globalWriter, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment, stopExperiment } from "./aws";
+import { gamedayTarget, type GamedayTarget, writerMove } from "./environment";
 import { describeAwsError, CommandError } from "../commands/errors";
 
 export interface GamedayOptions {
@@ -127,6 +127,15 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
   const template = await step(`finding the template of ${target.experiment.name}`, () => findTemplate(fis, target.prefix, target.experiment.name));
   const running = await step(`listing experiments in ${target.region}`, () => activeExperiments(fis, target.prefix, template.id));
   if (running.length) throw new CommandError(`experiment ${running.map((r) => `${r.id} (${r.status})`).join(", ")} is already under way in ${target.prefix}; one experiment at a time: wait for it or stop it (aws fis stop-experiment --id ${running[0].id})`);
+  // Where the writer is NOW, not where the plan's region order says: after a rehearsed (or real)
+  // switchover the two differ until the configuration follows.
+  const move = writerMove(target);
+  if (move) {
+    const writer = await step(`finding the writer of ${move.globalClusterIdentifier}`, () => globalWriter(aws.rds(target.region), move.globalClusterIdentifier));
+    if (writer === null) throw new CommandError(`global database ${move.globalClusterIdentifier} has no writer right now (a switchover or failover is under way); wait until it has one`);
+    if (writer === move.targetClusterArn) throw new CommandError(`the writer of ${move.globalClusterIdentifier} is already in ${target.region} (${writer}); run ${target.id} with --region set to a region holding a secondary`);
+    print(`writer now: ${writer}; ${target.id} moves it to ${move.targetClusterArn}`);
+  }
   const healthIds = await step("finding the Route 53 health checks", () => healthCheckIds(aws.route53(), Object.values(target.healthChecks).flat()));
   const before = await observe(target, aws, healthIds);
   const problems = preconditionProblems(target, before, healthIds);
