@@ -59,6 +59,16 @@ export function fisRolePolicy(specs: readonly ExperimentSpec[], s: FisRoleScope)
       Resource: ec2("instance/*"),
       Condition: { StringEquals: { [`aws:ResourceTag/${s.clusterTagKey}`]: "owned" } },
     });
+    // Starting an instance whose EBS volumes use a customer-managed key (an account's default
+    // EBS key may be one) needs a grant on that key for EC2 (FIS actions reference); only through
+    // EC2 in this region, only for AWS resources.
+    statements.push({
+      Sid: "StartNodesWithEncryptedVolumes",
+      Effect: "Allow",
+      Action: "kms:CreateGrant",
+      Resource: `arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`,
+      Condition: { StringEquals: { "kms:ViaService": `ec2.${s.region}.amazonaws.com` }, Bool: { "kms:GrantIsForAWSResource": "true" } },
+    });
   }
   if (used.has(FIS_ACTIONS.disruptConnectivity)) {
     // As AWSFaultInjectionSimulatorNetworkAccess, with the VPC pinned: FIS creates a deny-all

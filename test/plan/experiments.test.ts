@@ -181,6 +181,8 @@ describe("the prod plan's rehearsal section", () => {
     expect(containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: false, runAsNonRoot: true, allowPrivilegeEscalation: false });
     const fisPolicy = stack.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy").map((x) => String(x.inputs.policy)).find((p) => p.includes("ec2:InjectApiError"))!;
     expect(JSON.parse(fisPolicy).Statement.find((st: { Sid: string }) => st.Sid === "InjectCapacityErrors").Condition["ForAllValues:ArnEquals"]["ec2:FisTargetArns"]).toEqual([expect.stringMatching(/^arn:aws:autoscaling:us-west-2:/)]);
+    // Stopped nodes start again even when their volumes use a customer-managed key: a grant, through EC2 only.
+    expect(JSON.parse(fisPolicy).Statement.find((st: { Sid: string }) => st.Sid === "StartNodesWithEncryptedVolumes")).toMatchObject({ Action: "kms:CreateGrant", Condition: { StringEquals: { "kms:ViaService": "ec2.us-west-2.amazonaws.com" }, Bool: { "kms:GrantIsForAWSResource": "true" } } });
     // Region switch scales the service through the AWS-managed access policy, in its namespace only.
     const association = stack.resources.find((x) => x.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" && String(x.inputs.policyArn).endsWith("/AmazonARCRegionSwitchScalingPolicy"))!;
     expect(association.inputs.accessScope).toEqual({ type: "namespace", namespaces: ["app"] });
