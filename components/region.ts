@@ -37,11 +37,13 @@ export type RegionObservabilityArgs = Omit<RegionalObservabilityArgs, "region" |
 export interface RegionResilienceArgs {
   /**
    * AWS FIS experiment templates (AZ power interruption per AZ, pod faults on the service, node
-   * capacity, Aurora switchover/failover, cross-region connectivity). `networkFaults` adds pod
-   * network latency and lets the service's namespace admit FIS's root, NET_ADMIN container.
+   * capacity, Aurora switchover/failover, cross-region connectivity). `podFaults` adds the pod
+   * experiments on the service and makes its root filesystem writable (FIS follows pod actions
+   * only on such containers); `networkFaults` (with `podFaults`) adds pod network latency and lets
+   * the service's namespace admit FIS's root, NET_ADMIN container.
    * @default none
    */
-  experiments?: { durationMinutes?: number; networkFaults?: boolean; otherRegions?: string[]; logRetentionDays?: number };
+  experiments?: { durationMinutes?: number; podFaults?: boolean; networkFaults?: boolean; otherRegions?: string[]; logRetentionDays?: number };
   /** ARC zonal autoshift (with practice runs) for the ALB and the EKS cluster. @default none */
   autoshift?: { enabled?: boolean; blockedWindows?: string[]; blockedDates?: string[] };
   /** The environment's Region switch execution role: gets an access entry and RBAC to scale the service. @default none */
@@ -239,9 +241,10 @@ export class Region extends pulumi.ComponentResource {
     // without one). The service's own variables win over the binding's.
     this.service = new RegionalService(name, {
       ...service,
-      allowNetworkFaultInjection: service.allowNetworkFaultInjection ?? args.resilience?.experiments?.networkFaults ?? false,
-      // FIS pod actions fail against a read-only root filesystem (FIS user guide, EKS pod actions).
-      allowPodFaultInjection: service.allowPodFaultInjection ?? args.resilience?.experiments !== undefined,
+      allowNetworkFaultInjection: service.allowNetworkFaultInjection ?? ((args.resilience?.experiments?.podFaults ?? false) && (args.resilience?.experiments?.networkFaults ?? false)),
+      // FIS pod actions fail against a read-only root filesystem (FIS user guide, EKS pod actions):
+      // writable only where pod experiments are asked for.
+      allowPodFaultInjection: service.allowPodFaultInjection ?? args.resilience?.experiments?.podFaults ?? false,
       env: { ...this.dataBinding.env, ...service.env },
       policyStatements: this.dataBinding.policyStatements,
       region: args.region,
@@ -314,13 +317,17 @@ export class Region extends pulumi.ComponentResource {
           cluster: { name: this.cluster.clusterName, arn: this.cluster.clusterArn },
           ...(this.nodePool.autoScalingGroupArn ? { autoScalingGroupArn: this.nodePool.autoScalingGroupArn } : {}),
           database: { clusterArn: this.database.clusterArn, globalClusterIdentifier: args.database.globalClusterIdentifier, writer: args.database.role === "primary" },
-          service: {
-            namespace: this.service.namespace,
-            name: this.service.name,
-            labelSelector: `app.kubernetes.io/name=${this.service.name}`,
-            networkFaults: e.networkFaults ?? false,
-            ready: [this.service],
-          },
+          ...(e.podFaults
+            ? {
+                service: {
+                  namespace: this.service.namespace,
+                  name: this.service.name,
+                  labelSelector: `app.kubernetes.io/name=${this.service.name}`,
+                  networkFaults: e.networkFaults ?? false,
+                  ready: [this.service],
+                },
+              }
+            : {}),
           alarmArns,
           otherRegions: e.otherRegions ?? [],
           ...(e.logRetentionDays !== undefined ? { logRetentionDays: e.logRetentionDays } : {}),

@@ -78,6 +78,7 @@ export function resilienceArgs(environment: Environment, region: string, shared:
       ? {
           experiments: {
             durationMinutes: environment.faultInjectionDurationMinutes,
+            podFaults: environment.faultInjectionPods,
             networkFaults: environment.faultInjectionPodNetwork,
             otherRegions: environment.regions.filter((r) => r !== region),
             logRetentionDays: environment.logRetentionDays,

@@ -455,6 +455,11 @@ export const ENVIRONMENT_KEYS = {
     description: "How long injected faults last (network cut, stopped nodes, capacity errors), 5 to 720 minutes.",
     default: 30,
   },
+  faultInjectionPods: {
+    type: "boolean",
+    description: "Adds the pod experiments on the reference service (pod delete, CPU stress). FIS follows EKS pod actions only on containers with a writable root filesystem, so the service's container loses readOnlyRootFilesystem (the rest of the restricted profile stays). Off: the container keeps a read-only root filesystem and the region has no pod experiments.",
+    default: false,
+  },
   faultInjectionPodNetwork: {
     type: "boolean",
     description: "Adds the pod network-latency experiment; its FIS container runs as root with NET_ADMIN, so the service's namespace only warns about the restricted Pod Security Standard instead of enforcing it. For rehearsal environments.",

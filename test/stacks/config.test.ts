@@ -1,26 +1,19 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { join } from "path";
-import { ConfigError, parseEnvironment } from "../../stacks/config";
+import { parseEnvironment } from "../../stacks/config";
 import { readStackConfig } from "../../tools/fake-cloud/run";
-import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
+import { configProblems, VALID_ENVIRONMENT } from "../fixtures/environment";
 
-const valid = {
-  "platform:regions": ["us-east-1", "us-west-2"],
-  "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16"],
-  "platform:dnsZoneName": "dev.example.com",
-  ...DEPLOY_PRECONDITIONS,
-};
+const valid = VALID_ENVIRONMENT;
+const problemsOf = configProblems;
 
-function problemsOf(config: Record<string, unknown>) {
-  try {
-    parseEnvironment("dev", config);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+describe("fault injection keys", () => {
+  it("refuses pod network faults without pod faults: the latency experiment is a pod action too", () => {
+    expect(problemsOf({ ...valid, "platform:faultInjectionPodNetwork": true })).toEqual([expect.objectContaining({ key: "platform:faultInjectionPodNetwork", message: expect.stringMatching(/needs faultInjectionPods: true/) })]);
+    expect(problemsOf({ ...valid, "platform:faultInjectionPodNetwork": true, "platform:faultInjectionPods": true })).toEqual([]);
+  });
+});
 
 describe("parseEnvironment: examples", () => {
   it("accepts Pulumi.prod.yaml and fills defaults", () => {

@@ -3,7 +3,7 @@ import { join } from "path";
 import { ConfigError, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { cacheRoleOf, globalEdgeArgs, globalTableArgs, regionalStackReads } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
-import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
+import { configProblems, DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const staging = readStackConfig(join(__dirname, "..", "..", "examples", "data-tier", "Pulumi.staging.yaml"));
 const base = {
@@ -13,15 +13,7 @@ const base = {
   "platform:dnsZoneName": "dev.example.com",
 };
 
-function problems(config: Record<string, unknown>): Record<string, string> {
-  try {
-    parseEnvironment("dev", config);
-  } catch (err) {
-    if (err instanceof ConfigError) return Object.fromEntries(err.problems.map((p) => [p.key, `${JSON.stringify(p.value)}: ${p.message}`]));
-    throw err;
-  }
-  return {};
-}
+const problems = (config: Record<string, unknown>): Record<string, string> => Object.fromEntries(configProblems(config).map((p) => [p.key, `${JSON.stringify(p.value)}: ${p.message}`]));
 
 describe("data tier configuration", () => {
   it("is off by default", () => {

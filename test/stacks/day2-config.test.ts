@@ -1,24 +1,10 @@
 /** Validation of the day-2 keys: each refusal names the key, the value and the fix. */
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnvironment } from "../../stacks/config";
-import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
+import { parseEnvironment } from "../../stacks/config";
+import { configProblems, VALID_ENVIRONMENT } from "../fixtures/environment";
 
-const valid = {
-  "platform:regions": ["us-east-1", "us-west-2"],
-  "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16"],
-  "platform:dnsZoneName": "dev.example.com",
-  ...DEPLOY_PRECONDITIONS,
-};
-
-function problemsOf(config: Record<string, unknown>) {
-  try {
-    parseEnvironment("dev", config);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const valid = VALID_ENVIRONMENT;
+const problemsOf = configProblems;
 const byKey = (config: Record<string, unknown>) => Object.fromEntries(problemsOf(config).map((p) => [p.key, p.message]));
 
 describe("eksControlPlaneAzCount", () => {

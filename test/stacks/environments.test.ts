@@ -249,6 +249,23 @@ describe("the dev example (single stack, two regions)", () => {
   });
 });
 
+describe("pod fault injection is named, not a side effect of fault injection", () => {
+  const deployments = (doc: PlanDocument) => doc.stacks.flatMap((s) => ofType(s, "kubernetes:apps/v1:Deployment"));
+  const rootFs = (d: PlanResource) => (d.inputs.spec as { template: { spec: { containers: { securityContext: { readOnlyRootFilesystem: boolean } }[] } } }).template.spec.containers.map((c) => c.securityContext.readOnlyRootFilesystem);
+  const experiments = (doc: PlanDocument) => doc.stacks.flatMap((s) => ofType(s, "aws:fis/experimentTemplate:ExperimentTemplate")).map((t) => (t.inputs.tags as Record<string, string>).experiment);
+
+  it("keeps the service's root filesystem read-only where experiments run without faultInjectionPods (dev)", () => {
+    expect(experiments(dev)).toContain("az-power");
+    expect(experiments(dev)).not.toContain("pod-delete");
+    expect(deployments(dev).flatMap(rootFs)).toEqual([true, true]);
+  });
+
+  it("makes it writable, for FIS's pod actions, where faultInjectionPods asks for them (prod)", () => {
+    expect(experiments(prod)).toContain("pod-delete");
+    expect(deployments(prod).flatMap(rootFs)).toEqual([false, false, false]);
+  });
+});
+
 describe("cost: every billable type the repository's plans hold is priced", () => {
   const unpricedTypes = (doc: PlanDocument) => [...new Set(doc.stacks.flatMap((s) => s.resources).filter((r) => r.custom && "unpriced" in classify(r.type)).map((r) => r.type))];
 

@@ -1,25 +1,17 @@
 /** The environment's observability keys: validation (key, value, fix) and what the stacks build from them. */
 import { describe, expect, it } from "vitest";
 import { join } from "path";
-import { ConfigError, monitoringObjectives, parseEnvironment } from "../../stacks/config";
+import { monitoringObjectives, parseEnvironment } from "../../stacks/config";
 import { databaseClusterIdentifier, globalObservabilityArgs, observabilityArgs, regionArgs, type SharedInputs } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
-import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
+import { configProblems, VALID_ENVIRONMENT } from "../fixtures/environment";
 
 const prodConfig = readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml"));
 const prod = parseEnvironment("prod", prodConfig);
-const valid = { "platform:regions": ["us-east-1", "us-west-2"], "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16"], "platform:dnsZoneName": "dev.example.com", ...DEPLOY_PRECONDITIONS };
+
 const shared: SharedInputs = { zoneId: "Z1", zoneName: "prod.example.com", globalClusterIdentifier: "prod-global", routingControlArn: "arn:rc", alarmTopicArn: "arn:topic" };
 
-function problemsOf(config: Record<string, unknown>): Record<string, string> {
-  try {
-    parseEnvironment("dev", { ...valid, ...config });
-  } catch (err) {
-    if (err instanceof ConfigError) return Object.fromEntries(err.problems.map((p) => [p.key, p.message]));
-    throw err;
-  }
-  return {};
-}
+const problemsOf = (config: Record<string, unknown>): Record<string, string> => Object.fromEntries(configProblems({ ...VALID_ENVIRONMENT, ...config }).map((p) => [p.key, p.message]));
 
 describe("observability keys", () => {
   it("reads prod's objectives as numbers", () => {
@@ -58,7 +50,7 @@ describe("what the stacks build from them", () => {
       canary: { runtimeVersion: "syn-nodejs-puppeteer-15.0", intervalMinutes: 1, artifactRetentionDays: 31 },
     });
     expect(args.objectives?.availabilityPercent).toBe(99.95);
-    const off = observabilityArgs(parseEnvironment("dev", { ...valid, "platform:prometheusEnabled": false, "platform:canaryEnabled": false }));
+    const off = observabilityArgs(parseEnvironment("dev", { ...VALID_ENVIRONMENT, "platform:prometheusEnabled": false, "platform:canaryEnabled": false }));
     expect(off.prometheus).toBeUndefined();
     expect(off.canary).toBeUndefined();
     expect(off.alarmEmails).toBeUndefined();
