@@ -20,4 +20,15 @@ describe("the SDK's start-up costs", () => {
     expect(tracked._debugCtx).toBe("a context");
     expect(tracked._debugStackTrace).not.toMatch(/\n\s+at /);
   });
+
+  it("load a provider's service namespaces on first use, and then they work as loaded", () => {
+    const loaded = (name: string) => Object.keys(require.cache).some((file) => file.endsWith(`@pulumi/aws/${name}/index.js`));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
+    expect(loaded("gamelift")).toBe(false);
+    expect(typeof aws.gamelift.Fleet).toBe("function");
+    expect(loaded("gamelift")).toBe(true);
+    expect(Object.keys(aws.gamelift)).toContain("Fleet");
+    expect(aws.gamelift.Fleet.isInstance(undefined)).toBe(false);
+  });
 });

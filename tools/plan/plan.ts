@@ -35,42 +35,56 @@ function toStack(job: StackJob, result: StackResult): UnjudgedStack {
   return { stack: job.stack, role: job.role, region: job.region, resources: result.resources, outputs: result.outputs };
 }
 
-async function runJob(runner: StackRunner, job: StackJob, program: string | null, stackOutputs: Record<string, Record<string, unknown>>, progress?: Progress): Promise<StackResult> {
-  progress?.started(job);
-  const result = await runner.run({ stack: job.stack, project: job.project, config: job.config, program, stackOutputs });
-  progress?.finished(job, result);
-  return result;
+async function runJob(runner: StackRunner, job: StackJob, program: string | null, stackOutputs: Record<string, Record<string, unknown>>, progress?: Progress, known?: (exported: Record<string, unknown>) => void): Promise<StackResult> {
+  return runner.run({ stack: job.stack, project: job.project, config: job.config, program, stackOutputs }, { begins: () => progress?.started(job), known, ends: (result) => progress?.finished(job, result) });
+}
+
+/**
+ * Deploy order: the global stack, then the regional stacks, each after the regional stacks it
+ * reads (e.g. the cache's home region). Throws when they read each other. Pure.
+ */
+export function deployOrder(regional: readonly StackJob[]): StackJob[] {
+  const order: StackJob[] = [];
+  const placed = new Set<string>();
+  let pending = [...regional];
+  while (pending.length > 0) {
+    const ready = pending.filter((job) => (job.reads ?? []).every((stack) => placed.has(stack) || !regional.some((j) => j.stack === stack)));
+    if (ready.length === 0) throw new PlanError(`stacks ${pending.map((j) => j.stack).join(", ")} read each other (${pending.map((j) => `${j.stack} reads ${(j.reads ?? []).join(", ")}`).join("; ")}); no deploy order exists`);
+    for (const job of ready) placed.add(job.stack);
+    order.push(...ready);
+    pending = pending.filter((job) => !ready.includes(job));
+  }
+  return order;
 }
 
 async function runEnvironment(input: EnvironmentInput, options: PlanRunOptions): Promise<UnjudgedStack[]> {
+  // Regional stacks read the global stack through a StackReference by its name, and some read
+  // another regional stack: each is planned once the stacks it reads have their known values, as
+  // after their `pulumi up` (the deploy order guarantees it for real), fed exactly those stacks'
+  // outputs. The runner takes them in deploy order (in turn in one process; previews in a second
+  // process when it has one, which may still be checking a stack whose outputs others already use).
+  const order = [input.global, ...deployOrder(input.regional)];
   const runner = createRunner({ isolated: options.isolated, regionalStacks: input.regional.length });
+  const exported = new Map<string, Promise<Record<string, unknown>>>();
+  const results = new Map<StackJob, Promise<StackResult>>();
   try {
-    const global = await runJob(runner, input.global, null, {}, options.progress);
-    // Regional stacks read the global stack through a StackReference by its name, and some read
-    // another regional stack (e.g. the cache's home region): those run in waves, each stack once
-    // the stacks it reads have been planned, as the deploy order guarantees for real. They are
-    // previewed as after those stacks' `pulumi up`, with their outputs known. Within a wave: in
-    // turn in one process, side by side when the runner has more than one process.
-    const stackOutputs: Record<string, Record<string, unknown>> = { [input.global.stack]: global.exported };
-    const results = new Map<StackJob, StackResult>();
-    let pending = [...input.regional];
-    while (pending.length > 0) {
-      const ready = pending.filter((job) => (job.reads ?? []).every((stack) => stack in stackOutputs || !input.regional.some((j) => j.stack === stack)));
-      if (ready.length === 0) throw new PlanError(`stacks ${pending.map((j) => j.stack).join(", ")} read each other (${pending.map((j) => `${j.stack} reads ${(j.reads ?? []).join(", ")}`).join("; ")}); no deploy order exists`);
-      const outputs = { ...stackOutputs };
-      const wave: StackResult[] = new Array(ready.length);
-      let next = 0;
-      const lane = async () => {
-        for (let i = next++; i < ready.length; i = next++) wave[i] = await runJob(runner, ready[i], null, outputs, options.progress);
-      };
-      await Promise.all(Array.from({ length: Math.min(runner.parallel, ready.length) }, lane));
-      ready.forEach((job, i) => {
-        results.set(job, wave[i]);
-        stackOutputs[job.stack] = wave[i].exported;
-      });
-      pending = pending.filter((job) => !ready.includes(job));
+    for (const job of order) {
+      const reads = job === input.global ? [] : [input.global.stack, ...(job.reads ?? []).filter((stack) => input.regional.some((j) => j.stack === stack))];
+      let knownValues!: (outputs: Record<string, unknown>) => void;
+      const outputs = new Promise<Record<string, unknown>>((resolve) => (knownValues = resolve));
+      exported.set(job.stack, outputs);
+      const result = Promise.all(reads.map(async (stack) => [stack, await exported.get(stack)!] as const)).then((pairs) =>
+        runJob(runner, job, null, Object.fromEntries(pairs), options.progress, knownValues),
+      );
+      // A stack that fails leaves the stacks reading it waiting: the plan reports the first
+      // failure in deploy order below and stops them by closing the runner.
+      void result.then((r) => knownValues(r.exported), () => undefined);
+      results.set(job, result);
     }
-    return [toStack(input.global, global), ...input.regional.map((job) => toStack(job, results.get(job)!))];
+    // In deploy order: a stack that failed comes before the stacks left waiting on it.
+    const planned = new Map<StackJob, StackResult>();
+    for (const job of order) planned.set(job, await results.get(job)!);
+    return [input.global, ...input.regional].map((job) => toStack(job, planned.get(job)!));
   } finally {
     runner.close();
   }

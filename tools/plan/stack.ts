@@ -71,8 +71,9 @@ async function loadProgram(file: string, pass: number): Promise<unknown> {
   }
 }
 
-function exportable(outputs: Record<string, unknown>): Record<string, unknown> {
-  // Values cross to later stacks (and over IPC) as JSON; functions and resources have no place there.
+/** Outputs as later stacks read them: JSON (they may cross to another process). */
+export function exportable(outputs: Record<string, unknown>): Record<string, unknown> {
+  // Functions and resources have no place in JSON.
   return JSON.parse(JSON.stringify(outputs ?? {}, (_key, value) => (typeof value === "function" ? undefined : value))) as Record<string, unknown>;
 }
 
@@ -81,42 +82,70 @@ let passes = 0;
 async function pass(job: StackJobSpec, preview: boolean, quiet = false): Promise<StackRun> {
   const n = ++passes;
   const load = job.program ? () => loadProgram(job.program!, n) : () => projectProgram;
-  return runStack({ stack: job.stack, project: job.project, config: job.config, stackOutputs: job.stackOutputs, preview, load, quiet });
+  const started = performance.now();
+  try {
+    return await runStack({ stack: job.stack, project: job.project, config: job.config, stackOutputs: job.stackOutputs, preview, load, quiet });
+  } finally {
+    // PLAN_TRACE=1: when each pass ran, in this process's time (ms since it started), on stderr.
+    if (process.env.PLAN_TRACE === "1") process.stderr.write(`trace: pid ${process.pid} ${preview ? "preview" : "known"} ${job.stack} ${started.toFixed(0)}–${performance.now().toFixed(0)} ms\n`);
+  }
 }
 
-/** Plans one stack; rejects with a PlanError naming the stack when its program fails. */
-export async function planStack(job: StackJobSpec): Promise<StackResult> {
-  const started = Date.now();
-  // Only the preview's URNs outlive it: its resources, engine and program objects can go before
-  // the second pass allocates its own (less for the garbage collector to trace and copy).
-  let previewed: Set<string>;
+/** What the preview pass leaves for the plan: the URNs it registered, or why it failed (as words: it may cross from a child process). */
+export type PreviewOutcome = ({ ok: true; urns: string[] } | { ok: false; reason: string }) & {
+  /** When the pass started (Date.now(), comparable across processes on one machine). */
+  startedAt: number;
+};
+
+/**
+ * The preview pass alone. Only its URNs outlive it: its resources, engine and program objects can
+ * go before the pass with known values allocates its own (less for the garbage collector).
+ */
+export async function previewStack(job: StackJobSpec): Promise<PreviewOutcome> {
+  const startedAt = Date.now();
   try {
-    previewed = new Set((await pass(job, true)).cloud.resources.map((r) => r.urn));
-  } catch (previewError) {
-    // Say whether only the preview fails: then the reason is an unknown value, not the program's logic.
-    let knownError: unknown;
-    try {
-      await pass(job, false);
-    } catch (err) {
-      knownError = err;
-    }
-    if (knownError !== undefined) throw new PlanError(`stack ${job.stack}: ${describeError(knownError)}`);
+    return { ok: true, urns: (await pass(job, true)).cloud.resources.map((r) => r.urn), startedAt };
+  } catch (err) {
+    return { ok: false, reason: describeError(err), startedAt };
+  }
+}
+
+/** The pass with known values alone. Quiet: what the program prints, the preview pass showed. */
+export async function knownStack(job: StackJobSpec): Promise<({ ok: true; run: StackRun } | { ok: false; error: unknown }) & { startedAt: number }> {
+  const startedAt = Date.now();
+  try {
+    return { ok: true, run: await pass(job, false, true), startedAt };
+  } catch (error) {
+    return { ok: false, error, startedAt };
+  }
+}
+
+/**
+ * The stack's result from both passes, whichever process ran them and in whichever order. A
+ * failing preview fails the plan even when the pass with known values runs: the real preview
+ * stops there. The message says whether only the preview fails (then the reason is an unknown value).
+ */
+export function combinePasses(job: StackJobSpec, preview: PreviewOutcome, known: Awaited<ReturnType<typeof knownStack>>): StackResult {
+  if (!known.ok) throw new PlanError(`stack ${job.stack}: ${describeError(known.error)}`);
+  if (!preview.ok) {
     throw new PlanError(
-      `stack ${job.stack} fails under \`pulumi preview\` of a new stack (ids and computed outputs unknown), although it runs once every value is known: ${describeError(previewError)}`,
+      `stack ${job.stack} fails under \`pulumi preview\` of a new stack (ids and computed outputs unknown), although it runs once every value is known: ${preview.reason}`,
     );
   }
-  let known: StackRun;
-  try {
-    // What the program prints, `pulumi preview` prints: the preview pass showed it already.
-    known = await pass(job, false, true);
-  } catch (err) {
-    throw new PlanError(`stack ${job.stack}: ${describeError(err)}`);
-  }
+  const previewed = new Set(preview.urns);
+  const { cloud, outputs } = known.run;
   return {
-    resources: known.cloud.resources,
-    outputs: known.cloud.stackOutputs,
-    exported: exportable(known.outputs),
-    unseenInPreview: known.cloud.resources.filter((r) => !previewed.has(r.urn)).map((r) => r.urn),
-    milliseconds: Date.now() - started,
+    resources: cloud.resources,
+    outputs: cloud.stackOutputs,
+    exported: exportable(outputs),
+    unseenInPreview: cloud.resources.filter((r) => !previewed.has(r.urn)).map((r) => r.urn),
+    // From its first pass's start to now: the passes may have run side by side.
+    milliseconds: Date.now() - Math.min(preview.startedAt, known.startedAt),
   };
+}
+
+/** Plans one stack in this process, preview first; rejects with a PlanError naming the stack when its program fails. */
+export async function planStack(job: StackJobSpec): Promise<StackResult> {
+  const preview = await previewStack(job);
+  return combinePasses(job, preview, await knownStack(job));
 }

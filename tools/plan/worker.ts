@@ -1,17 +1,23 @@
 /**
  * Stacks in a child process (tools/plan/runner.ts): one per process for isolated runs, or a
- * warm second process that plans regional stacks next to the planning process.
+ * warm second process that runs every stack's preview pass next to the planning process.
  *
  * Protocol (IPC messages): the worker loads the heavy modules, sends {kind:"ready"}, then for
  * each {kind:"run", job} plans the stack (tools/plan/stack.ts) and answers {kind:"done", result}
- * or {kind:"failed", message}. It exits after a failure, or when the parent disconnects.
- * Anything thrown or left unhandled becomes "failed" with a message and no stack trace.
+ * or {kind:"failed", message}; for each {kind:"preview", job} runs the preview pass alone and
+ * answers {kind:"previewed", outcome} (a program that fails its preview is an outcome, not a
+ * failure of the worker). It exits after a failure, or when the parent disconnects. Anything
+ * thrown or left unhandled becomes "failed" with a message and no stack trace.
  */
-import type { StackJobSpec, StackResult } from "./stack";
+import type { PreviewOutcome, StackJobSpec, StackResult } from "./stack";
 
-export type ToWorker = { kind: "run"; job: StackJobSpec };
+export type ToWorker = { kind: "run" | "preview"; job: StackJobSpec };
 
-export type FromWorker = { kind: "ready" } | { kind: "done"; result: StackResult } | { kind: "failed"; message: string };
+export type FromWorker =
+  | { kind: "ready" }
+  | { kind: "done"; result: StackResult }
+  | { kind: "previewed"; outcome: PreviewOutcome }
+  | { kind: "failed"; message: string };
 
 /** Argument the runner passes so that importing this module elsewhere (tests, the bundle) starts nothing. */
 export const WORKER_FLAG = "--plan-worker";
@@ -33,14 +39,20 @@ export function serveWorker(): void {
     process.exit(1);
   };
   // Loaded here, not at the top: importing this module must not load the SDKs.
-  const { planStack } = require("./stack") as typeof import("./stack");
+  const { planStack, previewStack } = require("./stack") as typeof import("./stack");
   require("@pulumi/aws");
   const { describeError } = require("./errors") as typeof import("./errors");
   process.on("uncaughtException", (err) => void fail(describeError(err)));
   process.on("disconnect", () => process.exit(0));
   process.on("message", (message: ToWorker) => {
+    if (message?.kind === "preview") {
+      previewStack(message.job).then(
+        (outcome) => void send({ kind: "previewed", outcome }),
+        (err: unknown) => void fail(describeError(err)),
+      );
+      return;
+    }
     if (message?.kind !== "run") return;
-    // Loads the SDKs and the program now, while the parent plans the global stack.
     planStack(message.job).then(
       (result) => void send({ kind: "done", result }),
       (err: unknown) => void fail(err instanceof Error && err.name === "PlanError" ? err.message : describeError(err)),
