@@ -293,4 +293,14 @@ describe("stacks in one process", () => {
     expect(second.cloud.resources.every((x) => x.urn.startsWith("urn:pulumi:second::"))).toBe(true);
     expect(byName(second, "b").region).toBe("eu-central-1");
   });
+
+  it("take turns when started together, each with its own resources", async () => {
+    const program = () => {
+      new aws.s3.Bucket(`only-${pulumi.getStack()}`);
+      return {};
+    };
+    const [a, b] = await Promise.all([run(program, { stack: "a" }), run(program, { stack: "b" })]);
+    expect(a.cloud.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.name)).toEqual(["only-a"]);
+    expect(b.cloud.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.name)).toEqual(["only-b"]);
+  });
 });

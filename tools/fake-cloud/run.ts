@@ -3,12 +3,15 @@
  * set first, the program loaded inside a root `pulumi:pulumi:Stack`, its export (or the result of
  * calling it) awaited as the stack outputs, then every pending registration drained.
  *
- * Each run gets its own Pulumi runtime store (`withLocalStorage`, as the Automation API runs
- * inline programs): its own monitor, config, root stack resource, transforms, RPC drain and
- * promise-leak tracking. Runs can therefore follow one another in one process without one stack
- * seeing another's state. A run fails, as the real program would, when the program throws, leaves
- * a rejection unhandled, stops making progress before it finishes (what a program waiting on an
- * unknown output does in a preview) or leaves SDK promises pending.
+ * Each run gets its own Pulumi runtime store, as the Automation API gives each inline program one:
+ * its own monitor, config, root stack resource, transforms, RPC drain and promise-leak tracking.
+ * Runs can therefore follow one another in one process without one stack seeing another's state.
+ * Runs in one process take turns (a second waits for the first): the store is installed as the
+ * SDK's global store for the run, not through the SDK's `withLocalStorage`, because an
+ * AsyncLocalStorage context costs a promise hook on every promise the SDK creates (about a
+ * tenth of a plan's CPU, on Node 20). A run fails, as the real program would, when the program
+ * throws, leaves a rejection unhandled, stops making progress before it finishes (what a program
+ * waiting on an unknown output does in a preview) or leaves SDK promises pending.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
@@ -58,13 +61,13 @@ export class StackRunError extends Error {
 
 interface Store {
   leakCandidates: Set<Promise<unknown> & { _debugCtx?: string }>;
+  /** Shared by every store of the process: providers register their types once, when they load. */
+  resourcePackages?: Map<unknown, unknown>;
+  resourceModules?: Map<unknown, unknown>;
 }
 
-interface LocalStorage {
-  getStore(): unknown;
-}
-
-const storage = () => (globalThis as unknown as { asyncLocalStorage: LocalStorage }).asyncLocalStorage;
+const sdkState = state as unknown as { LocalStore: new () => Store; getGlobalStore(): Store };
+const runtimeGlobals = globalThis as unknown as { globalStore?: Store; asyncLocalStorage?: { getStore(): unknown } };
 
 /** Turns of the event loop with no engine operation, no timer and no I/O before a run counts as stuck. */
 const IDLE_TURNS = 20;
@@ -81,37 +84,35 @@ function pendingWork(): number {
 
 interface ActiveRun {
   failure: unknown;
+  /** Console output is dropped while it runs. */
+  quiet: boolean;
 }
 
-/** Runs in progress and runs finished, by their runtime store. */
-const active = new Map<object, ActiveRun>();
-const finished = new WeakSet<object>();
+/** The run in progress (one at a time), whether one has ended, and the turn of the next. */
+let current: ActiveRun | undefined;
+let anyEnded = false;
+let turn: Promise<unknown> = Promise.resolve();
 
 /**
- * One listener for the whole process: Node reports an unhandled rejection or an uncaught
- * exception in the async context it came from, so the current store names the run it belongs
- * to. It fails that run; reports from a run that already ended (a failed program's late
- * rejections) are dropped; anything else is left to the process's other listeners, or, when
- * there are none, reported as Node would and the exit code set.
+ * One listener for the whole process: an unhandled rejection or an uncaught exception while a
+ * run is in progress is that run's (nothing else runs meanwhile) and fails it. Between runs, once
+ * a run has ended, it is a late report of a program that already failed or finished, and is
+ * dropped, as that program's process would have exited; before any run, it is left to the
+ * process's other listeners, or, when there are none, reported as Node would and the exit code set.
  */
 function dispatch(kind: "unhandledRejection" | "uncaughtException") {
   return (reason: unknown) => {
-    const store = storage().getStore() as object | undefined;
-    const run = store ? active.get(store) : undefined;
-    if (run) {
-      run.failure ??= reason;
+    if (current) {
+      current.failure ??= reason;
       return;
     }
-    if (store && finished.has(store)) return;
+    if (anyEnded) return;
     if (process.listenerCount(kind) === 1) {
       process.stderr.write(`${kind}: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}\n`);
       process.exitCode = 1;
     }
   };
 }
-
-/** Stores of quiet runs: console output from their async context is dropped. */
-const quiet = new WeakSet<object>();
 
 let listening = false;
 function listen(): void {
@@ -120,8 +121,7 @@ function listen(): void {
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {
     const original = console[method].bind(console);
     console[method] = (...args: unknown[]) => {
-      const store = storage().getStore() as object | undefined;
-      if (!store || !quiet.has(store)) original(...args);
+      if (!current?.quiet) original(...args);
     };
   }
   process.on("unhandledRejection", dispatch("unhandledRejection"));
@@ -156,27 +156,58 @@ function snapshotGlobals(): () => void {
   };
 }
 
-export async function runStack(options: RunOptions): Promise<StackRun> {
+/**
+ * Waits until the engine has seen no operation, holds none in flight and no timer or I/O of the
+ * program is pending, for IDLE_TURNS turns of the event loop (at most 2 s).
+ */
+async function quiesce(engine: { inFlight: number; operations: number }, baseline: number): Promise<void> {
+  const until = Date.now() + 2000;
+  let seen = -1;
+  for (let idle = 0; idle < IDLE_TURNS && Date.now() < until; ) {
+    await new Promise((resolve) => setImmediate(resolve));
+    idle = engine.inFlight === 0 && engine.operations === seen && pendingWork() <= baseline ? idle + 1 : 0;
+    seen = engine.operations;
+  }
+}
+
+export function runStack(options: RunOptions): Promise<StackRun> {
+  const run = turn.then(() => runAlone(options));
+  turn = run.catch(() => undefined);
+  return run;
+}
+
+async function runAlone(options: RunOptions): Promise<StackRun> {
   listen();
-  const { withLocalStorage } = state as unknown as { withLocalStorage<T>(fn: () => T): T };
+  if (runtimeGlobals.asyncLocalStorage?.getStore() !== undefined) {
+    // Inside the SDK's own context (an Automation API inline program): its store would win over ours.
+    throw new StackRunError("runStack cannot run inside a Pulumi runtime context of its own (withLocalStorage)");
+  }
   const restoreGlobals = snapshotGlobals();
+  const shared = sdkState.getGlobalStore();
+  const store = new sdkState.LocalStore();
+  store.resourcePackages = shared.resourcePackages;
+  store.resourceModules = shared.resourceModules;
+  runtimeGlobals.globalStore = store;
   try {
-    return await withLocalStorage(() => runInStore(options));
+    return await runInStore(options, store);
   } finally {
+    // The next run (or anything else) starts from a clean store, with the providers' types.
+    const next = new sdkState.LocalStore();
+    next.resourcePackages = store.resourcePackages;
+    next.resourceModules = store.resourceModules;
+    runtimeGlobals.globalStore = next;
     restoreGlobals();
   }
 }
 
-async function runInStore(options: RunOptions): Promise<StackRun> {
-  const store = (state as unknown as { getStore(): Store & object }).getStore();
+async function runInStore(options: RunOptions, store: Store): Promise<StackRun> {
   const runtimeConfig = toRuntimeConfig(options.config);
   pulumi.runtime.setAllConfig(runtimeConfig);
   const region = options.region ?? runtimeConfig["aws:region"];
   const cloud = await installFakeCloud({ ...options, region });
 
-  const run: ActiveRun = { failure: undefined };
-  active.set(store, run);
-  if (options.quiet) quiet.add(store);
+  const run: ActiveRun = { failure: undefined, quiet: options.quiet ?? false };
+  current = run;
   try {
     let settled = false;
     // Loading the program may wait on a module loader outside this process's view (vitest's):
@@ -226,18 +257,24 @@ async function runInStore(options: RunOptions): Promise<StackRun> {
     // program's unhandled rejections; let it report them now, so they fail the run instead of vanishing.
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
-    if (run.failure !== undefined) throw run.failure;
-    if (!outcome!.ok) throw outcome!.error;
+    const result = outcome!;
+    if (run.failure !== undefined || !result.ok) {
+      // A failed program may still have registrations on their way to its engine: let them
+      // arrive before the next run's store replaces this one, or they would land in the next stack.
+      await quiesce(cloud.engine, baseline);
+      if (run.failure !== undefined) throw run.failure;
+    }
+    if (!result.ok) throw result.error;
     const leaked = [...store.leakCandidates];
     if (leaked.length > 0) {
       // The language host fails the run the same way ("The Pulumi runtime detected that N promises were still active").
       const where = [...new Set(leaked.map((p) => p._debugCtx).filter(Boolean))].slice(0, 3).join("; ");
       throw new StackRunError(`the program finished with ${leaked.length} Pulumi promise(s) still pending${where ? ` (${where})` : ""}; the Pulumi runtime fails such a run`);
     }
-    return { cloud, outputs: (outcome!.outputs ?? {}) as Record<string, unknown> };
+    return { cloud, outputs: (result.outputs ?? {}) as Record<string, unknown> };
   } finally {
-    active.delete(store);
-    finished.add(store);
+    current = undefined;
+    anyEnded = true;
     // The SDK keeps the latest root stack resource (and through it every resource of the stack)
     // and the latest monitor in module-level variables: let them go before the next stack runs.
     (settings as unknown as { resetOptions(...args: unknown[]): void }).resetOptions("", "", -1, "", "", false, "");
