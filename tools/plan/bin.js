@@ -51,11 +51,11 @@ function fresh() {
 const sourceDirname = {
   name: "source-dirname",
   setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
+    build.onLoad({ filter: /\.[jt]s$/ }, (args) => {
       if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
       let contents = fs.readFileSync(args.path, "utf8");
       if (contents.includes("__dirname")) contents = `const __dirname = ${JSON.stringify(path.dirname(args.path))};\n${contents}`;
-      return { contents, loader: "ts" };
+      return { contents, loader: args.path.endsWith(".ts") ? "ts" : "js" };
     });
   },
 };
@@ -94,6 +94,9 @@ async function build() {
 
 async function start() {
   if (!fresh()) await build();
+  // The second planning process, when the plan will want one, starts now: it loads the SDKs
+  // while this process does (tools/plan/processes.js).
+  require("./processes").prestartWorker(process.argv.slice(2));
   require("../fake-cloud/sdk-startup").install();
   require(BUNDLE);
 }

@@ -14,15 +14,12 @@
  * plan did before runtime stores: the tests compare the ways byte for byte, and
  * `PLAN_ISOLATE=1` selects it when a program is suspected of leaking state between stacks.
  */
-import { ChildProcess, fork } from "child_process";
-import { availableParallelism, loadavg } from "os";
-import { readFileSync } from "fs";
-import { join } from "path";
+import type { ChildProcess } from "child_process";
+import { availableParallelism } from "os";
 import { PlanError } from "./args";
-import { secondProcess } from "./processes";
+import { forkWorker, machineFacts, secondProcess, takePrestartedWorker } from "./processes";
 import { combinePasses, exportable, knownStack, planStack, PreviewOutcome, StackJobSpec, StackResult } from "./stack";
 import type { FromWorker, ToWorker } from "./worker";
-import { WORKER_FLAG } from "./worker";
 
 export type { StackResult };
 
@@ -69,28 +66,14 @@ export interface RunnerOptions {
   timeoutMs?: number;
 }
 
-/** Tasks on this CPU's run queue now, this process included (Linux: /proc/loadavg's fourth field); undefined elsewhere. */
-function runnableNow(): number | undefined {
-  try {
-    const match = /\s(\d+)\/\d+\s/.exec(readFileSync("/proc/loadavg", "utf8"));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function createRunner(options: RunnerOptions & { regionalStacks?: number } = {}): StackRunner {
   const isolated = options.isolated ?? process.env.PLAN_ISOLATE === "1";
   if (isolated) return new IsolatedRunner(options.timeoutMs ?? 300_000);
-  const split = secondProcess({
-    setting: process.env.PLAN_PROCESSES,
-    bundled: process.env.PLAN_BUNDLED === "1",
-    cores: availableParallelism(),
-    runnable: runnableNow(),
-    load: loadavg()[0],
-    regionalStacks: options.regionalStacks ?? 0,
-  });
-  if (split) return new SplitRunner(options.timeoutMs ?? 300_000);
+  // Started by tools/plan/bin.js for an environment, when the machine had a core free then.
+  const prestarted = takePrestartedWorker();
+  if (prestarted || secondProcess({ ...machineFacts(), regionalStacks: options.regionalStacks ?? 0 })) {
+    return new SplitRunner(options.timeoutMs ?? 300_000, prestarted);
+  }
   const inTurn = queue(1);
   return {
     run: (job, hooks) => inTurn(async () => {
@@ -103,25 +86,6 @@ export function createRunner(options: RunnerOptions & { regionalStacks?: number 
   };
 }
 
-/**
- * The worker as a child process: through tools/plan/bin.js (the bundle, with the SDK's start-up
- * costs removed) when this process runs from the bundle, else the TypeScript source under tsx.
- */
-function startWorker(): ChildProcess {
-  // tools/plan/bin.js builds the bundle with PLAN_BUNDLED defined as "1".
-  const bundled = process.env.PLAN_BUNDLED === "1";
-  // The planning process's V8 flags (npm run plan's --max-semi-space-size) hold for its workers too.
-  const v8Flags = process.execArgv.filter((arg) => /^--max-(semi|old)-space-size=/.test(arg));
-  const [entry, execArgv] = bundled ? [join(__dirname, "bin.js"), v8Flags] : [join(__dirname, "worker.ts"), ["--import", "tsx", ...v8Flags]];
-  return fork(entry, [WORKER_FLAG], {
-    execPath: process.execPath,
-    execArgv,
-    // The program's own console output goes to stderr: stdout belongs to the summary.
-    stdio: ["ignore", 2, 2, "ipc"],
-    serialization: "json",
-  });
-}
-
 /** A worker's failure as the plan reports it: its message is already the whole account ("stack X: ..."); a crash is not. */
 function failure(job: StackJobSpec, answer: FromWorker): PlanError {
   return new PlanError(answer.kind === "failed" && answer.message.startsWith("stack ") ? answer.message : `stack ${job.stack}: ${answer.kind === "failed" ? answer.message : "unexpected answer from the planning process"}`);
@@ -129,47 +93,47 @@ function failure(job: StackJobSpec, answer: FromWorker): PlanError {
 
 /** A started worker: send it jobs, read its answers in order. */
 class WorkerProcess {
-  readonly child = startWorker();
+  readonly child: ChildProcess;
+  private isReady = false;
   private readonly ready: Promise<void>;
-  private waiting: ((answer: FromWorker) => void) | undefined;
+  /** Answers still due, in the order the requests were sent (the worker answers in turn). */
+  private readonly due: ((answer: FromWorker) => void)[] = [];
   private ended: FromWorker | undefined;
 
-  constructor() {
+  /** `started`: a worker started before (tools/plan/bin.js), else one is started now. */
+  constructor(started?: ChildProcess & { planReady?: boolean }) {
+    // tools/plan/bin.js builds the bundle with PLAN_BUNDLED defined as "1".
+    this.child = started ?? forkWorker(process.env.PLAN_BUNDLED === "1");
     let markReady!: () => void;
-    this.ready = new Promise((resolve) => (markReady = resolve));
+    this.ready = new Promise((resolve) => (markReady = () => ((this.isReady = true), resolve())));
+    if (started?.planReady) markReady();
+    if (started && started.exitCode !== null) this.ended = { kind: "failed", message: `the planning process stopped (exit code ${started.exitCode}) before it reported a result` };
     const end = (answer: FromWorker) => {
       this.ended ??= answer;
       markReady();
-      this.waiting?.(this.ended);
-      this.waiting = undefined;
+      for (const answerWith of this.due.splice(0)) answerWith(this.ended);
     };
     this.child.on("message", (message: FromWorker) => {
       if (message.kind === "ready") markReady();
-      else {
-        const waiting = this.waiting;
-        this.waiting = undefined;
-        waiting?.(message);
-      }
+      else this.due.shift()?.(message);
     });
     this.child.on("exit", (code, signal) => end({ kind: "failed", message: `the planning process stopped (${signal ?? `exit code ${code}`}) before it reported a result` }));
     this.child.on("error", (err) => end({ kind: "failed", message: `could not start the planning process: ${err.message}` }));
   }
 
-  /** Requests are answered in turn: each waits for the one before it. */
-  private queue: Promise<unknown> = Promise.resolve();
-
+  /**
+   * Sends a request at once when the worker is ready (so that it starts while this process is
+   * busy with its own pass), else as soon as it is; the worker takes requests in turn.
+   */
   private ask(request: ToWorker, timeoutMs: number): Promise<FromWorker> {
-    const answer = this.queue.then(async () => {
-      await this.ready;
-      return new Promise<FromWorker>((resolve) => {
-        if (this.ended) return resolve(this.ended);
-        const timer = setTimeout(() => resolve({ kind: "failed", message: `did not finish within ${Math.round(timeoutMs / 1000)} s (a promise that never settles?)` }), timeoutMs);
-        this.waiting = (message) => (clearTimeout(timer), resolve(message));
-        this.child.send(request);
-      });
+    return new Promise<FromWorker>((resolve) => {
+      if (this.ended) return resolve(this.ended);
+      const timer = setTimeout(() => resolve({ kind: "failed", message: `did not finish within ${Math.round(timeoutMs / 1000)} s (a promise that never settles?)` }), timeoutMs);
+      this.due.push((message) => (clearTimeout(timer), resolve(message)));
+      const send = () => (this.ended ? undefined : this.child.send(request));
+      if (this.isReady) send();
+      else void this.ready.then(send);
     });
-    this.queue = answer;
-    return answer;
   }
 
   async run(job: StackJobSpec, timeoutMs: number): Promise<StackResult> {
@@ -194,10 +158,15 @@ class WorkerProcess {
  * a time, in the order the stacks were handed over, so the two run side by side on two cores.
  */
 class SplitRunner implements StackRunner {
-  private readonly worker = new WorkerProcess();
+  private readonly worker: WorkerProcess;
   private readonly inTurn = queue(1);
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    started?: ChildProcess,
+  ) {
+    this.worker = new WorkerProcess(started);
+  }
 
   async run(job: StackJobSpec, hooks?: RunHooks): Promise<StackResult> {
     const preview = this.worker.preview(job, this.timeoutMs);

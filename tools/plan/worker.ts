@@ -9,6 +9,7 @@
  * failure of the worker). It exits after a failure, or when the parent disconnects. Anything
  * thrown or left unhandled becomes "failed" with a message and no stack trace.
  */
+import { WORKER_FLAG } from "./processes";
 import type { PreviewOutcome, StackJobSpec, StackResult } from "./stack";
 
 export type ToWorker = { kind: "run" | "preview"; job: StackJobSpec };
@@ -20,7 +21,7 @@ export type FromWorker =
   | { kind: "failed"; message: string };
 
 /** Argument the runner passes so that importing this module elsewhere (tests, the bundle) starts nothing. */
-export const WORKER_FLAG = "--plan-worker";
+export { WORKER_FLAG };
 
 function send(message: FromWorker): Promise<void> {
   return new Promise((resolve) => {
@@ -44,19 +45,24 @@ export function serveWorker(): void {
   const { describeError } = require("./errors") as typeof import("./errors");
   process.on("uncaughtException", (err) => void fail(describeError(err)));
   process.on("disconnect", () => process.exit(0));
+  // Requests may arrive while one is running: they are taken in turn, answered in order.
+  let turn: Promise<unknown> = Promise.resolve();
   process.on("message", (message: ToWorker) => {
     if (message?.kind === "preview") {
-      previewStack(message.job).then(
-        (outcome) => void send({ kind: "previewed", outcome }),
-        (err: unknown) => void fail(describeError(err)),
+      turn = turn.then(() =>
+        previewStack(message.job).then(
+          (outcome) => send({ kind: "previewed", outcome }),
+          (err: unknown) => fail(describeError(err)),
+        ),
       );
-      return;
+    } else if (message?.kind === "run") {
+      turn = turn.then(() =>
+        planStack(message.job).then(
+          (result) => send({ kind: "done", result }),
+          (err: unknown) => fail(err instanceof Error && err.name === "PlanError" ? err.message : describeError(err)),
+        ),
+      );
     }
-    if (message?.kind !== "run") return;
-    planStack(message.job).then(
-      (result) => void send({ kind: "done", result }),
-      (err: unknown) => void fail(err instanceof Error && err.name === "PlanError" ? err.message : describeError(err)),
-    );
   });
   void send({ kind: "ready" });
 }
