@@ -303,4 +303,10 @@ describe("stacks in one process", () => {
     expect(a.cloud.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.name)).toEqual(["only-a"]);
     expect(b.cloud.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.name)).toEqual(["only-b"]);
   });
+
+  it("leave the process's own runtime store as they found it (a test file's mocks and config)", async () => {
+    pulumi.runtime.setConfig("app:outside", "kept");
+    await run(() => ({ seen: new pulumi.Config("app").get("outside") ?? null }), { stack: "inner" });
+    expect(new pulumi.Config("app").get("outside")).toBe("kept");
+  });
 });

@@ -191,11 +191,8 @@ async function runAlone(options: RunOptions): Promise<StackRun> {
   try {
     return await runInStore(options, store);
   } finally {
-    // The next run (or anything else) starts from a clean store, with the providers' types.
-    const next = new sdkState.LocalStore();
-    next.resourcePackages = store.resourcePackages;
-    next.resourceModules = store.resourceModules;
-    runtimeGlobals.globalStore = next;
+    // The process's own global store comes back, as it was (a test file's mocks, say).
+    runtimeGlobals.globalStore = shared;
     restoreGlobals();
   }
 }
