@@ -54,6 +54,8 @@ interface Sample {
   seconds: number;
   /** Largest resident set among the command's processes, MiB (sampled every 20 ms). */
   peakMiB: number;
+  /** Largest sum of the resident sets of all its processes at one time, MiB. */
+  peakTotalMiB: number;
   code: number;
 }
 
@@ -87,14 +89,22 @@ function measure(command: string, cwd = PROJECT_ROOT): Promise<Sample> {
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     let peakMiB = 0;
+    let peakTotalMiB = 0;
     const sampler = setInterval(() => {
-      for (const pid of processTree(child.pid!)) peakMiB = Math.max(peakMiB, residentMiB(pid));
+      let total = 0;
+      for (const pid of processTree(child.pid!)) {
+        const rss = residentMiB(pid);
+        peakMiB = Math.max(peakMiB, rss);
+        // The shell that runs the command holds a few MiB: it counts, as it does in any run.
+        total += rss;
+      }
+      peakTotalMiB = Math.max(peakTotalMiB, total);
     }, 20);
     child.on("close", (code) => {
       clearInterval(sampler);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0 && code !== 1) process.stderr.write(`bench: \`${command}\` exited ${code}:\n${stderr}\n`);
-      resolve({ seconds, peakMiB, code: code ?? -1 });
+      resolve({ seconds, peakMiB, peakTotalMiB, code: code ?? -1 });
     });
   });
 }
@@ -179,7 +189,11 @@ async function main(): Promise<void> {
       const ratio = median(ratios);
       lines.push(`11 regions / 3 regions: ${ratio.toFixed(2)}x, median of per-run pairs (target <= ${TARGETS.elevenOverThree}x: ${ratio <= TARGETS.elevenOverThree ? "met" : "MISSED"})`);
     }
-    lines.push(`peak memory: ${Math.max(...prod.concat(cold).map((s) => s.peakMiB)).toFixed(0)} MiB for prod, ${Math.max(...[...bySize.values()].flat().map((s) => s.peakMiB)).toFixed(0)} MiB at most over the sizes (largest process)`);
+    const sizesRun = [...bySize.values()].flat();
+    lines.push(
+      `peak memory: ${Math.max(...prod.concat(cold).map((s) => s.peakMiB)).toFixed(0)} MiB for prod, ${Math.max(...sizesRun.map((s) => s.peakMiB)).toFixed(0)} MiB at most over the sizes (largest process); ` +
+        `all processes together ${Math.max(...prod.concat(cold).map((s) => s.peakTotalMiB)).toFixed(0)} / ${Math.max(...sizesRun.map((s) => s.peakTotalMiB)).toFixed(0)} MiB`,
+    );
     if (process.argv.includes("--test")) {
       const test = await measure("npm test");
       lines.push(`npm test: ${test.seconds.toFixed(1)} s, exit ${test.code} (target <= ${TARGETS.testSeconds} s: ${test.seconds <= TARGETS.testSeconds ? "met" : "MISSED"})`);
