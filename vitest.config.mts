@@ -4,8 +4,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Component tests install the fake engine in the runtime's global store: one file per process.
-    isolate: true,
+    // Files share their worker, and the SDKs it loaded once (a process per file loaded them for
+    // every file: most of the suite's CPU). Not the Pulumi runtime: test/setup-sdk.ts gives each
+    // file a runtime store of its own, and test/runtime-isolation.test.ts shows nothing leaks.
+    isolate: false,
     pool: "forks",
     // Vitest's default is one worker fewer than the cores: on a 2-core machine that is one, and
     // every file would wait for the one before it while the slow files mostly wait on the plans

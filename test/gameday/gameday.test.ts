@@ -10,7 +10,7 @@ import { DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { type AwsStub, mockClient } from "aws-sdk-client-mock";
 import { writeFileSync } from "fs";
 import { join } from "path";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseGamedayArgs, readPlan } from "../../tools/gameday/cli";
 import { gamedayTarget, writerMove } from "../../tools/gameday/environment";
 import { CommandError } from "../../tools/commands/errors";
@@ -31,6 +31,10 @@ let prod: PlanDocument;
 beforeAll(async () => {
   prod = (await sharedProdPlan()).document;
 }, 180_000);
+// The mocks replace the clients' `send` for the whole process: files after this one in its worker get the real clients.
+afterAll(() => {
+  for (const client of [fis, cloudwatch, route53, rds]) client.restore();
+});
 
 /** The fake account: alarm states by name (default OK), unhealthy checks, deployed templates, running experiments. */
 interface Account {
