@@ -16,7 +16,7 @@ export default defineConfig({
     // What npm run plan gives V8 (package.json): the files that plan in-process collect less garbage.
     execArgv: ["--max-semi-space-size=64"],
     setupFiles: ["test/setup-sdk.ts"],
-    // A directory for the prod plan the files share (test/shared-plan.ts).
+    // The plan runs the files share (test/shared-runs.ts), started when the run starts.
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -74,8 +74,8 @@ describe("npm run plan on prod", () => {
   });
 
   it("writes the PR comment and an SVG diagram with every region", () => {
-    expect(readFileSync(join(prodDir, "prod.md"), "utf8")).toContain("## Offline plan: `prod`");
-    const svg = readFileSync(join(prodDir, "prod.svg"), "utf8").replace(/&#45;/g, "-");
+    expect(readFileSync(join(prodDir, "plan.md"), "utf8")).toContain("## Offline plan: `prod`");
+    const svg = readFileSync(join(prodDir, "plan.svg"), "utf8").replace(/&#45;/g, "-");
     expect(svg).toMatch(/<svg[\s\S]*<\/svg>/);
     for (const region of PROD_REGIONS) expect(svg).toContain(`>${region}`);
   });
@@ -86,7 +86,7 @@ describe("npm run plan on prod", () => {
     twoRegions["platform:vpcCidrs"] = (twoRegions["platform:vpcCidrs"] as string[]).slice(0, 2);
     const file = join(dir, "prod-two-regions.yaml");
     writeFileSync(file, stringify({ config: twoRegions }));
-    const diffRun = await plan("--env", "prod", "--config-file", file, "--diff", join(prodDir, "prod.json"), "--markdown", join(dir, "diff.md"));
+    const diffRun = await plan("--env", "prod", "--config-file", file, "--diff", join(prodDir, "plan.json"), "--markdown", join(dir, "diff.md"));
     expect(diffRun.stderr).not.toMatch(STACK_FRAME);
     expect(diffRun.stdout).toContain("regions removed: eu-west-1");
     const removedStack = document.stacks.find((s) => s.stack === "prod-eu-west-1")!;

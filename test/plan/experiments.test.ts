@@ -10,7 +10,8 @@ import { engineUrn } from "../../tools/fake-cloud/urn";
 import type { PlanDocument, PlanResource, PlanStack } from "../../tools/plan/model";
 import { experimentLine, experimentsFigure, experimentsSummary, regionSwitchLine } from "../../tools/plan/experiments";
 import { validatePlan } from "../../tools/plan/schema";
-import { sharedProdPlan } from "../shared-plan";
+import { sharedProdPlan, sharedRun } from "../shared-plan";
+import { COMPLIANT_PROGRAM } from "../shared-runs";
 import { plan } from "./run-cli";
 import { temporaryDirectories } from "./temp-dirs";
 
@@ -109,15 +110,16 @@ describe("experimentsFigure", () => {
 describe("npm run plan on a program whose experiments lose their stop conditions", () => {
   const tempDir = temporaryDirectories();
   let dir: string;
-  const program = "test/fixtures/policy/compliant.ts";
+  const program = COMPLIANT_PROGRAM;
   beforeAll(() => {
     dir = tempDir("plan-experiments-");
   });
 
   it("plans the experiments stopped by alarms with exit 0 and lists them per region in the JSON and the terminal", async () => {
-    const run = await plan("--program", program, "--json", join(dir, "ok.json"));
+    // The run test/plan/monitoring.test.ts reads too.
+    const run = await sharedRun("compliant");
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const document = JSON.parse(readFileSync(join(dir, "ok.json"), "utf8")) as PlanDocument;
+    const document = run.document;
     expect(validatePlan(document)).toEqual([]);
     expect(document.resilience.experiments.regions.map((r) => [r.region, r.experiments.map((e) => [e.name, e.stoppable, e.stopConditions])])).toEqual([
       ["us-east-1", [["us-east-1-pod-delete", true, ["us-east-1-errors", "us-east-1-latency"]]]],

@@ -10,6 +10,8 @@ import { engineUrn } from "../../tools/fake-cloud/urn";
 import type { PlanDocument, PlanResource, PlanStack } from "../../tools/plan/model";
 import { alarmRows, describeThreshold, monitoringFigure, monitoringSummary } from "../../tools/plan/monitoring";
 import { validatePlan } from "../../tools/plan/schema";
+import { sharedRun } from "../shared-plan";
+import { COMPLIANT_PROGRAM } from "../shared-runs";
 import { plan } from "./run-cli";
 import { temporaryDirectories } from "./temp-dirs";
 
@@ -90,7 +92,7 @@ describe("monitoringFigure", () => {
 describe("npm run plan on a program that drops a monitoring alarm", () => {
   const tempDir = temporaryDirectories();
   let dir: string;
-  const program = "test/fixtures/policy/compliant.ts";
+  const program = COMPLIANT_PROGRAM;
   const withConfig = (omit: string) => {
     const file = join(dir, `omit-${omit}.yaml`);
     writeFileSync(file, stringify({ config: { "aws:region": "us-east-1", "fixture:omitAlarm": omit } }));
@@ -101,9 +103,10 @@ describe("npm run plan on a program that drops a monitoring alarm", () => {
   });
 
   it("plans the complete program with exit 0 and lists its alarms per region in the JSON", async () => {
-    const run = await plan("--program", program, "--json", join(dir, "ok.json"));
+    // The run test/plan/experiments.test.ts reads too.
+    const run = await sharedRun("compliant");
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const document = JSON.parse(readFileSync(join(dir, "ok.json"), "utf8")) as PlanDocument;
+    const document = run.document;
     expect(validatePlan(document)).toEqual([]);
     const monitoring = document.resilience.monitoring;
     expect(monitoring.regions.map((r) => [r.region, r.alarms.map((a) => a.signal).sort()])).toEqual([

@@ -4,7 +4,6 @@
  * fields: a hand-written one (secrets, a read, a resource pending deletion, provider references
  * with ids) and exports written from the shared prod plan, as a deployed prod would look.
  */
-import { execFile } from "child_process";
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -13,10 +12,9 @@ import type { PlanDocument, PlanStack } from "../../tools/plan/model";
 import { readDiffBase, stackFromExport } from "../../tools/plan/state-export";
 import { readFileSync } from "fs";
 import { sharedProdPlan } from "../shared-plan";
-import { planArgv } from "./run-cli";
+import { plan } from "./run-cli";
 import { temporaryDirectories } from "./temp-dirs";
 
-const root = join(__dirname, "..", "..");
 const fixture = join(__dirname, "fixtures", "exports", "prod-us-east-1.json");
 const tempDir = temporaryDirectories();
 
@@ -125,9 +123,7 @@ describe("--diff against exports of what is deployed", () => {
 
   it("works end to end: npm run plan -- --diff <directory of exports>", async () => {
     const dir = writeExports(tempDir("exports-cli-"), prod);
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, planArgv("--diff", dir), { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-    });
+    const run = await plan("--diff", dir);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Diff against ${dir}`);
     expect(run.stdout).toContain("+0 added, -0 removed, ~0 changed");
