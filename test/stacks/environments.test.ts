@@ -1,22 +1,20 @@
 /**
  * Whole stacks under the fake engine: prod's global and regional stacks (regional stacks fed
- * the global stack's planned outputs through their StackReference), prod grown by a fourth
- * region, and the single-stack dev example.
+ * the global stack's planned outputs through their StackReference), prod grown to eleven
+ * regions, and the single-stack dev example. Prod and its growth are the test run's shared
+ * plans (test/shared-runs.ts); the dev example is planned here.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { writeFileSync } from "fs";
 import { join } from "path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { isTaggable } from "../../components/lib/tags";
 import { classify, loadPriceTable } from "../../policies/cost";
 import { readStackConfig } from "../../tools/fake-cloud/run";
-import { resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
+import { resolveProgram } from "../../tools/plan/inputs";
 import type { PlanDocument, PlanResource, PlanStack } from "../../tools/plan/model";
+import { benchEnvironment } from "../../tools/plan/bench";
 import { plan } from "../../tools/plan/plan";
-import { sharedProdPlan } from "../shared-plan";
-import { temporaryDirectories } from "../plan/temp-dirs";
-
-const tempDir = temporaryDirectories();
+import { sharedProdPlan, sharedRun } from "../shared-plan";
 
 const root = join(__dirname, "..", "..");
 let prod: PlanDocument;
@@ -27,22 +25,19 @@ const stack = (doc: PlanDocument, name: string): PlanStack => doc.stacks.find((s
 const ofType = (s: PlanStack, type: string) => s.resources.filter((r) => r.type === type);
 const mandatory = (doc: PlanDocument) => doc.stacks.flatMap((s) => s.violations).filter((v) => v.enforcementLevel === "mandatory");
 
+/** Prod's regions, then the eight the eleven-region environment adds (tools/plan/bench.ts). */
+const PROD_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
+let added: string[];
+
 beforeAll(async () => {
-  const config = readStackConfig(join(root, "Pulumi.prod.yaml"));
-  const dir = tempDir("stacks-test-");
-  const fourRegions = join(dir, "Pulumi.prod.yaml");
-  writeFileSync(fourRegions, stringify({
-    config: {
-      ...config,
-      "platform:regions": [...(config["platform:regions"] as string[]), "ap-southeast-2"],
-      "platform:vpcCidrs": [...(config["platform:vpcCidrs"] as string[]), "10.40.0.0/16"],
-    },
-  }));
-  grown = await plan(resolveEnvironment({ env: "prod", envGiven: true, configFile: fourRegions }));
   dev = await plan(resolveProgram({ program: join(root, "examples/dev/index.ts"), stack: "dev", configFile: join(root, "examples/dev/Pulumi.dev.yaml") }));
-  // The CLI's plan of prod (test/global-setup.ts), shared with the end-to-end tests: read last,
-  // as it plans in its own process while this one plans the two above.
+  // The CLI's plans of prod and of prod grown to eleven regions (test/shared-runs.ts): read
+  // last, as they plan in processes of their own while this one plans the example above.
   prod = (await sharedProdPlan()).document;
+  const eleven = await sharedRun("eleven");
+  expect(eleven.code, eleven.stderr).toBe(0);
+  grown = eleven.document;
+  added = grown.resilience.regions.list.map((r) => r.region).filter((r) => !PROD_REGIONS.includes(r));
   // Three whole environments (prod, prod with a fourth region, dev): generous for a loaded CI machine.
 }, 300_000);
 
@@ -152,32 +147,43 @@ describe("prod: global stack and one stack per region", () => {
   });
 });
 
-describe("adding a fourth region", () => {
-  /** A resource's identity with the region and its CIDR written out of it. */
-  const shape = (r: PlanResource, region: string, cidr: string) =>
-    `${r.type} ${r.name.split(region).join("<region>").replace(/-cross-region-[a-z]+-[a-z]+-\d+$/, "-cross-region-<other>")} [${Object.keys(r.inputs).sort().join(",")}] ${JSON.stringify(r.inputs).includes(cidr) ? "cidr" : ""}`;
+describe("growing prod to eleven regions", () => {
+  /**
+   * A resource's identity with the region and its CIDR written out of it. A load balancer or
+   * target group whose auto-name would break ELB's 32 characters in a long region name gets a
+   * name of its own there (components/lib/names.ts): a region-specific name too.
+   */
+  const shape = (r: PlanResource, region: string, cidr: string) => {
+    const keys = Object.keys(r.inputs).filter((key) => !(key === "name" && /^aws:lb\/(loadBalancer|targetGroup):/.test(r.type)));
+    return `${r.type} ${r.name.split(region).join("<region>").replace(/-cross-region-[a-z]+-[a-z]+-\d+$/, "-cross-region-<other>")} [${keys.sort().join(",")}] ${JSON.stringify(r.inputs).includes(cidr) ? "cidr" : ""}`;
+  };
 
-  it("yields a fourth regional stack that differs from another secondary only in region-specific names", () => {
-    expect(grown.stacks.map((s) => s.stack)).toEqual(["prod", "prod-us-east-1", "prod-us-west-2", "prod-eu-west-1", "prod-ap-southeast-2"]);
-    const fourth = stack(grown, "prod-ap-southeast-2");
-    const third = stack(grown, "prod-eu-west-1");
-    expect(fourth.resources.map((r) => shape(r, "ap-southeast-2", "10.40.0.0/16")).sort()).toEqual(third.resources.map((r) => shape(r, "eu-west-1", "10.30.0.0/16")).sort());
-    expect(fourth.outputs.role).toBe("secondary");
-    expect(ofType(fourth, "aws:rds/cluster:Cluster")[0].inputs.masterUsername).toBeUndefined();
-    // Everything in the new region, but the DNS alarms (out of rotation, routing control Off): Route 53 metrics exist only in us-east-1.
-    const elsewhere = fourth.resources.filter((r) => r.type.startsWith("aws:") && r.region !== "ap-southeast-2");
-    expect(elsewhere.map((r) => [r.type, r.region, r.inputs.name]).sort()).toEqual([
-      ["aws:cloudwatch/metricAlarm:MetricAlarm", "us-east-1", "prod-ap-southeast-2-out-of-rotation"],
-      ["aws:cloudwatch/metricAlarm:MetricAlarm", "us-east-1", "prod-ap-southeast-2-routing-control-off"],
-    ]);
+  it("yields a regional stack per new region that differs from another secondary only in region-specific names", () => {
+    expect(added).toHaveLength(8);
+    expect(grown.stacks.map((s) => s.stack)).toEqual(["eleven", ...[...PROD_REGIONS, ...added].map((r) => `eleven-${r}`)]);
+    const cidrs = benchEnvironment(11)["platform:vpcCidrs"] as string[];
+    const third = stack(grown, "eleven-eu-west-1");
+    const thirdShape = third.resources.map((r) => shape(r, "eu-west-1", cidrs[2])).sort();
+    added.forEach((region, i) => {
+      const grownStack = stack(grown, `eleven-${region}`);
+      expect(grownStack.resources.map((r) => shape(r, region, cidrs[PROD_REGIONS.length + i])).sort(), region).toEqual(thirdShape);
+      expect(grownStack.outputs.role).toBe("secondary");
+      expect(ofType(grownStack, "aws:rds/cluster:Cluster")[0].inputs.masterUsername).toBeUndefined();
+      // Everything in the new region, but the DNS alarms (out of rotation, routing control Off): Route 53 metrics exist only in us-east-1.
+      const elsewhere = grownStack.resources.filter((r) => r.type.startsWith("aws:") && r.region !== region);
+      expect(elsewhere.map((r) => [r.type, r.region, r.inputs.name]).sort()).toEqual([
+        ["aws:cloudwatch/metricAlarm:MetricAlarm", "us-east-1", `eleven-${region}-out-of-rotation`],
+        ["aws:cloudwatch/metricAlarm:MetricAlarm", "us-east-1", `eleven-${region}-routing-control-off`],
+      ]);
+    });
     expect(mandatory(grown)).toEqual([]);
   });
 
-  it("gives the new region a routing control and a replica of the database secret in the global stack", () => {
-    const global = stack(grown, "prod");
-    expect(ofType(global, "aws:route53recoverycontrol/routingControl:RoutingControl")).toHaveLength(4);
+  it("gives every new region a routing control and a replica of the database secret in the global stack", () => {
+    const global = stack(grown, "eleven");
+    expect(ofType(global, "aws:route53recoverycontrol/routingControl:RoutingControl")).toHaveLength(11);
     const [secret] = ofType(global, "aws:secretsmanager/secret:Secret");
-    expect((secret.inputs.replicas as { region: string }[]).map((r) => r.region)).toContain("ap-southeast-2");
+    expect((secret.inputs.replicas as { region: string }[]).map((r) => r.region)).toEqual(expect.arrayContaining(added));
   });
 });
 
@@ -269,7 +275,7 @@ describe("pod fault injection is named, not a side effect of fault injection", (
 describe("cost: every billable type the repository's plans hold is priced", () => {
   const unpricedTypes = (doc: PlanDocument) => [...new Set(doc.stacks.flatMap((s) => s.resources).filter((r) => r.custom && "unpriced" in classify(r.type)).map((r) => r.type))];
 
-  it("has a pricing rule, or a stated reason to cost nothing, for every resource type of prod, prod grown by a region and the dev example", () => {
+  it("has a pricing rule, or a stated reason to cost nothing, for every resource type of prod, prod grown to eleven regions and the dev example", () => {
     for (const doc of [prod, grown, dev]) expect(unpricedTypes(doc)).toEqual([]);
   });
 
@@ -281,12 +287,16 @@ describe("cost: every billable type the repository's plans hold is priced", () =
   });
 
   it("reports a region the price table lacks as unpriced, charge by charge, instead of counting it as zero", () => {
-    const reasons = grown.cost!.unpriced.map((u) => u.reason);
-    expect(reasons.length).toBeGreaterThan(0);
-    for (const reason of reasons) expect(reason).toContain("ap-southeast-2");
-    // What it does price there are figures that hold in every region (EKS, KMS, public IPv4 ...).
     const table = loadPriceTable();
-    const priced = grown.cost!.lines.filter((l) => l.region === "ap-southeast-2").map((l) => l.item);
+    const tableRegions = new Set(Object.values(table.prices).flatMap((p) => Object.keys(p.regions)));
+    const lacking = added.filter((r) => !tableRegions.has(r));
+    expect(lacking).toContain("ap-southeast-2");
+    const unpriced = grown.cost!.unpriced;
+    expect(new Set(unpriced.map((u) => u.region))).toEqual(new Set(lacking));
+    for (const u of unpriced) expect(u.reason).toContain(u.region);
+    // What it does price there are figures that hold in every region (EKS, KMS, public IPv4 ...).
+    const priced = grown.cost!.lines.filter((l) => lacking.includes(l.region!)).map((l) => l.item);
+    expect(priced.length).toBeGreaterThan(0);
     for (const item of priced) expect(Object.keys(table.prices[item].regions), item).toContain("any");
   });
 });
