@@ -14,7 +14,7 @@ import { getPriority, setPriority } from "os";
 import { join } from "path";
 import { stringify } from "yaml";
 import { benchEnvironment } from "../tools/plan/bench";
-import { planArgv, ROOT } from "./plan/run-cli";
+import { PLAN_ENV, planArgv, ROOT } from "./plan/run-cli";
 
 interface SharedRunSpec {
   /** What follows `npm run plan --`: `dir` is the run's own directory, `inputs` one the runs share. */
@@ -41,11 +41,8 @@ const eleven = (inputs: string) => ["--env", "eleven", "--config-file", elevenRe
 export const COMPLIANT_PROGRAM = "test/fixtures/policy/compliant.ts";
 
 export const SHARED_RUNS = {
-  /** Prod with every report, in one process (PLAN_PROCESSES=1: as on a busy machine, and what the isolation test compares). */
-  prod: {
-    args: (dir: string) => ["--json", join(dir, "plan.json"), "--markdown", join(dir, "plan.md"), "--diagram", join(dir, "plan.svg")],
-    env: { PLAN_PROCESSES: "1" },
-  },
+  /** Prod with every report, in one process (test/plan/run-cli.ts's PLAN_ENV, as every run unless it says otherwise). */
+  prod: { args: (dir: string) => ["--json", join(dir, "plan.json"), "--markdown", join(dir, "plan.md"), "--diagram", join(dir, "plan.svg")] },
   /** Prod with a process per stack (PLAN_ISOLATE=1). */
   "prod-isolated": { args: (dir: string) => ["--json", join(dir, "plan.json")], env: { PLAN_ISOLATE: "1" }, background: true },
   /** Eleven regions, previews in a second process (PLAN_PROCESSES=2). */
@@ -98,7 +95,7 @@ export function startSharedRun(root: string, name: SharedRunName): StartedRun {
   const inputs = join(root, "inputs");
   mkdirSync(inputs, { recursive: true });
   const done = new Promise<void>((resolve) => {
-    const env = { ...process.env, PLAN_ISOLATE: "0", ...spec.env };
+    const env = { ...PLAN_ENV, ...spec.env };
     // Longer than any file waits for it: a run that hangs ends with its own account on stderr.
     const child = execFile(process.execPath, planArgv(...spec.args(dir, inputs)), { cwd: ROOT, env, timeout: 540_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       try {
