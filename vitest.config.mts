@@ -1,5 +1,21 @@
 import { availableParallelism } from "os";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/**
+ * Vitest's order (failed, then slowest first, or largest first on a clean clone), but the files
+ * that only wait for the shared plan runs (test/shared-runs.ts, started when the run starts) go
+ * last: a worker that waits runs no other file meanwhile.
+ */
+const ONLY_WAITS = ["test/plan/isolation.test.ts"];
+
+class SharedRunReadersLast extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const waits = (file: TestSpecification) => ONLY_WAITS.some((path) => file.moduleId.endsWith(path));
+    return [...sorted.filter((file) => !waits(file)), ...sorted.filter(waits)];
+  }
+}
 
 export default defineConfig({
   test: {
@@ -16,6 +32,7 @@ export default defineConfig({
     // What npm run plan gives V8 (package.json): the files that plan in-process collect less garbage.
     execArgv: ["--max-semi-space-size=64"],
     setupFiles: ["test/setup-sdk.ts"],
+    sequence: { sequencer: SharedRunReadersLast },
     // The plan runs the files share (test/shared-runs.ts), started when the run starts.
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
