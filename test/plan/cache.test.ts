@@ -3,7 +3,7 @@
  * cache kept judge a plan exactly as a validator compiled anew does.
  */
 import Ajv from "ajv";
-import { existsSync, readFileSync } from "fs";
+import { existsSync, readFileSync, rmSync } from "fs";
 import { describe, expect, it } from "vitest";
 import { cachePath, readCache, writeCache } from "../../tools/plan/cache";
 import schema from "../../tools/plan/plan.schema.json";
@@ -32,7 +32,12 @@ describe("the plan's cache", () => {
     expect(cachePath("k", "txt", "1.0", "x")).not.toBe(cachePath("k", "txt", "1.1", "x"));
     const file = cachePath("test-entry", "txt", String(process.pid), String(Date.now()));
     writeCache(file, "content");
-    expect(readCache(file)).toBe("content");
-    expect(readFileSync(file, "utf8")).toBe("content");
+    try {
+      expect(readCache(file)).toBe("content");
+      expect(readFileSync(file, "utf8")).toBe("content");
+    } finally {
+      // A new entry per run: left behind, every run would add one to the plan's cache.
+      rmSync(file, { force: true });
+    }
   });
 });
