@@ -3,13 +3,14 @@
  *
  * The SDK keeps its runtime state (config, the monitor `setMocks` and the fake cloud install, the
  * root stack resource, transforms, the RPC drain, feature flags, leak candidates) in a store: the
- * current AsyncLocalStorage store where there is one (the plan's stacks, `runStack`), otherwise
- * the process's global store, `globalThis.globalStore`, created on first use. Test files that
+ * current AsyncLocalStorage store where there is one, otherwise the process's global store,
+ * `globalThis.globalStore`, created on first use (`runStack` installs its own there for a run and
+ * gives this one back). Test files that
  * share a worker would share that global store; a new one gives each file the runtime a fresh
  * process has. Two registries carry over: the resource packages and modules that provider SDKs
  * (@pulumi/aws, ...) register when they load, once per process.
  */
-const PROCESS_WIDE = ["resourcePackages", "resourceModules"] as const;
+import { freshStoreFrom } from "../tools/fake-cloud/store";
 
 interface RuntimeGlobals {
   globalStore?: Record<string, unknown>;
@@ -23,9 +24,5 @@ export function freshRuntimeStore(): void {
   const previous = runtime.globalStore;
   // The SDK has not run yet in this process: its first use creates a store.
   if (previous === undefined) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { LocalStore } = require("@pulumi/pulumi/runtime/state") as { LocalStore: new () => Record<string, unknown> };
-  const fresh = new LocalStore();
-  for (const key of PROCESS_WIDE) fresh[key] = previous[key];
-  runtime.globalStore = fresh;
+  runtime.globalStore = freshStoreFrom(previous);
 }

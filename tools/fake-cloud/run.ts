@@ -19,6 +19,7 @@ import * as state from "@pulumi/pulumi/runtime/state";
 import { readFileSync } from "fs";
 import { parse } from "yaml";
 import { FakeCloud, FakeCloudOptions, installFakeCloud } from "./index";
+import { freshStoreFrom } from "./store";
 
 export type StackConfig = Record<string, unknown>;
 
@@ -61,12 +62,9 @@ export class StackRunError extends Error {
 
 interface Store {
   leakCandidates: Set<Promise<unknown> & { _debugCtx?: string }>;
-  /** Shared by every store of the process: providers register their types once, when they load. */
-  resourcePackages?: Map<unknown, unknown>;
-  resourceModules?: Map<unknown, unknown>;
 }
 
-const sdkState = state as unknown as { LocalStore: new () => Store; getGlobalStore(): Store };
+const sdkState = state as unknown as { getGlobalStore(): Store };
 const runtimeGlobals = globalThis as unknown as { globalStore?: Store; asyncLocalStorage?: { getStore(): unknown } };
 
 /** Turns of the event loop with no engine operation, no timer and no I/O before a run counts as stuck. */
@@ -184,9 +182,7 @@ async function runAlone(options: RunOptions): Promise<StackRun> {
   }
   const restoreGlobals = snapshotGlobals();
   const shared = sdkState.getGlobalStore();
-  const store = new sdkState.LocalStore();
-  store.resourcePackages = shared.resourcePackages;
-  store.resourceModules = shared.resourceModules;
+  const store = freshStoreFrom(shared);
   runtimeGlobals.globalStore = store;
   try {
     return await runInStore(options, store);
