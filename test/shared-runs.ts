@@ -45,8 +45,8 @@ export const SHARED_RUNS = {
   prod: { args: (dir: string) => ["--json", join(dir, "plan.json"), "--markdown", join(dir, "plan.md"), "--diagram", join(dir, "plan.svg")] },
   /** Prod with a process per stack (PLAN_ISOLATE=1). */
   "prod-isolated": { args: (dir: string) => ["--json", join(dir, "plan.json")], env: { PLAN_ISOLATE: "1" }, background: true },
-  /** Eleven regions, previews in a second process (PLAN_PROCESSES=2). */
-  eleven: { args: (dir: string, inputs: string) => [...eleven(inputs), "--json", join(dir, "plan.json")], env: { PLAN_PROCESSES: "2" } },
+  /** Eleven regions, in one process. */
+  eleven: { args: (dir: string, inputs: string) => [...eleven(inputs), "--json", join(dir, "plan.json")] },
   /** Eleven regions with a process per stack. */
   "eleven-isolated": { args: (dir: string, inputs: string) => [...eleven(inputs), "--json", join(dir, "plan.json")], env: { PLAN_ISOLATE: "1" }, background: true },
   /** The compliant program with its own config. */

@@ -22,13 +22,8 @@ export function planArgv(...args: string[]): string[] {
   return [...rest.map((arg) => (arg.endsWith(".js") ? join(ROOT, arg) : arg)), ...args];
 }
 
-/**
- * One process for the whole plan, as on a busy machine: a plan that saw a free core would run its
- * previews in a second process (tools/plan/processes.ts), which costs more CPU (about 2.5 s for
- * prod) for the same plan, and the test run's CPU is what it waits for. The isolation test
- * compares the ways.
- */
-export const PLAN_ENV: NodeJS.ProcessEnv = { ...process.env, PLAN_PROCESSES: "1", PLAN_ISOLATE: "0" };
+/** Stacks in one process (the default), whatever the caller's environment says. */
+export const PLAN_ENV: NodeJS.ProcessEnv = { ...process.env, PLAN_ISOLATE: "0" };
 
 export function plan(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {

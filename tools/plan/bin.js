@@ -94,9 +94,6 @@ async function build() {
 
 async function start() {
   if (!fresh()) await build();
-  // The second planning process, when the plan will want one, starts now: it loads the SDKs
-  // while this process does (tools/plan/processes.js).
-  require("./processes").prestartWorker(process.argv.slice(2));
   require("../fake-cloud/sdk-startup").install();
   require(BUNDLE);
 }

@@ -35,8 +35,8 @@ function toStack(job: StackJob, result: StackResult): UnjudgedStack {
   return { stack: job.stack, role: job.role, region: job.region, resources: result.resources, outputs: result.outputs };
 }
 
-async function runJob(runner: StackRunner, job: StackJob, program: string | null, stackOutputs: Record<string, Record<string, unknown>>, progress?: Progress, known?: (exported: Record<string, unknown>) => void): Promise<StackResult> {
-  return runner.run({ stack: job.stack, project: job.project, config: job.config, program, stackOutputs }, { begins: () => progress?.started(job), known, ends: (result) => progress?.finished(job, result) });
+async function runJob(runner: StackRunner, job: StackJob, program: string | null, stackOutputs: Record<string, Record<string, unknown>>, progress?: Progress): Promise<StackResult> {
+  return runner.run({ stack: job.stack, project: job.project, config: job.config, program, stackOutputs }, { begins: () => progress?.started(job), ends: (result) => progress?.finished(job, result) });
 }
 
 /**
@@ -59,26 +59,24 @@ export function deployOrder(regional: readonly StackJob[]): StackJob[] {
 
 async function runEnvironment(input: EnvironmentInput, options: PlanRunOptions): Promise<UnjudgedStack[]> {
   // Regional stacks read the global stack through a StackReference by its name, and some read
-  // another regional stack: each is planned once the stacks it reads have their known values, as
-  // after their `pulumi up` (the deploy order guarantees it for real), fed exactly those stacks'
-  // outputs. The runner takes them in deploy order (in turn in one process; previews in a second
-  // process when it has one, which may still be checking a stack whose outputs others already use).
+  // another regional stack: each is planned once the stacks it reads are planned, as after their
+  // `pulumi up` (the deploy order guarantees it for real), fed exactly those stacks' outputs. The
+  // runner takes them in deploy order (in turn in one process; side by side in isolated runs).
   const order = [input.global, ...deployOrder(input.regional)];
-  const runner = createRunner({ isolated: options.isolated, regionalStacks: input.regional.length });
+  const runner = createRunner({ isolated: options.isolated });
   const exported = new Map<string, Promise<Record<string, unknown>>>();
   const results = new Map<StackJob, Promise<StackResult>>();
   try {
     for (const job of order) {
       const reads = job === input.global ? [] : [input.global.stack, ...(job.reads ?? []).filter((stack) => input.regional.some((j) => j.stack === stack))];
-      let knownValues!: (outputs: Record<string, unknown>) => void;
-      const outputs = new Promise<Record<string, unknown>>((resolve) => (knownValues = resolve));
-      exported.set(job.stack, outputs);
+      let plannedWith!: (outputs: Record<string, unknown>) => void;
+      exported.set(job.stack, new Promise<Record<string, unknown>>((resolve) => (plannedWith = resolve)));
       const result = Promise.all(reads.map(async (stack) => [stack, await exported.get(stack)!] as const)).then((pairs) =>
-        runJob(runner, job, null, Object.fromEntries(pairs), options.progress, knownValues),
+        runJob(runner, job, null, Object.fromEntries(pairs), options.progress),
       );
       // A stack that fails leaves the stacks reading it waiting: the plan reports the first
       // failure in deploy order below and stops them by closing the runner.
-      void result.then((r) => knownValues(r.exported), () => undefined);
+      void result.then((r) => plannedWith(r.exported), () => undefined);
       results.set(job, result);
     }
     // In deploy order: a stack that failed comes before the stacks left waiting on it.

@@ -4,30 +4,26 @@
  * its own work. Running stacks side by side in one process gains nothing (one thread) and costs
  * memory, so they run in turn.
  *
- * With a core to spare (tools/plan/processes.ts decides), the plan splits each stack's two passes
- * over two processes: a warm second process, started at once and loading the SDKs while this one
- * does, runs every stack's preview pass (tools/plan/worker.ts) while this process runs the passes
- * with known values, each process one stack after another. Only the preview's URNs (or its
- * failure) cross back; the plan is the same either way.
+ * A second planning process does not pay either (measured, issue 15): one planning process keeps
+ * both cores of a 2-core machine busy already (V8's garbage collector and compiler threads), and
+ * a second one loads the SDKs and warms their code paths again. Splitting each stack's preview
+ * pass into a warm second process made prod 0.5 s slower and 11 regions 3 s slower.
  *
  * `isolated: true` runs each stack in a child process of its own (tools/plan/worker.ts), as the
- * plan did before runtime stores: the tests compare the ways byte for byte, and
+ * plan did before runtime stores: the tests compare the two ways byte for byte, and
  * `PLAN_ISOLATE=1` selects it when a program is suspected of leaking state between stacks.
  */
 import type { ChildProcess } from "child_process";
 import { availableParallelism } from "os";
 import { PlanError } from "./args";
-import { forkWorker, machineFacts, secondProcess, takePrestartedWorker } from "./processes";
-import { combinePasses, exportable, knownStack, planStack, PreviewOutcome, StackJobSpec, StackResult } from "./stack";
-import type { FromWorker, ToWorker } from "./worker";
+import { planStack, StackJobSpec, StackResult } from "./stack";
+import { forkWorker, FromWorker, ToWorker } from "./worker";
 
 export type { StackResult };
 
 export interface RunHooks {
   /** Its work starts: stacks handed over together wait for their turn. */
   begins?(): void;
-  /** Its outputs with known values, as soon as that pass has them (the preview may still run). */
-  known?(exported: Record<string, unknown>): void;
   /** It is planned, before the runner takes the next stack. */
   ends?(result: StackResult): void;
 }
@@ -66,14 +62,9 @@ export interface RunnerOptions {
   timeoutMs?: number;
 }
 
-export function createRunner(options: RunnerOptions & { regionalStacks?: number } = {}): StackRunner {
+export function createRunner(options: RunnerOptions = {}): StackRunner {
   const isolated = options.isolated ?? process.env.PLAN_ISOLATE === "1";
   if (isolated) return new IsolatedRunner(options.timeoutMs ?? 300_000);
-  // Started by tools/plan/bin.js for an environment, when the machine had a core free then.
-  const prestarted = takePrestartedWorker();
-  if (prestarted || secondProcess({ ...machineFacts(), regionalStacks: options.regionalStacks ?? 0 })) {
-    return new SplitRunner(options.timeoutMs ?? 300_000, prestarted);
-  }
   const inTurn = queue(1);
   return {
     run: (job, hooks) => inTurn(async () => {
@@ -100,14 +91,11 @@ class WorkerProcess {
   private readonly due: ((answer: FromWorker) => void)[] = [];
   private ended: FromWorker | undefined;
 
-  /** `started`: a worker started before (tools/plan/bin.js), else one is started now. */
-  constructor(started?: ChildProcess & { planReady?: boolean }) {
+  constructor() {
     // tools/plan/bin.js builds the bundle with PLAN_BUNDLED defined as "1".
-    this.child = started ?? forkWorker(process.env.PLAN_BUNDLED === "1");
+    this.child = forkWorker(process.env.PLAN_BUNDLED === "1");
     let markReady!: () => void;
     this.ready = new Promise((resolve) => (markReady = () => ((this.isReady = true), resolve())));
-    if (started?.planReady) markReady();
-    if (started && started.exitCode !== null) this.ended = { kind: "failed", message: `the planning process stopped (exit code ${started.exitCode}) before it reported a result` };
     const end = (answer: FromWorker) => {
       this.ended ??= answer;
       markReady();
@@ -121,10 +109,7 @@ class WorkerProcess {
     this.child.on("error", (err) => end({ kind: "failed", message: `could not start the planning process: ${err.message}` }));
   }
 
-  /**
-   * Sends a request at once when the worker is ready (so that it starts while this process is
-   * busy with its own pass), else as soon as it is; the worker takes requests in turn.
-   */
+  /** Sends a request as soon as the worker is ready; the worker takes requests in turn. */
   private ask(request: ToWorker, timeoutMs: number): Promise<FromWorker> {
     return new Promise<FromWorker>((resolve) => {
       if (this.ended) return resolve(this.ended);
@@ -142,49 +127,8 @@ class WorkerProcess {
     throw failure(job, answer);
   }
 
-  async preview(job: StackJobSpec, timeoutMs: number): Promise<PreviewOutcome> {
-    const answer = await this.ask({ kind: "preview", job }, timeoutMs);
-    if (answer.kind === "previewed") return answer.outcome;
-    throw failure(job, answer);
-  }
-
   stop(): void {
     if (this.child.exitCode === null) this.child.kill();
-  }
-}
-
-/**
- * Previews in a warm worker process, passes with known values here: each side takes one stack at
- * a time, in the order the stacks were handed over, so the two run side by side on two cores.
- */
-class SplitRunner implements StackRunner {
-  private readonly worker: WorkerProcess;
-  private readonly inTurn = queue(1);
-
-  constructor(
-    private readonly timeoutMs: number,
-    started?: ChildProcess,
-  ) {
-    this.worker = new WorkerProcess(started);
-  }
-
-  async run(job: StackJobSpec, hooks?: RunHooks): Promise<StackResult> {
-    const preview = this.worker.preview(job, this.timeoutMs);
-    // A worker that crashed rejects here; the known pass below still ends before the plan does.
-    preview.catch(() => undefined);
-    const known = await this.inTurn(async () => {
-      hooks?.begins?.();
-      const outcome = await knownStack(job);
-      if (outcome.ok) hooks?.known?.(exportable(outcome.run.outputs));
-      return outcome;
-    });
-    const result = combinePasses(job, await preview, known);
-    hooks?.ends?.(result);
-    return result;
-  }
-
-  close(): void {
-    this.worker.stop();
   }
 }
 

@@ -71,7 +71,7 @@ async function loadProgram(file: string, pass: number): Promise<unknown> {
   }
 }
 
-/** Outputs as later stacks read them: JSON (they may cross to another process). */
+/** Outputs as later stacks read them: JSON (they may come from a child process). */
 export function exportable(outputs: Record<string, unknown>): Record<string, unknown> {
   // Functions and resources have no place in JSON.
   return JSON.parse(JSON.stringify(outputs ?? {}, (_key, value) => (typeof value === "function" ? undefined : value))) as Record<string, unknown>;
@@ -91,61 +91,49 @@ async function pass(job: StackJobSpec, preview: boolean, quiet = false): Promise
   }
 }
 
-/** What the preview pass leaves for the plan: the URNs it registered, or why it failed (as words: it may cross from a child process). */
-export type PreviewOutcome = ({ ok: true; urns: string[] } | { ok: false; reason: string }) & {
-  /** When the pass started (Date.now(), comparable across processes on one machine). */
-  startedAt: number;
-};
+/** What the preview pass leaves for the plan: the URNs it registered, or why it failed. */
+type PreviewOutcome = { ok: true; urns: string[] } | { ok: false; reason: string };
 
 /**
  * The preview pass alone. Only its URNs outlive it: its resources, engine and program objects can
  * go before the pass with known values allocates its own (less for the garbage collector).
  */
-export async function previewStack(job: StackJobSpec): Promise<PreviewOutcome> {
-  const startedAt = Date.now();
+async function previewStack(job: StackJobSpec): Promise<PreviewOutcome> {
   try {
-    return { ok: true, urns: (await pass(job, true)).cloud.resources.map((r) => r.urn), startedAt };
+    return { ok: true, urns: (await pass(job, true)).cloud.resources.map((r) => r.urn) };
   } catch (err) {
-    return { ok: false, reason: describeError(err), startedAt };
-  }
-}
-
-/** The pass with known values alone. Quiet: what the program prints, the preview pass showed. */
-export async function knownStack(job: StackJobSpec): Promise<({ ok: true; run: StackRun } | { ok: false; error: unknown }) & { startedAt: number }> {
-  const startedAt = Date.now();
-  try {
-    return { ok: true, run: await pass(job, false, true), startedAt };
-  } catch (error) {
-    return { ok: false, error, startedAt };
+    return { ok: false, reason: describeError(err) };
   }
 }
 
 /**
- * The stack's result from both passes, whichever process ran them and in whichever order. A
- * failing preview fails the plan even when the pass with known values runs: the real preview
- * stops there. The message says whether only the preview fails (then the reason is an unknown value).
+ * Plans one stack in this process, preview first; rejects with a PlanError naming the stack when
+ * its program fails. A failing preview fails the plan even when the pass with known values runs:
+ * the real preview stops there. The message says whether only the preview fails (then the reason
+ * is an unknown value). The pass with known values is quiet: what the program prints, the preview
+ * pass showed.
  */
-export function combinePasses(job: StackJobSpec, preview: PreviewOutcome, known: Awaited<ReturnType<typeof knownStack>>): StackResult {
-  if (!known.ok) throw new PlanError(`stack ${job.stack}: ${describeError(known.error)}`);
+export async function planStack(job: StackJobSpec): Promise<StackResult> {
+  const started = Date.now();
+  const preview = await previewStack(job);
+  let known: StackRun;
+  try {
+    known = await pass(job, false, true);
+  } catch (err) {
+    throw new PlanError(`stack ${job.stack}: ${describeError(err)}`);
+  }
   if (!preview.ok) {
     throw new PlanError(
       `stack ${job.stack} fails under \`pulumi preview\` of a new stack (ids and computed outputs unknown), although it runs once every value is known: ${preview.reason}`,
     );
   }
   const previewed = new Set(preview.urns);
-  const { cloud, outputs } = known.run;
+  const { cloud, outputs } = known;
   return {
     resources: cloud.resources,
     outputs: cloud.stackOutputs,
     exported: exportable(outputs),
     unseenInPreview: cloud.resources.filter((r) => !previewed.has(r.urn)).map((r) => r.urn),
-    // From its first pass's start to now: the passes may have run side by side.
-    milliseconds: Date.now() - Math.min(preview.startedAt, known.startedAt),
+    milliseconds: Date.now() - started,
   };
-}
-
-/** Plans one stack in this process, preview first; rejects with a PlanError naming the stack when its program fails. */
-export async function planStack(job: StackJobSpec): Promise<StackResult> {
-  const preview = await previewStack(job);
-  return combinePasses(job, preview, await knownStack(job));
 }

@@ -1,27 +1,32 @@
 /**
- * Stacks in a child process (tools/plan/runner.ts): one per process for isolated runs, or a
- * warm second process that runs every stack's preview pass next to the planning process.
+ * A stack in a child process of its own (isolated runs, tools/plan/runner.ts).
  *
  * Protocol (IPC messages): the worker loads the heavy modules, sends {kind:"ready"}, then for
  * each {kind:"run", job} plans the stack (tools/plan/stack.ts) and answers {kind:"done", result}
- * or {kind:"failed", message}; for each {kind:"preview", job} runs the preview pass alone and
- * answers {kind:"previewed", outcome} (a program that fails its preview is an outcome, not a
- * failure of the worker). It exits after a failure, or when the parent disconnects. Anything
- * thrown or left unhandled becomes "failed" with a message and no stack trace.
+ * or {kind:"failed", message}. It exits after a failure, or when the parent disconnects.
+ * Anything thrown or left unhandled becomes "failed" with a message and no stack trace.
  */
-import { WORKER_FLAG } from "./processes";
-import type { PreviewOutcome, StackJobSpec, StackResult } from "./stack";
+import { ChildProcess, fork } from "child_process";
+import { join } from "path";
+import type { StackJobSpec, StackResult } from "./stack";
 
-export type ToWorker = { kind: "run" | "preview"; job: StackJobSpec };
+export type ToWorker = { kind: "run"; job: StackJobSpec };
 
-export type FromWorker =
-  | { kind: "ready" }
-  | { kind: "done"; result: StackResult }
-  | { kind: "previewed"; outcome: PreviewOutcome }
-  | { kind: "failed"; message: string };
+export type FromWorker = { kind: "ready" } | { kind: "done"; result: StackResult } | { kind: "failed"; message: string };
 
 /** Argument the runner passes so that importing this module elsewhere (tests, the bundle) starts nothing. */
-export { WORKER_FLAG };
+export const WORKER_FLAG = "--plan-worker";
+
+/**
+ * Starts a worker: through tools/plan/bin.js (the bundle) when `bundled`, else the TypeScript
+ * source under tsx. It gets the planning process's V8 flags (npm run plan's
+ * --max-semi-space-size). The program's own console output goes to stderr: stdout belongs to the summary.
+ */
+export function forkWorker(bundled: boolean): ChildProcess {
+  const v8Flags = process.execArgv.filter((arg) => /^--max-(semi|old)-space-size=/.test(arg));
+  const [entry, execArgv] = bundled ? [join(__dirname, "bin.js"), v8Flags] : [join(__dirname, "worker.ts"), ["--import", "tsx", ...v8Flags]];
+  return fork(entry, [WORKER_FLAG], { execPath: process.execPath, execArgv, stdio: ["ignore", 2, 2, "ipc"], serialization: "json" });
+}
 
 function send(message: FromWorker): Promise<void> {
   return new Promise((resolve) => {
@@ -40,7 +45,7 @@ export function serveWorker(): void {
     process.exit(1);
   };
   // Loaded here, not at the top: importing this module must not load the SDKs.
-  const { planStack, previewStack } = require("./stack") as typeof import("./stack");
+  const { planStack } = require("./stack") as typeof import("./stack");
   require("@pulumi/aws");
   const { describeError } = require("./errors") as typeof import("./errors");
   process.on("uncaughtException", (err) => void fail(describeError(err)));
@@ -48,14 +53,7 @@ export function serveWorker(): void {
   // Requests may arrive while one is running: they are taken in turn, answered in order.
   let turn: Promise<unknown> = Promise.resolve();
   process.on("message", (message: ToWorker) => {
-    if (message?.kind === "preview") {
-      turn = turn.then(() =>
-        previewStack(message.job).then(
-          (outcome) => send({ kind: "previewed", outcome }),
-          (err: unknown) => fail(describeError(err)),
-        ),
-      );
-    } else if (message?.kind === "run") {
+    if (message?.kind === "run") {
       turn = turn.then(() =>
         planStack(message.job).then(
           (result) => send({ kind: "done", result }),
