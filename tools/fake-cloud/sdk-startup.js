@@ -23,6 +23,12 @@
  *    references of its types: none can exist before a program touched the namespace to create
  *    one). @pulumi/pulumi's Automation API, which a program never calls under the plan, likewise.
  *
+ * 4. Modules only a real deployment or a rare call uses load on first use too: gRPC (@grpc/grpc-js
+ *    and the SDK's `*_grpc_pb` clients: under mocks the SDK opens no connection), the npm package
+ *    readers behind `computeCodePaths` (function serialization), and the 30 Kubernetes API
+ *    namespaces and `glob` that @pulumi/kubernetes's YAML module (loaded with Helm's v3 `Chart`,
+ *    beside `Release`) refers to only while it parses YAML. About 0.25 s per process.
+ *
  * Plain CommonJS: tools/plan/bin.js loads it before the bundle, the test setup before the SDK.
  */
 "use strict";
@@ -35,11 +41,19 @@ const RUNTIME_DIR = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/][^\\/]+$/;
 const PROVIDER_INDEX = /[\\/]@pulumi[\\/](aws|kubernetes)[\\/]index\.js$/;
 const EAGER_NAMESPACES = new Set(["./config", "./types", "./utilities", "./provider"]);
 const SDK_INDEX = /[\\/]@pulumi[\\/]pulumi[\\/]index\.js$/;
+/** 4. above: gRPC, required by the SDK's runtime modules, its errors module and its proto clients. */
+const SDK_GRPC_USERS = /[\\/]@pulumi[\\/]pulumi[\\/]((runtime|provider)[\\/][^\\/]+|errors|proto[\\/][a-z_]+_grpc_pb)\.js$/;
+const GRPC_REQUEST = /^@grpc\/grpc-js$|^\.\.\/proto\/[a-z_]+_grpc_pb$/;
+const K8S_YAML = /[\\/]@pulumi[\\/]kubernetes[\\/]yaml[\\/]yaml\.js$/;
+const RUNTIME_INDEX = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]index\.js$/;
 
-/** Is this request a namespace of a provider's index (3. above)? */
-function lazyNamespace(request, parent) {
+/** Does this request load on first use (1., 3. and 4. above)? */
+function lazyRequest(request, parent) {
   const from = parent?.filename ?? "";
+  if (LAZY_REQUESTS.has(request) && CLOSURE_DIR.test(from)) return true;
   if (SDK_INDEX.test(from)) return request === "./automation";
+  if (GRPC_REQUEST.test(request)) return SDK_GRPC_USERS.test(from);
+  if (K8S_YAML.test(from)) return request === "glob" || (/^\.\.\/[a-z0-9]+$/.test(request) && request !== "../utilities");
   return PROVIDER_INDEX.test(from) && /^\.\/[a-z0-9]+$/.test(request) && !EAGER_NAMESPACES.has(request);
 }
 
@@ -92,8 +106,11 @@ function install() {
   const load = Module._load;
   const quietTraces = !process.env.PULUMI_DEBUG_PROMISE_LEAKS;
   Module._load = function (request, parent, isMain) {
-    if ((LAZY_REQUESTS.has(request) && parent && CLOSURE_DIR.test(parent.filename ?? "")) || lazyNamespace(request, parent)) {
-      return lazyModule(() => load.call(this, request, parent, isMain));
+    if (lazyRequest(request, parent)) return lazyModule(() => load.call(this, request, parent, isMain));
+    if (request === "./closure/codePaths" && RUNTIME_INDEX.test(parent?.filename ?? "")) {
+      // The runtime's index copies this one function at load time: a stand-in that loads on call.
+      const real = () => load.call(this, request, parent, isMain);
+      return { computeCodePaths: (...args) => real().computeCodePaths(...args) };
     }
     const exported = load.apply(this, arguments);
     if (quietTraces && request.endsWith("debuggable") && (request === "./debuggable" ? RUNTIME_DIR.test(parent?.filename ?? "") : request === "@pulumi/pulumi/runtime/debuggable")) {
