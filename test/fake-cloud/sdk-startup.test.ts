@@ -24,6 +24,16 @@ facts.fleet = typeof aws.gamelift.Fleet;
 facts.gameliftAfter = loaded(gamelift);
 facts.keys = Object.keys(aws.gamelift).includes("Fleet");
 facts.isInstance = aws.gamelift.Fleet.isInstance(undefined);
+const grpc = /@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]index\.js$/;
+facts.grpcBefore = loaded(grpc);
+facts.unavailable = require("@pulumi/pulumi/errors").isGrpcError({ code: 14 });
+facts.grpcAfter = loaded(grpc);
+facts.packageReaders = loaded(/[\\/]normalize-package-data[\\/]/);
+facts.computeCodePaths = typeof pulumi.runtime.computeCodePaths;
+const k8s = require("@pulumi/kubernetes");
+facts.release = typeof k8s.helm.v3.Release;
+facts.k8sApps = loaded(/@pulumi[\\/]kubernetes[\\/]apps[\\/]index\.js$/);
+facts.frames = pulumi.Resource.stackTrace(0).length;
 process.stdout.write(JSON.stringify(facts));
 `;
 
@@ -53,5 +63,15 @@ describe("the SDK's start-up costs", () => {
 
   it("load a provider's service namespaces on first use, and then they work as loaded", () => {
     expect(facts).toMatchObject({ gameliftBefore: false, fleet: "function", gameliftAfter: true, keys: true, isInstance: false });
+  });
+
+  it("load gRPC, the npm package readers and Kubernetes' API namespaces only when used", () => {
+    expect(facts).toMatchObject({ grpcBefore: false, unavailable: true, grpcAfter: true, packageReaders: false, computeCodePaths: "function", release: "function", k8sApps: false });
+  });
+
+  it("record no stack for a resource's source position", () => {
+    expect(facts.frames).toBe(0);
+    // A private static of the SDK's Resource class, called by its constructor.
+    expect((pulumi.Resource as unknown as { stackTrace(skip: number): unknown[] }).stackTrace(0)).toEqual([]);
   });
 });

@@ -28,6 +28,11 @@
  *    readers behind `computeCodePaths` (function serialization), and the 30 Kubernetes API
  *    namespaces and `glob` that @pulumi/kubernetes's YAML module (loaded with Helm's v3 `Chart`,
  *    beside `Release`) refers to only while it parses YAML. About 0.25 s per process.
+ * 5. Every resource's constructor records the JavaScript stack that created it (`new Error().stack`
+ *    with no depth limit, parsed frame by frame into file URLs) for the engine's `sourcePosition`
+ *    and `stackTrace` fields, which only `pulumi about`-style tooling and the service's UI show.
+ *    The fake engine reads neither, so `Resource.stackTrace` returns no frames: about 3% of a
+ *    stack's CPU, and the garbage it makes.
  *
  * Plain CommonJS: tools/plan/bin.js loads it before the bundle, the test setup before the SDK.
  */
@@ -73,6 +78,14 @@ function lazyModule(load) {
 }
 
 let installed = false;
+let framesDropped = false;
+
+/** 5. above: no frames for sourcePosition and stackTrace. */
+function dropResourceFrames(sdk) {
+  if (framesDropped || typeof sdk?.Resource?.stackTrace !== "function") return;
+  framesDropped = true;
+  sdk.Resource.stackTrace = () => [];
+}
 
 /** Leaves `debuggablePromise`'s stack trace empty (see 2. above); once per module object. */
 /** Replaces `debuggablePromise` by its lean equivalent (see 2. above); once per module object. */
@@ -113,6 +126,8 @@ function install() {
       return { computeCodePaths: (...args) => real().computeCodePaths(...args) };
     }
     const exported = load.apply(this, arguments);
+    // By name from CommonJS; by its file's path when an ES module (a test file) imports the SDK.
+    if (request === "@pulumi/pulumi" || SDK_INDEX.test(request)) dropResourceFrames(exported);
     if (quietTraces && request.endsWith("debuggable") && (request === "./debuggable" ? RUNTIME_DIR.test(parent?.filename ?? "") : request === "@pulumi/pulumi/runtime/debuggable")) {
       // The runtime's state module, beside it: the store whose leak candidates it keeps.
       quietDebuggable(exported, load.call(this, request === "./debuggable" ? "./state" : "@pulumi/pulumi/runtime/state", parent, false));
