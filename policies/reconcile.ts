@@ -3,7 +3,7 @@
  * schema defaults first, then an `all` enforcement level, then per-policy values, and the
  * result validated against each policy's configSchema.
  */
-import Ajv from "ajv";
+import type Ajv from "ajv";
 import { defaultsOf, EnforcementLevel, PolicyConfig, Threshold } from "./config";
 import { PackPolicy, POLICIES } from "./rules";
 
@@ -22,13 +22,15 @@ export interface EffectiveConfig {
 
 // The schemas are the pack's own, written in code, and every one is compiled by the tests
 // (test/policies/reconcile.test.ts): checking them against JSON Schema's meta-schema on each run
-// would compile that meta-schema first, most of the validators' cost.
-const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
-const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+// would compile that meta-schema first, most of the validators' cost. Ajv itself loads when a
+// policy is first given a config: most plans give none.
+let ajv: Ajv | undefined;
+const validators = new Map<string, ReturnType<Ajv["compile"]>>();
 
 function validatorFor(policy: PackPolicy) {
   let validate = validators.get(policy.name);
   if (!validate) {
+    ajv ??= new (require("ajv") as typeof import("ajv")).default({ allErrors: true, strict: false, validateSchema: false });
     validate = ajv.compile({ type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [] });
     validators.set(policy.name, validate);
   }
