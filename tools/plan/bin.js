@@ -60,6 +60,17 @@ const sourceDirname = {
   },
 };
 
+/**
+ * tools/plan/import-esm.js stays outside the bundle, required by its path: the bundle then has no
+ * import() of its own and V8's code cache can serve it (see code-cache.js).
+ */
+const importEsmOutside = {
+  name: "import-esm-outside",
+  setup(build) {
+    build.onResolve({ filter: /[\\/]import-esm(\.js)?$/ }, (args) => ({ path: path.join(args.resolveDir, "import-esm.js"), external: true }));
+  },
+};
+
 async function build() {
   const esbuild = require("esbuild");
   fs.mkdirSync(CACHE, { recursive: true });
@@ -78,7 +89,7 @@ async function build() {
     metafile: true,
     logLevel: "silent",
     define: { "process.env.PLAN_BUNDLED": '"1"' },
-    plugins: [sourceDirname],
+    plugins: [sourceDirname, importEsmOutside],
   });
   const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((file) => [file, signature(file)]));
   // Several plans may build at once (the tests do): each writes its own files and renames them
@@ -94,6 +105,7 @@ async function build() {
 
 async function start() {
   if (!fresh()) await build();
+  require("./code-cache").install(path.join(CACHE, "code"));
   require("../fake-cloud/sdk-startup").install();
   require(BUNDLE);
 }

@@ -8,6 +8,9 @@ import type { PlanDocument } from "./model";
 import { readTopology, RegionTopology } from "./topology";
 import type { MonitoringFigure, RegionMonitoringFigure } from "./monitoring";
 
+// Plain JavaScript outside the bundle (see the file): the bundle keeps no import() of its own.
+const { importEsm } = require("./import-esm") as { importEsm(specifier: string): Promise<unknown> };
+
 function esc(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 }
@@ -252,7 +255,7 @@ export function renderDot(plan: PlanDocument): string {
 
 /** SVG of a DOT graph, rendered by Graphviz compiled to WebAssembly (no system install). */
 export async function renderSvg(dot: string): Promise<string> {
-  const { Graphviz } = await import("@hpcc-js/wasm-graphviz");
+  const { Graphviz } = (await importEsm("@hpcc-js/wasm-graphviz")) as typeof import("@hpcc-js/wasm-graphviz");
   const graphviz = await Graphviz.load();
   return graphviz.dot(dot, "svg");
 }

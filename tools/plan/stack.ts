@@ -18,6 +18,9 @@ import { main as projectProgram } from "../../stacks/main";
 import { PlanError } from "./args";
 import { describeError } from "./errors";
 
+// Plain JavaScript outside the bundle (see the file): the bundle keeps no import() of its own.
+const { importEsm } = require("./import-esm") as { importEsm(specifier: string): Promise<unknown> };
+
 export interface StackJobSpec {
   stack: string;
   /** The project name (part of every URN). */
@@ -65,7 +68,7 @@ async function loadProgram(file: string, pass: number): Promise<unknown> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ERR_REQUIRE_ESM") throw err;
     // An ES module is cached by URL: a query gives each pass its own evaluation.
-    return import(`${pathToFileURL(file).href}?plan-pass=${pass}`);
+    return importEsm(`${pathToFileURL(file).href}?plan-pass=${pass}`);
   } finally {
     for (const key of Object.keys(require.cache)) if (!before.has(key) && !/[\\/]node_modules[\\/]/.test(key)) delete require.cache[key];
   }

@@ -1,0 +1,86 @@
+/**
+ * tools/plan/code-cache.js: modules from node_modules get V8's code cache, never another
+ * module's, and run as they would without it. Each load is a fresh Node process, as each plan is.
+ */
+import { execFileSync } from "child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const CODE_CACHE = join(__dirname, "..", "..", "tools", "plan", "code-cache.js");
+
+let root: string;
+let cache: string;
+let module: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "code-cache-"));
+  cache = join(root, "cache");
+  mkdirSync(join(root, "node_modules", "lib"), { recursive: true });
+  module = join(root, "node_modules", "lib", "index.js");
+});
+
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** Loads the module in a fresh process with the cache installed; what it printed. */
+function load(env: NodeJS.ProcessEnv = {}): string {
+  const script = `require(${JSON.stringify(CODE_CACHE)}).install(${JSON.stringify(cache)}); process.stdout.write(String(require(${JSON.stringify(module)})()));`;
+  return execFileSync(process.execPath, ["-e", script], { env: { ...process.env, PLAN_CACHE: undefined, ...env }, encoding: "utf8" });
+}
+
+const entries = () => {
+  try {
+    return readdirSync(cache).sort();
+  } catch {
+    return [];
+  }
+};
+
+describe("the plan's code cache", () => {
+  it("keeps a module's code when the process exits and runs the module from it next time", () => {
+    writeFileSync(module, `const path = require("path");\nmodule.exports = () => path.basename(require.resolve("./index.js")) + ":" + [1, 2, 3].map((n) => n * 2).join(",");\n`);
+    expect(load()).toBe("index.js:2,4,6");
+    const written = entries();
+    expect(written).toHaveLength(1);
+    const writtenAt = statSync(join(cache, written[0])).mtimeMs;
+    expect(load()).toBe("index.js:2,4,6");
+    // Read, not written again: an entry is written only for a module compiled without one.
+    expect(entries()).toEqual(written);
+    expect(statSync(join(cache, written[0])).mtimeMs).toBe(writtenAt);
+  });
+
+  it("never runs a changed module from the code of its earlier version, even at the same length", () => {
+    writeFileSync(module, `module.exports = () => "first";\n`);
+    expect(load()).toBe("first");
+    // Same length: V8's own check of an entry would accept the old one.
+    const first = entries();
+    writeFileSync(module, `module.exports = () => "again";\n`);
+    expect(load()).toBe("again");
+    // The new version's entry replaces the old one: a module keeps one entry, however often it changes.
+    const second = entries();
+    expect(second).toHaveLength(1);
+    expect(second).not.toEqual(first);
+  });
+
+  it("keeps one entry per module: another module's entry stays when one changes", () => {
+    const other = join(root, "node_modules", "lib", "other.js");
+    writeFileSync(other, `module.exports = "other";\n`);
+    writeFileSync(module, `module.exports = () => require("./other.js") + ":1";\n`);
+    expect(load()).toBe("other:1");
+    expect(entries()).toHaveLength(2);
+    writeFileSync(module, `module.exports = () => require("./other.js") + ":2";\n`);
+    expect(load()).toBe("other:2");
+    expect(entries()).toHaveLength(2);
+  });
+
+  it("leaves alone modules that import ES modules, and everything when PLAN_CACHE=off", () => {
+    writeFileSync(join(root, "node_modules", "lib", "esm.mjs"), `export default 7;\n`);
+    writeFileSync(module, `module.exports = () => typeof (() => import("./esm.mjs"));\n`);
+    expect(load()).toBe("function");
+    expect(entries()).toEqual([]);
+    writeFileSync(module, `module.exports = () => "plain";\n`);
+    expect(load({ PLAN_CACHE: "off" })).toBe("plain");
+    expect(entries()).toEqual([]);
+  });
+});

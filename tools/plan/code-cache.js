@@ -1,0 +1,100 @@
+/**
+ * V8's code cache for the modules the plan loads from node_modules (the SDKs, the provider SDKs'
+ * namespaces, their dependencies): each module's bytecode, functions compiled while the plan ran
+ * included, is kept in node_modules/.cache/platform-plan/code/ when the process exits, and given
+ * back to V8 the next time that module loads, so V8 neither parses nor compiles it again. About
+ * 0.1–0.15 s of a prod plan, and as much again in every child process of an isolated run.
+ *
+ * Node 22 does this itself (`module.enableCompileCache()`); Node 20, which this project supports,
+ * does not. The `v8-compile-cache` package caches a module's code when it loads, before its
+ * functions ever ran, which leaves out most of what the plan compiles (measured: no gain).
+ *
+ * An entry is named after the module's path and a hash of its source and the Node version, so a
+ * changed module is never given another's bytecode (V8 itself only checks the source's length),
+ * and the entry written for its new source replaces the old one (the plan's own bundle changes
+ * with every edit of the project). V8 also rejects an entry made with other flags; the module
+ * then compiles as usual and its entry is written anew. A module that imports ES modules
+ * (`import(`) compiles as usual: a script with a code cache cannot use the loader's default
+ * dynamic import on Node 20 without an experimental warning, so the bundle imports through
+ * tools/plan/import-esm.js. `PLAN_CACHE=off` turns it off, as every plan cache.
+ *
+ * Plain CommonJS: tools/plan/bin.js installs it before anything else loads.
+ */
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const Module = require("module");
+const path = require("path");
+const vm = require("vm");
+
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+/** Entries older than this go when a run writes new ones (one still in use is written again by the next run). */
+const STALE_MS = 30 * 24 * 3600 * 1000;
+/** An entry's name starts with this many characters naming its module's path (a hash and a dash). */
+const PREFIX_LENGTH = 17;
+
+/** The `require` a module gets from Node's loader (lib/internal/modules/helpers.js, makeRequireFunction). */
+function requireFor(mod) {
+  const require = (id) => mod.require(id);
+  const resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
+  resolve.paths = (request) => Module._resolveLookupPaths(request, mod);
+  require.resolve = resolve;
+  require.main = process.mainModule;
+  require.extensions = Module._extensions;
+  require.cache = Module._cache;
+  return require;
+}
+
+function install(dir) {
+  if (process.env.PLAN_CACHE === "off" || Module.prototype._compile.codeCache) return;
+  const compile = Module.prototype._compile;
+  /** Modules compiled without a usable entry: their entries are written at exit. */
+  const unsaved = [];
+  const cached = function _compile(content, filename) {
+    if (!filename.includes(NODE_MODULES) || content.includes("import(")) return compile.call(this, content, filename);
+    const prefix = `${crypto.createHash("sha1").update(filename).digest("hex").slice(0, PREFIX_LENGTH - 1)}-`;
+    const entry = path.join(dir, `${prefix}${crypto.createHash("sha1").update(process.version).update("\0").update(content).digest("hex")}.bin`);
+    let cachedData;
+    try {
+      cachedData = fs.readFileSync(entry);
+    } catch {
+      cachedData = undefined;
+    }
+    // Module.wrap keeps every line where it was: stack traces and source maps still point right.
+    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+    if (cachedData === undefined || script.cachedDataRejected) unsaved.push({ script, entry, prefix });
+    const wrapper = script.runInThisContext({ displayErrors: true });
+    return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
+  };
+  cached.codeCache = true;
+  Module.prototype._compile = cached;
+  process.once("exit", () => {
+    if (unsaved.length === 0) return;
+    /** Path prefixes of modules written anew: their older entries go. */
+    const superseded = new Set();
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      const written = new Set();
+      for (const { script, entry, prefix } of unsaved) {
+        // Whole or not at all: plans running at once (the tests) may write the same entry.
+        const temp = `${entry}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, script.createCachedData());
+        fs.renameSync(temp, entry);
+        written.add(path.basename(entry));
+        superseded.add(prefix);
+      }
+      const now = Date.now();
+      for (const name of fs.readdirSync(dir)) {
+        if (written.has(name)) continue;
+        const file = path.join(dir, name);
+        // Another plan's entry being written (.tmp) is left to it.
+        const replaced = !name.endsWith(".tmp") && superseded.has(name.slice(0, PREFIX_LENGTH));
+        if (replaced || now - fs.statSync(file).mtimeMs > STALE_MS) fs.rmSync(file, { force: true });
+      }
+    } catch {
+      // A cache that cannot be written is an empty one next time.
+    }
+  });
+}
+
+module.exports = { install };
