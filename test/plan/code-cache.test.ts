@@ -74,6 +74,13 @@ describe("the plan's code cache", () => {
     expect(entries()).toHaveLength(2);
   });
 
+  it("runs a module that starts with a hashbang, as Node does (tsx's own API module does)", () => {
+    writeFileSync(module, `#!/usr/bin/env node\nmodule.exports = () => "bang";\n`);
+    expect(load()).toBe("bang");
+    expect(load()).toBe("bang");
+    expect(entries()).toHaveLength(1);
+  });
+
   it("leaves alone modules that import ES modules, and everything when PLAN_CACHE=off", () => {
     writeFileSync(join(root, "node_modules", "lib", "esm.mjs"), `export default 7;\n`);
     writeFileSync(module, `module.exports = () => typeof (() => import("./esm.mjs"));\n`);

@@ -61,7 +61,10 @@ function install(dir) {
       cachedData = undefined;
     }
     // Module.wrap keeps every line where it was: stack traces and source maps still point right.
-    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+    // A hashbang is only valid at the very start of a script: after the wrapper it becomes a
+    // comment of the same length (Node's own loader compiles the body as a function instead).
+    const body = content.startsWith("#!") ? `//${content.slice(2)}` : content;
+    const script = new vm.Script(Module.wrap(body), { filename, cachedData });
     if (cachedData === undefined || script.cachedDataRejected) unsaved.push({ script, entry, prefix });
     const wrapper = script.runInThisContext({ displayErrors: true });
     return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
