@@ -37,6 +37,39 @@ facts.frames = pulumi.Resource.stackTrace(0).length;
 process.stdout.write(JSON.stringify(facts));
 `;
 
+/**
+ * What a Struct gives back, before and after the start-up changes, in one process: the object
+ * toJavaScript returns (key order included), the error for a value a Struct cannot hold, the
+ * bytes the message encodes to, and a fields map edited after the fact.
+ */
+const STRUCT_PROCESS = `
+const { Struct, Value } = require("google-protobuf/google/protobuf/struct_pb.js");
+const samples = [
+  { b: 1, a: { d: [1, "x", null, true, { z: 2, y: [] }], c: {} }, 10: "ten", 2: -0, "": 0.5 },
+  { nested: Object.assign(Object.create({ inherited: "yes" }), { own: 1 }), date: new Date(0) },
+  { k: undefined }, { k: () => 1 }, { k: [1, , 2] }, { k: 1n }, { k: Symbol("s") },
+];
+function observe() {
+  return samples.map((sample) => {
+    let struct;
+    try { struct = Struct.fromJavaScript(sample); } catch (err) { return { error: err.message }; }
+    const value = struct.toJavaScript();
+    const again = struct.toJavaScript();
+    const fresh = value !== again && JSON.stringify(value) === JSON.stringify(again);
+    const negativeZero = Object.is(value[2], -0);
+    const bytes = Buffer.from(struct.serializeBinary()).toString("base64");
+    const edited = Struct.fromJavaScript(sample);
+    edited.getFieldsMap().set("added", Value.fromJavaScript("late"));
+    return { json: JSON.stringify(value), fresh, negativeZero, bytes, edited: JSON.stringify(edited.toJavaScript()) };
+  });
+}
+const real = observe();
+require(${JSON.stringify(join(root, "tools/fake-cloud/sdk-startup.js"))}).install();
+// The plain copy a Struct keeps now (a symbol-keyed property), until its fields are read.
+const keepsPlain = Object.getOwnPropertySymbols(Struct.fromJavaScript({ a: 1 })).length === 1;
+process.stdout.write(JSON.stringify({ real, plain: observe(), keepsPlain }));
+`;
+
 describe("the SDK's start-up costs", () => {
   let facts: Record<string, unknown>;
   beforeAll(async () => {
@@ -73,5 +106,15 @@ describe("the SDK's start-up costs", () => {
     expect(facts.frames).toBe(0);
     // A private static of the SDK's Resource class, called by its constructor.
     expect((pulumi.Resource as unknown as { stackTrace(skip: number): unknown[] }).stackTrace(0)).toEqual([]);
+  });
+
+  it("leave a Struct giving back what a protobuf Struct gives back, refusing what it refuses", async () => {
+    const seen = await new Promise<{ real: unknown[]; plain: unknown[]; keepsPlain: boolean }>((resolve, reject) => {
+      execFile(process.execPath, ["-e", STRUCT_PROCESS], { cwd: root }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(JSON.parse(stdout) as { real: unknown[]; plain: unknown[]; keepsPlain: boolean })));
+    });
+    expect(seen.real[0]).toMatchObject({ fresh: true, negativeZero: true, json: '{"2":0,"10":"ten","":0.5,"a":{"c":{},"d":[1,"x",null,true,{"y":[],"z":2}]},"b":1}' });
+    expect(seen.real.slice(2)).toEqual(Array(5).fill({ error: "Unexpected struct type." }));
+    expect(seen.keepsPlain).toBe(true);
+    expect(seen.plain).toEqual(seen.real);
   });
 });

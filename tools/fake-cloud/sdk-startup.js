@@ -1,6 +1,6 @@
 /**
- * Two start-up costs of @pulumi/pulumi that the offline plan and the tests do not need, removed
- * without touching node_modules (measured in shared/design/plan-performance.md):
+ * Costs of the Pulumi SDKs that the offline plan and the tests do not need, removed without
+ * touching node_modules (measured in shared/design/plan-performance.md):
  *
  * 1. The SDK's closure serializer (`pulumi.runtime.serializeFunction`, for function-valued
  *    resources such as callback Lambdas) requires `typescript` and `@npmcli/arborist` when the
@@ -33,6 +33,15 @@
  *    and `stackTrace` fields, which only `pulumi about`-style tooling and the service's UI show.
  *    The fake engine reads neither, so `Resource.stackTrace` returns no frames: about 3% of a
  *    stack's CPU, and the garbage it makes.
+ *
+ * 6. Property bags cross between the SDK and the fake engine as `google.protobuf.Struct`s, built
+ *    with `Struct.fromJavaScript` and read back with `toJavaScript`: a protobuf message for every
+ *    value, four conversions of every resource's properties, most of the garbage a stack makes.
+ *    No bytes ever go over a wire here, so `Struct.fromJavaScript` returns a Struct that keeps a
+ *    plain copy of its object, made as the real conversion makes it: the same values refused
+ *    ("Unexpected struct type."), keys in the order a Struct's map gives them back (sorted), `-0`
+ *    kept. `toJavaScript` gives a fresh copy; anything that reads the message itself (its fields
+ *    map, its bytes) gets the real fields, built then.
  *
  * Plain CommonJS: tools/plan/bin.js loads it before the bundle, the test setup before the SDK.
  */
@@ -77,6 +86,67 @@ function lazyModule(load) {
   });
 }
 
+/** A copy of a value as `Value.fromJavaScript(v).toJavaScript()` makes it (6. above). */
+function structValue(value) {
+  if (value === null) return null;
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+      return value;
+    case "object": {
+      if (Array.isArray(value)) {
+        const list = new Array(value.length);
+        for (let i = 0; i < value.length; i++) list[i] = structValue(value[i]);
+        return list;
+      }
+      return structObject(value);
+    }
+    default:
+      throw new Error("Unexpected struct type.");
+  }
+}
+
+/** `Struct.fromJavaScript(object).toJavaScript()`: every enumerable key (`for in`), sorted as the fields map sorts them. */
+function structObject(object) {
+  const keys = [];
+  for (const key in object) keys.push(key);
+  keys.sort();
+  const copy = {};
+  for (const key of keys) copy[key] = structValue(object[key]);
+  return copy;
+}
+
+let structsPlain = false;
+
+/** 6. above: Structs that keep a plain object until their fields are read. */
+function plainStructs(structs) {
+  const { Struct, Value } = structs;
+  if (structsPlain || typeof Struct?.fromJavaScript !== "function") return;
+  structsPlain = true;
+  const PLAIN = Symbol("plain");
+  const fieldsMap = Struct.prototype.getFieldsMap;
+  const toJavaScript = Struct.prototype.toJavaScript;
+  Struct.prototype.getFieldsMap = function (noLazyCreate) {
+    const plain = this[PLAIN];
+    if (plain !== undefined) {
+      this[PLAIN] = undefined;
+      const map = fieldsMap.call(this);
+      for (const key of Object.keys(plain)) map.set(key, Value.fromJavaScript(plain[key]));
+    }
+    return fieldsMap.call(this, noLazyCreate);
+  };
+  Struct.prototype.toJavaScript = function () {
+    const plain = this[PLAIN];
+    return plain !== undefined ? structObject(plain) : toJavaScript.call(this);
+  };
+  Struct.fromJavaScript = function (object) {
+    const struct = new Struct();
+    struct[PLAIN] = structObject(object);
+    return struct;
+  };
+}
+
 let installed = false;
 let framesDropped = false;
 
@@ -87,7 +157,6 @@ function dropResourceFrames(sdk) {
   sdk.Resource.stackTrace = () => [];
 }
 
-/** Leaves `debuggablePromise`'s stack trace empty (see 2. above); once per module object. */
 /** Replaces `debuggablePromise` by its lean equivalent (see 2. above); once per module object. */
 function quietDebuggable(debuggable, state) {
   if (!debuggable || typeof debuggable.debuggablePromise !== "function" || debuggable.debuggablePromise.quiet || typeof state?.getStore !== "function") return;
@@ -118,6 +187,7 @@ function install() {
   installed = true;
   const load = Module._load;
   const quietTraces = !process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+  plainStructs(require("google-protobuf/google/protobuf/struct_pb.js"));
   Module._load = function (request, parent, isMain) {
     if (lazyRequest(request, parent)) return lazyModule(() => load.call(this, request, parent, isMain));
     if (request === "./closure/codePaths" && RUNTIME_INDEX.test(parent?.filename ?? "")) {
