@@ -24,9 +24,9 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 /** Loads the module in a fresh process with the cache installed; what it printed. */
-function load(env: NodeJS.ProcessEnv = {}): string {
+function load(env: NodeJS.ProcessEnv = {}, v8Flags: string[] = []): string {
   const script = `require(${JSON.stringify(CODE_CACHE)}).install(${JSON.stringify(cache)}); process.stdout.write(String(require(${JSON.stringify(module)})()));`;
-  return execFileSync(process.execPath, ["-e", script], { env: { ...process.env, PLAN_CACHE: undefined, ...env }, encoding: "utf8" });
+  return execFileSync(process.execPath, [...v8Flags, "-e", script], { env: { ...process.env, PLAN_CACHE: undefined, ...env }, encoding: "utf8" });
 }
 
 const entries = () => {
@@ -72,6 +72,20 @@ describe("the plan's code cache", () => {
     writeFileSync(module, `module.exports = () => require("./other.js") + ":2";\n`);
     expect(load()).toBe("other:2");
     expect(entries()).toHaveLength(2);
+  });
+
+  it("keeps the entries of each set of V8 flags apart: switching flags rewrites nothing", () => {
+    writeFileSync(module, `module.exports = () => "flags";\n`);
+    // npm run plan's flag, then none (node tools/plan/bin.js): V8 would reject the other's entry.
+    expect(load({}, ["--max-semi-space-size=64"])).toBe("flags");
+    expect(load()).toBe("flags");
+    const both = entries();
+    expect(both).toHaveLength(2);
+    const writtenAt = both.map((name) => statSync(join(cache, name)).mtimeMs);
+    expect(load({}, ["--max-semi-space-size=64"])).toBe("flags");
+    expect(load()).toBe("flags");
+    expect(entries()).toEqual(both);
+    expect(both.map((name) => statSync(join(cache, name)).mtimeMs)).toEqual(writtenAt);
   });
 
   it("runs a module that starts with a hashbang, as Node does (tsx's own API module does)", () => {
