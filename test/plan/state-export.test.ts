@@ -84,6 +84,25 @@ describe("a stack export", () => {
   });
 });
 
+describe("a stack's role, read from its export", () => {
+  const exportWith = (stack: string, outputs: Record<string, unknown>, extra: Record<string, unknown>[] = []) => ({
+    version: 3,
+    deployment: { resources: [{ urn: `urn:pulumi:${stack}::platform::pulumi:pulumi:Stack::platform-${stack}`, custom: false, type: "pulumi:pulumi:Stack", outputs }, ...extra] },
+  });
+
+  it("is global for the stack that exports the environment's settings, region for one that reads it", () => {
+    const global = prod.stacks.find((s) => s.role === "global")!;
+    expect(stackFromExport(exportWith(global.stack, { environment: global.outputs.environment }), "global.json").role).toBe("global");
+    const reference = { urn: "urn:pulumi:prod-us-east-1::platform::pulumi:pulumi:StackReference::prod", custom: true, id: "prod", type: "pulumi:pulumi:StackReference", inputs: { name: "prod" }, outputs: {} };
+    expect(stackFromExport(exportWith("prod-us-east-1", {}, [reference]), "region.json").role).toBe("region");
+  });
+
+  it("is region for a program of its own (--program), the role the plan gives it (a diff saw a region added)", () => {
+    const stack = stackFromExport(exportWith("dev", { url: "https://dev.example.com" }), "dev.json");
+    expect(stack.role).toBe("region");
+  });
+});
+
 describe("--diff against exports of what is deployed", () => {
   it("finds nothing to change when the plan is what was deployed", () => {
     const base = readDiffBase(writeExports(tempDir("exports-same-"), prod));

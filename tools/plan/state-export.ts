@@ -99,14 +99,18 @@ export function stackFromExport(document: StackExport, file: string): Omit<PlanS
     };
   });
   const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  const outputs = (root?.outputs ?? {}) as Record<string, unknown>;
   const reads = resources.some((r) => r.type === "pulumi:pulumi:StackReference");
   const defaultAws = resources.find((r) => r.type === "pulumi:providers:aws" && r.name.startsWith("default"));
   return {
     stack: stackName,
-    role: reads ? "region" : "global",
+    // An environment's global stack reads no other stack and exports the environment's settings;
+    // a regional stack reads the global one. A stack that does neither is a program of its own
+    // (--program), which the plan gives the role "region" too.
+    role: reads || !("environment" in outputs) ? "region" : "global",
     region: (defaultAws?.region as string | undefined) ?? null,
     resources,
-    outputs: (root?.outputs ?? {}) as Record<string, unknown>,
+    outputs,
   };
 }
 
