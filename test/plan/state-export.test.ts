@@ -85,7 +85,8 @@ describe("a stack export", () => {
 });
 
 describe("a stack's role, read from its export", () => {
-  const exportWith = (stack: string, outputs: Record<string, unknown>, extra: Record<string, unknown>[] = []) => ({
+  type Exported = Parameters<typeof stackFromExport>[0];
+  const exportWith = (stack: string, outputs: Record<string, unknown>, extra: NonNullable<Exported["deployment"]["resources"]> = []): Exported => ({
     version: 3,
     deployment: { resources: [{ urn: `urn:pulumi:${stack}::platform::pulumi:pulumi:Stack::platform-${stack}`, custom: false, type: "pulumi:pulumi:Stack", outputs }, ...extra] },
   });
