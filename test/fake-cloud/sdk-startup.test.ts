@@ -39,14 +39,19 @@ process.stdout.write(JSON.stringify(facts));
 
 /**
  * What a Struct gives back, before and after the start-up changes, in one process: the object
- * toJavaScript returns (key order included), the error for a value a Struct cannot hold, the
- * bytes the message encodes to, and a fields map edited after the fact.
+ * toJavaScript returns (key order, own keys and prototype, -0, NaN and Infinity included), the
+ * error for a value a Struct cannot hold, the bytes of a request message holding it, the same
+ * Struct nested in a Value, and the Struct after its fields were read and edited (nested too).
  */
 const STRUCT_PROCESS = `
 const { Struct, Value } = require("google-protobuf/google/protobuf/struct_pb.js");
+const { RegisterResourceRequest } = require("@pulumi/pulumi/proto/resource_pb.js");
+const show = (value) => JSON.stringify(value, (_key, v) => (typeof v === "number" && (Object.is(v, -0) || !Number.isFinite(v)) ? "number " + (Object.is(v, -0) ? "-0" : v) : v));
 const samples = [
-  { b: 1, a: { d: [1, "x", null, true, { z: 2, y: [] }], c: {} }, 10: "ten", 2: -0, "": 0.5 },
-  { nested: Object.assign(Object.create({ inherited: "yes" }), { own: 1 }), date: new Date(0) },
+  { b: 1, a: { d: [1, "x", null, true, { z: -0, y: [NaN, Infinity, -Infinity] }], c: {} }, 10: "ten", 2: -0, "": 0.5 },
+  { nested: Object.assign(Object.create({ inherited: "yes" }), { own: 1 }), date: new Date(0), arrayLike: Object.setPrototypeOf({ 0: "a", length: 1 }, Array.prototype) },
+  JSON.parse('{"k": {"__proto__": {"x": 1}, "y": 2}, "__proto__": {"z": 3}}'),
+  "ab", [1, 2], null,
   { k: undefined }, { k: () => 1 }, { k: [1, , 2] }, { k: 1n }, { k: Symbol("s") },
 ];
 function observe() {
@@ -55,12 +60,19 @@ function observe() {
     try { struct = Struct.fromJavaScript(sample); } catch (err) { return { error: err.message }; }
     const value = struct.toJavaScript();
     const again = struct.toJavaScript();
-    const fresh = value !== again && JSON.stringify(value) === JSON.stringify(again);
-    const negativeZero = Object.is(value[2], -0);
-    const bytes = Buffer.from(struct.serializeBinary()).toString("base64");
-    const edited = Struct.fromJavaScript(sample);
+    const fresh = value !== again && show(value) === show(again);
+    const request = new RegisterResourceRequest().setType("t").setObject(Struct.fromJavaScript(sample));
+    const bytes = Buffer.from(request.serializeBinary()).toString("base64");
+    const read = Struct.fromJavaScript(sample);
+    read.getFieldsMap();
+    const edited = Struct.fromJavaScript({ ...sample, inner: { a: 1, b: 2 } });
     edited.getFieldsMap().set("added", Value.fromJavaScript("late"));
-    return { json: JSON.stringify(value), fresh, negativeZero, bytes, edited: JSON.stringify(edited.toJavaScript()) };
+    edited.getFieldsMap().get("inner").getStructValue().getFieldsMap().del("a");
+    return {
+      json: show(value), own: Object.keys(value), prototype: show(Object.getPrototypeOf(value)), fresh, bytes,
+      fromRequest: show(request.getObject().toJavaScript()), inValue: show(Value.fromJavaScript({ n: sample }).toJavaScript()),
+      afterRead: show(read.toJavaScript()), edited: show(edited.toJavaScript()),
+    };
   });
 }
 const real = observe();
@@ -112,8 +124,8 @@ describe("the SDK's start-up costs", () => {
     const seen = await new Promise<{ real: unknown[]; plain: unknown[]; keepsPlain: boolean }>((resolve, reject) => {
       execFile(process.execPath, ["-e", STRUCT_PROCESS], { cwd: root }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(JSON.parse(stdout) as { real: unknown[]; plain: unknown[]; keepsPlain: boolean })));
     });
-    expect(seen.real[0]).toMatchObject({ fresh: true, negativeZero: true, json: '{"2":0,"10":"ten","":0.5,"a":{"c":{},"d":[1,"x",null,true,{"y":[],"z":2}]},"b":1}' });
-    expect(seen.real.slice(2)).toEqual(Array(5).fill({ error: "Unexpected struct type." }));
+    expect(seen.real[0]).toMatchObject({ fresh: true, json: '{"2":"number -0","10":"ten","":0.5,"a":{"c":{},"d":[1,"x",null,true,{"y":["number NaN","number Infinity","number -Infinity"],"z":"number -0"}]},"b":1}' });
+    expect(seen.real.slice(6)).toEqual(Array(5).fill({ error: "Unexpected struct type." }));
     expect(seen.keepsPlain).toBe(true);
     expect(seen.plain).toEqual(seen.real);
   });

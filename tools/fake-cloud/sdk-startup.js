@@ -39,9 +39,14 @@
  *    value, four conversions of every resource's properties, most of the garbage a stack makes.
  *    No bytes ever go over a wire here, so `Struct.fromJavaScript` returns a Struct that keeps a
  *    plain copy of its object, made as the real conversion makes it: the same values refused
- *    ("Unexpected struct type."), keys in the order a Struct's map gives them back (sorted), `-0`
- *    kept. `toJavaScript` gives a fresh copy; anything that reads the message itself (its fields
- *    map, its bytes) gets the real fields, built then.
+ *    ("Unexpected struct type."), read in the same order, keys given back sorted as the fields map
+ *    gives them, "__proto__" keys lost as there, `-0`, NaN and Infinity kept. `toJavaScript` gives
+ *    a fresh copy; the fields map, `toObject` and the bytes (`serializeBinary`, of the Struct or a
+ *    message holding it) get the real fields, built when first asked for. Not so the methods that
+ *    read a message's raw array (`toArray`, `toString`, `clone`, `equals`): they see no fields
+ *    until something read them. The SDK reaches only `toString`, for debug-log text that is
+ *    dropped without an engine (runtime/resource.js, `resp: ${innerResponse}`); nothing here
+ *    clones or compares messages. Reviewed case by case against the real Struct, and tested.
  *
  * Plain CommonJS: tools/plan/bin.js loads it before the bundle, the test setup before the SDK.
  */
@@ -86,8 +91,12 @@ function lazyModule(load) {
   });
 }
 
-/** A copy of a value as `Value.fromJavaScript(v).toJavaScript()` makes it (6. above). */
-function structValue(value) {
+/**
+ * What a Struct keeps of a value (6. above): as `Value.fromJavaScript` reads it (values in `for in`
+ * order, arrays by `instanceof`, anything but null, strings, numbers, booleans, arrays and objects
+ * refused), with each object's keys sorted as the fields map gives them back.
+ */
+function keepValue(value) {
   if (value === null) return null;
   switch (typeof value) {
     case "string":
@@ -95,26 +104,40 @@ function structValue(value) {
     case "boolean":
       return value;
     case "object": {
-      if (Array.isArray(value)) {
+      if (value instanceof Array || Array.isArray(value)) {
         const list = new Array(value.length);
-        for (let i = 0; i < value.length; i++) list[i] = structValue(value[i]);
+        for (let i = 0; i < value.length; i++) list[i] = keepValue(value[i]);
         return list;
       }
-      return structObject(value);
+      return keepObject(value);
     }
     default:
       throw new Error("Unexpected struct type.");
   }
 }
 
-/** `Struct.fromJavaScript(object).toJavaScript()`: every enumerable key (`for in`), sorted as the fields map sorts them. */
-function structObject(object) {
+/** What `Struct.fromJavaScript(object)` keeps: every key `for in` gives, whatever the object is. */
+function keepObject(object) {
   const keys = [];
-  for (const key in object) keys.push(key);
-  keys.sort();
-  const copy = {};
-  for (const key of keys) copy[key] = structValue(object[key]);
-  return copy;
+  const values = [];
+  for (const key in object) {
+    keys.push(key);
+    values.push(keepValue(object[key]));
+  }
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  const kept = {};
+  // The fields map keeps its entries in a plain object: a key "__proto__" is lost there.
+  for (const i of order) if (keys[i] !== "__proto__") kept[keys[i]] = values[i];
+  return kept;
+}
+
+/** What `toJavaScript` gives back of a kept value: a fresh copy, each key assigned as the real one assigns it. */
+function giveValue(kept) {
+  if (kept === null || typeof kept !== "object") return kept;
+  if (Array.isArray(kept)) return kept.map(giveValue);
+  const given = {};
+  for (const key of Object.keys(kept)) given[key] = giveValue(kept[key]);
+  return given;
 }
 
 let structsPlain = false;
@@ -138,11 +161,11 @@ function plainStructs(structs) {
   };
   Struct.prototype.toJavaScript = function () {
     const plain = this[PLAIN];
-    return plain !== undefined ? structObject(plain) : toJavaScript.call(this);
+    return plain !== undefined ? giveValue(plain) : toJavaScript.call(this);
   };
   Struct.fromJavaScript = function (object) {
     const struct = new Struct();
-    struct[PLAIN] = structObject(object);
+    struct[PLAIN] = keepObject(object);
     return struct;
   };
 }
