@@ -84,9 +84,9 @@ function residentMiB(pid: number): number {
 /**
  * Runs a command (through sh) to its end: wall time, peak memory of its largest process, exit code.
  * Memory is sampled from /proc every 20 ms, every thread of every process of the tree: cheap
- * for a plan (one process), not for `npm test` (tens of processes: the bench printed 148 and
- * 157 s with the sampler, 122 s without it, on the same code give or take), which is timed
- * with `sampleMemory: false`.
+ * for a plan (one process), not for `npm test`, tens of processes, which is timed with
+ * `sampleMemory: false` (with the sampler the bench printed 148 s for a suite that took 98-107 s
+ * run alone).
  */
 function measure(command: string, { cwd = PROJECT_ROOT, sampleMemory = true }: { cwd?: string; sampleMemory?: boolean } = {}): Promise<Sample> {
   return new Promise((resolve) => {
