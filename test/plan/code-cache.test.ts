@@ -88,6 +88,24 @@ describe("the plan's code cache", () => {
     expect(both.map((name) => statSync(join(cache, name)).mtimeMs)).toEqual(writtenAt);
   });
 
+  it("does not write again an entry another process wrote while this one ran", () => {
+    writeFileSync(module, `module.exports = () => "raced";\n`);
+    expect(load()).toBe("raced");
+    const [entry] = entries();
+    const writtenAt = statSync(join(cache, entry)).mtimeMs;
+    // The entry is away while this process loads the module, and back (as another plan would have
+    // written it) before it exits.
+    const script = `const fs = require("fs"); const entry = ${JSON.stringify(join(cache, entry))};
+fs.renameSync(entry, entry + ".away");
+require(${JSON.stringify(CODE_CACHE)}).install(${JSON.stringify(cache)});
+const value = require(${JSON.stringify(module)})();
+fs.renameSync(entry + ".away", entry);
+process.stdout.write(value);`;
+    expect(execFileSync(process.execPath, ["-e", script], { env: { ...process.env, PLAN_CACHE: undefined }, encoding: "utf8" })).toBe("raced");
+    expect(entries()).toEqual([entry]);
+    expect(statSync(join(cache, entry)).mtimeMs).toBe(writtenAt);
+  });
+
   it("runs a module that starts with a hashbang, as Node does (tsx's own API module does)", () => {
     writeFileSync(module, `#!/usr/bin/env node\nmodule.exports = () => "bang";\n`);
     expect(load()).toBe("bang");

@@ -35,8 +35,11 @@ const STALE_MS = 30 * 24 * 3600 * 1000;
 /** An entry's name starts with this many characters naming its module's path (a hash and a dash). */
 const PREFIX_LENGTH = 17;
 
-/** What V8 checks an entry against besides the source: the flags of this process (command line and NODE_OPTIONS). */
-const FLAGS = JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ""]);
+/**
+ * What V8 checks an entry against besides the source: the flags of this process (command line
+ * and NODE_OPTIONS). Options only, not their separate values (`-e <code>`, `--import tsx`).
+ */
+const FLAGS = JSON.stringify([process.execArgv.filter((arg) => arg.startsWith("--")), process.env.NODE_OPTIONS ?? ""]);
 
 /** The `require` a module gets from Node's loader (lib/internal/modules/helpers.js, makeRequireFunction). */
 function requireFor(mod) {
@@ -70,7 +73,7 @@ function install(dir) {
     // comment of the same length (Node's own loader compiles the body as a function instead).
     const body = content.startsWith("#!") ? `//${content.slice(2)}` : content;
     const script = new vm.Script(Module.wrap(body), { filename, cachedData });
-    if (cachedData === undefined || script.cachedDataRejected) unsaved.push({ script, entry, prefix });
+    if (cachedData === undefined || script.cachedDataRejected) unsaved.push({ script, entry, prefix, missing: cachedData === undefined });
     const wrapper = script.runInThisContext({ displayErrors: true });
     return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
   };
@@ -83,13 +86,16 @@ function install(dir) {
     try {
       fs.mkdirSync(dir, { recursive: true });
       const written = new Set();
-      for (const { script, entry, prefix } of unsaved) {
+      for (const { script, entry, prefix, missing } of unsaved) {
+        written.add(path.basename(entry));
+        superseded.add(prefix);
+        // Written meanwhile by a plan that ran at the same time (on a fresh checkout the tests
+        // start tens at once, each compiling every module): the same name is the same code.
+        if (missing && fs.existsSync(entry)) continue;
         // Whole or not at all: plans running at once (the tests) may write the same entry.
         const temp = `${entry}.${process.pid}.tmp`;
         fs.writeFileSync(temp, script.createCachedData());
         fs.renameSync(temp, entry);
-        written.add(path.basename(entry));
-        superseded.add(prefix);
       }
       const now = Date.now();
       for (const name of fs.readdirSync(dir)) {
