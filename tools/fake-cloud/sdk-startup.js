@@ -140,13 +140,10 @@ function giveValue(kept) {
   return given;
 }
 
-let structsPlain = false;
-
-/** 6. above: Structs that keep a plain object until their fields are read. */
+/** 6. above: Structs that keep a plain object until their fields are read (install() calls it once). */
 function plainStructs(structs) {
   const { Struct, Value } = structs;
-  if (structsPlain || typeof Struct?.fromJavaScript !== "function") return;
-  structsPlain = true;
+  if (typeof Struct?.fromJavaScript !== "function") return;
   const PLAIN = Symbol("plain");
   const fieldsMap = Struct.prototype.getFieldsMap;
   const toJavaScript = Struct.prototype.toJavaScript;

@@ -15,8 +15,8 @@
  * with every edit of the project). V8 rejects an entry made with other V8 flags (npm run plan's
  * --max-semi-space-size is one): the entry's name also hashes the process's flags, so a plan run
  * with other flags (node tools/plan/bin.js, a profiler) keeps entries of its own instead of
- * rewriting every entry on each switch (measured: all 593 rewritten, about 0.3 s, each time). A module that imports ES modules
- * (`import(`) compiles as usual: a script with a code cache cannot use the loader's default
+ * rewriting every entry on each switch (measured: all 593 rewritten, about 0.3 s, each time).
+ * A module that imports ES modules (`import(`) compiles as usual: a script with a code cache cannot use the loader's default
  * dynamic import on Node 20 without an experimental warning, so the bundle imports through
  * tools/plan/import-esm.js. `PLAN_CACHE=off` turns it off, as every plan cache.
  *

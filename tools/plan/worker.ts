@@ -22,7 +22,8 @@ export const WORKER_FLAG = "--plan-worker";
  * source under tsx. It gets the planning process's V8 flags (npm run plan's
  * --max-semi-space-size), and `--no-opt`: a worker plans one stack and exits, too soon for
  * V8's optimizing compiler to pay back its compile threads (measured, 11 regions isolated: 41 ->
- * 33 s of CPU, 22.6 -> 18.7 s wall; the one planning process of a normal run is faster with it).
+ * 33 s of CPU, 22.6 -> 18.7 s wall). A normal run's one planning process keeps the optimizing
+ * compiler: measured, it is faster there.
  * The program's own console output goes to stderr: stdout belongs to the summary.
  */
 export function forkWorker(bundled: boolean): ChildProcess {
