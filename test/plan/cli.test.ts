@@ -1,5 +1,7 @@
 import { temporaryDirectories } from "./temp-dirs";
 import { plan, type Run } from "./run-cli";
+import { planInProcess } from "./run-in-process";
+import { writeExports } from "./exports";
 /**
  * `npm run plan` end to end, as a spawned process, the way CI and reviewers run it.
  */
@@ -80,14 +82,20 @@ describe("npm run plan on prod", () => {
     for (const region of PROD_REGIONS) expect(svg).toContain(`>${region}`);
   });
 
-  it("flags what removing a region deletes (--diff against the prod plan)", async () => {
+  it("flags what removing a region deletes (--diff against what is deployed: the prod stacks' exports)", async () => {
     const twoRegions = readStackConfig(join(root, "Pulumi.prod.yaml"));
     twoRegions["platform:regions"] = PROD_REGIONS.slice(0, 2);
     twoRegions["platform:vpcCidrs"] = (twoRegions["platform:vpcCidrs"] as string[]).slice(0, 2);
     const file = join(dir, "prod-two-regions.yaml");
     writeFileSync(file, stringify({ config: twoRegions }));
-    const diffRun = await plan("--env", "prod", "--config-file", file, "--diff", join(prodDir, "plan.json"), "--markdown", join(dir, "diff.md"));
+    // Prod as deployed: one `pulumi stack export` per stack, written from the prod plan. (The
+    // diff against a plan JSON reads through the same comparison: test/plan/diff*.test.ts.)
+    const exports = writeExports(join(dir, "deployed"), document);
+    const diffRun = await plan("--env", "prod", "--config-file", file, "--diff", exports, "--markdown", join(dir, "diff.md"));
     expect(diffRun.stderr).not.toMatch(STACK_FRAME);
+    // Planned (two regions may break a redundancy rule: exit 1), not refused.
+    expect(diffRun.code, diffRun.stderr).not.toBe(2);
+    expect(diffRun.stdout).toContain(`Diff against ${exports}`);
     expect(diffRun.stdout).toContain("regions removed: eu-west-1");
     const removedStack = document.stacks.find((s) => s.stack === "prod-eu-west-1")!;
     // The whole regional stack goes, plus its routing control in the global stack.
@@ -143,7 +151,12 @@ describe("bad input", () => {
     writeFileSync(join(inputs, name), content);
     return ["--config-file", join(inputs, name)];
   };
-  const cases: Record<string, { args: () => string[]; message: RegExp }> = {
+  // `spawned`: the case runs as `npm run plan` (test/plan/run-cli.ts), exit code and all: a usage
+  // error (nothing loaded yet) and the program errors that name a line of the program (the line
+  // comes through the source maps of the CLI's process; a Vitest worker maps stack frames its own
+  // way). The others run the same CLI in this process (test/plan/run-in-process.ts): what they
+  // check is the message, and a process each would only repeat the start-up.
+  const cases: Record<string, { args: () => string[]; message: RegExp; spawned?: true }> = {
     "an unknown environment": { args: () => ["--env", "staging"], message: /Pulumi\.staging\.yaml not found.*known: prod.*--env prod/ },
     "malformed YAML": { args: () => configFile("broken.yaml", "config:\n  aws:region: us-east-1\n  platform:regions: [us-east-1\n"), message: /broken\.yaml is not valid YAML: .*line \d+/ },
     "an invalid environment": {
@@ -154,7 +167,11 @@ describe("bad input", () => {
       args: () => configFile("unreachable.yaml", stringify({ config: { ...DEPLOYABLE, "platform:deployerCidrs": [] } })),
       message: /unreachable\.yaml: 1 configuration problem\(s\):\n {2}- platform:deployerCidrs = \[\]: is empty, so no deployer can reach the clusters' Kubernetes API/,
     },
-    "a program that throws": { args: () => ["--program", "test/plan/fixtures/throwing-program.ts"], message: /stack dev: widgets must be at least 1.*\(at test\/plan\/fixtures\/throwing-program\.ts:\d+\)/ },
+    "a program that throws": {
+      args: () => ["--program", "test/plan/fixtures/throwing-program.ts"],
+      message: /stack dev: widgets must be at least 1.*\(at test\/plan\/fixtures\/throwing-program\.ts:\d+\)/,
+      spawned: true,
+    },
     "a program with an unhandled rejection": { args: () => ["--program", "test/plan/fixtures/rejecting-program.ts"], message: /stack dev: lookup of the shared VPC failed/ },
     "two resources with one URN": {
       args: () => ["--program", "test/plan/fixtures/duplicate-program.ts"],
@@ -167,12 +184,13 @@ describe("bad input", () => {
     "a program that throws under a preview": {
       args: () => ["--program", "test/plan/fixtures/preview-fail-program.ts"],
       message: /stack dev fails under `pulumi preview` of a new stack .*: TypeError: Cannot read properties of undefined \(reading 'slice'\) \(at test\/plan\/fixtures\/preview-fail-program\.ts:11\)/,
+      spawned: true,
     },
     "a config value of the wrong type": {
       args: () => configFile("typed.yaml", "config:\n  aws:region: us-east-1\n  platform:regions: [us-east-1, us-west-2]\n  platform:vpcCidrs: [10.1.0.0/16, 10.2.0.0/16]\n  platform:dnsZoneName: x.example.com\n  platform:azCount: three\n"),
       message: /typed\.yaml: `pulumi preview` would stop before the program runs: validating stack config: Stack 'typed' with configuration key 'azCount' must be of type 'integer'\. Set platform:azCount in .*typed\.yaml/,
     },
-    "an unknown flag": { args: () => ["--jsno", "x.json"], message: /unknown option --jsno \(did you mean --json\?\)/ },
+    "an unknown flag": { args: () => ["--jsno", "x.json"], message: /unknown option --jsno \(did you mean --json\?\)/, spawned: true },
   };
   const runs: Record<string, Run> = {};
   let outputs: string;
@@ -180,13 +198,12 @@ describe("bad input", () => {
   beforeAll(async () => {
     inputs = tempDir("plan-bad-in-");
     outputs = tempDir("plan-bad-out-");
-    // All at once: each is one short-lived process, most of it start-up.
-    await Promise.all(
-      Object.entries(cases).map(async ([what, { args }], i) => {
-        const out = join(outputs, `case-${i}`);
-        runs[what] = await plan(...args(), "--json", `${out}.json`, "--markdown", `${out}.md`, "--diagram", `${out}.svg`);
-      }),
-    );
+    const argv = (i: number, args: () => string[]) => [...args(), "--json", join(outputs, `case-${i}.json`), "--markdown", join(outputs, `case-${i}.md`), "--diagram", join(outputs, `case-${i}.svg`)];
+    const entries = Object.entries(cases).map(([what, spec], i) => ({ what, spec, argv: argv(i, spec.args) }));
+    // The spawned ones start at once; the in-process ones take turns meanwhile (one runtime per process).
+    const spawned = Promise.all(entries.filter((e) => e.spec.spawned).map(async (e) => (runs[e.what] = await plan(...e.argv))));
+    for (const e of entries.filter((e) => !e.spec.spawned)) runs[e.what] = await planInProcess(...e.argv);
+    await spawned;
   }, 120_000);
 
   it.each(Object.keys(cases))("%s: exit 2, one paragraph naming the fix, no stack trace", (what) => {

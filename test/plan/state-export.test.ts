@@ -3,57 +3,21 @@
  * a base the diff compares by engine URNs. Exports are made from the state format's documented
  * fields: a hand-written one (secrets, a read, a resource pending deletion, provider references
  * with ids) and exports written from the shared prod plan, as a deployed prod would look.
+ * End to end (`npm run plan -- --diff <directory of exports>`): test/plan/cli.test.ts.
  */
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { diffPlans } from "../../tools/plan/diff";
-import type { PlanDocument, PlanStack } from "../../tools/plan/model";
+import type { PlanDocument } from "../../tools/plan/model";
 import { readDiffBase, stackFromExport } from "../../tools/plan/state-export";
 import { readFileSync } from "fs";
 import { sharedProdPlan } from "../shared-plan";
-import { plan } from "./run-cli";
+import { writeExports } from "./exports";
 import { temporaryDirectories } from "./temp-dirs";
 
 const fixture = join(__dirname, "fixtures", "exports", "prod-us-east-1.json");
 const tempDir = temporaryDirectories();
-
-/** A stack of a plan as `pulumi stack export` would write it after `pulumi up`. */
-function exportOf(stack: PlanStack): unknown {
-  return {
-    version: 3,
-    deployment: {
-      manifest: { time: "2026-11-30T12:00:00Z", magic: "test", version: "v3.248.0" },
-      resources: stack.resources.map((r) => ({
-        urn: r.urn,
-        custom: r.custom,
-        ...(r.id ? { id: r.id } : {}),
-        type: r.type,
-        inputs: r.inputs,
-        outputs: r.outputs,
-        ...(r.parent ? { parent: r.parent } : {}),
-        ...(r.provider ? { provider: `${r.provider}::0b9f3e1c-7d6a-4c55-8e21-5f4a3b2c1d0e` } : {}),
-        ...(r.protect ? { protect: true } : {}),
-        ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
-        ...(r.ignoreChanges.length ? { ignoreChanges: r.ignoreChanges } : {}),
-        ...(r.aliases.length ? { aliases: r.aliases } : {}),
-        dependencies: r.dependsOn,
-        propertyDependencies: r.propertyDependencies ?? {},
-        ...(r.type === "pulumi:pulumi:StackReference" ? { external: true } : {}),
-      })),
-    },
-  };
-}
-
-function writeExports(dir: string, plan: PlanDocument, edit: (stack: string, exported: { deployment: { resources: Record<string, unknown>[] } }) => void = () => undefined): string {
-  mkdirSync(dir, { recursive: true });
-  for (const stack of plan.stacks) {
-    const exported = exportOf(stack) as { deployment: { resources: Record<string, unknown>[] } };
-    edit(stack.stack, exported);
-    writeFileSync(join(dir, `${stack.stack}.json`), JSON.stringify(exported));
-  }
-  return dir;
-}
 
 let prod: PlanDocument;
 beforeAll(async () => {
@@ -140,12 +104,4 @@ describe("--diff against exports of what is deployed", () => {
     writeFileSync(join(dir, "empty", "notes.json"), JSON.stringify({ hello: "world" }));
     expect(() => readDiffBase(join(dir, "empty"))).toThrow(/is not a `pulumi stack export` file/);
   });
-
-  it("works end to end: npm run plan -- --diff <directory of exports>", async () => {
-    const dir = writeExports(tempDir("exports-cli-"), prod);
-    const run = await plan("--diff", dir);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(`Diff against ${dir}`);
-    expect(run.stdout).toContain("+0 added, -0 removed, ~0 changed");
-  }, 180_000);
 });

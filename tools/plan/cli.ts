@@ -51,7 +51,7 @@ async function render(document: PlanDocument, options: PlanOptions, diff: PlanDi
     // Exactly the contract's resource fields: the in-memory `read` mark (StackReference, `.get`)
     // only steers the policies; reads still appear, as the engine keeps them in state.
     document = { ...document, stacks: document.stacks.map((s) => ({ ...s, resources: s.resources.map(({ read: _read, ...r }) => r) })), ...(diff ? { diff } : {}) };
-    const { validatePlan } = require("./schema") as typeof import("./schema");
+    const { validatePlan } = await import("./schema");
     const problems = validatePlan(document);
     // The schema is the contract: a plan that breaks it is this tool's bug, not the user's input.
     if (problems.length > 0) throw new Error(`the plan does not match plan.schema.json: ${problems.slice(0, 3).join("; ")}`);
@@ -62,7 +62,7 @@ async function render(document: PlanDocument, options: PlanOptions, diff: PlanDi
   return files;
 }
 
-export async function main(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const options = parseArgs(argv);
   if (options.help) {
     out.write(`${HELP}\n`);
@@ -76,12 +76,14 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   // to be good: a usage or configuration error is reported without that cost.
   const input = resolveInput(options);
   // An earlier plan, or what is deployed (`pulumi stack export` files).
-  const base = options.diff !== null ? (require("./state-export") as typeof import("./state-export")).readDiffBase(resolve(options.diff)) : undefined;
-  const { readPolicyConfig } = require("./policies") as typeof import("./policies");
+  // (Loaded by import(): lazily in the bundle, which turns it into a require of the bundled
+  // module, and under tsx and Vitest alike.)
+  const base = options.diff !== null ? (await import("./state-export")).readDiffBase(resolve(options.diff)) : undefined;
+  const { readPolicyConfig } = await import("./policies");
   const policyConfig = options.policyConfig !== null ? readPolicyConfig(resolve(options.policyConfig)) : {};
-  const { plan } = require("./plan") as typeof import("./plan");
+  const { plan } = await import("./plan");
   if (input.kind === "environment") for (const note of input.notes) err.write(`note: ${note}\n`);
-  const cost = (require("./cost") as typeof import("./cost")).loadCostInputs(input.name);
+  const cost = (await import("./cost")).loadCostInputs(input.name);
 
   const document = await plan(input, { policyConfig, progress: progressReporter((line) => err.write(`${line}\n`)), cost, base });
   const diff = base ? diffPlans(base, document) : undefined;
@@ -90,20 +92,25 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   return document.summary.violations.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.planned;
 }
 
-/** Runs the CLI and sets the exit code: what `npm run plan` does (tools/plan/bin.js). */
-export async function run(argv: readonly string[]): Promise<void> {
+/**
+ * Runs the CLI as `npm run plan` does and returns the exit code: a usage, configuration or
+ * program error becomes one `plan: ...` paragraph on `err`, never a stack trace (unless
+ * PLAN_DEBUG asks). tools/plan/entry.ts sets the process's exit code from it; the tests call it
+ * in-process with streams of their own.
+ */
+export async function run(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   try {
-    process.exitCode = await main(argv);
+    return await main(argv, out, err);
   } catch (error: unknown) {
     if (error instanceof PlanError) {
-      process.stderr.write(`plan: ${error.message}\n`);
+      err.write(`plan: ${error.message}\n`);
     } else {
       // Not the user's input: say so, still without a stack trace unless asked for.
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`plan: internal error: ${message}${process.env.PLAN_DEBUG ? `\n${(error as Error)?.stack ?? ""}` : " (set PLAN_DEBUG=1 for details)"}\n`);
+      err.write(`plan: internal error: ${message}${process.env.PLAN_DEBUG ? `\n${(error as Error)?.stack ?? ""}` : " (set PLAN_DEBUG=1 for details)"}\n`);
     }
-    process.exitCode = EXIT.invalidInput;
+    return EXIT.invalidInput;
   }
 }
 
-if (require.main === module) void run(process.argv.slice(2));
+if (require.main === module) void run(process.argv.slice(2)).then((code) => (process.exitCode = code));

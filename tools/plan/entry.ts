@@ -6,4 +6,4 @@ import { run } from "./cli";
 import { serveWorker, WORKER_FLAG } from "./worker";
 
 if (process.argv.includes(WORKER_FLAG)) serveWorker();
-else void run(process.argv.slice(2));
+else void run(process.argv.slice(2)).then((code) => (process.exitCode = code));
