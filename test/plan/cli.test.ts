@@ -135,7 +135,8 @@ const DEPLOYABLE = {
 
 describe("a program whose serving paths and deploy access each miss a link", () => {
   it("exits 1 and names every missing link: binding, Service, probe, PDB, deployer CIDRs, access entry", async () => {
-    const run = await plan("--program", "test/plan/fixtures/broken-serving-program.ts");
+    // In-process: the one-AZ program above is the spawned run of a plan that exits 1.
+    const run = await planInProcess("--program", "test/plan/fixtures/broken-serving-program.ts");
     expect(run.stderr).not.toMatch(STACK_FRAME);
     expect(run.code, run.stdout + run.stderr).toBe(1);
     for (const link of ["missing binding: target group no-binding", "missing service: TargetGroupBinding", "missing readiness-probe: target group no-probe", "missing PodDisruptionBudget:", "missing deployer CIDRs:", "missing access entry:"]) {

@@ -12,7 +12,8 @@ import { experimentLine, experimentsFigure, experimentsSummary, regionSwitchLine
 import { validatePlan } from "../../tools/plan/schema";
 import { sharedProdPlan, sharedRun } from "../shared-plan";
 import { COMPLIANT_PROGRAM } from "../shared-runs";
-import { plan } from "./run-cli";
+// The CLI in this process: the compliant program's spawned run (test/shared-runs.ts) is its end-to-end test.
+import { planInProcess as plan } from "./run-in-process";
 import { temporaryDirectories } from "./temp-dirs";
 
 function resource(type: string, name: string, region: string, inputs: Record<string, unknown>): PlanResource {
