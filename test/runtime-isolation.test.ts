@@ -2,7 +2,8 @@
  * Test files share their worker (vitest.config.mts: `isolate: false`), not the Pulumi runtime:
  * the suite's own configuration, run on two probe files in one worker, starts the second file
  * with the runtime of a fresh process although the first left config, the fake cloud's monitor,
- * a transform and a root stack in it (test/fixtures/runtime-isolation/probe.ts).
+ * a transform, a root stack and a plan run's process listeners in it (which would keep Vitest
+ * from reporting the second file's unhandled errors) (test/fixtures/runtime-isolation/probe.ts).
  */
 import { execFile } from "child_process";
 import { readFileSync } from "fs";

@@ -8,8 +8,13 @@
  * (tools/fake-cloud/sdk-startup.js), installed before any test imports the SDK. Neither loads the
  * SDK: a file that never uses it does not pay for it.
  */
+import { afterAll } from "vitest";
+import { removeLateReportListeners } from "../tools/fake-cloud/late-reports";
 import { freshRuntimeStore } from "./runtime-store";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 (require("../tools/fake-cloud/sdk-startup") as { install(): void }).install();
 freshRuntimeStore();
+// A plan run in this file left the fake cloud's process listeners on: the next file's unhandled
+// errors are its own, for Vitest to report (tools/fake-cloud/late-reports.ts).
+afterAll(removeLateReportListeners);

@@ -19,6 +19,7 @@ import * as state from "@pulumi/pulumi/runtime/state";
 import { readFileSync } from "fs";
 import { parse } from "yaml";
 import { FakeCloud, FakeCloudOptions, installFakeCloud } from "./index";
+import { LATE_REPORTS_LISTENER } from "./late-reports";
 import { freshStoreFrom } from "./store";
 
 export type StackConfig = Record<string, unknown>;
@@ -97,9 +98,11 @@ let turn: Promise<unknown> = Promise.resolve();
  * a run has ended, it is a late report of a program that already failed or finished, and is
  * dropped, as that program's process would have exited; before any run, it is left to the
  * process's other listeners, or, when there are none, reported as Node would and the exit code set.
+ * The listeners carry LATE_REPORTS_LISTENER (tools/fake-cloud/late-reports.ts): a test runner that
+ * plans in its own process takes them off between test files, and the next run puts them back.
  */
 function dispatch(kind: "unhandledRejection" | "uncaughtException") {
-  return (reason: unknown) => {
+  const listener = (reason: unknown) => {
     if (current) {
       current.failure ??= reason;
       return;
@@ -110,20 +113,24 @@ function dispatch(kind: "unhandledRejection" | "uncaughtException") {
       process.exitCode = 1;
     }
   };
+  return Object.assign(listener, { [LATE_REPORTS_LISTENER]: true });
 }
 
-let listening = false;
+const listeners = { unhandledRejection: dispatch("unhandledRejection"), uncaughtException: dispatch("uncaughtException") };
+
+let consoleQuieted = false;
 function listen(): void {
-  if (listening) return;
-  listening = true;
-  for (const method of ["log", "info", "warn", "error", "debug"] as const) {
-    const original = console[method].bind(console);
-    console[method] = (...args: unknown[]) => {
-      if (!current?.quiet) original(...args);
-    };
+  if (!consoleQuieted) {
+    consoleQuieted = true;
+    for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+      const original = console[method].bind(console);
+      console[method] = (...args: unknown[]) => {
+        if (!current?.quiet) original(...args);
+      };
+    }
   }
-  process.on("unhandledRejection", dispatch("unhandledRejection"));
-  process.on("uncaughtException", dispatch("uncaughtException"));
+  if (!process.listeners("unhandledRejection").includes(listeners.unhandledRejection)) process.on("unhandledRejection", listeners.unhandledRejection);
+  if (!process.listeners("uncaughtException").includes(listeners.uncaughtException)) process.on("uncaughtException", listeners.uncaughtException);
 }
 
 /**
