@@ -1,9 +1,8 @@
-import { temporaryDirectories } from "./temp-dirs";
-import { plan, type Run } from "./run-cli";
-import { planInProcess } from "./run-in-process";
-import { writeExports } from "./exports";
 /**
- * `npm run plan` end to end, as a spawned process, the way CI and reviewers run it.
+ * `npm run plan` end to end, as a spawned process, the way CI and reviewers run it: each
+ * behaviour once (a plan that exits 0, one that exits 1, refusals before and after the program
+ * runs, --diff). Cases that check only what the CLI says run the same CLI in this process
+ * (test/plan/run-in-process.ts): a process each would only repeat the start-up.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
@@ -13,6 +12,10 @@ import { readStackConfig } from "../../tools/fake-cloud/run";
 import type { PlanDocument } from "../../tools/plan/model";
 import { validatePlan } from "../../tools/plan/schema";
 import { isStateful } from "../../tools/plan/stateful";
+import { writeExports } from "./exports";
+import { plan, type Run } from "./run-cli";
+import { planInProcess } from "./run-in-process";
+import { temporaryDirectories } from "./temp-dirs";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 import { sharedProdPlan } from "../shared-plan";
 
@@ -88,13 +91,14 @@ describe("npm run plan on prod", () => {
     twoRegions["platform:vpcCidrs"] = (twoRegions["platform:vpcCidrs"] as string[]).slice(0, 2);
     const file = join(dir, "prod-two-regions.yaml");
     writeFileSync(file, stringify({ config: twoRegions }));
-    // Prod as deployed: one `pulumi stack export` per stack, written from the prod plan. (The
-    // diff against a plan JSON reads through the same comparison: test/plan/diff*.test.ts.)
+    // Prod as deployed: one `pulumi stack export` per stack, written from the prod plan. (A plan
+    // JSON as the base, as the PR workflow diffs: test/plan/state-export.test.ts reads prod's.)
     const exports = writeExports(join(dir, "deployed"), document);
     const diffRun = await plan("--env", "prod", "--config-file", file, "--diff", exports, "--markdown", join(dir, "diff.md"));
     expect(diffRun.stderr).not.toMatch(STACK_FRAME);
-    // Planned (two regions may break a redundancy rule: exit 1), not refused.
-    expect(diffRun.code, diffRun.stderr).not.toBe(2);
+    // Planned, and blocked: prod's peak does not fit in one region's node pools once two remain.
+    expect(diffRun.code, diffRun.stderr).toBe(1);
+    expect(diffRun.stdout).toContain("MANDATORY  capacity-survives-region-loss: Losing us-east-1");
     expect(diffRun.stdout).toContain(`Diff against ${exports}`);
     expect(diffRun.stdout).toContain("regions removed: eu-west-1");
     const removedStack = document.stacks.find((s) => s.stack === "prod-eu-west-1")!;
@@ -153,10 +157,12 @@ describe("bad input", () => {
     return ["--config-file", join(inputs, name)];
   };
   // `spawned`: the case runs as `npm run plan` (test/plan/run-cli.ts), exit code and all: a usage
-  // error (nothing loaded yet) and the program errors that name a line of the program (the line
+  // error (nothing loaded yet), the program errors that name a line of the program (the line
   // comes through the source maps of the CLI's process; a Vitest worker maps stack frames its own
-  // way). The others run the same CLI in this process (test/plan/run-in-process.ts): what they
-  // check is the message, and a process each would only repeat the start-up.
+  // way), and a program that never finishes (the process must end all the same). The others run
+  // the same CLI in this process (test/plan/run-in-process.ts): what they check is the message
+  // the CLI writes (output written straight to the process, which only a spawned run would catch
+  // on stdout, is the spawned cases' to check), and a process each would only repeat the start-up.
   const cases: Record<string, { args: () => string[]; message: RegExp; spawned?: true }> = {
     "an unknown environment": { args: () => ["--env", "staging"], message: /Pulumi\.staging\.yaml not found.*known: prod.*--env prod/ },
     "malformed YAML": { args: () => configFile("broken.yaml", "config:\n  aws:region: us-east-1\n  platform:regions: [us-east-1\n"), message: /broken\.yaml is not valid YAML: .*line \d+/ },
@@ -181,6 +187,8 @@ describe("bad input", () => {
     "a program that never finishes under a preview": {
       args: () => ["--program", "test/plan/fixtures/preview-hang-program.ts"],
       message: /stack dev fails under `pulumi preview` of a new stack .*although it runs once every value is known: the program never finishes/,
+      // The process must still end: its hung pass cannot be stopped, only left behind.
+      spawned: true,
     },
     "a program that throws under a preview": {
       args: () => ["--program", "test/plan/fixtures/preview-fail-program.ts"],
@@ -201,10 +209,10 @@ describe("bad input", () => {
     outputs = tempDir("plan-bad-out-");
     const argv = (i: number, args: () => string[]) => [...args(), "--json", join(outputs, `case-${i}.json`), "--markdown", join(outputs, `case-${i}.md`), "--diagram", join(outputs, `case-${i}.svg`)];
     const entries = Object.entries(cases).map(([what, spec], i) => ({ what, spec, argv: argv(i, spec.args) }));
-    // The spawned ones start at once; the in-process ones take turns meanwhile (one runtime per process).
-    const spawned = Promise.all(entries.filter((e) => e.spec.spawned).map(async (e) => (runs[e.what] = await plan(...e.argv))));
+    // In-process ones first, one at a time (one runtime per process), while no child process
+    // comes and goes (the idle watch counts the process's handles); then the spawned ones at once.
     for (const e of entries.filter((e) => !e.spec.spawned)) runs[e.what] = await planInProcess(...e.argv);
-    await spawned;
+    await Promise.all(entries.filter((e) => e.spec.spawned).map(async (e) => (runs[e.what] = await plan(...e.argv))));
   }, 120_000);
 
   it.each(Object.keys(cases))("%s: exit 2, one paragraph naming the fix, no stack trace", (what) => {

@@ -1,7 +1,8 @@
 /**
  * The data and edge tier end to end through `npm run plan` (a spawned CLI, as reviewers run it):
- * the staging example with all three pieces plans clean in every region, and a program that
- * lost a table replica or point-in-time recovery is stopped with exit 1. The reference service of
+ * the staging example with all three pieces plans clean in every region; and, through the same
+ * CLI in this process, a program that lost a table replica or point-in-time recovery is stopped
+ * with exit 1. The reference service of
  * every region gets the data tier: its variables and, in a policy of its own, its IAM statements.
  */
 import { readFileSync } from "fs";

@@ -1,6 +1,6 @@
 /**
  * resilience.experiments: what the plan says about fault-injection templates, zonal autoshift and
- * Region switch plans, and `npm run plan` refusing a program whose experiment has no brake.
+ * Region switch plans, and the plan's CLI refusing a program whose experiment has no brake.
  */
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
@@ -13,7 +13,7 @@ import { validatePlan } from "../../tools/plan/schema";
 import { sharedProdPlan, sharedRun } from "../shared-plan";
 import { COMPLIANT_PROGRAM } from "../shared-runs";
 // The CLI in this process: the compliant program's spawned run (test/shared-runs.ts) is its end-to-end test.
-import { planInProcess as plan } from "./run-in-process";
+import { planInProcess } from "./run-in-process";
 import { temporaryDirectories } from "./temp-dirs";
 
 function resource(type: string, name: string, region: string, inputs: Record<string, unknown>): PlanResource {
@@ -108,7 +108,7 @@ describe("experimentsFigure", () => {
   });
 });
 
-describe("npm run plan on a program whose experiments lose their stop conditions", () => {
+describe("the plan's CLI on a program whose experiments lose their stop conditions", () => {
   const tempDir = temporaryDirectories();
   let dir: string;
   const program = COMPLIANT_PROGRAM;
@@ -132,7 +132,7 @@ describe("npm run plan on a program whose experiments lose their stop conditions
   it("exits 1 when the stop conditions are removed, naming each template, and shows them unstopped", async () => {
     const config = join(dir, "none.yaml");
     writeFileSync(config, stringify({ config: { "aws:region": "us-east-1", "fixture:experimentStops": "none" } }));
-    const run = await plan("--program", program, "--config-file", config, "--json", join(dir, "none.json"));
+    const run = await planInProcess("--program", program, "--config-file", config, "--json", join(dir, "none.json"));
     expect(run.code, run.stdout + run.stderr).toBe(1);
     const document = JSON.parse(readFileSync(join(dir, "none.json"), "utf8")) as PlanDocument;
     const violations = document.stacks.flatMap((s) => s.violations).filter((v) => v.enforcementLevel === "mandatory");

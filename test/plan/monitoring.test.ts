@@ -1,6 +1,6 @@
 /**
  * resilience.monitoring: what the plan says about alarms, dashboards, Prometheus and probes, and
- * `npm run plan` refusing a program whose region lost its replication-lag or error-rate alarm.
+ * the plan's CLI refusing a program whose region lost its replication-lag or error-rate alarm.
  */
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
@@ -13,7 +13,7 @@ import { validatePlan } from "../../tools/plan/schema";
 import { sharedRun } from "../shared-plan";
 import { COMPLIANT_PROGRAM } from "../shared-runs";
 // The CLI in this process: the compliant program's spawned run (test/shared-runs.ts) is its end-to-end test.
-import { planInProcess as plan } from "./run-in-process";
+import { planInProcess } from "./run-in-process";
 import { temporaryDirectories } from "./temp-dirs";
 
 function resource(type: string, name: string, region: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): PlanResource {
@@ -90,7 +90,7 @@ describe("monitoringFigure", () => {
 });
 
 
-describe("npm run plan on a program that drops a monitoring alarm", () => {
+describe("the plan's CLI on a program that drops a monitoring alarm", () => {
   const tempDir = temporaryDirectories();
   let dir: string;
   const program = COMPLIANT_PROGRAM;
@@ -120,7 +120,7 @@ describe("npm run plan on a program that drops a monitoring alarm", () => {
 
   for (const [omit, resource, gap] of [["replication-lag", "db", /no replication-lag alarm/], ["errors", "ingress", /no error-rate alarm/]] as const) {
     it(`exits 1 when the ${omit} alarm is removed, naming the resource and the gap`, async () => {
-      const run = await plan("--program", program, "--config-file", withConfig(omit), "--json", join(dir, `${omit}.json`));
+      const run = await planInProcess("--program", program, "--config-file", withConfig(omit), "--json", join(dir, `${omit}.json`));
       expect(run.code, run.stdout + run.stderr).toBe(1);
       const document = JSON.parse(readFileSync(join(dir, `${omit}.json`), "utf8")) as PlanDocument;
       const violations = document.stacks.flatMap((s) => s.violations).filter((v) => v.enforcementLevel === "mandatory");

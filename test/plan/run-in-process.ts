@@ -20,9 +20,17 @@ function collector(): { stream: Writable; text(): string } {
   return { stream, text: () => chunks.join("") };
 }
 
+/** Stacks in this process, as test/plan/run-cli.ts's PLAN_ENV, whatever the test run's environment says. */
 export async function planInProcess(...args: string[]): Promise<Run> {
   const out = collector();
   const err = collector();
-  const code = await run(args, out.stream, err.stream);
-  return { code, stdout: out.text(), stderr: err.text() };
+  const isolate = process.env.PLAN_ISOLATE;
+  process.env.PLAN_ISOLATE = "0";
+  try {
+    const code = await run(args, out.stream, err.stream);
+    return { code, stdout: out.text(), stderr: err.text() };
+  } finally {
+    if (isolate === undefined) delete process.env.PLAN_ISOLATE;
+    else process.env.PLAN_ISOLATE = isolate;
+  }
 }

@@ -3,7 +3,8 @@
  * a base the diff compares by engine URNs. Exports are made from the state format's documented
  * fields: a hand-written one (secrets, a read, a resource pending deletion, provider references
  * with ids) and exports written from the shared prod plan, as a deployed prod would look.
- * End to end (`npm run plan -- --diff <directory of exports>`): test/plan/cli.test.ts.
+ * And the other base --diff takes, a plan written with --json. End to end (`npm run plan --
+ * --diff <directory of exports>`): test/plan/cli.test.ts.
  */
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
@@ -20,8 +21,11 @@ const fixture = join(__dirname, "fixtures", "exports", "prod-us-east-1.json");
 const tempDir = temporaryDirectories();
 
 let prod: PlanDocument;
+let prodJson: string;
 beforeAll(async () => {
-  prod = (await sharedProdPlan()).document;
+  const shared = await sharedProdPlan();
+  prod = shared.document;
+  prodJson = join(shared.dir, "plan.json");
 }, 180_000);
 
 describe("a stack export", () => {
@@ -93,6 +97,18 @@ describe("--diff against exports of what is deployed", () => {
     expect(diff.added.map((a) => a.type)).toEqual(["aws:ec2/vpc:Vpc"]);
     expect(diff.removed.map((r) => r.urn)).toEqual(["urn:pulumi:prod-eu-west-1::platform::aws:s3/bucket:Bucket::legacy-logs"]);
     expect(diff.dataLossRisks.map((r) => [r.change, r.type, r.protect])).toEqual([["removed", "aws:s3/bucket:Bucket", true]]);
+  });
+
+  it("takes a plan written with --json as it is (the PR workflow's base), and refuses one of another version or shape", () => {
+    const base = readDiffBase(prodJson);
+    expect(base).toEqual(prod);
+    const diff = diffPlans(base, prod);
+    expect([diff.added, diff.removed, diff.changed, diff.dataLossRisks]).toEqual([[], [], [], []]);
+    const dir = tempDir("plan-base-bad-");
+    writeFileSync(join(dir, "v2.json"), JSON.stringify({ ...prod, version: 2 }));
+    expect(() => readDiffBase(join(dir, "v2.json"))).toThrow(/is not a version 1 plan \(version: 2\); write the base again with this tool's --json/);
+    writeFileSync(join(dir, "shape.json"), JSON.stringify({ ...prod, stacks: "none" }));
+    expect(() => readDiffBase(join(dir, "shape.json"))).toThrow(/does not match tools\/plan\/plan\.schema\.json/);
   });
 
   it("refuses what is not an export, with the fix", () => {
