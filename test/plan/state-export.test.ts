@@ -100,10 +100,8 @@ describe("--diff against exports of what is deployed", () => {
   });
 
   it("takes a plan written with --json as it is (the PR workflow's base), and refuses one of another version or shape", () => {
-    const base = readDiffBase(prodJson);
-    expect(base).toEqual(prod);
-    const diff = diffPlans(base, prod);
-    expect([diff.added, diff.removed, diff.changed, diff.dataLossRisks]).toEqual([[], [], [], []]);
+    // Taken as written, not read as an export.
+    expect(readDiffBase(prodJson)).toEqual(prod);
     const dir = tempDir("plan-base-bad-");
     writeFileSync(join(dir, "v2.json"), JSON.stringify({ ...prod, version: 2 }));
     expect(() => readDiffBase(join(dir, "v2.json"))).toThrow(/is not a version 1 plan \(version: 2\); write the base again with this tool's --json/);

@@ -96,8 +96,7 @@ function measure(command: string, { cwd = PROJECT_ROOT, sampleMemory = true }: {
     child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     let peakMiB = 0;
     let peakTotalMiB = 0;
-    const sampler = setInterval(() => {
-      if (!sampleMemory) return;
+    const sample = () => {
       let total = 0;
       for (const pid of processTree(child.pid!)) {
         const rss = residentMiB(pid);
@@ -106,7 +105,8 @@ function measure(command: string, { cwd = PROJECT_ROOT, sampleMemory = true }: {
         total += rss;
       }
       peakTotalMiB = Math.max(peakTotalMiB, total);
-    }, 20);
+    };
+    const sampler = sampleMemory ? setInterval(sample, 20) : undefined;
     child.on("close", (code) => {
       clearInterval(sampler);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
