@@ -67,24 +67,38 @@ function isSecret(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig;
 }
 
+/** Sets an own property as `Object.fromEntries` does: a key "__proto__" too, not the prototype. */
+function defineOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  else object[key] = value;
+}
+
 /** Replaces secret values by the mask, recursively; resource references become their URN. */
 export function maskSecrets(value: unknown): unknown {
+  // Scalars first: the SDK's isInstance checks below cost more than the rest of this function
+  // when asked of every string and number of every resource (and answer no for them).
+  if (typeof value !== "object" || value === null) return value;
   if (isSecret(value)) return SECRET_MASK;
   if (Array.isArray(value)) return value.map(maskSecrets);
   if (pulumi.Resource.isInstance(value)) return "[resource]";
   if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return "[asset]";
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, maskSecrets(v)]));
+  const masked: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) defineOwn(masked, key, maskSecrets(v));
   }
-  return value;
+  return masked;
 }
 
 /** Removes secret wrappers, keeping the values (what a provider works with). */
 function unwrapSecrets(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
   if (isSecret(value)) return unwrapSecrets(value.value);
   if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value && typeof value === "object" && !pulumi.Resource.isInstance(value) && value.constructor === Object) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  if (value.constructor === Object && !pulumi.Resource.isInstance(value)) {
+    const plain: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) defineOwn(plain, key, unwrapSecrets((value as Record<string, unknown>)[key]));
+    return plain;
   }
   return value;
 }
