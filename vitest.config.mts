@@ -7,7 +7,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * that only wait for the shared plan runs (test/shared-runs.ts, started when the run starts) go
  * last: a worker that waits runs no other file meanwhile.
  */
-const ONLY_WAITS = ["test/plan/isolation.test.ts"];
+const ONLY_WAITS = ["test/plan/isolation.test.ts", "test/typecheck.test.ts"];
 
 class SharedRunReadersLast extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

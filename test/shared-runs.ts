@@ -19,6 +19,8 @@ import { PLAN_ENV, planArgv, ROOT } from "./plan/run-cli";
 interface SharedRunSpec {
   /** What follows `npm run plan --`: `dir` is the run's own directory, `inputs` one the runs share. */
   args(dir: string, inputs: string): string[];
+  /** Node's arguments when the run is not `npm run plan` (the type check). */
+  argv?: string[];
   /** Environment variables of the run, over the test run's. */
   env?: Record<string, string>;
   /**
@@ -51,6 +53,11 @@ export const SHARED_RUNS = {
   "eleven-isolated": { args: (dir: string, inputs: string) => [...eleven(inputs), "--json", join(dir, "plan.json")], env: { PLAN_ISOLATE: "1" }, background: true },
   /** The compliant program with its own config. */
   compliant: { args: (dir: string) => ["--program", COMPLIANT_PROGRAM, "--json", join(dir, "plan.json")] },
+  /**
+   * The type check (`npm run typecheck`, test/typecheck.test.ts reads it): tsc uses one core, so
+   * it runs beside the first files instead of before them all, the second core busy meanwhile.
+   */
+  typecheck: { args: () => [], argv: [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.json"] },
 } satisfies Record<string, SharedRunSpec>;
 
 export type SharedRunName = keyof typeof SHARED_RUNS;
@@ -97,7 +104,7 @@ export function startSharedRun(root: string, name: SharedRunName): StartedRun {
   const done = new Promise<void>((resolve) => {
     const env = { ...PLAN_ENV, ...spec.env };
     // Longer than any file waits for it: a run that hangs ends with its own account on stderr.
-    const child = execFile(process.execPath, planArgv(...spec.args(dir, inputs)), { cwd: ROOT, env, timeout: 540_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, spec.argv ?? planArgv(...spec.args(dir, inputs)), { cwd: ROOT, env, timeout: 540_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       try {
         writeFileSync(join(dir, "stdout.txt"), stdout);
         writeFileSync(join(dir, "stderr.txt"), stderr);
