@@ -1,4 +1,5 @@
 import { availableParallelism } from "os";
+import { fileURLToPath } from "url";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
@@ -16,6 +17,12 @@ class SharedRunReadersLast extends BaseSequencer {
     return [...sorted.filter((file) => !waits(file)), ...sorted.filter(waits)];
   }
 }
+
+// The plan finds an AWS region where the provider would: AWS_REGION, AWS_DEFAULT_REGION, the
+// profile in the shared config file (tools/fake-cloud/aws-region.ts). The tests see none from the
+// machine they run on, only what a test gives; workers and spawned plans inherit this.
+for (const key of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"]) delete process.env[key];
+process.env.AWS_CONFIG_FILE = fileURLToPath(new URL("test/fixtures/no-aws-config-file", import.meta.url));
 
 export default defineConfig({
   test: {

@@ -39,6 +39,9 @@ function elevenRegions(inputs: string): string {
 
 const eleven = (inputs: string) => ["--env", "eleven", "--config-file", elevenRegions(inputs)];
 
+/** The stack config of the fixture programs: their default AWS provider's region (us-east-1). */
+export const PROGRAM_CONFIG = "test/plan/fixtures/us-east-1.yaml";
+
 /** The compliant two-region program the policy, monitoring and experiment tests vary by config. */
 export const COMPLIANT_PROGRAM = "test/fixtures/policy/compliant.ts";
 
@@ -52,7 +55,7 @@ export const SHARED_RUNS = {
   /** Eleven regions with a process per stack. */
   "eleven-isolated": { args: (dir: string, inputs: string) => [...eleven(inputs), "--json", join(dir, "plan.json")], env: { PLAN_ISOLATE: "1" }, background: true },
   /** The compliant program with its own config. */
-  compliant: { args: (dir: string) => ["--program", COMPLIANT_PROGRAM, "--json", join(dir, "plan.json")] },
+  compliant: { args: (dir: string) => ["--program", COMPLIANT_PROGRAM, "--config-file", PROGRAM_CONFIG, "--json", join(dir, "plan.json")] },
   /**
    * The type check (`npm run typecheck`, test/typecheck.test.ts reads it): tsc uses one core, so
    * it runs beside the first files instead of before them all, the second core busy meanwhile.

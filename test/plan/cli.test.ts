@@ -18,6 +18,7 @@ import { planInProcess } from "./run-in-process";
 import { temporaryDirectories } from "./temp-dirs";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 import { sharedProdPlan } from "../shared-plan";
+import { PROGRAM_CONFIG } from "../shared-runs";
 
 const root = join(__dirname, "..", "..");
 const PROD_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
@@ -117,7 +118,7 @@ describe("npm run plan on prod", () => {
 describe("a program that breaks the resilience rules", () => {
   it("exits 1 and names the violation on the one-AZ node pool or the unchecked latency record", async () => {
     const out = join(dir, "broken.json");
-    const run = await plan("--program", "test/plan/fixtures/one-az-program.ts", "--json", out);
+    const run = await plan("--program", "test/plan/fixtures/one-az-program.ts", "--config-file", PROGRAM_CONFIG, "--json", out);
     expect(run.stderr).not.toMatch(STACK_FRAME);
     expect(run.code, run.stdout + run.stderr).toBe(1);
     const document = JSON.parse(readFileSync(out, "utf8")) as PlanDocument;
@@ -140,7 +141,7 @@ const DEPLOYABLE = {
 describe("a program whose serving paths and deploy access each miss a link", () => {
   it("exits 1 and names every missing link: binding, Service, probe, PDB, deployer CIDRs, access entry", async () => {
     // In-process: the one-AZ program above is the spawned run of a plan that exits 1.
-    const run = await planInProcess("--program", "test/plan/fixtures/broken-serving-program.ts");
+    const run = await planInProcess("--program", "test/plan/fixtures/broken-serving-program.ts", "--config-file", PROGRAM_CONFIG);
     expect(run.stderr).not.toMatch(STACK_FRAME);
     expect(run.code, run.stdout + run.stderr).toBe(1);
     for (const link of ["missing binding: target group no-binding", "missing service: TargetGroupBinding", "missing readiness-probe: target group no-probe", "missing PodDisruptionBudget:", "missing deployer CIDRs:", "missing access entry:"]) {
@@ -175,25 +176,30 @@ describe("bad input", () => {
       message: /unreachable\.yaml: 1 configuration problem\(s\):\n {2}- platform:deployerCidrs = \[\]: is empty, so no deployer can reach the clusters' Kubernetes API/,
     },
     "a program that throws": {
-      args: () => ["--program", "test/plan/fixtures/throwing-program.ts"],
+      args: () => ["--program", "test/plan/fixtures/throwing-program.ts", "--config-file", PROGRAM_CONFIG],
       message: /stack dev: widgets must be at least 1.*\(at test\/plan\/fixtures\/throwing-program\.ts:\d+\)/,
       spawned: true,
     },
-    "a program with an unhandled rejection": { args: () => ["--program", "test/plan/fixtures/rejecting-program.ts"], message: /stack dev: lookup of the shared VPC failed/ },
+    "a program with an unhandled rejection": { args: () => ["--program", "test/plan/fixtures/rejecting-program.ts", "--config-file", PROGRAM_CONFIG], message: /stack dev: lookup of the shared VPC failed/ },
     "two resources with one URN": {
-      args: () => ["--program", "test/plan/fixtures/duplicate-program.ts"],
+      args: () => ["--program", "test/plan/fixtures/duplicate-program.ts", "--config-file", PROGRAM_CONFIG],
       message: /stack dev: .*Duplicate resource URN 'urn:pulumi:dev::platform::aws:s3\/bucket:Bucket::logs'; try giving it a unique name/,
     },
     "a program that never finishes under a preview": {
-      args: () => ["--program", "test/plan/fixtures/preview-hang-program.ts"],
+      args: () => ["--program", "test/plan/fixtures/preview-hang-program.ts", "--config-file", PROGRAM_CONFIG],
       message: /stack dev fails under `pulumi preview` of a new stack .*although it runs once every value is known: the program never finishes/,
       // The process must still end: its hung pass cannot be stopped, only left behind.
       spawned: true,
     },
     "a program that throws under a preview": {
-      args: () => ["--program", "test/plan/fixtures/preview-fail-program.ts"],
+      args: () => ["--program", "test/plan/fixtures/preview-fail-program.ts", "--config-file", PROGRAM_CONFIG],
       message: /stack dev fails under `pulumi preview` of a new stack .*: TypeError: Cannot read properties of undefined \(reading 'slice'\) \(at test\/plan\/fixtures\/preview-fail-program\.ts:11\)/,
       spawned: true,
+    },
+    "a program whose stack, environment and profile name no AWS region": {
+      // The test run has no AWS_REGION, AWS_DEFAULT_REGION or profile (vitest.config.mts).
+      args: () => ["--program", "test/plan/fixtures/one-az-program.ts"],
+      message: /stack dev: .*pulumi:providers:aws resource 'default_[0-9_]+' has a problem: unable to find a AWS Region config\. Set the Region by using: `pulumi config set aws:region <region>`/,
     },
     "a config value of the wrong type": {
       args: () => configFile("typed.yaml", "config:\n  aws:region: us-east-1\n  platform:regions: [us-east-1, us-west-2]\n  platform:vpcCidrs: [10.1.0.0/16, 10.2.0.0/16]\n  platform:dnsZoneName: x.example.com\n  platform:azCount: three\n"),

@@ -10,6 +10,7 @@ import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanDocument } from "../../tools/plan/model";
 import { validatePlan } from "../../tools/plan/schema";
+import { PROGRAM_CONFIG } from "../shared-runs";
 import { plan } from "./run-cli";
 import { planInProcess } from "./run-in-process";
 import { temporaryDirectories } from "./temp-dirs";
@@ -104,7 +105,7 @@ describe("a program that lost a table replica and point-in-time recovery", () =>
   it("exits 1 with the two data-tier violations, on the broken tables only", async () => {
     const out = join(tempDir("data-tier-broken-"), "broken.json");
     // The CLI in-process (test/plan/run-in-process.ts): the staging run above is the spawned one.
-    const run = await planInProcess("--program", "test/plan/fixtures/data-tier-broken-program.ts", "--json", out);
+    const run = await planInProcess("--program", "test/plan/fixtures/data-tier-broken-program.ts", "--config-file", PROGRAM_CONFIG, "--json", out);
     expect(run.stderr).not.toMatch(STACK_FRAME);
     expect(run.code, run.stdout + run.stderr).toBe(1);
     const doc = JSON.parse(readFileSync(out, "utf8")) as PlanDocument;

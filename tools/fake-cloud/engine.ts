@@ -113,12 +113,17 @@ export interface Registration {
   inputs: Record<string, unknown>;
   importId: string;
   read: boolean;
+  /** A default provider the engine registered (configured from the stack's config), not the program's. */
+  defaultProvider: boolean;
 }
 
 /** What answers for the cloud: the provider side of every operation. */
 export interface CloudSide {
-  /** State and id a provider returns for a created (or read) resource. */
-  provide(registration: Registration, providerRegion: string | null): { id: string | undefined; state: Record<string, unknown> };
+  /**
+   * State and id a provider returns for a created (or read) resource; for an AWS provider, also
+   * the region it configured itself with. Throws the provider's error when it cannot configure.
+   */
+  provide(registration: Registration, providerRegion: string | null): { id: string | undefined; state: Record<string, unknown>; region?: string };
   /** An invoke's answer. */
   invoke(token: string, args: Record<string, unknown>, providerRegion: string | null): Record<string, unknown>;
   /** Called once per registration, after the engine answered it. */
@@ -318,7 +323,7 @@ export class FakeEngine {
         const inputs: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(this.options.config)) if (k.startsWith(`${pkg}:`)) inputs[k.slice(pkg.length + 1)] = v;
         if (version) inputs.version = version;
-        const registration = this.newRegistration({ urn, type, name, custom: true, parent: null, inputs });
+        const registration = this.newRegistration({ urn, type, name, custom: true, parent: null, inputs, defaultProvider: true });
         this.claim(urn);
         const { id } = this.provideAndRecord(registration, null);
         return `${urn}::${id ?? UNKNOWN_ID}`;
@@ -331,15 +336,15 @@ export class FakeEngine {
   private newRegistration(r: Pick<Registration, "urn" | "type" | "name" | "custom" | "parent" | "inputs"> & Partial<Registration>): Registration {
     return {
       provider: null, protect: undefined, retainOnDelete: undefined, deletedWith: "", ignoreChanges: [], aliases: [],
-      dependencies: [], propertyDependencies: {}, additionalSecretOutputs: [], importId: "", read: false, ...r,
+      dependencies: [], propertyDependencies: {}, additionalSecretOutputs: [], importId: "", read: false, defaultProvider: false, ...r,
     };
   }
 
   /** The provider answers (or, in a preview, plans) and the registration is recorded. */
-  private provideAndRecord(registration: Registration, providerRef: string | null): { id: string | undefined; state: Record<string, unknown> } {
+  private provideAndRecord(registration: Registration, providerRef: string | null): { id: string | undefined; state: Record<string, unknown>; region?: string } {
     const region = isProviderType(registration.type) ? null : providerRef ? this.regionOf(providerRef) : null;
     const answer = this.options.cloud.provide(registration, region);
-    if (registration.type === "pulumi:providers:aws") this.providerRegions.set(registration.urn, typeof answer.state.region === "string" ? answer.state.region : null);
+    if (registration.type === "pulumi:providers:aws") this.providerRegions.set(registration.urn, answer.region ?? null);
     this.goals.set(registration.urn, registration);
     this.options.cloud.record(registration, answer.id ?? null, answer.state, region);
     if (!this.options.preview || registration.read || !registration.custom) return answer;

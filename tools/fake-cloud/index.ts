@@ -11,7 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
-import { FakeEngine, isProviderType, parseProviderRef, Registration } from "./engine";
+import { type AmbientAws, ambientRegion, MISSING_REGION, processAmbient } from "./aws-region";
+import { EngineError, FakeEngine, isProviderType, parseProviderRef, Registration } from "./engine";
 import { fakeInvoke, fakeOutputs, pinnedRegion } from "./outputs";
 
 export { FAKE_ACCOUNT_ID, albZoneId } from "./outputs";
@@ -62,6 +63,11 @@ export interface FakeCloudOptions {
   stackOutputs?: Record<string, Record<string, unknown>>;
   /** Run as a preview of a new stack (`pulumi preview`): computed outputs stay unknown. Default false. */
   preview?: boolean;
+  /**
+   * The environment and shared config file an AWS provider reads its region from when its config
+   * names none (tools/fake-cloud/aws-region.ts). Default: this process's.
+   */
+  ambient?: AmbientAws;
 }
 function isSecret(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig;
@@ -135,18 +141,34 @@ export class FakeCloud {
     return this.options.stack ?? "dev";
   }
 
-  defaultRegion(): string {
-    return this.options.region ?? pulumi.runtime.allConfig()["aws:region"] ?? "us-east-1";
+  /** The stack's `aws:region` (options.region stands for it), else null. */
+  private stackRegion(): string | null {
+    return this.options.region ?? pulumi.runtime.allConfig()["aws:region"] ?? null;
+  }
+
+  /**
+   * The region an AWS provider configures itself with: its `region`; for the default provider,
+   * the stack's `aws:region` (the engine configures it from the stack's config); then what the
+   * provider process finds in its environment and profile. None of them: the provider refuses,
+   * as pulumi-aws does, and so does every resource that needs it. An explicit provider does not
+   * read the stack's `aws:region` (pulumi/pulumi-aws#2344: explicit providers take no stack config).
+   */
+  private awsProviderRegion(registration: Registration, inputs: Record<string, unknown>): string {
+    if (typeof inputs.region === "string" && inputs.region !== "") return inputs.region;
+    const configured = registration.defaultProvider ? this.stackRegion() : null;
+    const region = configured ?? ambientRegion(typeof inputs.profile === "string" ? inputs.profile : undefined, this.options.ambient ?? processAmbient());
+    if (region === null) throw new EngineError(`${registration.type} resource '${registration.name}' has a problem: ${MISSING_REGION}`);
+    return region;
   }
 
   private regionOf(registration: Registration, inputs: Record<string, unknown>, providerRegion: string | null): string | null {
-    if (registration.type === "pulumi:providers:aws") return typeof inputs.region === "string" ? inputs.region : this.defaultRegion();
+    if (registration.type === "pulumi:providers:aws") return this.awsProviderRegion(registration, inputs);
     if (!registration.type.startsWith("aws:")) return null;
-    return typeof inputs.region === "string" ? inputs.region : pinnedRegion(registration.type) ?? providerRegion ?? this.defaultRegion();
+    return typeof inputs.region === "string" ? inputs.region : pinnedRegion(registration.type) ?? providerRegion;
   }
 
   /** The provider's answer: state and id for a resource with a known URN. */
-  provide(registration: Registration, providerRegion: string | null): { id: string | undefined; state: Record<string, unknown> } {
+  provide(registration: Registration, providerRegion: string | null): { id: string | undefined; state: Record<string, unknown>; region?: string } {
     const { type, name, urn, inputs } = registration;
     const plain = unwrapSecrets(inputs) as Record<string, unknown>;
     if (type === "pulumi:pulumi:StackReference") {
@@ -154,9 +176,12 @@ export class FakeCloud {
       const outputs = this.options.stackOutputs?.[stackName] ?? this.options.stackOutputs?.[stackName.split("/").pop()!];
       return { id: stackName, state: { name: stackName, outputs: outputs ?? {}, secretOutputNames: [] } };
     }
+    if (type === "pulumi:providers:aws") return { id: `${name}-provider-id`, state: { ...inputs }, region: this.awsProviderRegion(registration, plain) };
     if (isProviderType(type)) return { id: `${name}-provider-id`, state: { ...inputs } };
     if (!registration.custom) return { id: undefined, state: {} };
-    const region = this.regionOf(registration, plain, providerRegion) ?? this.defaultRegion();
+    // Resources of other providers (Kubernetes, random) have no region: their outputs are made
+    // in the stack's, as before.
+    const region = this.regionOf(registration, plain, providerRegion) ?? this.stackRegion() ?? "";
     const { id, state } = fakeOutputs({ type, name, urn, region, inputs: plain });
     // The engine marks `additionalSecretOutputs` (e.g. RandomPassword.result) secret; so do we.
     return { id, state: markSecret(keepSecretness(state, inputs), registration.additionalSecretOutputs) };
@@ -164,7 +189,7 @@ export class FakeCloud {
 
   invoke(token: string, args: Record<string, unknown>, providerRegion: string | null): Record<string, unknown> {
     const inputs = unwrapSecrets(args) as Record<string, unknown>;
-    const region = typeof inputs.region === "string" ? inputs.region : providerRegion ?? this.defaultRegion();
+    const region = typeof inputs.region === "string" ? inputs.region : providerRegion ?? this.stackRegion() ?? "";
     return fakeInvoke(token, inputs, region);
   }
 

@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import { CONFIG_NAMESPACE } from "../../stacks/config-keys";
 import { ConfigError, Environment, EnvironmentSettings, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { regionalStackReads } from "../../stacks/compose";
+import { ambientRegion, processAmbient } from "../fake-cloud/aws-region";
 import { findProjectFile, prepareStackConfig, ProjectFile, readProjectFile, StackConfigError } from "../fake-cloud/project-config";
 import type { StackConfig } from "../fake-cloud/run";
 import { PlanError } from "./args";
@@ -207,9 +208,6 @@ export function resolveEnvironment(options: { env: string; envGiven: boolean; co
   };
 }
 
-/** The fake cloud's region when a program's config names none. */
-export const DEFAULT_PROGRAM_REGION = "us-east-1";
-
 export function resolveProgram(options: { program: string; stack: string; configFile: string | null }): ProgramInput {
   const program = resolve(options.program);
   if (!existsSync(program)) throw new PlanError(`--program ${options.program}: no such file; give the path of the program's entry (e.g. examples/dev/index.ts)`);
@@ -219,7 +217,11 @@ export function resolveProgram(options: { program: string; stack: string; config
   const projectPath = findProjectFile(dirname(program));
   const project = projectPath ? projectFile(projectPath) : { file: "", name: "platform", config: {} };
   const config = asTheCliPrepares(options.stack.split("/").pop()!, raw, project, options.configFile ? display(resolve(options.configFile)) : "the program's config");
-  const region = typeof config[REGION_KEY] === "string" ? (config[REGION_KEY] as string) : DEFAULT_PROGRAM_REGION;
+  // The default provider's region: the stack's aws:region, else what the AWS provider finds where
+  // the plan runs (AWS_REGION, AWS_DEFAULT_REGION, the profile); none: the program's AWS resources
+  // fail as the provider refuses to configure (tools/fake-cloud/aws-region.ts).
+  const profile = typeof config["aws:profile"] === "string" ? (config["aws:profile"] as string) : undefined;
+  const region = typeof config[REGION_KEY] === "string" ? (config[REGION_KEY] as string) : ambientRegion(profile, processAmbient());
   let settings: EnvironmentSettings | undefined;
   try {
     settings = environmentSettings(parseEnvironment(options.stack.split("/").pop()!, config, "config"));

@@ -91,7 +91,7 @@ export function renderTerminal(plan: PlanDocument, diff?: PlanDiff, diffSource?:
 export function progressReporter(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {
   return {
     started(job: { stack: string; role: string; region: string | null }) {
-      write(`planning ${job.stack} (${job.role === "global" ? "global" : job.region}) ...`);
+      write(`planning ${job.stack} (${job.role === "global" ? "global" : job.region ?? "no region"}) ...`);
     },
     finished(job: { stack: string }, result: { resources: unknown[]; milliseconds: number; unseenInPreview?: string[] }) {
       write(`planned  ${job.stack}: ${result.resources.length} resources in ${(result.milliseconds / 1000).toFixed(1)} s`);
