@@ -1,12 +1,12 @@
 import { temporaryDirectories } from "./temp-dirs";
-import { copyFileSync, writeFileSync } from "fs";
-import { join } from "path";
+import { copyFileSync, mkdirSync, writeFileSync } from "fs";
+import { dirname, join } from "path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 
 const temp = temporaryDirectories();
 import { PlanError } from "../../tools/plan/args";
-import { readConfigFile, resolveEnvironment } from "../../tools/plan/inputs";
+import { readConfigFile, resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const ENVIRONMENT = {
@@ -71,5 +71,43 @@ describe("what the plan plans", () => {
     expect(failure(() => readConfigFile(join(root, "list.yaml")))).toMatch(/must be a YAML mapping .* not a list/);
     expect(failure(() => readConfigFile(join(root, "noconfig.yaml")))).toMatch(/has no "config:" mapping/);
     expect(failure(() => readConfigFile(join(root, "missing.yaml")))).toMatch(/does not exist/);
+  });
+});
+
+describe("a --program's stack config, as `pulumi preview --stack NAME` reads it", () => {
+  /** A project of its own: Pulumi.yaml (with `extra` lines), a program, and stack files. */
+  function programProject(extra: string, files: Record<string, unknown>): string {
+    const root = temp("plan-program-");
+    writeFileSync(join(root, "Pulumi.yaml"), `name: shop\nruntime: nodejs\n${extra}`);
+    writeFileSync(join(root, "index.ts"), "export {};\n");
+    for (const [name, config] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, name)), { recursive: true });
+      writeFileSync(join(root, name), stringify({ config }));
+    }
+    return root;
+  }
+
+  it("reads Pulumi.<stack>.yaml beside Pulumi.yaml (the stack's own name, without organization), its aws:region the stack's region", () => {
+    const root = programProject("", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1", "shop:size": 3 } });
+    const input = resolveProgram({ program: join(root, "index.ts"), stack: "acme/shop/dev", configFile: null });
+    expect(input.job.region).toBe("eu-west-1");
+    expect(input.job.config["shop:size"]).toBe(3);
+  });
+
+  it("reads it from the project's stackConfigDir", () => {
+    const root = programProject("stackConfigDir: config\n", { "config/Pulumi.dev.yaml": { "aws:region": "ap-south-1" }, "Pulumi.dev.yaml": { "aws:region": "us-west-1" } });
+    expect(resolveProgram({ program: join(root, "index.ts"), stack: "dev", configFile: null }).job.region).toBe("ap-south-1");
+  });
+
+  it("takes --config-file instead, as the CLI's --config-file", () => {
+    const root = programProject("", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1" }, "other.yaml": { "aws:region": "sa-east-1" } });
+    expect(resolveProgram({ program: join(root, "index.ts"), stack: "dev", configFile: join(root, "other.yaml") }).job.region).toBe("sa-east-1");
+  });
+
+  it("plans with no config when the stack has no file (a new stack), its region then nobody's (the test run has none)", () => {
+    const root = programProject("", { "Pulumi.prod.yaml": { "aws:region": "eu-west-1" } });
+    const input = resolveProgram({ program: join(root, "index.ts"), stack: "dev", configFile: null });
+    expect(input.job.region).toBeNull();
+    expect(input.job.source).toBe("no config");
   });
 });

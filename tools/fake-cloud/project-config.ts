@@ -31,6 +31,8 @@ export interface ProjectFile {
   main?: string;
   runtime?: { name: string; options?: Record<string, unknown> } | string;
   config: Record<string, ProjectConfigType>;
+  /** Where the stacks' Pulumi.<stack>.yaml files live, relative to the project file (`stackConfigDir`). */
+  stackConfigDir?: string;
 }
 
 /** The CLI's refusal, in its words; `key` is the full stack config key to fix. */
@@ -48,7 +50,17 @@ export function readProjectFile(file: string): ProjectFile {
     // A bare value is shorthand for { value } (an untyped key with a project-wide value).
     config[key] = spec !== null && typeof spec === "object" && !Array.isArray(spec) ? (spec as ProjectConfigType) : { value: spec };
   }
-  return { file, name: String(document.name ?? "project"), main: document.main, runtime: document.runtime, config };
+  const stackConfigDir = typeof document.stackConfigDir === "string" && document.stackConfigDir !== "" ? document.stackConfigDir : undefined;
+  return { file, name: String(document.name ?? "project"), main: document.main, runtime: document.runtime, config, ...(stackConfigDir ? { stackConfigDir } : {}) };
+}
+
+/**
+ * The file `pulumi --stack NAME` reads the stack's config from: Pulumi.<NAME>.yaml (the stack's
+ * own name, without organization or project) beside the project file, or in its stackConfigDir.
+ */
+export function stackConfigPath(project: ProjectFile, stack: string): string {
+  const name = stack.split("/").pop()!;
+  return join(dirname(project.file), project.stackConfigDir ?? "", `Pulumi.${name}.yaml`);
 }
 
 /** The project a program belongs to: the nearest Pulumi.yaml in its directory or above. */

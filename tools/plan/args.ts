@@ -34,7 +34,8 @@ Usage: npm run plan -- [options]
   --config-file FILE     take the environment definition from FILE (stack-config YAML) instead
                          of Pulumi.<env>.yaml; the name comes from --env or the file name
   --program FILE         plan any Pulumi TypeScript program as one stack
-  --stack NAME           stack name for --program (default dev); config from --config-file
+  --stack NAME           stack name for --program (default dev); its config from --config-file,
+                         else Pulumi.NAME.yaml of the program's project, as pulumi --stack reads it
   --json FILE            write the machine-readable plan (JSON version 1, tools/plan/plan.schema.json)
   --markdown FILE        write the pull-request comment
   --diagram FILE.svg     write the topology diagram

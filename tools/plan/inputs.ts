@@ -11,7 +11,7 @@ import { CONFIG_NAMESPACE } from "../../stacks/config-keys";
 import { ConfigError, Environment, EnvironmentSettings, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { regionalStackReads } from "../../stacks/compose";
 import { ambientRegion, processAmbient } from "../fake-cloud/aws-region";
-import { findProjectFile, prepareStackConfig, ProjectFile, readProjectFile, StackConfigError } from "../fake-cloud/project-config";
+import { findProjectFile, prepareStackConfig, ProjectFile, readProjectFile, StackConfigError, stackConfigPath } from "../fake-cloud/project-config";
 import type { StackConfig } from "../fake-cloud/run";
 import { PlanError } from "./args";
 import type { StackRole } from "./model";
@@ -212,11 +212,16 @@ export function resolveProgram(options: { program: string; stack: string; config
   const program = resolve(options.program);
   if (!existsSync(program)) throw new PlanError(`--program ${options.program}: no such file; give the path of the program's entry (e.g. examples/dev/index.ts)`);
   if (statSync(program).isDirectory()) throw new PlanError(`--program ${options.program} is a directory; give the program's entry file (e.g. ${join(options.program, "index.ts")})`);
-  const raw = options.configFile !== null ? readConfigFile(resolve(options.configFile)) : {};
   // The program's project: the nearest Pulumi.yaml, as `pulumi up` in its directory would find it.
   const projectPath = findProjectFile(dirname(program));
   const project = projectPath ? projectFile(projectPath) : { file: "", name: "platform", config: {} };
-  const config = asTheCliPrepares(options.stack.split("/").pop()!, raw, project, options.configFile ? display(resolve(options.configFile)) : "the program's config");
+  // Its config: --config-file, as the CLI's own --config-file, else the stack's file the CLI
+  // reads (Pulumi.<stack>.yaml beside Pulumi.yaml or in its stackConfigDir), if there is one.
+  const stackFile = options.configFile !== null ? resolve(options.configFile) : projectPath ? stackConfigPath(project, options.stack) : null;
+  const useStackFile = stackFile !== null && (options.configFile !== null || existsSync(stackFile));
+  const raw = useStackFile ? readConfigFile(stackFile) : {};
+  const source = useStackFile ? display(stackFile) : "the program's config";
+  const config = asTheCliPrepares(options.stack.split("/").pop()!, raw, project, source);
   // The default provider's region: the stack's aws:region, else what the AWS provider finds where
   // the plan runs (AWS_REGION, AWS_DEFAULT_REGION, the profile); none: the program's AWS resources
   // fail as the provider refuses to configure (tools/fake-cloud/aws-region.ts).
@@ -233,7 +238,7 @@ export function resolveProgram(options: { program: string; stack: string; config
     kind: "program",
     name: options.stack,
     program,
-    job: { stack: options.stack, project: project.name, role: "region", region, config, source: options.configFile ?? "no config" },
+    job: { stack: options.stack, project: project.name, role: "region", region, config, source: options.configFile ?? (useStackFile ? source : "no config") },
     settings,
   };
 }
