@@ -19,10 +19,11 @@ class SharedRunReadersLast extends BaseSequencer {
 }
 
 // The plan finds an AWS region where the provider would: AWS_REGION, AWS_DEFAULT_REGION, the
-// profile in the shared config file (tools/fake-cloud/aws-region.ts). The tests see none from the
+// profile in the shared credentials and config files (tools/fake-cloud/aws-region.ts). The tests see none from the
 // machine they run on, only what a test gives; workers and spawned plans inherit this.
-for (const key of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"]) delete process.env[key];
+for (const key of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"]) delete process.env[key];
 process.env.AWS_CONFIG_FILE = fileURLToPath(new URL("test/fixtures/no-aws-config-file", import.meta.url));
+process.env.AWS_SHARED_CREDENTIALS_FILE = fileURLToPath(new URL("test/fixtures/no-aws-credentials-file", import.meta.url));
 
 export default defineConfig({
   test: {

@@ -12,7 +12,9 @@ import { registerPlatformTags } from "./tags";
 
 export async function globalStack(): Promise<Record<string, unknown>> {
   const environment = environmentFromStackConfig();
-  const stackRegion = new pulumi.Config("aws").get("region") ?? environment.primaryRegion;
+  // Required, not defaulted: the default provider would otherwise take the deployer's AWS_REGION
+  // or profile, and the secret, tables and cache homed here would disagree with where they go.
+  const stackRegion = new pulumi.Config("aws").require("region");
   registerPlatformTags(environment, stackRegion);
 
   let tableArgs: ReturnType<typeof globalTableArgs>;

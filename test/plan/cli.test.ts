@@ -199,7 +199,7 @@ describe("bad input", () => {
     "a program whose stack, environment and profile name no AWS region": {
       // The test run has no AWS_REGION, AWS_DEFAULT_REGION or profile (vitest.config.mts).
       args: () => ["--program", "test/plan/fixtures/one-az-program.ts"],
-      message: /stack dev: .*pulumi:providers:aws resource 'default_[0-9_]+' has a problem: unable to find a AWS Region config\. Set the Region by using: `pulumi config set aws:region <region>`/,
+      message: /stack dev: .*pulumi:providers:aws resource 'default_[0-9_]+' has a problem: Missing region information\. Make sure you have set your AWS region, e\.g\. `pulumi config set aws:region us-west-2`\. \(looked, as the provider does, at .*AWS_REGION, AWS_DEFAULT_REGION/,
     },
     "a config value of the wrong type": {
       args: () => configFile("typed.yaml", "config:\n  aws:region: us-east-1\n  platform:regions: [us-east-1, us-west-2]\n  platform:vpcCidrs: [10.1.0.0/16, 10.2.0.0/16]\n  platform:dnsZoneName: x.example.com\n  platform:azCount: three\n"),

@@ -59,6 +59,12 @@ describe("what the plan plans", () => {
     expect(failure(() => resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, orphan))).toMatch(/platform:environmentStack is "prod"; .*platform:environmentStack: stage/);
   });
 
+  it("stops at an environment file without aws:region: the global stack's region would be the deployer's", () => {
+    const { "aws:region": _, ...withoutRegion } = ENVIRONMENT;
+    const root = project({ "Pulumi.stage.yaml": withoutRegion });
+    expect(failure(() => resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, root))).toMatch(/Pulumi\.stage\.yaml: aws:region is not set\. .*AWS_REGION or profile; set aws:region: us-east-1 \(the primary region/);
+  });
+
   it("points from a regional stack to its environment, and notes stack files of dropped regions", () => {
     const root = project({ "Pulumi.stage.yaml": ENVIRONMENT, "Pulumi.stage-ap-south-1.yaml": { "aws:region": "ap-south-1", "platform:environmentStack": "stage" } });
     expect(failure(() => resolveEnvironment({ env: "stage-ap-south-1", envGiven: true, configFile: null }, root))).toMatch(/regional stack of stage .* --env stage/);

@@ -57,9 +57,16 @@ function inProcessTransformRequests(): void {
 }
 
 export class EngineError extends Error {
+  /**
+   * What a gRPC error carries as its text: the SDK rebuilds a failed invoke's error from
+   * `details` alone (runtime/invoke.js), so without it an invoke fails with an empty message.
+   */
+  readonly details: string;
+
   constructor(message: string) {
     super(message);
     this.name = "EngineError";
+    this.details = message;
   }
 }
 

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
-import { type AmbientAws, ambientRegion, MISSING_REGION, processAmbient } from "./aws-region";
+import { type AmbientAws, ambientRegion, MISSING_REGION, processAmbient, REGION_SOURCES } from "./aws-region";
 import { EngineError, FakeEngine, isProviderType, parseProviderRef, Registration } from "./engine";
 import { fakeInvoke, fakeOutputs, pinnedRegion } from "./outputs";
 
@@ -152,12 +152,15 @@ export class FakeCloud {
    * provider process finds in its environment and profile. None of them: the provider refuses,
    * as pulumi-aws does, and so does every resource that needs it. An explicit provider does not
    * read the stack's `aws:region` (pulumi/pulumi-aws#2344: explicit providers take no stack config).
+   * Null when it is not known yet: in a preview, a provider whose region or profile is an unknown
+   * output is left unconfigured and its resources planned with unknown outputs, as the engine does.
    */
-  private awsProviderRegion(registration: Registration, inputs: Record<string, unknown>): string {
+  private awsProviderRegion(registration: Registration, inputs: Record<string, unknown>): string | null {
     if (typeof inputs.region === "string" && inputs.region !== "") return inputs.region;
+    if (pulumi.isUnknown(inputs.region) || pulumi.isUnknown(inputs.profile)) return null;
     const configured = registration.defaultProvider ? this.stackRegion() : null;
     const region = configured ?? ambientRegion(typeof inputs.profile === "string" ? inputs.profile : undefined, this.options.ambient ?? processAmbient());
-    if (region === null) throw new EngineError(`${registration.type} resource '${registration.name}' has a problem: ${MISSING_REGION}`);
+    if (region === null) throw new EngineError(`${registration.type} resource '${registration.name}' has a problem: ${MISSING_REGION} ${REGION_SOURCES}`);
     return region;
   }
 
@@ -176,7 +179,7 @@ export class FakeCloud {
       const outputs = this.options.stackOutputs?.[stackName] ?? this.options.stackOutputs?.[stackName.split("/").pop()!];
       return { id: stackName, state: { name: stackName, outputs: outputs ?? {}, secretOutputNames: [] } };
     }
-    if (type === "pulumi:providers:aws") return { id: `${name}-provider-id`, state: { ...inputs }, region: this.awsProviderRegion(registration, plain) };
+    if (type === "pulumi:providers:aws") return { id: `${name}-provider-id`, state: { ...inputs }, region: this.awsProviderRegion(registration, plain) ?? undefined };
     if (isProviderType(type)) return { id: `${name}-provider-id`, state: { ...inputs } };
     if (!registration.custom) return { id: undefined, state: {} };
     // Resources of other providers (Kubernetes, random) have no region: their outputs are made

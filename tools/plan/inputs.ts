@@ -197,12 +197,21 @@ export function resolveEnvironment(options: { env: string; envGiven: boolean; co
   }
   const prepared = asTheCliPrepares(name, config, project, shown);
   const environment = validated(name, config, shown);
+  const globalRegion = config[REGION_KEY];
+  if (typeof globalRegion !== "string" || globalRegion === "") {
+    // Without it the global stack's default provider would take the region of whoever deploys
+    // (AWS_REGION, their profile), while the stack puts the database secret and the tables' and
+    // cache's home in the region it is told: stacks/global.ts requires it for that reason.
+    throw new PlanError(
+      `${shown}: ${REGION_KEY} is not set. The global stack's resources go to its default provider's region, which would otherwise come from the deployer's AWS_REGION or profile; set ${REGION_KEY}: ${environment.primaryRegion} (the primary region, platform:regions[0]) or the region the global stack should live in`,
+    );
+  }
   return {
     kind: "environment",
     name,
     environment,
     settings: environmentSettings(environment),
-    global: { stack: name, project: project.name, role: "global", region: typeof config[REGION_KEY] === "string" ? (config[REGION_KEY] as string) : environment.primaryRegion, config: prepared, source: shown },
+    global: { stack: name, project: project.name, role: "global", region: globalRegion, config: prepared, source: shown },
     regional: environment.regions.map((region) => ({ ...regionalJob(name, region, root, project), reads: regionalStackReads(environment, region) })),
     notes: options.configFile === null ? staleRegionalFiles(name, environment.regions, root) : [],
   };
