@@ -110,6 +110,16 @@ describe("a --program's stack config, as `pulumi preview --stack NAME` reads it"
     expect(resolveProgram({ program: join(root, "index.ts"), stack: "dev", configFile: join(root, "other.yaml") }).job.region).toBe("sa-east-1");
   });
 
+  it("takes the stack's region from AWS_REGION where the plan runs when its config names none, as the default provider would", () => {
+    const root = programProject("", {});
+    process.env.AWS_REGION = "eu-north-1";
+    try {
+      expect(resolveProgram({ program: join(root, "index.ts"), stack: "dev", configFile: null }).job.region).toBe("eu-north-1");
+    } finally {
+      delete process.env.AWS_REGION;
+    }
+  });
+
   it("plans with no config when the stack has no file (a new stack), its region then nobody's (the test run has none)", () => {
     const root = programProject("", { "Pulumi.prod.yaml": { "aws:region": "eu-west-1" } });
     const input = resolveProgram({ program: join(root, "index.ts"), stack: "dev", configFile: null });
