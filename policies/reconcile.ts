@@ -4,6 +4,7 @@
  * result validated against each policy's configSchema.
  */
 import type Ajv from "ajv";
+import type { ValidateFunction } from "ajv";
 import { defaultsOf, EnforcementLevel, PolicyConfig, Threshold } from "./config";
 import { PackPolicy, POLICIES } from "./rules";
 
@@ -23,15 +24,39 @@ export interface EffectiveConfig {
 // The schemas are the pack's own, written in code, and every one is compiled by the tests
 // (test/policies/reconcile.test.ts): checking them against JSON Schema's meta-schema on each run
 // would compile that meta-schema first, most of the validators' cost. Ajv itself loads when a
-// policy is first given a config: most plans give none.
-let ajv: Ajv | undefined;
-const validators = new Map<string, ReturnType<Ajv["compile"]>>();
+// policy is first given a config.
+export const CONFIG_SCHEMA_OPTIONS = { allErrors: true, strict: false, validateSchema: false } as const;
 
-function validatorFor(policy: PackPolicy) {
+/** Compiles a policy's config schema into its validator (Ajv's ValidateFunction). */
+export type ConfigValidatorCompiler = (schema: object) => ValidateFunction;
+
+let ajv: Ajv | undefined;
+const compileWithAjv: ConfigValidatorCompiler = (schema) => {
+  ajv ??= new (require("ajv") as typeof import("ajv")).default(CONFIG_SCHEMA_OPTIONS);
+  return ajv.compile(schema);
+};
+let compile: ConfigValidatorCompiler = compileWithAjv;
+const validators = new Map<string, ValidateFunction>();
+
+/**
+ * Lets a caller compile the schemas its own way: the offline plan takes the validators Ajv
+ * generated in an earlier plan from its cache (tools/plan/validators.ts), with the same options
+ * (CONFIG_SCHEMA_OPTIONS), instead of loading Ajv and compiling them in every plan.
+ */
+export function useConfigValidatorCompiler(compiler: ConfigValidatorCompiler): void {
+  compile = compiler;
+  validators.clear();
+}
+
+/** The schema a policy's config is checked against: its properties and required ones. */
+export function configSchemaOf(policy: PackPolicy): object {
+  return { type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [] };
+}
+
+function validatorFor(policy: PackPolicy): ValidateFunction {
   let validate = validators.get(policy.name);
   if (!validate) {
-    ajv ??= new (require("ajv") as typeof import("ajv")).default({ allErrors: true, strict: false, validateSchema: false });
-    validate = ajv.compile({ type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [] });
+    validate = compile(configSchemaOf(policy));
     validators.set(policy.name, validate);
   }
   return validate;

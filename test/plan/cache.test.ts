@@ -1,11 +1,15 @@
 /**
- * The plan's on-disk cache (tools/plan/cache.ts): the schema validator Ajv generated and the
- * cache kept judge a plan exactly as a validator compiled anew does.
+ * The plan's on-disk cache (tools/plan/cache.ts): the validators Ajv generated and the cache
+ * kept (the plan schema's, the policies' config schemas') judge exactly as validators compiled
+ * anew do.
  */
 import Ajv from "ajv";
 import { existsSync, readFileSync, rmSync } from "fs";
 import { describe, expect, it } from "vitest";
+import { configSchemaOf, CONFIG_SCHEMA_OPTIONS, reconcileConfig, useConfigValidatorCompiler } from "../../policies/reconcile";
+import { POLICIES } from "../../policies/rules";
 import { cachePath, readCache, writeCache } from "../../tools/plan/cache";
+import { cachedValidator, validatorCacheFile as cachedValidatorFile } from "../../tools/plan/validators";
 import schema from "../../tools/plan/plan.schema.json";
 import { validatePlan, validatorCacheFile } from "../../tools/plan/schema";
 import { sharedProdPlan } from "../shared-plan";
@@ -25,6 +29,44 @@ describe("the plan's cache", () => {
     expect(cached.errors).toEqual(fresh.errors);
     expect(validatePlan(broken).length).toBeGreaterThan(2);
   }, 180_000);
+
+  it("keeps each policy's config validator, which finds the same problems as one compiled anew", () => {
+    const configured = POLICIES.filter((p) => p.configSchema);
+    expect(configured.length).toBeGreaterThan(10);
+    const fresh = new Ajv(CONFIG_SCHEMA_OPTIONS);
+    for (const policy of configured) {
+      const schema = configSchemaOf(policy);
+      cachedValidator("policy-config", schema, CONFIG_SCHEMA_OPTIONS, 128);
+      const file = cachedValidatorFile("policy-config", schema, CONFIG_SCHEMA_OPTIONS);
+      expect(existsSync(file), policy.name).toBe(true);
+      const cached = require(file) as ((value: unknown) => boolean) & { errors?: unknown };
+      const anew = fresh.compile(schema);
+      // Every property given the wrong type, and one unknown: the same verdict, the same errors.
+      const wrong = Object.fromEntries(Object.keys(policy.configSchema?.properties ?? {}).map((key) => [key, { wrong: true }]));
+      for (const value of [wrong, { ...wrong, unknownThreshold: 1 }, "not an object", {}]) {
+        expect(cached(value), `${policy.name} ${JSON.stringify(value)}`).toBe(anew(value));
+        expect(cached.errors ?? null, policy.name).toEqual(anew.errors ?? null);
+      }
+    }
+  });
+
+  it("gives reconcileConfig the cached validators with the same outcome, problems named alike", () => {
+    const bad = { "failover-time-budget": { budgetSeconds: "soon" } } as never;
+    const problems = (compiled: boolean) => {
+      if (compiled) useConfigValidatorCompiler((schema) => cachedValidator("policy-config", schema, CONFIG_SCHEMA_OPTIONS, 128));
+      try {
+        reconcileConfig(bad);
+        return "accepted";
+      } catch (err) {
+        return (err as Error).message;
+      } finally {
+        useConfigValidatorCompiler((schema) => new Ajv(CONFIG_SCHEMA_OPTIONS).compile(schema));
+      }
+    };
+    const viaAjv = problems(false);
+    expect(viaAjv).toMatch(/failover-time-budget\.budgetSeconds: must be/);
+    expect(problems(true)).toBe(viaAjv);
+  });
 
   it("names an entry by every input its content depends on", () => {
     expect(cachePath("k", "txt", "a", "b")).toBe(cachePath("k", "txt", "a", "b"));

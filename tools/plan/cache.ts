@@ -37,10 +37,11 @@ export function readCache(file: string): string | undefined {
 
 /**
  * Writes an entry whole (a temporary file renamed into place: plans running at once, as in the
- * tests, read either nothing or the whole entry) and drops the oldest entries of its kind.
+ * tests, read either nothing or the whole entry) and drops the oldest entries of its kind beyond
+ * `keep` (a kind with many entries in use at once, one per policy, keeps more).
  * A failure to write is ignored: the cache only saves time.
  */
-export function writeCache(file: string, content: string): void {
+export function writeCache(file: string, content: string, keep = KEEP): void {
   if (!cacheEnabled()) return;
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
@@ -52,7 +53,7 @@ export function writeCache(file: string, content: string): void {
       .filter((name) => name.startsWith(`${kind}-`) && !name.endsWith(".tmp"))
       .map((name) => ({ name, mtime: statSync(join(CACHE_DIR, name)).mtimeMs }))
       .sort((a, b) => b.mtime - a.mtime);
-    for (const old of entries.slice(KEEP)) unlinkSync(join(CACHE_DIR, old.name));
+    for (const old of entries.slice(keep)) unlinkSync(join(CACHE_DIR, old.name));
   } catch {
     // Read-only or full disk: the next plan does the work again.
   }

@@ -82,6 +82,10 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
   const { readPolicyConfig } = await import("./policies");
   const policyConfig = options.policyConfig !== null ? readPolicyConfig(resolve(options.policyConfig)) : {};
   const { plan } = await import("./plan");
+  const { useConfigValidatorCompiler, CONFIG_SCHEMA_OPTIONS } = await import("../../policies/reconcile");
+  const { cachedValidator } = await import("./validators");
+  // One entry per policy with a config schema (27 today), each kept across plans.
+  useConfigValidatorCompiler((schema) => cachedValidator("policy-config", schema, CONFIG_SCHEMA_OPTIONS, 128));
   if (input.kind === "environment") for (const note of input.notes) err.write(`note: ${note}\n`);
   const cost = (await import("./cost")).loadCostInputs(input.name);
 

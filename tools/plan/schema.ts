@@ -2,7 +2,7 @@
 import type { ValidateFunction } from "ajv";
 import { existsSync, readFileSync } from "fs";
 import { PlanError } from "./args";
-import { cacheEnabled, cachePath, writeCache } from "./cache";
+import { cachedValidator, validatorCacheFile as cachedValidatorFile } from "./validators";
 import type { PlanDocument } from "./model";
 import schema from "./plan.schema.json";
 
@@ -10,38 +10,20 @@ export const PLAN_SCHEMA = schema;
 
 let validator: ValidateFunction | undefined;
 
+/** Ajv's options for the plan schema: every error, and the schema itself held to strict mode. */
+const OPTIONS = { allErrors: true, strict: true } as const;
+
 /**
- * The schema's validator. Ajv compiles a schema to JavaScript, which takes about half a second
- * for this one; the code it generates (Ajv's "standalone" output, the same validation) is kept
- * in the plan's cache under the hash of the schema and Ajv's version, so only the first plan
- * after a schema change compiles it.
+ * Where the schema's compiled validator is cached (tools/plan/validators.ts): Ajv compiles this
+ * one in about half a second, so only the first plan after a schema change compiles it.
  */
 export function validatorCacheFile(): string {
-  const ajvVersion = (require("ajv/package.json") as { version: string }).version;
-  return cachePath("plan-schema", "js", ajvVersion, JSON.stringify(schema));
-}
-
-function compileValidator(): ValidateFunction {
-  const file = validatorCacheFile();
-  if (cacheEnabled() && existsSync(file)) {
-    try {
-      // A module of the cache directory: it requires Ajv's runtime from node_modules.
-      return require(file) as ValidateFunction;
-    } catch {
-      // A damaged entry: compile again below.
-    }
-  }
-  const Ajv = (require("ajv") as typeof import("ajv")).default;
-  const ajv = new Ajv({ allErrors: true, strict: true, code: { source: true } });
-  const validate = ajv.compile(schema);
-  const standalone = (require("ajv/dist/standalone") as typeof import("ajv/dist/standalone")).default;
-  writeCache(file, standalone(ajv, validate));
-  return validate;
+  return cachedValidatorFile("plan-schema", schema, OPTIONS);
 }
 
 /** Problems of a plan document against the schema, as "path: message" lines (empty when valid). */
 export function validatePlan(document: unknown): string[] {
-  validator ??= compileValidator();
+  validator ??= cachedValidator("plan-schema", schema, OPTIONS);
   if (validator(document)) return [];
   return (validator.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message ?? "invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
 }
