@@ -41,11 +41,14 @@ const validators = new Map<string, ValidateFunction>();
 /**
  * Lets a caller compile the schemas its own way: the offline plan takes the validators Ajv
  * generated in an earlier plan from its cache (tools/plan/validators.ts), with the same options
- * (CONFIG_SCHEMA_OPTIONS), instead of loading Ajv and compiling them in every plan.
+ * (CONFIG_SCHEMA_OPTIONS), instead of loading Ajv and compiling them in every plan. Returns the
+ * compiler it replaces, for the caller to put back.
  */
-export function useConfigValidatorCompiler(compiler: ConfigValidatorCompiler): void {
+export function useConfigValidatorCompiler(compiler: ConfigValidatorCompiler): ConfigValidatorCompiler {
+  const previous = compile;
   compile = compiler;
   validators.clear();
+  return previous;
 }
 
 /** The schema a policy's config is checked against: its properties and required ones. */

@@ -50,6 +50,9 @@ describe("parseSharedFile", () => {
     expect(sections.get("profile spaced name")?.get("region")).toBe("af-south-1");
     expect([...(sections.get("profile ops")?.keys() ?? [])]).toEqual(["s3", "region"]);
     expect(parseSharedFile("[default]\r\nRegion = eu-west-3\r\n").get("default")?.get("region")).toBe("eu-west-3");
+    // An indented header still opens its section: its region is not the section's above.
+    const indented = parseSharedFile("[default]\nregion = eu-west-1\n  [profile x]\nregion = us-west-1\n");
+    expect([indented.get("default")?.get("region"), indented.get("profile x")?.get("region")]).toEqual(["eu-west-1", "us-west-1"]);
   });
 });
 
@@ -115,6 +118,11 @@ describe("the fake cloud's AWS providers", () => {
   it("give the default provider the stack's aws:region before the environment", async () => {
     const r = await run(() => new aws.sns.Topic("alerts"), { config: { "aws:region": "eu-north-1" }, ambient: ambient({ AWS_REGION: "us-west-2" }) });
     expect(regionOf(r, "alerts")).toBe("eu-north-1");
+  });
+
+  it("take an empty aws:region as unset, as the provider does: it looks further, then refuses", async () => {
+    expect(regionOf(await run(() => new aws.sns.Topic("alerts"), { config: { "aws:region": "" }, ambient: ambient({ AWS_REGION: "us-west-2" }) }), "alerts")).toBe("us-west-2");
+    expect(await failure(run(() => new aws.sns.Topic("alerts"), { config: { "aws:region": "" }, ambient: NOWHERE }))).toMatch(/Missing region information/);
   });
 
   it("give the default provider the environment's region, else its profile's, when the stack names none", async () => {

@@ -52,20 +52,20 @@ describe("the plan's cache", () => {
 
   it("gives reconcileConfig the cached validators with the same outcome, problems named alike", () => {
     const bad = { "failover-time-budget": { budgetSeconds: "soon" } } as never;
-    const problems = (compiled: boolean) => {
-      if (compiled) useConfigValidatorCompiler((schema) => cachedValidator("policy-config", schema, CONFIG_SCHEMA_OPTIONS, 128));
+    const problems = (compiler: Parameters<typeof useConfigValidatorCompiler>[0]) => {
+      const previous = useConfigValidatorCompiler(compiler);
       try {
         reconcileConfig(bad);
         return "accepted";
       } catch (err) {
         return (err as Error).message;
       } finally {
-        useConfigValidatorCompiler((schema) => new Ajv(CONFIG_SCHEMA_OPTIONS).compile(schema));
+        useConfigValidatorCompiler(previous);
       }
     };
-    const viaAjv = problems(false);
+    const viaAjv = problems((schema) => new Ajv(CONFIG_SCHEMA_OPTIONS).compile(schema));
     expect(viaAjv).toMatch(/failover-time-budget\.budgetSeconds: must be/);
-    expect(problems(true)).toBe(viaAjv);
+    expect(problems((schema) => cachedValidator("policy-config", schema, CONFIG_SCHEMA_OPTIONS, 128))).toBe(viaAjv);
   });
 
   it("names an entry by every input its content depends on", () => {

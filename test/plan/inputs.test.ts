@@ -1,5 +1,5 @@
 import { temporaryDirectories } from "./temp-dirs";
-import { copyFileSync, mkdirSync, writeFileSync } from "fs";
+import { copyFileSync, mkdirSync, renameSync, writeFileSync } from "fs";
 import { dirname, join } from "path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -98,6 +98,12 @@ describe("a --program's stack config, as `pulumi preview --stack NAME` reads it"
     const input = resolveProgram({ program: join(root, "index.ts"), stack: "acme/shop/dev", configFile: null });
     expect(input.job.region).toBe("eu-west-1");
     expect(input.job.config["shop:size"]).toBe(3);
+  });
+
+  it("names the stack file with the project file's extension: Pulumi.yml's stack reads Pulumi.dev.yml", () => {
+    const root = programProject("", { "Pulumi.dev.yml": { "aws:region": "eu-south-2" }, "Pulumi.dev.yaml": { "aws:region": "us-west-1" } });
+    renameSync(join(root, "Pulumi.yaml"), join(root, "Pulumi.yml"));
+    expect(resolveProgram({ program: join(root, "index.ts"), stack: "dev", configFile: null }).job.region).toBe("eu-south-2");
   });
 
   it("reads it from the project's stackConfigDir", () => {

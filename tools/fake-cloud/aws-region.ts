@@ -14,7 +14,9 @@
  * engine and reads the environment in the provider process, which is what this module stands for.
  *
  * Not modelled: a region from EC2 instance metadata (a plan on an EC2 runner that relies on it
- * fails where the real preview passes; set AWS_REGION there), and `skipCredentialsValidation`.
+ * fails where the real preview passes; set AWS_REGION there), the provider's
+ * `sharedConfigFiles`/`sharedCredentialsFiles` settings (only the variables and ~/.aws are read),
+ * and `skipCredentialsValidation`.
  */
 import { readFileSync } from "fs";
 import { homedir } from "os";
@@ -61,8 +63,8 @@ export function parseSharedFile(text: string): Map<string, Map<string, string>> 
   let current: Map<string, string> | null = null;
   for (const raw of text.split(/\r?\n/)) {
     if (/^\s*([#;].*)?$/.test(raw)) continue;
-    if (/^\s/.test(raw)) continue; // a sub-property of the property above
     const line = raw.replace(/\s[#;].*$/, "").trim();
+    // A section header counts wherever it starts on its line (the SDKs trim it).
     const section = /^\[\s*([^\]]*?)\s*\]$/.exec(line);
     if (section) {
       const name = section[1].replace(/\s+/g, " ");
@@ -70,6 +72,7 @@ export function parseSharedFile(text: string): Map<string, Map<string, string>> 
       sections.set(name, current);
       continue;
     }
+    if (/^\s/.test(raw)) continue; // a sub-property of the property above
     const property = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
     if (property && current) current.set(property[1].toLowerCase(), property[2]);
   }

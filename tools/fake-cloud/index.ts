@@ -143,7 +143,8 @@ export class FakeCloud {
 
   /** The stack's `aws:region` (options.region stands for it), else null. */
   private stackRegion(): string | null {
-    return this.options.region ?? pulumi.runtime.allConfig()["aws:region"] ?? null;
+    // An empty aws:region is unset for the provider, which then looks further.
+    return this.options.region || pulumi.runtime.allConfig()["aws:region"] || null;
   }
 
   /**
@@ -151,7 +152,7 @@ export class FakeCloud {
    * the stack's `aws:region` (the engine configures it from the stack's config); then what the
    * provider process finds in its environment and profile. None of them: the provider refuses,
    * as pulumi-aws does, and so does every resource that needs it. An explicit provider does not
-   * read the stack's `aws:region` (pulumi/pulumi-aws#2344: explicit providers take no stack config).
+   * read the stack's `aws:region` (pulumi-aws gives an explicit provider none of the stack's `aws:*` config).
    * Null when it is not known yet: in a preview, a provider whose region or profile is an unknown
    * output is left unconfigured and its resources planned with unknown outputs, as the engine does.
    */

@@ -13,7 +13,7 @@
  * `123`, an integer-typed key accepts "3" but not "three", a boolean key only true/false.
  */
 import { existsSync, readFileSync } from "fs";
-import { dirname, join } from "path";
+import { dirname, extname, join } from "path";
 import { parse } from "yaml";
 
 export interface ProjectConfigType {
@@ -55,12 +55,13 @@ export function readProjectFile(file: string): ProjectFile {
 }
 
 /**
- * The file `pulumi --stack NAME` reads the stack's config from: Pulumi.<NAME>.yaml (the stack's
- * own name, without organization or project) beside the project file, or in its stackConfigDir.
+ * The file `pulumi --stack NAME` reads the stack's config from: Pulumi.<NAME> (the stack's own
+ * name, without organization or project) with the project file's extension (.yaml or .yml),
+ * beside the project file, or in its stackConfigDir.
  */
 export function stackConfigPath(project: ProjectFile, stack: string): string {
   const name = stack.split("/").pop()!;
-  return join(dirname(project.file), project.stackConfigDir ?? "", `Pulumi.${name}.yaml`);
+  return join(dirname(project.file), project.stackConfigDir ?? "", `Pulumi.${name}${extname(project.file) || ".yaml"}`);
 }
 
 /** The project a program belongs to: the nearest Pulumi.yaml in its directory or above. */

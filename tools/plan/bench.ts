@@ -3,7 +3,7 @@
  * fresh process each time), printed as figures:
  *
  * - prod with all three reports (`--json --markdown --diagram`), also with the plan's cache off
- *   (`PLAN_CACHE=off`: the schema validator compiled and the diagram laid out anew, as on a first
+ *   (`PLAN_CACHE=off`: the schema validators compiled and the diagram laid out anew, as on a first
  *   run after a clean clone or a topology change), and, when `CDK_PEER` names a
  *   command (the AWS CDK peer of shared/peers/cdk synthesizing the same topology), that command
  *   timed in the same run, interleaved with prod, run for run;

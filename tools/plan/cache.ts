@@ -1,7 +1,8 @@
 /**
  * The plan's on-disk cache (node_modules/.cache/platform-plan, next to the bundle bin.js
  * builds) for work that is a pure function of its inputs and costs a noticeable part of a plan:
- * the plan schema's compiled validator and the diagram's Graphviz layout. An entry's name is a
+ * the compiled validators of the plan schema and of the policies' config schemas
+ * (tools/plan/validators.ts) and the diagram's Graphviz layout. An entry's name is a
  * hash of everything its content depends on (the input and the library's version), so it is
  * never stale, only unused; a missing or unreadable cache is the same as an empty one (the work
  * is done again). `PLAN_CACHE=off` turns it off, e.g. to measure a first run on a clean clone.

@@ -84,16 +84,21 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
   const { plan } = await import("./plan");
   const { useConfigValidatorCompiler, CONFIG_SCHEMA_OPTIONS } = await import("../../policies/reconcile");
   const { cachedValidator } = await import("./validators");
-  // One entry per policy with a config schema (27 today), each kept across plans.
-  useConfigValidatorCompiler((schema) => cachedValidator("policy-config", schema, CONFIG_SCHEMA_OPTIONS, 128));
-  if (input.kind === "environment") for (const note of input.notes) err.write(`note: ${note}\n`);
-  const cost = (await import("./cost")).loadCostInputs(input.name);
+  // One entry per policy with a config schema (27 today), each kept across plans. For this plan
+  // only: a caller in the same process (the tests run the CLI in theirs) gets its own back.
+  const previous = useConfigValidatorCompiler((schema) => cachedValidator("policy-config", schema, CONFIG_SCHEMA_OPTIONS, 128));
+  try {
+    if (input.kind === "environment") for (const note of input.notes) err.write(`note: ${note}\n`);
+    const cost = (await import("./cost")).loadCostInputs(input.name);
 
-  const document = await plan(input, { policyConfig, progress: progressReporter((line) => err.write(`${line}\n`)), cost, base });
-  const diff = base ? diffPlans(base, document) : undefined;
-  writeOutputs(await render(document, options, diff));
-  out.write(`\n${renderTerminal(document, diff, options.diff ?? undefined)}`);
-  return document.summary.violations.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.planned;
+    const document = await plan(input, { policyConfig, progress: progressReporter((line) => err.write(`${line}\n`)), cost, base });
+    const diff = base ? diffPlans(base, document) : undefined;
+    writeOutputs(await render(document, options, diff));
+    out.write(`\n${renderTerminal(document, diff, options.diff ?? undefined)}`);
+    return document.summary.violations.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.planned;
+  } finally {
+    useConfigValidatorCompiler(previous);
+  }
 }
 
 /**

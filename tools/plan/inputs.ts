@@ -235,7 +235,7 @@ export function resolveProgram(options: { program: string; stack: string; config
   // the plan runs (AWS_REGION, AWS_DEFAULT_REGION, the profile); none: the program's AWS resources
   // fail as the provider refuses to configure (tools/fake-cloud/aws-region.ts).
   const profile = typeof config["aws:profile"] === "string" ? (config["aws:profile"] as string) : undefined;
-  const region = typeof config[REGION_KEY] === "string" ? (config[REGION_KEY] as string) : ambientRegion(profile, processAmbient());
+  const region = typeof config[REGION_KEY] === "string" && config[REGION_KEY] !== "" ? (config[REGION_KEY] as string) : ambientRegion(profile, processAmbient());
   let settings: EnvironmentSettings | undefined;
   try {
     settings = environmentSettings(parseEnvironment(options.stack.split("/").pop()!, config, "config"));
