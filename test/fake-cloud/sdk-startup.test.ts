@@ -29,6 +29,8 @@ facts.grpcBefore = loaded(grpc);
 facts.unavailable = require("@pulumi/pulumi/errors").isGrpcError({ code: 14 });
 facts.grpcAfter = loaded(grpc);
 facts.packageReaders = loaded(/[\\/]normalize-package-data[\\/]/);
+facts.settings = typeof require("@pulumi/pulumi/runtime/settings").isDryRun;
+facts.otel = loaded(/@opentelemetry[\\/]api[\\/]/);
 facts.computeCodePaths = typeof pulumi.runtime.computeCodePaths;
 const k8s = require("@pulumi/kubernetes");
 facts.release = typeof k8s.helm.v3.Release;
@@ -110,8 +112,11 @@ describe("the SDK's start-up costs", () => {
     expect(facts).toMatchObject({ gameliftBefore: false, fleet: "function", gameliftAfter: true, keys: true, isInstance: false });
   });
 
-  it("load gRPC, the npm package readers and Kubernetes' API namespaces only when used", () => {
+  it("load gRPC, OpenTelemetry, the npm package readers and Kubernetes' API namespaces only when used", () => {
     expect(facts).toMatchObject({ grpcBefore: false, unavailable: true, grpcAfter: true, packageReaders: false, computeCodePaths: "function", release: "function", k8sApps: false });
+    // OpenTelemetry's API serves only the SDK's gRPC calls: the SDK's settings load without it
+    // (the same stand-in as gRPC's, which loads the module on first use).
+    expect(facts).toMatchObject({ settings: "function", otel: false });
   });
 
   it("record no stack for a resource's source position", () => {

@@ -24,7 +24,9 @@
  *    one). @pulumi/pulumi's Automation API, which a program never calls under the plan, likewise.
  *
  * 4. Modules only a real deployment or a rare call uses load on first use too: gRPC (@grpc/grpc-js
- *    and the SDK's `*_grpc_pb` clients: under mocks the SDK opens no connection), the npm package
+ *    and the SDK's `*_grpc_pb` clients: under mocks the SDK opens no connection), OpenTelemetry's
+ *    API (44 modules; the SDK's settings use it only in the interceptor of its gRPC calls, to
+ *    pass the trace context on), the npm package
  *    readers behind `computeCodePaths` (function serialization), and the 30 Kubernetes API
  *    namespaces and `glob` that @pulumi/kubernetes's YAML module (loaded with Helm's v3 `Chart`,
  *    beside `Release`) refers to only while it parses YAML. About 0.25 s per process.
@@ -63,6 +65,7 @@ const SDK_INDEX = /[\\/]@pulumi[\\/]pulumi[\\/]index\.js$/;
 /** 4. above: gRPC, required by the SDK's runtime modules, its errors module and its proto clients. */
 const SDK_GRPC_USERS = /[\\/]@pulumi[\\/]pulumi[\\/]((runtime|provider)[\\/][^\\/]+|errors|proto[\\/][a-z_]+_grpc_pb)\.js$/;
 const GRPC_REQUEST = /^@grpc\/grpc-js$|^\.\.\/proto\/[a-z_]+_grpc_pb$/;
+const SDK_SETTINGS = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]settings\.js$/;
 const K8S_YAML = /[\\/]@pulumi[\\/]kubernetes[\\/]yaml[\\/]yaml\.js$/;
 const RUNTIME_INDEX = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]index\.js$/;
 
@@ -72,6 +75,7 @@ function lazyRequest(request, parent) {
   if (LAZY_REQUESTS.has(request) && CLOSURE_DIR.test(from)) return true;
   if (SDK_INDEX.test(from)) return request === "./automation";
   if (GRPC_REQUEST.test(request)) return SDK_GRPC_USERS.test(from);
+  if (request === "@opentelemetry/api") return SDK_SETTINGS.test(from);
   if (K8S_YAML.test(from)) return request === "glob" || (/^\.\.\/[a-z0-9]+$/.test(request) && request !== "../utilities");
   return PROVIDER_INDEX.test(from) && /^\.\/[a-z0-9]+$/.test(request) && !EAGER_NAMESPACES.has(request);
 }
