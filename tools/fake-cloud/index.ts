@@ -64,8 +64,8 @@ export interface FakeCloudOptions {
   /** Run as a preview of a new stack (`pulumi preview`): computed outputs stay unknown. Default false. */
   preview?: boolean;
   /**
-   * The environment and shared config file an AWS provider reads its region from when its config
-   * names none (tools/fake-cloud/aws-region.ts). Default: this process's.
+   * The environment and shared config and credentials files an AWS provider reads its region
+   * from when its config names none (tools/fake-cloud/aws-region.ts). Default: this process's.
    */
   ambient?: AmbientAws;
 }
@@ -79,7 +79,7 @@ function defineOwn(object: Record<string, unknown>, key: string, value: unknown)
   else object[key] = value;
 }
 
-/** Replaces secret values by the mask, recursively; resource references become their URN. */
+/** Replaces secret values by the mask, recursively; resource references become "[resource]", assets "[asset]". */
 export function maskSecrets(value: unknown): unknown {
   // Scalars first: the SDK's isInstance checks below cost more than the rest of this function
   // when asked of every string and number of every resource (and answer no for them).
