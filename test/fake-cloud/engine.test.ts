@@ -231,6 +231,36 @@ describe("providers", () => {
     expect(byName(r, "org/platform/prod").provider).toBe("urn:pulumi:reader::proj::pulumi:providers:pulumi::default");
   });
 
+  it("answer a StackReference with the other stack's outputs, its secrets kept secret and named", async () => {
+    const exporter = await run(() => ({ endpoint: "db.example.com", password: pulumi.secret("hunter2-not-a-real-one"), nested: { token: pulumi.secret("t0ken") } }), { stack: "prod" });
+    // What the backend keeps: values, secrets still wrapped; what the plan shows: secrets masked.
+    expect(exporter.cloud.stackOutputs).toEqual({ endpoint: "db.example.com", password: "[secret]", nested: "[secret]" });
+    expect(JSON.stringify(exporter.cloud.exportedOutputs)).toContain("hunter2-not-a-real-one");
+    const seen: Record<string, unknown> = {};
+    const reader = await runStack({
+      stack: "dev", project: "proj", config: { "aws:region": "eu-west-1" }, stackOutputs: { prod: JSON.parse(JSON.stringify(exporter.cloud.exportedOutputs)) },
+      load: () => () => {
+        const ref = new pulumi.StackReference("prod");
+        const password = ref.getOutput("password");
+        return pulumi.all([pulumi.isSecret(password), pulumi.isSecret(ref.getOutput("endpoint")), ref.getOutputDetails("password"), ref.getOutputDetails("endpoint"), ref.requireOutputValue("password").then(() => "no error", (e: Error) => e.message)])
+          .apply(([passwordSecret, endpointSecret, passwordDetails, endpointDetails, plainValue]) => Object.assign(seen, { passwordSecret, endpointSecret, passwordDetails, endpointDetails, plainValue }))
+          .apply(() => ({}));
+      },
+    });
+    // The engine's builtin provider lists every output holding a secret, sorted (readStackReference).
+    const ref = byName(reader, "prod", "pulumi:pulumi:StackReference");
+    expect(ref.outputs.secretOutputNames).toEqual(["nested", "password"]);
+    expect(ref.outputs.outputs).toEqual({ endpoint: "db.example.com", password: "[secret]", nested: { token: "[secret]" } });
+    expect(JSON.stringify(reader.cloud.resources)).not.toContain("hunter2");
+    expect(seen).toMatchObject({
+      passwordSecret: true,
+      endpointSecret: false,
+      passwordDetails: { secretValue: "hunter2-not-a-real-one" },
+      endpointDetails: { value: "db.example.com" },
+    });
+    expect(seen.plainValue).toMatch(/secret/i);
+  });
+
   it("passed to a component reach its children of that package, and only those", async () => {
     const r = await run(() => {
       const west = new aws.Provider("west", { region: "us-west-2" });

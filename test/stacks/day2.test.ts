@@ -32,7 +32,8 @@ beforeAll(async () => {
     "platform:globalPeakNodes": 24,
   };
   global = await runStack({ stack: "prod", config, load });
-  const exported = JSON.parse(JSON.stringify(global.outputs)) as Record<string, unknown>;
+  // As the plan hands them on: values, secrets still wrapped (tools/plan/stack.ts).
+  const exported = JSON.parse(JSON.stringify(global.cloud.exportedOutputs)) as Record<string, unknown>;
   primary = await runStack({
     stack: STACK,
     config: { "aws:region": REGION, "platform:environmentStack": "prod" },

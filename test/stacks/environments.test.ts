@@ -65,6 +65,10 @@ describe("prod: global stack and one stack per region", () => {
     for (const s of prod.stacks.filter((x) => x.role === "region")) {
       const [ref] = ofType(s, "pulumi:pulumi:StackReference");
       expect(ref.inputs.name).toBe("prod");
+      // What the global stack exports as a secret stays one through the reference (the engine
+      // names it in secretOutputNames): the plan never shows the master password.
+      expect(ref.outputs.secretOutputNames).toEqual(["masterPassword"]);
+      expect((ref.outputs.outputs as Record<string, unknown>).masterPassword).toBe("[secret]");
       // The zone id the regional records use is the one the global stack planned.
       const zoneId = stack(prod, "prod").outputs.zoneId;
       expect(ofType(s, "aws:route53/record:Record").every((r) => r.inputs.zoneId === zoneId)).toBe(true);

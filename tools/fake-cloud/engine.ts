@@ -135,8 +135,11 @@ export interface CloudSide {
   invoke(token: string, args: Record<string, unknown>, providerRegion: string | null): Record<string, unknown>;
   /** Called once per registration, after the engine answered it. */
   record(registration: Registration, id: string | null, state: Record<string, unknown>, providerRegion: string | null): void;
-  /** Outputs registered on a component or the root stack. */
-  recordOutputs(urn: string, outputs: Record<string, unknown>): void;
+  /**
+   * Outputs registered on a component or the root stack: deserialized (secrets still wrapped),
+   * and as they came over the wire (plain JSON: what the backend keeps of a stack's outputs).
+   */
+  recordOutputs(urn: string, outputs: Record<string, unknown>, wire: Record<string, unknown>): void;
 }
 
 export interface EngineOptions {
@@ -279,9 +282,10 @@ export class FakeEngine {
       const urn = req.getUrn();
       if (!this.urns.has(urn)) throw new EngineError(`cannot register outputs of unknown resource ${urn}`);
       const outputs = req.getOutputs() ? (rpc.deserializeProperties(req.getOutputs()!) as Record<string, unknown>) : {};
+      const wire = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
       const known = this.states.get(urn);
-      if (known) known.state = req.getOutputs()?.toJavaScript() ?? {};
-      this.options.cloud.recordOutputs(urn, outputs);
+      if (known) known.state = wire;
+      this.options.cloud.recordOutputs(urn, outputs, wire);
       return {};
     });
   }

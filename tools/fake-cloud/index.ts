@@ -59,7 +59,10 @@ export interface FakeCloudOptions {
   stack?: string;
   /** The stack's `aws:region`; read from the runtime config when omitted. */
   region?: string;
-  /** Outputs of other stacks, for `StackReference`, by stack name as the program writes it. */
+  /**
+   * Outputs of other stacks, for `StackReference`, by stack name as the program writes it: each
+   * value plain, or wrapped as a secret as the backend keeps it (another run's `exportedOutputs`).
+   */
   stackOutputs?: Record<string, Record<string, unknown>>;
   /** Run as a preview of a new stack (`pulumi preview`): computed outputs stay unknown. Default false. */
   preview?: boolean;
@@ -71,6 +74,13 @@ export interface FakeCloudOptions {
 }
 function isSecret(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig;
+}
+
+/** Is this value, or anything inside it, a secret (the engine's PropertyValue.ContainsSecrets)? */
+function containsSecret(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (isSecret(value)) return true;
+  return Object.values(value).some(containsSecret);
 }
 
 /** Sets an own property as `Object.fromEntries` does: a key "__proto__" too, not the prototype. */
@@ -130,8 +140,13 @@ function keepSecretness(state: Record<string, unknown>, inputs: Record<string, u
 
 export class FakeCloud {
   readonly resources: RecordedResource[] = [];
-  /** Stack outputs registered on the root stack resource. */
+  /** Stack outputs registered on the root stack resource, secrets masked (what the plan shows). */
   stackOutputs: Record<string, unknown> = {};
+  /**
+   * The same outputs as a later stack's StackReference reads them from the backend: values, with
+   * secrets still wrapped as secrets (plain JSON).
+   */
+  exportedOutputs: Record<string, unknown> = {};
   /** The engine this cloud answers for (set by installFakeCloud). */
   engine!: FakeEngine;
 
@@ -177,8 +192,11 @@ export class FakeCloud {
     const plain = unwrapSecrets(inputs) as Record<string, unknown>;
     if (type === "pulumi:pulumi:StackReference") {
       const stackName = String(plain.name);
-      const outputs = this.options.stackOutputs?.[stackName] ?? this.options.stackOutputs?.[stackName.split("/").pop()!];
-      return { id: stackName, state: { name: stackName, outputs: outputs ?? {}, secretOutputNames: [] } };
+      const outputs = this.options.stackOutputs?.[stackName] ?? this.options.stackOutputs?.[stackName.split("/").pop()!] ?? {};
+      // The engine's builtin provider (readStackReference) names every output that holds a secret,
+      // sorted; the SDK then keeps those outputs secret (and refuses their plain values).
+      const secretOutputNames = Object.keys(outputs).filter((key) => containsSecret(outputs[key])).sort();
+      return { id: stackName, state: { name: stackName, outputs, secretOutputNames } };
     }
     if (type === "pulumi:providers:aws") return { id: `${name}-provider-id`, state: { ...inputs }, region: this.awsProviderRegion(registration, plain) ?? undefined };
     if (isProviderType(type)) return { id: `${name}-provider-id`, state: { ...inputs } };
@@ -220,9 +238,12 @@ export class FakeCloud {
     });
   }
 
-  recordOutputs(urn: string, outputs: Record<string, unknown>): void {
+  recordOutputs(urn: string, outputs: Record<string, unknown>, wire: Record<string, unknown>): void {
     const masked = maskSecrets(outputs) as Record<string, unknown>;
-    if (urn.includes("::pulumi:pulumi:Stack::")) this.stackOutputs = masked;
+    if (urn.includes("::pulumi:pulumi:Stack::")) {
+      this.stackOutputs = masked;
+      this.exportedOutputs = wire;
+    }
     const recorded = this.resources.find((r) => r.urn === urn);
     if (recorded && !recorded.custom) recorded.outputs = masked;
   }

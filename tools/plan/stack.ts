@@ -36,7 +36,7 @@ export interface StackResult {
   resources: RecordedResource[];
   /** Stack outputs as the plan shows them (secrets masked). */
   outputs: Record<string, unknown>;
-  /** Stack outputs with their values, for later stacks' StackReferences. */
+  /** Stack outputs with their values (secrets wrapped, JSON), for later stacks' StackReferences. */
   exported: Record<string, unknown>;
   /** URNs registered with known values but not in the preview (created inside an apply). */
   unseenInPreview: string[];
@@ -72,12 +72,6 @@ async function loadProgram(file: string, pass: number): Promise<unknown> {
   } finally {
     for (const key of Object.keys(require.cache)) if (!before.has(key) && !/[\\/]node_modules[\\/]/.test(key)) delete require.cache[key];
   }
-}
-
-/** Outputs as later stacks read them: JSON (they may come from a child process). */
-export function exportable(outputs: Record<string, unknown>): Record<string, unknown> {
-  // Functions and resources have no place in JSON.
-  return JSON.parse(JSON.stringify(outputs ?? {}, (_key, value) => (typeof value === "function" ? undefined : value))) as Record<string, unknown>;
 }
 
 let passes = 0;
@@ -131,11 +125,11 @@ export async function planStack(job: StackJobSpec): Promise<StackResult> {
     );
   }
   const previewed = new Set(preview.urns);
-  const { cloud, outputs } = known;
+  const { cloud } = known;
   return {
     resources: cloud.resources,
     outputs: cloud.stackOutputs,
-    exported: exportable(outputs),
+    exported: cloud.exportedOutputs,
     unseenInPreview: cloud.resources.filter((r) => !previewed.has(r.urn)).map((r) => r.urn),
     milliseconds: Date.now() - started,
   };
