@@ -80,11 +80,12 @@ export interface RegionArgs {
   dns: Omit<RegionalEndpointArgs, "region" | "loadBalancer">;
   /**
    * The service behind the ALB. Its pods listen on `ingress.targetPort` and answer
-   * `ingress.healthCheckPath`; its database variables point at this region's reader and at the
-   * global writer; it gets the data tier's variables and IAM statements (`dataBinding`).
+   * `ingress.healthCheckPath`; its database variables point at this region's reader and, where
+   * this region's cluster takes writes, at its writer (`RegionalDatabase.localWriterEndpoint`);
+   * it gets the data tier's variables and IAM statements (`dataBinding`).
    */
   service: Omit<RegionalServiceArgs, "region" | "clusterName" | "targetGroup" | "controller" | "database" | "policyStatements"> & {
-    database?: Omit<ServiceDatabase, "readerEndpoint" | "port" | "engine">;
+    database?: Omit<ServiceDatabase, "readerEndpoint" | "writerEndpoint" | "port" | "engine">;
   };
   /**
    * This region's member of the cache's Global Datastore, reachable only from the nodes.
@@ -258,7 +259,15 @@ export class Region extends pulumi.ComponentResource {
       },
       controller: [this.addons.awsLoadBalancerController!],
       ...(serviceDatabase
-        ? { database: { ...serviceDatabase, engine: args.database.engine, readerEndpoint: this.database.readerEndpoint, port: this.database.port } }
+        ? {
+            database: {
+              ...serviceDatabase,
+              engine: args.database.engine,
+              readerEndpoint: this.database.readerEndpoint,
+              ...(this.database.localWriterEndpoint ? { writerEndpoint: this.database.localWriterEndpoint } : {}),
+              port: this.database.port,
+            },
+          }
         : {}),
     }, { parent: this, provider: this.cluster.kubernetesProvider });
 

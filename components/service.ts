@@ -32,8 +32,14 @@ export interface ServiceDatabase {
   engine: "aurora-postgresql" | "aurora-mysql";
   /** This region's reader endpoint (reads stay in the region). */
   readerEndpoint: pulumi.Input<string>;
-  /** The global writer endpoint, which follows the writer across switchovers and failovers. */
-  writerEndpoint: pulumi.Input<string>;
+  /**
+   * Where writes go, reachable from the pods' VPC: this region's cluster endpoint when its cluster
+   * takes writes (`RegionalDatabase.localWriterEndpoint`). Unset in a read-only region: the pods
+   * get no DB_WRITER_HOST, and writes reach the writer region through its own hostname at the
+   * load balancer (`writer.<zone>`). Not the global writer endpoint: it resolves to addresses in
+   * the writer region's VPC, unreachable from other regions without VPC peering.
+   */
+  writerEndpoint?: pulumi.Input<string>;
   port: number;
   name: pulumi.Input<string>;
   /**
@@ -245,7 +251,7 @@ export class RegionalService extends pulumi.ComponentResource {
       ...(db
         ? {
             DB_ENGINE: db.engine,
-            DB_WRITER_HOST: db.writerEndpoint,
+            ...(db.writerEndpoint !== undefined ? { DB_WRITER_HOST: db.writerEndpoint } : {}),
             DB_READER_HOST: db.readerEndpoint,
             DB_PORT: String(db.port),
             DB_NAME: db.name,

@@ -36,8 +36,6 @@ export interface SharedInputs {
   alarmTopicArn?: pulumi.Input<string>;
   /** Master credentials; only the primary region's member uses them. */
   masterCredentials?: MasterCredentials;
-  /** The Aurora global writer endpoint, for the service's DB_WRITER_HOST. */
-  databaseWriterEndpoint?: pulumi.Input<string>;
   /** The database secret (any region's copy: the service reads its own region's replica). */
   databaseSecretArn?: pulumi.Input<string>;
   /** Data tier, when configured: the global tables (for this region's workload binding). */
@@ -319,9 +317,8 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       image: environment.serviceImage,
       minReplicas: environment.serviceReplicas,
       maxReplicas: environment.serviceMaxReplicas,
-      ...(shared.databaseWriterEndpoint !== undefined
-        ? { database: { writerEndpoint: shared.databaseWriterEndpoint, name: environment.dbName, ...(shared.databaseSecretArn !== undefined ? { secretArn: shared.databaseSecretArn } : {}) } }
-        : {}),
+      // Its writer and reader hosts are this region's own endpoints (components/region.ts).
+      database: { name: environment.dbName, ...(shared.databaseSecretArn !== undefined ? { secretArn: shared.databaseSecretArn } : {}) },
     },
     database: {
       role,

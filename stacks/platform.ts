@@ -76,7 +76,6 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
         routingControlArn: this.traffic.routingControlArns[region],
         alarmTopicArn: this.traffic.alarmTopicArn,
         masterCredentials: this.globalDatabase.masterCredentials,
-        databaseWriterEndpoint: this.globalDatabase.writerEndpoint,
         databaseSecretArn: this.globalDatabase.secretArn,
         ...(this.regionSwitch ? { regionSwitchRoleArn: this.regionSwitch.executionRoleArn } : {}),
         dataTables: this.tables.map((table, i) => ({

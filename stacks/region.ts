@@ -37,7 +37,6 @@ export async function regionalStack(environmentStack: string): Promise<Record<st
     zoneName: output("zoneName"),
     globalClusterIdentifier: output("globalClusterIdentifier"),
     alarmTopicArn: output("alarmTopicArn"),
-    databaseWriterEndpoint: output("databaseWriterEndpoint"),
     databaseSecretArn: output("databaseSecretArn"),
     ...(environment.arcEnabled
       ? { routingControlArn: globalRef.requireOutput("routingControlArns").apply((arns: Record<string, string>) => arns[region]) }

@@ -26,8 +26,18 @@ export class RegionalDatabase extends pulumi.ComponentResource {
   readonly role: DatabaseRole;
   readonly clusterIdentifier: pulumi.Output<string>;
   readonly clusterArn: pulumi.Output<string>;
-  /** The regional writer endpoint; only on the primary (prefer GlobalDatabase.writerEndpoint in apps). */
+  /** The regional writer endpoint; only on the primary. */
   readonly writerEndpoint: pulumi.Output<string> | undefined;
+  /**
+   * Where this region's applications send writes: the cluster endpoint, on the primary (the
+   * writer) and on a secondary that forwards writes (`writeForwarding`); undefined on a read-only
+   * secondary. Never the global writer endpoint: that resolves to the writer's private addresses
+   * in the primary region's VPC, which no other region's VPC has a route to (this blueprint peers
+   * no VPCs), so writes from there would hang until the connect timeout. After a switchover the
+   * old primary's endpoint refuses writes at once (read-only) until its stack is redeployed as a
+   * secondary, instead of hanging.
+   */
+  readonly localWriterEndpoint: pulumi.Output<string> | undefined;
   readonly readerEndpoint: pulumi.Output<string>;
   readonly port: number;
   readonly securityGroupId: pulumi.Output<string>;
@@ -242,6 +252,7 @@ export class RegionalDatabase extends pulumi.ComponentResource {
     this.clusterIdentifier = cluster.clusterIdentifier;
     this.clusterArn = cluster.arn;
     this.writerEndpoint = isPrimary ? cluster.endpoint : undefined;
+    this.localWriterEndpoint = isPrimary || args.writeForwarding ? cluster.endpoint : undefined;
     this.readerEndpoint = cluster.readerEndpoint;
     this.port = port;
     this.securityGroupId = securityGroup.id;

@@ -9,7 +9,7 @@ let cloud: FakeCloud;
 let db: typeof Database;
 let pulumiSdk: typeof import("@pulumi/pulumi");
 let baseSecondaryArgs: Database.RegionalDatabaseArgs;
-let primaryOutputs: { writer: string | undefined; secondaryWriterIsUndefined: boolean };
+let primaryOutputs: { writer: string | undefined; secondaryWriterIsUndefined: boolean; localWriters: Record<string, string | undefined> };
 let globalDb: Database.GlobalDatabase;
 
 const CLUSTER = "aws:rds/cluster:Cluster";
@@ -91,10 +91,14 @@ beforeAll(async () => {
 
   // A major upgrade 16 → 17, prepared (target set) and done (engineVersion reached the target).
   new db.RegionalDatabase("upgrading-usw2", { ...baseSecondaryArgs, upgradeTargetEngineVersion: "17.4" }, { provider: west });
-  new db.RegionalDatabase("upgraded-usw2", { ...baseSecondaryArgs, engineVersion: "17.4", upgradeTargetEngineVersion: "17.4" }, { provider: west });
+  const upgraded = new db.RegionalDatabase("upgraded-usw2", { ...baseSecondaryArgs, engineVersion: "17.4", upgradeTargetEngineVersion: "17.4" }, { provider: west });
 
-  primaryOutputs = { writer: undefined, secondaryWriterIsUndefined: secondary.writerEndpoint === undefined };
+  primaryOutputs = { writer: undefined, secondaryWriterIsUndefined: secondary.writerEndpoint === undefined, localWriters: {} };
   primary.writerEndpoint!.apply((w) => (primaryOutputs.writer = w));
+  for (const [name, member] of Object.entries({ primary, forwarding: secondary, readOnly: upgraded })) {
+    if (member.localWriterEndpoint === undefined) primaryOutputs.localWriters[name] = undefined;
+    else member.localWriterEndpoint.apply((w) => (primaryOutputs.localWriters[name] = w));
+  }
   await settle();
 });
 
@@ -170,6 +174,12 @@ describe("RegionalDatabase: primary vs secondary", () => {
   it("exposes a writer endpoint on the primary only", () => {
     expect(primaryOutputs.writer).toMatch(/^orders-use1\.cluster-.*\.us-east-1\.rds\.amazonaws\.com$/);
     expect(primaryOutputs.secondaryWriterIsUndefined).toBe(true);
+  });
+
+  it("gives applications a writer in their own region only where its cluster takes writes: the primary, a secondary forwarding writes", () => {
+    expect(primaryOutputs.localWriters.primary).toBe(primaryOutputs.writer);
+    expect(primaryOutputs.localWriters.forwarding).toMatch(/^orders-usw2\.cluster-.*\.us-west-2\.rds\.amazonaws\.com$/);
+    expect(primaryOutputs.localWriters).toHaveProperty("readOnly", undefined);
   });
 
   it("refuses credentials on a secondary, a missing one on a primary, and write forwarding on a primary", () => {

@@ -38,9 +38,11 @@ beforeAll(async () => {
   controller = new k8s.helm.v3.Release("lbc", { chart: "aws-load-balancer-controller", version: "3.5.0" }, { provider });
   new RegionalService("web", {
     ...base(),
-    database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-abc.eu-west-1.rds.amazonaws.com", writerEndpoint: "prod-global.global-abc.global.rds.amazonaws.com", port: 5432, name: "app", secretArn: SECRET, iamUser: "app_user" },
+    database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-abc.eu-west-1.rds.amazonaws.com", writerEndpoint: "prod.cluster-abc.eu-west-1.rds.amazonaws.com", port: 5432, name: "app", secretArn: SECRET, iamUser: "app_user" },
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4317" },
   }, { provider });
+  // A read-only region (a secondary that does not forward writes): no writer for its pods.
+  new RegionalService("ro", { ...base(), name: "ro", namespace: "ro", database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-def.us-west-2.rds.amazonaws.com", port: 5432, name: "app" } }, { provider });
   new RegionalService("own", { ...base(), name: "shop", namespace: "shop", image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.4.2", minReplicas: 2, maxReplicas: 5 }, { provider });
   await settle();
 });
@@ -104,12 +106,18 @@ describe("RegionalService", () => {
     expect(container("web").resources).toMatchObject({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { memory: expect.any(String) } });
   });
 
-  it("wires the database: this region's reader, the global writer, this region's copy of the secret", () => {
+  it("gives a read-only region's pods its reader and no writer host (writes go to the writer region)", () => {
+    const env = Object.fromEntries((container("ro").env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    expect(env.DB_READER_HOST).toBe("prod.cluster-ro-def.us-west-2.rds.amazonaws.com");
+    expect(Object.keys(env)).not.toContain("DB_WRITER_HOST");
+  });
+
+  it("wires the database: this region's reader and writer, this region's copy of the secret", () => {
     const env = Object.fromEntries((container("web").env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
     expect(env).toMatchObject({
       AWS_REGION: "eu-west-1",
       DB_READER_HOST: "prod.cluster-ro-abc.eu-west-1.rds.amazonaws.com",
-      DB_WRITER_HOST: "prod-global.global-abc.global.rds.amazonaws.com",
+      DB_WRITER_HOST: "prod.cluster-abc.eu-west-1.rds.amazonaws.com",
       DB_PORT: "5432",
       DB_NAME: "app",
       DB_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/aurora/master-AbC123",

@@ -111,10 +111,11 @@ describe("environment → stack composition", () => {
     expect(regionArgs(pinned, "us-west-2", shared).network.availabilityZoneIds).toBeUndefined();
   });
 
-  it("puts the service on the target group's port and health path, wired to the global writer and the secret", () => {
-    const args = regionArgs(prod, "us-west-2", { ...shared, databaseWriterEndpoint: "prod-global.global-x.global.rds.amazonaws.com", databaseSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/aurora/master-AbC123" });
+  it("puts the service on the target group's port and health path, wired to the secret (its hosts are the region's own endpoints)", () => {
+    const args = regionArgs(prod, "us-west-2", { ...shared, databaseSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/aurora/master-AbC123" });
     expect(args.ingress).toMatchObject({ targetPort: 8080, healthCheckPath: "/healthz" });
-    expect(args.service).toMatchObject({ minReplicas: 3, maxReplicas: 12, database: { writerEndpoint: "prod-global.global-x.global.rds.amazonaws.com", name: "app" } });
+    expect(args.service).toMatchObject({ minReplicas: 3, maxReplicas: 12, database: { name: "app", secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/aurora/master-AbC123" } });
+    expect(args.service.database).not.toHaveProperty("writerEndpoint");
     expect(args.addons.awsLoadBalancerControllerChartVersion).toBe("3.5.0");
   });
 

@@ -128,9 +128,23 @@ describe("prod: global stack and one stack per region", () => {
       const [deployment] = ofType(s, "kubernetes:apps/v1:Deployment").filter((r) => r.name === `${s.stack}-deployment`);
       type Container = { env: { name: string }[] };
       const names = (deployment.inputs.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0].env.map((e) => e.name);
-      expect(names).toContain("DB_WRITER_HOST");
+      expect(names).toContain("DB_READER_HOST");
       expect(names.filter((n) => /^(DYNAMODB_|CACHE_)/.test(n))).toEqual([]);
       expect(ofType(s, "aws:iam/rolePolicy:RolePolicy").map((r) => r.name)).not.toContain(`${s.stack}-data`);
+    }
+  });
+
+  it("gives the pods database hosts in their own VPC: the writer region its cluster endpoint, read-only secondaries none", () => {
+    for (const s of prod.stacks.filter((x) => x.role === "region")) {
+      const [deployment] = ofType(s, "kubernetes:apps/v1:Deployment").filter((r) => r.name === `${s.stack}-deployment`);
+      type Container = { env: { name: string; value: string }[] };
+      const env = Object.fromEntries((deployment.inputs.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0].env.map((e) => [e.name, e.value]));
+      const [cluster] = ofType(s, "aws:rds/cluster:Cluster");
+      expect(env.DB_READER_HOST).toBe(cluster.outputs.readerEndpoint);
+      // Prod forwards no writes (dbWriteForwarding false): only the primary (us-east-1) takes them.
+      if (s.region === "us-east-1") expect(env.DB_WRITER_HOST).toBe(cluster.outputs.endpoint);
+      else expect(env).not.toHaveProperty("DB_WRITER_HOST");
+      expect(JSON.stringify(env)).not.toContain(".global.rds.amazonaws.com");
     }
   });
 
