@@ -9,7 +9,7 @@ import { admittedBy } from "../../components/lib/deployer";
 import { integer, stringList, text } from "../config";
 import { EksClusterProps, TYPES } from "./aws-types";
 import { describe, knownItems, knownNumber, knownString, ofType, read, stackRule, UNKNOWN } from "./kit";
-import { isKubernetesNodeGroup, TARGET_GROUP_TYPES, traceServingPaths, workloadRedundancy } from "./serving-trace";
+import { containers, isKubernetesNodeGroup, TARGET_GROUP_TYPES, traceServingPaths, workloadRedundancy } from "./serving-trace";
 
 export const servingPathBound = stackRule(
   {
@@ -48,6 +48,58 @@ export const servingWorkloadRedundant = stackRule<{ minReplicas: number }>(
       if (r.spreadsOverZones === false) report(`${describe(workload)} does not spread its pods over AZs: add a topologySpreadConstraint on topology.kubernetes.io/zone.`, workload.urn);
       if (!r.disruptionBudget) report(`missing PodDisruptionBudget: ${describe(workload)} has none, so a node drain may take all its pods at once.`, workload.urn);
       else if (r.budgetAllowsDrain === false) report(`PodDisruptionBudget ${r.disruptionBudget.name} never lets a pod of ${workload.name} go: drains and instance refreshes would stall; use maxUnavailable: 1.`, r.disruptionBudget.urn);
+    }
+  },
+);
+
+/** An RDS hostname anywhere in a value (a bare host, host:port, or a connection URL). */
+const RDS_HOST = /[a-z0-9][a-z0-9.-]*\.rds\.amazonaws\.com(?:\.cn)?/gi;
+/** Aurora and RDS resources whose outputs are hostnames the stack's VPC reaches. */
+const DATABASE_ENDPOINT_TYPES = ["aws:rds/cluster:Cluster", "aws:rds/clusterEndpoint:ClusterEndpoint", "aws:rds/clusterInstance:ClusterInstance", "aws:rds/instance:Instance"];
+const ENDPOINT_PROPS = ["endpoint", "readerEndpoint", "address"] as const;
+/** What connects a VPC to another one: with any of these, routing is beyond this rule. */
+const VPC_LINK_TYPES = [
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+  "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
+  "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
+  "aws:ec2transitgateway/vpcAttachmentAccepter:VpcAttachmentAccepter",
+];
+
+export const servingDatabaseReachable = stackRule(
+  {
+    name: "serving-database-reachable",
+    description: "The database hosts a serving workload's containers are given (Aurora/RDS endpoints in their environment) belong to a database of the same stack, in the VPC its pods run in. A global writer endpoint resolves to the writer's private addresses in the primary region's VPC, and another region's endpoint to that region's: without VPC peering or a transit gateway, connections there hang until they time out.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps: "Give the pods this region's endpoints: the cluster's reader endpoint, and its cluster endpoint where the cluster takes writes (the primary, or a secondary with write forwarding: RegionalDatabase.localWriterEndpoint). Or connect the VPCs (peering or a transit gateway) and route the database port.",
+  },
+  (resources, { report }) => {
+    if (ofType(resources, VPC_LINK_TYPES).length > 0) return;
+    const reachable = new Set<string>();
+    for (const db of ofType(resources, DATABASE_ENDPOINT_TYPES)) {
+      for (const key of ENDPOINT_PROPS) {
+        const host = knownString(() => (db.props as Record<string, unknown>)[key]);
+        if (host) reachable.add(host.toLowerCase());
+      }
+    }
+    const seen = new Set<string>();
+    for (const path of traceServingPaths(resources)) {
+      const workload = path.workload;
+      if (!workload || seen.has(workload.urn)) continue;
+      seen.add(workload.urn);
+      for (const container of containers(workload)) {
+        for (const variable of knownItems(() => container.env as { name?: unknown; value?: unknown }[])) {
+          const value = knownString(() => variable.value);
+          for (const host of value?.match(RDS_HOST) ?? []) {
+            if (reachable.has(host.toLowerCase())) continue;
+            const global = /\.global\.rds\.amazonaws\.com/i.test(host);
+            report(
+              `unreachable database: ${describe(workload)} gives its pods ${String(read(() => variable.name))}=${host}, ${global ? "a global writer endpoint (it resolves into the writer region's VPC)" : "not an endpoint of this stack's databases"}; this stack's VPC has no peering or transit gateway to reach it. Use this region's cluster endpoints.`,
+              workload.urn,
+            );
+          }
+        }
+      }
     }
   },
 );
@@ -154,4 +206,4 @@ export const kubernetesNodeHealthOwn = stackRule(
   },
 );
 
-export const SERVING_PATH_POLICIES = [servingPathBound, servingWorkloadRedundant, kubernetesDeployerAccess, kubernetesNodeHealthOwn];
+export const SERVING_PATH_POLICIES = [servingPathBound, servingWorkloadRedundant, servingDatabaseReachable, kubernetesDeployerAccess, kubernetesNodeHealthOwn];

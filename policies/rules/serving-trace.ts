@@ -86,7 +86,7 @@ export function podLabels(workload: PolicyResource): Record<string, unknown> | u
   return labels === UNKNOWN ? undefined : (labels as Record<string, unknown> | undefined);
 }
 
-function containers(workload: PolicyResource): Props[] {
+export function containers(workload: PolicyResource): Props[] {
   return knownItems(() => props(workload).spec?.template?.spec?.containers as Props[]);
 }
 

@@ -75,7 +75,7 @@ function serving(): Serving {
 }
 
 const DEPLOYER_CONFIG: PolicyConfig = { "kubernetes-deployer-access": { deployIdentityArn: DEPLOYER, deployerNetwork: "public", deployerCidrs: ["203.0.113.16/28"] } };
-const SERVING_POLICIES = ["serving-path-bound", "serving-workload-redundant", "kubernetes-deployer-access", "kubernetes-node-health-own", "asg-elb-health-check"];
+const SERVING_POLICIES = ["serving-path-bound", "serving-workload-redundant", "serving-database-reachable", "kubernetes-deployer-access", "kubernetes-node-health-own", "asg-elb-health-check"];
 
 /** Violations of the serving-path rules after `breakIt` (resources filtered by `keep`). */
 function run(breakIt: (s: Serving) => void = () => undefined, config: PolicyConfig = DEPLOYER_CONFIG, keep: (r: RecordedResource) => boolean = () => true): Violation[] {
@@ -162,6 +162,36 @@ describe("serving-workload-redundant", () => {
     expect(ofPolicy(run(breakIt, DEPLOYER_CONFIG, keep), "serving-workload-redundant")[0].message).toMatch(/^missing PodDisruptionBudget: /);
     const stuck = run((s) => patch(s.pdb, { spec: { maxUnavailable: 0, selector: { matchLabels: labels } } }));
     expect(ofPolicy(stuck, "serving-workload-redundant")[0].message).toMatch(/never lets a pod of deployment go/);
+  });
+});
+
+describe("serving-database-reachable", () => {
+  const WRITER = "db.cluster-abc123.us-east-1.rds.amazonaws.com";
+  const READER = "db.cluster-ro-abc123.us-east-1.rds.amazonaws.com";
+  /** The serving pods given these database variables, the region's cluster having its endpoints. */
+  const withEnv = (env: Record<string, string>, extra: (s: Serving) => RecordedResource[] = () => []) => {
+    const s = serving();
+    s.slice.db.outputs = { ...s.slice.db.outputs, endpoint: WRITER, readerEndpoint: READER };
+    (s.deployment.outputs.spec as any).template.spec.containers[0].env = Object.entries(env).map(([name, value]) => ({ name, value }));
+    const resources = [...s.all(), ...extra(s)];
+    return ofPolicy(evaluateStack({ stack: `prod-${s.slice.region}`, role: "region", region: s.slice.region, resources }, DEPLOYER_CONFIG), "serving-database-reachable");
+  };
+
+  it("passes pods given their own region's cluster endpoints", () => {
+    expect(withEnv({ DB_WRITER_HOST: WRITER, DB_READER_HOST: READER, DB_PORT: "5432" })).toEqual([]);
+  });
+
+  it("fails pods given the global writer endpoint, or another region's endpoint inside a URL, naming the variable", () => {
+    const global = withEnv({ DB_WRITER_HOST: "prod-global.global-0a1b2c3d4e5f.global.rds.amazonaws.com", DB_READER_HOST: READER });
+    expect(global.map((v) => v.message)).toEqual([expect.stringMatching(/^unreachable database: deployment .* DB_WRITER_HOST=prod-global\.global-0a1b2c3d4e5f\.global\.rds\.amazonaws\.com, a global writer endpoint \(it resolves into the writer region's VPC\)/)]);
+    expect(global[0].enforcementLevel).toBe("mandatory");
+    const elsewhere = withEnv({ DATABASE_URL: "postgres://app@db.cluster-ro-ffff.us-west-2.rds.amazonaws.com:5432/app" });
+    expect(elsewhere.map((v) => v.message)).toEqual([expect.stringMatching(/DATABASE_URL=db\.cluster-ro-ffff\.us-west-2\.rds\.amazonaws\.com, not an endpoint of this stack's databases/)]);
+  });
+
+  it("leaves routing to the operator when the VPC is peered or attached to a transit gateway", () => {
+    const peering = (s: Serving) => [recorded("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "to-west", { vpcId: "vpc-east", peerVpcId: "vpc-west", peerRegion: "us-west-2" }, { stack: `prod-${s.slice.region}`, region: s.slice.region })];
+    expect(withEnv({ DB_WRITER_HOST: "prod-global.global-0a1b2c3d4e5f.global.rds.amazonaws.com" }, peering)).toEqual([]);
   });
 });
 
