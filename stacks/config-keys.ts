@@ -246,7 +246,7 @@ export const ENVIRONMENT_KEYS = {
   },
   dbWriteForwarding: {
     type: "boolean",
-    description: "Enable global write forwarding on secondary clusters.",
+    description: "Enable global write forwarding on secondary clusters: their pods then get their own cluster endpoint as DB_WRITER_HOST, and writes are forwarded to the writer (aurora-postgresql 16+, 15.4+ or 14.9+). Off: secondaries serve reads, writes go through the writer region.",
     default: false,
   },
   dbMasterPasswordRotation: {

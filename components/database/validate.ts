@@ -7,6 +7,7 @@ import {
   MAX_INSTANCES_PER_CLUSTER,
   assertAuroraEngine,
   assertGlobalDatabaseInstanceClass,
+  globalWriteForwardingProblem,
   parameterGroupFamily,
   parseBackupWindow,
   parseMaintenanceWindow,
@@ -65,6 +66,12 @@ export function validateRegionalDatabaseArgs(args: RegionalDatabaseArgs): void {
   }
   if (isPrimary && args.writeForwarding) {
     problems.push("writeForwarding is for secondaries: the primary takes writes itself");
+  }
+  if (!isPrimary && args.writeForwarding) {
+    check(() => {
+      const problem = globalWriteForwardingProblem(args.engine, args.engineVersion);
+      if (problem) throw new Error(`writeForwarding: ${problem}`);
+    });
   }
   if (isPrimary && args.dependsOnPrimary?.length) {
     problems.push("dependsOnPrimary is for secondaries");

@@ -124,6 +124,21 @@ export function planMajorUpgrade(engine: AuroraEngine, engineVersion: string, ta
 }
 
 /**
+ * Why an engine version cannot forward writes from a global database's secondaries, or undefined
+ * when it can. Aurora PostgreSQL: every 16+ version, 15.4+ and 14.9+ (Aurora user guide, "Using
+ * write forwarding in an Aurora PostgreSQL global database"). Aurora MySQL is not checked here.
+ */
+export function globalWriteForwardingProblem(engine: AuroraEngine, engineVersion: string): string | undefined {
+  if (engine !== "aurora-postgresql") return undefined;
+  const match = /^(\d+)(?:\.(\d+))?/.exec(engineVersion);
+  if (!match) return undefined;
+  const [major, minor] = [Number(match[1]), Number(match[2] ?? 0)];
+  const least: Record<number, number> = { 14: 9, 15: 4 };
+  if (major >= 16 || (least[major] !== undefined && minor >= least[major])) return undefined;
+  return `aurora-postgresql ${engineVersion} cannot forward writes from a global database's secondaries: it needs 16 or later, 15.4+ or 14.9+; upgrade the engine or turn write forwarding off`;
+}
+
+/**
  * Global databases refuse burstable classes ("instance class is not supported by global
  * databases: db.t4g.medium"), so a db.t* class is an error here rather than at deploy time.
  */

@@ -187,6 +187,7 @@ describe("RegionalDatabase: primary vs secondary", () => {
     expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, masterCredentials: credentials })).toThrow(/primary only/);
     expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, role: "primary" })).toThrow(/needs masterCredentials/);
     expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, role: "primary", masterCredentials: credentials, writeForwarding: true })).toThrow(/for secondaries/);
+    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, engineVersion: "15.3", writeForwarding: true })).toThrow(/writeForwarding: aurora-postgresql 15\.3 cannot forward writes/);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   passwordKeepers,
   arnRegion,
   masterSecretString,
+  globalWriteForwardingProblem,
 } from "../../components/lib/aurora";
 
 describe("parameterGroupFamily", () => {
@@ -173,5 +174,12 @@ describe("master password rotation", () => {
     const json = JSON.parse(masterSecretString({ engine: "aurora-postgresql", username: "u", password: "p", host: "h.global.rds.amazonaws.com", port: 5432, dbname: "app" }));
     expect(json).toEqual({ username: "u", password: "p", engine: "postgres", host: "h.global.rds.amazonaws.com", port: 5432, dbname: "app" });
     expect(JSON.parse(masterSecretString({ engine: "aurora-mysql", username: "u", password: "p", host: "h", port: 3306, dbname: "app" })).engine).toBe("mysql");
+  });
+});
+
+describe("globalWriteForwardingProblem", () => {
+  it("lets aurora-postgresql 16+, 15.4+ and 14.9+ forward writes, and names the versions otherwise", () => {
+    for (const version of ["16.1", "16.6", "17.4", "15.4", "15.10", "14.9", "14.12"]) expect(globalWriteForwardingProblem("aurora-postgresql", version), version).toBeUndefined();
+    for (const version of ["15.3", "14.8", "13.12", "11.9"]) expect(globalWriteForwardingProblem("aurora-postgresql", version), version).toMatch(/needs 16 or later, 15\.4\+ or 14\.9\+/);
   });
 });
