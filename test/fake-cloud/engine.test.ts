@@ -6,6 +6,7 @@
  * `urn:pulumi:<stack>::<project>::<parent type chain>$<type>::<name>` (no root Stack type).
  */
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { describe, expect, it } from "vitest";
@@ -133,6 +134,25 @@ describe("unknowns in a preview of a new stack", () => {
     expect(seen.some((s) => s.startsWith("name web-"))).toBe(true);
     expect(seen.filter((s) => s.startsWith("id ") || s.startsWith("arn "))).toEqual([]);
     expect(byName(r, "web").propertyDependencies?.vpcId).toEqual([byName(r, "app").urn]);
+  });
+
+  it("know the name pulumi-kubernetes gives an unnamed object in Check, and leave a named or generateName one alone", async () => {
+    for (const preview of [true, false]) {
+      const seen: Record<string, unknown> = {};
+      const r = await run(() => {
+        const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+        const unnamed = new k8s.core.v1.Namespace("apps", { metadata: { labels: { team: "web" } } }, { provider });
+        const named = new k8s.core.v1.Namespace("named", { metadata: { name: "payments" } }, { provider });
+        const generated = new k8s.core.v1.ConfigMap("gen", { metadata: { generateName: "gen-" }, data: { a: "b" } }, { provider });
+        unnamed.metadata.name.apply((n) => (seen.unnamed = n));
+        named.metadata.name.apply((n) => (seen.named = n));
+        generated.metadata.apply((m) => (seen.generated = m?.name));
+      }, { preview });
+      expect(seen.unnamed, `preview ${preview}`).toMatch(/^apps-[0-9a-f]{8}$/);
+      expect(seen.named).toBe("payments");
+      expect(seen.generated).toBeUndefined();
+      expect(byName(r, "apps", "kubernetes:core/v1:Namespace").outputs.metadata).toMatchObject({ name: seen.unnamed, labels: { team: "web" }, annotations: { "pulumi.com/autonamed": "true" } });
+    }
   });
 
   it("answer reads and invokes with known values, as a real preview does", async () => {

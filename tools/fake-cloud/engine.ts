@@ -29,6 +29,7 @@ import * as providerproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { kubernetesAutonamedMetadata } from "./outputs";
 import { type AliasSpec, aliasToUrn, engineUrn, parseUrn } from "./urn";
 
 export type { AliasSpec } from "./urn";
@@ -366,6 +367,9 @@ export class FakeEngine {
       if (key in registration.inputs) planned[key] = registration.inputs[key];
       else if (AUTONAMED_OUTPUTS.has(key) && typeof value === "string") planned[key] = value;
     }
+    // pulumi-kubernetes names an unnamed object in Check too: known in the preview.
+    const named = kubernetesAutonamedMetadata(registration.type, registration.name, registration.urn, registration.inputs.metadata);
+    if (named) planned.metadata = named;
     return { id: undefined, state: planned };
   }
 

@@ -13,7 +13,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
 import { type AmbientAws, ambientRegion, MISSING_REGION, processAmbient, REGION_SOURCES } from "./aws-region";
 import { EngineError, FakeEngine, isProviderType, parseProviderRef, Registration } from "./engine";
-import { fakeInvoke, fakeOutputs, pinnedRegion } from "./outputs";
+import { fakeInvoke, fakeOutputs, kubernetesAutonamedMetadata, pinnedRegion } from "./outputs";
 
 export { FAKE_ACCOUNT_ID, albZoneId } from "./outputs";
 
@@ -204,7 +204,9 @@ export class FakeCloud {
     // Resources of other providers (Kubernetes, random) have no region: their outputs are made
     // in the stack's, as before.
     const region = this.regionOf(registration, plain, providerRegion) ?? this.stackRegion() ?? "";
-    const { id, state } = fakeOutputs({ type, name, urn, region, inputs: plain });
+    const { id, state: built } = fakeOutputs({ type, name, urn, region, inputs: plain });
+    const metadata = kubernetesAutonamedMetadata(type, name, urn, plain.metadata);
+    const state = metadata ? { ...built, metadata } : built;
     // The engine marks `additionalSecretOutputs` (e.g. RandomPassword.result) secret; so do we.
     return { id, state: markSecret(keepSecretness(state, inputs), registration.additionalSecretOutputs) };
   }

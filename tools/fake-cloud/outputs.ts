@@ -431,6 +431,22 @@ function bucket(c: OutputContext) {
   };
 }
 
+/**
+ * pulumi-kubernetes names an object the program leaves unnamed in Check, before any API call (so
+ * a preview knows it): `<logical name>-<8 hex>` (resource.NewUniqueName), marked with the
+ * `pulumi.com/autonamed` annotation (metadata.AssignNameIfAutonamable). Not when `generateName`
+ * leaves naming to the API server. Helm releases and the YAML/kustomize groups name nothing so.
+ * Returns the metadata the provider's state holds, or undefined when the object keeps its own.
+ */
+export function kubernetesAutonamedMetadata(type: string, name: string, urn: string, metadata: unknown): Record<string, unknown> | undefined {
+  if (!type.startsWith("kubernetes:") || /^kubernetes:(helm\.sh|yaml|kustomize)\//.test(type)) return undefined;
+  const md = (typeof metadata === "object" && metadata !== null ? metadata : {}) as Record<string, unknown>;
+  if (md.name !== undefined && md.name !== "") return undefined;
+  if (md.generateName !== undefined && md.generateName !== "") return undefined;
+  const annotations = typeof md.annotations === "object" && md.annotations !== null ? md.annotations : {};
+  return { ...md, name: `${name}-${hex(urn, 8)}`, annotations: { ...annotations, "pulumi.com/autonamed": "true" } };
+}
+
 /** Fake provider state for one resource: the inputs echoed back plus what AWS would compute. */
 export function fakeOutputs(c: OutputContext): FakeState {
   const service = c.type.split(":")[1]?.split("/")[0] ?? "unknown";
