@@ -3,9 +3,11 @@
  * every stack, typed keys checked one by one in sorted order with the CLI's message, text values
  * judged as the CLI judges them.
  */
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
-import { prepareStackConfig, ProjectFile, readProjectFile } from "../../tools/fake-cloud/project-config";
+import { prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile } from "../../tools/fake-cloud/project-config";
 import { resolveEnvironment } from "../../tools/plan/inputs";
 
 const root = join(__dirname, "..", "..");
@@ -69,5 +71,45 @@ describe("the environment's stacks", () => {
     expect(regional.config["platform:environmentStack"]).toBe("prod");
     // The global stack's own values win over the defaults.
     expect(input.global.config["platform:logRetentionDays"]).toBe(365);
+  });
+});
+
+describe("Pulumi.yaml itself, as the CLI validates it before anything runs (Project.Validate)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "project-file-"));
+  const read = (config: string) => {
+    const file = join(dir, "Pulumi.yaml");
+    writeFileSync(file, `name: app\nruntime: nodejs\nconfig:\n${config}`);
+    try {
+      readProjectFile(file);
+      return "valid";
+    } catch (err) {
+      expect(err).toBeInstanceOf(ProjectFileError);
+      return (err as Error).message;
+    }
+  };
+
+  it("accepts typed project keys with defaults of their type and other namespaces' values", () => {
+    expect(read("  zones: { type: integer, default: 3 }\n  cidrs: { type: array, items: { type: string }, default: [a] }\n  aws:region: us-east-1\n  aws:profile: { value: dev }\n  app:name: { type: string, default: web }")).toBe("valid");
+    expect(readProjectFile(join(root, "Pulumi.yaml")).name).toBe("platform");
+  });
+
+  it("refuses what the CLI refuses, in its words", () => {
+    expect(read("  aws:region: { default: us-east-1 }")).toBe("Configuration key 'aws:region' is not namespaced by the project and should not define a default value. Did you mean to use the 'value' attribute instead of 'default'?");
+    expect(read("  aws:region: { type: string, value: us-east-1 }")).toBe("Configuration key 'aws:region' is not namespaced by the project and should not define a type");
+    expect(read("  aws:region: { secret: true }")).toBe("Configuration key 'aws:region' is namespaced and must provide an attribute 'value'");
+    expect(read("  zones: { type: integer, default: 3, value: 4 }")).toBe("project config 'zones' cannot have both a 'default' and 'value' attribute");
+    expect(read("  cidrs: { type: array }")).toBe("The configuration key 'cidrs' declares an array but does not specify the underlying type via the 'items' attribute");
+    expect(read("  zones: { type: integer, default: three }")).toBe("The default value specified for configuration key 'zones' is not of the expected type 'integer'");
+    expect(read("  name: { type: string, default: 3 }")).toBe("The default value specified for configuration key 'name' is not of the expected type 'string'");
+    expect(read("  cidrs: { type: array, items: { type: string }, default: [1] }")).toBe("The default value specified for configuration key 'cidrs' is not of the expected type 'array<string>'");
+  });
+
+  it("stops the plan with the CLI's words and the key to fix", () => {
+    const project = mkdtempSync(join(tmpdir(), "project-"));
+    writeFileSync(join(project, "Pulumi.yaml"), "name: platform\nruntime: nodejs\nconfig:\n  aws:region: { default: us-east-1 }\n");
+    writeFileSync(join(project, "Pulumi.dev.yaml"), "config:\n  aws:region: us-east-1\n");
+    expect(error(() => resolveEnvironment({ env: "dev", envGiven: true, configFile: null }, project))).toMatch(
+      /Pulumi\.yaml: `pulumi` would refuse the project before any program runs: Configuration key 'aws:region' is not namespaced by the project and should not define a default value\. .*Fix config\.aws:region in \S*Pulumi\.yaml$/,
+    );
   });
 });

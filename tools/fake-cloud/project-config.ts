@@ -43,6 +43,49 @@ export class StackConfigError extends Error {
   }
 }
 
+/** The CLI's refusal of the project file itself (`Project.Validate`), in its words. */
+export class ProjectFileError extends Error {
+  constructor(message: string, readonly key: string) {
+    super(message);
+    this.name = "ProjectFileError";
+  }
+}
+
+/** `parseConfigKey`'s namespace test: a key without one, or in the project's, is the project's. */
+function ofProject(project: string, key: string): boolean {
+  return !key.includes(":") || key.startsWith(`${project}:`);
+}
+
+/**
+ * What `pulumi` checks of Pulumi.yaml's config block before anything else runs
+ * (sdk/go/common/workspace/project.go, `Project.Validate`): a project key may declare a type
+ * (an array with its `items`) and a default of that type; another namespace's key (aws:region)
+ * takes only a `value`. Keys are checked in sorted order (the CLI walks a map: its first error
+ * may be another key's when several are wrong).
+ */
+function validateProject(project: ProjectFile): void {
+  for (const key of Object.keys(project.config).sort()) {
+    const spec = project.config[key];
+    const fail = (message: string) => {
+      throw new ProjectFileError(message, key);
+    };
+    if (spec.default !== undefined && spec.default !== null && spec.value !== undefined && spec.value !== null) fail(`project config '${key}' cannot have both a 'default' and 'value' attribute`);
+    const typed = spec.type !== undefined && spec.type !== null && String(spec.type) !== "";
+    if (ofProject(project.name, key)) {
+      if (typed && spec.type === "array" && !spec.items) fail(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+      if (typed && spec.default !== undefined && spec.default !== null && !valid(spec.type!, spec.items, spec.default)) {
+        fail(`The default value specified for configuration key '${key}' is not of the expected type '${typeName(spec.type!, spec.items)}'`);
+      }
+    } else {
+      if (typed) fail(`Configuration key '${key}' is not namespaced by the project and should not define a type`);
+      if (spec.default !== undefined && spec.default !== null) {
+        fail(`Configuration key '${key}' is not namespaced by the project and should not define a default value. Did you mean to use the 'value' attribute instead of 'default'?`);
+      }
+      if (spec.value === undefined || spec.value === null) fail(`Configuration key '${key}' is namespaced and must provide an attribute 'value'`);
+    }
+  }
+}
+
 export function readProjectFile(file: string): ProjectFile {
   const document = (parse(readFileSync(file, "utf8")) ?? {}) as Partial<ProjectFile> & { config?: Record<string, ProjectConfigType | string | number | boolean> };
   const config: Record<string, ProjectConfigType> = {};
@@ -51,7 +94,9 @@ export function readProjectFile(file: string): ProjectFile {
     config[key] = spec !== null && typeof spec === "object" && !Array.isArray(spec) ? (spec as ProjectConfigType) : { value: spec };
   }
   const stackConfigDir = typeof document.stackConfigDir === "string" && document.stackConfigDir !== "" ? document.stackConfigDir : undefined;
-  return { file, name: String(document.name ?? "project"), main: document.main, runtime: document.runtime, config, ...(stackConfigDir ? { stackConfigDir } : {}) };
+  const project: ProjectFile = { file, name: String(document.name ?? "project"), main: document.main, runtime: document.runtime, config, ...(stackConfigDir ? { stackConfigDir } : {}) };
+  validateProject(project);
+  return project;
 }
 
 /**

@@ -11,7 +11,7 @@ import { CONFIG_NAMESPACE } from "../../stacks/config-keys";
 import { ConfigError, Environment, EnvironmentSettings, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { regionalStackReads } from "../../stacks/compose";
 import { ambientRegion, processAmbient } from "../fake-cloud/aws-region";
-import { findProjectFile, prepareStackConfig, ProjectFile, readProjectFile, StackConfigError, stackConfigPath } from "../fake-cloud/project-config";
+import { findProjectFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, StackConfigError, stackConfigPath } from "../fake-cloud/project-config";
 import type { StackConfig } from "../fake-cloud/run";
 import { PlanError } from "./args";
 import type { StackRole } from "./model";
@@ -90,6 +90,9 @@ function projectFile(file: string): ProjectFile {
   try {
     return readProjectFile(file);
   } catch (err) {
+    if (err instanceof ProjectFileError) {
+      throw new PlanError(`${display(file)}: \`pulumi\` would refuse the project before any program runs: ${err.message}. Fix config.${err.key} in ${display(file)}`);
+    }
     throw new PlanError(`${display(file)} could not be read (${(err as Error).message.split("\n")[0]}); it declares the project and its config keys`);
   }
 }
