@@ -112,6 +112,18 @@ describe("references the engine checks", () => {
     expect(message).toContain("could not find parent resource urn:pulumi:dev::proj::test:index:Outer::missing");
   });
 
+  it("refuses a custom resource or read whose type is no pkg:module:Name token, and lets a component's be anything", async () => {
+    class Odd extends pulumi.CustomResource {
+      constructor(name: string, type: string, opts?: pulumi.CustomResourceOptions) {
+        super(type, name, {}, opts);
+      }
+    }
+    expect(await failure(run(() => new Odd("x", "notatoken")))).toContain("Type 'notatoken' is not a valid type token (must have format '*:*:*')");
+    expect(await failure(run(() => new Odd("y", "pkg:Name", { id: "existing" })))).toContain("Type 'pkg:Name' is not a valid type token");
+    const r = await run(() => new pulumi.ComponentResource("anything", "c", {}));
+    expect(byName(r, "c").type).toBe("anything");
+  });
+
   it("refuses a provider reference that names no provider", async () => {
     const message = await failure(run(() => new aws.s3.Bucket("b", {}, { provider: new pulumi.DependencyProviderResource("urn:pulumi:dev::proj::pulumi:providers:aws::ghost::id-1") })));
     expect(message).toContain("unknown provider 'urn:pulumi:dev::proj::pulumi:providers:aws::ghost::id-1' for resource 'urn:pulumi:dev::proj::aws:s3/bucket:Bucket::b'");

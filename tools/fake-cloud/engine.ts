@@ -169,6 +169,14 @@ interface CallbackServerLike {
  */
 const AUTONAMED_OUTPUTS = new Set(["name", "bucket", "clusterIdentifier", "identifier", "globalClusterIdentifier", "nodeGroupName", "functionName", "roleName"]);
 
+/**
+ * The engine's `tokens.ParseTypeToken` for custom resources and reads: a type token has at least
+ * three parts (`pkg:module:Name`), or the provider cannot be found from it.
+ */
+function checkTypeToken(type: string): void {
+  if (type.split(":").length < 3) throw new EngineError(`Type '${type}' is not a valid type token (must have format '*:*:*')`);
+}
+
 function toStruct(value: Record<string, unknown>): structproto.Struct {
   return structproto.Struct.fromJavaScript(value as Record<string, structproto.JavaScriptValue>);
 }
@@ -378,6 +386,8 @@ export class FakeEngine {
     const name = req.getName();
     const custom = req.getCustom();
     const parent = req.getParent() || null;
+    // A component's type may be anything; a custom (or remote) resource's names its provider's package.
+    if (custom || req.getRemote()) checkTypeToken(type);
     this.checkParent(parent);
     const urn = engineUrn(this.options.stack, this.options.project, parent, type, name);
     this.claim(urn);
@@ -457,6 +467,7 @@ export class FakeEngine {
     const type = req.getType();
     const name = req.getName();
     const parent = req.getParent() || null;
+    checkTypeToken(type);
     this.checkParent(parent);
     const urn = engineUrn(this.options.stack, this.options.project, parent, type, name);
     this.claim(urn);
