@@ -194,6 +194,34 @@ describe("transforms", () => {
     expect((byName(r, "b").inputs.tags as Record<string, string>).order).toBe("owninnerouterstack");
     expect(byName(r, "b").protect).toBe(true);
   });
+
+  it("see replaceOnChanges and deleteBeforeReplace as sent, and what they return for them is recorded", async () => {
+    const seen: pulumi.CustomResourceOptions[] = [];
+    const r = await run(() => {
+      pulumi.runtime.registerResourceTransform((args) => {
+        seen.push(args.opts as pulumi.CustomResourceOptions);
+        return args.name === "changed" ? { props: args.props, opts: { ...args.opts, replaceOnChanges: ["tags.*"], deleteBeforeReplace: true } } : undefined;
+      });
+      new aws.s3.Bucket("sent", {}, { replaceOnChanges: ["bucket"], deleteBeforeReplace: true });
+      new aws.s3.Bucket("changed", {}, { replaceOnChanges: ["bucket"] });
+    });
+    expect(seen.find((o) => o.replaceOnChanges?.includes("bucket") && o.deleteBeforeReplace)).toBeDefined();
+    expect([byName(r, "sent").replaceOnChanges, byName(r, "sent").deleteBeforeReplace]).toEqual([["bucket"], true]);
+    expect([byName(r, "changed").replaceOnChanges, byName(r, "changed").deleteBeforeReplace]).toEqual([["tags.*"], true]);
+  });
+});
+
+describe("replaceOnChanges and deleteBeforeReplace", () => {
+  it("are recorded from the request, and not inherited from the parent (inheritFromParent leaves them)", async () => {
+    const r = await run(() => {
+      new Outer("outer", (o) => {
+        new aws.s3.Bucket("child", {}, { parent: o });
+        new aws.s3.Bucket("own", {}, { parent: o, replaceOnChanges: ["tags.Name", "*"], deleteBeforeReplace: false });
+      }, { replaceOnChanges: ["bucket"], deleteBeforeReplace: true } as pulumi.ComponentResourceOptions);
+    });
+    expect([byName(r, "child").replaceOnChanges, byName(r, "child").deleteBeforeReplace]).toEqual([[], false]);
+    expect([byName(r, "own").replaceOnChanges, byName(r, "own").deleteBeforeReplace]).toEqual([["tags.Name", "*"], false]);
+  });
 });
 
 describe("providers", () => {

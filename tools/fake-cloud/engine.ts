@@ -15,7 +15,8 @@
  *   by a resource, a read or an invoke, configured from the stack's `<pkg>:*` config.
  * - Transforms run through the program's own callback code (the SDK's CallbackServer, without
  *   its gRPC server), in the engine's order: the resource's own, each ancestor's, the stack's.
- * - `propertyDependencies` and `dependencies` recorded as sent.
+ * - `propertyDependencies` and `dependencies` recorded as sent; `replaceOnChanges` and
+ *   `deleteBeforeReplace` as the goal holds them after transforms (not inherited from parents).
  * - In a preview (`preview: true`) a new custom resource's id and every output it was not given
  *   as an input are unknown, as the provider's planned state is; reads, invokes and
  *   StackReferences answer with known values, as they do in a real preview.
@@ -112,6 +113,10 @@ export interface Registration {
   retainOnDelete: boolean | undefined;
   deletedWith: string;
   ignoreChanges: string[];
+  /** Property paths whose change makes the engine replace the resource (`applyReplaceOnChanges`). */
+  replaceOnChanges: string[];
+  /** The goal's `deleteBeforeReplace`: undefined leaves the order of a replacement to the provider. */
+  deleteBeforeReplace: boolean | undefined;
   /** Alias URNs, resolved as the engine resolves alias specs. */
   aliases: string[];
   dependencies: string[];
@@ -346,7 +351,7 @@ export class FakeEngine {
 
   private newRegistration(r: Pick<Registration, "urn" | "type" | "name" | "custom" | "parent" | "inputs"> & Partial<Registration>): Registration {
     return {
-      provider: null, protect: undefined, retainOnDelete: undefined, deletedWith: "", ignoreChanges: [], aliases: [],
+      provider: null, protect: undefined, retainOnDelete: undefined, deletedWith: "", ignoreChanges: [], replaceOnChanges: [], deleteBeforeReplace: undefined, aliases: [],
       dependencies: [], propertyDependencies: {}, additionalSecretOutputs: [], importId: "", read: false, defaultProvider: false, ...r,
     };
   }
@@ -397,6 +402,9 @@ export class FakeEngine {
 
     let object = req.getObject() ?? new structproto.Struct();
     let ignoreChanges = req.getIgnorechangesList();
+    let replaceOnChanges = req.getReplaceonchangesList();
+    // source_eval.go reads the flag when it is marked defined or true (the Go SDK never marks it).
+    let deleteBeforeReplace = req.getDeletebeforereplacedefined() || req.getDeletebeforereplace() ? req.getDeletebeforereplace() : undefined;
     let additionalSecretOutputs = req.getAdditionalsecretoutputsList();
     let aliasObjects: (AliasSpec | string)[] = [...req.getAliasurnsList(), ...req.getAliasesList().map(aliasSpecOf)];
 
@@ -406,8 +414,8 @@ export class FakeEngine {
     for (let p = parent; p; p = this.goals.get(p)?.parent ?? null) chain.push(...(this.resourceTransforms.get(p) ?? []));
     chain.push(...this.stackTransforms);
     if (chain.length > 0) {
-      const result = await this.runTransforms(chain, { type, name, custom, parent, object, req, protect, retainOnDelete, provider, providers, ignoreChanges, additionalSecretOutputs, deletedWith });
-      ({ object, protect, retainOnDelete, provider, providers, ignoreChanges, additionalSecretOutputs, deletedWith } = result);
+      const result = await this.runTransforms(chain, { type, name, custom, parent, object, req, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith });
+      ({ object, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith } = result);
       if (result.aliases) aliasObjects = result.aliases;
     }
 
@@ -428,7 +436,7 @@ export class FakeEngine {
     const registration = this.newRegistration({
       urn, type, name, custom, parent,
       provider: custom ? provider || null : null,
-      protect, retainOnDelete, deletedWith, ignoreChanges,
+      protect, retainOnDelete, deletedWith, ignoreChanges, replaceOnChanges, deleteBeforeReplace,
       // generateAliases: each alias once, in the order given.
       aliases: [...new Set(aliasObjects.map((a) => (typeof a === "string" ? a : aliasToUrn(a, { type, name, parent }, this.options.stack, this.options.project))))],
       dependencies: [...new Set(req.getDependenciesList())],
@@ -475,15 +483,15 @@ export class FakeEngine {
 
   private async runTransforms(
     tokens: string[],
-    r: { type: string; name: string; custom: boolean; parent: string | null; object: structproto.Struct; req: resproto.RegisterResourceRequest; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; additionalSecretOutputs: string[]; deletedWith: string },
-  ): Promise<{ object: structproto.Struct; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; additionalSecretOutputs: string[]; deletedWith: string; aliases?: (AliasSpec | string)[] }> {
+    r: { type: string; name: string; custom: boolean; parent: string | null; object: structproto.Struct; req: resproto.RegisterResourceRequest; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; replaceOnChanges: string[]; deleteBeforeReplace: boolean | undefined; additionalSecretOutputs: string[]; deletedWith: string },
+  ): Promise<{ object: structproto.Struct; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; replaceOnChanges: string[]; deleteBeforeReplace: boolean | undefined; additionalSecretOutputs: string[]; deletedWith: string; aliases?: (AliasSpec | string)[] }> {
     const req = r.req;
     let options = new resproto.TransformResourceOptions();
     options.setDependsOnList(req.getDependenciesList());
     if (r.protect !== undefined) options.setProtect(r.protect);
     if (r.retainOnDelete !== undefined) options.setRetainOnDelete(r.retainOnDelete);
     options.setIgnoreChangesList(r.ignoreChanges);
-    options.setReplaceOnChangesList(req.getReplaceonchangesList());
+    options.setReplaceOnChangesList(r.replaceOnChanges);
     options.setVersion(req.getVersion());
     options.setProvider(r.provider);
     for (const [k, v] of Object.entries(r.providers)) options.getProvidersMap().set(k, v);
@@ -491,7 +499,7 @@ export class FakeEngine {
     options.setDeletedWith(r.deletedWith);
     options.setAdditionalSecretOutputsList(r.additionalSecretOutputs);
     options.setImport(req.getImportid());
-    if (req.getDeletebeforereplacedefined()) options.setDeleteBeforeReplace(req.getDeletebeforereplace());
+    if (r.deleteBeforeReplace !== undefined) options.setDeleteBeforeReplace(r.deleteBeforeReplace);
     const aliases = [
       ...req.getAliasurnsList().map((urn) => new aliasproto.Alias().setUrn(urn)),
       ...req.getAliasesList(),
@@ -514,6 +522,8 @@ export class FakeEngine {
       provider: options.getProvider(),
       providers: Object.fromEntries(options.getProvidersMap().entries()),
       ignoreChanges: options.getIgnoreChangesList(),
+      replaceOnChanges: options.getReplaceOnChangesList(),
+      deleteBeforeReplace: options.hasDeleteBeforeReplace() ? options.getDeleteBeforeReplace() : undefined,
       additionalSecretOutputs: options.getAdditionalSecretOutputsList(),
       deletedWith: options.getDeletedWith(),
       aliases: options.getAliasesList().map(aliasSpecOf),
