@@ -316,6 +316,52 @@ describe("providers", () => {
   });
 });
 
+describe("pulumi:disable-default-providers", () => {
+  const disable = (value: unknown) => ({ config: { "pulumi:disable-default-providers": value } });
+
+  it("refuses a resource of a listed package without a provider, with the engine's message naming it", async () => {
+    const message = await failure(run(() => {
+      new aws.s3.Bucket("b");
+    }, disable(["random", " aws "])));
+    expect(message).toContain("Default provider for 'aws' disabled. 'urn:pulumi:dev::proj::aws:s3/bucket:Bucket::b' must use an explicit provider.");
+  });
+
+  it("refuses an invoke and a read the same way, as the engine words them", async () => {
+    const invoke = await failure(run(async () => {
+      await aws.getCallerIdentity({});
+    }, disable(["*"])));
+    expect(invoke).toContain("Invoke: Default provider for 'aws' disabled. 'aws:index/getCallerIdentity:getCallerIdentity' must use an explicit provider.");
+    const read = await failure(run(() => {
+      aws.ec2.Vpc.get("shared", "vpc-0123456789abcdef0");
+    }, disable(["aws"])));
+    expect(read).toContain("Default provider for 'aws:ec2/vpc:Vpc' disabled. 'aws:ec2/vpc:Vpc' must use an explicit provider.");
+  });
+
+  it("lets explicit providers, other packages and the pulumi package's default through, and registers no denied default", async () => {
+    const r = await run(() => {
+      const west = new aws.Provider("west", { region: "us-west-2" });
+      new aws.s3.Bucket("explicit", {}, { provider: west });
+      new random.RandomId("id", { byteLength: 4 });
+      new pulumi.StackReference("org/platform/prod");
+    }, disable(["aws"]));
+    expect(byName(r, "explicit").region).toBe("us-west-2");
+    expect(r.cloud.resources.filter((x) => x.type.startsWith("pulumi:providers:")).map((x) => x.name).sort()).toEqual(["default", expect.stringMatching(/^default_/), "west"]);
+    expect(r.cloud.resources.some((x) => x.type === "pulumi:providers:aws" && x.name.startsWith("default"))).toBe(false);
+  });
+
+  it("denies nothing when empty, and fails a value that is no list of names, naming the key and the fix", async () => {
+    await run(() => {
+      new aws.s3.Bucket("b");
+    }, disable(""));
+    expect(await failure(run(() => {
+      new aws.s3.Bucket("b");
+    }, disable("aws")))).toMatch(/Failed to parse aws: .*pulumi:disable-default-providers takes a list of package names or "\*"/);
+    expect(await failure(run(() => {
+      new aws.s3.Bucket("b");
+    }, disable([1])))).toContain("pulumi:disable-default-providers[0] must be a string");
+  });
+});
+
 describe("options inherited from the parent, as the engine does", () => {
   it("protect and retainOnDelete flow from a component to its children unless they set their own", async () => {
     const r = await run(() => {

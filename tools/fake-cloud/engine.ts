@@ -12,7 +12,8 @@
  *   `providers` maps flow to children; the provider of a custom resource resolves from the
  *   request, the `providers` map, then the parent components' maps.
  * - Default providers (`pulumi:providers:<pkg>::default[_<version>]`) registered on first use,
- *   by a resource, a read or an invoke, configured from the stack's `<pkg>:*` config.
+ *   by a resource, a read or an invoke, configured from the stack's `<pkg>:*` config; refused,
+ *   with the engine's message, for the packages the stack's `pulumi:disable-default-providers` lists.
  * - Transforms run through the program's own callback code (the SDK's CallbackServer, without
  *   its gRPC server), in the engine's order: the resource's own, each ancestor's, the stack's.
  * - `propertyDependencies` and `dependencies` recorded as sent; `replaceOnChanges` and
@@ -69,6 +70,39 @@ export class EngineError extends Error {
     this.name = "EngineError";
     this.details = message;
   }
+}
+
+/** Stack config naming the packages (or "*") whose default provider the engine refuses to create. */
+export const DISABLE_DEFAULT_PROVIDERS_KEY = "pulumi:disable-default-providers";
+
+/**
+ * `defaultProviders.shouldDenyRequest` (pkg/resource/deploy/default_providers.go): the config value
+ * is a JSON list of package names, or "*" for all; the pulumi package is never denied; an empty
+ * value denies nothing. A value that is not such a list fails every request for a default provider.
+ */
+export function defaultProviderDenied(pkg: string, config: Record<string, string>): boolean {
+  if (pkg === "pulumi") return false;
+  const value = config[DISABLE_DEFAULT_PROVIDERS_KEY];
+  if (value === undefined || value === "") return false;
+  const fix = `${DISABLE_DEFAULT_PROVIDERS_KEY} takes a list of package names or "*", e.g. ["aws"]`;
+  let list: unknown;
+  try {
+    list = JSON.parse(value);
+  } catch (err) {
+    throw new EngineError(`Failed to parse ${value}: ${(err as Error).message} (${fix})`);
+  }
+  if (list === null) return false;
+  if (!Array.isArray(list)) throw new EngineError(`Failed to parse ${value}: not a list (${fix})`);
+  return list.some((entry, i) => {
+    if (typeof entry !== "string") throw new EngineError(`${DISABLE_DEFAULT_PROVIDERS_KEY}[${i}] must be a string (${fix})`);
+    const barred = entry.trim();
+    return barred === "*" || barred === pkg;
+  });
+}
+
+/** `diag.GetDefaultProviderDenied`: the engine's words for a denied default provider. */
+function defaultProviderDeniedMessage(pkg: string, user: string): string {
+  return `Default provider for '${pkg}' disabled. '${user}' must use an explicit provider.`;
 }
 
 /** `providers.ProviderRequest.DefaultName`: "default", then the version's parts joined by "_". */
@@ -272,7 +306,12 @@ export class FakeEngine {
         if (!known) throw new EngineError(`unknown resource ${String(args.urn)}`);
         return response.setReturn(toStruct(known as unknown as Record<string, unknown>));
       }
-      const provider = req.getProvider() || (await this.defaultProvider(packageOf(token), req.getVersion()));
+      let provider = req.getProvider();
+      if (!provider) {
+        // source_eval.go Invoke wraps getProviderFromSource's refusal in "Invoke: ".
+        if (defaultProviderDenied(packageOf(token), this.options.config)) throw new EngineError(`Invoke: ${defaultProviderDeniedMessage(packageOf(token), token)}`);
+        provider = await this.defaultProvider(packageOf(token), req.getVersion());
+      }
       const result = this.options.cloud.invoke(token, args, this.regionOf(provider));
       return response.setReturn(toStruct(await rpc.serializeProperties("invoke", result)));
     });
@@ -424,6 +463,8 @@ export class FakeEngine {
       provider ||= providers[packageOf(type)] ?? "";
       for (let p = parent; !provider && p; p = this.goals.get(p)?.parent ?? null) provider = this.componentProviders.get(p)?.[packageOf(type)] ?? "";
       if (provider) this.checkProvider(provider, urn, type);
+      // The step generator refuses the resource when its provider is the denied default (bailDiag).
+      else if (defaultProviderDenied(packageOf(type), this.options.config)) throw new EngineError(defaultProviderDeniedMessage(packageOf(type), urn));
       else provider = await this.defaultProvider(packageOf(type), req.getVersion());
     } else if (!custom) {
       // A component's children see its providers and, through it, its ancestors'.
@@ -466,6 +507,8 @@ export class FakeEngine {
     this.claim(urn);
     let provider = req.getProvider();
     if (provider) this.checkProvider(provider, urn, type);
+    // ReadResource fills both blanks of the engine's message with the type.
+    else if (!isProviderType(type) && defaultProviderDenied(packageOf(type), this.options.config)) throw new EngineError(defaultProviderDeniedMessage(type, type));
     else if (!isProviderType(type)) provider = await this.defaultProvider(packageOf(type), req.getVersion());
     const registration = this.newRegistration({
       urn, type, name, custom: true, parent, provider: provider || null, read: true,
