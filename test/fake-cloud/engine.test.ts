@@ -226,6 +226,34 @@ describe("transforms", () => {
     expect((byName(r, "b").inputs.tags as Record<string, string>).order).toBe("owninnerouterstack");
     expect(byName(r, "b").protect).toBe(true);
   });
+
+  it("see replaceOnChanges and deleteBeforeReplace as sent, and what they return for them is recorded", async () => {
+    const seen: pulumi.CustomResourceOptions[] = [];
+    const r = await run(() => {
+      pulumi.runtime.registerResourceTransform((args) => {
+        seen.push(args.opts as pulumi.CustomResourceOptions);
+        return args.name === "changed" ? { props: args.props, opts: { ...args.opts, replaceOnChanges: ["tags.*"], deleteBeforeReplace: true } } : undefined;
+      });
+      new aws.s3.Bucket("sent", {}, { replaceOnChanges: ["bucket"], deleteBeforeReplace: true });
+      new aws.s3.Bucket("changed", {}, { replaceOnChanges: ["bucket"] });
+    });
+    expect(seen.find((o) => o.replaceOnChanges?.includes("bucket") && o.deleteBeforeReplace)).toBeDefined();
+    expect([byName(r, "sent").replaceOnChanges, byName(r, "sent").deleteBeforeReplace]).toEqual([["bucket"], true]);
+    expect([byName(r, "changed").replaceOnChanges, byName(r, "changed").deleteBeforeReplace]).toEqual([["tags.*"], true]);
+  });
+});
+
+describe("replaceOnChanges and deleteBeforeReplace", () => {
+  it("are recorded from the request, and not inherited from the parent (inheritFromParent leaves them)", async () => {
+    const r = await run(() => {
+      new Outer("outer", (o) => {
+        new aws.s3.Bucket("child", {}, { parent: o });
+        new aws.s3.Bucket("own", {}, { parent: o, replaceOnChanges: ["tags.Name", "*"], deleteBeforeReplace: false });
+      }, { replaceOnChanges: ["bucket"], deleteBeforeReplace: true } as pulumi.ComponentResourceOptions);
+    });
+    expect([byName(r, "child").replaceOnChanges, byName(r, "child").deleteBeforeReplace]).toEqual([[], false]);
+    expect([byName(r, "own").replaceOnChanges, byName(r, "own").deleteBeforeReplace]).toEqual([["tags.Name", "*"], false]);
+  });
 });
 
 describe("providers", () => {
@@ -317,6 +345,52 @@ describe("providers", () => {
       new aws.s3.Bucket("b", {}, { provider: passwords as unknown as pulumi.ProviderResource });
     }));
     expect(message).toMatch(/resource 'urn:pulumi:dev::proj::aws:s3\/bucket:Bucket::b' \(package aws\) was given the random provider/);
+  });
+});
+
+describe("pulumi:disable-default-providers", () => {
+  const disable = (value: unknown) => ({ config: { "pulumi:disable-default-providers": value } });
+
+  it("refuses a resource of a listed package without a provider, with the engine's message naming it", async () => {
+    const message = await failure(run(() => {
+      new aws.s3.Bucket("b");
+    }, disable(["random", " aws "])));
+    expect(message).toContain("Default provider for 'aws' disabled. 'urn:pulumi:dev::proj::aws:s3/bucket:Bucket::b' must use an explicit provider.");
+  });
+
+  it("refuses an invoke and a read the same way, as the engine words them", async () => {
+    const invoke = await failure(run(async () => {
+      await aws.getCallerIdentity({});
+    }, disable(["*"])));
+    expect(invoke).toContain("Invoke: Default provider for 'aws' disabled. 'aws:index/getCallerIdentity:getCallerIdentity' must use an explicit provider.");
+    const read = await failure(run(() => {
+      aws.ec2.Vpc.get("shared", "vpc-0123456789abcdef0");
+    }, disable(["aws"])));
+    expect(read).toContain("Default provider for 'aws:ec2/vpc:Vpc' disabled. 'aws:ec2/vpc:Vpc' must use an explicit provider.");
+  });
+
+  it("lets explicit providers, other packages and the pulumi package's default through, and registers no denied default", async () => {
+    const r = await run(() => {
+      const west = new aws.Provider("west", { region: "us-west-2" });
+      new aws.s3.Bucket("explicit", {}, { provider: west });
+      new random.RandomId("id", { byteLength: 4 });
+      new pulumi.StackReference("org/platform/prod");
+    }, disable(["aws"]));
+    expect(byName(r, "explicit").region).toBe("us-west-2");
+    expect(r.cloud.resources.filter((x) => x.type.startsWith("pulumi:providers:")).map((x) => x.name).sort()).toEqual(["default", expect.stringMatching(/^default_/), "west"]);
+    expect(r.cloud.resources.some((x) => x.type === "pulumi:providers:aws" && x.name.startsWith("default"))).toBe(false);
+  });
+
+  it("denies nothing when empty, and fails a value that is no list of names, naming the key and the fix", async () => {
+    await run(() => {
+      new aws.s3.Bucket("b");
+    }, disable(""));
+    expect(await failure(run(() => {
+      new aws.s3.Bucket("b");
+    }, disable("aws")))).toMatch(/Failed to parse aws: .*pulumi:disable-default-providers takes a list of package names or "\*"/);
+    expect(await failure(run(() => {
+      new aws.s3.Bucket("b");
+    }, disable([1])))).toContain("pulumi:disable-default-providers[0] must be a string");
   });
 });
 

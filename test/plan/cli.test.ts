@@ -201,6 +201,11 @@ describe("bad input", () => {
       args: () => ["--program", "test/plan/fixtures/one-az-program.ts"],
       message: /stack dev: .*pulumi:providers:aws resource 'default_[0-9_]+' has a problem: Missing region information\. Make sure you have set your AWS region, e\.g\. `pulumi config set aws:region us-west-2`\. \(looked, as the provider does, at .*AWS_REGION, AWS_DEFAULT_REGION/,
     },
+    "a stack that disables the default AWS provider and a program that relies on it": {
+      args: () => ["--program", "test/plan/fixtures/one-az-program.ts", ...configFile("no-default-aws.yaml", "config:\n  aws:region: us-east-1\n  pulumi:disable-default-providers: [aws]\n")],
+      // Every resource of the program is refused; the plan names the one whose failure ends the program.
+      message: /stack dev: .*Default provider for 'aws' disabled\. 'urn:pulumi:dev::platform::aws:[^']+::broken[^']*' must use an explicit provider\./,
+    },
     "a config value of the wrong type": {
       args: () => configFile("typed.yaml", "config:\n  aws:region: us-east-1\n  platform:regions: [us-east-1, us-west-2]\n  platform:vpcCidrs: [10.1.0.0/16, 10.2.0.0/16]\n  platform:dnsZoneName: x.example.com\n  platform:azCount: three\n"),
       message: /typed\.yaml: `pulumi preview` would stop before the program runs: validating stack config: Stack 'typed' with configuration key 'azCount' must be of type 'integer'\. Set platform:azCount in .*typed\.yaml/,

@@ -69,6 +69,15 @@ describe("a VPC CIDR change in one region", () => {
     expect(replaced(diff, "prod-us-east-1").filter((r) => /^(Vpc|Subnet|SecurityGroup) /.test(r))).toEqual([]);
   });
 
+  it("replaces the TargetGroupBinding, whose replaceOnChanges covers the new target group's ARN", () => {
+    // components/service.ts: replaceOnChanges ["spec.targetGroupARN", "spec.targetType"]; the engine
+    // applies it to the provider's diff path spec.targetGroupARN (applyReplaceOnChanges).
+    const binding = action(diff, "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "prod-us-west-2-binding")!;
+    expect(binding).toMatchObject({ action: "replace", because: ["spec.targetGroupARN"], cascade: true });
+    expect(describeChain(binding.chain)).toMatch(/^Vpc prod-us-west-2-vpc replaced \(cidrBlock\) → TargetGroup \S+ replaced \(vpcId\) → TargetGroupBinding prod-us-west-2-binding replaced \(spec.targetGroupARN\)$/);
+    expect(action(diff, "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "prod-us-east-1-binding")).toBeUndefined();
+  });
+
   it("updates the EKS cluster and the DB subnet group in place, which AWS refuses across VPCs", () => {
     expect(action(diff, "aws:eks/cluster:Cluster", "prod-us-west-2-cluster")).toMatchObject({ action: "update", because: expect.arrayContaining(["vpcConfig.subnetIds", "version"]) });
     expect(action(diff, "aws:rds/cluster:Cluster", "prod-us-west-2-cluster")?.action).toBe("update");

@@ -25,6 +25,8 @@ export function exportOf(stack: PlanStack): unknown {
         ...(r.protect ? { protect: true } : {}),
         ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
         ...(r.ignoreChanges.length ? { ignoreChanges: r.ignoreChanges } : {}),
+        // The state keeps the last deployment's replaceOnChanges (ResourceV3), not deleteBeforeReplace.
+        ...(r.replaceOnChanges?.length ? { replaceOnChanges: r.replaceOnChanges } : {}),
         ...(r.aliases.length ? { aliases: r.aliases } : {}),
         dependencies: r.dependsOn,
         propertyDependencies: r.propertyDependencies ?? {},

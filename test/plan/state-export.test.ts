@@ -79,6 +79,9 @@ describe("--diff against exports of what is deployed", () => {
     const diff = diffPlans(base, prod);
     expect([diff.added, diff.removed, diff.changed, diff.dataLossRisks]).toEqual([[], [], [], []]);
     expect(diff.regions).toEqual({ added: [], removed: [] });
+    const bindings = (plan: PlanDocument) => plan.stacks.flatMap((s) => s.resources.filter((r) => r.type.endsWith(":TargetGroupBinding")).map((r) => r.replaceOnChanges));
+    expect(bindings(base)).toEqual(bindings(prod));
+    expect(bindings(base)[0]).toEqual(["spec.targetGroupARN", "spec.targetType"]);
   });
 
   it("matches by URN: a drifted input, a resource not yet deployed, a deployed one the branch drops", () => {

@@ -12,10 +12,12 @@
  *   `providers` maps flow to children; the provider of a custom resource resolves from the
  *   request, the `providers` map, then the parent components' maps.
  * - Default providers (`pulumi:providers:<pkg>::default[_<version>]`) registered on first use,
- *   by a resource, a read or an invoke, configured from the stack's `<pkg>:*` config.
+ *   by a resource, a read or an invoke, configured from the stack's `<pkg>:*` config; refused,
+ *   with the engine's message, for the packages the stack's `pulumi:disable-default-providers` lists.
  * - Transforms run through the program's own callback code (the SDK's CallbackServer, without
  *   its gRPC server), in the engine's order: the resource's own, each ancestor's, the stack's.
- * - `propertyDependencies` and `dependencies` recorded as sent.
+ * - `propertyDependencies` and `dependencies` recorded as sent; `replaceOnChanges` and
+ *   `deleteBeforeReplace` as the goal holds them after transforms (not inherited from parents).
  * - In a preview (`preview: true`) a new custom resource's id and every output it was not given
  *   as an input are unknown, as the provider's planned state is; reads, invokes and
  *   StackReferences answer with known values, as they do in a real preview.
@@ -71,6 +73,39 @@ export class EngineError extends Error {
   }
 }
 
+/** Stack config naming the packages (or "*") whose default provider the engine refuses to create. */
+export const DISABLE_DEFAULT_PROVIDERS_KEY = "pulumi:disable-default-providers";
+
+/**
+ * `defaultProviders.shouldDenyRequest` (pkg/resource/deploy/default_providers.go): the config value
+ * is a JSON list of package names, or "*" for all; the pulumi package is never denied; an empty
+ * value denies nothing. A value that is not such a list fails every request for a default provider.
+ */
+export function defaultProviderDenied(pkg: string, config: Record<string, string>): boolean {
+  if (pkg === "pulumi") return false;
+  const value = config[DISABLE_DEFAULT_PROVIDERS_KEY];
+  if (value === undefined || value === "") return false;
+  const fix = `${DISABLE_DEFAULT_PROVIDERS_KEY} takes a list of package names or "*", e.g. ["aws"]`;
+  let list: unknown;
+  try {
+    list = JSON.parse(value);
+  } catch (err) {
+    throw new EngineError(`Failed to parse ${value}: ${(err as Error).message} (${fix})`);
+  }
+  if (list === null) return false;
+  if (!Array.isArray(list)) throw new EngineError(`Failed to parse ${value}: not a list (${fix})`);
+  return list.some((entry, i) => {
+    if (typeof entry !== "string") throw new EngineError(`${DISABLE_DEFAULT_PROVIDERS_KEY}[${i}] must be a string (${fix})`);
+    const barred = entry.trim();
+    return barred === "*" || barred === pkg;
+  });
+}
+
+/** `diag.GetDefaultProviderDenied`: the engine's words for a denied default provider. */
+function defaultProviderDeniedMessage(pkg: string, user: string): string {
+  return `Default provider for '${pkg}' disabled. '${user}' must use an explicit provider.`;
+}
+
 /** `providers.ProviderRequest.DefaultName`: "default", then the version's parts joined by "_". */
 export function defaultProviderName(version: string): string {
   const match = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(version);
@@ -113,6 +148,10 @@ export interface Registration {
   retainOnDelete: boolean | undefined;
   deletedWith: string;
   ignoreChanges: string[];
+  /** Property paths whose change makes the engine replace the resource (`applyReplaceOnChanges`). */
+  replaceOnChanges: string[];
+  /** The goal's `deleteBeforeReplace`: undefined leaves the order of a replacement to the provider. */
+  deleteBeforeReplace: boolean | undefined;
   /** Alias URNs, resolved as the engine resolves alias specs. */
   aliases: string[];
   dependencies: string[];
@@ -276,7 +315,12 @@ export class FakeEngine {
         if (!known) throw new EngineError(`unknown resource ${String(args.urn)}`);
         return response.setReturn(toStruct(known as unknown as Record<string, unknown>));
       }
-      const provider = req.getProvider() || (await this.defaultProvider(packageOf(token), req.getVersion()));
+      let provider = req.getProvider();
+      if (!provider) {
+        // source_eval.go Invoke wraps getProviderFromSource's refusal in "Invoke: ".
+        if (defaultProviderDenied(packageOf(token), this.options.config)) throw new EngineError(`Invoke: ${defaultProviderDeniedMessage(packageOf(token), token)}`);
+        provider = await this.defaultProvider(packageOf(token), req.getVersion());
+      }
       const result = this.options.cloud.invoke(token, args, this.regionOf(provider));
       return response.setReturn(toStruct(await rpc.serializeProperties("invoke", result)));
     });
@@ -355,7 +399,7 @@ export class FakeEngine {
 
   private newRegistration(r: Pick<Registration, "urn" | "type" | "name" | "custom" | "parent" | "inputs"> & Partial<Registration>): Registration {
     return {
-      provider: null, protect: undefined, retainOnDelete: undefined, deletedWith: "", ignoreChanges: [], aliases: [],
+      provider: null, protect: undefined, retainOnDelete: undefined, deletedWith: "", ignoreChanges: [], replaceOnChanges: [], deleteBeforeReplace: undefined, aliases: [],
       dependencies: [], propertyDependencies: {}, additionalSecretOutputs: [], importId: "", read: false, defaultProvider: false, ...r,
     };
   }
@@ -411,6 +455,9 @@ export class FakeEngine {
 
     let object = req.getObject() ?? new structproto.Struct();
     let ignoreChanges = req.getIgnorechangesList();
+    let replaceOnChanges = req.getReplaceonchangesList();
+    // source_eval.go reads the flag when it is marked defined or true (the Go SDK never marks it).
+    let deleteBeforeReplace = req.getDeletebeforereplacedefined() || req.getDeletebeforereplace() ? req.getDeletebeforereplace() : undefined;
     let additionalSecretOutputs = req.getAdditionalsecretoutputsList();
     let aliasObjects: (AliasSpec | string)[] = [...req.getAliasurnsList(), ...req.getAliasesList().map(aliasSpecOf)];
 
@@ -420,8 +467,8 @@ export class FakeEngine {
     for (let p = parent; p; p = this.goals.get(p)?.parent ?? null) chain.push(...(this.resourceTransforms.get(p) ?? []));
     chain.push(...this.stackTransforms);
     if (chain.length > 0) {
-      const result = await this.runTransforms(chain, { type, name, custom, parent, object, req, protect, retainOnDelete, provider, providers, ignoreChanges, additionalSecretOutputs, deletedWith });
-      ({ object, protect, retainOnDelete, provider, providers, ignoreChanges, additionalSecretOutputs, deletedWith } = result);
+      const result = await this.runTransforms(chain, { type, name, custom, parent, object, req, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith });
+      ({ object, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith } = result);
       if (result.aliases) aliasObjects = result.aliases;
     }
 
@@ -430,6 +477,8 @@ export class FakeEngine {
       provider ||= providers[packageOf(type)] ?? "";
       for (let p = parent; !provider && p; p = this.goals.get(p)?.parent ?? null) provider = this.componentProviders.get(p)?.[packageOf(type)] ?? "";
       if (provider) this.checkProvider(provider, urn, type);
+      // The step generator refuses the resource when its provider is the denied default (bailDiag).
+      else if (defaultProviderDenied(packageOf(type), this.options.config)) throw new EngineError(defaultProviderDeniedMessage(packageOf(type), urn));
       else provider = await this.defaultProvider(packageOf(type), req.getVersion());
     } else if (!custom) {
       // A component's children see its providers and, through it, its ancestors'.
@@ -442,7 +491,7 @@ export class FakeEngine {
     const registration = this.newRegistration({
       urn, type, name, custom, parent,
       provider: custom ? provider || null : null,
-      protect, retainOnDelete, deletedWith, ignoreChanges,
+      protect, retainOnDelete, deletedWith, ignoreChanges, replaceOnChanges, deleteBeforeReplace,
       // generateAliases: each alias once, in the order given.
       aliases: [...new Set(aliasObjects.map((a) => (typeof a === "string" ? a : aliasToUrn(a, { type, name, parent }, this.options.stack, this.options.project))))],
       dependencies: [...new Set(req.getDependenciesList())],
@@ -473,6 +522,8 @@ export class FakeEngine {
     this.claim(urn);
     let provider = req.getProvider();
     if (provider) this.checkProvider(provider, urn, type);
+    // ReadResource fills both blanks of the engine's message with the type.
+    else if (!isProviderType(type) && defaultProviderDenied(packageOf(type), this.options.config)) throw new EngineError(defaultProviderDeniedMessage(type, type));
     else if (!isProviderType(type)) provider = await this.defaultProvider(packageOf(type), req.getVersion());
     const registration = this.newRegistration({
       urn, type, name, custom: true, parent, provider: provider || null, read: true,
@@ -490,15 +541,15 @@ export class FakeEngine {
 
   private async runTransforms(
     tokens: string[],
-    r: { type: string; name: string; custom: boolean; parent: string | null; object: structproto.Struct; req: resproto.RegisterResourceRequest; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; additionalSecretOutputs: string[]; deletedWith: string },
-  ): Promise<{ object: structproto.Struct; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; additionalSecretOutputs: string[]; deletedWith: string; aliases?: (AliasSpec | string)[] }> {
+    r: { type: string; name: string; custom: boolean; parent: string | null; object: structproto.Struct; req: resproto.RegisterResourceRequest; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; replaceOnChanges: string[]; deleteBeforeReplace: boolean | undefined; additionalSecretOutputs: string[]; deletedWith: string },
+  ): Promise<{ object: structproto.Struct; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; replaceOnChanges: string[]; deleteBeforeReplace: boolean | undefined; additionalSecretOutputs: string[]; deletedWith: string; aliases?: (AliasSpec | string)[] }> {
     const req = r.req;
     let options = new resproto.TransformResourceOptions();
     options.setDependsOnList(req.getDependenciesList());
     if (r.protect !== undefined) options.setProtect(r.protect);
     if (r.retainOnDelete !== undefined) options.setRetainOnDelete(r.retainOnDelete);
     options.setIgnoreChangesList(r.ignoreChanges);
-    options.setReplaceOnChangesList(req.getReplaceonchangesList());
+    options.setReplaceOnChangesList(r.replaceOnChanges);
     options.setVersion(req.getVersion());
     options.setProvider(r.provider);
     for (const [k, v] of Object.entries(r.providers)) options.getProvidersMap().set(k, v);
@@ -506,7 +557,7 @@ export class FakeEngine {
     options.setDeletedWith(r.deletedWith);
     options.setAdditionalSecretOutputsList(r.additionalSecretOutputs);
     options.setImport(req.getImportid());
-    if (req.getDeletebeforereplacedefined()) options.setDeleteBeforeReplace(req.getDeletebeforereplace());
+    if (r.deleteBeforeReplace !== undefined) options.setDeleteBeforeReplace(r.deleteBeforeReplace);
     const aliases = [
       ...req.getAliasurnsList().map((urn) => new aliasproto.Alias().setUrn(urn)),
       ...req.getAliasesList(),
@@ -529,6 +580,8 @@ export class FakeEngine {
       provider: options.getProvider(),
       providers: Object.fromEntries(options.getProvidersMap().entries()),
       ignoreChanges: options.getIgnoreChangesList(),
+      replaceOnChanges: options.getReplaceOnChangesList(),
+      deleteBeforeReplace: options.hasDeleteBeforeReplace() ? options.getDeleteBeforeReplace() : undefined,
       additionalSecretOutputs: options.getAdditionalSecretOutputsList(),
       deletedWith: options.getDeletedWith(),
       aliases: options.getAliasesList().map(aliasSpecOf),

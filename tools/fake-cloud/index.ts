@@ -37,6 +37,17 @@ export interface RecordedResource {
   protect: boolean;
   retainOnDelete: boolean;
   ignoreChanges: string[];
+  /**
+   * Property paths whose change replaces the resource (`replaceOnChanges` after transforms), as
+   * the engine applies them to the provider's diff. Always set by the fake engine (optional only
+   * for records made by hand and plans from before it was recorded).
+   */
+  replaceOnChanges?: string[];
+  /**
+   * `deleteBeforeReplace: true` in the goal: a replacement deletes the old resource before it
+   * creates the new one. False when unset (the provider chooses the order) or false.
+   */
+  deleteBeforeReplace?: boolean;
   /** Alias URNs, resolved as the engine resolves alias specs. */
   aliases: string[];
   /** Every resource it depends on (explicit `dependsOn` and through its inputs), as the engine records `dependencies`. */
@@ -231,6 +242,8 @@ export class FakeCloud {
       protect: registration.protect === true,
       retainOnDelete: registration.retainOnDelete === true,
       ignoreChanges: registration.ignoreChanges,
+      replaceOnChanges: registration.replaceOnChanges,
+      deleteBeforeReplace: registration.deleteBeforeReplace === true,
       aliases: registration.aliases,
       dependsOn: registration.dependencies,
       propertyDependencies: registration.propertyDependencies,

@@ -4,8 +4,10 @@
  * branch's plan with real state by the engine's URNs, without cloud credentials.
  *
  * Read from each exported resource: urn, type, custom, id, parent, provider (a reference
- * "urn::id"; the URN is kept), protect, retainOnDelete, ignoreChanges, aliases, dependencies,
- * propertyDependencies, inputs, outputs, external (a read). Secrets (the state's secret
+ * "urn::id"; the URN is kept), protect, retainOnDelete, ignoreChanges, replaceOnChanges, aliases,
+ * dependencies, propertyDependencies, inputs, outputs, external (a read). The state keeps no
+ * deleteBeforeReplace, and the diff judges replacements by the current plan's options anyway, as
+ * the engine diffs with the goal's. Secrets (the state's secret
  * signature, encrypted or shown with --show-secrets) become "[secret]", as in a plan. Resources
  * pending deletion (`delete: true`, the old half of a replacement) and pending operations are
  * not part of what is deployed and are left out.
@@ -32,6 +34,7 @@ interface ExportedResource {
   protect?: boolean;
   retainOnDelete?: boolean;
   ignoreChanges?: string[];
+  replaceOnChanges?: string[];
   aliases?: string[];
   dependencies?: string[];
   propertyDependencies?: Record<string, string[]>;
@@ -90,6 +93,7 @@ export function stackFromExport(document: StackExport, file: string): Omit<PlanS
       protect: r.protect ?? false,
       retainOnDelete: r.retainOnDelete ?? false,
       ignoreChanges: r.ignoreChanges ?? [],
+      replaceOnChanges: r.replaceOnChanges ?? [],
       aliases: r.aliases ?? [],
       dependsOn: r.dependencies ?? [],
       propertyDependencies: r.propertyDependencies ?? {},

@@ -108,6 +108,19 @@ describe("cascades through consumed outputs", () => {
     expect(v.attach.verdict).toBe("may-replace");
   });
 
+  it("replaces a consumer whose replaceOnChanges covers an input made unknown, judged by the current plan's option", () => {
+    const tgArn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/prod-tg/0abc1234def56789";
+    const tg = r("aws:lb/targetGroup:TargetGroup", "tg", { vpcId: "vpc-0abc12345", port: 80, targetType: "ip" }, { arn: tgArn }, { propertyDependencies: { vpcId: [vpc.urn] } });
+    tg.id = tgArn;
+    const binding = r("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "binding", { spec: { targetGroupARN: tgArn, targetType: "ip", vpcID: "vpc-0abc12345" } }, {}, { propertyDependencies: { spec: [tg.urn, vpc.urn] } });
+    const roc = (x: Recorded) => (x.replaceOnChanges = ["spec.targetGroupARN", "spec.targetType"]);
+    // The base (a stack export, an older plan) has no option: the goal's counts, as in the engine.
+    const v = verdictsByName(pairs([vpc, tg, binding], { vpc: (x) => (x.inputs.cidrBlock = "10.21.0.0/16"), binding: roc }));
+    expect(v.binding).toEqual({ verdict: "replace", chain: ["vpc", "tg", "binding"], because: ["spec.targetGroupARN"] });
+    const without = verdictsByName(pairs([vpc, tg, binding], { vpc: (x) => (x.inputs.cidrBlock = "10.21.0.0/16") }));
+    expect(without.binding.verdict).toBe("update");
+  });
+
   it("honours ignoreChanges on the consumer", () => {
     const ignoring = structuredClone(subnet);
     ignoring.ignoreChanges = ["vpcId"];
@@ -129,5 +142,36 @@ describe("one resource's verdict", () => {
     expect(judge(ruleOf("aws:ec2/vpc:Vpc"), [{ path: "tags.Name", unknown: false, removed: false }], { ignoreChanges: [], replaceOnChanges: ["tags"] }).verdict).toBe("replace");
     expect(judge(ruleOf("aws:ec2/vpc:Vpc"), [{ path: "instanceTenancy", unknown: false, removed: false }], { ignoreChanges: [] }).verdict).toBe("may-replace");
     expect(judge(undefined, [{ path: "anything", unknown: false, removed: false }], { ignoreChanges: [] }).verdict).toBe("may-replace");
+  });
+});
+
+describe("replaceOnChanges, as the engine applies it (applyReplaceOnChanges: the entry contains the diff path)", () => {
+  const binding = ruleOf("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
+  const spec = { spec: { targetGroupARN: "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/tg/0abc", vpcID: "vpc-0abc", targetType: "ip" } };
+  const verdict = (path: string, replaceOnChanges: string[], options: { unknown?: boolean; inputs?: Record<string, unknown> } = {}) =>
+    judge(binding, [{ path, unknown: options.unknown ?? false, removed: false }], { ignoreChanges: [], replaceOnChanges, inputs: [options.inputs ?? spec] }).verdict;
+
+  it("covers the named path and what is inside it, a wildcard any one key, and nothing beside it", () => {
+    expect(verdict("spec.targetGroupARN", ["spec.targetGroupARN", "spec.targetType"])).toBe("replace");
+    expect(verdict("spec.vpcID", ["spec.targetGroupARN", "spec.targetType"])).toBe("update");
+    expect(verdict("spec.targetGroupARN", ["spec"])).toBe("replace");
+    expect(verdict("spec.targetGroupARN", ["*"])).toBe("replace");
+    expect(verdict("spec.targetGroupARN", ["spec.*"])).toBe("replace");
+    expect(verdict("spec.targetGroupARN", ['["spec"]["targetGroupARN"]'])).toBe("replace");
+    expect(verdict("spec.targetGroupARN", ["spec.targetGroupARN.deeper"])).toBe("update");
+  });
+
+  it("covers a whole input made unknown by a deeper entry only maybe (the provider may name the deeper path)", () => {
+    expect(verdict("spec", ["spec.targetGroupARN"], { unknown: true })).toBe("may-replace");
+  });
+
+  it("steps over list indices as the engine's paths have them: [*] any element, [0] maybe that one, a key never", () => {
+    const inputs = { spec: { ports: [{ port: 80 }, { port: 443 }], subnets: ["subnet-a", "subnet-b"] } };
+    expect(verdict("spec.ports.port", ["spec.ports[*].port"], { inputs })).toBe("replace");
+    expect(verdict("spec.ports.port", ["spec.ports[0].port"], { inputs })).toBe("may-replace");
+    // The provider's diff path is spec.ports[1].port: a key where it has an index contains nothing.
+    expect(verdict("spec.ports.port", ["spec.ports.port"], { inputs })).toBe("update");
+    expect(verdict("spec.subnets", ["spec.subnets[*]"], { inputs })).toBe("replace");
+    expect(verdict("spec.subnets", ["spec.subnets"], { inputs })).toBe("replace");
   });
 });

@@ -15,12 +15,8 @@ import { InputChange, judge, Judgement, ResourceOptions, Verdict } from "./judge
 import { changedPaths, stringLeaves, topLevel } from "./paths";
 import { ruleOf, TypeRule } from "./table";
 
-/** A plan resource with the fields other workstreams add (optional until every plan has them). */
-export type Recorded = RecordedResource & {
-  propertyDependencies?: Record<string, string[]>;
-  replaceOnChanges?: string[];
-  deleteBeforeReplace?: boolean;
-};
+/** A plan resource (fields added to plans over time are optional: a --diff base may lack them). */
+export type Recorded = RecordedResource;
 
 export interface Located {
   resource: Recorded;
@@ -109,8 +105,13 @@ function consumingPaths(consumer: Recorded, unknown: UnknownValues, keys: string
   return [...out].map(([path, uncertain]) => ({ path, uncertain }));
 }
 
-function optionsOf(r: Recorded): ResourceOptions {
-  return { ignoreChanges: r.ignoreChanges ?? [], replaceOnChanges: r.replaceOnChanges };
+/**
+ * The options the engine diffs with: the goal's, so the current plan's (a stack export's
+ * `replaceOnChanges` is what the last deployment asked for, not what this one does).
+ */
+function optionsOf(pair: Pair): ResourceOptions {
+  const now = pair.now.resource;
+  return { ignoreChanges: now.ignoreChanges ?? [], replaceOnChanges: now.replaceOnChanges, inputs: [now.inputs, pair.was.resource.inputs] };
 }
 
 function step(located: Located, verdict: Verdict, because: string[]): ChainStep {
@@ -130,11 +131,10 @@ interface State {
 }
 
 function evaluate(state: State, rule: TypeRule | undefined): Judgement {
-  const { now } = state.pair;
   const certain = state.fromDependencies.filter((c) => !c.uncertain);
-  const judgement = judge(rule, [...state.direct, ...certain], optionsOf(now.resource));
+  const judgement = judge(rule, [...state.direct, ...certain], optionsOf(state.pair));
   // Values that may or may not be unknown (a fixed name that is also the id) can at most "may replace".
-  const maybe = judge(rule, state.fromDependencies.filter((c) => c.uncertain), optionsOf(now.resource));
+  const maybe = judge(rule, state.fromDependencies.filter((c) => c.uncertain), optionsOf(state.pair));
   judgement.mayReplaceOn.push(...maybe.replaceOn, ...maybe.mayReplaceOn);
   judgement.updated.push(...maybe.updated);
   if (state.regionMove) judgement.replaceOn.push(state.regionMove);
@@ -154,7 +154,7 @@ export function analyzeCascades(pairs: readonly Pair[]): Map<string, ResourceVer
     const now = pair.now.resource;
     const direct = now.custom ? changedPaths(was.inputs, now.inputs).map((c) => ({ ...c, unknown: false })) : [];
     const regionMove = now.custom && was.region && now.region && was.region !== now.region ? `region ${was.region} → ${now.region}` : null;
-    const state: State = { pair, direct, fromDependencies: [], dependencies: [], regionMove, verdict: null, judgement: judge(undefined, [], optionsOf(now)), chain: [] };
+    const state: State = { pair, direct, fromDependencies: [], dependencies: [], regionMove, verdict: null, judgement: judge(undefined, [], optionsOf(pair)), chain: [] };
     byUrn.set(now.urn, state);
     if (direct.length === 0 && !regionMove) continue;
     state.judgement = evaluate(state, ruleOf(now.type));
@@ -212,7 +212,7 @@ export function analyzeCascades(pairs: readonly Pair[]): Map<string, ResourceVer
         if (before === null && j.replaceOn.length + j.mayReplaceOn.length + j.updated.length === 0) continue;
         if (before === null || RANK[verdict] > RANK[before]) {
           target.verdict = verdict;
-          const own = judge(ruleOf(r.type), found.map((f) => ({ path: f.path, unknown: true, removed: false })), optionsOf(r));
+          const own = judge(ruleOf(r.type), found.map((f) => ({ path: f.path, unknown: true, removed: false })), optionsOf(target.pair));
           const because = verdict === "update" ? own.updated : [...own.replaceOn, ...own.mayReplaceOn];
           target.chain = [...source.chain, step(target.pair.now, verdict, because.length ? because : found.map((f) => f.path))];
         }

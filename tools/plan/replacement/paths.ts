@@ -79,3 +79,51 @@ export function topLevel(path: string): string {
   const dot = path.indexOf(".");
   return dot < 0 ? path : path.slice(0, dot);
 }
+
+/** One element of an engine property path: a key, an array index, or the wildcard "*". */
+export type PropertyPathElement = string | number;
+
+/**
+ * `resource.ParsePropertyPath` (pulumi/pulumi sdk/go/common/resource/properties_path.go): keys
+ * joined by ".", `[0]` indices, `["quoted.key"]`, and `[*]` or `*` as the wildcard. Null where the
+ * engine's parser fails (it then fails the resource's diff).
+ */
+export function parsePropertyPath(path: string): PropertyPathElement[] | null {
+  const out: PropertyPathElement[] = [];
+  if (path.startsWith(".")) return null;
+  let rest = path;
+  while (rest.length > 0) {
+    if (rest[0] === ".") {
+      rest = rest.slice(1);
+      if (rest.length === 0) return null;
+      continue;
+    }
+    if (rest[0] === "[") {
+      if (rest[1] === '"') {
+        let key = "";
+        let i = 2;
+        for (;;) {
+          if (i >= rest.length) return null;
+          if (rest[i] === '"') { i += 1; break; }
+          if (rest[i] === "\\" && rest[i + 1] === '"') { key += '"'; i += 2; } else { key += rest[i]; i += 1; }
+        }
+        if (rest[i] !== "]") return null;
+        out.push(key);
+        rest = rest.slice(i + 1);
+      } else {
+        const close = rest.indexOf("]");
+        if (close < 0) return null;
+        const segment = rest.slice(1, close);
+        if (segment === "*") out.push("*");
+        else if (/^[+-]?\d+$/.test(segment)) out.push(Number(segment));
+        else return null;
+        rest = rest.slice(close + 1);
+      }
+      continue;
+    }
+    const end = rest.search(/[.[]/);
+    out.push(end < 0 ? rest : rest.slice(0, end));
+    rest = end < 0 ? "" : rest.slice(end);
+  }
+  return out;
+}
