@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 const temp = temporaryDirectories();
 import { PlanError } from "../../tools/plan/args";
 import { readConfigFile, resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
+import { planStack } from "../../tools/plan/stack";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const ENVIRONMENT = {
@@ -98,6 +99,28 @@ describe("a --program's stack config, as `pulumi preview --stack NAME` reads it"
     const input = resolveProgram({ program: join(root, "index.ts"), stack: "acme/shop/dev", configFile: null });
     expect(input.job.region).toBe("eu-west-1");
     expect(input.job.config["shop:size"]).toBe(3);
+  });
+
+  it("runs a fully qualified --stack as the stack's own name: URNs and getStack() say dev, not acme/shop/dev", async () => {
+    const root = programProject("", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1" } });
+    // The temporary project has no node_modules: the program takes the repository's SDK.
+    const sdk = JSON.stringify(require.resolve("@pulumi/pulumi"));
+    writeFileSync(join(root, "index.ts"), `const pulumi = require(${sdk});\nexport const stack = pulumi.getStack();\nexport const project = pulumi.getProject();\n`);
+    const input = resolveProgram({ program: join(root, "index.ts"), stack: "acme/shop/dev", configFile: null });
+    expect(input.name).toBe("dev");
+    expect(input.job).toMatchObject({ stack: "dev", project: "shop" });
+    const result = await planStack({ stack: input.job.stack, project: input.job.project, config: input.job.config, program: input.program, stackOutputs: {} });
+    expect(result.outputs).toEqual({ stack: "dev", project: "shop" });
+    expect(result.resources[0].urn).toBe("urn:pulumi:dev::shop::pulumi:pulumi:Stack::shop-dev");
+  }, 60_000);
+
+  it("refuses a --stack of another project, as the CLI does", () => {
+    const root = programProject("", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1" } });
+    expect(failure(() => resolveProgram({ program: join(root, "index.ts"), stack: "acme/p2/dev", configFile: null }))).toMatch(
+      /^--stack acme\/p2\/dev: provided project name "p2" doesn't match Pulumi\.yaml \(.*Pulumi\.yaml names the project "shop"\); give --stack acme\/shop\/dev, or just --stack dev$/,
+    );
+    // ORG/NAME names no project: the program's is meant.
+    expect(resolveProgram({ program: join(root, "index.ts"), stack: "acme/dev", configFile: null }).job).toMatchObject({ stack: "dev", project: "shop", region: "eu-west-1" });
   });
 
   it("names the stack file with the project file's extension: Pulumi.yml's stack reads Pulumi.dev.yml", () => {
