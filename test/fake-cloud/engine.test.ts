@@ -70,6 +70,15 @@ describe("URNs", () => {
   });
 });
 
+describe("the stack's identity", () => {
+  it("answers getOrganization() as a backend does: the organization given, else the diy backend's \"organization\"", async () => {
+    const identity = () => ({ stack: pulumi.getStack(), project: pulumi.getProject(), organization: pulumi.getOrganization() });
+    expect((await run(identity)).outputs).toEqual({ stack: "dev", project: "proj", organization: "organization" });
+    const owned = await runStack({ stack: "dev", project: "proj", organization: "acme", config: { "aws:region": "eu-west-1" }, load: () => identity });
+    expect(owned.outputs).toEqual({ stack: "dev", project: "proj", organization: "acme" });
+  });
+});
+
 describe("aliases", () => {
   it("are recorded as the URNs the engine resolves them to", async () => {
     const r = await run(() => {

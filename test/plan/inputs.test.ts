@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 const temp = temporaryDirectories();
 import { PlanError } from "../../tools/plan/args";
 import { readConfigFile, resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
-import { planStack } from "../../tools/plan/stack";
+import { plan } from "../../tools/plan/plan";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const ENVIRONMENT = {
@@ -101,18 +101,24 @@ describe("a --program's stack config, as `pulumi preview --stack NAME` reads it"
     expect(input.job.config["shop:size"]).toBe(3);
   });
 
-  it("runs a fully qualified --stack as the stack's own name: URNs and getStack() say dev, not acme/shop/dev", async () => {
+  it("runs a fully qualified --stack as the stack's own name (URNs, getStack()) in its organization (getOrganization()), in process and isolated", async () => {
     const root = programProject("", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1" } });
     // The temporary project has no node_modules: the program takes the repository's SDK.
     const sdk = JSON.stringify(require.resolve("@pulumi/pulumi"));
-    writeFileSync(join(root, "index.ts"), `const pulumi = require(${sdk});\nexport const stack = pulumi.getStack();\nexport const project = pulumi.getProject();\n`);
+    writeFileSync(join(root, "index.ts"), `const pulumi = require(${sdk});\nexport const stack = pulumi.getStack();\nexport const project = pulumi.getProject();\nexport const organization = pulumi.getOrganization();\n`);
     const input = resolveProgram({ program: join(root, "index.ts"), stack: "acme/shop/dev", configFile: null });
     expect(input.name).toBe("dev");
-    expect(input.job).toMatchObject({ stack: "dev", project: "shop" });
-    const result = await planStack({ stack: input.job.stack, project: input.job.project, config: input.job.config, program: input.program, stackOutputs: {} });
-    expect(result.outputs).toEqual({ stack: "dev", project: "shop" });
-    expect(result.resources[0].urn).toBe("urn:pulumi:dev::shop::pulumi:pulumi:Stack::shop-dev");
-  }, 60_000);
+    expect(input.job).toMatchObject({ stack: "dev", project: "shop", organization: "acme" });
+    // Isolated runs get the job as JSON in a child process (tools/plan/worker.ts).
+    for (const isolated of [false, true]) {
+      const [planned] = (await plan(input, { isolated })).stacks;
+      expect(planned.outputs, `isolated: ${isolated}`).toEqual({ stack: "dev", project: "shop", organization: "acme" });
+      expect(planned.resources[0].urn).toBe("urn:pulumi:dev::shop::pulumi:pulumi:Stack::shop-dev");
+    }
+    // Without an organization in --stack: the diy backend's, which always sets "organization".
+    const plain = resolveProgram({ program: join(root, "index.ts"), stack: "dev", configFile: null });
+    expect((await plan(plain)).stacks[0].outputs).toMatchObject({ organization: "organization" });
+  }, 120_000);
 
   it("refuses a --stack of another project, as the CLI does", () => {
     const root = programProject("", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1" } });

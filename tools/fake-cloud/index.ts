@@ -57,6 +57,11 @@ export interface RecordedResource {
 export interface FakeCloudOptions {
   project?: string;
   stack?: string;
+  /**
+   * What `pulumi.getOrganization()` answers: the stack's owner on Pulumi Cloud.
+   * @default "organization" — what the diy backend always sets
+   */
+  organization?: string;
   /** The stack's `aws:region`; read from the runtime config when omitted. */
   region?: string;
   /**
@@ -279,7 +284,10 @@ export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<
   const project = options.project ?? "platform";
   const engine = new FakeEngine({ project, stack: cloud.stackName, preview: options.preview ?? false, config: pulumi.runtime.allConfig(), cloud });
   cloud.engine = engine;
-  (settings as unknown as { setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void }).setMockOptions(engine, project, cloud.stackName, options.preview ?? false);
+  // Without an organization the SDK's getOrganization() throws ("Missing organization name"),
+  // which no backend lets happen.
+  const organization = options.organization ?? "organization";
+  (settings as unknown as { setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean, organization: string): void }).setMockOptions(engine, project, cloud.stackName, options.preview ?? false, organization);
   const store = (state as unknown as { getStore(): StoreFlags }).getStore();
   // What the engine supports; output values stay off as with mocks (inputs arrive as plain values).
   Object.assign(store, {

@@ -36,7 +36,8 @@ Usage: npm run plan -- [options]
   --program FILE         plan any Pulumi TypeScript program as one stack
   --stack NAME           stack name for --program (default dev), or ORG/NAME, ORG/PROJECT/NAME as
                          pulumi --stack takes it (PROJECT must be the program's); URNs and
-                         getStack() use NAME; its config from --config-file, else
+                         getStack() use NAME, getOrganization() ORG (else "organization", as
+                         the diy backend); its config from --config-file, else
                          Pulumi.NAME.yaml of the program's project
   --json FILE            write the machine-readable plan (JSON version 1, tools/plan/plan.schema.json)
   --markdown FILE        write the pull-request comment

@@ -23,6 +23,8 @@ export interface StackJob {
   stack: string;
   /** The project name (Pulumi.yaml `name`): part of every URN. */
   project: string;
+  /** The organization of a `--stack ORG/…`, for getOrganization(); else the diy backend's "organization". */
+  organization?: string;
   role: StackRole;
   region: string | null;
   /** The stack's config as the CLI hands it to the program: the file's, plus Pulumi.yaml's defaults. */
@@ -224,11 +226,10 @@ export function resolveProgram(options: { program: string; stack: string; config
   // The program's project: the nearest Pulumi.yaml, as `pulumi up` in its directory would find it.
   const projectPath = findProjectFile(dirname(program));
   const project = projectPath ? projectFile(projectPath) : { file: "", name: "platform", config: {} };
-  // Its config: --config-file, as the CLI's own --config-file, else the stack's file the CLI
-  // reads (Pulumi.<stack>.yaml beside Pulumi.yaml or in its stackConfigDir), if there is one.
   // `--stack [org/[project/]]name`, split as the backends' ParseStackReference splits it: URNs,
-  // getStack() and the stack file use the stack's own name; a project segment must be this one's,
-  // as the CLI refuses a stack of another project (CurrentProjectContradictsWorkspace).
+  // getStack() and the stack file use the stack's own name, getOrganization() the org; a project
+  // segment must be this one's, as the CLI refuses a stack of another project
+  // (CurrentProjectContradictsWorkspace). Without a Pulumi.yaml the segment names the project.
   const segments = options.stack.split("/");
   const stack = segments[segments.length - 1];
   const namedProject = segments.length === 3 ? segments[1] : undefined;
@@ -239,6 +240,8 @@ export function resolveProgram(options: { program: string; stack: string; config
     );
   }
   const projectName = projectPath ? project.name : namedProject ?? project.name;
+  // Its config: --config-file, as the CLI's own --config-file, else the stack's file the CLI
+  // reads (Pulumi.<stack>.yaml beside Pulumi.yaml or in its stackConfigDir), if there is one.
   const stackFile = options.configFile !== null ? resolve(options.configFile) : projectPath ? stackConfigPath(project, stack) : null;
   const useStackFile = stackFile !== null && (options.configFile !== null || existsSync(stackFile));
   const raw = useStackFile ? readConfigFile(stackFile) : {};
@@ -260,7 +263,7 @@ export function resolveProgram(options: { program: string; stack: string; config
     kind: "program",
     name: stack,
     program,
-    job: { stack, project: projectName, role: "region", region, config, source: options.configFile ?? (useStackFile ? source : "no config") },
+    job: { stack, project: projectName, ...(segments.length > 1 ? { organization: segments[0] } : {}), role: "region", region, config, source: options.configFile ?? (useStackFile ? source : "no config") },
     settings,
   };
 }
