@@ -120,6 +120,13 @@ describe("a --program's stack config, as `pulumi preview --stack NAME` reads it"
     expect((await plan(plain)).stacks[0].outputs).toMatchObject({ organization: "organization" });
   }, 120_000);
 
+  it("says how to fix a typed secret key left unencrypted: encrypt it, or drop secret: true", () => {
+    const root = programProject("config:\n  token:\n    type: string\n    secret: true\n    default: changeme\n", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1" } });
+    expect(failure(() => resolveProgram({ program: join(root, "index.ts"), stack: "dev", configFile: null }))).toMatch(
+      /Pulumi\.dev\.yaml: `pulumi preview` would stop before the program runs: validating stack config: Stack 'dev' with configuration key 'token' must be encrypted as it's secret\. Set shop:token encrypted in the stack's config \(`pulumi config set --secret shop:token VALUE --stack dev`; a project default is never encrypted\), or drop `secret: true` from its declaration in the project file$/,
+    );
+  });
+
   it("refuses a --stack of another project, as the CLI does", () => {
     const root = programProject("", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1" } });
     expect(failure(() => resolveProgram({ program: join(root, "index.ts"), stack: "acme/p2/dev", configFile: null }))).toMatch(

@@ -102,7 +102,7 @@ function asTheCliPrepares(stack: string, config: StackConfig, project: ProjectFi
     return prepareStackConfig(stack, config, project);
   } catch (err) {
     if (!(err instanceof StackConfigError)) throw err;
-    const where = err.key ? `set ${err.key} in ${source} to a value of the declared type, or change its declaration in ${display(project.file)}` : `fix ${source}`;
+    const where = err.fix ? err.fix : err.key ? `set ${err.key} in ${source} to a value of the declared type, or change its declaration in ${display(project.file)}` : `fix ${source}`;
     throw new PlanError(`${source}: \`pulumi preview\` would stop before the program runs: ${err.message}. ${where[0].toUpperCase()}${where.slice(1)}`);
   }
 }
