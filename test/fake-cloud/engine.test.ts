@@ -30,8 +30,8 @@ class Inner extends pulumi.ComponentResource {
   }
 }
 
-function run(program: () => unknown, options: { preview?: boolean; config?: Record<string, unknown>; stack?: string } = {}): Promise<StackRun> {
-  return runStack({ stack: options.stack ?? "dev", project: "proj", config: { "aws:region": "eu-west-1", ...options.config }, preview: options.preview, load: () => program });
+function run(program: () => unknown, options: { preview?: boolean; config?: Record<string, unknown>; stack?: string; stackOutputs?: Record<string, Record<string, unknown>> } = {}): Promise<StackRun> {
+  return runStack({ stack: options.stack ?? "dev", project: "proj", config: { "aws:region": "eu-west-1", ...options.config }, preview: options.preview, stackOutputs: options.stackOutputs, load: () => program });
 }
 
 const byName = (r: StackRun, name: string, type?: string): RecordedResource => {
@@ -68,6 +68,15 @@ describe("URNs", () => {
     expect(defaultProviderName("7.47.0")).toBe("default_7_47_0");
     expect(defaultProviderName("4.0.0-alpha.1+build.5")).toBe("default_4_0_0_alpha_1_build_5");
     expect(defaultProviderName("")).toBe("default");
+  });
+});
+
+describe("the stack's identity", () => {
+  it("answers getOrganization() as a backend does: the organization given, else the diy backend's \"organization\"", async () => {
+    const identity = () => ({ stack: pulumi.getStack(), project: pulumi.getProject(), organization: pulumi.getOrganization() });
+    expect((await run(identity)).outputs).toEqual({ stack: "dev", project: "proj", organization: "organization" });
+    const owned = await runStack({ stack: "dev", project: "proj", organization: "acme", config: { "aws:region": "eu-west-1" }, load: () => identity });
+    expect(owned.outputs).toEqual({ stack: "dev", project: "proj", organization: "acme" });
   });
 });
 
@@ -278,17 +287,36 @@ describe("providers", () => {
   it("are registered for a read too (a StackReference gets the pulumi package's)", async () => {
     const r = await run(() => {
       aws.ec2.Vpc.get("shared", "vpc-0123456789abcdef0");
-      new pulumi.StackReference("org/platform/prod");
-    }, { stack: "reader" });
+      new pulumi.StackReference("org/proj/prod");
+    }, { stack: "reader", stackOutputs: { prod: { vpcId: "vpc-0123456789abcdef0" } } });
     expect(r.cloud.resources.map((x) => x.urn)).toEqual([
       "urn:pulumi:reader::proj::pulumi:pulumi:Stack::proj-reader",
       expect.stringMatching(/^urn:pulumi:reader::proj::pulumi:providers:aws::default_\d+_\d+_\d+$/),
       "urn:pulumi:reader::proj::aws:ec2/vpc:Vpc::shared",
       "urn:pulumi:reader::proj::pulumi:providers:pulumi::default",
-      "urn:pulumi:reader::proj::pulumi:pulumi:StackReference::org/platform/prod",
+      "urn:pulumi:reader::proj::pulumi:pulumi:StackReference::org/proj/prod",
     ]);
     expect(byName(r, "shared").read).toBe(true);
-    expect(byName(r, "org/platform/prod").provider).toBe("urn:pulumi:reader::proj::pulumi:providers:pulumi::default");
+    expect(byName(r, "org/proj/prod").provider).toBe("urn:pulumi:reader::proj::pulumi:providers:pulumi::default");
+    expect(byName(r, "org/proj/prod").outputs.outputs).toEqual({ vpcId: "vpc-0123456789abcdef0" });
+  });
+
+  it("answer a StackReference by the stack's own name, written as name, org/name or org/project/name, as the backend parses it", async () => {
+    const seen: unknown[] = [];
+    await run(() => {
+      for (const name of ["prod", "acme/prod", "acme/proj/prod"]) new pulumi.StackReference(name).getOutput("vpcId").apply((id) => seen.push([name, id]));
+    }, { stackOutputs: { prod: { vpcId: "vpc-1" } } });
+    expect(seen).toEqual([["prod", "vpc-1"], ["acme/prod", "vpc-1"], ["acme/proj/prod", "vpc-1"]]);
+  });
+
+  it("refuse a StackReference to a stack the plan does not have, as the backend's `unknown stack`, naming the stacks it has", async () => {
+    const outputs = { stackOutputs: { prod: { vpcId: "vpc-1" }, "prod-us-east-1": {} } };
+    for (const name of ["staging", "acme/proj/staging", "acme/other/prod"]) {
+      const message = await failure(run(() => void new pulumi.StackReference(name), outputs));
+      expect(message, name).toContain(`unknown stack "${name}": the offline plan has only the outputs of the stacks of project proj it planned before this one (prod, prod-us-east-1) and cannot read a stack outside the plan`);
+    }
+    // With none given (a program planned alone), every reference is refused.
+    expect(await failure(run(() => void new pulumi.StackReference("prod")))).toMatch(/unknown stack "prod": .*\(none\)/);
   });
 
   it("answer a StackReference with the other stack's outputs, its secrets kept secret and named", async () => {

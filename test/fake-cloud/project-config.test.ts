@@ -51,6 +51,31 @@ describe("prepareStackConfig", () => {
     expect(error(() => prepareStackConfig("dev", { "app:zones": "x", "app:enabled": "x" }, project))).toMatch(/key 'enabled'/);
   });
 
+  it("checks `secret: true` only on keys that declare a type (IsExplicitlyTyped), as the CLI does", () => {
+    const untyped: ProjectFile = { ...project, config: { ...project.config, note: { secret: true } } };
+    expect(prepareStackConfig("dev", { "app:note": "plain text" }, untyped)["app:note"]).toBe("plain text");
+    const typed: ProjectFile = { ...project, config: { ...project.config, token: { type: "string", secret: true } } };
+    expect(error(() => prepareStackConfig("dev", { "app:token": "plain text" }, typed))).toBe("validating stack config: Stack 'dev' with configuration key 'token' must be encrypted as it's secret");
+  });
+
+  it("refuses a typed secret key left at its project default: the CLI sets the default as plain text, then finds it unencrypted", () => {
+    const defaulted: ProjectFile = { ...project, config: { ...project.config, token: { type: "string", secret: true, default: "changeme" } } };
+    expect(error(() => prepareStackConfig("dev", {}, defaulted))).toBe("validating stack config: Stack 'dev' with configuration key 'token' must be encrypted as it's secret");
+    expect(prepareStackConfig("dev", { "app:token": { secure: "AAABAKx0" } }, defaulted)["app:token"]).toEqual({ secure: "AAABAKx0" });
+  });
+
+  it("accepts an encrypted value wherever its decrypted text could be valid (the plan cannot decrypt it); never as an array or object", () => {
+    const secrets: ProjectFile = {
+      ...project,
+      config: { token: { type: "string", secret: true }, port: { type: "integer", secret: true }, keys: { type: "array", items: { type: "string" } }, tags: { type: "object" } },
+    };
+    const secure = { secure: "AAABAKx0" };
+    expect(() => prepareStackConfig("dev", { "app:token": secure, "app:port": secure, "app:keys": ["a", secure], "app:tags": { owner: secure } }, secrets)).not.toThrow();
+    expect(error(() => prepareStackConfig("dev", { "app:token": secure, "app:port": secure, "app:keys": secure, "app:tags": {} }, secrets))).toBe("validating stack config: Stack 'dev' with configuration key 'keys' must be of type 'array<string>'");
+    // Within an object value, unencrypted values keep their JSON types, as the CLI reads them.
+    expect(error(() => prepareStackConfig("dev", { "app:token": secure, "app:port": secure, "app:keys": [1, secure], "app:tags": {} }, secrets))).toMatch(/key 'keys' must be of type 'array<string>'/);
+  });
+
   it("refuses a project key with neither value nor default that the stack leaves unset", () => {
     const required: ProjectFile = { ...project, config: { ...project.config, owner: { type: "string" }, team: { type: "string" } } };
     expect(error(() => prepareStackConfig("dev", {}, required))).toBe("validating stack config: Stack 'dev' is missing configuration values 'owner' and 'team'");

@@ -31,6 +31,10 @@ describe("plan command line", () => {
     expect(problem(["--env", "prod", "--program", "p.ts"])).toMatch(/exclude each other/);
     expect(problem(["--stack", "dev"])).toMatch(/--stack names the stack of a --program/);
     expect(problem(["--env", "../etc"])).toMatch(/not a stack name/);
+    // The CLI takes NAME, ORG/NAME or ORG/PROJECT/NAME; a fourth or an empty segment names no stack.
+    expect(parseArgs(["--program", "p.ts", "--stack", "acme/shop/dev"]).stack).toBe("acme/shop/dev");
+    expect(problem(["--program", "p.ts", "--stack", "a/b/c/dev"])).toMatch(/--stack "a\/b\/c\/dev" is not a stack name; give NAME, ORG\/NAME or ORG\/PROJECT\/NAME/);
+    expect(problem(["--program", "p.ts", "--stack", "acme//dev"])).toMatch(/is not a stack name/);
     expect(problem(["--json", "same.json", "--markdown", "same.json"])).toMatch(/different files/);
   });
 });

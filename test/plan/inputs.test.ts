@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 const temp = temporaryDirectories();
 import { PlanError } from "../../tools/plan/args";
 import { readConfigFile, resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
+import { plan } from "../../tools/plan/plan";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const ENVIRONMENT = {
@@ -98,6 +99,41 @@ describe("a --program's stack config, as `pulumi preview --stack NAME` reads it"
     const input = resolveProgram({ program: join(root, "index.ts"), stack: "acme/shop/dev", configFile: null });
     expect(input.job.region).toBe("eu-west-1");
     expect(input.job.config["shop:size"]).toBe(3);
+  });
+
+  it("runs a fully qualified --stack as the stack's own name (URNs, getStack()) in its organization (getOrganization()), in process and isolated", async () => {
+    const root = programProject("", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1" } });
+    // The temporary project has no node_modules: the program takes the repository's SDK.
+    const sdk = JSON.stringify(require.resolve("@pulumi/pulumi"));
+    writeFileSync(join(root, "index.ts"), `const pulumi = require(${sdk});\nexport const stack = pulumi.getStack();\nexport const project = pulumi.getProject();\nexport const organization = pulumi.getOrganization();\n`);
+    const input = resolveProgram({ program: join(root, "index.ts"), stack: "acme/shop/dev", configFile: null });
+    expect(input.name).toBe("dev");
+    expect(input.job).toMatchObject({ stack: "dev", project: "shop", organization: "acme" });
+    // Isolated runs get the job as JSON in a child process (tools/plan/worker.ts).
+    for (const isolated of [false, true]) {
+      const [planned] = (await plan(input, { isolated })).stacks;
+      expect(planned.outputs, `isolated: ${isolated}`).toEqual({ stack: "dev", project: "shop", organization: "acme" });
+      expect(planned.resources[0].urn).toBe("urn:pulumi:dev::shop::pulumi:pulumi:Stack::shop-dev");
+    }
+    // Without an organization in --stack: the diy backend's, which always sets "organization".
+    const plain = resolveProgram({ program: join(root, "index.ts"), stack: "dev", configFile: null });
+    expect((await plan(plain)).stacks[0].outputs).toMatchObject({ organization: "organization" });
+  }, 120_000);
+
+  it("says how to fix a typed secret key left unencrypted: encrypt it, or drop secret: true", () => {
+    const root = programProject("config:\n  token:\n    type: string\n    secret: true\n    default: changeme\n", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1" } });
+    expect(failure(() => resolveProgram({ program: join(root, "index.ts"), stack: "dev", configFile: null }))).toMatch(
+      /Pulumi\.dev\.yaml: `pulumi preview` would stop before the program runs: validating stack config: Stack 'dev' with configuration key 'token' must be encrypted as it's secret\. Set shop:token encrypted in the stack's config \(`pulumi config set --secret shop:token VALUE --stack dev`; a project default is never encrypted\), or drop `secret: true` from its declaration in the project file$/,
+    );
+  });
+
+  it("refuses a --stack of another project, as the CLI does", () => {
+    const root = programProject("", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1" } });
+    expect(failure(() => resolveProgram({ program: join(root, "index.ts"), stack: "acme/p2/dev", configFile: null }))).toMatch(
+      /^--stack acme\/p2\/dev: provided project name "p2" doesn't match Pulumi\.yaml \(.*Pulumi\.yaml names the project "shop"\); give --stack acme\/shop\/dev, or just --stack dev$/,
+    );
+    // ORG/NAME names no project: the program's is meant.
+    expect(resolveProgram({ program: join(root, "index.ts"), stack: "acme/dev", configFile: null }).job).toMatchObject({ stack: "dev", project: "shop", region: "eu-west-1" });
   });
 
   it("names the stack file with the project file's extension: Pulumi.yml's stack reads Pulumi.dev.yml", () => {

@@ -68,11 +68,18 @@ export interface RecordedResource {
 export interface FakeCloudOptions {
   project?: string;
   stack?: string;
+  /**
+   * What `pulumi.getOrganization()` answers: the stack's owner on Pulumi Cloud.
+   * @default "organization" — what the diy backend always sets
+   */
+  organization?: string;
   /** The stack's `aws:region`; read from the runtime config when omitted. */
   region?: string;
   /**
-   * Outputs of other stacks, for `StackReference`, by stack name as the program writes it: each
-   * value plain, or wrapped as a secret as the backend keeps it (another run's `exportedOutputs`).
+   * Outputs of other stacks of this project, for `StackReference`, by the stack's own name
+   * (`prod`, which the program may write as `org/prod` or `org/<project>/prod`): each value
+   * plain, or wrapped as a secret as the backend keeps it (another run's `exportedOutputs`).
+   * A reference to any other stack fails, as the backend's `unknown stack`.
    */
   stackOutputs?: Record<string, Record<string, unknown>>;
   /** Run as a preview of a new stack (`pulumi preview`): computed outputs stay unknown. Default false. */
@@ -167,6 +174,10 @@ export class FakeCloud {
     return this.options.stack ?? "dev";
   }
 
+  get projectName(): string {
+    return this.options.project ?? "platform";
+  }
+
   /** The stack's `aws:region` (options.region stands for it), else null. */
   private stackRegion(): string | null {
     // An empty aws:region is unset for the provider, which then looks further.
@@ -203,7 +214,7 @@ export class FakeCloud {
     const plain = unwrapSecrets(inputs) as Record<string, unknown>;
     if (type === "pulumi:pulumi:StackReference") {
       const stackName = String(plain.name);
-      const outputs = this.options.stackOutputs?.[stackName] ?? this.options.stackOutputs?.[stackName.split("/").pop()!] ?? {};
+      const outputs = this.referencedOutputs(stackName);
       // The engine's builtin provider (readStackReference) names every output that holds a secret,
       // sorted; the SDK then keeps those outputs secret (and refuses their plain values).
       const secretOutputNames = Object.keys(outputs).filter((key) => containsSecret(outputs[key])).sort();
@@ -220,6 +231,25 @@ export class FakeCloud {
     const state = metadata ? { ...built, metadata } : built;
     // The engine marks `additionalSecretOutputs` (e.g. RandomPassword.result) secret; so do we.
     return { id, state: markSecret(keepSecretness(state, inputs), registration.additionalSecretOutputs) };
+  }
+
+  /**
+   * The outputs of the stack a StackReference names, parsed as the backends' ParseStackReference
+   * does: `name`, `org/name` or `org/project/name`, the project this one's unless named. A stack
+   * the plan has not planned is refused as the backend refuses a stack it does not have: answering
+   * `{}` would let the program run on outputs that do not exist (`getOutput` is undefined).
+   */
+  private referencedOutputs(stackName: string): Record<string, Record<string, unknown>>[string] {
+    const segments = stackName.split("/");
+    const project = segments.length === 3 ? segments[1] : this.projectName;
+    const known = this.options.stackOutputs ?? {};
+    const name = segments[segments.length - 1];
+    if (segments.length <= 3 && project === this.projectName && Object.hasOwn(known, name)) return known[name];
+    const names = Object.keys(known);
+    throw new EngineError(
+      `unknown stack "${stackName}": the offline plan has only the outputs of the stacks of project ${this.projectName} it planned before this one ` +
+        `(${names.length ? names.join(", ") : "none"}) and cannot read a stack outside the plan. Reference one of them by name, or run \`pulumi preview\` where the backend has that stack`,
+    );
   }
 
   invoke(token: string, args: Record<string, unknown>, providerRegion: string | null): Record<string, unknown> {
@@ -291,10 +321,13 @@ interface StoreFlags {
  */
 export async function installFakeCloud(options: FakeCloudOptions = {}): Promise<FakeCloud> {
   const cloud = new FakeCloud(options);
-  const project = options.project ?? "platform";
+  const project = cloud.projectName;
   const engine = new FakeEngine({ project, stack: cloud.stackName, preview: options.preview ?? false, config: pulumi.runtime.allConfig(), cloud });
   cloud.engine = engine;
-  (settings as unknown as { setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void }).setMockOptions(engine, project, cloud.stackName, options.preview ?? false);
+  // Without an organization the SDK's getOrganization() throws ("Missing organization name"),
+  // which no backend lets happen.
+  const organization = options.organization ?? "organization";
+  (settings as unknown as { setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean, organization: string): void }).setMockOptions(engine, project, cloud.stackName, options.preview ?? false, organization);
   const store = (state as unknown as { getStore(): StoreFlags }).getStore();
   // What the engine supports; output values stay off as with mocks (inputs arrive as plain values).
   Object.assign(store, {

@@ -11,6 +11,12 @@
  *
  * As in the CLI, a primitive stack value is text (YAML `3` is "3"), so a string-typed key accepts
  * `123`, an integer-typed key accepts "3" but not "three", a boolean key only true/false.
+ *
+ * Only keys that declare a type are validated (`IsExplicitlyTyped`), `secret: true` included: a
+ * typed secret key's value, the project default it was left at included, must be encrypted. The
+ * CLI checks the type of an encrypted value on its decrypted text, which the plan cannot read: an
+ * encrypted value passes as any text would (a string, integer or boolean), never as an array or
+ * object (text is neither).
  */
 import { existsSync, readFileSync } from "fs";
 import { dirname, extname, join } from "path";
@@ -35,9 +41,9 @@ export interface ProjectFile {
   stackConfigDir?: string;
 }
 
-/** The CLI's refusal, in its words; `key` is the full stack config key to fix. */
+/** The CLI's refusal, in its words; `key` is the full stack config key to fix, `fix` how, when not by a value of the declared type. */
 export class StackConfigError extends Error {
-  constructor(message: string, readonly key: string | null) {
+  constructor(message: string, readonly key: string | null, readonly fix?: string) {
     super(message);
     this.name = "StackConfigError";
   }
@@ -122,11 +128,36 @@ function fullKey(project: string, key: string): string {
   return key.includes(":") ? key : `${project}:${key}`;
 }
 
-/** What the CLI's `ValidateConfigValue` sees: text for a primitive, the structure for an object value. */
+/** An encrypted value, `{ secure: <ciphertext> }` (config.CiphertextSecret). */
+function isSecure(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
+}
+
+/** `config.Value.Secure()`: the value is, or holds somewhere, an encrypted value. */
+function containsSecure(value: unknown): boolean {
+  if (isSecure(value)) return true;
+  return value !== null && typeof value === "object" && Object.values(value).some(containsSecure);
+}
+
+/** Decrypted text the plan cannot read: valid wherever any text would be. */
+const UNREADABLE_TEXT = Symbol("decrypted text");
+
+/**
+ * What the CLI's `ValidateConfigValue` sees: text for a primitive, the structure for an object
+ * value, each encrypted value as its decrypted text (here unreadable).
+ */
 function content(value: unknown): unknown {
   if (value === null || value === undefined) return "";
-  if (typeof value === "object") return value;
+  if (typeof value === "object") return decrypted(value);
   return String(value);
+}
+
+/** An object value as its JSON after decryption: values as they are, encrypted ones unreadable. */
+function decrypted(value: unknown): unknown {
+  if (isSecure(value)) return UNREADABLE_TEXT;
+  if (Array.isArray(value)) return value.map(decrypted);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decrypted(v)]));
+  return value;
 }
 
 function typeName(type: string, items?: ProjectConfigType["items"]): string {
@@ -134,6 +165,7 @@ function typeName(type: string, items?: ProjectConfigType["items"]): string {
 }
 
 function valid(type: string, items: ProjectConfigType["items"], value: unknown): boolean {
+  if (value === UNREADABLE_TEXT) return type === "string" || type === "integer" || type === "boolean";
   switch (type) {
     case "string":
       return typeof value === "string";
@@ -169,13 +201,17 @@ export function prepareStackConfig(stack: string, stackConfig: Record<string, un
   }
   for (const key of keys) {
     const spec = project.config[key];
-    const full = fullKey(project.name, key);
-    if (spec.secret) {
-      const value = stackConfig[full];
-      const secure = value !== null && typeof value === "object" && "secure" in (value as object);
-      if (full in stackConfig && !secure) throw new StackConfigError(`validating stack config: Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`, full);
-    }
     if (!spec.type) continue;
+    const full = fullKey(project.name, key);
+    // The merged value: a project default is set as plain text, so a typed secret key left at its
+    // default is refused too (validateStackConfigValues runs after the merge).
+    if (spec.secret && !containsSecure(merged[full])) {
+      throw new StackConfigError(
+        `validating stack config: Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`,
+        full,
+        `set ${full} encrypted in the stack's config (\`pulumi config set --secret ${full} VALUE --stack ${stack}\`; a project default is never encrypted), or drop \`secret: true\` from its declaration in the project file`,
+      );
+    }
     if (!valid(spec.type, spec.items, content(merged[full]))) {
       throw new StackConfigError(`validating stack config: Stack '${stack}' with configuration key '${key}' must be of type '${typeName(spec.type, spec.items)}'`, full);
     }

@@ -34,8 +34,11 @@ Usage: npm run plan -- [options]
   --config-file FILE     take the environment definition from FILE (stack-config YAML) instead
                          of Pulumi.<env>.yaml; the name comes from --env or the file name
   --program FILE         plan any Pulumi TypeScript program as one stack
-  --stack NAME           stack name for --program (default dev); its config from --config-file,
-                         else Pulumi.NAME.yaml of the program's project, as pulumi --stack reads it
+  --stack NAME           stack name for --program (default dev), or ORG/NAME, ORG/PROJECT/NAME as
+                         pulumi --stack takes it (PROJECT must be the program's); URNs and
+                         getStack() use NAME, getOrganization() ORG (else "organization", as
+                         the diy backend); its config from --config-file, else
+                         Pulumi.NAME.yaml of the program's project
   --json FILE            write the machine-readable plan (JSON version 1, tools/plan/plan.schema.json)
   --markdown FILE        write the pull-request comment
   --diagram FILE.svg     write the topology diagram
@@ -104,7 +107,9 @@ export function parseArgs(argv: readonly string[]): PlanOptions {
   if (options.program !== null && options.envGiven) throw usage("--env and --program exclude each other: --program plans one stack (name it with --stack)");
   if (options.program === null && seen.has("--stack")) throw usage("--stack names the stack of a --program; to plan an environment use --env NAME");
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(options.env)) throw usage(`--env ${JSON.stringify(options.env)} is not a stack name; use letters, digits, "-", "_" or "."`);
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.\-/]*$/.test(options.stack)) throw usage(`--stack ${JSON.stringify(options.stack)} is not a stack name; use letters, digits, "-", "_" or "."`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*){0,2}$/.test(options.stack)) {
+    throw usage(`--stack ${JSON.stringify(options.stack)} is not a stack name; give NAME, ORG/NAME or ORG/PROJECT/NAME, each of letters, digits, "-", "_" or "."`);
+  }
   if (options.diagram !== null && !options.diagram.toLowerCase().endsWith(".svg")) throw usage(`--diagram ${options.diagram}: the diagram is SVG; give a file name ending in .svg`);
   const outputs = [options.json, options.markdown, options.diagram].filter((o): o is string => o !== null);
   if (new Set(outputs).size !== outputs.length) throw usage("--json, --markdown and --diagram must name different files");

@@ -23,6 +23,8 @@ export interface StackJob {
   stack: string;
   /** The project name (Pulumi.yaml `name`): part of every URN. */
   project: string;
+  /** The organization of a `--stack ORG/…`, for getOrganization(); else the diy backend's "organization". */
+  organization?: string;
   role: StackRole;
   region: string | null;
   /** The stack's config as the CLI hands it to the program: the file's, plus Pulumi.yaml's defaults. */
@@ -103,7 +105,7 @@ function asTheCliPrepares(stack: string, config: StackConfig, project: ProjectFi
     return prepareStackConfig(stack, config, project);
   } catch (err) {
     if (!(err instanceof StackConfigError)) throw err;
-    const where = err.key ? `set ${err.key} in ${source} to a value of the declared type, or change its declaration in ${display(project.file)}` : `fix ${source}`;
+    const where = err.fix ? err.fix : err.key ? `set ${err.key} in ${source} to a value of the declared type, or change its declaration in ${display(project.file)}` : `fix ${source}`;
     throw new PlanError(`${source}: \`pulumi preview\` would stop before the program runs: ${err.message}. ${where[0].toUpperCase()}${where.slice(1)}`);
   }
 }
@@ -227,13 +229,27 @@ export function resolveProgram(options: { program: string; stack: string; config
   // The program's project: the nearest Pulumi.yaml, as `pulumi up` in its directory would find it.
   const projectPath = findProjectFile(dirname(program));
   const project = projectPath ? projectFile(projectPath) : { file: "", name: "platform", config: {} };
+  // `--stack [org/[project/]]name`, split as the backends' ParseStackReference splits it: URNs,
+  // getStack() and the stack file use the stack's own name, getOrganization() the org; a project
+  // segment must be this one's, as the CLI refuses a stack of another project
+  // (CurrentProjectContradictsWorkspace). Without a Pulumi.yaml the segment names the project.
+  const segments = options.stack.split("/");
+  const stack = segments[segments.length - 1];
+  const namedProject = segments.length === 3 ? segments[1] : undefined;
+  if (namedProject !== undefined && projectPath && namedProject !== project.name) {
+    throw new PlanError(
+      `--stack ${options.stack}: provided project name "${namedProject}" doesn't match Pulumi.yaml (${display(projectPath)} names the project "${project.name}"); ` +
+        `give --stack ${segments[0]}/${project.name}/${stack}, or just --stack ${stack}`,
+    );
+  }
+  const projectName = projectPath ? project.name : namedProject ?? project.name;
   // Its config: --config-file, as the CLI's own --config-file, else the stack's file the CLI
   // reads (Pulumi.<stack>.yaml beside Pulumi.yaml or in its stackConfigDir), if there is one.
-  const stackFile = options.configFile !== null ? resolve(options.configFile) : projectPath ? stackConfigPath(project, options.stack) : null;
+  const stackFile = options.configFile !== null ? resolve(options.configFile) : projectPath ? stackConfigPath(project, stack) : null;
   const useStackFile = stackFile !== null && (options.configFile !== null || existsSync(stackFile));
   const raw = useStackFile ? readConfigFile(stackFile) : {};
   const source = useStackFile ? display(stackFile) : "the program's config";
-  const config = asTheCliPrepares(options.stack.split("/").pop()!, raw, project, source);
+  const config = asTheCliPrepares(stack, raw, project, source);
   // The default provider's region: the stack's aws:region, else what the AWS provider finds where
   // the plan runs (AWS_REGION, AWS_DEFAULT_REGION, the profile); none: the program's AWS resources
   // fail as the provider refuses to configure (tools/fake-cloud/aws-region.ts).
@@ -241,16 +257,16 @@ export function resolveProgram(options: { program: string; stack: string; config
   const region = typeof config[REGION_KEY] === "string" && config[REGION_KEY] !== "" ? (config[REGION_KEY] as string) : ambientRegion(profile, processAmbient());
   let settings: EnvironmentSettings | undefined;
   try {
-    settings = environmentSettings(parseEnvironment(options.stack.split("/").pop()!, config, "config"));
+    settings = environmentSettings(parseEnvironment(stack, config, "config"));
   } catch {
     // Programs need not define an environment; figures then come from resources alone.
     settings = undefined;
   }
   return {
     kind: "program",
-    name: options.stack,
+    name: stack,
     program,
-    job: { stack: options.stack, project: project.name, role: "region", region, config, source: options.configFile ?? (useStackFile ? source : "no config") },
+    job: { stack, project: projectName, ...(segments.length > 1 ? { organization: segments[0] } : {}), role: "region", region, config, source: options.configFile ?? (useStackFile ? source : "no config") },
     settings,
   };
 }

@@ -36,7 +36,7 @@ function toStack(job: StackJob, result: StackResult): UnjudgedStack {
 }
 
 async function runJob(runner: StackRunner, job: StackJob, program: string | null, stackOutputs: Record<string, Record<string, unknown>>, progress?: Progress): Promise<StackResult> {
-  return runner.run({ stack: job.stack, project: job.project, config: job.config, program, stackOutputs }, { begins: () => progress?.started(job), ends: (result) => progress?.finished(job, result) });
+  return runner.run({ stack: job.stack, project: job.project, organization: job.organization, config: job.config, program, stackOutputs }, { begins: () => progress?.started(job), ends: (result) => progress?.finished(job, result) });
 }
 
 /**

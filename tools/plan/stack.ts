@@ -25,6 +25,8 @@ export interface StackJobSpec {
   stack: string;
   /** The project name (part of every URN). */
   project: string;
+  /** What getOrganization() answers. @default "organization" (the diy backend's) */
+  organization?: string;
   config: StackConfig;
   /** Absolute path of the program; null for this project's own program (stacks/main.ts). */
   program: string | null;
@@ -81,7 +83,7 @@ async function pass(job: StackJobSpec, preview: boolean, quiet = false): Promise
   const load = job.program ? () => loadProgram(job.program!, n) : () => projectProgram;
   const started = performance.now();
   try {
-    return await runStack({ stack: job.stack, project: job.project, config: job.config, stackOutputs: job.stackOutputs, preview, load, quiet });
+    return await runStack({ stack: job.stack, project: job.project, organization: job.organization, config: job.config, stackOutputs: job.stackOutputs, preview, load, quiet });
   } finally {
     // PLAN_TRACE=1: when each pass ran, in this process's time (ms since it started), on stderr.
     if (process.env.PLAN_TRACE === "1") process.stderr.write(`trace: pid ${process.pid} ${preview ? "preview" : "known"} ${job.stack} ${started.toFixed(0)}–${performance.now().toFixed(0)} ms\n`);
