@@ -402,8 +402,8 @@ describe("pulumi:disable-default-providers", () => {
       const west = new aws.Provider("west", { region: "us-west-2" });
       new aws.s3.Bucket("explicit", {}, { provider: west });
       new random.RandomId("id", { byteLength: 4 });
-      new pulumi.StackReference("org/platform/prod");
-    }, disable(["aws"]));
+      new pulumi.StackReference("prod");
+    }, { ...disable(["aws"]), stackOutputs: { prod: {} } });
     expect(byName(r, "explicit").region).toBe("us-west-2");
     expect(r.cloud.resources.filter((x) => x.type.startsWith("pulumi:providers:")).map((x) => x.name).sort()).toEqual(["default", expect.stringMatching(/^default_/), "west"]);
     expect(r.cloud.resources.some((x) => x.type === "pulumi:providers:aws" && x.name.startsWith("default"))).toBe(false);
