@@ -80,9 +80,9 @@ export interface RegionArgs {
   dns: Omit<RegionalEndpointArgs, "region" | "loadBalancer">;
   /**
    * The service behind the ALB. Its pods listen on `ingress.targetPort` and answer
-   * `ingress.healthCheckPath`; its database variables point at this region's reader and, where
-   * this region's cluster takes writes, at its writer (`RegionalDatabase.localWriterEndpoint`);
-   * it gets the data tier's variables and IAM statements (`dataBinding`).
+   * `ingress.healthCheckPath`; its database variables point at this region's own endpoints (the
+   * reader, and `RegionalDatabase.localWriterEndpoint` for writes); it gets the data tier's
+   * variables and IAM statements (`dataBinding`).
    */
   service: Omit<RegionalServiceArgs, "region" | "clusterName" | "targetGroup" | "controller" | "database" | "policyStatements"> & {
     database?: Omit<ServiceDatabase, "readerEndpoint" | "writerEndpoint" | "port" | "engine">;
@@ -264,7 +264,7 @@ export class Region extends pulumi.ComponentResource {
               ...serviceDatabase,
               engine: args.database.engine,
               readerEndpoint: this.database.readerEndpoint,
-              ...(this.database.localWriterEndpoint ? { writerEndpoint: this.database.localWriterEndpoint } : {}),
+              writerEndpoint: this.database.localWriterEndpoint,
               port: this.database.port,
             },
           }

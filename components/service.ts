@@ -33,11 +33,12 @@ export interface ServiceDatabase {
   /** This region's reader endpoint (reads stay in the region). */
   readerEndpoint: pulumi.Input<string>;
   /**
-   * Where writes go, reachable from the pods' VPC: this region's cluster endpoint when its cluster
-   * takes writes (`RegionalDatabase.localWriterEndpoint`). Unset in a read-only region: the pods
-   * get no DB_WRITER_HOST, and writes reach the writer region through its own hostname at the
-   * load balancer (`writer.<zone>`). Not the global writer endpoint: it resolves to addresses in
-   * the writer region's VPC, unreachable from other regions without VPC peering.
+   * Where writes go, reachable from the pods' VPC: this region's cluster's endpoint for writes
+   * (`RegionalDatabase.localWriterEndpoint`). In a read-only secondary it takes no writes (they
+   * fail at once, and reach the writer region through its own name at the load balancer,
+   * `writer.<zone>`) until a switchover or failover promotes the region's cluster. Not the global
+   * writer endpoint: it resolves to addresses in the writer region's VPC, unreachable from other
+   * regions without VPC peering. Unset: no DB_WRITER_HOST.
    */
   writerEndpoint?: pulumi.Input<string>;
   port: number;

@@ -246,7 +246,7 @@ export const ENVIRONMENT_KEYS = {
   },
   dbWriteForwarding: {
     type: "boolean",
-    description: "Enable global write forwarding on secondary clusters: their pods then get their own cluster endpoint as DB_WRITER_HOST, and writes are forwarded to the writer (aurora-postgresql 16+, 15.4+ or 14.9+). Off: secondaries serve reads, writes go through the writer region.",
+    description: "Enable global write forwarding on secondary clusters (aurora-postgresql 16+, 15.4+ or 14.9+): their pods then get their cluster's reader endpoint as DB_WRITER_HOST, whose replicas forward writes to the writer. Off: a secondary's DB_WRITER_HOST is its cluster endpoint, which takes writes only once a switchover or failover promotes it; until then writes go through the writer region.",
     default: false,
   },
   dbMasterPasswordRotation: {

@@ -50,7 +50,8 @@ export async function globalStack(): Promise<Record<string, unknown>> {
     globalClusterIdentifier: database.globalClusterIdentifier,
     databaseSecretName: database.secretName,
     databaseSecretArn: database.secretArn,
-    // The Aurora global writer endpoint: the services' DB_WRITER_HOST in every region.
+    // The Aurora global writer endpoint: `host` in the credentials secret the primary region's
+    // stack writes. Not the services' DB_WRITER_HOST: pods reach only their own region's VPC.
     databaseWriterEndpoint: database.writerEndpoint,
     // The primary region's member is created with these; the password stays a secret output.
     masterUsername: database.masterCredentials.username,

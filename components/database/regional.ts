@@ -29,15 +29,16 @@ export class RegionalDatabase extends pulumi.ComponentResource {
   /** The regional writer endpoint; only on the primary. */
   readonly writerEndpoint: pulumi.Output<string> | undefined;
   /**
-   * Where this region's applications send writes: the cluster endpoint, on the primary (the
-   * writer) and on a secondary that forwards writes (`writeForwarding`); undefined on a read-only
-   * secondary. Never the global writer endpoint: that resolves to the writer's private addresses
-   * in the primary region's VPC, which no other region's VPC has a route to (this blueprint peers
-   * no VPCs), so writes from there would hang until the connect timeout. After a switchover the
-   * old primary's endpoint refuses writes at once (read-only) until its stack is redeployed as a
-   * secondary, instead of hanging.
+   * Where this region's applications send writes, always in this region's VPC: the cluster
+   * (writer) endpoint, which reaches this cluster's writer whenever it has one, on the primary and
+   * on a read-only secondary (no writer there: writes fail at once; the same name reaches the
+   * writer as soon as a switchover or failover promotes this cluster, with no redeploy); on a
+   * secondary that forwards writes (`writeForwarding`), the reader endpoint, whose replicas
+   * forward them to the primary. Never the global writer endpoint: it resolves to the writer's
+   * private addresses in the primary region's VPC, which no other region's VPC has a route to
+   * (this blueprint peers no VPCs), so writes from there would hang until the connect timeout.
    */
-  readonly localWriterEndpoint: pulumi.Output<string> | undefined;
+  readonly localWriterEndpoint: pulumi.Output<string>;
   readonly readerEndpoint: pulumi.Output<string>;
   readonly port: number;
   readonly securityGroupId: pulumi.Output<string>;
@@ -252,7 +253,7 @@ export class RegionalDatabase extends pulumi.ComponentResource {
     this.clusterIdentifier = cluster.clusterIdentifier;
     this.clusterArn = cluster.arn;
     this.writerEndpoint = isPrimary ? cluster.endpoint : undefined;
-    this.localWriterEndpoint = isPrimary || args.writeForwarding ? cluster.endpoint : undefined;
+    this.localWriterEndpoint = !isPrimary && args.writeForwarding ? cluster.readerEndpoint : cluster.endpoint;
     this.readerEndpoint = cluster.readerEndpoint;
     this.port = port;
     this.securityGroupId = securityGroup.id;

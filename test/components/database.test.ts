@@ -9,7 +9,7 @@ let cloud: FakeCloud;
 let db: typeof Database;
 let pulumiSdk: typeof import("@pulumi/pulumi");
 let baseSecondaryArgs: Database.RegionalDatabaseArgs;
-let primaryOutputs: { writer: string | undefined; secondaryWriterIsUndefined: boolean; localWriters: Record<string, string | undefined> };
+let primaryOutputs: { writer: string | undefined; secondaryWriterIsUndefined: boolean; localWriters: Record<string, string> };
 let globalDb: Database.GlobalDatabase;
 
 const CLUSTER = "aws:rds/cluster:Cluster";
@@ -96,8 +96,7 @@ beforeAll(async () => {
   primaryOutputs = { writer: undefined, secondaryWriterIsUndefined: secondary.writerEndpoint === undefined, localWriters: {} };
   primary.writerEndpoint!.apply((w) => (primaryOutputs.writer = w));
   for (const [name, member] of Object.entries({ primary, forwarding: secondary, readOnly: upgraded })) {
-    if (member.localWriterEndpoint === undefined) primaryOutputs.localWriters[name] = undefined;
-    else member.localWriterEndpoint.apply((w) => (primaryOutputs.localWriters[name] = w));
+    member.localWriterEndpoint.apply((w) => (primaryOutputs.localWriters[name] = w));
   }
   await settle();
 });
@@ -176,10 +175,12 @@ describe("RegionalDatabase: primary vs secondary", () => {
     expect(primaryOutputs.secondaryWriterIsUndefined).toBe(true);
   });
 
-  it("gives applications a writer in their own region only where its cluster takes writes: the primary, a secondary forwarding writes", () => {
+  it("gives applications a host for writes in their own region: the cluster endpoint, the reader endpoint where replicas forward writes", () => {
     expect(primaryOutputs.localWriters.primary).toBe(primaryOutputs.writer);
-    expect(primaryOutputs.localWriters.forwarding).toMatch(/^orders-usw2\.cluster-.*\.us-west-2\.rds\.amazonaws\.com$/);
-    expect(primaryOutputs.localWriters).toHaveProperty("readOnly", undefined);
+    // A read-only secondary's cluster endpoint: no writer until a switchover or failover promotes it.
+    expect(primaryOutputs.localWriters.readOnly).toMatch(/^upgraded-usw2\.cluster-[0-9a-f]+\.us-west-2\.rds\.amazonaws\.com$/);
+    expect(primaryOutputs.localWriters.forwarding).toMatch(/^orders-usw2\.cluster-ro-.*\.us-west-2\.rds\.amazonaws\.com$/);
+    for (const host of Object.values(primaryOutputs.localWriters)) expect(host).not.toContain(".global.");
   });
 
   it("refuses credentials on a secondary, a missing one on a primary, and write forwarding on a primary", () => {

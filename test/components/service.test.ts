@@ -41,7 +41,7 @@ beforeAll(async () => {
     database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-abc.eu-west-1.rds.amazonaws.com", writerEndpoint: "prod.cluster-abc.eu-west-1.rds.amazonaws.com", port: 5432, name: "app", secretArn: SECRET, iamUser: "app_user" },
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4317" },
   }, { provider });
-  // A read-only region (a secondary that does not forward writes): no writer for its pods.
+  // Given no host for writes: no writer variable for its pods.
   new RegionalService("ro", { ...base(), name: "ro", namespace: "ro", database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-def.us-west-2.rds.amazonaws.com", port: 5432, name: "app" } }, { provider });
   new RegionalService("own", { ...base(), name: "shop", namespace: "shop", image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.4.2", minReplicas: 2, maxReplicas: 5 }, { provider });
   await settle();
@@ -106,7 +106,7 @@ describe("RegionalService", () => {
     expect(container("web").resources).toMatchObject({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { memory: expect.any(String) } });
   });
 
-  it("gives a read-only region's pods its reader and no writer host (writes go to the writer region)", () => {
+  it("gives pods no writer variable when given no host for writes", () => {
     const env = Object.fromEntries((container("ro").env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
     expect(env.DB_READER_HOST).toBe("prod.cluster-ro-def.us-west-2.rds.amazonaws.com");
     expect(Object.keys(env)).not.toContain("DB_WRITER_HOST");

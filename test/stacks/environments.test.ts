@@ -134,16 +134,16 @@ describe("prod: global stack and one stack per region", () => {
     }
   });
 
-  it("gives the pods database hosts in their own VPC: the writer region its cluster endpoint, read-only secondaries none", () => {
+  it("gives the pods database hosts in their own VPC: their cluster's reader and cluster endpoints, never the global writer", () => {
     for (const s of prod.stacks.filter((x) => x.role === "region")) {
       const [deployment] = ofType(s, "kubernetes:apps/v1:Deployment").filter((r) => r.name === `${s.stack}-deployment`);
       type Container = { env: { name: string; value: string }[] };
       const env = Object.fromEntries((deployment.inputs.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0].env.map((e) => [e.name, e.value]));
       const [cluster] = ofType(s, "aws:rds/cluster:Cluster");
       expect(env.DB_READER_HOST).toBe(cluster.outputs.readerEndpoint);
-      // Prod forwards no writes (dbWriteForwarding false): only the primary (us-east-1) takes them.
-      if (s.region === "us-east-1") expect(env.DB_WRITER_HOST).toBe(cluster.outputs.endpoint);
-      else expect(env).not.toHaveProperty("DB_WRITER_HOST");
+      // Prod forwards no writes (dbWriteForwarding false): every region's writer host is its own
+      // cluster endpoint, a writer on the primary, and on a secondary once it is promoted.
+      expect(env.DB_WRITER_HOST).toBe(cluster.outputs.endpoint);
       expect(JSON.stringify(env)).not.toContain(".global.rds.amazonaws.com");
     }
   });
