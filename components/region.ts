@@ -85,7 +85,7 @@ export interface RegionArgs {
    * variables and IAM statements (`dataBinding`).
    */
   service: Omit<RegionalServiceArgs, "region" | "clusterName" | "targetGroup" | "controller" | "database" | "policyStatements"> & {
-    database?: Omit<ServiceDatabase, "readerEndpoint" | "writerEndpoint" | "port" | "engine">;
+    database?: Omit<ServiceDatabase, "readerEndpoint" | "writerEndpoint" | "writeForwarding" | "port" | "engine">;
   };
   /**
    * This region's member of the cache's Global Datastore, reachable only from the nodes.
@@ -265,6 +265,7 @@ export class Region extends pulumi.ComponentResource {
               engine: args.database.engine,
               readerEndpoint: this.database.readerEndpoint,
               writerEndpoint: this.database.localWriterEndpoint,
+              ...(this.database.writeForwarding ? { writeForwarding: true } : {}),
               port: this.database.port,
             },
           }

@@ -33,14 +33,19 @@ export interface ServiceDatabase {
   /** This region's reader endpoint (reads stay in the region). */
   readerEndpoint: pulumi.Input<string>;
   /**
-   * Where writes go, reachable from the pods' VPC: this region's cluster's endpoint for writes
-   * (`RegionalDatabase.localWriterEndpoint`). In a read-only secondary it takes no writes (they
-   * fail at once, and reach the writer region through its own name at the load balancer,
-   * `writer.<zone>`) until a switchover or failover promotes the region's cluster. Not the global
-   * writer endpoint: it resolves to addresses in the writer region's VPC, unreachable from other
-   * regions without VPC peering. Unset: no DB_WRITER_HOST.
+   * Where writes go, reachable from the pods' VPC: this region's cluster endpoint
+   * (`RegionalDatabase.localWriterEndpoint`). In a secondary it takes no writes (they fail at
+   * once, and reach the writer region through its own name at the load balancer, `writer.<zone>`)
+   * until a switchover or failover promotes the region's cluster. Not the global writer endpoint:
+   * it resolves to addresses in the writer region's VPC, unreachable from other regions without
+   * VPC peering. Unset: no DB_WRITER_HOST.
    */
   writerEndpoint?: pulumi.Input<string>;
+  /**
+   * The region's cluster is a secondary that forwards writes: its readers (DB_READER_HOST) take
+   * writes too and forward them to the primary. The pods get DB_WRITE_FORWARDING=true.
+   */
+  writeForwarding?: boolean;
   port: number;
   name: pulumi.Input<string>;
   /**
@@ -253,6 +258,7 @@ export class RegionalService extends pulumi.ComponentResource {
         ? {
             DB_ENGINE: db.engine,
             ...(db.writerEndpoint !== undefined ? { DB_WRITER_HOST: db.writerEndpoint } : {}),
+            ...(db.writeForwarding ? { DB_WRITE_FORWARDING: "true" } : {}),
             DB_READER_HOST: db.readerEndpoint,
             DB_PORT: String(db.port),
             DB_NAME: db.name,

@@ -246,7 +246,7 @@ export const ENVIRONMENT_KEYS = {
   },
   dbWriteForwarding: {
     type: "boolean",
-    description: "Enable global write forwarding on secondary clusters (aurora-postgresql 16+, 15.4+ or 14.9+): their pods then get their cluster's reader endpoint as DB_WRITER_HOST, whose replicas forward writes to the writer. Off: a secondary's DB_WRITER_HOST is its cluster endpoint, which takes writes only once a switchover or failover promotes it; until then writes go through the writer region.",
+    description: "Enable global write forwarding on secondary clusters (aurora-postgresql 16+, 15.4+ or 14.9+): their readers (the pods' DB_READER_HOST) then take writes too and forward them to the writer, and the pods get DB_WRITE_FORWARDING=true. DB_WRITER_HOST is every region's own cluster endpoint either way: it takes writes once a switchover or failover promotes the region.",
     default: false,
   },
   dbMasterPasswordRotation: {

@@ -7,6 +7,7 @@ import { CONFIG_NAMESPACE, ENVIRONMENT_KEYS, ConfigKeySpec, EnvironmentKey } fro
 import { cidrsOverlap, describeCidrProblem, formatCidr, MAX_AZS, MAX_VPC_PREFIX, MIN_VPC_PREFIX, parseCidr } from "../components/lib/cidr";
 import { AWS_REGIONS, isKnownRegion, suggestRegions } from "../components/lib/regions";
 import { closest } from "../components/lib/suggest";
+import { globalWriteForwardingProblem } from "../components/lib/aurora";
 import { ROUTE53_CHECKER_REGIONS } from "../components/lib/dns";
 import { DEFAULT_SERVICE_IPV4_CIDR } from "../components/lib/eks";
 import { EKS_UNSUPPORTED_ZONE_IDS, isZoneId, regionOfZoneId } from "../components/lib/zones";
@@ -266,6 +267,12 @@ function checkDatabase(s: EnvironmentSettings, report: Report): void {
   if (!IDENTIFIER.test(s.dbName)) report("dbName", s.dbName, "must start with a letter and hold only letters, digits and _ (at most 63)");
   if (!IDENTIFIER.test(s.dbMasterUsername) || ["rdsadmin", "postgres", "admin", "root"].includes(s.dbMasterUsername.toLowerCase())) {
     report("dbMasterUsername", s.dbMasterUsername, "must be a letter-first identifier that is not reserved (rdsadmin, postgres, admin, root)");
+  }
+  if (s.dbWriteForwarding && s.dbEngine === "aurora-postgresql") {
+    // Before any stack runs: the component would refuse it only in the secondaries' stacks, after
+    // the global stack and the primary were deployed.
+    const problem = globalWriteForwardingProblem("aurora-postgresql", s.dbEngineVersion);
+    if (problem) report("dbWriteForwarding", s.dbWriteForwarding, `with dbEngineVersion ${s.dbEngineVersion}: ${problem}`);
   }
   if (s.dbReaderAutoscalingMax !== 0 && (s.dbReaderAutoscalingMax < s.dbInstancesPerRegion || s.dbReaderAutoscalingMax > 15)) {
     report("dbReaderAutoscalingMax", s.dbReaderAutoscalingMax, `must be 0 (off) or from dbInstancesPerRegion (${s.dbInstancesPerRegion}) to 15`);

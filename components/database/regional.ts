@@ -29,16 +29,18 @@ export class RegionalDatabase extends pulumi.ComponentResource {
   /** The regional writer endpoint; only on the primary. */
   readonly writerEndpoint: pulumi.Output<string> | undefined;
   /**
-   * Where this region's applications send writes, always in this region's VPC: the cluster
-   * (writer) endpoint, which reaches this cluster's writer whenever it has one, on the primary and
-   * on a read-only secondary (no writer there: writes fail at once; the same name reaches the
-   * writer as soon as a switchover or failover promotes this cluster, with no redeploy); on a
-   * secondary that forwards writes (`writeForwarding`), the reader endpoint, whose replicas
-   * forward them to the primary. Never the global writer endpoint: it resolves to the writer's
-   * private addresses in the primary region's VPC, which no other region's VPC has a route to
-   * (this blueprint peers no VPCs), so writes from there would hang until the connect timeout.
+   * Where this region's applications send writes, in this region's VPC, whatever the member's
+   * role: the cluster (writer) endpoint, which reaches this cluster's writer whenever it has one.
+   * On the primary that is now; on a secondary writes fail at once until a switchover or failover
+   * promotes this cluster, and then the same name reaches the new writer, with no redeploy. (A
+   * secondary that forwards writes, `writeForwarding`, forwards those sent to its readers:
+   * `readerEndpoint`.) Never the global writer endpoint: it resolves to the writer's private
+   * addresses in the primary region's VPC, which no other region's VPC has a route to (this
+   * blueprint peers no VPCs), so writes from elsewhere would hang until the connect timeout.
    */
   readonly localWriterEndpoint: pulumi.Output<string>;
+  /** Does this member forward the writes its readers receive to the primary? */
+  readonly writeForwarding: boolean;
   readonly readerEndpoint: pulumi.Output<string>;
   readonly port: number;
   readonly securityGroupId: pulumi.Output<string>;
@@ -253,7 +255,8 @@ export class RegionalDatabase extends pulumi.ComponentResource {
     this.clusterIdentifier = cluster.clusterIdentifier;
     this.clusterArn = cluster.arn;
     this.writerEndpoint = isPrimary ? cluster.endpoint : undefined;
-    this.localWriterEndpoint = !isPrimary && args.writeForwarding ? cluster.readerEndpoint : cluster.endpoint;
+    this.localWriterEndpoint = cluster.endpoint;
+    this.writeForwarding = !isPrimary && args.writeForwarding === true;
     this.readerEndpoint = cluster.readerEndpoint;
     this.port = port;
     this.securityGroupId = securityGroup.id;

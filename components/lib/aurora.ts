@@ -27,7 +27,10 @@ export interface MasterSecretFields {
   readonly engine: AuroraEngine;
   readonly username: string;
   readonly password: string;
-  /** The global writer endpoint: follows the writer across switchovers and failovers. */
+  /**
+   * The global writer endpoint: follows the writer across switchovers and failovers, for what
+   * runs in the writer region's VPC (a rotation). Applications use their region's own endpoints.
+   */
   readonly host: string;
   readonly port: number;
   readonly dbname: string;

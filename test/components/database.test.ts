@@ -97,6 +97,7 @@ beforeAll(async () => {
   primary.writerEndpoint!.apply((w) => (primaryOutputs.writer = w));
   for (const [name, member] of Object.entries({ primary, forwarding: secondary, readOnly: upgraded })) {
     member.localWriterEndpoint.apply((w) => (primaryOutputs.localWriters[name] = w));
+    primaryOutputs.localWriters[`${name}Forwards`] = String(member.writeForwarding);
   }
   await settle();
 });
@@ -175,12 +176,12 @@ describe("RegionalDatabase: primary vs secondary", () => {
     expect(primaryOutputs.secondaryWriterIsUndefined).toBe(true);
   });
 
-  it("gives applications a host for writes in their own region: the cluster endpoint, the reader endpoint where replicas forward writes", () => {
+  it("gives applications their own cluster endpoint for writes whatever the member's role, and says which secondary forwards writes", () => {
     expect(primaryOutputs.localWriters.primary).toBe(primaryOutputs.writer);
-    // A read-only secondary's cluster endpoint: no writer until a switchover or failover promotes it.
+    // A secondary's cluster endpoint: no writer until a switchover or failover promotes it.
     expect(primaryOutputs.localWriters.readOnly).toMatch(/^upgraded-usw2\.cluster-[0-9a-f]+\.us-west-2\.rds\.amazonaws\.com$/);
-    expect(primaryOutputs.localWriters.forwarding).toMatch(/^orders-usw2\.cluster-ro-.*\.us-west-2\.rds\.amazonaws\.com$/);
-    for (const host of Object.values(primaryOutputs.localWriters)) expect(host).not.toContain(".global.");
+    expect(primaryOutputs.localWriters.forwarding).toMatch(/^orders-usw2\.cluster-[0-9a-f]+\.us-west-2\.rds\.amazonaws\.com$/);
+    expect([primaryOutputs.localWriters.primaryForwards, primaryOutputs.localWriters.forwardingForwards, primaryOutputs.localWriters.readOnlyForwards]).toEqual(["false", "true", "false"]);
   });
 
   it("refuses credentials on a secondary, a missing one on a primary, and write forwarding on a primary", () => {

@@ -42,7 +42,7 @@ beforeAll(async () => {
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4317" },
   }, { provider });
   // Given no host for writes: no writer variable for its pods.
-  new RegionalService("ro", { ...base(), name: "ro", namespace: "ro", database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-def.us-west-2.rds.amazonaws.com", port: 5432, name: "app" } }, { provider });
+  new RegionalService("ro", { ...base(), name: "ro", namespace: "ro", database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-def.us-west-2.rds.amazonaws.com", port: 5432, name: "app", writeForwarding: true } }, { provider });
   new RegionalService("own", { ...base(), name: "shop", namespace: "shop", image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.4.2", minReplicas: 2, maxReplicas: 5 }, { provider });
   await settle();
 });
@@ -106,10 +106,13 @@ describe("RegionalService", () => {
     expect(container("web").resources).toMatchObject({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { memory: expect.any(String) } });
   });
 
-  it("gives pods no writer variable when given no host for writes", () => {
+  it("gives pods no writer variable when given no host for writes, and says when their readers forward writes", () => {
     const env = Object.fromEntries((container("ro").env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
     expect(env.DB_READER_HOST).toBe("prod.cluster-ro-def.us-west-2.rds.amazonaws.com");
+    expect(env.DB_WRITE_FORWARDING).toBe("true");
     expect(Object.keys(env)).not.toContain("DB_WRITER_HOST");
+    const web = Object.fromEntries((container("web").env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    expect(Object.keys(web)).not.toContain("DB_WRITE_FORWARDING");
   });
 
   it("wires the database: this region's reader and writer, this region's copy of the secret", () => {

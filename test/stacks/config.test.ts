@@ -129,6 +129,13 @@ describe("parseEnvironment: examples", () => {
     expect(byKey["platform:availabilityZoneIds"]).toMatch(/pins 1 distinct zone\(s\) of us-west-2 \(usw2-az1\) but azCount is 3/);
   });
 
+  it("refuses write forwarding on an aurora-postgresql version without it, before any stack runs", () => {
+    const byKey = (config: Record<string, unknown>) => Object.fromEntries(problemsOf({ ...valid, ...config }).map((p) => [p.key, p.message]));
+    expect(byKey({ "platform:dbWriteForwarding": true, "platform:dbEngineVersion": "15.3" })["platform:dbWriteForwarding"]).toMatch(/with dbEngineVersion 15\.3: .*needs 16 or later, 15\.4\+ or 14\.9\+/);
+    expect(byKey({ "platform:dbWriteForwarding": true, "platform:dbEngineVersion": "16.6" })).not.toHaveProperty("platform:dbWriteForwarding");
+    expect(byKey({ "platform:dbWriteForwarding": false, "platform:dbEngineVersion": "15.3" })).not.toHaveProperty("platform:dbWriteForwarding");
+  });
+
   it("keeps the service redundant and its port bindable by a non-root user", () => {
     const byKey = Object.fromEntries(problemsOf({ ...valid, "platform:serviceReplicas": 1, "platform:serviceMaxReplicas": 0, "platform:serviceContainerPort": 80 }).map((p) => [p.key, p.message]));
     expect(byKey["platform:serviceReplicas"]).toMatch(/at least 2/);
