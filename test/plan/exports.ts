@@ -7,6 +7,22 @@ import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import type { PlanDocument, PlanStack } from "../../tools/plan/model";
 
+/**
+ * A resource's inputs as the state keeps them: the provider's checked inputs. pulumi-aws (a
+ * Terraform-bridged provider) adds the names it generated and lists them in `__defaults`;
+ * pulumi-kubernetes writes an unnamed object's generated name and its `pulumi.com/autonamed`
+ * annotation into metadata.
+ */
+function checkedInputs(r: PlanStack["resources"][number]): Record<string, unknown> {
+  if (r.type.startsWith("aws:")) {
+    const generated = r.inputs.name === undefined && typeof r.outputs.name === "string" && r.custom;
+    return { ...r.inputs, ...(generated ? { name: r.outputs.name } : {}), __defaults: generated ? ["name"] : [] };
+  }
+  const metadata = r.outputs.metadata as { annotations?: Record<string, unknown> } | undefined;
+  if (r.type.startsWith("kubernetes:") && metadata?.annotations?.["pulumi.com/autonamed"] === "true") return { ...r.inputs, metadata };
+  return r.inputs;
+}
+
 /** A stack of a plan as `pulumi stack export` would write it after `pulumi up`. */
 export function exportOf(stack: PlanStack): unknown {
   return {
@@ -18,7 +34,7 @@ export function exportOf(stack: PlanStack): unknown {
         custom: r.custom,
         ...(r.id ? { id: r.id } : {}),
         type: r.type,
-        inputs: r.inputs,
+        inputs: checkedInputs(r),
         outputs: r.outputs,
         ...(r.parent ? { parent: r.parent } : {}),
         ...(r.provider ? { provider: `${r.provider}::0b9f3e1c-7d6a-4c55-8e21-5f4a3b2c1d0e` } : {}),

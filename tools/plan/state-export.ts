@@ -59,6 +59,25 @@ function isExport(document: unknown): document is StackExport {
   return !!document && typeof document === "object" && "deployment" in document && typeof (document as StackExport).deployment === "object";
 }
 
+/**
+ * A state's inputs are the provider's checked inputs; a plan's are the program's. Take out again
+ * what Check added: the properties a Terraform-bridged provider (pulumi-aws) defaulted, listed in
+ * `__defaults` (its auto-names), and the name pulumi-kubernetes gave an unnamed object (marked
+ * `pulumi.com/autonamed`). On an update both providers keep the old auto-name, so a program that
+ * still leaves the name unset changes nothing there.
+ */
+export function programInputs(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const { __defaults: defaults, ...rest } = inputs;
+  if (Array.isArray(defaults)) for (const key of defaults) if (typeof key === "string") delete rest[key];
+  const metadata = rest.metadata as { name?: unknown; annotations?: Record<string, unknown> } | undefined;
+  if (type.startsWith("kubernetes:") && metadata && typeof metadata === "object" && metadata.annotations?.["pulumi.com/autonamed"] === "true") {
+    const { name: _name, annotations, ...others } = metadata;
+    const { "pulumi.com/autonamed": _marker, ...otherAnnotations } = annotations;
+    rest.metadata = { ...others, ...(Object.keys(otherAnnotations).length > 0 ? { annotations: otherAnnotations } : {}) };
+  }
+  return rest;
+}
+
 /** One exported stack as a plan stack (violations are added by the pack, as for a plan). */
 export function stackFromExport(document: StackExport, file: string): Omit<PlanStack, "violations"> {
   if (document.version !== 3) throw new PlanError(`--diff ${file}: a stack export of deployment version ${JSON.stringify(document.version ?? null)}; this tool reads version 3 (\`pulumi stack export\` of Pulumi 3)`);
@@ -74,7 +93,7 @@ export function stackFromExport(document: StackExport, file: string): Omit<PlanS
     const parsed = parseUrn(r.urn);
     if (!parsed) throw new PlanError(`--diff ${file}: "${r.urn}" is not a Pulumi URN; is this a \`pulumi stack export\` file?`);
     // The state marks secrets with the same signature as the wire protocol: masked as in a plan.
-    const inputs = maskSecrets(r.inputs ?? {}) as Record<string, unknown>;
+    const inputs = maskSecrets(programInputs(r.type, r.inputs ?? {})) as Record<string, unknown>;
     const outputs = maskSecrets(r.outputs ?? {}) as Record<string, unknown>;
     const provider = providerUrn(r.provider);
     const custom = r.custom ?? false;
