@@ -176,6 +176,17 @@ describe("unknowns in a preview of a new stack", () => {
     }
   });
 
+  it("give no auto-name to a patch, nor in a preview to metadata that is not known yet", async () => {
+    const r = await run(() => {
+      const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+      new k8s.core.v1.ConfigMapPatch("patch", { data: { a: "b" } }, { provider });
+      const vpc = new aws.ec2.Vpc("app", { cidrBlock: "10.0.0.0/16" });
+      new k8s.core.v1.Namespace("later", { metadata: vpc.id.apply((id) => ({ labels: { vpc: id } })) }, { provider });
+    }, { preview: true });
+    expect(byName(r, "patch").outputs.metadata ?? {}).not.toHaveProperty("name");
+    expect(byName(r, "later").outputs.metadata).not.toHaveProperty("name");
+  });
+
   it("answer reads and invokes with known values, as a real preview does", async () => {
     let zones: string[] = [];
     await run(async () => {

@@ -31,7 +31,6 @@ import * as providerproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
-import { kubernetesAutonamedMetadata } from "./outputs";
 import { type AliasSpec, aliasToUrn, engineUrn, parseUrn } from "./urn";
 
 export type { AliasSpec } from "./urn";
@@ -164,13 +163,23 @@ export interface Registration {
   defaultProvider: boolean;
 }
 
+/** A provider's answer to a registration. */
+export interface ProviderAnswer {
+  id: string | undefined;
+  state: Record<string, unknown>;
+  /** An AWS provider's own region. */
+  region?: string;
+  /** State the provider's Check computes before any API call, so a preview knows it too. */
+  checked?: Record<string, unknown>;
+}
+
 /** What answers for the cloud: the provider side of every operation. */
 export interface CloudSide {
   /**
    * State and id a provider returns for a created (or read) resource; for an AWS provider, also
    * the region it configured itself with. Throws the provider's error when it cannot configure.
    */
-  provide(registration: Registration, providerRegion: string | null): { id: string | undefined; state: Record<string, unknown>; region?: string };
+  provide(registration: Registration, providerRegion: string | null): ProviderAnswer;
   /** An invoke's answer. */
   invoke(token: string, args: Record<string, unknown>, providerRegion: string | null): Record<string, unknown>;
   /** Called once per registration, after the engine answered it. */
@@ -405,7 +414,7 @@ export class FakeEngine {
   }
 
   /** The provider answers (or, in a preview, plans) and the registration is recorded. */
-  private provideAndRecord(registration: Registration, providerRef: string | null): { id: string | undefined; state: Record<string, unknown>; region?: string } {
+  private provideAndRecord(registration: Registration, providerRef: string | null): ProviderAnswer {
     const region = isProviderType(registration.type) ? null : providerRef ? this.regionOf(providerRef) : null;
     const answer = this.options.cloud.provide(registration, region);
     if (registration.type === "pulumi:providers:aws") this.providerRegions.set(registration.urn, answer.region ?? null);
@@ -419,9 +428,8 @@ export class FakeEngine {
       if (key in registration.inputs) planned[key] = registration.inputs[key];
       else if (AUTONAMED_OUTPUTS.has(key) && typeof value === "string") planned[key] = value;
     }
-    // pulumi-kubernetes names an unnamed object in Check too: known in the preview.
-    const named = kubernetesAutonamedMetadata(registration.type, registration.name, registration.urn, registration.inputs.metadata);
-    if (named) planned.metadata = named;
+    // What the provider's Check computed (pulumi-kubernetes's auto-name) is known in a preview too.
+    Object.assign(planned, answer.checked);
     return { id: undefined, state: planned };
   }
 

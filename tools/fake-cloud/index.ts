@@ -12,7 +12,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
 import { type AmbientAws, ambientRegion, MISSING_REGION, processAmbient, REGION_SOURCES } from "./aws-region";
-import { EngineError, FakeEngine, isProviderType, parseProviderRef, Registration } from "./engine";
+import { EngineError, FakeEngine, isProviderType, parseProviderRef, ProviderAnswer, Registration } from "./engine";
 import { fakeInvoke, fakeOutputs, kubernetesAutonamedMetadata, pinnedRegion } from "./outputs";
 
 export { FAKE_ACCOUNT_ID, albZoneId } from "./outputs";
@@ -209,7 +209,7 @@ export class FakeCloud {
   }
 
   /** The provider's answer: state and id for a resource with a known URN. */
-  provide(registration: Registration, providerRegion: string | null): { id: string | undefined; state: Record<string, unknown>; region?: string } {
+  provide(registration: Registration, providerRegion: string | null): ProviderAnswer {
     const { type, name, urn, inputs } = registration;
     const plain = unwrapSecrets(inputs) as Record<string, unknown>;
     if (type === "pulumi:pulumi:StackReference") {
@@ -227,10 +227,11 @@ export class FakeCloud {
     // in the stack's, as before.
     const region = this.regionOf(registration, plain, providerRegion) ?? this.stackRegion() ?? "";
     const { id, state: built } = fakeOutputs({ type, name, urn, region, inputs: plain });
-    const metadata = kubernetesAutonamedMetadata(type, name, urn, plain.metadata);
+    // pulumi-kubernetes names an unnamed object in Check, before any API call.
+    const metadata = kubernetesAutonamedMetadata(type, name, urn, inputs.metadata);
     const state = metadata ? { ...built, metadata } : built;
     // The engine marks `additionalSecretOutputs` (e.g. RandomPassword.result) secret; so do we.
-    return { id, state: markSecret(keepSecretness(state, inputs), registration.additionalSecretOutputs) };
+    return { id, state: markSecret(keepSecretness(state, inputs), registration.additionalSecretOutputs), ...(metadata ? { checked: { metadata } } : {}) };
   }
 
   /**

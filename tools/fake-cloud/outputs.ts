@@ -435,16 +435,24 @@ function bucket(c: OutputContext) {
  * pulumi-kubernetes names an object the program leaves unnamed in Check, before any API call (so
  * a preview knows it): `<logical name>-<8 hex>` (resource.NewUniqueName), marked with the
  * `pulumi.com/autonamed` annotation (metadata.AssignNameIfAutonamable). Not when `generateName`
- * leaves naming to the API server. Helm releases and the YAML/kustomize groups name nothing so.
+ * leaves naming to the API server, nor when the metadata or its name is unknown in a preview (the
+ * provider does not name a computed name). Helm releases, the YAML/kustomize groups and `*Patch`
+ * kinds (which must name the object they patch) are never auto-named.
  * Returns the metadata the provider's state holds, or undefined when the object keeps its own.
  */
 export function kubernetesAutonamedMetadata(type: string, name: string, urn: string, metadata: unknown): Record<string, unknown> | undefined {
-  if (!type.startsWith("kubernetes:") || /^kubernetes:(helm\.sh|yaml|kustomize)\//.test(type)) return undefined;
-  const md = (typeof metadata === "object" && metadata !== null ? metadata : {}) as Record<string, unknown>;
+  if (!type.startsWith("kubernetes:") || /^kubernetes:(helm\.sh|yaml|kustomize)\//.test(type) || type.endsWith("Patch")) return undefined;
+  if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata) || isUnknownValue(metadata))) return undefined;
+  const md = (metadata ?? {}) as Record<string, unknown>;
   if (md.name !== undefined && md.name !== "") return undefined;
   if (md.generateName !== undefined && md.generateName !== "") return undefined;
   const annotations = typeof md.annotations === "object" && md.annotations !== null ? md.annotations : {};
   return { ...md, name: `${name}-${hex(urn, 8)}`, annotations: { ...annotations, "pulumi.com/autonamed": "true" } };
+}
+
+/** The SDK's unknown marker (`pulumi.isUnknown`), by its RTTI field: this module stays free of the SDK. */
+function isUnknownValue(value: object): boolean {
+  return (value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true;
 }
 
 /** Fake provider state for one resource: the inputs echoed back plus what AWS would compute. */
@@ -459,8 +467,8 @@ export function fakeOutputs(c: OutputContext): FakeState {
     id,
     state: {
       ...c.inputs,
-      // Generic defaults first, so type builders can override them.
-      arn: arn(service, `${c.type.split(":")[2]?.toLowerCase() ?? "resource"}/${id}`),
+      // Generic defaults first, so type builders can override them. Only AWS resources have ARNs.
+      ...(c.type.startsWith("aws:") ? { arn: arn(service, `${c.type.split(":")[2]?.toLowerCase() ?? "resource"}/${id}`) } : {}),
       ...(c.type.startsWith("aws:") && c.inputs.tags ? { tagsAll: c.inputs.tags } : {}),
       ...(c.type.startsWith("aws:") && !c.type.startsWith("pulumi:") ? { region: c.inputs.region ?? c.region } : {}),
       ...built.state,
