@@ -55,7 +55,14 @@ export const servingWorkloadRedundant = stackRule<{ minReplicas: number }>(
 /** An RDS hostname anywhere in a value (a bare host, host:port, or a connection URL). */
 const RDS_HOST = /[a-z0-9][a-z0-9.-]*\.rds\.amazonaws\.com(?:\.cn)?/gi;
 /** Aurora and RDS resources whose outputs are hostnames the stack's VPC reaches. */
-const DATABASE_ENDPOINT_TYPES = ["aws:rds/cluster:Cluster", "aws:rds/clusterEndpoint:ClusterEndpoint", "aws:rds/clusterInstance:ClusterInstance", "aws:rds/instance:Instance"];
+const DATABASE_ENDPOINT_TYPES = [
+  "aws:rds/cluster:Cluster",
+  "aws:rds/clusterEndpoint:ClusterEndpoint",
+  "aws:rds/clusterInstance:ClusterInstance",
+  "aws:rds/instance:Instance",
+  "aws:rds/proxy:Proxy",
+  "aws:rds/proxyEndpoint:ProxyEndpoint",
+];
 const ENDPOINT_PROPS = ["endpoint", "readerEndpoint", "address"] as const;
 /** What connects a VPC to another one: with any of these, routing is beyond this rule. */
 const VPC_LINK_TYPES = [
@@ -68,7 +75,7 @@ const VPC_LINK_TYPES = [
 export const servingDatabaseReachable = stackRule(
   {
     name: "serving-database-reachable",
-    description: "The database hosts a serving workload's containers are given (Aurora/RDS endpoints in their environment) belong to a database of the same stack, in the VPC its pods run in. A global writer endpoint resolves to the writer's private addresses in the primary region's VPC, and another region's endpoint to that region's: without VPC peering or a transit gateway, connections there hang until they time out.",
+    description: "The database hosts a serving workload's containers are given (Aurora/RDS endpoints and RDS Proxy endpoints in their environment) belong to a database of the same stack: a regional stack has one VPC. A global writer endpoint resolves to the writer's private addresses in the primary region's VPC, and another region's endpoint to that region's: without VPC peering or a transit gateway, connections there hang until they time out. (A single-stack program spanning regions is judged by stack, not by VPC.)",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps: "Give the pods this region's endpoints: the cluster's reader endpoint, and its cluster endpoint where the cluster takes writes (the primary, or a secondary with write forwarding: RegionalDatabase.localWriterEndpoint). Or connect the VPCs (peering or a transit gateway) and route the database port.",

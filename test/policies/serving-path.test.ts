@@ -189,6 +189,12 @@ describe("serving-database-reachable", () => {
     expect(elsewhere.map((v) => v.message)).toEqual([expect.stringMatching(/DATABASE_URL=db\.cluster-ro-ffff\.us-west-2\.rds\.amazonaws\.com, not an endpoint of this stack's databases/)]);
   });
 
+  it("accepts the stack's own RDS Proxy endpoint", () => {
+    const proxy = (s: Serving) => [recorded("aws:rds/proxy:Proxy", "proxy", { engineFamily: "POSTGRESQL" }, { stack: `prod-${s.slice.region}`, region: s.slice.region, outputs: { endpoint: "app.proxy-abc123.us-east-1.rds.amazonaws.com" } })];
+    expect(withEnv({ DB_WRITER_HOST: "app.proxy-abc123.us-east-1.rds.amazonaws.com" }, proxy)).toEqual([]);
+    expect(withEnv({ DB_WRITER_HOST: "app.proxy-abc123.us-east-1.rds.amazonaws.com" })).toHaveLength(1);
+  });
+
   it("leaves routing to the operator when the VPC is peered or attached to a transit gateway", () => {
     const peering = (s: Serving) => [recorded("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "to-west", { vpcId: "vpc-east", peerVpcId: "vpc-west", peerRegion: "us-west-2" }, { stack: `prod-${s.slice.region}`, region: s.slice.region })];
     expect(withEnv({ DB_WRITER_HOST: "prod-global.global-0a1b2c3d4e5f.global.rds.amazonaws.com" }, peering)).toEqual([]);
