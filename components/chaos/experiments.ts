@@ -186,6 +186,9 @@ function azPower(ctx: ExperimentContext, zone: ExperimentContext["zones"][number
     actions,
     targets,
     stopAlarms: [...GOLDEN, ...(ctx.database ? ["replication-lag"] : [])],
+    // FIS refuses to start an action that selects more targets than its quota allows (small by
+    // default, adjustable in Service Quotas); the nodes of one AZ at peak must fit.
+    prerequisites: ["the FIS quota \"Target instances for aws:ec2:stop-instances\" (Service Quotas, this region) at least the nodes one AZ runs at peak (nodeMaxSize / azCount, plus surge)"],
   };
 }
 
