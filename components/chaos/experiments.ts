@@ -188,7 +188,7 @@ function azPower(ctx: ExperimentContext, zone: ExperimentContext["zones"][number
     stopAlarms: [...GOLDEN, ...(ctx.database ? ["replication-lag"] : [])],
     // FIS refuses to start an action that selects more targets than its quota allows (small by
     // default, adjustable in Service Quotas); the nodes of one AZ at peak must fit.
-    prerequisites: ["the FIS quota \"Target instances for aws:ec2:stop-instances\" (Service Quotas, this region) at least the nodes one AZ runs at peak (nodeMaxSize / azCount, plus surge)"],
+    prerequisites: ["the FIS quota on the target instances of one aws:ec2:stop-instances action (Service Quotas, AWS Fault Injection Service, this region; check its exact name there) at least the nodes one AZ runs at peak (nodeMaxSize / azCount, plus surge)"],
   };
 }
 

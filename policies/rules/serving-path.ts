@@ -78,7 +78,7 @@ export const servingDatabaseReachable = stackRule(
     description: "The database hosts a serving workload's containers are given (Aurora/RDS endpoints and RDS Proxy endpoints in their environment) belong to a database of the same stack: a regional stack has one VPC. A global writer endpoint resolves to the writer's private addresses in the primary region's VPC, and another region's endpoint to that region's: without VPC peering or a transit gateway, connections there hang until they time out. (A single-stack program spanning regions is judged by stack, not by VPC.)",
     enforcementLevel: "mandatory",
     severity: "critical",
-    remediationSteps: "Give the pods this region's endpoints: the cluster's reader endpoint, and its cluster endpoint where the cluster takes writes (the primary, or a secondary with write forwarding: RegionalDatabase.localWriterEndpoint). Or connect the VPCs (peering or a transit gateway) and route the database port.",
+    remediationSteps: "Give the pods this region's endpoints: the cluster's reader endpoint, and its cluster endpoint for writes (RegionalDatabase.localWriterEndpoint, a writer whenever the region's cluster is promoted). Or connect the VPCs (peering or a transit gateway) and route the database port.",
   },
   (resources, { report }) => {
     if (ofType(resources, VPC_LINK_TYPES).length > 0) return;

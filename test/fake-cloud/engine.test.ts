@@ -176,6 +176,20 @@ describe("unknowns in a preview of a new stack", () => {
     }
   });
 
+  it("name an object whose whole metadata is secret, and keep it secret", async () => {
+    for (const preview of [true, false]) {
+      const seen: Record<string, unknown> = {};
+      const r = await run(() => {
+        const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+        const ns = new k8s.core.v1.Namespace("hidden", { metadata: pulumi.secret({ labels: { team: "web" } }) }, { provider });
+        pulumi.all([ns.metadata.name, pulumi.isSecret(ns.metadata)]).apply(([n, secret]) => Object.assign(seen, { n, secret }));
+      }, { preview });
+      expect(seen.n, `preview ${preview}`).toMatch(/^hidden-[0-9a-f]{8}$/);
+      expect(seen.secret).toBe(true);
+      expect(byName(r, "hidden").outputs.metadata).toBe("[secret]");
+    }
+  });
+
   it("give no auto-name to a patch, nor in a preview to metadata that is not known yet", async () => {
     const r = await run(() => {
       const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });

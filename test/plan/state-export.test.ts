@@ -11,7 +11,7 @@ import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { diffPlans } from "../../tools/plan/diff";
 import type { PlanDocument } from "../../tools/plan/model";
-import { readDiffBase, stackFromExport } from "../../tools/plan/state-export";
+import { programInputs, readDiffBase, stackFromExport } from "../../tools/plan/state-export";
 import { readFileSync } from "fs";
 import { sharedProdPlan } from "../shared-plan";
 import { writeExports } from "./exports";
@@ -69,6 +69,34 @@ describe("a stack's role, read from its export", () => {
   it("is region for a program of its own (--program), the role the plan gives it (a diff saw a region added)", () => {
     const stack = stackFromExport(exportWith("dev", { url: "https://dev.example.com" }), "dev.json");
     expect(stack.role).toBe("region");
+  });
+});
+
+describe("a state's checked inputs, made the program's again", () => {
+  it("drops what pulumi-aws defaulted, listed in __defaults at the top and in nested blocks", () => {
+    const checked = {
+      __defaults: ["name"],
+      name: "web-3f2a1b9",
+      vpcId: "vpc-1",
+      description: "web",
+      ingress: [{ __defaults: ["self", "ipv6CidrBlocks"], self: false, ipv6CidrBlocks: [], fromPort: 443, toPort: 443, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }],
+      tags: { team: "web" },
+    };
+    expect(programInputs("aws:ec2/securityGroup:SecurityGroup", checked)).toEqual({
+      vpcId: "vpc-1",
+      description: "web",
+      ingress: [{ fromPort: 443, toPort: 443, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }],
+      tags: { team: "web" },
+    });
+    // A name the program set is no default: it stays.
+    expect(programInputs("aws:s3/bucket:Bucket", { __defaults: [], bucket: "logs" })).toEqual({ bucket: "logs" });
+  });
+
+  it("drops pulumi-kubernetes's auto-name, and the metadata it alone made", () => {
+    const autonamed = { "pulumi.com/autonamed": "true" };
+    expect(programInputs("kubernetes:core/v1:Namespace", { apiVersion: "v1", kind: "Namespace", metadata: { name: "none-1a2b3c4d", annotations: autonamed } })).toEqual({ apiVersion: "v1", kind: "Namespace" });
+    expect(programInputs("kubernetes:core/v1:Namespace", { metadata: { name: "apps-1a2b3c4d", labels: { team: "web" }, annotations: { ...autonamed, owner: "x" } } })).toEqual({ metadata: { labels: { team: "web" }, annotations: { owner: "x" } } });
+    expect(programInputs("kubernetes:core/v1:Namespace", { metadata: { name: "payments" } })).toEqual({ metadata: { name: "payments" } });
   });
 });
 

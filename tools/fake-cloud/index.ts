@@ -227,11 +227,11 @@ export class FakeCloud {
     // in the stack's, as before.
     const region = this.regionOf(registration, plain, providerRegion) ?? this.stackRegion() ?? "";
     const { id, state: built } = fakeOutputs({ type, name, urn, region, inputs: plain });
-    // pulumi-kubernetes names an unnamed object in Check, before any API call.
-    const metadata = kubernetesAutonamedMetadata(type, name, urn, inputs.metadata);
-    const state = metadata ? { ...built, metadata } : built;
+    // pulumi-kubernetes names an unnamed object in Check, before any API call (secret metadata stays secret).
+    const metadata = kubernetesAutonamedMetadata(type, name, urn, plain.metadata);
+    const state = markSecret(keepSecretness(metadata ? { ...built, metadata } : built, inputs), registration.additionalSecretOutputs);
     // The engine marks `additionalSecretOutputs` (e.g. RandomPassword.result) secret; so do we.
-    return { id, state: markSecret(keepSecretness(state, inputs), registration.additionalSecretOutputs), ...(metadata ? { checked: { metadata } } : {}) };
+    return { id, state, ...(metadata ? { checked: { metadata: state.metadata } } : {}) };
   }
 
   /**

@@ -61,21 +61,33 @@ function isExport(document: unknown): document is StackExport {
 
 /**
  * A state's inputs are the provider's checked inputs; a plan's are the program's. Take out again
- * what Check added: the properties a Terraform-bridged provider (pulumi-aws) defaulted, listed in
- * `__defaults` (its auto-names), and the name pulumi-kubernetes gave an unnamed object (marked
- * `pulumi.com/autonamed`). On an update both providers keep the old auto-name, so a program that
- * still leaves the name unset changes nothing there.
+ * what Check added: what a Terraform-bridged provider (pulumi-aws) defaulted, listed in a
+ * `__defaults` key of the object it defaulted in (the top level, or any nested block: its
+ * auto-names, and the Terraform defaults of nested blocks), and the name pulumi-kubernetes gave
+ * an unnamed object (marked `pulumi.com/autonamed`). On an update both providers keep the old
+ * auto-name and defaults, so a program that still leaves them unset changes nothing there.
  */
 export function programInputs(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
-  const { __defaults: defaults, ...rest } = inputs;
-  if (Array.isArray(defaults)) for (const key of defaults) if (typeof key === "string") delete rest[key];
+  const rest = withoutDefaults(inputs) as Record<string, unknown>;
   const metadata = rest.metadata as { name?: unknown; annotations?: Record<string, unknown> } | undefined;
   if (type.startsWith("kubernetes:") && metadata && typeof metadata === "object" && metadata.annotations?.["pulumi.com/autonamed"] === "true") {
     const { name: _name, annotations, ...others } = metadata;
     const { "pulumi.com/autonamed": _marker, ...otherAnnotations } = annotations;
-    rest.metadata = { ...others, ...(Object.keys(otherAnnotations).length > 0 ? { annotations: otherAnnotations } : {}) };
+    const kept = { ...others, ...(Object.keys(otherAnnotations).length > 0 ? { annotations: otherAnnotations } : {}) };
+    // A program that gave no metadata at all: the provider's was all there was.
+    if (Object.keys(kept).length > 0) rest.metadata = kept;
+    else delete rest.metadata;
   }
   return rest;
+}
+
+/** Every object's `__defaults`, and the keys it lists, taken out, at any depth. */
+function withoutDefaults(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDefaults);
+  if (value === null || typeof value !== "object") return value;
+  const { __defaults: defaults, ...rest } = value as Record<string, unknown>;
+  const listed = new Set(Array.isArray(defaults) ? defaults.filter((key): key is string => typeof key === "string") : []);
+  return Object.fromEntries(Object.entries(rest).filter(([key]) => !listed.has(key)).map(([key, v]) => [key, withoutDefaults(v)]));
 }
 
 /** One exported stack as a plan stack (violations are added by the pack, as for a plan). */
