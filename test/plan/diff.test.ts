@@ -95,6 +95,24 @@ describe("diff of two plans", () => {
     expect(aliased.changed[0].renamedFrom).toMatch(/::prod-zone$/);
   });
 
+  it("lets the children of a component renamed with an alias follow it, as the engine derives their aliases", () => {
+    // A component with a child named after it and a grandchild, under a component type.
+    const tree = (component: string, aliases: string[]) => {
+      const urn = (chain: string, name: string) => `urn:pulumi:prod::platform::${chain}::${name}`;
+      const parent = { ...resource("platform:database:Store", component, {}, { stack: "prod" }), custom: false, id: null, aliases };
+      const cluster = { ...resource("aws:rds/cluster:Cluster", `${component}-cluster`, { engine: "aurora-postgresql" }, { stack: "prod", protect: true }), urn: urn("platform:database:Store$aws:rds/cluster:Cluster", `${component}-cluster`), parent: parent.urn };
+      const instance = { ...resource("aws:rds/clusterInstance:ClusterInstance", `${component}-cluster-1`, { instanceClass: "db.r7g.large" }, { stack: "prod" }), urn: urn("platform:database:Store$aws:rds/cluster:Cluster$aws:rds/clusterInstance:ClusterInstance", `${component}-cluster-1`), parent: cluster.urn };
+      return planOf("prod", [planStack("prod", "global", "us-east-1", [parent, cluster, instance])], { regions: ["us-east-1"] });
+    };
+    const renamed = diffPlans(tree("orders", []), tree("sales", ["name=orders"]));
+    expect([renamed.added, renamed.removed, renamed.dataLossRisks]).toEqual([[], [], []]);
+    // The grandchild follows its renamed parent in turn (named after it: orders-cluster-1).
+    expect(renamed.changed.map((c) => c.renamedFrom?.replace(/^.*::/, ""))).toEqual(["orders", "orders-cluster", "orders-cluster-1"]);
+    // Without the component's alias, everything under it is removed and created anew.
+    const bare = diffPlans(tree("orders", []), tree("sales", []));
+    expect([bare.added.length, bare.removed.length, bare.dataLossRisks.map((d) => d.type)]).toEqual([3, 3, ["aws:rds/cluster:Cluster"]]);
+  });
+
   it("reports violations that are new since the base and counts resolved ones", () => {
     const violation = (policy: string, urn: string | null) => ({ policy, enforcementLevel: "mandatory" as const, urn, message: `${policy} broke` });
     const clean = structuredClone(base);

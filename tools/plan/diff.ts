@@ -11,7 +11,7 @@
  * environments are not compared resource by resource.
  */
 import type { Violation } from "../../policies/evaluate";
-import { aliasToUrn } from "../fake-cloud/urn";
+import { aliasToUrn, engineUrn } from "../fake-cloud/urn";
 import { allViolations, PlanDocument, PlanResource, regionalStacks } from "./model";
 import { analyzeCascades, ChainStep, describeChain, Pair, Recorded, ResourceVerdict } from "./replacement/cascade";
 import { environmentHazards, Hazard } from "./replacement/hazards";
@@ -170,6 +170,28 @@ function lossMessage(r: PlanResource, stack: string, action: ResourceAction | nu
   return `${r.type} ${r.name} (stack ${stack}) would be ${VERB[action.action]}${action.cascade ? "" : cause} and lose ${holds}${action.cascade ? cause : ""}${protect}`;
 }
 
+/**
+ * The aliases a child inherits from a parent that matched an old URN through an alias, as the
+ * engine derives them in an update (step_generator.go, generateAliases/inheritedChildAlias): the
+ * child under the parent's old URN, its name's prefix renamed with the parent's (the
+ * `<parent>-details` convention), for its own URN and for each of its own aliases. Parents come
+ * before their children in a plan, so a grandchild follows a renamed grandparent too.
+ */
+function inheritedAliases(resource: PlanResource, own: (string | null)[], renamed: Map<string, string>): string[] {
+  const oldParent = resource.parent ? renamed.get(resource.parent) : undefined;
+  const parent = resource.parent ? parseUrn(resource.parent) : null;
+  const self = parseUrn(resource.urn);
+  const old = oldParent ? parseUrn(oldParent) : null;
+  if (!oldParent || !parent || !self || !old) return [];
+  const childAlias = (type: string, name: string) =>
+    engineUrn(self.stack, self.project, oldParent, type, name.startsWith(parent.name) ? old.name + name.slice(parent.name.length) : name);
+  const typeOf = (qualified: string) => qualified.slice(qualified.lastIndexOf("$") + 1);
+  return [childAlias(resource.type, resource.name), ...own.flatMap((u) => {
+    const alias = u ? parseUrn(u) : null;
+    return alias ? [childAlias(typeOf(alias.qualifiedType), alias.name)] : [];
+  })];
+}
+
 export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
   const baseSettings = environmentSettings(base);
   const currentSettings = environmentSettings(current);
@@ -196,8 +218,10 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
   const added: ResourceRef[] = [];
   const pairs: Pair[] = [];
   const renamed = new Map<string, string>();
+  const free = (u: string | null | undefined): u is string => !!u && before.has(u) && !after.has(u);
   for (const [urn, now] of after) {
-    const previousUrn = before.has(urn) ? urn : now.resource.aliases.map((a) => aliasUrn(a, now.resource)).find((u): u is string => !!u && before.has(u) && !after.has(u));
+    const own = now.resource.aliases.map((a) => aliasUrn(a, now.resource));
+    const previousUrn = before.has(urn) ? urn : own.find(free) ?? inheritedAliases(now.resource, own, renamed).find(free);
     if (!previousUrn) {
       added.push(ref(now));
       continue;
