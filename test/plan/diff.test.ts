@@ -144,6 +144,21 @@ describe("what AWS refuses in place, protection and other environments", () => {
     expect(diffPlans(region(["a", "b", "c", "d"], ["a", "b", "c"]), region(["a", "b", "c", "d"], ["a", "b"])).refusals).toEqual([]);
   });
 
+  it("says when a replacement deletes first because the program asks (deleteBeforeReplace)", () => {
+    const replaced = (deleteFirst: boolean) =>
+      diffPlans(base, withResource(base, "prod", "prod-zone", (r) => {
+        r.inputs.name = "prod2.example.com";
+        r.deleteBeforeReplace = deleteFirst;
+      }));
+    const first = replaced(true);
+    expect(first.actions.find((a) => a.name === "prod-zone")).toMatchObject({ action: "replace", deleteFirst: true });
+    expect(diffLines(first)).toContainEqual("delete first: aws:route53/zone:Zone prod-zone is replaced with deleteBeforeReplace: Pulumi deletes the old one before creating the new one (a gap while neither exists)");
+    const plain = replaced(false);
+    expect(plain.actions.find((a) => a.name === "prod-zone")).not.toHaveProperty("deleteFirst");
+    expect(diffLines(plain).some((l) => l.startsWith("delete first:"))).toBe(false);
+    expect(validatePlan({ ...base, diff: first } as PlanDocument)).toEqual([]);
+  });
+
   it("says that `pulumi up` stops at a protected resource it would replace", () => {
     const diff = diffPlans(base, withResource(base, "prod", "prod-zone", (r) => (r.inputs.name = "prod2.example.com")));
     expect(diff.actions.find((a) => a.name === "prod-zone")).toMatchObject({ action: "replace", protect: true, because: ["name"] });

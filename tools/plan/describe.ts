@@ -132,6 +132,9 @@ export function diffLines(diff: PlanDiff): string[] {
   for (const a of diff.actions.filter((x) => x.fixedName && (x.action === "replace" || x.action === "may-replace"))) {
     lines.push(`fixed name: ${a.type} ${a.name} keeps ${a.fixedName} across its replacement: Pulumi deletes the old one before creating the new one (a gap while neither exists), or the create fails on the taken name`);
   }
+  for (const a of diff.actions.filter((x) => x.deleteFirst && !x.fixedName)) {
+    lines.push(`delete first: ${a.type} ${a.name} ${a.action === "replace" ? "is" : "may be"} replaced with deleteBeforeReplace: Pulumi deletes the old one before creating the new one (a gap while neither exists)`);
+  }
   for (const v of diff.newViolations) lines.push(`new violation [${v.enforcementLevel}] ${v.policy}: ${v.message}`);
   if (diff.resolvedViolations) lines.push(`${diff.resolvedViolations} violation(s) of the base resolved`);
   return lines;

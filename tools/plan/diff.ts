@@ -50,6 +50,8 @@ export interface ResourceAction extends ResourceRef {
   protect: boolean;
   /** A physical name the program sets and keeps: the old and new resource would share it. */
   fixedName: string | null;
+  /** Replaced with `deleteBeforeReplace` (the program's option): the old one goes first. */
+  deleteFirst?: boolean;
 }
 export interface DataLossRisk extends ResourceRef {
   change: "removed" | "replaced" | "may-be-replaced";
@@ -257,6 +259,7 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
       stateful: isStateful(now.resource.type),
       protect: was.resource.protect,
       fixedName: verdict.verdict === "update" ? null : fixedName(now.resource, verdict.judgement.replaceOn),
+      ...(verdict.verdict !== "update" && now.resource.deleteBeforeReplace === true ? { deleteFirst: true } : {}),
     };
     actions.push(action);
     if (action.stateful && action.action !== "update") {
