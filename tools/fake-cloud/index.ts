@@ -240,7 +240,7 @@ export class FakeCloud {
    * the plan has not planned is refused as the backend refuses a stack it does not have: answering
    * `{}` would let the program run on outputs that do not exist (`getOutput` is undefined).
    */
-  private referencedOutputs(stackName: string): Record<string, Record<string, unknown>>[string] {
+  private referencedOutputs(stackName: string): Record<string, unknown> {
     const segments = stackName.split("/");
     const project = segments.length === 3 ? segments[1] : this.projectName;
     const known = this.options.stackOutputs ?? {};
