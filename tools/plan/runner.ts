@@ -92,8 +92,7 @@ class WorkerProcess {
   private ended: FromWorker | undefined;
 
   constructor() {
-    // tools/plan/bin.js builds the bundle with PLAN_BUNDLED defined as "1".
-    this.child = forkWorker(process.env.PLAN_BUNDLED === "1");
+    this.child = forkWorker();
     let markReady!: () => void;
     this.ready = new Promise((resolve) => (markReady = () => ((this.isReady = true), resolve())));
     const end = (answer: FromWorker) => {

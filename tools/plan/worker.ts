@@ -18,18 +18,20 @@ export type FromWorker = { kind: "ready" } | { kind: "done"; result: StackResult
 export const WORKER_FLAG = "--plan-worker";
 
 /**
- * Starts a worker: through tools/plan/bin.js (the bundle) when `bundled`, else the TypeScript
- * source under tsx. It gets the planning process's V8 flags (npm run plan's
- * --max-semi-space-size), and `--no-opt`: a worker plans one stack and exits, too soon for
- * V8's optimizing compiler to pay back its compile threads (measured, 11 regions isolated: 41 ->
- * 33 s of CPU, 22.6 -> 18.7 s wall). A normal run's one planning process keeps the optimizing
- * compiler: measured, it is faster there.
+ * Starts a worker, always through tools/plan/bin.js: the bundle `npm run plan` runs, also when
+ * the planning process itself runs the TypeScript sources (the tests, under Vitest). A worker
+ * under tsx would load every SDK through the TypeScript loader with source maps (measured: 3.5
+ * CPU-s against about 1 for a stack of the test fixture), and would not be what users run.
+ * It gets the planning process's V8 flags (npm run plan's --max-semi-space-size), and
+ * `--no-opt`: a worker plans one stack and exits, too soon for V8's optimizing compiler to pay
+ * back its compile threads (measured, 11 regions isolated: 41 -> 33 s of CPU, 22.6 -> 18.7 s
+ * wall). A normal run's one planning process keeps the optimizing compiler: measured, it is
+ * faster there.
  * The program's own console output goes to stderr: stdout belongs to the summary.
  */
-export function forkWorker(bundled: boolean): ChildProcess {
-  const v8Flags = [...process.execArgv.filter((arg) => /^--max-(semi|old)-space-size=/.test(arg)), "--no-opt"];
-  const [entry, execArgv] = bundled ? [join(__dirname, "bin.js"), v8Flags] : [join(__dirname, "worker.ts"), ["--import", "tsx", ...v8Flags]];
-  return fork(entry, [WORKER_FLAG], { execPath: process.execPath, execArgv, stdio: ["ignore", 2, 2, "ipc"], serialization: "json" });
+export function forkWorker(): ChildProcess {
+  const execArgv = [...process.execArgv.filter((arg) => /^--max-(semi|old)-space-size=/.test(arg)), "--no-opt"];
+  return fork(join(__dirname, "bin.js"), [WORKER_FLAG], { execPath: process.execPath, execArgv, stdio: ["ignore", 2, 2, "ipc"], serialization: "json" });
 }
 
 function send(message: FromWorker): Promise<void> {
@@ -39,7 +41,7 @@ function send(message: FromWorker): Promise<void> {
   });
 }
 
-/** Serves jobs one after another: the runner forks this module (or the bundle) with WORKER_FLAG. */
+/** Serves jobs one after another: the bundle calls it when forked with WORKER_FLAG (tools/plan/entry.ts). */
 export function serveWorker(): void {
   let finished = false;
   const fail = async (message: string) => {
@@ -69,4 +71,3 @@ export function serveWorker(): void {
   void send({ kind: "ready" });
 }
 
-if (process.argv.includes(WORKER_FLAG) && require.main === module) serveWorker();
