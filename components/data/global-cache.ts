@@ -55,6 +55,10 @@ export class GlobalCache extends pulumi.ComponentResource {
     }
 
     // ElastiCache accepts 16-128 printable characters, non-alphanumerics only from ! & # $ ^ < > -.
+    // Protected: the members take the token only when created (they ignore authToken afterwards,
+    // as a Global Datastore requires), so a regenerated token (a changed argument, `--replace`)
+    // would reach the secret and every client, never the datastore, and lock every region out.
+    // A rotation puts the new token on the datastore first (docs/data-tier.md).
     const token = new random.RandomPassword(`${name}-cache-auth`, {
       length: 64,
       special: true,
@@ -63,7 +67,7 @@ export class GlobalCache extends pulumi.ComponentResource {
       minUpper: 4,
       minNumeric: 4,
       minSpecial: 2,
-    }, { parent: this });
+    }, { parent: this, protect: true });
 
     const secret = new aws.secretsmanager.Secret(`${name}-cache-auth`, {
       region: args.homeRegion,

@@ -157,6 +157,8 @@ describe("GlobalCache and RegionalCache", () => {
   it("keeps a generated AUTH token in a secret replicated to every region under that region's key", () => {
     const password = named("prod-cache-auth", "random:index/randomPassword:RandomPassword");
     expect(password.inputs).toMatchObject({ length: 64, overrideSpecial: "!&#$^<>-" });
+    // The members ignore the token after creation: a regenerated one would lock every client out.
+    expect(password.protect).toBe(true);
     const secret = named("prod-cache-auth", "aws:secretsmanager/secret:Secret");
     expect(secret.region).toBe("us-east-1");
     const replicas = secret.inputs.replicas as { region: string; kmsKeyId: string }[];
