@@ -284,6 +284,11 @@ export const ENVIRONMENT_KEYS = {
     description: "Acknowledge that the created zone is delegated by hand (registrar or another account); the deploy waits until it answers before the primary wave.",
     default: false,
   },
+  dnsDelegated: {
+    type: "boolean",
+    description: "With dnsManualDelegation: the NS records are in place and the zone answers on the internet (set once the first deploy's delegation is done). The global stack may then validate certificates through the zone (edgeEnabled).",
+    default: false,
+  },
   appRecordName: {
     type: "string",
     description: "Label of the latency-routed application name under the zone.",

@@ -378,6 +378,9 @@ function checkDelegation(s: EnvironmentSettings, report: Report): void {
         "name the parent zone in this account (the global stack writes the NS records), or set dnsManualDelegation: true and add them yourself (the deploy waits for the zone to answer before the primary wave)",
     );
   }
+  if (s.dnsDelegated && !(s.dnsCreateZone && s.dnsManualDelegation)) {
+    report("dnsDelegated", s.dnsDelegated, "only applies to a zone delegated by hand (dnsCreateZone and dnsManualDelegation: true); remove it");
+  }
 }
 
 function checkService(s: EnvironmentSettings, report: Report): void {

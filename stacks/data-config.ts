@@ -94,6 +94,12 @@ export function checkDataTier(s: EnvironmentSettings, report: Report, environmen
   }
 
   if (s.edgeEnabled) {
+    // The edge's certificate validates through the zone inside the global stack's deploy; a zone
+    // delegated by hand answers only after that deploy (its gate prints the NS records to add), so
+    // the first deploy would wait at the validation until it times out.
+    if (s.dnsCreateZone && s.dnsManualDelegation && !s.dnsDelegated) {
+      report("edgeEnabled", s.edgeEnabled, "needs a zone that already answers: with dnsManualDelegation the global stack's deploy would wait for the edge certificate's validation through a zone nobody has delegated yet (its NS records are asked for only after that deploy); deploy first without the edge, add the NS records, then set dnsDelegated: true with edgeEnabled");
+    }
     const zone = s.dnsZoneName.replace(/\.$/, "");
     const keys: Record<string, string> = {
       recordName: "edgeRecordName",

@@ -86,6 +86,18 @@ describe("data tier configuration", () => {
     expect(found["platform:edgeRecordName"]).toMatch(/names an origin \(app\.dev\.example\.com\)/);
     expect(found["platform:edgeCachedPathPatterns[0]"]).toMatch(/path pattern such as \/static\/\*/);
   });
+
+  it("turns the edge on with a zone delegated by hand only once it answers: its certificate validates inside the global stack's deploy", () => {
+    const manual = { ...base, "platform:dnsParentZoneName": "", "platform:dnsManualDelegation": true };
+    expect(problems(manual)).toEqual({});
+    expect(problems({ ...manual, "platform:edgeEnabled": true })).toEqual({
+      "platform:edgeEnabled": expect.stringMatching(/^true: needs a zone that already answers.*deploy first without the edge, add the NS records, then set dnsDelegated: true/),
+    });
+    expect(problems({ ...manual, "platform:edgeEnabled": true, "platform:dnsDelegated": true })).toEqual({});
+    // A parent zone in this account is delegated in the same deploy, before the validation waits.
+    expect(problems({ ...base, "platform:edgeEnabled": true })).toEqual({});
+    expect(problems({ ...base, "platform:dnsDelegated": true })["platform:dnsDelegated"]).toMatch(/only applies to a zone delegated by hand/);
+  });
 });
 
 describe("data tier composition", () => {
