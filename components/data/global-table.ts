@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assertTable, attributeDefinitions, effectiveStream, replicaLayout, type TableDefinition } from "../lib/dynamo";
+import { assertTable, attributeDefinitions, effectiveStream, replicaLayout, replicaStyle, type TableDefinition } from "../lib/dynamo";
 
 export interface GlobalTableArgs {
   /** Keys, indexes, billing, consistency, stream, TTL, PITR window: see `TableDefinition`. */
@@ -25,12 +25,23 @@ export interface GlobalTableArgs {
 
 /**
  * A DynamoDB global table (version 2019.11.21) with a replica in every region of the
- * environment, for the global stack: one `aws.dynamodb.Table` in `homeRegion` whose `replicas`
- * cover the other regions, a customer managed KMS key in every region (a replica can only use a
- * key of its own region), point-in-time recovery and deletion protection on every replica, and
- * for provisioned tables target-tracking auto scaling (reads per replica; writes once, which
- * DynamoDB replicates to every replica). Multi-Region strong consistency is a `table.consistency`
- * option with its Region rules checked before anything is created.
+ * environment, for the global stack: one `aws.dynamodb.Table` in `homeRegion` and a replica in
+ * every other region, a customer managed KMS key in every region (a replica can only use a key of
+ * its own region), point-in-time recovery and deletion protection on every replica, and for
+ * provisioned tables target-tracking auto scaling (reads per replica; writes once, which DynamoDB
+ * replicates to every replica). Multi-Region strong consistency is a `table.consistency` option
+ * with its Region rules checked before anything is created.
+ *
+ * How the replicas are declared depends on the billing mode (`replicaStyle`):
+ * - on-demand: inline `replicas` blocks of the table;
+ * - provisioned: DynamoDB refuses a replica of a provisioned table whose writes are not auto
+ *   scaled yet ("Table write capacity should either be Pay-Per-Request or AutoScaled";
+ *   terraform-provider-aws#13097, aws-cdk#12159), and inline replicas are added in the table's
+ *   own create, before any scaling policy can exist. So the table is created alone (its
+ *   `replicas` ignored, as the provider asks next to `aws.dynamodb.TableReplica`), then the
+ *   home region's scaling targets and policies, then one `aws.dynamodb.TableReplica` per other
+ *   region depending on the write policies (terraform-provider-aws#38401), then the read
+ *   scaling of each replica region, which needs that region's replica to exist.
  *
  * It lives in the global stack because it is one resource spanning every region, like the
  * Aurora global cluster, and needs nothing regional (no VPC): the global stack deploys first,
@@ -47,6 +58,8 @@ export class GlobalTable extends pulumi.ComponentResource {
   readonly kmsKeyArns: Record<string, pulumi.Output<string>>;
   /** Whether the table streams (always, for EVENTUAL tables). */
   readonly stream: boolean;
+  /** `inline` (on-demand: the table's `replicas`) or `separate` (provisioned: `aws.dynamodb.TableReplica`s). */
+  readonly replicaStyle: "inline" | "separate";
 
   constructor(name: string, args: GlobalTableArgs, opts?: pulumi.ComponentResourceOptions) {
     const def = args.table;
@@ -77,6 +90,7 @@ export class GlobalTable extends pulumi.ComponentResource {
     }
 
     const provisioned = (def.billingMode ?? "PAY_PER_REQUEST") === "PROVISIONED";
+    const style = replicaStyle(def);
     const indexes = def.globalSecondaryIndexes ?? [];
     const table = new aws.dynamodb.Table(`${name}-table`, {
       region: args.homeRegion,
@@ -101,22 +115,28 @@ export class GlobalTable extends pulumi.ComponentResource {
       pointInTimeRecovery: { enabled: true, recoveryPeriodInDays: pitrDays },
       deletionProtectionEnabled: deletionProtection,
       ...(def.ttlAttribute ? { ttl: { attributeName: def.ttlAttribute, enabled: true } } : {}),
-      replicas: layout.replicaRegions.map((region) => ({
-        regionName: region,
-        kmsKeyArn: this.kmsKeyArns[region],
-        pointInTimeRecovery: true,
-        deletionProtectionEnabled: deletionProtection,
-        propagateTags: true,
-        ...(strong ? { consistencyMode: "STRONG" } : {}),
-      })),
+      ...(style === "inline"
+        ? {
+            replicas: layout.replicaRegions.map((region) => ({
+              regionName: region,
+              kmsKeyArn: this.kmsKeyArns[region],
+              pointInTimeRecovery: true,
+              deletionProtectionEnabled: deletionProtection,
+              propagateTags: true,
+              ...(strong ? { consistencyMode: "STRONG" } : {}),
+            })),
+          }
+        : {}),
       ...(layout.witnessRegion ? { globalTableWitness: { regionName: layout.witnessRegion } } : {}),
       tags,
     }, {
       parent: this,
       protect: true,
-      // Auto scaling owns the provisioned capacity once the table exists.
-      ignoreChanges: provisioned ? ["readCapacity", "writeCapacity", "globalSecondaryIndexes[*].readCapacity", "globalSecondaryIndexes[*].writeCapacity"] : [],
+      // Auto scaling owns the provisioned capacity once the table exists, and the TableReplica
+      // resources own the replicas (the provider reads them back into `replicas`).
+      ignoreChanges: provisioned ? ["readCapacity", "writeCapacity", "globalSecondaryIndexes[*].readCapacity", "globalSecondaryIndexes[*].writeCapacity", "replicas"] : [],
     });
+    const ready: pulumi.Resource[] = [];
 
     if (provisioned) {
       const target = def.targetUtilizationPercent ?? 70;
@@ -124,40 +144,59 @@ export class GlobalTable extends pulumi.ComponentResource {
         { resourceId: pulumi.interpolate`table/${table.name}`, label: "table", table: true },
         ...indexes.map((index) => ({ resourceId: pulumi.interpolate`table/${table.name}/index/${index.name}`, label: index.name, table: false })),
       ];
-      for (const region of args.regions) {
-        for (const s of scaled) {
-          // Reads per replica (each region has its own read load). Writes once, in the home
-          // region: DynamoDB replicates the write auto scaling settings to every replica.
-          const dimensions = region === args.homeRegion ? (["Read", "Write"] as const) : (["Read"] as const);
-          for (const dimension of dimensions) {
-            const capacity = dimension === "Read" ? def.readCapacity! : def.writeCapacity!;
-            const suffix = `${region}-${s.label}-${dimension.toLowerCase()}`;
-            const scalable = new aws.appautoscaling.Target(`${name}-${suffix}`, {
-              region,
-              serviceNamespace: "dynamodb",
-              resourceId: s.resourceId,
-              scalableDimension: `dynamodb:${s.table ? "table" : "index"}:${dimension}CapacityUnits`,
-              minCapacity: capacity.min,
-              maxCapacity: capacity.max,
-            }, { parent: this, dependsOn: [table] });
-            new aws.appautoscaling.Policy(`${name}-${suffix}`, {
-              region,
-              policyType: "TargetTrackingScaling",
-              serviceNamespace: scalable.serviceNamespace,
-              resourceId: scalable.resourceId,
-              scalableDimension: scalable.scalableDimension,
-              targetTrackingScalingPolicyConfiguration: {
-                predefinedMetricSpecification: { predefinedMetricType: `DynamoDB${dimension}CapacityUtilization` },
-                targetValue: target,
-              },
-            }, { parent: this });
-          }
-        }
+      const autoscale = (region: string, dimension: "Read" | "Write", dependsOn: pulumi.Resource[]): aws.appautoscaling.Policy[] =>
+        scaled.map((s) => {
+          const capacity = dimension === "Read" ? def.readCapacity! : def.writeCapacity!;
+          const suffix = `${region}-${s.label}-${dimension.toLowerCase()}`;
+          const scalable = new aws.appautoscaling.Target(`${name}-${suffix}`, {
+            region,
+            serviceNamespace: "dynamodb",
+            resourceId: s.resourceId,
+            scalableDimension: `dynamodb:${s.table ? "table" : "index"}:${dimension}CapacityUnits`,
+            minCapacity: capacity.min,
+            maxCapacity: capacity.max,
+          }, { parent: this, dependsOn });
+          return new aws.appautoscaling.Policy(`${name}-${suffix}`, {
+            region,
+            policyType: "TargetTrackingScaling",
+            serviceNamespace: scalable.serviceNamespace,
+            resourceId: scalable.resourceId,
+            scalableDimension: scalable.scalableDimension,
+            targetTrackingScalingPolicyConfiguration: {
+              predefinedMetricSpecification: { predefinedMetricType: `DynamoDB${dimension}CapacityUtilization` },
+              targetValue: target,
+            },
+          }, { parent: this });
+        });
+
+      // The home region first: reads, and writes once (DynamoDB replicates the write auto
+      // scaling settings to every replica).
+      autoscale(args.homeRegion, "Read", [table]);
+      const writePolicies = autoscale(args.homeRegion, "Write", [table]);
+      for (const region of layout.replicaRegions) {
+        // Only once the writes are auto scaled does DynamoDB accept a replica of a provisioned table.
+        const replica = new aws.dynamodb.TableReplica(`${name}-${region}-replica`, {
+          region,
+          globalTableArn: table.arn,
+          kmsKeyArn: this.kmsKeyArns[region],
+          pointInTimeRecovery: true,
+          deletionProtectionEnabled: deletionProtection,
+          // TableReplica has no propagateTags: the tags are its own.
+          tags,
+        }, { parent: this, protect: true, dependsOn: writePolicies });
+        ready.push(replica);
+        // Reads per replica (each region has its own read load), once the replica exists.
+        autoscale(region, "Read", [replica]);
       }
     }
 
-    this.tableName = table.name;
-    this.arn = table.arn;
+    // Resolve once every replica exists, as with inline replicas (the table's create waits for
+    // them): whoever binds a region to the table gets it with that region's replica in place.
+    const afterReplicas = (value: pulumi.Output<string>): pulumi.Output<string> =>
+      ready.length ? pulumi.all([value, ...ready.map((r) => r.urn)]).apply(([v]) => v) : value;
+    this.tableName = afterReplicas(table.name);
+    this.arn = afterReplicas(table.arn);
+    this.replicaStyle = style;
     this.homeRegion = args.homeRegion;
     this.regions = [...args.regions];
     this.stream = stream !== undefined;

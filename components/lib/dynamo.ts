@@ -20,6 +20,15 @@
  *   leaves `streamEnabled` unset diffs forever trying to turn them off.
  *   [terraform-provider-aws#43625, #43678; aws-cdk global tables require NEW_AND_OLD_IMAGES]
  * - Application Auto Scaling target tracking for DynamoDB: 20 to 90 % utilization.
+ * - A provisioned table can only get replicas once its writes are auto scaled (a scaling
+ *   policy, not just a target): otherwise UpdateTable fails with "ValidationException: Table
+ *   write capacity should either be Pay-Per-Request or AutoScaled". The provider's inline
+ *   `replicas` are added in the table's own create, before any auto scaling exists, so provisioned
+ *   tables get their replicas as separate `aws.dynamodb.TableReplica` resources that depend on
+ *   the write scaling policies. [terraform-provider-aws#13097, #38401; aws-cdk#12159]
+ * - `aws.dynamodb.TableReplica` has no consistency mode (@pulumi/aws 7.47, its
+ *   tableReplica.d.ts; terraform-provider-aws#48672 asks for one): a STRONG table can only be
+ *   built with inline replicas, so only on-demand.
  */
 
 export type AttributeType = "S" | "N" | "B";
@@ -210,6 +219,13 @@ export function tableProblems(def: TableDefinition, regions: readonly string[]):
   }
 
   const consistency = def.consistency ?? "EVENTUAL";
+  if (consistency === "STRONG" && billing === "PROVISIONED") {
+    out.push({
+      path: "billingMode",
+      value: billing,
+      message: "consistency STRONG needs billingMode PAY_PER_REQUEST: the replicas of a provisioned table must be separate aws.dynamodb.TableReplica resources created after its write auto scaling, and TableReplica cannot set a consistency mode; use PAY_PER_REQUEST (and drop readCapacity/writeCapacity) or consistency EVENTUAL",
+    });
+  }
   if (consistency === "EVENTUAL") {
     if (def.witnessRegion !== undefined) out.push({ path: "witnessRegion", value: def.witnessRegion, message: "a witness exists only for consistency STRONG; remove it" });
     if (def.streamViewType !== undefined && def.streamViewType !== "NEW_AND_OLD_IMAGES") {
@@ -254,4 +270,57 @@ export function arnInRegion(arn: string, region: string): string {
   if (parts.length < 6 || parts[0] !== "arn") throw new RangeError(`"${arn}" is not an ARN`);
   parts[3] = region;
   return parts.join(":");
+}
+
+/**
+ * How a global table's replicas are declared: inline `replicas` blocks of the table resource
+ * (on-demand tables), or one `aws.dynamodb.TableReplica` per other Region (provisioned tables:
+ * the replica must wait for the table's write auto scaling, which an inline block cannot).
+ */
+export function replicaStyle(def: Pick<TableDefinition, "billingMode">): "inline" | "separate" {
+  return (def.billingMode ?? "PAY_PER_REQUEST") === "PROVISIONED" ? "separate" : "inline";
+}
+
+/** A table resource as a reader of a plan or a preview sees it. */
+export interface TableRef {
+  readonly urn: string;
+  /** Its ARN when known. */
+  readonly arn?: string | null;
+}
+
+/** An `aws.dynamodb.TableReplica` as a reader sees it (URNs of `globalTableArn`'s dependencies, when recorded). */
+export interface TableReplicaRef {
+  readonly region?: string | null;
+  readonly globalTableArn?: string | null;
+  readonly globalTableArnDependencies?: readonly string[];
+}
+
+/**
+ * Whether a TableReplica replicates `table`: through the engine's recorded dependency of its
+ * `globalTableArn` when there is one, else by the ARN it names (a literal ARN leaves no
+ * dependency).
+ */
+export function replicatesTable(replica: TableReplicaRef, table: TableRef): boolean {
+  const deps = replica.globalTableArnDependencies ?? [];
+  if (deps.length > 0) return deps.includes(table.urn);
+  return !!table.arn && replica.globalTableArn === table.arn;
+}
+
+/** The TableReplica resources among `replicas` that replicate `table`. */
+export function replicasOfTable<R extends TableReplicaRef>(table: TableRef, replicas: readonly R[]): R[] {
+  return replicas.filter((r) => replicatesTable(r, table));
+}
+
+/**
+ * Every Region holding a copy of a table, its own first, counting both inline replica blocks and
+ * separate TableReplica resources; `complete` is false when one of them is not known yet.
+ */
+export function globalTableRegions(
+  home: string | null | undefined,
+  inlineReplicaRegions: readonly (string | null | undefined)[],
+  tableReplicas: readonly TableReplicaRef[],
+): { regions: string[]; complete: boolean } {
+  const all = [home, ...inlineReplicaRegions, ...tableReplicas.map((r) => r.region)];
+  const regions = [...new Set(all.filter((r): r is string => typeof r === "string" && r.length > 0))];
+  return { regions, complete: regions.length > 0 && all.every((r) => typeof r === "string" && r.length > 0) };
 }

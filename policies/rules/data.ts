@@ -8,21 +8,26 @@
 import type { PolicyResource } from "@pulumi/policy";
 import type { Unwrap } from "@pulumi/pulumi";
 import type { TableArgs } from "@pulumi/aws/dynamodb/table";
+import type { TableReplicaArgs } from "@pulumi/aws/dynamodb/tableReplica";
 import type { ReplicationGroupArgs } from "@pulumi/aws/elasticache/replicationGroup";
 import type { GlobalReplicationGroupArgs } from "@pulumi/aws/elasticache/globalReplicationGroup";
 import type { DistributionArgs } from "@pulumi/aws/cloudfront/distribution";
+import { globalTableRegions, replicasOfTable } from "../../components/lib/dynamo";
 import { stringList } from "../config";
 import { environmentRule, type EnvironmentRule } from "./environment";
 import { describe, isSet, knownItems, knownNumber, knownString, ofType, read, referencedBy, regionOf, resourceRule, UNKNOWN, workloadRegions } from "./kit";
 
 export const DATA_TYPES = {
   table: "aws:dynamodb/table:Table",
+  /** A replica declared apart from its table (provisioned global tables: see GlobalTable). */
+  tableReplica: "aws:dynamodb/tableReplica:TableReplica",
   replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
   globalReplicationGroup: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
   distribution: "aws:cloudfront/distribution:Distribution",
 } as const;
 
 type TableProps = Unwrap<TableArgs>;
+type TableReplicaProps = Unwrap<TableReplicaArgs>;
 type ReplicationGroupProps = Unwrap<ReplicationGroupArgs>;
 type GlobalReplicationGroupProps = Unwrap<GlobalReplicationGroupArgs> & { globalReplicationGroupId?: string };
 type DistributionProps = Unwrap<DistributionArgs>;
@@ -30,14 +35,24 @@ type DistributionProps = Unwrap<DistributionArgs>;
 // ---------------------------------------------------------------------------------------------
 // DynamoDB
 
-/** Regions holding a copy of a table: its own and its replicas'; undefined while they are unknown. */
-function tableRegions(table: PolicyResource): string[] | undefined {
+/**
+ * Regions holding a copy of a table: its own, its inline replicas' and those of the TableReplica
+ * resources among `resources` that name it; undefined while one of them is unknown.
+ */
+function tableRegions(table: PolicyResource, resources: readonly PolicyResource[]): string[] | undefined {
   const props = table.props as TableProps;
-  const home = regionOf(table);
-  if (!home || read(() => props.replicas) === UNKNOWN) return undefined;
-  const replicas = knownItems(() => props.replicas).map((r) => knownString(() => r.regionName));
-  if (replicas.some((r) => r === undefined)) return undefined;
-  return [home, ...(replicas as string[])];
+  if (read(() => props.replicas) === UNKNOWN) return undefined;
+  const inline = knownItems(() => props.replicas).map((r) => knownString(() => r.regionName));
+  const separate = replicasOfTable(
+    { urn: table.urn, arn: knownString(() => (table.props as { arn?: string }).arn) },
+    ofType(resources, DATA_TYPES.tableReplica).map((r) => ({
+      region: regionOf(r),
+      globalTableArn: knownString(() => (r.props as TableReplicaProps).globalTableArn),
+      globalTableArnDependencies: (r.propertyDependencies.globalTableArn ?? []).map((d) => d.urn),
+    })),
+  );
+  const { regions, complete } = globalTableRegions(regionOf(table), inline, separate);
+  return complete ? regions : undefined;
 }
 
 export const tableInEveryRegion = environmentRule<{ regions: string[] }>(
@@ -47,13 +62,13 @@ export const tableInEveryRegion = environmentRule<{ regions: string[] }>(
     enforcementLevel: "mandatory",
     severity: "high",
     thresholds: { regions: stringList([], "Regions that must hold a replica besides those with workloads (the environment's region list).") },
-    remediationSteps: "Add a replica block (regionName, kmsKeyArn of a key in that region, pointInTimeRecovery) for each missing region, e.g. with the GlobalTable component.",
+    remediationSteps: "Add a replica for each missing region (a replica block with regionName, kmsKeyArn of a key in that region and pointInTimeRecovery, or for a provisioned table an aws.dynamodb.TableReplica in that region), e.g. with the GlobalTable component.",
   },
   (resources, report, config) => {
     const expected = [...new Set([...config.regions, ...workloadRegions(resources)])].sort();
     if (expected.length < 2) return;
     for (const table of ofType(resources, DATA_TYPES.table)) {
-      const regions = tableRegions(table);
+      const regions = tableRegions(table, resources);
       if (!regions) continue;
       const missing = expected.filter((r) => !regions.includes(r));
       if (missing.length > 0) report(`${describe(table)} has replicas in ${regions.join(", ")} but none in ${missing.join(", ")}: add a replica there (the environment runs in ${expected.join(", ")}).`, table.urn);
@@ -67,10 +82,15 @@ export const tablePointInTimeRecovery = resourceRule<TableProps>(
     description: "DynamoDB tables and every replica keep point-in-time recovery, so a bad write or delete can be undone in any region.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: "Set pointInTimeRecovery: { enabled: true } on the table and pointInTimeRecovery: true on each replica.",
+    remediationSteps: "Set pointInTimeRecovery: { enabled: true } on the table and pointInTimeRecovery: true on each replica (a replica block or an aws.dynamodb.TableReplica).",
   },
-  [DATA_TYPES.table],
+  [DATA_TYPES.table, DATA_TYPES.tableReplica],
   (props, { args, report }) => {
+    if (args.type === DATA_TYPES.tableReplica) {
+      const pitr = read(() => (props as unknown as TableReplicaProps).pointInTimeRecovery);
+      if (pitr !== true && pitr !== UNKNOWN) report(`${describe(args)}: the ${regionOf(args) ?? "?"} replica has point-in-time recovery off: set its pointInTimeRecovery to true.`);
+      return;
+    }
     const enabled = read(() => props.pointInTimeRecovery?.enabled);
     if (enabled !== true && enabled !== UNKNOWN) report(`${describe(args)} has point-in-time recovery off: set pointInTimeRecovery.enabled to true.`);
     for (const replica of knownItems(() => props.replicas)) {
@@ -87,8 +107,13 @@ export const tableDeletionProtection = resourceRule<TableProps>(
     enforcementLevel: "mandatory",
     severity: "critical",
   },
-  [DATA_TYPES.table],
+  [DATA_TYPES.table, DATA_TYPES.tableReplica],
   (props, { args, report }) => {
+    if (args.type === DATA_TYPES.tableReplica) {
+      const protectedReplica = read(() => (props as unknown as TableReplicaProps).deletionProtectionEnabled);
+      if (protectedReplica !== true && protectedReplica !== UNKNOWN) report(`${describe(args)}: the ${regionOf(args) ?? "?"} replica has no deletion protection: set its deletionProtectionEnabled to true.`);
+      return;
+    }
     const enabled = read(() => props.deletionProtectionEnabled);
     if (enabled !== true && enabled !== UNKNOWN) report(`${describe(args)} has deletionProtectionEnabled ${enabled === false ? "false" : "unset (default false)"}: set it to true.`);
     for (const replica of knownItems(() => props.replicas)) {
@@ -107,10 +132,21 @@ export const tableCustomerKeys = resourceRule<TableProps>(
     description: "DynamoDB tables encrypt with a customer managed KMS key, and every replica with a key of its own region.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: "Set serverSideEncryption { enabled: true, kmsKeyArn } and a kmsKeyArn on each replica, each key created in the replica's region.",
+    remediationSteps: "Set serverSideEncryption { enabled: true, kmsKeyArn } and a kmsKeyArn on each replica (a replica block or an aws.dynamodb.TableReplica), each key created in the replica's region.",
   },
-  [DATA_TYPES.table],
+  [DATA_TYPES.table, DATA_TYPES.tableReplica],
   (props, { args, report }) => {
+    if (args.type === DATA_TYPES.tableReplica) {
+      const replica = props as unknown as TableReplicaProps;
+      const region = regionOf(args);
+      if (!isSet(() => replica.kmsKeyArn)) {
+        report(`${describe(args)}: the ${region ?? "?"} replica uses an AWS key: give it kmsKeyArn, a customer managed key in ${region ?? "its region"}.`);
+        return;
+      }
+      const keyRegion = arnRegion(knownString(() => replica.kmsKeyArn));
+      if (region && keyRegion && keyRegion !== region) report(`${describe(args)}: the ${region} replica names a key in ${keyRegion}; a replica can only use a key of its own region.`);
+      return;
+    }
     const enabled = read(() => props.serverSideEncryption?.enabled);
     if ((enabled !== true && enabled !== UNKNOWN) || !isSet(() => props.serverSideEncryption?.kmsKeyArn)) {
       report(`${describe(args)} is not encrypted with a customer managed key: set serverSideEncryption { enabled: true, kmsKeyArn }.`);
@@ -275,12 +311,12 @@ export const edgeTlsOnly = resourceRule<DistributionProps, { minimumProtocolVers
 // ---------------------------------------------------------------------------------------------
 // Protection
 
-const DATA_STATEFUL_TYPES = [DATA_TYPES.table, DATA_TYPES.replicationGroup, DATA_TYPES.globalReplicationGroup];
+const DATA_STATEFUL_TYPES = [DATA_TYPES.table, DATA_TYPES.tableReplica, DATA_TYPES.replicationGroup, DATA_TYPES.globalReplicationGroup];
 
 export const dataTierProtected = resourceRule(
   {
     name: "data-tier-protected",
-    description: "DynamoDB tables, cache replication groups and Global Datastores carry the `protect` resource option, so Pulumi refuses to delete or replace them.",
+    description: "DynamoDB tables and table replicas, cache replication groups and Global Datastores carry the `protect` resource option, so Pulumi refuses to delete or replace them.",
     enforcementLevel: "mandatory",
     severity: "critical",
   },

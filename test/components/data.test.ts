@@ -12,8 +12,12 @@ let data: typeof Data;
 let binding: Data.DataTierBinding;
 let bindingEnv: Record<string, string> = {};
 let bindingPolicy = "";
+let catalogOutputs: { tableName?: string; arn?: string; kmsKeyArns?: Record<string, string>; replicaStyle?: string } = {};
 
 const TABLE = "aws:dynamodb/table:Table";
+const TABLE_REPLICA = "aws:dynamodb/tableReplica:TableReplica";
+const SCALING_TARGET = "aws:appautoscaling/target:Target";
+const SCALING_POLICY = "aws:appautoscaling/policy:Policy";
 const KEY = "aws:kms/key:Key";
 const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
 
@@ -39,7 +43,7 @@ beforeAll(async () => {
     homeRegion: "us-east-1",
     regions,
   });
-  new data.GlobalTable("catalog", {
+  const catalog = new data.GlobalTable("catalog", {
     table: {
       name: "prod-catalog",
       partitionKey: { name: "sku" },
@@ -51,6 +55,7 @@ beforeAll(async () => {
     homeRegion: "us-east-1",
     regions,
   });
+  pulumi.all([catalog.tableName, catalog.arn, pulumi.all(catalog.kmsKeyArns)]).apply(([tableName, arn, kmsKeyArns]) => (catalogOutputs = { tableName, arn, kmsKeyArns, replicaStyle: catalog.replicaStyle }));
   new data.GlobalTable("ledger", {
     table: { name: "prod-ledger", partitionKey: { name: "id" }, consistency: "STRONG", witnessRegion: "us-east-2" },
     homeRegion: "us-east-1",
@@ -138,6 +143,52 @@ describe("GlobalTable", () => {
     expect(named("catalog-table", TABLE).ignoreChanges).toEqual(expect.arrayContaining(["readCapacity", "writeCapacity"]));
   });
 
+  it("keeps an on-demand table's replicas inline, with nothing declared apart", () => {
+    expect(named("sessions-table", TABLE).ignoreChanges).toEqual([]);
+    expect(childrenOf("platform:data:GlobalTable", "sessions").filter((r) => r.type === TABLE_REPLICA)).toEqual([]);
+  });
+
+  it("creates a provisioned table without inline replicas, leaving them to the TableReplica resources", () => {
+    const table = named("catalog-table", TABLE);
+    expect(table.inputs).not.toHaveProperty("replicas");
+    expect(table.ignoreChanges).toContain("replicas");
+    // Replicas need the stream the table declares.
+    expect(table.inputs).toMatchObject({ billingMode: "PROVISIONED", streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
+  });
+
+  it("adds a provisioned table's replicas only after the home region's write scaling policies, on each region's key, with PITR and deletion protection, protected", () => {
+    const children = childrenOf("platform:data:GlobalTable", "catalog");
+    const table = named("catalog-table", TABLE);
+    const writePolicies = children.filter((r) => r.type === SCALING_POLICY && r.region === "us-east-1" && String(r.inputs.scalableDimension).endsWith(":WriteCapacityUnits"));
+    expect(writePolicies.map((p) => p.name).sort()).toEqual(["catalog-us-east-1-by-category-write", "catalog-us-east-1-table-write"]);
+    const replicas = children.filter((r) => r.type === TABLE_REPLICA);
+    expect(replicas.map((r) => [r.name, r.region])).toEqual([["catalog-us-west-2-replica", "us-west-2"], ["catalog-eu-west-1-replica", "eu-west-1"]]);
+    for (const replica of replicas) {
+      expect(replica.inputs).toMatchObject({ region: replica.region, globalTableArn: table.outputs.arn, pointInTimeRecovery: true, deletionProtectionEnabled: true });
+      expect(String(replica.inputs.kmsKeyArn)).toContain(`:kms:${replica.region}:`);
+      expect(replica.protect).toBe(true);
+      for (const policy of writePolicies) expect(replica.dependsOn).toContain(policy.urn);
+      // As the provider answers: id <table>:<main region>, the table's ARN in the replica's region.
+      expect(replica.id).toBe("prod-catalog:us-east-1");
+      expect(replica.outputs.arn).toBe(String(table.outputs.arn).replace(":us-east-1:", `:${replica.region}:`));
+    }
+  });
+
+  it("scales each replica region's reads once that region's replica exists", () => {
+    const children = childrenOf("platform:data:GlobalTable", "catalog");
+    for (const region of ["us-west-2", "eu-west-1"]) {
+      const replica = named(`catalog-${region}-replica`, TABLE_REPLICA);
+      const targets = children.filter((r) => r.type === SCALING_TARGET && r.region === region);
+      expect(targets).toHaveLength(2);
+      for (const target of targets) expect(target.dependsOn).toContain(replica.urn);
+    }
+  });
+
+  it("gives a provisioned table the same outputs: name, home-region ARN and a key per region", () => {
+    expect(catalogOutputs).toMatchObject({ tableName: "prod-catalog", arn: named("catalog-table", TABLE).outputs.arn, replicaStyle: "separate" });
+    expect(Object.keys(catalogOutputs.kmsKeyArns ?? {})).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
+  });
+
   it("creates a strongly consistent table with STRONG replicas and a witness, without a stream unless asked", () => {
     const table = named("ledger-table", TABLE);
     expect(table.inputs.replicas).toEqual([expect.objectContaining({ regionName: "us-west-2", consistencyMode: "STRONG" })]);
@@ -149,6 +200,11 @@ describe("GlobalTable", () => {
     const before = cloud.resources.length;
     expect(() => new data.GlobalTable("bad", { table: { name: "prod-bad", partitionKey: { name: "id" }, consistency: "STRONG" }, homeRegion: "us-east-1", regions: ["us-east-1", "eu-west-1"] })).toThrow(/bad: consistency "STRONG": multi-Region strong consistency needs exactly three Regions/);
     expect(() => new data.GlobalTable("bad", { table: { name: "prod-bad", partitionKey: { name: "id" } }, homeRegion: "ap-south-1", regions: ["us-east-1", "eu-west-1"] })).toThrow(/homeRegion ap-south-1 must be one of regions/);
+    expect(() => new data.GlobalTable("bad", {
+      table: { name: "prod-bad", partitionKey: { name: "id" }, consistency: "STRONG", billingMode: "PROVISIONED", readCapacity: { min: 1, max: 2 }, writeCapacity: { min: 1, max: 2 } },
+      homeRegion: "us-east-1",
+      regions: ["us-east-1", "us-east-2", "us-west-2"],
+    })).toThrow(/bad: billingMode "PROVISIONED": consistency STRONG needs billingMode PAY_PER_REQUEST/);
     expect(cloud.resources.length).toBe(before);
   });
 });

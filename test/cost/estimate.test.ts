@@ -161,3 +161,42 @@ describe("a Global Datastore secondary", () => {
     expect(estimateCost([secondary], t, SPOT).unpriced).toEqual([expect.objectContaining({ name: "secondary", reason: "no nodeType" })]);
   });
 });
+
+describe("DynamoDB replicas declared as TableReplica resources (provisioned global tables)", () => {
+  const entry = (unit: string, usd: number) => ({ unit, description: unit, source: "test", asOf: "2025-01", origin: "knowledge", confidence: "high", regions: { "us-east-1": usd, "eu-west-1": usd * 1.1 } });
+  const prices = table({
+    "dynamodb.provisioned.wcu-hour": entry("WCU-hour", 0.00065),
+    "dynamodb.provisioned.replicated-wcu-hour": entry("WCU-hour", 0.00075),
+    "dynamodb.provisioned.rcu-hour": entry("RCU-hour", 0.00013),
+    "dynamodb.on-demand.write.million": entry("million requests", 0.625),
+    "dynamodb.on-demand.replicated-write.million": entry("million requests", 0.9375),
+    "dynamodb.on-demand.read.million": entry("million requests", 0.125),
+    "dynamodb.storage.gb-month": entry("GB-month", 0.25),
+    "dynamodb.pitr.gb-month": entry("GB-month", 0.2),
+  });
+  const arn = "arn:aws:dynamodb:us-east-1:123456789012:table/prod-catalog";
+  const catalog = res("aws:dynamodb/table:Table", "catalog", { name: "prod-catalog", billingMode: "PROVISIONED", readCapacity: 5, writeCapacity: 2, pointInTimeRecovery: { enabled: true } }, { ids: ["prod-catalog", arn] });
+  const replica = (link: "dependency" | "arn" | "none") =>
+    res("aws:dynamodb/tableReplica:TableReplica", "catalog-eu-west-1-replica", { region: "eu-west-1", globalTableArn: link === "none" ? "arn:aws:dynamodb:us-east-1:123456789012:table/elsewhere" : arn, pointInTimeRecovery: true }, {
+      region: "eu-west-1",
+      dependencies: link === "dependency" ? { globalTableArn: [catalog.urn] } : {},
+    });
+  const replicaLines = (resources: CostResource[]) => estimateCost(resources, prices, usage()).lines.filter((l) => l.type === "aws:dynamodb/tableReplica:TableReplica");
+
+  it("bills the replica as its provisioned table is billed: replicated WCU and RCU at the table's capacity, in the replica's region", () => {
+    for (const link of ["dependency", "arn"] as const) {
+      const lines = replicaLines([catalog, replica(link)]);
+      expect(lines.map((l) => [l.item, l.region, l.quantity.baseline])).toEqual([
+        ["dynamodb.provisioned.replicated-wcu-hour", "eu-west-1", 2 * HOURS],
+        ["dynamodb.provisioned.rcu-hour", "eu-west-1", 5 * HOURS],
+        ["dynamodb.storage.gb-month", "eu-west-1", 1],
+        ["dynamodb.pitr.gb-month", "eu-west-1", 1],
+      ]);
+      expect(lines[0].unitUsd).toBeCloseTo(0.00075 * 1.1, 8);
+    }
+  });
+
+  it("prices a replica whose table is not in the plan as on-demand", () => {
+    expect(replicaLines([catalog, replica("none")]).map((l) => l.item)).toContain("dynamodb.on-demand.replicated-write.million");
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arnInRegion, attributeDefinitions, effectiveStream, mrscRegionSet, replicaLayout, tableProblems, type TableDefinition } from "../../components/lib/dynamo";
+import { arnInRegion, attributeDefinitions, effectiveStream, globalTableRegions, mrscRegionSet, replicaLayout, replicasOfTable, replicaStyle, replicatesTable, tableProblems, type TableDefinition } from "../../components/lib/dynamo";
 
 const table: TableDefinition = { name: "prod-orders", partitionKey: { name: "pk" } };
 const paths = (def: TableDefinition, regions: string[]) => tableProblems(def, regions).map((p) => p.path);
@@ -47,6 +47,12 @@ describe("tableProblems", () => {
       expect(messages(strong, ["us-east-1", "us-east-2", "eu-west-1"])[0]).toMatch(/one Region set \(US: us-east-1, us-east-2, us-west-2; EU: .*\); us-east-1, us-east-2, eu-west-1 are not/);
       expect(messages({ ...strong, witnessRegion: "us-west-1" }, ["us-east-1", "us-east-2"])[0]).toMatch(/one Region set/);
     });
+    it("refuses provisioned billing, naming the field, the value and the fix (TableReplica has no consistency mode)", () => {
+      const provisioned: TableDefinition = { ...strong, billingMode: "PROVISIONED", readCapacity: { min: 5, max: 10 }, writeCapacity: { min: 5, max: 10 } };
+      const problems = tableProblems(provisioned, ["us-east-1", "us-east-2", "us-west-2"]);
+      expect(problems).toEqual([{ path: "billingMode", value: "PROVISIONED", message: expect.stringMatching(/^consistency STRONG needs billingMode PAY_PER_REQUEST: .*TableReplica.*; use PAY_PER_REQUEST .* or consistency EVENTUAL$/) }]);
+      expect(tableProblems({ ...provisioned, consistency: "EVENTUAL" }, ["us-east-1", "us-east-2", "us-west-2"])).toEqual([]);
+    });
     it("refuses a witness in a Region that holds a replica, and TTL", () => {
       expect(paths({ ...strong, witnessRegion: "us-east-1", ttlAttribute: "exp" }, ["us-east-1", "us-east-2"])).toEqual(["ttlAttribute", "witnessRegion"]);
     });
@@ -76,5 +82,36 @@ describe("table layout helpers", () => {
   it("moves an ARN to another region", () => {
     expect(arnInRegion("arn:aws:dynamodb:us-east-1:123456789012:table/t", "eu-west-1")).toBe("arn:aws:dynamodb:eu-west-1:123456789012:table/t");
     expect(() => arnInRegion("table/t", "eu-west-1")).toThrow(/not an ARN/);
+  });
+});
+
+describe("replicas declared apart from their table", () => {
+  const table = { urn: "urn:pulumi:prod::platform::aws:dynamodb/table:Table::catalog", arn: "arn:aws:dynamodb:us-east-1:1:table/prod-catalog" };
+  const other = { urn: "urn:pulumi:prod::platform::aws:dynamodb/table:Table::orders", arn: "arn:aws:dynamodb:us-east-1:1:table/prod-orders" };
+
+  it("declares on-demand tables' replicas inline and provisioned tables' as TableReplica resources", () => {
+    expect(replicaStyle({})).toBe("inline");
+    expect(replicaStyle({ billingMode: "PAY_PER_REQUEST" })).toBe("inline");
+    expect(replicaStyle({ billingMode: "PROVISIONED" })).toBe("separate");
+  });
+
+  it("finds a table's replicas by the recorded dependency of globalTableArn, else by the ARN they name", () => {
+    const byDependency = { region: "us-west-2", globalTableArnDependencies: [table.urn] };
+    const byArn = { region: "eu-west-1", globalTableArn: table.arn };
+    const ofOther = { region: "eu-west-1", globalTableArn: other.arn, globalTableArnDependencies: [other.urn] };
+    // A recorded dependency wins over a (stale or unknown) ARN.
+    const dependencyElsewhere = { region: "ap-south-1", globalTableArn: table.arn, globalTableArnDependencies: [other.urn] };
+    expect(replicatesTable(byDependency, table)).toBe(true);
+    expect(replicatesTable(byArn, table)).toBe(true);
+    expect(replicatesTable(dependencyElsewhere, table)).toBe(false);
+    expect(replicatesTable({ region: "eu-west-1" }, { urn: table.urn })).toBe(false);
+    expect(replicasOfTable(table, [byDependency, byArn, ofOther, dependencyElsewhere])).toEqual([byDependency, byArn]);
+  });
+
+  it("counts the table's own region, inline replicas and TableReplica resources once each, and says when one is unknown", () => {
+    expect(globalTableRegions("us-east-1", [], [{ region: "us-west-2" }, { region: "eu-west-1" }])).toEqual({ regions: ["us-east-1", "us-west-2", "eu-west-1"], complete: true });
+    expect(globalTableRegions("us-east-1", ["us-west-2"], [{ region: "us-west-2" }])).toEqual({ regions: ["us-east-1", "us-west-2"], complete: true });
+    expect(globalTableRegions("us-east-1", [undefined], [])).toEqual({ regions: ["us-east-1"], complete: false });
+    expect(globalTableRegions(null, [], [{ region: "us-west-2" }])).toEqual({ regions: ["us-west-2"], complete: false });
   });
 });

@@ -47,8 +47,31 @@ describe("the staging example (examples/data-tier): tables, cache and edge in ev
   it("holds every table's replica in every region, and says so in resilience.dataTier", () => {
     expect(doc.resilience.dataTier.tableReplicasByRegion).toEqual(Object.fromEntries(regions.map((r) => [r, 3])));
     expect(doc.resilience.dataTier.tables.every((t) => t.missingRegions.length === 0 && t.pointInTimeRecovery && t.deletionProtection)).toBe(true);
-    // Tables in the order the program registers them (the config's: sessions, orders, catalog).
-    expect(run.stdout).toMatch(/DynamoDB global tables +staging-sessions .*; staging-orders \(strong, on-demand\) in us-east-1, us-east-2, us-west-2/);
+    // Tables in the order the engine registers them (the provisioned catalog, whose table waits
+    // for its home region's key only, comes first).
+    expect(run.stdout).toMatch(/DynamoDB global tables +staging-catalog \(eventual, provisioned\) in us-east-1, us-east-2, us-west-2; PITR, deletion-protected;/);
+    expect(run.stdout).toMatch(/staging-orders \(strong, on-demand\) in us-east-1, us-east-2, us-west-2/);
+  });
+
+  it("gives the provisioned catalog its replicas as TableReplica resources created after the home region's write auto scaling", () => {
+    const resources = doc.stacks.find((s) => s.stack === "staging")!.resources;
+    const [table] = resources.filter((r) => r.type === "aws:dynamodb/table:Table" && r.inputs.name === "staging-catalog");
+    expect(table.inputs).not.toHaveProperty("replicas");
+    expect(table.ignoreChanges).toContain("replicas");
+    const writePolicies = resources.filter((r) => r.type === "aws:appautoscaling/policy:Policy" && r.parent === table.parent && r.region === "us-east-1" && String(r.inputs.scalableDimension).endsWith(":WriteCapacityUnits"));
+    expect(writePolicies).toHaveLength(2);
+    const replicas = resources.filter((r) => r.type === "aws:dynamodb/tableReplica:TableReplica" && r.parent === table.parent);
+    expect(replicas.map((r) => r.region)).toEqual(["us-east-2", "us-west-2"]);
+    for (const replica of replicas) {
+      expect(replica.inputs).toMatchObject({ globalTableArn: table.outputs.arn, pointInTimeRecovery: true, deletionProtectionEnabled: true });
+      expect(replica.protect).toBe(true);
+      for (const policy of writePolicies) expect(replica.dependsOn).toContain(policy.urn);
+    }
+    // On-demand tables keep their inline replicas.
+    const [sessions] = resources.filter((r) => r.type === "aws:dynamodb/table:Table" && r.inputs.name === "staging-sessions");
+    expect((sessions.inputs.replicas as { regionName: string }[]).map((r) => r.regionName)).toEqual(["us-east-2", "us-west-2"]);
+    // Priced as its table is billed: provisioned, with replicated write capacity.
+    expect(doc.cost!.lines.filter((l) => l.type === "aws:dynamodb/tableReplica:TableReplica").map((l) => l.item)).toContain("dynamodb.provisioned.replicated-wcu-hour");
   });
 
   it("has a cache member in every region: the home region's creates the datastore, the others join it with the prefixed id its stack exports", () => {

@@ -14,6 +14,24 @@ const table = (name: string, replicaRegions: string[], extra: Record<string, unk
     replicas: replicaRegions.map((regionName) => ({ regionName, pointInTimeRecovery: true, deletionProtectionEnabled: true })),
     ...extra,
   }, { stack: "prod", region: "us-east-1", protect: true });
+/** A provisioned table as GlobalTable declares it: no inline replicas, one TableReplica per other region naming the table's ARN. */
+const provisioned = (name: string, replicaRegions: string[], replicaExtra: Record<string, unknown> = {}, link: "arn" | "dependency" = "arn") => {
+  const t = table(name, [], { billingMode: "PROVISIONED", readCapacity: 5, writeCapacity: 5 });
+  delete t.inputs.replicas;
+  t.outputs.arn = `arn:aws:dynamodb:us-east-1:123456789012:table/prod-${name}`;
+  const replicas = replicaRegions.map((region) => {
+    const r = resource("aws:dynamodb/tableReplica:TableReplica", `${name}-${region}-replica`, {
+      region,
+      globalTableArn: link === "arn" ? t.outputs.arn : undefined,
+      pointInTimeRecovery: true,
+      deletionProtectionEnabled: true,
+      ...replicaExtra,
+    }, { stack: "prod", region, protect: true });
+    if (link === "dependency") r.propertyDependencies = { globalTableArn: [t.urn] };
+    return r;
+  });
+  return [t, ...replicas];
+};
 const cacheGroup = (region: string, extra: Record<string, unknown>) =>
   resource("aws:elasticache/replicationGroup:ReplicationGroup", `prod-${region}-cache-group`, { replicationGroupId: `prod-${region}-cache`, numCacheClusters: 2, multiAzEnabled: true, automaticFailoverEnabled: true, ...extra }, { stack: `prod-${region}`, region, id: `prod-${region}-cache` });
 
@@ -31,6 +49,25 @@ describe("resilience.dataTier", () => {
     ]);
     const [, row] = describeDataTier(figure)[0];
     expect(row).toContain("prod-carts (eventual, on-demand) in us-east-1, us-west-2, NO replica in eu-west-1; NO PITR");
+  });
+
+  it("counts a provisioned table's TableReplica resources as its replicas, found by the ARN they name or by their recorded dependency", () => {
+    for (const link of ["arn", "dependency"] as const) {
+      const figure = dataTierFigure(topologyOf(...provisioned("catalog", ["us-west-2", "eu-west-1"], {}, link), table("orders", ["us-west-2", "eu-west-1"])), regions);
+      expect(figure.tableReplicasByRegion).toEqual({ "us-east-1": 2, "us-west-2": 2, "eu-west-1": 2 });
+      expect(figure.tables[0]).toMatchObject({ tableName: "prod-catalog", billingMode: "PROVISIONED", regions, missingRegions: [], pointInTimeRecovery: true, deletionProtection: true });
+    }
+    // Another table's replicas are not this one's.
+    const other = provisioned("carts", ["eu-west-1"]);
+    const [catalog] = dataTierFigure(topologyOf(...provisioned("catalog", ["us-west-2"]), ...other), regions).tables;
+    expect(catalog).toMatchObject({ regions: ["us-east-1", "us-west-2"], missingRegions: ["eu-west-1"] });
+  });
+
+  it("says NO PITR or NOT deletion-protected when a TableReplica lacks it", () => {
+    const [noPitr] = dataTierFigure(topologyOf(...provisioned("catalog", ["us-west-2", "eu-west-1"], { pointInTimeRecovery: false })), regions).tables;
+    expect(noPitr).toMatchObject({ pointInTimeRecovery: false, deletionProtection: true });
+    const [unprotected] = dataTierFigure(topologyOf(...provisioned("catalog", ["us-west-2", "eu-west-1"], { deletionProtectionEnabled: false })), regions).tables;
+    expect(unprotected).toMatchObject({ pointInTimeRecovery: true, deletionProtection: false });
   });
 
   it("tells strong from eventual tables by their replicas and gives each its RPO", () => {
@@ -75,5 +112,10 @@ describe("diagram", () => {
     expect(dot.match(/-> r\d_tables \[label="replica"/g)).toHaveLength(3);
     expect(dot.match(/global_cache -> r\d_cache/g)).toHaveLength(2);
     expect(dot).toMatch(/global_edge \[label="CloudFront\\nwww\.prod\.example\.com \+ WAF"/);
+  });
+
+  it("draws a provisioned table's TableReplica regions like inline replicas", () => {
+    const plan = planOf("prod", [planStack("prod", "global", "us-east-1", provisioned("catalog", ["us-west-2", "eu-west-1"]))], { regions });
+    expect(renderDot(plan).match(/-> r\d_tables \[label="replica"/g)).toHaveLength(3);
   });
 });

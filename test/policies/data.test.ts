@@ -12,6 +12,9 @@ const keyArn = (region: string) => `arn:aws:kms:${region}:123456789012:key/k-${r
 
 interface DataTier {
   table: RecordedResource;
+  /** A provisioned table as GlobalTable builds it: no inline replicas, a TableReplica per other region. */
+  provisionedTable: RecordedResource;
+  tableReplica: RecordedResource;
   primaryCache: RecordedResource;
   datastore: RecordedResource;
   secondaryCache: RecordedResource;
@@ -31,6 +34,25 @@ function dataTier(): { env: ReturnType<typeof environment>; data: DataTier } {
     deletionProtectionEnabled: true,
     replicas: [{ regionName: SECONDARY, kmsKeyArn: keyArn(SECONDARY), pointInTimeRecovery: true, deletionProtectionEnabled: true }],
   }, { ...global, protect: true, id: "prod-orders" });
+  const catalogArn = `arn:aws:dynamodb:${PRIMARY}:123456789012:table/prod-catalog`;
+  const provisionedTable = recorded("aws:dynamodb/table:Table", "catalog", {
+    name: "prod-catalog",
+    region: PRIMARY,
+    billingMode: "PROVISIONED",
+    readCapacity: 5,
+    writeCapacity: 5,
+    hashKey: "sku",
+    serverSideEncryption: { enabled: true, kmsKeyArn: keyArn(PRIMARY) },
+    pointInTimeRecovery: { enabled: true },
+    deletionProtectionEnabled: true,
+  }, { ...global, protect: true, id: "prod-catalog", outputs: { arn: catalogArn } });
+  const tableReplica = recorded("aws:dynamodb/tableReplica:TableReplica", "catalog-replica", {
+    region: SECONDARY,
+    globalTableArn: catalogArn,
+    kmsKeyArn: keyArn(SECONDARY),
+    pointInTimeRecovery: true,
+    deletionProtectionEnabled: true,
+  }, { stack: "prod", region: SECONDARY, protect: true, id: `prod-catalog:${PRIMARY}` });
   const distribution = recorded("aws:cloudfront/distribution:Distribution", "edge", {
     webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1",
     viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/c", minimumProtocolVersion: "TLSv1.2_2021", sslSupportMethod: "sni-only" },
@@ -55,10 +77,10 @@ function dataTier(): { env: ReturnType<typeof environment>; data: DataTier } {
     const all = slice.all.bind(slice);
     slice.all = () => [...all(), ...extra];
   };
-  add(env.global, table, distribution);
+  add(env.global, table, provisionedTable, tableReplica, distribution);
   add(env.primary, primaryCache, datastore);
   add(env.secondary, secondaryCache);
-  return { env, data: { table, primaryCache, datastore, secondaryCache, distribution } };
+  return { env, data: { table, provisionedTable, tableReplica, primaryCache, datastore, secondaryCache, distribution } };
 }
 
 function all(breakIt: (d: DataTier, env: ReturnType<typeof environment>) => void = () => undefined): Violation[] {
@@ -86,7 +108,7 @@ describe("dynamodb-global-table-every-region", () => {
 
   it("counts the environment's configured regions even where no stack is planned", () => {
     const vs = ofPolicy(evaluateEnvironment(dataTier().env.view({ ...SETTINGS, regions: [PRIMARY, SECONDARY, "ap-southeast-2"] })), "dynamodb-global-table-every-region");
-    expect(messages(vs)).toEqual([expect.stringContaining("none in ap-southeast-2")]);
+    expect(messages(vs)).toEqual([expect.stringMatching(/^orders .*none in ap-southeast-2/), expect.stringMatching(/^catalog .*none in ap-southeast-2/)]);
   });
 });
 
@@ -108,6 +130,41 @@ describe("dynamodb-deletion-protection and dynamodb-customer-key-per-region", ()
     expect(messages(only("dynamodb-customer-key-per-region", (d) => patch(d.table, { serverSideEncryption: undefined })))).toEqual([expect.stringContaining("not encrypted with a customer managed key")]);
     const wrongRegion = only("dynamodb-customer-key-per-region", (d) => patch(d.table, { replicas: [{ regionName: SECONDARY, kmsKeyArn: keyArn(PRIMARY), pointInTimeRecovery: true, deletionProtectionEnabled: true }] }));
     expect(messages(wrongRegion)).toEqual([`orders (dynamodb.Table): the ${SECONDARY} replica names a key in ${PRIMARY}; a replica can only use a key of its own region.`]);
+  });
+});
+
+describe("a provisioned table with its replicas as TableReplica resources", () => {
+  const dropReplica = (_d: DataTier, env: ReturnType<typeof environment>) => {
+    const all = env.global.all.bind(env.global);
+    env.global.all = () => all().filter((r) => r.type !== "aws:dynamodb/tableReplica:TableReplica");
+  };
+
+  it("counts the TableReplica as the table's replica in its region, and misses it when it is gone", () => {
+    expect(only("dynamodb-global-table-every-region")).toEqual([]);
+    expect(messages(only("dynamodb-global-table-every-region", dropReplica))).toEqual([`catalog (dynamodb.Table) has replicas in ${PRIMARY} but none in ${SECONDARY}: add a replica there (the environment runs in ${SECONDARY}, ${PRIMARY}).`]);
+  });
+
+  it("counts only the replicas that name this table", () => {
+    const vs = only("dynamodb-global-table-every-region", (d) => patch(d.tableReplica, { globalTableArn: `arn:aws:dynamodb:${PRIMARY}:123456789012:table/prod-other` }));
+    expect(messages(vs)).toEqual([expect.stringContaining(`catalog (dynamodb.Table) has replicas in ${PRIMARY} but none in ${SECONDARY}`)]);
+  });
+
+  it("refuses a TableReplica without point-in-time recovery or deletion protection", () => {
+    expect(messages(only("dynamodb-point-in-time-recovery", (d) => patch(d.tableReplica, { pointInTimeRecovery: false })))).toEqual([`catalog-replica (dynamodb.TableReplica): the ${SECONDARY} replica has point-in-time recovery off: set its pointInTimeRecovery to true.`]);
+    expect(messages(only("dynamodb-point-in-time-recovery", (d) => patch(d.tableReplica, { pointInTimeRecovery: undefined })))).toHaveLength(1);
+    expect(messages(only("dynamodb-deletion-protection", (d) => patch(d.tableReplica, { deletionProtectionEnabled: undefined })))).toEqual([`catalog-replica (dynamodb.TableReplica): the ${SECONDARY} replica has no deletion protection: set its deletionProtectionEnabled to true.`]);
+  });
+
+  it("refuses a TableReplica on an AWS key or on a key of another region", () => {
+    expect(messages(only("dynamodb-customer-key-per-region", (d) => patch(d.tableReplica, { kmsKeyArn: undefined })))).toEqual([`catalog-replica (dynamodb.TableReplica): the ${SECONDARY} replica uses an AWS key: give it kmsKeyArn, a customer managed key in ${SECONDARY}.`]);
+    expect(messages(only("dynamodb-customer-key-per-region", (d) => patch(d.tableReplica, { kmsKeyArn: keyArn(PRIMARY) })))).toEqual([`catalog-replica (dynamodb.TableReplica): the ${SECONDARY} replica names a key in ${PRIMARY}; a replica can only use a key of its own region.`]);
+  });
+
+  it("refuses an unprotected TableReplica", () => {
+    const vs = only("data-tier-protected", (d) => {
+      d.tableReplica.protect = false;
+    });
+    expect(vs.map((v) => v.urn?.split("::").pop())).toEqual(["catalog-replica"]);
   });
 });
 

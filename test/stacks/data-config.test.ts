@@ -54,12 +54,14 @@ describe("data tier configuration", () => {
       "platform:dynamoTables": [
         { name: "a", partitionKey: { name: "pk" }, consistency: "STRONG", ttlAttribute: "exp" },
         { name: "a", partitionKey: { name: "pk" }, billingMode: "PROVISIONED" },
+        { name: "c", partitionKey: { name: "pk" }, consistency: "STRONG", witnessRegion: "us-east-2", billingMode: "PROVISIONED", readCapacity: { min: 1, max: 2 }, writeCapacity: { min: 1, max: 2 } },
       ],
     });
     expect(found["platform:dynamoTables[0].ttlAttribute"]).toMatch(/TTL is not supported on multi-Region strongly consistent tables/);
     expect(found["platform:dynamoTables[0].consistency"]).toMatch(/exactly three Regions.*add witnessRegion/);
     expect(found["platform:dynamoTables[1].name"]).toMatch(/repeats dynamoTables\[0\]/);
     expect(found["platform:dynamoTables[1].readCapacity"]).toMatch(/provisioned tables need \{min, max\} read capacity/);
+    expect(found["platform:dynamoTables[2].billingMode"]).toMatch(/^"PROVISIONED": consistency STRONG needs billingMode PAY_PER_REQUEST: .*use PAY_PER_REQUEST/);
   });
 
   it("requires the cache's home region, at most three regions, and a node type Global Datastore supports", () => {

@@ -343,6 +343,14 @@ const BUILDERS: Record<string, Builder> = {
     });
     return { id: name, state: { name, arn, replicas, ...(streaming ? { streamArn: `${arn}/stream/${label}`, streamLabel: label } : {}) } };
   },
+  // The provider's id is <table name>:<main table's region>; the ARN is the table's in the replica's region.
+  "aws:dynamodb/tableReplica:TableReplica": (c) => {
+    const main = String(c.inputs.globalTableArn ?? "");
+    const parts = main.split(":");
+    const tableName = parts[5]?.replace(/^table\//, "") ?? autoName(c, 255);
+    const arn = parts.length >= 6 ? [...parts.slice(0, 3), c.region, ...parts.slice(4)].join(":") : c.arn("dynamodb", `table/${tableName}`);
+    return { id: `${tableName}:${parts[3] ?? c.region}`, state: { arn } };
+  },
   "aws:elasticache/subnetGroup:SubnetGroup": (c) => rdsNamed(c, "subnetgroup"),
   "aws:elasticache/replicationGroup:ReplicationGroup": (c) => {
     const id = String(c.inputs.replicationGroupId ?? autoName(c, 40)).toLowerCase();

@@ -20,6 +20,7 @@ export const STATEFUL_TYPES: Readonly<Record<string, StatefulType>> = {
   "aws:s3/bucketV2:BucketV2": { holds: "the bucket's objects" },
   "aws:secretsmanager/secret:Secret": { holds: "the secret's value and versions" },
   "aws:dynamodb/table:Table": { holds: "the table's items (and, for a global table, every replica)" },
+  "aws:dynamodb/tableReplica:TableReplica": { holds: "the global table's items in the replica's region" },
   "aws:elasticache/replicationGroup:ReplicationGroup": { holds: "the cache's data" },
   "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup": { holds: "the global datastore linking every region's cache" },
   "aws:efs/fileSystem:FileSystem": { holds: "the file system's files" },

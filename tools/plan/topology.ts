@@ -7,6 +7,7 @@
  * Resources are grouped by their effective region, not by stack: a single-stack program with
  * one provider per region is read the same way as one stack per region.
  */
+import { globalTableRegions, replicasOfTable, type TableReplicaRef } from "../../components/lib/dynamo";
 import { compareZoneIds } from "../../components/lib/zones";
 import type { PlanResource, PlanStack } from "./model";
 import { readDelegation, readServingPaths, type DelegationInfo, type ServingPathInfo } from "./serving-path";
@@ -30,6 +31,8 @@ export const TYPES = {
   arcControlPanel: "aws:route53recoverycontrol/controlPanel:ControlPanel",
   arcRoutingControl: "aws:route53recoverycontrol/routingControl:RoutingControl",
   dynamoTable: "aws:dynamodb/table:Table",
+  /** A replica declared apart from its table (provisioned global tables). */
+  dynamoTableReplica: "aws:dynamodb/tableReplica:TableReplica",
   cacheGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
   cacheDatastore: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
   distribution: "aws:cloudfront/distribution:Distribution",
@@ -250,6 +253,8 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
     instancesByCluster.set(key, instances);
   }
 
+  const tableReplicas = ofType(TYPES.dynamoTableReplica).map(({ resource }) => tableReplicaOf(resource));
+
   for (const { resource: r } of all) {
     const inputs = r.inputs;
     if (r.type === NETWORK_COMPONENT) {
@@ -276,7 +281,7 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
         global.arc.routingControls.push({ ...named(r), controlName: str(inputs.name) });
         continue;
       case TYPES.dynamoTable:
-        global.tables.push(tableInfo(r));
+        global.tables.push(tableInfo(r, tableReplicas));
         continue;
       case TYPES.cacheDatastore:
         global.cacheDatastores.push({ ...named(r), globalReplicationGroupId: str(r.outputs.globalReplicationGroupId) ?? r.id, primaryReplicationGroupId: str(inputs.primaryReplicationGroupId), region: r.region, engine: str(inputs.engine) });
@@ -390,20 +395,38 @@ export function readTopology(stacks: readonly Omit<PlanStack, "violations">[], e
   return { regions: ordered.filter((t) => regionOrder.includes(t.region) || t.stacks.length > 0 || hasContent(t)), global };
 }
 
-function tableInfo(r: PlanResource): TableInfo {
+/** A TableReplica as the plan records it, with what tableInfo reads of it. */
+interface PlannedTableReplica extends TableReplicaRef {
+  pointInTimeRecovery: boolean;
+  deletionProtection: boolean;
+}
+
+function tableReplicaOf(r: PlanResource): PlannedTableReplica {
+  return {
+    region: r.region,
+    globalTableArn: str(r.inputs.globalTableArn),
+    globalTableArnDependencies: r.propertyDependencies?.globalTableArn ?? [],
+    pointInTimeRecovery: r.inputs.pointInTimeRecovery === true,
+    deletionProtection: r.inputs.deletionProtectionEnabled === true,
+  };
+}
+
+/** A table with its replicas: inline `replicas` blocks and the TableReplica resources that name it. */
+function tableInfo(r: PlanResource, tableReplicas: readonly PlannedTableReplica[]): TableInfo {
   const inputs = r.inputs;
   const replicas = list(inputs.replicas).map(record);
+  const separate = replicasOfTable({ urn: r.urn, arn: str(r.outputs.arn) }, tableReplicas);
   const strong = replicas.some((x) => x.consistencyMode === "STRONG");
   return {
     ...named(r),
     tableName: str(inputs.name),
     homeRegion: r.region,
-    regions: distinct([r.region, ...replicas.map((x) => str(x.regionName))]),
+    regions: globalTableRegions(r.region, replicas.map((x) => str(x.regionName)), separate).regions,
     witnessRegion: str(record(inputs.globalTableWitness).regionName),
     consistency: strong ? "STRONG" : "EVENTUAL",
     billingMode: str(inputs.billingMode) ?? "PROVISIONED",
-    pointInTimeRecovery: record(inputs.pointInTimeRecovery).enabled === true && replicas.every((x) => x.pointInTimeRecovery === true),
-    deletionProtection: inputs.deletionProtectionEnabled === true && replicas.every((x) => x.deletionProtectionEnabled === true),
+    pointInTimeRecovery: record(inputs.pointInTimeRecovery).enabled === true && replicas.every((x) => x.pointInTimeRecovery === true) && separate.every((x) => x.pointInTimeRecovery),
+    deletionProtection: inputs.deletionProtectionEnabled === true && replicas.every((x) => x.deletionProtectionEnabled === true) && separate.every((x) => x.deletionProtection),
   };
 }
 

@@ -121,11 +121,20 @@ function dynamoRegionCharges(region: string, onDemand: boolean, replica: boolean
   return charges;
 }
 
+export const DYNAMODB_TABLE = "aws:dynamodb/table:Table";
+
+function tableBilling(table: CostResource): { onDemand: boolean; capacity: { read: number; write: number } } {
+  return {
+    onDemand: (str(table.inputs.billingMode) ?? "PROVISIONED") === "PAY_PER_REQUEST",
+    capacity: { read: num(table.inputs.readCapacity) ?? 0, write: num(table.inputs.writeCapacity) ?? 0 },
+  };
+}
+
 export function dynamodbTable(r: CostResource, ctx: PricingContext): Pricing {
-  const onDemand = (str(r.inputs.billingMode) ?? "PROVISIONED") === "PAY_PER_REQUEST";
-  const capacity = { read: num(r.inputs.readCapacity) ?? 0, write: num(r.inputs.writeCapacity) ?? 0 };
+  const { onDemand, capacity } = tableBilling(r);
   const pitr = bool(record(r.inputs.pointInTimeRecovery).enabled) === true;
   const charges = dynamoRegionCharges(ctx.region, onDemand, false, capacity, pitr, ctx);
+  // Inline replicas; those declared as TableReplica resources are priced with them.
   for (const replica of list(r.inputs.replicas).map(record)) {
     const region = str(replica.regionName);
     if (region) charges.push(...dynamoRegionCharges(region, onDemand, true, capacity, bool(replica.pointInTimeRecovery) === true, ctx));
@@ -133,11 +142,18 @@ export function dynamodbTable(r: CostResource, ctx: PricingContext): Pricing {
   return { charges };
 }
 
+/** A replica declared apart from its table (provisioned global tables): billed like its table, with replicated writes. */
 export function dynamodbTableReplica(r: CostResource, ctx: PricingContext): Pricing {
-  return {
-    charges: dynamoRegionCharges(ctx.region, true, true, { read: 0, write: 0 }, bool(r.inputs.pointInTimeRecovery) === true, ctx),
-    notes: ["priced as on-demand (the main table's billing mode is not followed)"],
-  };
+  const table = ctx.lookup.referenced(r, "globalTableArn", r.inputs.globalTableArn, [DYNAMODB_TABLE])[0];
+  const pitr = bool(r.inputs.pointInTimeRecovery) === true;
+  if (!table) {
+    return {
+      charges: dynamoRegionCharges(ctx.region, true, true, { read: 0, write: 0 }, pitr, ctx),
+      notes: ["its table is not in the plan: priced as on-demand"],
+    };
+  }
+  const { onDemand, capacity } = tableBilling(table);
+  return { charges: dynamoRegionCharges(ctx.region, onDemand, true, capacity, pitr, ctx) };
 }
 
 // --- ElastiCache ---------------------------------------------------------------------------------
