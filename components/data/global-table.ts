@@ -190,8 +190,9 @@ export class GlobalTable extends pulumi.ComponentResource {
       }
     }
 
-    // Resolve once every replica exists, as with inline replicas (the table's create waits for
-    // them): whoever binds a region to the table gets it with that region's replica in place.
+    // Carry every replica as a dependency, as inline replicas are part of the table's create: a
+    // resource that takes the table's name or ARN is created after the replicas exist (the URN
+    // is known in a preview too, so the values stay known).
     const afterReplicas = (value: pulumi.Output<string>): pulumi.Output<string> =>
       ready.length ? pulumi.all([value, ...ready.map((r) => r.urn)]).apply(([v]) => v) : value;
     this.tableName = afterReplicas(table.name);
