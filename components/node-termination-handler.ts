@@ -5,6 +5,7 @@ import { podIdentityTrustPolicy } from "./lib/eks";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "./lib/names";
 import {
   DEFAULT_DRAIN_TIMEOUT_SECONDS,
+  NODE_JOIN_TIMEOUT_SECONDS,
   NODE_TERMINATION_HANDLER_CHART,
   NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
   drainTimeouts,
@@ -72,12 +73,13 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
     // mid-drain instead of leaving the node to time out its hook undrained.
     const queue = new aws.sqs.Queue(`${name}-node-termination`, { sqsManagedSseEnabled: true, messageRetentionSeconds: 900 }, parent);
     const rules = groupName.apply((group) => terminationEventRules(group));
+    const eventTargets: aws.cloudwatch.EventTarget[] = [];
     const ruleResources = terminationEventRules("<group>").map((rule, i) => {
       const eventRule = new aws.cloudwatch.EventRule(`${name}-${rule.id}`, {
         description: rules.apply((r) => r[i].description),
         eventPattern: rules.apply((r) => JSON.stringify(r[i].pattern)),
       }, parent);
-      new aws.cloudwatch.EventTarget(`${name}-${rule.id}`, { rule: eventRule.name, arn: queue.arn }, parent);
+      eventTargets.push(new aws.cloudwatch.EventTarget(`${name}-${rule.id}`, { rule: eventRule.name, arn: queue.arn }, parent));
       return eventRule;
     });
     new aws.sqs.QueuePolicy(`${name}-node-termination`, {
@@ -140,6 +142,19 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
       heartbeatTimeout: timeouts.heartbeatTimeoutSeconds,
       defaultResult: "CONTINUE",
     }, { parent: this, dependsOn: [this.release] });
+    // A new instance stays Pending:Wait until the handler sees its node Ready and completes the
+    // action; one that has not joined when the hook times out is abandoned (terminated, and the
+    // group tries another). Without it the group counts an instance healthy once EC2 says it
+    // runs, and an instance refresh replaces every working node with nodes that never joined.
+    // After the handler and the rules (a hook nothing completes abandons every launch); the
+    // group's first instances launch before it exists, so the first deploy never waits for it.
+    new aws.autoscaling.LifecycleHook(`${name}-join`, {
+      name: "wait-for-node-ready",
+      autoscalingGroupName: groupName,
+      lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+      heartbeatTimeout: NODE_JOIN_TIMEOUT_SECONDS,
+      defaultResult: "ABANDON",
+    }, { parent: this, dependsOn: [this.release, ...eventTargets] });
 
     this.queueUrl = queue.url;
     this.queueArn = queue.arn;

@@ -14,6 +14,13 @@
 import type { PolicyDocument } from "./eks";
 
 /** Helm chart of aws-node-termination-handler (OCI, as its README installs it). */
+/**
+ * How long a launching instance may take to become a Ready node before the group abandons it:
+ * boot, nodeadm's join and the CNI's start take two to four minutes; ten leave room for a slow
+ * image pull without keeping a node that will never join for long.
+ */
+export const NODE_JOIN_TIMEOUT_SECONDS = 600;
+
 export const NODE_TERMINATION_HANDLER_CHART = "oci://public.ecr.aws/aws-ec2/helm/aws-node-termination-handler";
 /** Its service account (set in the chart values); the Pod Identity association must name it. */
 export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = "aws-node-termination-handler";
@@ -31,6 +38,11 @@ export interface TerminationEventRule {
 /**
  * EventBridge rules that feed the handler's queue.
  *
+ * - The group's launch lifecycle actions (only this group's): the handler completes one once the
+ *   instance's node is Ready in the cluster, so a node that never joins (a bad AMI, user data, a
+ *   CNI that fails on the new image) is abandoned instead of counted as healthy by an instance
+ *   refresh that then replaces every node with it (the handler's README, "Handle ASG Instance
+ *   Launch Lifecycle Notifications").
  * - The group's terminate lifecycle actions (only this group's: the rule names it). Capacity
  *   rebalancing launches a replacement for a Spot instance at risk and then terminates it through
  *   this hook, so rebalance recommendations need no rule of their own: in queue mode the handler
@@ -47,6 +59,11 @@ export interface TerminationEventRule {
  */
 export function terminationEventRules(autoScalingGroupName: string): TerminationEventRule[] {
   return [
+    {
+      id: "asg-launch",
+      description: `Launch lifecycle actions of ${autoScalingGroupName}`,
+      pattern: { source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-launch Lifecycle Action"], detail: { AutoScalingGroupName: [autoScalingGroupName] } },
+    },
     {
       id: "asg-terminate",
       description: `Terminate lifecycle actions of ${autoScalingGroupName}`,

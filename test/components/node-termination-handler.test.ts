@@ -10,8 +10,9 @@ let NodeTerminationHandler: typeof HandlerType;
 let provider: k8sType.Provider;
 
 const under = (prefix: string) => cloud.resources.filter((r) => r.name.startsWith(`${prefix}-`));
-const one = (prefix: string, type: string): RecordedResource => {
-  const found = under(prefix).filter((r) => r.type === type);
+/** The one resource of this type under the prefix (the one with this name, when given). */
+const one = (prefix: string, type: string, name?: string): RecordedResource => {
+  const found = under(prefix).filter((r) => r.type === type && (name === undefined || r.name === name));
   expect(found, type).toHaveLength(1);
   return found[0];
 };
@@ -29,10 +30,19 @@ beforeAll(async () => {
 
 describe("NodeTerminationHandler", () => {
   it("holds terminating instances of the group in a hook that continues after the drain timeout, created after the handler", () => {
-    const hook = one("nth", "aws:autoscaling/lifecycleHook:LifecycleHook");
+    const hook = one("nth", "aws:autoscaling/lifecycleHook:LifecycleHook", "nth-drain");
     expect(hook.inputs).toEqual({ name: "drain-on-terminate", autoscalingGroupName: "prod-euw1-asg-0abc", lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", heartbeatTimeout: 600, defaultResult: "CONTINUE" });
     expect(hook.dependsOn).toContain(one("nth", "kubernetes:helm.sh/v3:Release").urn);
-    expect(one("slow", "aws:autoscaling/lifecycleHook:LifecycleHook").inputs.heartbeatTimeout).toBe(1800);
+    expect(one("slow", "aws:autoscaling/lifecycleHook:LifecycleHook", "slow-drain").inputs.heartbeatTimeout).toBe(1800);
+  });
+
+  it("holds launching instances until their node is Ready, abandoning one that never joins, hooked up after the handler and its events", () => {
+    const hook = one("nth", "aws:autoscaling/lifecycleHook:LifecycleHook", "nth-join");
+    expect(hook.inputs).toEqual({ name: "wait-for-node-ready", autoscalingGroupName: "prod-euw1-asg-0abc", lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING", heartbeatTimeout: 600, defaultResult: "ABANDON" });
+    const launchRule = under("nth").find((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && String(r.inputs.eventPattern).includes("EC2 Instance-launch Lifecycle Action"))!;
+    expect(JSON.parse(String(launchRule.inputs.eventPattern)).detail).toEqual({ AutoScalingGroupName: ["prod-euw1-asg-0abc"] });
+    const launchTarget = under("nth").find((r) => r.type === "aws:cloudwatch/eventTarget:EventTarget" && r.inputs.rule === launchRule.outputs.name)!;
+    expect(hook.dependsOn).toEqual(expect.arrayContaining([one("nth", "kubernetes:helm.sh/v3:Release").urn, launchTarget.urn]));
   });
 
   it("feeds the queue with the group's terminate actions, Spot warnings, stops and retirements (no rebalance recommendations)", () => {
@@ -40,7 +50,7 @@ describe("NodeTerminationHandler", () => {
     expect(queue.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 900 });
     const rules = under("nth").filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule");
     const patterns = rules.map((r) => JSON.parse(String(r.inputs.eventPattern)) as { "detail-type": string[]; detail?: Record<string, string[]> });
-    expect(patterns.map((p) => p["detail-type"][0]).sort()).toEqual(["AWS Health Event", "EC2 Instance State-change Notification", "EC2 Instance-terminate Lifecycle Action", "EC2 Spot Instance Interruption Warning"]);
+    expect(patterns.map((p) => p["detail-type"][0]).sort()).toEqual(["AWS Health Event", "EC2 Instance State-change Notification", "EC2 Instance-launch Lifecycle Action", "EC2 Instance-terminate Lifecycle Action", "EC2 Spot Instance Interruption Warning"]);
     expect(patterns.find((p) => p["detail-type"][0] === "EC2 Instance-terminate Lifecycle Action")!.detail).toEqual({ AutoScalingGroupName: ["prod-euw1-asg-0abc"] });
     const targets = under("nth").filter((r) => r.type === "aws:cloudwatch/eventTarget:EventTarget");
     expect(targets.map((t) => t.inputs.rule).sort()).toEqual(rules.map((r) => r.outputs.name).sort());

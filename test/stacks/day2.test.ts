@@ -90,8 +90,10 @@ describe("node image and drained terminations", () => {
   it("holds every terminating node in a lifecycle hook until it is drained", () => {
     const asg = one(primary, "aws:autoscaling/group:Group", `${STACK}-asg`);
     const hooks = all(primary, "aws:autoscaling/lifecycleHook:LifecycleHook");
-    expect(hooks).toHaveLength(1);
-    expect(hooks[0].inputs).toMatchObject({ autoscalingGroupName: asg.outputs.name, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE" });
+    expect(hooks).toHaveLength(2);
+    expect(hooks.find((h) => h.inputs.lifecycleTransition === "autoscaling:EC2_INSTANCE_TERMINATING")!.inputs).toMatchObject({ autoscalingGroupName: asg.outputs.name, defaultResult: "CONTINUE" });
+    // And every launching one until its node is Ready: a node that never joins is abandoned.
+    expect(hooks.find((h) => h.inputs.lifecycleTransition === "autoscaling:EC2_INSTANCE_LAUNCHING")!.inputs).toMatchObject({ autoscalingGroupName: asg.outputs.name, defaultResult: "ABANDON" });
   });
 
   it("runs a termination handler in queue mode that reads the events of this region's nodes", () => {
