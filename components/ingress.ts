@@ -79,7 +79,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     // --- access logs ---
-    const { bucket, encryption, publicAccess, ownership } = logBucket(`${name}-alb-logs`, { retentionDays: args.accessLogRetentionDays ?? 90 }, this);
+    const { bucket, encryption, ownership, lifecycle } = logBucket(`${name}-alb-logs`, { retentionDays: args.accessLogRetentionDays ?? 90 }, this);
 
     const region = aws.getRegionOutput({}, parent).region;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
@@ -92,8 +92,8 @@ export class RegionalIngress extends pulumi.ComponentResource {
       bucket: bucket.id,
       policy: pulumi.all([bucket.arn, accountId, elbAccountArn]).apply(([bucketArn, account, elbArn]) =>
         JSON.stringify(albLogBucketPolicy({ bucketArn, prefix: ACCESS_LOG_PREFIX, accountId: account, elbAccountArn: elbArn }))),
-      // After the public access block: S3 answers OperationAborted to concurrent changes of one bucket's configuration.
-    }, { parent: this, dependsOn: [publicAccess] });
+      // After the bucket's other configuration (logBucket chains it): S3 answers OperationAborted to concurrent changes of one bucket's configuration.
+    }, { parent: this, dependsOn: [lifecycle] });
 
     // --- security group ---
     // No egress rules: the provider removes the default allow-all egress, and the node pool adds
@@ -121,7 +121,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
       accessLogs: { bucket: bucket.bucket, prefix: ACCESS_LOG_PREFIX, enabled: true },
       tags: { Name: `${name}-alb` },
       // ELB writes a test object when logging is switched on; the bucket must be ready by then.
-    }, { parent: this, dependsOn: [policy, encryption, ownership, publicAccess] });
+    }, { parent: this, dependsOn: [policy, encryption, ownership] });
 
     // --- certificate ---
     const { validation } = dnsValidatedCertificate(`${name}-cert`, { domainNames: args.domainNames, zoneId: args.zoneId }, this);

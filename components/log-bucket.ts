@@ -22,6 +22,8 @@ export interface LogBucket {
   encryption: aws.s3.BucketServerSideEncryptionConfiguration;
   publicAccess: aws.s3.BucketPublicAccessBlock;
   ownership: aws.s3.BucketOwnershipControls;
+  /** The last of the bucket's configuration: a bucket policy goes after it. */
+  lifecycle: aws.s3.BucketLifecycleConfiguration;
 }
 
 /**
@@ -32,15 +34,11 @@ export interface LogBucket {
  * the bucket policy naming who may deliver. Every resource is named `name`, under `parent`.
  */
 export function logBucket(name: string, args: LogBucketArgs, parent: pulumi.Resource): LogBucket {
-  const opts = { parent };
   const region = args.region !== undefined ? { region: args.region } : {};
   const bucket = new aws.s3.Bucket(name, { ...region, forceDestroy: false, tags: { ...args.tags, Name: name } }, { parent, retainOnDelete: true });
-  // ALB log delivery supports SSE-S3 only; an SSE-KMS default encryption makes delivery fail.
-  const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, {
-    ...region,
-    bucket: bucket.id,
-    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-  }, opts);
+  // One configuration change of the bucket at a time: S3 answers OperationAborted ("A conflicting
+  // conditional operation is currently in progress") to concurrent ones, which a first deploy
+  // would otherwise make (terraform-provider-aws#7628). Public access first, then the rest.
   const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
     ...region,
     bucket: bucket.id,
@@ -48,9 +46,15 @@ export function logBucket(name: string, args: LogBucketArgs, parent: pulumi.Reso
     blockPublicPolicy: true,
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
-  }, opts);
-  const ownership = new aws.s3.BucketOwnershipControls(name, { ...region, bucket: bucket.id, rule: { objectOwnership: args.objectOwnership ?? "BucketOwnerEnforced" } }, opts);
-  new aws.s3.BucketLifecycleConfiguration(name, {
+  }, { parent });
+  const ownership = new aws.s3.BucketOwnershipControls(name, { ...region, bucket: bucket.id, rule: { objectOwnership: args.objectOwnership ?? "BucketOwnerEnforced" } }, { parent, dependsOn: [publicAccess] });
+  // ALB log delivery supports SSE-S3 only; an SSE-KMS default encryption makes delivery fail.
+  const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+    ...region,
+    bucket: bucket.id,
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+  }, { parent, dependsOn: [ownership] });
+  const lifecycle = new aws.s3.BucketLifecycleConfiguration(name, {
     ...region,
     bucket: bucket.id,
     rules: [{
@@ -61,6 +65,6 @@ export function logBucket(name: string, args: LogBucketArgs, parent: pulumi.Reso
       expiration: { days: args.retentionDays },
       abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
     }],
-  }, opts);
-  return { bucket, encryption, publicAccess, ownership };
+  }, { parent, dependsOn: [encryption] });
+  return { bucket, encryption, publicAccess, ownership, lifecycle };
 }

@@ -208,23 +208,28 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
       retentionInDays: args.flowLogRetentionDays ?? 90,
     }, parent);
+    // The role as the VPC user guide gives it ("IAM role for publishing flow logs to CloudWatch
+    // Logs"): the service only for this account (confused deputy), and at least the actions it
+    // lists, DescribeLogGroups among them (it cannot be scoped to one group). Missing ones do not
+    // fail the deploy: the flow log shows "Access error" and delivers nothing.
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
     const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, {
-      assumeRolePolicy: JSON.stringify({
+      assumeRolePolicy: accountId.apply((account) => JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+        Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }],
+      })),
     }, parent);
-    new aws.iam.RolePolicy(`${name}-flow-logs`, {
+    const flowLogPolicy = new aws.iam.RolePolicy(`${name}-flow-logs`, {
       role: flowLogRole.id,
       policy: flowLogGroup.arn.apply((arn) => JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-          Resource: [arn, `${arn}:*`],
-        }],
+        Statement: [
+          { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [arn, `${arn}:*`] },
+          { Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
+        ],
       })),
     }, parent);
+    // After its permissions: created first, the flow log starts with an access error.
     new aws.ec2.FlowLog(`${name}-flow-log`, {
       vpcId: vpc.id,
       trafficType: "ALL",
@@ -232,7 +237,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       logDestination: flowLogGroup.arn,
       iamRoleArn: flowLogRole.arn,
       maxAggregationInterval: 60,
-    }, parent);
+    }, { ...parent, dependsOn: [flowLogPolicy] });
 
     this.vpcId = vpc.id;
     this.cidrBlock = args.cidrBlock;

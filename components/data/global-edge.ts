@@ -117,13 +117,13 @@ export class GlobalEdge extends pulumi.ComponentResource {
     // bucket ACL, so ACLs stay on (BucketOwnerPreferred: the bucket owner still owns the objects).
     // Standard logging v2 (vended log deliveries) needs no ACLs but its resources are newer than
     // the replacement table the plan judges changes with (docs/data-tier.md).
-    const { bucket, encryption, publicAccess, ownership } = logBucket(`${name}-edge-logs`, { region, retentionDays: args.logRetentionDays ?? 90, objectOwnership: "BucketOwnerPreferred", tags }, this);
+    const { bucket, ownership, lifecycle } = logBucket(`${name}-edge-logs`, { region, retentionDays: args.logRetentionDays ?? 90, objectOwnership: "BucketOwnerPreferred", tags }, this);
     const bucketPolicy = new aws.s3.BucketPolicy(`${name}-edge-logs`, {
       region,
       bucket: bucket.id,
       policy: bucket.arn.apply((bucketArn) => JSON.stringify(edgeLogBucketPolicy({ bucketArn }))),
-      // After the public access block: S3 answers OperationAborted to concurrent changes of one bucket's configuration.
-    }, { parent: this, dependsOn: [publicAccess, encryption] });
+      // After the bucket's other configuration (logBucket chains it): S3 answers OperationAborted to concurrent changes of one bucket's configuration.
+    }, { parent: this, dependsOn: [lifecycle] });
 
     // --- distribution ---
     const originIds = { latency: "latency-routed", failover: "failover-routed", group: "regional-failover" };

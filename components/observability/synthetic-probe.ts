@@ -66,15 +66,16 @@ export class SyntheticProbe extends pulumi.ComponentResource {
     // --- artifacts bucket ---
     const bucket = new aws.s3.Bucket(`${name}-canary`, { forceDestroy: true, tags: { ...tags, Name: `${args.namePrefix}-canary` } }, parent);
     const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-canary`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, parent);
-    const ownership = new aws.s3.BucketOwnershipControls(`${name}-canary`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    // One configuration change of the bucket at a time (S3 answers OperationAborted to concurrent ones).
+    const ownership = new aws.s3.BucketOwnershipControls(`${name}-canary`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this, dependsOn: [publicAccess] });
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-canary`, {
       bucket: bucket.id,
       rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
-    }, parent);
-    new aws.s3.BucketLifecycleConfiguration(`${name}-canary`, {
+    }, { parent: this, dependsOn: [ownership] });
+    const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-canary`, {
       bucket: bucket.id,
       rules: [{ id: "expire-artifacts", status: "Enabled", filter: { prefix: "artifacts/" }, expiration: { days: retentionDays }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
-    }, parent);
+    }, { parent: this, dependsOn: [encryption] });
     new aws.s3.BucketPolicy(`${name}-canary`, {
       bucket: bucket.id,
       policy: bucket.arn.apply((arn) => JSON.stringify({
@@ -82,7 +83,7 @@ export class SyntheticProbe extends pulumi.ComponentResource {
         Statement: [{ Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
       })),
       // S3 answers OperationAborted to concurrent changes of one bucket's configuration.
-    }, { parent: this, dependsOn: [publicAccess] });
+    }, { parent: this, dependsOn: [lifecycle] });
 
     // The code, keyed by its content: a new version of the probe is a new object, which updates the canary.
     const codeKey = `code/probe-${createHash("sha256").update(CANARY_SOURCE).digest("hex").slice(0, 12)}.zip`;

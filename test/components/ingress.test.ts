@@ -107,6 +107,14 @@ describe("RegionalIngress access-log bucket", () => {
     expect(bucket.retainOnDelete).toBe(true);
   });
 
+  it("is configured one change at a time, the policy last (S3 answers OperationAborted to concurrent ones)", () => {
+    const urn = (type: string) => get(type, "edge-alb-logs").urn;
+    expect(get("BucketOwnershipControls", "edge-alb-logs").dependsOn).toContain(urn("BucketPublicAccessBlock"));
+    expect(get("BucketServerSideEncryptionConfiguration", "edge-alb-logs").dependsOn).toContain(urn("BucketOwnershipControls"));
+    expect(get("BucketLifecycleConfiguration", "edge-alb-logs").dependsOn).toContain(urn("BucketServerSideEncryptionConfiguration"));
+    expect(get("BucketPolicy", "edge-alb-logs").dependsOn).toContain(urn("BucketLifecycleConfiguration"));
+  });
+
   it("expires logs after the retention period (90 days by default)", () => {
     const rules = (name: string) => get("BucketLifecycleConfiguration", name).inputs.rules as { status: string; filter: unknown; expiration: { days: number } }[];
     expect(rules("edge-alb-logs")).toEqual([expect.objectContaining({ status: "Enabled", filter: { prefix: "" }, expiration: { days: 90 } })]);

@@ -85,6 +85,17 @@ describe("RegionalNetwork (NAT per AZ, the default)", () => {
     expect(group.inputs.retentionInDays).toBe(90);
   });
 
+  it("lets only this account's flow-log service write there, with the actions the VPC guide lists, before the flow log exists", () => {
+    const [flowLog] = ofType(perAz, "aws:ec2/flowLog:FlowLog");
+    const [role] = ofType(perAz, "aws:iam/role:Role").filter((r) => r.name.endsWith("-flow-logs"));
+    const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Condition: unknown }[] };
+    expect(trust.Statement[0].Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" } });
+    const [policy] = ofType(perAz, "aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.endsWith("-flow-logs"));
+    const actions = (JSON.parse(String(policy.inputs.policy)) as { Statement: { Action: string[] }[] }).Statement.flatMap((s) => s.Action);
+    expect(actions.sort()).toEqual(["logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents"]);
+    expect(flowLog.dependsOn).toContain(policy.urn);
+  });
+
   it("serves S3 from a gateway endpoint on the private and isolated route tables", () => {
     const [endpoint] = ofType(perAz, "aws:ec2/vpcEndpoint:VpcEndpoint");
     expect(endpoint.inputs).toMatchObject({ vpcEndpointType: "Gateway", serviceName: "com.amazonaws.eu-west-1.s3" });
