@@ -82,7 +82,7 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
       eventTargets.push(new aws.cloudwatch.EventTarget(`${name}-${rule.id}`, { rule: eventRule.name, arn: queue.arn }, parent));
       return eventRule;
     });
-    new aws.sqs.QueuePolicy(`${name}-node-termination`, {
+    const queuePolicy = new aws.sqs.QueuePolicy(`${name}-node-termination`, {
       queueUrl: queue.url,
       policy: pulumi.all([queue.arn, ...ruleResources.map((r) => r.arn)]).apply(([arn, ...ruleArns]) => JSON.stringify(terminationQueuePolicy(arn, ruleArns))),
     }, parent);
@@ -146,7 +146,8 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
     // action; one that has not joined when the hook times out is abandoned (terminated, and the
     // group tries another). Without it the group counts an instance healthy once EC2 says it
     // runs, and an instance refresh replaces every working node with nodes that never joined.
-    // After the handler and the rules (a hook nothing completes abandons every launch); the
+    // After the handler, the rules and the queue policy that lets them deliver (a hook nothing
+    // completes abandons every launch: a deploy that adds the rule must not open a gap); the
     // group's first instances launch before it exists, so the first deploy never waits for it.
     new aws.autoscaling.LifecycleHook(`${name}-join`, {
       name: "wait-for-node-ready",
@@ -154,7 +155,7 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
       lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
       heartbeatTimeout: NODE_JOIN_TIMEOUT_SECONDS,
       defaultResult: "ABANDON",
-    }, { parent: this, dependsOn: [this.release, ...eventTargets] });
+    }, { parent: this, dependsOn: [this.release, ...eventTargets, queuePolicy] });
 
     this.queueUrl = queue.url;
     this.queueArn = queue.arn;

@@ -42,7 +42,7 @@ describe("NodeTerminationHandler", () => {
     const launchRule = under("nth").find((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && String(r.inputs.eventPattern).includes("EC2 Instance-launch Lifecycle Action"))!;
     expect(JSON.parse(String(launchRule.inputs.eventPattern)).detail).toEqual({ AutoScalingGroupName: ["prod-euw1-asg-0abc"] });
     const launchTarget = under("nth").find((r) => r.type === "aws:cloudwatch/eventTarget:EventTarget" && r.inputs.rule === launchRule.outputs.name)!;
-    expect(hook.dependsOn).toEqual(expect.arrayContaining([one("nth", "kubernetes:helm.sh/v3:Release").urn, launchTarget.urn]));
+    expect(hook.dependsOn).toEqual(expect.arrayContaining([one("nth", "kubernetes:helm.sh/v3:Release").urn, launchTarget.urn, one("nth", "aws:sqs/queuePolicy:QueuePolicy").urn]));
   });
 
   it("feeds the queue with the group's terminate actions, Spot warnings, stops and retirements (no rebalance recommendations)", () => {

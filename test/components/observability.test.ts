@@ -164,6 +164,15 @@ describe("Prometheus and the synthetic probe", () => {
     expect(statements.find((s) => s.Sid === "Logs")!.Resource).toBe("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cwsyn-prod-eu-west-1-*");
     expect(statements.find((s) => s.Sid === "Metrics")!.Condition).toEqual({ StringEquals: { "cloudwatch:namespace": "CloudWatchSynthetics" } });
   });
+
+  it("configures the canary's bucket one change at a time, the policy last (S3 answers OperationAborted to concurrent ones)", () => {
+    const part = (type: string) => one(`aws:s3/${type}`, (r) => r.name.endsWith("-canary"));
+    const [access, ownership, encryption, lifecycle, policy] = ["bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketOwnershipControls:BucketOwnershipControls", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketPolicy:BucketPolicy"].map(part);
+    expect(ownership.dependsOn).toContain(access.urn);
+    expect(encryption.dependsOn).toContain(ownership.urn);
+    expect(lifecycle.dependsOn).toContain(encryption.urn);
+    expect(policy.dependsOn).toContain(lifecycle.urn);
+  });
 });
 
 describe("dashboards and Grafana", () => {

@@ -97,7 +97,9 @@ describe("every workflow", () => {
   it("reads the deploy's Pulumi token only in jobs behind a GitHub environment (a PR's workflow runs its own code with every repository secret)", () => {
     for (const { path, workflow: wf } of files) {
       for (const [id, job] of Object.entries(wf.jobs)) {
-        if (JSON.stringify(job).includes("secrets.PULUMI_ACCESS_TOKEN")) expect(job.environment, `${path} ${id}`).toBeTruthy();
+        if (!JSON.stringify(job).includes("secrets.PULUMI_ACCESS_TOKEN")) continue;
+        // Outside an environment only to refuse a repository-level token (deploy.yml's gate).
+        if (!job.environment) expect(`${path} ${id}`).toBe(".github/workflows/deploy.yml waves");
       }
     }
     const preview = JSON.stringify(workflow("preview.yml"));
@@ -277,18 +279,27 @@ describe("deploy.yml", () => {
     expect(commands.indexOf('pulumi stack select "$STACK" --create --non-interactive')).toBeLessThan(commands.findIndex((c) => c.startsWith("pulumi up")));
   });
 
-  it("skips the rollout, not the checks, unless deploys are switched on (PLATFORM_DEPLOYS=on)", () => {
+  it("skips the rollout, not the checks, unless deploys are switched on (PLATFORM_DEPLOYS, a value no log contains: GitHub masks it)", () => {
     const script = step(waves, "credentials").run!;
     expect(step(waves, "credentials").env?.PLATFORM_DEPLOYS).toBe("${{ secrets.PLATFORM_DEPLOYS }}");
-    expect(runStep(script, { PLATFORM_DEPLOYS: "on", RUNS_ON: '["platform-deploy"]' }).outputs.enabled).toBe("true");
+    expect(runStep(script, { PLATFORM_DEPLOYS: "prod-deploys-on", RUNS_ON: '["platform-deploy"]' }).outputs.enabled).toBe("true");
     expect(runStep(script, { PLATFORM_DEPLOYS: "", RUNS_ON: "[]" }).outputs.enabled).toBe("false");
-    expect(runStep(script, { PLATFORM_DEPLOYS: "off", RUNS_ON: '["platform-deploy"]' }).outputs.enabled).toBe("false");
+    expect(runStep(script, { PLATFORM_DEPLOYS: "on", RUNS_ON: '["platform-deploy"]' }).outputs.enabled).toBe("false");
     expect(global.if).toContain("needs.waves.outputs.enabled == 'true'");
+  });
+
+  it("refuses to deploy while a repository-level deploy token exists (pull requests can read it)", () => {
+    const gate = step(waves, "credentials");
+    expect(gate.env?.REPOSITORY_PULUMI_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+    const result = runStep(gate.run!, { PLATFORM_DEPLOYS: "prod-deploys-on", REPOSITORY_PULUMI_TOKEN: "pul-x", RUNS_ON: '["platform-deploy"]' });
+    expect(result.status).not.toBe(0);
+    expect(result.outputs.enabled).toBeUndefined();
+    expect(runStep(gate.run!, { PLATFORM_DEPLOYS: "", REPOSITORY_PULUMI_TOKEN: "pul-x", RUNS_ON: "[]" }).status).not.toBe(0);
   });
 
   it("refuses to deploy without runners that reach the clusters' API", () => {
     const script = step(waves, "credentials").run!;
-    expect(runStep(script, { PLATFORM_DEPLOYS: "on", RUNS_ON: "[]" }).status).not.toBe(0);
+    expect(runStep(script, { PLATFORM_DEPLOYS: "prod-deploys-on", RUNS_ON: "[]" }).status).not.toBe(0);
     expect(step(waves, "credentials").env?.RUNS_ON).toBe("${{ steps.waves.outputs.runsOn }}");
   });
 
@@ -328,7 +339,8 @@ describe("deploy.yml", () => {
     // curl as the GitHub API answers with the sha media type: main's head commit.
     const bin = tempDir("fake-curl-");
     const curl = join(bin, "curl");
-    writeFileSync(curl, `#!/bin/sh\necho "$*" > "${bin}/args"\nprintf %s "$MAIN_HEAD"\n`);
+    // Like curl -f: fails unless asked for the bare sha; records its arguments and the headers read from stdin.
+    writeFileSync(curl, `#!/bin/sh\necho "$*" > "${bin}/args"\ncat > "${bin}/stdin"\ncase "$*" in *"Accept: application/vnd.github.sha"*) printf %s "$MAIN_HEAD";; *) exit 22;; esac\n`);
     chmodSync(curl, 0o755);
     const env = (attempt: string, head: string) => ({
       PATH: `${bin}:${process.env.PATH ?? ""}`, MAIN_HEAD: head, GITHUB_RUN_ATTEMPT: attempt, GITHUB_SHA: "a".repeat(40),
@@ -337,6 +349,9 @@ describe("deploy.yml", () => {
     expect(runStep(script, env("1", "b".repeat(40))).status).toBe(0);
     expect(runStep(script, env("2", "a".repeat(40))).status).toBe(0);
     expect(readFileSync(join(bin, "args"), "utf8")).toContain("https://api.github.com/repos/acme/platform/commits/main");
+    // The token reaches curl on stdin, never among its arguments.
+    expect(readFileSync(join(bin, "args"), "utf8")).not.toContain("Bearer");
+    expect(readFileSync(join(bin, "stdin"), "utf8")).toBe("Authorization: Bearer t\n");
     expect(runStep(script, env("2", "b".repeat(40))).status).not.toBe(0);
   });
 });
