@@ -15,7 +15,7 @@ import type { DistributionArgs } from "@pulumi/aws/cloudfront/distribution";
 import { globalTableRegions, replicasOfTable } from "../../components/lib/dynamo";
 import { stringList } from "../config";
 import { environmentRule, type EnvironmentRule } from "./environment";
-import { describe, isSet, knownItems, knownNumber, knownString, ofType, read, referencedBy, regionOf, resourceRule, UNKNOWN, workloadRegions } from "./kit";
+import { arnRegion, describe, isSet, knownItems, knownNumber, knownString, ofType, read, referencedBy, regionOf, resourceRule, UNKNOWN, workloadRegions } from "./kit";
 
 export const DATA_TYPES = {
   table: "aws:dynamodb/table:Table",
@@ -122,9 +122,6 @@ export const tableDeletionProtection = resourceRule<TableProps>(
     }
   },
 );
-
-/** Region field of a known ARN. */
-const arnRegion = (arn: string | undefined) => (arn && arn.startsWith("arn:") ? arn.split(":")[3] : undefined);
 
 export const tableCustomerKeys = resourceRule<TableProps>(
   {

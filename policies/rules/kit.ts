@@ -128,6 +128,11 @@ export function regionOf(resource: { props: Record<string, unknown>; provider?: 
   return knownString(() => resource.props.region) ?? knownString(() => resource.provider?.props.region);
 }
 
+/** Region field of a known ARN (undefined for a key id, an alias name or an unknown value). */
+export function arnRegion(arn: string | undefined): string | undefined {
+  return arn && arn.startsWith("arn:") ? arn.split(":")[3] || undefined : undefined;
+}
+
 /** Regions where the environment runs workloads (VPCs, clusters, node pools, load balancers, databases). */
 export function workloadRegions(resources: readonly PolicyResource[]): Set<string> {
   const regions = new Set<string>();

@@ -4,7 +4,7 @@
  */
 import { DEFAULT_MIN_BACKUP_RETENTION_DAYS, integer } from "../config";
 import { AuroraClusterProps, AuroraInstanceProps, GlobalClusterProps, TYPES } from "./aws-types";
-import { describe, isSet, knownNumber, read, resourceRule, UNKNOWN } from "./kit";
+import { arnRegion, describe, isSet, knownNumber, knownString, read, regionOf, resourceRule, UNKNOWN } from "./kit";
 
 export const auroraEncryption = resourceRule<AuroraClusterProps & GlobalClusterProps>(
   {
@@ -22,7 +22,15 @@ export const auroraEncryption = resourceRule<AuroraClusterProps & GlobalClusterP
       return;
     }
     if (encrypted !== true && encrypted !== UNKNOWN) report(`${describe(args)} does not encrypt its storage: set storageEncrypted to true.`);
-    if (!isSet(() => props.kmsKeyId)) report(`${describe(args)} uses the AWS-managed RDS key: set kmsKeyId to a customer-managed key in its region.`);
+    if (!isSet(() => props.kmsKeyId)) {
+      report(`${describe(args)} uses the AWS-managed RDS key: set kmsKeyId to a customer-managed key in its region.`);
+      return;
+    }
+    // RDS refuses a key of another region when it creates the cluster (a secondary of a global
+    // database too: each member encrypts with a key of its own region).
+    const region = regionOf(args);
+    const keyRegion = arnRegion(knownString(() => props.kmsKeyId));
+    if (region && keyRegion && keyRegion !== region) report(`${describe(args)} in ${region} names a KMS key in ${keyRegion}: a cluster can only use a key of its own region; create one in ${region}.`);
   },
 );
 

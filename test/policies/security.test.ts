@@ -104,6 +104,11 @@ describe("aurora-encrypted-with-customer-key", () => {
     expect(messages(run("aurora-encrypted-with-customer-key", (s) => patch(s.db, { storageEncrypted: false })))).toEqual([expect.stringContaining("does not encrypt its storage")]);
     expect(messages(run("aurora-encrypted-with-customer-key", (_s, g) => patch(g.globalCluster, { storageEncrypted: undefined })))).toEqual([expect.stringContaining("db-global")]);
   });
+
+  it("fails a key of another region, which RDS refuses when it creates the cluster", () => {
+    const foreign = (s: Parameters<Parameters<typeof run>[1] & object>[0]) => patch(s.db, { kmsKeyId: "arn:aws:kms:ap-south-1:123456789012:key/0f1e2d3c" });
+    expect(messages(run("aurora-encrypted-with-customer-key", foreign))).toEqual([expect.stringMatching(/names a KMS key in ap-south-1: a cluster can only use a key of its own region/)]);
+  });
 });
 
 describe("aurora-iam-authentication", () => {
