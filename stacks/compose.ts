@@ -95,7 +95,7 @@ export function resilienceArgs(environment: Environment, region: string, shared:
  * each region's Aurora member and EKS cluster before the regional stacks create them: both
  * names are explicit and derived the same way there.
  */
-export function regionSwitchArgs(environment: Environment, shared: { routingControlArns: Record<string, pulumi.Input<string>>; globalClusterIdentifier: pulumi.Input<string> }): RegionSwitchArgs | undefined {
+export function regionSwitchArgs(environment: Environment, shared: { routingControlArns: Record<string, pulumi.Input<string>> }): RegionSwitchArgs | undefined {
   if (!environment.regionSwitch || !environment.arcEnabled) return undefined;
   const byRegion = (f: (region: string) => string) => Object.fromEntries(environment.regions.map((r) => [r, f(r)]));
   return {
@@ -104,8 +104,6 @@ export function regionSwitchArgs(environment: Environment, shared: { routingCont
     primaryRegion: environment.primaryRegion,
     recoveryTimeObjectiveMinutes: environment.regionSwitchRtoMinutes,
     routingControlArns: shared.routingControlArns,
-    globalClusterIdentifier: shared.globalClusterIdentifier,
-    databaseClusterIdentifiers: byRegion((r) => databaseClusterIdentifier(environment, r)),
     eksClusterNames: byRegion((r) => eksClusterName(environment.name, r)),
     // The Region's RegionalService under its defaults (the HPA is named after the Deployment).
     service: { namespace: REFERENCE_SERVICE.namespace, deployment: REFERENCE_SERVICE.name, hpa: REFERENCE_SERVICE.name },

@@ -487,7 +487,7 @@ export const ENVIRONMENT_KEYS = {
   },
   regionSwitch: {
     type: "boolean",
-    description: "An ARC Region switch plan for the environment (global stack): evacuate, bring back or move the writer to a region as an approvable execution that flips the routing controls. Only with arcEnabled (without routing controls there is no plan).",
+    description: "An ARC Region switch plan for the environment (global stack): evacuate or bring back a region as an approvable execution that scales the service and flips the routing controls (the Aurora writer moves by runbook, with writer.<zone>). Only with arcEnabled (without routing controls there is no plan).",
     default: true,
   },
   regionSwitchRtoMinutes: {

@@ -32,7 +32,7 @@ export async function globalStack(): Promise<Record<string, unknown>> {
   const edgeArgs = globalEdgeArgs(environment, traffic.zoneId);
   const edge = edgeArgs ? new GlobalEdge(environment.name, edgeArgs) : undefined;
   const observability = new GlobalObservability(environment.name, globalObservabilityArgs(environment));
-  const switchArgs = regionSwitchArgs(environment, { routingControlArns: traffic.routingControlArns, globalClusterIdentifier: database.globalClusterIdentifier });
+  const switchArgs = regionSwitchArgs(environment, { routingControlArns: traffic.routingControlArns });
   const regionSwitch = switchArgs ? new RegionSwitch(environment.name, switchArgs) : undefined;
 
   return {

@@ -64,7 +64,7 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
     const edgeArgs = globalEdgeArgs(env, this.traffic.zoneId);
     this.edge = edgeArgs ? new GlobalEdge(name, edgeArgs, onPrimary) : undefined;
     this.observability = new GlobalObservability(name, globalObservabilityArgs(env), { parent: this, provider: primaryProvider });
-    const switchArgs = regionSwitchArgs(env, { routingControlArns: this.traffic.routingControlArns, globalClusterIdentifier: this.globalDatabase.globalClusterIdentifier });
+    const switchArgs = regionSwitchArgs(env, { routingControlArns: this.traffic.routingControlArns });
     this.regionSwitch = switchArgs ? new RegionSwitch(name, switchArgs, onPrimary) : undefined;
 
     this.regions = [];

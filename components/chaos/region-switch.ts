@@ -13,9 +13,6 @@ export interface RegionSwitchPlanInputs {
   regions: string[];
   /** Routing control of each region (GlobalTraffic): the plan flips these. */
   routingControlArns: Record<string, pulumi.Input<string>>;
-  globalClusterIdentifier: pulumi.Input<string>;
-  /** Each region's Aurora member. */
-  databaseClusterArns: Record<string, pulumi.Input<string>>;
   /** Each region's EKS cluster. */
   eksClusterArns: Record<string, pulumi.Input<string>>;
   /** The Deployment (and its autoscaler) scaled before traffic arrives. */
@@ -26,7 +23,7 @@ export interface RegionSwitchPlanInputs {
 
 /** Names of the workflow steps, in order (the plan report and the runbooks refer to them). */
 export const REGION_SWITCH_STEPS = {
-  activate: ["approve", "scale-service", "move-writer", "route-traffic-in"],
+  activate: ["approve", "scale-service", "route-traffic-in"],
   deactivate: ["approve", "route-traffic-out"],
 } as const;
 
@@ -35,13 +32,16 @@ export const REGION_SWITCH_STEPS = {
  * steps the runbooks describe in prose:
  *
  * - activate R: approve → scale the service in the regions first (EKS, up to the last day's
- *   peak) → make R's Aurora member the writer (switchover; failover when run ungracefully, R's
- *   old writer region being down) → turn R's routing control On.
+ *   peak) → turn R's routing control On.
  * - deactivate R: approve → turn R's routing control Off (Route 53 stops answering with R).
  *
- * Evacuating the writer's region is therefore two executions: activate the region that takes the
- * writer, then deactivate the old one. The safety rule of the routing controls (at least one On)
- * still holds: the plan changes states through the same cluster.
+ * Traffic only: the plan never moves the Aurora writer. Where writes go is the environment's
+ * configuration (`platform:regions`' first region: the failover records of `writer.<zone>` and
+ * each region's database role follow it), so a writer moved by an execution behind it would
+ * leave `writer.<zone>` on a region whose database had turned read-only, and an "activate" of a
+ * secondary would move the writer without anyone asking. Writer moves go through the switchover
+ * and failover runbooks, which move the records with it. The safety rule of the routing controls
+ * (at least one On) still holds: the plan changes states through the same cluster.
  */
 export function regionSwitchWorkflows(p: RegionSwitchPlanInputs): Workflow[] {
   const approve: Step[] = p.approvalRoleArn !== undefined
@@ -69,18 +69,6 @@ export function regionSwitchWorkflows(p: RegionSwitchPlanInputs): Workflow[] {
         }],
       }],
     },
-    {
-      name: "move-writer",
-      executionBlockType: "AuroraGlobalDatabase",
-      description: "Make this region's Aurora member the writer: switchover (no data loss); failover when run ungracefully.",
-      globalAuroraConfigs: [{
-        behavior: "switchoverOnly",
-        globalClusterIdentifier: p.globalClusterIdentifier,
-        databaseClusterArns: p.regions.map((region) => p.databaseClusterArns[region]),
-        timeoutMinutes: 60,
-        ungracefuls: [{ ungraceful: "failover" }],
-      }],
-    },
     { name: "route-traffic-in", executionBlockType: "ARCRoutingControl", description: "Turn the region's routing control On: Route 53 answers with it.", arcRoutingControlConfigs: routing("On") },
   ];
   const deactivate: Step[] = [
@@ -88,20 +76,24 @@ export function regionSwitchWorkflows(p: RegionSwitchPlanInputs): Workflow[] {
     { name: "route-traffic-out", executionBlockType: "ARCRoutingControl", description: "Turn the region's routing control Off: Route 53 stops answering with it.", arcRoutingControlConfigs: routing("Off") },
   ];
   return [
-    { workflowTargetAction: "activate", workflowDescription: "Bring a region into service (and give it the writer).", steps: activate },
+    { workflowTargetAction: "activate", workflowDescription: "Bring a region into service (traffic; the Aurora writer stays where it is).", steps: activate },
     { workflowTargetAction: "deactivate", workflowDescription: "Take a region out of DNS; it keeps running.", steps: deactivate },
   ];
 }
 
 /** What the execution role may do: the steps above, on this environment's resources only. */
-export function regionSwitchRolePolicy(s: { partition: string; accountId: string; routingControlArns: string[]; globalClusterIdentifier: string; databaseClusterArns: string[]; eksClusterArns: string[] }): object {
-  const global = `arn:${s.partition}:rds::${s.accountId}:global-cluster:${s.globalClusterIdentifier}`;
+export function regionSwitchRolePolicy(s: { partition: string; accountId: string; roleArn: string; routingControlArns: string[]; eksClusterArns: string[] }): object {
   return {
     Version: "2012-10-17",
     Statement: [
       { Sid: "FlipRoutingControls", Effect: "Allow", Action: ["route53-recovery-cluster:GetRoutingControlState", "route53-recovery-cluster:UpdateRoutingControlState", "route53-recovery-cluster:UpdateRoutingControlStates", "route53-recovery-control-config:DescribeRoutingControl"], Resource: s.routingControlArns },
       { Sid: "FindClusterEndpoints", Effect: "Allow", Action: ["route53-recovery-control-config:DescribeCluster", "route53-recovery-control-config:DescribeControlPanel"], Resource: "*" },
-      { Sid: "MoveTheWriter", Effect: "Allow", Action: ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster", "rds:DescribeGlobalClusters", "rds:DescribeDBClusters"], Resource: [global, ...s.databaseClusterArns] },
+      // The baseline of every plan's role (ARC developer guide, plan execution role permissions):
+      // the plan checks its blocks' permissions with the policy simulator, and reads itself.
+      { Sid: "CheckOwnPermissions", Effect: "Allow", Action: ["iam:SimulatePrincipalPolicy"], Resource: s.roleArn },
+      // Read-only, on any plan: the plan's ARN carries an id AWS assigns, unknown to this policy,
+      // which the plan's evaluation needs before the plan exists.
+      { Sid: "ReadThePlan", Effect: "Allow", Action: ["arc-region-switch:GetPlan", "arc-region-switch:GetPlanExecution", "arc-region-switch:ListPlanExecutions"], Resource: "*" },
       { Sid: "ScaleTheService", Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: s.eksClusterArns },
       // ARC reads the role's access policies on each cluster (AmazonARCRegionSwitchScalingPolicy).
       { Sid: "CheckClusterAccess", Effect: "Allow", Action: ["eks:ListAssociatedAccessPolicies"], Resource: s.eksClusterArns.map((arn) => `${arn.replace(":cluster/", ":access-entry/")}/*`) },
@@ -110,13 +102,12 @@ export function regionSwitchRolePolicy(s: { partition: string; accountId: string
   };
 }
 
-export interface RegionSwitchArgs extends Omit<RegionSwitchPlanInputs, "databaseClusterArns" | "eksClusterArns"> {
+export interface RegionSwitchArgs extends Omit<RegionSwitchPlanInputs, "eksClusterArns"> {
   environment: string;
   /**
-   * Each region's Aurora member and EKS cluster, by identifier and name: the plan lives in the
-   * global stack, which deploys before the regions create them, and both ARNs follow from these.
+   * Each region's EKS cluster, by name: the plan lives in the global stack, which deploys before
+   * the regions create them, and the ARNs follow from these.
    */
-  databaseClusterIdentifiers: Record<string, string>;
   eksClusterNames: Record<string, string>;
   /** The Aurora writer's region when the plan is made. */
   primaryRegion: string;
@@ -126,8 +117,8 @@ export interface RegionSwitchArgs extends Omit<RegionSwitchPlanInputs, "database
 }
 
 /**
- * ARC Region switch: a plan per environment that evacuates, brings back or moves the writer to
- * a region as an ordered, approvable execution, beside the routing controls it flips. Lives in the
+ * ARC Region switch: a plan per environment that evacuates or brings back a region as an
+ * ordered, approvable execution, beside the routing controls it flips. Lives in the
  * global stack (the plan spans every region); each regional stack gives the execution role its
  * access to the cluster (`RegionSwitchAccess`).
  */
@@ -139,8 +130,8 @@ export class RegionSwitch extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegionSwitchArgs, opts?: pulumi.ComponentResourceOptions) {
     if (args.regions.length < 2) throw new RangeError(`${name}: a Region switch plan needs at least 2 regions (got ${args.regions.length})`);
-    const missing = args.regions.filter((r) => args.routingControlArns[r] === undefined || args.databaseClusterIdentifiers[r] === undefined || args.eksClusterNames[r] === undefined);
-    if (missing.length) throw new RangeError(`${name}: no routing control, database member or cluster for ${missing.join(", ")}: the plan covers every region`);
+    const missing = args.regions.filter((r) => args.routingControlArns[r] === undefined || args.eksClusterNames[r] === undefined);
+    if (missing.length) throw new RangeError(`${name}: no routing control or cluster for ${missing.join(", ")}: the plan covers every region`);
     if (!args.regions.includes(args.primaryRegion)) throw new RangeError(`${name}: primaryRegion ${args.primaryRegion} is not one of ${args.regions.join(", ")}`);
     if (!(Number.isInteger(args.recoveryTimeObjectiveMinutes) && args.recoveryTimeObjectiveMinutes >= 1)) throw new RangeError(`${name}: recoveryTimeObjectiveMinutes must be a whole number of minutes >= 1`);
     super("platform:chaos:RegionSwitch", name, {}, opts);
@@ -156,20 +147,19 @@ export class RegionSwitch extends pulumi.ComponentResource {
       tags,
     }, parent);
     const byRegion = (arn: (region: string) => pulumi.Output<string>) => Object.fromEntries(args.regions.map((r) => [r, arn(r)]));
-    const databaseClusterArns = byRegion((r) => pulumi.interpolate`arn:${partition}:rds:${r}:${accountId}:cluster:${args.databaseClusterIdentifiers[r]}`);
     const eksClusterArns = byRegion((r) => pulumi.interpolate`arn:${partition}:eks:${r}:${accountId}:cluster/${args.eksClusterNames[r]}`);
     const ordered = (record: Record<string, pulumi.Input<string>>) => pulumi.all(args.regions.map((r) => record[r]));
+    this.planName = `${args.environment}-region-switch`;
     const policy = new aws.iam.RolePolicy(`${name}-region-switch`, {
       role: role.id,
-      policy: pulumi.all([partition, accountId, ordered(args.routingControlArns), args.globalClusterIdentifier, ordered(databaseClusterArns), ordered(eksClusterArns)])
-        .apply(([p, account, routingControlArns, globalClusterIdentifier, databaseClusterArns, eksClusterArns]) =>
-          JSON.stringify(regionSwitchRolePolicy({ partition: p, accountId: account, routingControlArns, globalClusterIdentifier, databaseClusterArns, eksClusterArns }))),
+      policy: pulumi.all([partition, accountId, role.arn, ordered(args.routingControlArns), ordered(eksClusterArns)])
+        .apply(([p, account, roleArn, routingControlArns, eksClusterArns]) =>
+          JSON.stringify(regionSwitchRolePolicy({ partition: p, accountId: account, roleArn, routingControlArns, eksClusterArns }))),
     }, parent);
-    this.workflows = regionSwitchWorkflows({ ...args, databaseClusterArns, eksClusterArns });
-    this.planName = `${args.environment}-region-switch`;
+    this.workflows = regionSwitchWorkflows({ ...args, eksClusterArns });
     const plan = new aws.arcregionswitch.Plan(`${name}-region-switch`, {
       name: this.planName,
-      description: `Evacuate, bring back or move the writer to a region of ${args.environment}`,
+      description: `Evacuate or bring back a region of ${args.environment} (traffic; the writer moves by runbook)`,
       executionRole: role.arn,
       recoveryApproach: "activeActive",
       regions: args.regions,

@@ -192,5 +192,15 @@ describe("the prod plan's rehearsal section", () => {
     const global = run.document.stacks.find((st) => st.stack === "prod")!;
     const switchPolicy = global.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy").map((x) => String(x.inputs.policy)).find((p) => p.includes("eks:ListAssociatedAccessPolicies"))!;
     expect(JSON.parse(switchPolicy).Statement.find((st: { Sid: string }) => st.Sid === "CheckClusterAccess").Resource).toContainEqual(expect.stringMatching(/^arn:aws:eks:us-west-2:\d+:access-entry\/prod-us-west-2\/\*$/));
+    // The role's baseline: the plan checks its own permissions with the simulator and reads itself.
+    const switchRole = global.resources.find((x) => x.type === "aws:iam/role:Role" && x.name === "prod-region-switch")!;
+    const statements = JSON.parse(switchPolicy).Statement as { Sid: string; Action: string[]; Resource: unknown }[];
+    expect(statements.find((st) => st.Sid === "CheckOwnPermissions")).toMatchObject({ Action: ["iam:SimulatePrincipalPolicy"], Resource: switchRole.outputs.arn });
+    expect(statements.find((st) => st.Sid === "ReadThePlan")!.Action).toEqual(["arc-region-switch:GetPlan", "arc-region-switch:GetPlanExecution", "arc-region-switch:ListPlanExecutions"]);
+    // Traffic only: no execution moves the Aurora writer behind writer.<zone>'s records, which follow platform:regions.
+    const plan = global.resources.find((x) => x.type === "aws:arcregionswitch/plan:Plan")!;
+    const blocks = (plan.inputs.workflows as { workflowTargetAction: string; steps: { executionBlockType: string }[] }[]).map((w) => [w.workflowTargetAction, w.steps.map((st) => st.executionBlockType)]);
+    expect(blocks).toEqual([["activate", ["ManualApproval", "EKSResourceScaling", "ARCRoutingControl"]], ["deactivate", ["ManualApproval", "ARCRoutingControl"]]]);
+    expect(statements.flatMap((st) => st.Action).filter((a) => a.startsWith("rds:"))).toEqual([]);
   }, 180_000);
 });

@@ -68,8 +68,8 @@ describe("environment → stack composition", () => {
     expect(globalTrafficArgs(env).arc).toEqual({ enabled: false });
     // The Region switch plan flips the routing controls: without them (regionSwitch left on) there is none.
     expect(env.regionSwitch).toBe(true);
-    expect(regionSwitchArgs(env, { routingControlArns: {}, globalClusterIdentifier: "prod-global" })).toBeUndefined();
-    expect(regionSwitchArgs(prod, { routingControlArns: {}, globalClusterIdentifier: "prod-global" })).toBeDefined();
+    expect(regionSwitchArgs(env, { routingControlArns: {} })).toBeUndefined();
+    expect(regionSwitchArgs(prod, { routingControlArns: {} })).toBeDefined();
   });
 
   it("sets rds.global_db_rpo on every member when asked, so it survives a switchover", () => {
