@@ -20,8 +20,14 @@ describe("worst-case DNS failover", () => {
   });
 
   it("falls back to the environment settings when no health check is planned, and says so", () => {
-    const figure = dnsFailoverFigure([], [], { healthCheckIntervalSeconds: 30, healthCheckFailureThreshold: 3, dnsRecordTtlSeconds: 120, failoverBudgetSeconds: 120 });
+    const figure = dnsFailoverFigure([], [], { healthCheckIntervalSeconds: 30, healthCheckFailureThreshold: 3, dnsRecordTtlSeconds: 120, failoverBudgetSeconds: 240 });
     expect(figure).toMatchObject({ source: "settings", detectionSeconds: 90, ttlSeconds: 120, worstCaseSeconds: 210, withinBudget: true });
+  });
+
+  it("judges the budget by the whole failover, the cached answer's TTL included (as the policy failover-time-budget does)", () => {
+    // Detection alone (90 s) fits 120 s; with the alias target's 60 s TTL the failover does not.
+    const figure = dnsFailoverFigure([check("HTTPS", 30, 3)], [aliasRecord], { failoverBudgetSeconds: 120 });
+    expect(figure).toMatchObject({ detectionSeconds: 90, worstCaseSeconds: 150, withinBudget: false });
   });
 
   it("stays unknown without checks or settings, and when a check holds a value Route 53 refuses", () => {

@@ -177,7 +177,9 @@ export function dnsFailoverFigure(checks: readonly HealthCheckInfo[], records: r
     ttlSeconds: ttl,
     healthChecks: endpointChecks.length,
     budgetSeconds,
-    withinBudget: budgetSeconds === null ? null : detection <= budgetSeconds,
+    // The budget is the whole time to other regions' answers (failoverBudgetSeconds; the policy
+    // failover-time-budget judges the same): detection and the cached answer's TTL.
+    withinBudget: budgetSeconds === null ? null : worstCase !== null && worstCase <= budgetSeconds,
   };
 }
 
