@@ -67,8 +67,8 @@ export interface RegionalEndpointArgs {
  * controls are created Off, so with ARC the alarm fires after the first deployment until the
  * region is switched On.
  *
- * Worst-case DNS failover for the settings in use: `dnsFailoverFigure` (interval × threshold
- * + the ALB's 60 s alias TTL; 90 s with the defaults).
+ * Worst-case DNS failover for the settings in use: `dnsFailoverFigure` (threshold × (interval +
+ * the check's 6 s timeout) + the ALB's 60 s alias TTL; 108 s with the defaults).
  */
 export class RegionalEndpoint extends pulumi.ComponentResource {
   /** The health check the records use (the calculated one with ARC, else the HTTPS one). */

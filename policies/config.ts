@@ -57,7 +57,7 @@ export function readConfig<C>(args: { getConfig<T extends object>(): T }, thresh
 export const DEFAULT_MIN_NODE_POOL_AZS = 3;
 /** No setting may ask for fewer than two AZs: one AZ is no redundancy at all. */
 export const MIN_AZS_FLOOR = 2;
-/** Route 53 health checks: longest time from first failure to "unhealthy" (interval × threshold). */
+/** Route 53 health checks: longest time from first failure to "unhealthy" (threshold × (interval + timeout)). */
 export const DEFAULT_MAX_DETECTION_SECONDS = 60;
 /** Worst case from a regional outage to resolvers holding other regions' answers. */
 export const DEFAULT_FAILOVER_BUDGET_SECONDS = 120;

@@ -116,7 +116,7 @@ export function resolveHealthCheck(input: HealthCheckInput = {}): HealthCheckSet
 }
 
 export interface DnsFailoverFigure {
-  /** interval × threshold: how long before Route 53 calls the region unhealthy. */
+  /** threshold × (interval + the HTTPS check's 6 s timeout): how long before Route 53 calls the region unhealthy. */
   readonly detectionSeconds: number;
   /** How long resolvers may keep the old answer (alias records hand out the ALB's TTL). */
   readonly ttlSeconds: number;

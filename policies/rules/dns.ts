@@ -2,7 +2,7 @@
  * DNS redundancy: Route 53 stops answering with a failed region, and notices quickly. Pairing
  * of failover records and the end-to-end failover budget need every region: environment.ts.
  */
-import { detectionSeconds } from "../../components/lib/failover";
+import { checkTimeoutSeconds, detectionSeconds } from "../../components/lib/failover";
 import { DEFAULT_MAX_DETECTION_SECONDS, integer } from "../config";
 import { HealthCheckProps, RecordProps, TYPES } from "./aws-types";
 import { describe, isSet, knownItems, read, resourceRule, UNKNOWN } from "./kit";
@@ -42,7 +42,7 @@ const POLLING_TYPES = ["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TC
 export const healthCheckDetection = resourceRule<HealthCheckProps, { maxDetectionSeconds: number }>(
   {
     name: "dns-health-check-detection-time",
-    description: "Route 53 health checks detect a failure within the budget: requestInterval × failureThreshold ≤ maxDetectionSeconds.",
+    description: "Route 53 health checks detect a failure within the budget: failureThreshold × (requestInterval + the check's timeout, 6 s for HTTP(S), 10 s for TCP) ≤ maxDetectionSeconds.",
     enforcementLevel: "mandatory",
     severity: "medium",
     thresholds: { maxDetectionSeconds: integer(DEFAULT_MAX_DETECTION_SECONDS, "Longest time (s) from the first failed check to \"unhealthy\".", { minimum: 10, maximum: 300 }) },
@@ -56,9 +56,9 @@ export const healthCheckDetection = resourceRule<HealthCheckProps, { maxDetectio
     const threshold = read(() => props.failureThreshold);
     if (interval === UNKNOWN || threshold === UNKNOWN) return;
     // Unset, Route 53 uses a 30 s interval and 3 failures.
-    const seconds = detectionSeconds(interval ?? 30, threshold ?? 3);
+    const seconds = detectionSeconds(interval ?? 30, threshold ?? 3, type);
     if (seconds > config.maxDetectionSeconds) {
-      report(`${describe(args)} needs ${interval ?? 30} s × ${threshold ?? 3} = ${seconds} s to detect a failure; the budget is ${config.maxDetectionSeconds} s.`);
+      report(`${describe(args)} needs ${threshold ?? 3} × (${interval ?? 30} s + ${checkTimeoutSeconds(type)} s timeout) = ${seconds} s to detect a failure; the budget is ${config.maxDetectionSeconds} s.`);
     }
   },
 );

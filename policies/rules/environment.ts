@@ -4,7 +4,7 @@
  * self-contained stack (a single-stack program), where the whole environment is visible.
  */
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { ALB_ALIAS_TTL_SECONDS, worstCaseDnsFailoverSeconds } from "../../components/lib/failover";
+import { ALB_ALIAS_TTL_SECONDS, checkTimeoutSeconds, worstCaseDnsFailoverSeconds } from "../../components/lib/failover";
 import { DEFAULT_FAILOVER_BUDGET_SECONDS, integer, readConfig, stringList, text } from "../config";
 import { AsgProps, AuroraClusterProps, GlobalClusterProps, HealthCheckProps, NodeGroupProps, RecordProps, TYPES } from "./aws-types";
 import { describe, isSelfContained, isSet, knownItems, knownNumber, knownString, metaFields, ofType, read, referencedBy, regionOf, RuleMeta, UNKNOWN, workloadRegions } from "./kit";
@@ -153,7 +153,7 @@ export const capacitySurvivesRegionLoss = environmentRule<{ peakNodes: number }>
 export const failoverTimeBudget = environmentRule<{ budgetSeconds: number }>(
   {
     name: "failover-time-budget",
-    description: "For every health-checked routing record, detection (interval × threshold) plus the answer's TTL fits the failover budget.",
+    description: "For every health-checked routing record, detection (threshold × (interval + the check's timeout)) plus the answer's TTL fits the failover budget.",
     enforcementLevel: "mandatory",
     severity: "high",
     thresholds: { budgetSeconds: integer(DEFAULT_FAILOVER_BUDGET_SECONDS, "Longest acceptable time (s) from a regional outage to DNS answering with other regions (the environment's failoverBudgetSeconds).", { minimum: 10 }) },
@@ -203,7 +203,7 @@ function detectionOf(check: PolicyResource, depth = 0): Detection | undefined {
   const interval = knownNumber(() => hc.requestInterval) ?? 30;
   const threshold = knownNumber(() => hc.failureThreshold) ?? 3;
   try {
-    return { seconds: worstCaseDnsFailoverSeconds({ healthCheckIntervalSeconds: interval, healthCheckFailureThreshold: threshold, recordTtlSeconds: 0 }), explain: `${interval} s × ${threshold}` };
+    return { seconds: worstCaseDnsFailoverSeconds({ healthCheckIntervalSeconds: interval, healthCheckFailureThreshold: threshold, recordTtlSeconds: 0, healthCheckType: type }), explain: `${threshold} × (${interval} s + ${checkTimeoutSeconds(type)} s timeout)` };
   } catch (error) {
     return { invalid: (error as Error).message };
   }

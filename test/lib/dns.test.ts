@@ -70,15 +70,15 @@ describe("resolveHealthCheck", () => {
 });
 
 describe("dnsFailoverFigure", () => {
-  it("is 10 s x 3 detection + the ALB alias TTL for the defaults", () => {
+  it("is 3 checks of 10 s + the HTTPS check's 6 s timeout, + the ALB alias TTL, for the defaults", () => {
     const figure = dnsFailoverFigure();
-    expect(figure).toEqual({ detectionSeconds: 30, ttlSeconds: ALB_ALIAS_TTL_SECONDS, worstCaseSeconds: 30 + ALB_ALIAS_TTL_SECONDS });
-    expect(figure.worstCaseSeconds).toBe(90);
+    expect(figure).toEqual({ detectionSeconds: 48, ttlSeconds: ALB_ALIAS_TTL_SECONDS, worstCaseSeconds: 48 + ALB_ALIAS_TTL_SECONDS });
+    expect(figure.worstCaseSeconds).toBe(108);
   });
 
   it("follows the health-check settings and the TTL", () => {
-    expect(dnsFailoverFigure({ intervalSeconds: 30, failureThreshold: 3 }).worstCaseSeconds).toBe(150);
-    expect(dnsFailoverFigure({ failureThreshold: 1 }, 0).worstCaseSeconds).toBe(10);
+    expect(dnsFailoverFigure({ intervalSeconds: 30, failureThreshold: 3 }).worstCaseSeconds).toBe(168);
+    expect(dnsFailoverFigure({ failureThreshold: 1 }, 0).worstCaseSeconds).toBe(16);
     expect(() => dnsFailoverFigure({ intervalSeconds: 20 })).toThrow(/10 or 30/);
   });
 });

@@ -3,8 +3,11 @@ import fc from "fast-check";
 import { ALB_ALIAS_TTL_SECONDS, worstCaseDnsFailoverSeconds } from "../../components/lib/failover";
 
 describe("worstCaseDnsFailoverSeconds", () => {
-  it("is 10 s x 3 + the ALB alias TTL = 90 s for the defaults", () => {
-    expect(worstCaseDnsFailoverSeconds({ healthCheckIntervalSeconds: 10, healthCheckFailureThreshold: 3, recordTtlSeconds: ALB_ALIAS_TTL_SECONDS })).toBe(90);
+  it("is 3 × (10 s + the HTTPS check's 6 s timeout) + the ALB alias TTL = 108 s for the defaults", () => {
+    // The interval runs from an answer to the next request: against an endpoint that stopped
+    // answering, each check waits out its timeout (4 s to connect, 2 s for the status) first.
+    expect(worstCaseDnsFailoverSeconds({ healthCheckIntervalSeconds: 10, healthCheckFailureThreshold: 3, recordTtlSeconds: ALB_ALIAS_TTL_SECONDS })).toBe(108);
+    expect(worstCaseDnsFailoverSeconds({ healthCheckIntervalSeconds: 10, healthCheckFailureThreshold: 3, recordTtlSeconds: 0, healthCheckType: "TCP" })).toBe(60);
   });
   it("grows with each input and never undercuts detection plus TTL", () => {
     fc.assert(fc.property(fc.constantFrom(10, 30), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 3600 }), (i, t, ttl) => {

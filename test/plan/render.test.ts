@@ -82,7 +82,7 @@ describe("the reports", () => {
   it("the PR comment has the summary table, resilience, the diff with its data-loss risk, and collapsed stacks", () => {
     const md = renderMarkdown(current, diff, "base.json");
     expect(md).toMatch(/\| `prod-us-east-1` \| region us-east-1, primary \| \d+ \| \d+ \| \d+ \|/);
-    expect(md).toContain("| DNS failover | worst case 90 s = 10 s × 3 failed checks + 60 s TTL; detection 30 s, within the 120 s budget |");
+    expect(md).toContain("| DNS failover | worst case 108 s = 3 failed checks × (10 s + 6 s timeout) + 60 s TTL; detection 48 s, within the 120 s budget |");
     expect(md).toContain("### Diff against base.json");
     expect(md).toContain("- regions removed: eu-west-1");
     expect(md).toMatch(/\*\*DATA-LOSS RISK: aws:rds\/cluster:Cluster prod-eu-west-1-db \(stack prod-eu-west-1\) would be DELETED/);

@@ -9,25 +9,26 @@ const pool = (region: string, maxSize: number): NodePoolInfo => ({ urn: `urn:${r
 
 describe("worst-case DNS failover", () => {
   it("adds the slowest endpoint check's detection to the alias target's 60 s TTL", () => {
-    const figure = dnsFailoverFigure([check("HTTPS", 10, 3), check("HTTPS_STR_MATCH", 30, 2)], [aliasRecord], { failoverBudgetSeconds: 120 });
-    expect(figure).toMatchObject({ source: "resources", requestIntervalSeconds: 30, failureThreshold: 2, detectionSeconds: 60, ttlSeconds: 60, worstCaseSeconds: 120, withinBudget: true });
+    // 2 × (30 s + 6 s) = 72 s is slower than 3 × (10 s + 6 s) = 48 s.
+    const figure = dnsFailoverFigure([check("HTTPS", 10, 3), check("HTTPS_STR_MATCH", 30, 2)], [aliasRecord], { failoverBudgetSeconds: 132 });
+    expect(figure).toMatchObject({ source: "resources", requestIntervalSeconds: 30, failureThreshold: 2, detectionSeconds: 72, ttlSeconds: 60, worstCaseSeconds: 132, withinBudget: true });
   });
 
   it("ignores checks that poll nothing (calculated, ARC) and uses a plain record's own TTL", () => {
     const plain = { ...aliasRecord, alias: false, ttlSeconds: 300 };
     const figure = dnsFailoverFigure([check("CALCULATED", 30, 10), check("RECOVERY_CONTROL", 30, 10), check("HTTPS", 10, 3)], [plain], { failoverBudgetSeconds: 20 });
-    expect(figure).toMatchObject({ detectionSeconds: 30, ttlSeconds: 300, worstCaseSeconds: 330, healthChecks: 1, withinBudget: false });
+    expect(figure).toMatchObject({ detectionSeconds: 48, ttlSeconds: 300, worstCaseSeconds: 348, healthChecks: 1, withinBudget: false });
   });
 
   it("falls back to the environment settings when no health check is planned, and says so", () => {
     const figure = dnsFailoverFigure([], [], { healthCheckIntervalSeconds: 30, healthCheckFailureThreshold: 3, dnsRecordTtlSeconds: 120, failoverBudgetSeconds: 240 });
-    expect(figure).toMatchObject({ source: "settings", detectionSeconds: 90, ttlSeconds: 120, worstCaseSeconds: 210, withinBudget: true });
+    expect(figure).toMatchObject({ source: "settings", detectionSeconds: 108, ttlSeconds: 120, worstCaseSeconds: 228, withinBudget: true });
   });
 
   it("judges the budget by the whole failover, the cached answer's TTL included (as the policy failover-time-budget does)", () => {
-    // Detection alone (90 s) fits 120 s; with the alias target's 60 s TTL the failover does not.
+    // Detection alone (108 s) fits 120 s; with the alias target's 60 s TTL the failover does not.
     const figure = dnsFailoverFigure([check("HTTPS", 30, 3)], [aliasRecord], { failoverBudgetSeconds: 120 });
-    expect(figure).toMatchObject({ detectionSeconds: 90, worstCaseSeconds: 150, withinBudget: false });
+    expect(figure).toMatchObject({ detectionSeconds: 108, worstCaseSeconds: 168, withinBudget: false });
   });
 
   it("stays unknown without checks or settings, and when a check holds a value Route 53 refuses", () => {

@@ -105,7 +105,7 @@ describe("failover-time-budget", () => {
 
   it("fails a record whose detection plus TTL exceeds the environment's budget", () => {
     const vs = run("failover-time-budget", (env) => patch(env.primary.failoverRecord, { ttl: 300 }));
-    expect(messages(vs)).toEqual([expect.stringContaining("up to 330 s (10 s × 3 + 300 s TTL); the budget is 120 s")]);
+    expect(messages(vs)).toEqual([expect.stringContaining("up to 348 s (3 × (10 s + 6 s timeout) + 300 s TTL); the budget is 120 s")]);
     expect(run("failover-time-budget", () => undefined, { ...SETTINGS, failoverBudgetSeconds: 60 })).toHaveLength(4);
   });
 });
@@ -130,8 +130,8 @@ describe("failover-time-budget with Route 53 ARC (calculated health checks)", ()
   it("fails when the endpoint child behind the calculated check is too slow", () => {
     const vs = run("failover-time-budget", withCalculatedCheck(30));
     expect(messages(vs)).toEqual([
-      expect.stringContaining("up to 150 s (30 s × 3 + 60 s TTL)"),
-      expect.stringContaining("up to 150 s (30 s × 3 + 60 s TTL)"),
+      expect.stringContaining("up to 168 s (3 × (30 s + 6 s timeout) + 60 s TTL)"),
+      expect.stringContaining("up to 168 s (3 × (30 s + 6 s timeout) + 60 s TTL)"),
     ]);
   });
 });

@@ -42,7 +42,7 @@ describe("a single-region program that skimps on redundancy", () => {
   it("explains each finding with the numbers behind it", () => {
     const message = (policy: string) => violations.filter((v) => v.policy === policy).map((v) => v.message);
     expect(message("node-pool-spans-azs")).toEqual([expect.stringContaining("spans 2 AZ(s); it must span at least 3"), expect.stringContaining("minSize 1 across 2 AZ(s)")]);
-    expect(message("failover-time-budget")).toEqual([expect.stringContaining("up to 150 s (30 s × 3 + 60 s TTL)")]);
+    expect(message("failover-time-budget")).toEqual([expect.stringContaining("up to 168 s (3 × (30 s + 6 s timeout) + 60 s TTL)")]);
     expect(message("capacity-survives-region-loss")).toEqual([expect.stringContaining("Losing us-east-1 (4 nodes, the largest region) leaves 0 node(s)")]);
   });
 });

@@ -203,14 +203,14 @@ describe("dns-health-check-detection-time", () => {
     expect(run("dns-health-check-detection-time")).toEqual([]);
   });
 
-  it("fails Route 53's defaults (30 s × 3 = 90 s)", () => {
+  it("fails Route 53's defaults (3 × (30 s + 6 s timeout) = 108 s)", () => {
     const vs = run("dns-health-check-detection-time", (s) => patch(s.healthCheck, { requestInterval: undefined, failureThreshold: undefined }));
-    expect(vs.map((v) => v.message)).toEqual([expect.stringContaining("30 s × 3 = 90 s")]);
+    expect(vs.map((v) => v.message)).toEqual([expect.stringContaining("3 × (30 s + 6 s timeout) = 108 s")]);
   });
 
   it("takes the budget from config", () => {
     const slow = (s: RegionSlice) => patch(s.healthCheck, { requestInterval: 30, failureThreshold: 3 });
-    expect(run("dns-health-check-detection-time", slow, { "dns-health-check-detection-time": { maxDetectionSeconds: 90 } })).toEqual([]);
+    expect(run("dns-health-check-detection-time", slow, { "dns-health-check-detection-time": { maxDetectionSeconds: 108 } })).toEqual([]);
   });
 
   it("ignores calculated health checks (no interval)", () => {

@@ -36,7 +36,7 @@ export interface DnsFailoverFigure {
   source: Source;
   /** Detection plus the answer's TTL: until every resolver holds the new answer. */
   worstCaseSeconds: number | null;
-  /** interval × threshold: until Route 53 answers with other regions. */
+  /** threshold × (interval + the check's timeout): until Route 53 answers with other regions. */
   detectionSeconds: number | null;
   requestIntervalSeconds: number | null;
   failureThreshold: number | null;
@@ -142,10 +142,12 @@ export function dnsFailoverFigure(checks: readonly HealthCheckInfo[], records: r
   const budgetSeconds = settings.failoverBudgetSeconds ?? null;
   const endpointChecks = checks.filter((c) => ENDPOINT_CHECK_TYPES.includes(c.type));
   let interval: number, threshold: number, ttl: number, source: Source;
+  let checkType: string | undefined;
   if (endpointChecks.length > 0) {
-    const slowest = endpointChecks.reduce((a, b) => (detectionSeconds(b.requestIntervalSeconds, b.failureThreshold) > detectionSeconds(a.requestIntervalSeconds, a.failureThreshold) ? b : a));
+    const slowest = endpointChecks.reduce((a, b) => (detectionSeconds(b.requestIntervalSeconds, b.failureThreshold, b.type) > detectionSeconds(a.requestIntervalSeconds, a.failureThreshold, a.type) ? b : a));
     interval = slowest.requestIntervalSeconds;
     threshold = slowest.failureThreshold;
+    checkType = slowest.type;
     const guarded = records.filter((r) => r.healthCheckId !== null);
     const routed = guarded.length > 0 ? guarded : records.filter((r) => r.routing !== "simple");
     const ttls = routed.map((r) => (r.alias ? ALB_ALIAS_TTL_SECONDS : r.ttlSeconds ?? 0));
@@ -162,12 +164,12 @@ export function dnsFailoverFigure(checks: readonly HealthCheckInfo[], records: r
   }
   let worstCase: number | null;
   try {
-    worstCase = worstCaseDnsFailoverSeconds({ healthCheckIntervalSeconds: interval, healthCheckFailureThreshold: threshold, recordTtlSeconds: ttl });
+    worstCase = worstCaseDnsFailoverSeconds({ healthCheckIntervalSeconds: interval, healthCheckFailureThreshold: threshold, recordTtlSeconds: ttl, healthCheckType: checkType });
   } catch {
     // A value Route 53 would refuse; the policy pack reports it, the figure just stays unknown.
     worstCase = null;
   }
-  const detection = detectionSeconds(interval, threshold);
+  const detection = detectionSeconds(interval, threshold, checkType);
   return {
     source,
     worstCaseSeconds: worstCase,
