@@ -92,8 +92,8 @@ export function resilienceArgs(environment: Environment, region: string, shared:
 
 /**
  * The environment's Region switch plan (global stack), or undefined when it has none. It names
- * each region's Aurora member and EKS cluster before the regional stacks create them: both
- * names are explicit and derived the same way there.
+ * each region's EKS cluster before the regional stacks create it: the name is explicit and
+ * derived the same way there.
  */
 export function regionSwitchArgs(environment: Environment, shared: { routingControlArns: Record<string, pulumi.Input<string>> }): RegionSwitchArgs | undefined {
   if (!environment.regionSwitch || !environment.arcEnabled) return undefined;

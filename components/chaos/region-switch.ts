@@ -40,7 +40,9 @@ export const REGION_SWITCH_STEPS = {
  * each region's database role follow it), so a writer moved by an execution behind it would
  * leave `writer.<zone>` on a region whose database had turned read-only, and an "activate" of a
  * secondary would move the writer without anyone asking. Writer moves go through the switchover
- * and failover runbooks, which move the records with it. The safety rule of the routing controls
+ * and failover runbooks, which move the records with it; so never deactivate the writer's region
+ * with the plan (its writer.<zone> record follows the routing control too): switch over first.
+ * The safety rule of the routing controls
  * (at least one On) still holds: the plan changes states through the same cluster.
  */
 export function regionSwitchWorkflows(p: RegionSwitchPlanInputs): Workflow[] {
@@ -91,8 +93,8 @@ export function regionSwitchRolePolicy(s: { partition: string; accountId: string
       // The baseline of every plan's role (ARC developer guide, plan execution role permissions):
       // the plan checks its blocks' permissions with the policy simulator, and reads itself.
       { Sid: "CheckOwnPermissions", Effect: "Allow", Action: ["iam:SimulatePrincipalPolicy"], Resource: s.roleArn },
-      // Read-only, on any plan: the plan's ARN carries an id AWS assigns, unknown to this policy,
-      // which the plan's evaluation needs before the plan exists.
+      // Read-only, on any plan, as AWS's baseline for a plan's role gives it (the plan's ARN ends
+      // in an id AWS assigns: plan/<name>:<id>).
       { Sid: "ReadThePlan", Effect: "Allow", Action: ["arc-region-switch:GetPlan", "arc-region-switch:GetPlanExecution", "arc-region-switch:ListPlanExecutions"], Resource: "*" },
       { Sid: "ScaleTheService", Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: s.eksClusterArns },
       // ARC reads the role's access policies on each cluster (AmazonARCRegionSwitchScalingPolicy).

@@ -19,11 +19,13 @@ export interface DnsFailoverInputs {
 
 /**
  * Longest one Route 53 check waits for an endpoint that does not answer: an HTTP(S) check must
- * connect within 4 s and get its status within 2 s more; a TCP check must connect within 10 s
- * (Route 53 developer guide, "How Amazon Route 53 determines whether a health check is healthy").
+ * connect within 4 s and get its status within 2 s more, a string-matching one its body within
+ * 2 s after that; a TCP check must connect within 10 s (Route 53 developer guide, "How Amazon
+ * Route 53 determines whether a health check is healthy").
  */
 export function checkTimeoutSeconds(type = "HTTPS"): number {
-  return type === "TCP" ? 10 : 6;
+  if (type === "TCP") return 10;
+  return type.endsWith("_STR_MATCH") ? 8 : 6;
 }
 
 /**

@@ -42,11 +42,11 @@ const POLLING_TYPES = ["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TC
 export const healthCheckDetection = resourceRule<HealthCheckProps, { maxDetectionSeconds: number }>(
   {
     name: "dns-health-check-detection-time",
-    description: "Route 53 health checks detect a failure within the budget: failureThreshold × (requestInterval + the check's timeout, 6 s for HTTP(S), 10 s for TCP) ≤ maxDetectionSeconds.",
+    description: "Route 53 health checks detect a failure within the budget: failureThreshold × (requestInterval + the check's timeout: 6 s for HTTP(S), 8 s string matching, 10 s TCP) ≤ maxDetectionSeconds.",
     enforcementLevel: "mandatory",
     severity: "medium",
     thresholds: { maxDetectionSeconds: integer(DEFAULT_MAX_DETECTION_SECONDS, "Longest time (s) from the first failed check to \"unhealthy\".", { minimum: 10, maximum: 300 }) },
-    remediationSteps: "Use requestInterval 10 (fast, chosen at creation only) and a failureThreshold that keeps the product within the budget.",
+    remediationSteps: "Use requestInterval 10 (fast, chosen at creation only) and a failureThreshold that keeps threshold × (interval + timeout) within the budget.",
   },
   [TYPES.healthCheck],
   (props, { args, report, config }) => {

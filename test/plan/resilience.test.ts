@@ -9,9 +9,9 @@ const pool = (region: string, maxSize: number): NodePoolInfo => ({ urn: `urn:${r
 
 describe("worst-case DNS failover", () => {
   it("adds the slowest endpoint check's detection to the alias target's 60 s TTL", () => {
-    // 2 × (30 s + 6 s) = 72 s is slower than 3 × (10 s + 6 s) = 48 s.
-    const figure = dnsFailoverFigure([check("HTTPS", 10, 3), check("HTTPS_STR_MATCH", 30, 2)], [aliasRecord], { failoverBudgetSeconds: 132 });
-    expect(figure).toMatchObject({ source: "resources", requestIntervalSeconds: 30, failureThreshold: 2, detectionSeconds: 72, ttlSeconds: 60, worstCaseSeconds: 132, withinBudget: true });
+    // 2 × (30 s + 8 s: a string-matching check also waits for the body) = 76 s is slower than 3 × (10 s + 6 s) = 48 s.
+    const figure = dnsFailoverFigure([check("HTTPS", 10, 3), check("HTTPS_STR_MATCH", 30, 2)], [aliasRecord], { failoverBudgetSeconds: 136 });
+    expect(figure).toMatchObject({ source: "resources", requestIntervalSeconds: 30, failureThreshold: 2, detectionSeconds: 76, ttlSeconds: 60, worstCaseSeconds: 136, withinBudget: true });
   });
 
   it("ignores checks that poll nothing (calculated, ARC) and uses a plain record's own TTL", () => {
@@ -34,6 +34,8 @@ describe("worst-case DNS failover", () => {
   it("stays unknown without checks or settings, and when a check holds a value Route 53 refuses", () => {
     expect(dnsFailoverFigure([], []).source).toBe("none");
     expect(dnsFailoverFigure([check("HTTPS", 15, 3)], [aliasRecord]).worstCaseSeconds).toBeNull();
+    // Not computable is not over the budget: the policy pack reports the refused value instead.
+    expect(dnsFailoverFigure([check("HTTPS", 15, 3)], [aliasRecord], { failoverBudgetSeconds: 120 }).withinBudget).toBeNull();
   });
 });
 

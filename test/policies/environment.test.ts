@@ -99,7 +99,7 @@ describe("capacity-survives-region-loss", () => {
 });
 
 describe("failover-time-budget", () => {
-  it("passes 10 s × 3 + 60 s TTL against 120 s", () => {
+  it("passes 3 × (10 s + 6 s timeout) + 60 s TTL = 108 s against 120 s", () => {
     expect(run("failover-time-budget")).toEqual([]);
   });
 

@@ -83,6 +83,9 @@ describe("every workflow", () => {
         expect(s.uses, `job ${id}`).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
       }
     }
+    // Dependabot proposes new releases of the pinned actions (docs/deploying.md says so).
+    const dependabot = parse(readFileSync(join(ROOT, ".github", "dependabot.yml"), "utf8")) as { updates: { "package-ecosystem": string; directory: string }[] };
+    expect(dependabot.updates).toContainEqual(expect.objectContaining({ "package-ecosystem": "github-actions", directory: "/" }));
     // The release each pin stands for, as a comment on its line (what Dependabot updates too).
     for (const line of text.split("\n").filter((l) => /^\s*-?\s*uses: [\w.-]+\/[\w./-]+@/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });

@@ -33,7 +33,7 @@ export function describeDnsFailover(r: Resilience): string {
   const d = r.dnsFailover;
   if (d.source === "none" || d.detectionSeconds === null) return "unknown (no health check planned and no settings)";
   const worst = d.worstCaseSeconds === null ? "not computable (a health-check value Route 53 refuses)" : `${d.worstCaseSeconds} s`;
-  const budget = d.budgetSeconds === null ? "" : d.withinBudget ? `, within the ${d.budgetSeconds} s budget` : `, OVER the ${d.budgetSeconds} s budget`;
+  const budget = d.budgetSeconds === null || d.withinBudget === null ? "" : d.withinBudget ? `, within the ${d.budgetSeconds} s budget` : `, OVER the ${d.budgetSeconds} s budget`;
   // Each failed check lasts the interval plus the check's timeout (components/lib/failover.ts).
   const timeout = d.failureThreshold && d.requestIntervalSeconds !== null ? d.detectionSeconds / d.failureThreshold - d.requestIntervalSeconds : null;
   return `worst case ${worst} = ${d.failureThreshold} failed checks × (${d.requestIntervalSeconds} s + ${timeout} s timeout) + ${d.ttlSeconds} s TTL; detection ${d.detectionSeconds} s${budget}${fromWhere(d.source, "health check")}`;

@@ -181,7 +181,7 @@ export function dnsFailoverFigure(checks: readonly HealthCheckInfo[], records: r
     budgetSeconds,
     // The budget is the whole time to other regions' answers (failoverBudgetSeconds; the policy
     // failover-time-budget judges the same): detection and the cached answer's TTL.
-    withinBudget: budgetSeconds === null ? null : worstCase !== null && worstCase <= budgetSeconds,
+    withinBudget: budgetSeconds === null || worstCase === null ? null : worstCase <= budgetSeconds,
   };
 }
 
