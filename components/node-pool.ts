@@ -82,7 +82,8 @@ export interface NodePoolArgs {
   spotAllocationStrategy?: "price-capacity-optimized" | "capacity-optimized" | "capacity-optimized-prioritized" | "lowest-price";
   /**
    * Autoscaling kind: average CPU the target-tracking policy holds the group at, or `false` for no
-   * policy (cluster-autoscaler only).
+   * policy (cluster-autoscaler only). Not beside cluster-autoscaler: it adds nodes no pending pod
+   * needs, which cluster-autoscaler then removes (`Region` passes `false`, as it installs one).
    * @default 60 (50 with two AZs) — survivors of an AZ loss stay below saturation
    */
   targetCpuUtilizationPercent?: number | false;

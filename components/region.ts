@@ -178,7 +178,15 @@ export class Region extends pulumi.ComponentResource {
         securityGroupId: this.cluster.clusterSecurityGroupId,
       },
       // Self-managed nodes launch with the instance profile; EKS managed groups take the role.
-      ...(kind === "autoscaling" ? { instanceProfileArn: this.cluster.nodeInstanceProfileArn } : { nodeRoleArn: this.cluster.nodeRoleArn }),
+      // No CPU target-tracking policy beside cluster-autoscaler (ClusterAddons always installs
+      // it), unless asked for: the policy adds nodes no pending pod needs, cluster-autoscaler
+      // removes them as unneeded ten minutes later, and the policy adds them again, churn and
+      // drains during the very load (a region's failover) the capacity is for (the
+      // cluster-autoscaler FAQ: do not use a CPU-based node autoscaler with it). Pods scale on
+      // CPU (the service's HPA); nodes follow the pods that cannot be scheduled.
+      ...(kind === "autoscaling"
+        ? { instanceProfileArn: this.cluster.nodeInstanceProfileArn, targetCpuUtilizationPercent: args.nodePool.targetCpuUtilizationPercent ?? false }
+        : { nodeRoleArn: this.cluster.nodeRoleArn }),
       vpcId: this.network.vpcId,
       subnetIds: this.network.privateSubnetIds,
       azCount: this.network.azCount,

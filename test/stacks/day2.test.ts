@@ -87,6 +87,10 @@ describe("node image and drained terminations", () => {
     expect(one(primary, "aws:ec2/launchTemplate:LaunchTemplate", `${STACK}-lt`).inputs.imageId).toBe(pinned.value);
   });
 
+  it("leaves node scaling to cluster-autoscaler: no CPU target-tracking policy on the group (the two fight: nodes added, removed as unneeded, added again)", () => {
+    expect(all(primary, "aws:autoscaling/policy:Policy")).toEqual([]);
+  });
+
   it("holds every terminating node in a lifecycle hook until it is drained", () => {
     const asg = one(primary, "aws:autoscaling/group:Group", `${STACK}-asg`);
     const hooks = all(primary, "aws:autoscaling/lifecycleHook:LifecycleHook");
