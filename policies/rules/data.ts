@@ -5,7 +5,7 @@
  * and the stateful pieces protected. The cross-region checks are environment rules (they need
  * every stack); the rest look at one resource.
  */
-import type { PolicyResource } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import type { Unwrap } from "@pulumi/pulumi";
 import type { TableArgs } from "@pulumi/aws/dynamodb/table";
 import type { TableReplicaArgs } from "@pulumi/aws/dynamodb/tableReplica";
@@ -76,6 +76,18 @@ export const tableInEveryRegion = environmentRule<{ regions: string[] }>(
   },
 );
 
+/**
+ * The replicas a rule judges on one resource: a TableReplica is one (in its own region), a table
+ * has its inline replica blocks. Both carry the same fields, so each rule says its message once.
+ */
+function replicasOn(args: ResourceValidationArgs, props: TableProps): { region: string | undefined; replica: ReplicaFields }[] {
+  if (args.type === DATA_TYPES.tableReplica) return [{ region: regionOf(args), replica: props as unknown as TableReplicaProps }];
+  return knownItems(() => props.replicas).map((replica) => ({ region: knownString(() => replica.regionName), replica }));
+}
+
+/** What a replica block and a TableReplica both say about a replica. */
+type ReplicaFields = Pick<TableReplicaProps, "pointInTimeRecovery" | "deletionProtectionEnabled" | "kmsKeyArn">;
+
 export const tablePointInTimeRecovery = resourceRule<TableProps>(
   {
     name: "dynamodb-point-in-time-recovery",
@@ -86,16 +98,13 @@ export const tablePointInTimeRecovery = resourceRule<TableProps>(
   },
   [DATA_TYPES.table, DATA_TYPES.tableReplica],
   (props, { args, report }) => {
-    if (args.type === DATA_TYPES.tableReplica) {
-      const pitr = read(() => (props as unknown as TableReplicaProps).pointInTimeRecovery);
-      if (pitr !== true && pitr !== UNKNOWN) report(`${describe(args)}: the ${regionOf(args) ?? "?"} replica has point-in-time recovery off: set its pointInTimeRecovery to true.`);
-      return;
+    if (args.type === DATA_TYPES.table) {
+      const enabled = read(() => props.pointInTimeRecovery?.enabled);
+      if (enabled !== true && enabled !== UNKNOWN) report(`${describe(args)} has point-in-time recovery off: set pointInTimeRecovery.enabled to true.`);
     }
-    const enabled = read(() => props.pointInTimeRecovery?.enabled);
-    if (enabled !== true && enabled !== UNKNOWN) report(`${describe(args)} has point-in-time recovery off: set pointInTimeRecovery.enabled to true.`);
-    for (const replica of knownItems(() => props.replicas)) {
+    for (const { region, replica } of replicasOn(args, props)) {
       const pitr = read(() => replica.pointInTimeRecovery);
-      if (pitr !== true && pitr !== UNKNOWN) report(`${describe(args)}: the ${knownString(() => replica.regionName) ?? "?"} replica has point-in-time recovery off: set its pointInTimeRecovery to true.`);
+      if (pitr !== true && pitr !== UNKNOWN) report(`${describe(args)}: the ${region ?? "?"} replica has point-in-time recovery off: set its pointInTimeRecovery to true.`);
     }
   },
 );
@@ -109,16 +118,13 @@ export const tableDeletionProtection = resourceRule<TableProps>(
   },
   [DATA_TYPES.table, DATA_TYPES.tableReplica],
   (props, { args, report }) => {
-    if (args.type === DATA_TYPES.tableReplica) {
-      const protectedReplica = read(() => (props as unknown as TableReplicaProps).deletionProtectionEnabled);
-      if (protectedReplica !== true && protectedReplica !== UNKNOWN) report(`${describe(args)}: the ${regionOf(args) ?? "?"} replica has no deletion protection: set its deletionProtectionEnabled to true.`);
-      return;
+    if (args.type === DATA_TYPES.table) {
+      const enabled = read(() => props.deletionProtectionEnabled);
+      if (enabled !== true && enabled !== UNKNOWN) report(`${describe(args)} has deletionProtectionEnabled ${enabled === false ? "false" : "unset (default false)"}: set it to true.`);
     }
-    const enabled = read(() => props.deletionProtectionEnabled);
-    if (enabled !== true && enabled !== UNKNOWN) report(`${describe(args)} has deletionProtectionEnabled ${enabled === false ? "false" : "unset (default false)"}: set it to true.`);
-    for (const replica of knownItems(() => props.replicas)) {
+    for (const { region, replica } of replicasOn(args, props)) {
       const protectedReplica = read(() => replica.deletionProtectionEnabled);
-      if (protectedReplica !== true && protectedReplica !== UNKNOWN) report(`${describe(args)}: the ${knownString(() => replica.regionName) ?? "?"} replica has no deletion protection: set its deletionProtectionEnabled to true.`);
+      if (protectedReplica !== true && protectedReplica !== UNKNOWN) report(`${describe(args)}: the ${region ?? "?"} replica has no deletion protection: set its deletionProtectionEnabled to true.`);
     }
   },
 );
@@ -133,23 +139,13 @@ export const tableCustomerKeys = resourceRule<TableProps>(
   },
   [DATA_TYPES.table, DATA_TYPES.tableReplica],
   (props, { args, report }) => {
-    if (args.type === DATA_TYPES.tableReplica) {
-      const replica = props as unknown as TableReplicaProps;
-      const region = regionOf(args);
-      if (!isSet(() => replica.kmsKeyArn)) {
-        report(`${describe(args)}: the ${region ?? "?"} replica uses an AWS key: give it kmsKeyArn, a customer managed key in ${region ?? "its region"}.`);
-        return;
+    if (args.type === DATA_TYPES.table) {
+      const enabled = read(() => props.serverSideEncryption?.enabled);
+      if ((enabled !== true && enabled !== UNKNOWN) || !isSet(() => props.serverSideEncryption?.kmsKeyArn)) {
+        report(`${describe(args)} is not encrypted with a customer managed key: set serverSideEncryption { enabled: true, kmsKeyArn }.`);
       }
-      const keyRegion = arnRegion(knownString(() => replica.kmsKeyArn));
-      if (region && keyRegion && keyRegion !== region) report(`${describe(args)}: the ${region} replica names a key in ${keyRegion}; a replica can only use a key of its own region.`);
-      return;
     }
-    const enabled = read(() => props.serverSideEncryption?.enabled);
-    if ((enabled !== true && enabled !== UNKNOWN) || !isSet(() => props.serverSideEncryption?.kmsKeyArn)) {
-      report(`${describe(args)} is not encrypted with a customer managed key: set serverSideEncryption { enabled: true, kmsKeyArn }.`);
-    }
-    for (const replica of knownItems(() => props.replicas)) {
-      const region = knownString(() => replica.regionName);
+    for (const { region, replica } of replicasOn(args, props)) {
       if (!isSet(() => replica.kmsKeyArn)) {
         report(`${describe(args)}: the ${region ?? "?"} replica uses an AWS key: give it kmsKeyArn, a customer managed key in ${region ?? "its region"}.`);
         continue;
