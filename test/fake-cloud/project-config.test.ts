@@ -7,7 +7,8 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
-import { prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile } from "../../tools/fake-cloud/project-config";
+import { parseStackFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile } from "../../tools/fake-cloud/project-config";
+import { toRuntimeConfig } from "../../tools/fake-cloud/run";
 import { resolveEnvironment } from "../../tools/plan/inputs";
 
 const root = join(__dirname, "..", "..");
@@ -32,6 +33,21 @@ const error = (fn: () => unknown) => {
   }
   return "no error";
 };
+
+describe("a stack file as the CLI reads it (config.Value.UnmarshalYAML)", () => {
+  it("keeps every scalar under config: as the text written, nulls as empty text; lists and mappings as their structure", () => {
+    const file = ["config:", "  a:b: 1.20", "  a:c: 0x1F", "  a:d: true", "  a:e:", "  a:f: ~", '  a:g: "1.34"', "  a:h: [1.20, x]", "  a:i: {z: 1, a: 2}", "other: 1.20", ""].join("\n");
+    expect(parseStackFile(file)).toEqual({ config: { "a:b": "1.20", "a:c": "0x1F", "a:d": "true", "a:e": "", "a:f": "", "a:g": "1.34", "a:h": [1.2, "x"], "a:i": { z: 1, a: 2 } }, other: 1.2 });
+  });
+
+  it("throws the parser's first error, as parse does", () => {
+    expect(() => parseStackFile("config:\n  a: 1\n  a: 2\n")).toThrow(/Map keys must be unique/);
+  });
+
+  it("hands the program lists and mappings as the CLI's JSON: Go's encoding sorts every mapping's keys", () => {
+    expect(toRuntimeConfig({ "a:i": { z: 1, a: { y: [{ b: 1, a: 2 }], x: 0 } }, "a:h": [2, 1], "a:s": "1.20" })).toEqual({ "a:i": '{"a":{"x":0,"y":[{"a":2,"b":1}]},"z":1}', "a:h": "[2,1]", "a:s": "1.20" });
+  });
+});
 
 describe("prepareStackConfig", () => {
   it("adds every declared default the stack leaves unset, and keeps the stack's values", () => {
@@ -94,8 +110,8 @@ describe("the environment's stacks", () => {
     const regional = input.regional[0];
     expect(regional.config["platform:logRetentionDays"]).toBe(declared.config.logRetentionDays.default);
     expect(regional.config["platform:environmentStack"]).toBe("prod");
-    // The global stack's own values win over the defaults.
-    expect(input.global.config["platform:logRetentionDays"]).toBe(365);
+    // The global stack's own values (their text, as the CLI reads a stack file) win over the defaults.
+    expect(input.global.config["platform:logRetentionDays"]).toBe("365");
   });
 });
 

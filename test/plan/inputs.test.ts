@@ -72,6 +72,14 @@ describe("what the plan plans", () => {
     expect(resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, root).notes).toEqual([expect.stringMatching(/^Pulumi\.stage-ap-south-1\.yaml: ap-south-1 is not in platform:regions of stage.*destroy that stack/)]);
   });
 
+  it("takes a stack file's values as the CLI reads them: a scalar is its text, so an unquoted version keeps its digits", () => {
+    const file = stringify({ config: { ...ENVIRONMENT, "platform:azCount": 3 } }) + "  platform:kubernetesVersion: 1.34\n  platform:dbEngineVersion: 16.10\n";
+    const input = resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, project({ "Pulumi.stage.yaml": file }));
+    // The CLI hands the program "16.10" (a YAML float would be 16.1) and "1.34", which a string key accepts.
+    expect(input.global.config).toMatchObject({ "platform:dbEngineVersion": "16.10", "platform:kubernetesVersion": "1.34", "platform:azCount": "3" });
+    expect([input.settings.dbEngineVersion, input.settings.kubernetesVersion, input.settings.azCount]).toEqual(["16.10", "1.34", 3]);
+  });
+
   it("explains stack files that are not a config mapping", () => {
     const root = project({ "empty.yaml": "", "list.yaml": "- a\n- b\n", "noconfig.yaml": "encryptionsalt: x\n" });
     expect(failure(() => readConfigFile(join(root, "empty.yaml")))).toMatch(/is empty/);
@@ -98,7 +106,7 @@ describe("a --program's stack config, as `pulumi preview --stack NAME` reads it"
     const root = programProject("", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1", "shop:size": 3 } });
     const input = resolveProgram({ program: join(root, "index.ts"), stack: "acme/shop/dev", configFile: null });
     expect(input.job.region).toBe("eu-west-1");
-    expect(input.job.config["shop:size"]).toBe(3);
+    expect(input.job.config["shop:size"]).toBe("3");
   });
 
   it("runs a fully qualified --stack as the stack's own name (URNs, getStack()) in its organization (getOrganization()), in process and isolated", async () => {

@@ -20,7 +20,7 @@
  */
 import { existsSync, readFileSync } from "fs";
 import { dirname, extname, join } from "path";
-import { parse } from "yaml";
+import { isAlias, isMap, isScalar, parse, parseDocument, type Node } from "yaml";
 
 export interface ProjectConfigType {
   type?: "string" | "integer" | "boolean" | "array" | "object";
@@ -103,6 +103,35 @@ export function readProjectFile(file: string): ProjectFile {
   const project: ProjectFile = { file, name: String(document.name ?? "project"), main: document.main, runtime: document.runtime, config, ...(stackConfigDir ? { stackConfigDir } : {}) };
   validateProject(project);
   return project;
+}
+
+/**
+ * A stack file (Pulumi.<stack>.yaml) as the CLI reads it (`config.Value.UnmarshalYAML`): each
+ * value under `config:` is first read as a string, which succeeds for every scalar and keeps its
+ * text as written, so `kubernetesVersion: 1.20` reaches the program as "1.20" (not 1.2), `0x1F` as
+ * "0x1F", `true` as "true", an empty value or null as ""; a mapping or list keeps its structure
+ * (handed over as JSON, toRuntimeConfig). Throws the YAML parser's first error, as `parse` does.
+ */
+export function parseStackFile(text: string): unknown {
+  const document = parseDocument(text);
+  if (document.errors.length > 0) throw document.errors[0];
+  const value = document.toJS() as unknown;
+  const config = document.get("config", true);
+  if (!isMap(config) || value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const asRead: Record<string, unknown> = {};
+  for (const item of config.items) {
+    const key = String(isScalar(item.key) ? item.key.value : item.key);
+    const node = (isAlias(item.value) ? item.value.resolve(document) : item.value) as Node | null | undefined;
+    asRead[key] = node === null || node === undefined || isScalar(node) ? scalarText(node) : node.toJS(document);
+  }
+  (value as { config: unknown }).config = asRead;
+  return value;
+}
+
+/** A scalar as yaml.v3 decodes it into a Go string: its text; a null is the empty string. */
+function scalarText(node: { value: unknown; source?: string } | null | undefined): string {
+  if (!node || node.value === null || node.value === undefined) return "";
+  return typeof node.value === "string" ? node.value : (node.source ?? String(node.value));
 }
 
 /**

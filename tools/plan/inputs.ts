@@ -6,12 +6,11 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
 import { basename, dirname, join, relative, resolve } from "path";
-import { parse } from "yaml";
 import { CONFIG_NAMESPACE } from "../../stacks/config-keys";
 import { ConfigError, Environment, EnvironmentSettings, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { regionalStackReads } from "../../stacks/compose";
 import { ambientRegion, processAmbient } from "../fake-cloud/aws-region";
-import { findProjectFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, StackConfigError, stackConfigPath } from "../fake-cloud/project-config";
+import { findProjectFile, parseStackFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, StackConfigError, stackConfigPath } from "../fake-cloud/project-config";
 import type { StackConfig } from "../fake-cloud/run";
 import { PlanError } from "./args";
 import type { StackRole } from "./model";
@@ -74,7 +73,7 @@ export function readConfigFile(file: string): StackConfig {
   if (statSync(file).isDirectory()) throw new PlanError(`${shown} is a directory; give the stack-config YAML file`);
   let document: unknown;
   try {
-    document = parse(readFileSync(file, "utf8"));
+    document = parseStackFile(readFileSync(file, "utf8"));
   } catch (err) {
     const first = (err as Error).message.split("\n")[0].replace(/:$/, "");
     throw new PlanError(`${shown} is not valid YAML: ${first}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes)`);
