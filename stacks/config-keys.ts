@@ -487,12 +487,12 @@ export const ENVIRONMENT_KEYS = {
   },
   regionSwitch: {
     type: "boolean",
-    description: "An ARC Region switch plan for the environment (global stack): evacuate or bring back a region as an approvable execution that scales the service and flips the routing controls (the Aurora writer moves by runbook, with writer.<zone>). Only with arcEnabled (without routing controls there is no plan).",
+    description: "ARC Region switch plans for the environment (global stack): evacuate or bring back a region as an approvable execution that scales the service and flips the routing controls (the Aurora writer moves by runbook, with writer.<zone>). ARC takes two regions per plan: one plan for two regions, one per region (paired with the next) for more. Only with arcEnabled (without routing controls there is no plan).",
     default: true,
   },
   regionSwitchRtoMinutes: {
     type: "integer",
-    description: "Recovery time objective of the Region switch plan, in minutes.",
+    description: "Recovery time objective of the Region switch plans, in minutes.",
     default: 30,
   },
   regionSwitchApprovalRoleArn: {

@@ -81,8 +81,8 @@ export async function globalStack(): Promise<Record<string, unknown>> {
       : {}),
     ...(edge ? { edge: { fqdn: edge.fqdn, domainName: edge.domainName, distributionId: edge.distributionId, webAclArn: edge.webAclArn } } : {}),
     globalDashboardName: observability.dashboardName,
-    // The Region switch plan, and the role every regional stack lets scale its service.
-    ...(regionSwitch ? { regionSwitchPlanArn: regionSwitch.planArn, regionSwitchRoleArn: regionSwitch.executionRoleArn } : {}),
+    // The Region switch plans (by name), and the role every regional stack lets scale its service.
+    ...(regionSwitch ? { regionSwitchPlanArns: regionSwitch.planArns, regionSwitchRoleArn: regionSwitch.executionRoleArn } : {}),
     ...(observability.grafanaEndpoint ? { grafanaEndpoint: observability.grafanaEndpoint, grafanaWorkspaceId: observability.grafanaWorkspaceId } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import type * as inputs from "@pulumi/aws/types/input";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "../lib/names";
 import { serviceTrust } from "./permissions";
@@ -83,6 +84,41 @@ export function regionSwitchWorkflows(p: RegionSwitchPlanInputs): Workflow[] {
   ];
 }
 
+/** ARC Region switch takes exactly two regions per plan (CreatePlan `regions`: "Fixed number of 2 items"). */
+export const REGION_SWITCH_PLAN_REGIONS = 2;
+/** A plan's name: 1 to 32 letters, digits and hyphens (CreatePlan `name`). */
+const PLAN_NAME_MAX_LENGTH = 32;
+
+export interface RegionSwitchPlanShape {
+  /** The plan's name in ARC. */
+  name: string;
+  /** Suffix of its resources' logical names ("" for the only plan of a two-region environment). */
+  suffix: string;
+  /** Its two regions, the region it is for first. */
+  regions: [string, string];
+}
+
+/**
+ * The environment's Region switch plans. A plan spans exactly two regions (CreatePlan refuses any
+ * other number), so two regions get one plan (`<env>-region-switch`), and more regions one plan
+ * each (`<env>-switch-<region>`), paired with the next region in platform:regions (the last with
+ * the first): an operator evacuating or bringing back region R executes R's plan, and every region
+ * is in a plan. A routing control flip moves only R's traffic: Route 53 spreads it over every
+ * region still On, the paired one included, whichever that is.
+ */
+export function regionSwitchPlans(environment: string, regions: readonly string[]): RegionSwitchPlanShape[] {
+  if (regions.length < REGION_SWITCH_PLAN_REGIONS) return [];
+  if (regions.length === REGION_SWITCH_PLAN_REGIONS) return [{ name: planName(`${environment}-region-switch`), suffix: "", regions: [regions[0], regions[1]] }];
+  return regions.map((region, i) => ({ name: planName(`${environment}-switch-${region}`), suffix: `-${region}`, regions: [region, regions[(i + 1) % regions.length]] }));
+}
+
+/** A name ARC accepts: shortened with a hash of the whole when longer than 32 characters. */
+function planName(name: string): string {
+  if (name.length <= PLAN_NAME_MAX_LENGTH) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
+  return `${name.slice(0, PLAN_NAME_MAX_LENGTH - 7).replace(/-+$/, "")}-${hash}`;
+}
+
 /** What the execution role may do: the steps above, on this environment's resources only. */
 export function regionSwitchRolePolicy(s: { partition: string; accountId: string; roleArn: string; routingControlArns: string[]; eksClusterArns: string[] }): object {
   return {
@@ -119,21 +155,24 @@ export interface RegionSwitchArgs extends Omit<RegionSwitchPlanInputs, "eksClust
 }
 
 /**
- * ARC Region switch: a plan per environment that evacuates or brings back a region as an
- * ordered, approvable execution, beside the routing controls it flips. Lives in the
- * global stack (the plan spans every region); each regional stack gives the execution role its
- * access to the cluster (`RegionSwitchAccess`).
+ * ARC Region switch: plans that evacuate or bring back a region as an ordered, approvable
+ * execution, beside the routing controls they flip (one plan for two regions, one per region for
+ * more: `regionSwitchPlans`). Lives in the global stack (the plans span regions); the plans share
+ * one execution role, which each regional stack gives its access to the cluster
+ * (`RegionSwitchAccess`).
  */
 export class RegionSwitch extends pulumi.ComponentResource {
-  readonly planArn: pulumi.Output<string>;
-  readonly planName: string;
+  /** Each plan's ARN, by plan name. */
+  readonly planArns: Record<string, pulumi.Output<string>>;
+  readonly planNames: string[];
   readonly executionRoleArn: pulumi.Output<string>;
-  readonly workflows: Workflow[];
+  /** Each plan's workflows, by plan name. */
+  readonly workflows: Record<string, Workflow[]>;
 
   constructor(name: string, args: RegionSwitchArgs, opts?: pulumi.ComponentResourceOptions) {
-    if (args.regions.length < 2) throw new RangeError(`${name}: a Region switch plan needs at least 2 regions (got ${args.regions.length})`);
+    if (args.regions.length < REGION_SWITCH_PLAN_REGIONS) throw new RangeError(`${name}: a Region switch plan needs 2 regions (got ${args.regions.length})`);
     const missing = args.regions.filter((r) => args.routingControlArns[r] === undefined || args.eksClusterNames[r] === undefined);
-    if (missing.length) throw new RangeError(`${name}: no routing control or cluster for ${missing.join(", ")}: the plan covers every region`);
+    if (missing.length) throw new RangeError(`${name}: no routing control or cluster for ${missing.join(", ")}: the plans cover every region`);
     if (!args.regions.includes(args.primaryRegion)) throw new RangeError(`${name}: primaryRegion ${args.primaryRegion} is not one of ${args.regions.join(", ")}`);
     if (!(Number.isInteger(args.recoveryTimeObjectiveMinutes) && args.recoveryTimeObjectiveMinutes >= 1)) throw new RangeError(`${name}: recoveryTimeObjectiveMinutes must be a whole number of minutes >= 1`);
     super("platform:chaos:RegionSwitch", name, {}, opts);
@@ -144,36 +183,45 @@ export class RegionSwitch extends pulumi.ComponentResource {
     const roleName = physicalName(`${name}-region-switch`, IAM_ROLE_NAME_MAX_LENGTH);
     const role = new aws.iam.Role(`${name}-region-switch`, {
       ...(roleName ? { name: roleName } : {}),
-      description: `ARC Region switch plan of ${args.environment}`,
+      description: `ARC Region switch plans of ${args.environment}`,
       assumeRolePolicy: accountId.apply((account) => JSON.stringify(serviceTrust("arc-region-switch.amazonaws.com", account))),
       tags,
     }, parent);
     const byRegion = (arn: (region: string) => pulumi.Output<string>) => Object.fromEntries(args.regions.map((r) => [r, arn(r)]));
     const eksClusterArns = byRegion((r) => pulumi.interpolate`arn:${partition}:eks:${r}:${accountId}:cluster/${args.eksClusterNames[r]}`);
     const ordered = (record: Record<string, pulumi.Input<string>>) => pulumi.all(args.regions.map((r) => record[r]));
-    this.planName = `${args.environment}-region-switch`;
     const policy = new aws.iam.RolePolicy(`${name}-region-switch`, {
       role: role.id,
       policy: pulumi.all([partition, accountId, role.arn, ordered(args.routingControlArns), ordered(eksClusterArns)])
         .apply(([p, account, roleArn, routingControlArns, eksClusterArns]) =>
           JSON.stringify(regionSwitchRolePolicy({ partition: p, accountId: account, roleArn, routingControlArns, eksClusterArns }))),
     }, parent);
-    this.workflows = regionSwitchWorkflows({ ...args, eksClusterArns });
-    const plan = new aws.arcregionswitch.Plan(`${name}-region-switch`, {
-      name: this.planName,
-      description: `Evacuate or bring back a region of ${args.environment} (traffic; the writer moves by runbook)`,
-      executionRole: role.arn,
-      recoveryApproach: "activeActive",
-      regions: args.regions,
-      primaryRegion: args.primaryRegion,
-      recoveryTimeObjectiveMinutes: args.recoveryTimeObjectiveMinutes,
-      workflows: this.workflows,
-      tags,
-      // The plan is evaluated with its role: the permissions must be in place first.
-    }, { parent: this, dependsOn: [policy] });
-    this.planArn = plan.arn;
+    this.planArns = {};
+    this.workflows = {};
+    const shapes = regionSwitchPlans(args.environment, args.regions);
+    this.planNames = shapes.map((shape) => shape.name);
+    for (const shape of shapes) {
+      const workflows = regionSwitchWorkflows({ ...args, regions: shape.regions, eksClusterArns });
+      const plan = new aws.arcregionswitch.Plan(`${name}-region-switch${shape.suffix}`, {
+        name: shape.name,
+        description: shapes.length === 1
+          ? `Evacuate or bring back a region of ${args.environment} (traffic; the writer moves by runbook)`
+          : `Evacuate or bring back ${shape.regions[0]} of ${args.environment} (traffic; the writer moves by runbook)`,
+        executionRole: role.arn,
+        recoveryApproach: "activeActive",
+        regions: shape.regions,
+        // The writer's region where the pair has it (a plan's primary must be one of its regions).
+        ...(shape.regions.includes(args.primaryRegion) ? { primaryRegion: args.primaryRegion } : {}),
+        recoveryTimeObjectiveMinutes: args.recoveryTimeObjectiveMinutes,
+        workflows,
+        tags,
+        // The plan is evaluated with its role: the permissions must be in place first.
+      }, { parent: this, dependsOn: [policy] });
+      this.planArns[shape.name] = plan.arn;
+      this.workflows[shape.name] = workflows;
+    }
     this.executionRoleArn = role.arn;
-    this.registerOutputs({ planArn: this.planArn, executionRoleArn: this.executionRoleArn });
+    this.registerOutputs({ planArns: this.planArns, executionRoleArn: this.executionRoleArn });
   }
 }
 

@@ -10,17 +10,21 @@ import type { PolicyResource } from "@pulumi/policy";
 import type { Unwrap } from "@pulumi/pulumi";
 import type { ExperimentTemplateArgs } from "@pulumi/aws/fis/experimentTemplate";
 import type { ZonalAutoshiftConfigurationArgs } from "@pulumi/aws/arczonalshift/zonalAutoshiftConfiguration";
+import type { PlanArgs } from "@pulumi/aws/arcregionswitch/plan";
 import { FIS_ACTIONS } from "../../components/chaos/experiments";
+import { REGION_SWITCH_PLAN_REGIONS } from "../../components/chaos/region-switch";
 import { flag } from "../config";
 import { type EksClusterProps, LOAD_BALANCER_TYPES, type LoadBalancerProps, TYPES } from "./aws-types";
 import { describe, isApplicationOrNetworkLb, knownItems, knownString, ofType, read, referencedBy, regionOf, resourceRule, stackRule, UNKNOWN } from "./kit";
 
 export const EXPERIMENT_TEMPLATE_TYPE = "aws:fis/experimentTemplate:ExperimentTemplate";
+export const REGION_SWITCH_PLAN_TYPE = "aws:arcregionswitch/plan:Plan";
 export const AUTOSHIFT_TYPE = "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration";
 const CLOUDWATCH_ALARM = "aws:cloudwatch:alarm";
 
 type TemplateProps = Unwrap<ExperimentTemplateArgs>;
 type AutoshiftProps = Unwrap<ZonalAutoshiftConfigurationArgs>;
+type PlanProps = Unwrap<PlanArgs>;
 
 /** Why a template's stop conditions do not stop it, or undefined when they do. */
 export function stopConditionProblem(props: TemplateProps): string | undefined {
@@ -102,4 +106,25 @@ export const productionRehearsesFailure = stackRule<{ production: boolean }>(
   },
 );
 
-export const CHAOS_POLICIES = [experimentStopConditions, productionRehearsesFailure];
+export const regionSwitchPlanRegions = resourceRule<PlanProps>(
+  {
+    name: "region-switch-plan-regions",
+    description: "An ARC Region switch plan lists exactly two regions (CreatePlan refuses any other number), and its primary region, if given, is one of them.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Give each plan two regions: RegionSwitch makes one plan for two regions and one per region, paired with the next, for more (regionSwitchPlans).",
+  },
+  [REGION_SWITCH_PLAN_TYPE],
+  (props, { report }) => {
+    if (read(() => props.regions) === UNKNOWN) return;
+    const regions = knownItems(() => props.regions).map((r) => knownString(() => r));
+    if (regions.length !== REGION_SWITCH_PLAN_REGIONS) {
+      report(`This Region switch plan lists ${regions.length} region(s) (${regions.join(", ") || "none"}); ARC takes exactly ${REGION_SWITCH_PLAN_REGIONS}, so creating it fails the deploy.`);
+      return;
+    }
+    const primary = knownString(() => props.primaryRegion);
+    if (primary !== undefined && !regions.includes(primary)) report(`This Region switch plan's primary region ${primary} is not one of its regions (${regions.join(", ")}).`);
+  },
+);
+
+export const CHAOS_POLICIES = [experimentStopConditions, productionRehearsesFailure, regionSwitchPlanRegions];

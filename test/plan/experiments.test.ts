@@ -157,7 +157,12 @@ describe("the prod plan's rehearsal section", () => {
     const azActions = (region: number) => f.regions[region].experiments.find((e) => e.name === `prod-${f.regions[region].region}-az-power-1`)!.actions.map((a) => a.actionId);
     expect(azActions(0)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:stop-instances", "aws:ec2:asg-insufficient-instance-capacity-error", "aws:rds:failover-db-cluster"]);
     expect(azActions(1)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:stop-instances", "aws:ec2:asg-insufficient-instance-capacity-error"]);
-    expect(f.regionSwitch.map((p) => [p.name, p.regions, p.workflows.map((w) => w.action)])).toEqual([["prod-region-switch", ["us-east-1", "us-west-2", "eu-west-1"], ["activate", "deactivate"]]]);
+    // Two regions per plan (ARC's CreatePlan): a plan per region of prod, each paired with the next.
+    expect(f.regionSwitch.map((p) => [p.name, p.regions, p.workflows.map((w) => w.action)]).sort()).toEqual([
+      ["prod-switch-eu-west-1", ["eu-west-1", "us-east-1"], ["activate", "deactivate"]],
+      ["prod-switch-us-east-1", ["us-east-1", "us-west-2"], ["activate", "deactivate"]],
+      ["prod-switch-us-west-2", ["us-west-2", "eu-west-1"], ["activate", "deactivate"]],
+    ]);
     expect(run.document.resilience.capacity.load).toMatchObject({ multiplier: 10, peakNodes: 36, requiredNodes: 360, maxNodes: 72, maximumAllows: false, firstToFail: { limit: "node-pool-maximum", atMultiple: 2 } });
     expect(run.stdout).toMatch(/ {2}us-west-2: 10 experiment template\(s\), each stopped by alarms; zonal autoshift on alb \+ eks/);
     expect(run.stdout).toMatch(/load ×10 +10× today's peak \(36 nodes\) needs 360 nodes/);
@@ -197,8 +202,15 @@ describe("the prod plan's rehearsal section", () => {
     const statements = JSON.parse(switchPolicy).Statement as { Sid: string; Action: string[]; Resource: unknown }[];
     expect(statements.find((st) => st.Sid === "CheckOwnPermissions")).toMatchObject({ Action: ["iam:SimulatePrincipalPolicy"], Resource: switchRole.outputs.arn });
     expect(statements.find((st) => st.Sid === "ReadThePlan")!.Action).toEqual(["arc-region-switch:GetPlan", "arc-region-switch:GetPlanExecution", "arc-region-switch:ListPlanExecutions"]);
+    // ARC takes two regions per plan: prod's three regions get a plan each, paired with the next region.
+    const plans = global.resources.filter((x) => x.type === "aws:arcregionswitch/plan:Plan");
+    expect(plans.map((x) => [x.inputs.name, x.inputs.regions, x.inputs.primaryRegion]).sort()).toEqual([
+      ["prod-switch-eu-west-1", ["eu-west-1", "us-east-1"], "us-east-1"],
+      ["prod-switch-us-east-1", ["us-east-1", "us-west-2"], "us-east-1"],
+      ["prod-switch-us-west-2", ["us-west-2", "eu-west-1"], undefined],
+    ]);
     // Traffic only: no execution moves the Aurora writer behind writer.<zone>'s records, which follow platform:regions.
-    const plan = global.resources.find((x) => x.type === "aws:arcregionswitch/plan:Plan")!;
+    const plan = plans[0];
     const blocks = (plan.inputs.workflows as { workflowTargetAction: string; steps: { executionBlockType: string }[] }[]).map((w) => [w.workflowTargetAction, w.steps.map((st) => st.executionBlockType)]);
     expect(blocks).toEqual([["activate", ["ManualApproval", "EKSResourceScaling", "ARCRoutingControl"]], ["deactivate", ["ManualApproval", "ARCRoutingControl"]]]);
     expect(statements.flatMap((st) => st.Action).filter((a) => a.startsWith("rds:"))).toEqual([]);

@@ -1,9 +1,10 @@
-/** experiment-stop-conditions and production-rehearses-failure, on recorded resources. */
+/** experiment-stop-conditions, production-rehearses-failure and region-switch-plan-regions, on recorded resources. */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../tools/fake-cloud";
 import { evaluateStack } from "../../policies/evaluate";
 import { configFromSettings } from "../../policies/reconcile";
 import { arnOf, ofPolicy, patch, recorded } from "./fixtures";
+import { regionSwitchPlans } from "../../components/chaos/region-switch";
 
 const REGION = "eu-west-1";
 const at = { stack: "prod-eu-west-1", region: REGION };
@@ -98,5 +99,46 @@ describe("production-rehearses-failure", () => {
     const r = region();
     patch(r.eksAutoshift, { resourceArn: "arn:aws:eks:eu-west-1:123456789012:cluster/someone-else" });
     expect(violations(r, "production-rehearses-failure").map((v) => v.urn!.split("::").pop())).toEqual(["cluster"]);
+  });
+});
+
+describe("region-switch-plan-regions", () => {
+  const plan = (regions: string[], primaryRegion?: string) =>
+    recorded("aws:arcregionswitch/plan:Plan", "switch", { name: "prod-region-switch", recoveryApproach: "activeActive", regions, ...(primaryRegion ? { primaryRegion } : {}) }, { stack: "prod", region: "us-east-1" });
+  const found = (r: RecordedResource) => ofPolicy(evaluateStack({ stack: "prod", role: "global", region: "us-east-1", resources: [r] }, production), "region-switch-plan-regions");
+
+  it("refuses a plan over three regions, mandatorily: CreatePlan takes exactly two", () => {
+    const [violation] = found(plan(["us-east-1", "us-west-2", "eu-west-1"], "us-east-1"));
+    expect(violation.enforcementLevel).toBe("mandatory");
+    expect(violation.message).toMatch(/lists 3 region\(s\) \(us-east-1, us-west-2, eu-west-1\); ARC takes exactly 2/);
+  });
+
+  it("refuses a primary region outside the plan's two, and passes a pair with its primary", () => {
+    expect(found(plan(["us-west-2", "eu-west-1"], "us-east-1"))[0].message).toMatch(/primary region us-east-1 is not one of its regions/);
+    expect(found(plan(["us-east-1", "us-west-2"], "us-east-1"))).toEqual([]);
+    expect(found(plan(["us-west-2", "eu-west-1"]))).toEqual([]);
+  });
+});
+
+describe("regionSwitchPlans: the environment's plans, two regions each", () => {
+  it("makes one plan for two regions, under the name it always had", () => {
+    expect(regionSwitchPlans("prod", ["us-east-1", "eu-west-1"])).toEqual([{ name: "prod-region-switch", suffix: "", regions: ["us-east-1", "eu-west-1"] }]);
+  });
+
+  it("makes one plan per region for more, each paired with the next region (the last with the first)", () => {
+    const plans = regionSwitchPlans("prod", ["us-east-1", "us-west-2", "eu-west-1", "ap-south-1"]);
+    expect(plans.map((p) => [p.name, p.regions])).toEqual([
+      ["prod-switch-us-east-1", ["us-east-1", "us-west-2"]],
+      ["prod-switch-us-west-2", ["us-west-2", "eu-west-1"]],
+      ["prod-switch-eu-west-1", ["eu-west-1", "ap-south-1"]],
+      ["prod-switch-ap-south-1", ["ap-south-1", "us-east-1"]],
+    ]);
+    expect(new Set(plans.flatMap((p) => p.regions)).size).toBe(4);
+  });
+
+  it("keeps every name within ARC's 32 characters, distinct, of letters, digits and hyphens", () => {
+    const names = regionSwitchPlans("customer-facing-staging", ["ap-southeast-1", "ap-southeast-2", "ap-northeast-1"]).map((p) => p.name);
+    for (const name of names) expect(name).toMatch(/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/);
+    expect(new Set(names).size).toBe(3);
   });
 });
