@@ -19,8 +19,10 @@ export interface AwsLoadBalancerControllerArgs {
    */
   vpcId: pulumi.Input<string>;
   /**
-   * Target groups the platform binds to Services (TargetGroupBindings). The controller's role may
-   * register targets only with these and with target groups it created for this cluster.
+   * Target groups the platform binds to Services (TargetGroupBindings), each tagged
+   * BINDABLE_TARGET_GROUP_TAG = the cluster's name. Given, the controller's role may register
+   * targets only with target groups carrying that tag and with those it created for this cluster;
+   * the role's policy is written after these (so their tag is in place first).
    * @default any target group of the account (upstream's policy)
    */
   bindableTargetGroupArns?: pulumi.Input<string>[];
@@ -185,8 +187,9 @@ export class ClusterAddons extends pulumi.ComponentResource {
 
     // --- AWS Load Balancer Controller (optional) ---
     if (lbc) {
-      const policy = pulumi.all([partition, args.clusterName, pulumi.all(lbc.bindableTargetGroupArns ?? [])]).apply(([p, cluster, arns]) =>
-        JSON.stringify(awsLoadBalancerControllerPolicy({ partition: p, ...(lbc.bindableTargetGroupArns ? { clusterName: cluster, bindableTargetGroupArns: arns } : {}) })));
+      // The target groups' ARNs only order the policy after them (their tag first); it allows them by tag.
+      const policy = pulumi.all([partition, args.clusterName, pulumi.all(lbc.bindableTargetGroupArns ?? [])]).apply(([p, cluster]) =>
+        JSON.stringify(awsLoadBalancerControllerPolicy({ partition: p, ...(lbc.bindableTargetGroupArns ? { clusterName: cluster, bindTaggedTargetGroups: true } : {}) })));
       const controller = podRole("aws-load-balancer-controller", AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, policy);
       const controllerLabels = { "app.kubernetes.io/name": "aws-load-balancer-controller" };
       this.awsLoadBalancerController = new k8s.helm.v3.Release(`${name}-aws-load-balancer-controller`, {

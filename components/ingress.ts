@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { albLogBucketPolicy, checkDomainNames, checkTargetPort, TARGET_GROUP_TIMING, usesElbAccountForLogDelivery } from "./lib/ingress-plan";
 import { dnsValidatedCertificate } from "./certificate";
 import { logBucket } from "./log-bucket";
+import { BINDABLE_TARGET_GROUP_TAG } from "./lib/eks-addon-policies";
 import { ELB_NAME_MAX_LENGTH, ELB_RESERVED_PREFIX, physicalName } from "./lib/names";
 
 export interface RegionalIngressArgs {
@@ -29,6 +30,12 @@ export interface RegionalIngressArgs {
   deletionProtection?: boolean;
   /** Let operators (or ARC zonal autoshift) move traffic away from an impaired AZ. @default true */
   zonalShift?: boolean;
+  /**
+   * The cluster whose AWS Load Balancer Controller binds the target group to the Service: the
+   * target group carries BINDABLE_TARGET_GROUP_TAG with its name, which that controller's role
+   * requires to register targets (ClusterAddons' bindableTargetGroupArns). @default untagged
+   */
+  bindingClusterName?: string;
 }
 
 /** Key prefix of the access logs in the bucket (ELB adds AWSLogs/<account>/... below it). */
@@ -154,7 +161,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
         healthyThreshold: TARGET_GROUP_TIMING.healthyThreshold,
         unhealthyThreshold: TARGET_GROUP_TIMING.unhealthyThreshold,
       },
-      tags: { Name: `${name}-tg` },
+      tags: { Name: `${name}-tg`, ...(args.bindingClusterName !== undefined ? { [BINDABLE_TARGET_GROUP_TAG]: args.bindingClusterName } : {}) },
     }, parent);
 
     new aws.lb.Listener(`${name}-https`, {

@@ -161,6 +161,8 @@ export class Region extends pulumi.ComponentResource {
     this.cluster = new EksCluster(name, { ...cluster, vpcId: this.network.vpcId, subnetIds: controlPlaneSubnetIds }, parent);
     this.ingress = new RegionalIngress(name, {
       ...args.ingress,
+      // The name EksCluster gives the cluster: its controller may register targets with this target group.
+      bindingClusterName: cluster.clusterName ?? name,
       vpcId: this.network.vpcId,
       publicSubnetIds: this.network.publicSubnetIds,
       zoneId: args.dns.zoneId,
@@ -204,7 +206,8 @@ export class Region extends pulumi.ComponentResource {
       awsLoadBalancerController: {
         chartVersion: awsLoadBalancerControllerChartVersion,
         vpcId: this.network.vpcId,
-        // The controller may register targets with this region's target group (and its own) only.
+        // The controller may register targets with this region's target groups (tagged for its
+        // cluster, a replaced one too) and its own only.
         bindableTargetGroupArns: [this.ingress.targetGroupArn],
       },
     }, { parent: this, provider: this.cluster.kubernetesProvider, dependsOn: [this.nodePool] });

@@ -56,16 +56,32 @@ export function clusterAutoscalerPolicy(s: PolicyScope): PolicyDocument {
 }
 
 /**
- * Who the controller may register targets with. Upstream allows every target group of the account,
- * which is what lets a TargetGroupBinding point any of them at any Service. Given the target
- * groups the platform binds (and the cluster name), registration is limited to those and to the
- * target groups the controller created for this cluster itself (Ingress/Service load balancers).
+ * Tag of a target group the platform binds to a Service (TargetGroupBinding); its value is the
+ * cluster whose AWS Load Balancer Controller may register targets with it.
  */
-function registerTargets(s: { clusterName?: string; bindableTargetGroupArns?: readonly string[] }, elb: (resource: string) => string): Record<string, unknown>[] {
+export const BINDABLE_TARGET_GROUP_TAG = "platform/bind-cluster";
+
+/**
+ * Who the controller may register targets with. Upstream allows every target group of the account,
+ * which is what lets a TargetGroupBinding point any of them at any Service. For a cluster whose
+ * platform target groups carry BINDABLE_TARGET_GROUP_TAG, registration is limited to those and to
+ * the target groups the controller created for this cluster itself (Ingress/Service load
+ * balancers). By tag, not by ARN: a replaced target group (a new port) and the one it replaces
+ * are both bound while the Deployment rolls (each pod gets a readiness gate per binding), so a
+ * policy naming only the new ARN denied the old binding's registrations and deregistrations, and
+ * the rollout and the old binding's finalizer hung.
+ */
+function registerTargets(s: { clusterName?: string; bindTaggedTargetGroups?: boolean }, elb: (resource: string) => string): Record<string, unknown>[] {
   const actions = ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"];
-  if (!s.bindableTargetGroupArns || !s.clusterName) return [{ Sid: "RegisterTargets", Effect: "Allow", Action: actions, Resource: elb("targetgroup/*/*") }];
+  if (!s.bindTaggedTargetGroups || !s.clusterName) return [{ Sid: "RegisterTargets", Effect: "Allow", Action: actions, Resource: elb("targetgroup/*/*") }];
   return [
-    ...(s.bindableTargetGroupArns.length ? [{ Sid: "RegisterPlatformTargets", Effect: "Allow", Action: actions, Resource: [...s.bindableTargetGroupArns] }] : []),
+    {
+      Sid: "RegisterPlatformTargets",
+      Effect: "Allow",
+      Action: actions,
+      Resource: elb("targetgroup/*/*"),
+      Condition: { StringEquals: { [`aws:ResourceTag/${BINDABLE_TARGET_GROUP_TAG}`]: s.clusterName } },
+    },
     {
       Sid: "RegisterOwnTargets",
       Effect: "Allow",
@@ -91,7 +107,7 @@ const LBC_TAG = "elbv2.k8s.aws/cluster";
  * - IAM server certificates (`iam:ListServerCertificates`, `iam:GetServerCertificate`): ACM only;
  * - Outposts customer-owned IP pools, IPAM pools and ELB capacity reservations.
  */
-export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition"> & { clusterName?: string; bindableTargetGroupArns?: readonly string[] }): PolicyDocument {
+export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition"> & { clusterName?: string; bindTaggedTargetGroups?: boolean }): PolicyDocument {
   const elb = (resource: string) => `arn:${s.partition}:elasticloadbalancing:*:*:${resource}`;
   const ownedByController = { Null: { [`aws:ResourceTag/${LBC_TAG}`]: "false" } };
   return {

@@ -152,14 +152,16 @@ describe("ClusterAddons", () => {
     });
   });
 
-  it("lets the controller register targets only with the platform's target groups and its own", () => {
+  it("lets the controller register targets only with the platform's target groups (by their tag, so a replaced one stays bound while pods roll) and its own", () => {
     const statements = (prefix: string) =>
       (JSON.parse(String(named(under(prefix), "aws:iam/rolePolicy:RolePolicy", `${prefix}-aws-load-balancer-controller`).inputs.policy)).Statement as Record<string, any>[])
         .filter((st) => st.Action.includes("elasticloadbalancing:RegisterTargets"));
     expect(statements("full")).toEqual([
-      expect.objectContaining({ Resource: [TARGET_GROUP] }),
+      expect.objectContaining({ Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*", Condition: { StringEquals: { "aws:ResourceTag/platform/bind-cluster": "edge-eu" } } }),
       expect.objectContaining({ Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*", Condition: { StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "edge-eu" } } }),
     ]);
+    // No statement names a target group's ARN: one that named only the current one denied the replaced one's binding.
+    expect(JSON.stringify(statements("full"))).not.toContain(TARGET_GROUP);
     // Without the list: upstream's policy, any target group of the account.
     expect(statements("wide")).toEqual([expect.objectContaining({ Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*" })]);
     expect(statements("wide")[0].Condition).toBeUndefined();

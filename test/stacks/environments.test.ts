@@ -119,6 +119,13 @@ describe("prod: global stack and one stack per region", () => {
       const entries = ofType(s, "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn);
       expect(entries).toContain("arn:aws:iam::123456789012:role/platform-deploy");
       expect((ofType(s, "aws:eks/cluster:Cluster")[0].inputs.vpcConfig as { publicAccessCidrs: string[] }).publicAccessCidrs).toEqual(["203.0.113.16/28"]);
+      // The controller may register pods with the target group: it carries the tag its role's policy asks for.
+      const clusterName = ofType(s, "aws:eks/cluster:Cluster")[0].inputs.name;
+      const [targetGroup] = ofType(s, "aws:lb/targetGroup:TargetGroup");
+      expect((targetGroup.inputs.tags as Record<string, string>)["platform/bind-cluster"]).toBe(clusterName);
+      const controllerPolicy = ofType(s, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name.endsWith("-aws-load-balancer-controller"))!;
+      const register = (JSON.parse(String(controllerPolicy.inputs.policy)).Statement as { Sid: string; Condition?: unknown }[]).find((st) => st.Sid === "RegisterPlatformTargets");
+      expect(register?.Condition).toEqual({ StringEquals: { "aws:ResourceTag/platform/bind-cluster": clusterName } });
     }
   });
 
