@@ -316,7 +316,14 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       minReplicas: environment.serviceReplicas,
       maxReplicas: environment.serviceMaxReplicas,
       // Its writer and reader hosts are this region's own endpoints (components/region.ts).
-      database: { name: environment.dbName, ...(shared.databaseSecretArn !== undefined ? { secretArn: shared.databaseSecretArn } : {}) },
+      // Their own user with IAM authentication: the secret is the master user's (rds_superuser), so
+      // the pods read it only where the environment names that choice.
+      database: {
+        name: environment.dbName,
+        ...(environment.serviceDatabaseCredentials === "master-secret"
+          ? (shared.databaseSecretArn !== undefined ? { secretArn: shared.databaseSecretArn } : {})
+          : { iamUser: environment.dbAppUser }),
+      },
     },
     database: {
       role,

@@ -256,6 +256,16 @@ export const ENVIRONMENT_KEYS = {
   },
   dbName: { type: "string", description: "Initial database name on the primary.", default: "app" },
   dbMasterUsername: { type: "string", description: "Master user name on the primary.", default: "app_admin" },
+  dbAppUser: {
+    type: "string",
+    description: "Database user the service's pods sign in as, with IAM database authentication (their role may rds-db:connect as it; no password reaches them). Create it once in the writer (docs/runbooks/aurora-global-database.md, 'The application's database user').",
+    default: "app",
+  },
+  serviceDatabaseCredentials: {
+    type: "string",
+    description: "How the service's pods sign in to the database: iam-user (dbAppUser, IAM authentication) or master-secret (the pods may read the master user's secret, a superuser: the risky choice, named).",
+    default: "iam-user",
+  },
   dbReaderAutoscalingMax: {
     type: "integer",
     description: "Upper bound for Aurora reader autoscaling per region; 0 turns it off.",

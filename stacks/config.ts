@@ -268,6 +268,14 @@ function checkDatabase(s: EnvironmentSettings, report: Report): void {
   if (!IDENTIFIER.test(s.dbMasterUsername) || ["rdsadmin", "postgres", "admin", "root"].includes(s.dbMasterUsername.toLowerCase())) {
     report("dbMasterUsername", s.dbMasterUsername, "must be a letter-first identifier that is not reserved (rdsadmin, postgres, admin, root)");
   }
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(s.dbAppUser) || ["rdsadmin", "postgres", "admin", "root"].includes(s.dbAppUser.toLowerCase())) {
+    report("dbAppUser", s.dbAppUser, "must be a letter-first identifier of at most 32 characters (MySQL's limit) that is not reserved (rdsadmin, postgres, admin, root)");
+  } else if (s.dbAppUser.toLowerCase() === s.dbMasterUsername.toLowerCase()) {
+    report("dbAppUser", s.dbAppUser, `must not be the master user (dbMasterUsername ${s.dbMasterUsername}): the pods would sign in as the superuser; name the application's own user, e.g. app`);
+  }
+  if (!["iam-user", "master-secret"].includes(s.serviceDatabaseCredentials)) {
+    report("serviceDatabaseCredentials", s.serviceDatabaseCredentials, "must be iam-user (the pods sign in as dbAppUser with IAM authentication) or master-secret (they may read the master user's secret)");
+  }
   if (s.dbWriteForwarding && s.dbEngine === "aurora-postgresql") {
     // Before any stack runs: the component would refuse it only in the secondaries' stacks, after
     // the global stack and the primary were deployed.

@@ -111,11 +111,17 @@ describe("environment → stack composition", () => {
     expect(regionArgs(pinned, "us-west-2", shared).network.availabilityZoneIds).toBeUndefined();
   });
 
-  it("puts the service on the target group's port and health path, wired to the secret (its hosts are the region's own endpoints)", () => {
-    const args = regionArgs(prod, "us-west-2", { ...shared, databaseSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/aurora/master-AbC123" });
+  it("puts the service on the target group's port and health path, signing in as its own database user (its hosts are the region's own endpoints)", () => {
+    const master = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/aurora/master-AbC123";
+    const args = regionArgs(prod, "us-west-2", { ...shared, databaseSecretArn: master });
     expect(args.ingress).toMatchObject({ targetPort: 8080, healthCheckPath: "/healthz" });
-    expect(args.service).toMatchObject({ minReplicas: 3, maxReplicas: 12, database: { name: "app", secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/aurora/master-AbC123" } });
+    // Never the master user's secret by default: that user is a superuser (rds_superuser).
+    expect(args.service).toMatchObject({ minReplicas: 3, maxReplicas: 12, database: { name: "app", iamUser: "app" } });
+    expect(args.service.database).not.toHaveProperty("secretArn");
     expect(args.service.database).not.toHaveProperty("writerEndpoint");
+    // The risky choice, named: the pods may read the master secret.
+    const risky = parseEnvironment("prod", { ...prodConfig, "platform:serviceDatabaseCredentials": "master-secret" });
+    expect(regionArgs(risky, "us-west-2", { ...shared, databaseSecretArn: master }).service.database).toEqual({ name: "app", secretArn: master });
     expect(args.addons.awsLoadBalancerControllerChartVersion).toBe("3.5.0");
   });
 

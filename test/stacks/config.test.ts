@@ -136,6 +136,14 @@ describe("parseEnvironment: examples", () => {
     expect(byKey({ "platform:dbWriteForwarding": false, "platform:dbEngineVersion": "15.3" })).not.toHaveProperty("platform:dbWriteForwarding");
   });
 
+  it("keeps the service off the master user: its own database user, never the master's name, the master secret only when named", () => {
+    const byKey = (config: Record<string, unknown>) => Object.fromEntries(problemsOf({ ...valid, ...config }).map((p) => [p.key, p.message]));
+    expect(byKey({ "platform:dbAppUser": "app_admin" })["platform:dbAppUser"]).toMatch(/must not be the master user \(dbMasterUsername app_admin\)/);
+    expect(byKey({ "platform:dbAppUser": "a".repeat(33) })["platform:dbAppUser"]).toMatch(/at most 32 characters/);
+    expect(byKey({ "platform:serviceDatabaseCredentials": "password" })["platform:serviceDatabaseCredentials"]).toMatch(/must be iam-user .* or master-secret/);
+    expect(byKey({ "platform:dbAppUser": "orders", "platform:serviceDatabaseCredentials": "master-secret" })).toEqual({});
+  });
+
   it("keeps the service redundant and its port bindable by a non-root user", () => {
     const byKey = Object.fromEntries(problemsOf({ ...valid, "platform:serviceReplicas": 1, "platform:serviceMaxReplicas": 0, "platform:serviceContainerPort": 80 }).map((p) => [p.key, p.message]));
     expect(byKey["platform:serviceReplicas"]).toMatch(/at least 2/);
