@@ -218,6 +218,16 @@ describe("gameday --execute", () => {
     expect(out).toMatch(/\+01:00 alarm prod-us-west-2-latency-p99 \(us-west-2\) ALARM → OK/);
   });
 
+  it("says, after a writer move, that writes through writer.<zone> wait for the writer to go back or the configuration to follow", async () => {
+    const { code, out } = await run({ experiment: "aurora-switchover", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "completed" }] }));
+    expect(code).toBe(0);
+    expect(out).toMatch(/the writer may now be in eu-west-1, but writer.<zone> .* \(us-east-1 first\): writes through writer.<zone> fail until/);
+    expect(out).toMatch(/move it back now \(no data loss\): aws rds switchover-global-cluster --region us-east-1 --global-cluster-identifier \S+ --target-db-cluster-identifier arn:aws:rds:us-east-1:\d+:cluster:\S+/);
+    expect(out).toMatch(/planned-switchover.md, steps 3 to 6/);
+    const other = await run({ experiment: "pod-delete", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "completed" }] }));
+    expect(other.out).not.toMatch(/writer may now be/);
+  });
+
   it("exits 0 when the experiment completes and nothing changed state", async () => {
     const { code, out } = await run({ experiment: "pod-delete", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "completed" }] }));
     expect(code).toBe(0);

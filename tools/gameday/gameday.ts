@@ -113,6 +113,22 @@ function timeline(start: Date, at: Date): string {
   return `+${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 }
 
+/**
+ * What a writer move leaves to do, whatever its outcome (FIS does not undo an automation it ran):
+ * the writer.<zone> records and each region's database role follow platform:regions, not the
+ * writer, so writes through writer.<zone> fail on the old writer's now read-only cluster until the
+ * writer goes back or the configuration follows it.
+ */
+export function writerFollowUp(target: GamedayTarget, move: { globalClusterIdentifier: string }, writerBefore: string): string[] {
+  const oldRegion = writerBefore.split(":")[3] ?? "the old writer's region";
+  return [
+    `the writer may now be in ${target.region}, but writer.<zone> and the regions' database roles still follow platform:regions (${oldRegion} first): writes through writer.<zone> fail until one of these is done:`,
+    `  - move it back now (no data loss): aws rds switchover-global-cluster --region ${oldRegion} --global-cluster-identifier ${move.globalClusterIdentifier} --target-db-cluster-identifier ${writerBefore}`,
+    `  - or make the configuration follow it: docs/runbooks/planned-switchover.md, steps 3 to 6`,
+    `  (check where it is: aws rds describe-global-clusters --query 'GlobalClusters[].GlobalClusterMembers[?IsWriter].DBClusterArn')`,
+  ];
+}
+
 /** The whole command; resolves to the exit code. Refusals throw CommandError (exit 2, printed by the CLI). */
 export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promise<number> {
   const { print, aws } = deps;
@@ -130,11 +146,14 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
   // Where the writer is NOW, not where the plan's region order says: after a rehearsed (or real)
   // switchover the two differ until the configuration follows.
   const move = writerMove(target);
+  /** The writer's cluster before the experiment: where writer.<zone> and the configuration still point afterwards. */
+  let writerBefore: string | null = null;
   if (move) {
     const writer = await step(`finding the writer of ${move.globalClusterIdentifier}`, () => globalWriter(aws.rds(target.region), move.globalClusterIdentifier));
     if (writer === null) throw new CommandError(`global database ${move.globalClusterIdentifier} has no writer right now (a switchover or failover is under way); wait until it has one`);
     if (writer === move.targetClusterArn) throw new CommandError(`the writer of ${move.globalClusterIdentifier} is already in ${target.region} (${writer}); run ${target.id} with --region set to a region holding a secondary`);
     print(`writer now: ${writer}; ${target.id} moves it to ${move.targetClusterArn}`);
+    writerBefore = writer;
   }
   const healthIds = await step("finding the Route 53 health checks", () => healthCheckIds(aws.route53(), Object.values(target.healthChecks).flat()));
   const before = await observe(target, aws, healthIds);
@@ -211,5 +230,6 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
   print(changes.length ? `what the alarms and health checks did:\n${changes.map((c) => `  ${c}`).join("\n")}` : "no alarm or health check changed state: the platform absorbed the fault");
   const stillAlarming = [...last.alarms].filter(([, a]) => a.state === "ALARM").map(([n]) => n);
   if (stillAlarming.length) print(`still in ALARM: ${stillAlarming.join(", ")}: look before the next experiment`);
+  if (move && writerBefore !== null) for (const line of writerFollowUp(target, move, writerBefore)) print(line);
   return status === "completed" ? 0 : 1;
 }
