@@ -319,6 +319,7 @@ export class Region extends pulumi.ComponentResource {
             }
           : {}),
         ...(canary ? { canary: { path: args.ingress.healthCheckPath, ...canary, publicName: canary.publicName ?? args.ingress.domainNames[0] } } : {}),
+        servingDependsOn: [this.service],
       }, parent);
     }
 

@@ -46,7 +46,13 @@ export interface RegionalObservabilityArgs {
   /** Prometheus for in-cluster metrics. @default none */
   prometheus?: Omit<ManagedPrometheusArgs, "namePrefix" | "environment" | "region" | "kmsKeyArn" | "alarmTopicArn" | "nodeMemoryPercent">;
   /** Synthetic probe of the public name and this region's ALB. @default none */
-  canary?: Omit<SyntheticProbeArgs, "namePrefix" | "loadBalancerDnsName" | "kmsKeyArn">;
+  canary?: Omit<SyntheticProbeArgs, "namePrefix" | "loadBalancerDnsName" | "kmsKeyArn" | "startAfter">;
+  /**
+   * What serves behind the load balancer (the service): the canary and the alarms that count
+   * silence as failure (no healthy targets, the canary's) are created after it, so a region's
+   * first deploy does not page while its pods register. @default nothing to wait for
+   */
+  servingDependsOn?: pulumi.Resource[];
   tags?: Record<string, string>;
 }
 
@@ -185,7 +191,7 @@ export class RegionalObservability extends pulumi.ComponentResource {
     }, parent);
 
     this.canary = args.canary
-      ? new SyntheticProbe(`${name}-probe`, { ...args.canary, namePrefix: args.namePrefix, loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, tags }, parent)
+      ? new SyntheticProbe(`${name}-probe`, { ...args.canary, namePrefix: args.namePrefix, loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, startAfter: args.servingDependsOn, tags }, parent)
       : undefined;
 
     // --- alarms ---
@@ -223,7 +229,8 @@ export class RegionalObservability extends pulumi.ComponentResource {
         alarmActions: routed,
         okActions: routed,
         tags,
-      }, parent);
+        // Silence counts as failure here: created once something serves, or it pages during the deploy.
+      }, { parent: this, dependsOn: spec.treatMissingData === "breaching" ? (args.servingDependsOn ?? []) : [] });
       created.set(spec.name, alarm);
       this.alarmArns[spec.name] = alarm.arn;
     }

@@ -28,6 +28,8 @@ export interface SyntheticProbeArgs {
   artifactRetentionDays?: number;
   /** Customer-managed KMS key for the artifacts. */
   kmsKeyArn: pulumi.Input<string>;
+  /** Started only after these (what it probes: the service), or its first runs fail and page. @default nothing */
+  startAfter?: pulumi.Resource[];
   tags?: Record<string, string>;
 }
 
@@ -99,7 +101,7 @@ export class SyntheticProbe extends pulumi.ComponentResource {
       assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
       tags,
     }, parent);
-    new aws.iam.RolePolicy(`${name}-canary`, {
+    const permissions = new aws.iam.RolePolicy(`${name}-canary`, {
       role: role.id,
       policy: pulumi.all([bucket.arn, partition, region, accountId, args.kmsKeyArn]).apply(([bucketArn, part, r, account, keyArn]) => JSON.stringify({
         Version: "2012-10-17",
@@ -133,7 +135,8 @@ export class SyntheticProbe extends pulumi.ComponentResource {
       // The canary's Lambda function and layer go with it instead of lingering in the account.
       deleteLambda: true,
       tags,
-    }, parent);
+      // startCanary runs it at once: its first runs must find their permissions (else no data, a breaching alarm).
+    }, { parent: this, dependsOn: [permissions, ...(args.startAfter ?? [])] });
 
     this.canaryName = canary;
     this.intervalMinutes = intervalMinutes;

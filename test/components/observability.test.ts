@@ -17,7 +17,11 @@ beforeAll(async () => {
   cloud = await installFakeCloud({ stack: "observability-test", region: "eu-west-1" });
   const { RegionalObservability } = await import("../../components/observability/regional");
   const { GlobalObservability } = await import("../../components/observability/global");
+  const aws = await import("@pulumi/aws");
+  // What serves behind the ALB (in a Region: the service).
+  const serving = new aws.ssm.Parameter("serving-stand-in", { type: "String", value: "serving" });
   new RegionalObservability("prod-eu-west-1", {
+    servingDependsOn: [serving],
     region: "eu-west-1",
     namePrefix: "prod-eu-west-1",
     environment: "prod",
@@ -163,6 +167,15 @@ describe("Prometheus and the synthetic probe", () => {
     const statements = JSON.parse(String(one("aws:iam/rolePolicy:RolePolicy", (r) => r.name === "prod-eu-west-1-probe-canary").inputs.policy)).Statement as { Sid: string; Resource: unknown; Condition?: unknown }[];
     expect(statements.find((s) => s.Sid === "Logs")!.Resource).toBe("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cwsyn-prod-eu-west-1-*");
     expect(statements.find((s) => s.Sid === "Metrics")!.Condition).toEqual({ StringEquals: { "cloudwatch:namespace": "CloudWatchSynthetics" } });
+  });
+
+  it("waits for what serves before the canary and the alarms that count silence as failure, so a first deploy does not page", () => {
+    const serving = one("aws:ssm/parameter:Parameter", (r) => r.name === "serving-stand-in").urn;
+    const canary = one("aws:synthetics/canary:Canary");
+    expect(canary.dependsOn).toEqual(expect.arrayContaining([serving, one("aws:iam/rolePolicy:RolePolicy", (r) => r.name === "prod-eu-west-1-probe-canary").urn]));
+    for (const name of ["prod-eu-west-1-no-healthy-targets", "prod-eu-west-1-canary"]) expect(alarmNamed(name).dependsOn).toContain(serving);
+    // The others watch from the first minute: missing data is not a failure for them.
+    expect(alarmNamed("prod-eu-west-1-error-rate").dependsOn ?? []).not.toContain(serving);
   });
 
   it("configures the canary's bucket one change at a time, the policy last (S3 answers OperationAborted to concurrent ones)", () => {
