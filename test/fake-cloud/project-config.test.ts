@@ -7,8 +7,7 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
-import { parseStackFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile } from "../../tools/fake-cloud/project-config";
-import { toRuntimeConfig } from "../../tools/fake-cloud/run";
+import { changedScalars, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, toRuntimeConfig } from "../../tools/fake-cloud/project-config";
 import { resolveEnvironment } from "../../tools/plan/inputs";
 
 const root = join(__dirname, "..", "..");
@@ -34,18 +33,16 @@ const error = (fn: () => unknown) => {
   return "no error";
 };
 
-describe("a stack file as the CLI reads it (config.Value.UnmarshalYAML)", () => {
-  it("keeps every scalar under config: as the text written, nulls as empty text; lists and mappings as their structure", () => {
-    const file = ["config:", "  a:b: 1.20", "  a:c: 0x1F", "  a:d: true", "  a:e:", "  a:f: ~", '  a:g: "1.34"', "  a:h: [1.20, x]", "  a:i: {z: 1, a: 2}", "other: 1.20", ""].join("\n");
-    expect(parseStackFile(file)).toEqual({ config: { "a:b": "1.20", "a:c": "0x1F", "a:d": "true", "a:e": "", "a:f": "", "a:g": "1.34", "a:h": [1.2, "x"], "a:i": { z: 1, a: 2 } }, other: 1.2 });
+describe("config as the CLI hands it to the program (config.object.MarshalString)", () => {
+  it("gives a string as it is, a YAML number, boolean or null as Go's JSON of it, and a mapping's keys sorted", () => {
+    expect(toRuntimeConfig({ "a:s": "1.20", "a:n": 16.1, "a:i": 24, "a:b": true, "a:z": null, "a:l": [2, "x"], "a:m": { z: 1, a: { y: [{ b: 1, a: 2 }], x: 0 } } })).toEqual({
+      "a:s": "1.20", "a:n": "16.1", "a:i": "24", "a:b": "true", "a:z": "null", "a:l": '[2,"x"]', "a:m": '{"a":{"x":0,"y":[{"a":2,"b":1}]},"z":1}',
+    });
   });
 
-  it("throws the parser's first error, as parse does", () => {
-    expect(() => parseStackFile("config:\n  a: 1\n  a: 2\n")).toThrow(/Map keys must be unique/);
-  });
-
-  it("hands the program lists and mappings as the CLI's JSON: Go's encoding sorts every mapping's keys", () => {
-    expect(toRuntimeConfig({ "a:i": { z: 1, a: { y: [{ b: 1, a: 2 }], x: 0 } }, "a:h": [2, 1], "a:s": "1.20" })).toEqual({ "a:i": '{"a":{"x":0,"y":[{"a":2,"b":1}]},"z":1}', "a:h": "[2,1]", "a:s": "1.20" });
+  it("finds the unquoted scalars whose text the program does not get", () => {
+    const file = ["config:", "  a:v: 16.10", "  a:k: 1.34", "  a:h: 0x1F", "  a:q: \"16.10\"", "  a:b: yes", "  a:t: true", "  a:l: [1.20]", ""].join("\n");
+    expect(changedScalars(file)).toEqual([{ key: "a:v", written: "16.10", given: "16.1" }, { key: "a:h", written: "0x1F", given: "31" }]);
   });
 });
 
@@ -110,8 +107,8 @@ describe("the environment's stacks", () => {
     const regional = input.regional[0];
     expect(regional.config["platform:logRetentionDays"]).toBe(declared.config.logRetentionDays.default);
     expect(regional.config["platform:environmentStack"]).toBe("prod");
-    // The global stack's own values (their text, as the CLI reads a stack file) win over the defaults.
-    expect(input.global.config["platform:logRetentionDays"]).toBe("365");
+    // The global stack's own values win over the defaults.
+    expect(input.global.config["platform:logRetentionDays"]).toBe(365);
   });
 });
 

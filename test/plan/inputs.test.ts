@@ -72,12 +72,11 @@ describe("what the plan plans", () => {
     expect(resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, root).notes).toEqual([expect.stringMatching(/^Pulumi\.stage-ap-south-1\.yaml: ap-south-1 is not in platform:regions of stage.*destroy that stack/)]);
   });
 
-  it("takes a stack file's values as the CLI reads them: a scalar is its text, so an unquoted version keeps its digits", () => {
-    const file = stringify({ config: { ...ENVIRONMENT, "platform:azCount": 3 } }) + "  platform:kubernetesVersion: 1.34\n  platform:dbEngineVersion: 16.10\n";
+  it("judges the values the program gets (the CLI's text of them): an unquoted 1.34 is a valid string; 16.10 becomes 16.1, with a note", () => {
+    const file = stringify({ config: ENVIRONMENT }) + "  platform:kubernetesVersion: 1.34\n  platform:dbEngineVersion: 16.10\n";
     const input = resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, project({ "Pulumi.stage.yaml": file }));
-    // The CLI hands the program "16.10" (a YAML float would be 16.1) and "1.34", which a string key accepts.
-    expect(input.global.config).toMatchObject({ "platform:dbEngineVersion": "16.10", "platform:kubernetesVersion": "1.34", "platform:azCount": "3" });
-    expect([input.settings.dbEngineVersion, input.settings.kubernetesVersion, input.settings.azCount]).toEqual(["16.10", "1.34", 3]);
+    expect([input.settings.kubernetesVersion, input.settings.dbEngineVersion]).toEqual(["1.34", "16.1"]);
+    expect(input.notes).toEqual([expect.stringMatching(/Pulumi\.stage\.yaml: platform:dbEngineVersion: 16\.10 is a YAML number, so the program gets "16\.1"; write "16\.10" \(quoted\)/)]);
   });
 
   it("explains stack files that are not a config mapping", () => {
@@ -106,7 +105,7 @@ describe("a --program's stack config, as `pulumi preview --stack NAME` reads it"
     const root = programProject("", { "Pulumi.dev.yaml": { "aws:region": "eu-west-1", "shop:size": 3 } });
     const input = resolveProgram({ program: join(root, "index.ts"), stack: "acme/shop/dev", configFile: null });
     expect(input.job.region).toBe("eu-west-1");
-    expect(input.job.config["shop:size"]).toBe("3");
+    expect(input.job.config["shop:size"]).toBe(3);
   });
 
   it("runs a fully qualified --stack as the stack's own name (URNs, getStack()) in its organization (getOrganization()), in process and isolated", async () => {

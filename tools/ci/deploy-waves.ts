@@ -13,7 +13,7 @@
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
-import { parseStackFile } from "../fake-cloud/project-config";
+import { parse } from "yaml";
 import { ConfigError, parseEnvironment } from "../../stacks/config";
 
 export interface StackTarget {
@@ -119,7 +119,7 @@ export function allStacks(waves: DeployWaves): StackTarget[] {
 }
 
 function readConfig(file: string): StackConfig {
-  const document = parseStackFile(readFileSync(file, "utf8")) as { config?: StackConfig } | null;
+  const document = parse(readFileSync(file, "utf8")) as { config?: StackConfig } | null;
   return document?.config ?? {};
 }
 

@@ -20,7 +20,7 @@
  */
 import { existsSync, readFileSync } from "fs";
 import { dirname, extname, join } from "path";
-import { isAlias, isMap, isScalar, parse, parseDocument, type Node } from "yaml";
+import { isMap, isScalar, parse, parseDocument } from "yaml";
 
 export interface ProjectConfigType {
   type?: "string" | "integer" | "boolean" | "array" | "object";
@@ -106,32 +106,38 @@ export function readProjectFile(file: string): ProjectFile {
 }
 
 /**
- * A stack file (Pulumi.<stack>.yaml) as the CLI reads it (`config.Value.UnmarshalYAML`): each
- * value under `config:` is first read as a string, which succeeds for every scalar and keeps its
- * text as written, so `kubernetesVersion: 1.20` reaches the program as "1.20" (not 1.2), `0x1F` as
- * "0x1F", `true` as "true", an empty value or null as ""; a mapping or list keeps its structure
- * (handed over as JSON, toRuntimeConfig). Throws the YAML parser's first error, as `parse` does.
+ * Config values as the CLI hands them to the program (`config.object.MarshalString`): a string as
+ * it is; a number, boolean or null, and every list and mapping, as Go's JSON of the YAML value
+ * (`16.10` unquoted is the number 16.1, so "16.1"; mappings with their keys sorted, as Go's
+ * encoding/json writes maps).
  */
-export function parseStackFile(text: string): unknown {
-  const document = parseDocument(text);
-  if (document.errors.length > 0) throw document.errors[0];
-  const value = document.toJS() as unknown;
-  const config = document.get("config", true);
-  if (!isMap(config) || value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  const asRead: Record<string, unknown> = {};
-  for (const item of config.items) {
-    const key = String(isScalar(item.key) ? item.key.value : item.key);
-    const node = (isAlias(item.value) ? item.value.resolve(document) : item.value) as Node | null | undefined;
-    asRead[key] = node === null || node === undefined || isScalar(node) ? scalarText(node) : node.toJS(document);
-  }
-  (value as { config: unknown }).config = asRead;
-  return value;
+export function toRuntimeConfig(config: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(sortedKeys(value ?? null))]));
 }
 
-/** A scalar as yaml.v3 decodes it into a Go string: its text; a null is the empty string. */
-function scalarText(node: { value: unknown; source?: string } | null | undefined): string {
-  if (!node || node.value === null || node.value === undefined) return "";
-  return typeof node.value === "string" ? node.value : (node.source ?? String(node.value));
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  const object = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(object).sort().map((key) => [key, sortedKeys(object[key])]));
+}
+
+/**
+ * Unquoted scalars under a stack file's `config:` whose text the program does not get: YAML reads
+ * `16.10` as the number 16.1 and the CLI hands over "16.1" (toRuntimeConfig), a different engine
+ * version. Each as `key`, what is written and what the program gets.
+ */
+export function changedScalars(text: string): { key: string; written: string; given: string }[] {
+  const document = parseDocument(text);
+  const config = document.errors.length ? undefined : document.get("config", true);
+  if (!isMap(config)) return [];
+  const changed: { key: string; written: string; given: string }[] = [];
+  for (const item of config.items) {
+    if (!isScalar(item.key) || !isScalar(item.value) || typeof item.value.value === "string" || item.value.source === undefined) continue;
+    const given = toRuntimeConfig({ v: item.value.value }).v;
+    if (item.value.source !== given) changed.push({ key: String(item.key.value), written: item.value.source, given });
+  }
+  return changed;
 }
 
 /**

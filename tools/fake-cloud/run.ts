@@ -17,34 +17,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
 import { readFileSync } from "fs";
+import { parse } from "yaml";
 import { FakeCloud, FakeCloudOptions, installFakeCloud } from "./index";
 import { LATE_REPORTS_LISTENER } from "./late-reports";
-import { parseStackFile } from "./project-config";
+import { toRuntimeConfig } from "./project-config";
 import { freshStoreFrom } from "./store";
 
 export type StackConfig = Record<string, unknown>;
 
-/** Reads the `config:` map of a Pulumi stack file (Pulumi.<stack>.yaml). */
+/** Reads the `config:` map of a Pulumi stack file (Pulumi.<stack>.yaml), as YAML values. */
 export function readStackConfig(file: string): StackConfig {
-  const document = parseStackFile(readFileSync(file, "utf8")) as { config?: StackConfig } | null;
+  const document = parse(readFileSync(file, "utf8")) as { config?: StackConfig } | null;
   return document?.config ?? {};
-}
-
-/**
- * Config values as the language host hands them over: strings, with arrays and objects as the
- * CLI's JSON of them (Go's encoding/json: the keys of every mapping sorted).
- */
-export function toRuntimeConfig(config: StackConfig): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(sortedKeys(value))]),
-  );
-}
-
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value === null || typeof value !== "object") return value;
-  const object = value as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(object).sort().map((key) => [key, sortedKeys(object[key])]));
 }
 
 export interface StackRun {

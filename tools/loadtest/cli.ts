@@ -7,7 +7,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parseArgs } from "util";
-import { parseStackFile } from "../fake-cloud/project-config";
+import { parse } from "yaml";
 import { ConfigError, decimalPercent, parseEnvironment } from "../../stacks/config";
 import { CommandError } from "../commands/errors";
 import { parseDuration } from "./job";
@@ -50,7 +50,7 @@ export function parseLoadTestArgs(argv: readonly string[], root = ROOT): LoadTes
   const file = join(root, `Pulumi.${environment}.yaml`);
   let config: Record<string, unknown>;
   try {
-    config = ((parseStackFile(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config) ?? {};
+    config = ((parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config) ?? {};
   } catch (error) {
     throw new CommandError(`--env ${environment}: cannot read Pulumi.${environment}.yaml (${(error as Error).message}); name an environment that has one`);
   }

@@ -6,11 +6,12 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
 import { basename, dirname, join, relative, resolve } from "path";
+import { parse } from "yaml";
 import { CONFIG_NAMESPACE } from "../../stacks/config-keys";
 import { ConfigError, Environment, EnvironmentSettings, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { regionalStackReads } from "../../stacks/compose";
 import { ambientRegion, processAmbient } from "../fake-cloud/aws-region";
-import { findProjectFile, parseStackFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, StackConfigError, stackConfigPath } from "../fake-cloud/project-config";
+import { changedScalars, findProjectFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, StackConfigError, stackConfigPath, toRuntimeConfig } from "../fake-cloud/project-config";
 import type { StackConfig } from "../fake-cloud/run";
 import { PlanError } from "./args";
 import type { StackRole } from "./model";
@@ -73,7 +74,7 @@ export function readConfigFile(file: string): StackConfig {
   if (statSync(file).isDirectory()) throw new PlanError(`${shown} is a directory; give the stack-config YAML file`);
   let document: unknown;
   try {
-    document = parseStackFile(readFileSync(file, "utf8"));
+    document = parse(readFileSync(file, "utf8"));
   } catch (err) {
     const first = (err as Error).message.split("\n")[0].replace(/:$/, "");
     throw new PlanError(`${shown} is not valid YAML: ${first}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes)`);
@@ -109,9 +110,10 @@ function asTheCliPrepares(stack: string, config: StackConfig, project: ProjectFi
   }
 }
 
+/** The environment as the program sees it: each value as the CLI hands it over (text), not as YAML typed it. */
 function validated(name: string, config: StackConfig, source: string): Environment {
   try {
-    return parseEnvironment(name, config, source);
+    return parseEnvironment(name, toRuntimeConfig(config), source);
   } catch (err) {
     if (err instanceof ConfigError) throw new PlanError(err.message);
     throw err;
@@ -217,7 +219,10 @@ export function resolveEnvironment(options: { env: string; envGiven: boolean; co
     settings: environmentSettings(environment),
     global: { stack: name, project: project.name, role: "global", region: globalRegion, config: prepared, source: shown },
     regional: environment.regions.map((region) => ({ ...regionalJob(name, region, root, project), reads: regionalStackReads(environment, region) })),
-    notes: options.configFile === null ? staleRegionalFiles(name, environment.regions, root) : [],
+    notes: [
+      ...changedScalars(readFileSync(file, "utf8")).map((c) => `${shown}: ${c.key}: ${c.written} is a YAML ${/^(true|false)$/.test(c.given) ? "boolean" : "number"}, so the program gets "${c.given}"; write "${c.written}" (quoted) if the text matters`),
+      ...(options.configFile === null ? staleRegionalFiles(name, environment.regions, root) : []),
+    ],
   };
 }
 
