@@ -105,6 +105,11 @@ export interface EksClusterArgs {
   deferNodeDependentAddons?: boolean;
 }
 
+/** The name EksCluster gives its cluster: `clusterName`, else the component's name. */
+export function eksClusterName(name: string, args: Pick<EksClusterArgs, "clusterName">): string {
+  return args.clusterName ?? name;
+}
+
 /**
  * An EKS cluster for one region: private API endpoint, access entries (API authentication mode),
  * secrets encrypted with a regional KMS key, all control-plane logs with a retention, the node IAM
@@ -148,7 +153,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything, so a bad argument leaves no half-built component.
-    const clusterName = args.clusterName ?? name;
+    const clusterName = eksClusterName(name, args);
     const serviceIpv4Cidr = args.serviceIpv4Cidr ?? DEFAULT_SERVICE_IPV4_CIDR;
     const logRetentionDays = args.logRetentionDays ?? 90;
     // The deployer is an admin like the others; listing it twice would create two entries for one principal.

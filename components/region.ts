@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalNetwork, RegionalNetworkArgs } from "./network";
-import { EksCluster, EksClusterArgs } from "./eks";
+import { EksCluster, eksClusterName, EksClusterArgs } from "./eks";
 import { controlPlaneZoneCount } from "./lib/eks";
 import { ClusterAddons, ClusterAddonsArgs } from "./cluster-addons";
 import { NodePool, NodePoolArgs } from "./node-pool";
@@ -161,8 +161,8 @@ export class Region extends pulumi.ComponentResource {
     this.cluster = new EksCluster(name, { ...cluster, vpcId: this.network.vpcId, subnetIds: controlPlaneSubnetIds }, parent);
     this.ingress = new RegionalIngress(name, {
       ...args.ingress,
-      // The name EksCluster gives the cluster: its controller may register targets with this target group.
-      bindingClusterName: cluster.clusterName ?? name,
+      // The cluster whose controller may register targets with this target group.
+      bindingClusterName: eksClusterName(name, cluster),
       vpcId: this.network.vpcId,
       publicSubnetIds: this.network.publicSubnetIds,
       zoneId: args.dns.zoneId,

@@ -101,7 +101,6 @@ export function regionSwitchArgs(environment: Environment, shared: { routingCont
   return {
     environment: environment.name,
     regions: environment.regions,
-    primaryRegion: environment.primaryRegion,
     recoveryTimeObjectiveMinutes: environment.regionSwitchRtoMinutes,
     routingControlArns: shared.routingControlArns,
     eksClusterNames: byRegion((r) => eksClusterName(environment.name, r)),

@@ -268,8 +268,8 @@ function checkDatabase(s: EnvironmentSettings, report: Report): void {
   if (!IDENTIFIER.test(s.dbMasterUsername) || ["rdsadmin", "postgres", "admin", "root"].includes(s.dbMasterUsername.toLowerCase())) {
     report("dbMasterUsername", s.dbMasterUsername, "must be a letter-first identifier that is not reserved (rdsadmin, postgres, admin, root)");
   }
-  if (!/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(s.dbAppUser) || ["rdsadmin", "postgres", "admin", "root"].includes(s.dbAppUser.toLowerCase())) {
-    report("dbAppUser", s.dbAppUser, "must be a letter-first identifier of at most 32 characters (MySQL's limit) that is not reserved (rdsadmin, postgres, admin, root)");
+  if (!/^[a-z][a-z0-9_]{0,31}$/.test(s.dbAppUser) || ["rdsadmin", "postgres", "admin", "root"].includes(s.dbAppUser)) {
+    report("dbAppUser", s.dbAppUser, "must be a lower-case, letter-first identifier of at most 32 characters (MySQL's limit; PostgreSQL folds unquoted names to lower case, and the IAM token names the user exactly) that is not reserved (rdsadmin, postgres, admin, root)");
   } else if (s.dbAppUser.toLowerCase() === s.dbMasterUsername.toLowerCase()) {
     report("dbAppUser", s.dbAppUser, `must not be the master user (dbMasterUsername ${s.dbMasterUsername}): the pods would sign in as the superuser; name the application's own user, e.g. app`);
   }

@@ -108,15 +108,19 @@ export interface RegionSwitchPlanShape {
  */
 export function regionSwitchPlans(environment: string, regions: readonly string[]): RegionSwitchPlanShape[] {
   if (regions.length < REGION_SWITCH_PLAN_REGIONS) return [];
-  if (regions.length === REGION_SWITCH_PLAN_REGIONS) return [{ name: planName(`${environment}-region-switch`), suffix: "", regions: [regions[0], regions[1]] }];
-  return regions.map((region, i) => ({ name: planName(`${environment}-switch-${region}`), suffix: `-${region}`, regions: [region, regions[(i + 1) % regions.length]] }));
+  if (regions.length === REGION_SWITCH_PLAN_REGIONS) return [{ name: planName(environment, "-region-switch"), suffix: "", regions: [regions[0], regions[1]] }];
+  return regions.map((region, i) => ({ name: planName(environment, `-switch-${region}`), suffix: `-${region}`, regions: [region, regions[(i + 1) % regions.length]] }));
 }
 
-/** A name ARC accepts: shortened with a hash of the whole when longer than 32 characters. */
-function planName(name: string): string {
-  if (name.length <= PLAN_NAME_MAX_LENGTH) return name;
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
-  return `${name.slice(0, PLAN_NAME_MAX_LENGTH - 7).replace(/-+$/, "")}-${hash}`;
+/**
+ * A name ARC accepts (at most 32 characters): the environment's part is shortened, with a hash of
+ * it, when the whole is longer; the part that names the region stays, as operators look for it.
+ */
+function planName(environment: string, suffix: string): string {
+  if (environment.length + suffix.length <= PLAN_NAME_MAX_LENGTH) return `${environment}${suffix}`;
+  const hash = createHash("sha256").update(environment).digest("hex").slice(0, 6);
+  const kept = environment.slice(0, Math.max(0, PLAN_NAME_MAX_LENGTH - suffix.length - hash.length - 1)).replace(/-+$/, "");
+  return `${kept ? `${kept}-` : ""}${hash}${suffix}`;
 }
 
 /** What the execution role may do: the steps above, on this environment's resources only. */
@@ -147,8 +151,6 @@ export interface RegionSwitchArgs extends Omit<RegionSwitchPlanInputs, "eksClust
    * the regions create them, and the ARNs follow from these.
    */
   eksClusterNames: Record<string, string>;
-  /** The Aurora writer's region when the plan is made. */
-  primaryRegion: string;
   /** Recovery time objective shown beside each execution's actual time. */
   recoveryTimeObjectiveMinutes: number;
   tags?: Record<string, string>;
@@ -173,7 +175,6 @@ export class RegionSwitch extends pulumi.ComponentResource {
     if (args.regions.length < REGION_SWITCH_PLAN_REGIONS) throw new RangeError(`${name}: a Region switch plan needs 2 regions (got ${args.regions.length})`);
     const missing = args.regions.filter((r) => args.routingControlArns[r] === undefined || args.eksClusterNames[r] === undefined);
     if (missing.length) throw new RangeError(`${name}: no routing control or cluster for ${missing.join(", ")}: the plans cover every region`);
-    if (!args.regions.includes(args.primaryRegion)) throw new RangeError(`${name}: primaryRegion ${args.primaryRegion} is not one of ${args.regions.join(", ")}`);
     if (!(Number.isInteger(args.recoveryTimeObjectiveMinutes) && args.recoveryTimeObjectiveMinutes >= 1)) throw new RangeError(`${name}: recoveryTimeObjectiveMinutes must be a whole number of minutes >= 1`);
     super("platform:chaos:RegionSwitch", name, {}, opts);
     const parent = { parent: this };
@@ -210,13 +211,19 @@ export class RegionSwitch extends pulumi.ComponentResource {
         executionRole: role.arn,
         recoveryApproach: "activeActive",
         regions: shape.regions,
-        // The writer's region where the pair has it (a plan's primary must be one of its regions).
-        ...(shape.regions.includes(args.primaryRegion) ? { primaryRegion: args.primaryRegion } : {}),
         recoveryTimeObjectiveMinutes: args.recoveryTimeObjectiveMinutes,
         workflows,
         tags,
+        // No primaryRegion: optional for an active/active plan, and UpdatePlan cannot change it
+        // (a plan created with one keeps it: ignored below, or its diff would never clear).
+      }, {
+        parent: this,
         // The plan is evaluated with its role: the permissions must be in place first.
-      }, { parent: this, dependsOn: [policy] });
+        dependsOn: [policy],
+        ignoreChanges: ["primaryRegion"],
+        // Replaced (new regions) under the same name: the old plan goes first.
+        deleteBeforeReplace: true,
+      });
       this.planArns[shape.name] = plan.arn;
       this.workflows[shape.name] = workflows;
     }

@@ -172,7 +172,7 @@ export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition"
         Effect: "Allow",
         Action: ["ec2:CreateTags", "ec2:DeleteTags"],
         Resource: `arn:${s.partition}:ec2:*:*:security-group/*`,
-        Condition: { Null: { [`aws:RequestTag/${LBC_TAG}`]: "true", [`aws:ResourceTag/${LBC_TAG}`]: "false" } },
+        Condition: { Null: { [`aws:RequestTag/${LBC_TAG}`]: "true", [`aws:RequestTag/${BINDABLE_TARGET_GROUP_TAG}`]: "true", [`aws:ResourceTag/${LBC_TAG}`]: "false" } },
       },
       {
         // Ingress rules on node security groups too (target-type instance/ip backends), as upstream.
@@ -218,7 +218,8 @@ export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition"
         Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
         Condition: {
           StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] },
-          Null: { [`aws:RequestTag/${LBC_TAG}`]: "false" },
+          // Never the platform's binding tag: it would make the target group registrable by a cluster's controller.
+          Null: { [`aws:RequestTag/${LBC_TAG}`]: "false", [`aws:RequestTag/${BINDABLE_TARGET_GROUP_TAG}`]: "true" },
         },
       },
       {
@@ -226,7 +227,7 @@ export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition"
         Effect: "Allow",
         Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
         Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
-        Condition: { Null: { [`aws:RequestTag/${LBC_TAG}`]: "true", [`aws:ResourceTag/${LBC_TAG}`]: "false" } },
+        Condition: { Null: { [`aws:RequestTag/${LBC_TAG}`]: "true", [`aws:RequestTag/${BINDABLE_TARGET_GROUP_TAG}`]: "true", [`aws:ResourceTag/${LBC_TAG}`]: "false" } },
       },
       {
         Sid: "ModifyOwnLoadBalancers",

@@ -162,6 +162,11 @@ describe("ClusterAddons", () => {
     ]);
     // No statement names a target group's ARN: one that named only the current one denied the replaced one's binding.
     expect(JSON.stringify(statements("full"))).not.toContain(TARGET_GROUP);
+    // Nor may a controller put the binding tag on a target group (then any cluster's could register there).
+    const tagging = (JSON.parse(String(named(under("full"), "aws:iam/rolePolicy:RolePolicy", "full-aws-load-balancer-controller").inputs.policy)).Statement as Record<string, any>[])
+      .filter((st) => st.Action.includes("elasticloadbalancing:AddTags"));
+    expect(tagging.length).toBeGreaterThan(0);
+    for (const st of tagging) expect(st.Condition.Null).toMatchObject({ "aws:RequestTag/platform/bind-cluster": "true" });
     // Without the list: upstream's policy, any target group of the account.
     expect(statements("wide")).toEqual([expect.objectContaining({ Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*" })]);
     expect(statements("wide")[0].Condition).toBeUndefined();

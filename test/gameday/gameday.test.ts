@@ -46,7 +46,7 @@ interface Account {
   /** The region whose member holds the global database's writer now; null: none (mid-failover). @default us-east-1 */
   writer?: string | null;
   /** States GetExperiment returns, one per call (the last repeats). */
-  progress: { status: string; reason?: string; alarms?: Record<string, "OK" | "ALARM">; unhealthy?: string[] }[];
+  progress: { status: string; reason?: string; alarms?: Record<string, "OK" | "ALARM">; unhealthy?: string[]; writer?: string }[];
 }
 
 function account(over: Partial<Account> = {}): Account {
@@ -64,9 +64,9 @@ function install(a: Account): void {
     const figure = prod.resilience.experiments.regions.find((r) => r.region === region)!.experiments.find((e) => e.experiment === "aurora-switchover")!;
     return writerMove({ ...gamedayTarget(prod, "eu-west-1", "aurora-switchover"), experiment: figure })!.targetClusterArn;
   };
-  const writer = a.writer === undefined ? "us-east-1" : a.writer;
+  const writer = () => (a.writer === undefined ? "us-east-1" : a.writer);
   rds.on(DescribeGlobalClustersCommand).callsFake((input: { GlobalClusterIdentifier: string }) => ({
-    GlobalClusters: [{ GlobalClusterIdentifier: input.GlobalClusterIdentifier, GlobalClusterMembers: prod.resilience.experiments.regions.map((r) => ({ DBClusterArn: memberArn(r.region), IsWriter: r.region === writer })) }],
+    GlobalClusters: [{ GlobalClusterIdentifier: input.GlobalClusterIdentifier, GlobalClusterMembers: prod.resilience.experiments.regions.map((r) => ({ DBClusterArn: memberArn(r.region), IsWriter: r.region === writer() })) }],
   }));
   const checks = Object.values(gamedayTarget(prod, "us-west-2", "pod-delete").healthChecks).flat();
   fis.on(FIS.ListExperimentTemplatesCommand).resolves({ experimentTemplates: a.templates.map((t) => ({ id: t.id, tags: { Name: t.name, "fault-injection-scope": t.scope } })) });
@@ -78,6 +78,7 @@ function install(a: Account): void {
     const p = a.progress[Math.min(call++, a.progress.length - 1)];
     Object.assign(a.alarms, p.alarms ?? {});
     if (p.unhealthy) a.unhealthy = p.unhealthy;
+    if (p.writer) a.writer = p.writer;
     return { experiment: { id: "EXP1", state: { status: p.status, ...(p.reason ? { reason: p.reason } : {}) }, actions: { "delete-pods": { state: { status: p.status === "running" ? "running" : "completed" } } } } };
   });
   cloudwatch.on(DescribeAlarmsCommand).callsFake((input: { AlarmNames: string[] }) => ({
@@ -219,13 +220,19 @@ describe("gameday --execute", () => {
   });
 
   it("says, after a writer move, that writes through writer.<zone> wait for the writer to go back or the configuration to follow", async () => {
-    const { code, out } = await run({ experiment: "aurora-switchover", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "completed" }] }));
+    const { code, out } = await run({ experiment: "aurora-switchover", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "completed", writer: "eu-west-1" }] }));
     expect(code).toBe(0);
-    expect(out).toMatch(/the writer may now be in eu-west-1, but writer.<zone> .* \(us-east-1 first\): writes through writer.<zone> fail until/);
+    expect(out).toMatch(/the writer is now in eu-west-1, but writer.<zone> .* \(us-east-1 first\): writes through writer.<zone> fail until/);
     expect(out).toMatch(/move it back now \(no data loss\): aws rds switchover-global-cluster --region us-east-1 --global-cluster-identifier \S+ --target-db-cluster-identifier arn:aws:rds:us-east-1:\d+:cluster:\S+/);
     expect(out).toMatch(/planned-switchover.md, steps 3 to 6/);
+    // A failover leaves the old writer's cluster out of the global database: it rejoins before any switchover back.
+    const failover = await run({ experiment: "aurora-failover", region: "eu-west-1", execute: true, allowDataLoss: true }, account({ progress: [{ status: "running" }, { status: "completed", writer: "eu-west-1" }] }));
+    expect(failover.out).toMatch(/move it back once us-east-1's cluster has rejoined as a secondary \(aurora-global-database.md, section 4\)/);
+    // Nothing moved (the automation did not run): nothing to say.
+    const stayed = await run({ experiment: "aurora-switchover", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "failed" }] }));
+    expect(stayed.out).not.toMatch(/writer is now in/);
     const other = await run({ experiment: "pod-delete", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "completed" }] }));
-    expect(other.out).not.toMatch(/writer may now be/);
+    expect(other.out).not.toMatch(/writer is now in/);
   });
 
   it("exits 0 when the experiment completes and nothing changed state", async () => {

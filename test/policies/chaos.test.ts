@@ -136,9 +136,12 @@ describe("regionSwitchPlans: the environment's plans, two regions each", () => {
     expect(new Set(plans.flatMap((p) => p.regions)).size).toBe(4);
   });
 
-  it("keeps every name within ARC's 32 characters, distinct, of letters, digits and hyphens", () => {
+  it("keeps every name within ARC's 32 characters, of letters, digits and hyphens, naming its region: the environment's part is shortened", () => {
     const names = regionSwitchPlans("customer-facing-staging", ["ap-southeast-1", "ap-southeast-2", "ap-northeast-1"]).map((p) => p.name);
     for (const name of names) expect(name).toMatch(/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/);
-    expect(new Set(names).size).toBe(3);
+    expect(names).toEqual([expect.stringMatching(/^cus-[0-9a-f]{6}-switch-ap-southeast-1$/), expect.stringMatching(/-switch-ap-southeast-2$/), expect.stringMatching(/-switch-ap-northeast-1$/)]);
+    // Another long environment gets another hash: names stay apart.
+    expect(regionSwitchPlans("customer-facing-stage-2", ["ap-southeast-1", "ap-southeast-2"])[0].name).toMatch(/^customer-fa-[0-9a-f]{6}-region-switch$/);
+    expect(regionSwitchPlans("customer-facing-stage-2", ["ap-southeast-1", "ap-southeast-2"])[0].name).not.toBe(regionSwitchPlans("customer-facing-stage-3", ["ap-southeast-1", "ap-southeast-2"])[0].name);
   });
 });

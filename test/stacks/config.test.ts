@@ -140,6 +140,7 @@ describe("parseEnvironment: examples", () => {
     const byKey = (config: Record<string, unknown>) => Object.fromEntries(problemsOf({ ...valid, ...config }).map((p) => [p.key, p.message]));
     expect(byKey({ "platform:dbAppUser": "app_admin" })["platform:dbAppUser"]).toMatch(/must not be the master user \(dbMasterUsername app_admin\)/);
     expect(byKey({ "platform:dbAppUser": "a".repeat(33) })["platform:dbAppUser"]).toMatch(/at most 32 characters/);
+    expect(byKey({ "platform:dbAppUser": "App" })["platform:dbAppUser"]).toMatch(/must be a lower-case/);
     expect(byKey({ "platform:serviceDatabaseCredentials": "password" })["platform:serviceDatabaseCredentials"]).toMatch(/must be iam-user .* or master-secret/);
     expect(byKey({ "platform:dbAppUser": "orders", "platform:serviceDatabaseCredentials": "master-secret" })).toEqual({});
   });

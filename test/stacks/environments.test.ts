@@ -126,6 +126,10 @@ describe("prod: global stack and one stack per region", () => {
       const controllerPolicy = ofType(s, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name.endsWith("-aws-load-balancer-controller"))!;
       const register = (JSON.parse(String(controllerPolicy.inputs.policy)).Statement as { Sid: string; Condition?: unknown }[]).find((st) => st.Sid === "RegisterPlatformTargets");
       expect(register?.Condition).toEqual({ StringEquals: { "aws:ResourceTag/platform/bind-cluster": clusterName } });
+      // The canary and the alarms that count silence as failure wait for the pods (the service's Deployment).
+      const [deployment] = ofType(s, "kubernetes:apps/v1:Deployment").filter((d) => d.urn.includes("RegionalService"));
+      expect(ofType(s, "aws:synthetics/canary:Canary")[0].dependsOn).toContain(deployment.urn);
+      expect(ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => String(a.inputs.name).endsWith("-no-healthy-targets"))!.dependsOn).toContain(deployment.urn);
     }
   });
 

@@ -114,18 +114,21 @@ function timeline(start: Date, at: Date): string {
 }
 
 /**
- * What a writer move leaves to do, whatever its outcome (FIS does not undo an automation it ran):
- * the writer.<zone> records and each region's database role follow platform:regions, not the
- * writer, so writes through writer.<zone> fail on the old writer's now read-only cluster until the
- * writer goes back or the configuration follows it.
+ * What a writer move leaves to do (FIS does not undo an automation it ran): the writer.<zone>
+ * records and each region's database role follow platform:regions, not the writer, so writes
+ * through writer.<zone> fail on the old writer's now read-only cluster until the writer goes back
+ * or the configuration follows it. After a failover the old writer's cluster has left the global
+ * database: it rejoins as a secondary before a switchover can take the writer back.
  */
 export function writerFollowUp(target: GamedayTarget, move: { globalClusterIdentifier: string }, writerBefore: string): string[] {
   const oldRegion = writerBefore.split(":")[3] ?? "the old writer's region";
+  const back = `aws rds switchover-global-cluster --region ${oldRegion} --global-cluster-identifier ${move.globalClusterIdentifier} --target-db-cluster-identifier ${writerBefore}`;
   return [
-    `the writer may now be in ${target.region}, but writer.<zone> and the regions' database roles still follow platform:regions (${oldRegion} first): writes through writer.<zone> fail until one of these is done:`,
-    `  - move it back now (no data loss): aws rds switchover-global-cluster --region ${oldRegion} --global-cluster-identifier ${move.globalClusterIdentifier} --target-db-cluster-identifier ${writerBefore}`,
+    `the writer is now in ${target.region}, but writer.<zone> and the regions' database roles still follow platform:regions (${oldRegion} first): writes through writer.<zone> fail until one of these is done:`,
+    target.dataLoss
+      ? `  - move it back once ${oldRegion}'s cluster has rejoined as a secondary (aurora-global-database.md, section 4): ${back}`
+      : `  - move it back now (no data loss): ${back}`,
     `  - or make the configuration follow it: docs/runbooks/planned-switchover.md, steps 3 to 6`,
-    `  (check where it is: aws rds describe-global-clusters --query 'GlobalClusters[].GlobalClusterMembers[?IsWriter].DBClusterArn')`,
   ];
 }
 
@@ -230,6 +233,10 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
   print(changes.length ? `what the alarms and health checks did:\n${changes.map((c) => `  ${c}`).join("\n")}` : "no alarm or health check changed state: the platform absorbed the fault");
   const stillAlarming = [...last.alarms].filter(([, a]) => a.state === "ALARM").map(([n]) => n);
   if (stillAlarming.length) print(`still in ALARM: ${stillAlarming.join(", ")}: look before the next experiment`);
-  if (move && writerBefore !== null) for (const line of writerFollowUp(target, move, writerBefore)) print(line);
+  if (move && writerBefore !== null) {
+    // Where it is now: only a writer that moved leaves writes to set right.
+    const writerAfter = await step(`finding the writer of ${move.globalClusterIdentifier}`, () => globalWriter(aws.rds(target.region), move.globalClusterIdentifier));
+    if (writerAfter !== writerBefore) for (const line of writerFollowUp(target, move, writerBefore)) print(line);
+  }
   return status === "completed" ? 0 : 1;
 }
