@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ROUTE53_HOME_REGION, resolveHealthCheck, type FailoverRole, type HealthCheckInput, type HealthCheckSettings } from "./lib/dns";
+import { regionalAppLabel, ROUTE53_HOME_REGION, resolveHealthCheck, type FailoverRole, type HealthCheckInput, type HealthCheckSettings } from "./lib/dns";
 
 export interface RegionalEndpointArgs {
   /** The region this endpoint serves (the latency record's region and set identifier). */
@@ -75,6 +75,8 @@ export class RegionalEndpoint extends pulumi.ComponentResource {
   readonly healthCheckId: pulumi.Output<string>;
   /** The HTTPS health check of the ALB. */
   readonly endpointHealthCheckId: pulumi.Output<string>;
+  /** The name of this region's load balancer alone (`<appRecordName>-<region>.<zone>`), for other regions' probes. */
+  readonly ownFqdn: pulumi.Output<string>;
   /** Names this region publishes: the application name, then the write name if any. */
   readonly recordFqdns: pulumi.Output<string>[];
   readonly failoverRole: FailoverRole | undefined;
@@ -138,6 +140,16 @@ export class RegionalEndpoint extends pulumi.ComponentResource {
       healthCheckId: routing.id,
       aliases: [alias],
     }, parent);
+    // This region's load balancer alone, by name: other regions' probes ask it (regionalAppLabel).
+    // No routing policy and no health check: a probe must reach the region even when DNS has
+    // taken it out of rotation.
+    const own = new aws.route53.Record(`${name}-app-own`, {
+      zoneId: args.zoneId,
+      name: pulumi.interpolate`${regionalAppLabel(args.appRecordName ?? "app", args.region)}.${args.zoneName}`,
+      type: "A",
+      aliases: [{ ...alias, evaluateTargetHealth: false }],
+    }, parent);
+    this.ownFqdn = own.fqdn;
     this.recordFqdns = [app.fqdn];
 
     if (args.writer) {

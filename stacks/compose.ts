@@ -12,7 +12,7 @@ import type { CacheEngine, CacheMemberRole } from "../components/lib/cache";
 import type { RegionArgs } from "../components/region";
 import type { NatGatewayMode } from "../components/network";
 import type { NodePoolKind } from "../components/node-pool";
-import { failoverRoleOf, ROUTE53_HOME_REGION } from "../components/lib/dns";
+import { failoverRoleOf, regionalAppLabel, ROUTE53_HOME_REGION } from "../components/lib/dns";
 import { clusterAutoscalerRelease } from "../components/lib/cluster-autoscaler";
 import { endpointCidrs, type DeployerNetwork } from "../components/lib/deployer";
 import { regionOfZoneId } from "../components/lib/zones";
@@ -122,6 +122,20 @@ export function observabilityArgs(environment: Environment): RegionObservability
       ? { canary: { runtimeVersion: environment.canaryRuntimeVersion, intervalMinutes: environment.canaryIntervalMinutes, artifactRetentionDays: environment.canaryRetentionDays } }
       : {}),
   };
+}
+
+/**
+ * Who watches whom from outside: every secondary probes the primary region's own load balancer
+ * (`regionalAppLabel`), paging its own topic. The primary is the region whose failure nothing else
+ * would report when its CloudWatch or SNS is what failed (in prod also the home of the Route 53
+ * alarms); and the secondaries deploy after it, so their probes never page for a region not yet
+ * built (secondaries deploy side by side, so they do not watch each other).
+ */
+export function watchedFrom(args: RegionObservabilityArgs, environment: Environment, region: string): RegionObservabilityArgs {
+  if (!args.canary || region === environment.primaryRegion || !environment.dnsZoneName) return args;
+  const zone = environment.dnsZoneName.replace(/\.$/, "");
+  const primary = environment.primaryRegion;
+  return { ...args, canary: { ...args.canary, watchedRegions: [{ region: primary, name: `${regionalAppLabel(environment.appRecordName, primary)}.${zone}` }] } };
 }
 
 /** The environment seen from one place: the global dashboard and, when enabled, Grafana. */
@@ -367,7 +381,7 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
         routingControlOff: alarmName(regionalStackName(environment.name, region), "routing-control-off"),
       },
     },
-    observability: observabilityArgs(environment),
+    observability: watchedFrom(observabilityArgs(environment), environment, region),
     resilience: resilienceArgs(environment, region, shared),
   };
 }

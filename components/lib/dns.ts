@@ -13,6 +13,15 @@ import { closest } from "./suggest";
  */
 export const ROUTE53_HOME_REGION = "us-east-1";
 
+/**
+ * Label of the name that reaches one region's load balancer alone, `<appRecordName>-<region>`
+ * (no routing policy, no health check): what other regions' probes ask for, with the public name
+ * as SNI and Host, so the certificate and the service answer as for users.
+ */
+export function regionalAppLabel(appRecordName: string, region: string): string {
+  return `${appRecordName}-${region}`;
+}
+
 /** Regions Route 53 health checkers run from (the only values `regions` accepts). */
 export const ROUTE53_CHECKER_REGIONS = [
   "us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1",

@@ -91,6 +91,8 @@ export interface RegionalAlarmContext {
     connectionsThreshold?: number;
   };
   canary?: { name: string; intervalMinutes: number };
+  /** The watch of other regions from this one (SyntheticProbe with watchedRegions). */
+  watch?: { name: string; intervalMinutes: number; regions: string[] };
 }
 
 /**
@@ -248,6 +250,26 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
       treatMissingData: "breaching",
       metric: { namespace: SYNTHETICS.namespace, metricName: SYNTHETICS.metrics.successPercent, dimensions: { [SYNTHETICS.dimensions.canary]: ctx.canary.name }, statistic: "Average" },
       routing: "composite",
+    });
+  }
+  if (ctx.watch) {
+    const period = ctx.watch.intervalMinutes * 60;
+    // Pages through this region's own topic, outside its region-impaired composite (the failure is
+    // elsewhere): the watched region's own alarms, and the Route 53 ones in us-east-1, may be silent
+    // when its region's CloudWatch or SNS is what failed.
+    alarms.push({
+      key: "watched-regions",
+      name: name("watched-regions"),
+      signal: "synthetic",
+      severity: "page",
+      description: `Probe ${ctx.watch.name} from this region to ${ctx.watch.regions.join(", ")} (each region's own load balancer) succeeded in < ${CANARY_SUCCESS_THRESHOLD_PERCENT} % of runs in 2 of the last 3 runs: a region this one watches does not answer, whatever its own alarms say.`,
+      threshold: CANARY_SUCCESS_THRESHOLD_PERCENT,
+      unit: "%",
+      comparison: "LessThanThreshold",
+      window: minutes(period, 3, 2),
+      treatMissingData: "breaching",
+      metric: { namespace: SYNTHETICS.namespace, metricName: SYNTHETICS.metrics.successPercent, dimensions: { [SYNTHETICS.dimensions.canary]: ctx.watch.name }, statistic: "Average" },
+      routing: "topic",
     });
   }
 

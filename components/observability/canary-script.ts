@@ -66,6 +66,15 @@ exports.handler = async function handler() {
 };
 `;
 
+/**
+ * The targets of a watch from this region: each other region's own name (its load balancer alone),
+ * asked with the public name as SNI and Host.
+ */
+export function watchTargets(v: { publicName: string; regions: { region: string; name: string }[]; path: string }): ProbeTarget[] {
+  const path = v.path.startsWith("/") ? v.path : `/${v.path}`;
+  return v.regions.map((r) => ({ name: `${r.region}'s load balancer`, url: `https://${r.name}${path}`, servername: v.publicName }));
+}
+
 /** The two targets of a region: the public name (wherever DNS sends this region's users) and this region's ALB. */
 export function probeTargets(v: { publicName: string; loadBalancerDnsName: string; path: string }): ProbeTarget[] {
   const path = v.path.startsWith("/") ? v.path : `/${v.path}`;

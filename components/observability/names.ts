@@ -18,6 +18,7 @@ export const REGIONAL_ALARM_KEYS = [
   "node-cpu",
   "capacity-headroom",
   "canary",
+  "watched-regions",
   "region-impaired",
   "zonal-shift-unsafe",
 ] as const;

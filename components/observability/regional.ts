@@ -45,7 +45,11 @@ export interface RegionalObservabilityArgs {
   alarmEmails?: string[];
   /** Prometheus for in-cluster metrics. @default none */
   prometheus?: Omit<ManagedPrometheusArgs, "namePrefix" | "environment" | "region" | "kmsKeyArn" | "alarmTopicArn" | "nodeMemoryPercent">;
-  /** Synthetic probe of the public name and this region's ALB. @default none */
+  /**
+   * Synthetic probe of the public name and this region's ALB; with `watchedRegions`, a second one
+   * from here to those regions' own load balancers (their names: `regionalAppLabel`), paging this
+   * region's topic. @default none
+   */
   canary?: Omit<SyntheticProbeArgs, "namePrefix" | "loadBalancerDnsName" | "kmsKeyArn" | "startAfter">;
   /**
    * What serves behind the load balancer (the service): the canary and the alarms that count
@@ -54,6 +58,11 @@ export interface RegionalObservabilityArgs {
    */
   servingDependsOn?: pulumi.Resource[];
   tags?: Record<string, string>;
+}
+
+/** Name prefix of the probe that watches other regions from this one. */
+function watchPrefix(namePrefix: string): string {
+  return `${namePrefix}-watch`;
 }
 
 /**
@@ -75,6 +84,8 @@ export class RegionalObservability extends pulumi.ComponentResource {
   readonly objectives: MonitoringObjectives;
   readonly prometheus?: ManagedPrometheus;
   readonly canary?: SyntheticProbe;
+  /** The probe of other regions from this one (canary.watchedRegions). */
+  readonly watch?: SyntheticProbe;
 
   constructor(name: string, args: RegionalObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: a bad argument must not leave half a component.
@@ -104,6 +115,9 @@ export class RegionalObservability extends pulumi.ComponentResource {
         : {}),
       // The same name rule SyntheticProbe applies: the alarm names the canary before it exists.
       ...(args.canary ? { canary: { name: canaryName(args.namePrefix), intervalMinutes: args.canary.intervalMinutes ?? DEFAULT_CANARY_INTERVAL_MINUTES } } : {}),
+      ...(args.canary?.watchedRegions?.length
+        ? { watch: { name: canaryName(watchPrefix(args.namePrefix)), intervalMinutes: args.canary.intervalMinutes ?? DEFAULT_CANARY_INTERVAL_MINUTES, regions: args.canary.watchedRegions.map((r) => r.region) } }
+        : {}),
     });
     super("platform:observability:RegionalObservability", name, {}, opts);
     const parent = { parent: this };
@@ -190,8 +204,12 @@ export class RegionalObservability extends pulumi.ComponentResource {
       })),
     }, parent);
 
+    const { watchedRegions, ...ownProbe } = args.canary ?? { watchedRegions: undefined };
     this.canary = args.canary
-      ? new SyntheticProbe(`${name}-probe`, { ...args.canary, namePrefix: args.namePrefix, loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, startAfter: args.servingDependsOn, tags }, parent)
+      ? new SyntheticProbe(`${name}-probe`, { ...(ownProbe as NonNullable<RegionalObservabilityArgs["canary"]>), namePrefix: args.namePrefix, loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, startAfter: args.servingDependsOn, tags }, parent)
+      : undefined;
+    this.watch = args.canary && watchedRegions?.length
+      ? new SyntheticProbe(`${name}-watch`, { ...(ownProbe as NonNullable<RegionalObservabilityArgs["canary"]>), watchedRegions, namePrefix: watchPrefix(args.namePrefix), loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, startAfter: args.servingDependsOn, tags }, parent)
       : undefined;
 
     // --- alarms ---

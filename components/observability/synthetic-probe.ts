@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { CANARY_HANDLER, CANARY_HANDLER_FILE, CANARY_SOURCE, probeTargets } from "./canary-script";
+import { CANARY_HANDLER, CANARY_HANDLER_FILE, CANARY_SOURCE, probeTargets, watchTargets } from "./canary-script";
 import { canaryName } from "./names";
 
 /** Minutes between probe runs unless told otherwise. */
@@ -28,6 +28,12 @@ export interface SyntheticProbeArgs {
   artifactRetentionDays?: number;
   /** Customer-managed KMS key for the artifacts. */
   kmsKeyArn: pulumi.Input<string>;
+  /**
+   * Probe these other regions instead (each by its own name, `regionalAppLabel`, with the public
+   * name as SNI and Host): a watch from this region, apart from this region's own probe.
+   * @default this region: the public name and its own load balancer
+   */
+  watchedRegions?: { region: string; name: string }[];
   /** Started only after these (what it probes: the service), or its first runs fail and page. @default nothing */
   startAfter?: pulumi.Resource[];
   tags?: Record<string, string>;
@@ -56,6 +62,7 @@ export class SyntheticProbe extends pulumi.ComponentResource {
     const schedule = canarySchedule(intervalMinutes);
     const retentionDays = args.artifactRetentionDays ?? 31;
     if (!(Number.isInteger(retentionDays) && retentionDays >= 1 && retentionDays <= 455)) throw new RangeError(`${name}: artifactRetentionDays must be 1 to 455 (got ${retentionDays})`);
+    if (args.watchedRegions !== undefined && args.watchedRegions.length === 0) throw new RangeError(`${name}: watchedRegions is empty; leave it out to probe this region`);
     if (!CANARY_RUNTIME_PATTERN.test(args.runtimeVersion)) throw new RangeError(`${name}: runtimeVersion "${args.runtimeVersion}" is not a Node.js Synthetics runtime such as syn-nodejs-puppeteer-15.0`);
     super("platform:observability:SyntheticProbe", name, {}, opts);
     const parent = { parent: this };
@@ -116,8 +123,10 @@ export class SyntheticProbe extends pulumi.ComponentResource {
       })),
     }, parent);
 
-    const targets = pulumi.output(args.loadBalancerDnsName).apply((dnsName) =>
-      JSON.stringify(probeTargets({ publicName: args.publicName, loadBalancerDnsName: dnsName, path: args.path ?? "/healthz" })));
+    const path = args.path ?? "/healthz";
+    const targets = args.watchedRegions
+      ? pulumi.output(JSON.stringify(watchTargets({ publicName: args.publicName, regions: args.watchedRegions, path })))
+      : pulumi.output(args.loadBalancerDnsName).apply((dnsName) => JSON.stringify(probeTargets({ publicName: args.publicName, loadBalancerDnsName: dnsName, path })));
     new aws.synthetics.Canary(`${name}-canary`, {
       name: canary,
       runtimeVersion: args.runtimeVersion,

@@ -20,6 +20,8 @@ const alb = (region: string) => ({ dnsName: `prod-alb-123.${region}.elb.amazonaw
 const routingControl = (region: string) => `arn:aws:route53-recovery-control::123456789012:controlpanel/abc/routingcontrol/${region}`;
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 const ofType = (rs: RecordedResource[], type: string) => rs.filter((r) => r.type === type);
+/** The records DNS routes users by (not each region's own name, which probes ask). */
+const routingRecords = (rs: RecordedResource[]) => ofType(rs, RECORD).filter((r) => !r.name.endsWith("-app-own"));
 function childrenOf(name: string): RecordedResource[] {
   const component = cloud.resources.find((r) => r.type === "platform:dns:RegionalEndpoint" && r.name === name)!;
   return cloud.resources.filter((r) => r.parent === component.urn);
@@ -58,7 +60,7 @@ beforeAll(async () => {
 describe("RegionalEndpoint routing records", () => {
   it("gives every routing record a health check of this component and target-health evaluation", () => {
     const all = [...environment(), ...childrenOf("dev-eu-west-1")];
-    const records = ofType(all, RECORD);
+    const records = routingRecords(all);
     expect(records).toHaveLength(REGIONS.length + 2 + 1);
     const checkIds = new Set(ofType(all, HC).map((h) => h.id));
     for (const record of records) {
@@ -71,18 +73,18 @@ describe("RegionalEndpoint routing records", () => {
   });
 
   it("publishes one latency alias per region to that region's ALB", () => {
-    const latency = ofType(environment(), RECORD).filter((r) => r.inputs.latencyRoutingPolicies);
+    const latency = routingRecords(environment()).filter((r) => r.inputs.latencyRoutingPolicies);
     expect(latency.map((r) => r.inputs.setIdentifier)).toEqual(REGIONS);
     for (const record of latency) {
       const region = record.inputs.setIdentifier as string;
       expect(record.inputs).toMatchObject({ zoneId: ZONE_ID, name: "app.prod.example.com", type: "A", latencyRoutingPolicies: [{ region }] });
       expect((record.inputs.aliases as unknown[])[0]).toEqual({ name: alb(region).dnsName, zoneId: alb(region).zoneId, evaluateTargetHealth: true });
     }
-    expect(ofType(childrenOf("dev-eu-west-1"), RECORD)[0].inputs.name).toBe("shop.dev.example.com");
+    expect(routingRecords(childrenOf("dev-eu-west-1"))[0].inputs.name).toBe("shop.dev.example.com");
   });
 
   it("gives a 3-region environment exactly one PRIMARY and one SECONDARY failover record per name", () => {
-    const failover = ofType(environment(), RECORD).filter((r) => r.inputs.failoverRoutingPolicies);
+    const failover = routingRecords(environment()).filter((r) => r.inputs.failoverRoutingPolicies);
     const byName = new Map<string, RecordedResource[]>();
     for (const r of failover) byName.set(r.inputs.name as string, [...(byName.get(r.inputs.name as string) ?? []), r]);
     expect([...byName.keys()]).toEqual(["writer.prod.example.com"]);
@@ -96,7 +98,18 @@ describe("RegionalEndpoint routing records", () => {
     expect((primary.inputs.aliases as { name: string }[])[0].name).toBe(alb("us-east-1").dnsName);
     expect(withArc["eu-west-1"].failoverRole).toBeUndefined();
     expect(withArc["eu-west-1"].recordFqdns).toHaveLength(1);
-    expect(ofType(childrenOf("dev-eu-west-1"), RECORD).filter((r) => r.inputs.failoverRoutingPolicies)).toEqual([]);
+    expect(routingRecords(childrenOf("dev-eu-west-1")).filter((r) => r.inputs.failoverRoutingPolicies)).toEqual([]);
+  });
+
+  it("names each region's load balancer alone, for other regions' probes: no routing policy, no health check, no target-health evaluation", async () => {
+    const own = ofType([...environment(), ...childrenOf("dev-eu-west-1")], RECORD).filter((r) => r.name.endsWith("-app-own"));
+    expect(own.map((r) => r.inputs.name).sort()).toEqual(["app-eu-west-1.prod.example.com", "app-us-east-1.prod.example.com", "app-us-west-2.prod.example.com", "shop-eu-west-1.dev.example.com"]);
+    for (const r of own) {
+      expect(r.inputs).not.toHaveProperty("healthCheckId");
+      expect(r.inputs).not.toHaveProperty("setIdentifier");
+      expect((r.inputs.aliases as { evaluateTargetHealth: boolean }[])[0].evaluateTargetHealth).toBe(false);
+    }
+    expect(await value(withArc["us-west-2"].ownFqdn)).toBe("app-us-west-2.prod.example.com");
   });
 
   it("exposes the names it publishes", async () => {
@@ -135,7 +148,7 @@ describe("RegionalEndpoint health checks", () => {
     expect(arc.inputs.routingControlArn).toBe(routingControl("eu-west-1"));
     expect(calculated.inputs.childHealthchecks).toEqual([https.id, arc.id]);
     expect(calculated.inputs.childHealthThreshold).toBe(2);
-    for (const record of ofType(childrenOf("prod-eu-west-1"), RECORD)) expect(record.inputs.healthCheckId).toBe(calculated.id);
+    for (const record of routingRecords(childrenOf("prod-eu-west-1"))) expect(record.inputs.healthCheckId).toBe(calculated.id);
     expect(await value(withArc["eu-west-1"].healthCheckId)).toBe(calculated.id);
     expect(await value(withArc["eu-west-1"].endpointHealthCheckId)).toBe(https.id);
   });
@@ -143,7 +156,7 @@ describe("RegionalEndpoint health checks", () => {
   it("without ARC, creates only the HTTPS check and routes on it", async () => {
     const checks = ofType(childrenOf("dev-eu-west-1"), HC);
     expect(checks.map((h) => h.inputs.type)).toEqual(["HTTPS"]);
-    for (const record of ofType(childrenOf("dev-eu-west-1"), RECORD)) expect(record.inputs.healthCheckId).toBe(checks[0].id);
+    for (const record of routingRecords(childrenOf("dev-eu-west-1"))) expect(record.inputs.healthCheckId).toBe(checks[0].id);
     expect(await value(withoutArc.healthCheckId)).toBe(checks[0].id);
   });
 

@@ -65,6 +65,17 @@ describe("golden-signal alarms", () => {
     expect(a.window).toEqual({ period: 300, evaluationPeriods: 3, datapointsToAlarm: 2 });
     expect(a.treatMissingData).toBe("breaching");
   });
+
+  it("pages this region's topic when a watched region does not answer, outside its own region-impaired composite", () => {
+    const watched = regionalAlarmPlan({ ...context, watch: { name: "prod-us-west-2-watch", intervalMinutes: 1, regions: ["us-east-1"] } });
+    const a = watched.alarms.find((x) => x.key === "watched-regions")!;
+    expect(a).toMatchObject({ name: "prod-us-west-2-watched-regions", severity: "page", routing: "topic", treatMissingData: "breaching" });
+    expect(a.metric).toEqual({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimensions: { CanaryName: "prod-us-west-2-watch" }, statistic: "Average" });
+    expect(a.description).toMatch(/to us-east-1/);
+    const impaired = watched.composites.find((c) => c.key === "region-impaired")!;
+    expect(impaired.children).not.toContain("prod-us-west-2-watched-regions");
+    expect(plan.alarms.find((x) => x.key === "watched-regions")).toBeUndefined();
+  });
 });
 
 describe("database alarms", () => {

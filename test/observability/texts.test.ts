@@ -4,7 +4,7 @@ import { AddressInfo } from "net";
 import { runInNewContext } from "vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { CANARY_SOURCE, probeTargets } from "../../components/observability/canary-script";
+import { CANARY_SOURCE, probeTargets, watchTargets } from "../../components/observability/canary-script";
 import { globalDashboardBody, regionalDashboardBody, type Widget } from "../../components/observability/dashboards";
 import { alarmArn, canaryName, dashboardName } from "../../components/observability/names";
 import { alertingRules, alertmanagerDefinition, scrapeConfiguration } from "../../components/observability/prometheus";
@@ -199,6 +199,12 @@ describe("the synthetic probe's code", () => {
     expect(probeTargets({ publicName: "app.prod.example.com", loadBalancerDnsName: "alb-1.eu-west-1.elb.amazonaws.com", path: "healthz" })).toEqual([
       { name: "public name", url: "https://app.prod.example.com/healthz" },
       { name: "this region's load balancer", url: "https://alb-1.eu-west-1.elb.amazonaws.com/healthz", servername: "app.prod.example.com" },
+    ]);
+  });
+
+  it("watches other regions by their own names, with the public name as SNI and Host (the certificate's name)", () => {
+    expect(watchTargets({ publicName: "app.prod.example.com", regions: [{ region: "us-east-1", name: "app-us-east-1.prod.example.com" }], path: "healthz" })).toEqual([
+      { name: "us-east-1's load balancer", url: "https://app-us-east-1.prod.example.com/healthz", servername: "app.prod.example.com" },
     ]);
   });
 });

@@ -125,6 +125,15 @@ describe("environment → stack composition", () => {
     expect(args.addons.awsLoadBalancerControllerChartVersion).toBe("3.5.0");
   });
 
+  it("has every secondary watch the primary from outside (its own name), and the primary watch nobody (nothing is built before it)", () => {
+    expect(regionArgs(prod, "us-east-1", shared).observability?.canary?.watchedRegions).toBeUndefined();
+    for (const region of ["us-west-2", "eu-west-1"]) {
+      expect(regionArgs(prod, region, shared).observability?.canary?.watchedRegions).toEqual([{ region: "us-east-1", name: "app-us-east-1.prod.example.com" }]);
+    }
+    const noCanary = parseEnvironment("prod", { ...prodConfig, "platform:canaryEnabled": false });
+    expect(regionArgs(noCanary, "us-west-2", shared).observability?.canary).toBeUndefined();
+  });
+
   it("delegates the zone from the parent zone the environment names", () => {
     expect(globalTrafficArgs(prod).delegation).toEqual({ parentZoneName: "example.com" });
     const manual = parseEnvironment("prod", { ...prodConfig, "platform:dnsParentZoneName": "", "platform:dnsManualDelegation": true });
