@@ -214,14 +214,16 @@ export class RegionSwitch extends pulumi.ComponentResource {
         recoveryTimeObjectiveMinutes: args.recoveryTimeObjectiveMinutes,
         workflows,
         tags,
-        // No primaryRegion: optional for an active/active plan, and UpdatePlan cannot change it
-        // (a plan created with one keeps it: ignored below, or its diff would never clear).
+        // No primaryRegion: optional for an active/active plan, and UpdatePlan cannot change it.
       }, {
         parent: this,
         // The plan is evaluated with its role: the permissions must be in place first.
         dependsOn: [policy],
-        ignoreChanges: ["primaryRegion"],
-        // Replaced (new regions) under the same name: the old plan goes first.
+        // A plan created with a primary region (before this version) is replaced once without it:
+        // UpdatePlan cannot drop it, and ignoring the change would carry it into the next
+        // replacement (new regions), where it may be no region of the plan.
+        replaceOnChanges: ["primaryRegion"],
+        // Replaced under the same name: the old plan goes first.
         deleteBeforeReplace: true,
       });
       this.planArns[shape.name] = plan.arn;

@@ -262,7 +262,7 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
       name: name("watched-regions"),
       signal: "synthetic",
       severity: "page",
-      description: `Probe ${ctx.watch.name} from this region to ${ctx.watch.regions.join(", ")} (each region's own load balancer) succeeded in < ${CANARY_SUCCESS_THRESHOLD_PERCENT} % of runs in 2 of the last 3 runs: a region this one watches does not answer, whatever its own alarms say.`,
+      description: `Probe ${ctx.watch.name} from this region to ${ctx.watch.regions.join(", ")} (each region's own load balancer) succeeded in < ${CANARY_SUCCESS_THRESHOLD_PERCENT} % of runs in 2 of the last 3 runs: a region this one watches does not answer, whatever its own alarms say (or the probe itself stopped running here: its log tells).`,
       threshold: CANARY_SUCCESS_THRESHOLD_PERCENT,
       unit: "%",
       comparison: "LessThanThreshold",

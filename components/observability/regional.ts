@@ -60,9 +60,13 @@ export interface RegionalObservabilityArgs {
   tags?: Record<string, string>;
 }
 
-/** Name prefix of the probe that watches other regions from this one. */
-function watchPrefix(namePrefix: string): string {
-  return `${namePrefix}-watch`;
+/**
+ * Name prefix of the probe that watches other regions from this one: `<environment>-watch-<region>`,
+ * so that its log groups (`cwsyn-<name>-*`) never fall under the own canary's (`cwsyn-<prefix>-*`),
+ * to which each canary's role is scoped.
+ */
+function watchPrefix(args: { environment: string; region: string }): string {
+  return `${args.environment}-watch-${args.region}`;
 }
 
 /**
@@ -116,7 +120,7 @@ export class RegionalObservability extends pulumi.ComponentResource {
       // The same name rule SyntheticProbe applies: the alarm names the canary before it exists.
       ...(args.canary ? { canary: { name: canaryName(args.namePrefix), intervalMinutes: args.canary.intervalMinutes ?? DEFAULT_CANARY_INTERVAL_MINUTES } } : {}),
       ...(args.canary?.watchedRegions?.length
-        ? { watch: { name: canaryName(watchPrefix(args.namePrefix)), intervalMinutes: args.canary.intervalMinutes ?? DEFAULT_CANARY_INTERVAL_MINUTES, regions: args.canary.watchedRegions.map((r) => r.region) } }
+        ? { watch: { name: canaryName(watchPrefix(args)), intervalMinutes: args.canary.intervalMinutes ?? DEFAULT_CANARY_INTERVAL_MINUTES, regions: args.canary.watchedRegions.map((r) => r.region) } }
         : {}),
     });
     super("platform:observability:RegionalObservability", name, {}, opts);
@@ -209,7 +213,7 @@ export class RegionalObservability extends pulumi.ComponentResource {
       ? new SyntheticProbe(`${name}-probe`, { ...(ownProbe as NonNullable<RegionalObservabilityArgs["canary"]>), namePrefix: args.namePrefix, loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, startAfter: args.servingDependsOn, tags }, parent)
       : undefined;
     this.watch = args.canary && watchedRegions?.length
-      ? new SyntheticProbe(`${name}-watch`, { ...(ownProbe as NonNullable<RegionalObservabilityArgs["canary"]>), watchedRegions, namePrefix: watchPrefix(args.namePrefix), loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, startAfter: args.servingDependsOn, tags }, parent)
+      ? new SyntheticProbe(`${name}-watch`, { ...(ownProbe as NonNullable<RegionalObservabilityArgs["canary"]>), watchedRegions, namePrefix: watchPrefix(args), loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, startAfter: args.servingDependsOn, tags }, parent)
       : undefined;
 
     // --- alarms ---

@@ -34,14 +34,14 @@ const error = (fn: () => unknown) => {
 };
 
 describe("config as the CLI hands it to the program (config.object.MarshalString)", () => {
-  it("gives a string as it is, a YAML number, boolean or null as Go's JSON of it, and a mapping's keys sorted", () => {
+  it("gives a string as it is, a YAML number or boolean as Go's JSON of it, null as empty text, and a mapping's keys sorted", () => {
     expect(toRuntimeConfig({ "a:s": "1.20", "a:n": 16.1, "a:i": 24, "a:b": true, "a:z": null, "a:l": [2, "x"], "a:m": { z: 1, a: { y: [{ b: 1, a: 2 }], x: 0 } } })).toEqual({
-      "a:s": "1.20", "a:n": "16.1", "a:i": "24", "a:b": "true", "a:z": "null", "a:l": '[2,"x"]', "a:m": '{"a":{"x":0,"y":[{"a":2,"b":1}]},"z":1}',
+      "a:s": "1.20", "a:n": "16.1", "a:i": "24", "a:b": "true", "a:z": "", "a:l": '[2,"x"]', "a:m": '{"a":{"x":0,"y":[{"a":2,"b":1}]},"z":1}',
     });
   });
 
   it("finds the unquoted scalars whose text the program does not get", () => {
-    const file = ["config:", "  a:v: 16.10", "  a:k: 1.34", "  a:h: 0x1F", "  a:q: \"16.10\"", "  a:b: yes", "  a:t: true", "  a:l: [1.20]", ""].join("\n");
+    const file = ["config:", "  a:v: 16.10", "  a:k: 1.34", "  a:h: 0x1F", "  a:q: \"16.10\"", "  a:b: yes", "  a:t: true", "  a:n:", "  a:l: [1.20]", ""].join("\n");
     expect(changedScalars(file)).toEqual([{ key: "a:v", written: "16.10", given: "16.1" }, { key: "a:h", written: "0x1F", given: "31" }]);
   });
 });

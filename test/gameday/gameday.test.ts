@@ -228,6 +228,9 @@ describe("gameday --execute", () => {
     // A failover leaves the old writer's cluster out of the global database: it rejoins before any switchover back.
     const failover = await run({ experiment: "aurora-failover", region: "eu-west-1", execute: true, allowDataLoss: true }, account({ progress: [{ status: "running" }, { status: "completed", writer: "eu-west-1" }] }));
     expect(failover.out).toMatch(/move it back once us-east-1's cluster has rejoined as a secondary \(aurora-global-database.md, section 4\)/);
+    // Mid-move when the run ends: no writer yet, the advice for when it lands.
+    const moving = await run({ experiment: "aurora-switchover", region: "eu-west-1", execute: true }, account({ writer: "us-east-1", progress: [{ status: "running" }, { status: "completed", writer: "none" }] }));
+    expect(moving.out).toMatch(/has no writer right now: the move is under way\nonce the writer is in eu-west-1, but writer.<zone>/);
     // Nothing moved (the automation did not run): nothing to say.
     const stayed = await run({ experiment: "aurora-switchover", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "failed" }] }));
     expect(stayed.out).not.toMatch(/writer is now in/);

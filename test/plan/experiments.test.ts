@@ -209,10 +209,11 @@ describe("the prod plan's rehearsal section", () => {
       ["prod-switch-us-east-1", ["us-east-1", "us-west-2"]],
       ["prod-switch-us-west-2", ["us-west-2", "eu-west-1"]],
     ]);
-    // No primary region (optional for active/active, and UpdatePlan cannot change it: ignored where an older plan has one).
+    // No primary region (optional for active/active; UpdatePlan cannot change it, so an older plan that has one is replaced, delete-first).
     for (const p of plans) {
       expect(p.inputs).not.toHaveProperty("primaryRegion");
-      expect(p).toMatchObject({ ignoreChanges: ["primaryRegion"], deleteBeforeReplace: true });
+      expect(p).toMatchObject({ replaceOnChanges: ["primaryRegion"], deleteBeforeReplace: true });
+      expect(p.ignoreChanges ?? []).toEqual([]);
     }
     // Traffic only: no execution moves the Aurora writer behind writer.<zone>'s records, which follow platform:regions.
     const plan = plans[0];

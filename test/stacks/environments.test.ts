@@ -226,7 +226,7 @@ describe("prod: monitoring", () => {
       expect(r.prometheus).toEqual({ workspaces: 1, retentionDays: 150, scrapers: 1, ruleGroups: 1, alertmanager: true });
       const own = { name: `prod-${r.region}`, schedule: "rate(1 minute)", runtime: "syn-nodejs-puppeteer-15.0", targets: ["https://app.prod.example.com/healthz", expect.stringMatching(new RegExp(`^https://.*\\.${r.region}\\.elb\\.amazonaws\\.com/healthz$`))] };
       // Every secondary also watches the primary from outside, through its own name, paging its own topic.
-      const watch = { name: `prod-${r.region}-watch`, schedule: "rate(1 minute)", runtime: "syn-nodejs-puppeteer-15.0", targets: ["https://app-us-east-1.prod.example.com/healthz"] };
+      const watch = { name: `prod-watch-${r.region}`, schedule: "rate(1 minute)", runtime: "syn-nodejs-puppeteer-15.0", targets: ["https://app-us-east-1.prod.example.com/healthz"] };
       expect(r.canaries).toEqual(expect.arrayContaining(r.region === "us-east-1" ? [own] : [own, watch]));
       expect(r.canaries).toHaveLength(r.region === "us-east-1" ? 1 : 2);
       if (r.region !== "us-east-1") expect(r.alarms.find((a) => a.name === `prod-${r.region}-watched-regions`)).toMatchObject({ routed: "topic" });

@@ -15,6 +15,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
 import { ConfigError, parseEnvironment } from "../../stacks/config";
+import { toRuntimeConfig } from "../fake-cloud/project-config";
 
 export interface StackTarget {
   /** Pulumi stack name, e.g. "prod-us-west-2". */
@@ -70,7 +71,7 @@ export function deployWaves(environment: string, files: StackFiles): DeployWaves
   let regions: string[];
   let runsOn: string[];
   try {
-    ({ regions, deployRunnerLabels: runsOn } = parseEnvironment(environment, files.global, globalFile));
+    ({ regions, deployRunnerLabels: runsOn } = parseEnvironment(environment, toRuntimeConfig(files.global), globalFile));
   } catch (err) {
     if (err instanceof ConfigError) throw new WavesError([err.message]);
     throw err;

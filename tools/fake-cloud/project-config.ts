@@ -107,12 +107,14 @@ export function readProjectFile(file: string): ProjectFile {
 
 /**
  * Config values as the CLI hands them to the program (`config.object.MarshalString`): a string as
- * it is; a number, boolean or null, and every list and mapping, as Go's JSON of the YAML value
- * (`16.10` unquoted is the number 16.1, so "16.1"; mappings with their keys sorted, as Go's
- * encoding/json writes maps).
+ * it is; a number, boolean, list or mapping as Go's JSON of the YAML value (`16.10` unquoted is
+ * the number 16.1, so "16.1"; mappings with their keys sorted, as Go's encoding/json writes maps);
+ * an empty value or null as "" (yaml.v3 leaves the value empty, which the CLI warns "is treated as
+ * an empty string"). Spellings where yaml.v3 (YAML 1.1 leftovers) and YAML 1.2 differ, such as a
+ * leading-zero octal, 0b, 1_000 or merge keys, are read as YAML 1.2 here: quote such values.
  */
 export function toRuntimeConfig(config: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(sortedKeys(value ?? null))]));
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : value === null || value === undefined ? "" : JSON.stringify(sortedKeys(value))]));
 }
 
 function sortedKeys(value: unknown): unknown {
@@ -133,7 +135,7 @@ export function changedScalars(text: string): { key: string; written: string; gi
   if (!isMap(config)) return [];
   const changed: { key: string; written: string; given: string }[] = [];
   for (const item of config.items) {
-    if (!isScalar(item.key) || !isScalar(item.value) || typeof item.value.value === "string" || item.value.source === undefined) continue;
+    if (!isScalar(item.key) || !isScalar(item.value) || typeof item.value.value === "string" || item.value.value === null || item.value.source === undefined) continue;
     const given = toRuntimeConfig({ v: item.value.value }).v;
     if (item.value.source !== given) changed.push({ key: String(item.key.value), written: item.value.source, given });
   }

@@ -120,11 +120,11 @@ function timeline(start: Date, at: Date): string {
  * or the configuration follows it. After a failover the old writer's cluster has left the global
  * database: it rejoins as a secondary before a switchover can take the writer back.
  */
-export function writerFollowUp(target: GamedayTarget, move: { globalClusterIdentifier: string }, writerBefore: string): string[] {
+export function writerFollowUp(target: GamedayTarget, move: { globalClusterIdentifier: string }, writerBefore: string, settled = true): string[] {
   const oldRegion = writerBefore.split(":")[3] ?? "the old writer's region";
   const back = `aws rds switchover-global-cluster --region ${oldRegion} --global-cluster-identifier ${move.globalClusterIdentifier} --target-db-cluster-identifier ${writerBefore}`;
   return [
-    `the writer is now in ${target.region}, but writer.<zone> and the regions' database roles still follow platform:regions (${oldRegion} first): writes through writer.<zone> fail until one of these is done:`,
+    `${settled ? `the writer is now in ${target.region}` : `once the writer is in ${target.region}`}, but writer.<zone> and the regions' database roles still follow platform:regions (${oldRegion} first): writes through writer.<zone> fail until one of these is done:`,
     target.dataLoss
       ? `  - move it back once ${oldRegion}'s cluster has rejoined as a secondary (aurora-global-database.md, section 4): ${back}`
       : `  - move it back now (no data loss): ${back}`,
@@ -169,6 +169,15 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
     print(`dry run: would start FIS template ${template.id}; nothing was started. Add --execute to run it.`);
     return 0;
   }
+
+  /** After a writer move, where the writer is and what that leaves to do: nothing while it stayed put. */
+  const writerAdvice = async () => {
+    if (!move || writerBefore === null) return;
+    const writerAfter = await step(`finding the writer of ${move.globalClusterIdentifier}`, () => globalWriter(aws.rds(target.region), move.globalClusterIdentifier));
+    if (writerAfter === writerBefore) return;
+    if (writerAfter === null) print(`${move.globalClusterIdentifier} has no writer right now: the move is under way`);
+    for (const line of writerFollowUp(target, move, writerBefore, writerAfter !== null)) print(line);
+  };
 
   const start = deps.now();
   const id = await step(`starting template ${template.id}`, () => startExperiment(fis, template.id, randomUUID(), { [SCOPE_TAG]: target.prefix, "started-by": "gameday" }));
@@ -222,6 +231,7 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
     if (FINAL.has(status)) break;
     if (at.getTime() >= deadline) {
       print(`${timeline(start, at)} still ${status} after ${options.maxMinutes ?? 180} minutes: no longer following; the experiment goes on (aws fis get-experiment --id ${id})`);
+      await writerAdvice();
       return 1;
     }
     await deps.sleep(pollMs);
@@ -233,10 +243,6 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
   print(changes.length ? `what the alarms and health checks did:\n${changes.map((c) => `  ${c}`).join("\n")}` : "no alarm or health check changed state: the platform absorbed the fault");
   const stillAlarming = [...last.alarms].filter(([, a]) => a.state === "ALARM").map(([n]) => n);
   if (stillAlarming.length) print(`still in ALARM: ${stillAlarming.join(", ")}: look before the next experiment`);
-  if (move && writerBefore !== null) {
-    // Where it is now: only a writer that moved leaves writes to set right.
-    const writerAfter = await step(`finding the writer of ${move.globalClusterIdentifier}`, () => globalWriter(aws.rds(target.region), move.globalClusterIdentifier));
-    if (writerAfter !== writerBefore) for (const line of writerFollowUp(target, move, writerBefore)) print(line);
-  }
+  await writerAdvice();
   return status === "completed" ? 0 : 1;
 }

@@ -9,6 +9,7 @@ import { join } from "path";
 import { parseArgs } from "util";
 import { parse } from "yaml";
 import { ConfigError, decimalPercent, parseEnvironment } from "../../stacks/config";
+import { toRuntimeConfig } from "../fake-cloud/project-config";
 import { CommandError } from "../commands/errors";
 import { parseDuration } from "./job";
 import { kubectl } from "./kube";
@@ -56,7 +57,7 @@ export function parseLoadTestArgs(argv: readonly string[], root = ROOT): LoadTes
   }
   let env;
   try {
-    env = parseEnvironment(environment, config, `Pulumi.${environment}.yaml`);
+    env = parseEnvironment(environment, toRuntimeConfig(config), `Pulumi.${environment}.yaml`);
   } catch (error) {
     if (error instanceof ConfigError) throw new CommandError(error.message);
     throw error;

@@ -261,7 +261,7 @@ export function resolveProgram(options: { program: string; stack: string; config
   const region = typeof config[REGION_KEY] === "string" && config[REGION_KEY] !== "" ? (config[REGION_KEY] as string) : ambientRegion(profile, processAmbient());
   let settings: EnvironmentSettings | undefined;
   try {
-    settings = environmentSettings(parseEnvironment(stack, config, "config"));
+    settings = environmentSettings(parseEnvironment(stack, toRuntimeConfig(config), "config"));
   } catch {
     // Programs need not define an environment; figures then come from resources alone.
     settings = undefined;
