@@ -8,7 +8,7 @@ import { cidrsOverlap, describeCidrProblem, formatCidr, MAX_AZS, MAX_VPC_PREFIX,
 import { AWS_REGIONS, isKnownRegion, suggestRegions } from "../components/lib/regions";
 import { closest } from "../components/lib/suggest";
 import { globalWriteForwardingProblem } from "../components/lib/aurora";
-import { ROUTE53_CHECKER_REGIONS } from "../components/lib/dns";
+import { regionalAppLabel, ROUTE53_CHECKER_REGIONS } from "../components/lib/dns";
 import { DEFAULT_SERVICE_IPV4_CIDR } from "../components/lib/eks";
 import { EKS_UNSUPPORTED_ZONE_IDS, isZoneId, regionOfZoneId } from "../components/lib/zones";
 import { isPrivateCidr, STANDARD_HOSTED_RUNNER_LABEL } from "../components/lib/deployer";
@@ -297,6 +297,14 @@ function checkDns(s: EnvironmentSettings, report: Report): void {
     if (!DNS_LABEL.test(s[key])) report(key, s[key], "must be one lower-case DNS label (a-z, 0-9, -), e.g. app");
   }
   if (s.appRecordName === s.writerRecordName) report("writerRecordName", s.writerRecordName, "must differ from appRecordName: one name is latency-routed, the other failover-routed");
+  // Each region publishes <appRecordName>-<region> for other regions' probes (regionalAppLabel):
+  // one DNS label (63 characters at most) that no other name of the zone may take.
+  const ownLabels = s.regions.map((region) => regionalAppLabel(s.appRecordName, region));
+  const longest = ownLabels.reduce((a, b) => (b.length > a.length ? b : a), "");
+  if (longest.length > 63) report("appRecordName", s.appRecordName, `is too long: each region also publishes <appRecordName>-<region> (${longest}: ${longest.length} characters), and a DNS label holds 63`);
+  for (const key of ["writerRecordName", "edgeRecordName"] as const) {
+    if (ownLabels.includes(s[key])) report(key, s[key], `is the name a region publishes for other regions' probes (<appRecordName>-<region>); pick another`);
+  }
   if (![10, 30].includes(s.healthCheckIntervalSeconds)) report("healthCheckIntervalSeconds", s.healthCheckIntervalSeconds, "Route 53 accepts only 10 or 30");
   if (s.healthCheckFailureThreshold < 1 || s.healthCheckFailureThreshold > 10) report("healthCheckFailureThreshold", s.healthCheckFailureThreshold, "must be 1 to 10");
   if (!s.healthCheckPath.startsWith("/")) report("healthCheckPath", s.healthCheckPath, 'must start with "/", e.g. /healthz');

@@ -145,6 +145,13 @@ describe("parseEnvironment: examples", () => {
     expect(byKey({ "platform:dbAppUser": "orders", "platform:serviceDatabaseCredentials": "master-secret" })).toEqual({});
   });
 
+  it("keeps each region's own name (<appRecordName>-<region>, for other regions' probes) one DNS label no other name takes", () => {
+    const byKey = (config: Record<string, unknown>) => Object.fromEntries(problemsOf({ ...valid, ...config }).map((p) => [p.key, p.message]));
+    expect(byKey({ "platform:appRecordName": "a".repeat(55) })["platform:appRecordName"]).toMatch(/too long: each region also publishes <appRecordName>-<region> .*a DNS label holds 63/);
+    const region = (valid["platform:regions"] as string[])[1];
+    expect(byKey({ "platform:writerRecordName": `app-${region}` })["platform:writerRecordName"]).toMatch(/is the name a region publishes for other regions' probes/);
+  });
+
   it("keeps the service redundant and its port bindable by a non-root user", () => {
     const byKey = Object.fromEntries(problemsOf({ ...valid, "platform:serviceReplicas": 1, "platform:serviceMaxReplicas": 0, "platform:serviceContainerPort": 80 }).map((p) => [p.key, p.message]));
     expect(byKey["platform:serviceReplicas"]).toMatch(/at least 2/);
