@@ -212,8 +212,9 @@ export class RegionalObservability extends pulumi.ComponentResource {
     this.canary = args.canary
       ? new SyntheticProbe(`${name}-probe`, { ...(ownProbe as NonNullable<RegionalObservabilityArgs["canary"]>), namePrefix: args.namePrefix, loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, startAfter: args.servingDependsOn, tags }, parent)
       : undefined;
-    this.watch = args.canary && watchedRegions?.length
-      ? new SyntheticProbe(`${name}-watch`, { ...(ownProbe as NonNullable<RegionalObservabilityArgs["canary"]>), watchedRegions, namePrefix: watchPrefix(args), loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, startAfter: args.servingDependsOn, tags }, parent)
+    // The watch shares the region's probe bucket and code (Synthetics keeps each canary's artifacts under its name).
+    this.watch = this.canary && watchedRegions?.length
+      ? new SyntheticProbe(`${name}-watch`, { ...(ownProbe as NonNullable<RegionalObservabilityArgs["canary"]>), watchedRegions, artifacts: this.canary.artifacts, namePrefix: watchPrefix(args), loadBalancerDnsName: args.loadBalancer.dnsName, kmsKeyArn: key.arn, startAfter: args.servingDependsOn, tags }, parent)
       : undefined;
 
     // --- alarms ---

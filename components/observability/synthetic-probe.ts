@@ -34,9 +34,23 @@ export interface SyntheticProbeArgs {
    * @default this region: the public name and its own load balancer
    */
   watchedRegions?: { region: string; name: string }[];
+  /**
+   * Another probe's bucket and code (its `artifacts`): this probe writes its artifacts there
+   * (Synthetics keeps each canary's under its own name) instead of a bucket of its own.
+   * @default a bucket of its own
+   */
+  artifacts?: ProbeArtifacts;
   /** Started only after these (what it probes: the service), or its first runs fail and page. @default nothing */
   startAfter?: pulumi.Resource[];
   tags?: Record<string, string>;
+}
+
+/** Where a probe's code and artifacts live, for another probe of the region to share. */
+export interface ProbeArtifacts {
+  bucketId: pulumi.Output<string>;
+  bucketArn: pulumi.Output<string>;
+  /** The code object's key: an output of the object, so a canary using it waits for it. */
+  codeKey: pulumi.Output<string>;
 }
 
 /** `rate(...)` expression for a run every `minutes` (Synthetics wants "minute" for one). */
@@ -56,6 +70,8 @@ export class SyntheticProbe extends pulumi.ComponentResource {
   readonly canaryName: string;
   readonly intervalMinutes: number;
   readonly bucketName: pulumi.Output<string>;
+  /** Its bucket and code, for another probe of the region (`artifacts`). */
+  readonly artifacts: ProbeArtifacts;
 
   constructor(name: string, args: SyntheticProbeArgs, opts?: pulumi.ComponentResourceOptions) {
     const intervalMinutes = args.intervalMinutes ?? DEFAULT_CANARY_INTERVAL_MINUTES;
@@ -72,35 +88,8 @@ export class SyntheticProbe extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, parent).region;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
 
-    // --- artifacts bucket ---
-    const bucket = new aws.s3.Bucket(`${name}-canary`, { forceDestroy: true, tags: { ...tags, Name: `${args.namePrefix}-canary` } }, parent);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-canary`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, parent);
-    // One configuration change of the bucket at a time (S3 answers OperationAborted to concurrent ones).
-    const ownership = new aws.s3.BucketOwnershipControls(`${name}-canary`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this, dependsOn: [publicAccess] });
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-canary`, {
-      bucket: bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
-    }, { parent: this, dependsOn: [ownership] });
-    const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-canary`, {
-      bucket: bucket.id,
-      rules: [{ id: "expire-artifacts", status: "Enabled", filter: { prefix: "artifacts/" }, expiration: { days: retentionDays }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
-    }, { parent: this, dependsOn: [encryption] });
-    new aws.s3.BucketPolicy(`${name}-canary`, {
-      bucket: bucket.id,
-      policy: bucket.arn.apply((arn) => JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
-      })),
-      // S3 answers OperationAborted to concurrent changes of one bucket's configuration.
-    }, { parent: this, dependsOn: [lifecycle] });
-
-    // The code, keyed by its content: a new version of the probe is a new object, which updates the canary.
-    const codeKey = `code/probe-${createHash("sha256").update(CANARY_SOURCE).digest("hex").slice(0, 12)}.zip`;
-    const code = new aws.s3.BucketObjectv2(`${name}-canary-code`, {
-      bucket: bucket.id,
-      key: codeKey,
-      source: new pulumi.asset.AssetArchive({ [CANARY_HANDLER_FILE]: new pulumi.asset.StringAsset(CANARY_SOURCE) }),
-    }, { parent: this, dependsOn: [encryption, ownership] });
+    this.artifacts = args.artifacts ?? this.ownArtifacts(name, args, retentionDays, tags);
+    const bucket = { id: this.artifacts.bucketId, arn: this.artifacts.bucketArn };
 
     // --- execution role (AWS's documented minimum for canaries) ---
     const role = new aws.iam.Role(`${name}-canary`, {
@@ -132,7 +121,7 @@ export class SyntheticProbe extends pulumi.ComponentResource {
       runtimeVersion: args.runtimeVersion,
       handler: CANARY_HANDLER,
       s3Bucket: bucket.id,
-      s3Key: code.key,
+      s3Key: this.artifacts.codeKey,
       executionRoleArn: role.arn,
       artifactS3Location: pulumi.interpolate`s3://${bucket.id}/artifacts/`,
       artifactConfig: { s3Encryption: { encryptionMode: "SSE_KMS", kmsKeyArn: args.kmsKeyArn } },
@@ -151,5 +140,41 @@ export class SyntheticProbe extends pulumi.ComponentResource {
     this.intervalMinutes = intervalMinutes;
     this.bucketName = bucket.id;
     this.registerOutputs({ canaryName: canary, bucketName: this.bucketName });
+  }
+
+  /** A private, KMS-encrypted bucket that expires what it keeps, and the probe's code in it. */
+  private ownArtifacts(name: string, args: SyntheticProbeArgs, retentionDays: number, tags: Record<string, string>): ProbeArtifacts {
+    const parent = { parent: this };
+    // --- artifacts bucket ---
+    const bucket = new aws.s3.Bucket(`${name}-canary`, { forceDestroy: true, tags: { ...tags, Name: `${args.namePrefix}-canary` } }, parent);
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-canary`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, parent);
+    // One configuration change of the bucket at a time (S3 answers OperationAborted to concurrent ones).
+    const ownership = new aws.s3.BucketOwnershipControls(`${name}-canary`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this, dependsOn: [publicAccess] });
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-canary`, {
+      bucket: bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
+    }, { parent: this, dependsOn: [ownership] });
+    const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-canary`, {
+      bucket: bucket.id,
+      rules: [{ id: "expire-artifacts", status: "Enabled", filter: { prefix: "artifacts/" }, expiration: { days: retentionDays }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
+    }, { parent: this, dependsOn: [encryption] });
+    new aws.s3.BucketPolicy(`${name}-canary`, {
+      bucket: bucket.id,
+      policy: bucket.arn.apply((arn) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+      })),
+      // S3 answers OperationAborted to concurrent changes of one bucket's configuration.
+    }, { parent: this, dependsOn: [lifecycle] });
+
+    // The code, keyed by its content: a new version of the probe is a new object, which updates the canary.
+    const codeKey = `code/probe-${createHash("sha256").update(CANARY_SOURCE).digest("hex").slice(0, 12)}.zip`;
+    const code = new aws.s3.BucketObjectv2(`${name}-canary-code`, {
+      bucket: bucket.id,
+      key: codeKey,
+      source: new pulumi.asset.AssetArchive({ [CANARY_HANDLER_FILE]: new pulumi.asset.StringAsset(CANARY_SOURCE) }),
+    }, { parent: this, dependsOn: [encryption, ownership] });
+
+    return { bucketId: bucket.id, bucketArn: bucket.arn, codeKey: code.key };
   }
 }

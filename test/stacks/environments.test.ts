@@ -128,7 +128,11 @@ describe("prod: global stack and one stack per region", () => {
       expect(register?.Condition).toEqual({ StringEquals: { "aws:ResourceTag/platform/bind-cluster": clusterName } });
       // The canary and the alarms that count silence as failure wait for the pods (the service's Deployment).
       const [deployment] = ofType(s, "kubernetes:apps/v1:Deployment").filter((d) => d.urn.includes("RegionalService"));
-      expect(ofType(s, "aws:synthetics/canary:Canary")[0].dependsOn).toContain(deployment.urn);
+      for (const canary of ofType(s, "aws:synthetics/canary:Canary")) expect(canary.dependsOn).toContain(deployment.urn);
+      // A secondary's watch of the primary shares the region's probe bucket and code.
+      const canaries = ofType(s, "aws:synthetics/canary:Canary");
+      expect(new Set(canaries.map((c) => `${c.inputs.s3Bucket} ${c.inputs.s3Key}`)).size).toBe(1);
+      expect(canaries).toHaveLength(s.region === "us-east-1" ? 1 : 2);
       expect(ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => String(a.inputs.name).endsWith("-no-healthy-targets"))!.dependsOn).toContain(deployment.urn);
     }
   });
