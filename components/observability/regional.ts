@@ -50,7 +50,7 @@ export interface RegionalObservabilityArgs {
    * from here to those regions' own load balancers (their names: `regionalAppLabel`), paging this
    * region's topic. @default none
    */
-  canary?: Omit<SyntheticProbeArgs, "namePrefix" | "loadBalancerDnsName" | "kmsKeyArn" | "startAfter">;
+  canary?: Omit<SyntheticProbeArgs, "namePrefix" | "loadBalancerDnsName" | "kmsKeyArn" | "startAfter" | "artifacts">;
   /**
    * What serves behind the load balancer (the service): the canary and the alarms that count
    * silence as failure (no healthy targets, the canary's) are created after it, so a region's

@@ -256,6 +256,10 @@ describe("gameday --execute", () => {
     const { code, out } = await run({ experiment: "pod-delete", region: "eu-west-1", execute: true, maxMinutes: 1 }, account({ progress: [{ status: "running" }] }));
     expect(code).toBe(1);
     expect(out).toMatch(/still running after 1 minutes: no longer following; the experiment goes on \(aws fis get-experiment --id EXP1\)/);
+    // A writer move it stopped following: the advice, if the writer moved meanwhile.
+    const moved = await run({ experiment: "aurora-switchover", region: "eu-west-1", execute: true, maxMinutes: 1 }, account({ progress: [{ status: "running", writer: "eu-west-1" }] }));
+    expect(moved.code).toBe(1);
+    expect(moved.out).toMatch(/no longer following[^]*the writer is now in eu-west-1, but writer.<zone>/);
   });
 });
 

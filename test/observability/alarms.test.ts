@@ -67,10 +67,10 @@ describe("golden-signal alarms", () => {
   });
 
   it("pages this region's topic when a watched region does not answer, outside its own region-impaired composite", () => {
-    const watched = regionalAlarmPlan({ ...context, watch: { name: "prod-us-west-2-watch", intervalMinutes: 1, regions: ["us-east-1"] } });
+    const watched = regionalAlarmPlan({ ...context, watch: { name: "prod-watch-us-west-2", intervalMinutes: 1, regions: ["us-east-1"] } });
     const a = watched.alarms.find((x) => x.key === "watched-regions")!;
     expect(a).toMatchObject({ name: "prod-us-west-2-watched-regions", severity: "page", routing: "topic", treatMissingData: "breaching" });
-    expect(a.metric).toEqual({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimensions: { CanaryName: "prod-us-west-2-watch" }, statistic: "Average" });
+    expect(a.metric).toEqual({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimensions: { CanaryName: "prod-watch-us-west-2" }, statistic: "Average" });
     expect(a.description).toMatch(/to us-east-1/);
     const impaired = watched.composites.find((c) => c.key === "region-impaired")!;
     expect(impaired.children).not.toContain("prod-us-west-2-watched-regions");
