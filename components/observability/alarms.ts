@@ -180,6 +180,23 @@ function sloAlarms(ctx: RegionalAlarmContext, sli: SloSli, plans: BurnRateAlarmP
   return { alarms, composites };
 }
 
+/**
+ * A canary's alarm: SuccessPercent below the threshold in 2 of its last 3 runs. A canary that
+ * stopped running watches nothing, so silence counts as failure.
+ */
+function canaryAlarm(canary: { name: string; intervalMinutes: number }, a: Pick<AlarmSpec, "key" | "name" | "severity" | "description" | "routing">): AlarmSpec {
+  return {
+    ...a,
+    signal: "synthetic",
+    threshold: CANARY_SUCCESS_THRESHOLD_PERCENT,
+    unit: "%",
+    comparison: "LessThanThreshold",
+    window: checkAlarmWindow({ period: canary.intervalMinutes * 60, evaluationPeriods: 3, datapointsToAlarm: 2 }),
+    treatMissingData: "breaching",
+    metric: { namespace: SYNTHETICS.namespace, metricName: SYNTHETICS.metrics.successPercent, dimensions: { [SYNTHETICS.dimensions.canary]: canary.name }, statistic: "Average" },
+  };
+}
+
 /** Every alarm of one region, from its objectives and the resources it watches. */
 export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpec[]; composites: CompositeSpec[] } {
   const o = ctx.objectives;
@@ -235,42 +252,25 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
     routing: "composite",
   });
   if (ctx.canary) {
-    const period = ctx.canary.intervalMinutes * 60;
-    alarms.push({
+    alarms.push(canaryAlarm(ctx.canary, {
       key: "canary",
       name: name("canary"),
-      signal: "synthetic",
       severity: "none",
       description: `Synthetic probe ${ctx.canary.name} (public name and this region's ALB) succeeded in < ${CANARY_SUCCESS_THRESHOLD_PERCENT} % of runs in 2 of the last 3 runs.`,
-      threshold: CANARY_SUCCESS_THRESHOLD_PERCENT,
-      unit: "%",
-      comparison: "LessThanThreshold",
-      window: minutes(period, 3, 2),
-      // A canary that stopped running watches nothing.
-      treatMissingData: "breaching",
-      metric: { namespace: SYNTHETICS.namespace, metricName: SYNTHETICS.metrics.successPercent, dimensions: { [SYNTHETICS.dimensions.canary]: ctx.canary.name }, statistic: "Average" },
       routing: "composite",
-    });
+    }));
   }
   if (ctx.watch) {
-    const period = ctx.watch.intervalMinutes * 60;
     // Pages through this region's own topic, outside its region-impaired composite (the failure is
     // elsewhere): the watched region's own alarms, and the Route 53 ones in us-east-1, may be silent
     // when its region's CloudWatch or SNS is what failed.
-    alarms.push({
+    alarms.push(canaryAlarm(ctx.watch, {
       key: "watched-regions",
       name: name("watched-regions"),
-      signal: "synthetic",
       severity: "page",
       description: `Probe ${ctx.watch.name} from this region to ${ctx.watch.regions.join(", ")} (each region's own load balancer) succeeded in < ${CANARY_SUCCESS_THRESHOLD_PERCENT} % of runs in 2 of the last 3 runs: a region this one watches does not answer, whatever its own alarms say (or the probe itself stopped running here: its log tells).`,
-      threshold: CANARY_SUCCESS_THRESHOLD_PERCENT,
-      unit: "%",
-      comparison: "LessThanThreshold",
-      window: minutes(period, 3, 2),
-      treatMissingData: "breaching",
-      metric: { namespace: SYNTHETICS.namespace, metricName: SYNTHETICS.metrics.successPercent, dimensions: { [SYNTHETICS.dimensions.canary]: ctx.watch.name }, statistic: "Average" },
       routing: "topic",
-    });
+    }));
   }
 
   // --- database ---
