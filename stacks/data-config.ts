@@ -10,7 +10,8 @@ import { datastoreRegionProblems, engineVersionProblem, nodesPerClusterProblem, 
 import { edgeProblems } from "../components/lib/edge";
 import type { EnvironmentSettings } from "./config";
 
-const SHORT_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
+// No ".": the table's name also names its KMS keys' alias (components/lib/dynamo, tableKeyAlias).
+const SHORT_NAME = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** A message for a value of the wrong type only; other issues (e.g. an unknown field) keep zod's own words. */
 const notA = (message: string) => (issue: { code: string }) => (issue.code === "invalid_type" ? message : undefined);
@@ -37,7 +38,7 @@ const globalSecondaryIndex = z.object({
 
 /** One entry of `platform:dynamoTables`. */
 export const tableSettingSchema = z.object({
-  name: z.string({ error: "must be the table's short name" }).regex(SHORT_NAME, { error: "must be 1 to 200 characters of a-z, A-Z, 0-9, _, - and . (the table is named <environment>-<name>)" }),
+  name: z.string({ error: "must be the table's short name" }).regex(SHORT_NAME, { error: "must be 1 to 200 characters of a-z, A-Z, 0-9, _ and - (the table is named <environment>-<name>, and its KMS keys alias/dynamodb/<environment>-<name>, where KMS refuses a .)" }),
   partitionKey: keyAttribute,
   sortKey: keyAttribute.optional(),
   globalSecondaryIndexes: z.array(globalSecondaryIndex, { error: "must be a list of indexes" }).default([]),

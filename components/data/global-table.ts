@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assertTable, attributeDefinitions, effectiveStream, replicaLayout, replicaStyle, type TableDefinition } from "../lib/dynamo";
+import { assertTable, attributeDefinitions, effectiveStream, replicaLayout, replicaStyle, tableKeyAlias, type TableDefinition } from "../lib/dynamo";
 
 export interface GlobalTableArgs {
   /** Keys, indexes, billing, consistency, stream, TTL, PITR window: see `TableDefinition`. */
@@ -85,7 +85,7 @@ export class GlobalTable extends pulumi.ComponentResource {
         deletionWindowInDays: 30,
         tags,
       }, { parent: this, protect: true });
-      new aws.kms.Alias(`${name}-${region}`, { region, name: `alias/dynamodb/${def.name}`, targetKeyId: key.keyId }, { parent: this });
+      new aws.kms.Alias(`${name}-${region}`, { region, name: tableKeyAlias(def.name), targetKeyId: key.keyId }, { parent: this });
       this.kmsKeyArns[region] = key.arn;
     }
 

@@ -118,6 +118,17 @@ export function mrscRegionSet(regions: readonly string[]): string | undefined {
 
 /** Table names: 3 to 255 of a-z, A-Z, 0-9, _, -, . (CreateTable). */
 export const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+/**
+ * The alias of a table's KMS keys (one key per replica region, each aliased in its region). KMS
+ * and the provider take alias names of a-z, A-Z, 0-9, `/`, `_` and `-` only, at most 256
+ * characters (pulumi-aws validates `^alias/[0-9A-Za-z_/-]+$` before it calls AWS): a table name
+ * DynamoDB accepts, with a `.`, would fail the deploy at its alias in every region.
+ */
+export function tableKeyAlias(tableName: string): string {
+  return `alias/dynamodb/${tableName}`;
+}
+const KMS_ALIAS = /^alias\/[0-9A-Za-z_/-]+$/;
+const KMS_ALIAS_MAX = 256;
 /** Index names: 3 to 255 of the same characters. */
 export const INDEX_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 /** A table holds at most 20 global secondary indexes (default quota). */
@@ -172,6 +183,12 @@ function checkCapacity(range: CapacityRange | undefined, path: string, out: Tabl
 export function tableProblems(def: TableDefinition, regions: readonly string[]): TableProblem[] {
   const out: TableProblem[] = [];
   if (!TABLE_NAME.test(def.name)) out.push({ path: "name", value: def.name, message: "the table name must be 3 to 255 characters of a-z, A-Z, 0-9, _, - and ." });
+  else {
+    const alias = tableKeyAlias(def.name);
+    if (!KMS_ALIAS.test(alias) || alias.length > KMS_ALIAS_MAX) {
+      out.push({ path: "name", value: def.name, message: `names the table's KMS key alias ${alias}, which KMS takes only of a-z, A-Z, 0-9, /, _ and - and at most ${KMS_ALIAS_MAX} characters: use - or _ instead of ., and at most ${KMS_ALIAS_MAX - tableKeyAlias("").length} characters` });
+    }
+  }
   checkKey(def.partitionKey, "partitionKey", out);
   checkKey(def.sortKey, "sortKey", out);
   if (def.sortKey && def.sortKey.name === def.partitionKey.name) out.push({ path: "sortKey.name", value: def.sortKey.name, message: "must differ from the partition key" });

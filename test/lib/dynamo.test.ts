@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arnInRegion, attributeDefinitions, effectiveStream, globalTableRegions, mrscRegionSet, replicaLayout, replicasOfTable, replicaStyle, replicatesTable, tableProblems, type TableDefinition } from "../../components/lib/dynamo";
+import { arnInRegion, attributeDefinitions, effectiveStream, globalTableRegions, mrscRegionSet, replicaLayout, replicasOfTable, replicaStyle, replicatesTable, tableKeyAlias, tableProblems, type TableDefinition } from "../../components/lib/dynamo";
 
 const table: TableDefinition = { name: "prod-orders", partitionKey: { name: "pk" } };
 const paths = (def: TableDefinition, regions: string[]) => tableProblems(def, regions).map((p) => p.path);
@@ -61,6 +61,16 @@ describe("tableProblems", () => {
   it("checks names of tables and indexes the way CreateTable does", () => {
     expect(paths({ ...table, name: "ab", globalSecondaryIndexes: [{ name: "ok-index", partitionKey: { name: "x" } }, { name: "ok-index", partitionKey: { name: "y" } }] }, ["us-east-1", "eu-west-1"]))
       .toEqual(["name", "globalSecondaryIndexes[1].name"]);
+  });
+
+  it("refuses a table name its KMS keys' alias cannot take (a dot, or an alias over 256 characters)", () => {
+    const problem = (name: string) => tableProblems({ ...table, name }, ["us-east-1", "eu-west-1"]).filter((p) => p.path === "name");
+    expect(tableKeyAlias("prod-orders")).toBe("alias/dynamodb/prod-orders");
+    // DynamoDB takes both names; pulumi-aws refuses their alias before calling KMS.
+    expect(problem("prod-orders.v2")[0]?.message).toMatch(/alias\/dynamodb\/prod-orders\.v2.*use - or _ instead of \./);
+    expect(problem("p".repeat(242))).toHaveLength(1);
+    expect(problem("p".repeat(241))).toEqual([]);
+    expect(problem("prod-orders_v2")).toEqual([]);
   });
 });
 

@@ -46,6 +46,11 @@ describe("data tier configuration", () => {
     expect(found["platform:dynamoTables[1]"]).toMatch(/must be a mapping with at least name and partitionKey/);
   });
 
+  it("refuses a table name with a dot, which DynamoDB takes but its KMS keys' alias does not", () => {
+    const found = problems({ ...base, "platform:dynamoTables": [{ name: "orders.v2", partitionKey: { name: "pk" } }] });
+    expect(found["platform:dynamoTables[0].name"]).toMatch(/^"orders\.v2": must be 1 to 200 characters of a-z, A-Z, 0-9, _ and - .*alias\/dynamodb\/<environment>-<name>/);
+  });
+
   it("refuses what AWS refuses about tables, per table and field", () => {
     const found = problems({
       ...base,
