@@ -236,6 +236,7 @@ export function globalEdgeArgs(environment: Environment, zoneId: pulumi.Input<st
     failoverOriginDomainName: names.writer,
     cachedPathPatterns: environment.edgeCachedPathPatterns,
     rateLimitPerFiveMinutes: environment.edgeRateLimitPerFiveMinutes,
+    allowLargeRequestBodies: environment.edgeAllowLargeRequestBodies,
     priceClass: environment.edgePriceClass as GlobalEdgeArgs["priceClass"],
     logRetentionDays: environment.logRetentionDays,
   };

@@ -403,6 +403,11 @@ export const ENVIRONMENT_KEYS = {
     description: "Requests one client IP may make per 5 minutes before the WAF blocks it (10 to 2000000000).",
     default: 2000,
   },
+  edgeAllowLargeRequestBodies: {
+    type: "boolean",
+    description: "Let request bodies over 8 KB through the edge: the WAF's core rule set then counts its SizeRestrictions_BODY rule instead of blocking (a 403 for every larger POST or PUT through the edge; the direct regional path takes them).",
+    default: false,
+  },
   edgePriceClass: {
     type: "string",
     description: "CloudFront price class: PriceClass_All, PriceClass_200 or PriceClass_100.",

@@ -47,6 +47,12 @@ export interface GlobalEdgeArgs {
    * @default 2000
    */
   rateLimitPerFiveMinutes?: number;
+  /**
+   * Let request bodies over 8 KB through: the core rule set's SizeRestrictions_BODY rule counts
+   * instead of blocking (every larger POST or PUT through the edge gets a 403 otherwise).
+   * @default false (blocked, as the core rule set has it)
+   */
+  allowLargeRequestBodies?: boolean;
   /** @default "PriceClass_All" (every edge location: the environment serves every continent) */
   priceClass?: PriceClass;
   /** Days access logs are kept. @default 90 */
@@ -100,11 +106,20 @@ export class GlobalEdge extends pulumi.ComponentResource {
       scope: "CLOUDFRONT",
       description: `${name}: edge protection (rate limit, AWS managed rules)`,
       defaultAction: { allow: {} },
-      rules: wafRules(args.rateLimitPerFiveMinutes ?? 2000).map((rule) => ({
+      rules: wafRules(args.rateLimitPerFiveMinutes ?? 2000, { allowLargeRequestBodies: args.allowLargeRequestBodies }).map((rule) => ({
         name: rule.name,
         priority: rule.priority,
         ...(rule.managedRuleGroup
-          ? { overrideAction: { none: {} }, statement: { managedRuleGroupStatement: { name: rule.managedRuleGroup, vendorName: "AWS" } } }
+          ? {
+            overrideAction: { none: {} },
+            statement: {
+              managedRuleGroupStatement: {
+                name: rule.managedRuleGroup,
+                vendorName: "AWS",
+                ...(rule.countRules ? { ruleActionOverrides: rule.countRules.map((ruleName) => ({ name: ruleName, actionToUse: { count: {} } })) } : {}),
+              },
+            },
+          }
           : { action: { block: {} }, statement: { rateBasedStatement: { limit: rule.rateLimit!, aggregateKeyType: "IP" } } }),
         visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: metric(rule.name) },
       })),

@@ -103,17 +103,28 @@ export interface WafRuleSpec {
   readonly priority: number;
   readonly managedRuleGroup?: string;
   readonly rateLimit?: number;
+  /** Rules of the managed group that only count (ruleActionOverrides), instead of their own action. */
+  readonly countRules?: readonly string[];
 }
+
+/**
+ * The core rule set's rule that blocks request bodies over 8 KB (8,192 bytes) with a 403, whatever
+ * the method: uploads and large JSON fail through the edge while the regional path takes them.
+ */
+export const LARGE_BODY_RULE = "SizeRestrictions_BODY";
 
 /**
  * The web ACL's rules, in evaluation order: the rate limit first (cheapest, stops floods before
  * rule groups count them), then AWS's IP reputation list, the core rule set and known bad inputs.
+ * The core rule set keeps its 8 KB body limit unless `allowLargeRequestBodies` names the risk:
+ * then that rule counts, and a body past what the WAF inspects (the first 16 KB at CloudFront by
+ * default) reaches the origin with only its start seen by the other rules.
  */
-export function wafRules(rateLimitPerFiveMinutes: number): WafRuleSpec[] {
+export function wafRules(rateLimitPerFiveMinutes: number, options: { allowLargeRequestBodies?: boolean } = {}): WafRuleSpec[] {
   return [
     { name: "rate-limit-per-ip", priority: 0, rateLimit: rateLimitPerFiveMinutes },
     { name: "aws-ip-reputation", priority: 10, managedRuleGroup: "AWSManagedRulesAmazonIpReputationList" },
-    { name: "aws-common", priority: 20, managedRuleGroup: "AWSManagedRulesCommonRuleSet" },
+    { name: "aws-common", priority: 20, managedRuleGroup: "AWSManagedRulesCommonRuleSet", ...(options.allowLargeRequestBodies ? { countRules: [LARGE_BODY_RULE] } : {}) },
     { name: "aws-known-bad-inputs", priority: 30, managedRuleGroup: "AWSManagedRulesKnownBadInputsRuleSet" },
   ];
 }

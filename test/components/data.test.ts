@@ -94,6 +94,14 @@ beforeAll(async () => {
     failoverOriginDomainName: "writer.prod.example.com",
     cachedPathPatterns: ["/static/*"],
   });
+  new data.GlobalEdge("uploads", {
+    zoneId: "ZPROD",
+    zoneName: "prod.example.com",
+    recordName: "uploads",
+    originDomainName: "app.prod.example.com",
+    failoverOriginDomainName: "writer.prod.example.com",
+    allowLargeRequestBodies: true,
+  });
 
   binding = data.dataTierBinding({
     region: "eu-west-1",
@@ -275,6 +283,12 @@ describe("GlobalEdge", () => {
     expect(d.inputs.aliases).toEqual(["www.prod.example.com"]);
     expect(d.inputs.viewerCertificate).toMatchObject({ sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
     expect(named("prod-edge-cert", "aws:acm/certificate:Certificate").region).toBe("us-east-1");
+  });
+
+  it("blocks request bodies over 8 KB as the core rule set does, unless large bodies are allowed by name", () => {
+    const common = (edge: string) => ((named(edge, "aws:wafv2/webAcl:WebAcl").inputs.rules as any[]).find((r) => r.name === "aws-common")).statement.managedRuleGroupStatement;
+    expect(common("prod-edge")).toEqual({ name: "AWSManagedRulesCommonRuleSet", vendorName: "AWS" });
+    expect(common("uploads-edge").ruleActionOverrides).toEqual([{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
   });
 
   it("leaves dynamic paths uncached on the latency-routed origin and fails cached reads over to the other origin", () => {

@@ -24,6 +24,12 @@ describe("WAF and logging", () => {
     expect(rules[0].rateLimit).toBe(1000);
     expect(new Set(rules.map((r) => r.priority)).size).toBe(rules.length);
   });
+  it("keeps the core rule set's 8 KB body limit unless large bodies are allowed by name", () => {
+    const counted = (rules: ReturnType<typeof wafRules>) => rules.flatMap((r) => (r.countRules ?? []).map((c) => `${r.managedRuleGroup}/${c}`));
+    expect(counted(wafRules(1000))).toEqual([]);
+    expect(counted(wafRules(1000, { allowLargeRequestBodies: false }))).toEqual([]);
+    expect(counted(wafRules(1000, { allowLargeRequestBodies: true }))).toEqual(["AWSManagedRulesCommonRuleSet/SizeRestrictions_BODY"]);
+  });
   it("refuses every request to the log bucket over plain HTTP", () => {
     const policy = edgeLogBucketPolicy({ bucketArn: "arn:aws:s3:::logs" }) as { Statement: Record<string, any>[] };
     expect(policy.Statement).toEqual([expect.objectContaining({ Effect: "Deny", Resource: ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } })]);

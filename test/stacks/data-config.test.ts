@@ -137,5 +137,7 @@ describe("data tier composition", () => {
   it("fronts the latency-routed app name with the edge, failing cached reads over to the writer name", () => {
     expect(globalEdgeArgs(env, "Z1")).toMatchObject({ recordName: "www", originDomainName: "app.staging.example.com", failoverOriginDomainName: "writer.staging.example.com", cachedPathPatterns: ["/static/*", "/assets/*"] });
     expect(globalEdgeArgs(parseEnvironment("dev", base), "Z1")).toBeUndefined();
+    expect(globalEdgeArgs(env, "Z1")?.allowLargeRequestBodies).toBe(false);
+    expect(globalEdgeArgs(parseEnvironment("staging", { ...staging, "platform:edgeAllowLargeRequestBodies": true }), "Z1")?.allowLargeRequestBodies).toBe(true);
   });
 });
