@@ -54,6 +54,8 @@ export const SHARED_RUNS = {
   eleven: { args: (dir: string, inputs: string) => [...eleven(inputs), "--json", join(dir, "plan.json")] },
   /** Eleven regions with a process per stack. */
   "eleven-isolated": { args: (dir: string, inputs: string) => [...eleven(inputs), "--json", join(dir, "plan.json")], env: { PLAN_ISOLATE: "1" }, background: true },
+  /** The data-tier example (examples/data-tier: tables, cache and edge in three regions). */
+  staging: { args: (dir: string) => ["--config-file", "examples/data-tier/Pulumi.staging.yaml", "--json", join(dir, "plan.json")] },
   /** The compliant program with its own config. */
   compliant: { args: (dir: string) => ["--program", COMPLIANT_PROGRAM, "--config-file", PROGRAM_CONFIG, "--json", join(dir, "plan.json")] },
   /**

@@ -10,8 +10,8 @@ import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanDocument } from "../../tools/plan/model";
 import { validatePlan } from "../../tools/plan/schema";
+import { sharedRun, type SharedRun } from "../shared-plan";
 import { PROGRAM_CONFIG } from "../shared-runs";
-import { plan } from "./run-cli";
 import { planInProcess } from "./run-in-process";
 import { temporaryDirectories } from "./temp-dirs";
 
@@ -21,14 +21,14 @@ const tempDir = temporaryDirectories();
 const ofType = (doc: PlanDocument, stack: string, type: string) => doc.stacks.find((s) => s.stack === stack)!.resources.filter((r) => r.type === type);
 
 describe("the staging example (examples/data-tier): tables, cache and edge in every region", () => {
-  let run: Awaited<ReturnType<typeof plan>>;
+  let run: SharedRun;
   let doc: PlanDocument;
   const regions = ["us-east-1", "us-east-2", "us-west-2"];
 
   beforeAll(async () => {
-    const out = join(tempDir("data-tier-"), "staging.json");
-    run = await plan("--config-file", "examples/data-tier/Pulumi.staging.yaml", "--json", out);
-    doc = JSON.parse(readFileSync(out, "utf8")) as PlanDocument;
+    // A shared run (test/shared-runs.ts): the docs test reads its stack outputs too.
+    run = await sharedRun("staging");
+    doc = run.document;
   }, 240_000);
 
   it("plans with exit 0, no violation, a plan JSON the schema accepts", () => {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "fs";
 import { dirname, join, relative } from "path";
 import { parse } from "yaml";
 import { parseEnvironment } from "../../stacks/config";
+import { sharedProdPlan, sharedRun } from "../shared-plan";
 import { ROOT } from "./workflow-files";
 
 /**
@@ -61,6 +62,23 @@ describe("docs", () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it("has operators read only stack outputs the stacks export (prod, or the data-tier example)", async () => {
+    // A runbook's `pulumi stack output NAME` that no stack exports fails mid-incident.
+    const exported = new Set<string>();
+    for (const run of await Promise.all([sharedProdPlan(), sharedRun("staging")])) {
+      for (const stack of run.document.stacks) for (const name of Object.keys(stack.outputs ?? {})) exported.add(name);
+    }
+    const unknown: string[] = [];
+    for (const file of [...docs, join(ROOT, "README.md")]) {
+      for (const [, name] of readFileSync(file, "utf8").matchAll(/pulumi stack output ([A-Za-z][\w]*)/g)) {
+        if (!exported.has(name)) unknown.push(`${relative(ROOT, file)}: ${name}`);
+      }
+    }
+    expect(exported).toContain("globalClusterIdentifier");
+    expect(exported).toContain("cacheGlobalReplicationGroupId");
+    expect(unknown).toEqual([]);
+  }, 240_000);
 
   it("composing.md's example environment is a valid one", () => {
     const text = readFileSync(join(ROOT, "docs", "composing.md"), "utf8");
