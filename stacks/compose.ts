@@ -15,6 +15,7 @@ import type { NodePoolKind } from "../components/node-pool";
 import { failoverRoleOf, regionalAppLabel, ROUTE53_HOME_REGION } from "../components/lib/dns";
 import { clusterAutoscalerRelease } from "../components/lib/cluster-autoscaler";
 import { endpointCidrs, type DeployerNetwork } from "../components/lib/deployer";
+import { parseAddonVersions } from "../components/lib/eks";
 import { regionOfZoneId } from "../components/lib/zones";
 import { physicalTableName } from "./data-config";
 import { rdsIdentifier } from "../components/lib/aurora";
@@ -294,6 +295,8 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       logRetentionDays: environment.logRetentionDays,
       // The zones the control plane was created in: raising azCount must not add one (EKS refuses it).
       controlPlaneAzCount: environment.eksControlPlaneAzCount,
+      // Pinned versions (validated); the others follow AWS's default for the minor.
+      addonVersions: parseAddonVersions(environment.eksAddonVersions).versions,
     },
     addons: {
       // Chart and image of one minor, from the compatibility table unless pinned (validation

@@ -182,6 +182,11 @@ export const ENVIRONMENT_KEYS = {
     description: "cluster-autoscaler image tag; empty = the release tested for kubernetesVersion. It supports only its own minor, so a pinned tag must be of kubernetesVersion's minor.",
     default: "",
   },
+  eksAddonVersions: {
+    type: "array",
+    description: "EKS managed add-on versions pinned as <add-on>=<version> (vpc-cni, kube-proxy, eks-pod-identity-agent, coredns, aws-ebs-csi-driver), e.g. vpc-cni=v1.19.2-eksbuild.1. An add-on left out takes AWS's default version for kubernetesVersion at each deploy, which AWS moves during a minor's life: pin every add-on after the first deploy and bump the pins with kubernetesVersion (docs/runbooks/upgrade-kubernetes.md).",
+    default: [],
+  },
   metricsServerChartVersion: { type: "string", description: "metrics-server Helm chart version.", default: "3.12.2" },
   nodeTerminationHandlerChartVersion: {
     type: "string",

@@ -8,6 +8,7 @@
 import { MAX_AZS } from "../components/lib/cidr";
 import { clusterAutoscalerProblems } from "../components/lib/cluster-autoscaler";
 import { checkAmiRelease } from "../components/lib/node-pool-plan";
+import { parseAddonVersions } from "../components/lib/eks";
 import { AURORA_ENGINES, parameterGroupFamily, planMajorUpgrade, type AuroraEngine } from "../components/lib/aurora";
 import type { EnvironmentSettings } from "./config";
 
@@ -77,11 +78,17 @@ function checkPasswordRotation(s: EnvironmentSettings, report: Report): void {
   }
 }
 
+/** Pinned EKS add-on versions: one entry per add-on, of a version EKS lists. */
+function checkAddonVersions(s: EnvironmentSettings, report: Report): void {
+  for (const { entry, message } of parseAddonVersions(s.eksAddonVersions).problems) report("eksAddonVersions", entry, message);
+}
+
 /** Every day-2 rule; parseEnvironment runs them with the other domain rules. */
 export function checkDay2(s: EnvironmentSettings, report: Report): void {
   checkControlPlaneZones(s, report);
   checkClusterAutoscaler(s, report);
   checkNodeImage(s, report);
+  checkAddonVersions(s, report);
   checkDatabaseUpgrade(s, report);
   checkPasswordRotation(s, report);
 }

@@ -15,6 +15,33 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"] as const;
 export type ManagedAddonName = (typeof MANAGED_ADDONS)[number];
 
+/** An EKS add-on version as DescribeAddonVersions lists it, e.g. v1.19.2-eksbuild.1. */
+const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+/**
+ * Pinned add-on versions from `name=version` entries. An add-on left out takes the version AWS
+ * marks default for the cluster's minor at each deploy (`aws.eks.getAddonVersion` without
+ * mostRecent): AWS moves that default during a minor's life, so an unrelated deploy would then
+ * update the add-on in every cluster. Each problem names the entry and the fix.
+ */
+export function parseAddonVersions(entries: readonly string[]): { versions: Partial<Record<ManagedAddonName, string>>; problems: { entry: string; message: string }[] } {
+  const versions: Partial<Record<ManagedAddonName, string>> = {};
+  const problems: { entry: string; message: string }[] = [];
+  for (const entry of entries) {
+    const [name, version, ...rest] = entry.split("=");
+    if (!(MANAGED_ADDONS as readonly string[]).includes(name)) {
+      problems.push({ entry, message: `must be <add-on>=<version> with an add-on of ${MANAGED_ADDONS.join(", ")}` });
+    } else if (rest.length > 0 || !ADDON_VERSION.test(version ?? "")) {
+      problems.push({ entry, message: `must be ${name}=<version> with a version as aws eks describe-addon-versions lists it, e.g. ${name}=v1.19.2-eksbuild.1` });
+    } else if (versions[name as ManagedAddonName] !== undefined) {
+      problems.push({ entry, message: `pins ${name} a second time; keep one entry per add-on` });
+    } else {
+      versions[name as ManagedAddonName] = version;
+    }
+  }
+  return { versions, problems };
+}
+
 /**
  * Add-ons whose workload is a Deployment: EKS reports them DEGRADED until a node is Ready, and
  * the provider waits for ACTIVE. The others are DaemonSets, ACTIVE with zero nodes.

@@ -5,6 +5,7 @@ import {
   buildKubeconfig,
   clusterLogGroupName,
   controlPlaneZoneCount,
+  parseAddonVersions,
   planEndpointAccess,
   principalNameSuffix,
   validateAdminPrincipalArns,
@@ -56,6 +57,24 @@ describe("validation", () => {
     expect(() => validateClusterName("prod_eu-1")).not.toThrow();
     expect(() => validateClusterName("-prod")).toThrow();
     expect(() => validateClusterName("x".repeat(101))).toThrow();
+  });
+});
+
+describe("parseAddonVersions", () => {
+  it("pins each add-on named once, and names every entry it cannot use with the fix", () => {
+    expect(parseAddonVersions(["vpc-cni=v1.19.2-eksbuild.1", "coredns=v1.11.4-eksbuild.2"])).toEqual({
+      versions: { "vpc-cni": "v1.19.2-eksbuild.1", coredns: "v1.11.4-eksbuild.2" },
+      problems: [],
+    });
+    const { versions, problems } = parseAddonVersions(["vpc-cni=v1.19.2-eksbuild.1", "vpc-cni=v1.19.3-eksbuild.1", "cni=v1.0.0-eksbuild.1", "kube-proxy=1.34.0", "coredns"]);
+    expect(versions).toEqual({ "vpc-cni": "v1.19.2-eksbuild.1" });
+    expect(problems.map((p) => [p.entry, p.message.split(";")[0].split(" with")[0]])).toEqual([
+      ["vpc-cni=v1.19.3-eksbuild.1", "pins vpc-cni a second time"],
+      ["cni=v1.0.0-eksbuild.1", "must be <add-on>=<version>"],
+      ["kube-proxy=1.34.0", "must be kube-proxy=<version>"],
+      ["coredns", "must be coredns=<version>"],
+    ]);
+    expect(parseAddonVersions([])).toEqual({ versions: {}, problems: [] });
   });
 });
 

@@ -33,6 +33,12 @@ describe("environment → stack composition", () => {
     expect(regionArgs(prod, "us-west-2", shared).database.masterCredentials).toBeUndefined();
   });
 
+  it("hands the pinned add-on versions to every region's cluster, and none when nothing is pinned", () => {
+    const pinned = parseEnvironment("prod", { ...prodConfig, "platform:eksAddonVersions": ["vpc-cni=v1.19.2-eksbuild.1", "coredns=v1.11.4-eksbuild.2"] });
+    expect(pinned.regions.map((r) => regionArgs(pinned, r, shared).cluster.addonVersions)).toEqual(pinned.regions.map(() => ({ "vpc-cni": "v1.19.2-eksbuild.1", coredns: "v1.11.4-eksbuild.2" })));
+    expect(regionArgs(prod, "us-east-1", shared).cluster.addonVersions).toEqual({});
+  });
+
   it("publishes the writer failover record as PRIMARY in the primary region, SECONDARY in the first secondary, nowhere else", () => {
     expect(prod.regions.map((r) => regionArgs(prod, r, shared).dns.writer?.role)).toEqual(["PRIMARY", "SECONDARY", undefined]);
   });
