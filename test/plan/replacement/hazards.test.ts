@@ -33,6 +33,16 @@ describe("environment hazards", () => {
     expect(kinds({ dnsZoneName: "prod2.example.com" })).toEqual([["zone-rename", "risk"]]);
   });
 
+  it("flags a node pool that is replaced (managed node group instance types, or the pool's kind), not the self-managed group's in-place change", () => {
+    const managed = { ...prod, nodePoolKind: "managed", nodeInstanceTypes: ["m7i.xlarge"], nodeDesiredSize: 9 };
+    const types = environmentHazards(managed, { ...managed, nodeInstanceTypes: ["m7i.2xlarge"] });
+    expect(types.map((h) => [h.kind, h.severity])).toEqual([["node-pool-replaced", "risk"]]);
+    expect(types[0].message).toMatch(/m7i\.xlarge → m7i\.2xlarge: every region's node pool is replaced\. The new pool starts at nodeDesiredSize \(9\)/);
+    expect(environmentHazards({ ...managed, nodePoolKind: "autoscaling" }, managed).map((h) => h.kind)).toEqual(["node-pool-replaced"]);
+    const selfManaged = { ...prod, nodePoolKind: "autoscaling", nodeInstanceTypes: ["m7i.xlarge"] };
+    expect(environmentHazards(selfManaged, { ...selfManaged, nodeInstanceTypes: ["m7i.2xlarge"] })).toEqual([]);
+  });
+
   it("points at runbooks that exist", () => {
     const all = environmentHazards(prod, { ...prod, kubernetesVersion: "1.35", dbEngineVersion: "17.4", azCount: 2, regions: ["us-west-2", "ap-south-1"], vpcCidrs: ["10.20.0.0/16", "10.40.0.0/16"], dnsZoneName: "x.example.com" });
     for (const h of all) if (h.runbook) expect(existsSync(join(__dirname, "../../..", h.runbook)), h.runbook).toBe(true);

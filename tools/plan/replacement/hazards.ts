@@ -23,7 +23,8 @@ export type HazardKind =
   | "primary-moved"
   | "vpc-cidr-change"
   | "zone-rename"
-  | "health-check-interval-change";
+  | "health-check-interval-change"
+  | "node-pool-replaced";
 
 export interface Hazard {
   kind: HazardKind;
@@ -157,6 +158,17 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
 
   if (base.dnsZoneName !== undefined && base.dnsZoneName !== current.dnsZoneName) {
     out.push({ kind: "zone-rename", severity: "risk", runbook: "docs/runbooks/README.md", message: `Hosted zone ${String(base.dnsZoneName)} → ${String(current.dnsZoneName)}: a new zone with new name servers; the parent must delegate it before ACM validation or any record answers, and every record and certificate is recreated.` });
+  }
+  // An EKS managed node group's instance types force a new group (as switching the pool's kind
+  // replaces it): Pulumi creates the new group before deleting the old, but the new one starts at
+  // nodeDesiredSize, not at the size cluster-autoscaler grew the old one to (the ignored
+  // desiredSize applies to updates only). The self-managed group changes its mixed instances
+  // policy in place and rolls through an instance refresh that drains.
+  const kindChanged = base.nodePoolKind !== undefined && current.nodePoolKind !== undefined && base.nodePoolKind !== current.nodePoolKind;
+  const managedTypesChanged = base.nodePoolKind === "managed" && current.nodePoolKind === "managed" && list(base.nodeInstanceTypes).join(",") !== list(current.nodeInstanceTypes).join(",");
+  if (kindChanged || managedTypesChanged) {
+    const what = kindChanged ? `Node pool kind ${String(base.nodePoolKind)} → ${String(current.nodePoolKind)}` : `Instance types of the EKS managed node groups ${list(base.nodeInstanceTypes).join(", ")} → ${list(current.nodeInstanceTypes).join(", ")}`;
+    out.push({ kind: "node-pool-replaced", severity: "risk", runbook: "docs/runbooks/node-images.md", message: `${what}: every region's node pool is replaced. The new pool starts at nodeDesiredSize (${String(current.nodeDesiredSize ?? "its default")}) while the old one, which cluster-autoscaler may have grown, drains and goes: pods stay pending until the autoscaler catches up. Set nodeDesiredSize to the live size for this deploy, one region at a time.` });
   }
   if (base.healthCheckIntervalSeconds !== undefined && base.healthCheckIntervalSeconds !== current.healthCheckIntervalSeconds) {
     out.push({ kind: "health-check-interval-change", severity: "notice", runbook: null, message: `Health-check interval ${String(base.healthCheckIntervalSeconds)} s → ${String(current.healthCheckIntervalSeconds)} s: Route 53 cannot change it after creation; every health check (and the records that use them) is replaced.` });
