@@ -296,7 +296,7 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       // The zones the control plane was created in: raising azCount must not add one (EKS refuses it).
       controlPlaneAzCount: environment.eksControlPlaneAzCount,
       // Pinned versions (validated); the others follow AWS's default for the minor.
-      addonVersions: parseAddonVersions(environment.eksAddonVersions).versions,
+      addonVersions: parseAddonVersions(environment.eksAddonVersions, environment.kubernetesVersion).versions,
     },
     addons: {
       // Chart and image of one minor, from the compatibility table unless pinned (validation

@@ -10,8 +10,9 @@ import { datastoreRegionProblems, engineVersionProblem, nodesPerClusterProblem, 
 import { edgeProblems } from "../components/lib/edge";
 import type { EnvironmentSettings } from "./config";
 
-// No ".": the table's name also names its KMS keys' alias (components/lib/dynamo, tableKeyAlias).
-const SHORT_NAME = /^[A-Za-z0-9_-]{1,200}$/;
+// DynamoDB's characters; what the table's KMS key alias refuses (a ".") is the component's rule
+// (components/lib/dynamo, tableProblems), run on the full name by checkDataTier.
+const SHORT_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
 
 /** A message for a value of the wrong type only; other issues (e.g. an unknown field) keep zod's own words. */
 const notA = (message: string) => (issue: { code: string }) => (issue.code === "invalid_type" ? message : undefined);
@@ -38,7 +39,7 @@ const globalSecondaryIndex = z.object({
 
 /** One entry of `platform:dynamoTables`. */
 export const tableSettingSchema = z.object({
-  name: z.string({ error: "must be the table's short name" }).regex(SHORT_NAME, { error: "must be 1 to 200 characters of a-z, A-Z, 0-9, _ and - (the table is named <environment>-<name>, and its KMS keys alias/dynamodb/<environment>-<name>, where KMS refuses a .)" }),
+  name: z.string({ error: "must be the table's short name" }).regex(SHORT_NAME, { error: "must be 1 to 200 characters of a-z, A-Z, 0-9, _, - and . (the table is named <environment>-<name>)" }),
   partitionKey: keyAttribute,
   sortKey: keyAttribute.optional(),
   globalSecondaryIndexes: z.array(globalSecondaryIndex, { error: "must be a list of indexes" }).default([]),

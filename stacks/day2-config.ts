@@ -80,7 +80,7 @@ function checkPasswordRotation(s: EnvironmentSettings, report: Report): void {
 
 /** Pinned EKS add-on versions: one entry per add-on, of a version EKS lists. */
 function checkAddonVersions(s: EnvironmentSettings, report: Report): void {
-  for (const { entry, message } of parseAddonVersions(s.eksAddonVersions).problems) report("eksAddonVersions", entry, message);
+  for (const { entry, message } of parseAddonVersions(s.eksAddonVersions, s.kubernetesVersion).problems) report("eksAddonVersions", entry, message);
 }
 
 /** Every day-2 rule; parseEnvironment runs them with the other domain rules. */

@@ -22,9 +22,12 @@ const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
  * Pinned add-on versions from `name=version` entries. An add-on left out takes the version AWS
  * marks default for the cluster's minor at each deploy (`aws.eks.getAddonVersion` without
  * mostRecent): AWS moves that default during a minor's life, so an unrelated deploy would then
- * update the add-on in every cluster. Each problem names the entry and the fix.
+ * update the add-on in every cluster. kube-proxy's versions are per Kubernetes minor
+ * (v1.34.x-eksbuild.N for 1.34): a pin of another minor than `kubernetesVersion` is refused, so an
+ * upgrade bumps it in the same change (a forgotten pin would leave every cluster on the old one).
+ * Each problem names the entry and the fix.
  */
-export function parseAddonVersions(entries: readonly string[]): { versions: Partial<Record<ManagedAddonName, string>>; problems: { entry: string; message: string }[] } {
+export function parseAddonVersions(entries: readonly string[], kubernetesVersion?: string): { versions: Partial<Record<ManagedAddonName, string>>; problems: { entry: string; message: string }[] } {
   const versions: Partial<Record<ManagedAddonName, string>> = {};
   const problems: { entry: string; message: string }[] = [];
   for (const entry of entries) {
@@ -35,6 +38,8 @@ export function parseAddonVersions(entries: readonly string[]): { versions: Part
       problems.push({ entry, message: `must be ${name}=<version> with a version as aws eks describe-addon-versions lists it, e.g. ${name}=v1.19.2-eksbuild.1` });
     } else if (versions[name as ManagedAddonName] !== undefined) {
       problems.push({ entry, message: `pins ${name} a second time; keep one entry per add-on` });
+    } else if (name === "kube-proxy" && kubernetesVersion && /^\d+\.\d+$/.test(kubernetesVersion) && !version.startsWith(`v${kubernetesVersion}.`)) {
+      problems.push({ entry, message: `is a kube-proxy of another minor than kubernetesVersion ${kubernetesVersion}: pin a v${kubernetesVersion}.x-eksbuild.N version (aws eks describe-addon-versions --kubernetes-version ${kubernetesVersion} --addon-name kube-proxy), in the same change as kubernetesVersion` });
     } else {
       versions[name as ManagedAddonName] = version;
     }

@@ -76,6 +76,12 @@ describe("parseAddonVersions", () => {
     ]);
     expect(parseAddonVersions([])).toEqual({ versions: {}, problems: [] });
   });
+  it("refuses a kube-proxy pin of another minor than the cluster's (its versions are per minor)", () => {
+    expect(parseAddonVersions(["kube-proxy=v1.34.0-eksbuild.2"], "1.34").problems).toEqual([]);
+    expect(parseAddonVersions(["kube-proxy=v1.3.0-eksbuild.2"], "1.34").problems).toHaveLength(1);
+    const [problem] = parseAddonVersions(["kube-proxy=v1.33.5-eksbuild.1", "vpc-cni=v1.19.2-eksbuild.1"], "1.34").problems;
+    expect(problem).toEqual({ entry: "kube-proxy=v1.33.5-eksbuild.1", message: expect.stringMatching(/another minor than kubernetesVersion 1\.34: pin a v1\.34\.x-eksbuild\.N version/) });
+  });
 });
 
 describe("naming", () => {

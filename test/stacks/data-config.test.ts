@@ -48,7 +48,7 @@ describe("data tier configuration", () => {
 
   it("refuses a table name with a dot, which DynamoDB takes but its KMS keys' alias does not", () => {
     const found = problems({ ...base, "platform:dynamoTables": [{ name: "orders.v2", partitionKey: { name: "pk" } }] });
-    expect(found["platform:dynamoTables[0].name"]).toMatch(/^"orders\.v2": must be 1 to 200 characters of a-z, A-Z, 0-9, _ and - .*alias\/dynamodb\/<environment>-<name>/);
+    expect(found["platform:dynamoTables[0].name"]).toMatch(/^"orders\.v2": names the table's KMS key alias alias\/dynamodb\/dev-orders\.v2, .*use - or _ instead of \./);
   });
 
   it("refuses what AWS refuses about tables, per table and field", () => {

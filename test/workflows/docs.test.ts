@@ -63,22 +63,39 @@ describe("docs", () => {
     expect(missing).toEqual([]);
   });
 
-  it("has operators read only stack outputs the stacks export (prod, or the data-tier example)", async () => {
-    // A runbook's `pulumi stack output NAME` that no stack exports fails mid-incident.
-    const exported = new Set<string>();
+  it("has operators read only stack outputs the stack they name exports (prod, or the data-tier example)", async () => {
+    // A runbook's `pulumi stack output NAME --stack S` that S does not export fails mid-incident.
+    // Outputs by role: the global stack (prod, staging) and the regional ones (<env>-<region>).
+    const exported = { global: new Set<string>(), regional: new Set<string>() };
     for (const run of await Promise.all([sharedProdPlan(), sharedRun("staging")])) {
-      for (const stack of run.document.stacks) for (const name of Object.keys(stack.outputs ?? {})) exported.add(name);
+      for (const stack of run.document.stacks) for (const name of Object.keys(stack.outputs ?? {})) exported[stack.role === "global" ? "global" : "regional"].add(name);
     }
     const unknown: string[] = [];
     for (const file of [...docs, join(ROOT, "README.md")]) {
-      for (const [, name] of readFileSync(file, "utf8").matchAll(/pulumi stack output ([A-Za-z][\w]*)/g)) {
-        if (!exported.has(name)) unknown.push(`${relative(ROOT, file)}: ${name}`);
+      for (const [, name, stack] of readFileSync(file, "utf8").matchAll(/pulumi stack output ([A-Za-z]\w*)(?: --stack "?([\w$-]+))?/g)) {
+        const role = stack === undefined ? undefined : /^(prod|staging)$/.test(stack) ? "global" : "regional";
+        const known = role ? exported[role].has(name) : exported.global.has(name) || exported.regional.has(name);
+        if (!known) unknown.push(`${relative(ROOT, file)}: ${name}${stack ? ` --stack ${stack}` : ""}`);
       }
     }
-    expect(exported).toContain("globalClusterIdentifier");
-    expect(exported).toContain("cacheGlobalReplicationGroupId");
+    expect(exported.global).toContain("globalClusterIdentifier");
+    expect(exported.regional).toContain("databaseClusterIdentifier");
+    expect(exported.regional).toContain("cacheGlobalReplicationGroupId");
+    expect(exported.global).not.toContain("clusterName");
     expect(unknown).toEqual([]);
   }, 240_000);
+
+  it("has the Aurora runbook type the identifiers the stacks give the global cluster and its members", async () => {
+    const text = readFileSync(join(ROOT, "docs", "runbooks", "aurora-global-database.md"), "utf8");
+    const typed = (name: string) => text.match(new RegExp(`^export ${name}=(\\S+)`, "m"))?.[1];
+    const { stacks } = (await sharedProdPlan()).document;
+    expect(typed("GLOBAL_ID")).toBe(stacks.find((s) => s.role === "global")!.outputs.globalClusterIdentifier);
+    const primary = stacks.find((s) => s.role !== "global" && s.region === typed("OLD_PRIMARY_REGION"))!;
+    expect(typed("OLD_PRIMARY_ID")?.replace("$OLD_PRIMARY_REGION", primary.region!)).toBe(primary.outputs.databaseClusterIdentifier);
+    expect(typed("NEW_PRIMARY_ID")).toBe("prod-$NEW_PRIMARY_REGION");
+    const unplanned = readFileSync(join(ROOT, "docs", "runbooks", "unplanned-failover.md"), "utf8");
+    expect(unplanned.match(/^GC=(\S+)/m)?.[1]).toBe(typed("GLOBAL_ID"));
+  });
 
   it("composing.md's example environment is a valid one", () => {
     const text = readFileSync(join(ROOT, "docs", "composing.md"), "utf8");

@@ -44,7 +44,8 @@ describe("environment hazards", () => {
   });
 
   it("points at runbooks that exist", () => {
-    const all = environmentHazards(prod, { ...prod, kubernetesVersion: "1.35", dbEngineVersion: "17.4", azCount: 2, regions: ["us-west-2", "ap-south-1"], vpcCidrs: ["10.20.0.0/16", "10.40.0.0/16"], dnsZoneName: "x.example.com" });
+    const all = environmentHazards({ ...prod, nodePoolKind: "autoscaling" }, { ...prod, nodePoolKind: "managed", kubernetesVersion: "1.35", dbEngineVersion: "17.4", azCount: 2, regions: ["us-west-2", "ap-south-1"], vpcCidrs: ["10.20.0.0/16", "10.40.0.0/16"], dnsZoneName: "x.example.com" });
+    expect(all.map((h) => h.kind)).toContain("node-pool-replaced");
     for (const h of all) if (h.runbook) expect(existsSync(join(__dirname, "../../..", h.runbook)), h.runbook).toBe(true);
   });
 });

@@ -76,7 +76,7 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
     } else if (steps < 0) {
       out.push({ kind: "kubernetes-downgrade", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion} is a downgrade: EKS cannot downgrade a cluster; the only way back is a new cluster.` });
     } else {
-      out.push({ kind: "kubernetes-upgrade", severity: "notice", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion}: the control plane upgrades in place (cannot be rolled back); node groups roll after it and add-ons must support the new minor. Upgrade one region at a time.` });
+      out.push({ kind: "kubernetes-upgrade", severity: "notice", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion}: the control plane upgrades in place (cannot be rolled back); node groups roll after it and add-ons must support the new minor (bump the pins of eksAddonVersions in the same change). Upgrade one region at a time.` });
     }
   }
 
