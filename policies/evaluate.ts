@@ -81,7 +81,7 @@ function runPolicies(recorded: readonly RecordedResource[], effective: Map<strin
     if ("validateResource" in policy && policy.validateResource) {
       const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
       for (const r of recorded) {
-        // The engine analyzes registrations; reads (StackReference, `X.get`) only reach stack policies.
+        // The engine analyzes registrations; reads (StackReference, `X.get`) reach no policy.
         if (r.read) continue;
         for (const validate of validations) {
           // The server's fast path: a validation tagged with a type skips other types.
@@ -91,7 +91,8 @@ function runPolicies(recorded: readonly RecordedResource[], effective: Map<strin
         }
       }
     } else if ("validateStack" in policy) {
-      stackResources ??= policyResources(recorded);
+      // What the engine hands AnalyzeStack: the registered resources (its `news`), no reads.
+      stackResources ??= policyResources(recorded.filter((r) => !r.read));
       const args: StackValidationArgs = {
         resources: stackResources,
         stackTags: STACK_TAGS,

@@ -60,6 +60,8 @@ export async function regionalStack(environmentStack: string): Promise<Record<st
 
   return {
     region,
+    // Also what tells the policy pack this stack is one part of an environment, so its
+    // environment rules wait for the plan (policies/rules/kit.ts, isSelfContained).
     role,
     vpcId: built.network.vpcId,
     availabilityZones: built.network.availabilityZones,

@@ -39,7 +39,7 @@ export const TYPES = {
   zone: "aws:route53/zone:Zone",
   record: "aws:route53/record:Record",
   healthCheck: "aws:route53/healthCheck:HealthCheck",
-  stackReference: "pulumi:pulumi:StackReference",
+  stack: "pulumi:pulumi:Stack",
 } as const;
 
 /** `aws.alb.*` are aliases of `aws.lb.*` with their own type tokens. */

@@ -143,13 +143,21 @@ export function workloadRegions(resources: readonly PolicyResource[]): Set<strin
   return regions;
 }
 
+/** The `role` a regional stack of a multi-stack environment exports (stacks/region.ts). */
+const ENVIRONMENT_PART_ROLES: readonly unknown[] = ["primary", "secondary"];
+
 /**
- * A stack that holds a whole environment: workloads and no StackReference. Regional stacks of a
- * multi-stack environment read the global stack through a StackReference and the global stack
- * has no workloads, so the environment rules skip both there and run across stacks in the plan.
+ * A stack that holds a whole environment: workloads, and not a regional stack of a multi-stack
+ * environment (whose root stack resource exports `role: primary | secondary`, a literal, known at
+ * preview too). The global stack has no workloads. So the environment rules skip both parts and
+ * run across stacks in the plan. Not by the regional stack's StackReference: the engine hands
+ * stack policies the resources the program registered, and a StackReference is a read
+ * (step_executor.go keeps reads out of `news`, which AnalyzeStack is built from).
  */
 export function isSelfContained(resources: readonly PolicyResource[]): boolean {
-  return ofType(resources, TYPES.stackReference).length === 0 && ofType(resources, WORKLOAD_TYPES).length > 0;
+  const root = ofType(resources, TYPES.stack)[0];
+  const role = root ? read(() => (root.props as { role?: unknown }).role) : undefined;
+  return !ENVIRONMENT_PART_ROLES.includes(role) && ofType(resources, WORKLOAD_TYPES).length > 0;
 }
 
 export function isApplicationOrNetworkLb(props: { loadBalancerType?: string }): boolean {

@@ -79,6 +79,8 @@ export function globalSlice(stack = "prod"): GlobalSlice {
 export interface RegionSlice {
   region: string;
   stackReference: RecordedResource | undefined;
+  /** The root stack resource of a regional stack (with its `role` output); none in a single-stack program. */
+  root: RecordedResource | undefined;
   vpc: RecordedResource;
   publicSubnets: RecordedResource[];
   privateSubnets: RecordedResource[];
@@ -111,7 +113,10 @@ export function regionSlice(region: string, options: { primary: boolean; stack?:
   const stack = options.stack ?? `prod-${region}`;
   const o = { stack, region };
   const azs = ["a", "b", "c"].map((s) => `${region}${s}`);
-  const stackReference = options.withStackReference === false ? undefined : recorded("pulumi:pulumi:StackReference", "environment", { name: "prod" }, { ...o, id: "prod" });
+  // A regional stack of a multi-stack environment: it reads the global stack (a read, which the
+  // engine hands no policy) and exports its role on the root stack resource (stacks/region.ts).
+  const stackReference = options.withStackReference === false ? undefined : { ...recorded("pulumi:pulumi:StackReference", "environment", { name: "prod" }, { ...o, id: "prod" }), read: true };
+  const root = options.withStackReference === false ? undefined : recorded("pulumi:pulumi:Stack", `platform-${stack}`, {}, { ...o, outputs: { role: options.primary ? "primary" : "secondary" } });
   const vpc = recorded("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.10.0.0/16", enableDnsHostnames: true }, o);
   const subnet = (tier: string, i: number) => recorded("aws:ec2/subnet:Subnet", `${tier}-${i}`, { vpcId: vpc.id, availabilityZone: azs[i], cidrBlock: `10.10.${i}.0/24`, tags: { tier } }, o);
   const publicSubnets = [0, 1, 2].map((i) => subnet("public", i));
@@ -280,6 +285,7 @@ export function regionSlice(region: string, options: { primary: boolean; stack?:
   const slice: RegionSlice = {
     region,
     stackReference,
+    root,
     vpc,
     publicSubnets,
     privateSubnets,
@@ -307,6 +313,7 @@ export function regionSlice(region: string, options: { primary: boolean; stack?:
     all: () =>
       [
         slice.stackReference,
+        slice.root,
         slice.vpc,
         ...slice.publicSubnets,
         ...slice.privateSubnets,

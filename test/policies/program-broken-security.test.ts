@@ -53,8 +53,15 @@ describe("a regional stack that takes every security shortcut", () => {
     expect(violations.every((v) => v.enforcementLevel === "mandatory")).toBe(true);
   });
 
-  it("records the stack reference, which keeps the environment rules out of a regional stack", () => {
+  it("records the stack reference as a read, and the role on the root stack resource, which keeps the environment rules out of a regional stack", () => {
     expect(resources.filter((r) => r.type === "pulumi:pulumi:StackReference")).toEqual([expect.objectContaining({ name: "prod", read: true })]);
+    expect(resources.find((r) => r.type === "pulumi:pulumi:Stack")!.outputs).toMatchObject({ role: "secondary" });
+  });
+
+  it("runs the environment rules in a stack that exports no role, as the engine would (it hands stack policies no reads)", () => {
+    const withoutRole = resources.map((r) => (r.type === "pulumi:pulumi:Stack" ? { ...r, outputs: {} } : r));
+    const environmentRules = summary(evaluateStack({ stack: "dev-us-east-1", role: "region", region: "us-east-1", resources: withoutRole })).filter((v) => v.startsWith("environment-") || v.startsWith("global-database-"));
+    expect(environmentRules).toEqual(["environment-multi-region (environment)", "global-database-cross-region (environment)"]);
   });
 
   it("sees the literal master password as a secret: the SDK wraps schema-secret inputs itself", () => {
