@@ -1,0 +1,61 @@
+/**
+ * The policy pack's config for a real `pulumi preview` or `pulumi up --policy-pack policies` of
+ * one stack: the thresholds its environment's settings imply, exactly as the offline plan gives
+ * them to the rules (policies/reconcile.ts, configFromSettings: production, the deployer's
+ * network, peak nodes, the failover budget, the regions). The CLI hands a pack only the config it
+ * is given with `--policy-pack-config` (and the schema defaults otherwise): without this file a
+ * real run skips what those settings turn on (a production environment that rehearses no failure,
+ * a cluster endpoint the deploy runners cannot reach) while the plan refuses it.
+ *
+ *   npx tsx tools/ci/policy-config.ts --stack prod-us-west-2 [--dir .] > policy-config.json
+ *   pulumi up --stack prod-us-west-2 --policy-pack policies --policy-pack-config policy-config.json
+ *
+ * A regional stack's environment is the stack its file names in `platform:environmentStack`; any
+ * other stack is an environment itself. Exit 2 with the problem when the stack or its environment
+ * cannot be read or is invalid.
+ */
+import { existsSync } from "fs";
+import { join, resolve } from "path";
+import type { PolicyConfig } from "../../policies/config";
+import { configFromSettings } from "../../policies/reconcile";
+import { readConfigFile, resolveEnvironment } from "../plan/inputs";
+import { PlanError } from "../plan/args";
+
+const ENVIRONMENT_STACK_KEY = "platform:environmentStack";
+
+/** The environment a stack belongs to: its `platform:environmentStack` (by its last name part), else itself. */
+export function environmentOf(stack: string, dir: string): string {
+  const file = join(dir, `Pulumi.${stack}.yaml`);
+  if (!existsSync(file)) throw new PlanError(`Pulumi.${stack}.yaml not found in ${dir}: name a stack of this project with --stack (prod, prod-us-west-2, …)`);
+  const parent = readConfigFile(file)[ENVIRONMENT_STACK_KEY];
+  return typeof parent === "string" && parent !== "" ? parent.split("/").pop()! : stack;
+}
+
+/** The pack's config for `stack`, from its environment's stack file. */
+export function policyConfigFor(stack: string, dir: string): PolicyConfig {
+  const env = environmentOf(stack, dir);
+  const { settings } = resolveEnvironment({ env, envGiven: true, configFile: null }, dir);
+  return configFromSettings(settings as unknown as Record<string, unknown>, env);
+}
+
+function main(argv: string[]): number {
+  const option = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const stack = option("--stack");
+  if (!stack) {
+    console.error("usage: npx tsx tools/ci/policy-config.ts --stack STACK [--dir DIR] > policy-config.json");
+    return 2;
+  }
+  try {
+    console.log(JSON.stringify(policyConfigFor(stack, resolve(option("--dir") ?? ".")), null, 2));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof PlanError)) throw err;
+    console.error(err.message);
+    return 2;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
