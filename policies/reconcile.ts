@@ -65,14 +65,15 @@ function validatorFor(policy: PackPolicy): ValidateFunction {
   return validate;
 }
 
-const LEVELS: readonly string[] = ["mandatory", "advisory", "disabled", "remediate"];
+/** The levels a policy pack config may name (the CLI's; `remediate` acts as mandatory here). */
+export const ENFORCEMENT_LEVELS: readonly string[] = ["mandatory", "advisory", "disabled", "remediate"];
 
 export function reconcileConfig(config: PolicyConfig = {}): Map<string, EffectiveConfig> {
   const problems: string[] = [];
   const known = new Set(POLICIES.map((p) => p.name));
   for (const [name, entry] of Object.entries(config)) {
     if (name !== "all" && !known.has(name)) problems.push(`${name}: no such policy in the pack (known: ${[...known].join(", ")})`);
-    if (entry?.enforcementLevel !== undefined && !LEVELS.includes(entry.enforcementLevel)) problems.push(`${name}.enforcementLevel: "${entry.enforcementLevel}" is not one of mandatory, advisory, disabled`);
+    if (entry?.enforcementLevel !== undefined && !ENFORCEMENT_LEVELS.includes(entry.enforcementLevel)) problems.push(`${name}.enforcementLevel: "${entry.enforcementLevel}" is not one of ${ENFORCEMENT_LEVELS.join(", ")}`);
   }
   const all = config.all?.enforcementLevel;
   const result = new Map<string, EffectiveConfig>();

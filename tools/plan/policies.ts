@@ -3,16 +3,17 @@
  * with enforcement levels from the policy config. Goes through policies/evaluate.ts only (the
  * PolicyPack itself starts a server and is never imported here).
  */
-import { configFromSettings, mergeConfig } from "../../policies/reconcile";
+import { configFromSettings, ENFORCEMENT_LEVELS, mergeConfig } from "../../policies/reconcile";
 import { existsSync, readFileSync } from "fs";
 import { evaluateEnvironment, evaluateStack, PolicyConfig, Violation } from "../../policies/evaluate";
 import type { EnvironmentSettings } from "../../stacks/config";
 import { PlanError } from "./args";
 import type { PlanStack } from "./model";
 
-const LEVELS = ["mandatory", "advisory", "disabled"];
-
-/** Reads `--policy-config FILE`: {"<policy>": {"enforcementLevel": "...", ...thresholds}}. */
+/**
+ * Reads `--policy-config FILE` in the format `--policy-pack-config` takes:
+ * {"<policy>": {"enforcementLevel": "...", ...thresholds}}, or {"<policy>": "<level>"}.
+ */
 export function readPolicyConfig(file: string): PolicyConfig {
   if (!existsSync(file)) throw new PlanError(`--policy-config ${file} does not exist; check the path`);
   let parsed: unknown;
@@ -24,16 +25,20 @@ export function readPolicyConfig(file: string): PolicyConfig {
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new PlanError(`${file} must be a JSON object of policy name -> settings, e.g. {"route53-health-checked": {"enforcementLevel": "advisory"}}`);
   }
-  for (const [policy, settings] of Object.entries(parsed)) {
+  const config: PolicyConfig = {};
+  for (const [policy, given] of Object.entries(parsed)) {
+    // The CLI takes a level alone as the entry's value ({"all": "advisory"}).
+    const settings = typeof given === "string" ? { enforcementLevel: given } : given;
     if (!settings || typeof settings !== "object" || Array.isArray(settings)) {
-      throw new PlanError(`${file}: "${policy}" must map to an object such as {"enforcementLevel": "advisory"}`);
+      throw new PlanError(`${file}: "${policy}" must map to a level or an object such as {"enforcementLevel": "advisory"}`);
     }
     const level = (settings as Record<string, unknown>).enforcementLevel;
-    if (level !== undefined && !LEVELS.includes(level as string)) {
-      throw new PlanError(`${file}: "${policy}".enforcementLevel is ${JSON.stringify(level)}; use one of ${LEVELS.join(", ")}`);
+    if (level !== undefined && !ENFORCEMENT_LEVELS.includes(level as string)) {
+      throw new PlanError(`${file}: "${policy}".enforcementLevel is ${JSON.stringify(level)}; use one of ${ENFORCEMENT_LEVELS.join(", ")}`);
     }
+    config[policy] = settings as PolicyConfig[string];
   }
-  return parsed as PolicyConfig;
+  return config;
 }
 
 function guarded<T>(what: string, evaluate: () => T): T {
