@@ -25,5 +25,6 @@ describe("the plan's policy config file", () => {
   it("refuses a level the CLI does not know, naming the entry and the levels", () => {
     expect(() => readPolicyConfig(file({ "vpc-flow-logs": "strict" }))).toThrow(/"vpc-flow-logs"\.enforcementLevel is "strict"; use one of mandatory, advisory, disabled, remediate/);
     expect(() => readPolicyConfig(file({ "vpc-flow-logs": 3 }))).toThrow(/"vpc-flow-logs" must map to a level or an object/);
+    expect(() => readPolicyConfig(file({ environments: ["platform/prod"] }))).toThrow(/"environments" names Pulumi ESC environments, which the offline plan cannot open/);
   });
 });

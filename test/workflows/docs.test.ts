@@ -99,11 +99,11 @@ describe("docs", () => {
 
   it("has every command that runs the pack on an environment's stack pass the pack's config", () => {
     // Without --policy-pack-config the CLI gives the pack its defaults: production and the
-    // deployer's network unchecked (tools/ci/policy-config.ts). A program of one's own (--stack dev) is exempt.
+    // deployer's network unchecked (tools/ci/policy-config.ts).
     const bare: string[] = [];
     for (const file of docs) {
       for (const line of readFileSync(file, "utf8").split("\n")) {
-        if (/pulumi (up|preview)\b.*--policy-pack policies/.test(line) && !line.includes("--policy-pack-config") && !line.includes("--stack dev ")) bare.push(`${relative(ROOT, file)}: ${line.trim()}`);
+        if (/pulumi (up|preview)\b.*--policy-pack policies/.test(line) && !line.includes("--policy-pack-config")) bare.push(`${relative(ROOT, file)}: ${line.trim()}`);
       }
     }
     expect(bare).toEqual([]);

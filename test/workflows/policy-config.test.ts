@@ -3,6 +3,9 @@
  * stack gets (--policy-pack-config), from its environment's settings.
  */
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import { environmentOf, policyConfigFor } from "../../tools/ci/policy-config";
 import { reconcileConfig } from "../../policies/reconcile";
@@ -22,6 +25,23 @@ describe("the policy pack's config of a real run", () => {
   it("is config the pack's schemas accept (the CLI validates it against them)", () => {
     const effective = reconcileConfig(policyConfigFor("prod", ROOT));
     expect(effective.get("production-rehearses-failure")?.properties).toMatchObject({ production: true });
+  });
+
+  it("writes the file whole with --out, and nothing when the stack is unknown (an empty file would be read as no config)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "policy-config-"));
+    try {
+      const out = join(dir, "policy-config.json");
+      const run = (stack: string) => spawnSync(process.execPath, ["--import", "tsx", "tools/ci/policy-config.ts", "--stack", stack, "--out", out], { cwd: ROOT, encoding: "utf8" });
+      const missing = run("nope");
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toMatch(/Pulumi\.nope\.yaml not found/);
+      expect(existsSync(out)).toBe(false);
+      expect(run("prod-us-west-2").status).toBe(0);
+      expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(policyConfigFor("prod", ROOT));
+      expect(readdirSync(dir)).toEqual(["policy-config.json"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a stack the project has no file for, naming the fix", () => {

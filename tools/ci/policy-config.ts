@@ -7,14 +7,18 @@
  * real run skips what those settings turn on (a production environment that rehearses no failure,
  * a cluster endpoint the deploy runners cannot reach) while the plan refuses it.
  *
- *   npx tsx tools/ci/policy-config.ts --stack prod-us-west-2 [--dir .] > policy-config.json
+ *   npx tsx tools/ci/policy-config.ts --stack prod-us-west-2 [--dir .] --out policy-config.json
  *   pulumi up --stack prod-us-west-2 --policy-pack policies --policy-pack-config policy-config.json
+ *
+ * `--out` writes the file whole or not at all (a shell redirect would leave an empty file on
+ * failure, which the CLI reads as no config); without it the config goes to standard output.
+ * Make it again after the environment's stack file changes.
  *
  * A regional stack's environment is the stack its file names in `platform:environmentStack`; any
  * other stack is an environment itself. Exit 2 with the problem when the stack or its environment
  * cannot be read or is invalid.
  */
-import { existsSync } from "fs";
+import { existsSync, renameSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import type { PolicyConfig } from "../../policies/config";
 import { configFromSettings } from "../../policies/reconcile";
@@ -45,11 +49,18 @@ function main(argv: string[]): number {
   };
   const stack = option("--stack");
   if (!stack) {
-    console.error("usage: npx tsx tools/ci/policy-config.ts --stack STACK [--dir DIR] > policy-config.json");
+    console.error("usage: npx tsx tools/ci/policy-config.ts --stack STACK [--dir DIR] [--out FILE]");
     return 2;
   }
   try {
-    console.log(JSON.stringify(policyConfigFor(stack, resolve(option("--dir") ?? ".")), null, 2));
+    const text = `${JSON.stringify(policyConfigFor(stack, resolve(option("--dir") ?? ".")), null, 2)}\n`;
+    const out = option("--out");
+    if (out === undefined) process.stdout.write(text);
+    else {
+      const temp = `${out}.${process.pid}.tmp`;
+      writeFileSync(temp, text);
+      renameSync(temp, out);
+    }
     return 0;
   } catch (err) {
     if (!(err instanceof PlanError)) throw err;

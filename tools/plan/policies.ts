@@ -26,6 +26,10 @@ export function readPolicyConfig(file: string): PolicyConfig {
     throw new PlanError(`${file} must be a JSON object of policy name -> settings, e.g. {"route53-health-checked": {"enforcementLevel": "advisory"}}`);
   }
   const config: PolicyConfig = {};
+  if ("environments" in parsed) {
+    // The CLI's key for Pulumi ESC environments whose values it merges in: there is no ESC here.
+    throw new PlanError(`${file}: "environments" names Pulumi ESC environments, which the offline plan cannot open; give their policy settings in the file itself`);
+  }
   for (const [policy, given] of Object.entries(parsed)) {
     // The CLI takes a level alone as the entry's value ({"all": "advisory"}).
     const settings = typeof given === "string" ? { enforcementLevel: given } : given;
