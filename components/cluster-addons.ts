@@ -224,6 +224,11 @@ export class ClusterAddons extends pulumi.ComponentResource {
           // its gate; it could not be registered anyway. Only opted-in pods are affected.
           podMutatorWebhookConfig: { failurePolicy: "Fail" },
           objectSelector: { matchLabels: { [READINESS_GATE_INJECT_LABEL]: "enabled" } },
+          // Keep the webhooks' certificate across chart upgrades: by default each upgrade signs a
+          // new one and swaps the webhooks' caBundle at once, while the running pods still serve
+          // the old certificate until they see the new secret; meanwhile the Fail webhooks above
+          // refuse TargetGroupBinding changes and new labelled pods.
+          keepTLSSecret: true,
         },
       }, { ...k8sOpts, dependsOn: controller.ready });
       this.awsLoadBalancerControllerRoleArn = controller.role.arn;

@@ -208,8 +208,22 @@ export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition"
           "elasticloadbalancing:AddListenerCertificates",
           "elasticloadbalancing:RemoveListenerCertificates",
           "elasticloadbalancing:ModifyRule",
+          // Reorders the rules of an Ingress group (listener_rule_synthesizer.go).
+          "elasticloadbalancing:SetRulePriorities",
         ],
         Resource: "*",
+      },
+      {
+        // Since v2.x (feature gate ListenerRulesTagging, on by default) the controller creates
+        // listeners and rules with its tags, and a create call that carries tags also needs
+        // AddTags on the new resource: without this CreateListener is denied, and an Ingress or
+        // an NLB Service is left with a load balancer and no listener. As upstream's iam_policy.json.
+        Sid: "TagListenersAndRules",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+        Resource: [elb("listener/net/*/*/*"), elb("listener/app/*/*/*"), elb("listener-rule/net/*/*/*"), elb("listener-rule/app/*/*/*")],
+        // As every AddTags here: never the platform's binding tag.
+        Condition: { Null: { [`aws:RequestTag/${BINDABLE_TARGET_GROUP_TAG}`]: "true" } },
       },
       {
         Sid: "TagOnCreate",

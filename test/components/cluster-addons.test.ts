@@ -149,6 +149,8 @@ describe("ClusterAddons", () => {
       enableServiceMutatorWebhook: false,
       podMutatorWebhookConfig: { failurePolicy: "Fail" },
       objectSelector: { matchLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } },
+      // A chart upgrade keeps the webhooks' certificate (a new one would be refused by the Fail webhooks until pods reload).
+      keepTLSSecret: true,
     });
   });
 

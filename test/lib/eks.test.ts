@@ -133,6 +133,14 @@ describe("clusterAutoscalerPolicy", () => {
 describe("awsLoadBalancerControllerPolicy", () => {
   const policy = awsLoadBalancerControllerPolicy({ partition: "aws" });
 
+  it("lets the controller create listeners and rules with its tags, and reorder an Ingress group's rules", () => {
+    // A create call that carries tags needs AddTags on the new listener or rule (ListenerRulesTagging, on by default).
+    const tagging = policy.Statement.filter((s) => (s.Action as string[]).includes("elasticloadbalancing:AddTags"));
+    const resources = tagging.flatMap((s) => [s.Resource].flat() as string[]);
+    for (const arn of ["listener/app/*/*/*", "listener/net/*/*/*", "listener-rule/app/*/*/*", "listener-rule/net/*/*/*"]) expect(resources).toContain(`arn:aws:elasticloadbalancing:*:*:${arn}`);
+    expect(policy.Statement.some((s) => (s.Action as string[]).includes("elasticloadbalancing:SetRulePriorities"))).toBe(true);
+  });
+
   it("deletes and modifies only what the controller tagged", () => {
     const destructive = ["ec2:DeleteSecurityGroup", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DeleteTargetGroup"];
     for (const action of destructive) {
