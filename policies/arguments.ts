@@ -5,7 +5,37 @@
  */
 import type { PolicyProviderResource, PolicyResource, PolicyResourceOptions, ResourceValidationArgs } from "@pulumi/policy";
 import type { RecordedResource } from "../tools/fake-cloud";
+import * as policyProxy from "@pulumi/policy/proxy";
 import { SECRETS_MASKED_TAG } from "./config";
+
+/**
+ * What @pulumi/policy's server hands a rule as `props`: the properties behind a proxy that throws
+ * UnknownValueError where a value is unknown (a preview), which the server turns into an advisory
+ * "can't run during preview". Internal to the package (its typings export nothing).
+ */
+const { unknownCheckingProxy, unknownStringValue } = policyProxy as unknown as { unknownCheckingProxy<T>(value: T): T; unknownStringValue: string };
+
+/** A recorded value as the server deserializes it: the SDK's unknown marker is the engine's unknown sentinel. */
+function asServerSees(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if ((value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true) return unknownStringValue;
+  if (Array.isArray(value)) return value.map(asServerSees);
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, asServerSees(v)]));
+}
+
+/**
+ * `asServer`: the arguments exactly as the CLI's policy server builds them: properties behind its
+ * unknown-checking proxy, and none of the offline harness's stack tags (secrets are not masked
+ * there, so the rules that need masking are not applicable).
+ */
+export interface ArgumentOptions {
+  readonly asServer?: boolean;
+}
+
+const propsOf = (value: Record<string, unknown>, options: ArgumentOptions) => (options.asServer ? unknownCheckingProxy(asServerSees(value) as Record<string, unknown>) : value);
+
+/** The stack tags a rule sees. */
+export const stackTagsOf = (options: ArgumentOptions): ReadonlyMap<string, string> => (options.asServer ? new Map() : STACK_TAGS);
 
 /** Thrown by `notApplicable`, as the server's own error is: the policy ends without a finding. */
 export class NotApplicable extends Error {}
@@ -92,8 +122,8 @@ export class ResourceIndex {
   }
 }
 
-export function resourceArgs(r: RecordedResource, index: ResourceIndex, getConfig: () => object): ResourceValidationArgs {
-  const props = r.inputs;
+export function resourceArgs(r: RecordedResource, index: ResourceIndex, getConfig: () => object, options: ArgumentOptions = {}): ResourceValidationArgs {
+  const props = propsOf(r.inputs, options);
   const provider = index.provider(r);
   return {
     type: r.type,
@@ -102,7 +132,7 @@ export function resourceArgs(r: RecordedResource, index: ResourceIndex, getConfi
     name: r.name,
     opts: optionsOf(r),
     ...(provider ? { provider } : {}),
-    stackTags: STACK_TAGS,
+    stackTags: stackTagsOf(options),
     isType: (cls) => isTypeOf(r.type, cls),
     asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
     getConfig: <T extends object>() => getConfig() as T,
@@ -118,12 +148,12 @@ export function resourceValidationArgs(resource: RecordedResource, resources: re
 }
 
 /** The resources a stack policy sees: outputs as props, parents and dependencies as objects. */
-export function policyResources(recorded: readonly RecordedResource[]): PolicyResource[] {
+export function policyResources(recorded: readonly RecordedResource[], options: ArgumentOptions = {}): PolicyResource[] {
   const index = new ResourceIndex(recorded);
   const built = new Map<string, PolicyResource>();
   for (const r of recorded) {
     const provider = index.provider(r);
-    const props = r.outputs;
+    const props = propsOf(r.outputs, options);
     built.set(r.urn, {
       type: r.type,
       props,

@@ -17,7 +17,7 @@
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import type { RecordedResource } from "../tools/fake-cloud";
-import { NotApplicable, policyResources, ResourceIndex, resourceArgs, STACK_TAGS } from "./arguments";
+import { ArgumentOptions, NotApplicable, policyResources, ResourceIndex, resourceArgs, stackTagsOf } from "./arguments";
 import { PolicyConfig, Threshold } from "./config";
 import { configFromSettings, EffectiveConfig, mergeConfig, reconcileConfig } from "./reconcile";
 import { ENVIRONMENT_RULES, kindOf, PackPolicy, PolicyKind, POLICIES } from "./rules";
@@ -70,7 +70,7 @@ function guarded(policy: PackPolicy, out: Violation[], urn: string | null, run: 
   }
 }
 
-function runPolicies(recorded: readonly RecordedResource[], effective: Map<string, EffectiveConfig>): Violation[] {
+function runPolicies(recorded: readonly RecordedResource[], effective: Map<string, EffectiveConfig>, options: ArgumentOptions = {}): Violation[] {
   const out: Violation[] = [];
   const index = new ResourceIndex(recorded);
   let stackResources: PolicyResource[] | undefined;
@@ -87,15 +87,15 @@ function runPolicies(recorded: readonly RecordedResource[], effective: Map<strin
           // The server's fast path: a validation tagged with a type skips other types.
           const only = (validate as { __pulumiType?: string }).__pulumiType;
           if (only && only !== r.type) continue;
-          guarded(policy, out, r.urn, () => validate(resourceArgs(r, index, getConfig), collector(policy, level, out, r.urn)));
+          guarded(policy, out, r.urn, () => validate(resourceArgs(r, index, getConfig, options), collector(policy, level, out, r.urn)));
         }
       }
     } else if ("validateStack" in policy) {
       // What the engine hands AnalyzeStack: the registered resources (its `news`), no reads.
-      stackResources ??= policyResources(recorded.filter((r) => !r.read));
+      stackResources ??= policyResources(recorded.filter((r) => !r.read), options);
       const args: StackValidationArgs = {
         resources: stackResources,
-        stackTags: STACK_TAGS,
+        stackTags: stackTagsOf(options),
         getConfig: <T extends object>() => getConfig() as T,
         notApplicable: (reason?: string): never => {
           throw new NotApplicable(reason);
@@ -107,9 +107,15 @@ function runPolicies(recorded: readonly RecordedResource[], effective: Map<strin
   return out;
 }
 
-/** Resource rules and stack rules of the pack over one stack's resources (environment rules too, when the stack is self-contained). */
-export function evaluateStack(stack: StackView, config: PolicyConfig = {}): Violation[] {
-  return runPolicies(stack.resources, reconcileConfig(config));
+/**
+ * Resource rules and stack rules of the pack over one stack's resources (environment rules too,
+ * when the stack is self-contained). `asServer` hands the rules their arguments as the CLI's
+ * policy server does (unknown-checking proxy, as under `pulumi preview`): the plan's verdicts come from the
+ * pass with known values (what `pulumi up` checks, each resource's inputs known when it is
+ * created), and the tests run the preview pass this way (test/policies/preview-unknowns.test.ts).
+ */
+export function evaluateStack(stack: StackView, config: PolicyConfig = {}, options: ArgumentOptions = {}): Violation[] {
+  return runPolicies(stack.resources, reconcileConfig(config), options);
 }
 
 /**

@@ -38,6 +38,8 @@ export { aliasToUrn, engineUrn, parseUrn, ROOT_STACK_TYPE } from "./urn";
 
 /** What the SDK sends in a provider reference when the provider's id is not known (preview). */
 export const UNKNOWN_ID = rpc.unknownValue;
+/** An unknown value as the SDK deserializes it (what a recorded preview input holds). */
+const UNKNOWN_VALUE: unknown = rpc.deserializeProperty(rpc.unknownValue);
 
 /** An error the real engine would report; the run fails with its message. */
 const IN_PROCESS = Symbol.for("platform-plan.in-process-transform-requests");
@@ -419,8 +421,10 @@ export class FakeEngine {
     const answer = this.options.cloud.provide(registration, region);
     if (registration.type === "pulumi:providers:aws") this.providerRegions.set(registration.urn, answer.region ?? null);
     this.goals.set(registration.urn, registration);
-    this.options.cloud.record(registration, answer.id ?? null, answer.state, region);
-    if (!this.options.preview || registration.read || !registration.custom) return answer;
+    if (!this.options.preview || registration.read || !registration.custom) {
+      this.options.cloud.record(registration, answer.id ?? null, answer.state, region);
+      return answer;
+    }
     // A preview of a new stack: the provider's planned state holds the inputs (and auto-names);
     // everything else, the id included, is unknown until the resource is created.
     const planned: Record<string, unknown> = {};
@@ -430,6 +434,11 @@ export class FakeEngine {
     }
     // What the provider's Check computed (pulumi-kubernetes's auto-name) is known in a preview too.
     Object.assign(planned, answer.checked);
+    // Recorded as the engine's preview state holds it, which stack policies see under `pulumi
+    // preview`: the planned values, and every other attribute unknown (the bridge returns each
+    // computed attribute of the schema as unknown), the id too.
+    const unknownRest = Object.fromEntries(Object.keys(answer.state).filter((key) => !(key in planned)).map((key) => [key, UNKNOWN_VALUE]));
+    this.options.cloud.record(registration, null, { ...unknownRest, ...planned }, region);
     return { id: undefined, state: planned };
   }
 
