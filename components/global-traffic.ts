@@ -51,13 +51,24 @@ export interface GlobalTrafficArgs {
    */
   queryLogRetentionDays?: number;
   /**
-   * DNSSEC signing with a KMS key in us-east-1. After the first deployment the DS record
-   * (output `dnssecDsRecord`) must be published in the parent zone or at the registrar; to turn
-   * signing off later, remove the DS record first and wait for its TTL, or validating
-   * resolvers will treat the zone as bogus. The key, key-signing key and signing are protected.
+   * DNSSEC signing with a KMS key in us-east-1, for a zone this component creates. The DS record
+   * (output `dnssecDsRecord`) is written in the parent zone with `delegation.parentZoneName`;
+   * with a manual delegation someone publishes it at the registrar after the first deployment.
+   * Two alarms (us-east-1, to the alarm topic) say when Route 53 cannot sign: an internal
+   * failure, or a key-signing key needing action (its KMS key disabled or its policy changed).
+   * The key, key-signing key, signing and DS record are protected. Turning signing off takes two
+   * deployments (docs/runbooks/dnssec.md): the DS record leaves the parent first
+   * (`dnssecParentDsRecord: false`), and signing stops only after resolvers dropped it (its TTL);
+   * in one step validating resolvers would hold a DS for an unsigned zone and answer SERVFAIL.
    * @default false
    */
   dnssec?: boolean;
+  /**
+   * With DNSSEC and `delegation.parentZoneName`: whether the DS record stays in the parent zone.
+   * `false` removes it while the zone keeps signing — the first step of turning DNSSEC off.
+   * @default true
+   */
+  dnssecParentDsRecord?: boolean;
   /**
    * E-mail address subscribed to the health-check alarm topic. The subscription stays
    * "pending confirmation" until the recipient follows the link AWS sends.
@@ -126,6 +137,11 @@ export class GlobalTraffic extends pulumi.ComponentResource {
     if (new Set(args.regions).size !== args.regions.length) throw new RangeError(`${name}: regions must not repeat a region (${args.regions.join(", ")})`);
     const createZone = args.createZone ?? true;
     const parentZoneName = typeof args.delegation === "object" ? args.delegation.parentZoneName.trim().replace(/\.$/, "").toLowerCase() : undefined;
+    if ((args.dnssec ?? false) && !createZone) {
+      // Signing belongs to whoever owns the zone and its DS record at the parent; a second
+      // key-signing key added from here would be one the owner does not know to publish or keep.
+      throw new RangeError(`${name}: dnssec needs a zone this component creates (createZone is false: ${zoneName} belongs to another stack, which signs it)`);
+    }
     if (parentZoneName !== undefined && createZone && !zoneName.endsWith(`.${parentZoneName}`)) {
       throw new RangeError(`${name}: delegation.parentZoneName "${parentZoneName}" is not a parent of ${zoneName}`);
     }
@@ -277,7 +293,8 @@ export class GlobalTraffic extends pulumi.ComponentResource {
     // --- DNSSEC ---
     if (args.dnssec ?? false) {
       // Route 53 signs only with an asymmetric ECC_NIST_P256 key in us-east-1. KMS cannot rotate
-      // asymmetric keys: a KSK is rotated by adding a second one and moving the DS record.
+      // asymmetric keys: a KSK is rotated by adding a second one and moving the DS record, which
+      // this component does not model (it holds one KSK; docs/runbooks/dnssec.md).
       // Losing the key (or the KSK) while the parent holds our DS record makes the zone bogus to
       // every validating resolver, hence protect.
       const signingKey = new aws.kms.Key(`${name}-dnssec`, {
@@ -323,7 +340,7 @@ export class GlobalTraffic extends pulumi.ComponentResource {
         hostedZoneId: ksk.hostedZoneId,
         signingStatus: "SIGNING",
       }, { parent: this, protect: true, dependsOn: [ksk] });
-      if (parentZoneName !== undefined && createZone) {
+      if (parentZoneName !== undefined && createZone && (args.dnssecParentDsRecord ?? true)) {
         // The chain of trust: the DS record goes to the parent only once the zone signs.
         new aws.route53.Record(`${name}-ds`, {
           zoneId: aws.route53.getZoneOutput({ name: parentZoneName, privateZone: false }, parent).zoneId,
@@ -334,6 +351,30 @@ export class GlobalTraffic extends pulumi.ComponentResource {
         }, { parent: this, protect: true, dependsOn: [signing] });
       }
       this.dnssecDsRecord = ksk.dsRecord;
+
+      // Route 53 publishes these per zone in us-east-1 (AWS/Route53, HostedZoneId) while the
+      // zone signs. Either one means resolvers will soon see expired signatures: the zone goes
+      // bogus to validating resolvers when the last ones lapse, so someone must act.
+      const dnssecAlarm = (suffix: string, metricName: string, description: string) =>
+        new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
+          region: ROUTE53_HOME_REGION,
+          alarmDescription: pulumi.interpolate`${zoneName}: ${description} (docs/runbooks/dnssec.md)`,
+          namespace: "AWS/Route53",
+          metricName,
+          dimensions: { HostedZoneId: this.zoneId },
+          statistic: "Maximum",
+          period: 300,
+          evaluationPeriods: 1,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: 0,
+          // No data while signing is being set up or after it is turned off: nothing to act on.
+          treatMissingData: "notBreaching",
+          alarmActions: [topic.arn],
+          okActions: [topic.arn],
+          tags,
+        }, { parent: this, dependsOn: [signing] });
+      dnssecAlarm("dnssec-internal-failure", "DNSSECInternalFailure", "Route 53 DNSSEC signing is in an internal-failure state");
+      dnssecAlarm("dnssec-ksk-action-needed", "DNSSECKeySigningKeysNeedingAction", "a DNSSEC key-signing key needs action: its KMS key is disabled, deleted or no longer usable by Route 53");
     }
 
     this.registerOutputs({

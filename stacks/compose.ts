@@ -176,6 +176,7 @@ export function globalTrafficArgs(environment: Environment): GlobalTrafficArgs {
     arc: { enabled: environment.arcEnabled },
     queryLogging: environment.dnsQueryLogging,
     dnssec: environment.dnsDnssec,
+    dnssecParentDsRecord: environment.dnsDnssecParentDs,
     ...(environment.alarmEmail ? { alarmEmail: environment.alarmEmail } : {}),
   };
 }

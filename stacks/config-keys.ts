@@ -315,7 +315,16 @@ export const ENVIRONMENT_KEYS = {
     default: "writer",
   },
   dnsQueryLogging: { type: "boolean", description: "Route 53 query logging for the zone.", default: false },
-  dnsDnssec: { type: "boolean", description: "DNSSEC signing for the zone (KMS key in us-east-1).", default: false },
+  dnsDnssec: {
+    type: "boolean",
+    description: "DNSSEC signing for the zone the global stack creates (KMS key in us-east-1); turning it off takes two deploys (docs/runbooks/dnssec.md).",
+    default: false,
+  },
+  dnsDnssecParentDs: {
+    type: "boolean",
+    description: "With dnsDnssec and dnsParentZoneName: the DS record stays in the parent zone. false removes it while the zone keeps signing, the first step of turning DNSSEC off.",
+    default: true,
+  },
   healthCheckIntervalSeconds: {
     type: "integer",
     description: "Route 53 health-check interval, 10 or 30 (cannot change after creation).",

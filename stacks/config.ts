@@ -394,6 +394,14 @@ function checkDelegation(s: EnvironmentSettings, report: Report): void {
         "name the parent zone in this account (the global stack writes the NS records), or set dnsManualDelegation: true and add them yourself (the deploy waits for the zone to answer before the primary wave)",
     );
   }
+  if (s.dnsDnssec && !s.dnsCreateZone) {
+    report("dnsDnssec", s.dnsDnssec, `signs only a zone the global stack creates (dnsCreateZone is false: ${zone} belongs to another stack, whose owner signs it and keeps its DS record at the parent); remove it`);
+  }
+  if (!s.dnsDnssecParentDs && s.dnsDnssec && !parent) {
+    // Turning DNSSEC off with a hand-delegated zone: this key would change nothing, while the DS
+    // record that matters stays at the registrar.
+    report("dnsDnssecParentDs", s.dnsDnssecParentDs, "only removes the DS record the global stack writes (with dnsParentZoneName); this zone's DS record is wherever it was published by hand: remove it there and wait out its TTL before dnsDnssec: false (docs/runbooks/dnssec.md)");
+  }
   if (s.dnsDelegated && !(s.dnsCreateZone && s.dnsManualDelegation)) {
     report("dnsDelegated", s.dnsDelegated, "only applies to a zone delegated by hand (dnsCreateZone and dnsManualDelegation: true); remove it");
   }

@@ -46,6 +46,9 @@ export async function globalStack(): Promise<Record<string, unknown>> {
     routingControlArns: traffic.routingControlArns,
     controlPanelArn: traffic.controlPanelArn,
     arcClusterEndpoints: traffic.clusterEndpoints,
+    // With DNSSEC: the DS record the parent must hold (written there with dnsParentZoneName;
+    // published at the registrar by hand otherwise). tools/ci/wait-for-zone.ts names it.
+    ...(traffic.dnssecDsRecord ? { dnssecDsRecord: traffic.dnssecDsRecord } : {}),
     alarmTopicArn: traffic.alarmTopicArn,
     globalClusterIdentifier: database.globalClusterIdentifier,
     databaseSecretName: database.secretName,

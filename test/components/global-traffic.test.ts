@@ -10,6 +10,7 @@ let cloud: FakeCloud;
 let full: GlobalTraffic;
 let lookup: GlobalTraffic;
 let delegated: GlobalTraffic;
+let unpublished: GlobalTraffic;
 let mod: typeof import("../../components/global-traffic");
 
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
@@ -32,6 +33,7 @@ beforeAll(async () => {
     alarmEmail: "oncall@example.com",
   });
   delegated = new mod.GlobalTraffic("stage", { zoneName: "stage.example.com", delegation: { parentZoneName: "example.com." }, regions: REGIONS, arc: { enabled: false }, dnssec: true });
+  unpublished = new mod.GlobalTraffic("qa", { zoneName: "qa.example.com", delegation: { parentZoneName: "example.com" }, regions: REGIONS, arc: { enabled: false }, dnssec: true, dnssecParentDsRecord: false });
   lookup = new mod.GlobalTraffic("dev", { zoneName: "dev.example.com", createZone: false, regions: ["eu-west-1", "eu-central-1"], arc: { enabled: false } });
   await settle();
 });
@@ -182,6 +184,34 @@ describe("GlobalTraffic query logging and DNSSEC (off by default)", () => {
     expect(signing.dependsOn).toContain(ksk.urn);
     for (const r of [key, ksk, signing]) expect(r.protect).toBe(true);
     expect(await value(full.dnssecDsRecord!)).toBe(ksk.outputs.dsRecord);
+  });
+
+  it("alarms to the alarm topic, in us-east-1 where Route 53 publishes them, when the zone cannot be signed", () => {
+    const rs = childrenOf("prod");
+    const [zone] = ofType(rs, "aws:route53/zone:Zone");
+    const [topic] = ofType(rs, "aws:sns/topic:Topic");
+    const [signing] = ofType(rs, "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec");
+    const alarms = ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => String(a.inputs.metricName).startsWith("DNSSEC"));
+    expect(alarms.map((a) => a.inputs.metricName).sort()).toEqual(["DNSSECInternalFailure", "DNSSECKeySigningKeysNeedingAction"]);
+    for (const alarm of alarms) {
+      expect(alarm.region).toBe("us-east-1");
+      expect(alarm.inputs).toMatchObject({ namespace: "AWS/Route53", dimensions: { HostedZoneId: zone.id }, comparisonOperator: "GreaterThanThreshold", threshold: 0, alarmActions: [topic.outputs.arn] });
+      expect(alarm.dependsOn).toContain(signing.urn);
+    }
+    expect(ofType(childrenOf("dev"), "aws:cloudwatch/metricAlarm:MetricAlarm")).toEqual([]);
+  });
+
+  it("keeps signing but writes no DS record in the parent with dnssecParentDsRecord false (step one of turning DNSSEC off)", async () => {
+    const rs = childrenOf("qa");
+    expect(ofType(rs, "aws:route53/record:Record").map((r) => r.inputs.type)).toEqual(["NS"]);
+    expect(ofType(rs, "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec")).toHaveLength(1);
+    expect(await value(unpublished.dnssecDsRecord!)).toBe(ofType(rs, "aws:route53/keySigningKey:KeySigningKey")[0].outputs.dsRecord);
+  });
+
+  it("refuses to sign a zone it does not create, before creating anything", () => {
+    const before = cloud.resources.length;
+    expect(() => new mod.GlobalTraffic("other", { zoneName: "other.example.com", createZone: false, regions: REGIONS, dnssec: true })).toThrow(/dnssec needs a zone this component creates/);
+    expect(cloud.resources.length).toBe(before);
   });
 
   it("creates neither when not asked", () => {

@@ -119,6 +119,22 @@ describe("parseEnvironment: examples", () => {
     expect(problemsOf({ ...valid, "platform:dnsManualDelegation": true }).map((p) => p.key)).toEqual(["platform:dnsManualDelegation"]);
   });
 
+  it("signs only a zone the global stack creates, and removes a DS record only where it wrote one", () => {
+    const { "platform:dnsParentZoneName": _, ...undelegated } = valid;
+    expect(problemsOf({ ...valid, "platform:dnsDnssec": true })).toEqual([]);
+    const existing = problemsOf({ ...undelegated, "platform:dnsCreateZone": false, "platform:dnsDnssec": true });
+    expect(existing.map((p) => p.key)).toEqual(["platform:dnsDnssec"]);
+    expect(existing[0].message).toMatch(/signs only a zone the global stack creates.*dev\.example\.com belongs to another stack/);
+    // Step one of turning DNSSEC off: the DS record leaves the parent zone, the zone still signs.
+    expect(problemsOf({ ...valid, "platform:dnsDnssec": true, "platform:dnsDnssecParentDs": false })).toEqual([]);
+    // Step two leaves the key behind harmlessly.
+    expect(problemsOf({ ...valid, "platform:dnsDnssecParentDs": false })).toEqual([]);
+    // By hand, the DS record is at the registrar: the key would change nothing.
+    const manual = problemsOf({ ...undelegated, "platform:dnsManualDelegation": true, "platform:dnsDnssec": true, "platform:dnsDnssecParentDs": false });
+    expect(manual.map((p) => p.key)).toEqual(["platform:dnsDnssecParentDs"]);
+    expect(manual[0].message).toMatch(/remove it there and wait out its TTL before dnsDnssec: false \(docs\/runbooks\/dnssec\.md\)/);
+  });
+
   it("takes pinned zone IDs only for the environment's regions, azCount of them, never one EKS refuses", () => {
     const pins = ["use1-az1", "use1-az2", "use1-az4", "usw2-az1", "usw2-az2", "usw2-az3"];
     expect(problemsOf({ ...valid, "platform:availabilityZoneIds": pins })).toEqual([]);

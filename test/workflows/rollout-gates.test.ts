@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pollUntil } from "../../tools/ci/poll";
-import { answersFor, delegationHelp, waitForZone, zoneTarget } from "../../tools/ci/wait-for-zone";
+import { answersFor, delegationHelp, PUBLIC_RESOLVERS, resolversOption, waitForZone, zoneTarget } from "../../tools/ci/wait-for-zone";
 import { healthCheckIdOf, judgeObservations, waitHealthy } from "../../tools/ci/wait-healthy";
 
 /** A clock that only moves when the poller sleeps. */
@@ -61,6 +61,24 @@ describe("wait-for-zone", () => {
     expect(manual).toContain("It needs these NS records in its parent: ns-1.awsdns-01.com, ns-2.awsdns-02.net, ns-3.awsdns-03.org, ns-4.awsdns-04.co.uk.");
     expect(manual).toMatch(/registrar.*\nThen re-run this job/);
     expect(delegationHelp(target, never.last, 30)).toContain("The global stack wrote them in example.com");
+  });
+});
+
+describe("wait-for-zone's resolvers and DNSSEC", () => {
+  it("asks public resolvers unless told which, or the runner's own with system, and refuses anything else", () => {
+    expect(resolversOption(undefined)).toEqual(PUBLIC_RESOLVERS);
+    expect(resolversOption("system")).toBeUndefined();
+    expect(resolversOption("10.0.0.2, 2001:4860:4860::8888")).toEqual(["10.0.0.2", "2001:4860:4860::8888"]);
+    expect(resolversOption("dns.internal")).toEqual({ error: expect.stringMatching(/--resolvers "dns\.internal" must be resolver IP addresses.*"system"/) });
+    expect(resolversOption("")).toHaveProperty("error");
+  });
+
+  it("names the DS record to publish for a signed zone delegated by hand, and leaves it out where the stack writes it", () => {
+    const ds = "54937 13 2 2CBA963CCE4EA610E8DB923A29AD7B418CD7F8C535CA3417EB989BE5EAE6892E";
+    const manual = zoneTarget({ ...outputs, dnsDelegation: { mode: "manual", zoneName: "prod.example.com" }, dnssecDsRecord: ds });
+    expect(manual.dsRecord).toBe(ds);
+    expect(delegationHelp(manual, "no NS answer", 30)).toContain(`publish its DS record there too: ${ds} (docs/runbooks/dnssec.md)`);
+    expect(delegationHelp(zoneTarget({ ...outputs, dnssecDsRecord: ds }), "no NS answer", 30)).not.toContain("DS record");
   });
 });
 

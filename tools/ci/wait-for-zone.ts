@@ -6,13 +6,18 @@
  * visible; with dnsManualDelegation it waits for someone to add it, and says what to add.
  *
  *   npx tsx tools/ci/wait-for-zone.ts --outputs global-outputs.json [--timeout-minutes 30] [--interval-seconds 20]
+ *     [--resolvers 1.1.1.1,8.8.8.8,9.9.9.9 | --resolvers system]
  *
  * `--outputs` is `pulumi stack output --json` of the global stack (zoneName, nameServers,
- * dnsDelegation). Exit 0 once public resolvers answer the zone's NS query with its own name
- * servers; exit 1 on timeout, with the records to add; exit 2 on bad input.
+ * dnsDelegation, dnssecDsRecord with DNSSEC). Exit 0 once the resolvers answer the zone's NS
+ * query with its own name servers; exit 1 on timeout, with the records to add; exit 2 on bad
+ * input. The default resolvers are public ones, asked directly (UDP and TCP 53 out to the
+ * internet); a runner whose network only allows its own resolvers passes `--resolvers system`
+ * (those in /etc/resolv.conf, which must themselves resolve public names).
  */
 import { Resolver } from "dns/promises";
-import { gateArgs, pollUntil, type Observation, type PollOptions } from "./poll";
+import { isIP } from "net";
+import { gateArgs, option, pollUntil, type Observation, type PollOptions } from "./poll";
 
 /** Resolvers outside any one provider: the question is whether the internet sees the delegation. */
 export const PUBLIC_RESOLVERS = ["1.1.1.1", "8.8.8.8", "9.9.9.9"];
@@ -22,6 +27,21 @@ export interface ZoneTarget {
   readonly nameServers: string[];
   readonly mode: string;
   readonly parentZoneName?: string;
+  /** With DNSSEC: the DS record the parent must hold (not waited for: the zone answers unsigned without it). */
+  readonly dsRecord?: string;
+}
+
+/**
+ * `--resolvers`: a comma-separated list of resolver IP addresses, or `system` for the host's own
+ * (undefined); the public ones when absent. A message for exit 2 when it is neither.
+ */
+export function resolversOption(value: string | undefined): string[] | undefined | { error: string } {
+  if (value === undefined) return PUBLIC_RESOLVERS;
+  if (value === "system") return undefined;
+  const list = value.split(",").map((v) => v.trim()).filter(Boolean);
+  const bad = list.filter((v) => isIP(v) === 0);
+  if (list.length === 0 || bad.length > 0) return { error: `--resolvers "${value}" must be resolver IP addresses separated by commas (e.g. 1.1.1.1,8.8.8.8) or "system" for the runner's own` };
+  return list;
 }
 
 const normalise = (name: string) => name.trim().toLowerCase().replace(/\.$/, "");
@@ -32,7 +52,13 @@ export function zoneTarget(outputs: Record<string, unknown>): ZoneTarget {
   const zoneName = typeof outputs.zoneName === "string" ? outputs.zoneName : delegation.zoneName;
   const nameServers = Array.isArray(outputs.nameServers) ? outputs.nameServers.filter((n): n is string => typeof n === "string") : [];
   if (!zoneName || nameServers.length === 0) throw new Error("the global stack's outputs have no zoneName and nameServers; run `pulumi up` of the global stack first");
-  return { zoneName: normalise(zoneName), nameServers: nameServers.map(normalise), mode: delegation.mode ?? "unknown", ...(delegation.parentZoneName ? { parentZoneName: delegation.parentZoneName } : {}) };
+  return {
+    zoneName: normalise(zoneName),
+    nameServers: nameServers.map(normalise),
+    mode: delegation.mode ?? "unknown",
+    ...(delegation.parentZoneName ? { parentZoneName: delegation.parentZoneName } : {}),
+    ...(typeof outputs.dnssecDsRecord === "string" ? { dsRecord: outputs.dnssecDsRecord } : {}),
+  };
 }
 
 /** Whether an NS answer is the zone's own name servers (the delegation points at this zone). */
@@ -52,6 +78,7 @@ export function delegationHelp(target: ZoneTarget, last: string, timeoutMinutes:
     `${target.zoneName} does not answer on the public internet after ${timeoutMinutes} minute(s) (last: ${last}).`,
     `It needs these NS records in its parent: ${target.nameServers.join(", ")}.`,
     where,
+    ...(target.dsRecord && target.mode !== "parent-zone" ? [`The zone signs (DNSSEC): once it answers, publish its DS record there too: ${target.dsRecord} (docs/runbooks/dnssec.md).`] : []),
     "Then re-run this job: the primary wave starts once the zone answers (ACM validates every region's certificate through it).",
   ].join("\n");
 }
@@ -77,12 +104,18 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { timeoutMinutes, intervalSeconds } = args as Exclude<typeof args, string>;
+  const servers = resolversOption(option(argv, "--resolvers"));
+  if (servers !== undefined && !Array.isArray(servers)) {
+    console.error(`wait-for-zone: ${servers.error}`);
+    return 2;
+  }
   const resolver = new Resolver();
-  resolver.setServers(PUBLIC_RESOLVERS);
-  console.error(`waiting up to ${timeoutMinutes} min for ${target.zoneName} (delegation: ${target.mode}) to answer with ${target.nameServers.join(", ")}`);
+  if (servers) resolver.setServers(servers);
+  console.error(`waiting up to ${timeoutMinutes} min for ${target.zoneName} (delegation: ${target.mode}) to answer with ${target.nameServers.join(", ")}, asking ${servers ? servers.join(", ") : `the system's resolvers (${resolver.getServers().join(", ")})`}`);
   const result = await waitForZone(target, (name) => resolver.resolveNs(name), { timeoutSeconds: timeoutMinutes * 60, intervalSeconds });
   if (result.done) {
     console.log(`${target.zoneName} answers: the regions can validate their certificates`);
+    if (target.dsRecord && target.mode !== "parent-zone") console.log(`::notice::${target.zoneName} signs (DNSSEC): publish its DS record where it is delegated if not done yet: ${target.dsRecord}`);
     return 0;
   }
   console.error(`::error::${delegationHelp(target, result.last, timeoutMinutes).replace(/\n/g, "%0A")}`);

@@ -132,3 +132,34 @@ describe("an Aurora MySQL major upgrade", () => {
     expect(environmentHazards(mysql, { ...mysql, dbEngineVersion: "8.0.mysql_aurora.3.09.0" })).toEqual([]);
   });
 });
+
+describe("DNSSEC on and off (day-2)", () => {
+  const signed = { ...prod, dnsParentZoneName: "example.com", dnsDnssec: true };
+  const hazards = (base: Record<string, unknown>, current: Record<string, unknown>) => environmentHazards(base, current).map((h) => [h.kind, h.severity]);
+
+  it("blocks turning it off in the same deploy that takes the DS record out of the parent zone", () => {
+    const [h] = environmentHazards(signed, { ...signed, dnsDnssec: false });
+    expect([h.kind, h.severity]).toEqual(["dnssec-change", "blocking"]);
+    expect(h.message).toMatch(/SERVFAIL.*Deploy platform:dnsDnssecParentDs: false first, wait at least 60 minutes/);
+    // Settings from before dnsDnssecParentDs existed wrote the DS record too.
+    expect(hazards({ ...signed, dnsDnssecParentDs: undefined }, { ...signed, dnsDnssec: false })).toEqual([["dnssec-change", "blocking"]]);
+  });
+
+  it("notes the first step (DS record out, zone still signing), and leaves the second a risk only the operator can rule out", () => {
+    const unpublished = { ...signed, dnsDnssecParentDs: false };
+    expect(hazards(signed, unpublished)).toEqual([["dnssec-change", "notice"]]);
+    expect(environmentHazards(signed, unpublished)[0].message).toMatch(/no sooner than 60 minutes after this deploy/);
+    const off = environmentHazards(unpublished, { ...unpublished, dnsDnssec: false });
+    expect(off.map((h) => [h.kind, h.severity])).toEqual([["dnssec-change", "risk"]]);
+    expect(off[0].message).toMatch(/the global stack removed it from example\.com/);
+  });
+
+  it("says where the DS record must go when it is turned on, and that a hand-delegated zone's is published by hand", () => {
+    expect(environmentHazards({ ...signed, dnsDnssec: false }, signed)[0].message).toMatch(/writes the DS record in example\.com/);
+    const manual = { ...prod, dnsManualDelegation: true };
+    expect(environmentHazards(manual, { ...manual, dnsDnssec: true })[0].message).toMatch(/publish the global stack's dnssecDsRecord output/);
+    expect(environmentHazards({ ...manual, dnsDnssec: true }, manual).map((h) => [h.kind, h.severity])).toEqual([["dnssec-change", "risk"]]);
+    expect(hazards(signed, { ...signed })).toEqual([]);
+    for (const h of environmentHazards(signed, { ...signed, dnsDnssec: false })) expect(existsSync(join(__dirname, "../../..", h.runbook!)), h.runbook!).toBe(true);
+  });
+});

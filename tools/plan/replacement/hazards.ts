@@ -24,7 +24,8 @@ export type HazardKind =
   | "vpc-cidr-change"
   | "zone-rename"
   | "health-check-interval-change"
-  | "node-pool-replaced";
+  | "node-pool-replaced"
+  | "dnssec-change";
 
 export interface Hazard {
   kind: HazardKind;
@@ -170,8 +171,40 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
     const what = kindChanged ? `Node pool kind ${String(base.nodePoolKind)} → ${String(current.nodePoolKind)}` : `Instance types of the EKS managed node groups ${list(base.nodeInstanceTypes).join(", ")} → ${list(current.nodeInstanceTypes).join(", ")}`;
     out.push({ kind: "node-pool-replaced", severity: "risk", runbook: "docs/runbooks/node-images.md", message: `${what}: every region's node pool is replaced. The new pool starts at nodeDesiredSize (${String(current.nodeDesiredSize ?? "its default")}) while the old one, which cluster-autoscaler may have grown, drains and goes: pods stay pending until the autoscaler catches up. Set nodeDesiredSize to the largest live size of the regions for this deploy, and deploy one region at a time.` });
   }
+  out.push(...dnssecHazards(base, current));
   if (base.healthCheckIntervalSeconds !== undefined && base.healthCheckIntervalSeconds !== current.healthCheckIntervalSeconds) {
     out.push({ kind: "health-check-interval-change", severity: "notice", runbook: null, message: `Health-check interval ${String(base.healthCheckIntervalSeconds)} s → ${String(current.healthCheckIntervalSeconds)} s: Route 53 cannot change it after creation; every health check (and the records that use them) is replaced.` });
   }
   return out;
+}
+
+/** The DS record's TTL in the parent zone when the global stack writes it (components/global-traffic.ts). */
+const PARENT_DS_TTL_SECONDS = 3600;
+
+/**
+ * DNSSEC on and off. A validating resolver that holds the parent's DS record for a zone that no
+ * longer signs finds no key to match it and answers SERVFAIL for every name of the zone, until
+ * the cached DS expires: the DS record must leave the parent, and resolvers drop it, before
+ * signing stops. Settings from before a key existed: dnsDnssecParentDs was true.
+ */
+function dnssecHazards(base: Settings, current: Settings): Hazard[] {
+  const runbook = "docs/runbooks/dnssec.md";
+  const parentDs = (s: Settings) => s.dnsDnssec === true && Boolean(s.dnsParentZoneName) && s.dnsDnssecParentDs !== false;
+  if (base.dnsDnssec === true && current.dnsDnssec !== true) {
+    if (parentDs(base)) {
+      return [{ kind: "dnssec-change", severity: "blocking", runbook, message: `DNSSEC off in one deploy: the DS record leaves ${String(base.dnsParentZoneName)} and ${String(current.dnsZoneName)} stops signing seconds later, while validating resolvers keep the DS for its TTL (${PARENT_DS_TTL_SECONDS} s) and answer SERVFAIL for every name of the zone until it lapses. Deploy platform:dnsDnssecParentDs: false first, wait at least ${PARENT_DS_TTL_SECONDS / 60} minutes, then turn dnsDnssec off (the signing resources are protected: unprotect them as the runbook says).` }];
+    }
+    const where = base.dnsDnssecParentDs === false && base.dnsParentZoneName ? `the global stack removed it from ${String(base.dnsParentZoneName)}` : "it was published by hand (registrar or parent zone)";
+    return [{ kind: "dnssec-change", severity: "risk", runbook, message: `DNSSEC off: ${String(current.dnsZoneName)} stops signing. Safe only if the DS record is gone from the parent and its TTL has passed since (${where}; registries often keep DS records a day): a validating resolver still holding it answers SERVFAIL for the whole zone. The signing resources are protected: unprotect them as the runbook says.` }];
+  }
+  if (parentDs(base) && current.dnsDnssec === true && current.dnsDnssecParentDs === false) {
+    return [{ kind: "dnssec-change", severity: "notice", runbook, message: `The DS record of ${String(current.dnsZoneName)} leaves ${String(current.dnsParentZoneName)} while the zone keeps signing (step one of turning DNSSEC off): the record is protected, unprotect it first. Turn dnsDnssec off no sooner than ${PARENT_DS_TTL_SECONDS / 60} minutes after this deploy.` }];
+  }
+  if (base.dnsDnssec !== true && current.dnsDnssec === true) {
+    const ds = parentDs(current)
+      ? `the global stack writes the DS record in ${String(current.dnsParentZoneName)} once the zone signs`
+      : "after this deploy, publish the global stack's dnssecDsRecord output where the zone is delegated (registrar or parent zone)";
+    return [{ kind: "dnssec-change", severity: "notice", runbook, message: `DNSSEC on for ${String(current.dnsZoneName)}: a KMS key and key-signing key in us-east-1, signing, and alarms for when Route 53 cannot sign; ${ds}. Turning it off later takes two deploys.` }];
+  }
+  return [];
 }
