@@ -357,6 +357,8 @@ export class GlobalTraffic extends pulumi.ComponentResource {
       // bogus to validating resolvers when the last ones lapse, so someone must act.
       const dnssecAlarm = (suffix: string, metricName: string, description: string) =>
         new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
+          // Named, as the regions' alarms are, so the runbook and the pager text can name it.
+          name: `${name}-${suffix}`,
           region: ROUTE53_HOME_REGION,
           alarmDescription: pulumi.interpolate`${zoneName}: ${description} (docs/runbooks/dnssec.md)`,
           namespace: "AWS/Route53",

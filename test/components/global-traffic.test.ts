@@ -192,7 +192,7 @@ describe("GlobalTraffic query logging and DNSSEC (off by default)", () => {
     const [topic] = ofType(rs, "aws:sns/topic:Topic");
     const [signing] = ofType(rs, "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec");
     const alarms = ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => String(a.inputs.metricName).startsWith("DNSSEC"));
-    expect(alarms.map((a) => a.inputs.metricName).sort()).toEqual(["DNSSECInternalFailure", "DNSSECKeySigningKeysNeedingAction"]);
+    expect(alarms.map((a) => [a.inputs.name, a.inputs.metricName])).toEqual([["prod-dnssec-internal-failure", "DNSSECInternalFailure"], ["prod-dnssec-ksk-action-needed", "DNSSECKeySigningKeysNeedingAction"]]);
     for (const alarm of alarms) {
       expect(alarm.region).toBe("us-east-1");
       expect(alarm.inputs).toMatchObject({ namespace: "AWS/Route53", dimensions: { HostedZoneId: zone.id }, comparisonOperator: "GreaterThanThreshold", threshold: 0, alarmActions: [topic.outputs.arn] });
