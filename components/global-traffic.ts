@@ -64,8 +64,10 @@ export interface GlobalTrafficArgs {
    */
   dnssec?: boolean;
   /**
-   * With DNSSEC and `delegation.parentZoneName`: whether the DS record stays in the parent zone.
-   * `false` removes it while the zone keeps signing — the first step of turning DNSSEC off.
+   * With DNSSEC and `delegation.parentZoneName`: whether the DS record is in the parent zone.
+   * `false` keeps it out while the zone signs: the first step of turning DNSSEC off, and of
+   * turning it on for a zone that already served (resolvers must first drop the unsigned answers
+   * they cached, for up to the zone's largest TTL, before the DS record makes them validate).
    * @default true
    */
   dnssecParentDsRecord?: boolean;
@@ -151,6 +153,7 @@ export class GlobalTraffic extends pulumi.ComponentResource {
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent).partition;
 
+    let delegationRecord: aws.route53.Record | undefined;
     if (createZone) {
       // A deleted zone loses its name servers; delegation then points nowhere. Never delete
       // records we do not own either (forceDestroy false).
@@ -166,7 +169,7 @@ export class GlobalTraffic extends pulumi.ComponentResource {
       if (parentZoneName !== undefined) {
         const parentZone = aws.route53.getZoneOutput({ name: parentZoneName, privateZone: false }, parent);
         // Protected: without it the environment's names stop resolving once caches expire.
-        new aws.route53.Record(`${name}-delegation`, {
+        delegationRecord = new aws.route53.Record(`${name}-delegation`, {
           zoneId: parentZone.zoneId,
           name: zoneName,
           type: "NS",
@@ -348,7 +351,7 @@ export class GlobalTraffic extends pulumi.ComponentResource {
           type: "DS",
           ttl: DELEGATION_TTL_SECONDS,
           records: [ksk.dsRecord],
-        }, { parent: this, protect: true, dependsOn: [signing] });
+        }, { parent: this, protect: true, dependsOn: delegationRecord ? [signing, delegationRecord] : [signing] });
       }
       this.dnssecDsRecord = ksk.dsRecord;
 
@@ -364,13 +367,16 @@ export class GlobalTraffic extends pulumi.ComponentResource {
           namespace: "AWS/Route53",
           metricName,
           dimensions: { HostedZoneId: this.zoneId },
-          statistic: "Maximum",
+          // Route 53 publishes these about once every four hours per zone (Sum and SampleCount
+          // are their statistics): a five-minute window is empty between two data points, and
+          // must keep the state the last one set, or the alarm would clear ("OK" to the topic)
+          // minutes after it fired while the failure goes on.
+          statistic: "Sum",
           period: 300,
           evaluationPeriods: 1,
           comparisonOperator: "GreaterThanThreshold",
           threshold: 0,
-          // No data while signing is being set up or after it is turned off: nothing to act on.
-          treatMissingData: "notBreaching",
+          treatMissingData: "ignore",
           alarmActions: [topic.arn],
           okActions: [topic.arn],
           tags,

@@ -322,7 +322,7 @@ export const ENVIRONMENT_KEYS = {
   },
   dnsDnssecParentDs: {
     type: "boolean",
-    description: "With dnsDnssec and dnsParentZoneName: the DS record stays in the parent zone. false removes it while the zone keeps signing, the first step of turning DNSSEC off.",
+    description: "With dnsDnssec and dnsParentZoneName: the DS record is in the parent zone. false keeps it out while the zone signs: the first step of turning DNSSEC off, and of turning it on for a zone that already served (docs/runbooks/dnssec.md).",
     default: true,
   },
   healthCheckIntervalSeconds: {

@@ -397,7 +397,9 @@ function checkDelegation(s: EnvironmentSettings, report: Report): void {
   if (s.dnsDnssec && !s.dnsCreateZone) {
     report("dnsDnssec", s.dnsDnssec, `signs only a zone the global stack creates (dnsCreateZone is false: ${zone} belongs to another stack, whose owner signs it and keeps its DS record at the parent); remove it`);
   }
-  if (!s.dnsDnssecParentDs && s.dnsDnssec && !parent) {
+  if (!s.dnsDnssecParentDs && !s.dnsDnssec) {
+    report("dnsDnssecParentDs", s.dnsDnssecParentDs, "only applies while dnsDnssec is true (a step of turning signing on or off: docs/runbooks/dnssec.md); remove it, or a later dnsDnssec: true would leave the parent without the DS record");
+  } else if (!s.dnsDnssecParentDs && !parent) {
     // Turning DNSSEC off with a hand-delegated zone: this key would change nothing, while the DS
     // record that matters stays at the registrar.
     report("dnsDnssecParentDs", s.dnsDnssecParentDs, "only removes the DS record the global stack writes (with dnsParentZoneName); this zone's DS record is wherever it was published by hand: remove it there and wait out its TTL before dnsDnssec: false (docs/runbooks/dnssec.md)");

@@ -66,6 +66,8 @@ describe("GlobalTraffic hosted zone", () => {
     expect(ds.inputs.zoneId).toBe(ns.inputs.zoneId);
     const signing = ofType(children, "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec")[0];
     expect(ds.dependsOn).toContain(signing.urn);
+    // Never a DS record at a name the parent does not delegate yet (nor left behind after it).
+    expect(ds.dependsOn).toContain(ns.urn);
     expect(delegated.delegation).toEqual({ mode: "parent-zone", zoneName: "stage.example.com", parentZoneName: "example.com" });
   });
 
@@ -196,6 +198,8 @@ describe("GlobalTraffic query logging and DNSSEC (off by default)", () => {
     for (const alarm of alarms) {
       expect(alarm.region).toBe("us-east-1");
       expect(alarm.inputs).toMatchObject({ namespace: "AWS/Route53", dimensions: { HostedZoneId: zone.id }, comparisonOperator: "GreaterThanThreshold", threshold: 0, alarmActions: [topic.outputs.arn] });
+      // About one data point in four hours: an empty window keeps the state, never clears it.
+      expect(alarm.inputs).toMatchObject({ statistic: "Sum", treatMissingData: "ignore" });
       expect(alarm.dependsOn).toContain(signing.urn);
     }
     expect(ofType(childrenOf("dev"), "aws:cloudwatch/metricAlarm:MetricAlarm")).toEqual([]);

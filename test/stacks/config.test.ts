@@ -127,8 +127,10 @@ describe("parseEnvironment: examples", () => {
     expect(existing[0].message).toMatch(/signs only a zone the global stack creates.*dev\.example\.com belongs to another stack/);
     // Step one of turning DNSSEC off: the DS record leaves the parent zone, the zone still signs.
     expect(problemsOf({ ...valid, "platform:dnsDnssec": true, "platform:dnsDnssecParentDs": false })).toEqual([]);
-    // Step two leaves the key behind harmlessly.
-    expect(problemsOf({ ...valid, "platform:dnsDnssecParentDs": false })).toEqual([]);
+    // A leftover would keep the DS record out when signing is turned on again.
+    const leftover = problemsOf({ ...valid, "platform:dnsDnssecParentDs": false });
+    expect(leftover.map((p) => p.key)).toEqual(["platform:dnsDnssecParentDs"]);
+    expect(leftover[0].message).toMatch(/only applies while dnsDnssec is true.*remove it/);
     // By hand, the DS record is at the registrar: the key would change nothing.
     const manual = problemsOf({ ...undelegated, "platform:dnsManualDelegation": true, "platform:dnsDnssec": true, "platform:dnsDnssecParentDs": false });
     expect(manual.map((p) => p.key)).toEqual(["platform:dnsDnssecParentDs"]);

@@ -154,10 +154,24 @@ describe("DNSSEC on and off (day-2)", () => {
     expect(off[0].message).toMatch(/the global stack removed it from example\.com/);
   });
 
+  it("turns it on for a zone that already served in two deploys too: signing first, the DS record after the zone's largest TTL", () => {
+    const unsigned = { ...signed, dnsDnssec: false };
+    const [together] = environmentHazards(unsigned, signed);
+    expect([together.kind, together.severity]).toEqual(["dnssec-change", "risk"]);
+    expect(together.message).toMatch(/DS record in example\.com seconds after signing starts.*Deploy with platform:dnsDnssecParentDs: false first/);
+    const first = { ...signed, dnsDnssecParentDs: false };
+    expect(hazards(unsigned, first)).toEqual([["dnssec-change", "notice"]]);
+    expect(environmentHazards(unsigned, first)[0].message).toMatch(/stays out of example\.com: remove dnsDnssecParentDs after the largest TTL/);
+    expect(hazards(first, signed)).toEqual([["dnssec-change", "notice"]]);
+    expect(environmentHazards(first, signed)[0].message).toMatch(/goes into example\.com.*Safe once the zone has signed for the largest TTL/);
+    // A new zone (renamed here) has no cached answers: the DS record can follow at once.
+    expect(environmentHazards({ ...unsigned, dnsZoneName: "old.example.com" }, signed).find((h) => h.kind === "dnssec-change")!.severity).toBe("notice");
+    expect(environmentHazards(signed, { ...signed, dnsZoneName: "prod2.example.com" }).find((h) => h.kind === "zone-rename")!.message).toMatch(/The old zone signs \(DNSSEC\)/);
+  });
+
   it("says where the DS record must go when it is turned on, and that a hand-delegated zone's is published by hand", () => {
-    expect(environmentHazards({ ...signed, dnsDnssec: false }, signed)[0].message).toMatch(/writes the DS record in example\.com/);
     const manual = { ...prod, dnsManualDelegation: true };
-    expect(environmentHazards(manual, { ...manual, dnsDnssec: true })[0].message).toMatch(/publish the global stack's dnssecDsRecord output/);
+    expect(environmentHazards(manual, { ...manual, dnsDnssec: true })[0].message).toMatch(/publish the global stack's dnssecDsRecord output.*after the largest TTL/);
     expect(environmentHazards({ ...manual, dnsDnssec: true }, manual).map((h) => [h.kind, h.severity])).toEqual([["dnssec-change", "risk"]]);
     expect(hazards(signed, { ...signed })).toEqual([]);
     for (const h of environmentHazards(signed, { ...signed, dnsDnssec: false })) expect(existsSync(join(__dirname, "../../..", h.runbook!)), h.runbook!).toBe(true);

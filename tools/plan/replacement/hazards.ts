@@ -158,7 +158,8 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
   }
 
   if (base.dnsZoneName !== undefined && base.dnsZoneName !== current.dnsZoneName) {
-    out.push({ kind: "zone-rename", severity: "risk", runbook: "docs/runbooks/README.md", message: `Hosted zone ${String(base.dnsZoneName)} → ${String(current.dnsZoneName)}: a new zone with new name servers; the parent must delegate it before ACM validation or any record answers, and every record and certificate is recreated.` });
+    const signed = base.dnsDnssec === true ? ` The old zone signs (DNSSEC): its DS record must leave the parent, and resolvers drop it, before its signing goes (docs/runbooks/dnssec.md), or the old names answer SERVFAIL meanwhile.` : "";
+    out.push({ kind: "zone-rename", severity: "risk", runbook: "docs/runbooks/README.md", message: `Hosted zone ${String(base.dnsZoneName)} → ${String(current.dnsZoneName)}: a new zone with new name servers; the parent must delegate it before ACM validation or any record answers, and every record and certificate is recreated.${signed}` });
   }
   // An EKS managed node group's instance types force a new group (as switching the pool's kind
   // replaces it): Pulumi creates the new group before deleting the old, but the new one starts at
@@ -200,11 +201,25 @@ function dnssecHazards(base: Settings, current: Settings): Hazard[] {
   if (parentDs(base) && current.dnsDnssec === true && current.dnsDnssecParentDs === false) {
     return [{ kind: "dnssec-change", severity: "notice", runbook, message: `The DS record of ${String(current.dnsZoneName)} leaves ${String(current.dnsParentZoneName)} while the zone keeps signing (step one of turning DNSSEC off): the record is protected, unprotect it first. Turn dnsDnssec off no sooner than ${PARENT_DS_TTL_SECONDS / 60} minutes after this deploy.` }];
   }
+  // A zone that served before this deploy: resolvers may hold its unsigned answers, and AWS's
+  // procedure publishes the DS record only once the largest TTL of the zone has passed since
+  // signing began (Route 53 gives the zone's own NS records two days unless lowered).
+  const served = base.dnsZoneName === current.dnsZoneName;
+  const wait = "the largest TTL of the zone's records (its NS records: 172800 s unless lowered)";
   if (base.dnsDnssec !== true && current.dnsDnssec === true) {
+    const what = `DNSSEC on for ${String(current.dnsZoneName)}: a KMS key and key-signing key in us-east-1, signing, and alarms for when Route 53 cannot sign`;
+    if (parentDs(current) && served) {
+      return [{ kind: "dnssec-change", severity: "risk", runbook, message: `${what}, and the DS record in ${String(current.dnsParentZoneName)} seconds after signing starts: validating resolvers still holding the zone's unsigned answers may fail them for up to ${wait}. Deploy with platform:dnsDnssecParentDs: false first, and remove it after that wait.` }];
+    }
     const ds = parentDs(current)
       ? `the global stack writes the DS record in ${String(current.dnsParentZoneName)} once the zone signs`
-      : "after this deploy, publish the global stack's dnssecDsRecord output where the zone is delegated (registrar or parent zone)";
-    return [{ kind: "dnssec-change", severity: "notice", runbook, message: `DNSSEC on for ${String(current.dnsZoneName)}: a KMS key and key-signing key in us-east-1, signing, and alarms for when Route 53 cannot sign; ${ds}. Turning it off later takes two deploys.` }];
+      : current.dnsDnssecParentDs === false
+        ? `the DS record stays out of ${String(current.dnsParentZoneName)}: remove dnsDnssecParentDs after ${wait}`
+        : `publish the global stack's dnssecDsRecord output where the zone is delegated (registrar or parent zone)${served ? ` after ${wait}` : " after this deploy"}`;
+    return [{ kind: "dnssec-change", severity: "notice", runbook, message: `${what}; ${ds}. Turning it off later takes two deploys.` }];
+  }
+  if (base.dnsDnssec === true && base.dnsDnssecParentDs === false && parentDs(current)) {
+    return [{ kind: "dnssec-change", severity: "notice", runbook, message: `The DS record of ${String(current.dnsZoneName)} goes into ${String(current.dnsParentZoneName)}: validating resolvers start checking the zone's signatures. Safe once the zone has signed for ${wait}.` }];
   }
   return [];
 }
