@@ -33,6 +33,11 @@ export interface QuerySpec {
   returnData: boolean;
   label?: string;
   expression?: string;
+  /**
+   * A Metrics Insights query of one series (metrics.ts insightsQuery), rendered once its
+   * dimension values are known; with its own period, which CloudWatch requires of such a query.
+   */
+  insights?: { statistic: "MAX" | "MIN" | "AVG" | "SUM"; namespace: string; metricName: string; where: Record<string, pulumi.Input<string>>; period: number };
   metric?: MetricSpec & { stat: string; period: number };
 }
 
@@ -289,7 +294,16 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
         comparison: "GreaterThanOrEqualToThreshold",
         window: minutes(60, 3),
         treatMissingData: "notBreaching",
-        metric: { namespace: RDS.namespace, metricName: db.globalLagMetric, dimensions: cluster, statistic: "Maximum" },
+        // A Metrics Insights query, not a metric: AWS's dimension table lists SourceRegion for the
+        // global-database metrics, and an alarm on {DBClusterIdentifier} alone would never see
+        // points published with both (staying OK, as missing data is not breaching here).
+        // FROM "AWS/RDS" matches every dimension set of the cluster's lag.
+        queries: [{
+          id: "lag",
+          returnData: true,
+          label: `${db.globalLagMetric} (ms)`,
+          insights: { statistic: "MAX", namespace: RDS.namespace, metricName: db.globalLagMetric, where: cluster, period: 60 },
+        }],
         routing: "topic",
       });
     }

@@ -5,7 +5,7 @@
  * exists, so it refers to regional alarms by their (predictable) ARNs and to Aurora members by
  * their identifiers, never to random ALB suffixes.
  */
-import { ALB, AUTOSCALING, EC2, RDS, SYNTHETICS } from "./metrics";
+import { ALB, AUTOSCALING, EC2, insightsQuery, RDS, SYNTHETICS } from "./metrics";
 import { alarmArn, alarmName, sloAlarmName } from "./names";
 import type { MonitoringObjectives } from "./thresholds";
 
@@ -50,6 +50,14 @@ class Grid {
 
 function metric(namespace: string, name: string, dimensions: Record<string, string>, options: Record<string, unknown> = {}): MetricLine {
   return [namespace, name, ...Object.entries(dimensions).flat(), ...(Object.keys(options).length ? [options] : [])];
+}
+
+/**
+ * The cross-region lag of a member as a Metrics Insights query (any dimension set it is published
+ * with: see the replication-lag alarm in alarms.ts). Ids must be unique within a widget.
+ */
+function globalLag(metricName: string, clusterIdentifier: string, id: string, options: Record<string, unknown>): MetricLine {
+  return [{ expression: insightsQuery("MAX", { namespace: RDS.namespace, metricName, where: { [RDS.dimensions.cluster]: clusterIdentifier } }), id, period: 60, ...options }];
 }
 
 function graph(title: string, region: string, metrics: MetricLine[], extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -140,8 +148,8 @@ export function regionalDashboardBody(v: RegionalDashboardValues): DashboardBody
     ]));
     g.add(8, 6, "metric", graph("Replication lag (ms)", v.region, [
       metric(RDS.namespace, RDS.metrics.replicaLag, { ...cluster, [RDS.dimensions.role]: RDS.roles.reader }, { stat: "Maximum", label: "readers (in region)" }),
-      metric(RDS.namespace, RDS.metrics.globalRpoLag, cluster, { stat: "Maximum", label: "RPO lag (secondary only)" }),
-      metric(RDS.namespace, RDS.metrics.globalReplicationLag, cluster, { stat: "Maximum", label: "global replication lag (secondary only)" }),
+      globalLag(RDS.metrics.globalRpoLag, v.database.clusterIdentifier, "rpo", { label: "RPO lag (secondary only)" }),
+      globalLag(RDS.metrics.globalReplicationLag, v.database.clusterIdentifier, "replication", { label: "global replication lag (secondary only)" }),
     ], { annotations: { horizontal: [{ value: v.database.lagThresholdMs, label: "alarm" }] } }));
   }
 
@@ -214,11 +222,11 @@ export function globalDashboardBody(v: GlobalDashboardValues): DashboardBody {
   g.newRow();
   const members = v.regions.filter((r) => r.databaseClusterIdentifier);
   if (members.length) {
-    g.add(12, 6, "metric", graph("Aurora RPO lag (ms), per member (published by secondaries only)", v.regions[0].region, members.map((r) =>
-      metric(RDS.namespace, RDS.metrics.globalRpoLag, { [RDS.dimensions.cluster]: r.databaseClusterIdentifier! }, { stat: "Maximum", label: r.region, region: r.region })),
+    g.add(12, 6, "metric", graph("Aurora RPO lag (ms), per member (published by secondaries only)", v.regions[0].region, members.map((r, i) =>
+      globalLag(RDS.metrics.globalRpoLag, r.databaseClusterIdentifier!, `rpo${i}`, { label: r.region, region: r.region })),
     { annotations: { horizontal: [{ value: v.lagThresholdMs, label: "alarm" }] } }));
-    g.add(12, 6, "metric", graph("Aurora global replication lag (ms), per member", v.regions[0].region, members.map((r) =>
-      metric(RDS.namespace, RDS.metrics.globalReplicationLag, { [RDS.dimensions.cluster]: r.databaseClusterIdentifier! }, { stat: "Maximum", label: r.region, region: r.region }))));
+    g.add(12, 6, "metric", graph("Aurora global replication lag (ms), per member", v.regions[0].region, members.map((r, i) =>
+      globalLag(RDS.metrics.globalReplicationLag, r.databaseClusterIdentifier!, `replication${i}`, { label: r.region, region: r.region }))));
   }
   g.newRow();
   for (const r of v.regions) g.add(width, 5, "metric", { title: `${r.region}: in DNS rotation (1 = yes)`, region: v.route53Region, view: "timeSeries", annotations: { alarms: [arn(v.route53Region, alarmName(r.prefix, "out-of-rotation"))] } });

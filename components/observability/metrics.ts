@@ -88,3 +88,42 @@ export const ERROR_METRICS: readonly string[] = [ALB.metrics.target5xx, ALB.metr
 export const LATENCY_METRICS: readonly string[] = [ALB.metrics.targetResponseTime];
 /** Metrics whose alarms count as a cross-region replication-lag alarm of an Aurora global member. */
 export const GLOBAL_LAG_METRICS: readonly string[] = [RDS.metrics.globalRpoLag, RDS.metrics.globalReplicationLag, "AuroraGlobalDBProgressLag"];
+
+/** A metric a Metrics Insights query reads, with the dimension values its WHERE clause requires. */
+export interface InsightsMetric {
+  namespace: string;
+  metricName: string;
+  /** `dimension = 'value'` conditions of the WHERE clause (AND only). */
+  where: Record<string, string>;
+}
+
+/**
+ * A Metrics Insights query of one aggregated time series, `SELECT MAX(m) FROM "ns" WHERE d = 'v'`.
+ * `FROM "<namespace>"` (no SCHEMA) matches the metric whatever other dimensions it is published
+ * with, which a plain alarm metric cannot: an alarm on {DBClusterIdentifier} never sees points
+ * published as {DBClusterIdentifier, SourceRegion}. CloudWatch alarms on such a query (one
+ * series, no GROUP BY) like on a metric; the query's own `period` is required then.
+ */
+export function insightsQuery(statistic: "MAX" | "MIN" | "AVG" | "SUM", metric: InsightsMetric): string {
+  const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
+  const conditions = Object.entries(metric.where).map(([dimension, value]) => `${dimension} = ${quote(value)}`);
+  return `SELECT ${statistic}(${metric.metricName}) FROM "${metric.namespace}"${conditions.length ? ` WHERE ${conditions.join(" AND ")}` : ""}`;
+}
+
+/**
+ * The metric of a query `insightsQuery` writes (and of the same simple form written by hand);
+ * null for metric math or any other query, which then names no metric to the readers of alarms.
+ */
+export function parseInsightsQuery(expression: string): InsightsMetric | null {
+  const m = /^\s*SELECT\s+(?:MAX|MIN|AVG|SUM|COUNT)\(\s*([A-Za-z0-9_.\-/:]+)\s*\)\s+FROM\s+(?:"([^"]+)"|SCHEMA\(\s*"([^"]+)"[^)]*\))\s*(?:WHERE\s+(.+?))?\s*$/is.exec(expression);
+  if (!m) return null;
+  const where: Record<string, string> = {};
+  if (m[4]) {
+    for (const condition of m[4].split(/\s+AND\s+/i)) {
+      const c = /^\s*"?([A-Za-z0-9_.\-:]+)"?\s*=\s*'((?:[^']|'')*)'\s*$/.exec(condition);
+      if (!c) return null; // OR, LIKE, !=: not a plain dimension filter
+      where[c[1]] = c[2].replace(/''/g, "'");
+    }
+  }
+  return { namespace: m[2] ?? m[3], metricName: m[1], where };
+}

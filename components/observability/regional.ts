@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuroraEngine } from "../lib/aurora";
-import { type AlarmSpec, type CompositeSpec, regionalAlarmPlan } from "./alarms";
+import { type AlarmSpec, type CompositeSpec, type QuerySpec, regionalAlarmPlan } from "./alarms";
 import { regionalDashboardBody } from "./dashboards";
+import { insightsQuery } from "./metrics";
 import { ManagedPrometheus, type ManagedPrometheusArgs } from "./managed-prometheus";
 import { canaryName, dashboardName } from "./names";
 import { DEFAULT_CANARY_INTERVAL_MINUTES, SyntheticProbe, type SyntheticProbeArgs } from "./synthetic-probe";
@@ -246,6 +247,7 @@ export class RegionalObservability extends pulumi.ComponentResource {
                 returnData: q.returnData,
                 ...(q.label ? { label: q.label } : {}),
                 ...(q.expression ? { expression: q.expression } : {}),
+                ...(q.insights ? insightsExpression(q.insights) : {}),
                 ...(q.metric ? { metric: { namespace: q.metric.namespace, metricName: q.metric.metricName, dimensions: q.metric.dimensions, stat: q.metric.stat, period: q.metric.period } } : {}),
               })),
             }),
@@ -305,4 +307,14 @@ export class RegionalObservability extends pulumi.ComponentResource {
       alarmArns: this.alarmArns,
     });
   }
+}
+
+/** A Metrics Insights query of an alarm, once the values it filters on are known, with its period. */
+function insightsExpression(q: NonNullable<QuerySpec["insights"]>): { expression: pulumi.Output<string>; period: number } {
+  const dimensions = Object.keys(q.where);
+  return {
+    expression: pulumi.all(dimensions.map((d) => q.where[d])).apply((values) =>
+      insightsQuery(q.statistic, { namespace: q.namespace, metricName: q.metricName, where: Object.fromEntries(dimensions.map((d, i) => [d, values[i]])) })),
+    period: q.period,
+  };
 }

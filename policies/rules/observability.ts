@@ -4,8 +4,8 @@
  * member), and the alarms reach a person: an SNS topic with a subscriber, directly or through a
  * composite alarm that watches them.
  *
- * An alarm counts when its metric (or one of its metric-math metrics) names the resource the way
- * CloudWatch does: AWS/ApplicationELB with `LoadBalancer` = the ALB's ARN suffix, AWS/RDS with
+ * An alarm counts when its metric (one of its metric-math metrics, or the metric of its Metrics
+ * Insights query, filtered with WHERE) names the resource the way CloudWatch does: AWS/ApplicationELB with `LoadBalancer` = the ALB's ARN suffix, AWS/RDS with
  * `DBClusterIdentifier` = the cluster's identifier. A misspelt dimension is an alarm that never
  * fires, so it does not count. During a preview those values are unknown; the engine's property
  * dependencies (the alarm's dimensions came from the ALB's outputs) stand in for them.
@@ -15,7 +15,7 @@ import type { Unwrap } from "@pulumi/pulumi";
 import type { MetricAlarmArgs } from "@pulumi/aws/cloudwatch/metricAlarm";
 import type { CompositeAlarmArgs } from "@pulumi/aws/cloudwatch/compositeAlarm";
 import type { TopicSubscriptionArgs } from "@pulumi/aws/sns/topicSubscription";
-import { ALB, ERROR_METRICS, GLOBAL_LAG_METRICS, LATENCY_METRICS, RDS } from "../../components/observability/metrics";
+import { ALB, ERROR_METRICS, GLOBAL_LAG_METRICS, LATENCY_METRICS, parseInsightsQuery, RDS } from "../../components/observability/metrics";
 import { AuroraClusterProps, LOAD_BALANCER_TYPES, TYPES } from "./aws-types";
 import { describe, isApplicationOrNetworkLb, isSet, knownItems, knownString, ofType, read, referencedBy, regionOf, stackRule, UNKNOWN } from "./kit";
 
@@ -32,6 +32,8 @@ interface WatchedMetric {
   namespace: string | undefined;
   metricName: string | undefined;
   dimensions: Record<string, unknown>;
+  /** A query whose text a preview does not know yet. */
+  unknownQuery?: boolean;
 }
 
 /** The metrics an alarm reads: its own, or those of its metric-math queries. */
@@ -40,10 +42,15 @@ function metricsOf(alarm: PolicyResource): WatchedMetric[] {
   const own: WatchedMetric[] = isSet(() => props.metricName)
     ? [{ namespace: knownString(() => props.namespace), metricName: knownString(() => props.metricName), dimensions: dimensionsOf(() => props.dimensions) }]
     : [];
-  const queried = knownItems(() => props.metricQueries).flatMap((q) => {
+  const queried = knownItems(() => props.metricQueries).flatMap((q): WatchedMetric[] => {
     const metric = read(() => q.metric);
-    if (metric === UNKNOWN || !metric) return [];
-    return [{ namespace: knownString(() => metric.namespace), metricName: knownString(() => metric.metricName), dimensions: dimensionsOf(() => metric.dimensions) }];
+    if (metric !== UNKNOWN && metric) return [{ namespace: knownString(() => metric.namespace), metricName: knownString(() => metric.metricName), dimensions: dimensionsOf(() => metric.dimensions) }];
+    // A Metrics Insights query: its WHERE clause names the dimension values it matches. Unknown
+    // (a preview, built from outputs not known yet): what it reads is not known either.
+    const expression = read(() => q.expression);
+    if (expression === UNKNOWN) return [{ namespace: undefined, metricName: undefined, dimensions: {}, unknownQuery: true }];
+    const insights = typeof expression === "string" ? parseInsightsQuery(expression) : null;
+    return insights ? [{ namespace: insights.namespace, metricName: insights.metricName, dimensions: insights.where }] : [];
   });
   return [...own, ...queried];
 }
@@ -55,8 +62,12 @@ function dimensionsOf(get: () => Record<string, unknown> | undefined): Record<st
 
 /** The alarm reads `metricNames` of `namespace` for `target`: by the dimension's value, or (preview) by dependency. */
 function watches(alarm: PolicyResource, namespace: string, metricNames: readonly string[], dimension: string, targetValue: string | undefined, target: PolicyResource): boolean {
-  const matching = metricsOf(alarm).filter((m) => m.namespace === namespace && m.metricName !== undefined && metricNames.includes(m.metricName));
+  const metrics = metricsOf(alarm);
+  const matching = metrics.filter((m) => m.namespace === namespace && m.metricName !== undefined && metricNames.includes(m.metricName));
   const dependsOnTarget = () => [...referencedBy(alarm, "dimensions", target.type), ...referencedBy(alarm, "metricQueries", target.type)].some((r) => r.urn === target.urn);
+  // A query a preview cannot read yet counts when it was built from the target's outputs, as
+  // unknown dimensions do below.
+  if (matching.length === 0 && metrics.some((m) => m.unknownQuery)) return dependsOnTarget();
   return matching.some((m) => {
     const value = read(() => m.dimensions[dimension]);
     // No such dimension (or a misspelt one): CloudWatch would never match the metric.

@@ -87,17 +87,18 @@ describe("regional alarms as CloudWatch receives them", () => {
     expect(inputs.namespace).toBeUndefined();
   });
 
-  it("pages on AuroraGlobalDBRPOLag by DBClusterIdentifier, at half the 60 s RPO, straight to the topic", () => {
+  it("pages on AuroraGlobalDBRPOLag of the member whatever dimensions it comes with (a Metrics Insights query), at half the 60 s RPO, straight to the topic", () => {
     const topic = one("aws:sns/topic:Topic");
-    expect(alarmNamed("prod-eu-west-1-replication-lag").inputs).toMatchObject({
-      namespace: "AWS/RDS",
-      metricName: "AuroraGlobalDBRPOLag",
-      dimensions: { DBClusterIdentifier: "prod-eu-west-1" },
-      statistic: "Maximum",
-      threshold: 30_000,
-      treatMissingData: "notBreaching",
-      alarmActions: [topic.outputs.arn],
-    });
+    const lag = alarmNamed("prod-eu-west-1-replication-lag").inputs;
+    expect(lag).toMatchObject({ threshold: 30_000, treatMissingData: "notBreaching", alarmActions: [topic.outputs.arn] });
+    expect(lag.metricName).toBeUndefined();
+    expect(lag.metricQueries).toEqual([{
+      id: "lag",
+      returnData: true,
+      label: "AuroraGlobalDBRPOLag (ms)",
+      expression: `SELECT MAX(AuroraGlobalDBRPOLag) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'prod-eu-west-1'`,
+      period: 60,
+    }]);
   });
 
   it("sends leaf golden-signal alarms nowhere themselves: the region-impaired composite routes them", () => {

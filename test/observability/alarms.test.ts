@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { type AlarmSpec, regionalAlarmPlan, type RegionalAlarmContext } from "../../components/observability/alarms";
 import { DEFAULT_OBJECTIVES } from "../../components/observability/thresholds";
+import { insightsQuery, parseInsightsQuery } from "../../components/observability/metrics";
 
 const LB = "app/prod-us-west-2-alb-1a2b3c4/50dc6c495c0c9188";
 const TG = "targetgroup/prod-us-west-2-tg-9f8e7d6/73e2d6bc24d8a067";
@@ -81,7 +82,10 @@ describe("golden-signal alarms", () => {
 describe("database alarms", () => {
   it("pages on AuroraGlobalDBRPOLag of this member, by DBClusterIdentifier, at half the RPO", () => {
     const a = alarm("replication-lag");
-    expect(a.metric).toEqual({ namespace: "AWS/RDS", metricName: "AuroraGlobalDBRPOLag", dimensions: { DBClusterIdentifier: CLUSTER }, statistic: "Maximum" });
+    // A query, not a metric: AWS may publish the lag with SourceRegion as well, which an alarm on
+    // {DBClusterIdentifier} alone would never match.
+    expect(a.metric).toBeUndefined();
+    expect(a.queries).toEqual([{ id: "lag", returnData: true, label: "AuroraGlobalDBRPOLag (ms)", insights: { statistic: "MAX", namespace: "AWS/RDS", metricName: "AuroraGlobalDBRPOLag", where: { DBClusterIdentifier: CLUSTER }, period: 60 } }]);
     expect([a.threshold, a.unit, a.severity, a.routing]).toEqual([30_000, "ms", "page", "topic"]);
     // Published only by secondaries: on the primary the alarm must stay quiet, not alarm.
     expect(a.treatMissingData).toBe("notBreaching");
@@ -179,5 +183,21 @@ describe("the plan as a whole", () => {
       expect((a.queries ?? []).filter((q) => q.returnData).length).toBe(a.queries ? 1 : 0);
       expect(Boolean(a.metric) !== Boolean(a.queries)).toBe(true);
     }
+  });
+});
+
+describe("Metrics Insights queries (the replication-lag alarm's)", () => {
+  it("round-trips through the parser the plan and the policies read alarms with, quotes included", () => {
+    const metric = { namespace: "AWS/RDS", metricName: "AuroraGlobalDBRPOLag", where: { DBClusterIdentifier: "prod-eu-west-1", Odd: "it's" } };
+    const query = insightsQuery("MAX", metric);
+    expect(query).toBe(`SELECT MAX(AuroraGlobalDBRPOLag) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'prod-eu-west-1' AND Odd = 'it''s'`);
+    expect(parseInsightsQuery(query)).toEqual(metric);
+    expect(parseInsightsQuery(`SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)`)).toEqual({ namespace: "AWS/EC2", metricName: "CPUUtilization", where: {} });
+  });
+
+  it("names no metric for metric math or a filter that is not a plain equality", () => {
+    expect(parseInsightsQuery("100 * errors / requests")).toBeNull();
+    expect(parseInsightsQuery(`SELECT MAX(AuroraGlobalDBRPOLag) FROM "AWS/RDS" WHERE DBClusterIdentifier != 'x'`)).toBeNull();
+    expect(parseInsightsQuery(`SELECT MAX(AuroraGlobalDBRPOLag) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'a' OR DBClusterIdentifier = 'b'`)).toBeNull();
   });
 });

@@ -68,7 +68,13 @@ describe("regional dashboard", () => {
     expect(lines.some((l) => l[0] === "AWS/EC2" && l[1] === "CPUUtilization" && l[2] === "AutoScalingGroupName")).toBe(true);
     expect(lines.filter((l) => l[0] === "AWS/AutoScaling").map((l) => l[1])).toEqual(["GroupInServiceInstances", "GroupDesiredCapacity", "GroupMaxSize"]);
     expect(lines.filter((l) => l[0] === "AWS/RDS" && l[1] === "CPUUtilization").map((l) => l.slice(2, 6))).toEqual([["DBClusterIdentifier", "prod-eu-west-1", "Role", "WRITER"], ["DBClusterIdentifier", "prod-eu-west-1", "Role", "READER"]]);
-    expect(lines.filter((l) => l[0] === "AWS/RDS").map((l) => l[1])).toEqual(expect.arrayContaining(["AuroraReplicaLag", "AuroraGlobalDBRPOLag", "AuroraGlobalDBReplicationLag", "DatabaseConnections"]));
+    expect(lines.filter((l) => l[0] === "AWS/RDS").map((l) => l[1])).toEqual(expect.arrayContaining(["AuroraReplicaLag", "DatabaseConnections"]));
+    // The cross-region lag as the alarm reads it: whatever dimension set AWS publishes it with.
+    const queries = lines.filter((l) => typeof l[0] === "object").map((l) => String((l[0] as { expression?: string }).expression)).filter((e) => e.startsWith("SELECT"));
+    expect(queries).toEqual([
+      `SELECT MAX(AuroraGlobalDBRPOLag) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'prod-eu-west-1'`,
+      `SELECT MAX(AuroraGlobalDBReplicationLag) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'prod-eu-west-1'`,
+    ]);
   });
 });
 
@@ -105,8 +111,8 @@ describe("global dashboard", () => {
   it("puts every member's RPO lag side by side, each from its own region", () => {
     const lag = body.widgets.find((w) => String(w.properties.title).startsWith("Aurora RPO lag"))!;
     expect(lag.properties.metrics).toEqual([
-      ["AWS/RDS", "AuroraGlobalDBRPOLag", "DBClusterIdentifier", "prod-us-east-1", { stat: "Maximum", label: "us-east-1", region: "us-east-1" }],
-      ["AWS/RDS", "AuroraGlobalDBRPOLag", "DBClusterIdentifier", "prod-eu-west-1", { stat: "Maximum", label: "eu-west-1", region: "eu-west-1" }],
+      [{ expression: `SELECT MAX(AuroraGlobalDBRPOLag) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'prod-us-east-1'`, id: "rpo0", period: 60, label: "us-east-1", region: "us-east-1" }],
+      [{ expression: `SELECT MAX(AuroraGlobalDBRPOLag) FROM "AWS/RDS" WHERE DBClusterIdentifier = 'prod-eu-west-1'`, id: "rpo1", period: 60, label: "eu-west-1", region: "eu-west-1" }],
     ]);
   });
 

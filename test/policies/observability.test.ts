@@ -50,6 +50,13 @@ describe("monitoring-covers-serving-regions", () => {
     expect(lag.map((v) => v.urn)).toEqual([expect.stringMatching(/::db$/)]);
   });
 
+  it("counts a replication-lag alarm on a Metrics Insights query of the member, as the stacks declare it, and not one of another cluster", () => {
+    const query = (cluster: string) => ({ namespace: undefined, metricName: undefined, dimensions: undefined, statistic: undefined, period: undefined, metricQueries: [{ id: "lag", returnData: true, period: 60, expression: `SELECT MAX(AuroraGlobalDBRPOLag) FROM "AWS/RDS" WHERE DBClusterIdentifier = '${cluster}'` }] });
+    expect(run((r) => patch(r.replicationLagAlarm, query(r.db.outputs.clusterIdentifier as string)))).toEqual([]);
+    const other = run((r) => patch(r.replicationLagAlarm, query("prod-us-east-1")));
+    expect(other.map((v) => v.urn)).toEqual([expect.stringMatching(/::db$/)]);
+  });
+
   it("fails alarms that reach nobody: a topic without subscriber, or leaf alarms no composite routes", () => {
     const unsubscribed = run((r) => without(r, "alarmSubscription"));
     expect(unsubscribed.map((v) => v.urn!.split("::").pop()).sort()).toEqual(["db", "ingress"]);
@@ -70,7 +77,7 @@ describe("monitoring-covers-serving-regions", () => {
 
 describe("during a preview", () => {
   /** The secondary stack as a preview shows it: ARN suffix and cluster identifier unknown, dimensions unknown. */
-  function preview(withDependencies: boolean): string[] {
+  function preview(withDependencies: boolean, lagAsQuery = false): string[] {
     const env = environment();
     const resources = policyResources(env.stacks()[2].resources);
     const byName = (name: string) => resources.find((r) => r.name === name)!;
@@ -84,11 +91,13 @@ describe("during a preview", () => {
     const latency = byName("latency");
     latency.props = policyRuntime.unknownCheckingProxy({ ...latency.props, dimensions: { LoadBalancer: UNKNOWN_STRING } });
     const lag = byName("replication-lag");
-    lag.props = policyRuntime.unknownCheckingProxy({ ...lag.props, dimensions: { DBClusterIdentifier: UNKNOWN_STRING } });
+    lag.props = policyRuntime.unknownCheckingProxy(lagAsQuery
+      ? { ...lag.props, namespace: undefined, metricName: undefined, dimensions: undefined, metricQueries: [{ id: "lag", returnData: true, period: 60, expression: UNKNOWN_STRING }] }
+      : { ...lag.props, dimensions: { DBClusterIdentifier: UNKNOWN_STRING } });
     if (withDependencies) {
       error.propertyDependencies = { metricQueries: [alb] };
       latency.propertyDependencies = { dimensions: [alb] };
-      lag.propertyDependencies = { dimensions: [db] };
+      lag.propertyDependencies = lagAsQuery ? { metricQueries: [db] } : { dimensions: [db] };
     }
     const found: string[] = [];
     const report: ReportViolation = (message) => found.push(message);
@@ -103,5 +112,10 @@ describe("during a preview", () => {
 
   it("does not accept unknown dimensions that come from elsewhere", () => {
     expect(preview(false)).toHaveLength(2);
+  });
+
+  it("takes a Metrics Insights query it cannot read yet by where its text comes from", () => {
+    expect(preview(true, true)).toEqual([]);
+    expect(preview(false, true)).toHaveLength(2);
   });
 });

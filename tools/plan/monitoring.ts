@@ -7,7 +7,7 @@
  * (the DNS alarms every region creates in us-east-1).
  */
 import { ruleAlarmNames } from "../../policies/rules/observability";
-import { ALB, AUTOSCALING, EC2, RDS, ROUTE53, SYNTHETICS } from "../../components/observability/metrics";
+import { ALB, AUTOSCALING, EC2, parseInsightsQuery, RDS, ROUTE53, SYNTHETICS } from "../../components/observability/metrics";
 import type { PlanResource, PlanStack } from "./model";
 
 export interface AlarmFigure {
@@ -84,7 +84,10 @@ function metricsOf(inputs: Record<string, unknown>): Metric[] {
   const own = str(inputs.metricName) ? [{ namespace: str(inputs.namespace), metricName: str(inputs.metricName), dimensions: Object.keys((inputs.dimensions as object | undefined) ?? {}) }] : [];
   const queried = list(inputs.metricQueries).flatMap((q) => {
     const m = q.metric as Record<string, unknown> | undefined;
-    return m ? [{ namespace: str(m.namespace), metricName: str(m.metricName), dimensions: Object.keys((m.dimensions as object | undefined) ?? {}) }] : [];
+    if (m) return [{ namespace: str(m.namespace), metricName: str(m.metricName), dimensions: Object.keys((m.dimensions as object | undefined) ?? {}) }];
+    // A Metrics Insights query names its metric and the dimensions it filters on.
+    const insights = typeof q.expression === "string" ? parseInsightsQuery(q.expression) : null;
+    return insights ? [{ namespace: insights.namespace, metricName: insights.metricName, dimensions: Object.keys(insights.where) }] : [];
   });
   return [...own, ...queried];
 }
@@ -163,7 +166,10 @@ function alarmFigures(all: readonly PlanResource[], mine: readonly PlanResource[
     const statistic = str(r.inputs.extendedStatistic) ?? str(r.inputs.statistic);
     const expression = list(r.inputs.metricQueries).find((q) => q.returnData === true);
     const label = expression ? str(expression.label) : null;
-    const period = num(r.inputs.period) ?? num((list(r.inputs.metricQueries).find((q) => q.metric)?.metric as Record<string, unknown> | undefined)?.period);
+    // A plain metric's period, else its metric-math metrics', else a Metrics Insights query's own.
+    const period = num(r.inputs.period)
+      ?? num((list(r.inputs.metricQueries).find((q) => q.metric)?.metric as Record<string, unknown> | undefined)?.period)
+      ?? num(list(r.inputs.metricQueries).find((q) => q.period !== undefined)?.period);
     figures.push({
       name,
       kind: "metric",
