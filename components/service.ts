@@ -332,6 +332,10 @@ export class RegionalService extends pulumi.ComponentResource {
         minReplicas,
         maxReplicas,
         metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.targetCpuUtilizationPercent ?? 60 } } }],
+        // Kubernetes' own scale-down defaults, written out: an ARC Region switch plan that scales
+        // this service through its HPA sets scaleDown.selectPolicy Disabled and leaves it so.
+        // Declared here, `pulumi up --refresh` of the region puts scale-down back (game-day.md).
+        behavior: { scaleDown: { selectPolicy: "Max", stabilizationWindowSeconds: 300, policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] } },
       },
     }, inNamespace);
 

@@ -166,7 +166,7 @@ function azPower(ctx: ExperimentContext, zone: ExperimentContext["zones"][number
     },
   ];
   const actions: ActionSpec[] = [
-    { name: "cut-az-network", actionId: FIS_ACTIONS.disruptConnectivity, description: "All traffic in and out of the AZ's subnets stops (a network ACL FIS swaps in and restores).", parameters: { duration, scope: "all" }, target: { key: "Subnets", value: "az-subnets" } },
+    { name: "cut-az-network", actionId: FIS_ACTIONS.disruptConnectivity, description: "Traffic into and out of the AZ's subnets stops, within each subnet it still flows (a network ACL FIS swaps in and restores).", parameters: { duration, scope: "all" }, target: { key: "Subnets", value: "az-subnets" } },
     // The ASG replaces stopped nodes that fail EC2 health checks: that is part of the test.
     { name: "power-off-az-nodes", actionId: FIS_ACTIONS.stopInstances, description: "The AZ's nodes stop, and start again when the experiment ends.", parameters: { startInstancesAfterDuration: duration, completeIfInstancesTerminated: "true" }, target: { key: "Instances", value: "az-nodes" } },
   ];

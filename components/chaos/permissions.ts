@@ -71,15 +71,19 @@ export function fisRolePolicy(specs: readonly ExperimentSpec[], s: FisRoleScope)
     });
   }
   if (used.has(FIS_ACTIONS.disruptConnectivity)) {
-    // As AWSFaultInjectionSimulatorNetworkAccess, with the VPC pinned: FIS creates a deny-all
-    // network ACL (tagged managedByFIS), swaps it onto the subnets and swaps the old one back.
+    // As AWSFaultInjectionSimulatorNetworkAccess, with the VPC pinned: FIS creates a network ACL
+    // (tagged managedByFIS) that clones the subnets' own and denies traffic leaving or entering
+    // the subnet (scope all; traffic within a subnet still flows), swaps it onto the subnets and
+    // swaps the old one back.
     statements.push(
       { Sid: "CreateFisNetworkAcl", Effect: "Allow", Action: "ec2:CreateNetworkAcl", Resource: ec2("network-acl/*"), Condition: { StringEquals: { "aws:RequestTag/managedByFIS": "true" } } },
       { Sid: "CreateFisNetworkAclInVpc", Effect: "Allow", Action: "ec2:CreateNetworkAcl", Resource: vpc },
       { Sid: "TagFisNetworkAcl", Effect: "Allow", Action: "ec2:CreateTags", Resource: ec2("network-acl/*"), Condition: { StringEquals: { "ec2:CreateAction": "CreateNetworkAcl", "aws:RequestTag/managedByFIS": "true" } } },
       { Sid: "FillAndDeleteFisNetworkAcl", Effect: "Allow", Action: ["ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAcl"], Resource: [ec2("network-acl/*"), vpc], Condition: { StringEquals: { "ec2:ResourceTag/managedByFIS": "true" } } },
       { Sid: "SwapNetworkAclsInVpc", Effect: "Allow", Action: "ec2:ReplaceNetworkAclAssociation", Resource: [ec2("subnet/*"), ec2("network-acl/*")], Condition: { ArnEquals: { "ec2:Vpc": vpc } } },
-      { Sid: "ReadNetworkAcls", Effect: "Allow", Action: ["ec2:DescribeNetworkAcls", "ec2:DescribeManagedPrefixLists"], Resource: "*" },
+      // GetManagedPrefixListEntries is in the action's own permission list (FIS actions
+      // reference), not only the cross-region action's.
+      { Sid: "ReadNetworkAcls", Effect: "Allow", Action: ["ec2:DescribeNetworkAcls", "ec2:DescribeManagedPrefixLists", "ec2:GetManagedPrefixListEntries"], Resource: "*" },
     );
   }
   if (used.has(FIS_ACTIONS.crossRegionConnectivity)) {
@@ -99,7 +103,12 @@ export function fisRolePolicy(specs: readonly ExperimentSpec[], s: FisRoleScope)
       { Sid: "CreateFisNetworkInterfaceInVpc", Effect: "Allow", Action: "ec2:CreateNetworkInterface", Resource: [ec2("subnet/*"), ec2("security-group/*")], Condition: { ArnEquals: { "ec2:Vpc": vpc } } },
       { Sid: "TagFisNetworkInterface", Effect: "Allow", Action: "ec2:CreateTags", Resource: ec2("network-interface/*"), Condition: { StringEquals: { "ec2:CreateAction": "CreateNetworkInterface", "aws:RequestTag/managedByFIS": "true" } } },
       { Sid: "DeleteFisNetworkInterface", Effect: "Allow", Action: "ec2:DeleteNetworkInterface", Resource: ec2("network-interface/*"), Condition: { StringEquals: { "ec2:ResourceTag/managedByFIS": "true" } } },
-      { Sid: "MoveVpcEndpoints", Effect: "Allow", Action: "ec2:ModifyVpcEndpoint", Resource: [ec2("vpc-endpoint/*"), ec2("route-table/*")], Condition: { ArnEquals: { "ec2:Vpc": vpc } } },
+      // The vpc-endpoint resource type has no ec2:Vpc condition key (EC2 service authorization
+      // reference): under ArnEquals every endpoint would be denied, so the S3 gateway endpoint on
+      // the private route tables could not move and the experiment would fail. Route tables
+      // have the key and stay pinned to this VPC.
+      { Sid: "MoveVpcEndpoints", Effect: "Allow", Action: "ec2:ModifyVpcEndpoint", Resource: ec2("vpc-endpoint/*") },
+      { Sid: "MoveVpcEndpointsRouteTables", Effect: "Allow", Action: "ec2:ModifyVpcEndpoint", Resource: ec2("route-table/*"), Condition: { ArnEquals: { "ec2:Vpc": vpc } } },
       { Sid: "ReadRouting", Effect: "Allow", Action: ["ec2:DescribeRouteTables", "ec2:DescribeManagedPrefixLists", "ec2:GetManagedPrefixListEntries", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeTransitGatewayAttachments", "ec2:DescribeVpcEndpoints"], Resource: "*" },
     );
   }

@@ -86,6 +86,8 @@ describe("RegionalService", () => {
     expect(spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } });
     const hpa = one(under("web"), "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
     expect(hpa.inputs.spec).toMatchObject({ minReplicas: 3, maxReplicas: 12, scaleTargetRef: { kind: "Deployment", name: "web" } });
+    // Owned in code, so a refresh restores what a Region switch plan turns off (selectPolicy Disabled).
+    expect(hpa.inputs.spec.behavior.scaleDown).toMatchObject({ selectPolicy: "Max" });
   });
 
   it("keeps serving past the target group's deregistration delay when a pod stops", () => {
