@@ -96,6 +96,7 @@ export async function regionalStack(environmentStack: string): Promise<Record<st
     ...(built.observability
       ? {
           alarmTopicArn: built.observability.topicArn,
+          ticketTopicArn: built.observability.ticketTopicArn,
           dashboardName: built.observability.dashboardName,
           // Stop conditions for fault-injection experiments and the region's health in runbooks.
           regionImpairedAlarmArn: built.observability.regionImpairedAlarmArn,

@@ -36,6 +36,8 @@ export interface ManagedPrometheusArgs {
   kmsKeyArn: pulumi.Input<string>;
   /** SNS topic Prometheus alerts go to (its policy must let aps.amazonaws.com publish). */
   alarmTopicArn: pulumi.Input<string>;
+  /** Where alerts labelled severity=ticket go. */
+  ticketTopicArn: pulumi.Input<string>;
   /** @default 150 (AMP's own default) */
   retentionDays?: number;
   /** Node memory working set (percent of the node's memory) that raises NodeMemoryHigh. */
@@ -114,7 +116,7 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
     }, parent);
     new aws.amp.AlertManagerDefinition(`${name}-alertmanager`, {
       workspaceId: workspace.id,
-      definition: pulumi.output(args.alarmTopicArn).apply((topicArn) => alertmanagerDefinition({ topicArn, region: args.region })),
+      definition: pulumi.all([args.alarmTopicArn, args.ticketTopicArn]).apply(([topicArn, ticketTopicArn]) => alertmanagerDefinition({ topicArn, ticketTopicArn, region: args.region })),
     }, parent);
 
     this.workspaceArn = workspace.arn;

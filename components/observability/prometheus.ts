@@ -155,16 +155,26 @@ export function alertingRules(v: RuleValues): string {
 }
 
 /**
- * Alertmanager routing every alert to the regional SNS topic. AMP's definition format wraps the
- * Alertmanager configuration in `alertmanager_config` as a string.
+ * Alertmanager routing alerts to the region's SNS topics as CloudWatch alarms go: severity=ticket
+ * to the ticket topic, everything else (pages, and an alert someone forgot to label) to the page
+ * topic. AMP's definition format wraps the Alertmanager configuration in `alertmanager_config`
+ * as a string.
  */
-export function alertmanagerDefinition(v: { topicArn: string; region: string }): string {
+export function alertmanagerDefinition(v: { topicArn: string; ticketTopicArn: string; region: string }): string {
+  const sns = (topicArn: string) => [{ topic_arn: topicArn, sigv4: { region: v.region }, subject: "{{ .CommonLabels.alertname }}", attributes: { severity: "{{ .CommonLabels.severity }}" } }];
   const config = {
-    route: { receiver: "sns", group_by: ["alertname", "node"], group_wait: "30s", group_interval: "5m", repeat_interval: "4h" },
-    receivers: [{
-      name: "sns",
-      sns_configs: [{ topic_arn: v.topicArn, sigv4: { region: v.region }, subject: "{{ .CommonLabels.alertname }}", attributes: { severity: "{{ .CommonLabels.severity }}" } }],
-    }],
+    route: {
+      receiver: "sns",
+      group_by: ["alertname", "node"],
+      group_wait: "30s",
+      group_interval: "5m",
+      repeat_interval: "4h",
+      routes: [{ receiver: "sns-tickets", matchers: ['severity="ticket"'] }],
+    },
+    receivers: [
+      { name: "sns", sns_configs: sns(v.topicArn) },
+      { name: "sns-tickets", sns_configs: sns(v.ticketTopicArn) },
+    ],
   };
   return stringify({ alertmanager_config: stringify(config, { lineWidth: 0 }) }, { lineWidth: 0 });
 }

@@ -45,7 +45,7 @@ export interface RegionalObservabilityArgs {
    */
   alarmEmails?: string[];
   /** Prometheus for in-cluster metrics. @default none */
-  prometheus?: Omit<ManagedPrometheusArgs, "namePrefix" | "environment" | "region" | "kmsKeyArn" | "alarmTopicArn" | "nodeMemoryPercent">;
+  prometheus?: Omit<ManagedPrometheusArgs, "namePrefix" | "environment" | "region" | "kmsKeyArn" | "alarmTopicArn" | "ticketTopicArn" | "nodeMemoryPercent">;
   /**
    * Synthetic probe of the public name and this region's ALB; with `watchedRegions`, a second one
    * from here to those regions' own load balancers (their names: `regionalAppLabel`), paging this
@@ -78,7 +78,10 @@ function watchPrefix(args: { environment: string; region: string }): string {
  * canary. Alarm names are `<namePrefix>-<key>` (names.ts); alarm specs are in alarms.ts.
  */
 export class RegionalObservability extends pulumi.ComponentResource {
+  /** The page topic (`<prefix>-alarms`): alarms of severity page. */
   readonly topicArn: pulumi.Output<string>;
+  /** The ticket topic (`<prefix>-tickets`): alarms of severity ticket. */
+  readonly ticketTopicArn: pulumi.Output<string>;
   readonly dashboardName: string;
   /** Alarm ARNs by name: metric and composite alarms. */
   readonly alarmArns: Record<string, pulumi.Output<string>>;
@@ -157,9 +160,14 @@ export class RegionalObservability extends pulumi.ComponentResource {
       // A scheduled deletion would silently stop alarm delivery.
     }, { parent: this, protect: true });
     new aws.kms.Alias(`${name}-observability`, { name: `alias/${args.namePrefix}-observability`, targetKeyId: key.keyId }, parent);
+    // Two topics, because CloudWatch's messages carry no attribute a subscription could filter
+    // pages from tickets by: `<prefix>-alarms` for what must wake someone (the pager subscribes
+    // here), `<prefix>-tickets` for what can wait for working hours.
     const topic = new aws.sns.Topic(`${name}-alarms`, { name: `${args.namePrefix}-alarms`, kmsMasterKeyId: key.arn, tags }, parent);
+    const ticketTopic = new aws.sns.Topic(`${name}-tickets`, { name: `${args.namePrefix}-tickets`, kmsMasterKeyId: key.arn, tags }, parent);
     for (const [i, email] of (args.alarmEmails ?? []).entries()) {
       new aws.sns.TopicSubscription(`${name}-alarms-email-${i + 1}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent);
+      new aws.sns.TopicSubscription(`${name}-tickets-email-${i + 1}`, { topic: ticketTopic.arn, protocol: "email", endpoint: email }, parent);
     }
 
     this.prometheus = args.prometheus
@@ -170,13 +178,14 @@ export class RegionalObservability extends pulumi.ComponentResource {
           region: args.region,
           kmsKeyArn: key.arn,
           alarmTopicArn: topic.arn,
+          ticketTopicArn: ticketTopic.arn,
           nodeMemoryPercent: objectives.nodeMemoryPercent,
           tags,
         }, parent)
       : undefined;
-    new aws.sns.TopicPolicy(`${name}-alarms`, {
-      arn: topic.arn,
-      policy: pulumi.all([topic.arn, accountId, partition, this.prometheus?.workspaceArn]).apply(([topicArn, account, part, workspaceArn]) => JSON.stringify({
+    const topicPolicy = (logicalName: string, target: aws.sns.Topic) => new aws.sns.TopicPolicy(logicalName, {
+      arn: target.arn,
+      policy: pulumi.all([target.arn, accountId, partition, this.prometheus?.workspaceArn]).apply(([topicArn, account, part, workspaceArn]) => JSON.stringify({
         Version: "2012-10-17",
         Statement: [
           {
@@ -208,6 +217,8 @@ export class RegionalObservability extends pulumi.ComponentResource {
         ],
       })),
     }, parent);
+    topicPolicy(`${name}-alarms`, topic);
+    topicPolicy(`${name}-tickets`, ticketTopic);
 
     const { watchedRegions, ...ownProbe } = args.canary ?? { watchedRegions: undefined };
     this.canary = args.canary
@@ -220,10 +231,11 @@ export class RegionalObservability extends pulumi.ComponentResource {
 
     // --- alarms ---
     const actions = [topic.arn];
+    const actionsFor = (severity: AlarmSpec["severity"]) => (severity === "ticket" ? [ticketTopic.arn] : actions);
     this.alarmArns = {};
     const created = new Map<string, pulumi.Resource>();
     for (const spec of plan.alarms) {
-      const routed = spec.routing === "topic" ? actions : [];
+      const routed = spec.routing === "topic" ? actionsFor(spec.severity) : [];
       const alarm = new aws.cloudwatch.MetricAlarm(`${name}-${spec.key}`, {
         name: spec.name,
         alarmDescription: spec.description,
@@ -264,7 +276,7 @@ export class RegionalObservability extends pulumi.ComponentResource {
         alarmName: spec.name,
         alarmDescription: spec.description,
         alarmRule: spec.rule,
-        ...(spec.severity === "none" ? {} : { alarmActions: actions, okActions: actions }),
+        ...(spec.severity === "none" ? {} : { alarmActions: actionsFor(spec.severity), okActions: actionsFor(spec.severity) }),
         tags,
         // CloudWatch refuses a rule that names an alarm that does not exist yet.
       }, { parent: this, dependsOn: spec.children.map((child) => created.get(child)!).filter(Boolean) });
@@ -297,6 +309,7 @@ export class RegionalObservability extends pulumi.ComponentResource {
     }, parent);
 
     this.topicArn = topic.arn;
+    this.ticketTopicArn = ticketTopic.arn;
     this.alarms = plan.alarms;
     this.composites = plan.composites;
     this.objectives = objectives;

@@ -88,7 +88,7 @@ describe("regional alarms as CloudWatch receives them", () => {
   });
 
   it("pages on AuroraGlobalDBRPOLag of the member whatever dimensions it comes with (a Metrics Insights query), at half the 60 s RPO, straight to the topic", () => {
-    const topic = one("aws:sns/topic:Topic");
+    const topic = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-alarms");
     const lag = alarmNamed("prod-eu-west-1-replication-lag").inputs;
     expect(lag).toMatchObject({ threshold: 30_000, treatMissingData: "notBreaching", alarmActions: [topic.outputs.arn] });
     expect(lag.metricName).toBeUndefined();
@@ -102,7 +102,7 @@ describe("regional alarms as CloudWatch receives them", () => {
   });
 
   it("sends leaf golden-signal alarms nowhere themselves: the region-impaired composite routes them", () => {
-    const topic = one("aws:sns/topic:Topic");
+    const topic = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-alarms");
     expect(alarmNamed("prod-eu-west-1-error-rate").inputs.alarmActions).toEqual([]);
     const impaired = one(COMPOSITE, (r) => r.inputs.alarmName === "prod-eu-west-1-region-impaired");
     expect(impaired.inputs.alarmRule).toBe(["error-rate", "latency-p99", "no-healthy-targets", "canary"].map((k) => `ALARM("prod-eu-west-1-${k}")`).join(" OR "));
@@ -125,21 +125,37 @@ describe("regional alarms as CloudWatch receives them", () => {
 
 describe("the regional topic", () => {
   it("is encrypted with a customer key that lets CloudWatch and AMP's Alertmanager publish, and has a subscriber", () => {
-    const topic = one("aws:sns/topic:Topic");
+    const topic = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-alarms");
     const key = one("aws:kms/key:Key", (r) => r.name === "prod-eu-west-1-observability");
     expect(topic.inputs.kmsMasterKeyId).toBe(key.outputs.arn);
     expect(key.protect).toBe(true);
     const statement = (JSON.parse(String(key.inputs.policy)).Statement as { Sid: string; Principal: { Service?: string[] }; Action: string[] }[]).find((s) => s.Sid === "AlarmsAndAlertmanagerPublish")!;
     expect(statement.Principal.Service).toEqual(["cloudwatch.amazonaws.com", "aps.amazonaws.com"]);
     expect(statement.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
-    expect(one("aws:sns/topicSubscription:TopicSubscription").inputs).toMatchObject({ topic: topic.outputs.arn, protocol: "email", endpoint: "oncall@example.com" });
+    expect(one("aws:sns/topicSubscription:TopicSubscription", (r) => r.inputs.topic === topic.outputs.arn).inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
   });
 
-  it("lets only this region's alarms and this environment's Prometheus workspace publish", () => {
-    const policy = JSON.parse(String(one("aws:sns/topicPolicy:TopicPolicy").inputs.policy)) as { Statement: { Sid: string; Condition?: Record<string, Record<string, string>> }[] };
-    const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
-    expect(bySid.RegionAlarmsPublish.Condition!.ArnLike["aws:SourceArn"]).toBe("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:prod-eu-west-1-*");
-    expect(bySid.AlertmanagerPublishes.Condition!.ArnEquals["aws:SourceArn"]).toBe(one("aws:amp/workspace:Workspace").outputs.arn);
+  it("lets only this region's alarms and this environment's Prometheus workspace publish, to either topic", () => {
+    const policies = ofType("aws:sns/topicPolicy:TopicPolicy");
+    expect(policies.map((p) => p.inputs.arn).sort()).toEqual(ofType("aws:sns/topic:Topic").map((t) => t.outputs.arn).sort());
+    for (const p of policies) {
+      const policy = JSON.parse(String(p.inputs.policy)) as { Statement: { Sid: string; Condition?: Record<string, Record<string, string>> }[] };
+      const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
+      expect(bySid.RegionAlarmsPublish.Condition!.ArnLike["aws:SourceArn"]).toBe("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:prod-eu-west-1-*");
+      expect(bySid.AlertmanagerPublishes.Condition!.ArnEquals["aws:SourceArn"]).toBe(one("aws:amp/workspace:Workspace").outputs.arn);
+    }
+  });
+
+  it("sends pages and tickets to two topics (CloudWatch's messages carry nothing a pager could filter by), each with the subscriber", () => {
+    const pages = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-alarms");
+    const tickets = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-tickets");
+    expect(tickets.inputs.kmsMasterKeyId).toBe(pages.inputs.kmsMasterKeyId);
+    expect(one("aws:sns/topicSubscription:TopicSubscription", (r) => r.inputs.topic === tickets.outputs.arn).inputs.endpoint).toBe("oncall@example.com");
+    expect(alarmNamed("prod-eu-west-1-db-writer-cpu").inputs.alarmActions).toEqual([tickets.outputs.arn]);
+    expect(alarmNamed("prod-eu-west-1-replication-lag").inputs.alarmActions).toEqual([pages.outputs.arn]);
+    const composite = (name: string) => one(COMPOSITE, (r) => r.inputs.alarmName === name).inputs.alarmActions;
+    expect(composite("prod-eu-west-1-region-impaired")).toEqual([pages.outputs.arn]);
+    expect(composite("prod-eu-west-1-slo-availability-ticket")).toEqual([tickets.outputs.arn]);
   });
 });
 

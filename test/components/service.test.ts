@@ -87,7 +87,7 @@ describe("RegionalService", () => {
     const hpa = one(under("web"), "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
     expect(hpa.inputs.spec).toMatchObject({ minReplicas: 3, maxReplicas: 12, scaleTargetRef: { kind: "Deployment", name: "web" } });
     // Owned in code, so a refresh restores what a Region switch plan turns off (selectPolicy Disabled).
-    expect(hpa.inputs.spec.behavior.scaleDown).toMatchObject({ selectPolicy: "Max" });
+    expect((hpa.inputs.spec as { behavior: { scaleDown: unknown } }).behavior.scaleDown).toMatchObject({ selectPolicy: "Max" });
   });
 
   it("keeps serving past the target group's deregistration delay when a pod stops", () => {

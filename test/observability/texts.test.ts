@@ -162,12 +162,15 @@ describe("Prometheus configuration", () => {
     expect(rules[1].expr).toBe('sum(scheduler_pending_pods{queue="unschedulable"}) > 0');
   });
 
-  it("wraps Alertmanager's configuration as AMP expects, routing to the SNS topic with SigV4", () => {
-    const definition = parse(alertmanagerDefinition({ topicArn: "arn:aws:sns:us-east-1:1:prod-alarms", region: "us-east-1" }));
+  it("wraps Alertmanager's configuration as AMP expects, routing pages and unlabelled alerts to the page topic, tickets to the ticket topic, with SigV4", () => {
+    const definition = parse(alertmanagerDefinition({ topicArn: "arn:aws:sns:us-east-1:1:prod-alarms", ticketTopicArn: "arn:aws:sns:us-east-1:1:prod-tickets", region: "us-east-1" }));
     expect(typeof definition.alertmanager_config).toBe("string");
     const config = parse(definition.alertmanager_config);
-    expect(config.receivers[0].sns_configs[0]).toMatchObject({ topic_arn: "arn:aws:sns:us-east-1:1:prod-alarms", sigv4: { region: "us-east-1" } });
+    const topicOf = (receiver: string) => config.receivers.find((r: { name: string }) => r.name === receiver).sns_configs[0];
     expect(config.route.receiver).toBe("sns");
+    expect(topicOf("sns")).toMatchObject({ topic_arn: "arn:aws:sns:us-east-1:1:prod-alarms", sigv4: { region: "us-east-1" } });
+    expect(config.route.routes).toEqual([{ receiver: "sns-tickets", matchers: ['severity="ticket"'] }]);
+    expect(topicOf("sns-tickets")).toMatchObject({ topic_arn: "arn:aws:sns:us-east-1:1:prod-tickets" });
   });
 });
 

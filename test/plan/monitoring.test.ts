@@ -65,7 +65,9 @@ describe("monitoringFigure", () => {
     expect(byName["prod-eu-west-1-out-of-rotation"]).toMatchObject({ signal: "dns", alarmRegion: "us-east-1", routed: "unsubscribed" });
     expect(describeThreshold(byName["prod-eu-west-1-replication-lag"])).toBe("AWS/RDS AuroraGlobalDBRPOLag Maximum ≥ 30000 ms in 3 of 3 × 60 s");
     expect(describeThreshold(byName["prod-eu-west-1-error-rate"])).toBe("5xx error rate (%) ≥ 0.72 % in 3 of 5 × 60 s");
-    expect(alarmRows(region).map((r) => r[3])).toEqual(expect.arrayContaining(["→ NOBODY", "→ topic WITHOUT subscriber", "→ via composite", "→ topic"]));
+    // A routed alarm names its topic (pages and tickets go to different ones).
+    expect(byName["prod-eu-west-1-replication-lag"].notifies).toEqual(["prod-eu-west-1-alarms"]);
+    expect(alarmRows(region).map((r) => r[3])).toEqual(expect.arrayContaining(["→ NOBODY", "→ topic WITHOUT subscriber", "→ via composite", "→ prod-eu-west-1-alarms"]));
   });
 
   it("tells a composite that only aggregates alarms which notify on their own from one whose alarms reach nobody", () => {

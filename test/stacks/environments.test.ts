@@ -226,7 +226,7 @@ describe("prod: monitoring", () => {
     expect(monitoring.regions.map((r) => r.region)).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
     for (const r of monitoring.regions) {
       expect(r.dashboards).toEqual([`prod-${r.region}`]);
-      expect(r.topics).toEqual([{ name: `prod-${r.region}-alarms`, encrypted: true, subscribers: 1 }]);
+      expect(r.topics).toEqual([{ name: `prod-${r.region}-alarms`, encrypted: true, subscribers: 1 }, { name: `prod-${r.region}-tickets`, encrypted: true, subscribers: 1 }]);
       expect(r.prometheus).toEqual({ workspaces: 1, retentionDays: 150, scrapers: 1, ruleGroups: 1, alertmanager: true });
       const own = { name: `prod-${r.region}`, schedule: "rate(1 minute)", runtime: "syn-nodejs-puppeteer-15.0", targets: ["https://app.prod.example.com/healthz", expect.stringMatching(new RegExp(`^https://.*\\.${r.region}\\.elb\\.amazonaws\\.com/healthz$`))] };
       // Every secondary also watches the primary from outside, through its own name, paging its own topic.
@@ -236,7 +236,9 @@ describe("prod: monitoring", () => {
       if (r.region !== "us-east-1") expect(r.alarms.find((a) => a.name === `prod-${r.region}-watched-regions`)).toMatchObject({ routed: "topic" });
       const alarm = (key: string) => r.alarms.find((a) => a.name === `prod-${r.region}-${key}`)!;
       expect([alarm("error-rate").threshold, alarm("latency-p99").threshold, alarm("replication-lag").threshold]).toEqual([0.72, 0.3, 30_000]);
-      expect(alarm("replication-lag")).toMatchObject({ metric: "AWS/RDS AuroraGlobalDBRPOLag", dimensions: ["DBClusterIdentifier"], routed: "topic" });
+      expect(alarm("replication-lag")).toMatchObject({ metric: "AuroraGlobalDBRPOLag (ms)", dimensions: ["DBClusterIdentifier"], routed: "topic", notifies: [`prod-${r.region}-alarms`] });
+      // Pages and tickets reach different topics.
+      expect([alarm("region-impaired").notifies, alarm("db-writer-cpu").notifies]).toEqual([[`prod-${r.region}-alarms`], [`prod-${r.region}-tickets`]]);
       // Nothing is left unrouted: every alarm reaches the subscribed topic, itself or through a
       // composite; the one composite that notifies nobody (ARC's practice-run blocker) has children that do.
       expect(r.alarms.filter((a) => a.routed !== "topic" && a.routed !== "composite").map((a) => [a.name, a.routed])).toEqual([[`prod-${r.region}-zonal-shift-unsafe`, "children"]]);
@@ -265,7 +267,7 @@ describe("prod: monitoring", () => {
     for (const s of prod.stacks.filter((x) => x.role === "region")) {
       for (const a of ofType(s, "aws:cloudwatch/compositeAlarm:CompositeAlarm").filter((c) => String(c.inputs.alarmName).endsWith("-region-impaired"))) expect(text).toContain(`:alarm:${String(a.inputs.alarmName)}`);
       const [cluster] = ofType(s, "aws:rds/cluster:Cluster");
-      expect(text).toContain(`"DBClusterIdentifier","${String(cluster.inputs.clusterIdentifier)}"`);
+      expect(text).toContain(`WHERE DBClusterIdentifier = '${String(cluster.inputs.clusterIdentifier)}'`);
       const dnsAlarms = prod.stacks.flatMap((x) => ofType(x, "aws:cloudwatch/metricAlarm:MetricAlarm")).filter((a) => a.region === "us-east-1" && String(a.inputs.name).startsWith(`${s.stack}-`) && a.inputs.namespace === "AWS/Route53");
       expect(dnsAlarms).toHaveLength(2);
       for (const a of dnsAlarms) expect(text).toContain(`:alarm:${String(a.inputs.name)}`);

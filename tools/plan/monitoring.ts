@@ -30,6 +30,8 @@ export interface AlarmFigure {
   rule: string | null;
   /** `topic`: notifies a subscribed topic; `composite`: a routed composite reads it; `children`: a composite that notifies nobody while every alarm it reads does; `unsubscribed`: its topic has no subscriber; `none`. */
   routed: "topic" | "composite" | "children" | "unsubscribed" | "none";
+  /** Names of the topics its ALARM action notifies (pages and tickets go to different ones). */
+  notifies: string[];
   /** The alarm's own region when it differs from the region it watches (Route 53 alarms live in us-east-1). */
   alarmRegion: string | null;
 }
@@ -135,6 +137,8 @@ function alarmFigures(all: readonly PlanResource[], mine: readonly PlanResource[
   const subscribed = subscribedTopicArns(all);
   const notifies = (r: PlanResource) => (Array.isArray(r.inputs.alarmActions) ? (r.inputs.alarmActions as unknown[]) : []).filter((a): a is string => typeof a === "string");
   const routedDirectly = (r: PlanResource) => notifies(r).some((a) => subscribed.has(a));
+  // An SNS topic ARN ends with the topic's name.
+  const topicNames = (r: PlanResource) => notifies(r).map((arn) => arn.slice(arn.lastIndexOf(":") + 1));
   const routedComposites = all.filter((r) => r.type === T.composite && routedDirectly(r));
   const readByRouted = new Set(routedComposites.flatMap((c) => ruleAlarmNames(str(c.inputs.alarmRule) ?? "")));
   const byName = new Map(all.filter((r) => r.type === T.alarm || r.type === T.composite).map((r) => [str(r.inputs.alarmName) ?? str(r.inputs.name) ?? r.name, r] as const));
@@ -156,7 +160,7 @@ function alarmFigures(all: readonly PlanResource[], mine: readonly PlanResource[
     const alarmRegion = r.region && r.region !== region ? r.region : null;
     if (r.type === T.composite) {
       const name = str(r.inputs.alarmName) ?? r.name;
-      figures.push({ name, kind: "composite", signal: "composite", metric: null, dimensions: [], statistic: null, comparison: null, threshold: null, unit: null, periodSeconds: null, evaluationPeriods: null, datapointsToAlarm: null, rule: str(r.inputs.alarmRule), routed: routing(r, name), alarmRegion });
+      figures.push({ name, kind: "composite", signal: "composite", metric: null, dimensions: [], statistic: null, comparison: null, threshold: null, unit: null, periodSeconds: null, evaluationPeriods: null, datapointsToAlarm: null, rule: str(r.inputs.alarmRule), routed: routing(r, name), notifies: topicNames(r), alarmRegion });
       continue;
     }
     if (r.type !== T.alarm) continue;
@@ -185,6 +189,7 @@ function alarmFigures(all: readonly PlanResource[], mine: readonly PlanResource[
       datapointsToAlarm: num(r.inputs.datapointsToAlarm) ?? num(r.inputs.evaluationPeriods),
       rule: null,
       routed: routing(r, name),
+      notifies: topicNames(r),
       alarmRegion,
     });
   }
@@ -283,5 +288,5 @@ export function monitoringSummary(m: MonitoringFigure): string[] {
 
 /** [name, signal, threshold, routing] per alarm of a region. */
 export function alarmRows(r: RegionMonitoringFigure): [string, string, string, string][] {
-  return r.alarms.map((a) => [a.name + (a.alarmRegion ? ` (${a.alarmRegion})` : ""), a.signal, describeThreshold(a), ROUTED[a.routed]]);
+  return r.alarms.map((a) => [a.name + (a.alarmRegion ? ` (${a.alarmRegion})` : ""), a.signal, describeThreshold(a), a.routed === "topic" && a.notifies.length ? `→ ${a.notifies.join(", ")}` : ROUTED[a.routed]]);
 }
