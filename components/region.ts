@@ -300,6 +300,7 @@ export class Region extends pulumi.ComponentResource {
         availabilityZones: this.network.availabilityZones,
         nodes: { autoScalingGroupName: this.nodePool.autoScalingGroupName },
         database: { clusterIdentifier: this.database.clusterIdentifier, engine: args.database.engine, engineVersion: args.database.engineVersion, instanceClass: args.database.instanceClass },
+        ...(args.data?.tables?.length ? { tables: args.data.tables.map((t) => ({ name: t.name, tableName: t.tableName })) } : {}),
         ...(args.database.globalRpoSeconds ? { globalRpoParameterSeconds: args.database.globalRpoSeconds } : {}),
         ...(prometheus
           ? {

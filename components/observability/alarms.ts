@@ -5,8 +5,8 @@
  * rest is decided here from the objectives.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ALB, AUTOSCALING, EC2, RDS, SYNTHETICS } from "./metrics";
-import { alarmName, sloAlarmName, type RegionalAlarmKey, type SloSli } from "./names";
+import { ALB, AUTOSCALING, DYNAMODB, EC2, RDS, SYNTHETICS } from "./metrics";
+import { alarmName, sloAlarmName, tableLagAlarmName, type RegionalAlarmKey, type SloSli } from "./names";
 import { type AlarmWindow, type BurnRateAlarmPlan, burnRateAlarmPlans, checkAlarmWindow, checkMetricCount, errorRateThresholdPercent, percentileRankStatistic, BURN_RATE_WINDOWS } from "./slo";
 import { failoverGrowthFactor, type MonitoringObjectives } from "./thresholds";
 
@@ -95,6 +95,8 @@ export interface RegionalAlarmContext {
     /** Undefined when the engine's limit for the class is not known: no connections alarm then. */
     connectionsThreshold?: number;
   };
+  /** The environment's DynamoDB global tables with a replica here: short name and physical name. */
+  tables?: { name: string; tableName: pulumi.Input<string> }[];
   canary?: { name: string; intervalMinutes: number };
   /** The watch of other regions from this one (SyntheticProbe with watchedRegions). */
   watch?: { name: string; intervalMinutes: number; regions: string[] };
@@ -353,6 +355,32 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
         routing: "topic",
       });
     }
+  }
+
+  // --- DynamoDB global tables: how far this region's writes are from reaching the others ---
+  for (const table of ctx.tables ?? []) {
+    const thresholdMs = o.rpoSeconds * 500;
+    alarms.push({
+      key: `table-${table.name}-replication-lag`,
+      name: tableLagAlarmName(ctx.prefix, table.name),
+      signal: "replication-lag",
+      severity: "page",
+      description: `ReplicationLatency of global table ${table.name} from this region to its slowest other replica ≥ ${thresholdMs} ms for 3 minutes: half of the ${o.rpoSeconds} s RPO; losing this region now loses the writes not yet replicated. (Tables with strong multi-Region consistency replicate synchronously and publish none: the alarm stays OK.)`,
+      threshold: thresholdMs,
+      unit: "ms",
+      comparison: "GreaterThanOrEqualToThreshold",
+      window: minutes(60, 3),
+      // Published only while the table is written: no writes, nothing to lose.
+      treatMissingData: "notBreaching",
+      // One point per receiving region: the query's MAX over them is one series to alarm on.
+      queries: [{
+        id: "lag",
+        returnData: true,
+        label: `${DYNAMODB.metrics.replicationLatency} of ${table.name} (ms)`,
+        insights: { statistic: "MAX", namespace: DYNAMODB.namespace, metricName: DYNAMODB.metrics.replicationLatency, where: { [DYNAMODB.dimensions.table]: table.tableName }, period: 60 },
+      }],
+      routing: "topic",
+    });
   }
 
   // --- saturation and capacity ---

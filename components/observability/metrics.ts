@@ -54,6 +54,17 @@ export const RDS = {
   },
 } as const;
 
+/**
+ * DynamoDB global-table metrics (DynamoDB Developer Guide, "Monitoring global tables"):
+ * ReplicationLatency, milliseconds, published by each replica's region for every region it
+ * replicates to, by {TableName, ReceivingRegion}.
+ */
+export const DYNAMODB = {
+  namespace: "AWS/DynamoDB",
+  dimensions: { table: "TableName", receivingRegion: "ReceivingRegion" },
+  metrics: { replicationLatency: "ReplicationLatency" },
+} as const;
+
 /** EC2 instance metrics aggregated per Auto Scaling group (EC2 User Guide, "Instance metrics"). */
 export const EC2 = {
   namespace: "AWS/EC2",

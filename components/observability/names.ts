@@ -30,6 +30,11 @@ export type DnsAlarmKey = (typeof DNS_ALARM_KEYS)[number];
 
 export type SloSli = "availability" | "latency";
 
+/** The replication alarm of one of the environment's DynamoDB global tables (its short name in platform:dynamoTables). */
+export function tableLagAlarmName(prefix: string, table: string): string {
+  return `${prefix}-table-${table}-replication-lag`;
+}
+
 export function alarmName(prefix: string, key: RegionalAlarmKey | DnsAlarmKey): string {
   return `${prefix}-${key}`;
 }

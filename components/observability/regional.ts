@@ -40,6 +40,12 @@ export interface RegionalObservabilityArgs {
     globalMember?: boolean;
   };
   /**
+   * The environment's DynamoDB global tables (short name, physical name): a replication-lag alarm
+   * each, on what this region has not yet replicated to the others.
+   * @default none
+   */
+  tables?: { name: string; tableName: pulumi.Input<string> }[];
+  /**
    * Who is told. Each address gets an e-mail subscription, pending until its owner confirms it.
    * @default [] — the topic has no subscriber, which the policy pack refuses for a serving region
    */
@@ -121,6 +127,7 @@ export class RegionalObservability extends pulumi.ComponentResource {
             },
           }
         : {}),
+      ...(args.tables?.length ? { tables: args.tables } : {}),
       // The same name rule SyntheticProbe applies: the alarm names the canary before it exists.
       ...(args.canary ? { canary: { name: canaryName(args.namePrefix), intervalMinutes: args.canary.intervalMinutes ?? DEFAULT_CANARY_INTERVAL_MINUTES } } : {}),
       ...(args.canary?.watchedRegions?.length

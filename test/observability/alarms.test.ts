@@ -186,6 +186,17 @@ describe("the plan as a whole", () => {
   });
 });
 
+describe("DynamoDB global tables", () => {
+  it("page when a table's writes from this region reach its slowest other replica later than half the RPO (MAX over the receiving regions)", () => {
+    const withTables = regionalAlarmPlan({ ...context, tables: [{ name: "orders", tableName: "prod-orders" }, { name: "sessions", tableName: "prod-sessions" }] });
+    const lag = withTables.alarms.filter((a) => a.name.startsWith("prod-us-west-2-table-"));
+    expect(lag.map((a) => a.name)).toEqual(["prod-us-west-2-table-orders-replication-lag", "prod-us-west-2-table-sessions-replication-lag"]);
+    expect([lag[0].threshold, lag[0].unit, lag[0].severity, lag[0].routing, lag[0].treatMissingData]).toEqual([30_000, "ms", "page", "topic", "notBreaching"]);
+    expect(lag[0].queries![0].insights).toEqual({ statistic: "MAX", namespace: "AWS/DynamoDB", metricName: "ReplicationLatency", where: { TableName: "prod-orders" }, period: 60 });
+    expect(plan.alarms.some((a) => a.name.includes("-table-"))).toBe(false);
+  });
+});
+
 describe("Metrics Insights queries (the replication-lag alarm's)", () => {
   it("round-trips through the parser the plan and the policies read alarms with, quotes included", () => {
     const metric = { namespace: "AWS/RDS", metricName: "AuroraGlobalDBRPOLag", where: { DBClusterIdentifier: "prod-eu-west-1", Odd: "it's" } };

@@ -7,7 +7,7 @@
  * (the DNS alarms every region creates in us-east-1).
  */
 import { ruleAlarmNames } from "../../policies/rules/observability";
-import { ALB, AUTOSCALING, EC2, parseInsightsQuery, RDS, ROUTE53, SYNTHETICS } from "../../components/observability/metrics";
+import { ALB, AUTOSCALING, DYNAMODB, EC2, parseInsightsQuery, RDS, ROUTE53, SYNTHETICS } from "../../components/observability/metrics";
 import type { PlanResource, PlanStack } from "./model";
 
 export interface AlarmFigure {
@@ -101,7 +101,7 @@ export function signalOf(metrics: readonly Metric[], statistic: string | null): 
   if (has(ALB.metrics.target5xx, ALB.metrics.elb5xx)) return "error-rate";
   if (has(ALB.metrics.targetResponseTime)) return statistic?.startsWith("PR(") ? "latency-slo" : "latency";
   if (has(ALB.metrics.healthyHostCount)) return "healthy-targets";
-  if (has(RDS.metrics.globalRpoLag, RDS.metrics.globalReplicationLag, "AuroraGlobalDBProgressLag")) return "replication-lag";
+  if (has(RDS.metrics.globalRpoLag, RDS.metrics.globalReplicationLag, "AuroraGlobalDBProgressLag", DYNAMODB.metrics.replicationLatency)) return "replication-lag";
   if (has(RDS.metrics.replicaLag)) return "replica-lag";
   if (metrics.some((m) => m.namespace === RDS.namespace)) return "database";
   if (metrics.some((m) => m.namespace === EC2.namespace)) return "node-saturation";
