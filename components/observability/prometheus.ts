@@ -148,6 +148,16 @@ export function alertingRules(v: RuleValues): string {
           labels: { severity: "ticket" },
           annotations: { summary: `${v.prefix}: the scraper cannot reach node {{ $labels.node }}` },
         },
+        {
+          // NodeNotScraped needs `up` series to exist: when the scraper writes nothing at all (no
+          // access to the cluster, to the workspace or to its key), only their absence tells, and
+          // every rule above is blind meanwhile.
+          alert: "ScrapesMissing",
+          expr: 'absent(up{job="kubelet"})',
+          for: "15m",
+          labels: { severity: "ticket" },
+          annotations: { summary: `${v.prefix}: no kubelet scrape has reached the workspace for 15 minutes; node memory and pending pods are not watched` },
+        },
       ],
     }],
   };

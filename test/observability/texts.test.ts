@@ -157,7 +157,9 @@ describe("Prometheus configuration", () => {
 
   it("alerts on node memory, unschedulable pods and unreachable nodes", () => {
     const rules = parse(alertingRules({ prefix: "prod-us-east-1", nodeMemoryPercent: 90 })).groups[0].rules;
-    expect(rules.map((r: { alert: string }) => r.alert)).toEqual(["NodeMemoryHigh", "PodsUnschedulable", "NodeNotScraped"]);
+    expect(rules.map((r: { alert: string }) => r.alert)).toEqual(["NodeMemoryHigh", "PodsUnschedulable", "NodeNotScraped", "ScrapesMissing"]);
+    // A scraper that writes nothing leaves no `up` series for NodeNotScraped to compare.
+    expect(rules[3].expr).toBe('absent(up{job="kubelet"})');
     expect(rules[0].expr).toMatch(/> 90$/);
     expect(rules[1].expr).toBe('sum(scheduler_pending_pods{queue="unschedulable"}) > 0');
   });
