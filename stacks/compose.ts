@@ -358,7 +358,8 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       ...(environment.dbGlobalRpoSeconds > 0 ? { globalRpoSeconds: environment.dbGlobalRpoSeconds } : {}),
       // A planned major upgrade: the target family's parameter group exists before the upgrade.
       ...(environment.dbMajorUpgradeTargetVersion ? { upgradeTargetEngineVersion: environment.dbMajorUpgradeTargetVersion } : {}),
-      ...(role === "secondary" && environment.dbWriteForwarding ? { writeForwarding: true } : {}),
+      // Every member: the primary applies it once a switchover or failover demotes it.
+      ...(environment.dbWriteForwarding ? { writeForwarding: true } : {}),
       ...(environment.dbReaderAutoscalingMax > 0 ? { readerAutoscaling: { maxCapacity: environment.dbReaderAutoscalingMax } } : {}),
     },
     ...(environment.cacheEnabled ? { cache: regionalCacheArgs(environment, region, shared) } : {}),

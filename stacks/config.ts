@@ -263,6 +263,9 @@ function checkDatabase(s: EnvironmentSettings, report: Report): void {
   if (s.dbGlobalRpoSeconds !== 0) {
     if (s.dbEngine !== "aurora-postgresql") report("dbGlobalRpoSeconds", s.dbGlobalRpoSeconds, "rds.global_db_rpo exists only for aurora-postgresql; remove it");
     else if (s.dbGlobalRpoSeconds < 20) report("dbGlobalRpoSeconds", s.dbGlobalRpoSeconds, "must be at least 20 seconds (the parameter's minimum)");
+    // Aurora blocks commits on the writer once every secondary lags past the RPO: with one
+    // secondary, losing that region (or, after a failover, the old primary) stops all writes.
+    else if (s.regions.length < 3) report("dbGlobalRpoSeconds", s.dbGlobalRpoSeconds, `with ${s.regions.length} region(s) the writer has one secondary, and rds.global_db_rpo blocks every commit while all secondaries lag past it: losing that one region would stop writes in the healthy one. Use three or more regions, or 0`);
   }
   if (!IDENTIFIER.test(s.dbName)) report("dbName", s.dbName, "must start with a letter and hold only letters, digits and _ (at most 63)");
   if (!IDENTIFIER.test(s.dbMasterUsername) || ["rdsadmin", "postgres", "admin", "root"].includes(s.dbMasterUsername.toLowerCase())) {

@@ -150,7 +150,8 @@ export class RegionalDatabase extends pulumi.ComponentResource {
       ...(credentials
         ? { masterUsername: credentials.username, masterPassword: pulumi.secret(credentials.password), databaseName: credentials.databaseName }
         : {}),
-      ...(!isPrimary && args.writeForwarding ? { enableGlobalWriteForwarding: true } : {}),
+      // On the primary it waits for a demotion (EnableGlobalWriteForwarding): no toggle after a switchover.
+      ...(args.writeForwarding ? { enableGlobalWriteForwarding: true } : {}),
       // Not `availabilityZones`: RDS always fills in three, so a shorter list diffs and replaces
       // the cluster. Placement is decided per instance instead.
       dbSubnetGroupName: subnetGroup.name,
@@ -208,7 +209,10 @@ export class RegionalDatabase extends pulumi.ComponentResource {
         promotionTier: promotionTier(i),
         dbSubnetGroupName: subnetGroup.name,
         publiclyAccessible: false,
-        autoMinorVersionUpgrade: true,
+        // Versions move through the global cluster, deliberately (global.ts): an automatic minor
+        // upgrade would leave dbEngineVersion behind the members, and a region added later would
+        // then be created with the older version, which a global database refuses.
+        autoMinorVersionUpgrade: false,
         performanceInsightsEnabled: true,
         performanceInsightsKmsKeyId: key.arn,
         performanceInsightsRetentionPeriod: args.performanceInsightsRetentionDays ?? 7,

@@ -64,10 +64,10 @@ export function validateRegionalDatabaseArgs(args: RegionalDatabaseArgs): void {
   if (!isPrimary && args.masterCredentials) {
     problems.push("masterCredentials are for the primary only: a secondary takes its users and database from the global cluster, and creation fails with them");
   }
-  if (isPrimary && args.writeForwarding) {
-    problems.push("writeForwarding is for secondaries: the primary takes writes itself");
-  }
-  if (!isPrimary && args.writeForwarding) {
+  // On the primary too: AWS keeps the setting there and applies it the moment a switchover or
+  // failover demotes the cluster (EnableGlobalWriteForwarding), so the demoted region's readers
+  // forward writes at once instead of after the next deploy.
+  if (args.writeForwarding) {
     check(() => {
       const problem = globalWriteForwardingProblem(args.engine, args.engineVersion);
       if (problem) throw new Error(`writeForwarding: ${problem}`);

@@ -184,11 +184,12 @@ describe("RegionalDatabase: primary vs secondary", () => {
     expect([primaryOutputs.localWriters.primaryForwards, primaryOutputs.localWriters.forwardingForwards, primaryOutputs.localWriters.readOnlyForwards]).toEqual(["false", "true", "false"]);
   });
 
-  it("refuses credentials on a secondary, a missing one on a primary, and write forwarding on a primary", () => {
+  it("refuses credentials on a secondary and a missing one on a primary; takes write forwarding on either role (the primary applies it once demoted)", () => {
     const credentials = { username: "u", password: "p", databaseName: "d" };
     expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, masterCredentials: credentials })).toThrow(/primary only/);
     expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, role: "primary" })).toThrow(/needs masterCredentials/);
-    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, role: "primary", masterCredentials: credentials, writeForwarding: true })).toThrow(/for secondaries/);
+    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, role: "primary", masterCredentials: credentials, writeForwarding: true })).not.toThrow();
+    expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, role: "primary", masterCredentials: credentials, engineVersion: "15.3", writeForwarding: true })).toThrow(/writeForwarding: aurora-postgresql 15\.3 cannot forward writes/);
     expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, engineVersion: "15.3", writeForwarding: true })).toThrow(/writeForwarding: aurora-postgresql 15\.3 cannot forward writes/);
   });
 });
@@ -296,7 +297,7 @@ describe("RegionalDatabase: operational defaults", () => {
     const attachment = cloud.resources.find((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.name === "orders-use1-monitoring")!;
     expect(attachment.inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
     for (const instance of ofType(childrenOf("orders-use1"), INSTANCE)) {
-      expect(instance.inputs).toMatchObject({ monitoringInterval: 60, monitoringRoleArn: role.outputs.arn, publiclyAccessible: false, autoMinorVersionUpgrade: true, instanceClass: "db.r7g.large", engine: "aurora-postgresql" });
+      expect(instance.inputs).toMatchObject({ monitoringInterval: 60, monitoringRoleArn: role.outputs.arn, publiclyAccessible: false, autoMinorVersionUpgrade: false, instanceClass: "db.r7g.large", engine: "aurora-postgresql" });
     }
   });
 

@@ -84,6 +84,12 @@ describe("environment → stack composition", () => {
     expect(regionArgs(prod, "us-east-1", shared).database.globalRpoSeconds).toBeUndefined();
   });
 
+  it("asks every member, the primary too, to forward writes when write forwarding is on: AWS applies it to the primary once a switchover demotes it", () => {
+    const env = parseEnvironment("prod", { ...prodConfig, "platform:dbWriteForwarding": true });
+    expect(env.regions.map((r) => regionArgs(env, r, shared).database.writeForwarding)).toEqual([true, true, true]);
+    expect(regionArgs(prod, "us-west-2", shared).database.writeForwarding).toBeUndefined();
+  });
+
   it("replicates the database secret to every region but the primary", () => {
     expect(globalDatabaseArgs(prod).secretReplicaRegions).toEqual(["us-west-2", "eu-west-1"]);
   });

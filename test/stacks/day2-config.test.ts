@@ -46,12 +46,20 @@ describe("eksAddonVersions", () => {
 });
 
 describe("dbMajorUpgradeTargetVersion", () => {
-  const pg = { ...valid, "platform:dbEngineVersion": "16.6" };
+  // Three regions: with two, rds.global_db_rpo is refused on its own (see below).
+  const pg = { ...valid, "platform:dbEngineVersion": "16.6", "platform:regions": ["us-east-1", "us-west-2", "eu-west-1"], "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16"] };
   it("refuses a prepared major upgrade while rds.global_db_rpo is on, on the RPO key with the order to follow", () => {
     const problems = problemsOf({ ...pg, "platform:dbMajorUpgradeTargetVersion": "17.4", "platform:dbGlobalRpoSeconds": 30 });
     expect(problems.map((p) => [p.key, p.value])).toEqual([["platform:dbGlobalRpoSeconds", 30]]);
     expect(problems[0].message).toMatch(/must be 0 while dbMajorUpgradeTargetVersion is set \(17\.4\): a non-zero rds\.global_db_rpo blocks major upgrades/);
     expect(problemsOf({ ...pg, "platform:dbMajorUpgradeTargetVersion": "17.4" })).toEqual([]);
+  });
+
+  it("refuses rds.global_db_rpo with one secondary: losing that region would block every commit in the healthy one", () => {
+    expect(problemsOf({ ...pg, "platform:dbGlobalRpoSeconds": 30 })).toEqual([]);
+    const two = problemsOf({ ...valid, "platform:dbEngineVersion": "16.6", "platform:dbGlobalRpoSeconds": 30 });
+    expect(two.map((p) => p.key)).toEqual(["platform:dbGlobalRpoSeconds"]);
+    expect(two[0].message).toMatch(/with 2 region\(s\) the writer has one secondary.*Use three or more regions, or 0/);
   });
 
   it("refuses a downgrade, a malformed version and a minor upgrade dressed as a major one", () => {
