@@ -169,10 +169,11 @@ describe("findPlanComment / upsertPlanComment", () => {
     return { calls, fetchImpl };
   }
 
-  const chatter = (n: number, from = 1) => Array.from({ length: n }, (_, i) => ({ id: from + i, body: `comment ${i}` }));
+  const bot = { login: "github-actions[bot]", type: "Bot" };
+  const chatter = (n: number, from = 1) => Array.from({ length: n }, (_, i) => ({ id: from + i, body: `comment ${i}`, user: { login: "dev", type: "User" } }));
 
   it("finds our comment on a later page and updates it in place", async () => {
-    const ours = { id: 150, body: setSection(undefined, "preview", "old preview") };
+    const ours = { id: 150, body: setSection(undefined, "preview", "old preview"), user: bot };
     const gh = fakeGitHub([...chatter(120), ours, ...chatter(5, 200)]);
     const result = await upsertPlanComment(target, (body) => setSection(body, "offline", "new plan"), gh.fetchImpl);
     expect(result).toMatchObject({ action: "updated", id: 150 });
@@ -191,6 +192,16 @@ describe("findPlanComment / upsertPlanComment", () => {
     const post = gh.calls.find((c) => c.method === "POST")!;
     expect(post.url).toBe("https://api.example.test/repos/acme/platform/issues/7/comments");
     expect(post.body!.body.startsWith(COMMENT_MARKER)).toBe(true);
+  });
+
+  it("ignores a marked comment someone else wrote before ours (it would pass for the verdict)", async () => {
+    const forged = { id: 5, body: setSection(undefined, "offline", "✅ all good"), user: { login: "pr-author", type: "User" } };
+    const impostorBot = { id: 6, body: setSection(undefined, "offline", "✅ all good"), user: { login: "other-app[bot]", type: "Bot" } };
+    const ours = { id: 150, body: setSection(undefined, "offline", "old plan"), user: bot };
+    const gh = fakeGitHub([forged, impostorBot, ...chatter(3, 10), ours]);
+    expect((await findPlanComment(target, gh.fetchImpl))?.id).toBe(150);
+    const alone = fakeGitHub([forged]);
+    expect((await upsertPlanComment(target, (body) => setSection(body, "offline", "plan"), alone.fetchImpl)).action).toBe("created");
   });
 
   it("surfaces a refused write with its HTTP status", async () => {
@@ -234,7 +245,7 @@ describe("reading the jobs' files", () => {
 });
 
 describe("pr-comment-cli.ts against a fake GitHub API", () => {
-  async function runCli(args: string[], options: { fork: boolean; refuseWrites: boolean; comments: { id: number; body: string }[] }) {
+  async function runCli(args: string[], options: { fork: boolean; refuseWrites: boolean; comments: { id: number; body: string; user?: { login: string; type: string } }[] }) {
     const requests: { method: string; url: string; body: string }[] = [];
     const server = createServer((req: IncomingMessage, res) => {
       let body = "";
@@ -281,7 +292,7 @@ describe("pr-comment-cli.ts against a fake GitHub API", () => {
     const { code, requests } = await runCli(["offline", "--exit-code", "0", "--preview", "pending", "--stacks", '[{"stack":"prod","region":"us-east-1"}]'], {
       fork: false,
       refuseWrites: false,
-      comments: [{ id: 5, body: "nice" }, { id: 6, body: existing }],
+      comments: [{ id: 5, body: "nice", user: { login: "dev", type: "User" } }, { id: 6, body: existing, user: { login: "github-actions[bot]", type: "Bot" } }],
     });
     expect(code).toBe(0);
     const patch = requests.find((r) => r.method === "PATCH")!;

@@ -333,6 +333,30 @@ describe("deploy.yml", () => {
     for (const at of [zone, health]) expect(up.steps![at]["continue-on-error"]).toBeUndefined();
   });
 
+  it("deploys only main: workflow_dispatch from another branch runs nothing, and a wave refuses any other ref first", () => {
+    expect(waves.if).toMatch(/github\.ref == 'refs\/heads\/main'/);
+    const up = upFile.jobs.up;
+    const at = stepIndex(up, (s) => s.name === "Refuse anything but main");
+    expect(at).toBe(0);
+    expect(runStep(up.steps![at].run!, { PATH: process.env.PATH ?? "", GITHUB_REF: "refs/heads/main" }).status).toBe(0);
+    expect(runStep(up.steps![at].run!, { PATH: process.env.PATH ?? "", GITHUB_REF: "refs/heads/release/1" }).status).not.toBe(0);
+  });
+
+  it("installs the Pulumi CLI of the SDK the lock file pins, the same in every job", () => {
+    const sdk = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
+    const installs = [upFile, workflow("preview.yml")].flatMap((w) => Object.values(w.jobs).flatMap((j) => (j.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions@"))));
+    expect(installs.length).toBeGreaterThanOrEqual(2);
+    for (const install of installs) expect(String(install.with?.["pulumi-version"])).toBe(sdk);
+  });
+
+  it("uploads the dot directory the plan writes (upload-artifact skips hidden paths unless told)", () => {
+    for (const w of [wf, workflow("preview.yml")]) {
+      for (const s of Object.values(w.jobs).flatMap((j) => j.steps ?? []).filter((x) => x.uses?.startsWith("actions/upload-artifact@") && String(x.with?.path).startsWith("."))) {
+        expect(s.with?.["include-hidden-files"]).toBe(true);
+      }
+    }
+  });
+
   it("keeps the AWS session as long as the job may run (the action's default hour ends a region's first deploy halfway)", () => {
     const up = upFile.jobs.up;
     const creds = up.steps![stepIndex(up, (s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") ?? false)];
@@ -342,7 +366,7 @@ describe("deploy.yml", () => {
   it("lets a re-run deploy only main's current head, before anything is installed or assumed", () => {
     const up = upFile.jobs.up;
     const at = stepIndex(up, (s) => s.name === "Refuse a re-run of a commit main has moved past");
-    expect(at).toBe(0);
+    expect(at).toBe(1);
     const script = up.steps![at].run!;
     // curl as the GitHub API answers with the sha media type: main's head commit.
     const bin = tempDir("fake-curl-");

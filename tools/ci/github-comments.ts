@@ -15,11 +15,26 @@ export interface CommentTarget {
   /** The pull request's number (PRs are issues to the comments API). */
   readonly issueNumber: number;
   readonly token: string;
+  /**
+   * Who writes the plan comment: the workflow's GITHUB_TOKEN posts as github-actions[bot]. Only
+   * its comments are ours; anyone else's carrying the marker (the PR's author can post one) is
+   * ignored, or its text would pass for the plan's verdict.
+   * @default "github-actions[bot]"
+   */
+  readonly author?: string;
 }
 
 export interface IssueComment {
   readonly id: number;
   readonly body?: string | null;
+  readonly user?: { readonly login?: string; readonly type?: string } | null;
+}
+
+export const PLAN_COMMENT_AUTHOR = "github-actions[bot]";
+
+/** A plan comment written by the workflow itself (a bot account of that name). */
+export function isOwnPlanComment(comment: IssueComment, author: string = PLAN_COMMENT_AUTHOR): boolean {
+  return isPlanComment(comment.body) && comment.user?.type === "Bot" && comment.user.login === author;
 }
 
 export class GitHubError extends Error {
@@ -62,7 +77,7 @@ export async function findPlanComment(target: CommentTarget, fetchImpl: Fetch = 
   const base = `/repos/${target.repository}/issues/${target.issueNumber}/comments`;
   for (let page = 1; page <= MAX_PAGES; page++) {
     const comments = await call<IssueComment[]>(target, fetchImpl, "GET", `${base}?per_page=${PAGE_SIZE}&page=${page}`);
-    const found = comments.find((c) => isPlanComment(c.body));
+    const found = comments.find((c) => isOwnPlanComment(c, target.author));
     if (found) return found;
     if (comments.length < PAGE_SIZE) return undefined;
   }
