@@ -37,6 +37,17 @@ export function read<T>(get: () => T): T | Unknown {
   }
 }
 
+/**
+ * A resource whose properties a preview does not know at all: its provider could not be
+ * configured yet (a Kubernetes provider whose kubeconfig comes from a cluster still to be
+ * created), and the engine plans it with no properties (provider_plugin.go, Create in a
+ * preview). Every value of it is unknown, not missing: a Kubernetes object always has some.
+ */
+export function unplanned(r: PolicyResource): boolean {
+  const props = read(() => r.props as Record<string, unknown> | undefined);
+  return props !== UNKNOWN && (props === undefined || Object.keys(props).length === 0) && r.type.startsWith("kubernetes:");
+}
+
 /** Set to something: a non-empty value, or an unknown one (it will exist after creation). */
 export function isSet(get: () => unknown): boolean {
   const value = read(get);

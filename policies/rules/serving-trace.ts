@@ -3,11 +3,11 @@
  * target group → TargetGroupBinding → Service → the pods of a workload, with the readiness probe
  * on the target group's health path. The serving-path policies judge it; the offline plan
  * reports it per region (tools/plan/topology.ts). Values that are unknown during a preview never
- * count as a broken link.
+ * count as a broken link, nor do objects a preview plans with no properties at all (kit.ts unplanned).
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { LISTENER_TYPES, LOAD_BALANCER_TYPES } from "./aws-types";
-import { knownItems, knownNumber, knownString, ofType, read, referencedBy, referencing, UNKNOWN } from "./kit";
+import { knownItems, knownNumber, knownString, ofType, read, referencedBy, referencing, UNKNOWN, unplanned } from "./kit";
 
 export const K8S = {
   bindings: ["kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "kubernetes:elbv2.k8s.aws/v1alpha1:TargetGroupBinding"],
@@ -158,27 +158,35 @@ export function traceServingPaths(resources: readonly PolicyResource[]): TargetG
     const fail = (link: ServingLink, message: string) => (path.missing = { link, message });
 
     const binding = bindings.find((b) => refersTo(b, "spec", tg, () => [read(() => props(b).spec?.targetGroupARN)]));
+    // A binding whose properties the preview does not know may be the one.
+    if (!binding && bindings.some(unplanned)) continue;
     if (!binding) {
       fail("binding", `target group ${tg.name} gets traffic from a listener but no TargetGroupBinding binds it to a Service: nothing registers targets, so every request fails`);
       continue;
     }
     path.binding = binding;
+    // Objects a preview plans with no properties (their provider not configured yet) are unknown
+    // links, never missing ones; so are the objects they would lead to.
+    if (unplanned(binding)) continue;
     const ref = read(() => props(binding).spec?.serviceRef as Props | undefined);
     if (ref === UNKNOWN) continue;
     const serviceName = knownString(() => ref?.name);
     const namespace = namespaceOf(binding);
     const service = services.find((s) => (binding.propertyDependencies.spec ?? []).some((d) => d.urn === s.urn))
       ?? services.find((s) => sameCluster(s, binding) && nameOf(s) === serviceName && namespaceOf(s) === namespace);
+    if (!service && services.some((s) => sameCluster(s, binding) && unplanned(s))) continue;
     if (!service) {
       fail("service", `TargetGroupBinding ${binding.name} (target group ${tg.name}) names Service ${serviceName ?? "?"} in namespace ${String(namespace)}, which this stack does not create`);
       continue;
     }
     path.service = service;
+    if (unplanned(service)) continue;
     const spec = read(() => props(service).spec as Props | undefined);
     if (spec === UNKNOWN) continue;
     const selector = read(() => spec?.selector as Record<string, unknown> | undefined);
     if (selector === UNKNOWN) continue;
     const workload = workloads.find((w) => sameCluster(w, service) && namespaceOf(w) === namespaceOf(service) && labelsMatch(selector, podLabels(w)));
+    if (!workload && workloads.some((w) => sameCluster(w, service) && unplanned(w))) continue;
     if (!workload) {
       fail("pods", `Service ${service.name} (target group ${tg.name}) selects no Deployment or StatefulSet of this stack: the target group would have no targets`);
       continue;

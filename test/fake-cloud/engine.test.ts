@@ -201,6 +201,40 @@ describe("unknowns in a preview of a new stack", () => {
     expect(byName(r, "later").outputs.metadata).not.toHaveProperty("name");
   });
 
+  it("leave a provider whose config is not known yet unconfigured: its resources get no auto-name and no outputs, its invokes and reads answer nothing", async () => {
+    const seen: Record<string, unknown> = {};
+    const r = await run(async () => {
+      const cluster = new aws.eks.Cluster("eks", { roleArn: "arn:aws:iam::123456789012:role/eks", vpcConfig: { subnetIds: ["subnet-a", "subnet-b"] } });
+      // As components/eks.ts builds it: the kubeconfig from the cluster's endpoint, unknown in a preview of a new stack.
+      const provider = new k8s.Provider("cluster", { kubeconfig: cluster.endpoint.apply((endpoint) => JSON.stringify({ server: endpoint })) });
+      const ns = new k8s.core.v1.Namespace("apps", { metadata: { labels: { team: "web" } } }, { provider });
+      ns.metadata.name.apply((n) => (seen.name = n));
+      ns.metadata.apply((m) => (seen.labels = m?.labels));
+      const lookup = new aws.Provider("lookup", { region: "eu-west-1", assumeRoles: [{ roleArn: cluster.arn.apply((arn) => `${arn}-reader`) }] });
+      seen.zones = (await aws.getAvailabilityZones({ state: "available" }, { provider: lookup })).names;
+    }, { preview: true });
+    // A real preview shows them as unknown: nothing ran on them.
+    expect(seen).not.toHaveProperty("name");
+    expect(seen).not.toHaveProperty("labels");
+    expect(seen.zones).toBeUndefined();
+    // The engine's state of the namespace holds no properties (what stack policies see in that preview).
+    expect(byName(r, "apps", "kubernetes:core/v1:Namespace").outputs).toEqual({});
+    // With the values known (pulumi up), the same program is configured and answered.
+    const known = await run(() => {
+      const cluster = new aws.eks.Cluster("eks", { roleArn: "arn:aws:iam::123456789012:role/eks", vpcConfig: { subnetIds: ["subnet-a", "subnet-b"] } });
+      const provider = new k8s.Provider("cluster", { kubeconfig: cluster.endpoint.apply((endpoint) => JSON.stringify({ server: endpoint })) });
+      new k8s.core.v1.Namespace("apps", { metadata: { labels: { team: "web" } } }, { provider });
+    });
+    expect((byName(known, "apps", "kubernetes:core/v1:Namespace").outputs.metadata as { name: string }).name).toMatch(/^apps-[0-9a-f]{8}$/);
+  });
+
+  it("refuse an invoke given a provider of another package, as the engine refuses the provider", async () => {
+    await expect(run(async () => {
+      const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+      await aws.getAvailabilityZones({ state: "available" }, { provider: provider as unknown as aws.Provider });
+    })).rejects.toThrow(/package aws.*kubernetes provider/);
+  });
+
   it("answer reads and invokes with known values, as a real preview does", async () => {
     let zones: string[] = [];
     await run(async () => {

@@ -113,6 +113,19 @@ describe("serving-path-bound", () => {
     expect(ofPolicy(run(breakIt, DEPLOYER_CONFIG, keep), "serving-path-bound").map((v) => v.message)).toEqual([expect.stringMatching(/^missing service: TargetGroupBinding binding .* names Service web in namespace app/)]);
   });
 
+  it("takes Kubernetes objects a preview plans with no properties (their provider not configured yet) as unknown links, not missing ones", () => {
+    const emptied = (pick: (s: Serving) => RecordedResource) => (s: Serving) => {
+      const r = pick(s);
+      for (const bag of [r.inputs, r.outputs]) for (const key of Object.keys(bag)) delete bag[key];
+    };
+    for (const pick of [(s: Serving) => s.binding, (s: Serving) => s.service, (s: Serving) => s.deployment]) {
+      expect(only(run(emptied(pick), DEPLOYER_CONFIG))).toEqual([]);
+    }
+    // A binding that names nothing, with its properties known, is still a missing link.
+    const { breakIt, keep } = without((s) => s.service);
+    expect(ofPolicy(run(breakIt, DEPLOYER_CONFIG, keep), "serving-path-bound")).toHaveLength(1);
+  });
+
   it("fails a Service that selects no pods", () => {
     const { breakIt, keep } = without((s) => s.deployment);
     expect(ofPolicy(run(breakIt, DEPLOYER_CONFIG, keep), "serving-path-bound").map((v) => v.message)).toEqual([expect.stringMatching(/^missing pods: Service service .* selects no Deployment/)]);

@@ -29,6 +29,7 @@ import * as aliasproto from "@pulumi/pulumi/proto/alias_pb";
 import * as callbackproto from "@pulumi/pulumi/proto/callback_pb";
 import * as providerproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import { isUnknown } from "@pulumi/pulumi/output";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { type AliasSpec, aliasToUrn, engineUrn, parseUrn } from "./urn";
@@ -40,6 +41,14 @@ export { aliasToUrn, engineUrn, parseUrn, ROOT_STACK_TYPE } from "./urn";
 export const UNKNOWN_ID = rpc.unknownValue;
 /** An unknown value as the SDK deserializes it (what a recorded preview input holds). */
 const UNKNOWN_VALUE: unknown = rpc.deserializeProperty(rpc.unknownValue);
+
+/** Does a deserialized input hold an unknown anywhere (Configure's ContainsUnknowns)? */
+function containsUnknown(value: unknown): boolean {
+  if (isUnknown(value) || value === rpc.unknownValue) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value as Record<string, unknown>).some(containsUnknown);
+  return false;
+}
 
 /** An error the real engine would report; the run fails with its message. */
 const IN_PROCESS = Symbol.for("platform-plan.in-process-transform-requests");
@@ -247,6 +256,14 @@ export class FakeEngine {
   private readonly stackTransforms: string[] = [];
   private readonly defaultProviders = new Map<string, Promise<string>>();
   private readonly providerRegions = new Map<string, string | null>();
+  /**
+   * Providers a preview could not configure: an input (other than `version`) holds an unknown,
+   * e.g. a Kubernetes provider's kubeconfig from a cluster not created yet. The engine leaves such
+   * a provider unconfigured (provider_plugin.go Configure); its Check hands the inputs back
+   * unchanged (no auto-name), its Create in a preview returns no properties (every output
+   * unknown), its Read and Invoke return nothing.
+   */
+  private readonly unconfiguredProviders = new Set<string>();
   /** States the engine returned, for `pulumi:pulumi:getResource` (resource references). */
   private readonly states = new Map<string, { urn: string; id: string | null; state: unknown }>();
   readonly callbacks: CallbackServerLike;
@@ -327,11 +344,16 @@ export class FakeEngine {
         return response.setReturn(toStruct(known as unknown as Record<string, unknown>));
       }
       let provider = req.getProvider();
-      if (!provider) {
+      if (provider) {
+        // getProviderFromSource: a reference to no registered provider, or to another package's.
+        this.checkProvider(provider, `invoke ${token}`, token);
+      } else {
         // source_eval.go Invoke wraps getProviderFromSource's refusal in "Invoke: ".
         if (defaultProviderDenied(packageOf(token), this.options.config)) throw new EngineError(`Invoke: ${defaultProviderDeniedMessage(packageOf(token), token)}`);
         provider = await this.defaultProvider(packageOf(token), req.getVersion());
       }
+      // An unconfigured provider answers an invoke with nothing (provider_plugin.go Invoke).
+      if (this.options.preview && this.unconfigured(provider)) return response.setReturn(toStruct({}));
       const result = this.options.cloud.invoke(token, args, this.regionOf(provider));
       return response.setReturn(toStruct(await rpc.serializeProperties("invoke", result)));
     });
@@ -415,8 +437,24 @@ export class FakeEngine {
     };
   }
 
+  /** Is the provider a reference names one a preview left unconfigured? */
+  private unconfigured(providerRef: string | null): boolean {
+    const parsed = providerRef ? parseProviderRef(providerRef) : null;
+    return parsed !== null && this.unconfiguredProviders.has(parsed.urn);
+  }
+
   /** The provider answers (or, in a preview, plans) and the registration is recorded. */
   private provideAndRecord(registration: Registration, providerRef: string | null): ProviderAnswer {
+    if (this.options.preview && isProviderType(registration.type) && Object.entries(registration.inputs).some(([key, value]) => key !== "version" && containsUnknown(value))) {
+      this.unconfiguredProviders.add(registration.urn);
+    }
+    if (this.options.preview && registration.custom && !isProviderType(registration.type) && this.unconfigured(providerRef)) {
+      // Nothing is asked of the provider: no Check (so no auto-name), no planned state. The
+      // engine's state, which stack policies see, holds no properties either.
+      this.goals.set(registration.urn, registration);
+      this.options.cloud.record(registration, null, {}, null);
+      return { id: undefined, state: {} };
+    }
     const region = isProviderType(registration.type) ? null : providerRef ? this.regionOf(providerRef) : null;
     const answer = this.options.cloud.provide(registration, region);
     if (registration.type === "pulumi:providers:aws") this.providerRegions.set(registration.urn, answer.region ?? null);
@@ -549,7 +587,14 @@ export class FakeEngine {
       inputs: req.getProperties() ? (rpc.deserializeProperties(req.getProperties()!) as Record<string, unknown>) : {},
       importId: req.getId(),
     });
-    // A read answers with what exists, in a preview too.
+    // A read answers with what exists, in a preview too; through a provider the preview could not
+    // configure it answers nothing (provider_plugin.go Read).
+    if (this.options.preview && this.unconfigured(provider || null)) {
+      this.goals.set(urn, registration);
+      this.options.cloud.record(registration, null, {}, null);
+      this.states.set(urn, { urn, id: null, state: {} });
+      return new resproto.ReadResourceResponse().setUrn(urn).setProperties(toStruct({}));
+    }
     const answer = this.provideAndRecord(registration, provider || null);
     const serialized = await rpc.serializeProperties("read", answer.state);
     this.states.set(urn, { urn, id: answer.id ?? null, state: serialized });
