@@ -228,6 +228,23 @@ describe("unknowns in a preview of a new stack", () => {
     expect((byName(known, "apps", "kubernetes:core/v1:Namespace").outputs.metadata as { name: string }).name).toMatch(/^apps-[0-9a-f]{8}$/);
   });
 
+  it("accept resource hooks (the engine keeps them; a plan runs no operation they would follow)", async () => {
+    const r = await run(() => {
+      const hook = new pulumi.ResourceHook("notify", () => undefined);
+      new aws.ec2.Vpc("app", { cidrBlock: "10.0.0.0/16" }, { hooks: { afterCreate: [hook] } });
+    });
+    expect(byName(r, "app").type).toBe("aws:ec2/vpc:Vpc");
+  });
+
+  it("refuse a remote (multi-language) component instead of planning it empty", async () => {
+    class Remote extends pulumi.ComponentResource {
+      constructor(name: string) {
+        super("pkg:index:Widget", name, {}, {}, true);
+      }
+    }
+    await expect(run(() => new Remote("w"))).rejects.toThrow(/pkg:index:Widget resource 'w' is a component of a provider package.*cannot construct it/);
+  });
+
   it("refuse an invoke given a provider of another package, as the engine refuses the provider", async () => {
     await expect(run(async () => {
       const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });

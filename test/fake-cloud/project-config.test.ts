@@ -92,6 +92,12 @@ describe("prepareStackConfig", () => {
   it("refuses a project key with neither value nor default that the stack leaves unset", () => {
     const required: ProjectFile = { ...project, config: { ...project.config, owner: { type: "string" }, team: { type: "string" } } };
     expect(error(() => prepareStackConfig("dev", {}, required))).toBe("validating stack config: Stack 'dev' is missing configuration values 'owner' and 'team'");
+    // A stack file's keys carry their namespace, as config.ParseKey requires.
+    expect(error(() => prepareStackConfig("dev", { regions: ["us-east-1"] }, project))).toBe("could not parse regions as a configuration key (configuration keys should be of the form `<namespace>:<name>`)");
+    expect(error(() => prepareStackConfig("dev", { "a:b:c": 1 }, project))).toMatch(/could not parse a:b:c/);
+    // A null default is no default (hasDefault := Default != nil).
+    const nullDefault: ProjectFile = { ...project, config: { ...project.config, owner: { type: "string", default: null } } };
+    expect(error(() => prepareStackConfig("dev", {}, nullDefault))).toBe("validating stack config: Stack 'dev' is missing configuration value 'owner'");
   });
 });
 

@@ -311,6 +311,16 @@ export class FakeEngine {
     callback(null, { getHassupport: () => hasSupport });
   }
 
+  // Resource and error hooks: the engine keeps them and calls them around real operations, none
+  // of which a plan performs (and a preview calls none); registering one succeeds.
+  registerResourceHook(_req: unknown, callback: (err: unknown, response?: unknown) => void): void {
+    callback(null, {});
+  }
+
+  registerErrorHook(_req: unknown, callback: (err: unknown, response?: unknown) => void): void {
+    callback(null, {});
+  }
+
   registerPackage(_req: unknown, callback: (err: unknown, response?: unknown) => void): void {
     callback(null, new resproto.RegisterPackageResponse().setRef("fake-engine-package"));
   }
@@ -487,6 +497,9 @@ export class FakeEngine {
     const parent = req.getParent() || null;
     // A component's type may be anything; a custom (or remote) resource's names its provider's package.
     if (custom || req.getRemote()) checkTypeToken(type);
+    // A remote component is built by its provider's Construct, which the plan has no plugin for:
+    // recording it as an empty component would hide everything it creates.
+    if (req.getRemote()) throw new EngineError(`${type} resource '${name}' is a component of a provider package (multi-language component); the offline plan cannot construct it (docs/plan.md, Limits)`);
     this.checkParent(parent);
     const urn = engineUrn(this.options.stack, this.options.project, parent, type, name);
     this.claim(urn);

@@ -222,6 +222,14 @@ function valid(type: string, items: ProjectConfigType["items"], value: unknown):
  * values they are), nothing else changed. Throws StackConfigError with the CLI's message.
  */
 export function prepareStackConfig(stack: string, stackConfig: Record<string, unknown>, project: ProjectFile): Record<string, unknown> {
+  // config.ParseKey: a stack file's key is `<namespace>:<name>` (or the legacy
+  // `<namespace>:config:<name>`); the CLI refuses anything else before the program runs.
+  for (const key of Object.keys(stackConfig)) {
+    const parts = key.split(":");
+    if (!(parts.length === 2 || (parts.length === 3 && parts[1] === "config"))) {
+      throw new StackConfigError(`could not parse ${key} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`, key, `write it as ${project.name}:${parts[parts.length - 1]} (or under the namespace it belongs to)`);
+    }
+  }
   const merged: Record<string, unknown> = { ...stackConfig };
   const keys = Object.keys(project.config).sort();
   const missing: string[] = [];
@@ -229,7 +237,8 @@ export function prepareStackConfig(stack: string, stackConfig: Record<string, un
     const spec = project.config[key];
     const full = fullKey(project.name, key);
     if (full in merged) continue;
-    if (spec.value !== undefined || spec.default !== undefined) merged[full] = spec.default !== undefined ? spec.default : spec.value;
+    // hasDefault := Default != nil (pkg/workspace/config.go): a null default is no default.
+    if (spec.value != null || spec.default != null) merged[full] = spec.default != null ? spec.default : spec.value;
     else if (full.startsWith(`${project.name}:`)) missing.push(key);
   }
   if (missing.length > 0) {
