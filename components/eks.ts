@@ -256,9 +256,8 @@ export class EksCluster extends pulumi.ComponentResource {
 
     // --- nodes: role, instance profile, access entry (node pools only receive them) ---
     const nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")) }, parent);
-    for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"]) {
-      new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, parent);
-    }
+    const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"].map((policy) =>
+      new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, parent));
     const instanceProfile = new aws.iam.InstanceProfile(`${name}-node`, { role: nodeRole.name }, parent);
     const nodeAccess = new aws.eks.AccessEntry(`${name}-node`, { clusterName: cluster.name, principalArn: nodeRole.arn, type: "EC2_LINUX" }, parent);
 
@@ -278,7 +277,8 @@ export class EksCluster extends pulumi.ComponentResource {
 
     // Nodes launched with these outputs can join on first boot: their access entry and the
     // DaemonSet add-ons (CNI, kube-proxy, Pod Identity agent) exist. coredns is left out on purpose.
-    const nodesCanJoin = pulumi.all([nodeAccess.accessEntryArn, vpcCni.arn, kubeProxy.arn, podIdentityAgent.arn]);
+    // A node without its role's policies cannot pull images or join: they come first too.
+    const nodesCanJoin = pulumi.all([nodeAccess.accessEntryArn, vpcCni.arn, kubeProxy.arn, podIdentityAgent.arn, ...nodePolicies.map((p) => p.id)]);
     const once = <T>(value: pulumi.Output<T>) => pulumi.all([value, nodesCanJoin]).apply(([v]) => v);
 
     // The Kubernetes API is usable by the deployer once its admin association exists.

@@ -78,6 +78,8 @@ export class RegionalIngress extends pulumi.ComponentResource {
   readonly deregistrationDelaySeconds: number;
   /** ARN of the certificate, available once validated. */
   readonly certificateArn: pulumi.Output<string>;
+  /** The HTTPS listener: from it on the target group is in service (its targets can turn healthy). */
+  readonly httpsListener: aws.lb.Listener;
   readonly accessLogBucket: pulumi.Output<string>;
 
   constructor(name: string, args: RegionalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -164,7 +166,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
       tags: { Name: `${name}-tg`, ...(args.bindingClusterName !== undefined ? { [BINDABLE_TARGET_GROUP_TAG]: args.bindingClusterName } : {}) },
     }, parent);
 
-    new aws.lb.Listener(`${name}-https`, {
+    const httpsListener = new aws.lb.Listener(`${name}-https`, {
       loadBalancerArn: alb.arn,
       port: 443,
       protocol: "HTTPS",
@@ -191,6 +193,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
     this.healthCheckPath = healthCheckPath;
     this.deregistrationDelaySeconds = TARGET_GROUP_TIMING.deregistrationDelaySeconds;
     this.certificateArn = validation.certificateArn;
+    this.httpsListener = httpsListener;
     this.accessLogBucket = bucket.bucket;
     this.registerOutputs({
       loadBalancerArn: this.loadBalancerArn,

@@ -141,7 +141,8 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
       lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
       heartbeatTimeout: timeouts.heartbeatTimeoutSeconds,
       defaultResult: "CONTINUE",
-    }, { parent: this, dependsOn: [this.release] });
+      // And after the rules and queue policy that bring it the terminations (as the launch hook).
+    }, { parent: this, dependsOn: [this.release, ...eventTargets, queuePolicy] });
     // A new instance stays Pending:Wait until the handler sees its node Ready and completes the
     // action; one that has not joined when the hook times out is abandoned (terminated, and the
     // group tries another). Without it the group counts an instance healthy once EC2 says it

@@ -269,6 +269,7 @@ export class Region extends pulumi.ComponentResource {
         deregistrationDelaySeconds: this.ingress.deregistrationDelaySeconds,
       },
       controller: [this.addons.awsLoadBalancerController!],
+      servingAfter: [this.ingress.httpsListener],
       ...(serviceDatabase
         ? {
             database: {

@@ -105,6 +105,14 @@ export interface RegionalServiceArgs {
    */
   controller: pulumi.Input<pulumi.Resource>[];
   /**
+   * What puts the target group in service, which the Deployment waits for: its pods turn Ready
+   * only once their target is healthy (the controller's readiness gate), and a target group no
+   * listener forwards to stays `unused`. The HTTPS listener waits for its certificate, so a slow
+   * issuance would otherwise spend the Deployment's create timeout.
+   * @default []
+   */
+  servingAfter?: pulumi.Input<pulumi.Resource>[];
+  /**
    * Let fault injection add network latency to the pods: FIS's ephemeral container runs as root
    * with NET_ADMIN, which the `restricted` Pod Security Standard refuses and which a pod-level
    * `runAsNonRoot` forbids. When true the namespace enforces `privileged` (still warning and
@@ -323,7 +331,7 @@ export class RegionalService extends pulumi.ComponentResource {
       },
       // After the binding (readiness gates are injected at pod creation only when one exists) and
       // the Pod Identity association (credentials are injected at pod creation too).
-    }, { ...k8sOpts, dependsOn: [ns, binding, ...ready, ...(config ? [config] : [])], customTimeouts: { create: "15m", update: "15m" } });
+    }, { ...k8sOpts, dependsOn: [ns, binding, ...ready, ...(config ? [config] : []), ...(args.servingAfter ?? [])], customTimeouts: { create: "15m", update: "15m" } });
 
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
       metadata: metadata(app),

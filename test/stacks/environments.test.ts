@@ -247,6 +247,16 @@ describe("prod: monitoring", () => {
     expect(monitoring.global).toEqual({ dashboards: ["prod-global"], grafana: [{ name: "prod-observability", version: "12.4", authentication: ["AWS_SSO"] }] });
   });
 
+  it("starts the reference service after the HTTPS listener puts its target group in service, and the drain hook after what feeds it", () => {
+    for (const s of prod.stacks.filter((x) => x.role === "region")) {
+      const listener = ofType(s, "aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
+      const deployment = ofType(s, "kubernetes:apps/v1:Deployment").find((d) => (d.inputs.metadata as { name?: string }).name === "web")!;
+      expect(deployment.dependsOn).toContain(listener.urn);
+      const drain = ofType(s, "aws:autoscaling/lifecycleHook:LifecycleHook").find((h) => h.inputs.name === "drain-on-terminate")!;
+      expect(drain.dependsOn).toEqual(expect.arrayContaining(ofType(s, "aws:sqs/queuePolicy:QueuePolicy").map((q) => q.urn)));
+    }
+  });
+
   it("watches the reference service: alarms on the target group its TargetGroupBinding fills, the scraper on its namespace and name", () => {
     for (const s of prod.stacks.filter((x) => x.role === "region")) {
       const [binding] = ofType(s, "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
