@@ -82,10 +82,20 @@ describe("deployWaves", () => {
     expect(waves.secondaries.map((t) => t.region)).toEqual(["us-west-2"]);
   });
 
+  it("deploys secondaries one at a time with a cache, its home region first: members join the datastore one by one, after the home region created it", () => {
+    // The home region is a secondary here (it was the primary when the cache was turned on; a switchover reordered the regions).
+    const cached = { ...complete, global: { ...environment, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "eu-west-1" } };
+    const waves = deployWaves("prod", cached);
+    expect(waves.secondaries.map((t) => t.region)).toEqual(["eu-west-1", "us-west-2"]);
+    expect(waves.secondariesMaxParallel).toBe(1);
+    expect(deployWaves("prod", complete).secondaries.map((t) => t.region)).toEqual(["us-west-2", "eu-west-1"]);
+  });
+
   it("emits one-line JSON outputs the workflows' fromJSON() reads", () => {
     const lines = githubOutputLines(deployWaves("prod", complete)).trimEnd().split("\n");
     const outputs = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf("=")), JSON.parse(l.slice(l.indexOf("=") + 1))]));
-    expect(Object.keys(outputs)).toEqual(["stacks", "global", "primary", "secondaries", "runsOn"]);
+    expect(Object.keys(outputs)).toEqual(["stacks", "global", "primary", "secondaries", "secondariesMaxParallel", "runsOn"]);
+    expect(outputs.secondariesMaxParallel).toBe(2);
     expect(outputs.runsOn).toEqual([]);
     const labelled = deployWaves("prod", { ...complete, global: { ...environment, "platform:deployRunnerLabels": ["platform-deploy"] } });
     expect(labelled.runsOn).toEqual(["platform-deploy"]);

@@ -7,7 +7,7 @@
  *   npx tsx tools/ci/deploy-waves.ts [--env prod] [--dir .] [--github-output]
  *
  * Prints the waves as JSON, or with `--github-output` appends `stacks`, `global`, `primary`,
- * `secondaries` and `runsOn` (the deploy runners' labels, `platform:deployRunnerLabels`; one-line
+ * `secondaries`, `secondariesMaxParallel` and `runsOn` (the deploy runners' labels, `platform:deployRunnerLabels`; one-line
  * JSON each) to $GITHUB_OUTPUT. Exit 2 with every problem listed when the
  * environment is invalid or a regional stack file is missing or inconsistent.
  */
@@ -29,8 +29,15 @@ export interface DeployWaves {
   readonly environment: string;
   readonly global: StackTarget;
   readonly primary: StackTarget;
-  /** Deployed in parallel once the primary region succeeded. */
+  /** Deployed once the primary region succeeded: in parallel, or one at a time (`secondariesMaxParallel`). */
   readonly secondaries: StackTarget[];
+  /**
+   * How many secondaries deploy at once. With the cache on, 1, the cache's home region first:
+   * the other members read the datastore's id from its stack, and ElastiCache refuses a member
+   * joining while another join has the datastore `modifying` (the provider does not retry it).
+   * Otherwise all of them.
+   */
+  readonly secondariesMaxParallel: number;
   /** Regional stack files of this environment for regions it no longer lists (left behind by a removal). */
   readonly orphans: string[];
   /**
@@ -70,8 +77,11 @@ export function deployWaves(environment: string, files: StackFiles): DeployWaves
   if (!files.global) throw new WavesError([`${globalFile} does not exist; the global stack's config defines the environment`]);
   let regions: string[];
   let runsOn: string[];
+  let cacheHome: string | undefined;
   try {
-    ({ regions, deployRunnerLabels: runsOn } = parseEnvironment(environment, toRuntimeConfig(files.global), globalFile));
+    const parsed = parseEnvironment(environment, toRuntimeConfig(files.global), globalFile);
+    ({ regions, deployRunnerLabels: runsOn } = parsed);
+    cacheHome = parsed.cacheEnabled ? parsed.cacheHomeRegion : undefined;
   } catch (err) {
     if (err instanceof ConfigError) throw new WavesError([err.message]);
     throw err;
@@ -104,11 +114,14 @@ export function deployWaves(environment: string, files: StackFiles): DeployWaves
 
   // The global stack's credentials need a default region; its own aws:region when set.
   const globalRegion = typeof files.global["aws:region"] === "string" ? files.global["aws:region"] : regions[0];
+  // The cache's home region first among the secondaries (stable otherwise).
+  const secondaries = targets.slice(1).sort((a, b) => Number(b.region === cacheHome) - Number(a.region === cacheHome));
   return {
     environment,
     global: { stack: environment, region: globalRegion, role: "global" },
     primary: targets[0],
-    secondaries: targets.slice(1),
+    secondaries,
+    secondariesMaxParallel: cacheHome !== undefined ? 1 : Math.max(1, secondaries.length),
     orphans,
     runsOn,
   };
@@ -142,6 +155,7 @@ export function githubOutputLines(waves: DeployWaves): string {
     global: waves.global,
     primary: waves.primary,
     secondaries: waves.secondaries,
+    secondariesMaxParallel: waves.secondariesMaxParallel,
     runsOn: waves.runsOn,
   };
   return Object.entries(outputs).map(([key, value]) => `${key}=${JSON.stringify(value)}\n`).join("");

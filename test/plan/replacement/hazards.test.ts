@@ -177,3 +177,15 @@ describe("DNSSEC on and off (day-2)", () => {
     for (const h of environmentHazards(signed, { ...signed, dnsDnssec: false })) expect(existsSync(join(__dirname, "../../..", h.runbook!)), h.runbook!).toBe(true);
   });
 });
+
+describe("turning the cache on", () => {
+  it("blocks a home region that is not the primary: the primary deploys first and would read a datastore not created yet", () => {
+    const [h] = environmentHazards(prod, { ...prod, cacheEnabled: true, cacheHomeRegion: "eu-west-1" });
+    expect([h.kind, h.severity]).toEqual(["cache-home-not-primary", "blocking"]);
+    expect(h.message).toMatch(/Set platform:cacheHomeRegion: us-east-1/);
+    expect(environmentHazards(prod, { ...prod, cacheEnabled: true, cacheHomeRegion: "us-east-1" })).toEqual([]);
+    // Once it exists, a switchover that reorders the regions leaves the home where it is: no hazard.
+    const cached = { ...prod, cacheEnabled: true, cacheHomeRegion: "us-east-1" };
+    expect(environmentHazards(cached, { ...cached, regions: ["us-west-2", "us-east-1", "eu-west-1"], vpcCidrs: ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] }).map((x) => x.kind)).not.toContain("cache-home-not-primary");
+  });
+});

@@ -25,7 +25,8 @@ export type HazardKind =
   | "zone-rename"
   | "health-check-interval-change"
   | "node-pool-replaced"
-  | "dnssec-change";
+  | "dnssec-change"
+  | "cache-home-not-primary";
 
 export interface Hazard {
   kind: HazardKind;
@@ -173,6 +174,12 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
     out.push({ kind: "node-pool-replaced", severity: "risk", runbook: "docs/runbooks/node-images.md", message: `${what}: every region's node pool is replaced. The new pool starts at nodeDesiredSize (${String(current.nodeDesiredSize ?? "its default")}) while the old one, which cluster-autoscaler may have grown, drains and goes: pods stay pending until the autoscaler catches up. Set nodeDesiredSize to the largest live size of the regions for this deploy, and deploy one region at a time.` });
   }
   out.push(...dnssecHazards(base, current));
+  const firstRegion = list(current.regions)[0];
+  if (base.cacheEnabled !== true && current.cacheEnabled === true && current.cacheHomeRegion !== undefined && current.cacheHomeRegion !== firstRegion) {
+    // The primary region deploys in wave 2, before every other region; a cache member outside
+    // the home region reads the datastore's id from the home region's stack.
+    out.push({ kind: "cache-home-not-primary", severity: "blocking", runbook: "docs/data-tier.md", message: `The cache is turned on with its home in ${String(current.cacheHomeRegion)}, not the primary region ${String(firstRegion)}: the primary region's stack deploys first and reads the Global Datastore's id from ${String(current.cacheHomeRegion)}'s stack, which has not created it yet, so the rollout stops there. Set platform:cacheHomeRegion: ${String(firstRegion)}.` });
+  }
   if (base.healthCheckIntervalSeconds !== undefined && base.healthCheckIntervalSeconds !== current.healthCheckIntervalSeconds) {
     out.push({ kind: "health-check-interval-change", severity: "notice", runbook: null, message: `Health-check interval ${String(base.healthCheckIntervalSeconds)} s → ${String(current.healthCheckIntervalSeconds)} s: Route 53 cannot change it after creation; every health check (and the records that use them) is replaced.` });
   }
