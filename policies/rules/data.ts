@@ -246,6 +246,9 @@ export const cacheEncryption = resourceRule<ReplicationGroupProps>(
       const value = read(() => props[field]);
       if (value !== true && value !== UNKNOWN) report(`${describe(args)} has ${field} ${value === false ? "false" : "unset"}: set it to true.`);
     }
+    // "preferred" is the migration mode: it still accepts plaintext clients.
+    const mode = read(() => props.transitEncryptionMode);
+    if (mode === "preferred") report(`${describe(args)} has transitEncryptionMode preferred, which still accepts plaintext connections: set it to required.`);
     if (!isSet(() => props.authToken) && !isSet(() => props.userGroupIds)) report(`${describe(args)} accepts clients without authentication: set authToken (AUTH) or userGroupIds (RBAC).`);
   },
 );
@@ -315,8 +318,8 @@ export const dataTierProtected = resourceRule(
   },
   DATA_STATEFUL_TYPES,
   (_props, { args, report }) => {
-    const retain = (args.opts as { retainOnDelete?: boolean }).retainOnDelete === true;
-    if (!args.opts.protect && !retain) report(`${describe(args)} holds data but is not protected: set the \`protect\` resource option.`);
+    // `protect` only: retainOnDelete lets a replacement through (see stateful-resource-protected).
+    if (!args.opts.protect) report(`${describe(args)} holds data but is not protected: set the \`protect\` resource option.`);
   },
 );
 

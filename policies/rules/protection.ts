@@ -15,14 +15,14 @@ export const statefulProtected = resourceRule<unknown, { types: string[] }>(
     enforcementLevel: "mandatory",
     severity: "critical",
     thresholds: { types: stringList(STATEFUL_TYPES, "Resource types that must be protected.") },
-    remediationSteps: "Pass { protect: true } (and retainOnDelete where the resource must outlive the stack) in the resource options.",
+    remediationSteps: "Pass { protect: true } in the resource options (add retainOnDelete where the resource must also outlive the stack; it does not stop a replacement).",
   },
   (type, config) => config.types.includes(type),
   (_props, { args, report }) => {
-    // retainOnDelete is not part of the analyzer protocol (AnalyzerResourceOptions carries
-    // `protect` only): under the CLI only `protect` counts; the offline harness passes both.
-    const retain = (args.opts as { retainOnDelete?: boolean }).retainOnDelete === true;
-    if (!args.opts.protect && !retain) report(`${describe(args)} holds state that cannot be recreated but is not protected: set the \`protect\` resource option.`);
+    // `protect` only: retainOnDelete still lets a replacement go ahead (the old resource is
+    // abandoned, the program moves to a new, empty one), and the analyzer protocol does not even
+    // carry it (AnalyzerResourceOptions has `protect`), so the CLI and the plan judge alike.
+    if (!args.opts.protect) report(`${describe(args)} holds state that cannot be recreated but is not protected: set the \`protect\` resource option.`);
   },
 );
 

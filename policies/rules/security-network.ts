@@ -49,15 +49,25 @@ export const loadBalancerDropInvalidHeaders = loadBalancerRule(
 export const listenerHttps = resourceRule<ListenerProps>(
   {
     name: "listener-https-only",
-    description: "Load balancer listeners serve HTTPS; plain HTTP listeners only redirect to HTTPS.",
+    description: "Load balancer listeners serve HTTPS with a TLS 1.2+ security policy; plain HTTP listeners only redirect to HTTPS.",
     enforcementLevel: "mandatory",
     severity: "high",
   },
   LISTENER_TYPES,
   (props, { args, report }) => {
-    // Unset, an application load balancer's listener speaks HTTP.
-    const protocol = read(() => props.protocol) ?? "HTTP";
-    if (protocol !== "HTTP") return; // HTTPS/TLS, or TCP/UDP on a network load balancer.
+    // Unset, an application load balancer's listener speaks HTTP. The provider takes the
+    // protocol in any case and upper-cases it ("http" is HTTP).
+    const raw = read(() => props.protocol) ?? "HTTP";
+    const protocol = typeof raw === "string" ? raw.toUpperCase() : raw;
+    if (protocol === "HTTPS" || protocol === "TLS") {
+      // Unset, ELB applies ELBSecurityPolicy-2016-08, which still accepts TLS 1.0 and 1.1.
+      const policy = read(() => props.sslPolicy);
+      if (policy !== UNKNOWN && !(typeof policy === "string" && TLS12_POLICY.test(policy))) {
+        report(`${describe(args)} uses security policy ${typeof policy === "string" && policy ? policy : "unset (ELBSecurityPolicy-2016-08)"}, which accepts TLS below 1.2: set sslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 (or another TLS 1.2+ policy).`);
+      }
+      return;
+    }
+    if (protocol !== "HTTP") return; // TCP/UDP on a network load balancer.
     const actions = knownItems(() => props.defaultActions);
     const redirectsToHttps = (a: (typeof actions)[number]) => read(() => a.type) === "redirect" && read(() => a.redirect?.protocol) === "HTTPS";
     if (actions.length === 0 || !actions.every(redirectsToHttps)) {
@@ -65,6 +75,14 @@ export const listenerHttps = resourceRule<ListenerProps>(
     }
   },
 );
+
+/**
+ * ELB security policies that accept nothing below TLS 1.2 (Elastic Load Balancing user guide,
+ * "Security policies"): the TLS13-1-2/1-3 families, TLS-1-2(-Ext), FS-1-2 and their FIPS and
+ * post-quantum variants. The 2016-08, 2015-05, TLS-1-0/1-1, FS-2018-06 and TLS13-1-0/1-1
+ * policies still accept TLS 1.0 or 1.1.
+ */
+const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)(-|$)/;
 
 export const loadBalancerHttpsListener = stackRule<{ httpsPort: number }>(
   {

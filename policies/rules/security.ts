@@ -104,7 +104,7 @@ export const eksSecretsEncryption = resourceRule<EksClusterProps>(
     if (config === UNKNOWN) return;
     const resources = knownItems(() => config?.resources);
     if (!resources.includes("secrets") || !isSet(() => config?.provider.keyArn)) {
-      report(`${describe(args)} does not encrypt secrets with KMS: set encryptionConfig { resources: ["secrets"], provider: { keyArn } }.`);
+      report(`${describe(args)} does not encrypt secrets with a customer managed KMS key (EKS's default envelope encryption uses an AWS owned key you cannot audit, disable or revoke): set encryptionConfig { resources: ["secrets"], provider: { keyArn } }.`);
     }
   },
 );
@@ -143,6 +143,8 @@ export const kmsKeyRotation = resourceRule<KmsKeyProps, { maxRotationPeriodDays:
   (props, { args, report, config }) => {
     const spec = read(() => props.customerMasterKeySpec);
     if (spec !== undefined && spec !== "SYMMETRIC_DEFAULT") return;
+    // Keys in a custom key store (CloudHSM or external) cannot rotate automatically.
+    if (isSet(() => props.customKeyStoreId) || isSet(() => props.xksKeyId)) return;
     const enabled = read(() => props.enableKeyRotation);
     if (enabled !== true && enabled !== UNKNOWN) {
       report(`${describe(args)} does not rotate: set enableKeyRotation to true.`);

@@ -195,6 +195,8 @@ describe("cache-multi-az and cache-encryption-and-auth", () => {
       expect.stringContaining("accepts clients without authentication"),
     ]);
     expect(messages(only("cache-encryption-and-auth", (d) => patch(d.secondaryCache, { kmsKeyId: undefined })))).toEqual([expect.stringContaining("has no kmsKeyId")]);
+    // The migration mode still takes plaintext clients.
+    expect(messages(only("cache-encryption-and-auth", (d) => patch(d.primaryCache, { transitEncryptionMode: "preferred" })))).toEqual([expect.stringContaining("transitEncryptionMode preferred")]);
   });
 });
 

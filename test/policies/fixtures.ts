@@ -178,7 +178,7 @@ export function regionSlice(region: string, options: { primary: boolean; stack?:
   const https = recorded(
     "aws:lb/listener:Listener",
     "https",
-    { loadBalancerArn: arnOf(alb), port: 443, protocol: "HTTPS", certificateArn: "arn:aws:acm:cert", defaultActions: [{ type: "forward", targetGroupArn: arnOf(targetGroup) }] },
+    { loadBalancerArn: arnOf(alb), port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: "arn:aws:acm:cert", defaultActions: [{ type: "forward", targetGroupArn: arnOf(targetGroup) }] },
     o,
   );
   const http = recorded(

@@ -24,8 +24,8 @@ describe("stateful-resource-protected", () => {
     expect(vs[0].message).toContain("`protect`");
   });
 
-  it("accepts retainOnDelete where the options carry it", () => {
-    expect(run("stateful-resource-protected", ({ primary }) => Object.assign(primary.db, { protect: false, retainOnDelete: true }))).toEqual([]);
+  it("does not take retainOnDelete for protect: it lets a replacement through (and the CLI never passes it to policies)", () => {
+    expect(run("stateful-resource-protected", ({ primary }) => Object.assign(primary.db, { protect: false, retainOnDelete: true }))).toHaveLength(1);
   });
 
   it("checks the configured types", () => {

@@ -166,6 +166,18 @@ describe("listener-https-only", () => {
   it("fails an HTTP listener that forwards, or redirects without switching to HTTPS", () => {
     expect(messages(run("listener-https-only", (s) => patch(s.http, { defaultActions: [{ type: "forward", targetGroupArn: "tg" }] })))).toEqual([expect.stringContaining("plain HTTP on port 80")]);
     expect(run("listener-https-only", (s) => patch(s.http, { defaultActions: [{ type: "redirect", redirect: { statusCode: "HTTP_301" } }] }))).toHaveLength(1);
+    // The provider takes the protocol in any case.
+    expect(messages(run("listener-https-only", (s) => patch(s.http, { protocol: "http", defaultActions: [{ type: "forward", targetGroupArn: "tg" }] })))).toEqual([expect.stringContaining("plain HTTP on port 80")]);
+  });
+
+  it("fails an HTTPS listener whose security policy still accepts TLS 1.0 or 1.1, unset included (ELB's default is 2016-08)", () => {
+    expect(messages(run("listener-https-only", (s) => patch(s.https, { sslPolicy: undefined })))).toEqual([expect.stringMatching(/unset \(ELBSecurityPolicy-2016-08\), which accepts TLS below 1\.2/)]);
+    for (const old of ["ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS-1-1-2017-01", "ELBSecurityPolicy-TLS13-1-1-2021-06", "ELBSecurityPolicy-FS-2018-06"]) {
+      expect(run("listener-https-only", (s) => patch(s.https, { sslPolicy: old })), old).toHaveLength(1);
+    }
+    for (const modern of ["ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10", "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04"]) {
+      expect(run("listener-https-only", (s) => patch(s.https, { sslPolicy: modern })), modern).toEqual([]);
+    }
   });
 });
 
@@ -194,6 +206,8 @@ describe("vpc-flow-logs", () => {
 describe("kms-key-rotation", () => {
   it("passes a rotating symmetric key and skips an asymmetric one (DNSSEC signing)", () => {
     expect(run("kms-key-rotation")).toEqual([]);
+    // Keys of a custom key store cannot rotate automatically.
+    expect(run("kms-key-rotation", (s) => patch(s.key, { enableKeyRotation: false, customKeyStoreId: "cks-1234567890abcdef0" }))).toEqual([]);
     expect(run("kms-key-rotation", (s) => patch(s.key, { enableKeyRotation: undefined, customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY" }))).toEqual([]);
   });
 
