@@ -3,9 +3,9 @@
  * their traffic and speak only HTTPS; VPCs with flow logs.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { integer } from "../config";
+import { integer, stringList } from "../config";
 import { LISTENER_TYPES, ListenerProps, LOAD_BALANCER_TYPES, LoadBalancerProps, TYPES } from "./aws-types";
-import { describe, isApplicationOrNetworkLb, knownItems, knownNumber, ofType, read, referencedBy, resourceRule, stackRule, UNKNOWN } from "./kit";
+import { describe, isApplicationOrNetworkLb, knownItems, knownNumber, knownString, ofType, read, referencedBy, resourceRule, stackRule, UNKNOWN } from "./kit";
 
 function loadBalancerRule(meta: { name: string; description: string; severity: "low" | "medium" | "high" }, check: (props: LoadBalancerProps) => string | undefined) {
   return resourceRule<LoadBalancerProps>({ ...meta, enforcementLevel: "mandatory" }, LOAD_BALANCER_TYPES, (props, { args, report }) => {
@@ -123,6 +123,47 @@ export const vpcFlowLogs = stackRule(
   },
 );
 
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const VPC_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const THE_INTERNET = ["0.0.0.0/0", "::/0"];
+
+type IngressEntry = { protocol?: string; ipProtocol?: string; fromPort?: number; toPort?: number; cidrBlocks?: string[]; ipv6CidrBlocks?: string[]; cidrIpv4?: string; cidrIpv6?: string; type?: string; ingress?: IngressEntry[] };
+
+export const securityGroupWorldIngress = resourceRule<IngressEntry, { allowedPorts: string[] }>(
+  {
+    name: "security-group-no-world-ingress",
+    description: "No security group admits the whole internet (0.0.0.0/0 or ::/0) but on the ports a public load balancer serves; inline rules, aws.ec2.SecurityGroupRule and aws.vpc.SecurityGroupIngressRule alike.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    thresholds: { allowedPorts: stringList(["80", "443"], "TCP ports the internet may reach, one each (a public load balancer's HTTP and HTTPS).") },
+    remediationSteps: "Admit the clients' own CIDRs, another security group or a prefix list instead of 0.0.0.0/0 or ::/0; only a public load balancer's listener ports face the internet.",
+  },
+  [SECURITY_GROUP, SECURITY_GROUP_RULE, VPC_INGRESS_RULE],
+  (props, { args, report, config }) => {
+    const allowed = new Set(config.allowedPorts.map(Number));
+    const judge = (entry: IngressEntry, where: string) => {
+      const sources = [
+        ...knownItems(() => entry.cidrBlocks),
+        ...knownItems(() => entry.ipv6CidrBlocks),
+        knownString(() => entry.cidrIpv4),
+        knownString(() => entry.cidrIpv6),
+      ];
+      const open = sources.filter((c): c is string => typeof c === "string" && THE_INTERNET.includes(c));
+      if (open.length === 0) return;
+      const protocol = String(read(() => entry.ipProtocol ?? entry.protocol) ?? "").toLowerCase();
+      const from = knownNumber(() => entry.fromPort);
+      const to = knownNumber(() => entry.toPort);
+      // One allowed TCP port, exactly: "-1"/"all" is every protocol and port, a range spans others.
+      const fine = (protocol === "tcp" || protocol === "6") && from !== undefined && from === to && allowed.has(from);
+      if (!fine) report(`${describe(args)} admits ${open.join(" and ")} on ${protocol === "-1" || protocol === "all" ? "every port and protocol" : `${protocol || "?"} ${from ?? "?"}${to !== from ? `-${to ?? "?"}` : ""}`}${where}: only ${[...allowed].join(" and ")} may face the internet.`);
+    };
+    if (args.type === SECURITY_GROUP) knownItems(() => props.ingress).forEach((entry, i) => judge(entry, ` (ingress[${i}])`));
+    else if (args.type === SECURITY_GROUP_RULE) { if (read(() => props.type) === "ingress") judge(props, ""); }
+    else judge(props, "");
+  },
+);
+
 export const NETWORK_SECURITY_POLICIES = [
   loadBalancerDeletionProtection,
   loadBalancerAccessLogs,
@@ -130,4 +171,5 @@ export const NETWORK_SECURITY_POLICIES = [
   listenerHttps,
   loadBalancerHttpsListener,
   vpcFlowLogs,
+  securityGroupWorldIngress,
 ];

@@ -243,3 +243,36 @@ describe("no-plaintext-secrets", () => {
     expect(messages(run("no-plaintext-secrets", provider))).toEqual([expect.stringContaining("secretKey in plaintext")]);
   });
 });
+
+describe("security-group-no-world-ingress", () => {
+  /** The primary slice with `extra` resources added to its stack. */
+  const withResources = (...make: ((s: RegionSlice) => ReturnType<typeof recorded>)[]) => (s: RegionSlice) => {
+    const all = s.all;
+    const added = make.map((m) => m(s));
+    s.all = () => [...all(), ...added];
+  };
+  const o = { stack: "prod-us-east-1", region: "us-east-1" };
+
+  it("lets the internet reach a load balancer on 80 and 443, in each of the three ways to write a rule", () => {
+    expect(run("security-group-no-world-ingress", withResources(
+      () => recorded("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "alb-https", { securityGroupId: "sg-alb", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, o),
+      () => recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "alb-http", { type: "ingress", securityGroupId: "sg-alb", protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }, o),
+      () => recorded("aws:ec2/securityGroup:SecurityGroup", "alb-inline", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/16"] }] }, o),
+      // Egress to the internet is not its business.
+      () => recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "out", { type: "egress", securityGroupId: "sg-alb", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }, o),
+    ))).toEqual([]);
+  });
+
+  it("fails SSH, every port, or a range open to the internet, naming the rule", () => {
+    const found = messages(run("security-group-no-world-ingress", withResources(
+      () => recorded("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", { securityGroupId: "sg-nodes", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0" }, o),
+      () => recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "everything", { type: "ingress", securityGroupId: "sg-nodes", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }, o),
+      () => recorded("aws:ec2/securityGroup:SecurityGroup", "range", { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] }, o),
+    )));
+    expect(found).toEqual([
+      expect.stringMatching(/admits ::\/0 on tcp 22: only 80 and 443 may face the internet/),
+      expect.stringMatching(/admits 0\.0\.0\.0\/0 on every port and protocol/),
+      expect.stringMatching(/admits 0\.0\.0\.0\/0 on tcp 80-443 \(ingress\[0\]\)/),
+    ]);
+  });
+});
