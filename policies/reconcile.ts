@@ -53,7 +53,9 @@ export function useConfigValidatorCompiler(compiler: ConfigValidatorCompiler): C
 
 /** The schema a policy's config is checked against: its properties and required ones. */
 export function configSchemaOf(policy: PackPolicy): object {
-  return { type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [] };
+  // A misspelt threshold would otherwise be ignored and its default apply unseen: the plan
+  // refuses names the policy does not have (stricter than the CLI, docs/plan.md).
+  return { type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [], additionalProperties: false };
 }
 
 function validatorFor(policy: PackPolicy): ValidateFunction {

@@ -66,6 +66,8 @@ describe("configuration, reconciled like the CLI", () => {
         "no-such-policy": { enforcementLevel: "advisory" },
         "aurora-backup-retention": { minRetentionDays: "seven" },
         "vpc-flow-logs": { enforcementLevel: "loud" as never },
+        // A misspelt threshold: its default would apply unseen.
+        "kms-key-rotation": { maxRotationPeriod: 90 } as never,
       });
     expect(attempt).toThrow(PolicyConfigError);
     try {
@@ -75,6 +77,7 @@ describe("configuration, reconciled like the CLI", () => {
         expect.stringContaining("no-such-policy: no such policy"),
         expect.stringContaining('vpc-flow-logs.enforcementLevel: "loud"'),
         "aurora-backup-retention.minRetentionDays: must be integer",
+        "kms-key-rotation: must NOT have additional properties (maxRotationPeriod)",
       ]);
     }
   });
