@@ -7,7 +7,7 @@ import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pu
 import { ALB_ALIAS_TTL_SECONDS, checkTimeoutSeconds, worstCaseDnsFailoverSeconds } from "../../components/lib/failover";
 import { DEFAULT_FAILOVER_BUDGET_SECONDS, integer, readConfig, stringList, text } from "../config";
 import { AsgProps, AuroraClusterProps, GlobalClusterProps, HealthCheckProps, NodeGroupProps, RecordProps, TYPES } from "./aws-types";
-import { describe, isSelfContained, isSet, knownItems, knownNumber, knownString, metaFields, ofType, read, referencedBy, regionOf, RuleMeta, UNKNOWN, workloadRegions } from "./kit";
+import { describe, isSelfContained, isSet, knownItems, knownNumber, knownString, metaFields, ofType, read, referencedBy, regionOf, RuleMeta, stackRule, UNKNOWN, workloadRegions } from "./kit";
 
 export interface EnvironmentRule<C = Record<string, unknown>> {
   readonly policy: StackValidationPolicy;
@@ -150,7 +150,12 @@ export const capacitySurvivesRegionLoss = environmentRule<{ peakNodes: number }>
   },
 );
 
-export const failoverTimeBudget = environmentRule<{ budgetSeconds: number }>(
+/**
+ * A stack rule, though the budget is the environment's: a record and the health check it follows
+ * live in the same regional stack, so the CLI runs it on every `pulumi preview`/`up` (an
+ * environment rule only runs in the offline plan).
+ */
+export const failoverTimeBudget = stackRule<{ budgetSeconds: number }>(
   {
     name: "failover-time-budget",
     description: "For every health-checked routing record, detection (threshold × (interval + the check's timeout)) plus the answer's TTL fits the failover budget.",
@@ -158,7 +163,7 @@ export const failoverTimeBudget = environmentRule<{ budgetSeconds: number }>(
     severity: "high",
     thresholds: { budgetSeconds: integer(DEFAULT_FAILOVER_BUDGET_SECONDS, "Longest acceptable time (s) from a regional outage to DNS answering with other regions (the environment's failoverBudgetSeconds).", { minimum: 10 }) },
   },
-  (resources, report, config) => {
+  (resources, { report, config }) => {
     for (const record of ofType(resources, TYPES.record)) {
       const props = record.props as RecordProps;
       const [check] = referencedBy(record, "healthCheckId", TYPES.healthCheck);
@@ -233,6 +238,8 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   globalDatabaseCrossRegion,
   latencyRoutingCoversRegions,
   capacitySurvivesRegionLoss,
-  failoverTimeBudget,
   failoverPairs,
 ];
+
+/** Rules of the environment's settings that judge one stack at a time. */
+export const ENVIRONMENT_STACK_POLICIES = [failoverTimeBudget];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateEnvironment, evaluateStack, Violation } from "../../policies/evaluate";
+import { configFromSettings } from "../../policies/reconcile";
 import { environment, Environment, ofPolicy, patch, PRIMARY, recorded, SECONDARY, SETTINGS, singleStack } from "./fixtures";
 
 /** Violations of one environment rule across the stacks of a broken environment. */
@@ -7,6 +8,14 @@ function run(policy: string, breakIt: (env: Environment) => void = () => undefin
   const env = environment();
   breakIt(env);
   return ofPolicy(evaluateEnvironment(env.view(settings)), policy);
+}
+
+/** Violations of a stack rule in every stack, with the thresholds the settings imply (as the CLI gets them from tools/ci/policy-config.ts). */
+function runStacks(policy: string, breakIt: (env: Environment) => void = () => undefined, settings: Record<string, unknown> = SETTINGS): Violation[] {
+  const env = environment();
+  breakIt(env);
+  const config = configFromSettings(settings, "prod");
+  return env.stacks().flatMap((stack) => ofPolicy(evaluateStack(stack, config), policy));
 }
 
 const messages = (vs: Violation[]) => vs.map((v) => v.message);
@@ -99,14 +108,21 @@ describe("capacity-survives-region-loss", () => {
 });
 
 describe("failover-time-budget", () => {
+  it("judges each regional stack on its own, so the CLI enforces it on every preview and up", () => {
+    const env = environment();
+    patch(env.primary.failoverRecord, { ttl: 300 });
+    expect(ofPolicy(evaluateEnvironment(env.view(SETTINGS)), "failover-time-budget")).toEqual([]);
+    expect(ofPolicy(evaluateStack(env.stacks()[1], configFromSettings(SETTINGS, "prod")), "failover-time-budget")).toHaveLength(1);
+  });
+
   it("passes 3 × (10 s + 6 s timeout) + 60 s TTL = 108 s against 120 s", () => {
-    expect(run("failover-time-budget")).toEqual([]);
+    expect(runStacks("failover-time-budget")).toEqual([]);
   });
 
   it("fails a record whose detection plus TTL exceeds the environment's budget", () => {
-    const vs = run("failover-time-budget", (env) => patch(env.primary.failoverRecord, { ttl: 300 }));
+    const vs = runStacks("failover-time-budget", (env) => patch(env.primary.failoverRecord, { ttl: 300 }));
     expect(messages(vs)).toEqual([expect.stringContaining("up to 348 s (3 × (10 s + 6 s timeout) + 300 s TTL); the budget is 120 s")]);
-    expect(run("failover-time-budget", () => undefined, { ...SETTINGS, failoverBudgetSeconds: 60 })).toHaveLength(4);
+    expect(runStacks("failover-time-budget", () => undefined, { ...SETTINGS, failoverBudgetSeconds: 60 })).toHaveLength(4);
   });
 });
 
@@ -124,11 +140,11 @@ describe("failover-time-budget with Route 53 ARC (calculated health checks)", ()
   }
 
   it("judges a calculated check by its slowest child, not by the 30 s default", () => {
-    expect(run("failover-time-budget", withCalculatedCheck(10))).toEqual([]);
+    expect(runStacks("failover-time-budget", withCalculatedCheck(10))).toEqual([]);
   });
 
   it("fails when the endpoint child behind the calculated check is too slow", () => {
-    const vs = run("failover-time-budget", withCalculatedCheck(30));
+    const vs = runStacks("failover-time-budget", withCalculatedCheck(30));
     expect(messages(vs)).toEqual([
       expect.stringContaining("up to 168 s (3 × (30 s + 6 s timeout) + 60 s TTL)"),
       expect.stringContaining("up to 168 s (3 × (30 s + 6 s timeout) + 60 s TTL)"),
