@@ -182,7 +182,13 @@ export const kubernetesDeployerAccess = stackRule<{ deployIdentityArn: string; d
       const principals = admins.map((a) => knownString(() => (a.props as { principalArn?: string }).principalArn));
       const entered = entries.filter(ofCluster).map((e) => knownString(() => (e.props as { principalArn?: string }).principalArn));
       const wantedPrincipal = config.deployIdentityArn;
-      const ok = wantedPrincipal ? principals.includes(wantedPrincipal) && entered.includes(wantedPrincipal) : admins.length > 0;
+      // With bootstrapClusterCreatorAdminPermissions (EKS's default when unset), whoever creates
+      // the cluster (the deploy identity, which runs `pulumi up`) gets cluster-admin without an
+      // entry of its own; unknown during a preview counts as not judged.
+      const bootstrap = read(() => (cluster.props as { accessConfig?: { bootstrapClusterCreatorAdminPermissions?: boolean } }).accessConfig?.bootstrapClusterCreatorAdminPermissions);
+      if (bootstrap === UNKNOWN) continue;
+      const creatorIsAdmin = bootstrap !== false;
+      const ok = creatorIsAdmin || (wantedPrincipal ? principals.includes(wantedPrincipal) && entered.includes(wantedPrincipal) : admins.length > 0);
       if (!ok) {
         report(`missing access entry: ${describe(cluster)} has no cluster-admin access entry for ${wantedPrincipal || "any principal"}; with bootstrapClusterCreatorAdminPermissions false, the deployer gets 401 from the API.`, cluster.urn);
       }

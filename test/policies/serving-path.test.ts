@@ -34,7 +34,7 @@ function serving(): Serving {
   const o = { stack: `prod-${slice.region}`, region: slice.region };
   patch(slice.targetGroup, { targetType: "ip", port: 8080, healthCheck: { path: "/healthz", port: "traffic-port", matcher: "200" } });
   patch(slice.asg, { healthCheckType: "EC2", targetGroupArns: [], tags: [{ key: `kubernetes.io/cluster/${CLUSTER_NAME}`, value: "owned", propagateAtLaunch: true }] });
-  patch(slice.eks, { name: CLUSTER_NAME, vpcConfig: { ...(slice.eks.inputs.vpcConfig as object), endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.16/28"] } });
+  patch(slice.eks, { name: CLUSTER_NAME, accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false }, vpcConfig: { ...(slice.eks.inputs.vpcConfig as object), endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.16/28"] } });
   const provider = recorded("pulumi:providers:kubernetes", "k8s", { kubeconfig: "[secret]" }, o);
   const k8s = (type: string, name: string, inputs: Record<string, unknown>) => ({ ...recorded(type, name, inputs, o), provider: provider.urn });
   const metadata = { name: "web", namespace: "app", labels };
@@ -243,6 +243,14 @@ describe("kubernetes-deployer-access", () => {
     expect(ofPolicy(viewer, "kubernetes-deployer-access")).toHaveLength(1);
     // Unconfigured (the real pack without policy config): any cluster-admin entry counts.
     expect(ofPolicy(run(() => undefined, {}), "kubernetes-deployer-access")).toEqual([]);
+  });
+
+  it("counts the cluster creator's bootstrap admin (EKS's default) as the deployer's access: whoever runs pulumi up creates the cluster", () => {
+    const { breakIt, keep } = without((s) => s.entry);
+    for (const accessConfig of [{ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true }, undefined]) {
+      const vs = run((s) => { breakIt(s); patch(s.slice.eks, { accessConfig }); }, DEPLOYER_CONFIG, keep);
+      expect(ofPolicy(vs, "kubernetes-deployer-access"), JSON.stringify(accessConfig)).toEqual([]);
+    }
   });
 
   it("leaves stacks without Kubernetes resources alone", () => {
