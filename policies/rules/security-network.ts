@@ -164,6 +164,45 @@ export const securityGroupWorldIngress = resourceRule<IngressEntry, { allowedPor
   },
 );
 
+const BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+/** Conditions that narrow "anyone" to a caller the owner chose: an account, an org, a source, a VPC endpoint. */
+const NARROWING_KEYS = /^aws:(SourceArn|SourceAccount|SourceOwner|PrincipalOrgID|PrincipalAccount|PrincipalArn|SourceVpce|SourceVpc|SourceOrgID)$/i;
+
+type BucketGuardProps = { blockPublicAcls?: boolean; blockPublicPolicy?: boolean; ignorePublicAcls?: boolean; restrictPublicBuckets?: boolean; policy?: string };
+
+export const s3NotPublic = resourceRule<BucketGuardProps>(
+  {
+    name: "s3-not-public",
+    description: "S3 buckets stay private: a bucket's public access block keeps all four settings on, and no bucket policy allows anyone (Principal \"*\") without a condition naming who.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps: "Keep blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true; grant a bucket policy to named principals or services, or narrow \"*\" with aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.",
+  },
+  [BUCKET_PUBLIC_ACCESS_BLOCK, BUCKET_POLICY],
+  (props, { args, report }) => {
+    if (args.type === BUCKET_PUBLIC_ACCESS_BLOCK) {
+      const off = (["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const).filter((key) => read(() => props[key]) !== true && read(() => props[key]) !== UNKNOWN);
+      if (off.length) report(`${describe(args)} leaves ${off.join(", ")} off: the bucket can be made public.`);
+      return;
+    }
+    const text = read(() => props.policy);
+    if (typeof text !== "string") return; // unknown in a preview
+    let document: { Statement?: unknown };
+    try {
+      document = JSON.parse(text) as { Statement?: unknown };
+    } catch {
+      return; // not JSON: AWS refuses it at put time
+    }
+    const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]).filter(Boolean) as { Effect?: string; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> }[];
+    const anyone = (p: unknown) => p === "*" || (p !== null && typeof p === "object" && [(p as { AWS?: unknown }).AWS].flat().includes("*"));
+    const narrowed = (c: Record<string, Record<string, unknown>> | undefined) => Object.values(c ?? {}).some((keys) => Object.keys(keys ?? {}).some((k) => NARROWING_KEYS.test(k)));
+    statements.forEach((st, i) => {
+      if (st.Effect === "Allow" && anyone(st.Principal) && !narrowed(st.Condition)) report(`${describe(args)} allows anyone (statement ${i}, Principal "*") without a condition naming who: the bucket is public.`);
+    });
+  },
+);
+
 export const NETWORK_SECURITY_POLICIES = [
   loadBalancerDeletionProtection,
   loadBalancerAccessLogs,
@@ -172,4 +211,5 @@ export const NETWORK_SECURITY_POLICIES = [
   loadBalancerHttpsListener,
   vpcFlowLogs,
   securityGroupWorldIngress,
+  s3NotPublic,
 ];

@@ -276,3 +276,34 @@ describe("security-group-no-world-ingress", () => {
     ]);
   });
 });
+
+describe("s3-not-public", () => {
+  const o = { stack: "prod-us-east-1", region: "us-east-1" };
+  const add = (...make: (() => ReturnType<typeof recorded>)[]) => (s: RegionSlice) => {
+    const all = s.all;
+    const added = make.map((m) => m());
+    s.all = () => [...all(), ...added];
+  };
+  const policy = (statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+
+  it("passes a fully closed public access block and policies for named principals, narrowed anyone, or a TLS-only deny", () => {
+    expect(run("s3-not-public", add(
+      () => recorded("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "logs", { bucket: "logs", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, o),
+      () => recorded("aws:s3/bucketPolicy:BucketPolicy", "logs", { bucket: "logs", policy: policy([
+        { Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::logs/*" },
+        { Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::logs/*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } },
+        { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::logs/*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      ]) }, o),
+    ))).toEqual([]);
+  });
+
+  it("fails a public access block with a setting off, and a policy allowing anyone without a condition naming who", () => {
+    expect(messages(run("s3-not-public", add(
+      () => recorded("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "site", { bucket: "site", blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: true, restrictPublicBuckets: false }, o),
+      () => recorded("aws:s3/bucketPolicy:BucketPolicy", "site", { bucket: "site", policy: policy([{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*", Condition: { Bool: { "aws:SecureTransport": "true" } } }]) }, o),
+    )))).toEqual([
+      expect.stringMatching(/leaves blockPublicPolicy, restrictPublicBuckets off/),
+      expect.stringMatching(/allows anyone \(statement 0, Principal "\*"\) without a condition naming who/),
+    ]);
+  });
+});
