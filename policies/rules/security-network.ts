@@ -203,6 +203,27 @@ export const s3NotPublic = resourceRule<BucketGuardProps>(
   },
 );
 
+type MessagingProps = { kmsMasterKeyId?: string; sqsManagedSseEnabled?: boolean };
+
+export const messagingEncrypted = resourceRule<MessagingProps>(
+  {
+    name: "messaging-encrypted",
+    description: "SNS topics are encrypted with a KMS key (SNS encrypts nothing by default); SQS queues keep server-side encryption (SSE-SQS, the default, or a KMS key).",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps: "Give the topic kmsMasterKeyId (a customer key whose policy lets its publishers, e.g. cloudwatch.amazonaws.com, use it: CloudWatch cannot publish with the AWS-managed alias/aws/sns key); leave a queue's sqsManagedSseEnabled on or give it kmsMasterKeyId.",
+  },
+  ["aws:sns/topic:Topic", "aws:sqs/queue:Queue"],
+  (props, { args, report }) => {
+    if (isSetValue(read(() => props.kmsMasterKeyId))) return;
+    if (args.type === "aws:sns/topic:Topic") report(`${describe(args)} is not encrypted: set kmsMasterKeyId.`);
+    else if (read(() => props.sqsManagedSseEnabled) === false) report(`${describe(args)} turns SSE-SQS off without a KMS key: its messages are stored unencrypted.`);
+  },
+);
+
+/** A value that is set, or unknown in a preview (it will be). */
+const isSetValue = (value: unknown) => value === UNKNOWN || (typeof value === "string" && value !== "");
+
 export const NETWORK_SECURITY_POLICIES = [
   loadBalancerDeletionProtection,
   loadBalancerAccessLogs,
@@ -212,4 +233,5 @@ export const NETWORK_SECURITY_POLICIES = [
   vpcFlowLogs,
   securityGroupWorldIngress,
   s3NotPublic,
+  messagingEncrypted,
 ];

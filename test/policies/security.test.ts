@@ -307,3 +307,27 @@ describe("s3-not-public", () => {
     ]);
   });
 });
+
+describe("messaging-encrypted", () => {
+  const o = { stack: "prod-us-east-1", region: "us-east-1" };
+  const add = (...make: (() => ReturnType<typeof recorded>)[]) => (s: RegionSlice) => {
+    const all = s.all;
+    const added = make.map((m) => m());
+    s.all = () => [...all(), ...added];
+  };
+
+  it("passes a topic with a KMS key and queues on SSE-SQS (the default) or a key", () => {
+    expect(run("messaging-encrypted", add(
+      () => recorded("aws:sns/topic:Topic", "alarms", { kmsMasterKeyId: "arn:aws:kms:us-east-1:123456789012:key/abc" }, o),
+      () => recorded("aws:sqs/queue:Queue", "events", {}, o),
+      () => recorded("aws:sqs/queue:Queue", "keyed", { sqsManagedSseEnabled: false, kmsMasterKeyId: "alias/queue" }, o),
+    ))).toEqual([]);
+  });
+
+  it("fails a topic without a key (SNS encrypts nothing by default) and a queue with SSE-SQS turned off", () => {
+    expect(messages(run("messaging-encrypted", add(
+      () => recorded("aws:sns/topic:Topic", "plain", {}, o),
+      () => recorded("aws:sqs/queue:Queue", "plain", { sqsManagedSseEnabled: false }, o),
+    )))).toEqual([expect.stringMatching(/plain .*is not encrypted: set kmsMasterKeyId/), expect.stringMatching(/turns SSE-SQS off without a KMS key/)]);
+  });
+});
