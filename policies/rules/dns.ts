@@ -12,13 +12,19 @@ function routingPolicies(props: RecordProps): string[] {
   if (isSet(() => props.latencyRoutingPolicies)) kinds.push("latency");
   if (isSet(() => props.failoverRoutingPolicies)) kinds.push("failover");
   if (isSet(() => props.weightedRoutingPolicies)) kinds.push("weighted");
+  // The other policies that choose among several answers: without health, each keeps a dead one.
+  if (isSet(() => props.geolocationRoutingPolicies)) kinds.push("geolocation");
+  if (isSet(() => props.geoproximityRoutingPolicy)) kinds.push("geoproximity");
+  if (isSet(() => props.cidrRoutingPolicy)) kinds.push("CIDR");
+  const multivalue = read(() => props.multivalueAnswerRoutingPolicy);
+  if (multivalue === true) kinds.push("multivalue");
   return kinds;
 }
 
 export const routingRecordHealth = resourceRule<RecordProps>(
   {
     name: "dns-routing-health-check",
-    description: "Every latency, failover or weighted Route 53 record has a health check or an alias that evaluates target health, so DNS stops answering with a failed region.",
+    description: "Every Route 53 record with a routing policy (latency, failover, weighted, geolocation, geoproximity, CIDR, multivalue) has a health check or an alias that evaluates target health, so DNS stops answering with a failed region.",
     enforcementLevel: "mandatory",
     severity: "high",
   },

@@ -189,6 +189,20 @@ describe("dns-routing-health-check", () => {
     expect(vs[0].message).toContain("latency routing");
   });
 
+  it("judges every routing policy that picks among answers: geolocation, geoproximity, CIDR and multivalue too", () => {
+    const bare = { healthCheckId: undefined, latencyRoutingPolicies: undefined, aliases: [{ name: "x.elb.amazonaws.com", zoneId: "ZALB", evaluateTargetHealth: false }] };
+    for (const [policy, kind] of [
+      [{ geolocationRoutingPolicies: [{ continent: "EU" }] }, "geolocation"],
+      [{ geoproximityRoutingPolicy: { awsRegion: "us-east-1" } }, "geoproximity"],
+      [{ cidrRoutingPolicy: { collectionId: "c", locationName: "l" } }, "CIDR"],
+      [{ multivalueAnswerRoutingPolicy: true }, "multivalue"],
+    ] as const) {
+      const vs = run("dns-routing-health-check", (s) => patch(s.latencyRecord, { ...bare, ...policy }));
+      expect(vs.map((v) => v.message), kind).toEqual([expect.stringContaining(`uses ${kind} routing`)]);
+    }
+    expect(run("dns-routing-health-check", (s) => patch(s.latencyRecord, { ...bare, multivalueAnswerRoutingPolicy: false }))).toEqual([]);
+  });
+
   it("accepts an alias that evaluates target health instead of a health check", () => {
     expect(run("dns-routing-health-check", (s) => patch(s.latencyRecord, { healthCheckId: undefined }))).toEqual([]);
   });
