@@ -84,6 +84,33 @@ export const listenerHttps = resourceRule<ListenerProps>(
  */
 const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)(-|$)/;
 
+const LISTENER_RULE_TYPES = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"];
+
+export const httpListenerRulesRedirect = stackRule(
+  {
+    name: "http-listener-rules-redirect",
+    description: "Rules on a plain HTTP listener only redirect to HTTPS: a rule that forwards serves its paths over HTTP whatever the listener's default action does.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Attach forwarding rules to the HTTPS listener; on the HTTP listener keep only redirects to HTTPS.",
+  },
+  (resources, { report }) => {
+    const plain = ofType(resources, LISTENER_TYPES).filter((l) => {
+      const protocol = read(() => (l.props as ListenerProps).protocol) ?? "HTTP";
+      return typeof protocol === "string" && protocol.toUpperCase() === "HTTP";
+    });
+    for (const rule of ofType(resources, LISTENER_RULE_TYPES)) {
+      const listenerArn = read(() => (rule.props as { listenerArn?: string }).listenerArn);
+      const listener = plain.find((l) => referencedBy(rule, "listenerArn", LISTENER_TYPES).some((x) => x.urn === l.urn)
+        || (typeof listenerArn === "string" && read(() => (l.props as { arn?: string }).arn) === listenerArn));
+      if (!listener) continue;
+      const actions = knownItems(() => (rule.props as { actions?: { type?: string; redirect?: { protocol?: string } }[] }).actions);
+      const redirects = actions.length > 0 && actions.every((a) => read(() => a.type) === "redirect" && read(() => a.redirect?.protocol) === "HTTPS");
+      if (!redirects) report(`${describe(rule)} on plain HTTP listener ${listener.name} does not redirect to HTTPS: the paths it matches are served unencrypted.`, rule.urn);
+    }
+  },
+);
+
 export const loadBalancerHttpsListener = stackRule<{ httpsPort: number }>(
   {
     name: "load-balancer-https-listener",
@@ -229,6 +256,7 @@ export const NETWORK_SECURITY_POLICIES = [
   loadBalancerAccessLogs,
   loadBalancerDropInvalidHeaders,
   listenerHttps,
+  httpListenerRulesRedirect,
   loadBalancerHttpsListener,
   vpcFlowLogs,
   securityGroupWorldIngress,

@@ -181,6 +181,24 @@ describe("listener-https-only", () => {
   });
 });
 
+describe("http-listener-rules-redirect", () => {
+  const withRule = (actions: unknown[], on: "http" | "https") => (s: RegionSlice) => {
+    const listener = on === "http" ? s.http : s.https;
+    const rule = { ...recorded("aws:lb/listenerRule:ListenerRule", `${on}-rule`, { listenerArn: listener.outputs.arn, priority: 10, actions, conditions: [{ pathPattern: { values: ["/api/*"] } }] }, { stack: "prod-us-east-1", region: "us-east-1" }), propertyDependencies: { listenerArn: [listener.urn] } };
+    const all = s.all;
+    s.all = () => [...all(), rule];
+  };
+
+  it("passes redirects on the HTTP listener and forwarding on the HTTPS one", () => {
+    expect(run("http-listener-rules-redirect", withRule([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }], "http"))).toEqual([]);
+    expect(run("http-listener-rules-redirect", withRule([{ type: "forward", targetGroupArn: "tg" }], "https"))).toEqual([]);
+  });
+
+  it("fails a rule that forwards on the plain HTTP listener, whatever its default action", () => {
+    expect(messages(run("http-listener-rules-redirect", withRule([{ type: "forward", targetGroupArn: "tg" }], "http")))).toEqual([expect.stringMatching(/on plain HTTP listener .* does not redirect to HTTPS/)]);
+  });
+});
+
 describe("load-balancer-https-listener", () => {
   it("passes an ALB with HTTPS on 443", () => {
     expect(run("load-balancer-https-listener")).toEqual([]);
