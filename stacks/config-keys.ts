@@ -241,7 +241,7 @@ export const ENVIRONMENT_KEYS = {
   dbBackupRetentionDays: { type: "integer", description: "Aurora backup retention, 7 to 35 days.", default: 14 },
   dbGlobalRpoSeconds: {
     type: "integer",
-    description: "aurora-postgresql `rds.global_db_rpo` in seconds (min 20); 0 = off. Commits block while no secondary is within it.",
+    description: "aurora-postgresql `rds.global_db_rpo` in seconds (min 20); 0 = off. Commits block while no secondary is within it, so it needs three or more regions.",
     default: 0,
   },
   dbMajorUpgradeTargetVersion: {
@@ -251,7 +251,7 @@ export const ENVIRONMENT_KEYS = {
   },
   dbWriteForwarding: {
     type: "boolean",
-    description: "Enable global write forwarding on secondary clusters (aurora-postgresql 16+, 15.4+ or 14.9+): their readers (the pods' DB_READER_HOST) then take writes too and forward them to the writer, and the pods get DB_WRITE_FORWARDING=true. DB_WRITER_HOST is every region's own cluster endpoint either way: it takes writes once a switchover or failover promotes the region.",
+    description: "Enable global write forwarding on every member (the primary applies it once a switchover demotes it; aurora-postgresql 16+, 15.4+ or 14.9+): secondaries' readers (the pods' DB_READER_HOST) then take writes too and forward them to the writer, and the pods get DB_WRITE_FORWARDING=true. DB_WRITER_HOST is every region's own cluster endpoint either way: it takes writes once a switchover or failover promotes the region.",
     default: false,
   },
   dbMasterPasswordRotation: {

@@ -171,7 +171,8 @@ export function alertingRules(v: RuleValues): string {
  * as a string.
  */
 export function alertmanagerDefinition(v: { topicArn: string; ticketTopicArn: string; region: string }): string {
-  const sns = (topicArn: string) => [{ topic_arn: topicArn, sigv4: { region: v.region }, subject: "{{ .CommonLabels.alertname }}", attributes: { severity: "{{ .CommonLabels.severity }}" } }];
+  // SNS refuses an empty attribute value: an alert without a severity label says "none".
+  const sns = (topicArn: string) => [{ topic_arn: topicArn, sigv4: { region: v.region }, subject: "{{ .CommonLabels.alertname }}", attributes: { severity: "{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}none{{ end }}" } }];
   const config = {
     route: {
       receiver: "sns",

@@ -213,13 +213,18 @@ export const s3NotPublic = resourceRule<BucketGuardProps>(
       if (off.length) report(`${describe(args)} leaves ${off.join(", ")} off: the bucket can be made public.`);
       return;
     }
-    const text = read(() => props.policy);
-    if (typeof text !== "string") return; // unknown in a preview
+    // A JSON string, or (the input type allows it) a policy document object.
+    const value = read(() => props.policy as unknown);
+    if (value === UNKNOWN || value === undefined || value === null) return; // unknown in a preview
     let document: { Statement?: unknown };
-    try {
-      document = JSON.parse(text) as { Statement?: unknown };
-    } catch {
-      return; // not JSON: AWS refuses it at put time
+    if (typeof value === "string") {
+      try {
+        document = JSON.parse(value) as { Statement?: unknown };
+      } catch {
+        return; // not JSON: AWS refuses it at put time
+      }
+    } else {
+      document = value as { Statement?: unknown };
     }
     const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]).filter(Boolean) as { Effect?: string; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> }[];
     const anyone = (p: unknown) => p === "*" || (p !== null && typeof p === "object" && [(p as { AWS?: unknown }).AWS].flat().includes("*"));

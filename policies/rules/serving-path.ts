@@ -187,7 +187,9 @@ export const kubernetesDeployerAccess = stackRule<{ deployIdentityArn: string; d
       // entry of its own; unknown during a preview counts as not judged.
       const bootstrap = read(() => (cluster.props as { accessConfig?: { bootstrapClusterCreatorAdminPermissions?: boolean } }).accessConfig?.bootstrapClusterCreatorAdminPermissions);
       if (bootstrap === UNKNOWN) continue;
-      const creatorIsAdmin = bootstrap !== false;
+      // Only the creator gets it: with a named deploy identity (which may not be the role that
+      // created the cluster) its own entry is still required.
+      const creatorIsAdmin = bootstrap !== false && !wantedPrincipal;
       const ok = creatorIsAdmin || (wantedPrincipal ? principals.includes(wantedPrincipal) && entered.includes(wantedPrincipal) : admins.length > 0);
       if (!ok) {
         report(`missing access entry: ${describe(cluster)} has no cluster-admin access entry for ${wantedPrincipal || "any principal"}; with bootstrapClusterCreatorAdminPermissions false, the deployer gets 401 from the API.`, cluster.urn);

@@ -173,6 +173,8 @@ describe("Prometheus configuration", () => {
     expect(topicOf("sns")).toMatchObject({ topic_arn: "arn:aws:sns:us-east-1:1:prod-alarms", sigv4: { region: "us-east-1" } });
     expect(config.route.routes).toEqual([{ receiver: "sns-tickets", matchers: ['severity="ticket"'] }]);
     expect(topicOf("sns-tickets")).toMatchObject({ topic_arn: "arn:aws:sns:us-east-1:1:prod-tickets" });
+    // SNS refuses an empty attribute value: an unlabelled alert still gets one.
+    expect(topicOf("sns").attributes.severity).toBe("{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}none{{ end }}");
   });
 });
 

@@ -323,6 +323,8 @@ describe("s3-not-public", () => {
       expect.stringMatching(/leaves blockPublicPolicy, restrictPublicBuckets off/),
       expect.stringMatching(/allows anyone \(statement 0, Principal "\*"\) without a condition naming who/),
     ]);
+    // The policy input may be a document object rather than JSON text.
+    expect(run("s3-not-public", add(() => recorded("aws:s3/bucketPolicy:BucketPolicy", "object", { bucket: "site", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" }] } }, o)))).toHaveLength(1);
   });
 });
 
