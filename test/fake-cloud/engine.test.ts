@@ -550,3 +550,20 @@ describe("stacks in one process", () => {
     expect(new pulumi.Config("app").get("outside")).toBe("kept");
   });
 });
+
+describe("encrypted config (secure: values)", () => {
+  it("reaches the program as a stand-in marked secret, never as the ciphertext: the plan cannot decrypt, the CLI would hand over plaintext", async () => {
+    const seen: Record<string, unknown> = {};
+    await run(() => {
+      const config = new pulumi.Config("app");
+      seen.raw = config.get("token");
+      const secret = config.requireSecret("token");
+      pulumi.all([secret, pulumi.isSecret(secret)]).apply(([value, isSecret]) => Object.assign(seen, { value, isSecret }));
+      seen.nested = config.requireObject<{ user: string; password: string }>("db");
+    }, { config: { "app:token": { secure: "v1:AAABAKx0" }, "app:db": { user: "app", password: { secure: "v1:AAABAKx1" } } } });
+    expect(seen.raw).toBe("[secret]");
+    expect(seen.value).toBe("[secret]");
+    expect(seen.isSecret).toBe(true);
+    expect(seen.nested).toEqual({ user: "app", password: "[secret]" });
+  });
+});

@@ -176,6 +176,26 @@ function containsSecure(value: unknown): boolean {
   return value !== null && typeof value === "object" && Object.values(value).some(containsSecure);
 }
 
+/** What the program gets for an encrypted config value: the plan has no secrets provider to decrypt it. */
+export const SECRET_STAND_IN = "[secret]";
+
+/**
+ * Config as the program gets it from the CLI, minus what only the CLI can do: each encrypted
+ * value (`secure:`, at the top or inside an object) becomes SECRET_STAND_IN, and the keys that
+ * held one are returned as secret keys (the CLI hands the program those names, so the SDK marks
+ * their values secret). Not the ciphertext as text, which no program ever receives.
+ */
+export function withSecretStandIns(config: Record<string, unknown>): { config: Record<string, unknown>; secretKeys: string[] } {
+  const standIn = (value: unknown): unknown => {
+    if (isSecure(value)) return SECRET_STAND_IN;
+    if (Array.isArray(value)) return value.map(standIn);
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, standIn(v)]));
+    return value;
+  };
+  const secretKeys = Object.keys(config).filter((key) => containsSecure(config[key]));
+  return { config: Object.fromEntries(Object.entries(config).map(([key, value]) => [key, standIn(value)])), secretKeys };
+}
+
 /** Decrypted text the plan cannot read: valid wherever any text would be. */
 const UNREADABLE_TEXT = Symbol("decrypted text");
 

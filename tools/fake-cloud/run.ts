@@ -20,7 +20,7 @@ import { readFileSync } from "fs";
 import { parse } from "yaml";
 import { FakeCloud, FakeCloudOptions, installFakeCloud } from "./index";
 import { LATE_REPORTS_LISTENER } from "./late-reports";
-import { toRuntimeConfig } from "./project-config";
+import { toRuntimeConfig, withSecretStandIns } from "./project-config";
 import { freshStoreFrom } from "./store";
 
 export type StackConfig = Record<string, unknown>;
@@ -195,8 +195,9 @@ async function runAlone(options: RunOptions): Promise<StackRun> {
 }
 
 async function runInStore(options: RunOptions, store: Store): Promise<StackRun> {
-  const runtimeConfig = toRuntimeConfig(options.config);
-  pulumi.runtime.setAllConfig(runtimeConfig);
+  const { config: plainConfig, secretKeys } = withSecretStandIns(options.config);
+  const runtimeConfig = toRuntimeConfig(plainConfig);
+  pulumi.runtime.setAllConfig(runtimeConfig, secretKeys);
   const region = options.region ?? runtimeConfig["aws:region"];
   const cloud = await installFakeCloud({ ...options, region });
 
