@@ -212,6 +212,26 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
     checkAlarmWindow({ period, evaluationPeriods, datapointsToAlarm });
   const fastBurn = BURN_RATE_WINDOWS[0];
   const alarms: AlarmSpec[] = [];
+  /**
+   * A page on cross-region replication (what losing this region now would lose), on a Metrics
+   * Insights MAX: the metric may come with more dimensions than the filter names (Aurora's with
+   * SourceRegion, DynamoDB's one series per receiving region), which an alarm on a plain metric
+   * would never match. Missing data is not breaching: no lag published, nothing to lose.
+   */
+  const crossRegionLag = (a: Pick<AlarmSpec, "key" | "name" | "description" | "threshold"> & { label: string; insights: Omit<NonNullable<QuerySpec["insights"]>, "statistic" | "period"> }): AlarmSpec => ({
+    key: a.key,
+    name: a.name,
+    signal: "replication-lag",
+    severity: "page",
+    description: a.description,
+    threshold: a.threshold,
+    unit: "ms",
+    comparison: "GreaterThanOrEqualToThreshold",
+    window: minutes(60, 3),
+    treatMissingData: "notBreaching",
+    queries: [{ id: "lag", returnData: true, label: a.label, insights: { statistic: "MAX", period: 60, ...a.insights } }],
+    routing: "topic",
+  });
 
   // --- golden signals: routed through the region-impaired composite ---
   alarms.push({
@@ -285,29 +305,14 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
   if (db) {
     const cluster = { [RDS.dimensions.cluster]: db.clusterIdentifier };
     if (db.globalLagMetric) {
-      alarms.push({
+      alarms.push(crossRegionLag({
         key: "replication-lag",
         name: name("replication-lag"),
-        signal: "replication-lag",
-        severity: "page",
         description: `${db.globalLagMetric} ≥ ${db.lagThresholdMs} ms for 3 minutes: half of the ${o.rpoSeconds} s RPO${db.lagThresholdMs < o.rpoSeconds * 500 ? " (or of rds.global_db_rpo, where commits start blocking)" : ""}. AWS publishes it in secondary regions only; on the primary this alarm waits (OK) until a switchover makes this region a secondary.`,
         threshold: db.lagThresholdMs,
-        unit: "ms",
-        comparison: "GreaterThanOrEqualToThreshold",
-        window: minutes(60, 3),
-        treatMissingData: "notBreaching",
-        // A Metrics Insights query, not a metric: AWS's dimension table lists SourceRegion for the
-        // global-database metrics, and an alarm on {DBClusterIdentifier} alone would never see
-        // points published with both (staying OK, as missing data is not breaching here).
-        // FROM "AWS/RDS" matches every dimension set of the cluster's lag.
-        queries: [{
-          id: "lag",
-          returnData: true,
-          label: `${db.globalLagMetric} (ms)`,
-          insights: { statistic: "MAX", namespace: RDS.namespace, metricName: db.globalLagMetric, where: cluster, period: 60 },
-        }],
-        routing: "topic",
-      });
+        label: `${db.globalLagMetric} (ms)`,
+        insights: { namespace: RDS.namespace, metricName: db.globalLagMetric, where: cluster },
+      }));
     }
     alarms.push({
       key: "replica-lag",
@@ -360,27 +365,14 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
   // --- DynamoDB global tables: how far this region's writes are from reaching the others ---
   for (const table of ctx.tables ?? []) {
     const thresholdMs = o.rpoSeconds * 500;
-    alarms.push({
+    alarms.push(crossRegionLag({
       key: `table-${table.name}-replication-lag`,
       name: tableLagAlarmName(ctx.prefix, table.name),
-      signal: "replication-lag",
-      severity: "page",
       description: `ReplicationLatency of global table ${table.name} from this region to its slowest other replica ≥ ${thresholdMs} ms for 3 minutes: half of the ${o.rpoSeconds} s RPO; losing this region now loses the writes not yet replicated. (Tables with strong multi-Region consistency replicate synchronously and publish none: the alarm stays OK.)`,
       threshold: thresholdMs,
-      unit: "ms",
-      comparison: "GreaterThanOrEqualToThreshold",
-      window: minutes(60, 3),
-      // Published only while the table is written: no writes, nothing to lose.
-      treatMissingData: "notBreaching",
-      // One point per receiving region: the query's MAX over them is one series to alarm on.
-      queries: [{
-        id: "lag",
-        returnData: true,
-        label: `${DYNAMODB.metrics.replicationLatency} of ${table.name} (ms)`,
-        insights: { statistic: "MAX", namespace: DYNAMODB.namespace, metricName: DYNAMODB.metrics.replicationLatency, where: { [DYNAMODB.dimensions.table]: table.tableName }, period: 60 },
-      }],
-      routing: "topic",
-    });
+      label: `${DYNAMODB.metrics.replicationLatency} of ${table.name} (ms)`,
+      insights: { namespace: DYNAMODB.namespace, metricName: DYNAMODB.metrics.replicationLatency, where: { [DYNAMODB.dimensions.table]: table.tableName } },
+    }));
   }
 
   // --- saturation and capacity ---

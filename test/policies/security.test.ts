@@ -10,6 +10,12 @@ function run(policy: string, breakIt: (slice: RegionSlice, global: GlobalSlice) 
 }
 
 const messages = (vs: Violation[]) => vs.map((v) => v.message);
+/** The primary slice's stack with more resources, each made from the slice. */
+const withExtra = (...make: ((s: RegionSlice) => ReturnType<typeof recorded>)[]) => (s: RegionSlice) => {
+  const all = s.all;
+  const added = make.map((m) => m(s));
+  s.all = () => [...all(), ...added];
+};
 const template = (s: RegionSlice) => s.launchTemplate.inputs as Record<string, Record<string, unknown>>;
 
 describe("launch-template-imdsv2", () => {
@@ -263,16 +269,10 @@ describe("no-plaintext-secrets", () => {
 });
 
 describe("security-group-no-world-ingress", () => {
-  /** The primary slice with `extra` resources added to its stack. */
-  const withResources = (...make: ((s: RegionSlice) => ReturnType<typeof recorded>)[]) => (s: RegionSlice) => {
-    const all = s.all;
-    const added = make.map((m) => m(s));
-    s.all = () => [...all(), ...added];
-  };
   const o = { stack: "prod-us-east-1", region: "us-east-1" };
 
   it("lets the internet reach a load balancer on 80 and 443, in each of the three ways to write a rule", () => {
-    expect(run("security-group-no-world-ingress", withResources(
+    expect(run("security-group-no-world-ingress", withExtra(
       () => recorded("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "alb-https", { securityGroupId: "sg-alb", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, o),
       () => recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "alb-http", { type: "ingress", securityGroupId: "sg-alb", protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }, o),
       () => recorded("aws:ec2/securityGroup:SecurityGroup", "alb-inline", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/16"] }] }, o),
@@ -282,7 +282,7 @@ describe("security-group-no-world-ingress", () => {
   });
 
   it("fails SSH, every port, or a range open to the internet, naming the rule", () => {
-    const found = messages(run("security-group-no-world-ingress", withResources(
+    const found = messages(run("security-group-no-world-ingress", withExtra(
       () => recorded("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", { securityGroupId: "sg-nodes", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0" }, o),
       () => recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "everything", { type: "ingress", securityGroupId: "sg-nodes", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }, o),
       () => recorded("aws:ec2/securityGroup:SecurityGroup", "range", { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] }, o),
@@ -297,15 +297,10 @@ describe("security-group-no-world-ingress", () => {
 
 describe("s3-not-public", () => {
   const o = { stack: "prod-us-east-1", region: "us-east-1" };
-  const add = (...make: (() => ReturnType<typeof recorded>)[]) => (s: RegionSlice) => {
-    const all = s.all;
-    const added = make.map((m) => m());
-    s.all = () => [...all(), ...added];
-  };
   const policy = (statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
 
   it("passes a fully closed public access block and policies for named principals, narrowed anyone, or a TLS-only deny", () => {
-    expect(run("s3-not-public", add(
+    expect(run("s3-not-public", withExtra(
       () => recorded("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "logs", { bucket: "logs", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, o),
       () => recorded("aws:s3/bucketPolicy:BucketPolicy", "logs", { bucket: "logs", policy: policy([
         { Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::logs/*" },
@@ -316,7 +311,7 @@ describe("s3-not-public", () => {
   });
 
   it("fails a public access block with a setting off, and a policy allowing anyone without a condition naming who", () => {
-    expect(messages(run("s3-not-public", add(
+    expect(messages(run("s3-not-public", withExtra(
       () => recorded("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "site", { bucket: "site", blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: true, restrictPublicBuckets: false }, o),
       () => recorded("aws:s3/bucketPolicy:BucketPolicy", "site", { bucket: "site", policy: policy([{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*", Condition: { Bool: { "aws:SecureTransport": "true" } } }]) }, o),
     )))).toEqual([
@@ -324,20 +319,15 @@ describe("s3-not-public", () => {
       expect.stringMatching(/allows anyone \(statement 0, Principal "\*"\) without a condition naming who/),
     ]);
     // The policy input may be a document object rather than JSON text.
-    expect(run("s3-not-public", add(() => recorded("aws:s3/bucketPolicy:BucketPolicy", "object", { bucket: "site", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" }] } }, o)))).toHaveLength(1);
+    expect(run("s3-not-public", withExtra(() => recorded("aws:s3/bucketPolicy:BucketPolicy", "object", { bucket: "site", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" }] } }, o)))).toHaveLength(1);
   });
 });
 
 describe("messaging-encrypted", () => {
   const o = { stack: "prod-us-east-1", region: "us-east-1" };
-  const add = (...make: (() => ReturnType<typeof recorded>)[]) => (s: RegionSlice) => {
-    const all = s.all;
-    const added = make.map((m) => m());
-    s.all = () => [...all(), ...added];
-  };
 
   it("passes a topic with a KMS key and queues on SSE-SQS (the default) or a key", () => {
-    expect(run("messaging-encrypted", add(
+    expect(run("messaging-encrypted", withExtra(
       () => recorded("aws:sns/topic:Topic", "alarms", { kmsMasterKeyId: "arn:aws:kms:us-east-1:123456789012:key/abc" }, o),
       () => recorded("aws:sqs/queue:Queue", "events", {}, o),
       () => recorded("aws:sqs/queue:Queue", "keyed", { sqsManagedSseEnabled: false, kmsMasterKeyId: "alias/queue" }, o),
@@ -345,7 +335,7 @@ describe("messaging-encrypted", () => {
   });
 
   it("fails a topic without a key (SNS encrypts nothing by default) and a queue with SSE-SQS turned off", () => {
-    expect(messages(run("messaging-encrypted", add(
+    expect(messages(run("messaging-encrypted", withExtra(
       () => recorded("aws:sns/topic:Topic", "plain", {}, o),
       () => recorded("aws:sqs/queue:Queue", "plain", { sqsManagedSseEnabled: false }, o),
     )))).toEqual([expect.stringMatching(/plain .*is not encrypted: set kmsMasterKeyId/), expect.stringMatching(/turns SSE-SQS off without a KMS key/)]);
