@@ -13,6 +13,8 @@ import type { ClusterArgs as RdsClusterArgs } from "@pulumi/aws/rds/cluster";
 import type { ClusterInstanceArgs } from "@pulumi/aws/rds/clusterInstance";
 import type { GlobalClusterArgs } from "@pulumi/aws/rds/globalCluster";
 import type { LaunchTemplateArgs } from "@pulumi/aws/ec2/launchTemplate";
+import type { InstanceArgs } from "@pulumi/aws/ec2/instance";
+import type { VolumeArgs } from "@pulumi/aws/ebs/volume";
 import type { SubnetArgs } from "@pulumi/aws/ec2/subnet";
 import type { NatGatewayArgs } from "@pulumi/aws/ec2/natGateway";
 import type { LoadBalancerArgs } from "@pulumi/aws/lb/loadBalancer";
@@ -31,6 +33,8 @@ export const TYPES = {
   auroraInstance: "aws:rds/clusterInstance:ClusterInstance",
   globalCluster: "aws:rds/globalCluster:GlobalCluster",
   launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  instance: "aws:ec2/instance:Instance",
+  ebsVolume: "aws:ebs/volume:Volume",
   vpc: "aws:ec2/vpc:Vpc",
   subnet: "aws:ec2/subnet:Subnet",
   natGateway: "aws:ec2/natGateway:NatGateway",
@@ -56,6 +60,8 @@ export type AuroraClusterProps = Unwrap<RdsClusterArgs>;
 export type AuroraInstanceProps = Unwrap<ClusterInstanceArgs>;
 export type GlobalClusterProps = Unwrap<GlobalClusterArgs>;
 export type LaunchTemplateProps = Unwrap<LaunchTemplateArgs>;
+export type InstanceProps = Unwrap<InstanceArgs>;
+export type EbsVolumeProps = Unwrap<VolumeArgs>;
 export type SubnetProps = Unwrap<SubnetArgs>;
 export type NatGatewayProps = Unwrap<NatGatewayArgs>;
 export type LoadBalancerProps = Unwrap<LoadBalancerArgs>;

@@ -12,6 +12,7 @@ import type { TableReplicaArgs } from "@pulumi/aws/dynamodb/tableReplica";
 import type { ReplicationGroupArgs } from "@pulumi/aws/elasticache/replicationGroup";
 import type { GlobalReplicationGroupArgs } from "@pulumi/aws/elasticache/globalReplicationGroup";
 import type { DistributionArgs } from "@pulumi/aws/cloudfront/distribution";
+import type { MultitenantDistributionArgs } from "@pulumi/aws/cloudfront/multitenantDistribution";
 import { globalTableRegions, replicasOfTable } from "../../components/lib/dynamo";
 import { stringList } from "../config";
 import { environmentRule, type EnvironmentRule } from "./environment";
@@ -24,6 +25,8 @@ export const DATA_TYPES = {
   replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
   globalReplicationGroup: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
   distribution: "aws:cloudfront/distribution:Distribution",
+  /** Its own type and shape (cacheBehaviors, origin `id`, customOriginConfigs as a list), the same checks. */
+  multitenantDistribution: "aws:cloudfront/multitenantDistribution:MultitenantDistribution",
 } as const;
 
 type TableProps = Unwrap<TableArgs>;
@@ -31,6 +34,7 @@ type TableReplicaProps = Unwrap<TableReplicaArgs>;
 type ReplicationGroupProps = Unwrap<ReplicationGroupArgs>;
 type GlobalReplicationGroupProps = Unwrap<GlobalReplicationGroupArgs> & { globalReplicationGroupId?: string };
 type DistributionProps = Unwrap<DistributionArgs>;
+type MultitenantDistributionProps = Unwrap<MultitenantDistributionArgs>;
 
 // ---------------------------------------------------------------------------------------------
 // DynamoDB
@@ -256,15 +260,48 @@ export const cacheEncryption = resourceRule<ReplicationGroupProps>(
 // ---------------------------------------------------------------------------------------------
 // CloudFront
 
-export const edgeWaf = resourceRule<DistributionProps>(
+/** What the edge rules read of a distribution, from either shape. */
+interface EdgeShape {
+  behaviours: { path: string; policy: unknown }[];
+  viewerCertificate: { cloudfrontDefaultCertificate?: unknown; minimumProtocolVersion?: unknown } | undefined | typeof UNKNOWN;
+  customOrigins: { id: string; protocol: unknown; sslProtocols: unknown[] }[];
+}
+
+function edgeShape(type: string, anyProps: DistributionProps | MultitenantDistributionProps): EdgeShape {
+  if (type === DATA_TYPES.multitenantDistribution) {
+    const props = anyProps as MultitenantDistributionProps;
+    return {
+      behaviours: [{ path: "default", policy: read(() => props.defaultCacheBehavior?.viewerProtocolPolicy) }, ...knownItems(() => props.cacheBehaviors).map((b) => ({ path: knownString(() => b.pathPattern) ?? "?", policy: read(() => b.viewerProtocolPolicy) }))],
+      viewerCertificate: read(() => props.viewerCertificate),
+      customOrigins: knownItems(() => props.origins).flatMap((origin) => knownItems(() => origin.customOriginConfigs).map((custom) => ({
+        id: knownString(() => origin.id) ?? "?",
+        protocol: read(() => custom.originProtocolPolicy),
+        sslProtocols: knownItems(() => custom.originSslProtocols),
+      }))),
+    };
+  }
+  const props = anyProps as DistributionProps;
+  return {
+    behaviours: [{ path: "default", policy: read(() => props.defaultCacheBehavior?.viewerProtocolPolicy) }, ...knownItems(() => props.orderedCacheBehaviors).map((b) => ({ path: knownString(() => b.pathPattern) ?? "?", policy: read(() => b.viewerProtocolPolicy) }))],
+    viewerCertificate: read(() => props.viewerCertificate),
+    customOrigins: knownItems(() => props.origins).flatMap((origin) => {
+      const custom = read(() => origin.customOriginConfig);
+      return !custom || custom === UNKNOWN ? [] : [{ id: knownString(() => origin.originId) ?? "?", protocol: read(() => custom.originProtocolPolicy), sslProtocols: knownItems(() => custom.originSslProtocols) }];
+    }),
+  };
+}
+
+const DISTRIBUTION_TYPES = [DATA_TYPES.distribution, DATA_TYPES.multitenantDistribution];
+
+export const edgeWaf = resourceRule<DistributionProps | MultitenantDistributionProps>(
   {
     name: "cloudfront-waf",
-    description: "CloudFront distributions are protected by a WAF web ACL (scope CLOUDFRONT).",
+    description: "CloudFront distributions (standard and multi-tenant) are protected by a WAF web ACL (scope CLOUDFRONT).",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Create an aws.wafv2.WebAcl with scope CLOUDFRONT in us-east-1 and set the distribution's webAclId to its ARN.",
   },
-  [DATA_TYPES.distribution],
+  DISTRIBUTION_TYPES,
   (props, { args, report }) => {
     if (!isSet(() => props.webAclId)) report(`${describe(args)} has no web ACL: set webAclId to a WAF web ACL (scope CLOUDFRONT).`);
   },
@@ -272,34 +309,31 @@ export const edgeWaf = resourceRule<DistributionProps>(
 
 const TLS_ONLY_VIEWERS = ["redirect-to-https", "https-only"];
 
-export const edgeTlsOnly = resourceRule<DistributionProps, { minimumProtocolVersions: string[] }>(
+export const edgeTlsOnly = resourceRule<DistributionProps | MultitenantDistributionProps, { minimumProtocolVersions: string[] }>(
   {
     name: "cloudfront-tls-only",
-    description: "CloudFront distributions serve viewers over HTTPS only (redirect-to-https or https-only on every behaviour) with a modern minimum TLS version, and reach custom origins over TLS 1.2+ only.",
+    description: "CloudFront distributions (standard and multi-tenant) serve viewers over HTTPS only (redirect-to-https or https-only on every behaviour) with a modern minimum TLS version, and reach custom origins over TLS 1.2+ only.",
     enforcementLevel: "mandatory",
     severity: "high",
     thresholds: { minimumProtocolVersions: stringList(["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"], "Viewer security policies accepted.") },
   },
-  [DATA_TYPES.distribution],
+  DISTRIBUTION_TYPES,
   (props, { args, report, config }) => {
-    const behaviours = [{ path: "default", policy: read(() => props.defaultCacheBehavior?.viewerProtocolPolicy) }, ...knownItems(() => props.orderedCacheBehaviors).map((b) => ({ path: knownString(() => b.pathPattern) ?? "?", policy: read(() => b.viewerProtocolPolicy) }))];
-    for (const { path, policy } of behaviours) {
+    const edge = edgeShape(args.type, props);
+    for (const { path, policy } of edge.behaviours) {
       if (policy !== UNKNOWN && !TLS_ONLY_VIEWERS.includes(String(policy))) report(`${describe(args)}: the ${path} behaviour allows ${String(policy ?? "?")}; use redirect-to-https or https-only.`);
     }
-    if (read(() => props.viewerCertificate?.cloudfrontDefaultCertificate) === true) {
+    const certificate = edge.viewerCertificate;
+    if (certificate !== UNKNOWN && read(() => certificate?.cloudfrontDefaultCertificate) === true) {
       report(`${describe(args)} uses the default *.cloudfront.net certificate, which accepts TLSv1; serve an ACM certificate with minimumProtocolVersion ${config.minimumProtocolVersions[0]}.`);
-    } else {
-      const minimum = read(() => props.viewerCertificate?.minimumProtocolVersion);
-      if (minimum !== UNKNOWN && !config.minimumProtocolVersions.includes(String(minimum))) report(`${describe(args)} has viewer minimumProtocolVersion ${minimum ?? "unset (TLSv1)"}; use ${config.minimumProtocolVersions.join(" or ")}.`);
+    } else if (certificate !== UNKNOWN) {
+      const minimum = read(() => certificate?.minimumProtocolVersion);
+      if (minimum !== UNKNOWN && !config.minimumProtocolVersions.includes(String(minimum))) report(`${describe(args)} has viewer minimumProtocolVersion ${String(minimum ?? "unset (TLSv1)")}; use ${config.minimumProtocolVersions.join(" or ")}.`);
     }
-    for (const origin of knownItems(() => props.origins)) {
-      const custom = read(() => origin.customOriginConfig);
-      if (!custom || custom === UNKNOWN) continue;
-      const id = knownString(() => origin.originId) ?? "?";
-      const protocol = read(() => custom.originProtocolPolicy);
-      if (protocol !== UNKNOWN && protocol !== "https-only") report(`${describe(args)}: origin ${id} uses ${protocol}; set originProtocolPolicy https-only.`);
-      const weak = knownItems(() => custom.originSslProtocols).filter((p) => ["SSLv3", "TLSv1", "TLSv1.1"].includes(String(p)));
-      if (weak.length) report(`${describe(args)}: origin ${id} allows ${weak.join(", ")}; allow TLSv1.2 only.`);
+    for (const origin of edge.customOrigins) {
+      if (origin.protocol !== UNKNOWN && origin.protocol !== "https-only") report(`${describe(args)}: origin ${origin.id} uses ${String(origin.protocol)}; set originProtocolPolicy https-only.`);
+      const weak = origin.sslProtocols.filter((p) => ["SSLv3", "TLSv1", "TLSv1.1"].includes(String(p)));
+      if (weak.length) report(`${describe(args)}: origin ${origin.id} allows ${weak.join(", ")}; allow TLSv1.2 only.`);
     }
   },
 );

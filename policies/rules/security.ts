@@ -3,9 +3,14 @@
  * types, so a blueprint that passes the pack passes them too. Compute (launch templates, EKS),
  * keys and credentials here; Aurora in security-data.ts; load balancers and VPCs in
  * security-network.ts.
+ *
+ * The launch-template rules judge instances declared on their own too (aws.ec2.Instance, and EBS
+ * volumes for encryption): a program that skips the launch template must not skip the baseline.
+ * An instance started from a launch template is judged on what it sets itself; the rest comes
+ * from the template, which the same rules judge.
  */
 import { DEFAULT_MAX_KEY_ROTATION_DAYS, EKS_LOG_TYPES, integer, SECRET_MASK, SECRETS_MASKED_TAG, stringList } from "../config";
-import { EksClusterProps, KmsKeyProps, LaunchTemplateProps, TYPES } from "./aws-types";
+import { EbsVolumeProps, EksClusterProps, InstanceProps, KmsKeyProps, LaunchTemplateProps, NodeGroupProps, TYPES } from "./aws-types";
 import { describe, isSet, knownItems, knownNumber, knownString, read, resourceRule, UNKNOWN } from "./kit";
 import { DATA_SECURITY_POLICIES } from "./security-data";
 import { NETWORK_SECURITY_POLICIES } from "./security-network";
@@ -13,19 +18,23 @@ import { NETWORK_SECURITY_POLICIES } from "./security-network";
 /** Launch-template booleans are strings in the provider ("true"/"false"). */
 const isTrue = (value: unknown) => value === true || value === "true";
 
-export const launchTemplateImdsV2 = resourceRule<LaunchTemplateProps, { maxHopLimit: number }>(
+/** Does an instance take what it leaves unset from a launch template (which the rules judge on its own)? */
+const fromTemplate = (props: InstanceProps) => isSet(() => props.launchTemplate);
+
+export const launchTemplateImdsV2 = resourceRule<LaunchTemplateProps | InstanceProps, { maxHopLimit: number }>(
   {
     name: "launch-template-imdsv2",
-    description: "Launch templates require IMDSv2 session tokens and keep the metadata hop limit at 1 (2 only when pods must reach IMDS).",
+    description: "Launch templates and instances require IMDSv2 session tokens and keep the metadata hop limit at 1 (2 only when pods must reach IMDS).",
     enforcementLevel: "mandatory",
     severity: "high",
     thresholds: { maxHopLimit: integer(1, "Highest httpPutResponseHopLimit allowed (2 lets containers reach IMDS).", { minimum: 1, maximum: 2 }) },
     remediationSteps: "Set metadataOptions { httpEndpoint: \"enabled\", httpTokens: \"required\", httpPutResponseHopLimit: 1 }.",
   },
-  [TYPES.launchTemplate],
+  [TYPES.launchTemplate, TYPES.instance],
   (props, { args, report, config }) => {
     const options = read(() => props.metadataOptions);
     if (options === UNKNOWN) return;
+    if (options === undefined && args.type === TYPES.instance && fromTemplate(props as InstanceProps)) return;
     if (read(() => options?.httpEndpoint) === "disabled") return;
     const tokens = read(() => options?.httpTokens);
     if (tokens !== "required" && tokens !== UNKNOWN) report(`${describe(args)} allows IMDSv1 (httpTokens ${tokens ?? "unset, default optional"}): set metadataOptions.httpTokens to "required".`);
@@ -37,15 +46,37 @@ export const launchTemplateImdsV2 = resourceRule<LaunchTemplateProps, { maxHopLi
   },
 );
 
-export const launchTemplateEncryptedVolumes = resourceRule<LaunchTemplateProps>(
+export const launchTemplateEncryptedVolumes = resourceRule<LaunchTemplateProps | InstanceProps | EbsVolumeProps>(
   {
     name: "launch-template-encrypted-volumes",
-    description: "Launch templates declare their EBS volumes (the root volume included) and encrypt every one of them.",
+    description: "Launch templates and instances declare their EBS volumes (the root volume included) and encrypt every one of them; EBS volumes declared on their own are encrypted.",
     enforcementLevel: "mandatory",
     severity: "high",
   },
-  [TYPES.launchTemplate],
-  (props, { args, report }) => {
+  [TYPES.launchTemplate, TYPES.instance, TYPES.ebsVolume],
+  (anyProps, { args, report }) => {
+    if (args.type === TYPES.ebsVolume) {
+      const encrypted = read(() => (anyProps as EbsVolumeProps).encrypted);
+      // Unset, the volume is encrypted only if the account encrypts EBS by default or its snapshot is.
+      if (encrypted !== UNKNOWN && encrypted !== true) report(`${describe(args)} is not encrypted${encrypted === undefined ? " (encrypted unset: it depends on the account's EBS default and the snapshot)" : ""}: set encrypted to true.`);
+      return;
+    }
+    if (args.type === TYPES.instance) {
+      const props = anyProps as InstanceProps;
+      const root = read(() => props.rootBlockDevice);
+      if (root === undefined && !fromTemplate(props)) report(`${describe(args)} declares no root volume, so it takes the AMI snapshot's encryption: set rootBlockDevice.encrypted to true.`);
+      else if (root !== undefined && root !== UNKNOWN) {
+        const encrypted = read(() => root.encrypted);
+        // Unset with a launch template, the template's mapping decides (and is judged).
+        if (encrypted !== UNKNOWN && encrypted !== true && !(encrypted === undefined && fromTemplate(props))) report(`${describe(args)} root volume is not encrypted: set rootBlockDevice.encrypted to true.`);
+      }
+      for (const device of knownItems(() => props.ebsBlockDevices)) {
+        const encrypted = read(() => device.encrypted);
+        if (encrypted !== UNKNOWN && encrypted !== true) report(`${describe(args)} volume ${knownString(() => device.deviceName) ?? "(unnamed)"} is not encrypted: set encrypted to true.`);
+      }
+      return;
+    }
+    const props = anyProps as LaunchTemplateProps;
     if (read(() => props.blockDeviceMappings) === UNKNOWN) return;
     const volumes = knownItems(() => props.blockDeviceMappings).filter((m) => read(() => m.ebs) !== undefined);
     if (volumes.length === 0) {
@@ -59,17 +90,47 @@ export const launchTemplateEncryptedVolumes = resourceRule<LaunchTemplateProps>(
   },
 );
 
-export const launchTemplateNoPublicIp = resourceRule<LaunchTemplateProps>(
+export const launchTemplateNoPublicIp = resourceRule<LaunchTemplateProps | InstanceProps>(
   {
     name: "launch-template-no-public-ip",
-    description: "Launch templates give instances no public IP address: nodes live in private subnets behind NAT and load balancers.",
+    description: "Launch templates and instances give instances no public IP address: nodes live in private subnets behind NAT and load balancers.",
     enforcementLevel: "mandatory",
     severity: "high",
   },
-  [TYPES.launchTemplate],
+  [TYPES.launchTemplate, TYPES.instance],
   (props, { args, report }) => {
-    for (const nic of knownItems(() => props.networkInterfaces)) {
+    if (args.type === TYPES.instance) {
+      // Unset, the subnet's mapPublicIpOnLaunch decides (the network rules keep nodes' subnets private).
+      if (read(() => (props as InstanceProps).associatePublicIpAddress) === true) report(`${describe(args)} associates a public IP address: set associatePublicIpAddress to false and reach it through a load balancer or SSM.`);
+      return;
+    }
+    for (const nic of knownItems(() => (props as LaunchTemplateProps).networkInterfaces)) {
       if (isTrue(read(() => nic.associatePublicIpAddress))) report(`${describe(args)} associates a public IP address with network interface ${knownNumber(() => nic.deviceIndex) ?? 0}.`);
+    }
+  },
+);
+
+export const nodeGroupLaunchTemplate = resourceRule<NodeGroupProps>(
+  {
+    name: "node-group-launch-template",
+    description: "EKS managed node groups start from a launch template of the program's (judged by the launch-template rules) and never open SSH/RDP to the internet through remoteAccess.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Give the node group launchTemplate { id, version } of an aws.ec2.LaunchTemplate with IMDSv2, an encrypted root volume and no public IP; reach nodes through SSM Session Manager instead of remoteAccess.",
+  },
+  [TYPES.nodeGroup],
+  (props, { args, report }) => {
+    const template = read(() => props.launchTemplate);
+    // Without one, EKS generates a template in the account that no rule of this pack sees (its
+    // metadata options and volume encryption are EKS's defaults, not the program's).
+    if (template === undefined) report(`${describe(args)} has no launch template, so its nodes take EKS's generated one, unchecked for IMDSv2 and volume encryption: set launchTemplate { id, version }.`);
+    const remote = read(() => props.remoteAccess);
+    if (remote === undefined || remote === UNKNOWN) return;
+    // The provider's documentation: with ec2SshKey and no sourceSecurityGroupIds, EKS opens port 22
+    // (3389 on Windows) on every node to 0.0.0.0/0.
+    // Restricted to listed security groups (a bastion's) it is the program's explicit choice.
+    if (isSet(() => remote.ec2SshKey) && read(() => remote.sourceSecurityGroupIds) === undefined) {
+      report(`${describe(args)} sets remoteAccess.ec2SshKey without sourceSecurityGroupIds: EKS opens SSH (RDP on Windows) on every node to 0.0.0.0/0. Remove remoteAccess and use SSM Session Manager, or list sourceSecurityGroupIds.`);
     }
   },
 );
@@ -198,6 +259,7 @@ export const SECURITY_POLICIES = [
   launchTemplateImdsV2,
   launchTemplateEncryptedVolumes,
   launchTemplateNoPublicIp,
+  nodeGroupLaunchTemplate,
   eksControlPlaneLogging,
   eksSecretsEncryption,
   eksPublicEndpoint,

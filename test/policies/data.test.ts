@@ -214,6 +214,39 @@ describe("cloudfront-waf and cloudfront-tls-only", () => {
   });
 });
 
+describe("the CloudFront rules on a multi-tenant distribution", () => {
+  const tenantDistribution = (extra: Record<string, unknown>) => recorded("aws:cloudfront/multitenantDistribution:MultitenantDistribution", "tenants", {
+    comment: "tenants",
+    enabled: true,
+    tenantConfig: {},
+    webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1",
+    viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/c", minimumProtocolVersion: "TLSv1.2_2021", sslSupportMethod: "sni-only" },
+    defaultCacheBehavior: { targetOriginId: "app", viewerProtocolPolicy: "redirect-to-https" },
+    cacheBehaviors: [{ pathPattern: "/static/*", targetOriginId: "app", viewerProtocolPolicy: "https-only" }],
+    origins: [{ id: "app", domainName: "app.prod.example.com", customOriginConfigs: [{ originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], httpPort: 80, httpsPort: 443 }] }],
+    ...extra,
+  }, { stack: "prod", region: PRIMARY, id: "E456" });
+  const withTenants = (extra: Record<string, unknown>) => (_d: DataTier, env: ReturnType<typeof environment>) => {
+    const all = env.global.all.bind(env.global);
+    env.global.all = () => [...all(), tenantDistribution(extra)];
+  };
+  const both = (extra: Record<string, unknown>) => messages([...only("cloudfront-waf", withTenants(extra)), ...only("cloudfront-tls-only", withTenants(extra))]);
+
+  it("passes one built like the standard distribution", () => {
+    expect(both({})).toEqual([]);
+  });
+
+  it("fails one without a web ACL, with plain-HTTP viewers or origins, or an old TLS policy", () => {
+    expect(both({ webAclId: undefined })).toEqual([expect.stringMatching(/^tenants .*has no web ACL/)]);
+    expect(both({ cacheBehaviors: [{ pathPattern: "/api/*", targetOriginId: "app", viewerProtocolPolicy: "allow-all" }] })).toEqual([expect.stringContaining("the /api/* behaviour allows allow-all")]);
+    expect(both({ viewerCertificate: { acmCertificateArn: "a", minimumProtocolVersion: "TLSv1.1_2016", sslSupportMethod: "sni-only" } })).toEqual([expect.stringContaining("minimumProtocolVersion TLSv1.1_2016;")]);
+    expect(both({ origins: [{ id: "app", domainName: "x", customOriginConfigs: [{ originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1"], httpPort: 80, httpsPort: 443 }] }] })).toEqual([
+      expect.stringContaining("origin app uses http-only"),
+      expect.stringContaining("origin app allows TLSv1"),
+    ]);
+  });
+});
+
 describe("data-tier-protected", () => {
   it("fails an unprotected table, replication group or datastore", () => {
     const vs = only("data-tier-protected", (d) => {

@@ -64,6 +64,65 @@ describe("launch-template-no-public-ip", () => {
   });
 });
 
+describe("the launch-template rules on instances and volumes declared on their own", () => {
+  const o = { stack: "prod-us-east-1", region: "us-east-1" };
+  const hardened = { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }, rootBlockDevice: { encrypted: true }, associatePublicIpAddress: false };
+  const rules = ["launch-template-imdsv2", "launch-template-encrypted-volumes", "launch-template-no-public-ip"];
+  const runAll = (extra: (s: RegionSlice) => ReturnType<typeof recorded>) => rules.flatMap((rule) => messages(run(rule, withExtra(extra))));
+
+  it("passes a hardened instance, an instance that leaves it to its launch template, and an encrypted volume", () => {
+    expect(runAll(() => recorded("aws:ec2/instance:Instance", "bastion", { ami: "ami-1", instanceType: "t3.micro", ...hardened }, o))).toEqual([]);
+    expect(runAll(() => recorded("aws:ec2/instance:Instance", "from-template", { launchTemplate: { id: "lt-1", version: "$Latest" } }, o))).toEqual([]);
+    expect(runAll(() => recorded("aws:ebs/volume:Volume", "data", { availabilityZone: "us-east-1a", size: 10, encrypted: true }, o))).toEqual([]);
+  });
+
+  it("fails an instance with IMDSv1, an unencrypted or undeclared root volume, an unencrypted extra volume or a public IP", () => {
+    expect(runAll(() => recorded("aws:ec2/instance:Instance", "bare", { ami: "ami-1", instanceType: "t3.micro" }, o))).toEqual([
+      expect.stringContaining("allows IMDSv1 (httpTokens unset, default optional)"),
+      expect.stringContaining("metadata hop limit unset"),
+      expect.stringContaining("declares no root volume"),
+    ]);
+    expect(runAll(() => recorded("aws:ec2/instance:Instance", "open", {
+      ...hardened,
+      metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 },
+      rootBlockDevice: { encrypted: false },
+      ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: false }],
+      associatePublicIpAddress: true,
+    }, o))).toEqual([
+      expect.stringContaining("allows IMDSv1 (httpTokens optional)"),
+      expect.stringContaining("root volume is not encrypted"),
+      expect.stringContaining("volume /dev/sdf is not encrypted"),
+      expect.stringContaining("associates a public IP address"),
+    ]);
+    // A launch template fills only what the instance leaves unset: what it sets is judged.
+    expect(runAll(() => recorded("aws:ec2/instance:Instance", "override", { launchTemplate: { id: "lt-1" }, metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 } }, o))).toEqual([
+      expect.stringContaining("allows IMDSv1 (httpTokens optional)"),
+    ]);
+  });
+
+  it("fails an EBS volume that is not encrypted, or leaves it to the account default", () => {
+    expect(runAll(() => recorded("aws:ebs/volume:Volume", "plain", { availabilityZone: "us-east-1a", size: 10, encrypted: false }, o))).toEqual([expect.stringContaining("is not encrypted: set encrypted to true")]);
+    expect(runAll(() => recorded("aws:ebs/volume:Volume", "implicit", { availabilityZone: "us-east-1a", size: 10 }, o))).toEqual([expect.stringContaining("encrypted unset")]);
+  });
+});
+
+describe("node-group-launch-template", () => {
+  const o = { stack: "prod-us-east-1", region: "us-east-1" };
+  const group = (extra: Record<string, unknown>) => () => recorded("aws:eks/nodeGroup:NodeGroup", "ng", { clusterName: "c", nodeRoleArn: "r", subnetIds: ["a"], scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 2 }, ...extra }, o);
+
+  it("passes the fixture's node groups and a group restricting SSH to a bastion's security group", () => {
+    expect(run("node-group-launch-template")).toEqual([]);
+    expect(run("node-group-launch-template", withExtra(group({ launchTemplate: { id: "lt-1", version: "1" }, remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: ["sg-bastion"] } })))).toEqual([]);
+  });
+
+  it("fails a group on EKS's generated template, and SSH open to the internet", () => {
+    expect(messages(run("node-group-launch-template", withExtra(group({ remoteAccess: { ec2SshKey: "ops" } }))))).toEqual([
+      expect.stringContaining("has no launch template"),
+      expect.stringContaining("opens SSH (RDP on Windows) on every node to 0.0.0.0/0"),
+    ]);
+  });
+});
+
 describe("eks-control-plane-logging", () => {
   it("passes all five log types", () => {
     expect(run("eks-control-plane-logging")).toEqual([]);
