@@ -115,25 +115,73 @@ const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
 const KUBERNETES = (r: PolicyResource) => r.type.startsWith("kubernetes:");
 const INGRESS_RULE_TYPES = ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"];
 
-/** CIDRs the cluster security group admits on 443 (the private endpoint); UNKNOWN when some rule is not known yet. */
-function privateEndpointCidrs(cluster: PolicyResource, resources: readonly PolicyResource[]): string[] | typeof UNKNOWN {
-  const sg = knownString(() => (cluster.props as EksClusterProps & { vpcConfig?: { clusterSecurityGroupId?: string } }).vpcConfig?.clusterSecurityGroupId);
-  const cidrs: string[] = [];
+const PREFIX_LIST_TYPE = "aws:ec2/managedPrefixList:ManagedPrefixList";
+const SECURITY_GROUP_TYPE = "aws:ec2/securityGroup:SecurityGroup";
+
+/** What the private endpoint admits on 443: CIDRs, and sources this pack cannot resolve to CIDRs (a security group's members, a prefix list of another stack). */
+interface EndpointSources {
+  cidrs: string[];
+  opaque: string[];
+}
+
+/** Does a rule's protocol and port range take 443? */
+function takes443(protocol: unknown, from: number | undefined, to: number | undefined): boolean {
+  return protocol === "-1" || protocol === -1 || (from !== undefined && to !== undefined && from <= 443 && 443 <= to);
+}
+
+/**
+ * Sources the private endpoint admits on 443. The endpoint's network interfaces carry the cluster
+ * security group and the cluster's own `vpcConfig.securityGroupIds`, so rules on any of them count,
+ * standalone rules as well as a security group's inline ingress. A prefix list of the stack
+ * resolves to its entries; another source (a security group, an unknown prefix list) is opaque:
+ * it may hold the deployer, and the rule does not claim otherwise. UNKNOWN when some source is not
+ * known yet.
+ */
+function privateEndpointSources(cluster: PolicyResource, resources: readonly PolicyResource[]): EndpointSources | typeof UNKNOWN {
+  const props = cluster.props as EksClusterProps & { vpcConfig?: { clusterSecurityGroupId?: string } };
+  const ids = new Set<string>(knownItems(() => props.vpcConfig?.securityGroupIds));
+  const clusterSg = knownString(() => props.vpcConfig?.clusterSecurityGroupId);
+  if (clusterSg) ids.add(clusterSg);
+  // The cluster's own URN stands for its (computed) cluster security group; the extra groups' URNs for theirs.
+  const urns = new Set<string>([cluster.urn, ...(cluster.propertyDependencies.vpcConfig ?? []).map((d) => d.urn)]);
+  const groups = ofType(resources, SECURITY_GROUP_TYPE).filter((g) => ids.has(knownString(() => (g.props as { id?: string }).id) ?? "") || urns.has(g.urn));
+  const prefixLists = ofType(resources, PREFIX_LIST_TYPE);
+  const out: EndpointSources = { cidrs: [], opaque: [] };
+  let unknown = false;
+  const admit = (p: Record<string, any>, rule: PolicyResource | undefined) => {
+    const listed = read(() => p.cidrIpv4 ?? p.cidrBlocks);
+    if (listed === UNKNOWN) unknown = true;
+    else if (listed !== undefined) out.cidrs.push(...(Array.isArray(listed) ? listed : [listed]).filter((c): c is string => typeof c === "string"));
+    const lists = read(() => p.prefixListId ?? p.prefixListIds ?? p.sourcePrefixListIds);
+    if (lists === UNKNOWN) unknown = true;
+    for (const id of lists === UNKNOWN || lists === undefined ? [] : Array.isArray(lists) ? lists : [lists]) {
+      const byDependency = rule ? (rule.propertyDependencies.prefixListId ?? []).map((d) => d.urn) : [];
+      const list = prefixLists.find((l) => knownString(() => (l.props as { id?: string }).id) === id || byDependency.includes(l.urn));
+      const entries = list ? read(() => (list.props as { entries?: { cidr?: string }[] }).entries) : undefined;
+      if (entries === UNKNOWN) unknown = true;
+      else if (list && entries) out.cidrs.push(...knownItems(() => entries).map((e) => knownString(() => e.cidr)).filter((c): c is string => c !== undefined));
+      else out.opaque.push(`prefix list ${String(id)}`);
+    }
+    const source = read(() => p.referencedSecurityGroupId ?? p.sourceSecurityGroupId ?? p.securityGroups);
+    if (source === UNKNOWN) out.opaque.push("a security group");
+    for (const sg of source === UNKNOWN || source === undefined ? [] : Array.isArray(source) ? source : [source]) out.opaque.push(`security group ${String(sg)}`);
+    if (read(() => p.self) === true) out.opaque.push("the group itself");
+  };
   for (const rule of ofType(resources, INGRESS_RULE_TYPES)) {
     const p = rule.props as Record<string, any>;
     const target = read(() => p.securityGroupId);
-    const onCluster = (sg !== undefined && target === sg) || (rule.propertyDependencies.securityGroupId ?? []).some((d) => d.urn === cluster.urn);
-    if (!onCluster) continue;
+    const onEndpoint = (typeof target === "string" && ids.has(target)) || (rule.propertyDependencies.securityGroupId ?? []).some((d) => urns.has(d.urn) || groups.some((g) => g.urn === d.urn));
+    if (!onEndpoint) continue;
     if (rule.type.includes("securityGroupRule:") && read(() => p.type) !== "ingress") continue;
-    const protocol = read(() => p.ipProtocol ?? p.protocol);
-    const from = knownNumber(() => p.fromPort);
-    const to = knownNumber(() => p.toPort);
-    if (protocol !== "-1" && !(from !== undefined && to !== undefined && from <= 443 && 443 <= to)) continue;
-    const listed = read(() => p.cidrIpv4 ?? p.cidrBlocks);
-    if (listed === UNKNOWN) return UNKNOWN;
-    cidrs.push(...(Array.isArray(listed) ? listed : [listed]).filter((c): c is string => typeof c === "string"));
+    if (!takes443(read(() => p.ipProtocol ?? p.protocol), knownNumber(() => p.fromPort), knownNumber(() => p.toPort))) continue;
+    admit(p, rule);
   }
-  return cidrs;
+  for (const group of groups) {
+    const ingress = read(() => (group.props as { ingress?: Record<string, any>[] }).ingress);
+    if (ingress === UNKNOWN) unknown = true;
+    for (const p of ingress === UNKNOWN ? [] : knownItems(() => ingress)) if (takes443(read(() => p.protocol), knownNumber(() => p.fromPort), knownNumber(() => p.toPort))) admit(p, undefined);
+  }
+  return unknown ? UNKNOWN : out;
 }
 
 export const kubernetesDeployerAccess = stackRule<{ deployIdentityArn: string; deployerNetwork: string; deployerCidrs: string[] }>(
@@ -159,18 +207,20 @@ export const kubernetesDeployerAccess = stackRule<{ deployIdentityArn: string; d
       const publicOn = read(() => vpc?.endpointPublicAccess);
       const publicCidrs = read(() => vpc?.publicAccessCidrs);
       const privateOn = read(() => vpc?.endpointPrivateAccess);
-      const privateCidrs = privateEndpointCidrs(cluster, resources);
-      if (publicOn === UNKNOWN || publicCidrs === UNKNOWN || privateOn === UNKNOWN || privateCidrs === UNKNOWN) continue;
+      const privateSources = privateEndpointSources(cluster, resources);
+      if (publicOn === UNKNOWN || publicCidrs === UNKNOWN || privateOn === UNKNOWN || privateSources === UNKNOWN) continue;
       // AWS defaults: public endpoint on, open to 0.0.0.0/0, when the fields are unset.
       const publicAllowed = publicOn === false ? [] : knownItems(() => vpc?.publicAccessCidrs).length ? knownItems(() => vpc?.publicAccessCidrs) : ["0.0.0.0/0"];
-      const privateAllowed = privateOn === true ? privateCidrs : [];
+      const privateAllowed = privateOn === true ? privateSources.cidrs : [];
+      // A source the pack cannot resolve (a runner security group's members) may be the deployer: not a violation.
+      const privateOpaque = privateOn === true && privateSources.opaque.length > 0 && config.deployerNetwork !== "public";
       const paths = config.deployerNetwork === "public" ? [publicAllowed] : config.deployerNetwork === "private" ? [privateAllowed] : [publicAllowed, privateAllowed];
-      const reaches = config.deployerCidrs.length
+      const reaches = privateOpaque || (config.deployerCidrs.length
         ? config.deployerCidrs.every((cidr) => paths.some((allowed) => admittedBy(cidr, allowed)))
-        : paths.some((allowed) => allowed.length > 0);
+        : paths.some((allowed) => allowed.length > 0));
       if (!reaches) {
         const wanted = config.deployerCidrs.length ? config.deployerCidrs.join(", ") : "any deployer network";
-        report(`missing deployer CIDRs: ${describe(cluster)} admits ${wanted} on neither ${config.deployerNetwork === "private" ? "its private endpoint (cluster security group on 443)" : config.deployerNetwork === "public" ? "its public endpoint (publicAccessCidrs)" : "endpoint"}; the Kubernetes resources of this stack cannot be deployed.`, cluster.urn);
+        report(`missing deployer CIDRs: ${describe(cluster)} admits ${wanted} on neither ${config.deployerNetwork === "private" ? "its private endpoint (its security groups on 443)" : config.deployerNetwork === "public" ? "its public endpoint (publicAccessCidrs)" : "endpoint"}; the Kubernetes resources of this stack cannot be deployed.`, cluster.urn);
       }
       const clusterName = knownString(() => (cluster.props as { name?: string }).name);
       const ofCluster = (r: PolicyResource) => {

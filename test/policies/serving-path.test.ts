@@ -234,6 +234,28 @@ describe("kubernetes-deployer-access", () => {
     expect(evaluate("10.99.0.0/24").map((v) => v.message)).toEqual([expect.stringMatching(/^missing deployer CIDRs: .*its private endpoint/)]);
   });
 
+  it("counts the cluster's extra security groups, prefix lists of the stack, and a runner security group as the private path's sources", () => {
+    const config: PolicyConfig = { "kubernetes-deployer-access": { deployIdentityArn: DEPLOYER, deployerNetwork: "private", deployerCidrs: ["10.200.0.0/20"] } };
+    const o = { stack: "prod-us-east-1", region: "us-east-1" };
+    const evaluate = (...extra: ReturnType<typeof recorded>[]) => {
+      const s = serving();
+      patch(s.slice.eks, { vpcConfig: { ...(s.slice.eks.outputs.vpcConfig as object), endpointPublicAccess: false, clusterSecurityGroupId: "sg-cluster", securityGroupIds: ["sg-api"] } });
+      return ofPolicy(evaluateStack({ stack: "prod-us-east-1", role: "region", region: "us-east-1", resources: [...s.all(), ...extra] }, config), "kubernetes-deployer-access").map((v) => v.message);
+    };
+    const inline = (cidr: string) => recorded("aws:ec2/securityGroup:SecurityGroup", "api", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [cidr] }] }, { ...o, id: "sg-api", outputs: { id: "sg-api" } });
+    expect(evaluate(inline("10.200.0.0/16"))).toEqual([]);
+    expect(evaluate(inline("10.99.0.0/24"))).toEqual([expect.stringMatching(/^missing deployer CIDRs: .*its private endpoint \(its security groups on 443\)/)]);
+    const list = recorded("aws:ec2/managedPrefixList:ManagedPrefixList", "runners", { addressFamily: "IPv4", maxEntries: 5, entries: [{ cidr: "10.200.0.0/20" }] }, { ...o, id: "pl-runners", outputs: { id: "pl-runners" } });
+    const viaList = recorded("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "api-runners", { securityGroupId: "sg-api", prefixListId: "pl-runners", ipProtocol: "tcp", fromPort: 443, toPort: 443 }, o);
+    expect(evaluate(list, viaList)).toEqual([]);
+    patch(list, { entries: [{ cidr: "10.99.0.0/24" }] });
+    expect(evaluate(list, viaList)).toHaveLength(1);
+    // The runners' own security group: its members are unknown to the pack, so it is not a violation.
+    expect(evaluate(recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "api-sg", { type: "ingress", securityGroupId: "sg-cluster", sourceSecurityGroupId: "sg-runners", protocol: "tcp", fromPort: 443, toPort: 443 }, o))).toEqual([]);
+    // A rule on a security group the endpoint does not carry admits nothing.
+    expect(evaluate(recorded("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "elsewhere", { securityGroupId: "sg-other", cidrIpv4: "10.200.0.0/16", ipProtocol: "tcp", fromPort: 443, toPort: 443 }, o))).toHaveLength(1);
+  });
+
   it("fails a cluster without a cluster-admin access entry for the deploy identity, naming the access entry", () => {
     const { breakIt, keep } = without((s) => s.entry);
     expect(ofPolicy(run(breakIt, DEPLOYER_CONFIG, keep), "kubernetes-deployer-access").map((v) => v.message)).toEqual([
