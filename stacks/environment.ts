@@ -25,3 +25,17 @@ export function environmentFromStackConfig(): Environment {
 export function environmentStackName(): string | undefined {
   return new pulumi.Config(CONFIG_NAMESPACE).get("environmentStack");
 }
+
+/**
+ * The name a StackReference must give: `<organization>/<project>/<stack>`. Pulumi Cloud refuses
+ * any other form ("a stack reference's name should be of the form '<organization>/<project>/<stack>'",
+ * httpstate backend GetStackOutputs), and the diy backend takes it too (its organization is
+ * always "organization"). A bare `prod` or `org/prod` in the stack file is completed with this
+ * stack's own organization and project, where the environment's stacks live. Pure.
+ */
+export function qualifiedStackName(name: string, organization: string, project: string): string {
+  const parts = name.split("/");
+  if (parts.length === 3) return name;
+  if (parts.length === 2) return `${parts[0]}/${project}/${parts[1]}`;
+  return `${organization}/${project}/${name}`;
+}

@@ -6,7 +6,7 @@ import { effectiveStream } from "../components/lib/dynamo";
 import { grafanaPrometheusDataSource } from "../components/observability/global";
 import { ConfigError, Environment, parseEnvironment } from "./config";
 import { cacheRoleOf, regionArgs, regionalStackName, regionalStackReads, roleOf, SharedInputs } from "./compose";
-import { asRunError } from "./environment";
+import { asRunError, qualifiedStackName } from "./environment";
 import { registerPlatformTags } from "./tags";
 
 async function readEnvironment(globalRef: pulumi.StackReference, environmentStack: string): Promise<Environment> {
@@ -21,8 +21,9 @@ async function readEnvironment(globalRef: pulumi.StackReference, environmentStac
   }
 }
 
-export async function regionalStack(environmentStack: string): Promise<Record<string, unknown>> {
+export async function regionalStack(configuredStack: string): Promise<Record<string, unknown>> {
   const region = new pulumi.Config("aws").require("region");
+  const environmentStack = qualifiedStackName(configuredStack, pulumi.getOrganization(), pulumi.getProject());
   const globalRef = new pulumi.StackReference(environmentStack);
   const environment = await readEnvironment(globalRef, environmentStack);
   if (!environment.regions.includes(region)) {

@@ -377,22 +377,31 @@ describe("providers", () => {
     expect(byName(r, "org/proj/prod").outputs.outputs).toEqual({ vpcId: "vpc-0123456789abcdef0" });
   });
 
-  it("answer a StackReference by the stack's own name, written as name, org/name or org/project/name, as the backend parses it", async () => {
+  it("answer a StackReference named <organization>/<project>/<stack>, whatever the organization", async () => {
     const seen: unknown[] = [];
     await run(() => {
-      for (const name of ["prod", "acme/prod", "acme/proj/prod"]) new pulumi.StackReference(name).getOutput("vpcId").apply((id) => seen.push([name, id]));
+      for (const name of ["acme/proj/prod", "organization/proj/prod"]) new pulumi.StackReference(name).getOutput("vpcId").apply((id) => seen.push([name, id]));
     }, { stackOutputs: { prod: { vpcId: "vpc-1" } } });
-    expect(seen).toEqual([["prod", "vpc-1"], ["acme/prod", "vpc-1"], ["acme/proj/prod", "vpc-1"]]);
+    expect(seen).toEqual([["acme/proj/prod", "vpc-1"], ["organization/proj/prod", "vpc-1"]]);
+  });
+
+  it("refuse a StackReference named `prod` or `org/prod`, as Pulumi Cloud refuses it, in a preview too", async () => {
+    for (const preview of [false, true]) {
+      for (const name of ["prod", "acme/prod"]) {
+        const message = await failure(run(() => void new pulumi.StackReference(name), { stackOutputs: { prod: { vpcId: "vpc-1" } }, preview }));
+        expect(message, name).toContain(`a stack reference's name should be of the form '<organization>/<project>/<stack>' (Pulumi Cloud refuses "${name}")`);
+      }
+    }
   });
 
   it("refuse a StackReference to a stack the plan does not have, as the backend's `unknown stack`, naming the stacks it has", async () => {
     const outputs = { stackOutputs: { prod: { vpcId: "vpc-1" }, "prod-us-east-1": {} } };
-    for (const name of ["staging", "acme/proj/staging", "acme/other/prod"]) {
+    for (const name of ["acme/proj/staging", "acme/other/prod"]) {
       const message = await failure(run(() => void new pulumi.StackReference(name), outputs));
       expect(message, name).toContain(`unknown stack "${name}": the offline plan has only the outputs of the stacks of project proj it planned before this one (prod, prod-us-east-1) and cannot read a stack outside the plan`);
     }
     // With none given (a program planned alone), every reference is refused.
-    expect(await failure(run(() => void new pulumi.StackReference("prod")))).toMatch(/unknown stack "prod": .*\(none\)/);
+    expect(await failure(run(() => void new pulumi.StackReference("organization/proj/prod")))).toMatch(/unknown stack "organization\/proj\/prod": .*\(none\)/);
   });
 
   it("answer a StackReference with the other stack's outputs, its secrets kept secret and named", async () => {
@@ -404,7 +413,7 @@ describe("providers", () => {
     const reader = await runStack({
       stack: "dev", project: "proj", config: { "aws:region": "eu-west-1" }, stackOutputs: { prod: JSON.parse(JSON.stringify(exporter.cloud.exportedOutputs)) },
       load: () => () => {
-        const ref = new pulumi.StackReference("prod");
+        const ref = new pulumi.StackReference("organization/proj/prod");
         const password = ref.getOutput("password");
         return pulumi.all([pulumi.isSecret(password), pulumi.isSecret(ref.getOutput("endpoint")), ref.getOutputDetails("password"), ref.getOutputDetails("endpoint"), ref.requireOutputValue("password").then(() => "no error", (e: Error) => e.message)])
           .apply(([passwordSecret, endpointSecret, passwordDetails, endpointDetails, plainValue]) => Object.assign(seen, { passwordSecret, endpointSecret, passwordDetails, endpointDetails, plainValue }))
@@ -412,7 +421,7 @@ describe("providers", () => {
       },
     });
     // The engine's builtin provider lists every output holding a secret, sorted (readStackReference).
-    const ref = byName(reader, "prod", "pulumi:pulumi:StackReference");
+    const ref = byName(reader, "organization/proj/prod", "pulumi:pulumi:StackReference");
     expect(ref.outputs.secretOutputNames).toEqual(["nested", "password"]);
     expect(ref.outputs.outputs).toEqual({ endpoint: "db.example.com", password: "[secret]", nested: { token: "[secret]" } });
     expect(JSON.stringify(reader.cloud.resources)).not.toContain("hunter2");
@@ -478,7 +487,7 @@ describe("pulumi:disable-default-providers", () => {
       const west = new aws.Provider("west", { region: "us-west-2" });
       new aws.s3.Bucket("explicit", {}, { provider: west });
       new random.RandomId("id", { byteLength: 4 });
-      new pulumi.StackReference("prod");
+      new pulumi.StackReference("organization/proj/prod");
     }, { ...disable(["aws"]), stackOutputs: { prod: {} } });
     expect(byName(r, "explicit").region).toBe("us-west-2");
     expect(r.cloud.resources.filter((x) => x.type.startsWith("pulumi:providers:")).map((x) => x.name).sort()).toEqual(["default", expect.stringMatching(/^default_/), "west"]);

@@ -64,7 +64,7 @@ describe("npm run plan on prod", () => {
       const stack = document.stacks.find((s) => s.region === region && s.role === "region")!;
       // Every regional stack read the global stack's environment (the read is part of the stack,
       // as in the engine's state: policies tell regional stacks by it) and built its region.
-      expect(stack.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.outputs.name)).toEqual(["prod"]);
+      expect(stack.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.outputs.name)).toEqual(["organization/platform/prod"]);
       expect(stack.resources.some((r) => r.type === "aws:ec2/vpc:Vpc" && r.region === region)).toBe(true);
       expect(document.summary.byRegion[region]).toBeGreaterThan(0);
     }

@@ -81,7 +81,7 @@ describe("the staging example (examples/data-tier): tables, cache and edge in ev
     for (const region of ["us-east-2", "us-west-2"]) {
       const [group] = ofType(doc, `staging-${region}`, "aws:elasticache/replicationGroup:ReplicationGroup");
       expect(group.inputs.globalReplicationGroupId).toBe(id);
-      expect(ofType(doc, `staging-${region}`, "pulumi:pulumi:StackReference").map((r) => r.inputs.name)).toContain("staging-us-east-1");
+      expect(ofType(doc, `staging-${region}`, "pulumi:pulumi:StackReference").map((r) => r.inputs.name)).toContain("organization/platform/staging-us-east-1");
     }
     expect(doc.resilience.dataTier.cache).toMatchObject({ missingRegions: [], members: regions.map((region, i) => expect.objectContaining({ region, role: i === 0 ? "primary" : "secondary", multiAz: true })) });
   });

@@ -95,6 +95,17 @@ describe("diff of two plans", () => {
     expect(aliased.changed[0].renamedFrom).toMatch(/::prod-zone$/);
   });
 
+  it("creates and deletes nothing for a read under a new name (a StackReference, in a plan JSON without read marks too)", () => {
+    const withRef = (name: string) => {
+      const copy = structuredClone(base);
+      copy.stacks.find((s) => s.stack === "prod-us-east-1")!.resources.push(resource("pulumi:pulumi:StackReference", name, { name }, { stack: "prod-us-east-1", region: null, id: name }));
+      return copy;
+    };
+    const diff = diffPlans(withRef("prod"), withRef("acme/platform/prod"));
+    expect([diff.added.length, diff.removed.length]).toEqual([1, 1]);
+    expect(diff.actions).toEqual([]);
+  });
+
   it("lets the children of a component renamed with an alias follow it, as the engine derives their aliases", () => {
     // A component with a child named after it and a grandchild, under a component type.
     const tree = (component: string, aliases: string[]) => {

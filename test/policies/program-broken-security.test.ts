@@ -54,7 +54,7 @@ describe("a regional stack that takes every security shortcut", () => {
   });
 
   it("records the stack reference as a read, and the role on the root stack resource, which keeps the environment rules out of a regional stack", () => {
-    expect(resources.filter((r) => r.type === "pulumi:pulumi:StackReference")).toEqual([expect.objectContaining({ name: "prod", read: true })]);
+    expect(resources.filter((r) => r.type === "pulumi:pulumi:StackReference")).toEqual([expect.objectContaining({ name: "organization/platform/prod", read: true })]);
     expect(resources.find((r) => r.type === "pulumi:pulumi:Stack")!.outputs).toMatchObject({ role: "secondary" });
   });
 

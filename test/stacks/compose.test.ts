@@ -3,6 +3,7 @@ import { join } from "path";
 import { parseEnvironment, type Environment } from "../../stacks/config";
 import { globalDatabaseArgs, globalTrafficArgs, regionArgs, regionSwitchArgs, roleOf, type SharedInputs } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
+import { qualifiedStackName } from "../../stacks/environment";
 
 const prodConfig = readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml"));
 const prod = parseEnvironment("prod", prodConfig);
@@ -154,5 +155,13 @@ describe("environment → stack composition", () => {
 
   it("refuses a region that is not in the environment", () => {
     expect(() => regionArgs(prod, "sa-east-1", shared)).toThrow(/not a region of prod/);
+  });
+});
+
+describe("qualifiedStackName", () => {
+  it("completes a bare or org-only name with the stack's own organization and project, as Pulumi Cloud's stack references need", () => {
+    expect(qualifiedStackName("prod", "acme", "platform")).toBe("acme/platform/prod");
+    expect(qualifiedStackName("other-org/prod", "acme", "platform")).toBe("other-org/platform/prod");
+    expect(qualifiedStackName("acme/platform/prod", "x", "y")).toBe("acme/platform/prod");
   });
 });

@@ -64,7 +64,8 @@ describe("prod: global stack and one stack per region", () => {
   it("reads the global stack through a StackReference in every regional stack", () => {
     for (const s of prod.stacks.filter((x) => x.role === "region")) {
       const [ref] = ofType(s, "pulumi:pulumi:StackReference");
-      expect(ref.inputs.name).toBe("prod");
+      // Fully qualified, as Pulumi Cloud requires; the stack file says only `prod`.
+      expect(ref.inputs.name).toBe("organization/platform/prod");
       // What the global stack exports as a secret stays one through the reference (the engine
       // names it in secretOutputNames): the plan never shows the master password.
       expect(ref.outputs.secretOutputNames).toEqual(["masterPassword"]);

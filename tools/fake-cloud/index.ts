@@ -77,7 +77,7 @@ export interface FakeCloudOptions {
   region?: string;
   /**
    * Outputs of other stacks of this project, for `StackReference`, by the stack's own name
-   * (`prod`, which the program may write as `org/prod` or `org/<project>/prod`): each value
+   * (`prod`, which the program writes `<org>/<project>/prod`): each value
    * plain, or wrapped as a secret as the backend keeps it (another run's `exportedOutputs`).
    * A reference to any other stack fails, as the backend's `unknown stack`.
    */
@@ -235,17 +235,25 @@ export class FakeCloud {
   }
 
   /**
-   * The outputs of the stack a StackReference names, parsed as the backends' ParseStackReference
-   * does: `name`, `org/name` or `org/project/name`, the project this one's unless named. A stack
-   * the plan has not planned is refused as the backend refuses a stack it does not have: answering
-   * `{}` would let the program run on outputs that do not exist (`getOutput` is undefined).
+   * The outputs of the stack a StackReference names. Pulumi Cloud (the backend docs/deploying.md
+   * sets up) reads only a fully qualified `<organization>/<project>/<stack>` (httpstate backend,
+   * GetStackOutputs) and refuses `prod` or `org/prod` with its own message, in a preview too; the
+   * diy backend takes that form as well. The organization is not checked (the plan does not know
+   * the backend's); the project must be this one's. A stack the plan has not planned is refused as
+   * the backend refuses a stack it does not have: answering `{}` would let the program run on
+   * outputs that do not exist (`getOutput` is undefined).
    */
   private referencedOutputs(stackName: string): Record<string, unknown> {
     const segments = stackName.split("/");
-    const project = segments.length === 3 ? segments[1] : this.projectName;
+    if (segments.length !== 3) {
+      throw new EngineError(
+        `a stack reference's name should be of the form '<organization>/<project>/<stack>' (Pulumi Cloud refuses "${stackName}"); ` +
+          `write \`\${pulumi.getOrganization()}/\${pulumi.getProject()}/${segments[segments.length - 1]}\``,
+      );
+    }
+    const [, project, name] = segments;
     const known = this.options.stackOutputs ?? {};
-    const name = segments[segments.length - 1];
-    if (segments.length <= 3 && project === this.projectName && Object.hasOwn(known, name)) return known[name];
+    if (project === this.projectName && Object.hasOwn(known, name)) return known[name];
     const names = Object.keys(known);
     throw new EngineError(
       `unknown stack "${stackName}": the offline plan has only the outputs of the stacks of project ${this.projectName} it planned before this one ` +

@@ -91,6 +91,12 @@ function locate(plan: Pick<PlanDocument, "stacks">): Map<string, Located> {
   return map;
 }
 
+/**
+ * A read (a StackReference, `X.get`): the engine reads it anew and drops the old read from state,
+ * creating and deleting nothing. A plan JSON keeps no read mark, so a StackReference counts by type.
+ */
+const isRead = (r: PlanResource): boolean => r.read === true || r.type === "pulumi:pulumi:StackReference";
+
 const ref = ({ resource, stack }: Located): ResourceRef => ({ urn: resource.urn, type: resource.type, stack, region: resource.region });
 
 /** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` split into its parts. */
@@ -268,14 +274,14 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
   }
   for (const a of added) {
     const r = after.get(a.urn)!.resource;
-    if (r.custom) actions.push({ ...a, name: r.name, action: "create", because: [], chain: [], cascade: false, stateful: isStateful(r.type), protect: r.protect, fixedName: null });
+    if (r.custom && !isRead(r)) actions.push({ ...a, name: r.name, action: "create", because: [], chain: [], cascade: false, stateful: isStateful(r.type), protect: r.protect, fixedName: null });
   }
 
   const removed: ResourceRef[] = [];
   for (const [urn, was] of before) {
     if (matched.has(urn)) continue;
     removed.push(ref(was));
-    if (was.resource.custom && !was.resource.read) actions.push({ ...ref(was), name: was.resource.name, action: "delete", because: [], chain: [], cascade: false, stateful: isStateful(was.resource.type), protect: was.resource.protect, fixedName: null });
+    if (was.resource.custom && !isRead(was.resource)) actions.push({ ...ref(was), name: was.resource.name, action: "delete", because: [], chain: [], cascade: false, stateful: isStateful(was.resource.type), protect: was.resource.protect, fixedName: null });
     if (isStateful(was.resource.type)) {
       dataLossRisks.push({ ...ref(was), change: "removed", protect: was.resource.protect, chain: [], message: lossMessage(was.resource, was.stack, null) });
     }
