@@ -32,7 +32,8 @@ export interface RegionalNetworkArgs {
    */
   zoneRequirements?: {
     instanceTypes?: string[];
-    database?: { engine: string; engineVersion: string; instanceClass: string };
+    /** `storageType` as the cluster's: Aurora lists each class once per storage type. @default "aurora" (Standard) for Aurora engines */
+    database?: { engine: string; engineVersion: string; instanceClass: string; storageType?: string };
   };
   /**
    * `"perAz"`: one NAT gateway per AZ, each AZ's private subnet routes through its own, so an AZ
@@ -98,7 +99,12 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       ? aws.ec2.getInstanceTypeOfferingsOutput({ locationType: "availability-zone-id", filters: [{ name: "instance-type", values: instanceTypes }] }, parent).locations
       : undefined;
     const database = args.zoneRequirements?.database;
-    const orderable = database ? aws.rds.getOrderableDbInstanceOutput(database, parent).availabilityZones : undefined;
+    // Without a storage type, Aurora's two rows per class (Standard and I/O-Optimized) make the
+    // provider refuse the lookup ("multiple (2) RDS DB Instance Classes ... match"), and with it
+    // every regional stack.
+    const orderable = database
+      ? aws.rds.getOrderableDbInstanceOutput({ ...database, storageType: database.storageType ?? (database.engine.startsWith("aurora") ? "aurora" : undefined) }, parent).availabilityZones
+      : undefined;
     const choice = pulumi.all([zones, offerings, orderable]).apply(([z, offeredIds, dbNames]) => chooseZones({
       region: z.region,
       names: z.names,

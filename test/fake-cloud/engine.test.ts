@@ -252,6 +252,14 @@ describe("unknowns in a preview of a new stack", () => {
     })).rejects.toThrow(/package aws.*kubernetes provider/);
   });
 
+  it("refuse an Aurora orderable-instance lookup that matches both storage types, as the provider does, with its message", async () => {
+    const lookup = (storageType?: string) => run(async () => {
+      await aws.rds.getOrderableDbInstance({ engine: "aurora-postgresql", engineVersion: "16.6", instanceClass: "db.r7g.large", ...(storageType ? { storageType } : {}) });
+    });
+    await expect(lookup()).rejects.toThrow(/getOrderableDbInstance: reading RDS Orderable DB Instance: multiple \(2\) RDS DB Instance Classes/);
+    await expect(lookup("aurora")).resolves.toBeDefined();
+  });
+
   it("answer reads and invokes with known values, as a real preview does", async () => {
     let zones: string[] = [];
     await run(async () => {

@@ -364,7 +364,13 @@ export class FakeEngine {
       }
       // An unconfigured provider answers an invoke with nothing (provider_plugin.go Invoke).
       if (this.options.preview && this.unconfigured(provider)) return response.setReturn(toStruct({}));
-      const result = this.options.cloud.invoke(token, args, this.regionOf(provider));
+      let result: Record<string, unknown>;
+      try {
+        result = this.options.cloud.invoke(token, args, this.regionOf(provider));
+      } catch (err) {
+        // The provider's refusal, as a gRPC error carries it (only `details` reaches the program).
+        throw new EngineError(`${token}: ${(err as Error).message}`);
+      }
       return response.setReturn(toStruct(await rpc.serializeProperties("invoke", result)));
     });
   }

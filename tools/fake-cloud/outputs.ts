@@ -502,6 +502,12 @@ export function fakeInvoke(token: string, inputs: Record<string, unknown>, regio
       return { id: region, instanceTypes: rows.map((r) => r.type), locations: rows.map((r) => r.location), locationTypes: rows.map(() => String(inputs.locationType ?? "region")), region };
     }
     case "aws:rds/getOrderableDbInstance:getOrderableDbInstance":
+      // Aurora offers each class twice, Standard ("aurora") and I/O-Optimized ("aurora-iopt1")
+      // storage (DescribeOrderableDBInstanceOptions), and the provider refuses several matches
+      // unless a preferred list picks one (orderable_instance_data_source.go).
+      if (/^aurora/.test(String(inputs.engine ?? "")) && inputs.storageType === undefined && inputs.preferredInstanceClasses === undefined && inputs.preferredEngineVersions === undefined) {
+        throw new Error(`reading RDS Orderable DB Instance: multiple (2) RDS DB Instance Classes (${String(inputs.instanceClass)}: storage aurora, aurora-iopt1) match the criteria; try a different search (set storageType)`);
+      }
       // Offered in every zone of the example account.
       return { id: String(inputs.instanceClass ?? "db"), engine: inputs.engine, engineVersion: inputs.engineVersion, instanceClass: inputs.instanceClass, availabilityZones: fakeZones(region).names, region };
     case "aws:index/getRegion:getRegion":
