@@ -243,6 +243,11 @@ export class ClusterAddons extends pulumi.ComponentResource {
           matchConstraints: {
             resourceRules: [{ apiGroups: ["elbv2.k8s.aws"], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: ["targetgroupbindings"] }],
           },
+          // Only what routes traffic: a create, or an update of the spec. Deleting a binding
+          // (Pulumi replaces one when its target group changes) is foreground by default: the
+          // garbage collector then patches the foregroundDeletion finalizer away, an UPDATE this
+          // guard would deny, and the old binding would hang in deletion until `up` timed out.
+          matchConditions: [{ name: "routes-traffic", expression: "request.operation == 'CREATE' || object.spec != oldObject.spec" }],
           validations: [{
             expression: targetGroupBindingGuard({ platformGroup: PLATFORM_DEPLOYERS_GROUP, controllerServiceAccount: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, controllerNamespace: NAMESPACE }),
             message: `only the platform (Kubernetes group ${PLATFORM_DEPLOYERS_GROUP}) may create or change TargetGroupBindings: a binding can route any target group of the account to any Service`,

@@ -179,6 +179,9 @@ describe("ClusterAddons", () => {
     const spec = policy.inputs.spec as Record<string, any>;
     expect(spec.failurePolicy).toBe("Fail");
     expect(spec.matchConstraints.resourceRules).toEqual([{ apiGroups: ["elbv2.k8s.aws"], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: ["targetgroupbindings"] }]);
+    // Only creates and spec changes: the garbage collector removing a foreground-deletion
+    // finalizer (an UPDATE) must pass, or a replaced binding never finishes deleting.
+    expect(spec.matchConditions).toEqual([{ name: "routes-traffic", expression: "request.operation == 'CREATE' || object.spec != oldObject.spec" }]);
     expect(spec.validations[0].expression).toBe(
       "request.userInfo.username == 'system:serviceaccount:kube-system:aws-load-balancer-controller' || (has(request.userInfo.groups) && request.userInfo.groups.exists(g, g == 'platform:deployers'))",
     );
