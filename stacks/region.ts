@@ -99,7 +99,7 @@ export async function regionalStack(configuredStack: string): Promise<Record<str
           alarmTopicArn: built.observability.topicArn,
           ticketTopicArn: built.observability.ticketTopicArn,
           dashboardName: built.observability.dashboardName,
-          // Stop conditions for fault-injection experiments and the region's health in runbooks.
+          // The region's health, for runbooks and tooling (experiments stop on the leaf alarms).
           regionImpairedAlarmArn: built.observability.regionImpairedAlarmArn,
           ...(built.observability.prometheus
             ? {

@@ -32,8 +32,6 @@ export interface ManagedPrometheusArgs {
     /** The nodes' security group: the scraper reaches kubelets and pods through it. */
     nodeSecurityGroupId: pulumi.Input<string>;
   };
-  /** Customer-managed KMS key for the workspace's data. */
-  kmsKeyArn: pulumi.Input<string>;
   /** SNS topic Prometheus alerts go to (its policy must let aps.amazonaws.com publish). */
   alarmTopicArn: pulumi.Input<string>;
   /** Where alerts labelled severity=ticket go. */
@@ -79,13 +77,18 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
       retentionInDays: args.logRetentionDays ?? 30,
       tags,
     }, parent);
+    // Encrypted with an AWS-owned key, not the region's customer key: a managed scraper writes to
+    // a workspace with a customer managed key only through a scraper roleConfiguration (a source
+    // and a target role, AMP user guide "Creating scraper for workspaces enabled with customer
+    // managed keys"), which the provider documents for cross-account writes only and nothing here
+    // can verify. With the key and no such roles the scraper writes nothing and every Prometheus
+    // alert is blind; the key cannot be changed later without a new workspace (protected).
     const workspace = new aws.amp.Workspace(`${name}-amp`, {
       alias: args.namePrefix,
-      kmsKeyArn: args.kmsKeyArn,
       loggingConfiguration: { logGroupArn: pulumi.interpolate`${logGroup.arn}:*` },
       // The scraper tags its destination workspace; declaring the tag keeps it from showing as drift.
       tags: { ...tags, AMPAgentlessScraper: "" },
-      // The key cannot change without a new workspace (and the data of the old one).
+      // Its key (kmsKeyArn) cannot change without a new workspace (and the data of the old one).
     }, { parent: this, protect: true });
     new aws.amp.WorkspaceConfiguration(`${name}-amp`, { workspaceId: workspace.id, retentionPeriodInDays: retentionDays }, parent);
 

@@ -51,7 +51,7 @@ export interface RegionalObservabilityArgs {
    */
   alarmEmails?: string[];
   /** Prometheus for in-cluster metrics. @default none */
-  prometheus?: Omit<ManagedPrometheusArgs, "namePrefix" | "environment" | "region" | "kmsKeyArn" | "alarmTopicArn" | "ticketTopicArn" | "nodeMemoryPercent">;
+  prometheus?: Omit<ManagedPrometheusArgs, "namePrefix" | "environment" | "region" | "alarmTopicArn" | "ticketTopicArn" | "nodeMemoryPercent">;
   /**
    * Synthetic probe of the public name and this region's ALB; with `watchedRegions`, a second one
    * from here to those regions' own load balancers (their names: `regionalAppLabel`), paging this
@@ -142,24 +142,39 @@ export class RegionalObservability extends pulumi.ComponentResource {
 
     // --- where alarms go ---
     // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key (its policy
-    // cannot admit cloudwatch.amazonaws.com), so the topic has a customer key; AMP's Alertmanager
-    // publishes to the same topic and needs the same grant. The key also encrypts Prometheus data
-    // and canary artifacts in this region.
+    // cannot admit cloudwatch.amazonaws.com), so the topics have a customer key; AMP's
+    // Alertmanager publishes to them and needs a grant too. The key also encrypts the canary
+    // artifacts in this region.
+    // The topics' ARNs from their names: the key cannot wait for topics that wait for it.
+    const topicArnOf = (suffix: string) => pulumi.interpolate`arn:${partition}:sns:${args.region}:${accountId}:${args.namePrefix}-${suffix}`;
     const key = new aws.kms.Key(`${name}-observability`, {
-      description: `${args.namePrefix}: alarm topic, Prometheus workspace and canary artifacts`,
+      description: `${args.namePrefix}: alarm topics and canary artifacts`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: pulumi.all([accountId, partition]).apply(([account, part]) => JSON.stringify({
+      policy: pulumi.all([accountId, partition, topicArnOf("alarms"), topicArnOf("tickets")]).apply(([account, part, alarmsArn, ticketsArn]) => JSON.stringify({
         Version: "2012-10-17",
         Statement: [
           { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
           {
-            Sid: "AlarmsAndAlertmanagerPublish",
+            // AWS documents aws:SourceAccount for CloudWatch alarms publishing to encrypted topics.
+            Sid: "AlarmsPublish",
             Effect: "Allow",
-            Principal: { Service: ["cloudwatch.amazonaws.com", "aps.amazonaws.com"] },
+            Principal: { Service: "cloudwatch.amazonaws.com" },
             Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
             Resource: "*",
             Condition: { StringEquals: { "aws:SourceAccount": account } },
+          },
+          {
+            // For AMP no documentation says the request carries aws:SourceAccount (a condition on
+            // a missing key denies every publish, silently). SNS always encrypts with the
+            // encryption context aws:sns:topicArn, so that scopes the grant to these two topics;
+            // the topic policy names the workspace.
+            Sid: "AlertmanagerPublishes",
+            Effect: "Allow",
+            Principal: { Service: "aps.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": [alarmsArn, ticketsArn] } },
           },
         ],
       })),
@@ -183,7 +198,6 @@ export class RegionalObservability extends pulumi.ComponentResource {
           namePrefix: args.namePrefix,
           environment: args.environment,
           region: args.region,
-          kmsKeyArn: key.arn,
           alarmTopicArn: topic.arn,
           ticketTopicArn: ticketTopic.arn,
           nodeMemoryPercent: objectives.nodeMemoryPercent,

@@ -129,9 +129,15 @@ describe("the regional topic", () => {
     const key = one("aws:kms/key:Key", (r) => r.name === "prod-eu-west-1-observability");
     expect(topic.inputs.kmsMasterKeyId).toBe(key.outputs.arn);
     expect(key.protect).toBe(true);
-    const statement = (JSON.parse(String(key.inputs.policy)).Statement as { Sid: string; Principal: { Service?: string[] }; Action: string[] }[]).find((s) => s.Sid === "AlarmsAndAlertmanagerPublish")!;
-    expect(statement.Principal.Service).toEqual(["cloudwatch.amazonaws.com", "aps.amazonaws.com"]);
-    expect(statement.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    type Statement = { Sid: string; Principal: { Service?: string }; Action: string[]; Condition: Record<string, Record<string, unknown>> };
+    const statements = JSON.parse(String(key.inputs.policy)).Statement as Statement[];
+    const alarms = statements.find((s) => s.Sid === "AlarmsPublish")!;
+    expect([alarms.Principal.Service, alarms.Action, alarms.Condition]).toEqual(["cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"], { StringEquals: { "aws:SourceAccount": "123456789012" } }]);
+    // Alertmanager: scoped by the encryption context SNS always sets, to exactly the two topics
+    // (no aws:SourceAccount, which AMP is not documented to send).
+    const alertmanager = statements.find((s) => s.Sid === "AlertmanagerPublishes")!;
+    expect(alertmanager.Principal.Service).toBe("aps.amazonaws.com");
+    expect(alertmanager.Condition).toEqual({ StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": ["prod-eu-west-1-alarms", "prod-eu-west-1-tickets"].map((n) => one("aws:sns/topic:Topic", (r) => r.inputs.name === n).outputs.arn) } });
     expect(one("aws:sns/topicSubscription:TopicSubscription", (r) => r.inputs.topic === topic.outputs.arn).inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
   });
 
@@ -160,9 +166,9 @@ describe("the regional topic", () => {
 });
 
 describe("Prometheus and the synthetic probe", () => {
-  it("encrypts the workspace with the region's key, keeps data as configured, scrapes the cluster from its own security group", () => {
+  it("keeps the workspace on an AWS-owned key (the managed scraper could not write to a customer key), keeps data as configured, scrapes the cluster from its own security group", () => {
     const workspace = one("aws:amp/workspace:Workspace");
-    expect(workspace.inputs.kmsKeyArn).toBe(one("aws:kms/key:Key", (r) => r.name === "prod-eu-west-1-observability").outputs.arn);
+    expect(workspace.inputs.kmsKeyArn).toBeUndefined();
     expect(one("aws:amp/workspaceConfiguration:WorkspaceConfiguration").inputs.retentionPeriodInDays).toBe(180);
     const scraper = one("aws:amp/scraper:Scraper");
     const sg = one("aws:ec2/securityGroup:SecurityGroup", (r) => r.name === "prod-eu-west-1-prometheus-scraper");
