@@ -360,7 +360,9 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       ...(environment.dbMajorUpgradeTargetVersion ? { upgradeTargetEngineVersion: environment.dbMajorUpgradeTargetVersion } : {}),
       // Every member: the primary applies it once a switchover or failover demotes it.
       ...(environment.dbWriteForwarding ? { writeForwarding: true } : {}),
-      ...(environment.dbReaderAutoscalingMax > 0 ? { readerAutoscaling: { maxCapacity: environment.dbReaderAutoscalingMax } } : {}),
+      // The primary only: Aurora global databases do not support Auto Scaling on secondary
+      // clusters (Aurora User Guide, global database limitations).
+      ...(environment.dbReaderAutoscalingMax > 0 && role === "primary" ? { readerAutoscaling: { maxCapacity: environment.dbReaderAutoscalingMax } } : {}),
     },
     ...(environment.cacheEnabled ? { cache: regionalCacheArgs(environment, region, shared) } : {}),
     data: {

@@ -273,7 +273,7 @@ export const ENVIRONMENT_KEYS = {
   },
   dbReaderAutoscalingMax: {
     type: "integer",
-    description: "Upper bound for Aurora reader autoscaling per region; 0 turns it off.",
+    description: "Upper bound for Aurora reader autoscaling in the primary region (Aurora global databases do not support it on secondary clusters); 0 turns it off. Readers it adds are not in Pulumi's state: before removing a region or destroying a cluster, delete its application-autoscaling-* instances.",
     default: 0,
   },
 

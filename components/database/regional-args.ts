@@ -99,7 +99,8 @@ export interface RegionalDatabaseArgs {
   /**
    * Reader autoscaling through Application Auto Scaling (target tracking on reader CPU). The
    * minimum is the readers this component creates. Readers added by it are not in Pulumi's
-   * state and get no explicit AZ. (Support on global secondaries: unverified; test before relying on it.)
+   * state and get no explicit AZ. Primary clusters only in a global database: Aurora does not
+   * support Auto Scaling on secondary clusters (Aurora User Guide, global database limitations).
    * @default undefined (off)
    */
   readerAutoscaling?: ReaderAutoscaling;

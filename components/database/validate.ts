@@ -109,7 +109,9 @@ export function validateRegionalDatabaseArgs(args: RegionalDatabaseArgs): void {
     problems.push("subnetIds needs the isolated subnets of at least two AZs (a DB subnet group requires two)");
   }
 
-  if (args.readerAutoscaling) {
+  if (args.readerAutoscaling && !isPrimary) {
+    problems.push("readerAutoscaling is for the primary only: Aurora global databases do not support Auto Scaling on secondary clusters");
+  } else if (args.readerAutoscaling) {
     const readers = isPrimary ? count - 1 : count;
     const limit = isPrimary ? MAX_INSTANCES_PER_CLUSTER - 1 : MAX_INSTANCES_PER_CLUSTER;
     const { maxCapacity, targetCpuPercent = 70 } = args.readerAutoscaling;

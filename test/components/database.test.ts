@@ -360,9 +360,15 @@ describe("RegionalDatabase: refused configurations", () => {
     [{ engine: "aurora-mysql" as const, engineVersion: "8.0.mysql_aurora.3.05.2", globalRpoSeconds: 30 }, /aurora-postgresql only/],
     [{ monitoringIntervalSeconds: 45 }, /1, 5, 10, 15, 30, 60/],
     [{ clientSecurityGroupIds: [] }, /nothing could reach/],
-    [{ readerAutoscaling: { maxCapacity: 3 } }, /more than the 3 reader/],
+    [{ readerAutoscaling: { maxCapacity: 5 } }, /primary only: Aurora global databases do not support Auto Scaling on secondary clusters/],
   ])("refuses %o", (override, message) => {
     expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, ...override })).toThrow(message);
+  });
+
+  it("refuses primary reader autoscaling that cannot add a reader", () => {
+    const primary = { ...baseSecondaryArgs, role: "primary" as const, masterCredentials: { username: "u", password: "p", databaseName: "app" } };
+    expect(() => db.validateRegionalDatabaseArgs({ ...primary, readerAutoscaling: { maxCapacity: 2 } })).toThrow(/more than the 2 reader/);
+    expect(() => db.validateRegionalDatabaseArgs({ ...primary, readerAutoscaling: { maxCapacity: 4 } })).not.toThrow();
   });
 
   it("allows a single instance when asked explicitly", () => {

@@ -158,6 +158,13 @@ describe("environment → stack composition", () => {
   });
 });
 
+describe("reader autoscaling", () => {
+  it("goes to the primary member only: Aurora does not scale a global database's secondaries", () => {
+    const scaled = parseEnvironment("prod", { ...prodConfig, "platform:dbReaderAutoscalingMax": 6 });
+    expect(scaled.regions.map((r) => regionArgs(scaled, r, shared).database.readerAutoscaling?.maxCapacity)).toEqual([6, undefined, undefined]);
+  });
+});
+
 describe("qualifiedStackName", () => {
   it("completes a bare or org-only name with the stack's own organization and project, as Pulumi Cloud's stack references need", () => {
     expect(qualifiedStackName("prod", "acme", "platform")).toBe("acme/platform/prod");
