@@ -350,6 +350,12 @@ function checkDeployer(s: EnvironmentSettings, report: Report): void {
     report("deployerNetwork", s.deployerNetwork, 'must be "public" (the runners\' egress CIDRs are allow-listed on the public API endpoint) or "private" (runners in a network connected to every region\'s VPC)');
     return;
   }
+  if (s.deployerNetwork === "private" && s.eksPublicAccessCidrs.length > 0) {
+    // With the public endpoint on as well, the endpoint's name resolves to the public addresses
+    // everywhere outside the VPC (EKS "Cluster API server endpoint"): runners in a peered, VPN or
+    // transit-gateway network would connect from an address nobody listed, and time out.
+    report("eksPublicAccessCidrs", s.eksPublicAccessCidrs, "with deployerNetwork private turns the public endpoint on, and outside the VPC the API's name then resolves to public addresses, so the runners in the connected network never reach the private endpoint; leave it empty (operators connect like the runners), or use deployerNetwork public");
+  }
   if (s.deployerCidrs.length === 0) {
     const how = s.deployerNetwork === "public"
       ? "list the runners' public egress CIDRs (allow-listed on the clusters' public endpoints)"

@@ -99,6 +99,8 @@ describe("parseEnvironment: examples", () => {
     expect(problemsOf({ ...priv, "platform:deployerCidrs": ["10.200.0.0/20"] })).toEqual([]);
     expect(byKey({ ...priv, "platform:deployerCidrs": ["203.0.113.16/28"] })["platform:deployerCidrs[0]"]).toMatch(/public range.*deployerNetwork: public/);
     expect(byKey({ ...priv, "platform:deployerCidrs": ["10.1.4.0/24"] })["platform:deployerCidrs[0]"]).toMatch(/overlaps vpcCidrs\[1\] \(10\.1\.0\.0\/16\)/);
+    // Operators' public CIDRs turn the public endpoint on: outside the VPC the name resolves to it.
+    expect(byKey({ ...priv, "platform:deployerCidrs": ["10.200.0.0/20"], "platform:eksPublicAccessCidrs": ["198.51.100.0/24"] })["platform:eksPublicAccessCidrs"]).toMatch(/resolves to public addresses/);
   });
 
   it("refuses a deploy identity that is a session, and runners that cannot reach a cluster", () => {
