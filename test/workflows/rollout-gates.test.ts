@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { pollUntil } from "../../tools/ci/poll";
 import { answersFor, delegationHelp, PUBLIC_RESOLVERS, resolversOption, waitForZone, zoneTarget } from "../../tools/ci/wait-for-zone";
 import { healthCheckIdOf, judgeObservations, waitHealthy } from "../../tools/ci/wait-healthy";
+import { judgeSubscriptions, topicsOf, waitSubscribed, type Subscription, type TopicRef } from "../../tools/ci/wait-subscribed";
 
 /** A clock that only moves when the poller sleeps. */
 function fakeTime() {
@@ -109,5 +110,33 @@ describe("wait-healthy", () => {
     const stuck = await waitHealthy("abc-123", async () => [bad, bad, bad], { timeoutSeconds: 900, intervalSeconds: 20, ...time });
     expect(stuck).toMatchObject({ done: false, last: expect.stringContaining("0/3 checkers report success") });
     expect(time.elapsed()).toBeLessThanOrEqual(900);
+  });
+});
+
+describe("wait-subscribed", () => {
+  const page = "arn:aws:sns:us-west-2:123456789012:prod-us-west-2-alarms";
+  const ticket = "arn:aws:sns:us-west-2:123456789012:prod-us-west-2-tickets";
+
+  it("reads the page and ticket topics and their regions from the stack's outputs, refusing what is no topic ARN", () => {
+    expect(topicsOf({ alarmTopicArn: page, ticketTopicArn: ticket })).toEqual([{ arn: page, region: "us-west-2", pages: true }, { arn: ticket, region: "us-west-2", pages: false }]);
+    expect(topicsOf({})).toEqual([]);
+    expect(() => topicsOf({ alarmTopicArn: "prod-alarms" })).toThrow(/alarmTopicArn is "prod-alarms", not an SNS topic ARN/);
+  });
+
+  it("waits for a confirmed subscriber on every page topic, naming who has yet to confirm; tickets only reported", () => {
+    const [pages, tickets] = topicsOf({ alarmTopicArn: page, ticketTopicArn: ticket });
+    const pending: Subscription = { SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: "oncall@example.org" };
+    const ok: Subscription = { SubscriptionArn: `${page}:1b2c`, Protocol: "https", Endpoint: "https://pager.example.org/hook" };
+    const judge = (p: Subscription[], t: Subscription[]) => judgeSubscriptions(new Map<TopicRef, Subscription[]>([[pages, p], [tickets, t]]));
+    expect(judge([pending], [])).toEqual({ done: false, detail: "prod-us-west-2-alarms: 0 confirmed, waiting for email:oncall@example.org to confirm; prod-us-west-2-tickets: 0 confirmed (no subscription at all)" });
+    expect(judge([], [ok]).done).toBe(false);
+    expect(judge([pending, ok], []).done).toBe(true);
+  });
+
+  it("gives up at the deadline when nobody confirms", async () => {
+    const topics = topicsOf({ alarmTopicArn: page });
+    let asked = 0;
+    const result = await waitSubscribed(topics, async () => (asked++, [{ SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: "a@b.c" }]), { timeoutSeconds: 60, intervalSeconds: 20, ...fakeTime() });
+    expect([result.done, asked]).toEqual([false, 4]);
   });
 });

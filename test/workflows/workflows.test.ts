@@ -336,8 +336,12 @@ describe("deploy.yml", () => {
     expect(health).toBeGreaterThan(upAt);
     expect(up.steps![zone].if).toBe("${{ inputs.wait_for == 'zone' }}");
     expect(up.steps![health].if).toBe("${{ inputs.wait_for == 'health' }}");
+    // Every stack, before its zone or health gate: its alarms reach a confirmed subscriber.
+    const subscribed = stepIndex(up, (st) => (st.run ?? "").includes("tools/ci/wait-subscribed.ts"));
+    expect(subscribed).toBeGreaterThan(upAt);
+    expect(up.steps![subscribed].if).toBeUndefined();
     // Not `continue-on-error`: a region that does not turn healthy fails its job, and `needs` stops the rest.
-    for (const at of [zone, health]) expect(up.steps![at]["continue-on-error"]).toBeUndefined();
+    for (const at of [zone, health, subscribed]) expect(up.steps![at]["continue-on-error"]).toBeUndefined();
   });
 
   it("deploys only main: workflow_dispatch from another branch runs nothing, and a wave refuses any other ref first", () => {

@@ -1,0 +1,106 @@
+/**
+ * The gate after every wave that pages: each page topic the stack exports (`alarmTopicArn`; the
+ * global stack's holds the DNS alarms, a region's its own) must have at least one confirmed
+ * subscription before the rollout goes on. An e-mail subscription stays "PendingConfirmation"
+ * until its link is clicked, and one that is never confirmed, or unsubscribed through the link
+ * at the foot of every alarm mail, is gone from AWS while Pulumi's state and the plan still show
+ * it: alarms would then fire into a topic nobody reads. The ticket topic (`ticketTopicArn`) is
+ * reported, not waited for.
+ *
+ *   npx tsx tools/ci/wait-subscribed.ts --outputs stack-outputs.json [--timeout-minutes 30] [--interval-seconds 20]
+ *
+ * Subscriptions come from `aws sns list-subscriptions-by-topic` (the AWS CLI, as the other gates),
+ * in the topic's own region. Exit 0 every page topic has a confirmed subscriber, 1 not by the
+ * deadline, 2 bad input.
+ */
+import { execFile } from "child_process";
+import { promisify } from "util";
+import { gateArgs, pollUntil, type Observation, type PollOptions } from "./poll";
+
+export interface Subscription {
+  SubscriptionArn?: string;
+  Protocol?: string;
+  Endpoint?: string;
+}
+
+export interface TopicRef {
+  readonly arn: string;
+  readonly region: string;
+  /** Waited for (pages), or only reported (tickets). */
+  readonly pages: boolean;
+}
+
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]+$/;
+
+/** The topics a stack's outputs name. */
+export function topicsOf(outputs: Record<string, unknown>): TopicRef[] {
+  const topics: TopicRef[] = [];
+  for (const [key, pages] of [["alarmTopicArn", true], ["ticketTopicArn", false]] as const) {
+    const arn = outputs[key];
+    if (arn === undefined) continue;
+    const match = typeof arn === "string" ? TOPIC_ARN.exec(arn) : null;
+    if (!match) throw new Error(`output ${key} is ${JSON.stringify(arn)}, not an SNS topic ARN`);
+    topics.push({ arn: arn as string, region: match[1], pages });
+  }
+  return topics;
+}
+
+/** SNS lists an unconfirmed subscription with this in place of its ARN (and "Deleted" for one going away). */
+const confirmed = (s: Subscription) => typeof s.SubscriptionArn === "string" && s.SubscriptionArn.startsWith("arn:");
+
+/** Whether every page topic has a confirmed subscriber, and who has yet to confirm. */
+export function judgeSubscriptions(byTopic: ReadonlyMap<TopicRef, readonly Subscription[]>): Observation {
+  const parts: string[] = [];
+  let done = true;
+  for (const [topic, subscriptions] of byTopic) {
+    const ok = subscriptions.filter(confirmed);
+    const pending = subscriptions.filter((s) => s.SubscriptionArn === "PendingConfirmation").map((s) => `${s.Protocol ?? "?"}:${s.Endpoint ?? "?"}`);
+    if (topic.pages && ok.length === 0) done = false;
+    const name = topic.arn.split(":").pop();
+    parts.push(`${name}: ${ok.length} confirmed${pending.length ? `, waiting for ${pending.join(", ")} to confirm` : ""}${subscriptions.length === 0 ? " (no subscription at all)" : ""}`);
+  }
+  return { done, detail: parts.join("; ") };
+}
+
+export type SubscriptionReader = (topic: TopicRef) => Promise<Subscription[]>;
+
+export const awsCliSubscriptions: SubscriptionReader = async (topic) => {
+  const { stdout } = await promisify(execFile)("aws", ["sns", "list-subscriptions-by-topic", "--topic-arn", topic.arn, "--region", topic.region, "--output", "json"]);
+  return (JSON.parse(stdout) as { Subscriptions?: Subscription[] }).Subscriptions ?? [];
+};
+
+export async function waitSubscribed(topics: readonly TopicRef[], read: SubscriptionReader, options: PollOptions): Promise<{ done: boolean; last: string }> {
+  return pollUntil(async () => {
+    const byTopic = new Map<TopicRef, Subscription[]>();
+    for (const topic of topics) byTopic.set(topic, await read(topic));
+    return judgeSubscriptions(byTopic);
+  }, options);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = gateArgs(argv, 30, "wait-subscribed.ts");
+  let topics: TopicRef[];
+  try {
+    if (typeof args === "string") throw new Error(args);
+    topics = topicsOf(args.outputs);
+  } catch (err) {
+    console.error(`wait-subscribed: ${(err as Error).message}`);
+    return 2;
+  }
+  const { timeoutMinutes, intervalSeconds } = args as Exclude<typeof args, string>;
+  if (!topics.some((t) => t.pages)) {
+    // A stack without monitoring (platform:observability off) exports no page topic.
+    console.log("wait-subscribed: the stack exports no alarmTopicArn (no monitoring): nothing pages, nothing to wait for");
+    return 0;
+  }
+  console.error(`waiting up to ${timeoutMinutes} min for a confirmed subscriber on ${topics.filter((t) => t.pages).map((t) => t.arn).join(", ")}`);
+  const result = await waitSubscribed(topics, awsCliSubscriptions, { timeoutSeconds: timeoutMinutes * 60, intervalSeconds });
+  if (result.done) {
+    console.log(`alarms reach someone: ${result.last}`);
+    return 0;
+  }
+  console.error(`::error::No confirmed subscriber after ${timeoutMinutes} minute(s): ${result.last}. Alarms of this stack would reach nobody. Confirm the subscription mails (platform:alarmEmail; a reserved domain such as example.com never receives one), or subscribe the pager, then re-run.`);
+  return 1;
+}
+
+if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
