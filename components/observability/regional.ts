@@ -176,6 +176,16 @@ export class RegionalObservability extends pulumi.ComponentResource {
             Resource: "*",
             Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": [alarmsArn, ticketsArn] } },
           },
+          {
+            // EventBridge (zonal shifts, below) sends neither aws:SourceAccount nor aws:SourceArn
+            // to KMS: the same encryption-context scope, to the ticket topic it targets.
+            Sid: "EventsPublish",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": ticketsArn } },
+          },
         ],
       })),
       tags,
@@ -204,9 +214,15 @@ export class RegionalObservability extends pulumi.ComponentResource {
           tags,
         }, parent)
       : undefined;
-    const topicPolicy = (logicalName: string, target: aws.sns.Topic) => new aws.sns.TopicPolicy(logicalName, {
+    // AWS's own moves of this region's traffic (zonal autoshift and its weekly practice runs, FIS
+    // and manual zonal shifts, all source aws.arc-zonal-shift) go to the ticket topic: after an
+    // autoshift the region runs on fewer AZs with less headroom, while every alarm stays green
+    // because the shift worked.
+    const zonalShiftRuleName = `${args.namePrefix}-zonal-shifts`;
+    const zonalShiftRuleArn = pulumi.interpolate`arn:${partition}:events:${args.region}:${accountId}:rule/${zonalShiftRuleName}`;
+    const topicPolicy = (logicalName: string, target: aws.sns.Topic, eventsFrom?: pulumi.Input<string>) => new aws.sns.TopicPolicy(logicalName, {
       arn: target.arn,
-      policy: pulumi.all([target.arn, accountId, partition, this.prometheus?.workspaceArn]).apply(([topicArn, account, part, workspaceArn]) => JSON.stringify({
+      policy: pulumi.all([target.arn, accountId, partition, this.prometheus?.workspaceArn, eventsFrom]).apply(([topicArn, account, part, workspaceArn, ruleArn]) => JSON.stringify({
         Version: "2012-10-17",
         Statement: [
           {
@@ -234,12 +250,29 @@ export class RegionalObservability extends pulumi.ComponentResource {
                 Condition: { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": workspaceArn } },
               }]
             : []),
+          ...(ruleArn
+            ? [{
+                Sid: "ZonalShiftEventsPublish",
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sns:Publish",
+                Resource: topicArn,
+                Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+              }]
+            : []),
           { Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
         ],
       })),
     }, parent);
     topicPolicy(`${name}-alarms`, topic);
-    topicPolicy(`${name}-tickets`, ticketTopic);
+    const ticketPolicy = topicPolicy(`${name}-tickets`, ticketTopic, zonalShiftRuleArn);
+    const zonalShifts = new aws.cloudwatch.EventRule(`${name}-zonal-shifts`, {
+      name: zonalShiftRuleName,
+      description: `${args.namePrefix}: AWS moved traffic away from an AZ (autoshift, practice run, FIS or manual zonal shift)`,
+      eventPattern: JSON.stringify({ source: ["aws.arc-zonal-shift"] }),
+      tags,
+    }, parent);
+    new aws.cloudwatch.EventTarget(`${name}-zonal-shifts`, { rule: zonalShifts.name, arn: ticketTopic.arn }, { parent: this, dependsOn: [ticketPolicy] });
 
     const { watchedRegions, ...ownProbe } = args.canary ?? { watchedRegions: undefined };
     this.canary = args.canary

@@ -141,6 +141,19 @@ describe("the regional topic", () => {
     expect(one("aws:sns/topicSubscription:TopicSubscription", (r) => r.inputs.topic === topic.outputs.arn).inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
   });
 
+  it("tickets AWS's own zonal shifts of the region (autoshift, practice runs): EventBridge may publish to the ticket topic only, from that rule", () => {
+    const rule = one("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.name === "prod-eu-west-1-zonal-shifts");
+    expect(JSON.parse(String(rule.inputs.eventPattern))).toEqual({ source: ["aws.arc-zonal-shift"] });
+    const tickets = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-tickets");
+    expect(one("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.outputs.name).inputs.arn).toBe(tickets.outputs.arn);
+    const policyOf = (topic: string) => JSON.parse(String(one("aws:sns/topicPolicy:TopicPolicy", (r) => r.inputs.arn === one("aws:sns/topic:Topic", (t) => t.inputs.name === topic).outputs.arn).inputs.policy)).Statement as { Sid: string; Condition?: unknown }[];
+    expect(policyOf("prod-eu-west-1-tickets").find((st) => st.Sid === "ZonalShiftEventsPublish")?.Condition).toEqual({ ArnEquals: { "aws:SourceArn": rule.outputs.arn } });
+    expect(policyOf("prod-eu-west-1-alarms").some((st) => st.Sid === "ZonalShiftEventsPublish")).toBe(false);
+    const key = one("aws:kms/key:Key", (r) => r.name === "prod-eu-west-1-observability");
+    const events = (JSON.parse(String(key.inputs.policy)).Statement as { Sid: string; Condition: unknown }[]).find((st) => st.Sid === "EventsPublish")!;
+    expect(events.Condition).toEqual({ StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": tickets.outputs.arn } });
+  });
+
   it("lets only this region's alarms and this environment's Prometheus workspace publish, to either topic", () => {
     const policies = ofType("aws:sns/topicPolicy:TopicPolicy");
     expect(policies.map((p) => p.inputs.arn).sort()).toEqual(ofType("aws:sns/topic:Topic").map((t) => t.outputs.arn).sort());
