@@ -159,7 +159,8 @@ export type PreviewState =
 const STATUS_TEXT: Record<PreviewStatus, string> = {
   ok: "✅ previewed, policies pass",
   failed: "❌ failed",
-  "new-stack": "🆕 stack not created yet (the deploy creates it)",
+  // Pulumi Cloud answers "no stack named" also for a stack the preview token may not read.
+  "new-stack": "🆕 no such stack for the preview token: not created yet (the deploy creates it), or the preview team lacks Stack Read on it",
   "no-result": "❔ no result (job cancelled or failed to start)",
 };
 
