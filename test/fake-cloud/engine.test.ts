@@ -228,6 +228,26 @@ describe("unknowns in a preview of a new stack", () => {
     expect((byName(known, "apps", "kubernetes:core/v1:Namespace").outputs.metadata as { name: string }).name).toMatch(/^apps-[0-9a-f]{8}$/);
   });
 
+  it("send no read whose id is not known yet to the provider: its outputs are empty, as ReadStep.Apply leaves them", async () => {
+    const seen: Record<string, unknown> = {};
+    const r = await run(() => {
+      const vpc = new aws.ec2.Vpc("app", { cidrBlock: "10.0.0.0/16" });
+      // Looked up by the id of a VPC the preview has not created: the SDK sends the unknown id.
+      const looked = aws.ec2.Vpc.get("looked", vpc.id);
+      looked.arn.apply((arn) => (seen.arn = arn));
+    }, { preview: true });
+    expect(seen).not.toHaveProperty("arn");
+    const looked = byName(r, "looked");
+    expect([looked.read, looked.outputs, looked.id, looked.region]).toEqual([true, {}, null, "eu-west-1"]);
+    // Known once the VPC exists (pulumi up): the provider reads it.
+    const known = await run(() => {
+      const vpc = new aws.ec2.Vpc("app", { cidrBlock: "10.0.0.0/16" });
+      aws.ec2.Vpc.get("looked", vpc.id).arn.apply((arn) => (seen.arn = arn));
+    });
+    expect(seen.arn).toMatch(/^arn:aws:ec2:eu-west-1:/);
+    expect(byName(known, "looked").outputs).not.toEqual({});
+  });
+
   it("accept resource hooks (the engine keeps them; a plan runs no operation they would follow)", async () => {
     const r = await run(() => {
       const hook = new pulumi.ResourceHook("notify", () => undefined);

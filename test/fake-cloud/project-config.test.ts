@@ -3,12 +3,13 @@
  * every stack, typed keys checked one by one in sorted order with the CLI's message, text values
  * judged as the CLI judges them.
  */
-import { mkdtempSync, writeFileSync } from "fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
-import { changedScalars, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, toRuntimeConfig } from "../../tools/fake-cloud/project-config";
-import { resolveEnvironment } from "../../tools/plan/inputs";
+import { changedScalars, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, stackConfigKeys, toRuntimeConfig } from "../../tools/fake-cloud/project-config";
+import { readConfigFile, resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
+import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const root = join(__dirname, "..", "..");
 
@@ -92,12 +93,114 @@ describe("prepareStackConfig", () => {
   it("refuses a project key with neither value nor default that the stack leaves unset", () => {
     const required: ProjectFile = { ...project, config: { ...project.config, owner: { type: "string" }, team: { type: "string" } } };
     expect(error(() => prepareStackConfig("dev", {}, required))).toBe("validating stack config: Stack 'dev' is missing configuration values 'owner' and 'team'");
-    // A stack file's keys carry their namespace, as config.ParseKey requires.
-    expect(error(() => prepareStackConfig("dev", { regions: ["us-east-1"] }, project))).toBe("could not parse regions as a configuration key (configuration keys should be of the form `<namespace>:<name>`)");
-    expect(error(() => prepareStackConfig("dev", { "a:b:c": 1 }, project))).toMatch(/could not parse a:b:c/);
+    // What config.ParseKey cannot read, once a key without a namespace has the project's.
+    expect(error(() => prepareStackConfig("dev", { "a:b:c": 1 }, project))).toBe("could not parse a:b:c as a configuration key (configuration keys should be of the form `<namespace>:<name>`)");
+    expect(error(() => prepareStackConfig("dev", { "aws:config:region:x": 1 }, project))).toMatch(/could not parse aws:config:region:x/);
     // A null default is no default (hasDefault := Default != nil).
     const nullDefault: ProjectFile = { ...project, config: { ...project.config, owner: { type: "string", default: null } } };
     expect(error(() => prepareStackConfig("dev", {}, nullDefault))).toBe("validating stack config: Stack 'dev' is missing configuration value 'owner'");
+  });
+});
+
+describe("stack file keys, as LoadProjectStackBytes and config.ParseKey read them", () => {
+  it("give a key without a namespace the project's (stackConfigNamespacedWithProject), its type checked and its default not added", () => {
+    expect(prepareStackConfig("dev", { zones: 2, name: "api" }, project)).toMatchObject({ "app:zones": 2, "app:name": "api", "app:enabled": true });
+    expect(prepareStackConfig("dev", { zones: 2 }, project)).not.toHaveProperty("zones");
+    expect(error(() => prepareStackConfig("dev", { zones: "three" }, project))).toBe("validating stack config: Stack 'dev' with configuration key 'zones' must be of type 'integer'");
+  });
+
+  it("read a legacy `<namespace>:config:<name>` as `<namespace>:<name>`", () => {
+    const prepared = prepareStackConfig("dev", { "aws:config:region": "eu-west-1", "app:config:zones": 4 }, project);
+    expect(prepared).toMatchObject({ "aws:region": "eu-west-1", "app:zones": 4 });
+    expect(Object.keys(prepared).filter((key) => key.includes(":config:"))).toEqual([]);
+  });
+
+  it("refuse two spellings of one key: the CLI keeps either value, in Go's random map order", () => {
+    expect(error(() => prepareStackConfig("dev", { zones: 2, "app:zones": 3 }, project))).toBe("configuration keys zones and app:zones are both app:zones, and the CLI keeps either value at random (Go map order)");
+    expect(error(() => stackConfigKeys("app", { "aws:region": "a", "aws:config:region": "b" }))).toMatch(/aws:region and aws:config:region are both aws:region/);
+  });
+
+  it("are left as written without a project, as the loader leaves them", () => {
+    expect(stackConfigKeys(undefined, { zones: 2, "aws:config:region": "x" })).toEqual({ zones: 2, "aws:region": "x" });
+  });
+});
+
+describe("pulumi:tags, as Pulumi Cloud reads them when it starts an update (GetEnvironmentTagsForCurrentStack)", () => {
+  it("accept a mapping of text, from the stack or from a project value", () => {
+    expect(prepareStackConfig("dev", { "pulumi:tags": { team: "platform", costCenter: "1234" } }, project)["pulumi:tags"]).toEqual({ team: "platform", costCenter: "1234" });
+    expect(prepareStackConfig("dev", { "pulumi:tags": {} }, project)["pulumi:tags"]).toEqual({});
+    const tagged: ProjectFile = { ...project, config: { ...project.config, "pulumi:tags": { value: { team: "platform" } } } };
+    expect(prepareStackConfig("dev", {}, tagged)["pulumi:tags"]).toEqual({ team: "platform" });
+  });
+
+  it("refuse anything but a mapping, with the CLI's message", () => {
+    for (const tags of ["team=platform", 3, true, null, ["team"], { secure: "AAABAKx0" }]) {
+      expect(error(() => prepareStackConfig("dev", { "pulumi:tags": tags }, project)), JSON.stringify(tags)).toBe("getting stack tags: pulumi:tags must be an object of strings");
+    }
+    const tagged: ProjectFile = { ...project, config: { ...project.config, "pulumi:tags": { value: "platform" } } };
+    expect(error(() => prepareStackConfig("dev", {}, tagged))).toBe("getting stack tags: pulumi:tags must be an object of strings");
+  });
+
+  it("refuse a tag whose value is not text, naming it", () => {
+    expect(error(() => prepareStackConfig("dev", { "pulumi:tags": { team: "platform", costCenter: 1234 } }, project))).toBe("getting stack tags: pulumi:tags[costCenter] must be a string");
+    for (const value of [true, null, { a: "b" }, ["a"], { secure: "AAABAKx0" }]) {
+      expect(error(() => prepareStackConfig("dev", { "pulumi:tags": { owner: value } }, project)), JSON.stringify(value)).toBe("getting stack tags: pulumi:tags[owner] must be a string");
+    }
+  });
+});
+
+describe("stack files, as the CLI loads them (readConfigFile)", () => {
+  /** A directory with this repository's Pulumi.yaml (project `platform`) and the given files. */
+  const withProject = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), "stack-files-"));
+    copyFileSync(join(root, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  };
+  const environment = [
+    "config:",
+    "  aws:config:region: us-east-1",
+    "  regions: [us-east-1, eu-west-1]",
+    "  platform:vpcCidrs: [10.1.0.0/16, 10.2.0.0/16]",
+    "  dnsZoneName: stage.example.com",
+    ...Object.entries(DEPLOY_PRECONDITIONS).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
+    "",
+  ].join("\n");
+
+  it("read an empty file, or one whose config: is missing or null, as no config", () => {
+    const dir = withProject({ "Pulumi.a.yaml": "", "Pulumi.b.yaml": "# nothing yet\n", "Pulumi.c.yaml": "encryptionsalt: v1:abc=\n", "Pulumi.d.yaml": "config:\n" });
+    for (const name of ["a", "b", "c", "d"]) expect(readConfigFile(join(dir, `Pulumi.${name}.yaml`)), name).toEqual({});
+    // What the program gets then: Pulumi.yaml's defaults, as for a stack without a file.
+    writeFileSync(join(dir, "index.ts"), "export {};\n");
+    const input = resolveProgram({ program: join(dir, "index.ts"), stack: "c", configFile: null });
+    expect(input.job.config).toMatchObject({ "platform:azCount": 3 });
+  });
+
+  it("give keys without a namespace the project's, and read legacy `ns:config:name` keys, by the nearest Pulumi.yaml or the project given", () => {
+    const dir = withProject({ "Pulumi.dev.yaml": "config:\n  azCount: 2\n  aws:config:region: eu-west-1\n  aws:profile: dev\n" });
+    expect(readConfigFile(join(dir, "Pulumi.dev.yaml"))).toEqual({ "platform:azCount": 2, "aws:region": "eu-west-1", "aws:profile": "dev" });
+    expect(readConfigFile(join(dir, "Pulumi.dev.yaml"), "shop")).toEqual({ "shop:azCount": 2, "aws:region": "eu-west-1", "aws:profile": "dev" });
+  });
+
+  it("plan an environment whose files write keys so, regional stacks included", () => {
+    const dir = withProject({ "Pulumi.stage.yaml": environment, "Pulumi.stage-eu-west-1.yaml": "config:\n  aws:config:region: eu-west-1\n  environmentStack: stage\n" });
+    const input = resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, dir);
+    expect(input.environment.regions).toEqual(["us-east-1", "eu-west-1"]);
+    expect(input.global.region).toBe("us-east-1");
+    expect(input.regional.map((job) => [job.stack, job.source])).toEqual([["stage-us-east-1", "synthesized"], ["stage-eu-west-1", expect.stringContaining("Pulumi.stage-eu-west-1.yaml")]]);
+    expect(input.regional[1].config).toMatchObject({ "aws:region": "eu-west-1", "platform:environmentStack": "stage" });
+  });
+
+  it("stop at two spellings of one key, naming the file and both keys", () => {
+    const dir = withProject({ "Pulumi.dev.yaml": "config:\n  azCount: 2\n  platform:azCount: 3\n" });
+    expect(error(() => readConfigFile(join(dir, "Pulumi.dev.yaml")))).toMatch(/Pulumi\.dev\.yaml: configuration keys azCount and platform:azCount are both platform:azCount, and the CLI keeps either value at random \(Go map order\)\. Keep one of them, written as platform:azCount$/);
+  });
+
+  it("stop the plan at pulumi:tags that Pulumi Cloud would refuse, naming the tag and the fix", () => {
+    const dir = withProject({ "Pulumi.stage.yaml": `${environment}  pulumi:tags:\n    team: platform\n    costCenter: 1234\n` });
+    expect(error(() => resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, dir))).toMatch(
+      /Pulumi\.stage\.yaml: `pulumi preview` would stop before the program runs: getting stack tags: pulumi:tags\[costCenter\] must be a string\. Write pulumi:tags as a mapping of tag name to text/,
+    );
   });
 });
 

@@ -18,9 +18,12 @@
  *   its gRPC server), in the engine's order: the resource's own, each ancestor's, the stack's.
  * - `propertyDependencies` and `dependencies` recorded as sent; `replaceOnChanges` and
  *   `deleteBeforeReplace` as the goal holds them after transforms (not inherited from parents).
+ * - `hideDiffs` paths and `customTimeouts` durations, as transforms leave them, parsed as the
+ *   engine parses them, with its messages (tools/fake-cloud/resource-options.ts).
  * - In a preview (`preview: true`) a new custom resource's id and every output it was not given
  *   as an input are unknown, as the provider's planned state is; reads, invokes and
- *   StackReferences answer with known values, as they do in a real preview.
+ *   StackReferences answer with known values, as they do in a real preview, except a read by an
+ *   id not known yet, which no provider sees (ReadStep.Apply): its outputs are empty.
  *
  * The "cloud" (what a provider answers) is tools/fake-cloud/index.ts; this file only knows the
  * engine's bookkeeping.
@@ -32,6 +35,7 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { isUnknown } from "@pulumi/pulumi/output";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { isGoDuration, propertyPathError } from "./resource-options";
 import { type AliasSpec, aliasToUrn, engineUrn, parseUrn } from "./urn";
 
 export type { AliasSpec } from "./urn";
@@ -244,6 +248,44 @@ function aliasSpecOf(alias: { getUrn(): string; hasSpec(): boolean; getSpec(): {
   if (!alias.hasSpec()) return alias.getUrn();
   const spec = alias.getSpec()!;
   return { name: spec.getName(), type: spec.getType(), stack: spec.getStack(), project: spec.getProject(), parentUrn: spec.getParenturn() || undefined, noParent: spec.getNoparent() };
+}
+
+/** The options a transform sees and may change. */
+interface TransformedOptions {
+  object: structproto.Struct;
+  protect: boolean | undefined;
+  retainOnDelete: boolean | undefined;
+  provider: string;
+  providers: Record<string, string>;
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
+  deleteBeforeReplace: boolean | undefined;
+  additionalSecretOutputs: string[];
+  deletedWith: string;
+  customTimeouts: resproto.RegisterResourceRequest.CustomTimeouts | undefined;
+  hideDiffs: string[];
+}
+
+/** RegisterResource's parse of `hideDiff` (`resource.ParsePropertyPath`): "<index>: <why>", the first bad path. */
+function checkHideDiffs(paths: string[]): void {
+  paths.forEach((path, i) => {
+    const why = propertyPathError(path);
+    if (why) throw new EngineError(`${i}: ${why} (hideDiffs[${i}] is ${JSON.stringify(path)}; write a property path such as "tags", "tags.Name", "rules[0].cidrBlocks" or 'tags["kubernetes.io/role"]')`);
+  });
+}
+
+/**
+ * `generateTimeoutInSeconds` for each non-empty field, create, delete, update, read in the
+ * engine's order: a Go duration or the engine's "unable to parse customTimeout Value".
+ */
+function checkCustomTimeouts(timeouts: resproto.RegisterResourceRequest.CustomTimeouts | undefined): void {
+  if (!timeouts) return;
+  const fields: [string, string][] = [["create", timeouts.getCreate()], ["delete", timeouts.getDelete()], ["update", timeouts.getUpdate()], ["read", timeouts.getRead()]];
+  for (const [field, value] of fields) {
+    if (value !== "" && !isGoDuration(value)) {
+      throw new EngineError(`unable to parse customTimeout Value ${value} (customTimeouts.${field} takes a Go duration: a number and a unit of ns, us, ms, s, m or h, such as "30m", "1h30m" or "1.5h"; a day is "24h")`);
+    }
+  }
 }
 
 export class FakeEngine {
@@ -533,6 +575,8 @@ export class FakeEngine {
     // source_eval.go reads the flag when it is marked defined or true (the Go SDK never marks it).
     let deleteBeforeReplace = req.getDeletebeforereplacedefined() || req.getDeletebeforereplace() ? req.getDeletebeforereplace() : undefined;
     let additionalSecretOutputs = req.getAdditionalsecretoutputsList();
+    let customTimeouts = req.getCustomtimeouts();
+    let hideDiffs = req.getHidediffsList();
     let aliasObjects: (AliasSpec | string)[] = [...req.getAliasurnsList(), ...req.getAliasesList().map(aliasSpecOf)];
 
     // Transforms: the resource's own, each ancestor's, then the stack's.
@@ -541,8 +585,8 @@ export class FakeEngine {
     for (let p = parent; p; p = this.goals.get(p)?.parent ?? null) chain.push(...(this.resourceTransforms.get(p) ?? []));
     chain.push(...this.stackTransforms);
     if (chain.length > 0) {
-      const result = await this.runTransforms(chain, { type, name, custom, parent, object, req, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith });
-      ({ object, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith } = result);
+      const result = await this.runTransforms(chain, { type, name, custom, parent, object, req, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith, customTimeouts, hideDiffs });
+      ({ object, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith, customTimeouts, hideDiffs } = result);
       if (result.aliases) aliasObjects = result.aliases;
     }
 
@@ -559,6 +603,9 @@ export class FakeEngine {
       const inherited = parent ? this.componentProviders.get(parent) ?? {} : {};
       this.componentProviders.set(urn, { ...inherited, ...providers });
     }
+    // Parsed after the provider is resolved, in the engine's order: hideDiffs, then timeouts.
+    checkHideDiffs(hideDiffs);
+    checkCustomTimeouts(customTimeouts);
 
     const propertyDependencies: Record<string, string[]> = {};
     for (const [key, deps] of req.getPropertydependenciesMap().entries()) propertyDependencies[key] = deps.getUrnsList();
@@ -607,10 +654,14 @@ export class FakeEngine {
       importId: req.getId(),
     });
     // A read answers with what exists, in a preview too; through a provider the preview could not
-    // configure it answers nothing (provider_plugin.go Read).
-    if (this.options.preview && this.unconfigured(provider || null)) {
+    // configure it answers nothing (provider_plugin.go Read). Nor is a read whose id is not known
+    // yet sent to the provider at all: ReadStep.Apply (step.go) leaves its outputs empty when the
+    // id is unknown, which the SDK sends only in a preview (an id from a resource not created yet).
+    const unconfigured = this.options.preview && this.unconfigured(provider || null);
+    if (unconfigured || req.getId() === UNKNOWN_ID) {
       this.goals.set(urn, registration);
-      this.options.cloud.record(registration, null, {}, null);
+      // The provider is configured in the second case: its region is still the read's region.
+      this.options.cloud.record(registration, null, {}, unconfigured || !provider ? null : this.regionOf(provider));
       this.states.set(urn, { urn, id: null, state: {} });
       return new resproto.ReadResourceResponse().setUrn(urn).setProperties(toStruct({}));
     }
@@ -622,8 +673,8 @@ export class FakeEngine {
 
   private async runTransforms(
     tokens: string[],
-    r: { type: string; name: string; custom: boolean; parent: string | null; object: structproto.Struct; req: resproto.RegisterResourceRequest; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; replaceOnChanges: string[]; deleteBeforeReplace: boolean | undefined; additionalSecretOutputs: string[]; deletedWith: string },
-  ): Promise<{ object: structproto.Struct; protect: boolean | undefined; retainOnDelete: boolean | undefined; provider: string; providers: Record<string, string>; ignoreChanges: string[]; replaceOnChanges: string[]; deleteBeforeReplace: boolean | undefined; additionalSecretOutputs: string[]; deletedWith: string; aliases?: (AliasSpec | string)[] }> {
+    r: TransformedOptions & { type: string; name: string; custom: boolean; parent: string | null; req: resproto.RegisterResourceRequest },
+  ): Promise<TransformedOptions & { aliases?: (AliasSpec | string)[] }> {
     const req = r.req;
     let options = new resproto.TransformResourceOptions();
     options.setDependsOnList(req.getDependenciesList());
@@ -639,6 +690,9 @@ export class FakeEngine {
     options.setAdditionalSecretOutputsList(r.additionalSecretOutputs);
     options.setImport(req.getImportid());
     if (r.deleteBeforeReplace !== undefined) options.setDeleteBeforeReplace(r.deleteBeforeReplace);
+    // source_eval.go hands transforms the request's customTimeouts and hideDiffs too.
+    options.setCustomTimeouts(r.customTimeouts);
+    options.setHideDiffList(r.hideDiffs);
     const aliases = [
       ...req.getAliasurnsList().map((urn) => new aliasproto.Alias().setUrn(urn)),
       ...req.getAliasesList(),
@@ -665,6 +719,8 @@ export class FakeEngine {
       deleteBeforeReplace: options.hasDeleteBeforeReplace() ? options.getDeleteBeforeReplace() : undefined,
       additionalSecretOutputs: options.getAdditionalSecretOutputsList(),
       deletedWith: options.getDeletedWith(),
+      customTimeouts: options.getCustomTimeouts(),
+      hideDiffs: options.getHideDiffList(),
       aliases: options.getAliasesList().map(aliasSpecOf),
     };
   }

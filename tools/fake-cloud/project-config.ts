@@ -17,6 +17,11 @@
  * CLI checks the type of an encrypted value on its decrypted text, which the plan cannot read: an
  * encrypted value passes as any text would (a string, integer or boolean), never as an array or
  * object (text is neither).
+ *
+ * Keys are read as `LoadProjectStackBytes` (sdk/go/common/workspace/loaders.go) reads them: one
+ * without a namespace is the project's, a legacy `<namespace>:config:<name>` is
+ * `<namespace>:<name>` (stackConfigKeys). And as Pulumi Cloud starts the update, preview or not,
+ * `pulumi:tags` must be a mapping of text (checkStackTags).
  */
 import { existsSync, readFileSync } from "fs";
 import { dirname, extname, join } from "path";
@@ -238,19 +243,73 @@ function valid(type: string, items: ProjectConfigType["items"], value: unknown):
 }
 
 /**
+ * A stack file's config keys as the CLI loads them, before any validation:
+ * `stackConfigNamespacedWithProject` (loaders.go) gives a key without a ':' the project's
+ * namespace (`azCount` is `<project>:azCount`), then `config.ParseKey` reads the legacy
+ * `<namespace>:config:<name>` as `<namespace>:<name>`. Any other key is kept as written, for
+ * prepareStackConfig to refuse as ParseKey does. Without a project (none found) keys are not
+ * namespaced, as the loader leaves them when it has none.
+ *
+ * Two spellings of one key (`azCount` and `platform:azCount`, or `aws:region` and
+ * `aws:config:region`) are refused: the CLI keeps whichever its map iteration visits last, which
+ * Go randomizes, so no plan could say which value a deployment gets.
+ */
+export function stackConfigKeys(project: string | undefined, config: Record<string, unknown>): Record<string, unknown> {
+  const keys: Record<string, unknown> = {};
+  const spelledAs = new Map<string, string>();
+  for (const [written, value] of Object.entries(config)) {
+    let key = written.includes(":") || project === undefined ? written : `${project}:${written}`;
+    const parts = key.split(":");
+    if (parts.length === 3 && parts[1] === "config") key = `${parts[0]}:${parts[2]}`;
+    const earlier = spelledAs.get(key);
+    if (earlier !== undefined) {
+      throw new StackConfigError(`configuration keys ${earlier} and ${written} are both ${key}, and the CLI keeps either value at random (Go map order)`, key, `keep one of them, written as ${key}`);
+    }
+    spelledAs.set(key, written);
+    keys[key] = value;
+  }
+  return keys;
+}
+
+/** Stack config naming the stack's tags in Pulumi Cloud. */
+export const STACK_TAGS_KEY = "pulumi:tags";
+
+/**
+ * `backend.GetEnvironmentTagsForCurrentStack` (pkg/backend/stack.go), which Pulumi Cloud's backend
+ * runs as it starts every update, a preview included, and fails with "getting stack tags: ...":
+ * `pulumi:tags` must be a mapping whose every value is text. A value YAML reads as a number or a
+ * boolean, a nested value or an encrypted one is not (the CLI sees the config as stored, still
+ * encrypted). Go walks the mapping in random order; the first bad key is named here by sorted order.
+ */
+function checkStackTags(config: Record<string, unknown>): void {
+  if (!(STACK_TAGS_KEY in config)) return;
+  const tags = config[STACK_TAGS_KEY];
+  const fix = `write ${STACK_TAGS_KEY} as a mapping of tag name to text, e.g. \`${STACK_TAGS_KEY}: {team: platform, costCenter: "1234"}\`: quote numbers and booleans, and leave tags unencrypted`;
+  if (tags === null || typeof tags !== "object" || Array.isArray(tags) || isSecure(tags)) {
+    throw new StackConfigError(`getting stack tags: ${STACK_TAGS_KEY} must be an object of strings`, STACK_TAGS_KEY, fix);
+  }
+  for (const name of Object.keys(tags).sort()) {
+    if (typeof (tags as Record<string, unknown>)[name] !== "string") {
+      throw new StackConfigError(`getting stack tags: ${STACK_TAGS_KEY}[${name}] must be a string`, STACK_TAGS_KEY, fix);
+    }
+  }
+}
+
+/**
  * The stack's config after the CLI's merge and validation: project defaults added (as the YAML
  * values they are), nothing else changed. Throws StackConfigError with the CLI's message.
  */
 export function prepareStackConfig(stack: string, stackConfig: Record<string, unknown>, project: ProjectFile): Record<string, unknown> {
-  // config.ParseKey: a stack file's key is `<namespace>:<name>` (or the legacy
-  // `<namespace>:config:<name>`); the CLI refuses anything else before the program runs.
-  for (const key of Object.keys(stackConfig)) {
+  const keyed = stackConfigKeys(project.name, stackConfig);
+  // config.ParseKey: what is left after stackConfigKeys is `<namespace>:<name>`, or the CLI
+  // refuses it before the program runs.
+  for (const key of Object.keys(keyed)) {
     const parts = key.split(":");
-    if (!(parts.length === 2 || (parts.length === 3 && parts[1] === "config"))) {
+    if (parts.length !== 2) {
       throw new StackConfigError(`could not parse ${key} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`, key, `write it as ${project.name}:${parts[parts.length - 1]} (or under the namespace it belongs to)`);
     }
   }
-  const merged: Record<string, unknown> = { ...stackConfig };
+  const merged: Record<string, unknown> = { ...keyed };
   const keys = Object.keys(project.config).sort();
   const missing: string[] = [];
   for (const key of keys) {
@@ -282,5 +341,7 @@ export function prepareStackConfig(stack: string, stackConfig: Record<string, un
       throw new StackConfigError(`validating stack config: Stack '${stack}' with configuration key '${key}' must be of type '${typeName(spec.type, spec.items)}'`, full);
     }
   }
+  // After the merge: the CLI reads the tags from the config a project `value` has been added to.
+  checkStackTags(merged);
   return merged;
 }

@@ -11,7 +11,7 @@ import { CONFIG_NAMESPACE } from "../../stacks/config-keys";
 import { ConfigError, Environment, EnvironmentSettings, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { regionalStackReads } from "../../stacks/compose";
 import { ambientRegion, processAmbient } from "../fake-cloud/aws-region";
-import { changedScalars, findProjectFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, StackConfigError, stackConfigPath, toRuntimeConfig } from "../fake-cloud/project-config";
+import { changedScalars, findProjectFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, StackConfigError, stackConfigKeys, stackConfigPath, toRuntimeConfig } from "../fake-cloud/project-config";
 import type { StackConfig } from "../fake-cloud/run";
 import { PlanError } from "./args";
 import type { StackRole } from "./model";
@@ -67,8 +67,27 @@ function display(file: string): string {
   return rel && !rel.startsWith("..") ? rel : file;
 }
 
-/** Reads a Pulumi stack-config file: a YAML mapping with a `config:` mapping. */
-export function readConfigFile(file: string): StackConfig {
+/** The name in the Pulumi.yaml nearest the file, if there is a readable one. */
+function nearestProjectName(file: string): string | undefined {
+  const projectPath = findProjectFile(dirname(resolve(file)));
+  if (!projectPath) return undefined;
+  try {
+    return readProjectFile(projectPath).name;
+  } catch {
+    // A broken project file is reported where the project is read.
+    return undefined;
+  }
+}
+
+/**
+ * Reads a Pulumi stack-config file as the CLI loads it (sdk/go/common/workspace/loaders.go,
+ * LoadProjectStackBytes): a YAML mapping whose `config:` mapping holds the keys. An empty file,
+ * or one without `config:` (only `encryptionsalt:`, say) or with `config:` null, is a stack
+ * without config. Keys as stackConfigKeys reads them: `azCount` is the project's
+ * (`<project>:azCount`), `aws:config:region` is `aws:region`. `project` is the project's name,
+ * by default the name in the nearest Pulumi.yaml.
+ */
+export function readConfigFile(file: string, project: string | undefined = nearestProjectName(file)): StackConfig {
   const shown = display(file);
   if (!existsSync(file)) throw new PlanError(`${shown} does not exist; check the path`);
   if (statSync(file).isDirectory()) throw new PlanError(`${shown} is a directory; give the stack-config YAML file`);
@@ -79,12 +98,19 @@ export function readConfigFile(file: string): StackConfig {
     const first = (err as Error).message.split("\n")[0].replace(/:$/, "");
     throw new PlanError(`${shown} is not valid YAML: ${first}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes)`);
   }
-  if (document === null || document === undefined) throw new PlanError(`${shown} is empty; a stack file holds a "config:" mapping of keys such as aws:region`);
+  // `projectStackRaw == nil`: an empty file (or only comments) is a stack without config.
+  if (document === null || document === undefined) return {};
   if (typeof document !== "object" || Array.isArray(document)) throw new PlanError(`${shown} must be a YAML mapping with a "config:" key, not a ${Array.isArray(document) ? "list" : typeof document}`);
   const config = (document as { config?: unknown }).config;
-  if (config === undefined || config === null) throw new PlanError(`${shown} has no "config:" mapping; put the stack's keys (aws:region, platform:...) under config:`);
+  // `projectStack.Config == nil` becomes an empty map.
+  if (config === undefined || config === null) return {};
   if (typeof config !== "object" || Array.isArray(config)) throw new PlanError(`${shown}: "config:" must be a mapping of key: value, not a ${Array.isArray(config) ? "list" : typeof config}`);
-  return config as StackConfig;
+  try {
+    return stackConfigKeys(project, config as StackConfig);
+  } catch (err) {
+    if (!(err instanceof StackConfigError)) throw err;
+    throw new PlanError(`${shown}: ${err.message}. ${err.fix ? err.fix[0].toUpperCase() + err.fix.slice(1) : ""}`.trim());
+  }
 }
 
 /** The project file next to the stacks, or a PlanError saying it is missing or broken. */
@@ -147,7 +173,7 @@ function regionalJob(env: string, region: string, root: string, project: Project
     const config = { [REGION_KEY]: region, [ENVIRONMENT_STACK_KEY]: env };
     return { stack, project: project.name, role: "region", region, config: asTheCliPrepares(stack, config, project, `the synthesized stack ${stack}`), source: "synthesized" };
   }
-  const config = readConfigFile(file);
+  const config = readConfigFile(file, project.name);
   const shown = display(file);
   if (config[REGION_KEY] !== region) {
     throw new PlanError(`${shown}: ${REGION_KEY} is ${JSON.stringify(config[REGION_KEY] ?? null)} but the stack ${stack} is the ${region} stack of ${env}; set ${REGION_KEY}: ${region}`);
@@ -160,12 +186,12 @@ function regionalJob(env: string, region: string, root: string, project: Project
 }
 
 /** Regional stack files of `env` whose region the environment no longer lists. */
-function staleRegionalFiles(env: string, regions: readonly string[], root: string): string[] {
+function staleRegionalFiles(env: string, regions: readonly string[], root: string, project: string): string[] {
   const notes: string[] = [];
   for (const file of readdirSync(root)) {
     if (!file.startsWith(`Pulumi.${env}-`) || !file.endsWith(".yaml")) continue;
     try {
-      const config = readConfigFile(join(root, file));
+      const config = readConfigFile(join(root, file), project);
       const region = config[REGION_KEY];
       const parent = config[ENVIRONMENT_STACK_KEY];
       if (typeof parent === "string" && parent.split("/").pop() === env && typeof region === "string" && !regions.includes(region)) {
@@ -194,9 +220,10 @@ export function resolveEnvironment(options: { env: string; envGiven: boolean; co
       );
     }
   }
-  const config = readConfigFile(file);
-  const shown = display(file);
+  // The project first: its name is the namespace of the stack file's keys written without one.
   const project = projectFile(join(root, "Pulumi.yaml"));
+  const config = readConfigFile(file, project.name);
+  const shown = display(file);
   const parent = config[ENVIRONMENT_STACK_KEY];
   if (typeof parent === "string" && parent !== "") {
     throw new PlanError(`${shown} is a regional stack of ${parent} (it sets ${ENVIRONMENT_STACK_KEY}); plan its environment with --env ${parent.split("/").pop()}`);
@@ -221,7 +248,7 @@ export function resolveEnvironment(options: { env: string; envGiven: boolean; co
     regional: environment.regions.map((region) => ({ ...regionalJob(name, region, root, project), reads: regionalStackReads(environment, region) })),
     notes: [
       ...changedScalars(readFileSync(file, "utf8")).map((c) => `${shown}: ${c.key}: ${c.written} is a YAML ${/^(true|false)$/.test(c.given) ? "boolean" : "number"}, so the program gets "${c.given}"; write "${c.written}" (quoted) if the text matters`),
-      ...(options.configFile === null ? staleRegionalFiles(name, environment.regions, root) : []),
+      ...(options.configFile === null ? staleRegionalFiles(name, environment.regions, root, project.name) : []),
     ],
   };
 }
@@ -251,7 +278,7 @@ export function resolveProgram(options: { program: string; stack: string; config
   // reads (Pulumi.<stack>.yaml beside Pulumi.yaml or in its stackConfigDir), if there is one.
   const stackFile = options.configFile !== null ? resolve(options.configFile) : projectPath ? stackConfigPath(project, stack) : null;
   const useStackFile = stackFile !== null && (options.configFile !== null || existsSync(stackFile));
-  const raw = useStackFile ? readConfigFile(stackFile) : {};
+  const raw = useStackFile ? readConfigFile(stackFile, projectName) : {};
   const source = useStackFile ? display(stackFile) : "the program's config";
   const config = asTheCliPrepares(stack, raw, project, source);
   // The default provider's region: the stack's aws:region, else what the AWS provider finds where
