@@ -208,7 +208,9 @@ export class GlobalTraffic extends pulumi.ComponentResource {
       // no operator (or script) can switch the whole environment off.
       const rule = new aws.route53recoverycontrol.SafetyRule(`${name}-at-least-one-region`, {
         controlPanelArn: panel.arn,
-        assertedControls: Object.values(this.routingControlArns),
+        // By region name, not by platform:regions: the list forces a replacement when it changes,
+        // and the planned switchover reorders platform:regions.
+        assertedControls: Object.keys(this.routingControlArns).sort().map((region) => this.routingControlArns[region]),
         ruleConfig: { type: "ATLEAST", threshold: 1, inverted: false },
         waitPeriodMs: 5000,
         tags,

@@ -107,8 +107,9 @@ describe("GlobalTraffic Route 53 ARC (on by default)", () => {
     const [rule] = ofType(rs, `${ARC}safetyRule:SafetyRule`);
     const controls = ofType(rs, `${ARC}routingControl:RoutingControl`);
     expect(rule.inputs.ruleConfig).toEqual({ type: "ATLEAST", threshold: 1, inverted: false });
-    expect(new Set(rule.inputs.assertedControls as string[])).toEqual(new Set(controls.map((c) => c.outputs.arn)));
-    expect(rule.inputs.assertedControls).toHaveLength(REGIONS.length);
+    // In region-name order, so reordering platform:regions (a switchover) does not replace the rule.
+    const byRegion = (region: string) => controls.find((c) => c.inputs.name === `prod-${region}`)!.outputs.arn;
+    expect(rule.inputs.assertedControls).toEqual([...REGIONS].sort().map(byRegion));
     expect(rule.inputs.controlPanelArn).toBe(ofType(rs, `${ARC}controlPanel:ControlPanel`)[0].outputs.arn);
     expect(rule.inputs.waitPeriodMs).toBeGreaterThan(0);
     expect(rule.inputs.gatingControls).toBeUndefined();

@@ -39,6 +39,9 @@ describe("environment hazards", () => {
     expect(types.map((h) => [h.kind, h.severity])).toEqual([["node-pool-replaced", "risk"]]);
     expect(types[0].message).toMatch(/m7i\.xlarge → m7i\.2xlarge: every region's node pool is replaced\. The new pool starts at nodeDesiredSize \(9\)/);
     expect(environmentHazards({ ...managed, nodePoolKind: "autoscaling" }, managed).map((h) => h.kind)).toEqual(["node-pool-replaced"]);
+    // A managed group's subnets force a new group: an AZ count change replaces it as well.
+    expect(environmentHazards(managed, { ...managed, azCount: 2 }).map((h) => h.kind)).toEqual(expect.arrayContaining(["az-count-change", "node-pool-replaced"]));
+    expect(environmentHazards(managed, { ...managed, azCount: 2 }).find((h) => h.kind === "az-count-change")!.message).toMatch(/Prometheus scraper is replaced/);
     const selfManaged = { ...prod, nodePoolKind: "autoscaling", nodeInstanceTypes: ["m7i.xlarge"] };
     expect(environmentHazards(selfManaged, { ...selfManaged, nodeInstanceTypes: ["m7i.2xlarge"] })).toEqual([]);
   });

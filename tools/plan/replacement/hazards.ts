@@ -115,6 +115,8 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
   if (base.azCount !== undefined && base.azCount !== current.azCount) {
     const more = Number(current.azCount) > Number(base.azCount);
     out.push({ kind: "az-count-change", severity: "risk", runbook: zonesRunbook, message: more ? `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: new subnets, NAT gateways and route tables per region; nodes, the load balancer and the database spread to the new AZ, while the EKS control plane keeps the first ${controlPlaneZones(current)} zone(s) (eksControlPlaneAzCount): it only accepts subnets in the AZs it was created with.` : `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: the subnets, NAT gateways and nodes of the dropped AZs are deleted — drain them first; database instances there move.` });
+    // Whatever the direction: the managed scraper's EKS source subnets force a new scraper.
+    out[out.length - 1] = { ...out[out.length - 1], message: `${out[out.length - 1].message} Each region's managed Prometheus scraper is replaced too (its subnets cannot change in place): a few minutes without samples.` };
   }
   const [cpWas, cpNow] = [controlPlaneZones(base), controlPlaneZones(current)];
   if (cpWas !== null && cpNow !== null && cpNow > cpWas) {
@@ -169,8 +171,14 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
   // policy in place and rolls through an instance refresh that drains.
   const kindChanged = base.nodePoolKind !== undefined && current.nodePoolKind !== undefined && base.nodePoolKind !== current.nodePoolKind;
   const managedTypesChanged = base.nodePoolKind === "managed" && current.nodePoolKind === "managed" && list(base.nodeInstanceTypes).join(",") !== list(current.nodeInstanceTypes).join(",");
-  if (kindChanged || managedTypesChanged) {
-    const what = kindChanged ? `Node pool kind ${String(base.nodePoolKind)} → ${String(current.nodePoolKind)}` : `Instance types of the EKS managed node groups ${list(base.nodeInstanceTypes).join(", ")} → ${list(current.nodeInstanceTypes).join(", ")}`;
+  // A managed node group's subnets force a new group too, and the AZ count changes them.
+  const managedZonesChanged = base.nodePoolKind === "managed" && current.nodePoolKind === "managed" && base.azCount !== undefined && current.azCount !== undefined && base.azCount !== current.azCount;
+  if (kindChanged || managedTypesChanged || managedZonesChanged) {
+    const what = kindChanged
+      ? `Node pool kind ${String(base.nodePoolKind)} → ${String(current.nodePoolKind)}`
+      : managedTypesChanged
+        ? `Instance types of the EKS managed node groups ${list(base.nodeInstanceTypes).join(", ")} → ${list(current.nodeInstanceTypes).join(", ")}`
+        : `AZ count ${String(base.azCount)} → ${String(current.azCount)} with EKS managed node groups (their subnets cannot change in place)`;
     out.push({ kind: "node-pool-replaced", severity: "risk", runbook: "docs/runbooks/node-images.md", message: `${what}: every region's node pool is replaced. The new pool starts at nodeDesiredSize (${String(current.nodeDesiredSize ?? "its default")}) while the old one, which cluster-autoscaler may have grown, drains and goes: pods stay pending until the autoscaler catches up. Set nodeDesiredSize to the largest live size of the regions for this deploy, and deploy one region at a time.` });
   }
   out.push(...dnssecHazards(base, current));
