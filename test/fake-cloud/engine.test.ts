@@ -393,6 +393,8 @@ describe("providers", () => {
       aws.ec2.Vpc.get("shared", "vpc-0123456789abcdef0");
       new pulumi.StackReference("org/proj/prod");
     }, { stack: "reader", stackOutputs: { prod: { vpcId: "vpc-0123456789abcdef0" } } });
+    // The provider reads the resource the program names: its id is the one given.
+    expect(r.cloud.resources.find((x) => x.name === "shared")!.id).toBe("vpc-0123456789abcdef0");
     expect(r.cloud.resources.map((x) => x.urn)).toEqual([
       "urn:pulumi:reader::proj::pulumi:pulumi:Stack::proj-reader",
       expect.stringMatching(/^urn:pulumi:reader::proj::pulumi:providers:aws::default_\d+_\d+_\d+$/),

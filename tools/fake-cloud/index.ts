@@ -231,7 +231,9 @@ export class FakeCloud {
     const metadata = kubernetesAutonamedMetadata(type, name, urn, plain.metadata);
     const state = markSecret(keepSecretness(metadata ? { ...built, metadata } : built, inputs), registration.additionalSecretOutputs);
     // The engine marks `additionalSecretOutputs` (e.g. RandomPassword.result) secret; so do we.
-    return { id, state, ...(metadata ? { checked: { metadata: state.metadata } } : {}) };
+    // A read (`X.get(name, id)`) or an import names the resource: the provider answers with that id.
+    const given = registration.importId || undefined;
+    return { id: given ?? id, state, ...(metadata ? { checked: { metadata: state.metadata } } : {}) };
   }
 
   /**
