@@ -269,7 +269,9 @@ export class RegionalObservability extends pulumi.ComponentResource {
     const zonalShifts = new aws.cloudwatch.EventRule(`${name}-zonal-shifts`, {
       name: zonalShiftRuleName,
       description: `${args.namePrefix}: AWS moved traffic away from an AZ (autoshift, practice run, FIS or manual zonal shift)`,
-      eventPattern: JSON.stringify({ source: ["aws.arc-zonal-shift"] }),
+      // The service's own events only: with a CloudTrail trail, the same source also carries every
+      // API call (a deploy's autoshift configuration, a manual shift a second time).
+      eventPattern: JSON.stringify({ source: ["aws.arc-zonal-shift"], "detail-type": [{ "anything-but": "AWS API Call via CloudTrail" }] }),
       tags,
     }, parent);
     new aws.cloudwatch.EventTarget(`${name}-zonal-shifts`, { rule: zonalShifts.name, arn: ticketTopic.arn }, { parent: this, dependsOn: [ticketPolicy] });

@@ -129,7 +129,9 @@ export const nodeGroupLaunchTemplate = resourceRule<NodeGroupProps>(
     // The provider's documentation: with ec2SshKey and no sourceSecurityGroupIds, EKS opens port 22
     // (3389 on Windows) on every node to 0.0.0.0/0.
     // Restricted to listed security groups (a bastion's) it is the program's explicit choice.
-    if (isSet(() => remote.ec2SshKey) && read(() => remote.sourceSecurityGroupIds) === undefined) {
+    // An empty list is not sent to EKS, which then opens the port as if it were unset.
+    const sources = read(() => remote.sourceSecurityGroupIds);
+    if (isSet(() => remote.ec2SshKey) && sources !== UNKNOWN && knownItems(() => remote.sourceSecurityGroupIds).length === 0) {
       report(`${describe(args)} sets remoteAccess.ec2SshKey without sourceSecurityGroupIds: EKS opens SSH (RDP on Windows) on every node to 0.0.0.0/0. Remove remoteAccess and use SSM Session Manager, or list sourceSecurityGroupIds.`);
     }
   },

@@ -146,6 +146,9 @@ function privateEndpointSources(cluster: PolicyResource, resources: readonly Pol
   const urns = new Set<string>([cluster.urn, ...(cluster.propertyDependencies.vpcConfig ?? []).map((d) => d.urn)]);
   const groups = ofType(resources, SECURITY_GROUP_TYPE).filter((g) => ids.has(knownString(() => (g.props as { id?: string }).id) ?? "") || urns.has(g.urn));
   const prefixLists = ofType(resources, PREFIX_LIST_TYPE);
+  const ownGroups = new Set(ofType(resources, SECURITY_GROUP_TYPE).map((g) => g.urn));
+  const ownGroupIds = new Set(ofType(resources, SECURITY_GROUP_TYPE).map((g) => knownString(() => (g.props as { id?: string }).id)).filter((id): id is string => id !== undefined));
+  if (clusterSg) ownGroupIds.add(clusterSg);
   const out: EndpointSources = { cidrs: [], opaque: [] };
   let unknown = false;
   const admit = (p: Record<string, any>, rule: PolicyResource | undefined) => {
@@ -162,10 +165,14 @@ function privateEndpointSources(cluster: PolicyResource, resources: readonly Pol
       else if (list && entries) out.cidrs.push(...knownItems(() => entries).map((e) => knownString(() => e.cidr)).filter((c): c is string => c !== undefined));
       else out.opaque.push(`prefix list ${String(id)}`);
     }
+    // A source security group of this stack holds the stack's own nodes, scrapers or endpoints,
+    // never the deploy runners: only one from elsewhere (the runners', by id) may hold them.
+    const sourceDeps = rule ? [...(rule.propertyDependencies.referencedSecurityGroupId ?? []), ...(rule.propertyDependencies.sourceSecurityGroupId ?? [])].map((d) => d.urn) : [];
+    if (sourceDeps.some((urn) => ownGroups.has(urn))) return;
     const source = read(() => p.referencedSecurityGroupId ?? p.sourceSecurityGroupId ?? p.securityGroups);
-    if (source === UNKNOWN) out.opaque.push("a security group");
-    for (const sg of source === UNKNOWN || source === undefined ? [] : Array.isArray(source) ? source : [source]) out.opaque.push(`security group ${String(sg)}`);
-    if (read(() => p.self) === true) out.opaque.push("the group itself");
+    for (const sg of source === UNKNOWN || source === undefined ? [] : Array.isArray(source) ? source : [source]) {
+      if (!ownGroupIds.has(String(sg))) out.opaque.push(`security group ${String(sg)}`);
+    }
   };
   for (const rule of ofType(resources, INGRESS_RULE_TYPES)) {
     const p = rule.props as Record<string, any>;

@@ -143,7 +143,7 @@ describe("the regional topic", () => {
 
   it("tickets AWS's own zonal shifts of the region (autoshift, practice runs): EventBridge may publish to the ticket topic only, from that rule", () => {
     const rule = one("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.name === "prod-eu-west-1-zonal-shifts");
-    expect(JSON.parse(String(rule.inputs.eventPattern))).toEqual({ source: ["aws.arc-zonal-shift"] });
+    expect(JSON.parse(String(rule.inputs.eventPattern))).toEqual({ source: ["aws.arc-zonal-shift"], "detail-type": [{ "anything-but": "AWS API Call via CloudTrail" }] });
     const tickets = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-tickets");
     expect(one("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.outputs.name).inputs.arn).toBe(tickets.outputs.arn);
     const policyOf = (topic: string) => JSON.parse(String(one("aws:sns/topicPolicy:TopicPolicy", (r) => r.inputs.arn === one("aws:sns/topic:Topic", (t) => t.inputs.name === topic).outputs.arn).inputs.policy)).Statement as { Sid: string; Condition?: unknown }[];

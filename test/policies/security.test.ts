@@ -115,6 +115,12 @@ describe("node-group-launch-template", () => {
     expect(run("node-group-launch-template", withExtra(group({ launchTemplate: { id: "lt-1", version: "1" }, remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: ["sg-bastion"] } })))).toEqual([]);
   });
 
+  it("fails SSH with an empty list of source security groups: EKS opens it as if unset", () => {
+    expect(messages(run("node-group-launch-template", withExtra(group({ launchTemplate: { id: "lt-1", version: "1" }, remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: [] } }))))).toEqual([
+      expect.stringContaining("opens SSH (RDP on Windows) on every node to 0.0.0.0/0"),
+    ]);
+  });
+
   it("fails a group on EKS's generated template, and SSH open to the internet", () => {
     expect(messages(run("node-group-launch-template", withExtra(group({ remoteAccess: { ec2SshKey: "ops" } }))))).toEqual([
       expect.stringContaining("has no launch template"),

@@ -252,6 +252,14 @@ describe("kubernetes-deployer-access", () => {
     expect(evaluate(list, viaList)).toHaveLength(1);
     // The runners' own security group: its members are unknown to the pack, so it is not a violation.
     expect(evaluate(recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "api-sg", { type: "ingress", securityGroupId: "sg-cluster", sourceSecurityGroupId: "sg-runners", protocol: "tcp", fromPort: 443, toPort: 443 }, o))).toEqual([]);
+    // The stack's own security groups (nodes, scrapers) hold no deploy runner: with their rules
+    // on the endpoint, a wrong CIDR is still missing.
+    const nodes = recorded("aws:ec2/securityGroup:SecurityGroup", "nodes", {}, { ...o, id: "sg-nodes", outputs: { id: "sg-nodes" } });
+    const fromNodes = recorded("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "nodes-to-api", { securityGroupId: "sg-cluster", referencedSecurityGroupId: "sg-nodes", ipProtocol: "-1" }, o);
+    expect(evaluate(nodes, fromNodes, inline("10.99.0.0/24"))).toEqual([expect.stringMatching(/^missing deployer CIDRs/)]);
+    fromNodes.propertyDependencies = { referencedSecurityGroupId: [{ urn: nodes.urn } as never] } as never;
+    fromNodes.inputs.referencedSecurityGroupId = undefined;
+    expect(evaluate(nodes, fromNodes, inline("10.99.0.0/24"))).toHaveLength(1);
     // A rule on a security group the endpoint does not carry admits nothing.
     expect(evaluate(recorded("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "elsewhere", { securityGroupId: "sg-other", cidrIpv4: "10.200.0.0/16", ipProtocol: "tcp", fromPort: 443, toPort: 443 }, o))).toHaveLength(1);
   });

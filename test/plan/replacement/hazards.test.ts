@@ -42,6 +42,7 @@ describe("environment hazards", () => {
     // A managed group's subnets force a new group: an AZ count change replaces it as well.
     expect(environmentHazards(managed, { ...managed, azCount: 2 }).map((h) => h.kind)).toEqual(expect.arrayContaining(["az-count-change", "node-pool-replaced"]));
     expect(environmentHazards(managed, { ...managed, azCount: 2 }).find((h) => h.kind === "az-count-change")!.message).toMatch(/Prometheus scraper is replaced/);
+    expect(environmentHazards({ ...managed, prometheusEnabled: false }, { ...managed, prometheusEnabled: false, azCount: 2 }).find((h) => h.kind === "az-count-change")!.message).not.toMatch(/Prometheus/);
     const selfManaged = { ...prod, nodePoolKind: "autoscaling", nodeInstanceTypes: ["m7i.xlarge"] };
     expect(environmentHazards(selfManaged, { ...selfManaged, nodeInstanceTypes: ["m7i.2xlarge"] })).toEqual([]);
   });
