@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { publishesToEncryptedTopic } from "./lib/key-policy";
 import * as pulumi from "@pulumi/pulumi";
 import { ROUTE53_HOME_REGION } from "./lib/dns";
 
@@ -235,14 +236,7 @@ export class GlobalTraffic extends pulumi.ComponentResource {
         Version: "2012-10-17",
         Statement: [
           { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
-          {
-            Sid: "CloudWatchAlarmsPublish",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": account } },
-          },
+          publishesToEncryptedTopic("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com", { StringEquals: { "aws:SourceAccount": account } }),
         ],
       })),
       tags,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { publishesToEncryptedTopic } from "../lib/key-policy";
 import type { AuroraEngine } from "../lib/aurora";
 import { type AlarmSpec, type CompositeSpec, type QuerySpec, regionalAlarmPlan } from "./alarms";
 import { regionalDashboardBody } from "./dashboards";
@@ -146,7 +147,8 @@ export class RegionalObservability extends pulumi.ComponentResource {
     // Alertmanager publishes to them and needs a grant too. The key also encrypts the canary
     // artifacts in this region.
     // The topics' ARNs from their names: the key cannot wait for topics that wait for it.
-    const topicArnOf = (suffix: string) => pulumi.interpolate`arn:${partition}:sns:${args.region}:${accountId}:${args.namePrefix}-${suffix}`;
+    const topicName = (suffix: string) => `${args.namePrefix}-${suffix}`;
+    const topicArnOf = (suffix: string) => pulumi.interpolate`arn:${partition}:sns:${args.region}:${accountId}:${topicName(suffix)}`;
     const key = new aws.kms.Key(`${name}-observability`, {
       description: `${args.namePrefix}: alarm topics and canary artifacts`,
       enableKeyRotation: true,
@@ -155,37 +157,16 @@ export class RegionalObservability extends pulumi.ComponentResource {
         Version: "2012-10-17",
         Statement: [
           { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
-          {
-            // AWS documents aws:SourceAccount for CloudWatch alarms publishing to encrypted topics.
-            Sid: "AlarmsPublish",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": account } },
-          },
-          {
-            // For AMP no documentation says the request carries aws:SourceAccount (a condition on
-            // a missing key denies every publish, silently). SNS always encrypts with the
-            // encryption context aws:sns:topicArn, so that scopes the grant to these two topics;
-            // the topic policy names the workspace.
-            Sid: "AlertmanagerPublishes",
-            Effect: "Allow",
-            Principal: { Service: "aps.amazonaws.com" },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-            Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": [alarmsArn, ticketsArn] } },
-          },
-          {
-            // EventBridge (zonal shifts, below) sends neither aws:SourceAccount nor aws:SourceArn
-            // to KMS: the same encryption-context scope, to the ticket topic it targets.
-            Sid: "EventsPublish",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-            Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": ticketsArn } },
-          },
+          // AWS documents aws:SourceAccount for CloudWatch alarms publishing to encrypted topics.
+          publishesToEncryptedTopic("AlarmsPublish", "cloudwatch.amazonaws.com", { StringEquals: { "aws:SourceAccount": account } }),
+          // For AMP no documentation says the request carries aws:SourceAccount (a condition on a
+          // missing key denies every publish, silently). SNS always encrypts with the encryption
+          // context aws:sns:topicArn, so that scopes the grant to these two topics; the topic
+          // policy names the workspace.
+          publishesToEncryptedTopic("AlertmanagerPublishes", "aps.amazonaws.com", { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": [alarmsArn, ticketsArn] } }),
+          // EventBridge (zonal shifts, below) sends neither aws:SourceAccount nor aws:SourceArn to
+          // KMS: the same encryption-context scope, to the ticket topic it targets.
+          publishesToEncryptedTopic("EventsPublish", "events.amazonaws.com", { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": ticketsArn } }),
         ],
       })),
       tags,
@@ -195,8 +176,8 @@ export class RegionalObservability extends pulumi.ComponentResource {
     // Two topics, because CloudWatch's messages carry no attribute a subscription could filter
     // pages from tickets by: `<prefix>-alarms` for what must wake someone (the pager subscribes
     // here), `<prefix>-tickets` for what can wait for working hours.
-    const topic = new aws.sns.Topic(`${name}-alarms`, { name: `${args.namePrefix}-alarms`, kmsMasterKeyId: key.arn, tags }, parent);
-    const ticketTopic = new aws.sns.Topic(`${name}-tickets`, { name: `${args.namePrefix}-tickets`, kmsMasterKeyId: key.arn, tags }, parent);
+    const topic = new aws.sns.Topic(`${name}-alarms`, { name: topicName("alarms"), kmsMasterKeyId: key.arn, tags }, parent);
+    const ticketTopic = new aws.sns.Topic(`${name}-tickets`, { name: topicName("tickets"), kmsMasterKeyId: key.arn, tags }, parent);
     for (const [i, email] of (args.alarmEmails ?? []).entries()) {
       new aws.sns.TopicSubscription(`${name}-alarms-email-${i + 1}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent);
       new aws.sns.TopicSubscription(`${name}-tickets-email-${i + 1}`, { topic: ticketTopic.arn, protocol: "email", endpoint: email }, parent);

@@ -114,11 +114,12 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
   const zonesRunbook = "docs/runbooks/change-az-count.md";
   if (base.azCount !== undefined && base.azCount !== current.azCount) {
     const more = Number(current.azCount) > Number(base.azCount);
-    out.push({ kind: "az-count-change", severity: "risk", runbook: zonesRunbook, message: more ? `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: new subnets, NAT gateways and route tables per region; nodes, the load balancer and the database spread to the new AZ, while the EKS control plane keeps the first ${controlPlaneZones(current)} zone(s) (eksControlPlaneAzCount): it only accepts subnets in the AZs it was created with.` : `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: the subnets, NAT gateways and nodes of the dropped AZs are deleted — drain them first; database instances there move.` });
+    const change = more
+      ? `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: new subnets, NAT gateways and route tables per region; nodes, the load balancer and the database spread to the new AZ, while the EKS control plane keeps the first ${controlPlaneZones(current)} zone(s) (eksControlPlaneAzCount): it only accepts subnets in the AZs it was created with.`
+      : `AZs per region ${String(base.azCount)} → ${String(current.azCount)}: the subnets, NAT gateways and nodes of the dropped AZs are deleted — drain them first; database instances there move.`;
     // Whatever the direction: the managed scraper's EKS source subnets force a new scraper.
-    if (current.prometheusEnabled !== false) {
-      out[out.length - 1] = { ...out[out.length - 1], message: `${out[out.length - 1].message} Each region's managed Prometheus scraper is replaced too (its subnets cannot change in place): a few minutes without samples.` };
-    }
+    const scraper = current.prometheusEnabled !== false ? " Each region's managed Prometheus scraper is replaced too (its subnets cannot change in place): a few minutes without samples." : "";
+    out.push({ kind: "az-count-change", severity: "risk", runbook: zonesRunbook, message: `${change}${scraper}` });
   }
   const [cpWas, cpNow] = [controlPlaneZones(base), controlPlaneZones(current)];
   if (cpWas !== null && cpNow !== null && cpNow > cpWas) {
