@@ -8,6 +8,7 @@ import { auroraRole, AURORA_CLUSTER, AURORA_INSTANCE } from "./pricing/database"
 import type { PriceTable } from "./prices";
 import { priceFigure } from "./prices";
 import { ResourceLookup, str } from "./lookup";
+import { dollars } from "./money";
 import { usageValue, type Usage } from "./usage";
 
 export type HintKind = "node-max-above-need" | "aurora-instances-above-read-load" | "aurora-io-optimized";
@@ -28,7 +29,6 @@ export interface HintSettings {
   slackPercent?: number;
 }
 
-const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
 const cents = (n: number) => Math.round(n * 100) / 100;
 const costOf = (lines: readonly CostLine[], urns: ReadonlySet<string>, pick: (l: CostLine) => number) => lines.filter((l) => urns.has(l.urn)).reduce((sum, l) => sum + pick(l), 0);
 
@@ -58,7 +58,7 @@ function nodeHints(estimate: CostEstimate, settings: HintSettings): Hint[] {
       kind: "node-max-above-need",
       region,
       urn: pools[0].urn,
-      message: `${region}: node pool${pools.length > 1 ? "s" : ""} ${pools.map((p) => p.name).join(", ")} can scale to ${max} nodes; after losing one of ${regions} regions each survivor needs ${need} for ${basis}. A maximum of ${need} would still cover it and lower the ceiling by about ${usd(saving)}/month.`,
+      message: `${region}: node pool${pools.length > 1 ? "s" : ""} ${pools.map((p) => p.name).join(", ")} can scale to ${max} nodes; after losing one of ${regions} regions each survivor needs ${need} for ${basis}. A maximum of ${need} would still cover it and lower the ceiling by about ${dollars(saving)}/month.`,
       savingsUsd: { baseline: 0, ceiling: cents(saving) },
     });
   }
@@ -88,7 +88,7 @@ function auroraHints(estimate: CostEstimate, resources: readonly CostResource[],
         kind: "aurora-instances-above-read-load",
         region,
         urn: cluster.urn,
-        message: `${cluster.name} (${role}) runs ${instances.length} instances; ${role === "secondary" ? "one to promote" : "the writer"} plus the ${readers} reader(s) the read load is assumed to need (auroraReadersForReadLoad) make ${need}. If that assumption holds, ${need} instances would save about ${usd(saving)}/month.`,
+        message: `${cluster.name} (${role}) runs ${instances.length} instances; ${role === "secondary" ? "one to promote" : "the writer"} plus the ${readers} reader(s) the read load is assumed to need (auroraReadersForReadLoad) make ${need}. If that assumption holds, ${need} instances would save about ${dollars(saving)}/month.`,
         savingsUsd: { baseline: cents(saving), ceiling: cents(saving) },
       });
     }
@@ -106,7 +106,7 @@ function auroraHints(estimate: CostEstimate, resources: readonly CostResource[],
           kind: "aurora-io-optimized",
           region,
           urn: cluster.urn,
-          message: `${cluster.name}: I/O is ${Math.round((io / standard) * 100)}% of the cluster's cost at the assumed I/O rate; Aurora I/O-Optimized (storageType aurora-iopt1) would cost about ${usd(standard - optimized)}/month less.`,
+          message: `${cluster.name}: I/O is ${Math.round((io / standard) * 100)}% of the cluster's cost at the assumed I/O rate; Aurora I/O-Optimized (storageType aurora-iopt1) would cost about ${dollars(standard - optimized)}/month less.`,
           savingsUsd: { baseline: cents(standard - optimized), ceiling: cents(standard - optimized) },
         });
       }

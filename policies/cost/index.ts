@@ -7,6 +7,7 @@
 export { purchaseSplit, allSpot, type PurchaseSplit } from "./capacity";
 export { costChange, type CostChange, type ChangeThresholds } from "./change";
 export { costRegion, estimateCost, figuresOf, groupFigures } from "./estimate";
+export { dollars, groupThousands } from "./money";
 export { rightSizingHints, type Hint, type HintSettings } from "./hints";
 export { COLD_CLASSES, BUCKET_TYPES, LIFECYCLE_TYPES, daysInStandard, summarizeLifecycle } from "./lifecycle";
 export type { CostEstimate, CostFigures, CostLine, CostResource, PoolFigure, UnpricedResource } from "./model";

@@ -10,6 +10,7 @@ import {
   BUCKET_TYPES,
   CostResource,
   daysInStandard,
+  dollars,
   estimateCost,
   figuresOf,
   groupFigures,
@@ -25,7 +26,6 @@ import { environmentRule } from "./environment";
 import { describe, knownItems, knownNumber, knownString, ofType, read, referencing, regionOf, resourceRule, stackRule, UNKNOWN } from "./kit";
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
-const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
 
 /** A policy view as the cost model reads it: known values only (unknowns dropped), references as URNs. */
 function plain(value: unknown, depth = 0): unknown {
@@ -71,9 +71,9 @@ export const monthlyBudget = environmentRule<{ monthlyBudgetUsd: number; figure:
     const total = figuresOf(estimate.lines);
     const figure = config.figure === "ceiling" ? total.ceilingUsd : total.baselineUsd;
     if (figure <= config.monthlyBudgetUsd) return;
-    const top = [...groupFigures(estimate.lines, (l) => l.type)].sort((a, b) => b[1].baselineUsd - a[1].baselineUsd).slice(0, 3).map(([type, f]) => `${type.split(":").pop()} ${usd(f.baselineUsd)}`);
+    const top = [...groupFigures(estimate.lines, (l) => l.type)].sort((a, b) => b[1].baselineUsd - a[1].baselineUsd).slice(0, 3).map(([type, f]) => `${type.split(":").pop()} ${dollars(f.baselineUsd)}`);
     const lowerBound = estimate.unpriced.length ? `; ${estimate.unpriced.length} charge(s) are unpriced, so the estimate is a lower bound` : "";
-    report(`Estimated ${config.figure} cost ${usd(figure)}/month (baseline ${usd(total.baselineUsd)}, ceiling ${usd(total.ceilingUsd)}) is over the ${usd(config.monthlyBudgetUsd)} budget by ${usd(figure - config.monthlyBudgetUsd)}; largest: ${top.join(", ")}${lowerBound}. See the plan's cost section.`);
+    report(`Estimated ${config.figure} cost ${dollars(figure)}/month (baseline ${dollars(total.baselineUsd)}, ceiling ${dollars(total.ceilingUsd)}) is over the ${dollars(config.monthlyBudgetUsd)} budget by ${dollars(figure - config.monthlyBudgetUsd)}; largest: ${top.join(", ")}${lowerBound}. See the plan's cost section.`);
   },
 );
 
@@ -94,9 +94,9 @@ export const changePerPullRequest = stackRule<{ maxMonthlyIncreaseUsd: number; m
 
 export function costChangeMessage(change: CostChange): string {
   const percent = change.percent === null ? "" : ` (+${change.percent}%)`;
-  const where = change.byRegion.slice(0, 3).map((r) => `${r.region} ${r.baselineUsd >= 0 ? "+" : "-"}${usd(Math.abs(r.baselineUsd))}`);
-  const limits = [change.thresholds.maxMonthlyIncreaseUsd ? `${usd(change.thresholds.maxMonthlyIncreaseUsd)}` : null, change.thresholds.maxIncreasePercent ? `${change.thresholds.maxIncreasePercent}%` : null].filter(Boolean).join(" / ");
-  return `This change adds ${usd(change.delta.baselineUsd)}/month${percent} at desired capacity (${change.delta.ceilingUsd >= 0 ? "+" : "-"}${usd(Math.abs(change.delta.ceilingUsd))} at the ceiling), past the ${limits} threshold; by region: ${where.join(", ")}.`;
+  const where = change.byRegion.slice(0, 3).map((r) => `${r.region} ${r.baselineUsd >= 0 ? "+" : "-"}${dollars(Math.abs(r.baselineUsd))}`);
+  const limits = [change.thresholds.maxMonthlyIncreaseUsd ? `${dollars(change.thresholds.maxMonthlyIncreaseUsd)}` : null, change.thresholds.maxIncreasePercent ? `${change.thresholds.maxIncreasePercent}%` : null].filter(Boolean).join(" / ");
+  return `This change adds ${dollars(change.delta.baselineUsd)}/month${percent} at desired capacity (${change.delta.ceilingUsd >= 0 ? "+" : "-"}${dollars(Math.abs(change.delta.ceilingUsd))} at the ceiling), past the ${limits} threshold; by region: ${where.join(", ")}.`;
 }
 
 const K8S_NODE_TAG = /^(kubernetes\.io\/cluster\/|k8s\.io\/cluster-autoscaler\/)/;

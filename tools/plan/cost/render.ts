@@ -1,15 +1,13 @@
 /** Sentences and tables of the cost section, shared by the terminal summary and the PR comment. */
-import type { CostChange } from "../../../policies/cost";
+import { dollars, groupThousands, type CostChange } from "../../../policies/cost";
 import type { CostSection } from "./index";
 
-export function dollars(usd: number): string {
-  return `$${Math.round(usd).toLocaleString("en-US")}`;
-}
+export { dollars };
 
 /** A change with its sign; cents below $10, so a small change never reads as "+$0". */
 export function signed(usd: number): string {
   const magnitude = Math.abs(usd);
-  const text = magnitude < 10 ? magnitude.toFixed(2) : Math.round(magnitude).toLocaleString("en-US");
+  const text = magnitude < 10 ? magnitude.toFixed(2) : groupThousands(Math.round(magnitude));
   return `${usd < 0 ? "-" : "+"}$${text}`;
 }
 
