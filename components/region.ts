@@ -43,7 +43,15 @@ export interface RegionResilienceArgs {
    * the service's namespace admit FIS's root, NET_ADMIN container.
    * @default none
    */
-  experiments?: { durationMinutes?: number; podFaults?: boolean; networkFaults?: boolean; otherRegions?: string[]; logRetentionDays?: number };
+  experiments?: {
+    durationMinutes?: number;
+    podFaults?: boolean;
+    networkFaults?: boolean;
+    otherRegions?: string[];
+    /** The other regions' Aurora members, which the writer-moving automation may demote. @default [] */
+    otherDatabaseMembers?: { region: string; clusterIdentifier: string }[];
+    logRetentionDays?: number;
+  };
   /** ARC zonal autoshift (with practice runs) for the ALB and the EKS cluster. @default none */
   autoshift?: { enabled?: boolean; blockedWindows?: string[]; blockedDates?: string[] };
   /** The environment's Region switch execution role: gets an access entry and RBAC to scale the service. @default none */
@@ -340,7 +348,12 @@ export class Region extends pulumi.ComponentResource {
           },
           cluster: { name: this.cluster.clusterName, arn: this.cluster.clusterArn },
           ...(this.nodePool.autoScalingGroupArn ? { autoScalingGroupArn: this.nodePool.autoScalingGroupArn } : {}),
-          database: { clusterArn: this.database.clusterArn, globalClusterIdentifier: args.database.globalClusterIdentifier, writer: args.database.role === "primary" },
+          database: {
+            clusterArn: this.database.clusterArn,
+            globalClusterIdentifier: args.database.globalClusterIdentifier,
+            writer: args.database.role === "primary",
+            otherMembers: e.otherDatabaseMembers ?? [],
+          },
           ...(e.podFaults
             ? {
                 service: {

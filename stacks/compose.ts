@@ -80,6 +80,7 @@ export function resilienceArgs(environment: Environment, region: string, shared:
             podFaults: environment.faultInjectionPods,
             networkFaults: environment.faultInjectionPodNetwork,
             otherRegions: environment.regions.filter((r) => r !== region),
+            otherDatabaseMembers: environment.regions.filter((r) => r !== region).map((r) => ({ region: r, clusterIdentifier: databaseClusterIdentifier(environment, r) })),
             logRetentionDays: environment.logRetentionDays,
           },
         }

@@ -486,7 +486,7 @@ export const ENVIRONMENT_KEYS = {
   },
   faultInjectionDurationMinutes: {
     type: "integer",
-    description: "How long injected faults last (network cut, stopped nodes, capacity errors), 5 to 720 minutes.",
+    description: "How long injected faults last (network cut, capacity errors, stress, latency; terminated nodes are replaced, not restarted), 5 to 720 minutes.",
     default: 30,
   },
   faultInjectionPods: {

@@ -14,7 +14,7 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /** FIS action ids used by the catalogue. */
 export const FIS_ACTIONS = {
-  stopInstances: "aws:ec2:stop-instances",
+  terminateInstances: "aws:ec2:terminate-instances",
   disruptConnectivity: "aws:network:disrupt-connectivity",
   asgCapacityError: "aws:ec2:asg-insufficient-instance-capacity-error",
   failoverDbCluster: "aws:rds:failover-db-cluster",
@@ -167,8 +167,10 @@ function azPower(ctx: ExperimentContext, zone: ExperimentContext["zones"][number
   ];
   const actions: ActionSpec[] = [
     { name: "cut-az-network", actionId: FIS_ACTIONS.disruptConnectivity, description: "Traffic into and out of the AZ's subnets stops, within each subnet it still flows (a network ACL FIS swaps in and restores).", parameters: { duration, scope: "all" }, target: { key: "Subnets", value: "az-subnets" } },
-    // The ASG replaces stopped nodes that fail EC2 health checks: that is part of the test.
-    { name: "power-off-az-nodes", actionId: FIS_ACTIONS.stopInstances, description: "The AZ's nodes stop, and start again when the experiment ends.", parameters: { startInstancesAfterDuration: duration, completeIfInstancesTerminated: "true" }, target: { key: "Instances", value: "az-nodes" } },
+    // Terminated, not stopped: EC2 refuses StopInstances on Spot instances an Auto Scaling group
+    // launched (only a persistent Spot request's instance can be stopped), and node pools mix
+    // Spot with on-demand. The group replaces the nodes, outside the AZ while its launches fail.
+    { name: "power-off-az-nodes", actionId: FIS_ACTIONS.terminateInstances, description: "The AZ's nodes are terminated (Spot nodes cannot be stopped); the node pool replaces them in the AZs that still launch.", parameters: {}, target: { key: "Instances", value: "az-nodes" } },
   ];
   if (ctx.autoScalingGroupArn !== undefined) {
     targets.push({ name: "node-pool", resourceType: FIS_TARGET_TYPES.autoScalingGroup, selectionMode: "ALL", resourceArns: [ctx.autoScalingGroupArn] });
@@ -182,13 +184,13 @@ function azPower(ctx: ExperimentContext, zone: ExperimentContext["zones"][number
   return {
     key: "az-power",
     id: `az-power-${index + 1}`,
-    description: `${ctx.prefix}: AZ ${index + 1} loses power for ${ctx.durationMinutes} minutes (network cut, nodes stopped, no capacity${ctx.database?.writer ? ", writer failover" : ""})`,
+    description: `${ctx.prefix}: AZ ${index + 1} loses power for ${ctx.durationMinutes} minutes (network cut, nodes terminated, no capacity${ctx.database?.writer ? ", writer failover" : ""})`,
     actions,
     targets,
     stopAlarms: [...GOLDEN, ...(ctx.database ? ["replication-lag"] : [])],
     // FIS refuses to start an action that selects more targets than its quota allows (small by
     // default, adjustable in Service Quotas); the nodes of one AZ at peak must fit.
-    prerequisites: ["the FIS quota on the target instances of one aws:ec2:stop-instances action (Service Quotas, AWS Fault Injection Service, this region; check its exact name there) at least the nodes one AZ runs at peak (nodeMaxSize / azCount, plus surge)"],
+    prerequisites: ["the FIS quota on the target instances of one aws:ec2:terminate-instances action (Service Quotas, AWS Fault Injection Service, this region; check its exact name there) at least the nodes one AZ runs at peak (nodeMaxSize / azCount, plus surge)"],
   };
 }
 

@@ -2,8 +2,9 @@
  * IAM for fault injection, as plain documents: what the FIS experiment role may do (only to this
  * region's resources: its VPC, its cluster's nodes, its Aurora member, its node pool, its
  * automation document), and what the SSM automation that moves the global database's writer may
- * do. Statements mirror AWS's managed FIS policies (AWSFaultInjectionSimulator*Access), narrowed
- * from `*` to this environment's resources by ARN, VPC or tag.
+ * do (the global cluster and every member of it, wherever the writer is now). Statements mirror
+ * AWS's managed FIS policies (AWSFaultInjectionSimulator*Access), narrowed from `*` to this
+ * environment's resources by ARN, VPC or tag.
  */
 import type { ExperimentSpec } from "./experiments";
 import { FIS_ACTIONS } from "./experiments";
@@ -33,7 +34,7 @@ export interface FisRoleScope {
   region: string;
   accountId: string;
   vpcId: string;
-  /** `kubernetes.io/cluster/<name>`: the tag of the nodes FIS may stop and start. */
+  /** `kubernetes.io/cluster/<name>`: the tag of the nodes FIS may terminate. */
   clusterTagKey: string;
   clusterArn: string;
   autoScalingGroupArn?: string;
@@ -51,23 +52,15 @@ export function fisRolePolicy(specs: readonly ExperimentSpec[], s: FisRoleScope)
     { Sid: "ResolveTargets", Effect: "Allow", Action: ["tag:GetResources", "ec2:DescribeInstances", "ec2:DescribeSubnets", "ec2:DescribeVpcs"], Resource: "*" },
     { Sid: "DeliverExperimentLogs", Effect: "Allow", Action: ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"], Resource: "*" },
   ];
-  if (used.has(FIS_ACTIONS.stopInstances)) {
+  if (used.has(FIS_ACTIONS.terminateInstances)) {
+    // Only this cluster's nodes (the tag NodePool puts on both kinds); nothing is started again,
+    // so no grant on the volumes' KMS key is needed as it was for stop/start.
     statements.push({
-      Sid: "StopAndStartThisClustersNodes",
+      Sid: "TerminateThisClustersNodes",
       Effect: "Allow",
-      Action: ["ec2:StopInstances", "ec2:StartInstances"],
+      Action: "ec2:TerminateInstances",
       Resource: ec2("instance/*"),
       Condition: { StringEquals: { [`aws:ResourceTag/${s.clusterTagKey}`]: "owned" } },
-    });
-    // Starting an instance whose EBS volumes use a customer-managed key (an account's default
-    // EBS key may be one) needs a grant on that key for EC2 (FIS actions reference); only through
-    // EC2 in this region, only for AWS resources.
-    statements.push({
-      Sid: "StartNodesWithEncryptedVolumes",
-      Effect: "Allow",
-      Action: "kms:CreateGrant",
-      Resource: `arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`,
-      Condition: { StringEquals: { "kms:ViaService": `ec2.${s.region}.amazonaws.com` }, Bool: { "kms:GrantIsForAWSResource": "true" } },
     });
   }
   if (used.has(FIS_ACTIONS.disruptConnectivity)) {
@@ -123,7 +116,10 @@ export function fisRolePolicy(specs: readonly ExperimentSpec[], s: FisRoleScope)
   if (used.has(FIS_ACTIONS.failoverDbCluster) && s.databaseClusterArn) {
     statements.push(
       { Sid: "FailOverThisRegionsWriter", Effect: "Allow", Action: "rds:FailoverDBCluster", Resource: s.databaseClusterArn },
-      { Sid: "ReadDatabase", Effect: "Allow", Action: ["rds:DescribeDBClusters"], Resource: "*" },
+      // Resolving the target reads the cluster and, for writerAvailabilityZoneIdentifiers, its
+      // instances: the writer's AZ is an instance's attribute (AWSFaultInjectionSimulatorRDSAccess
+      // grants both reads).
+      { Sid: "ReadDatabase", Effect: "Allow", Action: ["rds:DescribeDBClusters", "rds:DescribeDBInstances"], Resource: "*" },
     );
   }
   if ([FIS_ACTIONS.podDelete, FIS_ACTIONS.podCpuStress, FIS_ACTIONS.podNetworkLatency].some((a) => used.has(a))) {
@@ -141,14 +137,22 @@ export function fisRolePolicy(specs: readonly ExperimentSpec[], s: FisRoleScope)
   return { Version: "2012-10-17", Statement: statements };
 }
 
+/** ARN of an Aurora (member) cluster. */
+export function rdsClusterArn(s: { partition: string; accountId: string }, member: { region: string; clusterIdentifier: string }): string {
+  return `arn:${s.partition}:rds:${member.region}:${s.accountId}:cluster:${member.clusterIdentifier}`;
+}
+
 /** What the switchover/failover automation may do: move this global database's writer, nothing else. */
 export function automationRolePolicy(s: { partition: string; accountId: string; globalClusterIdentifier: string; memberClusterArns: string[] }): PolicyDoc {
   const global = `arn:${s.partition}:rds::${s.accountId}:global-cluster:${s.globalClusterIdentifier}`;
   return {
     Version: "2012-10-17",
     Statement: [
-      // Both calls authorize on the global cluster and on the member that becomes the writer.
-      { Sid: "MoveTheWriter", Effect: "Allow", Action: ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"], Resource: [global, ...s.memberClusterArns] },
+      // Both calls authorize on the global cluster and on the member clusters involved: the
+      // target that becomes the writer and the current writer that is demoted, which may be in
+      // any region (AWS's sample policy for the global switchover automation grants every
+      // member). `memberClusterArns` must therefore list every member, not only this region's.
+      { Sid: "MoveTheWriter", Effect: "Allow", Action: ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"], Resource: [global, ...new Set(s.memberClusterArns)] },
       // Reading: every member, wherever the writer is now (AWS's sample policy reads with "*").
       { Sid: "WatchTheGlobalCluster", Effect: "Allow", Action: ["rds:DescribeGlobalClusters", "rds:DescribeDBClusters"], Resource: "*" },
     ],

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "../lib/names";
 import { globalDatabaseAutomation } from "./automation";
 import { automationDocumentParameters, clusterTagKey, EXPERIMENT_TAG, SCOPE_TAG, ZONE_TAG, type AutomationMode, type ExperimentSpec, regionExperiments } from "./experiments";
-import { automationRolePolicy, fisRolePolicy, serviceTrust } from "./permissions";
+import { automationRolePolicy, fisRolePolicy, rdsClusterArn, serviceTrust } from "./permissions";
 
 /** Kubernetes group the FIS role's access entry carries; only the RBAC below binds it. */
 export const FIS_KUBERNETES_GROUP = "platform-fault-injection";
@@ -16,7 +16,7 @@ export interface ResilienceExperimentsArgs {
   /** `<environment>-<region>`: names, tags, and the prefix of the observability alarms used as stop conditions. */
   namePrefix: string;
   region: string;
-  /** How long faults last (network cut, stopped nodes, capacity errors). @default 30 */
+  /** How long faults last (network cut, capacity errors; terminated nodes are replaced, not restarted). @default 30 */
   durationMinutes?: number;
   /** The region's VPC and, per AZ in subnet order, the AZ's name, zone ID and every tier's subnet. */
   network: { vpcId: pulumi.Input<string>; zones: { name: pulumi.Input<string>; id: pulumi.Input<string>; subnetIds: pulumi.Input<string>[] }[] };
@@ -24,7 +24,16 @@ export interface ResilienceExperimentsArgs {
   /** The self-managed node pool's group; omit for managed node groups (no capacity-error actions then). */
   autoScalingGroupArn?: pulumi.Input<string>;
   /** This region's Aurora member of the global database. @default none: no database experiments */
-  database?: { clusterArn: pulumi.Input<string>; globalClusterIdentifier: pulumi.Input<string>; writer: boolean };
+  database?: {
+    clusterArn: pulumi.Input<string>;
+    globalClusterIdentifier: pulumi.Input<string>;
+    writer: boolean;
+    /**
+     * The other regions' members of the global database. Switchover and failover authorize on the
+     * member that is demoted too, which may be any of them. @default [] (a one-region database)
+     */
+    otherMembers?: { region: string; clusterIdentifier: string }[];
+  };
   /**
    * The reference service the pod experiments act on. `networkFaults` adds the latency experiment,
    * whose ephemeral container runs as root with NET_ADMIN: only in a namespace that admits it
@@ -112,10 +121,12 @@ export class ResilienceExperiments extends pulumi.ComponentResource {
         assumeRolePolicy: accountId.apply((account) => JSON.stringify(serviceTrust("ssm.amazonaws.com", account))),
         tags,
       }, parent);
+      // Switchover and failover authorize on the current writer too, wherever it is: every member.
+      const others = db.otherMembers ?? [];
       new aws.iam.RolePolicy(`${name}-automation`, {
         role: automationRole.id,
         policy: pulumi.all([partition, accountId, db.globalClusterIdentifier, db.clusterArn]).apply(([p, account, global, member]) =>
-          JSON.stringify(automationRolePolicy({ partition: p, accountId: account, globalClusterIdentifier: global, memberClusterArns: [member] }))),
+          JSON.stringify(automationRolePolicy({ partition: p, accountId: account, globalClusterIdentifier: global, memberClusterArns: [member, ...others.map((m) => rdsClusterArn({ partition: p, accountId: account }, m))] }))),
       }, parent);
       const document = new aws.ssm.Document(`${name}-aurora-writer`, {
         name: documentName,

@@ -52,10 +52,10 @@ export const experimentStopConditions = resourceRule<TemplateProps>(
   },
 );
 
-/** A template that rehearses an AZ power interruption: the AZ's network cut and its nodes stopped. */
+/** A template that rehearses an AZ power interruption: the AZ's network cut and its nodes terminated. */
 export function isAzPowerExperiment(props: TemplateProps): boolean {
   const ids = new Set(knownItems(() => props.actions).map((a) => knownString(() => a.actionId)));
-  return ids.has(FIS_ACTIONS.disruptConnectivity) && ids.has(FIS_ACTIONS.stopInstances);
+  return ids.has(FIS_ACTIONS.disruptConnectivity) && ids.has(FIS_ACTIONS.terminateInstances);
 }
 
 /** Autoshift configurations (ENABLED, with outcome alarms) that name `target`: by ARN, or (preview) by dependency. */
@@ -90,7 +90,7 @@ export const productionRehearsesFailure = stackRule<{ production: boolean }>(
       const azPower = templates.filter((t) => regionOf(t) === region && isAzPowerExperiment(t.props as TemplateProps));
       if (azPower.length === 0) {
         const first = [...loadBalancers, ...clusters].find((r) => regionOf(r) === region)!;
-        report(`Production region ${region} has no AZ power-interruption experiment (an FIS template with ${FIS_ACTIONS.disruptConnectivity} and ${FIS_ACTIONS.stopInstances}): losing an AZ there has never been rehearsed.`, first.urn);
+        report(`Production region ${region} has no AZ power-interruption experiment (an FIS template with ${FIS_ACTIONS.disruptConnectivity} and ${FIS_ACTIONS.terminateInstances}): losing an AZ there has never been rehearsed.`, first.urn);
       }
       for (const lb of loadBalancers.filter((l) => regionOf(l) === region)) {
         const registered = read(() => (lb.props as LoadBalancerProps).enableZonalShift);

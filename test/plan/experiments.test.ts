@@ -155,8 +155,8 @@ describe("the prod plan's rehearsal section", () => {
     }
     // The writer fails over only in the primary's AZ experiments: a secondary cluster has no writer.
     const azActions = (region: number) => f.regions[region].experiments.find((e) => e.name === `prod-${f.regions[region].region}-az-power-1`)!.actions.map((a) => a.actionId);
-    expect(azActions(0)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:stop-instances", "aws:ec2:asg-insufficient-instance-capacity-error", "aws:rds:failover-db-cluster"]);
-    expect(azActions(1)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:stop-instances", "aws:ec2:asg-insufficient-instance-capacity-error"]);
+    expect(azActions(0)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:terminate-instances", "aws:ec2:asg-insufficient-instance-capacity-error", "aws:rds:failover-db-cluster"]);
+    expect(azActions(1)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:terminate-instances", "aws:ec2:asg-insufficient-instance-capacity-error"]);
     // Two regions per plan (ARC's CreatePlan): a plan per region of prod, each paired with the next.
     expect(f.regionSwitch.map((p) => [p.name, p.regions, p.workflows.map((w) => w.action)]).sort()).toEqual([
       ["prod-switch-eu-west-1", ["eu-west-1", "us-east-1"], ["activate", "deactivate"]],
@@ -189,8 +189,10 @@ describe("the prod plan's rehearsal section", () => {
     expect(containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: false, runAsNonRoot: true, allowPrivilegeEscalation: false });
     const fisPolicy = stack.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy").map((x) => String(x.inputs.policy)).find((p) => p.includes("ec2:InjectApiError"))!;
     expect(JSON.parse(fisPolicy).Statement.find((st: { Sid: string }) => st.Sid === "InjectCapacityErrors").Condition["ForAllValues:ArnEquals"]["ec2:FisTargetArns"]).toEqual([expect.stringMatching(/^arn:aws:autoscaling:us-west-2:/)]);
-    // Stopped nodes start again even when their volumes use a customer-managed key: a grant, through EC2 only.
-    expect(JSON.parse(fisPolicy).Statement.find((st: { Sid: string }) => st.Sid === "StartNodesWithEncryptedVolumes")).toMatchObject({ Action: "kms:CreateGrant", Condition: { StringEquals: { "kms:ViaService": "ec2.us-west-2.amazonaws.com" }, Bool: { "kms:GrantIsForAWSResource": "true" } } });
+    // The AZ's nodes are terminated (Spot nodes cannot be stopped), only this cluster's, and nothing starts them again.
+    const fisStatements = JSON.parse(fisPolicy).Statement as { Sid: string; Action: string | string[]; Condition?: unknown }[];
+    expect(fisStatements.find((st) => st.Sid === "TerminateThisClustersNodes")).toMatchObject({ Action: "ec2:TerminateInstances", Condition: { StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/prod-us-west-2": "owned" } } });
+    expect(fisStatements.flatMap((st) => [st.Action].flat()).filter((a) => /^ec2:(Stop|Start)Instances$|^kms:CreateGrant$/.test(a))).toEqual([]);
     // Region switch scales the service through the AWS-managed access policy, in its namespace only.
     const association = stack.resources.find((x) => x.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" && String(x.inputs.policyArn).endsWith("/AmazonARCRegionSwitchScalingPolicy"))!;
     expect(association.inputs.accessScope).toEqual({ type: "namespace", namespaces: ["app"] });

@@ -28,7 +28,7 @@ function region(): Region {
     stopConditions: stop,
     actions: [
       { name: "cut-az-network", actionId: "aws:network:disrupt-connectivity", target: { key: "Subnets", value: "az-subnets" } },
-      { name: "power-off-az-nodes", actionId: "aws:ec2:stop-instances", target: { key: "Instances", value: "az-nodes" } },
+      { name: "power-off-az-nodes", actionId: "aws:ec2:terminate-instances", target: { key: "Instances", value: "az-nodes" } },
     ],
   }, at);
   const podDelete = recorded("aws:fis/experimentTemplate:ExperimentTemplate", "pod-delete", { stopConditions: stop, actions: [{ name: "delete-pods", actionId: "aws:eks:pod-delete" }] }, at);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "path";
 import { parseEnvironment, type Environment } from "../../stacks/config";
-import { globalDatabaseArgs, globalTrafficArgs, regionArgs, regionSwitchArgs, roleOf, type SharedInputs } from "../../stacks/compose";
+import { globalDatabaseArgs, globalTrafficArgs, regionArgs, regionSwitchArgs, resilienceArgs, roleOf, type SharedInputs } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
 import { qualifiedStackName } from "../../stacks/environment";
 
@@ -22,12 +22,20 @@ function normalise(args: ReturnType<typeof regionArgs>, region: string, cidr: st
   // Health-check checker regions are environment-wide and may include `region` itself; the
   // cross-region experiment cuts each region's way to the others, which differ by definition.
   const { healthCheck, ...dns } = args.dns;
-  const resilience = args.resilience?.experiments ? { ...args.resilience, experiments: { ...args.resilience.experiments, otherRegions: "<the other regions>" } } : args.resilience;
+  const resilience = args.resilience?.experiments ? { ...args.resilience, experiments: { ...args.resilience.experiments, otherRegions: "<the other regions>", otherDatabaseMembers: "<the other regions' members>" } } : args.resilience;
   const text = JSON.stringify({ ...args, dns, resilience }).split(region).join("<region>").split(cidr).join("<cidr>");
   return { ...JSON.parse(text), healthCheck };
 }
 
 describe("environment → stack composition", () => {
+  it("gives each region's writer-moving automation every other region's Aurora member, named as that region's stack names it", () => {
+    for (const region of prod.regions) {
+      const members = resilienceArgs(prod, region, {}).experiments?.otherDatabaseMembers;
+      expect(members?.map((m) => m.region)).toEqual(prod.regions.filter((r) => r !== region));
+      for (const m of members ?? []) expect(m.clusterIdentifier).toBe(regionArgs(prod, m.region, shared).database.clusterIdentifier);
+    }
+  });
+
   it("makes the first region the primary database member and every other region a secondary", () => {
     expect(prod.regions.map((r) => regionArgs(prod, r, shared).database.role)).toEqual(["primary", "secondary", "secondary"]);
     expect(regionArgs(prod, "us-east-1", shared).database.masterCredentials).toBeDefined();
