@@ -1,7 +1,7 @@
 /**
  * `npm run gameday` against mocked AWS clients (aws-sdk-client-mock) and prod's offline plan:
  * the refusals (plan violations, unknown names, data loss, alarms, health checks, nothing
- * deployed, one at a time), the dry run, and following a started experiment to its end.
+ * deployed, one at a time, zonal shifts), the dry run, and following a started experiment to its end.
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, StopExperimentCommand } from "@aws-sdk/client-fis";
@@ -12,10 +12,11 @@ import { writeFileSync } from "fs";
 import { join } from "path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseGamedayArgs, readPlan } from "../../tools/gameday/cli";
-import { gamedayTarget, writerMove } from "../../tools/gameday/environment";
+import { gamedayTarget, parseClusterArn, sameCluster, writerMove } from "../../tools/gameday/environment";
 import { CommandError } from "../../tools/commands/errors";
 import { gameday, type GamedayOptions } from "../../tools/gameday/gameday";
 import type { PlanDocument } from "../../tools/plan/model";
+import { ARCZonalShiftClient, type AutoshiftSummary, ListAutoshiftsCommand, ListZonalShiftsCommand, type ZonalShiftSummary } from "../../tools/gameday/zonal-shift";
 import { temporaryDirectories } from "../plan/temp-dirs";
 import { sharedProdPlan } from "../shared-plan";
 
@@ -26,6 +27,12 @@ const FIS = { ListExperimentTemplatesCommand, ListExperimentsCommand, StartExper
 const cloudwatch = mockClient(CloudWatchClient);
 const route53 = mockClient(Route53Client);
 const rds = mockClient(RDSClient);
+// tools/gameday/zonal-shift.ts is shaped like an SDK client but is not one (the registry has no
+// @aws-sdk/client-arc-zonal-shift): mocked the same way, seen untyped like FIS.
+const arc = mockClient(ARCZonalShiftClient as unknown as typeof CloudWatchClient) as unknown as AwsStub<object, any, any>;
+const ARC = { ListZonalShiftsCommand, ListAutoshiftsCommand } as unknown as Record<string, never>;
+/** The account id AWS answers with: a real one, never the plan's made-up one. */
+const REAL_ACCOUNT = "210987654321";
 
 let prod: PlanDocument;
 beforeAll(async () => {
@@ -33,7 +40,7 @@ beforeAll(async () => {
 }, 180_000);
 // The mocks replace the clients' `send` for the whole process: files after this one in its worker get the real clients.
 afterAll(() => {
-  for (const client of [fis, cloudwatch, route53, rds]) client.restore();
+  for (const client of [fis, cloudwatch, route53, rds, arc]) client.restore();
 });
 
 /** The fake account: alarm states by name (default OK), unhealthy checks, deployed templates, running experiments. */
@@ -45,6 +52,10 @@ interface Account {
   running: { id: string; templateId: string; status: string }[];
   /** The region whose member holds the global database's writer now; null: none (mid-failover). @default us-east-1 */
   writer?: string | null;
+  /** Zonal shifts ListZonalShifts returns (ACTIVE ones: the command asks for those). */
+  shifts?: ZonalShiftSummary[];
+  /** Autoshifts in effect, as ListAutoshifts returns them. */
+  autoshifts?: AutoshiftSummary[];
   /** States GetExperiment returns, one per call (the last repeats). */
   progress: { status: string; reason?: string; alarms?: Record<string, "OK" | "ALARM">; unhealthy?: string[]; writer?: string }[];
 }
@@ -59,10 +70,14 @@ function install(a: Account): void {
   cloudwatch.reset();
   route53.reset();
   rds.reset();
-  // Each region's member, as its switchover template names it (the primary's too: gamedayTarget refuses that one).
+  arc.reset();
+  arc.on(ARC.ListZonalShiftsCommand).resolves({ items: a.shifts ?? [] });
+  arc.on(ARC.ListAutoshiftsCommand).resolves({ items: a.autoshifts ?? [] });
+  // Each region's member as RDS names it: the cluster its switchover template names (the
+  // primary's too: gamedayTarget refuses that one), in the real account, not the plan's.
   const memberArn = (region: string) => {
     const figure = prod.resilience.experiments.regions.find((r) => r.region === region)!.experiments.find((e) => e.experiment === "aurora-switchover")!;
-    return writerMove({ ...gamedayTarget(prod, "eu-west-1", "aurora-switchover"), experiment: figure })!.targetClusterArn;
+    return writerMove({ ...gamedayTarget(prod, "eu-west-1", "aurora-switchover"), experiment: figure })!.targetClusterArn.replace(/^(arn:[^:]+:rds:[^:]+:)[^:]*:/, `$1${REAL_ACCOUNT}:`);
   };
   const writer = () => (a.writer === undefined ? "us-east-1" : a.writer);
   rds.on(DescribeGlobalClustersCommand).callsFake((input: { GlobalClusterIdentifier: string }) => ({
@@ -101,7 +116,7 @@ async function run(options: Partial<GamedayOptions> & { experiment: string; regi
   let clock = Date.parse("2026-12-01T10:00:00Z");
   const code = await gameday({ execute: false, allowDataLoss: false, pollSeconds: 30, ...options }, {
     plan: async () => plan ?? prod,
-    aws: { fis: () => new FisClient({ region: options.region }), cloudwatch: (region) => new CloudWatchClient({ region }), route53: () => new Route53Client({ region: "us-east-1" }), rds: (region) => new RDSClient({ region }) },
+    aws: { fis: () => new FisClient({ region: options.region }), cloudwatch: (region) => new CloudWatchClient({ region }), route53: () => new Route53Client({ region: "us-east-1" }), rds: (region) => new RDSClient({ region }), arcZonalShift: (region) => new ARCZonalShiftClient({ region }) },
     print: (line) => lines.push(line),
     sleep: async (ms) => {
       clock += ms;
@@ -157,9 +172,74 @@ describe("gameday refusals", () => {
     // Where the writer is now, asked of RDS: after a switchover it need not be the plan's primary.
     expect(await refusal({ experiment: "aurora-switchover", region: "us-west-2" }, account({ writer: "us-west-2" }))).toMatch(/the writer of .* is already in us-west-2 \(arn:aws:rds:us-west-2:.*\); run aurora-switchover with --region set to a region holding a secondary/);
     expect(await refusal({ experiment: "aurora-switchover", region: "us-west-2" }, account({ writer: null }))).toMatch(/has no writer right now \(a switchover or failover is under way\)/);
-    expect((await run({ experiment: "aurora-switchover", region: "eu-west-1" })).out).toMatch(/writer now: arn:aws:rds:us-east-1:.*; aurora-switchover moves it to arn:aws:rds:eu-west-1:/);
+    expect((await run({ experiment: "aurora-switchover", region: "eu-west-1" })).out).toMatch(new RegExp(`writer now: arn:aws:rds:us-east-1:${REAL_ACCOUNT}:cluster:\\S+; aurora-switchover moves it to cluster \\S+ in eu-west-1`));
     const { code } = await run({ experiment: "aurora-failover", region: "us-west-2", allowDataLoss: true });
     expect(code).toBe(0);
+  });
+
+  it("knows the writer is already in the region although AWS's ARN carries the real account, not the plan's", async () => {
+    const planArn = writerMove(gamedayTarget(prod, "us-west-2", "aurora-switchover"))!.targetClusterArn;
+    const plan = parseClusterArn(planArn)!;
+    expect(plan).toMatchObject({ region: "us-west-2" });
+    expect(plan.account).not.toBe(REAL_ACCOUNT);
+    // What DescribeGlobalClusters answers: same cluster, the account the stacks really run in.
+    const message = await refusal({ experiment: "aurora-switchover", region: "us-west-2" }, account({ writer: "us-west-2" }));
+    expect(message).toContain(`the writer of ${writerMove(gamedayTarget(prod, "us-west-2", "aurora-switchover"))!.globalClusterIdentifier} is already in us-west-2 (arn:aws:rds:us-west-2:${REAL_ACCOUNT}:cluster:${plan.clusterIdentifier})`);
+    expect(fis.commandCalls(FIS.StartExperimentCommand)).toHaveLength(0);
+  });
+
+  it("compares clusters by region and identifier only, ignoring account and partition", () => {
+    expect(parseClusterArn("arn:aws:rds:us-west-2:111122223333:cluster:prod-db")).toEqual({ partition: "aws", region: "us-west-2", account: "111122223333", clusterIdentifier: "prod-db" });
+    expect(parseClusterArn("arn:aws:rds:us-west-2:111122223333:db:prod-db-1")).toBeNull();
+    expect(sameCluster("arn:aws:rds:us-west-2:111122223333:cluster:prod-db", "arn:aws:rds:us-west-2:123456789012:cluster:prod-db")).toBe(true);
+    expect(sameCluster("arn:aws-us-gov:rds:us-west-2:111122223333:cluster:prod-db", "arn:aws:rds:us-west-2:123456789012:cluster:prod-db")).toBe(true);
+    expect(sameCluster("arn:aws:rds:us-east-1:111122223333:cluster:prod-db", "arn:aws:rds:us-west-2:111122223333:cluster:prod-db")).toBe(false);
+    expect(sameCluster("arn:aws:rds:us-west-2:111122223333:cluster:prod-db", "arn:aws:rds:us-west-2:111122223333:cluster:prod-db-2")).toBe(false);
+  });
+
+  it("refuses while a zonal shift, a practice run or an autoshift is active in the region, naming each and what to do", async () => {
+    const alb = "arn:aws:elasticloadbalancing:us-west-2:210987654321:loadbalancer/app/prod-us-west-2-alb-1a2b3c/50dc6c495c0c9188";
+    const eks = "arn:aws:eks:us-west-2:210987654321:cluster/prod-us-west-2";
+    const message = await refusal({ experiment: "az-power-2", region: "us-west-2" }, account({
+      shifts: [
+        { zonalShiftId: "zs-manual", resourceIdentifier: alb, awayFrom: "usw2-az2", startTime: new Date("2026-12-01T08:00:00Z"), expiryTime: new Date("2026-12-01T14:00:00Z"), status: "ACTIVE", comment: "bad deploy in az2", shiftType: "ZONAL_SHIFT" },
+        { zonalShiftId: "zs-practice", resourceIdentifier: eks, awayFrom: "usw2-az1", startTime: new Date("2026-12-01T09:50:00Z"), expiryTime: new Date("2026-12-01T10:20:00Z"), status: "ACTIVE", comment: "", shiftType: "PRACTICE_RUN", practiceRunOutcome: "PENDING" },
+      ],
+      autoshifts: [{ awayFrom: "usw2-az3", startTime: new Date("2026-12-01T09:30:00Z"), endTime: new Date("2026-12-01T09:30:00Z"), status: "ACTIVE" }],
+    }));
+    expect(message).toMatch(/^3 zonal shift\(s\) active in us-west-2: traffic is already moved away from a zone; az-power-2 now would stack its fault on that capacity loss and show nothing about the fault alone; start it once none is active:\n/);
+    expect(message).toContain(`  - zonal shift zs-manual on ${alb} away from usw2-az2, expires 2026-12-01T14:00:00Z (in 240 min) (comment: bad deploy in az2): wait for it to expire, or cancel it once whoever started it agrees: aws arc-zonal-shift cancel-zonal-shift --region us-west-2 --zonal-shift-id zs-manual`);
+    expect(message).toContain(`  - autoshift practice run zs-practice on ${eks} away from usw2-az1, expires 2026-12-01T10:20:00Z (in 20 min): wait for it to end, or cancel it: aws arc-zonal-shift cancel-practice-run --region us-west-2 --zonal-shift-id zs-practice`);
+    expect(message).toMatch(/ - zonal autoshift away from usw2-az3 since 2026-12-01T09:30:00Z: AWS sees that zone impaired .* \(it cannot be cancelled\); wait for it \(aws arc-zonal-shift list-autoshifts --region us-west-2\)/);
+    expect(message).toMatch(/add its date to platform:zonalAutoshiftBlockedDates and deploy/);
+    expect(message).not.toMatch(/\n\s+at /);
+    // Asked of the region under test, for active shifts only; nothing started.
+    expect(arc.commandCalls(ARC.ListZonalShiftsCommand).map((c) => c.args[0].input)).toEqual([{ status: "ACTIVE", maxResults: 100 }]);
+    expect(arc.commandCalls(ARC.ListAutoshiftsCommand).map((c) => c.args[0].input)).toEqual([{ status: "ACTIVE", maxResults: 100 }]);
+    expect((arc.commandCalls(ARC.ListZonalShiftsCommand)[0].thisValue as ARCZonalShiftClient).config.region).toBe("us-west-2");
+    expect(fis.commandCalls(FIS.StartExperimentCommand)).toHaveLength(0);
+    // A shift of the plain kind alone: no word about practice runs.
+    const manual = await refusal({ experiment: "pod-delete", region: "us-west-2" }, account({ shifts: [{ zonalShiftId: "zs-1", resourceIdentifier: alb, awayFrom: "usw2-az2", expiryTime: new Date("2026-12-01T10:05:00Z"), status: "ACTIVE", shiftType: "ZONAL_SHIFT" }] }));
+    expect(manual).toMatch(/^1 zonal shift\(s\) active in us-west-2/);
+    expect(manual).not.toMatch(/zonalAutoshiftBlockedDates/);
+  });
+
+  it("follows the pages of zonal shifts and ignores ones no longer active", async () => {
+    install(account());
+    arc.on(ARC.ListZonalShiftsCommand).callsFake((input: { nextToken?: string }) => (input.nextToken === "p2"
+      ? { items: [{ zonalShiftId: "zs-late", resourceIdentifier: "arn:aws:eks:us-west-2:210987654321:cluster/prod-us-west-2", awayFrom: "usw2-az1", expiryTime: new Date("2026-12-01T11:00:00Z"), status: "ACTIVE", shiftType: "FIS_EXPERIMENT" }] }
+      : { items: [{ zonalShiftId: "zs-old", awayFrom: "usw2-az2", status: "EXPIRED" }], nextToken: "p2" }));
+    const error = await gameday({ experiment: "pod-delete", region: "us-west-2", execute: false, allowDataLoss: false }, {
+      plan: async () => prod,
+      aws: { fis: () => new FisClient({ region: "us-west-2" }), cloudwatch: (region) => new CloudWatchClient({ region }), route53: () => new Route53Client({ region: "us-east-1" }), rds: (region) => new RDSClient({ region }), arcZonalShift: (region) => new ARCZonalShiftClient({ region }) },
+      print: () => undefined,
+      sleep: async () => undefined,
+      now: () => new Date("2026-12-01T10:00:00Z"),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandError);
+    expect((error as CommandError).message).toMatch(/^1 zonal shift\(s\) active in us-west-2/);
+    expect((error as CommandError).message).toContain("zonal shift started by a FIS experiment zs-late on arn:aws:eks:us-west-2:210987654321:cluster/prod-us-west-2 away from usw2-az1, expires 2026-12-01T11:00:00Z (in 60 min): wait for it to expire, or stop that experiment (aws fis list-experiments --region us-west-2)");
+    expect((error as CommandError).message).not.toContain("zs-old");
   });
 
   it("refuses while an alarm of another region is in ALARM, or one is missing", async () => {
@@ -186,7 +266,7 @@ describe("gameday refusals", () => {
     fis.on(FIS.ListExperimentTemplatesCommand).rejects(Object.assign(new Error("User is not authorized to perform: fis:ListExperimentTemplates"), { name: "AccessDeniedException" }));
     const error = await gameday({ experiment: "pod-delete", region: "us-west-2", execute: false, allowDataLoss: false }, {
       plan: async () => prod,
-      aws: { fis: () => new FisClient({ region: "us-west-2" }), cloudwatch: (region) => new CloudWatchClient({ region }), route53: () => new Route53Client({ region: "us-east-1" }), rds: (region) => new RDSClient({ region }) },
+      aws: { fis: () => new FisClient({ region: "us-west-2" }), cloudwatch: (region) => new CloudWatchClient({ region }), route53: () => new Route53Client({ region: "us-east-1" }), rds: (region) => new RDSClient({ region }), arcZonalShift: (region) => new ARCZonalShiftClient({ region }) },
       print: () => undefined,
       sleep: async () => undefined,
       now: () => new Date(),

@@ -1,7 +1,8 @@
 /**
  * The AWS calls of the game-day command (SDK v3), each a small function over a client so the
  * tests drive them with mocked clients: the experiment template and running experiments (FIS),
- * alarm states (CloudWatch), health-check status (Route 53), the global database's writer (RDS).
+ * alarm states (CloudWatch), health-check status (Route 53), the global database's writer (RDS),
+ * active zonal shifts and autoshifts (ARC zonal shift).
  */
 import { CloudWatchClient, DescribeAlarmsCommand, type StateValue } from "@aws-sdk/client-cloudwatch";
 import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, StopExperimentCommand, type Experiment } from "@aws-sdk/client-fis";
@@ -9,6 +10,7 @@ import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResour
 import { DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { EXPERIMENT_TAG, SCOPE_TAG } from "../../components/chaos/experiments";
 import { CommandError } from "../commands/errors";
+import { ARCZonalShiftClient, ListAutoshiftsCommand, ListZonalShiftsCommand, type ShiftType } from "./zonal-shift";
 
 export interface AwsClients {
   fis(region: string): FisClient;
@@ -16,6 +18,51 @@ export interface AwsClients {
   /** Route 53 is global (its API lives in us-east-1). */
   route53(): Route53Client;
   rds(region: string): RDSClient;
+  arcZonalShift(region: string): ARCZonalShiftClient;
+}
+
+/** A zonal shift, practice run or autoshift moving traffic away from a zone of the region now. */
+export interface ActiveShift {
+  /** ListAutoshifts' autoshifts carry no type: `ZONAL_AUTOSHIFT`. */
+  shiftType: ShiftType;
+  /** null for an autoshift (it has no id and cannot be cancelled). */
+  zonalShiftId: string | null;
+  /** The shifted resource's ARN; null for an autoshift (it moves every autoshift-enabled resource). */
+  resource: string | null;
+  /** Zone ID (`usw2-az1`). */
+  awayFrom: string;
+  startTime: Date | null;
+  /** When it ends by itself; null for an autoshift (it ends when AWS sees the zone healthy again). */
+  expiryTime: Date | null;
+  comment: string | null;
+}
+
+/**
+ * Every zonal shift of the region that is ACTIVE (operators', practice runs, FIS's: ListZonalShifts)
+ * and every autoshift in effect (ListAutoshifts: ListZonalShifts does not list those), on any
+ * resource: the plan cannot name the deployed resources' ARNs (its account id is made up and the
+ * ALB's name has a random suffix), and a shift anywhere in the region muddles what an experiment shows.
+ */
+export async function activeZonalShifts(arc: ARCZonalShiftClient): Promise<ActiveShift[]> {
+  const active: ActiveShift[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await arc.send(new ListZonalShiftsCommand({ status: "ACTIVE", maxResults: 100, ...(nextToken ? { nextToken } : {}) }));
+    for (const z of page.items ?? []) {
+      if (z.status !== undefined && z.status !== "ACTIVE") continue;
+      active.push({ shiftType: z.shiftType ?? "ZONAL_SHIFT", zonalShiftId: z.zonalShiftId ?? null, resource: z.resourceIdentifier ?? null, awayFrom: z.awayFrom ?? "?", startTime: z.startTime ?? null, expiryTime: z.expiryTime ?? null, comment: z.comment || null });
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  do {
+    const page = await arc.send(new ListAutoshiftsCommand({ status: "ACTIVE", maxResults: 100, ...(nextToken ? { nextToken } : {}) }));
+    for (const a of page.items ?? []) {
+      if (a.status !== undefined && a.status !== "ACTIVE") continue;
+      active.push({ shiftType: "ZONAL_AUTOSHIFT", zonalShiftId: null, resource: null, awayFrom: a.awayFrom ?? "?", startTime: a.startTime ?? null, expiryTime: null, comment: null });
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return active;
 }
 
 /** The member cluster holding the global database's writer now (ARN), or null when none does (mid-failover). */

@@ -17,6 +17,7 @@ import type { AwsClients } from "./aws";
 import { CommandError } from "../commands/errors";
 import { gameday, type GamedayOptions } from "./gameday";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { ARCZonalShiftClient } from "./zonal-shift";
 
 const ROOT = join(__dirname, "..", "..");
 const USAGE = "usage: npm run gameday -- <experiment> --region <region> [--env prod] [--plan plan.json] [--execute] [--allow-data-loss] [--poll-seconds 15] [--max-minutes 180]";
@@ -101,7 +102,9 @@ function clients(): AwsClients {
   const cloudwatch = new Map<string, CloudWatchClient>();
   let route53: Route53Client | undefined;
   const rds = new Map<string, RDSClient>();
+  const arc = new Map<string, ARCZonalShiftClient>();
   return {
+    arcZonalShift: (region) => arc.get(region) ?? arc.set(region, new ARCZonalShiftClient({ region })).get(region)!,
     rds: (region) => rds.get(region) ?? rds.set(region, new RDSClient({ region })).get(region)!,
     fis: (region) => fis.get(region) ?? fis.set(region, new FisClient({ region })).get(region)!,
     cloudwatch: (region) => cloudwatch.get(region) ?? cloudwatch.set(region, new CloudWatchClient({ region })).get(region)!,

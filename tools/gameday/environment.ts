@@ -98,22 +98,60 @@ export function gamedayTarget(plan: PlanDocument, region: string, experiment: st
   };
 }
 
+/** An Aurora cluster ARN's parts: `arn:<partition>:rds:<region>:<account>:cluster:<identifier>`. */
+export interface ClusterArn {
+  partition: string;
+  region: string;
+  account: string;
+  clusterIdentifier: string;
+}
+
+/** The parts of an Aurora cluster ARN, or null when `arn` is not one. */
+export function parseClusterArn(arn: string): ClusterArn | null {
+  const m = /^arn:([^:]+):rds:([^:]+):([^:]*):cluster:([^:]+)$/.exec(arn);
+  return m ? { partition: m[1], region: m[2], account: m[3], clusterIdentifier: m[4] } : null;
+}
+
+/**
+ * Whether two ARNs name the same Aurora cluster: same region and cluster identifier. Account and
+ * partition are left out on purpose: the plan computes its ARNs offline with a made-up account id,
+ * so a deployed cluster's real ARN never equals the plan's.
+ */
+export function sameCluster(a: string, b: string): boolean {
+  const x = parseClusterArn(a);
+  const y = parseClusterArn(b);
+  if (!x || !y) return a === b;
+  return x.region === y.region && x.clusterIdentifier === y.clusterIdentifier;
+}
+
+export interface WriterMove {
+  globalClusterIdentifier: string;
+  /** As the plan computed it: its account id is the plan's, not the deployed one (compare with sameCluster). */
+  targetClusterArn: string;
+  /** Region and identifier of the member that becomes the writer. */
+  target: ClusterArn;
+}
+
 /**
  * The global database and the member a writer-moving experiment hands the writer to, read from
  * its SSM automation's parameters (components/chaos automationDocumentParameters); null for other
  * experiments.
  */
-export function writerMove(target: GamedayTarget): { globalClusterIdentifier: string; targetClusterArn: string } | null {
+export function writerMove(target: GamedayTarget): WriterMove | null {
   if (!target.experiment.experiment || !WRITER_EXPERIMENTS.includes(target.experiment.experiment)) return null;
   for (const action of target.experiment.actions) {
     const raw = action.parameters.documentParameters;
     if (typeof raw !== "string") continue;
+    let p: { GlobalClusterIdentifier?: unknown; TargetDbClusterArn?: unknown };
     try {
-      const p = JSON.parse(raw) as { GlobalClusterIdentifier?: unknown; TargetDbClusterArn?: unknown };
-      if (typeof p.GlobalClusterIdentifier === "string" && typeof p.TargetDbClusterArn === "string") return { globalClusterIdentifier: p.GlobalClusterIdentifier, targetClusterArn: p.TargetDbClusterArn };
+      p = JSON.parse(raw) as typeof p;
     } catch {
-      // not JSON: not the automation's parameters
+      continue; // not JSON: not the automation's parameters
     }
+    if (typeof p.GlobalClusterIdentifier !== "string" || typeof p.TargetDbClusterArn !== "string") continue;
+    const parsed = parseClusterArn(p.TargetDbClusterArn);
+    if (!parsed) throw new CommandError(`experiment ${target.id} in ${target.region}: its TargetDbClusterArn ${p.TargetDbClusterArn} is not an Aurora cluster ARN (arn:<partition>:rds:<region>:<account>:cluster:<identifier>); plan and deploy the stack ${target.prefix} again`);
+    return { globalClusterIdentifier: p.GlobalClusterIdentifier, targetClusterArn: p.TargetDbClusterArn, target: parsed };
   }
   throw new CommandError(`experiment ${target.id} in ${target.region} moves the writer but its template carries no automation parameters (GlobalClusterIdentifier, TargetDbClusterArn); plan and deploy the stack ${target.prefix} again`);
 }

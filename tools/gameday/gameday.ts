@@ -5,8 +5,10 @@
  *    violations, an unknown region or experiment, an experiment without stop conditions, a
  *    data-losing failover without `--allow-data-loss`, a writer move to the primary itself.
  * 2. Checks the preconditions in AWS: the template is deployed, no experiment of the region is
- *    running, a writer move does not target the member that holds the writer now (RDS), no watched alarm of any region is in ALARM (or missing), every region's Route 53
- *    endpoint checks are healthy (the others must carry the traffic the experiment pushes away).
+ *    running, no zonal shift, practice run or autoshift is moving traffic away from a zone of the
+ *    region (ARC), a writer move does not target the member that holds the writer now (RDS), no
+ *    watched alarm of any region is in ALARM (or missing), every region's Route 53 endpoint
+ *    checks are healthy (the others must carry the traffic the experiment pushes away).
  * 3. Dry run by default: says what it would start and stops. With `--execute` it starts the
  *    experiment, follows it until it ends, and prints what the alarms and health checks did.
  *    Ctrl-C stops the experiment (FIS rolls its actions back) and follows it to its end; a
@@ -20,8 +22,8 @@ import type { Experiment } from "@aws-sdk/client-fis";
 import { SCOPE_TAG } from "../../components/chaos/experiments";
 import { targetLine } from "../plan/experiments";
 import type { PlanDocument } from "../plan/model";
-import { activeExperiments, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, globalWriter, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment, stopExperiment } from "./aws";
-import { gamedayTarget, type GamedayTarget, writerMove } from "./environment";
+import { type ActiveShift, activeExperiments, activeZonalShifts, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, globalWriter, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment, stopExperiment } from "./aws";
+import { gamedayTarget, type GamedayTarget, sameCluster, writerMove } from "./environment";
 import { describeAwsError, CommandError } from "../commands/errors";
 
 export interface GamedayOptions {
@@ -113,6 +115,35 @@ function timeline(start: Date, at: Date): string {
   return `+${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 }
 
+function utc(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * One line per shift moving traffic away from a zone of the region: what it is, on what, until
+ * when, and what to do (wait, or cancel it where it can be cancelled).
+ */
+export function zonalShiftProblems(region: string, shifts: readonly ActiveShift[], now: Date): string[] {
+  const until = (s: ActiveShift) => {
+    if (!s.expiryTime) return "";
+    const minutes = Math.max(0, Math.ceil((s.expiryTime.getTime() - now.getTime()) / 60_000));
+    return `, expires ${utc(s.expiryTime)} (in ${minutes} min)`;
+  };
+  const on = (s: ActiveShift) => `${s.zonalShiftId ?? "?"} on ${s.resource ?? "?"} away from ${s.awayFrom}${until(s)}${s.comment ? ` (comment: ${s.comment})` : ""}`;
+  return shifts.map((s) => {
+    switch (s.shiftType) {
+      case "PRACTICE_RUN":
+        return `autoshift practice run ${on(s)}: wait for it to end, or cancel it: aws arc-zonal-shift cancel-practice-run --region ${region} --zonal-shift-id ${s.zonalShiftId ?? "<id>"}`;
+      case "FIS_EXPERIMENT":
+        return `zonal shift started by a FIS experiment ${on(s)}: wait for it to expire, or stop that experiment (aws fis list-experiments --region ${region})`;
+      case "ZONAL_AUTOSHIFT":
+        return `zonal autoshift away from ${s.awayFrom}${s.startTime ? ` since ${utc(s.startTime)}` : ""}${s.resource ? ` on ${s.resource}` : ""}: AWS sees that zone impaired and ends the autoshift when it recovers (it cannot be cancelled); wait for it (aws arc-zonal-shift list-autoshifts --region ${region}): no game day during a real impairment`;
+      default:
+        return `zonal shift ${on(s)}: wait for it to expire, or cancel it once whoever started it agrees: aws arc-zonal-shift cancel-zonal-shift --region ${region} --zonal-shift-id ${s.zonalShiftId ?? "<id>"}`;
+    }
+  });
+}
+
 /**
  * What a writer move leaves to do (FIS does not undo an automation it ran): the writer.<zone>
  * records and each region's database role follow platform:regions, not the writer, so writes
@@ -146,6 +177,17 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
   const template = await step(`finding the template of ${target.experiment.name}`, () => findTemplate(fis, target.prefix, target.experiment.name));
   const running = await step(`listing experiments in ${target.region}`, () => activeExperiments(fis, target.prefix, template.id));
   if (running.length) throw new CommandError(`experiment ${running.map((r) => `${r.id} (${r.status})`).join(", ")} is already under way in ${target.prefix}; one experiment at a time: wait for it or stop it (aws fis stop-experiment --id ${running[0].id})`);
+  // A shift already holds a zone's capacity away: an experiment on top would stack a second loss
+  // and its result would not say what the experiment's fault alone did.
+  const shifts = await step(`listing the zonal shifts and autoshifts in ${target.region}`, () => activeZonalShifts(aws.arcZonalShift(target.region)));
+  if (shifts.length) {
+    const practice = shifts.some((s) => s.shiftType === "PRACTICE_RUN");
+    throw new CommandError(
+      `${shifts.length} zonal shift(s) active in ${target.region}: traffic is already moved away from a zone; ${target.id} now would stack its fault on that capacity loss and show nothing about the fault alone; start it once none is active:\n` +
+        zonalShiftProblems(target.region, shifts, deps.now()).map((p) => `  - ${p}`).join("\n") +
+        (practice ? `\nSo that no practice run starts during the game day, add its date to platform:zonalAutoshiftBlockedDates and deploy (docs/runbooks/game-day.md, Before the day).` : ""),
+    );
+  }
   // Where the writer is NOW, not where the plan's region order says: after a rehearsed (or real)
   // switchover the two differ until the configuration follows.
   const move = writerMove(target);
@@ -154,8 +196,9 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
   if (move) {
     const writer = await step(`finding the writer of ${move.globalClusterIdentifier}`, () => globalWriter(aws.rds(target.region), move.globalClusterIdentifier));
     if (writer === null) throw new CommandError(`global database ${move.globalClusterIdentifier} has no writer right now (a switchover or failover is under way); wait until it has one`);
-    if (writer === move.targetClusterArn) throw new CommandError(`the writer of ${move.globalClusterIdentifier} is already in ${target.region} (${writer}); run ${target.id} with --region set to a region holding a secondary`);
-    print(`writer now: ${writer}; ${target.id} moves it to ${move.targetClusterArn}`);
+    // Region and cluster identifier only: the plan's ARN carries a made-up account id.
+    if (sameCluster(writer, move.targetClusterArn)) throw new CommandError(`the writer of ${move.globalClusterIdentifier} is already in ${target.region} (${writer}); run ${target.id} with --region set to a region holding a secondary`);
+    print(`writer now: ${writer}; ${target.id} moves it to cluster ${move.target.clusterIdentifier} in ${move.target.region}`);
     writerBefore = writer;
   }
   const healthIds = await step("finding the Route 53 health checks", () => healthCheckIds(aws.route53(), Object.values(target.healthChecks).flat()));
@@ -163,7 +206,7 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
   const problems = preconditionProblems(target, before, healthIds);
   if (problems.length) throw new CommandError(`preconditions not met for ${target.id} in ${target.region}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   const healthy = [...before.health.values()].length;
-  print(`preconditions met: ${before.alarms.size} alarm(s) in ${target.regions.length} region(s) not in ALARM, ${healthy} health check(s) healthy, nothing running in ${target.prefix}`);
+  print(`preconditions met: ${before.alarms.size} alarm(s) in ${target.regions.length} region(s) not in ALARM, ${healthy} health check(s) healthy, nothing running in ${target.prefix}, no zonal shift in ${target.region}`);
 
   if (!options.execute) {
     print(`dry run: would start FIS template ${template.id}; nothing was started. Add --execute to run it.`);
