@@ -253,7 +253,12 @@ export class NodePool extends pulumi.ComponentResource {
         updateConfig: { maxUnavailablePercentage: args.maxUnavailablePercentage ?? 33 },
         nodeRepairConfig: { enabled: true },
         // EKS tags the group's ASG for cluster-autoscaler discovery itself. cluster-autoscaler
-        // moves the desired size; applying the initial value again would undo its work.
+        // moves the desired size; applying the initial value again would undo its work. The trap
+        // left: an update of minSize or maxSize still sends a desiredSize (the provider always
+        // does), the one in Pulumi's state, stale once cluster-autoscaler moved it. EKS then
+        // refuses a range that excludes it (InvalidParameterException) or sets the group back to
+        // it. So regional deploys run `pulumi up --refresh` (pulumi-up.yml), which reads the live
+        // size into the state first (docs/runbooks/resize-node-pools.md).
       }, { parent: this, ignoreChanges: ["scalingConfig.desiredSize"] });
       const asgName = nodeGroup.resources.apply((r) => r[0]?.autoscalingGroups?.[0]?.name ?? "");
       (lb?.targetGroupArns ?? []).forEach((targetGroupArn, i) => {
@@ -287,6 +292,17 @@ export class NodePool extends pulumi.ComponentResource {
       minSize: capacity.minSize,
       maxSize: capacity.maxSize,
       desiredCapacity: capacity.desiredSize,
+      // No capacity wait (the provider's default: up to 10 minutes). After a minSize change it waits
+      // for exactly max(minSize, desiredCapacity) healthy instances, desiredCapacity as the state
+      // has it: ignored since creation (below), so stale once cluster-autoscaler moved the group,
+      // and the deploy waits for a count that never comes, then fails after the change was made.
+      // The first create needs no wait either: what uses the nodes waits for Ready nodes itself
+      // (coredns and aws-ebs-csi-driver turn ACTIVE only then, 30 min, EksCluster; the Helm releases
+      // wait for their pods, 20 min, ClusterAddons; then the service's Deployment and the deploy's
+      // health gate). Lost with it: a failing launch (vCPU quota, no capacity) now surfaces as those
+      // timeouts; `aws autoscaling describe-scaling-activities` names the cause, and
+      // docs/deploying.md checks the quotas before the first deploy.
+      waitForCapacityTimeout: "0",
       // When an AZ cannot launch, launch in the others rather than wait (AWS's default, said out loud).
       availabilityZoneDistribution: { capacityDistributionStrategy: "balanced-best-effort" },
       capacityRebalance: true,

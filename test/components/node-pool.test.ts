@@ -115,6 +115,15 @@ describe("NodePool, autoscaling kind behind a load balancer", () => {
     expect(named("web-asg").ignoreChanges).toContain("desiredCapacity");
   });
 
+  it("never waits for capacity: after a minSize change the provider would wait for exactly the desired capacity of its state, stale once cluster-autoscaler moved the group", () => {
+    const groups = cloud.ofType(ASG) as RecordedResource[];
+    expect(groups.map((g) => g.name).sort()).toEqual(["batch-asg", "dev-asg", "elb-asg", "web-asg"]);
+    // "0" is the provider's off switch; absent means its default of "10m".
+    for (const group of groups) expect(group.inputs.waitForCapacityTimeout, group.name).toBe("0");
+    // Nor the load-balancer variant of the wait, which counts against a fixed number too.
+    for (const group of groups) expect(group.inputs.waitForElbCapacity, group.name).toBeUndefined();
+  });
+
   it("registers with instance target groups it is given, yet keeps EC2 health checks (with a grace period) by default", () => {
     const asg = named("web-asg");
     expect(asg.inputs.targetGroupArns).toEqual(loadBalancer.targetGroupArns);

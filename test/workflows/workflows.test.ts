@@ -289,9 +289,37 @@ describe("deploy.yml", () => {
     const up = upFile.jobs.up;
     expect(up.environment).toBe("${{ inputs.environment }}");
     const commands = jobCommands(up);
-    expect(commands).toContain('pulumi up --yes --stack "$STACK" --policy-pack policies --policy-pack-config "$RUNNER_TEMP/policy-config.json" --non-interactive --color never');
+    expect(commands).toContain('pulumi up --yes --stack "$STACK" "${refresh[@]}" --policy-pack policies --policy-pack-config "$RUNNER_TEMP/policy-config.json" --non-interactive --color never');
     expect(commands.some((c) => c.includes('npx tsx tools/ci/policy-config.ts --stack "$STACK" --out "$RUNNER_TEMP/policy-config.json"'))).toBe(true);
     expect(commands.indexOf('pulumi stack select "$STACK" --create --non-interactive')).toBeLessThan(commands.findIndex((c) => c.startsWith("pulumi up")));
+  });
+
+  it("refreshes the regional stacks before their update (a managed node group's ignored desiredSize goes to EKS from the state), never the global stack", () => {
+    // The waves ask for it explicitly: the global stack's refresh would drop a DNSSEC key pending deletion.
+    expect(global.with?.refresh).toBe(false);
+    expect(primary.with?.refresh).toBe(true);
+    expect(secondaries.with?.refresh).toBe(true);
+    const inputs = (upFile.on as { workflow_call: { inputs: Record<string, { type?: string; required?: boolean }> } }).workflow_call.inputs;
+    expect(inputs.refresh).toMatchObject({ type: "boolean", required: true });
+    const upStep = step(upFile.jobs.up, "pulumi up");
+    expect(upStep.env?.REFRESH).toBe("${{ inputs.refresh }}");
+    // The step's script as the runner runs it, with a pulumi and an npx that record their arguments.
+    const bin = tempDir("fake-pulumi-");
+    for (const tool of ["pulumi", "npx"]) {
+      writeFileSync(join(bin, tool), `#!/bin/sh
+echo "${tool} $*" >> "${bin}/calls"
+`);
+      chmodSync(join(bin, tool), 0o755);
+    }
+    const upCall = (refresh: string) => {
+      writeFileSync(join(bin, "calls"), "");
+      const result = runStep(upStep.run!, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK: "prod-us-west-2", REFRESH: refresh, RUNNER_TEMP: bin });
+      expect(result.status).toBe(0);
+      return readFileSync(join(bin, "calls"), "utf8").split("\n").find((c) => c.startsWith("pulumi up "))!;
+    };
+    // GitHub renders a boolean input as "true" / "false".
+    expect(upCall("true")).toBe(`pulumi up --yes --stack prod-us-west-2 --refresh --policy-pack policies --policy-pack-config ${bin}/policy-config.json --non-interactive --color never`);
+    expect(upCall("false")).toBe(`pulumi up --yes --stack prod-us-west-2 --policy-pack policies --policy-pack-config ${bin}/policy-config.json --non-interactive --color never`);
   });
 
   it("skips the rollout, not the checks, unless deploys are switched on (PLATFORM_DEPLOYS, a value no log contains: GitHub masks it)", () => {
