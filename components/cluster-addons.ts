@@ -206,10 +206,14 @@ export class ClusterAddons extends pulumi.ComponentResource {
           vpcId: lbc.vpcId,
           serviceAccount: { create: true, name: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
           // Two replicas in different AZs and a budget: target registration (and the webhooks
-          // below) must survive a node drain and an AZ loss.
+          // below) must survive a node drain and an AZ loss. DoNotSchedule, not ScheduleAnyway: a
+          // soft spread may put both in one AZ (nodes still joining on the first deploy), and with
+          // that AZ lost the Fail pod webhook below has no endpoint, so no app pod starts (HPA
+          // scale-out included) until the controller is evicted and rescheduled, about 5 minutes.
+          // Only AZs with nodes count as domains, so a pool in one AZ still takes both.
           replicaCount: 2,
           podDisruptionBudget: { maxUnavailable: 1 },
-          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: controllerLabels } }],
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: controllerLabels } }],
           // The IAM policy is a subset without WAF and Shield permissions (see the policy's doc).
           enableShield: false,
           enableWaf: false,

@@ -116,7 +116,11 @@ export class RegionalIngress extends pulumi.ComponentResource {
     // --- load balancer ---
     // Cross-zone load balancing is always on for ALBs (the attribute only exists for NLB/GWLB).
     // Named explicitly only when the auto-name would break ELB's 32-character cap or start with
-    // "internal-"; the salt is the inputs that replace an ALB (both fixed here).
+    // "internal-"; the salt is the inputs that replace an ALB (both fixed here). Nothing else
+    // replaces it, and a replacement could not finish anyway: the new ALB's listener would forward
+    // to the target group the old one still uses (an ALB target group serves one load balancer),
+    // and deletion protection keeps the old one. Should one ever be needed, give the target
+    // group a new name in the same change and lift deletion protection in a deploy before it.
     const albName = physicalName(`${name}-alb`, ELB_NAME_MAX_LENGTH, { salt: "application|internet-facing", reservedPrefix: ELB_RESERVED_PREFIX });
     const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
       ...(albName ? { name: albName } : {}),

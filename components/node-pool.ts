@@ -194,9 +194,14 @@ export class NodePool extends pulumi.ComponentResource {
     const lb = args.loadBalancer;
     if (lb) {
       // Pods use the node security group (VPC CNI): this admits the load balancer to the pods' port.
-      new aws.vpc.SecurityGroupIngressRule(`${name}-from-lb`, { securityGroupId: nodeSg.id, referencedSecurityGroupId: lb.securityGroupId, ipProtocol: "tcp", fromPort: lb.port, toPort: lb.port, description: `load balancer to pods on ${lb.port}` }, parent);
+      // A port change replaces both rules, the new created first and the old deleted at the end of
+      // the update, after the Deployment rolled to the new port: the provider would change the
+      // port in place (ModifySecurityGroupRules) early in the update, cutting the load balancer
+      // off the pods still listening on the old one until the rollout ends.
+      const portChange = { ...parent, replaceOnChanges: ["fromPort", "toPort"], deleteBeforeReplace: false };
+      new aws.vpc.SecurityGroupIngressRule(`${name}-from-lb`, { securityGroupId: nodeSg.id, referencedSecurityGroupId: lb.securityGroupId, ipProtocol: "tcp", fromPort: lb.port, toPort: lb.port, description: `load balancer to pods on ${lb.port}` }, portChange);
       // The load balancer's group has no broad egress; this is its only way out.
-      new aws.vpc.SecurityGroupEgressRule(`${name}-lb-to-nodes`, { securityGroupId: lb.securityGroupId, referencedSecurityGroupId: nodeSg.id, ipProtocol: "tcp", fromPort: lb.port, toPort: lb.port, description: `to pods on the nodes of ${name}` }, parent);
+      new aws.vpc.SecurityGroupEgressRule(`${name}-lb-to-nodes`, { securityGroupId: lb.securityGroupId, referencedSecurityGroupId: nodeSg.id, ipProtocol: "tcp", fromPort: lb.port, toPort: lb.port, description: `to pods on the nodes of ${name}` }, portChange);
     }
 
     const nodeTags = clusterName.apply((n) => ({ Name: `${name}-node`, [`kubernetes.io/cluster/${n}`]: "owned" }));

@@ -145,7 +145,7 @@ describe("ClusterAddons", () => {
     expect(values(named(under("full"), RELEASE, "full-aws-load-balancer-controller"))).toMatchObject({
       replicaCount: 2,
       podDisruptionBudget: { maxUnavailable: 1 },
-      topologySpreadConstraints: [expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone" })],
+      topologySpreadConstraints: [expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" })],
       enableServiceMutatorWebhook: false,
       podMutatorWebhookConfig: { failurePolicy: "Fail" },
       objectSelector: { matchLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } },

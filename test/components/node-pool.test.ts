@@ -167,6 +167,13 @@ describe("NodePool, autoscaling kind behind a load balancer", () => {
     const cidrIngress = ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "web").filter((r) => r.inputs.securityGroupId === nodeSg.id && (r.inputs.cidrIpv4 || r.inputs.cidrIpv6));
     expect(cidrIngress).toEqual([]);
   });
+
+  it("replaces both load balancer rules on a port change, the new before the old goes, so pods on the old port stay reachable until the rollout ends", () => {
+    for (const rule of [named("web-from-lb"), named("web-lb-to-nodes")]) {
+      expect(rule.replaceOnChanges).toEqual(["fromPort", "toPort"]);
+      expect(rule.deleteBeforeReplace).not.toBe(true);
+    }
+  });
 });
 
 describe("NodePool outputs", () => {
