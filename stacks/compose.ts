@@ -17,6 +17,7 @@ import { clusterAutoscalerRelease } from "../components/lib/cluster-autoscaler";
 import { endpointCidrs, type DeployerNetwork } from "../components/lib/deployer";
 import { parseAddonVersions } from "../components/lib/eks";
 import { regionOfZoneId } from "../components/lib/zones";
+import { maintenanceSchedule } from "../components/lib/maintenance";
 import { physicalTableName } from "./data-config";
 import { rdsIdentifier } from "../components/lib/aurora";
 import type { GlobalObservabilityArgs, GrafanaArgs } from "../components/observability/global";
@@ -348,6 +349,9 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       role,
       clusterIdentifier: databaseClusterIdentifier(environment, region),
       globalClusterIdentifier: shared.globalClusterIdentifier,
+      // A day apart per region: no patch or maintenance failover reaches every region at once.
+      preferredMaintenanceWindow: maintenanceSchedule(region, environment.regions).databaseMaintenance,
+      preferredBackupWindow: maintenanceSchedule(region, environment.regions).databaseBackup,
       engine: environment.dbEngine as AuroraEngine,
       engineVersion: environment.dbEngineVersion,
       instanceClass: environment.dbInstanceClass,
@@ -403,6 +407,8 @@ function regionalCacheArgs(environment: Environment, region: string, shared: Sha
     engineVersion: environment.cacheEngineVersion,
     nodeType: environment.cacheNodeType,
     nodes: environment.cacheNodesPerRegion,
+    maintenanceWindow: maintenanceSchedule(region, environment.regions).cacheMaintenance,
+    snapshotWindow: maintenanceSchedule(region, environment.regions).cacheSnapshot,
     ...(role === "primary"
       ? { authToken: shared.cacheAuthToken, globalDatastoreSuffix: `${environment.name}-cache` }
       : { globalReplicationGroupId: shared.cacheGlobalReplicationGroupId }),

@@ -50,6 +50,14 @@ export interface RegionalCacheArgs {
    * @default 7
    */
   snapshotRetentionDays?: number;
+  /**
+   * Weekly maintenance window, UTC ("ddd:hh24:mi-ddd:hh24:mi", at least 60 minutes): give each
+   * region its own (components/lib/maintenance.ts), or service updates reach every region at once.
+   * @default "sun:05:00-sun:06:00"
+   */
+  maintenanceWindow?: string;
+  /** Daily snapshot window, UTC ("hh24:mi-hh24:mi"), apart from the maintenance window. @default "03:00-04:00" */
+  snapshotWindow?: string;
   /** @default {} */
   tags?: Record<string, string>;
 }
@@ -158,8 +166,8 @@ export class RegionalCache extends pulumi.ComponentResource {
       kmsKeyId: key.arn,
       autoMinorVersionUpgrade: true,
       snapshotRetentionLimit: snapshots,
-      ...(snapshots > 0 ? { snapshotWindow: "03:00-04:00" } : {}),
-      maintenanceWindow: "sun:05:00-sun:06:00",
+      ...(snapshots > 0 ? { snapshotWindow: args.snapshotWindow ?? "03:00-04:00" } : {}),
+      maintenanceWindow: args.maintenanceWindow ?? "sun:05:00-sun:06:00",
       finalSnapshotIdentifier: pulumi.interpolate`${id}-final-${snapshotSuffix.hex}`,
       tags,
     };

@@ -219,6 +219,11 @@ export class RegionalDatabase extends pulumi.ComponentResource {
         monitoringInterval,
         ...(monitoringRole ? { monitoringRoleArn: monitoringRole.arn } : {}),
         copyTagsToSnapshot: true,
+        // A class, monitoring or Performance Insights change applies when deployed, not in the
+        // next maintenance window: deferred, `pulumi up` would report it done, every later
+        // preview would show it again, and it would land in the window (a writer class change
+        // is a failover) unannounced. Deploys go one region at a time, so a region changes alone.
+        applyImmediately: true,
         tags,
       }, {
         parent: this,

@@ -209,6 +209,10 @@ describe("RegionalDatabase: placement and encryption per region", () => {
     expect(ofType(childrenOf("orders-usw2"), INSTANCE)[1].dependsOn).not.toContain(ofType(childrenOf("orders-usw2"), INSTANCE)[0].urn);
   });
 
+  it("applies an instance change when deployed, not in the next maintenance window (no change reported done and pending)", () => {
+    for (const member of ["orders-use1", "orders-usw2"]) for (const instance of ofType(childrenOf(member), INSTANCE)) expect(instance.inputs.applyImmediately).toBe(true);
+  });
+
   it("encrypts each member with a rotating, protected key in its own region (storage and Performance Insights)", () => {
     for (const [component, region] of [["orders-use1", "us-east-1"], ["orders-usw2", "us-west-2"]] as const) {
       const key = named(`${component}-key`, KEY);

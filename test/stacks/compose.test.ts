@@ -23,11 +23,22 @@ function normalise(args: ReturnType<typeof regionArgs>, region: string, cidr: st
   // cross-region experiment cuts each region's way to the others, which differ by definition.
   const { healthCheck, ...dns } = args.dns;
   const resilience = args.resilience?.experiments ? { ...args.resilience, experiments: { ...args.resilience.experiments, otherRegions: "<the other regions>", otherDatabaseMembers: "<the other regions' members>" } } : args.resilience;
-  const text = JSON.stringify({ ...args, dns, resilience }).split(region).join("<region>").split(cidr).join("<cidr>");
+  // Each region's maintenance windows are its own by design (components/lib/maintenance.ts).
+  const database = { ...args.database, preferredMaintenanceWindow: "<the region's window>", preferredBackupWindow: "<the region's window>" };
+  const text = JSON.stringify({ ...args, dns, resilience, database }).split(region).join("<region>").split(cidr).join("<cidr>");
   return { ...JSON.parse(text), healthCheck };
 }
 
 describe("environment → stack composition", () => {
+  it("gives each region's database and cache their own maintenance window, a day apart", () => {
+    const withCache = parseEnvironment("prod", { ...prodConfig, "platform:cacheEnabled": true, "platform:cacheHomeRegion": prod.regions[0] });
+    const windows = withCache.regions.map((r) => regionArgs(withCache, r, shared));
+    const days = windows.map((a) => a.database.preferredMaintenanceWindow?.slice(0, 3));
+    expect(new Set(days).size).toBe(withCache.regions.length);
+    for (const a of windows) expect(a.cache?.maintenanceWindow?.slice(0, 3)).toBe(a.database.preferredMaintenanceWindow?.slice(0, 3));
+    for (const a of windows) expect(a.cache?.maintenanceWindow).not.toBe(a.database.preferredMaintenanceWindow);
+  });
+
   it("gives each region's writer-moving automation every other region's Aurora member, named as that region's stack names it", () => {
     for (const region of prod.regions) {
       const members = resilienceArgs(prod, region, {}).experiments?.otherDatabaseMembers;
