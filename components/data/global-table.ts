@@ -2,6 +2,20 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assertTable, attributeDefinitions, effectiveStream, replicaLayout, replicaStyle, tableKeyAlias, type TableDefinition } from "../lib/dynamo";
 
+/**
+ * How long `pulumi up` waits for a new replica to become ACTIVE. A new replica (a region added
+ * to the environment) first copies the whole table, which takes hours for a large one, while the
+ * provider gives up after 30 minutes by default (terraform-provider-aws: a replica created in the
+ * table's update waits for the table's *create* timeout, 30m, inside its update timeout, 60m; a
+ * TableReplica waits for its create timeout, 30m). The wave then fails halfway while DynamoDB
+ * goes on copying. So both of the table's timeouts, and the TableReplica's create, are raised.
+ * Go duration strings. Size them to the data: docs/runbooks/add-a-region.md.
+ */
+export const REPLICA_COPY_TIMEOUTS = {
+  table: { create: "12h", update: "12h" },
+  replica: { create: "12h" },
+} as const;
+
 export interface GlobalTableArgs {
   /** Keys, indexes, billing, consistency, stream, TTL, PITR window: see `TableDefinition`. */
   table: TableDefinition;
@@ -135,6 +149,7 @@ export class GlobalTable extends pulumi.ComponentResource {
       // Auto scaling owns the provisioned capacity once the table exists, and the TableReplica
       // resources own the replicas (the provider reads them back into `replicas`).
       ignoreChanges: provisioned ? ["readCapacity", "writeCapacity", "globalSecondaryIndexes[*].readCapacity", "globalSecondaryIndexes[*].writeCapacity", "replicas"] : [],
+      customTimeouts: REPLICA_COPY_TIMEOUTS.table,
     });
     const ready: pulumi.Resource[] = [];
 
@@ -183,7 +198,7 @@ export class GlobalTable extends pulumi.ComponentResource {
           deletionProtectionEnabled: deletionProtection,
           // TableReplica has no propagateTags: the tags are its own.
           tags,
-        }, { parent: this, protect: true, dependsOn: writePolicies });
+        }, { parent: this, protect: true, dependsOn: writePolicies, customTimeouts: REPLICA_COPY_TIMEOUTS.replica });
         ready.push(replica);
         // Reads per replica (each region has its own read load), once the replica exists.
         autoscale(region, "Read", [replica]);

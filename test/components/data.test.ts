@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
+import { isGoDuration } from "../../tools/fake-cloud/resource-options";
 import type * as Data from "../../components/data";
 
 let cloud: FakeCloud;
@@ -13,6 +14,8 @@ let binding: Data.DataTierBinding;
 let bindingEnv: Record<string, string> = {};
 let bindingPolicy = "";
 let catalogOutputs: { tableName?: string; arn?: string; kmsKeyArns?: Record<string, string>; replicaStyle?: string } = {};
+/** The customTimeouts each table and replica is registered with, by resource name (the fake cloud records no options of the kind). */
+const timeouts: Record<string, unknown> = {};
 
 const TABLE = "aws:dynamodb/table:Table";
 const TABLE_REPLICA = "aws:dynamodb/tableReplica:TableReplica";
@@ -36,6 +39,10 @@ beforeAll(async () => {
   const pulumi = await import("@pulumi/pulumi");
   const aws = await import("@pulumi/aws");
   data = await import("../../components/data");
+  pulumi.runtime.registerResourceTransform((args) => {
+    if (args.type === TABLE || args.type === TABLE_REPLICA) timeouts[args.name] = args.opts.customTimeouts;
+    return undefined;
+  });
   const regions = ["us-east-1", "us-west-2", "eu-west-1"];
 
   const sessions = new data.GlobalTable("sessions", {
@@ -190,6 +197,15 @@ describe("GlobalTable", () => {
       expect(targets).toHaveLength(2);
       for (const target of targets) expect(target.dependsOn).toContain(replica.urn);
     }
+  });
+
+  it("waits hours, not the provider's 30 minutes, for a new replica to copy the table (adding a region to a large table)", () => {
+    // Inline replicas are added in the table's update, which waits for each with the table's
+    // *create* timeout inside its update timeout; a TableReplica with its create timeout.
+    for (const table of ["sessions-table", "catalog-table", "ledger-table"]) expect(timeouts[table], table).toMatchObject({ create: "12h", update: "12h" });
+    for (const replica of ["catalog-us-west-2-replica", "catalog-eu-west-1-replica"]) expect(timeouts[replica], replica).toMatchObject({ create: "12h" });
+    // Go durations, as the engine parses them (an empty field keeps the provider's default).
+    for (const value of Object.values(timeouts).flatMap((t) => Object.values(t as Record<string, string>)).filter(Boolean)) expect(isGoDuration(value), value).toBe(true);
   });
 
   it("gives a provisioned table the same outputs: name, home-region ARN and a key per region", () => {

@@ -257,6 +257,13 @@ describe("deploy.yml", () => {
     expect(at("npx tsx tools/ci/deploy-waves.ts")).toBeGreaterThan(at("npm run plan"));
   });
 
+  it("computes the waves against Pulumi.prod.yaml's history, so a primary reading a stack that deploys after it stops the rollout before wave 1", () => {
+    expect(step(waves, "waves").run).toBe("npx tsx tools/ci/deploy-waves.ts --env prod --history --github-output");
+    // deploy-waves refuses a shallow checkout with --history: it needs every earlier version.
+    const checkout = (waves.steps ?? []).find((s) => s.uses?.startsWith("actions/checkout@"));
+    expect(checkout?.with?.["fetch-depth"]).toBe(0);
+  });
+
   it("chains the waves: global, then the primary region, then the secondaries in parallel", () => {
     expect(needsOf(global)).toEqual(["waves"]);
     expect(needsOf(primary)).toEqual(["waves", "global"]);

@@ -4,17 +4,27 @@
  * job matrices from here, so adding a region (a line in `platform:regions` plus its
  * `Pulumi.<env>-<region>.yaml`) needs no workflow edit.
  *
- *   npx tsx tools/ci/deploy-waves.ts [--env prod] [--dir .] [--github-output]
+ *   npx tsx tools/ci/deploy-waves.ts [--env prod] [--dir .] [--history] [--github-output]
  *
  * Prints the waves as JSON, or with `--github-output` appends `stacks`, `global`, `primary`,
  * `secondaries`, `secondariesMaxParallel` and `runsOn` (the deploy runners' labels, `platform:deployRunnerLabels`; one-line
  * JSON each) to $GITHUB_OUTPUT. Exit 2 with every problem listed when the
  * environment is invalid or a regional stack file is missing or inconsistent.
+ *
+ * A regional stack may read another one (`regionalStackReads`: a cache member reads the Global
+ * Datastore id from the cache home region's stack). The read stack deploys first, except when it
+ * is a secondary and the reader is the primary region, which always deploys before the others
+ * (its Aurora writer must exist before a secondary cluster can join). That read then holds only
+ * if an earlier rollout created what is read. `--history` checks it against the git history of
+ * `Pulumi.<env>.yaml` (full history, main's first parents) and refuses the rollout otherwise;
+ * without it such a read is only warned about.
  */
+import { execFileSync } from "child_process";
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
-import { ConfigError, parseEnvironment } from "../../stacks/config";
+import { regionalStackReads } from "../../stacks/compose";
+import { ConfigError, type Environment, parseEnvironment } from "../../stacks/config";
 import { toRuntimeConfig } from "../fake-cloud/project-config";
 
 export interface StackTarget {
@@ -38,6 +48,12 @@ export interface DeployWaves {
    * Otherwise all of them.
    */
   readonly secondariesMaxParallel: number;
+  /**
+   * Reads of a stack that deploys after its reader: the primary region reading the cache home
+   * region's stack once a switchover has moved the primary elsewhere. They hold only because an
+   * earlier rollout deployed the read stack (checked when the waves are given the history).
+   */
+  readonly readsOfLaterStacks: StackRead[];
   /** Regional stack files of this environment for regions it no longer lists (left behind by a removal). */
   readonly orphans: string[];
   /**
@@ -47,7 +63,23 @@ export interface DeployWaves {
   readonly runsOn: string[];
 }
 
+/** `reader`'s program reads `read`'s outputs through a StackReference. */
+export interface StackRead {
+  readonly reader: string;
+  readonly read: string;
+}
+
 export type StackConfig = Record<string, unknown>;
+
+export interface WavesOptions {
+  /**
+   * `Pulumi.<env>.yaml` as committed, newest first: its config at each commit of main's
+   * first-parent history that changed it (`committedVersions`). Called only when a stack reads one
+   * that deploys after it; then that read must be shown to hold, or the waves are refused.
+   * Without it such reads are returned (`readsOfLaterStacks`) but not checked.
+   */
+  readonly history?: () => Iterable<StackConfig>;
+}
 
 /** What the waves are computed from: the stack files' `config:` maps, by file name. */
 export interface StackFiles {
@@ -71,17 +103,66 @@ function namesEnvironment(value: unknown, environment: string): boolean {
   return typeof value === "string" && value.split("/").pop() === environment;
 }
 
+/** A config value as a stack file may hold it: the key with or without the `platform:` namespace. */
+function setting(config: StackConfig, key: string): unknown {
+  return config[`platform:${key}`] ?? config[key];
+}
+
+function listSetting(config: StackConfig, key: string): string[] {
+  let value = setting(config, key);
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+/**
+ * Whether an earlier rollout created the cache's Global Datastore in `home`'s stack: the cache
+ * has stayed on, with this home, since a version of the environment that listed `home` first
+ * (the primary region, whose wave 2 runs before every stack that reads it). A cache turned on
+ * with its home elsewhere, or an environment that never had it first, has no datastore yet.
+ * Assumes that version was rolled out (the deploy workflow rolls out every push to main).
+ *
+ * @param history  the environment's config, newest first (`WavesOptions.history`)
+ */
+export function datastoreCreatedEarlier(home: string, history: Iterable<StackConfig>): boolean {
+  for (const config of history) {
+    const enabled = setting(config, "cacheEnabled");
+    if ((enabled !== true && enabled !== "true") || setting(config, "cacheHomeRegion") !== home) return false;
+    if (listSetting(config, "regions")[0] === home) return true;
+  }
+  return false;
+}
+
+/** Secondaries in an order where every stack another one reads comes first (stable otherwise). */
+function readsFirst(secondaries: StackTarget[], readsOf: (t: StackTarget) => string[]): StackTarget[] {
+  const pending = [...secondaries];
+  const ordered: StackTarget[] = [];
+  while (pending.length > 0) {
+    const ready = (t: StackTarget) => readsOf(t).every((read) => !pending.some((p) => p.stack === read));
+    const next = pending.findIndex(ready);
+    // A cycle (no reader's reads all placed): keep the list order; nothing reads that way today.
+    ordered.push(...pending.splice(next >= 0 ? next : 0, 1));
+  }
+  return ordered;
+}
+
 /** Computes the waves; throws WavesError listing every problem (each with its fix). */
-export function deployWaves(environment: string, files: StackFiles): DeployWaves {
+export function deployWaves(environment: string, files: StackFiles, options: WavesOptions = {}): DeployWaves {
   const globalFile = stackFileName(environment);
   if (!files.global) throw new WavesError([`${globalFile} does not exist; the global stack's config defines the environment`]);
+  let env: Environment;
   let regions: string[];
   let runsOn: string[];
   let cacheHome: string | undefined;
   try {
-    const parsed = parseEnvironment(environment, toRuntimeConfig(files.global), globalFile);
-    ({ regions, deployRunnerLabels: runsOn } = parsed);
-    cacheHome = parsed.cacheEnabled ? parsed.cacheHomeRegion : undefined;
+    env = parseEnvironment(environment, toRuntimeConfig(files.global), globalFile);
+    ({ regions, deployRunnerLabels: runsOn } = env);
+    cacheHome = env.cacheEnabled ? env.cacheHomeRegion : undefined;
   } catch (err) {
     if (err instanceof ConfigError) throw new WavesError([err.message]);
     throw err;
@@ -114,14 +195,35 @@ export function deployWaves(environment: string, files: StackFiles): DeployWaves
 
   // The global stack's credentials need a default region; its own aws:region when set.
   const globalRegion = typeof files.global["aws:region"] === "string" ? files.global["aws:region"] : regions[0];
-  // The cache's home region first among the secondaries (stable otherwise).
-  const secondaries = targets.slice(1).sort((a, b) => Number(b.region === cacheHome) - Number(a.region === cacheHome));
+  const readsOf = (t: StackTarget) => regionalStackReads(env, t.region);
+  // A stack that others read before its readers: the cache's home region first among the secondaries.
+  const secondaries = readsFirst(targets.slice(1), readsOf);
+  const sequence = [targets[0], ...secondaries];
+  const position = (stack: string) => sequence.findIndex((t) => t.stack === stack);
+  const readsOfLaterStacks = sequence.flatMap((t) => readsOf(t).filter((read) => position(read) > position(t.stack)).map((read) => ({ reader: t.stack, read })));
+  // The primary region cannot wait for a secondary (its Aurora writer comes first), so such a
+  // read holds only if an earlier rollout created what is read.
+  if (readsOfLaterStacks.length > 0 && options.history) {
+    const history = options.history;
+    for (const { reader, read } of readsOfLaterStacks) {
+      if (read === `${environment}-${cacheHome}` && datastoreCreatedEarlier(cacheHome!, history())) continue;
+      problems.push(
+        `${reader} (the primary region, wave 2) reads the cache's Global Datastore id from ${read}, which deploys after it (wave 3): ` +
+          `${cacheHome} has not been the primary region (first in platform:regions) since the cache was turned on, so no rollout has created the datastore and wave 2 would fail on the missing output. ` +
+          `The primary region always deploys before the others (their Aurora secondaries join its writer). ` +
+          `Set platform:cacheHomeRegion: ${regions[0]} in ${globalFile}: turn the cache on with its home in the primary region (nothing has created the datastore yet, so the home can still change).`,
+      );
+    }
+    if (problems.length > 0) throw new WavesError(problems);
+  }
   return {
     environment,
     global: { stack: environment, region: globalRegion, role: "global" },
     primary: targets[0],
     secondaries,
-    secondariesMaxParallel: cacheHome !== undefined ? 1 : Math.max(1, secondaries.length),
+    // One at a time with a cache (one datastore join at a time), or when a secondary reads another.
+    secondariesMaxParallel: cacheHome !== undefined || secondaries.some((t) => readsOf(t).length > 0) ? 1 : Math.max(1, secondaries.length),
+    readsOfLaterStacks,
     orphans,
     runsOn,
   };
@@ -148,6 +250,40 @@ export function readStackFiles(dir: string, environment: string): StackFiles {
   return { global: existsSync(globalPath) ? readConfig(globalPath) : undefined, others };
 }
 
+/**
+ * `file` (in `dir`) at every commit of the checkout's first-parent history that changed it, newest
+ * first, read lazily: its `config:` map, until a commit where the file does not exist. Refuses a
+ * shallow checkout, whose history stops at an arbitrary commit.
+ */
+export function* committedVersions(dir: string, file: string): Generator<StackConfig> {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  let shallow: string;
+  try {
+    shallow = git("rev-parse", "--is-shallow-repository").trim();
+  } catch (err) {
+    const said = String((err as { stderr?: unknown }).stderr ?? "").trim().split("\n")[0];
+    throw new WavesError([`--history: git cannot read the history in ${dir}${said ? ` (${said})` : ""}; run it in a clone of the repository`]);
+  }
+  if (shallow !== "false") {
+    throw new WavesError([`--history: the checkout is shallow, so ${file}'s history is cut short; fetch all of it (actions/checkout with fetch-depth: 0, or git fetch --unshallow)`]);
+  }
+  for (const commit of git("log", "--first-parent", "--format=%H", "--", file).split("\n").filter(Boolean)) {
+    let text: string;
+    try {
+      text = git("show", `${commit}:./${file}`);
+    } catch {
+      return; // deleted (or renamed) in this commit: nothing older belongs to this environment's run
+    }
+    let document: { config?: StackConfig } | null;
+    try {
+      document = parse(text) as { config?: StackConfig } | null;
+    } catch {
+      document = null;
+    }
+    yield document?.config ?? {};
+  }
+}
+
 /** `key=value` lines for $GITHUB_OUTPUT (values are one-line JSON). */
 export function githubOutputLines(waves: DeployWaves): string {
   const outputs = {
@@ -168,9 +304,11 @@ function main(argv: string[]): number {
   };
   const environment = option("--env") ?? "prod";
   const dir = option("--dir") ?? ".";
+  const withHistory = argv.includes("--history");
   let waves: DeployWaves;
   try {
-    waves = deployWaves(environment, readStackFiles(dir, environment));
+    const history = withHistory ? () => committedVersions(dir, stackFileName(environment)) : undefined;
+    waves = deployWaves(environment, readStackFiles(dir, environment), { history });
   } catch (err) {
     if (!(err instanceof WavesError)) throw err;
     console.error(err.message);
@@ -178,6 +316,11 @@ function main(argv: string[]): number {
   }
   for (const orphan of waves.orphans) {
     console.warn(`warning: ${orphan} belongs to ${environment} but its region is not in platform:regions; destroy that stack and delete the file (docs/runbooks/remove-a-region.md)`);
+  }
+  if (!withHistory) {
+    for (const { reader, read } of waves.readsOfLaterStacks) {
+      console.warn(`warning: ${reader} reads ${read}, which deploys after it: this holds only if an earlier rollout created what it reads (the cache's Global Datastore); not checked without --history`);
+    }
   }
   if (waves.runsOn.length === 0) {
     console.warn(`warning: platform:deployRunnerLabels is empty in Pulumi.${environment}.yaml: no deploy runner is known to reach the clusters' API (docs/deploying.md); the deploy jobs refuse to start`);
