@@ -1,6 +1,6 @@
 /**
  * Serving paths and deploy preconditions: a region serves only when the whole path from its load
- * balancer to ready pods exists, when those pods survive pod, node and AZ losses, when the
+ * balancer to ready pods exists and its security groups let the traffic through, when those pods survive pod, node and AZ losses, when the
  * identity running `pulumi up` can reach and administer the cluster it deploys into, and when a
  * failing app cannot make the nodes look unhealthy. Each rule names the missing link.
  */
@@ -14,10 +14,10 @@ import { containers, isKubernetesNodeGroup, TARGET_GROUP_TYPES, traceServingPath
 export const servingPathBound = stackRule(
   {
     name: "serving-path-bound",
-    description: "Every target group a listener forwards to is bound (TargetGroupBinding) to a Service of the same stack whose pods have a readiness probe on the target group's health path.",
+    description: "Every target group a listener forwards to is bound (TargetGroupBinding of the target group's target type) to a Service of the same stack whose pods have a readiness probe on the target group's health path, and the load balancer's security groups let it reach those pods on the target and health-check ports (egress from its groups, ingress on the pods' groups).",
     enforcementLevel: "mandatory",
     severity: "critical",
-    remediationSteps: "Bind the target group with a TargetGroupBinding (elbv2.k8s.aws/v1beta1) to a Service whose Deployment's containers probe the target group's health path for readiness; components/service.ts does all of it.",
+    remediationSteps: "Bind the target group with a TargetGroupBinding (elbv2.k8s.aws/v1beta1) of the target group's targetType to a Service whose Deployment's containers probe the target group's health path for readiness; components/service.ts does all of it. Open the network both ways: an egress rule on the load balancer's security group to the nodes' security group on the pods' port, and an ingress rule on the nodes' group from the load balancer's (NodePool's `loadBalancer` adds both).",
   },
   (resources, { report }) => {
     for (const path of traceServingPaths(resources)) {

@@ -1,13 +1,16 @@
 /**
  * The serving path of a stack, traced link by link: DNS record → load balancer → listener →
- * target group → TargetGroupBinding → Service → the pods of a workload, with the readiness probe
- * on the target group's health path. The serving-path policies judge it; the offline plan
- * reports it per region (tools/plan/topology.ts). Values that are unknown during a preview never
- * count as a broken link, nor do objects a preview plans with no properties at all (kit.ts unplanned).
+ * target group → TargetGroupBinding (of the target group's target type) → Service → the pods of a
+ * workload, with the readiness probe on the target group's health path, and the network between
+ * the load balancer and those pods (serving-network.ts). The serving-path policies judge it; the
+ * offline plan reports it per region (tools/plan/topology.ts). Values that are unknown during a
+ * preview never count as a broken link, nor do objects a preview plans with no properties at all
+ * (kit.ts unplanned).
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { LISTENER_TYPES, LOAD_BALANCER_TYPES } from "./aws-types";
 import { knownItems, knownNumber, knownString, ofType, read, referencedBy, referencing, UNKNOWN, unplanned } from "./kit";
+import { NetworkView, type NetworkLink } from "./serving-network";
 
 export const K8S = {
   bindings: ["kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "kubernetes:elbv2.k8s.aws/v1alpha1:TargetGroupBinding"],
@@ -15,6 +18,8 @@ export const K8S = {
   workloads: ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"],
   autoscalers: ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v1:HorizontalPodAutoscaler"],
   disruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
+  /** Security groups for pods: the pods it selects get network interfaces of their own, with its groups. */
+  securityGroupPolicy: "kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy",
 } as const;
 export const TARGET_GROUP_TYPES = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
 const LISTENER_RULE_TYPES = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"];
@@ -22,7 +27,7 @@ const RECORD = "aws:route53/record:Record";
 const ZONE_KEYS = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"];
 
 /** The links of a serving path, in order; `missing` names the first one that is not there. */
-export type ServingLink = "dns-record" | "listener" | "binding" | "service" | "pods" | "readiness-probe";
+export type ServingLink = "dns-record" | "listener" | "binding" | "target-type" | "service" | "pods" | "readiness-probe" | "network";
 
 export interface TargetGroupPath {
   targetGroup: PolicyResource;
@@ -33,6 +38,8 @@ export interface TargetGroupPath {
   workload?: PolicyResource;
   /** Health-check path the target group asks ("/" when unset, as ELB does). */
   healthCheckPath: string | undefined;
+  /** The network between the load balancer and the pods, once the trace reaches the pods' ports. */
+  network?: NetworkLink;
   /** The first missing link and a sentence naming it; undefined when the path is complete. */
   missing?: { link: ServingLink; message: string };
 }
@@ -113,6 +120,34 @@ function probeProblem(workload: PolicyResource, targetPort: unknown, healthPort:
   return `${workload.name} has no readiness probe on ${path} (port ${String(wanted)}), the target group's health check: pods would count as ready while the load balancer finds them unhealthy`;
 }
 
+/**
+ * The target type the binding registers, when it is the target group's (the controller fills an
+ * unset one from the target group; ELB's default is instance); both when they differ.
+ */
+function effectiveTargetType(binding: PolicyResource, tg: PolicyResource): string | { binding: string; group: string } | typeof UNKNOWN {
+  const bound = read(() => props(binding).spec?.targetType);
+  const group = read(() => props(tg).targetType);
+  if (bound === UNKNOWN || group === UNKNOWN) return UNKNOWN;
+  const groupType = typeof group === "string" && group ? group : "instance";
+  if (typeof bound !== "string" || !bound || bound === groupType) return groupType;
+  return { binding: bound, group: groupType };
+}
+
+/**
+ * TCP ports the load balancer opens to the targets: the pods' container port (ip targets) or the
+ * Service's node port (instance targets), and a health-check port other than the traffic port.
+ * Undefined when one is not known.
+ */
+function networkPorts(targetType: string, workload: PolicyResource, servicePort: Props | undefined, targetPort: unknown, healthPort: unknown): number[] | undefined {
+  let traffic: number | undefined;
+  if (targetType === "ip") traffic = typeof targetPort === "number" ? targetPort : containers(workload).map((c) => resolvePort(c, targetPort)).find((p) => p !== undefined);
+  else if (targetType === "instance") traffic = knownNumber(() => servicePort?.nodePort);
+  if (traffic === undefined || healthPort === UNKNOWN) return undefined;
+  const health = healthPort === undefined || healthPort === "traffic-port" ? traffic : Number(healthPort);
+  if (!Number.isInteger(health)) return undefined;
+  return [...new Set([traffic, health])];
+}
+
 /** Target groups whose targets are not Kubernetes pods (Lambda, instances registered by hand or by a non-Kubernetes group). */
 function servedOutsideKubernetes(tg: PolicyResource, resources: readonly PolicyResource[]): boolean {
   if (read(() => props(tg).targetType) === "lambda") return true;
@@ -138,6 +173,8 @@ export function traceServingPaths(resources: readonly PolicyResource[]): TargetG
   const services = ofType(resources, K8S.service);
   const workloads = ofType(resources, K8S.workloads);
   const paths: TargetGroupPath[] = [];
+  let network: NetworkView | undefined;
+  const networkView = () => (network ??= new NetworkView(resources, ofType(resources, "aws:autoscaling/group:Group").filter(isKubernetesNodeGroup)));
 
   for (const tg of ofType(resources, TARGET_GROUP_TYPES)) {
     const fromListeners = listeners.filter((l) => refersTo(l, "defaultActions", tg, () => forwardedArns(l, "defaultActions")));
@@ -168,6 +205,12 @@ export function traceServingPaths(resources: readonly PolicyResource[]): TargetG
     // Objects a preview plans with no properties (their provider not configured yet) are unknown
     // links, never missing ones; so are the objects they would lead to.
     if (unplanned(binding)) continue;
+    const targetType = effectiveTargetType(binding, tg);
+    if (targetType === UNKNOWN) continue;
+    if (typeof targetType === "object") {
+      fail("target-type", `TargetGroupBinding ${binding.name} registers ${targetType.binding} targets with target group ${tg.name}, whose target type is ${targetType.group}: ELB refuses them (an ip target group takes pod addresses, an instance one node ids), so no target ever registers`);
+      continue;
+    }
     const ref = read(() => props(binding).spec?.serviceRef as Props | undefined);
     if (ref === UNKNOWN) continue;
     const serviceName = knownString(() => ref?.name);
@@ -196,8 +239,17 @@ export function traceServingPaths(resources: readonly PolicyResource[]): TargetG
     const port = knownItems(() => spec?.ports as Props[]).find((p) => read(() => p.port) === wantedPort || read(() => p.name) === wantedPort);
     const targetPort = port ? read(() => port.targetPort ?? port.port) : undefined;
     if (targetPort === UNKNOWN || healthCheckPath === undefined) continue;
-    const problem = probeProblem(workload, targetPort, read(() => (healthCheck as Props | undefined)?.port), healthCheckPath);
-    if (problem) fail("readiness-probe", `target group ${tg.name}: ${problem}`);
+    const healthPort = read(() => (healthCheck as Props | undefined)?.port);
+    const problem = probeProblem(workload, targetPort, healthPort, healthCheckPath);
+    if (problem) {
+      fail("readiness-probe", `target group ${tg.name}: ${problem}`);
+      continue;
+    }
+    const ports = networkPorts(targetType, workload, port, targetPort, healthPort);
+    const ownGroups = ofType(resources, K8S.securityGroupPolicy).some((p) => sameCluster(p, workload) && namespaceOf(p) === namespaceOf(workload));
+    // Pods with security groups of their own (SecurityGroupPolicy) are not judged by their nodes' groups.
+    path.network = ports === undefined || ownGroups ? { status: "unknown", ports: ports ?? [] } : networkView().judge(tg, lbs, ports);
+    if (path.network.status === "closed") fail("network", `target group ${tg.name}: ${path.network.problem}`);
   }
   for (const path of paths) {
     if (!path.missing && path.records.length === 0) {

@@ -21,8 +21,17 @@ const metadata = { name: "web", namespace: "app", labels };
 function region(drop: string[] = []): RecordedResource[] {
   const o = { stack: `prod-${REGION}`, region: REGION };
   const k8s = { ...o, region: null };
+  const rule = (type: "Ingress" | "Egress", name: string, on: string, peer: string) =>
+    resource(`aws:vpc/securityGroup${type}Rule:SecurityGroup${type}Rule`, name, { securityGroupId: on, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: 8080, toPort: 8080 }, o);
   const all = [
-    resource("aws:lb/loadBalancer:LoadBalancer", "alb", { loadBalancerType: "application" }, { ...o, id: "arn:alb", outputs: { arn: "arn:alb", dnsName: "alb-1.eu-west-1.elb.amazonaws.com" } }),
+    resource("aws:lb/loadBalancer:LoadBalancer", "alb", { loadBalancerType: "application", securityGroups: ["sg-alb"] }, { ...o, id: "arn:alb", outputs: { arn: "arn:alb", dnsName: "alb-1.eu-west-1.elb.amazonaws.com" } }),
+    // The ALB's security group and the nodes' (which the pods carry), and the rules between them.
+    resource("aws:ec2/securityGroup:SecurityGroup", "alb-sg", {}, { ...o, id: "sg-alb" }),
+    resource("aws:ec2/securityGroup:SecurityGroup", "node-sg", {}, { ...o, id: "sg-node" }),
+    rule("Egress", "alb-to-pods", "sg-alb", "sg-node"),
+    rule("Ingress", "pods-from-alb", "sg-node", "sg-alb"),
+    resource("aws:ec2/launchTemplate:LaunchTemplate", "nodes", { networkInterfaces: [{ deviceIndex: 0, securityGroups: ["sg-node"] }] }, { ...o, id: "lt-nodes" }),
+    resource("aws:autoscaling/group:Group", "nodes", { launchTemplate: { id: "lt-nodes" }, minSize: 3, maxSize: 6, tags: [{ key: "kubernetes.io/cluster/prod", value: "owned" }] }, { ...o, id: "nodes-asg" }),
     resource("aws:lb/targetGroup:TargetGroup", "tg", { targetType: "ip", port: 8080, healthCheck: { path: "/healthz", port: "traffic-port" } }, { ...o, id: TG_ARN, outputs: { arn: TG_ARN } }),
     resource("aws:lb/listener:Listener", "https", { loadBalancerArn: "arn:alb", port: 443, defaultActions: [{ type: "forward", targetGroupArn: TG_ARN }] }, o),
     resource("aws:route53/record:Record", "app", { name: "app.prod.example.com", type: "A", aliases: [{ name: "alb-1.eu-west-1.elb.amazonaws.com", zoneId: "Z1", evaluateTargetHealth: true }] }, o),
@@ -53,6 +62,7 @@ describe("serving path in the plan", () => {
       service: "app/web",
       workload: "app/web",
       minPods: 3,
+      network: { status: "open", ports: [8080] },
       complete: true,
       missingLink: null,
       missing: null,
@@ -66,6 +76,8 @@ describe("serving path in the plan", () => {
     ["service", "service", /^service: TargetGroupBinding binding .* names Service web in namespace app/],
     ["deployment", "pods", /^pods: Service service .* selects no Deployment/],
     ["app", "dns-record", /^dns-record: no DNS record of this stack aliases the load balancer of target group tg/],
+    ["alb-to-pods", "network", /^network: target group tg: no egress rule on the load balancer's security group\(s\) alb-sg allows TCP 8080 toward the pods' security group\(s\) node-sg/],
+    ["pods-from-alb", "network", /^network: target group tg: no ingress rule on the pods' security group\(s\) node-sg .* admits the load balancer's security group\(s\) alb-sg/],
   ])("names the missing link when the %s is removed", (dropped, link, message) => {
     const plan = planWith(region([dropped]));
     const [path] = plan.resilience.servingPath.regions;
@@ -73,6 +85,24 @@ describe("serving path in the plan", () => {
     expect(path.paths[0].missingLink).toBe(link);
     expect(path.missing).toMatch(message);
     expect(renderMarkdown(plan)).toContain(`INCOMPLETE, missing ${link}`);
+    expect(validatePlan(plan)).toEqual([]);
+  });
+
+  it("names a network link it cannot judge unknown, and the path complete", () => {
+    // An ALB without security groups of its own gets the VPC's default group, whose rules the stack does not hold.
+    const plan = planWith(region(["alb-sg", "alb-to-pods"]).map((r) => (r.name === "alb" ? { ...r, outputs: { ...r.outputs, securityGroups: undefined } } : r)));
+    const [path] = plan.resilience.servingPath.regions;
+    expect(path).toMatchObject({ complete: true, missing: null });
+    expect(path.paths[0].network).toEqual({ status: "unknown", ports: [8080] });
+    expect(validatePlan(plan)).toEqual([]);
+  });
+
+  it("names the target type when the binding's is not the target group's", () => {
+    const plan = planWith(region().map((r) => (r.name === "tg" ? { ...r, outputs: { ...r.outputs, targetType: "instance" } } : r)));
+    const [path] = plan.resilience.servingPath.regions;
+    expect(path.paths[0]).toMatchObject({ complete: false, missingLink: "target-type", network: null });
+    expect(path.missing).toMatch(/^target-type: TargetGroupBinding binding registers ip targets with target group tg, whose target type is instance/);
+    expect(renderMarkdown(plan)).toContain("INCOMPLETE, missing target-type");
     expect(validatePlan(plan)).toEqual([]);
   });
 

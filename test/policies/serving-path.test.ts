@@ -1,10 +1,13 @@
 /**
  * The serving-path rules over a regional stack as the fake cloud records it: the fixtures'
- * region, turned into one that serves (ip target group, Kubernetes node group, the service's
- * Kubernetes objects, the deployer's access), then broken one link at a time.
+ * region, turned into one that serves (ip target group, Kubernetes node group, the security
+ * groups between the ALB and the nodes, the service's Kubernetes objects, the deployer's access),
+ * then broken one link at a time.
  */
 import { describe, expect, it } from "vitest";
+import { policyResources } from "../../policies/arguments";
 import { evaluateStack, PolicyConfig, Violation } from "../../policies/evaluate";
+import { traceServingPaths } from "../../policies/rules/serving-trace";
 import type { RecordedResource } from "../../tools/fake-cloud";
 import { arnOf, environment, ofPolicy, patch, recorded, RegionSlice } from "./fixtures";
 
@@ -21,6 +24,11 @@ interface Serving {
   pdb: RecordedResource;
   entry: RecordedResource;
   association: RecordedResource;
+  albGroup: RecordedResource;
+  nodeGroup: RecordedResource;
+  /** The ALB's way out, and the nodes' way in (what NodePool's `loadBalancer` adds). */
+  albToPods: RecordedResource;
+  podsFromAlb: RecordedResource;
   all(): RecordedResource[];
 }
 
@@ -34,6 +42,17 @@ function serving(): Serving {
   const o = { stack: `prod-${slice.region}`, region: slice.region };
   patch(slice.targetGroup, { targetType: "ip", port: 8080, healthCheck: { path: "/healthz", port: "traffic-port", matcher: "200" } });
   patch(slice.asg, { healthCheckType: "EC2", targetGroupArns: [], tags: [{ key: `kubernetes.io/cluster/${CLUSTER_NAME}`, value: "owned", propagateAtLaunch: true }] });
+  // The ALB's security group and the nodes' (which the pods carry), as components/ingress.ts and node-pool.ts make them.
+  const albGroup = recorded("aws:ec2/securityGroup:SecurityGroup", "alb-sg", { vpcId: slice.vpc.id }, { ...o, id: "sg-alb", outputs: { id: "sg-alb" } });
+  const nodeGroup = recorded("aws:ec2/securityGroup:SecurityGroup", "node-sg", { vpcId: slice.vpc.id }, { ...o, id: "sg-node", outputs: { id: "sg-node" } });
+  const rule = (type: "Ingress" | "Egress", name: string, on: string, peer: string) =>
+    recorded(`aws:vpc/securityGroup${type}Rule:SecurityGroup${type}Rule`, name, { securityGroupId: on, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: 8080, toPort: 8080 }, o);
+  const albToPods = rule("Egress", "alb-to-pods", "sg-alb", "sg-node");
+  const podsFromAlb = rule("Ingress", "pods-from-alb", "sg-node", "sg-alb");
+  patch(slice.alb, { securityGroups: ["sg-alb"] });
+  patch(slice.launchTemplate, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: ["sg-node"] }] });
+  // Its id, as the provider reports it: the fixtures' node group shares it, so no dependency tells them apart.
+  slice.launchTemplate.outputs.id = slice.launchTemplate.id;
   patch(slice.eks, { name: CLUSTER_NAME, accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false }, vpcConfig: { ...(slice.eks.inputs.vpcConfig as object), endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.16/28"] } });
   const provider = recorded("pulumi:providers:kubernetes", "k8s", { kubeconfig: "[secret]" }, o);
   const k8s = (type: string, name: string, inputs: Record<string, unknown>) => ({ ...recorded(type, name, inputs, o), provider: provider.urn });
@@ -68,8 +87,8 @@ function serving(): Serving {
     accessScope: { type: "cluster" },
   }, o);
   const s: Serving = {
-    slice, provider, binding, service, deployment, hpa, pdb, entry, association,
-    all: () => [...slice.all(), s.provider, s.binding, s.service, s.deployment, s.hpa, s.pdb, s.entry, s.association].filter((r) => r !== undefined),
+    slice, provider, binding, service, deployment, hpa, pdb, entry, association, albGroup, nodeGroup, albToPods, podsFromAlb,
+    all: () => [...slice.all(), s.provider, s.binding, s.service, s.deployment, s.hpa, s.pdb, s.entry, s.association, s.albGroup, s.nodeGroup, s.albToPods, s.podsFromAlb].filter((r) => r !== undefined),
   };
   return s;
 }
@@ -156,6 +175,156 @@ describe("serving-path-bound", () => {
   it("leaves target groups served by non-Kubernetes instances to the instance rules", () => {
     const vs = run((s) => patch(s.slice.asg, { tags: [], healthCheckType: "ELB", targetGroupArns: [arnOf(s.slice.targetGroup)] }), DEPLOYER_CONFIG, (r) => !r.type.startsWith("kubernetes:"));
     expect(ofPolicy(vs, "serving-path-bound")).toEqual([]);
+  });
+});
+
+describe("serving-path-bound: the target type", () => {
+  const bound = (vs: Violation[]) => ofPolicy(vs, "serving-path-bound").map((v) => v.message);
+
+  it("fails a binding whose targetType is not the target group's, naming the target type", () => {
+    const spec = (s: Serving) => s.binding.outputs.spec as Record<string, unknown>;
+    expect(bound(run((s) => { spec(s).targetType = "instance"; }))).toEqual([
+      expect.stringMatching(/^missing target-type: TargetGroupBinding binding registers instance targets with target group ingress, whose target type is ip: ELB refuses them/),
+    ]);
+    // A target group without a target type is ELB's default, instance.
+    expect(bound(run((s) => patch(s.slice.targetGroup, { targetType: undefined })))).toEqual([expect.stringMatching(/^missing target-type: .* registers ip targets .* whose target type is instance/)]);
+  });
+
+  it("takes a binding without a targetType as the target group's (the controller fills it in)", () => {
+    expect(bound(run((s) => { delete (s.binding.outputs.spec as Record<string, unknown>).targetType; }))).toEqual([]);
+  });
+});
+
+describe("serving-path-bound: the network between the load balancer and the pods", () => {
+  const o = { stack: "prod-us-east-1", region: "us-east-1" };
+  const bound = (vs: Violation[]) => ofPolicy(vs, "serving-path-bound").map((v) => v.message);
+  /** The trace's network link after `change`, and the rule's findings. */
+  const judge = (change: (s: Serving) => unknown, options: { asServer?: boolean } = {}) => {
+    const s = serving();
+    const changed = change(s);
+    const extra = Array.isArray(changed) ? changed : [];
+    const resources = [...s.all(), ...extra].filter((r) => !r.name.startsWith("removed:"));
+    const [path] = traceServingPaths(policyResources(resources, options));
+    const violations = evaluateStack({ stack: o.stack, role: "region", region: o.region, resources }, DEPLOYER_CONFIG, options);
+    return { network: path.network, messages: bound(violations), all: only(violations.filter((v) => SERVING_POLICIES.includes(v.policy))) };
+  };
+  const remove = (r: RecordedResource) => { r.name = `removed:${r.name}`; };
+
+  it("passes the ALB's egress rule to the node security group and the nodes' ingress rule from the ALB's, on the pods' port", () => {
+    const { network, all } = judge(() => undefined);
+    expect(network).toEqual({ status: "open", ports: [8080] });
+    expect(all).toEqual([]);
+  });
+
+  it("fails without the ALB's egress rule (a node pool without `loadBalancer`), naming the network link", () => {
+    const { network, messages } = judge((s) => remove(s.albToPods));
+    expect(network?.status).toBe("closed");
+    expect(messages).toEqual([
+      expect.stringMatching(/^missing network: target group ingress: no egress rule on the load balancer's security group\(s\) alb-sg allows TCP 8080 toward the pods' security group\(s\) node-sg \(the nodes of nodes\) or a CIDR covering the VPC: .*502/),
+    ]);
+  });
+
+  it("fails without the nodes' ingress rule from the ALB's group", () => {
+    expect(judge((s) => remove(s.podsFromAlb)).messages).toEqual([expect.stringMatching(/^missing network: target group ingress: no ingress rule on the pods' security group\(s\) node-sg \(the nodes of nodes\) admits the load balancer's security group\(s\) alb-sg or a CIDR covering the VPC on TCP 8080/)]);
+  });
+
+  it("fails rules on another port than the pods', or toward another group", () => {
+    expect(judge((s) => patch(s.podsFromAlb, { fromPort: 9090, toPort: 9090 })).messages).toEqual([expect.stringMatching(/^missing network: .*no ingress rule .* on TCP 8080/)]);
+    // The container port moved, the rules did not.
+    const moved = judge((s) => {
+      const container = (s.deployment.outputs.spec as any).template.spec.containers[0];
+      container.ports = [{ name: "http", containerPort: 9000 }];
+    });
+    expect(moved.network).toMatchObject({ status: "closed", ports: [9000] });
+    expect(moved.messages).toEqual([expect.stringMatching(/^missing network: .*no egress rule .* allows TCP 9000/)]);
+    expect(judge((s) => patch(s.albToPods, { referencedSecurityGroupId: "sg-0elsewhere" })).messages).toEqual([expect.stringMatching(/^missing network: .*no egress rule/)]);
+  });
+
+  it("checks a health-check port other than the traffic port too", () => {
+    const healthOn8081 = (s: Serving) => {
+      patch(s.slice.targetGroup, { healthCheck: { path: "/healthz", port: "8081" } });
+      const container = (s.deployment.outputs.spec as any).template.spec.containers[0];
+      container.ports = [{ name: "http", containerPort: 8080 }, { name: "health", containerPort: 8081 }];
+      container.readinessProbe = { httpGet: { path: "/healthz", port: "health" } };
+    };
+    const closed = judge(healthOn8081);
+    expect(closed.network).toMatchObject({ status: "closed", ports: [8080, 8081] });
+    expect(closed.messages).toEqual([expect.stringMatching(/^missing network: .*allows TCP 8081/)]);
+    const open = judge((s) => {
+      healthOn8081(s);
+      patch(s.albToPods, { toPort: 8081 });
+      patch(s.podsFromAlb, { toPort: 8081 });
+    });
+    expect(open.network?.status).toBe("open");
+  });
+
+  it("counts a security group's inline rules: all traffic (protocol -1), a port range, a group or a CIDR", () => {
+    const inlineEgress = (egress: unknown[]) => (s: Serving) => { remove(s.albToPods); patch(s.albGroup, { egress }); };
+    expect(judge(inlineEgress([{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }])).network?.status).toBe("open");
+    expect(judge(inlineEgress([{ protocol: "tcp", fromPort: 8000, toPort: 8999, securityGroups: ["sg-node"] }])).network?.status).toBe("open");
+    expect(judge(inlineEgress([{ protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: ["10.10.0.0/16"] }])).network?.status).toBe("open");
+    expect(judge(inlineEgress([{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }])).messages).toEqual([expect.stringMatching(/^missing network: .*no egress rule/)]);
+    const inlineIngress = judge((s) => { remove(s.podsFromAlb); patch(s.nodeGroup, { ingress: [{ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: ["sg-alb"] }] }); });
+    expect(inlineIngress.network?.status).toBe("open");
+  });
+
+  it("counts aws.ec2.SecurityGroupRule in either direction, by group or by a CIDR covering the VPC", () => {
+    const ec2Rule = (inputs: Record<string, unknown>) => (s: Serving) => {
+      remove(s.podsFromAlb);
+      return [recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "pods-from-alb-ec2", { type: "ingress", securityGroupId: "sg-node", protocol: "tcp", fromPort: 8000, toPort: 8999, ...inputs }, o)];
+    };
+    expect(judge(ec2Rule({ sourceSecurityGroupId: "sg-alb" })).network?.status).toBe("open");
+    expect(judge(ec2Rule({ cidrBlocks: ["10.10.0.0/16"] })).network?.status).toBe("open");
+    expect(judge(ec2Rule({ cidrBlocks: ["192.168.0.0/16"] })).messages).toEqual([expect.stringMatching(/^missing network: .*no ingress rule/)]);
+    expect(judge(ec2Rule({ type: "egress", sourceSecurityGroupId: "sg-alb" })).messages).toEqual([expect.stringMatching(/^missing network: .*no ingress rule/)]);
+    // A CIDR inside the VPC may or may not hold the load balancer's nodes: not judged.
+    const part = judge(ec2Rule({ cidrBlocks: ["10.10.0.0/24"] }));
+    expect([part.network?.status, part.messages]).toEqual(["unknown", []]);
+  });
+
+  it("takes the cluster security group for an EKS managed node group without groups in its launch template", () => {
+    const managed = (ingressOn: string) => (s: Serving) => {
+      patch(s.slice.eks, { vpcConfig: { ...(s.slice.eks.outputs.vpcConfig as object), clusterSecurityGroupId: "sg-cluster" } });
+      patch(s.slice.launchTemplate, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false" }] });
+      remove(s.slice.asg);
+      patch(s.albToPods, { referencedSecurityGroupId: "sg-cluster" });
+      patch(s.podsFromAlb, { securityGroupId: ingressOn });
+      return [recorded("aws:eks/nodeGroup:NodeGroup", "managed", { clusterName: CLUSTER_NAME, launchTemplate: { id: s.slice.launchTemplate.id, version: "1" }, scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 6 } }, o)];
+    };
+    expect(judge(managed("sg-cluster")).network?.status).toBe("open");
+    expect(judge(managed("sg-node")).messages).toEqual([expect.stringMatching(/^missing network: .*no ingress rule on the pods' security group\(s\) cluster's cluster security group \(the nodes of managed\)/)]);
+  });
+
+  it("takes values a preview does not know as an unknown link, not a missing one", () => {
+    const unknown = { __pulumiUnknown: true };
+    const cases: ((s: Serving) => void)[] = [
+      (s) => { remove(s.albToPods); patch(s.albGroup, { egress: unknown }); },
+      (s) => patch(s.albToPods, { securityGroupId: unknown }),
+      (s) => patch(s.slice.alb, { securityGroups: unknown }),
+      (s) => patch(s.albToPods, { fromPort: unknown, toPort: unknown }),
+    ];
+    for (const change of cases) {
+      const { network, all } = judge(change, { asServer: true });
+      expect([network?.status, all]).toEqual(["unknown", []]);
+    }
+    // With the values known, the same preview judges: a missing rule is missing.
+    expect(judge((s) => remove(s.albToPods), { asServer: true }).messages).toEqual([expect.stringMatching(/^missing network: .*no egress rule/)]);
+  });
+
+  it("leaves groups this stack does not create, load balancers without groups, and pods with groups of their own unjudged", () => {
+    const cases: ((s: Serving) => RecordedResource[] | void)[] = [
+      // The ALB's group from config: its egress rules may live elsewhere (the nodes' rule admitting it is this stack's).
+      (s) => { remove(s.albToPods); patch(s.slice.alb, { securityGroups: ["sg-0fromconfig"] }); patch(s.podsFromAlb, { referencedSecurityGroupId: "sg-0fromconfig" }); },
+      (s) => { remove(s.albToPods); patch(s.slice.alb, { securityGroups: undefined }); },
+      (s) => {
+        remove(s.albToPods);
+        return [{ ...recorded("kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy", "web-groups", { metadata: { name: "web", namespace: "app" }, spec: { securityGroups: { groupIds: ["sg-pods"] } } }, o), provider: s.provider.urn }];
+      },
+    ];
+    for (const change of cases) {
+      const { network, all } = judge(change);
+      expect([network?.status, all]).toEqual(["unknown", []]);
+    }
   });
 });
 

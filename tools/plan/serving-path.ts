@@ -1,8 +1,8 @@
 /**
  * The serving path of each region as the plan shows it: DNS record → ALB → target group →
- * Service → pods, complete or naming the first missing link; and how the environment's zone gets
- * delegated. Traced by the same code the policy pack judges with (policies/rules/serving-trace.ts),
- * over each stack's resources.
+ * Service → pods, and the security groups between the ALB and the pods, complete or naming the
+ * first missing link; and how the environment's zone gets delegated. Traced by the same code the
+ * policy pack judges with (policies/rules/serving-trace.ts), over each stack's resources.
  */
 import { policyResources } from "../../policies/arguments";
 import { nameOf, namespaceOf, traceServingPaths, workloadRedundancy } from "../../policies/rules/serving-trace";
@@ -23,8 +23,14 @@ export interface ServingPathInfo {
   workload: string | null;
   /** Pods the workload keeps at least (autoscaler minimum, else replicas); null when unknown. */
   minPods: number | null;
+  /**
+   * The load balancer's way to the pods through security groups on these TCP ports: `open`,
+   * `closed` (a rule missing), or `unknown` (not judged: unknown values, or groups or nodes this
+   * stack does not create); null when the trace did not reach the pods' ports.
+   */
+  network: { status: "open" | "closed" | "unknown"; ports: number[] } | null;
   complete: boolean;
-  /** The first missing link (dns-record, binding, service, pods, readiness-probe); null when complete. */
+  /** The first missing link (dns-record, binding, target-type, service, pods, readiness-probe, network); null when complete. */
   missingLink: string | null;
   missing: string | null;
 }
@@ -67,6 +73,7 @@ export function readServingPaths(stacks: readonly Pick<PlanStack, "resources">[]
         service: k8sName(path.service),
         workload: k8sName(path.workload),
         minPods: redundancy?.floor ?? null,
+        network: path.network ? { status: path.network.status, ports: path.network.ports } : null,
         complete: path.missing === undefined,
         missingLink: path.missing?.link ?? null,
         missing: path.missing?.message ?? null,
