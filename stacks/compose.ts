@@ -184,11 +184,14 @@ export function globalTrafficArgs(environment: Environment): GlobalTrafficArgs {
 }
 
 /**
- * @param stackRegion region of the stack that holds the database secret (the global stack's
- *   `aws:region`, which need not be the primary region). Secrets Manager refuses a replica in
- *   the secret's own region, and every other region of the environment needs one.
+ * @param homeRegion where the global cluster, its secret and the secret's key live: the global
+ *   stack's `aws:region`, or ActiveActivePlatform's home region, which need not be the primary
+ *   region. Fixed for their lives: the primary moves with a switchover, and a new `region`
+ *   replaces the (protected) global cluster and key. Secrets Manager refuses a replica in the
+ *   secret's own region, and every other region of the environment needs one. No default: the
+ *   primary region is right only until the first switchover.
  */
-export function globalDatabaseArgs(environment: Environment, stackRegion: string = environment.primaryRegion): GlobalDatabaseArgs {
+export function globalDatabaseArgs(environment: Environment, homeRegion: string): GlobalDatabaseArgs {
   return {
     engine: environment.dbEngine as AuroraEngine,
     engineVersion: environment.dbEngineVersion,
@@ -199,21 +202,23 @@ export function globalDatabaseArgs(environment: Environment, stackRegion: string
     // The secret's value is written by the primary region's stack, after its writer took the password.
     masterPasswordRotation: environment.dbMasterPasswordRotation,
     // Applications in every region read the credentials locally, also after a failover.
-    secretReplicaRegions: environment.regions.filter((r) => r !== stackRegion),
+    secretReplicaRegions: environment.regions.filter((r) => r !== homeRegion),
   };
 }
 
 /**
  * The environment's global tables, created in `homeRegion` with a replica in every region. The
- * home region is the global stack's own region, fixed for the table's life (another region would
- * be another table), so it must be one of the environment's regions.
+ * home region is the global stack's own region (ActiveActivePlatform's home region in a single
+ * stack), fixed for the table's life (another region would be another table), so it must be one
+ * of the environment's regions.
+ * @param homeRegionKey the config key or argument that set `homeRegion`, for the error
  */
 export function globalTableArgs(environment: Environment, homeRegion: string, homeRegionKey = "aws:region"): GlobalTableArgs[] {
   if (environment.dynamoTables.length > 0 && !environment.regions.includes(homeRegion)) {
     throw new ConfigError(`stack ${environment.name}`, [{
       key: homeRegionKey,
       value: homeRegion,
-      message: `the global tables are created in the global stack's region, which must be one of platform:regions (${environment.regions.join(", ")}) so that it holds a replica; deploy the global stack in one of them`,
+      message: `the global tables are created in the home region, which must be one of platform:regions (${environment.regions.join(", ")}) so that it holds a replica; ${homeRegionKey === "aws:region" ? "deploy the global stack (or the single-stack program) in one of them" : `set ${homeRegionKey} to one of them`}`,
     }]);
   }
   return environment.dynamoTables.map((table) => ({
@@ -223,9 +228,14 @@ export function globalTableArgs(environment: Environment, homeRegion: string, ho
   }));
 }
 
-export function globalCacheArgs(environment: Environment, stackRegion: string): GlobalCacheArgs | undefined {
+/**
+ * @param homeRegion where the AUTH token secret lives: the global stack's `aws:region`, or
+ *   ActiveActivePlatform's home region. Fixed, like the database secret's (not the cache's
+ *   `cacheHomeRegion`, which only says which member creates the datastore).
+ */
+export function globalCacheArgs(environment: Environment, homeRegion: string): GlobalCacheArgs | undefined {
   if (!environment.cacheEnabled) return undefined;
-  return { regions: environment.regions, homeRegion: stackRegion, secretName: `${environment.name}/cache/auth` };
+  return { regions: environment.regions, homeRegion, secretName: `${environment.name}/cache/auth` };
 }
 
 export function globalEdgeArgs(environment: Environment, zoneId: pulumi.Input<string>): GlobalEdgeArgs | undefined {

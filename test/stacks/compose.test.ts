@@ -110,8 +110,8 @@ describe("environment → stack composition", () => {
     expect(regionArgs(prod, "us-west-2", shared).database.writeForwarding).toBeUndefined();
   });
 
-  it("replicates the database secret to every region but the primary", () => {
-    expect(globalDatabaseArgs(prod).secretReplicaRegions).toEqual(["us-west-2", "eu-west-1"]);
+  it("replicates the database secret to every region but its home region (here the primary)", () => {
+    expect(globalDatabaseArgs(prod, prod.primaryRegion).secretReplicaRegions).toEqual(["us-west-2", "eu-west-1"]);
   });
 
   it("replicates the secret to every region but the global stack's own when that is not the primary", () => {
