@@ -219,11 +219,11 @@ export class RegionalDatabase extends pulumi.ComponentResource {
         monitoringInterval,
         ...(monitoringRole ? { monitoringRoleArn: monitoringRole.arn } : {}),
         copyTagsToSnapshot: true,
-        // A class, monitoring or Performance Insights change applies when deployed, not in the
-        // next maintenance window: deferred, `pulumi up` would report it done, every later
-        // preview would show it again, and it would land in the window (a writer class change
-        // is a failover) unannounced. Deploys go one region at a time, so a region changes alone.
-        applyImmediately: true,
+        // No applyImmediately: a class change deploys to every instance of the member at once (the
+        // primary's writer first), a regional database outage, and it would also fire whatever
+        // modification is pending. Deferred to the maintenance window, AWS applies it there; a
+        // class change meant now goes instance by instance, readers first, by hand
+        // (`aws rds modify-db-instance --apply-immediately`), before the deploy that records it.
         tags,
       }, {
         parent: this,

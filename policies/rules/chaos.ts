@@ -52,10 +52,12 @@ export const experimentStopConditions = resourceRule<TemplateProps>(
   },
 );
 
-/** A template that rehearses an AZ power interruption: the AZ's network cut and its nodes terminated. */
+/** A template that rehearses an AZ power interruption: the AZ's network cut and its nodes terminated or stopped. */
 export function isAzPowerExperiment(props: TemplateProps): boolean {
   const ids = new Set(knownItems(() => props.actions).map((a) => knownString(() => a.actionId)));
-  return ids.has(FIS_ACTIONS.disruptConnectivity) && ids.has(FIS_ACTIONS.terminateInstances);
+  // Stopping the nodes (AWS's own AZ Power Interruption scenario) rehearses it as well on pools
+  // without Spot; this project terminates them (EC2 refuses to stop an ASG's Spot instances).
+  return ids.has(FIS_ACTIONS.disruptConnectivity) && (ids.has(FIS_ACTIONS.terminateInstances) || ids.has("aws:ec2:stop-instances"));
 }
 
 /** Autoshift configurations (ENABLED, with outcome alarms) that name `target`: by ARN, or (preview) by dependency. */

@@ -85,6 +85,15 @@ describe("production-rehearses-failure", () => {
     expect(v.enforcementLevel).toBe("mandatory");
   });
 
+  it("takes AWS's own AZ power scenario (nodes stopped, not terminated) as the AZ experiment, but not a network cut alone", () => {
+    const r = region();
+    const actions = (r.azPower.inputs.actions as { actionId: string }[]).map((a) => a.actionId === "aws:ec2:terminate-instances" ? { ...a, actionId: "aws:ec2:stop-instances" } : a);
+    patch(r.azPower, { actions });
+    expect(violations(r, "production-rehearses-failure")).toEqual([]);
+    patch(r.azPower, { actions: actions.filter((a) => a.actionId !== "aws:ec2:stop-instances") });
+    expect(violations(r, "production-rehearses-failure").map((v) => v.message)).toEqual([expect.stringMatching(/no AZ power-interruption experiment/)]);
+  });
+
   it("fails a load balancer or cluster without enabled autoshift, or not registered for zonal shift", () => {
     const r = region();
     patch(r.albAutoshift, { zonalAutoshiftStatus: "DISABLED" });
