@@ -359,9 +359,11 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       role,
       clusterIdentifier: databaseClusterIdentifier(environment, region),
       globalClusterIdentifier: shared.globalClusterIdentifier,
-      // A day apart per region: no patch or maintenance failover reaches every region at once.
-      preferredMaintenanceWindow: maintenanceSchedule(region, environment.regions).databaseMaintenance,
-      preferredBackupWindow: maintenanceSchedule(region, environment.regions).databaseBackup,
+      // Each region's own night and day, its instances one after another: no patch or maintenance
+      // failover reaches every region, or every instance of one, at once.
+      preferredMaintenanceWindow: maintenanceSchedule(region).databaseMaintenance,
+      instanceMaintenanceWindows: maintenanceSchedule(region).instanceMaintenance(environment.dbInstancesPerRegion),
+      preferredBackupWindow: maintenanceSchedule(region).databaseBackup,
       engine: environment.dbEngine as AuroraEngine,
       engineVersion: environment.dbEngineVersion,
       instanceClass: environment.dbInstanceClass,
@@ -417,8 +419,8 @@ function regionalCacheArgs(environment: Environment, region: string, shared: Sha
     engineVersion: environment.cacheEngineVersion,
     nodeType: environment.cacheNodeType,
     nodes: environment.cacheNodesPerRegion,
-    maintenanceWindow: maintenanceSchedule(region, environment.regions).cacheMaintenance,
-    snapshotWindow: maintenanceSchedule(region, environment.regions).cacheSnapshot,
+    maintenanceWindow: maintenanceSchedule(region).cacheMaintenance,
+    snapshotWindow: maintenanceSchedule(region).cacheSnapshot,
     ...(role === "primary"
       ? { authToken: shared.cacheAuthToken, globalDatastoreSuffix: `${environment.name}-cache` }
       : { globalReplicationGroupId: shared.cacheGlobalReplicationGroupId }),

@@ -68,6 +68,13 @@ export interface RegionalDatabaseArgs {
    */
   preferredMaintenanceWindow?: string;
   /**
+   * Weekly maintenance window of each instance (index i for instance i + 1), UTC: OS updates are
+   * applied in the instance's own window. Give them apart, readers first, so a region's
+   * instances are never patched together. @default AWS's (a random 30 minutes of the region's
+   * night, on a random day)
+   */
+  instanceMaintenanceWindows?: string[];
+  /**
    * Primary only (required there, refused on a secondary): `GlobalDatabase.masterCredentials`.
    * Username and database name are create-only; the password is applied on every update.
    */

@@ -206,6 +206,7 @@ export class RegionalDatabase extends pulumi.ComponentResource {
         engine: args.engine,
         instanceClass: args.instanceClass,
         availabilityZone: placement.apply((p) => p[i].availabilityZone),
+        ...(args.instanceMaintenanceWindows?.[i] ? { preferredMaintenanceWindow: args.instanceMaintenanceWindows[i] } : {}),
         promotionTier: promotionTier(i),
         dbSubnetGroupName: subnetGroup.name,
         publiclyAccessible: false,

@@ -1,39 +1,66 @@
 import { describe, expect, it } from "vitest";
-import { maintenanceSchedule } from "../../components/lib/maintenance";
+import { maintenanceSchedule, REGION_UTC_OFFSET_HOURS } from "../../components/lib/maintenance";
+import { AWS_REGIONS } from "../../components/lib/regions";
 import { parseBackupWindow, parseMaintenanceWindow } from "../../components/lib/aurora";
 
-const ELEVEN = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1", "us-east-2", "eu-west-2", "ap-southeast-2", "ca-central-1", "ap-south-1"];
-const overlaps = (a: readonly [number, number], b: readonly [number, number]) => a[0] < b[1] && b[0] < a[1];
+type Interval = readonly [number, number];
+const WEEK = 7 * 24 * 60;
+/** Weekly intervals overlap, also across the week's end. */
+const overlaps = (a: Interval, b: Interval) => [-WEEK, 0, WEEK].some((shift) => a[0] < b[1] + shift && b[0] + shift < a[1]);
+const REGIONS = Object.keys(AWS_REGIONS);
+const windowsOf = (region: string, instances = 3): Interval[] => {
+  const s = maintenanceSchedule(region);
+  return [s.databaseMaintenance, s.cacheMaintenance, ...s.instanceMaintenance(instances)].map(parseMaintenanceWindow);
+};
 
 describe("maintenance windows per region", () => {
-  it("gives every region of an environment its own database and cache window, none overlapping another region's", () => {
-    for (const regions of [["us-east-1", "us-west-2", "eu-west-1"], ELEVEN]) {
-      const windows = regions.flatMap((r) => {
-        const s = maintenanceSchedule(r, regions);
-        return [parseMaintenanceWindow(s.databaseMaintenance), parseMaintenanceWindow(s.cacheMaintenance)].map((w) => ({ r, w }));
-      });
-      for (const a of windows) for (const b of windows) if (a.r !== b.r) expect(overlaps(a.w, b.w), `${a.r} ${b.r}`).toBe(false);
+  it("knows every region the project knows", () => {
+    expect(REGIONS.filter((r) => REGION_UTC_OFFSET_HOURS[r] === undefined)).toEqual([]);
+  });
+
+  it("never patches two regions of a large environment in the same hour, nor two regions of one time zone on one day", () => {
+    const eleven = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1", "us-east-2", "eu-west-2", "ap-southeast-2", "ca-central-1", "ap-south-1"];
+    for (const a of eleven) for (const b of eleven) {
+      if (a >= b) continue;
+      for (const wa of windowsOf(a)) for (const wb of windowsOf(b)) expect(overlaps(wa, wb), `${a} ${b}`).toBe(false);
+    }
+    for (const a of REGIONS) for (const b of REGIONS) {
+      if (a >= b || REGION_UTC_OFFSET_HOURS[a] !== REGION_UTC_OFFSET_HOURS[b]) continue;
+      expect(maintenanceSchedule(a).databaseMaintenance.slice(0, 3), `${a} ${b}`).not.toBe(maintenanceSchedule(b).databaseMaintenance.slice(0, 3));
     }
   });
 
-  it("puts the first seven regions (by name) on seven different days", () => {
-    const days = ELEVEN.slice(0, 7).map((r) => maintenanceSchedule(r, ELEVEN.slice(0, 7)).databaseMaintenance.slice(0, 3));
-    expect(new Set(days).size).toBe(7);
+  it("puts prod's regions on three different days", () => {
+    const days = ["us-east-1", "us-west-2", "eu-west-1"].map((r) => maintenanceSchedule(r).databaseMaintenance.slice(0, 3));
+    expect(new Set(days).size).toBe(3);
   });
 
-  it("keeps a region's windows when a switchover reorders the regions", () => {
-    expect(maintenanceSchedule("us-west-2", ["us-east-1", "us-west-2", "eu-west-1"])).toEqual(maintenanceSchedule("us-west-2", ["us-west-2", "eu-west-1", "us-east-1"]));
+  it("starts the database's window at 03:00 in the region's night (standard time)", () => {
+    expect(maintenanceSchedule("us-east-1").databaseMaintenance).toMatch(/^[a-z]{3}:08:00-[a-z]{3}:09:00$/);
+    expect(maintenanceSchedule("eu-west-1").databaseMaintenance).toMatch(/^[a-z]{3}:03:00-[a-z]{3}:04:00$/);
+    expect(maintenanceSchedule("ap-northeast-1").databaseMaintenance).toMatch(/^[a-z]{3}:18:00-[a-z]{3}:19:00$/);
   });
 
-  it("keeps backups and snapshots out of the maintenance windows, as RDS and ElastiCache require", () => {
-    for (const r of ELEVEN) {
-      const s = maintenanceSchedule(r, ELEVEN);
-      const maintenance = [parseMaintenanceWindow(s.databaseMaintenance), parseMaintenanceWindow(s.cacheMaintenance)];
-      for (const daily of [...parseBackupWindow(s.databaseBackup), ...parseBackupWindow(s.cacheSnapshot)]) for (const m of maintenance) expect(overlaps(daily, m)).toBe(false);
+  it("patches a region's instances one at a time, readers before instance 1, and keeps backups and snapshots out of every window", () => {
+    for (const region of REGIONS) {
+      const s = maintenanceSchedule(region);
+      const clusterStart = parseMaintenanceWindow(s.databaseMaintenance)[0];
+      const instances = s.instanceMaintenance(3).map(parseMaintenanceWindow);
+      const after = (w: Interval) => (w[0] - clusterStart + WEEK) % WEEK;
+      expect(instances.map(after)).toEqual([60, 0, 30]);
+      for (const a of instances) for (const b of instances) if (a !== b) expect(overlaps(a, b)).toBe(false);
+      const windows = windowsOf(region);
+      for (const daily of [...parseBackupWindow(s.databaseBackup), ...parseBackupWindow(s.cacheSnapshot)]) for (const w of windows) expect(overlaps(daily, w), region).toBe(false);
     }
   });
 
-  it("refuses a region that is not the environment's, naming it", () => {
-    expect(() => maintenanceSchedule("eu-north-1", ["us-east-1"])).toThrow(/"eu-north-1" is not one of the environment's regions \(us-east-1\)/);
+  it("gives a large member windows too, never all instances at once", () => {
+    const windows = maintenanceSchedule("us-east-1").instanceMaintenance(16);
+    expect(windows).toHaveLength(16);
+    expect(new Set(windows).size).toBe(3);
+  });
+
+  it("refuses a region it knows no time zone of, naming the fix", () => {
+    expect(() => maintenanceSchedule("xx-nowhere-1")).toThrow(/no time zone known for region "xx-nowhere-1"; add it to REGION_UTC_OFFSET_HOURS/);
   });
 });

@@ -24,13 +24,13 @@ function normalise(args: ReturnType<typeof regionArgs>, region: string, cidr: st
   const { healthCheck, ...dns } = args.dns;
   const resilience = args.resilience?.experiments ? { ...args.resilience, experiments: { ...args.resilience.experiments, otherRegions: "<the other regions>", otherDatabaseMembers: "<the other regions' members>" } } : args.resilience;
   // Each region's maintenance windows are its own by design (components/lib/maintenance.ts).
-  const database = { ...args.database, preferredMaintenanceWindow: "<the region's window>", preferredBackupWindow: "<the region's window>" };
+  const database = { ...args.database, preferredMaintenanceWindow: "<the region's window>", preferredBackupWindow: "<the region's window>", instanceMaintenanceWindows: "<the region's windows>" };
   const text = JSON.stringify({ ...args, dns, resilience, database }).split(region).join("<region>").split(cidr).join("<cidr>");
   return { ...JSON.parse(text), healthCheck };
 }
 
 describe("environment → stack composition", () => {
-  it("gives each region's database and cache their own maintenance window, a day apart", () => {
+  it("gives each region's database and cache their own maintenance windows, prod's regions on different days", () => {
     const withCache = parseEnvironment("prod", { ...prodConfig, "platform:cacheEnabled": true, "platform:cacheHomeRegion": prod.regions[0] });
     const windows = withCache.regions.map((r) => regionArgs(withCache, r, shared));
     const days = windows.map((a) => a.database.preferredMaintenanceWindow?.slice(0, 3));
