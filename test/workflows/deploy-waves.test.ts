@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import { spawnSync } from "child_process";
-import { copyFileSync, readFileSync, writeFileSync } from "fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
-import { allStacks, committedVersions, deployWaves, githubOutputLines, readStackFiles, WavesError, type StackConfig, type StackFiles, type WavesOptions } from "../../tools/ci/deploy-waves";
+import { allStacks, deployWaves, githubOutputLines, previousVersion, readStackFiles, WavesError, type StackConfig, type StackFiles, type WavesOptions } from "../../tools/ci/deploy-waves";
 import { ROOT } from "./workflow-files";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 import { temporaryDirectories } from "../plan/temp-dirs";
@@ -104,49 +104,55 @@ describe("deployWaves", () => {
       ...(home ? { "platform:cacheEnabled": true, "platform:cacheHomeRegion": home } : {}),
     });
     const files = (current: StackConfig): StackFiles => ({ ...complete, global: current });
-    /** The history the workflow gives (newest first, the current version included). */
-    const after = (...versions: StackConfig[]): WavesOptions => ({ history: () => versions });
+    /** Pulumi.prod.yaml before this change: null when it did not exist, undefined when unknown. */
+    const after = (before: StackConfig | null | undefined): WavesOptions => ({ previous: () => before });
 
     it("refuses a new environment whose cache home is not the primary region: no order helps (the home's Aurora secondary needs the primary's writer)", () => {
-      const current = version(east, "eu-west-1");
-      const found = problems(files(current), after(current));
+      const found = problems(files(version(east, "eu-west-1")), after(null));
       expect(found).toHaveLength(1);
-      expect(found[0]).toMatch(/^prod-us-east-1 \(the primary region, wave 2\) reads the cache's Global Datastore id from prod-eu-west-1, which deploys after it/);
-      expect(found[0]).toMatch(/eu-west-1 has not been the primary region .* since the cache was turned on/);
-      expect(found[0]).toMatch(/Set platform:cacheHomeRegion: us-east-1 in Pulumi\.prod\.yaml/);
+      expect(found[0]).toMatch(/^prod-us-east-1 \(the primary region, wave 2\) reads the cache's Global Datastore id from prod-eu-west-1, which deploys after it \(wave 3\), and Pulumi\.prod\.yaml is new/);
+      expect(found[0]).toMatch(/Turn the cache on with platform:cacheHomeRegion: us-east-1, the primary region .*; it must then never change\.$/);
     });
 
-    it("refuses turning the cache on with its home in a secondary region (day 2: the home's stack exists, but has no datastore)", () => {
-      const current = version(east, "eu-west-1");
-      expect(problems(files(current), after(current, version(east)))).toEqual([expect.stringMatching(/Set platform:cacheHomeRegion: us-east-1/)]);
+    it("refuses turning the cache on in this change with its home in a secondary region (day 2: the home's stack exists, but has no datastore)", () => {
+      const found = problems(files(version(east, "eu-west-1")), after(version(east)));
+      expect(found).toEqual([expect.stringMatching(/and this change turns the cache on: prod-eu-west-1 has no datastore yet.*platform:cacheHomeRegion: us-east-1, the primary region/)]);
+      // After a switchover too: a home that was once the primary had its datastore deleted when the cache went off.
+      expect(problems(files(version(west, "us-east-1")), after(version(west)))).toEqual([expect.stringMatching(/turns the cache on.*platform:cacheHomeRegion: us-west-2, the primary region/)]);
     });
 
-    it("accepts a home region that was the primary when the cache was turned on, and a switchover moved since: its stack has the datastore", () => {
+    it("refuses moving the cache's home in this change, advising to keep the old one (never: set the home anew)", () => {
+      const found = problems(files(version(east, "eu-west-1")), after(version(east, "us-west-2")));
+      expect(found).toEqual([expect.stringMatching(/this change moves the cache's home from us-west-2 to eu-west-1.* Keep platform:cacheHomeRegion: us-west-2: the home must never change/)]);
+      expect(found[0]).not.toMatch(/Turn the cache on/);
+    });
+
+    it("accepts a cache already on with this home before the change (only warned: the home stack may have its datastore), whatever the history showed first", () => {
+      // A switchover moved the primary away from the home region.
       const current = version(west, "us-east-1");
-      const waves = deployWaves("prod", files(current), after(current, version(west, "us-east-1"), version(east, "us-east-1"), version(east)));
+      const waves = deployWaves("prod", files(current), after(version(east, "us-east-1")));
       expect(waves.primary.region).toBe("us-west-2");
       expect(waves.secondaries.map((t) => t.region)).toEqual(["us-east-1", "eu-west-1"]);
       expect(waves.readsOfLaterStacks).toEqual([{ reader: "prod-us-west-2", read: "prod-us-east-1" }]);
-      // Values as Pulumi hands them to programs (text, lists as JSON) count the same.
-      const asText = { ...version(east), "platform:cacheEnabled": "true", "platform:cacheHomeRegion": "us-east-1", "platform:regions": JSON.stringify(east) };
-      expect(problems(files(current), after(current, asText))).toEqual([]);
+      // Never the primary in any version (e.g. a datastore bootstrapped by hand): not this change's doing.
+      expect(problems(files(version(east, "eu-west-1")), after(version(east, "eu-west-1")))).toEqual([]);
+      // Values as Pulumi hands them to programs (text) count the same.
+      const asText = { ...version(east), "platform:cacheEnabled": "true", "platform:cacheHomeRegion": "us-east-1" };
+      expect(problems(files(current), after(asText))).toEqual([]);
     });
 
-    it("counts only the cache's current run: turned off (its datastore deleted) or rehomed since, the home must be the primary again", () => {
-      const current = version(west, "us-east-1");
-      expect(problems(files(current), after(current, version(west), version(east, "us-east-1")))).toHaveLength(1);
-      expect(problems(files(current), after(current, version(east, "us-west-2")))).toHaveLength(1);
-      expect(problems(files(current), after(current, {}, version(east, "us-east-1")))).toHaveLength(1); // the file did not exist
+    it("accepts when the version before is unknown (the first commit of a squashed or migrated history)", () => {
+      expect(problems(files(version(west, "us-east-1")), after(undefined))).toEqual([]);
     });
 
-    it("reads the history only when a stack reads one deployed after it, and without it only reports the read", () => {
-      const history = vi.fn(() => [] as StackConfig[]);
+    it("reads the previous version only when a stack reads one deployed after it, and without it only reports the read", () => {
+      const previous = vi.fn(() => null);
       // The home is the primary region: every member reads a stack deployed before it.
-      const first = deployWaves("prod", files(version(east, "us-east-1")), { history });
+      const first = deployWaves("prod", files(version(east, "us-east-1")), { previous });
       expect(first.readsOfLaterStacks).toEqual([]);
       expect(first.secondariesMaxParallel).toBe(1);
-      deployWaves("prod", files(version(east)), { history });
-      expect(history).not.toHaveBeenCalled();
+      deployWaves("prod", files(version(east)), { previous });
+      expect(previous).not.toHaveBeenCalled();
       expect(deployWaves("prod", files(version(east, "eu-west-1"))).readsOfLaterStacks).toEqual([{ reader: "prod-us-east-1", read: "prod-eu-west-1" }]);
     });
   });
@@ -200,48 +206,99 @@ describe("deploy-waves.ts CLI", () => {
     expect(bad.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
   });
 
-  it("--history: refuses from Pulumi.prod.yaml's git history a primary reading a cache home that never was the primary, and a shallow checkout", () => {
+  it("--history: refuses a rollout whose own change turns the cache on with its home not the primary; otherwise warns", () => {
     const repo = tempDir("waves-git-");
     const git = (...args: string[]) => {
       const result = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
       expect(result.status, result.stderr).toBe(0);
       return result.stdout;
     };
-    const commit = (global: Record<string, unknown>, message: string) => {
-      writeFileSync(join(repo, "Pulumi.prod.yaml"), stringify({ config: global }));
+    const write = (global: Record<string, unknown>, dir = repo) => writeFileSync(join(dir, "Pulumi.prod.yaml"), stringify({ config: global }));
+    const commit = (message: string) => {
       git("add", "-A");
-      git("commit", "-q", "-m", message);
+      git("commit", "-q", "--allow-empty", "-m", message);
     };
     git("init", "-q");
     for (const [file, config] of Object.entries(complete.others)) writeFileSync(join(repo, file), stringify({ config }));
-    const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/deploy-waves.ts"), "--env", "prod", "--dir", repo, ...args], { cwd: ROOT, encoding: "utf8" });
+    const cli = (dir: string, ...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/deploy-waves.ts"), "--env", "prod", "--dir", dir, ...args], { cwd: ROOT, encoding: "utf8" });
     const switched = { "platform:regions": ["us-west-2", "us-east-1", "eu-west-1"], "platform:vpcCidrs": ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] };
+    const cached = { ...environment, ...switched, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "us-east-1" };
+    const warning = /warning: prod-us-west-2 \(the primary region, wave 2\) reads the cache's Global Datastore id from prod-us-east-1, which deploys after it \(wave 3\): this holds only if prod-us-east-1 already has its datastore\. If wave 2 fails on that StackReference, deploy prod-us-east-1 by hand first/;
 
-    // Turned on with the home in the primary region, then a switchover: the home's stack has the datastore.
-    commit(environment, "environment");
-    commit({ ...environment, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "us-east-1" }, "cache on");
-    commit({ ...environment, ...switched, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "us-east-1" }, "switchover");
-    const ok = cli("--history");
+    // Turned on with the home in the primary region, then a switchover: warned, not refused.
+    write(environment);
+    commit("environment");
+    write({ ...environment, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "us-east-1" });
+    commit("cache on");
+    write(cached);
+    commit("switchover");
+    const ok = cli(repo, "--history");
     expect(ok.status, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).readsOfLaterStacks).toEqual([{ reader: "prod-us-west-2", read: "prod-us-east-1" }]);
-    // Without the history the read is only reported.
-    expect(cli().stderr).toMatch(/warning: prod-us-west-2 reads prod-us-east-1, which deploys after it: .*not checked without --history/);
+    expect(ok.stderr).toMatch(warning);
+    expect(cli(repo).stderr).toMatch(warning);
 
-    // Turned off and on again after the switchover: a new datastore, from a home that is not the primary.
-    commit({ ...environment, ...switched }, "cache off");
-    commit({ ...environment, ...switched, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "us-east-1" }, "cache on again");
-    const refused = cli("--history");
+    // Turned off, then on again after the switchover: this change turns it on with its home not the primary.
+    write({ ...environment, ...switched });
+    commit("cache off");
+    write(cached);
+    commit("cache on again");
+    const refused = cli(repo, "--history");
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toMatch(/prod-us-west-2 \(the primary region, wave 2\) reads the cache's Global Datastore id from prod-us-east-1.*Set platform:cacheHomeRegion: us-west-2/);
+    expect(refused.stderr).toMatch(/prod-us-west-2 \(the primary region, wave 2\) reads .* from prod-us-east-1.*this change turns the cache on.*platform:cacheHomeRegion: us-west-2, the primary region/);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
 
-    const shallow = tempDir("waves-shallow-");
-    expect(spawnSync("git", ["clone", "-q", "--depth", "1", `file://${repo}`, shallow], { encoding: "utf8" }).status).toBe(0);
-    const cut = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/deploy-waves.ts"), "--env", "prod", "--dir", shallow, "--history"], { cwd: ROOT, encoding: "utf8" });
+    // The next push leaves Pulumi.prod.yaml as it was (say the home stack was deployed by hand meanwhile): warned only.
+    writeFileSync(join(repo, "README.md"), "later\n");
+    commit("unrelated");
+    const next = cli(repo, "--history");
+    expect(next.status, next.stderr).toBe(0);
+    expect(next.stderr).toMatch(warning);
+    // An uncommitted edit is this change: judged against HEAD's version.
+    write({ ...cached, "platform:cacheHomeRegion": "eu-west-1" });
+    expect(previousVersion(repo, "Pulumi.prod.yaml")).toEqual(cached);
+    write(cached);
+    expect(previousVersion(repo, "Pulumi.prod.yaml")).toEqual(cached); // HEAD's parent, the same file
+
+    // Moving the project (a rename) is no new environment.
+    mkdirSync(join(repo, "infra"));
+    git("mv", ...Object.keys(complete.others), "Pulumi.prod.yaml", "infra/");
+    commit("move");
+    expect(previousVersion(join(repo, "infra"), "Pulumi.prod.yaml")).toEqual(cached);
+    expect(cli(join(repo, "infra"), "--history").status).toBe(0);
+
+    // A shallow checkout needs HEAD's parent: with it (fetch-depth: 2) the same answer, without it refused.
+    const clone = (depth: number) => {
+      const dir = tempDir(`waves-depth-${depth}-`);
+      expect(spawnSync("git", ["clone", "-q", "--depth", String(depth), `file://${repo}`, dir], { encoding: "utf8" }).status).toBe(0);
+      return dir;
+    };
+    expect(previousVersion(join(clone(2), "infra"), "Pulumi.prod.yaml")).toEqual(cached);
+    const cut = cli(join(clone(1), "infra"), "--history");
     expect(cut.status).toBe(2);
-    expect(cut.stderr).toMatch(/--history: the checkout is shallow.*fetch-depth: 0/);
-    // Newest first, one config per commit that changed the file.
-    expect([...committedVersions(repo, "Pulumi.prod.yaml")].map((c) => c["platform:cacheEnabled"] ?? false)).toEqual([true, false, true, true, false]);
+    expect(cut.stderr).toMatch(/--history: the checkout is shallow and lacks HEAD's parent.*fetch-depth: 0 or 2/);
+  }, 60_000);
+
+  it("--history: a new environment in a repository is refused; the first commit of a squashed history only warned", () => {
+    const repo = tempDir("waves-new-");
+    const git = (...args: string[]) => expect(spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" }).status).toBe(0);
+    git("init", "-q");
+    for (const [file, config] of Object.entries(complete.others)) writeFileSync(join(repo, file), stringify({ config }));
+    writeFileSync(join(repo, "Pulumi.prod.yaml"), stringify({ config: { ...environment, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "eu-west-1" } }));
+    git("add", "-A");
+    git("commit", "-q", "-m", "squashed");
+    expect(previousVersion(repo, "Pulumi.prod.yaml")).toBeUndefined();
+
+    git("rm", "-q", "--cached", "Pulumi.prod.yaml");
+    git("commit", "-q", "--amend", "-m", "the regional files first");
+    git("add", "-A");
+    git("commit", "-q", "-m", "prod");
+    expect(previousVersion(repo, "Pulumi.prod.yaml")).toBeNull();
+    const files = readStackFiles(repo, "prod");
+    expect(deployWaves("prod", files, { previous: () => undefined }).readsOfLaterStacks).toEqual([{ reader: "prod-us-east-1", read: "prod-eu-west-1" }]);
+    const refused = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/deploy-waves.ts"), "--env", "prod", "--dir", repo, "--history"], { cwd: ROOT, encoding: "utf8" });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/Pulumi\.prod\.yaml is new in this change \(a new environment\).*Turn the cache on with platform:cacheHomeRegion: us-east-1/);
   }, 60_000);
 });

@@ -15,9 +15,12 @@
  * Datastore id from the cache home region's stack). The read stack deploys first, except when it
  * is a secondary and the reader is the primary region, which always deploys before the others
  * (its Aurora writer must exist before a secondary cluster can join). That read then holds only
- * if an earlier rollout created what is read. `--history` checks it against the git history of
- * `Pulumi.<env>.yaml` (full history, main's first parents) and refuses the rollout otherwise;
- * without it such a read is only warned about.
+ * if the home stack already has its datastore, which no history proves (a committed version may
+ * never have rolled out; a datastore may have been bootstrapped by hand), so it is warned about.
+ * `--history` refuses only the case where none can exist: this change turns the cache on (a new
+ * environment, or the cache off before) or moves its home, and the home is not the primary. It
+ * compares `Pulumi.<env>.yaml` with its version before this change (`previousVersion`: in the
+ * deploy workflow, which runs on the pushed commit of main, HEAD's against HEAD's first parent).
  */
 import { execFileSync } from "child_process";
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "fs";
@@ -50,8 +53,8 @@ export interface DeployWaves {
   readonly secondariesMaxParallel: number;
   /**
    * Reads of a stack that deploys after its reader: the primary region reading the cache home
-   * region's stack once a switchover has moved the primary elsewhere. They hold only because an
-   * earlier rollout deployed the read stack (checked when the waves are given the history).
+   * region's stack once a switchover has moved the primary elsewhere. They hold only if the read
+   * stack already has what is read (the Global Datastore), which the waves cannot know.
    */
   readonly readsOfLaterStacks: StackRead[];
   /** Regional stack files of this environment for regions it no longer lists (left behind by a removal). */
@@ -73,12 +76,12 @@ export type StackConfig = Record<string, unknown>;
 
 export interface WavesOptions {
   /**
-   * `Pulumi.<env>.yaml` as committed, newest first: its config at each commit of main's
-   * first-parent history that changed it (`committedVersions`). Called only when a stack reads one
-   * that deploys after it; then that read must be shown to hold, or the waves are refused.
-   * Without it such reads are returned (`readsOfLaterStacks`) but not checked.
+   * The config of `Pulumi.<env>.yaml` before this change (`previousVersion`): null when the file
+   * did not exist (a new environment), undefined when unknown. Called only when a stack reads one
+   * that deploys after it; the waves are refused when this change turned the cache on or set its
+   * home (so no datastore exists). Without it such reads are returned (`readsOfLaterStacks`) only.
    */
-  readonly history?: () => Iterable<StackConfig>;
+  readonly previous?: () => StackConfig | null | undefined;
 }
 
 /** What the waves are computed from: the stack files' `config:` maps, by file name. */
@@ -108,34 +111,10 @@ function setting(config: StackConfig, key: string): unknown {
   return config[`platform:${key}`] ?? config[key];
 }
 
-function listSetting(config: StackConfig, key: string): string[] {
-  let value = setting(config, key);
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return [];
-    }
-  }
-  return Array.isArray(value) ? value.map(String) : [];
-}
-
-/**
- * Whether an earlier rollout created the cache's Global Datastore in `home`'s stack: the cache
- * has stayed on, with this home, since a version of the environment that listed `home` first
- * (the primary region, whose wave 2 runs before every stack that reads it). A cache turned on
- * with its home elsewhere, or an environment that never had it first, has no datastore yet.
- * Assumes that version was rolled out (the deploy workflow rolls out every push to main).
- *
- * @param history  the environment's config, newest first (`WavesOptions.history`)
- */
-export function datastoreCreatedEarlier(home: string, history: Iterable<StackConfig>): boolean {
-  for (const config of history) {
-    const enabled = setting(config, "cacheEnabled");
-    if ((enabled !== true && enabled !== "true") || setting(config, "cacheHomeRegion") !== home) return false;
-    if (listSetting(config, "regions")[0] === home) return true;
-  }
-  return false;
+/** The cache's home region in a version of `Pulumi.<env>.yaml` (values as text count too); undefined with the cache off. */
+function cacheHomeOf(config: StackConfig): string | undefined {
+  const enabled = setting(config, "cacheEnabled");
+  return enabled === true || enabled === "true" ? String(setting(config, "cacheHomeRegion") ?? "") || undefined : undefined;
 }
 
 /** Secondaries in an order where every stack another one reads comes first (stable otherwise). */
@@ -202,19 +181,23 @@ export function deployWaves(environment: string, files: StackFiles, options: Wav
   const position = (stack: string) => sequence.findIndex((t) => t.stack === stack);
   const readsOfLaterStacks = sequence.flatMap((t) => readsOf(t).filter((read) => position(read) > position(t.stack)).map((read) => ({ reader: t.stack, read })));
   // The primary region cannot wait for a secondary (its Aurora writer comes first), so such a
-  // read holds only if an earlier rollout created what is read.
-  if (readsOfLaterStacks.length > 0 && options.history) {
-    const history = options.history;
+  // read holds only if the read stack already has the datastore. Refused only when it cannot:
+  // this change turned the cache on (a new environment, or the cache off before) or rehomed it.
+  const before = readsOfLaterStacks.length > 0 ? options.previous?.() : undefined;
+  const homeBefore = before ? cacheHomeOf(before) : undefined;
+  if (before !== undefined && homeBefore !== cacheHome) {
+    const change = before === null ? `${globalFile} is new in this change (a new environment)` : homeBefore === undefined ? "this change turns the cache on" : `this change moves the cache's home from ${homeBefore} to ${cacheHome}`;
+    const fix =
+      homeBefore === undefined
+        ? `Turn the cache on with platform:cacheHomeRegion: ${regions[0]}, the primary region (first in platform:regions); it must then never change.`
+        : `Keep platform:cacheHomeRegion: ${homeBefore}: the home must never change once the datastore exists (another stack would create a new one).`;
     for (const { reader, read } of readsOfLaterStacks) {
-      if (read === `${environment}-${cacheHome}` && datastoreCreatedEarlier(cacheHome!, history())) continue;
       problems.push(
-        `${reader} (the primary region, wave 2) reads the cache's Global Datastore id from ${read}, which deploys after it (wave 3): ` +
-          `${cacheHome} has not been the primary region (first in platform:regions) since the cache was turned on, so no rollout has created the datastore and wave 2 would fail on the missing output. ` +
-          `The primary region always deploys before the others (their Aurora secondaries join its writer). ` +
-          `Set platform:cacheHomeRegion: ${regions[0]} in ${globalFile}: turn the cache on with its home in the primary region (nothing has created the datastore yet, so the home can still change).`,
+        `${reader} (the primary region, wave 2) reads the cache's Global Datastore id from ${read}, which deploys after it (wave 3), and ${change}: ` +
+          `${read} has no datastore yet, so wave 2 would fail on the missing output. The primary region always deploys before the others (their Aurora secondaries join its writer). ${fix}`,
       );
     }
-    if (problems.length > 0) throw new WavesError(problems);
+    throw new WavesError(problems);
   }
   return {
     environment,
@@ -234,10 +217,13 @@ export function allStacks(waves: DeployWaves): StackTarget[] {
   return [waves.global, waves.primary, ...waves.secondaries];
 }
 
-function readConfig(file: string): StackConfig {
-  const document = parse(readFileSync(file, "utf8")) as { config?: StackConfig } | null;
+/** A stack file's `config:` map. */
+function configOf(text: string): StackConfig {
+  const document = parse(text) as { config?: StackConfig } | null;
   return document?.config ?? {};
 }
+
+const readConfig = (file: string) => configOf(readFileSync(file, "utf8"));
 
 /** Reads `Pulumi.<env>.yaml` and the other stack files of the project directory. */
 export function readStackFiles(dir: string, environment: string): StackFiles {
@@ -251,37 +237,50 @@ export function readStackFiles(dir: string, environment: string): StackFiles {
 }
 
 /**
- * `file` (in `dir`) at every commit of the checkout's first-parent history that changed it, newest
- * first, read lazily: its `config:` map, until a commit where the file does not exist. Refuses a
- * shallow checkout, whose history stops at an arbitrary commit.
+ * `file` (in `dir`) before this change, for `WavesOptions.previous`. This change is the working
+ * tree's edit when the file differs from HEAD's, else HEAD's commit (what the deploy workflow
+ * rolls out) against its first parent (main's previous tip), following a rename. Null when the
+ * file did not exist there; undefined when unknown: HEAD is the first commit (a new repository or
+ * a squashed history), or the version does not parse. A shallow checkout needs HEAD's parent.
  */
-export function* committedVersions(dir: string, file: string): Generator<StackConfig> {
+export function previousVersion(dir: string, file: string): StackConfig | null | undefined {
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
-  let shallow: string;
+  const show = (spec: string) => {
+    try {
+      return git("show", spec);
+    } catch {
+      return undefined; // not in that commit
+    }
+  };
+  const configIn = (text: string | undefined) => {
+    try {
+      return text === undefined ? null : configOf(text);
+    } catch {
+      return undefined;
+    }
+  };
   try {
-    shallow = git("rev-parse", "--is-shallow-repository").trim();
+    git("rev-parse", "--verify", "HEAD");
   } catch (err) {
     const said = String((err as { stderr?: unknown }).stderr ?? "").trim().split("\n")[0];
     throw new WavesError([`--history: git cannot read the history in ${dir}${said ? ` (${said})` : ""}; run it in a clone of the repository`]);
   }
-  if (shallow !== "false") {
-    throw new WavesError([`--history: the checkout is shallow, so ${file}'s history is cut short; fetch all of it (actions/checkout with fetch-depth: 0, or git fetch --unshallow)`]);
+  const committed = show(`HEAD:./${file}`);
+  const path = join(dir, file);
+  if (committed !== (existsSync(path) ? readFileSync(path, "utf8") : undefined)) return configIn(committed);
+  let parent: string;
+  try {
+    parent = git("rev-parse", "--verify", "HEAD^1").trim();
+  } catch {
+    if (git("rev-parse", "--is-shallow-repository").trim() === "false") return undefined;
+    throw new WavesError([`--history: the checkout is shallow and lacks HEAD's parent, the version of ${file} before this change; fetch it (actions/checkout with fetch-depth: 0 or 2, or git fetch --deepen 1)`]);
   }
-  for (const commit of git("log", "--first-parent", "--format=%H", "--", file).split("\n").filter(Boolean)) {
-    let text: string;
-    try {
-      text = git("show", `${commit}:./${file}`);
-    } catch {
-      return; // deleted (or renamed) in this commit: nothing older belongs to this environment's run
-    }
-    let document: { config?: StackConfig } | null;
-    try {
-      document = parse(text) as { config?: StackConfig } | null;
-    } catch {
-      document = null;
-    }
-    yield document?.config ?? {};
-  }
+  const inRepository = git("rev-parse", "--show-prefix").trim() + file;
+  const renamed = git("diff", "--find-renames", "--name-status", "--diff-filter=R", parent, "HEAD")
+    .split("\n")
+    .map((line) => line.split("\t"))
+    .find(([, , to]) => to === inRepository);
+  return configIn(show(`${parent}:${renamed?.[1] ?? inRepository}`));
 }
 
 /** `key=value` lines for $GITHUB_OUTPUT (values are one-line JSON). */
@@ -307,8 +306,8 @@ function main(argv: string[]): number {
   const withHistory = argv.includes("--history");
   let waves: DeployWaves;
   try {
-    const history = withHistory ? () => committedVersions(dir, stackFileName(environment)) : undefined;
-    waves = deployWaves(environment, readStackFiles(dir, environment), { history });
+    const previous = withHistory ? () => previousVersion(dir, stackFileName(environment)) : undefined;
+    waves = deployWaves(environment, readStackFiles(dir, environment), { previous });
   } catch (err) {
     if (!(err instanceof WavesError)) throw err;
     console.error(err.message);
@@ -317,10 +316,11 @@ function main(argv: string[]): number {
   for (const orphan of waves.orphans) {
     console.warn(`warning: ${orphan} belongs to ${environment} but its region is not in platform:regions; destroy that stack and delete the file (docs/runbooks/remove-a-region.md)`);
   }
-  if (!withHistory) {
-    for (const { reader, read } of waves.readsOfLaterStacks) {
-      console.warn(`warning: ${reader} reads ${read}, which deploys after it: this holds only if an earlier rollout created what it reads (the cache's Global Datastore); not checked without --history`);
-    }
+  for (const { reader, read } of waves.readsOfLaterStacks) {
+    console.warn(
+      `warning: ${reader} (the primary region, wave 2) reads the cache's Global Datastore id from ${read}, which deploys after it (wave 3): this holds only if ${read} already has its datastore. ` +
+        `If wave 2 fails on that StackReference, deploy ${read} by hand first (pulumi up --stack ${read}), then run the deploy again.`,
+    );
   }
   if (waves.runsOn.length === 0) {
     console.warn(`warning: platform:deployRunnerLabels is empty in Pulumi.${environment}.yaml: no deploy runner is known to reach the clusters' API (docs/deploying.md); the deploy jobs refuse to start`);
