@@ -262,8 +262,9 @@ export class NodePool extends pulumi.ComponentResource {
         // left: an update of minSize or maxSize still sends a desiredSize (the provider always
         // does), the one in Pulumi's state, stale once cluster-autoscaler moved it. EKS then
         // refuses a range that excludes it (InvalidParameterException) or sets the group back to
-        // it. So regional deploys run `pulumi up --refresh` (pulumi-up.yml), which reads the live
-        // size into the state first (docs/runbooks/resize-node-pools.md).
+        // it. So before `pulumi up` the deploy refreshes the stack's node groups and Auto Scaling
+        // groups, and only them (pulumi-up.yml): the live size is in the state when the update
+        // sends it (docs/runbooks/resize-node-pools.md).
       }, { parent: this, ignoreChanges: ["scalingConfig.desiredSize"] });
       const asgName = nodeGroup.resources.apply((r) => r[0]?.autoscalingGroups?.[0]?.name ?? "");
       (lb?.targetGroupArns ?? []).forEach((targetGroupArn, i) => {

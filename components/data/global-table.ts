@@ -8,12 +8,21 @@ import { assertTable, attributeDefinitions, effectiveStream, replicaLayout, repl
  * provider gives up after 30 minutes by default (terraform-provider-aws: a replica created in the
  * table's update waits for the table's *create* timeout, 30m, inside its update timeout, 60m; a
  * TableReplica waits for its create timeout, 30m). The wave then fails halfway while DynamoDB
- * goes on copying. So both of the table's timeouts, and the TableReplica's create, are raised.
- * Go duration strings. Size them to the data: docs/runbooks/add-a-region.md.
+ * goes on copying. So both of the table's timeouts, and the TableReplica's create, are raised,
+ * but kept inside the deploy job that runs them (.github/workflows/pulumi-up.yml): the job ends
+ * after 180 minutes (`timeout-minutes`) and its AWS session after 3 hours
+ * (`role-duration-seconds: 10800`), and a `pulumi up` killed there leaves the stack locked with
+ * pending operations. 150 minutes leaves the job 30 for what comes before the wait (install,
+ * credentials, the update's preview and other changes) and the gates after it, so the provider
+ * gives up first and the update fails cleanly: an error, the lock released, the state saved (the
+ * table with its new replica; a TableReplica, which the provider records only once ACTIVE, not
+ * at all). The replica goes on copying in AWS; what to do then, and for a copy that takes longer:
+ * docs/runbooks/add-a-region.md. The table's update waits for its new replicas one after the
+ * other: add one region at a time. Go duration strings.
  */
 export const REPLICA_COPY_TIMEOUTS = {
-  table: { create: "12h", update: "12h" },
-  replica: { create: "12h" },
+  table: { create: "150m", update: "150m" },
+  replica: { create: "150m" },
 } as const;
 
 export interface GlobalTableArgs {

@@ -4,6 +4,9 @@
  * with a WAF) and the cross-region wiring (replica keys, the datastore id the secondaries join).
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { parse } from "yaml";
 import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
 import { isGoDuration } from "../../tools/fake-cloud/resource-options";
 import type * as Data from "../../components/data";
@@ -28,6 +31,13 @@ function named(name: string, type?: string): RecordedResource {
   const found = cloud.resources.filter((r) => r.name === name && (type === undefined || r.type === type));
   expect(found, `resource ${name}`).toHaveLength(1);
   return found[0];
+}
+/** Minutes of a Go duration made of h, m and s parts ("150m", "2h30m"). */
+function goDurationMinutes(text: string): number {
+  const unit: Record<string, number> = { h: 60, m: 1, s: 1 / 60 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)];
+  expect(parts.map((p) => p[0]).join(""), text).toBe(text);
+  return parts.reduce((sum, [, n, u]) => sum + Number(n) * unit[u], 0);
 }
 const childrenOf = (type: string, name: string) => {
   const urn = cloud.resources.find((r) => r.type === type && r.name === name)!.urn;
@@ -199,13 +209,27 @@ describe("GlobalTable", () => {
     }
   });
 
-  it("waits hours, not the provider's 30 minutes, for a new replica to copy the table (adding a region to a large table)", () => {
+  it("waits hours, not the provider's 30 minutes, for a new replica to copy the table, but gives up before the deploy job is killed", () => {
     // Inline replicas are added in the table's update, which waits for each with the table's
     // *create* timeout inside its update timeout; a TableReplica with its create timeout.
-    for (const table of ["sessions-table", "catalog-table", "ledger-table"]) expect(timeouts[table], table).toMatchObject({ create: "12h", update: "12h" });
-    for (const replica of ["catalog-us-west-2-replica", "catalog-eu-west-1-replica"]) expect(timeouts[replica], replica).toMatchObject({ create: "12h" });
+    for (const table of ["sessions-table", "catalog-table", "ledger-table"]) expect(timeouts[table], table).toMatchObject({ create: "150m", update: "150m" });
+    for (const replica of ["catalog-us-west-2-replica", "catalog-eu-west-1-replica"]) expect(timeouts[replica], replica).toMatchObject({ create: "150m" });
     // Go durations, as the engine parses them (an empty field keeps the provider's default).
-    for (const value of Object.values(timeouts).flatMap((t) => Object.values(t as Record<string, string>)).filter(Boolean)) expect(isGoDuration(value), value).toBe(true);
+    const values = Object.values(timeouts).flatMap((t) => Object.values(t as Record<string, string>)).filter(Boolean);
+    for (const value of values) expect(isGoDuration(value), value).toBe(true);
+    // The deploy job (and its AWS session) must outlast the wait, with room for the job's setup
+    // and gates: killed mid-update, `pulumi up` leaves the stack locked with pending operations,
+    // whereas a provider timeout fails the update cleanly.
+    const job = (parse(readFileSync(join(__dirname, "..", "..", ".github", "workflows", "pulumi-up.yml"), "utf8")) as {
+      jobs: { up: { "timeout-minutes": number; steps: { uses?: string; with?: Record<string, unknown> }[] } };
+    }).jobs.up;
+    const sessionMinutes = Number(job.steps.find((st) => st.uses?.startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-duration-seconds"]) / 60;
+    const budgetMinutes = Math.min(job["timeout-minutes"], sessionMinutes);
+    expect(budgetMinutes).toBeGreaterThan(0);
+    for (const value of values) {
+      expect(goDurationMinutes(value), value).toBeGreaterThanOrEqual(120);
+      expect(goDurationMinutes(value), `${value} against the job's ${budgetMinutes} minutes`).toBeLessThanOrEqual(budgetMinutes - 30);
+    }
   });
 
   it("gives a provisioned table the same outputs: name, home-region ARN and a key per region", () => {

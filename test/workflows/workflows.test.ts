@@ -259,7 +259,7 @@ describe("deploy.yml", () => {
 
   it("computes the waves against Pulumi.prod.yaml's history, so a primary reading a stack that deploys after it stops the rollout before wave 1", () => {
     expect(step(waves, "waves").run).toBe("npx tsx tools/ci/deploy-waves.ts --env prod --history --github-output");
-    // deploy-waves refuses a shallow checkout with --history: it needs every earlier version.
+    // deploy-waves refuses a shallow checkout with --history: it reads the file at HEAD's parent.
     const checkout = (waves.steps ?? []).find((s) => s.uses?.startsWith("actions/checkout@"));
     expect(checkout?.with?.["fetch-depth"]).toBe(0);
   });
@@ -296,37 +296,83 @@ describe("deploy.yml", () => {
     const up = upFile.jobs.up;
     expect(up.environment).toBe("${{ inputs.environment }}");
     const commands = jobCommands(up);
-    expect(commands).toContain('pulumi up --yes --stack "$STACK" "${refresh[@]}" --policy-pack policies --policy-pack-config "$RUNNER_TEMP/policy-config.json" --non-interactive --color never');
+    expect(commands).toContain('pulumi up --yes --stack "$STACK" --policy-pack policies --policy-pack-config "$RUNNER_TEMP/policy-config.json" --non-interactive --color never');
     expect(commands.some((c) => c.includes('npx tsx tools/ci/policy-config.ts --stack "$STACK" --out "$RUNNER_TEMP/policy-config.json"'))).toBe(true);
     expect(commands.indexOf('pulumi stack select "$STACK" --create --non-interactive')).toBeLessThan(commands.findIndex((c) => c.startsWith("pulumi up")));
   });
 
-  it("refreshes the regional stacks before their update (a managed node group's ignored desiredSize goes to EKS from the state), never the global stack", () => {
-    // The waves ask for it explicitly: the global stack's refresh would drop a DNSSEC key pending deletion.
-    expect(global.with?.refresh).toBe(false);
-    expect(primary.with?.refresh).toBe(true);
-    expect(secondaries.with?.refresh).toBe(true);
-    const inputs = (upFile.on as { workflow_call: { inputs: Record<string, { type?: string; required?: boolean }> } }).workflow_call.inputs;
-    expect(inputs.refresh).toMatchObject({ type: "boolean", required: true });
+  it("refreshes only the node capacity before the update (a managed node group's ignored desiredSize goes to EKS from the state), nothing else, and nothing in a stack without node groups", () => {
+    // No refresh switch: what is refreshed follows from the stack's state (the global stack has no node groups).
+    const inputs = (upFile.on as { workflow_call: { inputs: Record<string, unknown> } }).workflow_call.inputs;
+    expect(inputs.refresh).toBeUndefined();
     const upStep = step(upFile.jobs.up, "pulumi up");
-    expect(upStep.env?.REFRESH).toBe("${{ inputs.refresh }}");
-    // The step's script as the runner runs it, with a pulumi and an npx that record their arguments.
+    // The step's script as the runner runs it, with a pulumi and an npx that record their
+    // arguments (one line per argument: the URNs hold `$` and `::`), and a pulumi that answers
+    // `stack export` with the state in $STATE.
     const bin = tempDir("fake-pulumi-");
     for (const tool of ["pulumi", "npx"]) {
       writeFileSync(join(bin, tool), `#!/bin/sh
-echo "${tool} $*" >> "${bin}/calls"
+{ echo "${tool}"; for a in "$@"; do echo "  $a"; done; } >> "${bin}/calls"
+if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
 `);
       chmodSync(join(bin, tool), 0o755);
     }
-    const upCall = (refresh: string) => {
+    const stack = "prod-us-west-2";
+    const urn = (type: string, name: string) => `urn:pulumi:${stack}::platform::platform:index:RegionalStack$platform:index:NodePool$${type}::${name}`;
+    const nodeGroup = urn("aws:eks/nodeGroup:NodeGroup", "prod-us-west-2-nodes-ng");
+    const asg = urn("aws:autoscaling/group:Group", "prod-us-west-2-nodes-asg");
+    const resource = (type: string, name: string) => ({ urn: urn(type, name), type, id: name });
+    /** The commands the step ran, each as its argument list, for a stack whose export is `state`. */
+    const run = (state: unknown): string[][] => {
       writeFileSync(join(bin, "calls"), "");
-      const result = runStep(upStep.run!, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK: "prod-us-west-2", REFRESH: refresh, RUNNER_TEMP: bin });
+      writeFileSync(join(bin, "state.json"), JSON.stringify(state));
+      const result = runStep(upStep.run!, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK: stack, RUNNER_TEMP: bin, STATE: join(bin, "state.json") });
       expect(result.status).toBe(0);
-      return readFileSync(join(bin, "calls"), "utf8").split("\n").find((c) => c.startsWith("pulumi up "))!;
+      const calls: string[][] = [];
+      for (const line of readFileSync(join(bin, "calls"), "utf8").split("\n").filter(Boolean)) {
+        if (line.startsWith("  ")) calls[calls.length - 1].push(line.slice(2));
+        else calls.push([line]);
+      }
+      return calls;
     };
-    // GitHub renders a boolean input as "true" / "false".
-    expect(upCall("true")).toBe(`pulumi up --yes --stack prod-us-west-2 --refresh --policy-pack policies --policy-pack-config ${bin}/policy-config.json --non-interactive --color never`);
-    expect(upCall("false")).toBe(`pulumi up --yes --stack prod-us-west-2 --policy-pack policies --policy-pack-config ${bin}/policy-config.json --non-interactive --color never`);
+    const up = ["pulumi", "up", "--yes", "--stack", stack, "--policy-pack", "policies", "--policy-pack-config", `${bin}/policy-config.json`, "--non-interactive", "--color", "never"];
+
+    // A regional stack: its node groups and Auto Scaling groups, and nothing else, then the update.
+    const calls = run({
+      version: 3,
+      deployment: {
+        manifest: {},
+        resources: [
+          { urn: `urn:pulumi:${stack}::platform::pulumi:pulumi:Stack::platform-${stack}`, type: "pulumi:pulumi:Stack" },
+          resource("aws:eks/nodeGroup:NodeGroup", "prod-us-west-2-nodes-ng"),
+          resource("aws:autoscaling/group:Group", "prod-us-west-2-nodes-asg"),
+          resource("aws:autoscaling/policy:Policy", "prod-us-west-2-nodes-cpu"),
+          resource("aws:rds/clusterParameterGroup:ClusterParameterGroup", "prod-us-west-2-db-params"),
+          resource("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web-hpa"),
+        ],
+      },
+    });
+    const refreshes = calls.filter((c) => c[0] === "pulumi" && c[1] === "refresh");
+    expect(refreshes).toEqual([["pulumi", "refresh", "--yes", "--non-interactive", "--stack", stack, "--target", nodeGroup, "--target", asg, "--color", "never"]]);
+    const at = (c: string[]) => calls.findIndex((x) => JSON.stringify(x) === JSON.stringify(c));
+    expect(calls.findIndex((c) => c[1] === "stack" && c[2] === "export")).toBeGreaterThan(at(["pulumi", "stack", "select", stack, "--create", "--non-interactive"]));
+    expect(at(refreshes[0])).toBeLessThan(at(up));
+    // The update itself refreshes nothing more.
+    expect(calls.filter((c) => c[1] === "up")).toEqual([up]);
+    expect(calls.flat()).not.toContain("--refresh");
+
+    // A new stack (an empty deployment) and the global stack (no node groups): no refresh at all.
+    for (const state of [{ version: 3, deployment: { manifest: {} } }, { version: 3, deployment: { manifest: {}, resources: [resource("aws:route53/zone:Zone", "prod-zone"), resource("aws:route53/keySigningKey:KeySigningKey", "prod-ksk")] } }]) {
+      const none = run(state);
+      expect(none.filter((c) => c[1] === "refresh")).toEqual([]);
+      expect(none.filter((c) => c[1] === "up")).toEqual([up]);
+    }
+
+    // A state that cannot be read stops the step before the update, rather than skip the refresh.
+    writeFileSync(join(bin, "calls"), "");
+    const unreadable = runStep(upStep.run!, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK: stack, RUNNER_TEMP: bin, STATE: join(bin, "no-such-state.json") });
+    expect(unreadable.status).not.toBe(0);
+    expect(readFileSync(join(bin, "calls"), "utf8")).not.toMatch(/^\s+(up|refresh)$/m);
   });
 
   it("skips the rollout, not the checks, unless deploys are switched on (PLATFORM_DEPLOYS, a value no log contains: GitHub masks it)", () => {

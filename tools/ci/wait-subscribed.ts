@@ -103,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
   console.error(
     `::error::No confirmed subscriber after ${timeoutMinutes} minute(s): ${result.last}. Alarms of this stack would reach nobody. ` +
       (gone
-        ? "A topic has no subscription at all: either none is configured (platform:alarmEmail empty: set it, or subscribe the pager) or one Pulumi created is gone from AWS (unsubscribed, or never confirmed), which `pulumi up` without a refresh does not see: run `pulumi up --refresh --stack <stack>` from a deploy runner (it creates it again and sends a new confirmation mail), confirm it, then re-run."
+        ? "A topic has no subscription at all: either none is configured (platform:alarmEmail empty: set it, or subscribe the pager) or one Pulumi created is gone from AWS (unsubscribed, or never confirmed), which `pulumi up` without a refresh does not see, and a deploy refreshes only the node groups and Auto Scaling groups: run `pulumi up --refresh --stack <stack>` from a deploy runner (it creates it again and sends a new confirmation mail), confirm it, then re-run."
         : "Confirm the subscription mails (platform:alarmEmail; a reserved domain such as example.com never receives one), or subscribe the pager, then re-run."),
   );
   return 1;
