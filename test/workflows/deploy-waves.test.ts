@@ -3,12 +3,32 @@ import { spawnSync } from "child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
-import { allStacks, deployWaves, githubOutputLines, previousVersion, readStackFiles, WavesError, type StackConfig, type StackFiles, type WavesOptions } from "../../tools/ci/deploy-waves";
+import { allStacks, deployWaves, githubOutputLines, main, previousVersion, readStackFiles, WavesError, type StackConfig, type StackFiles, type WavesOptions } from "../../tools/ci/deploy-waves";
 import { ROOT } from "./workflow-files";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 import { temporaryDirectories } from "../plan/temp-dirs";
 
 const tempDir = temporaryDirectories();
+
+/**
+ * The CLI in this process (`main`, what the script runs): its exit code and what it printed. The
+ * spawned end-to-end run is the first CLI test; the --history cases run it here, as a spawn each
+ * (tsx and the stacks' modules loaded anew) took most of this file's time.
+ */
+function runMain(argv: string[]): { status: number; stdout: string; stderr: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
+  const warn = vi.spyOn(console, "warn").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
+  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
+  try {
+    return { status: main(argv), stdout: out.join("\n"), stderr: err.join("\n") };
+  } finally {
+    log.mockRestore();
+    warn.mockRestore();
+    error.mockRestore();
+  }
+}
 
 const environment = {
   "aws:region": "us-east-1",
@@ -195,8 +215,17 @@ describe("deploy-waves.ts CLI", () => {
         encoding: "utf8",
         env: { ...process.env, ...extraEnv },
       });
-    const ok = cli({ GITHUB_OUTPUT: output });
-    expect(ok.status).toBe(0);
+    // Success in this process (one spawn per file is enough: the refusal below, end to end).
+    const saved = process.env.GITHUB_OUTPUT;
+    process.env.GITHUB_OUTPUT = output;
+    let ok: ReturnType<typeof runMain>;
+    try {
+      ok = runMain(["--env", "prod", "--dir", dir, "--github-output"]);
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_OUTPUT;
+      else process.env.GITHUB_OUTPUT = saved;
+    }
+    expect(ok.status, ok.stderr).toBe(0);
     expect(readFileSync(output, "utf8")).toMatch(/^primary=\{"stack":"prod-us-east-1"/m);
 
     writeFileSync(join(dir, "Pulumi.prod-eu-west-1.yaml"), "config:\n  aws:region: eu-west-2\n  platform:environmentStack: prod\n");
@@ -220,8 +249,7 @@ describe("deploy-waves.ts CLI", () => {
     };
     git("init", "-q");
     for (const [file, config] of Object.entries(complete.others)) writeFileSync(join(repo, file), stringify({ config }));
-    const cli = (dir: string, ...args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/deploy-waves.ts"), "--env", "prod", "--dir", dir, ...args], { cwd: ROOT, encoding: "utf8" });
+    const cli = (dir: string, ...args: string[]) => runMain(["--env", "prod", "--dir", dir, ...args]);
     const switched = { "platform:regions": ["us-west-2", "us-east-1", "eu-west-1"], "platform:vpcCidrs": ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] };
     const cached = { ...environment, ...switched, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "us-east-1" };
     const warning = /warning: prod-us-west-2 \(the primary region, wave 2\) reads the cache's Global Datastore id from prod-us-east-1, which deploys after it \(wave 3\): this holds only if prod-us-east-1 already has its datastore\. If wave 2 fails on that StackReference, deploy prod-us-east-1 by hand first/;
@@ -297,7 +325,7 @@ describe("deploy-waves.ts CLI", () => {
     expect(previousVersion(repo, "Pulumi.prod.yaml")).toBeNull();
     const files = readStackFiles(repo, "prod");
     expect(deployWaves("prod", files, { previous: () => undefined }).readsOfLaterStacks).toEqual([{ reader: "prod-us-east-1", read: "prod-eu-west-1" }]);
-    const refused = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/deploy-waves.ts"), "--env", "prod", "--dir", repo, "--history"], { cwd: ROOT, encoding: "utf8" });
+    const refused = runMain(["--env", "prod", "--dir", repo, "--history"]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/Pulumi\.prod\.yaml is new in this change \(a new environment\).*Turn the cache on with platform:cacheHomeRegion: us-east-1/);
   }, 60_000);

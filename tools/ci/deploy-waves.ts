@@ -296,7 +296,8 @@ export function githubOutputLines(waves: DeployWaves): string {
   return Object.entries(outputs).map(([key, value]) => `${key}=${JSON.stringify(value)}\n`).join("");
 }
 
-function main(argv: string[]): number {
+/** The command line: its exit code; the waves on stdout, problems and warnings on stderr. */
+export function main(argv: string[]): number {
   const option = (name: string) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
