@@ -163,6 +163,10 @@ export class ClusterAddons extends pulumi.ComponentResource {
           // kube-system pods (coredns, metrics-server, ...) run with PodDisruptionBudgets and more
           // than one replica; without this, any node hosting one could never be scaled down.
           "skip-nodes-with-system-pods": false,
+          // Likewise pods with an emptyDir (the service's /tmp, metrics-server's): by default a node
+          // running one is never removed, so a region scaled out for a failover stays scaled out.
+          // Their emptyDirs hold scratch data only.
+          "skip-nodes-with-local-storage": false,
           expander: "least-waste",
         },
       },

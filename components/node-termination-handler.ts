@@ -117,10 +117,13 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
         awsRegion: args.region,
         serviceAccount: { create: true, name: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT },
         // Two replicas in different AZs and a budget: the handler draining its own node must not
-        // stop the drain (the other replica picks the message up again).
+        // stop the drain (the other replica picks the message up again). DoNotSchedule: every
+        // launch waits for a handler to complete its lifecycle hook (ABANDON after the timeout),
+        // so both replicas in one lost AZ would throw away every node launched to replace it.
+        // Only AZs with nodes count, so a pool in one AZ still takes both.
         replicas: 2,
         podDisruptionBudget: { maxUnavailable: 1 },
-        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } }],
+        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels } }],
         // The tag check would skip every node launched before this handler (tags propagate at
         // launch only); the group's rule names the group, and a handler drains only nodes of its
         // own cluster, so the check adds nothing here.

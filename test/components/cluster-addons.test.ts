@@ -70,7 +70,7 @@ describe("ClusterAddons", () => {
     expect(v).toMatchObject({ cloudProvider: "aws", awsRegion: "eu-west-1", autoDiscovery: { clusterName: "prod" } });
     // The chart's own tag list is what the node pools' tags must match: not overridden.
     expect(v.autoDiscovery.tags).toBeUndefined();
-    expect(v.extraArgs).toMatchObject({ "balance-similar-node-groups": true, "skip-nodes-with-system-pods": false });
+    expect(v.extraArgs).toMatchObject({ "balance-similar-node-groups": true, "skip-nodes-with-system-pods": false, "skip-nodes-with-local-storage": false });
     expect(v.image).toBeUndefined();
     expect(values(named(under("full"), RELEASE, "full-cluster-autoscaler")).image).toEqual({ tag: "v1.34.1" });
   });

@@ -79,6 +79,8 @@ describe("NodeTerminationHandler", () => {
       serviceAccount: { create: true, name: "aws-node-termination-handler" },
       replicas: 2,
       podDisruptionBudget: { maxUnavailable: 1 },
+      // Two AZs for sure: every launch waits for a handler to complete its hook.
+      topologySpreadConstraints: [expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" })],
       nodeTerminationGracePeriod: 540,
       podTerminationGracePeriod: -1,
     });
