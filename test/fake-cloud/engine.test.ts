@@ -265,6 +265,17 @@ describe("unknowns in a preview of a new stack", () => {
     await expect(run(() => new Remote("w"))).rejects.toThrow(/pkg:index:Widget resource 'w' is a component of a provider package.*cannot construct it/);
   });
 
+  it("refuse an alias string that is no URN (a name), as the engine parses alias URNs", async () => {
+    await expect(run(() => new aws.sqs.Queue("q", {}, { aliases: ["old-name"] }))).rejects.toThrow(/invalid alias URN: invalid URN "old-name"/);
+    await expect(run(() => new aws.sqs.Queue("q", {}, { aliases: ["urn:pulumi:dev::proj::aws:sqs/queue:Queue::old"] }))).resolves.toBeDefined();
+  });
+
+  it("record an explicit provider's version among its inputs, as the engine's state holds it, and refuse a read without an id", async () => {
+    const r = await run(() => new aws.Provider("p", { region: "us-west-2" }));
+    expect(byName(r, "p", "pulumi:providers:aws").inputs.version).toBe(require("@pulumi/aws/package.json").version);
+    await expect(run(() => aws.ec2.Vpc.get("v", pulumi.output("")))).rejects.toThrow(/Expected an ID for urn:pulumi:dev::proj::aws:ec2\/vpc:Vpc::v/);
+  });
+
   it("refuse an invoke given a provider of another package, as the engine refuses the provider", async () => {
     await expect(run(async () => {
       const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });

@@ -264,7 +264,17 @@ interface TransformedOptions {
   deletedWith: string;
   customTimeouts: resproto.RegisterResourceRequest.CustomTimeouts | undefined;
   hideDiffs: string[];
+  version: string;
 }
+
+/** `resource.ParseURN` of an alias given as a URN string (source_eval.go): a name is no URN. */
+function checkAliasUrn(alias: string): void {
+  if (alias === "") throw new EngineError("invalid alias URN: missing required URN");
+  if (parseUrn(alias) === null) throw new EngineError(`invalid alias URN: invalid URN ${JSON.stringify(alias)}`);
+}
+
+/** semver.Parse of a provider's version (source_eval.go: "<label>: passed invalid version"). */
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
 /** RegisterResource's parse of `hideDiff` (`resource.ParsePropertyPath`): "<index>: <why>", the first bad path. */
 function checkHideDiffs(paths: string[]): void {
@@ -577,6 +587,7 @@ export class FakeEngine {
     let additionalSecretOutputs = req.getAdditionalsecretoutputsList();
     let customTimeouts = req.getCustomtimeouts();
     let hideDiffs = req.getHidediffsList();
+    let version = req.getVersion();
     let aliasObjects: (AliasSpec | string)[] = [...req.getAliasurnsList(), ...req.getAliasesList().map(aliasSpecOf)];
 
     // Transforms: the resource's own, each ancestor's, then the stack's.
@@ -585,8 +596,8 @@ export class FakeEngine {
     for (let p = parent; p; p = this.goals.get(p)?.parent ?? null) chain.push(...(this.resourceTransforms.get(p) ?? []));
     chain.push(...this.stackTransforms);
     if (chain.length > 0) {
-      const result = await this.runTransforms(chain, { type, name, custom, parent, object, req, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith, customTimeouts, hideDiffs });
-      ({ object, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith, customTimeouts, hideDiffs } = result);
+      const result = await this.runTransforms(chain, { type, name, custom, parent, object, req, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith, customTimeouts, hideDiffs, version });
+      ({ object, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith, customTimeouts, hideDiffs, version } = result);
       if (result.aliases) aliasObjects = result.aliases;
     }
 
@@ -607,6 +618,15 @@ export class FakeEngine {
     checkHideDiffs(hideDiffs);
     checkCustomTimeouts(customTimeouts);
 
+    // Alias URNs are parsed after the transforms (source_eval.go): a name given as a URN fails.
+    for (const alias of aliasObjects) if (typeof alias === "string") checkAliasUrn(alias);
+    const inputs = rpc.deserializeProperties(object) as Record<string, unknown>;
+    // A provider's inputs carry the version it was registered with (SetProviderVersion), as the
+    // engine's state records it: the provider SDKs always send their own.
+    if (isProviderType(type) && version) {
+      if (!SEMVER.test(version)) throw new EngineError(`ResourceMonitor.RegisterResource(${type},${name}): passed invalid version: ${JSON.stringify(version)} is not a semantic version`);
+      inputs.version = version;
+    }
     const propertyDependencies: Record<string, string[]> = {};
     for (const [key, deps] of req.getPropertydependenciesMap().entries()) propertyDependencies[key] = deps.getUrnsList();
     const registration = this.newRegistration({
@@ -618,7 +638,7 @@ export class FakeEngine {
       dependencies: [...new Set(req.getDependenciesList())],
       propertyDependencies,
       additionalSecretOutputs,
-      inputs: rpc.deserializeProperties(object) as Record<string, unknown>,
+      inputs,
       importId: req.getImportid(),
     });
     this.resourceTransforms.set(urn, own);
@@ -640,6 +660,8 @@ export class FakeEngine {
     checkTypeToken(type);
     this.checkParent(parent);
     const urn = engineUrn(this.options.stack, this.options.project, parent, type, name);
+    // step_generator.go: a read needs an id (an Output that resolved to "" sends none).
+    if (req.getId() === "") throw new EngineError(`Expected an ID for ${urn}`);
     this.claim(urn);
     let provider = req.getProvider();
     if (provider) this.checkProvider(provider, urn, type);
@@ -682,7 +704,7 @@ export class FakeEngine {
     if (r.retainOnDelete !== undefined) options.setRetainOnDelete(r.retainOnDelete);
     options.setIgnoreChangesList(r.ignoreChanges);
     options.setReplaceOnChangesList(r.replaceOnChanges);
-    options.setVersion(req.getVersion());
+    options.setVersion(r.version);
     options.setProvider(r.provider);
     for (const [k, v] of Object.entries(r.providers)) options.getProvidersMap().set(k, v);
     options.setPluginDownloadUrl(req.getPlugindownloadurl());
@@ -721,6 +743,7 @@ export class FakeEngine {
       deletedWith: options.getDeletedWith(),
       customTimeouts: options.getCustomTimeouts(),
       hideDiffs: options.getHideDiffList(),
+      version: options.getVersion(),
       aliases: options.getAliasesList().map(aliasSpecOf),
     };
   }
