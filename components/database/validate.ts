@@ -57,6 +57,13 @@ export function validateRegionalDatabaseArgs(args: RegionalDatabaseArgs): void {
   if (problems.length === before && windowsOverlap(backup, maintenance)) {
     problems.push(`preferredBackupWindow "${backup}" overlaps preferredMaintenanceWindow "${maintenance}"; RDS refuses overlapping windows`);
   }
+  (args.instanceMaintenanceWindows ?? []).forEach((window, i) => {
+    const start = problems.length;
+    check(() => parseMaintenanceWindow(window));
+    if (problems.length === start && windowsOverlap(backup, window)) {
+      problems.push(`instanceMaintenanceWindows[${i}] "${window}" overlaps preferredBackupWindow "${backup}"; RDS refuses overlapping windows`);
+    }
+  });
 
   if (isPrimary && !args.masterCredentials) {
     problems.push("a primary member needs masterCredentials (pass GlobalDatabase.masterCredentials)");

@@ -36,11 +36,11 @@ export interface MaintenanceSchedule {
   databaseMaintenance: string;
   /** Aurora instances' `preferredMaintenanceWindow`s, index i for instance i + 1: 30 minutes each from the cluster's start, instance 1 last (past three instances, slots shared). */
   instanceMaintenance(instanceCount: number): string[];
-  /** Aurora cluster `preferredBackupWindow` (daily, UTC): 01:00–02:00 local. */
+  /** Aurora cluster `preferredBackupWindow` (daily, UTC): 00:30–01:30 local. */
   databaseBackup: string;
   /** ElastiCache `maintenanceWindow` (at least 60 minutes): 02:00–03:00 local, before the database's. */
   cacheMaintenance: string;
-  /** ElastiCache `snapshotWindow` (daily, UTC): 01:00–02:00 local. */
+  /** ElastiCache `snapshotWindow` (daily, UTC): 00:30–01:30 local, the database's backup window. */
   cacheSnapshot: string;
 }
 
@@ -96,6 +96,9 @@ export function maintenanceSchedule(region: string): MaintenanceSchedule {
   if (offset === undefined) throw new RangeError(`maintenanceSchedule: no time zone known for region "${region}"; add it to REGION_UTC_OFFSET_HOURS (components/lib/maintenance.ts)`);
   // 03:00 local on the region's day, in UTC minutes of the week.
   const night = DAY_OF[region] * DAY + (3 - offset) * 60;
+  // Backups and snapshots daily, half an hour clear of the first maintenance window (the cache's,
+  // 02:00): both services refuse a backup window overlapping a maintenance window.
+  const daily = `${clock((0.5 - offset) * 60)}-${clock((1.5 - offset) * 60)}`;
   return {
     databaseMaintenance: weekly(night, 60),
     instanceMaintenance(instanceCount: number) {
@@ -104,8 +107,8 @@ export function maintenanceSchedule(region: string): MaintenanceSchedule {
       // A member larger than the slots shares them, still never all instances at once.
       return Array.from({ length: instanceCount }, (_, i) => weekly(night + 30 * (order(i) % SLOTS), 30));
     },
-    databaseBackup: `${clock((1 - offset) * 60)}-${clock((2 - offset) * 60)}`,
+    databaseBackup: daily,
     cacheMaintenance: weekly(night - 60, 60),
-    cacheSnapshot: `${clock((1 - offset) * 60)}-${clock((2 - offset) * 60)}`,
+    cacheSnapshot: daily,
   };
 }

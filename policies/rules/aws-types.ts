@@ -33,6 +33,13 @@ export const TYPES = {
   auroraInstance: "aws:rds/clusterInstance:ClusterInstance",
   globalCluster: "aws:rds/globalCluster:GlobalCluster",
   launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  launchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
+  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  /** The EC2 namespace's rule (ingress or egress by `type`). */
+  securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+  ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  vpcCidrAssociation: "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation",
   instance: "aws:ec2/instance:Instance",
   ebsVolume: "aws:ebs/volume:Volume",
   vpc: "aws:ec2/vpc:Vpc",

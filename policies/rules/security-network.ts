@@ -150,9 +150,7 @@ export const vpcFlowLogs = stackRule(
   },
 );
 
-const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
-const SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
-const VPC_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const { securityGroup: SECURITY_GROUP, securityGroupRule: SECURITY_GROUP_RULE, ingressRule: VPC_INGRESS_RULE } = TYPES;
 const THE_INTERNET = ["0.0.0.0/0", "::/0"];
 
 type IngressEntry = { protocol?: string; ipProtocol?: string; fromPort?: number; toPort?: number; cidrBlocks?: string[]; ipv6CidrBlocks?: string[]; cidrIpv4?: string; cidrIpv6?: string; type?: string; ingress?: IngressEntry[] };

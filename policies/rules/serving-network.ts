@@ -14,18 +14,21 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { cidrContains, cidrsOverlap, parseCidr } from "../../components/lib/cidr";
+import { TYPES } from "./aws-types";
 import { knownItems, knownNumber, knownString, ofType, read, referencedBy, regionOf, UNKNOWN, type Unknown } from "./kit";
 
-const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
-const EKS_CLUSTER = "aws:eks/cluster:Cluster";
-const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
-const VPC = "aws:ec2/vpc:Vpc";
-const VPC_CIDR_ASSOCIATION = "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation";
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration";
-const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-const EC2_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const {
+  securityGroup: SECURITY_GROUP,
+  eksCluster: EKS_CLUSTER,
+  nodeGroup: NODE_GROUP,
+  vpc: VPC,
+  vpcCidrAssociation: VPC_CIDR_ASSOCIATION,
+  launchTemplate: LAUNCH_TEMPLATE,
+  launchConfiguration: LAUNCH_CONFIGURATION,
+  ingressRule: INGRESS_RULE,
+  egressRule: EGRESS_RULE,
+  securityGroupRule: EC2_RULE,
+} = TYPES;
 
 /** How far a requirement is met: not at all, perhaps (something not known or not visible), surely. */
 const NO = 0;

@@ -113,10 +113,10 @@ export const servingDatabaseReachable = stackRule(
 
 const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
 const KUBERNETES = (r: PolicyResource) => r.type.startsWith("kubernetes:");
-const INGRESS_RULE_TYPES = ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"];
+const INGRESS_RULE_TYPES = [TYPES.ingressRule, TYPES.securityGroupRule];
 
 const PREFIX_LIST_TYPE = "aws:ec2/managedPrefixList:ManagedPrefixList";
-const SECURITY_GROUP_TYPE = "aws:ec2/securityGroup:SecurityGroup";
+const SECURITY_GROUP_TYPE = TYPES.securityGroup;
 
 /** What the private endpoint admits on 443: CIDRs, and sources this pack cannot resolve to CIDRs (a security group's members, a prefix list of another stack). */
 interface EndpointSources {

@@ -360,6 +360,8 @@ describe("RegionalDatabase: refused configurations", () => {
     [{ instanceCount: 1 }, /allowSingleInstance/],
     [{ backupRetentionDays: 3 }, /7 to 35/],
     [{ preferredBackupWindow: "05:30-06:30" }, /overlaps/],
+    [{ instanceMaintenanceWindows: ["sun:03:30-sun:04:00"] }, /instanceMaintenanceWindows\[0\] "sun:03:30-sun:04:00" overlaps preferredBackupWindow/],
+    [{ instanceMaintenanceWindows: ["someday"] }, /maintenance window "someday"/],
     [{ globalRpoSeconds: 10 }, /at least 20/],
     [{ engine: "aurora-mysql" as const, engineVersion: "8.0.mysql_aurora.3.05.2", globalRpoSeconds: 30 }, /aurora-postgresql only/],
     [{ monitoringIntervalSeconds: 45 }, /1, 5, 10, 15, 30, 60/],

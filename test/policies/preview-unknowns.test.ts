@@ -5,15 +5,13 @@
  * plan's verdicts come from the pass with known values; this runs prod's preview pass the
  * server's way, so a rule that would quietly stop checking at preview fails here.
  */
-import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStack, Violation } from "../../policies/evaluate";
-import { configFromSettings } from "../../policies/reconcile";
-import { readStackConfig, runStack, type StackRun } from "../../tools/fake-cloud/run";
+import type { configFromSettings } from "../../policies/reconcile";
+import type { StackRun } from "../../tools/fake-cloud/run";
 import { summary } from "./fixtures";
+import { runProd } from "./prod-runs";
 
-const root = join(__dirname, "..", "..");
-const load = () => import("../../stacks/main").then((m) => m.main);
 const REGION = "us-east-1";
 const STACK = `prod-${REGION}`;
 
@@ -24,15 +22,7 @@ let globalPreview: StackRun;
 let config: ReturnType<typeof configFromSettings>;
 
 beforeAll(async () => {
-  const prod = readStackConfig(join(root, "Pulumi.prod.yaml"));
-  global = await runStack({ stack: "prod", config: prod, load });
-  globalPreview = await runStack({ stack: "prod", config: prod, load, preview: true });
-  // As the plan hands them on (tools/plan/stack.ts): the global stack exists when a region is previewed.
-  const exported = JSON.parse(JSON.stringify(global.cloud.exportedOutputs)) as Record<string, unknown>;
-  const regional = { stack: STACK, config: { "aws:region": REGION, "platform:environmentStack": "prod" }, stackOutputs: { prod: exported }, load };
-  known = await runStack(regional);
-  preview = await runStack({ ...regional, preview: true });
-  config = configFromSettings(exported.environment as Record<string, unknown>, "prod");
+  ({ global, globalPreview, known, preview, config } = await runProd(REGION));
 }, 120_000);
 
 const cannotRun = (violations: Violation[]) => violations.filter((v) => v.message.startsWith("can't run policy"));

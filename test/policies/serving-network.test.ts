@@ -5,18 +5,16 @@
  * `loadBalancer` on its node pool lacks both rules: its ALB reaches nothing, and the trace and the
  * rule say so. Under a preview (ids unknown) the link is told by the recorded dependencies.
  */
-import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { policyResources } from "../../policies/arguments";
 import { evaluateStack } from "../../policies/evaluate";
-import { configFromSettings } from "../../policies/reconcile";
+import type { configFromSettings } from "../../policies/reconcile";
 import { traceServingPaths } from "../../policies/rules/serving-trace";
 import type { RecordedResource } from "../../tools/fake-cloud";
-import { readStackConfig, runStack, type StackRun } from "../../tools/fake-cloud/run";
+import type { StackRun } from "../../tools/fake-cloud/run";
 import { ofPolicy } from "./fixtures";
+import { runProd } from "./prod-runs";
 
-const root = join(__dirname, "..", "..");
-const load = () => import("../../stacks/main").then((m) => m.main);
 const REGION = "us-east-1";
 const STACK = `prod-${REGION}`;
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -27,13 +25,7 @@ let preview: StackRun;
 let config: ReturnType<typeof configFromSettings>;
 
 beforeAll(async () => {
-  const prod = readStackConfig(join(root, "Pulumi.prod.yaml"));
-  const global = await runStack({ stack: "prod", config: prod, load });
-  const exported = JSON.parse(JSON.stringify(global.cloud.exportedOutputs)) as Record<string, unknown>;
-  const regional = { stack: STACK, config: { "aws:region": REGION, "platform:environmentStack": "prod" }, stackOutputs: { prod: exported }, load };
-  known = await runStack(regional);
-  preview = await runStack({ ...regional, preview: true });
-  config = configFromSettings(exported.environment as Record<string, unknown>, "prod");
+  ({ known, preview, config } = await runProd(REGION));
 }, 120_000);
 
 /** The rules NodePool adds for its `loadBalancer`: the nodes' way in, the ALB's way out. */

@@ -37,6 +37,8 @@ describe("environment → stack composition", () => {
     expect(new Set(days).size).toBe(withCache.regions.length);
     for (const a of windows) expect(a.cache?.maintenanceWindow?.slice(0, 3)).toBe(a.database.preferredMaintenanceWindow?.slice(0, 3));
     for (const a of windows) expect(a.cache?.maintenanceWindow).not.toBe(a.database.preferredMaintenanceWindow);
+    // Each instance its own window, so a region's instances are never patched together.
+    for (const a of windows) expect(new Set(a.database.instanceMaintenanceWindows).size).toBe(withCache.dbInstancesPerRegion);
   });
 
   it("gives each region's writer-moving automation every other region's Aurora member, named as that region's stack names it", () => {
