@@ -8,7 +8,8 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
 import { changedScalars, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, stackConfigKeys, toRuntimeConfig } from "../../tools/fake-cloud/project-config";
-import { readConfigFile, resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
+import { readStackConfig } from "../../tools/fake-cloud/run";
+import { knownEnvironments, readConfigFile, resolveEnvironment, resolveProgram } from "../../tools/plan/inputs";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
 const root = join(__dirname, "..", "..");
@@ -194,6 +195,36 @@ describe("stack files, as the CLI loads them (readConfigFile)", () => {
   it("stop at two spellings of one key, naming the file and both keys", () => {
     const dir = withProject({ "Pulumi.dev.yaml": "config:\n  azCount: 2\n  platform:azCount: 3\n" });
     expect(error(() => readConfigFile(join(dir, "Pulumi.dev.yaml")))).toMatch(/Pulumi\.dev\.yaml: configuration keys azCount and platform:azCount are both platform:azCount, and the CLI keeps either value at random \(Go map order\)\. Keep one of them, written as platform:azCount$/);
+  });
+
+  it("stop at an ESC environment: (its config would come from Pulumi Cloud), naming the file, the key and the fix", () => {
+    const dir = withProject({
+      "Pulumi.listed.yaml": "environment:\n  - platform/prod-shared\nconfig:\n  azCount: 2\n",
+      "Pulumi.two.yaml": "environment: [shared, prod]\n",
+      "Pulumi.inline.yaml": "environment:\n  imports: [shared]\n  values:\n    pulumiConfig:\n      platform:azCount: 2\n",
+      "Pulumi.empty-map.yaml": "environment: {}\n",
+    });
+    expect(error(() => readConfigFile(join(dir, "Pulumi.listed.yaml")))).toMatch(
+      /Pulumi\.listed\.yaml: environment: \[platform\/prod-shared\] imports the Pulumi ESC environment platform\/prod-shared\. `pulumi preview` opens it in Pulumi Cloud before the program runs: its pulumiConfig values become this stack's config .*The offline plan cannot open it.*copy the values this stack needs into config: and remove environment: \(see them with `pulumi env open platform\/prod-shared`;.*--config-file/,
+    );
+    expect(error(() => readConfigFile(join(dir, "Pulumi.two.yaml")))).toMatch(/environment: \[shared, prod\] imports the Pulumi ESC environments shared, prod\. `pulumi preview` opens them/);
+    // The inline form (and even an empty one) is an environment definition the CLI sends to ESC.
+    for (const name of ["inline", "empty-map"]) expect(error(() => readConfigFile(join(dir, `Pulumi.${name}.yaml`))), name).toMatch(/environment: holds an inline Pulumi ESC environment definition\. /);
+    // The test helpers' reader refuses it too, rather than run with part of the config.
+    expect(error(() => readStackConfig(join(dir, "Pulumi.listed.yaml")))).toMatch(/Pulumi\.listed\.yaml: environment: \[platform\/prod-shared\] imports/);
+  });
+
+  it("read environment: null or [] as no environment, as the CLI opens none then", () => {
+    const dir = withProject({ "Pulumi.a.yaml": "environment:\nconfig:\n  azCount: 2\n", "Pulumi.b.yaml": "environment: []\nconfig:\n  azCount: 2\n" });
+    for (const name of ["a", "b"]) expect(readConfigFile(join(dir, `Pulumi.${name}.yaml`)), name).toEqual({ "platform:azCount": 2 });
+  });
+
+  it("stop at a regional stack file with an ESC environment, and still list an environment whose file has one", () => {
+    const dir = withProject({ "Pulumi.stage.yaml": environment, "Pulumi.stage-eu-west-1.yaml": "environment: [aws-creds]\nconfig:\n  aws:region: eu-west-1\n  environmentStack: stage\n" });
+    expect(error(() => resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, dir))).toMatch(/Pulumi\.stage-eu-west-1\.yaml: environment: \[aws-creds\] imports the Pulumi ESC environment aws-creds\./);
+    const other = withProject({ "Pulumi.stage.yaml": `environment: [shared]\n${environment}` });
+    expect(knownEnvironments(other)).toEqual(["stage"]);
+    expect(error(() => resolveEnvironment({ env: "nope", envGiven: true, configFile: null }, other))).toMatch(/known: stage/);
   });
 
   it("stop the plan at pulumi:tags that Pulumi Cloud would refuse, naming the tag and the fix", () => {

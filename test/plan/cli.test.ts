@@ -211,6 +211,10 @@ describe("bad input", () => {
       args: () => configFile("typed.yaml", "config:\n  aws:region: us-east-1\n  platform:regions: [us-east-1, us-west-2]\n  platform:vpcCidrs: [10.1.0.0/16, 10.2.0.0/16]\n  platform:dnsZoneName: x.example.com\n  platform:azCount: three\n"),
       message: /typed\.yaml: `pulumi preview` would stop before the program runs: validating stack config: Stack 'typed' with configuration key 'azCount' must be of type 'integer'\. Set platform:azCount in .*typed\.yaml/,
     },
+    "a stack file with an ESC environment": {
+      args: () => configFile("esc.yaml", `environment: [platform/prod-shared]\n${stringify({ config: DEPLOYABLE })}`),
+      message: /esc\.yaml: environment: \[platform\/prod-shared\] imports the Pulumi ESC environment platform\/prod-shared\. .*The offline plan cannot open it.*remove environment:/,
+    },
     "an unknown flag": { args: () => ["--jsno", "x.json"], message: /unknown option --jsno \(did you mean --json\?\)/, spawned: true },
   };
   const runs: Record<string, Run> = {};

@@ -271,6 +271,34 @@ export function stackConfigKeys(project: string | undefined, config: Record<stri
   return keys;
 }
 
+/**
+ * Why the CLI would add config to a stack from outside the file: its `environment:` key
+ * (`ProjectStack.Environment`, sdk/go/common/workspace/project.go). A list of names imports those
+ * Pulumi ESC environments (`{"imports": [...]}`); anything else (a mapping, the inline form with
+ * `imports:` and `values:`, or a scalar) is sent to ESC as an environment definition itself. The
+ * CLI opens it before every preview and update (`openStackEnv`, pkg/cmd/pulumi/config/io.go):
+ * the environment's `pulumiConfig` values become stack config where the file sets none
+ * (`mergeConfig`, pkg/workspace/config.go) and its `environmentVariables` the process's
+ * environment (AWS_REGION and credentials included). Only Pulumi Cloud can open one (the diy
+ * backend refuses with "does not support environments"). Absent, null or an empty list: nothing
+ * is opened (`Environment.Definition` is empty), and null is returned.
+ */
+export function escEnvironmentRefusal(environment: unknown): string | null {
+  if (environment === undefined || environment === null || (Array.isArray(environment) && environment.length === 0)) return null;
+  const names = Array.isArray(environment) && environment.every((name) => name === null || typeof name !== "object") ? environment.map((name) => (name === null ? "" : String(name))) : null;
+  const plural = names !== null && names.length > 1;
+  const [it, its] = plural ? ["them", "their"] : ["it", "its"];
+  const what = names
+    ? `environment: [${names.join(", ")}] imports the Pulumi ESC environment${plural ? "s" : ""} ${names.join(", ")}`
+    : "environment: holds an inline Pulumi ESC environment definition";
+  return (
+    `${what}. \`pulumi preview\` opens ${it} in Pulumi Cloud before the program runs: ${its} pulumiConfig values become this stack's config wherever config: sets none, ` +
+    `and ${its} environmentVariables (AWS_REGION, credentials) the program's environment. The offline plan cannot open ${it}, so it would plan with other config than \`pulumi up\` uses. ` +
+    `For the plan, copy the values this stack needs into config: and remove environment: (see them with ${names ? names.map((name) => `\`pulumi env open ${name}\``).join(", ") : "`pulumi env open NAME` for each environment it imports"}; set secrets with \`pulumi config set --secret\`), ` +
+    "or plan a copy of the file written so with --config-file (an environment's global stack, or a --program)"
+  );
+}
+
 /** Stack config naming the stack's tags in Pulumi Cloud. */
 export const STACK_TAGS_KEY = "pulumi:tags";
 

@@ -20,14 +20,19 @@ import { readFileSync } from "fs";
 import { parse } from "yaml";
 import { FakeCloud, FakeCloudOptions, installFakeCloud } from "./index";
 import { LATE_REPORTS_LISTENER } from "./late-reports";
-import { toRuntimeConfig, withSecretStandIns } from "./project-config";
+import { escEnvironmentRefusal, StackConfigError, toRuntimeConfig, withSecretStandIns } from "./project-config";
 import { freshStoreFrom } from "./store";
 
 export type StackConfig = Record<string, unknown>;
 
-/** Reads the `config:` map of a Pulumi stack file (Pulumi.<stack>.yaml), as YAML values. */
+/**
+ * Reads the `config:` map of a Pulumi stack file (Pulumi.<stack>.yaml), as YAML values. A file
+ * with an ESC `environment:` is refused: the CLI would add config to it that no file holds.
+ */
 export function readStackConfig(file: string): StackConfig {
-  const document = parse(readFileSync(file, "utf8")) as { config?: StackConfig } | null;
+  const document = parse(readFileSync(file, "utf8")) as { config?: StackConfig; environment?: unknown } | null;
+  const refusal = escEnvironmentRefusal(document?.environment);
+  if (refusal !== null) throw new StackConfigError(`${file}: ${refusal}`, null);
   return document?.config ?? {};
 }
 

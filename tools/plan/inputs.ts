@@ -11,7 +11,7 @@ import { CONFIG_NAMESPACE } from "../../stacks/config-keys";
 import { ConfigError, Environment, EnvironmentSettings, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { regionalStackReads } from "../../stacks/compose";
 import { ambientRegion, processAmbient } from "../fake-cloud/aws-region";
-import { changedScalars, findProjectFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, StackConfigError, stackConfigKeys, stackConfigPath, toRuntimeConfig } from "../fake-cloud/project-config";
+import { changedScalars, escEnvironmentRefusal, findProjectFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, StackConfigError, stackConfigKeys, stackConfigPath, toRuntimeConfig } from "../fake-cloud/project-config";
 import type { StackConfig } from "../fake-cloud/run";
 import { PlanError } from "./args";
 import type { StackRole } from "./model";
@@ -79,15 +79,29 @@ function nearestProjectName(file: string): string | undefined {
   }
 }
 
+/** A stack file as read: its config keys, and the refusal of an ESC `environment:` the plan cannot open (null when it has none). */
+interface StackFileContent {
+  config: StackConfig;
+  environmentRefusal: string | null;
+}
+
 /**
  * Reads a Pulumi stack-config file as the CLI loads it (sdk/go/common/workspace/loaders.go,
  * LoadProjectStackBytes): a YAML mapping whose `config:` mapping holds the keys. An empty file,
  * or one without `config:` (only `encryptionsalt:`, say) or with `config:` null, is a stack
  * without config. Keys as stackConfigKeys reads them: `azCount` is the project's
  * (`<project>:azCount`), `aws:config:region` is `aws:region`. `project` is the project's name,
- * by default the name in the nearest Pulumi.yaml.
+ * by default the name in the nearest Pulumi.yaml. An ESC `environment:` is refused: the CLI would
+ * add its config from Pulumi Cloud (escEnvironmentRefusal).
  */
 export function readConfigFile(file: string, project: string | undefined = nearestProjectName(file)): StackConfig {
+  const { config, environmentRefusal } = readStackFile(file, project);
+  if (environmentRefusal !== null) throw new PlanError(`${display(file)}: ${environmentRefusal}`);
+  return config;
+}
+
+/** readConfigFile without the refusal of `environment:`, for listing files rather than planning them. */
+function readStackFile(file: string, project: string | undefined = nearestProjectName(file)): StackFileContent {
   const shown = display(file);
   if (!existsSync(file)) throw new PlanError(`${shown} does not exist; check the path`);
   if (statSync(file).isDirectory()) throw new PlanError(`${shown} is a directory; give the stack-config YAML file`);
@@ -99,14 +113,15 @@ export function readConfigFile(file: string, project: string | undefined = neare
     throw new PlanError(`${shown} is not valid YAML: ${first}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes)`);
   }
   // `projectStackRaw == nil`: an empty file (or only comments) is a stack without config.
-  if (document === null || document === undefined) return {};
+  if (document === null || document === undefined) return { config: {}, environmentRefusal: null };
   if (typeof document !== "object" || Array.isArray(document)) throw new PlanError(`${shown} must be a YAML mapping with a "config:" key, not a ${Array.isArray(document) ? "list" : typeof document}`);
+  const environmentRefusal = escEnvironmentRefusal((document as { environment?: unknown }).environment);
   const config = (document as { config?: unknown }).config;
   // `projectStack.Config == nil` becomes an empty map.
-  if (config === undefined || config === null) return {};
+  if (config === undefined || config === null) return { config: {}, environmentRefusal };
   if (typeof config !== "object" || Array.isArray(config)) throw new PlanError(`${shown}: "config:" must be a mapping of key: value, not a ${Array.isArray(config) ? "list" : typeof config}`);
   try {
-    return stackConfigKeys(project, config as StackConfig);
+    return { config: stackConfigKeys(project, config as StackConfig), environmentRefusal };
   } catch (err) {
     if (!(err instanceof StackConfigError)) throw err;
     throw new PlanError(`${shown}: ${err.message}. ${err.fix ? err.fix[0].toUpperCase() + err.fix.slice(1) : ""}`.trim());
@@ -153,7 +168,8 @@ export function knownEnvironments(root = PROJECT_ROOT): string[] {
     const match = /^Pulumi\.([^.]+)\.yaml$/.exec(file);
     if (!match) continue;
     try {
-      if (!(ENVIRONMENT_STACK_KEY in readConfigFile(join(root, file)))) names.push(match[1]);
+      // A file with an ESC environment is still an environment: planning it says why it cannot be.
+      if (!(ENVIRONMENT_STACK_KEY in readStackFile(join(root, file)).config)) names.push(match[1]);
     } catch {
       // A broken file is not an environment we can offer.
     }
@@ -191,7 +207,7 @@ function staleRegionalFiles(env: string, regions: readonly string[], root: strin
   for (const file of readdirSync(root)) {
     if (!file.startsWith(`Pulumi.${env}-`) || !file.endsWith(".yaml")) continue;
     try {
-      const config = readConfigFile(join(root, file), project);
+      const { config } = readStackFile(join(root, file), project);
       const region = config[REGION_KEY];
       const parent = config[ENVIRONMENT_STACK_KEY];
       if (typeof parent === "string" && parent.split("/").pop() === env && typeof region === "string" && !regions.includes(region)) {
