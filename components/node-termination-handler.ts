@@ -8,10 +8,12 @@ import {
   NODE_JOIN_TIMEOUT_SECONDS,
   NODE_TERMINATION_HANDLER_CHART,
   NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT,
+  SQS_MESSAGE_VISIBILITY_TIMEOUT_SECONDS,
   drainTimeouts,
   nodeTerminationHandlerPolicy,
   terminationEventRules,
   terminationQueuePolicy,
+  terminationQueueRetentionSeconds,
 } from "./lib/node-termination";
 
 export interface NodeTerminationHandlerArgs {
@@ -59,7 +61,8 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
 
   constructor(name: string, args: NodeTerminationHandlerArgs, opts: NodeTerminationHandlerOptions) {
     if (!/^\d+\.\d+\.\d+$/.test(args.chartVersion)) throw new RangeError(`chartVersion "${args.chartVersion}" must be an exact chart version such as 0.27.6`);
-    const timeouts = drainTimeouts(args.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS);
+    const drainTimeoutSeconds = args.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS;
+    const timeouts = drainTimeouts(drainTimeoutSeconds);
     if (!(opts?.provider instanceof k8s.Provider)) throw new TypeError("NodeTerminationHandler needs the cluster's Kubernetes provider in opts.provider");
     super("platform:eks:NodeTerminationHandler", name, {}, opts);
     const parent = { parent: this };
@@ -68,10 +71,14 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
     const groupName = pulumi.output(args.autoScalingGroupName);
 
     // SSE-SQS: EventBridge can publish to it with no key policy (SSE-KMS with an AWS-managed key
-    // cannot be; a customer key would need EventBridge in its policy). Kept 15 minutes: longer than
-    // a drain (540 s) plus a handler restart, so an event survives both replicas restarting
-    // mid-drain instead of leaving the node to time out its hook undrained.
-    const queue = new aws.sqs.Queue(`${name}-node-termination`, { sqsManagedSseEnabled: true, messageRetentionSeconds: 900 }, parent);
+    // cannot be; a customer key would need EventBridge in its policy). Messages outlive the hooks'
+    // timeouts (terminationQueueRetentionSeconds), so an event survives both replicas restarting
+    // mid-drain instead of leaving the node to time out its hook undrained. No visibility timeout:
+    // the handler sets its own on every receive (SQS_MESSAGE_VISIBILITY_TIMEOUT_SECONDS).
+    const queue = new aws.sqs.Queue(`${name}-node-termination`, {
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: terminationQueueRetentionSeconds(drainTimeoutSeconds),
+    }, parent);
     const rules = groupName.apply((group) => terminationEventRules(group));
     const eventTargets: aws.cloudwatch.EventTarget[] = [];
     const ruleResources = terminationEventRules("<group>").map((rule, i) => {
@@ -121,6 +128,25 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
         // launch waits for a handler to complete its lifecycle hook (ABANDON after the timeout),
         // so both replicas in one lost AZ would throw away every node launched to replace it.
         // Only AZs with nodes count, so a pool in one AZ still takes both.
+        //
+        // Both replicas drain a node whose drain outlasts the visibility timeout: the message comes
+        // back and nothing shares state across replicas (NTH v1.25.6: no leader election; the
+        // event store de-duplicates by event id within one process only,
+        // pkg/interruptioneventstore/interruption-event-store.go L63-79; its README, "Single
+        // Instance vs Multiple Replicas": "This is not an error case, only the first response will
+        // have an affect"). Harmless, so two replicas it is:
+        // - a second cordon is a no-op, and evicting a pod already terminating skips its budget
+        //   (Kubernetes' eviction, canIgnorePDB): no pod leaves twice against a budget;
+        // - the handler only ever completes with CONTINUE, and only once its drain succeeded or
+        //   the node is not in the cluster (asg-lifecycle-event.go L104-114, L268-276;
+        //   draincordon/handler.go L113-124); the
+        //   action is named by its token, so the later CompleteLifecycleAction fails with a
+        //   ValidationError ("No active Lifecycle Action found") and can neither end a drain early
+        //   nor touch another action; that replica logs it and leaves the message, which the
+        //   handler deletes once DescribeInstances shows the instance gone (sqs-monitor.go
+        //   L405-414) or the queue drops;
+        // - a drain cut short by its replica's eviction (the other replica's drain evicts it;
+        //   a handler skips only its own pod, pkg/node/node.go L925-932) goes on in the other.
         replicas: 2,
         podDisruptionBudget: { maxUnavailable: 1 },
         topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels } }],
@@ -133,6 +159,12 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
         // Each pod's own grace period; the drain as a whole ends before the hook's timeout.
         podTerminationGracePeriod: -1,
         nodeTerminationGracePeriod: timeouts.nodeTerminationGracePeriodSeconds,
+        // The hook's timeout bounds a node's wait, not heartbeats (drainTimeouts says why).
+        heartbeatInterval: -1,
+        heartbeatUntil: -1,
+        // The chart's default, pinned: it paces the launch hook's readiness checks and the retry
+        // of a failed drain (SQS_MESSAGE_VISIBILITY_TIMEOUT_SECONDS).
+        sqsMsgVisibilityTimeoutSec: SQS_MESSAGE_VISIBILITY_TIMEOUT_SECONDS,
         emitKubernetesEvents: true,
       },
     }, { parent: this, provider: opts.provider, dependsOn: [rolePolicy, association] });

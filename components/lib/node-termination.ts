@@ -13,7 +13,6 @@
  */
 import type { PolicyDocument } from "./eks";
 
-/** Helm chart of aws-node-termination-handler (OCI, as its README installs it). */
 /**
  * How long a launching instance may take to become a Ready node before the group abandons it:
  * boot, nodeadm's join and the CNI's start take two to four minutes; ten leave room for a slow
@@ -21,12 +20,35 @@ import type { PolicyDocument } from "./eks";
  */
 export const NODE_JOIN_TIMEOUT_SECONDS = 600;
 
+/** Helm chart of aws-node-termination-handler (OCI, as its README installs it). */
 export const NODE_TERMINATION_HANDLER_CHART = "oci://public.ecr.aws/aws-ec2/helm/aws-node-termination-handler";
 /** Its service account (set in the chart values); the Pod Identity association must name it. */
 export const NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT = "aws-node-termination-handler";
 
 /** Longest a terminating node waits for its drain before the group terminates it anyway. */
 export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 600;
+
+/**
+ * Seconds a message the handler has received stays hidden before a replica receives it again.
+ * The handler sets it on every ReceiveMessage (aws-node-termination-handler v1.25.6, chart 0.27.6:
+ * pkg/monitor/sqsevent/sqs-monitor.go L300-317, `sqsMsgVisibilityTimeoutSec`), so the queue's own
+ * visibility timeout is never used; it never extends it, and deletes a message only when the work
+ * is done (asg-lifecycle-event.go L104-114: after CompleteLifecycleAction) or the event is not
+ * actionable (sqs-monitor.go L283-290).
+ *
+ * Short on purpose (NTH's default): a launch whose node is not Ready yet is dropped and checked
+ * again when its message comes back (pkg/interruptionevent/asg/launch/handler.go L66-74), so this
+ * is how long a Ready node can wait for its launch hook, and a failed drain is retried the same
+ * way (pkg/interruptionevent/draincordon/handler.go L113-118). NTH refuses more than 119 s
+ * (pkg/config/config.go L314-316), well under a drain of 540 s: raising it would slow every join
+ * and still not stop the other replica from reading a message whose drain is under way (why that
+ * is harmless: `NodeTerminationHandler`).
+ */
+export const SQS_MESSAGE_VISIBILITY_TIMEOUT_SECONDS = 20;
+/** NTH refuses to start with a longer visibility timeout (pkg/config/config.go L314-316). */
+export const SQS_MESSAGE_VISIBILITY_TIMEOUT_MAX_SECONDS = 119;
+/** Beyond the hooks' timeouts, for EventBridge's delivery of the event. */
+const QUEUE_RETENTION_MARGIN_SECONDS = 300;
 
 export interface TerminationEventRule {
   /** Short id, part of the resource names. */
@@ -98,8 +120,8 @@ export interface TerminationPolicyScope {
 
 /**
  * The handler's IAM policy, least privilege: it reads and deletes messages of its own queue only,
- * completes (and heartbeats) lifecycle actions of its own group only, and describes instances
- * and groups, which support no resource-level scoping.
+ * completes lifecycle actions of its own group only (no heartbeats: see `drainTimeouts`), and
+ * describes instances and groups, which support no resource-level scoping.
  */
 export function nodeTerminationHandlerPolicy(s: TerminationPolicyScope): PolicyDocument {
   return {
@@ -109,7 +131,7 @@ export function nodeTerminationHandlerPolicy(s: TerminationPolicyScope): PolicyD
       {
         Sid: "CompleteOwnLifecycleActions",
         Effect: "Allow",
-        Action: ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"],
+        Action: ["autoscaling:CompleteLifecycleAction"],
         // The group's ARN holds a generated id; its name is what is known before it exists.
         Resource: `arn:${s.partition}:autoscaling:${s.region}:${s.accountId}:autoScalingGroup:*:autoScalingGroupName/${s.autoScalingGroupName}`,
       },
@@ -141,6 +163,14 @@ export function terminationQueuePolicy(queueArn: string, ruleArns: readonly stri
  * action) before the hook gives up, so the handler gets a minute less. The hook's default result
  * is CONTINUE either way: a node whose pods cannot leave (a budget that never allows it) is
  * terminated after the timeout rather than kept forever.
+ *
+ * So the handler sends no lifecycle heartbeats (`heartbeatInterval` off): its drain gives up after
+ * `nodeTerminationGracePeriod` (the drain helper's Timeout, pkg/node/node.go L743-752 at v1.25.6),
+ * inside the hook's timeout, which stays the one bound on a node's wait. Heartbeats start with
+ * each drain attempt, in each replica that reads the message, and a failed drain is retried from
+ * the message with new ones and a fresh `heartbeatUntil` (asg-lifecycle-event.go L116-127): a node
+ * whose budget never allows an eviction would wait on retries instead of on this timeout. A drain
+ * that needs longer takes a larger `drainTimeoutSeconds` (up to the hook's 7200 s).
  */
 export function drainTimeouts(drainTimeoutSeconds: number = DEFAULT_DRAIN_TIMEOUT_SECONDS): { heartbeatTimeoutSeconds: number; nodeTerminationGracePeriodSeconds: number } {
   // Auto Scaling accepts heartbeat timeouts of 30 to 7200 seconds.
@@ -148,4 +178,19 @@ export function drainTimeouts(drainTimeoutSeconds: number = DEFAULT_DRAIN_TIMEOU
     throw new RangeError(`drainTimeoutSeconds ${drainTimeoutSeconds} must be a whole number of seconds from 120 to 7200 (the lifecycle hook's heartbeat timeout)`);
   }
   return { heartbeatTimeoutSeconds: drainTimeoutSeconds, nodeTerminationGracePeriodSeconds: drainTimeoutSeconds - 60 };
+}
+
+/**
+ * How long the handler's queue keeps a message: as long as either hook can still act on it, plus
+ * EventBridge's delivery. The handler's event store is in memory (pkg/interruptioneventstore), so
+ * the message is all that survives a restart of both replicas: a drain cut short or failed is
+ * retried, and a launch checked again, only from a message still in the queue (a fixed 900 s
+ * dropped it while a longer drain timeout's hook still waited). No longer:
+ * an older message names a lifecycle action that has ended, and one left behind (a delete with a
+ * receipt handle a later receive replaced may not delete it, SQS DeleteMessage) is read again
+ * every {@link SQS_MESSAGE_VISIBILITY_TIMEOUT_SECONDS} s until the handler sees its instance gone.
+ */
+export function terminationQueueRetentionSeconds(drainTimeoutSeconds: number = DEFAULT_DRAIN_TIMEOUT_SECONDS): number {
+  const { heartbeatTimeoutSeconds } = drainTimeouts(drainTimeoutSeconds);
+  return Math.max(heartbeatTimeoutSeconds, NODE_JOIN_TIMEOUT_SECONDS) + QUEUE_RETENTION_MARGIN_SECONDS;
 }

@@ -3,7 +3,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
 import type { NodeTerminationHandler as HandlerType } from "../../components/node-termination-handler";
 import type * as k8sType from "@pulumi/kubernetes";
-import { drainTimeouts, terminationEventRules } from "../../components/lib/node-termination";
 
 let cloud: FakeCloud;
 let NodeTerminationHandler: typeof HandlerType;
@@ -48,6 +47,8 @@ describe("NodeTerminationHandler", () => {
   it("feeds the queue with the group's terminate actions, Spot warnings, stops and retirements (no rebalance recommendations)", () => {
     const queue = one("nth", "aws:sqs/queue:Queue");
     expect(queue.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 900 });
+    // The handler sets the visibility timeout on each receive: the queue's own is left alone.
+    expect(queue.inputs).not.toHaveProperty("visibilityTimeoutSeconds");
     const rules = under("nth").filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule");
     const patterns = rules.map((r) => JSON.parse(String(r.inputs.eventPattern)) as { "detail-type": string[]; detail?: Record<string, string[]> });
     expect(patterns.map((p) => p["detail-type"][0]).sort()).toEqual(["AWS Health Event", "EC2 Instance State-change Notification", "EC2 Instance-launch Lifecycle Action", "EC2 Instance-terminate Lifecycle Action", "EC2 Spot Instance Interruption Warning"]);
@@ -64,6 +65,7 @@ describe("NodeTerminationHandler", () => {
     const byAction = Object.fromEntries(policy.Statement.flatMap((s) => s.Action.map((a) => [a, s.Resource])));
     expect(byAction["sqs:ReceiveMessage"]).toBe(one("nth", "aws:sqs/queue:Queue").outputs.arn);
     expect(byAction["autoscaling:CompleteLifecycleAction"]).toBe("arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:*:autoScalingGroupName/prod-euw1-asg-0abc");
+    expect(Object.keys(byAction)).not.toContain("autoscaling:RecordLifecycleActionHeartbeat");
     expect(Object.entries(byAction).filter(([, resource]) => resource === "*").map(([a]) => a).sort()).toEqual(["autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeTags", "ec2:DescribeInstances"]);
     const association = one("nth", "aws:eks/podIdentityAssociation:PodIdentityAssociation");
     expect(association.inputs).toMatchObject({ clusterName: "prod-euw1", namespace: "kube-system", serviceAccount: "aws-node-termination-handler" });
@@ -88,20 +90,27 @@ describe("NodeTerminationHandler", () => {
     expect(release.provider).toBe(cloud.resources.find((r) => r.name === "cluster-k8s")!.urn);
   });
 
+  it("keeps the two replicas' double reading of a long drain harmless: no heartbeats, NTH's visibility timeout, unfound nodes' messages deleted", () => {
+    // Each replica reads a message again after the visibility timeout and drains the node too;
+    // only the first CompleteLifecycleAction counts (components/node-termination-handler.ts says why).
+    const values = one("nth", "kubernetes:helm.sh/v3:Release").inputs.values as Record<string, unknown>;
+    expect(values).toMatchObject({ replicas: 2, heartbeatInterval: -1, heartbeatUntil: -1, sqsMsgVisibilityTimeoutSec: 20, deleteSqsMsgIfNodeNotFound: true });
+    // Nor does any leader election or other sharing exist in the chart to turn on.
+    expect(Object.keys(values).filter((k) => /leader|lease/i.test(k))).toEqual([]);
+  });
+
+  it("keeps a longer drain's events queued as long as its hook waits, and drains within it", () => {
+    const slowRelease = one("slow", "kubernetes:helm.sh/v3:Release");
+    expect(slowRelease.inputs.values).toMatchObject({ nodeTerminationGracePeriod: 1740, heartbeatInterval: -1 });
+    const retention = one("slow", "aws:sqs/queue:Queue").inputs.messageRetentionSeconds as number;
+    expect(retention).toBe(2100);
+    expect(retention).toBeGreaterThan(one("slow", "aws:autoscaling/lifecycleHook:LifecycleHook", "slow-drain").inputs.heartbeatTimeout as number);
+  });
+
   it("refuses a chart range, a drain timeout the hook cannot hold, and a missing Kubernetes provider", () => {
     expect(() => new NodeTerminationHandler("bad", { ...args, chartVersion: "~0.27" }, { provider })).toThrow(/exact chart version/);
     expect(() => new NodeTerminationHandler("bad", { ...args, drainTimeoutSeconds: 9000 }, { provider })).toThrow(/120 to 7200/);
     expect(() => new NodeTerminationHandler("bad", args, {} as never)).toThrow(/Kubernetes provider/);
     expect(cloud.resources.some((r) => r.name.startsWith("bad"))).toBe(false);
-  });
-});
-
-describe("node-termination decisions", () => {
-  it("ends the handler's drain a minute before the hook gives up", () => {
-    expect(drainTimeouts()).toEqual({ heartbeatTimeoutSeconds: 600, nodeTerminationGracePeriodSeconds: 540 });
-  });
-
-  it("never drains on a bare rebalance recommendation (capacity rebalancing replaces first, then terminates through the hook)", () => {
-    expect(JSON.stringify(terminationEventRules("g"))).not.toMatch(/Rebalance Recommendation/);
   });
 });
