@@ -57,11 +57,14 @@ export interface AzSubnets {
   readonly isolatedSubnetId: pulumi.Output<string>;
 }
 
+/** AWS services with gateway VPC endpoints (`com.amazonaws.<region>.<service>`); the VPC gets one for each. */
+export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
+
 /**
  * A VPC across N availability zones with three subnet tiers in every AZ:
  * public (load balancers, NAT gateways), private (nodes; egress through NAT) and isolated
- * (databases; no route to the internet). Flow logs go to CloudWatch Logs; S3 traffic from the
- * private and isolated tiers stays on the S3 gateway endpoint.
+ * (databases; no route to the internet). Flow logs go to CloudWatch Logs; S3 and DynamoDB traffic
+ * from the private and isolated tiers stays on their gateway endpoints, never through NAT.
  */
 export class RegionalNetwork extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
@@ -202,14 +205,25 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       });
     });
 
+    // Gateway endpoints for the two services that have them: free (no hourly or per-GB charge),
+    // and S3 and DynamoDB traffic of the private and isolated tiers stays off the NAT gateways
+    // (their per-GB processing charge, and their AZ: a region's calls to its DynamoDB replica keep
+    // working while an AZ's NAT gateway is down). A gateway endpoint reaches its own region's
+    // service only, which is all the workloads call (the data binding points them at the local
+    // replica). DynamoDB Streams has interface endpoints only: stream readers still leave through
+    // NAT. [VPC PrivateLink guide, Gateway endpoints; DynamoDB developer guide, AWS PrivateLink for
+    // DynamoDB Streams]
     const region = aws.getRegionOutput({}, parent);
-    new aws.ec2.VpcEndpoint(`${name}-s3`, {
-      vpcId: vpc.id,
-      serviceName: pulumi.interpolate`com.amazonaws.${region.region}.s3`,
-      vpcEndpointType: "Gateway",
-      routeTableIds: [...privateRouteTables.map((t) => t.id), isolatedRouteTable.id],
-      tags: { Name: `${name}-s3` },
-    }, parent);
+    const gatewayRouteTableIds = [...privateRouteTables.map((t) => t.id), isolatedRouteTable.id];
+    for (const service of GATEWAY_ENDPOINT_SERVICES) {
+      new aws.ec2.VpcEndpoint(`${name}-${service}`, {
+        vpcId: vpc.id,
+        serviceName: pulumi.interpolate`com.amazonaws.${region.region}.${service}`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: gatewayRouteTableIds,
+        tags: { Name: `${name}-${service}` },
+      }, parent);
+    }
 
     const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
       retentionInDays: args.flowLogRetentionDays ?? 90,

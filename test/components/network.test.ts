@@ -96,10 +96,20 @@ describe("RegionalNetwork (NAT per AZ, the default)", () => {
     expect(flowLog.dependsOn).toContain(policy.urn);
   });
 
-  it("serves S3 from a gateway endpoint on the private and isolated route tables", () => {
-    const [endpoint] = ofType(perAz, "aws:ec2/vpcEndpoint:VpcEndpoint");
-    expect(endpoint.inputs).toMatchObject({ vpcEndpointType: "Gateway", serviceName: "com.amazonaws.eu-west-1.s3" });
-    expect(endpoint.inputs.routeTableIds).toHaveLength(4);
+  it("serves S3 and DynamoDB from gateway endpoints on the private and isolated route tables, never through NAT", () => {
+    const endpoints = ofType(perAz, "aws:ec2/vpcEndpoint:VpcEndpoint");
+    expect(endpoints.map((e) => e.inputs.serviceName)).toEqual(["com.amazonaws.eu-west-1.s3", "com.amazonaws.eu-west-1.dynamodb"]);
+    const privateAndIsolated = ofType(perAz, "aws:ec2/routeTable:RouteTable")
+      .filter((t) => !String((t.inputs.tags as Record<string, string>).Name).includes("public"))
+      .map((t) => t.id)
+      .sort();
+    expect(privateAndIsolated).toHaveLength(4);
+    for (const endpoint of endpoints) {
+      expect(endpoint.inputs.vpcEndpointType).toBe("Gateway");
+      expect([...(endpoint.inputs.routeTableIds as string[])].sort()).toEqual(privateAndIsolated);
+    }
+    // In the VPC's own region: a gateway endpoint reaches only its region's service.
+    expect(ofType(virginia, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs.serviceName)).toEqual(["com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.dynamodb"]);
   });
 
   it("tags subnets for EKS load balancer discovery and gives no public IPs by default", () => {
