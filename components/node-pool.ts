@@ -4,6 +4,7 @@ import {
   checkInstanceTypes,
   checkAmiRelease,
   checkKubernetesVersion,
+  checkNodeGroupRelease,
   defaultCpuTargetPercent,
   eksAl2023AmiParameter,
   nodeadmUserData,
@@ -111,6 +112,15 @@ export interface NodePoolArgs {
   amiReleaseVersion?: string;
   /** Autoscaling kind: an AMI id, instead of `amiReleaseVersion`. */
   amiId?: pulumi.Input<string>;
+  /**
+   * Managed kind, required: the EKS AMI release the node group runs, as EKS spells it,
+   * `<Kubernetes major.minor.patch>-<date>` (e.g. "1.34.2-20260714": the 1.34 image of AMI release
+   * v20260714), of `cluster.version`'s minor. Bumping it is what rolls the nodes (EKS's own update,
+   * `maxUnavailablePercentage` at a time). Without one EKS takes the newest image when the group is
+   * created and never moves it (no security patches until the next Kubernetes minor); a lookup of
+   * the recommended release would roll every node group on any deploy after an AMI release.
+   */
+  releaseVersion?: string;
   /** Managed kind: a node group has one capacity type. @default "ON_DEMAND" */
   capacityType?: "ON_DEMAND" | "SPOT";
   /** Managed kind: nodes replaced at once during updates. @default 33 — one AZ's share with three AZs */
@@ -119,7 +129,7 @@ export interface NodePoolArgs {
 
 /** Args that only mean something to a self-managed group; refused rather than ignored for `managed`. */
 const AUTOSCALING_ONLY = ["instanceProfileArn", "onDemandBaseCapacity", "onDemandPercentageAboveBase", "spotAllocationStrategy", "targetCpuUtilizationPercent", "healthCheckType", "healthCheckGracePeriodSeconds", "amiId", "amiReleaseVersion"] as const;
-const MANAGED_ONLY = ["nodeRoleArn", "capacityType", "maxUnavailablePercentage"] as const;
+const MANAGED_ONLY = ["nodeRoleArn", "releaseVersion", "capacityType", "maxUnavailablePercentage"] as const;
 
 function checkArgs(args: NodePoolArgs): { kind: NodePoolKind; capacity: NodeCapacity } {
   const kind = args.kind ?? "autoscaling";
@@ -140,6 +150,12 @@ function checkArgs(args: NodePoolArgs): { kind: NodePoolKind; capacity: NodeCapa
     if (args.amiReleaseVersion !== undefined) checkAmiRelease(args.amiReleaseVersion);
   }
   if (kind === "managed" && !args.nodeRoleArn) throw new RangeError('kind "managed" needs nodeRoleArn (EKS attaches the node role itself; a launch template may not name an instance profile)');
+  if (kind === "managed") {
+    if (args.releaseVersion === undefined) {
+      throw new RangeError(`kind "managed" needs releaseVersion, the EKS AMI release of the nodes (e.g. ${args.cluster.version}.2-20260714): without one EKS keeps the image the group was created with until the next Kubernetes minor, and no security patch reaches the nodes`);
+    }
+    checkNodeGroupRelease(args.releaseVersion, args.cluster.version);
+  }
   const port = args.loadBalancer?.port;
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new RangeError(`loadBalancer.port must be a TCP port (got ${port})`);
   const cpu = args.targetCpuUtilizationPercent;
@@ -247,7 +263,13 @@ export class NodePool extends pulumi.ComponentResource {
       }, parent);
       const nodeGroup = new aws.eks.NodeGroup(`${name}-ng`, {
         clusterName: cluster.name,
+        // version and releaseVersion reach EKS together (UpdateNodegroupVersion): a Kubernetes
+        // upgrade bumps both in one change and rolls the nodes once; checkArgs refused a release of
+        // another minor, which EKS would refuse mid-deploy. EKS refuses releaseVersion with a launch
+        // template that names its own image: this one names none, amiType picks EKS's image.
+        // EKS never rolls a group back to an older release (docs/runbooks/node-images.md).
         version: cluster.version,
+        releaseVersion: args.releaseVersion!,
         nodeRoleArn: args.nodeRoleArn!,
         subnetIds: args.subnetIds,
         amiType: "AL2023_x86_64_STANDARD",

@@ -327,14 +327,15 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       minSize: environment.nodeMinSize,
       desiredSize: environment.nodeDesiredSize,
       maxSize: environment.nodeMaxSize,
+      // A pinned image release, of either kind: nodes roll when it is bumped, not whenever AWS
+      // publishes an AMI. Each kind spells it its own way (validated with the environment).
       ...(kind === "autoscaling"
         ? {
             onDemandBaseCapacity: environment.nodeOnDemandBaseCapacity,
             onDemandPercentageAboveBase: environment.nodeOnDemandPercentageAboveBase,
-            // A pinned release: nodes roll when it is bumped, not whenever AWS publishes an AMI.
             amiReleaseVersion: environment.nodeAmiReleaseVersion,
           }
-        : {}),
+        : { releaseVersion: environment.nodeGroupReleaseVersion }),
     },
     ingress: {
       domainNames: [names.app, names.writer],

@@ -165,6 +165,11 @@ export const ENVIRONMENT_KEYS = {
     description: "AL2023 EKS AMI release of the self-managed nodes (awslabs/amazon-eks-ami release, e.g. v20260714), resolved for kubernetesVersion through its own SSM parameter: nodes roll only when this changes (docs/runbooks/node-images.md). `recommended` follows AWS's latest on every deploy, rolling every node after each AMI release.",
     default: "v20260714",
   },
+  nodeGroupReleaseVersion: {
+    type: "string",
+    description: "EKS AMI release of the managed node groups (nodePoolKind managed, required there): <Kubernetes major.minor.patch>-<date> as aws eks describe-nodegroup shows it, e.g. 1.34.2-20260714, of kubernetesVersion's minor (bump both in one change). Nodes roll, EKS's own update, only when this changes; EKS never rolls back to an older release (docs/runbooks/node-images.md). Empty with nodePoolKind autoscaling.",
+    default: "",
+  },
   globalPeakNodes: {
     type: "integer",
     description: "Nodes the whole environment needs at peak; the regions left after losing the largest must cover it. 0 = not checked.",

@@ -7,7 +7,7 @@
  */
 import { MAX_AZS } from "../components/lib/cidr";
 import { clusterAutoscalerProblems } from "../components/lib/cluster-autoscaler";
-import { checkAmiRelease } from "../components/lib/node-pool-plan";
+import { checkAmiRelease, nodeGroupReleaseProblem } from "../components/lib/node-pool-plan";
 import { parseAddonVersions } from "../components/lib/eks";
 import { AURORA_ENGINES, parameterGroupFamily, planMajorUpgrade, type AuroraEngine } from "../components/lib/aurora";
 import type { EnvironmentSettings } from "./config";
@@ -37,6 +37,18 @@ function checkNodeImage(s: EnvironmentSettings, report: Report): void {
     checkAmiRelease(s.nodeAmiReleaseVersion);
   } catch (err) {
     report("nodeAmiReleaseVersion", s.nodeAmiReleaseVersion, `${(err as Error).message}; see docs/runbooks/node-images.md`);
+  }
+  // The managed kind's own pin: without it EKS keeps the image a group was created with.
+  const release = s.nodeGroupReleaseVersion;
+  if (s.nodePoolKind === "managed") {
+    if (!release) {
+      report("nodeGroupReleaseVersion", release, `is required with nodePoolKind managed: the EKS AMI release of the node groups, e.g. ${s.kubernetesVersion}.2-20260714 (an existing group: aws eks describe-nodegroup --query nodegroup.releaseVersion); without one EKS keeps the image a group was created with and no security patch reaches the nodes; see docs/runbooks/node-images.md`);
+    } else if (/^1\.\d{2}$/.test(s.kubernetesVersion)) {
+      const problem = nodeGroupReleaseProblem(release, s.kubernetesVersion);
+      if (problem) report("nodeGroupReleaseVersion", release, problem);
+    }
+  } else if (release) {
+    report("nodeGroupReleaseVersion", release, `has no effect with nodePoolKind ${s.nodePoolKind} (its nodes run nodeAmiReleaseVersion); remove it`);
   }
   if (!/^\d+\.\d+\.\d+$/.test(s.nodeTerminationHandlerChartVersion)) {
     report("nodeTerminationHandlerChartVersion", s.nodeTerminationHandlerChartVersion, "must be an exact chart version such as 0.27.6 (a range would let regions install different charts)");

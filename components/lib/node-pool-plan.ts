@@ -1,7 +1,7 @@
 /**
  * Decisions behind a node pool, as pure functions: capacity defaults and their checks, instance
- * type checks, the AL2023 AMI parameter and the nodeadm user data. `NodePool` only declares
- * resources from their results.
+ * type checks, the AL2023 AMI parameter, the managed node group's AMI release and the nodeadm
+ * user data. `NodePool` only declares resources from their results.
  */
 import { stringify } from "yaml";
 
@@ -130,6 +130,35 @@ export function checkAmiRelease(release: string): void {
   if (release !== RECOMMENDED_AMI_RELEASE && !/^v20\d{6}$/.test(release)) {
     throw new RangeError(`AMI release "${release}" must be an AL2023 EKS AMI release such as v20260714 (awslabs/amazon-eks-ami releases), or "${RECOMMENDED_AMI_RELEASE}" to follow AWS's latest on every deploy`);
   }
+}
+
+/**
+ * An EKS managed node group's AMI release (`releaseVersion`), as EKS names the EKS optimized
+ * Amazon Linux AMIs: `<Kubernetes major.minor.patch>-<build date>`, e.g. "1.34.2-20260714" for the
+ * 1.34 image of awslabs/amazon-eks-ami release v20260714. The patch is the image's kubelet, which
+ * the release date alone does not give, hence a value of its own rather than one derived from
+ * `amiReleaseVersion`. Refused: another form, and a release of another minor than the node
+ * group's `version` (EKS refuses it too, "Requested release version ... is not valid for
+ * kubernetes version ...", but only mid-deploy), so a Kubernetes upgrade bumps both in one change.
+ */
+export function checkNodeGroupRelease(release: string, kubernetesVersion: string, field = "releaseVersion"): void {
+  const problem = nodeGroupReleaseProblem(release, kubernetesVersion);
+  if (problem) throw new RangeError(`${field} "${release}" ${problem}`);
+}
+
+/** What is wrong with a managed node group's AMI release for `kubernetesVersion`, and the fix; undefined when nothing is. */
+export function nodeGroupReleaseProblem(release: string, kubernetesVersion: string): string | undefined {
+  checkKubernetesVersion(kubernetesVersion);
+  const example = `${kubernetesVersion}.2-20260714`;
+  const match = /^(1\.\d{2})\.\d+-20\d{6}$/.exec(release);
+  if (!match) {
+    return `is not an EKS AMI release version: use <Kubernetes major.minor.patch>-<date> such as ${example}, as \`aws eks describe-nodegroup\` shows it (docs/runbooks/node-images.md)`;
+  }
+  if (match[1] !== kubernetesVersion) {
+    return `is an AMI release of Kubernetes ${match[1]}, but the node group runs ${kubernetesVersion}: EKS refuses a release of another minor. ` +
+      `Pick a ${kubernetesVersion}.<patch>-<date> release (e.g. ${example}), in the same change as the Kubernetes version`;
+  }
+  return undefined;
 }
 
 /**

@@ -17,6 +17,8 @@ const cluster = {
 };
 const subnetIds = ["subnet-0aaa", "subnet-0bbb", "subnet-0ccc"];
 const instanceTypes = ["m7i.xlarge", "m6i.xlarge", "m7a.xlarge", "m6a.xlarge"];
+/** The 1.33 image of AMI release v20260714, as EKS names it for a managed node group. */
+const nodeGroupRelease = "1.33.2-20260714";
 const loadBalancer = { securityGroupId: "sg-0a1b0a1b0a1b0a1b0", targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/0123456789abcdef"], port: 30080 };
 
 function baseArgs(): NodePoolArgs {
@@ -42,7 +44,7 @@ beforeAll(async () => {
   new NodePool("batch", { ...baseArgs(), minSize: 4, desiredSize: 5, maxSize: 8, onDemandBaseCapacity: 0, onDemandPercentageAboveBase: 0, targetCpuUtilizationPercent: false });
   new NodePool("dev", { ...baseArgs(), minSize: 1, allowFewerNodesThanAzs: true });
   const { instanceProfileArn: _unused, amiReleaseVersion: _release, ...managedBase } = baseArgs();
-  new NodePool("mng", { ...managedBase, kind: "managed", nodeRoleArn: "arn:aws:iam::123456789012:role/nodes", loadBalancer });
+  new NodePool("mng", { ...managedBase, kind: "managed", nodeRoleArn: "arn:aws:iam::123456789012:role/nodes", releaseVersion: nodeGroupRelease, loadBalancer });
   await settle();
 });
 
@@ -257,6 +259,13 @@ describe("NodePool, managed kind", () => {
     expect((group.inputs.launchTemplate as { id: string }).id).toBe(named("mng-lt").id);
   });
 
+  it("runs the pinned AMI release of the cluster's version, EKS's image (amiType) rather than one of the launch template", () => {
+    const [group] = ofType("aws:eks/nodeGroup:NodeGroup", "mng");
+    expect(group.inputs).toMatchObject({ version: "1.33", releaseVersion: nodeGroupRelease });
+    // EKS refuses releaseVersion beside a launch template that names its own image.
+    expect(named("mng-lt").inputs.imageId).toBeUndefined();
+  });
+
   it("keeps the EKS cluster security group on its nodes and leaves the instance profile to EKS", () => {
     const lt = named("mng-lt");
     expect((lt.inputs as LaunchTemplateInputs).networkInterfaces[0].securityGroups).toContain(cluster.securityGroupId);
@@ -301,6 +310,16 @@ describe("NodePool refuses bad input", () => {
     expect(() => new NodePool("bad", unpinned)).toThrow(/exactly one of amiReleaseVersion .* and amiId/);
     expect(() => new NodePool("bad", { ...baseArgs(), amiId: "ami-0123456789abcdef0" })).toThrow(/exactly one of/);
     expect(() => new NodePool("bad", { ...baseArgs(), amiReleaseVersion: "latest" })).toThrow(/release such as v20260714/);
+  });
+
+  it("requires a pinned AMI release of the cluster's minor for the managed kind, naming the field, the value and the fix", () => {
+    const { instanceProfileArn: _unused, amiReleaseVersion: _release, ...rest } = baseArgs();
+    const managed: NodePoolArgs = { ...rest, kind: "managed", nodeRoleArn: "arn:aws:iam::123456789012:role/nodes" };
+    expect(() => new NodePool("bad", managed)).toThrow(/kind "managed" needs releaseVersion.*e\.g\. 1\.33\.2-20260714.*security patch/);
+    expect(() => new NodePool("bad", { ...managed, releaseVersion: "v20260714" })).toThrow(/releaseVersion "v20260714" is not an EKS AMI release version: use <Kubernetes major\.minor\.patch>-<date> such as 1\.33\.2-20260714/);
+    expect(() => new NodePool("bad", { ...managed, releaseVersion: "recommended" })).toThrow(/releaseVersion "recommended" is not an EKS AMI release version/);
+    expect(() => new NodePool("bad", { ...managed, releaseVersion: "1.34.2-20260714" })).toThrow(/releaseVersion "1\.34\.2-20260714" is an AMI release of Kubernetes 1\.34, but the node group runs 1\.33.*in the same change as the Kubernetes version/);
+    expect(() => new NodePool("bad", { ...baseArgs(), releaseVersion: nodeGroupRelease })).toThrow(/releaseVersion has no effect with kind "autoscaling"/);
   });
 
   it("registers nothing for refused input", () => {

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { parse } from "yaml";
 import {
   checkInstanceTypes,
+  checkNodeGroupRelease,
   defaultCpuTargetPercent,
   eksAl2023AmiParameter,
   isArmInstanceType,
@@ -62,6 +63,31 @@ describe("instance types", () => {
     expect(() => checkInstanceTypes(["m7i.xlarge", "m7i.large"])).toThrow(/mixes sizes/);
     expect(() => checkInstanceTypes(["c7g.xlarge"])).toThrow(/arm64/);
     expect(() => checkInstanceTypes(["xlarge"])).toThrow(/not an EC2 instance type/);
+  });
+});
+
+describe("checkNodeGroupRelease (a managed node group's AMI release)", () => {
+  it("accepts <major.minor.patch>-<date> of the node group's own minor", () => {
+    expect(() => checkNodeGroupRelease("1.34.2-20260714", "1.34")).not.toThrow();
+    expect(() => checkNodeGroupRelease("1.35.10-20261001", "1.35")).not.toThrow();
+  });
+
+  it("refuses the other spellings of a release: the AMI tag, a date alone, no patch, `recommended`", () => {
+    for (const release of ["v20260714", "20260714", "1.34-20260714", "1.34.2", "1.34.2-v20260714", "recommended", ""]) {
+      expect(() => checkNodeGroupRelease(release, "1.34"), release).toThrow(/is not an EKS AMI release version: use <Kubernetes major\.minor\.patch>-<date> such as 1\.34\.2-20260714/);
+    }
+  });
+
+  it("refuses a release of another minor, naming the field, both minors and the fix", () => {
+    expect(() => checkNodeGroupRelease("1.33.5-20260714", "1.34", "nodeGroupReleaseVersion")).toThrow(
+      /^nodeGroupReleaseVersion "1\.33\.5-20260714" is an AMI release of Kubernetes 1\.33, but the node group runs 1\.34: .*Pick a 1\.34\.<patch>-<date> release .*same change as the Kubernetes version$/,
+    );
+    // A minor that only shares a prefix is another minor.
+    expect(() => checkNodeGroupRelease("1.3.4-20260714", "1.34")).toThrow(/is not an EKS AMI release version/);
+    fc.assert(fc.property(fc.integer({ min: 10, max: 99 }), fc.integer({ min: 10, max: 99 }), (a, b) => {
+      const accepted = (() => { try { checkNodeGroupRelease(`1.${a}.0-20260714`, `1.${b}`); return true; } catch { return false; } })();
+      return accepted === (a === b);
+    }));
   });
 });
 

@@ -83,6 +83,17 @@ describe("environment → stack composition", () => {
     expect(args.dns.routingControlArn).toBe("arn:rc");
   });
 
+  it("pins each kind's node image the way that kind spells it: the AMI release for Auto Scaling groups, EKS's release version for managed groups", () => {
+    expect(regionArgs(prod, "us-west-2", shared).nodePool).toMatchObject({ kind: "autoscaling", amiReleaseVersion: "v20260714" });
+    expect(regionArgs(prod, "us-west-2", shared).nodePool).not.toHaveProperty("releaseVersion");
+    const managed = parseEnvironment("prod", { ...prodConfig, "platform:nodePoolKind": "managed", "platform:nodeGroupReleaseVersion": "1.34.2-20260714" });
+    for (const region of managed.regions) {
+      const pool = regionArgs(managed, region, shared).nodePool;
+      expect(pool).toMatchObject({ kind: "managed", releaseVersion: "1.34.2-20260714" });
+      expect(pool).not.toHaveProperty("amiReleaseVersion");
+    }
+  });
+
   it("runs the cluster-autoscaler release of the cluster's Kubernetes minor unless a tag is given", () => {
     expect(regionArgs(prod, "us-east-1", shared).addons.clusterAutoscalerImageTag).toBe("v1.34.4");
     const pinned = parseEnvironment("prod", { ...prodConfig, "platform:kubernetesVersion": "1.33", "platform:clusterAutoscalerImageTag": "v1.33.9" });

@@ -34,6 +34,29 @@ describe("cluster-autoscaler chart and image", () => {
   });
 });
 
+describe("nodeGroupReleaseVersion (the managed kind's pinned node image)", () => {
+  const managed = { ...valid, "platform:nodePoolKind": "managed" };
+  const version = String(parseEnvironment("dev", valid).kubernetesVersion);
+
+  it("is required with nodePoolKind managed, and says how to read an existing group's release", () => {
+    const problems = problemsOf(managed);
+    expect(problems.map((p) => [p.key, p.value])).toEqual([["platform:nodeGroupReleaseVersion", ""]]);
+    expect(problems[0].message).toMatch(/is required with nodePoolKind managed: .*describe-nodegroup --query nodegroup\.releaseVersion.*no security patch reaches the nodes/);
+    expect(problemsOf({ ...managed, "platform:nodeGroupReleaseVersion": `${version}.2-20260714` })).toEqual([]);
+  });
+
+  it("refuses another form, and a release of another minor than kubernetesVersion, with the fix", () => {
+    expect(byKey({ ...managed, "platform:nodeGroupReleaseVersion": "v20260714" })["platform:nodeGroupReleaseVersion"]).toMatch(/^is not an EKS AMI release version: use <Kubernetes major\.minor\.patch>-<date>/);
+    const problems = problemsOf({ ...managed, "platform:kubernetesVersion": "1.35", "platform:nodeGroupReleaseVersion": "1.34.2-20260714" });
+    expect(problems.map((p) => [p.key, p.value])).toEqual([["platform:nodeGroupReleaseVersion", "1.34.2-20260714"]]);
+    expect(problems[0].message).toMatch(/^is an AMI release of Kubernetes 1\.34, but the node group runs 1\.35: .*in the same change as the Kubernetes version/);
+  });
+
+  it("is refused, not ignored, with the self-managed kind", () => {
+    expect(byKey({ ...valid, "platform:nodeGroupReleaseVersion": `${version}.2-20260714` })["platform:nodeGroupReleaseVersion"]).toMatch(/has no effect with nodePoolKind autoscaling \(its nodes run nodeAmiReleaseVersion\); remove it/);
+  });
+});
+
 describe("eksAddonVersions", () => {
   it("refuses an entry it cannot pin, naming the entry and the form", () => {
     expect(byKey({ ...valid, "platform:eksAddonVersions": ["vpc-cni=latest"] })["platform:eksAddonVersions"]).toMatch(/must be vpc-cni=<version> with a version as aws eks describe-addon-versions lists it/);
