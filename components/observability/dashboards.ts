@@ -218,7 +218,7 @@ export function globalDashboardBody(v: GlobalDashboardValues): DashboardBody {
   g.newRow();
   for (const r of v.regions) g.add(width, 6, "metric", { title: `${r.region}: 5xx error rate`, region: r.region, view: "timeSeries", annotations: { alarms: [arn(r.region, alarmName(r.prefix, "error-rate"))] } });
   g.newRow();
-  for (const r of v.regions) g.add(width, 6, "metric", { title: `${r.region}: p99 latency`, region: r.region, view: "timeSeries", annotations: { alarms: [arn(r.region, alarmName(r.prefix, "latency-p99"))] } });
+  for (const r of v.regions) g.add(width, 6, "metric", { title: `${r.region}: requests answered in time (%)`, region: r.region, view: "timeSeries", annotations: { alarms: [arn(r.region, alarmName(r.prefix, "latency-p99"))] } });
   g.newRow();
   const members = v.regions.filter((r) => r.databaseClusterIdentifier);
   if (members.length) {

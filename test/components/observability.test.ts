@@ -61,14 +61,15 @@ function one(type: string, predicate: (r: RecordedResource) => boolean = () => t
 const alarmNamed = (name: string) => one(ALARM, (r) => r.inputs.name === name);
 
 describe("regional alarms as CloudWatch receives them", () => {
-  it("alarms on the reference service's p99 TargetResponseTime with AWS's dimension names", () => {
+  it("alarms on the share of the reference service's requests within the latency threshold (PR) with AWS's dimension names, at the fast burn", () => {
     expect(alarmNamed("prod-eu-west-1-latency-p99").inputs).toMatchObject({
       namespace: "AWS/ApplicationELB",
       metricName: "TargetResponseTime",
       dimensions: { LoadBalancer: LB, TargetGroup: TG },
-      extendedStatistic: "p99",
+      extendedStatistic: "PR(:0.3)",
+      comparisonOperator: "LessThanOrEqualToThreshold",
       period: 60,
-      threshold: 0.3,
+      threshold: 85.6,
       evaluateLowSampleCountPercentiles: "ignore",
     });
   });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { type AlarmSpec, regionalAlarmPlan, type RegionalAlarmContext } from "../../components/observability/alarms";
 import { DEFAULT_OBJECTIVES } from "../../components/observability/thresholds";
+import { burnRateAlarmPlans, errorRateThresholdPercent } from "../../components/observability/slo";
 import { insightsQuery, parseInsightsQuery } from "../../components/observability/metrics";
 
 const LB = "app/prod-us-west-2-alb-1a2b3c4/50dc6c495c0c9188";
@@ -46,12 +47,24 @@ describe("golden-signal alarms", () => {
     expect([a.threshold, a.comparison, a.window]).toEqual([1.44, "GreaterThanOrEqualToThreshold", { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3 }]);
   });
 
-  it("alarms on the p99 TargetResponseTime of the reference service's target group against the latency objective (seconds)", () => {
+  it("alarms on the share of the reference service's requests within the latency threshold, at the objective's fast burn", () => {
     const a = alarm("latency-p99");
-    expect(a.metric).toEqual({ namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", dimensions: { LoadBalancer: LB, TargetGroup: TG }, extendedStatistic: "p99" });
-    expect([a.threshold, a.unit, a.comparison]).toEqual([0.3, "s", "GreaterThanThreshold"]);
-    // A p99 of three requests says nothing: such periods keep the alarm's state.
+    expect(a.metric).toEqual({ namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", dimensions: { LoadBalancer: LB, TargetGroup: TG }, extendedStatistic: "PR(:0.3)" });
+    // 99 % within 300 ms burning 14.4×: at most 100 − 14.4 × 1 = 85.6 % of requests in time.
+    expect([a.threshold, a.unit, a.comparison, a.window]).toEqual([85.6, "%", "LessThanOrEqualToThreshold", { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3 }]);
+    // A percentile rank of three requests says nothing: such periods keep the alarm's state.
     expect(a.lowSampleCountPercentiles).toBe("ignore");
+  });
+
+  it("pages (through region-impaired) at the latency SLO's page bar, the error-rate leaf's burn rate, not at 1×", () => {
+    const [fast] = burnRateAlarmPlans("latency", context.objectives.latencyPercent, context.objectives.sloWindowDays);
+    const leaf = alarm("latency-p99");
+    expect(fast.window.name).toBe("fast");
+    expect(leaf.threshold).toBe(fast.threshold);
+    // Not p99 > 300 ms, which a 1× burn (just over 1 % slow) already crosses.
+    expect(leaf.metric?.extendedStatistic).not.toBe("p99");
+    // The same burn rate as the error-rate leaf: 1.44 % 5xx is 14.4 × the 0.1 % budget.
+    expect(alarm("error-rate").threshold).toBe(errorRateThresholdPercent(context.objectives.availabilityPercent, fast.window.burnRate));
   });
 
   it("treats a target group without healthy hosts, or without data, as down", () => {

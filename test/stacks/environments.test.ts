@@ -236,7 +236,7 @@ describe("prod: monitoring", () => {
       expect(r.canaries).toHaveLength(r.region === "us-east-1" ? 1 : 2);
       if (r.region !== "us-east-1") expect(r.alarms.find((a) => a.name === `prod-${r.region}-watched-regions`)).toMatchObject({ routed: "topic" });
       const alarm = (key: string) => r.alarms.find((a) => a.name === `prod-${r.region}-${key}`)!;
-      expect([alarm("error-rate").threshold, alarm("latency-p99").threshold, alarm("replication-lag").threshold]).toEqual([0.72, 0.3, 30_000]);
+      expect([alarm("error-rate").threshold, alarm("latency-p99").threshold, alarm("replication-lag").threshold]).toEqual([0.72, 85.6, 30_000]);
       expect(alarm("replication-lag")).toMatchObject({ metric: "AuroraGlobalDBRPOLag (ms)", dimensions: ["DBClusterIdentifier"], routed: "topic", notifies: [`prod-${r.region}-alarms`] });
       // Pages and tickets reach different topics.
       expect([alarm("region-impaired").notifies, alarm("db-writer-cpu").notifies]).toEqual([[`prod-${r.region}-alarms`], [`prod-${r.region}-tickets`]]);
