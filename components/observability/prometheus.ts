@@ -116,7 +116,7 @@ export interface RuleValues {
 }
 
 /** Names of the Prometheus alerts, for the plan and the docs. */
-export const PROMETHEUS_ALERTS = ["NodeMemoryHigh", "PodsUnschedulable", "NodeNotScraped"] as const;
+export const PROMETHEUS_ALERTS = ["NodeMemoryHigh", "PodsUnschedulable", "NodeNotScraped", "ScrapesMissing", "SchedulerNotScraped"] as const;
 
 /**
  * Saturation that CloudWatch does not see without Container Insights: node memory (cAdvisor's
@@ -157,6 +157,18 @@ export function alertingRules(v: RuleValues): string {
           for: "15m",
           labels: { severity: "ticket" },
           annotations: { summary: `${v.prefix}: no kubelet scrape has reached the workspace for 15 minutes; node memory and pending pods are not watched` },
+        },
+        {
+          // PodsUnschedulable, the one Prometheus page, reads the kube-scheduler job alone: a sum
+          // over no series is no result, not 0 > 0, so a scheduler scrape that fails (its target
+          // down, up == 0) or never arrives (absent: the control-plane metrics API refused or
+          // gone, the job's targets not discovered) leaves that page silent while kubelet scrapes,
+          // and ScrapesMissing, look fine.
+          alert: "SchedulerNotScraped",
+          expr: 'absent(up{job="kube-scheduler"}) or up{job="kube-scheduler"} == 0',
+          for: "15m",
+          labels: { severity: "ticket" },
+          annotations: { summary: `${v.prefix}: the kube-scheduler's metrics have not been scraped for 15 minutes; PodsUnschedulable cannot page` },
         },
       ],
     }],

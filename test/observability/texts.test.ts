@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { CANARY_SOURCE, probeTargets, watchTargets } from "../../components/observability/canary-script";
 import { globalDashboardBody, regionalDashboardBody, type Widget } from "../../components/observability/dashboards";
 import { alarmArn, canaryName, dashboardName } from "../../components/observability/names";
-import { alertingRules, alertmanagerDefinition, scrapeConfiguration } from "../../components/observability/prometheus";
+import { alertingRules, alertmanagerDefinition, KEPT_METRICS, PROMETHEUS_ALERTS, scrapeConfiguration } from "../../components/observability/prometheus";
 import { canarySchedule } from "../../components/observability/synthetic-probe";
 import { DEFAULT_OBJECTIVES } from "../../components/observability/thresholds";
 
@@ -157,11 +157,25 @@ describe("Prometheus configuration", () => {
 
   it("alerts on node memory, unschedulable pods and unreachable nodes", () => {
     const rules = parse(alertingRules({ prefix: "prod-us-east-1", nodeMemoryPercent: 90 })).groups[0].rules;
-    expect(rules.map((r: { alert: string }) => r.alert)).toEqual(["NodeMemoryHigh", "PodsUnschedulable", "NodeNotScraped", "ScrapesMissing"]);
+    expect(rules.map((r: { alert: string }) => r.alert)).toEqual(["NodeMemoryHigh", "PodsUnschedulable", "NodeNotScraped", "ScrapesMissing", "SchedulerNotScraped"]);
+    expect(rules.map((r: { alert: string }) => r.alert)).toEqual([...PROMETHEUS_ALERTS]);
     // A scraper that writes nothing leaves no `up` series for NodeNotScraped to compare.
     expect(rules[3].expr).toBe('absent(up{job="kubelet"})');
     expect(rules[0].expr).toMatch(/> 90$/);
     expect(rules[1].expr).toBe('sum(scheduler_pending_pods{queue="unschedulable"}) > 0');
+  });
+
+  it("tickets when the only Prometheus page, PodsUnschedulable, has no scheduler metrics to read", () => {
+    const rules = parse(alertingRules({ prefix: "prod-us-east-1", nodeMemoryPercent: 90 })).groups[0].rules as { alert: string; expr: string; for: string; labels: Record<string, string> }[];
+    const pages = rules.filter((r) => r.labels.severity === "page");
+    expect(pages.map((r) => r.alert)).toEqual(["PodsUnschedulable"]);
+    // Every job a page reads is guarded: its targets down (up == 0) or its series never arriving (absent).
+    const guard = rules.find((r) => r.alert === "SchedulerNotScraped")!;
+    expect(pages[0].expr).toMatch(/scheduler_pending_pods/);
+    expect(KEPT_METRICS["kube-scheduler"].split("|")).toContain("scheduler_pending_pods");
+    expect(guard).toMatchObject({ expr: 'absent(up{job="kube-scheduler"}) or up{job="kube-scheduler"} == 0', for: "15m", labels: { severity: "ticket" } });
+    // The job name the guard reads is the one the scraper gives the scheduler.
+    expect(scrape.scrape_configs.map((j: { job_name: string }) => j.job_name)).toContain("kube-scheduler");
   });
 
   it("wraps Alertmanager's configuration as AMP expects, routing pages and unlabelled alerts to the page topic, tickets to the ticket topic, with SigV4", () => {
