@@ -6,6 +6,7 @@ import {
   DEFAULT_SERVICE_IPV4_CIDR,
   EBS_CSI_SERVICE_ACCOUNT,
   type ManagedAddonName,
+  type SupportType,
   buildKubeconfig,
   clusterLogGroupName,
   planEndpointAccess,
@@ -17,12 +18,24 @@ import {
   validateKubernetesVersion,
   validateLogRetentionDays,
   validateServiceIpv4Cidr,
+  validateSupportType,
 } from "./lib/eks";
 import { PLATFORM_DEPLOYERS_GROUP } from "./lib/deployer";
 
 export interface EksClusterArgs {
   /** Kubernetes version, major.minor (e.g. "1.34"). Add-on versions follow it unless pinned. */
   version: string;
+  /**
+   * What EKS does when `version` reaches the end of its standard support (14 months after EKS
+   * released it). `"STANDARD"`: AWS upgrades the control plane to the next minor itself, on its
+   * date rather than in the upgrade runbook's order (docs/runbooks/upgrade-kubernetes.md), so
+   * upgrade before it. `"EXTENDED"`: the cluster stays on its version for up to 12 more months, in
+   * extended support, at 6 times the control plane's price ($0.60 instead of $0.10 per cluster
+   * hour); the explicit, expensive choice, and AWS's own default for clusters created through its
+   * API, so never left unset. EKS refuses STANDARD for a cluster already in extended support.
+   * @default "STANDARD"
+   */
+  supportType?: SupportType;
   /** VPC of the cluster; passed through as the `vpcId` output for add-ons that need it. */
   vpcId: pulumi.Input<string>;
   /** Private subnets, one per AZ, in every AZ (EKS needs at least two AZs). */
@@ -160,6 +173,8 @@ export class EksCluster extends pulumi.ComponentResource {
     const admins = [...new Set([...(args.deployerPrincipalArn ? [args.deployerPrincipalArn] : []), ...(args.adminPrincipalArns ?? [])])];
     validateClusterName(clusterName);
     validateKubernetesVersion(args.version);
+    const supportType: string = args.supportType ?? "STANDARD";
+    validateSupportType(supportType);
     validateServiceIpv4Cidr(serviceIpv4Cidr);
     validateLogRetentionDays(logRetentionDays);
     validateAdminPrincipalArns(args.adminPrincipalArns ?? []);
@@ -220,6 +235,9 @@ export class EksCluster extends pulumi.ComponentResource {
       vpcConfig: { subnetIds: args.subnetIds, ...endpoint },
       deletionProtection: args.deletionProtection ?? true,
       zonalShiftConfig: { enabled: args.zonalShift ?? true },
+      // Always sent: left out, AWS applies EXTENDED, and a cluster past its standard support moves
+      // to the extended-support price without anyone choosing it.
+      upgradePolicy: { supportType },
     }, {
       parent: this,
       // The log group first, or EKS creates its own without retention; the role's permissions

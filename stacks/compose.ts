@@ -15,7 +15,7 @@ import type { NodePoolKind } from "../components/node-pool";
 import { failoverRoleOf, regionalAppLabel, ROUTE53_HOME_REGION } from "../components/lib/dns";
 import { clusterAutoscalerRelease } from "../components/lib/cluster-autoscaler";
 import { endpointCidrs, type DeployerNetwork } from "../components/lib/deployer";
-import { parseAddonVersions } from "../components/lib/eks";
+import { parseAddonVersions, type SupportType } from "../components/lib/eks";
 import { regionOfZoneId } from "../components/lib/zones";
 import { maintenanceSchedule } from "../components/lib/maintenance";
 import { physicalTableName } from "./data-config";
@@ -299,6 +299,8 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       // Explicit (the name Region would derive anyway): the Region switch plan names it first.
       clusterName: eksClusterName(environment.name, region),
       version: environment.kubernetesVersion,
+      // Validated: STANDARD unless the environment names the extended-support price.
+      supportType: environment.eksSupportType as SupportType,
       adminPrincipalArns: environment.eksAdminPrincipalArns,
       // The deploy identity administers every cluster, reached over the network the environment names.
       deployerPrincipalArn: environment.deployIdentityArn,

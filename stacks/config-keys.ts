@@ -86,6 +86,11 @@ export const ENVIRONMENT_KEYS = {
     description: "Newest Kubernetes version this environment accepts.",
     default: "1.35",
   },
+  eksSupportType: {
+    type: "string",
+    description: "What EKS does when kubernetesVersion reaches the end of its standard support: `STANDARD` (AWS upgrades every control plane to the next minor itself, on its date: upgrade before it, docs/runbooks/upgrade-kubernetes.md) or `EXTENDED` (the clusters stay on the version in extended support, up to 12 more months, at 6 times the control plane's price: $0.60 instead of $0.10 per cluster hour). AWS's own default, when unset, is EXTENDED; EKS refuses STANDARD for a cluster already in extended support.",
+    default: "STANDARD",
+  },
   eksPublicAccessCidrs: {
     type: "array",
     description: "CIDRs allowed to reach the EKS public endpoint; empty keeps the endpoint private-only.",

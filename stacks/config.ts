@@ -9,7 +9,7 @@ import { AWS_REGIONS, isKnownRegion, suggestRegions } from "../components/lib/re
 import { closest } from "../components/lib/suggest";
 import { globalWriteForwardingProblem } from "../components/lib/aurora";
 import { regionalAppLabel, ROUTE53_CHECKER_REGIONS } from "../components/lib/dns";
-import { DEFAULT_SERVICE_IPV4_CIDR } from "../components/lib/eks";
+import { DEFAULT_SERVICE_IPV4_CIDR, supportTypeProblem } from "../components/lib/eks";
 import { EKS_UNSUPPORTED_ZONE_IDS, isZoneId, regionOfZoneId } from "../components/lib/zones";
 import { isPrivateCidr, STANDARD_HOSTED_RUNNER_LABEL } from "../components/lib/deployer";
 import { checkDataTier, OBJECT_SCHEMAS, type ObjectKey } from "./data-config";
@@ -213,6 +213,8 @@ function checkKubernetes(s: EnvironmentSettings, report: Report): void {
   if (version !== undefined && min !== undefined && max !== undefined && (version < min || version > max)) {
     report("kubernetesVersion", s.kubernetesVersion, `is outside the supported range ${s.kubernetesMinVersion}-${s.kubernetesMaxVersion}; pick a version in it`);
   }
+  const supportType = supportTypeProblem(s.eksSupportType);
+  if (supportType) report("eksSupportType", s.eksSupportType, supportType);
   s.eksPublicAccessCidrs.forEach((text, i) => {
     const problem = describeCidrProblem(text);
     if (problem) report(`eksPublicAccessCidrs[${i}]`, text, `${problem}; list the office or VPN ranges allowed to reach the API`);

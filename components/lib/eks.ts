@@ -1,6 +1,7 @@
 /**
  * Decisions behind the EKS cluster, as plain functions: input validation, endpoint exposure,
- * log-group naming, the kubeconfig, trust policies and the cluster-autoscaler discovery tags.
+ * the support type, log-group naming, the kubeconfig, trust policies and the cluster-autoscaler
+ * discovery tags.
  */
 import { createHash } from "crypto";
 import { cidrContains, describeCidrProblem, parseCidr } from "./cidr";
@@ -71,6 +72,26 @@ export function validateKubernetesVersion(version: string): void {
   if (!/^1\.\d{2}$/.test(version)) {
     throw new RangeError(`Kubernetes version "${version}" must be major.minor, e.g. "1.34"`);
   }
+}
+
+/**
+ * What EKS does when a cluster's Kubernetes version reaches the end of its standard support
+ * (`upgradePolicy.supportType`). STANDARD: AWS upgrades the control plane to the next minor.
+ * EXTENDED: the cluster stays on its version, in extended support, billed at the extended rate.
+ */
+export const SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
+export type SupportType = (typeof SUPPORT_TYPES)[number];
+
+export function validateSupportType(supportType: string, field = "supportType"): asserts supportType is SupportType {
+  const problem = supportTypeProblem(supportType);
+  if (problem) throw new RangeError(`${field} "${supportType}" ${problem}`);
+}
+
+/** What is wrong with a support type, and the two choices; undefined when nothing is. */
+export function supportTypeProblem(supportType: string): string | undefined {
+  if ((SUPPORT_TYPES as readonly string[]).includes(supportType)) return undefined;
+  return 'must be "STANDARD" (AWS upgrades the control plane at the end of standard support; upgrade before it) ' +
+    'or "EXTENDED" (the cluster stays on its version in extended support, at 6 times the control plane\'s price: $0.60 instead of $0.10 per cluster hour)';
 }
 
 export function validateLogRetentionDays(days: number): void {

@@ -47,6 +47,7 @@ beforeAll(async () => {
     logRetentionDays: 30,
     deletionProtection: false,
     addonVersions: { "vpc-cni": "v1.20.1-eksbuild.3" },
+    supportType: "EXTENDED",
   });
   // The deploy identity, also listed as an admin: one entry, not two.
   new EksCluster("ci", { ...base, deployerPrincipalArn: DEPLOYER, adminPrincipalArns: [ADMIN, DEPLOYER] });
@@ -158,6 +159,10 @@ describe("EksCluster defaults", () => {
     expect(prod.serviceIpv4Cidr).toBe("172.20.0.0/16");
   });
 
+  it("asks for standard support explicitly: left out, AWS applies EXTENDED and bills extended support past the version's end", () => {
+    expect(one(under("prod"), CLUSTER).inputs.upgradePolicy).toEqual({ supportType: "STANDARD" });
+  });
+
   it("installs the five managed add-ons at the EKS default version for the cluster's Kubernetes version", () => {
     const addons = ofType(under("prod"), ADDON);
     expect(addons.map((a) => a.inputs.addonName).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
@@ -246,9 +251,9 @@ describe("EksCluster options", () => {
     });
   });
 
-  it("uses the given name, log retention, version, pinned add-on versions and deletion protection", () => {
+  it("uses the given name, log retention, version, pinned add-on versions, deletion protection and support type", () => {
     const cluster = one(under("edge"), CLUSTER);
-    expect(cluster.inputs).toMatchObject({ name: "edge-eu", version: "1.33", deletionProtection: false });
+    expect(cluster.inputs).toMatchObject({ name: "edge-eu", version: "1.33", deletionProtection: false, upgradePolicy: { supportType: "EXTENDED" } });
     expect(one(under("edge"), "aws:cloudwatch/logGroup:LogGroup").inputs).toMatchObject({ name: "/aws/eks/edge-eu/cluster", retentionInDays: 30 });
     expect(one(under("edge"), ADDON, "edge-vpc-cni").inputs.addonVersion).toBe("v1.20.1-eksbuild.3");
     expect(one(under("edge"), ADDON, "edge-coredns").inputs.addonVersion).toMatch(/^v1\.33\./);
@@ -271,6 +276,7 @@ describe("EksCluster options", () => {
       [{ logRetentionDays: 45 }, /retention value/],
       [{ subnetIds: ["subnet-only"] }, /two AZs/],
       [{ version: "1.34.2" }, /major\.minor/],
+      [{ supportType: "extended" as EksClusterArgs["supportType"] }, /^supportType "extended" must be "STANDARD" .* or "EXTENDED" .*\$0\.60 instead of \$0\.10 per cluster hour/],
       [{ publicAccessCidrs: ["203.0.113.7/24"] }, /host bits/],
       [{ deployerPrincipalArn: "arn:aws:sts::123456789012:assumed-role/platform-deploy/gha-42" }, /deployerPrincipalArn entry .*role\/platform-deploy/],
     ];

@@ -8,11 +8,26 @@ import {
   parseAddonVersions,
   planEndpointAccess,
   principalNameSuffix,
+  supportTypeProblem,
   validateAdminPrincipalArns,
   validateClusterName,
   validateServiceIpv4Cidr,
+  validateSupportType,
 } from "../../components/lib/eks";
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy } from "../../components/lib/eks-addon-policies";
+
+describe("support type", () => {
+  it("accepts exactly STANDARD and EXTENDED, as EKS spells them", () => {
+    expect(() => validateSupportType("STANDARD")).not.toThrow();
+    expect(() => validateSupportType("EXTENDED")).not.toThrow();
+    expect(supportTypeProblem("STANDARD")).toBeUndefined();
+    for (const value of ["standard", "Extended", "", "NONE"]) expect(supportTypeProblem(value), value).toMatch(/^must be "STANDARD" .*upgrades the control plane.* or "EXTENDED" .*\$0\.60 instead of \$0\.10/);
+  });
+
+  it("names the field and the value it refuses", () => {
+    expect(() => validateSupportType("extended", "eksSupportType")).toThrow(/^eksSupportType "extended" must be "STANDARD"/);
+  });
+});
 
 describe("planEndpointAccess", () => {
   it("is private-only without CIDRs", () => {

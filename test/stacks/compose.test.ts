@@ -83,6 +83,14 @@ describe("environment → stack composition", () => {
     expect(args.dns.routingControlArn).toBe("arn:rc");
   });
 
+  it("hands every region's cluster the environment's support type: STANDARD unless EXTENDED is named", () => {
+    expect(prod.regions.map((r) => regionArgs(prod, r, shared).cluster.supportType)).toEqual(prod.regions.map(() => "STANDARD"));
+    const { "platform:eksSupportType": _unset, ...withoutKey } = prodConfig as Record<string, unknown>;
+    expect(regionArgs(parseEnvironment("prod", withoutKey), "us-east-1", shared).cluster.supportType).toBe("STANDARD");
+    const extended = parseEnvironment("prod", { ...prodConfig, "platform:eksSupportType": "EXTENDED" });
+    expect(extended.regions.map((r) => regionArgs(extended, r, shared).cluster.supportType)).toEqual(extended.regions.map(() => "EXTENDED"));
+  });
+
   it("pins each kind's node image the way that kind spells it: the AMI release for Auto Scaling groups, EKS's release version for managed groups", () => {
     expect(regionArgs(prod, "us-west-2", shared).nodePool).toMatchObject({ kind: "autoscaling", amiReleaseVersion: "v20260714" });
     expect(regionArgs(prod, "us-west-2", shared).nodePool).not.toHaveProperty("releaseVersion");

@@ -81,6 +81,14 @@ describe("parseEnvironment: examples", () => {
     expect(problemsOf({ ...valid, "platform:kubernetesMaxVersion": "1.36", "platform:kubernetesVersion": "1.36", "platform:clusterAutoscalerImageTag": "v1.36.0" }).map((p) => p.key)).toEqual(["platform:clusterAutoscalerChartVersion"]);
   });
 
+  it("takes standard support unless extended support is named, and refuses any other spelling", () => {
+    expect(parseEnvironment("dev", valid).eksSupportType).toBe("STANDARD");
+    expect(problemsOf({ ...valid, "platform:eksSupportType": "EXTENDED" })).toEqual([]);
+    const problems = problemsOf({ ...valid, "platform:eksSupportType": "Extended" });
+    expect(problems.map((p) => [p.key, p.value])).toEqual([["platform:eksSupportType", "Extended"]]);
+    expect(problems[0].message).toMatch(/^must be "STANDARD" \(AWS upgrades the control plane at the end of standard support; upgrade before it\) or "EXTENDED" .*\$0\.60 instead of \$0\.10 per cluster hour/);
+  });
+
   it("refuses malformed or all-open private API access ranges", () => {
     expect(problemsOf({ ...valid, "platform:eksPrivateAccessCidrs": ["10.8.0.0/16", "0.0.0.0/0", "10.9.0.1/16"] }).map((p) => p.key)).toEqual(["platform:eksPrivateAccessCidrs[1]", "platform:eksPrivateAccessCidrs[2]"]);
   });
@@ -236,6 +244,7 @@ const breakages: [string, (c: Record<string, unknown>) => unknown][] = [
   ["platform:dbEngine", () => "postgres"],
   ["platform:nodeMaxSize", (c) => (c["platform:nodeDesiredSize"] as number) - 1],
   ["platform:kubernetesVersion", () => "1.20"],
+  ["platform:eksSupportType", () => "extended"],
   ["platform:dnsZoneName", () => "Not A Zone"],
   ["platform:deployerCidrs", () => []],
   ["platform:deployerNetwork", () => "vpn"],
