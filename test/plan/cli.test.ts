@@ -4,7 +4,7 @@
  * runs, --diff). Cases that check only what the CLI says run the same CLI in this process
  * (test/plan/run-in-process.ts): a process each would only repeat the start-up.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -214,6 +214,15 @@ describe("bad input", () => {
     "a stack file with an ESC environment": {
       args: () => configFile("esc.yaml", `environment: [platform/prod-shared]\n${stringify({ config: DEPLOYABLE })}`),
       message: /esc\.yaml: environment: \[platform\/prod-shared\] imports the Pulumi ESC environment platform\/prod-shared\. .*The offline plan cannot open it.*remove environment:/,
+    },
+    "a project file the CLI's project schema refuses": {
+      args: () => {
+        mkdirSync(join(inputs, "schema-project"), { recursive: true });
+        writeFileSync(join(inputs, "schema-project", "Pulumi.yaml"), "name: shop\nruntime: nodejs\nconfig:\n  zones: { type: integer, defualt: 3 }\n");
+        writeFileSync(join(inputs, "schema-project", "index.ts"), "export {};\n");
+        return ["--program", join(inputs, "schema-project", "index.ts")];
+      },
+      message: /Pulumi\.yaml: `pulumi` would refuse the project before any program runs \(it checks the file against its project schema, .*\): 1 problem\(s\):\n {2}- config\.zones\.defualt is not a field of config\.zones; did you mean 'default'\?$/,
     },
     "an unknown flag": { args: () => ["--jsno", "x.json"], message: /unknown option --jsno \(did you mean --json\?\)/, spawned: true },
   };

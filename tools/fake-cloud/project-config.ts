@@ -97,15 +97,29 @@ function validateProject(project: ProjectFile): void {
   }
 }
 
+/**
+ * Pulumi.yaml as `LoadProjectBytes` (sdk/go/common/workspace/loaders.go) makes a Project of it,
+ * after the schema check (tools/plan/project-schema.ts): `config:` given as text is the old
+ * spelling of `stackConfigDir` (`RewriteConfigPathIntoStackConfigDir`; both at once is refused), a
+ * bare config value is a project key's `default` or another namespace's `value`
+ * (`RewriteShorthandConfigValues`), then `Project.Validate`.
+ */
 export function readProjectFile(file: string): ProjectFile {
-  const document = (parse(readFileSync(file, "utf8")) ?? {}) as Partial<ProjectFile> & { config?: Record<string, ProjectConfigType | string | number | boolean> };
-  const config: Record<string, ProjectConfigType> = {};
-  for (const [key, spec] of Object.entries(document.config ?? {})) {
-    // A bare value is shorthand for { value } (an untyped key with a project-wide value).
-    config[key] = spec !== null && typeof spec === "object" && !Array.isArray(spec) ? (spec as ProjectConfigType) : { value: spec };
+  const document = (parse(readFileSync(file, "utf8")) ?? {}) as Partial<ProjectFile> & { config?: Record<string, ProjectConfigType | string | number | boolean> | string | null };
+  const name = String(document.name ?? "project");
+  let stackConfigDir = typeof document.stackConfigDir === "string" && document.stackConfigDir !== "" ? document.stackConfigDir : undefined;
+  let declared = document.config;
+  if (typeof declared === "string") {
+    if (document.stackConfigDir !== undefined) throw new ProjectFileError("Should not use both config and stackConfigDir to define the stack directory. Use only stackConfigDir instead.", "config");
+    stackConfigDir = declared === "" ? undefined : declared;
+    declared = undefined;
   }
-  const stackConfigDir = typeof document.stackConfigDir === "string" && document.stackConfigDir !== "" ? document.stackConfigDir : undefined;
-  const project: ProjectFile = { file, name: String(document.name ?? "project"), main: document.main, runtime: document.runtime, config, ...(stackConfigDir ? { stackConfigDir } : {}) };
+  const config: Record<string, ProjectConfigType> = {};
+  for (const [key, spec] of Object.entries(declared ?? {})) {
+    if (spec !== null && typeof spec === "object" && !Array.isArray(spec)) config[key] = spec as ProjectConfigType;
+    else config[key] = ofProject(name, key) ? { default: spec } : { value: spec };
+  }
+  const project: ProjectFile = { file, name, main: document.main, runtime: document.runtime, config, ...(stackConfigDir ? { stackConfigDir } : {}) };
   validateProject(project);
   return project;
 }

@@ -14,6 +14,7 @@ import { ambientRegion, processAmbient } from "../fake-cloud/aws-region";
 import { changedScalars, escEnvironmentRefusal, findProjectFile, prepareStackConfig, ProjectFile, ProjectFileError, readProjectFile, StackConfigError, stackConfigKeys, stackConfigPath, toRuntimeConfig } from "../fake-cloud/project-config";
 import type { StackConfig } from "../fake-cloud/run";
 import { PlanError } from "./args";
+import { projectFileProblems, stackFileProblems } from "./project-schema";
 import type { StackRole } from "./model";
 
 /** The repository root: where Pulumi.yaml, the stack files and stacks/ live. */
@@ -105,12 +106,17 @@ function readStackFile(file: string, project: string | undefined = nearestProjec
   const shown = display(file);
   if (!existsSync(file)) throw new PlanError(`${shown} does not exist; check the path`);
   if (statSync(file).isDirectory()) throw new PlanError(`${shown} is a directory; give the stack-config YAML file`);
+  const text = readFileSync(file, "utf8");
   let document: unknown;
   try {
-    document = parse(readFileSync(file, "utf8"));
+    document = parse(text);
   } catch (err) {
     const first = (err as Error).message.split("\n")[0].replace(/:$/, "");
     throw new PlanError(`${shown} is not valid YAML: ${first}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes)`);
+  }
+  const problems = stackFileProblems(text);
+  if (problems.length > 0) {
+    throw new PlanError(`${shown}: \`pulumi\` would refuse the stack file before any program runs: ${problems.length} problem(s):\n${problems.map((p) => `  - ${p.path} ${p.message}`).join("\n")}`);
   }
   // `projectStackRaw == nil`: an empty file (or only comments) is a stack without config.
   if (document === null || document === undefined) return { config: {}, environmentRefusal: null };
@@ -128,16 +134,38 @@ function readStackFile(file: string, project: string | undefined = nearestProjec
   }
 }
 
-/** The project file next to the stacks, or a PlanError saying it is missing or broken. */
+/**
+ * The project file next to the stacks, or a PlanError saying it is missing or broken: what the
+ * CLI refuses of it (its project schema, tools/plan/project-schema.ts, then `Project.Validate`),
+ * and a project the plan cannot run (no runtime, or one other than Node.js).
+ */
 function projectFile(file: string): ProjectFile {
+  const shown = display(file);
+  let project: ProjectFile;
   try {
-    return readProjectFile(file);
-  } catch (err) {
-    if (err instanceof ProjectFileError) {
-      throw new PlanError(`${display(file)}: \`pulumi\` would refuse the project before any program runs: ${err.message}. Fix config.${err.key} in ${display(file)}`);
+    const problems = projectFileProblems(readFileSync(file, "utf8"));
+    if (problems.length > 0) {
+      const list = problems.map((p) => `  - ${p.path || basename(file)} ${p.message}`).join("\n");
+      throw new PlanError(`${shown}: \`pulumi\` would refuse the project before any program runs (it checks the file against its project schema, sdk/go/common/workspace/project.json): ${problems.length} problem(s):\n${list}`);
     }
-    throw new PlanError(`${display(file)} could not be read (${(err as Error).message.split("\n")[0]}); it declares the project and its config keys`);
+    project = readProjectFile(file);
+  } catch (err) {
+    if (err instanceof PlanError) throw err;
+    if (err instanceof ProjectFileError) {
+      throw new PlanError(`${shown}: \`pulumi\` would refuse the project before any program runs: ${err.message}. Fix config${err.key === "config" ? "" : `.${err.key}`} in ${shown}`);
+    }
+    throw new PlanError(`${shown} could not be read (${(err as Error).message.split("\n")[0]}); it declares the project and its config keys`);
   }
+  // The schema lets a project leave out its runtime, but `pulumi preview` cannot run a program
+  // without a language host; and the plan runs Node.js programs only.
+  const runtime = typeof project.runtime === "string" ? project.runtime : project.runtime?.name;
+  if (runtime === undefined || runtime === null || runtime === "") {
+    throw new PlanError(`${shown}: runtime is missing, so \`pulumi preview\` has no language host to run the program with; add \`runtime: nodejs\` (with \`options: {typescript: true}\` for a TypeScript program, the default)`);
+  }
+  if (runtime !== "nodejs") {
+    throw new PlanError(`${shown}: runtime is ${JSON.stringify(runtime)}; the offline plan runs Node.js programs (runtime: nodejs) only, so plan this project with \`pulumi preview\``);
+  }
+  return project;
 }
 
 /** The CLI's merge of Pulumi.yaml defaults and its type check, before any program runs. */

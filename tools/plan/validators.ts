@@ -10,18 +10,24 @@ import type { Options, ValidateFunction } from "ajv";
 import { existsSync } from "fs";
 import { cacheEnabled, cachePath, writeCache } from "./cache";
 
+/**
+ * The JSON Schema dialect a schema is written in: Ajv's default class reads draft-07, its
+ * `ajv/dist/2020` class draft 2020-12 (the Pulumi CLI's project schema).
+ */
+export type SchemaDialect = "draft-07" | "2020-12";
+
 /** The cache entry of a schema compiled with these options. */
-export function validatorCacheFile(kind: string, schema: object, options: Options): string {
+export function validatorCacheFile(kind: string, schema: object, options: Options, dialect: SchemaDialect = "draft-07"): string {
   const ajvVersion = (require("ajv/package.json") as { version: string }).version;
-  return cachePath(kind, "js", ajvVersion, JSON.stringify(options), JSON.stringify(schema));
+  return cachePath(kind, "js", ajvVersion, JSON.stringify(options), JSON.stringify(schema), ...(dialect === "draft-07" ? [] : [dialect]));
 }
 
 /**
  * The schema's validator: from the cache, else compiled by Ajv (and cached). `keep`: entries of
  * this kind the cache holds (as many as schemas in use at once, and their previous versions).
  */
-export function cachedValidator(kind: string, schema: object, options: Options, keep?: number): ValidateFunction {
-  const file = validatorCacheFile(kind, schema, options);
+export function cachedValidator(kind: string, schema: object, options: Options, keep?: number, dialect: SchemaDialect = "draft-07"): ValidateFunction {
+  const file = validatorCacheFile(kind, schema, options, dialect);
   if (cacheEnabled() && existsSync(file)) {
     try {
       // A module of the cache directory: it requires Ajv's runtime from node_modules.
@@ -30,7 +36,7 @@ export function cachedValidator(kind: string, schema: object, options: Options, 
       // A damaged entry: compile again below.
     }
   }
-  const Ajv = (require("ajv") as typeof import("ajv")).default;
+  const Ajv = dialect === "2020-12" ? (require("ajv/dist/2020") as typeof import("ajv/dist/2020")).default : (require("ajv") as typeof import("ajv")).default;
   const ajv = new Ajv({ ...options, code: { ...options.code, source: true } });
   const validate = ajv.compile(schema);
   const standalone = (require("ajv/dist/standalone") as typeof import("ajv/dist/standalone")).default;
