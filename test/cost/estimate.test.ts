@@ -3,7 +3,7 @@
  * fixture table, so a change to a price moves the estimate by exactly price × quantity.
  */
 import { describe, expect, it } from "vitest";
-import { estimateCost, figuresOf, type CostResource } from "../../policies/cost";
+import { estimateCost, figuresOf, loadPriceTable, type CostResource } from "../../policies/cost";
 import { HOURS, pool, res, table, usage } from "./fixtures";
 
 const SPOT = usage({ spotDiscountPercent: 60, natGatewayGbPerMonth: 100 });
@@ -48,6 +48,33 @@ describe("a mixed-instances node pool", () => {
   it("uses each region's own prices", () => {
     const eu = pool("eu-nodes", { desired: 2, max: 2, base: 2, percent: 100 }, "eu-west-1");
     expect(total(eu).baselineUsd).toBeCloseTo(2 * HOURS * 0.12 + 2 * 50 * 0.1 + 2 * 7 * 0.3, 2);
+  });
+});
+
+describe("the EKS control plane, by support type", () => {
+  const withExtended = table({ "eks.cluster.extended-support.hour": { unit: "hour", description: "x", source: "test", asOf: "2025-01", origin: "knowledge", confidence: "high", regions: { any: 0.5 } } });
+  const cluster = (supportType?: string) => res("aws:eks/cluster:Cluster", "eks", supportType ? { upgradePolicy: { supportType } } : {});
+
+  it("prices STANDARD at the cluster hour alone, and EXTENDED with the extended-support surcharge, saying when EKS bills it", () => {
+    expect(total([cluster("STANDARD")], withExtended).baselineUsd).toBeCloseTo(0.1 * HOURS, 6);
+    expect(total([cluster("EXTENDED")], withExtended).baselineUsd).toBeCloseTo((0.1 + 0.5) * HOURS, 6);
+    const extended = estimateCost([cluster("EXTENDED")], withExtended, SPOT);
+    expect(extended.lines.map((l) => l.item)).toEqual(["eks.cluster.hour", "eks.cluster.extended-support.hour"]);
+    expect(extended.notes).toEqual([{ urn: cluster().urn, message: expect.stringMatching(/^eks: upgradePolicy EXTENDED .*past its standard support/) }]);
+    expect(estimateCost([cluster("STANDARD")], withExtended, SPOT).notes).toEqual([]);
+  });
+
+  it("prices a cluster without upgradePolicy at the cluster hour, with a note that AWS applies EXTENDED", () => {
+    const unset = estimateCost([cluster()], withExtended, SPOT);
+    expect(figuresOf(unset.lines).baselineUsd).toBeCloseTo(0.1 * HOURS, 6);
+    expect(unset.notes.map((n) => n.message)).toEqual([expect.stringMatching(/no upgradePolicy: AWS applies EXTENDED/)]);
+  });
+
+  it("in the committed table, an EXTENDED cluster costs AWS's published total, $0.60 per cluster hour (6 times STANDARD)", () => {
+    const committed = loadPriceTable();
+    const hourly = (supportType: string) => total([cluster(supportType)], committed).baselineUsd / committed.hoursPerMonth;
+    expect(hourly("STANDARD")).toBeCloseTo(0.1, 6);
+    expect(hourly("EXTENDED")).toBeCloseTo(0.6, 6);
   });
 });
 

@@ -151,8 +151,26 @@ export function managedNodeGroup(r: CostResource, ctx: PricingContext): Pricing 
   };
 }
 
-export function eksCluster(_r: CostResource, ctx: PricingContext): Pricing {
-  return { charges: [{ item: "eks.cluster.hour", what: "EKS control plane", kind: "fixed", quantity: hours(1, ctx) }] };
+/**
+ * The control plane's hour, and with `upgradePolicy.supportType` EXTENDED the extended-support
+ * surcharge too (the Price List bills it as a line of its own beside the cluster hour: $0.50 on
+ * $0.10). EKS charges it only while the version is past its standard support, which the plan
+ * cannot see (no table of support dates): the estimate takes the expensive case for the explicit
+ * choice, and says so. Left unset, AWS applies EXTENDED: priced at the standard rate, with a note.
+ */
+export function eksCluster(r: CostResource, ctx: PricingContext): Pricing {
+  const cluster: Charge = { item: "eks.cluster.hour", what: "EKS control plane", kind: "fixed", quantity: hours(1, ctx) };
+  const supportType = str(record(r.inputs.upgradePolicy).supportType);
+  if (supportType === "EXTENDED") {
+    return {
+      charges: [cluster, { item: "eks.cluster.extended-support.hour", what: "EKS extended support (upgradePolicy EXTENDED)", kind: "fixed", quantity: hours(1, ctx) }],
+      notes: ["upgradePolicy EXTENDED is priced with the extended-support surcharge, which EKS bills once the Kubernetes version is past its standard support (before that, the cluster hour alone); STANDARD has AWS upgrade the control plane instead"],
+    };
+  }
+  if (supportType === null) {
+    return { charges: [cluster], notes: ["no upgradePolicy: AWS applies EXTENDED, so past its version's standard support the cluster also pays the extended-support surcharge (not priced here); set supportType"] };
+  }
+  return { charges: [cluster] };
 }
 
 export function instance(r: CostResource, ctx: PricingContext): Pricing {
