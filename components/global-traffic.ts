@@ -73,9 +73,9 @@ export interface GlobalTrafficArgs {
    */
   dnssecParentDsRecord?: boolean;
   /**
-   * E-mail address subscribed to the health-check alarm topic. The subscription stays
-   * "pending confirmation" until the recipient follows the link AWS sends.
-   * @default none: the topic has no subscriber
+   * E-mail address subscribed to the health-check alarm topics (pages and tickets). Each
+   * subscription stays "pending confirmation" until the recipient follows the link AWS sends.
+   * @default none: the topics have no subscriber
    */
   alarmEmail?: string;
   /**
@@ -102,8 +102,8 @@ export function kskName(componentName: string): string {
 
 /**
  * What every region of an environment shares for global traffic: the hosted zone, Route 53 ARC
- * (cluster, control panel, a routing control per region, a safety rule) and the SNS topic that
- * health-check alarms notify. Lives in the global stack; regional stacks register their
+ * (cluster, control panel, a routing control per region, a safety rule) and the SNS topics that
+ * health-check alarms notify (pages and tickets). Lives in the global stack; regional stacks register their
  * endpoints in the zone with `RegionalEndpoint`.
  *
  * ARC resources take no `region` input (the provider models them as global): the AWS provider
@@ -124,8 +124,13 @@ export class GlobalTraffic extends pulumi.ComponentResource {
   /** The ARC cluster's regional data-plane endpoints (where routing control states are changed). */
   readonly clusterEndpoints: pulumi.Output<{ region: string; endpoint: string }[]> | undefined;
   readonly safetyRuleArn: pulumi.Output<string> | undefined;
-  /** SNS topic (us-east-1) for health-check alarms. */
+  /** SNS topic (us-east-1) for health-check alarms that page: a region out of DNS rotation, DNSSEC signing failing. */
   readonly alarmTopicArn: pulumi.Output<string>;
+  /**
+   * SNS topic (us-east-1, same key) for what the DNS alarms report that can wait for working
+   * hours: a routing control switched Off, which is an operator's deliberate act.
+   */
+  readonly ticketTopicArn: pulumi.Output<string>;
   /** DS record to publish in the parent zone; undefined when DNSSEC is off. */
   readonly dnssecDsRecord: pulumi.Output<string> | undefined;
   readonly queryLogGroupName: pulumi.Output<string> | undefined;
@@ -242,7 +247,14 @@ export class GlobalTraffic extends pulumi.ComponentResource {
       tags,
       // Like every key: a scheduled deletion would silently stop alarm delivery.
     }, { parent: this, protect: true });
+    // Two topics, as in every region: CloudWatch's notification carries nothing a subscription
+    // could filter pages from tickets by. The key's grant (aws:SourceAccount) covers both.
     const topic = new aws.sns.Topic(`${name}-health-alarms`, {
+      region: ROUTE53_HOME_REGION,
+      kmsMasterKeyId: topicKey.arn,
+      tags,
+    }, parent);
+    const ticketTopic = new aws.sns.Topic(`${name}-health-tickets`, {
       region: ROUTE53_HOME_REGION,
       kmsMasterKeyId: topicKey.arn,
       tags,
@@ -254,8 +266,15 @@ export class GlobalTraffic extends pulumi.ComponentResource {
         protocol: "email",
         endpoint: args.alarmEmail,
       }, parent);
+      new aws.sns.TopicSubscription(`${name}-health-tickets-email`, {
+        region: ROUTE53_HOME_REGION,
+        topic: ticketTopic.arn,
+        protocol: "email",
+        endpoint: args.alarmEmail,
+      }, parent);
     }
     this.alarmTopicArn = topic.arn;
+    this.ticketTopicArn = ticketTopic.arn;
 
     // --- query logging ---
     if (args.queryLogging ?? false) {
@@ -392,6 +411,7 @@ export class GlobalTraffic extends pulumi.ComponentResource {
       clusterEndpoints: this.clusterEndpoints,
       safetyRuleArn: this.safetyRuleArn,
       alarmTopicArn: this.alarmTopicArn,
+      ticketTopicArn: this.ticketTopicArn,
       dnssecDsRecord: this.dnssecDsRecord,
       queryLogGroupName: this.queryLogGroupName,
     });

@@ -38,10 +38,18 @@ export interface RegionalEndpointArgs {
    */
   writer?: { recordName: string; role: FailoverRole };
   /**
-   * SNS topic (in us-east-1: GlobalTraffic.alarmTopicArn) the health-check alarm notifies.
+   * SNS topic (in us-east-1: GlobalTraffic.alarmTopicArn) the out-of-rotation alarm notifies: a
+   * page, since it cannot tell an outage from an evacuation.
    * @default none: the alarm only changes state
    */
   alarmTopicArn?: pulumi.Input<string>;
+  /**
+   * SNS topic (in us-east-1: GlobalTraffic.ticketTopicArn) the routing-control-off alarm notifies.
+   * A routing control is only ever switched Off by a person (an evacuation), who needs no page
+   * about it; the out-of-rotation alarm pages for the same evacuation anyway.
+   * @default alarmTopicArn
+   */
+  ticketTopicArn?: pulumi.Input<string>;
   /**
    * Explicit names of the DNS alarms (both in us-east-1), so dashboards of other stacks and
    * runbooks can refer to them: `outOfRotation` for the alarm on the check the records follow,
@@ -167,10 +175,11 @@ export class RegionalEndpoint extends pulumi.ComponentResource {
 
     // AWS/Route53 metrics are published only in us-east-1, so the alarm must be created there
     // (an alarm elsewhere would never see a data point), whatever region this stack deploys.
-    const actions = args.alarmTopicArn !== undefined ? [args.alarmTopicArn] : [];
+    const pages = args.alarmTopicArn !== undefined ? [args.alarmTopicArn] : [];
+    const tickets = args.ticketTopicArn !== undefined ? [args.ticketTopicArn] : pages;
     // One alarm per check: "HealthCheckStatus < 1" in us-east-1; a check that stops reporting is
     // not a healthy one.
-    const healthAlarm = (logicalName: string, alarmName: string | undefined, checkId: pulumi.Output<string>, description: pulumi.Input<string>) =>
+    const healthAlarm = (logicalName: string, alarmName: string | undefined, checkId: pulumi.Output<string>, description: pulumi.Input<string>, actions: pulumi.Input<string>[]) =>
       new aws.cloudwatch.MetricAlarm(logicalName, {
         ...(alarmName ? { name: alarmName } : {}),
         region: ROUTE53_HOME_REGION,
@@ -189,12 +198,13 @@ export class RegionalEndpoint extends pulumi.ComponentResource {
         tags,
       }, parent);
     const alarm = healthAlarm(`${name}-health`, args.alarmNames?.outOfRotation, routing.id,
-      pulumi.interpolate`${args.region} is out of DNS rotation: Route 53 health check ${routing.id} is unhealthy (endpoint down or ARC routing control Off)`);
+      pulumi.interpolate`${args.region} is out of DNS rotation: Route 53 health check ${routing.id} is unhealthy (endpoint down or ARC routing control Off)`, pages);
     if (arcCheck) {
       // The routing control alone: tells "an operator switched the region Off" apart from "the
-      // endpoint failed" (the alarm above fires for both).
+      // endpoint failed" (the alarm above fires for both). A ticket: the switch is deliberate, and
+      // the alarm above already pages for the region leaving rotation.
       healthAlarm(`${name}-routing-control`, args.alarmNames?.routingControlOff, arcCheck.id,
-        pulumi.interpolate`${args.region}'s ARC routing control is Off (health check ${arcCheck.id}): the region is evacuated on purpose`);
+        pulumi.interpolate`${args.region}'s ARC routing control is Off (health check ${arcCheck.id}): the region is evacuated on purpose`, tickets);
       this.routingControlHealthCheckId = arcCheck.id;
     }
 

@@ -35,7 +35,9 @@ export interface SharedInputs {
   globalClusterIdentifier: pulumi.Input<string>;
   /** Route 53 ARC routing control of this region (when ARC is on). */
   routingControlArn?: pulumi.Input<string>;
+  /** The DNS alarms' topics in us-east-1 (GlobalTraffic): pages, and tickets (a routing control switched Off). */
   alarmTopicArn?: pulumi.Input<string>;
+  ticketTopicArn?: pulumi.Input<string>;
   /** Master credentials; only the primary region's member uses them. */
   masterCredentials?: MasterCredentials;
   /** The database secret (any region's copy: the service reads its own region's replica). */
@@ -404,6 +406,7 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       ...(environment.arcEnabled && shared.routingControlArn ? { routingControlArn: shared.routingControlArn } : {}),
       ...(writerRole ? { writer: { recordName: environment.writerRecordName, role: writerRole } } : {}),
       ...(shared.alarmTopicArn ? { alarmTopicArn: shared.alarmTopicArn } : {}),
+      ...(shared.ticketTopicArn ? { ticketTopicArn: shared.ticketTopicArn } : {}),
       alarmNames: {
         outOfRotation: alarmName(regionalStackName(environment.name, region), "out-of-rotation"),
         routingControlOff: alarmName(regionalStackName(environment.name, region), "routing-control-off"),

@@ -49,7 +49,10 @@ export async function globalStack(): Promise<Record<string, unknown>> {
     // With DNSSEC: the DS record the parent must hold (written there with dnsParentZoneName;
     // published at the registrar by hand otherwise). tools/ci/wait-for-zone.ts names it.
     ...(traffic.dnssecDsRecord ? { dnssecDsRecord: traffic.dnssecDsRecord } : {}),
+    // The DNS alarms' topics (us-east-1): the deploy waits for a subscriber of the page topic
+    // (tools/ci/wait-subscribed.ts) and reports the ticket topic's.
     alarmTopicArn: traffic.alarmTopicArn,
+    ticketTopicArn: traffic.ticketTopicArn,
     globalClusterIdentifier: database.globalClusterIdentifier,
     databaseSecretName: database.secretName,
     databaseSecretArn: database.secretArn,

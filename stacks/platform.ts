@@ -149,6 +149,7 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
           globalClusterIdentifier: this.globalDatabase.globalClusterIdentifier,
           routingControlArn: this.traffic.routingControlArns[region],
           alarmTopicArn: this.traffic.alarmTopicArn,
+          ticketTopicArn: this.traffic.ticketTopicArn,
           masterCredentials: this.globalDatabase.masterCredentials,
           databaseSecretArn: this.globalDatabase.secretArn,
           ...(this.regionSwitch ? { regionSwitchRoleArn: this.regionSwitch.executionRoleArn } : {}),

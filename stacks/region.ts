@@ -38,6 +38,7 @@ export async function regionalStack(configuredStack: string): Promise<Record<str
     zoneName: output("zoneName"),
     globalClusterIdentifier: output("globalClusterIdentifier"),
     alarmTopicArn: output("alarmTopicArn"),
+    ticketTopicArn: dnsTicketTopicArn(globalRef),
     databaseSecretArn: output("databaseSecretArn"),
     ...(environment.arcEnabled
       ? { routingControlArn: globalRef.requireOutput("routingControlArns").apply((arns: Record<string, string>) => arns[region]) }
@@ -111,6 +112,16 @@ export async function regionalStack(configuredStack: string): Promise<Record<str
         }
       : {}),
   };
+}
+
+/**
+ * The global stack's DNS ticket topic (a routing control switched Off goes there). Read with a
+ * fallback: a global stack deployed before that topic existed exports none, and a preview of this
+ * stack against it (a pull request's, before the global wave deploys) would otherwise fail; the
+ * alarm then keeps notifying the page topic, as it did, until the global stack is deployed.
+ */
+function dnsTicketTopicArn(globalRef: pulumi.StackReference): pulumi.Output<string> {
+  return pulumi.all([globalRef.getOutput("ticketTopicArn"), globalRef.requireOutput("alarmTopicArn")]).apply(([tickets, pages]) => String(tickets ?? pages));
 }
 
 /** The stack of `stack`'s project and organisation: `org/project/prod` + `prod-us-east-1` → `org/project/prod-us-east-1`. */

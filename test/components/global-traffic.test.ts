@@ -143,11 +143,22 @@ describe("GlobalTraffic alarm topic", () => {
   });
 
   it("subscribes the alarm e-mail when given, and nobody otherwise", async () => {
-    const [sub] = ofType(childrenOf("prod"), "aws:sns/topicSubscription:TopicSubscription");
-    expect(sub.inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com", topic: await value(full.alarmTopicArn) });
-    expect(sub.region).toBe("us-east-1");
+    const subs = ofType(childrenOf("prod"), "aws:sns/topicSubscription:TopicSubscription");
+    expect(subs.map((s) => [s.inputs.protocol, s.inputs.endpoint, s.inputs.topic, s.region])).toEqual([
+      ["email", "oncall@example.com", await value(full.alarmTopicArn), "us-east-1"],
+      ["email", "oncall@example.com", await value(full.ticketTopicArn), "us-east-1"],
+    ]);
     expect(ofType(childrenOf("dev"), "aws:sns/topicSubscription:TopicSubscription")).toEqual([]);
-    expect(ofType(childrenOf("dev"), "aws:sns/topic:Topic")).toHaveLength(1);
+    expect(ofType(childrenOf("dev"), "aws:sns/topic:Topic")).toHaveLength(2);
+  });
+
+  it("has a ticket topic beside the page topic, in us-east-1 under the same key", async () => {
+    const topics = ofType(childrenOf("prod"), "aws:sns/topic:Topic");
+    expect(topics.map((t) => t.name)).toEqual(["prod-health-alarms", "prod-health-tickets"]);
+    expect(topics.map((t) => t.region)).toEqual(["us-east-1", "us-east-1"]);
+    expect(new Set(topics.map((t) => t.inputs.kmsMasterKeyId)).size).toBe(1);
+    expect(await value(full.ticketTopicArn)).toBe(topics[1].outputs.arn);
+    expect(await value(full.ticketTopicArn)).not.toBe(await value(full.alarmTopicArn));
   });
 });
 

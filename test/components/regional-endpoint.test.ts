@@ -7,6 +7,7 @@ import type { RegionalEndpoint } from "../../components/regional-endpoint";
 const REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
 const ZONE_ID = "Z0123456789ABCDEFGHIJ";
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:health-alarms";
+const TICKETS = "arn:aws:sns:us-east-1:123456789012:health-tickets";
 const HC = "aws:route53/healthCheck:HealthCheck";
 const RECORD = "aws:route53/record:Record";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -15,6 +16,7 @@ let cloud: FakeCloud;
 let mod: typeof import("../../components/regional-endpoint");
 const withArc: Record<string, RegionalEndpoint> = {};
 let withoutArc: RegionalEndpoint;
+let oneTopic: RegionalEndpoint;
 
 const alb = (region: string) => ({ dnsName: `prod-alb-123.${region}.elb.amazonaws.com`, zoneId: albZoneId(region) });
 const routingControl = (region: string) => `arn:aws:route53-recovery-control::123456789012:controlpanel/abc/routingcontrol/${region}`;
@@ -43,6 +45,7 @@ beforeAll(async () => {
       routingControlArn: routingControl(region),
       writer: role ? { recordName: "writer", role } : undefined,
       alarmTopicArn: TOPIC,
+      ticketTopicArn: TICKETS,
       alarmNames: { outOfRotation: `prod-${region}-out-of-rotation`, routingControlOff: `prod-${region}-routing-control-off` },
     });
   }
@@ -53,6 +56,15 @@ beforeAll(async () => {
     appRecordName: "shop",
     loadBalancer: alb("eu-west-1"),
     healthCheck: { path: "/ready", intervalSeconds: 30, failureThreshold: 5, regions: ["eu-west-1", "us-east-1", "ap-southeast-1", "sa-east-1"], port: 8443 },
+  });
+  // A caller with one topic only (no ticket topic): nothing it used to hear about goes silent.
+  oneTopic = new mod.RegionalEndpoint("solo-eu-west-1", {
+    region: "eu-west-1",
+    zoneId: ZONE_ID,
+    zoneName: "solo.example.com",
+    loadBalancer: alb("eu-west-1"),
+    routingControlArn: routingControl("eu-west-1"),
+    alarmTopicArn: TOPIC,
   });
   await settle();
 });
@@ -197,12 +209,23 @@ describe("RegionalEndpoint alarm", () => {
       const arc = ofType(childrenOf(`prod-${region}`), HC).find((h) => h.inputs.type === "RECOVERY_CONTROL")!;
       expect(alarms.map((a) => [a.name, a.inputs.name])).toEqual([[`prod-${region}-health`, `prod-${region}-out-of-rotation`], [`prod-${region}-routing-control`, `prod-${region}-routing-control-off`]]);
       expect(alarms[1].region).toBe("us-east-1");
-      expect(alarms[1].inputs).toMatchObject({ namespace: "AWS/Route53", metricName: "HealthCheckStatus", dimensions: { HealthCheckId: arc.id }, threshold: 1, comparisonOperator: "LessThanThreshold", alarmActions: [TOPIC] });
+      expect(alarms[1].inputs).toMatchObject({ namespace: "AWS/Route53", metricName: "HealthCheckStatus", dimensions: { HealthCheckId: arc.id }, threshold: 1, comparisonOperator: "LessThanThreshold" });
       expect(await value(withArc[region].routingControlHealthCheckId!)).toBe(arc.id);
     }
     // Without ARC there is no routing control to watch, and names default to Pulumi's.
     expect(ofType(childrenOf("dev-eu-west-1"), ALARM).map((a) => a.inputs.name)).toEqual([undefined]);
     expect(withoutArc.routingControlHealthCheckId).toBeUndefined();
+  });
+
+  it("pages for a region out of rotation, but only tickets for its routing control switched Off (a deliberate evacuation)", () => {
+    for (const region of REGIONS) {
+      const byName = (name: string) => ofType(childrenOf(`prod-${region}`), ALARM).find((a) => a.inputs.name === name)!;
+      expect(byName(`prod-${region}-out-of-rotation`).inputs).toMatchObject({ alarmActions: [TOPIC], okActions: [TOPIC] });
+      expect(byName(`prod-${region}-routing-control-off`).inputs).toMatchObject({ alarmActions: [TICKETS], okActions: [TICKETS] });
+    }
+    // Without a ticket topic both go to the one topic given.
+    expect(ofType(childrenOf("solo-eu-west-1"), ALARM).map((a) => a.inputs.alarmActions)).toEqual([[TOPIC], [TOPIC]]);
+    expect(oneTopic.routingControlHealthCheckId).toBeDefined();
   });
 
   it("still alarms (in us-east-1) without a topic, with no actions", () => {

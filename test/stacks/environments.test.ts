@@ -222,6 +222,19 @@ describe("growing prod to eleven regions", () => {
 });
 
 describe("prod: monitoring", () => {
+  it("pages each region's DNS alarm out of rotation, tickets its routing control switched Off, through the global stack's us-east-1 topics", () => {
+    const global = stack(prod, "prod");
+    const [pages, tickets] = [global.outputs.alarmTopicArn, global.outputs.ticketTopicArn] as string[];
+    expect(pages).toMatch(/^arn:aws:sns:us-east-1:/);
+    expect(tickets).toMatch(/^arn:aws:sns:us-east-1:/);
+    expect(tickets).not.toBe(pages);
+    for (const region of PROD_REGIONS) {
+      const alarm = (key: string) => ofType(stack(prod, `prod-${region}`), "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.inputs.name === `prod-${region}-${key}`)!;
+      expect(alarm("out-of-rotation").inputs.alarmActions).toEqual([pages]);
+      expect(alarm("routing-control-off").inputs.alarmActions).toEqual([tickets]);
+    }
+  });
+
   it("shows per region the dashboard, alarms with thresholds, Prometheus with the managed scraper and the canary", () => {
     const monitoring = prod.resilience.monitoring;
     expect(monitoring.regions.map((r) => r.region)).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);

@@ -9,7 +9,7 @@ import { configProblems, VALID_ENVIRONMENT } from "../fixtures/environment";
 const prodConfig = readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml"));
 const prod = parseEnvironment("prod", prodConfig);
 
-const shared: SharedInputs = { zoneId: "Z1", zoneName: "prod.example.com", globalClusterIdentifier: "prod-global", routingControlArn: "arn:rc", alarmTopicArn: "arn:topic" };
+const shared: SharedInputs = { zoneId: "Z1", zoneName: "prod.example.com", globalClusterIdentifier: "prod-global", routingControlArn: "arn:rc", alarmTopicArn: "arn:topic", ticketTopicArn: "arn:tickets" };
 
 const problemsOf = (config: Record<string, unknown>): Record<string, string> => Object.fromEntries(configProblems({ ...VALID_ENVIRONMENT, ...config }).map((p) => [p.key, p.message]));
 
@@ -59,6 +59,8 @@ describe("what the stacks build from them", () => {
   it("names the DNS alarms and the Aurora member the way the global dashboard expects them", () => {
     const args = regionArgs(prod, "us-west-2", shared);
     expect(args.dns.alarmNames).toEqual({ outOfRotation: "prod-us-west-2-out-of-rotation", routingControlOff: "prod-us-west-2-routing-control-off" });
+    // Out of rotation pages; the routing control switched Off (an evacuation) is a ticket.
+    expect([args.dns.alarmTopicArn, args.dns.ticketTopicArn]).toEqual(["arn:topic", "arn:tickets"]);
     expect(args.database.clusterIdentifier).toBe("prod-us-west-2");
     const global = globalObservabilityArgs(prod);
     expect(global.regions).toEqual(prod.regions.map((region, i) => ({ region, prefix: `prod-${region}`, primary: i === 0, databaseClusterIdentifier: databaseClusterIdentifier(prod, region) })));
