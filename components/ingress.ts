@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { albLogBucketPolicy, checkDomainNames, checkTargetPort, TARGET_GROUP_TIMING, usesElbAccountForLogDelivery } from "./lib/ingress-plan";
+import { albLogBucketPolicy, checkDomainNames, checkTargetPort, originVerifyListener, TARGET_GROUP_TIMING, usesElbAccountForLogDelivery } from "./lib/ingress-plan";
+import { ORIGIN_VERIFY_HEADER } from "./lib/edge";
 import { dnsValidatedCertificate } from "./certificate";
 import { logBucket } from "./log-bucket";
 import { BINDABLE_TARGET_GROUP_TAG } from "./lib/eks-addon-policies";
@@ -36,6 +37,17 @@ export interface RegionalIngressArgs {
    * requires to register targets (ClusterAddons' bindableTargetGroupArns). @default untagged
    */
   bindingClusterName?: string;
+  /**
+   * Serve only requests that came through the CloudFront edge (GlobalEdge): those carrying one of
+   * `values` in header `headerName`, the origin custom header CloudFront adds, and the health-check
+   * path from anyone (Route 53 health checkers and canaries cannot send the header). Every other
+   * request gets a fixed 403 from the listener. `values`: the secret CloudFront sends and the one
+   * rotating in (GlobalEdge.originVerifyValues), 1 to 3; they stay secret. The rules take listener
+   * priorities 1 and 2: a rule of your own that forwards must carry the same header condition, or
+   * it reopens the direct path for what it matches.
+   * @default none — the HTTPS listener forwards every request (no edge, or its direct path declared open)
+   */
+  originVerify?: { headerName?: string; values: pulumi.Input<string>[] };
 }
 
 /** Key prefix of the access logs in the bucket (ELB adds AWSLogs/<account>/... below it). */
@@ -50,6 +62,7 @@ function checkArgs(args: RegionalIngressArgs): void {
   if (!path.startsWith("/")) throw new RangeError(`healthCheckPath "${path}" must start with "/"`);
   const days = args.accessLogRetentionDays ?? 90;
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`accessLogRetentionDays must be a whole number of days >= 1 (got ${days})`);
+  if (args.originVerify) originVerifyListener({ healthCheckPath: path, headerName: args.originVerify.headerName ?? ORIGIN_VERIFY_HEADER, values: args.originVerify.values });
 }
 
 /**
@@ -80,6 +93,10 @@ export class RegionalIngress extends pulumi.ComponentResource {
   readonly certificateArn: pulumi.Output<string>;
   /** The HTTPS listener: from it on the target group is in service (its targets can turn healthy). */
   readonly httpsListener: aws.lb.Listener;
+  /** The HTTPS listener and the rules that forward to the target group (with `originVerify`): what serving waits for. */
+  readonly servingResources: pulumi.Resource[];
+  /** Whether the listener forwards only requests that carry the origin-verify header (and the health check). */
+  readonly originVerified: boolean;
   readonly accessLogBucket: pulumi.Output<string>;
 
   constructor(name: string, args: RegionalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -170,6 +187,14 @@ export class RegionalIngress extends pulumi.ComponentResource {
       tags: { Name: `${name}-tg`, ...(args.bindingClusterName !== undefined ? { [BINDABLE_TARGET_GROUP_TAG]: args.bindingClusterName } : {}) },
     }, parent);
 
+    // Behind the edge the listener answers 403 itself and forwards through rules: the health check
+    // first (from anyone), then requests with the origin-verify header (CloudFront's). A lock turned
+    // on for a serving region updates the listener before its rules exist (they need its ARN), so
+    // CloudFront's requests get a 403 for the second or two the rules take to create.
+    const verify = args.originVerify
+      ? originVerifyListener({ healthCheckPath, headerName: args.originVerify.headerName ?? ORIGIN_VERIFY_HEADER, values: args.originVerify.values })
+      : undefined;
+    const forward = { type: "forward", targetGroupArn: targetGroup.arn };
     const httpsListener = new aws.lb.Listener(`${name}-https`, {
       loadBalancerArn: alb.arn,
       port: 443,
@@ -177,8 +202,17 @@ export class RegionalIngress extends pulumi.ComponentResource {
       sslPolicy: args.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06",
       // From the validation, so the listener waits until the certificate is issued.
       certificateArn: validation.certificateArn,
-      defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+      defaultActions: [verify ? verify.defaultAction : forward],
     }, parent);
+    const rules = (verify?.rules ?? []).map((rule) => new aws.lb.ListenerRule(`${name}-https-${rule.suffix}`, {
+      listenerArn: httpsListener.arn,
+      priority: rule.priority,
+      conditions: ["pathPattern" in rule.condition
+        ? { pathPattern: { values: [...rule.condition.pathPattern.values] } }
+        : { httpHeader: { httpHeaderName: rule.condition.httpHeader.httpHeaderName, values: rule.condition.httpHeader.values.map((v) => pulumi.secret(v)) } }],
+      actions: [forward],
+      tags: { Name: `${name}-https-${rule.suffix}` },
+    }, parent));
     new aws.lb.Listener(`${name}-http`, {
       loadBalancerArn: alb.arn,
       port: 80,
@@ -198,6 +232,8 @@ export class RegionalIngress extends pulumi.ComponentResource {
     this.deregistrationDelaySeconds = TARGET_GROUP_TIMING.deregistrationDelaySeconds;
     this.certificateArn = validation.certificateArn;
     this.httpsListener = httpsListener;
+    this.servingResources = [httpsListener, ...rules];
+    this.originVerified = verify !== undefined;
     this.accessLogBucket = bucket.bucket;
     this.registerOutputs({
       loadBalancerArn: this.loadBalancerArn,

@@ -277,7 +277,7 @@ export class Region extends pulumi.ComponentResource {
         deregistrationDelaySeconds: this.ingress.deregistrationDelaySeconds,
       },
       controller: [this.addons.awsLoadBalancerController!],
-      servingAfter: [this.ingress.httpsListener],
+      servingAfter: this.ingress.servingResources,
       ...(serviceDatabase
         ? {
             database: {

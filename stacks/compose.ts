@@ -18,6 +18,7 @@ import { endpointCidrs, type DeployerNetwork } from "../components/lib/deployer"
 import { parseAddonVersions, type SupportType } from "../components/lib/eks";
 import { regionOfZoneId } from "../components/lib/zones";
 import { maintenanceSchedule } from "../components/lib/maintenance";
+import { originVerifyRequired, type DirectOriginAccess } from "../components/lib/edge";
 import { physicalTableName } from "./data-config";
 import { rdsIdentifier } from "../components/lib/aurora";
 import type { GlobalObservabilityArgs, GrafanaArgs } from "../components/observability/global";
@@ -53,6 +54,11 @@ export interface SharedInputs {
   cacheAuthSecretKmsKeyArn?: pulumi.Input<string>;
   /** The Region switch plan's execution role (global stack), when the environment has a plan. */
   regionSwitchRoleArn?: pulumi.Input<string>;
+  /**
+   * What the regional listeners accept in the edge's origin-verify header (secrets: the value
+   * CloudFront sends, then the next generation's); needed when `originVerifyRequired`.
+   */
+  edgeOriginVerifyValues?: pulumi.Input<string>[];
 }
 
 /** Stack and component names: `<env>` for the global stack, `<env>-<region>` per region. */
@@ -122,6 +128,8 @@ export function observabilityArgs(environment: Environment): RegionObservability
     regionCount: environment.regions.length,
     objectives: monitoringObjectives(environment),
     ...(environment.alarmEmail ? { alarmEmails: [environment.alarmEmail] } : {}),
+    ...(environment.pageEndpoints.length ? { pageEndpoints: environment.pageEndpoints } : {}),
+    ...(environment.ticketEndpoints.length ? { ticketEndpoints: environment.ticketEndpoints } : {}),
     ...(environment.prometheusEnabled ? { prometheus: { retentionDays: environment.prometheusRetentionDays } } : {}),
     ...(environment.canaryEnabled
       ? { canary: { runtimeVersion: environment.canaryRuntimeVersion, intervalMinutes: environment.canaryIntervalMinutes, artifactRetentionDays: environment.canaryRetentionDays } }
@@ -182,6 +190,8 @@ export function globalTrafficArgs(environment: Environment): GlobalTrafficArgs {
     dnssec: environment.dnsDnssec,
     dnssecParentDsRecord: environment.dnsDnssecParentDs,
     ...(environment.alarmEmail ? { alarmEmail: environment.alarmEmail } : {}),
+    ...(environment.pageEndpoints.length ? { pageEndpoints: environment.pageEndpoints } : {}),
+    ...(environment.ticketEndpoints.length ? { ticketEndpoints: environment.ticketEndpoints } : {}),
   };
 }
 
@@ -255,7 +265,18 @@ export function globalEdgeArgs(environment: Environment, zoneId: pulumi.Input<st
     allowLargeRequestBodies: environment.edgeAllowLargeRequestBodies,
     priceClass: environment.edgePriceClass as GlobalEdgeArgs["priceClass"],
     logRetentionDays: environment.logRetentionDays,
+    // Generated even with the direct path open, so locking it later needs no change at the edge.
+    originVerifyGeneration: environment.edgeOriginVerifyGeneration,
   };
+}
+
+/**
+ * Whether a region's listener serves only the edge (and the health check). Only with the edge on:
+ * the global stack deploys first, so CloudFront sends the header before any region requires it,
+ * and a region deployed with the edge off forwards everything.
+ */
+export function regionRequiresOriginVerify(environment: Environment): boolean {
+  return originVerifyRequired({ edgeEnabled: environment.edgeEnabled, directOriginAccess: environment.edgeDirectOriginAccess as DirectOriginAccess });
 }
 
 /** The cache member's role: the home region creates the datastore, every other region joins it. */
@@ -345,6 +366,7 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       domainNames: [names.app, names.writer],
       targetPort: environment.serviceContainerPort,
       healthCheckPath: environment.healthCheckPath,
+      ...(regionRequiresOriginVerify(environment) ? { originVerify: { values: edgeOriginVerifyValues(shared, region) } } : {}),
     },
     service: {
       image: environment.serviceImage,
@@ -415,6 +437,11 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
     observability: watchedFrom(observabilityArgs(environment), environment, region),
     resilience: resilienceArgs(environment, region, shared),
   };
+}
+
+function edgeOriginVerifyValues(shared: SharedInputs, region: string): pulumi.Input<string>[] {
+  if (!shared.edgeOriginVerifyValues?.length) throw new RangeError(`${region}: the edge is on with its direct path locked, but the shared inputs hold no edgeOriginVerifyValues (the global stack's, or GlobalEdge.originVerifyValues)`);
+  return shared.edgeOriginVerifyValues;
 }
 
 function regionalCacheArgs(environment: Environment, region: string, shared: SharedInputs): NonNullable<RegionArgs["cache"]> {

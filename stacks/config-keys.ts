@@ -376,6 +376,22 @@ export const ENVIRONMENT_KEYS = {
     description: "E-mail address subscribed to the alarm topics (health checks in us-east-1 and each region's alarms); empty = no subscriber, which the policy pack refuses for a region that serves traffic.",
     default: "",
   },
+  pageEndpoints: {
+    type: "array",
+    description:
+      "HTTPS endpoints of the on-call pager's SNS integration (PagerDuty's Amazon CloudWatch integration URL, https://events.pagerduty.com/integration/<integration key>/enqueue, or another service's that confirms SNS subscriptions itself), subscribed to every page topic: each region's <env>-<region>-alarms and the global stack's DNS topic in us-east-1. The deploy fails when one does not confirm within 5 minutes. Required with production unless pagesByEmailOnly.",
+    default: [],
+  },
+  ticketEndpoints: {
+    type: "array",
+    description: "HTTPS endpoints of a ticketing integration (confirming SNS subscriptions itself), subscribed to every ticket topic: each region's <env>-<region>-tickets and the global stack's DNS ticket topic in us-east-1.",
+    default: [],
+  },
+  pagesByEmailOnly: {
+    type: "boolean",
+    description: "Explicit opt-out for a production environment without pageEndpoints: its pages reach only alarmEmail, a mailbox nobody hears at night, and the deploy accepts an e-mail subscriber as the page topics' only one. Never for an environment that serves users.",
+    default: false,
+  },
 
   // --- data and edge tier (each off unless configured) ---
   dynamoTables: {
@@ -436,6 +452,18 @@ export const ENVIRONMENT_KEYS = {
     type: "string",
     description: "CloudFront price class: PriceClass_All, PriceClass_200 or PriceClass_100.",
     default: "PriceClass_All",
+  },
+  edgeDirectOriginAccess: {
+    type: "string",
+    description:
+      "With the edge on, who the regional names (appRecordName, writerRecordName, each region's own) serve: `locked`, only requests that came through CloudFront (its secret X-Origin-Verify header) and, from anyone, the health-check path; everything else gets a 403 from the ALB. `open`, everyone, as without the edge, bypassing its WAF (for clients that must reach a region directly).",
+    default: "locked",
+  },
+  edgeOriginVerifyGeneration: {
+    type: "integer",
+    description:
+      "Generation of the secret CloudFront sends to the regional ALBs in X-Origin-Verify (the regions also accept the next one). Raise it by one to rotate, in one ordinary deploy, and only once every region has deployed the previous change.",
+    default: 1,
   },
   // --- observability: objectives, alarms, Prometheus, synthetic probes, Grafana ---
   sloAvailabilityPercent: {

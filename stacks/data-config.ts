@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { ATTRIBUTE_TYPES, STREAM_VIEW_TYPES, tableProblems } from "../components/lib/dynamo";
 import { datastoreRegionProblems, engineVersionProblem, nodesPerClusterProblem, nodeTypeProblem } from "../components/lib/cache";
-import { edgeProblems } from "../components/lib/edge";
+import { directOriginAccessProblem, edgeProblems, originVerifyGenerationProblem } from "../components/lib/edge";
 import type { EnvironmentSettings } from "./config";
 
 // DynamoDB's characters; what the table's KMS key alias refuses (a ".") is the component's rule
@@ -94,6 +94,12 @@ export function checkDataTier(s: EnvironmentSettings, report: Report, environmen
     const nodes = nodesPerClusterProblem(s.cacheNodesPerRegion);
     if (nodes) report("cacheNodesPerRegion", s.cacheNodesPerRegion, nodes);
   }
+
+  // Checked with the edge off too: turning it on must not be the deploy that finds them wrong.
+  const access = directOriginAccessProblem(s.edgeDirectOriginAccess);
+  if (access) report("edgeDirectOriginAccess", s.edgeDirectOriginAccess, access);
+  const generation = originVerifyGenerationProblem(s.edgeOriginVerifyGeneration);
+  if (generation) report("edgeOriginVerifyGeneration", s.edgeOriginVerifyGeneration, generation);
 
   if (s.edgeEnabled) {
     // The edge's certificate validates through the zone inside the global stack's deploy; a zone

@@ -53,6 +53,9 @@ export async function globalStack(): Promise<Record<string, unknown>> {
     // (tools/ci/wait-subscribed.ts) and reports the ticket topic's.
     alarmTopicArn: traffic.alarmTopicArn,
     ticketTopicArn: traffic.ticketTopicArn,
+    // The page topic has the pager subscribed (platform:pageEndpoints): the gate then waits for a
+    // confirmed subscriber that is not a mailbox.
+    pagerExpected: environment.pageEndpoints.length > 0,
     globalClusterIdentifier: database.globalClusterIdentifier,
     databaseSecretName: database.secretName,
     databaseSecretArn: database.secretArn,
@@ -85,7 +88,14 @@ export async function globalStack(): Promise<Record<string, unknown>> {
           cacheAuthSecretKmsKeyArns: cache.authSecretKmsKeyArns,
         }
       : {}),
-    ...(edge ? { edge: { fqdn: edge.fqdn, domainName: edge.domainName, distributionId: edge.distributionId, webAclArn: edge.webAclArn } } : {}),
+    ...(edge
+      ? {
+          edge: { fqdn: edge.fqdn, domainName: edge.domainName, distributionId: edge.distributionId, webAclArn: edge.webAclArn, originVerifyHeader: edge.originVerifyHeaderName },
+          // Its own output, secret (so the regional stacks read it as a secret, and `edge` stays plain):
+          // the value CloudFront sends, then the next generation's.
+          edgeOriginVerifyValues: pulumi.secret(pulumi.all(edge.originVerifyValues)),
+        }
+      : {}),
     globalDashboardName: observability.dashboardName,
     // The Region switch plans (by name), and the role every regional stack lets scale its service.
     ...(regionSwitch ? { regionSwitchPlanArns: regionSwitch.planArns, regionSwitchRoleArn: regionSwitch.executionRoleArn } : {}),

@@ -153,6 +153,7 @@ export class ActiveActivePlatform extends pulumi.ComponentResource {
           masterCredentials: this.globalDatabase.masterCredentials,
           databaseSecretArn: this.globalDatabase.secretArn,
           ...(this.regionSwitch ? { regionSwitchRoleArn: this.regionSwitch.executionRoleArn } : {}),
+          ...(this.edge ? { edgeOriginVerifyValues: this.edge.originVerifyValues } : {}),
           dataTables: this.tables.map((table, i) => ({
             name: env.dynamoTables[i].name,
             tableName: table.tableName,

@@ -5,7 +5,8 @@ import type { TableBindingInput } from "../components/data";
 import { effectiveStream } from "../components/lib/dynamo";
 import { grafanaPrometheusDataSource } from "../components/observability/global";
 import { ConfigError, Environment, parseEnvironment } from "./config";
-import { cacheRoleOf, regionArgs, regionalStackName, regionalStackReads, roleOf, SharedInputs } from "./compose";
+import { cacheRoleOf, regionArgs, regionalStackName, regionalStackReads, regionRequiresOriginVerify, roleOf, SharedInputs } from "./compose";
+import { originVerifyGenerations } from "../components/lib/edge";
 import { asRunError, qualifiedStackName } from "./environment";
 import { registerPlatformTags } from "./tags";
 
@@ -57,7 +58,7 @@ export async function regionalStack(configuredStack: string): Promise<Record<str
         }
       : {}),
   };
-  Object.assign(shared, dataTierInputs(environment, region, environmentStack, globalRef));
+  Object.assign(shared, dataTierInputs(environment, region, environmentStack, globalRef), edgeInputs(environment, environmentStack, globalRef));
   const built = new Region(regionalStackName(environment.name, region), regionArgs(environment, region, shared));
 
   return {
@@ -99,6 +100,8 @@ export async function regionalStack(configuredStack: string): Promise<Record<str
       ? {
           alarmTopicArn: built.observability.topicArn,
           ticketTopicArn: built.observability.ticketTopicArn,
+          // As the global stack's: the deploy gate then wants the pager confirmed, not only a mailbox.
+          pagerExpected: environment.pageEndpoints.length > 0,
           dashboardName: built.observability.dashboardName,
           // The region's health, for runbooks and tooling (experiments stop on the leaf alarms).
           regionImpairedAlarmArn: built.observability.regionImpairedAlarmArn,
@@ -129,6 +132,24 @@ export function siblingStackName(environmentStack: string, stack: string): strin
   const parts = environmentStack.split("/");
   parts[parts.length - 1] = stack;
   return parts.join("/");
+}
+
+/**
+ * The values this region's listener accepts in the edge's origin-verify header, read from the
+ * global stack (deployed first, so CloudFront already sends the first of them). Read only when the
+ * listener requires the header, and kept secret: the global stack exports them as a secret output,
+ * which a StackReference returns as a secret.
+ */
+function edgeInputs(environment: Environment, environmentStack: string, globalRef: pulumi.StackReference): Partial<SharedInputs> {
+  if (!regionRequiresOriginVerify(environment)) return {};
+  const exported = globalRef.getOutput("edgeOriginVerifyValues") as pulumi.Output<string[] | undefined>;
+  const { accepted } = originVerifyGenerations(environment.edgeOriginVerifyGeneration);
+  return {
+    edgeOriginVerifyValues: accepted.map((_, i) => exported.apply((values) => {
+      if (!values || values.length !== accepted.length) throw new pulumi.RunError(`the global stack ${environmentStack} exports no edgeOriginVerifyValues for its edge; run \`pulumi up --stack ${environmentStack}\` first`);
+      return values[i];
+    })),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import {
   ALL_METHODS,
   CLOUDFRONT_REGION,
@@ -10,6 +11,9 @@ import {
   MANAGED_CACHE_POLICIES,
   MANAGED_ORIGIN_REQUEST_POLICIES,
   MIN_VIEWER_TLS,
+  ORIGIN_VERIFY_HEADER,
+  ORIGIN_VERIFY_SECRET_LENGTH,
+  originVerifyGenerations,
   READ_METHODS,
   wafRules,
   type PriceClass,
@@ -57,6 +61,16 @@ export interface GlobalEdgeArgs {
   priceClass?: PriceClass;
   /** Days access logs are kept. @default 90 */
   logRetentionDays?: number;
+  /**
+   * Generation of the origin-verify secret CloudFront sends in `X-Origin-Verify` on every origin
+   * request. The component keeps this generation's secret and the next one's, and
+   * `originVerifyValues` lists both for the regional listeners (RegionalIngress.originVerify), so
+   * raising it by one rotates in one ordinary deploy: CloudFront switches to a secret the regions
+   * already accept, and the regions drop the old one when they deploy after it. Raise it by one at
+   * a time, once every region has deployed the previous change.
+   * @default 1
+   */
+  originVerifyGeneration?: number;
   /** @default {} */
   tags?: Record<string, string>;
 }
@@ -69,12 +83,16 @@ export interface GlobalEdgeArgs {
  * the origins), access logs (standard logging) in a private bucket, and the alias records of the
  * public name.
  *
+ * Only the edge may use the origins: CloudFront sends a generated secret in `X-Origin-Verify` on
+ * every origin request, and the regional listeners (RegionalIngress.originVerify) forward only
+ * requests that carry one of `originVerifyValues`.
+ *
  * Origins: the latency-routed name (every region, health-checked, ARC-controlled) is the
  * primary; the failover-routed name is the secondary of an origin group used by the cached,
  * read-only paths. Dynamic paths (default behaviour, every method) are never cached and rely on
  * DNS failover, because CloudFront fails over only GET/HEAD/OPTIONS and refuses an origin group
  * for a behaviour that allows POST. The origin names are left as they are (same records, same
- * certificates), so turning the edge on changes nothing in the regions.
+ * certificates): in the regions, turning the edge on changes only the HTTPS listener's rules.
  */
 export class GlobalEdge extends pulumi.ComponentResource {
   readonly distributionId: pulumi.Output<string>;
@@ -85,11 +103,19 @@ export class GlobalEdge extends pulumi.ComponentResource {
   /** The public name, `<recordName>.<zoneName>`. */
   readonly fqdn: string;
   readonly logBucket: pulumi.Output<string>;
+  /** The header that carries the origin-verify secret to the origins. */
+  readonly originVerifyHeaderName: string;
+  /**
+   * What the regional listeners must accept in that header (secrets): the value CloudFront sends,
+   * then the next generation's.
+   */
+  readonly originVerifyValues: pulumi.Output<string>[];
 
   constructor(name: string, args: GlobalEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     const zoneName = args.zoneName.replace(/\.$/, "");
     const problems = edgeProblems({ ...args, zoneName });
     if (problems.length) throw new RangeError(`${name} (GlobalEdge): ${problems.map((p) => `${p.field} ${JSON.stringify(p.value)} ${p.message}`).join("; ")}`);
+    const generations = originVerifyGenerations(args.originVerifyGeneration ?? 1);
     super("platform:data:GlobalEdge", name, {}, opts);
     const tags = args.tags ?? {};
     const parent = { parent: this };
@@ -140,11 +166,25 @@ export class GlobalEdge extends pulumi.ComponentResource {
       // After the bucket's other configuration (logBucket chains it): S3 answers OperationAborted to concurrent changes of one bucket's configuration.
     }, { parent: this, dependsOn: [lifecycle] });
 
+    // --- origin verification ---
+    // CloudFront adds the secret to every origin request (overwriting a viewer's header of that
+    // name); the regional listeners forward only requests that carry it, so the WAF cannot be
+    // bypassed through the origins' own names. One secret per generation, named after it: raising
+    // the generation creates the next one ahead and drops the oldest, and CloudFront switches to a
+    // value the regions have accepted since the deploy before. Letters and digits only: an ALB
+    // header condition reads * and ? as wildcards.
+    const secrets = new Map(generations.accepted.map((generation) => [generation, new random.RandomPassword(`${name}-origin-verify-${generation}`, {
+      length: ORIGIN_VERIFY_SECRET_LENGTH,
+      special: false,
+    }, parent)]));
+    const sentSecret = secrets.get(generations.sent)!.result;
+
     // --- distribution ---
     const originIds = { latency: "latency-routed", failover: "failover-routed", group: "regional-failover" };
     const origin = (originId: string, domainName: string) => ({
       originId,
       domainName,
+      customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: sentSecret }],
       customOriginConfig: {
         httpPort: 80,
         httpsPort: 443,
@@ -215,6 +255,12 @@ export class GlobalEdge extends pulumi.ComponentResource {
     this.webAclArn = webAcl.arn;
     this.fqdn = fqdn;
     this.logBucket = bucket.bucket;
+    this.originVerifyHeaderName = ORIGIN_VERIFY_HEADER;
+    // Known only once the distribution is deployed (the provider waits for it): a listener that
+    // takes them in the same program (ActiveActivePlatform) drops the old value only after every
+    // edge location sends the new one, as the regional stacks do by deploying after this one.
+    this.originVerifyValues = generations.accepted.map((generation) =>
+      pulumi.secret(pulumi.all([distribution.id, secrets.get(generation)!.result]).apply(([, value]) => value)));
     this.registerOutputs({ distributionId: this.distributionId, domainName: this.domainName, webAclArn: this.webAclArn, fqdn: this.fqdn, logBucket: this.logBucket });
   }
 }

@@ -18,6 +18,12 @@
  *   bucket ACL when logging is configured. [CloudFront developer guide, Configure standard
  *   logging (legacy): permissions]
  * - Rate-based rules: limit 10 to 2,000,000,000 requests per evaluation window (5 minutes).
+ * - An internet-facing ALB behind CloudFront is kept from direct use by a custom header CloudFront
+ *   adds to origin requests and a listener that forwards only requests carrying it. [CloudFront
+ *   developer guide, Restrict access to Application Load Balancers; Add custom headers to origin
+ *   requests] CloudFront overwrites a viewer's header of the same name. An ALB header condition
+ *   compares case-insensitively, treats `*` and `?` as wildcards, and takes values of at most 128
+ *   characters. [ELB API reference, HttpHeaderConditionConfig]
  */
 
 import { denyInsecureTransport } from "./ingress-plan";
@@ -135,4 +141,61 @@ export function wafRules(rateLimitPerFiveMinutes: number, options: { allowLargeR
  */
 export function edgeLogBucketPolicy(input: { bucketArn: string }): Record<string, unknown> {
   return { Version: "2012-10-17", Statement: [denyInsecureTransport(input.bucketArn)] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Origin verification: only CloudFront may use the regional ALBs
+
+/** The header CloudFront adds to every origin request with the secret; the regional listeners forward only requests that carry it. */
+export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
+
+/**
+ * Length of the secret: letters and digits only (an ALB header condition reads `*` and `?` as
+ * wildcards), compared case-insensitively by the ALB, so 36 symbols: 48 characters are ~248 bits.
+ * Under the 128 characters a condition value may hold.
+ */
+export const ORIGIN_VERIFY_SECRET_LENGTH = 48;
+
+/**
+ * Whether the regional names (`app.<zone>`, `writer.<zone>`) serve clients that bypass the edge:
+ * `locked` (default) answers them with a 403, except the health-check path; `open` forwards
+ * everything as without the edge, and the WAF only guards `<edgeRecordName>.<zone>`.
+ */
+export const DIRECT_ORIGIN_ACCESS = ["locked", "open"] as const;
+export type DirectOriginAccess = (typeof DIRECT_ORIGIN_ACCESS)[number];
+
+/**
+ * The secrets of one generation of the origin-verify header: CloudFront sends `sent`, the regional
+ * listeners accept every one of `accepted`, which holds the next generation too. Raising the
+ * generation by one is a rotation in one ordinary deploy (global stack, then the regions): the
+ * regions already accept the value CloudFront switches to, and drop the old one only after it.
+ */
+export interface OriginVerifyGenerations {
+  readonly sent: number;
+  /** The sent generation first, then the next one. */
+  readonly accepted: readonly number[];
+}
+
+export function originVerifyGenerations(generation: number): OriginVerifyGenerations {
+  const problem = originVerifyGenerationProblem(generation);
+  if (problem) throw new RangeError(`originVerifyGeneration ${generation} ${problem}`);
+  return { sent: generation, accepted: [generation, generation + 1] };
+}
+
+export function originVerifyGenerationProblem(generation: number): string | undefined {
+  return Number.isInteger(generation) && generation >= 1 ? undefined : "must be a whole number >= 1 (raise it by one to rotate the origin-verify secret)";
+}
+
+export function directOriginAccessProblem(value: string): string | undefined {
+  return (DIRECT_ORIGIN_ACCESS as readonly string[]).includes(value)
+    ? undefined
+    : 'must be "locked" (the regional names answer 403 to requests that did not come through the edge, except the health check) or "open" (they serve everyone; the WAF guards only the edge name)';
+}
+
+/**
+ * Whether a region's HTTPS listener must require the origin-verify header: only with the edge on
+ * (else nothing sends it) and the direct path not declared open.
+ */
+export function originVerifyRequired(input: { edgeEnabled: boolean; directOriginAccess: DirectOriginAccess }): boolean {
+  return input.edgeEnabled && input.directOriginAccess === "locked";
 }

@@ -1,7 +1,7 @@
 /**
  * Decisions behind a regional ingress, as pure functions: argument checks, which principals may
- * deliver ALB access logs in a region, the log bucket policy, and which DNS records validate
- * the certificate.
+ * deliver ALB access logs in a region, the log bucket policy, which DNS records validate the
+ * certificate, and the HTTPS listener's rules when only the edge may use it.
  */
 
 /**
@@ -112,4 +112,61 @@ export const TARGET_GROUP_TIMING = {
 /** Target groups send traffic and health checks to a TCP port the pods listen on. */
 export function checkTargetPort(port: number): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`targetPort ${port} must be a TCP port (1-65535) the pods listen on`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Origin verification (only requests that came through CloudFront)
+
+/**
+ * ALB listener rule limits: at most three comparison values per condition and five per rule;
+ * priorities 1 to 50,000, unique per listener; a header name of at most 40 token characters
+ * (RFC 7230), never Host; a path pattern of at most 128 characters, where `*` and `?` are
+ * wildcards. [ELB user guide, Listener rules: rule basics; Condition types; ELB API reference,
+ * HttpHeaderConditionConfig, PathPatternConditionConfig]
+ */
+export const LISTENER_RULE_LIMITS = { valuesPerCondition: 3, valuesPerRule: 5, maxPriority: 50_000, headerNameLength: 40, pathPatternLength: 128 } as const;
+
+const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const PATH_PATTERN_LITERAL = /^[A-Za-z0-9_\-.$/~"'@:+&]+$/;
+
+export interface ListenerRulePlan<V> {
+  /** Suffix of the rule's resource name. */
+  readonly suffix: string;
+  readonly priority: number;
+  /** The rule's one condition: a path pattern or an HTTP header with the values it accepts. */
+  readonly condition: { readonly pathPattern: { readonly values: readonly string[] } } | { readonly httpHeader: { readonly httpHeaderName: string; readonly values: readonly V[] } };
+}
+
+export interface OriginVerifyListenerPlan<V> {
+  /** What the listener answers when no rule matches: a 403, not the app. */
+  readonly defaultAction: { readonly type: "fixed-response"; readonly fixedResponse: { readonly statusCode: "403"; readonly contentType: "text/plain"; readonly messageBody: string } };
+  /** Rules that forward to the target group, in priority order. */
+  readonly rules: readonly ListenerRulePlan<V>[];
+}
+
+/**
+ * The HTTPS listener of a region behind the edge: requests carrying one of `values` in
+ * `headerName` are forwarded; so is `healthCheckPath`, from anyone, as Route 53 health checkers
+ * and synthetic canaries cannot send the header (its rule comes first: the health check never
+ * depends on the secret); everything else gets a fixed 403. `values` are the current secret and the
+ * one rotating in (generic, so the component passes secret Outputs and tests plain strings).
+ */
+export function originVerifyListener<V>(input: { healthCheckPath: string; headerName: string; values: readonly V[] }): OriginVerifyListenerPlan<V> {
+  const { healthCheckPath, headerName, values } = input;
+  if (values.length < 1 || values.length > LISTENER_RULE_LIMITS.valuesPerCondition) {
+    throw new RangeError(`originVerify.values has ${values.length} value(s); an ALB header condition takes 1 to ${LISTENER_RULE_LIMITS.valuesPerCondition} (the current secret and the one rotating in)`);
+  }
+  if (headerName.length > LISTENER_RULE_LIMITS.headerNameLength || !HEADER_TOKEN.test(headerName) || headerName.toLowerCase() === "host") {
+    throw new RangeError(`originVerify.headerName "${headerName}" must be an HTTP header name of at most ${LISTENER_RULE_LIMITS.headerNameLength} token characters, not Host`);
+  }
+  if (healthCheckPath.length > LISTENER_RULE_LIMITS.pathPatternLength || !PATH_PATTERN_LITERAL.test(healthCheckPath)) {
+    throw new RangeError(`healthCheckPath "${healthCheckPath}" cannot be an ALB path pattern of itself alone (at most ${LISTENER_RULE_LIMITS.pathPatternLength} characters of A-Z a-z 0-9 _ - . $ / ~ " ' @ : + &; no * or ?, which are wildcards)`);
+  }
+  return {
+    defaultAction: { type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } },
+    rules: [
+      { suffix: "health", priority: 1, condition: { pathPattern: { values: [healthCheckPath] } } },
+      { suffix: "origin-verified", priority: 2, condition: { httpHeader: { httpHeaderName: headerName, values: [...values] } } },
+    ],
+  };
 }

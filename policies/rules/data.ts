@@ -1,8 +1,8 @@
 /**
  * The data and edge tier: DynamoDB tables replicated to every region with point-in-time recovery,
  * deletion protection and a customer key per region; cache Global Datastores with a Multi-AZ,
- * encrypted member in every region; CloudFront behind a WAF with TLS-only viewers and origins;
- * and the stateful pieces protected. The cross-region checks are environment rules (they need
+ * encrypted member in every region; CloudFront behind a WAF with TLS-only viewers and origins,
+ * and load balancers that serve only the edge (advisory); and the stateful pieces protected. The cross-region checks are environment rules (they need
  * every stack); the rest look at one resource.
  */
 import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
@@ -14,7 +14,8 @@ import type { GlobalReplicationGroupArgs } from "@pulumi/aws/elasticache/globalR
 import type { DistributionArgs } from "@pulumi/aws/cloudfront/distribution";
 import type { MultitenantDistributionArgs } from "@pulumi/aws/cloudfront/multitenantDistribution";
 import { globalTableRegions, replicasOfTable } from "../../components/lib/dynamo";
-import { stringList } from "../config";
+import { SECRET_MASK, stringList } from "../config";
+import { LISTENER_TYPES, LOAD_BALANCER_TYPES } from "./aws-types";
 import { environmentRule, type EnvironmentRule } from "./environment";
 import { arnRegion, describe, isSet, knownItems, knownNumber, knownString, ofType, read, referencedBy, regionOf, resourceRule, UNKNOWN, workloadRegions } from "./kit";
 
@@ -338,6 +339,84 @@ export const edgeTlsOnly = resourceRule<DistributionProps | MultitenantDistribut
   },
 );
 
+const LISTENER_RULE_TYPES = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"];
+const TARGET_GROUP_TYPES = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
+type Bag = Record<string, unknown>;
+
+/** Whether `holder.property` refers to `target`: a recorded dependency, or a value equal to its ARN or id. */
+function refersTo(holder: PolicyResource, property: string, target: PolicyResource, value: unknown): boolean {
+  if ((holder.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn)) return true;
+  const ids = [knownString(() => (target.props as Bag).arn), knownString(() => (target.props as Bag).id)].filter((v) => v !== undefined);
+  return typeof value === "string" && ids.includes(value);
+}
+
+/** The target group ARNs an action list forwards to (plain and weighted forwards); empty when it forwards nowhere. */
+function forwardsTo(actions: Bag[]): unknown[] {
+  return actions.flatMap((a) => {
+    const type = read(() => a.type);
+    if (type !== "forward" && type !== UNKNOWN) return [];
+    return [read(() => a.targetGroupArn), ...knownItems(() => (a.forward as Bag | undefined)?.targetGroups as Bag[]).map((g) => read(() => g.arn))].filter((v) => v !== undefined);
+  });
+}
+
+/**
+ * Whether a forwarding rule lets only the edge through: it has an http-header condition, or its
+ * conditions hold a secret (the offline plan masks the whole property, as it does the origin-verify
+ * values), or it matches nothing but the health-check path of the target groups it forwards to.
+ */
+function ruleIsVerified(rule: PolicyResource, healthPaths: readonly string[]): boolean {
+  const conditions = read(() => (rule.props as Bag).conditions);
+  if (conditions === UNKNOWN || conditions === SECRET_MASK) return true;
+  const items = knownItems(() => conditions as Bag[]);
+  if (items.some((c) => isSet(() => c.httpHeader))) return true;
+  const paths = items.flatMap((c) => knownItems(() => (c.pathPattern as Bag | undefined)?.values as string[]));
+  const onlyPaths = items.length > 0 && items.every((c) => Object.keys(c).every((k) => k === "pathPattern" || (c as Bag)[k] === undefined));
+  return onlyPaths && paths.length > 0 && paths.every((p) => healthPaths.includes(p));
+}
+
+export const edgeOriginVerified = environmentRule(
+  {
+    name: "edge-origin-verified",
+    description:
+      "In an environment with a CloudFront distribution, internet-facing application load balancers forward only requests that carry the edge's origin-verify header (a listener rule with an http-header condition; the listener answers the rest itself), besides their target groups' health-check path: otherwise anyone can call them directly and skip the edge's WAF.",
+    enforcementLevel: "advisory",
+    severity: "high",
+    remediationSteps:
+      "Keep platform:edgeDirectOriginAccess at locked (RegionalIngress originVerify: a 403 default action, a rule for the health-check path and one for the X-Origin-Verify header). Where the direct path must stay public, edgeDirectOriginAccess: open names that choice, and this advisory stays as its reminder.",
+  },
+  (resources, report) => {
+    if (ofType(resources, DISTRIBUTION_TYPES).length === 0) return;
+    const listeners = ofType(resources, LISTENER_TYPES);
+    const rules = ofType(resources, LISTENER_RULE_TYPES);
+    const targetGroups = ofType(resources, TARGET_GROUP_TYPES);
+    const healthPathsOf = (arns: unknown[], holder: PolicyResource, property: string) => targetGroups
+      .filter((tg) => arns.some((arn) => refersTo(holder, property, tg, arn)))
+      .map((tg) => {
+        const path = read(() => ((tg.props as Bag).healthCheck as Bag | undefined)?.path);
+        return typeof path === "string" ? path : "/";
+      });
+    for (const lb of ofType(resources, LOAD_BALANCER_TYPES)) {
+      const props = lb.props as Bag;
+      if (read(() => props.internal) === true || !["application", undefined].includes(read(() => props.loadBalancerType) as string | undefined)) continue;
+      for (const listener of listeners.filter((l) => refersTo(l, "loadBalancerArn", lb, read(() => (l.props as Bag).loadBalancerArn)))) {
+        const defaults = knownItems(() => (listener.props as Bag).defaultActions as Bag[]);
+        if (forwardsTo(defaults).length > 0) {
+          report(`${describe(listener)} of internet-facing ${describe(lb)} forwards every request by default: anyone can call it directly and skip the edge's WAF. Answer them with a fixed 403 and forward only requests carrying the edge's origin-verify header (edgeDirectOriginAccess: locked), or keep it open on purpose (edgeDirectOriginAccess: open).`, listener.urn);
+          continue;
+        }
+        for (const rule of rules.filter((r) => refersTo(r, "listenerArn", listener, read(() => (r.props as Bag).listenerArn)))) {
+          const actions = knownItems(() => (rule.props as Bag).actions as Bag[]);
+          const targets = forwardsTo(actions);
+          if (targets.length === 0) continue;
+          if (!ruleIsVerified(rule, healthPathsOf(targets, rule, "actions"))) {
+            report(`${describe(rule)} on ${describe(listener)} of internet-facing ${describe(lb)} forwards without the edge's origin-verify header: what it matches can be called directly, skipping the edge's WAF. Add the http-header condition (X-Origin-Verify) to it, or limit it to the target group's health-check path.`, rule.urn);
+          }
+        }
+      }
+    }
+  },
+);
+
 // ---------------------------------------------------------------------------------------------
 // Protection
 
@@ -358,4 +437,4 @@ export const dataTierProtected = resourceRule(
 );
 
 export const DATA_POLICIES = [tablePointInTimeRecovery, tableDeletionProtection, tableCustomerKeys, cacheMultiAz, cacheEncryption, edgeWaf, edgeTlsOnly, dataTierProtected];
-export const DATA_ENVIRONMENT_RULES: readonly EnvironmentRule[] = [tableInEveryRegion as EnvironmentRule, cacheGlobalDatastoreEveryRegion as EnvironmentRule];
+export const DATA_ENVIRONMENT_RULES: readonly EnvironmentRule[] = [tableInEveryRegion as EnvironmentRule, cacheGlobalDatastoreEveryRegion as EnvironmentRule, edgeOriginVerified as EnvironmentRule];

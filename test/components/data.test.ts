@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
 import { isGoDuration } from "../../tools/fake-cloud/resource-options";
 import type * as Data from "../../components/data";
@@ -16,6 +17,9 @@ let data: typeof Data;
 let binding: Data.DataTierBinding;
 let bindingEnv: Record<string, string> = {};
 let bindingPolicy = "";
+/** The prod edge's origins as declared (the recorded inputs mask the whole property: the origin-verify header is secret). */
+let edgeOrigins: { value: any[]; secret: boolean } | undefined;
+let edgeVerifyValues: { count: number; secret: boolean[]; values: string[] } | undefined;
 let catalogOutputs: { tableName?: string; arn?: string; kmsKeyArns?: Record<string, string>; replicaStyle?: string } = {};
 /** The customTimeouts each table and replica is registered with, by resource name (the fake cloud records no options of the kind). */
 const timeouts: Record<string, unknown> = {};
@@ -103,13 +107,27 @@ beforeAll(async () => {
     clientSecurityGroupIds: ["sg-nodes-west", "sg-cluster-west"],
   }, { provider: west });
 
-  new data.GlobalEdge("prod", {
+  const edge = new data.GlobalEdge("prod", {
     zoneId: "ZPROD",
     zoneName: "prod.example.com",
     recordName: "www",
     originDomainName: "app.prod.example.com",
     failoverOriginDomainName: "writer.prod.example.com",
     cachedPathPatterns: ["/static/*"],
+  }, {
+    transforms: [(t) => {
+      if (t.type === "aws:cloudfront/distribution:Distribution") {
+        // Transforms see a property that holds a secret wrapped as one secret, as the engine passes it.
+        const wrapped = t.props.origins as Record<string, unknown>;
+        const secret = wrapped?.[rpc.specialSigKey] === rpc.specialSecretSig;
+        edgeOrigins = { value: (secret ? wrapped.value : wrapped) as any[], secret };
+      }
+      return undefined;
+    }],
+  });
+  const valueOf = (v: import("@pulumi/pulumi").Output<string>) => new Promise<string>((resolve) => v.apply((x) => (resolve(x), x)));
+  void Promise.all(edge.originVerifyValues.map(async (v) => [await valueOf(v), await pulumi.isSecret(v)] as const)).then((pairs) => {
+    edgeVerifyValues = { count: pairs.length, values: pairs.map(([v]) => v), secret: pairs.map(([, secret]) => secret) };
   });
   new data.GlobalEdge("uploads", {
     zoneId: "ZPROD",
@@ -118,6 +136,7 @@ beforeAll(async () => {
     originDomainName: "app.prod.example.com",
     failoverOriginDomainName: "writer.prod.example.com",
     allowLargeRequestBodies: true,
+    originVerifyGeneration: 3,
   });
 
   binding = data.dataTierBinding({
@@ -337,10 +356,41 @@ describe("GlobalEdge", () => {
     expect(inputs.defaultCacheBehavior.allowedMethods).toContain("POST");
     expect(inputs.orderedCacheBehaviors).toEqual([expect.objectContaining({ pathPattern: "/static/*", targetOriginId: "regional-failover", allowedMethods: ["GET", "HEAD", "OPTIONS"] })]);
     expect(inputs.originGroups[0].members).toEqual([{ originId: "latency-routed" }, { originId: "failover-routed" }]);
-    expect(inputs.origins.map((o: any) => [o.domainName, o.customOriginConfig.originProtocolPolicy, o.customOriginConfig.originSslProtocols])).toEqual([
+    expect(edgeOrigins!.value.map((o: any) => [o.domainName, o.customOriginConfig.originProtocolPolicy, o.customOriginConfig.originSslProtocols])).toEqual([
       ["app.prod.example.com", "https-only", ["TLSv1.2"]],
       ["writer.prod.example.com", "https-only", ["TLSv1.2"]],
     ]);
+  });
+
+  it("generates the origin-verify secret of this generation and the next: letters and digits, 48 long, never in config", () => {
+    for (const generation of [1, 2]) {
+      const password = named(`prod-origin-verify-${generation}`, "random:index/randomPassword:RandomPassword");
+      expect(password.inputs).toMatchObject({ length: 48, special: false });
+      expect(password.outputs.result).toBe("[secret]");
+    }
+    expect(cloud.resources.filter((r) => r.name.startsWith("prod-origin-verify-"))).toHaveLength(2);
+    // Another generation: its own secret and the next one's, nothing of the first two.
+    expect(cloud.resources.filter((r) => r.name.startsWith("uploads-origin-verify-")).map((r) => r.name).sort()).toEqual(["uploads-origin-verify-3", "uploads-origin-verify-4"]);
+  });
+
+  it("sends the current secret on every origin, and keeps the whole origins property secret", () => {
+    const sent = named("prod-origin-verify-1", "random:index/randomPassword:RandomPassword");
+    expect((distribution().inputs as Record<string, unknown>).origins).toBe("[secret]");
+    expect(edgeOrigins!.secret).toBe(true);
+    expect(edgeOrigins!.value).toHaveLength(2);
+    for (const origin of edgeOrigins!.value) {
+      const header = (origin.customHeaders as { name: string; value: unknown }[]).find((h) => h.name === "X-Origin-Verify")!;
+      // The first value the regions accept: the current generation's.
+      expect(header.value).toMatch(/^[A-Za-z0-9]{48}$/);
+      expect(header.value).toBe(edgeVerifyValues!.values[0]);
+    }
+    // Not protected: a rotation deletes the oldest generation's.
+    expect(sent.protect).toBe(false);
+  });
+
+  it("gives the regional listeners the sent secret and the next one, as secrets", () => {
+    expect(edgeVerifyValues).toMatchObject({ count: 2, secret: [true, true] });
+    expect(edgeVerifyValues!.values[0]).not.toBe(edgeVerifyValues!.values[1]);
   });
 
   it("points A and AAAA aliases of the public name at the distribution and writes access logs to a private bucket that accepts CloudFront's ACL grant", () => {

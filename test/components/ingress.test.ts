@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
 
 let cloud: FakeCloud;
+let locked: import("../../components/ingress").RegionalIngress;
+let open: import("../../components/ingress").RegionalIngress;
+/** The header rule's conditions as the program declared them (the recorded inputs mask the whole property: it holds secrets). */
+let verifiedConditions: { value: unknown; secret: boolean } | undefined;
 const POD_PORT = 8443;
 const CLUSTER_SG = "sg-0c1a55e7c1a55e7c1";
 const ZONE_ID = "Z0123456789EXAMPLE";
@@ -32,6 +37,25 @@ beforeAll(async () => {
   new RegionalIngress("zrh", { vpcId: "vpc-0zrh", publicSubnetIds: ["subnet-0z1", "subnet-0z2", "subnet-0z3"], domainNames: ["zrh.example.com"], zoneId: ZONE_ID, targetPort: POD_PORT, accessLogRetentionDays: 30 }, { provider: zurich });
   // An environment called "internal": ELB refuses load balancer names starting with "internal-".
   new RegionalIngress("internal-euw1", { vpcId: "vpc-0int", publicSubnetIds: ["subnet-0i1", "subnet-0i2"], domainNames: ["int.example.com"], zoneId: ZONE_ID, targetPort: POD_PORT });
+  // Behind the edge, its direct path locked: the current secret and the one rotating in.
+  const pulumi = await import("@pulumi/pulumi");
+  locked = new RegionalIngress("behind-edge", {
+    vpcId: "vpc-0edge", publicSubnetIds: ["subnet-0e1", "subnet-0e2"], domainNames: ["app.prod.example.com"], zoneId: ZONE_ID, targetPort: POD_PORT,
+    healthCheckPath: "/ready",
+    originVerify: { values: ["current-0123456789abcdef", pulumi.secret("next-0123456789abcdef")] },
+  }, {
+    transforms: [(t) => {
+      if (t.type === "aws:lb/listenerRule:ListenerRule" && t.name.endsWith("-origin-verified")) {
+        // Transforms see the properties as the engine passes them: a property holding a secret
+        // arrives wrapped as one secret.
+        const wrapped = t.props.conditions as Record<string, unknown>;
+        const secret = wrapped?.[rpc.specialSigKey] === rpc.specialSecretSig;
+        verifiedConditions = { value: secret ? wrapped.value : wrapped, secret };
+      }
+      return undefined;
+    }],
+  });
+  open = new RegionalIngress("edge-open", { vpcId: "vpc-0open", publicSubnetIds: ["subnet-0o1", "subnet-0o2"], domainNames: ["open.example.com"], zoneId: ZONE_ID, targetPort: POD_PORT });
   await settle();
 });
 
@@ -192,6 +216,45 @@ describe("RegionalIngress certificate and listeners", () => {
   });
 });
 
+describe("RegionalIngress behind the edge (originVerify)", () => {
+  const rules = (prefix: string) => all("ListenerRule", prefix);
+
+  it("answers everything itself with a 403 that no rule takes", () => {
+    expect(get("Listener", "behind-edge-https").inputs.defaultActions).toEqual([
+      { type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } },
+    ]);
+  });
+
+  it("forwards the health-check path from anyone first, then requests carrying either secret, on the HTTPS listener", () => {
+    const tg = get("TargetGroup", "behind-edge-tg").outputs.arn;
+    const https = get("Listener", "behind-edge-https");
+    const health = get("ListenerRule", "behind-edge-https-health");
+    const verified = get("ListenerRule", "behind-edge-https-origin-verified");
+    expect(health.inputs).toMatchObject({ listenerArn: https.outputs.arn, priority: 1, conditions: [{ pathPattern: { values: ["/ready"] } }], actions: [{ type: "forward", targetGroupArn: tg }] });
+    expect(verified.inputs).toMatchObject({ listenerArn: https.outputs.arn, priority: 2, actions: [{ type: "forward", targetGroupArn: tg }] });
+    // Both values stay secret, the one given plain too: the engine keeps the whole property secret.
+    expect(verified.inputs.conditions).toBe("[secret]");
+    expect(verifiedConditions).toEqual({
+      value: [{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["current-0123456789abcdef", "next-0123456789abcdef"] } }],
+      secret: true,
+    });
+    expect(rules("behind-edge")).toHaveLength(2);
+  });
+
+  it("lets serving wait for the rules, which are what forward to the target group", () => {
+    expect(locked.originVerified).toBe(true);
+    expect(locked.servingResources).toHaveLength(3);
+    expect(open.originVerified).toBe(false);
+    expect(open.servingResources).toEqual([open.httpsListener]);
+  });
+
+  it("forwards everything, with no rule, without originVerify (no edge, or its direct path open)", () => {
+    expect(get("Listener", "edge-open-https").inputs.defaultActions).toEqual([{ type: "forward", targetGroupArn: get("TargetGroup", "edge-open-tg").outputs.arn }]);
+    expect(rules("edge-open")).toEqual([]);
+    expect(rules("edge")).toEqual([]);
+  });
+});
+
 describe("RegionalIngress with a NodePool", () => {
   it("keeps the nodes out of the target group (pods are the targets) and their health their own", () => {
     const asg = get("Group", "web-asg");
@@ -242,6 +305,8 @@ describe("RegionalIngress refuses bad input", () => {
     ["a single subnet", { publicSubnetIds: ["subnet-0a"] }, /at least two AZs/],
     ["a relative health-check path", { healthCheckPath: "healthz" }, /must start with/],
     ["a zero retention", { accessLogRetentionDays: 0 }, /accessLogRetentionDays/],
+    ["more secrets than an ALB header condition takes", { originVerify: { values: ["a", "b", "c", "d"] } }, /1 to 3/],
+    ["a health-check path the ALB would read as a pattern", { healthCheckPath: "/health*", originVerify: { values: ["a"] } }, /wildcards/],
   ])("%s", async (_label, override, message) => {
     const { RegionalIngress } = await import("../../components/ingress");
     const args = { vpcId: "vpc-0", publicSubnetIds: ["subnet-0a", "subnet-0b"], domainNames: ["x.example.com"], zoneId: ZONE_ID, targetPort: POD_PORT, ...override };

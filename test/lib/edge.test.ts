@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { edgeLogBucketPolicy, edgeProblems, wafRules } from "../../components/lib/edge";
+import {
+  directOriginAccessProblem,
+  edgeLogBucketPolicy,
+  edgeProblems,
+  ORIGIN_VERIFY_SECRET_LENGTH,
+  originVerifyGenerationProblem,
+  originVerifyGenerations,
+  originVerifyRequired,
+  wafRules,
+} from "../../components/lib/edge";
 
 const base = { recordName: "www", zoneName: "prod.example.com", originDomainName: "app.prod.example.com", failoverOriginDomainName: "writer.prod.example.com" };
 const fields = (input: Parameters<typeof edgeProblems>[0]) => edgeProblems(input).map((p) => p.field);
@@ -33,5 +42,39 @@ describe("WAF and logging", () => {
   it("refuses every request to the log bucket over plain HTTP", () => {
     const policy = edgeLogBucketPolicy({ bucketArn: "arn:aws:s3:::logs" }) as { Statement: Record<string, any>[] };
     expect(policy.Statement).toEqual([expect.objectContaining({ Effect: "Deny", Resource: ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } })]);
+  });
+});
+
+describe("origin verification", () => {
+  it("sends one generation's secret and accepts it and the next, so a rotation by one never sends a value the regions refuse", () => {
+    expect(originVerifyGenerations(1)).toEqual({ sent: 1, accepted: [1, 2] });
+    // Before and after a rotation by one: the value CloudFront switches to was already accepted,
+    // and the one the regions drop is no longer sent.
+    const before = originVerifyGenerations(4);
+    const after = originVerifyGenerations(5);
+    expect(before.accepted).toContain(after.sent);
+    expect(after.accepted).not.toContain(before.sent);
+    // Two values: an ALB header condition takes at most three.
+    expect(after.accepted.length).toBeLessThanOrEqual(3);
+  });
+  it("refuses a generation that is not a whole number from 1", () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(originVerifyGenerationProblem(bad), String(bad)).toMatch(/whole number >= 1/);
+      expect(() => originVerifyGenerations(bad)).toThrow(RangeError);
+    }
+    expect(originVerifyGenerationProblem(7)).toBeUndefined();
+  });
+  it("requires the header only with the edge on and the direct path locked", () => {
+    expect(originVerifyRequired({ edgeEnabled: true, directOriginAccess: "locked" })).toBe(true);
+    expect(originVerifyRequired({ edgeEnabled: true, directOriginAccess: "open" })).toBe(false);
+    // A region deployed with the edge off keeps forwarding everything: nothing would send the header.
+    expect(originVerifyRequired({ edgeEnabled: false, directOriginAccess: "locked" })).toBe(false);
+    expect(directOriginAccessProblem("locked")).toBeUndefined();
+    expect(directOriginAccessProblem("open")).toBeUndefined();
+    expect(directOriginAccessProblem("public")).toMatch(/"locked".*"open"/);
+  });
+  it("makes the secret long enough and short enough for an ALB header condition value", () => {
+    expect(ORIGIN_VERIFY_SECRET_LENGTH).toBeGreaterThanOrEqual(32);
+    expect(ORIGIN_VERIFY_SECRET_LENGTH).toBeLessThanOrEqual(128);
   });
 });

@@ -4,6 +4,8 @@ import {
   checkDomainNames,
   checkTargetPort,
   ELB_LOG_DELIVERY_SERVICE,
+  LISTENER_RULE_LIMITS,
+  originVerifyListener,
   usesElbAccountForLogDelivery,
   validationRecordDomains,
 } from "../../components/lib/ingress-plan";
@@ -47,5 +49,41 @@ describe("target port", () => {
     expect(() => checkTargetPort(0)).toThrow(/1-65535/);
     expect(() => checkTargetPort(70000)).toThrow(/1-65535/);
     expect(() => checkTargetPort(80.5)).toThrow(/TCP port/);
+  });
+});
+
+describe("originVerifyListener", () => {
+  const plan = originVerifyListener({ healthCheckPath: "/healthz", headerName: "X-Origin-Verify", values: ["current", "next"] });
+
+  it("answers 403 itself, and forwards the health check from anyone before the header rule", () => {
+    expect(plan.defaultAction).toEqual({ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } });
+    expect(plan.rules.map((r) => [r.priority, r.condition])).toEqual([
+      [1, { pathPattern: { values: ["/healthz"] } }],
+      [2, { httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["current", "next"] } }],
+    ]);
+  });
+
+  it("stays inside the ALB's rule limits: unique priorities, one condition per rule, at most five values per rule", () => {
+    const priorities = plan.rules.map((r) => r.priority);
+    expect(new Set(priorities).size).toBe(priorities.length);
+    for (const rule of plan.rules) {
+      expect(rule.priority).toBeGreaterThanOrEqual(1);
+      expect(rule.priority).toBeLessThanOrEqual(LISTENER_RULE_LIMITS.maxPriority);
+      const values = "pathPattern" in rule.condition ? rule.condition.pathPattern.values : rule.condition.httpHeader.values;
+      expect(values.length).toBeLessThanOrEqual(LISTENER_RULE_LIMITS.valuesPerCondition);
+      expect(values.length).toBeLessThanOrEqual(LISTENER_RULE_LIMITS.valuesPerRule);
+    }
+  });
+
+  it("refuses what ELB would: no value or more than three, a header name that is no token or is Host, a health path with wildcards", () => {
+    const base = { healthCheckPath: "/healthz", headerName: "X-Origin-Verify", values: ["a"] };
+    expect(() => originVerifyListener({ ...base, values: [] })).toThrow(/1 to 3/);
+    expect(() => originVerifyListener({ ...base, values: ["a", "b", "c", "d"] })).toThrow(/1 to 3/);
+    expect(() => originVerifyListener({ ...base, headerName: "X Origin" })).toThrow(/header name/);
+    expect(() => originVerifyListener({ ...base, headerName: "host" })).toThrow(/not Host/);
+    expect(() => originVerifyListener({ ...base, headerName: "X".repeat(41) })).toThrow(/40/);
+    expect(() => originVerifyListener({ ...base, healthCheckPath: "/health*" })).toThrow(/wildcards/);
+    expect(() => originVerifyListener({ ...base, healthCheckPath: "/ready?deep=1" })).toThrow(/wildcards/);
+    expect(originVerifyListener({ ...base, healthCheckPath: "/api/v1/health-check" }).rules[0].condition).toEqual({ pathPattern: { values: ["/api/v1/health-check"] } });
   });
 });

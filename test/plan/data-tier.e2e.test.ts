@@ -87,12 +87,38 @@ describe("the staging example (examples/data-tier): tables, cache and edge in ev
   });
 
   it("puts CloudFront with a WAF in front of the latency-routed name and binds every region's workload to its local copies", () => {
-    expect(doc.resilience.dataTier.edge).toEqual([expect.objectContaining({ aliases: ["www.staging.example.com"], webAcl: true, origins: ["app.staging.example.com", "writer.staging.example.com"] })]);
+    // The origins carry the origin-verify secret in a custom header, so the engine keeps the whole
+    // `origins` property secret and the plan masks it: the figure cannot name them any more
+    // (tools/plan/topology.ts reads inputs.origins).
+    expect(doc.resilience.dataTier.edge).toEqual([expect.objectContaining({ aliases: ["www.staging.example.com"], webAcl: true, origins: [] })]);
+    const [distribution] = ofType(doc, "staging", "aws:cloudfront/distribution:Distribution");
+    expect(distribution.inputs.origins).toBe("[secret]");
     for (const region of regions) {
       const env = doc.stacks.find((s) => s.stack === `staging-${region}`)!.outputs.dataBindingEnv as Record<string, string>;
       expect(env).toMatchObject({ AWS_REGION: region, DYNAMODB_TABLE_ORDERS: "staging-orders", CACHE_TLS: "true" });
       expect(env.CACHE_HOST).toContain(`staging-${region}-cache`);
       expect(env.CACHE_AUTH_SECRET_ARN).toContain(`:secretsmanager:${region}:`);
+    }
+  });
+
+  it("lets only the edge use the regional ALBs: a secret the global stack generates and exports as a secret, required by every region's HTTPS listener but on the health check", () => {
+    const global = doc.stacks.find((s) => s.stack === "staging")!;
+    expect(global.outputs.edgeOriginVerifyValues).toBe("[secret]");
+    expect(global.outputs.edge).toMatchObject({ originVerifyHeader: "X-Origin-Verify" });
+    expect(ofType(doc, "staging", "random:index/randomPassword:RandomPassword").filter((r) => r.name.startsWith("staging-origin-verify-")).map((r) => r.name).sort()).toEqual(["staging-origin-verify-1", "staging-origin-verify-2"]);
+    for (const region of regions) {
+      const stack = `staging-${region}`;
+      const [https] = ofType(doc, stack, "aws:lb/listener:Listener").filter((l) => l.inputs.protocol === "HTTPS");
+      expect(https.inputs.defaultActions).toEqual([{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } }]);
+      const rules = ofType(doc, stack, "aws:lb/listenerRule:ListenerRule").sort((a, b) => Number(a.inputs.priority) - Number(b.inputs.priority));
+      expect(rules.map((r) => [r.inputs.priority, r.inputs.conditions])).toEqual([
+        [1, [{ pathPattern: { values: ["/healthz"] } }]],
+        // The header's values, read from the global stack: secret across the StackReference.
+        [2, "[secret]"],
+      ]);
+      for (const rule of rules) expect(rule.inputs.listenerArn).toBe(https.outputs.arn);
+      // Still a complete serving path: the rules forward to the target group the service is bound to.
+      expect(doc.resilience.servingPath.regions.find((r) => r.region === region)).toMatchObject({ complete: true });
     }
   });
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../tools/fake-cloud";
 import { evaluateEnvironment, evaluateStack, Violation } from "../../policies/evaluate";
-import { environment, ofPolicy, patch, PRIMARY, recorded, SECONDARY, SETTINGS } from "./fixtures";
+import { arnOf, environment, ofPolicy, patch, PRIMARY, recorded, SECONDARY, SETTINGS } from "./fixtures";
 
 const keyArn = (region: string) => `arn:aws:kms:${region}:123456789012:key/k-${region}`;
 
@@ -19,6 +19,8 @@ interface DataTier {
   datastore: RecordedResource;
   secondaryCache: RecordedResource;
   distribution: RecordedResource;
+  /** Each region's HTTPS listener rules as RegionalIngress builds them behind the edge: the health check, then the header. */
+  edgeRules: Record<string, { health: RecordedResource; verified: RecordedResource }>;
 }
 
 function dataTier(): { env: ReturnType<typeof environment>; data: DataTier } {
@@ -80,7 +82,20 @@ function dataTier(): { env: ReturnType<typeof environment>; data: DataTier } {
   add(env.global, table, provisionedTable, tableReplica, distribution);
   add(env.primary, primaryCache, datastore);
   add(env.secondary, secondaryCache);
-  return { env, data: { table, provisionedTable, tableReplica, primaryCache, datastore, secondaryCache, distribution } };
+  // Behind the edge, each region's listener answers 403 itself and forwards the health check and
+  // requests with the origin-verify header (whose values the plan masks with the whole conditions).
+  const edgeRules: DataTier["edgeRules"] = {};
+  for (const slice of [env.primary, env.secondary]) {
+    const o = { stack: `prod-${slice.region}`, region: slice.region };
+    patch(slice.targetGroup, { healthCheck: { path: "/healthz" } });
+    patch(slice.https, { defaultActions: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } }] });
+    const forward = [{ type: "forward", targetGroupArn: arnOf(slice.targetGroup) }];
+    const health = recorded("aws:lb/listenerRule:ListenerRule", "https-health", { listenerArn: arnOf(slice.https), priority: 1, conditions: [{ pathPattern: { values: ["/healthz"] } }], actions: forward }, o);
+    const verified = recorded("aws:lb/listenerRule:ListenerRule", "https-origin-verified", { listenerArn: arnOf(slice.https), priority: 2, conditions: "[secret]", actions: forward }, o);
+    add(slice, health, verified);
+    edgeRules[slice.region] = { health, verified };
+  }
+  return { env, data: { table, provisionedTable, tableReplica, primaryCache, datastore, secondaryCache, distribution, edgeRules } };
 }
 
 function all(breakIt: (d: DataTier, env: ReturnType<typeof environment>) => void = () => undefined): Violation[] {
@@ -211,6 +226,39 @@ describe("cloudfront-waf and cloudfront-tls-only", () => {
     expect(messages(only("cloudfront-tls-only", (d) => patch(d.distribution, { viewerCertificate: { cloudfrontDefaultCertificate: true } })))).toEqual([expect.stringContaining("default *.cloudfront.net certificate")]);
     expect(messages(only("cloudfront-tls-only", (d) => patch(d.distribution, { origins: [{ originId: "app", domainName: "x", customOriginConfig: { originProtocolPolicy: "match-viewer", originSslProtocols: ["TLSv1", "TLSv1.2"] } }] }))))
       .toEqual([expect.stringContaining("origin app uses match-viewer"), expect.stringContaining("origin app allows TLSv1")]);
+  });
+});
+
+describe("edge-origin-verified", () => {
+  const forwardAll = (_d: DataTier, env: ReturnType<typeof environment>) => patch(env.secondary.https, { defaultActions: [{ type: "forward", targetGroupArn: arnOf(env.secondary.targetGroup) }] });
+
+  it("warns, as an advisory, about a region whose HTTPS listener still forwards every request (its direct path open)", () => {
+    const vs = only("edge-origin-verified", forwardAll);
+    expect(messages(vs)).toEqual([expect.stringMatching(/^https \(lb\.Listener\) of internet-facing ingress \(lb\.LoadBalancer\) forwards every request by default: anyone can call it directly and skip the edge's WAF\./)]);
+    expect(vs[0].enforcementLevel).toBe("advisory");
+    expect(vs[0].urn).toBe(dataTier().env.secondary.https.urn);
+  });
+
+  it("warns about a rule that forwards other paths without the header, the health-check path alone being fine", () => {
+    const vs = only("edge-origin-verified", (d) => patch(d.edgeRules[PRIMARY].health, { conditions: [{ pathPattern: { values: ["/healthz", "/api/*"] } }] }));
+    expect(messages(vs)).toEqual([expect.stringMatching(/^https-health \(lb\.ListenerRule\) on https .*forwards without the edge's origin-verify header/)]);
+    // Another path than the target group's health check is no health check.
+    expect(only("edge-origin-verified", (d) => patch(d.edgeRules[SECONDARY].health, { conditions: [{ pathPattern: { values: ["/status"] } }] }))).toHaveLength(1);
+    // A header condition in the clear (a real preview shows the values) passes like the masked one.
+    expect(only("edge-origin-verified", (d) => patch(d.edgeRules[PRIMARY].verified, { conditions: [{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["a", "b"] } }] }))).toEqual([]);
+  });
+
+  it("says nothing without a distribution, or about an internal load balancer", () => {
+    const noEdge = (d: DataTier, env: ReturnType<typeof environment>) => {
+      forwardAll(d, env);
+      const all = env.global.all.bind(env.global);
+      env.global.all = () => all().filter((r) => r.type !== "aws:cloudfront/distribution:Distribution");
+    };
+    expect(only("edge-origin-verified", noEdge)).toEqual([]);
+    expect(only("edge-origin-verified", (d, env) => {
+      forwardAll(d, env);
+      patch(env.secondary.alb, { internal: true });
+    })).toEqual([]);
   });
 });
 

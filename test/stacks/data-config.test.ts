@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "path";
 import { ConfigError, environmentSettings, parseEnvironment } from "../../stacks/config";
-import { cacheRoleOf, globalEdgeArgs, globalTableArgs, regionalStackReads } from "../../stacks/compose";
+import { cacheRoleOf, globalEdgeArgs, globalTableArgs, regionArgs, regionalStackReads, regionRequiresOriginVerify, type SharedInputs } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
 import { configProblems, DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 
@@ -107,6 +107,18 @@ describe("data tier configuration", () => {
   });
 });
 
+describe("edge origin verification configuration", () => {
+  it("locks the direct path by default, at generation 1, and refuses anything but locked or open and a generation below 1", () => {
+    expect(parseEnvironment("dev", base)).toMatchObject({ edgeDirectOriginAccess: "locked", edgeOriginVerifyGeneration: 1 });
+    const found = problems({ ...base, "platform:edgeEnabled": true, "platform:edgeDirectOriginAccess": "public", "platform:edgeOriginVerifyGeneration": 0 });
+    expect(found["platform:edgeDirectOriginAccess"]).toMatch(/^"public": must be "locked".*or "open"/);
+    expect(found["platform:edgeOriginVerifyGeneration"]).toMatch(/^0: must be a whole number >= 1/);
+    // Checked with the edge off too: turning it on is not the deploy that should find them wrong.
+    expect(Object.keys(problems({ ...base, "platform:edgeDirectOriginAccess": "Open" }))).toEqual(["platform:edgeDirectOriginAccess"]);
+    expect(problems({ ...base, "platform:edgeEnabled": true, "platform:edgeDirectOriginAccess": "open", "platform:edgeOriginVerifyGeneration": 4 })).toEqual({});
+  });
+});
+
 describe("data tier composition", () => {
   const env = parseEnvironment("staging", staging);
 
@@ -139,5 +151,35 @@ describe("data tier composition", () => {
     expect(globalEdgeArgs(parseEnvironment("dev", base), "Z1")).toBeUndefined();
     expect(globalEdgeArgs(env, "Z1")?.allowLargeRequestBodies).toBe(false);
     expect(globalEdgeArgs(parseEnvironment("staging", { ...staging, "platform:edgeAllowLargeRequestBodies": true }), "Z1")?.allowLargeRequestBodies).toBe(true);
+  });
+
+  describe("the regional listeners behind the edge", () => {
+    const shared: SharedInputs = { zoneId: "Z1", zoneName: "staging.example.com", globalClusterIdentifier: "g", masterCredentials: { username: "u", password: "p", databaseName: "app" } };
+    const values = ["current", "next"];
+    const ingress = (environment: ReturnType<typeof parseEnvironment>, inputs: SharedInputs = { ...shared, edgeOriginVerifyValues: values }) =>
+      environment.regions.map((region) => regionArgs(environment, region, inputs).ingress);
+
+    it("require the origin-verify header in every region, with the values the global stack shares, when the edge is on and locked", () => {
+      expect(env).toMatchObject({ edgeEnabled: true, edgeDirectOriginAccess: "locked" });
+      expect(regionRequiresOriginVerify(env)).toBe(true);
+      for (const args of ingress(env)) expect(args).toMatchObject({ healthCheckPath: "/healthz", originVerify: { values } });
+      // The generation reaches the edge even while the direct path is open: locking it later changes nothing there.
+      expect(globalEdgeArgs(env, "Z1")?.originVerifyGeneration).toBe(1);
+      expect(globalEdgeArgs(parseEnvironment("staging", { ...staging, "platform:edgeOriginVerifyGeneration": 2 }), "Z1")?.originVerifyGeneration).toBe(2);
+    });
+
+    it("forward everything with the edge off or its direct path declared open, needing no secret", () => {
+      const open = parseEnvironment("staging", { ...staging, "platform:edgeDirectOriginAccess": "open" });
+      const off = parseEnvironment("staging", { ...staging, "platform:edgeEnabled": false });
+      for (const environment of [open, off]) {
+        expect(regionRequiresOriginVerify(environment)).toBe(false);
+        for (const args of ingress(environment, shared)) expect(args).not.toHaveProperty("originVerify");
+      }
+      expect(globalEdgeArgs(open, "Z1")).toBeDefined();
+    });
+
+    it("refuse to lock a region without the values, rather than answer 403 to CloudFront", () => {
+      expect(() => regionArgs(env, "us-east-2", shared)).toThrow(/edgeOriginVerifyValues/);
+    });
   });
 });

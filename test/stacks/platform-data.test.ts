@@ -46,4 +46,17 @@ describe("ActiveActivePlatform with the data tier", () => {
     expect(secondary.inputs.globalReplicationGroupId).toBe(datastore.outputs.globalReplicationGroupId);
     expect(dataTier.edge).toHaveLength(1);
   });
+
+  it("locks both regions' listeners to the edge's secrets, and changes them only once the distribution is deployed", () => {
+    const resources = doc.stacks[0].resources;
+    const distribution = resources.find((r) => r.type === "aws:cloudfront/distribution:Distribution")!;
+    const verified = resources.filter((r) => r.type === "aws:lb/listenerRule:ListenerRule" && r.name.endsWith("-https-origin-verified"));
+    expect(verified.map((r) => r.region).sort()).toEqual(["us-east-2", "us-west-2"]);
+    for (const rule of verified) {
+      expect(rule.inputs.conditions).toBe("[secret]");
+      // In one program nothing else orders them: a rotation must not drop the old value while edge
+      // locations still send it.
+      expect(rule.dependsOn).toContain(distribution.urn);
+    }
+  });
 });
