@@ -367,6 +367,53 @@ describe("transforms", () => {
   });
 });
 
+describe("imports (the import option)", () => {
+  const ADOPTED = "vpc-0123456789abcdef0";
+
+  it("are read from the provider in a preview too (ImportStep): the id given and the outputs are known, and recorded with the import id", async () => {
+    const seen: Record<string, unknown> = {};
+    const r = await run(() => {
+      const adopted = new aws.ec2.Vpc("adopted", { cidrBlock: "10.0.0.0/16" }, { import: ADOPTED });
+      adopted.id.apply((id) => (seen.id = id));
+      adopted.arn.apply((arn) => (seen.arn = arn));
+      const fresh = new aws.ec2.Vpc("fresh", { cidrBlock: "10.1.0.0/16" });
+      fresh.id.apply((id) => (seen.freshId = id));
+    }, { preview: true });
+    expect(seen.id).toBe(ADOPTED);
+    expect(seen.arn).toMatch(/^arn:aws:ec2:eu-west-1:/);
+    expect(seen).not.toHaveProperty("freshId");
+    expect(byName(r, "adopted")).toMatchObject({ id: ADOPTED, importId: ADOPTED });
+    expect(byName(r, "fresh")).not.toHaveProperty("importId");
+    // A read is no import, though the engine reads it by an id too.
+    const read = await run(() => aws.ec2.Vpc.get("looked", ADOPTED), { preview: true });
+    expect(byName(read, "looked")).not.toHaveProperty("importId");
+  });
+
+  it("take the import id a transform sets (source_eval.go takes opts.Import after the transforms)", async () => {
+    const seen: (string | undefined)[] = [];
+    const r = await run(() => {
+      pulumi.runtime.registerResourceTransform((args) => {
+        seen.push((args.opts as pulumi.CustomResourceOptions).import);
+        return args.name === "adopted" ? { props: args.props, opts: { ...args.opts, import: ADOPTED } } : undefined;
+      });
+      new aws.ec2.Vpc("adopted", { cidrBlock: "10.0.0.0/16" });
+      new aws.ec2.Vpc("given", { cidrBlock: "10.1.0.0/16" }, { import: "vpc-given" });
+    });
+    expect(seen).toContain("vpc-given");
+    expect(byName(r, "adopted")).toMatchObject({ id: ADOPTED, importId: ADOPTED });
+    expect(byName(r, "given")).toMatchObject({ id: "vpc-given", importId: "vpc-given" });
+  });
+
+  it("through a provider a preview could not configure keep the id given and answer no outputs, as its Read answers empty bags", async () => {
+    const r = await run(() => {
+      const cluster = new aws.eks.Cluster("eks", { roleArn: "arn:aws:iam::123456789012:role/eks", vpcConfig: { subnetIds: ["subnet-a", "subnet-b"] } });
+      const provider = new k8s.Provider("cluster", { kubeconfig: cluster.endpoint.apply((endpoint) => JSON.stringify({ server: endpoint })) });
+      new k8s.core.v1.Namespace("apps", { metadata: { name: "apps" } }, { provider, import: "apps" });
+    }, { preview: true });
+    expect(byName(r, "apps", "kubernetes:core/v1:Namespace")).toMatchObject({ id: "apps", importId: "apps", outputs: {} });
+  });
+});
+
 describe("replaceOnChanges and deleteBeforeReplace", () => {
   it("are recorded from the request, and not inherited from the parent (inheritFromParent leaves them)", async () => {
     const r = await run(() => {

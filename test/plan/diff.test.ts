@@ -191,6 +191,48 @@ describe("what AWS refuses in place, protection and other environments", () => {
   });
 });
 
+describe("resources with the import option", () => {
+  const base = environment(REGIONS);
+  const BUCKET = "aws:s3/bucket:Bucket";
+  const withBucket = (plan: PlanDocument, importId: string | undefined, id = importId ?? "logs-id") => {
+    const copy = structuredClone(plan);
+    copy.stacks.find((s) => s.stack === "prod")!.resources.push({ ...resource(BUCKET, "logs", { bucket: "prod-logs" }, { stack: "prod", id }), ...(importId ? { importId } : {}) });
+    return copy;
+  };
+
+  it("are imported, not created, when the base lacks them (the engine's ImportStep), and said so", () => {
+    const diff = diffPlans(base, withBucket(base, "prod-logs"));
+    expect(diff.actions).toEqual([expect.objectContaining({ name: "logs", action: "import", because: ["import prod-logs"], stateful: true })]);
+    expect(diff.dataLossRisks).toEqual([]);
+    expect(diffLines(diff)[0]).toMatch(/0 updated in place, 1 imported$/);
+    expect(diffLines(diff)).toContainEqual(expect.stringMatching(/^import: aws:s3\/bucket:Bucket logs \(stack prod\) is imported by id prod-logs, not created: `pulumi preview` reads it from the provider and fails if it does not exist/));
+    expect(validatePlan({ ...withBucket(base, "prod-logs"), diff })).toEqual([]);
+    // Without the option the same resource is created.
+    expect(diffPlans(base, withBucket(base, undefined)).actions).toEqual([expect.objectContaining({ name: "logs", action: "create", because: [] })]);
+  });
+
+  it("change nothing once imported under the same id, in the base as here", () => {
+    const imported = withBucket(base, "prod-logs");
+    expect(diffPlans(imported, structuredClone(imported)).actions).toEqual([]);
+    // A deployed resource whose id is the import id, written without the option: the engine compares ids (oldImportID != goal.ID).
+    const deployed = withBucket(base, undefined, "prod-logs");
+    const diff = diffPlans(deployed, imported);
+    expect(diff.actions).toEqual([]);
+    expect(diff.changed).toEqual([expect.objectContaining({ options: ["importId"] })]);
+  });
+
+  it("replace another resource under their URN (ImportReplacementStep): its data is lost unless it was only read", () => {
+    const diff = diffPlans(withBucket(base, undefined, "logs-created"), withBucket(base, "prod-logs"));
+    expect(diff.actions).toEqual([expect.objectContaining({ name: "logs", action: "import-replace", because: ["import prod-logs"] })]);
+    expect(diff.dataLossRisks).toEqual([expect.objectContaining({ change: "replaced", message: expect.stringContaining("would be REPLACED by an imported resource (import prod-logs) and lose") })]);
+    const read = withBucket(base, undefined, "prod-logs");
+    read.stacks.find((s) => s.stack === "prod")!.resources.find((r) => r.name === "logs")!.read = true;
+    const adopted = diffPlans(read, withBucket(base, "prod-logs"));
+    expect(adopted.actions.map((a) => a.action)).toEqual(["import-replace"]);
+    expect(adopted.dataLossRisks).toEqual([]);
+  });
+});
+
 describe("stateful types and aliases", () => {
   it("covers the types a region's loss or a careless rename can destroy", () => {
     for (const type of ["aws:rds/cluster:Cluster", "aws:rds/globalCluster:GlobalCluster", "aws:kms/key:Key", "aws:route53/zone:Zone", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:secretsmanager/secret:Secret"]) {

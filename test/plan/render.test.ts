@@ -3,7 +3,7 @@ import { renderDot, renderSvg } from "../../tools/plan/diagram";
 import { diffPlans } from "../../tools/plan/diff";
 import { renderMarkdown } from "../../tools/plan/markdown";
 import type { PlanDocument } from "../../tools/plan/model";
-import { renderTerminal } from "../../tools/plan/terminal";
+import { progressReporter, renderTerminal } from "../../tools/plan/terminal";
 import { auroraCluster, network, planOf, planStack, resource } from "./resources";
 
 const REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
@@ -95,5 +95,22 @@ describe("the reports", () => {
     expect(text).toMatch(/capacity +losing us-east-1 \(24 nodes max\) leaves 24 nodes for a peak of 36: NOT ENOUGH/);
     expect(text).toContain("DATA-LOSS RISK");
     expect(text).toMatch(/Result: (planned|BLOCKED)/);
+  });
+});
+
+describe("progress", () => {
+  it("notes the resources a stack imports by id: only a real preview reads them", () => {
+    const lines: string[] = [];
+    const progress = progressReporter((line) => lines.push(line));
+    const created = resource("aws:s3/bucket:Bucket", "fresh");
+    const adopted = { ...resource("aws:s3/bucket:Bucket", "logs", {}, { id: "dev-logs" }), importId: "dev-logs" };
+    progress.finished({ stack: "dev" }, { resources: [created, adopted], milliseconds: 1200 });
+    expect(lines).toEqual([
+      "planned  dev: 2 resources in 1.2 s",
+      "note: dev: 1 resource(s) are imported by id, not created (logs (dev-logs)): `pulumi preview` reads each from the provider and fails if it does not exist; the plan shows the program's inputs, not what is there",
+    ]);
+    lines.length = 0;
+    progress.finished({ stack: "dev" }, { resources: [created], milliseconds: 1200 });
+    expect(lines).toEqual(["planned  dev: 1 resources in 1.2 s"]);
   });
 });

@@ -11,4 +11,13 @@ describe("a stack planned as a preview, then with known values", () => {
     expect(subnet.urn).toBe("urn:pulumi:dev::platform::aws:ec2/subnet:Subnet::inside");
     expect(result.unseenInPreview).toEqual([subnet.urn]);
   }, 60_000);
+
+  it("knows an imported resource's id in the preview too, as the engine reads it there, and records its import id", async () => {
+    const program = join(__dirname, "fixtures", "import-program.ts");
+    const result = await planStack({ stack: "dev", project: "platform", config: { "aws:region": "us-east-1" }, program, stackOutputs: {} });
+    const vpc = result.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
+    expect([vpc.id, vpc.importId]).toEqual(["vpc-0123456789abcdef0", "vpc-0123456789abcdef0"]);
+    expect(result.resources.find((r) => r.type === "aws:ec2/subnet:Subnet")!.inputs.vpcId).toBe("vpc-0123456789abcdef0");
+    expect(result.unseenInPreview).toEqual([]);
+  }, 60_000);
 });

@@ -66,6 +66,14 @@ describe("a stack's role, read from its export", () => {
     expect(stackFromExport(exportWith("prod-us-east-1", {}, [reference]), "region.json").role).toBe("region");
   });
 
+  it("keeps an imported resource's import id (importID), not a read's", () => {
+    const imported = { urn: "urn:pulumi:dev::platform::aws:s3/bucket:Bucket::logs", custom: true, id: "dev-logs", type: "aws:s3/bucket:Bucket", importID: "dev-logs", inputs: {}, outputs: {} };
+    const read = { urn: "urn:pulumi:dev::platform::aws:s3/bucket:Bucket::seen", custom: true, id: "other", type: "aws:s3/bucket:Bucket", external: true, importID: "other", inputs: {}, outputs: {} };
+    const stack = stackFromExport(exportWith("dev", {}, [imported, read]), "dev.json");
+    expect(stack.resources.find((r) => r.name === "logs")!.importId).toBe("dev-logs");
+    expect(stack.resources.find((r) => r.name === "seen")).not.toHaveProperty("importId");
+  });
+
   it("is region for a program of its own (--program), the role the plan gives it (a diff saw a region added)", () => {
     const stack = stackFromExport(exportWith("dev", { url: "https://dev.example.com" }), "dev.json");
     expect(stack.role).toBe("region");

@@ -24,6 +24,9 @@
  *   as an input are unknown, as the provider's planned state is; reads, invokes and
  *   StackReferences answer with known values, as they do in a real preview, except a read by an
  *   id not known yet, which no provider sees (ReadStep.Apply): its outputs are empty.
+ * - A custom resource with the `import` option (after transforms) is imported, not created
+ *   (step_generator.go `isImport`; ImportStep.Apply reads it in a preview too): its id is the
+ *   import id and its outputs are known in a preview, as a read's.
  *
  * The "cloud" (what a provider answers) is tools/fake-cloud/index.ts; this file only knows the
  * engine's bookkeeping.
@@ -265,6 +268,8 @@ interface TransformedOptions {
   customTimeouts: resproto.RegisterResourceRequest.CustomTimeouts | undefined;
   hideDiffs: string[];
   version: string;
+  /** The `import` option: the id of an existing resource to adopt (`opts.Import`, taken after the transforms). */
+  importId: string;
 }
 
 /** `resource.ParseURN` of an alias given as a URN string (source_eval.go): a name is no URN. */
@@ -518,16 +523,20 @@ export class FakeEngine {
     }
     if (this.options.preview && registration.custom && !isProviderType(registration.type) && this.unconfigured(providerRef)) {
       // Nothing is asked of the provider: no Check (so no auto-name), no planned state. The
-      // engine's state, which stack policies see, holds no properties either.
+      // engine's state, which stack policies see, holds no properties either. An import's Read
+      // through such a provider answers empty bags (provider_plugin.go), so its id is the one given.
       this.goals.set(registration.urn, registration);
-      this.options.cloud.record(registration, null, {}, null);
-      return { id: undefined, state: {} };
+      const id = registration.importId || undefined;
+      this.options.cloud.record(registration, id ?? null, {}, null);
+      return { id, state: {} };
     }
     const region = isProviderType(registration.type) ? null : providerRef ? this.regionOf(providerRef) : null;
     const answer = this.options.cloud.provide(registration, region);
     if (registration.type === "pulumi:providers:aws") this.providerRegions.set(registration.urn, answer.region ?? null);
     this.goals.set(registration.urn, registration);
-    if (!this.options.preview || registration.read || !registration.custom) {
+    // An import is read from the provider in a preview too (ImportStep.Apply reads whatever the
+    // deployment's dry-run flag): its id and outputs are known, as a read's are.
+    if (!this.options.preview || registration.read || !registration.custom || registration.importId !== "") {
       this.options.cloud.record(registration, answer.id ?? null, answer.state, region);
       return answer;
     }
@@ -588,6 +597,7 @@ export class FakeEngine {
     let customTimeouts = req.getCustomtimeouts();
     let hideDiffs = req.getHidediffsList();
     let version = req.getVersion();
+    let importId = req.getImportid();
     let aliasObjects: (AliasSpec | string)[] = [...req.getAliasurnsList(), ...req.getAliasesList().map(aliasSpecOf)];
 
     // Transforms: the resource's own, each ancestor's, then the stack's.
@@ -596,8 +606,8 @@ export class FakeEngine {
     for (let p = parent; p; p = this.goals.get(p)?.parent ?? null) chain.push(...(this.resourceTransforms.get(p) ?? []));
     chain.push(...this.stackTransforms);
     if (chain.length > 0) {
-      const result = await this.runTransforms(chain, { type, name, custom, parent, object, req, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith, customTimeouts, hideDiffs, version });
-      ({ object, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith, customTimeouts, hideDiffs, version } = result);
+      const result = await this.runTransforms(chain, { type, name, custom, parent, object, req, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith, customTimeouts, hideDiffs, version, importId });
+      ({ object, protect, retainOnDelete, provider, providers, ignoreChanges, replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs, deletedWith, customTimeouts, hideDiffs, version, importId } = result);
       if (result.aliases) aliasObjects = result.aliases;
     }
 
@@ -639,7 +649,8 @@ export class FakeEngine {
       propertyDependencies,
       additionalSecretOutputs,
       inputs,
-      importId: req.getImportid(),
+      // `isImport := goal.Custom && goal.ID != ""` (step_generator.go): a component imports nothing.
+      importId: custom ? importId : "",
     });
     this.resourceTransforms.set(urn, own);
     const answer = this.provideAndRecord(registration, custom ? provider : null);
@@ -710,7 +721,7 @@ export class FakeEngine {
     options.setPluginDownloadUrl(req.getPlugindownloadurl());
     options.setDeletedWith(r.deletedWith);
     options.setAdditionalSecretOutputsList(r.additionalSecretOutputs);
-    options.setImport(req.getImportid());
+    options.setImport(r.importId);
     if (r.deleteBeforeReplace !== undefined) options.setDeleteBeforeReplace(r.deleteBeforeReplace);
     // source_eval.go hands transforms the request's customTimeouts and hideDiffs too.
     options.setCustomTimeouts(r.customTimeouts);
@@ -744,6 +755,7 @@ export class FakeEngine {
       customTimeouts: options.getCustomTimeouts(),
       hideDiffs: options.getHideDiffList(),
       version: options.getVersion(),
+      importId: options.getImport(),
       aliases: options.getAliasesList().map(aliasSpecOf),
     };
   }

@@ -63,6 +63,11 @@ export interface RecordedResource {
   outputs: Record<string, unknown>;
   /** Read, not managed (a StackReference, `X.get(...)`): in state, but never created or deleted. */
   read?: boolean;
+  /**
+   * The `import` option (after transforms): the id of an existing cloud resource the engine
+   * imports (reads and adopts) instead of creating it; its `id` is that one. Only when set.
+   */
+  importId?: string;
 }
 
 export interface FakeCloudOptions {
@@ -291,6 +296,7 @@ export class FakeCloud {
       inputs: maskSecrets(registration.inputs) as Record<string, unknown>,
       outputs: maskSecrets(state) as Record<string, unknown>,
       ...(registration.read ? { read: true } : {}),
+      ...(registration.importId && !registration.read ? { importId: registration.importId } : {}),
     });
   }
 

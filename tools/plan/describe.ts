@@ -122,7 +122,8 @@ export function diffLines(diff: PlanDiff): string[] {
   }
   const renamed = diff.changed.filter((c) => c.renamedFrom).length;
   const count = (action: string) => diff.actions.filter((a) => a.action === action).length;
-  const lines = [`+${diff.added.length} added, -${diff.removed.length} removed, ~${diff.changed.length} changed${renamed ? ` (${renamed} renamed through an alias)` : ""}: ${count("replace")} replaced, ${count("may-replace")} may be replaced, ${count("update")} updated in place`];
+  const imports = count("import") + count("import-replace");
+  const lines = [`+${diff.added.length} added, -${diff.removed.length} removed, ~${diff.changed.length} changed${renamed ? ` (${renamed} renamed through an alias)` : ""}: ${count("replace")} replaced, ${count("may-replace")} may be replaced, ${count("update")} updated in place${imports ? `, ${imports} imported` : ""}`];
   if (diff.regions.added.length) lines.push(`regions added: ${diff.regions.added.join(", ")}`);
   if (diff.regions.removed.length) lines.push(`regions removed: ${diff.regions.removed.join(", ")}`);
   for (const risk of diff.dataLossRisks) lines.push(`DATA-LOSS RISK: ${risk.message}`);
@@ -136,6 +137,11 @@ export function diffLines(diff: PlanDiff): string[] {
   }
   for (const a of diff.actions.filter((x) => x.deleteFirst && !x.fixedName)) {
     lines.push(`delete first: ${a.type} ${a.name} ${a.action === "replace" ? "is" : "may be"} replaced with deleteBeforeReplace: Pulumi deletes the old one before creating the new one (a gap while neither exists)`);
+  }
+  for (const a of diff.actions.filter((x) => x.action === "import" || x.action === "import-replace")) {
+    const id = a.because[0]?.replace(/^import /, "") ?? "";
+    const over = a.action === "import-replace" ? "; the base holds another resource under its URN, which it replaces (deleted unless it was only read)" : "";
+    lines.push(`import: ${a.type} ${a.name} (stack ${a.stack}) is imported by id ${id}, not created${over}: \`pulumi preview\` reads it from the provider and fails if it does not exist, and shows an update where the program's inputs differ from it (the plan cannot read it)`);
   }
   for (const v of diff.newViolations) lines.push(`new violation [${v.enforcementLevel}] ${v.policy}: ${v.message}`);
   if (diff.resolvedViolations) lines.push(`${diff.resolvedViolations} violation(s) of the base resolved`);

@@ -35,7 +35,12 @@ export interface ResourceChange extends ResourceRef {
   /** Why the provider would replace it (input paths, or a region move); empty for an in-place update. */
   replaceReasons: string[];
 }
-export type Action = "create" | "update" | "replace" | "may-replace" | "delete";
+/**
+ * `import`: a resource with the `import` option that the base lacks, read from the provider and
+ * adopted instead of created (the engine's ImportStep); `import-replace`: the base holds another
+ * resource under its URN, which the imported one replaces (ImportReplacementStep).
+ */
+export type Action = "create" | "update" | "replace" | "may-replace" | "delete" | "import" | "import-replace";
 /** One resource of the diff with what `pulumi up` would do to it. */
 export interface ResourceAction extends ResourceRef {
   name: string;
@@ -138,7 +143,7 @@ export function changedKeys(before: Record<string, unknown>, after: Record<strin
 }
 
 function changedOptions(before: PlanResource, after: PlanResource): string[] {
-  const options: (keyof PlanResource)[] = ["protect", "retainOnDelete", "ignoreChanges", "provider"];
+  const options: (keyof PlanResource)[] = ["protect", "retainOnDelete", "ignoreChanges", "provider", "importId"];
   return options.filter((key) => stableJson(before[key]) !== stableJson(after[key]));
 }
 
@@ -168,7 +173,20 @@ export function environmentSettings(plan: Pick<PlanDocument, "stacks">): Record<
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
-const VERB: Record<Action, string> = { create: "created", update: "updated", replace: "REPLACED", "may-replace": "MAY BE REPLACED", delete: "DELETED" };
+const VERB: Record<Action, string> = { create: "created", update: "updated", replace: "REPLACED", "may-replace": "MAY BE REPLACED", delete: "DELETED", import: "imported", "import-replace": "REPLACED by an imported resource" };
+
+/**
+ * Whether the engine imports the current resource rather than diffing it against the base's
+ * (step_generator.go, `isImport`): a custom resource with the `import` option and no resource in
+ * the base, or one that was only read (External), or one whose own import id (else its id) is
+ * another. A plan JSON's ids are the fake cloud's (an imported resource's is its import id), so
+ * against a plan written before the `import` option was added to a resource the base's id never
+ * matches: only a stack export holds the deployed id.
+ */
+function importedOver(was: PlanResource, now: PlanResource): boolean {
+  if (!now.custom || !now.importId) return false;
+  return isRead(was) || (was.importId ?? was.id) !== now.importId;
+}
 
 function lossMessage(r: PlanResource, stack: string, action: ResourceAction | null): string {
   const holds = STATEFUL_TYPES[r.type].holds;
@@ -252,6 +270,19 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
     if (inputs.length || options.length || renamedFrom || regionMoved || (verdict && verdict.verdict !== "update")) {
       changed.push({ ...ref(now), inputs, options, renamedFrom, replaceReasons: verdict && verdict.verdict === "replace" ? verdict.judgement.replaceOn : [] });
     }
+    if (importedOver(was.resource, now.resource)) {
+      // ImportReplacementStep + ReplaceStep: the imported resource takes the URN, the old one is
+      // deleted afterwards (a read one only leaves the state).
+      const action: ResourceAction = {
+        ...ref(now), name: now.resource.name, action: "import-replace", because: [`import ${now.resource.importId}`], chain: [], cascade: false,
+        stateful: isStateful(now.resource.type), protect: was.resource.protect, fixedName: null,
+      };
+      actions.push(action);
+      if (action.stateful && !isRead(was.resource)) {
+        dataLossRisks.push({ ...ref(now), change: "replaced", protect: was.resource.protect, chain: [], message: lossMessage(now.resource, now.stack, action) });
+      }
+      continue;
+    }
     if (!verdict) continue;
     const cascade = verdict.chain.length > 1;
     const because = verdict.verdict === "update" ? verdict.judgement.updated : verdict.verdict === "replace" ? verdict.judgement.replaceOn : verdict.judgement.mayReplaceOn;
@@ -274,7 +305,10 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
   }
   for (const a of added) {
     const r = after.get(a.urn)!.resource;
-    if (r.custom && !isRead(r)) actions.push({ ...a, name: r.name, action: "create", because: [], chain: [], cascade: false, stateful: isStateful(r.type), protect: r.protect, fixedName: null });
+    if (!r.custom || isRead(r)) continue;
+    // An `import` is read from the provider and adopted, not created (ImportStep).
+    const imported = r.importId !== undefined && r.importId !== "";
+    actions.push({ ...a, name: r.name, action: imported ? "import" : "create", because: imported ? [`import ${r.importId}`] : [], chain: [], cascade: false, stateful: isStateful(r.type), protect: r.protect, fixedName: null });
   }
 
   const removed: ResourceRef[] = [];

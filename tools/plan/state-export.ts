@@ -5,7 +5,7 @@
  *
  * Read from each exported resource: urn, type, custom, id, parent, provider (a reference
  * "urn::id"; the URN is kept), protect, retainOnDelete, ignoreChanges, replaceOnChanges, aliases,
- * dependencies, propertyDependencies, inputs, outputs, external (a read). The state keeps no
+ * dependencies, propertyDependencies, inputs, outputs, external (a read), importID. The state keeps no
  * deleteBeforeReplace, and the diff judges replacements by the current plan's options anyway, as
  * the engine diffs with the goal's. Secrets (the state's secret
  * signature, encrypted or shown with --show-secrets) become "[secret]", as in a plan. Resources
@@ -42,6 +42,8 @@ interface ExportedResource {
   outputs?: Record<string, unknown>;
   external?: boolean;
   delete?: boolean;
+  /** The import id of a resource the engine imported (apitype.ResourceV3 `importID`). */
+  importID?: string;
 }
 
 interface StackExport {
@@ -131,6 +133,7 @@ export function stackFromExport(document: StackExport, file: string): Omit<PlanS
       inputs,
       outputs,
       ...(r.external ? { read: true } : {}),
+      ...(custom && !r.external && r.importID ? { importId: r.importID } : {}),
     };
   });
   const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");

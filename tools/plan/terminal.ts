@@ -93,8 +93,14 @@ export function progressReporter(write: (line: string) => void = (line) => proce
     started(job: { stack: string; role: string; region: string | null }) {
       write(`planning ${job.stack} (${job.role === "global" ? "global" : job.region ?? "no region"}) ...`);
     },
-    finished(job: { stack: string }, result: { resources: unknown[]; milliseconds: number; unseenInPreview?: string[] }) {
+    finished(job: { stack: string }, result: { resources: { urn: string; importId?: string }[]; milliseconds: number; unseenInPreview?: string[] }) {
       write(`planned  ${job.stack}: ${result.resources.length} resources in ${(result.milliseconds / 1000).toFixed(1)} s`);
+      // The import option: the engine reads those from the provider; the plan cannot.
+      const imported = result.resources.filter((r) => r.importId);
+      if (imported.length > 0) {
+        const names = imported.slice(0, 3).map((r) => `${r.urn.slice(r.urn.lastIndexOf("::") + 2)} (${r.importId})`).join(", ");
+        write(`note: ${job.stack}: ${imported.length} resource(s) are imported by id, not created (${names}${imported.length > 3 ? ", ..." : ""}): \`pulumi preview\` reads each from the provider and fails if it does not exist; the plan shows the program's inputs, not what is there`);
+      }
       // Resources created inside an apply on a computed value: real, but a preview cannot show them.
       const unseen = result.unseenInPreview ?? [];
       if (unseen.length > 0) {
