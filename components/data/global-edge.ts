@@ -13,6 +13,7 @@ import {
   MIN_VIEWER_TLS,
   ORIGIN_VERIFY_HEADER,
   ORIGIN_VERIFY_SECRET_LENGTH,
+  originCustomHeaders,
   originVerifyGenerations,
   READ_METHODS,
   wafRules,
@@ -85,7 +86,8 @@ export interface GlobalEdgeArgs {
  *
  * Only the edge may use the origins: CloudFront sends a generated secret in `X-Origin-Verify` on
  * every origin request, and the regional listeners (RegionalIngress.originVerify) forward only
- * requests that carry one of `originVerifyValues`.
+ * requests that carry one of `originVerifyValues`. It also sends `X-Forwarded-Host: <fqdn>`, as the
+ * origins see their own name in Host.
  *
  * Origins: the latency-routed name (every region, health-checked, ARC-controlled) is the
  * primary; the failover-routed name is the secondary of an origin group used by the cached,
@@ -184,7 +186,8 @@ export class GlobalEdge extends pulumi.ComponentResource {
     const origin = (originId: string, domainName: string) => ({
       originId,
       domainName,
-      customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: sentSecret }],
+      // The secret, and the public name the viewer asked for (the pods' Host is the origin's).
+      customHeaders: originCustomHeaders({ verifyValue: sentSecret, publicName: fqdn }),
       customOriginConfig: {
         httpPort: 80,
         httpsPort: 443,

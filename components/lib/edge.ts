@@ -150,6 +150,26 @@ export function edgeLogBucketPolicy(input: { bucketArn: string }): Record<string
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
 
 /**
+ * The header that tells the app the name the viewer asked for: the origin request policy keeps
+ * the viewer's Host away from the origin (CloudFront checks the origin's certificate against the
+ * Host it sends), so the pods see `Host: app.<zone>` and would build absolute URLs to the origin.
+ */
+export const FORWARDED_HOST_HEADER = "X-Forwarded-Host";
+
+/**
+ * The custom headers CloudFront adds to every origin request: the origin-verify secret, and the
+ * edge's public name as X-Forwarded-Host (static: every viewer reaches the edge by that one name,
+ * its only alias). CloudFront overwrites a viewer's header of the same name, so neither can be
+ * forged through the edge. Generic, so the component passes the secret as an Output.
+ */
+export function originCustomHeaders<V>(input: { verifyValue: V; publicName: string }): { name: string; value: V | string }[] {
+  return [
+    { name: ORIGIN_VERIFY_HEADER, value: input.verifyValue },
+    { name: FORWARDED_HOST_HEADER, value: input.publicName },
+  ];
+}
+
+/**
  * Length of the secret: letters and digits only (an ALB header condition reads `*` and `?` as
  * wildcards), compared case-insensitively by the ALB, so 36 symbols: 48 characters are ~248 bits.
  * Under the 128 characters a condition value may hold.

@@ -373,12 +373,14 @@ describe("GlobalEdge", () => {
     expect(cloud.resources.filter((r) => r.name.startsWith("uploads-origin-verify-")).map((r) => r.name).sort()).toEqual(["uploads-origin-verify-3", "uploads-origin-verify-4"]);
   });
 
-  it("sends the current secret on every origin, and keeps the whole origins property secret", () => {
+  it("sends the current secret and the public name on every origin, and keeps the whole origins property secret", () => {
     const sent = named("prod-origin-verify-1", "random:index/randomPassword:RandomPassword");
     expect((distribution().inputs as Record<string, unknown>).origins).toBe("[secret]");
     expect(edgeOrigins!.secret).toBe(true);
     expect(edgeOrigins!.value).toHaveLength(2);
     for (const origin of edgeOrigins!.value) {
+      // The pods see the origin's name in Host: this one says what the viewer asked for.
+      expect(origin.customHeaders).toContainEqual({ name: "X-Forwarded-Host", value: "www.prod.example.com" });
       const header = (origin.customHeaders as { name: string; value: unknown }[]).find((h) => h.name === "X-Origin-Verify")!;
       // The first value the regions accept: the current generation's.
       expect(header.value).toMatch(/^[A-Za-z0-9]{48}$/);

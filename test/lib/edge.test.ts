@@ -4,6 +4,7 @@ import {
   edgeLogBucketPolicy,
   edgeProblems,
   ORIGIN_VERIFY_SECRET_LENGTH,
+  originCustomHeaders,
   originVerifyGenerationProblem,
   originVerifyGenerations,
   originVerifyRequired,
@@ -76,5 +77,22 @@ describe("origin verification", () => {
   it("makes the secret long enough and short enough for an ALB header condition value", () => {
     expect(ORIGIN_VERIFY_SECRET_LENGTH).toBeGreaterThanOrEqual(32);
     expect(ORIGIN_VERIFY_SECRET_LENGTH).toBeLessThanOrEqual(128);
+  });
+});
+
+describe("originCustomHeaders", () => {
+  it("sends the secret and the edge's public name, since the origins see their own name in Host", () => {
+    expect(originCustomHeaders({ verifyValue: "s3cr3t", publicName: "www.prod.example.com" })).toEqual([
+      { name: "X-Origin-Verify", value: "s3cr3t" },
+      { name: "X-Forwarded-Host", value: "www.prod.example.com" },
+    ]);
+  });
+  it("adds no header CloudFront refuses to add to origin requests", () => {
+    // CloudFront developer guide, Custom headers that CloudFront can't add to origin requests.
+    const refused = ["cache-control", "connection", "content-length", "cookie", "host", "if-match", "if-modified-since", "if-none-match", "if-range", "if-unmodified-since", "max-forwards", "pragma", "proxy-authenticate", "proxy-authorization", "proxy-connection", "range", "request-range", "te", "trailer", "transfer-encoding", "upgrade", "via", "x-real-ip"];
+    for (const { name } of originCustomHeaders({ verifyValue: "v", publicName: "p" })) {
+      expect(refused).not.toContain(name.toLowerCase());
+      expect(name.toLowerCase()).not.toMatch(/^x-(amz|edge)-/);
+    }
   });
 });
