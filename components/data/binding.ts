@@ -8,6 +8,27 @@
  * Everything points at this region's copies: DynamoDB is called at the local endpoint (global
  * tables have no global endpoint, and cross-region calls would fail with the region), the cache
  * endpoint is this region's cluster and the AUTH secret is this region's replica.
+ *
+ * The cache contract the workload must follow (an ElastiCache Global Datastore has one primary
+ * cluster that takes writes; every other region's cluster takes reads only, replicated
+ * asynchronously from it):
+ * - `CACHE_HOST` is this region's cluster's primary endpoint in every region. It takes writes only
+ *   while this region's cluster is the datastore's primary: anywhere else a write (SET, DEL,
+ *   EXPIRE, INCR, ...) fails with `READONLY You can't write against a read only replica`. A
+ *   promotion (FailoverGlobalReplicationGroup) swaps the roles without a deploy, a restart or a
+ *   changed variable, so the workload cannot learn its role from its configuration.
+ * - Treat `READONLY` on a cache write as "skip the cache write" (the source of truth, DynamoDB or
+ *   Aurora, was written; the entry reaches this region when the primary region writes it), never
+ *   as a failed request. Or ask at run time (`ROLE` / `INFO replication`; ElastiCache does not
+ *   restrict them) and ask again after a `READONLY`, since the answer changes with a promotion.
+ * - Give every key a TTL (`SET ... EX`, `EXPIRE` on the primary): a secondary region cannot delete
+ *   or overwrite a stale entry, so expiry is the only invalidation that reaches every region.
+ * - Data a region must read back after writing it (sessions, counters, locks, read-your-writes)
+ *   does not belong in the global datastore: a secondary cannot write it, and the copy lags. Keep
+ *   it in a DynamoDB global table (written locally in every region) or a cache of the region's own.
+ *
+ * No variable names the datastore's primary region: `cacheHomeRegion` says only where it was
+ * created, and would be wrong after the first promotion.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { arnInRegion } from "../lib/dynamo";
@@ -40,8 +61,17 @@ export interface TableBindingInput {
   readonly stream: boolean;
 }
 
+/**
+ * The variables a cache binding sets. Deliberately nothing that says which region writes: that
+ * moves with a promotion while the variables stay (see the contract above).
+ */
+export const CACHE_ENV_KEYS = ["CACHE_HOST", "CACHE_READER_HOST", "CACHE_PORT", "CACHE_TLS", "CACHE_AUTH_SECRET_ARN"] as const;
+
 export interface CacheBindingInput {
-  /** This region's cluster: the primary endpoint (writable only in the datastore's primary region) and the reader endpoint. */
+  /**
+   * This region's cluster: its primary endpoint (`CACHE_HOST`: writable only while this region's
+   * cluster is the datastore's primary, `READONLY` errors elsewhere) and its reader endpoint.
+   */
   readonly endpoint: pulumi.Input<string>;
   readonly readerEndpoint: pulumi.Input<string>;
   readonly port: number;
@@ -103,14 +133,16 @@ export function dataTierBinding(input: DataTierBindingInput): DataTierBinding {
   if (input.cache) {
     const cache = input.cache;
     const secretArn = inRegion(cache.authSecretArn, region);
-    Object.assign(env, {
+    const cacheEnv: Record<(typeof CACHE_ENV_KEYS)[number], pulumi.Input<string>> = {
+      // Read-only in a secondary region: the workload skips cache writes on READONLY (above).
       CACHE_HOST: cache.endpoint,
       CACHE_READER_HOST: cache.readerEndpoint,
       CACHE_PORT: String(cache.port),
       // In-transit encryption is on and required: clients must speak TLS.
       CACHE_TLS: "true",
       CACHE_AUTH_SECRET_ARN: secretArn,
-    });
+    };
+    Object.assign(env, cacheEnv);
     statements.push({ Sid: "CacheAuthToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] });
     statements.push({
       Sid: "CacheAuthTokenKey",

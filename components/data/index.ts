@@ -16,6 +16,7 @@ export {
   mergeBindings,
   policyDocument,
   envSuffix,
+  CACHE_ENV_KEYS,
   type CacheBindingInput,
   type DataTierBinding,
   type DataTierBindingInput,

@@ -429,6 +429,14 @@ describe("dataTierBinding", () => {
     expect(statements.every((s) => !JSON.stringify(s.Resource).includes('"*"'))).toBe(true);
   });
 
+  it("points CACHE_HOST at this region's own cluster and names no writer region: a promotion moves the primary without a deploy", () => {
+    expect(Object.keys(bindingEnv).filter((k) => k.startsWith("CACHE_")).sort()).toEqual([...data.CACHE_ENV_KEYS].sort());
+    // The member's own primary endpoint (the cluster the binding was given), never another region's.
+    expect(bindingEnv.CACHE_HOST).toBe(named("prod-use1-cache-group", GROUP).outputs.primaryEndpointAddress);
+    // The contract (binding.ts): READONLY on a write in a secondary region means "skip the cache write".
+    expect(Object.keys(bindingEnv).some((k) => /HOME|PRIMARY|WRITER|WRITABLE/.test(k))).toBe(false);
+  });
+
   it("is empty without a data tier, and refuses two tables with the same variable", () => {
     expect(data.dataTierBinding({ region: "us-east-1" })).toEqual({ env: {}, policyStatements: [] });
     const t = { tableName: "x", tableArn: "arn:aws:dynamodb:us-east-1:1:table/x", kmsKeyArn: "k", stream: false };
