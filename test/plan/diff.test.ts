@@ -221,6 +221,19 @@ describe("resources with the import option", () => {
     expect(diff.changed).toEqual([expect.objectContaining({ options: ["importId"] })]);
   });
 
+  it("that a change would replace: `pulumi up` refuses while the import option stays (a preview only warns)", () => {
+    const imported = withBucket(base, "prod-logs");
+    const renamed = withResource(imported, "prod", "logs", (r) => (r.inputs.bucket = "prod-logs-2"));
+    const diff = diffPlans(imported, renamed);
+    expect(diff.actions.map((a) => [a.name, a.action])).toEqual([["logs", "replace"]]);
+    expect(diff.refusals).toEqual([expect.objectContaining({ name: "logs", by: "engine", message: expect.stringContaining("previously-imported resources that still specify an ID may not be replaced") })]);
+    expect(diffLines(diff)).toContainEqual(expect.stringMatching(/^REFUSED BY PULUMI: aws:s3\/bucket:Bucket logs \(stack prod\) still has the import option \(id prod-logs\) and would be replaced \(bucket\)/));
+    expect(validatePlan({ ...renamed, diff })).toEqual([]);
+    // Without the option the replacement goes ahead (a data-loss risk, not a refusal).
+    const plain = withBucket(base, undefined, "prod-logs");
+    expect(diffPlans(plain, withResource(plain, "prod", "logs", (r) => (r.inputs.bucket = "prod-logs-2"))).refusals).toEqual([]);
+  });
+
   it("replace another resource under their URN (ImportReplacementStep): its data is lost unless it was only read", () => {
     const diff = diffPlans(withBucket(base, undefined, "logs-created"), withBucket(base, "prod-logs"));
     expect(diff.actions).toEqual([expect.objectContaining({ name: "logs", action: "import-replace", because: ["import prod-logs"] })]);

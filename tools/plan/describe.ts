@@ -130,7 +130,7 @@ export function diffLines(diff: PlanDiff): string[] {
   for (const a of diff.actions.filter((x) => x.protect && (x.action === "replace" || x.action === "delete"))) {
     lines.push(`PROTECTED: \`pulumi up\` stops at ${a.type} ${a.name} (stack ${a.stack}): a protected resource cannot be ${a.action === "delete" ? "deleted" : "replaced"} until \`protect\` is lifted on purpose`);
   }
-  for (const r of diff.refusals) lines.push(`REFUSED BY AWS: ${r.message}`);
+  for (const r of diff.refusals) lines.push(`${r.by === "engine" ? "REFUSED BY PULUMI" : "REFUSED BY AWS"}: ${r.message}`);
   for (const h of diff.hazards) lines.push(`HAZARD (${h.severity}): ${h.message}${h.runbook ? ` Runbook: ${h.runbook}` : ""}`);
   for (const a of diff.actions.filter((x) => x.fixedName && (x.action === "replace" || x.action === "may-replace"))) {
     lines.push(`fixed name: ${a.type} ${a.name} keeps ${a.fixedName} across its replacement: Pulumi deletes the old one before creating the new one (a gap while neither exists), or the create fails on the taken name`);

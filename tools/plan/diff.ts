@@ -321,6 +321,19 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
     }
   }
 
+  const refusals = inPlaceRefusals(pairs, verdicts, added.map((a) => after.get(a.urn)!));
+  // step_generator.go: a replacement of a resource whose goal still has an import id fails
+  // `pulumi up` (a preview only warns), as the replacement would change the id.
+  for (const a of actions) {
+    if (a.action !== "replace" && a.action !== "may-replace") continue;
+    const now = after.get(a.urn)!.resource;
+    if (!now.importId) continue;
+    refusals.push({
+      urn: a.urn, type: a.type, name: a.name, stack: a.stack, by: "engine",
+      message: `${a.type} ${a.name} (stack ${a.stack}) still has the import option (id ${now.importId}) and ${a.action === "replace" ? "would be replaced" : "may be replaced"} (${a.because.join(", ")}): \`pulumi up\` then stops ("previously-imported resources that still specify an ID may not be replaced; please remove the \`import\` declaration from your program"), where \`pulumi preview\` only warns. Remove the import option (the resource stays imported) before changing it so`,
+    });
+  }
+
   return {
     base: summary,
     otherEnvironment: null,
@@ -330,7 +343,7 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
     actions,
     regions,
     dataLossRisks,
-    refusals: inPlaceRefusals(pairs, verdicts, added.map((a) => after.get(a.urn)!)),
+    refusals,
     hazards,
     ...violations,
   };

@@ -10,6 +10,8 @@ export interface Refusal {
   name: string;
   stack: string;
   message: string;
+  /** Who refuses: AWS (the default, absent) or Pulumi's engine itself. */
+  by?: "engine";
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
