@@ -128,8 +128,6 @@ export function observabilityArgs(environment: Environment): RegionObservability
     regionCount: environment.regions.length,
     objectives: monitoringObjectives(environment),
     ...(environment.alarmEmail ? { alarmEmails: [environment.alarmEmail] } : {}),
-    ...(environment.pageEndpoints.length ? { pageEndpoints: environment.pageEndpoints } : {}),
-    ...(environment.ticketEndpoints.length ? { ticketEndpoints: environment.ticketEndpoints } : {}),
     ...(environment.prometheusEnabled ? { prometheus: { retentionDays: environment.prometheusRetentionDays } } : {}),
     ...(environment.canaryEnabled
       ? { canary: { runtimeVersion: environment.canaryRuntimeVersion, intervalMinutes: environment.canaryIntervalMinutes, artifactRetentionDays: environment.canaryRetentionDays } }
@@ -190,8 +188,6 @@ export function globalTrafficArgs(environment: Environment): GlobalTrafficArgs {
     dnssec: environment.dnsDnssec,
     dnssecParentDsRecord: environment.dnsDnssecParentDs,
     ...(environment.alarmEmail ? { alarmEmail: environment.alarmEmail } : {}),
-    ...(environment.pageEndpoints.length ? { pageEndpoints: environment.pageEndpoints } : {}),
-    ...(environment.ticketEndpoints.length ? { ticketEndpoints: environment.ticketEndpoints } : {}),
   };
 }
 
