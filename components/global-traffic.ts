@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { publishesToEncryptedTopic } from "./lib/key-policy";
 import * as pulumi from "@pulumi/pulumi";
 import { ROUTE53_HOME_REGION } from "./lib/dns";
+import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, httpsEndpointProblem } from "./observability/subscribers";
 
 export interface GlobalTrafficArgs {
   /** The environment's public hosted zone, e.g. `prod.example.com` (a trailing dot is dropped). */
@@ -79,6 +80,19 @@ export interface GlobalTrafficArgs {
    */
   alarmEmail?: string;
   /**
+   * HTTPS endpoints of the on-call pager's SNS integration, subscribed to the page topic (a
+   * region out of DNS rotation, DNSSEC failing). They must confirm SNS's subscription themselves:
+   * the deploy fails when one has not within ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES.
+   * @default [] — pages reach only `alarmEmail`
+   */
+  pageEndpoints?: string[];
+  /**
+   * HTTPS endpoints of a ticketing integration, subscribed to the ticket topic (a routing control
+   * switched Off), confirming themselves as `pageEndpoints`.
+   * @default []
+   */
+  ticketEndpoints?: string[];
+  /**
    * Tags for every taggable resource.
    * @default {}
    */
@@ -142,6 +156,12 @@ export class GlobalTraffic extends pulumi.ComponentResource {
       throw new RangeError(`${name}: zoneName "${args.zoneName}" must be a DNS name of two or more labels, such as prod.example.com`);
     }
     if (args.regions.length === 0) throw new RangeError(`${name}: regions must list at least one region`);
+    for (const key of ["pageEndpoints", "ticketEndpoints"] as const) {
+      for (const url of args[key] ?? []) {
+        const problem = httpsEndpointProblem(url);
+        if (problem) throw new RangeError(`${name}: ${key}: "${url}" ${problem}`);
+      }
+    }
     if (new Set(args.regions).size !== args.regions.length) throw new RangeError(`${name}: regions must not repeat a region (${args.regions.join(", ")})`);
     const createZone = args.createZone ?? true;
     const parentZoneName = typeof args.delegation === "object" ? args.delegation.parentZoneName.trim().replace(/\.$/, "").toLowerCase() : undefined;
@@ -273,6 +293,18 @@ export class GlobalTraffic extends pulumi.ComponentResource {
         endpoint: args.alarmEmail,
       }, parent);
     }
+    // The pager and ticketing integrations, confirming themselves (see RegionalObservability).
+    const endpointSubscription = (logicalName: string, target: aws.sns.Topic, endpoint: string) =>
+      new aws.sns.TopicSubscription(logicalName, {
+        region: ROUTE53_HOME_REGION,
+        topic: target.arn,
+        protocol: "https",
+        endpoint,
+        endpointAutoConfirms: true,
+        confirmationTimeoutInMinutes: ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES,
+      }, parent);
+    for (const [i, url] of (args.pageEndpoints ?? []).entries()) endpointSubscription(`${name}-health-alarms-https-${i + 1}`, topic, url);
+    for (const [i, url] of (args.ticketEndpoints ?? []).entries()) endpointSubscription(`${name}-health-tickets-https-${i + 1}`, ticketTopic, url);
     this.alarmTopicArn = topic.arn;
     this.ticketTopicArn = ticketTopic.arn;
 

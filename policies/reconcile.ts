@@ -127,6 +127,8 @@ export function configFromSettings(settings: Record<string, unknown> | undefined
   if (Object.keys(deployer).length) config["kubernetes-deployer-access"] = deployer;
   // A production environment rehearses failure in every region (policies/rules/chaos.ts).
   if (settings.production === true) config["production-rehearses-failure"] = { production: true };
+  // ... and pages through a pager, unless it says it accepts pages by e-mail (policies/rules/observability.ts).
+  if (settings.production === true && settings.pagesByEmailOnly !== true) config["production-pages-reach-a-pager"] = { production: true };
   // The data tier covers every region of the environment, also one whose stack is not planned.
   if (regions) {
     config["dynamodb-global-table-every-region"] = { regions };

@@ -128,6 +128,8 @@ export function observabilityArgs(environment: Environment): RegionObservability
     regionCount: environment.regions.length,
     objectives: monitoringObjectives(environment),
     ...(environment.alarmEmail ? { alarmEmails: [environment.alarmEmail] } : {}),
+    ...(environment.pageEndpoints.length ? { pageEndpoints: environment.pageEndpoints } : {}),
+    ...(environment.ticketEndpoints.length ? { ticketEndpoints: environment.ticketEndpoints } : {}),
     ...(environment.prometheusEnabled ? { prometheus: { retentionDays: environment.prometheusRetentionDays } } : {}),
     ...(environment.canaryEnabled
       ? { canary: { runtimeVersion: environment.canaryRuntimeVersion, intervalMinutes: environment.canaryIntervalMinutes, artifactRetentionDays: environment.canaryRetentionDays } }
@@ -188,6 +190,8 @@ export function globalTrafficArgs(environment: Environment): GlobalTrafficArgs {
     dnssec: environment.dnsDnssec,
     dnssecParentDsRecord: environment.dnsDnssecParentDs,
     ...(environment.alarmEmail ? { alarmEmail: environment.alarmEmail } : {}),
+    ...(environment.pageEndpoints.length ? { pageEndpoints: environment.pageEndpoints } : {}),
+    ...(environment.ticketEndpoints.length ? { ticketEndpoints: environment.ticketEndpoints } : {}),
   };
 }
 

@@ -376,6 +376,22 @@ export const ENVIRONMENT_KEYS = {
     description: "E-mail address subscribed to the alarm topics (health checks in us-east-1 and each region's alarms); empty = no subscriber, which the policy pack refuses for a region that serves traffic.",
     default: "",
   },
+  pageEndpoints: {
+    type: "array",
+    description:
+      "HTTPS endpoints of the on-call pager's SNS integration (PagerDuty's Amazon CloudWatch integration URL, https://events.pagerduty.com/integration/<integration key>/enqueue, or another service's that confirms SNS subscriptions itself), subscribed to every page topic: each region's <env>-<region>-alarms and the global stack's DNS topic in us-east-1. The deploy fails when one does not confirm within 5 minutes. Required with production unless pagesByEmailOnly.",
+    default: [],
+  },
+  ticketEndpoints: {
+    type: "array",
+    description: "HTTPS endpoints of a ticketing integration (confirming SNS subscriptions itself), subscribed to every ticket topic: each region's <env>-<region>-tickets and the global stack's DNS ticket topic in us-east-1.",
+    default: [],
+  },
+  pagesByEmailOnly: {
+    type: "boolean",
+    description: "Explicit opt-out for a production environment without pageEndpoints: its pages reach only alarmEmail, a mailbox nobody hears at night, and the deploy accepts an e-mail subscriber as the page topics' only one. Never for an environment that serves users.",
+    default: false,
+  },
 
   // --- data and edge tier (each off unless configured) ---
   dynamoTables: {

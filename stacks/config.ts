@@ -17,6 +17,7 @@ import { objectiveProblems, type MonitoringObjectives } from "../components/obse
 // Plain values, not the components: validating config must not load the AWS SDK.
 import { CANARY_RUNTIME_PATTERN, GRAFANA_VERSIONS, IDENTITY_CENTER_ID, MAX_PROMETHEUS_RETENTION_DAYS } from "../components/observability/limits";
 import { checkDay2 } from "./day2-config";
+import { checkAlerting } from "./alerting-config";
 import { blockedDateProblem, blockedWindowProblem } from "../components/chaos/autoshift-plan";
 
 /** Aurora global databases: one primary plus 1 to 10 secondary regions. */
@@ -563,6 +564,7 @@ export function parseEnvironment(name: string, config: Record<string, unknown>, 
   for (const rule of RULES) rule(settings, report);
   checkDataTier(settings, report, name);
   checkDay2(settings, report);
+  checkAlerting(settings, report);
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   return {

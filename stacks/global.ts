@@ -53,6 +53,9 @@ export async function globalStack(): Promise<Record<string, unknown>> {
     // (tools/ci/wait-subscribed.ts) and reports the ticket topic's.
     alarmTopicArn: traffic.alarmTopicArn,
     ticketTopicArn: traffic.ticketTopicArn,
+    // The page topic has the pager subscribed (platform:pageEndpoints): the gate then waits for a
+    // confirmed subscriber that is not a mailbox.
+    pagerExpected: environment.pageEndpoints.length > 0,
     globalClusterIdentifier: database.globalClusterIdentifier,
     databaseSecretName: database.secretName,
     databaseSecretArn: database.secretArn,

@@ -100,6 +100,8 @@ export async function regionalStack(configuredStack: string): Promise<Record<str
       ? {
           alarmTopicArn: built.observability.topicArn,
           ticketTopicArn: built.observability.ticketTopicArn,
+          // As the global stack's: the deploy gate then wants the pager confirmed, not only a mailbox.
+          pagerExpected: environment.pageEndpoints.length > 0,
           dashboardName: built.observability.dashboardName,
           // The region's health, for runbooks and tooling (experiments stop on the leaf alarms).
           regionImpairedAlarmArn: built.observability.regionImpairedAlarmArn,

@@ -7,6 +7,7 @@ import { regionalDashboardBody } from "./dashboards";
 import { insightsQuery } from "./metrics";
 import { ManagedPrometheus, type ManagedPrometheusArgs } from "./managed-prometheus";
 import { canaryName, dashboardName } from "./names";
+import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, httpsEndpointProblem } from "./subscribers";
 import { DEFAULT_CANARY_INTERVAL_MINUTES, SyntheticProbe, type SyntheticProbeArgs } from "./synthetic-probe";
 import { connectionsThreshold, DEFAULT_OBJECTIVES, globalLagMetric, type MonitoringObjectives, objectiveProblems, replicationLagThresholdMs } from "./thresholds";
 
@@ -51,6 +52,20 @@ export interface RegionalObservabilityArgs {
    * @default [] — the topic has no subscriber, which the policy pack refuses for a serving region
    */
   alarmEmails?: string[];
+  /**
+   * HTTPS endpoints of the on-call pager's SNS integration (PagerDuty's Amazon CloudWatch
+   * integration URL, Opsgenie's ...), subscribed to the page topic only. They must confirm SNS's
+   * subscription themselves (`endpointAutoConfirms`): the deploy fails when one has not within
+   * ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, rather than leave a page topic that reaches nobody.
+   * @default [] — pages reach only `alarmEmails`, a mailbox nobody hears at night
+   */
+  pageEndpoints?: string[];
+  /**
+   * HTTPS endpoints of a ticketing integration, subscribed to the ticket topic only (confirming
+   * themselves, as `pageEndpoints`).
+   * @default [] — tickets reach only `alarmEmails`
+   */
+  ticketEndpoints?: string[];
   /** Prometheus for in-cluster metrics. @default none */
   prometheus?: Omit<ManagedPrometheusArgs, "namePrefix" | "environment" | "region" | "alarmTopicArn" | "ticketTopicArn" | "nodeMemoryPercent">;
   /**
@@ -109,6 +124,12 @@ export class RegionalObservability extends pulumi.ComponentResource {
     if (problems.length) throw new RangeError(`${name}: ${problems.map((p) => `objectives.${p.field} ${p.message}`).join("; ")}`);
     for (const email of args.alarmEmails ?? []) {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new RangeError(`${name}: alarmEmails: "${email}" is not an e-mail address`);
+    }
+    for (const key of ["pageEndpoints", "ticketEndpoints"] as const) {
+      for (const url of args[key] ?? []) {
+        const problem = httpsEndpointProblem(url);
+        if (problem) throw new RangeError(`${name}: ${key}: "${url}" ${problem}`);
+      }
     }
     const db = args.database;
     const plan = regionalAlarmPlan({
@@ -174,14 +195,21 @@ export class RegionalObservability extends pulumi.ComponentResource {
     }, { parent: this, protect: true });
     new aws.kms.Alias(`${name}-observability`, { name: `alias/${args.namePrefix}-observability`, targetKeyId: key.keyId }, parent);
     // Two topics, because CloudWatch's messages carry no attribute a subscription could filter
-    // pages from tickets by: `<prefix>-alarms` for what must wake someone (the pager subscribes
-    // here), `<prefix>-tickets` for what can wait for working hours.
+    // pages from tickets by: `<prefix>-alarms` for what must wake someone (pageEndpoints subscribe
+    // here), `<prefix>-tickets` for what can wait for working hours (ticketEndpoints).
     const topic = new aws.sns.Topic(`${name}-alarms`, { name: topicName("alarms"), kmsMasterKeyId: key.arn, tags }, parent);
     const ticketTopic = new aws.sns.Topic(`${name}-tickets`, { name: topicName("tickets"), kmsMasterKeyId: key.arn, tags }, parent);
     for (const [i, email] of (args.alarmEmails ?? []).entries()) {
       new aws.sns.TopicSubscription(`${name}-alarms-email-${i + 1}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent);
       new aws.sns.TopicSubscription(`${name}-tickets-email-${i + 1}`, { topic: ticketTopic.arn, protocol: "email", endpoint: email }, parent);
     }
+    // The pager on the page topic, ticketing on the ticket topic. The provider waits for such an
+    // endpoint to confirm (endpointAutoConfirms) and fails the resource when it has not: a URL
+    // that answers nothing, or a service that wants a person to confirm, stops the deploy here.
+    const endpointSubscription = (logicalName: string, target: aws.sns.Topic, endpoint: string) =>
+      new aws.sns.TopicSubscription(logicalName, { topic: target.arn, protocol: "https", endpoint, endpointAutoConfirms: true, confirmationTimeoutInMinutes: ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES }, parent);
+    for (const [i, url] of (args.pageEndpoints ?? []).entries()) endpointSubscription(`${name}-alarms-https-${i + 1}`, topic, url);
+    for (const [i, url] of (args.ticketEndpoints ?? []).entries()) endpointSubscription(`${name}-tickets-https-${i + 1}`, ticketTopic, url);
 
     this.prometheus = args.prometheus
       ? new ManagedPrometheus(`${name}-prometheus`, {

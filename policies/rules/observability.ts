@@ -2,7 +2,8 @@
  * Monitoring: every region that serves traffic is watched on what users feel (error rate and
  * latency at its load balancer) and on what a failover would lose (replication lag of its Aurora
  * member), and the alarms reach a person: an SNS topic with a subscriber, directly or through a
- * composite alarm that watches them.
+ * composite alarm that watches them. In production, "a person" means the pager: a mailbox is read
+ * when someone opens it.
  *
  * An alarm counts when its metric (one of its metric-math metrics, or the metric of its Metrics
  * Insights query, filtered with WHERE) names the resource the way CloudWatch does: AWS/ApplicationELB with `LoadBalancer` = the ALB's ARN suffix, AWS/RDS with
@@ -18,6 +19,8 @@ import type { TopicSubscriptionArgs } from "@pulumi/aws/sns/topicSubscription";
 import { ALB, ERROR_METRICS, GLOBAL_LAG_METRICS, LATENCY_METRICS, parseInsightsQuery, RDS } from "../../components/observability/metrics";
 import { AuroraClusterProps, LOAD_BALANCER_TYPES, TYPES } from "./aws-types";
 import { describe, isApplicationOrNetworkLb, isSet, knownItems, knownString, ofType, read, referencedBy, regionOf, stackRule, UNKNOWN } from "./kit";
+import { flag } from "../config";
+import { isPagerProtocol } from "../../components/observability/subscribers";
 
 const ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const COMPOSITE_TYPE = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
@@ -78,13 +81,18 @@ function watches(alarm: PolicyResource, namespace: string, metricNames: readonly
   });
 }
 
-/** Topics with at least one subscription, by ARN and by URN. */
-function subscribedTopics(resources: readonly PolicyResource[]): { arns: Set<string>; urns: Set<string> } {
+/**
+ * Topics with at least one subscription, by ARN and by URN; with `counts`, only subscriptions
+ * whose protocol it accepts (a preview's unknown protocol counts).
+ */
+function subscribedTopics(resources: readonly PolicyResource[], counts: (protocol: string | undefined) => boolean = () => true): { arns: Set<string>; urns: Set<string> } {
   const arns = new Set<string>();
   const urns = new Set<string>();
   const topics = ofType(resources, TOPIC_TYPE);
   for (const subscription of ofType(resources, SUBSCRIPTION_TYPE)) {
     const props = subscription.props as SubscriptionProps;
+    const protocol = read(() => props.protocol as string);
+    if (protocol !== UNKNOWN && !counts(protocol)) continue;
     const arn = knownString(() => props.topic as string);
     if (arn) arns.add(arn);
     for (const topic of referencedBy(subscription, "topic", TOPIC_TYPE)) urns.add(topic.urn);
@@ -108,9 +116,12 @@ export function ruleAlarmNames(rule: string): string[] {
   return [...rule.matchAll(/\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*"?([^")]+?)"?\s*\)/g)].map((m) => m[1]);
 }
 
-/** Whether an alarm reaches a person: it notifies a subscribed topic, or a composite that does reads it. */
-function routing(resources: readonly PolicyResource[], region: string): (alarm: PolicyResource) => boolean {
-  const subscribed = subscribedTopics(resources);
+/**
+ * Whether an alarm reaches a person: it notifies a subscribed topic, or a composite that does
+ * reads it. With `counts`, only subscriptions of the protocols it accepts make a topic subscribed.
+ */
+function routing(resources: readonly PolicyResource[], region: string, counts?: (protocol: string | undefined) => boolean): (alarm: PolicyResource) => boolean {
+  const subscribed = subscribedTopics(resources, counts);
   const composites = ofType(resources, COMPOSITE_TYPE).filter((c) => regionOf(c) === region);
   const routedComposites = composites.filter((c) => notifiesSubscribedTopic(c, subscribed));
   const readByRouted = new Set(routedComposites.flatMap((c) => ruleAlarmNames(knownString(() => (c.props as CompositeProps).alarmRule) ?? "")));
@@ -173,4 +184,55 @@ export const monitoringCoversServingRegions = stackRule(
   },
 );
 
-export const OBSERVABILITY_POLICIES = [monitoringCoversServingRegions];
+/**
+ * The alarms of one serving region that must page: the error-rate and latency alarms of each
+ * load balancer and the replication-lag alarm of each Aurora member, with what each watches.
+ */
+function pagingAlarms(resources: readonly PolicyResource[], region: string): { target: PolicyResource; what: string; alarms: PolicyResource[] }[] {
+  const alarms = ofType(resources, ALARM_TYPE).filter((a) => regionOf(a) === region);
+  const found: { target: PolicyResource; what: string; alarms: PolicyResource[] }[] = [];
+  for (const lb of ofType(resources, LOAD_BALANCER_TYPES).filter((l) => regionOf(l) === region && isApplicationOrNetworkLb(l.props as { loadBalancerType?: string }) && read(() => (l.props as { loadBalancerType?: string }).loadBalancerType) !== "network")) {
+    const suffix = knownString(() => lb.props.arnSuffix);
+    for (const [what, metrics] of [["error-rate", ERROR_METRICS], ["latency", LATENCY_METRICS]] as const) {
+      found.push({ target: lb, what: `${what} alarm`, alarms: alarms.filter((a) => watches(a, ALB.namespace, metrics, ALB.dimensions.loadBalancer, suffix, lb)) });
+    }
+  }
+  for (const cluster of ofType(resources, TYPES.auroraCluster).filter((c) => regionOf(c) === region && isAurora(c.props as AuroraClusterProps))) {
+    const props = cluster.props as AuroraClusterProps;
+    const metrics = isSet(() => props.globalClusterIdentifier) ? GLOBAL_LAG_METRICS : [RDS.metrics.replicaLag];
+    found.push({ target: cluster, what: "replication-lag alarm", alarms: alarms.filter((a) => watches(a, RDS.namespace, metrics, RDS.dimensions.cluster, knownString(() => props.clusterIdentifier), cluster)) });
+  }
+  return found;
+}
+
+export const productionPagesReachAPager = stackRule<{ production: boolean }>(
+  {
+    name: "production-pages-reach-a-pager",
+    description:
+      "In a production environment, the alarms of every serving region on what users feel (error rate, latency) and on what a failover would lose (replication lag) reach a topic with a subscriber that is not a mailbox (the pager's HTTPS endpoint), directly or through a composite alarm.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    thresholds: { production: flag(false, "The environment is production (platform:production) and pages through a pager (not platform:pagesByEmailOnly): the rule applies.") },
+    remediationSteps:
+      "List the pager's SNS integration URL in platform:pageEndpoints (PagerDuty: https://events.pagerduty.com/integration/<integration key>/enqueue), or subscribe it (protocol https) to the topic the page alarms notify. An environment that accepts pages by e-mail says so with platform:pagesByEmailOnly: true, which turns this rule off.",
+  },
+  (resources, { report, config }) => {
+    if (!config.production) return;
+    const loadBalancers = ofType(resources, LOAD_BALANCER_TYPES).filter((lb) => isApplicationOrNetworkLb(lb.props as { loadBalancerType?: string }));
+    const regions = new Set(loadBalancers.map(regionOf).filter((r): r is string => r !== undefined));
+    for (const region of [...regions].sort()) {
+      // A missing or unrouted alarm is monitoring-covers-serving-regions' finding; this rule asks
+      // only whether what reaches someone reaches the pager.
+      const reachesSomeone = routing(resources, region);
+      const reachesPager = routing(resources, region, isPagerProtocol);
+      for (const { target, what, alarms } of pagingAlarms(resources, region)) {
+        const routed = alarms.filter(reachesSomeone);
+        if (routed.length === 0 || routed.some(reachesPager)) continue;
+        const names = routed.map((a) => knownString(() => (a.props as AlarmProps).name) ?? a.name).join(", ");
+        report(`${describe(target)} in production region ${region}: its ${what} (${names}) reaches only e-mail subscribers, nobody awake at night; subscribe the pager (platform:pageEndpoints) to the topic it pages.`, target.urn);
+      }
+    }
+  },
+);
+
+export const OBSERVABILITY_POLICIES = [monitoringCoversServingRegions, productionPagesReachAPager];

@@ -31,6 +31,8 @@ beforeAll(async () => {
     queryLogging: true,
     dnssec: true,
     alarmEmail: "oncall@example.com",
+    pageEndpoints: ["https://events.pagerduty.com/integration/k1/enqueue"],
+    ticketEndpoints: ["https://tickets.example.org/sns"],
   });
   delegated = new mod.GlobalTraffic("stage", { zoneName: "stage.example.com", delegation: { parentZoneName: "example.com." }, regions: REGIONS, arc: { enabled: false }, dnssec: true });
   unpublished = new mod.GlobalTraffic("qa", { zoneName: "qa.example.com", delegation: { parentZoneName: "example.com" }, regions: REGIONS, arc: { enabled: false }, dnssec: true, dnssecParentDsRecord: false });
@@ -143,13 +145,23 @@ describe("GlobalTraffic alarm topic", () => {
   });
 
   it("subscribes the alarm e-mail when given, and nobody otherwise", async () => {
-    const subs = ofType(childrenOf("prod"), "aws:sns/topicSubscription:TopicSubscription");
+    const subs = ofType(childrenOf("prod"), "aws:sns/topicSubscription:TopicSubscription").filter((s) => s.inputs.protocol === "email");
     expect(subs.map((s) => [s.inputs.protocol, s.inputs.endpoint, s.inputs.topic, s.region])).toEqual([
       ["email", "oncall@example.com", await value(full.alarmTopicArn), "us-east-1"],
       ["email", "oncall@example.com", await value(full.ticketTopicArn), "us-east-1"],
     ]);
     expect(ofType(childrenOf("dev"), "aws:sns/topicSubscription:TopicSubscription")).toEqual([]);
     expect(ofType(childrenOf("dev"), "aws:sns/topic:Topic")).toHaveLength(2);
+  });
+
+  it("subscribes the pager to the page topic and ticketing to the ticket topic, in us-east-1, confirming themselves", async () => {
+    const https = ofType(childrenOf("prod"), "aws:sns/topicSubscription:TopicSubscription").filter((s) => s.inputs.protocol === "https");
+    expect(https.map((s) => [s.inputs.topic, s.inputs.endpoint, s.region])).toEqual([
+      [await value(full.alarmTopicArn), "https://events.pagerduty.com/integration/k1/enqueue", "us-east-1"],
+      [await value(full.ticketTopicArn), "https://tickets.example.org/sns", "us-east-1"],
+    ]);
+    for (const s of https) expect(s.inputs).toMatchObject({ endpointAutoConfirms: true, confirmationTimeoutInMinutes: 5 });
+    expect(() => new mod.GlobalTraffic("bad", { zoneName: "bad.example.com", regions: REGIONS, pageEndpoints: ["pagerduty"] })).toThrow(/pageEndpoints: "pagerduty" is not a URL/);
   });
 
   it("has a ticket topic beside the page topic, in us-east-1 under the same key", async () => {

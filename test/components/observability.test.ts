@@ -32,6 +32,8 @@ beforeAll(async () => {
     nodes: { autoScalingGroupName: "prod-eu-west-1-asg-1" },
     database: { clusterIdentifier: "prod-eu-west-1", engine: "aurora-postgresql", engineVersion: "16.6", instanceClass: "db.r7g.2xlarge" },
     alarmEmails: ["oncall@example.com"],
+    pageEndpoints: ["https://events.pagerduty.com/integration/k1/enqueue"],
+    ticketEndpoints: ["https://tickets.example.org/sns"],
     prometheus: {
       cluster: { name: "prod-eu-west-1", arn: "arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu-west-1", vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b", "subnet-c"], clusterSecurityGroupId: "sg-cluster", nodeSecurityGroupId: "sg-nodes" },
       retentionDays: 180,
@@ -139,7 +141,7 @@ describe("the regional topic", () => {
     const alertmanager = statements.find((s) => s.Sid === "AlertmanagerPublishes")!;
     expect(alertmanager.Principal.Service).toBe("aps.amazonaws.com");
     expect(alertmanager.Condition).toEqual({ StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": ["prod-eu-west-1-alarms", "prod-eu-west-1-tickets"].map((n) => one("aws:sns/topic:Topic", (r) => r.inputs.name === n).outputs.arn) } });
-    expect(one("aws:sns/topicSubscription:TopicSubscription", (r) => r.inputs.topic === topic.outputs.arn).inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
+    expect(one("aws:sns/topicSubscription:TopicSubscription", (r) => r.inputs.topic === topic.outputs.arn && r.inputs.protocol === "email").inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
   });
 
   it("tickets AWS's own zonal shifts of the region (autoshift, practice runs): EventBridge may publish to the ticket topic only, from that rule", () => {
@@ -170,12 +172,24 @@ describe("the regional topic", () => {
     const pages = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-alarms");
     const tickets = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-tickets");
     expect(tickets.inputs.kmsMasterKeyId).toBe(pages.inputs.kmsMasterKeyId);
-    expect(one("aws:sns/topicSubscription:TopicSubscription", (r) => r.inputs.topic === tickets.outputs.arn).inputs.endpoint).toBe("oncall@example.com");
+    expect(one("aws:sns/topicSubscription:TopicSubscription", (r) => r.inputs.topic === tickets.outputs.arn && r.inputs.protocol === "email").inputs.endpoint).toBe("oncall@example.com");
     expect(alarmNamed("prod-eu-west-1-db-writer-cpu").inputs.alarmActions).toEqual([tickets.outputs.arn]);
     expect(alarmNamed("prod-eu-west-1-replication-lag").inputs.alarmActions).toEqual([pages.outputs.arn]);
     const composite = (name: string) => one(COMPOSITE, (r) => r.inputs.alarmName === name).inputs.alarmActions;
     expect(composite("prod-eu-west-1-region-impaired")).toEqual([pages.outputs.arn]);
     expect(composite("prod-eu-west-1-slo-availability-ticket")).toEqual([tickets.outputs.arn]);
+  });
+
+  it("subscribes the pager to the page topic and ticketing to the ticket topic, over HTTPS, failing the deploy when one does not confirm", () => {
+    const pages = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-alarms");
+    const tickets = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-tickets");
+    const https = ofType("aws:sns/topicSubscription:TopicSubscription").filter((r) => r.inputs.protocol === "https");
+    expect(https.map((r) => [r.name, r.inputs.topic, r.inputs.endpoint])).toEqual([
+      ["prod-eu-west-1-alarms-https-1", pages.outputs.arn, "https://events.pagerduty.com/integration/k1/enqueue"],
+      ["prod-eu-west-1-tickets-https-1", tickets.outputs.arn, "https://tickets.example.org/sns"],
+    ]);
+    // The provider waits for such an endpoint to confirm, and fails the resource after the timeout.
+    for (const r of https) expect(r.inputs).toMatchObject({ endpointAutoConfirms: true, confirmationTimeoutInMinutes: 5 });
   });
 });
 
@@ -254,6 +268,7 @@ describe("bad arguments", () => {
     const base = { region: "eu-west-1", namePrefix: "x", environment: "x", regionCount: 2, loadBalancer: { arnSuffix: LB, targetGroupArnSuffix: TG, dnsName: "d" }, availabilityZones: [], nodes: { autoScalingGroupName: "a" } };
     expect(() => new RegionalObservability("bad-1", { ...base, objectives: { availabilityPercent: 90 } })).toThrow(/objectives\.availabilityPercent must be above 93\.055556/);
     expect(() => new RegionalObservability("bad-2", { ...base, alarmEmails: ["not-an-address"] })).toThrow(/alarmEmails: "not-an-address"/);
+    expect(() => new RegionalObservability("bad-4", { ...base, pageEndpoints: ["http://events.pagerduty.com/integration/k/enqueue"] })).toThrow(/pageEndpoints: "http:\/\/events.pagerduty.com\/integration\/k\/enqueue" must be an https:\/\/ URL/);
     expect(() => new GlobalObservability("bad-3", { environment: "x", regions: [{ region: "eu-west-1", prefix: "x", primary: true }], arcEnabled: false, lagThresholdMs: 1, route53Region: "us-east-1", grafana: { adminGroupIds: [] } })).toThrow(/adminGroupIds is empty/);
     await settle();
     expect(cloud.resources.length).toBe(before);

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { evaluateStack, policyResources, type Violation } from "../../policies/evaluate";
 import { monitoringCoversServingRegions, ruleAlarmNames } from "../../policies/rules/observability";
-import { environment, ofPolicy, patch, type RegionSlice } from "./fixtures";
+import { configFromSettings } from "../../policies/reconcile";
+import { environment, ofPolicy, patch, recorded, type RegionSlice } from "./fixtures";
 
 const POLICY = "monitoring-covers-serving-regions";
 const policyRuntime = createRequire(__filename)("@pulumi/policy") as { unknownCheckingProxy<T>(value: T): T };
@@ -117,5 +118,56 @@ describe("during a preview", () => {
   it("takes a Metrics Insights query it cannot read yet by where its text comes from", () => {
     expect(preview(true, true)).toEqual([]);
     expect(preview(false, true)).toHaveLength(2);
+  });
+});
+
+describe("production-pages-reach-a-pager", () => {
+  const PAGER = "production-pages-reach-a-pager";
+  const production = configFromSettings({ production: true });
+  /** Violations in the secondary region's stack, after `change`, under `config`. */
+  function pagerRun(change: (region: RegionSlice) => void, config = production): Violation[] {
+    const env = environment();
+    change(env.secondary);
+    return ofPolicy(evaluateStack(env.stacks()[2], config), PAGER);
+  }
+  /** The pager's HTTPS endpoint subscribed to the region's alarm topic, beside the e-mail. */
+  const withPager = (region: RegionSlice) => {
+    const all = region.all;
+    const o = { stack: `prod-${region.region}`, region: region.region };
+    const pager = recorded("aws:sns/topicSubscription:TopicSubscription", "alarms-https-1", { topic: region.alarmSubscription.inputs.topic, protocol: "https", endpoint: "https://events.pagerduty.com/integration/k/enqueue", endpointAutoConfirms: true }, o);
+    region.all = () => [...all(), pager];
+  };
+
+  it("fails a production region whose pages reach only e-mail, on the load balancer and the Aurora member", () => {
+    const found = pagerRun(() => undefined);
+    expect(found.map((v) => v.urn!.split("::").pop())).toEqual(["ingress", "ingress", "db"]);
+    expect(found.map((v) => v.message)).toEqual([
+      expect.stringMatching(/error-rate alarm \(prod-eu-west-1-error-rate\) reaches only e-mail subscribers/),
+      expect.stringMatching(/latency alarm \(prod-eu-west-1-latency-p99\) reaches only e-mail/),
+      expect.stringMatching(/replication-lag alarm \(prod-eu-west-1-replication-lag\) reaches only e-mail/),
+    ]);
+  });
+
+  it("passes once the pager subscribes to the topic the alarms page (directly, or through the composite)", () => {
+    expect(pagerRun(withPager)).toEqual([]);
+    // An e-mail-json subscriber is a mailbox too.
+    expect(pagerRun((r) => patch(r.alarmSubscription, { protocol: "email-json" }))).toHaveLength(3);
+    // A pager on another topic than the one paged (the ticket topic, say) does not count.
+    expect(pagerRun((r) => {
+      const all = r.all;
+      const o = { stack: `prod-${r.region}`, region: r.region };
+      const tickets = recorded("aws:sns/topic:Topic", "tickets", {}, o);
+      const pager = recorded("aws:sns/topicSubscription:TopicSubscription", "tickets-https-1", { topic: tickets.outputs.arn, protocol: "https", endpoint: "https://tickets.example.org/sns" }, o);
+      r.all = () => [...all(), tickets, pager];
+    })).toHaveLength(3);
+  });
+
+  it("applies only to production environments that page through a pager, and leaves alarms that reach nobody to monitoring-covers-serving-regions", () => {
+    expect(pagerRun(() => undefined, {})).toEqual([]);
+    expect(pagerRun(() => undefined, configFromSettings({ production: false }))).toEqual([]);
+    // The named opt-out: pages by e-mail, accepted.
+    expect(configFromSettings({ production: true, pagesByEmailOnly: true })[PAGER]).toBeUndefined();
+    expect(pagerRun(() => undefined, configFromSettings({ production: true, pagesByEmailOnly: true }))).toEqual([]);
+    expect(pagerRun((r) => without(r, "alarmSubscription"))).toEqual([]);
   });
 });

@@ -235,12 +235,26 @@ describe("prod: monitoring", () => {
     }
   });
 
+  it("subscribes prod's pager to every page topic (each region's and the DNS one), and tells the deploy gate to wait for it", () => {
+    const pager = (readStackConfig(join(root, "Pulumi.prod.yaml"))["platform:pageEndpoints"] as string[])[0];
+    const pagerSubscriptions = (s: PlanStack) => ofType(s, "aws:sns/topicSubscription:TopicSubscription").filter((r) => r.inputs.protocol === "https");
+    const global = stack(prod, "prod");
+    expect(pagerSubscriptions(global).map((r) => [r.inputs.topic, r.inputs.endpoint, r.inputs.endpointAutoConfirms, r.region])).toEqual([[global.outputs.alarmTopicArn, pager, true, "us-east-1"]]);
+    expect(global.outputs.pagerExpected).toBe(true);
+    for (const region of PROD_REGIONS) {
+      const s = stack(prod, `prod-${region}`);
+      expect(pagerSubscriptions(s).map((r) => [r.inputs.topic, r.inputs.endpoint, r.inputs.endpointAutoConfirms])).toEqual([[s.outputs.alarmTopicArn, pager, true]]);
+      expect(s.outputs.pagerExpected).toBe(true);
+    }
+  });
+
   it("shows per region the dashboard, alarms with thresholds, Prometheus with the managed scraper and the canary", () => {
     const monitoring = prod.resilience.monitoring;
     expect(monitoring.regions.map((r) => r.region)).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
     for (const r of monitoring.regions) {
       expect(r.dashboards).toEqual([`prod-${r.region}`]);
-      expect(r.topics).toEqual([{ name: `prod-${r.region}-alarms`, encrypted: true, subscribers: 1 }, { name: `prod-${r.region}-tickets`, encrypted: true, subscribers: 1 }]);
+      // The page topic: the mailbox and the pager (platform:pageEndpoints); the ticket topic: the mailbox.
+      expect(r.topics).toEqual([{ name: `prod-${r.region}-alarms`, encrypted: true, subscribers: 2 }, { name: `prod-${r.region}-tickets`, encrypted: true, subscribers: 1 }]);
       expect(r.prometheus).toEqual({ workspaces: 1, retentionDays: 150, scrapers: 1, ruleGroups: 1, alertmanager: true });
       const own = { name: `prod-${r.region}`, schedule: "rate(1 minute)", runtime: "syn-nodejs-puppeteer-15.0", targets: ["https://app.prod.example.com/healthz", expect.stringMatching(new RegExp(`^https://.*\\.${r.region}\\.elb\\.amazonaws\\.com/healthz$`))] };
       // Every secondary also watches the primary from outside, through its own name, paging its own topic.

@@ -118,7 +118,10 @@ describe("wait-subscribed", () => {
   const ticket = "arn:aws:sns:us-west-2:123456789012:prod-us-west-2-tickets";
 
   it("reads the page and ticket topics and their regions from the stack's outputs, refusing what is no topic ARN", () => {
-    expect(topicsOf({ alarmTopicArn: page, ticketTopicArn: ticket })).toEqual([{ arn: page, region: "us-west-2", pages: true }, { arn: ticket, region: "us-west-2", pages: false }]);
+    expect(topicsOf({ alarmTopicArn: page, ticketTopicArn: ticket })).toEqual([{ arn: page, region: "us-west-2", pages: true, pager: false }, { arn: ticket, region: "us-west-2", pages: false, pager: false }]);
+    // With the pager subscribed (platform:pageEndpoints) the page topic must reach it; tickets never wait.
+    expect(topicsOf({ alarmTopicArn: page, ticketTopicArn: ticket, pagerExpected: true }).map((t) => t.pager)).toEqual([true, false]);
+    expect(() => topicsOf({ alarmTopicArn: page, pagerExpected: "yes" })).toThrow(/pagerExpected is "yes", not true or false/);
     expect(topicsOf({})).toEqual([]);
     expect(() => topicsOf({ alarmTopicArn: "prod-alarms" })).toThrow(/alarmTopicArn is "prod-alarms", not an SNS topic ARN/);
   });
@@ -131,6 +134,24 @@ describe("wait-subscribed", () => {
     expect(judge([pending], [])).toEqual({ done: false, detail: "prod-us-west-2-alarms: 0 confirmed, waiting for email:oncall@example.org to confirm; prod-us-west-2-tickets: 0 confirmed (no subscription at all)" });
     expect(judge([], [ok]).done).toBe(false);
     expect(judge([pending, ok], []).done).toBe(true);
+  });
+
+  it("where the pager is expected, waits for a confirmed subscriber that is no mailbox on every page topic", () => {
+    const [pages, tickets] = topicsOf({ alarmTopicArn: page, ticketTopicArn: ticket, pagerExpected: true });
+    const mail: Subscription = { SubscriptionArn: `${page}:9a8b`, Protocol: "email", Endpoint: "oncall@example.org" };
+    const mailJson: Subscription = { SubscriptionArn: `${page}:7c6d`, Protocol: "email-json", Endpoint: "oncall@example.org" };
+    const pendingPager: Subscription = { SubscriptionArn: "PendingConfirmation", Protocol: "https", Endpoint: "https://events.pagerduty.com/integration/k/enqueue" };
+    const pager: Subscription = { SubscriptionArn: `${page}:5e4f`, Protocol: "https", Endpoint: "https://events.pagerduty.com/integration/k/enqueue" };
+    const judge = (p: Subscription[], t: Subscription[] = [mail]) => judgeSubscriptions(new Map<TopicRef, Subscription[]>([[pages, p], [tickets, t]]));
+    // A confirmed mailbox is someone, but not someone awake.
+    expect(judge([mail, mailJson])).toEqual({ done: false, detail: "prod-us-west-2-alarms: 2 confirmed, no pager among them (only mailboxes); prod-us-west-2-tickets: 1 confirmed" });
+    expect(judge([mail, pendingPager]).done).toBe(false);
+    expect(judge([mail, pager]).done).toBe(true);
+    // Tickets by e-mail are fine.
+    expect(judge([pager], [mail]).done).toBe(true);
+    // Without the pager expected (a non-production environment), the mailbox suffices, as before.
+    const [plain] = topicsOf({ alarmTopicArn: page });
+    expect(judgeSubscriptions(new Map<TopicRef, Subscription[]>([[plain, [mail]]])).done).toBe(true);
   });
 
   it("gives up at the deadline when nobody confirms", async () => {

@@ -5,7 +5,10 @@
  * until its link is clicked, and one that is never confirmed, or unsubscribed through the link
  * at the foot of every alarm mail, is gone from AWS while Pulumi's state and the plan still show
  * it: alarms would then fire into a topic nobody reads. The ticket topic (`ticketTopicArn`) is
- * reported, not waited for.
+ * reported, not waited for. When the stack says its page topics have the pager subscribed
+ * (`pagerExpected`: `platform:pageEndpoints` set, which a production environment must), a
+ * confirmed e-mail is not enough: a page topic needs a confirmed subscriber that is no mailbox
+ * (the pager's HTTPS endpoint), or a page would wake nobody.
  *
  *   npx tsx tools/ci/wait-subscribed.ts --outputs stack-outputs.json [--timeout-minutes 30] [--interval-seconds 20]
  *
@@ -16,6 +19,7 @@
 import { execFile } from "child_process";
 import { promisify } from "util";
 import { gateArgs, pollUntil, type Observation, type PollOptions } from "./poll";
+import { isPagerProtocol } from "../../components/observability/subscribers";
 
 export interface Subscription {
   SubscriptionArn?: string;
@@ -28,6 +32,8 @@ export interface TopicRef {
   readonly region: string;
   /** Waited for (pages), or only reported (tickets). */
   readonly pages: boolean;
+  /** A page topic whose subscriber must be the pager, not a mailbox (the stack's `pagerExpected`). */
+  readonly pager: boolean;
 }
 
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]+$/;
@@ -35,12 +41,14 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]+$/;
 /** The topics a stack's outputs name. */
 export function topicsOf(outputs: Record<string, unknown>): TopicRef[] {
   const topics: TopicRef[] = [];
+  const pagerExpected = outputs.pagerExpected;
+  if (pagerExpected !== undefined && typeof pagerExpected !== "boolean") throw new Error(`output pagerExpected is ${JSON.stringify(pagerExpected)}, not true or false`);
   for (const [key, pages] of [["alarmTopicArn", true], ["ticketTopicArn", false]] as const) {
     const arn = outputs[key];
     if (arn === undefined) continue;
     const match = typeof arn === "string" ? TOPIC_ARN.exec(arn) : null;
     if (!match) throw new Error(`output ${key} is ${JSON.stringify(arn)}, not an SNS topic ARN`);
-    topics.push({ arn: arn as string, region: match[1], pages });
+    topics.push({ arn: arn as string, region: match[1], pages, pager: pages && pagerExpected === true });
   }
   return topics;
 }
@@ -48,16 +56,24 @@ export function topicsOf(outputs: Record<string, unknown>): TopicRef[] {
 /** SNS lists an unconfirmed subscription with this in place of its ARN (and "Deleted" for one going away). */
 const confirmed = (s: Subscription) => typeof s.SubscriptionArn === "string" && s.SubscriptionArn.startsWith("arn:");
 
-/** Whether every page topic has a confirmed subscriber, and who has yet to confirm. */
+/**
+ * Whether every page topic has a confirmed subscriber (the pager, where one is expected), and who
+ * has yet to confirm.
+ */
 export function judgeSubscriptions(byTopic: ReadonlyMap<TopicRef, readonly Subscription[]>): Observation {
   const parts: string[] = [];
   let done = true;
   for (const [topic, subscriptions] of byTopic) {
     const ok = subscriptions.filter(confirmed);
+    const pagers = ok.filter((s) => isPagerProtocol(s.Protocol));
     const pending = subscriptions.filter((s) => s.SubscriptionArn === "PendingConfirmation").map((s) => `${s.Protocol ?? "?"}:${s.Endpoint ?? "?"}`);
     if (topic.pages && ok.length === 0) done = false;
+    const noPager = topic.pager && pagers.length === 0;
+    if (noPager) done = false;
     const name = topic.arn.split(":").pop();
-    parts.push(`${name}: ${ok.length} confirmed${pending.length ? `, waiting for ${pending.join(", ")} to confirm` : ""}${subscriptions.length === 0 ? " (no subscription at all)" : ""}`);
+    parts.push(
+      `${name}: ${ok.length} confirmed${noPager ? ", no pager among them (only mailboxes)" : ""}${pending.length ? `, waiting for ${pending.join(", ")} to confirm` : ""}${subscriptions.length === 0 ? " (no subscription at all)" : ""}`,
+    );
   }
   return { done, detail: parts.join("; ") };
 }
@@ -100,11 +116,18 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const gone = result.last.includes("no subscription at all");
+  if (result.last.includes("no pager among them")) {
+    console.error(
+      `::error::No pager confirmed after ${timeoutMinutes} minute(s): ${result.last}. The environment pages through platform:pageEndpoints, but no such (HTTPS) subscription of a page topic is confirmed: pages would reach mailboxes only. ` +
+        "The deploy creates the pager's subscription and fails when the endpoint does not confirm it, so it was removed since (unsubscribed, or the integration deleted and the subscription with it): run `pulumi up --refresh --stack <stack>` from a deploy runner (it subscribes the endpoint again), check the integration URL in platform:pageEndpoints, then re-run.",
+    );
+    return 1;
+  }
   console.error(
     `::error::No confirmed subscriber after ${timeoutMinutes} minute(s): ${result.last}. Alarms of this stack would reach nobody. ` +
       (gone
-        ? "A topic has no subscription at all: either none is configured (platform:alarmEmail empty: set it, or subscribe the pager) or one Pulumi created is gone from AWS (unsubscribed, or never confirmed), which `pulumi up` without a refresh does not see, and a deploy refreshes only the node groups and Auto Scaling groups: run `pulumi up --refresh --stack <stack>` from a deploy runner (it creates it again and sends a new confirmation mail), confirm it, then re-run."
-        : "Confirm the subscription mails (platform:alarmEmail; a reserved domain such as example.com never receives one), or subscribe the pager, then re-run."),
+        ? "A topic has no subscription at all: either none is configured (platform:alarmEmail and platform:pageEndpoints empty: set them) or one Pulumi created is gone from AWS (unsubscribed, or never confirmed), which `pulumi up` without a refresh does not see, and a deploy refreshes only the node groups and Auto Scaling groups: run `pulumi up --refresh --stack <stack>` from a deploy runner (it creates it again and sends a new confirmation mail), confirm it, then re-run."
+        : "Confirm the subscription mails (platform:alarmEmail; a reserved domain such as example.com never receives one), or list the pager in platform:pageEndpoints, then re-run."),
   );
   return 1;
 }

@@ -1,0 +1,37 @@
+/**
+ * Rules for who hears the alarms: the pager and ticketing endpoints, and what a production
+ * environment must have so that a page reaches someone awake. Each is reported per key with the
+ * value and the fix, before anything runs; the subscriptions themselves are the components'
+ * (components/observability/subscribers.ts holds the shared rules).
+ */
+import { httpsEndpointProblem } from "../components/observability/subscribers";
+import type { EnvironmentSettings } from "./config";
+
+type Report = (key: string, value: unknown, message: string) => void;
+
+const PAGER_EXAMPLE = "https://events.pagerduty.com/integration/<integration key>/enqueue (a PagerDuty service's Amazon CloudWatch integration)";
+
+/** Every alerting rule; parseEnvironment runs them with the other domain rules. */
+export function checkAlerting(s: EnvironmentSettings, report: Report): void {
+  for (const key of ["pageEndpoints", "ticketEndpoints"] as const) {
+    const seen = new Map<string, number>();
+    s[key].forEach((url, i) => {
+      const problem = httpsEndpointProblem(url);
+      if (problem) report(`${key}[${i}]`, url, problem);
+      else if (seen.has(url)) report(`${key}[${i}]`, url, `repeats ${key}[${seen.get(url)}]: SNS keeps one subscription per endpoint and topic; list each once`);
+      seen.set(url, seen.get(url) ?? i);
+    });
+  }
+  if (s.production && s.pageEndpoints.length === 0 && !s.pagesByEmailOnly) {
+    report(
+      "pageEndpoints",
+      s.pageEndpoints,
+      `is empty in a production environment (production: true), so pages (a region impaired, the primary unreachable, replication lag) would reach only alarmEmail, a mailbox nobody hears at night; list the pager's SNS integration URL, e.g. ${PAGER_EXAMPLE}, or set pagesByEmailOnly: true to accept pages by e-mail only`,
+    );
+  }
+  if (s.pagesByEmailOnly) {
+    if (s.pageEndpoints.length > 0) report("pagesByEmailOnly", s.pagesByEmailOnly, `contradicts pageEndpoints (${s.pageEndpoints.length} listed, so pages reach the pager); remove it`);
+    else if (!s.production) report("pagesByEmailOnly", s.pagesByEmailOnly, "only applies with production: true (elsewhere pageEndpoints is optional); remove it");
+    else if (s.alarmEmail === "") report("alarmEmail", s.alarmEmail, "is empty while pagesByEmailOnly is true: pages would reach nobody at all; give the on-call address, or list pageEndpoints instead");
+  }
+}
