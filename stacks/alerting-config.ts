@@ -1,6 +1,7 @@
 /**
  * Rules for who hears the alarms: the pager and ticketing endpoints, and what a production
- * environment must have so that a page reaches someone awake. Each is reported per key with the
+ * environment must have so that a page reaches someone awake (a pager) and is raised at all when
+ * a region is lost (the canaries that watch each region from outside). Each is reported per key with the
  * value and the fix, before anything runs; the subscriptions themselves are the components'
  * (components/observability/subscribers.ts holds the shared rules).
  */
@@ -27,6 +28,15 @@ export function checkAlerting(s: EnvironmentSettings, report: Report): void {
       "pageEndpoints",
       s.pageEndpoints,
       `is empty in a production environment (production: true), so pages (a region impaired, the primary unreachable, replication lag) would reach only alarmEmail, a mailbox nobody hears at night; list the pager's SNS integration URL, e.g. ${PAGER_EXAMPLE}, or set pagesByEmailOnly: true to accept pages by e-mail only`,
+    );
+  }
+  if (s.production && !s.canaryEnabled) {
+    // Without the canaries nothing watches a region from outside it: the primary's loss (and
+    // us-east-1's, which takes every Route 53 alarm along) would page nobody.
+    report(
+      "canaryEnabled",
+      s.canaryEnabled,
+      "is false in a production environment (production: true): the canaries are the only alarms outside each region (every secondary probes the primary, and one region probes us-east-1 when it is a secondary), so losing the primary, whose own alarms fail with it, would page nobody; set canaryEnabled: true (or production: false for an environment nobody depends on)",
     );
   }
   if (s.pagesByEmailOnly) {

@@ -13,6 +13,7 @@ import type { RegionArgs } from "../components/region";
 import type { NatGatewayMode } from "../components/network";
 import type { NodePoolKind } from "../components/node-pool";
 import { failoverRoleOf, regionalAppLabel, ROUTE53_HOME_REGION } from "../components/lib/dns";
+import { watchedRegions, watchedStacksFirst } from "../components/lib/watch-plan";
 import { clusterAutoscalerRelease } from "../components/lib/cluster-autoscaler";
 import { endpointCidrs, type DeployerNetwork } from "../components/lib/deployer";
 import { parseAddonVersions, type SupportType } from "../components/lib/eks";
@@ -138,17 +139,17 @@ export function observabilityArgs(environment: Environment): RegionObservability
 }
 
 /**
- * Who watches whom from outside: every secondary probes the primary region's own load balancer
- * (`regionalAppLabel`), paging its own topic. The primary is the region whose failure nothing else
- * would report when its CloudWatch or SNS is what failed (in prod also the home of the Route 53
- * alarms); and the secondaries deploy after it, so their probes never page for a region not yet
- * built (secondaries deploy side by side, so they do not watch each other).
+ * Who watches whom from outside (components/lib/watch-plan.ts): every secondary probes the
+ * primary region's own load balancer (`regionalAppLabel`), and one region probes us-east-1 when
+ * it is a secondary (its loss silences its own alarms and every Route 53 alarm), each paging the
+ * watcher's own topic. A watcher deploys after what it watches (`regionalStacksFirst`), so its
+ * probe never pages for a region not yet built.
  */
 export function watchedFrom(args: RegionObservabilityArgs, environment: Environment, region: string): RegionObservabilityArgs {
-  if (!args.canary || region === environment.primaryRegion || !environment.dnsZoneName) return args;
+  const watched = watchedRegions(environment.regions, region);
+  if (!args.canary || watched.length === 0 || !environment.dnsZoneName) return args;
   const zone = environment.dnsZoneName.replace(/\.$/, "");
-  const primary = environment.primaryRegion;
-  return { ...args, canary: { ...args.canary, watchedRegions: [{ region: primary, name: `${regionalAppLabel(environment.appRecordName, primary)}.${zone}` }] } };
+  return { ...args, canary: { ...args.canary, watchedRegions: watched.map((r) => ({ region: r, name: `${regionalAppLabel(environment.appRecordName, r)}.${zone}` })) } };
 }
 
 /** The environment seen from one place: the global dashboard and, when enabled, Grafana. */
@@ -291,6 +292,16 @@ export function cacheRoleOf(environment: Environment, region: string): CacheMemb
 export function regionalStackReads(environment: Environment, region: string): string[] {
   if (!environment.cacheEnabled || region === environment.cacheHomeRegion) return [];
   return [regionalStackName(environment.name, environment.cacheHomeRegion)];
+}
+
+/**
+ * Stacks of the environment that must deploy before a regional stack: those it reads
+ * (`regionalStackReads`) and, with the canaries on, those of the secondaries it probes (the
+ * watch of us-east-1 as a secondary: a probe of a region not yet built pages at once).
+ */
+export function regionalStacksFirst(environment: Environment, region: string): string[] {
+  const watched = environment.canaryEnabled ? watchedStacksFirst(environment.regions, region).map((r) => regionalStackName(environment.name, r)) : [];
+  return [...new Set([...regionalStackReads(environment, region), ...watched])];
 }
 
 export function regionArgs(environment: Environment, region: string, shared: SharedInputs): RegionArgs {

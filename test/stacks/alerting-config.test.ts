@@ -64,3 +64,13 @@ describe("the subscriber rules the gate and the pack share", () => {
     expect(httpsEndpointProblem(PAGER)).toBeUndefined();
   });
 });
+
+describe("a production environment is watched from outside", () => {
+  it("refuses canaryEnabled: false in production (losing the primary would page nobody), and only there", () => {
+    const withPager = { ...production, "platform:pageEndpoints": [PAGER] };
+    expect(problems({ ...withPager, "platform:canaryEnabled": false })).toEqual([
+      ["platform:canaryEnabled", false, expect.stringMatching(/production environment.*losing the primary.*would page nobody; set canaryEnabled: true/)],
+    ]);
+    expect(problems({ ...valid, "platform:canaryEnabled": false })).toEqual([]);
+  });
+});

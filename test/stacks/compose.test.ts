@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "path";
 import { parseEnvironment, type Environment } from "../../stacks/config";
-import { globalDatabaseArgs, globalTrafficArgs, regionArgs, regionSwitchArgs, resilienceArgs, roleOf, type SharedInputs } from "../../stacks/compose";
+import { globalDatabaseArgs, globalTrafficArgs, regionArgs, regionalStacksFirst, regionSwitchArgs, resilienceArgs, roleOf, type SharedInputs } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
 import { qualifiedStackName } from "../../stacks/environment";
 
@@ -183,8 +183,24 @@ describe("environment → stack composition", () => {
     for (const region of ["us-west-2", "eu-west-1"]) {
       expect(regionArgs(prod, region, shared).observability?.canary?.watchedRegions).toEqual([{ region: "us-east-1", name: "app-us-east-1.prod.example.com" }]);
     }
-    const noCanary = parseEnvironment("prod", { ...prodConfig, "platform:canaryEnabled": false });
+    // (Production refuses it: this environment is not production.)
+    const noCanary = parseEnvironment("prod", { ...prodConfig, "platform:production": false, "platform:canaryEnabled": false });
     expect(regionArgs(noCanary, "us-west-2", shared).observability?.canary).toBeUndefined();
+  });
+
+  it("after a switchover to us-west-2, also watches us-east-1 (the Route 53 home, now a secondary) from the region deployed after it", () => {
+    const regions = ["us-west-2", "us-east-1", "eu-west-1"];
+    const switched = parseEnvironment("prod", { ...prodConfig, "platform:regions": regions, "platform:vpcCidrs": ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] });
+    const watched = (region: string) => regionArgs(switched, region, shared).observability?.canary?.watchedRegions;
+    expect(watched("us-west-2")).toBeUndefined();
+    expect(watched("us-east-1")).toEqual([{ region: "us-west-2", name: "app-us-west-2.prod.example.com" }]);
+    expect(watched("eu-west-1")).toEqual([{ region: "us-west-2", name: "app-us-west-2.prod.example.com" }, { region: "us-east-1", name: "app-us-east-1.prod.example.com" }]);
+    // eu-west-1 deploys after us-east-1, so its probe never pages for a region not yet built.
+    expect(regions.map((r) => regionalStacksFirst(switched, r))).toEqual([[], [], ["prod-us-east-1"]]);
+    expect(prod.regions.map((r) => regionalStacksFirst(prod, r))).toEqual([[], [], []]);
+    // Two regions: the primary is the only other, and watches us-east-1.
+    const two = parseEnvironment("prod", { ...prodConfig, "platform:regions": regions.slice(0, 2), "platform:vpcCidrs": ["10.20.0.0/16", "10.10.0.0/16"] });
+    expect(regionArgs(two, "us-west-2", shared).observability?.canary?.watchedRegions).toEqual([{ region: "us-east-1", name: "app-us-east-1.prod.example.com" }]);
   });
 
   it("delegates the zone from the parent zone the environment names", () => {

@@ -112,6 +112,22 @@ describe("deployWaves", () => {
     expect(deployWaves("prod", complete).secondaries.map((t) => t.region)).toEqual(["us-west-2", "eu-west-1"]);
   });
 
+  it("deploys us-east-1 before the secondary that watches it once a switchover made it a secondary, one at a time", () => {
+    const switched = { ...complete, global: { ...environment, "platform:regions": ["us-west-2", "eu-west-1", "us-east-1"], "platform:vpcCidrs": ["10.20.0.0/16", "10.30.0.0/16", "10.10.0.0/16"] } };
+    const waves = deployWaves("prod", switched);
+    expect(waves.primary.region).toBe("us-west-2");
+    // eu-west-1 (listed after it, wrapping) probes us-east-1: us-east-1 deploys first, not side by side.
+    expect(waves.secondaries.map((t) => t.region)).toEqual(["us-east-1", "eu-west-1"]);
+    expect(waves.secondariesMaxParallel).toBe(1);
+    // Not a read: nothing waits on an output of us-east-1's stack.
+    expect(waves.readsOfLaterStacks).toEqual([]);
+    // Without canaries there is no watch, and nothing to order.
+    const unwatched = { ...switched, global: { ...switched.global, "platform:canaryEnabled": false } };
+    expect(deployWaves("prod", unwatched).secondariesMaxParallel).toBe(2);
+    // With us-east-1 the primary, the secondaries deploy side by side as before.
+    expect(deployWaves("prod", complete).secondariesMaxParallel).toBe(2);
+  });
+
   describe("a stack that reads one deployed after it (the primary region reading the cache's home region)", () => {
     const east = ["us-east-1", "us-west-2", "eu-west-1"];
     const west = ["us-west-2", "us-east-1", "eu-west-1"];

@@ -21,12 +21,16 @@
  * environment, or the cache off before) or moves its home, and the home is not the primary. It
  * compares `Pulumi.<env>.yaml` with its version before this change (`previousVersion`: in the
  * deploy workflow, which runs on the pushed commit of main, HEAD's against HEAD's first parent).
+ *
+ * A secondary whose synthetic probe watches another secondary (us-east-1 after a switchover made
+ * another region the primary: components/lib/watch-plan.ts) deploys after it, as a reader does
+ * (`regionalStacksFirst`): a probe of a region not yet built would page at once.
  */
 import { execFileSync } from "child_process";
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
-import { regionalStackReads } from "../../stacks/compose";
+import { regionalStackReads, regionalStacksFirst } from "../../stacks/compose";
 import { ConfigError, type Environment, parseEnvironment } from "../../stacks/config";
 import { toRuntimeConfig } from "../fake-cloud/project-config";
 
@@ -48,6 +52,7 @@ export interface DeployWaves {
    * How many secondaries deploy at once. With the cache on, 1, the cache's home region first:
    * the other members read the datastore's id from its stack, and ElastiCache refuses a member
    * joining while another join has the datastore `modifying` (the provider does not retry it).
+   * Also 1 when a secondary watches another (us-east-1 as a secondary), the watched one first.
    * Otherwise all of them.
    */
   readonly secondariesMaxParallel: number;
@@ -175,8 +180,10 @@ export function deployWaves(environment: string, files: StackFiles, options: Wav
   // The global stack's credentials need a default region; its own aws:region when set.
   const globalRegion = typeof files.global["aws:region"] === "string" ? files.global["aws:region"] : regions[0];
   const readsOf = (t: StackTarget) => regionalStackReads(env, t.region);
-  // A stack that others read before its readers: the cache's home region first among the secondaries.
-  const secondaries = readsFirst(targets.slice(1), readsOf);
+  // What a stack reads or probes deploys before it: the cache's home region, and us-east-1 as a
+  // secondary (another secondary watches it), first among the secondaries.
+  const firstOf = (t: StackTarget) => regionalStacksFirst(env, t.region);
+  const secondaries = readsFirst(targets.slice(1), firstOf);
   const sequence = [targets[0], ...secondaries];
   const position = (stack: string) => sequence.findIndex((t) => t.stack === stack);
   const readsOfLaterStacks = sequence.flatMap((t) => readsOf(t).filter((read) => position(read) > position(t.stack)).map((read) => ({ reader: t.stack, read })));
@@ -204,8 +211,8 @@ export function deployWaves(environment: string, files: StackFiles, options: Wav
     global: { stack: environment, region: globalRegion, role: "global" },
     primary: targets[0],
     secondaries,
-    // One at a time with a cache (one datastore join at a time), or when a secondary reads another.
-    secondariesMaxParallel: cacheHome !== undefined || secondaries.some((t) => readsOf(t).length > 0) ? 1 : Math.max(1, secondaries.length),
+    // One at a time with a cache (one datastore join at a time), or when a secondary reads or watches another.
+    secondariesMaxParallel: cacheHome !== undefined || secondaries.some((t) => firstOf(t).length > 0) ? 1 : Math.max(1, secondaries.length),
     readsOfLaterStacks,
     orphans,
     runsOn,
