@@ -41,10 +41,13 @@ export interface RegionalIngressArgs {
    * Serve only requests that came through the CloudFront edge (GlobalEdge): those carrying one of
    * `values` in header `headerName`, the origin custom header CloudFront adds, and the health-check
    * path from anyone (Route 53 health checkers and canaries cannot send the header). Every other
-   * request gets a fixed 403 from the listener. `values`: the secret CloudFront sends and the one
-   * rotating in (GlobalEdge.originVerifyValues), 1 to 3; they stay secret. The rules take listener
-   * priorities 1 and 2: a rule of your own that forwards must carry the same header condition, or
-   * it reopens the direct path for what it matches.
+   * request gets a fixed 403 from a catch-all rule (path `/*`, the last priority, 50,000) created
+   * after the two that forward; the listener's default action stays `forward`. `values`: the
+   * secret CloudFront sends and the one rotating in (GlobalEdge.originVerifyValues), 1 to 3; they
+   * stay secret. The rules take listener priorities 1, 2 and 50,000: a rule of your own needs an
+   * explicit priority between them (without one ELB would give it 50,001 and refuse it), and if
+   * it forwards it must carry the same header condition, or it reopens the direct path for what
+   * it matches.
    * @default none — the HTTPS listener forwards every request (no edge, or its direct path declared open)
    */
   originVerify?: { headerName?: string; values: pulumi.Input<string>[] };
@@ -187,10 +190,12 @@ export class RegionalIngress extends pulumi.ComponentResource {
       tags: { Name: `${name}-tg`, ...(args.bindingClusterName !== undefined ? { [BINDABLE_TARGET_GROUP_TAG]: args.bindingClusterName } : {}) },
     }, parent);
 
-    // Behind the edge the listener answers 403 itself and forwards through rules: the health check
-    // first (from anyone), then requests with the origin-verify header (CloudFront's). A lock turned
-    // on for a serving region updates the listener before its rules exist (they need its ARN), so
-    // CloudFront's requests get a 403 for the second or two the rules take to create.
+    // Behind the edge the listener still forwards by default; rules take the health check first
+    // (from anyone), then requests with the origin-verify header (CloudFront's), and a last,
+    // catch-all rule answers everything else with a 403. The lock is that last rule, not the
+    // default action: it depends on the allow rules, so locking a serving region creates them
+    // before it denies anything, unlocking deletes it before them, and an allow rule that fails
+    // to create leaves the region open rather than dark (CloudFront fails over only on 5xx).
     const verify = args.originVerify
       ? originVerifyListener({ healthCheckPath, headerName: args.originVerify.headerName ?? ORIGIN_VERIFY_HEADER, values: args.originVerify.values })
       : undefined;
@@ -202,7 +207,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
       sslPolicy: args.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06",
       // From the validation, so the listener waits until the certificate is issued.
       certificateArn: validation.certificateArn,
-      defaultActions: [verify ? verify.defaultAction : forward],
+      defaultActions: [forward],
     }, parent);
     const rules = (verify?.rules ?? []).map((rule) => new aws.lb.ListenerRule(`${name}-https-${rule.suffix}`, {
       listenerArn: httpsListener.arn,
@@ -213,6 +218,16 @@ export class RegionalIngress extends pulumi.ComponentResource {
       actions: [forward],
       tags: { Name: `${name}-https-${rule.suffix}` },
     }, parent));
+    if (verify) {
+      const { catchAll } = verify;
+      new aws.lb.ListenerRule(`${name}-https-${catchAll.suffix}`, {
+        listenerArn: httpsListener.arn,
+        priority: catchAll.priority,
+        conditions: [{ pathPattern: { values: [...catchAll.condition.pathPattern.values] } }],
+        actions: [{ type: catchAll.action.type, fixedResponse: { ...catchAll.action.fixedResponse } }],
+        tags: { Name: `${name}-https-${catchAll.suffix}` },
+      }, { parent: this, dependsOn: rules });
+    }
     new aws.lb.Listener(`${name}-http`, {
       loadBalancerArn: alb.arn,
       port: 80,

@@ -137,19 +137,42 @@ export interface ListenerRulePlan<V> {
   readonly condition: { readonly pathPattern: { readonly values: readonly string[] } } | { readonly httpHeader: { readonly httpHeaderName: string; readonly values: readonly V[] } };
 }
 
+/** What the listener answers a request that did not come through the edge. */
+export const DIRECT_ACCESS_DENIED = { type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } } as const;
+
+/** A path pattern every request path matches (`*` matches 0 or more characters; paths start with `/`). */
+export const CATCH_ALL_PATH_PATTERN = "/*";
+
+/**
+ * Priority of the rule that denies what no other rule took: the last one ELB evaluates (priorities
+ * go up to 50,000). A rule of your own with an explicit priority below it is evaluated first; one
+ * created without a priority gets "the next after the highest" (50,001), which ELB refuses, so it
+ * fails at its deploy instead of landing, unreachable, behind the deny.
+ */
+export const CATCH_ALL_PRIORITY = LISTENER_RULE_LIMITS.maxPriority;
+
 export interface OriginVerifyListenerPlan<V> {
-  /** What the listener answers when no rule matches: a 403, not the app. */
-  readonly defaultAction: { readonly type: "fixed-response"; readonly fixedResponse: { readonly statusCode: "403"; readonly contentType: "text/plain"; readonly messageBody: string } };
-  /** Rules that forward to the target group, in priority order. */
+  /**
+   * Rules that forward to the target group, in priority order (1 and 2). The listener's default
+   * action stays `forward`: the lock is `catchAll`, a rule of its own.
+   */
   readonly rules: readonly ListenerRulePlan<V>[];
+  /**
+   * The last rule: every request the rules above did not take (no header, a wrong value) gets a
+   * fixed 403. Declared after them (depends on them): on creation the allow rules exist before
+   * anything is denied, and on deletion (the lock turned off) Pulumi deletes it first, so neither
+   * change nor a rule that fails to create ever leaves the listener denying CloudFront's requests.
+   */
+  readonly catchAll: { readonly suffix: string; readonly priority: number; readonly condition: { readonly pathPattern: { readonly values: readonly string[] } }; readonly action: typeof DIRECT_ACCESS_DENIED };
 }
 
 /**
  * The HTTPS listener of a region behind the edge: requests carrying one of `values` in
  * `headerName` are forwarded; so is `healthCheckPath`, from anyone, as Route 53 health checkers
  * and synthetic canaries cannot send the header (its rule comes first: the health check never
- * depends on the secret); everything else gets a fixed 403. `values` are the current secret and the
- * one rotating in (generic, so the component passes secret Outputs and tests plain strings).
+ * depends on the secret); everything else gets a fixed 403 from the catch-all rule. `values` are
+ * the current secret and the one rotating in (generic, so the component passes secret Outputs and
+ * tests plain strings).
  */
 export function originVerifyListener<V>(input: { healthCheckPath: string; headerName: string; values: readonly V[] }): OriginVerifyListenerPlan<V> {
   const { healthCheckPath, headerName, values } = input;
@@ -163,10 +186,10 @@ export function originVerifyListener<V>(input: { healthCheckPath: string; header
     throw new RangeError(`healthCheckPath "${healthCheckPath}" cannot be an ALB path pattern of itself alone (at most ${LISTENER_RULE_LIMITS.pathPatternLength} characters of A-Z a-z 0-9 _ - . $ / ~ " ' @ : + &; no * or ?, which are wildcards)`);
   }
   return {
-    defaultAction: { type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } },
     rules: [
       { suffix: "health", priority: 1, condition: { pathPattern: { values: [healthCheckPath] } } },
       { suffix: "origin-verified", priority: 2, condition: { httpHeader: { httpHeaderName: headerName, values: [...values] } } },
     ],
+    catchAll: { suffix: "deny-direct", priority: CATCH_ALL_PRIORITY, condition: { pathPattern: { values: [CATCH_ALL_PATH_PATTERN] } }, action: DIRECT_ACCESS_DENIED },
   };
 }

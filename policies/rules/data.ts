@@ -17,7 +17,7 @@ import { globalTableRegions, replicasOfTable } from "../../components/lib/dynamo
 import { SECRET_MASK, stringList } from "../config";
 import { LISTENER_TYPES, LOAD_BALANCER_TYPES } from "./aws-types";
 import { environmentRule, type EnvironmentRule } from "./environment";
-import { arnRegion, describe, isSet, knownItems, knownNumber, knownString, ofType, read, referencedBy, regionOf, resourceRule, UNKNOWN, workloadRegions } from "./kit";
+import { arnRegion, describe, isSet, knownItems, knownNumber, knownString, listLength, ofType, read, referencedBy, regionOf, resourceRule, UNKNOWN, workloadRegions } from "./kit";
 
 export const DATA_TYPES = {
   table: "aws:dynamodb/table:Table",
@@ -374,15 +374,31 @@ function ruleIsVerified(rule: PolicyResource, healthPaths: readonly string[]): b
   return onlyPaths && paths.length > 0 && paths.every((p) => healthPaths.includes(p));
 }
 
+/**
+ * Whether a rule is a catch-all deny: it answers itself (fixed responses only) every request it
+ * sees, its one condition a path pattern that matches every path (`/*` or `*`). Rules of the same
+ * listener with a higher priority never see a request.
+ */
+function isCatchAllDeny(rule: PolicyResource): boolean {
+  const props = rule.props as Bag;
+  const actions = knownItems(() => props.actions as Bag[]);
+  if (actions.length === 0 || !actions.every((a) => read(() => a.type) === "fixed-response")) return false;
+  const conditions = knownItems(() => props.conditions as Bag[]);
+  if (listLength(() => props.conditions) !== 1 || conditions.length !== 1) return false;
+  const [condition] = conditions;
+  if (!Object.keys(condition).every((k) => k === "pathPattern" || condition[k] === undefined)) return false;
+  return knownItems(() => (condition.pathPattern as Bag | undefined)?.values as string[]).some((v) => v === "/*" || v === "*");
+}
+
 export const edgeOriginVerified = environmentRule(
   {
     name: "edge-origin-verified",
     description:
-      "In an environment with a CloudFront distribution, internet-facing application load balancers forward only requests that carry the edge's origin-verify header (a listener rule with an http-header condition; the listener answers the rest itself), besides their target groups' health-check path: otherwise anyone can call them directly and skip the edge's WAF.",
+      "In an environment with a CloudFront distribution, internet-facing application load balancers forward only requests that carry the edge's origin-verify header (a listener rule with an http-header condition), besides their target groups' health-check path, and answer the rest themselves: with a catch-all rule (path /*, a fixed response) after those rules, or a fixed-response default action. Otherwise anyone can call them directly and skip the edge's WAF.",
     enforcementLevel: "advisory",
     severity: "high",
     remediationSteps:
-      "Keep platform:edgeDirectOriginAccess at locked (RegionalIngress originVerify: a 403 default action, a rule for the health-check path and one for the X-Origin-Verify header). Where the direct path must stay public, edgeDirectOriginAccess: open names that choice, and this advisory stays as its reminder.",
+      "Keep platform:edgeDirectOriginAccess at locked (RegionalIngress originVerify: a rule for the health-check path, one for the X-Origin-Verify header, and a last catch-all rule, path /* at priority 50000, answering 403). Where the direct path must stay public, edgeDirectOriginAccess: open names that choice, and this advisory stays as its reminder.",
   },
   (resources, report) => {
     if (ofType(resources, DISTRIBUTION_TYPES).length === 0) return;
@@ -399,12 +415,19 @@ export const edgeOriginVerified = environmentRule(
       const props = lb.props as Bag;
       if (read(() => props.internal) === true || !["application", undefined].includes(read(() => props.loadBalancerType) as string | undefined)) continue;
       for (const listener of listeners.filter((l) => refersTo(l, "loadBalancerArn", lb, read(() => (l.props as Bag).loadBalancerArn)))) {
+        const onListener = rules.filter((r) => refersTo(r, "listenerArn", listener, read(() => (r.props as Bag).listenerArn)));
         const defaults = knownItems(() => (listener.props as Bag).defaultActions as Bag[]);
-        if (forwardsTo(defaults).length > 0) {
-          report(`${describe(listener)} of internet-facing ${describe(lb)} forwards every request by default: anyone can call it directly and skip the edge's WAF. Answer them with a fixed 403 and forward only requests carrying the edge's origin-verify header (edgeDirectOriginAccess: locked), or keep it open on purpose (edgeDirectOriginAccess: open).`, listener.urn);
+        // A listener that forwards by default is locked by a catch-all deny rule: what it sees never
+        // reaches the default action, and rules after it never see a request.
+        const denyAt = onListener.filter(isCatchAllDeny).map((r) => knownNumber(() => (r.props as Bag).priority)).filter((p) => p !== undefined);
+        const lockedAt = denyAt.length > 0 ? Math.min(...denyAt) : undefined;
+        if (forwardsTo(defaults).length > 0 && lockedAt === undefined) {
+          report(`${describe(listener)} of internet-facing ${describe(lb)} forwards every request by default and no catch-all rule denies what its other rules do not take: anyone can call it directly and skip the edge's WAF. Add a last rule (path /*) answering 403 and forward only requests carrying the edge's origin-verify header (edgeDirectOriginAccess: locked), or keep it open on purpose (edgeDirectOriginAccess: open).`, listener.urn);
           continue;
         }
-        for (const rule of rules.filter((r) => refersTo(r, "listenerArn", listener, read(() => (r.props as Bag).listenerArn)))) {
+        for (const rule of onListener) {
+          const priority = knownNumber(() => (rule.props as Bag).priority);
+          if (lockedAt !== undefined && priority !== undefined && priority > lockedAt) continue;
           const actions = knownItems(() => (rule.props as Bag).actions as Bag[]);
           const targets = forwardsTo(actions);
           if (targets.length === 0) continue;

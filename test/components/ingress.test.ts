@@ -219,10 +219,26 @@ describe("RegionalIngress certificate and listeners", () => {
 describe("RegionalIngress behind the edge (originVerify)", () => {
   const rules = (prefix: string) => all("ListenerRule", prefix);
 
-  it("answers everything itself with a 403 that no rule takes", () => {
-    expect(get("Listener", "behind-edge-https").inputs.defaultActions).toEqual([
-      { type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } },
-    ]);
+  it("keeps the listener's default forward and denies what no rule took with a last, catch-all rule created after the allow rules", () => {
+    const tg = get("TargetGroup", "behind-edge-tg").outputs.arn;
+    const https = get("Listener", "behind-edge-https");
+    // The lock is not the default action: a lock turned on (or off) on a serving region never has
+    // the listener deny CloudFront while the allow rules do not exist yet (or any more).
+    expect(https.inputs.defaultActions).toEqual([{ type: "forward", targetGroupArn: tg }]);
+    const deny = get("ListenerRule", "behind-edge-https-deny-direct");
+    expect(deny.inputs).toMatchObject({
+      listenerArn: https.outputs.arn,
+      priority: 50_000,
+      conditions: [{ pathPattern: { values: ["/*"] } }],
+      actions: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } }],
+    });
+    // Created after both allow rules, deleted before them (Pulumi deletes dependents first).
+    const allow = ["behind-edge-https-health", "behind-edge-https-origin-verified"].map((n) => get("ListenerRule", n).urn);
+    expect(deny.dependsOn).toEqual(expect.arrayContaining(allow));
+    // ELB evaluates it last: every other rule's priority is below it, all of them unique.
+    const priorities = rules("behind-edge").map((r) => r.inputs.priority as number);
+    expect(new Set(priorities).size).toBe(priorities.length);
+    expect(Math.max(...priorities)).toBe(deny.inputs.priority);
   });
 
   it("forwards the health-check path from anyone first, then requests carrying either secret, on the HTTPS listener", () => {
@@ -238,7 +254,7 @@ describe("RegionalIngress behind the edge (originVerify)", () => {
       value: [{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["current-0123456789abcdef", "next-0123456789abcdef"] } }],
       secret: true,
     });
-    expect(rules("behind-edge")).toHaveLength(2);
+    expect(rules("behind-edge")).toHaveLength(3);
   });
 
   it("lets serving wait for the rules, which are what forward to the target group", () => {

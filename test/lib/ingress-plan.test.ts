@@ -55,18 +55,30 @@ describe("target port", () => {
 describe("originVerifyListener", () => {
   const plan = originVerifyListener({ healthCheckPath: "/healthz", headerName: "X-Origin-Verify", values: ["current", "next"] });
 
-  it("answers 403 itself, and forwards the health check from anyone before the header rule", () => {
-    expect(plan.defaultAction).toEqual({ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } });
+  it("forwards the health check from anyone before the header rule, and answers the rest with a 403 from a catch-all rule, not the default action", () => {
+    expect(plan).not.toHaveProperty("defaultAction");
     expect(plan.rules.map((r) => [r.priority, r.condition])).toEqual([
       [1, { pathPattern: { values: ["/healthz"] } }],
       [2, { httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["current", "next"] } }],
     ]);
+    expect(plan.catchAll).toEqual({
+      suffix: "deny-direct",
+      priority: 50_000,
+      condition: { pathPattern: { values: ["/*"] } },
+      action: { type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } },
+    });
+  });
+
+  it("evaluates the catch-all last: the highest priority ELB takes, so a rule of your own with a priority fits before it and one without fails at its deploy", () => {
+    expect(plan.catchAll.priority).toBe(LISTENER_RULE_LIMITS.maxPriority);
+    for (const rule of plan.rules) expect(rule.priority).toBeLessThan(plan.catchAll.priority);
   });
 
   it("stays inside the ALB's rule limits: unique priorities, one condition per rule, at most five values per rule", () => {
-    const priorities = plan.rules.map((r) => r.priority);
+    const all = [...plan.rules, plan.catchAll];
+    const priorities = all.map((r) => r.priority);
     expect(new Set(priorities).size).toBe(priorities.length);
-    for (const rule of plan.rules) {
+    for (const rule of all) {
       expect(rule.priority).toBeGreaterThanOrEqual(1);
       expect(rule.priority).toBeLessThanOrEqual(LISTENER_RULE_LIMITS.maxPriority);
       const values = "pathPattern" in rule.condition ? rule.condition.pathPattern.values : rule.condition.httpHeader.values;

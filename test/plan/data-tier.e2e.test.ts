@@ -109,13 +109,18 @@ describe("the staging example (examples/data-tier): tables, cache and edge in ev
     for (const region of regions) {
       const stack = `staging-${region}`;
       const [https] = ofType(doc, stack, "aws:lb/listener:Listener").filter((l) => l.inputs.protocol === "HTTPS");
-      expect(https.inputs.defaultActions).toEqual([{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } }]);
+      // The listener still forwards by default; the lock is the last rule, created after the two
+      // that forward (and deleted before them).
+      expect(https.inputs.defaultActions).toEqual([{ type: "forward", targetGroupArn: expect.any(String) }]);
       const rules = ofType(doc, stack, "aws:lb/listenerRule:ListenerRule").sort((a, b) => Number(a.inputs.priority) - Number(b.inputs.priority));
       expect(rules.map((r) => [r.inputs.priority, r.inputs.conditions])).toEqual([
         [1, [{ pathPattern: { values: ["/healthz"] } }]],
         // The header's values, read from the global stack: secret across the StackReference.
         [2, "[secret]"],
+        [50_000, [{ pathPattern: { values: ["/*"] } }]],
       ]);
+      expect(rules[2].inputs.actions).toEqual([{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } }]);
+      expect(rules[2].dependsOn).toEqual(expect.arrayContaining([rules[0].urn, rules[1].urn]));
       for (const rule of rules) expect(rule.inputs.listenerArn).toBe(https.outputs.arn);
       // Still a complete serving path: the rules forward to the target group the service is bound to.
       expect(doc.resilience.servingPath.regions.find((r) => r.region === region)).toMatchObject({ complete: true });

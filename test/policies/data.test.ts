@@ -234,7 +234,7 @@ describe("edge-origin-verified", () => {
 
   it("warns, as an advisory, about a region whose HTTPS listener still forwards every request (its direct path open)", () => {
     const vs = only("edge-origin-verified", forwardAll);
-    expect(messages(vs)).toEqual([expect.stringMatching(/^https \(lb\.Listener\) of internet-facing ingress \(lb\.LoadBalancer\) forwards every request by default: anyone can call it directly and skip the edge's WAF\./)]);
+    expect(messages(vs)).toEqual([expect.stringMatching(/^https \(lb\.Listener\) of internet-facing ingress \(lb\.LoadBalancer\) forwards every request by default and no catch-all rule denies what its other rules do not take: anyone can call it directly and skip the edge's WAF\./)]);
     expect(vs[0].enforcementLevel).toBe("advisory");
     expect(vs[0].urn).toBe(dataTier().env.secondary.https.urn);
   });
@@ -246,6 +246,47 @@ describe("edge-origin-verified", () => {
     expect(only("edge-origin-verified", (d) => patch(d.edgeRules[SECONDARY].health, { conditions: [{ pathPattern: { values: ["/status"] } }] }))).toHaveLength(1);
     // A header condition in the clear (a real preview shows the values) passes like the masked one.
     expect(only("edge-origin-verified", (d) => patch(d.edgeRules[PRIMARY].verified, { conditions: [{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["a", "b"] } }] }))).toEqual([]);
+  });
+
+  describe("a listener that forwards by default, locked by a catch-all rule (as RegionalIngress builds it)", () => {
+    type Slice = ReturnType<typeof environment>["primary"];
+    const forward = (slice: Slice) => [{ type: "forward", targetGroupArn: arnOf(slice.targetGroup) }];
+    const deny = [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } }];
+    const rule = (slice: Slice, name: string, inputs: Record<string, unknown>) =>
+      recorded("aws:lb/listenerRule:ListenerRule", name, { listenerArn: arnOf(slice.https), ...inputs }, { stack: `prod-${slice.region}`, region: slice.region });
+    const withRules = (slice: Slice, ...rules: RecordedResource[]) => {
+      const all = slice.all.bind(slice);
+      slice.all = () => [...all(), ...rules];
+    };
+    /** Both regions: the default action forwards, and a last rule answers 403 for every path (changed by `catchAll`). */
+    const catchAllLocked = (catchAll: Record<string, unknown> = {}, extra: (slice: Slice) => RecordedResource[] = () => []) => (_d: DataTier, env: ReturnType<typeof environment>) => {
+      for (const slice of [env.primary, env.secondary]) {
+        patch(slice.https, { defaultActions: forward(slice) });
+        withRules(slice, rule(slice, "https-deny-direct", { priority: 50_000, conditions: [{ pathPattern: { values: ["/*"] } }], actions: deny, ...catchAll }), ...extra(slice));
+      }
+    };
+
+    it("counts as locked: the catch-all takes every request the health and header rules did not", () => {
+      expect(only("edge-origin-verified", catchAllLocked())).toEqual([]);
+      expect(only("edge-origin-verified", catchAllLocked({ conditions: [{ pathPattern: { values: ["*"] } }] }))).toEqual([]);
+    });
+
+    it("does not count a last rule that forwards, or matches less than every request", () => {
+      const listenerWarned = /^https \(lb\.Listener\) .*forwards every request by default and no catch-all rule denies/;
+      expect(messages(only("edge-origin-verified", catchAllLocked({ actions: [{ type: "forward", targetGroupArn: "arn:tg" }] })))).toEqual([expect.stringMatching(listenerWarned), expect.stringMatching(listenerWarned)]);
+      expect(only("edge-origin-verified", catchAllLocked({ conditions: [{ pathPattern: { values: ["/api/*"] } }] }))).toHaveLength(2);
+      expect(only("edge-origin-verified", catchAllLocked({ conditions: [{ pathPattern: { values: ["/*"] } }, { hostHeader: { values: ["app.prod.example.com"] } }] }))).toHaveLength(2);
+    });
+
+    it("judges the forwarding rules ELB evaluates before the catch-all, and none after it (they never see a request)", () => {
+      const open = (priority: number) => (slice: Slice) => [rule(slice, "https-api", { priority, conditions: [{ pathPattern: { values: ["/api/*"] } }], actions: forward(slice) })];
+      const vs = only("edge-origin-verified", catchAllLocked({}, open(10)));
+      expect(messages(vs)).toEqual([
+        expect.stringMatching(/^https-api \(lb\.ListenerRule\) on https .*forwards without the edge's origin-verify header/),
+        expect.stringMatching(/^https-api \(lb\.ListenerRule\) on https .*forwards without the edge's origin-verify header/),
+      ]);
+      expect(only("edge-origin-verified", catchAllLocked({ priority: 100 }, open(200)))).toEqual([]);
+    });
   });
 
   it("says nothing without a distribution, or about an internal load balancer", () => {
