@@ -139,16 +139,29 @@ export function siblingStackName(environmentStack: string, stack: string): strin
  * global stack (deployed first, so CloudFront already sends the first of them). Read only when the
  * listener requires the header, and kept secret: the global stack exports them as a secret output,
  * which a StackReference returns as a secret.
+ *
+ * Read with a fallback in a preview, as `dnsTicketTopicArn`: a global stack deployed before the
+ * edge lock exports none, and a preview of this stack against it (a pull request's, before the
+ * global wave deploys) must still run. The values are then unknown, so the preview shows the header
+ * rule as computed at deploy. A deploy (`pulumi up`) against such a global stack fails instead,
+ * naming the output: the global stack must deploy first, or the lock would accept nothing
+ * CloudFront sends.
  */
 function edgeInputs(environment: Environment, environmentStack: string, globalRef: pulumi.StackReference): Partial<SharedInputs> {
   if (!regionRequiresOriginVerify(environment)) return {};
   const exported = globalRef.getOutput("edgeOriginVerifyValues") as pulumi.Output<string[] | undefined>;
   const { accepted } = originVerifyGenerations(environment.edgeOriginVerifyGeneration);
+  const values = exported.apply((values): string[] | undefined => {
+    if (Array.isArray(values) && values.length === accepted.length) return values;
+    const found = values === undefined || values === null ? "exports no edgeOriginVerifyValues" : `exports edgeOriginVerifyValues that are not the ${accepted.length} values this region accepts`;
+    const message = `the global stack ${environmentStack} ${found} (the edge's origin-verify secrets, which this region's HTTPS listener requires with edgeDirectOriginAccess: locked); deploy the global stack first: \`pulumi up --stack ${environmentStack}\``;
+    if (!pulumi.runtime.isDryRun()) throw new pulumi.RunError(message);
+    pulumi.log.warn(`${message}. This preview shows the listener's header rule as computed.`);
+    return undefined;
+  });
   return {
-    edgeOriginVerifyValues: accepted.map((_, i) => exported.apply((values) => {
-      if (!values || values.length !== accepted.length) throw new pulumi.RunError(`the global stack ${environmentStack} exports no edgeOriginVerifyValues for its edge; run \`pulumi up --stack ${environmentStack}\` first`);
-      return values[i];
-    })),
+    // Unknown (pulumi.unknown) in a preview whose global stack lacks them: the rule's conditions show as computed.
+    edgeOriginVerifyValues: accepted.map((_, i) => values.apply((all) => (all ? all[i] : (pulumi.unknown as unknown as string)))),
   };
 }
 

@@ -1,0 +1,63 @@
+/**
+ * A regional stack with the edge on and its direct path locked reads the origin-verify values
+ * from the global stack. Against a global stack deployed before the edge lock (no
+ * edgeOriginVerifyValues output), a preview still runs, with the header rule's values unknown; a
+ * deploy fails, naming the output and the global stack to deploy first.
+ */
+import { join } from "path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readStackConfig, runStack, type StackRun } from "../../tools/fake-cloud/run";
+import type { RecordedResource } from "../../tools/fake-cloud";
+
+const root = join(__dirname, "..", "..");
+const load = () => import("../../stacks/main").then((m) => m.main);
+const REGION = "us-east-2";
+const STACK = `staging-${REGION}`;
+const RULE = "aws:lb/listenerRule:ListenerRule";
+
+let withValues: Record<string, unknown>;
+let withoutValues: Record<string, unknown>;
+
+beforeAll(async () => {
+  // The staging example's edge, without the tables and the cache (not what is tested here).
+  const config = {
+    ...readStackConfig(join(root, "examples/data-tier/Pulumi.staging.yaml")),
+    "platform:dynamoTables": [],
+    "platform:cacheEnabled": false,
+    "platform:dbWriteForwarding": true,
+  };
+  const global = await runStack({ stack: "staging", config, load });
+  // As the plan hands them on: values, secrets still wrapped (tools/plan/stack.ts).
+  withValues = JSON.parse(JSON.stringify(global.cloud.exportedOutputs)) as Record<string, unknown>;
+  expect(withValues).toHaveProperty("edgeOriginVerifyValues");
+  // The same global stack as deployed before the edge lock: no such output.
+  const { edgeOriginVerifyValues: _, ...rest } = withValues;
+  withoutValues = rest;
+}, 180_000);
+
+const regional = (outputs: Record<string, unknown>, preview: boolean) =>
+  runStack({ stack: STACK, config: { "aws:region": REGION, "platform:environmentStack": "staging" }, stackOutputs: { staging: outputs }, preview, load, quiet: true });
+const rule = (run: StackRun, suffix: string): RecordedResource => run.cloud.resources.find((r) => r.type === RULE && r.name === `${STACK}-https-${suffix}`)!;
+
+describe("reading edgeOriginVerifyValues from the global stack", () => {
+  it("previews against a global stack that does not export them yet: the header rule's values are unknown, the other rules as always", async () => {
+    const run = await regional(withoutValues, true);
+    const verified = rule(run, "origin-verified");
+    expect(verified).toBeDefined();
+    // Computed at deploy, as a preview shows an output of a resource not created yet.
+    expect(verified.inputs.conditions).toEqual([{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: [{ __pulumiUnknown: true }, { __pulumiUnknown: true }] } }]);
+    expect(rule(run, "health").inputs.conditions).toEqual([{ pathPattern: { values: ["/healthz"] } }]);
+    expect(rule(run, "deny-direct").inputs.priority).toBe(50_000);
+  }, 180_000);
+
+  it("refuses to deploy against it, naming the output and the global stack to deploy first", async () => {
+    await expect(regional(withoutValues, false)).rejects.toThrow(/the global stack organization\/platform\/staging exports no edgeOriginVerifyValues .*deploy the global stack first: `pulumi up --stack organization\/platform\/staging`/);
+  }, 180_000);
+
+  it("deploys with the values the global stack exports, as before", async () => {
+    for (const preview of [true, false]) {
+      const run = await regional(withValues, preview);
+      expect(rule(run, "origin-verified").inputs.conditions).toBe("[secret]");
+    }
+  }, 180_000);
+});
