@@ -82,16 +82,18 @@ export interface GlobalTrafficArgs {
   /**
    * HTTPS endpoints of the on-call pager's SNS integration, subscribed to the page topic (a
    * region out of DNS rotation, DNSSEC failing). They must confirm SNS's subscription themselves:
-   * the deploy fails when one has not within ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES.
+   * the deploy fails when one has not within ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES. The URL's
+   * key opens incidents, so the subscription's `endpoint` is always a secret; a plain string is
+   * validated here, an Output (a secret from config) is the caller's to validate.
    * @default [] — pages reach only `alarmEmail`
    */
-  pageEndpoints?: string[];
+  pageEndpoints?: pulumi.Input<string>[];
   /**
    * HTTPS endpoints of a ticketing integration, subscribed to the ticket topic (a routing control
-   * switched Off), confirming themselves as `pageEndpoints`.
+   * switched Off), confirming themselves and kept secret as `pageEndpoints`.
    * @default []
    */
-  ticketEndpoints?: string[];
+  ticketEndpoints?: pulumi.Input<string>[];
   /**
    * Tags for every taggable resource.
    * @default {}
@@ -157,9 +159,10 @@ export class GlobalTraffic extends pulumi.ComponentResource {
     }
     if (args.regions.length === 0) throw new RangeError(`${name}: regions must list at least one region`);
     for (const key of ["pageEndpoints", "ticketEndpoints"] as const) {
-      for (const url of args[key] ?? []) {
-        const problem = httpsEndpointProblem(url);
-        if (problem) throw new RangeError(`${name}: ${key}: "${url}" ${problem}`);
+      for (const [i, url] of (args[key] ?? []).entries()) {
+        // Not the value: the message reaches logs, and the URL holds the integration's key.
+        const problem = typeof url === "string" ? httpsEndpointProblem(url) : undefined;
+        if (problem) throw new RangeError(`${name}: ${key}[${i}] ${problem}`);
       }
     }
     if (new Set(args.regions).size !== args.regions.length) throw new RangeError(`${name}: regions must not repeat a region (${args.regions.join(", ")})`);
@@ -293,13 +296,14 @@ export class GlobalTraffic extends pulumi.ComponentResource {
         endpoint: args.alarmEmail,
       }, parent);
     }
-    // The pager and ticketing integrations, confirming themselves (see RegionalObservability).
-    const endpointSubscription = (logicalName: string, target: aws.sns.Topic, endpoint: string) =>
+    // The pager and ticketing integrations, confirming themselves, the URL (its key) a secret
+    // (see RegionalObservability).
+    const endpointSubscription = (logicalName: string, target: aws.sns.Topic, endpoint: pulumi.Input<string>) =>
       new aws.sns.TopicSubscription(logicalName, {
         region: ROUTE53_HOME_REGION,
         topic: target.arn,
         protocol: "https",
-        endpoint,
+        endpoint: pulumi.secret(endpoint),
         endpointAutoConfirms: true,
         confirmationTimeoutInMinutes: ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES,
       }, parent);

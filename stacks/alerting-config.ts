@@ -7,19 +7,36 @@
  */
 import { httpsEndpointProblem } from "../components/observability/subscribers";
 import type { EnvironmentSettings } from "./config";
+import { CONFIG_NAMESPACE, SECRET_PLACEHOLDER } from "./config-keys";
 
 type Report = (key: string, value: unknown, message: string) => void;
 
 const PAGER_EXAMPLE = "https://events.pagerduty.com/integration/<integration key>/enqueue (a PagerDuty service's Amazon CloudWatch integration)";
 
-/** Every alerting rule; parseEnvironment runs them with the other domain rules. */
-export function checkAlerting(s: EnvironmentSettings, report: Report): void {
+/**
+ * Every alerting rule; parseEnvironment runs them with the other domain rules.
+ *
+ * @param secretKeys the endpoint keys whose values are secrets here (encrypted in the stack file,
+ *                   or the global stack's secret output): a problem with one is reported with the
+ *                   value as SECRET_PLACEHOLDER (messages reach CI logs and PR comments), and
+ *                   SECRET_PLACEHOLDER itself is a value this run cannot read, checked only where
+ *                   it is decrypted (`pulumi preview`, `pulumi up`).
+ */
+export function checkAlerting(s: EnvironmentSettings, report: Report, secretKeys: ReadonlySet<string> = new Set()): void {
   for (const key of ["pageEndpoints", "ticketEndpoints"] as const) {
+    const secret = secretKeys.has(key);
     const seen = new Map<string, number>();
     s[key].forEach((url, i) => {
+      const shown = secret ? SECRET_PLACEHOLDER : url;
+      if (url === SECRET_PLACEHOLDER) {
+        if (!secret) {
+          report(`${key}[${i}]`, url, `stands for an encrypted value, but ${key} holds none: give the URL, encrypted: pulumi config set --secret --path '${CONFIG_NAMESPACE}:${key}[${i}]' <url>`);
+        }
+        return;
+      }
       const problem = httpsEndpointProblem(url);
-      if (problem) report(`${key}[${i}]`, url, problem);
-      else if (seen.has(url)) report(`${key}[${i}]`, url, `repeats ${key}[${seen.get(url)}]: SNS keeps one subscription per endpoint and topic; list each once`);
+      if (problem) report(`${key}[${i}]`, shown, problem);
+      else if (seen.has(url)) report(`${key}[${i}]`, shown, `repeats ${key}[${seen.get(url)}]: SNS keeps one subscription per endpoint and topic; list each once`);
       seen.set(url, seen.get(url) ?? i);
     });
   }
@@ -27,7 +44,7 @@ export function checkAlerting(s: EnvironmentSettings, report: Report): void {
     report(
       "pageEndpoints",
       s.pageEndpoints,
-      `is empty in a production environment (production: true), so pages (a region impaired, the primary unreachable, replication lag) would reach only alarmEmail, a mailbox nobody hears at night; list the pager's SNS integration URL, e.g. ${PAGER_EXAMPLE}, or set pagesByEmailOnly: true to accept pages by e-mail only`,
+      `is empty in a production environment (production: true), so pages (a region impaired, the primary unreachable, replication lag) would reach only alarmEmail, a mailbox nobody hears at night; list the pager's SNS integration URL, e.g. ${PAGER_EXAMPLE}, encrypted (its key opens incidents): pulumi config set --secret --path '${CONFIG_NAMESPACE}:pageEndpoints[0]' <url>; or set pagesByEmailOnly: true to accept pages by e-mail only`,
     );
   }
   if (s.production && !s.canaryEnabled) {

@@ -28,9 +28,24 @@ export interface ConfigKeySpec {
   readonly default: string | number | boolean | readonly string[] | readonly Record<string, unknown>[];
   /** The environment must set it: the default is the empty value and validation rejects it. */
   readonly required?: boolean;
+  /**
+   * Each value carries a credential (the integration key inside a pager's URL): the program holds
+   * the values as Pulumi secrets whether or not the stack file encrypts them, takes them encrypted
+   * one element at a time, and exports them only as a secret (stacks/config.ts). Not Pulumi.yaml's
+   * `secret: true`, with which the CLI would refuse the key's unencrypted empty default.
+   */
+  readonly credential?: boolean;
 }
 
 export const CONFIG_NAMESPACE = "platform";
+
+/**
+ * What stands for a credential key's value where it cannot be read: the offline plan's stand-in
+ * for an encrypted config value (tools/fake-cloud/project-config.ts SECRET_STAND_IN; `pulumi
+ * preview` decrypts it instead), an encrypted value read from a stack file without decrypting it,
+ * and each value in the global stack's plain `environment` output. What Pulumi prints for a secret.
+ */
+export const SECRET_PLACEHOLDER = "[secret]";
 
 export const ENVIRONMENT_KEYS = {
   // --- regions and network ---
@@ -379,13 +394,15 @@ export const ENVIRONMENT_KEYS = {
   pageEndpoints: {
     type: "array",
     description:
-      "HTTPS endpoints of the on-call pager's SNS integration (PagerDuty's Amazon CloudWatch integration URL, https://events.pagerduty.com/integration/<integration key>/enqueue, or another service's that confirms SNS subscriptions itself), subscribed to every page topic: each region's <env>-<region>-alarms and the global stack's DNS topic in us-east-1. The deploy fails when one does not confirm within 5 minutes. Required with production unless pagesByEmailOnly.",
+      "HTTPS endpoints of the on-call pager's SNS integration (PagerDuty's Amazon CloudWatch integration URL, https://events.pagerduty.com/integration/<integration key>/enqueue, or another service's that confirms SNS subscriptions itself), subscribed to every page topic: each region's <env>-<region>-alarms and the global stack's DNS topic in us-east-1. The deploy fails when one does not confirm within 5 minutes. Required with production unless pagesByEmailOnly. The URL's key opens incidents: store each encrypted, pulumi config set --secret --path 'platform:pageEndpoints[0]' <url>.",
     default: [],
+    credential: true,
   },
   ticketEndpoints: {
     type: "array",
-    description: "HTTPS endpoints of a ticketing integration (confirming SNS subscriptions itself), subscribed to every ticket topic: each region's <env>-<region>-tickets and the global stack's DNS ticket topic in us-east-1.",
+    description: "HTTPS endpoints of a ticketing integration (confirming SNS subscriptions itself), subscribed to every ticket topic: each region's <env>-<region>-tickets and the global stack's DNS ticket topic in us-east-1. Store each encrypted, as pageEndpoints: pulumi config set --secret --path 'platform:ticketEndpoints[0]' <url>.",
     default: [],
+    credential: true,
   },
   pagesByEmailOnly: {
     type: "boolean",

@@ -2,8 +2,9 @@
  * The environment definition: one schema, defaults from the key table, and validation that
  * reports every problem at once, each naming the key, the bad value and the fix.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CONFIG_NAMESPACE, ENVIRONMENT_KEYS, ConfigKeySpec, EnvironmentKey } from "./config-keys";
+import { CONFIG_NAMESPACE, ENVIRONMENT_KEYS, ConfigKeySpec, EnvironmentKey, SECRET_PLACEHOLDER } from "./config-keys";
 import { cidrsOverlap, describeCidrProblem, formatCidr, MAX_AZS, MAX_VPC_PREFIX, MIN_VPC_PREFIX, parseCidr } from "../components/lib/cidr";
 import { AWS_REGIONS, isKnownRegion, suggestRegions } from "../components/lib/regions";
 import { closest } from "../components/lib/suggest";
@@ -19,6 +20,8 @@ import { CANARY_RUNTIME_PATTERN, GRAFANA_VERSIONS, IDENTITY_CENTER_ID, MAX_PROME
 import { checkDay2 } from "./day2-config";
 import { checkAlerting } from "./alerting-config";
 import { blockedDateProblem, blockedWindowProblem } from "../components/chaos/autoshift-plan";
+
+export { SECRET_PLACEHOLDER };
 
 /** Aurora global databases: one primary plus 1 to 10 secondary regions. */
 export const MIN_REGIONS = 2;
@@ -38,8 +41,22 @@ type KeyValue<K extends EnvironmentKey> = K extends ObjectKey
 
 export type EnvironmentSettings = { [K in EnvironmentKey]: KeyValue<K> };
 
-/** A validated environment: the settings plus what follows from them. */
-export interface Environment extends EnvironmentSettings {
+/** Keys whose values carry a credential (`credential: true` in stacks/config-keys.ts): the pager's and ticketing URLs. */
+export type CredentialKey = { [K in EnvironmentKey]: (typeof ENVIRONMENT_KEYS)[K] extends { credential: true } ? K : never }[EnvironmentKey];
+
+export const CREDENTIAL_KEYS = (Object.keys(ENVIRONMENT_KEYS) as EnvironmentKey[]).filter(
+  (key) => (ENVIRONMENT_KEYS[key] as ConfigKeySpec).credential === true,
+) as CredentialKey[];
+
+/** The global stack's output that holds the credential keys' values, a secret (environmentSecrets()). */
+export const ENVIRONMENT_SECRETS_OUTPUT = "environmentSecrets";
+
+/**
+ * A validated environment: the settings plus what follows from them. The credential keys' values
+ * are secret Outputs, so whatever takes them (the subscriptions' `endpoint`) is secret in the
+ * state, a preview and the plan; their number is plain.
+ */
+export interface Environment extends Omit<EnvironmentSettings, CredentialKey>, Readonly<Record<CredentialKey, pulumi.Output<string>[]>> {
   /** Environment (and global stack) name, e.g. "prod". */
   readonly name: string;
   readonly primaryRegion: string;
@@ -436,7 +453,7 @@ export function decimalPercent(text: string): number {
 }
 
 /** The objectives the environment sets, as numbers (validated by checkObservability). */
-export function monitoringObjectives(s: EnvironmentSettings): MonitoringObjectives {
+export function monitoringObjectives(s: Omit<EnvironmentSettings, CredentialKey>): MonitoringObjectives {
   return {
     availabilityPercent: decimalPercent(s.sloAvailabilityPercent),
     latencyPercent: decimalPercent(s.sloLatencyPercent),
@@ -511,6 +528,25 @@ const RULES = [checkRegions, checkCidrs, checkNetwork, checkZones, checkKubernet
 
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 
+/** An encrypted value as a stack file holds it, `{ secure: <ciphertext> }` (config.CiphertextSecret). */
+function isEncrypted(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
+}
+
+/**
+ * Whether the running program's config holds `key` encrypted. The CLI hands a program the names of
+ * the keys whose value is, or holds somewhere, a `secure:` value (`Map.SecureKeys`,
+ * sdk/go/common/resource/config/map.go; `object.Secure`, object.go): one list element set with
+ * `pulumi config set --secret --path 'platform:pageEndpoints[0]'` makes `platform:pageEndpoints`
+ * such a key, its value the decrypted list. The SDK keeps the names in its runtime store and reads
+ * them with `isConfigSecret` (@pulumi/pulumi runtime/config.js), which its typings leave out.
+ * Without it no key counts as secret: the plan's stand-ins are then refused, never let through.
+ */
+function runtimeConfigSecret(key: string): boolean {
+  const lookup = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  return typeof lookup === "function" && lookup(key) === true;
+}
+
 /**
  * Validates an environment definition.
  *
@@ -519,9 +555,12 @@ const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
  *                Pulumi hands them to programs (strings, arrays as JSON). Other namespaces
  *                (`aws:`, `pulumi:`) are ignored.
  * @param source  what the message names as the origin, e.g. "Pulumi.prod.yaml"
+ * @param secretKeys config keys (`platform:pageEndpoints`) whose values are secrets here: their
+ *                values are validated but never shown, and SECRET_PLACEHOLDER stands for one this
+ *                run cannot read. @default the running program's encrypted keys, none outside a program
  * @throws ConfigError listing every problem
  */
-export function parseEnvironment(name: string, config: Record<string, unknown>, source = `Pulumi.${name}.yaml`): Environment {
+export function parseEnvironment(name: string, config: Record<string, unknown>, source = `Pulumi.${name}.yaml`, secretKeys?: readonly string[]): Environment {
   const problems: ConfigProblem[] = [];
   const fullKey = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
   const report: Report = (key, value, message) => problems.push({ key: fullKey(key), value, message });
@@ -541,6 +580,25 @@ export function parseEnvironment(name: string, config: Record<string, unknown>, 
     }
   }
 
+  // The credential keys: which hold secrets, with encrypted elements (a stack file read without
+  // decrypting it) as the placeholder, validated like the plan's stand-ins.
+  const secret = new Set<string>();
+  for (const key of CREDENTIAL_KEYS) {
+    const full = fullKey(key);
+    if (secretKeys ? secretKeys.includes(full) || secretKeys.includes(key) : runtimeConfigSecret(full)) secret.add(key);
+    if (!(key in raw)) continue;
+    const value = coerce(ENVIRONMENT_KEYS[key], raw[key]);
+    if (isEncrypted(value)) {
+      // The CLI type-checks an encrypted value on its decrypted text, which is never a list
+      // (validateStackConfigValue, pkg/workspace/config.go): `pulumi preview` stops before the program.
+      report(key, SECRET_PLACEHOLDER, `is encrypted as a whole, which the Pulumi CLI refuses for a key of type array (it type-checks the decrypted text, never a list); encrypt each URL instead: pulumi config set --secret --path '${full}[0]' <url> (then [1], ...)`);
+      delete raw[key];
+    } else if (Array.isArray(value) && value.some(isEncrypted)) {
+      secret.add(key);
+      raw[key] = value.map((v) => (isEncrypted(v) ? SECRET_PLACEHOLDER : v));
+    }
+  }
+
   const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -549,7 +607,7 @@ export function parseEnvironment(name: string, config: Record<string, unknown>, 
       const path = key + rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("");
       const spec = (ENVIRONMENT_KEYS as Record<string, ConfigKeySpec>)[key];
       const value = rest.reduce<unknown>((v, p) => (v as Record<string, unknown> | undefined)?.[p], spec ? coerce(spec, raw[key]) : raw[key]);
-      report(path, value, issue.message);
+      report(path, secret.has(key) ? SECRET_PLACEHOLDER : value, issue.message);
     }
     throw new ConfigError(source, problems);
   }
@@ -564,18 +622,60 @@ export function parseEnvironment(name: string, config: Record<string, unknown>, 
   for (const rule of RULES) rule(settings, report);
   checkDataTier(settings, report, name);
   checkDay2(settings, report);
-  checkAlerting(settings, report);
+  checkAlerting(settings, report, secret);
   if (problems.length > 0) throw new ConfigError(source, problems);
 
+  // Secret whether or not the stack file encrypts them: the URL's key is a credential either way.
+  const credentials = Object.fromEntries(CREDENTIAL_KEYS.map((key) => [key, settings[key].map((value) => pulumi.secret(value))]));
   return {
     ...settings,
+    ...(credentials as Record<CredentialKey, pulumi.Output<string>[]>),
     name,
     primaryRegion: settings.regions[0],
     secondaryRegions: settings.regions.slice(1),
   };
 }
 
-/** The settings of an environment without what is derived from them: what the global stack exports. */
+/**
+ * The settings of an environment without what is derived from them: what the global stack exports
+ * as `environment` (plain, so a regional stack reads it as a value: a StackReference output that
+ * holds a secret anywhere is secret as a whole) and the plan reports. Of a credential key only the
+ * number of values: each is SECRET_PLACEHOLDER, the values themselves go in environmentSecrets().
+ */
 export function environmentSettings(environment: Environment): EnvironmentSettings {
-  return Object.fromEntries(Object.keys(ENVIRONMENT_KEYS).map((key) => [key, environment[key as EnvironmentKey]])) as EnvironmentSettings;
+  const credential = new Set<string>(CREDENTIAL_KEYS);
+  return Object.fromEntries(
+    Object.keys(ENVIRONMENT_KEYS).map((key) => {
+      const value = environment[key as keyof Environment];
+      return [key, credential.has(key) ? (value as unknown[]).map(() => SECRET_PLACEHOLDER) : value];
+    }),
+  ) as EnvironmentSettings;
+}
+
+/**
+ * The credential keys' values, as the global stack exports them (ENVIRONMENT_SECRETS_OUTPUT): one
+ * secret output, which a StackReference hands the regional stacks as a secret. Undefined when the
+ * environment lists none.
+ */
+export function environmentSecrets(environment: Environment): pulumi.Output<Partial<Record<CredentialKey, string[]>>> | undefined {
+  const listed = CREDENTIAL_KEYS.filter((key) => environment[key].length > 0);
+  if (listed.length === 0) return undefined;
+  const values = Object.fromEntries(listed.map((key) => [key, pulumi.all(environment[key])]));
+  return pulumi.secret(pulumi.all(values)) as pulumi.Output<Partial<Record<CredentialKey, string[]>>>;
+}
+
+/**
+ * What a regional stack validates: the global stack's `environment` output with the credential
+ * keys' values put back from its ENVIRONMENT_SECRETS_OUTPUT (`secretValue` of
+ * StackReference.getOutputDetails), and those keys as the secret ones for parseEnvironment. A
+ * global stack deployed before that output existed has the values in `environment`, in the clear:
+ * they are taken from there.
+ */
+export function regionalEnvironmentConfig(exported: Record<string, unknown>, secrets: unknown): { config: Record<string, unknown>; secretKeys: string[] } {
+  const held = secrets !== null && typeof secrets === "object" && !Array.isArray(secrets) ? (secrets as Record<string, unknown>) : {};
+  const keys = CREDENTIAL_KEYS.filter((key) => key in held);
+  return {
+    config: { ...exported, ...Object.fromEntries(keys.map((key) => [key, held[key]])) },
+    secretKeys: keys.map((key) => `${CONFIG_NAMESPACE}:${key}`),
+  };
 }

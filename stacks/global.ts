@@ -5,7 +5,7 @@ import { GlobalDatabase } from "../components/database";
 import { GlobalTraffic } from "../components/global-traffic";
 import { GlobalObservability } from "../components/observability/global";
 import { RegionSwitch } from "../components/chaos/region-switch";
-import { environmentSettings } from "./config";
+import { ENVIRONMENT_SECRETS_OUTPUT, environmentSecrets, environmentSettings } from "./config";
 import { globalCacheArgs, globalDatabaseArgs, globalEdgeArgs, globalObservabilityArgs, globalTableArgs, globalTrafficArgs, regionSwitchArgs } from "./compose";
 import { asRunError, environmentFromStackConfig } from "./environment";
 import { registerPlatformTags } from "./tags";
@@ -32,12 +32,16 @@ export async function globalStack(): Promise<Record<string, unknown>> {
   const edgeArgs = globalEdgeArgs(environment, traffic.zoneId);
   const edge = edgeArgs ? new GlobalEdge(environment.name, edgeArgs) : undefined;
   const observability = new GlobalObservability(environment.name, globalObservabilityArgs(environment));
+  const secrets = environmentSecrets(environment);
   const switchArgs = regionSwitchArgs(environment, { routingControlArns: traffic.routingControlArns });
   const regionSwitch = switchArgs ? new RegionSwitch(environment.name, switchArgs) : undefined;
 
   return {
-    // The single definition of the environment; regional stacks read and re-validate it.
+    // The single definition of the environment; regional stacks read and re-validate it. Plain,
+    // so the pager's and ticketing URLs (their keys open incidents) are not in it: they go out as
+    // one secret output, which the regional stacks read as a secret.
     environment: environmentSettings(environment),
+    ...(secrets ? { [ENVIRONMENT_SECRETS_OUTPUT]: secrets } : {}),
     zoneId: traffic.zoneId,
     zoneName: traffic.zoneName,
     nameServers: traffic.nameServers,

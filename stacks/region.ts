@@ -4,7 +4,7 @@ import { Region } from "../components/region";
 import type { TableBindingInput } from "../components/data";
 import { effectiveStream } from "../components/lib/dynamo";
 import { grafanaPrometheusDataSource } from "../components/observability/global";
-import { ConfigError, Environment, parseEnvironment } from "./config";
+import { ConfigError, Environment, ENVIRONMENT_SECRETS_OUTPUT, parseEnvironment, regionalEnvironmentConfig } from "./config";
 import { cacheRoleOf, regionArgs, regionalStackName, regionalStackReads, regionRequiresOriginVerify, roleOf, SharedInputs } from "./compose";
 import { originVerifyGenerations } from "../components/lib/edge";
 import { asRunError, qualifiedStackName } from "./environment";
@@ -15,8 +15,11 @@ async function readEnvironment(globalRef: pulumi.StackReference, environmentStac
   if (!exported) {
     return asRunError(new ConfigError(`stack ${environmentStack}`, [{ key: "environment", value: undefined, message: `the global stack exports no environment; run \`pulumi up --stack ${environmentStack}\` first` }]));
   }
+  // The pager's and ticketing URLs come apart, from a secret output, and stay secret here.
+  const secrets = (await globalRef.getOutputDetails(ENVIRONMENT_SECRETS_OUTPUT)).secretValue;
+  const { config, secretKeys } = regionalEnvironmentConfig(exported, secrets);
   try {
-    return parseEnvironment(environmentStack.split("/").pop()!, exported, `stack ${environmentStack} (output "environment")`);
+    return parseEnvironment(environmentStack.split("/").pop()!, config, `stack ${environmentStack} (output "environment")`, secretKeys);
   } catch (err) {
     return asRunError(err);
   }

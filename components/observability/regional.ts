@@ -57,15 +57,17 @@ export interface RegionalObservabilityArgs {
    * integration URL, Opsgenie's ...), subscribed to the page topic only. They must confirm SNS's
    * subscription themselves (`endpointAutoConfirms`): the deploy fails when one has not within
    * ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, rather than leave a page topic that reaches nobody.
+   * The URL's key opens incidents, so the subscription's `endpoint` is always a secret; a plain
+   * string is validated here, an Output (a secret from config) is the caller's to validate.
    * @default [] — pages reach only `alarmEmails`, a mailbox nobody hears at night
    */
-  pageEndpoints?: string[];
+  pageEndpoints?: pulumi.Input<string>[];
   /**
    * HTTPS endpoints of a ticketing integration, subscribed to the ticket topic only (confirming
-   * themselves, as `pageEndpoints`).
+   * themselves, and kept secret, as `pageEndpoints`).
    * @default [] — tickets reach only `alarmEmails`
    */
-  ticketEndpoints?: string[];
+  ticketEndpoints?: pulumi.Input<string>[];
   /** Prometheus for in-cluster metrics. @default none */
   prometheus?: Omit<ManagedPrometheusArgs, "namePrefix" | "environment" | "region" | "alarmTopicArn" | "ticketTopicArn" | "nodeMemoryPercent">;
   /**
@@ -126,9 +128,10 @@ export class RegionalObservability extends pulumi.ComponentResource {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new RangeError(`${name}: alarmEmails: "${email}" is not an e-mail address`);
     }
     for (const key of ["pageEndpoints", "ticketEndpoints"] as const) {
-      for (const url of args[key] ?? []) {
-        const problem = httpsEndpointProblem(url);
-        if (problem) throw new RangeError(`${name}: ${key}: "${url}" ${problem}`);
+      for (const [i, url] of (args[key] ?? []).entries()) {
+        // Not the value: the message reaches logs, and the URL holds the integration's key.
+        const problem = typeof url === "string" ? httpsEndpointProblem(url) : undefined;
+        if (problem) throw new RangeError(`${name}: ${key}[${i}] ${problem}`);
       }
     }
     const db = args.database;
@@ -206,8 +209,9 @@ export class RegionalObservability extends pulumi.ComponentResource {
     // The pager on the page topic, ticketing on the ticket topic. The provider waits for such an
     // endpoint to confirm (endpointAutoConfirms) and fails the resource when it has not: a URL
     // that answers nothing, or a service that wants a person to confirm, stops the deploy here.
-    const endpointSubscription = (logicalName: string, target: aws.sns.Topic, endpoint: string) =>
-      new aws.sns.TopicSubscription(logicalName, { topic: target.arn, protocol: "https", endpoint, endpointAutoConfirms: true, confirmationTimeoutInMinutes: ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES }, parent);
+    // The endpoint is a secret: the URL's key would otherwise sit in the state and every preview.
+    const endpointSubscription = (logicalName: string, target: aws.sns.Topic, endpoint: pulumi.Input<string>) =>
+      new aws.sns.TopicSubscription(logicalName, { topic: target.arn, protocol: "https", endpoint: pulumi.secret(endpoint), endpointAutoConfirms: true, confirmationTimeoutInMinutes: ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES }, parent);
     for (const [i, url] of (args.pageEndpoints ?? []).entries()) endpointSubscription(`${name}-alarms-https-${i + 1}`, topic, url);
     for (const [i, url] of (args.ticketEndpoints ?? []).entries()) endpointSubscription(`${name}-tickets-https-${i + 1}`, ticketTopic, url);
 

@@ -4,6 +4,10 @@
  * Amazon CloudWatch integration URL, https://events.pagerduty.com/integration/<key>/enqueue, and
  * the like), which answer SNS's subscription confirmation themselves. No resources and no AWS SDK:
  * config validation, the components, the policy pack and the deploy gate share these rules.
+ *
+ * Such a URL holds the integration's key, which opens incidents: the stacks and components keep
+ * it a Pulumi secret, and a problem here names what is wrong (scheme, host), never the URL, so a
+ * caller can report it without printing the key.
  */
 
 /**

@@ -180,14 +180,17 @@ describe("the regional topic", () => {
     expect(composite("prod-eu-west-1-slo-availability-ticket")).toEqual([tickets.outputs.arn]);
   });
 
-  it("subscribes the pager to the page topic and ticketing to the ticket topic, over HTTPS, failing the deploy when one does not confirm", () => {
+  it("subscribes the pager to the page topic and ticketing to the ticket topic, over HTTPS, the URLs secret, failing the deploy when one does not confirm", () => {
     const pages = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-alarms");
     const tickets = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-tickets");
     const https = ofType("aws:sns/topicSubscription:TopicSubscription").filter((r) => r.inputs.protocol === "https");
-    expect(https.map((r) => [r.name, r.inputs.topic, r.inputs.endpoint])).toEqual([
-      ["prod-eu-west-1-alarms-https-1", pages.outputs.arn, "https://events.pagerduty.com/integration/k1/enqueue"],
-      ["prod-eu-west-1-tickets-https-1", tickets.outputs.arn, "https://tickets.example.org/sns"],
+    // Given as plain strings, kept secret (the URL's key opens incidents) in the state and the plan.
+    expect(https.map((r) => [r.name, r.inputs.topic, r.inputs.endpoint, r.outputs.endpoint])).toEqual([
+      ["prod-eu-west-1-alarms-https-1", pages.outputs.arn, "[secret]", "[secret]"],
+      ["prod-eu-west-1-tickets-https-1", tickets.outputs.arn, "[secret]", "[secret]"],
     ]);
+    // The mailbox is no credential.
+    expect(ofType("aws:sns/topicSubscription:TopicSubscription").filter((r) => r.inputs.protocol === "email").map((r) => r.inputs.endpoint)).toEqual(["oncall@example.com", "oncall@example.com"]);
     // The provider waits for such an endpoint to confirm, and fails the resource after the timeout.
     for (const r of https) expect(r.inputs).toMatchObject({ endpointAutoConfirms: true, confirmationTimeoutInMinutes: 5 });
   });
@@ -268,7 +271,7 @@ describe("bad arguments", () => {
     const base = { region: "eu-west-1", namePrefix: "x", environment: "x", regionCount: 2, loadBalancer: { arnSuffix: LB, targetGroupArnSuffix: TG, dnsName: "d" }, availabilityZones: [], nodes: { autoScalingGroupName: "a" } };
     expect(() => new RegionalObservability("bad-1", { ...base, objectives: { availabilityPercent: 90 } })).toThrow(/objectives\.availabilityPercent must be above 93\.055556/);
     expect(() => new RegionalObservability("bad-2", { ...base, alarmEmails: ["not-an-address"] })).toThrow(/alarmEmails: "not-an-address"/);
-    expect(() => new RegionalObservability("bad-4", { ...base, pageEndpoints: ["http://events.pagerduty.com/integration/k/enqueue"] })).toThrow(/pageEndpoints: "http:\/\/events.pagerduty.com\/integration\/k\/enqueue" must be an https:\/\/ URL/);
+    expect(() => new RegionalObservability("bad-4", { ...base, pageEndpoints: ["http://events.pagerduty.com/integration/k/enqueue"] })).toThrow(/^bad-4: pageEndpoints\[0\] must be an https:\/\/ URL \(not http:\/\/\)[^/]*$/);
     expect(() => new GlobalObservability("bad-3", { environment: "x", regions: [{ region: "eu-west-1", prefix: "x", primary: true }], arcEnabled: false, lagThresholdMs: 1, route53Region: "us-east-1", grafana: { adminGroupIds: [] } })).toThrow(/adminGroupIds is empty/);
     await settle();
     expect(cloud.resources.length).toBe(before);

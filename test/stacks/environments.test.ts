@@ -67,9 +67,10 @@ describe("prod: global stack and one stack per region", () => {
       // Fully qualified, as Pulumi Cloud requires; the stack file says only `prod`.
       expect(ref.inputs.name).toBe("organization/platform/prod");
       // What the global stack exports as a secret stays one through the reference (the engine
-      // names it in secretOutputNames): the plan never shows the master password.
-      expect(ref.outputs.secretOutputNames).toEqual(["masterPassword"]);
+      // names it in secretOutputNames): the plan never shows the master password, nor the pager's URL.
+      expect(ref.outputs.secretOutputNames).toEqual(["environmentSecrets", "masterPassword"]);
       expect((ref.outputs.outputs as Record<string, unknown>).masterPassword).toBe("[secret]");
+      expect((ref.outputs.outputs as Record<string, unknown>).environmentSecrets).toBe("[secret]");
       // The zone id the regional records use is the one the global stack planned.
       const zoneId = stack(prod, "prod").outputs.zoneId;
       expect(ofType(s, "aws:route53/record:Record").every((r) => r.inputs.zoneId === zoneId)).toBe(true);
@@ -235,17 +236,21 @@ describe("prod: monitoring", () => {
     }
   });
 
-  it("subscribes prod's pager to every page topic (each region's and the DNS one), and tells the deploy gate to wait for it", () => {
+  it("subscribes prod's pager to every page topic (each region's and the DNS one), the URL secret, and tells the deploy gate to wait for it", () => {
     const pager = (readStackConfig(join(root, "Pulumi.prod.yaml"))["platform:pageEndpoints"] as string[])[0];
     const pagerSubscriptions = (s: PlanStack) => ofType(s, "aws:sns/topicSubscription:TopicSubscription").filter((r) => r.inputs.protocol === "https");
     const global = stack(prod, "prod");
-    expect(pagerSubscriptions(global).map((r) => [r.inputs.topic, r.inputs.endpoint, r.inputs.endpointAutoConfirms, r.region])).toEqual([[global.outputs.alarmTopicArn, pager, true, "us-east-1"]]);
+    // In the clear in the stack file (an example), secret everywhere after: the URL's key opens incidents.
+    expect(pagerSubscriptions(global).map((r) => [r.inputs.topic, r.inputs.endpoint, r.inputs.endpointAutoConfirms, r.region])).toEqual([[global.outputs.alarmTopicArn, "[secret]", true, "us-east-1"]]);
     expect(global.outputs.pagerExpected).toBe(true);
+    expect((global.outputs.environment as { pageEndpoints: unknown }).pageEndpoints).toEqual(["[secret]"]);
+    expect(global.outputs.environmentSecrets).toBe("[secret]");
     for (const region of PROD_REGIONS) {
       const s = stack(prod, `prod-${region}`);
-      expect(pagerSubscriptions(s).map((r) => [r.inputs.topic, r.inputs.endpoint, r.inputs.endpointAutoConfirms])).toEqual([[s.outputs.alarmTopicArn, pager, true]]);
+      expect(pagerSubscriptions(s).map((r) => [r.inputs.topic, r.inputs.endpoint, r.inputs.endpointAutoConfirms])).toEqual([[s.outputs.alarmTopicArn, "[secret]", true]]);
       expect(s.outputs.pagerExpected).toBe(true);
     }
+    for (const s of prod.stacks) expect(JSON.stringify(s).includes(pager), s.stack).toBe(false);
   });
 
   it("shows per region the dashboard, alarms with thresholds, Prometheus with the managed scraper and the canary", () => {
