@@ -1,12 +1,14 @@
 /**
  * The arguments the engine passes to policies, built from recorded resources: what a resource
  * policy sees (inputs, options, provider) and what a stack policy sees (outputs, with parents,
- * dependencies and per-property dependencies as resource objects).
+ * dependencies and per-property dependencies as resource objects), in one of two views of secrets
+ * (rules/kit.ts SecretsView): the plain values the engine hands policies, or the plan's masks.
  */
 import type { PolicyProviderResource, PolicyResource, PolicyResourceOptions, ResourceValidationArgs } from "@pulumi/policy";
 import type { RecordedResource } from "../tools/fake-cloud";
 import * as policyProxy from "@pulumi/policy/proxy";
 import { SECRETS_MASKED_TAG } from "./config";
+import type { SecretsView } from "./rules/kit";
 
 /**
  * What @pulumi/policy's server hands a rule as `props`: the properties behind a proxy that throws
@@ -23,24 +25,44 @@ function asServerSees(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, asServerSees(v)]));
 }
 
-/**
- * `asServer`: the arguments exactly as the CLI's policy server builds them: properties behind its
- * unknown-checking proxy, and none of the offline harness's stack tags (secrets are not masked
- * there, so the rules that need masking are not applicable).
- */
 export interface ArgumentOptions {
+  /**
+   * The arguments exactly as the CLI's policy server builds them: properties behind its
+   * unknown-checking proxy, secrets plain and none of the offline harness's stack tags (so the
+   * rules that need masking are not applicable).
+   */
   readonly asServer?: boolean;
+  /**
+   * Where a property holds a secret: its plain value (RecordedResource.secretInputs and
+   * secretOutputs), as the engine hands policies; or the record's "[secret]" with the
+   * SECRETS_MASKED_TAG stack tag. The harness passes each rule the view it declares
+   * (RuleMeta.secretsView). Ignored under `asServer`: plain.
+   * @default "masked" — what a report may print (tools/plan/serving-path.ts reads resources through policyResources)
+   */
+  readonly secrets?: SecretsView;
 }
+
+const viewOf = (options: ArgumentOptions): SecretsView => (options.asServer ? "plain" : options.secrets ?? "masked");
 
 const propsOf = (value: Record<string, unknown>, options: ArgumentOptions) => (options.asServer ? unknownCheckingProxy(asServerSees(value) as Record<string, unknown>) : value);
 
-/** The stack tags a rule sees. */
-export const stackTagsOf = (options: ArgumentOptions): ReadonlyMap<string, string> => (options.asServer ? new Map() : STACK_TAGS);
+/** A record's properties in a view: as recorded (masked), or with the plain values of those that hold a secret. */
+function inView(masked: Record<string, unknown>, plain: Record<string, unknown> | undefined, options: ArgumentOptions): Record<string, unknown> {
+  // Every key of `plain` is a key of `masked`: the spread keeps the recorded order.
+  return plain && viewOf(options) === "plain" ? { ...masked, ...plain } : masked;
+}
+
+const inputsOf = (r: RecordedResource, options: ArgumentOptions) => inView(r.inputs, r.secretInputs, options);
+const outputsOf = (r: RecordedResource, options: ArgumentOptions) => inView(r.outputs, r.secretOutputs, options);
+
+/** The stack tags a rule sees: the harness's mark that secrets are masked, in the masked view only. */
+export const stackTagsOf = (options: ArgumentOptions): ReadonlyMap<string, string> => (viewOf(options) === "masked" ? STACK_TAGS : NO_TAGS);
 
 /** Thrown by `notApplicable`, as the server's own error is: the policy ends without a finding. */
 export class NotApplicable extends Error {}
 
 export const STACK_TAGS: ReadonlyMap<string, string> = new Map([[SECRETS_MASKED_TAG, "true"]]);
+const NO_TAGS: ReadonlyMap<string, string> = new Map();
 
 function isTypeOf(type: string, resourceClass: unknown): boolean {
   const token = (resourceClass as { __pulumiType?: unknown }).__pulumiType;
@@ -84,9 +106,9 @@ export class ResourceIndex {
    * registers default providers as the engine does). A hand-made AWS record without one gets the
    * default provider the engine would have shown, with its region.
    */
-  provider(r: RecordedResource): PolicyProviderResource | undefined {
+  provider(r: RecordedResource, options: ArgumentOptions = {}): PolicyProviderResource | undefined {
     const explicit = r.provider ? this.byUrn.get(r.provider) : undefined;
-    if (explicit) return { type: explicit.type, props: { ...explicit.inputs }, urn: explicit.urn, name: explicit.name };
+    if (explicit) return { type: explicit.type, props: { ...inputsOf(explicit, options) }, urn: explicit.urn, name: explicit.name };
     if (!r.type.startsWith("aws:") || !r.region) return undefined;
     const stackPrefix = r.urn.split("::").slice(0, 2).join("::");
     return { type: "pulumi:providers:aws", props: { region: r.region }, urn: `${stackPrefix}::pulumi:providers:aws::default`, name: "default" };
@@ -123,8 +145,8 @@ export class ResourceIndex {
 }
 
 export function resourceArgs(r: RecordedResource, index: ResourceIndex, getConfig: () => object, options: ArgumentOptions = {}): ResourceValidationArgs {
-  const props = propsOf(r.inputs, options);
-  const provider = index.provider(r);
+  const props = propsOf(inputsOf(r, options), options);
+  const provider = index.provider(r, options);
   return {
     type: r.type,
     props,
@@ -143,8 +165,8 @@ export function resourceArgs(r: RecordedResource, index: ResourceIndex, getConfi
 }
 
 /** What a resource policy receives for `resource` (inputs as props), resolving its provider among `resources`. */
-export function resourceValidationArgs(resource: RecordedResource, resources: readonly RecordedResource[] = [resource], config: Record<string, unknown> = {}): ResourceValidationArgs {
-  return resourceArgs(resource, new ResourceIndex(resources), () => ({ ...config }));
+export function resourceValidationArgs(resource: RecordedResource, resources: readonly RecordedResource[] = [resource], config: Record<string, unknown> = {}, options: ArgumentOptions = {}): ResourceValidationArgs {
+  return resourceArgs(resource, new ResourceIndex(resources), () => ({ ...config }), options);
 }
 
 /** The resources a stack policy sees: outputs as props, parents and dependencies as objects. */
@@ -152,8 +174,8 @@ export function policyResources(recorded: readonly RecordedResource[], options: 
   const index = new ResourceIndex(recorded);
   const built = new Map<string, PolicyResource>();
   for (const r of recorded) {
-    const provider = index.provider(r);
-    const props = propsOf(r.outputs, options);
+    const provider = index.provider(r, options);
+    const props = propsOf(outputsOf(r, options), options);
     built.set(r.urn, {
       type: r.type,
       props,

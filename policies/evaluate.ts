@@ -10,10 +10,15 @@
  *   parent, dependencies and per-property dependencies resolved to resource objects;
  * - `disabled` skips a policy, `notApplicable` ends it quietly, an unknown value ends it with an
  *   advisory "can't run during preview".
- * What differs: secrets arrive masked (so the secrets rule can run, see SECRETS_MASKED_TAG),
- * resource options include retainOnDelete, which the analyzer protocol does not carry, and
- * hand-made records without recorded per-property dependencies get them read back from ids
- * and ARNs (see ResourceIndex).
+ * - secrets: every rule gets the plain values, as the server hands them (decrypted, unmarked;
+ *   pulumi/pulumi-policy#241), from the records' secretInputs and secretOutputs.
+ * What differs: a rule that declares `secretsView: "masked"` (rules/kit.ts; no-plaintext-secrets)
+ * gets "[secret]" in place of each secret, and the SECRETS_MASKED_TAG stack tag, so it can tell a
+ * secret from a plaintext credential, which under the engine it cannot (it ends not applicable
+ * there); resource options include retainOnDelete, which the analyzer protocol does not carry;
+ * resource references and assets arrive as "[resource]" and "[asset]"; and hand-made records
+ * without recorded per-property dependencies get them read back from ids and ARNs (see
+ * ResourceIndex).
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import type { RecordedResource } from "../tools/fake-cloud";
@@ -21,7 +26,7 @@ import { ArgumentOptions, NotApplicable, policyResources, ResourceIndex, resourc
 import { PolicyConfig, Threshold } from "./config";
 import { configFromSettings, EffectiveConfig, mergeConfig, reconcileConfig } from "./reconcile";
 import { ENVIRONMENT_RULES, kindOf, PackPolicy, PolicyKind, POLICIES } from "./rules";
-import { isSelfContained } from "./rules/kit";
+import { isSelfContained, SecretsView, secretsViewOf } from "./rules/kit";
 
 export type { EnforcementLevel, PolicyConfig } from "./config";
 export { policyResources, resourceValidationArgs } from "./arguments";
@@ -70,13 +75,28 @@ function guarded(policy: PackPolicy, out: Violation[], urn: string | null, run: 
   }
 }
 
+/** The arguments' options for one policy: its own view of secrets (plain unless it declares otherwise). */
+type PolicyOptions = ArgumentOptions & { readonly secrets: SecretsView };
+const optionsFor = (policy: PackPolicy, options: ArgumentOptions = {}): PolicyOptions => ({ ...options, secrets: secretsViewOf(policy) });
+
+/** What stack policies see of `recorded` in a policy's options, built once per view of secrets. */
+function stackResourcesBy(recorded: readonly RecordedResource[]): (options: PolicyOptions) => PolicyResource[] {
+  const built = new Map<SecretsView, PolicyResource[]>();
+  return (options) => {
+    if (!built.has(options.secrets)) built.set(options.secrets, policyResources(recorded, options));
+    return built.get(options.secrets)!;
+  };
+}
+
 function runPolicies(recorded: readonly RecordedResource[], effective: Map<string, EffectiveConfig>, options: ArgumentOptions = {}): Violation[] {
   const out: Violation[] = [];
   const index = new ResourceIndex(recorded);
-  let stackResources: PolicyResource[] | undefined;
+  // What the engine hands AnalyzeStack: the registered resources (its `news`), no reads.
+  const stackResources = stackResourcesBy(recorded.filter((r) => !r.read));
   for (const policy of POLICIES) {
     const { level, properties } = effective.get(policy.name)!;
     if (level === "disabled") continue;
+    const policyOptions = optionsFor(policy, options);
     const getConfig = () => ({ ...properties });
     if ("validateResource" in policy && policy.validateResource) {
       const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
@@ -87,15 +107,13 @@ function runPolicies(recorded: readonly RecordedResource[], effective: Map<strin
           // The server's fast path: a validation tagged with a type skips other types.
           const only = (validate as { __pulumiType?: string }).__pulumiType;
           if (only && only !== r.type) continue;
-          guarded(policy, out, r.urn, () => validate(resourceArgs(r, index, getConfig, options), collector(policy, level, out, r.urn)));
+          guarded(policy, out, r.urn, () => validate(resourceArgs(r, index, getConfig, policyOptions), collector(policy, level, out, r.urn)));
         }
       }
     } else if ("validateStack" in policy) {
-      // What the engine hands AnalyzeStack: the registered resources (its `news`), no reads.
-      stackResources ??= policyResources(recorded.filter((r) => !r.read), options);
       const args: StackValidationArgs = {
-        resources: stackResources,
-        stackTags: stackTagsOf(options),
+        resources: stackResources(policyOptions),
+        stackTags: stackTagsOf(policyOptions),
         getConfig: <T extends object>() => getConfig() as T,
         notApplicable: (reason?: string): never => {
           throw new NotApplicable(reason);
@@ -125,14 +143,13 @@ export function evaluateStack(stack: StackView, config: PolicyConfig = {}, optio
  */
 export function evaluateEnvironment(environment: EnvironmentView, config: PolicyConfig = {}): Violation[] {
   const effective = reconcileConfig(mergeConfig(configFromSettings(environment.settings, environment.name), config));
-  const recorded = environment.stacks.flatMap((s) => s.resources);
-  const resources = policyResources(recorded);
-  if (environment.stacks.length === 1 && isSelfContained(resources)) return [];
+  const resources = stackResourcesBy(environment.stacks.flatMap((s) => s.resources));
+  if (environment.stacks.length === 1 && isSelfContained(resources({ secrets: "plain" }))) return [];
   const out: Violation[] = [];
   for (const rule of ENVIRONMENT_RULES) {
     const { level, properties } = effective.get(rule.policy.name)!;
     if (level === "disabled") continue;
-    guarded(rule.policy, out, null, () => rule.run(resources, collector(rule.policy, level, out), { ...properties }));
+    guarded(rule.policy, out, null, () => rule.run(resources(optionsFor(rule.policy)), collector(rule.policy, level, out), { ...properties }));
   }
   return out;
 }

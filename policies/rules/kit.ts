@@ -187,6 +187,15 @@ export function describe(resource: { name: string; type: string }): string {
 // ---------------------------------------------------------------------------------------------
 // Policy builders.
 
+/**
+ * What a rule reads where Pulumi holds a secret. `plain`: the values, as the engine hands every
+ * policy (decrypted, with no mark of secretness: pulumi/pulumi-policy#241), so the rule judges
+ * what will be deployed. `masked`: "[secret]" in their place and the SECRETS_MASKED_TAG stack tag,
+ * which only the offline harness can give: for a rule that judges secretness itself, and that
+ * under the engine (plain values, no tag) must end as not applicable.
+ */
+export type SecretsView = "plain" | "masked";
+
 export interface RuleMeta {
   readonly name: string;
   readonly description: string;
@@ -194,6 +203,16 @@ export interface RuleMeta {
   readonly severity: Severity;
   readonly thresholds?: Thresholds;
   readonly remediationSteps?: string;
+  /**
+   * Which values the offline harness (policies/evaluate.ts) hands the rule where a property holds a secret.
+   * @default "plain" — the engine's view; `masked` only for a rule that reads the masks or SECRETS_MASKED_TAG
+   */
+  readonly secretsView?: SecretsView;
+}
+
+/** The view of secrets a policy of the pack asks for (RuleMeta.secretsView; plain when it names none). */
+export function secretsViewOf(policy: object): SecretsView {
+  return (policy as { secretsView?: SecretsView }).secretsView ?? "plain";
 }
 
 export interface ResourceContext<C> {
@@ -218,6 +237,8 @@ export function metaFields(meta: RuleMeta) {
     severity: meta.severity,
     ...(configSchema ? { configSchema } : {}),
     ...(meta.remediationSteps ? { remediationSteps: meta.remediationSteps } : {}),
+    // Read by the offline harness only; the policy server ignores fields it does not know.
+    ...(meta.secretsView ? { secretsView: meta.secretsView } : {}),
   };
 }
 

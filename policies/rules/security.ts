@@ -244,6 +244,8 @@ export const noPlaintextSecrets = resourceRule<Record<string, unknown>>(
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps: "Pass a secret Output: config.requireSecret(...), random.RandomPassword's result, or pulumi.secret(...); better, reference Secrets Manager.",
+    // It judges secretness: only masked values tell a secret from a plaintext credential.
+    secretsView: "masked",
   },
   (type) => !type.startsWith("pulumi:pulumi:"),
   (props, { args, report }) => {

@@ -1,12 +1,13 @@
 /**
  * What the fake cloud records of a value (tools/fake-cloud/index.ts): secrets masked, resources
  * and assets named, undefined properties left out, every other key kept as an own property
- * ("__proto__" too, as Object.fromEntries keeps it), scalars as they are.
+ * ("__proto__" too, as Object.fromEntries keeps it), scalars as they are; and beside the masked
+ * properties, the plain values of those holding a secret, for the policies.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { describe, expect, it } from "vitest";
-import { maskSecrets, SECRET_MASK } from "../../tools/fake-cloud";
+import { maskSecrets, recordProperties, revealSecrets, SECRET_MASK } from "../../tools/fake-cloud";
 
 describe("maskSecrets", () => {
   it("masks secrets at any depth and keeps everything else as it was", () => {
@@ -24,5 +25,36 @@ describe("maskSecrets", () => {
     expect(Object.prototype.hasOwnProperty.call(masked, "__proto__")).toBe(true);
     expect(Object.keys(masked)).toEqual(["__proto__", "k"]);
     expect((masked as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+});
+
+describe("recordProperties", () => {
+  const secret = (value: unknown) => ({ [rpc.specialSigKey]: rpc.specialSecretSig, value });
+
+  it("masks every property and keeps the plain values of the top-level properties that hold a secret, whole", () => {
+    const properties = {
+      name: "edge",
+      origins: [{ originId: "app", customHeaders: [{ name: "X-Origin-Verify", value: secret("hunter2") }], customOriginConfig: { originProtocolPolicy: "http-only" } }],
+      password: secret("p4ss"),
+      code: new pulumi.asset.StringAsset("s"),
+      gone: undefined,
+    };
+    const { masked, secret: plain } = recordProperties(properties);
+    expect(masked).toEqual(maskSecrets(properties));
+    expect(Object.keys(masked)).toEqual(["name", "origins", "password", "code"]);
+    expect(plain).toEqual({
+      origins: [{ originId: "app", customHeaders: [{ name: "X-Origin-Verify", value: "hunter2" }], customOriginConfig: { originProtocolPolicy: "http-only" } }],
+      password: "p4ss",
+    });
+  });
+
+  it("keeps nothing beside the masks when no property holds a secret", () => {
+    expect(recordProperties({ a: 1, b: [{ c: "x" }] })).toEqual({ masked: { a: 1, b: [{ c: "x" }] } });
+    expect(recordProperties({ a: 1 })).not.toHaveProperty("secret");
+  });
+
+  it("reveals secrets inside secrets, names resources and assets as the masks do, and gives a secret of nothing as null (as across JSON)", () => {
+    expect(revealSecrets({ a: secret({ b: secret("inner"), c: new pulumi.asset.StringAsset("s") }) })).toEqual({ a: { b: "inner", c: "[asset]" } });
+    expect(recordProperties({ empty: secret(undefined) }).secret).toEqual({ empty: null });
   });
 });

@@ -10,6 +10,7 @@ import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanDocument } from "../../tools/plan/model";
 import { validatePlan } from "../../tools/plan/schema";
+import { HIDDEN_ORIGINS } from "../../tools/plan/topology";
 import { sharedRun, type SharedRun } from "../shared-plan";
 import { PROGRAM_CONFIG } from "../shared-runs";
 import { planInProcess } from "./run-in-process";
@@ -88,9 +89,11 @@ describe("the staging example (examples/data-tier): tables, cache and edge in ev
 
   it("puts CloudFront with a WAF in front of the latency-routed name and binds every region's workload to its local copies", () => {
     // The origins carry the origin-verify secret in a custom header, so the engine keeps the whole
-    // `origins` property secret and the plan masks it: the figure cannot name them any more
-    // (tools/plan/topology.ts reads inputs.origins).
-    expect(doc.resilience.dataTier.edge).toEqual([expect.objectContaining({ aliases: ["www.staging.example.com"], webAcl: true, origins: [] })]);
+    // `origins` property secret and the plan masks it: the figure says they are hidden rather
+    // than naming them (or showing none), and the policies still judge them (see
+    // test/plan/secret-values.e2e.test.ts).
+    expect(doc.resilience.dataTier.edge).toEqual([expect.objectContaining({ aliases: ["www.staging.example.com"], webAcl: true, origins: [HIDDEN_ORIGINS] })]);
+    expect(run.stdout).toMatch(/edge +CloudFront www\.staging\.example\.com: WAF, viewers redirect-to-https \(TLSv1\.2_2021\), origins \(hidden: the origins property holds a secret\);/);
     const [distribution] = ofType(doc, "staging", "aws:cloudfront/distribution:Distribution");
     expect(distribution.inputs.origins).toBe("[secret]");
     for (const region of regions) {

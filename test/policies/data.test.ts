@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../tools/fake-cloud";
 import { evaluateEnvironment, evaluateStack, Violation } from "../../policies/evaluate";
-import { arnOf, environment, ofPolicy, patch, PRIMARY, recorded, SECONDARY, SETTINGS } from "./fixtures";
+import { arnOf, environment, holdSecret, ofPolicy, patch, PRIMARY, recorded, SECONDARY, SETTINGS } from "./fixtures";
 
 const keyArn = (region: string) => `arn:aws:kms:${region}:123456789012:key/k-${region}`;
 
@@ -83,7 +83,8 @@ function dataTier(): { env: ReturnType<typeof environment>; data: DataTier } {
   add(env.primary, primaryCache, datastore);
   add(env.secondary, secondaryCache);
   // Behind the edge, each region's listener answers 403 itself and forwards the health check and
-  // requests with the origin-verify header (whose values the plan masks with the whole conditions).
+  // requests with the origin-verify header (whose values the plan masks with the whole conditions,
+  // as the SDK keeps the whole property secret; the policies get the plain conditions).
   const edgeRules: DataTier["edgeRules"] = {};
   for (const slice of [env.primary, env.secondary]) {
     const o = { stack: `prod-${slice.region}`, region: slice.region };
@@ -91,7 +92,9 @@ function dataTier(): { env: ReturnType<typeof environment>; data: DataTier } {
     patch(slice.https, { defaultActions: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } }] });
     const forward = [{ type: "forward", targetGroupArn: arnOf(slice.targetGroup) }];
     const health = recorded("aws:lb/listenerRule:ListenerRule", "https-health", { listenerArn: arnOf(slice.https), priority: 1, conditions: [{ pathPattern: { values: ["/healthz"] } }], actions: forward }, o);
-    const verified = recorded("aws:lb/listenerRule:ListenerRule", "https-origin-verified", { listenerArn: arnOf(slice.https), priority: 2, conditions: "[secret]", actions: forward }, o);
+    const verified = holdSecret(recorded("aws:lb/listenerRule:ListenerRule", "https-origin-verified", { listenerArn: arnOf(slice.https), priority: 2, actions: forward }, o), "conditions", [
+      { httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["generation-1-secret", "generation-2-secret"] } },
+    ]);
     add(slice, health, verified);
     edgeRules[slice.region] = { health, verified };
   }
@@ -227,6 +230,14 @@ describe("cloudfront-waf and cloudfront-tls-only", () => {
     expect(messages(only("cloudfront-tls-only", (d) => patch(d.distribution, { origins: [{ originId: "app", domainName: "x", customOriginConfig: { originProtocolPolicy: "match-viewer", originSslProtocols: ["TLSv1", "TLSv1.2"] } }] }))))
       .toEqual([expect.stringContaining("origin app uses match-viewer"), expect.stringContaining("origin app allows TLSv1")]);
   });
+
+  it("judges origins whose property holds a secret (the origin-verify header) by their values, as the engine hands them, though the plan shows [secret]", () => {
+    const origins = (protocol: string) => [{ originId: "app", domainName: "app.prod.example.com", customHeaders: [{ name: "X-Origin-Verify", value: "the-secret" }], customOriginConfig: { originProtocolPolicy: protocol, originSslProtocols: ["TLSv1.2"] } }];
+    expect(only("cloudfront-tls-only", (d) => holdSecret(d.distribution, "origins", origins("https-only")))).toEqual([]);
+    const vs = only("cloudfront-tls-only", (d) => holdSecret(d.distribution, "origins", origins("http-only")));
+    expect(messages(vs)).toEqual(["edge (cloudfront.Distribution): origin app uses http-only; set originProtocolPolicy https-only."]);
+    expect(vs[0].message).not.toContain("the-secret");
+  });
 });
 
 describe("edge-origin-verified", () => {
@@ -244,8 +255,14 @@ describe("edge-origin-verified", () => {
     expect(messages(vs)).toEqual([expect.stringMatching(/^https-health \(lb\.ListenerRule\) on https .*forwards without the edge's origin-verify header/)]);
     // Another path than the target group's health check is no health check.
     expect(only("edge-origin-verified", (d) => patch(d.edgeRules[SECONDARY].health, { conditions: [{ pathPattern: { values: ["/status"] } }] }))).toHaveLength(1);
-    // A header condition in the clear (a real preview shows the values) passes like the masked one.
+    // A header condition in the clear passes like the secret one.
     expect(only("edge-origin-verified", (d) => patch(d.edgeRules[PRIMARY].verified, { conditions: [{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["a", "b"] } }] }))).toEqual([]);
+  });
+
+  it("judges conditions that hold a secret by their values (stack policies get plain outputs, as under the engine): a secret elsewhere is no header check", () => {
+    const vs = only("edge-origin-verified", (d) => holdSecret(d.edgeRules[SECONDARY].verified, "conditions", [{ pathPattern: { values: ["/*"] }, queryString: [{ key: "token", value: "the-secret" }] }]));
+    expect(messages(vs)).toEqual([expect.stringMatching(/^https-origin-verified \(lb\.ListenerRule\) on https .*forwards without the edge's origin-verify header/)]);
+    expect(vs[0].message).not.toContain("the-secret");
   });
 
   describe("a listener that forwards by default, locked by a catch-all rule (as RegionalIngress builds it)", () => {

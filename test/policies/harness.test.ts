@@ -6,8 +6,9 @@ import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { evaluatePlan, evaluateStack, policyCatalog, PolicyConfigError, policyResources, resourceValidationArgs } from "../../policies/evaluate";
 import { POLICIES } from "../../policies/rules";
 import { routingRecordHealth } from "../../policies/rules/dns";
-import { read, UNKNOWN } from "../../policies/rules/kit";
-import { environment, ofPolicy, patch, recorded, SETTINGS, singleStack } from "./fixtures";
+import { read, secretsViewOf, UNKNOWN } from "../../policies/rules/kit";
+import { SECRETS_MASKED_TAG } from "../../policies/config";
+import { environment, holdSecret, ofPolicy, patch, recorded, SETTINGS, singleStack } from "./fixtures";
 
 // Not in @pulumi/policy's typings, but exported at runtime: the proxy the server wraps props in.
 const policyRuntime = createRequire(__filename)("@pulumi/policy") as { unknownCheckingProxy<T>(value: T): T };
@@ -131,6 +132,45 @@ describe("argument shapes", () => {
     expect(builtSubnet.dependencies).toEqual([builtVpc]);
     expect(builtSubnet.propertyDependencies).toEqual({ vpcId: [builtVpc] });
     expect(builtSubnet.opts.protect).toBe(true);
+  });
+});
+
+describe("secrets: the engine's plain values, masks only for the rule that judges secretness", () => {
+  const o = { stack: "dev", region: "us-east-1" };
+  const provider = holdSecret(recorded("pulumi:providers:aws", "static-keys", { region: "us-east-1", accessKey: "AKIAEXAMPLE" }, o), "secretKey", "wJalrXUtnFEMI");
+  const rule = holdSecret(recorded("aws:lb/listenerRule:ListenerRule", "verified", { priority: 2 }, { ...o, provider: provider.urn }), "conditions", [{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["the-secret"] } }]);
+  const records = [provider, rule];
+
+  it("is declared on the rule: no-plaintext-secrets alone asks for the masked view", () => {
+    expect(POLICIES.filter((p) => secretsViewOf(p) === "masked").map((p) => p.name)).toEqual(["no-plaintext-secrets"]);
+  });
+
+  it("hands the plain view with no stack tag, the masked view with the plan's masks and SECRETS_MASKED_TAG, and the server's arguments plain", () => {
+    const plain = resourceValidationArgs(rule, records, {}, { secrets: "plain" });
+    expect(plain.props.conditions).toEqual([{ httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["the-secret"] } }]);
+    expect(plain.provider!.props).toEqual({ region: "us-east-1", accessKey: "AKIAEXAMPLE", secretKey: "wJalrXUtnFEMI" });
+    expect(plain.stackTags.size).toBe(0);
+    const masked = resourceValidationArgs(rule, records, {}, { secrets: "masked" });
+    expect(masked.props).toEqual({ priority: 2, conditions: "[secret]" });
+    expect(masked.provider!.props.secretKey).toBe("[secret]");
+    expect(masked.stackTags.get(SECRETS_MASKED_TAG)).toBe("true");
+    const server = resourceValidationArgs(rule, records, {}, { asServer: true, secrets: "masked" });
+    expect(server.props.conditions).toEqual(plain.props.conditions);
+    expect(server.stackTags.size).toBe(0);
+    // Stack policies read outputs: the same two views.
+    expect(policyResources(records, { secrets: "plain" })[1].props.conditions).toEqual(plain.props.conditions);
+    expect(policyResources(records, { secrets: "masked" })[1].props.conditions).toBe("[secret]");
+  });
+
+  it("keeps the recorded order of the properties in the plain view, and leaves records without secrets as they are", () => {
+    expect(Object.keys(resourceValidationArgs(rule, records, {}, { secrets: "plain" }).props)).toEqual(Object.keys(rule.inputs));
+    const vpc = recorded("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" }, o);
+    expect(resourceValidationArgs(vpc, [vpc], {}, { secrets: "plain" }).props).toBe(vpc.inputs);
+  });
+
+  it("defaults to the masked view outside the harness: what a report may read and print", () => {
+    expect(resourceValidationArgs(rule, records).props.conditions).toBe("[secret]");
+    expect(policyResources(records)[1].props.conditions).toBe("[secret]");
   });
 });
 

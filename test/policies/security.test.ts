@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateStack, PolicyConfig, Violation } from "../../policies/evaluate";
-import { environment, GlobalSlice, ofPolicy, patch, recorded, RegionSlice } from "./fixtures";
+import { environment, GlobalSlice, holdSecret, ofPolicy, patch, recorded, RegionSlice } from "./fixtures";
 
 function run(policy: string, breakIt: (slice: RegionSlice, global: GlobalSlice) => void = () => undefined, config: PolicyConfig = {}): Violation[] {
   const env = environment();
@@ -322,6 +322,21 @@ describe("no-plaintext-secrets", () => {
       expect.stringContaining("environment.variables.DB_PASSWORD in plaintext"),
       expect.stringContaining("environment.variables.API_TOKEN in plaintext"),
     ]);
+  });
+
+  it("judges secretness from the masks, though the harness holds the secrets' values for the other rules", () => {
+    // As the fake cloud records a secret variable: the whole `environment` property secret.
+    const secretLambda = (s: RegionSlice) => {
+      const fn = holdSecret(recorded("aws:lambda/function:Function", "secret-rotator", { role: "arn:aws:iam::123456789012:role/rotator" }, { stack: "prod-us-east-1", region: s.region }), "environment", { variables: { DB_PASSWORD: "hunter2" } });
+      s.all = ((all) => () => [...all(), fn])(s.all);
+    };
+    expect(run("no-plaintext-secrets", secretLambda)).toEqual([]);
+    // Its stand-in for the engine: secretness is not visible there, so it does not run.
+    const env = environment();
+    secretLambda(env.primary);
+    lambda({ API_TOKEN: "t0ken" })(env.primary);
+    expect(ofPolicy(evaluateStack(env.stacks()[1], {}, { asServer: true }), "no-plaintext-secrets")).toEqual([]);
+    expect(messages(ofPolicy(evaluateStack(env.stacks()[1]), "no-plaintext-secrets"))).toEqual([expect.stringContaining("environment.variables.API_TOKEN in plaintext")]);
   });
 
   it("fails credentials in a provider's inputs", () => {

@@ -61,6 +61,20 @@ export interface RecordedResource {
   inputs: Record<string, unknown>;
   /** Fake-cloud state, secrets replaced by "[secret]". */
   outputs: Record<string, unknown>;
+  /**
+   * The plain values of the top-level inputs that hold a secret (at any depth; the rest of such an
+   * input in the clear too): what the engine's analyzer hands policies, which get secrets
+   * decrypted (@pulumi/policy deserializeProperties; pulumi/pulumi-policy#241). Only when some
+   * input holds a secret, and never for a read (it reaches no policy). For the policy harness
+   * alone (policies/arguments.ts): never written to the plan JSON or any report, which show `inputs`.
+   */
+  secretInputs?: Record<string, unknown>;
+  /**
+   * The same for the outputs (stack policies read outputs: RandomPassword's `result`, a listener
+   * rule's `conditions` with a secret header value). Only when some output holds a secret; never
+   * written to the plan JSON or any report.
+   */
+  secretOutputs?: Record<string, unknown>;
   /** Read, not managed (a StackReference, `X.get(...)`): in state, but never created or deleted. */
   read?: boolean;
   /**
@@ -112,21 +126,59 @@ function defineOwn(object: Record<string, unknown>, key: string, value: unknown)
   else object[key] = value;
 }
 
-/** Replaces secret values by the mask, recursively; resource references become "[resource]", assets "[asset]". */
-export function maskSecrets(value: unknown): unknown {
+/**
+ * A recorded copy of a value: each secret becomes what `secret` makes of its value, resource
+ * references "[resource]", assets "[asset]", undefined properties are left out.
+ */
+function recordedCopy(value: unknown, secret: (inner: unknown) => unknown): unknown {
   // Scalars first: the SDK's isInstance checks below cost more than the rest of this function
   // when asked of every string and number of every resource (and answer no for them).
   if (typeof value !== "object" || value === null) return value;
-  if (isSecret(value)) return SECRET_MASK;
-  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (isSecret(value)) return secret(value.value);
+  if (Array.isArray(value)) return value.map((item) => recordedCopy(item, secret));
   if (pulumi.Resource.isInstance(value)) return "[resource]";
   if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return "[asset]";
-  const masked: Record<string, unknown> = {};
+  const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) defineOwn(masked, key, maskSecrets(v));
+    if (v !== undefined) defineOwn(copy, key, recordedCopy(v, secret));
   }
-  return masked;
+  return copy;
+}
+
+const mask = () => SECRET_MASK;
+const reveal = (inner: unknown): unknown => recordedCopy(inner, reveal);
+
+/** Replaces secret values by the mask, recursively; resource references become "[resource]", assets "[asset]". */
+export function maskSecrets(value: unknown): unknown {
+  return recordedCopy(value, mask);
+}
+
+/** As maskSecrets, with each secret's value where the mask would be: what a policy sees under the engine. */
+export function revealSecrets(value: unknown): unknown {
+  return recordedCopy(value, reveal);
+}
+
+/**
+ * A resource's properties as recorded: masked (`inputs`, `outputs`), and the plain values of the
+ * top-level properties that hold a secret (`secretInputs`, `secretOutputs`), when any does.
+ */
+export function recordProperties(properties: Record<string, unknown>): { masked: Record<string, unknown>; secret?: Record<string, unknown> } {
+  const masked: Record<string, unknown> = {};
+  let secret: Record<string, unknown> | undefined;
+  for (const key of Object.keys(properties)) {
+    const value = properties[key];
+    if (value === undefined) continue;
+    let holdsSecret = false;
+    const copy = recordedCopy(value, () => {
+      holdsSecret = true;
+      return SECRET_MASK;
+    });
+    defineOwn(masked, key, copy);
+    // A secret of nothing is null to the analyzer (and across the isolated runner's JSON).
+    if (holdsSecret) defineOwn((secret ??= {}), key, revealSecrets(value) ?? null);
+  }
+  return secret ? { masked, secret } : { masked };
 }
 
 /** Removes secret wrappers, keeping the values (what a provider works with). */
@@ -276,6 +328,8 @@ export class FakeCloud {
 
   record(registration: Registration, id: string | null, state: Record<string, unknown>, providerRegion: string | null): void {
     const plain = unwrapSecrets(registration.inputs) as Record<string, unknown>;
+    const inputs = recordProperties(registration.inputs);
+    const outputs = recordProperties(state);
     this.resources.push({
       urn: registration.urn,
       type: registration.type,
@@ -293,21 +347,28 @@ export class FakeCloud {
       aliases: registration.aliases,
       dependsOn: registration.dependencies,
       propertyDependencies: registration.propertyDependencies,
-      inputs: maskSecrets(registration.inputs) as Record<string, unknown>,
-      outputs: maskSecrets(state) as Record<string, unknown>,
+      inputs: inputs.masked,
+      outputs: outputs.masked,
+      // A read reaches no policy: its secrets' values are kept nowhere.
+      ...(inputs.secret && !registration.read ? { secretInputs: inputs.secret } : {}),
+      ...(outputs.secret && !registration.read ? { secretOutputs: outputs.secret } : {}),
       ...(registration.read ? { read: true } : {}),
       ...(registration.importId && !registration.read ? { importId: registration.importId } : {}),
     });
   }
 
   recordOutputs(urn: string, outputs: Record<string, unknown>, wire: Record<string, unknown>): void {
-    const masked = maskSecrets(outputs) as Record<string, unknown>;
+    const { masked, secret } = recordProperties(outputs);
     if (urn.includes("::pulumi:pulumi:Stack::")) {
       this.stackOutputs = masked;
       this.exportedOutputs = wire;
     }
     const recorded = this.resources.find((r) => r.urn === urn);
-    if (recorded && !recorded.custom) recorded.outputs = masked;
+    if (recorded && !recorded.custom) {
+      recorded.outputs = masked;
+      if (secret) recorded.secretOutputs = secret;
+      else delete recorded.secretOutputs;
+    }
   }
 
   /** Resources of a type token, e.g. "aws:ec2/subnet:Subnet". */

@@ -45,12 +45,21 @@ async function diagramSvg(dot: string): Promise<string> {
   return svg;
 }
 
+/**
+ * The plan as `--json` writes it: exactly the contract's resource fields. The in-memory `read`
+ * mark (StackReference, `.get`) only steers the policies; reads still appear, as the engine keeps
+ * them in state. The plain values of secrets (secretInputs, secretOutputs) are for the policies
+ * alone: the plan shows "[secret]", as Pulumi does.
+ */
+export function planJson(document: PlanDocument, diff?: PlanDiff): PlanDocument {
+  const stacks = document.stacks.map((s) => ({ ...s, resources: s.resources.map(({ read: _read, secretInputs: _inputs, secretOutputs: _outputs, ...r }) => r) }));
+  return { ...document, stacks, ...(diff ? { diff } : {}) };
+}
+
 async function render(document: PlanDocument, options: PlanOptions, diff: PlanDiff | undefined): Promise<OutputFile[]> {
   const files: OutputFile[] = [];
   if (options.json !== null) {
-    // Exactly the contract's resource fields: the in-memory `read` mark (StackReference, `.get`)
-    // only steers the policies; reads still appear, as the engine keeps them in state.
-    document = { ...document, stacks: document.stacks.map((s) => ({ ...s, resources: s.resources.map(({ read: _read, ...r }) => r) })), ...(diff ? { diff } : {}) };
+    document = planJson(document, diff);
     const { validatePlan } = await import("./schema");
     const problems = validatePlan(document);
     // The schema is the contract: a plan that breaks it is this tool's bug, not the user's input.

@@ -9,6 +9,7 @@
  */
 import { globalTableRegions, replicasOfTable, type TableReplicaRef } from "../../components/lib/dynamo";
 import { compareZoneIds } from "../../components/lib/zones";
+import { SECRET_MASK } from "../fake-cloud";
 import type { PlanResource, PlanStack } from "./model";
 import { readDelegation, readServingPaths, type DelegationInfo, type ServingPathInfo } from "./serving-path";
 
@@ -139,6 +140,7 @@ export interface DistributionInfo extends Named {
   webAcl: boolean;
   viewerProtocolPolicies: string[];
   minimumProtocolVersion: string | null;
+  /** Domain names of the origins; [HIDDEN_ORIGINS] when the `origins` property holds a secret. */
   origins: string[];
   /** Behaviours that use an origin group (fail over GET/HEAD/OPTIONS to a second origin). */
   failoverBehaviours: number;
@@ -430,6 +432,14 @@ function tableInfo(r: PlanResource, tableReplicas: readonly PlannedTableReplica[
   };
 }
 
+/**
+ * What the figure says for origins whose property holds a secret (the origin-verify header):
+ * Pulumi then shows the whole property as [secret], and so does the plan. Not even how many: a
+ * report shows no more of a secret value than Pulumi does; and the figure reads only what the
+ * plan JSON and a stack export hold, so a --diff base assembled from an export reads the same.
+ */
+export const HIDDEN_ORIGINS = "(hidden: the origins property holds a secret)";
+
 function distributionInfo(r: PlanResource): DistributionInfo {
   const inputs = r.inputs;
   const groups = new Set(list(inputs.originGroups).map((g) => str(record(g).originId)));
@@ -440,7 +450,7 @@ function distributionInfo(r: PlanResource): DistributionInfo {
     webAcl: str(inputs.webAclId) !== null,
     viewerProtocolPolicies: distinct(behaviours.map((b) => str(b.viewerProtocolPolicy))),
     minimumProtocolVersion: str(record(inputs.viewerCertificate).minimumProtocolVersion),
-    origins: distinct(list(inputs.origins).map((o) => str(record(o).domainName))),
+    origins: inputs.origins === SECRET_MASK ? [HIDDEN_ORIGINS] : distinct(list(inputs.origins).map((o) => str(record(o).domainName))),
     failoverBehaviours: behaviours.filter((b) => groups.has(str(b.targetOriginId))).length,
   };
 }

@@ -3,7 +3,9 @@
  *
  * Protocol (IPC messages): the worker loads the heavy modules, sends {kind:"ready"}, then for
  * each {kind:"run", job} plans the stack (tools/plan/stack.ts) and answers {kind:"done", result}
- * or {kind:"failed", message}. It exits after a failure, or when the parent disconnects.
+ * or {kind:"failed", message}. The result's records travel whole, the plain values of secrets
+ * (secretInputs, secretOutputs) included: the policies run in the planning process and must see
+ * what they see for a stack planned there (JSON keeps them; the plan's writers drop them). It exits after a failure, or when the parent disconnects.
  * Anything thrown or left unhandled becomes "failed" with a message and no stack trace.
  */
 import { ChildProcess, fork } from "child_process";
