@@ -35,8 +35,10 @@ export interface ServiceDatabase {
   /**
    * Where writes go, reachable from the pods' VPC: this region's cluster endpoint
    * (`RegionalDatabase.localWriterEndpoint`). In a secondary it takes no writes (they fail at
-   * once, and reach the writer region through its own name at the load balancer, `writer.<zone>`)
-   * until a switchover or failover promotes the region's cluster. Not the global writer endpoint:
+   * once, and reach the writer region through its own name at the load balancer, `writer.<zone>`;
+   * behind a CloudFront edge with the direct path locked that name serves only CloudFront, which
+   * sends writes to the nearest region, so they reach the writer through `writeForwarding`) until
+   * a switchover or failover promotes the region's cluster. Not the global writer endpoint:
    * it resolves to addresses in the writer region's VPC, unreachable from other regions without
    * VPC peering. Unset: no DB_WRITER_HOST.
    */

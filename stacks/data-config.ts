@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { ATTRIBUTE_TYPES, STREAM_VIEW_TYPES, tableProblems } from "../components/lib/dynamo";
 import { datastoreRegionProblems, engineVersionProblem, nodesPerClusterProblem, nodeTypeProblem } from "../components/lib/cache";
-import { directOriginAccessProblem, edgeProblems, originVerifyGenerationProblem } from "../components/lib/edge";
+import { directOriginAccessProblem, edgeProblems, edgeWritePathProblem, originVerifyGenerationProblem } from "../components/lib/edge";
 import type { EnvironmentSettings } from "./config";
 
 // DynamoDB's characters; what the table's KMS key alias refuses (a ".") is the component's rule
@@ -109,6 +109,8 @@ export function checkDataTier(s: EnvironmentSettings, report: Report, environmen
       report("edgeEnabled", s.edgeEnabled, "needs a zone that already answers: with dnsManualDelegation the global stack's deploy would wait for the edge certificate's validation through a zone nobody has delegated yet (its NS records are asked for only after that deploy); deploy first without the edge, add the NS records, then set dnsDelegated: true with edgeEnabled");
     }
     const zone = s.dnsZoneName.replace(/\.$/, "");
+    const problem = edgeWritePathProblem({ directOriginAccess: s.edgeDirectOriginAccess, dbWriteForwarding: s.dbWriteForwarding, appName: `${s.appRecordName}.${zone}`, writerName: `${s.writerRecordName}.${zone}` });
+    if (problem) report("edgeDirectOriginAccess", s.edgeDirectOriginAccess, problem);
     const keys: Record<string, string> = {
       recordName: "edgeRecordName",
       cachedPathPatterns: "edgeCachedPathPatterns",

@@ -213,6 +213,25 @@ export function directOriginAccessProblem(value: string): string | undefined {
 }
 
 /**
+ * Why an edge with its direct path locked leaves writes no path, or undefined. CloudFront sends
+ * every method of the default behaviour to the latency-routed name, the nearest healthy region;
+ * the writer name is only the failover origin of the cached GET/HEAD/OPTIONS paths (an origin
+ * group refuses a behaviour that allows POST). A secondary's cluster endpoint refuses writes, and
+ * the one way past it without write forwarding, sending them to the writer region's own name at
+ * its ALB, is what the lock refuses (403 without the edge's header). With write forwarding the
+ * secondaries' readers take the writes and forward them to the writer, so every region writes
+ * through the edge. (Every environment has a secondary: at least two regions.)
+ */
+export function edgeWritePathProblem(input: { directOriginAccess: string; dbWriteForwarding: boolean; appName: string; writerName: string }): string | undefined {
+  if (input.directOriginAccess !== "locked" || input.dbWriteForwarding) return undefined;
+  return (
+    `with edgeEnabled: true and dbWriteForwarding: false leaves writes no path: CloudFront sends every request, writes too, to the nearest region (${input.appName}), where a secondary's database takes no writes, ` +
+    `and the lock answers 403 to clients that send them to the writer region's own name (${input.writerName}) instead. ` +
+    `Set platform:dbWriteForwarding: true (the secondaries' readers take writes and forward them to the writer), or platform:edgeDirectOriginAccess: open (${input.writerName} and the other regional names stay public, outside the WAF)`
+  );
+}
+
+/**
  * Whether a region's HTTPS listener must require the origin-verify header: only with the edge on
  * (else nothing sends it) and the direct path not declared open.
  */

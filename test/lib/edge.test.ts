@@ -3,6 +3,7 @@ import {
   directOriginAccessProblem,
   edgeLogBucketPolicy,
   edgeProblems,
+  edgeWritePathProblem,
   ORIGIN_VERIFY_SECRET_LENGTH,
   originCustomHeaders,
   originVerifyGenerationProblem,
@@ -73,6 +74,14 @@ describe("origin verification", () => {
     expect(directOriginAccessProblem("locked")).toBeUndefined();
     expect(directOriginAccessProblem("open")).toBeUndefined();
     expect(directOriginAccessProblem("public")).toMatch(/"locked".*"open"/);
+  });
+  it("refuses a locked direct path without write forwarding: the edge sends writes to the nearest region, the lock refuses the writer's own name", () => {
+    const names = { appName: "app.prod.example.com", writerName: "writer.prod.example.com" };
+    const problem = edgeWritePathProblem({ directOriginAccess: "locked", dbWriteForwarding: false, ...names });
+    expect(problem).toMatch(/leaves writes no path: .*nearest region \(app\.prod\.example\.com\).*403 .*\(writer\.prod\.example\.com\)/);
+    expect(problem).toMatch(/Set platform:dbWriteForwarding: true .*or platform:edgeDirectOriginAccess: open/);
+    expect(edgeWritePathProblem({ directOriginAccess: "locked", dbWriteForwarding: true, ...names })).toBeUndefined();
+    expect(edgeWritePathProblem({ directOriginAccess: "open", dbWriteForwarding: false, ...names })).toBeUndefined();
   });
   it("makes the secret long enough and short enough for an ALB header condition value", () => {
     expect(ORIGIN_VERIFY_SECRET_LENGTH).toBeGreaterThanOrEqual(32);

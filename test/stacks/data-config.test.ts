@@ -13,6 +13,9 @@ const base = {
   "platform:dnsZoneName": "dev.example.com",
 };
 
+/** The edge on, with the write path its locked direct path needs (dbWriteForwarding). */
+const edgeOn = { "platform:edgeEnabled": true, "platform:dbWriteForwarding": true };
+
 const problems = (config: Record<string, unknown>): Record<string, string> => Object.fromEntries(configProblems(config).map((p) => [p.key, `${JSON.stringify(p.value)}: ${p.message}`]));
 
 describe("data tier configuration", () => {
@@ -89,7 +92,7 @@ describe("data tier configuration", () => {
   });
 
   it("refuses an edge name that is one of its origins and a bad cached path", () => {
-    const found = problems({ ...base, "platform:edgeEnabled": true, "platform:edgeRecordName": "app", "platform:edgeCachedPathPatterns": ["*"] });
+    const found = problems({ ...base, ...edgeOn, "platform:edgeRecordName": "app", "platform:edgeCachedPathPatterns": ["*"] });
     expect(found["platform:edgeRecordName"]).toMatch(/names an origin \(app\.dev\.example\.com\)/);
     expect(found["platform:edgeCachedPathPatterns[0]"]).toMatch(/path pattern such as \/static\/\*/);
   });
@@ -97,12 +100,12 @@ describe("data tier configuration", () => {
   it("turns the edge on with a zone delegated by hand only once it answers: its certificate validates inside the global stack's deploy", () => {
     const manual = { ...base, "platform:dnsParentZoneName": "", "platform:dnsManualDelegation": true };
     expect(problems(manual)).toEqual({});
-    expect(problems({ ...manual, "platform:edgeEnabled": true })).toEqual({
+    expect(problems({ ...manual, ...edgeOn })).toEqual({
       "platform:edgeEnabled": expect.stringMatching(/^true: needs a zone that already answers.*deploy first without the edge, add the NS records, then set dnsDelegated: true/),
     });
-    expect(problems({ ...manual, "platform:edgeEnabled": true, "platform:dnsDelegated": true })).toEqual({});
+    expect(problems({ ...manual, ...edgeOn, "platform:dnsDelegated": true })).toEqual({});
     // A parent zone in this account is delegated in the same deploy, before the validation waits.
-    expect(problems({ ...base, "platform:edgeEnabled": true })).toEqual({});
+    expect(problems({ ...base, ...edgeOn })).toEqual({});
     expect(problems({ ...base, "platform:dnsDelegated": true })["platform:dnsDelegated"]).toMatch(/only applies to a zone delegated by hand/);
   });
 });
@@ -110,12 +113,25 @@ describe("data tier configuration", () => {
 describe("edge origin verification configuration", () => {
   it("locks the direct path by default, at generation 1, and refuses anything but locked or open and a generation below 1", () => {
     expect(parseEnvironment("dev", base)).toMatchObject({ edgeDirectOriginAccess: "locked", edgeOriginVerifyGeneration: 1 });
-    const found = problems({ ...base, "platform:edgeEnabled": true, "platform:edgeDirectOriginAccess": "public", "platform:edgeOriginVerifyGeneration": 0 });
+    const found = problems({ ...base, ...edgeOn, "platform:edgeDirectOriginAccess": "public", "platform:edgeOriginVerifyGeneration": 0 });
     expect(found["platform:edgeDirectOriginAccess"]).toMatch(/^"public": must be "locked".*or "open"/);
     expect(found["platform:edgeOriginVerifyGeneration"]).toMatch(/^0: must be a whole number >= 1/);
     // Checked with the edge off too: turning it on is not the deploy that should find them wrong.
     expect(Object.keys(problems({ ...base, "platform:edgeDirectOriginAccess": "Open" }))).toEqual(["platform:edgeDirectOriginAccess"]);
     expect(problems({ ...base, "platform:edgeEnabled": true, "platform:edgeDirectOriginAccess": "open", "platform:edgeOriginVerifyGeneration": 4 })).toEqual({});
+  });
+
+  it("refuses the lock without write forwarding: CloudFront sends writes to the nearest region, and the writer's own name answers 403", () => {
+    const found = problems({ ...base, "platform:edgeEnabled": true });
+    expect(Object.keys(found)).toEqual(["platform:edgeDirectOriginAccess"]);
+    // The key, its value, why, and both fixes.
+    expect(found["platform:edgeDirectOriginAccess"]).toMatch(/^"locked": with edgeEnabled: true and dbWriteForwarding: false leaves writes no path: .*nearest region \(app\.dev\.example\.com\).*403 .*\(writer\.dev\.example\.com\).*Set platform:dbWriteForwarding: true .*or platform:edgeDirectOriginAccess: open/);
+    expect(problems({ ...base, ...edgeOn })).toEqual({});
+    // Open keeps writer.<zone> reachable; with the edge off nothing is locked.
+    expect(problems({ ...base, "platform:edgeEnabled": true, "platform:edgeDirectOriginAccess": "open" })).toEqual({});
+    expect(problems(base)).toEqual({});
+    // The staging example turns the edge on with write forwarding.
+    expect(parseEnvironment("staging", staging)).toMatchObject({ edgeEnabled: true, edgeDirectOriginAccess: "locked", dbWriteForwarding: true });
   });
 });
 

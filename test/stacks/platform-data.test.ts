@@ -26,6 +26,8 @@ beforeAll(async () => {
       "platform:cacheEnabled": true,
       "platform:cacheHomeRegion": (config["platform:regions"] as string[])[0],
       "platform:edgeEnabled": true,
+      // Its direct path locked: writes reach the writer through the secondary's readers.
+      "platform:dbWriteForwarding": true,
     },
   }));
   doc = await plan(resolveProgram({ program: join(root, "examples/dev/index.ts"), stack: "dev", configFile: file }));
