@@ -128,6 +128,36 @@ describe("deployWaves", () => {
     expect(deployWaves("prod", complete).secondariesMaxParallel).toBe(2);
   });
 
+  it("gives up a watch's order, not a read's, when both cannot hold, and says the watcher's probe pages until the watched region is deployed", () => {
+    // After a switchover: us-east-1 is a secondary watched by eu-west-1 (listed after it), and a
+    // cache member that reads eu-west-1, the cache's home. Both orders cannot hold.
+    const cycle = {
+      ...environment,
+      "platform:regions": ["us-west-2", "us-east-1", "eu-west-1"],
+      "platform:vpcCidrs": ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"],
+      "platform:cacheEnabled": true,
+      "platform:cacheHomeRegion": "eu-west-1",
+    };
+    const waves = deployWaves("prod", { ...complete, global: cycle });
+    // The read holds: the home region first, then the member that reads it.
+    expect(waves.secondaries.map((t) => t.region)).toEqual(["eu-west-1", "us-east-1"]);
+    expect(waves.watchesOfLaterStacks).toEqual([{ watcher: "prod-eu-west-1", watched: "prod-us-east-1" }]);
+    expect(waves.secondariesMaxParallel).toBe(1);
+    // Without the cache the watch orders the secondaries again, and nothing is given up.
+    const watchOnly = deployWaves("prod", { ...complete, global: { ...cycle, "platform:cacheEnabled": false } });
+    expect(watchOnly.secondaries.map((t) => t.region)).toEqual(["us-east-1", "eu-west-1"]);
+    expect(watchOnly.watchesOfLaterStacks).toEqual([]);
+    expect(deployWaves("prod", complete).watchesOfLaterStacks).toEqual([]);
+
+    const dir = tempDir("waves-watch-");
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), stringify({ config: cycle }));
+    for (const [file, config] of Object.entries(complete.others)) writeFileSync(join(dir, file), stringify({ config }));
+    const cli = runMain(["--env", "prod", "--dir", dir]);
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stderr).toMatch(/warning: prod-eu-west-1's synthetic probe watches prod-us-east-1, but prod-us-east-1 deploys after it: .*reads come first\. The watch's order is dropped: if prod-us-east-1 is not built yet .*prod-eu-west-1's probe fails and pages until prod-us-east-1 is deployed/);
+    expect(JSON.parse(cli.stdout).watchesOfLaterStacks).toEqual([{ watcher: "prod-eu-west-1", watched: "prod-us-east-1" }]);
+  });
+
   describe("a stack that reads one deployed after it (the primary region reading the cache's home region)", () => {
     const east = ["us-east-1", "us-west-2", "eu-west-1"];
     const west = ["us-west-2", "us-east-1", "eu-west-1"];

@@ -24,7 +24,10 @@
  *
  * A secondary whose synthetic probe watches another secondary (us-east-1 after a switchover made
  * another region the primary: components/lib/watch-plan.ts) deploys after it, as a reader does
- * (`regionalStacksFirst`): a probe of a region not yet built would page at once.
+ * (`regionalStacksFirst`): a probe of a region not yet built would page at once. That order gives
+ * way to a read when both cannot hold (the watcher is the cache's home region, which us-east-1
+ * reads): the watch is then listed (`watchesOfLaterStacks`) and warned about, as its probe pages
+ * until the watched region is deployed if that region is new.
  */
 import { execFileSync } from "child_process";
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "fs";
@@ -62,6 +65,14 @@ export interface DeployWaves {
    * stack already has what is read (the Global Datastore), which the waves cannot know.
    */
   readonly readsOfLaterStacks: StackRead[];
+  /**
+   * Watches of a stack that deploys after its watcher, because keeping the watch's order would
+   * have put a stack before one it reads (a cache member reading the home region that watches it).
+   * The watcher's probe then fails, and pages, until the watched stack has deployed: only when the
+   * watched region is not built yet (a new region or environment); one that already serves is
+   * probed as before.
+   */
+  readonly watchesOfLaterStacks: StackWatch[];
   /** Regional stack files of this environment for regions it no longer lists (left behind by a removal). */
   readonly orphans: string[];
   /**
@@ -75,6 +86,12 @@ export interface DeployWaves {
 export interface StackRead {
   readonly reader: string;
   readonly read: string;
+}
+
+/** `watcher`'s synthetic probe watches `watched`'s region from outside it (components/lib/watch-plan.ts). */
+export interface StackWatch {
+  readonly watcher: string;
+  readonly watched: string;
 }
 
 export type StackConfig = Record<string, unknown>;
@@ -122,17 +139,33 @@ function cacheHomeOf(config: StackConfig): string | undefined {
   return enabled === true || enabled === "true" ? String(setting(config, "cacheHomeRegion") ?? "") || undefined : undefined;
 }
 
-/** Secondaries in an order where every stack another one reads comes first (stable otherwise). */
-function readsFirst(secondaries: StackTarget[], readsOf: (t: StackTarget) => string[]): StackTarget[] {
+/**
+ * Secondaries in an order where every stack another one reads (`hard`) comes first, and every
+ * stack it watches (`soft`) too where that is possible (stable otherwise). A watch that would close
+ * a cycle with the reads (a cache member reading the home region that watches it) is dropped: a
+ * read that comes too late fails the deploy, a probe of a region not built yet only pages until it
+ * is. The dropped watches are returned, watcher first.
+ */
+function orderSecondaries(
+  secondaries: StackTarget[],
+  hard: (t: StackTarget) => string[],
+  soft: (t: StackTarget) => string[],
+): { ordered: StackTarget[]; droppedWatches: StackWatch[] } {
   const pending = [...secondaries];
   const ordered: StackTarget[] = [];
+  const droppedWatches: StackWatch[] = [];
+  const placed = (stack: string) => !pending.some((p) => p.stack === stack);
   while (pending.length > 0) {
-    const ready = (t: StackTarget) => readsOf(t).every((read) => !pending.some((p) => p.stack === read));
-    const next = pending.findIndex(ready);
-    // A cycle (no reader's reads all placed): keep the list order; nothing reads that way today.
+    let next = pending.findIndex((t) => [...hard(t), ...soft(t)].every(placed));
+    if (next < 0) {
+      // Only watches hold every candidate back: take the first whose reads are placed, without its watches.
+      next = pending.findIndex((t) => hard(t).every(placed));
+      if (next >= 0) droppedWatches.push(...soft(pending[next]).filter((watched) => !placed(watched)).map((watched) => ({ watcher: pending[next].stack, watched })));
+    }
+    // A cycle of reads alone: keep the list order; nothing reads that way (only the cache's home is read, and it reads nothing).
     ordered.push(...pending.splice(next >= 0 ? next : 0, 1));
   }
-  return ordered;
+  return { ordered, droppedWatches };
 }
 
 /** Computes the waves; throws WavesError listing every problem (each with its fix). */
@@ -181,9 +214,12 @@ export function deployWaves(environment: string, files: StackFiles, options: Wav
   const globalRegion = typeof files.global["aws:region"] === "string" ? files.global["aws:region"] : regions[0];
   const readsOf = (t: StackTarget) => regionalStackReads(env, t.region);
   // What a stack reads or probes deploys before it: the cache's home region, and us-east-1 as a
-  // secondary (another secondary watches it), first among the secondaries.
+  // secondary (another secondary watches it), first among the secondaries. Reads must come first
+  // (the reader fails otherwise); a watch only should (its probe pages until the watched stack
+  // is deployed), so it gives way when both cannot hold.
   const firstOf = (t: StackTarget) => regionalStacksFirst(env, t.region);
-  const secondaries = readsFirst(targets.slice(1), firstOf);
+  const watchesOf = (t: StackTarget) => firstOf(t).filter((stack) => !readsOf(t).includes(stack));
+  const { ordered: secondaries, droppedWatches: watchesOfLaterStacks } = orderSecondaries(targets.slice(1), readsOf, watchesOf);
   const sequence = [targets[0], ...secondaries];
   const position = (stack: string) => sequence.findIndex((t) => t.stack === stack);
   const readsOfLaterStacks = sequence.flatMap((t) => readsOf(t).filter((read) => position(read) > position(t.stack)).map((read) => ({ reader: t.stack, read })));
@@ -214,6 +250,7 @@ export function deployWaves(environment: string, files: StackFiles, options: Wav
     // One at a time with a cache (one datastore join at a time), or when a secondary reads or watches another.
     secondariesMaxParallel: cacheHome !== undefined || secondaries.some((t) => firstOf(t).length > 0) ? 1 : Math.max(1, secondaries.length),
     readsOfLaterStacks,
+    watchesOfLaterStacks,
     orphans,
     runsOn,
   };
@@ -328,6 +365,12 @@ export function main(argv: string[]): number {
     console.warn(
       `warning: ${reader} (the primary region, wave 2) reads the cache's Global Datastore id from ${read}, which deploys after it (wave 3): this holds only if ${read} already has its datastore. ` +
         `If wave 2 fails on that StackReference, deploy ${read} by hand first (pulumi up --stack ${read}), then run the deploy again.`,
+    );
+  }
+  for (const { watcher, watched } of waves.watchesOfLaterStacks) {
+    console.warn(
+      `warning: ${watcher}'s synthetic probe watches ${watched}, but ${watched} deploys after it: deploying it first would put a stack before one it reads (the cache's home region), and reads come first. ` +
+        `The watch's order is dropped: if ${watched} is not built yet (a new region or environment), ${watcher}'s probe fails and pages until ${watched} is deployed; if it already serves, nothing pages.`,
     );
   }
   if (waves.runsOn.length === 0) {
