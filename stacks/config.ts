@@ -11,6 +11,7 @@ import { closest } from "../components/lib/suggest";
 import { globalWriteForwardingProblem } from "../components/lib/aurora";
 import { regionalAppLabel, ROUTE53_CHECKER_REGIONS } from "../components/lib/dns";
 import { DEFAULT_SERVICE_IPV4_CIDR, supportTypeProblem } from "../components/lib/eks";
+import { standardSupportLapsedProblem } from "../components/lib/eks-versions";
 import { EKS_UNSUPPORTED_ZONE_IDS, isZoneId, regionOfZoneId } from "../components/lib/zones";
 import { isPrivateCidr, STANDARD_HOSTED_RUNNER_LABEL } from "../components/lib/deployer";
 import { checkDataTier, OBJECT_SCHEMAS, type ObjectKey } from "./data-config";
@@ -248,6 +249,24 @@ function checkKubernetes(s: EnvironmentSettings, report: Report): void {
   s.eksAdminPrincipalArns.forEach((arn, i) => {
     if (!IAM_PRINCIPAL_ARN.test(arn)) report(`eksAdminPrincipalArns[${i}]`, arn, "must be an IAM role or user ARN, arn:aws:iam::<12-digit account>:role/<name>");
   });
+}
+
+/**
+ * What EKS's calendar says of an environment on `today` (components/lib/eks-versions.ts):
+ * eksSupportType STANDARD with a kubernetesVersion already past its end of standard support is
+ * refused. Apart from parseEnvironment, as the only rule that takes a day: a program that deploys
+ * or plans calls it right after, with the real date (`new Date()`); tests pass fixed days. The
+ * stack programs do not call it yet: on the real date it refuses the blueprint's defaults
+ * (kubernetesVersion 1.34 with eksSupportType STANDARD), so the default version moves to 1.35 first.
+ *
+ * The verdict on one commit changes when a date passes: its plan passes on the eve of the end of
+ * standard support and is refused from that day on. That is the point: a pull request's plan says
+ * what a deploy would meet today, not on the day the commit was written.
+ */
+export function supportWindowProblems(s: Pick<EnvironmentSettings, "kubernetesVersion" | "eksSupportType">, today: Date): ConfigProblem[] {
+  if (supportTypeProblem(s.eksSupportType) || versionNumber(s.kubernetesVersion) === undefined) return [];
+  const problem = standardSupportLapsedProblem(s.kubernetesVersion, s.eksSupportType, today);
+  return problem ? [{ key: `${CONFIG_NAMESPACE}:eksSupportType`, value: s.eksSupportType, message: problem }] : [];
 }
 
 function checkNodes(s: EnvironmentSettings, report: Report): void {

@@ -84,11 +84,12 @@ describe("environment → stack composition", () => {
   });
 
   it("hands every region's cluster the environment's support type: STANDARD unless EXTENDED is named", () => {
-    expect(prod.regions.map((r) => regionArgs(prod, r, shared).cluster.supportType)).toEqual(prod.regions.map(() => "STANDARD"));
     const { "platform:eksSupportType": _unset, ...withoutKey } = prodConfig as Record<string, unknown>;
     expect(regionArgs(parseEnvironment("prod", withoutKey), "us-east-1", shared).cluster.supportType).toBe("STANDARD");
-    const extended = parseEnvironment("prod", { ...prodConfig, "platform:eksSupportType": "EXTENDED" });
-    expect(extended.regions.map((r) => regionArgs(extended, r, shared).cluster.supportType)).toEqual(extended.regions.map(() => "EXTENDED"));
+    const standard = parseEnvironment("prod", { ...prodConfig, "platform:eksSupportType": "STANDARD" });
+    expect(standard.regions.map((r) => regionArgs(standard, r, shared).cluster.supportType)).toEqual(standard.regions.map(() => "STANDARD"));
+    // Prod names EXTENDED, a dated exception: its 1.34 clusters are in extended support since 2026-12-02.
+    expect(prod.regions.map((r) => regionArgs(prod, r, shared).cluster.supportType)).toEqual(prod.regions.map(() => "EXTENDED"));
   });
 
   it("pins each kind's node image the way that kind spells it: the AMI release for Auto Scaling groups, EKS's release version for managed groups", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { join } from "path";
-import { parseEnvironment } from "../../stacks/config";
+import { parseEnvironment, supportWindowProblems } from "../../stacks/config";
 import { readStackConfig } from "../../tools/fake-cloud/run";
 import { configProblems, VALID_ENVIRONMENT } from "../fixtures/environment";
 
@@ -87,6 +87,40 @@ describe("parseEnvironment: examples", () => {
     const problems = problemsOf({ ...valid, "platform:eksSupportType": "Extended" });
     expect(problems.map((p) => [p.key, p.value])).toEqual([["platform:eksSupportType", "Extended"]]);
     expect(problems[0].message).toMatch(/^must be "STANDARD" \(AWS upgrades the control plane at the end of standard support; upgrade before it\) or "EXTENDED" .*\$0\.60 instead of \$0\.10 per cluster hour/);
+  });
+
+  describe("the EKS support window on a given day (supportWindowProblems)", () => {
+    const day = (text: string) => new Date(`${text}T12:00:00Z`);
+    const prod = parseEnvironment("prod", readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml")));
+
+    it("refuses STANDARD from the day the version leaves standard support, naming both keys, the values, the date and the fix", () => {
+      const standard = parseEnvironment("prod", { ...readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml")), "platform:eksSupportType": "STANDARD" });
+      expect(supportWindowProblems(standard, day("2026-12-01"))).toEqual([]);
+      const [problem, ...rest] = supportWindowProblems(standard, day("2026-12-02"));
+      expect(rest).toEqual([]);
+      expect([problem.key, problem.value]).toEqual(["platform:eksSupportType", "STANDARD"]);
+      expect(problem.message).toMatch(/^with kubernetesVersion "1\.34" is refused: 1\.34 left EKS standard support on 2026-12-02 /);
+      expect(problem.message).toMatch(/EKS refuses to switch it to STANDARD/);
+      expect(problem.message).toMatch(/set eksSupportType: EXTENDED as a dated exception \(billed \$0\.60 instead of \$0\.10 per cluster hour from 2026-12-02\), then upgrade kubernetesVersion to 1\.35 following docs\/runbooks\/upgrade-kubernetes\.md, then set eksSupportType back to STANDARD$/);
+      expect(supportWindowProblems(standard, day("2026-12-03"))).toHaveLength(1);
+    });
+
+    it("accepts prod as committed: EXTENDED, the dated exception for its 1.34 clusters", () => {
+      expect(prod.eksSupportType).toBe("EXTENDED");
+      expect(supportWindowProblems(prod, day("2026-12-03"))).toEqual([]);
+    });
+
+    it("accepts STANDARD on a version in standard support, and leaves versions it has no dates for and malformed values to the other rules", () => {
+      expect(supportWindowProblems({ kubernetesVersion: "1.35", eksSupportType: "STANDARD" }, day("2026-12-03"))).toEqual([]);
+      expect(supportWindowProblems({ kubernetesVersion: "1.36", eksSupportType: "STANDARD" }, day("2030-01-01"))).toEqual([]);
+      expect(supportWindowProblems({ kubernetesVersion: "1.34", eksSupportType: "standard" }, day("2026-12-03"))).toEqual([]);
+      expect(supportWindowProblems({ kubernetesVersion: "one.34", eksSupportType: "STANDARD" }, day("2026-12-03"))).toEqual([]);
+    });
+
+    it("says past extended support that EXTENDED will not help either", () => {
+      const [problem] = supportWindowProblems({ kubernetesVersion: "1.32", eksSupportType: "STANDARD" }, day("2027-03-23"));
+      expect(problem.message).toMatch(/1\.32 is past EKS extended support too \(it ended on 2027-03-23.*Upgrade kubernetesVersion to 1\.33/);
+    });
   });
 
   it("refuses malformed or all-open private API access ranges", () => {
