@@ -211,15 +211,47 @@ describe("deployWaves", () => {
       expect(problems(files(version(west, "us-east-1")), after(undefined))).toEqual([]);
     });
 
-    it("reads the previous version only when a stack reads one deployed after it, and without it only reports the read", () => {
+    it("reads the previous version only when a stack reads one deployed after it, or the edge is off (was it on?), and without it only reports the read", () => {
       const previous = vi.fn(() => null);
+      const edgeOn = { "platform:edgeEnabled": true, "platform:dbWriteForwarding": true };
       // The home is the primary region: every member reads a stack deployed before it.
-      const first = deployWaves("prod", files(version(east, "us-east-1")), { previous });
+      const first = deployWaves("prod", files({ ...version(east, "us-east-1"), ...edgeOn }), { previous });
       expect(first.readsOfLaterStacks).toEqual([]);
       expect(first.secondariesMaxParallel).toBe(1);
-      deployWaves("prod", files(version(east)), { previous });
+      deployWaves("prod", files({ ...version(east), ...edgeOn }), { previous });
       expect(previous).not.toHaveBeenCalled();
+      // With the edge off: the version before tells whether this change turned it off.
+      deployWaves("prod", files(version(east)), { previous });
+      expect(previous).toHaveBeenCalledTimes(1);
       expect(deployWaves("prod", files(version(east, "eu-west-1"))).readsOfLaterStacks).toEqual([{ reader: "prod-us-east-1", read: "prod-eu-west-1" }]);
+    });
+  });
+
+  describe("turning the edge off (wave 1 deletes the distribution while the regions are still locked to it)", () => {
+    const edge = (access?: string): StackConfig => ({ ...environment, "platform:edgeEnabled": true, "platform:dbWriteForwarding": true, ...(access ? { "platform:edgeDirectOriginAccess": access } : {}) });
+    const off = (extra: StackConfig = {}): StackFiles => ({ ...complete, global: { ...environment, ...extra } });
+    const after = (before: StackConfig | null | undefined): WavesOptions => ({ previous: () => before });
+
+    it("refuses it in the change that also had the direct path locked, with the two-step fix", () => {
+      for (const before of [edge(), edge("locked")]) {
+        const found = problems(off(), after(before));
+        expect(found).toHaveLength(1);
+        expect(found[0]).toMatch(/^this change turns the edge off \(platform:edgeEnabled: true before, false now\) while the regions' listeners serve only the edge \(platform:edgeDirectOriginAccess: locked before this change\): wave 1 deletes the distribution/);
+        expect(found[0]).toMatch(/every region answers 403 .*until its own wave unlocks it\. Turn it off in two changes: first set platform:edgeDirectOriginAccess: open with platform:edgeEnabled still true, and let that roll out to every region .*; then set platform:edgeEnabled: false\.$/);
+      }
+      // Opening the direct path in the same change does not help: the regions open only in their own waves.
+      expect(problems(off({ "platform:edgeDirectOriginAccess": "open" }), after(edge()))).toHaveLength(1);
+      // Values as Pulumi hands them to programs (text) count the same.
+      expect(problems(off(), after({ ...environment, "platform:edgeEnabled": "true" }))).toHaveLength(1);
+    });
+
+    it("accepts it once the version before had the direct path open, and without an edge before or a known history", () => {
+      expect(problems(off(), after(edge("open")))).toEqual([]);
+      expect(problems(off(), after(environment))).toEqual([]);
+      expect(problems(off(), after(null))).toEqual([]);
+      expect(problems(off(), after(undefined))).toEqual([]);
+      // The edge kept on is no concern of this check.
+      expect(problems({ ...complete, global: edge() }, after(edge()))).toEqual([]);
     });
   });
 
@@ -352,6 +384,33 @@ describe("deploy-waves.ts CLI", () => {
     const cut = cli(join(clone(1), "infra"), "--history");
     expect(cut.status).toBe(2);
     expect(cut.stderr).toMatch(/--history: the checkout is shallow and lacks HEAD's parent.*fetch-depth: 0 or 2/);
+  }, 60_000);
+
+  it("--history: refuses turning the edge off in the change after it was locked, and accepts it after a change that opened it", () => {
+    const repo = tempDir("waves-edge-");
+    const git = (...args: string[]) => expect(spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" }).status).toBe(0);
+    const commit = (global: Record<string, unknown>, message: string) => {
+      writeFileSync(join(repo, "Pulumi.prod.yaml"), stringify({ config: global }));
+      git("add", "-A");
+      git("commit", "-q", "-m", message);
+    };
+    git("init", "-q");
+    for (const [file, config] of Object.entries(complete.others)) writeFileSync(join(repo, file), stringify({ config }));
+    const edge = { ...environment, "platform:edgeEnabled": true, "platform:dbWriteForwarding": true };
+    commit(edge, "edge on, locked by default");
+    commit(environment, "edge off");
+    const refused = runMain(["--env", "prod", "--dir", repo, "--history"]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/this change turns the edge off .*first set platform:edgeDirectOriginAccess: open/);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    // Without --history nothing is compared.
+    expect(runMain(["--env", "prod", "--dir", repo]).status).toBe(0);
+
+    // The two steps: open first (rolled out), then off.
+    commit({ ...edge, "platform:edgeDirectOriginAccess": "open" }, "open");
+    commit(environment, "edge off");
+    const ok = runMain(["--env", "prod", "--dir", repo, "--history"]);
+    expect(ok.status, ok.stderr).toBe(0);
   }, 60_000);
 
   it("--history: a new environment in a repository is refused; the first commit of a squashed history only warned", () => {

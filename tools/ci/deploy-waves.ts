@@ -22,6 +22,11 @@
  * compares `Pulumi.<env>.yaml` with its version before this change (`previousVersion`: in the
  * deploy workflow, which runs on the pushed commit of main, HEAD's against HEAD's first parent).
  *
+ * `--history` also refuses turning the edge off (edgeEnabled true before, false now) when the
+ * version before had its direct path locked (edgeDirectOriginAccess other than open): wave 1 would
+ * delete the distribution while every region answers 403 to anything without its header until its
+ * own wave. Open the direct path in one change, turn the edge off in the next.
+ *
  * A secondary whose synthetic probe watches another secondary (us-east-1 after a switchover made
  * another region the primary: components/lib/watch-plan.ts) deploys after it, as a reader does
  * (`regionalStacksFirst`): a probe of a region not yet built would page at once. That order gives
@@ -100,8 +105,9 @@ export interface WavesOptions {
   /**
    * The config of `Pulumi.<env>.yaml` before this change (`previousVersion`): null when the file
    * did not exist (a new environment), undefined when unknown. Called only when a stack reads one
-   * that deploys after it; the waves are refused when this change turned the cache on or set its
-   * home (so no datastore exists). Without it such reads are returned (`readsOfLaterStacks`) only.
+   * that deploys after it, or the edge is off: the waves are refused when this change turned the
+   * cache on or set its home (so no datastore exists), or turned the edge off with its direct
+   * path locked before. Without it such reads are returned (`readsOfLaterStacks`) only.
    */
   readonly previous?: () => StackConfig | null | undefined;
 }
@@ -137,6 +143,18 @@ function setting(config: StackConfig, key: string): unknown {
 function cacheHomeOf(config: StackConfig): string | undefined {
   const enabled = setting(config, "cacheEnabled");
   return enabled === true || enabled === "true" ? String(setting(config, "cacheHomeRegion") ?? "") || undefined : undefined;
+}
+
+/**
+ * In a version of `Pulumi.<env>.yaml` with the edge on and its direct path locked, the value of
+ * edgeDirectOriginAccess (`locked` when unset, its default); undefined with the edge off or open.
+ * Values as text count too.
+ */
+function lockedEdgeOf(config: StackConfig): string | undefined {
+  const enabled = setting(config, "edgeEnabled");
+  if (enabled !== true && enabled !== "true") return undefined;
+  const access = String(setting(config, "edgeDirectOriginAccess") ?? "locked");
+  return access === "open" ? undefined : access;
 }
 
 /**
@@ -226,9 +244,10 @@ export function deployWaves(environment: string, files: StackFiles, options: Wav
   // The primary region cannot wait for a secondary (its Aurora writer comes first), so such a
   // read holds only if the read stack already has the datastore. Refused only when it cannot:
   // this change turned the cache on (a new environment, or the cache off before) or rehomed it.
-  const before = readsOfLaterStacks.length > 0 ? options.previous?.() : undefined;
+  // The edge turned off is judged against the version before too: was it on, and locked?
+  const before = readsOfLaterStacks.length > 0 || !env.edgeEnabled ? options.previous?.() : undefined;
   const homeBefore = before ? cacheHomeOf(before) : undefined;
-  if (before !== undefined && homeBefore !== cacheHome) {
+  if (readsOfLaterStacks.length > 0 && before !== undefined && homeBefore !== cacheHome) {
     const change = before === null ? `${globalFile} is new in this change (a new environment)` : homeBefore === undefined ? "this change turns the cache on" : `this change moves the cache's home from ${homeBefore} to ${cacheHome}`;
     const fix =
       homeBefore === undefined
@@ -240,8 +259,19 @@ export function deployWaves(environment: string, files: StackFiles, options: Wav
           `${read} has no datastore yet, so wave 2 would fail on the missing output. The primary region always deploys before the others (their Aurora secondaries join its writer). ${fix}`,
       );
     }
-    throw new WavesError(problems);
   }
+  // Wave 1 deletes the distribution (and the secret it sends) while every region still serves
+  // only requests carrying it until its own wave: app.<zone> and writer.<zone> answer 403 for the
+  // whole rollout. Refused when the version before had the lock; open first, then off.
+  const lockBefore = !env.edgeEnabled && before ? lockedEdgeOf(before) : undefined;
+  if (lockBefore !== undefined) {
+    problems.push(
+      `this change turns the edge off (platform:edgeEnabled: true before, false now) while the regions' listeners serve only the edge (platform:edgeDirectOriginAccess: ${lockBefore} before this change): ` +
+        `wave 1 deletes the distribution and the secret it sends, and every region answers 403 to all but its health check, on app.<zone> and writer.<zone> too, until its own wave unlocks it. ` +
+        `Turn it off in two changes: first set platform:edgeDirectOriginAccess: open with platform:edgeEnabled still true, and let that roll out to every region (their listeners then forward everything); then set platform:edgeEnabled: false.`,
+    );
+  }
+  if (problems.length > 0) throw new WavesError(problems);
   return {
     environment,
     global: { stack: environment, region: globalRegion, role: "global" },
