@@ -25,6 +25,11 @@ for (const key of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAU
 process.env.AWS_CONFIG_FILE = fileURLToPath(new URL("test/fixtures/no-aws-config-file", import.meta.url));
 process.env.AWS_SHARED_CREDENTIALS_FILE = fileURLToPath(new URL("test/fixtures/no-aws-credentials-file", import.meta.url));
 
+// EKS support windows are judged on a fixed day (components/lib/eks-versions.ts
+// supportJudgementDay), not the clock's: no test may start failing when a support date passes.
+// A test about a day passes its own.
+process.env.PLAN_TODAY = "2026-12-03";
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],

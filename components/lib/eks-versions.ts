@@ -80,6 +80,23 @@ export function parseUtcDay(text: string): Date | undefined {
   return Number.isNaN(date.getTime()) || utcDay(date) !== text ? undefined : date;
 }
 
+/** Environment variable naming the day support windows are judged on (YYYY-MM-DD, UTC). */
+export const JUDGEMENT_DAY_VARIABLE = "PLAN_TODAY";
+
+/**
+ * The day the support windows are judged on: `PLAN_TODAY` (YYYY-MM-DD, UTC) when set, else the
+ * clock's. A verdict that follows the clock flips when a support date passes; that is the point
+ * for a plan of today's commit, but not for a test suite: vitest.config.mts fixes the day, so a
+ * test never starts failing on a date. An operator may set it to judge a plan as of another day.
+ */
+export function supportJudgementDay(env: Record<string, string | undefined> = process.env): Date {
+  const given = env[JUDGEMENT_DAY_VARIABLE];
+  if (given === undefined || given === "") return new Date();
+  const day = parseUtcDay(given);
+  if (!day) throw new RangeError(`${JUDGEMENT_DAY_VARIABLE} is "${given}", which is not a YYYY-MM-DD day; give one (e.g. ${JUDGEMENT_DAY_VARIABLE}=2026-12-03) or unset it to judge by the clock`);
+  return day;
+}
+
 /** Whole days from `from` to `to` (YYYY-MM-DD); negative when `to` is earlier. */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);

@@ -3,9 +3,9 @@
  * standard support is about to change, by AWS's hand or on the bill. Advisory: nothing is wrong
  * with the resource itself; the deadline is the upgrade runbook's (docs/runbooks/upgrade-kubernetes.md).
  *
- * The rule reads the day from the clock, so its verdict on one program changes when a date
- * passes; that is the point (a plan says what holds today). The `today` threshold fixes the day
- * for tests, or to judge a plan as of another day.
+ * The rule reads the day from the clock (or PLAN_TODAY, which the test suite fixes), so its
+ * verdict on one program changes when a date passes; that is the point (a plan says what holds
+ * today). The `today` threshold fixes the day for one run, or to judge a plan as of another day.
  */
 import { integer, Threshold } from "../config";
 import {
@@ -15,6 +15,7 @@ import {
   eksSupportStatus,
   nextEksVersion,
   parseUtcDay,
+  supportJudgementDay,
   type EksSupportStatus,
 } from "../../components/lib/eks-versions";
 import { EksClusterProps, TYPES } from "./aws-types";
@@ -29,12 +30,12 @@ const todayThreshold: Threshold = {
   type: "string",
   pattern: "^(\\d{4}-\\d{2}-\\d{2})?$",
   default: "",
-  description: "Day (YYYY-MM-DD, UTC) the support dates are compared with; empty = the clock's day. For tests, or to judge a plan as of another day.",
+  description: "Day (YYYY-MM-DD, UTC) the support dates are compared with; empty = PLAN_TODAY's day when that variable is set, else the clock's. For tests, or to judge a plan as of another day.",
 };
 
-/** The day to judge: the configured one, else the clock's. */
+/** The day to judge: the configured one, else PLAN_TODAY's or the clock's (supportJudgementDay). */
 function dayOf(configured: string): Date {
-  if (configured === "") return new Date();
+  if (configured === "") return supportJudgementDay();
   const day = parseUtcDay(configured);
   if (!day) throw new RangeError(`eks-version-in-standard-support: today "${configured}" is not a YYYY-MM-DD day`);
   return day;

@@ -7,6 +7,7 @@ import {
   nextEksVersion,
   parseUtcDay,
   standardSupportLapsedProblem,
+  supportJudgementDay,
   utcDay,
 } from "../../components/lib/eks-versions";
 
@@ -85,5 +86,23 @@ describe("standardSupportLapsedProblem", () => {
 
   it("past extended support, says the control plane is upgraded whatever the support type", () => {
     expect(standardSupportLapsedProblem("1.31", "STANDARD", at("2026-12-03T00:00:00Z"))).toMatch(/^with kubernetesVersion "1\.31": 1\.31 is past EKS extended support too \(it ended on 2026-11-26.*Upgrade kubernetesVersion to 1\.32/);
+  });
+});
+
+describe("the day support windows are judged on (supportJudgementDay)", () => {
+  it("is PLAN_TODAY's day when set, the clock's when unset or empty", () => {
+    expect(utcDay(supportJudgementDay({ PLAN_TODAY: "2027-01-26" }))).toBe("2027-01-26");
+    const before = Date.now();
+    const clock = supportJudgementDay({}).getTime();
+    expect(clock).toBeGreaterThanOrEqual(before);
+    expect(supportJudgementDay({ PLAN_TODAY: "" }).getTime()).toBeGreaterThanOrEqual(before);
+  });
+
+  it("refuses a PLAN_TODAY that is no day, naming the variable, the value and the fix", () => {
+    expect(() => supportJudgementDay({ PLAN_TODAY: "2026-13-01" })).toThrow(/PLAN_TODAY is "2026-13-01", which is not a YYYY-MM-DD day; give one .* or unset it/);
+  });
+
+  it("is fixed for the test suite, so no test starts failing when a support date passes", () => {
+    expect(process.env.PLAN_TODAY).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });
