@@ -7,7 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { describe, expect, it } from "vitest";
-import { maskSecrets, recordProperties, revealSecrets, SECRET_MASK } from "../../tools/fake-cloud";
+import { maskSecrets, recordProperties, revealSecrets, SECRET_MASK, type RecordedResource } from "../../tools/fake-cloud";
+import { setPlainSecrets } from "../../tools/fake-cloud/plain-secrets";
 
 describe("maskSecrets", () => {
   it("masks secrets at any depth and keeps everything else as it was", () => {
@@ -56,5 +57,25 @@ describe("recordProperties", () => {
   it("reveals secrets inside secrets, names resources and assets as the masks do, and gives a secret of nothing as null (as across JSON)", () => {
     expect(revealSecrets({ a: secret({ b: secret("inner"), c: new pulumi.asset.StringAsset("s") }) })).toEqual({ a: { b: "inner", c: "[asset]" } });
     expect(recordProperties({ empty: secret(undefined) }).secret).toEqual({ empty: null });
+  });
+});
+
+describe("a record's plain values of secrets (setPlainSecrets)", () => {
+  const record = () => ({ urn: "urn:pulumi:s::p::aws:lb/listenerRule:ListenerRule::r", inputs: { conditions: "[secret]" }, outputs: {} }) as unknown as RecordedResource;
+
+  it("are read by name, and left out of JSON and of object spread, so nothing that writes records out carries them", () => {
+    const r = record();
+    setPlainSecrets(r, "secretInputs", { conditions: [{ httpHeader: { values: ["hunter2"] } }] });
+    expect(r.secretInputs).toEqual({ conditions: [{ httpHeader: { values: ["hunter2"] } }] });
+    expect(JSON.stringify(r)).not.toContain("hunter2");
+    expect(JSON.stringify({ ...r })).not.toContain("hunter2");
+    expect(Object.keys(r)).not.toContain("secretInputs");
+  });
+
+  it("are removed with undefined", () => {
+    const r = record();
+    setPlainSecrets(r, "secretOutputs", { result: "hunter2" });
+    setPlainSecrets(r, "secretOutputs", undefined);
+    expect(r.secretOutputs).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@
  * exactly one place. References are ids and ARNs, as the fake cloud records them.
  */
 import type { RecordedResource } from "../../tools/fake-cloud";
+import { setPlainSecrets } from "../../tools/fake-cloud/plain-secrets";
 import type { EnvironmentView, StackView, Violation } from "../../policies/evaluate";
 
 export const PRIMARY = "us-east-1";
@@ -65,8 +66,8 @@ export const arnOf = (r: RecordedResource) => r.outputs.arn as string;
  */
 export function holdSecret(r: RecordedResource, key: string, plain: unknown): RecordedResource {
   patch(r, { [key]: "[secret]" });
-  r.secretInputs = { ...r.secretInputs, [key]: plain };
-  r.secretOutputs = { ...r.secretOutputs, [key]: plain };
+  setPlainSecrets(r, "secretInputs", { ...r.secretInputs, [key]: plain });
+  setPlainSecrets(r, "secretOutputs", { ...r.secretOutputs, [key]: plain });
   return r;
 }
 

@@ -14,6 +14,7 @@ import * as state from "@pulumi/pulumi/runtime/state";
 import { type AmbientAws, ambientRegion, MISSING_REGION, processAmbient, REGION_SOURCES } from "./aws-region";
 import { EngineError, FakeEngine, isProviderType, parseProviderRef, ProviderAnswer, Registration } from "./engine";
 import { fakeInvoke, fakeOutputs, kubernetesAutonamedMetadata, pinnedRegion } from "./outputs";
+import { setPlainSecrets } from "./plain-secrets";
 
 export { FAKE_ACCOUNT_ID, albZoneId } from "./outputs";
 
@@ -67,6 +68,7 @@ export interface RecordedResource {
    * decrypted (@pulumi/policy deserializeProperties; pulumi/pulumi-policy#241). Only when some
    * input holds a secret, and never for a read (it reaches no policy). For the policy harness
    * alone (policies/arguments.ts): never written to the plan JSON or any report, which show `inputs`.
+   * Not enumerable (tools/fake-cloud/plain-secrets.ts): JSON and object spread leave it out.
    */
   secretInputs?: Record<string, unknown>;
   /**
@@ -349,12 +351,15 @@ export class FakeCloud {
       propertyDependencies: registration.propertyDependencies,
       inputs: inputs.masked,
       outputs: outputs.masked,
-      // A read reaches no policy: its secrets' values are kept nowhere.
-      ...(inputs.secret && !registration.read ? { secretInputs: inputs.secret } : {}),
-      ...(outputs.secret && !registration.read ? { secretOutputs: outputs.secret } : {}),
       ...(registration.read ? { read: true } : {}),
       ...(registration.importId && !registration.read ? { importId: registration.importId } : {}),
     });
+    // A read reaches no policy: its secrets' values are kept nowhere.
+    if (!registration.read) {
+      const recorded = this.resources[this.resources.length - 1];
+      setPlainSecrets(recorded, "secretInputs", inputs.secret);
+      setPlainSecrets(recorded, "secretOutputs", outputs.secret);
+    }
   }
 
   recordOutputs(urn: string, outputs: Record<string, unknown>, wire: Record<string, unknown>): void {
@@ -366,8 +371,7 @@ export class FakeCloud {
     const recorded = this.resources.find((r) => r.urn === urn);
     if (recorded && !recorded.custom) {
       recorded.outputs = masked;
-      if (secret) recorded.secretOutputs = secret;
-      else delete recorded.secretOutputs;
+      setPlainSecrets(recorded, "secretOutputs", secret);
     }
   }
 

@@ -17,7 +17,7 @@ import type { ChildProcess } from "child_process";
 import { availableParallelism } from "os";
 import { PlanError } from "./args";
 import { planStack, StackJobSpec, StackResult } from "./stack";
-import { forkWorker, FromWorker, ToWorker } from "./worker";
+import { forkWorker, FromWorker, restorePlainSecrets, ToWorker } from "./worker";
 
 export type { StackResult };
 
@@ -122,7 +122,7 @@ class WorkerProcess {
 
   async run(job: StackJobSpec, timeoutMs: number): Promise<StackResult> {
     const answer = await this.ask({ kind: "run", job }, timeoutMs);
-    if (answer.kind === "done") return answer.result;
+    if (answer.kind === "done") return restorePlainSecrets(answer.result, answer.secrets);
     throw failure(job, answer);
   }
 

@@ -3,18 +3,41 @@
  *
  * Protocol (IPC messages): the worker loads the heavy modules, sends {kind:"ready"}, then for
  * each {kind:"run", job} plans the stack (tools/plan/stack.ts) and answers {kind:"done", result}
- * or {kind:"failed", message}. The result's records travel whole, the plain values of secrets
- * (secretInputs, secretOutputs) included: the policies run in the planning process and must see
- * what they see for a stack planned there (JSON keeps them; the plan's writers drop them). It exits after a failure, or when the parent disconnects.
+ * or {kind:"failed", message}. The plain values of secrets (secretInputs, secretOutputs), which
+ * JSON leaves out of the records (tools/fake-cloud setPlainSecrets), travel beside them in
+ * `secrets`, by position: the policies run in the planning process and must see what they see
+ * for a stack planned there. It exits after a failure, or when the parent disconnects.
  * Anything thrown or left unhandled becomes "failed" with a message and no stack trace.
  */
 import { ChildProcess, fork } from "child_process";
 import { join } from "path";
 import type { StackJobSpec, StackResult } from "./stack";
+import { setPlainSecrets } from "../fake-cloud/plain-secrets";
 
 export type ToWorker = { kind: "run"; job: StackJobSpec };
 
-export type FromWorker = { kind: "ready" } | { kind: "done"; result: StackResult } | { kind: "failed"; message: string };
+/** The plain values of secrets of the result's records, by record position (only records that have some). */
+export type PlainSecrets = [index: number, inputs: Record<string, unknown> | null, outputs: Record<string, unknown> | null][];
+
+export type FromWorker = { kind: "ready" } | { kind: "done"; result: StackResult; secrets: PlainSecrets } | { kind: "failed"; message: string };
+
+/** What JSON would drop of a result: its records' plain values of secrets. */
+export function plainSecretsOf(result: StackResult): PlainSecrets {
+  const out: PlainSecrets = [];
+  result.resources.forEach((r, i) => {
+    if (r.secretInputs || r.secretOutputs) out.push([i, r.secretInputs ?? null, r.secretOutputs ?? null]);
+  });
+  return out;
+}
+
+/** Puts the plain values of secrets back on the records of a result that came over JSON. */
+export function restorePlainSecrets(result: StackResult, secrets: PlainSecrets): StackResult {
+  for (const [i, inputs, outputs] of secrets) {
+    setPlainSecrets(result.resources[i], "secretInputs", inputs ?? undefined);
+    setPlainSecrets(result.resources[i], "secretOutputs", outputs ?? undefined);
+  }
+  return result;
+}
 
 /** Argument the runner passes so that importing this module elsewhere (tests, the bundle) starts nothing. */
 export const WORKER_FLAG = "--plan-worker";
@@ -64,7 +87,7 @@ export function serveWorker(): void {
     if (message?.kind === "run") {
       turn = turn.then(() =>
         planStack(message.job).then(
-          (result) => send({ kind: "done", result }),
+          (result) => send({ kind: "done", result, secrets: plainSecretsOf(result) }),
           (err: unknown) => fail(err instanceof Error && err.name === "PlanError" ? err.message : describeError(err)),
         ),
       );
