@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { publishesToEncryptedTopic } from "./lib/key-policy";
 import * as pulumi from "@pulumi/pulumi";
 import { ROUTE53_HOME_REGION } from "./lib/dns";
-import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, httpsEndpointProblem } from "./observability/subscribers";
+import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsEndpointProblem, isIdentifiedEndpoint, type SubscriberEndpoint, subscriptionNames } from "./observability/subscribers";
 
 export interface GlobalTrafficArgs {
   /** The environment's public hosted zone, e.g. `prod.example.com` (a trailing dot is dropped). */
@@ -84,16 +84,18 @@ export interface GlobalTrafficArgs {
    * region out of DNS rotation, DNSSEC failing). They must confirm SNS's subscription themselves:
    * the deploy fails when one has not within ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES. The URL's
    * key opens incidents, so the subscription's `endpoint` is always a secret; a plain string is
-   * validated here, an Output (a secret from config) is the caller's to validate.
+   * validated here, an Output (a secret from config) is the caller's to validate. Subscriptions
+   * are named by the endpoint's id, as RegionalObservability's: a plain string is identified here,
+   * an Output comes with its id (`{ id, url }`); a bare Output is named by its position.
    * @default [] — pages reach only `alarmEmail`
    */
-  pageEndpoints?: pulumi.Input<string>[];
+  pageEndpoints?: SubscriberEndpoint<pulumi.Input<string>>[];
   /**
    * HTTPS endpoints of a ticketing integration, subscribed to the ticket topic (a routing control
-   * switched Off), confirming themselves and kept secret as `pageEndpoints`.
+   * switched Off), confirming themselves, kept secret and named by id as `pageEndpoints`.
    * @default []
    */
-  ticketEndpoints?: pulumi.Input<string>[];
+  ticketEndpoints?: SubscriberEndpoint<pulumi.Input<string>>[];
   /**
    * Tags for every taggable resource.
    * @default {}
@@ -159,12 +161,18 @@ export class GlobalTraffic extends pulumi.ComponentResource {
     }
     if (args.regions.length === 0) throw new RangeError(`${name}: regions must list at least one region`);
     for (const key of ["pageEndpoints", "ticketEndpoints"] as const) {
-      for (const [i, url] of (args[key] ?? []).entries()) {
+      for (const [i, entry] of (args[key] ?? []).entries()) {
         // Not the value: the message reaches logs, and the URL holds the integration's key.
+        const url = isIdentifiedEndpoint(entry) ? entry.url : entry;
         const problem = typeof url === "string" ? httpsEndpointProblem(url) : undefined;
         if (problem) throw new RangeError(`${name}: ${key}[${i}] ${problem}`);
       }
     }
+    const endpoints = {
+      pageEndpoints: endpointSubscriptions("pageEndpoints", args.pageEndpoints ?? []),
+      ticketEndpoints: endpointSubscriptions("ticketEndpoints", args.ticketEndpoints ?? []),
+    };
+    for (const { problem } of Object.values(endpoints)) if (problem) throw new RangeError(`${name}: ${problem}`);
     if (new Set(args.regions).size !== args.regions.length) throw new RangeError(`${name}: regions must not repeat a region (${args.regions.join(", ")})`);
     const createZone = args.createZone ?? true;
     const parentZoneName = typeof args.delegation === "object" ? args.delegation.parentZoneName.trim().replace(/\.$/, "").toLowerCase() : undefined;
@@ -296,19 +304,22 @@ export class GlobalTraffic extends pulumi.ComponentResource {
         endpoint: args.alarmEmail,
       }, parent);
     }
-    // The pager and ticketing integrations, confirming themselves, the URL (its key) a secret
-    // (see RegionalObservability).
-    const endpointSubscription = (logicalName: string, target: aws.sns.Topic, endpoint: pulumi.Input<string>) =>
-      new aws.sns.TopicSubscription(logicalName, {
+    // The pager and ticketing integrations, confirming themselves, the URL (its key) a secret,
+    // named by the endpoint's id with the position name of before as an alias (see
+    // RegionalObservability: a name that passes to another endpoint unsubscribes it).
+    const endpointSubscription = (prefix: string, target: aws.sns.Topic, s: EndpointSubscription<pulumi.Input<string>>) => {
+      const { name: logicalName, formerName } = subscriptionNames(prefix, s);
+      return new aws.sns.TopicSubscription(logicalName, {
         region: ROUTE53_HOME_REGION,
         topic: target.arn,
         protocol: "https",
-        endpoint: pulumi.secret(endpoint),
+        endpoint: pulumi.secret(s.endpoint),
         endpointAutoConfirms: true,
         confirmationTimeoutInMinutes: ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES,
-      }, parent);
-    for (const [i, url] of (args.pageEndpoints ?? []).entries()) endpointSubscription(`${name}-health-alarms-https-${i + 1}`, topic, url);
-    for (const [i, url] of (args.ticketEndpoints ?? []).entries()) endpointSubscription(`${name}-health-tickets-https-${i + 1}`, ticketTopic, url);
+      }, { parent: this, aliases: formerName ? [{ name: formerName }] : [] });
+    };
+    for (const s of endpoints.pageEndpoints.subscriptions) endpointSubscription(`${name}-health-alarms-https`, topic, s);
+    for (const s of endpoints.ticketEndpoints.subscriptions) endpointSubscription(`${name}-health-tickets-https`, ticketTopic, s);
     this.alarmTopicArn = topic.arn;
     this.ticketTopicArn = ticketTopic.arn;
 

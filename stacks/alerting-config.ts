@@ -5,7 +5,7 @@
  * value and the fix, before anything runs; the subscriptions themselves are the components'
  * (components/observability/subscribers.ts holds the shared rules).
  */
-import { httpsEndpointProblem } from "../components/observability/subscribers";
+import { endpointId, httpsEndpointProblem } from "../components/observability/subscribers";
 import type { EnvironmentSettings } from "./config";
 import { CONFIG_NAMESPACE, SECRET_PLACEHOLDER } from "./config-keys";
 
@@ -61,4 +61,19 @@ export function checkAlerting(s: EnvironmentSettings, report: Report, secretKeys
     else if (!s.production) report("pagesByEmailOnly", s.pagesByEmailOnly, "only applies with production: true (elsewhere pageEndpoints is optional); remove it");
     else if (s.alarmEmail === "") report("alarmEmail", s.alarmEmail, "is empty while pagesByEmailOnly is true: pages would reach nobody at all; give the on-call address, or list pageEndpoints instead");
   }
+}
+
+/**
+ * Each endpoint's id (components/observability/subscribers.ts endpointId): what its subscriptions
+ * are named by, so that removing or reordering one leaves the others' subscriptions in place.
+ * Computed here, where the URLs are plain: the components receive them as secret Outputs, of
+ * which no resource name can be made. The global stack's program and ActiveActivePlatform's read
+ * them from config; a regional stack from the global stack's `environmentSecrets` output (or, from
+ * a global stack older than it, `environment`), so every stack names a URL alike, and one deployed
+ * before ids existed needs no new output. Undefined for SECRET_PLACEHOLDER, a value this run
+ * cannot read (the offline plan's stand-in): its subscriptions keep their position names.
+ */
+export function endpointIds(s: Pick<EnvironmentSettings, "pageEndpoints" | "ticketEndpoints">): Record<"pageEndpoints" | "ticketEndpoints", (string | undefined)[]> {
+  const ids = (urls: readonly string[]) => urls.map((url) => (url === SECRET_PLACEHOLDER ? undefined : endpointId(url)));
+  return { pageEndpoints: ids(s.pageEndpoints), ticketEndpoints: ids(s.ticketEndpoints) };
 }

@@ -28,7 +28,8 @@ import { REFERENCE_SERVICE } from "../components/observability/managed-prometheu
 import { replicationLagThresholdMs } from "../components/observability/thresholds";
 import type { RegionObservabilityArgs, RegionResilienceArgs } from "../components/region";
 import type { RegionSwitchArgs } from "../components/chaos/region-switch";
-import { ConfigError, type Environment, monitoringObjectives } from "./config";
+import { ConfigError, type CredentialKey, type Environment, monitoringObjectives } from "./config";
+import type { SubscriberEndpoint } from "../components/observability/subscribers";
 
 /** What the global stack shares with every region. */
 export interface SharedInputs {
@@ -122,6 +123,18 @@ export function regionSwitchArgs(environment: Environment, shared: { routingCont
   };
 }
 
+/**
+ * A credential key's endpoints as the components take them: each secret URL with its id, which
+ * names its subscriptions (config validation computed it from the plain URL). A URL without one,
+ * a value the run could not read, goes bare: the component names it by position, as before ids.
+ */
+export function identifiedEndpoints(environment: Environment, key: CredentialKey): SubscriberEndpoint<pulumi.Output<string>>[] {
+  return environment[key].map((url, i) => {
+    const id = environment.endpointIds[key][i];
+    return id === undefined ? url : { id, url };
+  });
+}
+
 /** What a region is watched with, from the environment's objectives and switches. */
 export function observabilityArgs(environment: Environment): RegionObservabilityArgs {
   return {
@@ -129,8 +142,8 @@ export function observabilityArgs(environment: Environment): RegionObservability
     regionCount: environment.regions.length,
     objectives: monitoringObjectives(environment),
     ...(environment.alarmEmail ? { alarmEmails: [environment.alarmEmail] } : {}),
-    ...(environment.pageEndpoints.length ? { pageEndpoints: environment.pageEndpoints } : {}),
-    ...(environment.ticketEndpoints.length ? { ticketEndpoints: environment.ticketEndpoints } : {}),
+    ...(environment.pageEndpoints.length ? { pageEndpoints: identifiedEndpoints(environment, "pageEndpoints") } : {}),
+    ...(environment.ticketEndpoints.length ? { ticketEndpoints: identifiedEndpoints(environment, "ticketEndpoints") } : {}),
     ...(environment.prometheusEnabled ? { prometheus: { retentionDays: environment.prometheusRetentionDays } } : {}),
     ...(environment.canaryEnabled
       ? { canary: { runtimeVersion: environment.canaryRuntimeVersion, intervalMinutes: environment.canaryIntervalMinutes, artifactRetentionDays: environment.canaryRetentionDays } }
@@ -191,8 +204,8 @@ export function globalTrafficArgs(environment: Environment): GlobalTrafficArgs {
     dnssec: environment.dnsDnssec,
     dnssecParentDsRecord: environment.dnsDnssecParentDs,
     ...(environment.alarmEmail ? { alarmEmail: environment.alarmEmail } : {}),
-    ...(environment.pageEndpoints.length ? { pageEndpoints: environment.pageEndpoints } : {}),
-    ...(environment.ticketEndpoints.length ? { ticketEndpoints: environment.ticketEndpoints } : {}),
+    ...(environment.pageEndpoints.length ? { pageEndpoints: identifiedEndpoints(environment, "pageEndpoints") } : {}),
+    ...(environment.ticketEndpoints.length ? { ticketEndpoints: identifiedEndpoints(environment, "ticketEndpoints") } : {}),
   };
 }
 

@@ -19,7 +19,7 @@ import { objectiveProblems, type MonitoringObjectives } from "../components/obse
 // Plain values, not the components: validating config must not load the AWS SDK.
 import { CANARY_RUNTIME_PATTERN, GRAFANA_VERSIONS, IDENTITY_CENTER_ID, MAX_PROMETHEUS_RETENTION_DAYS } from "../components/observability/limits";
 import { checkDay2 } from "./day2-config";
-import { checkAlerting } from "./alerting-config";
+import { checkAlerting, endpointIds } from "./alerting-config";
 import { blockedDateProblem, blockedWindowProblem } from "../components/chaos/autoshift-plan";
 
 export { SECRET_PLACEHOLDER };
@@ -60,6 +60,11 @@ export const ENVIRONMENT_SECRETS_OUTPUT = "environmentSecrets";
 export interface Environment extends Omit<EnvironmentSettings, CredentialKey>, Readonly<Record<CredentialKey, pulumi.Output<string>[]>> {
   /** Environment (and global stack) name, e.g. "prod". */
   readonly name: string;
+  /**
+   * Each credential key's endpoints' ids, plain (alerting-config.ts endpointIds): the names of
+   * their subscriptions. Undefined for a value this run cannot read.
+   */
+  readonly endpointIds: Readonly<Record<CredentialKey, readonly (string | undefined)[]>>;
   readonly primaryRegion: string;
   readonly secondaryRegions: string[];
 }
@@ -650,6 +655,7 @@ export function parseEnvironment(name: string, config: Record<string, unknown>, 
     ...settings,
     ...(credentials as Record<CredentialKey, pulumi.Output<string>[]>),
     name,
+    endpointIds: endpointIds(settings),
     primaryRegion: settings.regions[0],
     secondaryRegions: settings.regions.slice(1),
   };

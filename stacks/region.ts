@@ -16,6 +16,8 @@ async function readEnvironment(globalRef: pulumi.StackReference, environmentStac
     return asRunError(new ConfigError(`stack ${environmentStack}`, [{ key: "environment", value: undefined, message: `the global stack exports no environment; run \`pulumi up --stack ${environmentStack}\` first` }]));
   }
   // The pager's and ticketing URLs come apart, from a secret output, and stay secret here.
+  // parseEnvironment names their subscriptions from these values (Environment.endpointIds), as
+  // the global stack does: a global stack deployed before ids exported none and needs none.
   const secrets = (await globalRef.getOutputDetails(ENVIRONMENT_SECRETS_OUTPUT)).secretValue;
   const { config, secretKeys } = regionalEnvironmentConfig(exported, secrets);
   try {

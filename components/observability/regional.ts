@@ -7,7 +7,7 @@ import { regionalDashboardBody } from "./dashboards";
 import { insightsQuery } from "./metrics";
 import { ManagedPrometheus, type ManagedPrometheusArgs } from "./managed-prometheus";
 import { canaryName, dashboardName } from "./names";
-import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, httpsEndpointProblem } from "./subscribers";
+import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsEndpointProblem, isIdentifiedEndpoint, type SubscriberEndpoint, subscriptionNames } from "./subscribers";
 import { DEFAULT_CANARY_INTERVAL_MINUTES, SyntheticProbe, type SyntheticProbeArgs } from "./synthetic-probe";
 import { connectionsThreshold, DEFAULT_OBJECTIVES, globalLagMetric, type MonitoringObjectives, objectiveProblems, replicationLagThresholdMs } from "./thresholds";
 
@@ -48,7 +48,8 @@ export interface RegionalObservabilityArgs {
    */
   tables?: { name: string; tableName: pulumi.Input<string> }[];
   /**
-   * Who is told. Each address gets an e-mail subscription, pending until its owner confirms it.
+   * Who is told. Each address gets an e-mail subscription, pending until its owner confirms it,
+   * named by the address's id (`endpointId`), as the endpoints below.
    * @default [] — the topic has no subscriber, which the policy pack refuses for a serving region
    */
   alarmEmails?: string[];
@@ -59,15 +60,19 @@ export interface RegionalObservabilityArgs {
    * ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, rather than leave a page topic that reaches nobody.
    * The URL's key opens incidents, so the subscription's `endpoint` is always a secret; a plain
    * string is validated here, an Output (a secret from config) is the caller's to validate.
+   * Each subscription is named by the endpoint's id (`endpointId` of the URL, subscribers.ts), so
+   * removing or reordering one leaves the others' alone: a plain string is identified here, an
+   * Output comes with its id (`{ id, url }`, computed where the URL was plain); a bare Output is
+   * named by its position, as before ids.
    * @default [] — pages reach only `alarmEmails`, a mailbox nobody hears at night
    */
-  pageEndpoints?: pulumi.Input<string>[];
+  pageEndpoints?: SubscriberEndpoint<pulumi.Input<string>>[];
   /**
    * HTTPS endpoints of a ticketing integration, subscribed to the ticket topic only (confirming
-   * themselves, and kept secret, as `pageEndpoints`).
+   * themselves, kept secret and named by id, as `pageEndpoints`).
    * @default [] — tickets reach only `alarmEmails`
    */
-  ticketEndpoints?: pulumi.Input<string>[];
+  ticketEndpoints?: SubscriberEndpoint<pulumi.Input<string>>[];
   /** Prometheus for in-cluster metrics. @default none */
   prometheus?: Omit<ManagedPrometheusArgs, "namePrefix" | "environment" | "region" | "alarmTopicArn" | "ticketTopicArn" | "nodeMemoryPercent">;
   /**
@@ -128,12 +133,19 @@ export class RegionalObservability extends pulumi.ComponentResource {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new RangeError(`${name}: alarmEmails: "${email}" is not an e-mail address`);
     }
     for (const key of ["pageEndpoints", "ticketEndpoints"] as const) {
-      for (const [i, url] of (args[key] ?? []).entries()) {
+      for (const [i, entry] of (args[key] ?? []).entries()) {
         // Not the value: the message reaches logs, and the URL holds the integration's key.
+        const url = isIdentifiedEndpoint(entry) ? entry.url : entry;
         const problem = typeof url === "string" ? httpsEndpointProblem(url) : undefined;
         if (problem) throw new RangeError(`${name}: ${key}[${i}] ${problem}`);
       }
     }
+    const subscribers = {
+      alarmEmails: endpointSubscriptions("alarmEmails", args.alarmEmails ?? []),
+      pageEndpoints: endpointSubscriptions("pageEndpoints", args.pageEndpoints ?? []),
+      ticketEndpoints: endpointSubscriptions("ticketEndpoints", args.ticketEndpoints ?? []),
+    };
+    for (const { problem } of Object.values(subscribers)) if (problem) throw new RangeError(`${name}: ${problem}`);
     const db = args.database;
     const plan = regionalAlarmPlan({
       prefix: args.namePrefix,
@@ -202,18 +214,33 @@ export class RegionalObservability extends pulumi.ComponentResource {
     // here), `<prefix>-tickets` for what can wait for working hours (ticketEndpoints).
     const topic = new aws.sns.Topic(`${name}-alarms`, { name: topicName("alarms"), kmsMasterKeyId: key.arn, tags }, parent);
     const ticketTopic = new aws.sns.Topic(`${name}-tickets`, { name: topicName("tickets"), kmsMasterKeyId: key.arn, tags }, parent);
-    for (const [i, email] of (args.alarmEmails ?? []).entries()) {
-      new aws.sns.TopicSubscription(`${name}-alarms-email-${i + 1}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent);
-      new aws.sns.TopicSubscription(`${name}-tickets-email-${i + 1}`, { topic: ticketTopic.arn, protocol: "email", endpoint: email }, parent);
+    // Named by the endpoint's id, not its position (subscribers.ts endpointId): a position name
+    // that passes to another endpoint is replaced onto it, SNS answers that Subscribe with the
+    // endpoint's existing subscription, and deleting the resource that held it unsubscribes it.
+    // The alias (the position name of before) makes the first deploy with ids rename each
+    // subscription instead of replacing it onto its own endpoint, the same trap. An alias matches
+    // by position, so in that deploy every endpoint that stays must keep its position
+    // (docs/observability.md).
+    const subscription = (prefix: string, s: EndpointSubscription<unknown>) => {
+      const { name: logicalName, formerName } = subscriptionNames(prefix, s);
+      return { logicalName, opts: { parent: this, aliases: formerName ? [{ name: formerName }] : [] } };
+    };
+    for (const s of subscribers.alarmEmails.subscriptions) {
+      for (const [prefix, target] of [[`${name}-alarms-email`, topic], [`${name}-tickets-email`, ticketTopic]] as const) {
+        const { logicalName, opts } = subscription(prefix, s);
+        new aws.sns.TopicSubscription(logicalName, { topic: target.arn, protocol: "email", endpoint: s.endpoint }, opts);
+      }
     }
     // The pager on the page topic, ticketing on the ticket topic. The provider waits for such an
     // endpoint to confirm (endpointAutoConfirms) and fails the resource when it has not: a URL
     // that answers nothing, or a service that wants a person to confirm, stops the deploy here.
     // The endpoint is a secret: the URL's key would otherwise sit in the state and every preview.
-    const endpointSubscription = (logicalName: string, target: aws.sns.Topic, endpoint: pulumi.Input<string>) =>
-      new aws.sns.TopicSubscription(logicalName, { topic: target.arn, protocol: "https", endpoint: pulumi.secret(endpoint), endpointAutoConfirms: true, confirmationTimeoutInMinutes: ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES }, parent);
-    for (const [i, url] of (args.pageEndpoints ?? []).entries()) endpointSubscription(`${name}-alarms-https-${i + 1}`, topic, url);
-    for (const [i, url] of (args.ticketEndpoints ?? []).entries()) endpointSubscription(`${name}-tickets-https-${i + 1}`, ticketTopic, url);
+    const endpointSubscription = (prefix: string, target: aws.sns.Topic, s: EndpointSubscription<pulumi.Input<string>>) => {
+      const { logicalName, opts } = subscription(prefix, s);
+      return new aws.sns.TopicSubscription(logicalName, { topic: target.arn, protocol: "https", endpoint: pulumi.secret(s.endpoint), endpointAutoConfirms: true, confirmationTimeoutInMinutes: ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES }, opts);
+    };
+    for (const s of subscribers.pageEndpoints.subscriptions) endpointSubscription(`${name}-alarms-https`, topic, s);
+    for (const s of subscribers.ticketEndpoints.subscriptions) endpointSubscription(`${name}-tickets-https`, ticketTopic, s);
 
     this.prometheus = args.prometheus
       ? new ManagedPrometheus(`${name}-prometheus`, {

@@ -9,6 +9,7 @@
  * it a Pulumi secret, and a problem here names what is wrong (scheme, host), never the URL, so a
  * caller can report it without printing the key.
  */
+import { createHash } from "crypto";
 
 /**
  * How long a deploy waits for an HTTPS endpoint to confirm its subscription
@@ -38,4 +39,99 @@ export function httpsEndpointProblem(url: string): string | undefined {
   if (parsed.protocol !== "https:") return `must be an https:// URL (not ${parsed.protocol}//): SNS would send the alarms, and the endpoint's key in the URL, in the clear`;
   if (!parsed.hostname.includes(".")) return `names no public host (${parsed.hostname || "none"}): SNS delivers from outside any VPC`;
   return undefined;
+}
+
+/** Hex characters of an endpoint id (`endpointId`). */
+export const ENDPOINT_ID_LENGTH = 12;
+const ENDPOINT_ID = new RegExp(`^[0-9a-f]{${ENDPOINT_ID_LENGTH}}$`);
+
+/**
+ * An endpoint's id: the first ENDPOINT_ID_LENGTH hex characters (48 bits) of the SHA-256 of its URL
+ * (or e-mail address). Subscriptions are named by it, never by list position: SNS's Subscribe
+ * answers with the EXISTING subscription's ARN for the same topic, protocol and endpoint, so a
+ * position name that passed to another endpoint (one removed or reordered before it) was replaced
+ * onto that endpoint's existing subscription, and deleting the resource that held it before then
+ * unsubscribed it: the pager detached while the state still listed it. An id names one endpoint
+ * for good, so a list edit creates or deletes only the subscriptions of the endpoints it adds or
+ * removes.
+ *
+ * Safe to show (names reach URNs, previews, the plan and CI logs): a pager URL holds a 128-bit
+ * integration key (PagerDuty's 32 hex characters), and 48 bits of a hash of it cannot give it
+ * back; some 2^80 keys share any one id. It does let whoever holds a guess check it, so a URL
+ * whose secret is guessable (a short token) is no safer named this way, nor any less safe than
+ * that token already is. Two endpoints of one list share an id with a chance of about n²/2^49.
+ */
+export function endpointId(endpoint: string): string {
+  return createHash("sha256").update(endpoint, "utf8").digest("hex").slice(0, ENDPOINT_ID_LENGTH);
+}
+
+/**
+ * An endpoint the component cannot read (a secret Output: a regional stack's URLs come through
+ * a StackReference), with its id (`endpointId` of the URL) computed where the URL was plain:
+ * config validation (stacks/config.ts parseEnvironment, Environment.endpointIds).
+ */
+export interface IdentifiedEndpoint<T> {
+  readonly id: string;
+  readonly url: T;
+}
+
+/** An entry of a component's endpoint list: the URL itself (a plain one is identified here) or the URL with its id. */
+export type SubscriberEndpoint<T> = T | IdentifiedEndpoint<T>;
+
+/** Whether an entry carries its id. A Pulumi Output lifts any property, but as an Output, never a string. */
+export function isIdentifiedEndpoint<T>(entry: SubscriberEndpoint<T>): entry is IdentifiedEndpoint<T> {
+  return typeof entry === "object" && entry !== null && typeof (entry as { id?: unknown }).id === "string" && "url" in entry;
+}
+
+/** One endpoint's subscription: what SNS is given, and how the resource is named. */
+export interface EndpointSubscription<T> {
+  /** The URL or address (a secret Output stays one). */
+  readonly endpoint: T;
+  /** The name's last part: the endpoint's id, or its position (1-based) when it has none. */
+  readonly suffix: string;
+  /**
+   * Its position (1-based) when `suffix` is the id: what it was named before names were ids. The
+   * component gives the resource an alias of that name, so the first deploy of id names renames
+   * each subscription instead of replacing it (a create-before-delete onto the same endpoint would
+   * receive the existing ARN, and the deletion would unsubscribe it).
+   */
+  readonly formerSuffix?: string;
+}
+
+/**
+ * The subscriptions of an endpoint list, named by id (`endpointId`): a plain string is identified
+ * here, an IdentifiedEndpoint brings its id. An entry with no id (a secret Output given bare, or
+ * a value the offline plan could not read) keeps its position as its name, as before ids: moving
+ * or removing an endpoint before it then still replaces that subscription.
+ *
+ * @param key what the list is called in messages (`pageEndpoints`)
+ * @returns the subscriptions, or `problem`: the first entry that cannot be named (a malformed id,
+ *          an endpoint listed twice), by key and index, never by value or id (a caller's id
+ *          might be the URL itself).
+ */
+export function endpointSubscriptions<T>(key: string, entries: readonly SubscriberEndpoint<T>[]): { subscriptions: EndpointSubscription<T>[]; problem?: string } {
+  const seen = new Map<string, number>();
+  const subscriptions: EndpointSubscription<T>[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const position = String(i + 1);
+    const [endpoint, id] = isIdentifiedEndpoint(entry) ? [entry.url, entry.id] : [entry, typeof entry === "string" ? endpointId(entry) : undefined];
+    if (id !== undefined && !ENDPOINT_ID.test(id)) {
+      return { subscriptions, problem: `${key}[${i}] has an id that is not ${ENDPOINT_ID_LENGTH} lowercase hex characters: give endpointId of its URL` };
+    }
+    const suffix = id ?? position;
+    if (seen.has(suffix)) {
+      return { subscriptions, problem: `${key}[${i}] repeats ${key}[${seen.get(suffix)}]: SNS keeps one subscription per endpoint and topic; list each once` };
+    }
+    seen.set(suffix, i);
+    subscriptions.push({ endpoint, suffix, ...(id !== undefined ? { formerSuffix: position } : {}) });
+  }
+  return { subscriptions };
+}
+
+/**
+ * The resource name of an endpoint's subscription under `prefix` (`prod-us-east-1-alarms-https`),
+ * and the name it had by position, for an alias; none when the name is still the position.
+ */
+export function subscriptionNames(prefix: string, subscription: EndpointSubscription<unknown>): { name: string; formerName?: string } {
+  return { name: `${prefix}-${subscription.suffix}`, ...(subscription.formerSuffix ? { formerName: `${prefix}-${subscription.formerSuffix}` } : {}) };
 }

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
 import type { GlobalTraffic } from "../../components/global-traffic";
+import { endpointId } from "../../components/observability/subscribers";
 
 const REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
 const ARC = "aws:route53recoverycontrol/";
@@ -157,9 +158,11 @@ describe("GlobalTraffic alarm topic", () => {
   it("subscribes the pager to the page topic and ticketing to the ticket topic, in us-east-1, confirming themselves, the URLs secret", async () => {
     const https = ofType(childrenOf("prod"), "aws:sns/topicSubscription:TopicSubscription").filter((s) => s.inputs.protocol === "https");
     // Given as plain strings, recorded as Pulumi records a secret: the URL's key opens incidents.
-    expect(https.map((s) => [s.inputs.topic, s.inputs.endpoint, s.region])).toEqual([
-      [await value(full.alarmTopicArn), "[secret]", "us-east-1"],
-      [await value(full.ticketTopicArn), "[secret]", "us-east-1"],
+    // Named by the URL's id (never its position, never the URL), answering to the position name of before.
+    const [pager, ticketing] = [endpointId("https://events.pagerduty.com/integration/k1/enqueue"), endpointId("https://tickets.example.org/sns")];
+    expect(https.map((s) => [s.name, s.inputs.topic, s.inputs.endpoint, s.region, s.aliases.map((a) => a.split("::").pop())])).toEqual([
+      [`prod-health-alarms-https-${pager}`, await value(full.alarmTopicArn), "[secret]", "us-east-1", ["prod-health-alarms-https-1"]],
+      [`prod-health-tickets-https-${ticketing}`, await value(full.ticketTopicArn), "[secret]", "us-east-1", ["prod-health-tickets-https-1"]],
     ]);
     for (const s of https) expect(s.inputs).toMatchObject({ endpointAutoConfirms: true, confirmationTimeoutInMinutes: 5 });
     // Refused naming the argument, not echoing the value (it may be a bare integration key).

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
+import { endpointId } from "../../components/observability/subscribers";
 
 let cloud: FakeCloud;
 const LB = "app/prod-eu-west-1-alb-1a2b3c4/50dc6c495c0c9188";
@@ -184,13 +185,20 @@ describe("the regional topic", () => {
     const pages = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-alarms");
     const tickets = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-tickets");
     const https = ofType("aws:sns/topicSubscription:TopicSubscription").filter((r) => r.inputs.protocol === "https");
-    // Given as plain strings, kept secret (the URL's key opens incidents) in the state and the plan.
+    // Given as plain strings, kept secret (the URL's key opens incidents) in the state and the plan;
+    // named by the URL's id, not its position, answering to the position name of before (an alias).
+    const [pager, ticketing] = [endpointId("https://events.pagerduty.com/integration/k1/enqueue"), endpointId("https://tickets.example.org/sns")];
     expect(https.map((r) => [r.name, r.inputs.topic, r.inputs.endpoint, r.outputs.endpoint])).toEqual([
-      ["prod-eu-west-1-alarms-https-1", pages.outputs.arn, "[secret]", "[secret]"],
-      ["prod-eu-west-1-tickets-https-1", tickets.outputs.arn, "[secret]", "[secret]"],
+      [`prod-eu-west-1-alarms-https-${pager}`, pages.outputs.arn, "[secret]", "[secret]"],
+      [`prod-eu-west-1-tickets-https-${ticketing}`, tickets.outputs.arn, "[secret]", "[secret]"],
     ]);
-    // The mailbox is no credential.
-    expect(ofType("aws:sns/topicSubscription:TopicSubscription").filter((r) => r.inputs.protocol === "email").map((r) => r.inputs.endpoint)).toEqual(["oncall@example.com", "oncall@example.com"]);
+    expect(https.map((r) => r.aliases.map((a) => a.split("::").pop()))).toEqual([["prod-eu-west-1-alarms-https-1"], ["prod-eu-west-1-tickets-https-1"]]);
+    // The mailbox is no credential; its subscriptions are named by the address's id as well.
+    const email = ofType("aws:sns/topicSubscription:TopicSubscription").filter((r) => r.inputs.protocol === "email");
+    expect(email.map((r) => [r.name, r.inputs.endpoint, r.aliases.map((a) => a.split("::").pop())])).toEqual([
+      [`prod-eu-west-1-alarms-email-${endpointId("oncall@example.com")}`, "oncall@example.com", ["prod-eu-west-1-alarms-email-1"]],
+      [`prod-eu-west-1-tickets-email-${endpointId("oncall@example.com")}`, "oncall@example.com", ["prod-eu-west-1-tickets-email-1"]],
+    ]);
     // The provider waits for such an endpoint to confirm, and fails the resource after the timeout.
     for (const r of https) expect(r.inputs).toMatchObject({ endpointAutoConfirms: true, confirmationTimeoutInMinutes: 5 });
   });
@@ -272,6 +280,12 @@ describe("bad arguments", () => {
     expect(() => new RegionalObservability("bad-1", { ...base, objectives: { availabilityPercent: 90 } })).toThrow(/objectives\.availabilityPercent must be above 93\.055556/);
     expect(() => new RegionalObservability("bad-2", { ...base, alarmEmails: ["not-an-address"] })).toThrow(/alarmEmails: "not-an-address"/);
     expect(() => new RegionalObservability("bad-4", { ...base, pageEndpoints: ["http://events.pagerduty.com/integration/k/enqueue"] })).toThrow(/^bad-4: pageEndpoints\[0\] must be an https:\/\/ URL \(not http:\/\/\)[^/]*$/);
+    // Each endpoint names its subscriptions: listed twice, the second would be the first's; an id
+    // that is not one (it might be the URL itself) is refused without being shown.
+    const pager = "https://events.pagerduty.com/integration/k/enqueue";
+    expect(() => new RegionalObservability("bad-5", { ...base, pageEndpoints: [pager, pager] })).toThrow(/^bad-5: pageEndpoints\[1\] repeats pageEndpoints\[0\]: SNS keeps one subscription per endpoint and topic/);
+    expect(() => new RegionalObservability("bad-6", { ...base, alarmEmails: ["a@example.com", "a@example.com"] })).toThrow(/^bad-6: alarmEmails\[1\] repeats alarmEmails\[0\]/);
+    expect(() => new RegionalObservability("bad-7", { ...base, ticketEndpoints: [{ id: pager, url: pager }] })).toThrow(/^bad-7: ticketEndpoints\[0\] has an id that is not 12 lowercase hex characters[^/]*$/);
     expect(() => new GlobalObservability("bad-3", { environment: "x", regions: [{ region: "eu-west-1", prefix: "x", primary: true }], arcEnabled: false, lagThresholdMs: 1, route53Region: "us-east-1", grafana: { adminGroupIds: [] } })).toThrow(/adminGroupIds is empty/);
     await settle();
     expect(cloud.resources.length).toBe(before);

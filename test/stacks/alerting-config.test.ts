@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, environmentSecrets, environmentSettings, parseEnvironment, regionalEnvironmentConfig, SECRET_PLACEHOLDER } from "../../stacks/config";
 import { globalTrafficArgs, observabilityArgs } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
-import { httpsEndpointProblem, isPagerProtocol } from "../../components/observability/subscribers";
+import { endpointId, httpsEndpointProblem, type IdentifiedEndpoint, isPagerProtocol } from "../../components/observability/subscribers";
 import { configProblems, VALID_ENVIRONMENT } from "../fixtures/environment";
 
 const PAGER = "https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue";
@@ -13,6 +13,7 @@ const valid = VALID_ENVIRONMENT;
 const production = { ...valid, "platform:production": true };
 const problems = (config: Record<string, unknown>) => configProblems(config).map((p) => [p.key, p.value, p.message]);
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+type Identified = IdentifiedEndpoint<pulumi.Output<string>>;
 /** Each Output's value and whether it is secret. */
 const resolved = (outputs: pulumi.Output<string>[]) => Promise.all(outputs.map(async (o) => [await value(o), await pulumi.isSecret(o)]));
 /** parseEnvironment's problems when `secretKeys` are the config keys held encrypted. */
@@ -44,8 +45,11 @@ describe("pageEndpoints and ticketEndpoints", () => {
   it("are subscribed by every region and by the global stack's DNS topics, as secrets even when the stack file has them in the clear", async () => {
     const env = parseEnvironment("dev", { ...valid, "platform:pageEndpoints": [PAGER], "platform:ticketEndpoints": ["https://tickets.example.org/sns"] });
     for (const args of [observabilityArgs(env), globalTrafficArgs(env)]) {
-      expect(await resolved(args.pageEndpoints as pulumi.Output<string>[])).toEqual([[PAGER, true]]);
-      expect(await resolved(args.ticketEndpoints as pulumi.Output<string>[])).toEqual([["https://tickets.example.org/sns", true]]);
+      // Each with its id, which names the subscriptions: the components cannot read a secret URL.
+      const [pages, tickets] = [args.pageEndpoints as Identified[], args.ticketEndpoints as Identified[]];
+      expect([pages.map((e) => e.id), tickets.map((e) => e.id)]).toEqual([[endpointId(PAGER)], [endpointId("https://tickets.example.org/sns")]]);
+      expect(await resolved(pages.map((e) => e.url))).toEqual([[PAGER, true]]);
+      expect(await resolved(tickets.map((e) => e.url))).toEqual([["https://tickets.example.org/sns", true]]);
     }
     const none = parseEnvironment("dev", valid);
     expect([observabilityArgs(none).pageEndpoints, globalTrafficArgs(none).pageEndpoints]).toEqual([undefined, undefined]);
@@ -73,6 +77,10 @@ describe("pageEndpoints held as Pulumi secrets", () => {
     expect(problemsWithSecrets({ ...production, "platform:pageEndpoints": [SECRET_PLACEHOLDER, "https://events.pagerduty.com"] }, SECRET)).toEqual([]);
     const env = parseEnvironment("dev", { ...production, "platform:pageEndpoints": [SECRET_PLACEHOLDER] }, "Pulumi.dev.yaml", SECRET);
     expect(await resolved(env.pageEndpoints)).toEqual([[SECRET_PLACEHOLDER, true]]);
+    // A value this run cannot read has no id: its subscriptions keep their position names.
+    expect(env.endpointIds.pageEndpoints).toEqual([undefined]);
+    expect(observabilityArgs(env).pageEndpoints).toHaveLength(1);
+    expect(observabilityArgs(env).pageEndpoints![0]).toBe(env.pageEndpoints[0]);
     // Written in the clear, the text "[secret]" is no URL.
     expect(problems({ ...valid, "platform:pageEndpoints": [SECRET_PLACEHOLDER] })).toEqual([
       ["platform:pageEndpoints[0]", SECRET_PLACEHOLDER, expect.stringMatching(/stands for an encrypted value, but pageEndpoints holds none: .*pulumi config set --secret --path 'platform:pageEndpoints\[0\]' <url>/)],
@@ -117,9 +125,15 @@ describe("pageEndpoints held as Pulumi secrets", () => {
     expect(secretKeys).toEqual(["platform:pageEndpoints", "platform:ticketEndpoints"]);
     const regional = parseEnvironment("dev", config, "stack dev", secretKeys);
     expect(await resolved(regional.pageEndpoints)).toEqual([[PAGER, true]]);
+    // It names the subscriptions as the global stack does, from the values it validated: the
+    // global stack exports no ids, so one deployed before them serves as well.
+    expect(regional.endpointIds).toEqual(env.endpointIds);
+    expect(regional.endpointIds).toEqual({ pageEndpoints: [endpointId(PAGER)], ticketEndpoints: [endpointId("https://tickets.example.org/sns")] });
+    expect(JSON.stringify(exported)).not.toContain(endpointId(PAGER));
     // A global stack deployed before the secret output: its `environment` has the values in the clear.
     const before = { ...exported, pageEndpoints: [PAGER], ticketEndpoints: [] };
     expect(regionalEnvironmentConfig(before, undefined)).toEqual({ config: before, secretKeys: [] });
+    expect(parseEnvironment("dev", before as unknown as Record<string, unknown>, "stack dev", []).endpointIds.pageEndpoints).toEqual([endpointId(PAGER)]);
     // The placeholders without the secret output are refused, not subscribed.
     expect(() => parseEnvironment("dev", exported as unknown as Record<string, unknown>, "stack dev", [])).toThrow(/pageEndpoints\[0\] = "\[secret\]": stands for an encrypted value/);
   });

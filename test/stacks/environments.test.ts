@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { join } from "path";
 import { parse } from "yaml";
 import { isTaggable } from "../../components/lib/tags";
+import { endpointId } from "../../components/observability/subscribers";
 import { classify, loadPriceTable } from "../../policies/cost";
 import { readStackConfig } from "../../tools/fake-cloud/run";
 import { resolveProgram } from "../../tools/plan/inputs";
@@ -251,6 +252,12 @@ describe("prod: monitoring", () => {
       expect(s.outputs.pagerExpected).toBe(true);
     }
     for (const s of prod.stacks) expect(JSON.stringify(s).includes(pager), s.stack).toBe(false);
+    // Named by the URL's id, never its position (removing or reordering a URL must leave the
+    // others' subscriptions alone), answering to the position name of before through an alias.
+    for (const s of prod.stacks) {
+      const prefix = s.role === "global" ? "prod-health-alarms-https" : `${s.stack}-alarms-https`;
+      expect(pagerSubscriptions(s).map((r) => [r.name, r.aliases.map((a) => a.split("::").pop())]), s.stack).toEqual([[`${prefix}-${endpointId(pager)}`, [`${prefix}-1`]]]);
+    }
   });
 
   it("shows per region the dashboard, alarms with thresholds, Prometheus with the managed scraper and the canary", () => {
