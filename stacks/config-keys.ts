@@ -90,7 +90,7 @@ export const ENVIRONMENT_KEYS = {
   costCenter: { type: "string", description: "Cost-centre tag on every taggable resource.", default: "unassigned" },
 
   // --- Kubernetes ---
-  kubernetesVersion: { type: "string", description: "EKS Kubernetes version (major.minor).", default: "1.34" },
+  kubernetesVersion: { type: "string", description: "EKS Kubernetes version (major.minor); the default is the newest minor the blueprint is tested with (1.34 left EKS standard support on 2026-12-02: components/lib/eks-versions.ts).", default: "1.35" },
   kubernetesMinVersion: {
     type: "string",
     description: "Oldest Kubernetes version this environment accepts (end of standard support moves it up).",

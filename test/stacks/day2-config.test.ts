@@ -62,7 +62,7 @@ describe("eksAddonVersions", () => {
     expect(byKey({ ...valid, "platform:eksAddonVersions": ["vpc-cni=latest"] })["platform:eksAddonVersions"]).toMatch(/must be vpc-cni=<version> with a version as aws eks describe-addon-versions lists it/);
   });
   it("accepts pins of the five managed add-ons, as JSON text too (how the CLI hands a list over)", () => {
-    const pins = ["vpc-cni=v1.19.2-eksbuild.1", "kube-proxy=v1.34.0-eksbuild.2", "eks-pod-identity-agent=v1.3.4-eksbuild.1", "coredns=v1.11.4-eksbuild.2", "aws-ebs-csi-driver=v1.40.0-eksbuild.1"];
+    const pins = ["vpc-cni=v1.19.2-eksbuild.1", "kube-proxy=v1.35.0-eksbuild.2", "eks-pod-identity-agent=v1.3.4-eksbuild.1", "coredns=v1.11.4-eksbuild.2", "aws-ebs-csi-driver=v1.40.0-eksbuild.1"];
     expect(problemsOf({ ...valid, "platform:eksAddonVersions": JSON.stringify(pins) })).toEqual([]);
     expect(parseEnvironment("dev", { ...valid, "platform:eksAddonVersions": pins }).eksAddonVersions).toEqual(pins);
   });
