@@ -11,7 +11,7 @@ import { closest } from "../components/lib/suggest";
 import { globalWriteForwardingProblem } from "../components/lib/aurora";
 import { regionalAppLabel, ROUTE53_CHECKER_REGIONS } from "../components/lib/dns";
 import { DEFAULT_SERVICE_IPV4_CIDR, supportTypeProblem } from "../components/lib/eks";
-import { standardSupportLapsedProblem } from "../components/lib/eks-versions";
+import { standardSupportLapsedProblem, supportJudgementDay } from "../components/lib/eks-versions";
 import { EKS_UNSUPPORTED_ZONE_IDS, isZoneId, regionOfZoneId } from "../components/lib/zones";
 import { isPrivateCidr, STANDARD_HOSTED_RUNNER_LABEL } from "../components/lib/deployer";
 import { checkDataTier, OBJECT_SCHEMAS, type ObjectKey } from "./data-config";
@@ -259,10 +259,9 @@ function checkKubernetes(s: EnvironmentSettings, report: Report): void {
 /**
  * What EKS's calendar says of an environment on `today` (components/lib/eks-versions.ts):
  * eksSupportType STANDARD with a kubernetesVersion already past its end of standard support is
- * refused. Apart from parseEnvironment, as the only rule that takes a day: a program that deploys
- * or plans calls it right after, with the real date (`new Date()`); tests pass fixed days. The
- * stack programs do not call it yet: on the real date it refuses the blueprint's defaults
- * (kubernetesVersion 1.34 with eksSupportType STANDARD), so the default version moves to 1.35 first.
+ * refused. The only rule that takes a day: parseEnvironment runs it on supportJudgementDay()
+ * (PLAN_TODAY's day when set, which the test suite fixes, else the clock's), so every program
+ * that deploys or plans meets it; tests of the rule pass their own days.
  *
  * The verdict on one commit changes when a date passes: its plan passes on the eve of the end of
  * standard support and is refused from that day on. That is the point: a pull request's plan says
@@ -647,6 +646,8 @@ export function parseEnvironment(name: string, config: Record<string, unknown>, 
   checkDataTier(settings, report, name);
   checkDay2(settings, report);
   checkAlerting(settings, report, secret);
+  // The one rule that takes a day: PLAN_TODAY's, else the clock's (supportWindowProblems).
+  problems.push(...supportWindowProblems(settings, supportJudgementDay()));
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   // Secret whether or not the stack file encrypts them: the URL's key is a credential either way.

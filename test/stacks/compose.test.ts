@@ -85,8 +85,10 @@ describe("environment → stack composition", () => {
 
   it("hands every region's cluster the environment's support type: STANDARD unless EXTENDED is named", () => {
     const { "platform:eksSupportType": _unset, ...withoutKey } = prodConfig as Record<string, unknown>;
-    expect(regionArgs(parseEnvironment("prod", withoutKey), "us-east-1", shared).cluster.supportType).toBe("STANDARD");
-    const standard = parseEnvironment("prod", { ...prodConfig, "platform:eksSupportType": "STANDARD" });
+    // On 1.35: prod's 1.34 is past its standard support on the suite's day, where STANDARD is refused.
+    const on135 = { "platform:kubernetesVersion": "1.35" };
+    expect(regionArgs(parseEnvironment("prod", { ...withoutKey, ...on135 }), "us-east-1", shared).cluster.supportType).toBe("STANDARD");
+    const standard = parseEnvironment("prod", { ...prodConfig, ...on135, "platform:eksSupportType": "STANDARD" });
     expect(standard.regions.map((r) => regionArgs(standard, r, shared).cluster.supportType)).toEqual(standard.regions.map(() => "STANDARD"));
     // Prod names EXTENDED, a dated exception: its 1.34 clusters are in extended support since 2026-12-02.
     expect(prod.regions.map((r) => regionArgs(prod, r, shared).cluster.supportType)).toEqual(prod.regions.map(() => "EXTENDED"));

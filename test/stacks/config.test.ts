@@ -94,7 +94,7 @@ describe("parseEnvironment: examples", () => {
     const prod = parseEnvironment("prod", readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml")));
 
     it("refuses STANDARD from the day the version leaves standard support, naming both keys, the values, the date and the fix", () => {
-      const standard = parseEnvironment("prod", { ...readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml")), "platform:eksSupportType": "STANDARD" });
+      const standard = { kubernetesVersion: "1.34", eksSupportType: "STANDARD" };
       expect(supportWindowProblems(standard, day("2026-12-01"))).toEqual([]);
       const [problem, ...rest] = supportWindowProblems(standard, day("2026-12-02"));
       expect(rest).toEqual([]);
@@ -103,6 +103,12 @@ describe("parseEnvironment: examples", () => {
       expect(problem.message).toMatch(/EKS refuses to switch it to STANDARD/);
       expect(problem.message).toMatch(/set eksSupportType: EXTENDED as a dated exception \(billed \$0\.60 instead of \$0\.10 per cluster hour from 2026-12-02\), then upgrade kubernetesVersion to 1\.35 following docs\/runbooks\/upgrade-kubernetes\.md, then set eksSupportType back to STANDARD$/);
       expect(supportWindowProblems(standard, day("2026-12-03"))).toHaveLength(1);
+    });
+
+    it("is part of parseEnvironment, on the suite's day (PLAN_TODAY): prod with STANDARD is refused before anything runs", () => {
+      expect(process.env.PLAN_TODAY).toBe("2026-12-03");
+      const prodStandard = { ...readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml")), "platform:eksSupportType": "STANDARD" };
+      expect(() => parseEnvironment("prod", prodStandard)).toThrow(/platform:eksSupportType.*STANDARD.*1\.34 left EKS standard support on 2026-12-02/s);
     });
 
     it("accepts prod as committed: EXTENDED, the dated exception for its 1.34 clusters", () => {
