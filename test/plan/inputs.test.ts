@@ -72,10 +72,10 @@ describe("what the plan plans", () => {
     expect(resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, root).notes).toEqual([expect.stringMatching(/^Pulumi\.stage-ap-south-1\.yaml: ap-south-1 is not in platform:regions of stage.*destroy that stack/)]);
   });
 
-  it("judges the values the program gets (the CLI's text of them): an unquoted 1.34 is a valid string; 16.10 becomes 16.1, with a note", () => {
-    const file = stringify({ config: ENVIRONMENT }) + "  platform:kubernetesVersion: 1.34\n  platform:dbEngineVersion: 16.10\n";
+  it("judges the values the program gets (the CLI's text of them): an unquoted 1.35 is a valid string; 16.10 becomes 16.1, with a note", () => {
+    const file = stringify({ config: ENVIRONMENT }) + "  platform:kubernetesVersion: 1.35\n  platform:dbEngineVersion: 16.10\n";
     const input = resolveEnvironment({ env: "stage", envGiven: true, configFile: null }, project({ "Pulumi.stage.yaml": file }));
-    expect([input.settings.kubernetesVersion, input.settings.dbEngineVersion]).toEqual(["1.34", "16.1"]);
+    expect([input.settings.kubernetesVersion, input.settings.dbEngineVersion]).toEqual(["1.35", "16.1"]);
     expect(input.notes).toEqual([expect.stringMatching(/Pulumi\.stage\.yaml: platform:dbEngineVersion: 16\.10 is a YAML number, so the program gets "16\.1"; write "16\.10" \(quoted\)/)]);
   });
 

@@ -67,8 +67,8 @@ describe("deployWaves", () => {
     expect(allStacks(waves).map((t) => t.role)).toEqual(["global", "primary", "secondary", "secondary"]);
   });
 
-  it("judges the environment as the program gets it: an unquoted kubernetesVersion 1.34 (the YAML number) is the text \"1.34\", as under pulumi up", () => {
-    expect(problems({ ...complete, global: { ...environment, "platform:kubernetesVersion": 1.34 } })).toEqual([]);
+  it("judges the environment as the program gets it: an unquoted kubernetesVersion 1.35 (the YAML number) is the text \"1.35\", as under pulumi up", () => {
+    expect(problems({ ...complete, global: { ...environment, "platform:kubernetesVersion": 1.35 } })).toEqual([]);
   });
 
   it("follows the region list: a new primary first moves it to wave 2", () => {
