@@ -473,7 +473,7 @@ export const ENVIRONMENT_KEYS = {
   edgeDirectOriginAccess: {
     type: "string",
     description:
-      "With the edge on, who the regional names (appRecordName, writerRecordName, each region's own) serve: `locked`, only requests that came through CloudFront (its secret X-Origin-Verify header) and, from anyone, the health-check path; everything else gets a 403 from the ALB. `open`, everyone, as without the edge, bypassing its WAF (for clients that must reach a region directly).",
+      "With the edge on, who the regional names (appRecordName, writerRecordName, each region's own) serve: `locked`, only requests that came through CloudFront (its secret X-Origin-Verify header) and, from anyone, the health-check path; everything else gets a 403 from the ALB. `open`, everyone, as without the edge, bypassing its WAF (for clients that must reach a region directly). `locked` needs dbWriteForwarding: writes then reach the writer through any region, as writer.<zone> no longer serves clients.",
     default: "locked",
   },
   edgeOriginVerifyGeneration: {

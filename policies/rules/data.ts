@@ -360,9 +360,10 @@ function forwardsTo(actions: Bag[]): unknown[] {
 }
 
 /**
- * Whether a forwarding rule lets only the edge through: it has an http-header condition, or its
- * conditions hold a secret (the offline plan masks the whole property, as it does the origin-verify
- * values), or it matches nothing but the health-check path of the target groups it forwards to.
+ * Whether a forwarding rule lets only the edge through: it has an http-header condition, or it
+ * matches nothing but the health-check path of the target groups it forwards to. Policies get the
+ * conditions decrypted, as under the engine (policies/arguments.ts); a record that holds nothing
+ * but the mask (a `--diff` base read from a stack export) is given the benefit of the doubt.
  */
 function ruleIsVerified(rule: PolicyResource, healthPaths: readonly string[]): boolean {
   const conditions = read(() => (rule.props as Bag).conditions);
