@@ -109,6 +109,9 @@ describe("parseEnvironment: examples", () => {
       expect(process.env.PLAN_TODAY).toBe("2026-12-03");
       const prodStandard = { ...readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml")), "platform:eksSupportType": "STANDARD" };
       expect(() => parseEnvironment("prod", prodStandard)).toThrow(/platform:eksSupportType.*STANDARD.*1\.34 left EKS standard support on 2026-12-02/s);
+      // Not judged where the caller says so: a regional stack reading its global stack's export
+      // (deployed before the date, it must not fail the preview of its own fix), the load test.
+      expect(parseEnvironment("prod", prodStandard, "stack prod (output \"environment\")", undefined, { judgeSupportWindow: false }).eksSupportType).toBe("STANDARD");
     });
 
     it("accepts prod as committed: EXTENDED, the dated exception for its 1.34 clusters", () => {

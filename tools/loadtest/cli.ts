@@ -57,7 +57,8 @@ export function parseLoadTestArgs(argv: readonly string[], root = ROOT): LoadTes
   }
   let env;
   try {
-    env = parseEnvironment(environment, toRuntimeConfig(config), `Pulumi.${environment}.yaml`);
+    // A load test deploys nothing: an environment past its EKS support window is still tested.
+    env = parseEnvironment(environment, toRuntimeConfig(config), `Pulumi.${environment}.yaml`, undefined, { judgeSupportWindow: false });
   } catch (error) {
     if (error instanceof ConfigError) throw new CommandError(error.message);
     throw error;
