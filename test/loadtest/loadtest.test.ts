@@ -6,7 +6,7 @@ import { chmodSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
 import { CommandError } from "../../tools/commands/errors";
-import { parseLoadTestArgs } from "../../tools/loadtest/cli";
+import { lockedAppNameProblem, parseLoadTestArgs } from "../../tools/loadtest/cli";
 import { k6Script, loadTestManifests, parseDuration, summarizeRun, type LoadTestSpec } from "../../tools/loadtest/job";
 import { jobStatusOf, kubectl, type JobStatus, type Kube } from "../../tools/loadtest/kube";
 import { loadTest, type LoadTestOptions } from "../../tools/loadtest/loadtest";
@@ -208,5 +208,16 @@ describe("loadtest arguments", () => {
     expect(refuse(["--region", "us-west-2", "--rate", "5"])).toBe("--duration is missing: how long to hold the rate, e.g. --duration 10m");
     expect(refuse(["--region", "us-west-2", "--rate", "5", "--duration", "5m", "--url", "app.example.com"])).toBe("--url app.example.com is not an http(s) URL; e.g. --url https://app.prod.example.com/");
     expect(refuse(["--region", "us-west-2", "--rate", "5", "--duration", "5m", "--env", "nope"])).toMatch(/^--env nope: cannot read Pulumi\.nope\.yaml/);
+  });
+});
+
+describe("loadtest against an environment whose edge is locked", () => {
+  const edge = { edgeEnabled: true, edgeDirectOriginAccess: "locked", appRecordName: "app", edgeRecordName: "www" };
+  it("refuses the app name (every request would be a 403), saying how to open it or load the edge", () => {
+    expect(lockedAppNameProblem(edge)).toMatch(/^the edge is on with edgeDirectOriginAccess: locked, so app\.<zone> answers 403 .* Set platform:edgeDirectOriginAccess: open for the test window .* or pass --url https:\/\/www\.<zone>\/ .*WAF rate limit/);
+  });
+  it("has nothing against an open direct path or an environment without the edge", () => {
+    expect(lockedAppNameProblem({ ...edge, edgeDirectOriginAccess: "open" })).toBeUndefined();
+    expect(lockedAppNameProblem({ ...edge, edgeEnabled: false })).toBeUndefined();
   });
 });

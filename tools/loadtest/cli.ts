@@ -64,6 +64,10 @@ export function parseLoadTestArgs(argv: readonly string[], root = ROOT): LoadTes
     throw error;
   }
   if (!env.regions.includes(v.region)) throw new CommandError(`--region ${v.region} is not a region of environment ${environment}; use one of ${env.regions.join(", ")}`);
+  if (!v.url) {
+    const locked = lockedAppNameProblem(env);
+    if (locked) throw new CommandError(`environment ${environment}: ${locked}`);
+  }
   const url = v.url ?? (env.dnsZoneName ? `https://${env.appRecordName}.${env.dnsZoneName.replace(/\.$/, "")}/` : undefined);
   if (!url) throw new CommandError(`environment ${environment} has no platform:dnsZoneName, so there is no public name to load; pass --url`);
   if (!/^https?:\/\//.test(url)) throw new CommandError(`--url ${url} is not an http(s) URL; e.g. --url https://app.prod.example.com/`);
@@ -80,6 +84,16 @@ export function parseLoadTestArgs(argv: readonly string[], root = ROOT): LoadTes
     context: v.context ?? `${environment}-${v.region}`,
     ...(v.image ? { image: v.image } : {}),
   };
+}
+
+/**
+ * Why the app name cannot be loaded from inside a region: with the edge on and its direct path
+ * locked, `app.<zone>` forwards only what carries CloudFront's secret header (and the health
+ * path), so every request of the test would be a 403, read as the service failing its SLO.
+ */
+export function lockedAppNameProblem(env: { edgeEnabled: boolean; edgeDirectOriginAccess: string; appRecordName: string; edgeRecordName: string }): string | undefined {
+  if (!env.edgeEnabled || env.edgeDirectOriginAccess !== "locked") return undefined;
+  return `the edge is on with edgeDirectOriginAccess: locked, so ${env.appRecordName}.<zone> answers 403 to everything that does not come through CloudFront, and the test would measure only refusals. Set platform:edgeDirectOriginAccess: open for the test window (deploy it, test, set it back: docs/data-tier.md), or pass --url https://${env.edgeRecordName}.<zone>/ to load through the edge, whose WAF rate limit (edgeRateLimitPerFiveMinutes, per client IP) blocks a single load generator at that rate`;
 }
 
 async function main(): Promise<number> {
