@@ -109,8 +109,9 @@ function install(a: Account): void {
   });
 }
 
-async function run(options: Partial<GamedayOptions> & { experiment: string; region: string }, a: Account = account(), plan?: PlanDocument, interruptAfterPolls = Infinity) {
+async function run(options: Partial<GamedayOptions> & { experiment: string; region: string }, a: Account = account(), plan?: PlanDocument, interruptAfterPolls = Infinity, after?: () => void) {
   install(a);
+  after?.();
   let polls = 0;
   const lines: string[] = [];
   let clock = Date.parse("2026-12-01T10:00:00Z");
@@ -124,6 +125,7 @@ async function run(options: Partial<GamedayOptions> & { experiment: string; regi
     },
     now: () => new Date(clock),
     interrupted: () => polls >= interruptAfterPolls,
+    starting: () => lines.push("[starting]"),
   });
   return { code, out: lines.join("\n") };
 }
@@ -333,6 +335,54 @@ describe("gameday --execute", () => {
     expect(fis.commandCalls(FIS.StopExperimentCommand).map((c) => c.args[0].input)).toEqual([{ id: "EXP1" }]);
     expect(out).toMatch(/\+00:30 interrupted: stopping experiment EXP1 \(FIS undoes its actions\)\n\+00:30 experiment stopping/);
     expect(out).toMatch(/experiment EXP1 stopped: Experiment stopped by user/);
+  });
+
+  it("tells the CLI it is starting before StartExperiment, so a Ctrl-C during the start stops what it started", async () => {
+    const { code, out } = await run({ experiment: "pod-delete", region: "eu-west-1", execute: true }, account({ progress: [{ status: "stopping" }, { status: "stopped", reason: "Experiment stopped by user" }] }), undefined, 0);
+    expect(code).toBe(1);
+    expect(out).toMatch(/\[starting\]\n\+00:00 started experiment EXP1/);
+    expect(out).toMatch(/\+00:00 interrupted: stopping experiment EXP1/);
+    expect(fis.commandCalls(FIS.StopExperimentCommand).map((c) => c.args[0].input)).toEqual([{ id: "EXP1" }]);
+  });
+
+  it("retries a read that fails while following, and goes on once it succeeds", async () => {
+    const throttled = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+    const { code, out } = await run({ experiment: "pod-delete", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "completed" }] }), undefined, Infinity, () => {
+      // GetExperiment: twice a throttle past the SDK's retries, then running, then completed.
+      let calls = 0;
+      const progress = [{ status: "running" }, { status: "completed" }];
+      fis.on(FIS.GetExperimentCommand).callsFake(() => {
+        calls += 1;
+        if (calls <= 2) throw throttled;
+        const p = progress[Math.min(calls - 3, progress.length - 1)];
+        return { experiment: { id: "EXP1", state: { status: p.status }, actions: {} } };
+      });
+    });
+    expect(code).toBe(0);
+    expect(out).toMatch(/\+00:00 the AWS call failed while reading experiment EXP1: ThrottlingException: Rate exceeded; retrying in 30 s \(1 of 5\)/);
+    expect(out).toMatch(/\+00:30 .*; retrying in 60 s \(2 of 5\)/);
+    expect(out).toMatch(/experiment EXP1 completed/);
+  });
+
+  it("stops following (exit 1) when reads keep failing, and says how to stop the experiment and what the writer needs", async () => {
+    const denied = Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredTokenException" });
+    const { code, out } = await run({ experiment: "aurora-switchover", region: "eu-west-1", execute: true }, account(), undefined, Infinity, () => {
+      cloudwatch.on(DescribeAlarmsCommand).callsFake((input: { AlarmNames: string[] }) => {
+        // The preconditions read the alarms once; every read while following fails.
+        if (fis.commandCalls(FIS.StartExperimentCommand).length) throw denied;
+        return { MetricAlarms: input.AlarmNames.map((n) => ({ AlarmName: n, StateValue: "OK" })) };
+      });
+      rds.on(DescribeGlobalClustersCommand).callsFake(() => {
+        if (fis.commandCalls(FIS.StartExperimentCommand).length) throw denied;
+        return { GlobalClusters: [{ GlobalClusterMembers: [{ DBClusterArn: `arn:aws:rds:us-east-1:${REAL_ACCOUNT}:cluster:prod-us-east-1-db`, IsWriter: true }] }] };
+      });
+    });
+    expect(code).toBe(1);
+    expect(out).toMatch(/retrying in 30 s \(1 of 5\)/);
+    expect(out).toMatch(/retrying in 120 s \(4 of 5\)/);
+    expect(out).toContain("5 reads in a row failed: no longer following; experiment EXP1 may still be running. Stop it: aws fis stop-experiment --region eu-west-1 --id EXP1");
+    expect(out).toMatch(/could not find where the writer of \S+ is \(.*ExpiredTokenException.*\); if it moved:\nonce the writer is in eu-west-1, but writer.<zone>/);
+    expect(out).toMatch(/planned-switchover.md, steps 3 to 6/);
   });
 
   it("stops following (exit 1) after --max-minutes while the experiment goes on", async () => {

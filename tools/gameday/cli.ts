@@ -115,8 +115,9 @@ function clients(): AwsClients {
 async function main(): Promise<number> {
   try {
     const options = parseGamedayArgs(process.argv.slice(2));
-    // Before an experiment runs, Ctrl-C just leaves; while one runs (gameday asks `interrupted`
-    // from then on), the first stops it and the second leaves without waiting.
+    // Before an experiment starts, Ctrl-C just leaves; from the moment StartExperiment is sent
+    // (gameday calls `starting`), the first stops it once its id is known and the second leaves
+    // without waiting.
     let following = false;
     let interrupted = false;
     process.on("SIGINT", () => {
@@ -128,10 +129,10 @@ async function main(): Promise<number> {
       interrupted = true;
     });
     return await gameday(options, {
-      interrupted: () => {
+      starting: () => {
         following = true;
-        return interrupted;
       },
+      interrupted: () => interrupted,
       plan: () => Promise.resolve(options.planFile ? readPlan(options.planFile, options.environment) : runPlan(options.environment)),
       aws: clients(),
       print: (line) => console.log(line),

@@ -12,10 +12,12 @@
  * 3. Dry run by default: says what it would start and stops. With `--execute` it starts the
  *    experiment, follows it until it ends, and prints what the alarms and health checks did.
  *    Ctrl-C stops the experiment (FIS rolls its actions back) and follows it to its end; a
- *    second Ctrl-C leaves at once.
+ *    second Ctrl-C leaves at once. A read that fails while following is retried with backoff;
+ *    after MAX_READ_FAILURES in a row the command prints the stop command and the writer
+ *    follow-up and exits 1 (the experiment may still run).
  *
  * Exit codes: 0 dry run passed or experiment completed; 1 the experiment was stopped (a stop
- * condition fired) or failed; 2 refused or bad usage.
+ * condition fired) or failed, or the command stopped following it; 2 refused or bad usage.
  */
 import { randomUUID } from "crypto";
 import type { Experiment } from "@aws-sdk/client-fis";
@@ -45,7 +47,14 @@ export interface GamedayDeps {
   now(): Date;
   /** True once the operator asked to stop (Ctrl-C): the command stops the experiment and follows it to its end. */
   interrupted?(): boolean;
+  /** Called just before StartExperiment: from then on a Ctrl-C must stop what starts, not leave (the CLI's SIGINT handler). */
+  starting?(): void;
 }
+
+/** Reads of the running experiment, its alarms or health checks that may fail in a row before the command stops following. */
+export const MAX_READ_FAILURES = 5;
+/** Longest wait between retries of a failed read. */
+const MAX_BACKOFF_MS = 120_000;
 
 const FINAL = new Set(["completed", "stopped", "failed", "cancelled"]);
 
@@ -221,7 +230,18 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
     if (writerAfter === null) print(`${move.globalClusterIdentifier} has no writer right now: the move is under way`);
     for (const line of writerFollowUp(target, move, writerBefore, writerAfter !== null)) print(line);
   };
+  /** writerAdvice, or, when RDS cannot be read either, what to do once the writer has moved. */
+  const writerAdviceOrHint = async () => {
+    try {
+      await writerAdvice();
+    } catch (error) {
+      if (!move || writerBefore === null) return;
+      print(`could not find where the writer of ${move.globalClusterIdentifier} is (${error instanceof Error ? error.message : String(error)}); if it moved:`);
+      for (const line of writerFollowUp(target, move, writerBefore, false)) print(line);
+    }
+  };
 
+  deps.starting?.();
   const start = deps.now();
   const id = await step(`starting template ${template.id}`, () => startExperiment(fis, template.id, randomUUID(), { [SCOPE_TAG]: target.prefix, "started-by": "gameday" }));
   print(`${timeline(start, start)} started experiment ${id} (template ${template.id})`);
@@ -235,13 +255,37 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
   const changes: string[] = [];
   let experiment: Experiment;
   let stopping = false;
+  let saidInterrupted = false;
+  let failures = 0;
   for (;;) {
-    if (!stopping && deps.interrupted?.()) {
-      stopping = true;
-      print(`${timeline(start, deps.now())} interrupted: stopping experiment ${id} (FIS undoes its actions)`);
-      await step(`stopping experiment ${id}`, () => stopExperiment(fis, id));
+    // A failed read (throttling, an expired session, a network blip past the SDK's own retries)
+    // must not end the command: the experiment would go on unobserved, without the Ctrl-C stop
+    // and without the writer follow-up. Retry with backoff; after MAX_READ_FAILURES say how to stop it.
+    let now: Observation;
+    try {
+      if (!stopping && deps.interrupted?.()) {
+        if (!saidInterrupted) print(`${timeline(start, deps.now())} interrupted: stopping experiment ${id} (FIS undoes its actions)`);
+        saidInterrupted = true;
+        await step(`stopping experiment ${id}`, () => stopExperiment(fis, id));
+        stopping = true;
+      }
+      experiment = await step(`reading experiment ${id}`, () => getExperiment(fis, id));
+      now = await observe(target, aws, healthIds);
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      const why = error instanceof Error ? error.message : String(error);
+      if (failures >= MAX_READ_FAILURES) {
+        print(`${timeline(start, deps.now())} ${why}`);
+        print(`${failures} reads in a row failed: no longer following; experiment ${id} may still be running. Stop it: aws fis stop-experiment --region ${target.region} --id ${id} (see it: aws fis get-experiment --region ${target.region} --id ${id})`);
+        await writerAdviceOrHint();
+        return 1;
+      }
+      const waitMs = Math.min(pollMs * 2 ** (failures - 1), MAX_BACKOFF_MS);
+      print(`${timeline(start, deps.now())} ${why}; retrying in ${Math.round(waitMs / 1000)} s (${failures} of ${MAX_READ_FAILURES})`);
+      await deps.sleep(waitMs);
+      continue;
     }
-    experiment = await step(`reading experiment ${id}`, () => getExperiment(fis, id));
     const at = deps.now();
     const status = experiment.state?.status ?? "unknown";
     if (status !== lastStatus) {
@@ -253,7 +297,6 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
       if (lastActions.get(name) !== s) print(`${timeline(start, at)}   action ${name} ${s}${action.state?.reason ? `: ${action.state.reason}` : ""}`);
       lastActions.set(name, s);
     }
-    const now = await observe(target, aws, healthIds);
     for (const [name, a] of now.alarms) {
       const was = last.alarms.get(name)?.state;
       if (was !== a.state) {
@@ -274,7 +317,7 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
     if (FINAL.has(status)) break;
     if (at.getTime() >= deadline) {
       print(`${timeline(start, at)} still ${status} after ${options.maxMinutes ?? 180} minutes: no longer following; the experiment goes on (aws fis get-experiment --id ${id})`);
-      await writerAdvice();
+      await writerAdviceOrHint();
       return 1;
     }
     await deps.sleep(pollMs);
@@ -286,6 +329,6 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
   print(changes.length ? `what the alarms and health checks did:\n${changes.map((c) => `  ${c}`).join("\n")}` : "no alarm or health check changed state: the platform absorbed the fault");
   const stillAlarming = [...last.alarms].filter(([, a]) => a.state === "ALARM").map(([n]) => n);
   if (stillAlarming.length) print(`still in ALARM: ${stillAlarming.join(", ")}: look before the next experiment`);
-  await writerAdvice();
+  await writerAdviceOrHint();
   return status === "completed" ? 0 : 1;
 }
