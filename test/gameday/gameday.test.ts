@@ -6,13 +6,13 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, StopExperimentCommand } from "@aws-sdk/client-fis";
 import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client } from "@aws-sdk/client-route-53";
-import { DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { type AwsStub, mockClient } from "aws-sdk-client-mock";
 import { writeFileSync } from "fs";
 import { join } from "path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseGamedayArgs, readPlan } from "../../tools/gameday/cli";
-import { gamedayTarget, parseClusterArn, sameCluster, writerMove } from "../../tools/gameday/environment";
+import { experimentZone, gamedayTarget, parseClusterArn, sameCluster, writerMove } from "../../tools/gameday/environment";
 import { CommandError } from "../../tools/commands/errors";
 import { gameday, type GamedayOptions } from "../../tools/gameday/gameday";
 import type { PlanDocument } from "../../tools/plan/model";
@@ -52,6 +52,8 @@ interface Account {
   running: { id: string; templateId: string; status: string }[];
   /** The region whose member holds the global database's writer now; null: none (mid-failover). @default us-east-1 */
   writer?: string | null;
+  /** The AZ DescribeDBInstances gives the writer instance. @default us-east-1a */
+  writerZone?: string;
   /** Zonal shifts ListZonalShifts returns (ACTIVE ones: the command asks for those). */
   shifts?: ZonalShiftSummary[];
   /** Autoshifts in effect, as ListAutoshifts returns them. */
@@ -83,6 +85,10 @@ function install(a: Account): void {
   rds.on(DescribeGlobalClustersCommand).callsFake((input: { GlobalClusterIdentifier: string }) => ({
     GlobalClusters: [{ GlobalClusterIdentifier: input.GlobalClusterIdentifier, GlobalClusterMembers: prod.resilience.experiments.regions.map((r) => ({ DBClusterArn: memberArn(r.region), IsWriter: r.region === writer() })) }],
   }));
+  rds.on(DescribeDBClustersCommand).callsFake((input: { DBClusterIdentifier: string }) => ({
+    DBClusters: [{ DBClusterArn: input.DBClusterIdentifier, DBClusterMembers: [{ DBInstanceIdentifier: "writer-1", IsClusterWriter: true }, { DBInstanceIdentifier: "reader-1", IsClusterWriter: false }] }],
+  }));
+  rds.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier: string }) => ({ DBInstances: [{ DBInstanceIdentifier: input.DBInstanceIdentifier, AvailabilityZone: a.writerZone ?? "us-east-1a" }] }));
   const checks = Object.values(gamedayTarget(prod, "us-west-2", "pod-delete").healthChecks).flat();
   fis.on(FIS.ListExperimentTemplatesCommand).resolves({ experimentTemplates: a.templates.map((t) => ({ id: t.id, tags: { Name: t.name, "fault-injection-scope": t.scope } })) });
   fis.on(FIS.ListExperimentsCommand).resolves({ experiments: a.running.map((r) => ({ id: r.id, experimentTemplateId: r.templateId, state: { status: r.status as "running" } })) });
@@ -188,6 +194,29 @@ describe("gameday refusals", () => {
     const message = await refusal({ experiment: "aurora-switchover", region: "us-west-2" }, account({ writer: "us-west-2" }));
     expect(message).toContain(`the writer of ${writerMove(gamedayTarget(prod, "us-west-2", "aurora-switchover"))!.globalClusterIdentifier} is already in us-west-2 (arn:aws:rds:us-west-2:${REAL_ACCOUNT}:cluster:${plan.clusterIdentifier})`);
     expect(fis.commandCalls(FIS.StartExperimentCommand)).toHaveLength(0);
+  });
+
+  it("refuses an az-power experiment while the writer is not in the plan's primary region (its failover would follow the config)", async () => {
+    for (const [experiment, region] of [["az-power-1", "us-east-1"], ["az-power-2", "us-west-2"]]) {
+      const message = await refusal({ experiment, region }, account({ writer: "us-west-2" }));
+      expect(message).toMatch(new RegExp(`^the writer of \\S+ is in us-west-2 \\(arn:aws:rds:us-west-2:${REAL_ACCOUNT}:cluster:\\S+\\) but the plan's primary region is us-east-1: .* so ${experiment} would not fail the writer over; deploy the configuration that follows the writer first \\(docs/runbooks/planned-switchover.md\\)`));
+    }
+    expect(await refusal({ experiment: "az-power-1", region: "us-east-1" }, account({ writer: null }))).toMatch(/has no writer right now/);
+    expect(fis.commandCalls(FIS.StartExperimentCommand)).toHaveLength(0);
+  });
+
+  it("says in which AZ the writer is before an az-power experiment in its region, and whether the experiment fails it over", async () => {
+    const figure = (id: string) => gamedayTarget(prod, "us-east-1", id).experiment;
+    const zone1 = experimentZone(figure("az-power-1"))!;
+    expect(zone1).toMatch(/^us-east-1[a-z]$/);
+    const hit = await run({ experiment: "az-power-1", region: "us-east-1" }, account({ writerZone: zone1 }));
+    expect(hit.code).toBe(0);
+    expect(hit.out).toMatch(new RegExp(`writer now: instance writer-1 in ${zone1} \\(arn:aws:rds:us-east-1:${REAL_ACCOUNT}:cluster:\\S+\\): az-power-1 cuts ${zone1}, so it fails the writer over to a reader in another AZ`));
+    const miss = await run({ experiment: "az-power-2", region: "us-east-1" }, account({ writerZone: zone1 }));
+    expect(miss.out).toMatch(new RegExp(`writer now: instance writer-1 in ${zone1} .*: az-power-2 cuts ${experimentZone(figure("az-power-2"))}, so the writer stays where it is`));
+    // In a secondary region the writer is not touched: nothing asked of DescribeDBClusters.
+    expect((await run({ experiment: "az-power-2", region: "us-west-2" })).out).not.toMatch(/writer now/);
+    expect(rds.commandCalls(DescribeDBClustersCommand)).toHaveLength(0);
   });
 
   it("compares clusters by region and identifier only, ignoring account and partition", () => {

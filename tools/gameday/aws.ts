@@ -7,7 +7,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand, type StateValue } from "@aws-sdk/client-cloudwatch";
 import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand, StartExperimentCommand, StopExperimentCommand, type Experiment } from "@aws-sdk/client-fis";
 import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client } from "@aws-sdk/client-route-53";
-import { DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { EXPERIMENT_TAG, SCOPE_TAG } from "../../components/chaos/experiments";
 import { CommandError } from "../commands/errors";
 import { ARCZonalShiftClient, ListAutoshiftsCommand, ListZonalShiftsCommand, type ShiftType } from "./zonal-shift";
@@ -71,6 +71,19 @@ export async function globalWriter(rds: RDSClient, globalClusterIdentifier: stri
   const cluster = out.GlobalClusters?.[0];
   if (!cluster) throw new CommandError(`global database ${globalClusterIdentifier} does not exist; deploy the global stack first`);
   return cluster.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn ?? null;
+}
+
+/**
+ * The writer instance of an Aurora cluster (ARN, asked of its own region's RDS) and the AZ it runs
+ * in; null when the cluster has no writer instance. DescribeDBClusters names the writer but not its
+ * AZ: DescribeDBInstances has that.
+ */
+export async function writerInstance(rds: RDSClient, clusterArn: string): Promise<{ instance: string; zone: string | null } | null> {
+  const clusters = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterArn }));
+  const instance = clusters.DBClusters?.[0]?.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
+  if (!instance) return null;
+  const instances = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instance }));
+  return { instance, zone: instances.DBInstances?.[0]?.AvailabilityZone ?? null };
 }
 
 /** The deployed template of experiment `name` (its Name tag) in the scope `<env>-<region>`. */

@@ -155,3 +155,36 @@ export function writerMove(target: GamedayTarget): WriterMove | null {
   }
   throw new CommandError(`experiment ${target.id} in ${target.region} moves the writer but its template carries no automation parameters (GlobalClusterIdentifier, TargetDbClusterArn); plan and deploy the stack ${target.prefix} again`);
 }
+
+/**
+ * The global database's identifier, read from any writer-moving experiment's automation
+ * parameters in the plan; null when the environment plans none (no database, or no such experiment).
+ */
+export function planGlobalClusterIdentifier(plan: PlanDocument): string | null {
+  for (const r of plan.resilience.experiments?.regions ?? []) {
+    for (const e of r.experiments) {
+      for (const a of e.actions) {
+        const raw = a.parameters.documentParameters;
+        if (typeof raw !== "string") continue;
+        try {
+          const p = JSON.parse(raw) as { GlobalClusterIdentifier?: unknown };
+          if (typeof p.GlobalClusterIdentifier === "string") return p.GlobalClusterIdentifier;
+        } catch {
+          // not JSON: not the automation's parameters
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/** The AZ name an az-power experiment cuts, from its node target's `Placement.AvailabilityZone` filter; null when it has none. */
+export function experimentZone(e: ExperimentFigure): string | null {
+  for (const t of e.targets) {
+    for (const f of t.filters) {
+      const m = /^Placement\.AvailabilityZone in ([^|\s]+)$/.exec(f);
+      if (m) return m[1];
+    }
+  }
+  return null;
+}

@@ -6,7 +6,9 @@
  *    data-losing failover without `--allow-data-loss`, a writer move to the primary itself.
  * 2. Checks the preconditions in AWS: the template is deployed, no experiment of the region is
  *    running, no zonal shift, practice run or autoshift is moving traffic away from a zone of the
- *    region (ARC), a writer move does not target the member that holds the writer now (RDS), no
+ *    region (ARC), a writer move does not target the member that holds the writer now (RDS), an
+ *    az-power experiment runs only while the writer is in the plan's primary region (whose
+ *    templates carry the writer failover; it says which AZ holds the writer there), no
  *    watched alarm of any region is in ALARM (or missing), every region's Route 53 endpoint
  *    checks are healthy (the others must carry the traffic the experiment pushes away).
  * 3. Dry run by default: says what it would start and stops. With `--execute` it starts the
@@ -24,8 +26,8 @@ import type { Experiment } from "@aws-sdk/client-fis";
 import { SCOPE_TAG } from "../../components/chaos/experiments";
 import { targetLine } from "../plan/experiments";
 import type { PlanDocument } from "../plan/model";
-import { type ActiveShift, activeExperiments, activeZonalShifts, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, globalWriter, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment, stopExperiment } from "./aws";
-import { gamedayTarget, type GamedayTarget, sameCluster, writerMove } from "./environment";
+import { type ActiveShift, activeExperiments, activeZonalShifts, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, globalWriter, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment, stopExperiment, writerInstance } from "./aws";
+import { experimentZone, gamedayTarget, type GamedayTarget, parseClusterArn, planGlobalClusterIdentifier, sameCluster, writerMove } from "./environment";
 import { describeAwsError, CommandError } from "../commands/errors";
 
 export interface GamedayOptions {
@@ -209,6 +211,24 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
     if (sameCluster(writer, move.targetClusterArn)) throw new CommandError(`the writer of ${move.globalClusterIdentifier} is already in ${target.region} (${writer}); run ${target.id} with --region set to a region holding a secondary`);
     print(`writer now: ${writer}; ${target.id} moves it to cluster ${move.target.clusterIdentifier} in ${move.target.region}`);
     writerBefore = writer;
+  }
+  // The az-power templates put their writer failover in the plan's primary region (the config's
+  // database role), not where the writer is: after a switchover the config has not followed, the
+  // old primary's failover finds no writer (FIS skips it silently) and the writer's region has none.
+  const globalCluster = target.experiment.experiment === "az-power" ? planGlobalClusterIdentifier(plan) : null;
+  if (globalCluster && target.primary) {
+    const writer = await step(`finding the writer of ${globalCluster}`, () => globalWriter(aws.rds(target.region), globalCluster));
+    if (writer === null) throw new CommandError(`global database ${globalCluster} has no writer right now (a switchover or failover is under way); wait until it has one`);
+    const writerRegion = parseClusterArn(writer)?.region ?? writer;
+    if (writerRegion !== target.primary) {
+      throw new CommandError(`the writer of ${globalCluster} is in ${writerRegion} (${writer}) but the plan's primary region is ${target.primary}: the az-power templates fail the writer over only in ${target.primary}, so ${target.id} would not fail the writer over; deploy the configuration that follows the writer first (docs/runbooks/planned-switchover.md), or move the writer back to ${target.primary}`);
+    }
+    if (target.region === writerRegion) {
+      const w = await step(`finding the writer instance of ${writer}`, () => writerInstance(aws.rds(writerRegion), writer));
+      const zone = experimentZone(target.experiment);
+      const effect = !w?.zone || !zone ? "" : w.zone === zone ? `: ${target.id} cuts ${zone}, so it fails the writer over to a reader in another AZ` : `: ${target.id} cuts ${zone}, so the writer stays where it is`;
+      print(`writer now: ${w ? `instance ${w.instance} in ${w.zone ?? "an unknown AZ"}` : "no writer instance"} (${writer})${effect}`);
+    }
   }
   const healthIds = await step("finding the Route 53 health checks", () => healthCheckIds(aws.route53(), Object.values(target.healthChecks).flat()));
   const before = await observe(target, aws, healthIds);
