@@ -20,6 +20,23 @@ export const AUTOSHIFT_BLOCKING_ALARM = "zonal-shift-unsafe";
 
 const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
+/**
+ * Whether ARC starts no practice run at `instant`: its UTC date is a blocked date, or it falls in a
+ * blocked window (UTC, a window may run over the week's end, e.g. `Sun:22:00-Mon:02:00`).
+ * Malformed entries block nothing (the component refuses them before they reach ARC).
+ */
+export function practiceRunsBlockedAt(instant: Date, blocked: { blockedDates?: readonly string[]; blockedWindows?: readonly string[] }): boolean {
+  if ((blocked.blockedDates ?? []).includes(instant.toISOString().slice(0, 10))) return true;
+  const minute = ((instant.getUTCDay() + 6) % 7) * 1440 + instant.getUTCHours() * 60 + instant.getUTCMinutes();
+  return (blocked.blockedWindows ?? []).some((window) => {
+    const m = /^([A-Z][a-z]{2}):(\d{2}):(\d{2})-([A-Z][a-z]{2}):(\d{2}):(\d{2})$/.exec(window);
+    if (!m || blockedWindowProblem(window)) return false;
+    const start = DAYS.indexOf(m[1]) * 1440 + Number(m[2]) * 60 + Number(m[3]);
+    const end = DAYS.indexOf(m[4]) * 1440 + Number(m[5]) * 60 + Number(m[6]);
+    return start < end ? minute >= start && minute < end : minute >= start || minute < end;
+  });
+}
+
 /** Problem with a blocked window (`Day:HH:MM-Day:HH:MM`, UTC), or undefined when it is one. */
 export function blockedWindowProblem(window: string): string | undefined {
   const m = /^([A-Z][a-z]{2}):(\d{2}):(\d{2})-([A-Z][a-z]{2}):(\d{2}):(\d{2})$/.exec(window);

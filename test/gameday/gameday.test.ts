@@ -12,7 +12,8 @@ import { writeFileSync } from "fs";
 import { join } from "path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseGamedayArgs, readPlan } from "../../tools/gameday/cli";
-import { experimentZone, gamedayTarget, parseClusterArn, sameCluster, writerMove } from "../../tools/gameday/environment";
+import { experimentZone, gamedayTarget, parseClusterArn, practiceRunWarning, sameCluster, writerMove } from "../../tools/gameday/environment";
+import { practiceRunsBlockedAt } from "../../components/chaos/autoshift-plan";
 import { CommandError } from "../../tools/commands/errors";
 import { gameday, type GamedayOptions } from "../../tools/gameday/gameday";
 import type { PlanDocument } from "../../tools/plan/model";
@@ -444,5 +445,26 @@ describe("gameday arguments and plan files", () => {
     expect(() => readPlan(file, "staging")).toThrow(`--plan ${file} is a plan of environment prod, not staging; pass --env prod or a plan of staging`);
     writeFileSync(file, "{");
     expect(() => readPlan(file, "prod")).toThrow(/is not a readable plan JSON .* write one with npm run plan -- --env prod --json/);
+  });
+});
+
+describe("practice runs during the game day (practiceRunWarning, practiceRunsBlockedAt)", () => {
+  it("blocks a listed date, and a time inside a window, one running over the week's end too", () => {
+    const blocked = { blockedDates: ["2026-12-08"], blockedWindows: ["Fri:16:00-Mon:08:00"] };
+    expect(practiceRunsBlockedAt(new Date("2026-12-08T10:00:00Z"), blocked)).toBe(true); // a Tuesday, listed
+    expect(practiceRunsBlockedAt(new Date("2026-12-09T10:00:00Z"), blocked)).toBe(false); // Wednesday
+    expect(practiceRunsBlockedAt(new Date("2026-12-05T03:00:00Z"), blocked)).toBe(true); // Saturday
+    expect(practiceRunsBlockedAt(new Date("2026-12-07T07:59:00Z"), blocked)).toBe(true); // Monday before 08:00
+    expect(practiceRunsBlockedAt(new Date("2026-12-07T08:00:00Z"), blocked)).toBe(false);
+    expect(practiceRunsBlockedAt(new Date("2026-12-04T15:59:00Z"), blocked)).toBe(false); // Friday before 16:00
+    expect(practiceRunsBlockedAt(new Date("2026-12-09T10:00:00Z"), { blockedWindows: ["Wed:09:00-Wed:11:00"] })).toBe(true);
+  });
+
+  it("warns, from prod's plan, when neither a blocked date nor a window covers the start, naming the date and the fix", () => {
+    expect(practiceRunWarning(prod, "us-west-2", new Date("2026-12-09T10:00:00Z"))).toBe(
+      "zonal autoshift may start a practice run in us-west-2 during the experiment: 2026-12-09 is not among platform:zonalAutoshiftBlockedDates and no blocked window covers 10:00 UTC; add 2026-12-09 to platform:zonalAutoshiftBlockedDates and deploy before the day (docs/runbooks/game-day.md, Before the day)",
+    );
+    expect(practiceRunWarning(prod, "us-west-2", new Date("2026-12-05T10:00:00Z"))).toBeUndefined(); // prod blocks weekends
+    expect(practiceRunWarning(prod, "ap-south-1", new Date("2026-12-09T10:00:00Z"))).toBeUndefined(); // no autoshift there
   });
 });

@@ -8,6 +8,7 @@
 import type { ExperimentFigure } from "../plan/experiments";
 import type { PlanDocument } from "../plan/model";
 import { CommandError } from "../commands/errors";
+import { practiceRunsBlockedAt } from "../../components/chaos/autoshift-plan";
 
 /** Experiments that accept losing data (an Aurora global failover): the command wants `--allow-data-loss`. */
 export const DATA_LOSS_EXPERIMENTS: readonly string[] = ["aurora-failover"];
@@ -188,3 +189,23 @@ export function experimentZone(e: ExperimentFigure): string | null {
   }
   return null;
 }
+
+const AUTOSHIFT_CONFIGURATION = "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration";
+
+/**
+ * Why a weekly autoshift practice run may start as the experiment does in `region` (its zonal
+ * autoshift configurations, from the plan, block neither the date nor the time), or undefined.
+ * A practice run moves a zone's traffic away for about 30 minutes: on top of an experiment, the
+ * result no longer says what the experiment's fault alone did. Checked at the start only.
+ */
+export function practiceRunWarning(plan: PlanDocument, region: string, now: Date): string | undefined {
+  const configurations = plan.stacks.flatMap((s) => s.resources).filter((r) => r.type === AUTOSHIFT_CONFIGURATION && r.region === region);
+  const open = configurations.filter((r) => {
+    const inputs = r.inputs as { blockedDates?: string[]; blockedWindows?: string[] };
+    return !practiceRunsBlockedAt(now, { blockedDates: inputs.blockedDates, blockedWindows: inputs.blockedWindows });
+  });
+  if (open.length === 0) return undefined;
+  const day = now.toISOString().slice(0, 10);
+  return `zonal autoshift may start a practice run in ${region} during the experiment: ${day} is not among platform:zonalAutoshiftBlockedDates and no blocked window covers ${now.toISOString().slice(11, 16)} UTC; add ${day} to platform:zonalAutoshiftBlockedDates and deploy before the day (docs/runbooks/game-day.md, Before the day)`;
+}
+

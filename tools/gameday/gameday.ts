@@ -27,7 +27,7 @@ import { SCOPE_TAG } from "../../components/chaos/experiments";
 import { targetLine } from "../plan/experiments";
 import type { PlanDocument } from "../plan/model";
 import { type ActiveShift, activeExperiments, activeZonalShifts, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, globalWriter, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment, stopExperiment, writerInstance } from "./aws";
-import { experimentZone, gamedayTarget, type GamedayTarget, parseClusterArn, planGlobalClusterIdentifier, sameCluster, writerMove } from "./environment";
+import { experimentZone, gamedayTarget, type GamedayTarget, parseClusterArn, planGlobalClusterIdentifier, practiceRunWarning, sameCluster, writerMove } from "./environment";
 import { describeAwsError, CommandError } from "../commands/errors";
 
 export interface GamedayOptions {
@@ -199,6 +199,8 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
         (practice ? `\nSo that no practice run starts during the game day, add its date to platform:zonalAutoshiftBlockedDates and deploy (docs/runbooks/game-day.md, Before the day).` : ""),
     );
   }
+  const practiceRun = practiceRunWarning(plan, target.region, deps.now());
+  if (practiceRun) print(`warning: ${practiceRun}`);
   // Where the writer is NOW, not where the plan's region order says: after a rehearsed (or real)
   // switchover the two differ until the configuration follows.
   const move = writerMove(target);
