@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { publishesToEncryptedTopic } from "./lib/key-policy";
 import * as pulumi from "@pulumi/pulumi";
 import { ROUTE53_HOME_REGION } from "./lib/dns";
-import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsEndpointProblem, isIdentifiedEndpoint, type SubscriberEndpoint, subscriptionNames } from "./observability/subscribers";
+import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsEndpointProblem, type SubscriberEndpoint, subscriptionNames } from "./observability/subscribers";
 
 export interface GlobalTrafficArgs {
   /** The environment's public hosted zone, e.g. `prod.example.com` (a trailing dot is dropped). */
@@ -160,17 +160,10 @@ export class GlobalTraffic extends pulumi.ComponentResource {
       throw new RangeError(`${name}: zoneName "${args.zoneName}" must be a DNS name of two or more labels, such as prod.example.com`);
     }
     if (args.regions.length === 0) throw new RangeError(`${name}: regions must list at least one region`);
-    for (const key of ["pageEndpoints", "ticketEndpoints"] as const) {
-      for (const [i, entry] of (args[key] ?? []).entries()) {
-        // Not the value: the message reaches logs, and the URL holds the integration's key.
-        const url = isIdentifiedEndpoint(entry) ? entry.url : entry;
-        const problem = typeof url === "string" ? httpsEndpointProblem(url) : undefined;
-        if (problem) throw new RangeError(`${name}: ${key}[${i}] ${problem}`);
-      }
-    }
     const endpoints = {
-      pageEndpoints: endpointSubscriptions("pageEndpoints", args.pageEndpoints ?? []),
-      ticketEndpoints: endpointSubscriptions("ticketEndpoints", args.ticketEndpoints ?? []),
+      // Problems name key and index, not the value: the message reaches logs, and the URL holds the integration's key.
+      pageEndpoints: endpointSubscriptions("pageEndpoints", args.pageEndpoints ?? [], httpsEndpointProblem),
+      ticketEndpoints: endpointSubscriptions("ticketEndpoints", args.ticketEndpoints ?? [], httpsEndpointProblem),
     };
     for (const { problem } of Object.values(endpoints)) if (problem) throw new RangeError(`${name}: ${problem}`);
     if (new Set(args.regions).size !== args.regions.length) throw new RangeError(`${name}: regions must not repeat a region (${args.regions.join(", ")})`);

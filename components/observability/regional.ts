@@ -7,7 +7,7 @@ import { regionalDashboardBody } from "./dashboards";
 import { insightsQuery } from "./metrics";
 import { ManagedPrometheus, type ManagedPrometheusArgs } from "./managed-prometheus";
 import { canaryName, dashboardName } from "./names";
-import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsEndpointProblem, isIdentifiedEndpoint, type SubscriberEndpoint, subscriptionNames } from "./subscribers";
+import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsEndpointProblem, type SubscriberEndpoint, subscriptionNames } from "./subscribers";
 import { DEFAULT_CANARY_INTERVAL_MINUTES, SyntheticProbe, type SyntheticProbeArgs } from "./synthetic-probe";
 import { connectionsThreshold, DEFAULT_OBJECTIVES, globalLagMetric, type MonitoringObjectives, objectiveProblems, replicationLagThresholdMs } from "./thresholds";
 
@@ -132,18 +132,11 @@ export class RegionalObservability extends pulumi.ComponentResource {
     for (const email of args.alarmEmails ?? []) {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new RangeError(`${name}: alarmEmails: "${email}" is not an e-mail address`);
     }
-    for (const key of ["pageEndpoints", "ticketEndpoints"] as const) {
-      for (const [i, entry] of (args[key] ?? []).entries()) {
-        // Not the value: the message reaches logs, and the URL holds the integration's key.
-        const url = isIdentifiedEndpoint(entry) ? entry.url : entry;
-        const problem = typeof url === "string" ? httpsEndpointProblem(url) : undefined;
-        if (problem) throw new RangeError(`${name}: ${key}[${i}] ${problem}`);
-      }
-    }
     const subscribers = {
       alarmEmails: endpointSubscriptions("alarmEmails", args.alarmEmails ?? []),
-      pageEndpoints: endpointSubscriptions("pageEndpoints", args.pageEndpoints ?? []),
-      ticketEndpoints: endpointSubscriptions("ticketEndpoints", args.ticketEndpoints ?? []),
+      // Problems name key and index, not the value: the message reaches logs, and the URL holds the integration's key.
+      pageEndpoints: endpointSubscriptions("pageEndpoints", args.pageEndpoints ?? [], httpsEndpointProblem),
+      ticketEndpoints: endpointSubscriptions("ticketEndpoints", args.ticketEndpoints ?? [], httpsEndpointProblem),
     };
     for (const { problem } of Object.values(subscribers)) if (problem) throw new RangeError(`${name}: ${problem}`);
     const db = args.database;

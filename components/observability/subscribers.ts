@@ -105,16 +105,24 @@ export interface EndpointSubscription<T> {
  * or removing an endpoint before it then still replaces that subscription.
  *
  * @param key what the list is called in messages (`pageEndpoints`)
- * @returns the subscriptions, or `problem`: the first entry that cannot be named (a malformed id,
- *          an endpoint listed twice), by key and index, never by value or id (a caller's id
- *          might be the URL itself).
+ * @param endpointProblem what is wrong with an endpoint whose value is known (a plain string),
+ *        e.g. httpsEndpointProblem; a secret Output is not judged here
+ * @returns the subscriptions, or `problem`: the first entry that is wrong or cannot be named (a
+ *          malformed id, an endpoint listed twice), by key and index, never by value or id (a
+ *          caller's id might be the URL itself).
  */
-export function endpointSubscriptions<T>(key: string, entries: readonly SubscriberEndpoint<T>[]): { subscriptions: EndpointSubscription<T>[]; problem?: string } {
+export function endpointSubscriptions<T>(
+  key: string,
+  entries: readonly SubscriberEndpoint<T>[],
+  endpointProblem?: (endpoint: string) => string | undefined,
+): { subscriptions: EndpointSubscription<T>[]; problem?: string } {
   const seen = new Map<string, number>();
   const subscriptions: EndpointSubscription<T>[] = [];
   for (const [i, entry] of entries.entries()) {
     const position = String(i + 1);
     const [endpoint, id] = isIdentifiedEndpoint(entry) ? [entry.url, entry.id] : [entry, typeof entry === "string" ? endpointId(entry) : undefined];
+    const wrong = typeof endpoint === "string" ? endpointProblem?.(endpoint) : undefined;
+    if (wrong) return { subscriptions, problem: `${key}[${i}] ${wrong}` };
     if (id !== undefined && !ENDPOINT_ID.test(id)) {
       return { subscriptions, problem: `${key}[${i}] has an id that is not ${ENDPOINT_ID_LENGTH} lowercase hex characters: give endpointId of its URL` };
     }

@@ -6,7 +6,7 @@
  */
 import { createHash } from "crypto";
 import { describe, expect, it } from "vitest";
-import { endpointId, endpointSubscriptions, subscriptionNames } from "../../components/observability/subscribers";
+import { endpointId, endpointSubscriptions, httpsEndpointProblem, subscriptionNames } from "../../components/observability/subscribers";
 
 const KEY_A = "0123456789abcdef0123456789abcdef";
 const KEY_B = "fedcba9876543210fedcba9876543210";
@@ -40,6 +40,16 @@ describe("endpointId", () => {
 });
 
 describe("endpointSubscriptions", () => {
+  it("judges each known endpoint with the check it is given, naming key and index, never the URL; a secret Output is not judged", () => {
+    const plainHttp = "http://events.pagerduty.com/integration/k/enqueue";
+    const { problem } = endpointSubscriptions("ticketEndpoints", [A, { id: endpointId(plainHttp), url: plainHttp }], httpsEndpointProblem);
+    expect(problem).toMatch(/^ticketEndpoints\[1\] must be an https:\/\/ URL/);
+    expect(problem).not.toContain("pagerduty");
+    const secret = { apply: () => undefined };
+    expect(endpointSubscriptions<unknown>("ticketEndpoints", [secret, A], httpsEndpointProblem).problem).toBeUndefined();
+    expect(endpointSubscriptions("alarmEmails", ["oncall@example.com"]).problem).toBeUndefined();
+  });
+
   it("names each subscription by its endpoint, whatever its position", () => {
     const first = namesOf([A, B, C]);
     expect(namesOf([C, A, B])).toEqual(first);
