@@ -47,7 +47,7 @@ export const WORKER_FLAG = "--plan-worker";
  * the planning process itself runs the TypeScript sources (the tests, under Vitest). A worker
  * under tsx would load every SDK through the TypeScript loader with source maps (measured: 3.5
  * CPU-s against about 1 for a stack of the test fixture), and would not be what users run.
- * It gets the planning process's V8 flags (npm run plan's --max-semi-space-size), and
+ * It gets the planning process's upper heap limits (npm run plan's --max-semi-space-size; not its floors, which would give each one-stack child memory it never fills), and
  * `--no-opt`: a worker plans one stack and exits, too soon for V8's optimizing compiler to pay
  * back its compile threads (measured, 11 regions isolated: 41 -> 33 s of CPU, 22.6 -> 18.7 s
  * wall). A normal run's one planning process keeps the optimizing compiler: measured, it is
