@@ -25,7 +25,8 @@
  */
 import { existsSync, readFileSync } from "fs";
 import { dirname, extname, join } from "path";
-import { isMap, isScalar, parse, parseDocument } from "yaml";
+import { isMap, isScalar } from "yaml";
+import { parsedYaml, yamlValue } from "./yaml-text";
 
 export interface ProjectConfigType {
   type?: "string" | "integer" | "boolean" | "array" | "object";
@@ -105,7 +106,7 @@ function validateProject(project: ProjectFile): void {
  * (`RewriteShorthandConfigValues`), then `Project.Validate`.
  */
 export function readProjectFile(file: string): ProjectFile {
-  const document = (parse(readFileSync(file, "utf8")) ?? {}) as Partial<ProjectFile> & { config?: Record<string, ProjectConfigType | string | number | boolean> | string | null };
+  const document = (yamlValue(readFileSync(file, "utf8")) ?? {}) as Partial<ProjectFile> & { config?: Record<string, ProjectConfigType | string | number | boolean> | string | null };
   const name = String(document.name ?? "project");
   let stackConfigDir = typeof document.stackConfigDir === "string" && document.stackConfigDir !== "" ? document.stackConfigDir : undefined;
   let declared = document.config;
@@ -149,7 +150,7 @@ function sortedKeys(value: unknown): unknown {
  * version. Each as `key`, what is written and what the program gets.
  */
 export function changedScalars(text: string): { key: string; written: string; given: string }[] {
-  const document = parseDocument(text);
+  const document = parsedYaml(text);
   const config = document.errors.length ? undefined : document.get("config", true);
   if (!isMap(config)) return [];
   const changed: { key: string; written: string; given: string }[] = [];

@@ -17,7 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
 import { readFileSync } from "fs";
-import { parse } from "yaml";
+import { yamlValue } from "./yaml-text";
 import { FakeCloud, FakeCloudOptions, installFakeCloud } from "./index";
 import { LATE_REPORTS_LISTENER } from "./late-reports";
 import { escEnvironmentRefusal, StackConfigError, toRuntimeConfig, withSecretStandIns } from "./project-config";
@@ -30,7 +30,7 @@ export type StackConfig = Record<string, unknown>;
  * with an ESC `environment:` is refused: the CLI would add config to it that no file holds.
  */
 export function readStackConfig(file: string): StackConfig {
-  const document = parse(readFileSync(file, "utf8")) as { config?: StackConfig; environment?: unknown } | null;
+  const document = yamlValue(readFileSync(file, "utf8")) as { config?: StackConfig; environment?: unknown } | null;
   const refusal = escEnvironmentRefusal(document?.environment);
   if (refusal !== null) throw new StackConfigError(`${file}: ${refusal}`, null);
   return document?.config ?? {};

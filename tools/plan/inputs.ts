@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
 import { basename, dirname, join, relative, resolve } from "path";
-import { parse } from "yaml";
+import { yamlValue } from "../fake-cloud/yaml-text";
 import { CONFIG_NAMESPACE } from "../../stacks/config-keys";
 import { ConfigError, Environment, EnvironmentSettings, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { regionalStackReads } from "../../stacks/compose";
@@ -109,7 +109,7 @@ function readStackFile(file: string, project: string | undefined = nearestProjec
   const text = readFileSync(file, "utf8");
   let document: unknown;
   try {
-    document = parse(text);
+    document = yamlValue(text);
   } catch (err) {
     const first = (err as Error).message.split("\n")[0].replace(/:$/, "");
     throw new PlanError(`${shown} is not valid YAML: ${first}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes)`);

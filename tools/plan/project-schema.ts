@@ -23,7 +23,8 @@
  * names the field, its value and how to write it.
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { isMap, isScalar, isSeq, parseDocument, type Node } from "yaml";
+import { isMap, isScalar, isSeq, type Node } from "yaml";
+import { parsedYaml } from "../fake-cloud/yaml-text";
 import { editDistance } from "../../components/lib/suggest";
 import schema from "./pulumi-project.schema.json";
 import { cachedValidator } from "./validators";
@@ -177,7 +178,7 @@ function nonTextKeys(node: Node | null | undefined, path: string, found: Project
  * no valid YAML (the reader reports that).
  */
 export function projectFileProblems(text: string): ProjectProblem[] {
-  const parsed = parseDocument(text);
+  const parsed = parsedYaml(text);
   if (parsed.errors.length > 0) return [];
   const keys: ProjectProblem[] = [];
   nonTextKeys(parsed.contents as Node | null, "", keys);
@@ -231,7 +232,7 @@ const STACK_TEXT_FIELDS = ["secretsprovider", "encryptedkey", "encryptionsalt"];
  * them (its YAML reader is not strict), so a misspelt `conifg:` is no config, there as here.
  */
 export function stackFileProblems(text: string): ProjectProblem[] {
-  const parsed = parseDocument(text);
+  const parsed = parsedYaml(text);
   if (parsed.errors.length > 0) return [];
   const found: ProjectProblem[] = [];
   nonTextKeys(parsed.contents as Node | null, "", found);
