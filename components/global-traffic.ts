@@ -224,6 +224,11 @@ export class GlobalTraffic extends pulumi.ComponentResource {
     if (args.arc?.enabled ?? true) {
       const cluster = new aws.route53recoverycontrol.Cluster(`${name}-arc`, { tags }, parent);
       const panel = new aws.route53recoverycontrol.ControlPanel(`${name}-arc`, { clusterArn: cluster.arn, tags }, parent);
+      // One at a time, each after the one before: CreateRoutingControl answers 409
+      // ConflictException to concurrent changes of one control panel, and the provider does not
+      // retry it (terraform-provider-aws#48311). In the order of `regions`; a reordered list (a
+      // switchover) only changes dependsOn, which replaces nothing.
+      let previous: aws.route53recoverycontrol.RoutingControl | undefined;
       for (const region of args.regions) {
         const control = new aws.route53recoverycontrol.RoutingControl(`${name}-${region}`, {
           // The name operators see when they flip it; kept stable because a replaced control
@@ -231,8 +236,9 @@ export class GlobalTraffic extends pulumi.ComponentResource {
           name: `${name}-${region}`.slice(0, 64),
           clusterArn: cluster.arn,
           controlPanelArn: panel.arn,
-        }, parent);
+        }, previous ? { parent: this, dependsOn: [previous] } : parent);
         this.routingControlArns[region] = control.arn;
+        previous = control;
       }
       // An assertion rule: any change that would leave fewer than one control On is refused, so
       // no operator (or script) can switch the whole environment off.

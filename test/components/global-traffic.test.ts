@@ -105,6 +105,17 @@ describe("GlobalTraffic Route 53 ARC (on by default)", () => {
     expect(await value(full.clusterEndpoints!)).toHaveLength(5);
   });
 
+  it("creates the routing controls one after the other, in the order of regions (CreateRoutingControl answers 409 to concurrent changes of a panel)", () => {
+    const controls = ofType(childrenOf("prod"), `${ARC}routingControl:RoutingControl`);
+    const byRegion = REGIONS.map((region) => controls.find((c) => c.inputs.name === `prod-${region}`)!);
+    const others = (except: RecordedResource[]) => controls.filter((c) => !except.includes(c)).map((c) => c.urn);
+    expect(byRegion[0].dependsOn.filter((urn) => others([byRegion[0]]).includes(urn))).toEqual([]);
+    for (let i = 1; i < byRegion.length; i++) {
+      // Only the one before: the chain, not a fan-in that would still create the later ones together.
+      expect(byRegion[i].dependsOn.filter((urn) => others([byRegion[i]]).includes(urn))).toEqual([byRegion[i - 1].urn]);
+    }
+  });
+
   it("has a safety rule that keeps at least one of every routing control On", () => {
     const rs = childrenOf("prod");
     const [rule] = ofType(rs, `${ARC}safetyRule:SafetyRule`);
