@@ -292,11 +292,15 @@ export class Region extends pulumi.ComponentResource {
         : {}),
     }, { parent: this, provider: this.cluster.kubernetesProvider });
 
+    // The region's DNS records only once its database and service are up: without a routing
+    // control (arcEnabled false) a latency record serves as soon as it exists, Route 53 counts a
+    // new health check healthy until it has data, and /healthz need not touch the database. The
+    // endpoint's children register after it, so they wait as well.
     this.endpoint = new RegionalEndpoint(name, {
       ...args.dns,
       region: args.region,
       loadBalancer: { dnsName: this.ingress.dnsName, zoneId: this.ingress.zoneId },
-    }, parent);
+    }, { parent: this, dependsOn: [this.database, this.service] });
 
     const o = args.observability;
     if (o) {
