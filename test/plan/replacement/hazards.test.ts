@@ -100,6 +100,55 @@ describe("an Aurora major upgrade (day-2)", () => {
   });
 });
 
+describe("the region order with the primary kept: regions[1] holds the writer's SECONDARY record", () => {
+  const three = ["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"];
+  // Each region keeps its CIDR, at its position in the new order.
+  const cidrOf: Record<string, string> = { "us-east-1": three[0], "us-west-2": three[1], "eu-west-1": three[2], "ap-south-1": "10.40.0.0/16" };
+  const four = (regions: string[]) => ({ regions, vpcCidrs: regions.map((r) => cidrOf[r]) });
+
+  it("blocks a new region inserted before the secondary, naming the regions, why and the fix", () => {
+    const hazards = environmentHazards(prod, { ...prod, ...four(["us-east-1", "ap-south-1", "us-west-2", "eu-west-1"]) });
+    expect(hazards.map((h) => [h.kind, h.severity])).toEqual([["region-added", "notice"], ["region-order-change", "blocking"]]);
+    const [, h] = hazards;
+    expect(h.runbook).toBe("docs/runbooks/add-a-region.md");
+    expect(h.message).toContain("moves from us-west-2 to ap-south-1");
+    expect(h.message).toMatch(/Route 53 refuses a second SECONDARY record/);
+    expect(h.message).toMatch(/routing control starts Off.*may still be seeding.*unplanned-failover\.md promotes regions\[1\]/);
+    expect(h.message).toMatch(/append ap-south-1 after eu-west-1.*separate, planned change.*release us-west-2's writer record first/);
+  });
+
+  it("leaves an appended region the notice it always had", () => {
+    expect(kinds(four(["us-east-1", "us-west-2", "eu-west-1", "ap-south-1"]))).toEqual([["region-added", "notice"]]);
+  });
+
+  it("leaves a planned switchover (primary and secondary swapped) as it was: primary-moved only", () => {
+    expect(kinds({ regions: ["us-west-2", "us-east-1", "eu-west-1"], vpcCidrs: ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] })).toEqual([["primary-moved", "risk"]]);
+  });
+
+  it("blocks regions[1] given to another existing region", () => {
+    const [h, ...rest] = environmentHazards(prod, { ...prod, regions: ["us-east-1", "eu-west-1", "us-west-2"], vpcCidrs: ["10.10.0.0/16", "10.30.0.0/16", "10.20.0.0/16"] });
+    expect(rest).toEqual([]);
+    expect(h).toMatchObject({ kind: "region-order-change", severity: "blocking", runbook: "docs/runbooks/planned-switchover.md" });
+    expect(h.message).toMatch(/moves from us-west-2 to eu-west-1.*Route 53 refuses.*promotes regions\[1\]: eu-west-1.*Keep us-west-2 second/);
+  });
+
+  it("blocks regions[1] replaced by a new region, and lets it leave for the next existing one (remove-a-region.md)", () => {
+    const two = { ...prod, regions: ["us-east-1", "us-west-2"], vpcCidrs: three.slice(0, 2) };
+    const replaced = environmentHazards(two, { ...two, regions: ["us-east-1", "ap-south-1"] });
+    expect(replaced.map((h) => [h.kind, h.severity])).toEqual(expect.arrayContaining([["region-removed", "risk"], ["region-order-change", "blocking"]]));
+    const h = replaced.find((x) => x.kind === "region-order-change")!;
+    expect(h.message).toMatch(/moves from us-west-2 \(which leaves\) to ap-south-1.*may still be seeding.*remove us-west-2 in a change of its own/);
+    expect(h.message).not.toMatch(/Route 53 refuses/);
+    expect(kinds({ regions: ["us-east-1", "eu-west-1"], vpcCidrs: ["10.10.0.0/16", "10.30.0.0/16"] })).toEqual([["region-removed", "risk"]]);
+  });
+
+  it("notes a new region listed after the secondary but before another region: no record moves", () => {
+    const hazards = environmentHazards(prod, { ...prod, ...four(["us-east-1", "us-west-2", "ap-south-1", "eu-west-1"]) });
+    expect(hazards.map((h) => [h.kind, h.severity])).toEqual([["region-added", "notice"], ["region-order-change", "notice"]]);
+    expect(hazards[1].message).toMatch(/ap-south-1 listed before eu-west-1.*regions\[1\] is still us-west-2.*append ap-south-1 after eu-west-1/);
+  });
+});
+
 describe("a master password rotation (day-2)", () => {
   it("is a notice pointing at the runbook: the plan cannot show masked values changing", () => {
     const [hazard, ...rest] = environmentHazards({ ...prod, dbMasterPasswordRotation: 0 }, { ...prod, dbMasterPasswordRotation: 1 });

@@ -20,6 +20,7 @@ export type HazardKind =
   | "aurora-password-rotation"
   | "region-removed"
   | "region-added"
+  | "region-order-change"
   | "primary-moved"
   | "vpc-cidr-change"
   | "zone-rename"
@@ -149,6 +150,7 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
   for (const region of currentRegions.filter((r) => !baseRegions.includes(r))) {
     out.push({ kind: "region-added", severity: "notice", runbook: "docs/runbooks/add-a-region.md", message: `Region ${region} joins the environment: deploy the global stack first, then the new regional stack; its Aurora secondary replicates from the primary before it takes traffic.` });
   }
+  out.push(...regionOrderHazards(baseRegions, currentRegions));
   if (baseRegions[0] && currentRegions[0] && baseRegions[0] !== currentRegions[0]) {
     out.push({ kind: "primary-moved", severity: "risk", runbook: "docs/runbooks/planned-switchover.md", message: `The primary region moves ${baseRegions[0]} → ${currentRegions[0]}: switch the Aurora global database over first (planned switchover), then change the region order; deploying the order alone would recreate members with the wrong role.` });
   }
@@ -195,6 +197,46 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
     out.push({ kind: "health-check-interval-change", severity: "notice", runbook: null, message: `Health-check interval ${String(base.healthCheckIntervalSeconds)} s → ${String(current.healthCheckIntervalSeconds)} s: Route 53 cannot change it after creation; every health check (and the records that use them) is replaced.` });
   }
   return out;
+}
+
+/**
+ * The writer's failover records follow the region order (planFailoverRecords, components/lib/dns.ts):
+ * regions[1] publishes the SECONDARY record, and unplanned-failover.md promotes regions[1]. With the
+ * primary kept, a change that hands regions[1] to another region moves that record inside the
+ * parallel regional wave. Not judged here: a new primary (primary-moved, the planned switchover),
+ * and regions[1] leaving the environment with an existing region moving up (remove-a-region.md
+ * destroys its stack, and so its record, first).
+ */
+function regionOrderHazards(was: string[], now: string[]): Hazard[] {
+  if (!was[0] || was[0] !== now[0]) return [];
+  const lastKept = now.reduce((last, region, i) => (was.includes(region) ? i : last), -1);
+  const inserted = now.filter((region, i) => !was.includes(region) && i < lastKept);
+  const [secondaryWas, secondaryNow] = [was[1], now[1]];
+  const secondaryLeaves = secondaryWas !== undefined && !now.includes(secondaryWas);
+  const moved = secondaryWas !== undefined && secondaryNow !== undefined && secondaryNow !== secondaryWas && !(secondaryLeaves && was.includes(secondaryNow));
+  const append = (regions: string[]) => `Keep the existing regions in their order and append ${regions.join(", ")} after ${was[was.length - 1]} (${regions.length > 1 ? "their CIDRs" : "its CIDR"} at the same position of vpcCidrs), as add-a-region.md says`;
+  if (!moved) {
+    if (inserted.length === 0) return [];
+    // regions[1] stays: no failover record moves, only the positions after it shift.
+    const before = now.filter((region, i) => was.includes(region) && i > now.indexOf(inserted[0]));
+    return [{ kind: "region-order-change", severity: "notice", runbook: "docs/runbooks/add-a-region.md", message: `New region(s) ${inserted.join(", ")} listed before ${before.join(", ")}: the writer's failover records stay where they are (regions[1] is still ${secondaryWas}), but the Region switch plans re-pair, and a later removal of ${secondaryWas} would hand the SECONDARY record to the next region in this order. ${append(inserted)}.` }];
+  }
+  const isNew = !was.includes(secondaryNow);
+  const record = `writer.<zone>'s SECONDARY failover record belongs to regions[1] (components/lib/dns.ts), so it moves from ${secondaryWas}${secondaryLeaves ? " (which leaves)" : ""} to ${secondaryNow}`;
+  const race = secondaryLeaves ? "" : ` The regional stacks deploy side by side: ${secondaryNow} creates a SECONDARY record while ${secondaryWas}'s stack may still hold its own, and Route 53 refuses a second SECONDARY record for the name.`;
+  const failover = isNew
+    ? ` And writer.<zone> would fail over to ${secondaryNow}, whose routing control starts Off and whose Aurora secondary may still be seeding, while unplanned-failover.md promotes regions[1].`
+    : ` And unplanned-failover.md promotes regions[1]: ${secondaryNow}, no longer ${secondaryWas}.`;
+  const release = secondaryLeaves ? "" : `: release ${secondaryWas}'s writer record first, as planned-switchover.md does for the PRIMARY one`;
+  const added = [...new Set([...inserted, ...(isNew ? [secondaryNow] : [])])];
+  const fix = [
+    ...(added.length > 0 ? [append(added)] : []),
+    ...(secondaryLeaves ? [`remove ${secondaryWas} in a change of its own (remove-a-region.md)`] : []),
+    isNew
+      ? `to give ${secondaryNow} the SECONDARY record, move it in a separate, planned change once it serves${release}`
+      : `keep ${secondaryWas} second and move the secondary to ${secondaryNow} in a separate, planned change${release}`,
+  ].join("; ");
+  return [{ kind: "region-order-change", severity: "blocking", runbook: isNew ? "docs/runbooks/add-a-region.md" : "docs/runbooks/planned-switchover.md", message: `Regions ${was.join(", ")} → ${now.join(", ")} with the primary kept: ${record}.${race}${failover} ${fix.charAt(0).toUpperCase()}${fix.slice(1)}.` }];
 }
 
 /** The DS record's TTL in the parent zone when the global stack writes it (components/global-traffic.ts). */
