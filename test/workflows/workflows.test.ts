@@ -301,7 +301,7 @@ describe("deploy.yml", () => {
     expect(commands.indexOf('pulumi stack select "$STACK" --create --non-interactive')).toBeLessThan(commands.findIndex((c) => c.startsWith("pulumi up")));
   });
 
-  it("refreshes only the node capacity before the update (a managed node group's ignored desiredSize goes to EKS from the state), nothing else, and nothing in a stack without node groups", () => {
+  it("refreshes only the node capacity and the Aurora global cluster before the update (an ignored desiredSize goes to EKS from the state; a minor engine upgrade reaches the members the state lists), nothing else", () => {
     // No refresh switch: what is refreshed follows from the stack's state (the global stack has no node groups).
     const inputs = (upFile.on as { workflow_call: { inputs: Record<string, unknown> } }).workflow_call.inputs;
     expect(inputs.refresh).toBeUndefined();
@@ -361,12 +361,20 @@ if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
     expect(calls.filter((c) => c[1] === "up")).toEqual([up]);
     expect(calls.flat()).not.toContain("--refresh");
 
-    // A new stack (an empty deployment) and the global stack (no node groups): no refresh at all.
-    for (const state of [{ version: 3, deployment: { manifest: {} } }, { version: 3, deployment: { manifest: {}, resources: [resource("aws:route53/zone:Zone", "prod-zone"), resource("aws:route53/keySigningKey:KeySigningKey", "prod-ksk")] } }]) {
+    // A new stack (an empty deployment), and a stack with neither groups nor a global cluster: no refresh at all.
+    const zone = [resource("aws:route53/zone:Zone", "prod-zone"), resource("aws:route53/keySigningKey:KeySigningKey", "prod-ksk")];
+    for (const state of [{ version: 3, deployment: { manifest: {} } }, { version: 3, deployment: { manifest: {}, resources: zone } }]) {
       const none = run(state);
       expect(none.filter((c) => c[1] === "refresh")).toEqual([]);
       expect(none.filter((c) => c[1] === "up")).toEqual([up]);
     }
+
+    // The global stack: its GlobalCluster alone (it was created before any member, and the provider
+    // upgrades a minor version on the members its state lists), never the DNSSEC key beside it.
+    const globalCluster = resource("aws:rds/globalCluster:GlobalCluster", "prod-global");
+    const global = run({ version: 3, deployment: { manifest: {}, resources: [...zone, resource("aws:rds/cluster:Cluster", "prod-db"), globalCluster] } });
+    expect(global.filter((c) => c[1] === "refresh")).toEqual([["pulumi", "refresh", "--yes", "--non-interactive", "--stack", stack, "--target", globalCluster.urn, "--color", "never"]]);
+    expect(global.findIndex((c) => c[1] === "refresh")).toBeLessThan(global.findIndex((c) => c[1] === "up"));
 
     // A state that cannot be read stops the step before the update, rather than skip the refresh.
     writeFileSync(join(bin, "calls"), "");

@@ -19,9 +19,9 @@ describe("environment hazards", () => {
     expect(kinds({ kubernetesVersion: "1.34" })).toEqual([["kubernetes-upgrade", "notice"]]);
   });
 
-  it("tells an Aurora major upgrade from an engine change; a minor upgrade is no hazard", () => {
+  it("tells an Aurora major upgrade from an engine change and from a minor upgrade", () => {
     expect(kinds({ dbEngineVersion: "17.4" })).toEqual([["aurora-major-upgrade", "blocking"]]);
-    expect(kinds({ dbEngineVersion: "16.8" })).toEqual([]);
+    expect(kinds({ dbEngineVersion: "16.8" })).toEqual([["aurora-minor-upgrade", "notice"]]);
     expect(kinds({ dbEngine: "aurora-mysql", dbEngineVersion: "8.0.mysql_aurora.3.08.0" })).toEqual([["aurora-engine-change", "risk"]]);
   });
 
@@ -97,6 +97,22 @@ describe("an Aurora major upgrade (day-2)", () => {
 
   it("finds nothing in the preparation itself", () => {
     expect(environmentHazards({ ...prod, dbGlobalRpoSeconds: 0 }, prepared)).toEqual([]);
+  });
+});
+
+describe("an Aurora minor upgrade (day-2)", () => {
+  it("is a notice: the provider upgrades the members its refreshed state lists, and the deploy refreshes it", () => {
+    const [hazard, ...rest] = environmentHazards(prod, { ...prod, dbEngineVersion: "16.8" });
+    expect(rest).toEqual([]);
+    expect(hazard).toMatchObject({ kind: "aurora-minor-upgrade", severity: "notice", runbook: "docs/runbooks/aurora-global-database.md" });
+    expect(hazard.message).toMatch(/16\.6 → 16\.8 is a minor upgrade.*refreshed state.*deploy workflow refreshes the GlobalCluster.*pulumi refresh --stack <global stack> --target/);
+    expect(existsSync(join(__dirname, "../../..", hazard.runbook!))).toBe(true);
+  });
+
+  it("is not said for a major upgrade, an engine change or settings without a version", () => {
+    expect(environmentHazards(prod, { ...prod, dbEngineVersion: "17.4" }).map((h) => h.kind)).not.toContain("aurora-minor-upgrade");
+    expect(environmentHazards(prod, { ...prod, dbEngine: "aurora-mysql", dbEngineVersion: "8.0.mysql_aurora.3.08.0" }).map((h) => h.kind)).not.toContain("aurora-minor-upgrade");
+    expect(environmentHazards({ ...prod, dbEngineVersion: undefined }, prod)).toEqual([]);
   });
 });
 
@@ -182,7 +198,7 @@ describe("an Aurora MySQL major upgrade", () => {
   it("is told by the parameter-group family: 8.0 → 8.4 is a major though the first number stays", () => {
     const mysql = { ...prod, dbEngine: "aurora-mysql", dbEngineVersion: "8.0.mysql_aurora.3.08.0" };
     expect(environmentHazards(mysql, { ...mysql, dbEngineVersion: "8.4.mysql_aurora.3.10.0" }).map((h) => h.kind)).toEqual(["aurora-major-upgrade"]);
-    expect(environmentHazards(mysql, { ...mysql, dbEngineVersion: "8.0.mysql_aurora.3.09.0" })).toEqual([]);
+    expect(environmentHazards(mysql, { ...mysql, dbEngineVersion: "8.0.mysql_aurora.3.09.0" }).map((h) => h.kind)).toEqual(["aurora-minor-upgrade"]);
   });
 });
 

@@ -14,6 +14,7 @@ export type HazardKind =
   | "kubernetes-upgrade"
   | "aurora-engine-change"
   | "aurora-major-upgrade"
+  | "aurora-minor-upgrade"
   | "az-count-change"
   | "eks-control-plane-zones"
   | "pinned-zones-reordered"
@@ -103,6 +104,11 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
       } else {
         out.push({ kind: "aurora-major-upgrade", severity: "risk", runbook, message: `${upgrade}, through the global cluster in wave 1 (the database is unavailable while it runs). Members come back on the new version's default parameter groups until each regional stack re-attaches the group prepared for the new family; reboot the instances after that (parameter group status pending-reboot).` });
       }
+    } else if (a && b && base.dbEngineVersion !== current.dbEngineVersion) {
+      // The provider's minor path (ModifyGlobalCluster refuses the version) modifies the members
+      // listed in the GlobalCluster's state, which has none until refreshed: it was created before
+      // them. Without them it retries until its timeout.
+      out.push({ kind: "aurora-minor-upgrade", severity: "notice", runbook: "docs/runbooks/aurora-global-database.md", message: `Aurora ${String(base.dbEngine)} ${String(base.dbEngineVersion)} → ${String(current.dbEngineVersion)} is a minor upgrade, through the global cluster in wave 1: where ModifyGlobalCluster takes no minor version, the provider upgrades each member the global cluster's refreshed state lists (secondaries first). The deploy workflow refreshes the GlobalCluster before the global stack's update; deploying by hand, run \`pulumi refresh --stack <global stack> --target <its URN>\` first.` });
     }
   }
 
