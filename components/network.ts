@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "./lib/cidr";
-import { chooseZones, describeZoneChoice, type ZoneChoice } from "./lib/zones";
+import { chooseZones, dbClassLookupFailed, describeZoneChoice, type ZoneChoice } from "./lib/zones";
 
 export type NatGatewayMode = "perAz" | "single";
 
@@ -104,23 +104,31 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     const database = args.zoneRequirements?.database;
     // Without a storage type, Aurora's two rows per class (Standard and I/O-Optimized) make the
     // provider refuse the lookup ("multiple (2) RDS DB Instance Classes ... match"), and with it
-    // every regional stack.
+    // every regional stack. The promise form, to catch its refusal: the lookup asks for the exact
+    // engine version, which RDS stops offering after its end of life (dbClassLookupFailed).
     const orderable = database
-      ? aws.rds.getOrderableDbInstanceOutput({ ...database, storageType: database.storageType ?? (database.engine.startsWith("aurora") ? "aurora" : undefined) }, parent).availabilityZones
+      ? pulumi.output(aws.rds.getOrderableDbInstance({ ...database, storageType: database.storageType ?? (database.engine.startsWith("aurora") ? "aurora" : undefined) }, parent)
+          .then((answer) => ({ names: answer.availabilityZones, error: undefined }), (err: unknown) => ({ names: undefined, error: err instanceof Error ? err.message : String(err) })))
       : undefined;
-    const choice = pulumi.all([zones, offerings, orderable]).apply(([z, offeredIds, dbNames]) => chooseZones({
-      region: z.region,
-      names: z.names,
-      zoneIds: z.zoneIds,
-      count: azCount,
-      pinned,
-      excluded: args.excludedAvailabilityZoneIds,
-      instanceTypeZoneIds: offeredIds,
-      // The orderable-instance answer names AZs; this account's map turns them into zone IDs.
-      dbClassZoneIds: dbNames?.map((name) => z.zoneIds[z.names.indexOf(name)]).filter((id): id is string => id !== undefined),
-      instanceTypes,
-      dbInstanceClass: database?.instanceClass,
-    }));
+    const choice = pulumi.all([zones, offerings, orderable]).apply(([z, offeredIds, db]) => {
+      if (database && db?.error !== undefined) {
+        // Pinned zones go on unchecked, with a warning; unpinned ones fail here, saying the fix.
+        pulumi.log.warn(dbClassLookupFailed({ region: z.region, ...database, pinned: pinned !== undefined, error: db.error }), this);
+      }
+      return chooseZones({
+        region: z.region,
+        names: z.names,
+        zoneIds: z.zoneIds,
+        count: azCount,
+        pinned,
+        excluded: args.excludedAvailabilityZoneIds,
+        instanceTypeZoneIds: offeredIds,
+        // The orderable-instance answer names AZs; this account's map turns them into zone IDs.
+        dbClassZoneIds: db?.names?.map((name) => z.zoneIds[z.names.indexOf(name)]).filter((id): id is string => id !== undefined),
+        instanceTypes,
+        dbInstanceClass: database?.instanceClass,
+      });
+    });
     const azNames = choice.apply((c) => c.zones.map((zone) => zone.name));
     const azIds = choice.apply((c) => c.zones.map((zone) => zone.id));
 

@@ -178,3 +178,39 @@ export function chooseZones(input: ZoneChoiceInput): ZoneChoice {
   const zones = usable.slice(0, input.count);
   return { zones, skipped, spare: usable.slice(input.count), pinned: false };
 }
+
+export interface DbClassLookupFailure {
+  readonly region: string;
+  readonly engine: string;
+  /** `dbEngineVersion`, as the lookup asked for it. */
+  readonly engineVersion: string;
+  readonly instanceClass: string;
+  /** Whether the environment pins the zones (`availabilityZoneIds`). */
+  readonly pinned: boolean;
+  /** The provider's message. */
+  readonly error: string;
+}
+
+/**
+ * What a failed database-class lookup (DescribeOrderableDBInstanceOptions by engine *version*)
+ * means for the zone choice. RDS stops offering a minor version after its end of life, and the
+ * provider then refuses the lookup ("no RDS DB Instance Classes match the criteria") on every
+ * preview, while the running cluster (moved by AWS's upgrade) is fine. Pinned zones are the
+ * choice: the class check of the pins is then skipped, and the answer is the warning to give.
+ * Unpinned zones cannot be chosen without the answer, and choosing them by another version's
+ * answer could move the zones and replace the subnets: throws a RangeError naming the version and
+ * the fix.
+ */
+export function dbClassLookupFailed(failure: DbClassLookupFailure): string {
+  const lookup = `the lookup of the zones offering ${failure.instanceClass} for ${failure.engine} ${failure.engineVersion} failed (${failure.error})`;
+  if (failure.pinned) {
+    return `${failure.region}: ${lookup}; the pinned availabilityZoneIds were used without checking that they offer ${failure.instanceClass}. ` +
+      `If ${failure.engineVersion} is no longer offered (RDS drops a minor version after its end of life), set platform:dbEngineVersion to the version the cluster runs`;
+  }
+  throw new RangeError(
+    `${failure.region}: cannot choose availability zones: ${lookup}. RDS drops a minor version after its end of life, so platform:dbEngineVersion ` +
+      `(${failure.engineVersion}) may no longer be offered. Either pin platform:availabilityZoneIds to the zone IDs in use (the regional stack's output ` +
+      `availabilityZoneIds: \`pulumi stack output availabilityZoneIds --stack <environment>-${failure.region}\`, for every region), or set ` +
+      `platform:dbEngineVersion to the version the cluster runs (\`aws rds describe-global-clusters --region ${failure.region} --query 'GlobalClusters[].EngineVersion'\`)`,
+  );
+}
