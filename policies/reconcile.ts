@@ -7,6 +7,7 @@ import type Ajv from "ajv";
 import type { ValidateFunction } from "ajv";
 import { defaultsOf, EnforcementLevel, PolicyConfig, Threshold } from "./config";
 import { PackPolicy, POLICIES } from "./rules";
+import { productionConfigThresholds } from "./rules/production-config";
 
 /** A config that names an unknown policy or breaks a policy's schema. */
 export class PolicyConfigError extends Error {
@@ -129,6 +130,9 @@ export function configFromSettings(settings: Record<string, unknown> | undefined
   if (settings.production === true) config["production-rehearses-failure"] = { production: true };
   // ... and pages through a pager, unless it says it accepts pages by e-mail (policies/rules/observability.ts).
   if (settings.production === true && settings.pagesByEmailOnly !== true) config["production-pages-reach-a-pager"] = { production: true };
+  // ... and names what is still an example value or unpinned (policies/rules/production-config.ts).
+  const unfinished = productionConfigThresholds(settings);
+  if (unfinished) config["production-config-real-and-pinned"] = unfinished;
   // The data tier covers every region of the environment, also one whose stack is not planned.
   if (regions) {
     config["dynamodb-global-table-every-region"] = { regions };

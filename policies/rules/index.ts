@@ -14,6 +14,7 @@ import { SECURITY_POLICIES } from "./security";
 import { SERVING_PATH_POLICIES } from "./serving-path";
 import { OBSERVABILITY_POLICIES } from "./observability";
 import { CHAOS_POLICIES } from "./chaos";
+import { PRODUCTION_ENVIRONMENT_RULES } from "./production-config";
 
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
 export type PolicyKind = "resource" | "stack" | "environment";
@@ -22,7 +23,7 @@ export const PACK_NAME = "platform-resilience";
 
 export type { EnvironmentRule } from "./environment";
 /** Rules that need every region at once (the plan runs them across stacks). */
-export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [...BASE_ENVIRONMENT_RULES, ...COST_ENVIRONMENT_RULES, ...DATA_ENVIRONMENT_RULES];
+export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [...BASE_ENVIRONMENT_RULES, ...COST_ENVIRONMENT_RULES, ...DATA_ENVIRONMENT_RULES, ...PRODUCTION_ENVIRONMENT_RULES];
 
 /** The policies the pack serves: resource and stack rules, then the environment rules as stack rules. */
 export const POLICIES: readonly PackPolicy[] = [...REDUNDANCY_POLICIES, ...DNS_POLICIES, ...PROTECTION_POLICIES, ...SECURITY_POLICIES, ...SERVING_PATH_POLICIES, ...COST_POLICIES, ...EKS_SUPPORT_POLICIES, ...DATA_POLICIES, ...OBSERVABILITY_POLICIES, ...CHAOS_POLICIES, ...ENVIRONMENT_STACK_POLICIES, ...ENVIRONMENT_RULES.map((rule) => rule.policy)];
