@@ -96,6 +96,48 @@ function registerTargets(s: { clusterName?: string; bindTaggedTargetGroups?: boo
 const LBC_TAG = "elbv2.k8s.aws/cluster";
 
 /**
+ * Tag of the security groups a cluster's nodes use: the node pool's own group and the cluster
+ * security group EKS creates (value `owned` or `shared`). The controller looks for it on a node's
+ * ENI when it adds its backend rules.
+ */
+const nodeSecurityGroupTagKey = (clusterName: string) => `kubernetes.io/cluster/${clusterName}`;
+
+/**
+ * Which security groups the controller may open (ingress rules). Upstream allows every group of
+ * the account ("*", no condition), so a compromised controller pod could open the database's or
+ * the cache's group to anything. Here only this cluster's: the groups tagged for its nodes
+ * (nodeSecurityGroupTagKey), where its backend rules go for target-type instance or ip behind a
+ * load balancer it created, and the groups it created for this cluster itself (LBC_TAG: its load
+ * balancers' frontend groups, its shared backend group), as upstream's newer statement does for
+ * its own groups. The database and cache groups carry neither tag, and the controller can put
+ * neither on a group it did not create (TagNewSecurityGroups, RetagOwnSecurityGroups). The
+ * platform itself needs none of this: its TargetGroupBinding has no `spec.networking` (the node
+ * group's rule for the ALB is Pulumi's) and its ALB is Pulumi's, not the controller's.
+ * Without the cluster's name the groups cannot be told apart and upstream's statement stays;
+ * ClusterAddons passes the name whenever the platform binds target groups (Region always does).
+ */
+function securityGroupIngress(clusterName: string | undefined): Record<string, unknown>[] {
+  const actions = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"];
+  if (!clusterName) return [{ Sid: "ManageSecurityGroupRules", Effect: "Allow", Action: actions, Resource: "*" }];
+  return [
+    {
+      Sid: "ManageClusterNodeSecurityGroupRules",
+      Effect: "Allow",
+      Action: actions,
+      Resource: "*",
+      Condition: { Null: { [`aws:ResourceTag/${nodeSecurityGroupTagKey(clusterName)}`]: "false" } },
+    },
+    {
+      Sid: "ManageOwnSecurityGroupRules",
+      Effect: "Allow",
+      Action: actions,
+      Resource: "*",
+      Condition: { StringEquals: { [`aws:ResourceTag/${LBC_TAG}`]: clusterName } },
+    },
+  ];
+}
+
+/**
  * AWS Load Balancer Controller, a documented subset of the upstream `iam_policy.json`:
  * ALBs and NLBs for Ingress and Service objects, their target groups, listeners, rules and
  * security groups, ACM certificates. Mutations are limited to resources the controller tagged
@@ -174,13 +216,7 @@ export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition"
         Resource: `arn:${s.partition}:ec2:*:*:security-group/*`,
         Condition: { Null: { [`aws:RequestTag/${LBC_TAG}`]: "true", [`aws:RequestTag/${BINDABLE_TARGET_GROUP_TAG}`]: "true", [`aws:ResourceTag/${LBC_TAG}`]: "false" } },
       },
-      {
-        // Ingress rules on node security groups too (target-type instance/ip backends), as upstream.
-        Sid: "ManageSecurityGroupRules",
-        Effect: "Allow",
-        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-        Resource: "*",
-      },
+      ...securityGroupIngress(s.clusterName),
       {
         Sid: "DeleteOwnSecurityGroups",
         Effect: "Allow",

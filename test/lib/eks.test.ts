@@ -169,6 +169,58 @@ describe("awsLoadBalancerControllerPolicy", () => {
     const all = policy.Statement.flatMap((s) => s.Action as string[]);
     expect(all.filter((a) => /^(waf|wafv2|waf-regional|shield|cognito-idp):/.test(a))).toEqual([]);
   });
+
+  describe("opening security groups (ingress rules)", () => {
+    const OPEN = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"];
+    const scoped = awsLoadBalancerControllerPolicy({ partition: "aws", clusterName: "prod-us-east-1", bindTaggedTargetGroups: true });
+    /** Whether some statement allows `action` on a security group with these tags (Null and StringEquals on aws:ResourceTag, as IAM reads them). */
+    const allows = (doc: typeof scoped, action: string, tags: Record<string, string>) =>
+      doc.Statement.some((s) => {
+        if (s.Effect !== "Allow" || ![s.Action].flat().includes(action)) return false;
+        const condition = (s.Condition ?? {}) as Record<string, Record<string, string>>;
+        return Object.entries(condition).every(([operator, keys]) =>
+          Object.entries(keys).every(([key, wanted]) => {
+            const tag = key.startsWith("aws:ResourceTag/") ? tags[key.slice("aws:ResourceTag/".length)] : undefined;
+            if (operator === "Null") return (tag === undefined) === (wanted === "true");
+            if (operator === "StringEquals") return tag === wanted;
+            throw new Error(`operator ${operator} not modelled`);
+          }),
+        );
+      });
+    // As the stacks tag them (the plan's prod-us-east-1): the node pool's group, and the database's with the platform tags only.
+    const PLATFORM_TAGS = { environment: "prod", owner: "platform-team", "cost-center": "cc-1042", "managed-by": "pulumi", region: "us-east-1" };
+    const nodes = { ...PLATFORM_TAGS, Name: "prod-us-east-1-nodes", component: "NodePool", "kubernetes.io/cluster/prod-us-east-1": "owned" };
+    const database = { ...PLATFORM_TAGS, Name: "prod-us-east-1-db", component: "RegionalDatabase" };
+
+    it("opens this cluster's node groups (EKS's cluster group too) and the groups the controller created for it", () => {
+      for (const action of OPEN) {
+        expect(allows(scoped, action, nodes)).toBe(true);
+        expect(allows(scoped, action, { "kubernetes.io/cluster/prod-us-east-1": "shared", "aws:eks:cluster-name": "prod-us-east-1" })).toBe(true);
+        expect(allows(scoped, action, { "elbv2.k8s.aws/cluster": "prod-us-east-1", "ingress.k8s.aws/resource": "ManagedLBSecurityGroup" })).toBe(true);
+      }
+    });
+
+    it("never the database's, an untagged group, or another cluster's, unlike upstream's policy", () => {
+      for (const action of OPEN) {
+        const others: Record<string, string>[] = [database, {}, { "kubernetes.io/cluster/prod-eu-west-1": "owned" }, { "elbv2.k8s.aws/cluster": "prod-eu-west-1" }];
+        for (const tags of others) expect(allows(scoped, action, tags)).toBe(false);
+      }
+      for (const s of scoped.Statement.filter((st) => [st.Action].flat().some((a) => OPEN.includes(a as string)))) expect(s.Condition).toBeDefined();
+      // Without the cluster's name nothing tells the groups apart: upstream's statement, the database's group included.
+      expect(allows(policy, OPEN[0], database)).toBe(true);
+    });
+
+    it("cannot give a group it did not create either tag", () => {
+      const tagging = scoped.Statement.filter((s) => [s.Action].flat().includes("ec2:CreateTags"));
+      expect(tagging.length).toBeGreaterThan(0);
+      for (const s of tagging) {
+        const condition = s.Condition as { StringEquals?: Record<string, string>; Null?: Record<string, string> };
+        const onCreate = condition.StringEquals?.["ec2:CreateAction"] === "CreateSecurityGroup";
+        const ownOnly = condition.Null?.["aws:ResourceTag/elbv2.k8s.aws/cluster"] === "false";
+        expect(onCreate || ownOnly).toBe(true);
+      }
+    });
+  });
 });
 
 describe("controlPlaneZoneCount (EKS keeps the AZs it was created in)", () => {
