@@ -193,7 +193,9 @@ export class ClusterAddons extends pulumi.ComponentResource {
     if (lbc) {
       // The target groups' ARNs only order the policy after them (their tag first); it allows them by tag.
       const policy = pulumi.all([partition, args.clusterName, pulumi.all(lbc.bindableTargetGroupArns ?? [])]).apply(([p, cluster]) =>
-        JSON.stringify(awsLoadBalancerControllerPolicy({ partition: p, ...(lbc.bindableTargetGroupArns ? { clusterName: cluster, bindTaggedTargetGroups: true } : {}) })));
+        // The cluster's name always: it limits the controller's security-group rule changes to
+        // this cluster's groups (without it, upstream's unconditioned grant on every group).
+        JSON.stringify(awsLoadBalancerControllerPolicy({ partition: p, clusterName: cluster, ...(lbc.bindableTargetGroupArns ? { bindTaggedTargetGroups: true } : {}) })));
       const controller = podRole("aws-load-balancer-controller", AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, policy);
       const controllerLabels = { "app.kubernetes.io/name": "aws-load-balancer-controller" };
       this.awsLoadBalancerController = new k8s.helm.v3.Release(`${name}-aws-load-balancer-controller`, {
