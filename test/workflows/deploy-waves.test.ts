@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
-import { allStacks, deployWaves, githubOutputLines, main, previousVersion, readStackFiles, WavesError, type StackConfig, type StackFiles, type WavesOptions } from "../../tools/ci/deploy-waves";
+import { allStacks, deployWaves, githubOutputLines, main, previousVersion, readStackFiles, stackDeploy, WavesError, type StackConfig, type StackFiles, type WavesOptions } from "../../tools/ci/deploy-waves";
 import { ROOT } from "./workflow-files";
 import { DEPLOY_PRECONDITIONS } from "../fixtures/environment";
 import { temporaryDirectories } from "../plan/temp-dirs";
@@ -271,6 +271,66 @@ describe("deployWaves", () => {
   });
 });
 
+describe("stackDeploy (one stack alone: deploy-stack.yml)", () => {
+  const waves = deployWaves("prod", complete);
+  const refusal = (stack: string, w = waves) => {
+    try {
+      stackDeploy(w, stack);
+    } catch (err) {
+      if (err instanceof WavesError) return err.problems.join("\n");
+      throw err;
+    }
+    return "";
+  };
+
+  it("gives each stack the GitHub environment and gate of its wave in deploy.yml", () => {
+    expect(stackDeploy(waves, "prod")).toEqual({ stack: "prod", region: "us-east-1", role: "global", githubEnvironment: "prod-global", waitFor: "zone", position: 1 });
+    expect(stackDeploy(waves, "prod-us-east-1")).toEqual({ stack: "prod-us-east-1", region: "us-east-1", role: "primary", githubEnvironment: "prod-primary", waitFor: "health", position: 2 });
+    expect(stackDeploy(waves, "prod-eu-west-1")).toEqual({ stack: "prod-eu-west-1", region: "eu-west-1", role: "secondary", githubEnvironment: "prod-secondary", waitFor: "health", position: 4 });
+    // After a switchover the new first region is the primary, behind prod-primary.
+    const switched = deployWaves("prod", { ...complete, global: { ...environment, "platform:regions": ["us-west-2", "us-east-1", "eu-west-1"], "platform:vpcCidrs": ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] } });
+    expect(stackDeploy(switched, "prod-us-east-1")).toMatchObject({ role: "secondary", githubEnvironment: "prod-secondary" });
+    expect(stackDeploy(switched, "prod-us-west-2")).toMatchObject({ role: "primary", githubEnvironment: "prod-primary", position: 2 });
+  });
+
+  it("refuses a stack the environment does not deploy, naming the ones it does", () => {
+    expect(refusal("prod-eu-west-2")).toBe('"prod-eu-west-2" is not a stack of prod; its stacks are prod, prod-us-east-1, prod-us-west-2, prod-eu-west-1');
+    // Another environment's stack, and a region's bare name.
+    expect(refusal("dev")).toMatch(/^"dev" is not a stack of prod;/);
+    expect(refusal("us-west-2")).toMatch(/^"us-west-2" is not a stack of prod;/);
+    // A region dropped from platform:regions whose stack file is still there.
+    const orphaned = deployWaves("prod", { ...complete, global: { ...environment, "platform:regions": ["us-east-1", "us-west-2"], "platform:vpcCidrs": ["10.10.0.0/16", "10.20.0.0/16"] } });
+    expect(refusal("prod-eu-west-1", orphaned)).toMatch(/left from a region no longer in platform:regions: docs\/runbooks\/remove-a-region\.md/);
+  });
+
+  it("CLI --stack: adds the target to the outputs, and exits 2 for a stack not in the environment", () => {
+    const dir = tempDir("stack-");
+    for (const f of ["Pulumi.prod.yaml", "Pulumi.prod-us-east-1.yaml", "Pulumi.prod-us-west-2.yaml", "Pulumi.prod-eu-west-1.yaml"]) copyFileSync(join(ROOT, f), join(dir, f));
+    const output = join(dir, "github-output");
+    const saved = process.env.GITHUB_OUTPUT;
+    process.env.GITHUB_OUTPUT = output;
+    try {
+      writeFileSync(output, "");
+      const ok = runMain(["--env", "prod", "--dir", dir, "--stack", "prod-eu-west-1", "--github-output"]);
+      expect(ok.status, ok.stderr).toBe(0);
+      const target = readFileSync(output, "utf8").match(/^target=(.*)$/m)?.[1];
+      expect(JSON.parse(target!)).toEqual({ stack: "prod-eu-west-1", region: "eu-west-1", role: "secondary", githubEnvironment: "prod-secondary", waitFor: "health", position: 4 });
+      expect(readFileSync(output, "utf8")).toMatch(/^runsOn=\["platform-deploy"\]$/m);
+      expect(ok.stderr).toContain("prod-eu-west-1: the secondary stack (eu-west-1), behind prod-secondary, gate health; 4 of 4 in the rollout order prod, prod-us-east-1, prod-us-west-2, prod-eu-west-1");
+
+      writeFileSync(output, "");
+      const bad = runMain(["--env", "prod", "--dir", dir, "--stack", "prod-ap-south-1", "--github-output"]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/"prod-ap-south-1" is not a stack of prod; its stacks are prod, /);
+      expect(readFileSync(output, "utf8")).toBe("");
+      expect(runMain(["--env", "prod", "--dir", dir, "--stack"]).status).toBe(2);
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_OUTPUT;
+      else process.env.GITHUB_OUTPUT = saved;
+    }
+  });
+});
+
 describe("the repository's own stack files", () => {
   it("give every region of Pulumi.prod.yaml a consistent regional stack", () => {
     // Throws on a missing or inconsistent file; an orphan is a file whose region was dropped.
@@ -330,7 +390,7 @@ describe("deploy-waves.ts CLI", () => {
     const cli = (dir: string, ...args: string[]) => runMain(["--env", "prod", "--dir", dir, ...args]);
     const switched = { "platform:regions": ["us-west-2", "us-east-1", "eu-west-1"], "platform:vpcCidrs": ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] };
     const cached = { ...environment, ...switched, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "us-east-1" };
-    const warning = /warning: prod-us-west-2 \(the primary region, wave 2\) reads the cache's Global Datastore id from prod-us-east-1, which deploys after it \(wave 3\): this holds only if prod-us-east-1 already has its datastore\. If wave 2 fails on that StackReference, deploy prod-us-east-1 by hand first/;
+    const warning = /warning: prod-us-west-2 \(the primary region, wave 2\) reads the cache's Global Datastore id from prod-us-east-1, which deploys after it \(wave 3\): this holds only if prod-us-east-1 already has its datastore\. If wave 2 fails on that StackReference, deploy prod-us-east-1 by hand first \(gh workflow run deploy-stack\.yml -f stack=prod-us-east-1/;
 
     // Turned on with the home in the primary region, then a switchover: warned, not refused.
     write(environment);

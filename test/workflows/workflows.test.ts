@@ -107,8 +107,8 @@ describe("every workflow", () => {
     for (const { path, workflow: wf } of files) {
       for (const [id, job] of Object.entries(wf.jobs)) {
         if (!JSON.stringify(job).includes("secrets.PULUMI_ACCESS_TOKEN")) continue;
-        // Outside an environment only to refuse a repository-level token (deploy.yml's gate).
-        if (!job.environment) expect(`${path} ${id}`).toBe(".github/workflows/deploy.yml waves");
+        // Outside an environment only to refuse a repository-level token (deploy.yml's gate, and deploy-stack.yml's copy of it).
+        if (!job.environment) expect([".github/workflows/deploy.yml waves", ".github/workflows/deploy-stack.yml target"]).toContain(`${path} ${id}`);
       }
     }
     const preview = JSON.stringify(workflow("preview.yml"));
@@ -283,10 +283,12 @@ describe("deploy.yml", () => {
     expect(new Set(environments).size).toBe(3);
   });
 
-  it("passes the reusable workflow exactly the inputs it declares", () => {
+  it("passes the reusable workflow exactly the inputs it declares (deploy.yml and deploy-stack.yml)", () => {
     const inputs = (upFile.on as { workflow_call: { inputs: Record<string, { required?: boolean }> } }).workflow_call.inputs;
     const required = Object.entries(inputs).filter(([, spec]) => spec.required).map(([name]) => name);
-    for (const job of Object.values(wf.jobs).filter((j) => j.uses === "./.github/workflows/pulumi-up.yml")) {
+    const callers = [wf, workflow("deploy-stack.yml")].flatMap((w) => Object.values(w.jobs).filter((j) => j.uses === "./.github/workflows/pulumi-up.yml"));
+    expect(callers).toHaveLength(4);
+    for (const job of callers) {
       expect(Object.keys(inputs)).toEqual(expect.arrayContaining(Object.keys(job.with ?? {})));
       expect(Object.keys(job.with ?? {})).toEqual(expect.arrayContaining(required));
     }
@@ -485,6 +487,72 @@ if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
     expect(readFileSync(join(bin, "args"), "utf8")).not.toContain("Bearer");
     expect(readFileSync(join(bin, "stdin"), "utf8")).toBe("Authorization: Bearer t\n");
     expect(runStep(script, env("2", "b".repeat(40))).status).not.toBe(0);
+  });
+});
+
+describe("deploy-stack.yml (one stack alone, for the runbooks)", () => {
+  const wf = workflow("deploy-stack.yml");
+  const deploy = workflow("deploy.yml");
+  const { target, up } = wf.jobs;
+
+  it("runs on demand only, for one named stack, in deploy.yml's concurrency group, never cancelled halfway", () => {
+    expect(Object.keys(wf.on as Record<string, unknown>)).toEqual(["workflow_dispatch"]);
+    const inputs = (wf.on as { workflow_dispatch: { inputs: Record<string, { type: string; required: boolean }> } }).workflow_dispatch.inputs;
+    expect(Object.keys(inputs)).toEqual(["stack"]);
+    expect(inputs.stack).toMatchObject({ type: "string", required: true });
+    expect(wf.permissions).toEqual({});
+    // The same group as a rollout: never beside one, nor beside another stack's deploy.
+    expect(wf.concurrency).toEqual(deploy.concurrency);
+    expect(wf.concurrency).toMatchObject({ "cancel-in-progress": false });
+  });
+
+  it("deploys only main, after the tests and the offline plan of the commit", () => {
+    expect(target.if).toBe(deploy.jobs.waves.if);
+    expect(target.permissions).toEqual({ contents: "read" });
+    const commands = jobCommands(target);
+    const at = (prefix: string) => commands.findIndex((c) => runsCommand(c, prefix) || c.startsWith(prefix));
+    expect(at("npm ci")).toBe(0);
+    expect(at("npm test")).toBeGreaterThan(0);
+    expect(at("npm run plan")).toBeGreaterThan(at("npm test"));
+    expect(at("npx tsx tools/ci/deploy-waves.ts")).toBeGreaterThan(at("npm run plan"));
+    const checkout = (target.steps ?? []).find((s) => s.uses?.startsWith("actions/checkout@"));
+    expect(checkout?.with?.["fetch-depth"]).toBe(0);
+    // pulumi-up.yml refuses any other ref first, as for a rollout.
+    expect(up.uses).toBe("./.github/workflows/pulumi-up.yml");
+  });
+
+  it("resolves the stack with deploy-waves, the input passed as a variable (never spliced into a script)", () => {
+    const resolve = step(target, "target");
+    expect(resolve.run).toBe('npx tsx tools/ci/deploy-waves.ts --env prod --history --stack "$STACK" --github-output');
+    expect(resolve.env?.STACK).toBe("${{ inputs.stack }}");
+    for (const s of target.steps ?? []) expect(s.run ?? "").not.toContain("${{");
+    expect(target.outputs).toMatchObject({ target: "${{ steps.target.outputs.target }}", runsOn: "${{ steps.target.outputs.runsOn }}", enabled: "${{ steps.credentials.outputs.enabled }}" });
+  });
+
+  it("has deploy.yml's switch and token check, word for word", () => {
+    const ours = step(target, "credentials");
+    const theirs = step(deploy.jobs.waves, "credentials");
+    expect(ours.run).toBe(theirs.run);
+    expect(ours.env).toEqual({ ...theirs.env, RUNS_ON: "${{ steps.target.outputs.runsOn }}" });
+    expect(up.if).toBe("${{ needs.target.outputs.enabled == 'true' }}");
+    // Checked on the script itself: deploys off, a repository token, no runners.
+    expect(runStep(ours.run!, { PLATFORM_DEPLOYS: "prod-deploys-on", RUNS_ON: '["platform-deploy"]' }).outputs.enabled).toBe("true");
+    expect(runStep(ours.run!, { PLATFORM_DEPLOYS: "", RUNS_ON: '["platform-deploy"]' }).outputs.enabled).toBe("false");
+    expect(runStep(ours.run!, { PLATFORM_DEPLOYS: "prod-deploys-on", REPOSITORY_PULUMI_TOKEN: "pul-x", RUNS_ON: '["platform-deploy"]' }).status).not.toBe(0);
+    expect(runStep(ours.run!, { PLATFORM_DEPLOYS: "prod-deploys-on", RUNS_ON: "[]" }).status).not.toBe(0);
+  });
+
+  it("deploys the stack behind its wave's GitHub environment, with its wave's gate, on the deploy runners", () => {
+    expect(needsOf(up)).toEqual(["target"]);
+    expect(up.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(up.secrets).toBe("inherit");
+    expect(up.with).toEqual({
+      stack: "${{ fromJSON(needs.target.outputs.target).stack }}",
+      region: "${{ fromJSON(needs.target.outputs.target).region }}",
+      environment: "${{ fromJSON(needs.target.outputs.target).githubEnvironment }}",
+      runner: "${{ needs.target.outputs.runsOn }}",
+      wait_for: "${{ fromJSON(needs.target.outputs.target).waitFor }}",
+    });
   });
 });
 

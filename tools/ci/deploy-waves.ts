@@ -4,12 +4,16 @@
  * job matrices from here, so adding a region (a line in `platform:regions` plus its
  * `Pulumi.<env>-<region>.yaml`) needs no workflow edit.
  *
- *   npx tsx tools/ci/deploy-waves.ts [--env prod] [--dir .] [--history] [--github-output]
+ *   npx tsx tools/ci/deploy-waves.ts [--env prod] [--dir .] [--history] [--stack prod-eu-west-1] [--github-output]
  *
  * Prints the waves as JSON, or with `--github-output` appends `stacks`, `global`, `primary`,
  * `secondaries`, `secondariesMaxParallel` and `runsOn` (the deploy runners' labels, `platform:deployRunnerLabels`; one-line
  * JSON each) to $GITHUB_OUTPUT. Exit 2 with every problem listed when the
  * environment is invalid or a regional stack file is missing or inconsistent.
+ *
+ * `--stack` names one stack of the environment, for a deploy of that stack alone
+ * (.github/workflows/deploy-stack.yml): `target` (its region, role, GitHub environment and gate,
+ * `stackDeploy`) is added to the outputs, and a stack the environment does not deploy exits 2.
  *
  * A regional stack may read another one (`regionalStackReads`: a cache member reads the Global
  * Datastore id from the cache home region's stack). The read stack deploys first, except when it
@@ -291,6 +295,32 @@ export function allStacks(waves: DeployWaves): StackTarget[] {
   return [waves.global, waves.primary, ...waves.secondaries];
 }
 
+/** One stack deployed alone: where it runs, behind which GitHub environment, and its gate. */
+export interface StackDeploy extends StackTarget {
+  /** The GitHub environment of its wave in deploy.yml: `<env>-global`, `<env>-primary` or `<env>-secondary`. */
+  readonly githubEnvironment: string;
+  /** The gate after `pulumi up` (pulumi-up.yml's wait_for): the zone answers for the global stack, the region's health check otherwise. */
+  readonly waitFor: "zone" | "health";
+  /** 1-based place in the rollout order (`allStacks`), for the log. */
+  readonly position: number;
+}
+
+/**
+ * The stack `stack` of the waves, as deploy.yml would deploy it in its wave; throws WavesError
+ * naming the environment's stacks when it deploys no such stack (a typo, another environment, a
+ * region no longer listed), so nothing is deployed that the rollout would not deploy.
+ */
+export function stackDeploy(waves: DeployWaves, stack: string): StackDeploy {
+  const stacks = allStacks(waves);
+  const position = stacks.findIndex((t) => t.stack === stack);
+  if (position < 0) {
+    const orphan = waves.orphans.includes(stackFileName(stack)) ? ` (${stackFileName(stack)} is left from a region no longer in platform:regions: docs/runbooks/remove-a-region.md)` : "";
+    throw new WavesError([`${JSON.stringify(stack)} is not a stack of ${waves.environment}${orphan}; its stacks are ${stacks.map((t) => t.stack).join(", ")}`]);
+  }
+  const target = stacks[position];
+  return { ...target, githubEnvironment: `${waves.environment}-${target.role}`, waitFor: target.role === "global" ? "zone" : "health", position: position + 1 };
+}
+
 /** A stack file's `config:` map. */
 function configOf(text: string): StackConfig {
   const document = parse(text) as { config?: StackConfig } | null;
@@ -379,10 +409,14 @@ export function main(argv: string[]): number {
   const environment = option("--env") ?? "prod";
   const dir = option("--dir") ?? ".";
   const withHistory = argv.includes("--history");
+  const stack = option("--stack");
   let waves: DeployWaves;
+  let target: StackDeploy | undefined;
   try {
+    if (argv.includes("--stack") && !stack) throw new WavesError(["--stack needs a stack name, e.g. --stack prod-eu-west-1"]);
     const previous = withHistory ? () => previousVersion(dir, stackFileName(environment)) : undefined;
     waves = deployWaves(environment, readStackFiles(dir, environment), { previous });
+    if (stack !== undefined) target = stackDeploy(waves, stack);
   } catch (err) {
     if (!(err instanceof WavesError)) throw err;
     console.error(err.message);
@@ -394,7 +428,7 @@ export function main(argv: string[]): number {
   for (const { reader, read } of waves.readsOfLaterStacks) {
     console.warn(
       `warning: ${reader} (the primary region, wave 2) reads the cache's Global Datastore id from ${read}, which deploys after it (wave 3): this holds only if ${read} already has its datastore. ` +
-        `If wave 2 fails on that StackReference, deploy ${read} by hand first (pulumi up --stack ${read}), then run the deploy again.`,
+        `If wave 2 fails on that StackReference, deploy ${read} by hand first (gh workflow run deploy-stack.yml -f stack=${read}: that stack alone, docs/deploying.md), then run the deploy again.`,
     );
   }
   for (const { watcher, watched } of waves.watchesOfLaterStacks) {
@@ -407,14 +441,18 @@ export function main(argv: string[]): number {
     console.warn(`warning: platform:deployRunnerLabels is empty in Pulumi.${environment}.yaml: no deploy runner is known to reach the clusters' API (docs/deploying.md); the deploy jobs refuse to start`);
   }
   if (argv.includes("--github-output")) {
-    const target = process.env.GITHUB_OUTPUT;
-    if (!target) {
+    const output = process.env.GITHUB_OUTPUT;
+    if (!output) {
       console.error("--github-output: GITHUB_OUTPUT is not set (it is, inside a GitHub Actions step)");
       return 2;
     }
-    appendFileSync(target, githubOutputLines(waves));
+    appendFileSync(output, githubOutputLines(waves) + (target ? `target=${JSON.stringify(target)}\n` : ""));
   }
-  console.log(JSON.stringify(waves, null, 2));
+  if (target) {
+    const order = allStacks(waves).map((t) => t.stack).join(", ");
+    console.warn(`${target.stack}: the ${target.role} stack (${target.region}), behind ${target.githubEnvironment}, gate ${target.waitFor}; ${target.position} of ${waves.secondaries.length + 2} in the rollout order ${order}`);
+  }
+  console.log(JSON.stringify(target ?? waves, null, 2));
   return 0;
 }
 
