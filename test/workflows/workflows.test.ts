@@ -423,10 +423,24 @@ if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
     const upAt = stepIndex(up, (st) => st.name === "pulumi up");
     const zone = stepIndex(up, (st) => (st.run ?? "").includes("tools/ci/wait-for-zone.ts"));
     const health = stepIndex(up, (st) => (st.run ?? "").includes("tools/ci/wait-healthy.ts"));
+    const nodes = stepIndex(up, (st) => (st.run ?? "").includes("tools/ci/wait-node-refresh.ts"));
     expect(zone).toBeGreaterThan(upAt);
     expect(health).toBeGreaterThan(upAt);
     expect(up.steps![zone].if).toBe("${{ inputs.wait_for == 'zone' }}");
     expect(up.steps![health].if).toBe("${{ inputs.wait_for == 'health' }}");
+    // Each region, before its health gate: the node pool's instance refresh has finished (`pulumi up`
+    // does not wait for it), so the next wave's nodes roll only after this region's have.
+    expect(nodes).toBeGreaterThan(upAt);
+    expect(nodes).toBeLessThan(health);
+    expect(up.steps![nodes].if).toBe("${{ inputs.wait_for == 'health' }}");
+    expect(jobCommands({ steps: [up.steps![nodes]] })).toEqual([
+      'pulumi stack output --json --stack "$STACK" > "$RUNNER_TEMP/outputs.json"',
+      'npx tsx tools/ci/wait-node-refresh.ts --outputs "$RUNNER_TEMP/outputs.json" --stack "$STACK" --timeout-minutes 120 --interval-seconds 30',
+    ]);
+    // Its wait and the health gate's leave a Kubernetes upgrade's `pulumi up` (control plane, add-ons) half an hour of the job.
+    const minutes = (at: number) => Number(/--timeout-minutes (\d+)/.exec(up.steps![at].run ?? "")?.[1]);
+    expect(minutes(nodes) + minutes(health)).toBeLessThanOrEqual(Number(up["timeout-minutes"]) - 30);
+    expect(up.steps![nodes]["continue-on-error"]).toBeUndefined();
     // Every stack, before its zone or health gate: its alarms reach a confirmed subscriber.
     const subscribed = stepIndex(up, (st) => (st.run ?? "").includes("tools/ci/wait-subscribed.ts"));
     expect(subscribed).toBeGreaterThan(upAt);

@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "child_process";
+import { copyFileSync, writeFileSync } from "fs";
+import { join } from "path";
+import { autoScalingGroupsOf, failureHelp, judgeGroups, judgeRefresh, nodePoolKindIn, nodePoolKindOf, waitNodeRefresh, type InstanceRefresh } from "../../tools/ci/wait-node-refresh";
+import { temporaryDirectories } from "../plan/temp-dirs";
+import { ROOT } from "./workflow-files";
+
+const tempDir = temporaryDirectories();
+
+/** A clock that only moves when the poller sleeps. */
+function fakeTime() {
+  let t = 0;
+  return { now: () => t, sleep: async (ms: number) => { t += ms; }, log: () => undefined, elapsed: () => t / 1000 };
+}
+
+const GROUP = "prod-us-east-1-nodes-asg-1a2b3c";
+const refresh = (Status: string, extra: Partial<InstanceRefresh> = {}): InstanceRefresh => ({ InstanceRefreshId: `r-${Status}`, Status, StartTime: "2026-12-03T10:00:00Z", ...extra });
+
+describe("judgeRefresh (a group's latest instance refresh)", () => {
+  it("is done when the latest refresh is Successful, or the group never had one", () => {
+    expect(judgeRefresh(GROUP, [refresh("Successful", { EndTime: "2026-12-03T10:40:00Z" })])).toEqual({
+      state: "done",
+      detail: `${GROUP}: instance refresh r-Successful Successful at 2026-12-03T10:40:00Z`,
+      refreshId: "r-Successful",
+    });
+    expect(judgeRefresh(GROUP, [])).toMatchObject({ state: "done", detail: expect.stringMatching(/no instance refresh/) });
+  });
+
+  it("waits while it runs, saying how far it got", () => {
+    for (const status of ["Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking"]) expect(judgeRefresh(GROUP, [refresh(status)]).state, status).toBe("wait");
+    expect(judgeRefresh(GROUP, [refresh("InProgress", { PercentageComplete: 40, InstancesToUpdate: 3, StatusReason: "Waiting for instances to warm up before continuing." })]).detail).toBe(
+      `${GROUP}: instance refresh r-InProgress InProgress, 40 % done, 3 instance(s) to go: Waiting for instances to warm up before continuing.`,
+    );
+    // A status added later is never taken for done.
+    expect(judgeRefresh(GROUP, [refresh("Paused")])).toMatchObject({ state: "wait", detail: expect.stringMatching(/does not know/) });
+  });
+
+  it("fails when it ended without the group on its launch template", () => {
+    for (const status of ["Failed", "Cancelled", "RollbackSuccessful", "RollbackFailed"]) expect(judgeRefresh(GROUP, [refresh(status)]).state, status).toBe("fail");
+    expect(judgeRefresh(GROUP, [refresh("Failed", { StatusReason: "Instance refresh failed to complete in time." })]).detail).toBe(`${GROUP}: instance refresh r-Failed ended Failed: Instance refresh failed to complete in time.`);
+  });
+
+  it("judges the newest: an old failure followed by a success passes, an old success followed by a running refresh waits", () => {
+    const old = { StartTime: "2026-11-01T10:00:00Z" };
+    expect(judgeRefresh(GROUP, [refresh("Failed", old), refresh("Successful")]).state).toBe("done");
+    expect(judgeRefresh(GROUP, [refresh("Successful", old), refresh("InProgress")]).state).toBe("wait");
+    // A Pending refresh has no start time yet: it is the newest.
+    expect(judgeRefresh(GROUP, [refresh("Successful"), { InstanceRefreshId: "r-new", Status: "Pending" }])).toMatchObject({ state: "wait", refreshId: "r-new" });
+  });
+});
+
+describe("judgeGroups", () => {
+  const done = { state: "done", detail: "a done" } as const;
+  const wait = { state: "wait", detail: "b running" } as const;
+  const fail = { state: "fail", detail: "c failed" } as const;
+  it("fails on any failure, waits on any running refresh, else is done", () => {
+    expect(judgeGroups([done, wait, fail])).toEqual({ state: "fail", detail: "c failed" });
+    expect(judgeGroups([done, wait])).toEqual({ state: "wait", detail: "a done; b running" });
+    expect(judgeGroups([done])).toEqual({ state: "done", detail: "a done" });
+  });
+});
+
+describe("what the gate reads", () => {
+  it("takes the group name(s) from the regional stack's outputs", () => {
+    expect(autoScalingGroupsOf({ nodeAutoScalingGroupName: GROUP })).toEqual([GROUP]);
+    expect(autoScalingGroupsOf({ nodeAutoScalingGroupName: ["a", "b"] })).toEqual(["a", "b"]);
+    expect(() => autoScalingGroupsOf({ zoneName: "prod.example.com" })).toThrow(/no nodeAutoScalingGroupName/);
+  });
+
+  it("takes the node pool's kind from the environment's stack file, autoscaling by default", () => {
+    expect(nodePoolKindIn({})).toBe("autoscaling");
+    expect(nodePoolKindIn({ "platform:nodePoolKind": "managed" })).toBe("managed");
+    expect(() => nodePoolKindIn({ "platform:nodePoolKind": "karpenter" })).toThrow(/must be "autoscaling" or "managed"/);
+    // The repository's prod: a regional stack's file names its environment.
+    expect(nodePoolKindOf(ROOT, "prod-us-west-2")).toBe("autoscaling");
+    const dir = tempDir("kind-");
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  platform:nodePoolKind: managed\n");
+    writeFileSync(join(dir, "Pulumi.prod-eu-west-1.yaml"), "config:\n  aws:region: eu-west-1\n  platform:environmentStack: acme/platform/prod\n");
+    expect(nodePoolKindOf(dir, "prod-eu-west-1")).toBe("managed");
+    expect(() => nodePoolKindOf(dir, "prod")).toThrow(/names no platform:environmentStack/);
+  });
+
+  it("says how to inspect a failed refresh and what to do", () => {
+    const help = failureHelp("us-east-1", [GROUP], judgeRefresh(GROUP, [refresh("Failed")]));
+    expect(help).toContain(`aws autoscaling describe-instance-refreshes --region us-east-1 --auto-scaling-group-name ${GROUP}`);
+    expect(help).toMatch(/The rollout stops here/);
+    expect(help).toMatch(/console: EC2, Auto Scaling groups/);
+    expect(help).toMatch(/start-instance-refresh --region us-east-1/);
+  });
+});
+
+describe("waitNodeRefresh", () => {
+  it("waits through a running refresh until it succeeds, and survives a failing read", async () => {
+    const answers: (InstanceRefresh[] | Error)[] = [[refresh("Pending")], new Error("Rate exceeded"), [refresh("InProgress", { PercentageComplete: 50 })], [refresh("Successful")]];
+    let i = 0;
+    const read = async (region: string, group: string) => {
+      expect([region, group]).toEqual(["us-east-1", GROUP]);
+      const answer = answers[Math.min(i++, answers.length - 1)];
+      if (answer instanceof Error) throw answer;
+      return answer;
+    };
+    expect(await waitNodeRefresh("us-east-1", [GROUP], read, { timeoutSeconds: 3600, intervalSeconds: 30, ...fakeTime() })).toMatchObject({ state: "done" });
+    expect(i).toBe(4);
+  });
+
+  it("stops at once on a failed refresh, and at the deadline on one still running", async () => {
+    const time = fakeTime();
+    expect(await waitNodeRefresh("us-east-1", [GROUP], async () => [refresh("Cancelled")], { timeoutSeconds: 3600, intervalSeconds: 30, ...time })).toMatchObject({ state: "fail" });
+    expect(time.elapsed()).toBe(0);
+    const running = await waitNodeRefresh("us-east-1", [GROUP], async () => [refresh("InProgress", { PercentageComplete: 10 })], { timeoutSeconds: 90, intervalSeconds: 30, ...fakeTime() });
+    expect(running).toEqual({ state: "wait", detail: `${GROUP}: instance refresh r-InProgress InProgress, 10 % done` });
+  });
+});
+
+describe("wait-node-refresh.ts CLI", () => {
+  it("skips a managed node pool without asking AWS, and exits 2 on bad input", () => {
+    const dir = tempDir("node-refresh-");
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  platform:nodePoolKind: managed\n");
+    copyFileSync(join(ROOT, "Pulumi.prod-us-west-2.yaml"), join(dir, "Pulumi.prod-us-west-2.yaml"));
+    const outputs = join(dir, "outputs.json");
+    writeFileSync(outputs, JSON.stringify({ region: "us-west-2", nodeAutoScalingGroupName: "eks-prod-us-west-2-nodes-abc" }));
+    // No aws on PATH: a call would fail the run.
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/wait-node-refresh.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: "/nonexistent" } });
+    const managed = cli("--outputs", outputs, "--stack", "prod-us-west-2", "--dir", dir);
+    expect(managed.status, managed.stderr).toBe(0);
+    expect(managed.stdout).toMatch(/nodePoolKind managed: EKS's own node group update .* no instance refresh to wait for/);
+    const noStack = cli("--outputs", outputs, "--dir", dir);
+    expect(noStack.status).toBe(2);
+    expect(noStack.stderr).toMatch(/--stack <regional stack> is required/);
+  }, 60_000);
+});
