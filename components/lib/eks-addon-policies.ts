@@ -138,10 +138,79 @@ function securityGroupIngress(clusterName: string | undefined): Record<string, u
 }
 
 /**
+ * Which listeners and rules the controller may create, change and delete. Upstream allows every
+ * listener and rule of the account ("*", no condition), so the controller's credentials (Pod
+ * Identity, kube-system/aws-load-balancer-controller: anyone with root on a node running a
+ * replica) could rewrite or delete the platform's HTTPS listener and its rules, the origin-verify
+ * catch-all included, in every region. Here only those carrying this cluster's LBC_TAG: the
+ * controller tags each listener and rule it creates with it (feature gate ListenerRulesTagging, on
+ * by default since v2.x; the chart pinned is 3.x) and CreateListener is authorized on the load
+ * balancer, CreateRule on the listener, which carry it when the controller made them. The platform's
+ * ALB, listeners and rules are Pulumi's and carry no such tag (RegionalIngress, tagTransform), and
+ * the controller may add it only when it creates a listener or rule, never to an existing one.
+ * Cost: a listener or rule a controller created untagged (before the gate) can no longer be changed
+ * by it; nothing of the platform's is one. Without the cluster's name, any controller's tag.
+ */
+function listenersAndRules(clusterName: string | undefined, elb: (resource: string) => string): Record<string, unknown>[] {
+  const ownTag = `aws:ResourceTag/${LBC_TAG}`;
+  const owned = clusterName ? { StringEquals: { [ownTag]: clusterName } } : { Null: { [ownTag]: "false" } };
+  // Tags a request may never carry on an existing listener or rule: LBC_TAG (it would make one the
+  // controller's) and, as every AddTags here, the platform's binding tag.
+  const neverRetag = { [`aws:RequestTag/${LBC_TAG}`]: "true", [`aws:RequestTag/${BINDABLE_TARGET_GROUP_TAG}`]: "true" };
+  const listenersAndRulesArns = [elb("listener/net/*/*/*"), elb("listener/app/*/*/*"), elb("listener-rule/net/*/*/*"), elb("listener-rule/app/*/*/*")];
+  const createAction = { "elasticloadbalancing:CreateAction": ["CreateListener", "CreateRule"] };
+  return [
+    {
+      Sid: "ManageOwnListenersAndRules",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:DeleteListener",
+        "elasticloadbalancing:CreateRule",
+        "elasticloadbalancing:DeleteRule",
+        "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:ModifyListenerAttributes",
+        "elasticloadbalancing:AddListenerCertificates",
+        "elasticloadbalancing:RemoveListenerCertificates",
+        "elasticloadbalancing:ModifyRule",
+        // Reorders the rules of an Ingress group (listener_rule_synthesizer.go).
+        "elasticloadbalancing:SetRulePriorities",
+      ],
+      Resource: "*",
+      Condition: owned,
+    },
+    {
+      // A create call that carries tags also needs AddTags on the new listener or rule: without
+      // this CreateListener is denied, and an Ingress or an NLB Service is left with a load
+      // balancer and no listener. Only at creation, so the tag never lands on an existing one.
+      Sid: "TagNewListenersAndRules",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags"],
+      Resource: listenersAndRulesArns,
+      // As every AddTags here: never the platform's binding tag.
+      Condition: clusterName
+        ? { StringEquals: { ...createAction, [`aws:RequestTag/${LBC_TAG}`]: clusterName }, Null: { [`aws:RequestTag/${BINDABLE_TARGET_GROUP_TAG}`]: "true" } }
+        : { StringEquals: createAction, Null: { [`aws:RequestTag/${LBC_TAG}`]: "false", [`aws:RequestTag/${BINDABLE_TARGET_GROUP_TAG}`]: "true" } },
+    },
+    {
+      Sid: "RetagOwnListenersAndRules",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+      Resource: listenersAndRulesArns,
+      Condition: clusterName ? { ...owned, Null: neverRetag } : { Null: { [ownTag]: "false", ...neverRetag } },
+    },
+  ];
+}
+
+/**
  * AWS Load Balancer Controller, a documented subset of the upstream `iam_policy.json`:
  * ALBs and NLBs for Ingress and Service objects, their target groups, listeners, rules and
- * security groups, ACM certificates. Mutations are limited to resources the controller tagged
- * itself (`elbv2.k8s.aws/cluster`), as upstream does.
+ * security groups, ACM certificates. It changes and deletes only what carries the tag it puts on
+ * what it creates (`elbv2.k8s.aws/cluster`): load balancers, target groups and security groups with
+ * any cluster's value, as upstream; listeners and rules with this cluster's (listenersAndRules).
+ * Beyond those it may open this cluster's node security groups (securityGroupIngress) and register
+ * targets with the platform's bindable target groups (registerTargets); without the cluster's name
+ * (or bindTaggedTargetGroups) those two stay upstream's grants on every group of the account.
  *
  * Left out, so the matching features are off in the chart values as well:
  * - WAF Classic / WAFv2 association and Shield Advanced (`enableWaf`, `enableWafv2`, `enableShield`: false);
@@ -231,36 +300,7 @@ export function awsLoadBalancerControllerPolicy(s: Pick<PolicyScope, "partition"
         Resource: "*",
         Condition: { Null: { [`aws:RequestTag/${LBC_TAG}`]: "false" } },
       },
-      {
-        Sid: "ManageListenersAndRules",
-        Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:CreateListener",
-          "elasticloadbalancing:DeleteListener",
-          "elasticloadbalancing:CreateRule",
-          "elasticloadbalancing:DeleteRule",
-          "elasticloadbalancing:ModifyListener",
-          "elasticloadbalancing:ModifyListenerAttributes",
-          "elasticloadbalancing:AddListenerCertificates",
-          "elasticloadbalancing:RemoveListenerCertificates",
-          "elasticloadbalancing:ModifyRule",
-          // Reorders the rules of an Ingress group (listener_rule_synthesizer.go).
-          "elasticloadbalancing:SetRulePriorities",
-        ],
-        Resource: "*",
-      },
-      {
-        // Since v2.x (feature gate ListenerRulesTagging, on by default) the controller creates
-        // listeners and rules with its tags, and a create call that carries tags also needs
-        // AddTags on the new resource: without this CreateListener is denied, and an Ingress or
-        // an NLB Service is left with a load balancer and no listener. As upstream's iam_policy.json.
-        Sid: "TagListenersAndRules",
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-        Resource: [elb("listener/net/*/*/*"), elb("listener/app/*/*/*"), elb("listener-rule/net/*/*/*"), elb("listener-rule/app/*/*/*")],
-        // As every AddTags here: never the platform's binding tag.
-        Condition: { Null: { [`aws:RequestTag/${BINDABLE_TARGET_GROUP_TAG}`]: "true" } },
-      },
+      ...listenersAndRules(s.clusterName, elb),
       {
         Sid: "TagOnCreate",
         Effect: "Allow",

@@ -170,25 +170,88 @@ describe("awsLoadBalancerControllerPolicy", () => {
     expect(all.filter((a) => /^(waf|wafv2|waf-regional|shield|cognito-idp):/.test(a))).toEqual([]);
   });
 
+  const scoped = awsLoadBalancerControllerPolicy({ partition: "aws", clusterName: "prod-us-east-1", bindTaggedTargetGroups: true });
+  interface Request { resourceTags?: Record<string, string>; requestTags?: Record<string, string>; createAction?: string; resource?: string }
+  /** Whether some statement allows `action` on `request` (Null and StringEquals, a list meaning any of, and `*` in Resource, as IAM reads them). */
+  const allowsRequest = (doc: typeof scoped, action: string, request: Request) =>
+    doc.Statement.some((s) => {
+      if (s.Effect !== "Allow" || ![s.Action].flat().includes(action)) return false;
+      const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.?+^$()[\]{}|\\/]/g, "\\$&")).join(".*")}$`);
+      if (request.resource && ![s.Resource].flat().some((pattern) => glob(pattern as string).test(request.resource!))) return false;
+      const contextValue = (key: string) => {
+        if (key.startsWith("aws:ResourceTag/")) return request.resourceTags?.[key.slice("aws:ResourceTag/".length)];
+        if (key.startsWith("aws:RequestTag/")) return request.requestTags?.[key.slice("aws:RequestTag/".length)];
+        if (key === "elasticloadbalancing:CreateAction") return request.createAction;
+        throw new Error(`key ${key} not modelled`);
+      };
+      const condition = (s.Condition ?? {}) as Record<string, Record<string, string | string[]>>;
+      return Object.entries(condition).every(([operator, keys]) =>
+        Object.entries(keys).every(([key, wanted]) => {
+          const value = contextValue(key);
+          if (operator === "Null") return (value === undefined) === (wanted === "true");
+          if (operator === "StringEquals") return value !== undefined && [wanted].flat().includes(value);
+          throw new Error(`operator ${operator} not modelled`);
+        }),
+      );
+    });
+  const allows = (doc: typeof scoped, action: string, tags: Record<string, string>) => allowsRequest(doc, action, { resourceTags: tags });
+  // As the stacks tag them (the plan's prod-us-east-1): the platform tags, from tagTransform.
+  const PLATFORM_TAGS = { environment: "prod", owner: "platform-team", "cost-center": "cc-1042", "managed-by": "pulumi", region: "us-east-1" };
+
+  describe("listeners and rules", () => {
+    const CHANGE = [
+      "elasticloadbalancing:DeleteListener",
+      "elasticloadbalancing:ModifyListener",
+      "elasticloadbalancing:ModifyListenerAttributes",
+      "elasticloadbalancing:AddListenerCertificates",
+      "elasticloadbalancing:RemoveListenerCertificates",
+      "elasticloadbalancing:CreateRule",
+      "elasticloadbalancing:ModifyRule",
+      "elasticloadbalancing:DeleteRule",
+      "elasticloadbalancing:SetRulePriorities",
+    ];
+    const LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/prod-us-east-1-alb/50dc6c495c0c9188/f2f7dc8efc522ab2";
+    const RULE = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/prod-us-east-1-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
+    // RegionalIngress's ALB, HTTPS listener and origin-verify rules: Pulumi's, with the platform tags (and a Name) only.
+    const platform = { ...PLATFORM_TAGS, component: "RegionalIngress" };
+    const platformRule = { ...platform, Name: "prod-us-east-1-ingress-https-deny" };
+    // What the controller creates for an Ingress of this cluster (tracking provider's stack tags).
+    const controllers = { "elbv2.k8s.aws/cluster": "prod-us-east-1", "ingress.k8s.aws/stack": "shop/web", "ingress.k8s.aws/resource": "443" };
+
+    it("never the platform's listener, its rules or its ALB, in any region", () => {
+      for (const action of CHANGE) {
+        expect(allows(scoped, action, platform), action).toBe(false);
+        expect(allows(scoped, action, platformRule), action).toBe(false);
+        // Another region's cluster's controller: not this one's either.
+        expect(allows(scoped, action, { ...controllers, "elbv2.k8s.aws/cluster": "prod-eu-west-1" }), action).toBe(false);
+      }
+      // CreateListener is authorized on the load balancer: no second listener on the platform's ALB.
+      expect(allows(scoped, "elasticloadbalancing:CreateListener", platform)).toBe(false);
+      for (const s of scoped.Statement.filter((st) => [st.Action].flat().some((a) => CHANGE.includes(a as string)))) expect(s.Condition).toBeDefined();
+    });
+
+    it("the listeners, rules and load balancers this cluster's controller created", () => {
+      for (const action of [...CHANGE, "elasticloadbalancing:CreateListener"]) expect(allows(scoped, action, controllers), action).toBe(true);
+    });
+
+    it("cannot give the platform's listener or rules its tag, only tag what it creates", () => {
+      const tag = { "elbv2.k8s.aws/cluster": "prod-us-east-1" };
+      for (const resource of [LISTENER, RULE]) {
+        expect(allowsRequest(scoped, "elasticloadbalancing:AddTags", { resource, resourceTags: platform, requestTags: tag })).toBe(false);
+        expect(allowsRequest(scoped, "elasticloadbalancing:AddTags", { resource, requestTags: { ...controllers }, createAction: resource === LISTENER ? "CreateListener" : "CreateRule" })).toBe(true);
+        // Its own: other tags yes, its cluster tag not (no moving a listener to another cluster).
+        expect(allowsRequest(scoped, "elasticloadbalancing:AddTags", { resource, resourceTags: controllers, requestTags: { team: "shop" } })).toBe(true);
+        expect(allowsRequest(scoped, "elasticloadbalancing:AddTags", { resource, resourceTags: controllers, requestTags: { "elbv2.k8s.aws/cluster": "prod-eu-west-1" } })).toBe(false);
+      }
+      // Upstream's policy without the cluster's name: the platform's listener still out of reach.
+      for (const action of CHANGE) expect(allows(policy, action, platform), action).toBe(false);
+      expect(allowsRequest(policy, "elasticloadbalancing:AddTags", { resource: LISTENER, resourceTags: platform, requestTags: tag })).toBe(false);
+    });
+  });
+
   describe("opening security groups (ingress rules)", () => {
     const OPEN = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"];
-    const scoped = awsLoadBalancerControllerPolicy({ partition: "aws", clusterName: "prod-us-east-1", bindTaggedTargetGroups: true });
-    /** Whether some statement allows `action` on a security group with these tags (Null and StringEquals on aws:ResourceTag, as IAM reads them). */
-    const allows = (doc: typeof scoped, action: string, tags: Record<string, string>) =>
-      doc.Statement.some((s) => {
-        if (s.Effect !== "Allow" || ![s.Action].flat().includes(action)) return false;
-        const condition = (s.Condition ?? {}) as Record<string, Record<string, string>>;
-        return Object.entries(condition).every(([operator, keys]) =>
-          Object.entries(keys).every(([key, wanted]) => {
-            const tag = key.startsWith("aws:ResourceTag/") ? tags[key.slice("aws:ResourceTag/".length)] : undefined;
-            if (operator === "Null") return (tag === undefined) === (wanted === "true");
-            if (operator === "StringEquals") return tag === wanted;
-            throw new Error(`operator ${operator} not modelled`);
-          }),
-        );
-      });
-    // As the stacks tag them (the plan's prod-us-east-1): the node pool's group, and the database's with the platform tags only.
-    const PLATFORM_TAGS = { environment: "prod", owner: "platform-team", "cost-center": "cc-1042", "managed-by": "pulumi", region: "us-east-1" };
+    // The node pool's group, and the database's with the platform tags only.
     const nodes = { ...PLATFORM_TAGS, Name: "prod-us-east-1-nodes", component: "NodePool", "kubernetes.io/cluster/prod-us-east-1": "owned" };
     const database = { ...PLATFORM_TAGS, Name: "prod-us-east-1-db", component: "RegionalDatabase" };
 
