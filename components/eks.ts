@@ -285,7 +285,11 @@ export class EksCluster extends pulumi.ComponentResource {
     const vpcCni = this.addon("vpc-cni");
     const kubeProxy = this.addon("kube-proxy");
     const podIdentityAgent = this.addon("eks-pod-identity-agent");
-    this.ebsCsiRole = new aws.iam.Role(`${name}-ebs-csi`, { assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) }, parent);
+    // kube-system: the add-on's namespace, where EKS creates its association (session tags on).
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const ebsCsiTrust = accountId.apply((account) =>
+      JSON.stringify(podIdentityTrustPolicy({ accountId: account, clusterName, namespace: "kube-system", serviceAccount: EBS_CSI_SERVICE_ACCOUNT })));
+    this.ebsCsiRole = new aws.iam.Role(`${name}-ebs-csi`, { assumeRolePolicy: ebsCsiTrust }, parent);
     this.ebsCsiPolicy = new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, {
       role: this.ebsCsiRole.name,
       policyArn: managedPolicy("service-role/AmazonEBSCSIDriverPolicy"),

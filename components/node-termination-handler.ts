@@ -95,13 +95,16 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
     }, parent);
 
     const roleName = physicalName(`${name}-node-termination-handler`, IAM_ROLE_NAME_MAX_LENGTH);
-    const role = new aws.iam.Role(`${name}-node-termination-handler`, { ...(roleName ? { name: roleName } : {}), assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) }, parent);
+    const trust = pulumi.all([accountId, args.clusterName]).apply(([account, cluster]) =>
+      JSON.stringify(podIdentityTrustPolicy({ accountId: account, clusterName: cluster, namespace: NAMESPACE, serviceAccount: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT })));
+    const role = new aws.iam.Role(`${name}-node-termination-handler`, { ...(roleName ? { name: roleName } : {}), assumeRolePolicy: trust }, parent);
     const rolePolicy = new aws.iam.RolePolicy(`${name}-node-termination-handler`, {
       role: role.id,
       policy: pulumi.all([partition, accountId, groupName, queue.arn]).apply(([p, account, group, queueArn]) =>
         JSON.stringify(nodeTerminationHandlerPolicy({ partition: p, region: args.region, accountId: account, autoScalingGroupName: group, queueArn }))),
     }, parent);
     // Pod Identity injects credentials when a pod starts: association and permissions first.
+    // Session tags stay on (no disableSessionTags): the role's trust matches on them.
     const association = new aws.eks.PodIdentityAssociation(`${name}-node-termination-handler`, {
       clusterName: args.clusterName,
       namespace: NAMESPACE,

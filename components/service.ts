@@ -198,7 +198,9 @@ export class RegionalService extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, parent).partition;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
     const roleName = physicalName(`${name}-pods`, IAM_ROLE_NAME_MAX_LENGTH);
-    const role = new aws.iam.Role(`${name}-pods`, { ...(roleName ? { name: roleName } : {}), assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) }, parent);
+    const trust = pulumi.all([accountId, args.clusterName]).apply(([account, cluster]) =>
+      JSON.stringify(podIdentityTrustPolicy({ accountId: account, clusterName: cluster, namespace, serviceAccount: app })));
+    const role = new aws.iam.Role(`${name}-pods`, { ...(roleName ? { name: roleName } : {}), assumeRolePolicy: trust }, parent);
     const ready: pulumi.Resource[] = [];
     const db = args.database;
     const secretArn = db?.secretArn !== undefined ? pulumi.output(db.secretArn).apply((arn) => regionalSecretArn(arn, args.region)) : undefined;
@@ -212,7 +214,8 @@ export class RegionalService extends pulumi.ComponentResource {
     if (args.policyStatements && args.policyStatements.length > 0) {
       ready.push(new aws.iam.RolePolicy(`${name}-data`, { role: role.id, policy: policyDocument({ env: {}, policyStatements: args.policyStatements }) }, parent));
     }
-    // Pod Identity injects credentials when a pod is created: the association comes first.
+    // Pod Identity injects credentials when a pod is created: the association comes first. Session
+    // tags stay on (no disableSessionTags): the role's trust matches on them.
     ready.push(new aws.eks.PodIdentityAssociation(`${name}-pods`, { clusterName: args.clusterName, namespace, serviceAccount: app, roleArn: role.arn }, parent));
 
     // --- namespace ---

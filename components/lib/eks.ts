@@ -228,12 +228,41 @@ export function serviceTrustPolicy(service: string, actions: string[] = ["sts:As
   return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: actions }] };
 }
 
+/** The one service account a Pod Identity role is for. */
+export interface PodIdentityScope {
+  /** The account of the cluster and of the role (an association can only pass a role of its own account). */
+  readonly accountId: string;
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
 /**
- * Trust policy for a role bound through EKS Pod Identity: the agent assumes it with session
- * tags, so `sts:TagSession` is required next to `sts:AssumeRole`. No OIDC provider is needed.
+ * Trust policy for a role bound through EKS Pod Identity, usable by one service account of one
+ * cluster. `pods.eks.amazonaws.com` alone names no cluster: any Pod Identity association of the
+ * account (anyone allowed to create one in any cluster, with iam:PassRole on the role) could bind
+ * the role. The conditions read the session tags Pod Identity adds when it assumes the role
+ * (EKS User Guide, "Create IAM role with trust policy required by EKS Pod Identity" and "Enable or
+ * disable session tags"), so `sts:TagSession` is required next to `sts:AssumeRole`. An
+ * association must therefore never set `disableSessionTags: true`: without the tags no condition
+ * matches and its pods get no credentials. No OIDC provider is needed.
  */
-export function podIdentityTrustPolicy(): PolicyDocument {
-  return serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
+export function podIdentityTrustPolicy(scope: PodIdentityScope): PolicyDocument {
+  const [statement] = serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]).Statement;
+  return {
+    Version: "2012-10-17",
+    Statement: [{
+      ...statement,
+      Condition: {
+        StringEquals: {
+          "aws:SourceAccount": scope.accountId,
+          "aws:RequestTag/eks-cluster-name": scope.clusterName,
+          "aws:RequestTag/kubernetes-namespace": scope.namespace,
+          "aws:RequestTag/kubernetes-service-account": scope.serviceAccount,
+        },
+      },
+    }],
+  };
 }
 
 /** The tag key that scopes cluster-autoscaler's write actions to this cluster's groups. */

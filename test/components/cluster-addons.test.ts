@@ -87,6 +87,14 @@ describe("ClusterAddons", () => {
     }));
     const trust = JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0];
     expect(trust).toMatchObject({ Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] });
+    // Only this association's service account: Pod Identity's session tags name it (and they stay on).
+    expect(trust.Condition).toEqual({ StringEquals: {
+      "aws:SourceAccount": "123456789012",
+      "aws:RequestTag/eks-cluster-name": "prod",
+      "aws:RequestTag/kubernetes-namespace": "kube-system",
+      "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler",
+    } });
+    expect(association.inputs.disableSessionTags).toBeUndefined();
     const rolePolicy = named(under("addons"), "aws:iam/rolePolicy:RolePolicy", "addons-cluster-autoscaler");
     expect(release.dependsOn).toEqual(expect.arrayContaining([association.urn, rolePolicy.urn]));
   });
@@ -136,6 +144,13 @@ describe("ClusterAddons", () => {
     const association = named(under("full"), ASSOCIATION, "full-aws-load-balancer-controller");
     const role = named(under("full"), "aws:iam/role:Role", "full-aws-load-balancer-controller");
     expect(association.inputs).toMatchObject({ namespace: "kube-system", serviceAccount: values(release).serviceAccount.name, roleArn: role.outputs.arn });
+    expect(association.inputs.disableSessionTags).toBeUndefined();
+    expect(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Condition.StringEquals).toEqual({
+      "aws:SourceAccount": "123456789012",
+      "aws:RequestTag/eks-cluster-name": "edge-eu",
+      "aws:RequestTag/kubernetes-namespace": "kube-system",
+      "aws:RequestTag/kubernetes-service-account": "aws-load-balancer-controller",
+    });
     expect(release.dependsOn).toContain(association.urn);
     const policy = named(under("full"), "aws:iam/rolePolicy:RolePolicy", "full-aws-load-balancer-controller").inputs.policy as string;
     expect(policy).not.toMatch(/"(wafv2|waf-regional|shield):/);

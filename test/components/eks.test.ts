@@ -182,6 +182,13 @@ describe("EksCluster defaults", () => {
     const trust = JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0];
     expect(trust.Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
     expect(trust.Action).toEqual(["sts:AssumeRole", "sts:TagSession"]);
+    // Only the add-on's service account in this cluster (the add-on's association keeps session tags on).
+    expect(trust.Condition).toEqual({ StringEquals: {
+      "aws:SourceAccount": "123456789012",
+      "aws:RequestTag/eks-cluster-name": "prod",
+      "aws:RequestTag/kubernetes-namespace": "kube-system",
+      "aws:RequestTag/kubernetes-service-account": "ebs-csi-controller-sa",
+    } });
     const attached = ofType(under("prod"), ATTACHMENT).filter((a) => a.inputs.role === role.outputs.name);
     expect(attached.map((a) => a.inputs.policyArn)).toEqual(["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]);
     // The agent serves the credentials, and the role must hold its policy before the pods start.

@@ -87,6 +87,16 @@ describe("NodeTerminationHandler", () => {
       podTerminationGracePeriod: -1,
     });
     expect(release.dependsOn).toEqual(expect.arrayContaining([one("nth", "aws:iam/rolePolicy:RolePolicy").urn, one("nth", "aws:eks/podIdentityAssociation:PodIdentityAssociation").urn]));
+    // The role trusts only the chart's service account in this cluster (the association's session tags).
+    const association = one("nth", "aws:eks/podIdentityAssociation:PodIdentityAssociation");
+    expect(association.inputs).toMatchObject({ namespace: "kube-system", serviceAccount: "aws-node-termination-handler" });
+    expect(association.inputs.disableSessionTags).toBeUndefined();
+    expect(JSON.parse(String(one("nth", "aws:iam/role:Role").inputs.assumeRolePolicy)).Statement[0].Condition).toEqual({ StringEquals: {
+      "aws:SourceAccount": "123456789012",
+      "aws:RequestTag/eks-cluster-name": "prod-euw1",
+      "aws:RequestTag/kubernetes-namespace": "kube-system",
+      "aws:RequestTag/kubernetes-service-account": "aws-node-termination-handler",
+    } });
     expect(release.provider).toBe(cloud.resources.find((r) => r.name === "cluster-k8s")!.urn);
   });
 

@@ -134,6 +134,17 @@ describe("RegionalService", () => {
     expect(policy.Statement.find((st) => st.Sid === "DecryptDatabaseSecret")!.Condition.StringEquals["kms:ViaService"]).toBe("secretsmanager.eu-west-1.amazonaws.com");
     const trust = JSON.parse(String(one(under("web"), "aws:iam/role:Role").inputs.assumeRolePolicy)).Statement[0];
     expect(trust.Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
+    // Only the service's own service account, in its namespace and cluster (the association's session tags).
+    const association = one(under("web"), "aws:eks/podIdentityAssociation:PodIdentityAssociation");
+    expect(trust.Condition).toEqual({ StringEquals: {
+      "aws:SourceAccount": "123456789012",
+      "aws:RequestTag/eks-cluster-name": "prod-eu-west-1",
+      "aws:RequestTag/kubernetes-namespace": association.inputs.namespace,
+      "aws:RequestTag/kubernetes-service-account": association.inputs.serviceAccount,
+    } });
+    expect(association.inputs.disableSessionTags).toBeUndefined();
+    const own = JSON.parse(String(one(under("own"), "aws:iam/role:Role").inputs.assumeRolePolicy)).Statement[0];
+    expect(own.Condition.StringEquals).toMatchObject({ "aws:RequestTag/kubernetes-namespace": "shop", "aws:RequestTag/kubernetes-service-account": "shop" });
   });
 
   it("serves the default image's health path for any Host from a mounted server block", () => {
