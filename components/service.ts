@@ -3,11 +3,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, type PolicyStatement } from "./data/binding";
 import { podIdentityTrustPolicy } from "./lib/eks";
-import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "./lib/names";
 import {
   DEFAULT_SERVICE_IMAGE,
   NGINX_UNPRIVILEGED_REPOSITORY,
   planGracefulShutdown,
+  podRoleName,
   READINESS_GATE_INJECT_LABEL,
   referenceServerConfig,
   regionalSecretArn,
@@ -197,7 +197,8 @@ export class RegionalService extends pulumi.ComponentResource {
     // --- identity: a role only this service account can use ---
     const partition = aws.getPartitionOutput({}, parent).partition;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
-    const roleName = physicalName(`${name}-pods`, IAM_ROLE_NAME_MAX_LENGTH);
+    // Named by podRoleName alone: the master secret's policy admits the role by that name (podRoleArnPattern).
+    const roleName = podRoleName(name);
     const trust = pulumi.all([accountId, args.clusterName]).apply(([account, cluster]) =>
       JSON.stringify(podIdentityTrustPolicy({ accountId: account, clusterName: cluster, namespace, serviceAccount: app })));
     const role = new aws.iam.Role(`${name}-pods`, { ...(roleName ? { name: roleName } : {}), assumeRolePolicy: trust }, parent);

@@ -19,6 +19,7 @@ import { endpointCidrs, type DeployerNetwork } from "../components/lib/deployer"
 import { parseAddonVersions, type SupportType } from "../components/lib/eks";
 import { regionOfZoneId } from "../components/lib/zones";
 import { maintenanceSchedule } from "../components/lib/maintenance";
+import { podRoleArnPattern } from "../components/lib/service-plan";
 import { originVerifyRequired, type DirectOriginAccess } from "../components/lib/edge";
 import { physicalTableName } from "./data-config";
 import { rdsIdentifier } from "../components/lib/aurora";
@@ -229,7 +230,26 @@ export function globalDatabaseArgs(environment: Environment, homeRegion: string)
     masterPasswordRotation: environment.dbMasterPasswordRotation,
     // Applications in every region read the credentials locally, also after a failover.
     secretReplicaRegions: environment.regions.filter((r) => r !== homeRegion),
+    secretReaderPrincipalArns: masterSecretReaders(environment),
   };
+}
+
+/**
+ * Who may read the Aurora master (superuser) secret's value; the secret's policy denies everyone
+ * else, ReadOnlyAccess and secretsmanager:* grants included. The deploy identity: the primary
+ * region's stack writes the value and the provider reads it back (a deploy by hand runs as an
+ * operator). The operators (eksAdminPrincipalArns): they create the application's database user
+ * with it and are the break-glass. Each region's service pods, only where
+ * serviceDatabaseCredentials names master-secret. An environment with other readers (a migration
+ * job, a second admin role) adds them here; a PR preview never reads it.
+ */
+export function masterSecretReaders(environment: Environment): string[] {
+  const account = /^arn:(aws[a-z-]*):iam::(\d{12}):/.exec(environment.deployIdentityArn);
+  if (!account) throw new Error(`platform:deployIdentityArn "${environment.deployIdentityArn}" is not an IAM ARN: the master secret's readers cannot be named`);
+  const pods = environment.serviceDatabaseCredentials === "master-secret"
+    ? environment.regions.map((region) => podRoleArnPattern({ partition: account[1], accountId: account[2] }, regionalStackName(environment.name, region)))
+    : [];
+  return [...new Set([environment.deployIdentityArn, ...environment.eksAdminPrincipalArns, ...pods])];
 }
 
 /**

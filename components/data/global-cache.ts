@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AUTH_TOKEN_SPECIALS } from "../lib/cache";
+import { secretKeysPerRegion } from "../regional-keys";
 
 export interface GlobalCacheArgs {
   /** Every region of the environment: the AUTH token secret gets a replica (and a key) in each. */
@@ -41,18 +42,12 @@ export class GlobalCache extends pulumi.ComponentResource {
     super("platform:data:GlobalCache", name, {}, opts);
     const tags = args.tags ?? {};
 
-    this.authSecretKmsKeyArns = {};
     // The secret's own region may be outside the environment (a global stack elsewhere): it needs a key too.
-    for (const region of [...new Set([args.homeRegion, ...args.regions])]) {
-      const key = new aws.kms.Key(`${name}-cache-auth-${region}`, {
-        region,
-        description: `${name}: the cache AUTH token secret in ${region}`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        tags,
-      }, { parent: this, protect: true });
-      this.authSecretKmsKeyArns[region] = key.arn;
-    }
+    this.authSecretKmsKeyArns = secretKeysPerRegion(`${name}-cache-auth`, [...new Set([args.homeRegion, ...args.regions])], {
+      description: (region) => `${name}: the cache AUTH token secret in ${region}`,
+      tags,
+      parent: this,
+    });
 
     // ElastiCache accepts 16-128 printable characters, non-alphanumerics only from ! & # $ ^ < > -.
     // Protected: the members take the token only when created (they ignore authToken afterwards,

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { type AuroraEngine, assertAuroraEngine, enginePort, parameterGroupFamily, passwordKeepers, rdsIdentifier } from "../lib/aurora";
+import { type AuroraEngine, assertAuroraEngine, enginePort, masterSecretPolicy, parameterGroupFamily, passwordKeepers, rdsIdentifier } from "../lib/aurora";
+import { secretKeysPerRegion } from "../regional-keys";
 
 /**
  * Characters RDS accepts in a master password: printable ASCII except "/", "@", '"' and space.
@@ -73,12 +74,22 @@ export interface GlobalDatabaseArgs {
    */
   masterPasswordRotation?: number;
   /**
-   * KMS key ARN per replica region. A replica needs a key in ITS region; a region without an
-   * entry gets the AWS-managed `aws/secretsmanager` key of that region (Secrets Manager's own
-   * default when a replica names no key).
-   * @default {} (AWS-managed key in every replica region)
+   * KMS key ARN per replica region, for keys managed elsewhere. A replica needs a key in ITS
+   * region; a region without an entry gets a customer managed key created here. Never the AWS
+   * managed `aws/secretsmanager` key (what a replica naming no key gets): its key policy cannot be
+   * narrowed, so GetSecretValue alone would read the superuser's password there.
+   * @default {} (a key created here for every replica region)
    */
   secretReplicaKmsKeyArns?: Record<string, string>;
+  /**
+   * Who may read the secret's value: `aws:PrincipalArn` patterns (`StringNotLike`, so `*` and `?`
+   * work). The secret's resource policy, which Secrets Manager copies to every replica, denies
+   * GetSecretValue to every other principal of the account, whatever their IAM policies allow.
+   * Name the identity that writes the value (the primary member's deploy: the provider reads the
+   * version back) or every deploy of the primary region fails.
+   * @default undefined — no resource policy: IAM policies alone decide
+   */
+  secretReaderPrincipalArns?: string[];
   tags?: Record<string, string>;
 }
 
@@ -110,6 +121,8 @@ export class GlobalDatabase extends pulumi.ComponentResource {
   readonly secretName: pulumi.Output<string>;
   /** Key of the secret in this stack's region. */
   readonly kmsKeyArn: pulumi.Output<string>;
+  /** Key of the secret's replica in each replica region. */
+  readonly replicaKmsKeyArns: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: GlobalDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     assertAuroraEngine(args.engine);
@@ -122,6 +135,8 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     for (const region of Object.keys(args.secretReplicaKmsKeyArns ?? {})) {
       if (!replicaRegions.includes(region)) throw new Error(`secretReplicaKmsKeyArns names ${region}, which is not in secretReplicaRegions`);
     }
+    // Refuses an empty list early: it would deny the value to the deploy that writes it.
+    const secretPolicy = args.secretReaderPrincipalArns !== undefined ? masterSecretPolicy(args.secretReaderPrincipalArns) : undefined;
     super("platform:database:GlobalDatabase", name, {}, opts);
     const identifier = args.identifier ?? rdsIdentifier(name, 255);
     const parent = { parent: this };
@@ -156,17 +171,39 @@ export class GlobalDatabase extends pulumi.ComponentResource {
       minSpecial: 2,
     }, parent);
 
+    const created = secretKeysPerRegion(`${name}-secret`, replicaRegions.filter((region) => !args.secretReplicaKmsKeyArns?.[region]), {
+      description: (region) => `Master credentials secret of the ${identifier} global database: the ${region} replica`,
+      tags,
+      parent: this,
+    });
+    const replicaKeys: Record<string, pulumi.Output<string>> = {};
+    for (const region of replicaRegions) replicaKeys[region] = created[region] ?? pulumi.output(args.secretReplicaKmsKeyArns![region]);
+
+    // Provider trap: a replica's identity in the provider's set is its region AND its key, so a new
+    // kmsKeyId removes the replica (RemoveRegionsFromReplication) and adds it again
+    // (ReplicateSecretToRegions) within one update, never in place. Until the new replica is
+    // InSync, GetSecretValue in that region answers ResourceNotFoundException: pods started then
+    // with serviceDatabaseCredentials master-secret fail to read it. It happens in wave 1 (the
+    // global stack), before any regional stack; docs/runbooks/aurora-global-database.md ("Replica
+    // keys") says how to deploy it.
     const secret = new aws.secretsmanager.Secret(`${name}-master`, {
       name: args.secretName ?? `${identifier}/master`,
       description: `Master credentials of the ${identifier} Aurora global database (host: global writer endpoint)`,
       kmsKeyId: key.arn,
       recoveryWindowInDays: 30,
-      replicas: replicaRegions.map((region) => {
-        const kmsKeyId = args.secretReplicaKmsKeyArns?.[region];
-        return kmsKeyId ? { region, kmsKeyId } : { region };
-      }),
+      replicas: replicaRegions.map((region) => ({ region, kmsKeyId: replicaKeys[region] })),
       tags,
     }, parent);
+
+    if (secretPolicy !== undefined) {
+      // A Deny, not an Allow list: the deploy keeps managing the secret (DescribeSecret,
+      // PutResourcePolicy) and only the value is closed. Secrets Manager replicates the policy.
+      new aws.secretsmanager.SecretPolicy(`${name}-master`, {
+        secretArn: secret.arn,
+        blockPublicPolicy: true,
+        policy: JSON.stringify(secretPolicy),
+      }, parent);
+    }
 
     this.port = enginePort(args.engine);
     const databaseName = args.databaseName ?? "app";
@@ -187,6 +224,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     this.secretArn = secret.arn;
     this.secretName = secret.name;
     this.kmsKeyArn = key.arn;
+    this.replicaKmsKeyArns = replicaKeys;
 
     this.registerOutputs({
       globalClusterIdentifier: this.globalClusterIdentifier,

@@ -4,6 +4,7 @@
  * policy of its Pod Identity role.
  */
 import type { PolicyDocument } from "./eks";
+import { AUTONAME_SUFFIX_LENGTH, IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "./names";
 
 /**
  * The default image: NGINX's unprivileged build (listens on 8080, runs as uid 101, keeps its pid
@@ -81,6 +82,24 @@ export function regionalSecretArn(secretArn: string, region: string): string {
   if (parts.length < 7 || parts[2] !== "secretsmanager") throw new RangeError(`"${secretArn}" is not a Secrets Manager secret ARN`);
   parts[3] = region;
   return parts.join(":");
+}
+
+/**
+ * Explicit name of a service's Pod Identity role, or undefined when Pulumi's auto-name
+ * (`<service>-pods-<7 hex>`) fits IAM's 64 characters.
+ */
+export function podRoleName(serviceName: string): string | undefined {
+  return physicalName(`${serviceName}-pods`, IAM_ROLE_NAME_MAX_LENGTH);
+}
+
+/**
+ * `aws:PrincipalArn` pattern (StringLike) of a service's Pod Identity role, for a resource policy
+ * written before the role exists (the global stack deploys first): the explicit name, or the
+ * auto-name with one `?` per character of its random suffix.
+ */
+export function podRoleArnPattern(scope: { partition: string; accountId: string }, serviceName: string): string {
+  const name = podRoleName(serviceName) ?? `${serviceName}-pods-${"?".repeat(AUTONAME_SUFFIX_LENGTH - 1)}`;
+  return `arn:${scope.partition}:iam::${scope.accountId}:role/${name}`;
 }
 
 export interface ServicePolicyScope {

@@ -42,7 +42,9 @@ beforeAll(async () => {
     engineVersion: "16.6",
     secretReplicaRegions: ["us-west-2", "eu-west-1"],
     secretReplicaKmsKeyArns: { "eu-west-1": EU_REPLICA_KEY },
+    secretReaderPrincipalArns: ["arn:aws:iam::123456789012:role/platform-deploy", "arn:aws:iam::123456789012:role/platform-admin"],
   }, { provider: east });
+  new db.GlobalDatabase("replicated", { engine: "aurora-postgresql", engineVersion: "16.6", secretReplicaRegions: ["us-west-2", "eu-west-1"] }, { provider: east });
   globalDb = global;
   new db.GlobalDatabase("rotated", { engine: "aurora-postgresql", engineVersion: "16.6", masterPasswordRotation: 2 }, { provider: east });
 
@@ -112,13 +114,45 @@ describe("GlobalDatabase", () => {
 
   it("keeps the master secret under its own rotating key and replicates it to every other region", () => {
     const secret = named("orders-master", "aws:secretsmanager/secret:Secret");
-    const key = childrenOf("orders").find((r) => r.type === KEY)!;
+    const key = named("orders-secret", KEY);
     expect(key.inputs.enableKeyRotation).toBe(true);
     expect(key.protect).toBe(true);
     expect(secret.inputs.kmsKeyId).toBe(key.outputs.arn);
     expect(secret.inputs.name).toBe("orders/master");
-    // us-west-2 names no key: Secrets Manager uses that region's aws/secretsmanager key.
-    expect(secret.inputs.replicas).toEqual([{ region: "us-west-2" }, { region: "eu-west-1", kmsKeyId: EU_REPLICA_KEY }]);
+    // A key brought for eu-west-1 is used; us-west-2 gets one created here, never aws/secretsmanager.
+    expect(secret.inputs.replicas).toEqual([{ region: "us-west-2", kmsKeyId: named("orders-secret-us-west-2", KEY).outputs.arn }, { region: "eu-west-1", kmsKeyId: EU_REPLICA_KEY }]);
+    expect(ofType(childrenOf("orders"), KEY).map((k) => k.name).sort()).toEqual(["orders-secret", "orders-secret-us-west-2"]);
+  });
+
+  it("gives every replica a protected, rotating customer managed key of the replica's own region", () => {
+    const secret = named("replicated-master", "aws:secretsmanager/secret:Secret");
+    const replicas = secret.inputs.replicas as { region: string; kmsKeyId: string }[];
+    expect(replicas.map((r) => r.region)).toEqual(["us-west-2", "eu-west-1"]);
+    for (const replica of replicas) {
+      const key = named(`replicated-secret-${replica.region}`, KEY);
+      expect(key.region).toBe(replica.region);
+      expect(key.inputs).toMatchObject({ region: replica.region, enableKeyRotation: true, deletionWindowInDays: 30 });
+      expect(key.protect).toBe(true);
+      expect(replica.kmsKeyId).toBe(key.outputs.arn);
+      expect(replica.kmsKeyId).toContain(`:kms:${replica.region}:`);
+    }
+    expect(pulumiSdk.Output.isInstance(globalDb.replicaKmsKeyArns["us-west-2"])).toBe(true);
+  });
+
+  it("denies the secret's value to every principal but the named readers, and writes no policy when none are named", () => {
+    const policy = named("orders-master", "aws:secretsmanager/secretPolicy:SecretPolicy");
+    expect(policy.inputs.secretArn).toBe(named("orders-master", "aws:secretsmanager/secret:Secret").outputs.arn);
+    expect(policy.inputs.blockPublicPolicy).toBe(true);
+    expect(JSON.parse(String(policy.inputs.policy)).Statement).toEqual([{
+      Sid: "OnlyNamedReadersGetTheValue",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "*",
+      Condition: { StringNotLike: { "aws:PrincipalArn": ["arn:aws:iam::123456789012:role/platform-deploy", "arn:aws:iam::123456789012:role/platform-admin"] } },
+    }]);
+    expect(ofType(childrenOf("replicated"), "aws:secretsmanager/secretPolicy:SecretPolicy")).toEqual([]);
+    expect(() => new db.GlobalDatabase("nobody", { engine: "aurora-postgresql", engineVersion: "16.6", secretReaderPrincipalArns: [] })).toThrow(/name at least the identity that writes/);
   });
 
   it("writes no version of the secret itself: the primary member publishes the credentials once its writer has them", () => {

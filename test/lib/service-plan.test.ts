@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planGracefulShutdown, referenceServerConfig, regionalSecretArn, servicePolicy, targetGroupBindingGuard } from "../../components/lib/service-plan";
+import { planGracefulShutdown, podRoleArnPattern, podRoleName, referenceServerConfig, regionalSecretArn, servicePolicy, targetGroupBindingGuard } from "../../components/lib/service-plan";
 
 describe("graceful shutdown", () => {
   it("keeps a stopping pod serving longer than the target group drains it, then gives the app its time", () => {
@@ -23,6 +23,18 @@ describe("database wiring", () => {
     expect(policy.Statement[1].Condition).toEqual({ StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com", "kms:EncryptionContext:SecretARN": secretArn } });
     expect(policy.Statement[2].Resource).toBe("arn:aws:rds-db:*:123456789012:dbuser:*/app_user");
     expect(servicePolicy({ partition: "aws", region: "eu-west-1", accountId: "123456789012" })).toBeUndefined();
+  });
+});
+
+describe("the pods' role name, for a policy written before the role exists", () => {
+  it("is Pulumi's auto-name while it fits IAM's 64 characters, the explicit cut name after", () => {
+    const scope = { partition: "aws", accountId: "123456789012" };
+    expect(podRoleName("prod-us-east-1")).toBeUndefined();
+    expect(podRoleArnPattern(scope, "prod-us-east-1")).toBe("arn:aws:iam::123456789012:role/prod-us-east-1-pods-???????");
+    const long = `${"x".repeat(50)}-ap-southeast-2`;
+    const explicit = podRoleName(long)!;
+    expect(explicit.length).toBeLessThanOrEqual(64);
+    expect(podRoleArnPattern(scope, long)).toBe(`arn:aws:iam::123456789012:role/${explicit}`);
   });
 });
 

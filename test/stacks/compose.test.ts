@@ -145,6 +145,18 @@ describe("environment → stack composition", () => {
     expect(globalDatabaseArgs(env, "us-east-1").secretReplicaRegions).toEqual(["eu-west-1", "us-west-2"]);
   });
 
+  it("lets only the deploy identity and the operators read the master secret's value, the pods only with master-secret", () => {
+    expect(globalDatabaseArgs(prod, prod.primaryRegion).secretReaderPrincipalArns).toEqual([prod.deployIdentityArn, ...prod.eksAdminPrincipalArns]);
+    const env = parseEnvironment("prod", { ...prodConfig, "platform:serviceDatabaseCredentials": "master-secret" });
+    const readers = globalDatabaseArgs(env, env.primaryRegion).secretReaderPrincipalArns!;
+    const pods = readers.slice(1 + env.eksAdminPrincipalArns.length);
+    expect(pods).toEqual(env.regions.map((r) => `arn:aws:iam::123456789012:role/prod-${r}-pods-???????`));
+    // The pattern admits the role Pulumi auto-names for the service (`<logical name>-<7 hex>`), and no other.
+    const admits = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.*+^${}()|[\]\\]/g, "\\$&").replace(/\\\*/g, ".*").replace(/\?/g, ".")}$`).test(arn);
+    expect(admits(pods[0], "arn:aws:iam::123456789012:role/prod-us-east-1-pods-1a2b3c4")).toBe(true);
+    expect(admits(pods[0], "arn:aws:iam::123456789012:role/prod-us-east-1-pods-admin-1a2b3c4")).toBe(false);
+  });
+
   it("gives every cluster the deploy identity as admin and the deployer's CIDRs on the endpoint its network uses", () => {
     for (const region of prod.regions) {
       const cluster = regionArgs(prod, region, shared).cluster;
