@@ -6,10 +6,21 @@ import { DEFAULT_MIN_BACKUP_RETENTION_DAYS, integer } from "../config";
 import { AuroraClusterProps, AuroraInstanceProps, GlobalClusterProps, TYPES } from "./aws-types";
 import { arnRegion, describe, isSet, knownNumber, knownString, read, regionOf, resourceRule, UNKNOWN } from "./kit";
 
+/**
+ * The AWS-managed key a KMS key reference names, if it names one by alias: `alias/aws/<service>`,
+ * plain or in an alias ARN (`arn:aws:kms:us-east-1:111122223333:alias/aws/rds`). The `alias/aws/`
+ * prefix is reserved for AWS-managed keys, whose key policy is AWS's and cannot be changed. (A
+ * managed key named by its key ID or key ARN cannot be told apart from a customer's here.)
+ */
+export function awsManagedKeyAlias(keyReference: string | undefined): string | undefined {
+  const alias = keyReference?.startsWith("arn:") ? keyReference.split(":").slice(5).join(":") : keyReference;
+  return alias?.startsWith("alias/aws/") ? alias : undefined;
+}
+
 export const auroraEncryption = resourceRule<AuroraClusterProps & GlobalClusterProps>(
   {
     name: "aurora-encrypted-with-customer-key",
-    description: "Aurora clusters encrypt storage with a customer-managed KMS key (kmsKeyId, in the cluster's own region); global clusters are created encrypted.",
+    description: "Aurora clusters encrypt storage with a customer-managed KMS key (kmsKeyId, in the cluster's own region, not an alias/aws/ key); global clusters are created encrypted.",
     enforcementLevel: "mandatory",
     severity: "high",
   },
@@ -24,6 +35,12 @@ export const auroraEncryption = resourceRule<AuroraClusterProps & GlobalClusterP
     if (encrypted !== true && encrypted !== UNKNOWN) report(`${describe(args)} does not encrypt its storage: set storageEncrypted to true.`);
     if (!isSet(() => props.kmsKeyId)) {
       report(`${describe(args)} uses the AWS-managed RDS key: set kmsKeyId to a customer-managed key in its region.`);
+      return;
+    }
+    // RDS takes an alias name or alias ARN as well: alias/aws/rds is the same AWS-managed key.
+    const managed = awsManagedKeyAlias(knownString(() => props.kmsKeyId));
+    if (managed) {
+      report(`${describe(args)} sets kmsKeyId to "${knownString(() => props.kmsKeyId)}", the AWS-managed key ${managed}, whose policy nobody can change (no say in who uses it, no snapshot shared with another account): set kmsKeyId to a customer-managed key in its region.`);
       return;
     }
     // RDS refuses a key of another region when it creates the cluster (a secondary of a global

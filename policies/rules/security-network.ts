@@ -6,6 +6,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { integer, stringList } from "../config";
 import { LISTENER_TYPES, ListenerProps, LOAD_BALANCER_TYPES, LoadBalancerProps, TYPES } from "./aws-types";
 import { describe, isApplicationOrNetworkLb, knownItems, knownNumber, knownString, ofType, read, referencedBy, resourceRule, stackRule, UNKNOWN } from "./kit";
+import { awsManagedKeyAlias } from "./security-data";
 
 function loadBalancerRule(meta: { name: string; description: string; severity: "low" | "medium" | "high" }, check: (props: LoadBalancerProps) => string | undefined) {
   return resourceRule<LoadBalancerProps>({ ...meta, enforcementLevel: "mandatory" }, LOAD_BALANCER_TYPES, (props, { args, report }) => {
@@ -238,13 +239,19 @@ type MessagingProps = { kmsMasterKeyId?: string; sqsManagedSseEnabled?: boolean 
 export const messagingEncrypted = resourceRule<MessagingProps>(
   {
     name: "messaging-encrypted",
-    description: "SNS topics are encrypted with a KMS key (SNS encrypts nothing by default); SQS queues keep server-side encryption (SSE-SQS, the default, or a KMS key).",
+    description: "SNS topics are encrypted with a customer-managed KMS key (SNS encrypts nothing by default; publishers such as CloudWatch cannot use alias/aws/sns); SQS queues keep server-side encryption (SSE-SQS, the default, or a KMS key).",
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps: "Give the topic kmsMasterKeyId (a customer key whose policy lets its publishers, e.g. cloudwatch.amazonaws.com, use it: CloudWatch cannot publish with the AWS-managed alias/aws/sns key); leave a queue's sqsManagedSseEnabled on or give it kmsMasterKeyId.",
   },
   ["aws:sns/topic:Topic", "aws:sqs/queue:Queue"],
   (props, { args, report }) => {
+    const key = knownString(() => props.kmsMasterKeyId);
+    const managed = args.type === "aws:sns/topic:Topic" ? awsManagedKeyAlias(key) : undefined;
+    if (managed) {
+      report(`${describe(args)} sets kmsMasterKeyId to "${key}", the AWS-managed key ${managed}: its policy cannot admit publishers such as cloudwatch.amazonaws.com, so alarms never reach the topic. Set kmsMasterKeyId to a customer-managed key whose policy lets its publishers use it.`);
+      return;
+    }
     if (isSetValue(read(() => props.kmsMasterKeyId))) return;
     if (args.type === "aws:sns/topic:Topic") report(`${describe(args)} is not encrypted: set kmsMasterKeyId.`);
     else if (read(() => props.sqsManagedSseEnabled) === false) report(`${describe(args)} turns SSE-SQS off without a KMS key: its messages are stored unencrypted.`);

@@ -180,6 +180,17 @@ describe("aurora-encrypted-with-customer-key", () => {
     const foreign = (s: Parameters<Parameters<typeof run>[1] & object>[0]) => patch(s.db, { kmsKeyId: "arn:aws:kms:ap-south-1:123456789012:key/0f1e2d3c" });
     expect(messages(run("aurora-encrypted-with-customer-key", foreign))).toEqual([expect.stringMatching(/names a KMS key in ap-south-1: a cluster can only use a key of its own region/)]);
   });
+
+  it("fails the AWS-managed key named by its alias, plain or as an alias ARN, naming the value", () => {
+    for (const kmsKeyId of ["alias/aws/rds", "arn:aws:kms:us-east-1:111122223333:alias/aws/rds"]) {
+      expect(messages(run("aurora-encrypted-with-customer-key", (s) => patch(s.db, { kmsKeyId })))).toEqual([
+        expect.stringContaining(`sets kmsKeyId to "${kmsKeyId}", the AWS-managed key alias/aws/rds`),
+      ]);
+    }
+    expect(messages(run("aurora-encrypted-with-customer-key", (s) => patch(s.db, { kmsKeyId: "alias/aws/rds" })))[0]).toMatch(/set kmsKeyId to a customer-managed key in its region\.$/);
+    // A customer's own alias is fine.
+    expect(run("aurora-encrypted-with-customer-key", (s) => patch(s.db, { kmsKeyId: "arn:aws:kms:us-east-1:123456789012:alias/prod-aurora" }))).toEqual([]);
+  });
 });
 
 describe("aurora-iam-authentication", () => {
@@ -419,5 +430,17 @@ describe("messaging-encrypted", () => {
       () => recorded("aws:sns/topic:Topic", "plain", {}, o),
       () => recorded("aws:sqs/queue:Queue", "plain", { sqsManagedSseEnabled: false }, o),
     )))).toEqual([expect.stringMatching(/plain .*is not encrypted: set kmsMasterKeyId/), expect.stringMatching(/turns SSE-SQS off without a KMS key/)]);
+  });
+
+  it("fails a topic on the AWS-managed SNS key, by alias or alias ARN: CloudWatch cannot publish with it", () => {
+    const managed = ["alias/aws/sns", "arn:aws:kms:us-east-1:111122223333:alias/aws/sns"];
+    const violations = messages(run("messaging-encrypted", withExtra(...managed.map((kmsMasterKeyId, i) => () => recorded("aws:sns/topic:Topic", `managed-${i}`, { kmsMasterKeyId }, o)))));
+    expect(violations).toEqual(managed.map((key) => expect.stringContaining(`sets kmsMasterKeyId to "${key}", the AWS-managed key alias/aws/sns`)));
+    for (const v of violations) expect(v).toMatch(/cloudwatch\.amazonaws\.com.*Set kmsMasterKeyId to a customer-managed key/);
+    // A queue may keep AWS's SQS key (any KMS key or SSE-SQS is fine there), a topic its own alias.
+    expect(run("messaging-encrypted", withExtra(
+      () => recorded("aws:sqs/queue:Queue", "managed", { kmsMasterKeyId: "alias/aws/sqs" }, o),
+      () => recorded("aws:sns/topic:Topic", "own", { kmsMasterKeyId: "alias/alarms" }, o),
+    ))).toEqual([]);
   });
 });
