@@ -122,8 +122,8 @@ export class ClusterAddons extends pulumi.ComponentResource {
       // Auto-named unless that breaks IAM's 64-character cap (a long environment and region with
       // "aws-load-balancer-controller" does).
       const roleName = physicalName(`${name}-${id}`, IAM_ROLE_NAME_MAX_LENGTH);
-      const trust = pulumi.all([accountId, args.clusterName]).apply(([account, cluster]) =>
-        JSON.stringify(podIdentityTrustPolicy({ accountId: account, clusterName: cluster, namespace: NAMESPACE, serviceAccount })));
+      const trust = pulumi.output(args.clusterName).apply((cluster) =>
+        JSON.stringify(podIdentityTrustPolicy({ clusterName: cluster, namespace: NAMESPACE, serviceAccount })));
       const role = new aws.iam.Role(`${name}-${id}`, { ...(roleName ? { name: roleName } : {}), assumeRolePolicy: trust }, parent);
       const rolePolicy = new aws.iam.RolePolicy(`${name}-${id}`, { role: role.id, policy }, parent);
       // Session tags stay on (no disableSessionTags): the role's trust matches on them.

@@ -286,9 +286,7 @@ export class EksCluster extends pulumi.ComponentResource {
     const kubeProxy = this.addon("kube-proxy");
     const podIdentityAgent = this.addon("eks-pod-identity-agent");
     // kube-system: the add-on's namespace, where EKS creates its association (session tags on).
-    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
-    const ebsCsiTrust = accountId.apply((account) =>
-      JSON.stringify(podIdentityTrustPolicy({ accountId: account, clusterName, namespace: "kube-system", serviceAccount: EBS_CSI_SERVICE_ACCOUNT })));
+    const ebsCsiTrust = JSON.stringify(podIdentityTrustPolicy({ clusterName, namespace: "kube-system", serviceAccount: EBS_CSI_SERVICE_ACCOUNT }));
     this.ebsCsiRole = new aws.iam.Role(`${name}-ebs-csi`, { assumeRolePolicy: ebsCsiTrust }, parent);
     this.ebsCsiPolicy = new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, {
       role: this.ebsCsiRole.name,

@@ -95,8 +95,8 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
     }, parent);
 
     const roleName = physicalName(`${name}-node-termination-handler`, IAM_ROLE_NAME_MAX_LENGTH);
-    const trust = pulumi.all([accountId, args.clusterName]).apply(([account, cluster]) =>
-      JSON.stringify(podIdentityTrustPolicy({ accountId: account, clusterName: cluster, namespace: NAMESPACE, serviceAccount: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT })));
+    const trust = pulumi.output(args.clusterName).apply((cluster) =>
+      JSON.stringify(podIdentityTrustPolicy({ clusterName: cluster, namespace: NAMESPACE, serviceAccount: NODE_TERMINATION_HANDLER_SERVICE_ACCOUNT })));
     const role = new aws.iam.Role(`${name}-node-termination-handler`, { ...(roleName ? { name: roleName } : {}), assumeRolePolicy: trust }, parent);
     const rolePolicy = new aws.iam.RolePolicy(`${name}-node-termination-handler`, {
       role: role.id,

@@ -199,8 +199,8 @@ export class RegionalService extends pulumi.ComponentResource {
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
     // Named by podRoleName alone: the master secret's policy admits the role by that name (podRoleArnPattern).
     const roleName = podRoleName(name);
-    const trust = pulumi.all([accountId, args.clusterName]).apply(([account, cluster]) =>
-      JSON.stringify(podIdentityTrustPolicy({ accountId: account, clusterName: cluster, namespace, serviceAccount: app })));
+    const trust = pulumi.output(args.clusterName).apply((cluster) =>
+      JSON.stringify(podIdentityTrustPolicy({ clusterName: cluster, namespace, serviceAccount: app })));
     const role = new aws.iam.Role(`${name}-pods`, { ...(roleName ? { name: roleName } : {}), assumeRolePolicy: trust }, parent);
     const ready: pulumi.Resource[] = [];
     const db = args.database;

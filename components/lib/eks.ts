@@ -230,8 +230,6 @@ export function serviceTrustPolicy(service: string, actions: string[] = ["sts:As
 
 /** The one service account a Pod Identity role is for. */
 export interface PodIdentityScope {
-  /** The account of the cluster and of the role (an association can only pass a role of its own account). */
-  readonly accountId: string;
   readonly clusterName: string;
   readonly namespace: string;
   readonly serviceAccount: string;
@@ -245,7 +243,10 @@ export interface PodIdentityScope {
  * (EKS User Guide, "Create IAM role with trust policy required by EKS Pod Identity" and "Enable or
  * disable session tags"), so `sts:TagSession` is required next to `sts:AssumeRole`. An
  * association must therefore never set `disableSessionTags: true`: without the tags no condition
- * matches and its pods get no credentials. No OIDC provider is needed.
+ * matches and its pods get no credentials. No OIDC provider is needed. Only the documented session
+ * tags are conditions: `aws:SourceAccount` is not documented for this service principal, and a
+ * StringEquals on a key the request lacks denies every pod its credentials (an association can
+ * only pass a role of its own account anyway).
  */
 export function podIdentityTrustPolicy(scope: PodIdentityScope): PolicyDocument {
   const [statement] = serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]).Statement;
@@ -255,7 +256,6 @@ export function podIdentityTrustPolicy(scope: PodIdentityScope): PolicyDocument 
       ...statement,
       Condition: {
         StringEquals: {
-          "aws:SourceAccount": scope.accountId,
           "aws:RequestTag/eks-cluster-name": scope.clusterName,
           "aws:RequestTag/kubernetes-namespace": scope.namespace,
           "aws:RequestTag/kubernetes-service-account": scope.serviceAccount,

@@ -89,7 +89,6 @@ describe("ClusterAddons", () => {
     expect(trust).toMatchObject({ Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] });
     // Only this association's service account: Pod Identity's session tags name it (and they stay on).
     expect(trust.Condition).toEqual({ StringEquals: {
-      "aws:SourceAccount": "123456789012",
       "aws:RequestTag/eks-cluster-name": "prod",
       "aws:RequestTag/kubernetes-namespace": "kube-system",
       "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler",
@@ -146,7 +145,6 @@ describe("ClusterAddons", () => {
     expect(association.inputs).toMatchObject({ namespace: "kube-system", serviceAccount: values(release).serviceAccount.name, roleArn: role.outputs.arn });
     expect(association.inputs.disableSessionTags).toBeUndefined();
     expect(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Condition.StringEquals).toEqual({
-      "aws:SourceAccount": "123456789012",
       "aws:RequestTag/eks-cluster-name": "edge-eu",
       "aws:RequestTag/kubernetes-namespace": "kube-system",
       "aws:RequestTag/kubernetes-service-account": "aws-load-balancer-controller",

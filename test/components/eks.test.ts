@@ -184,7 +184,6 @@ describe("EksCluster defaults", () => {
     expect(trust.Action).toEqual(["sts:AssumeRole", "sts:TagSession"]);
     // Only the add-on's service account in this cluster (the add-on's association keeps session tags on).
     expect(trust.Condition).toEqual({ StringEquals: {
-      "aws:SourceAccount": "123456789012",
       "aws:RequestTag/eks-cluster-name": "prod",
       "aws:RequestTag/kubernetes-namespace": "kube-system",
       "aws:RequestTag/kubernetes-service-account": "ebs-csi-controller-sa",

@@ -92,7 +92,6 @@ describe("NodeTerminationHandler", () => {
     expect(association.inputs).toMatchObject({ namespace: "kube-system", serviceAccount: "aws-node-termination-handler" });
     expect(association.inputs.disableSessionTags).toBeUndefined();
     expect(JSON.parse(String(one("nth", "aws:iam/role:Role").inputs.assumeRolePolicy)).Statement[0].Condition).toEqual({ StringEquals: {
-      "aws:SourceAccount": "123456789012",
       "aws:RequestTag/eks-cluster-name": "prod-euw1",
       "aws:RequestTag/kubernetes-namespace": "kube-system",
       "aws:RequestTag/kubernetes-service-account": "aws-node-termination-handler",

@@ -137,7 +137,6 @@ describe("RegionalService", () => {
     // Only the service's own service account, in its namespace and cluster (the association's session tags).
     const association = one(under("web"), "aws:eks/podIdentityAssociation:PodIdentityAssociation");
     expect(trust.Condition).toEqual({ StringEquals: {
-      "aws:SourceAccount": "123456789012",
       "aws:RequestTag/eks-cluster-name": "prod-eu-west-1",
       "aws:RequestTag/kubernetes-namespace": association.inputs.namespace,
       "aws:RequestTag/kubernetes-service-account": association.inputs.serviceAccount,
