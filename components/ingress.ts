@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { albLogBucketPolicy, checkDomainNames, checkTargetPort, originVerifyListener, TARGET_GROUP_TIMING, usesElbAccountForLogDelivery } from "./lib/ingress-plan";
-import { ORIGIN_VERIFY_HEADER } from "./lib/edge";
+import { DEFAULT_RATE_LIMIT, ORIGIN_VERIFY_HEADER, rateLimitProblem } from "./lib/edge";
 import { dnsValidatedCertificate } from "./certificate";
 import { logBucket } from "./log-bucket";
+import { albWebAcl, type RegionalWebAclArgs } from "./web-acl";
 import { BINDABLE_TARGET_GROUP_TAG } from "./lib/eks-addon-policies";
 import { ELB_NAME_MAX_LENGTH, ELB_RESERVED_PREFIX, physicalName } from "./lib/names";
 
@@ -51,6 +52,15 @@ export interface RegionalIngressArgs {
    * @default none — the HTTPS listener forwards every request (no edge, or its direct path declared open)
    */
   originVerify?: { headerName?: string; values: pulumi.Input<string>[] };
+  /**
+   * The ALB's web application firewall: a WAF web ACL (scope REGIONAL, in the ALB's region)
+   * associated with it, with GlobalEdge's rules (wafRules): a rate limit per client IP, AWS's IP
+   * reputation list, the core rule set and known bad inputs. `"none"` names the choice of an ALB
+   * with no WAF: with `originVerify` it forwards only CloudFront's requests, which the edge's web
+   * ACL has filtered, and the health check; without it, the internet's.
+   * @default {} — a web ACL with RegionalWebAclArgs' defaults, whether or not the edge is in front
+   */
+  webAcl?: RegionalWebAclArgs | "none";
 }
 
 /** Key prefix of the access logs in the bucket (ELB adds AWSLogs/<account>/... below it). */
@@ -66,6 +76,10 @@ function checkArgs(args: RegionalIngressArgs): void {
   const days = args.accessLogRetentionDays ?? 90;
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`accessLogRetentionDays must be a whole number of days >= 1 (got ${days})`);
   if (args.originVerify) originVerifyListener({ healthCheckPath: path, headerName: args.originVerify.headerName ?? ORIGIN_VERIFY_HEADER, values: args.originVerify.values });
+  if (args.webAcl !== undefined && args.webAcl !== "none") {
+    const rate = rateLimitProblem(args.webAcl.rateLimitPerFiveMinutes ?? DEFAULT_RATE_LIMIT);
+    if (rate) throw new RangeError(`webAcl.rateLimitPerFiveMinutes ${args.webAcl.rateLimitPerFiveMinutes} ${rate}`);
+  }
 }
 
 /**
@@ -101,6 +115,8 @@ export class RegionalIngress extends pulumi.ComponentResource {
   /** Whether the listener forwards only requests that carry the origin-verify header (and the health check). */
   readonly originVerified: boolean;
   readonly accessLogBucket: pulumi.Output<string>;
+  /** The regional web ACL associated with the ALB; undefined with `webAcl: "none"`. */
+  readonly webAclArn: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: RegionalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     checkArgs(args);
@@ -228,6 +244,22 @@ export class RegionalIngress extends pulumi.ComponentResource {
         tags: { Name: `${name}-https-${catchAll.suffix}` },
       }, { parent: this, dependsOn: rules });
     }
+
+    // --- web application firewall ---
+    // On by default, with the edge in front too. Without it, or with its direct path open, the
+    // ALB is the internet's front door. With the path locked it forwards only requests carrying
+    // CloudFront's secret, which the edge's web ACL has filtered, and the health check from
+    // anyone: the web ACL stays (it costs $5 a month, $1 a rule and $0.60 per million requests,
+    // each request inspected twice) as defence in depth, since the health path is open to floods
+    // and the lock rests on one shared secret. Where that cost is not worth it, "none" names it
+    // (platform:regionalWafEnabled: false, which production accepts only behind the locked edge).
+    // CloudFront's requests are exempt from its rate limit, the edge's web ACL having counted them
+    // per viewer; the health checkers are not exempt and need not be: each sends one request per
+    // interval (30 per 5 minutes at 10 s) with a User-Agent, nothing the managed rules block.
+    const webAclArn = args.webAcl === "none"
+      ? undefined
+      : albWebAcl(name, { ...args.webAcl, loadBalancerArn: alb.arn, originVerify: args.originVerify }, this).arn;
+
     new aws.lb.Listener(`${name}-http`, {
       loadBalancerArn: alb.arn,
       port: 80,
@@ -250,6 +282,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
     this.servingResources = [httpsListener, ...rules];
     this.originVerified = verify !== undefined;
     this.accessLogBucket = bucket.bucket;
+    this.webAclArn = webAclArn;
     this.registerOutputs({
       loadBalancerArn: this.loadBalancerArn,
       dnsName: this.dnsName,
@@ -258,6 +291,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
       targetGroupArn: this.targetGroupArn,
       certificateArn: this.certificateArn,
       accessLogBucket: this.accessLogBucket,
+      ...(webAclArn ? { webAclArn } : {}),
     });
   }
 }

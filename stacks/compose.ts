@@ -411,6 +411,7 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
       targetPort: environment.serviceContainerPort,
       healthCheckPath: environment.healthCheckPath,
       ...(regionRequiresOriginVerify(environment) ? { originVerify: { values: edgeOriginVerifyValues(shared, region) } } : {}),
+      webAcl: regionalWebAcl(environment, shared, region),
     },
     service: {
       image: environment.serviceImage,
@@ -484,8 +485,29 @@ export function regionArgs(environment: Environment, region: string, shared: Sha
 }
 
 function edgeOriginVerifyValues(shared: SharedInputs, region: string): pulumi.Input<string>[] {
-  if (!shared.edgeOriginVerifyValues?.length) throw new RangeError(`${region}: the edge is on with its direct path locked, but the shared inputs hold no edgeOriginVerifyValues (the global stack's, or GlobalEdge.originVerifyValues)`);
+  if (!shared.edgeOriginVerifyValues?.length) throw new RangeError(`${region}: the edge is on with its direct path locked or a regional WAF, but the shared inputs hold no edgeOriginVerifyValues (the global stack's, or GlobalEdge.originVerifyValues)`);
   return shared.edgeOriginVerifyValues;
+}
+
+/**
+ * A region's web ACL (RegionalIngress.webAcl), on unless the environment names the opt-out
+ * (regionalWafEnabled: false, which production accepts only behind the locked edge). It takes the
+ * edge's rate limit and body-size choice. With the edge on and its direct path open, CloudFront's
+ * requests reach the ALB beside everyone else's: the edge's secret exempts them from the rate
+ * limit, as originVerify's does when the path is locked.
+ */
+function regionalWebAcl(environment: Environment, shared: SharedInputs, region: string): NonNullable<RegionArgs["ingress"]["webAcl"]> {
+  if (!environment.regionalWafEnabled) return "none";
+  return {
+    rateLimitPerFiveMinutes: environment.edgeRateLimitPerFiveMinutes,
+    allowLargeRequestBodies: environment.edgeAllowLargeRequestBodies,
+    ...(environment.edgeEnabled && !regionRequiresOriginVerify(environment) ? { edgeVerified: { values: edgeOriginVerifyValues(shared, region) } } : {}),
+  };
+}
+
+/** Whether a regional stack reads the edge's origin-verify values: for its listener's lock, or its web ACL's rate-limit exemption. */
+export function regionReadsEdgeSecrets(environment: Environment): boolean {
+  return environment.edgeEnabled && (regionRequiresOriginVerify(environment) || environment.regionalWafEnabled);
 }
 
 function regionalCacheArgs(environment: Environment, region: string, shared: SharedInputs): NonNullable<RegionArgs["cache"]> {

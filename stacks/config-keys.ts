@@ -457,12 +457,12 @@ export const ENVIRONMENT_KEYS = {
   },
   edgeRateLimitPerFiveMinutes: {
     type: "integer",
-    description: "Requests one client IP may make per 5 minutes before the WAF blocks it (10 to 2000000000).",
+    description: "Requests one client IP may make per 5 minutes before a WAF blocks it (10 to 2000000000): the edge's web ACL and each region's (regionalWafEnabled) alike, so no path is looser than the other; with the regional WAF, at least twice what one Route 53 health checker sends (60 at a 10 s interval).",
     default: 2000,
   },
   edgeAllowLargeRequestBodies: {
     type: "boolean",
-    description: "Let request bodies over 8 KB through the edge: the WAF's core rule set then counts its SizeRestrictions_BODY rule instead of blocking (a 403 for every larger POST or PUT through the edge; the direct regional path takes them).",
+    description: "Let request bodies over 8 KB through the WAF, at the edge and at each region's ALB (regionalWafEnabled): the core rule set then counts its SizeRestrictions_BODY rule instead of blocking (a 403 for every larger POST or PUT otherwise).",
     default: false,
   },
   edgePriceClass: {
@@ -473,7 +473,7 @@ export const ENVIRONMENT_KEYS = {
   edgeDirectOriginAccess: {
     type: "string",
     description:
-      "With the edge on, who the regional names (appRecordName, writerRecordName, each region's own) serve: `locked`, only requests that came through CloudFront (its secret X-Origin-Verify header) and, from anyone, the health-check path; everything else gets a 403 from the ALB. `open`, everyone, as without the edge, bypassing its WAF (for clients that must reach a region directly). `locked` needs dbWriteForwarding: writes then reach the writer through any region, as writer.<zone> no longer serves clients.",
+      "With the edge on, who the regional names (appRecordName, writerRecordName, each region's own) serve: `locked`, only requests that came through CloudFront (its secret X-Origin-Verify header) and, from anyone, the health-check path; everything else gets a 403 from the ALB. `open`, everyone, as without the edge, bypassing its WAF (for clients that must reach a region directly; the regional WAF, regionalWafEnabled, still filters them). `locked` needs dbWriteForwarding: writes then reach the writer through any region, as writer.<zone> no longer serves clients.",
     default: "locked",
   },
   edgeOriginVerifyGeneration: {
@@ -481,6 +481,12 @@ export const ENVIRONMENT_KEYS = {
     description:
       "Generation of the secret CloudFront sends to the regional ALBs in X-Origin-Verify (the regions also accept the next one). Raise it by one to rotate, in one ordinary deploy, and only once every region has deployed the previous change.",
     default: 1,
+  },
+  regionalWafEnabled: {
+    type: "boolean",
+    description:
+      "A WAF web ACL on every region's ALB (scope REGIONAL), with the edge's rules: a rate limit per client IP (edgeRateLimitPerFiveMinutes), AWS's IP reputation list, core rule set (edgeAllowLargeRequestBodies applies) and known bad inputs; CloudFront's requests are exempt from its rate limit. false leaves the ALBs without one (saving about $70 a month per region at 100 million requests): production refuses that unless edgeEnabled with edgeDirectOriginAccess: locked, where CloudFront's WAF filters everything the ALBs forward but the health check.",
+    default: true,
   },
   // --- observability: objectives, alarms, Prometheus, synthetic probes, Grafana ---
   sloAvailabilityPercent: {

@@ -1,13 +1,14 @@
 /**
  * The data and edge tier of an environment definition: the shape of the structured
  * `dynamoTables` key (Pulumi.yaml cannot type it, so its fields are checked here) and the rules
- * for the table, cache and edge keys. Every rule is the components' own (components/lib/dynamo,
+ * for the table, cache, edge and regional WAF keys. Every rule is the components' own (components/lib/dynamo,
  * cache, edge), reported per key with the value and the fix before anything runs.
  */
 import { z } from "zod";
 import { ATTRIBUTE_TYPES, STREAM_VIEW_TYPES, tableProblems } from "../components/lib/dynamo";
 import { datastoreRegionProblems, engineVersionProblem, nodesPerClusterProblem, nodeTypeProblem } from "../components/lib/cache";
-import { directOriginAccessProblem, edgeProblems, edgeWritePathProblem, originVerifyGenerationProblem } from "../components/lib/edge";
+import { directOriginAccessProblem, edgeProblems, edgeWritePathProblem, originVerifyGenerationProblem, rateLimitProblem } from "../components/lib/edge";
+import { healthCheckRateLimitProblem, regionalWafOptOutProblem } from "../components/lib/waf";
 import type { EnvironmentSettings } from "./config";
 
 // DynamoDB's characters; what the table's KMS key alias refuses (a ".") is the component's rule
@@ -133,4 +134,15 @@ export function checkDataTier(s: EnvironmentSettings, report: Report, environmen
       report(`${keys[field] ?? field}${index ? `[${index}` : ""}`, p.value, p.message);
     }
   }
+
+  // The regional WAF takes the edge's rate limit and body-size choice (one per-client budget: with
+  // the edge's direct path open, a looser limit on one path would be the path to take).
+  if (s.regionalWafEnabled) {
+    const rate = rateLimitProblem(s.edgeRateLimitPerFiveMinutes);
+    // With the edge on, edgeProblems reported it already.
+    const problem = rate ? (s.edgeEnabled ? undefined : rate) : healthCheckRateLimitProblem(s.edgeRateLimitPerFiveMinutes, s.healthCheckIntervalSeconds);
+    if (problem) report("edgeRateLimitPerFiveMinutes", s.edgeRateLimitPerFiveMinutes, problem);
+  }
+  const optOut = regionalWafOptOutProblem({ production: s.production, regionalWafEnabled: s.regionalWafEnabled, edgeEnabled: s.edgeEnabled, directOriginAccess: s.edgeDirectOriginAccess });
+  if (optOut) report("regionalWafEnabled", s.regionalWafEnabled, optOut);
 }

@@ -5,7 +5,7 @@ import type { TableBindingInput } from "../components/data";
 import { effectiveStream } from "../components/lib/dynamo";
 import { grafanaPrometheusDataSource } from "../components/observability/global";
 import { ConfigError, Environment, ENVIRONMENT_SECRETS_OUTPUT, parseEnvironment, regionalEnvironmentConfig } from "./config";
-import { cacheRoleOf, regionArgs, regionalStackName, regionalStackReads, regionRequiresOriginVerify, roleOf, SharedInputs } from "./compose";
+import { cacheRoleOf, regionArgs, regionalStackName, regionalStackReads, regionReadsEdgeSecrets, roleOf, SharedInputs } from "./compose";
 import { originVerifyGenerations } from "../components/lib/edge";
 import { asRunError, qualifiedStackName } from "./environment";
 import { registerPlatformTags } from "./tags";
@@ -144,7 +144,8 @@ export function siblingStackName(environmentStack: string, stack: string): strin
 /**
  * The values this region's listener accepts in the edge's origin-verify header, read from the
  * global stack (deployed first, so CloudFront already sends the first of them). Read only when the
- * listener requires the header, and kept secret: the global stack exports them as a secret output,
+ * listener requires the header or the region's web ACL exempts CloudFront's requests from its rate
+ * limit (regionReadsEdgeSecrets), and kept secret: the global stack exports them as a secret output,
  * which a StackReference returns as a secret.
  *
  * Read with a fallback in a preview, as `dnsTicketTopicArn`: a global stack deployed before the
@@ -155,13 +156,13 @@ export function siblingStackName(environmentStack: string, stack: string): strin
  * CloudFront sends.
  */
 function edgeInputs(environment: Environment, environmentStack: string, globalRef: pulumi.StackReference): Partial<SharedInputs> {
-  if (!regionRequiresOriginVerify(environment)) return {};
+  if (!regionReadsEdgeSecrets(environment)) return {};
   const exported = globalRef.getOutput("edgeOriginVerifyValues") as pulumi.Output<string[] | undefined>;
   const { accepted } = originVerifyGenerations(environment.edgeOriginVerifyGeneration);
   const values = exported.apply((values): string[] | undefined => {
     if (Array.isArray(values) && values.length === accepted.length) return values;
     const found = values === undefined || values === null ? "exports no edgeOriginVerifyValues" : `exports edgeOriginVerifyValues that are not the ${accepted.length} values this region accepts`;
-    const message = `the global stack ${environmentStack} ${found} (the edge's origin-verify secrets, which this region's HTTPS listener requires with edgeDirectOriginAccess: locked); deploy the global stack first: \`pulumi up --stack ${environmentStack}\``;
+    const message = `the global stack ${environmentStack} ${found} (the edge's origin-verify secrets, which this region's HTTPS listener requires with edgeDirectOriginAccess: locked, and its web ACL exempts from its rate limit); deploy the global stack first: \`pulumi up --stack ${environmentStack}\``;
     if (!pulumi.runtime.isDryRun()) throw new pulumi.RunError(message);
     pulumi.log.warn(`${message}. This preview shows the listener's header rule as computed.`);
     return undefined;

@@ -16,11 +16,12 @@ import {
   originCustomHeaders,
   originVerifyGenerations,
   READ_METHODS,
-  wafRules,
+  DEFAULT_RATE_LIMIT,
   type PriceClass,
 } from "../lib/edge";
 import { dnsValidatedCertificate } from "../certificate";
 import { logBucket } from "../log-bucket";
+import { webAcl } from "../web-acl";
 
 export interface GlobalEdgeArgs {
   /** Hosted zone of the environment (GlobalTraffic.zoneId / zoneName). */
@@ -128,32 +129,15 @@ export class GlobalEdge extends pulumi.ComponentResource {
     const { validation } = dnsValidatedCertificate(`${name}-edge-cert`, { domainNames: [fqdn], zoneId: args.zoneId, region, tags }, this);
 
     // --- web ACL ---
-    const metric = (suffix: string) => `${name}-${suffix}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
-    const webAcl = new aws.wafv2.WebAcl(`${name}-edge`, {
-      region,
+    const acl = webAcl(`${name}-edge`, {
       scope: "CLOUDFRONT",
+      region,
       description: `${name}: edge protection (rate limit, AWS managed rules)`,
-      defaultAction: { allow: {} },
-      rules: wafRules(args.rateLimitPerFiveMinutes ?? 2000, { allowLargeRequestBodies: args.allowLargeRequestBodies }).map((rule) => ({
-        name: rule.name,
-        priority: rule.priority,
-        ...(rule.managedRuleGroup
-          ? {
-            overrideAction: { none: {} },
-            statement: {
-              managedRuleGroupStatement: {
-                name: rule.managedRuleGroup,
-                vendorName: "AWS",
-                ...(rule.countRules ? { ruleActionOverrides: rule.countRules.map((ruleName) => ({ name: ruleName, actionToUse: { count: {} } })) } : {}),
-              },
-            },
-          }
-          : { action: { block: {} }, statement: { rateBasedStatement: { limit: rule.rateLimit!, aggregateKeyType: "IP" } } }),
-        visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: metric(rule.name) },
-      })),
-      visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: metric("edge") },
+      rateLimitPerFiveMinutes: args.rateLimitPerFiveMinutes ?? DEFAULT_RATE_LIMIT,
+      allowLargeRequestBodies: args.allowLargeRequestBodies,
+      metricPrefix: name,
       tags,
-    }, parent);
+    }, this);
 
     // --- access logs ---
     // Standard logging (legacy): CloudFront grants its log delivery account access through the
@@ -208,7 +192,7 @@ export class GlobalEdge extends pulumi.ComponentResource {
       isIpv6Enabled: true,
       httpVersion: "http2and3",
       priceClass: args.priceClass ?? "PriceClass_All",
-      webAclId: webAcl.arn,
+      webAclId: acl.arn,
       viewerCertificate: { acmCertificateArn: validation.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: MIN_VIEWER_TLS },
       origins: [origin(originIds.latency, args.originDomainName), origin(originIds.failover, args.failoverOriginDomainName)],
       originGroups: [{
@@ -255,7 +239,7 @@ export class GlobalEdge extends pulumi.ComponentResource {
     this.distributionArn = distribution.arn;
     this.domainName = distribution.domainName;
     this.hostedZoneId = pulumi.output(CLOUDFRONT_ZONE_ID);
-    this.webAclArn = webAcl.arn;
+    this.webAclArn = acl.arn;
     this.fqdn = fqdn;
     this.logBucket = bucket.bucket;
     this.originVerifyHeaderName = ORIGIN_VERIFY_HEADER;

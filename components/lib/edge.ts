@@ -49,6 +49,13 @@ export type PriceClass = (typeof PRICE_CLASSES)[number];
 
 export const MIN_RATE_LIMIT = 10;
 export const MAX_RATE_LIMIT = 2_000_000_000;
+/** Requests one client IP may make per 5 minutes before a web ACL blocks it, unless configured. */
+export const DEFAULT_RATE_LIMIT = 2000;
+
+/** Why a rate-based rule's limit (requests per IP per 5 minutes) is refused, or undefined. */
+export function rateLimitProblem(limit: number): string | undefined {
+  return Number.isInteger(limit) && limit >= MIN_RATE_LIMIT && limit <= MAX_RATE_LIMIT ? undefined : `must be ${MIN_RATE_LIMIT} to ${MAX_RATE_LIMIT} requests per IP per 5 minutes`;
+}
 /** Status codes that send a GET/HEAD/OPTIONS to the secondary origin. */
 export const FAILOVER_STATUS_CODES = [500, 502, 503, 504];
 /** The viewer TLS policy: TLS 1.2+ with forward-secret ciphers. */
@@ -92,10 +99,9 @@ export function edgeProblems(input: EdgeCheckInput): EdgeProblem[] {
     } else if (seen.has(p)) out.push({ field: `cachedPathPatterns[${i}]`, value: p, message: "repeats an earlier pattern" });
     seen.add(p);
   });
-  const limit = input.rateLimitPerFiveMinutes ?? 2000;
-  if (!Number.isInteger(limit) || limit < MIN_RATE_LIMIT || limit > MAX_RATE_LIMIT) {
-    out.push({ field: "rateLimitPerFiveMinutes", value: limit, message: `must be ${MIN_RATE_LIMIT} to ${MAX_RATE_LIMIT} requests per IP per 5 minutes` });
-  }
+  const limit = input.rateLimitPerFiveMinutes ?? DEFAULT_RATE_LIMIT;
+  const rate = rateLimitProblem(limit);
+  if (rate) out.push({ field: "rateLimitPerFiveMinutes", value: limit, message: rate });
   if (input.priceClass !== undefined && !(PRICE_CLASSES as readonly string[]).includes(input.priceClass)) {
     out.push({ field: "priceClass", value: input.priceClass, message: `must be one of ${PRICE_CLASSES.join(", ")}` });
   }
@@ -124,7 +130,8 @@ export const LARGE_BODY_RULE = "SizeRestrictions_BODY";
  * rule groups count them), then AWS's IP reputation list, the core rule set and known bad inputs.
  * The core rule set keeps its 8 KB body limit unless `allowLargeRequestBodies` names the risk:
  * then that rule counts, and a body past what the WAF inspects (the first 16 KB at CloudFront by
- * default) reaches the origin with only its start seen by the other rules.
+ * default, 8 KB at an ALB) reaches the origin with only its start seen by the other rules. The
+ * edge's web ACL and each region's (components/web-acl.ts) take these same rules.
  */
 export function wafRules(rateLimitPerFiveMinutes: number, options: { allowLargeRequestBodies?: boolean } = {}): WafRuleSpec[] {
   return [

@@ -112,6 +112,7 @@ describe("RegionalIngress load balancer", () => {
       targetGroupArn: get("TargetGroup", "edge-tg").outputs.arn,
       certificateArn: get("Certificate", "edge-cert").outputs.arn,
       accessLogBucket: get("Bucket", "edge-alb-logs").outputs.bucket,
+      webAclArn: get("WebAcl", "edge-waf").outputs.arn,
     });
   });
 });

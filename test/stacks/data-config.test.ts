@@ -184,12 +184,14 @@ describe("data tier composition", () => {
       expect(globalEdgeArgs(parseEnvironment("staging", { ...staging, "platform:edgeOriginVerifyGeneration": 2 }), "Z1")?.originVerifyGeneration).toBe(2);
     });
 
-    it("forward everything with the edge off or its direct path declared open, needing no secret", () => {
+    it("forward everything with the edge off or its direct path declared open, needing no secret for the listener", () => {
       const open = parseEnvironment("staging", { ...staging, "platform:edgeDirectOriginAccess": "open" });
       const off = parseEnvironment("staging", { ...staging, "platform:edgeEnabled": false });
-      for (const environment of [open, off]) {
+      // Open, the regional WAF still takes the values (to exempt CloudFront's requests from its rate limit).
+      const openWithoutWaf = parseEnvironment("staging", { ...staging, "platform:edgeDirectOriginAccess": "open", "platform:regionalWafEnabled": false });
+      for (const environment of [open, off, openWithoutWaf]) {
         expect(regionRequiresOriginVerify(environment)).toBe(false);
-        for (const args of ingress(environment, shared)) expect(args).not.toHaveProperty("originVerify");
+        for (const args of ingress(environment, environment === open ? undefined : shared)) expect(args).not.toHaveProperty("originVerify");
       }
       expect(globalEdgeArgs(open, "Z1")).toBeDefined();
     });

@@ -1,0 +1,129 @@
+/**
+ * Decisions behind the WAF web ACLs, as pure functions: the provider's rule inputs from the rule
+ * list (`wafRules`, lib/edge), their metric names, the rate limit's exemption for requests the
+ * edge has already counted, and what a rate limit must leave to the health checkers.
+ * `webAcl` (components/web-acl.ts) declares the resources from these results, for the edge's web
+ * ACL (GlobalEdge) and each region's (RegionalIngress).
+ *
+ * Sources (checked 2026):
+ * - Rate-based rules count requests per aggregation key over an evaluation window (300 s unless
+ *   set) and act on a key above the limit; a scope-down statement narrows what they count.
+ *   Aggregated by `IP`, the key is the address the request came from: behind CloudFront, one of
+ *   CloudFront's. [AWS WAF developer guide, Rate-based rule statement; aggregation options]
+ * - A regex pattern set holds at most 10 patterns; a `singleHeader` name is matched case-insensitively
+ *   (the provider sends it lower-case). [AWS WAF quotas; WAFV2 API FieldToMatch SingleHeader]
+ * - Route 53 health checkers send one request per `requestInterval` (10 or 30 s) each, from
+ *   their own addresses (published as ROUTE53_HEALTHCHECKS in ip-ranges.json), several per
+ *   checker region; they send `User-Agent: Amazon-Route53-Health-Check-Service`. [Route 53
+ *   developer guide, How Route 53 determines whether a health check is healthy; Configuring
+ *   router and firewall rules for health checks]
+ * - Web ACL pricing is the same for every associated resource type (CloudFront, ALB): per web ACL
+ *   and per rule a month, per million requests. [aws.amazon.com/waf/pricing]
+ */
+import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import type { WafRuleSpec } from "./edge";
+
+/** Seconds a rate-based rule counts over (its default evaluation window, which the limits are in). */
+export const RATE_LIMIT_WINDOW_SECONDS = 300;
+/** Patterns one regex pattern set holds. */
+export const MAX_REGEX_PATTERNS = 10;
+
+/** A CloudWatch metric name of a web ACL or rule: `<prefix>[-<suffix>]`, characters WAF accepts, at most 128. */
+export function wafMetricName(prefix: string, suffix?: string): string {
+  return (suffix === undefined ? prefix : `${prefix}-${suffix}`).replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
+}
+
+/**
+ * Requests the rate limit does not count: those whose header `headerName` matches the patterns of
+ * the regex pattern set `regexPatternSetArn` (the edge's origin-verify secrets, components/web-acl.ts).
+ */
+export interface RateLimitExemption {
+  readonly regexPatternSetArn: pulumi.Input<string>;
+  readonly headerName: string;
+}
+
+/**
+ * The provider's rule inputs of `rules`: managed rule groups with their own actions (override
+ * none; `countRules` count instead), the rate limit blocking per client IP, every rule with
+ * CloudWatch metrics and sampled requests. With `exemption` the rate limit counts only requests
+ * that do not carry the edge's secret: CloudFront's origin requests come from CloudFront's
+ * addresses, each carrying many viewers, whom the edge's own web ACL has already limited by their
+ * own address; counted here by CloudFront's address, they would be blocked together.
+ */
+export function webAclRuleInputs(rules: readonly WafRuleSpec[], options: { metricPrefix: string; exemption?: RateLimitExemption }): aws.types.input.wafv2.WebAclRule[] {
+  const { metricPrefix, exemption } = options;
+  return rules.map((rule) => ({
+    name: rule.name,
+    priority: rule.priority,
+    ...(rule.managedRuleGroup
+      ? {
+        overrideAction: { none: {} },
+        statement: {
+          managedRuleGroupStatement: {
+            name: rule.managedRuleGroup,
+            vendorName: "AWS",
+            ...(rule.countRules ? { ruleActionOverrides: rule.countRules.map((ruleName) => ({ name: ruleName, actionToUse: { count: {} } })) } : {}),
+          },
+        },
+      }
+      : {
+        action: { block: {} },
+        statement: {
+          rateBasedStatement: {
+            limit: rule.rateLimit!,
+            aggregateKeyType: "IP",
+            ...(exemption ? { scopeDownStatement: { notStatement: { statement: { regexPatternSetReferenceStatement: {
+              arn: exemption.regexPatternSetArn,
+              fieldToMatch: { singleHeader: { name: exemption.headerName.toLowerCase() } },
+              textTransformations: [{ priority: 0, type: "NONE" }],
+            } } } } } : {}),
+          },
+        },
+      }),
+    visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: wafMetricName(metricPrefix, rule.name) },
+  }));
+}
+
+/** The pattern that matches a header value exactly (the secrets are letters and digits: nothing to escape). */
+export function exactValuePattern(value: string): string {
+  return `^${value}$`;
+}
+
+/**
+ * Requests one Route 53 health checker sends an endpoint per rate-limit window: one per request
+ * interval. Each checker has its own address, so a per-IP limit sees each alone; the synthetic
+ * canaries probe at most once a minute per canary (5 runs a window), fewer still.
+ */
+export function healthCheckerRequestsPerWindow(intervalSeconds: number): number {
+  return Math.ceil(RATE_LIMIT_WINDOW_SECONDS / intervalSeconds);
+}
+
+/**
+ * Why a per-IP rate limit would block the health checkers of an ALB it guards, or undefined. Twice
+ * what one checker sends: WAF's counts are estimates, and a checker's requests do not keep a strict
+ * cadence. (The default, 2000, is 66 times a checker's 30 requests at a 10 s interval.)
+ */
+export function healthCheckRateLimitProblem(limit: number, healthCheckIntervalSeconds: number): string | undefined {
+  if (!(healthCheckIntervalSeconds > 0)) return undefined; // an interval Route 53 refuses is reported on its own key
+  const perChecker = healthCheckerRequestsPerWindow(healthCheckIntervalSeconds);
+  return limit >= 2 * perChecker
+    ? undefined
+    : `would block the Route 53 health checkers at the regional WAF: each sends ${perChecker} requests per 5 minutes at a ${healthCheckIntervalSeconds} s interval; use at least ${2 * perChecker}`;
+}
+
+/**
+ * Why an environment may not go without the regional WAF, or undefined. Production may drop it
+ * only behind the edge with its direct path locked: CloudFront's web ACL has then filtered every
+ * request the ALBs forward, but the health check. Anywhere else the ALBs take the internet's
+ * requests with no rate limit and no managed rules.
+ */
+export function regionalWafOptOutProblem(input: { production: boolean; regionalWafEnabled: boolean; edgeEnabled: boolean; directOriginAccess: string }): string | undefined {
+  if (input.regionalWafEnabled || !input.production) return undefined;
+  if (input.edgeEnabled && input.directOriginAccess === "locked") return undefined;
+  const why = input.edgeEnabled ? "with edgeDirectOriginAccess: open the ALBs serve everyone who skips the edge" : "with edgeEnabled: false the ALBs are the front door";
+  return (
+    `is false in a production environment (production: true), and ${why}: every region's ALB would take the internet's requests (0.0.0.0/0 and ::/0 on 80 and 443) with no web application firewall, no rate limit and no managed rules. ` +
+    "Set regionalWafEnabled: true (the default), or put the edge in front with edgeEnabled: true and edgeDirectOriginAccess: locked (CloudFront's WAF then filters every request the ALBs forward but the health check)"
+  );
+}
