@@ -128,6 +128,8 @@ export function configFromSettings(settings: Record<string, unknown> | undefined
   if (Object.keys(deployer).length) config["kubernetes-deployer-access"] = deployer;
   // A production environment rehearses failure in every region (policies/rules/chaos.ts).
   if (settings.production === true) config["production-rehearses-failure"] = { production: true };
+  // ... and puts a WAF in front of every load balancer the internet reaches (policies/rules/security-waf.ts).
+  if (settings.production === true) config["load-balancer-waf"] = { production: true };
   // ... and pages through a pager, unless it says it accepts pages by e-mail (policies/rules/observability.ts).
   if (settings.production === true && settings.pagesByEmailOnly !== true) config["production-pages-reach-a-pager"] = { production: true };
   // ... and names what is still an example value or unpinned (policies/rules/production-config.ts).

@@ -344,7 +344,7 @@ const TARGET_GROUP_TYPES = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGro
 type Bag = Record<string, unknown>;
 
 /** Whether `holder.property` refers to `target`: a recorded dependency, or a value equal to its ARN or id. */
-function refersTo(holder: PolicyResource, property: string, target: PolicyResource, value: unknown): boolean {
+export function refersTo(holder: PolicyResource, property: string, target: PolicyResource, value: unknown): boolean {
   if ((holder.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn)) return true;
   const ids = [knownString(() => (target.props as Bag).arn), knownString(() => (target.props as Bag).id)].filter((v) => v !== undefined);
   return typeof value === "string" && ids.includes(value);
@@ -391,6 +391,57 @@ function isCatchAllDeny(rule: PolicyResource): boolean {
   return knownItems(() => (condition.pathPattern as Bag | undefined)?.values as string[]).some((v) => v === "/*" || v === "*");
 }
 
+/** A way past the edge: a listener or rule of an internet-facing ALB that forwards requests without the edge's origin-verify header. */
+export interface EdgeBypass {
+  readonly urn: string;
+  readonly message: string;
+}
+
+/**
+ * The ways anyone can call an internet-facing application load balancer directly, past the edge:
+ * a listener that forwards by default with no catch-all rule denying what its rules do not take,
+ * or a forwarding rule before that catch-all with neither the edge's header condition nor only
+ * the health-check path. None for an internal or network load balancer, or one that serves only
+ * the edge (and the health check). `edge-origin-verified` reports them; `load-balancer-waf`
+ * accepts an ALB without a web ACL only when it has none.
+ */
+export function edgeBypasses(resources: readonly PolicyResource[], lb: PolicyResource): EdgeBypass[] {
+  const props = lb.props as Bag;
+  if (read(() => props.internal) === true || !["application", undefined].includes(read(() => props.loadBalancerType) as string | undefined)) return [];
+  const out: EdgeBypass[] = [];
+  const rules = ofType(resources, LISTENER_RULE_TYPES);
+  const targetGroups = ofType(resources, TARGET_GROUP_TYPES);
+  const healthPathsOf = (arns: unknown[], holder: PolicyResource, property: string) => targetGroups
+    .filter((tg) => arns.some((arn) => refersTo(holder, property, tg, arn)))
+    .map((tg) => {
+      const path = read(() => ((tg.props as Bag).healthCheck as Bag | undefined)?.path);
+      return typeof path === "string" ? path : "/";
+    });
+  for (const listener of ofType(resources, LISTENER_TYPES).filter((l) => refersTo(l, "loadBalancerArn", lb, read(() => (l.props as Bag).loadBalancerArn)))) {
+    const onListener = rules.filter((r) => refersTo(r, "listenerArn", listener, read(() => (r.props as Bag).listenerArn)));
+    const defaults = knownItems(() => (listener.props as Bag).defaultActions as Bag[]);
+    // A listener that forwards by default is locked by a catch-all deny rule: what it sees never
+    // reaches the default action, and rules after it never see a request.
+    const denyAt = onListener.filter(isCatchAllDeny).map((r) => knownNumber(() => (r.props as Bag).priority)).filter((p) => p !== undefined);
+    const lockedAt = denyAt.length > 0 ? Math.min(...denyAt) : undefined;
+    if (forwardsTo(defaults).length > 0 && lockedAt === undefined) {
+      out.push({ urn: listener.urn, message: `${describe(listener)} of internet-facing ${describe(lb)} forwards every request by default and no catch-all rule denies what its other rules do not take: anyone can call it directly and skip the edge's WAF. Add a last rule (path /*) answering 403 and forward only requests carrying the edge's origin-verify header (edgeDirectOriginAccess: locked), or keep it open on purpose (edgeDirectOriginAccess: open).` });
+      continue;
+    }
+    for (const rule of onListener) {
+      const priority = knownNumber(() => (rule.props as Bag).priority);
+      if (lockedAt !== undefined && priority !== undefined && priority > lockedAt) continue;
+      const actions = knownItems(() => (rule.props as Bag).actions as Bag[]);
+      const targets = forwardsTo(actions);
+      if (targets.length === 0) continue;
+      if (!ruleIsVerified(rule, healthPathsOf(targets, rule, "actions"))) {
+        out.push({ urn: rule.urn, message: `${describe(rule)} on ${describe(listener)} of internet-facing ${describe(lb)} forwards without the edge's origin-verify header: what it matches can be called directly, skipping the edge's WAF. Add the http-header condition (X-Origin-Verify) to it, or limit it to the target group's health-check path.` });
+      }
+    }
+  }
+  return out;
+}
+
 export const edgeOriginVerified = environmentRule(
   {
     name: "edge-origin-verified",
@@ -403,40 +454,8 @@ export const edgeOriginVerified = environmentRule(
   },
   (resources, report) => {
     if (ofType(resources, DISTRIBUTION_TYPES).length === 0) return;
-    const listeners = ofType(resources, LISTENER_TYPES);
-    const rules = ofType(resources, LISTENER_RULE_TYPES);
-    const targetGroups = ofType(resources, TARGET_GROUP_TYPES);
-    const healthPathsOf = (arns: unknown[], holder: PolicyResource, property: string) => targetGroups
-      .filter((tg) => arns.some((arn) => refersTo(holder, property, tg, arn)))
-      .map((tg) => {
-        const path = read(() => ((tg.props as Bag).healthCheck as Bag | undefined)?.path);
-        return typeof path === "string" ? path : "/";
-      });
     for (const lb of ofType(resources, LOAD_BALANCER_TYPES)) {
-      const props = lb.props as Bag;
-      if (read(() => props.internal) === true || !["application", undefined].includes(read(() => props.loadBalancerType) as string | undefined)) continue;
-      for (const listener of listeners.filter((l) => refersTo(l, "loadBalancerArn", lb, read(() => (l.props as Bag).loadBalancerArn)))) {
-        const onListener = rules.filter((r) => refersTo(r, "listenerArn", listener, read(() => (r.props as Bag).listenerArn)));
-        const defaults = knownItems(() => (listener.props as Bag).defaultActions as Bag[]);
-        // A listener that forwards by default is locked by a catch-all deny rule: what it sees never
-        // reaches the default action, and rules after it never see a request.
-        const denyAt = onListener.filter(isCatchAllDeny).map((r) => knownNumber(() => (r.props as Bag).priority)).filter((p) => p !== undefined);
-        const lockedAt = denyAt.length > 0 ? Math.min(...denyAt) : undefined;
-        if (forwardsTo(defaults).length > 0 && lockedAt === undefined) {
-          report(`${describe(listener)} of internet-facing ${describe(lb)} forwards every request by default and no catch-all rule denies what its other rules do not take: anyone can call it directly and skip the edge's WAF. Add a last rule (path /*) answering 403 and forward only requests carrying the edge's origin-verify header (edgeDirectOriginAccess: locked), or keep it open on purpose (edgeDirectOriginAccess: open).`, listener.urn);
-          continue;
-        }
-        for (const rule of onListener) {
-          const priority = knownNumber(() => (rule.props as Bag).priority);
-          if (lockedAt !== undefined && priority !== undefined && priority > lockedAt) continue;
-          const actions = knownItems(() => (rule.props as Bag).actions as Bag[]);
-          const targets = forwardsTo(actions);
-          if (targets.length === 0) continue;
-          if (!ruleIsVerified(rule, healthPathsOf(targets, rule, "actions"))) {
-            report(`${describe(rule)} on ${describe(listener)} of internet-facing ${describe(lb)} forwards without the edge's origin-verify header: what it matches can be called directly, skipping the edge's WAF. Add the http-header condition (X-Origin-Verify) to it, or limit it to the target group's health-check path.`, rule.urn);
-          }
-        }
-      }
+      for (const bypass of edgeBypasses(resources, lb)) report(bypass.message, bypass.urn);
     }
   },
 );

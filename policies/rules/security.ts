@@ -2,7 +2,7 @@
  * Security baseline: the checks scanners (checkov, trivy, AWS Config) make on these resource
  * types, so a blueprint that passes the pack passes them too. Compute (launch templates, EKS),
  * keys and credentials here; Aurora in security-data.ts; load balancers and VPCs in
- * security-network.ts.
+ * security-network.ts; load balancers' web application firewall in security-waf.ts.
  *
  * The launch-template rules judge instances declared on their own too (aws.ec2.Instance, and EBS
  * volumes for encryption): a program that skips the launch template must not skip the baseline.
@@ -14,6 +14,7 @@ import { EbsVolumeProps, EksClusterProps, InstanceProps, KmsKeyProps, LaunchTemp
 import { describe, isSet, knownItems, knownNumber, knownString, read, resourceRule, UNKNOWN } from "./kit";
 import { DATA_SECURITY_POLICIES } from "./security-data";
 import { NETWORK_SECURITY_POLICIES } from "./security-network";
+import { WAF_POLICIES } from "./security-waf";
 
 /** Launch-template booleans are strings in the provider ("true"/"false"). */
 const isTrue = (value: unknown) => value === true || value === "true";
@@ -269,6 +270,7 @@ export const SECURITY_POLICIES = [
   eksPublicEndpoint,
   ...DATA_SECURITY_POLICIES,
   ...NETWORK_SECURITY_POLICIES,
+  ...WAF_POLICIES,
   kmsKeyRotation,
   noPlaintextSecrets,
 ];
