@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_RATE_LIMIT, ORIGIN_VERIFY_HEADER, wafRules } from "./lib/edge";
-import { exactValuePattern, MAX_REGEX_PATTERNS, webAclRuleInputs, wafMetricName } from "./lib/waf";
+import { exactValuePattern, MAX_REGEX_PATTERNS, wafDescription, webAclRuleInputs, wafMetricName } from "./lib/waf";
 
 export interface WebAclArgs {
   /** CLOUDFRONT (created in us-east-1, for a distribution) or REGIONAL (an ALB of the same region). */
@@ -43,7 +43,7 @@ export function webAcl(name: string, args: WebAclArgs, parent: pulumi.Resource):
     ? new aws.wafv2.RegexPatternSet(`${name}-edge-verified`, {
       ...region,
       scope: args.scope,
-      description: `${name}: the edge's origin-verify values, exempt from the per-IP rate limit`,
+      description: wafDescription(`${name}: origin-verify values of the edge, exempt from the per-IP rate limit`),
       // Secret: the values are CloudFront's origin-verify secrets.
       regularExpressions: exempt.values.map((value) => ({ regexString: pulumi.secret(pulumi.output(value).apply(exactValuePattern)) })),
       tags,
@@ -52,7 +52,7 @@ export function webAcl(name: string, args: WebAclArgs, parent: pulumi.Resource):
   return new aws.wafv2.WebAcl(name, {
     ...region,
     scope: args.scope,
-    description: args.description,
+    description: wafDescription(args.description),
     defaultAction: { allow: {} },
     rules: webAclRuleInputs(wafRules(args.rateLimitPerFiveMinutes, { allowLargeRequestBodies: args.allowLargeRequestBodies }), {
       metricPrefix: args.metricPrefix,
@@ -93,7 +93,7 @@ export function albWebAcl(name: string, args: RegionalWebAclArgs & { loadBalance
   const verified = args.edgeVerified ?? args.originVerify;
   const acl = webAcl(`${name}-waf`, {
     scope: "REGIONAL",
-    description: `${name}: ALB protection (rate limit, AWS managed rules)`,
+    description: `${name}: ALB protection - rate limit, AWS managed rules`,
     rateLimitPerFiveMinutes: args.rateLimitPerFiveMinutes ?? DEFAULT_RATE_LIMIT,
     allowLargeRequestBodies: args.allowLargeRequestBodies,
     metricPrefix: name,

@@ -132,7 +132,7 @@ export class GlobalEdge extends pulumi.ComponentResource {
     const acl = webAcl(`${name}-edge`, {
       scope: "CLOUDFRONT",
       region,
-      description: `${name}: edge protection (rate limit, AWS managed rules)`,
+      description: `${name}: edge protection - rate limit, AWS managed rules`,
       rateLimitPerFiveMinutes: args.rateLimitPerFiveMinutes ?? DEFAULT_RATE_LIMIT,
       allowLargeRequestBodies: args.allowLargeRequestBodies,
       metricPrefix: name,

@@ -24,6 +24,23 @@ import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { WafRuleSpec } from "./edge";
 
+/**
+ * What WAFv2 accepts as a web ACL's, regex pattern set's or IP set's description (the API's
+ * EntityDescription: 1-256 characters of letters, digits, spaces and `_+=:#@/-,.`, not starting or
+ * ending with a space). The provider checks only the length, so a parenthesis or an apostrophe
+ * passes every preview and fails CreateWebACL at `pulumi up`. [WAFV2 API reference, CreateWebACL,
+ * CreateRegexPatternSet: Description pattern]
+ */
+export const WAF_DESCRIPTION = /^[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]$/;
+
+/** The description as given, or an error naming it and what WAFv2 accepts. */
+export function wafDescription(text: string): string {
+  if (text.length > 256 || !WAF_DESCRIPTION.test(text)) {
+    throw new RangeError(`WAF description ${JSON.stringify(text)} is not one WAFv2 accepts: up to 256 characters of letters, digits, spaces and _+=:#@/-,. (no parentheses or quotes), not starting or ending with a space`);
+  }
+  return text;
+}
+
 /** Seconds a rate-based rule counts over (its default evaluation window, which the limits are in). */
 export const RATE_LIMIT_WINDOW_SECONDS = 300;
 /** Patterns one regex pattern set holds. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { wafRules } from "../../components/lib/edge";
-import { exactValuePattern, healthCheckerRequestsPerWindow, healthCheckRateLimitProblem, regionalWafOptOutProblem, wafMetricName, webAclRuleInputs } from "../../components/lib/waf";
+import { exactValuePattern, wafDescription, healthCheckerRequestsPerWindow, healthCheckRateLimitProblem, regionalWafOptOutProblem, wafMetricName, webAclRuleInputs } from "../../components/lib/waf";
 
 describe("webAclRuleInputs", () => {
   const rules = webAclRuleInputs(wafRules(2000), { metricPrefix: "prod-us-east-1" });
@@ -74,5 +74,17 @@ describe("regionalWafOptOutProblem", () => {
   it("says nothing when the WAF is on, or outside production", () => {
     expect(regionalWafOptOutProblem({ ...base, regionalWafEnabled: true })).toBeUndefined();
     expect(regionalWafOptOutProblem({ ...base, production: false })).toBeUndefined();
+  });
+});
+
+describe("wafDescription", () => {
+  it("takes what WAFv2's description pattern takes: letters, digits, spaces and _+=:#@/-,.", () => {
+    expect(wafDescription("prod-us-east-1: ALB protection - rate limit, AWS managed rules")).toBe("prod-us-east-1: ALB protection - rate limit, AWS managed rules");
+  });
+
+  it("refuses parentheses, apostrophes and edge spaces, which CreateWebACL refuses at pulumi up", () => {
+    for (const bad of ["prod: ALB protection (rate limit)", "the edge's values", " leading space", "trailing space ", "x".repeat(257)]) {
+      expect(() => wafDescription(bad)).toThrow(/is not one WAFv2 accepts/);
+    }
   });
 });
