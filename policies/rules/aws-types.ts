@@ -20,6 +20,7 @@ import type { NatGatewayArgs } from "@pulumi/aws/ec2/natGateway";
 import type { LoadBalancerArgs } from "@pulumi/aws/lb/loadBalancer";
 import type { ListenerArgs } from "@pulumi/aws/lb/listener";
 import type { KeyArgs } from "@pulumi/aws/kms/key";
+import type { SecretArgs } from "@pulumi/aws/secretsmanager/secret";
 import type { RecordArgs } from "@pulumi/aws/route53/record";
 import type { HealthCheckArgs } from "@pulumi/aws/route53/healthCheck";
 
@@ -47,6 +48,7 @@ export const TYPES = {
   natGateway: "aws:ec2/natGateway:NatGateway",
   flowLog: "aws:ec2/flowLog:FlowLog",
   kmsKey: "aws:kms/key:Key",
+  secret: "aws:secretsmanager/secret:Secret",
   zone: "aws:route53/zone:Zone",
   record: "aws:route53/record:Record",
   healthCheck: "aws:route53/healthCheck:HealthCheck",
@@ -74,5 +76,6 @@ export type NatGatewayProps = Unwrap<NatGatewayArgs>;
 export type LoadBalancerProps = Unwrap<LoadBalancerArgs>;
 export type ListenerProps = Unwrap<ListenerArgs>;
 export type KmsKeyProps = Unwrap<KeyArgs>;
+export type SecretProps = Unwrap<SecretArgs>;
 export type RecordProps = Unwrap<RecordArgs>;
 export type HealthCheckProps = Unwrap<HealthCheckArgs>;

@@ -1,9 +1,9 @@
 /**
  * Security baseline for Aurora: encrypted with a customer key, IAM authentication, backups kept,
- * nothing public.
+ * nothing public. Secrets Manager secrets, their replicas included, encrypted with customer keys.
  */
 import { DEFAULT_MIN_BACKUP_RETENTION_DAYS, integer } from "../config";
-import { AuroraClusterProps, AuroraInstanceProps, GlobalClusterProps, TYPES } from "./aws-types";
+import { AuroraClusterProps, AuroraInstanceProps, GlobalClusterProps, SecretProps, TYPES } from "./aws-types";
 import { arnRegion, describe, isSet, knownNumber, knownString, read, regionOf, resourceRule, UNKNOWN } from "./kit";
 
 /**
@@ -94,4 +94,38 @@ export const auroraInstanceNotPublic = resourceRule<AuroraInstanceProps>(
   },
 );
 
-export const DATA_SECURITY_POLICIES = [auroraEncryption, auroraIamAuth, auroraBackupRetention, auroraInstanceNotPublic];
+/**
+ * A secret, and each of its replicas, names a customer-managed key. Without one, Secrets Manager
+ * uses aws/secretsmanager, whose key policy lets any principal of the account with
+ * secretsmanager:GetSecretValue read the value (no kms:Decrypt needed); a replica names its key
+ * separately (SecretReplica.kmsKeyId), so a primary's key says nothing of its copies.
+ */
+export const secretsEncryption = resourceRule<SecretProps>(
+  {
+    name: "secrets-encrypted-with-customer-key",
+    description: "Secrets Manager secrets and each of their replicas encrypt with a customer-managed KMS key (kmsKeyId, not aws/secretsmanager).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+  },
+  [TYPES.secret],
+  (props, { args, report }) => {
+    const fix = "create a customer-managed key (in that region) and name it";
+    if (!isSet(() => props.kmsKeyId)) report(`${describe(args)} names no kmsKeyId, so Secrets Manager uses aws/secretsmanager, whose policy lets anyone with secretsmanager:GetSecretValue read it: ${fix} in kmsKeyId.`);
+    else {
+      const managed = awsManagedKeyAlias(knownString(() => props.kmsKeyId));
+      if (managed) report(`${describe(args)} sets kmsKeyId to the AWS-managed key ${managed}: ${fix} in kmsKeyId.`);
+    }
+    const replicas = read(() => props.replicas);
+    if (!Array.isArray(replicas)) return;
+    replicas.forEach((replica, i) => {
+      const named = read(() => replica?.region);
+      const region = typeof named === "string" ? named : `replicas[${i}]`;
+      const key = read(() => replica?.kmsKeyId);
+      if (key === UNKNOWN) return;
+      if (key === undefined || key === null || key === "") report(`${describe(args)}: its replica in ${region} names no kmsKeyId and is encrypted with aws/secretsmanager there: ${fix} in replicas[${i}].kmsKeyId.`);
+      else if (typeof key === "string" && awsManagedKeyAlias(key)) report(`${describe(args)}: its replica in ${region} uses the AWS-managed key ${awsManagedKeyAlias(key)}: ${fix} in replicas[${i}].kmsKeyId.`);
+    });
+  },
+);
+
+export const DATA_SECURITY_POLICIES = [auroraEncryption, auroraIamAuth, auroraBackupRetention, auroraInstanceNotPublic, secretsEncryption];

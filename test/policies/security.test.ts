@@ -444,3 +444,27 @@ describe("messaging-encrypted", () => {
     ))).toEqual([]);
   });
 });
+
+describe("secrets-encrypted-with-customer-key", () => {
+  const o = { stack: "prod", region: "us-east-1" };
+  const secret = (inputs: Record<string, unknown>) => () => recorded("aws:secretsmanager/secret:Secret", "master", { name: "db/master", ...inputs }, o);
+  const key = (region: string) => `arn:aws:kms:${region}:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+  it("passes a secret and its replicas on customer keys", () => {
+    expect(run("secrets-encrypted-with-customer-key", withExtra(secret({ kmsKeyId: key("us-east-1"), replicas: [{ region: "eu-west-1", kmsKeyId: key("eu-west-1") }] })))).toEqual([]);
+  });
+
+  it("fails a secret without a key and a replica without one, naming the replica's region and index", () => {
+    expect(messages(run("secrets-encrypted-with-customer-key", withExtra(secret({ replicas: [{ region: "eu-west-1", kmsKeyId: key("eu-west-1") }, { region: "us-west-2" }] }))))).toEqual([
+      expect.stringContaining("names no kmsKeyId, so Secrets Manager uses aws/secretsmanager"),
+      expect.stringMatching(/replica in us-west-2 names no kmsKeyId .* replicas\[1\]\.kmsKeyId/),
+    ]);
+  });
+
+  it("fails aws/secretsmanager named by alias, on the secret or a replica", () => {
+    expect(messages(run("secrets-encrypted-with-customer-key", withExtra(secret({ kmsKeyId: "alias/aws/secretsmanager", replicas: [{ region: "eu-west-1", kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:alias/aws/secretsmanager" }] }))))).toEqual([
+      expect.stringContaining("the AWS-managed key alias/aws/secretsmanager"),
+      expect.stringMatching(/replica in eu-west-1 uses the AWS-managed key alias\/aws\/secretsmanager/),
+    ]);
+  });
+});
