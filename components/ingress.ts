@@ -5,6 +5,7 @@ import { DEFAULT_RATE_LIMIT, ORIGIN_VERIFY_HEADER, rateLimitProblem } from "./li
 import { dnsValidatedCertificate } from "./certificate";
 import { logBucket } from "./log-bucket";
 import { albWebAcl, type RegionalWebAclArgs } from "./web-acl";
+import { wafModeProblem } from "./lib/waf";
 import { BINDABLE_TARGET_GROUP_TAG } from "./lib/eks-addon-policies";
 import { ELB_NAME_MAX_LENGTH, ELB_RESERVED_PREFIX, physicalName } from "./lib/names";
 
@@ -79,6 +80,8 @@ function checkArgs(args: RegionalIngressArgs): void {
   if (args.webAcl !== undefined && args.webAcl !== "none") {
     const rate = rateLimitProblem(args.webAcl.rateLimitPerFiveMinutes ?? DEFAULT_RATE_LIMIT);
     if (rate) throw new RangeError(`webAcl.rateLimitPerFiveMinutes ${args.webAcl.rateLimitPerFiveMinutes} ${rate}`);
+    const mode = args.webAcl.mode === undefined ? undefined : wafModeProblem(args.webAcl.mode);
+    if (mode) throw new RangeError(`webAcl.mode ${JSON.stringify(args.webAcl.mode)} ${mode}`);
   }
 }
 

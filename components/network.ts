@@ -82,6 +82,8 @@ export class RegionalNetwork extends pulumi.ComponentResource {
   /** Subnets grouped by AZ, in AZ order. */
   readonly subnetsByAz: AzSubnets[];
   readonly natGatewayIds: pulumi.Output<string>[];
+  /** Public IPv4 addresses of the NAT gateways: where the private tier's requests to the internet come from. */
+  readonly natPublicIps: pulumi.Output<string>[];
   readonly privateRouteTableIds: pulumi.Output<string>[];
   readonly flowLogGroupName: pulumi.Output<string>;
 
@@ -152,6 +154,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
 
     const subnetsByAz: AzSubnets[] = [];
     const natGateways: aws.ec2.NatGateway[] = [];
+    const natAddresses: aws.ec2.Eip[] = [];
     const privateRouteTables: aws.ec2.RouteTable[] = [];
 
     plan.forEach((cidrs, i) => {
@@ -185,6 +188,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
 
       if (natMode === "perAz" || i === 0) {
         const eip = new aws.ec2.Eip(`${name}-nat-${suffix}`, { domain: "vpc", tags: { Name: `${name}-nat-${suffix}` } }, parent);
+        natAddresses.push(eip);
         natGateways.push(new aws.ec2.NatGateway(`${name}-nat-${suffix}`, {
           allocationId: eip.id,
           subnetId: publicSubnet.id,
@@ -278,6 +282,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     this.privateSubnetIds = subnetsByAz.map((s) => s.privateSubnetId);
     this.isolatedSubnetIds = subnetsByAz.map((s) => s.isolatedSubnetId);
     this.natGatewayIds = natGateways.map((n) => n.id);
+    this.natPublicIps = natAddresses.map((eip) => eip.publicIp);
     this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
     this.flowLogGroupName = flowLogGroup.name;
 

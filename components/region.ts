@@ -169,6 +169,9 @@ export class Region extends pulumi.ComponentResource {
     this.cluster = new EksCluster(name, { ...cluster, vpcId: this.network.vpcId, subnetIds: controlPlaneSubnetIds }, parent);
     this.ingress = new RegionalIngress(name, {
       ...args.ingress,
+      // The region's own pods reach its public names through its NAT gateways: their addresses
+      // are exempt from the web ACL's per-IP rate limit (albWebAcl).
+      ...(args.ingress.webAcl !== "none" ? { webAcl: { natAddresses: this.network.natPublicIps, ...args.ingress.webAcl } } : {}),
       // The cluster whose controller may register targets with this target group.
       bindingClusterName: eksClusterName(name, cluster),
       vpcId: this.network.vpcId,

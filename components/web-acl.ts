@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_RATE_LIMIT, ORIGIN_VERIFY_HEADER, wafRules } from "./lib/edge";
-import { exactValuePattern, MAX_REGEX_PATTERNS, wafDescription, webAclRuleInputs, wafMetricName } from "./lib/waf";
+import { exactValuePattern, hostCidr, MAX_REGEX_PATTERNS, WAF_LOG_GROUP_PREFIX, wafDescription, wafLoggingInputs, type WafMode, webAclRuleInputs, wafMetricName } from "./lib/waf";
 
 export interface WebAclArgs {
   /** CLOUDFRONT (created in us-east-1, for a distribution) or REGIONAL (an ALB of the same region). */
@@ -22,6 +22,13 @@ export interface WebAclArgs {
    * @default none — the rate limit counts every request
    */
   rateLimitExemption?: { headerName: string; values: pulumi.Input<string>[] };
+  /**
+   * IPv4 addresses (or CIDRs) the rate limit does not count, in an IP set of their own
+   * (`<name>-rate-exempt`). @default none
+   */
+  rateLimitExemptAddresses?: pulumi.Input<pulumi.Input<string>[]>;
+  /** `count`: every rule counts instead of blocking (WafMode). @default "block" */
+  mode?: WafMode;
   /** @default {} */
   tags?: Record<string, string>;
 }
@@ -49,6 +56,16 @@ export function webAcl(name: string, args: WebAclArgs, parent: pulumi.Resource):
       tags,
     }, { parent })
     : undefined;
+  const exemptAddresses = args.rateLimitExemptAddresses !== undefined
+    ? new aws.wafv2.IpSet(`${name}-rate-exempt`, {
+      ...region,
+      scope: args.scope,
+      description: wafDescription(`${name}: addresses exempt from the per-IP rate limit`),
+      ipAddressVersion: "IPV4",
+      addresses: pulumi.output(args.rateLimitExemptAddresses).apply((addresses) => addresses.map(hostCidr)),
+      tags,
+    }, { parent })
+    : undefined;
   return new aws.wafv2.WebAcl(name, {
     ...region,
     scope: args.scope,
@@ -57,6 +74,8 @@ export function webAcl(name: string, args: WebAclArgs, parent: pulumi.Resource):
     rules: webAclRuleInputs(wafRules(args.rateLimitPerFiveMinutes, { allowLargeRequestBodies: args.allowLargeRequestBodies }), {
       metricPrefix: args.metricPrefix,
       ...(verified && exempt ? { exemption: { regexPatternSetArn: verified.arn, headerName: exempt.headerName } } : {}),
+      ...(exemptAddresses ? { exemptIpSetArn: exemptAddresses.arn } : {}),
+      mode: args.mode,
     }),
     visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: wafMetricName(name) },
     tags,
@@ -82,6 +101,19 @@ export interface RegionalWebAclArgs {
    * direct path stays open, or its requests share CloudFront's addresses' rate limit
    */
   edgeVerified?: { headerName?: string; values: pulumi.Input<string>[] };
+  /**
+   * `count`: the rate limit and the managed rules only count what they match (logged and in the
+   * metrics), blocking nothing: the soak of an ALB that already serves traffic, before `block`.
+   * @default "block"
+   */
+  mode?: WafMode;
+  /**
+   * The public addresses of the region's own NAT gateways (RegionalNetwork.natPublicIps), which
+   * the rate limit does not count. @default none — every address is rate-limited
+   */
+  natAddresses?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Days the WAF's log group (`aws-waf-logs-<name>-...`) keeps the blocked and counted requests. @default 90 */
+  logRetentionDays?: number;
 }
 
 /**
@@ -98,7 +130,25 @@ export function albWebAcl(name: string, args: RegionalWebAclArgs & { loadBalance
     allowLargeRequestBodies: args.allowLargeRequestBodies,
     metricPrefix: name,
     ...(verified ? { rateLimitExemption: { headerName: verified.headerName ?? ORIGIN_VERIFY_HEADER, values: verified.values } } : {}),
+    // By design the region's own NAT gateways (its pods: the load test's k6, the canaries, service
+    // calls to the public name) are not rate-limited: a region has at most 3 such addresses, each
+    // carrying every pod's requests, which a per-IP limit would block together within seconds.
+    ...(args.natAddresses !== undefined ? { rateLimitExemptAddresses: args.natAddresses } : {}),
+    mode: args.mode,
   }, parent);
+  // WAF logs only to a log group named aws-waf-logs-*, and adds the log group's resource policy
+  // for its delivery itself. Encrypted with CloudWatch Logs' own key, as the project's other log
+  // groups. Only blocked and counted requests are kept (wafLoggingInputs); the origin-verify header
+  // is redacted: it is the edge's secret, which anyone reading the logs could otherwise replay.
+  const logGroup = new aws.cloudwatch.LogGroup(`${name}-waf-logs`, {
+    namePrefix: `${WAF_LOG_GROUP_PREFIX}${name}-`,
+    retentionInDays: args.logRetentionDays ?? 90,
+  }, { parent });
+  new aws.wafv2.WebAclLoggingConfiguration(`${name}-waf`, {
+    resourceArn: acl.arn,
+    logDestinationConfigs: [logGroup.arn],
+    ...wafLoggingInputs(verified?.headerName ?? ORIGIN_VERIFY_HEADER),
+  }, { parent });
   // Provider trap (pulumi/pulumi-aws#4782): an ALB has one web ACL, associating another replaces
   // it, and deleting an association disassociates whatever the ALB has. Replaced create-first, the
   // old association's deletion would strip the new one from the ALB: delete it first.

@@ -21,6 +21,7 @@ import { regionOfZoneId } from "../components/lib/zones";
 import { maintenanceSchedule } from "../components/lib/maintenance";
 import { podRoleArnPattern } from "../components/lib/service-plan";
 import { originVerifyRequired, type DirectOriginAccess } from "../components/lib/edge";
+import type { WafMode } from "../components/lib/waf";
 import { physicalTableName } from "./data-config";
 import { rdsIdentifier } from "../components/lib/aurora";
 import type { GlobalObservabilityArgs, GrafanaArgs } from "../components/observability/global";
@@ -492,7 +493,8 @@ function edgeOriginVerifyValues(shared: SharedInputs, region: string): pulumi.In
 /**
  * A region's web ACL (RegionalIngress.webAcl), on unless the environment names the opt-out
  * (regionalWafEnabled: false, which production accepts only behind the locked edge). It takes the
- * edge's rate limit and body-size choice. With the edge on and its direct path open, CloudFront's
+ * edge's rate limit and body-size choice, and the environment's mode (regionalWafMode) and log retention.
+ * With the edge on and its direct path open, CloudFront's
  * requests reach the ALB beside everyone else's: the edge's secret exempts them from the rate
  * limit, as originVerify's does when the path is locked.
  */
@@ -501,6 +503,8 @@ function regionalWebAcl(environment: Environment, shared: SharedInputs, region: 
   return {
     rateLimitPerFiveMinutes: environment.edgeRateLimitPerFiveMinutes,
     allowLargeRequestBodies: environment.edgeAllowLargeRequestBodies,
+    mode: environment.regionalWafMode as WafMode,
+    logRetentionDays: environment.logRetentionDays,
     ...(environment.edgeEnabled && !regionRequiresOriginVerify(environment) ? { edgeVerified: { values: edgeOriginVerifyValues(shared, region) } } : {}),
   };
 }

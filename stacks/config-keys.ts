@@ -488,6 +488,12 @@ export const ENVIRONMENT_KEYS = {
       "A WAF web ACL on every region's ALB (scope REGIONAL), with the edge's rules: a rate limit per client IP (edgeRateLimitPerFiveMinutes), AWS's IP reputation list, core rule set (edgeAllowLargeRequestBodies applies) and known bad inputs; CloudFront's requests are exempt from its rate limit. false leaves the ALBs without one (saving about $70 a month per region at 100 million requests): production refuses that unless edgeEnabled with edgeDirectOriginAccess: locked, where CloudFront's WAF filters everything the ALBs forward but the health check.",
     default: true,
   },
+  regionalWafMode: {
+    type: "string",
+    description:
+      "What each region's web ACL (regionalWafEnabled) does with what its rules match: `block` (the default, for a new environment), the rate limit and the managed rules refuse it with a 403; `count`, every rule only counts it, in the WAF's log group (aws-waf-logs-*, blocked and counted requests) and metrics, refusing nothing: the soak of an environment that already serves traffic. Switch count to block only after reviewing what was counted (docs/data-tier.md).",
+    default: "block",
+  },
   // --- observability: objectives, alarms, Prometheus, synthetic probes, Grafana ---
   sloAvailabilityPercent: {
     type: "string",

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { ATTRIBUTE_TYPES, STREAM_VIEW_TYPES, tableProblems } from "../components/lib/dynamo";
 import { datastoreRegionProblems, engineVersionProblem, nodesPerClusterProblem, nodeTypeProblem } from "../components/lib/cache";
 import { directOriginAccessProblem, edgeProblems, edgeWritePathProblem, originVerifyGenerationProblem, rateLimitProblem } from "../components/lib/edge";
-import { healthCheckRateLimitProblem, regionalWafOptOutProblem } from "../components/lib/waf";
+import { healthCheckRateLimitProblem, regionalWafOptOutProblem, wafModeProblem } from "../components/lib/waf";
 import type { EnvironmentSettings } from "./config";
 
 // DynamoDB's characters; what the table's KMS key alias refuses (a ".") is the component's rule
@@ -145,4 +145,6 @@ export function checkDataTier(s: EnvironmentSettings, report: Report, environmen
   }
   const optOut = regionalWafOptOutProblem({ production: s.production, regionalWafEnabled: s.regionalWafEnabled, edgeEnabled: s.edgeEnabled, directOriginAccess: s.edgeDirectOriginAccess });
   if (optOut) report("regionalWafEnabled", s.regionalWafEnabled, optOut);
+  const mode = wafModeProblem(s.regionalWafMode);
+  if (mode) report("regionalWafMode", s.regionalWafMode, mode);
 }

@@ -61,21 +61,60 @@ export interface RateLimitExemption {
 }
 
 /**
+ * What the web ACL does with a request a rule matches. `block`: the rate limit and the managed
+ * rules block (a 403). `count`: every rule only counts (the rate rule's action and the managed
+ * groups' override action), so the logs and metrics show what `block` would refuse while nothing
+ * is refused: the soak of an environment that already serves traffic, before it turns to `block`.
+ */
+export type WafMode = "block" | "count";
+export const WAF_MODES: readonly WafMode[] = ["block", "count"];
+
+/** Why `mode` is not a WAF mode, or undefined. */
+export function wafModeProblem(mode: string): string | undefined {
+  return (WAF_MODES as readonly string[]).includes(mode) ? undefined : `must be "block" (the default: the rules block what they match) or "count" (they only count it: the soak before blocking)`;
+}
+
+/**
+ * The rate limit's scope-down: the requests it counts, or undefined for all of them. It leaves
+ * out those carrying the edge's secret (`exemption`) and those from the addresses of the IP set
+ * `exemptIpSetArn` (the region's own NAT gateways), each a NotStatement, both in an AndStatement.
+ * An IP set reference costs 1 WCU, a regex pattern set reference 25.
+ */
+export function rateLimitScopeDown(exemption?: RateLimitExemption, exemptIpSetArn?: pulumi.Input<string>): aws.types.input.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement | undefined {
+  const excluded: aws.types.input.wafv2.WebAclRuleStatement[] = [
+    ...(exemption
+      ? [{ notStatement: { statement: { regexPatternSetReferenceStatement: {
+        arn: exemption.regexPatternSetArn,
+        fieldToMatch: { singleHeader: { name: exemption.headerName.toLowerCase() } },
+        textTransformations: [{ priority: 0, type: "NONE" }],
+      } } } }]
+      : []),
+    ...(exemptIpSetArn !== undefined ? [{ notStatement: { statement: { ipSetReferenceStatement: { arn: exemptIpSetArn } } } }] : []),
+  ];
+  if (excluded.length === 0) return undefined;
+  return excluded.length === 1 ? excluded[0] : { andStatement: { statements: excluded } };
+}
+
+/**
  * The provider's rule inputs of `rules`: managed rule groups with their own actions (override
  * none; `countRules` count instead), the rate limit blocking per client IP, every rule with
- * CloudWatch metrics and sampled requests. With `exemption` the rate limit counts only requests
- * that do not carry the edge's secret: CloudFront's origin requests come from CloudFront's
- * addresses, each carrying many viewers, whom the edge's own web ACL has already limited by their
- * own address; counted here by CloudFront's address, they would be blocked together.
+ * CloudWatch metrics and sampled requests; in `mode: "count"` every rule counts instead. With
+ * `exemption` the rate limit counts only requests that do not carry the edge's secret:
+ * CloudFront's origin requests come from CloudFront's addresses, each carrying many viewers, whom
+ * the edge's own web ACL has already limited by their own address; counted here by CloudFront's
+ * address, they would be blocked together. With `exemptIpSetArn` it does not count requests from
+ * that IP set's addresses either (rateLimitScopeDown).
  */
-export function webAclRuleInputs(rules: readonly WafRuleSpec[], options: { metricPrefix: string; exemption?: RateLimitExemption }): aws.types.input.wafv2.WebAclRule[] {
-  const { metricPrefix, exemption } = options;
+export function webAclRuleInputs(rules: readonly WafRuleSpec[], options: { metricPrefix: string; exemption?: RateLimitExemption; exemptIpSetArn?: pulumi.Input<string>; mode?: WafMode }): aws.types.input.wafv2.WebAclRule[] {
+  const { metricPrefix, exemption, exemptIpSetArn } = options;
+  const counting = (options.mode ?? "block") === "count";
+  const scopeDownStatement = rateLimitScopeDown(exemption, exemptIpSetArn);
   return rules.map((rule) => ({
     name: rule.name,
     priority: rule.priority,
     ...(rule.managedRuleGroup
       ? {
-        overrideAction: { none: {} },
+        overrideAction: counting ? { count: {} } : { none: {} },
         statement: {
           managedRuleGroupStatement: {
             name: rule.managedRuleGroup,
@@ -85,21 +124,45 @@ export function webAclRuleInputs(rules: readonly WafRuleSpec[], options: { metri
         },
       }
       : {
-        action: { block: {} },
+        action: counting ? { count: {} } : { block: {} },
         statement: {
           rateBasedStatement: {
             limit: rule.rateLimit!,
             aggregateKeyType: "IP",
-            ...(exemption ? { scopeDownStatement: { notStatement: { statement: { regexPatternSetReferenceStatement: {
-              arn: exemption.regexPatternSetArn,
-              fieldToMatch: { singleHeader: { name: exemption.headerName.toLowerCase() } },
-              textTransformations: [{ priority: 0, type: "NONE" }],
-            } } } } } : {}),
+            ...(scopeDownStatement ? { scopeDownStatement } : {}),
           },
         },
       }),
     visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: wafMetricName(metricPrefix, rule.name) },
   }));
+}
+
+/** The CIDR of one IPv4 address, as an IP set takes it. */
+export function hostCidr(address: string): string {
+  return address.includes("/") ? address : `${address}/32`;
+}
+
+/** Prefix WAF requires of a CloudWatch Logs group it logs to. [AWS WAF developer guide, Sending web ACL traffic logs to a CloudWatch Logs log group] */
+export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
+
+/**
+ * The logging configuration's inputs but the ACL and the destination: the header `redactHeader`
+ * (the edge's origin-verify secret) replaced by REDACTED, and only the requests a rule blocked or
+ * counted kept (what a count soak is reviewed on; the allowed rest would cost ingestion for
+ * nothing the metrics do not show).
+ */
+export function wafLoggingInputs(redactHeader: string): Pick<aws.wafv2.WebAclLoggingConfigurationArgs, "redactedFields" | "loggingFilter"> {
+  return {
+    redactedFields: [{ singleHeader: { name: redactHeader.toLowerCase() } }],
+    loggingFilter: {
+      defaultBehavior: "DROP",
+      filters: [{
+        behavior: "KEEP",
+        requirement: "MEETS_ANY",
+        conditions: [{ actionCondition: { action: "BLOCK" } }, { actionCondition: { action: "COUNT" } }],
+      }],
+    },
+  };
 }
 
 /** The pattern that matches a header value exactly (the secrets are letters and digits: nothing to escape). */

@@ -18,6 +18,8 @@ beforeAll(async () => {
   const zurich = new aws.Provider("zurich", { region: "eu-central-2" });
   new RegionalIngress("zrh", { ...base, domainNames: ["zrh.example.com"] }, { provider: zurich });
   new RegionalIngress("tuned", { ...base, domainNames: ["tuned.example.com"], webAcl: { rateLimitPerFiveMinutes: 500, allowLargeRequestBodies: true } });
+  // The soak: counting, its region's NAT gateways exempt, logs kept a year.
+  new RegionalIngress("soak", { ...base, domainNames: ["soak.example.com"], originVerify: { values: ["current0123", "next0123"] }, webAcl: { mode: "count", natAddresses: ["198.51.100.7", "198.51.100.8"], logRetentionDays: 365 } });
   new RegionalIngress("bare", { ...base, domainNames: ["bare.example.com"], webAcl: "none" });
   // Behind the edge, locked: CloudFront's secret exempts its requests from the rate limit.
   new RegionalIngress("locked", { ...base, domainNames: ["locked.example.com"], originVerify: { values: ["current0123", "next0123"] } });
@@ -35,6 +37,9 @@ const ACL = "aws:wafv2/webAcl:WebAcl";
 const ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
 const PATTERNS = "aws:wafv2/regexPatternSet:RegexPatternSet";
 const ALB = "aws:lb/loadBalancer:LoadBalancer";
+const LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const IP_SET = "aws:wafv2/ipSet:IpSet";
 type Rule = { name: string; priority: number; statement: Record<string, any>; action?: unknown; overrideAction?: unknown; visibilityConfig: Record<string, unknown> };
 const rulesOf = (name: string) => get(ACL, `${name}-waf`).inputs.rules as Rule[];
 
@@ -90,8 +95,37 @@ describe("RegionalIngress web ACL", () => {
     expect(cloud.resources.filter((r) => r.type === PATTERNS && r.name.startsWith("zrh-"))).toEqual([]);
   });
 
+  it("logs blocked and counted requests to an aws-waf-logs- log group, with the origin-verify header redacted", () => {
+    const logging = get(LOGGING, "zrh-waf");
+    const group = get(LOG_GROUP, "zrh-waf-logs");
+    expect(group.inputs).toMatchObject({ namePrefix: "aws-waf-logs-zrh-", retentionInDays: 90 });
+    expect([group.region, logging.region]).toEqual(["eu-central-2", "eu-central-2"]);
+    expect(logging.inputs).toMatchObject({
+      resourceArn: get(ACL, "zrh-waf").outputs.arn,
+      logDestinationConfigs: [group.outputs.arn],
+      redactedFields: [{ singleHeader: { name: "x-origin-verify" } }],
+      loggingFilter: { defaultBehavior: "DROP" },
+    });
+    expect(get(LOG_GROUP, "soak-waf-logs").inputs.retentionInDays).toBe(365);
+  });
+
+  it("counts instead of blocking in count mode, and leaves the region's NAT addresses out of the rate limit", () => {
+    const rules = rulesOf("soak");
+    expect(rules[0].action).toEqual({ count: {} });
+    for (const rule of rules.slice(1)) expect(rule.overrideAction).toEqual({ count: {} });
+    const nat = get(IP_SET, "soak-waf-rate-exempt");
+    expect(nat.inputs).toMatchObject({ scope: "REGIONAL", ipAddressVersion: "IPV4", addresses: ["198.51.100.7/32", "198.51.100.8/32"] });
+    expect(rules[0].statement.rateBasedStatement.scopeDownStatement.andStatement.statements[1]).toEqual({ notStatement: { statement: { ipSetReferenceStatement: { arn: nat.outputs.arn } } } });
+    expect(rulesOf("zrh")[0].action).toEqual({ block: {} });
+  });
+
+  it("refuses a mode other than block or count", async () => {
+    const { RegionalIngress } = await import("../../components/ingress");
+    expect(() => new RegionalIngress("badmode", { ...base, domainNames: ["badmode.example.com"], webAcl: { mode: "monitor" as "count" } })).toThrow(/webAcl\.mode "monitor" must be "block"/);
+  });
+
   it("is absent where the program names the choice (webAcl: none)", () => {
-    expect(cloud.resources.filter((r) => r.type.startsWith("aws:wafv2/") && r.name.startsWith("bare-"))).toEqual([]);
+    expect(cloud.resources.filter((r) => (r.type.startsWith("aws:wafv2/") || r.type === LOG_GROUP) && r.name.startsWith("bare-"))).toEqual([]);
     expect(get("platform:ingress:RegionalIngress", "bare").outputs).not.toHaveProperty("webAclArn");
     expect(get(ALB, "bare-alb")).toBeDefined();
   });

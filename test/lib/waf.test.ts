@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { wafRules } from "../../components/lib/edge";
-import { exactValuePattern, wafDescription, healthCheckerRequestsPerWindow, healthCheckRateLimitProblem, regionalWafOptOutProblem, wafMetricName, webAclRuleInputs } from "../../components/lib/waf";
+import { exactValuePattern, hostCidr, rateLimitScopeDown, wafDescription, wafLoggingInputs, wafModeProblem, healthCheckerRequestsPerWindow, healthCheckRateLimitProblem, regionalWafOptOutProblem, wafMetricName, webAclRuleInputs } from "../../components/lib/waf";
 
 describe("webAclRuleInputs", () => {
   const rules = webAclRuleInputs(wafRules(2000), { metricPrefix: "prod-us-east-1" });
@@ -43,6 +43,57 @@ describe("webAclRuleInputs", () => {
     expect(wafMetricName("prod.us", "edge")).toBe("prod-us-edge");
     expect(wafMetricName("prod-edge")).toBe("prod-edge");
     expect(wafMetricName("x".repeat(200), "y")).toHaveLength(128);
+  });
+});
+
+describe("webAclRuleInputs in count mode", () => {
+  it("counts with every rule: the rate limit's action and the managed groups' override action, nothing else changed", () => {
+    const block = webAclRuleInputs(wafRules(2000, { allowLargeRequestBodies: true }), { metricPrefix: "p" });
+    const count = webAclRuleInputs(wafRules(2000, { allowLargeRequestBodies: true }), { metricPrefix: "p", mode: "count" });
+    expect(count[0]).toEqual({ ...block[0], action: { count: {} } });
+    for (const i of [1, 2, 3]) expect(count[i]).toEqual({ ...block[i], overrideAction: { count: {} } });
+    expect(webAclRuleInputs(wafRules(2000), { metricPrefix: "p", mode: "block" })).toEqual(webAclRuleInputs(wafRules(2000), { metricPrefix: "p" }));
+  });
+
+  it("takes block or count only", () => {
+    expect(wafModeProblem("block")).toBeUndefined();
+    expect(wafModeProblem("count")).toBeUndefined();
+    expect(wafModeProblem("Count")).toMatch(/must be "block" .* or "count"/);
+  });
+});
+
+describe("the rate limit's NAT exemption", () => {
+  const edge = { regexPatternSetArn: "arn:set", headerName: "X-Origin-Verify" };
+  const notEdge = { notStatement: { statement: { regexPatternSetReferenceStatement: { arn: "arn:set", fieldToMatch: { singleHeader: { name: "x-origin-verify" } }, textTransformations: [{ priority: 0, type: "NONE" }] } } } };
+  const notNat = { notStatement: { statement: { ipSetReferenceStatement: { arn: "arn:nat" } } } };
+
+  it("leaves out the IP set's addresses, alone or besides the edge's secret in an AndStatement", () => {
+    expect(rateLimitScopeDown()).toBeUndefined();
+    expect(rateLimitScopeDown(undefined, "arn:nat")).toEqual(notNat);
+    expect(rateLimitScopeDown(edge)).toEqual(notEdge);
+    expect(rateLimitScopeDown(edge, "arn:nat")).toEqual({ andStatement: { statements: [notEdge, notNat] } });
+  });
+
+  it("is the rate rule's scope-down, in block and count mode alike, the managed rules untouched", () => {
+    for (const mode of ["block", "count"] as const) {
+      const rules = webAclRuleInputs(wafRules(2000), { metricPrefix: "p", exemption: edge, exemptIpSetArn: "arn:nat", mode });
+      expect(rules[0].statement).toEqual({ rateBasedStatement: { limit: 2000, aggregateKeyType: "IP", scopeDownStatement: { andStatement: { statements: [notEdge, notNat] } } } });
+      expect(rules.slice(1)).toEqual(webAclRuleInputs(wafRules(2000), { metricPrefix: "p", mode }).slice(1));
+    }
+  });
+
+  it("gives each address its /32", () => {
+    expect(hostCidr("198.51.100.7")).toBe("198.51.100.7/32");
+    expect(hostCidr("198.51.100.0/24")).toBe("198.51.100.0/24");
+  });
+});
+
+describe("wafLoggingInputs", () => {
+  it("redacts the origin-verify header and keeps only blocked and counted requests", () => {
+    expect(wafLoggingInputs("X-Origin-Verify")).toEqual({
+      redactedFields: [{ singleHeader: { name: "x-origin-verify" } }],
+      loggingFilter: { defaultBehavior: "DROP", filters: [{ behavior: "KEEP", requirement: "MEETS_ANY", conditions: [{ actionCondition: { action: "BLOCK" } }, { actionCondition: { action: "COUNT" } }] }] },
+    });
   });
 });
 

@@ -43,6 +43,24 @@ describe("regionalWafEnabled", () => {
   });
 });
 
+describe("regionalWafMode", () => {
+  it("blocks by default (a new environment); prod counts, the soak after adding the WAF", () => {
+    expect(parseEnvironment("dev", base).regionalWafMode).toBe("block");
+    expect(parseEnvironment("prod", prod).regionalWafMode).toBe("count");
+    expect(problems({ ...base, "platform:regionalWafMode": "count" })).toEqual({});
+  });
+
+  it("refuses anything but block or count, naming both", () => {
+    expect(problems({ ...base, "platform:regionalWafMode": "monitor" })["platform:regionalWafMode"]).toMatch(/^"monitor": must be "block" .* or "count"/);
+  });
+
+  it("reaches every region's web ACL, with the environment's log retention", () => {
+    const env = parseEnvironment("prod", prod);
+    const shared: SharedInputs = { zoneId: "Z1", zoneName: "prod.example.com", globalClusterIdentifier: "g", masterCredentials: { username: "u", password: "p", databaseName: "app" } };
+    for (const region of env.regions) expect(regionArgs(env, region, shared).ingress.webAcl).toMatchObject({ mode: "count", logRetentionDays: 365 });
+  });
+});
+
 describe("each region's web ACL (regionArgs ingress.webAcl)", () => {
   const shared: SharedInputs = { zoneId: "Z1", zoneName: "dev.example.com", globalClusterIdentifier: "g", masterCredentials: { username: "u", password: "p", databaseName: "app" } };
   const values = ["current", "next"];
@@ -53,7 +71,7 @@ describe("each region's web ACL (regionArgs ingress.webAcl)", () => {
 
   it("takes the edge's rate limit and body-size choice in every region, with no edge", () => {
     for (const args of ingress({ ...base, "platform:edgeRateLimitPerFiveMinutes": 900, "platform:edgeAllowLargeRequestBodies": true }, shared)) {
-      expect(args.webAcl).toEqual({ rateLimitPerFiveMinutes: 900, allowLargeRequestBodies: true });
+      expect(args.webAcl).toEqual({ rateLimitPerFiveMinutes: 900, allowLargeRequestBodies: true, mode: "block", logRetentionDays: 90 });
     }
     expect(regionReadsEdgeSecrets(parseEnvironment("dev", base))).toBe(false);
   });
@@ -65,13 +83,13 @@ describe("each region's web ACL (regionArgs ingress.webAcl)", () => {
   it("exempts CloudFront's requests with the edge's values when its direct path is open, and through originVerify when locked", () => {
     const open = { ...base, ...edgeOn, "platform:edgeDirectOriginAccess": "open" };
     for (const args of ingress(open)) {
-      expect(args.webAcl).toEqual({ rateLimitPerFiveMinutes: 2000, allowLargeRequestBodies: false, edgeVerified: { values } });
+      expect(args.webAcl).toEqual({ rateLimitPerFiveMinutes: 2000, allowLargeRequestBodies: false, mode: "block", logRetentionDays: 90, edgeVerified: { values } });
       expect(args).not.toHaveProperty("originVerify");
     }
     expect(regionReadsEdgeSecrets(parseEnvironment("dev", open))).toBe(true);
     expect(() => ingress(open, shared)).toThrow(/edgeOriginVerifyValues/);
     for (const args of ingress({ ...base, ...edgeOn })) {
-      expect(args.webAcl).toEqual({ rateLimitPerFiveMinutes: 2000, allowLargeRequestBodies: false });
+      expect(args.webAcl).toEqual({ rateLimitPerFiveMinutes: 2000, allowLargeRequestBodies: false, mode: "block", logRetentionDays: 90 });
       expect(args.originVerify).toEqual({ values });
     }
     // Open, without a regional WAF: the region needs no secret at all.
