@@ -130,6 +130,7 @@ export function configFromSettings(settings: Record<string, unknown> | undefined
   if (settings.production === true) config["production-rehearses-failure"] = { production: true };
   // ... and puts a WAF in front of every load balancer the internet reaches (policies/rules/security-waf.ts).
   if (settings.production === true) config["load-balancer-waf"] = { production: true };
+  if (settings.production === true) config["load-balancer-waf-counting"] = { production: true };
   // ... and pages through a pager, unless it says it accepts pages by e-mail (policies/rules/observability.ts).
   if (settings.production === true && settings.pagesByEmailOnly !== true) config["production-pages-reach-a-pager"] = { production: true };
   // ... and names what is still an example value or unpinned (policies/rules/production-config.ts).

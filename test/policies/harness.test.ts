@@ -93,7 +93,7 @@ describe("policyCatalog", () => {
     expect(catalog.find((e) => e.name === "node-pool-spans-azs")).toMatchObject({ kind: "stack", enforcementLevel: "mandatory", thresholds: { minAvailabilityZones: { default: 3 } } });
     expect(catalog.find((e) => e.name === "launch-template-imdsv2")).toMatchObject({ kind: "resource", thresholds: { maxHopLimit: { default: 1 } } });
     expect(catalog.find((e) => e.name === "capacity-survives-region-loss")).toMatchObject({ kind: "environment", thresholds: { peakNodes: { default: 0 } } });
-    expect(catalog.filter((e) => e.enforcementLevel === "advisory").map((e) => e.name)).toEqual(["nat-gateway-per-az", "cost-spot-share", "cost-log-retention", "cost-bucket-cold-storage", "cost-change-per-pr", "eks-version-in-standard-support", "cost-monthly-budget", "edge-origin-verified", "production-config-real-and-pinned"]);
+    expect(catalog.filter((e) => e.enforcementLevel === "advisory").map((e) => e.name)).toEqual(["nat-gateway-per-az", "load-balancer-waf-counting", "cost-spot-share", "cost-log-retention", "cost-bucket-cold-storage", "cost-change-per-pr", "eks-version-in-standard-support", "cost-monthly-budget", "edge-origin-verified", "production-config-real-and-pinned"]);
   });
 
   it("documents every threshold", () => {

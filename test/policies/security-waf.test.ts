@@ -77,3 +77,28 @@ describe("load-balancer-waf", () => {
     expect(production[POLICY]).toEqual({ production: true });
   });
 });
+
+describe("load-balancer-waf-counting", () => {
+  const COUNTING = "load-balancer-waf-counting";
+  const counting = (resources: RecordedResource[], config = production) => ofPolicy(evaluateStack({ stack: at.stack, role: "region", region: SECONDARY, resources }, config), COUNTING);
+  const rules = (mode: "block" | "count") => [
+    { name: "rate-limit-per-ip", priority: 0, action: mode === "count" ? { count: {} } : { block: {} } },
+    { name: "aws-common", priority: 20, overrideAction: mode === "count" ? { count: {} } : { none: {} } },
+  ];
+  const withAcl = (mode: "block" | "count") => region((s) => { const a = patch(acl(), { rules: rules(mode) }); return [a, association(s.alb, a)]; }).resources;
+
+  it("reports, as advisory, an ALB whose web ACL only counts, which load-balancer-waf passes", () => {
+    const resources = withAcl("count");
+    expect(violations(resources)).toEqual([]);
+    const found = counting(resources);
+    expect(found).toHaveLength(1);
+    expect(found[0].enforcementLevel).toBe("advisory");
+    expect(found[0].message).toMatch(/whose rules all count \(platform:regionalWafMode: count\).*set platform:regionalWafMode: block/);
+  });
+
+  it("passes a blocking web ACL, and stays out of non-production environments", () => {
+    expect(counting(withAcl("block"))).toEqual([]);
+    expect(counting(withAcl("count"), {})).toEqual([]);
+    expect(production[COUNTING]).toEqual({ production: true });
+  });
+});
