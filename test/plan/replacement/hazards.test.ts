@@ -8,6 +8,19 @@ const prod = { regions: ["us-east-1", "us-west-2", "eu-west-1"], vpcCidrs: ["10.
 const kinds = (changes: Record<string, unknown>) => environmentHazards(prod, { ...prod, ...changes }).map((h) => [h.kind, h.severity]);
 
 describe("environment hazards", () => {
+  it("notes the regional WAF turning from count to block, saying what it starts refusing and to check the logs first", () => {
+    const soak = { ...prod, regionalWafMode: "count" };
+    for (const to of ["block", undefined]) {
+      const found = environmentHazards(soak, { ...prod, regionalWafMode: to });
+      expect(found.map((h) => [h.kind, h.severity])).toEqual([["regional-waf-starts-blocking", "notice"]]);
+      expect(found[0].message).toMatch(/count → block .*over 2000 requests per IP per 5 minutes.*bodies over 8 KB.*aws-waf-logs-\* log group/);
+    }
+    expect(environmentHazards(soak, { ...prod, regionalWafMode: "block", edgeAllowLargeRequestBodies: true })[0].message).not.toContain("8 KB");
+    expect(kinds({ regionalWafMode: "count" })).toEqual([]);
+    expect(environmentHazards(soak, { ...soak })).toEqual([]);
+    expect(environmentHazards(soak, { ...prod, regionalWafEnabled: false })).toEqual([]);
+  });
+
   it("finds nothing when nothing changes", () => {
     expect(environmentHazards(prod, { ...prod })).toEqual([]);
   });

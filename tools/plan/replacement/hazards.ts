@@ -28,7 +28,8 @@ export type HazardKind =
   | "health-check-interval-change"
   | "node-pool-replaced"
   | "dnssec-change"
-  | "cache-home-not-primary";
+  | "cache-home-not-primary"
+  | "regional-waf-starts-blocking";
 
 export interface Hazard {
   kind: HazardKind;
@@ -201,6 +202,12 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
   }
   if (base.healthCheckIntervalSeconds !== undefined && base.healthCheckIntervalSeconds !== current.healthCheckIntervalSeconds) {
     out.push({ kind: "health-check-interval-change", severity: "notice", runbook: null, message: `Health-check interval ${String(base.healthCheckIntervalSeconds)} s → ${String(current.healthCheckIntervalSeconds)} s: Route 53 cannot change it after creation; every health check (and the records that use them) is replaced.` });
+  }
+  // count → block (the default when unset): what the soak only counted is refused from this deploy on.
+  if (base.regionalWafMode === "count" && current.regionalWafMode !== "count" && current.regionalWafEnabled !== false) {
+    const limit = current.edgeRateLimitPerFiveMinutes ?? 2000;
+    const bodies = current.edgeAllowLargeRequestBodies === true ? "" : " request bodies over 8 KB (edgeAllowLargeRequestBodies is off),";
+    out.push({ kind: "regional-waf-starts-blocking", severity: "notice", runbook: "docs/data-tier.md", message: `Regional WAF count → block (regionalWafMode): each region's web ACL starts refusing with a 403 what it only counted so far: clients over ${String(limit)} requests per IP per 5 minutes (CloudFront's verified requests and the region's own NAT gateways excepted),${bodies} and whatever the IP reputation list, the core rule set and known bad inputs match. Check the counted requests in each region's aws-waf-logs-* log group and the rules' CloudWatch metrics first; allow what must pass (edgeRateLimitPerFiveMinutes, edgeAllowLargeRequestBodies) in the same change.` });
   }
   return out;
 }
