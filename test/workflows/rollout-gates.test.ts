@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pollUntil } from "../../tools/ci/poll";
+import { awsCliFailure, pollUntil } from "../../tools/ci/poll";
 import { answersFor, delegationHelp, PUBLIC_RESOLVERS, resolversOption, waitForZone, zoneTarget } from "../../tools/ci/wait-for-zone";
 import { healthCheckIdOf, judgeObservations, waitHealthy } from "../../tools/ci/wait-healthy";
 import { judgeSubscriptions, topicsOf, waitSubscribed, type Subscription, type TopicRef } from "../../tools/ci/wait-subscribed";
@@ -30,6 +30,59 @@ describe("pollUntil", () => {
       return { done: answers[i++], detail: `answer ${i}` };
     }, { timeoutSeconds: 600, intervalSeconds: 10, consecutive: 2, ...fakeTime() });
     expect(result).toMatchObject({ done: true, attempts: 4 });
+  });
+});
+
+describe("awsCliFailure (which failed aws calls a gate asks again)", () => {
+  /** A failed execFile of the AWS CLI: its exit code and what it wrote to stderr. */
+  const cli = (stderr: string) => ({ code: 254, message: `Command failed: aws autoscaling describe-instance-refreshes\n${stderr}`, stderr });
+  const ACTION = "autoscaling:DescribeInstanceRefreshes";
+
+  it("asks again after throttling, AWS's transient errors and the network", () => {
+    for (const stderr of [
+      "\nAn error occurred (Throttling) when calling the DescribeInstanceRefreshes operation (reached max retries: 2): Rate exceeded\n",
+      "\nAn error occurred (ServiceUnavailable) when calling the DescribeInstanceRefreshes operation: Service is unavailable\n",
+      "\nAn error occurred (PriorRequestNotComplete) when calling the GetHealthCheckStatus operation: slow down\n",
+      '\nCould not connect to the endpoint URL: "https://autoscaling.us-east-1.amazonaws.com/"\n',
+      '\nConnect timeout on endpoint URL: "https://sns.eu-west-1.amazonaws.com/"\n',
+    ]) expect(awsCliFailure(cli(stderr), ACTION)).toEqual({ retry: true, detail: stderr.trim() });
+    // A thrown message with no code (the pollers' own tests throw such).
+    expect(awsCliFailure(new Error("Rate exceeded"), ACTION).retry).toBe(true);
+  });
+
+  it("stops at once on what no retry mends, naming the cause and, when denied, the missing action", () => {
+    const denied = awsCliFailure(cli("\nAn error occurred (AccessDenied) when calling the DescribeInstanceRefreshes operation: User: arn:aws:sts::123456789012:assumed-role/platform-deploy/deploy-1 is not authorized to perform: autoscaling:DescribeInstanceRefreshes because no identity-based policy allows the autoscaling:DescribeInstanceRefreshes action\n"), ACTION);
+    expect(denied.retry).toBe(false);
+    expect(denied.detail).toMatch(/^AWS denies autoscaling:DescribeInstanceRefreshes to this job's role \(An error occurred \(AccessDenied\).*\): add autoscaling:DescribeInstanceRefreshes to the deploy role's policy/);
+    expect(awsCliFailure(cli("An error occurred (UnauthorizedOperation) when calling the X operation: You are not authorized"), ACTION).detail).toMatch(/^AWS denies autoscaling:DescribeInstanceRefreshes/);
+    expect(awsCliFailure(cli("An error occurred (AuthorizationError) when calling the ListSubscriptionsByTopic operation: not authorized"), "sns:ListSubscriptionsByTopic").detail).toMatch(/^AWS denies sns:ListSubscriptionsByTopic/);
+    const expired = awsCliFailure(cli("\nAn error occurred (ExpiredToken) when calling the DescribeInstanceRefreshes operation: The security token included in the request is expired\n"), ACTION);
+    expect(expired).toMatchObject({ retry: false, detail: expect.stringMatching(/^the AWS session has expired .*role-duration-seconds/) });
+    const wrongName = awsCliFailure(cli("\nAn error occurred (ValidationError) when calling the DescribeInstanceRefreshes operation: AutoScalingGroup name not found - no-such-group\n"), ACTION);
+    expect(wrongName).toMatchObject({ retry: false, detail: expect.stringMatching(/^AWS refuses autoscaling:DescribeInstanceRefreshes \(.*ValidationError.*no-such-group\): a name or id that does not exist/) });
+    expect(awsCliFailure(cli("An error occurred (NoSuchHealthCheck) when calling the GetHealthCheckStatus operation: no check"), "route53:GetHealthCheckStatus").retry).toBe(false);
+    expect(awsCliFailure(cli("An error occurred (InvalidClientTokenId) when calling the X operation: bad"), ACTION).detail).toMatch(/^AWS does not accept this job's credentials/);
+    expect(awsCliFailure(cli('\nUnable to locate credentials. You can configure credentials by running "aws configure".\n'), ACTION).detail).toMatch(/^no AWS credentials on this runner/);
+    // No aws on the runner: execFile's spawn error.
+    const missing = awsCliFailure(Object.assign(new Error("spawn aws ENOENT"), { code: "ENOENT", syscall: "spawn aws", path: "aws" }), ACTION);
+    expect(missing).toEqual({ retry: false, detail: "the AWS CLI is not installed on this runner (spawn aws ENOENT): install it (the gates call `aws`), or put it on PATH" });
+    // Anything unknown (an answer that is not JSON, a usage error) is not waited on either.
+    expect(awsCliFailure(new SyntaxError("Unexpected token < in JSON at position 0"), ACTION)).toEqual({ retry: false, detail: "autoscaling:DescribeInstanceRefreshes failed (Unexpected token < in JSON at position 0)" });
+  });
+
+  it("ends pollUntil's wait at the first such failure, and the gates use it", async () => {
+    const time = fakeTime();
+    let calls = 0;
+    const denied = cli("An error occurred (AccessDenied) when calling the GetHealthCheckStatus operation: not authorized to perform: route53:GetHealthCheckStatus");
+    const result = await waitHealthy("hc-1", async () => { calls++; throw denied; }, { timeoutSeconds: 900, intervalSeconds: 20, ...time });
+    expect(result).toEqual({ done: false, attempts: 1, last: expect.stringMatching(/^AWS denies route53:GetHealthCheckStatus/), failed: true });
+    expect([calls, time.elapsed()]).toEqual([1, 0]);
+    const topic: TopicRef = { arn: "arn:aws:sns:us-east-1:123456789012:prod-pages", region: "us-east-1", pages: true, pager: false };
+    expect(await waitSubscribed([topic], async () => { throw Object.assign(new Error("spawn aws ENOENT"), { code: "ENOENT" }); }, { timeoutSeconds: 900, intervalSeconds: 20, ...fakeTime() })).toMatchObject({ failed: true, attempts: 1 });
+    // Without a classifier every failure is asked again, until the deadline.
+    const retried = await pollUntil(async () => { throw denied; }, { timeoutSeconds: 60, intervalSeconds: 20, ...fakeTime() });
+    expect(retried).toMatchObject({ done: false, attempts: 4, last: expect.stringMatching(/^check failed: An error occurred \(AccessDenied\)/) });
+    expect(retried.failed).toBeUndefined();
   });
 });
 

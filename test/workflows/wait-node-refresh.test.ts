@@ -113,6 +113,23 @@ describe("waitNodeRefresh", () => {
   });
 });
 
+describe("waitNodeRefresh on a read no wait mends", () => {
+  it("stops at the first denied read, naming the action the deploy role lacks, and still waits through throttling", async () => {
+    const time = fakeTime();
+    let calls = 0;
+    const denied = { code: 254, message: "Command failed", stderr: "\nAn error occurred (AccessDenied) when calling the DescribeInstanceRefreshes operation: User: arn:aws:sts::123456789012:assumed-role/platform-deploy/deploy-1 is not authorized to perform: autoscaling:DescribeInstanceRefreshes\n" };
+    const verdict = await waitNodeRefresh("us-east-1", [GROUP], async () => { calls++; throw denied; }, { timeoutSeconds: 7200, intervalSeconds: 30, ...time });
+    expect(verdict.state).toBe("error");
+    expect(verdict.detail).toMatch(/^AWS denies autoscaling:DescribeInstanceRefreshes .*: add autoscaling:DescribeInstanceRefreshes to the deploy role's policy/);
+    expect([calls, time.elapsed()]).toEqual([1, 0]);
+    const gone = { code: 254, message: "Command failed", stderr: "An error occurred (ValidationError) when calling the DescribeInstanceRefreshes operation: AutoScalingGroup name not found" };
+    expect(await waitNodeRefresh("us-east-1", [GROUP], async () => { throw gone; }, { timeoutSeconds: 7200, intervalSeconds: 30, ...fakeTime() })).toMatchObject({ state: "error", detail: expect.stringMatching(/ValidationError/) });
+    // Throttled to the end: the deadline's "still rolling", with the last failure.
+    const throttled = { code: 254, message: "Command failed", stderr: "An error occurred (Throttling) when calling the DescribeInstanceRefreshes operation: Rate exceeded" };
+    expect(await waitNodeRefresh("us-east-1", [GROUP], async () => { throw throttled; }, { timeoutSeconds: 90, intervalSeconds: 30, ...fakeTime() })).toEqual({ state: "wait", detail: `check failed: ${throttled.stderr}` });
+  });
+});
+
 describe("wait-node-refresh.ts CLI", () => {
   it("skips a managed node pool without asking AWS, and exits 2 on bad input", () => {
     const dir = tempDir("node-refresh-");
@@ -126,6 +143,11 @@ describe("wait-node-refresh.ts CLI", () => {
     const managed = cli("--outputs", outputs, "--stack", "prod-us-west-2", "--dir", dir);
     expect(managed.status, managed.stderr).toBe(0);
     expect(managed.stdout).toMatch(/nodePoolKind managed: EKS's own node group update .* no instance refresh to wait for/);
+    // An Auto Scaling pool with no aws on the runner: exit 2 at once, not 120 minutes of "still rolling".
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  platform:nodePoolKind: autoscaling\n");
+    const noCli = cli("--outputs", outputs, "--stack", "prod-us-west-2", "--dir", dir);
+    expect(noCli.status, noCli.stderr).toBe(2);
+    expect(noCli.stderr).toMatch(/::error::wait-node-refresh: cannot read the instance refreshes of eks-prod-us-west-2-nodes-abc \(us-west-2\): the AWS CLI is not installed on this runner/);
     const noStack = cli("--outputs", outputs, "--dir", dir);
     expect(noStack.status).toBe(2);
     expect(noStack.stderr).toMatch(/--stack <regional stack> is required/);

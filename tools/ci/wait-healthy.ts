@@ -10,11 +10,12 @@
  * calculated (GetHealthCheckStatus does not answer for calculated checks) and includes the
  * routing control, which starts Off on a new region. Status comes from
  * `aws route53 get-health-check-status` (the AWS CLI, present on GitHub's runners; install it on
- * self-hosted ones). Exit 0 healthy, 1 not healthy by the deadline, 2 bad input.
+ * self-hosted ones). Exit 0 healthy, 1 not healthy by the deadline, 2 bad input or a read no wait
+ * mends (no permission, an expired session, an unknown id, no `aws`: tools/ci/poll.ts, awsCliFailure).
  */
 import { execFile } from "child_process";
 import { promisify } from "util";
-import { gateArgs, pollUntil, type Observation, type PollOptions } from "./poll";
+import { awsCliFailure, gateArgs, pollUntil, type Observation, type PollOptions } from "./poll";
 
 /** Route 53 considers an endpoint healthy when more than 18 % of its checkers do. */
 export const HEALTHY_SHARE = 0.18;
@@ -49,8 +50,8 @@ export const awsCliStatus: StatusReader = async (healthCheckId) => {
 };
 
 /** Waits until the check is healthy twice in a row (one good round can be luck). */
-export async function waitHealthy(healthCheckId: string, read: StatusReader, options: PollOptions): Promise<{ done: boolean; last: string }> {
-  return pollUntil(async () => judgeObservations(await read(healthCheckId)), { consecutive: 2, ...options });
+export async function waitHealthy(healthCheckId: string, read: StatusReader, options: PollOptions): Promise<{ done: boolean; last: string; failed?: boolean }> {
+  return pollUntil(async () => judgeObservations(await read(healthCheckId)), { consecutive: 2, classifyError: (err) => awsCliFailure(err, "route53:GetHealthCheckStatus"), ...options });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -70,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
   if (result.done) {
     console.log(`${region} serves: Route 53 reports health check ${id} healthy (${result.last})`);
     return 0;
+  }
+  if (result.failed) {
+    console.error(`::error::wait-healthy: cannot read health check ${id}'s status: ${result.last}. The rollout stops here; fix this, then re-run this job.`);
+    return 2;
   }
   console.error(`::error::${region} is not healthy after ${timeoutMinutes} minute(s): ${result.last}. The rollout stops here; the other regions keep the previous version. Look at the ALB's target health and the service's pods (kubectl -n app get pods), fix or revert, and re-run.`);
   return 1;

@@ -17,7 +17,9 @@
  * Failed, Cancelled or rolled back fails the gate, a group with none (new, or never refreshed)
  * passes. Refreshes come from `aws autoscaling describe-instance-refreshes` (the AWS CLI, as the
  * other gates). Exit 0 rolled (or nothing to roll), 1 failed or not done by the deadline, 2 bad
- * input.
+ * input or a read no wait mends (AccessDenied: the deploy role needs
+ * autoscaling:DescribeInstanceRefreshes; an expired session, a group AWS does not know, no `aws`),
+ * which stops at once rather than pass for nodes still rolling at the deadline.
  */
 import { execFile } from "child_process";
 import { existsSync, readFileSync } from "fs";
@@ -25,7 +27,7 @@ import { join } from "path";
 import { promisify } from "util";
 import { parse } from "yaml";
 import { ENVIRONMENT_KEYS } from "../../stacks/config-keys";
-import { gateArgs, option, pollUntil, type PollOptions } from "./poll";
+import { awsCliFailure, gateArgs, option, pollUntil, type PollOptions } from "./poll";
 
 /** What `describe-instance-refreshes` says of one refresh (the fields the gate reads). */
 export interface InstanceRefresh {
@@ -44,7 +46,8 @@ const RUNNING = new Set(["Pending", "InProgress", "Cancelling", "RollbackInProgr
 const ENDED_BADLY = new Set(["Failed", "Cancelled", "RollbackSuccessful", "RollbackFailed"]);
 
 export interface RefreshVerdict {
-  readonly state: "wait" | "done" | "fail";
+  /** `error`: the refreshes could not be read, and asking again would not change that. */
+  readonly state: "wait" | "done" | "fail" | "error";
   /** For the log and the final message. */
   readonly detail: string;
   /** The refresh judged, when there is one. */
@@ -139,13 +142,17 @@ export const awsCliRefreshes: RefreshReader = async (region, group) => {
   return (JSON.parse(stdout) as { InstanceRefreshes?: InstanceRefresh[] }).InstanceRefreshes ?? [];
 };
 
+/** The IAM action the gate's reads need (docs/deploying.md, the deploy role). */
+export const READ_ACTION = "autoscaling:DescribeInstanceRefreshes";
+
 /** Waits until no group's latest refresh is running; the verdict of the last look. */
 export async function waitNodeRefresh(region: string, groups: readonly string[], read: RefreshReader, options: PollOptions): Promise<RefreshVerdict> {
   let verdict: RefreshVerdict = { state: "wait", detail: "nothing observed" };
   const result = await pollUntil(async () => {
     verdict = judgeGroups(await Promise.all(groups.map(async (g) => judgeRefresh(g, await read(region, g)))));
     return { done: verdict.state !== "wait", detail: verdict.detail };
-  }, options);
+  }, { classifyError: (err) => awsCliFailure(err, READ_ACTION), ...options });
+  if (result.failed) return { state: "error", detail: result.last };
   // A read that failed last is the poller's to report (its detail), not a verdict.
   return result.done ? verdict : { state: "wait", detail: result.last };
 }
@@ -183,6 +190,10 @@ async function main(argv: string[]): Promise<number> {
   if (verdict.state === "fail") {
     console.error(`::error::${failureHelp(region, groups, verdict)}`);
     return 1;
+  }
+  if (verdict.state === "error") {
+    console.error(`::error::wait-node-refresh: cannot read the instance refreshes of ${groups.join(", ")} (${region}): ${verdict.detail}. The rollout stops here, whether or not the nodes have rolled; fix this, then re-run this job (its \`pulumi up\` then changes nothing).`);
+    return 2;
   }
   console.error(
     `::error::${region}'s nodes are still rolling after ${timeoutMinutes} minute(s): ${verdict.detail}. The rollout stops here; the refresh goes on in AWS. ` +

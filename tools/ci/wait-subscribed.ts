@@ -14,11 +14,12 @@
  *
  * Subscriptions come from `aws sns list-subscriptions-by-topic` (the AWS CLI, as the other gates),
  * in the topic's own region. Exit 0 every page topic has a confirmed subscriber, 1 not by the
- * deadline, 2 bad input.
+ * deadline, 2 bad input or a read no wait mends (no permission, an expired session, a topic AWS
+ * does not know, no `aws`: tools/ci/poll.ts, awsCliFailure).
  */
 import { execFile } from "child_process";
 import { promisify } from "util";
-import { gateArgs, pollUntil, type Observation, type PollOptions } from "./poll";
+import { awsCliFailure, gateArgs, pollUntil, type Observation, type PollOptions } from "./poll";
 import { isPagerProtocol } from "../../components/observability/subscribers";
 
 export interface Subscription {
@@ -85,12 +86,12 @@ export const awsCliSubscriptions: SubscriptionReader = async (topic) => {
   return (JSON.parse(stdout) as { Subscriptions?: Subscription[] }).Subscriptions ?? [];
 };
 
-export async function waitSubscribed(topics: readonly TopicRef[], read: SubscriptionReader, options: PollOptions): Promise<{ done: boolean; last: string }> {
+export async function waitSubscribed(topics: readonly TopicRef[], read: SubscriptionReader, options: PollOptions): Promise<{ done: boolean; last: string; failed?: boolean }> {
   return pollUntil(async () => {
     const byTopic = new Map<TopicRef, Subscription[]>();
     for (const topic of topics) byTopic.set(topic, await read(topic));
     return judgeSubscriptions(byTopic);
-  }, options);
+  }, { classifyError: (err) => awsCliFailure(err, "sns:ListSubscriptionsByTopic"), ...options });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -115,6 +116,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(`alarms reach someone: ${result.last}`);
     return 0;
   }
+  if (result.failed) {
+    console.error(`::error::wait-subscribed: cannot list the topics' subscriptions: ${result.last}. The rollout stops here; fix this, then re-run this job.`);
+    return 2;
+  }
   const gone = result.last.includes("no subscription at all");
   if (result.last.includes("no pager among them")) {
     console.error(
@@ -126,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
   console.error(
     `::error::No confirmed subscriber after ${timeoutMinutes} minute(s): ${result.last}. Alarms of this stack would reach nobody. ` +
       (gone
-        ? "A topic has no subscription at all: either none is configured (platform:alarmEmail and platform:pageEndpoints empty: set them) or one Pulumi created is gone from AWS (unsubscribed, or never confirmed), which `pulumi up` without a refresh does not see, and a deploy refreshes only the node groups and Auto Scaling groups: run `pulumi up --refresh --stack <stack>` from a deploy runner (it creates it again and sends a new confirmation mail), confirm it, then re-run."
+        ? "A topic has no subscription at all: either none is configured (platform:alarmEmail and platform:pageEndpoints empty: set them) or one Pulumi created is gone from AWS (unsubscribed, or never confirmed), which `pulumi up` without a refresh does not see, and a deploy refreshes only the node groups, the Auto Scaling groups and the Aurora GlobalCluster: run `pulumi up --refresh --stack <stack>` from a deploy runner (it creates it again and sends a new confirmation mail), confirm it, then re-run."
         : "Confirm the subscription mails (platform:alarmEmail; a reserved domain such as example.com never receives one), or list the pager in platform:pageEndpoints, then re-run."),
   );
   return 1;
