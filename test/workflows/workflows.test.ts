@@ -18,7 +18,7 @@ beforeAll(async () => {
 const files = workflowFiles();
 
 /** Runs one step's script the way the runner does (bash -eo pipefail), with a scratch GITHUB_OUTPUT. */
-function runStep(script: string, env: Record<string, string>): { status: number | null; outputs: Record<string, string> } {
+function runStep(script: string, env: Record<string, string>): { status: number | null; outputs: Record<string, string>; stdout: string } {
   const dir = tempDir("step-");
   const output = join(dir, "output");
   const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
@@ -32,7 +32,7 @@ function runStep(script: string, env: Record<string, string>): { status: number 
     // the script wrote no output
   }
   const outputs = Object.fromEntries(text.split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-  return { status: result.status, outputs };
+  return { status: result.status, outputs, stdout: result.stdout };
 }
 
 describe("actionlint", () => {
@@ -316,6 +316,7 @@ describe("deploy.yml", () => {
       writeFileSync(join(bin, tool), `#!/bin/sh
 { echo "${tool}"; for a in "$@"; do echo "  $a"; done; } >> "${bin}/calls"
 if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
+if [ "$2" = "tools/ci/global-engine-version.ts" ]; then cat > "${bin}/engine-check-stdin"; exit "\${ENGINE_CHECK_STATUS:-0}"; fi
 `);
       chmodSync(join(bin, tool), 0o755);
     }
@@ -325,11 +326,11 @@ if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
     const asg = urn("aws:autoscaling/group:Group", "prod-us-west-2-nodes-asg");
     const resource = (type: string, name: string) => ({ urn: urn(type, name), type, id: name });
     /** The commands the step ran, each as its argument list, for a stack whose export is `state`. */
-    const run = (state: unknown): string[][] => {
+    const run = (state: unknown, engineCheckStatus = 0): string[][] => {
       writeFileSync(join(bin, "calls"), "");
       writeFileSync(join(bin, "state.json"), JSON.stringify(state));
-      const result = runStep(upStep.run!, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK: stack, RUNNER_TEMP: bin, STATE: join(bin, "state.json") });
-      expect(result.status).toBe(0);
+      const result = runStep(upStep.run!, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK: stack, RUNNER_TEMP: bin, STATE: join(bin, "state.json"), ENGINE_CHECK_STATUS: String(engineCheckStatus) });
+      expect(result.status).toBe(engineCheckStatus);
       const calls: string[][] = [];
       for (const line of readFileSync(join(bin, "calls"), "utf8").split("\n").filter(Boolean)) {
         if (line.startsWith("  ")) calls[calls.length - 1].push(line.slice(2));
@@ -359,8 +360,9 @@ if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
     const at = (c: string[]) => calls.findIndex((x) => JSON.stringify(x) === JSON.stringify(c));
     expect(calls.findIndex((c) => c[1] === "stack" && c[2] === "export")).toBeGreaterThan(at(["pulumi", "stack", "select", stack, "--create", "--non-interactive"]));
     expect(at(refreshes[0])).toBeLessThan(at(up));
-    // The update itself refreshes nothing more.
+    // The update itself refreshes nothing more; no GlobalCluster, no engine-version check.
     expect(calls.filter((c) => c[1] === "up")).toEqual([up]);
+    expect(calls.filter((c) => c.includes("tools/ci/global-engine-version.ts"))).toEqual([]);
     expect(calls.flat()).not.toContain("--refresh");
 
     // A new stack (an empty deployment), and a stack with neither groups nor a global cluster: no refresh at all.
@@ -377,6 +379,17 @@ if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
     const global = run({ version: 3, deployment: { manifest: {}, resources: [...zone, resource("aws:rds/cluster:Cluster", "prod-db"), globalCluster] } });
     expect(global.filter((c) => c[1] === "refresh")).toEqual([["pulumi", "refresh", "--yes", "--non-interactive", "--stack", stack, "--target", globalCluster.urn, "--color", "never"]]);
     expect(global.findIndex((c) => c[1] === "refresh")).toBeLessThan(global.findIndex((c) => c[1] === "up"));
+    // After the refresh, the refreshed state goes to the engine-version check, before the update:
+    // a GlobalCluster AWS upgraded itself would make `pulumi up` ask for a downgrade.
+    const engineCheck = ["npx", "tsx", "tools/ci/global-engine-version.ts", "--stack", stack];
+    const checkAt = global.findIndex((c) => JSON.stringify(c) === JSON.stringify(engineCheck));
+    expect(checkAt).toBeGreaterThan(global.findIndex((c) => c[1] === "refresh"));
+    expect(global[checkAt - 1]).toEqual(["pulumi", "stack", "export", "--stack", stack]);
+    expect(checkAt).toBeLessThan(global.findIndex((c) => c[1] === "up"));
+    expect(JSON.parse(readFileSync(join(bin, "engine-check-stdin"), "utf8"))).toMatchObject({ deployment: { resources: expect.arrayContaining([globalCluster]) } });
+    // It fails: no update.
+    const refused = run({ version: 3, deployment: { manifest: {}, resources: [globalCluster] } }, 1);
+    expect(refused.filter((c) => c[1] === "up")).toEqual([]);
 
     // A state that cannot be read stops the step before the update, rather than skip the refresh.
     writeFileSync(join(bin, "calls"), "");
@@ -433,13 +446,7 @@ if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
     expect(nodes).toBeGreaterThan(upAt);
     expect(nodes).toBeLessThan(health);
     expect(up.steps![nodes].if).toBe("${{ inputs.wait_for == 'health' }}");
-    expect(jobCommands({ steps: [up.steps![nodes]] })).toEqual([
-      'pulumi stack output --json --stack "$STACK" > "$RUNNER_TEMP/outputs.json"',
-      'npx tsx tools/ci/wait-node-refresh.ts --outputs "$RUNNER_TEMP/outputs.json" --stack "$STACK" --timeout-minutes 120 --interval-seconds 30',
-    ]);
-    // Its wait and the health gate's leave a Kubernetes upgrade's `pulumi up` (control plane, add-ons) half an hour of the job.
-    const minutes = (at: number) => Number(/--timeout-minutes (\d+)/.exec(up.steps![at].run ?? "")?.[1]);
-    expect(minutes(nodes) + minutes(health)).toBeLessThanOrEqual(Number(up["timeout-minutes"]) - 30);
+    expect(jobCommands({ steps: [up.steps![nodes]] })).toContain('npx tsx tools/ci/wait-node-refresh.ts --outputs "$RUNNER_TEMP/outputs.json" --stack "$STACK" --timeout-minutes "$minutes" --interval-seconds 30');
     expect(up.steps![nodes]["continue-on-error"]).toBeUndefined();
     // Every stack, before its zone or health gate: its alarms reach a confirmed subscriber.
     const subscribed = stepIndex(up, (st) => (st.run ?? "").includes("tools/ci/wait-subscribed.ts"));
@@ -447,6 +454,50 @@ if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
     expect(up.steps![subscribed].if).toBeUndefined();
     // Not `continue-on-error`: a region that does not turn healthy fails its job, and `needs` stops the rest.
     for (const at of [zone, health, subscribed]) expect(up.steps![at]["continue-on-error"]).toBeUndefined();
+  });
+
+  it("gives the node gate what is left of the job's time less the health gate's, so a gate's message comes before GitHub's timeout", () => {
+    const up = upFile.jobs.up;
+    const jobMinutes = Number(up["timeout-minutes"]);
+    const healthMinutes = Number(/--timeout-minutes (\d+)/.exec(step(up, "Wait until the region is healthy").run ?? "")?.[1]);
+    // The clock starts before anything slow (checkout, npm ci, pulumi up), right after the refusals.
+    const clock = step(up, "Job clock");
+    expect(stepIndex(up, (s) => s.name === "Job clock")).toBe(2);
+    const env = join(tempDir("job-clock-"), "env");
+    expect(runStep(clock.run!, { PATH: process.env.PATH ?? "", GITHUB_ENV: env }).status).toBe(0);
+    expect(Math.abs(Number(/^JOB_STARTED_AT=(\d+)$/m.exec(readFileSync(env, "utf8"))?.[1]) - Date.now() / 1000)).toBeLessThan(5);
+    // The node gate's script with a pulumi and an npx that record their arguments.
+    const bin = tempDir("fake-gate-");
+    for (const tool of ["pulumi", "npx"]) {
+      writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*" >> "${bin}/calls"\n`);
+      chmodSync(join(bin, tool), 0o755);
+    }
+    const script = step(up, "Wait until the nodes have rolled").run!;
+    /** The node gate's --timeout-minutes once `elapsed` minutes of the job have gone (undefined: not run). */
+    const gate = (elapsed: number) => {
+      writeFileSync(join(bin, "calls"), "");
+      const result = runStep(script, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK: "prod-us-west-2", RUNNER_TEMP: bin, JOB_STARTED_AT: String(Math.floor(Date.now() / 1000) - elapsed * 60) });
+      const call = readFileSync(join(bin, "calls"), "utf8").split("\n").find((l) => l.includes("tools/ci/wait-node-refresh.ts"));
+      return { status: result.status, stdout: result.stdout, minutes: call === undefined ? undefined : Number(/--timeout-minutes (\d+)/.exec(call)?.[1]) };
+    };
+    // A quick `pulumi up`: the gate's full two hours, and the job still ends in time.
+    expect(gate(10)).toMatchObject({ status: 0, minutes: 120 });
+    expect(10 + 120 + healthMinutes).toBeLessThan(jobMinutes);
+    // A Kubernetes upgrade's long `pulumi up` and a wait for the alarms' subscription: less, ending
+    // with room for the health gate and the steps around it.
+    for (const elapsed of [60, 100, 150]) {
+      const { status, minutes } = gate(elapsed);
+      expect(status).toBe(0);
+      expect(minutes).toBeGreaterThan(0);
+      expect(elapsed + minutes! + healthMinutes).toBeLessThanOrEqual(jobMinutes - 5);
+    }
+    // Nothing left: it says so itself and stops, before any wait.
+    const late = gate(165);
+    expect(late.status).toBe(1);
+    expect(late.minutes).toBeUndefined();
+    expect(late.stdout).toMatch(/^::error::No time left in this job .*165 of its 180 minutes are gone/);
+    // The script's 180 is the job's timeout-minutes.
+    expect(script).toContain(`$(( ${jobMinutes} - ($(date +%s) - JOB_STARTED_AT) / 60 - ${healthMinutes} - 5 ))`);
   });
 
   it("deploys only main: workflow_dispatch from another branch runs nothing, and a wave refuses any other ref first", () => {
@@ -490,9 +541,10 @@ if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
     // Like curl -f: fails unless asked for the bare sha; records its arguments and the headers read from stdin.
     writeFileSync(curl, `#!/bin/sh\necho "$*" > "${bin}/args"\ncat > "${bin}/stdin"\ncase "$*" in *"Accept: application/vnd.github.sha"*) printf %s "$MAIN_HEAD";; *) exit 22;; esac\n`);
     chmodSync(curl, 0o755);
-    const env = (attempt: string, head: string) => ({
+    const env = (attempt: string, head: string, caller = "deploy.yml") => ({
       PATH: `${bin}:${process.env.PATH ?? ""}`, MAIN_HEAD: head, GITHUB_RUN_ATTEMPT: attempt, GITHUB_SHA: "a".repeat(40),
       GITHUB_API_URL: "https://api.github.com", GITHUB_REPOSITORY: "acme/platform", GH_TOKEN: "t",
+      GITHUB_WORKFLOW_REF: `acme/platform/.github/workflows/${caller}@refs/heads/main`, STACK: "prod-eu-west-1",
     });
     expect(runStep(script, env("1", "b".repeat(40))).status).toBe(0);
     expect(runStep(script, env("2", "a".repeat(40))).status).toBe(0);
@@ -500,7 +552,16 @@ if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
     // The token reaches curl on stdin, never among its arguments.
     expect(readFileSync(join(bin, "args"), "utf8")).not.toContain("Bearer");
     expect(readFileSync(join(bin, "stdin"), "utf8")).toBe("Authorization: Bearer t\n");
-    expect(runStep(script, env("2", "b".repeat(40))).status).not.toBe(0);
+    const refused = runStep(script, env("2", "b".repeat(40)));
+    expect(refused.status).not.toBe(0);
+    // It says how to deploy main with the workflow that was re-run: a one-stack deploy never
+    // points at deploy.yml (disabled then, and re-enabled it would roll out every wave).
+    expect(refused.stdout).toContain(`::error::This re-run would deploy ${"a".repeat(40)}, but main is at ${"b".repeat(40)}: deploy main instead (gh workflow run deploy.yml --ref main)`);
+    const oneStack = runStep(script, env("2", "b".repeat(40), "deploy-stack.yml"));
+    expect(oneStack.status).not.toBe(0);
+    expect(oneStack.stdout).toContain("deploy main instead (gh workflow run deploy-stack.yml --ref main -f stack=prod-eu-west-1)");
+    expect(oneStack.stdout).not.toContain("deploy.yml ");
+    expect(step(up, "Refuse a re-run of a commit main has moved past").env?.STACK).toBe("${{ inputs.stack }}");
   });
 });
 

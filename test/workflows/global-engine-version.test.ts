@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "child_process";
+import { copyFileSync } from "fs";
+import { join } from "path";
+import { compareEngineVersions, engineVersionProblem, globalClusterVersions } from "../../tools/ci/global-engine-version";
+import { temporaryDirectories } from "../plan/temp-dirs";
+import { ROOT } from "./workflow-files";
+
+const tempDir = temporaryDirectories();
+
+const URN = "urn:pulumi:prod::platform::platform:index:GlobalStack$aws:rds/globalCluster:GlobalCluster::prod-global-db";
+const exported = (outputs: Record<string, unknown>) => ({
+  version: 3,
+  deployment: {
+    manifest: {},
+    resources: [
+      { urn: "urn:pulumi:prod::platform::pulumi:pulumi:Stack::platform-prod", type: "pulumi:pulumi:Stack", outputs: {} },
+      { urn: URN, type: "aws:rds/globalCluster:GlobalCluster", outputs },
+    ],
+  },
+});
+
+describe("global-engine-version (the refreshed GlobalCluster against platform:dbEngineVersion)", () => {
+  it("orders Aurora versions part by part, numbers as numbers", () => {
+    expect(compareEngineVersions("16.8", "16.6")).toBeGreaterThan(0);
+    expect(compareEngineVersions("16.10", "16.9")).toBeGreaterThan(0);
+    expect(compareEngineVersions("16.6", "16.6")).toBe(0);
+    expect(compareEngineVersions("16.6", "17.4")).toBeLessThan(0);
+    expect(compareEngineVersions("8.0.mysql_aurora.3.08.0", "8.0.mysql_aurora.3.05.2")).toBeGreaterThan(0);
+  });
+
+  it("reads the running version from the export, and nothing from a stack without a GlobalCluster", () => {
+    expect(globalClusterVersions(exported({ engineVersion: "16.6", engineVersionActual: "16.8" }))).toEqual([{ urn: URN, engineVersion: "16.8" }]);
+    expect(globalClusterVersions(exported({ engineVersion: "16.6" }))).toEqual([{ urn: URN, engineVersion: "16.6" }]);
+    expect(globalClusterVersions({ version: 3, deployment: { manifest: {} } })).toEqual([]);
+  });
+
+  it("refuses only a version newer than the config's, with the runbook's instruction", () => {
+    const running = [{ urn: URN, engineVersion: "16.8" }];
+    expect(engineVersionProblem(running, "16.8", "prod")).toBeUndefined();
+    // Older: the upgrade this update makes.
+    expect(engineVersionProblem([{ urn: URN, engineVersion: "16.6" }], "17.4", "prod")).toBeUndefined();
+    expect(engineVersionProblem(running, "16.6", "prod")).toMatch(
+      /^The Aurora global database runs 16\.8 .* newer than platform:dbEngineVersion 16\.6: AWS upgraded it itself .* a downgrade AWS refuses, so nothing was deployed\. Set platform:dbEngineVersion: "16\.8" in Pulumi\.prod\.yaml .*docs\/runbooks\/aurora-global-database\.md/,
+    );
+  });
+
+  it("exits 1 before the update when AWS runs a newer version than the stack file names, 0 otherwise", () => {
+    const dir = tempDir("engine-version-");
+    for (const f of ["Pulumi.yaml", "Pulumi.prod.yaml"]) copyFileSync(join(ROOT, f), join(dir, f));
+    const cli = (state: unknown) =>
+      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/global-engine-version.ts"), "--stack", "prod", "--dir", dir], { cwd: ROOT, encoding: "utf8", input: JSON.stringify(state) });
+    const newer = cli(exported({ engineVersion: "99.1", engineVersionActual: "99.1" }));
+    expect(newer.status, newer.stderr).toBe(1);
+    expect(newer.stderr).toMatch(/^::error::The Aurora global database runs 99\.1 .*Set platform:dbEngineVersion: "99\.1" in Pulumi\.prod\.yaml/m);
+    const same = cli(exported({ engineVersion: "1.0" }));
+    expect(same.status, same.stderr).toBe(0);
+    const unreadable = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/global-engine-version.ts"), "--stack", "prod"], { cwd: ROOT, encoding: "utf8", input: "not json" });
+    expect(unreadable.status).toBe(2);
+  }, 60_000);
+});
