@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "./lib/cidr";
-import { chooseZones, dbClassLookupFailed, describeZoneChoice, type ZoneChoice } from "./lib/zones";
+import { chooseZones, dbClassLookupFailed, describeZoneChoice, orderableLookupFoundNothing, type ZoneChoice } from "./lib/zones";
 
 export type NatGatewayMode = "perAz" | "single";
 
@@ -110,7 +110,12 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     // engine version, which RDS stops offering after its end of life (dbClassLookupFailed).
     const orderable = database
       ? pulumi.output(aws.rds.getOrderableDbInstance({ ...database, storageType: database.storageType ?? (database.engine.startsWith("aurora") ? "aurora" : undefined) }, parent)
-          .then((answer) => ({ names: answer.availabilityZones, error: undefined }), (err: unknown) => ({ names: undefined, error: err instanceof Error ? err.message : String(err) })))
+          .then((answer) => ({ names: answer.availabilityZones, error: undefined }), (err: unknown) => {
+            // Only "nothing matched" means the version is gone; any other failure fails as it is.
+            const message = err instanceof Error ? err.message : String(err);
+            if (!orderableLookupFoundNothing(message)) throw err;
+            return { names: undefined, error: message };
+          }))
       : undefined;
     const choice = pulumi.all([zones, offerings, orderable]).apply(([z, offeredIds, db]) => {
       if (database && db?.error !== undefined) {

@@ -192,6 +192,18 @@ export interface DbClassLookupFailure {
 }
 
 /**
+ * Is this the provider's answer that nothing matched the lookup (the version no longer offered),
+ * as opposed to a failure to ask (AccessDenied, expired credentials, throttling after retries, an
+ * RDS outage)? Only the first means the version is gone; the others must fail as they are, or a
+ * pinned environment would skip its class check on a permissions error. The provider's text:
+ * "no RDS DB Instance Classes match the criteria; try a different search"
+ * (terraform-provider-aws internal/service/rds, orderable instance data source).
+ */
+export function orderableLookupFoundNothing(error: string): boolean {
+  return /no RDS DB Instance Classes match the criteria/i.test(error);
+}
+
+/**
  * What a failed database-class lookup (DescribeOrderableDBInstanceOptions by engine *version*)
  * means for the zone choice. RDS stops offering a minor version after its end of life, and the
  * provider then refuses the lookup ("no RDS DB Instance Classes match the criteria") on every

@@ -13,10 +13,10 @@ const ORDERABLE = "aws:rds/getOrderableDbInstance:getOrderableDbInstance";
 const REFUSAL = "reading RDS Orderable DB Instance: no RDS DB Instance Classes match the criteria; try a different search";
 const database = { engine: "aurora-postgresql", engineVersion: "16.2", instanceClass: "db.r7g.large" };
 
-function refuseOrderableLookups() {
+function refuseOrderableLookups(refusal = REFUSAL) {
   const answer = FakeCloud.prototype.invoke;
   return vi.spyOn(FakeCloud.prototype, "invoke").mockImplementation(function (this: FakeCloud, token, args, region) {
-    if (token === ORDERABLE) throw new Error(REFUSAL);
+    if (token === ORDERABLE) throw new Error(refusal);
     return answer.call(this, token, args, region);
   });
 }
@@ -56,5 +56,15 @@ describe("RegionalNetwork when the database-class lookup is refused", () => {
     const failure = await runNetwork({}).then(() => "ran", (err: Error) => err.message);
     expect(failure).toMatch(/us-east-1: cannot choose availability zones: .*platform:dbEngineVersion \(16\.2\) may no longer be offered/);
     expect(failure).toMatch(/pin platform:availabilityZoneIds to the zone IDs in use/);
+  });
+
+  it("fails as it is when the lookup could not ask (AccessDenied): pinned zones do not skip their check on a permissions error", async () => {
+    const denied = "operation error RDS: DescribeOrderableDBInstanceOptions, https response error StatusCode: 403, api error AccessDenied: User is not authorized to perform: rds:DescribeOrderableDBInstanceOptions";
+    refuseOrderableLookups(denied);
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    const failure = await runNetwork({ availabilityZoneIds: ["use1-az6", "use1-az5"] }).then(() => "ran", (err: Error) => err.message);
+    expect(failure).toMatch(/AccessDenied: User is not authorized to perform: rds:DescribeOrderableDBInstanceOptions/);
+    expect(failure).not.toMatch(/may no longer be offered/);
+    expect(warn.mock.calls.filter(([message]) => /were used without checking/.test(String(message)))).toEqual([]);
   });
 });

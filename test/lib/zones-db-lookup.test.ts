@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dbClassLookupFailed } from "../../components/lib/zones";
+import { dbClassLookupFailed, orderableLookupFoundNothing } from "../../components/lib/zones";
 
 const failure = {
   region: "us-west-2",
@@ -27,5 +27,14 @@ describe("dbClassLookupFailed", () => {
     expect(refuse).toThrow(/pin platform:availabilityZoneIds to the zone IDs in use \(the regional stack's output availabilityZoneIds: `pulumi stack output availabilityZoneIds --stack <environment>-us-west-2`/);
     expect(refuse).toThrow(/set platform:dbEngineVersion to the version the cluster runs \(`aws rds describe-global-clusters --region us-west-2 /);
     expect(refuse).toThrow(/no RDS DB Instance Classes match the criteria/);
+  });
+});
+
+describe("orderableLookupFoundNothing", () => {
+  it("takes the provider's no-match answer for a version no longer offered, and nothing else", () => {
+    expect(orderableLookupFoundNothing(failure.error)).toBe(true);
+    expect(orderableLookupFoundNothing("api error AccessDenied: User is not authorized to perform: rds:DescribeOrderableDBInstanceOptions")).toBe(false);
+    expect(orderableLookupFoundNothing("api error Throttling: Rate exceeded")).toBe(false);
+    expect(orderableLookupFoundNothing("reading RDS Orderable DB Instance: multiple (2) RDS DB Instance Classes (db.r7g.large: storage aurora, aurora-iopt1) match the criteria; try a different search (set storageType)")).toBe(false);
   });
 });
