@@ -154,11 +154,11 @@ describe("the region order with the primary kept: regions[1] holds the writer's 
     expect(kinds({ regions: ["us-west-2", "us-east-1", "eu-west-1"], vpcCidrs: ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] })).toEqual([["primary-moved", "risk"]]);
   });
 
-  it("blocks regions[1] given to another existing region", () => {
+  it("flags regions[1] given to another existing region as a risk that ships one stack at a time, the old secondary first", () => {
     const [h, ...rest] = environmentHazards(prod, { ...prod, regions: ["us-east-1", "eu-west-1", "us-west-2"], vpcCidrs: ["10.10.0.0/16", "10.30.0.0/16", "10.20.0.0/16"] });
     expect(rest).toEqual([]);
-    expect(h).toMatchObject({ kind: "region-order-change", severity: "blocking", runbook: "docs/runbooks/planned-switchover.md" });
-    expect(h.message).toMatch(/moves from us-west-2 to eu-west-1.*Route 53 refuses.*promotes regions\[1\]: eu-west-1.*Keep us-west-2 second/);
+    expect(h).toMatchObject({ kind: "region-order-change", severity: "risk", runbook: "docs/runbooks/upgrade-kubernetes.md" });
+    expect(h.message).toMatch(/moves from us-west-2 to eu-west-1.*Route 53 refuses.*promotes regions\[1\]: eu-west-1.*one stack at a time.*us-west-2 \(its stack deletes its SECONDARY record\), then eu-west-1/);
   });
 
   it("blocks regions[1] replaced by a new region, and lets it leave for the next existing one (remove-a-region.md)", () => {

@@ -241,6 +241,11 @@ function regionOrderHazards(was: string[], now: string[]): Hazard[] {
     ? ` And writer.<zone> would fail over to ${secondaryNow}, whose routing control starts Off and whose Aurora secondary may still be seeding, while unplanned-failover.md promotes regions[1].`
     : ` And unplanned-failover.md promotes regions[1]: ${secondaryNow}, no longer ${secondaryWas}.`;
   const release = secondaryLeaves ? "" : `: release ${secondaryWas}'s writer record first, as planned-switchover.md does for the PRIMARY one`;
+  if (!isNew && !secondaryLeaves && inserted.length === 0) {
+    // Existing secondaries reordered, nothing added or removed: a change that can ship, one stack
+    // at a time, the old secondary first (its stack drops the SECONDARY record the new one takes).
+    return [{ kind: "region-order-change", severity: "risk", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Regions ${was.join(", ")} → ${now.join(", ")} with the primary kept: ${record}.${race}${failover} Deploy this change one stack at a time, not by deploy.yml's side-by-side wave: pause deploy.yml, then deploy-stack.yml for the global stack, ${secondaryWas} (its stack deletes its SECONDARY record), then ${secondaryNow} (it creates the new one), then the others, as upgrade-kubernetes.md steps 3-4 deploy one stack at a time.` }];
+  }
   const added = [...new Set([...inserted, ...(isNew ? [secondaryNow] : [])])];
   const fix = [
     ...(added.length > 0 ? [append(added)] : []),
