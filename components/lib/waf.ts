@@ -159,7 +159,9 @@ export function wafLoggingInputs(redactHeader: string): Pick<aws.wafv2.WebAclLog
       filters: [{
         behavior: "KEEP",
         requirement: "MEETS_ANY",
-        conditions: [{ actionCondition: { action: "BLOCK" } }, { actionCondition: { action: "COUNT" } }],
+        // EXCLUDED_AS_COUNT: a managed rule counted by ruleActionOverrides (the body-size rule with
+        // edgeAllowLargeRequestBodies) is logged so, not as COUNT.
+        conditions: [{ actionCondition: { action: "BLOCK" } }, { actionCondition: { action: "COUNT" } }, { actionCondition: { action: "EXCLUDED_AS_COUNT" } }],
       }],
     },
   };

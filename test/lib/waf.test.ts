@@ -92,7 +92,7 @@ describe("wafLoggingInputs", () => {
   it("redacts the origin-verify header and keeps only blocked and counted requests", () => {
     expect(wafLoggingInputs("X-Origin-Verify")).toEqual({
       redactedFields: [{ singleHeader: { name: "x-origin-verify" } }],
-      loggingFilter: { defaultBehavior: "DROP", filters: [{ behavior: "KEEP", requirement: "MEETS_ANY", conditions: [{ actionCondition: { action: "BLOCK" } }, { actionCondition: { action: "COUNT" } }] }] },
+      loggingFilter: { defaultBehavior: "DROP", filters: [{ behavior: "KEEP", requirement: "MEETS_ANY", conditions: [{ actionCondition: { action: "BLOCK" } }, { actionCondition: { action: "COUNT" } }, { actionCondition: { action: "EXCLUDED_AS_COUNT" } }] }] },
     });
   });
 });

@@ -40,6 +40,9 @@ describe("global-engine-version (the refreshed GlobalCluster against platform:db
     expect(engineVersionProblem(running, "16.8", "prod")).toBeUndefined();
     // Older: the upgrade this update makes.
     expect(engineVersionProblem([{ urn: URN, engineVersion: "16.6" }], "17.4", "prod")).toBeUndefined();
+    // A major-only config matches every minor of it: no downgrade for the provider to ask for.
+    expect(engineVersionProblem(running, "16", "prod")).toBeUndefined();
+    expect(engineVersionProblem([{ urn: URN, engineVersion: "17.2" }], "16", "prod")).toMatch(/runs 17\.2 .* newer than platform:dbEngineVersion 16:/);
     expect(engineVersionProblem(running, "16.6", "prod")).toMatch(
       /^The Aurora global database runs 16\.8 .* newer than platform:dbEngineVersion 16\.6: AWS upgraded it itself .* a downgrade AWS refuses, so nothing was deployed\. Set platform:dbEngineVersion: "16\.8" in Pulumi\.prod\.yaml .*docs\/runbooks\/aurora-global-database\.md/,
     );

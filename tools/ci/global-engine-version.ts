@@ -55,7 +55,9 @@ export function compareEngineVersions(a: string, b: string): number {
 
 /** The message when a GlobalCluster runs a newer version than the config names; undefined when none does. */
 export function engineVersionProblem(running: readonly RunningVersion[], configured: string, stack: string): string | undefined {
-  const newer = running.find((r) => compareEngineVersions(r.engineVersion, configured) > 0);
+  // A major-only dbEngineVersion ("16", which config accepts) matches any 16.x: the provider keeps
+  // it in state as given and shows no downgrade, so a running 16.6 is not "newer" than "16".
+  const newer = running.find((r) => !r.engineVersion.startsWith(`${configured}.`) && compareEngineVersions(r.engineVersion, configured) > 0);
   if (!newer) return undefined;
   return (
     `The Aurora global database runs ${newer.engineVersion} (refreshed just now), newer than platform:dbEngineVersion ${configured}: AWS upgraded it itself (a minor version's end of life). ` +
