@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CONFIG_NAMESPACE, ENVIRONMENT_KEYS, ConfigKeySpec, EnvironmentKey, SECRET_PLACEHOLDER } from "./config-keys";
-import { cidrsOverlap, describeCidrProblem, formatCidr, MAX_AZS, MAX_VPC_PREFIX, MIN_VPC_PREFIX, parseCidr } from "../components/lib/cidr";
+import { cidrsOverlap, describeCidrProblem, formatCidr, MAX_AZS, MAX_VPC_PREFIX, MIN_VPC_PREFIX, opensToInternet, parseCidr } from "../components/lib/cidr";
 import { AWS_REGIONS, isKnownRegion, suggestRegions } from "../components/lib/regions";
 import { closest } from "../components/lib/suggest";
 import { globalWriteForwardingProblem } from "../components/lib/aurora";
@@ -246,6 +246,10 @@ function checkKubernetes(s: EnvironmentSettings, report: Report): void {
       report(`eksPublicAccessCidrs[${i}]`, text, "opens the Kubernetes API to the whole internet; list specific ranges, or set eksAllowPublicAccessFromAnywhere: true to accept the risk");
     }
   });
+  // The same door opened in pieces (0.0.0.0/1 and 128.0.0.0/1): more than a /8's worth in all.
+  if (!s.eksAllowPublicAccessFromAnywhere && !s.eksPublicAccessCidrs.some((t) => parseCidr(t)?.prefix === 0) && opensToInternet(s.eksPublicAccessCidrs)) {
+    report("eksPublicAccessCidrs", s.eksPublicAccessCidrs, "admit more than a /8's worth of addresses together, which opens the Kubernetes API to most of the internet; list specific ranges, or set eksAllowPublicAccessFromAnywhere: true to accept the risk");
+  }
   s.eksPrivateAccessCidrs.forEach((text, i) => {
     const problem = describeCidrProblem(text);
     if (problem) report(`eksPrivateAccessCidrs[${i}]`, text, `${problem}; list the VPN or CI networks that reach the VPC`);
@@ -406,6 +410,9 @@ function checkDeployer(s: EnvironmentSettings, report: Report): void {
     report("deployerCidrs", s.deployerCidrs, `is empty, so no deployer can reach the clusters' Kubernetes API and every Helm release of the first deploy would time out; ${how}`);
   }
   const vpcs = s.vpcCidrs.map((text) => parseCidr(text));
+  if (s.deployerNetwork === "public" && !s.eksAllowPublicAccessFromAnywhere && !s.deployerCidrs.some((t) => parseCidr(t)?.prefix === 0) && opensToInternet(s.deployerCidrs)) {
+    report("deployerCidrs", s.deployerCidrs, "admit more than a /8's worth of addresses together, which opens the Kubernetes API to most of the internet; list the runners' own egress CIDRs");
+  }
   s.deployerCidrs.forEach((text, i) => {
     const key = `deployerCidrs[${i}]`;
     const problem = describeCidrProblem(text);

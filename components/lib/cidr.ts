@@ -117,3 +117,24 @@ export function planSubnets(vpcCidr: string, azCount: number): SubnetPlan[] {
     isolated: formatCidr(subdivide(isolatedBlock, eighth + 3, azIndex)),
   }));
 }
+
+/**
+ * Addresses beyond which a list of allowed CIDRs counts as open to the internet: a /8's worth
+ * (about 16.8 million). `0.0.0.0/0` is the obvious form; `0.0.0.0/1` with `128.0.0.0/1`, or a few
+ * /4s, open the same door and pass a check for the literal.
+ */
+export const OPEN_TO_INTERNET_ADDRESSES = 2 ** 24;
+
+/**
+ * Do these CIDRs together admit more than OPEN_TO_INTERNET_ADDRESSES? Sizes are added up, so
+ * overlapping entries count twice (stricter, never laxer); entries that are no CIDR count for
+ * nothing (they are reported on their own).
+ */
+export function opensToInternet(cidrs: readonly string[]): boolean {
+  let total = 0;
+  for (const text of cidrs) {
+    const cidr = parseCidr(text);
+    if (cidr) total += blockSize(cidr);
+  }
+  return total > OPEN_TO_INTERNET_ADDRESSES;
+}

@@ -4,7 +4,7 @@
  * discovery tags.
  */
 import { createHash } from "crypto";
-import { cidrContains, describeCidrProblem, parseCidr } from "./cidr";
+import { cidrContains, describeCidrProblem, opensToInternet, parseCidr } from "./cidr";
 
 /** The five control-plane log types; scanners (checkov, trivy) require all of them. */
 export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -144,6 +144,12 @@ export function planEndpointAccess(publicAccessCidrs: readonly string[], allowPu
           "List the CIDRs of your operators and CI runners instead, or set allowPublicAccessFromAnywhere: true if you really mean it.",
       );
     }
+  }
+  if (!allowPublicAccessFromAnywhere && opensToInternet(publicAccessCidrs)) {
+    throw new RangeError(
+      `publicAccessCidrs (${publicAccessCidrs.join(", ")}) admit more than a /8's worth of addresses together, which opens the Kubernetes API endpoint to most of the internet. ` +
+        "List the CIDRs of your operators and CI runners instead, or set allowPublicAccessFromAnywhere: true if you really mean it.",
+    );
   }
   if (new Set(publicAccessCidrs).size !== publicAccessCidrs.length) {
     throw new RangeError(`publicAccessCidrs lists a CIDR twice: ${publicAccessCidrs.join(", ")}`);

@@ -12,6 +12,7 @@
 import { DEFAULT_MAX_KEY_ROTATION_DAYS, EKS_LOG_TYPES, integer, SECRET_MASK, SECRETS_MASKED_TAG, stringList } from "../config";
 import { EbsVolumeProps, EksClusterProps, InstanceProps, KmsKeyProps, LaunchTemplateProps, NodeGroupProps, TYPES } from "./aws-types";
 import { describe, isSet, knownItems, knownNumber, knownString, read, resourceRule, UNKNOWN } from "./kit";
+import { opensToInternet } from "../../components/lib/cidr";
 import { DATA_SECURITY_POLICIES } from "./security-data";
 import { NETWORK_SECURITY_POLICIES } from "./security-network";
 import { WAF_POLICIES } from "./security-waf";
@@ -192,6 +193,8 @@ export const eksPublicEndpoint = resourceRule<EksClusterProps>(
     const listed = knownItems(() => props.vpcConfig?.publicAccessCidrs);
     if (!cidrs || listed.length === 0) report(`${describe(args)} has a public endpoint open to 0.0.0.0/0 (no publicAccessCidrs): set endpointPublicAccess false or list the allowed CIDRs.`);
     else if (listed.some((c) => OPEN_CIDRS.includes(c))) report(`${describe(args)} has a public endpoint open to the internet (${listed.filter((c) => OPEN_CIDRS.includes(c)).join(", ")}).`);
+    // The same door in pieces (0.0.0.0/1 and 128.0.0.0/1): more than a /8's worth in all.
+    else if (opensToInternet(listed)) report(`${describe(args)} has a public endpoint open to most of the internet: publicAccessCidrs (${listed.join(", ")}) admit more than a /8's worth of addresses together; list the operators' and runners' own ranges.`);
   },
 );
 

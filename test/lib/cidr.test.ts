@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { cidrContains, cidrsOverlap, describeCidrProblem, formatCidr, parseCidr, planSubnets } from "../../components/lib/cidr";
+import { cidrContains, cidrsOverlap, describeCidrProblem, formatCidr, opensToInternet, parseCidr, planSubnets } from "../../components/lib/cidr";
 
 describe("parseCidr", () => {
   it("parses canonical blocks and rejects malformed ones or host bits", () => {
@@ -48,5 +48,15 @@ describe("planSubnets", () => {
   it("refuses VPCs outside /16-/20 and AZ counts outside 1-6", () => {
     expect(() => planSubnets("10.0.0.0/8", 3)).toThrow(/16 to \/20/);
     expect(() => planSubnets("10.0.0.0/16", 7)).toThrow(/1 to 6/);
+  });
+});
+
+describe("opensToInternet", () => {
+  it("counts the addresses of all entries together: more than a /8's worth is open", () => {
+    expect(opensToInternet(["0.0.0.0/0"])).toBe(true);
+    expect(opensToInternet(["0.0.0.0/1", "128.0.0.0/1"])).toBe(true);
+    expect(opensToInternet(["10.0.0.0/8", "11.0.0.0/8"])).toBe(true);
+    expect(opensToInternet(["10.0.0.0/8"])).toBe(false);
+    expect(opensToInternet(["203.0.113.16/28", "198.51.100.0/24", "not a cidr"])).toBe(false);
   });
 });

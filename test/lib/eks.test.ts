@@ -35,6 +35,11 @@ describe("planEndpointAccess", () => {
     expect(planEndpointAccess([], true)).toEqual({ endpointPrivateAccess: true, endpointPublicAccess: false });
   });
 
+  it("refuses more than a /8's worth of addresses in pieces without the opt-in", () => {
+    expect(() => planEndpointAccess(["0.0.0.0/1", "128.0.0.0/1"], false)).toThrow(/more than a \/8's worth of addresses together/);
+    expect(planEndpointAccess(["0.0.0.0/1", "128.0.0.0/1"], true).endpointPublicAccess).toBe(true);
+  });
+
   it("opens the public endpoint to exactly the listed CIDRs, keeping the private one", () => {
     expect(planEndpointAccess(["203.0.113.0/24"], false)).toEqual({
       endpointPrivateAccess: true,

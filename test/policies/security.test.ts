@@ -163,6 +163,11 @@ describe("eks-endpoint-not-public", () => {
     expect(messages(run("eks-endpoint-not-public", (s) => vpcConfig(s, {})))).toEqual([expect.stringContaining("no publicAccessCidrs")]);
     expect(messages(run("eks-endpoint-not-public", (s) => vpcConfig(s, { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] })))).toEqual([expect.stringContaining("open to the internet (0.0.0.0/0)")]);
   });
+
+  it("fails the same door opened in pieces: 0.0.0.0/1 and 128.0.0.0/1", () => {
+    expect(messages(run("eks-endpoint-not-public", (s) => vpcConfig(s, { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] })))).toEqual([expect.stringContaining("open to most of the internet")]);
+    expect(run("eks-endpoint-not-public", (s) => vpcConfig(s, { endpointPublicAccess: true, publicAccessCidrs: ["10.0.0.0/8"] }))).toEqual([]);
+  });
 });
 
 describe("aurora-encrypted-with-customer-key", () => {

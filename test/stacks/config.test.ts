@@ -72,6 +72,9 @@ describe("parseEnvironment: examples", () => {
   it("refuses a public EKS endpoint open to the world unless explicitly accepted", () => {
     expect(problemsOf({ ...valid, "platform:eksPublicAccessCidrs": ["0.0.0.0/0"] })[0].message).toMatch(/eksAllowPublicAccessFromAnywhere/);
     expect(problemsOf({ ...valid, "platform:eksPublicAccessCidrs": ["0.0.0.0/0"], "platform:eksAllowPublicAccessFromAnywhere": true })).toEqual([]);
+    // The same door in pieces.
+    const halves = problemsOf({ ...valid, "platform:eksPublicAccessCidrs": ["0.0.0.0/1", "128.0.0.0/1"] });
+    expect(halves.map((p) => [p.key, p.message])).toEqual([["platform:eksPublicAccessCidrs", expect.stringMatching(/more than a \/8's worth .*eksAllowPublicAccessFromAnywhere/)]]);
   });
 
   it("asks for a cluster-autoscaler chart and image when the Kubernetes version has no tested pair", () => {
@@ -145,6 +148,7 @@ describe("parseEnvironment: examples", () => {
     // Public: the endpoint sees the runners' public addresses, never a private range.
     expect(byKey({ ...valid, "platform:deployerCidrs": ["10.200.0.0/20"] })["platform:deployerCidrs[0]"]).toMatch(/private range.*deployerNetwork: private/);
     expect(byKey({ ...valid, "platform:deployerCidrs": ["0.0.0.0/0"] })["platform:deployerCidrs[0]"]).toMatch(/admits every address/);
+    expect(byKey({ ...valid, "platform:deployerCidrs": ["0.0.0.0/1", "128.0.0.0/1"] })["platform:deployerCidrs"]).toMatch(/more than a \/8's worth .*runners' own egress CIDRs/);
     // Private: a connected network, with its own address space.
     const priv = { ...valid, "platform:deployerNetwork": "private" };
     expect(problemsOf({ ...priv, "platform:deployerCidrs": ["10.200.0.0/20"] })).toEqual([]);
