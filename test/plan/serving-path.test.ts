@@ -7,7 +7,7 @@ import type { RecordedResource } from "../../tools/fake-cloud";
 import { renderDot } from "../../tools/plan/diagram";
 import { renderMarkdown } from "../../tools/plan/markdown";
 import { delegationFigure } from "../../tools/plan/resilience";
-import { readDelegation } from "../../tools/plan/serving-path";
+import { readDelegation, readWaf, webAclMode } from "../../tools/plan/serving-path";
 import { validatePlan } from "../../tools/plan/schema";
 import { renderTerminal } from "../../tools/plan/terminal";
 import { planOf, planStack, resource } from "./resources";
@@ -63,12 +63,13 @@ describe("serving path in the plan", () => {
       workload: "app/web",
       minPods: 3,
       network: { status: "open", ports: [8080] },
+      waf: { mode: "none", webAcl: null },
       complete: true,
       missingLink: null,
       missing: null,
     }]);
     expect(validatePlan(plan)).toEqual([]);
-    expect(renderTerminal(plan)).toMatch(/serving path +eu-west-1: app\.prod\.example\.com → ALB alb → target group tg \(\/healthz\) → Service app\/web → pods of app\/web \(≥ 3\): complete/);
+    expect(renderTerminal(plan)).toMatch(/serving path +eu-west-1: app\.prod\.example\.com → ALB alb \(no WAF\) → target group tg \(\/healthz\) → Service app\/web → pods of app\/web \(≥ 3\): complete/);
   });
 
   it.each([
@@ -119,6 +120,47 @@ describe("serving path in the plan", () => {
   it("reports a region whose load balancer forwards to nothing", () => {
     const plan = planWith(region(["https"]));
     expect(plan.resilience.servingPath.regions).toEqual([{ region: REGION, complete: false, missing: "no listener forwards to a target group in this region", paths: [] }]);
+  });
+});
+
+describe("web ACL in front of the serving path", () => {
+  const ACL_ARN = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/waf/1";
+  const o = { stack: `prod-${REGION}`, region: REGION };
+  const rules = (mode: "block" | "count") => [
+    { name: "rate-limit-per-ip", priority: 0, action: { [mode]: {} } },
+    { name: "aws-common", priority: 1, overrideAction: mode === "count" ? { count: {} } : { none: {} } },
+  ];
+  const acl = (mode: "block" | "count") =>
+    resource("aws:wafv2/webAcl:WebAcl", "waf", { scope: "REGIONAL", defaultAction: { allow: {} }, rules: rules(mode) }, { ...o, id: "1", outputs: { arn: ACL_ARN } });
+  const association = resource("aws:wafv2/webAclAssociation:WebAclAssociation", "waf", { resourceArn: "arn:alb", webAclArn: ACL_ARN }, o);
+  const alb = region().find((r) => r.name === "alb")!;
+
+  it("reads block or count from the rules' actions and the groups' override actions", () => {
+    expect(webAclMode({ inputs: { defaultAction: { allow: {} }, rules: rules("block") } })).toBe("block");
+    expect(webAclMode({ inputs: { defaultAction: { allow: {} }, rules: rules("count") } })).toBe("count");
+    expect(webAclMode({ inputs: { defaultAction: { block: {} }, rules: rules("count") } })).toBe("block");
+    expect(webAclMode({ inputs: { defaultAction: { allow: {} }, rules: "[secret]" } })).toBe("unknown");
+    expect(webAclMode({ inputs: { defaultAction: { allow: {} }, rules: [{ name: "r" }] } })).toBe("unknown");
+  });
+
+  it("matches the association to the ALB and the web ACL by ARN, or by recorded dependency", () => {
+    expect(readWaf(alb, [alb, acl("count"), association])).toEqual({ mode: "count", webAcl: "waf" });
+    const byDependency = { ...association, inputs: {}, propertyDependencies: { resourceArn: [alb.urn], webAclArn: [acl("block").urn] } };
+    expect(readWaf(alb, [alb, acl("block"), byDependency])).toEqual({ mode: "block", webAcl: "waf" });
+    expect(readWaf(alb, [alb, acl("block"), { ...association, inputs: { resourceArn: "arn:other-alb", webAclArn: ACL_ARN } }])).toEqual({ mode: "none", webAcl: null });
+    expect(readWaf(alb, [alb, { ...association, inputs: { resourceArn: "arn:alb", webAclArn: "arn:elsewhere" } }])).toEqual({ mode: "unknown", webAcl: null });
+  });
+
+  it("shows the mode beside the ALB in the terminal, Markdown and diagram, and in a valid plan", () => {
+    const counting = planWith([...region(), acl("count"), association]);
+    expect(counting.resilience.servingPath.regions[0].paths[0].waf).toEqual({ mode: "count", webAcl: "waf" });
+    expect(validatePlan(counting)).toEqual([]);
+    expect(renderTerminal(counting)).toContain("→ ALB alb (WAF: counting only) → target group tg");
+    expect(renderMarkdown(counting)).toContain("ALB alb (WAF: counting only)");
+    expect(renderDot(counting)).toMatch(/r0_alb \[label="ALB.*WAF: counting only/);
+    const blocking = planWith([...region(), acl("block"), association]);
+    expect(renderTerminal(blocking)).toContain("ALB alb (WAF: blocking)");
+    expect(renderDot(planWith(region()))).toMatch(/r0_alb \[label="ALB.*no WAF/);
   });
 });
 

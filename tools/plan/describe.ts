@@ -3,6 +3,7 @@ import type { PlanDiff } from "./diff";
 import { describeChain } from "./replacement/cascade";
 import type { PlanStack } from "./model";
 import type { Resilience } from "./resilience";
+import type { WafInfo } from "./serving-path";
 import { describeDataTier } from "./data-tier";
 
 function fromWhere(source: string, what: string): string {
@@ -63,6 +64,11 @@ export function describeLoad(r: Resilience): string {
   return `${load.answer}${load.peakSource === "desiredSize" ? " (peak taken from the pools' desired sizes: set globalPeakNodes)" : ""}`;
 }
 
+/** "WAF: blocking", "WAF: counting only", "no WAF": what guards a serving path's load balancer. */
+export function describeWaf(waf: WafInfo): string {
+  return { block: "WAF: blocking", count: "WAF: counting only", none: "no WAF", unknown: "WAF: mode unknown" }[waf.mode];
+}
+
 /** One sentence per region: the path from DNS to pods, or the link that is missing. */
 export function describeServingPaths(r: Resilience): string[] {
   return r.servingPath.regions.map((region) => {
@@ -70,7 +76,7 @@ export function describeServingPaths(r: Resilience): string[] {
     if (!path) return `${region.region}: INCOMPLETE, ${region.missing}`;
     const chain = [
       path.records.length ? path.records.join(" + ") : "(no DNS record)",
-      `ALB ${path.loadBalancer ?? "?"}`,
+      `ALB ${path.loadBalancer ?? "?"}${path.waf ? ` (${describeWaf(path.waf)})` : ""}`,
       `target group ${path.targetGroup}${path.healthCheckPath ? ` (${path.healthCheckPath})` : ""}`,
       path.service ? `Service ${path.service}` : null,
       path.workload ? `pods of ${path.workload}${path.minPods !== null ? ` (≥ ${path.minPods})` : ""}` : null,

@@ -4,6 +4,7 @@
  * global pieces (hosted zone, Aurora global cluster, Route 53 ARC). Built from the topology, so
  * whatever the plan lacks is simply not drawn. Rendered offline by Graphviz compiled to WASM.
  */
+import { describeWaf } from "./describe";
 import type { PlanDocument } from "./model";
 import { readTopology, RegionTopology } from "./topology";
 import type { MonitoringFigure, RegionMonitoringFigure } from "./monitoring";
@@ -79,13 +80,13 @@ function regionCluster(t: RegionTopology, index: number, primary: boolean, out: 
     const lines = t.healthChecks.slice(0, 3).map(describeCheck);
     out.push(`    ${nodes.healthCheck} [label=${label([plural(t.healthChecks.length, "health check"), ...lines])}, fillcolor="${COLORS.dns}", shape=hexagon];`);
   }
+  // The serving path of the region's first target group: what the ALB forwards to, down to the pods.
+  const path = t.servingPaths.find((sp) => !sp.complete) ?? t.servingPaths[0];
   if (t.loadBalancers.length) {
     nodes.alb = `${p}_alb`;
     const azs = Math.max(...t.loadBalancers.map((lb) => lb.azs.length));
-    out.push(`    ${nodes.alb} [label=${label([t.loadBalancers.length > 1 ? `${t.loadBalancers.length} load balancers` : "ALB", azs ? `${azs} AZs` : null])}, fillcolor="${COLORS.compute}"];`);
+    out.push(`    ${nodes.alb} [label=${label([t.loadBalancers.length > 1 ? `${t.loadBalancers.length} load balancers` : "ALB", azs ? `${azs} AZs` : null, path?.waf ? describeWaf(path.waf) : null])}, fillcolor="${COLORS.compute}"];`);
   }
-  // The serving path of the region's first target group: what the ALB forwards to, down to the pods.
-  const path = t.servingPaths.find((sp) => !sp.complete) ?? t.servingPaths[0];
   if (path) {
     const steps: [string, (string | null)[]][] = [[COLORS.compute, ["target group (ip)", path.targetGroup, path.healthCheckPath ? `health ${path.healthCheckPath}` : null]]];
     if (path.service) steps.push([COLORS.k8s, ["Service", path.service, path.binding ? "TargetGroupBinding" : null]]);

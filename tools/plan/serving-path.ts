@@ -1,8 +1,9 @@
 /**
  * The serving path of each region as the plan shows it: DNS record → ALB → target group →
  * Service → pods, and the security groups between the ALB and the pods, complete or naming the
- * first missing link; and how the environment's zone gets delegated. Traced by the same code the
- * policy pack judges with (policies/rules/serving-trace.ts), over each stack's resources.
+ * first missing link; whether a web ACL guards the ALB; and how the environment's zone gets
+ * delegated. Traced by the same code the policy pack judges with (policies/rules/serving-trace.ts),
+ * over each stack's resources.
  */
 import { policyResources } from "../../policies/arguments";
 import { nameOf, namespaceOf, traceServingPaths, workloadRedundancy } from "../../policies/rules/serving-trace";
@@ -29,10 +30,25 @@ export interface ServingPathInfo {
    * stack does not create); null when the trace did not reach the pods' ports.
    */
   network: { status: "open" | "closed" | "unknown"; ports: number[] } | null;
+  /** The web ACL associated with the path's load balancer; null when the path has no load balancer. */
+  waf: WafInfo | null;
   complete: boolean;
   /** The first missing link (dns-record, binding, target-type, service, pods, readiness-probe, network); null when complete. */
   missingLink: string | null;
   missing: string | null;
+}
+
+/** A load balancer's WAF web ACL, as the stack's resources tell it. */
+export interface WafInfo {
+  /**
+   * `block`: the default action or some rule blocks (a managed group without a count override acts
+   * with its own blocking rules); `count`: every rule only counts (platform:regionalWafMode count);
+   * `none`: no web ACL association of the stack names the load balancer; `unknown`: associated with
+   * a web ACL the stack does not hold, or whose rules are not known (secret or unknown values).
+   */
+  mode: "block" | "count" | "none" | "unknown";
+  /** Logical name of the web ACL; null when there is none in the stack. */
+  webAcl: string | null;
 }
 
 /** How the hosted zone gets delegated, as far as the resources tell. */
@@ -63,6 +79,7 @@ export function readServingPaths(stacks: readonly Pick<PlanStack, "resources">[]
     for (const path of traceServingPaths(resources)) {
       const region = planned.get(path.targetGroup.urn)?.region;
       if (!region) continue;
+      const loadBalancer = path.loadBalancers[0] ? planned.get(path.loadBalancers[0].urn) : undefined;
       const redundancy = path.workload ? workloadRedundancy(path.workload, resources) : undefined;
       const info: ServingPathInfo = {
         records: path.records.map((r) => str((r.props as { name?: unknown }).name) ?? r.name).sort(),
@@ -74,6 +91,7 @@ export function readServingPaths(stacks: readonly Pick<PlanStack, "resources">[]
         workload: k8sName(path.workload),
         minPods: redundancy?.floor ?? null,
         network: path.network ? { status: path.network.status, ports: path.network.ports } : null,
+        waf: loadBalancer ? readWaf(loadBalancer, stack.resources) : null,
         complete: path.missing === undefined,
         missingLink: path.missing?.link ?? null,
         missing: path.missing?.message ?? null,
@@ -82,6 +100,47 @@ export function readServingPaths(stacks: readonly Pick<PlanStack, "resources">[]
     }
   }
   return byRegion;
+}
+
+const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
+const WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
+
+/**
+ * Whether `holder.inputs[property]` names `target`: a recorded dependency, or a value equal to its id
+ * or its `arn`/`id` output (as serving-trace.ts matches a listener with its load balancer).
+ */
+function names(holder: PlanResource, property: string, target: PlanResource): boolean {
+  if ((holder.propertyDependencies?.[property] ?? []).includes(target.urn)) return true;
+  const value = str(holder.inputs[property]);
+  return value !== null && [target.id, target.outputs?.arn, target.outputs?.id].includes(value);
+}
+
+/** Whether a web ACL rule can refuse a request: a blocking action, or a rule group left to its own actions. */
+function ruleBlocks(rule: unknown): boolean | undefined {
+  if (typeof rule !== "object" || rule === null) return undefined;
+  const { action, overrideAction } = rule as { action?: Record<string, unknown>; overrideAction?: Record<string, unknown> };
+  if (action) return ["block", "captcha", "challenge"].some((k) => k in action);
+  if (overrideAction) return "none" in overrideAction;
+  return undefined;
+}
+
+/** How a web ACL treats what its rules match: `block`, `count` (nothing blocked), or `unknown`. */
+export function webAclMode(acl: Pick<PlanResource, "inputs">): WafInfo["mode"] {
+  const defaultAction = acl.inputs.defaultAction as Record<string, unknown> | undefined;
+  if (defaultAction && typeof defaultAction === "object" && "block" in defaultAction) return "block";
+  const rules = acl.inputs.rules ?? [];
+  if (!Array.isArray(rules)) return "unknown";
+  const verdicts = rules.map(ruleBlocks);
+  if (verdicts.includes(true)) return "block";
+  return verdicts.includes(undefined) ? "unknown" : "count";
+}
+
+/** The web ACL a stack associates with `loadBalancer` (WebAclAssociation's resourceArn and webAclArn). */
+export function readWaf(loadBalancer: PlanResource, resources: readonly PlanResource[]): WafInfo {
+  const association = resources.find((r) => r.type === WEB_ACL_ASSOCIATION && names(r, "resourceArn", loadBalancer));
+  if (!association) return { mode: "none", webAcl: null };
+  const acl = resources.find((r) => r.type === WEB_ACL && names(association, "webAclArn", r));
+  return acl ? { mode: webAclMode(acl), webAcl: acl.name } : { mode: "unknown", webAcl: null };
 }
 
 /**
