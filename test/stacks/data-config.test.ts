@@ -3,20 +3,13 @@ import { join } from "path";
 import { ConfigError, environmentSettings, parseEnvironment } from "../../stacks/config";
 import { cacheRoleOf, globalEdgeArgs, globalTableArgs, regionArgs, regionalStackReads, regionRequiresOriginVerify, type SharedInputs } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
-import { configProblems, DEPLOY_PRECONDITIONS } from "../fixtures/environment";
+import { EDGE_ON, problemsByKey, THREE_REGION_ENVIRONMENT } from "../fixtures/environment";
 
 const staging = readStackConfig(join(__dirname, "..", "..", "examples", "data-tier", "Pulumi.staging.yaml"));
-const base = {
-  ...DEPLOY_PRECONDITIONS,
-  "platform:regions": ["us-east-1", "us-east-2", "us-west-2"],
-  "platform:vpcCidrs": ["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16"],
-  "platform:dnsZoneName": "dev.example.com",
-};
+const base = THREE_REGION_ENVIRONMENT;
 
-/** The edge on, with the write path its locked direct path needs (dbWriteForwarding). */
-const edgeOn = { "platform:edgeEnabled": true, "platform:dbWriteForwarding": true };
-
-const problems = (config: Record<string, unknown>): Record<string, string> => Object.fromEntries(configProblems(config).map((p) => [p.key, `${JSON.stringify(p.value)}: ${p.message}`]));
+const edgeOn = EDGE_ON;
+const problems = problemsByKey;
 
 describe("data tier configuration", () => {
   it("is off by default", () => {
