@@ -129,7 +129,18 @@ export const loadBalancerWaf = stackRule<{ production: boolean }>(
   },
 );
 
-type AclRule = { action?: Record<string, unknown>; overrideAction?: Record<string, unknown> };
+/**
+ * Whether a web ACL rule (the provider's shape) can refuse a request: a blocking action (block,
+ * CAPTCHA, challenge), or a rule group left to its own actions (`overrideAction: { none: {} }`).
+ * False for a counting rule; undefined when the rule says neither (no action, no override).
+ */
+export function wafRuleBlocks(rule: unknown): boolean | undefined {
+  if (typeof rule !== "object" || rule === null) return undefined;
+  const { action, overrideAction } = rule as { action?: Record<string, unknown>; overrideAction?: Record<string, unknown> };
+  if (action && typeof action === "object") return ["block", "captcha", "challenge"].some((k) => k in action);
+  if (overrideAction && typeof overrideAction === "object") return "none" in overrideAction;
+  return undefined;
+}
 
 /**
  * Whether a web ACL's rules only count: none blocks (or challenges), no rule group keeps its own
@@ -138,11 +149,7 @@ type AclRule = { action?: Record<string, unknown>; overrideAction?: Record<strin
 export function onlyCounts(acl: { props: unknown }): boolean {
   const rules = read(() => (acl.props as { rules?: unknown }).rules);
   if (!Array.isArray(rules) || rules.length === 0) return false;
-  return rules.every((rule: AclRule) => {
-    const action = rule?.action ?? {};
-    const override = rule?.overrideAction ?? {};
-    return !("block" in action || "captcha" in action || "challenge" in action || "none" in override);
-  });
+  return rules.every((rule: unknown) => wafRuleBlocks(rule) !== true);
 }
 
 /**

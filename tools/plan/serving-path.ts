@@ -7,6 +7,7 @@
  */
 import { policyResources } from "../../policies/arguments";
 import { nameOf, namespaceOf, traceServingPaths, workloadRedundancy } from "../../policies/rules/serving-trace";
+import { wafRuleBlocks } from "../../policies/rules/security-waf";
 import type { PolicyResource } from "@pulumi/policy";
 import type { PlanResource, PlanStack } from "./model";
 
@@ -115,22 +116,13 @@ function names(holder: PlanResource, property: string, target: PlanResource): bo
   return value !== null && [target.id, target.outputs?.arn, target.outputs?.id].includes(value);
 }
 
-/** Whether a web ACL rule can refuse a request: a blocking action, or a rule group left to its own actions. */
-function ruleBlocks(rule: unknown): boolean | undefined {
-  if (typeof rule !== "object" || rule === null) return undefined;
-  const { action, overrideAction } = rule as { action?: Record<string, unknown>; overrideAction?: Record<string, unknown> };
-  if (action) return ["block", "captcha", "challenge"].some((k) => k in action);
-  if (overrideAction) return "none" in overrideAction;
-  return undefined;
-}
-
 /** How a web ACL treats what its rules match: `block`, `count` (nothing blocked), or `unknown`. */
 export function webAclMode(acl: Pick<PlanResource, "inputs">): WafInfo["mode"] {
   const defaultAction = acl.inputs.defaultAction as Record<string, unknown> | undefined;
   if (defaultAction && typeof defaultAction === "object" && "block" in defaultAction) return "block";
   const rules = acl.inputs.rules ?? [];
   if (!Array.isArray(rules)) return "unknown";
-  const verdicts = rules.map(ruleBlocks);
+  const verdicts = rules.map(wafRuleBlocks);
   if (verdicts.includes(true)) return "block";
   return verdicts.includes(undefined) ? "unknown" : "count";
 }
