@@ -7,8 +7,8 @@ import { CONFIG_NAMESPACE } from "./config-keys";
 import { ConfigError, Environment, parseEnvironment } from "./config";
 
 /** Turns a config error into a RunError: the CLI then prints the message without a stack trace. */
-export function asRunError(err: unknown): never {
-  if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
+export function asRunError(err: unknown, note?: string): never {
+  if (err instanceof ConfigError) throw new pulumi.RunError(note ? `${err.message}\n${note}` : err.message);
   throw err;
 }
 

@@ -25,7 +25,10 @@ async function readEnvironment(globalRef: pulumi.StackReference, environmentStac
     // changed; an export deployed before a support date passed must not fail this preview.
     return parseEnvironment(environmentStack.split("/").pop()!, config, `stack ${environmentStack} (output "environment")`, secretKeys, { judgeSupportWindow: false });
   } catch (err) {
-    return asRunError(err);
+    // The export is what the global stack's last deploy validated: a rule added since, or a fix
+    // made since in the stack file, is met only once the global stack deploys again.
+    const name = environmentStack.split("/").pop()!;
+    return asRunError(err, `These values are the environment the global stack exported at its last deploy, judged by this program's rules. Fix them in Pulumi.${name}.yaml if the plan names them too, and deploy the global stack first (\`pulumi up --stack ${environmentStack}\`, wave 1): the regional stacks read its new export.`);
   }
 }
 

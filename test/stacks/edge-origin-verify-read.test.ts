@@ -61,3 +61,13 @@ describe("reading edgeOriginVerifyValues from the global stack", () => {
     }
   }, 180_000);
 });
+
+describe("an exported environment that today's rules refuse", () => {
+  it("fails the regional stack saying the values are the global stack's last export, and to deploy it first", async () => {
+    // As exported by a global stack deployed before "locked needs dbWriteForwarding" existed.
+    const environment = { ...(withValues.environment as Record<string, unknown>), dbWriteForwarding: false };
+    await expect(regional({ ...withValues, environment }, true)).rejects.toThrow(
+      /stack organization\/platform\/staging \(output "environment"\): 1 configuration problem\(s\):\n {2}- platform:edgeDirectOriginAccess = "locked": [^\n]*dbWriteForwarding: false[^\n]*\nThese values are the environment the global stack exported at its last deploy, .*deploy the global stack first \(`pulumi up --stack organization\/platform\/staging`, wave 1\)/,
+    );
+  }, 180_000);
+});
