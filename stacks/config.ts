@@ -709,6 +709,15 @@ export function environmentSecrets(environment: Environment): pulumi.Output<Part
 }
 
 /**
+ * Environment keys a global stack's `environment` export lacks: it was deployed by a version of
+ * this program that did not know them yet. A regional stack reading that export would take their
+ * defaults rather than what the stack file says (e.g. a new regionalWafMode: count read as block).
+ */
+export function exportMissingKeys(exported: Record<string, unknown>): string[] {
+  return Object.keys(ENVIRONMENT_KEYS).filter((key) => !(key in exported));
+}
+
+/**
  * What a regional stack validates: the global stack's `environment` output with the credential
  * keys' values put back from its ENVIRONMENT_SECRETS_OUTPUT (`secretValue` of
  * StackReference.getOutputDetails), and those keys as the secret ones for parseEnvironment. A

@@ -4,7 +4,7 @@ import { Region } from "../components/region";
 import type { TableBindingInput } from "../components/data";
 import { effectiveStream } from "../components/lib/dynamo";
 import { grafanaPrometheusDataSource } from "../components/observability/global";
-import { ConfigError, Environment, ENVIRONMENT_SECRETS_OUTPUT, parseEnvironment, regionalEnvironmentConfig } from "./config";
+import { ConfigError, Environment, ENVIRONMENT_SECRETS_OUTPUT, exportMissingKeys, parseEnvironment, regionalEnvironmentConfig } from "./config";
 import { cacheRoleOf, regionArgs, regionalStackName, regionalStackReads, regionReadsEdgeSecrets, roleOf, SharedInputs } from "./compose";
 import { originVerifyGenerations } from "../components/lib/edge";
 import { asRunError, qualifiedStackName } from "./environment";
@@ -14,6 +14,15 @@ async function readEnvironment(globalRef: pulumi.StackReference, environmentStac
   const exported = (await globalRef.getOutputDetails("environment")).value as Record<string, unknown> | undefined;
   if (!exported) {
     return asRunError(new ConfigError(`stack ${environmentStack}`, [{ key: "environment", value: undefined, message: `the global stack exports no environment; run \`pulumi up --stack ${environmentStack}\` first` }]));
+  }
+  // An export older than a key this program knows: its value here would be the default, not the
+  // stack file's. A deploy waits for wave 1; a preview shows the defaults and says so.
+  const missing = exportMissingKeys(exported);
+  if (missing.length > 0) {
+    const name = environmentStack.split("/").pop()!;
+    const message = `the global stack exported its environment before ${missing.map((k) => `platform:${k}`).join(", ")} existed, so this stack would take ${missing.length > 1 ? "their defaults" : "its default"}, not what Pulumi.${name}.yaml says; deploy the global stack first (\`pulumi up --stack ${environmentStack}\`, wave 1)`;
+    if (!pulumi.runtime.isDryRun()) return asRunError(new ConfigError(`stack ${environmentStack}`, [{ key: "environment", value: undefined, message }]));
+    void pulumi.log.warn(`${message}. This preview shows the defaults.`);
   }
   // The pager's and ticketing URLs come apart, from a secret output, and stay secret here.
   // parseEnvironment names their subscriptions from these values (Environment.endpointIds), as

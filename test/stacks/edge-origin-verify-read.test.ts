@@ -7,6 +7,7 @@
 import { join } from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig, runStack, type StackRun } from "../../tools/fake-cloud/run";
+import { exportMissingKeys } from "../../stacks/config";
 import type { RecordedResource } from "../../tools/fake-cloud";
 
 const root = join(__dirname, "..", "..");
@@ -70,4 +71,26 @@ describe("an exported environment that today's rules refuse", () => {
       /stack organization\/platform\/staging \(output "environment"\): 1 configuration problem\(s\):\n {2}- platform:edgeDirectOriginAccess = "locked": [^\n]*dbWriteForwarding: false[^\n]*\nThese values are the environment the global stack exported at its last deploy, .*deploy the global stack first \(`pulumi up --stack organization\/platform\/staging`, wave 1\)/,
     );
   }, 180_000);
+});
+
+describe("an exported environment older than a key this program knows", () => {
+  const stale = () => {
+    const { regionalWafMode: _, ...environment } = withValues.environment as Record<string, unknown>;
+    return { ...withValues, environment };
+  };
+
+  it("refuses to deploy: the key would take its default, not the stack file's; deploy the global stack first", async () => {
+    await expect(regional(stale(), false)).rejects.toThrow(
+      /the global stack exported its environment before platform:regionalWafMode existed, so this stack would take its default, not what Pulumi\.staging\.yaml says; deploy the global stack first \(`pulumi up --stack organization\/platform\/staging`, wave 1\)/,
+    );
+  }, 180_000);
+
+  it("previews with the default, saying so", async () => {
+    const run = await regional(stale(), true);
+    expect(run.cloud.resources.some((r) => r.type === "aws:wafv2/webAcl:WebAcl")).toBe(true);
+  }, 180_000);
+
+  it("finds no missing key in a current export", () => {
+    expect(exportMissingKeys(withValues.environment as Record<string, unknown>)).toEqual([]);
+  });
 });
