@@ -158,7 +158,10 @@ export function observabilityArgs(environment: Environment): RegionObservability
  * primary region's own load balancer (`regionalAppLabel`), and one region probes us-east-1 when
  * it is a secondary (its loss silences its own alarms and every Route 53 alarm), each paging the
  * watcher's own topic. A watcher deploys after what it watches (`regionalStacksFirst`), so its
- * probe never pages for a region not yet built.
+ * probe does not page for a region not yet built, except where that order cannot hold: the
+ * primary, which always deploys first, watching us-east-1 in a two-region environment, and a
+ * watch tools/ci/deploy-waves.ts gives way to a stack read (`watchesOfLaterStacks`). Until the
+ * watched region is built, those probes page.
  */
 export function watchedFrom(args: RegionObservabilityArgs, environment: Environment, region: string): RegionObservabilityArgs {
   const watched = watchedRegions(environment.regions, region);

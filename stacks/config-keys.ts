@@ -14,6 +14,7 @@
  * (IsExplicitlyTyped in sdk/go/common/workspace), and the program validates the entries, field by
  * field, with the same messages as every other key.
  */
+import { DEFAULT_RATE_LIMIT } from "../components/lib/edge";
 import { DEFAULT_SERVICE_IMAGE } from "../components/lib/service-plan";
 
 export type ConfigKeyType = "string" | "integer" | "boolean" | "array" | "objects";
@@ -458,7 +459,7 @@ export const ENVIRONMENT_KEYS = {
   edgeRateLimitPerFiveMinutes: {
     type: "integer",
     description: "Requests one client IP may make per 5 minutes before a WAF blocks it (10 to 2000000000): the edge's web ACL and each region's (regionalWafEnabled) alike, so no path is looser than the other; with the regional WAF, at least twice what one Route 53 health checker sends (60 at a 10 s interval).",
-    default: 2000,
+    default: DEFAULT_RATE_LIMIT,
   },
   edgeAllowLargeRequestBodies: {
     type: "boolean",

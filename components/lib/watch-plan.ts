@@ -53,11 +53,3 @@ export function watchedStacksFirst(regions: readonly string[], region: string): 
   return watchedRegions(regions, region).filter((r) => r !== regions[0]);
 }
 
-/**
- * Watches of a region that deploys after its watcher: only the primary watching us-east-1 in a
- * two-region environment. The first deploy of such an environment pages from that watch until
- * us-east-1's stack has deployed.
- */
-export function watchesOfLaterRegions(regions: readonly string[]): WatchAssignment[] {
-  return watchAssignments(regions).filter((w) => w.watcher === regions[0]);
-}

@@ -54,7 +54,7 @@ export interface GamedayDeps {
 }
 
 /** Reads of the running experiment, its alarms or health checks that may fail in a row before the command stops following. */
-export const MAX_READ_FAILURES = 5;
+const MAX_READ_FAILURES = 5;
 /** Longest wait between retries of a failed read. */
 const MAX_BACKOFF_MS = 120_000;
 

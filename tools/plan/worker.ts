@@ -22,7 +22,7 @@ export type PlainSecrets = [index: number, inputs: Record<string, unknown> | nul
 export type FromWorker = { kind: "ready" } | { kind: "done"; result: StackResult; secrets: PlainSecrets } | { kind: "failed"; message: string };
 
 /** What JSON would drop of a result: its records' plain values of secrets. */
-export function plainSecretsOf(result: StackResult): PlainSecrets {
+function plainSecretsOf(result: StackResult): PlainSecrets {
   const out: PlainSecrets = [];
   result.resources.forEach((r, i) => {
     if (r.secretInputs || r.secretOutputs) out.push([i, r.secretInputs ?? null, r.secretOutputs ?? null]);

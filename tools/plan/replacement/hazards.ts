@@ -6,6 +6,7 @@
  */
 
 import { parameterGroupFamily } from "../../../components/lib/aurora";
+import { DEFAULT_RATE_LIMIT } from "../../../components/lib/edge";
 import { regionOfZoneId } from "../../../components/lib/zones";
 
 export type HazardKind =
@@ -205,7 +206,7 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
   }
   // count → block (the default when unset): what the soak only counted is refused from this deploy on.
   if (base.regionalWafMode === "count" && current.regionalWafMode !== "count" && current.regionalWafEnabled !== false) {
-    const limit = current.edgeRateLimitPerFiveMinutes ?? 2000;
+    const limit = current.edgeRateLimitPerFiveMinutes ?? DEFAULT_RATE_LIMIT;
     const bodies = current.edgeAllowLargeRequestBodies === true ? "" : " request bodies over 8 KB (edgeAllowLargeRequestBodies is off),";
     out.push({ kind: "regional-waf-starts-blocking", severity: "notice", runbook: "docs/data-tier.md", message: `Regional WAF count → block (regionalWafMode): each region's web ACL starts refusing with a 403 what it only counted so far: clients over ${String(limit)} requests per IP per 5 minutes (CloudFront's verified requests and the region's own NAT gateways excepted),${bodies} and whatever the IP reputation list, the core rule set and known bad inputs match. Check the counted requests in each region's aws-waf-logs-* log group and the rules' CloudWatch metrics first; allow what must pass (edgeRateLimitPerFiveMinutes, edgeAllowLargeRequestBodies) in the same change.` });
   }
