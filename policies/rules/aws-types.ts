@@ -52,12 +52,16 @@ export const TYPES = {
   zone: "aws:route53/zone:Zone",
   record: "aws:route53/record:Record",
   healthCheck: "aws:route53/healthCheck:HealthCheck",
+  webAcl: "aws:wafv2/webAcl:WebAcl",
+  webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
   stack: "pulumi:pulumi:Stack",
 } as const;
 
 /** `aws.alb.*` are aliases of `aws.lb.*` with their own type tokens. */
 export const LOAD_BALANCER_TYPES = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"] as const;
 export const LISTENER_TYPES = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"] as const;
+export const LISTENER_RULE_TYPES = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"] as const;
+export const TARGET_GROUP_TYPES = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"] as const;
 
 /** Types whose region is where an environment actually runs (global and DNS resources are not). */
 export const WORKLOAD_TYPES: readonly string[] = [TYPES.vpc, TYPES.eksCluster, TYPES.asg, TYPES.nodeGroup, TYPES.auroraCluster, ...LOAD_BALANCER_TYPES];

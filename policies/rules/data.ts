@@ -15,7 +15,7 @@ import type { DistributionArgs } from "@pulumi/aws/cloudfront/distribution";
 import type { MultitenantDistributionArgs } from "@pulumi/aws/cloudfront/multitenantDistribution";
 import { globalTableRegions, replicasOfTable } from "../../components/lib/dynamo";
 import { SECRET_MASK, stringList } from "../config";
-import { LISTENER_TYPES, LOAD_BALANCER_TYPES } from "./aws-types";
+import { LISTENER_RULE_TYPES, LISTENER_TYPES, LOAD_BALANCER_TYPES, TARGET_GROUP_TYPES } from "./aws-types";
 import { environmentRule, type EnvironmentRule } from "./environment";
 import { arnRegion, describe, isSet, knownItems, knownNumber, knownString, listLength, ofType, read, referencedBy, regionOf, resourceRule, UNKNOWN, workloadRegions } from "./kit";
 
@@ -339,8 +339,6 @@ export const edgeTlsOnly = resourceRule<DistributionProps | MultitenantDistribut
   },
 );
 
-const LISTENER_RULE_TYPES = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"];
-const TARGET_GROUP_TYPES = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
 type Bag = Record<string, unknown>;
 
 /** Whether `holder.property` refers to `target`: a recorded dependency, or a value equal to its ARN or id. */

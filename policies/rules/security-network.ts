@@ -4,7 +4,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { integer, stringList } from "../config";
-import { LISTENER_TYPES, ListenerProps, LOAD_BALANCER_TYPES, LoadBalancerProps, TYPES } from "./aws-types";
+import { LISTENER_RULE_TYPES, LISTENER_TYPES, ListenerProps, LOAD_BALANCER_TYPES, LoadBalancerProps, TYPES } from "./aws-types";
 import { describe, isApplicationOrNetworkLb, knownItems, knownNumber, knownString, ofType, read, referencedBy, resourceRule, stackRule, UNKNOWN } from "./kit";
 import { awsManagedKeyAlias } from "./security-data";
 
@@ -84,8 +84,6 @@ export const listenerHttps = resourceRule<ListenerProps>(
  * policies still accept TLS 1.0 or 1.1.
  */
 const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)(-|$)/;
-
-const LISTENER_RULE_TYPES = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"];
 
 export const httpListenerRulesRedirect = stackRule(
   {

@@ -15,12 +15,9 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { flag } from "../config";
-import { LOAD_BALANCER_TYPES } from "./aws-types";
+import { LOAD_BALANCER_TYPES, TYPES } from "./aws-types";
 import { edgeBypasses, refersTo } from "./data";
 import { describe, isSet, ofType, read, stackRule, UNKNOWN, type Unknown } from "./kit";
-
-export const WEB_ACL_ASSOCIATION_TYPE = "aws:wafv2/webAclAssociation:WebAclAssociation";
-export const WEB_ACL_TYPE = "aws:wafv2/webAcl:WebAcl";
 
 /** AWS managed rule groups of which a web ACL in front of an ALB has at least one (lib/edge wafRules has both). */
 export const REQUIRED_MANAGED_RULE_GROUPS: readonly string[] = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"];
@@ -35,8 +32,8 @@ function internetFacingAlb(lb: PolicyResource): boolean {
 
 /** The associations naming `lb`, each with the web ACLs of the stack its webAclArn names (none: an ACL declared elsewhere). */
 function associatedAcls(resources: readonly PolicyResource[], lb: PolicyResource): { association: PolicyResource; acls: PolicyResource[] }[] {
-  const acls = ofType(resources, WEB_ACL_TYPE);
-  return ofType(resources, WEB_ACL_ASSOCIATION_TYPE)
+  const acls = ofType(resources, TYPES.webAcl);
+  return ofType(resources, TYPES.webAclAssociation)
     .filter((a) => refersTo(a, "resourceArn", lb, read(() => (a.props as Bag).resourceArn)) && isSet(() => (a.props as Bag).webAclArn))
     .map((association) => {
       const webAclArn = read(() => (association.props as Bag).webAclArn);

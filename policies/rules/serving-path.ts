@@ -7,9 +7,9 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { admittedBy } from "../../components/lib/deployer";
 import { integer, stringList, text } from "../config";
-import { EksClusterProps, TYPES } from "./aws-types";
+import { EksClusterProps, TARGET_GROUP_TYPES, TYPES } from "./aws-types";
 import { describe, knownItems, knownNumber, knownString, ofType, read, stackRule, UNKNOWN } from "./kit";
-import { containers, isKubernetesNodeGroup, TARGET_GROUP_TYPES, traceServingPaths, workloadRedundancy } from "./serving-trace";
+import { containers, isKubernetesNodeGroup, traceServingPaths, workloadRedundancy } from "./serving-trace";
 
 export const servingPathBound = stackRule(
   {

@@ -8,7 +8,7 @@
  * (kit.ts unplanned).
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { LISTENER_TYPES, LOAD_BALANCER_TYPES } from "./aws-types";
+import { LISTENER_RULE_TYPES, LISTENER_TYPES, LOAD_BALANCER_TYPES, TARGET_GROUP_TYPES } from "./aws-types";
 import { knownItems, knownNumber, knownString, ofType, read, referencedBy, referencing, UNKNOWN, unplanned } from "./kit";
 import { NetworkView, type NetworkLink } from "./serving-network";
 
@@ -21,8 +21,6 @@ export const K8S = {
   /** Security groups for pods: the pods it selects get network interfaces of their own, with its groups. */
   securityGroupPolicy: "kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy",
 } as const;
-export const TARGET_GROUP_TYPES = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
-const LISTENER_RULE_TYPES = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"];
 const RECORD = "aws:route53/record:Record";
 const ZONE_KEYS = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"];
 

@@ -7,6 +7,7 @@
  */
 import { policyResources } from "../../policies/arguments";
 import { nameOf, namespaceOf, traceServingPaths, workloadRedundancy } from "../../policies/rules/serving-trace";
+import { TYPES } from "../../policies/rules/aws-types";
 import { wafRuleBlocks } from "../../policies/rules/security-waf";
 import type { PolicyResource } from "@pulumi/policy";
 import type { PlanResource, PlanStack } from "./model";
@@ -103,9 +104,6 @@ export function readServingPaths(stacks: readonly Pick<PlanStack, "resources">[]
   return byRegion;
 }
 
-const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
-const WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
-
 /**
  * Whether `holder.inputs[property]` names `target`: a recorded dependency, or a value equal to its id
  * or its `arn`/`id` output (as serving-trace.ts matches a listener with its load balancer).
@@ -129,9 +127,9 @@ export function webAclMode(acl: Pick<PlanResource, "inputs">): WafInfo["mode"] {
 
 /** The web ACL a stack associates with `loadBalancer` (WebAclAssociation's resourceArn and webAclArn). */
 export function readWaf(loadBalancer: PlanResource, resources: readonly PlanResource[]): WafInfo {
-  const association = resources.find((r) => r.type === WEB_ACL_ASSOCIATION && names(r, "resourceArn", loadBalancer));
+  const association = resources.find((r) => r.type === TYPES.webAclAssociation && names(r, "resourceArn", loadBalancer));
   if (!association) return { mode: "none", webAcl: null };
-  const acl = resources.find((r) => r.type === WEB_ACL && names(association, "webAclArn", r));
+  const acl = resources.find((r) => r.type === TYPES.webAcl && names(association, "webAclArn", r));
   return acl ? { mode: webAclMode(acl), webAcl: acl.name } : { mode: "unknown", webAcl: null };
 }
 
