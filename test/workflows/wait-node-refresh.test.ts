@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "child_process";
-import { copyFileSync, writeFileSync } from "fs";
+import { copyFileSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { autoScalingGroupsOf, failureHelp, judgeGroups, judgeRefresh, nodePoolKindIn, nodePoolKindOf, waitNodeRefresh, type InstanceRefresh } from "../../tools/ci/wait-node-refresh";
+import { autoScalingGroupsOf, failureHelp, judgeGroups, judgeRefresh, waitNodeRefresh, type InstanceRefresh } from "../../tools/ci/wait-node-refresh";
 import { temporaryDirectories } from "../plan/temp-dirs";
 import { ROOT } from "./workflow-files";
 
@@ -68,19 +68,6 @@ describe("what the gate reads", () => {
     expect(() => autoScalingGroupsOf({ zoneName: "prod.example.com" })).toThrow(/no nodeAutoScalingGroupName/);
   });
 
-  it("takes the node pool's kind from the environment's stack file, autoscaling by default", () => {
-    expect(nodePoolKindIn({})).toBe("autoscaling");
-    expect(nodePoolKindIn({ "platform:nodePoolKind": "managed" })).toBe("managed");
-    expect(() => nodePoolKindIn({ "platform:nodePoolKind": "karpenter" })).toThrow(/must be "autoscaling" or "managed"/);
-    // The repository's prod: a regional stack's file names its environment.
-    expect(nodePoolKindOf(ROOT, "prod-us-west-2")).toBe("autoscaling");
-    const dir = tempDir("kind-");
-    writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  platform:nodePoolKind: managed\n");
-    writeFileSync(join(dir, "Pulumi.prod-eu-west-1.yaml"), "config:\n  aws:region: eu-west-1\n  platform:environmentStack: acme/platform/prod\n");
-    expect(nodePoolKindOf(dir, "prod-eu-west-1")).toBe("managed");
-    expect(() => nodePoolKindOf(dir, "prod")).toThrow(/names no platform:environmentStack/);
-  });
-
   it("says how to inspect a failed refresh and what to do", () => {
     const help = failureHelp("us-east-1", [GROUP], judgeRefresh(GROUP, [refresh("Failed")]));
     expect(help).toContain(`aws autoscaling describe-instance-refreshes --region us-east-1 --auto-scaling-group-name ${GROUP}`);
@@ -131,10 +118,13 @@ describe("waitNodeRefresh on a read no wait mends", () => {
 });
 
 describe("wait-node-refresh.ts CLI", () => {
-  it("skips a managed node pool without asking AWS, and exits 2 on bad input", () => {
+  it("reads the node pool's kind from the environment as the plan does, skips a managed pool without asking AWS, and exits 2 on bad input", () => {
     const dir = tempDir("node-refresh-");
-    writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  platform:nodePoolKind: managed\n");
-    copyFileSync(join(ROOT, "Pulumi.prod-us-west-2.yaml"), join(dir, "Pulumi.prod-us-west-2.yaml"));
+    // The project's own files: Pulumi.yaml gives the defaults (autoscaling) and the namespace.
+    for (const file of ["Pulumi.yaml", "Pulumi.prod-us-west-2.yaml"]) copyFileSync(join(ROOT, file), join(dir, file));
+    const prod = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8").replace(/^  platform:nodeAmiReleaseVersion: .*\n/m, "");
+    const writeProd = (extra: string) => writeFileSync(join(dir, "Pulumi.prod.yaml"), `${prod.trimEnd()}\n${extra}`);
+    writeProd("  platform:nodePoolKind: managed\n  platform:nodeGroupReleaseVersion: 1.34.2-20260714\n");
     const outputs = join(dir, "outputs.json");
     writeFileSync(outputs, JSON.stringify({ region: "us-west-2", nodeAutoScalingGroupName: "eks-prod-us-west-2-nodes-abc" }));
     // No aws on PATH: a call would fail the run.
@@ -143,13 +133,23 @@ describe("wait-node-refresh.ts CLI", () => {
     const managed = cli("--outputs", outputs, "--stack", "prod-us-west-2", "--dir", dir);
     expect(managed.status, managed.stderr).toBe(0);
     expect(managed.stdout).toMatch(/nodePoolKind managed: EKS's own node group update .* no instance refresh to wait for/);
-    // An Auto Scaling pool with no aws on the runner: exit 2 at once, not 120 minutes of "still rolling".
-    writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  platform:nodePoolKind: autoscaling\n");
+    // Unset: Pulumi.yaml's default, an Auto Scaling pool. With no aws on the runner: exit 2 at once, not 120 minutes of "still rolling".
+    writeProd("");
     const noCli = cli("--outputs", outputs, "--stack", "prod-us-west-2", "--dir", dir);
     expect(noCli.status, noCli.stderr).toBe(2);
     expect(noCli.stderr).toMatch(/::error::wait-node-refresh: cannot read the instance refreshes of eks-prod-us-west-2-nodes-abc \(us-west-2\): the AWS CLI is not installed on this runner/);
+    // An invalid environment, a stack that is not there: the problem, exit 2, no stack trace.
+    writeProd("  platform:nodePoolKind: karpenter\n");
+    const invalid = cli("--outputs", outputs, "--stack", "prod-us-west-2", "--dir", dir);
+    expect(invalid.status, invalid.stderr).toBe(2);
+    expect(invalid.stderr).toMatch(/^wait-node-refresh: .*Pulumi\.prod\.yaml: 1 configuration problem.*platform:nodePoolKind = "karpenter": must be "autoscaling" or "managed"/s);
+    expect(invalid.stderr).not.toMatch(/\n\s+at /);
+    const unknown = cli("--outputs", outputs, "--stack", "prod-ap-south-1", "--dir", dir);
+    expect(unknown.status, unknown.stderr).toBe(2);
+    expect(unknown.stderr).toMatch(/^wait-node-refresh: Pulumi\.prod-ap-south-1\.yaml not found in /);
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
     const noStack = cli("--outputs", outputs, "--dir", dir);
     expect(noStack.status).toBe(2);
     expect(noStack.stderr).toMatch(/--stack <regional stack> is required/);
-  }, 60_000);
+  }, 120_000);
 });

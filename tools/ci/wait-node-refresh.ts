@@ -10,8 +10,9 @@
  *   npx tsx tools/ci/wait-node-refresh.ts --outputs region-outputs.json --stack prod-us-west-2 [--dir .] [--timeout-minutes 120] [--interval-seconds 20]
  *
  * `--outputs` is `pulumi stack output --json` of the regional stack (`nodeAutoScalingGroupName`,
- * `region`). The node pool's kind comes from the environment's stack file (`platform:nodePoolKind`
- * of the global stack `--stack`'s file names, in `--dir`): with `managed` there is no instance
+ * `region`). The node pool's kind is `platform:nodePoolKind` of `--stack`'s environment (the global
+ * stack its file names, in `--dir`), read and validated as the plan reads it (tools/plan/inputs.ts,
+ * with Pulumi.yaml's defaults; an invalid or unreadable environment exits 2): with `managed` there is no instance
  * refresh (EKS's own node group update, which `pulumi up` waits for) and nothing to wait for.
  * Each group's latest refresh must be Successful: one still running is waited for, one that ended
  * Failed, Cancelled or rolled back fails the gate, a group with none (new, or never refreshed)
@@ -22,11 +23,10 @@
  * which stops at once rather than pass for nodes still rolling at the deadline.
  */
 import { execFile } from "child_process";
-import { existsSync, readFileSync } from "fs";
-import { join } from "path";
+import { resolve } from "path";
 import { promisify } from "util";
-import { parse } from "yaml";
-import { ENVIRONMENT_KEYS } from "../../stacks/config-keys";
+import { resolveEnvironment } from "../plan/inputs";
+import { environmentOf } from "./policy-config";
 import { awsCliFailure, gateArgs, option, pollUntil, type PollOptions } from "./poll";
 
 /** What `describe-instance-refreshes` says of one refresh (the fields the gate reads). */
@@ -92,31 +92,6 @@ export function autoScalingGroupsOf(outputs: Record<string, unknown>): string[] 
   return names;
 }
 
-export type NodePoolKind = "autoscaling" | "managed";
-
-/**
- * The node pool's kind from the `config:` map of the environment's (global) stack file: its
- * `platform:nodePoolKind`, or the key's default. A regional stack file cannot set it: every region
- * of an environment has the same kind.
- */
-export function nodePoolKindIn(environmentConfig: Record<string, unknown>): NodePoolKind {
-  const kind = environmentConfig["platform:nodePoolKind"] ?? environmentConfig.nodePoolKind ?? ENVIRONMENT_KEYS.nodePoolKind.default;
-  if (kind !== "autoscaling" && kind !== "managed") throw new Error(`platform:nodePoolKind is ${JSON.stringify(kind)}; it must be "autoscaling" or "managed"`);
-  return kind;
-}
-
-const configIn = (file: string): Record<string, unknown> => {
-  if (!existsSync(file)) throw new Error(`${file} does not exist`);
-  return (parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
-};
-
-/** Reads `Pulumi.<stack>.yaml` and its environment's file in `dir`. */
-export function nodePoolKindOf(dir: string, stack: string): NodePoolKind {
-  const environmentStack = configIn(join(dir, `Pulumi.${stack}.yaml`))["platform:environmentStack"];
-  if (typeof environmentStack !== "string" || environmentStack === "") throw new Error(`Pulumi.${stack}.yaml names no platform:environmentStack: is ${stack} a regional stack?`);
-  return nodePoolKindIn(configIn(join(dir, `Pulumi.${environmentStack.split("/").pop()}.yaml`)));
-}
-
 /** What to type to look at a group's refreshes, for the messages. */
 export function inspectCommand(region: string, group: string): string {
   return `aws autoscaling describe-instance-refreshes --region ${region} --auto-scaling-group-name ${group} --query 'InstanceRefreshes[0].[InstanceRefreshId,Status,PercentageComplete,StatusReason]'`;
@@ -161,11 +136,12 @@ async function main(argv: string[]): Promise<number> {
   const args = gateArgs(argv, 120, "wait-node-refresh.ts --stack <regional stack> [--dir .]");
   const stack = option(argv, "--stack");
   let groups: string[];
-  let kind: NodePoolKind;
+  let kind: string;
   try {
     if (typeof args === "string") throw new Error(args);
     if (!stack) throw new Error("--stack <regional stack> is required (its environment's file says the node pool's kind)");
-    kind = nodePoolKindOf(option(argv, "--dir") ?? ".", stack);
+    const dir = resolve(option(argv, "--dir") ?? ".");
+    kind = resolveEnvironment({ env: environmentOf(stack, dir), envGiven: true, configFile: null }, dir).settings.nodePoolKind;
     groups = kind === "managed" ? [] : autoScalingGroupsOf(args.outputs);
   } catch (err) {
     console.error(`wait-node-refresh: ${(err as Error).message}`);
