@@ -389,6 +389,12 @@ function isCatchAllDeny(rule: PolicyResource): boolean {
   return knownItems(() => (condition.pathPattern as Bag | undefined)?.values as string[]).some((v) => v === "/*" || v === "*");
 }
 
+/** An application load balancer the internet reaches (not internal; application, or a type not given). */
+export function internetFacingAlb(lb: PolicyResource): boolean {
+  const props = lb.props as Bag;
+  return read(() => props.internal) !== true && ["application", undefined].includes(read(() => props.loadBalancerType) as string | undefined);
+}
+
 /** A way past the edge: a listener or rule of an internet-facing ALB that forwards requests without the edge's origin-verify header. */
 export interface EdgeBypass {
   readonly urn: string;
@@ -404,8 +410,7 @@ export interface EdgeBypass {
  * accepts an ALB without a web ACL only when it has none.
  */
 export function edgeBypasses(resources: readonly PolicyResource[], lb: PolicyResource): EdgeBypass[] {
-  const props = lb.props as Bag;
-  if (read(() => props.internal) === true || !["application", undefined].includes(read(() => props.loadBalancerType) as string | undefined)) return [];
+  if (!internetFacingAlb(lb)) return [];
   const out: EdgeBypass[] = [];
   const rules = ofType(resources, LISTENER_RULE_TYPES);
   const targetGroups = ofType(resources, TARGET_GROUP_TYPES);

@@ -16,19 +16,13 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { flag } from "../config";
 import { LOAD_BALANCER_TYPES, TYPES } from "./aws-types";
-import { edgeBypasses, refersTo } from "./data";
+import { edgeBypasses, internetFacingAlb, refersTo } from "./data";
 import { describe, isSet, ofType, read, stackRule, UNKNOWN, type Unknown } from "./kit";
 
 /** AWS managed rule groups of which a web ACL in front of an ALB has at least one (lib/edge wafRules has both). */
 export const REQUIRED_MANAGED_RULE_GROUPS: readonly string[] = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"];
 
 type Bag = Record<string, unknown>;
-
-/** An application load balancer the internet reaches (not internal; application, or a type not given). */
-function internetFacingAlb(lb: PolicyResource): boolean {
-  const props = lb.props as { internal?: boolean; loadBalancerType?: string };
-  return read(() => props.internal) !== true && ["application", undefined].includes(read(() => props.loadBalancerType) as string | undefined);
-}
 
 /** The associations naming `lb`, each with the web ACLs of the stack its webAclArn names (none: an ACL declared elsewhere). */
 function associatedAcls(resources: readonly PolicyResource[], lb: PolicyResource): { association: PolicyResource; acls: PolicyResource[] }[] {
