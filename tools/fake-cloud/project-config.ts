@@ -64,7 +64,7 @@ export class ProjectFileError extends Error {
 }
 
 /** `parseConfigKey`'s namespace test: a key without one, or in the project's, is the project's. */
-function ofProject(project: string, key: string): boolean {
+export function ofProject(project: string, key: string): boolean {
   return !key.includes(":") || key.startsWith(`${project}:`);
 }
 

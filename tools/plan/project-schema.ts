@@ -24,6 +24,7 @@
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { isMap, isScalar, isSeq, type Node } from "yaml";
+import { ofProject } from "../fake-cloud/project-config";
 import { parsedYaml } from "../fake-cloud/yaml-text";
 import { editDistance } from "../../components/lib/suggest";
 import schema from "./pulumi-project.schema.json";
@@ -42,7 +43,10 @@ let validator: ValidateFunction | undefined;
 
 /**
  * `findClosestKey` (project.go): the key within two edits of `needle`, ignoring case, the first in
- * sorted order among the closest; none when none is that close.
+ * sorted order among the closest; none when none is that close. Not components/lib/suggest.ts's
+ * `closest`, whose ties go by `localeCompare` (locale order: `main` before `Main`, letters case
+ * folded first): the CLI sorts the keys plainly (`sort.Strings`, byte order, as `sort()` here:
+ * every capital before any small letter), so on a tie `closest` would name another key than it.
  */
 function closestKey(needle: string, keys: Iterable<string>): string | undefined {
   let match: string | undefined;
@@ -84,15 +88,15 @@ function typeList(types: string[]): string {
 }
 
 /** A bare value under `config:` that the schema refuses (a fractional number, or nothing). */
-function bareConfigValueProblem(key: string, value: unknown, projectName: unknown): string {
-  const ofProject = !key.includes(":") || (typeof projectName === "string" && key.startsWith(`${projectName}:`));
+function bareConfigValueProblem(key: string, value: unknown, projectName: string): string {
+  const projectKey = ofProject(projectName, key);
   if (value === null || value === undefined) {
-    return ofProject
+    return projectKey
       ? `has no value; a config key written bare needs one (text, an integer, true/false or a list), which is its default. Give it one, or declare it: \`${key}: {type: string, description: ...}\` (a key without a default must then be set by every stack)`
       : `has no value; another namespace's key in the project file sets that value for every stack. Give it one (\`${key}: ...\`) or remove the line`;
   }
   const text = typeof value === "number" ? String(value) : JSON.stringify(value);
-  return `is ${shown(value)}, which a config value written bare cannot be (only text, an integer, true/false or a list). Quote it (\`${key}: "${text}"\`)${ofProject ? `, or declare it: \`${key}: {type: string, default: "${text}"}\`` : ""}`;
+  return `is ${shown(value)}, which a config value written bare cannot be (only text, an integer, true/false or a list). Quote it (\`${key}: "${text}"\`)${projectKey ? `, or declare it: \`${key}: {type: string, default: "${text}"}\`` : ""}`;
 }
 
 /** The errors Ajv reports for one document, as the fewest messages that say what to change. */
@@ -149,7 +153,7 @@ function problemsOf(errors: ErrorObject[], document: Record<string, unknown>): P
   for (const [path, types] of typesAt) {
     const value = at(document, path);
     const configKey = /^\/config\/([^/]+)$/.exec(path)?.[1]?.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (configKey !== undefined && oneOfPaths.has(path)) add(path, bareConfigValueProblem(configKey, value, document.name));
+    if (configKey !== undefined && oneOfPaths.has(path)) add(path, bareConfigValueProblem(configKey, value, document.name as string)); // non-empty text: projectFileProblems checked it first
     else add(path, `is ${shown(value)}; it must be ${typeList(types)}`);
   }
   return [...problems.values()];
