@@ -11,6 +11,7 @@ import {
   planNodeCapacity,
   type NodeCapacity,
 } from "./lib/node-pool-plan";
+import { clusterTagKey } from "./lib/eks";
 
 /** What a node pool needs to know of its cluster (plain values or outputs of the cluster component). */
 export interface NodePoolCluster {
@@ -195,7 +196,7 @@ export class NodePool extends pulumi.ComponentResource {
       // The load balancer controller expects exactly one security group tagged for the cluster on a
       // node's ENI. Managed nodes already carry the EKS cluster SG (tagged by EKS), so only tag ours
       // when it is the nodes' only group.
-      tags: clusterName.apply((n) => ({ Name: `${name}-nodes`, ...(kind === "autoscaling" ? { [`kubernetes.io/cluster/${n}`]: "owned" } : {}) })),
+      tags: clusterName.apply((n) => ({ Name: `${name}-nodes`, ...(kind === "autoscaling" ? { [clusterTagKey(n)]: "owned" } : {}) })),
     }, parent);
 
     // Peer rules with the EKS cluster security group (control-plane ENIs and managed nodes):
@@ -220,7 +221,7 @@ export class NodePool extends pulumi.ComponentResource {
       new aws.vpc.SecurityGroupEgressRule(`${name}-lb-to-nodes`, { securityGroupId: lb.securityGroupId, referencedSecurityGroupId: nodeSg.id, ipProtocol: "tcp", fromPort: lb.port, toPort: lb.port, description: `to pods on the nodes of ${name}` }, portChange);
     }
 
-    const nodeTags = clusterName.apply((n) => ({ Name: `${name}-node`, [`kubernetes.io/cluster/${n}`]: "owned" }));
+    const nodeTags = clusterName.apply((n) => ({ Name: `${name}-node`, [clusterTagKey(n)]: "owned" }));
     const common = {
       // IMDSv2 only, one hop: pods (one hop further) cannot borrow the node role; they get
       // their own credentials through EKS Pod Identity.
@@ -372,7 +373,7 @@ export class NodePool extends pulumi.ComponentResource {
       metricsGranularity: "1Minute",
       tags: clusterName.apply((n) => [
         { key: "Name", value: `${name}-node`, propagateAtLaunch: true },
-        { key: `kubernetes.io/cluster/${n}`, value: "owned", propagateAtLaunch: true },
+        { key: clusterTagKey(n), value: "owned", propagateAtLaunch: true },
         // cluster-autoscaler auto-discovery (--node-group-auto-discovery=asg:tag=...).
         { key: "k8s.io/cluster-autoscaler/enabled", value: "true", propagateAtLaunch: true },
         { key: `k8s.io/cluster-autoscaler/${n}`, value: "owned", propagateAtLaunch: true },

@@ -109,7 +109,7 @@ export interface ExperimentContext {
   vpcId: pulumi.Input<string>;
   /** The EKS cluster the nodes join. */
   clusterName: pulumi.Input<string>;
-  /** `kubernetes.io/cluster/<name>` (clusterTagKey): the tag NodePool puts on every node. */
+  /** `kubernetes.io/cluster/<name>` (clusterTagKey, lib/eks.ts): the tag NodePool puts on every node. */
   clusterTagKey: pulumi.Input<string>;
   /** Self-managed node pool's group (launch-template based); undefined for managed node groups. */
   autoScalingGroupArn?: pulumi.Input<string>;
@@ -137,11 +137,6 @@ export interface ExperimentContext {
 export function isoMinutes(minutes: number): string {
   if (!Number.isInteger(minutes) || minutes < 1) throw new RangeError(`duration must be a whole number of minutes >= 1 (got ${minutes})`);
   return `PT${minutes}M`;
-}
-
-/** The tag every node of a cluster carries (NodePool puts it on instances of both kinds). */
-export function clusterTagKey(clusterName: string): string {
-  return `kubernetes.io/cluster/${clusterName}`;
 }
 
 export type AutomationMode = "switchover" | "failover";

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { clusterTagKey } from "../lib/eks";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "../lib/names";
 import { globalDatabaseAutomation } from "./automation";
-import { automationDocumentParameters, clusterTagKey, EXPERIMENT_TAG, SCOPE_TAG, ZONE_TAG, type AutomationMode, type ExperimentSpec, regionExperiments } from "./experiments";
+import { automationDocumentParameters, EXPERIMENT_TAG, SCOPE_TAG, ZONE_TAG, type AutomationMode, type ExperimentSpec, regionExperiments } from "./experiments";
 import { automationRolePolicy, fisRolePolicy, rdsClusterArn, serviceTrust } from "./permissions";
 
 /** Kubernetes group the FIS role's access entry carries; only the RBAC below binds it. */

@@ -2,7 +2,7 @@
  * IAM policy documents for the Helm-installed cluster add-ons, as plain functions of the
  * partition, region, account and cluster name.
  */
-import { AUTOSCALER_CLUSTER_TAG_VALUE, autoscalerClusterTagKey, type PolicyDocument } from "./eks";
+import { AUTOSCALER_CLUSTER_TAG_VALUE, autoscalerClusterTagKey, clusterTagKey, type PolicyDocument } from "./eks";
 
 export interface PolicyScope {
   readonly partition: string;
@@ -96,23 +96,17 @@ function registerTargets(s: { clusterName?: string; bindTaggedTargetGroups?: boo
 const LBC_TAG = "elbv2.k8s.aws/cluster";
 
 /**
- * Tag of the security groups a cluster's nodes use: the node pool's own group and the cluster
- * security group EKS creates (value `owned` or `shared`). The controller looks for it on a node's
- * ENI when it adds its backend rules.
- */
-const nodeSecurityGroupTagKey = (clusterName: string) => `kubernetes.io/cluster/${clusterName}`;
-
-/**
  * Which security groups the controller may open (ingress rules). Upstream allows every group of
  * the account ("*", no condition), so a compromised controller pod could open the database's or
  * the cache's group to anything. Here only this cluster's: the groups tagged for its nodes
- * (nodeSecurityGroupTagKey), where its backend rules go for target-type instance or ip behind a
- * load balancer it created, and the groups it created for this cluster itself (LBC_TAG: its load
- * balancers' frontend groups, its shared backend group), as upstream's newer statement does for
- * its own groups. The database and cache groups carry neither tag, and the controller can put
- * neither on a group it did not create (TagNewSecurityGroups, RetagOwnSecurityGroups). The
- * platform itself needs none of this: its TargetGroupBinding has no `spec.networking` (the node
- * group's rule for the ALB is Pulumi's) and its ALB is Pulumi's, not the controller's.
+ * (clusterTagKey, ./eks: the node pool's own group and the cluster security group EKS creates),
+ * where its backend rules go for target-type instance or ip behind a load balancer it created,
+ * and the groups it created for this cluster itself (LBC_TAG: its load balancers' frontend groups,
+ * its shared backend group), as upstream's newer statement does for its own groups. The database
+ * and cache groups carry neither tag, and the controller can put neither on a group it did not
+ * create (TagNewSecurityGroups, RetagOwnSecurityGroups). The platform itself needs none of this:
+ * its TargetGroupBinding has no `spec.networking` (the node group's rule for the ALB is Pulumi's)
+ * and its ALB is Pulumi's, not the controller's.
  * Without the cluster's name the groups cannot be told apart and upstream's statement stays;
  * ClusterAddons passes the name whenever the platform binds target groups (Region always does).
  */
@@ -125,7 +119,7 @@ function securityGroupIngress(clusterName: string | undefined): Record<string, u
       Effect: "Allow",
       Action: actions,
       Resource: "*",
-      Condition: { Null: { [`aws:ResourceTag/${nodeSecurityGroupTagKey(clusterName)}`]: "false" } },
+      Condition: { Null: { [`aws:ResourceTag/${clusterTagKey(clusterName)}`]: "false" } },
     },
     {
       Sid: "ManageOwnSecurityGroupRules",

@@ -271,6 +271,15 @@ export function podIdentityTrustPolicy(scope: PodIdentityScope): PolicyDocument 
   };
 }
 
+/**
+ * The tag key of a cluster's nodes and their security groups (value `owned` or `shared`): NodePool
+ * puts it on every node and on its node security group, the load balancer controller looks for it
+ * on a node's ENI, and FIS may terminate only instances that carry it.
+ */
+export function clusterTagKey(clusterName: string): string {
+  return `kubernetes.io/cluster/${clusterName}`;
+}
+
 /** The tag key that scopes cluster-autoscaler's write actions to this cluster's groups. */
 export function autoscalerClusterTagKey(clusterName: string): string {
   return `k8s.io/cluster-autoscaler/${clusterName}`;
