@@ -94,7 +94,7 @@ export async function globalStack(): Promise<Record<string, unknown>> {
       : {}),
     ...(edge
       ? {
-          edge: { fqdn: edge.fqdn, domainName: edge.domainName, distributionId: edge.distributionId, webAclArn: edge.webAclArn, originVerifyHeader: edge.originVerifyHeaderName },
+          edge: { fqdn: edge.fqdn, domainName: edge.domainName, distributionId: edge.distributionId, webAclArn: edge.webAclArn },
           // Its own output, secret (so the regional stacks read it as a secret, and `edge` stays plain):
           // the value CloudFront sends, then the next generation's.
           edgeOriginVerifyValues: pulumi.secret(pulumi.all(edge.originVerifyValues)),

@@ -11,7 +11,6 @@ import {
   MANAGED_CACHE_POLICIES,
   MANAGED_ORIGIN_REQUEST_POLICIES,
   MIN_VIEWER_TLS,
-  ORIGIN_VERIFY_HEADER,
   ORIGIN_VERIFY_SECRET_LENGTH,
   originCustomHeaders,
   originVerifyGenerations,
@@ -106,8 +105,6 @@ export class GlobalEdge extends pulumi.ComponentResource {
   /** The public name, `<recordName>.<zoneName>`. */
   readonly fqdn: string;
   readonly logBucket: pulumi.Output<string>;
-  /** The header that carries the origin-verify secret to the origins. */
-  readonly originVerifyHeaderName: string;
   /**
    * What the regional listeners must accept in that header (secrets): the value CloudFront sends,
    * then the next generation's.
@@ -242,7 +239,6 @@ export class GlobalEdge extends pulumi.ComponentResource {
     this.webAclArn = acl.arn;
     this.fqdn = fqdn;
     this.logBucket = bucket.bucket;
-    this.originVerifyHeaderName = ORIGIN_VERIFY_HEADER;
     // Known only once the distribution is deployed (the provider waits for it): a listener that
     // takes them in the same program (ActiveActivePlatform) drops the old value only after every
     // edge location sends the new one, as the regional stacks do by deploying after this one.
