@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { albLogBucketPolicy, checkDomainNames, checkTargetPort, originVerifyListener, TARGET_GROUP_TIMING, usesElbAccountForLogDelivery } from "./lib/ingress-plan";
+import { albLogBucketPolicy, checkDomainNames, checkTargetPort, originVerifyListener, type OriginVerifyListenerPlan, TARGET_GROUP_TIMING, usesElbAccountForLogDelivery } from "./lib/ingress-plan";
 import { DEFAULT_RATE_LIMIT, ORIGIN_VERIFY_HEADER, rateLimitProblem } from "./lib/edge";
 import { dnsValidatedCertificate } from "./certificate";
 import { logBucket } from "./log-bucket";
@@ -67,7 +67,8 @@ export interface RegionalIngressArgs {
 /** Key prefix of the access logs in the bucket (ELB adds AWSLogs/<account>/... below it). */
 const ACCESS_LOG_PREFIX = "alb";
 
-function checkArgs(args: RegionalIngressArgs): void {
+/** Checks the arguments before any resource exists; returns the HTTPS listener's origin-verify rules (with `originVerify`). */
+function checkArgs(args: RegionalIngressArgs): OriginVerifyListenerPlan<pulumi.Input<string>> | undefined {
   checkDomainNames(args.domainNames);
   checkTargetPort(args.targetPort);
   // An ALB needs subnets in at least two AZs; one per AZ the region uses is the point.
@@ -76,13 +77,16 @@ function checkArgs(args: RegionalIngressArgs): void {
   if (!path.startsWith("/")) throw new RangeError(`healthCheckPath "${path}" must start with "/"`);
   const days = args.accessLogRetentionDays ?? 90;
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`accessLogRetentionDays must be a whole number of days >= 1 (got ${days})`);
-  if (args.originVerify) originVerifyListener({ healthCheckPath: path, headerName: args.originVerify.headerName ?? ORIGIN_VERIFY_HEADER, values: args.originVerify.values });
+  const verify = args.originVerify
+    ? originVerifyListener({ healthCheckPath: path, headerName: args.originVerify.headerName ?? ORIGIN_VERIFY_HEADER, values: args.originVerify.values })
+    : undefined;
   if (args.webAcl !== undefined && args.webAcl !== "none") {
     const rate = rateLimitProblem(args.webAcl.rateLimitPerFiveMinutes ?? DEFAULT_RATE_LIMIT);
     if (rate) throw new RangeError(`webAcl.rateLimitPerFiveMinutes ${args.webAcl.rateLimitPerFiveMinutes} ${rate}`);
     const mode = args.webAcl.mode === undefined ? undefined : wafModeProblem(args.webAcl.mode);
     if (mode) throw new RangeError(`webAcl.mode ${JSON.stringify(args.webAcl.mode)} ${mode}`);
   }
+  return verify;
 }
 
 /**
@@ -122,7 +126,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
   readonly webAclArn: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: RegionalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
-    checkArgs(args);
+    const verify = checkArgs(args);
     super("platform:ingress:RegionalIngress", name, {}, opts);
     const parent = { parent: this };
 
@@ -215,9 +219,6 @@ export class RegionalIngress extends pulumi.ComponentResource {
     // default action: it depends on the allow rules, so locking a serving region creates them
     // before it denies anything, unlocking deletes it before them, and an allow rule that fails
     // to create leaves the region open rather than dark (CloudFront fails over only on 5xx).
-    const verify = args.originVerify
-      ? originVerifyListener({ healthCheckPath, headerName: args.originVerify.headerName ?? ORIGIN_VERIFY_HEADER, values: args.originVerify.values })
-      : undefined;
     const forward = { type: "forward", targetGroupArn: targetGroup.arn };
     const httpsListener = new aws.lb.Listener(`${name}-https`, {
       loadBalancerArn: alb.arn,
