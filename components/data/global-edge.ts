@@ -94,7 +94,10 @@ export interface GlobalEdgeArgs {
  * read-only paths. Dynamic paths (default behaviour, every method) are never cached and rely on
  * DNS failover, because CloudFront fails over only GET/HEAD/OPTIONS and refuses an origin group
  * for a behaviour that allows POST. The origin names are left as they are (same records, same
- * certificates): in the regions, turning the edge on changes only the HTTPS listener's rules.
+ * certificates): in the regions, turning the edge on adds the HTTPS listener's rules (with the
+ * direct path locked, the default) and, with the regional WAF (on by default), each region's
+ * `-waf-edge-verified` regex pattern set and the rate rule's scope-down that exempts the edge's
+ * requests from the per-IP limit (components/web-acl.ts).
  */
 export class GlobalEdge extends pulumi.ComponentResource {
   readonly distributionId: pulumi.Output<string>;
