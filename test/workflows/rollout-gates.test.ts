@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { awsCliFailure, pollUntil } from "../../tools/ci/poll";
 import { answersFor, delegationHelp, PUBLIC_RESOLVERS, resolversOption, waitForZone, zoneTarget } from "../../tools/ci/wait-for-zone";
 import { healthCheckIdOf, judgeObservations, waitHealthy } from "../../tools/ci/wait-healthy";
+import { judgeReplicas, replicatedSecretsOf, waitSecretReplicas, type ReplicaStatus, type ReplicatedSecret } from "../../tools/ci/wait-secret-replicas";
 import { judgeSubscriptions, topicsOf, waitSubscribed, type Subscription, type TopicRef } from "../../tools/ci/wait-subscribed";
 
 /** A clock that only moves when the poller sleeps. */
@@ -212,5 +213,53 @@ describe("wait-subscribed", () => {
     let asked = 0;
     const result = await waitSubscribed(topics, async () => (asked++, [{ SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: "a@b.c" }]), { timeoutSeconds: 60, intervalSeconds: 20, ...fakeTime() });
     expect([result.done, asked]).toEqual([false, 4]);
+  });
+});
+
+describe("wait-secret-replicas", () => {
+  const DB = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/aurora/master-AbCdEf";
+  const CACHE = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/cache/auth-GhIjKl";
+  const globalOutputs = { environment: { regions: ["us-east-1", "us-west-2", "eu-west-1"] }, databaseSecretArn: DB };
+  const key = (region: string) => `arn:aws:kms:${region}:123456789012:key/1111-2222`;
+  const inSync = (region: string): ReplicaStatus => ({ Region: region, KmsKeyId: key(region), Status: "InSync" });
+
+  it("expects a replica in every region of the environment but the secret's own, for each replicated secret the outputs name", () => {
+    expect(replicatedSecretsOf(globalOutputs)).toEqual([{ output: "databaseSecretArn", arn: DB, region: "us-east-1", replicaRegions: ["us-west-2", "eu-west-1"] }]);
+    // The cache's secret lives in the cache's home region.
+    expect(replicatedSecretsOf({ ...globalOutputs, cacheAuthSecretArn: CACHE })[1]).toMatchObject({ region: "eu-west-1", replicaRegions: ["us-east-1", "us-west-2"] });
+    expect(() => replicatedSecretsOf({ databaseSecretArn: DB })).toThrow(/no environment\.regions.*global stack's `pulumi stack output --json`/);
+    expect(() => replicatedSecretsOf({ ...globalOutputs, databaseSecretArn: "prod/aurora/master" })).toThrow(/output databaseSecretArn is "prod\/aurora\/master", not a Secrets Manager secret ARN/);
+  });
+
+  it("is done only when every expected replica is InSync; one in progress or not listed yet is waited for", () => {
+    const [secret] = replicatedSecretsOf(globalOutputs);
+    expect(judgeReplicas(new Map([[secret, [inSync("us-west-2"), inSync("eu-west-1")]]]))).toEqual({ done: true, detail: "prod/aurora/master-AbCdEf: us-west-2 InSync, eu-west-1 InSync" });
+    expect(judgeReplicas(new Map([[secret, [inSync("us-west-2"), { ...inSync("eu-west-1"), Status: "InProgress" }]]])).done).toBe(false);
+    expect(judgeReplicas(new Map([[secret, [inSync("us-west-2")]]]))).toEqual({ done: false, detail: "prod/aurora/master-AbCdEf: us-west-2 InSync, eu-west-1 no replica" });
+    // A region the environment left: reported, not waited for.
+    expect(judgeReplicas(new Map([[secret, [inSync("us-west-2"), inSync("eu-west-1"), inSync("ap-south-1")]]]))).toMatchObject({ done: true, detail: expect.stringContaining("also replicated to ap-south-1, not a region of the environment") });
+  });
+
+  it("stops at once on a Failed replica or one under the AWS managed key, naming the region and AWS's reason", async () => {
+    const [secret] = replicatedSecretsOf(globalOutputs);
+    const failed: ReplicaStatus = { Region: "eu-west-1", KmsKeyId: key("eu-west-1"), Status: "Failed", StatusMessage: "Replication failed: A resource with the ID you requested already exists." };
+    expect(() => judgeReplicas(new Map([[secret, [inSync("us-west-2"), failed]]]))).toThrow("databaseSecretArn eu-west-1: Failed (Replication failed: A resource with the ID you requested already exists.)");
+    expect(() => judgeReplicas(new Map([[secret, [{ ...inSync("us-west-2"), KmsKeyId: "alias/aws/secretsmanager" }, inSync("eu-west-1")]]]))).toThrow(/us-west-2: encrypted under the AWS managed key/);
+    const time = fakeTime();
+    let reads = 0;
+    const result = await waitSecretReplicas([secret], async () => { reads++; return [inSync("us-west-2"), failed]; }, { timeoutSeconds: 600, intervalSeconds: 20, ...time });
+    // Not `failed` (that is a read no wait mends, exit 2): the replica itself needs the repair (exit 1).
+    expect(result).toEqual({ done: false, attempts: 1, last: expect.stringContaining("eu-west-1: Failed"), failed: false });
+    expect([reads, time.elapsed()]).toEqual([1, 0]);
+  });
+
+  it("waits for a replica in progress, and stops on a denied read as the other gates do", async () => {
+    const secrets: ReplicatedSecret[] = replicatedSecretsOf(globalOutputs);
+    let n = 0;
+    const settling = await waitSecretReplicas(secrets, async () => [inSync("us-west-2"), { ...inSync("eu-west-1"), Status: ++n < 3 ? "InProgress" : "InSync" }], { timeoutSeconds: 600, intervalSeconds: 20, ...fakeTime() });
+    expect(settling).toMatchObject({ done: true, attempts: 3 });
+    const denied = { code: 254, message: "Command failed", stderr: "An error occurred (AccessDeniedException) when calling the DescribeSecret operation: not authorized" };
+    const stopped = await waitSecretReplicas(secrets, async () => { throw denied; }, { timeoutSeconds: 600, intervalSeconds: 20, ...fakeTime() });
+    expect(stopped).toMatchObject({ done: false, failed: true, last: expect.stringMatching(/^AWS denies secretsmanager:DescribeSecret/) });
   });
 });

@@ -454,8 +454,13 @@ if [ "$2" = "tools/ci/global-engine-version.ts" ]; then cat > "${bin}/engine-che
     const subscribed = stepIndex(up, (st) => (st.run ?? "").includes("tools/ci/wait-subscribed.ts"));
     expect(subscribed).toBeGreaterThan(upAt);
     expect(up.steps![subscribed].if).toBeUndefined();
+    // The global stack: its secrets' replicas are in sync before any region deploys.
+    const replicas = stepIndex(up, (st) => (st.run ?? "").includes("tools/ci/wait-secret-replicas.ts"));
+    expect(replicas).toBeGreaterThan(upAt);
+    expect(up.steps![replicas].if).toBe("${{ inputs.wait_for == 'zone' }}");
+    expect(jobCommands({ steps: [up.steps![replicas]] })).toContain('npx tsx tools/ci/wait-secret-replicas.ts --outputs "$RUNNER_TEMP/outputs.json" --timeout-minutes 10');
     // Not `continue-on-error`: a region that does not turn healthy fails its job, and `needs` stops the rest.
-    for (const at of [zone, health, subscribed]) expect(up.steps![at]["continue-on-error"]).toBeUndefined();
+    for (const at of [zone, health, subscribed, replicas]) expect(up.steps![at]["continue-on-error"]).toBeUndefined();
   });
 
   it("gives the node gate what is left of the job's time less the health gate's, so a gate's message comes before GitHub's timeout", () => {
