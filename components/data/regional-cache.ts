@@ -164,7 +164,10 @@ export class RegionalCache extends pulumi.ComponentResource {
       securityGroupIds: [securityGroup.id],
       port: CACHE_PORT,
       kmsKeyId: key.arn,
-      autoMinorVersionUpgrade: true,
+      // No autoMinorVersionUpgrade: joining the datastore turns it off (AWS refuses to turn it on
+      // for a member), and the provider reads it back without suppressing the difference, so a
+      // `true` here is sent again, and refused, on every deploy once the state reads `false`
+      // (terraform-provider-aws#24919). Minor versions go through the datastore's engineVersion.
       snapshotRetentionLimit: snapshots,
       ...(snapshots > 0 ? { snapshotWindow: args.snapshotWindow ?? "03:00-04:00" } : {}),
       maintenanceWindow: args.maintenanceWindow ?? "sun:05:00-sun:06:00",

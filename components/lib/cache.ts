@@ -22,6 +22,9 @@
  *   [terraform-provider-aws global_replication_group.go: flattenGlobalReplicationGroupPrimaryGroupID]
  * - Members reject modifications that belong to the global datastore ("Cluster ... is part of a
  *   global cluster. Request rejected"). [terraform-provider-aws#19929, #27875]
+ * - Joining a global datastore turns auto minor version upgrade off, and it cannot be turned on
+ *   while the cluster is a member; the provider reads auto_minor_version_upgrade back with no diff
+ *   suppression. [terraform-provider-aws#24919, #24854; terraform-aws-modules/terraform-aws-elasticache#7]
  */
 
 export type CacheEngine = "valkey" | "redis";
@@ -115,6 +118,12 @@ export type CacheMemberRole = "primary" | "secondary";
  * - authToken: a change rotates the token on one member only; rotation is a runbook, not a diff.
  * - numNodeGroups: shards are added through the global datastore.
  * The same list for both roles: a promotion moves AWS's primary, never Pulumi's declaration.
+ *
+ * Not autoMinorVersionUpgrade: a member must not set it at all (AWS turns it off when the cluster
+ * joins and refuses it back on), and an unset input leaves the provider's read-back value alone.
+ * Ignoring it would instead replay the input a member deployed with before (`true`), which the
+ * provider sends again, and AWS refuses, once the state reads `false` (a secondary's does from its
+ * creation on).
  */
 export function cacheMemberIgnoreChanges(): string[] {
   return ["globalReplicationGroupId", "engine", "engineVersion", "nodeType", "parameterGroupName", "atRestEncryptionEnabled", "transitEncryptionEnabled", "authToken", "numNodeGroups"];

@@ -296,6 +296,8 @@ describe("GlobalCache and RegionalCache", () => {
       automaticFailoverEnabled: true, multiAzEnabled: true, atRestEncryptionEnabled: true,
       transitEncryptionEnabled: true, transitEncryptionMode: "required", authToken: "[secret]",
     });
+    // Joining the datastore turns auto minor version upgrade off for good: a member that asks for it is refused.
+    expect(group.inputs).not.toHaveProperty("autoMinorVersionUpgrade");
     expect(String(group.inputs.kmsKeyId)).toContain(":kms:us-east-1:");
     expect(group.protect).toBe(true);
     const datastore = named("prod-use1-cache-datastore", "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup");
@@ -310,7 +312,7 @@ describe("GlobalCache and RegionalCache", () => {
     expect(secondary.region).toBe("us-west-2");
     expect(secondary.inputs.globalReplicationGroupId).toBe(datastore.outputs.globalReplicationGroupId);
     expect(String(datastore.outputs.globalReplicationGroupId)).not.toBe(datastore.inputs.globalReplicationGroupIdSuffix);
-    for (const prop of ["engine", "engineVersion", "nodeType", "authToken", "transitEncryptionEnabled", "atRestEncryptionEnabled", "parameterGroupName"]) expect(secondary.inputs).not.toHaveProperty(prop);
+    for (const prop of ["engine", "engineVersion", "nodeType", "authToken", "transitEncryptionEnabled", "atRestEncryptionEnabled", "parameterGroupName", "autoMinorVersionUpgrade"]) expect(secondary.inputs).not.toHaveProperty(prop);
     expect(secondary.inputs).toMatchObject({ numCacheClusters: 3, multiAzEnabled: true, automaticFailoverEnabled: true });
     expect(String(secondary.inputs.kmsKeyId)).toContain(":kms:us-west-2:");
     expect(secondary.ignoreChanges).toEqual(named("prod-use1-cache-group", GROUP).ignoreChanges);
