@@ -116,23 +116,25 @@ const tg = (ctx: RegionalAlarmContext): Dimensions => ({ [ALB.dimensions.loadBal
 
 /**
  * 5xx share of the requests the ALB answered, in percent. Load-balancer counts, so the 503s the
- * ALB itself returns when no target is healthy count as failures; the HTTP→HTTPS redirects the
- * port-80 listener answers are not requests to the service and are taken out of the total.
- * Counts are only reported when non-zero, hence FILL; no requests at all gives no data point.
+ * ALB itself returns when no target is healthy count as failures. RequestCount counts only the
+ * requests for which the ALB chose a target (ELB User Guide, RequestCount), so those 503s are
+ * added to the total: with every request refused that way the rate reads 100 %, not a division
+ * by nothing. The port-80 listener's redirects never choose a target either, so they were never
+ * in RequestCount and are not read: taking them out as well would overstate the rate, and a
+ * minute with more redirects than HTTPS requests (a scan on port 80) would zero it. An ELB 5xx
+ * after a target was chosen (502, 504) is in both counts: the rate then reads r ÷ (1 + e) for
+ * an ELB 5xx share e, 0.99 % for 1 %, and 50 % for an outage of 504s, far over any threshold.
+ * Counts are only reported when non-zero, hence FILL; no request at all gives no data point.
  */
+export const ERROR_RATE_EXPRESSION = "IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)";
+
 export function errorRateQueries(ctx: RegionalAlarmContext, period: number): QuerySpec[] {
   const metric = (id: string, metricName: string) => ({ id, returnData: false, metric: { namespace: ALB.namespace, metricName, dimensions: lb(ctx), stat: "Sum", period } });
   const queries: QuerySpec[] = [
     metric("target5xx", ALB.metrics.target5xx),
     metric("elb5xx", ALB.metrics.elb5xx),
     metric("requests", ALB.metrics.requestCount),
-    metric("redirects", ALB.metrics.redirectCount),
-    {
-      id: "errorrate",
-      returnData: true,
-      label: "5xx error rate (%)",
-      expression: "IF(requests - FILL(redirects, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (requests - FILL(redirects, 0)), 0)",
-    },
+    { id: "errorrate", returnData: true, label: "5xx error rate (%)", expression: ERROR_RATE_EXPRESSION },
   ];
   checkMetricCount(queries.filter((q) => q.metric).length, "error-rate alarm");
   return queries;

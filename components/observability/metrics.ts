@@ -19,7 +19,6 @@ export const ALB = {
   dimensions: { loadBalancer: "LoadBalancer", targetGroup: "TargetGroup", availabilityZone: "AvailabilityZone" },
   metrics: {
     requestCount: "RequestCount",
-    redirectCount: "HTTP_Redirect_Count",
     target5xx: "HTTPCode_Target_5XX_Count",
     elb5xx: "HTTPCode_ELB_5XX_Count",
     target4xx: "HTTPCode_Target_4XX_Count",

@@ -84,7 +84,6 @@ describe("regional alarms as CloudWatch receives them", () => {
       ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ["LoadBalancer"]],
       ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", ["LoadBalancer"]],
       ["AWS/ApplicationELB", "RequestCount", ["LoadBalancer"]],
-      ["AWS/ApplicationELB", "HTTP_Redirect_Count", ["LoadBalancer"]],
     ]);
     // 99.95 % leaves 0.05 %; burning it 14.4× is 0.72 % errors.
     expect(inputs.threshold).toBe(0.72);

@@ -32,19 +32,51 @@ const alarm = (key: string): AlarmSpec => {
 };
 const metricsOf = (a: AlarmSpec) => (a.queries ?? []).filter((q) => q.metric).map((q) => ({ ...q.metric!, id: q.id }));
 
+/**
+ * CloudWatch metric math at one timestamp, as far as the error rate uses it (IF, FILL, + − × ÷, >):
+ * an unreported count is undefined; no result (undefined) when no series reported anything, or
+ * when an unfilled count is missing. Only ids the expression names are read: a count it does not
+ * name (redirects) changes nothing.
+ */
+function evaluateMetricMath(expression: string, counts: Record<string, number | undefined>): number | undefined {
+  if (Object.values(counts).every((v) => v === undefined)) return undefined;
+  const ids = [...new Set(expression.match(/\b[a-z][a-z0-9]*\b/g) ?? [])];
+  const js = expression.replace(/\bIF\(/g, "iff(").replace(/\bFILL\(/g, "fill(");
+  const iff = (condition: boolean, then: number, otherwise: number) => (condition ? then : otherwise);
+  const fill = (value: number | undefined, filler: number) => value ?? filler;
+  const result = new Function("iff", "fill", ...ids, `return ${js};`)(iff, fill, ...ids.map((id) => counts[id])) as number;
+  return Number.isNaN(result) ? undefined : result;
+}
+
 describe("golden-signal alarms", () => {
-  it("computes the 5xx rate from load-balancer counts of AWS/ApplicationELB, redirects taken out", () => {
+  it("computes the 5xx rate from load-balancer counts of AWS/ApplicationELB, over the requests with a target plus those the ALB refused itself", () => {
     const a = alarm("error-rate");
     expect(a.name).toBe("prod-us-west-2-error-rate");
+    // No HTTP_Redirect_Count: a redirect never chooses a target, so it was never in RequestCount.
     expect(metricsOf(a).map((m) => [m.id, m.namespace, m.metricName, m.dimensions, m.stat])).toEqual([
       ["target5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", { LoadBalancer: LB }, "Sum"],
       ["elb5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", { LoadBalancer: LB }, "Sum"],
       ["requests", "AWS/ApplicationELB", "RequestCount", { LoadBalancer: LB }, "Sum"],
-      ["redirects", "AWS/ApplicationELB", "HTTP_Redirect_Count", { LoadBalancer: LB }, "Sum"],
     ]);
     const [expression] = (a.queries ?? []).filter((q) => q.returnData);
-    expect(expression.expression).toBe("IF(requests - FILL(redirects, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (requests - FILL(redirects, 0)), 0)");
+    expect(expression.expression).toBe("IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)");
     expect([a.threshold, a.comparison, a.window]).toEqual([1.44, "GreaterThanOrEqualToThreshold", { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3 }]);
+    // The availability SLO's windows read the same rate.
+    for (const slo of plan.alarms.filter((x) => x.signal === "availability-slo")) expect(slo.queries!.find((q) => q.returnData)!.expression).toBe(expression.expression);
+  });
+
+  it("reads the error rate right with plain counts of one minute: a redirect flood does not zero it, every request refused by the ALB reads 100 %", () => {
+    const rate = (counts: Record<string, number | undefined>) => evaluateMetricMath(alarm("error-rate").queries!.find((q) => q.returnData)!.expression!, counts);
+    expect(rate({ requests: 10_000, target5xx: 50 })).toBe(0.5);
+    // A port-80 scan: 40 000 redirects that minute are no input of the alarm, which still sees 0.5 %
+    // (taking them out of RequestCount gave 10 000 − 40 000 < 0, a rate of 0, while the errors went on).
+    expect(rate({ requests: 10_000, target5xx: 50, redirects: 40_000 })).toBe(0.5);
+    // No healthy target: the ALB answers 503 without choosing one, and RequestCount has nothing (or 0).
+    expect(rate({ elb5xx: 1_200 })).toBe(100);
+    expect(rate({ requests: 0, elb5xx: 1_200 })).toBe(100);
+    expect(rate({ requests: 990, target5xx: 10, elb5xx: 10 })).toBe(2);
+    // No request at all: no data point (missing data is not breaching), not 0 % nor a division by zero.
+    expect(rate({})).toBeUndefined();
   });
 
   it("alarms on the share of the reference service's requests within the latency threshold, at the objective's fast burn", () => {

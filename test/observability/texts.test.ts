@@ -58,6 +58,14 @@ describe("regional dashboard", () => {
     expect(overlapping(body.widgets)).toBe(false);
   });
 
+  it("graphs the 5xx rate and the availability SLI as the error-rate alarm reads them: over the requests with a target plus the ALB's own 5xx", () => {
+    const expressions = lines.filter((l) => typeof l[0] === "object").map((l) => l[0] as { expression?: string; id?: string });
+    const byId = Object.fromEntries(expressions.map((e) => [e.id, e.expression]));
+    expect(byId.r5).toBe("100 * (FILL(t5, 0) + FILL(e5, 0)) / (FILL(req, 0) + FILL(e5, 0))");
+    expect(byId.sli).toBe("100 - 100 * (FILL(t5, 0) + FILL(e5, 0)) / (FILL(req, 0) + FILL(e5, 0))");
+    expect(lines.some((l) => l[1] === "HTTP_Redirect_Count")).toBe(false);
+  });
+
   it("graphs healthy targets per AZ by LoadBalancer, TargetGroup and AvailabilityZone", () => {
     const healthy = lines.filter((l) => l[1] === "HealthyHostCount");
     expect(healthy.map((l) => l.slice(0, 8))).toEqual(["a", "b", "c"].map((s) => ["AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", "app/a/1", "TargetGroup", "targetgroup/t/2", "AvailabilityZone", `eu-west-1${s}`]));
