@@ -368,6 +368,7 @@ export class Region extends pulumi.ComponentResource {
                   name: this.service.name,
                   labelSelector: `app.kubernetes.io/name=${this.service.name}`,
                   networkFaults: e.networkFaults ?? false,
+                  minReplicas: this.service.minReplicas,
                   ready: [this.service],
                 },
               }

@@ -63,6 +63,12 @@ export interface TargetSpec {
   resourceType: string;
   /** `ALL`, `COUNT(n)` or `PERCENT(n)`. */
   selectionMode: string;
+  /**
+   * The fewest resources the target can identify when an experiment starts (a service's minimum
+   * replicas). Only checked (checkSpec): FIS rounds a PERCENT selection down, so it must still pick
+   * one of these, or the experiment fails on an empty target. @default unknown: not checked
+   */
+  minimumResources?: number;
   resourceArns?: pulumi.Input<string>[];
   /** Tags a resource must all carry (keys may be Outputs: the cluster tag names the cluster). */
   resourceTags?: { key: pulumi.Input<string>; value: pulumi.Input<string> }[];
@@ -122,8 +128,11 @@ export interface ExperimentContext {
      */
     writer: boolean;
   };
-  /** The reference service the pod experiments act on, and the service account FIS's pod runs as. */
-  service?: { namespace: string; labelSelector: string; serviceAccount: string; networkFaults: boolean };
+  /**
+   * The reference service the pod experiments act on, the service account FIS's pod runs as, and
+   * the service's minimum replicas (the autoscaler's floor: the fewest pods a selection sees).
+   */
+  service?: { namespace: string; labelSelector: string; serviceAccount: string; networkFaults: boolean; minReplicas: number };
   /**
    * The SSM automation document that switches (or fails) the global database over to this
    * region, and its parameters per mode (JSON: automationDocumentParameters).
@@ -189,12 +198,48 @@ function azPower(ctx: ExperimentContext, zone: ExperimentContext["zones"][number
   };
 }
 
-function podTarget(ctx: ExperimentContext, selectionMode: string): TargetSpec {
+/**
+ * How many of `resources` identified targets a selection mode picks, FIS's way: `PERCENT(n)`
+ * rounds down (5 targets at 50 % are 2; 3 at 33 % are none), `COUNT(n)` picks at most what there
+ * is. Undefined for a mode FIS does not know.
+ */
+export function selectedCount(selectionMode: string, resources: number): number | undefined {
+  if (selectionMode === "ALL") return resources;
+  const m = /^(COUNT|PERCENT)\((\d+)\)$/.exec(selectionMode);
+  if (!m) return undefined;
+  const n = Number(m[2]);
+  // Whole numbers only: resources × n / 100 computed exactly, never 0.99999 for 1.
+  return m[1] === "COUNT" ? Math.min(n, resources) : Math.floor((resources * n) / 100);
+}
+
+/**
+ * The smallest `PERCENT(n)`, at least `wantedPercent`, that still picks one of `minimumResources`
+ * targets: a third of 3 pods is `PERCENT(34)`, not `PERCENT(33)` (which FIS rounds down to none).
+ */
+export function percentSelectingOne(wantedPercent: number, minimumResources: number): number {
+  if (!Number.isInteger(minimumResources) || minimumResources < 1) throw new RangeError(`minimum resources must be a whole number >= 1 (got ${minimumResources})`);
+  return Math.min(100, Math.max(wantedPercent, Math.ceil(100 / minimumResources)));
+}
+
+/**
+ * Why a target's selection would pick nothing at its minimum, or undefined. FIS fails an experiment
+ * whose target selects no resource (and a template with emptyTargetResolutionMode `fail` at once).
+ */
+export function selectionProblem(selectionMode: string, minimumResources: number): string | undefined {
+  const count = selectedCount(selectionMode, minimumResources);
+  if (count === undefined) return `selection mode ${selectionMode} is not ALL, COUNT(n) or PERCENT(n)`;
+  if (count >= 1 || minimumResources < 1) return undefined;
+  return `${selectionMode} of ${minimumResources} resource(s) (the fewest there can be) selects none: FIS rounds a percentage down and fails an experiment that selects nothing; use PERCENT(${Math.ceil(100 / minimumResources)}) or more, or COUNT(1)`;
+}
+
+function podTarget(ctx: ExperimentContext, wantedPercent: number): TargetSpec {
   const s = ctx.service!;
   return {
     name: "service-pods",
     resourceType: FIS_TARGET_TYPES.pod,
-    selectionMode,
+    // The share the experiment wants, raised until it picks a pod at the autoscaler's floor.
+    selectionMode: `PERCENT(${percentSelectingOne(wantedPercent, s.minReplicas)})`,
+    minimumResources: s.minReplicas,
     // aws:eks:pod targets are found by these parameters, never by ARN or tag.
     parameters: { clusterIdentifier: ctx.clusterName, namespace: s.namespace, selectorType: "labelSelector", selectorValue: s.labelSelector },
   };
@@ -210,16 +255,16 @@ function podExperiments(ctx: ExperimentContext): ExperimentSpec[] {
     {
       key: "pod-delete",
       id: "pod-delete",
-      description: `${ctx.prefix}: a third of the reference service's pods are deleted`,
-      targets: [podTarget(ctx, "PERCENT(33)")],
+      description: `${ctx.prefix}: a third of the reference service's pods (at least one) are deleted`,
+      targets: [podTarget(ctx, 33)],
       actions: [{ name: "delete-pods", actionId: FIS_ACTIONS.podDelete, description: "Deletes the selected pods; the Deployment replaces them.", parameters: { kubernetesServiceAccount: s.serviceAccount, fisPodSecurityPolicy: "restricted" }, target: { key: "Pods", value: "service-pods" } }],
       stopAlarms: GOLDEN,
     },
     {
       key: "pod-cpu-stress",
       id: "pod-cpu-stress",
-      description: `${ctx.prefix}: half of the reference service's pods burn 80 % CPU`,
-      targets: [podTarget(ctx, "PERCENT(50)")],
+      description: `${ctx.prefix}: half of the reference service's pods (at least one) burn 80 % CPU`,
+      targets: [podTarget(ctx, 50)],
       actions: [{ name: "stress-cpu", actionId: FIS_ACTIONS.podCpuStress, description: "An ephemeral container loads the pods' CPU; the autoscaler should add pods.", parameters: { kubernetesServiceAccount: s.serviceAccount, duration, percent: "80", fisPodSecurityPolicy: "restricted" }, target: { key: "Pods", value: "service-pods" } }],
       stopAlarms: GOLDEN,
     },
@@ -228,8 +273,8 @@ function podExperiments(ctx: ExperimentContext): ExperimentSpec[] {
     specs.push({
       key: "pod-network-latency",
       id: "pod-network-latency",
-      description: `${ctx.prefix}: half of the reference service's pods answer 200 ms later`,
-      targets: [podTarget(ctx, "PERCENT(50)")],
+      description: `${ctx.prefix}: half of the reference service's pods (at least one) answer 200 ms later`,
+      targets: [podTarget(ctx, 50)],
       actions: [{ name: "add-latency", actionId: FIS_ACTIONS.podNetworkLatency, description: "tc adds 200 ms to the pods' traffic (needs a root, NET_ADMIN ephemeral container).", parameters: { kubernetesServiceAccount: s.serviceAccount, duration, delayMilliseconds: "200", jitterMilliseconds: "10", flowsPercent: "100", interface: "eth0" }, target: { key: "Pods", value: "service-pods" } }],
       stopAlarms: GOLDEN,
     });
@@ -328,5 +373,7 @@ export function checkSpec(spec: ExperimentSpec): void {
   for (const target of spec.targets) {
     if ((target.resourceArns?.length ?? 0) > MAX_TARGET_ARNS) throw new RangeError(`${spec.id}: target ${target.name} lists ${target.resourceArns!.length} ARNs; the provider takes at most ${MAX_TARGET_ARNS} (select by tags instead)`);
     if (target.resourceArns && target.resourceTags) throw new RangeError(`${spec.id}: target ${target.name} sets both resource ARNs and tags; FIS takes one or the other`);
+    const empty = target.minimumResources === undefined ? undefined : selectionProblem(target.selectionMode, target.minimumResources);
+    if (empty) throw new RangeError(`${spec.id}: target ${target.name}: ${empty}`);
   }
 }

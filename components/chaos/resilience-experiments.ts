@@ -39,9 +39,10 @@ export interface ResilienceExperimentsArgs {
    * The reference service the pod experiments act on. `networkFaults` adds the latency experiment,
    * whose ephemeral container runs as root with NET_ADMIN: only in a namespace that admits it
    * (RegionalService `allowNetworkFaultInjection`). `ready` is what must exist first (its namespace).
+   * `minReplicas` is the autoscaler's floor: each pod experiment selects at least one pod of it.
    * @default none: no pod experiments
    */
-  service?: { namespace: string; name: string; labelSelector: string; networkFaults: boolean; ready: pulumi.Input<pulumi.Resource>[] };
+  service?: { namespace: string; name: string; labelSelector: string; networkFaults: boolean; minReplicas: number; ready: pulumi.Input<pulumi.Resource>[] };
   /** Alarm ARNs by name (RegionalObservability.alarmArns): the stop conditions. */
   alarmArns: Record<string, pulumi.Input<string>>;
   /** The other regions of the environment (cross-region disruption). @default [] */
@@ -89,7 +90,7 @@ export class ResilienceExperiments extends pulumi.ComponentResource {
       clusterTagKey: "",
       ...(args.autoScalingGroupArn !== undefined ? { autoScalingGroupArn: args.autoScalingGroupArn } : {}),
       ...(args.database ? { database: args.database, automation: { documentArn: "", documentParameters: placeholders } } : {}),
-      ...(args.service ? { service: { namespace: args.service.namespace, labelSelector: args.service.labelSelector, serviceAccount: FIS_SERVICE_ACCOUNT, networkFaults: args.service.networkFaults } } : {}),
+      ...(args.service ? { service: { namespace: args.service.namespace, labelSelector: args.service.labelSelector, serviceAccount: FIS_SERVICE_ACCOUNT, networkFaults: args.service.networkFaults, minReplicas: args.service.minReplicas } } : {}),
       otherRegions: args.otherRegions ?? [],
     });
     const missing = [...new Set(specs.flatMap((s) => s.stopAlarms))].filter((key) => args.alarmArns[`${args.namePrefix}-${key}`] === undefined);
@@ -155,7 +156,7 @@ export class ResilienceExperiments extends pulumi.ComponentResource {
       clusterTagKey: pulumi.output(args.cluster.name).apply(clusterTagKey),
       ...(args.autoScalingGroupArn !== undefined ? { autoScalingGroupArn: args.autoScalingGroupArn } : {}),
       ...(args.database && automation ? { database: args.database, automation: { documentArn: automation.documentArn, documentParameters: { switchover: parameters("switchover"), failover: parameters("failover") } } } : {}),
-      ...(args.service ? { service: { namespace: args.service.namespace, labelSelector: args.service.labelSelector, serviceAccount: FIS_SERVICE_ACCOUNT, networkFaults: args.service.networkFaults } } : {}),
+      ...(args.service ? { service: { namespace: args.service.namespace, labelSelector: args.service.labelSelector, serviceAccount: FIS_SERVICE_ACCOUNT, networkFaults: args.service.networkFaults, minReplicas: args.service.minReplicas } } : {}),
       otherRegions: args.otherRegions ?? [],
     });
 

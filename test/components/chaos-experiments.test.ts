@@ -1,0 +1,75 @@
+/**
+ * The experiment catalogue's own decisions as plain values (components/chaos/experiments.ts): how
+ * many targets a selection mode picks, FIS's way, and the specs it refuses before `pulumi up`.
+ */
+import { describe, expect, it } from "vitest";
+import { checkSpec, percentSelectingOne, regionExperiments, selectedCount, selectionProblem, type ExperimentContext, type ExperimentSpec } from "../../components/chaos/experiments";
+
+/** A secondary region's context with the reference service at `minReplicas`. */
+function context(minReplicas: number): ExperimentContext {
+  return {
+    prefix: "dev-us-west-2",
+    region: "us-west-2",
+    durationMinutes: 30,
+    allZoneIds: "usw2-az1,usw2-az2",
+    zones: [
+      { name: "us-west-2a", id: "usw2-az1", subnetArns: ["arn:aws:ec2:us-west-2:123456789012:subnet/subnet-0a"] },
+      { name: "us-west-2b", id: "usw2-az2", subnetArns: ["arn:aws:ec2:us-west-2:123456789012:subnet/subnet-0b"] },
+    ],
+    vpcId: "vpc-0abc",
+    clusterName: "dev-us-west-2",
+    clusterTagKey: "kubernetes.io/cluster/dev-us-west-2",
+    service: { namespace: "app", labelSelector: "app.kubernetes.io/name=web", serviceAccount: "fis-experiments", networkFaults: true, minReplicas },
+    otherRegions: [],
+  };
+}
+
+describe("selection modes, counted as FIS counts them", () => {
+  it("rounds PERCENT down, caps COUNT at what there is, and takes ALL", () => {
+    expect(selectedCount("PERCENT(33)", 3)).toBe(0);
+    expect(selectedCount("PERCENT(34)", 3)).toBe(1);
+    expect(selectedCount("PERCENT(50)", 5)).toBe(2);
+    expect(selectedCount("PERCENT(50)", 2)).toBe(1);
+    expect(selectedCount("PERCENT(20)", 5)).toBe(1);
+    expect(selectedCount("COUNT(1)", 3)).toBe(1);
+    expect(selectedCount("COUNT(4)", 3)).toBe(3);
+    expect(selectedCount("ALL", 3)).toBe(3);
+    expect(selectedCount("SOME(3)", 3)).toBeUndefined();
+  });
+
+  it("raises a wanted percentage just enough to pick one of the minimum, and keeps one that already does", () => {
+    expect(percentSelectingOne(33, 3)).toBe(34);
+    expect(percentSelectingOne(33, 2)).toBe(50);
+    expect(percentSelectingOne(33, 4)).toBe(33);
+    expect(percentSelectingOne(50, 3)).toBe(50);
+    for (const minimum of [2, 3, 4, 5, 6, 7, 9, 12]) expect(selectedCount(`PERCENT(${percentSelectingOne(33, minimum)})`, minimum)).toBeGreaterThanOrEqual(1);
+    expect(() => percentSelectingOne(33, 0)).toThrow(/minimum resources must be a whole number >= 1 \(got 0\)/);
+  });
+
+  it("names a selection that picks nothing at the minimum, with the smallest fix", () => {
+    expect(selectionProblem("PERCENT(33)", 3)).toBe("PERCENT(33) of 3 resource(s) (the fewest there can be) selects none: FIS rounds a percentage down and fails an experiment that selects nothing; use PERCENT(34) or more, or COUNT(1)");
+    expect(selectionProblem("PERCENT(34)", 3)).toBeUndefined();
+    expect(selectionProblem("COUNT(1)", 2)).toBeUndefined();
+    expect(selectionProblem("PERCENT(3)", 4)).toMatch(/use PERCENT\(25\) or more, or COUNT\(1\)$/);
+    expect(selectionProblem("HALF", 4)).toBe("selection mode HALF is not ALL, COUNT(n) or PERCENT(n)");
+  });
+});
+
+describe("the pod experiments select at least one pod at the service's minimum", () => {
+  const pods = (specs: ExperimentSpec[]) => Object.fromEntries(specs.filter((s) => s.key.startsWith("pod-")).map((s) => [s.key, s.targets[0].selectionMode]));
+
+  it("deletes a third (at least one), stresses and delays half (at least one), at 2 and at 3 replicas", () => {
+    // 3 × 33 % is no pod at all: FIS would fail pod-delete at once on the default service.
+    expect(pods(regionExperiments(context(3)))).toEqual({ "pod-delete": "PERCENT(34)", "pod-cpu-stress": "PERCENT(50)", "pod-network-latency": "PERCENT(50)" });
+    expect(pods(regionExperiments(context(2)))).toEqual({ "pod-delete": "PERCENT(50)", "pod-cpu-stress": "PERCENT(50)", "pod-network-latency": "PERCENT(50)" });
+    expect(pods(regionExperiments(context(12)))).toEqual({ "pod-delete": "PERCENT(33)", "pod-cpu-stress": "PERCENT(50)", "pod-network-latency": "PERCENT(50)" });
+  });
+
+  it("refuses a spec whose percentage selects no pod at the minimum, naming the template, target and fix", () => {
+    const [podDelete] = regionExperiments(context(3)).filter((s) => s.key === "pod-delete");
+    const broken: ExperimentSpec = { ...podDelete, targets: [{ ...podDelete.targets[0], selectionMode: "PERCENT(33)" }] };
+    expect(() => checkSpec(broken)).toThrow("pod-delete: target service-pods: PERCENT(33) of 3 resource(s) (the fewest there can be) selects none: FIS rounds a percentage down and fails an experiment that selects nothing; use PERCENT(34) or more, or COUNT(1)");
+    // Without a known minimum (node, subnet and cluster targets), nothing to check.
+    expect(() => checkSpec({ ...broken, targets: [{ ...broken.targets[0], minimumResources: undefined }] })).not.toThrow();
+  });
+});
