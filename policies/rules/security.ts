@@ -11,7 +11,7 @@
  */
 import { DEFAULT_MAX_KEY_ROTATION_DAYS, EKS_LOG_TYPES, integer, SECRET_MASK, SECRETS_MASKED_TAG, stringList } from "../config";
 import { EbsVolumeProps, EksClusterProps, InstanceProps, KmsKeyProps, LaunchTemplateProps, NodeGroupProps, TYPES } from "./aws-types";
-import { describe, isSet, knownItems, knownNumber, knownString, read, resourceRule, UNKNOWN } from "./kit";
+import { describe, isSet, knownItems, listLength, knownNumber, knownString, read, resourceRule, UNKNOWN } from "./kit";
 import { opensToInternet } from "../../components/lib/cidr";
 import { DATA_SECURITY_POLICIES } from "./security-data";
 import { NETWORK_SECURITY_POLICIES } from "./security-network";
@@ -132,8 +132,9 @@ export const nodeGroupLaunchTemplate = resourceRule<NodeGroupProps>(
     // (3389 on Windows) on every node to 0.0.0.0/0.
     // Restricted to listed security groups (a bastion's) it is the program's explicit choice.
     // An empty list is not sent to EKS, which then opens the port as if it were unset.
-    const sources = read(() => remote.sourceSecurityGroupIds);
-    if (isSet(() => remote.ec2SshKey) && sources !== UNKNOWN && knownItems(() => remote.sourceSecurityGroupIds).length === 0) {
+    // Counted with unknown elements: during a preview a new bastion group's id is unknown, and
+    // that list is not empty.
+    if (isSet(() => remote.ec2SshKey) && listLength(() => remote.sourceSecurityGroupIds) === 0) {
       report(`${describe(args)} sets remoteAccess.ec2SshKey without sourceSecurityGroupIds: EKS opens SSH (RDP on Windows) on every node to 0.0.0.0/0. Remove remoteAccess and use SSM Session Manager, or list sourceSecurityGroupIds.`);
     }
   },

@@ -8,7 +8,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { admittedBy } from "../../components/lib/deployer";
 import { integer, stringList, text } from "../config";
 import { EksClusterProps, TARGET_GROUP_TYPES, TYPES } from "./aws-types";
-import { describe, knownItems, knownNumber, knownString, ofType, read, stackRule, UNKNOWN } from "./kit";
+import { describe, knownItems, knownNumber, knownString, listLength, ofType, read, referencedBy, stackRule, UNKNOWN } from "./kit";
 import { containers, isKubernetesNodeGroup, traceServingPaths, workloadRedundancy } from "./serving-trace";
 
 export const servingPathBound = stackRule(
@@ -269,10 +269,22 @@ export const kubernetesNodeHealthOwn = stackRule(
     const groups = ofType(resources, TARGET_GROUP_TYPES);
     for (const asg of ofType(resources, TYPES.asg).filter(isKubernetesNodeGroup)) {
       if (read(() => (asg.props as { healthCheckType?: string }).healthCheckType) !== "ELB") continue;
+      const listed = listLength(() => (asg.props as { targetGroupArns?: string[] }).targetGroupArns);
+      if (listed === UNKNOWN) continue;
       const arns = knownItems(() => (asg.props as { targetGroupArns?: string[] }).targetGroupArns);
-      const attached = groups.filter((g) => arns.includes(knownString(() => (g.props as { arn?: string }).arn) ?? ""));
+      // During a preview a new target group's ARN is unknown (the engine hands the rule an unknown
+      // element, not the ARN): the group is then found through the property's dependencies.
+      const attached = [...new Set([
+        ...groups.filter((g) => arns.includes(knownString(() => (g.props as { arn?: string }).arn) ?? "")),
+        ...referencedBy(asg, "targetGroupArns", TARGET_GROUP_TYPES).map((dep) => groups.find((g) => g.urn === dep.urn)).filter((g): g is PolicyResource => g !== undefined),
+      ])];
+      // An unknown ARN no dependency names, or an unknown health-check port: not judged at this
+      // preview (`pulumi up` judges it with the values), rather than refused for what it may be.
+      if (arns.length < listed && attached.length < listed) continue;
+      const ports = attached.map((g) => read(() => (g.props as { healthCheck?: { port?: string } }).healthCheck?.port));
+      if (ports.includes(UNKNOWN)) continue;
       // An ELB check on kube-proxy's health port asks the node itself: that one is fine.
-      const nodeOwn = attached.length > 0 && attached.every((g) => String(read(() => (g.props as { healthCheck?: { port?: string } }).healthCheck?.port)) === KUBE_PROXY_HEALTH_PORT);
+      const nodeOwn = attached.length > 0 && ports.every((port) => String(port) === KUBE_PROXY_HEALTH_PORT);
       if (!nodeOwn) report(`${describe(asg)} runs Kubernetes nodes with ELB health checks: when an app behind the target group fails, every node fails the check and the group replaces the region's nodes in a loop. Use healthCheckType "EC2".`, asg.urn);
     }
   },

@@ -115,6 +115,12 @@ describe("node-group-launch-template", () => {
     expect(run("node-group-launch-template", withExtra(group({ launchTemplate: { id: "lt-1", version: "1" }, remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: ["sg-bastion"] } })))).toEqual([]);
   });
 
+  it("passes, at a preview, a bastion's security group created in the same change (its id still unknown)", () => {
+    const env = environment();
+    withExtra(group({ launchTemplate: { id: "lt-1", version: "1" }, remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: [{ __pulumiUnknown: true }] } }))(env.primary);
+    expect(ofPolicy(evaluateStack(env.stacks()[1], {}, { asServer: true }), "node-group-launch-template")).toEqual([]);
+  });
+
   it("fails SSH with an empty list of source security groups: EKS opens it as if unset", () => {
     expect(messages(run("node-group-launch-template", withExtra(group({ launchTemplate: { id: "lt-1", version: "1" }, remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: [] } }))))).toEqual([
       expect.stringContaining("opens SSH (RDP on Windows) on every node to 0.0.0.0/0"),

@@ -475,4 +475,22 @@ describe("kubernetes-node-health-own", () => {
     }, DEPLOYER_CONFIG, (r) => !r.type.startsWith("kubernetes:"));
     expect(ofPolicy(vs, "kubernetes-node-health-own")).toEqual([]);
   });
+
+  it("judges a preview, where a new target group's ARN is unknown, through the property's dependencies, and leaves what it cannot tell unjudged", () => {
+    const unknown = { __pulumiUnknown: true };
+    const preview = (port: string, linked: boolean) => {
+      const s = serving();
+      patch(s.slice.targetGroup, { arn: unknown, healthCheck: { path: "/healthz", port } });
+      patch(s.slice.asg, { healthCheckType: "ELB", targetGroupArns: [unknown] });
+      if (linked) s.slice.asg.propertyDependencies = { targetGroupArns: [s.slice.targetGroup.urn] };
+      const resources = s.all().filter((r) => !r.type.startsWith("kubernetes:"));
+      return ofPolicy(evaluateStack({ stack: `prod-${s.slice.region}`, role: "region", region: s.slice.region, resources }, DEPLOYER_CONFIG, { asServer: true }), "kubernetes-node-health-own");
+    };
+    // kube-proxy's health port: accepted at the preview as with the ARN known (it used to be refused there).
+    expect(preview("10256", true)).toEqual([]);
+    // An app's port: refused at the preview already.
+    expect(preview("traffic-port", true).map((v) => v.message)).toEqual([expect.stringMatching(/runs Kubernetes nodes with ELB health checks/)]);
+    // No dependency names the group: not judged until the ARN is known.
+    expect(preview("traffic-port", false)).toEqual([]);
+  });
 });
