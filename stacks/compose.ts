@@ -528,7 +528,7 @@ function regionalCacheArgs(environment: Environment, region: string, shared: Sha
     maintenanceWindow: maintenanceSchedule(region).cacheMaintenance,
     snapshotWindow: maintenanceSchedule(region).cacheSnapshot,
     ...(role === "primary"
-      ? { authToken: shared.cacheAuthToken, globalDatastoreSuffix: `${environment.name}-cache` }
+      ? { authToken: shared.cacheAuthToken, globalDatastoreSuffix: `${environment.name}-cache`, ...(environment.cacheParameterGroupName ? { parameterGroupName: environment.cacheParameterGroupName } : {}) }
       : { globalReplicationGroupId: shared.cacheGlobalReplicationGroupId }),
   };
 }

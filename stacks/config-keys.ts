@@ -431,6 +431,12 @@ export const ENVIRONMENT_KEYS = {
   },
   cacheEngine: { type: "string", description: "`valkey` (7.2+) or `redis` (Redis OSS 5.0.6+).", default: "valkey" },
   cacheEngineVersion: { type: "string", description: "Cache engine version, e.g. 8.0 (valkey) or 7.1 (redis); upgraded through the Global Datastore.", default: "8.0" },
+  cacheParameterGroupName: {
+    type: "string",
+    description:
+      "Cache parameter group the Global Datastore takes at a major cacheEngineVersion upgrade, of the new version's family (e.g. default.valkey8); set it in the same change as the version and keep it afterwards (the provider refuses a change of it without a major upgrade). Empty = none.",
+    default: "",
+  },
   cacheNodeType: {
     type: "string",
     description: "Cache node type of every member: M5/M6g/M7g/R5/R6g/R7g/C7gn families, large or above.",

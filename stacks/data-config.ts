@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { ATTRIBUTE_TYPES, STREAM_VIEW_TYPES, tableProblems } from "../components/lib/dynamo";
-import { datastoreRegionProblems, engineVersionProblem, nodesPerClusterProblem, nodeTypeProblem } from "../components/lib/cache";
+import { cacheParameterGroupProblem, datastoreRegionProblems, engineVersionProblem, nodesPerClusterProblem, nodeTypeProblem, type CacheEngine } from "../components/lib/cache";
 import { directOriginAccessProblem, edgeProblems, edgeWritePathProblem, originVerifyGenerationProblem, rateLimitProblem } from "../components/lib/edge";
 import { healthCheckRateLimitProblem, regionalWafOptOutProblem, wafModeProblem } from "../components/lib/waf";
 import type { EnvironmentSettings } from "./config";
@@ -90,6 +90,8 @@ export function checkDataTier(s: EnvironmentSettings, report: Report, environmen
     }
     const engine = engineVersionProblem(s.cacheEngine, s.cacheEngineVersion);
     if (engine) report(engine.startsWith("engine") ? "cacheEngine" : "cacheEngineVersion", engine.startsWith("engine") ? s.cacheEngine : s.cacheEngineVersion, engine);
+    const group = s.cacheParameterGroupName === "" || engine ? undefined : cacheParameterGroupProblem(s.cacheParameterGroupName, s.cacheEngine as CacheEngine, s.cacheEngineVersion);
+    if (group) report("cacheParameterGroupName", s.cacheParameterGroupName, group);
     const node = nodeTypeProblem(s.cacheNodeType);
     if (node) report("cacheNodeType", s.cacheNodeType, node);
     const nodes = nodesPerClusterProblem(s.cacheNodesPerRegion);

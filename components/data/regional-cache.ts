@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import {
   CACHE_PORT,
   cacheMemberIgnoreChanges,
+  cacheParameterGroupProblem,
   engineVersionProblem,
   globalDatastoreSuffix,
   nodesPerClusterProblem,
@@ -26,6 +27,14 @@ export interface RegionalCacheArgs {
   engine: CacheEngine;
   /** Valkey 7.2+ or Redis OSS 5.0.6+ (primary only; upgrades go through the datastore). */
   engineVersion: string;
+  /**
+   * Primary only: the cache parameter group the datastore takes when `engineVersion` moves to a new
+   * major version, one of the new version's family (e.g. `default.valkey8`). Set it in the same
+   * change as the version and leave it afterwards: the provider refuses a change of it without a
+   * major upgrade, and ignores it at creation.
+   * @default none — the datastore keeps the group it was created with
+   */
+  parameterGroupName?: string;
   /** Node type of every member: M5/M6g/M7g/R5/R6g/R7g/C7gn, large or above (primary only; secondaries inherit it). */
   nodeType: string;
   /**
@@ -70,11 +79,14 @@ function checkArgs(name: string, args: RegionalCacheArgs): void {
   if (nodesProblem) problems.push(nodesProblem);
   if (args.role === "primary") {
     for (const p of [engineVersionProblem(args.engine, args.engineVersion), nodeTypeProblem(args.nodeType)]) if (p) problems.push(p);
+    const group = args.parameterGroupName === undefined ? undefined : cacheParameterGroupProblem(args.parameterGroupName, args.engine, args.engineVersion);
+    if (group) problems.push(`parameterGroupName ${group}`);
     if (args.authToken === undefined) problems.push("a primary needs authToken (GlobalCache.authToken): AUTH is the cache's only authentication");
     if (args.globalReplicationGroupId !== undefined) problems.push("globalReplicationGroupId is for secondaries: the primary creates the datastore");
   } else {
     if (args.globalReplicationGroupId === undefined) problems.push("a secondary needs globalReplicationGroupId (the primary stack's output)");
     if (args.authToken !== undefined) problems.push("authToken is for the primary: a secondary takes the datastore's security settings");
+    if (args.parameterGroupName !== undefined) problems.push("parameterGroupName is for the primary: the datastore it creates gives every member its parameter group");
   }
   if (args.clientSecurityGroupIds.length === 0) problems.push("clientSecurityGroupIds is empty: nothing could reach the cache; pass the node pool's security group");
   if (args.subnetIds.length < 2) problems.push("subnetIds needs subnets in at least two AZs (Multi-AZ)");
@@ -198,6 +210,9 @@ export class RegionalCache extends pulumi.ComponentResource {
         // Upgrades and scaling of every member happen here, not on the members.
         engine: args.engine,
         engineVersion: args.engineVersion,
+        // The provider sends it only with a major engineVersion upgrade, which requires a group of
+        // the new version's family (provider docs); a change of it alone fails its plan.
+        ...(args.parameterGroupName !== undefined ? { parameterGroupName: args.parameterGroupName } : {}),
         cacheNodeType: args.nodeType,
         automaticFailoverEnabled: true,
       }, {

@@ -22,6 +22,11 @@
  *   [terraform-provider-aws global_replication_group.go: flattenGlobalReplicationGroupPrimaryGroupID]
  * - Members reject modifications that belong to the global datastore ("Cluster ... is part of a
  *   global cluster. Request rejected"). [terraform-provider-aws#19929, #27875]
+ * - A major engine upgrade of the datastore (ModifyGlobalReplicationGroup) takes the parameter group
+ *   of the new major version's family; the provider sends parameter_group_name only with a major
+ *   upgrade and refuses any change of it without one (at creation it is ignored), so it stays set
+ *   after the upgrade until the next one. [terraform-provider-aws global_replication_group.go:
+ *   paramGroupNameRequiresMajorVersionUpgrade; ElastiCache API, ModifyGlobalReplicationGroup]
  * - Joining a global datastore turns auto minor version upgrade off, and it cannot be turned on
  *   while the cluster is a member; the provider reads auto_minor_version_upgrade back with no diff
  *   suppression. [terraform-provider-aws#24919, #24854; terraform-aws-modules/terraform-aws-elasticache#7]
@@ -69,6 +74,32 @@ export function engineVersionProblem(engine: string, version: string): string | 
   if (!parts) return `version "${version}" must look like 8.0 or 7.2 (valkey) or 7.1 / 6.2 / 5.0.6 (redis)`;
   const min = MIN_VERSION[engine as CacheEngine];
   if (compareVersions(parts, min) < 0) return `Global Datastore needs ${engine} ${min.join(".")} or later (got ${version})`;
+  return undefined;
+}
+
+/** The major engine version, as the provider compares them: the first number (valkey 7.2 → 8.0 is one). */
+export function cacheMajorVersion(version: string): number | undefined {
+  const m = /^(\d+)\./.exec(version);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Parameter-group family of an engine version: valkey8, valkey7, redis7, redis6.x, redis5.0. */
+export function cacheParameterGroupFamily(engine: CacheEngine, version: string): string {
+  const [major, minor] = version.split(".").map(Number);
+  if (engine === "valkey" || major >= 7) return `${engine}${major}`;
+  return major === 6 ? "redis6.x" : `redis${major}.${minor ?? 0}`;
+}
+
+/**
+ * Problem with the parameter group the datastore takes at a major upgrade, or undefined. Only a
+ * default group's family shows in its name (`default.valkey8`); a custom group's is AWS's to check.
+ */
+export function cacheParameterGroupProblem(name: string, engine: CacheEngine, version: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9.-]{0,254}$/.test(name)) return `"${name}" is not a cache parameter group name (a letter, then letters, digits, hyphens or dots), e.g. default.${cacheParameterGroupFamily(engine, version)}`;
+  const family = cacheParameterGroupFamily(engine, version);
+  if (name.startsWith("default.") && name !== `default.${family}`) {
+    return `${name} is the default group of another family: ${engine} ${version} needs a ${family} group, e.g. default.${family}`;
+  }
   return undefined;
 }
 

@@ -89,6 +89,7 @@ beforeAll(async () => {
     engine: "valkey",
     engineVersion: "8.0",
     nodeType: "cache.r7g.large",
+    parameterGroupName: "default.valkey8",
     authToken: cache.authToken,
     vpcId: "vpc-east",
     subnetIds: ["subnet-e1", "subnet-e2", "subnet-e3"],
@@ -301,7 +302,9 @@ describe("GlobalCache and RegionalCache", () => {
     expect(String(group.inputs.kmsKeyId)).toContain(":kms:us-east-1:");
     expect(group.protect).toBe(true);
     const datastore = named("prod-use1-cache-datastore", "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup");
-    expect(datastore.inputs).toMatchObject({ primaryReplicationGroupId: "prod-use1-cache", engine: "valkey", engineVersion: "8.0" });
+    expect(datastore.inputs).toMatchObject({ primaryReplicationGroupId: "prod-use1-cache", engine: "valkey", engineVersion: "8.0", parameterGroupName: "default.valkey8" });
+    // The member's parameter group is the datastore's: a member that names one is refused.
+    expect(group.inputs).not.toHaveProperty("parameterGroupName");
     expect(datastore.protect).toBe(true);
     expect(datastore.ignoreChanges).toEqual(["primaryReplicationGroupId"]);
   });
@@ -329,6 +332,8 @@ describe("GlobalCache and RegionalCache", () => {
     const base = { engine: "valkey" as const, engineVersion: "8.0", vpcId: "v", subnetIds: ["a", "b"], clientSecurityGroupIds: ["sg"] };
     expect(() => new data.RegionalCache("x", { ...base, role: "secondary", nodeType: "cache.r7g.large" })).toThrow(/needs globalReplicationGroupId/);
     expect(() => new data.RegionalCache("y", { ...base, role: "primary", nodeType: "cache.t4g.medium", authToken: "t".repeat(20) })).toThrow(/no burstable/);
+    expect(() => new data.RegionalCache("z", { ...base, role: "secondary", nodeType: "cache.r7g.large", globalReplicationGroupId: "g", parameterGroupName: "default.valkey8" })).toThrow(/parameterGroupName is for the primary/);
+    expect(() => new data.RegionalCache("w", { ...base, role: "primary", nodeType: "cache.r7g.large", authToken: "t".repeat(20), parameterGroupName: "default.valkey7" })).toThrow(/parameterGroupName default\.valkey7 is the default group of another family/);
   });
 });
 

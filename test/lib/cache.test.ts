@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cacheMemberIgnoreChanges, datastoreRegionProblems, engineVersionProblem, nodesPerClusterProblem, nodeTypeProblem, replicationGroupId } from "../../components/lib/cache";
+import { cacheMajorVersion, cacheMemberIgnoreChanges, cacheParameterGroupFamily, cacheParameterGroupProblem, datastoreRegionProblems, engineVersionProblem, nodesPerClusterProblem, nodeTypeProblem, replicationGroupId } from "../../components/lib/cache";
 
 describe("Global Datastore constraints", () => {
   it("accepts Valkey 7.2+ and Redis OSS 5.0.6+, and nothing older", () => {
@@ -17,6 +17,14 @@ describe("Global Datastore constraints", () => {
     expect(nodeTypeProblem("cache.r4.large")).toMatch(/families only/);
     expect(nodeTypeProblem("cache.r6gd.xlarge")).toMatch(/data tiering/);
     expect(nodeTypeProblem("r7g.large")).toMatch(/not a cache node type/);
+  });
+
+  it("names the parameter-group family of a version and checks a default group against it", () => {
+    expect([["valkey", "8.0"], ["valkey", "7.2"], ["redis", "7.1"], ["redis", "6.2"], ["redis", "5.0.6"]].map(([e, v]) => cacheParameterGroupFamily(e as "valkey" | "redis", v))).toEqual(["valkey8", "valkey7", "redis7", "redis6.x", "redis5.0"]);
+    expect([cacheMajorVersion("7.2"), cacheMajorVersion("8.0"), cacheMajorVersion("latest")]).toEqual([7, 8, undefined]);
+    for (const name of ["default.valkey8", "my-valkey8-params"]) expect(cacheParameterGroupProblem(name, "valkey", "8.0")).toBeUndefined();
+    expect(cacheParameterGroupProblem("default.valkey7", "valkey", "8.0")).toMatch(/another family: valkey 8\.0 needs a valkey8 group, e.g\. default\.valkey8/);
+    expect(cacheParameterGroupProblem("8-params", "redis", "6.2")).toMatch(/not a cache parameter group name.*e\.g\. default\.redis6\.x/);
   });
 
   it("needs a replica in another AZ and at most 6 nodes", () => {

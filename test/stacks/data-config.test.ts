@@ -84,6 +84,19 @@ describe("data tier configuration", () => {
     expect(problems({ ...base, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "eu-west-1" })["platform:cacheHomeRegion"]).toMatch(/must be one of us-east-1, us-east-2, us-west-2/);
   });
 
+  it("checks the cache's parameter group against the version's family, and hands it to the home region's member only", () => {
+    const cached = { ...base, "platform:cacheEnabled": true, "platform:cacheHomeRegion": "us-east-1" };
+    expect(problems({ ...cached, "platform:cacheParameterGroupName": "default.valkey7" })).toEqual({
+      "platform:cacheParameterGroupName": expect.stringMatching(/^"default\.valkey7": default\.valkey7 is the default group of another family: valkey 8\.0 needs a valkey8 group, e\.g\. default\.valkey8$/),
+    });
+    expect(problems({ ...cached, "platform:cacheParameterGroupName": "default.valkey8" })).toEqual({});
+    const env = parseEnvironment("dev", { ...cached, "platform:cacheParameterGroupName": "default.valkey8" });
+    const shared: SharedInputs = { zoneId: "Z1", zoneName: "dev.example.com", globalClusterIdentifier: "g", masterCredentials: { username: "u", password: "p", databaseName: "app" }, cacheAuthToken: "t", cacheGlobalReplicationGroupId: "x" };
+    expect(regionArgs(env, "us-east-1", shared).cache).toMatchObject({ role: "primary", parameterGroupName: "default.valkey8" });
+    expect(regionArgs(env, "us-east-2", shared).cache).not.toHaveProperty("parameterGroupName");
+    expect(regionArgs(parseEnvironment("dev", cached), "us-east-1", shared).cache).not.toHaveProperty("parameterGroupName");
+  });
+
   it("refuses an edge name that is one of its origins and a bad cached path", () => {
     const found = problems({ ...base, ...edgeOn, "platform:edgeRecordName": "app", "platform:edgeCachedPathPatterns": ["*"] });
     expect(found["platform:edgeRecordName"]).toMatch(/names an origin \(app\.dev\.example\.com\)/);

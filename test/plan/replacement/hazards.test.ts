@@ -271,3 +271,37 @@ describe("turning the cache on", () => {
     expect(environmentHazards(cached, { ...cached, regions: ["us-west-2", "us-east-1", "eu-west-1"], vpcCidrs: ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] }).map((x) => x.kind)).not.toContain("cache-home-not-primary");
   });
 });
+
+describe("the cache's engine version and parameter group", () => {
+  const cached = { ...prod, cacheEnabled: true, cacheHomeRegion: "us-east-1", cacheEngine: "valkey", cacheEngineVersion: "7.2", cacheParameterGroupName: "" };
+  const found = (changes: Record<string, unknown>, from: Record<string, unknown> = cached) => environmentHazards(from, { ...from, ...changes });
+
+  it("blocks a major upgrade without a parameter group of the new family, and notes one with it", () => {
+    const [bare] = found({ cacheEngineVersion: "8.0" });
+    expect([bare.kind, bare.severity, bare.runbook]).toEqual(["cache-major-upgrade", "blocking", "docs/data-tier.md"]);
+    expect(bare.message).toMatch(/valkey 7\.2 → 8\.0 is a major upgrade, through the Global Datastore in us-east-1's stack.*is empty\. Set platform:cacheParameterGroupName: default\.valkey8/);
+    // A group set for the previous major upgrade is the old family's.
+    const kept = found({ cacheEngineVersion: "8.0" }, { ...cached, cacheParameterGroupName: "default.valkey7" });
+    expect(kept.map((h) => [h.kind, h.severity])).toEqual([["cache-major-upgrade", "blocking"]]);
+    expect(kept[0].message).toMatch(/is still default\.valkey7/);
+    const ready = found({ cacheEngineVersion: "8.0", cacheParameterGroupName: "default.valkey8" });
+    expect(ready.map((h) => [h.kind, h.severity])).toEqual([["cache-major-upgrade", "notice"]]);
+    expect(ready[0].message).toMatch(/Keep platform:cacheParameterGroupName: default\.valkey8 afterwards/);
+  });
+
+  it("blocks a parameter group change without a major upgrade, which the provider refuses", () => {
+    const upgraded = { ...cached, cacheEngineVersion: "8.0", cacheParameterGroupName: "default.valkey8" };
+    expect(found({ cacheParameterGroupName: "" }, upgraded).map((h) => [h.kind, h.severity])).toEqual([["cache-parameter-group-change", "blocking"]]);
+    expect(found({ cacheParameterGroupName: "" }, upgraded)[0].message).toMatch(/Keep platform:cacheParameterGroupName: default\.valkey8/);
+    expect(found({ cacheEngineVersion: "7.2.1", cacheParameterGroupName: "default.valkey7" }).map((h) => h.kind)).toEqual(["cache-parameter-group-change"]);
+  });
+
+  it("finds nothing for a minor upgrade, a kept group, or a datastore being created (which ignores the group)", () => {
+    expect(found({ cacheEngineVersion: "7.2.1" })).toEqual([]);
+    expect(found({}, { ...cached, cacheEngineVersion: "8.0", cacheParameterGroupName: "default.valkey8" })).toEqual([]);
+    expect(environmentHazards({ ...cached, cacheEnabled: false }, { ...cached, cacheEngineVersion: "8.0", cacheParameterGroupName: "default.valkey8" })).toEqual([]);
+    // Settings exported before the key existed.
+    const { cacheParameterGroupName: _, ...older } = cached;
+    expect(environmentHazards(older, { ...cached })).toEqual([]);
+  });
+});

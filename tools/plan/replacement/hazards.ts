@@ -6,6 +6,7 @@
  */
 
 import { parameterGroupFamily } from "../../../components/lib/aurora";
+import { cacheMajorVersion, cacheParameterGroupFamily, type CacheEngine } from "../../../components/lib/cache";
 import { DEFAULT_RATE_LIMIT } from "../../../components/lib/edge";
 import { regionOfZoneId } from "../../../components/lib/zones";
 
@@ -30,6 +31,8 @@ export type HazardKind =
   | "node-pool-replaced"
   | "dnssec-change"
   | "cache-home-not-primary"
+  | "cache-major-upgrade"
+  | "cache-parameter-group-change"
   | "regional-waf-starts-blocking";
 
 export interface Hazard {
@@ -201,6 +204,7 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
     // the home region reads the datastore's id from the home region's stack.
     out.push({ kind: "cache-home-not-primary", severity: "blocking", runbook: "docs/data-tier.md", message: `The cache is turned on with its home in ${String(current.cacheHomeRegion)}, not the primary region ${String(firstRegion)}: the primary region's stack deploys first and reads the Global Datastore's id from ${String(current.cacheHomeRegion)}'s stack, which has not created it yet, so the rollout stops there. Set platform:cacheHomeRegion: ${String(firstRegion)}.` });
   }
+  out.push(...cacheVersionHazards(base, current));
   if (base.healthCheckIntervalSeconds !== undefined && base.healthCheckIntervalSeconds !== current.healthCheckIntervalSeconds) {
     out.push({ kind: "health-check-interval-change", severity: "notice", runbook: null, message: `Health-check interval ${String(base.healthCheckIntervalSeconds)} s → ${String(current.healthCheckIntervalSeconds)} s: Route 53 cannot change it after creation; every health check (and the records that use them) is replaced.` });
   }
@@ -211,6 +215,32 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
     out.push({ kind: "regional-waf-starts-blocking", severity: "notice", runbook: "docs/data-tier.md", message: `Regional WAF count → block (regionalWafMode): each region's web ACL starts refusing with a 403 what it only counted so far: clients over ${String(limit)} requests per IP per 5 minutes (CloudFront's verified requests and the region's own NAT gateways excepted),${bodies} and whatever the IP reputation list, the core rule set and known bad inputs match. Check the counted requests in each region's aws-waf-logs-* log group and the rules' CloudWatch metrics first; allow what must pass (edgeRateLimitPerFiveMinutes, edgeAllowLargeRequestBodies) in the same change.` });
   }
   return out;
+}
+
+/**
+ * The cache datastore's parameter group moves with a major engine upgrade only
+ * (components/lib/cache.ts): the provider sends cacheParameterGroupName with the major upgrade,
+ * which requires a group of the new family, and fails its plan on a change of it without one.
+ * A datastore being created ignores it, so only an environment with the cache on before counts.
+ */
+function cacheVersionHazards(base: Settings, current: Settings): Hazard[] {
+  if (base.cacheEnabled !== true || current.cacheEnabled !== true || base.cacheEngine !== current.cacheEngine) return [];
+  const [was, now] = [String(base.cacheEngineVersion ?? ""), String(current.cacheEngineVersion ?? "")];
+  const [groupWas, group] = [String(base.cacheParameterGroupName ?? ""), String(current.cacheParameterGroupName ?? "")];
+  const [from, to] = [cacheMajorVersion(was), cacheMajorVersion(now)];
+  const runbook = "docs/data-tier.md";
+  if (from !== undefined && to !== undefined && to > from) {
+    const family = cacheParameterGroupFamily(current.cacheEngine as CacheEngine, now);
+    const upgrade = `Cache ${String(current.cacheEngine)} ${was} → ${now} is a major upgrade, through the Global Datastore in ${String(current.cacheHomeRegion)}'s stack`;
+    if (group === "" || group === groupWas) {
+      return [{ kind: "cache-major-upgrade", severity: "blocking", runbook, message: `${upgrade}, which needs a parameter group of the ${family} family: platform:cacheParameterGroupName ${group === "" ? "is empty" : `is still ${group}, the current version's`}. Set platform:cacheParameterGroupName: default.${family} (or a group of yours of that family) in this change.` }];
+    }
+    return [{ kind: "cache-major-upgrade", severity: "notice", runbook, message: `${upgrade}, onto ${group}: every member follows, and there is no way back (a downgrade replaces the datastore and every member). Keep platform:cacheParameterGroupName: ${group} afterwards: the provider refuses a change of it without the next major upgrade.` }];
+  }
+  if (group !== groupWas) {
+    return [{ kind: "cache-parameter-group-change", severity: "blocking", runbook, message: `platform:cacheParameterGroupName ${groupWas === "" ? "(empty)" : groupWas} → ${group === "" ? "(empty)" : group} without a major cacheEngineVersion upgrade (${was} → ${now}): the provider refuses it ("cannot change parameter group name without upgrading major engine version") and the home region's deploy stops. Keep platform:cacheParameterGroupName: ${groupWas === "" ? '""' : groupWas}, and change it only with the next major version.` }];
+  }
+  return [];
 }
 
 /**
