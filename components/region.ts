@@ -37,7 +37,8 @@ export type RegionObservabilityArgs = Omit<RegionalObservabilityArgs, "region" |
 export interface RegionResilienceArgs {
   /**
    * AWS FIS experiment templates (AZ power interruption per AZ, pod faults on the service, node
-   * capacity, Aurora switchover/failover, cross-region connectivity). `podFaults` adds the pod
+   * capacity, Aurora switchover, cross-region connectivity; the Aurora failover that allows data
+   * loss only with `dataLossFailover`). `podFaults` adds the pod
    * experiments on the service and makes its root filesystem writable (FIS follows pod actions
    * only on such containers); `networkFaults` (with `podFaults`) adds pod network latency and lets
    * the service's namespace admit FIS's root, NET_ADMIN container.
@@ -50,6 +51,8 @@ export interface RegionResilienceArgs {
     otherRegions?: string[];
     /** The other regions' Aurora members, which the writer-moving automation may demote. @default [] */
     otherDatabaseMembers?: { region: string; clusterIdentifier: string }[];
+    /** Adds the Aurora global failover that allows data loss (ResilienceExperiments `database.dataLossFailover`). @default false */
+    dataLossFailover?: boolean;
     logRetentionDays?: number;
   };
   /** ARC zonal autoshift (with practice runs) for the ALB and the EKS cluster. @default none */
@@ -360,6 +363,7 @@ export class Region extends pulumi.ComponentResource {
             globalClusterIdentifier: args.database.globalClusterIdentifier,
             writer: args.database.role === "primary",
             otherMembers: e.otherDatabaseMembers ?? [],
+            dataLossFailover: e.dataLossFailover ?? false,
           },
           ...(e.podFaults
             ? {

@@ -94,6 +94,7 @@ export function resilienceArgs(environment: Environment, region: string, shared:
             networkFaults: environment.faultInjectionPodNetwork,
             otherRegions: environment.regions.filter((r) => r !== region),
             otherDatabaseMembers: environment.regions.filter((r) => r !== region).map((r) => ({ region: r, clusterIdentifier: databaseClusterIdentifier(environment, r) })),
+            dataLossFailover: environment.faultInjectionDataLoss,
             logRetentionDays: environment.logRetentionDays,
           },
         }

@@ -555,7 +555,7 @@ export const ENVIRONMENT_KEYS = {
   },
   faultInjection: {
     type: "boolean",
-    description: "AWS FIS experiment templates in every region (AZ power interruption per AZ, pod faults, node capacity, Aurora switchover/failover, cross-region connectivity), stopped by the region's alarms; nothing runs until started (npm run gameday).",
+    description: "AWS FIS experiment templates in every region (AZ power interruption per AZ, pod faults, node capacity, Aurora switchover, cross-region connectivity), stopped by the region's alarms; nothing runs until started (npm run gameday). The Aurora failover that allows data loss only with faultInjectionDataLoss.",
     default: true,
   },
   faultInjectionDurationMinutes: {
@@ -571,6 +571,11 @@ export const ENVIRONMENT_KEYS = {
   faultInjectionPodNetwork: {
     type: "boolean",
     description: "Adds the pod network-latency experiment; its FIS container runs as root with NET_ADMIN, so the service's namespace only warns about the restricted Pod Security Standard instead of enforcing it. For rehearsal environments.",
+    default: false,
+  },
+  faultInjectionDataLoss: {
+    type: "boolean",
+    description: "Adds, in every region, the aurora-failover experiment: an SSM automation that fails the Aurora global database over to that region with FailoverGlobalCluster AllowDataLoss (writes not yet replicated there are lost to it; the old writer's cluster has to rejoin as a secondary). A template is one console click away for anyone allowed fis:StartExperiment, and no stop condition undoes a failover. Off: only aurora-switchover (no data loss), and the automation and its role cannot fail over. Turn it on for a rehearsal in a non-production environment (or one chosen deliberately), then off again.",
     default: false,
   },
   zonalAutoshift: {

@@ -533,6 +533,9 @@ function checkResilience(s: EnvironmentSettings, report: Report): void {
   if (s.faultInjectionPodNetwork && !s.faultInjectionPods) {
     report("faultInjectionPodNetwork", s.faultInjectionPodNetwork, "adds a pod experiment, so it needs faultInjectionPods: true (which makes the service's root filesystem writable); set both, or neither");
   }
+  if (s.faultInjectionDataLoss && !s.faultInjection) {
+    report("faultInjectionDataLoss", s.faultInjectionDataLoss, "adds an experiment template, so it needs faultInjection: true; set both for a failover rehearsal, or neither");
+  }
   if (s.faultInjectionDurationMinutes < 5 || s.faultInjectionDurationMinutes > 720) {
     report("faultInjectionDurationMinutes", s.faultInjectionDurationMinutes, "must be 5 to 720 minutes: long enough for the platform to react, short enough for FIS's actions");
   }

@@ -127,6 +127,12 @@ export interface ExperimentContext {
      * writer to fail over: FailoverDBCluster is refused on a global database's secondary cluster.
      */
     writer: boolean;
+    /**
+     * Adds `aurora-failover` (FailoverGlobalCluster with AllowDataLoss). A template is one click
+     * from the console for anyone allowed fis:StartExperiment, and no stop condition undoes a
+     * failover once asked for, so only an explicit opt-in deploys it. @default false
+     */
+    dataLossFailover?: boolean;
   };
   /**
    * The reference service the pod experiments act on, the service account FIS's pod runs as, and
@@ -294,6 +300,11 @@ function nodeCapacity(ctx: ExperimentContext): ExperimentSpec[] {
   }];
 }
 
+/** The writer moves the region's templates may make: the data-losing failover only when opted in. */
+export function automationModes(database: { dataLossFailover?: boolean }): AutomationMode[] {
+  return database.dataLossFailover ? ["switchover", "failover"] : ["switchover"];
+}
+
 function aurora(ctx: ExperimentContext): ExperimentSpec[] {
   if (!ctx.database || !ctx.automation) return [];
   const make = (mode: AutomationMode): ExperimentSpec => ({
@@ -301,7 +312,7 @@ function aurora(ctx: ExperimentContext): ExperimentSpec[] {
     id: mode === "switchover" ? "aurora-switchover" : "aurora-failover",
     description: mode === "switchover"
       ? `${ctx.prefix}: the global database's writer moves here (switchover, no data loss)`
-      : `${ctx.prefix}: the global database fails over to here, ALLOWING DATA LOSS (unplanned-failover rehearsal)`,
+      : `${ctx.prefix}: the global database fails over to here ALLOWING DATA LOSS (FailoverGlobalCluster): writes not yet replicated here are lost to it, the old writer's cluster has to rejoin as a secondary, and no stop condition undoes it. Unplanned-failover rehearsal, deployed only on explicit opt-in`,
     targets: [],
     actions: [{
       name: mode,
@@ -318,7 +329,7 @@ function aurora(ctx: ExperimentContext): ExperimentSpec[] {
     ...(mode === "failover" ? { dataLoss: true } : {}),
     prerequisites: ["this region is a secondary of the global database (the game-day command checks)"],
   });
-  return [make("switchover"), make("failover")];
+  return automationModes(ctx.database).map(make);
 }
 
 /** The automation's parameters, as FIS hands them to StartAutomationExecution (a JSON string). */

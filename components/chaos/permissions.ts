@@ -6,7 +6,7 @@
  * AWS's managed FIS policies (AWSFaultInjectionSimulator*Access), narrowed from `*` to this
  * environment's resources by ARN, VPC or tag.
  */
-import type { ExperimentSpec } from "./experiments";
+import type { AutomationMode, ExperimentSpec } from "./experiments";
 import { FIS_ACTIONS } from "./experiments";
 
 export interface PolicyStatementDoc {
@@ -142,9 +142,13 @@ export function rdsClusterArn(s: { partition: string; accountId: string }, membe
   return `arn:${s.partition}:rds:${member.region}:${s.accountId}:cluster:${member.clusterIdentifier}`;
 }
 
-/** What the switchover/failover automation may do: move this global database's writer, nothing else. */
-export function automationRolePolicy(s: { partition: string; accountId: string; globalClusterIdentifier: string; memberClusterArns: string[] }): PolicyDoc {
+/**
+ * What the switchover/failover automation may do: move this global database's writer, nothing
+ * else; FailoverGlobalCluster (which may lose data) only when `modes` has `failover`.
+ */
+export function automationRolePolicy(s: { partition: string; accountId: string; globalClusterIdentifier: string; memberClusterArns: string[]; modes?: readonly AutomationMode[] }): PolicyDoc {
   const global = `arn:${s.partition}:rds::${s.accountId}:global-cluster:${s.globalClusterIdentifier}`;
+  const moves = (s.modes ?? ["switchover"]).map((mode) => (mode === "switchover" ? "rds:SwitchoverGlobalCluster" : "rds:FailoverGlobalCluster"));
   return {
     Version: "2012-10-17",
     Statement: [
@@ -152,7 +156,7 @@ export function automationRolePolicy(s: { partition: string; accountId: string; 
       // target that becomes the writer and the current writer that is demoted, which may be in
       // any region (AWS's sample policy for the global switchover automation grants every
       // member). `memberClusterArns` must therefore list every member, not only this region's.
-      { Sid: "MoveTheWriter", Effect: "Allow", Action: ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"], Resource: [global, ...new Set(s.memberClusterArns)] },
+      { Sid: "MoveTheWriter", Effect: "Allow", Action: moves, Resource: [global, ...new Set(s.memberClusterArns)] },
       // Reading: every member, wherever the writer is now (AWS's sample policy reads with "*").
       { Sid: "WatchTheGlobalCluster", Effect: "Allow", Action: ["rds:DescribeGlobalClusters", "rds:DescribeDBClusters"], Resource: "*" },
     ],

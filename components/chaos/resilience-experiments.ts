@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { clusterTagKey } from "../lib/eks";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "../lib/names";
 import { globalDatabaseAutomation } from "./automation";
-import { automationDocumentParameters, EXPERIMENT_TAG, SCOPE_TAG, ZONE_TAG, type AutomationMode, type ExperimentSpec, regionExperiments } from "./experiments";
+import { automationDocumentParameters, automationModes, EXPERIMENT_TAG, SCOPE_TAG, ZONE_TAG, type AutomationMode, type ExperimentSpec, regionExperiments } from "./experiments";
 import { automationRolePolicy, fisRolePolicy, rdsClusterArn, serviceTrust } from "./permissions";
 
 /** Kubernetes group the FIS role's access entry carries; only the RBAC below binds it. */
@@ -34,6 +34,13 @@ export interface ResilienceExperimentsArgs {
      * member that is demoted too, which may be any of them. @default [] (a one-region database)
      */
     otherMembers?: { region: string; clusterIdentifier: string }[];
+    /**
+     * Adds the `aurora-failover` template (FailoverGlobalCluster with AllowDataLoss: writes not yet
+     * replicated are lost) and lets the automation and its role fail over. Off, the document and
+     * its role can only switch over: a template is one console click away for anyone allowed
+     * fis:StartExperiment, and no stop condition undoes a failover. @default false
+     */
+    dataLossFailover?: boolean;
   };
   /**
    * The reference service the pod experiments act on. `networkFaults` adds the latency experiment,
@@ -60,7 +67,8 @@ export interface ResilienceExperimentsOptions extends pulumi.ComponentResourceOp
 /**
  * A region's fault-injection experiments as AWS FIS templates (one AZ power interruption per AZ,
  * pod delete/CPU stress/latency on the reference service, node capacity exhaustion, Aurora global
- * switchover and failover through an SSM automation, cross-region connectivity loss), each
+ * switchover through an SSM automation (and, only when `database.dataLossFailover` says so, the
+ * failover that allows data loss), cross-region connectivity loss), each
  * stopped by the region's observability alarms, run by a role that may touch only this region's
  * resources, and logged to CloudWatch Logs. Templates change nothing until someone starts one
  * (`npm run gameday`).
@@ -116,6 +124,7 @@ export class ResilienceExperiments extends pulumi.ComponentResource {
     let automation: { documentArn: pulumi.Output<string>; roleArn: pulumi.Output<string> } | undefined;
     if (args.database) {
       const db = args.database;
+      const modes = automationModes(db);
       const automationRoleName = physicalName(`${name}-automation`, IAM_ROLE_NAME_MAX_LENGTH);
       const automationRole = new aws.iam.Role(`${name}-automation`, {
         ...(automationRoleName ? { name: automationRoleName } : {}),
@@ -128,13 +137,13 @@ export class ResilienceExperiments extends pulumi.ComponentResource {
       new aws.iam.RolePolicy(`${name}-automation`, {
         role: automationRole.id,
         policy: pulumi.all([partition, accountId, db.globalClusterIdentifier, db.clusterArn]).apply(([p, account, global, member]) =>
-          JSON.stringify(automationRolePolicy({ partition: p, accountId: account, globalClusterIdentifier: global, memberClusterArns: [member, ...others.map((m) => rdsClusterArn({ partition: p, accountId: account }, m))] }))),
+          JSON.stringify(automationRolePolicy({ partition: p, accountId: account, globalClusterIdentifier: global, memberClusterArns: [member, ...others.map((m) => rdsClusterArn({ partition: p, accountId: account }, m))], modes }))),
       }, parent);
       const document = new aws.ssm.Document(`${name}-aurora-writer`, {
         name: documentName,
         documentType: "Automation",
         documentFormat: "JSON",
-        content: JSON.stringify(globalDatabaseAutomation()),
+        content: JSON.stringify(globalDatabaseAutomation(modes)),
         tags,
       }, parent);
       automation = { documentArn: document.arn, roleArn: automationRole.arn };

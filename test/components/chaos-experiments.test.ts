@@ -3,6 +3,7 @@
  * many targets a selection mode picks, FIS's way, and the specs it refuses before `pulumi up`.
  */
 import { describe, expect, it } from "vitest";
+import { globalDatabaseAutomation } from "../../components/chaos/automation";
 import { checkSpec, percentSelectingOne, regionExperiments, selectedCount, selectionProblem, type ExperimentContext, type ExperimentSpec } from "../../components/chaos/experiments";
 
 /** A secondary region's context with the reference service at `minReplicas`. */
@@ -71,5 +72,36 @@ describe("the pod experiments select at least one pod at the service's minimum",
     expect(() => checkSpec(broken)).toThrow("pod-delete: target service-pods: PERCENT(33) of 3 resource(s) (the fewest there can be) selects none: FIS rounds a percentage down and fails an experiment that selects nothing; use PERCENT(34) or more, or COUNT(1)");
     // Without a known minimum (node, subnet and cluster targets), nothing to check.
     expect(() => checkSpec({ ...broken, targets: [{ ...broken.targets[0], minimumResources: undefined }] })).not.toThrow();
+  });
+});
+
+describe("the Aurora global failover that allows data loss is deployed only on explicit opt-in", () => {
+  const withDatabase = (dataLossFailover?: boolean): ExperimentContext => ({
+    ...context(3),
+    database: { clusterArn: "arn:aws:rds:us-west-2:123456789012:cluster:dev-us-west-2", globalClusterIdentifier: "dev-global", writer: false, ...(dataLossFailover === undefined ? {} : { dataLossFailover }) },
+    automation: { documentArn: "arn:aws:ssm:us-west-2:123456789012:document/dev-us-west-2-aurora-writer", documentParameters: { switchover: '{"Mode":"switchover"}', failover: '{"Mode":"failover"}' } },
+  });
+  const aurora = (ctx: ExperimentContext) => regionExperiments(ctx).filter((s) => s.key.startsWith("aurora-"));
+
+  it("has only the switchover (no data loss) by default", () => {
+    expect(aurora(withDatabase()).map((s) => [s.id, s.dataLoss ?? false])).toEqual([["aurora-switchover", false]]);
+    expect(aurora(withDatabase(false)).map((s) => s.id)).toEqual(["aurora-switchover"]);
+  });
+
+  it("adds aurora-failover when asked, marked as losing data and saying what it does", () => {
+    const failover = aurora(withDatabase(true)).find((s) => s.id === "aurora-failover")!;
+    expect(failover).toMatchObject({ key: "aurora-failover", dataLoss: true });
+    expect(failover.description).toMatch(/^dev-us-west-2: the global database fails over to here ALLOWING DATA LOSS \(FailoverGlobalCluster\): writes not yet replicated here are lost to it, .* no stop condition undoes it\./);
+    expect(failover.description.length).toBeLessThanOrEqual(512);
+    expect(failover.actions[0].parameters.documentParameters).toBe('{"Mode":"failover"}');
+  });
+
+  it("gives the SSM document no failover step unless failover is one of its modes", () => {
+    const steps = (modes?: Parameters<typeof globalDatabaseAutomation>[0]) => {
+      const doc = globalDatabaseAutomation(modes) as { parameters: { Mode: { allowedValues: string[] } }; mainSteps: { name: string; inputs: { Api?: string; AllowDataLoss?: boolean } }[] };
+      return { modes: doc.parameters.Mode.allowedValues, apis: doc.mainSteps.map((s) => s.inputs.Api).filter(Boolean) };
+    };
+    expect(steps()).toEqual({ modes: ["switchover"], apis: ["SwitchoverGlobalCluster", "DescribeGlobalClusters"] });
+    expect(steps(["switchover", "failover"])).toEqual({ modes: ["switchover", "failover"], apis: ["SwitchoverGlobalCluster", "FailoverGlobalCluster", "DescribeGlobalClusters"] });
   });
 });

@@ -84,11 +84,11 @@ describe("AZ power interruption: nodes terminated, not stopped", () => {
 });
 
 describe("automation role policy: the global database's switchover and failover", () => {
-  it("grants SwitchoverGlobalCluster and FailoverGlobalCluster on the global cluster and every member, in the account's partition, each once", () => {
+  it("grants SwitchoverGlobalCluster and, opted in, FailoverGlobalCluster on the global cluster and every member, in the account's partition, each once", () => {
     const account = { partition: "aws-us-gov", accountId: "123456789012" };
     const members = [{ region: "us-gov-east-1", clusterIdentifier: "prod-us-gov-east-1" }];
     const own = "arn:aws-us-gov:rds:us-gov-west-1:123456789012:cluster:prod-us-gov-west-1";
-    const policy = automationRolePolicy({ ...account, globalClusterIdentifier: "prod-global", memberClusterArns: [own, ...members.map((m) => rdsClusterArn(account, m))] });
+    const policy = automationRolePolicy({ ...account, globalClusterIdentifier: "prod-global", memberClusterArns: [own, ...members.map((m) => rdsClusterArn(account, m))], modes: ["switchover", "failover"] });
     const move = granting(policy.Statement as Statement[], "rds:SwitchoverGlobalCluster");
     expect(move).toHaveLength(1);
     expect([move[0].Action].flat().sort()).toEqual(["rds:FailoverGlobalCluster", "rds:SwitchoverGlobalCluster"]);
@@ -97,6 +97,12 @@ describe("automation role policy: the global database's switchover and failover"
       "arn:aws-us-gov:rds:us-gov-west-1:123456789012:cluster:prod-us-gov-west-1",
       "arn:aws-us-gov:rds:us-gov-east-1:123456789012:cluster:prod-us-gov-east-1",
     ]);
+  });
+
+  it("grants no FailoverGlobalCluster (which may lose data) unless the failover is opted in", () => {
+    const policy = automationRolePolicy({ partition: "aws", accountId: "123456789012", globalClusterIdentifier: "prod-global", memberClusterArns: ["arn:aws:rds:us-west-2:123456789012:cluster:prod-us-west-2"] });
+    expect(granting(policy.Statement as Statement[], "rds:SwitchoverGlobalCluster")).toHaveLength(1);
+    expect(granting(policy.Statement as Statement[], "rds:FailoverGlobalCluster")).toEqual([]);
   });
 });
 
@@ -146,11 +152,13 @@ describe("ResilienceExperiments under the fake cloud", () => {
     expect(granting(statements, "ec2:StopInstances")).toEqual([]);
   });
 
-  it("lets the automation role move the writer from whichever member holds it: the global cluster and every region's member cluster ARN", () => {
+  it("lets the automation role switch the writer over from whichever member holds it: the global cluster and every region's member cluster ARN; no failover, not opted in", () => {
     const statements = policyOf("prod-us-west-2-automation");
     const move = granting(statements, "rds:SwitchoverGlobalCluster");
     expect(move).toHaveLength(1);
-    expect(granting(statements, "rds:FailoverGlobalCluster")).toEqual(move);
+    expect(granting(statements, "rds:FailoverGlobalCluster")).toEqual([]);
+    expect(cloud.resources.filter((r) => r.type === "aws:fis/experimentTemplate:ExperimentTemplate").map((r) => r.name)).not.toContain("prod-us-west-2-aurora-failover");
+    expect(named("aws:fis/experimentTemplate:ExperimentTemplate", "prod-us-west-2-aurora-switchover")).toBeDefined();
     expect([move[0].Resource].flat().sort()).toEqual([
       `arn:aws:rds::${FAKE_ACCOUNT_ID}:global-cluster:prod-global`,
       ...[region, ...otherRegions].map((r) => `arn:aws:rds:${r}:${FAKE_ACCOUNT_ID}:cluster:${databaseClusterIdentifier(prod, r)}`),

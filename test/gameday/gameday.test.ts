@@ -36,8 +36,19 @@ const ARC = { ListZonalShiftsCommand, ListAutoshiftsCommand } as unknown as Reco
 const REAL_ACCOUNT = "210987654321";
 
 let prod: PlanDocument;
+/** prod's plan as an environment with platform:faultInjectionDataLoss would have it: each region's aurora-failover beside its switchover. */
+let prodWithFailover: PlanDocument;
 beforeAll(async () => {
   prod = (await sharedProdPlan()).document;
+  prodWithFailover = structuredClone(prod);
+  for (const r of prodWithFailover.resilience.experiments.regions) {
+    const switchover = r.experiments.find((e) => e.experiment === "aurora-switchover")!;
+    const failover = structuredClone(switchover);
+    failover.name = switchover.name.replace(/-aurora-switchover$/, "-aurora-failover");
+    failover.experiment = "aurora-failover";
+    for (const a of failover.actions) if (typeof a.parameters.documentParameters === "string") a.parameters.documentParameters = a.parameters.documentParameters.replace('"Mode":"switchover"', '"Mode":"failover"');
+    r.experiments.push(failover);
+  }
 }, 180_000);
 // The mocks replace the clients' `send` for the whole process: files after this one in its worker get the real clients.
 afterAll(() => {
@@ -64,7 +75,7 @@ interface Account {
 }
 
 function account(over: Partial<Account> = {}): Account {
-  const templates = prod.resilience.experiments.regions.flatMap((r) => r.experiments.map((e, i) => ({ id: `EXT${r.region}${i}`, name: e.name, scope: `prod-${r.region}` })));
+  const templates = prodWithFailover.resilience.experiments.regions.flatMap((r) => r.experiments.map((e, i) => ({ id: `EXT${r.region}${i}`, name: e.name, scope: `prod-${r.region}` })));
   return { alarms: {}, missingAlarms: [], unhealthy: [], templates, running: [], progress: [{ status: "completed" }], ...over };
 }
 
@@ -175,14 +186,21 @@ describe("gameday refusals", () => {
     expect(await refusal({ experiment: "az-power-9", region: "us-west-2" })).toMatch(/^experiment az-power-9 is not planned in us-west-2; use one of .*az-power-1, az-power-2, az-power-3.*pod-delete/);
   });
 
+  it("says the global failover is deployed only with platform:faultInjectionDataLoss, and how to rehearse it", async () => {
+    const message = await refusal({ experiment: "aurora-failover", region: "us-west-2", allowDataLoss: true });
+    expect(message).toMatch(/^experiment aurora-failover is not deployed in prod: it fails the global database over ALLOWING DATA LOSS, so the stacks create it only with platform:faultInjectionDataLoss: true\./);
+    expect(message).toMatch(/set platform:faultInjectionDataLoss: true in Pulumi.<env>.yaml of a non-production environment \(or of one chosen deliberately for the rehearsal\), deploy every regional stack, run it with --allow-data-loss, then set it back to false and deploy/);
+    expect(fis.calls()).toHaveLength(0);
+  });
+
   it("wants --allow-data-loss for the global failover, and never moves the writer to the primary", async () => {
-    expect(await refusal({ experiment: "aurora-failover", region: "us-west-2" })).toMatch(/ALLOWING DATA LOSS .* add --allow-data-loss to rehearse it, or run aurora-switchover/);
+    expect(await refusal({ experiment: "aurora-failover", region: "us-west-2" }, account(), prodWithFailover)).toMatch(/ALLOWING DATA LOSS .* add --allow-data-loss to rehearse it, or run aurora-switchover/);
     expect(await refusal({ experiment: "aurora-switchover", region: "us-east-1" })).toMatch(/us-east-1, which is the primary region already .* --region set to a secondary \(us-west-2, eu-west-1\)/);
     // Where the writer is now, asked of RDS: after a switchover it need not be the plan's primary.
     expect(await refusal({ experiment: "aurora-switchover", region: "us-west-2" }, account({ writer: "us-west-2" }))).toMatch(/the writer of .* is already in us-west-2 \(arn:aws:rds:us-west-2:.*\); run aurora-switchover with --region set to a region holding a secondary/);
     expect(await refusal({ experiment: "aurora-switchover", region: "us-west-2" }, account({ writer: null }))).toMatch(/has no writer right now \(a switchover or failover is under way\)/);
     expect((await run({ experiment: "aurora-switchover", region: "eu-west-1" })).out).toMatch(new RegExp(`writer now: arn:aws:rds:us-east-1:${REAL_ACCOUNT}:cluster:\\S+; aurora-switchover moves it to cluster \\S+ in eu-west-1`));
-    const { code } = await run({ experiment: "aurora-failover", region: "us-west-2", allowDataLoss: true });
+    const { code } = await run({ experiment: "aurora-failover", region: "us-west-2", allowDataLoss: true }, account(), prodWithFailover);
     expect(code).toBe(0);
   });
 
@@ -341,7 +359,7 @@ describe("gameday --execute", () => {
     expect(out).toMatch(/move it back now \(no data loss\): aws rds switchover-global-cluster --region us-east-1 --global-cluster-identifier \S+ --target-db-cluster-identifier arn:aws:rds:us-east-1:\d+:cluster:\S+/);
     expect(out).toMatch(/planned-switchover.md, steps 3 to 6/);
     // A failover leaves the old writer's cluster out of the global database: it rejoins before any switchover back.
-    const failover = await run({ experiment: "aurora-failover", region: "eu-west-1", execute: true, allowDataLoss: true }, account({ progress: [{ status: "running" }, { status: "completed", writer: "eu-west-1" }] }));
+    const failover = await run({ experiment: "aurora-failover", region: "eu-west-1", execute: true, allowDataLoss: true }, account({ progress: [{ status: "running" }, { status: "completed", writer: "eu-west-1" }] }), prodWithFailover);
     expect(failover.out).toMatch(/move it back once us-east-1's cluster has rejoined as a secondary \(aurora-global-database.md, section 4\)/);
     // Mid-move when the run ends: no writer yet, the advice for when it lands.
     const moving = await run({ experiment: "aurora-switchover", region: "eu-west-1", execute: true }, account({ writer: "us-east-1", progress: [{ status: "running" }, { status: "completed", writer: "none" }] }));

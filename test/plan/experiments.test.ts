@@ -149,7 +149,8 @@ describe("the prod plan's rehearsal section", () => {
     const f = run.document.resilience.experiments;
     expect(f.regions.map((r) => r.region)).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
     for (const r of f.regions) {
-      expect(r.experiments.map((e) => e.experiment).sort()).toEqual(["aurora-failover", "aurora-switchover", "az-power", "az-power", "az-power", "cross-region-connectivity", "cross-region-connectivity", "node-capacity", "pod-cpu-stress", "pod-delete"]);
+      // No aurora-failover: prod does not opt in to the data-losing failover (platform:faultInjectionDataLoss).
+      expect(r.experiments.map((e) => e.experiment).sort()).toEqual(["aurora-switchover", "az-power", "az-power", "az-power", "cross-region-connectivity", "cross-region-connectivity", "node-capacity", "pod-cpu-stress", "pod-delete"]);
       expect(r.experiments.every((e) => e.stoppable && e.logged && e.stopConditions.every((s) => s.startsWith(`prod-${r.region}-`)))).toBe(true);
       expect(r.autoshift.map((a) => [a.name, a.status])).toEqual([["alb", "ENABLED"], ["eks", "ENABLED"]]);
     }
@@ -164,7 +165,7 @@ describe("the prod plan's rehearsal section", () => {
       ["prod-switch-us-west-2", ["us-west-2", "eu-west-1"], ["activate", "deactivate"]],
     ]);
     expect(run.document.resilience.capacity.load).toMatchObject({ multiplier: 10, peakNodes: 36, requiredNodes: 360, maxNodes: 72, maximumAllows: false, firstToFail: { limit: "node-pool-maximum", atMultiple: 2 } });
-    expect(run.stdout).toMatch(/ {2}us-west-2: 10 experiment template\(s\), each stopped by alarms; zonal autoshift on alb \+ eks/);
+    expect(run.stdout).toMatch(/ {2}us-west-2: 9 experiment template\(s\), each stopped by alarms; zonal autoshift on alb \+ eks/);
     expect(run.stdout).toMatch(/load ×10 +10× today's peak \(36 nodes\) needs 360 nodes/);
   }, 180_000);
 

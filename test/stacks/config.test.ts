@@ -13,6 +13,12 @@ describe("fault injection keys", () => {
     expect(problemsOf({ ...valid, "platform:faultInjectionPodNetwork": true })).toEqual([expect.objectContaining({ key: "platform:faultInjectionPodNetwork", message: expect.stringMatching(/needs faultInjectionPods: true/) })]);
     expect(problemsOf({ ...valid, "platform:faultInjectionPodNetwork": true, "platform:faultInjectionPods": true })).toEqual([]);
   });
+
+  it("refuses the data-losing failover without fault injection, and keeps it off by default", () => {
+    expect(problemsOf({ ...valid, "platform:faultInjection": false, "platform:faultInjectionDataLoss": true })).toEqual([expect.objectContaining({ key: "platform:faultInjectionDataLoss", message: expect.stringMatching(/adds an experiment template, so it needs faultInjection: true/) })]);
+    expect(problemsOf({ ...valid, "platform:faultInjectionDataLoss": true })).toEqual([]);
+    expect(parseEnvironment("prod", readStackConfig(join(__dirname, "..", "..", "Pulumi.prod.yaml"))).faultInjectionDataLoss).toBe(false);
+  });
 });
 
 describe("parseEnvironment: examples", () => {

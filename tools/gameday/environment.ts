@@ -10,7 +10,10 @@ import type { PlanDocument } from "../plan/model";
 import { CommandError } from "../commands/errors";
 import { practiceRunsBlockedAt } from "../../components/chaos/autoshift-plan";
 
-/** Experiments that accept losing data (an Aurora global failover): the command wants `--allow-data-loss`. */
+/**
+ * Experiments that accept losing data (an Aurora global failover): deployed only with
+ * platform:faultInjectionDataLoss, and the command wants `--allow-data-loss` as well.
+ */
 export const DATA_LOSS_EXPERIMENTS: readonly string[] = ["aurora-failover"];
 /** Experiments that move the global database's writer to the region: never to the primary itself. */
 export const WRITER_EXPERIMENTS: readonly string[] = ["aurora-switchover", "aurora-failover"];
@@ -67,6 +70,14 @@ export function gamedayTarget(plan: PlanDocument, region: string, experiment: st
   const mine = plan.resilience.experiments?.regions.find((r) => r.region === region);
   const available = (mine?.experiments ?? []).map((e) => experimentId(prefix, e));
   const found = mine?.experiments.find((e) => experimentId(prefix, e) === experiment);
+  if (!found && DATA_LOSS_EXPERIMENTS.includes(experiment) && available.includes("aurora-switchover")) {
+    // Not deployed by default (components/chaos: a data-losing failover is one console click away
+    // for anyone allowed fis:StartExperiment): say how to get it, and where.
+    throw new CommandError(
+      `experiment ${experiment} is not deployed in ${plan.environment}: it fails the global database over ALLOWING DATA LOSS, so the stacks create it only with platform:faultInjectionDataLoss: true. ` +
+        `To rehearse an unplanned failover, set platform:faultInjectionDataLoss: true in Pulumi.<env>.yaml of a non-production environment (or of one chosen deliberately for the rehearsal), deploy every regional stack, run it with --allow-data-loss, then set it back to false and deploy (docs/runbooks/game-day.md, "The data-losing failover"); or rehearse aurora-switchover (no data loss)`,
+    );
+  }
   if (!found) {
     throw new CommandError(`experiment ${experiment} is not planned in ${region}; use one of ${available.join(", ") || "(none: faultInjection is off or the region has no experiment)"}`);
   }

@@ -3,7 +3,8 @@
  *
  * 1. Reads the environment's offline plan and refuses an environment with mandatory policy
  *    violations, an unknown region or experiment, an experiment without stop conditions, a
- *    data-losing failover without `--allow-data-loss`, a writer move to the primary itself.
+ *    data-losing failover without `--allow-data-loss` (or not deployed: only an environment with
+ *    platform:faultInjectionDataLoss has it), a writer move to the primary itself.
  * 2. Checks the preconditions in AWS: the template is deployed, no experiment of the region is
  *    running, no zonal shift, practice run or autoshift is moving traffic away from a zone of the
  *    region (ARC), a writer move does not target the member that holds the writer now (RDS), an
