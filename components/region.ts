@@ -339,7 +339,8 @@ export class Region extends pulumi.ComponentResource {
             }
           : {}),
         ...(canary ? { canary: { path: args.ingress.healthCheckPath, ...canary, publicName: canary.publicName ?? args.ingress.domainNames[0] } } : {}),
-        servingDependsOn: [this.service],
+        // The canary probes the public name too: it starts once the region's records exist.
+        servingDependsOn: [this.service, this.endpoint],
       }, parent);
     }
 

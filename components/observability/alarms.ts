@@ -63,6 +63,12 @@ export interface AlarmSpec {
    * through periods with too few samples to be significant (CloudWatch's own judgement).
    */
   lowSampleCountPercentiles?: "evaluate" | "ignore";
+  /**
+   * The synthetic probe whose metric the alarm reads (`canary`: the region's own; `watch`: its
+   * watch of other regions). The alarm is created after it: one created before the probe runs
+   * would judge a metric that does not exist yet.
+   */
+  probe?: "canary" | "watch";
 }
 
 export interface CompositeSpec {
@@ -110,6 +116,16 @@ export interface RegionalAlarmContext {
 export const READER_LAG_THRESHOLD_MS = 1000;
 /** Canary success that pages: one failed probe of two targets is 50 %, so anything below 90 % is a real failure. */
 export const CANARY_SUCCESS_THRESHOLD_PERCENT = 90;
+
+/**
+ * How long a canary may report no run before a ticket says it stopped: 30 minutes, or three of
+ * its runs when it runs less often. Longer than an update's gap: the provider stops the canary,
+ * updates it and starts it again (terraform-provider-aws, resourceCanaryUpdate), so every change
+ * of runtime, code or PROBE_TARGETS leaves a few minutes without runs.
+ */
+export function canarySilenceMinutes(intervalMinutes: number): number {
+  return Math.max(30, 3 * intervalMinutes);
+}
 
 const lb = (ctx: RegionalAlarmContext): Dimensions => ({ [ALB.dimensions.loadBalancer]: ctx.loadBalancer });
 const tg = (ctx: RegionalAlarmContext): Dimensions => ({ [ALB.dimensions.loadBalancer]: ctx.loadBalancer, [ALB.dimensions.targetGroup]: ctx.targetGroup });
@@ -190,10 +206,14 @@ function sloAlarms(ctx: RegionalAlarmContext, sli: SloSli, plans: BurnRateAlarmP
 }
 
 /**
- * A canary's alarm: SuccessPercent below the threshold in 2 of its last 3 runs. A canary that
- * stopped running watches nothing, so silence counts as failure.
+ * A canary's alarm: SuccessPercent below the threshold in 2 of its last 3 runs. Runs that did not
+ * happen are missing, not failures: a canary reports nothing before its first run (a region's
+ * first deploy) and nothing while the provider stops and restarts it for an update, and a page
+ * for either would be false. With no data the alarm is INSUFFICIENT_DATA, which the composite's
+ * ALARM() rule does not count. A canary that stopped for good is the silence ticket's
+ * (canarySilentAlarm).
  */
-function canaryAlarm(canary: { name: string; intervalMinutes: number }, a: Pick<AlarmSpec, "key" | "name" | "severity" | "description" | "routing">): AlarmSpec {
+function canaryAlarm(canary: { name: string; intervalMinutes: number }, a: Pick<AlarmSpec, "key" | "name" | "severity" | "description" | "routing" | "probe">): AlarmSpec {
   return {
     ...a,
     signal: "synthetic",
@@ -201,8 +221,30 @@ function canaryAlarm(canary: { name: string; intervalMinutes: number }, a: Pick<
     unit: "%",
     comparison: "LessThanThreshold",
     window: checkAlarmWindow({ period: canary.intervalMinutes * 60, evaluationPeriods: 3, datapointsToAlarm: 2 }),
-    treatMissingData: "breaching",
+    treatMissingData: "missing",
     metric: { namespace: SYNTHETICS.namespace, metricName: SYNTHETICS.metrics.successPercent, dimensions: { [SYNTHETICS.dimensions.canary]: canary.name }, statistic: "Average" },
+  };
+}
+
+/**
+ * A ticket when a canary reported no run for canarySilenceMinutes (SampleCount of its
+ * SuccessPercent, one per run): the success alarm ignores silence, so a canary stopped by hand,
+ * failing to start or deleted is noticed here. Silence is breaching. Created after the canary,
+ * yet on a region's first deploy it can open before the first run reports and close with it.
+ */
+function canarySilentAlarm(canary: { name: string; intervalMinutes: number }, a: Pick<AlarmSpec, "key" | "name" | "description" | "probe">): AlarmSpec {
+  const minutes = canarySilenceMinutes(canary.intervalMinutes);
+  return {
+    ...a,
+    signal: "synthetic",
+    severity: "ticket",
+    threshold: 1,
+    unit: "count",
+    comparison: "LessThanThreshold",
+    window: checkAlarmWindow({ period: minutes * 60, evaluationPeriods: 1, datapointsToAlarm: 1 }),
+    treatMissingData: "breaching",
+    metric: { namespace: SYNTHETICS.namespace, metricName: SYNTHETICS.metrics.successPercent, dimensions: { [SYNTHETICS.dimensions.canary]: canary.name }, statistic: "SampleCount" },
+    routing: "topic",
   };
 }
 
@@ -293,8 +335,15 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
       key: "canary",
       name: name("canary"),
       severity: "none",
-      description: `Synthetic probe ${ctx.canary.name} (public name and this region's ALB) succeeded in < ${CANARY_SUCCESS_THRESHOLD_PERCENT} % of runs in 2 of the last 3 runs.`,
+      description: `Synthetic probe ${ctx.canary.name} (public name and this region's ALB) succeeded in < ${CANARY_SUCCESS_THRESHOLD_PERCENT} % of runs in 2 of the last 3 runs. Runs that did not happen count for nothing (canary-silent tickets them).`,
       routing: "composite",
+      probe: "canary",
+    }));
+    alarms.push(canarySilentAlarm(ctx.canary, {
+      key: "canary-silent",
+      name: name("canary-silent"),
+      description: `Synthetic probe ${ctx.canary.name} reported no run for ${canarySilenceMinutes(ctx.canary.intervalMinutes)} minutes: it is stopped, failing to start or gone, and the canary alarm watches nothing. Check its state (aws synthetics get-canary --name ${ctx.canary.name}) and start it again.`,
+      probe: "canary",
     }));
   }
   if (ctx.watch) {
@@ -305,8 +354,15 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
       key: "watched-regions",
       name: name("watched-regions"),
       severity: "page",
-      description: `Probe ${ctx.watch.name} from this region to ${ctx.watch.regions.join(", ")} (each region's own load balancer) succeeded in < ${CANARY_SUCCESS_THRESHOLD_PERCENT} % of runs in 2 of the last 3 runs: a region this one watches does not answer, whatever its own alarms say (or the probe itself stopped running here: its log tells).`,
+      description: `Probe ${ctx.watch.name} from this region to ${ctx.watch.regions.join(", ")} (each region's own load balancer) succeeded in < ${CANARY_SUCCESS_THRESHOLD_PERCENT} % of runs in 2 of the last 3 runs: a region this one watches does not answer, whatever its own alarms say. Runs that did not happen count for nothing (watched-regions-silent tickets them).`,
       routing: "topic",
+      probe: "watch",
+    }));
+    alarms.push(canarySilentAlarm(ctx.watch, {
+      key: "watched-regions-silent",
+      name: name("watched-regions-silent"),
+      description: `Probe ${ctx.watch.name} reported no run for ${canarySilenceMinutes(ctx.watch.intervalMinutes)} minutes: nothing watches ${ctx.watch.regions.join(", ")} from this region. Check its state (aws synthetics get-canary --name ${ctx.watch.name}) and start it again.`,
+      probe: "watch",
     }));
   }
 

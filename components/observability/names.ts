@@ -18,7 +18,9 @@ export const REGIONAL_ALARM_KEYS = [
   "node-cpu",
   "capacity-headroom",
   "canary",
+  "canary-silent",
   "watched-regions",
+  "watched-regions-silent",
   "region-impaired",
   "zonal-shift-unsafe",
 ] as const;

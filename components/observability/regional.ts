@@ -82,9 +82,11 @@ export interface RegionalObservabilityArgs {
    */
   canary?: Omit<SyntheticProbeArgs, "namePrefix" | "loadBalancerDnsName" | "kmsKeyArn" | "startAfter" | "artifacts">;
   /**
-   * What serves behind the load balancer (the service): the canary and the alarms that count
-   * silence as failure (no healthy targets, the canary's) are created after it, so a region's
-   * first deploy does not page while its pods register. @default nothing to wait for
+   * What the probes reach (the service behind the load balancer, the region's DNS records): the
+   * canaries start after it, and the alarms that count silence as failure (no healthy targets)
+   * are created after it, so a region's first deploy does not page while its pods register. The
+   * canaries' alarms are created after their canary and take runs that did not happen as missing.
+   * @default nothing to wait for
    */
   servingDependsOn?: pulumi.Resource[];
   tags?: Record<string, string>;
@@ -322,6 +324,7 @@ export class RegionalObservability extends pulumi.ComponentResource {
     const actions = [topic.arn];
     const actionsFor = (severity: AlarmSpec["severity"]) => (severity === "ticket" ? [ticketTopic.arn] : actions);
     this.alarmArns = {};
+    const probes = { canary: this.canary, watch: this.watch };
     const created = new Map<string, pulumi.Resource>();
     for (const spec of plan.alarms) {
       const routed = spec.routing === "topic" ? actionsFor(spec.severity) : [];
@@ -355,8 +358,9 @@ export class RegionalObservability extends pulumi.ComponentResource {
         alarmActions: routed,
         okActions: routed,
         tags,
-        // Silence counts as failure here: created once something serves, or it pages during the deploy.
-      }, { parent: this, dependsOn: spec.treatMissingData === "breaching" ? (args.servingDependsOn ?? []) : [] });
+        // Silence counts as failure: created once something serves, or it pages during the deploy.
+        // A probe's alarm after its probe (the canary started), whose metric it reads.
+      }, { parent: this, dependsOn: [...(spec.treatMissingData === "breaching" ? (args.servingDependsOn ?? []) : []), ...(spec.probe && probes[spec.probe] ? [probes[spec.probe]!] : [])] });
       created.set(spec.name, alarm);
       this.alarmArns[spec.name] = alarm.arn;
     }

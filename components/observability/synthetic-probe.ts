@@ -133,7 +133,7 @@ export class SyntheticProbe extends pulumi.ComponentResource {
       // The canary's Lambda function and layer go with it instead of lingering in the account.
       deleteLambda: true,
       tags,
-      // startCanary runs it at once: its first runs must find their permissions (else no data, a breaching alarm).
+      // startCanary runs it at once: its first runs must find their permissions (else they fail, and page).
     }, { parent: this, dependsOn: [permissions, ...(args.startAfter ?? [])] });
 
     this.canaryName = canary;

@@ -234,9 +234,29 @@ describe("Prometheus and the synthetic probe", () => {
     const serving = one("aws:ssm/parameter:Parameter", (r) => r.name === "serving-stand-in").urn;
     const canary = one("aws:synthetics/canary:Canary");
     expect(canary.dependsOn).toEqual(expect.arrayContaining([serving, one("aws:iam/rolePolicy:RolePolicy", (r) => r.name === "prod-eu-west-1-probe-canary").urn]));
-    for (const name of ["prod-eu-west-1-no-healthy-targets", "prod-eu-west-1-canary"]) expect(alarmNamed(name).dependsOn).toContain(serving);
+    expect(alarmNamed("prod-eu-west-1-no-healthy-targets").dependsOn).toContain(serving);
+    // The canary's alarms come after the canary they read, and take runs that did not happen
+    // (before its first run, while an update stops and restarts it) as missing: no page.
+    for (const name of ["prod-eu-west-1-canary", "prod-eu-west-1-canary-silent"]) expect(alarmNamed(name).dependsOn, name).toContain(canary.urn);
+    expect(alarmNamed("prod-eu-west-1-canary").inputs.treatMissingData).toBe("missing");
     // The others watch from the first minute: missing data is not a failure for them.
     expect(alarmNamed("prod-eu-west-1-error-rate").dependsOn ?? []).not.toContain(serving);
+  });
+
+  it("tickets a canary that reports no run for 30 minutes, to the ticket topic", () => {
+    const tickets = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-tickets");
+    expect(alarmNamed("prod-eu-west-1-canary-silent").inputs).toMatchObject({
+      namespace: "CloudWatchSynthetics",
+      metricName: "SuccessPercent",
+      dimensions: { CanaryName: "prod-eu-west-1" },
+      statistic: "SampleCount",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      period: 1800,
+      evaluationPeriods: 1,
+      treatMissingData: "breaching",
+      alarmActions: [tickets.outputs.arn],
+    });
   });
 
   it("configures the canary's bucket one change at a time, the policy last (S3 answers OperationAborted to concurrent ones)", () => {

@@ -105,22 +105,80 @@ describe("golden-signal alarms", () => {
     expect([a.threshold, a.comparison, a.treatMissingData]).toEqual([1, "LessThanThreshold", "breaching"]);
   });
 
-  it("alarms on the canary's SuccessPercent over its own run interval", () => {
+  it("alarms on the canary's SuccessPercent over its own run interval, runs that did not happen counting as missing", () => {
     const a = alarm("canary");
     expect(a.metric).toEqual({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimensions: { CanaryName: "prod-us-west-2" }, statistic: "Average" });
     expect(a.window).toEqual({ period: 300, evaluationPeriods: 3, datapointsToAlarm: 2 });
-    expect(a.treatMissingData).toBe("breaching");
+    // Created after the canary it reads.
+    expect([a.treatMissingData, a.probe]).toEqual(["missing", "canary"]);
   });
 
   it("pages this region's topic when a watched region does not answer, outside its own region-impaired composite", () => {
     const watched = regionalAlarmPlan({ ...context, watch: { name: "prod-watch-us-west-2", intervalMinutes: 1, regions: ["us-east-1"] } });
     const a = watched.alarms.find((x) => x.key === "watched-regions")!;
-    expect(a).toMatchObject({ name: "prod-us-west-2-watched-regions", severity: "page", routing: "topic", treatMissingData: "breaching" });
+    expect(a).toMatchObject({ name: "prod-us-west-2-watched-regions", severity: "page", routing: "topic", treatMissingData: "missing", probe: "watch" });
     expect(a.metric).toEqual({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimensions: { CanaryName: "prod-watch-us-west-2" }, statistic: "Average" });
     expect(a.description).toMatch(/to us-east-1/);
     const impaired = watched.composites.find((c) => c.key === "region-impaired")!;
     expect(impaired.children).not.toContain("prod-us-west-2-watched-regions");
     expect(plan.alarms.find((x) => x.key === "watched-regions")).toBeUndefined();
+  });
+});
+
+/**
+ * CloudWatch's evaluation of the last N periods as its documentation describes it, simplified:
+ * `undefined` is a period without data. breaching / notBreaching count it as such; missing
+ * judges only the periods with data and is INSUFFICIENT_DATA when none has any; ignore keeps the
+ * state (a new alarm's is INSUFFICIENT_DATA).
+ */
+type State = "ALARM" | "OK" | "INSUFFICIENT_DATA";
+function alarmState(a: AlarmSpec, periods: (number | undefined)[], current: State = "INSUFFICIENT_DATA"): State {
+  const last = periods.slice(-a.window.evaluationPeriods);
+  const crosses = (v: number) => ({ GreaterThanOrEqualToThreshold: v >= a.threshold, GreaterThanThreshold: v > a.threshold, LessThanThreshold: v < a.threshold, LessThanOrEqualToThreshold: v <= a.threshold })[a.comparison];
+  const present = last.filter((v): v is number => v !== undefined);
+  if (present.length === 0 && (a.treatMissingData === "missing" || a.treatMissingData === "ignore")) return current;
+  const missingBreaches = a.treatMissingData === "breaching" ? last.length - present.length : 0;
+  return present.filter(crosses).length + missingBreaches >= a.window.datapointsToAlarm ? "ALARM" : "OK";
+}
+/** A composite rule of ALARM("...") joined by OR or AND: ALARM() is true in ALARM only. */
+function ruleFires(rule: string, states: Record<string, State>): boolean {
+  const terms = [...rule.matchAll(/ALARM\("([^"]+)"\)/g)].map((m) => states[m[1]] === "ALARM");
+  return rule.includes(" AND ") ? terms.every(Boolean) : terms.some(Boolean);
+}
+
+describe("synthetic probes without runs", () => {
+  const watchedPlan = regionalAlarmPlan({ ...context, watch: { name: "prod-watch-us-west-2", intervalMinutes: 1, regions: ["us-east-1"] } });
+  const of = (key: string) => watchedPlan.alarms.find((a) => a.key === key)!;
+
+  it("do not page on a region's first deploy: no run yet is INSUFFICIENT_DATA, which region-impaired does not count", () => {
+    const firstMinutes = Object.fromEntries(watchedPlan.alarms.map((a) => [a.name, alarmState(a, [undefined, undefined, undefined, undefined, undefined])]));
+    expect(firstMinutes["prod-us-west-2-canary"]).toBe("INSUFFICIENT_DATA");
+    expect(firstMinutes["prod-us-west-2-watched-regions"]).toBe("INSUFFICIENT_DATA");
+    const impaired = watchedPlan.composites.find((c) => c.key === "region-impaired")!;
+    // The golden signals without traffic are OK (not breaching); no-healthy-targets waits for the service.
+    expect(ruleFires(impaired.rule, { ...firstMinutes, "prod-us-west-2-no-healthy-targets": "OK" })).toBe(false);
+  });
+
+  it("do not page while an update stops and restarts the canary, and still page on failing runs", () => {
+    const canary = of("canary");
+    // Two runs missed in the middle of an update: judged on the run that happened.
+    expect(alarmState(canary, [100, undefined, undefined], "OK")).toBe("OK");
+    expect(alarmState(canary, [100, 50, 0])).toBe("ALARM");
+    expect(alarmState(canary, [0, undefined, 0])).toBe("ALARM");
+  });
+
+  it("ticket a canary that reported no run for 30 minutes (three runs when it runs less often), on the ticket topic", () => {
+    for (const [key, canaryName] of [["canary-silent", "prod-us-west-2"], ["watched-regions-silent", "prod-watch-us-west-2"]] as const) {
+      const a = of(key);
+      expect(a).toMatchObject({ name: `prod-us-west-2-${key}`, severity: "ticket", routing: "topic", signal: "synthetic", treatMissingData: "breaching", threshold: 1, comparison: "LessThanThreshold", probe: key === "canary-silent" ? "canary" : "watch" });
+      expect(a.metric).toEqual({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimensions: { CanaryName: canaryName }, statistic: "SampleCount" });
+      expect(alarmState(a, [undefined])).toBe("ALARM");
+      expect(alarmState(a, [1])).toBe("OK");
+    }
+    // context's canary runs every 5 minutes: 30 minutes is six runs; a canary of every 60 minutes gets 3 hours.
+    expect(alarm("canary-silent").window).toEqual({ period: 1800, evaluationPeriods: 1, datapointsToAlarm: 1 });
+    expect(regionalAlarmPlan({ ...context, canary: { name: "c", intervalMinutes: 60 } }).alarms.find((a) => a.key === "canary-silent")!.window.period).toBe(10_800);
+    expect(watchedPlan.composites.flatMap((c) => c.children)).not.toContain("prod-us-west-2-canary-silent");
   });
 });
 

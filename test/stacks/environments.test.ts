@@ -136,6 +136,10 @@ describe("prod: global stack and one stack per region", () => {
       const canaries = ofType(s, "aws:synthetics/canary:Canary");
       expect(new Set(canaries.map((c) => `${c.inputs.s3Bucket} ${c.inputs.s3Key}`)).size).toBe(1);
       expect(canaries).toHaveLength(s.region === "us-east-1" ? 1 : 2);
+      // The own canary probes the public name as well: it starts once the region's records exist.
+      const records = ofType(s, "aws:route53/record:Record").filter((r) => r.urn.includes("platform:dns:RegionalEndpoint"));
+      expect(records.length).toBeGreaterThan(0);
+      for (const canary of canaries) expect(canary.dependsOn).toEqual(expect.arrayContaining(records.map((r) => r.urn)));
       expect(ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => String(a.inputs.name).endsWith("-no-healthy-targets"))!.dependsOn).toContain(deployment.urn);
     }
   });
