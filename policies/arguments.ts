@@ -7,7 +7,7 @@
 import type { PolicyProviderResource, PolicyResource, PolicyResourceOptions, ResourceValidationArgs } from "@pulumi/policy";
 import type { RecordedResource } from "../tools/fake-cloud";
 import * as policyProxy from "@pulumi/policy/proxy";
-import { SECRETS_MASKED_TAG } from "./config";
+import { SECRETS_MASKED, SECRETS_MASKED_TAG } from "./config";
 import type { SecretsView } from "./rules/kit";
 
 /**
@@ -61,7 +61,7 @@ export const stackTagsOf = (options: ArgumentOptions): ReadonlyMap<string, strin
 /** Thrown by `notApplicable`, as the server's own error is: the policy ends without a finding. */
 export class NotApplicable extends Error {}
 
-export const STACK_TAGS: ReadonlyMap<string, string> = new Map([[SECRETS_MASKED_TAG, "true"]]);
+export const STACK_TAGS: ReadonlyMap<string, string> = Object.assign(new Map([[SECRETS_MASKED_TAG, "true"]]), { [SECRETS_MASKED]: true });
 const NO_TAGS: ReadonlyMap<string, string> = new Map();
 
 function isTypeOf(type: string, resourceClass: unknown): boolean {

@@ -74,4 +74,16 @@ export const DEFAULT_MAX_KEY_ROTATION_DAYS = 365;
  * itself not applicable instead of flagging every password.
  */
 export const SECRETS_MASKED_TAG = "platform:secrets-masked";
+/**
+ * What the rule trusts: a mark on the harness's own tag map, which no stack's tags can carry. A
+ * stack tag alone could be set on a real stack (`pulumi stack tag set platform:secrets-masked
+ * true`), and the engine hands policies the backend's tags: the rule would then judge decrypted
+ * values and refuse every credential-named input of every resource.
+ */
+export const SECRETS_MASKED = Symbol("secrets masked by the offline plan");
+
+/** Were secret values masked for this rule (by the offline harness, never by the engine)? */
+export function secretsMasked(stackTags: ReadonlyMap<string, string>): boolean {
+  return (stackTags as { [SECRETS_MASKED]?: boolean })[SECRETS_MASKED] === true && stackTags.get(SECRETS_MASKED_TAG) === "true";
+}
 export const SECRET_MASK = "[secret]";

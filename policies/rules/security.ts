@@ -9,7 +9,7 @@
  * An instance started from a launch template is judged on what it sets itself; the rest comes
  * from the template, which the same rules judge.
  */
-import { DEFAULT_MAX_KEY_ROTATION_DAYS, EKS_LOG_TYPES, integer, SECRET_MASK, SECRETS_MASKED_TAG, stringList } from "../config";
+import { DEFAULT_MAX_KEY_ROTATION_DAYS, EKS_LOG_TYPES, integer, SECRET_MASK, secretsMasked, stringList } from "../config";
 import { EbsVolumeProps, EksClusterProps, InstanceProps, KmsKeyProps, LaunchTemplateProps, NodeGroupProps, TYPES } from "./aws-types";
 import { describe, isSet, knownItems, listLength, knownNumber, knownString, read, resourceRule, UNKNOWN } from "./kit";
 import { opensToInternet } from "../../components/lib/cidr";
@@ -256,7 +256,7 @@ export const noPlaintextSecrets = resourceRule<Record<string, unknown>>(
   (props, { args, report }) => {
     // The engine hands policies decrypted values with no mark of secretness (pulumi/pulumi-policy#241):
     // a check there would flag every password. The offline plan masks secrets and sets the tag.
-    if (args.stackTags.get(SECRETS_MASKED_TAG) !== "true") args.notApplicable("secretness is not visible to policies under the Pulumi engine; the offline plan checks this");
+    if (!secretsMasked(args.stackTags)) args.notApplicable("secretness is not visible to policies under the Pulumi engine; the offline plan checks this");
     // Inputs the provider schema marks secret (rds.Cluster masterPassword, SecretVersion secretString ...)
     // are wrapped in pulumi.secret by the SDK whatever the program passes, so they always arrive masked:
     // this catches credentials in inputs the schema does not protect (Lambda environment, chart values ...).

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { STACK_TAGS } from "../../policies/arguments";
+import { secretsMasked, SECRETS_MASKED_TAG } from "../../policies/config";
 import { evaluateStack, PolicyConfig, Violation } from "../../policies/evaluate";
 import { environment, GlobalSlice, holdSecret, ofPolicy, patch, recorded, RegionSlice } from "./fixtures";
 
@@ -359,6 +361,13 @@ describe("no-plaintext-secrets", () => {
     lambda({ API_TOKEN: "t0ken" })(env.primary);
     expect(ofPolicy(evaluateStack(env.stacks()[1], {}, { asServer: true }), "no-plaintext-secrets")).toEqual([]);
     expect(messages(ofPolicy(evaluateStack(env.stacks()[1]), "no-plaintext-secrets"))).toEqual([expect.stringContaining("environment.variables.API_TOKEN in plaintext")]);
+  });
+
+  it("trusts only the harness's own mark, not a stack tag anyone can set on a real stack", () => {
+    // `pulumi stack tag set platform:secrets-masked true`: the engine hands policies the backend's tags.
+    expect(secretsMasked(new Map([[SECRETS_MASKED_TAG, "true"]]))).toBe(false);
+    expect(secretsMasked(STACK_TAGS)).toBe(true);
+    expect(secretsMasked(new Map())).toBe(false);
   });
 
   it("fails credentials in a provider's inputs", () => {
