@@ -168,8 +168,8 @@ export function traceServingPaths(resources: readonly PolicyResource[]): TargetG
   const balancers = ofType(resources, LOAD_BALANCER_TYPES);
   const records = ofType(resources, RECORD);
   const bindings = ofType(resources, K8S.bindings);
-  const services = ofType(resources, K8S.service);
-  const workloads = ofType(resources, K8S.workloads);
+  const services = inUrnOrder(ofType(resources, K8S.service));
+  const workloads = inUrnOrder(ofType(resources, K8S.workloads));
   const paths: TargetGroupPath[] = [];
   let network: NetworkView | undefined;
   const networkView = () => (network ??= new NetworkView(resources, ofType(resources, "aws:autoscaling/group:Group").filter(isKubernetesNodeGroup)));
@@ -267,11 +267,20 @@ export interface WorkloadRedundancy {
   budgetAllowsDrain: boolean | undefined;
 }
 
+/**
+ * Candidates in URN order: where several objects match (a canary Deployment with the service's
+ * labels), the first is judged. The engine hands a pack its resources in no set order (the step
+ * generator walks a concurrent map), the plan in registration order: by URN both judge the same one.
+ */
+function inUrnOrder(list: readonly PolicyResource[]): PolicyResource[] {
+  return [...list].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+}
+
 /** What keeps a workload serving through pod, node and AZ losses. */
 export function workloadRedundancy(workload: PolicyResource, resources: readonly PolicyResource[]): WorkloadRedundancy {
   const namespace = namespaceOf(workload);
   const name = nameOf(workload);
-  const autoscaler = ofType(resources, K8S.autoscalers).find((h) => {
+  const autoscaler = inUrnOrder(ofType(resources, K8S.autoscalers)).find((h) => {
     const target = read(() => props(h).spec?.scaleTargetRef as Props | undefined);
     if (target === UNKNOWN || !target) return (h.propertyDependencies.spec ?? []).some((d) => d.urn === workload.urn);
     return sameCluster(h, workload) && namespaceOf(h) === namespace && knownString(() => target.name) === name && knownString(() => target.kind) === workload.type.split(":").pop();
@@ -292,7 +301,7 @@ export function workloadRedundancy(workload: PolicyResource, resources: readonly
     spreadsOverZones = keys.some((k) => k !== undefined && ZONE_KEYS.includes(k));
   }
   const labels = podLabels(workload);
-  const budget = ofType(resources, K8S.disruptionBudget).find((b) =>
+  const budget = inUrnOrder(ofType(resources, K8S.disruptionBudget)).find((b) =>
     sameCluster(b, workload) && namespaceOf(b) === namespace && labelsMatch(read(() => props(b).spec?.selector?.matchLabels) as Record<string, unknown> | undefined, labels));
   let budgetAllowsDrain: boolean | undefined;
   if (budget) {
