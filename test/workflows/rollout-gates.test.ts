@@ -3,7 +3,8 @@ import { awsCliFailure, pollUntil } from "../../tools/ci/poll";
 import { answersFor, delegationHelp, PUBLIC_RESOLVERS, resolversOption, waitForZone, zoneTarget } from "../../tools/ci/wait-for-zone";
 import { healthCheckIdOf, judgeObservations, waitHealthy } from "../../tools/ci/wait-healthy";
 import { judgeReplicas, replicatedSecretsOf, waitSecretReplicas, type ReplicaStatus, type ReplicatedSecret } from "../../tools/ci/wait-secret-replicas";
-import { judgeSubscriptions, topicsOf, waitSubscribed, type Subscription, type TopicRef } from "../../tools/ci/wait-subscribed";
+import { displayEndpoint, judgeSubscriptions, topicsOf, waitSubscribed, type Subscription, type TopicRef } from "../../tools/ci/wait-subscribed";
+import { endpointId } from "../../components/observability/subscribers";
 
 /** A clock that only moves when the poller sleeps. */
 function fakeTime() {
@@ -206,6 +207,21 @@ describe("wait-subscribed", () => {
     // Without the pager expected (a non-production environment), the mailbox suffices, as before.
     const [plain] = topicsOf({ alarmTopicArn: page });
     expect(judgeSubscriptions(new Map<TopicRef, Subscription[]>([[plain, [mail]]])).done).toBe(true);
+  });
+
+  it("names a pending pager by protocol, host and id, never by its URL (the path holds the integration key); a mailbox as it is", () => {
+    const key = "0123456789abcdef0123456789abcdef";
+    const url = `https://events.pagerduty.com/integration/${key}/enqueue?token=t0p`;
+    const [pages] = topicsOf({ alarmTopicArn: page, pagerExpected: true });
+    const { detail } = judgeSubscriptions(new Map<TopicRef, Subscription[]>([[pages, [{ SubscriptionArn: "PendingConfirmation", Protocol: "https", Endpoint: url }, { SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: "oncall@example.org" }]]]));
+    expect(detail).toBe(`prod-us-west-2-alarms: 0 confirmed, no pager among them (only mailboxes), waiting for https:events.pagerduty.com/… (endpoint id ${endpointId(url)}), email:oncall@example.org to confirm`);
+    expect(detail).not.toContain(key);
+    expect(detail).not.toContain("t0p");
+    // Credentials in the authority and endpoints that are no URL show no more.
+    expect(displayEndpoint({ Protocol: "https", Endpoint: "https://user:secret@hooks.example.org/x" })).toBe(`https:hooks.example.org/… (endpoint id ${endpointId("https://user:secret@hooks.example.org/x")})`);
+    expect(displayEndpoint({ Protocol: "sms", Endpoint: "+15555550100" })).toBe(`sms:… (endpoint id ${endpointId("+15555550100")})`);
+    expect(displayEndpoint({ Protocol: "email-json", Endpoint: "ops@example.org" })).toBe("email-json:ops@example.org");
+    expect(displayEndpoint({})).toBe("?:?");
   });
 
   it("gives up at the deadline when nobody confirms", async () => {

@@ -20,7 +20,7 @@
 import { execFile } from "child_process";
 import { promisify } from "util";
 import { awsCliFailure, gateArgs, pollUntil, type Observation, type PollOptions } from "./poll";
-import { isPagerProtocol } from "../../components/observability/subscribers";
+import { EMAIL_PROTOCOLS, endpointId, isPagerProtocol } from "../../components/observability/subscribers";
 
 export interface Subscription {
   SubscriptionArn?: string;
@@ -54,6 +54,26 @@ export function topicsOf(outputs: Record<string, unknown>): TopicRef[] {
   return topics;
 }
 
+/**
+ * A subscription's endpoint as this gate may print it (CI logs are read by many): a mailbox as it
+ * is, anything else by protocol, host and id (`endpointId`, the suffix of its subscription's name
+ * in Pulumi), never whole. A pager's URL carries the integration key in its path
+ * (events.pagerduty.com/integration/<key>/enqueue), which opens incidents and which the project
+ * shows nowhere else; an endpoint that is no URL (a phone number, an ARN) shows its id only.
+ */
+export function displayEndpoint(s: Pick<Subscription, "Protocol" | "Endpoint">): string {
+  const protocol = s.Protocol ?? "?";
+  if (s.Endpoint === undefined) return `${protocol}:?`;
+  if (EMAIL_PROTOCOLS.includes(protocol)) return `${protocol}:${s.Endpoint}`;
+  let host: string | undefined;
+  try {
+    host = new URL(s.Endpoint).hostname || undefined;
+  } catch {
+    host = undefined;
+  }
+  return `${protocol}:${host ? `${host}/…` : "…"} (endpoint id ${endpointId(s.Endpoint)})`;
+}
+
 /** SNS lists an unconfirmed subscription with this in place of its ARN (and "Deleted" for one going away). */
 const confirmed = (s: Subscription) => typeof s.SubscriptionArn === "string" && s.SubscriptionArn.startsWith("arn:");
 
@@ -67,7 +87,7 @@ export function judgeSubscriptions(byTopic: ReadonlyMap<TopicRef, readonly Subsc
   for (const [topic, subscriptions] of byTopic) {
     const ok = subscriptions.filter(confirmed);
     const pagers = ok.filter((s) => isPagerProtocol(s.Protocol));
-    const pending = subscriptions.filter((s) => s.SubscriptionArn === "PendingConfirmation").map((s) => `${s.Protocol ?? "?"}:${s.Endpoint ?? "?"}`);
+    const pending = subscriptions.filter((s) => s.SubscriptionArn === "PendingConfirmation").map(displayEndpoint);
     if (topic.pages && ok.length === 0) done = false;
     const noPager = topic.pager && pagers.length === 0;
     if (noPager) done = false;
