@@ -117,6 +117,31 @@ export interface RegionalWebAclArgs {
 }
 
 /**
+ * A web ACL's logging: a log group `<name>-waf-logs` and the logging configuration `<name>-waf`,
+ * in the web ACL's region (us-east-1 for CloudFront's). WAF logs only to a log group named
+ * aws-waf-logs-*, and adds the log group's resource policy for its delivery itself. Encrypted with
+ * CloudWatch Logs' own key, as the project's other log groups. Only blocked and counted requests
+ * are kept (wafLoggingInputs); `redactHeader` (the origin-verify header) is redacted: it is the
+ * edge's secret, which anyone reading the logs could otherwise replay.
+ */
+export function wafLogging(name: string, acl: aws.wafv2.WebAcl, args: { region?: string; retentionDays?: number; redactHeader: string; tags?: Record<string, string> }, parent: pulumi.Resource): aws.cloudwatch.LogGroup {
+  const region = args.region !== undefined ? { region: args.region } : {};
+  const logGroup = new aws.cloudwatch.LogGroup(`${name}-waf-logs`, {
+    ...region,
+    namePrefix: `${WAF_LOG_GROUP_PREFIX}${name}-`,
+    retentionInDays: args.retentionDays ?? 90,
+    ...(args.tags ? { tags: args.tags } : {}),
+  }, { parent });
+  new aws.wafv2.WebAclLoggingConfiguration(`${name}-waf`, {
+    ...region,
+    resourceArn: acl.arn,
+    logDestinationConfigs: [logGroup.arn],
+    ...wafLoggingInputs(args.redactHeader),
+  }, { parent });
+  return logGroup;
+}
+
+/**
  * An ALB's web ACL (scope REGIONAL, the provider's region, named `<name>-waf`) and its association
  * with the ALB. CloudFront's requests are exempt from the rate limit (`edgeVerified`, else
  * `originVerify`'s header and values).
@@ -136,19 +161,7 @@ export function albWebAcl(name: string, args: RegionalWebAclArgs & { loadBalance
     ...(args.natAddresses !== undefined ? { rateLimitExemptAddresses: args.natAddresses } : {}),
     mode: args.mode,
   }, parent);
-  // WAF logs only to a log group named aws-waf-logs-*, and adds the log group's resource policy
-  // for its delivery itself. Encrypted with CloudWatch Logs' own key, as the project's other log
-  // groups. Only blocked and counted requests are kept (wafLoggingInputs); the origin-verify header
-  // is redacted: it is the edge's secret, which anyone reading the logs could otherwise replay.
-  const logGroup = new aws.cloudwatch.LogGroup(`${name}-waf-logs`, {
-    namePrefix: `${WAF_LOG_GROUP_PREFIX}${name}-`,
-    retentionInDays: args.logRetentionDays ?? 90,
-  }, { parent });
-  new aws.wafv2.WebAclLoggingConfiguration(`${name}-waf`, {
-    resourceArn: acl.arn,
-    logDestinationConfigs: [logGroup.arn],
-    ...wafLoggingInputs(verified?.headerName ?? ORIGIN_VERIFY_HEADER),
-  }, { parent });
+  wafLogging(name, acl, { retentionDays: args.logRetentionDays, redactHeader: verified?.headerName ?? ORIGIN_VERIFY_HEADER }, parent);
   // Provider trap (pulumi/pulumi-aws#4782): an ALB has one web ACL, associating another replaces
   // it, and deleting an association disassociates whatever the ALB has. Replaced create-first, the
   // old association's deletion would strip the new one from the ALB: delete it first.

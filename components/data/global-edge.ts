@@ -11,6 +11,7 @@ import {
   MANAGED_CACHE_POLICIES,
   MANAGED_ORIGIN_REQUEST_POLICIES,
   MIN_VIEWER_TLS,
+  ORIGIN_VERIFY_HEADER,
   ORIGIN_VERIFY_SECRET_LENGTH,
   originCustomHeaders,
   originVerifyGenerations,
@@ -20,7 +21,7 @@ import {
 } from "../lib/edge";
 import { dnsValidatedCertificate } from "../certificate";
 import { logBucket } from "../log-bucket";
-import { webAcl } from "../web-acl";
+import { wafLogging, webAcl } from "../web-acl";
 
 export interface GlobalEdgeArgs {
   /** Hosted zone of the environment (GlobalTraffic.zoneId / zoneName). */
@@ -138,6 +139,9 @@ export class GlobalEdge extends pulumi.ComponentResource {
       metricPrefix: name,
       tags,
     }, this);
+    // Its blocked and counted requests, as every regional web ACL logs them: what a false positive
+    // of a managed rule is found in (the metrics count it, the sampled requests keep three hours).
+    wafLogging(`${name}-edge`, acl, { region, retentionDays: args.logRetentionDays, redactHeader: ORIGIN_VERIFY_HEADER, tags }, this);
 
     // --- access logs ---
     // Standard logging (legacy): CloudFront grants its log delivery account access through the

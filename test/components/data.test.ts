@@ -351,6 +351,17 @@ describe("GlobalEdge", () => {
     expect(named("prod-edge-cert", "aws:acm/certificate:Certificate").region).toBe("us-east-1");
   });
 
+  it("logs the web ACL's blocked and counted requests to an aws-waf-logs- group in us-east-1, as the regional ones", () => {
+    const group = named("prod-edge-waf-logs", "aws:cloudwatch/logGroup:LogGroup");
+    expect(group.region).toBe("us-east-1");
+    expect(group.inputs).toMatchObject({ namePrefix: "aws-waf-logs-prod-edge-", retentionInDays: 90 });
+    const logging = named("prod-edge-waf", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration");
+    expect(logging.region).toBe("us-east-1");
+    expect(logging.inputs.resourceArn).toBe(named("prod-edge", "aws:wafv2/webAcl:WebAcl").outputs.arn);
+    expect(logging.inputs.logDestinationConfigs).toEqual([group.outputs.arn]);
+    expect(logging.inputs.redactedFields).toEqual([{ singleHeader: { name: "x-origin-verify" } }]);
+  });
+
   it("blocks request bodies over 8 KB as the core rule set does, unless large bodies are allowed by name", () => {
     const common = (edge: string) => ((named(edge, "aws:wafv2/webAcl:WebAcl").inputs.rules as any[]).find((r) => r.name === "aws-common")).statement.managedRuleGroupStatement;
     expect(common("prod-edge")).toEqual({ name: "AWSManagedRulesCommonRuleSet", vendorName: "AWS" });
