@@ -347,6 +347,14 @@ export class Region extends pulumi.ComponentResource {
     const resilience = args.resilience;
     if (resilience && this.observability) {
       const alarmArns = this.observability.alarmArns;
+      // Only resources registered for zonal shift can be autoshifted (the policy pack asks for both in production).
+      const zonalShift = [
+        ...((args.ingress.zonalShift ?? true) ? [{ name: "alb", kind: "ALB" as const, arn: this.ingress.loadBalancerArn }] : []),
+        ...((args.cluster.zonalShift ?? true) ? [{ name: "eks", kind: "EKS" as const, arn: this.cluster.clusterArn }] : []),
+      ];
+      // The AZ experiments rehearse autoshift only where it is on: FIS's action acts on resources
+      // whose autoshift is ENABLED and would find none otherwise.
+      const autoshifted = resilience.autoshift && (resilience.autoshift.enabled ?? true) ? zonalShift : [];
       if (resilience.experiments) {
         const e = resilience.experiments;
         this.experiments = new ResilienceExperiments(name, {
@@ -359,6 +367,7 @@ export class Region extends pulumi.ComponentResource {
           },
           cluster: { name: this.cluster.clusterName, arn: this.cluster.clusterArn },
           ...(this.nodePool.autoScalingGroupArn ? { autoScalingGroupArn: this.nodePool.autoScalingGroupArn } : {}),
+          zonalShiftResources: autoshifted.map((r) => ({ kind: r.kind, arn: r.arn })),
           database: {
             clusterArn: this.database.clusterArn,
             globalClusterIdentifier: args.database.globalClusterIdentifier,
@@ -385,14 +394,9 @@ export class Region extends pulumi.ComponentResource {
       }
       if (resilience.autoshift) {
         const a = resilience.autoshift;
-        // Only resources registered for zonal shift can be autoshifted (the policy pack asks for both in production).
-        const resources = [
-          ...((args.ingress.zonalShift ?? true) ? [{ name: "alb", arn: this.ingress.loadBalancerArn }] : []),
-          ...((args.cluster.zonalShift ?? true) ? [{ name: "eks", arn: this.cluster.clusterArn }] : []),
-        ];
         this.autoshift = new ZonalAutoshift(`${name}-autoshift`, {
           namePrefix: name,
-          resources,
+          resources: zonalShift.map((r) => ({ name: r.name, arn: r.arn })),
           alarmArns,
           ...(a.enabled !== undefined ? { enabled: a.enabled } : {}),
           ...(a.blockedWindows ? { blockedWindows: a.blockedWindows } : {}),

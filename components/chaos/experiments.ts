@@ -23,6 +23,7 @@ export const FIS_ACTIONS = {
   podNetworkLatency: "aws:eks:pod-network-latency",
   startAutomation: "aws:ssm:start-automation-execution",
   crossRegionConnectivity: "aws:network:route-table-disrupt-cross-region-connectivity",
+  startZonalAutoshift: "aws:arc:start-zonal-autoshift",
 } as const;
 export type FisActionId = (typeof FIS_ACTIONS)[keyof typeof FIS_ACTIONS];
 
@@ -33,7 +34,11 @@ export const FIS_TARGET_TYPES = {
   autoScalingGroup: "aws:ec2:autoscaling-group",
   rdsCluster: "aws:rds:cluster",
   pod: "aws:eks:pod",
+  zonalShiftResource: "aws:arc:zonal-shift-managed-resource",
 } as const;
+
+/** ARC zonal shift's resource kinds, as the autoshift action's `managedResourceTypes` names them. */
+export type ZonalShiftKind = "ALB" | "NLB" | "EKS" | "ASG";
 
 /** The experiments a region can have. `az-power` exists once per AZ. */
 export const EXPERIMENT_KEYS = [
@@ -119,6 +124,12 @@ export interface ExperimentContext {
   clusterTagKey: pulumi.Input<string>;
   /** Self-managed node pool's group (launch-template based); undefined for managed node groups. */
   autoScalingGroupArn?: pulumi.Input<string>;
+  /**
+   * The region's resources registered for zonal shift with zonal autoshift on (the ALB, the EKS
+   * cluster): an AZ power interruption shifts their traffic away as AWS's autoshift would.
+   * @default none: no autoshift action
+   */
+  zonalShiftResources?: { kind: ZonalShiftKind; arn: pulumi.Input<string> }[];
   database?: {
     clusterArn: pulumi.Input<string>;
     globalClusterIdentifier: pulumi.Input<string>;
@@ -186,6 +197,23 @@ function azPower(ctx: ExperimentContext, zone: ExperimentContext["zones"][number
     targets.push({ name: "node-pool", resourceType: FIS_TARGET_TYPES.autoScalingGroup, selectionMode: "ALL", resourceArns: [ctx.autoScalingGroupArn] });
     actions.push({ name: "no-capacity-in-az", actionId: FIS_ACTIONS.asgCapacityError, description: "Launches into the AZ fail with InsufficientInstanceCapacity; the group launches elsewhere.", parameters: { availabilityZoneIdentifiers: zone.id, duration, percentage: "100" }, target: { key: "AutoScalingGroups", value: "node-pool" } });
   }
+  const shifted = ctx.zonalShiftResources ?? [];
+  if (shifted.length) {
+    // The recovery half of AWS's "AZ Availability: Power Interruption" scenario: traffic of the
+    // autoshift-enabled resources moves away from the AZ (a zonal shift FIS manages and ends, so
+    // zonal autoshift, which production relies on, is rehearsed with the fault it answers). It
+    // lasts the fault's duration; the scenario starts it a few minutes in to mimic detection, this
+    // template at once (one duration for every action, as the node capacity errors do).
+    targets.push({ name: "zonal-shift-resources", resourceType: FIS_TARGET_TYPES.zonalShiftResource, selectionMode: "ALL", resourceArns: shifted.map((r) => r.arn) });
+    actions.push({
+      name: "autoshift-away",
+      actionId: FIS_ACTIONS.startZonalAutoshift,
+      description: "ARC shifts the load balancer's and the cluster's traffic away from the AZ, as zonal autoshift does for an impaired AZ; FIS ends the shift with the experiment.",
+      // The AZ by its ID: names map to different zones in other accounts.
+      parameters: { availabilityZoneIdentifier: zone.id, duration, managedResourceTypes: [...new Set(shifted.map((r) => r.kind))].join(",") },
+      target: { key: "ManagedResources", value: "zonal-shift-resources" },
+    });
+  }
   if (ctx.database?.writer) {
     // Only in the writer's region (a secondary cluster has no writer), and only when the writer is in this AZ: a power loss elsewhere leaves the writer alone.
     targets.push({ name: "aurora", resourceType: FIS_TARGET_TYPES.rdsCluster, selectionMode: "ALL", resourceArns: [ctx.database.clusterArn], parameters: { writerAvailabilityZoneIdentifiers: zone.name } });
@@ -194,7 +222,7 @@ function azPower(ctx: ExperimentContext, zone: ExperimentContext["zones"][number
   return {
     key: "az-power",
     id: `az-power-${index + 1}`,
-    description: `${ctx.prefix}: AZ ${index + 1} loses power for ${ctx.durationMinutes} minutes (network cut, nodes terminated, no capacity${ctx.database?.writer ? ", writer failover" : ""})`,
+    description: `${ctx.prefix}: AZ ${index + 1} loses power for ${ctx.durationMinutes} minutes (network cut, nodes terminated, no capacity${ctx.database?.writer ? ", writer failover" : ""}${shifted.length ? ", traffic autoshifted away" : ""})`,
     actions,
     targets,
     stopAlarms: [...GOLDEN, ...(ctx.database ? ["replication-lag"] : [])],

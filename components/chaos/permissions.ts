@@ -40,7 +40,15 @@ export interface FisRoleScope {
   autoScalingGroupArn?: string;
   databaseClusterArn?: string;
   automation?: { documentName: string; roleArn: string };
+  /** The resources the AZ experiments shift traffic away from (zonal autoshift): load balancers, the EKS cluster. */
+  zonalShiftResourceArns?: string[];
 }
+
+/**
+ * IAM's limit on a role's inline policies, together (characters without whitespace). The FIS role
+ * has one; past it `pulumi up` fails on PutRolePolicy, so the policy is measured here first.
+ */
+export const ROLE_INLINE_POLICY_MAX_CHARS = 10_240;
 
 /** The FIS role's permissions for the actions the region's experiments use, and nothing else. */
 export function fisRolePolicy(specs: readonly ExperimentSpec[], s: FisRoleScope): PolicyDoc {
@@ -126,6 +134,20 @@ export function fisRolePolicy(specs: readonly ExperimentSpec[], s: FisRoleScope)
     // The Kubernetes side is the access entry and RBAC the component creates.
     statements.push({ Sid: "ReachThisCluster", Effect: "Allow", Action: "eks:DescribeCluster", Resource: s.clusterArn });
   }
+  const shifted = s.zonalShiftResourceArns ?? [];
+  if (used.has(FIS_ACTIONS.startZonalAutoshift) && shifted.length) {
+    // As AWS's policy for its AZ scenarios: FIS starts, extends and cancels the shift itself (each
+    // call expiring in a minute, so a lost experiment cannot leave traffic shifted). Load balancers
+    // authorize by resource ARN; EKS clusters (and groups) only through the request's
+    // ResourceIdentifier, so theirs is a condition on "*".
+    const balancers = shifted.filter((arn) => arn.split(":")[2] === "elasticloadbalancing");
+    const others = shifted.filter((arn) => !balancers.includes(arn));
+    const shift = ["arc-zonal-shift:StartZonalShift", "arc-zonal-shift:GetManagedResource", "arc-zonal-shift:UpdateZonalShift", "arc-zonal-shift:CancelZonalShift"];
+    if (balancers.length) statements.push({ Sid: "ShiftTheLoadBalancersAwayFromTheAz", Effect: "Allow", Action: shift, Resource: balancers });
+    if (others.length) statements.push({ Sid: "ShiftTheClusterAwayFromTheAz", Effect: "Allow", Action: shift, Resource: "*", Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": others } } });
+    // Resolving the target lists the managed resources (and an Auto Scaling group's tags).
+    statements.push({ Sid: "FindZonalShiftResources", Effect: "Allow", Action: ["arc-zonal-shift:ListManagedResources", "autoscaling:DescribeTags"], Resource: "*" });
+  }
   if (used.has(FIS_ACTIONS.startAutomation) && s.automation) {
     const ssm = (resource: string) => `arn:${s.partition}:ssm:${s.region}:${s.accountId}:${resource}`;
     statements.push(
@@ -134,7 +156,10 @@ export function fisRolePolicy(specs: readonly ExperimentSpec[], s: FisRoleScope)
       { Sid: "HandTheAutomationItsRole", Effect: "Allow", Action: "iam:PassRole", Resource: s.automation.roleArn, Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } } },
     );
   }
-  return { Version: "2012-10-17", Statement: statements };
+  const policy: PolicyDoc = { Version: "2012-10-17", Statement: statements };
+  const size = JSON.stringify(policy).length;
+  if (size > ROLE_INLINE_POLICY_MAX_CHARS) throw new RangeError(`the FIS role's policy of ${s.region} is ${size} characters; IAM takes ${ROLE_INLINE_POLICY_MAX_CHARS} per role: merge statements or split the experiments over two roles`);
+  return policy;
 }
 
 /** ARN of an Aurora (member) cluster. */

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { clusterTagKey } from "../lib/eks";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "../lib/names";
 import { globalDatabaseAutomation } from "./automation";
-import { automationDocumentParameters, automationModes, EXPERIMENT_TAG, SCOPE_TAG, ZONE_TAG, type AutomationMode, type ExperimentSpec, regionExperiments } from "./experiments";
+import { automationDocumentParameters, automationModes, EXPERIMENT_TAG, SCOPE_TAG, ZONE_TAG, type AutomationMode, type ExperimentSpec, regionExperiments, type ZonalShiftKind } from "./experiments";
 import { automationRolePolicy, fisRolePolicy, rdsClusterArn, serviceTrust } from "./permissions";
 
 /** Kubernetes group the FIS role's access entry carries; only the RBAC below binds it. */
@@ -24,6 +24,12 @@ export interface ResilienceExperimentsArgs {
   cluster: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
   /** The self-managed node pool's group; omit for managed node groups (no capacity-error actions then). */
   autoScalingGroupArn?: pulumi.Input<string>;
+  /**
+   * The region's resources registered for zonal shift with zonal autoshift enabled (at most 5:
+   * one FIS target): each AZ power interruption shifts their traffic away from its AZ
+   * (`aws:arc:start-zonal-autoshift`). @default []: no autoshift in the AZ experiments
+   */
+  zonalShiftResources?: { kind: ZonalShiftKind; arn: pulumi.Input<string> }[];
   /** This region's Aurora member of the global database. @default none: no database experiments */
   database?: {
     clusterArn: pulumi.Input<string>;
@@ -66,10 +72,10 @@ export interface ResilienceExperimentsOptions extends pulumi.ComponentResourceOp
 
 /**
  * A region's fault-injection experiments as AWS FIS templates (one AZ power interruption per AZ,
- * pod delete/CPU stress/latency on the reference service, node capacity exhaustion, Aurora global
- * switchover through an SSM automation (and, only when `database.dataLossFailover` says so, the
- * failover that allows data loss), cross-region connectivity loss), each
- * stopped by the region's observability alarms, run by a role that may touch only this region's
+ * its traffic autoshifted away from the AZ, pod delete/CPU stress/latency on the reference
+ * service, node capacity exhaustion, Aurora global switchover through an SSM automation (and, only
+ * when `database.dataLossFailover` says so, the failover that allows data loss), cross-region
+ * connectivity loss), each stopped by the region's observability alarms, run by a role that may touch only this region's
  * resources, and logged to CloudWatch Logs. Templates change nothing until someone starts one
  * (`npm run gameday`).
  */
@@ -97,6 +103,7 @@ export class ResilienceExperiments extends pulumi.ComponentResource {
       clusterName: args.cluster.name,
       clusterTagKey: "",
       ...(args.autoScalingGroupArn !== undefined ? { autoScalingGroupArn: args.autoScalingGroupArn } : {}),
+      ...(args.zonalShiftResources?.length ? { zonalShiftResources: args.zonalShiftResources } : {}),
       ...(args.database ? { database: args.database, automation: { documentArn: "", documentParameters: placeholders } } : {}),
       ...(args.service ? { service: { namespace: args.service.namespace, labelSelector: args.service.labelSelector, serviceAccount: FIS_SERVICE_ACCOUNT, networkFaults: args.service.networkFaults, minReplicas: args.service.minReplicas } } : {}),
       otherRegions: args.otherRegions ?? [],
@@ -164,6 +171,7 @@ export class ResilienceExperiments extends pulumi.ComponentResource {
       clusterName: args.cluster.name,
       clusterTagKey: pulumi.output(args.cluster.name).apply(clusterTagKey),
       ...(args.autoScalingGroupArn !== undefined ? { autoScalingGroupArn: args.autoScalingGroupArn } : {}),
+      ...(args.zonalShiftResources?.length ? { zonalShiftResources: args.zonalShiftResources } : {}),
       ...(args.database && automation ? { database: args.database, automation: { documentArn: automation.documentArn, documentParameters: { switchover: parameters("switchover"), failover: parameters("failover") } } } : {}),
       ...(args.service ? { service: { namespace: args.service.namespace, labelSelector: args.service.labelSelector, serviceAccount: FIS_SERVICE_ACCOUNT, networkFaults: args.service.networkFaults, minReplicas: args.service.minReplicas } } : {}),
       otherRegions: args.otherRegions ?? [],
@@ -171,8 +179,9 @@ export class ResilienceExperiments extends pulumi.ComponentResource {
 
     const policy = new aws.iam.RolePolicy(`${name}-fis`, {
       role: role.id,
-      policy: pulumi.all([partition, accountId, args.network.vpcId, args.cluster.name, args.cluster.arn, args.autoScalingGroupArn, args.database?.clusterArn, automation?.roleArn])
-        .apply(([p, account, vpcId, cluster, clusterArn, asgArn, dbArn, automationRoleArn]) => JSON.stringify(fisRolePolicy(this.specs, {
+      // pulumi.all types at most 8 inputs: the last two ride together.
+      policy: pulumi.all([partition, accountId, args.network.vpcId, args.cluster.name, args.cluster.arn, args.autoScalingGroupArn, args.database?.clusterArn, pulumi.all([automation?.roleArn, pulumi.all((args.zonalShiftResources ?? []).map((r) => r.arn))])])
+        .apply(([p, account, vpcId, cluster, clusterArn, asgArn, dbArn, [automationRoleArn, zonalShiftArns]]) => JSON.stringify(fisRolePolicy(this.specs, {
           partition: p,
           region: args.region,
           accountId: account,
@@ -182,6 +191,7 @@ export class ResilienceExperiments extends pulumi.ComponentResource {
           ...(asgArn ? { autoScalingGroupArn: asgArn } : {}),
           ...(dbArn ? { databaseClusterArn: dbArn } : {}),
           ...(automationRoleArn ? { automation: { documentName, roleArn: automationRoleArn } } : {}),
+          ...(zonalShiftArns.length ? { zonalShiftResourceArns: zonalShiftArns } : {}),
         }))),
     }, parent);
 

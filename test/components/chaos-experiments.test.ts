@@ -105,3 +105,26 @@ describe("the Aurora global failover that allows data loss is deployed only on e
     expect(steps(["switchover", "failover"])).toEqual({ modes: ["switchover", "failover"], apis: ["SwitchoverGlobalCluster", "FailoverGlobalCluster", "DescribeGlobalClusters"] });
   });
 });
+
+describe("the AZ power interruption shifts the zone's traffic away, as zonal autoshift would", () => {
+  const alb = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/dev-us-west-2/0123456789abcdef";
+  const eks = "arn:aws:eks:us-west-2:123456789012:cluster/dev-us-west-2";
+  const azPower = (ctx: ExperimentContext) => regionExperiments(ctx).filter((s) => s.key === "az-power");
+
+  it("starts aws:arc:start-zonal-autoshift on the autoshift-enabled resources, away from the AZ's ID, for the fault's duration", () => {
+    const specs = azPower({ ...context(3), zonalShiftResources: [{ kind: "ALB", arn: alb }, { kind: "EKS", arn: eks }] });
+    expect(specs.map((s) => s.id)).toEqual(["az-power-1", "az-power-2"]);
+    specs.forEach((spec, i) => {
+      const action = spec.actions.find((a) => a.actionId === "aws:arc:start-zonal-autoshift")!;
+      expect(action).toMatchObject({ name: "autoshift-away", parameters: { availabilityZoneIdentifier: `usw2-az${i + 1}`, duration: "PT30M", managedResourceTypes: "ALB,EKS" }, target: { key: "ManagedResources", value: "zonal-shift-resources" } });
+      expect(spec.targets.find((t) => t.name === "zonal-shift-resources")).toEqual({ name: "zonal-shift-resources", resourceType: "aws:arc:zonal-shift-managed-resource", selectionMode: "ALL", resourceArns: [alb, eks] });
+      expect(spec.description).toMatch(/traffic autoshifted away\)$/);
+    });
+  });
+
+  it("has no autoshift action where no resource has autoshift, and refuses more resources than one target holds", () => {
+    expect(azPower(context(3)).flatMap((s) => s.actions.map((a) => a.actionId))).not.toContain("aws:arc:start-zonal-autoshift");
+    const six = Array.from({ length: 6 }, (_, i) => ({ kind: "ALB" as const, arn: `${alb}${i}` }));
+    expect(() => regionExperiments({ ...context(3), zonalShiftResources: six })).toThrow(/az-power-1: target zonal-shift-resources lists 6 ARNs; the provider takes at most 5/);
+  });
+});

@@ -3,7 +3,7 @@
  * role's (components/chaos/permissions.ts); then both as ResilienceExperiments deploys them.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { automationRolePolicy, fisRolePolicy, rdsClusterArn, type FisRoleScope } from "../../components/chaos/permissions";
+import { automationRolePolicy, fisRolePolicy, rdsClusterArn, ROLE_INLINE_POLICY_MAX_CHARS, type FisRoleScope } from "../../components/chaos/permissions";
 import { regionExperiments, type ExperimentContext, type ExperimentSpec } from "../../components/chaos/experiments";
 import { FAKE_ACCOUNT_ID, installFakeCloud, settle, type FakeCloud } from "../../tools/fake-cloud";
 import type { Environment } from "../../stacks/config";
@@ -47,6 +47,31 @@ describe("FIS role policy", () => {
     expect(onEndpoints[0].Condition).toBeUndefined();
     const onRouteTables = modify.filter((s) => [s.Resource].flat().some((r) => r.includes(":route-table/")));
     expect(onRouteTables.map((s) => s.Condition)).toEqual([{ ArnEquals: { "ec2:Vpc": "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0abc" } }]);
+  });
+
+  it("lets the AZ experiments shift the load balancer (by ARN) and the cluster (by ResourceIdentifier, as AWS's scenario policy does) and nothing else", () => {
+    const alb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/prod-us-east-1/0123456789abcdef";
+    const statements = fisRolePolicy(using("aws:arc:start-zonal-autoshift"), { ...scope, zonalShiftResourceArns: [alb, scope.clusterArn] }).Statement as Statement[];
+    const start = granting(statements, "arc-zonal-shift:StartZonalShift");
+    expect(start.map((s) => [s.Resource, s.Condition])).toEqual([[[alb], undefined], ["*", { StringEquals: { "arc-zonal-shift:ResourceIdentifier": [scope.clusterArn] } }]]);
+    for (const s of start) expect([s.Action].flat().sort()).toEqual(["arc-zonal-shift:CancelZonalShift", "arc-zonal-shift:GetManagedResource", "arc-zonal-shift:StartZonalShift", "arc-zonal-shift:UpdateZonalShift"]);
+    for (const action of ["arc-zonal-shift:ListManagedResources", "autoscaling:DescribeTags", "tag:GetResources"]) expect(granting(statements, action).map((s) => s.Resource)).toEqual(["*"]);
+    // Not used, not granted.
+    expect(granting(statementsFor("aws:network:disrupt-connectivity"), "arc-zonal-shift:StartZonalShift")).toEqual([]);
+  });
+
+  it("keeps the primary region's whole FIS policy under IAM's limit for a role's inline policies, and refuses one over it", () => {
+    const full = { ...scope, autoScalingGroupArn: context().autoScalingGroupArn as string, databaseClusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:prod-us-east-1", automation: { documentName: "prod-us-east-1-aurora-writer", roleArn: "arn:aws:iam::123456789012:role/prod-us-east-1-automation" }, zonalShiftResourceArns: ["arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/prod-us-east-1/0123456789abcdef", scope.clusterArn] };
+    const ctx: ExperimentContext = {
+      ...context(),
+      zonalShiftResources: full.zonalShiftResourceArns.map((arn) => ({ kind: arn.includes(":eks:") ? ("EKS" as const) : ("ALB" as const), arn })),
+      service: { namespace: "app", labelSelector: "app=web", serviceAccount: "fis-experiments", networkFaults: true, minReplicas: 3 },
+      automation: { documentArn: "arn:aws:ssm:us-east-1:123456789012:document/prod-us-east-1-aurora-writer", documentParameters: { switchover: "{}", failover: "{}" } },
+    };
+    const size = JSON.stringify(fisRolePolicy(regionExperiments(ctx), full)).length;
+    expect(size).toBeLessThan(ROLE_INLINE_POLICY_MAX_CHARS);
+    const huge = { ...full, zonalShiftResourceArns: Array.from({ length: 200 }, (_, i) => `arn:aws:eks:us-east-1:123456789012:cluster/c${i}`) };
+    expect(() => fisRolePolicy(regionExperiments(ctx), huge)).toThrow(/the FIS role's policy of us-east-1 is \d+ characters; IAM takes 10240 per role/);
   });
 
   it("gives the AZ network cut every read its action lists, without the cross-region statements", () => {
@@ -127,6 +152,7 @@ describe("ResilienceExperiments under the fake cloud", () => {
       network: { vpcId: "vpc-0abc", zones: ["a", "b", "c"].map((z, i) => ({ name: `${region}${z}`, id: `usw2-az${i + 1}`, subnetIds: [`subnet-0pub${z}`, `subnet-0prv${z}`, `subnet-0iso${z}`] })) },
       cluster: { name: "prod-us-west-2", arn: `arn:aws:eks:${region}:${FAKE_ACCOUNT_ID}:cluster/prod-us-west-2` },
       autoScalingGroupArn: `arn:aws:autoscaling:${region}:${FAKE_ACCOUNT_ID}:autoScalingGroup:uuid:autoScalingGroupName/prod-us-west-2-nodes`,
+      zonalShiftResources: [{ kind: "ALB", arn: `arn:aws:elasticloadbalancing:${region}:${FAKE_ACCOUNT_ID}:loadbalancer/app/prod-us-west-2/0123456789abcdef` }, { kind: "EKS", arn: `arn:aws:eks:${region}:${FAKE_ACCOUNT_ID}:cluster/prod-us-west-2` }],
       database: {
         clusterArn: `arn:aws:rds:${region}:${FAKE_ACCOUNT_ID}:cluster:prod-us-west-2`,
         globalClusterIdentifier: "prod-global",
@@ -144,6 +170,20 @@ describe("ResilienceExperiments under the fake cloud", () => {
       const actions = named("aws:fis/experimentTemplate:ExperimentTemplate", `prod-us-west-2-az-power-${i}`).inputs.actions as { actionId: string; target?: { key: string; value: string }; parameters?: unknown }[];
       expect(actions.filter((a) => a.target?.value === "az-nodes").map((a) => [a.actionId, a.target!.key, a.parameters])).toEqual([["aws:ec2:terminate-instances", "Instances", undefined]]);
     }
+  });
+
+  it("deploys every az-power template with the zonal autoshift away from its AZ's ID, and the role may shift exactly the ALB and the cluster", () => {
+    for (const i of [1, 2, 3]) {
+      const actions = named("aws:fis/experimentTemplate:ExperimentTemplate", `prod-us-west-2-az-power-${i}`).inputs.actions as { actionId: string; target?: { key: string; value: string }; parameters?: { key: string; value: string }[] }[];
+      const shift = actions.find((a) => a.actionId === "aws:arc:start-zonal-autoshift")!;
+      expect(shift.target).toEqual({ key: "ManagedResources", value: "zonal-shift-resources" });
+      expect(Object.fromEntries(shift.parameters!.map((p) => [p.key, p.value]))).toEqual({ availabilityZoneIdentifier: `usw2-az${i}`, duration: "PT30M", managedResourceTypes: "ALB,EKS" });
+    }
+    const statements = policyOf("prod-us-west-2-fis");
+    expect(granting(statements, "arc-zonal-shift:StartZonalShift").map((s) => [s.Resource, s.Condition])).toEqual([
+      [[`arn:aws:elasticloadbalancing:${region}:${FAKE_ACCOUNT_ID}:loadbalancer/app/prod-us-west-2/0123456789abcdef`], undefined],
+      ["*", { StringEquals: { "arc-zonal-shift:ResourceIdentifier": [`arn:aws:eks:${region}:${FAKE_ACCOUNT_ID}:cluster/prod-us-west-2`] } }],
+    ]);
   });
 
   it("gives the FIS role TerminateInstances on the cluster's tagged nodes, and no StopInstances", () => {

@@ -156,8 +156,9 @@ describe("the prod plan's rehearsal section", () => {
     }
     // The writer fails over only in the primary's AZ experiments: a secondary cluster has no writer.
     const azActions = (region: number) => f.regions[region].experiments.find((e) => e.name === `prod-${f.regions[region].region}-az-power-1`)!.actions.map((a) => a.actionId);
-    expect(azActions(0)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:terminate-instances", "aws:ec2:asg-insufficient-instance-capacity-error", "aws:rds:failover-db-cluster"]);
-    expect(azActions(1)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:terminate-instances", "aws:ec2:asg-insufficient-instance-capacity-error"]);
+    // Every region's AZ experiments shift the ALB's and the cluster's traffic away (zonal autoshift is on).
+    expect(azActions(0)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:terminate-instances", "aws:ec2:asg-insufficient-instance-capacity-error", "aws:arc:start-zonal-autoshift", "aws:rds:failover-db-cluster"]);
+    expect(azActions(1)).toEqual(["aws:network:disrupt-connectivity", "aws:ec2:terminate-instances", "aws:ec2:asg-insufficient-instance-capacity-error", "aws:arc:start-zonal-autoshift"]);
     // Two regions per plan (ARC's CreatePlan): a plan per region of prod, each paired with the next.
     expect(f.regionSwitch.map((p) => [p.name, p.regions, p.workflows.map((w) => w.action)]).sort()).toEqual([
       ["prod-switch-eu-west-1", ["eu-west-1", "us-east-1"], ["activate", "deactivate"]],
