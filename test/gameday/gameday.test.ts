@@ -12,7 +12,7 @@ import { writeFileSync } from "fs";
 import { join } from "path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseGamedayArgs, readPlan } from "../../tools/gameday/cli";
-import { experimentZone, gamedayTarget, parseClusterArn, practiceRunWarning, sameCluster, writerMove } from "../../tools/gameday/environment";
+import { azPowerWriterProblem, experimentZone, gamedayTarget, parseClusterArn, practiceRunWarning, sameCluster, writerMove } from "../../tools/gameday/environment";
 import { practiceRunsBlockedAt } from "../../components/chaos/autoshift-plan";
 import { CommandError } from "../../tools/commands/errors";
 import { gameday, type GamedayOptions } from "../../tools/gameday/gameday";
@@ -193,15 +193,27 @@ describe("gameday refusals", () => {
     expect(fis.calls()).toHaveLength(0);
   });
 
-  it("wants --allow-data-loss for the global failover, and never moves the writer to the primary", async () => {
+  it("wants --allow-data-loss for the global failover, never fails over to the primary, and moves the writer only where it is not", async () => {
     expect(await refusal({ experiment: "aurora-failover", region: "us-west-2" }, account(), prodWithFailover)).toMatch(/ALLOWING DATA LOSS .* add --allow-data-loss to rehearse it, or run aurora-switchover/);
-    expect(await refusal({ experiment: "aurora-switchover", region: "us-east-1" })).toMatch(/us-east-1, which is the primary region already .* --region set to a secondary \(us-west-2, eu-west-1\)/);
+    expect(await refusal({ experiment: "aurora-failover", region: "us-east-1", allowDataLoss: true }, account({ writer: "us-west-2" }), prodWithFailover)).toMatch(/^experiment aurora-failover fails the global database's writer over to us-east-1, the primary region .* ALLOWING DATA LOSS; to bring the writer back there run aurora-switchover --region us-east-1 \(no data loss\), and rehearse the failover with --region set to a secondary \(us-west-2, eu-west-1\)$/);
+    // The writer in the primary already: RDS says so, whatever the plan's order.
+    expect(await refusal({ experiment: "aurora-switchover", region: "us-east-1" })).toMatch(/the writer of .* is already in us-east-1 \(arn:aws:rds:us-east-1:.*\); run aurora-switchover with --region set to a region holding a secondary/);
     // Where the writer is now, asked of RDS: after a switchover it need not be the plan's primary.
     expect(await refusal({ experiment: "aurora-switchover", region: "us-west-2" }, account({ writer: "us-west-2" }))).toMatch(/the writer of .* is already in us-west-2 \(arn:aws:rds:us-west-2:.*\); run aurora-switchover with --region set to a region holding a secondary/);
     expect(await refusal({ experiment: "aurora-switchover", region: "us-west-2" }, account({ writer: null }))).toMatch(/has no writer right now \(a switchover or failover is under way\)/);
     expect((await run({ experiment: "aurora-switchover", region: "eu-west-1" })).out).toMatch(new RegExp(`writer now: arn:aws:rds:us-east-1:${REAL_ACCOUNT}:cluster:\\S+; aurora-switchover moves it to cluster \\S+ in eu-west-1`));
     const { code } = await run({ experiment: "aurora-failover", region: "us-west-2", allowDataLoss: true }, account(), prodWithFailover);
     expect(code).toBe(0);
+  });
+
+  it("moves the writer back to the primary after a rehearsed switchover, and says nothing more is left to do", async () => {
+    const dry = await run({ experiment: "aurora-switchover", region: "us-east-1" }, account({ writer: "us-west-2" }));
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(new RegExp(`writer now: arn:aws:rds:us-west-2:${REAL_ACCOUNT}:cluster:\\S+; aurora-switchover moves it to cluster \\S+ in us-east-1`));
+    const back = await run({ experiment: "aurora-switchover", region: "us-east-1", execute: true }, account({ writer: "us-west-2", progress: [{ status: "running" }, { status: "completed", writer: "us-east-1" }] }));
+    expect(back.code).toBe(0);
+    expect(back.out).toMatch(/the writer is back in us-east-1, the region platform:regions lists first: writer.<zone> and the regions' database roles point at it again; nothing more to do/);
+    expect(back.out).not.toMatch(/writes through writer.<zone> fail/);
   });
 
   it("knows the writer is already in the region although AWS's ARN carries the real account, not the plan's", async () => {
@@ -215,13 +227,21 @@ describe("gameday refusals", () => {
     expect(fis.commandCalls(FIS.StartExperimentCommand)).toHaveLength(0);
   });
 
-  it("refuses an az-power experiment while the writer is not in the plan's primary region (its failover would follow the config)", async () => {
-    for (const [experiment, region] of [["az-power-1", "us-east-1"], ["az-power-2", "us-west-2"]]) {
-      const message = await refusal({ experiment, region }, account({ writer: "us-west-2" }));
-      expect(message).toMatch(new RegExp(`^the writer of \\S+ is in us-west-2 \\(arn:aws:rds:us-west-2:${REAL_ACCOUNT}:cluster:\\S+\\) but the plan's primary region is us-east-1: .* so ${experiment} would not fail the writer over; deploy the configuration that follows the writer first \\(docs/runbooks/planned-switchover.md\\)`));
-    }
+  it("refuses an az-power experiment in the plan's primary and in the writer's region while the two differ (its failover follows the config), and runs it elsewhere", async () => {
+    const primary = await refusal({ experiment: "az-power-1", region: "us-east-1" }, account({ writer: "us-west-2" }));
+    expect(primary).toMatch(new RegExp(`^the writer of \\S+ is in us-west-2 \\(arn:aws:rds:us-west-2:${REAL_ACCOUNT}:cluster:\\S+\\) but the plan's primary region is us-east-1: az-power-1 fails over the writer of us-east-1 only, which is a secondary now: its failover would find no writer \\(FIS skips it\\); deploy the configuration that follows the writer first \\(docs/runbooks/planned-switchover.md\\), or move the writer back \\(npm run gameday -- aurora-switchover --region us-east-1\\)`));
+    const writers = await refusal({ experiment: "az-power-2", region: "us-west-2" }, account({ writer: "us-west-2" }));
+    expect(writers).toMatch(/but the plan's primary region is us-east-1: us-west-2's az-power templates have no writer failover \(they were built for a secondary\), so az-power-2 would cut the writer's AZ without failing it over;/);
     expect(await refusal({ experiment: "az-power-1", region: "us-east-1" }, account({ writer: null }))).toMatch(/has no writer right now/);
     expect(fis.commandCalls(FIS.StartExperimentCommand)).toHaveLength(0);
+    // A region that is neither: its templates never touch the writer.
+    expect((await run({ experiment: "az-power-2", region: "eu-west-1" }, account({ writer: "us-west-2" }))).code).toBe(0);
+  });
+
+  it("decides which az-power experiments a moved writer spoils with plain values (azPowerWriterProblem)", () => {
+    const at = (region: string, writerRegion: string) => azPowerWriterProblem({ id: "az-power-1", region, primary: "us-east-1", globalCluster: "prod-global", writer: `arn:aws:rds:${writerRegion}:1:cluster:prod-${writerRegion}`, writerRegion });
+    expect(["us-east-1", "us-west-2", "eu-west-1"].map((r) => at(r, "us-east-1"))).toEqual([undefined, undefined, undefined]);
+    expect(["us-east-1", "us-west-2", "eu-west-1"].map((r) => at(r, "us-west-2") !== undefined)).toEqual([true, true, false]);
   });
 
   it("says in which AZ the writer is before an az-power experiment in its region, and whether the experiment fails it over", async () => {
@@ -356,11 +376,11 @@ describe("gameday --execute", () => {
     const { code, out } = await run({ experiment: "aurora-switchover", region: "eu-west-1", execute: true }, account({ progress: [{ status: "running" }, { status: "completed", writer: "eu-west-1" }] }));
     expect(code).toBe(0);
     expect(out).toMatch(/the writer is now in eu-west-1, but writer.<zone> .* \(us-east-1 first\): writes through writer.<zone> fail until/);
-    expect(out).toMatch(/move it back now \(no data loss\): aws rds switchover-global-cluster --region us-east-1 --global-cluster-identifier \S+ --target-db-cluster-identifier arn:aws:rds:us-east-1:\d+:cluster:\S+/);
+    expect(out).toMatch(/move it back to us-east-1 now \(no data loss\): aws rds switchover-global-cluster --region us-east-1 --global-cluster-identifier \S+ --target-db-cluster-identifier arn:aws:rds:us-east-1:\d+:cluster:\S+/);
     expect(out).toMatch(/planned-switchover.md, steps 3 to 6/);
     // A failover leaves the old writer's cluster out of the global database: it rejoins before any switchover back.
     const failover = await run({ experiment: "aurora-failover", region: "eu-west-1", execute: true, allowDataLoss: true }, account({ progress: [{ status: "running" }, { status: "completed", writer: "eu-west-1" }] }), prodWithFailover);
-    expect(failover.out).toMatch(/move it back once us-east-1's cluster has rejoined as a secondary \(aurora-global-database.md, section 4\)/);
+    expect(failover.out).toMatch(/move it back to us-east-1 once us-east-1's cluster has rejoined as a secondary \(aurora-global-database.md, section 4\)/);
     // Mid-move when the run ends: no writer yet, the advice for when it lands.
     const moving = await run({ experiment: "aurora-switchover", region: "eu-west-1", execute: true }, account({ writer: "us-east-1", progress: [{ status: "running" }, { status: "completed", writer: "none" }] }));
     expect(moving.out).toMatch(/has no writer right now: the move is under way\nonce the writer is in eu-west-1, but writer.<zone>/);

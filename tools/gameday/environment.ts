@@ -15,7 +15,7 @@ import { practiceRunsBlockedAt } from "../../components/chaos/autoshift-plan";
  * platform:faultInjectionDataLoss, and the command wants `--allow-data-loss` as well.
  */
 export const DATA_LOSS_EXPERIMENTS: readonly string[] = ["aurora-failover"];
-/** Experiments that move the global database's writer to the region: never to the primary itself. */
+/** Experiments that move the global database's writer to the region (never to where it is already: RDS is asked). */
 export const WRITER_EXPERIMENTS: readonly string[] = ["aurora-switchover", "aurora-failover"];
 /** Route 53 health check types GetHealthCheckStatus answers for (not CALCULATED, CLOUDWATCH_METRIC or RECOVERY_CONTROL). */
 const ENDPOINT_CHECK_TYPES = new Set(["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"]);
@@ -83,8 +83,11 @@ export function gamedayTarget(plan: PlanDocument, region: string, experiment: st
   }
   if (!found.stoppable) throw new CommandError(`experiment ${experiment} in ${region} has no alarm to stop it (stop conditions: ${found.stopConditions.join(", ") || "none"}); give it stop conditions before running it`);
   const primary = plan.resilience.regions.primary;
-  if (found.experiment && WRITER_EXPERIMENTS.includes(found.experiment) && region === primary) {
-    throw new CommandError(`experiment ${experiment} moves the global database's writer to ${region}, which is the primary region already (platform:regions lists it first); run it with --region set to a secondary (${regions.filter((r) => r !== region).join(", ")})`);
+  // A switchover to the primary is the way back after a rehearsed one: whether the writer is there
+  // already is RDS's answer (the command asks before starting). A failover there loses data for
+  // nothing: the writer comes back without loss by switchover.
+  if (found.experiment && DATA_LOSS_EXPERIMENTS.includes(found.experiment) && region === primary) {
+    throw new CommandError(`experiment ${experiment} fails the global database's writer over to ${region}, the primary region (platform:regions lists it first), ALLOWING DATA LOSS; to bring the writer back there run aurora-switchover --region ${region} (no data loss), and rehearse the failover with --region set to a secondary (${regions.filter((r) => r !== region).join(", ")})`);
   }
   const alarms = (plan.resilience.monitoring?.regions ?? []).flatMap((m) => m.alarms.map((a) => ({ name: a.name, alarmRegion: a.alarmRegion ?? m.region, region: m.region })));
   const healthChecks: Record<string, string[]> = Object.fromEntries(regions.map((r) => [r, []]));
@@ -108,6 +111,22 @@ export function gamedayTarget(plan: PlanDocument, region: string, experiment: st
     alarms,
     healthChecks,
   };
+}
+
+/**
+ * Why an az-power experiment in `region` would not rehearse what it should while the writer is in
+ * `writerRegion`, or undefined. The templates put the writer failover in the plan's primary region
+ * (the configuration's database role), not where the writer is: after a switchover the config has
+ * not followed, so the primary's templates fail over a cluster that has no writer (FIS skips it
+ * silently) and the writer's region has templates without a failover (its AZ is cut, the writer
+ * not failed over). Every other region's templates never touch the writer.
+ */
+export function azPowerWriterProblem(v: { id: string; region: string; primary: string; globalCluster: string; writer: string; writerRegion: string }): string | undefined {
+  if (v.writerRegion === v.primary || (v.region !== v.primary && v.region !== v.writerRegion)) return undefined;
+  const why = v.region === v.primary
+    ? `${v.id} fails over the writer of ${v.region} only, which is a secondary now: its failover would find no writer (FIS skips it)`
+    : `${v.region}'s az-power templates have no writer failover (they were built for a secondary), so ${v.id} would cut the writer's AZ without failing it over`;
+  return `the writer of ${v.globalCluster} is in ${v.writerRegion} (${v.writer}) but the plan's primary region is ${v.primary}: ${why}; deploy the configuration that follows the writer first (docs/runbooks/planned-switchover.md), or move the writer back (npm run gameday -- aurora-switchover --region ${v.primary}). The az-power experiments of the other regions run as planned`;
 }
 
 /** An Aurora cluster ARN's parts: `arn:<partition>:rds:<region>:<account>:cluster:<identifier>`. */

@@ -4,12 +4,13 @@
  * 1. Reads the environment's offline plan and refuses an environment with mandatory policy
  *    violations, an unknown region or experiment, an experiment without stop conditions, a
  *    data-losing failover without `--allow-data-loss` (or not deployed: only an environment with
- *    platform:faultInjectionDataLoss has it), a writer move to the primary itself.
+ *    platform:faultInjectionDataLoss has it) or to the primary region.
  * 2. Checks the preconditions in AWS: the template is deployed, no experiment of the region is
  *    running, no zonal shift, practice run or autoshift is moving traffic away from a zone of the
  *    region (ARC), a writer move does not target the member that holds the writer now (RDS), an
- *    az-power experiment runs only while the writer is in the plan's primary region (whose
- *    templates carry the writer failover; it says which AZ holds the writer there), no
+ *    az-power experiment in the plan's primary region (whose templates carry the writer failover;
+ *    it says which AZ holds the writer there) or in the writer's region runs only while the two
+ *    are the same, no
  *    watched alarm of any region is in ALARM (or missing), every region's Route 53 endpoint
  *    checks are healthy (the others must carry the traffic the experiment pushes away).
  * 3. Dry run by default: says what it would start and stops. With `--execute` it starts the
@@ -28,7 +29,7 @@ import { SCOPE_TAG } from "../../components/chaos/experiments";
 import { targetLine } from "../plan/experiments";
 import type { PlanDocument } from "../plan/model";
 import { type ActiveShift, activeExperiments, activeZonalShifts, alarmStates, type AlarmState, type AwsClients, findTemplate, getExperiment, globalWriter, healthCheckIds, healthCheckStatus, type HealthStatus, startExperiment, stopExperiment, writerInstance } from "./aws";
-import { experimentZone, gamedayTarget, type GamedayTarget, parseClusterArn, planGlobalClusterIdentifier, practiceRunWarning, sameCluster, writerMove } from "./environment";
+import { azPowerWriterProblem, experimentZone, gamedayTarget, type GamedayTarget, parseClusterArn, planGlobalClusterIdentifier, practiceRunWarning, sameCluster, writerMove } from "./environment";
 import { describeAwsError, CommandError } from "../commands/errors";
 
 export interface GamedayOptions {
@@ -161,16 +162,24 @@ export function zonalShiftProblems(region: string, shifts: readonly ActiveShift[
  * records and each region's database role follow platform:regions, not the writer, so writes
  * through writer.<zone> fail on the old writer's now read-only cluster until the writer goes back
  * or the configuration follows it. After a failover the old writer's cluster has left the global
- * database: it rejoins as a secondary before a switchover can take the writer back.
+ * database: it rejoins as a secondary before a switchover can take the writer back. A move to the
+ * primary region (the way back after a rehearsal) leaves nothing to do.
  */
 export function writerFollowUp(target: GamedayTarget, move: { globalClusterIdentifier: string }, writerBefore: string, settled = true): string[] {
   const oldRegion = writerBefore.split(":")[3] ?? "the old writer's region";
-  const back = `aws rds switchover-global-cluster --region ${oldRegion} --global-cluster-identifier ${move.globalClusterIdentifier} --target-db-cluster-identifier ${writerBefore}`;
+  const primary = target.primary ?? oldRegion;
+  if (target.region === primary) {
+    return [`${settled ? `the writer is back in ${primary}` : `once the writer is back in ${primary}`}, the region platform:regions lists first: writer.<zone> and the regions' database roles point at it again; nothing more to do`];
+  }
+  // Back to where writer.<zone> points: the old writer's cluster when that is the primary's.
+  const back = oldRegion === primary
+    ? `aws rds switchover-global-cluster --region ${oldRegion} --global-cluster-identifier ${move.globalClusterIdentifier} --target-db-cluster-identifier ${writerBefore}`
+    : `npm run gameday -- aurora-switchover --region ${primary} --execute`;
   return [
-    `${settled ? `the writer is now in ${target.region}` : `once the writer is in ${target.region}`}, but writer.<zone> and the regions' database roles still follow platform:regions (${oldRegion} first): writes through writer.<zone> fail until one of these is done:`,
+    `${settled ? `the writer is now in ${target.region}` : `once the writer is in ${target.region}`}, but writer.<zone> and the regions' database roles still follow platform:regions (${primary} first): writes through writer.<zone> fail until one of these is done:`,
     target.dataLoss
-      ? `  - move it back once ${oldRegion}'s cluster has rejoined as a secondary (aurora-global-database.md, section 4): ${back}`
-      : `  - move it back now (no data loss): ${back}`,
+      ? `  - move it back to ${primary} once ${oldRegion}'s cluster has rejoined as a secondary (aurora-global-database.md, section 4): ${back}`
+      : `  - move it back to ${primary} now (no data loss): ${back}`,
     `  - or make the configuration follow it: docs/runbooks/planned-switchover.md, steps 3 to 6`,
   ];
 }
@@ -215,17 +224,16 @@ export async function gameday(options: GamedayOptions, deps: GamedayDeps): Promi
     print(`writer now: ${writer}; ${target.id} moves it to cluster ${move.target.clusterIdentifier} in ${move.target.region}`);
     writerBefore = writer;
   }
-  // The az-power templates put their writer failover in the plan's primary region (the config's
-  // database role), not where the writer is: after a switchover the config has not followed, the
-  // old primary's failover finds no writer (FIS skips it silently) and the writer's region has none.
+  // The az-power templates put their writer failover in the plan's primary region, not where the
+  // writer is: refused in the two regions that differ after a switchover (azPowerWriterProblem).
   const globalCluster = target.experiment.experiment === "az-power" ? planGlobalClusterIdentifier(plan) : null;
   if (globalCluster && target.primary) {
+    const primary = target.primary;
     const writer = await step(`finding the writer of ${globalCluster}`, () => globalWriter(aws.rds(target.region), globalCluster));
     if (writer === null) throw new CommandError(`global database ${globalCluster} has no writer right now (a switchover or failover is under way); wait until it has one`);
     const writerRegion = parseClusterArn(writer)?.region ?? writer;
-    if (writerRegion !== target.primary) {
-      throw new CommandError(`the writer of ${globalCluster} is in ${writerRegion} (${writer}) but the plan's primary region is ${target.primary}: the az-power templates fail the writer over only in ${target.primary}, so ${target.id} would not fail the writer over; deploy the configuration that follows the writer first (docs/runbooks/planned-switchover.md), or move the writer back to ${target.primary}`);
-    }
+    const problem = azPowerWriterProblem({ id: target.id, region: target.region, primary, globalCluster, writer, writerRegion });
+    if (problem) throw new CommandError(problem);
     if (target.region === writerRegion) {
       const w = await step(`finding the writer instance of ${writer}`, () => writerInstance(aws.rds(writerRegion), writer));
       const zone = experimentZone(target.experiment);
