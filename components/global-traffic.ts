@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import { publishesToEncryptedTopic } from "./lib/key-policy";
 import * as pulumi from "@pulumi/pulumi";
 import { ROUTE53_HOME_REGION } from "./lib/dns";
-import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsEndpointProblem, type SubscriberEndpoint, subscriptionNames } from "./observability/subscribers";
+import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsDeliveryPolicy, httpsEndpointProblem, type SubscriberEndpoint, subscriptionNames } from "./observability/subscribers";
+import { pageDeliveryAlarm } from "./observability/alarms";
 
 export interface GlobalTrafficArgs {
   /** The environment's public hosted zone, e.g. `prod.example.com` (a trailing dot is dropped). */
@@ -315,10 +316,32 @@ export class GlobalTraffic extends pulumi.ComponentResource {
         endpoint: pulumi.secret(s.endpoint),
         endpointAutoConfirms: true,
         confirmationTimeoutInMinutes: ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES,
+        // Retried for most of an hour, not SNS's default minute (observability/subscribers.ts).
+        deliveryPolicy: httpsDeliveryPolicy(),
       }, { parent: this, aliases: formerName ? [{ name: formerName }] : [] });
     };
     for (const s of endpoints.pageEndpoints.subscriptions) endpointSubscription(`${name}-health-alarms-https`, topic, s);
     for (const s of endpoints.ticketEndpoints.subscriptions) endpointSubscription(`${name}-health-tickets-https`, ticketTopic, s);
+    // The page topic failing to deliver is a ticket, as in every region (observability/alarms.ts).
+    const delivery = pageDeliveryAlarm({ name: `${name}-page-delivery-failed`, topicName: topic.name });
+    if (args.alarmEmail || endpoints.pageEndpoints.subscriptions.length > 0) new aws.cloudwatch.MetricAlarm(`${name}-page-delivery-failed`, {
+      name: delivery.name,
+      region: ROUTE53_HOME_REGION,
+      alarmDescription: delivery.description,
+      namespace: delivery.metric!.namespace,
+      metricName: delivery.metric!.metricName,
+      dimensions: delivery.metric!.dimensions,
+      statistic: delivery.metric!.statistic,
+      period: delivery.window.period,
+      evaluationPeriods: delivery.window.evaluationPeriods,
+      datapointsToAlarm: delivery.window.datapointsToAlarm,
+      comparisonOperator: delivery.comparison,
+      threshold: delivery.threshold,
+      treatMissingData: delivery.treatMissingData,
+      alarmActions: [ticketTopic.arn],
+      okActions: [ticketTopic.arn],
+      tags,
+    }, parent);
     this.alarmTopicArn = topic.arn;
     this.ticketTopicArn = ticketTopic.arn;
 

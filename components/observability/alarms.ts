@@ -5,8 +5,8 @@
  * rest is decided here from the objectives.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ALB, AUTOSCALING, DYNAMODB, EC2, RDS, SYNTHETICS } from "./metrics";
-import { alarmName, sloAlarmName, tableLagAlarmName, type RegionalAlarmKey, type SloSli } from "./names";
+import { ALB, AUTOSCALING, DYNAMODB, EC2, RDS, SNS, SYNTHETICS } from "./metrics";
+import { alarmName, sloAlarmName, tableLagAlarmName, topicName, type RegionalAlarmKey, type SloSli } from "./names";
 import { type AlarmWindow, type BurnRateAlarmPlan, burnRateAlarmPlans, checkAlarmWindow, checkMetricCount, errorRateThresholdPercent, latencyRankThresholdPercent, percentileRankStatistic, BURN_RATE_WINDOWS } from "./slo";
 import { failoverGrowthFactor, type MonitoringObjectives } from "./thresholds";
 
@@ -15,7 +15,7 @@ export type MissingData = "missing" | "notBreaching" | "breaching" | "ignore";
 /** What an alarm is about; the plan and the policy pack group alarms by it. */
 export type Signal =
   | "error-rate" | "latency" | "availability-slo" | "latency-slo" | "healthy-targets"
-  | "replication-lag" | "replica-lag" | "database" | "node-saturation" | "capacity" | "synthetic" | "region";
+  | "replication-lag" | "replica-lag" | "database" | "node-saturation" | "capacity" | "synthetic" | "region" | "delivery";
 export type Dimensions = Record<string, pulumi.Input<string>>;
 
 export interface MetricSpec {
@@ -244,6 +244,31 @@ function canarySilentAlarm(canary: { name: string; intervalMinutes: number }, a:
     window: checkAlarmWindow({ period: minutes * 60, evaluationPeriods: 1, datapointsToAlarm: 1 }),
     treatMissingData: "breaching",
     metric: { namespace: SYNTHETICS.namespace, metricName: SYNTHETICS.metrics.successPercent, dimensions: { [SYNTHETICS.dimensions.canary]: canary.name }, statistic: "SampleCount" },
+    routing: "topic",
+  };
+}
+
+/**
+ * A ticket when a page topic fails to deliver (NumberOfNotificationsFailed ≥ 1 in 5 minutes): a
+ * pager that answers 5xx or nothing, a mailbox SNS gives up on. It goes to the ticket topic,
+ * another channel than the one failing. For HTTPS every failed attempt counts, retries included,
+ * so a pager blip opens a ticket while the retries may still deliver the page. A 4xx answer (a
+ * revoked integration key) is not a failed attempt to SNS: only a test alert shows that one.
+ * No notification is no data, not a failure.
+ */
+export function pageDeliveryAlarm(a: { name: string; topicName: pulumi.Input<string> }): AlarmSpec {
+  return {
+    key: "page-delivery-failed",
+    name: a.name,
+    signal: "delivery",
+    severity: "ticket",
+    description: "The page topic failed to deliver notifications in the last 5 minutes (each failed HTTPS attempt, retries included, or a message SNS gave up on): pages may not reach the pager. Check the pager service's status and its integration (the URL in platform:pageEndpoints); SNS retries an HTTPS endpoint for up to an hour before it drops a page.",
+    threshold: 1,
+    unit: "count",
+    comparison: "GreaterThanOrEqualToThreshold",
+    window: checkAlarmWindow({ period: 300, evaluationPeriods: 1, datapointsToAlarm: 1 }),
+    treatMissingData: "notBreaching",
+    metric: { namespace: SNS.namespace, metricName: SNS.metrics.notificationsFailed, dimensions: { [SNS.dimensions.topic]: a.topicName }, statistic: "Sum" },
     routing: "topic",
   };
 }
@@ -483,6 +508,9 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
     ],
     routing: "topic",
   });
+
+  // --- the page topic itself ---
+  alarms.push(pageDeliveryAlarm({ name: name("page-delivery-failed"), topicName: topicName(ctx.prefix, "alarms") }));
 
   // --- SLO burn rates ---
   const availability = sloAlarms(ctx, "availability", burnRateAlarmPlans("availability", o.availabilityPercent, o.sloWindowDays));

@@ -85,6 +85,17 @@ export const SYNTHETICS = {
   metrics: { successPercent: "SuccessPercent", duration: "Duration" },
 } as const;
 
+/**
+ * SNS topic metrics (SNS Developer Guide, "Monitoring Amazon SNS topics using CloudWatch"), by
+ * {TopicName}. NumberOfNotificationsFailed counts, for an HTTP/S subscriber, every failed attempt,
+ * retries included; for e-mail, one per message SNS gave up on.
+ */
+export const SNS = {
+  namespace: "AWS/SNS",
+  dimensions: { topic: "TopicName" },
+  metrics: { notificationsFailed: "NumberOfNotificationsFailed" },
+} as const;
+
 /** Route 53 health-check metrics, published only in us-east-1 (Route 53 Developer Guide, "Monitoring health checks using CloudWatch"). */
 export const ROUTE53 = {
   namespace: "AWS/Route53",

@@ -21,6 +21,7 @@ export const REGIONAL_ALARM_KEYS = [
   "canary-silent",
   "watched-regions",
   "watched-regions-silent",
+  "page-delivery-failed",
   "region-impaired",
   "zonal-shift-unsafe",
 ] as const;
@@ -35,6 +36,11 @@ export type SloSli = "availability" | "latency";
 /** The replication alarm of one of the environment's DynamoDB global tables (its short name in platform:dynamoTables). */
 export function tableLagAlarmName(prefix: string, table: string): string {
   return `${prefix}-table-${table}-replication-lag`;
+}
+
+/** A region's alarm topics: `<prefix>-alarms` for pages, `<prefix>-tickets` for tickets. */
+export function topicName(prefix: string, kind: "alarms" | "tickets"): string {
+  return `${prefix}-${kind}`;
 }
 
 export function alarmName(prefix: string, key: RegionalAlarmKey | DnsAlarmKey): string {

@@ -6,8 +6,8 @@ import { type AlarmSpec, type CompositeSpec, type QuerySpec, regionalAlarmPlan }
 import { regionalDashboardBody } from "./dashboards";
 import { insightsQuery } from "./metrics";
 import { ManagedPrometheus, type ManagedPrometheusArgs } from "./managed-prometheus";
-import { canaryName, dashboardName } from "./names";
-import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsEndpointProblem, type SubscriberEndpoint, subscriptionNames } from "./subscribers";
+import { canaryName, dashboardName, topicName as topicNameOf } from "./names";
+import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsDeliveryPolicy, httpsEndpointProblem, type SubscriberEndpoint, subscriptionNames } from "./subscribers";
 import { DEFAULT_CANARY_INTERVAL_MINUTES, SyntheticProbe, type SyntheticProbeArgs } from "./synthetic-probe";
 import { connectionsThreshold, DEFAULT_OBJECTIVES, globalLagMetric, type MonitoringObjectives, objectiveProblems, replicationLagThresholdMs } from "./thresholds";
 
@@ -178,8 +178,8 @@ export class RegionalObservability extends pulumi.ComponentResource {
     // Alertmanager publishes to them and needs a grant too. The key also encrypts the canary
     // artifacts in this region.
     // The topics' ARNs from their names: the key cannot wait for topics that wait for it.
-    const topicName = (suffix: string) => `${args.namePrefix}-${suffix}`;
-    const topicArnOf = (suffix: string) => pulumi.interpolate`arn:${partition}:sns:${args.region}:${accountId}:${topicName(suffix)}`;
+    const topicName = (suffix: "alarms" | "tickets") => topicNameOf(args.namePrefix, suffix);
+    const topicArnOf = (suffix: "alarms" | "tickets") => pulumi.interpolate`arn:${partition}:sns:${args.region}:${accountId}:${topicName(suffix)}`;
     const key = new aws.kms.Key(`${name}-observability`, {
       description: `${args.namePrefix}: alarm topics and canary artifacts`,
       enableKeyRotation: true,
@@ -230,9 +230,11 @@ export class RegionalObservability extends pulumi.ComponentResource {
     // endpoint to confirm (endpointAutoConfirms) and fails the resource when it has not: a URL
     // that answers nothing, or a service that wants a person to confirm, stops the deploy here.
     // The endpoint is a secret: the URL's key would otherwise sit in the state and every preview.
+    // SNS's default retries an HTTPS endpoint for a minute, then drops the message: the delivery
+    // policy retries for most of an hour (subscribers.ts HTTPS_RETRY_POLICY).
     const endpointSubscription = (prefix: string, target: aws.sns.Topic, s: EndpointSubscription<pulumi.Input<string>>) => {
       const { logicalName, opts } = subscription(prefix, s);
-      return new aws.sns.TopicSubscription(logicalName, { topic: target.arn, protocol: "https", endpoint: pulumi.secret(s.endpoint), endpointAutoConfirms: true, confirmationTimeoutInMinutes: ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES }, opts);
+      return new aws.sns.TopicSubscription(logicalName, { topic: target.arn, protocol: "https", endpoint: pulumi.secret(s.endpoint), endpointAutoConfirms: true, confirmationTimeoutInMinutes: ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, deliveryPolicy: httpsDeliveryPolicy() }, opts);
     };
     for (const s of subscribers.pageEndpoints.subscriptions) endpointSubscription(`${name}-alarms-https`, topic, s);
     for (const s of subscribers.ticketEndpoints.subscriptions) endpointSubscription(`${name}-tickets-https`, ticketTopic, s);

@@ -20,6 +20,70 @@ import { createHash } from "crypto";
  */
 export const ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES = 5;
 
+/** An HTTP/S subscription's retry policy (SNS's DeliveryPolicy, `healthyRetryPolicy`): delays in seconds. */
+export interface HttpsRetryPolicy {
+  numNoDelayRetries: number;
+  numMinDelayRetries: number;
+  minDelayTarget: number;
+  backoffFunction: "linear" | "arithmetic" | "geometric" | "exponential";
+  /** Every retry, all phases: the backoff phase has what the others leave. */
+  numRetries: number;
+  maxDelayTarget: number;
+  numMaxDelayRetries: number;
+}
+
+/** SNS's hard limit on an HTTP/S delivery policy's total retry time (SNS Developer Guide, message delivery retries). */
+export const SNS_MAX_RETRY_SECONDS = 3600;
+
+/**
+ * How SNS retries the HTTPS subscriptions (the pager's, ticketing's). By default SNS retries an
+ * HTTPS endpoint 3 times, 20 s apart, and then discards the message (SNS Developer Guide, "Amazon
+ * SNS message delivery retries"): a pager that answers 5xx or nothing for a minute loses the
+ * page. This one retries 14 times over 33 to 56 minutes (the backoff's exact delays are SNS's),
+ * within the hard limit of 3 600 s of total retry time, which SetSubscriptionAttributes enforces
+ * (a deploy with more fails at the subscription). Every field is given, so what SNS reads back
+ * cannot differ from it by a default. SNS retries server errors (5xx) and no answer only: a 4xx
+ * (a revoked integration key) is not retried, and SNS's HTTP/S guide has it taken as delivered,
+ * so neither these retries nor the delivery-failure ticket see it; a test alert does.
+ */
+export const HTTPS_RETRY_POLICY: HttpsRetryPolicy = {
+  numNoDelayRetries: 0,
+  numMinDelayRetries: 3,
+  minDelayTarget: 20,
+  backoffFunction: "exponential",
+  numRetries: 14,
+  maxDelayTarget: 300,
+  numMaxDelayRetries: 6,
+};
+
+/** The subscription's `deliveryPolicy` attribute for a retry policy. */
+export function httpsDeliveryPolicy(policy: HttpsRetryPolicy = HTTPS_RETRY_POLICY): string {
+  return JSON.stringify({ healthyRetryPolicy: policy });
+}
+
+/**
+ * The longest a retry policy can keep retrying, in seconds: every backoff delay taken at its
+ * maximum, whatever the backoff function, so a policy within SNS_MAX_RETRY_SECONDS by this bound
+ * is within it by SNS's own count.
+ */
+export function retryTimeBoundSeconds(p: HttpsRetryPolicy): number {
+  const backoff = p.numRetries - p.numNoDelayRetries - p.numMinDelayRetries - p.numMaxDelayRetries;
+  return p.numMinDelayRetries * p.minDelayTarget + backoff * p.maxDelayTarget + p.numMaxDelayRetries * p.maxDelayTarget;
+}
+
+/** What is wrong with a retry policy by SNS's documented limits, or undefined. */
+export function retryPolicyProblem(p: HttpsRetryPolicy): string | undefined {
+  const counts = [p.numNoDelayRetries, p.numMinDelayRetries, p.numMaxDelayRetries, p.numRetries];
+  if (!counts.every((n) => Number.isInteger(n) && n >= 0)) return "retry counts must be whole numbers ≥ 0";
+  if (p.numRetries > 100) return `numRetries ${p.numRetries} exceeds SNS's 100`;
+  if (p.numNoDelayRetries + p.numMinDelayRetries + p.numMaxDelayRetries > p.numRetries) return "the phases' retries exceed numRetries";
+  if (!(Number.isInteger(p.minDelayTarget) && p.minDelayTarget >= 1 && p.minDelayTarget <= p.maxDelayTarget)) return "minDelayTarget must be 1 s to maxDelayTarget";
+  if (!(Number.isInteger(p.maxDelayTarget) && p.maxDelayTarget <= SNS_MAX_RETRY_SECONDS)) return `maxDelayTarget must be at most ${SNS_MAX_RETRY_SECONDS} s`;
+  const bound = retryTimeBoundSeconds(p);
+  if (bound > SNS_MAX_RETRY_SECONDS) return `retries may take ${bound} s, beyond SNS's ${SNS_MAX_RETRY_SECONDS} s`;
+  return undefined;
+}
+
 /** SNS protocols whose subscriber is a mailbox: read when someone opens it, not a page. */
 export const EMAIL_PROTOCOLS: readonly string[] = ["email", "email-json"];
 

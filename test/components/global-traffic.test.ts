@@ -176,6 +176,8 @@ describe("GlobalTraffic alarm topic", () => {
       [`prod-health-tickets-https-${ticketing}`, await value(full.ticketTopicArn), "[secret]", "us-east-1", ["prod-health-tickets-https-1"]],
     ]);
     for (const s of https) expect(s.inputs).toMatchObject({ endpointAutoConfirms: true, confirmationTimeoutInMinutes: 5 });
+    // Retried for most of an hour, not SNS's default three times in a minute.
+    for (const s of https) expect(JSON.parse(String(s.inputs.deliveryPolicy)).healthyRetryPolicy).toMatchObject({ numRetries: 14, maxDelayTarget: 300 });
     // Refused naming the argument, not echoing the value (it may be a bare integration key).
     expect(() => new mod.GlobalTraffic("bad", { zoneName: "bad.example.com", regions: REGIONS, pageEndpoints: ["https://events.pagerduty.com/integration/k1/enqueue", "pagerduty"] })).toThrow(/^bad: pageEndpoints\[1\] is not a URL; give the integration's full URL/);
     expect(() => new mod.GlobalTraffic("bad", { zoneName: "bad.example.com", regions: REGIONS, pageEndpoints: ["pagerduty"] })).not.toThrow(/"pagerduty"/);
@@ -188,6 +190,15 @@ describe("GlobalTraffic alarm topic", () => {
     expect(new Set(topics.map((t) => t.inputs.kmsMasterKeyId)).size).toBe(1);
     expect(await value(full.ticketTopicArn)).toBe(topics[1].outputs.arn);
     expect(await value(full.ticketTopicArn)).not.toBe(await value(full.alarmTopicArn));
+  });
+
+  it("tickets the page topic's failed deliveries (NumberOfNotificationsFailed), on the ticket topic, when it has a subscriber", () => {
+    const rs = childrenOf("prod");
+    const [pages, tickets] = ofType(rs, "aws:sns/topic:Topic");
+    const alarm = ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.inputs.name === "prod-page-delivery-failed")!;
+    expect(alarm.region).toBe("us-east-1");
+    expect(alarm.inputs).toMatchObject({ namespace: "AWS/SNS", metricName: "NumberOfNotificationsFailed", dimensions: { TopicName: pages.outputs.name }, statistic: "Sum", threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", alarmActions: [tickets.outputs.arn] });
+    expect(ofType(childrenOf("dev"), "aws:cloudwatch/metricAlarm:MetricAlarm")).toEqual([]);
   });
 });
 

@@ -200,6 +200,23 @@ describe("the regional topic", () => {
     ]);
     // The provider waits for such an endpoint to confirm, and fails the resource after the timeout.
     for (const r of https) expect(r.inputs).toMatchObject({ endpointAutoConfirms: true, confirmationTimeoutInMinutes: 5 });
+    // SNS retries them for most of an hour, not its default three times in a minute.
+    for (const r of https) expect(JSON.parse(String(r.inputs.deliveryPolicy))).toEqual({ healthyRetryPolicy: { numNoDelayRetries: 0, numMinDelayRetries: 3, minDelayTarget: 20, backoffFunction: "exponential", numRetries: 14, maxDelayTarget: 300, numMaxDelayRetries: 6 } });
+  });
+
+  it("tickets the page topic's failed deliveries on the ticket topic, another channel than the failing one", () => {
+    const tickets = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-tickets");
+    expect(alarmNamed("prod-eu-west-1-page-delivery-failed").inputs).toMatchObject({
+      namespace: "AWS/SNS",
+      metricName: "NumberOfNotificationsFailed",
+      dimensions: { TopicName: "prod-eu-west-1-alarms" },
+      statistic: "Sum",
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      period: 300,
+      treatMissingData: "notBreaching",
+      alarmActions: [tickets.outputs.arn],
+    });
   });
 });
 

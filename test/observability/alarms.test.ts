@@ -302,6 +302,14 @@ describe("DynamoDB global tables", () => {
   });
 });
 
+describe("the page topic", () => {
+  it("tickets its failed deliveries (AWS/SNS NumberOfNotificationsFailed by TopicName), no notification being no failure", () => {
+    const a = alarm("page-delivery-failed");
+    expect(a.metric).toEqual({ namespace: "AWS/SNS", metricName: "NumberOfNotificationsFailed", dimensions: { TopicName: "prod-us-west-2-alarms" }, statistic: "Sum" });
+    expect([a.name, a.severity, a.routing, a.threshold, a.comparison, a.treatMissingData, a.window]).toEqual(["prod-us-west-2-page-delivery-failed", "ticket", "topic", 1, "GreaterThanOrEqualToThreshold", "notBreaching", { period: 300, evaluationPeriods: 1, datapointsToAlarm: 1 }]);
+  });
+});
+
 describe("Metrics Insights queries (the replication-lag alarm's)", () => {
   it("round-trips through the parser the plan and the policies read alarms with, quotes included", () => {
     const metric = { namespace: "AWS/RDS", metricName: "AuroraGlobalDBRPOLag", where: { DBClusterIdentifier: "prod-eu-west-1", Odd: "it's" } };

@@ -6,7 +6,7 @@
  */
 import { createHash } from "crypto";
 import { describe, expect, it } from "vitest";
-import { endpointId, endpointSubscriptions, httpsEndpointProblem, subscriptionNames } from "../../components/observability/subscribers";
+import { endpointId, endpointSubscriptions, HTTPS_RETRY_POLICY, httpsDeliveryPolicy, httpsEndpointProblem, retryPolicyProblem, retryTimeBoundSeconds, subscriptionNames } from "../../components/observability/subscribers";
 
 const KEY_A = "0123456789abcdef0123456789abcdef";
 const KEY_B = "fedcba9876543210fedcba9876543210";
@@ -89,5 +89,23 @@ describe("endpointSubscriptions", () => {
     const problem = endpointSubscriptions("pageEndpoints", [{ id: A, url: A }]).problem!;
     expect(problem).toMatch(/^pageEndpoints\[0\] has an id that is not 12 lowercase hex characters/);
     expect(problem).not.toContain(KEY_A);
+  });
+});
+
+describe("the HTTPS subscriptions' retry policy", () => {
+  it("retries 14 times over at most 3 360 s, within SNS's hard limit of 3 600 s whatever the backoff's delays", () => {
+    // 3 retries 20 s apart, 5 of backoff (each at most 300 s), 6 at 300 s.
+    expect(retryTimeBoundSeconds(HTTPS_RETRY_POLICY)).toBe(3 * 20 + 5 * 300 + 6 * 300);
+    expect(retryPolicyProblem(HTTPS_RETRY_POLICY)).toBeUndefined();
+    // SNS's default: 3 retries, 20 s apart, about a minute before the page is dropped.
+    expect(retryTimeBoundSeconds({ ...HTTPS_RETRY_POLICY, numMinDelayRetries: 0, numMaxDelayRetries: 0, numRetries: 3, maxDelayTarget: 20 })).toBe(60);
+    expect(JSON.parse(httpsDeliveryPolicy())).toEqual({ healthyRetryPolicy: HTTPS_RETRY_POLICY });
+  });
+
+  it("refuses what SNS refuses", () => {
+    expect(retryPolicyProblem({ ...HTTPS_RETRY_POLICY, numRetries: 15 })).toBe("retries may take 3660 s, beyond SNS's 3600 s");
+    expect(retryPolicyProblem({ ...HTTPS_RETRY_POLICY, numRetries: 101 })).toMatch(/exceeds SNS's 100/);
+    expect(retryPolicyProblem({ ...HTTPS_RETRY_POLICY, minDelayTarget: 400 })).toMatch(/minDelayTarget/);
+    expect(retryPolicyProblem({ ...HTTPS_RETRY_POLICY, numRetries: 5 })).toMatch(/exceed numRetries/);
   });
 });
