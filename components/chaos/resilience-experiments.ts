@@ -177,11 +177,12 @@ export class ResilienceExperiments extends pulumi.ComponentResource {
       otherRegions: args.otherRegions ?? [],
     });
 
+    // Apart: pulumi.all types at most 8 inputs as a tuple.
+    const zonalShiftArns = pulumi.all((args.zonalShiftResources ?? []).map((r) => r.arn));
     const policy = new aws.iam.RolePolicy(`${name}-fis`, {
       role: role.id,
-      // pulumi.all types at most 8 inputs: the last two ride together.
-      policy: pulumi.all([partition, accountId, args.network.vpcId, args.cluster.name, args.cluster.arn, args.autoScalingGroupArn, args.database?.clusterArn, pulumi.all([automation?.roleArn, pulumi.all((args.zonalShiftResources ?? []).map((r) => r.arn))])])
-        .apply(([p, account, vpcId, cluster, clusterArn, asgArn, dbArn, [automationRoleArn, zonalShiftArns]]) => JSON.stringify(fisRolePolicy(this.specs, {
+      policy: pulumi.all([partition, accountId, args.network.vpcId, args.cluster.name, args.cluster.arn, args.autoScalingGroupArn, args.database?.clusterArn, automation?.roleArn])
+        .apply(([p, account, vpcId, cluster, clusterArn, asgArn, dbArn, automationRoleArn]) => zonalShiftArns.apply((shiftArns) => JSON.stringify(fisRolePolicy(this.specs, {
           partition: p,
           region: args.region,
           accountId: account,
@@ -191,8 +192,8 @@ export class ResilienceExperiments extends pulumi.ComponentResource {
           ...(asgArn ? { autoScalingGroupArn: asgArn } : {}),
           ...(dbArn ? { databaseClusterArn: dbArn } : {}),
           ...(automationRoleArn ? { automation: { documentName, roleArn: automationRoleArn } } : {}),
-          ...(zonalShiftArns.length ? { zonalShiftResourceArns: zonalShiftArns } : {}),
-        }))),
+          ...(shiftArns.length ? { zonalShiftResourceArns: shiftArns } : {}),
+        })))),
     }, parent);
 
     // --- the pod actions' Kubernetes side: FIS's pod runs as a service account in the target
