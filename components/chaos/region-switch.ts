@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import type * as inputs from "@pulumi/aws/types/input";
+import { REGION_SWITCH_PLAN_REGIONS } from "../lib/failover";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "../lib/names";
 import { serviceTrust } from "./permissions";
 
@@ -84,8 +85,7 @@ export function regionSwitchWorkflows(p: RegionSwitchPlanInputs): Workflow[] {
   ];
 }
 
-/** ARC Region switch takes exactly two regions per plan (CreatePlan `regions`: "Fixed number of 2 items"). */
-export const REGION_SWITCH_PLAN_REGIONS = 2;
+export { REGION_SWITCH_PLAN_REGIONS };
 /** A plan's name: 1 to 32 letters, digits and hyphens (CreatePlan `name`). */
 const PLAN_NAME_MAX_LENGTH = 32;
 

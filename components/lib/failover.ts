@@ -51,3 +51,11 @@ export function detectionSeconds(intervalSeconds: number, failureThreshold: numb
 
 /** TTL an ALB alias target hands out; alias records inherit it. */
 export const ALB_ALIAS_TTL_SECONDS = 60;
+
+/**
+ * ARC Region switch takes exactly two regions per plan (CreatePlan `regions`: "Fixed number of 2
+ * items"). Here, in a module without resources, because the policy pack reads it: the pack runs
+ * under ts-node with type checking, and importing components/chaos/region-switch.ts would load
+ * and type-check all of @pulumi/aws at every `pulumi preview --policy-pack`.
+ */
+export const REGION_SWITCH_PLAN_REGIONS = 2;

@@ -12,7 +12,7 @@ import type { ExperimentTemplateArgs } from "@pulumi/aws/fis/experimentTemplate"
 import type { ZonalAutoshiftConfigurationArgs } from "@pulumi/aws/arczonalshift/zonalAutoshiftConfiguration";
 import type { PlanArgs } from "@pulumi/aws/arcregionswitch/plan";
 import { FIS_ACTIONS } from "../../components/chaos/experiments";
-import { REGION_SWITCH_PLAN_REGIONS } from "../../components/chaos/region-switch";
+import { REGION_SWITCH_PLAN_REGIONS } from "../../components/lib/failover";
 import { flag } from "../config";
 import { type EksClusterProps, LOAD_BALANCER_TYPES, type LoadBalancerProps, TYPES } from "./aws-types";
 import { describe, isApplicationOrNetworkLb, knownItems, knownString, ofType, read, referencedBy, regionOf, resourceRule, stackRule, UNKNOWN } from "./kit";

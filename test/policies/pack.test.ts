@@ -136,3 +136,13 @@ describe("the policy pack under the CLI's runner", () => {
     expect(found.map((d) => d.policy)).toContain("environment-multi-region");
   });
 });
+
+describe("what the pack loads", () => {
+  it("imports no provider SDK as a value: ts-node type-checks what it loads at every preview, and @pulumi/aws alone is thousands of modules", async () => {
+    const { build } = await import("esbuild");
+    // Type-only imports vanish in the bundle; every package left is one the pack requires at run time.
+    const { metafile } = await build({ entryPoints: [path.join(ROOT, "policies/index.ts")], bundle: true, platform: "node", packages: "external", write: false, metafile: true, logLevel: "silent" });
+    const packages = new Set(Object.values(metafile!.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => i.path)));
+    expect([...packages].filter((p) => p.startsWith("@pulumi/")).sort()).toEqual(["@pulumi/policy"]);
+  });
+});
