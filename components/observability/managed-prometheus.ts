@@ -119,7 +119,7 @@ export class ManagedPrometheus extends pulumi.ComponentResource {
     }, parent);
     new aws.amp.AlertManagerDefinition(`${name}-alertmanager`, {
       workspaceId: workspace.id,
-      definition: pulumi.all([args.alarmTopicArn, args.ticketTopicArn]).apply(([topicArn, ticketTopicArn]) => alertmanagerDefinition({ topicArn, ticketTopicArn, region: args.region })),
+      definition: pulumi.all([args.alarmTopicArn, args.ticketTopicArn]).apply(([topicArn, ticketTopicArn]) => alertmanagerDefinition({ topicArn, ticketTopicArn, region: args.region, prefix: args.namePrefix })),
     }, parent);
 
     this.workspaceArn = workspace.arn;

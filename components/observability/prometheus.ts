@@ -176,15 +176,74 @@ export function alertingRules(v: RuleValues): string {
   return stringify(rules, { lineWidth: 0 });
 }
 
+/** Characters a free-text value keeps in the pager's message; anything else (quotes, backslashes, control characters, non-ASCII) becomes a space. */
+const FREE_TEXT = "[^-A-Za-z0-9 _.,:;()%/+]";
+/** Characters an alarm name keeps; anything else becomes "_". */
+const NAME_TEXT = "[^-A-Za-z0-9_.:]";
+/** The alert name's share of the subject: SNS refuses a subject of 100 characters or more. */
+const ALERT_NAME_MAX = 32;
+/** SNS's subject limit: "less than 100 characters" (Publish). */
+const SUBJECT_MAX = 99;
+
+/**
+ * A label or annotation value of an alert inside the message, as an Alertmanager template
+ * expression: Alertmanager's templates have no JSON escaping, so a value is reduced to characters
+ * that need none (reReplaceAll, Alertmanager's template function; RE2 syntax), and cut to `max`.
+ */
+function sanitized(value: string, keep: string, replacement: string, max: number): string {
+  return `reReplaceAll "^(.{${max}}).+$" "$1" (reReplaceAll "${keep}" "${replacement}" ${value})`;
+}
+
+/** What the page topic's pager reads of an alert: the subject and message templates of each sns_config. */
+export interface PagerTemplates {
+  subject: string;
+  message: string;
+}
+
+/**
+ * The subject and message of Alertmanager's SNS notifications, shaped as a CloudWatch alarm's.
+ * The page topic's pager is PagerDuty's Amazon CloudWatch integration (docs/observability.md),
+ * whose parser is undocumented; a public write-up (cetinich.net, 2022) found it drops SNS
+ * messages whose Subject does not start with "ALARM: " or "OK: " or whose body is not JSON with a
+ * matching NewStateValue. Alertmanager's own default message is neither. So: the subject
+ * `ALARM: "<prefix>-<alert>" in <region>` (OK once resolved), and a JSON body with AlarmName
+ * (the node's name added, so that each node's alert opens and resolves its own incident),
+ * NewStateValue, NewStateReason and AlarmDescription. Every value comes from this code (prefix,
+ * region, the status) or from an alert's labels and annotations reduced to characters JSON
+ * needs no escape for: the templates cannot escape. Proven only by a test alert per region after
+ * the first deploy.
+ */
+export function pagerTemplates(v: { prefix: string; region: string }): PagerTemplates {
+  for (const [what, value] of [["prefix", v.prefix], ["region", v.region]] as const) {
+    if (!/^[A-Za-z0-9._-]+$/.test(value)) throw new RangeError(`alertmanager ${what} "${value}" must be letters, digits, ".", "_" or "-": it is written into JSON and a template unescaped`);
+  }
+  const state = '{{ if eq .Status "firing" }}ALARM{{ else }}OK{{ end }}';
+  const alert = `{{ ${sanitized(".CommonLabels.alertname", NAME_TEXT, "_", ALERT_NAME_MAX)} }}`;
+  const node = `{{ with .CommonLabels.node }}-{{ ${sanitized(".", NAME_TEXT, "_", 64)} }}{{ end }}`;
+  const subject = `${state}: "${v.prefix}-${alert}" in ${v.region}`;
+  const longest = `ALARM: "${v.prefix}-${"x".repeat(ALERT_NAME_MAX)}" in ${v.region}`.length;
+  if (longest > SUBJECT_MAX) throw new RangeError(`alertmanager subject may be ${longest} characters; SNS takes fewer than 100 (prefix and region too long)`);
+  const message = [
+    "{",
+    `"AlarmName":"${v.prefix}-${alert}${node}",`,
+    `"NewStateValue":"${state}",`,
+    `"NewStateReason":"Prometheus alert {{ .Status }} in ${v.prefix}: {{ len .Alerts.Firing }} firing, {{ len .Alerts.Resolved }} resolved (Amazon Managed Service for Prometheus, ${v.region})",`,
+    `"AlarmDescription":"{{ ${sanitized(".CommonAnnotations.summary", FREE_TEXT, " ", 500)} }}"`,
+    "}",
+  ].join("");
+  return { subject, message };
+}
+
 /**
  * Alertmanager routing alerts to the region's SNS topics as CloudWatch alarms go: severity=ticket
  * to the ticket topic, everything else (pages, and an alert someone forgot to label) to the page
- * topic. AMP's definition format wraps the Alertmanager configuration in `alertmanager_config`
- * as a string.
+ * topic, each message shaped as a CloudWatch alarm's (pagerTemplates). AMP's definition format
+ * wraps the Alertmanager configuration in `alertmanager_config` as a string.
  */
-export function alertmanagerDefinition(v: { topicArn: string; ticketTopicArn: string; region: string }): string {
+export function alertmanagerDefinition(v: { topicArn: string; ticketTopicArn: string; region: string; prefix: string }): string {
+  const { subject, message } = pagerTemplates(v);
   // SNS refuses an empty attribute value: an alert without a severity label says "none".
-  const sns = (topicArn: string) => [{ topic_arn: topicArn, sigv4: { region: v.region }, subject: "{{ .CommonLabels.alertname }}", attributes: { severity: "{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}none{{ end }}" } }];
+  const sns = (topicArn: string) => [{ topic_arn: topicArn, sigv4: { region: v.region }, subject, message, attributes: { severity: "{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}none{{ end }}" } }];
   const config = {
     route: {
       receiver: "sns",

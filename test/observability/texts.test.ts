@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { CANARY_SOURCE, probeTargets, watchTargets } from "../../components/observability/canary-script";
 import { globalDashboardBody, regionalDashboardBody, type Widget } from "../../components/observability/dashboards";
 import { alarmArn, canaryName, dashboardName } from "../../components/observability/names";
-import { alertingRules, alertmanagerDefinition, KEPT_METRICS, PROMETHEUS_ALERTS, scrapeConfiguration } from "../../components/observability/prometheus";
+import { alertingRules, alertmanagerDefinition, KEPT_METRICS, pagerTemplates, PROMETHEUS_ALERTS, scrapeConfiguration } from "../../components/observability/prometheus";
 import { canarySchedule } from "../../components/observability/synthetic-probe";
 import { DEFAULT_OBJECTIVES } from "../../components/observability/thresholds";
 
@@ -187,7 +187,7 @@ describe("Prometheus configuration", () => {
   });
 
   it("wraps Alertmanager's configuration as AMP expects, routing pages and unlabelled alerts to the page topic, tickets to the ticket topic, with SigV4", () => {
-    const definition = parse(alertmanagerDefinition({ topicArn: "arn:aws:sns:us-east-1:1:prod-alarms", ticketTopicArn: "arn:aws:sns:us-east-1:1:prod-tickets", region: "us-east-1" }));
+    const definition = parse(alertmanagerDefinition({ topicArn: "arn:aws:sns:us-east-1:1:prod-alarms", ticketTopicArn: "arn:aws:sns:us-east-1:1:prod-tickets", region: "us-east-1", prefix: "prod-us-east-1" }));
     expect(typeof definition.alertmanager_config).toBe("string");
     const config = parse(definition.alertmanager_config);
     const topicOf = (receiver: string) => config.receivers.find((r: { name: string }) => r.name === receiver).sns_configs[0];
@@ -197,6 +197,151 @@ describe("Prometheus configuration", () => {
     expect(topicOf("sns-tickets")).toMatchObject({ topic_arn: "arn:aws:sns:us-east-1:1:prod-tickets" });
     // SNS refuses an empty attribute value: an unlabelled alert still gets one.
     expect(topicOf("sns").attributes.severity).toBe("{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}none{{ end }}");
+    // Both topics' messages are shaped as CloudWatch's, for the pager's CloudWatch integration.
+    const templates = pagerTemplates({ prefix: "prod-us-east-1", region: "us-east-1" });
+    for (const receiver of ["sns", "sns-tickets"]) expect(topicOf(receiver)).toMatchObject(templates);
+  });
+});
+
+/**
+ * Alertmanager's Go templates, only as far as pagerTemplates writes them: text, {{ if eq A B }},
+ * {{ with A }} (dot rebound), {{ else }}, {{ end }}, fields (.A.B, a missing label is "", as
+ * Alertmanager's missingkey=zero), len, and reReplaceAll (RE2 patterns that JavaScript reads the
+ * same). Anything else throws, so a template this cannot read fails the test rather than passing.
+ */
+interface AlertData { Status: "firing" | "resolved"; CommonLabels: Record<string, string>; CommonAnnotations: Record<string, string>; Alerts: { Firing: unknown[]; Resolved: unknown[] } }
+function renderTemplate(template: string, data: AlertData): string {
+  const tokenize = (action: string) => {
+    const tokens: string[] = [];
+    const re = /\s*("[^"\\]*"|\(|\)|[^\s()"]+)/y;
+    const end = action.trimEnd().length;
+    while (re.lastIndex < end) {
+      const m = re.exec(action);
+      if (!m) throw new Error(`cannot read {{${action}}}`);
+      tokens.push(m[1]);
+    }
+    return tokens;
+  };
+  const field = (path: string, dot: unknown): unknown => {
+    if (path === ".") return dot;
+    if (!/^(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(path)) throw new Error(`not a field: ${path}`);
+    let value: unknown = data;
+    for (const name of path.slice(1).split(".")) value = value === undefined ? undefined : (value as Record<string, unknown>)[name];
+    return value ?? "";
+  };
+  const evaluate = (tokens: string[], dot: unknown): unknown => {
+    let i = 0;
+    const term = (): unknown => {
+      const t = tokens[i++];
+      if (t === undefined) throw new Error("missing argument");
+      if (t === "(") {
+        const start = i;
+        let depth = 1;
+        while (depth > 0) {
+          if (tokens[i] === undefined) throw new Error("unclosed (");
+          if (tokens[i] === "(") depth++;
+          if (tokens[i] === ")") depth--;
+          i++;
+        }
+        return evaluate(tokens.slice(start, i - 1), dot);
+      }
+      if (t.startsWith('"')) return t.slice(1, -1);
+      if (t.startsWith(".")) return field(t, dot);
+      throw new Error(`unexpected ${t}`);
+    };
+    const functions: Record<string, (...args: unknown[]) => unknown> = {
+      eq: (a, b) => a === b,
+      len: (a) => (a as unknown[]).length,
+      reReplaceAll: (pattern, replacement, text) => String(text).replace(new RegExp(String(pattern), "g"), String(replacement)),
+    };
+    const head = tokens[0];
+    if (head in functions) {
+      i = 1;
+      const args: unknown[] = [];
+      while (i < tokens.length) args.push(term());
+      if (args.length !== functions[head].length) throw new Error(`${head} takes ${functions[head].length} arguments`);
+      return functions[head](...args);
+    }
+    const value = term();
+    if (i !== tokens.length) throw new Error(`cannot read ${tokens.join(" ")}`);
+    return value;
+  };
+  type Frame = { kind: "if" | "with"; on: boolean; dot: unknown; outerOn: boolean };
+  const stack: Frame[] = [];
+  let dot: unknown = data;
+  let on = true;
+  let out = "";
+  for (const [i, part] of template.split(/\{\{(.*?)\}\}/s).entries()) {
+    if (i % 2 === 0) {
+      if (on) out += part;
+      continue;
+    }
+    const tokens = tokenize(part);
+    if (tokens[0] === "if" || tokens[0] === "with") {
+      const value = on ? evaluate(tokens.slice(1), dot) : undefined;
+      stack.push({ kind: tokens[0], on: on && Boolean(value), dot, outerOn: on });
+      if (tokens[0] === "with" && on && value) dot = value;
+      on = on && Boolean(value);
+    } else if (tokens.join(" ") === "else") {
+      const frame = stack.at(-1)!;
+      dot = frame.dot;
+      on = frame.outerOn && !frame.on;
+    } else if (tokens.join(" ") === "end") {
+      const frame = stack.pop()!;
+      dot = frame.dot;
+      on = frame.outerOn;
+    } else if (on) {
+      out += String(evaluate(tokens, dot));
+    }
+  }
+  if (stack.length) throw new Error("unclosed block");
+  return out;
+}
+
+describe("the pager's view of a Prometheus alert (PagerDuty's CloudWatch integration)", () => {
+  const templates = pagerTemplates({ prefix: "prod-us-east-1", region: "us-east-1" });
+  const alert = (status: AlertData["Status"], labels: Record<string, string>, summary: string): AlertData => ({
+    Status: status,
+    CommonLabels: labels,
+    CommonAnnotations: { summary },
+    Alerts: { Firing: status === "firing" ? [{}] : [], Resolved: status === "resolved" ? [{}] : [] },
+  });
+  const page = (data: AlertData) => ({ subject: renderTemplate(templates.subject, data), body: JSON.parse(renderTemplate(templates.message, data)) as Record<string, string> });
+
+  it("opens with ALARM: and a CloudWatch-shaped JSON body whose NewStateValue matches, and resolves with OK:", () => {
+    const summary = "prod-us-east-1: 3 pod(s) unschedulable for 10 minutes; the node group cannot grow (at its maximum, or instances unavailable)";
+    const firing = page(alert("firing", { alertname: "PodsUnschedulable", severity: "page" }, summary));
+    expect(firing.subject).toBe('ALARM: "prod-us-east-1-PodsUnschedulable" in us-east-1');
+    expect(firing.body).toEqual({
+      AlarmName: "prod-us-east-1-PodsUnschedulable",
+      NewStateValue: "ALARM",
+      NewStateReason: "Prometheus alert firing in prod-us-east-1: 1 firing, 0 resolved (Amazon Managed Service for Prometheus, us-east-1)",
+      AlarmDescription: summary,
+    });
+    const resolved = page(alert("resolved", { alertname: "PodsUnschedulable", severity: "page" }, summary));
+    expect(resolved.subject).toBe('OK: "prod-us-east-1-PodsUnschedulable" in us-east-1');
+    expect([resolved.body.AlarmName, resolved.body.NewStateValue]).toEqual(["prod-us-east-1-PodsUnschedulable", "OK"]);
+  });
+
+  it("names each node's alert apart, so that one node's recovery does not resolve another's incident", () => {
+    const { subject, body } = page(alert("firing", { alertname: "NodeMemoryHigh", severity: "ticket", node: "ip-10-0-1-23.ec2.internal" }, "prod-us-east-1: node ip-10-0-1-23.ec2.internal uses more than 90 % of its memory"));
+    expect(body.AlarmName).toBe("prod-us-east-1-NodeMemoryHigh-ip-10-0-1-23.ec2.internal");
+    expect(subject).toBe('ALARM: "prod-us-east-1-NodeMemoryHigh" in us-east-1');
+  });
+
+  it("stays valid JSON and a subject SNS takes whatever the labels and annotations hold", () => {
+    const hostile = alert("firing", { alertname: `Evil"Name\\\n{{ x }}${"A".repeat(80)}`, node: 'n"1\\' }, 'a "quoted" \\ back\nslash, tab\t, é and 50 %');
+    const { subject, body } = page(hostile);
+    // Quotes, backslashes, line breaks and braces become "_" in a name, cut to 32 characters.
+    expect(body.AlarmName).toBe(`prod-us-east-1-Evil_Name_____x___${"A".repeat(14)}-n_1_`);
+    expect(body.AlarmDescription).toBe("a  quoted    back slash, tab ,   and 50 %");
+    expect(subject).toBe(`ALARM: "prod-us-east-1-Evil_Name_____x___${"A".repeat(14)}" in us-east-1`);
+    expect(subject.length).toBeLessThan(100);
+  });
+
+  it("refuses a prefix or region it would have to escape, and one too long for SNS's subject", () => {
+    expect(() => pagerTemplates({ prefix: 'prod"', region: "us-east-1" })).toThrow(/prefix "prod\"" must be letters/);
+    expect(() => pagerTemplates({ prefix: "p".repeat(60), region: "us-east-1" })).toThrow(/SNS takes fewer than 100/);
   });
 });
 
