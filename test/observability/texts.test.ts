@@ -278,7 +278,7 @@ function renderTemplate(template: string, data: AlertData): string {
     }
     const tokens = tokenize(part);
     if (tokens[0] === "if" || tokens[0] === "with") {
-      const value = on ? evaluate(tokens.slice(1), dot) : undefined;
+      const value: unknown = on ? evaluate(tokens.slice(1), dot) : undefined;
       stack.push({ kind: tokens[0], on: on && Boolean(value), dot, outerOn: on });
       if (tokens[0] === "with" && on && value) dot = value;
       on = on && Boolean(value);
