@@ -115,6 +115,8 @@ function unitOf(metrics: readonly Metric[], statistic: string | null, label: str
   const unitInLabel = label ? /\(([^)]+)\)\s*$/.exec(label)?.[1] : undefined;
   if (unitInLabel) return unitInLabel === "% of max" ? "%" : unitInLabel;
   if (statistic?.startsWith("PR(")) return "%";
+  // How many data points (a canary's runs), whatever the metric measures.
+  if (statistic === "SampleCount") return "count";
   const name = metrics[0]?.metricName;
   if (!name) return null;
   if (name === ALB.metrics.targetResponseTime) return "s";
