@@ -3,7 +3,7 @@ import { awsCliFailure, pollUntil } from "../../tools/ci/poll";
 import { answersFor, delegationHelp, PUBLIC_RESOLVERS, resolversOption, waitForZone, zoneTarget } from "../../tools/ci/wait-for-zone";
 import { healthCheckIdOf, judgeObservations, waitHealthy } from "../../tools/ci/wait-healthy";
 import { judgeReplicas, replicatedSecretsOf, waitSecretReplicas, type ReplicaStatus, type ReplicatedSecret } from "../../tools/ci/wait-secret-replicas";
-import { displayEndpoint, judgeSubscriptions, topicsOf, waitSubscribed, type Subscription, type TopicRef } from "../../tools/ci/wait-subscribed";
+import { displayEndpoint, judgeSubscriptions, topicsOf, unreadTicketTopics, waitSubscribed, type Subscription, type TopicRef } from "../../tools/ci/wait-subscribed";
 import { endpointId } from "../../components/observability/subscribers";
 
 /** A clock that only moves when the poller sleeps. */
@@ -189,6 +189,11 @@ describe("wait-subscribed", () => {
     expect(judge([pending], [])).toEqual({ done: false, detail: "prod-us-west-2-alarms: 0 confirmed, waiting for email:oncall@example.org to confirm; prod-us-west-2-tickets: 0 confirmed (no subscription at all)" });
     expect(judge([], [ok]).done).toBe(false);
     expect(judge([pending, ok], []).done).toBe(true);
+    // The ticket topic nobody reads: said (a warning), not waited for.
+    const byTopic = (t: Subscription[]) => new Map<TopicRef, Subscription[]>([[pages, [ok]], [tickets, t]]);
+    expect(unreadTicketTopics(byTopic([]))).toEqual([ticket]);
+    expect(unreadTicketTopics(byTopic([pending]))).toEqual([ticket]);
+    expect(unreadTicketTopics(byTopic([{ ...ok, SubscriptionArn: `${ticket}:3d4e` }]))).toEqual([]);
   });
 
   it("where the pager is expected, waits for a confirmed subscriber that is no mailbox on every page topic", () => {

@@ -99,6 +99,15 @@ export function judgeSubscriptions(byTopic: ReadonlyMap<TopicRef, readonly Subsc
   return { done, detail: parts.join("; ") };
 }
 
+/**
+ * Ticket topics no confirmed subscriber reads. Not waited for (tickets do not wake anyone, and a
+ * rollout is no time to wait for a mailbox), but said: one click on the unsubscribe link at the
+ * foot of any ticket mail removes the only subscriber, and the topic's alarms then fire unread.
+ */
+export function unreadTicketTopics(byTopic: ReadonlyMap<TopicRef, readonly Subscription[]>): string[] {
+  return [...byTopic].filter(([topic, subscriptions]) => !topic.pages && !subscriptions.some(confirmed)).map(([topic]) => topic.arn);
+}
+
 export type SubscriptionReader = (topic: TopicRef) => Promise<Subscription[]>;
 
 export const awsCliSubscriptions: SubscriptionReader = async (topic) => {
@@ -106,12 +115,15 @@ export const awsCliSubscriptions: SubscriptionReader = async (topic) => {
   return (JSON.parse(stdout) as { Subscriptions?: Subscription[] }).Subscriptions ?? [];
 };
 
-export async function waitSubscribed(topics: readonly TopicRef[], read: SubscriptionReader, options: PollOptions): Promise<{ done: boolean; last: string; failed?: boolean }> {
-  return pollUntil(async () => {
+export async function waitSubscribed(topics: readonly TopicRef[], read: SubscriptionReader, options: PollOptions): Promise<{ done: boolean; last: string; failed?: boolean; unreadTickets: string[] }> {
+  let unreadTickets: string[] = [];
+  const result = await pollUntil(async () => {
     const byTopic = new Map<TopicRef, Subscription[]>();
     for (const topic of topics) byTopic.set(topic, await read(topic));
+    unreadTickets = unreadTicketTopics(byTopic);
     return judgeSubscriptions(byTopic);
   }, { classifyError: (err) => awsCliFailure(err, "sns:ListSubscriptionsByTopic"), ...options });
+  return { ...result, unreadTickets };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -134,6 +146,12 @@ async function main(argv: string[]): Promise<number> {
   const result = await waitSubscribed(topics, awsCliSubscriptions, { timeoutSeconds: timeoutMinutes * 60, intervalSeconds });
   if (result.done) {
     console.log(`alarms reach someone: ${result.last}`);
+    for (const arn of result.unreadTickets) {
+      console.error(
+        `::warning::Ticket topic ${arn} has no confirmed subscriber: its alarms (tickets, not pages) reach nobody. ` +
+          "An alarm mail's unsubscribe link removes a subscription without signing in, unless it was confirmed with AuthenticateOnUnsubscribe (docs/observability.md, section “Who hears about it”): run `pulumi up --refresh --stack <stack>` from a deploy runner to subscribe platform:alarmEmail again, and confirm the new mail as the docs say.",
+      );
+    }
     return 0;
   }
   if (result.failed) {
