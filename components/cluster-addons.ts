@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy } from "./lib/eks-addon-policies";
 import { clusterAutoscalerProblems, clusterAutoscalerRelease } from "./lib/cluster-autoscaler";
-import { podIdentityTrustPolicy } from "./lib/eks";
+import { podIdentityTrustPolicy, zoneSpread } from "./lib/eks";
 import { PLATFORM_DEPLOYERS_GROUP } from "./lib/deployer";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "./lib/names";
 import { READINESS_GATE_INJECT_LABEL, targetGroupBindingGuard } from "./lib/service-plan";
@@ -156,8 +156,12 @@ export class ClusterAddons extends pulumi.ComponentResource {
         // The chart's default tags: k8s.io/cluster-autoscaler/enabled and k8s.io/cluster-autoscaler/<clusterName>.
         autoDiscovery: { clusterName: args.clusterName },
         rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } },
-        // Two replicas with leader election: losing the autoscaler's node must not stop scaling.
+        // Two replicas with leader election, in different AZs: losing the autoscaler's node, or its
+        // AZ, must not stop scaling at the moment the other AZs need nodes. DoNotSchedule for the
+        // reason the load balancer controller's spread gives below; the chart's pods carry the
+        // release name as app.kubernetes.io/instance.
         replicaCount: 2,
+        topologySpreadConstraints: [zoneSpread({ "app.kubernetes.io/instance": "cluster-autoscaler" })],
         ...(autoscalerImageTag ? { image: { tag: autoscalerImageTag } } : {}),
         extraArgs: {
           // Node groups of equal shape (one per AZ, or one spanning all) scale together, keeping
@@ -186,8 +190,11 @@ export class ClusterAddons extends pulumi.ComponentResource {
       timeout,
       cleanupOnFail: true,
       values: {
-        // The HPA reads through it: two replicas and a budget, so a node drain never blinds it.
+        // The HPA reads through it: two replicas and a budget, so a node drain never blinds it, in
+        // different AZs, so an AZ loss does not either (the surviving AZs' pods scale out on its
+        // metrics then).
         replicas: 2,
+        topologySpreadConstraints: [zoneSpread({ "app.kubernetes.io/instance": "metrics-server" })],
         podDisruptionBudget: { enabled: true, minAvailable: 1 },
       },
     }, k8sOpts);
@@ -222,7 +229,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
           // Only AZs with nodes count as domains, so a pool in one AZ still takes both.
           replicaCount: 2,
           podDisruptionBudget: { maxUnavailable: 1 },
-          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: controllerLabels } }],
+          topologySpreadConstraints: [zoneSpread(controllerLabels)],
           // The IAM policy is a subset without WAF and Shield permissions (see the policy's doc).
           enableShield: false,
           enableWaf: false,

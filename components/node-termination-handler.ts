@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { podIdentityTrustPolicy } from "./lib/eks";
+import { podIdentityTrustPolicy, zoneSpread } from "./lib/eks";
 import { IAM_ROLE_NAME_MAX_LENGTH, physicalName } from "./lib/names";
 import {
   DEFAULT_DRAIN_TIMEOUT_SECONDS,
@@ -152,7 +152,7 @@ export class NodeTerminationHandler extends pulumi.ComponentResource {
         //   a handler skips only its own pod, pkg/node/node.go L925-932) goes on in the other.
         replicas: 2,
         podDisruptionBudget: { maxUnavailable: 1 },
-        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels } }],
+        topologySpreadConstraints: [zoneSpread(labels)],
         // The tag check would skip every node launched before this handler (tags propagate at
         // launch only); the group's rule names the group, and a handler drains only nodes of its
         // own cluster, so the check adds nothing here.

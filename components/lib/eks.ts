@@ -314,3 +314,12 @@ export function controlPlaneZoneCount(azCount: number, controlPlaneAzCount: numb
   }
   return Math.min(azCount, controlPlaneAzCount);
 }
+
+/**
+ * A hard spread of a system workload's replicas over AZs (maxSkew 1, DoNotSchedule): two replicas
+ * in one AZ both go with it, and a soft spread may place them so while nodes are still joining.
+ * Only AZs that have nodes count as domains, so a node pool in one AZ still takes every replica.
+ */
+export function zoneSpread(matchLabels: Record<string, string>): { maxSkew: number; topologyKey: string; whenUnsatisfiable: "DoNotSchedule"; labelSelector: { matchLabels: Record<string, string> } } {
+  return { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels } };
+}

@@ -123,6 +123,16 @@ describe("ClusterAddons", () => {
     });
   });
 
+  it("keeps the two replicas of cluster-autoscaler and of metrics-server in different AZs: an AZ loss must stop neither node nor pod scaling", () => {
+    // Each chart labels its pods with the release's name (app.kubernetes.io/instance).
+    for (const [release, instance] of [["addons-cluster-autoscaler", "cluster-autoscaler"], ["addons-metrics-server", "metrics-server"]]) {
+      expect(values(named(under("addons"), RELEASE, release)).topologySpreadConstraints, release).toEqual([
+        { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/instance": instance } } },
+      ]);
+      expect(named(under("addons"), RELEASE, release).inputs.name).toBe(instance);
+    }
+  });
+
   it("leaves the AWS Load Balancer Controller out unless enabled", () => {
     for (const prefix of ["addons", "off"]) {
       expect(under(prefix).filter((r) => r.name.includes("aws-load-balancer-controller"))).toEqual([]);
