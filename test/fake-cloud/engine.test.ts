@@ -155,6 +155,15 @@ describe("unknowns in a preview of a new stack", () => {
     expect(seen.some((s) => s.startsWith("name web-"))).toBe(true);
     expect(seen.filter((s) => s.startsWith("id ") || s.startsWith("arn "))).toEqual([]);
     expect(byName(r, "web").propertyDependencies?.vpcId).toEqual([byName(r, "app").urn]);
+    // Recorded as the engine's preview state holds them (what stack policies get): the computed
+    // outputs unknown, not absent; the inputs and the auto-name known; no id yet.
+    const app = byName(r, "app");
+    expect(app.id).toBeNull();
+    expect(app.outputs.arn).toEqual({ __pulumiUnknown: true });
+    expect(app.outputs.defaultSecurityGroupId).toEqual({ __pulumiUnknown: true });
+    expect(app.outputs.cidrBlock).toBe("10.0.0.0/16");
+    expect(byName(r, "web").outputs.id ?? byName(r, "web").outputs.arn).toEqual({ __pulumiUnknown: true });
+    expect(byName(r, "web").outputs.name).toMatch(/^web-/);
   });
 
   it("know the name pulumi-kubernetes gives an unnamed object in Check, and leave a named or generateName one alone", async () => {

@@ -31,6 +31,10 @@ describe("the pack on prod's primary region under pulumi preview", () => {
   it("has unknown values to read (ids, ARNs) where the pass with known values has them", () => {
     const unknown = preview.cloud.resources.filter((r) => JSON.stringify(r.inputs).includes("__pulumiUnknown"));
     expect(unknown.length).toBeGreaterThan(50);
+    // Stack rules read outputs: a new resource's computed ones (ids, ARNs) are unknown there too.
+    const vpc = preview.cloud.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
+    expect(vpc.outputs.arn).toEqual({ __pulumiUnknown: true });
+    expect(preview.cloud.resources.filter((r) => JSON.stringify(r.outputs).includes("__pulumiUnknown")).length).toBeGreaterThan(50);
   });
 
   it("runs every rule: none reads an unknown value, and the verdict is the known pass's", () => {

@@ -35,7 +35,9 @@ import * as aliasproto from "@pulumi/pulumi/proto/alias_pb";
 import * as callbackproto from "@pulumi/pulumi/proto/callback_pb";
 import * as providerproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
-import { isUnknown } from "@pulumi/pulumi/output";
+// The SDK's unknown sentinel: what a preview's deserialized input holds where a value is not known
+// (not `rpc.deserializeProperty(rpc.unknownValue)`, which outside a dry run, at module load, is undefined).
+import { isUnknown, unknown as UNKNOWN_VALUE } from "@pulumi/pulumi/output";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { isGoDuration, propertyPathError } from "./resource-options";
@@ -46,8 +48,6 @@ export { aliasToUrn, engineUrn, parseUrn, ROOT_STACK_TYPE } from "./urn";
 
 /** What the SDK sends in a provider reference when the provider's id is not known (preview). */
 export const UNKNOWN_ID = rpc.unknownValue;
-/** An unknown value as the SDK deserializes it (what a recorded preview input holds). */
-const UNKNOWN_VALUE: unknown = rpc.deserializeProperty(rpc.unknownValue);
 
 /** Does a deserialized input hold an unknown anywhere (Configure's ContainsUnknowns)? */
 function containsUnknown(value: unknown): boolean {
