@@ -20,6 +20,9 @@
  *   `deleteBeforeReplace` as the goal holds them after transforms (not inherited from parents).
  * - `hideDiffs` paths and `customTimeouts` durations, as transforms leave them, parsed as the
  *   engine parses them, with its messages (tools/fake-cloud/resource-options.ts).
+ * - The version of a provider request parsed with blang/semver's rules (tools/fake-cloud/semver.ts)
+ *   where `parseProviderRequest` parses it: every custom resource (as transforms leave it, a
+ *   given provider or not), a read without a provider, every invoke; a provider's own version too.
  * - In a preview (`preview: true`) a new custom resource's id and every output it was not given
  *   as an input are unknown, as the provider's planned state is; reads, invokes and
  *   StackReferences answer with known values, as they do in a real preview, except a read by an
@@ -41,6 +44,7 @@ import { isUnknown, unknown as UNKNOWN_VALUE } from "@pulumi/pulumi/output";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { isGoDuration, propertyPathError } from "./resource-options";
+import { parseSemver } from "./semver";
 import { type AliasSpec, aliasToUrn, engineUrn, parseUrn } from "./urn";
 
 export type { AliasSpec } from "./urn";
@@ -123,12 +127,30 @@ function defaultProviderDeniedMessage(pkg: string, user: string): string {
   return `Default provider for '${pkg}' disabled. '${user}' must use an explicit provider.`;
 }
 
-/** `providers.ProviderRequest.DefaultName`: "default", then the version's parts joined by "_". */
+/** How to write a version the engine can parse, after its own message. */
+const VERSION_FIX = '(a provider version is a semantic version such as "7.47.0", with no "v" prefix)';
+
+/**
+ * `parseProviderRequest` (source_eval.go): the version of a request for a package's provider, ""
+ * for none, parsed with semver.Parse. It runs for every custom resource (after its transforms,
+ * whether it names a provider or not), for a read without a provider and for every invoke; a
+ * version it cannot parse fails the operation with semver's message after `prefix`.
+ */
+function checkProviderRequest(version: string, prefix: string): void {
+  if (version === "") return;
+  const parsed = parseSemver(version);
+  if (typeof parsed === "string") throw new EngineError(`${prefix}${parsed} ${VERSION_FIX}`);
+}
+
+/**
+ * `providers.ProviderRequest.DefaultName`: "default", then the version's parts joined by "_"
+ * (the version as parseProviderRequest accepted it; "" gives "default").
+ */
 export function defaultProviderName(version: string): string {
-  const match = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(version);
-  if (!match) return "default";
-  const [, major, minor, patch, pre, build] = match;
-  return ["default", major, minor, patch, ...(pre ? pre.split(".") : []), ...(build ? build.split(".") : [])].join("_");
+  if (version === "") return "default";
+  const parsed = parseSemver(version);
+  if (typeof parsed === "string") throw new EngineError(`${parsed} ${VERSION_FIX}`);
+  return ["default", parsed.major, parsed.minor, parsed.patch, ...parsed.pre, ...parsed.build].join("_");
 }
 
 /** The package of a type token: `aws:ec2/vpc:Vpc` → aws; `pulumi:providers:aws` → aws for its resources. */
@@ -278,9 +300,6 @@ function checkAliasUrn(alias: string): void {
   if (parseUrn(alias) === null) throw new EngineError(`invalid alias URN: invalid URN ${JSON.stringify(alias)}`);
 }
 
-/** semver.Parse of a provider's version (source_eval.go: "<label>: passed invalid version"). */
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
-
 /** RegisterResource's parse of `hideDiff` (`resource.ParsePropertyPath`): "<index>: <why>", the first bad path. */
 function checkHideDiffs(paths: string[]): void {
   paths.forEach((path, i) => {
@@ -405,6 +424,9 @@ export class FakeEngine {
       const token = req.getTok();
       const args = req.getArgs() ? (rpc.deserializeProperties(req.getArgs()!) as Record<string, unknown>) : {};
       const response = new providerproto.InvokeResponse();
+      // Every invoke's provider request is parsed, a given provider's too (invoke transforms, which
+      // could change the version first, are not applied: docs/plan.md, Limits).
+      checkProviderRequest(req.getVersion(), "");
       if (token === "pulumi:pulumi:getResource") {
         const known = this.states.get(String(args.urn));
         if (!known) throw new EngineError(`unknown resource ${String(args.urn)}`);
@@ -612,13 +634,15 @@ export class FakeEngine {
     }
 
     if (custom && !isProviderType(type)) {
+      // The version as the transforms leave it, whether or not a provider is given.
+      checkProviderRequest(version, "parse provider request: ");
       // resolveProvider: explicit, then the providers map, then the parent components' maps.
       provider ||= providers[packageOf(type)] ?? "";
       for (let p = parent; !provider && p; p = this.goals.get(p)?.parent ?? null) provider = this.componentProviders.get(p)?.[packageOf(type)] ?? "";
       if (provider) this.checkProvider(provider, urn, type);
       // The step generator refuses the resource when its provider is the denied default (bailDiag).
       else if (defaultProviderDenied(packageOf(type), this.options.config)) throw new EngineError(defaultProviderDeniedMessage(packageOf(type), urn));
-      else provider = await this.defaultProvider(packageOf(type), req.getVersion());
+      else provider = await this.defaultProvider(packageOf(type), version);
     } else if (!custom) {
       // A component's children see its providers and, through it, its ancestors'.
       const inherited = parent ? this.componentProviders.get(parent) ?? {} : {};
@@ -634,7 +658,8 @@ export class FakeEngine {
     // A provider's inputs carry the version it was registered with (SetProviderVersion), as the
     // engine's state records it: the provider SDKs always send their own.
     if (isProviderType(type) && version) {
-      if (!SEMVER.test(version)) throw new EngineError(`ResourceMonitor.RegisterResource(${type},${name}): passed invalid version: ${JSON.stringify(version)} is not a semantic version`);
+      const parsed = parseSemver(version);
+      if (typeof parsed === "string") throw new EngineError(`ResourceMonitor.RegisterResource(${type},${name}): passed invalid version: ${parsed} ${VERSION_FIX}`);
       inputs.version = version;
     }
     const propertyDependencies: Record<string, string[]> = {};
@@ -669,6 +694,8 @@ export class FakeEngine {
     const name = req.getName();
     const parent = req.getParent() || null;
     checkTypeToken(type);
+    // ReadResource parses a default provider's request before the step generator sees the read.
+    if (!req.getProvider() && !isProviderType(type)) checkProviderRequest(req.getVersion(), "");
     this.checkParent(parent);
     const urn = engineUrn(this.options.stack, this.options.project, parent, type, name);
     // step_generator.go: a read needs an id (an Output that resolved to "" sends none).
