@@ -2,8 +2,9 @@
  * What the engine checks of a request for a provider before it finds one (source_eval.go): the
  * version, parsed with blang/semver's Parse for every custom resource (after its transforms), a
  * read without a provider and every invoke (`parseProviderRequest`), and for a provider resource
- * its own. The parser is checked against blang/semver v3.5.1's rules and messages; the engine
- * through runStack, as the plan runs programs.
+ * its own; and `envVarMappings`, which only a provider resource may carry. The parser is checked
+ * against blang/semver v3.5.1's rules and messages; the engine through runStack, as the plan runs
+ * programs.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -109,5 +110,18 @@ describe("a provider request's version", () => {
         "ResourceMonitor.RegisterResource(pulumi:providers:aws,p): passed invalid version: No Major.Minor.Patch elements found",
       );
     }
+  });
+});
+
+describe("envVarMappings", () => {
+  const MESSAGE = "envVarMappings can only be used with provider resources";
+
+  it("is refused on a custom resource and on a component, as the engine refuses it", async () => {
+    expect(await failure(run(() => void new aws.s3.Bucket("b", {}, { envVarMappings: { MY_REGION: "AWS_REGION" } })))).toContain(MESSAGE);
+    expect(await failure(run(() => void new Box("box", { envVarMappings: { MY_REGION: "AWS_REGION" } })))).toContain(MESSAGE);
+  });
+
+  it("is taken on a provider resource", async () => {
+    await expect(run(() => void new aws.Provider("p", { region: "eu-west-1" }, { envVarMappings: { MY_REGION: "AWS_REGION" } }))).resolves.toBeDefined();
   });
 });

@@ -23,6 +23,7 @@
  * - The version of a provider request parsed with blang/semver's rules (tools/fake-cloud/semver.ts)
  *   where `parseProviderRequest` parses it: every custom resource (as transforms leave it, a
  *   given provider or not), a read without a provider, every invoke; a provider's own version too.
+ * - `envVarMappings` refused on anything but a provider resource.
  * - In a preview (`preview: true`) a new custom resource's id and every output it was not given
  *   as an input are unknown, as the provider's planned state is; reads, invokes and
  *   StackReferences answer with known values, as they do in a real preview, except a read by an
@@ -586,6 +587,10 @@ export class FakeEngine {
     const parent = req.getParent() || null;
     // A component's type may be anything; a custom (or remote) resource's names its provider's package.
     if (custom || req.getRemote()) checkTypeToken(type);
+    // source_eval.go refuses the option on anything but a provider (the SDK sends it for any resource).
+    if (req.getEnvvarmappingsMap().getLength() > 0 && !isProviderType(type)) {
+      throw new EngineError(`envVarMappings can only be used with provider resources (${type} resource '${name}' is not one: set envVarMappings on the provider it uses)`);
+    }
     // A remote component is built by its provider's Construct, which the plan has no plugin for:
     // recording it as an empty component would hide everything it creates.
     if (req.getRemote()) throw new EngineError(`${type} resource '${name}' is a component of a provider package (multi-language component); the offline plan cannot construct it (docs/plan.md, Limits)`);
