@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeCascades, describeChain, Pair, Recorded } from "../../../tools/plan/replacement/cascade";
 import { judge } from "../../../tools/plan/replacement/judge";
+import { changedPaths } from "../../../tools/plan/replacement/paths";
 import { ruleOf } from "../../../tools/plan/replacement/table";
 import { resource } from "../resources";
 
@@ -173,5 +174,54 @@ describe("replaceOnChanges, as the engine applies it (applyReplaceOnChanges: the
     expect(verdict("spec.ports.port", ["spec.ports.port"], { inputs })).toBe("update");
     expect(verdict("spec.subnets", ["spec.subnets[*]"], { inputs })).toBe("replace");
     expect(verdict("spec.subnets", ["spec.subnets"], { inputs })).toBe("replace");
+  });
+});
+
+describe("ignoreChanges, as the engine applies it (processIgnoreChanges: each entry's exact path reset to the old value)", () => {
+  const rule = { source: "test", replaceOn: ["ingress.cidrBlocks", "tags"], mayReplaceOn: [], keptWhenUnset: [], complete: true };
+  const was = { tags: { "kubernetes.io/role": "elb", Name: "a" }, ingress: [{ fromPort: 80, cidrBlocks: ["10.0.0.0/8"] }, { fromPort: 443, cidrBlocks: ["10.0.0.0/8"] }] };
+  /** The judgement of a change made to a copy of `was`, with the changed paths the diff finds. */
+  const judged = (edit: (now: typeof was) => void, ignoreChanges: string[]) => {
+    const now = structuredClone(was);
+    edit(now);
+    const changes = changedPaths(was, now).map((c) => ({ ...c, unknown: false }));
+    const j = judge(rule, changes, { ignoreChanges, inputs: [now, was] });
+    return { ignored: j.ignored, changed: [...j.replaceOn, ...j.mayReplaceOn, ...j.updated] };
+  };
+  const retag = (now: typeof was) => ((now.tags["kubernetes.io/role"] = "internal-elb"), (now.tags.Name = "b"));
+
+  it("takes a quoted key with dots for one key: that tag is ignored, not every tag", () => {
+    expect(judged(retag, ['tags["kubernetes.io/role"]'])).toEqual({ ignored: ["tags.kubernetes.io/role"], changed: ["tags.Name"] });
+    expect(judged(retag, ["tags"])).toEqual({ ignored: ["tags.kubernetes.io/role", "tags.Name"], changed: [] });
+    // `tags.kubernetes` names a key the tags do not have.
+    expect(judged(retag, ["tags.kubernetes"]).ignored).toEqual([]);
+  });
+
+  it("resets one list element for a fixed index, every element for [*], none for a key where the value is a list", () => {
+    const second = (now: typeof was) => (now.ingress[1].cidrBlocks = ["0.0.0.0/0"]);
+    const first = (now: typeof was) => (now.ingress[0].cidrBlocks = ["0.0.0.0/0"]);
+    expect(judged(second, ["ingress[0].cidrBlocks"])).toEqual({ ignored: [], changed: ["ingress.cidrBlocks"] });
+    expect(judged(first, ["ingress[0].cidrBlocks"])).toEqual({ ignored: ["ingress.cidrBlocks"], changed: [] });
+    expect(judged(second, ["ingress[*].cidrBlocks"])).toEqual({ ignored: ["ingress.cidrBlocks"], changed: [] });
+    expect(judged(second, ["ingress.cidrBlocks"])).toEqual({ ignored: [], changed: ["ingress.cidrBlocks"] });
+    // An element added: the engine cannot reset through it, the change stays.
+    const added = (now: typeof was) => now.ingress.push({ fromPort: 22, cidrBlocks: ["0.0.0.0/0"] });
+    expect(judged(added, ["ingress[*].cidrBlocks"]).changed).toEqual(["ingress.cidrBlocks", "ingress.fromPort"]);
+  });
+
+  it("hides a value made unknown by a replaced resource when an entry contains its path; through a fixed index it may still replace", () => {
+    const unknown = (path: string, ignoreChanges: string[]) => judge(rule, [{ path, unknown: true, removed: false }], { ignoreChanges, inputs: [was, was] }).verdict;
+    expect(unknown("ingress.cidrBlocks", ["ingress[*].cidrBlocks"])).toBe("update");
+    expect(unknown("ingress.cidrBlocks", ["ingress[0].cidrBlocks"])).toBe("may-replace");
+    expect(unknown("ingress.cidrBlocks", ["ingress.cidrBlocks"])).toBe("replace");
+    expect(unknown("tags", ['tags["kubernetes.io/role"]'])).toBe("replace");
+    expect(unknown("tags.kubernetes.io/role", ['tags["kubernetes.io/role"]'])).toBe("update");
+  });
+
+  it("reads quoted keys with dots the same way for replaceOnChanges", () => {
+    const labels = { metadata: { labels: { "app.kubernetes.io/name": "web", tier: "front" } } };
+    const replace = (path: string, entry: string) => judge(ruleOf("kubernetes:core/v1:Service"), [{ path, unknown: false, removed: false }], { ignoreChanges: [], replaceOnChanges: [entry], inputs: [labels] }).verdict;
+    expect(replace("metadata.labels.app.kubernetes.io/name", 'metadata.labels["app.kubernetes.io/name"]')).toBe("replace");
+    expect(replace("metadata.labels.tier", 'metadata.labels["app.kubernetes.io/name"]')).toBe("update");
   });
 });

@@ -127,3 +127,90 @@ export function parsePropertyPath(path: string): PropertyPathElement[] | null {
   }
   return out;
 }
+
+type Json = unknown;
+
+/** One step of `PropertyPath.reset` (properties_path.go): mutates `now`, answers false on a path error. */
+function resetAt(path: readonly PropertyPathElement[], old: Json, now: Json): boolean {
+  if (path.length === 0) return false;
+  const [key, ...rest] = path;
+  if (typeof key === "number") {
+    if (key < 0) return false;
+    const [oldList, nowList] = [Array.isArray(old) ? old : null, Array.isArray(now) ? now : null];
+    if (rest.length === 0) {
+      if (!oldList && !nowList) return true;
+      if (!oldList || !nowList) return false;
+      if (key >= oldList.length && key >= nowList.length) return true;
+      // An element added or removed cannot be reset: the list would change size.
+      if (key >= oldList.length || key >= nowList.length) return false;
+      nowList[key] = structuredClone(oldList[key]);
+      return true;
+    }
+    if (!oldList || !nowList) return !oldList && !nowList;
+    if (key >= oldList.length || key >= nowList.length) return false;
+    return resetAt(rest, oldList[key], nowList[key]);
+  }
+  if (key === "*") {
+    if (rest.length === 0) {
+      if (isObject(now)) {
+        if (isObject(old)) {
+          for (const k of Object.keys(old)) now[k] = structuredClone(old[k]);
+          for (const k of Object.keys(now)) if (!Object.hasOwn(old, k)) delete now[k];
+        }
+        return true;
+      }
+      if (Array.isArray(now)) {
+        if (Array.isArray(old)) {
+          for (let i = 0; i < old.length && i < now.length; i++) now[i] = structuredClone(old[i]);
+          if (old.length !== now.length) return false;
+        }
+        return true;
+      }
+      return false;
+    }
+    if (isObject(old) && isObject(now)) {
+      for (const k of Object.keys(old)) {
+        if (!Object.hasOwn(now, k)) return false;
+        if (!resetAt(rest, old[k], now[k])) return false;
+      }
+      return true;
+    }
+    if (Array.isArray(old) && Array.isArray(now)) {
+      for (let i = 0; i < old.length && i < now.length; i++) if (!resetAt(rest, old[i], now[i])) return false;
+      return old.length === now.length;
+    }
+    return false;
+  }
+  if (rest.length === 0) {
+    if (isObject(old) && Object.hasOwn(old, key)) {
+      if (!isObject(now)) return false;
+      now[key] = structuredClone(old[key]);
+    } else if (isObject(now)) {
+      delete now[key];
+    }
+    return true;
+  }
+  if (!isObject(old) || !isObject(now)) return !isObject(old) && !isObject(now);
+  const [hasOld, hasNow] = [Object.hasOwn(old, key), Object.hasOwn(now, key)];
+  if (hasOld && !hasNow) return false;
+  if (!hasOld && !hasNow) return true;
+  return resetAt(rest, old[key], now[key]);
+}
+
+/**
+ * The inputs the provider diffs once `ignoreChanges` applied, as `processIgnoreChanges`
+ * (step_generator.go) makes them: each entry parsed with `ParsePropertyPath` (an entry that does
+ * not parse is skipped) and the value at exactly that path reset to the old one
+ * (`PropertyPath.Reset`): `tags["kubernetes.io/role"]` that tag alone, `ingress[0].cidrBlocks` the
+ * first element's, `ingress[*].cidrBlocks` every element's, `ingress.cidrBlocks` nothing (a key where
+ * the value is a list). A path through an added or removed element is an error the engine reports
+ * as information ("cannot ignore changes in added or removed elements") and resets what it reached.
+ */
+export function resetIgnoredChanges(before: Record<string, unknown>, after: Record<string, unknown>, ignoreChanges: readonly string[]): Record<string, unknown> {
+  const reset = structuredClone(after);
+  for (const entry of ignoreChanges) {
+    const path = parsePropertyPath(entry);
+    if (path) resetAt(path, before, reset);
+  }
+  return reset;
+}
