@@ -44,7 +44,11 @@ export interface StackRun {
 export interface RunOptions extends FakeCloudOptions {
   stack: string;
   config: StackConfig;
-  /** Loads the program; its export is the outputs, a promise of them, or a function returning either. */
+  /**
+   * Loads the program; its export is the outputs, a promise of them, or a function returning
+   * either. What the host takes of a module (an ES module's default export) is the loader's to
+   * say (tools/plan/stack.ts `hostProgramExport`).
+   */
   load: () => unknown;
   /** Longest a run may take. @default 300 000 ms */
   timeoutMs?: number;
@@ -217,9 +221,7 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
     const program = pulumi.runtime.runInPulumiStack(async () => {
       let exported = await options.load();
       loaded = true;
-      if (exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1) {
-        exported = (exported as { default: unknown }).default;
-      }
+      // As the host: a function is called (an ES module's default export is unwrapped by the loader).
       if (typeof exported === "function") exported = await (exported as () => unknown)();
       return exported as pulumi.Inputs | undefined;
     });

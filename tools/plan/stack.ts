@@ -11,9 +11,12 @@
  * The same function runs in the planning process (tools/plan/runner.ts) and in a child process
  * (tools/plan/worker.ts, for isolated runs).
  */
+import { existsSync, readFileSync } from "fs";
+import { dirname, join } from "path";
 import { pathToFileURL } from "url";
 import type { RecordedResource } from "../fake-cloud";
-import { runStack, StackConfig, StackRun } from "../fake-cloud/run";
+import { runStack, StackConfig, StackRun, StackRunError } from "../fake-cloud/run";
+import { yamlValue } from "../fake-cloud/yaml-text";
 import { main as projectProgram } from "../../stacks/main";
 import { PlanError } from "./args";
 import { describeError } from "./errors";
@@ -76,11 +79,68 @@ async function loadProgram(file: string, pass: number): Promise<unknown> {
   }
 }
 
+/**
+ * The package manifest the Node.js language host reads for a program (cmd/run/run.js
+ * `npmPackageRootFromProgramPath`, runtime/manifest.js): the nearest `package.json`, else
+ * `package.yaml`, from the program's directory up. Null when there is none.
+ */
+function packageManifestOf(file: string): string | null {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    for (const name of ["package.json", "package.yaml"]) if (existsSync(join(dir, name))) return join(dir, name);
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/** Is the program an ES module to the host: its manifest says `"type": "module"` (one it cannot read says nothing)? */
+function isEsModuleProgram(manifest: string | null): boolean {
+  if (!manifest) return false;
+  try {
+    const text = readFileSync(manifest, "utf8");
+    const data = (manifest.endsWith(".json") ? JSON.parse(text) : yamlValue(text)) as { type?: unknown } | null;
+    return data?.type === "module";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the language host takes of a loaded program (cmd/run/run.js `runProgram`): an ES module's
+ * default export when it has one (refused, with the host's words, beside named exports), and a
+ * CommonJS module's exports as they are, which the run then calls if they are a function.
+ *
+ * Stricter than the host, on purpose: a CommonJS module whose only export is a function under
+ * `default` (TypeScript's `export default async () => {...}` without `"type": "module"`) is
+ * refused. The host would take `{ default: [Function] }` as the stack outputs, drop the function
+ * and never call it: `pulumi up` would succeed and create nothing.
+ */
+export function hostProgramExport(loaded: unknown, file: string): unknown {
+  const manifest = packageManifestOf(file);
+  const exports = loaded as Record<string, unknown> | null | undefined;
+  if (isEsModuleProgram(manifest)) {
+    if (exports !== null && typeof exports === "object" && Object.getOwnPropertyDescriptor(exports, "default") !== undefined) {
+      if (Object.keys(exports).length !== 1) {
+        throw new StackRunError(
+          `expected entrypoint module to have either a default export or named exports but not both (Pulumi's Node.js language host refuses such a program in an ES module package, "type": "module" in ${manifest}: keep the default export alone, or only named exports)`,
+        );
+      }
+      return exports.default;
+    }
+    return loaded;
+  }
+  if (exports !== null && typeof exports === "object" && Object.keys(exports).length === 1 && typeof exports.default === "function") {
+    throw new StackRunError(
+      `the program's only export is a function under \`default\` (\`export default async () => {...}\`), and it is a CommonJS module (${manifest ? `${manifest} has no "type": "module"` : "no package.json says \"type\": \"module\""}): Pulumi's Node.js language host calls a default export only in an ES module, and takes a CommonJS module's exports, { default: [Function] }, as the stack outputs, so \`pulumi up\` would run nothing and create no resource, without an error. ` +
+        `Write \`export = async () => {...}\` (the module is then the function, which the host calls), or declare the resources at the top level with named exports for the outputs. The plan refuses what the host would silently do nothing with`,
+    );
+  }
+  return loaded;
+}
+
 let passes = 0;
 
 async function pass(job: StackJobSpec, preview: boolean, quiet = false): Promise<StackRun> {
   const n = ++passes;
-  const load = job.program ? () => loadProgram(job.program!, n) : () => projectProgram;
+  const load = job.program ? async () => hostProgramExport(await loadProgram(job.program!, n), job.program!) : () => projectProgram;
   const started = performance.now();
   try {
     return await runStack({ stack: job.stack, project: job.project, organization: job.organization, config: job.config, stackOutputs: job.stackOutputs, preview, load, quiet });
