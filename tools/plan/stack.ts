@@ -12,7 +12,7 @@
  * (tools/plan/worker.ts, for isolated runs).
  */
 import { existsSync, readFileSync } from "fs";
-import { dirname, join } from "path";
+import { dirname, join, resolve } from "path";
 import { pathToFileURL } from "url";
 import type { RecordedResource } from "../fake-cloud";
 import { runStack, StackConfig, StackRun, StackRunError } from "../fake-cloud/run";
@@ -136,6 +136,12 @@ export function hostProgramExport(loaded: unknown, file: string): unknown {
   return loaded;
 }
 
+/**
+ * Where the language host runs this project's own program: the directory of Pulumi.yaml's `main`
+ * (stacks/index.ts), as the CLI's `getPwdMain` makes it the program's working directory.
+ */
+const PROJECT_PROGRAM_DIRECTORY = resolve(__dirname, "..", "..", "stacks");
+
 let passes = 0;
 
 async function pass(job: StackJobSpec, preview: boolean, quiet = false): Promise<StackRun> {
@@ -143,7 +149,9 @@ async function pass(job: StackJobSpec, preview: boolean, quiet = false): Promise
   const load = job.program ? async () => hostProgramExport(await loadProgram(job.program!, n), job.program!) : () => projectProgram;
   const started = performance.now();
   try {
-    return await runStack({ stack: job.stack, project: job.project, organization: job.organization, config: job.config, stackOutputs: job.stackOutputs, preview, load, quiet });
+    // Each program runs in its own directory, as the host runs it (its FileAssets are read from there).
+    const workingDirectory = job.program ? dirname(job.program) : PROJECT_PROGRAM_DIRECTORY;
+    return await runStack({ stack: job.stack, project: job.project, organization: job.organization, config: job.config, stackOutputs: job.stackOutputs, preview, load, quiet, workingDirectory });
   } finally {
     // PLAN_TRACE=1: when each pass ran, in this process's time (ms since it started), on stderr.
     if (process.env.PLAN_TRACE === "1") process.stderr.write(`trace: pid ${process.pid} ${preview ? "preview" : "known"} ${job.stack} ${started.toFixed(0)}–${performance.now().toFixed(0)} ms\n`);
