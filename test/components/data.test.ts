@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
 import { isGoDuration } from "../../tools/fake-cloud/resource-options";
+import { plainTransformValue } from "../fixtures/transform-props";
 import type * as Data from "../../components/data";
 
 let cloud: FakeCloud;
@@ -116,12 +116,11 @@ beforeAll(async () => {
     failoverOriginDomainName: "writer.prod.example.com",
     cachedPathPatterns: ["/static/*"],
   }, {
-    transforms: [(t) => {
+    transforms: [async (t) => {
       if (t.type === "aws:cloudfront/distribution:Distribution") {
-        // Transforms see a property that holds a secret wrapped as one secret, as the engine passes it.
-        const wrapped = t.props.origins as Record<string, unknown>;
-        const secret = wrapped?.[rpc.specialSigKey] === rpc.specialSecretSig;
-        edgeOrigins = { value: (secret ? wrapped.value : wrapped) as any[], secret };
+        // Transforms see the properties as the engine passes them: each secret an Output where it stands.
+        const { value, secret } = await plainTransformValue(t.props.origins);
+        edgeOrigins = { value: value as any[], secret };
       }
       return undefined;
     }],

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { installFakeCloud, settle, type FakeCloud, type RecordedResource } from "../../tools/fake-cloud";
+import { plainTransformValue } from "../fixtures/transform-props";
 
 let cloud: FakeCloud;
 let locked: import("../../components/ingress").RegionalIngress;
@@ -44,13 +44,10 @@ beforeAll(async () => {
     healthCheckPath: "/ready",
     originVerify: { values: ["current-0123456789abcdef", pulumi.secret("next-0123456789abcdef")] },
   }, {
-    transforms: [(t) => {
+    transforms: [async (t) => {
       if (t.type === "aws:lb/listenerRule:ListenerRule" && t.name.endsWith("-origin-verified")) {
-        // Transforms see the properties as the engine passes them: a property holding a secret
-        // arrives wrapped as one secret.
-        const wrapped = t.props.conditions as Record<string, unknown>;
-        const secret = wrapped?.[rpc.specialSigKey] === rpc.specialSecretSig;
-        verifiedConditions = { value: secret ? wrapped.value : wrapped, secret };
+        // Transforms see the properties as the engine passes them: each secret an Output where it stands.
+        verifiedConditions = await plainTransformValue(t.props.conditions);
       }
       return undefined;
     }],

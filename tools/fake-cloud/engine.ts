@@ -15,7 +15,8 @@
  *   by a resource, a read or an invoke, configured from the stack's `<pkg>:*` config; refused,
  *   with the engine's message, for the packages the stack's `pulumi:disable-default-providers` lists.
  * - Transforms run through the program's own callback code (the SDK's CallbackServer, without
- *   its gRPC server), in the engine's order: the resource's own, each ancestor's, the stack's.
+ *   its gRPC server), in the engine's order: the resource's own, each ancestor's, the stack's;
+ *   secrets and unknowns reach them as output values (tools/fake-cloud/transform-values.ts).
  * - `propertyDependencies` and `dependencies` recorded as sent; `replaceOnChanges` and
  *   `deleteBeforeReplace` as the goal holds them after transforms (not inherited from parents).
  * - `hideDiffs` paths and `customTimeouts` durations, as transforms leave them, parsed as the
@@ -46,6 +47,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { isGoDuration, propertyPathError } from "./resource-options";
 import { parseSemver } from "./semver";
+import { propertiesAfterTransforms, propertiesForTransforms } from "./transform-values";
 import { type AliasSpec, aliasToUrn, engineUrn, parseUrn } from "./urn";
 
 export type { AliasSpec } from "./urn";
@@ -763,7 +765,9 @@ export class FakeEngine {
       ...req.getAliasesList(),
     ];
     options.setAliasesList(aliases);
-    let object = r.object;
+    // Secrets and unknowns reach the callbacks as output values, as the engine marshals them.
+    const upgraded = propertiesForTransforms(r.object);
+    let object = upgraded ?? r.object;
     for (const token of tokens) {
       const callback = this.callbacks._callbacks.get(token);
       if (!callback) throw new EngineError(`transform callback ${token} is not registered`);
@@ -773,6 +777,9 @@ export class FakeEngine {
       object = response.getProperties() ?? new structproto.Struct();
       options = response.getOptions() ?? new resproto.TransformResourceOptions();
     }
+    // downgradeOutputValues: none are left when no callback was handed any, and when every
+    // callback returned nothing the properties are the request's.
+    if (upgraded) object = object === upgraded ? r.object : propertiesAfterTransforms(object);
     return {
       object,
       protect: options.hasProtect() ? options.getProtect() : undefined,

@@ -1,0 +1,81 @@
+/**
+ * A resource's properties as the engine hands them to transform callbacks and takes them back
+ * (pkg/resource/deploy/source_eval.go). RegisterResource unmarshals the request's properties with
+ * `UpgradeToOutputValues`, which turns every secret and every unknown, at any depth, into an
+ * output value; the transform wrapper marshals them with `KeepOutputValues`, so the SDK's callback
+ * deserializes each one as a `pulumi.Output` (secret, or not known) where it stands. Handed the
+ * SDK's own request instead, the callback would lift a nested secret into a secret wrapper around
+ * the whole top-level property (a `tags` map with one secret value arrives as one secret object)
+ * and see unknowns as the Unknown sentinel.
+ *
+ * What a callback returns comes back as the SDK serializes it (secrets and unknowns again, not
+ * output values), and is what the next callback of the chain gets, as in the engine; a callback
+ * that returns nothing passes the properties on as it got them. After the chain,
+ * `downgradeOutputValues` turns the output values left into secrets, unknowns and plain values.
+ *
+ * Not modelled: the dependencies the engine adds to the output values of a resource's own
+ * transforms (`upgradeOutputValues`, docs/plan.md Limits). Assets, archives and resource
+ * references are handed over as the SDK sent them (the engine adds hashes, names and types the
+ * SDK's callback does not read).
+ */
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+
+const SIG = rpc.specialSigKey;
+
+type Props = Record<string, unknown>;
+
+function mapObject(value: Props, f: (v: unknown) => unknown): Props {
+  const out: Props = {};
+  for (const key of Object.keys(value)) out[key] = f(value[key]);
+  return out;
+}
+
+/** The engine's unmarshalling with UpgradeToOutputValues, marshalled back with KeepOutputValues. */
+function upgrade(value: unknown, seen: { changed: boolean }): unknown {
+  if (value === rpc.unknownValue) {
+    seen.changed = true;
+    return { [SIG]: rpc.specialOutputValueSig };
+  }
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => upgrade(item, seen));
+  const sig = (value as Props)[SIG];
+  if (sig === rpc.specialSecretSig) {
+    seen.changed = true;
+    return { [SIG]: rpc.specialOutputValueSig, secret: true, value: upgrade((value as Props).value, seen) };
+  }
+  // Assets, archives, resource references: as sent.
+  if (sig !== undefined) return value;
+  return mapObject(value as Props, (v) => upgrade(v, seen));
+}
+
+/** source_eval.go `downgradeOutputValues`: an output value becomes its value, an unknown, a secret. */
+function downgrade(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(downgrade);
+  const object = value as Props;
+  const sig = object[SIG];
+  if (sig === rpc.specialOutputValueSig) {
+    const result = "value" in object ? downgrade(object.value) : rpc.unknownValue;
+    return object.secret === true ? { [SIG]: rpc.specialSecretSig, value: result } : result;
+  }
+  if (sig === rpc.specialSecretSig) return { [SIG]: rpc.specialSecretSig, value: downgrade(object.value) };
+  if (sig !== undefined) return value;
+  return mapObject(object, downgrade);
+}
+
+/**
+ * The properties a transform callback is handed, when they hold a secret or an unknown (each then
+ * an output value); undefined when they hold neither, and the SDK's own Struct is what the engine
+ * would send.
+ */
+export function propertiesForTransforms(object: structproto.Struct): structproto.Struct | undefined {
+  const seen = { changed: false };
+  const upgraded = upgrade(object.toJavaScript(), seen) as Props;
+  return seen.changed ? structproto.Struct.fromJavaScript(upgraded as Record<string, structproto.JavaScriptValue>) : undefined;
+}
+
+/** The properties after the transforms, with no output value left (downgradeOutputValues). */
+export function propertiesAfterTransforms(object: structproto.Struct): structproto.Struct {
+  return structproto.Struct.fromJavaScript(downgrade(object.toJavaScript()) as Record<string, structproto.JavaScriptValue>);
+}
