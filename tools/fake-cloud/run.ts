@@ -11,7 +11,10 @@
  * AsyncLocalStorage context costs a promise hook on every promise the SDK creates (about a
  * tenth of a plan's CPU, on Node 20). A run fails, as the real program would, when the program
  * throws, leaves a rejection unhandled, stops making progress before it finishes (what a program
- * waiting on an unknown output does in a preview) or leaves SDK promises pending.
+ * waiting on an unknown output does in a preview) or leaves SDK promises pending. As the host's
+ * process, a run goes on after the program's main promise until its event loop is empty (timers,
+ * I/O, `beforeExit` listeners): what the program registers meanwhile is its stack's, and no run
+ * starts while an earlier program's work is still pending.
  *
  * As the host, the run changes to the program's directory (`--pwd`) while it lasts; and as the
  * engine, it reads there every file asset and archive a resource is registered with.
@@ -85,6 +88,62 @@ const runtimeGlobals = globalThis as unknown as { globalStore?: Store; asyncLoca
 
 /** Turns of the event loop with no engine operation, no timer and no I/O before a run counts as stuck. */
 const IDLE_TURNS = 20;
+
+/** The run's own turns, through Node's setImmediate as this module found it: never counted as the program's. */
+const nodeSetImmediate = globalThis.setImmediate;
+const nextTurn = () => new Promise((resolve) => nodeSetImmediate(resolve));
+
+type TimerFunctions = Record<"setTimeout" | "setInterval" | "setImmediate", (...args: unknown[]) => unknown>;
+const timersModule = require("timers") as TimerFunctions;
+const nodeTimers = { clearTimeout: globalThis.clearTimeout, clearImmediate: globalThis.clearImmediate };
+
+type Timer = (NodeJS.Timeout | NodeJS.Immediate) & { _destroyed?: boolean };
+
+const pickTimers = (from: TimerFunctions): TimerFunctions => ({ setTimeout: from.setTimeout, setInterval: from.setInterval, setImmediate: from.setImmediate });
+
+/**
+ * The timers and immediates the program creates while its run lasts (through the global
+ * functions or the `timers` module, wrapped for the run): whether any still keeps Node's event
+ * loop alive, and, when the run ends, clearing what is left, which the host's process would never
+ * run (an unref'd timer once the loop is otherwise empty; anything of a program that failed).
+ */
+function trackProgramTimers(): { pending(): boolean; clear(): void; stop(): void } {
+  const created = new Set<Timer>();
+  const wrap = (create: TimerFunctions[keyof TimerFunctions]) => {
+    const wrapped = function (this: unknown, ...args: unknown[]) {
+      const timer = create.apply(this, args) as Timer;
+      created.add(timer);
+      return timer;
+    };
+    // util.promisify.custom and the like: timers/promises stays reachable as from the original.
+    for (const key of Reflect.ownKeys(create)) if (key !== "length" && key !== "name" && key !== "prototype") Reflect.defineProperty(wrapped, key, Reflect.getOwnPropertyDescriptor(create, key)!);
+    return wrapped;
+  };
+  const globals = globalThis as unknown as TimerFunctions;
+  const before = { globals: pickTimers(globals), module: pickTimers(timersModule) };
+  const wrapped = (functions: TimerFunctions): TimerFunctions => ({ setTimeout: wrap(functions.setTimeout), setInterval: wrap(functions.setInterval), setImmediate: wrap(functions.setImmediate) });
+  const wrappedGlobals = wrapped(before.globals);
+  Object.assign(globalThis, wrappedGlobals);
+  Object.assign(timersModule, before.module.setTimeout === before.globals.setTimeout ? wrappedGlobals : wrapped(before.module));
+  const live = () => {
+    for (const timer of created) if (timer._destroyed) created.delete(timer);
+    return created;
+  };
+  return {
+    pending: () => [...live()].some((timer) => timer.hasRef()),
+    clear: () => {
+      for (const timer of live()) {
+        if (timer.constructor.name === "Immediate") nodeTimers.clearImmediate(timer as NodeJS.Immediate);
+        else nodeTimers.clearTimeout(timer as NodeJS.Timeout);
+      }
+      created.clear();
+    },
+    stop: () => {
+      Object.assign(globalThis, before.globals);
+      Object.assign(timersModule, before.module);
+    },
+  };
+}
 
 /**
  * Timers, immediates, sockets and I/O requests alive in the process ("Timeout", "Immediate",
@@ -177,17 +236,46 @@ function snapshotGlobals(): () => void {
 }
 
 /**
- * Waits until the engine has seen no operation, holds none in flight and no timer or I/O of the
- * program is pending, for IDLE_TURNS turns of the event loop (at most 2 s).
+ * Runs on like Node's event loop until it is empty, as the language host's process does after
+ * the program's main promise: whatever a timer, an I/O callback or a `beforeExit` listener of the
+ * program registers then is the stack's (cmd/run/index.js waits for `beforeExit` to signal the
+ * engine; @pulumi/aws creates a bucket's BucketNotification in such a listener). Empty means no
+ * engine operation in flight or new, and no timer or I/O of the program pending (`programWorks`),
+ * for IDLE_TURNS turns; Node then emits `beforeExit`, again whenever its listeners made more
+ * work. False when the deadline passes first.
  */
-async function quiesce(engine: { inFlight: number; operations: number }, baseline: number): Promise<void> {
-  const until = Date.now() + 2000;
-  let seen = -1;
-  for (let idle = 0; idle < IDLE_TURNS && Date.now() < until; ) {
-    await new Promise((resolve) => setImmediate(resolve));
-    idle = engine.inFlight === 0 && engine.operations === seen && pendingWork() <= baseline ? idle + 1 : 0;
-    seen = engine.operations;
+async function untilEventLoopEmpty(engine: { inFlight: number; operations: number }, programWorks: () => boolean, deadline: number): Promise<boolean> {
+  for (let emitted = false; ; emitted = true) {
+    let seen = engine.operations;
+    let worked = false;
+    for (let idle = 0; idle < IDLE_TURNS; ) {
+      if (Date.now() > deadline) return false;
+      await nextTurn();
+      const busy = engine.inFlight > 0 || engine.operations !== seen || programWorks();
+      seen = engine.operations;
+      worked ||= busy;
+      idle = busy ? 0 : idle + 1;
+    }
+    if (emitted && !worked) return true;
+    process.emit("beforeExit", typeof process.exitCode === "number" ? process.exitCode : 0);
   }
+}
+
+/**
+ * A program whose timers or I/O were still pending when its run ended (it failed, or its time
+ * ran out): they could register resources in whichever stack runs next in this process, through
+ * the SDK's global store. No run starts while they are.
+ */
+let leftover: { stack: string; baseline: number; why: string } | undefined;
+
+/** Refuses to start a run while an earlier program's work is still pending (see `leftover`). */
+function refuseWhileLeftoverRuns(stack: string): void {
+  if (leftover && pendingWork() > leftover.baseline) {
+    throw new StackRunError(
+      `stack ${leftover.stack}'s program still has timers or I/O pending after its run ended (${leftover.why}); in this process what they register could land in stack ${stack}, so it is not planned here: fix that program, or plan with PLAN_ISOLATE=1 (a process per stack)`,
+    );
+  }
+  leftover = undefined;
 }
 
 /** Go's text for a failed file operation (`*os.PathError`): `open /x: no such file or directory`. */
@@ -298,6 +386,7 @@ export function runStack(options: RunOptions): Promise<StackRun> {
 
 async function runAlone(options: RunOptions): Promise<StackRun> {
   listen();
+  refuseWhileLeftoverRuns(options.stack);
   if (runtimeGlobals.asyncLocalStorage?.getStore() !== undefined) {
     // Inside the SDK's own context (an Automation API inline program): its store would win over ours.
     throw new StackRunError("runStack cannot run inside a Pulumi runtime context of its own (withLocalStorage)");
@@ -328,12 +417,18 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
   current = run;
   const directoryBefore = process.cwd();
   if (options.workingDirectory) process.chdir(options.workingDirectory);
+  const timers = trackProgramTimers();
   try {
     let settled = false;
     // Loading the program may wait on a module loader outside this process's view (vitest's):
     // the idle watch starts once the program is loaded.
     let loaded = false;
     let outcome: { ok: true; outputs: unknown } | { ok: false; error: unknown } | undefined;
+    const started = Date.now();
+    const deadline = started + (options.timeoutMs ?? 300_000);
+    // What was alive before the program started (a test runner's timers) does not count.
+    const baseline = pendingWork();
+    const programWorks = () => timers.pending() || pendingWork() > baseline;
     const program = pulumi.runtime.runInPulumiStack(async () => {
       let exported = await options.load();
       loaded = true;
@@ -351,37 +446,45 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
       (error: unknown) => ((outcome = { ok: false, error }), (settled = true)),
     );
 
-    const started = Date.now();
-    const timeoutMs = options.timeoutMs ?? 300_000;
     let idle = 0;
     let seen = -1;
-    // What was alive before the program started (a test runner's timers) does not count.
-    const baseline = pendingWork();
-    while (!settled && run.failure === undefined) {
-      await new Promise((resolve) => setImmediate(resolve));
+    let stopped: StackRunError | undefined;
+    while (!settled && run.failure === undefined && stopped === undefined) {
+      await nextTurn();
       const engine = cloud.engine;
-      const busy = !loaded || engine.inFlight > 0 || engine.operations !== seen || pendingWork() > baseline;
+      const busy = !loaded || engine.inFlight > 0 || engine.operations !== seen || programWorks();
       seen = engine.operations;
       idle = busy ? 0 : idle + 1;
       if (idle >= IDLE_TURNS) {
-        throw new StackRunError(
+        stopped = new StackRunError(
           "the program never finishes: it waits for something nothing will resolve. Under `pulumi preview` of a new stack that is usually a computed output (an id, ARN or endpoint) " +
             "awaited or unwrapped at the top level; it stays unknown until the resource exists, so the callback never runs. Pass the Output on (as an input or through apply) instead of awaiting it",
         );
+      } else if (Date.now() > deadline) {
+        stopped = new StackRunError(`did not finish within ${Math.round((deadline - started) / 1000)} s (a promise that never settles?)`);
       }
-      if (Date.now() - started > timeoutMs) throw new StackRunError(`did not finish within ${Math.round(timeoutMs / 1000)} s (a promise that never settles?)`);
     }
     // Under the fake engine a whole run can finish inside one macrotask, before Node reports the
     // program's unhandled rejections; let it report them now, so they fail the run instead of vanishing.
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
-    const result = outcome!;
-    if (run.failure !== undefined || !result.ok) {
-      // A failed program may still have registrations on their way to its engine: let them
-      // arrive before the next run's store replaces this one, or they would land in the next stack.
-      await quiesce(cloud.engine, baseline);
-      if (run.failure !== undefined) throw run.failure;
+    await nextTurn();
+    await nextTurn();
+    // Finished or failed, the program's process would run on until its event loop is empty: what
+    // it registers meanwhile is this stack's (and fails it as it would fail the host's run).
+    const emptied = await untilEventLoopEmpty(cloud.engine, programWorks, deadline);
+    const failed = run.failure !== undefined || stopped !== undefined || !outcome?.ok;
+    // Its timers left now would never run under the host; cleared, they cannot fire in another stack.
+    timers.clear();
+    if (!emptied) {
+      const pending = `timers or I/O the program started were still pending ${(deadline - started) / 1000} s after it started`;
+      // I/O (and timers made outside the global functions) cannot be cleared: no run starts while they go on.
+      if (pendingWork() > baseline) leftover = { stack: options.stack, baseline, why: failed ? `it failed, and ${pending}` : pending };
+      if (!failed) {
+        throw new StackRunError(`the program finished, but ${pending}: Node keeps the language host's process running until they are done, so \`pulumi up\` would wait for them (for a setInterval, forever)`);
+      }
     }
+    if (run.failure !== undefined) throw run.failure;
+    if (stopped) throw stopped;
+    const result = outcome!;
     if (!result.ok) throw result.error;
     const leaked = [...store.leakCandidates];
     if (leaked.length > 0) {
@@ -391,6 +494,8 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
     }
     return { cloud, outputs: (result.outputs ?? {}) as Record<string, unknown> };
   } finally {
+    timers.clear();
+    timers.stop();
     if (options.workingDirectory) process.chdir(directoryBefore);
     current = undefined;
     anyEnded = true;
