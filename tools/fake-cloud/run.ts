@@ -20,16 +20,15 @@
  * engine, it reads there every file asset and archive a resource is registered with.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
-import { closeSync, fstatSync, openSync, readFileSync, statSync } from "fs";
-import { isAbsolute, join } from "path";
+import { readFileSync } from "fs";
 import { yamlValue } from "./yaml-text";
-import { EngineError, FakeEngine } from "./engine";
 import { FakeCloud, FakeCloudOptions, installFakeCloud } from "./index";
 import { LATE_REPORTS_LISTENER } from "./late-reports";
 import { escEnvironmentRefusal, StackConfigError, toRuntimeConfig, withSecretStandIns } from "./project-config";
+import { hashAssetsOnRegistration } from "./file-assets";
+import { nextTurn, pendingWork, trackProgramTimers } from "./program-timers";
 import { freshStoreFrom } from "./store";
 
 export type StackConfig = Record<string, unknown>;
@@ -89,71 +88,6 @@ const runtimeGlobals = globalThis as unknown as { globalStore?: Store; asyncLoca
 /** Turns of the event loop with no engine operation, no timer and no I/O before a run counts as stuck. */
 const IDLE_TURNS = 20;
 
-/** The run's own turns, through Node's setImmediate as this module found it: never counted as the program's. */
-const nodeSetImmediate = globalThis.setImmediate;
-const nextTurn = () => new Promise((resolve) => nodeSetImmediate(resolve));
-
-type TimerFunctions = Record<"setTimeout" | "setInterval" | "setImmediate", (...args: unknown[]) => unknown>;
-const timersModule = require("timers") as TimerFunctions;
-const nodeTimers = { clearTimeout: globalThis.clearTimeout, clearImmediate: globalThis.clearImmediate };
-
-type Timer = (NodeJS.Timeout | NodeJS.Immediate) & { _destroyed?: boolean };
-
-const pickTimers = (from: TimerFunctions): TimerFunctions => ({ setTimeout: from.setTimeout, setInterval: from.setInterval, setImmediate: from.setImmediate });
-
-/**
- * The timers and immediates the program creates while its run lasts (through the global
- * functions or the `timers` module, wrapped for the run): whether any still keeps Node's event
- * loop alive, and, when the run ends, clearing what is left, which the host's process would never
- * run (an unref'd timer once the loop is otherwise empty; anything of a program that failed).
- */
-function trackProgramTimers(): { pending(): boolean; clear(): void; stop(): void } {
-  const created = new Set<Timer>();
-  const wrap = (create: TimerFunctions[keyof TimerFunctions]) => {
-    const wrapped = function (this: unknown, ...args: unknown[]) {
-      const timer = create.apply(this, args) as Timer;
-      created.add(timer);
-      return timer;
-    };
-    // util.promisify.custom and the like: timers/promises stays reachable as from the original.
-    for (const key of Reflect.ownKeys(create)) if (key !== "length" && key !== "name" && key !== "prototype") Reflect.defineProperty(wrapped, key, Reflect.getOwnPropertyDescriptor(create, key)!);
-    return wrapped;
-  };
-  const globals = globalThis as unknown as TimerFunctions;
-  const before = { globals: pickTimers(globals), module: pickTimers(timersModule) };
-  const wrapped = (functions: TimerFunctions): TimerFunctions => ({ setTimeout: wrap(functions.setTimeout), setInterval: wrap(functions.setInterval), setImmediate: wrap(functions.setImmediate) });
-  const wrappedGlobals = wrapped(before.globals);
-  Object.assign(globalThis, wrappedGlobals);
-  Object.assign(timersModule, before.module.setTimeout === before.globals.setTimeout ? wrappedGlobals : wrapped(before.module));
-  const live = () => {
-    for (const timer of created) if (timer._destroyed) created.delete(timer);
-    return created;
-  };
-  return {
-    pending: () => [...live()].some((timer) => timer.hasRef()),
-    clear: () => {
-      for (const timer of live()) {
-        if (timer.constructor.name === "Immediate") nodeTimers.clearImmediate(timer as NodeJS.Immediate);
-        else nodeTimers.clearTimeout(timer as NodeJS.Timeout);
-      }
-      created.clear();
-    },
-    stop: () => {
-      Object.assign(globalThis, before.globals);
-      Object.assign(timersModule, before.module);
-    },
-  };
-}
-
-/**
- * Timers, immediates, sockets and I/O requests alive in the process ("Timeout", "Immediate",
- * "FSReqCallback", ...), the stdio and IPC pipes aside: what would keep Node's event loop
- * running. (The idle watch's own immediate has fired by the time it looks.)
- */
-function pendingWork(): number {
-  const info = (process as unknown as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo?.() ?? [];
-  return info.filter((kind) => !/^(TTYWrap|PipeWrap|SignalWrap)$/.test(kind)).length;
-}
 
 interface ActiveRun {
   failure: unknown;
@@ -278,105 +212,6 @@ function refuseWhileLeftoverRuns(stack: string): void {
   leftover = undefined;
 }
 
-/** Go's text for a failed file operation (`*os.PathError`): `open /x: no such file or directory`. */
-function goPathError(op: string, path: string, err: unknown): string {
-  const texts: Record<string, string> = { ENOENT: "no such file or directory", EACCES: "permission denied", ENOTDIR: "not a directory", ELOOP: "too many levels of symbolic links", ENAMETOOLONG: "file name too long" };
-  const code = (err as NodeJS.ErrnoException).code ?? "";
-  return `${op} ${path}: ${texts[code] ?? (err as Error).message}`;
-}
-
-/** `Asset.readPath` (sdk/go/common/resource/asset): why a path asset cannot be read, or null. */
-function assetReadError(path: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (err) {
-    return `failed to open asset file '${path}': ${goPathError("open", path, err)}`;
-  }
-  try {
-    return fstatSync(fd).isDirectory() ? `asset path '${path}' is a directory; try using an archive` : null;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** `Archive.EnsureHashWithWD` (sdk/go/common/resource/archive): an archive file is read as it is, anything else must be a directory. */
-function archiveReadError(path: string): string | null {
-  if ([".tar", ".tgz", ".tar.gz", ".zip", ".jar"].some((extension) => path.endsWith(extension))) {
-    try {
-      closeSync(openSync(path, "r"));
-      return null;
-    } catch (err) {
-      return goPathError("open", path, err);
-    }
-  }
-  try {
-    return statSync(path).isDirectory() ? null : `'${path}' is neither a recognized archive type nor a directory`;
-  } catch (err) {
-    return `couldn't read archive path '${path}': ${goPathError("stat", path, err)}`;
-  }
-}
-
-/** Does a value hold a file asset or archive anywhere (a quick look before the ordered one)? */
-function holdsPathAsset(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return false;
-  if (Array.isArray(value)) return value.some(holdsPathAsset);
-  const object = value as Record<string, unknown>;
-  const signature = object[rpc.specialSigKey];
-  if ((signature === rpc.specialAssetSig || signature === rpc.specialArchiveSig) && typeof object.path === "string") return true;
-  for (const key in object) if (holdsPathAsset(object[key])) return true;
-  return false;
-}
-
-/**
- * The first asset or archive of a RegisterResource request's properties whose hash the engine
- * cannot compute, as `UnmarshalProperties` with `ComputeAssetHashes` finds it (plugin/rpc.go):
- * keys in sorted order, what an object holds before the object itself, a secret's value under the
- * secret's key. Only paths are read: text assets need nothing, and remote ones the plan cannot
- * fetch offline (the engine would download them).
- */
-function assetHashError(value: unknown, key: string, workingDirectory: string): string | null {
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const error = assetHashError(item, key, workingDirectory);
-      if (error) return error;
-    }
-    return null;
-  }
-  if (value === null || typeof value !== "object") return null;
-  const object = value as Record<string, unknown>;
-  const signature = object[rpc.specialSigKey];
-  if (signature === rpc.specialSecretSig) return assetHashError(object.value, key, workingDirectory);
-  for (const inner of Object.keys(object).sort()) {
-    const error = assetHashError(object[inner], inner, workingDirectory);
-    if (error) return error;
-  }
-  if (typeof object.path !== "string" || (signature !== rpc.specialAssetSig && signature !== rpc.specialArchiveSig)) return null;
-  const path = isAbsolute(object.path) ? object.path : join(workingDirectory, object.path);
-  if (signature === rpc.specialAssetSig) {
-    const error = assetReadError(path);
-    return error && `failed to compute asset hash for "${key}": ${error}`;
-  }
-  const error = archiveReadError(path);
-  return error && `failed to compute archive hash for "${key}": ${error}`;
-}
-
-/**
- * The engine computes the hash of every file asset and archive a resource is registered with
- * (source_eval.go RegisterResource, `ComputeAssetHashes`, the working directory `runinfo.Pwd`), in
- * a preview too: one it cannot read fails the registration before anything else of the engine's
- * work on it. The fake engine records assets without reading them; its monitor entry point is
- * wrapped here, where the working directory is known.
- */
-function hashAssetsOnRegistration(engine: FakeEngine, workingDirectory: string): void {
-  const register = engine.registerResource.bind(engine);
-  engine.registerResource = (req, callback) => {
-    const properties = req.getObject()?.toJavaScript();
-    const error = holdsPathAsset(properties) ? assetHashError(properties, "", workingDirectory) : null;
-    if (error === null) return register(req, callback);
-    callback(new EngineError(`unmarshal properties: ${error} (the engine reads every file asset and archive when the resource is registered, in a preview too; a relative path is read from the program's directory, ${workingDirectory})`));
-  };
-}
 
 export function runStack(options: RunOptions): Promise<StackRun> {
   const run = turn.then(() => runAlone(options));
