@@ -8,6 +8,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { closeSync, fstatSync, openSync, statSync } from "fs";
 import { isAbsolute, join } from "path";
 import { EngineError, type FakeEngine } from "./engine";
+import { structValues } from "./struct-view";
 
 /** Go's text for a failed file operation (`*os.PathError`): `open /x: no such file or directory`. */
 function goPathError(op: string, path: string, err: unknown): string {
@@ -102,7 +103,8 @@ function assetHashError(value: unknown, key: string, workingDirectory: string): 
 export function hashAssetsOnRegistration(engine: FakeEngine, workingDirectory: string): void {
   const register = engine.registerResource.bind(engine);
   engine.registerResource = (req, callback) => {
-    const properties = req.getObject()?.toJavaScript();
+    const object = req.getObject();
+    const properties = object ? structValues(object) : undefined;
     const error = holdsPathAsset(properties) ? assetHashError(properties, "", workingDirectory) : null;
     if (error === null) return register(req, callback);
     callback(new EngineError(`unmarshal properties: ${error} (the engine reads every file asset and archive when the resource is registered, in a preview too; a relative path is read from the program's directory, ${workingDirectory})`));

@@ -87,6 +87,13 @@ const runtimeGlobals = globalThis as unknown as { globalStore?: Store; asyncLoca
 
 /** Turns of the event loop with no engine operation, no timer and no I/O before a run counts as stuck. */
 const IDLE_TURNS = 20;
+/**
+ * Turns with no engine operation, no timer and no I/O after which a finished program's event loop
+ * counts as empty. Microtasks all run within a turn, and whatever else could still wake the
+ * program is one of those three, watched every turn: two turns are enough, where IDLE_TURNS (a
+ * margin for telling a stuck program from a slow one) cost every pass of every stack 40 turns.
+ */
+const EMPTY_TURNS = 2;
 
 
 interface ActiveRun {
@@ -175,14 +182,14 @@ function snapshotGlobals(): () => void {
  * program registers then is the stack's (cmd/run/index.js waits for `beforeExit` to signal the
  * engine; @pulumi/aws creates a bucket's BucketNotification in such a listener). Empty means no
  * engine operation in flight or new, and no timer or I/O of the program pending (`programWorks`),
- * for IDLE_TURNS turns; Node then emits `beforeExit`, again whenever its listeners made more
+ * for EMPTY_TURNS turns; Node then emits `beforeExit`, again whenever its listeners made more
  * work. False when the deadline passes first.
  */
 async function untilEventLoopEmpty(engine: { inFlight: number; operations: number }, programWorks: () => boolean, deadline: number): Promise<boolean> {
   for (let emitted = false; ; emitted = true) {
     let seen = engine.operations;
     let worked = false;
-    for (let idle = 0; idle < IDLE_TURNS; ) {
+    for (let idle = 0; idle < EMPTY_TURNS; ) {
       if (Date.now() > deadline) return false;
       await nextTurn();
       const busy = engine.inFlight > 0 || engine.operations !== seen || programWorks();

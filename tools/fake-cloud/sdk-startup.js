@@ -148,7 +148,9 @@ function giveValue(kept) {
 function plainStructs(structs) {
   const { Struct, Value } = structs;
   if (typeof Struct?.fromJavaScript !== "function") return;
-  const PLAIN = Symbol("plain");
+  // Registered, so tools/fake-cloud/struct-view.ts (bundled with the plan, a module of its own)
+  // reads the same key.
+  const PLAIN = Symbol.for("platform.plain-struct");
   const fieldsMap = Struct.prototype.getFieldsMap;
   const toJavaScript = Struct.prototype.toJavaScript;
   Struct.prototype.getFieldsMap = function (noLazyCreate) {

@@ -20,6 +20,7 @@
  */
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { structValues } from "./struct-view";
 
 const SIG = rpc.specialSigKey;
 
@@ -70,9 +71,23 @@ function downgrade(value: unknown): unknown {
  * would send.
  */
 export function propertiesForTransforms(object: structproto.Struct): structproto.Struct | undefined {
+  const values = structValues(object);
+  if (!holdsSecretOrUnknown(values)) return undefined;
   const seen = { changed: false };
-  const upgraded = upgrade(object.toJavaScript(), seen) as Props;
+  const upgraded = upgrade(values, seen) as Props;
   return seen.changed ? structproto.Struct.fromJavaScript(upgraded as Record<string, structproto.JavaScriptValue>) : undefined;
+}
+
+/** Does a value hold a secret or an unknown anywhere (a look before the copy upgrade makes)? */
+function holdsSecretOrUnknown(value: unknown): boolean {
+  if (value === rpc.unknownValue) return true;
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsSecretOrUnknown);
+  const sig = (value as Props)[SIG];
+  if (sig === rpc.specialSecretSig) return true;
+  if (sig !== undefined) return false;
+  for (const key in value) if (holdsSecretOrUnknown((value as Props)[key])) return true;
+  return false;
 }
 
 /** The properties after the transforms, with no output value left (downgradeOutputValues). */
