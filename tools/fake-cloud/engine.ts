@@ -47,7 +47,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { isGoDuration, propertyPathError } from "./resource-options";
 import { parseSemver } from "./semver";
-import { propertiesAfterTransforms, propertiesForTransforms } from "./transform-values";
+import { propertiesForTransforms } from "./transform-values";
 import { type AliasSpec, aliasToUrn, engineUrn, parseUrn } from "./urn";
 
 export type { AliasSpec } from "./urn";
@@ -777,9 +777,10 @@ export class FakeEngine {
       object = response.getProperties() ?? new structproto.Struct();
       options = response.getOptions() ?? new resproto.TransformResourceOptions();
     }
-    // downgradeOutputValues: none are left when no callback was handed any, and when every
-    // callback returned nothing the properties are the request's.
-    if (upgraded) object = object === upgraded ? r.object : propertiesAfterTransforms(object);
+    // downgradeOutputValues: when every callback returned nothing the properties are the
+    // request's. What a callback returns the SDK serializes without output values
+    // (callbacks.js: serializeProperties, keepOutputValues off), so none are left otherwise.
+    if (upgraded && object === upgraded) object = r.object;
     return {
       object,
       protect: options.hasProtect() ? options.getProtect() : undefined,

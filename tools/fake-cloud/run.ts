@@ -23,6 +23,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
 import { readFileSync } from "fs";
+import { resolve } from "path";
 import { yamlValue } from "./yaml-text";
 import { FakeCloud, FakeCloudOptions, installFakeCloud } from "./index";
 import { LATE_REPORTS_LISTENER } from "./late-reports";
@@ -252,15 +253,15 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
   pulumi.runtime.setAllConfig(runtimeConfig, secretKeys);
   const region = options.region ?? runtimeConfig["aws:region"];
   const cloud = await installFakeCloud({ ...options, region });
-  const workingDirectory = options.workingDirectory ?? process.cwd();
+  const workingDirectory = resolve(options.workingDirectory ?? process.cwd());
   hashAssetsOnRegistration(cloud.engine, workingDirectory);
 
   const run: ActiveRun = { failure: undefined, quiet: options.quiet ?? false };
-  current = run;
   const directoryBefore = process.cwd();
-  if (options.workingDirectory) process.chdir(options.workingDirectory);
   const timers = trackProgramTimers();
   try {
+    current = run;
+    if (options.workingDirectory) process.chdir(workingDirectory);
     let settled = false;
     // Loading the program may wait on a module loader outside this process's view (vitest's):
     // the idle watch starts once the program is loaded.
@@ -312,12 +313,16 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
     await nextTurn();
     // Finished or failed, the program's process would run on until its event loop is empty: what
     // it registers meanwhile is this stack's (and fails it as it would fail the host's run).
-    const emptied = await untilEventLoopEmpty(cloud.engine, programWorks, deadline);
     const failed = run.failure !== undefined || stopped !== undefined || !outcome?.ok;
+    // Not the whole run's budget: a failed run has its verdict (what follows could only add a
+    // late registration's error), and a finished one that still runs after half a minute is a
+    // timer or socket that never ends (the host would wait for it forever).
+    const settleBy = Math.min(deadline, Date.now() + (failed ? 2_000 : 30_000));
+    const emptied = await untilEventLoopEmpty(cloud.engine, programWorks, settleBy);
     // Its timers left now would never run under the host; cleared, they cannot fire in another stack.
     timers.clear();
     if (!emptied) {
-      const pending = `timers or I/O the program started were still pending ${(deadline - started) / 1000} s after it started`;
+      const pending = `timers or I/O the program started were still pending ${Math.round((settleBy - started) / 1000)} s after it started`;
       // I/O (and timers made outside the global functions) cannot be cleared: no run starts while they go on.
       if (pendingWork() > baseline) leftover = { stack: options.stack, baseline, why: failed ? `it failed, and ${pending}` : pending };
       if (!failed) {
@@ -338,9 +343,14 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
   } finally {
     timers.clear();
     timers.stop();
-    if (options.workingDirectory) process.chdir(directoryBefore);
     current = undefined;
     anyEnded = true;
+    // On its own: a directory that cannot be entered again must not leave the run current.
+    try {
+      if (process.cwd() !== directoryBefore) process.chdir(directoryBefore);
+    } catch {
+      // The directory the process came from is gone: nothing to go back to.
+    }
     // The SDK keeps the latest root stack resource (and through it every resource of the stack)
     // and the latest monitor in module-level variables: let them go before the next stack runs.
     (settings as unknown as { resetOptions(...args: unknown[]): void }).resetOptions("", "", -1, "", "", false, "");

@@ -10,8 +10,8 @@
  *
  * What a callback returns comes back as the SDK serializes it (secrets and unknowns again, not
  * output values), and is what the next callback of the chain gets, as in the engine; a callback
- * that returns nothing passes the properties on as it got them. After the chain,
- * `downgradeOutputValues` turns the output values left into secrets, unknowns and plain values.
+ * that returns nothing passes the properties on as it got them, and when none returned anything
+ * the request's own properties are what the engine's `downgradeOutputValues` gives back.
  *
  * Not modelled: the dependencies the engine adds to the output values of a resource's own
  * transforms (`upgradeOutputValues`, docs/plan.md Limits). Assets, archives and resource
@@ -50,21 +50,6 @@ function upgrade(value: unknown, seen: { changed: boolean }): unknown {
   return mapObject(value as Props, (v) => upgrade(v, seen));
 }
 
-/** source_eval.go `downgradeOutputValues`: an output value becomes its value, an unknown, a secret. */
-function downgrade(value: unknown): unknown {
-  if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map(downgrade);
-  const object = value as Props;
-  const sig = object[SIG];
-  if (sig === rpc.specialOutputValueSig) {
-    const result = "value" in object ? downgrade(object.value) : rpc.unknownValue;
-    return object.secret === true ? { [SIG]: rpc.specialSecretSig, value: result } : result;
-  }
-  if (sig === rpc.specialSecretSig) return { [SIG]: rpc.specialSecretSig, value: downgrade(object.value) };
-  if (sig !== undefined) return value;
-  return mapObject(object, downgrade);
-}
-
 /**
  * The properties a transform callback is handed, when they hold a secret or an unknown (each then
  * an output value); undefined when they hold neither, and the SDK's own Struct is what the engine
@@ -88,9 +73,4 @@ function holdsSecretOrUnknown(value: unknown): boolean {
   if (sig !== undefined) return false;
   for (const key in value) if (holdsSecretOrUnknown((value as Props)[key])) return true;
   return false;
-}
-
-/** The properties after the transforms, with no output value left (downgradeOutputValues). */
-export function propertiesAfterTransforms(object: structproto.Struct): structproto.Struct {
-  return structproto.Struct.fromJavaScript(downgrade(object.toJavaScript()) as Record<string, structproto.JavaScriptValue>);
 }

@@ -3,7 +3,7 @@
  * and the resource's options, for a set of changed input paths (changed values, or values that
  * became unknown because what they came from is replaced).
  */
-import { changedPaths, parsePropertyPath, PropertyPathElement, resetIgnoredChanges, touches } from "./paths";
+import { changedPaths, isObject, parsePropertyPath, PropertyPathElement, resetIgnoredChanges, touches } from "./paths";
 import type { TypeRule } from "./table";
 
 export type Verdict = "replace" | "may-replace" | "update";
@@ -46,7 +46,6 @@ type Covers = "yes" | "maybe" | "no";
 /** Where an entry's path lies against a changed plan path: `below` when it goes on inside the changed value. */
 type Reach = Covers | "below";
 
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
 
 /**
  * Whether an engine property path (a `replaceOnChanges` or `ignoreChanges` entry) contains a
