@@ -229,11 +229,14 @@ function canaryAlarm(canary: { name: string; intervalMinutes: number }, a: Pick<
 /**
  * A ticket when a canary reported no run for canarySilenceMinutes (SampleCount of its
  * SuccessPercent, one per run): the success alarm ignores silence, so a canary stopped by hand,
- * failing to start or deleted is noticed here. Silence is breaching. Created after the canary,
- * yet on a region's first deploy it can open before the first run reports and close with it.
+ * failing to start or deleted is noticed here. The count goes through FILL(…, 0), so an empty
+ * window is a 0 that breaches at once: on the bare metric CloudWatch would judge the newest run
+ * still inside its evaluation range (longer than one period) and ignore the missing windows, so
+ * the ticket came one and a half to two hours after the canary stopped. Created after the
+ * canary, yet on a region's first deploy it can open before the first run reports and close with it.
  */
 function canarySilentAlarm(canary: { name: string; intervalMinutes: number }, a: Pick<AlarmSpec, "key" | "name" | "description" | "probe">): AlarmSpec {
-  const minutes = canarySilenceMinutes(canary.intervalMinutes);
+  const period = canarySilenceMinutes(canary.intervalMinutes) * 60;
   return {
     ...a,
     signal: "synthetic",
@@ -241,9 +244,13 @@ function canarySilentAlarm(canary: { name: string; intervalMinutes: number }, a:
     threshold: 1,
     unit: "count",
     comparison: "LessThanThreshold",
-    window: checkAlarmWindow({ period: minutes * 60, evaluationPeriods: 1, datapointsToAlarm: 1 }),
+    window: checkAlarmWindow({ period, evaluationPeriods: 1, datapointsToAlarm: 1 }),
+    // A canary never seen gives no data even through FILL: breaching too.
     treatMissingData: "breaching",
-    metric: { namespace: SYNTHETICS.namespace, metricName: SYNTHETICS.metrics.successPercent, dimensions: { [SYNTHETICS.dimensions.canary]: canary.name }, statistic: "SampleCount" },
+    queries: [
+      { id: "runs", returnData: false, metric: { namespace: SYNTHETICS.namespace, metricName: SYNTHETICS.metrics.successPercent, dimensions: { [SYNTHETICS.dimensions.canary]: canary.name }, stat: "SampleCount", period } },
+      { id: "reported", returnData: true, label: "canary runs reported (count)", expression: "FILL(runs, 0)" },
+    ],
     routing: "topic",
   };
 }
@@ -456,18 +463,20 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
   }
 
   // --- DynamoDB global tables: how far this region's writes are from reaching the others ---
-  // CloudWatch ignores missing data of an AWS/DynamoDB metric whatever TreatMissingData says
+  // CloudWatch ignores missing data of an AWS/DynamoDB metric alarm whatever TreatMissingData says
   // (PutMetricAlarm): the alarm keeps its state. ReplicationLatency comes only with writes, so a
   // fired alarm stays in ALARM until the next write replicates, and one that never saw a point
-  // stays INSUFFICIENT_DATA. Said explicitly, so nobody reads "not breaching" into it.
+  // stays INSUFFICIENT_DATA. notBreaching all the same: this one is a Metrics Insights query,
+  // for which AWS does not say that rule holds; if it does not, an evacuated region's fired
+  // alarm (no more writes) closes instead of keeping its page open, and if it does, nothing differs.
   for (const table of ctx.tables ?? []) {
     const thresholdMs = o.rpoSeconds * 500;
     alarms.push(crossRegionLag({
       key: `table-${table.name}-replication-lag`,
       name: tableLagAlarmName(ctx.prefix, table.name),
-      description: `ReplicationLatency of global table ${table.name} from this region to its slowest other replica ≥ ${thresholdMs} ms for 3 minutes: half of the ${o.rpoSeconds} s RPO; losing this region now loses the writes not yet replicated. DynamoDB publishes it only with writes, and CloudWatch keeps such an alarm's state while it has no data: once fired it stays in ALARM until the next write from this region replicates in time. (Tables with strong multi-Region consistency replicate synchronously and publish none: the alarm stays INSUFFICIENT_DATA.)`,
+      description: `ReplicationLatency of global table ${table.name} from this region to its slowest other replica ≥ ${thresholdMs} ms for 3 minutes: half of the ${o.rpoSeconds} s RPO; losing this region now loses the writes not yet replicated. DynamoDB publishes it only with writes, and CloudWatch may keep such an alarm's state while it has no data: once fired it can stay in ALARM until the next write from this region replicates in time. (Tables with strong multi-Region consistency replicate synchronously and publish none: the alarm stays INSUFFICIENT_DATA.)`,
       threshold: thresholdMs,
-      treatMissingData: "ignore",
+      treatMissingData: "notBreaching",
       label: `${DYNAMODB.metrics.replicationLatency} of ${table.name} (ms)`,
       insights: { namespace: DYNAMODB.namespace, metricName: DYNAMODB.metrics.replicationLatency, where: { [DYNAMODB.dimensions.table]: table.tableName } },
     }));

@@ -263,13 +263,13 @@ describe("Prometheus and the synthetic probe", () => {
   it("tickets a canary that reports no run for 30 minutes, to the ticket topic", () => {
     const tickets = one("aws:sns/topic:Topic", (r) => r.inputs.name === "prod-eu-west-1-tickets");
     expect(alarmNamed("prod-eu-west-1-canary-silent").inputs).toMatchObject({
-      namespace: "CloudWatchSynthetics",
-      metricName: "SuccessPercent",
-      dimensions: { CanaryName: "prod-eu-west-1" },
-      statistic: "SampleCount",
+      // An empty window is a 0 (FILL), not missing data CloudWatch would skip while an older run is in range.
+      metricQueries: [
+        { id: "runs", returnData: false, metric: { namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimensions: { CanaryName: "prod-eu-west-1" }, stat: "SampleCount", period: 1800 } },
+        { id: "reported", returnData: true, label: "canary runs reported (count)", expression: "FILL(runs, 0)" },
+      ],
       comparisonOperator: "LessThanThreshold",
       threshold: 1,
-      period: 1800,
       evaluationPeriods: 1,
       treatMissingData: "breaching",
       alarmActions: [tickets.outputs.arn],

@@ -171,7 +171,11 @@ describe("synthetic probes without runs", () => {
     for (const [key, canaryName] of [["canary-silent", "prod-us-west-2"], ["watched-regions-silent", "prod-watch-us-west-2"]] as const) {
       const a = of(key);
       expect(a).toMatchObject({ name: `prod-us-west-2-${key}`, severity: "ticket", routing: "topic", signal: "synthetic", treatMissingData: "breaching", threshold: 1, comparison: "LessThanThreshold", probe: key === "canary-silent" ? "canary" : "watch" });
-      expect(a.metric).toEqual({ namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimensions: { CanaryName: canaryName }, statistic: "SampleCount" });
+      expect(a.metric).toBeUndefined();
+      expect(a.queries).toEqual([
+        { id: "runs", returnData: false, metric: { namespace: "CloudWatchSynthetics", metricName: "SuccessPercent", dimensions: { CanaryName: canaryName }, stat: "SampleCount", period: a.window.period } },
+        { id: "reported", returnData: true, label: "canary runs reported (count)", expression: "FILL(runs, 0)" },
+      ]);
       expect(alarmState(a, [undefined])).toBe("ALARM");
       expect(alarmState(a, [1])).toBe("OK");
     }
@@ -294,9 +298,10 @@ describe("DynamoDB global tables", () => {
     const withTables = regionalAlarmPlan({ ...context, tables: [{ name: "orders", tableName: "prod-orders" }, { name: "sessions", tableName: "prod-sessions" }] });
     const lag = withTables.alarms.filter((a) => a.name.startsWith("prod-us-west-2-table-"));
     expect(lag.map((a) => a.name)).toEqual(["prod-us-west-2-table-orders-replication-lag", "prod-us-west-2-table-sessions-replication-lag"]);
-    // CloudWatch ignores missing AWS/DynamoDB data whatever the alarm says (PutMetricAlarm): said so.
-    expect([lag[0].threshold, lag[0].unit, lag[0].severity, lag[0].routing, lag[0].treatMissingData]).toEqual([30_000, "ms", "page", "topic", "ignore"]);
-    expect(lag[0].description).toMatch(/stays in ALARM until the next write/);
+    // CloudWatch may ignore missing AWS/DynamoDB data whatever the alarm says (PutMetricAlarm): said so;
+    // notBreaching, which closes an evacuated region's fired alarm if the rule does not hold for a query.
+    expect([lag[0].threshold, lag[0].unit, lag[0].severity, lag[0].routing, lag[0].treatMissingData]).toEqual([30_000, "ms", "page", "topic", "notBreaching"]);
+    expect(lag[0].description).toMatch(/can stay in ALARM until the next write/);
     expect(lag[0].queries![0].insights).toEqual({ statistic: "MAX", namespace: "AWS/DynamoDB", metricName: "ReplicationLatency", where: { TableName: "prod-orders" }, period: 60 });
     expect(plan.alarms.some((a) => a.name.includes("-table-"))).toBe(false);
   });
