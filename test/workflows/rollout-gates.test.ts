@@ -266,6 +266,8 @@ describe("wait-secret-replicas", () => {
     const failed: ReplicaStatus = { Region: "eu-west-1", KmsKeyId: key("eu-west-1"), Status: "Failed", StatusMessage: "Replication failed: A resource with the ID you requested already exists." };
     expect(() => judgeReplicas(new Map([[secret, [inSync("us-west-2"), failed]]]))).toThrow("databaseSecretArn eu-west-1: Failed (Replication failed: A resource with the ID you requested already exists.)");
     expect(() => judgeReplicas(new Map([[secret, [{ ...inSync("us-west-2"), KmsKeyId: "alias/aws/secretsmanager" }, inSync("eu-west-1")]]]))).toThrow(/us-west-2: encrypted under the AWS managed key/);
+    // No key in the answer (the field is optional; a replica being created): waited for, not refused.
+    expect(judgeReplicas(new Map([[secret, [inSync("us-west-2"), { Region: "eu-west-1", Status: "InProgress" }]]])).done).toBe(false);
     const time = fakeTime();
     let reads = 0;
     const result = await waitSecretReplicas([secret], async () => { reads++; return [inSync("us-west-2"), failed]; }, { timeoutSeconds: 600, intervalSeconds: 20, ...time });

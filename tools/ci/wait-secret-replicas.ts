@@ -90,7 +90,9 @@ export function judgeReplicas(bySecret: ReadonlyMap<ReplicatedSecret, readonly R
         seen.push(`${region} no replica`);
       } else if (status.Status === "Failed") {
         broken.push(`${secret.output} ${region}: Failed (${status.StatusMessage ?? "no message"})`);
-      } else if (AWS_MANAGED_KEY.test(status.KmsKeyId ?? "alias/aws/secretsmanager")) {
+      } else if (status.KmsKeyId !== undefined && AWS_MANAGED_KEY.test(status.KmsKeyId)) {
+        // Only a key named so: the field is optional in DescribeSecret's answer, and a replica
+        // still being created may not carry it yet.
         broken.push(`${secret.output} ${region}: encrypted under the AWS managed key aws/secretsmanager, not the region's own key`);
       } else {
         if (status.Status !== "InSync") done = false;
