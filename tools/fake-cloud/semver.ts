@@ -35,8 +35,21 @@ function numberPart(s: string, what: "major" | "minor" | "patch", capitalized: s
   return parseUintError(s);
 }
 
-/** The version's parts, or blang's error text. */
-export function parseSemver(s: string): SemVer | string {
+/** Parsed versions: a plan asks for the same few (every resource of a provider sends its version). */
+const parsed = new Map<string, Readonly<SemVer> | string>();
+
+/** The version's parts (shared: do not modify them), or blang's error text. */
+export function parseSemver(s: string): Readonly<SemVer> | string {
+  let result = parsed.get(s);
+  if (result === undefined) {
+    if (parsed.size >= 256) parsed.clear();
+    result = parse(s);
+    parsed.set(s, result);
+  }
+  return result;
+}
+
+function parse(s: string): SemVer | string {
   if (s.length === 0) return "Version string empty";
   // strings.SplitN(s, ".", 3)
   const first = s.indexOf(".");
