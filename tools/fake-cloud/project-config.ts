@@ -174,8 +174,16 @@ export function stackConfigPath(project: ProjectFile, stack: string): string {
 
 /** The project a program belongs to: the nearest Pulumi.yaml in its directory or above. */
 export function findProjectFile(fromDirectory: string): string | null {
+  return findUp(fromDirectory, ["Pulumi.yaml", "Pulumi.yml"]);
+}
+
+/**
+ * The first of `names` in `fromDirectory` or the nearest directory above it that has one (the
+ * CLI's and the language host's search upwards): null when none has.
+ */
+export function findUp(fromDirectory: string, names: readonly string[]): string | null {
   for (let dir = fromDirectory; ; dir = dirname(dir)) {
-    for (const name of ["Pulumi.yaml", "Pulumi.yml"]) if (existsSync(join(dir, name))) return join(dir, name);
+    for (const name of names) if (existsSync(join(dir, name))) return join(dir, name);
     if (dirname(dir) === dir) return null;
   }
 }

@@ -11,12 +11,13 @@
  * The same function runs in the planning process (tools/plan/runner.ts) and in a child process
  * (tools/plan/worker.ts, for isolated runs).
  */
-import { existsSync, readFileSync } from "fs";
-import { dirname, join, resolve } from "path";
+import { readFileSync } from "fs";
+import { dirname, resolve } from "path";
 import { pathToFileURL } from "url";
 import type { RecordedResource } from "../fake-cloud";
 import { runStack, StackConfig, StackRun, StackRunError } from "../fake-cloud/run";
 import { yamlValue } from "../fake-cloud/yaml-text";
+import { findUp } from "../fake-cloud/project-config";
 import { main as projectProgram } from "../../stacks/main";
 import { PlanError } from "./args";
 import { describeError } from "./errors";
@@ -85,10 +86,7 @@ async function loadProgram(file: string, pass: number): Promise<unknown> {
  * `package.yaml`, from the program's directory up. Null when there is none.
  */
 function packageManifestOf(file: string): string | null {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    for (const name of ["package.json", "package.yaml"]) if (existsSync(join(dir, name))) return join(dir, name);
-    if (dirname(dir) === dir) return null;
-  }
+  return findUp(dirname(file), ["package.json", "package.yaml"]);
 }
 
 /** Is the program an ES module to the host: its manifest says `"type": "module"` (one it cannot read says nothing)? */
