@@ -64,6 +64,9 @@ describe("the program's directory", () => {
     const members = new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset("/nonexistent/index.js"), "README": new pulumi.asset.StringAsset("x") });
     expect(await failure(run(objects(members), { workingDirectory: directory }))).toContain(`failed to compute asset hash for "index.js": failed to open asset file '/nonexistent/index.js'`);
     await run(objects(new pulumi.asset.RemoteAsset("https://example.com/index.html")), { workingDirectory: directory });
+    // Inside a secret: the engine unmarshals the secret's own struct, so the key it names is "value".
+    const secret = () => void new aws.s3.BucketObject("page", { bucket: "site", source: pulumi.secret(new pulumi.asset.FileAsset("missing.html")) as unknown as pulumi.asset.Asset });
+    expect(await failure(run(secret, { workingDirectory: directory }))).toContain(`failed to compute asset hash for "value": failed to open asset file '${directory}/missing.html'`);
   });
 });
 

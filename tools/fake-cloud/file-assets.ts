@@ -63,8 +63,8 @@ function holdsPathAsset(value: unknown): boolean {
 /**
  * The first asset or archive of a RegisterResource request's properties whose hash the engine
  * cannot compute, as `UnmarshalProperties` with `ComputeAssetHashes` finds it (plugin/rpc.go):
- * keys in sorted order, what an object holds before the object itself, a secret's value under the
- * secret's key. Only paths are read: text assets need nothing, and remote ones the plan cannot
+ * keys in sorted order, what an object holds before the object itself (a secret's value under the
+ * key "value", as the secret's own struct is unmarshalled). Only paths are read: text assets need nothing, and remote ones the plan cannot
  * fetch offline (the engine would download them).
  */
 function assetHashError(value: unknown, key: string, workingDirectory: string): string | null {
@@ -78,7 +78,6 @@ function assetHashError(value: unknown, key: string, workingDirectory: string): 
   if (value === null || typeof value !== "object") return null;
   const object = value as Record<string, unknown>;
   const signature = object[rpc.specialSigKey];
-  if (signature === rpc.specialSecretSig) return assetHashError(object.value, key, workingDirectory);
   for (const inner of Object.keys(object).sort()) {
     const error = assetHashError(object[inner], inner, workingDirectory);
     if (error) return error;
