@@ -60,12 +60,28 @@ export function trackProgramTimers(): { pending(): boolean; clear(): void; stop(
   };
 }
 
+/** How many of each kind of work is pending in the process ("Timeout": 2, "TCPSocketWrap": 1, ...). */
+export type WorkCounts = ReadonlyMap<string, number>;
+
 /**
  * Timers, immediates, sockets and I/O requests alive in the process ("Timeout", "Immediate",
  * "FSReqCallback", ...), the stdio and IPC pipes aside: what would keep Node's event loop
- * running. (The idle watch's own immediate has fired by the time it looks.)
+ * running, by kind. (The idle watch's own immediate has fired by the time it looks.) The count is
+ * the process's, not the program's: compare it with a baseline through moreWorkThan.
  */
-export function pendingWork(): number {
+export function pendingWork(): WorkCounts {
   const info = (process as unknown as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo?.() ?? [];
-  return info.filter((kind) => !/^(TTYWrap|PipeWrap|SignalWrap)$/.test(kind)).length;
+  const counts = new Map<string, number>();
+  for (const kind of info) if (!/^(TTYWrap|PipeWrap|SignalWrap)$/.test(kind)) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Is more of some kind of work pending than in `baseline` (taken before the program started)?
+ * By kind: another's timer that ends during the run (a test runner's) must not hide the
+ * program's socket, as it would in one total.
+ */
+export function moreWorkThan(baseline: WorkCounts): boolean {
+  for (const [kind, count] of pendingWork()) if (count > (baseline.get(kind) ?? 0)) return true;
+  return false;
 }

@@ -29,7 +29,7 @@ import { FakeCloud, FakeCloudOptions, installFakeCloud } from "./index";
 import { LATE_REPORTS_LISTENER } from "./late-reports";
 import { escEnvironmentRefusal, StackConfigError, toRuntimeConfig, withSecretStandIns } from "./project-config";
 import { hashAssetsOnRegistration } from "./file-assets";
-import { nextTurn, pendingWork, trackProgramTimers } from "./program-timers";
+import { moreWorkThan, nextTurn, pendingWork, trackProgramTimers, type WorkCounts } from "./program-timers";
 import { freshStoreFrom } from "./store";
 
 export type StackConfig = Record<string, unknown>;
@@ -208,11 +208,11 @@ async function untilEventLoopEmpty(engine: { inFlight: number; operations: numbe
  * ran out): they could register resources in whichever stack runs next in this process, through
  * the SDK's global store. No run starts while they are.
  */
-let leftover: { stack: string; baseline: number; why: string } | undefined;
+let leftover: { stack: string; baseline: WorkCounts; why: string } | undefined;
 
 /** Refuses to start a run while an earlier program's work is still pending (see `leftover`). */
 function refuseWhileLeftoverRuns(stack: string): void {
-  if (leftover && pendingWork() > leftover.baseline) {
+  if (leftover && moreWorkThan(leftover.baseline)) {
     throw new StackRunError(
       `stack ${leftover.stack}'s program still has timers or I/O pending after its run ended (${leftover.why}); in this process what they register could land in stack ${stack}, so it is not planned here: fix that program, or plan with PLAN_ISOLATE=1 (a process per stack)`,
     );
@@ -271,7 +271,7 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
     const deadline = started + (options.timeoutMs ?? 300_000);
     // What was alive before the program started (a test runner's timers) does not count.
     const baseline = pendingWork();
-    const programWorks = () => timers.pending() || pendingWork() > baseline;
+    const programWorks = () => timers.pending() || moreWorkThan(baseline);
     const program = pulumi.runtime.runInPulumiStack(async () => {
       let exported = await options.load();
       loaded = true;
@@ -324,7 +324,7 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
     if (!emptied) {
       const pending = `timers or I/O the program started were still pending ${Math.round((settleBy - started) / 1000)} s after it started`;
       // I/O (and timers made outside the global functions) cannot be cleared: no run starts while they go on.
-      if (pendingWork() > baseline) leftover = { stack: options.stack, baseline, why: failed ? `it failed, and ${pending}` : pending };
+      if (moreWorkThan(baseline)) leftover = { stack: options.stack, baseline, why: failed ? `it failed, and ${pending}` : pending };
       if (!failed) {
         throw new StackRunError(`the program finished, but ${pending}: Node keeps the language host's process running until they are done, so \`pulumi up\` would wait for them (for a setInterval, forever)`);
       }
