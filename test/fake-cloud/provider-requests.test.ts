@@ -11,20 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { defaultProviderName } from "../../tools/fake-cloud/engine";
 import { parseSemver } from "../../tools/fake-cloud/semver";
-import { runStack, StackRun } from "../../tools/fake-cloud/run";
+import { Box, failure, run } from "../fixtures/fake-cloud-run";
 
-function run(program: () => unknown, preview = false): Promise<StackRun> {
-  return runStack({ stack: "dev", project: "proj", config: { "aws:region": "eu-west-1" }, preview, load: () => program });
-}
-
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error("expected the run to fail"); }, (err: Error) => err.message);
-
-class Box extends pulumi.ComponentResource {
-  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
-    super("test:index:Box", name, {}, opts);
-    this.registerOutputs({});
-  }
-}
 
 describe("blang/semver Parse, as the engine parses versions", () => {
   it("accepts major.minor.patch with a prerelease and build metadata", () => {

@@ -8,20 +8,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { isGoDuration, propertyPathError } from "../../tools/fake-cloud/resource-options";
-import { runStack, StackRun } from "../../tools/fake-cloud/run";
+import { Box, failure, run } from "../fixtures/fake-cloud-run";
 
-function run(program: () => unknown, preview = false): Promise<StackRun> {
-  return runStack({ stack: "dev", project: "proj", config: { "aws:region": "eu-west-1" }, preview, load: () => program });
-}
-
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error("expected the run to fail"); }, (err: Error) => err.message);
-
-class Box extends pulumi.ComponentResource {
-  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
-    super("test:index:Box", name, {}, opts);
-    this.registerOutputs({});
-  }
-}
 
 describe("Go's time.ParseDuration, as the engine parses customTimeouts", () => {
   it("accepts a number and a unit, repeated, fractions, a sign, and a bare 0", () => {
