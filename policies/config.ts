@@ -29,6 +29,9 @@ export function flag(defaultValue: boolean, description: string): Threshold {
   return { type: "boolean", default: defaultValue, description };
 }
 
+/** The threshold of a rule that applies to production environments only (configFromSettings sets it). */
+export const PRODUCTION_THRESHOLD: Threshold = flag(false, "The environment is production (platform:production): the rule applies.");
+
 export function text(defaultValue: string, description: string): Threshold {
   return { type: "string", default: defaultValue, description };
 }

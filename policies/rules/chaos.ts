@@ -13,7 +13,7 @@ import type { ZonalAutoshiftConfigurationArgs } from "@pulumi/aws/arczonalshift/
 import type { PlanArgs } from "@pulumi/aws/arcregionswitch/plan";
 import { FIS_ACTIONS } from "../../components/chaos/experiments";
 import { REGION_SWITCH_PLAN_REGIONS } from "../../components/lib/failover";
-import { flag } from "../config";
+import { PRODUCTION_THRESHOLD } from "../config";
 import { type EksClusterProps, LOAD_BALANCER_TYPES, type LoadBalancerProps, TYPES } from "./aws-types";
 import { describe, isApplicationOrNetworkLb, knownItems, knownString, ofType, read, referencedBy, regionOf, resourceRule, stackRule, UNKNOWN } from "./kit";
 
@@ -78,7 +78,7 @@ export const productionRehearsesFailure = stackRule<{ production: boolean }>(
     description: "In a production environment, every serving region has the AZ power-interruption experiment, and its load balancers and EKS clusters are registered for zonal shift with zonal autoshift enabled.",
     enforcementLevel: "mandatory",
     severity: "high",
-    thresholds: { production: flag(false, "The environment is production (platform:production): the rule applies.") },
+    thresholds: { production: PRODUCTION_THRESHOLD },
     remediationSteps: "Keep platform:faultInjection and platform:zonalAutoshift on (Region's resilience argument), and zonal shift on the ingress and the cluster.",
   },
   (resources, { report, config }) => {

@@ -19,7 +19,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { cidrContains, parseCidr } from "../../components/lib/cidr";
 import { regionOfZoneId } from "../../components/lib/zones";
 import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES } from "../../components/observability/subscribers";
-import { flag, stringList, text } from "../config";
+import { PRODUCTION_THRESHOLD, stringList, text } from "../config";
 import { TYPES } from "./aws-types";
 import { environmentRule, type EnvironmentRule } from "./environment";
 import { knownString, ofType, regionOf } from "./kit";
@@ -232,7 +232,7 @@ export const productionConfigRealAndPinned: EnvironmentRule<Thresholds> = enviro
     enforcementLevel: "advisory",
     severity: "high",
     thresholds: {
-      production: flag(false, "The environment is production (platform:production): the rule applies."),
+      production: PRODUCTION_THRESHOLD,
       regions: stringList([], "The environment's regions (platform:regions), besides those with subnets: each needs its zones pinned."),
       deployerCidrs: stringList([], "The deploy runners' CIDRs (platform:deployerCidrs): none may lie in a documentation range."),
       deployIdentityArn: text("", "The deploy identity (platform:deployIdentityArn): not of an example account."),

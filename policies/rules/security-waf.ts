@@ -14,7 +14,7 @@
  * `load-balancer-waf-counting`, advisory, says so.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { flag } from "../config";
+import { PRODUCTION_THRESHOLD } from "../config";
 import { LOAD_BALANCER_TYPES, TYPES } from "./aws-types";
 import { edgeBypasses, internetFacingAlb, refersTo } from "./data";
 import { describe, isSet, ofType, read, stackRule, UNKNOWN, type Unknown } from "./kit";
@@ -85,7 +85,7 @@ export const loadBalancerWaf = stackRule<{ production: boolean }>(
       "In a production environment, every internet-facing application load balancer has a WAF web ACL associated with it (aws.wafv2.WebAclAssociation), unless only CloudFront reaches it: its listeners forward only requests carrying the edge's origin-verify header, besides the health-check path, and deny the rest. A web ACL the stack declares has scope REGIONAL, a rate-based rule and an AWS managed rule group (AWSManagedRulesCommonRuleSet or AWSManagedRulesKnownBadInputsRuleSet).",
     enforcementLevel: "mandatory",
     severity: "high",
-    thresholds: { production: flag(false, "The environment is production (platform:production): the rule applies.") },
+    thresholds: { production: PRODUCTION_THRESHOLD },
     remediationSteps:
       "Keep platform:regionalWafEnabled on (RegionalIngress webAcl: a REGIONAL web ACL with a per-IP rate limit and AWS managed rules, associated with the ALB), or put the edge in front with its direct path locked (platform:edgeEnabled: true, platform:edgeDirectOriginAccess: locked).",
   },
@@ -155,7 +155,7 @@ export const loadBalancerWafCounting = stackRule<{ production: boolean }>(
       "In a production environment, the WAF web ACL associated with an internet-facing application load balancer blocks what its rules match: a web ACL whose rules all count (the soak of platform:regionalWafMode: count) refuses nothing.",
     enforcementLevel: "advisory",
     severity: "medium",
-    thresholds: { production: flag(false, "The environment is production (platform:production): the rule applies.") },
+    thresholds: { production: PRODUCTION_THRESHOLD },
     remediationSteps:
       "Review what the rules counted (the aws-waf-logs-* log group of each region, the rules' CloudWatch metrics), allow what must pass (edgeRateLimitPerFiveMinutes, edgeAllowLargeRequestBodies), then set platform:regionalWafMode: block (docs/data-tier.md).",
   },
