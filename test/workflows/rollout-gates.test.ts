@@ -254,9 +254,9 @@ describe("wait-secret-replicas", () => {
 
   it("is done only when every expected replica is InSync; one in progress or not listed yet is waited for", () => {
     const [secret] = replicatedSecretsOf(globalOutputs);
-    expect(judgeReplicas(new Map([[secret, [inSync("us-west-2"), inSync("eu-west-1")]]]))).toEqual({ done: true, detail: "prod/aurora/master-AbCdEf: us-west-2 InSync, eu-west-1 InSync" });
+    expect(judgeReplicas(new Map([[secret, [inSync("us-west-2"), inSync("eu-west-1")]]]))).toEqual({ done: true, detail: "prod/aurora/master-AbCdEf: us-west-2 InSync, eu-west-1 InSync", broken: [] });
     expect(judgeReplicas(new Map([[secret, [inSync("us-west-2"), { ...inSync("eu-west-1"), Status: "InProgress" }]]])).done).toBe(false);
-    expect(judgeReplicas(new Map([[secret, [inSync("us-west-2")]]]))).toEqual({ done: false, detail: "prod/aurora/master-AbCdEf: us-west-2 InSync, eu-west-1 no replica" });
+    expect(judgeReplicas(new Map([[secret, [inSync("us-west-2")]]]))).toEqual({ done: false, detail: "prod/aurora/master-AbCdEf: us-west-2 InSync, eu-west-1 no replica", broken: [] });
     // A region the environment left: reported, not waited for.
     expect(judgeReplicas(new Map([[secret, [inSync("us-west-2"), inSync("eu-west-1"), inSync("ap-south-1")]]]))).toMatchObject({ done: true, detail: expect.stringContaining("also replicated to ap-south-1, not a region of the environment") });
   });
@@ -264,15 +264,15 @@ describe("wait-secret-replicas", () => {
   it("stops at once on a Failed replica or one under the AWS managed key, naming the region and AWS's reason", async () => {
     const [secret] = replicatedSecretsOf(globalOutputs);
     const failed: ReplicaStatus = { Region: "eu-west-1", KmsKeyId: key("eu-west-1"), Status: "Failed", StatusMessage: "Replication failed: A resource with the ID you requested already exists." };
-    expect(() => judgeReplicas(new Map([[secret, [inSync("us-west-2"), failed]]]))).toThrow("databaseSecretArn eu-west-1: Failed (Replication failed: A resource with the ID you requested already exists.)");
-    expect(() => judgeReplicas(new Map([[secret, [{ ...inSync("us-west-2"), KmsKeyId: "alias/aws/secretsmanager" }, inSync("eu-west-1")]]]))).toThrow(/us-west-2: encrypted under the AWS managed key/);
+    expect(judgeReplicas(new Map([[secret, [inSync("us-west-2"), failed]]])).broken).toEqual(["databaseSecretArn eu-west-1: Failed (Replication failed: A resource with the ID you requested already exists.)"]);
+    expect(judgeReplicas(new Map([[secret, [{ ...inSync("us-west-2"), KmsKeyId: "alias/aws/secretsmanager" }, inSync("eu-west-1")]]])).broken).toEqual([expect.stringMatching(/us-west-2: encrypted under the AWS managed key/)]);
     // No key in the answer (the field is optional; a replica being created): waited for, not refused.
     expect(judgeReplicas(new Map([[secret, [inSync("us-west-2"), { Region: "eu-west-1", Status: "InProgress" }]]])).done).toBe(false);
     const time = fakeTime();
     let reads = 0;
     const result = await waitSecretReplicas([secret], async () => { reads++; return [inSync("us-west-2"), failed]; }, { timeoutSeconds: 600, intervalSeconds: 20, ...time });
     // Not `failed` (that is a read no wait mends, exit 2): the replica itself needs the repair (exit 1).
-    expect(result).toEqual({ done: false, attempts: 1, last: expect.stringContaining("eu-west-1: Failed"), failed: false });
+    expect(result).toEqual({ done: false, attempts: 1, last: expect.stringContaining("eu-west-1: Failed"), broken: true });
     expect([reads, time.elapsed()]).toEqual([1, 0]);
   });
 
@@ -280,7 +280,10 @@ describe("wait-secret-replicas", () => {
     const secrets: ReplicatedSecret[] = replicatedSecretsOf(globalOutputs);
     let n = 0;
     const settling = await waitSecretReplicas(secrets, async () => [inSync("us-west-2"), { ...inSync("eu-west-1"), Status: ++n < 3 ? "InProgress" : "InSync" }], { timeoutSeconds: 600, intervalSeconds: 20, ...fakeTime() });
-    expect(settling).toMatchObject({ done: true, attempts: 3 });
+    expect(settling).toMatchObject({ done: true, attempts: 3, broken: false });
+    // Still in progress at the deadline: not done, and not broken (no overwrite repair for a slow replica).
+    const slow = await waitSecretReplicas(secrets, async () => [inSync("us-west-2"), { ...inSync("eu-west-1"), Status: "InProgress" }], { timeoutSeconds: 60, intervalSeconds: 20, ...fakeTime() });
+    expect(slow).toMatchObject({ done: false, broken: false });
     const denied = { code: 254, message: "Command failed", stderr: "An error occurred (AccessDeniedException) when calling the DescribeSecret operation: not authorized" };
     const stopped = await waitSecretReplicas(secrets, async () => { throw denied; }, { timeoutSeconds: 600, intervalSeconds: 20, ...fakeTime() });
     expect(stopped).toMatchObject({ done: false, failed: true, last: expect.stringMatching(/^AWS denies secretsmanager:DescribeSecret/) });

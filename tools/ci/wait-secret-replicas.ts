@@ -24,7 +24,7 @@
  */
 import { execFile } from "child_process";
 import { promisify } from "util";
-import { awsCliFailure, gateArgs, pollUntil, type CheckFailure, type Observation, type PollOptions } from "./poll";
+import { awsCliFailure, gateArgs, pollUntil, type Observation, type PollOptions } from "./poll";
 
 /** One entry of DescribeSecret's `ReplicationStatus`. */
 export interface ReplicaStatus {
@@ -68,15 +68,17 @@ export function replicatedSecretsOf(outputs: Record<string, unknown>): Replicate
   return secrets;
 }
 
-/** A replica no wait mends: the gate stops at once with the repair. */
-export class ReplicaFailure extends Error {}
+/** What the gate saw: `broken` names the replicas no wait mends (the wait then ends at once). */
+export interface ReplicaVerdict extends Observation {
+  readonly broken: readonly string[];
+}
 
 /**
  * Whether every expected replica is InSync under a key of its own. `Failed` and the AWS managed key
- * throw ReplicaFailure (waiting would not change them); InProgress or a replica not listed yet is
- * "not yet". A replica in a region the environment no longer has is reported, not waited for.
+ * are `broken` (waiting would not change them); InProgress or a replica not listed yet is "not
+ * yet". A replica in a region the environment no longer has is reported, not waited for.
  */
-export function judgeReplicas(bySecret: ReadonlyMap<ReplicatedSecret, readonly ReplicaStatus[]>): Observation {
+export function judgeReplicas(bySecret: ReadonlyMap<ReplicatedSecret, readonly ReplicaStatus[]>): ReplicaVerdict {
   const parts: string[] = [];
   const broken: string[] = [];
   let done = true;
@@ -102,8 +104,7 @@ export function judgeReplicas(bySecret: ReadonlyMap<ReplicatedSecret, readonly R
     const extra = statuses.map((s) => s.Region ?? "?").filter((r) => !secret.replicaRegions.includes(r));
     parts.push(`${secret.arn.split(":").pop()}: ${seen.join(", ") || "no replica expected"}${extra.length ? ` (also replicated to ${extra.join(", ")}, not a region of the environment)` : ""}`);
   }
-  if (broken.length) throw new ReplicaFailure(broken.join("; "));
-  return { done, detail: parts.join("; ") };
+  return broken.length ? { done: false, detail: broken.join("; "), broken } : { done, detail: parts.join("; "), broken };
 }
 
 export type ReplicaReader = (secret: ReplicatedSecret) => Promise<ReplicaStatus[]>;
@@ -113,21 +114,17 @@ export const awsCliReplicas: ReplicaReader = async (secret) => {
   return (JSON.parse(stdout) as { ReplicationStatus?: ReplicaStatus[] }).ReplicationStatus ?? [];
 };
 
-const classify = (err: unknown): CheckFailure => (err instanceof ReplicaFailure ? { retry: false, detail: err.message } : awsCliFailure(err, "secretsmanager:DescribeSecret"));
-
-export async function waitSecretReplicas(secrets: readonly ReplicatedSecret[], read: ReplicaReader, options: PollOptions): Promise<{ done: boolean; last: string; failed?: boolean }> {
-  let replicaFailure = false;
+export async function waitSecretReplicas(secrets: readonly ReplicatedSecret[], read: ReplicaReader, options: PollOptions): Promise<{ done: boolean; last: string; failed?: boolean; broken: boolean }> {
+  let broken = false;
   const result = await pollUntil(async () => {
     const bySecret = new Map<ReplicatedSecret, ReplicaStatus[]>();
     for (const secret of secrets) bySecret.set(secret, await read(secret));
-    try {
-      return judgeReplicas(bySecret);
-    } catch (err) {
-      replicaFailure = err instanceof ReplicaFailure;
-      throw err;
-    }
-  }, { classifyError: classify, ...options });
-  return replicaFailure ? { ...result, failed: false } : result;
+    const verdict = judgeReplicas(bySecret);
+    broken = verdict.broken.length > 0;
+    // A broken replica ends the wait: "done" here, told apart by `broken`.
+    return { done: verdict.done || broken, detail: verdict.detail };
+  }, { classifyError: (err) => awsCliFailure(err, "secretsmanager:DescribeSecret"), ...options });
+  return { ...result, done: result.done && !broken, broken };
 }
 
 const REPAIR =
@@ -161,7 +158,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`::error::wait-secret-replicas: cannot read the secrets' replication status: ${result.last}. The rollout stops here; fix this, then re-run this job.`);
     return 2;
   }
-  console.error(`::error::A secret replica is not usable: ${result.last}. The regional waves would deploy pods that cannot read it. ${REPAIR}`);
+  if (result.broken) {
+    console.error(`::error::A secret replica is not usable: ${result.last}. The regional waves would deploy pods that cannot read it. ${REPAIR}`);
+    return 1;
+  }
+  console.error(`::error::The secrets' replicas were not all in sync after ${timeoutMinutes} minute(s): ${result.last}. Replication usually takes seconds: check \`aws secretsmanager describe-secret --secret-id <arn>\`'s ReplicationStatus, and re-run this job once every replica is InSync; a replica that ends Failed needs the repair in docs/runbooks/aurora-global-database.md ("First deploy of the replica keys", step 2).`);
   return 1;
 }
 
