@@ -134,13 +134,28 @@ export function wafRuleBlocks(rule: unknown): boolean | undefined {
 }
 
 /**
- * Whether a web ACL's rules only count: none blocks (or challenges), no rule group keeps its own
- * actions (override none). False while the rules are unknown (a preview) or when there are none.
+ * How a web ACL (its properties) treats what it matches: `block` when its default action blocks or
+ * a rule blocks (or challenges, or a rule group keeps its own actions), `count` when nothing does
+ * (every rule counts: the soak of platform:regionalWafMode count), `unknown` when a rule or the
+ * default action is not known yet (a preview) or says neither. The plan's serving path shows it.
  */
+export function webAclMode(props: unknown): "block" | "count" | "unknown" {
+  const defaultAction = read(() => (props as { defaultAction?: unknown }).defaultAction);
+  if (defaultAction !== null && typeof defaultAction === "object" && "block" in defaultAction) return "block";
+  const rules = read(() => (props as { rules?: unknown }).rules ?? []);
+  if (!Array.isArray(rules)) return "unknown";
+  const verdicts = rules.map((rule: unknown) => {
+    const blocks = read(() => wafRuleBlocks(rule));
+    return blocks === UNKNOWN ? undefined : blocks;
+  });
+  if (verdicts.includes(true)) return "block";
+  return verdicts.includes(undefined) || defaultAction === UNKNOWN ? "unknown" : "count";
+}
+
+/** A web ACL with rules, all of which only count (webAclMode count); not one without rules. */
 export function onlyCounts(acl: { props: unknown }): boolean {
   const rules = read(() => (acl.props as { rules?: unknown }).rules);
-  if (!Array.isArray(rules) || rules.length === 0) return false;
-  return rules.every((rule: unknown) => wafRuleBlocks(rule) !== true);
+  return Array.isArray(rules) && rules.length > 0 && webAclMode(acl.props) === "count";
 }
 
 /**

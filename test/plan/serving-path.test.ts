@@ -7,7 +7,8 @@ import type { RecordedResource } from "../../tools/fake-cloud";
 import { renderDot } from "../../tools/plan/diagram";
 import { renderMarkdown } from "../../tools/plan/markdown";
 import { delegationFigure } from "../../tools/plan/resilience";
-import { readDelegation, readWaf, webAclMode } from "../../tools/plan/serving-path";
+import { webAclMode } from "../../policies/rules/security-waf";
+import { readDelegation, readWaf } from "../../tools/plan/serving-path";
 import { validatePlan } from "../../tools/plan/schema";
 import { renderTerminal } from "../../tools/plan/terminal";
 import { planOf, planStack, resource } from "./resources";
@@ -136,11 +137,11 @@ describe("web ACL in front of the serving path", () => {
   const alb = region().find((r) => r.name === "alb")!;
 
   it("reads block or count from the rules' actions and the groups' override actions", () => {
-    expect(webAclMode({ inputs: { defaultAction: { allow: {} }, rules: rules("block") } })).toBe("block");
-    expect(webAclMode({ inputs: { defaultAction: { allow: {} }, rules: rules("count") } })).toBe("count");
-    expect(webAclMode({ inputs: { defaultAction: { block: {} }, rules: rules("count") } })).toBe("block");
-    expect(webAclMode({ inputs: { defaultAction: { allow: {} }, rules: "[secret]" } })).toBe("unknown");
-    expect(webAclMode({ inputs: { defaultAction: { allow: {} }, rules: [{ name: "r" }] } })).toBe("unknown");
+    expect(webAclMode({ defaultAction: { allow: {} }, rules: rules("block") })).toBe("block");
+    expect(webAclMode({ defaultAction: { allow: {} }, rules: rules("count") })).toBe("count");
+    expect(webAclMode({ defaultAction: { block: {} }, rules: rules("count") })).toBe("block");
+    expect(webAclMode({ defaultAction: { allow: {} }, rules: "[secret]" })).toBe("unknown");
+    expect(webAclMode({ defaultAction: { allow: {} }, rules: [{ name: "r" }] })).toBe("unknown");
   });
 
   it("matches the association to the ALB and the web ACL by ARN, or by recorded dependency", () => {

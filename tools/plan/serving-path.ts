@@ -8,7 +8,7 @@
 import { policyResources } from "../../policies/arguments";
 import { nameOf, namespaceOf, traceServingPaths, workloadRedundancy } from "../../policies/rules/serving-trace";
 import { TYPES } from "../../policies/rules/aws-types";
-import { wafRuleBlocks } from "../../policies/rules/security-waf";
+import { webAclMode } from "../../policies/rules/security-waf";
 import type { PolicyResource } from "@pulumi/policy";
 import type { PlanResource, PlanStack } from "./model";
 
@@ -114,23 +114,12 @@ function names(holder: PlanResource, property: string, target: PlanResource): bo
   return value !== null && [target.id, target.outputs?.arn, target.outputs?.id].includes(value);
 }
 
-/** How a web ACL treats what its rules match: `block`, `count` (nothing blocked), or `unknown`. */
-export function webAclMode(acl: Pick<PlanResource, "inputs">): WafInfo["mode"] {
-  const defaultAction = acl.inputs.defaultAction as Record<string, unknown> | undefined;
-  if (defaultAction && typeof defaultAction === "object" && "block" in defaultAction) return "block";
-  const rules = acl.inputs.rules ?? [];
-  if (!Array.isArray(rules)) return "unknown";
-  const verdicts = rules.map(wafRuleBlocks);
-  if (verdicts.includes(true)) return "block";
-  return verdicts.includes(undefined) ? "unknown" : "count";
-}
-
 /** The web ACL a stack associates with `loadBalancer` (WebAclAssociation's resourceArn and webAclArn). */
 export function readWaf(loadBalancer: PlanResource, resources: readonly PlanResource[]): WafInfo {
   const association = resources.find((r) => r.type === TYPES.webAclAssociation && names(r, "resourceArn", loadBalancer));
   if (!association) return { mode: "none", webAcl: null };
   const acl = resources.find((r) => r.type === TYPES.webAcl && names(association, "webAclArn", r));
-  return acl ? { mode: webAclMode(acl), webAcl: acl.name } : { mode: "unknown", webAcl: null };
+  return acl ? { mode: webAclMode(acl.inputs), webAcl: acl.name } : { mode: "unknown", webAcl: null };
 }
 
 /**
