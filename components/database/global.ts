@@ -121,8 +121,6 @@ export class GlobalDatabase extends pulumi.ComponentResource {
   readonly secretName: pulumi.Output<string>;
   /** Key of the secret in this stack's region. */
   readonly kmsKeyArn: pulumi.Output<string>;
-  /** Key of the secret's replica in each replica region. */
-  readonly replicaKmsKeyArns: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: GlobalDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     assertAuroraEngine(args.engine);
@@ -224,7 +222,6 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     this.secretArn = secret.arn;
     this.secretName = secret.name;
     this.kmsKeyArn = key.arn;
-    this.replicaKmsKeyArns = replicaKeys;
 
     this.registerOutputs({
       globalClusterIdentifier: this.globalClusterIdentifier,

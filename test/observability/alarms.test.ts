@@ -45,7 +45,9 @@ function evaluateMetricMath(expression: string, counts: Record<string, number | 
   const iff = (condition: boolean, then: number, otherwise: number) => (condition ? then : otherwise);
   const fill = (value: number | undefined, filler: number) => value ?? filler;
   const result = new Function("iff", "fill", ...ids, `return ${js};`)(iff, fill, ...ids.map((id) => counts[id])) as number;
-  return Number.isNaN(result) ? undefined : result;
+  // CloudWatch gives no data point for a division by zero; here it would hide a missing guard.
+  if (!Number.isFinite(result)) throw new Error(`${expression} is ${result} for ${JSON.stringify(counts)}`);
+  return result;
 }
 
 describe("golden-signal alarms", () => {
@@ -75,8 +77,11 @@ describe("golden-signal alarms", () => {
     expect(rate({ elb5xx: 1_200 })).toBe(100);
     expect(rate({ requests: 0, elb5xx: 1_200 })).toBe(100);
     expect(rate({ requests: 990, target5xx: 10, elb5xx: 10 })).toBe(2);
-    // No request at all: no data point (missing data is not breaching), not 0 % nor a division by zero.
-    expect(rate({})).toBeUndefined();
+    // Zero requests reported: 0 %, not a division by zero (the IF guards it).
+    expect(rate({ requests: 0 })).toBe(0);
+    expect(rate({ requests: 0, target5xx: 0, elb5xx: 0 })).toBe(0);
+    // No request at all: no count reported, so no data point; missing data is not breaching.
+    expect(alarm("error-rate").treatMissingData).toBe("notBreaching");
   });
 
   it("alarms on the share of the reference service's requests within the latency threshold, at the objective's fast burn", () => {
