@@ -8,6 +8,8 @@
 import { parseDocument, type Document } from "yaml";
 
 const parsed = new Map<string, Document.Parsed>();
+/** Documents whose warnings yamlValue has logged. */
+const warned = new WeakSet<Document.Parsed>();
 /** A plan reads a handful of files; anything beyond is let go rather than kept for the process's life. */
 const KEPT = 16;
 
@@ -27,9 +29,13 @@ export function parsedYaml(text: string): Document.Parsed {
  * warnings logged as parse logs them (once per text), the values as a fresh copy.
  */
 export function yamlValue(text: string): unknown {
-  const fresh = !parsed.has(text);
   const document = parsedYaml(text);
-  if (fresh) for (const warning of document.warnings) process.emitWarning(warning);
+  // Once per document, whoever parsed it first (the project schema's check reads Pulumi.yaml
+  // through parsedYaml before the project is read with this).
+  if (!warned.has(document)) {
+    warned.add(document);
+    for (const warning of document.warnings) process.emitWarning(warning);
+  }
   if (document.errors.length > 0) throw document.errors[0];
   return document.toJS();
 }
