@@ -95,9 +95,10 @@ function assetHashError(value: unknown, key: string, workingDirectory: string): 
 /**
  * The engine computes the hash of every file asset and archive a resource is registered with
  * (source_eval.go RegisterResource, `ComputeAssetHashes`, the working directory `runinfo.Pwd`), in
- * a preview too: one it cannot read fails the registration before anything else of the engine's
- * work on it. The fake engine records assets without reading them; its monitor entry point is
- * wrapped here, where the working directory is known.
+ * a preview too: one it cannot read fails the registration. The fake engine records assets without
+ * reading them; its monitor entry point is wrapped here, where the working directory is known. Not
+ * modelled: the engine reads assets after its first checks (a request with a bad type token gets
+ * that error, not this one), and also in what a transform returns and in RegisterResourceOutputs.
  */
 export function hashAssetsOnRegistration(engine: FakeEngine, workingDirectory: string): void {
   const register = engine.registerResource.bind(engine);

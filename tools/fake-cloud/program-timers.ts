@@ -24,10 +24,13 @@ const pickTimers = (from: TimerFunctions): TimerFunctions => ({ setTimeout: from
  */
 export function trackProgramTimers(): { pending(): boolean; clear(): void; stop(): void } {
   const created = new Set<Timer>();
+  // A module first loaded during the run may keep the wrapped function (`const { setTimeout } =
+  // require("timers")`): after the run it creates timers as Node's would, recorded nowhere.
+  let active = true;
   const wrap = (create: TimerFunctions[keyof TimerFunctions]) => {
     const wrapped = function (this: unknown, ...args: unknown[]) {
       const timer = create.apply(this, args) as Timer;
-      created.add(timer);
+      if (active) created.add(timer);
       return timer;
     };
     // util.promisify.custom and the like: timers/promises stays reachable as from the original.
@@ -54,6 +57,7 @@ export function trackProgramTimers(): { pending(): boolean; clear(): void; stop(
       created.clear();
     },
     stop: () => {
+      active = false;
       Object.assign(globalThis, before.globals);
       Object.assign(timersModule, before.module);
     },

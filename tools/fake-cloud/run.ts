@@ -252,12 +252,14 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
   const runtimeConfig = toRuntimeConfig(plainConfig);
   pulumi.runtime.setAllConfig(runtimeConfig, secretKeys);
   const region = options.region ?? runtimeConfig["aws:region"];
+  // Before the fake cloud becomes the SDK's monitor: a directory gone from under the process
+  // fails here, with nothing to undo.
+  const directoryBefore = process.cwd();
+  const workingDirectory = resolve(options.workingDirectory ?? directoryBefore);
   const cloud = await installFakeCloud({ ...options, region });
-  const workingDirectory = resolve(options.workingDirectory ?? process.cwd());
   hashAssetsOnRegistration(cloud.engine, workingDirectory);
 
   const run: ActiveRun = { failure: undefined, quiet: options.quiet ?? false };
-  const directoryBefore = process.cwd();
   const timers = trackProgramTimers();
   try {
     current = run;

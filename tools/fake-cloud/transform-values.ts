@@ -26,28 +26,18 @@ const SIG = rpc.specialSigKey;
 
 type Props = Record<string, unknown>;
 
-function mapObject(value: Props, f: (v: unknown) => unknown): Props {
-  const out: Props = {};
-  for (const key of Object.keys(value)) out[key] = f(value[key]);
-  return out;
-}
-
 /** The engine's unmarshalling with UpgradeToOutputValues, marshalled back with KeepOutputValues. */
-function upgrade(value: unknown, seen: { changed: boolean }): unknown {
-  if (value === rpc.unknownValue) {
-    seen.changed = true;
-    return { [SIG]: rpc.specialOutputValueSig };
-  }
+function upgrade(value: unknown): unknown {
+  if (value === rpc.unknownValue) return { [SIG]: rpc.specialOutputValueSig };
   if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map((item) => upgrade(item, seen));
+  if (Array.isArray(value)) return value.map(upgrade);
   const sig = (value as Props)[SIG];
-  if (sig === rpc.specialSecretSig) {
-    seen.changed = true;
-    return { [SIG]: rpc.specialOutputValueSig, secret: true, value: upgrade((value as Props).value, seen) };
-  }
+  if (sig === rpc.specialSecretSig) return { [SIG]: rpc.specialOutputValueSig, secret: true, value: upgrade((value as Props).value) };
   // Assets, archives, resource references: as sent.
   if (sig !== undefined) return value;
-  return mapObject(value as Props, (v) => upgrade(v, seen));
+  const out: Props = {};
+  for (const key of Object.keys(value)) out[key] = upgrade((value as Props)[key]);
+  return out;
 }
 
 /**
@@ -58,9 +48,7 @@ function upgrade(value: unknown, seen: { changed: boolean }): unknown {
 export function propertiesForTransforms(object: structproto.Struct): structproto.Struct | undefined {
   const values = structValues(object);
   if (!holdsSecretOrUnknown(values)) return undefined;
-  const seen = { changed: false };
-  const upgraded = upgrade(values, seen) as Props;
-  return seen.changed ? structproto.Struct.fromJavaScript(upgraded as Record<string, structproto.JavaScriptValue>) : undefined;
+  return structproto.Struct.fromJavaScript(upgrade(values) as Record<string, structproto.JavaScriptValue>);
 }
 
 /** Does a value hold a secret or an unknown anywhere (a look before the copy upgrade makes)? */
