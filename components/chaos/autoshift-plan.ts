@@ -29,16 +29,21 @@ export function practiceRunsBlockedAt(instant: Date, blocked: { blockedDates?: r
   if ((blocked.blockedDates ?? []).includes(instant.toISOString().slice(0, 10))) return true;
   const minute = ((instant.getUTCDay() + 6) % 7) * 1440 + instant.getUTCHours() * 60 + instant.getUTCMinutes();
   return (blocked.blockedWindows ?? []).some((window) => {
-    const m = /^([A-Z][a-z]{2}):(\d{2}):(\d{2})-([A-Z][a-z]{2}):(\d{2}):(\d{2})$/.exec(window);
-    if (!m || blockedWindowProblem(window)) return false;
-    const start = DAYS.indexOf(m[1]) * 1440 + Number(m[2]) * 60 + Number(m[3]);
-    const end = DAYS.indexOf(m[4]) * 1440 + Number(m[5]) * 60 + Number(m[6]);
+    const parsed = parseBlockedWindow(window);
+    if (typeof parsed === "string") return false;
+    const { start, end } = parsed;
     return start < end ? minute >= start && minute < end : minute >= start || minute < end;
   });
 }
 
 /** Problem with a blocked window (`Day:HH:MM-Day:HH:MM`, UTC), or undefined when it is one. */
 export function blockedWindowProblem(window: string): string | undefined {
+  const parsed = parseBlockedWindow(window);
+  return typeof parsed === "string" ? parsed : undefined;
+}
+
+/** A blocked window's start and end in minutes of the week (Monday 00:00 is 0), or its problem. */
+function parseBlockedWindow(window: string): { start: number; end: number } | string {
   const m = /^([A-Z][a-z]{2}):(\d{2}):(\d{2})-([A-Z][a-z]{2}):(\d{2}):(\d{2})$/.exec(window);
   if (!m) return "must be Day:HH:MM-Day:HH:MM in UTC, e.g. Mon:00:00-Mon:08:00";
   const [, d1, h1, m1, d2, h2, m2] = m;
@@ -47,7 +52,7 @@ export function blockedWindowProblem(window: string): string | undefined {
   const start = DAYS.indexOf(d1) * 1440 + Number(h1) * 60 + Number(m1);
   const end = DAYS.indexOf(d2) * 1440 + Number(h2) * 60 + Number(m2);
   if (start === end) return "starts and ends at the same time";
-  return undefined;
+  return { start, end };
 }
 
 /** Problem with a blocked date (`YYYY-MM-DD`), or undefined. */

@@ -85,7 +85,6 @@ export function regionSwitchWorkflows(p: RegionSwitchPlanInputs): Workflow[] {
   ];
 }
 
-export { REGION_SWITCH_PLAN_REGIONS };
 /** A plan's name: 1 to 32 letters, digits and hyphens (CreatePlan `name`). */
 const PLAN_NAME_MAX_LENGTH = 32;
 

@@ -292,9 +292,9 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
    * A page on cross-region replication (what losing this region now would lose), on a Metrics
    * Insights MAX: the metric may come with more dimensions than the filter names (Aurora's with
    * SourceRegion, DynamoDB's one series per receiving region), which an alarm on a plain metric
-   * would never match. The caller says what missing data means (Aurora's and DynamoDB's differ).
+   * would never match. Missing data is not breaching: no lag reported is nothing to lose.
    */
-  const crossRegionLag = (a: Pick<AlarmSpec, "key" | "name" | "description" | "threshold" | "treatMissingData"> & { label: string; insights: Omit<NonNullable<QuerySpec["insights"]>, "statistic" | "period"> }): AlarmSpec => ({
+  const crossRegionLag = (a: Pick<AlarmSpec, "key" | "name" | "description" | "threshold"> & { label: string; insights: Omit<NonNullable<QuerySpec["insights"]>, "statistic" | "period"> }): AlarmSpec => ({
     key: a.key,
     name: a.name,
     signal: "replication-lag",
@@ -304,7 +304,7 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
     unit: "ms",
     comparison: "GreaterThanOrEqualToThreshold",
     window: minutes(60, 3),
-    treatMissingData: a.treatMissingData,
+    treatMissingData: "notBreaching",
     queries: [{ id: "lag", returnData: true, label: a.label, insights: { statistic: "MAX", period: 60, ...a.insights } }],
     routing: "topic",
   });
@@ -408,9 +408,8 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
         name: name("replication-lag"),
         description: `${db.globalLagMetric} ≥ ${db.lagThresholdMs} ms for 3 minutes: half of the ${o.rpoSeconds} s RPO${db.lagThresholdMs < o.rpoSeconds * 500 ? " (or of rds.global_db_rpo, where commits start blocking)" : ""}. AWS publishes it in secondary regions only; on the primary this alarm waits (OK) until a switchover makes this region a secondary.`,
         threshold: db.lagThresholdMs,
+        // No lag published (a primary): nothing to lose, so not breaching (crossRegionLag).
         label: `${db.globalLagMetric} (ms)`,
-        // Not breaching: no lag published (a primary), nothing to lose.
-        treatMissingData: "notBreaching",
         insights: { namespace: RDS.namespace, metricName: db.globalLagMetric, where: cluster },
       }));
     }
@@ -476,7 +475,6 @@ export function regionalAlarmPlan(ctx: RegionalAlarmContext): { alarms: AlarmSpe
       name: tableLagAlarmName(ctx.prefix, table.name),
       description: `ReplicationLatency of global table ${table.name} from this region to its slowest other replica ≥ ${thresholdMs} ms for 3 minutes: half of the ${o.rpoSeconds} s RPO; losing this region now loses the writes not yet replicated. DynamoDB publishes it only with writes, and CloudWatch may keep such an alarm's state while it has no data: once fired it can stay in ALARM until the next write from this region replicates in time. (Tables with strong multi-Region consistency replicate synchronously and publish none: the alarm stays INSUFFICIENT_DATA.)`,
       threshold: thresholdMs,
-      treatMissingData: "notBreaching",
       label: `${DYNAMODB.metrics.replicationLatency} of ${table.name} (ms)`,
       insights: { namespace: DYNAMODB.namespace, metricName: DYNAMODB.metrics.replicationLatency, where: { [DYNAMODB.dimensions.table]: table.tableName } },
     }));
