@@ -13,7 +13,7 @@ import { regionalAppLabel, ROUTE53_CHECKER_REGIONS } from "../components/lib/dns
 import { DEFAULT_SERVICE_IPV4_CIDR, supportTypeProblem } from "../components/lib/eks";
 import { standardSupportLapsedProblem, supportJudgementDay } from "../components/lib/eks-versions";
 import { EKS_UNSUPPORTED_ZONE_IDS, isZoneId, regionOfZoneId } from "../components/lib/zones";
-import { isPrivateCidr, STANDARD_HOSTED_RUNNER_LABEL } from "../components/lib/deployer";
+import { endpointCidrs, isPrivateCidr, STANDARD_HOSTED_RUNNER_LABEL } from "../components/lib/deployer";
 import { checkDataTier, OBJECT_SCHEMAS, type ObjectKey } from "./data-config";
 import { objectiveProblems, type MonitoringObjectives } from "../components/observability/thresholds";
 // Plain values, not the components: validating config must not load the AWS SDK.
@@ -412,6 +412,13 @@ function checkDeployer(s: EnvironmentSettings, report: Report): void {
   const vpcs = s.vpcCidrs.map((text) => parseCidr(text));
   if (s.deployerNetwork === "public" && !s.eksAllowPublicAccessFromAnywhere && !s.deployerCidrs.some((t) => parseCidr(t)?.prefix === 0) && opensToInternet(s.deployerCidrs)) {
     report("deployerCidrs", s.deployerCidrs, "admit more than a /8's worth of addresses together, which opens the Kubernetes API to most of the internet; list the runners' own egress CIDRs");
+  } else if (s.deployerNetwork === "public" && !s.eksAllowPublicAccessFromAnywhere && !opensToInternet(s.eksPublicAccessCidrs)) {
+    // Each list within bounds, both together not: the public endpoint admits their union
+    // (endpointCidrs), which the cluster refuses as planEndpointAccess does.
+    const both = endpointCidrs("public", s.deployerCidrs, { public: s.eksPublicAccessCidrs, private: [] }).publicAccessCidrs;
+    if (both.every((t) => parseCidr(t) !== undefined && parseCidr(t)!.prefix > 0) && opensToInternet(both)) {
+      report("deployerCidrs", s.deployerCidrs, `with eksPublicAccessCidrs (${s.eksPublicAccessCidrs.join(", ")}), admit more than a /8's worth of addresses to the public endpoint, which opens the Kubernetes API to most of the internet; narrow either list, or set eksAllowPublicAccessFromAnywhere: true to accept the risk`);
+    }
   }
   s.deployerCidrs.forEach((text, i) => {
     const key = `deployerCidrs[${i}]`;

@@ -155,6 +155,10 @@ describe("parseEnvironment: examples", () => {
     expect(byKey({ ...valid, "platform:deployerCidrs": ["10.200.0.0/20"] })["platform:deployerCidrs[0]"]).toMatch(/private range.*deployerNetwork: private/);
     expect(byKey({ ...valid, "platform:deployerCidrs": ["0.0.0.0/0"] })["platform:deployerCidrs[0]"]).toMatch(/admits every address/);
     expect(byKey({ ...valid, "platform:deployerCidrs": ["0.0.0.0/1", "128.0.0.0/1"] })["platform:deployerCidrs"]).toMatch(/more than a \/8's worth .*runners' own egress CIDRs/);
+    // Each list within a /8's worth, the public endpoint's union of both not (the cluster would refuse it).
+    const halves = { ...valid, "platform:eksPublicAccessCidrs": ["1.0.0.0/8"], "platform:deployerCidrs": ["2.0.0.0/8"] };
+    expect(byKey(halves)["platform:deployerCidrs"]).toMatch(/with eksPublicAccessCidrs \(1\.0\.0\.0\/8\), admit more than a \/8's worth/);
+    expect(byKey({ ...halves, "platform:eksAllowPublicAccessFromAnywhere": true })["platform:deployerCidrs"]).toBeUndefined();
     // Private: a connected network, with its own address space.
     const priv = { ...valid, "platform:deployerNetwork": "private" };
     expect(problemsOf({ ...priv, "platform:deployerCidrs": ["10.200.0.0/20"] })).toEqual([]);
