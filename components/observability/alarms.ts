@@ -5,7 +5,7 @@
  * rest is decided here from the objectives.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ALB, AUTOSCALING, DYNAMODB, EC2, RDS, SNS, SYNTHETICS } from "./metrics";
+import { ALB, albErrorShare, AUTOSCALING, DYNAMODB, EC2, RDS, SNS, SYNTHETICS } from "./metrics";
 import { alarmName, sloAlarmName, tableLagAlarmName, topicName, type RegionalAlarmKey, type SloSli } from "./names";
 import { type AlarmWindow, type BurnRateAlarmPlan, burnRateAlarmPlans, checkAlarmWindow, checkMetricCount, errorRateThresholdPercent, latencyRankThresholdPercent, percentileRankStatistic, BURN_RATE_WINDOWS } from "./slo";
 import { failoverGrowthFactor, type MonitoringObjectives } from "./thresholds";
@@ -142,7 +142,7 @@ const tg = (ctx: RegionalAlarmContext): Dimensions => ({ [ALB.dimensions.loadBal
  * an ELB 5xx share e, 0.99 % for 1 %, and 50 % for an outage of 504s, far over any threshold.
  * Counts are only reported when non-zero, hence FILL; no request at all gives no data point.
  */
-export const ERROR_RATE_EXPRESSION = "IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)";
+export const ERROR_RATE_EXPRESSION = `IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, ${albErrorShare({ target: "target5xx", elb: "elb5xx", requests: "requests" })}, 0)`;
 
 export function errorRateQueries(ctx: RegionalAlarmContext, period: number): QuerySpec[] {
   const metric = (id: string, metricName: string) => ({ id, returnData: false, metric: { namespace: ALB.namespace, metricName, dimensions: lb(ctx), stat: "Sum", period } });

@@ -5,7 +5,7 @@
  * exists, so it refers to regional alarms by their (predictable) ARNs and to Aurora members by
  * their identifiers, never to random ALB suffixes.
  */
-import { ALB, AUTOSCALING, EC2, insightsQuery, RDS, SYNTHETICS } from "./metrics";
+import { ALB, albErrorShare, AUTOSCALING, EC2, insightsQuery, RDS, SYNTHETICS } from "./metrics";
 import { alarmArn, alarmName, sloAlarmName } from "./names";
 import type { MonitoringObjectives } from "./thresholds";
 
@@ -95,10 +95,9 @@ export function regionalDashboardBody(v: RegionalDashboardValues): DashboardBody
     metric(ALB.namespace, ALB.metrics.target4xx, lb, { stat: "Sum", id: "t4", visible: false }),
     metric(ALB.namespace, ALB.metrics.elb4xx, lb, { stat: "Sum", id: "e4", visible: false }),
     metric(ALB.namespace, ALB.metrics.requestCount, lb, { stat: "Sum", id: "req", visible: false }),
-    // As the error-rate alarm (alarms.ts errorRateQueries): RequestCount counts only requests the
-    // ALB chose a target for, so what it answered itself without one is added to the total.
-    [{ expression: "100 * (FILL(t5, 0) + FILL(e5, 0)) / (FILL(req, 0) + FILL(e5, 0))", label: "5xx %", id: "r5" }],
-    [{ expression: "100 * (FILL(t4, 0) + FILL(e4, 0)) / (FILL(req, 0) + FILL(e4, 0))", label: "4xx %", id: "r4" }],
+    // As the error-rate alarm reads it (albErrorShare).
+    [{ expression: albErrorShare({ target: "t5", elb: "e5", requests: "req" }), label: "5xx %", id: "r5" }],
+    [{ expression: albErrorShare({ target: "t4", elb: "e4", requests: "req" }), label: "4xx %", id: "r4" }],
   ], { annotations: { horizontal: [{ value: 100 - o.availabilityPercent, label: `error budget (${o.availabilityPercent} % objective)` }] } }));
   g.add(6, 6, "metric", graph("Target response time (s)", v.region, [
     metric(ALB.namespace, ALB.metrics.targetResponseTime, tg, { stat: "p50", label: "p50" }),
@@ -112,7 +111,7 @@ export function regionalDashboardBody(v: RegionalDashboardValues): DashboardBody
     metric(ALB.namespace, ALB.metrics.target5xx, lb, { stat: "Sum", id: "t5", visible: false }),
     metric(ALB.namespace, ALB.metrics.elb5xx, lb, { stat: "Sum", id: "e5", visible: false }),
     metric(ALB.namespace, ALB.metrics.requestCount, lb, { stat: "Sum", id: "req", visible: false }),
-    [{ expression: "100 - 100 * (FILL(t5, 0) + FILL(e5, 0)) / (FILL(req, 0) + FILL(e5, 0))", label: "good requests %", id: "sli" }],
+    [{ expression: `100 - ${albErrorShare({ target: "t5", elb: "e5", requests: "req" })}`, label: "good requests %", id: "sli" }],
   ], { period: 300, annotations: { horizontal: [{ value: o.availabilityPercent, label: "objective" }] } }));
   g.add(12, 6, "metric", graph(`Latency SLI: requests within ${o.latencyThresholdMs} ms (%), objective ${o.latencyPercent} %`, v.region, [
     metric(ALB.namespace, ALB.metrics.targetResponseTime, tg, { stat: `PR(:${o.latencyThresholdMs / 1000})`, label: `within ${o.latencyThresholdMs} ms` }),

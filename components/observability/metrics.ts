@@ -148,3 +148,13 @@ export function parseInsightsQuery(expression: string): InsightsMetric | null {
   }
   return { namespace: m[2] ?? m[3], metricName: m[1], where };
 }
+
+/**
+ * An ALB error share in metric math, 100 × (targets' + the ALB's own errors) ÷ (requests + the
+ * ALB's own errors), over the ids of those series: RequestCount counts only requests the ALB chose
+ * a target for, so what it answered itself without one is added to the total. Counts are reported
+ * only when non-zero, hence FILL. The error-rate alarm and the dashboard's graphs read it alike.
+ */
+export function albErrorShare(ids: { target: string; elb: string; requests: string }): string {
+  return `100 * (FILL(${ids.target}, 0) + FILL(${ids.elb}, 0)) / (FILL(${ids.requests}, 0) + FILL(${ids.elb}, 0))`;
+}

@@ -5,6 +5,7 @@ import { runInNewContext } from "vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CANARY_SOURCE, probeTargets, watchTargets } from "../../components/observability/canary-script";
+import { ERROR_RATE_EXPRESSION } from "../../components/observability/alarms";
 import { globalDashboardBody, regionalDashboardBody, type Widget } from "../../components/observability/dashboards";
 import { alarmArn, canaryName, dashboardName } from "../../components/observability/names";
 import { alertingRules, alertmanagerDefinition, KEPT_METRICS, pagerTemplates, PROMETHEUS_ALERTS, scrapeConfiguration } from "../../components/observability/prometheus";
@@ -61,8 +62,11 @@ describe("regional dashboard", () => {
   it("graphs the 5xx rate and the availability SLI as the error-rate alarm reads them: over the requests with a target plus the ALB's own 5xx", () => {
     const expressions = lines.filter((l) => typeof l[0] === "object").map((l) => l[0] as { expression?: string; id?: string });
     const byId = Object.fromEntries(expressions.map((e) => [e.id, e.expression]));
-    expect(byId.r5).toBe("100 * (FILL(t5, 0) + FILL(e5, 0)) / (FILL(req, 0) + FILL(e5, 0))");
-    expect(byId.sli).toBe("100 - 100 * (FILL(t5, 0) + FILL(e5, 0)) / (FILL(req, 0) + FILL(e5, 0))");
+    // The alarm's expression, series renamed, is the graph's rate behind the alarm's zero-traffic guard.
+    const asAlarm = (e: string) => e.replace(/\bt5\b/g, "target5xx").replace(/\be5\b/g, "elb5xx").replace(/\breq\b/g, "requests");
+    expect(ERROR_RATE_EXPRESSION).toBe(`IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, ${asAlarm(byId.r5!)}, 0)`);
+    expect(byId.sli).toBe(`100 - ${byId.r5}`);
+    expect(byId.r5).toMatch(/\/ \(FILL\(req, 0\) \+ FILL\(e5, 0\)\)$/);
     expect(lines.some((l) => l[1] === "HTTP_Redirect_Count")).toBe(false);
   });
 
