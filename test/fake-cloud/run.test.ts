@@ -10,6 +10,7 @@ import { createServer, Server } from "net";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
 import { runStack, StackRun } from "../../tools/fake-cloud/run";
+import { failure } from "../fixtures/fake-cloud-run";
 import { temporaryDirectories } from "../plan/temp-dirs";
 
 const temporaryDirectory = temporaryDirectories();
@@ -18,13 +19,6 @@ function run(program: () => unknown, options: { preview?: boolean; workingDirect
   return runStack({ stack: "dev", project: "proj", config: { "aws:region": "eu-west-1" }, load: () => program, ...options });
 }
 
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error("expected the run to fail");
-    },
-    (err: Error) => err.message,
-  );
 
 describe("the program's directory", () => {
   // realpath: the temporary directory may be reached through a link (macOS /var), and cwd() resolves it.

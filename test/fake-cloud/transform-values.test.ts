@@ -12,11 +12,8 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { describe, expect, it } from "vitest";
 import { tagTransform } from "../../components/lib/tags";
 import type { RecordedResource } from "../../tools/fake-cloud";
-import { runStack, StackRun } from "../../tools/fake-cloud/run";
-
-function run(program: () => unknown, preview = false): Promise<StackRun> {
-  return runStack({ stack: "dev", project: "proj", config: { "aws:region": "eu-west-1" }, preview, load: () => program });
-}
+import type { StackRun } from "../../tools/fake-cloud/run";
+import { run } from "../fixtures/fake-cloud-run";
 
 const byName = (r: StackRun, name: string): RecordedResource => r.cloud.resources.find((x) => x.name === name)!;
 

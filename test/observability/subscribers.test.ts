@@ -6,7 +6,7 @@
  */
 import { createHash } from "crypto";
 import { describe, expect, it } from "vitest";
-import { endpointId, endpointSubscriptions, HTTPS_RETRY_POLICY, httpsDeliveryPolicy, httpsEndpointProblem, retryPolicyProblem, retryTimeBoundSeconds, subscriptionNames } from "../../components/observability/subscribers";
+import { endpointId, endpointSubscriptions, HTTPS_RETRY_POLICY, httpsEndpointProblem, retryPolicyProblem, retryTimeBoundSeconds, subscriptionNames } from "../../components/observability/subscribers";
 
 const KEY_A = "0123456789abcdef0123456789abcdef";
 const KEY_B = "fedcba9876543210fedcba9876543210";
@@ -99,7 +99,6 @@ describe("the HTTPS subscriptions' retry policy", () => {
     expect(retryPolicyProblem(HTTPS_RETRY_POLICY)).toBeUndefined();
     // SNS's default: 3 retries, 20 s apart, about a minute before the page is dropped.
     expect(retryTimeBoundSeconds({ ...HTTPS_RETRY_POLICY, numMinDelayRetries: 0, numMaxDelayRetries: 0, numRetries: 3, maxDelayTarget: 20 })).toBe(60);
-    expect(JSON.parse(httpsDeliveryPolicy())).toEqual({ healthyRetryPolicy: HTTPS_RETRY_POLICY });
   });
 
   it("refuses what SNS refuses", () => {

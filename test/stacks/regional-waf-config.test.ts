@@ -39,9 +39,8 @@ describe("regionalWafEnabled", () => {
 });
 
 describe("regionalWafMode", () => {
-  it("blocks by default (a new environment); prod counts, the soak after adding the WAF", () => {
+  it("blocks by default (a new environment); count is the soak an environment already serving chooses", () => {
     expect(parseEnvironment("dev", base).regionalWafMode).toBe("block");
-    expect(parseEnvironment("prod", prod).regionalWafMode).toBe("count");
     expect(problems({ ...base, "platform:regionalWafMode": "count" })).toEqual({});
   });
 
@@ -50,7 +49,7 @@ describe("regionalWafMode", () => {
   });
 
   it("reaches every region's web ACL, with the environment's log retention", () => {
-    const env = parseEnvironment("prod", prod);
+    const env = parseEnvironment("dev", { ...base, "platform:regionalWafMode": "count", "platform:logRetentionDays": 365 });
     const shared: SharedInputs = { zoneId: "Z1", zoneName: "prod.example.com", globalClusterIdentifier: "g", masterCredentials: { username: "u", password: "p", databaseName: "app" } };
     for (const region of env.regions) expect(regionArgs(env, region, shared).ingress.webAcl).toMatchObject({ mode: "count", logRetentionDays: 365 });
   });

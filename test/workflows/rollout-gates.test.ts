@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fakeTime } from "../fixtures/fake-time";
 import { awsCliFailure, pollUntil } from "../../tools/ci/poll";
 import { answersFor, delegationHelp, PUBLIC_RESOLVERS, resolversOption, waitForZone, zoneTarget } from "../../tools/ci/wait-for-zone";
 import { healthCheckIdOf, judgeObservations, waitHealthy } from "../../tools/ci/wait-healthy";
@@ -6,11 +7,6 @@ import { judgeReplicas, replicatedSecretsOf, waitSecretReplicas, type ReplicaSta
 import { displayEndpoint, judgeSubscriptions, topicsOf, unreadTicketTopics, waitSubscribed, type Subscription, type TopicRef } from "../../tools/ci/wait-subscribed";
 import { endpointId } from "../../components/observability/subscribers";
 
-/** A clock that only moves when the poller sleeps. */
-function fakeTime() {
-  let t = 0;
-  return { now: () => t, sleep: async (ms: number) => { t += ms; }, log: () => undefined, elapsed: () => t / 1000 };
-}
 
 const NS = ["ns-1.awsdns-01.com.", "ns-2.awsdns-02.net", "NS-3.AWSDNS-03.ORG", "ns-4.awsdns-04.co.uk"];
 const outputs = { zoneName: "prod.example.com", nameServers: NS, dnsDelegation: { mode: "parent-zone", zoneName: "prod.example.com", parentZoneName: "example.com" } };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fakeTime } from "../fixtures/fake-time";
 import { spawnSync } from "child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
@@ -8,11 +9,6 @@ import { ROOT } from "./workflow-files";
 
 const tempDir = temporaryDirectories();
 
-/** A clock that only moves when the poller sleeps. */
-function fakeTime() {
-  let t = 0;
-  return { now: () => t, sleep: async (ms: number) => { t += ms; }, log: () => undefined, elapsed: () => t / 1000 };
-}
 
 const GROUP = "prod-us-east-1-nodes-asg-1a2b3c";
 const refresh = (Status: string, extra: Partial<InstanceRefresh> = {}): InstanceRefresh => ({ InstanceRefreshId: `r-${Status}`, Status, StartTime: "2026-12-03T10:00:00Z", ...extra });
