@@ -14,9 +14,8 @@
  */
 import { readFileSync } from "fs";
 import { resolve } from "path";
-import { resolveEnvironment } from "../plan/inputs";
 import { option } from "./poll";
-import { environmentOf } from "./policy-config";
+import { environmentSettingsOf } from "./policy-config";
 
 const GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster";
 
@@ -79,8 +78,7 @@ function main(argv: string[]): number {
       return 0;
     }
     const dir = resolve(option(argv, "--dir") ?? ".");
-    environment = environmentOf(stack, dir);
-    configured = resolveEnvironment({ env: environment, envGiven: true, configFile: null }, dir).settings.dbEngineVersion;
+    ({ env: environment, settings: { dbEngineVersion: configured } } = environmentSettingsOf(stack, dir));
   } catch (err) {
     console.error(`global-engine-version: ${(err as Error).message}`);
     return 2;

@@ -35,10 +35,18 @@ export function environmentOf(stack: string, dir: string): string {
   return typeof parent === "string" && parent !== "" ? parent.split("/").pop()! : stack;
 }
 
+/**
+ * The settings of the environment `stack` belongs to, read as the plan reads them (its stack
+ * file with Pulumi.yaml's defaults, validated), and that environment's name.
+ */
+export function environmentSettingsOf(stack: string, dir: string): { env: string; settings: ReturnType<typeof resolveEnvironment>["settings"] } {
+  const env = environmentOf(stack, dir);
+  return { env, settings: resolveEnvironment({ env, envGiven: true, configFile: null }, dir).settings };
+}
+
 /** The pack's config for `stack`, from its environment's stack file. */
 export function policyConfigFor(stack: string, dir: string): PolicyConfig {
-  const env = environmentOf(stack, dir);
-  const { settings } = resolveEnvironment({ env, envGiven: true, configFile: null }, dir);
+  const { env, settings } = environmentSettingsOf(stack, dir);
   return configFromSettings(settings as unknown as Record<string, unknown>, env);
 }
 

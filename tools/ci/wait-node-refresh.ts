@@ -25,8 +25,7 @@
 import { execFile } from "child_process";
 import { resolve } from "path";
 import { promisify } from "util";
-import { resolveEnvironment } from "../plan/inputs";
-import { environmentOf } from "./policy-config";
+import { environmentSettingsOf } from "./policy-config";
 import { awsCliFailure, gateArgs, option, pollUntil, type PollOptions } from "./poll";
 
 /** What `describe-instance-refreshes` says of one refresh (the fields the gate reads). */
@@ -141,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
     if (typeof args === "string") throw new Error(args);
     if (!stack) throw new Error("--stack <regional stack> is required (its environment's file says the node pool's kind)");
     const dir = resolve(option(argv, "--dir") ?? ".");
-    kind = resolveEnvironment({ env: environmentOf(stack, dir), envGiven: true, configFile: null }, dir).settings.nodePoolKind;
+    kind = environmentSettingsOf(stack, dir).settings.nodePoolKind;
     groups = kind === "managed" ? [] : autoScalingGroupsOf(args.outputs);
   } catch (err) {
     console.error(`wait-node-refresh: ${(err as Error).message}`);
