@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ROUTE53_HOME_REGION } from "./lib/dns";
 import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsDeliveryPolicy, httpsEndpointProblem, type SubscriberEndpoint, subscriptionNames } from "./observability/subscribers";
 import { pageDeliveryAlarm } from "./observability/alarms";
+import { metricAlarmInputs } from "./observability/metric-alarm";
 
 export interface GlobalTrafficArgs {
   /** The environment's public hosted zone, e.g. `prod.example.com` (a trailing dot is dropped). */
@@ -325,19 +326,8 @@ export class GlobalTraffic extends pulumi.ComponentResource {
     // The page topic failing to deliver is a ticket, as in every region (observability/alarms.ts).
     const delivery = pageDeliveryAlarm({ name: `${name}-page-delivery-failed`, topicName: topic.name });
     if (args.alarmEmail || endpoints.pageEndpoints.subscriptions.length > 0) new aws.cloudwatch.MetricAlarm(`${name}-page-delivery-failed`, {
-      name: delivery.name,
+      ...metricAlarmInputs(delivery),
       region: ROUTE53_HOME_REGION,
-      alarmDescription: delivery.description,
-      namespace: delivery.metric!.namespace,
-      metricName: delivery.metric!.metricName,
-      dimensions: delivery.metric!.dimensions,
-      statistic: delivery.metric!.statistic,
-      period: delivery.window.period,
-      evaluationPeriods: delivery.window.evaluationPeriods,
-      datapointsToAlarm: delivery.window.datapointsToAlarm,
-      comparisonOperator: delivery.comparison,
-      threshold: delivery.threshold,
-      treatMissingData: delivery.treatMissingData,
       alarmActions: [ticketTopic.arn],
       okActions: [ticketTopic.arn],
       tags,

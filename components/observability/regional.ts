@@ -2,9 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { publishesToEncryptedTopic } from "../lib/key-policy";
 import type { AuroraEngine } from "../lib/aurora";
-import { type AlarmSpec, type CompositeSpec, type QuerySpec, regionalAlarmPlan } from "./alarms";
+import { type AlarmSpec, type CompositeSpec, regionalAlarmPlan } from "./alarms";
 import { regionalDashboardBody } from "./dashboards";
-import { insightsQuery } from "./metrics";
+import { metricAlarmInputs } from "./metric-alarm";
 import { ManagedPrometheus, type ManagedPrometheusArgs } from "./managed-prometheus";
 import { canaryName, dashboardName, topicName as topicNameOf } from "./names";
 import { ENDPOINT_CONFIRMATION_TIMEOUT_MINUTES, type EndpointSubscription, endpointSubscriptions, httpsDeliveryPolicy, httpsEndpointProblem, type SubscriberEndpoint, subscriptionNames } from "./subscribers";
@@ -331,32 +331,7 @@ export class RegionalObservability extends pulumi.ComponentResource {
     for (const spec of plan.alarms) {
       const routed = spec.routing === "topic" ? actionsFor(spec.severity) : [];
       const alarm = new aws.cloudwatch.MetricAlarm(`${name}-${spec.key}`, {
-        name: spec.name,
-        alarmDescription: spec.description,
-        comparisonOperator: spec.comparison,
-        threshold: spec.threshold,
-        evaluationPeriods: spec.window.evaluationPeriods,
-        datapointsToAlarm: spec.window.datapointsToAlarm,
-        treatMissingData: spec.treatMissingData,
-        ...(spec.lowSampleCountPercentiles ? { evaluateLowSampleCountPercentiles: spec.lowSampleCountPercentiles } : {}),
-        ...(spec.metric
-          ? {
-              namespace: spec.metric.namespace,
-              metricName: spec.metric.metricName,
-              dimensions: spec.metric.dimensions,
-              period: spec.window.period,
-              ...(spec.metric.extendedStatistic ? { extendedStatistic: spec.metric.extendedStatistic } : { statistic: spec.metric.statistic }),
-            }
-          : {
-              metricQueries: (spec.queries ?? []).map((q) => ({
-                id: q.id,
-                returnData: q.returnData,
-                ...(q.label ? { label: q.label } : {}),
-                ...(q.expression ? { expression: q.expression } : {}),
-                ...(q.insights ? insightsExpression(q.insights) : {}),
-                ...(q.metric ? { metric: { namespace: q.metric.namespace, metricName: q.metric.metricName, dimensions: q.metric.dimensions, stat: q.metric.stat, period: q.metric.period } } : {}),
-              })),
-            }),
+        ...metricAlarmInputs(spec),
         alarmActions: routed,
         okActions: routed,
         tags,
@@ -415,14 +390,4 @@ export class RegionalObservability extends pulumi.ComponentResource {
       alarmArns: this.alarmArns,
     });
   }
-}
-
-/** A Metrics Insights query of an alarm, once the values it filters on are known, with its period. */
-function insightsExpression(q: NonNullable<QuerySpec["insights"]>): { expression: pulumi.Output<string>; period: number } {
-  const dimensions = Object.keys(q.where);
-  return {
-    expression: pulumi.all(dimensions.map((d) => q.where[d])).apply((values) =>
-      insightsQuery(q.statistic, { namespace: q.namespace, metricName: q.metricName, where: Object.fromEntries(dimensions.map((d, i) => [d, values[i]])) })),
-    period: q.period,
-  };
 }
