@@ -91,6 +91,13 @@ describe("after the program's main promise, until the event loop is empty (as th
     expect(next.cloud.resources.filter((x) => x.type === "aws:s3/bucketNotification:BucketNotification")).toEqual([]);
   });
 
+  it("fails a program that sets a non-zero exit code, as the host does, and keeps the process's own", async () => {
+    const before = process.exitCode;
+    expect(await failure(run(() => { new aws.s3.Bucket("b"); process.exitCode = 3; }))).toMatch(/set process\.exitCode to 3: .*"Program exited with non-zero exit code: 3"/);
+    expect(process.exitCode).toBe(before);
+    await run(() => void new aws.s3.Bucket("next"));
+  });
+
   it("fails a registration made late as it fails any (a duplicate URN), in its own stack", async () => {
     const message = await failure(run(() => {
       new aws.s3.Bucket("twice");

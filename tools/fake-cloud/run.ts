@@ -261,6 +261,9 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
 
   const run: ActiveRun = { failure: undefined, quiet: options.quiet ?? false };
   const timers = trackProgramTimers();
+  // The host's process starts with no exit code; what the program sets is its own (restored after).
+  const exitCodeBefore = process.exitCode;
+  process.exitCode = undefined;
   try {
     current = run;
     if (options.workingDirectory) process.chdir(workingDirectory);
@@ -333,6 +336,10 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
     }
     if (run.failure !== undefined) throw run.failure;
     if (stopped) throw stopped;
+    // The host signals the engine from beforeExit only with exit code 0 (cmd/run/index.js), and
+    // the CLI then fails the update: "Program exited with non-zero exit code: N".
+    const exitCode = Number(process.exitCode ?? 0);
+    if (exitCode !== 0) throw new StackRunError(`the program set process.exitCode to ${exitCode}: the language host then never reports the run done, and \`pulumi up\` fails with "Program exited with non-zero exit code: ${exitCode}"`);
     const result = outcome!;
     if (!result.ok) throw result.error;
     const leaked = [...store.leakCandidates];
@@ -345,6 +352,7 @@ async function runInStore(options: RunOptions, store: Store): Promise<StackRun> 
   } finally {
     timers.clear();
     timers.stop();
+    process.exitCode = exitCodeBefore;
     current = undefined;
     anyEnded = true;
     // On its own: a directory that cannot be entered again must not leave the run current.
