@@ -8,7 +8,8 @@ import type { PolicyResource } from "@pulumi/policy";
 import { admittedBy } from "../../components/lib/deployer";
 import { integer, stringList, text } from "../config";
 import { EksClusterProps, TARGET_GROUP_TYPES, TYPES } from "./aws-types";
-import { describe, knownItems, knownNumber, knownString, listLength, ofType, read, referencedBy, stackRule, UNKNOWN } from "./kit";
+import { describe, knownItems, knownNumber, knownString, listLength, ofType, read, stackRule, UNKNOWN } from "./kit";
+import { refersTo } from "./data";
 import { containers, isKubernetesNodeGroup, traceServingPaths, workloadRedundancy } from "./serving-trace";
 
 export const servingPathBound = stackRule(
@@ -274,10 +275,7 @@ export const kubernetesNodeHealthOwn = stackRule(
       const arns = knownItems(() => (asg.props as { targetGroupArns?: string[] }).targetGroupArns);
       // During a preview a new target group's ARN is unknown (the engine hands the rule an unknown
       // element, not the ARN): the group is then found through the property's dependencies.
-      const attached = [...new Set([
-        ...groups.filter((g) => arns.includes(knownString(() => (g.props as { arn?: string }).arn) ?? "")),
-        ...referencedBy(asg, "targetGroupArns", TARGET_GROUP_TYPES).map((dep) => groups.find((g) => g.urn === dep.urn)).filter((g): g is PolicyResource => g !== undefined),
-      ])];
+      const attached = groups.filter((g) => refersTo(asg, "targetGroupArns", g, null) || arns.some((arn) => refersTo(asg, "targetGroupArns", g, arn)));
       // An unknown ARN no dependency names, or an unknown health-check port: not judged at this
       // preview (`pulumi up` judges it with the values), rather than refused for what it may be.
       if (arns.length < listed && attached.length < listed) continue;
