@@ -123,3 +123,37 @@ process.stdout.write(value);`;
     expect(entries()).toEqual([]);
   });
 });
+
+describe("pruning the plan's code cache", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { prune } = require(CODE_CACHE) as {
+    prune(entries: { name: string; mtimeMs: number }[], run: { now: number; written: Set<string>; superseded: Set<string>; max?: number }): string[];
+  };
+  const now = Date.UTC(2026, 11, 3);
+  const minutes = (n: number) => now - n * 60_000;
+  const entry = (prefix: string, hash: string, mtimeMs: number) => ({ name: `${prefix}-${hash}.bin`, mtimeMs });
+  const A = "aaaaaaaaaaaaaaaa";
+  const B = "bbbbbbbbbbbbbbbb";
+
+  it("removes a rewritten module's older entry and entries unused for 30 days, and keeps the rest", () => {
+    const removed = prune(
+      [entry(A, "new", now), entry(A, "old", minutes(5)), entry(B, "kept", minutes(60 * 24 * 29)), entry("cccccccccccccccc", "gone", minutes(60 * 24 * 31))],
+      { now, written: new Set([`${A}-new.bin`]), superseded: new Set([`${A}-`]) },
+    );
+    expect(removed.sort()).toEqual([`${A}-old.bin`, "cccccccccccccccc-gone.bin"]);
+  });
+
+  it("removes a .tmp file only once its writer must have died", () => {
+    const writing = { name: `${B}-x.bin.123.tmp`, mtimeMs: minutes(1) };
+    const abandoned = { name: `${B}-y.bin.456.tmp`, mtimeMs: minutes(11) };
+    expect(prune([writing, abandoned], { now, written: new Set(), superseded: new Set() })).toEqual([abandoned.name]);
+  });
+
+  it("keeps at most max entries, the oldest going first and never one this run wrote", () => {
+    const entries = [entry(B, "3", minutes(3)), entry(B, "1", minutes(1)), entry(A, "9", minutes(9)), entry(B, "2", minutes(2))];
+    // The run wrote the oldest one (it was rejected and written again): it stays.
+    const removed = prune(entries, { now, written: new Set([`${A}-9.bin`]), superseded: new Set(), max: 2 });
+    expect(removed).toEqual([`${B}-3.bin`, `${B}-2.bin`]);
+    expect(prune(entries, { now, written: new Set(), superseded: new Set(), max: 4 })).toEqual([]);
+  });
+});

@@ -34,6 +34,16 @@ const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 const STALE_MS = 30 * 24 * 3600 * 1000;
 /** An entry's name starts with this many characters naming its module's path (a hash and a dash). */
 const PREFIX_LENGTH = 17;
+/**
+ * Most entries kept. A plan writes about 600 (one per module it loads); each set of V8 flags has
+ * its own (a profiler's run, `node tools/plan/bin.js`), so without a bound the directory grew by
+ * 600 files (8 MB) for every new set of flags, and by one entry per edit of the plan's bundle,
+ * for 30 days (measured: 22 000 files, 359 MB after a day of work). The oldest go first: an
+ * entry still in use is written again by the next run that misses it.
+ */
+const MAX_ENTRIES = 4000;
+/** A `.tmp` file older than this is left by a process that died while writing it. */
+const ABANDONED_MS = 10 * 60 * 1000;
 
 /**
  * What V8 checks an entry against besides the source: the flags of this process (command line
@@ -98,17 +108,44 @@ function install(dir) {
         fs.renameSync(temp, entry);
       }
       const now = Date.now();
+      const present = [];
       for (const name of fs.readdirSync(dir)) {
-        if (written.has(name)) continue;
-        const file = path.join(dir, name);
-        // Another plan's entry being written (.tmp) is left to it.
-        const replaced = !name.endsWith(".tmp") && superseded.has(name.slice(0, PREFIX_LENGTH));
-        if (replaced || now - fs.statSync(file).mtimeMs > STALE_MS) fs.rmSync(file, { force: true });
+        try {
+          present.push({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs });
+        } catch {
+          // Removed meanwhile by another plan.
+        }
       }
+      for (const name of prune(present, { now, written, superseded })) fs.rmSync(path.join(dir, name), { force: true });
     } catch {
       // A cache that cannot be written is an empty one next time.
     }
   });
 }
 
-module.exports = { install };
+/**
+ * The entries to remove after a run wrote `written`: older entries of the modules it wrote
+ * anew (`superseded`: their path prefixes), entries older than STALE_MS, another process's
+ * `.tmp` file once it is older than ABANDONED_MS (one being written is left to its process),
+ * then the oldest until at most `max` are left. Never one this run wrote.
+ */
+function prune(entries, { now, written, superseded, max = MAX_ENTRIES }) {
+  const removed = [];
+  const kept = [];
+  for (const entry of entries) {
+    const { name, mtimeMs } = entry;
+    if (written.has(name)) kept.push(entry);
+    else if (name.endsWith(".tmp")) {
+      if (now - mtimeMs > ABANDONED_MS) removed.push(name);
+    } else if (superseded.has(name.slice(0, PREFIX_LENGTH)) || now - mtimeMs > STALE_MS) removed.push(name);
+    else kept.push(entry);
+  }
+  const excess = kept.length - max;
+  if (excess > 0) {
+    const oldest = kept.filter(({ name }) => !written.has(name)).sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : 1));
+    removed.push(...oldest.slice(0, excess).map(({ name }) => name));
+  }
+  return removed;
+}
+
+module.exports = { install, prune };
