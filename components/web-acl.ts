@@ -122,7 +122,8 @@ export interface RegionalWebAclArgs {
  * aws-waf-logs-*, and adds the log group's resource policy for its delivery itself. Encrypted with
  * CloudWatch Logs' own key, as the project's other log groups. Only blocked and counted requests
  * are kept (wafLoggingInputs); `redactHeader` (the origin-verify header) is redacted: it is the
- * edge's secret, which anyone reading the logs could otherwise replay.
+ * edge's secret, which anyone reading the logs could otherwise replay; so are the clients'
+ * credentials, `Authorization` and `Cookie` (WAF_REDACTED_HEADERS).
  */
 export function wafLogging(name: string, acl: aws.wafv2.WebAcl, args: { region?: string; retentionDays?: number; redactHeader: string; tags?: Record<string, string> }, parent: pulumi.Resource): aws.cloudwatch.LogGroup {
   const region = args.region !== undefined ? { region: args.region } : {};

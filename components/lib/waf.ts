@@ -17,6 +17,9 @@
  *   checker region; they send `User-Agent: Amazon-Route53-Health-Check-Service`. [Route 53
  *   developer guide, How Route 53 determines whether a health check is healthy; Configuring
  *   router and firewall rules for health checks]
+ * - A logging configuration redacts at most 100 fields, each the URI path, the query string, the
+ *   method or one header; a record otherwise holds every request header with its value. [WAFV2
+ *   API reference, LoggingConfiguration RedactedFields; AWS WAF developer guide, Log fields]
  * - Web ACL pricing is the same for every associated resource type (CloudFront, ALB): per web ACL
  *   and per rule a month, per million requests. [aws.amazon.com/waf/pricing]
  */
@@ -146,14 +149,30 @@ export function hostCidr(address: string): string {
 export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
 
 /**
+ * Request headers whose values every WAF log record replaces by REDACTED, besides the edge's
+ * origin-verify secret. A record lists every header of the request with its value
+ * (httpRequest.headers), and the log group is readable by anyone with CloudWatch Logs read access
+ * (ReadOnlyAccess): a blocked or counted request's `Authorization` (bearer tokens, basic
+ * credentials) and `Cookie` (session cookies) would be replayable from there. The service takes
+ * no API-key header of its own; add one here if it ever does.
+ */
+export const WAF_REDACTED_HEADERS: readonly string[] = ["authorization", "cookie"];
+
+/**
  * The logging configuration's inputs but the ACL and the destination: the header `redactHeader`
- * (the edge's origin-verify secret) replaced by REDACTED, and only the requests a rule blocked or
- * counted kept (what a count soak is reviewed on; the allowed rest would cost ingestion for
- * nothing the metrics do not show).
+ * (the edge's origin-verify secret) and WAF_REDACTED_HEADERS replaced by REDACTED, and only the
+ * requests a rule blocked or counted kept (what a count soak is reviewed on; the allowed rest would
+ * cost ingestion for nothing the metrics do not show).
+ *
+ * Each header is its own `singleHeader` field: redaction takes only UriPath, QueryString,
+ * SingleHeader and Method (no "all headers", no Cookies field: `Cookie` is redacted as the header
+ * it arrives in), at most 100 of them, so the three here leave room. The names are lower-case, as
+ * the provider sends a single header's name (WAF matches it case-insensitively).
  */
 export function wafLoggingInputs(redactHeader: string): Pick<aws.wafv2.WebAclLoggingConfigurationArgs, "redactedFields" | "loggingFilter"> {
+  const headers = [...new Set([redactHeader.toLowerCase(), ...WAF_REDACTED_HEADERS])];
   return {
-    redactedFields: [{ singleHeader: { name: redactHeader.toLowerCase() } }],
+    redactedFields: headers.map((name) => ({ singleHeader: { name } })),
     loggingFilter: {
       defaultBehavior: "DROP",
       filters: [{

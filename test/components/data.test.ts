@@ -358,7 +358,7 @@ describe("GlobalEdge", () => {
     expect(logging.region).toBe("us-east-1");
     expect(logging.inputs.resourceArn).toBe(named("prod-edge", "aws:wafv2/webAcl:WebAcl").outputs.arn);
     expect(logging.inputs.logDestinationConfigs).toEqual([group.outputs.arn]);
-    expect(logging.inputs.redactedFields).toEqual([{ singleHeader: { name: "x-origin-verify" } }]);
+    expect(logging.inputs.redactedFields).toEqual([{ singleHeader: { name: "x-origin-verify" } }, { singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }]);
   });
 
   it("blocks request bodies over 8 KB as the core rule set does, unless large bodies are allowed by name", () => {

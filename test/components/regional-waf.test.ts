@@ -95,7 +95,7 @@ describe("RegionalIngress web ACL", () => {
     expect(cloud.resources.filter((r) => r.type === PATTERNS && r.name.startsWith("zrh-"))).toEqual([]);
   });
 
-  it("logs blocked and counted requests to an aws-waf-logs- log group, with the origin-verify header redacted", () => {
+  it("logs blocked and counted requests to an aws-waf-logs- log group, with the origin-verify header and the clients' credentials redacted", () => {
     const logging = get(LOGGING, "zrh-waf");
     const group = get(LOG_GROUP, "zrh-waf-logs");
     expect(group.inputs).toMatchObject({ namePrefix: "aws-waf-logs-zrh-", retentionInDays: 90 });
@@ -103,7 +103,7 @@ describe("RegionalIngress web ACL", () => {
     expect(logging.inputs).toMatchObject({
       resourceArn: get(ACL, "zrh-waf").outputs.arn,
       logDestinationConfigs: [group.outputs.arn],
-      redactedFields: [{ singleHeader: { name: "x-origin-verify" } }],
+      redactedFields: [{ singleHeader: { name: "x-origin-verify" } }, { singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
       loggingFilter: { defaultBehavior: "DROP" },
     });
     expect(get(LOG_GROUP, "soak-waf-logs").inputs.retentionInDays).toBe(365);

@@ -89,11 +89,15 @@ describe("the rate limit's NAT exemption", () => {
 });
 
 describe("wafLoggingInputs", () => {
-  it("redacts the origin-verify header and keeps only blocked and counted requests", () => {
+  it("redacts the origin-verify header and the clients' credentials, and keeps only blocked and counted requests", () => {
     expect(wafLoggingInputs("X-Origin-Verify")).toEqual({
-      redactedFields: [{ singleHeader: { name: "x-origin-verify" } }],
+      redactedFields: [{ singleHeader: { name: "x-origin-verify" } }, { singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
       loggingFilter: { defaultBehavior: "DROP", filters: [{ behavior: "KEEP", requirement: "MEETS_ANY", conditions: [{ actionCondition: { action: "BLOCK" } }, { actionCondition: { action: "COUNT" } }, { actionCondition: { action: "EXCLUDED_AS_COUNT" } }] }] },
     });
+  });
+
+  it("names each header once, lower-case, whatever case the origin-verify header is given in", () => {
+    expect(wafLoggingInputs("Authorization").redactedFields).toEqual([{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }]);
   });
 });
 
