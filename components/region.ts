@@ -96,7 +96,7 @@ export interface RegionArgs {
    * variables and IAM statements (`dataBinding`).
    */
   service: Omit<RegionalServiceArgs, "region" | "clusterName" | "targetGroup" | "controller" | "database" | "policyStatements"> & {
-    database?: Omit<ServiceDatabase, "readerEndpoint" | "writerEndpoint" | "writeForwarding" | "port" | "engine">;
+    database?: Omit<ServiceDatabase, "readerEndpoint" | "writerEndpoint" | "writeForwarding" | "port" | "engine" | "clusterResourceId">;
   };
   /**
    * This region's member of the cache's Global Datastore, reachable only from the nodes.
@@ -293,6 +293,8 @@ export class Region extends pulumi.ComponentResource {
               writerEndpoint: this.database.localWriterEndpoint,
               ...(this.database.writeForwarding ? { writeForwarding: true } : {}),
               port: this.database.port,
+              // The one cluster the pods connect to (both endpoints above): their rds-db:connect scope.
+              clusterResourceId: this.database.clusterResourceId,
             },
           }
         : {}),

@@ -57,6 +57,11 @@ export interface ServiceDatabase {
   secretArn?: pulumi.Input<string>;
   /** A database user that signs in with IAM authentication; the role may `rds-db:connect` as it. */
   iamUser?: string;
+  /**
+   * This region's cluster's resource id (`RegionalDatabase.clusterResourceId`): the one cluster
+   * `rds-db:connect` as `iamUser` is granted on. Required with `iamUser`.
+   */
+  clusterResourceId?: pulumi.Input<string>;
 }
 
 export interface RegionalServiceArgs {
@@ -149,6 +154,9 @@ function checkArgs(args: RegionalServiceArgs): void {
   const port = args.targetGroup.port;
   if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new RangeError(`targetGroup.port ${port} must be 1024-65535: the containers run as non-root`);
   if (!args.targetGroup.healthCheckPath.startsWith("/")) throw new RangeError(`targetGroup.healthCheckPath "${args.targetGroup.healthCheckPath}" must start with "/"`);
+  if (args.database?.iamUser !== undefined && args.database.clusterResourceId === undefined) {
+    throw new RangeError(`database.iamUser "${args.database.iamUser}" needs database.clusterResourceId (RegionalDatabase.clusterResourceId): the pods may sign in to their region's cluster only`);
+  }
   const cpu = args.targetCpuUtilizationPercent ?? 60;
   if (!(cpu > 0 && cpu <= 100)) throw new RangeError(`targetCpuUtilizationPercent ${cpu} must be in (0, 100]`);
   if (args.controller.length === 0) throw new RangeError("controller must list the AWS Load Balancer Controller's release: the binding needs its CRD and webhook");
@@ -206,8 +214,8 @@ export class RegionalService extends pulumi.ComponentResource {
     const db = args.database;
     const secretArn = db?.secretArn !== undefined ? pulumi.output(db.secretArn).apply((arn) => regionalSecretArn(arn, args.region)) : undefined;
     if (secretArn !== undefined || db?.iamUser !== undefined) {
-      const document = pulumi.all([partition, accountId, secretArn]).apply(([p, account, secretArn]) =>
-        JSON.stringify(servicePolicy({ partition: p, region: args.region, accountId: account, secretArn, iamDatabaseUser: db?.iamUser })));
+      const document = pulumi.all([partition, accountId, secretArn, db?.clusterResourceId]).apply(([p, account, secretArn, clusterResourceId]) =>
+        JSON.stringify(servicePolicy({ partition: p, region: args.region, accountId: account, secretArn, iamDatabaseUser: db?.iamUser, databaseClusterResourceId: clusterResourceId })));
       ready.push(new aws.iam.RolePolicy(`${name}-pods`, { role: role.id, policy: document }, parent));
     }
     // A policy of its own (the database's stays as it is): a service without a data tier plans

@@ -26,6 +26,8 @@ export class RegionalDatabase extends pulumi.ComponentResource {
   readonly role: DatabaseRole;
   readonly clusterIdentifier: pulumi.Output<string>;
   readonly clusterArn: pulumi.Output<string>;
+  /** `DbClusterResourceId` (`cluster-…`): what IAM database authentication (`rds-db:connect`) names the cluster by. */
+  readonly clusterResourceId: pulumi.Output<string>;
   /** The regional writer endpoint; only on the primary. */
   readonly writerEndpoint: pulumi.Output<string> | undefined;
   /**
@@ -264,6 +266,7 @@ export class RegionalDatabase extends pulumi.ComponentResource {
     this.role = args.role;
     this.clusterIdentifier = cluster.clusterIdentifier;
     this.clusterArn = cluster.arn;
+    this.clusterResourceId = cluster.clusterResourceId;
     this.writerEndpoint = isPrimary ? cluster.endpoint : undefined;
     this.localWriterEndpoint = cluster.endpoint;
     this.writeForwarding = !isPrimary && args.writeForwarding === true;
@@ -279,6 +282,7 @@ export class RegionalDatabase extends pulumi.ComponentResource {
       role: this.role,
       clusterIdentifier: this.clusterIdentifier,
       clusterArn: this.clusterArn,
+      clusterResourceId: this.clusterResourceId,
       writerEndpoint: this.writerEndpoint,
       readerEndpoint: this.readerEndpoint,
       port: this.port,

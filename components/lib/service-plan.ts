@@ -110,6 +110,11 @@ export interface ServicePolicyScope {
   readonly secretArn?: string;
   /** A database user that signs in with IAM authentication instead of the secret. */
   readonly iamDatabaseUser?: string;
+  /**
+   * `DbClusterResourceId` of this region's cluster (`cluster-…`), the only cluster the pods
+   * connect to. Required with `iamDatabaseUser`.
+   */
+  readonly databaseClusterResourceId?: string;
 }
 
 /**
@@ -117,9 +122,14 @@ export interface ServicePolicyScope {
  * decrypt it through Secrets Manager only, whatever key encrypts it), and sign in to the database
  * as its IAM user. `undefined` when there is nothing to grant.
  *
- * `rds-db:connect` names clusters by resource id, which differs per region, and the global writer
- * moves between regions on a switchover; the statement therefore allows the user on any cluster of
- * the account, and the database's own grants decide what that user can do.
+ * `rds-db:connect` is scoped to this region's cluster (by its resource id, which Aurora checks the
+ * token against for the cluster and reader endpoints alike), not to every cluster of the account:
+ * the pods only ever connect to their own region's cluster. Their writer host is the local cluster
+ * endpoint, never the global writer endpoint (unreachable from other regions' VPCs); a secondary's
+ * writes reach the writer region through its load balancer, served by that region's pods and
+ * their own role, or are forwarded by Aurora (write forwarding), which authenticates on the local
+ * cluster. A switchover or failover changes the cluster's role, not its resource id; a rebuilt
+ * cluster gets a new id, which the same deploy writes here.
  */
 export function servicePolicy(s: ServicePolicyScope): PolicyDocument | undefined {
   const statements: Record<string, unknown>[] = [];
@@ -138,7 +148,19 @@ export function servicePolicy(s: ServicePolicyScope): PolicyDocument | undefined
     );
   }
   if (s.iamDatabaseUser) {
-    statements.push({ Sid: "ConnectAsIamUser", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:${s.partition}:rds-db:*:${s.accountId}:dbuser:*/${s.iamDatabaseUser}` });
+    const clusterResourceId = s.databaseClusterResourceId ?? "";
+    if (!/^cluster-[A-Za-z0-9]+$/.test(clusterResourceId)) {
+      throw new RangeError(
+        `databaseClusterResourceId "${clusterResourceId}" is not an Aurora cluster resource id (cluster-…): with iamDatabaseUser "${s.iamDatabaseUser}" ` +
+          "the pods may connect only to their region's cluster; pass RegionalDatabase.clusterResourceId",
+      );
+    }
+    statements.push({
+      Sid: "ConnectAsIamUser",
+      Effect: "Allow",
+      Action: "rds-db:connect",
+      Resource: `arn:${s.partition}:rds-db:${s.region}:${s.accountId}:dbuser:${clusterResourceId}/${s.iamDatabaseUser}`,
+    });
   }
   return statements.length ? { Version: "2012-10-17", Statement: statements } : undefined;
 }

@@ -53,4 +53,15 @@ describe("Region (arcEnabled false)", () => {
     const lastOfDatabaseAndService = Math.max(...[...database, ...service].map((r) => order.indexOf(r.urn)));
     for (const record of records) expect(order.indexOf(record.urn)).toBeGreaterThan(lastOfDatabaseAndService);
   });
+
+  it("lets the pods sign in with IAM on this region's cluster only, the one their writer and reader hosts belong to", () => {
+    const database = customsUnder(one("platform:database:RegionalDatabase", STACK));
+    const cluster = database.find((r) => r.type === "aws:rds/cluster:Cluster")!;
+    const service = customsUnder(one("platform:service:RegionalService", STACK));
+    const policies = service.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").map((r) => JSON.parse(String(r.inputs.policy)) as { Statement: Record<string, unknown>[] });
+    const connect = policies.flatMap((p) => p.Statement).filter((st) => st.Action === "rds-db:connect");
+    expect(connect).toHaveLength(1);
+    expect(connect[0].Resource).toBe(`arn:aws:rds-db:${REGION}:123456789012:dbuser:${String(cluster.outputs.clusterResourceId)}/app`);
+    expect(String(cluster.outputs.clusterResourceId)).toMatch(/^cluster-[A-Z0-9]+$/);
+  });
 });

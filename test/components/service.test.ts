@@ -38,7 +38,7 @@ beforeAll(async () => {
   controller = new k8s.helm.v3.Release("lbc", { chart: "aws-load-balancer-controller", version: "3.5.0" }, { provider });
   new RegionalService("web", {
     ...base(),
-    database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-abc.eu-west-1.rds.amazonaws.com", writerEndpoint: "prod.cluster-abc.eu-west-1.rds.amazonaws.com", port: 5432, name: "app", secretArn: SECRET, iamUser: "app_user" },
+    database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-abc.eu-west-1.rds.amazonaws.com", writerEndpoint: "prod.cluster-abc.eu-west-1.rds.amazonaws.com", port: 5432, name: "app", secretArn: SECRET, iamUser: "app_user", clusterResourceId: "cluster-PRODEUWEST1ABCDEFGHIJK" },
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4317" },
   }, { provider });
   // Given no host for writes: no writer variable for its pods.
@@ -132,6 +132,8 @@ describe("RegionalService", () => {
     const policy = JSON.parse(String(one(under("web"), "aws:iam/rolePolicy:RolePolicy").inputs.policy)) as { Statement: Record<string, any>[] };
     expect(policy.Statement.find((st) => st.Sid === "ReadDatabaseSecret")!.Resource).toBe(env.DB_SECRET_ARN);
     expect(policy.Statement.find((st) => st.Sid === "DecryptDatabaseSecret")!.Condition.StringEquals["kms:ViaService"]).toBe("secretsmanager.eu-west-1.amazonaws.com");
+    // Only this region's cluster, the one both hosts above belong to.
+    expect(policy.Statement.find((st) => st.Sid === "ConnectAsIamUser")!.Resource).toBe("arn:aws:rds-db:eu-west-1:123456789012:dbuser:cluster-PRODEUWEST1ABCDEFGHIJK/app_user");
     const trust = JSON.parse(String(one(under("web"), "aws:iam/role:Role").inputs.assumeRolePolicy)).Statement[0];
     expect(trust.Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
     // Only the service's own service account, in its namespace and cluster (the association's session tags).

@@ -18,11 +18,19 @@ describe("database wiring", () => {
 
   it("grants the secret (decrypted through Secrets Manager only) and the IAM database user, nothing when neither is used", () => {
     const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbC123";
-    const policy = servicePolicy({ partition: "aws", region: "eu-west-1", accountId: "123456789012", secretArn, iamDatabaseUser: "app_user" })!;
+    const policy = servicePolicy({ partition: "aws", region: "eu-west-1", accountId: "123456789012", secretArn, iamDatabaseUser: "app_user", databaseClusterResourceId: "cluster-ABCDEFGHIJKLMNOP0123456789" })!;
     expect(policy.Statement.map((s) => s.Sid)).toEqual(["ReadDatabaseSecret", "DecryptDatabaseSecret", "ConnectAsIamUser"]);
     expect(policy.Statement[1].Condition).toEqual({ StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com", "kms:EncryptionContext:SecretARN": secretArn } });
-    expect(policy.Statement[2].Resource).toBe("arn:aws:rds-db:*:123456789012:dbuser:*/app_user");
     expect(servicePolicy({ partition: "aws", region: "eu-west-1", accountId: "123456789012" })).toBeUndefined();
+  });
+
+  it("lets the pods sign in as their IAM user on their own region's cluster only, never any cluster of the account", () => {
+    const scope = { partition: "aws", region: "eu-west-1", accountId: "123456789012", iamDatabaseUser: "app_user" };
+    const policy = servicePolicy({ ...scope, databaseClusterResourceId: "cluster-ABCDEFGHIJKLMNOP0123456789" })!;
+    expect(policy.Statement).toEqual([{ Sid: "ConnectAsIamUser", Effect: "Allow", Action: "rds-db:connect", Resource: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:cluster-ABCDEFGHIJKLMNOP0123456789/app_user" }]);
+    expect(JSON.stringify(policy)).not.toMatch(/rds-db:\*|dbuser:\*/);
+    expect(() => servicePolicy(scope)).toThrow(/databaseClusterResourceId "" is not an Aurora cluster resource id.*pass RegionalDatabase\.clusterResourceId/);
+    expect(() => servicePolicy({ ...scope, databaseClusterResourceId: "*" })).toThrow(/databaseClusterResourceId "\*"/);
   });
 });
 
