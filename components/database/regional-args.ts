@@ -122,7 +122,9 @@ export interface RegionalDatabaseArgs {
    */
   performanceInsightsRetentionDays?: number;
   /**
-   * Extra cluster parameters (name → value, applied "pending-reboot" when static).
+   * Extra cluster parameters (name → value, applied "pending-reboot" when static). They cannot
+   * turn TLS-only connections off: `rds.force_ssl` other than "1" or `require_secure_transport`
+   * other than ON is refused.
    * @default {} (on top of TLS-only connections and, for aurora-mysql, audit logging)
    */
   clusterParameters?: Record<string, string>;

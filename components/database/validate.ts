@@ -4,6 +4,7 @@
  * and the fix.
  */
 import {
+  type AuroraEngine,
   MAX_INSTANCES_PER_CLUSTER,
   assertAuroraEngine,
   assertGlobalDatabaseInstanceClass,
@@ -109,6 +110,8 @@ export function validateRegionalDatabaseArgs(args: RegionalDatabaseArgs): void {
     problems.push(`performanceInsightsRetentionDays ${pi} must be 7, a multiple of 31 up to 713, or 731`);
   }
 
+  check(() => assertTlsKept(args.engine, args.clusterParameters));
+
   if (args.clientSecurityGroupIds.length === 0) {
     problems.push("clientSecurityGroupIds is empty: nothing could reach the database; pass the node pool's security group");
   }
@@ -136,10 +139,40 @@ export function validateRegionalDatabaseArgs(args: RegionalDatabaseArgs): void {
 }
 
 /**
+ * The parameter that makes an engine refuse connections without TLS, and the values that keep it
+ * on. RDS takes `require_secure_transport` as ON/OFF or 1/0; `rds.force_ssl` as 1/0.
+ */
+const TLS_ONLY_PARAMETER: Record<AuroraEngine, { name: string; on: readonly string[] }> = {
+  "aurora-postgresql": { name: "rds.force_ssl", on: ["1"] },
+  "aurora-mysql": { name: "require_secure_transport", on: ["ON", "1"] },
+};
+
+/**
+ * Refuses extra cluster parameters that would turn TLS-only connections off: they are merged over
+ * the defaults, so `rds.force_ssl: "0"` would otherwise silently let clients (and the master
+ * password) travel in clear text. Names are compared ignoring case, so another spelling cannot slip
+ * past. Giving the TLS-on value is allowed.
+ */
+export function assertTlsKept(engine: AuroraEngine, extras: Record<string, string> | undefined): void {
+  const tls = TLS_ONLY_PARAMETER[engine];
+  if (!tls) return; // an unknown engine is reported by assertAuroraEngine
+  for (const [name, value] of Object.entries(extras ?? {})) {
+    if (name.toLowerCase() !== tls.name) continue;
+    if (tls.on.includes(String(value).trim().toUpperCase())) continue;
+    throw new Error(
+      `clusterParameters["${name}"] "${value}" would allow connections without TLS, which this component refuses (TLS-only is always on for ${engine}); ` +
+        `remove it from clusterParameters (the component sets ${tls.name} = ${tls.on[0]})`,
+    );
+  }
+}
+
+/**
  * Cluster parameters: TLS-only connections always, audit logging on aurora-mysql (the "audit"
- * log export is empty without it), `rds.global_db_rpo` when asked, then the caller's extras.
+ * log export is empty without it), `rds.global_db_rpo` when asked, then the caller's extras,
+ * which may not turn TLS-only off (`assertTlsKept`).
  */
 export function clusterParameters(args: Pick<RegionalDatabaseArgs, "engine" | "globalRpoSeconds" | "clusterParameters">): Record<string, string> {
+  assertTlsKept(args.engine, args.clusterParameters);
   const parameters: Record<string, string> =
     args.engine === "aurora-postgresql"
       ? { "rds.force_ssl": "1" }

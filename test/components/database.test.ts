@@ -400,8 +400,18 @@ describe("RegionalDatabase: refused configurations", () => {
     [{ monitoringIntervalSeconds: 45 }, /1, 5, 10, 15, 30, 60/],
     [{ clientSecurityGroupIds: [] }, /nothing could reach/],
     [{ readerAutoscaling: { maxCapacity: 5 } }, /primary only: Aurora global databases do not support Auto Scaling on secondary clusters/],
+    [{ clusterParameters: { "rds.force_ssl": "0" } }, /clusterParameters\["rds\.force_ssl"\] "0" would allow connections without TLS.*remove it from clusterParameters/],
+    [{ engine: "aurora-mysql" as const, engineVersion: "8.0.mysql_aurora.3.05.2", clusterParameters: { require_secure_transport: "OFF" } }, /clusterParameters\["require_secure_transport"\] "OFF" would allow connections without TLS/],
   ])("refuses %o", (override, message) => {
     expect(() => db.validateRegionalDatabaseArgs({ ...baseSecondaryArgs, ...override })).toThrow(message);
+  });
+
+  it("never lets extra cluster parameters turn TLS-only connections off, and keeps every other extra", () => {
+    expect(() => db.clusterParameters({ engine: "aurora-postgresql", clusterParameters: { "rds.force_ssl": "0" } })).toThrow(/rds\.force_ssl.*without TLS/);
+    expect(() => db.clusterParameters({ engine: "aurora-postgresql", clusterParameters: { "RDS.FORCE_SSL": "0" } })).toThrow(/without TLS/);
+    expect(() => db.clusterParameters({ engine: "aurora-mysql", clusterParameters: { require_secure_transport: "0" } })).toThrow(/require_secure_transport.*without TLS/);
+    expect(db.clusterParameters({ engine: "aurora-postgresql", clusterParameters: { "rds.force_ssl": "1", "log_min_duration_statement": "500" } })).toEqual({ "rds.force_ssl": "1", log_min_duration_statement: "500" });
+    expect(db.clusterParameters({ engine: "aurora-mysql", clusterParameters: { require_secure_transport: "on" } })).toMatchObject({ require_secure_transport: "on" });
   });
 
   it("refuses primary reader autoscaling that cannot add a reader", () => {
