@@ -236,25 +236,51 @@ export function globalDatabaseArgs(environment: Environment, homeRegion: string)
     // Applications in every region read the credentials locally, also after a failover.
     secretReplicaRegions: environment.regions.filter((r) => r !== homeRegion),
     secretReaderPrincipalArns: masterSecretReaders(environment),
+    secretDeployerPrincipalArns: secretDeployers(environment),
   };
 }
 
 /**
+ * Who may change the global stack's secrets (the Aurora master secret, the cache AUTH token):
+ * their resource policy, replicas and value; their policies deny it to everyone else,
+ * PowerUserAccess and secretsmanager:* grants included, since whoever can rewrite the policy can
+ * read the value. The deploy identity, which creates and updates them, writes the master password
+ * from the primary region's stack and the AUTH token from the global stack; the operators
+ * (eksAdminPrincipalArns), as a deploy by hand runs as one of them, and the runbooks' repairs
+ * (a replica re-added by hand, a rotated cache token published) are theirs. Never the pods.
+ */
+export function secretDeployers(environment: Environment): string[] {
+  return [...new Set([environment.deployIdentityArn, ...environment.eksAdminPrincipalArns])];
+}
+
+/**
  * Who may read the Aurora master (superuser) secret's value; the secret's policy denies everyone
- * else, ReadOnlyAccess and secretsmanager:* grants included. The deploy identity: the primary
- * region's stack writes the value and the provider reads it back (a deploy by hand runs as an
- * operator). The operators (eksAdminPrincipalArns): they create the application's database user
- * with it and are the break-glass. Each region's service pods, only where
- * serviceDatabaseCredentials names master-secret. An environment with other readers (a migration
- * job, a second admin role) adds them here; a PR preview never reads it.
+ * else, ReadOnlyAccess and secretsmanager:* grants included. The deployers (`secretDeployers`):
+ * the primary region's stack writes the value and the provider reads it back, and the operators
+ * create the application's database user with it and are the break-glass. Each region's service
+ * pods, only where serviceDatabaseCredentials names master-secret. An environment with other
+ * readers (a migration job, a second admin role) adds them here; a PR preview never reads it.
  */
 export function masterSecretReaders(environment: Environment): string[] {
+  const pods = environment.serviceDatabaseCredentials === "master-secret" ? servicePodRoles(environment, "master secret") : [];
+  return [...new Set([...secretDeployers(environment), ...pods])];
+}
+
+/**
+ * Who may read the cache AUTH token: the deployers (the global stack writes it and reads it back;
+ * the operators debug the cache and are the break-glass) and every region's service pods, which
+ * connect with it (`dataTierBinding` grants them their region's replica). The token is the
+ * cache's only credential, so nobody else; another workload that connects is added here.
+ */
+export function cacheSecretReaders(environment: Environment): string[] {
+  return [...new Set([...secretDeployers(environment), ...servicePodRoles(environment, "cache AUTH token")])];
+}
+
+/** `aws:PrincipalArn` patterns of every region's service pod role, in the deploy identity's account. */
+function servicePodRoles(environment: Environment, secret: string): string[] {
   const account = /^arn:(aws[a-z-]*):iam::(\d{12}):/.exec(environment.deployIdentityArn);
-  if (!account) throw new Error(`platform:deployIdentityArn "${environment.deployIdentityArn}" is not an IAM ARN: the master secret's readers cannot be named`);
-  const pods = environment.serviceDatabaseCredentials === "master-secret"
-    ? environment.regions.map((region) => podRoleArnPattern({ partition: account[1], accountId: account[2] }, regionalStackName(environment.name, region)))
-    : [];
-  return [...new Set([environment.deployIdentityArn, ...environment.eksAdminPrincipalArns, ...pods])];
+  if (!account) throw new Error(`platform:deployIdentityArn "${environment.deployIdentityArn}" is not an IAM ARN: the ${secret}'s readers cannot be named`);
+  return environment.regions.map((region) => podRoleArnPattern({ partition: account[1], accountId: account[2] }, regionalStackName(environment.name, region)));
 }
 
 /**
@@ -286,7 +312,13 @@ export function globalTableArgs(environment: Environment, homeRegion: string, ho
  */
 export function globalCacheArgs(environment: Environment, homeRegion: string): GlobalCacheArgs | undefined {
   if (!environment.cacheEnabled) return undefined;
-  return { regions: environment.regions, homeRegion, secretName: `${environment.name}/cache/auth` };
+  return {
+    regions: environment.regions,
+    homeRegion,
+    secretName: `${environment.name}/cache/auth`,
+    secretReaderPrincipalArns: cacheSecretReaders(environment),
+    secretDeployerPrincipalArns: secretDeployers(environment),
+  };
 }
 
 export function globalEdgeArgs(environment: Environment, zoneId: pulumi.Input<string>): GlobalEdgeArgs | undefined {

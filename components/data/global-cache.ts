@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AUTH_TOKEN_SPECIALS } from "../lib/cache";
+import { secretAccessPolicyOf } from "../lib/secret-policy";
 import { secretKeysPerRegion } from "../regional-keys";
 
 export interface GlobalCacheArgs {
@@ -14,6 +15,22 @@ export interface GlobalCacheArgs {
    * @default "<component name>/cache/auth"
    */
   secretName?: string;
+  /**
+   * Who may read the token (`aws:PrincipalArn` patterns, `*` and `?` work): the secret's resource
+   * policy, copied to every replica, denies GetSecretValue to every other principal of the
+   * account. Name the deploy (this component writes the value and the provider reads it back)
+   * and every workload that connects (each region's service pods: `dataTierBinding` grants them
+   * their region's replica). Given with `secretDeployerPrincipalArns`, or neither.
+   * @default undefined — no resource policy: IAM policies alone decide
+   */
+  secretReaderPrincipalArns?: string[];
+  /**
+   * The identities that deploy (each also a reader): the only ones that may change the secret's
+   * policy, replicas or value (components/lib/secret-policy.ts `SECRET_PROTECTION_ACTIONS`),
+   * which includes publishing a rotated token.
+   * @default undefined — only with secretReaderPrincipalArns undefined
+   */
+  secretDeployerPrincipalArns?: string[];
   /** @default {} */
   tags?: Record<string, string>;
 }
@@ -39,6 +56,7 @@ export class GlobalCache extends pulumi.ComponentResource {
 
   constructor(name: string, args: GlobalCacheArgs, opts?: pulumi.ComponentResourceOptions) {
     if (args.regions.length === 0) throw new RangeError(`${name}: regions must list the environment's regions`);
+    const secretPolicy = secretAccessPolicyOf(args);
     super("platform:data:GlobalCache", name, {}, opts);
     const tags = args.tags ?? {};
 
@@ -79,6 +97,15 @@ export class GlobalCache extends pulumi.ComponentResource {
       secretId: secret.id,
       secretString: pulumi.secret(pulumi.jsonStringify({ token: token.result })),
     }, { parent: this });
+    if (secretPolicy !== undefined) {
+      // As the Aurora master secret's: written after the secret, by the deploy the policy names.
+      new aws.secretsmanager.SecretPolicy(`${name}-cache-auth`, {
+        region: args.homeRegion,
+        secretArn: secret.arn,
+        blockPublicPolicy: true,
+        policy: JSON.stringify(secretPolicy),
+      }, { parent: this });
+    }
 
     this.authToken = pulumi.secret(token.result);
     this.authSecretArn = secret.arn;

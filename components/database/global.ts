@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { type AuroraEngine, assertAuroraEngine, enginePort, masterSecretPolicy, parameterGroupFamily, passwordKeepers, rdsIdentifier } from "../lib/aurora";
+import { type AuroraEngine, assertAuroraEngine, enginePort, parameterGroupFamily, passwordKeepers, rdsIdentifier } from "../lib/aurora";
+import { secretAccessPolicyOf } from "../lib/secret-policy";
 import { secretKeysPerRegion } from "../regional-keys";
 
 /**
@@ -86,10 +87,20 @@ export interface GlobalDatabaseArgs {
    * work). The secret's resource policy, which Secrets Manager copies to every replica, denies
    * GetSecretValue to every other principal of the account, whatever their IAM policies allow.
    * Name the identity that writes the value (the primary member's deploy: the provider reads the
-   * version back) or every deploy of the primary region fails.
+   * version back) or every deploy of the primary region fails. Given with
+   * `secretDeployerPrincipalArns`, or neither.
    * @default undefined — no resource policy: IAM policies alone decide
    */
   secretReaderPrincipalArns?: string[];
+  /**
+   * The identities that deploy (`aws:PrincipalArn` patterns, each also a reader): the only ones
+   * the policy lets change the policy, the replicas or the value (`SECRET_PROTECTION_ACTIONS`,
+   * components/lib/secret-policy.ts). Anyone else able to would escape the readers' list. Name
+   * every identity that runs this stack or the primary region's (which writes the value), or
+   * their next deploy that changes the secret fails with AccessDenied.
+   * @default undefined — only with secretReaderPrincipalArns undefined
+   */
+  secretDeployerPrincipalArns?: string[];
   tags?: Record<string, string>;
 }
 
@@ -133,8 +144,8 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     for (const region of Object.keys(args.secretReplicaKmsKeyArns ?? {})) {
       if (!replicaRegions.includes(region)) throw new Error(`secretReplicaKmsKeyArns names ${region}, which is not in secretReplicaRegions`);
     }
-    // Refuses an empty list early: it would deny the value to the deploy that writes it.
-    const secretPolicy = args.secretReaderPrincipalArns !== undefined ? masterSecretPolicy(args.secretReaderPrincipalArns) : undefined;
+    // Refuses empty or inconsistent lists early: they would lock the deploy out of the secret.
+    const secretPolicy = secretAccessPolicyOf(args);
     super("platform:database:GlobalDatabase", name, {}, opts);
     const identifier = args.identifier ?? rdsIdentifier(name, 255);
     const parent = { parent: this };
@@ -194,8 +205,8 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     }, parent);
 
     if (secretPolicy !== undefined) {
-      // A Deny, not an Allow list: the deploy keeps managing the secret (DescribeSecret,
-      // PutResourcePolicy) and only the value is closed. Secrets Manager replicates the policy.
+      // Written after the secret (it needs its ARN), by the deploy, which the policy names: a first
+      // deploy cannot lock it out. Secrets Manager copies the policy to every replica.
       new aws.secretsmanager.SecretPolicy(`${name}-master`, {
         secretArn: secret.arn,
         blockPublicPolicy: true,

@@ -49,26 +49,6 @@ export function arnRegion(arn: string): string {
 }
 
 /**
- * Resource policy of the master secret: GetSecretValue denied to every principal whose ARN
- * matches none of `readerArnPatterns` (`aws:PrincipalArn`: the role's ARN for an assumed role).
- * Only the value: the deploy keeps describing and managing the secret.
- */
-export function masterSecretPolicy(readerArnPatterns: readonly string[]): object {
-  if (readerArnPatterns.length === 0) throw new Error("masterSecretPolicy: name at least the identity that writes the secret's value (it reads it back)");
-  return {
-    Version: "2012-10-17",
-    Statement: [{
-      Sid: "OnlyNamedReadersGetTheValue",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "secretsmanager:GetSecretValue",
-      Resource: "*",
-      Condition: { StringNotLike: { "aws:PrincipalArn": [...new Set(readerArnPatterns)] } },
-    }],
-  };
-}
-
-/**
  * `keepers` of the master password: none for generation 0 (the password a database was created
  * with), `{ rotation: "<n>" }` from 1 on. Why not always a map: random_password replaces itself
  * when keepers go from absent to any non-null value (RequiresReplaceIfValuesNotNull in

@@ -30,6 +30,8 @@ const SCALING_TARGET = "aws:appautoscaling/target:Target";
 const SCALING_POLICY = "aws:appautoscaling/policy:Policy";
 const KEY = "aws:kms/key:Key";
 const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+const SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy";
+const CACHE_DEPLOY = "arn:aws:iam::123456789012:role/platform-deploy";
 
 function named(name: string, type?: string): RecordedResource {
   const found = cloud.resources.filter((r) => r.name === name && (type === undefined || r.type === type));
@@ -83,7 +85,13 @@ beforeAll(async () => {
     regions: ["us-east-1", "us-west-2"],
   });
 
-  const cache = new data.GlobalCache("prod", { regions, homeRegion: "us-east-1" });
+  const cache = new data.GlobalCache("prod", {
+    regions,
+    homeRegion: "us-east-1",
+    secretReaderPrincipalArns: [CACHE_DEPLOY, ...regions.map((r) => `arn:aws:iam::123456789012:role/prod-${r}-pods-???????`)],
+    secretDeployerPrincipalArns: [CACHE_DEPLOY],
+  });
+  new data.GlobalCache("open", { regions, homeRegion: "us-east-1", secretName: "open/cache/auth" });
   const primary = new data.RegionalCache("prod-use1-cache", {
     role: "primary",
     engine: "valkey",
@@ -287,6 +295,20 @@ describe("GlobalCache and RegionalCache", () => {
     const replicas = secret.inputs.replicas as { region: string; kmsKeyId: string }[];
     expect(replicas.map((r) => r.region)).toEqual(["us-west-2", "eu-west-1"]);
     for (const r of replicas) expect(r.kmsKeyId).toContain(`:kms:${r.region}:`);
+  });
+
+  it("denies the token to all but the named readers and its policy, replicas and value to all but the deployers, as the master secret's", () => {
+    const policy = named("prod-cache-auth", SECRET_POLICY);
+    expect(policy.region).toBe("us-east-1");
+    expect(policy.inputs).toMatchObject({ secretArn: named("prod-cache-auth", "aws:secretsmanager/secret:Secret").outputs.arn, blockPublicPolicy: true });
+    const [read, change] = JSON.parse(String(policy.inputs.policy)).Statement;
+    expect(read).toMatchObject({ Effect: "Deny", Action: "secretsmanager:GetSecretValue" });
+    expect(read.Condition.StringNotLike["aws:PrincipalArn"]).toEqual([CACHE_DEPLOY, "arn:aws:iam::123456789012:role/prod-us-east-1-pods-???????", "arn:aws:iam::123456789012:role/prod-us-west-2-pods-???????", "arn:aws:iam::123456789012:role/prod-eu-west-1-pods-???????"]);
+    expect(change).toMatchObject({ Effect: "Deny", Condition: { StringNotLike: { "aws:PrincipalArn": [CACHE_DEPLOY] } } });
+    expect(change.Action).toEqual(expect.arrayContaining(["secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:StopReplicationToReplica", "secretsmanager:PutSecretValue"]));
+    // Without readers and deployers: no policy, IAM alone decides (as before).
+    expect(cloud.resources.filter((r) => r.type === SECRET_POLICY && r.name === "open-cache-auth")).toEqual([]);
+    expect(() => new data.GlobalCache("half", { regions: ["us-east-1"], homeRegion: "us-east-1", secretReaderPrincipalArns: [CACHE_DEPLOY] })).toThrow(/secretReaderPrincipalArns is given without secretDeployerPrincipalArns/);
   });
 
   it("creates the primary Multi-AZ, TLS-only, encrypted with its own key, with AUTH, and the datastore from it", () => {

@@ -42,7 +42,8 @@ beforeAll(async () => {
     engineVersion: "16.6",
     secretReplicaRegions: ["us-west-2", "eu-west-1"],
     secretReplicaKmsKeyArns: { "eu-west-1": EU_REPLICA_KEY },
-    secretReaderPrincipalArns: ["arn:aws:iam::123456789012:role/platform-deploy", "arn:aws:iam::123456789012:role/platform-admin"],
+    secretReaderPrincipalArns: ["arn:aws:iam::123456789012:role/platform-deploy", "arn:aws:iam::123456789012:role/platform-admin", "arn:aws:iam::123456789012:role/prod-us-east-1-pods-???????"],
+    secretDeployerPrincipalArns: ["arn:aws:iam::123456789012:role/platform-deploy", "arn:aws:iam::123456789012:role/platform-admin"],
   }, { provider: east });
   new db.GlobalDatabase("replicated", { engine: "aurora-postgresql", engineVersion: "16.6", secretReplicaRegions: ["us-west-2", "eu-west-1"] }, { provider: east });
   globalDb = global;
@@ -142,16 +143,31 @@ describe("GlobalDatabase", () => {
     const policy = named("orders-master", "aws:secretsmanager/secretPolicy:SecretPolicy");
     expect(policy.inputs.secretArn).toBe(named("orders-master", "aws:secretsmanager/secret:Secret").outputs.arn);
     expect(policy.inputs.blockPublicPolicy).toBe(true);
-    expect(JSON.parse(String(policy.inputs.policy)).Statement).toEqual([{
+    expect(JSON.parse(String(policy.inputs.policy)).Statement[0]).toEqual({
       Sid: "OnlyNamedReadersGetTheValue",
       Effect: "Deny",
       Principal: "*",
       Action: "secretsmanager:GetSecretValue",
       Resource: "*",
-      Condition: { StringNotLike: { "aws:PrincipalArn": ["arn:aws:iam::123456789012:role/platform-deploy", "arn:aws:iam::123456789012:role/platform-admin"] } },
-    }]);
+      Condition: { StringNotLike: { "aws:PrincipalArn": ["arn:aws:iam::123456789012:role/platform-deploy", "arn:aws:iam::123456789012:role/platform-admin", "arn:aws:iam::123456789012:role/prod-us-east-1-pods-???????"] } },
+    });
     expect(ofType(childrenOf("replicated"), "aws:secretsmanager/secretPolicy:SecretPolicy")).toEqual([]);
-    expect(() => new db.GlobalDatabase("nobody", { engine: "aurora-postgresql", engineVersion: "16.6", secretReaderPrincipalArns: [] })).toThrow(/name at least the identity that writes/);
+    const deployers = ["arn:aws:iam::123456789012:role/platform-deploy"];
+    expect(() => new db.GlobalDatabase("nobody", { engine: "aurora-postgresql", engineVersion: "16.6", secretReaderPrincipalArns: [], secretDeployerPrincipalArns: deployers })).toThrow(/name at least the identity that writes/);
+  });
+
+  it("lets only the deployers change the policy, the replicas or the value, so no other reader or writer can escape the readers' list", () => {
+    const policy = JSON.parse(String(named("orders-master", "aws:secretsmanager/secretPolicy:SecretPolicy").inputs.policy));
+    const guard = policy.Statement[1];
+    expect(guard).toMatchObject({ Effect: "Deny", Principal: "*", Resource: "*" });
+    expect(guard.Action).toEqual(expect.arrayContaining([
+      "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:StopReplicationToReplica",
+      "secretsmanager:ReplicateSecretToRegions", "secretsmanager:RemoveRegionsFromReplication", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret",
+    ]));
+    // The pods read the value; they never change anything.
+    expect(guard.Condition).toEqual({ StringNotLike: { "aws:PrincipalArn": ["arn:aws:iam::123456789012:role/platform-deploy", "arn:aws:iam::123456789012:role/platform-admin"] } });
+    expect(() => new db.GlobalDatabase("readers-only", { engine: "aurora-postgresql", engineVersion: "16.6", secretReaderPrincipalArns: ["arn:aws:iam::123456789012:role/platform-deploy"] }))
+      .toThrow(/secretReaderPrincipalArns is given without secretDeployerPrincipalArns.*give secretDeployerPrincipalArns too/);
   });
 
   it("writes no version of the secret itself: the primary member publishes the credentials once its writer has them", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "path";
 import { parseEnvironment, type Environment } from "../../stacks/config";
-import { globalDatabaseArgs, globalTrafficArgs, regionArgs, regionalStacksFirst, regionSwitchArgs, resilienceArgs, roleOf, type SharedInputs } from "../../stacks/compose";
+import { globalCacheArgs, globalDatabaseArgs, globalTrafficArgs, regionArgs, regionalStacksFirst, regionSwitchArgs, resilienceArgs, roleOf, type SharedInputs } from "../../stacks/compose";
 import { readStackConfig } from "../../tools/fake-cloud/run";
 import { qualifiedStackName } from "../../stacks/environment";
 
@@ -155,6 +155,25 @@ describe("environment → stack composition", () => {
     const admits = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.*+^${}()|[\]\\]/g, "\\$&").replace(/\\\*/g, ".*").replace(/\?/g, ".")}$`).test(arn);
     expect(admits(pods[0], "arn:aws:iam::123456789012:role/prod-us-east-1-pods-1a2b3c4")).toBe(true);
     expect(admits(pods[0], "arn:aws:iam::123456789012:role/prod-us-east-1-pods-admin-1a2b3c4")).toBe(false);
+  });
+
+  it("lets only the deploy identity and the operators change the master secret's policy, replicas and value, never the pods", () => {
+    const deployers = [prod.deployIdentityArn, ...prod.eksAdminPrincipalArns];
+    expect(globalDatabaseArgs(prod, prod.primaryRegion).secretDeployerPrincipalArns).toEqual(deployers);
+    const env = parseEnvironment("prod", { ...prodConfig, "platform:serviceDatabaseCredentials": "master-secret" });
+    const args = globalDatabaseArgs(env, env.primaryRegion);
+    expect(args.secretDeployerPrincipalArns).toEqual(deployers);
+    // Every deployer reads the value back after writing it.
+    for (const deployer of deployers) expect(args.secretReaderPrincipalArns).toContain(deployer);
+  });
+
+  it("protects the cache AUTH token like the master secret: read by the deployers and every region's pods, changed by the deployers only", () => {
+    const env = parseEnvironment("prod", { ...prodConfig, "platform:cacheEnabled": true, "platform:cacheHomeRegion": prod.regions[0] });
+    const args = globalCacheArgs(env, env.primaryRegion)!;
+    const deployers = [env.deployIdentityArn, ...env.eksAdminPrincipalArns];
+    expect(args.secretDeployerPrincipalArns).toEqual(deployers);
+    // The pods connect with the token (dataTierBinding grants them their region's replica), whatever serviceDatabaseCredentials says.
+    expect(args.secretReaderPrincipalArns).toEqual([...deployers, ...env.regions.map((r) => `arn:aws:iam::123456789012:role/prod-${r}-pods-???????`)]);
   });
 
   it("gives every cluster the deploy identity as admin and the deployer's CIDRs on the endpoint its network uses", () => {
