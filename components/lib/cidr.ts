@@ -138,3 +138,75 @@ export function opensToInternet(cidrs: readonly string[]): boolean {
   }
   return total > OPEN_TO_INTERNET_ADDRESSES;
 }
+
+/** An IPv6 CIDR block: its network address as a 128-bit integer, and its prefix length. */
+export interface Ipv6Cidr {
+  readonly network: bigint;
+  readonly prefix: number;
+}
+
+const IPV6_GROUP = /^[0-9a-f]{1,4}$/i;
+
+/** The eight 16-bit groups of "2001:db8::1" (one `::` at most; no embedded IPv4 form). */
+function parseIpv6Address(text: string): bigint | undefined {
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const groupsOf = (part: string) => (part === "" ? [] : part.split(":"));
+  const head = groupsOf(halves[0]);
+  const tail = halves.length === 2 ? groupsOf(halves[1]) : [];
+  if (halves.length === 2 && head.length + tail.length > 7) return undefined;
+  const groups = halves.length === 2 ? [...head, ...Array<string>(8 - head.length - tail.length).fill("0"), ...tail] : head;
+  if (groups.length !== 8 || !groups.every((g) => IPV6_GROUP.test(g))) return undefined;
+  return groups.reduce((address, g) => (address << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+/** Parses "2001:db8::/32"; undefined for anything that is not an IPv6 CIDR block with its host bits clear (AWS refuses those). */
+export function parseIpv6Cidr(text: string): Ipv6Cidr | undefined {
+  const match = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(text.trim());
+  if (!match || Number(match[2]) > 128) return undefined;
+  const prefix = Number(match[2]);
+  const network = parseIpv6Address(match[1]);
+  if (network === undefined || (network & ((1n << BigInt(128 - prefix)) - 1n)) !== 0n) return undefined;
+  return { network, prefix };
+}
+
+/**
+ * The IPv6 internet: global unicast, 2000::/3 (RFC 4291, IANA's IPv6 address space registry).
+ * Unique local (fc00::/7), link-local (fe80::/10) and the rest lie outside it.
+ */
+const IPV6_GLOBAL_UNICAST: Ipv6Cidr = { network: 0x2n << 124n, prefix: 3 };
+
+/**
+ * Global unicast addresses beyond which IPv6 CIDRs count as open to the internet: a /12's worth,
+ * the block IANA allocates a regional registry at once, as a /8 was in IPv4
+ * (OPEN_TO_INTERNET_ADDRESSES). `::/0` is the obvious form; `::/1` with `8000::/1`, or
+ * 2000::/3 in pieces, open the same door.
+ */
+export const OPEN_TO_INTERNET_IPV6_ADDRESSES = 1n << 116n;
+
+/** Global unicast addresses of an IPv6 block: all of them when it lies inside 2000::/3, 2000::/3's when it holds it, none otherwise. */
+function globalUnicastAddresses(cidr: Ipv6Cidr): bigint {
+  const [outer, inner] = cidr.prefix <= IPV6_GLOBAL_UNICAST.prefix ? [cidr, IPV6_GLOBAL_UNICAST] : [IPV6_GLOBAL_UNICAST, cidr];
+  const shift = BigInt(128 - outer.prefix);
+  return inner.network >> shift === outer.network >> shift ? 1n << BigInt(128 - inner.prefix) : 0n;
+}
+
+/**
+ * Do these IPv6 CIDRs together admit more than OPEN_TO_INTERNET_IPV6_ADDRESSES of the internet
+ * (global unicast)? As opensToInternet: sizes added up, entries that are no CIDR (IPv4 ones
+ * included) count for nothing.
+ */
+export function opensToInternetIpv6(cidrs: readonly string[]): boolean {
+  let total = 0n;
+  for (const text of cidrs) {
+    const cidr = parseIpv6Cidr(text);
+    if (cidr) total += globalUnicastAddresses(cidr);
+  }
+  return total > OPEN_TO_INTERNET_IPV6_ADDRESSES;
+}
+
+/** Whether an IPv6 CIDR holds addresses of the internet (global unicast) at all. */
+export function reachesIpv6Internet(text: string): boolean {
+  const cidr = parseIpv6Cidr(text);
+  return cidr !== undefined && globalUnicastAddresses(cidr) > 0n;
+}

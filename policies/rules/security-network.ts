@@ -1,11 +1,13 @@
 /**
  * Security baseline at the edge and in the network: load balancers that cannot vanish, log
- * their traffic and speak only HTTPS; VPCs with flow logs.
+ * their traffic and speak only HTTPS; VPCs with flow logs; security groups that do not face the
+ * internet (security-group-ingress.ts); buckets that are not public.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { integer, stringList } from "../config";
+import { integer } from "../config";
 import { LISTENER_RULE_TYPES, LISTENER_TYPES, ListenerProps, LOAD_BALANCER_TYPES, LoadBalancerProps, TYPES } from "./aws-types";
 import { describe, isApplicationOrNetworkLb, knownItems, knownNumber, knownString, ofType, read, referencedBy, resourceRule, stackRule, UNKNOWN } from "./kit";
+import { securityGroupWorldIngress } from "./security-group-ingress";
 import { awsManagedKeyAlias } from "./security-data";
 
 function loadBalancerRule(meta: { name: string; description: string; severity: "low" | "medium" | "high" }, check: (props: LoadBalancerProps) => string | undefined) {
@@ -146,45 +148,6 @@ export const vpcFlowLogs = stackRule(
       const logged = flowLogs.some((log: PolicyResource) => referencedBy(log, "vpcId", TYPES.vpc).some((v) => v.urn === vpc.urn));
       if (!logged) report(`${describe(vpc)} has no flow log: add an aws.ec2.FlowLog with its vpcId.`, vpc.urn);
     }
-  },
-);
-
-const { securityGroup: SECURITY_GROUP, securityGroupRule: SECURITY_GROUP_RULE, ingressRule: VPC_INGRESS_RULE } = TYPES;
-const THE_INTERNET = ["0.0.0.0/0", "::/0"];
-
-type IngressEntry = { protocol?: string; ipProtocol?: string; fromPort?: number; toPort?: number; cidrBlocks?: string[]; ipv6CidrBlocks?: string[]; cidrIpv4?: string; cidrIpv6?: string; type?: string; ingress?: IngressEntry[] };
-
-export const securityGroupWorldIngress = resourceRule<IngressEntry, { allowedPorts: string[] }>(
-  {
-    name: "security-group-no-world-ingress",
-    description: "No security group admits the whole internet (0.0.0.0/0 or ::/0) but on the ports a public load balancer serves; inline rules, aws.ec2.SecurityGroupRule and aws.vpc.SecurityGroupIngressRule alike.",
-    enforcementLevel: "mandatory",
-    severity: "high",
-    thresholds: { allowedPorts: stringList(["80", "443"], "TCP ports the internet may reach, one each (a public load balancer's HTTP and HTTPS).") },
-    remediationSteps: "Admit the clients' own CIDRs, another security group or a prefix list instead of 0.0.0.0/0 or ::/0; only a public load balancer's listener ports face the internet.",
-  },
-  [SECURITY_GROUP, SECURITY_GROUP_RULE, VPC_INGRESS_RULE],
-  (props, { args, report, config }) => {
-    const allowed = new Set(config.allowedPorts.map(Number));
-    const judge = (entry: IngressEntry, where: string) => {
-      const sources = [
-        ...knownItems(() => entry.cidrBlocks),
-        ...knownItems(() => entry.ipv6CidrBlocks),
-        knownString(() => entry.cidrIpv4),
-        knownString(() => entry.cidrIpv6),
-      ];
-      const open = sources.filter((c): c is string => typeof c === "string" && THE_INTERNET.includes(c));
-      if (open.length === 0) return;
-      const protocol = String(read(() => entry.ipProtocol ?? entry.protocol) ?? "").toLowerCase();
-      const from = knownNumber(() => entry.fromPort);
-      const to = knownNumber(() => entry.toPort);
-      // One allowed TCP port, exactly: "-1"/"all" is every protocol and port, a range spans others.
-      const fine = (protocol === "tcp" || protocol === "6") && from !== undefined && from === to && allowed.has(from);
-      if (!fine) report(`${describe(args)} admits ${open.join(" and ")} on ${protocol === "-1" || protocol === "all" ? "every port and protocol" : `${protocol || "?"} ${from ?? "?"}${to !== from ? `-${to ?? "?"}` : ""}`}${where}: only ${[...allowed].join(" and ")} may face the internet.`);
-    };
-    if (args.type === SECURITY_GROUP) knownItems(() => props.ingress).forEach((entry, i) => judge(entry, ` (ingress[${i}])`));
-    else if (args.type === SECURITY_GROUP_RULE) { if (read(() => props.type) === "ingress") judge(props, ""); }
-    else judge(props, "");
   },
 );
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { cidrContains, cidrsOverlap, describeCidrProblem, formatCidr, opensToInternet, parseCidr, planSubnets } from "../../components/lib/cidr";
+import { cidrContains, cidrsOverlap, describeCidrProblem, formatCidr, opensToInternet, opensToInternetIpv6, parseCidr, parseIpv6Cidr, planSubnets, reachesIpv6Internet } from "../../components/lib/cidr";
 
 describe("parseCidr", () => {
   it("parses canonical blocks and rejects malformed ones or host bits", () => {
@@ -58,5 +58,31 @@ describe("opensToInternet", () => {
     expect(opensToInternet(["10.0.0.0/8", "11.0.0.0/8"])).toBe(true);
     expect(opensToInternet(["10.0.0.0/8"])).toBe(false);
     expect(opensToInternet(["203.0.113.16/28", "198.51.100.0/24", "not a cidr"])).toBe(false);
+  });
+});
+
+describe("parseIpv6Cidr", () => {
+  it("reads full and compressed forms, and refuses host bits, a second :: and prefixes over 128", () => {
+    expect(parseIpv6Cidr("::/0")).toEqual({ network: 0n, prefix: 0 });
+    expect(parseIpv6Cidr("2001:db8::/32")).toEqual({ network: 0x20010db8n << 96n, prefix: 32 });
+    expect(parseIpv6Cidr("2001:0db8:0000:0000:0000:0000:0000:0001/128")).toEqual({ network: (0x20010db8n << 96n) | 1n, prefix: 128 });
+    expect(parseIpv6Cidr("::1/128")).toEqual({ network: 1n, prefix: 128 });
+    expect(parseIpv6Cidr("2001:db8::1/64")).toBeUndefined();
+    expect(parseIpv6Cidr("2001::db8::/32")).toBeUndefined();
+    expect(parseIpv6Cidr("::/129")).toBeUndefined();
+    expect(parseIpv6Cidr("0.0.0.0/0")).toBeUndefined();
+  });
+});
+
+describe("opensToInternetIpv6", () => {
+  it("counts global unicast addresses (2000::/3) of all entries together: more than a /12's worth is open", () => {
+    expect(opensToInternetIpv6(["::/0"])).toBe(true);
+    expect(opensToInternetIpv6(["::/1", "8000::/1"])).toBe(true);
+    expect(opensToInternetIpv6(["2000::/4", "3000::/4"])).toBe(true);
+    expect(opensToInternetIpv6(["2000::/13", "2008::/13", "2010::/13"])).toBe(true);
+    expect(opensToInternetIpv6(["2000::/12"])).toBe(false);
+    // Unique local, link-local and IPv4 entries hold none of it.
+    expect(opensToInternetIpv6(["fc00::/7", "fe80::/10", "8000::/1", "0.0.0.0/0"])).toBe(false);
+    expect([reachesIpv6Internet("2001:db8::/32"), reachesIpv6Internet("::/0"), reachesIpv6Internet("fd00::/8"), reachesIpv6Internet("0.0.0.0/0")]).toEqual([true, true, false, false]);
   });
 });

@@ -381,12 +381,17 @@ describe("no-plaintext-secrets", () => {
 
 describe("security-group-no-world-ingress", () => {
   const o = { stack: "prod-us-east-1", region: "us-east-1" };
+  const group = (name: string, inputs: Record<string, unknown> = {}) => () => recorded("aws:ec2/securityGroup:SecurityGroup", name, { vpcId: "vpc-1", ...inputs }, { ...o, id: `sg-${name}` });
+  const balancer = (securityGroups: string[], internal = false) => () => recorded("aws:lb/loadBalancer:LoadBalancer", "public", { loadBalancerType: "application", internal, securityGroups, enableDeletionProtection: true, dropInvalidHeaderFields: true, accessLogs: { bucket: "logs", enabled: true } }, o);
+  const vpcRule = (name: string, securityGroupId: string, inputs: Record<string, unknown>) => () => recorded("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, { securityGroupId, ipProtocol: "tcp", ...inputs }, o);
 
-  it("lets the internet reach a load balancer on 80 and 443, in each of the three ways to write a rule", () => {
+  it("lets the internet reach an internet-facing load balancer's group on 80 and 443, in each of the three ways to write a rule", () => {
     expect(run("security-group-no-world-ingress", withExtra(
-      () => recorded("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "alb-https", { securityGroupId: "sg-alb", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, o),
+      group("alb"),
+      group("alb-inline", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/16"] }] }),
+      balancer(["sg-alb", "sg-alb-inline"]),
+      vpcRule("alb-https", "sg-alb", { fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }),
       () => recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "alb-http", { type: "ingress", securityGroupId: "sg-alb", protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }, o),
-      () => recorded("aws:ec2/securityGroup:SecurityGroup", "alb-inline", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/16"] }] }, o),
       // Egress to the internet is not its business.
       () => recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "out", { type: "egress", securityGroupId: "sg-alb", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }, o),
     ))).toEqual([]);
@@ -394,14 +399,60 @@ describe("security-group-no-world-ingress", () => {
 
   it("fails SSH, every port, or a range open to the internet, naming the rule", () => {
     const found = messages(run("security-group-no-world-ingress", withExtra(
-      () => recorded("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ssh", { securityGroupId: "sg-nodes", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0" }, o),
-      () => recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "everything", { type: "ingress", securityGroupId: "sg-nodes", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }, o),
-      () => recorded("aws:ec2/securityGroup:SecurityGroup", "range", { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] }, o),
+      vpcRule("ssh", "sg-nodes", { fromPort: 22, toPort: 22, cidrIpv6: "::/0" }),
+      () => recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "everything", { type: "ingress", securityGroupId: "sg-other", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }, o),
+      group("range", { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] }),
     )));
     expect(found).toEqual([
-      expect.stringMatching(/admits ::\/0 on tcp 22: only 80 and 443 may face the internet/),
-      expect.stringMatching(/admits 0\.0\.0\.0\/0 on every port and protocol/),
-      expect.stringMatching(/admits 0\.0\.0\.0\/0 on tcp 80-443 \(ingress\[0\]\)/),
+      expect.stringMatching(/range \(ec2\.SecurityGroup\) ingress\[0\] admits 0\.0\.0\.0\/0 on tcp 80-443: only 80 and 443 may face the internet/),
+      expect.stringMatching(/^ssh \(vpc\.SecurityGroupIngressRule\) admits ::\/0 on tcp 22: only 80 and 443 may face the internet, on an internet-facing load balancer's security group/),
+      expect.stringMatching(/^everything \(ec2\.SecurityGroupRule\) admits 0\.0\.0\.0\/0 on every port and protocol: /),
+    ]);
+  });
+
+  it("fails the internet in pieces: CIDRs of one group that add up to it on a port, across rules", () => {
+    const found = messages(run("security-group-no-world-ingress", withExtra(
+      group("db"),
+      // Each a /8 at most (not open alone), together more: on one port, and through every port.
+      vpcRule("db-a", "sg-db", { fromPort: 5432, toPort: 5432, cidrIpv4: "11.0.0.0/8" }),
+      () => recorded("aws:ec2/securityGroupRule:SecurityGroupRule", "db-b", { type: "ingress", securityGroupId: "sg-db", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["12.0.0.0/8"] }, o),
+      vpcRule("db-v6", "sg-db", { fromPort: 5432, toPort: 5432, cidrIpv6: "2000::/13" }),
+      group("v6", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, ipv6CidrBlocks: ["2008::/13", "2010::/13"] }] }),
+      vpcRule("v6-more", "sg-v6", { fromPort: 22, toPort: 22, cidrIpv6: "2018::/13" }),
+      // Pieces on ports of their own, and private ranges however many: not the internet.
+      group("cache", { ingress: [
+        { protocol: "tcp", fromPort: 6379, toPort: 6379, cidrBlocks: ["11.0.0.0/8"] },
+        { protocol: "tcp", fromPort: 6380, toPort: 6380, cidrBlocks: ["12.0.0.0/8"] },
+        { protocol: "tcp", fromPort: 6379, toPort: 6379, cidrBlocks: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"], ipv6CidrBlocks: ["fd00::/8"] },
+      ] }),
+    )));
+    const pieces = "which with the group's other rules on those ports adds up to more than a /8 of IPv4 or a /12 of IPv6 (the internet in pieces): only 80 and 443 may face the internet";
+    expect(found).toHaveLength(4);
+    expect(found).toEqual(expect.arrayContaining([
+      `v6 (ec2.SecurityGroup) ingress[0] admits 2008::/13 and 2010::/13 on tcp 22, ${pieces}, on an internet-facing load balancer's security group; admit the clients' own CIDRs, another security group or a prefix list instead.`,
+      expect.stringContaining(`db-b (ec2.SecurityGroupRule) admits 12.0.0.0/8 on every port and protocol, ${pieces}`),
+      expect.stringContaining(`db-a (vpc.SecurityGroupIngressRule) admits 11.0.0.0/8 on tcp 5432, ${pieces}`),
+      expect.stringContaining(`v6-more (vpc.SecurityGroupIngressRule) admits 2018::/13 on tcp 22, ${pieces}`),
+    ]));
+    // 2000::/13 alone on 5432: 12.0.0.0/8 on every port is IPv4, and a /13 is no /12.
+    expect(found.join("\n")).not.toContain("db-v6");
+  });
+
+  it("exempts 80 and 443 only on an internet-facing load balancer's group: 443 on a database's, or an internal one's, fails", () => {
+    const found = messages(run("security-group-no-world-ingress", withExtra(
+      group("db"),
+      group("internal-lb"),
+      balancer(["sg-internal-lb"], true),
+      vpcRule("db-https", "sg-db", { fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }),
+      vpcRule("internal-https", "sg-internal-lb", { fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }),
+      vpcRule("db-https-pieces", "sg-other", { fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/1" }),
+      vpcRule("db-https-pieces-2", "sg-other", { fromPort: 443, toPort: 443, cidrIpv4: "128.0.0.0/1" }),
+    )));
+    expect(found).toEqual([
+      expect.stringMatching(/^db-https \(vpc\.SecurityGroupIngressRule\) admits 0\.0\.0\.0\/0 on tcp 443: only an internet-facing load balancer's security group may admit the internet, and no internet-facing load balancer of this stack carries db \(ec2\.SecurityGroup\);/),
+      expect.stringMatching(/^internal-https .* no internet-facing load balancer of this stack carries internal-lb/),
+      expect.stringMatching(/^db-https-pieces .* carries security group sg-other;/),
+      expect.stringMatching(/^db-https-pieces-2 /),
     ]);
   });
 });
