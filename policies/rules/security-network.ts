@@ -4,6 +4,7 @@
  * internet (security-group-ingress.ts); buckets that are not public.
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { opensToInternet, opensToInternetIpv6, parseCidr, parseIpv6Cidr } from "../../components/lib/cidr";
 import { integer } from "../config";
 import { LISTENER_RULE_TYPES, LISTENER_TYPES, ListenerProps, LOAD_BALANCER_TYPES, LoadBalancerProps, TYPES } from "./aws-types";
 import { describe, isApplicationOrNetworkLb, knownItems, knownNumber, knownString, ofType, read, referencedBy, resourceRule, stackRule, UNKNOWN } from "./kit";
@@ -153,18 +154,66 @@ export const vpcFlowLogs = stackRule(
 
 const BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-/** Conditions that narrow "anyone" to a caller the owner chose: an account, an org, a source, a VPC endpoint. */
+/** Condition keys that narrow "anyone" to a caller the owner chose: an account, an org, a source, a VPC endpoint. */
 const NARROWING_KEYS = /^aws:(SourceArn|SourceAccount|SourceOwner|PrincipalOrgID|PrincipalAccount|PrincipalArn|SourceVpce|SourceVpc|SourceOrgID)$/i;
+/**
+ * Operators that narrow with such a key: those that hold only when the key is present and equal to
+ * (or like) a value. Not `...IfExists` (true when the key is absent, as it is for most callers),
+ * not a negation (`StringNotEquals {aws:SourceAccount: X}` admits every other account), not `Null`
+ * (says only that a key is there), not `ForAllValues:` (true for an empty key).
+ */
+const NARROWING_OPERATORS = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
+
+/**
+ * A value that names one caller: no wildcard and no policy variable, as S3 judges a policy
+ * non-public only on such fixed values. [Amazon S3 user guide, Blocking public access: The meaning
+ * of "public"] `StringLike {aws:PrincipalArn: "*"}` names everyone.
+ */
+const fixed = (value: unknown) => (typeof value === "string" && value !== "" && !/[*?]|\$\{/.test(value)) || typeof value === "number";
+
+type PolicyStatement = { Effect?: unknown; Principal?: unknown; NotPrincipal?: unknown; Condition?: unknown };
+
+/** Whether a Condition block narrows who may call: a narrowing operator on a narrowing key with fixed values only, or `IpAddress` on `aws:SourceIp` short of the internet. */
+export function conditionNarrows(condition: unknown): boolean {
+  if (condition === null || typeof condition !== "object") return false;
+  return Object.entries(condition as Record<string, unknown>).some(([operator, keys]) => {
+    if (keys === null || typeof keys !== "object") return false;
+    return Object.entries(keys as Record<string, unknown>).some(([key, raw]) => {
+      const values = [raw].flat();
+      if (values.length === 0) return false;
+      if (/^IpAddress$/i.test(operator) && /^aws:SourceIp$/i.test(key)) {
+        const cidrs = values.map(String);
+        const parsed = cidrs.every((c) => parseCidr(c) !== undefined || parseIpv6Cidr(c) !== undefined);
+        return parsed && !opensToInternet(cidrs) && !opensToInternetIpv6(cidrs);
+      }
+      return NARROWING_OPERATORS.test(operator) && NARROWING_KEYS.test(key) && values.every(fixed);
+    });
+  });
+}
+
+const anyone = (principal: unknown) =>
+  principal === "*" || (principal !== null && typeof principal === "object" && Object.values(principal as Record<string, unknown>).some((v) => [v].flat().includes("*")));
+
+/** Why an S3 bucket policy statement makes the bucket public, or undefined: an Allow to anyone not narrowed by a condition, or an Allow with NotPrincipal. */
+export function publicStatementProblem(statement: PolicyStatement, index: number): string | undefined {
+  if (statement.Effect !== "Allow") return undefined;
+  // Allow with NotPrincipal grants every principal but those listed, anonymous callers included.
+  if (statement.NotPrincipal !== undefined) return `allows everyone but its NotPrincipal (statement ${index}, Effect "Allow" with NotPrincipal): the bucket is public. Name who may call with Principal instead.`;
+  if (!anyone(statement.Principal) || conditionNarrows(statement.Condition)) return undefined;
+  const given = statement.Condition && typeof statement.Condition === "object" ? Object.keys(statement.Condition as object) : [];
+  return `allows anyone (statement ${index}, Principal "*") without a condition naming who${given.length ? ` (none of its conditions, ${given.join(", ")}, names one)` : ""}: the bucket is public. ` +
+    "Name the principals, or add StringEquals, StringLike, ArnEquals or ArnLike (no IfExists, no negation) on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID with fixed values (no * or ?).";
+}
 
 type BucketGuardProps = { blockPublicAcls?: boolean; blockPublicPolicy?: boolean; ignorePublicAcls?: boolean; restrictPublicBuckets?: boolean; policy?: string };
 
 export const s3NotPublic = resourceRule<BucketGuardProps>(
   {
     name: "s3-not-public",
-    description: "S3 buckets stay private: a bucket's public access block keeps all four settings on, and no bucket policy allows anyone (Principal \"*\") without a condition naming who.",
+    description: "S3 buckets stay private: a bucket's public access block keeps all four settings on, and no bucket policy allows anyone (Principal \"*\") without a condition naming who (a fixed account, org, source or VPC endpoint), or allows with NotPrincipal.",
     enforcementLevel: "mandatory",
     severity: "critical",
-    remediationSteps: "Keep blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true; grant a bucket policy to named principals or services, or narrow \"*\" with aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.",
+    remediationSteps: "Keep blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true; grant a bucket policy to named principals or services, or narrow \"*\" with StringEquals or ArnLike (not IfExists, not a negation) on aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID and fixed values; never Allow with NotPrincipal.",
   },
   [BUCKET_PUBLIC_ACCESS_BLOCK, BUCKET_POLICY],
   (props, { args, report }) => {
@@ -186,11 +235,10 @@ export const s3NotPublic = resourceRule<BucketGuardProps>(
     } else {
       document = value as { Statement?: unknown };
     }
-    const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]).filter(Boolean) as { Effect?: string; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> }[];
-    const anyone = (p: unknown) => p === "*" || (p !== null && typeof p === "object" && [(p as { AWS?: unknown }).AWS].flat().includes("*"));
-    const narrowed = (c: Record<string, Record<string, unknown>> | undefined) => Object.values(c ?? {}).some((keys) => Object.keys(keys ?? {}).some((k) => NARROWING_KEYS.test(k)));
+    const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]).filter(Boolean) as PolicyStatement[];
     statements.forEach((st, i) => {
-      if (st.Effect === "Allow" && anyone(st.Principal) && !narrowed(st.Condition)) report(`${describe(args)} allows anyone (statement ${i}, Principal "*") without a condition naming who: the bucket is public.`);
+      const problem = publicStatementProblem(st, i);
+      if (problem) report(`${describe(args)} ${problem}`);
     });
   },
 );

@@ -3,6 +3,7 @@ import { STACK_TAGS } from "../../policies/arguments";
 import { secretsMasked, SECRETS_MASKED_TAG } from "../../policies/config";
 import { evaluateStack, PolicyConfig, Violation } from "../../policies/evaluate";
 import { environment, GlobalSlice, holdSecret, ofPolicy, patch, recorded, RegionSlice } from "./fixtures";
+import { conditionNarrows, publicStatementProblem } from "../../policies/rules/security-network";
 
 function run(policy: string, breakIt: (slice: RegionSlice, global: GlobalSlice) => void = () => undefined, config: PolicyConfig = {}): Violation[] {
   const env = environment();
@@ -482,6 +483,53 @@ describe("s3-not-public", () => {
     ]);
     // The policy input may be a document object rather than JSON text.
     expect(run("s3-not-public", withExtra(() => recorded("aws:s3/bucketPolicy:BucketPolicy", "object", { bucket: "site", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" }] } }, o)))).toHaveLength(1);
+  });
+});
+
+describe("s3-not-public's judgement of a statement", () => {
+  const toAnyone = (Condition?: unknown) => ({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*", ...(Condition ? { Condition } : {}) });
+
+  it("takes a positive operator on a narrowing key with fixed values as naming who", () => {
+    for (const condition of [
+      { StringEquals: { "aws:SourceAccount": "123456789012" } },
+      { ArnLike: { "aws:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E2ABC" } },
+      { StringEquals: { "aws:PrincipalOrgID": ["o-abc123"] }, Bool: { "aws:SecureTransport": "true" } },
+      { IpAddress: { "aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"] } },
+    ]) expect(publicStatementProblem(toAnyone(condition), 0)).toBeUndefined();
+  });
+
+  it("refuses negations, IfExists, Null, set qualifiers, wildcards and variables, and an internet-wide aws:SourceIp", () => {
+    for (const condition of [
+      { StringNotEquals: { "aws:SourceAccount": "123456789012" } },
+      { StringLike: { "aws:PrincipalArn": "*" } },
+      { ArnLike: { "aws:SourceArn": "arn:aws:cloudfront::*:distribution/*" } },
+      { StringEquals: { "aws:PrincipalAccount": "${aws:PrincipalAccount}" } },
+      { StringEqualsIfExists: { "aws:SourceAccount": "123456789012" } },
+      { Null: { "aws:SourceAccount": "false" } },
+      { "ForAllValues:StringEquals": { "aws:SourceVpce": ["vpce-1"] } },
+      { StringEquals: { "aws:SourceAccount": [] } },
+      { IpAddress: { "aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"] } },
+      { Bool: { "aws:SecureTransport": "true" } },
+    ]) expect(publicStatementProblem(toAnyone(condition), 3)).toMatch(/^allows anyone \(statement 3, Principal "\*"\) without a condition naming who \(none of its conditions, .+, names one\): the bucket is public/);
+    expect(publicStatementProblem(toAnyone(), 0)).toMatch(/without a condition naming who: the bucket is public\. Name the principals/);
+    expect(conditionNarrows({ StringEquals: { "aws:SourceAccount": "123456789012" }, StringNotEquals: { "aws:SourceAccount": "1" } })).toBe(true);
+  });
+
+  it("takes \"*\" in any principal field as anyone, and Allow with NotPrincipal as public whatever its condition", () => {
+    expect(publicStatementProblem({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:root", "*"] } }, 0)).toMatch(/allows anyone/);
+    expect(publicStatementProblem({ Effect: "Allow", Principal: { CanonicalUser: "*" } }, 0)).toMatch(/allows anyone/);
+    expect(publicStatementProblem({ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }, 1))
+      .toBe('allows everyone but its NotPrincipal (statement 1, Effect "Allow" with NotPrincipal): the bucket is public. Name who may call with Principal instead.');
+    expect(publicStatementProblem({ Effect: "Deny", NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" } }, 0)).toBeUndefined();
+    expect(publicStatementProblem({ Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" } }, 0)).toBeUndefined();
+  });
+
+  it("reports such a bucket policy in the stack", () => {
+    const o = { stack: "prod-us-east-1", region: "us-east-1" };
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [toAnyone({ StringNotEquals: { "aws:SourceAccount": "123456789012" } })] });
+    expect(messages(run("s3-not-public", withExtra(() => recorded("aws:s3/bucketPolicy:BucketPolicy", "negated", { bucket: "site", policy }, o))))).toEqual([
+      expect.stringMatching(/^negated \(s3\.BucketPolicy\) allows anyone \(statement 0, Principal "\*"\) without a condition naming who \(none of its conditions, StringNotEquals, names one\)/),
+    ]);
   });
 });
 
