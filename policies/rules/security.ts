@@ -223,19 +223,38 @@ export const kmsKeyRotation = resourceRule<KmsKeyProps, { maxRotationPeriodDays:
   },
 );
 
-/** Input names (any depth, case and separators ignored) that hold credentials. */
+/**
+ * Input names (any depth, case and separators ignored) that hold credentials. Anchored at the end:
+ * a name that names a secret rather than holding one (`DB_SECRET_ARN`, `CACHE_AUTH_SECRET_ARN`,
+ * `DB_SECRET_NAME`, `DB_PASSWORD_FILE`) does not match.
+ */
 const CREDENTIAL_NAME = /(password|passwd|passphrase|passwordwo|secret|secretstring|secretkey|secretaccesskey|token|authtoken|apikey|privatekey|credentials?)$/;
 
-/** Paths of credential-named string values that are not secrets (ARNs are references, not credentials). */
-function plaintextCredentials(value: unknown, path: string, out: string[]): string[] {
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(name.toLowerCase().replace(/[^a-z0-9]/g, ""));
+}
+
+/** A value that would hold a credential in the clear: set, not masked as a secret, and no ARN (a reference, not a credential). */
+const plaintext = (value: string) => value !== "" && value !== SECRET_MASK && !value.startsWith("arn:");
+
+/**
+ * Paths of credential-named string values that are not secrets. Two spellings of a name: a key
+ * (`environment.variables.DB_PASSWORD`), and a `{ name, value }` pair, as Kubernetes container
+ * env and ECS-style lists write it (`env[0].value` with name DB_PASSWORD). A pair with `valueFrom`
+ * instead (secretKeyRef) holds a reference, and is not one.
+ */
+export function plaintextCredentials(value: unknown, path: string, out: string[]): string[] {
   if (Array.isArray(value)) value.forEach((item, i) => plaintextCredentials(item, `${path}[${i}]`, out));
   else if (value && typeof value === "object") {
+    const pair = value as Record<string, unknown>;
+    const pairName = read(() => pair.name);
+    const pairValue = read(() => pair.value);
+    if (typeof pairName === "string" && typeof pairValue === "string" && isCredentialName(pairName) && plaintext(pairValue)) out.push(`${path ? `${path}.value` : "value"} (name ${pairName})`);
     for (const key of Object.keys(value)) {
       const item = read(() => (value as Record<string, unknown>)[key]);
       const at = path ? `${path}.${key}` : key;
       if (typeof item === "string") {
-        const credential = CREDENTIAL_NAME.test(key.toLowerCase().replace(/[^a-z0-9]/g, ""));
-        if (credential && item !== "" && item !== SECRET_MASK && !item.startsWith("arn:")) out.push(at);
+        if (isCredentialName(key) && plaintext(item)) out.push(at);
       } else if (item !== UNKNOWN) plaintextCredentials(item, at, out);
     }
   }

@@ -4,6 +4,7 @@ import { secretsMasked, SECRETS_MASKED_TAG } from "../../policies/config";
 import { evaluateStack, PolicyConfig, Violation } from "../../policies/evaluate";
 import { environment, GlobalSlice, holdSecret, ofPolicy, patch, recorded, RegionSlice } from "./fixtures";
 import { conditionNarrows, publicStatementProblem } from "../../policies/rules/security-network";
+import { isCredentialName, plaintextCredentials } from "../../policies/rules/security";
 
 function run(policy: string, breakIt: (slice: RegionSlice, global: GlobalSlice) => void = () => undefined, config: PolicyConfig = {}): Violation[] {
   const env = environment();
@@ -369,6 +370,31 @@ describe("no-plaintext-secrets", () => {
     expect(secretsMasked(new Map([[SECRETS_MASKED_TAG, "true"]]))).toBe(false);
     expect(secretsMasked(STACK_TAGS)).toBe(true);
     expect(secretsMasked(new Map())).toBe(false);
+  });
+
+  it("fails a credential-named { name, value } pair, as a container's env writes it, and passes references and names of secrets", () => {
+    const deployment = (env: unknown[]) => (s: RegionSlice) => {
+      const d = recorded("kubernetes:apps/v1:Deployment", "app", { metadata: { name: "app" }, spec: { template: { spec: { containers: [{ name: "app", image: "app:1", env }] } } } }, { stack: "prod-us-east-1", region: s.region });
+      s.all = ((all) => () => [...all(), d])(s.all);
+    };
+    expect(messages(run("no-plaintext-secrets", deployment([{ name: "LOG_LEVEL", value: "info" }, { name: "DB_PASSWORD", value: "hunter2" }, { name: "api-token", value: "t0ken" }])))).toEqual([
+      expect.stringContaining("receives spec.template.spec.containers[0].env[1].value (name DB_PASSWORD) in plaintext: pass it as a Pulumi secret"),
+      expect.stringContaining("containers[0].env[2].value (name api-token) in plaintext"),
+    ]);
+    // The reference service's own variables (components/service.ts, the data tier's binding) name
+    // secrets by ARN; a secret's name, a file path, a secretKeyRef, a mask or an empty value hold none.
+    expect(run("no-plaintext-secrets", deployment([
+      { name: "DB_SECRET_ARN", value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" },
+      { name: "CACHE_AUTH_SECRET_ARN", value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:cache" },
+      { name: "DB_SECRET_NAME", value: "prod/db/master" },
+      { name: "DB_PASSWORD_FILE", value: "/var/run/secrets/db" },
+      { name: "DB_IAM_USER", value: "app" },
+      { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+      { name: "API_TOKEN", value: "[secret]" },
+      { name: "CLIENT_SECRET", value: "" },
+    ]))).toEqual([]);
+    expect(["DB_PASSWORD", "client-secret", "GITHUB_TOKEN", "db_secret_arn", "CACHE_AUTH_SECRET_ARN", "DB_SECRET_NAME"].map(isCredentialName)).toEqual([true, true, true, false, false, false]);
+    expect(plaintextCredentials({ name: "DB_PASSWORD", value: "hunter2" }, "", [])).toEqual(["value (name DB_PASSWORD)"]);
   });
 
   it("fails credentials in a provider's inputs", () => {
