@@ -9,6 +9,7 @@ import {
   type SupportType,
   buildKubeconfig,
   clusterLogGroupName,
+  corednsConfiguration,
   planEndpointAccess,
   podIdentityTrustPolicy,
   principalNameSuffix,
@@ -116,6 +117,13 @@ export interface EksClusterArgs {
    * @default false
    */
   deferNodeDependentAddons?: boolean;
+  /**
+   * AZs the cluster's nodes span (the region's `azCount`; the control plane's `subnetIds` may span
+   * fewer). coredns runs one replica per AZ, at least two, held apart by a hard zone spread
+   * (`corednsConfiguration`).
+   * @default subnetIds.length
+   */
+  nodeAzCount?: number;
 }
 
 /** The name EksCluster gives its cluster: `clusterName`, else the component's name. */
@@ -159,7 +167,7 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly addons: Partial<Record<ManagedAddonName, aws.eks.Addon>>;
 
   private readonly resourceName: string;
-  private readonly addonArgs: { clusterName: pulumi.Output<string>; version: string; pinned: Partial<Record<ManagedAddonName, string>> };
+  private readonly addonArgs: { clusterName: pulumi.Output<string>; version: string; pinned: Partial<Record<ManagedAddonName, string>>; corednsConfigurationValues: string };
   private readonly ebsCsiRole: aws.iam.Role;
   private readonly ebsCsiPolicy: aws.iam.RolePolicyAttachment;
   private nodeDependentAddonsPending: boolean;
@@ -181,6 +189,7 @@ export class EksCluster extends pulumi.ComponentResource {
     if (args.deployerPrincipalArn !== undefined) validateAdminPrincipalArns([args.deployerPrincipalArn], "deployerPrincipalArn");
     const endpoint = planEndpointAccess(args.publicAccessCidrs ?? [], args.allowPublicAccessFromAnywhere ?? false);
     if (args.subnetIds.length < 2) throw new RangeError(`EKS needs subnets in at least two AZs; got ${args.subnetIds.length} subnet(s)`);
+    const coredns = corednsConfiguration(args.nodeAzCount ?? args.subnetIds.length);
     super("platform:eks:EksCluster", name, {}, opts);
     this.addons = {};
     if (admins.length === 0) pulumi.log.warn(`EKS cluster ${clusterName} has no deployerPrincipalArn or adminPrincipalArns: nobody, not even the deployer, can use the Kubernetes API`, this);
@@ -281,7 +290,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
     // --- managed add-ons ---
     this.resourceName = name;
-    this.addonArgs = { clusterName: cluster.name, version: args.version, pinned: args.addonVersions ?? {} };
+    this.addonArgs = { clusterName: cluster.name, version: args.version, pinned: args.addonVersions ?? {}, corednsConfigurationValues: JSON.stringify(coredns) };
     const vpcCni = this.addon("vpc-cni");
     const kubeProxy = this.addon("kube-proxy");
     const podIdentityAgent = this.addon("eks-pod-identity-agent");
@@ -348,7 +357,11 @@ export class EksCluster extends pulumi.ComponentResource {
     this.nodeDependentAddonsPending = false;
     // 30 minutes instead of 20: nodes of the same update need an ASG, a boot and the CNI first.
     const customTimeouts = { create: "30m", update: "30m" };
-    this.addon("coredns", {}, { dependsOn: nodes, customTimeouts });
+    // One replica per AZ under a hard zone spread (corednsConfiguration): with EKS's soft defaults
+    // both pods can start on the first Ready node, and losing its AZ leaves the region without DNS
+    // for about 5 minutes. No minDomains, so the first deploy still goes ACTIVE when an AZ's nodes
+    // are late or missing: AZs with nodes take every replica.
+    this.addon("coredns", { configurationValues: this.addonArgs.corednsConfigurationValues }, { dependsOn: nodes, customTimeouts });
     // Bound through the add-on's own podIdentityAssociations (not a separate
     // PodIdentityAssociation): EKS creates the association with the add-on, before its pods
     // start, so the controller never comes up without credentials and needs no restart. The

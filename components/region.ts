@@ -65,7 +65,7 @@ export interface RegionArgs {
   /** AWS region code. Children are created through the provider in opts (or the stack's default). */
   region: string;
   network: RegionalNetworkArgs;
-  cluster: Omit<EksClusterArgs, "vpcId" | "subnetIds"> & {
+  cluster: Omit<EksClusterArgs, "vpcId" | "subnetIds" | "nodeAzCount"> & {
     /**
      * The control plane's subnets are the private subnets of the first `controlPlaneAzCount` zones
      * (at most `network.azCount`). EKS refuses subnets in AZs the cluster was not created in, so
@@ -169,7 +169,8 @@ export class Region extends pulumi.ComponentResource {
     }, parent);
     const { controlPlaneAzCount, ...cluster } = args.cluster;
     const controlPlaneSubnetIds = this.network.privateSubnetIds.slice(0, controlPlaneZoneCount(this.network.azCount, controlPlaneAzCount));
-    this.cluster = new EksCluster(name, { ...cluster, vpcId: this.network.vpcId, subnetIds: controlPlaneSubnetIds }, parent);
+    // Nodes span every AZ of the region, the control plane perhaps fewer: coredns follows the nodes.
+    this.cluster = new EksCluster(name, { ...cluster, vpcId: this.network.vpcId, subnetIds: controlPlaneSubnetIds, nodeAzCount: this.network.azCount }, parent);
     this.ingress = new RegionalIngress(name, {
       ...args.ingress,
       // The region's own pods reach its public names through its NAT gateways: their addresses

@@ -323,3 +323,40 @@ export function controlPlaneZoneCount(azCount: number, controlPlaneAzCount: numb
 export function zoneSpread(matchLabels: Record<string, string>): { maxSkew: number; topologyKey: string; whenUnsatisfiable: "DoNotSchedule"; labelSelector: { matchLabels: Record<string, string> } } {
   return { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels } };
 }
+
+/** Labels of the pods of the EKS coredns add-on's Deployment (its Service selects them too). */
+export const COREDNS_POD_LABELS: Readonly<Record<string, string>> = { "k8s-app": "kube-dns" };
+
+/**
+ * What the coredns add-on gets in `configurationValues` (keys of its configuration schema, `aws eks
+ * describe-addon-configuration --addon-name coredns`: replicaCount, topologySpreadConstraints,
+ * podDisruptionBudget). EKS's defaults are 2 replicas with soft placement only (a preferred
+ * anti-affinity on nodes), and the add-on starts with the cluster, before any node: both pods may
+ * land on the first node that turns Ready, in one AZ. That AZ (or node) lost, the region's pods
+ * resolve no name until both are evicted and rescheduled, about 5 minutes later (the 300 s
+ * not-ready/unreachable toleration Kubernetes gives every pod).
+ *
+ * - `replicaCount`: one per AZ the nodes span, at least 2 (one node lost must leave one).
+ * - `zoneSpread`, DoNotSchedule: no two in one AZ while another AZ has fewer. Nodes that have
+ *   registered count as domains even before they are Ready (nodeTaintsPolicy Ignore), so pods
+ *   wait for their AZ's node rather than pile onto the first Ready one. No `minDomains`: with it
+ *   a pod would stay Pending whenever fewer AZs than `azCount` have nodes (an AZ lost, an AZ
+ *   without capacity on the first deploy), the add-on would stay DEGRADED and its create would
+ *   time out; without it, AZs that have nodes take every replica.
+ * - `podDisruptionBudget`: the add-on's managed budget, written out (its default): drains and
+ *   instance refreshes evict one pod at a time.
+ */
+export function corednsConfiguration(azCount: number): {
+  replicaCount: number;
+  topologySpreadConstraints: ReturnType<typeof zoneSpread>[];
+  podDisruptionBudget: { enabled: true; maxUnavailable: number };
+} {
+  if (!Number.isInteger(azCount) || azCount < 1) {
+    throw new RangeError(`nodeAzCount ${azCount} must be a whole number of AZs >= 1: the AZs the cluster's nodes span (the region's azCount)`);
+  }
+  return {
+    replicaCount: Math.max(2, azCount),
+    topologySpreadConstraints: [zoneSpread({ ...COREDNS_POD_LABELS })],
+    podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+  };
+}

@@ -48,6 +48,8 @@ beforeAll(async () => {
     deletionProtection: false,
     addonVersions: { "vpc-cni": "v1.20.1-eksbuild.3" },
     supportType: "EXTENDED",
+    // Nodes in four AZs, the control plane in three.
+    nodeAzCount: 4,
   });
   // The deploy identity, also listed as an admin: one entry, not two.
   new EksCluster("ci", { ...base, deployerPrincipalArn: DEPLOYER, adminPrincipalArns: [ADMIN, DEPLOYER] });
@@ -264,6 +266,19 @@ describe("EksCluster options", () => {
     expect(one(under("edge"), ADDON, "edge-vpc-cni").inputs.addonVersion).toBe("v1.20.1-eksbuild.3");
     expect(one(under("edge"), ADDON, "edge-coredns").inputs.addonVersion).toMatch(/^v1\.33\./);
     expect(ofType(under("edge"), ENTRY).map((e) => e.inputs.type)).toEqual(["EC2_LINUX"]);
+  });
+
+  it("runs coredns once per AZ of the nodes (the control plane's subnets by default) under a hard zone spread", () => {
+    const config = (prefix: string) => JSON.parse(String(one(under(prefix), ADDON, `${prefix}-coredns`).inputs.configurationValues)) as Record<string, any>;
+    expect(config("prod")).toEqual({
+      replicaCount: 3,
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+      podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+    });
+    expect(config("edge").replicaCount).toBe(4);
+    expect(config("late").replicaCount).toBe(3);
+    expect(() => new EksCluster("bad-azs", { ...base, nodeAzCount: 0 })).toThrow(/^nodeAzCount 0/);
+    expect(cloud.resources.some((r) => r.name.startsWith("bad-azs"))).toBe(false);
   });
 
   it("can defer coredns and the EBS CSI driver until given nodes exist, once", () => {

@@ -5,6 +5,7 @@ import {
   buildKubeconfig,
   clusterLogGroupName,
   controlPlaneZoneCount,
+  corednsConfiguration,
   parseAddonVersions,
   planEndpointAccess,
   principalNameSuffix,
@@ -101,6 +102,24 @@ describe("parseAddonVersions", () => {
     expect(parseAddonVersions(["kube-proxy=v1.3.0-eksbuild.2"], "1.34").problems).toHaveLength(1);
     const [problem] = parseAddonVersions(["kube-proxy=v1.33.5-eksbuild.1", "vpc-cni=v1.19.2-eksbuild.1"], "1.34").problems;
     expect(problem).toEqual({ entry: "kube-proxy=v1.33.5-eksbuild.1", message: expect.stringMatching(/another minor than kubernetesVersion 1\.34: pin a v1\.34\.x-eksbuild\.N version/) });
+  });
+});
+
+describe("corednsConfiguration", () => {
+  it("runs one coredns per AZ, at least two, kept in distinct AZs by a hard spread, one eviction at a time", () => {
+    const three = corednsConfiguration(3);
+    expect(three).toEqual({
+      replicaCount: 3,
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+      podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+    });
+    // No minDomains: a Pending replica would keep the add-on DEGRADED while an AZ has no node.
+    expect(three.topologySpreadConstraints[0]).not.toHaveProperty("minDomains");
+    for (const azCount of [1, 2, 3, 4, 6]) expect(corednsConfiguration(azCount).replicaCount).toBe(Math.max(2, azCount));
+  });
+
+  it("refuses an AZ count that is not a whole number of at least one, naming the field", () => {
+    for (const bad of [0, -1, 2.5, Number.NaN]) expect(() => corednsConfiguration(bad)).toThrow(/^nodeAzCount .* must be a whole number of AZs >= 1/);
   });
 });
 
