@@ -303,7 +303,7 @@ describe("deploy.yml", () => {
     expect(commands.indexOf('pulumi stack select "$STACK" --create --non-interactive')).toBeLessThan(commands.findIndex((c) => c.startsWith("pulumi up")));
   });
 
-  it("refreshes only the node capacity and the Aurora global cluster before the update (an ignored desiredSize goes to EKS from the state; a minor engine upgrade reaches the members the state lists), nothing else", () => {
+  it("refreshes only the node capacity, the EKS cluster and the Aurora global cluster before the update (an ignored desiredSize goes to EKS from the state; a minor engine upgrade reaches the members the state lists; a control plane AWS upgraded itself), nothing else", () => {
     // No refresh switch: what is refreshed follows from the stack's state (the global stack has no node groups).
     const inputs = (upFile.on as { workflow_call: { inputs: Record<string, unknown> } }).workflow_call.inputs;
     expect(inputs.refresh).toBeUndefined();
@@ -317,6 +317,7 @@ describe("deploy.yml", () => {
 { echo "${tool}"; for a in "$@"; do echo "  $a"; done; } >> "${bin}/calls"
 if [ "$1 $2" = "stack export" ]; then cat "$STATE" || exit 1; fi
 if [ "$2" = "tools/ci/global-engine-version.ts" ]; then cat > "${bin}/engine-check-stdin"; exit "\${ENGINE_CHECK_STATUS:-0}"; fi
+if [ "$2" = "tools/ci/eks-cluster-version.ts" ]; then cat > "${bin}/cluster-check-stdin"; exit "\${CLUSTER_CHECK_STATUS:-0}"; fi
 `);
       chmodSync(join(bin, tool), 0o755);
     }
@@ -326,11 +327,11 @@ if [ "$2" = "tools/ci/global-engine-version.ts" ]; then cat > "${bin}/engine-che
     const asg = urn("aws:autoscaling/group:Group", "prod-us-west-2-nodes-asg");
     const resource = (type: string, name: string) => ({ urn: urn(type, name), type, id: name });
     /** The commands the step ran, each as its argument list, for a stack whose export is `state`. */
-    const run = (state: unknown, engineCheckStatus = 0): string[][] => {
+    const run = (state: unknown, engineCheckStatus = 0, clusterCheckStatus = 0): string[][] => {
       writeFileSync(join(bin, "calls"), "");
       writeFileSync(join(bin, "state.json"), JSON.stringify(state));
-      const result = runStep(upStep.run!, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK: stack, RUNNER_TEMP: bin, STATE: join(bin, "state.json"), ENGINE_CHECK_STATUS: String(engineCheckStatus) });
-      expect(result.status).toBe(engineCheckStatus);
+      const result = runStep(upStep.run!, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK: stack, RUNNER_TEMP: bin, STATE: join(bin, "state.json"), ENGINE_CHECK_STATUS: String(engineCheckStatus), CLUSTER_CHECK_STATUS: String(clusterCheckStatus) });
+      expect(result.status).toBe(engineCheckStatus || clusterCheckStatus);
       const calls: string[][] = [];
       for (const line of readFileSync(join(bin, "calls"), "utf8").split("\n").filter(Boolean)) {
         if (line.startsWith("  ")) calls[calls.length - 1].push(line.slice(2));
@@ -363,7 +364,25 @@ if [ "$2" = "tools/ci/global-engine-version.ts" ]; then cat > "${bin}/engine-che
     // The update itself refreshes nothing more; no GlobalCluster, no engine-version check.
     expect(calls.filter((c) => c[1] === "up")).toEqual([up]);
     expect(calls.filter((c) => c.includes("tools/ci/global-engine-version.ts"))).toEqual([]);
+    expect(calls.filter((c) => c.includes("tools/ci/eks-cluster-version.ts"))).toEqual([]);
     expect(calls.flat()).not.toContain("--refresh");
+
+    // A region's EKS cluster: its Kubernetes version gate first (it asks EKS, so before any
+    // refresh), then the refresh, the cluster among the targets (a control plane AWS upgraded
+    // itself must read as such once the config follows it), then the update.
+    const eksCluster = { urn: `urn:pulumi:${stack}::platform::platform:index:RegionalStack$platform:index:EksCluster$aws:eks/cluster:Cluster::prod-us-west-2-eks-cluster`, type: "aws:eks/cluster:Cluster", id: "prod-us-west-2" };
+    const regional = { version: 3, deployment: { manifest: {}, resources: [eksCluster, resource("aws:eks/nodeGroup:NodeGroup", "prod-us-west-2-nodes-ng")] } };
+    const withCluster = run(regional);
+    expect(withCluster.filter((c) => c[1] === "refresh")).toEqual([["pulumi", "refresh", "--yes", "--non-interactive", "--stack", stack, "--target", eksCluster.urn, "--target", nodeGroup, "--color", "never"]]);
+    const clusterCheck = ["npx", "tsx", "tools/ci/eks-cluster-version.ts", "--stack", stack];
+    const clusterCheckAt = withCluster.findIndex((c) => JSON.stringify(c) === JSON.stringify(clusterCheck));
+    expect(clusterCheckAt).toBeGreaterThan(0);
+    expect(clusterCheckAt).toBeLessThan(withCluster.findIndex((c) => c[1] === "refresh"));
+    expect(JSON.parse(readFileSync(join(bin, "cluster-check-stdin"), "utf8"))).toMatchObject({ deployment: { resources: expect.arrayContaining([eksCluster]) } });
+    expect(withCluster.filter((c) => c.includes("tools/ci/global-engine-version.ts"))).toEqual([]);
+    // It fails (a control plane newer than platform:kubernetesVersion): no refresh, no update.
+    const clusterRefused = run(regional, 0, 1);
+    expect(clusterRefused.filter((c) => c[1] === "refresh" || c[1] === "up")).toEqual([]);
 
     // A new stack (an empty deployment), and a stack with neither groups nor a global cluster: no refresh at all.
     const zone = [resource("aws:route53/zone:Zone", "prod-zone"), resource("aws:route53/keySigningKey:KeySigningKey", "prod-ksk")];
