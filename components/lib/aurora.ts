@@ -90,6 +90,32 @@ export function parameterGroupFamily(engine: AuroraEngine, engineVersion: string
   return `aurora-mysql${match[1]}.${match[2]}`;
 }
 
+/**
+ * Aurora versions in order: "16.8" after "16.6", "8.0.mysql_aurora.3.08.0" after
+ * "8.0.mysql_aurora.3.05.2". Dot-separated parts, numeric ones as numbers; negative, 0 or positive.
+ */
+export function compareEngineVersions(a: string, b: string): number {
+  const pa = a.split(".");
+  const pb = b.split(".");
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? "";
+    const y = pb[i] ?? "";
+    const order = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : x.localeCompare(y);
+    if (order !== 0) return order;
+  }
+  return 0;
+}
+
+/**
+ * Whether `to` is an older engine version than `from`: a downgrade, which Aurora never does in
+ * place. A version that is a leading part of the other ("16" and "16.6": the config accepts a
+ * major alone, and the provider keeps it as given) is neither older nor newer.
+ */
+export function isEngineDowngrade(from: string, to: string): boolean {
+  if (from.startsWith(`${to}.`) || to.startsWith(`${from}.`)) return false;
+  return compareEngineVersions(to, from) < 0;
+}
+
 /** Major version of an engine version, comparable across engines' spellings ("9.6.22" → 9.6, "16.6" → 16, "8.0.mysql_aurora…" → 8.0). */
 function majorNumber(engine: AuroraEngine, engineVersion: string): number {
   const family = parameterGroupFamily(engine, engineVersion);

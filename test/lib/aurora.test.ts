@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   assertGlobalDatabaseInstanceClass,
+  compareEngineVersions,
+  isEngineDowngrade,
   cloudwatchLogExports,
   enginePort,
   parameterGroupFamily,
@@ -181,5 +183,19 @@ describe("globalWriteForwardingProblem", () => {
   it("lets aurora-postgresql 16+, 15.4+ and 14.9+ forward writes, and names the versions otherwise", () => {
     for (const version of ["16.1", "16.6", "17.4", "15.4", "15.10", "14.9", "14.12"]) expect(globalWriteForwardingProblem("aurora-postgresql", version), version).toBeUndefined();
     for (const version of ["15.3", "14.8", "13.12", "11.9"]) expect(globalWriteForwardingProblem("aurora-postgresql", version), version).toMatch(/needs 16 or later, 15\.4\+ or 14\.9\+/);
+  });
+});
+
+describe("isEngineDowngrade", () => {
+  it("orders versions part by part, numbers as numbers, and takes a major alone as any version of it", () => {
+    expect(compareEngineVersions("16.10", "16.9")).toBeGreaterThan(0);
+    expect(isEngineDowngrade("16.8", "16.6")).toBe(true);
+    expect(isEngineDowngrade("17.4", "16.6")).toBe(true);
+    expect(isEngineDowngrade("8.4.mysql_aurora.3.10.0", "8.0.mysql_aurora.3.08.0")).toBe(true);
+    expect(isEngineDowngrade("16.6", "16.8")).toBe(false);
+    expect(isEngineDowngrade("16.6", "16.6")).toBe(false);
+    expect(isEngineDowngrade("16.6", "16")).toBe(false);
+    expect(isEngineDowngrade("16", "16.6")).toBe(false);
+    expect(isEngineDowngrade("17", "16.6")).toBe(true);
   });
 });

@@ -43,9 +43,13 @@ describe("global-engine-version (the refreshed GlobalCluster against platform:db
     // A major-only config matches every minor of it: no downgrade for the provider to ask for.
     expect(engineVersionProblem(running, "16", "prod")).toBeUndefined();
     expect(engineVersionProblem([{ urn: URN, engineVersion: "17.2" }], "16", "prod")).toMatch(/runs 17\.2 .* newer than platform:dbEngineVersion 16:/);
-    expect(engineVersionProblem(running, "16.6", "prod")).toMatch(
-      /^The Aurora global database runs 16\.8 .* newer than platform:dbEngineVersion 16\.6: AWS upgraded it itself .* a downgrade AWS refuses, so nothing was deployed\. Set platform:dbEngineVersion: "16\.8" in Pulumi\.prod\.yaml .*docs\/runbooks\/aurora-global-database\.md/,
+    const problem = engineVersionProblem(running, "16.6", "prod");
+    expect(problem).toMatch(
+      /^The Aurora global database runs 16\.8 .* newer than platform:dbEngineVersion 16\.6: either AWS upgraded it itself .* a downgrade AWS refuses, so nothing was deployed\. Set platform:dbEngineVersion: "16\.8" in Pulumi\.prod\.yaml .*docs\/runbooks\/aurora-global-database\.md/,
     );
+    // Not only AWS: a person may have lowered the config (a revert of the upgrade), with the same fix.
+    expect(problem).toMatch(/or platform:dbEngineVersion was lowered in Pulumi\.prod\.yaml/);
+    expect(problem).toMatch(/Aurora cannot go back in place: running 16\.6 again takes a snapshot taken before the upgrade, restored into a new global database/);
   });
 
   it("exits 1 before the update when AWS runs a newer version than the stack file names, 0 otherwise", () => {

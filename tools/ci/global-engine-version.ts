@@ -3,7 +3,8 @@
  * version that runs must not be newer than `platform:dbEngineVersion`. AWS upgrades a global
  * database itself at a minor version's end of life; the refresh then reads the newer version, and
  * the update would ask for a change back to the configured one, a downgrade AWS refuses, with the
- * whole global wave failing on it. This stops first and says what to set.
+ * whole global wave failing on it. A config lowered by hand ends the same way. This stops first
+ * and says what to set.
  *
  *   pulumi stack export --stack prod | npx tsx tools/ci/global-engine-version.ts --stack prod [--dir .]
  *
@@ -14,10 +15,14 @@
  */
 import { readFileSync } from "fs";
 import { resolve } from "path";
+import { isEngineDowngrade } from "../../components/lib/aurora";
 import { option } from "./poll";
 import { environmentSettingsOf } from "./policy-config";
 
 const GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster";
+
+// Its home is the Aurora decisions (the plan's hazards compare versions too); kept importable here.
+export { compareEngineVersions } from "../../components/lib/aurora";
 
 export interface RunningVersion {
   readonly urn: string;
@@ -36,32 +41,20 @@ export function globalClusterVersions(state: unknown): RunningVersion[] {
   });
 }
 
-/**
- * Aurora versions in order: "16.8" after "16.6", "8.0.mysql_aurora.3.08.0" after
- * "8.0.mysql_aurora.3.05.2". Dot-separated parts, numeric ones as numbers; negative, 0 or positive.
- */
-export function compareEngineVersions(a: string, b: string): number {
-  const pa = a.split(".");
-  const pb = b.split(".");
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? "";
-    const y = pb[i] ?? "";
-    const order = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : x.localeCompare(y);
-    if (order !== 0) return order;
-  }
-  return 0;
-}
-
 /** The message when a GlobalCluster runs a newer version than the config names; undefined when none does. */
 export function engineVersionProblem(running: readonly RunningVersion[], configured: string, stack: string): string | undefined {
   // A major-only dbEngineVersion ("16", which config accepts) matches any 16.x: the provider keeps
   // it in state as given and shows no downgrade, so a running 16.6 is not "newer" than "16".
-  const newer = running.find((r) => !r.engineVersion.startsWith(`${configured}.`) && compareEngineVersions(r.engineVersion, configured) > 0);
+  const newer = running.find((r) => isEngineDowngrade(r.engineVersion, configured));
   if (!newer) return undefined;
+  // Both causes end here, and the state cannot tell them apart: AWS moving the version, or a
+  // person lowering the config (a revert of the upgrade's change, a typo). The fix is the same.
   return (
-    `The Aurora global database runs ${newer.engineVersion} (refreshed just now), newer than platform:dbEngineVersion ${configured}: AWS upgraded it itself (a minor version's end of life). ` +
+    `The Aurora global database runs ${newer.engineVersion} (refreshed just now), newer than platform:dbEngineVersion ${configured}: either AWS upgraded it itself (a minor version's end of life), ` +
+    `or platform:dbEngineVersion was lowered in Pulumi.${stack}.yaml (a revert of the change that upgraded it, a typo). ` +
     `\`pulumi up\` would ask for a change back to ${configured}, a downgrade AWS refuses, so nothing was deployed. ` +
-    `Set platform:dbEngineVersion: "${newer.engineVersion}" in Pulumi.${stack}.yaml (the version that runs), merge it, and deploy again (docs/runbooks/aurora-global-database.md, "Engine upgrades").`
+    `Set platform:dbEngineVersion: "${newer.engineVersion}" in Pulumi.${stack}.yaml (the version that runs), merge it, and deploy again. ` +
+    `Aurora cannot go back in place: running ${configured} again takes a snapshot taken before the upgrade, restored into a new global database (docs/runbooks/aurora-global-database.md, "Engine upgrades").`
   );
 }
 

@@ -207,6 +207,32 @@ describe("zones and control-plane subnets (day-2)", () => {
   });
 });
 
+describe("an Aurora downgrade (day-2)", () => {
+  const kindsAt = (from: string, to: string) => environmentHazards({ ...prod, dbEngineVersion: from }, { ...prod, dbEngineVersion: to }).map((h) => h.kind);
+
+  it("blocks a lower minor and a lower major, before they pass for a minor or major upgrade, with the way back", () => {
+    const at = (from: string, to: string) => environmentHazards({ ...prod, dbEngineVersion: from }, { ...prod, dbEngineVersion: to });
+    const [minor, ...none] = at("16.8", "16.6");
+    expect(none).toEqual([]);
+    expect(minor).toMatchObject({ kind: "aurora-downgrade", severity: "blocking", runbook: "docs/runbooks/aurora-global-database.md" });
+    expect(minor.message).toMatch(/^Aurora aurora-postgresql 16\.8 → 16\.6 is a downgrade: Aurora cannot downgrade a cluster in place.*Keep platform:dbEngineVersion: "16\.8".*restore a snapshot taken before the upgrade into a new global database/);
+    expect(existsSync(join(__dirname, "../../..", minor.runbook!))).toBe(true);
+    expect(kindsAt("16.10", "16.9")).toEqual(["aurora-downgrade"]);
+    // A lower family is no major upgrade: not the "prepare the parameter groups" advice.
+    expect(at("17.4", "16.6").map((h) => [h.kind, h.severity])).toEqual([["aurora-downgrade", "blocking"]]);
+    const mysql = { ...prod, dbEngine: "aurora-mysql" };
+    expect(environmentHazards({ ...mysql, dbEngineVersion: "8.4.mysql_aurora.3.10.0" }, { ...mysql, dbEngineVersion: "8.0.mysql_aurora.3.08.0" }).map((h) => h.kind)).toEqual(["aurora-downgrade"]);
+    expect(environmentHazards({ ...mysql, dbEngineVersion: "8.0.mysql_aurora.3.09.0" }, { ...mysql, dbEngineVersion: "8.0.mysql_aurora.3.08.2" }).map((h) => h.kind)).toEqual(["aurora-downgrade"]);
+  });
+
+  it("is not said for an upgrade, nor between a major alone and a version of it", () => {
+    expect(kindsAt("16.6", "16.8")).not.toContain("aurora-downgrade");
+    expect(kindsAt("16.6", "17.4")).not.toContain("aurora-downgrade");
+    expect(kindsAt("16.6", "16")).not.toContain("aurora-downgrade");
+    expect(kindsAt("16", "16.6")).not.toContain("aurora-downgrade");
+  });
+});
+
 describe("an Aurora MySQL major upgrade", () => {
   it("is told by the parameter-group family: 8.0 → 8.4 is a major though the first number stays", () => {
     const mysql = { ...prod, dbEngine: "aurora-mysql", dbEngineVersion: "8.0.mysql_aurora.3.08.0" };

@@ -5,7 +5,7 @@
  * The settings are the global stack's `environment` output (stacks/global.ts).
  */
 
-import { parameterGroupFamily } from "../../../components/lib/aurora";
+import { isEngineDowngrade, parameterGroupFamily } from "../../../components/lib/aurora";
 import { cacheMajorVersion, cacheParameterGroupFamily, type CacheEngine } from "../../../components/lib/cache";
 import { DEFAULT_RATE_LIMIT } from "../../../components/lib/edge";
 import { regionOfZoneId } from "../../../components/lib/zones";
@@ -15,6 +15,7 @@ export type HazardKind =
   | "kubernetes-downgrade"
   | "kubernetes-upgrade"
   | "aurora-engine-change"
+  | "aurora-downgrade"
   | "aurora-major-upgrade"
   | "aurora-minor-upgrade"
   | "az-count-change"
@@ -96,7 +97,12 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
     // number stays.
     const a = engineFamily(base.dbEngine, base.dbEngineVersion);
     const b = engineFamily(current.dbEngine, current.dbEngineVersion);
-    if (a && b && a !== b) {
+    if (a && b && isEngineDowngrade(String(base.dbEngineVersion), String(current.dbEngineVersion))) {
+      // Before the family test: a lower family is no major upgrade, a lower minor no minor one.
+      // ModifyGlobalCluster (and the provider's per-member path) refuse an older version; the way
+      // back AWS documents is the snapshot taken before the upgrade, restored into a new cluster.
+      out.push({ kind: "aurora-downgrade", severity: "blocking", runbook: "docs/runbooks/aurora-global-database.md", message: `Aurora ${String(base.dbEngine)} ${String(base.dbEngineVersion)} → ${String(current.dbEngineVersion)} is a downgrade: Aurora cannot downgrade a cluster in place, so the global stack's update fails in wave 1. Keep platform:dbEngineVersion: "${String(base.dbEngineVersion)}" (if the clusters run a newer version than that, set the version they run). To run ${String(current.dbEngineVersion)} again, restore a snapshot taken before the upgrade into a new global database: a rebuild, not a config change, and the writes since that snapshot are lost unless exported and replayed.` });
+    } else if (a && b && a !== b) {
       const runbook = "docs/runbooks/aurora-global-database.md";
       const upgrade = `Aurora ${String(base.dbEngine)} ${String(base.dbEngineVersion)} → ${String(current.dbEngineVersion)} is a major upgrade`;
       const rpo = [base.dbGlobalRpoSeconds, current.dbGlobalRpoSeconds].some((v) => Number(v ?? 0) > 0);
