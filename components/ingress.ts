@@ -113,6 +113,8 @@ export class RegionalIngress extends pulumi.ComponentResource {
   readonly healthCheckPath: string;
   /** How long a deregistered pod keeps getting in-flight traffic; pods must outlive it when they stop. */
   readonly deregistrationDelaySeconds: number;
+  /** How the target group's health check judges a pod; the pods' probes follow it (RegionalService). */
+  readonly healthCheck: { readonly healthCheckIntervalSeconds: number; readonly healthCheckTimeoutSeconds: number; readonly unhealthyThreshold: number };
   /** ARN of the certificate, available once validated. */
   readonly certificateArn: pulumi.Output<string>;
   /** The HTTPS listener: from it on the target group is in service (its targets can turn healthy). */
@@ -281,6 +283,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
     this.targetPort = args.targetPort;
     this.healthCheckPath = healthCheckPath;
     this.deregistrationDelaySeconds = TARGET_GROUP_TIMING.deregistrationDelaySeconds;
+    this.healthCheck = TARGET_GROUP_TIMING;
     this.certificateArn = validation.certificateArn;
     this.httpsListener = httpsListener;
     this.servingResources = [httpsListener, ...rules];

@@ -95,7 +95,7 @@ export interface RegionArgs {
    * reader, and `RegionalDatabase.localWriterEndpoint` for writes); it gets the data tier's
    * variables and IAM statements (`dataBinding`).
    */
-  service: Omit<RegionalServiceArgs, "region" | "clusterName" | "targetGroup" | "controller" | "database" | "policyStatements"> & {
+  service: Omit<RegionalServiceArgs, "region" | "clusterName" | "targetGroup" | "controller" | "database" | "policyStatements" | "azCount"> & {
     database?: Omit<ServiceDatabase, "readerEndpoint" | "writerEndpoint" | "writeForwarding" | "port" | "engine" | "clusterResourceId">;
   };
   /**
@@ -276,12 +276,15 @@ export class Region extends pulumi.ComponentResource {
       policyStatements: this.dataBinding.policyStatements,
       region: args.region,
       clusterName: this.cluster.clusterName,
+      // Its CPU target leaves room for an AZ's loss, as the node pool's does.
+      azCount: this.network.azCount,
       targetGroup: {
         arn: this.ingress.targetGroupArn,
         vpcId: this.network.vpcId,
         port: this.ingress.targetPort,
         healthCheckPath: this.ingress.healthCheckPath,
         deregistrationDelaySeconds: this.ingress.deregistrationDelaySeconds,
+        healthCheck: this.ingress.healthCheck,
       },
       controller: [this.addons.awsLoadBalancerController!],
       servingAfter: this.ingress.servingResources,

@@ -7,12 +7,16 @@ import {
   DEFAULT_SERVICE_IMAGE,
   NGINX_UNPRIVILEGED_REPOSITORY,
   planGracefulShutdown,
+  planProbes,
   podRoleName,
   READINESS_GATE_INJECT_LABEL,
   referenceServerConfig,
   regionalSecretArn,
   servicePolicy,
+  type TargetHealthCheck,
 } from "./lib/service-plan";
+import { TARGET_GROUP_TIMING } from "./lib/ingress-plan";
+import { defaultCpuTargetPercent } from "./lib/node-pool-plan";
 
 /** The target group the service is bound to (`RegionalIngress` gives all of it). */
 export interface ServiceTargetGroup {
@@ -25,6 +29,12 @@ export interface ServiceTargetGroup {
   healthCheckPath: string;
   /** How long the target group drains a deregistered pod: pods outlive it when they stop. */
   deregistrationDelaySeconds: number;
+  /**
+   * How the target group's health check judges a pod: the probes give up on a pod no sooner
+   * than it does (`planProbes`).
+   * @default TARGET_GROUP_TIMING, the RegionalIngress target group's
+   */
+  healthCheck?: TargetHealthCheck;
 }
 
 /** Where the service's database is, for its environment variables and its role. */
@@ -86,11 +96,24 @@ export interface RegionalServiceArgs {
    * @default DEFAULT_SERVICE_IMAGE
    */
   image?: string;
-  /** Pods at least (and at the start): one per AZ survives an AZ loss. At least 2. @default 3 */
+  /**
+   * Pods at least (and at the start): at least 2, and at least `azCount` so each AZ keeps one
+   * (the environment's config refuses fewer in production). @default 3
+   */
   minReplicas?: number;
   /** @default 4 × minReplicas */
   maxReplicas?: number;
-  /** Average CPU (of requests) the autoscaler holds. @default 60 */
+  /**
+   * AZs the pods spread over (the region's `azCount`): sets the default CPU target.
+   * @default 3
+   */
+  azCount?: number;
+  /**
+   * Average CPU (of requests) the autoscaler holds. The default leaves room for an AZ's loss, as
+   * the node pool's does (`defaultCpuTargetPercent`): the lost AZ's pods count as 0 % until they
+   * are rescheduled, and the survivors carry their load at `target × N/(N−1)`.
+   * @default defaultCpuTargetPercent(azCount): 60, 50 with two AZs
+   */
   targetCpuUtilizationPercent?: number;
   /** @default { cpu: "100m", memory: "128Mi" } requested, memory limited to twice that and CPU to 1 */
   resources?: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
@@ -157,7 +180,9 @@ function checkArgs(args: RegionalServiceArgs): void {
   if (args.database?.iamUser !== undefined && args.database.clusterResourceId === undefined) {
     throw new RangeError(`database.iamUser "${args.database.iamUser}" needs database.clusterResourceId (RegionalDatabase.clusterResourceId): the pods may sign in to their region's cluster only`);
   }
-  const cpu = args.targetCpuUtilizationPercent ?? 60;
+  const azCount = args.azCount ?? 3;
+  if (!Number.isInteger(azCount) || azCount < 1) throw new RangeError(`azCount ${azCount} must be a whole number of AZs >= 1: the AZs the pods spread over (the region's azCount)`);
+  const cpu = args.targetCpuUtilizationPercent ?? defaultCpuTargetPercent(azCount);
   if (!(cpu > 0 && cpu <= 100)) throw new RangeError(`targetCpuUtilizationPercent ${cpu} must be in (0, 100]`);
   if (args.controller.length === 0) throw new RangeError("controller must list the AWS Load Balancer Controller's release: the binding needs its CRD and webhook");
 }
@@ -169,8 +194,9 @@ function checkArgs(args: RegionalServiceArgs): void {
  * the health path on the first deploy; teams swap in their own image.
  *
  * Order, which a first `pulumi up` depends on: controller release (CRD, webhooks) → namespace
- * (labelled) → Service → binding → Deployment. Pods created before the binding would get no
- * readiness gate; the Deployment's rollout then waits until the ALB reports its pods healthy.
+ * (labelled) → Service → binding, and the autoscaler → Deployment. Pods created before the binding
+ * would get no readiness gate; the Deployment's rollout then waits until the ALB reports its pods
+ * healthy, minReplicas of them (the autoscaler has scaled it by then).
  */
 export class RegionalService extends pulumi.ComponentResource {
   readonly namespace: string;
@@ -187,6 +213,7 @@ export class RegionalService extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegionalServiceArgs, opts: RegionalServiceOptions) {
     checkArgs(args);
+    const probes = planProbes(args.targetGroup.healthCheck ?? TARGET_GROUP_TIMING);
     if (!(opts?.provider instanceof k8s.Provider)) throw new TypeError("RegionalService needs the cluster's Kubernetes provider in opts.provider");
     super("platform:service:RegionalService", name, {}, opts);
     const parent = { parent: this };
@@ -290,13 +317,36 @@ export class RegionalService extends pulumi.ComponentResource {
         : {}),
       ...args.env,
     };
-    const probe = (periodSeconds: number, failureThreshold: number) => ({ httpGet: { path, port: HTTP }, periodSeconds, failureThreshold, timeoutSeconds: 2 });
+    // --- the autoscaler, before the pods ---
+    // It owns the replica count: the Deployment sets none (a count there would be re-applied on
+    // every deploy, server-side apply included, undoing scale-outs). Created first, naming the
+    // Deployment literally, so it exists when the Deployment does: the API creates the Deployment
+    // with 1 replica, and the HPA raises it to minReplicas at its next sync (every 15 s; a count
+    // below minReplicas is raised before any metric is read). That comes before the first pod can
+    // turn Ready (scheduled, pulled, started, registered, then two ALB checks 10 s apart), so
+    // Pulumi's rollout wait, which reads the live ReplicaSet's count, waits for minReplicas pods.
+    // Created after the Deployment, the HPA only existed once that wait had passed with one pod.
+    const targetCpu = args.targetCpuUtilizationPercent ?? defaultCpuTargetPercent(args.azCount ?? 3);
+    const hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
+      metadata: metadata(app),
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: app },
+        minReplicas,
+        maxReplicas,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: targetCpu } } }],
+        // Kubernetes' own scale-down defaults, written out: an ARC Region switch plan that scales
+        // this service through its HPA sets scaleDown.selectPolicy Disabled and leaves it so.
+        // Declared here, `pulumi up --refresh` of the region puts scale-down back (game-day.md).
+        behavior: { scaleDown: { selectPolicy: "Max", stabilizationWindowSeconds: 300, policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] } },
+      },
+    }, inNamespace);
+
+    const probe = (timing: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) => ({ httpGet: { path, port: HTTP }, ...timing });
     const resources = args.resources ?? { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } };
     const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
       metadata: metadata(app),
       spec: {
-        // No `replicas`: the autoscaler owns the count (minReplicas from the first minute). A
-        // replica count here would be re-applied on every deploy, undoing scale-outs.
+        // No `replicas`: the autoscaler above owns the count.
         selector: { matchLabels: labels },
         // New pods serve (ALB target healthy, through the readiness gate) before old ones go.
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
@@ -322,11 +372,13 @@ export class RegionalService extends pulumi.ComponentResource {
               ports: [{ name: HTTP, containerPort: port, protocol: "TCP" }],
               env: Object.entries(env).map(([envName, value]) => ({ name: envName, value })),
               resources,
-              // Startup: up to 60 s to come up. Readiness: out of the Service (and the ALB) after
-              // 10 s of failures. Liveness: restarted after 30 s; keep it free of dependencies.
-              startupProbe: probe(2, 30),
-              readinessProbe: probe(5, 2),
-              livenessProbe: probe(10, 3),
+              // Startup: up to 60 s to come up. Readiness: never out of the Service (and so the
+              // target group) before the ALB has judged the pod unhealthy: when every pod is, the ALB
+              // fails open, whereas an empty target group answers 503. Liveness: later still, and
+              // keep the path free of dependencies; a restart never fixes them. (planProbes)
+              startupProbe: probe(probes.startup),
+              readinessProbe: probe(probes.readiness),
+              livenessProbe: probe(probes.liveness),
               // Keep serving while the controller deregisters the pod and the ALB drains it. The
               // sleep action (on by default since Kubernetes 1.30) needs no shell in the image.
               lifecycle: { preStop: { sleep: { seconds: shutdown.preStopSleepSeconds } } },
@@ -343,23 +395,9 @@ export class RegionalService extends pulumi.ComponentResource {
           },
         },
       },
-      // After the binding (readiness gates are injected at pod creation only when one exists) and
-      // the Pod Identity association (credentials are injected at pod creation too).
-    }, { ...k8sOpts, dependsOn: [ns, binding, ...ready, ...(config ? [config] : []), ...(args.servingAfter ?? [])], customTimeouts: { create: "15m", update: "15m" } });
-
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
-      metadata: metadata(app),
-      spec: {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-        minReplicas,
-        maxReplicas,
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.targetCpuUtilizationPercent ?? 60 } } }],
-        // Kubernetes' own scale-down defaults, written out: an ARC Region switch plan that scales
-        // this service through its HPA sets scaleDown.selectPolicy Disabled and leaves it so.
-        // Declared here, `pulumi up --refresh` of the region puts scale-down back (game-day.md).
-        behavior: { scaleDown: { selectPolicy: "Max", stabilizationWindowSeconds: 300, policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] } },
-      },
-    }, inNamespace);
+      // After the binding (readiness gates are injected at pod creation only when one exists), the
+      // Pod Identity association (credentials are injected at pod creation too) and the autoscaler.
+    }, { ...k8sOpts, dependsOn: [ns, binding, hpa, ...ready, ...(config ? [config] : []), ...(args.servingAfter ?? [])], customTimeouts: { create: "15m", update: "15m" } });
 
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
       metadata: metadata(app),

@@ -238,7 +238,7 @@ export const ENVIRONMENT_KEYS = {
   },
   serviceReplicas: {
     type: "integer",
-    description: "Replicas of the service per region, and the autoscaler's floor (at least 2; azCount spreads one per AZ).",
+    description: "Replicas of the service per region, and the autoscaler's floor (at least 2, and at least azCount in production, so every AZ runs one).",
     default: 3,
   },
   serviceMaxReplicas: {

@@ -481,6 +481,9 @@ function checkService(s: EnvironmentSettings, report: Report): void {
     report("serviceContainerPort", s.serviceContainerPort, "must be 1024 to 65535: the containers run as non-root, which cannot bind lower ports");
   }
   if (s.serviceReplicas < 2) report("serviceReplicas", s.serviceReplicas, "must be at least 2 so a pod or node loss leaves the region serving");
+  else if (s.production && s.serviceReplicas < s.azCount) {
+    report("serviceReplicas", s.serviceReplicas, `is below azCount (${s.azCount}) in a production environment (production: true): some AZ runs no pod of the service, so losing another takes more than 1/${s.azCount} of the pods until they are rescheduled, about 5 minutes later (and the autoscaler counts them as idle meanwhile); set serviceReplicas to at least ${s.azCount} (or production: false for an environment nobody depends on)`);
+  }
   if (s.serviceMaxReplicas < s.serviceReplicas) report("serviceMaxReplicas", s.serviceMaxReplicas, `must be at least serviceReplicas (${s.serviceReplicas})`);
 }
 

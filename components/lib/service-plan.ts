@@ -72,6 +72,69 @@ export function planGracefulShutdown(options: { deregistrationDelaySeconds: numb
   return { preStopSleepSeconds, terminationGracePeriodSeconds: preStopSleepSeconds + appShutdownSeconds };
 }
 
+/** How the target group's health check judges a pod (`TARGET_GROUP_TIMING`, `RegionalIngress.healthCheck`). */
+export interface TargetHealthCheck {
+  readonly healthCheckIntervalSeconds: number;
+  readonly healthCheckTimeoutSeconds: number;
+  readonly unhealthyThreshold: number;
+}
+
+/** A kubelet probe's timing. */
+export interface ProbeTiming {
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+}
+
+export interface ProbePlan {
+  readonly startup: ProbeTiming;
+  readonly readiness: ProbeTiming;
+  readonly liveness: ProbeTiming;
+}
+
+/** How often the kubelet asks a running pod whether it is ready (how soon a recovered pod serves again). */
+export const READINESS_PERIOD_SECONDS = 5;
+/** How often, at most, the kubelet asks whether the pod is alive (never more often than its own timeout). */
+export const LIVENESS_PERIOD_SECONDS = 10;
+
+/**
+ * The pods' probes, derived from the ALB's health check so the kubelet never gives up on a pod
+ * before the ALB does. A pod that fails readiness leaves the Service's endpoints, and the AWS Load
+ * Balancer Controller deregisters its target; when every pod does (load that slows the health
+ * path everywhere at once) the target group is empty and the ALB answers 503. Targets that are
+ * registered but all unhealthy are different: the ALB fails open and routes to all of them (ELB
+ * user guide, target group health checks). So:
+ *
+ * - readiness: the ALB's timeout (a slow answer the ALB still counts healthy is no failure here),
+ *   and `(failureThreshold − 1) × period ≥ interval × unhealthyThreshold`: the kubelet's earliest
+ *   NotReady comes no sooner than the ALB's latest unhealthy verdict for a failure both see alike
+ *   (30 s with 10 s × 3; readiness 5 s × 7). A slowdown shorter than that never empties the target
+ *   group, and a longer one finds the ALB already failing open.
+ * - liveness: a restart is the last resort, looser again: twice the ALB's timeout, and no sooner
+ *   than twice the readiness window. Killing pods that are only slow under load moves their load
+ *   onto the others and restarts them too, and a restart never helps a dependency that is down
+ *   (the health path should not check one).
+ * - startup: up to 60 s to come up (2 s × 30), unrelated to the ALB, which sees the pod only once
+ *   it is ready.
+ */
+export function planProbes(alb: TargetHealthCheck): ProbePlan {
+  const { healthCheckIntervalSeconds: interval, healthCheckTimeoutSeconds: timeout, unhealthyThreshold } = alb;
+  // CreateTargetGroup's ranges for an HTTP health check, and its rule that the timeout be shorter than the interval.
+  if (!Number.isInteger(interval) || interval < 5 || interval > 300) throw new RangeError(`healthCheckIntervalSeconds ${interval} must be 5 to 300 (the target group's range)`);
+  if (!Number.isInteger(timeout) || timeout < 2 || timeout > 120 || timeout >= interval) {
+    throw new RangeError(`healthCheckTimeoutSeconds ${timeout} must be 2 to 120 and below healthCheckIntervalSeconds (${interval}), as the target group requires`);
+  }
+  if (!Number.isInteger(unhealthyThreshold) || unhealthyThreshold < 2 || unhealthyThreshold > 10) throw new RangeError(`unhealthyThreshold ${unhealthyThreshold} must be 2 to 10 (the target group's range)`);
+  const readinessFailures = Math.ceil((interval * unhealthyThreshold) / READINESS_PERIOD_SECONDS) + 1;
+  const readinessWindow = READINESS_PERIOD_SECONDS * readinessFailures;
+  const livenessPeriod = Math.max(LIVENESS_PERIOD_SECONDS, 2 * timeout);
+  return {
+    startup: { periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 },
+    readiness: { periodSeconds: READINESS_PERIOD_SECONDS, timeoutSeconds: timeout, failureThreshold: readinessFailures },
+    liveness: { periodSeconds: livenessPeriod, timeoutSeconds: 2 * timeout, failureThreshold: Math.ceil((2 * readinessWindow) / livenessPeriod) + 1 },
+  };
+}
+
 /**
  * ARN of a secret's replica in `region`: Secrets Manager keeps the name and the random suffix and
  * changes only the region, so every region reads its local copy (and still can when the secret's

@@ -43,7 +43,16 @@ beforeAll(async () => {
   }, { provider });
   // Given no host for writes: no writer variable for its pods.
   new RegionalService("ro", { ...base(), name: "ro", namespace: "ro", database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-def.us-west-2.rds.amazonaws.com", port: 5432, name: "app", writeForwarding: true } }, { provider });
-  new RegionalService("own", { ...base(), name: "shop", namespace: "shop", image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.4.2", minReplicas: 2, maxReplicas: 5 }, { provider });
+  new RegionalService("own", {
+    ...base(),
+    name: "shop",
+    namespace: "shop",
+    image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.4.2",
+    minReplicas: 2,
+    maxReplicas: 5,
+    azCount: 2,
+    targetGroup: { ...base().targetGroup, healthCheck: { healthCheckIntervalSeconds: 30, healthCheckTimeoutSeconds: 10, unhealthyThreshold: 2 } },
+  }, { provider });
   await settle();
 });
 
@@ -88,6 +97,33 @@ describe("RegionalService", () => {
     expect(hpa.inputs.spec).toMatchObject({ minReplicas: 3, maxReplicas: 12, scaleTargetRef: { kind: "Deployment", name: "web" } });
     // Owned in code, so a refresh restores what a Region switch plan turns off (selectPolicy Disabled).
     expect((hpa.inputs.spec as { behavior: { scaleDown: unknown } }).behavior.scaleDown).toMatchObject({ selectPolicy: "Max" });
+  });
+
+  it("gives up on a pod no sooner than the ALB does (readiness), and restarts it later still (liveness)", () => {
+    const timing = (c: Container, probe: string) => ({ periodSeconds: c[probe].periodSeconds, timeoutSeconds: c[probe].timeoutSeconds, failureThreshold: c[probe].failureThreshold });
+    // The regional target group's check: 5 s timeout, unhealthy after 3 × 10 s.
+    expect(timing(container("web"), "readinessProbe")).toEqual({ periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 7 });
+    expect(timing(container("web"), "livenessProbe")).toEqual({ periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 8 });
+    expect(timing(container("web"), "startupProbe")).toEqual({ periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 });
+    // A target group of its own (10 s timeout, unhealthy after 2 × 30 s): the probes follow it.
+    expect(timing(container("own"), "readinessProbe")).toEqual({ periodSeconds: 5, timeoutSeconds: 10, failureThreshold: 13 });
+    expect(container("own").livenessProbe.timeoutSeconds).toBe(20);
+  });
+
+  it("creates the autoscaler before the Deployment, naming it literally, so the rollout waits for minReplicas pods", () => {
+    const hpa = one(under("web"), "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+    const deployment = one(under("web"), DEPLOYMENT);
+    expect(deployment.dependsOn).toContain(hpa.urn);
+    expect(hpa.dependsOn).not.toContain(deployment.urn);
+    expect(hpa.propertyDependencies?.spec ?? []).not.toContain(deployment.urn);
+    expect((hpa.inputs.spec as Record<string, any>).scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: (deployment.inputs.metadata as Record<string, string>).name });
+  });
+
+  it("holds a CPU target that leaves room for an AZ's loss, as the node pool's does", () => {
+    const target = (prefix: string) => (one(under(prefix), "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs.spec as Record<string, any>).metrics[0].resource.target;
+    expect(target("web")).toEqual({ type: "Utilization", averageUtilization: 60 });
+    // Two AZs: one lost puts the other at twice the target, so 50 %.
+    expect(target("own")).toEqual({ type: "Utilization", averageUtilization: 50 });
   });
 
   it("keeps serving past the target group's deregistration delay when a pod stops", () => {
@@ -170,6 +206,8 @@ describe("RegionalService", () => {
     expect(() => new RegionalService("bad", { ...base(), minReplicas: 1 }, { provider })).toThrow(/>= 2/);
     expect(() => new RegionalService("bad", { ...base(), targetGroup: { ...base().targetGroup, port: 80 } }, { provider })).toThrow(/non-root/);
     expect(() => new RegionalService("bad", { ...base(), controller: [] }, { provider })).toThrow(/Load Balancer Controller/);
+    expect(() => new RegionalService("bad", { ...base(), azCount: 0 }, { provider })).toThrow(/^azCount 0 must be a whole number of AZs >= 1/);
+    expect(() => new RegionalService("bad", { ...base(), targetGroup: { ...base().targetGroup, healthCheck: { healthCheckIntervalSeconds: 10, healthCheckTimeoutSeconds: 10, unhealthyThreshold: 3 } } }, { provider })).toThrow(/^healthCheckTimeoutSeconds 10/);
     expect(cloud.resources.length).toBe(before);
   });
 });

@@ -244,6 +244,20 @@ describe("parseEnvironment: examples", () => {
     expect(byKey["platform:serviceContainerPort"]).toMatch(/non-root/);
   });
 
+  it("refuses fewer service replicas than AZs in production only, naming the key, the value and the fix", () => {
+    const production = { ...valid, "platform:azCount": 3, "platform:nodeMinSize": 3, "platform:production": true };
+    const problems = (config: Record<string, unknown>) => problemsOf(config).filter((p) => p.key === "platform:serviceReplicas");
+    expect(problems({ ...production, "platform:serviceReplicas": 2 })).toEqual([{
+      key: "platform:serviceReplicas",
+      value: 2,
+      message: expect.stringMatching(/^is below azCount \(3\) in a production environment \(production: true\): .*; set serviceReplicas to at least 3 \(or production: false/),
+    }]);
+    expect(problems({ ...production, "platform:serviceReplicas": 3 })).toEqual([]);
+    expect(problems({ ...production, "platform:production": false, "platform:serviceReplicas": 2 })).toEqual([]);
+    // One problem for one replica: the floor of two says it already.
+    expect(problems({ ...production, "platform:serviceReplicas": 1 }).map((p) => p.message)).toEqual([expect.stringMatching(/at least 2/)]);
+  });
+
   it("formats one line per problem, with no stack trace", () => {
     try {
       parseEnvironment("dev", { ...valid, "platform:azCount": 9 }, "Pulumi.dev.yaml");
