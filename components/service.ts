@@ -91,8 +91,14 @@ export interface RegionalServiceArgs {
   /**
    * Container image. It must answer `targetGroup.healthCheckPath` with 200 for any Host header on
    * `targetGroup.port`, run as a non-root user and cope with a read-only root file system (/tmp is
-   * writable). With the default image (NGINX unprivileged) a server block doing just that is
-   * mounted from a ConfigMap.
+   * writable). Its HTTP server must keep idle keep-alive connections open longer than the ALB's
+   * idle timeout (60 s, the ALB default, which RegionalIngress keeps): the ALB reuses its
+   * connections to a target, and one the app has closed meanwhile fails the request the ALB sent
+   * on it with a 502 to the client (ALB user guide, "Connection idle timeout": the application's
+   * idle timeout should exceed the load balancer's). Common defaults are far below it: Node.js
+   * `server.keepAliveTimeout` 5 s, gunicorn `--keep-alive` 2 s; set them above 60 s (NGINX's
+   * `keepalive_timeout` is 75 s). With the default image (NGINX unprivileged) a server block doing
+   * all this is mounted from a ConfigMap.
    * @default DEFAULT_SERVICE_IMAGE
    */
   image?: string;
