@@ -207,6 +207,35 @@ describe("zones and control-plane subnets (day-2)", () => {
   });
 });
 
+describe("vpc-cni through a Kubernetes upgrade (day-2)", () => {
+  const pins = (vpcCni: string) => ["kube-proxy=v1.33.3-eksbuild.2", `vpc-cni=${vpcCni}`, "coredns=v1.12.1-eksbuild.2"];
+  const at = (from: string, to: string, extra: Record<string, unknown> = {}) => environmentHazards({ ...prod, eksAddonVersions: pins(from) }, { ...prod, eksAddonVersions: pins(to), ...extra });
+
+  it("tells the Kubernetes upgrade to bump every pin but vpc-cni, which steps one minor at a time before it", () => {
+    const [hazard] = environmentHazards(prod, { ...prod, kubernetesVersion: "1.34" });
+    expect(hazard.kind).toBe("kubernetes-upgrade");
+    expect(hazard.message).toMatch(/bump the pins of eksAddonVersions in the same change, except vpc-cni, which moves one vpc-cni minor at a time in changes of its own before this one/);
+  });
+
+  it("blocks a vpc-cni pin that skips a minor, naming the minors to go through", () => {
+    const [hazard, ...rest] = at("v1.19.2-eksbuild.1", "v1.21.0-eksbuild.1");
+    expect(rest).toEqual([]);
+    expect(hazard).toMatchObject({ kind: "vpc-cni-minor-skip", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md" });
+    expect(hazard.message).toMatch(/^eksAddonVersions vpc-cni v1\.19\.2-eksbuild\.1 → v1\.21\.0-eksbuild\.1 skips 1 vpc-cni minor version\(s\) \(v1\.20\): .*one minor at a time.*Pin the newest v1\.20\.x-eksbuild\.N/);
+    expect(at("v1.19.2-eksbuild.1", "v1.22.1-eksbuild.1")[0].message).toContain("skips 2 vpc-cni minor version(s) (v1.20, v1.21)");
+    // In the Kubernetes upgrade's own change too: both said.
+    expect(at("v1.19.2-eksbuild.1", "v1.21.0-eksbuild.1", { kubernetesVersion: "1.34" }).map((h) => h.kind)).toEqual(["kubernetes-upgrade", "vpc-cni-minor-skip"]);
+  });
+
+  it("lets one minor, a build or a patch through, and does not judge a pin added or removed", () => {
+    expect(at("v1.19.2-eksbuild.1", "v1.20.0-eksbuild.1")).toEqual([]);
+    expect(at("v1.19.2-eksbuild.1", "v1.19.6-eksbuild.3")).toEqual([]);
+    expect(at("v1.21.0-eksbuild.1", "v1.20.0-eksbuild.1")).toEqual([]);
+    expect(environmentHazards(prod, { ...prod, eksAddonVersions: pins("v1.21.0-eksbuild.1") })).toEqual([]);
+    expect(environmentHazards({ ...prod, eksAddonVersions: pins("v1.19.2-eksbuild.1") }, { ...prod, eksAddonVersions: [] })).toEqual([]);
+  });
+});
+
 describe("an Aurora downgrade (day-2)", () => {
   const kindsAt = (from: string, to: string) => environmentHazards({ ...prod, dbEngineVersion: from }, { ...prod, dbEngineVersion: to }).map((h) => h.kind);
 

@@ -8,12 +8,14 @@
 import { isEngineDowngrade, parameterGroupFamily } from "../../../components/lib/aurora";
 import { cacheMajorVersion, cacheParameterGroupFamily, type CacheEngine } from "../../../components/lib/cache";
 import { DEFAULT_RATE_LIMIT } from "../../../components/lib/edge";
+import { parseAddonVersions } from "../../../components/lib/eks";
 import { regionOfZoneId } from "../../../components/lib/zones";
 
 export type HazardKind =
   | "kubernetes-minor-skip"
   | "kubernetes-downgrade"
   | "kubernetes-upgrade"
+  | "vpc-cni-minor-skip"
   | "aurora-engine-change"
   | "aurora-downgrade"
   | "aurora-major-upgrade"
@@ -38,7 +40,10 @@ export type HazardKind =
 
 export interface Hazard {
   kind: HazardKind;
-  /** "blocking": AWS or the engine refuses it as planned; "risk": it works but can lose data or serving. */
+  /**
+   * "blocking": AWS or the engine refuses it as planned, or a runbook forbids the path (one AWS
+   * advises against); "risk": it works but can lose data or serving.
+   */
   severity: "blocking" | "risk" | "notice";
   message: string;
   /** Runbook under docs/runbooks/ to follow. */
@@ -86,9 +91,10 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
     } else if (steps < 0) {
       out.push({ kind: "kubernetes-downgrade", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion} is a downgrade: EKS cannot downgrade a cluster; the only way back is a new cluster.` });
     } else {
-      out.push({ kind: "kubernetes-upgrade", severity: "notice", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion}: the control plane upgrades in place (cannot be rolled back); node groups roll after it and add-ons must support the new minor (bump the pins of eksAddonVersions in the same change). Upgrade one region at a time.` });
+      out.push({ kind: "kubernetes-upgrade", severity: "notice", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion}: the control plane upgrades in place (cannot be rolled back); node groups roll after it and add-ons must support the new minor: bump the pins of eksAddonVersions in the same change, except vpc-cni, which moves one vpc-cni minor at a time in changes of its own before this one, on the current Kubernetes version (left unpinned, it would jump to the new minor's default, possibly several vpc-cni minors ahead). Upgrade one region at a time.` });
     }
   }
+  out.push(...vpcCniHazards(base, current));
 
   if (base.dbEngine !== undefined && base.dbEngine !== current.dbEngine) {
     out.push({ kind: "aurora-engine-change", severity: "risk", runbook: "docs/runbooks/aurora-global-database.md", message: `Aurora engine ${String(base.dbEngine)} → ${String(current.dbEngine)}: the engine cannot change in place; the global cluster and every member are replaced — all data is lost unless migrated first.` });
@@ -221,6 +227,28 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
     out.push({ kind: "regional-waf-starts-blocking", severity: "notice", runbook: "docs/data-tier.md", message: `Regional WAF count → block (regionalWafMode): each region's web ACL starts refusing with a 403 what it only counted so far: clients over ${String(limit)} requests per IP per 5 minutes (CloudFront's verified requests and the region's own NAT gateways excepted),${bodies} and whatever the IP reputation list, the core rule set and known bad inputs match. Check the counted requests in each region's aws-waf-logs-* log group and the rules' CloudWatch metrics first; allow what must pass (edgeRateLimitPerFiveMinutes, edgeAllowLargeRequestBodies) in the same change.` });
   }
   return out;
+}
+
+/** [major, minor] of a pinned vpc-cni version (v1.19.2-eksbuild.1 → [1, 19]), or null when not pinned. */
+function vpcCniMinor(s: Settings): [number, number] | null {
+  const version = parseAddonVersions(list(s.eksAddonVersions)).versions["vpc-cni"];
+  const m = version ? /^v(\d+)\.(\d+)\./.exec(version) : null;
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+/**
+ * A vpc-cni pin that moves more than one minor at once. The Amazon VPC CNI documentation says to
+ * update the add-on one minor version at a time, and every update rolls the aws-node DaemonSet,
+ * the address of every pod, over every node of the region: upgrade-kubernetes.md steps it up one
+ * minor per change. A pin added or removed, or a new major, is not judged here.
+ */
+function vpcCniHazards(base: Settings, current: Settings): Hazard[] {
+  const [from, to] = [vpcCniMinor(base), vpcCniMinor(current)];
+  if (!from || !to || from[0] !== to[0] || to[1] - from[1] <= 1) return [];
+  const was = parseAddonVersions(list(base.eksAddonVersions)).versions["vpc-cni"];
+  const now = parseAddonVersions(list(current.eksAddonVersions)).versions["vpc-cni"];
+  const skipped = Array.from({ length: to[1] - from[1] - 1 }, (_, i) => `v${from[0]}.${from[1] + i + 1}`);
+  return [{ kind: "vpc-cni-minor-skip", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `eksAddonVersions vpc-cni ${was} → ${now} skips ${skipped.length} vpc-cni minor version(s) (${skipped.join(", ")}): the Amazon VPC CNI documentation says to update the add-on one minor at a time, and each update rolls the aws-node DaemonSet, every pod's network, over every node of the region. Pin the newest ${skipped[0]}.x-eksbuild.N EKS offers for the current Kubernetes version first (aws eks describe-addon-versions --addon-name vpc-cni), deploy it, then each next minor in a change of its own.` }];
 }
 
 /**
