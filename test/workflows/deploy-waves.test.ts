@@ -211,18 +211,17 @@ describe("deployWaves", () => {
       expect(problems(files(version(west, "us-east-1")), after(undefined))).toEqual([]);
     });
 
-    it("reads the previous version only when a stack reads one deployed after it, or the edge is off (was it on?), and without it only reports the read", () => {
+    it("reads the previous version once per computation, whatever the environment (the region list is always compared), and without it only reports the read", () => {
       const previous = vi.fn(() => null);
       const edgeOn = { "platform:edgeEnabled": true, "platform:dbWriteForwarding": true };
       // The home is the primary region: every member reads a stack deployed before it.
       const first = deployWaves("prod", files({ ...version(east, "us-east-1"), ...edgeOn }), { previous });
       expect(first.readsOfLaterStacks).toEqual([]);
       expect(first.secondariesMaxParallel).toBe(1);
-      deployWaves("prod", files({ ...version(east), ...edgeOn }), { previous });
-      expect(previous).not.toHaveBeenCalled();
-      // With the edge off: the version before tells whether this change turned it off.
-      deployWaves("prod", files(version(east)), { previous });
       expect(previous).toHaveBeenCalledTimes(1);
+      deployWaves("prod", files({ ...version(east), ...edgeOn }), { previous });
+      deployWaves("prod", files(version(east)), { previous });
+      expect(previous).toHaveBeenCalledTimes(3);
       expect(deployWaves("prod", files(version(east, "eu-west-1"))).readsOfLaterStacks).toEqual([{ reader: "prod-us-east-1", read: "prod-eu-west-1" }]);
     });
   });
@@ -252,6 +251,31 @@ describe("deployWaves", () => {
       expect(problems(off(), after(undefined))).toEqual([]);
       // The edge kept on is no concern of this check.
       expect(problems({ ...complete, global: edge() }, after(edge()))).toEqual([]);
+    });
+  });
+
+  describe("the region list against the version before (tools/ci/region-changes.ts)", () => {
+    const after = (before: StackConfig | null | undefined, stackByStack = false): WavesOptions => ({ previous: () => before, stackByStack });
+    const twoRegions = { ...environment, "platform:regions": ["us-east-1", "us-west-2"], "platform:vpcCidrs": ["10.10.0.0/16", "10.20.0.0/16"] };
+    const { ["Pulumi.prod-eu-west-1.yaml"]: _, ...withoutEu } = complete.others;
+
+    it("refuses before any wave what no rollout survives: a kept region's CIDR changed, a region dropped before its stack was destroyed", () => {
+      // eu-west-1 dropped with its stack destroyed (no file), but the wrong CIDR removed.
+      const misaligned = { ...twoRegions, "platform:vpcCidrs": ["10.10.0.0/16", "10.30.0.0/16"] };
+      expect(problems({ global: misaligned, others: withoutEu }, after(environment))).toEqual([expect.stringMatching(/^platform:vpcCidrs\[1\] is 10\.30\.0\.0\/16 for us-west-2, which keeps its VPC/)]);
+      // Dropped while its stack file is still there.
+      expect(problems({ global: twoRegions, others: complete.others }, after(environment))).toEqual([expect.stringMatching(/^platform:regions drops eu-west-1, but Pulumi\.prod-eu-west-1\.yaml is still there/)]);
+      // As remove-a-region.md does it: the stack (and its file) gone first.
+      expect(problems({ global: twoRegions, others: withoutEu }, after(environment))).toEqual([]);
+      // Nothing to compare with: a new environment, or an unknown history.
+      expect(problems({ global: twoRegions, others: complete.others }, after(null))).toEqual([]);
+      expect(problems({ global: twoRegions, others: complete.others }, after(undefined))).toEqual([]);
+    });
+
+    it("lets deploy-stack.yml (one stack at a time) deploy existing secondaries trading regions[1], which deploy.yml's wave refuses", () => {
+      const reordered = { ...environment, "platform:regions": ["us-east-1", "eu-west-1", "us-west-2"], "platform:vpcCidrs": ["10.10.0.0/16", "10.30.0.0/16", "10.20.0.0/16"] };
+      expect(problems({ ...complete, global: reordered }, after(environment))).toEqual([expect.stringMatching(/^platform:regions\[1\] changes from us-west-2 to eu-west-1, both staying/)]);
+      expect(stackDeploy(deployWaves("prod", { ...complete, global: reordered }, after(environment, true)), "prod-us-west-2")).toMatchObject({ role: "secondary" });
     });
   });
 
@@ -471,6 +495,47 @@ describe("deploy-waves.ts CLI", () => {
     commit(environment, "edge off");
     const ok = runMain(["--env", "prod", "--dir", repo, "--history"]);
     expect(ok.status, ok.stderr).toBe(0);
+  }, 60_000);
+
+  it("--history: follows remove-a-region.md and add-a-region.md, and refuses dropping a region whose stack file is still there (deploy-stack.yml as well)", () => {
+    const repo = tempDir("waves-regions-");
+    const git = (...args: string[]) => expect(spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" }).status).toBe(0);
+    const commit = (message: string) => {
+      git("add", "-A");
+      git("commit", "-q", "-m", message);
+    };
+    const write = (regions: string[], cidrs: string[]) => writeFileSync(join(repo, "Pulumi.prod.yaml"), stringify({ config: { ...environment, "platform:regions": regions, "platform:vpcCidrs": cidrs } }));
+    git("init", "-q");
+    for (const [file, config] of Object.entries(complete.others)) writeFileSync(join(repo, file), stringify({ config }));
+    write(["us-east-1", "us-west-2", "eu-west-1"], ["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"]);
+    commit("prod");
+
+    // Dropped from the environment with its stack file (and so, by the runbook, its stack) still there.
+    write(["us-east-1", "us-west-2"], ["10.10.0.0/16", "10.20.0.0/16"]);
+    commit("remove eu-west-1, too early");
+    for (const args of [["--history"], ["--history", "--stack", "prod"]]) {
+      const refused = runMain(["--env", "prod", "--dir", repo, ...args]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(/platform:regions drops eu-west-1, but Pulumi\.prod-eu-west-1\.yaml is still there/);
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+    }
+    git("reset", "-q", "--hard", "HEAD^");
+
+    // The runbook: `pulumi stack rm` deleted the file, and the change drops the region and its CIDR.
+    write(["us-east-1", "us-west-2"], ["10.10.0.0/16", "10.20.0.0/16"]);
+    git("rm", "-q", "Pulumi.prod-eu-west-1.yaml");
+    commit("remove eu-west-1");
+    const removed = runMain(["--env", "prod", "--dir", repo, "--history"]);
+    expect(removed.status, removed.stderr).toBe(0);
+    expect(removed.stderr).not.toMatch(/orphan|not in platform:regions/);
+
+    // Added back, appended with its CIDR and a new stack file.
+    writeFileSync(join(repo, "Pulumi.prod-eu-west-1.yaml"), stringify({ config: regional("eu-west-1") }));
+    write(["us-east-1", "us-west-2", "eu-west-1"], ["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"]);
+    commit("add eu-west-1");
+    const added = runMain(["--env", "prod", "--dir", repo, "--history"]);
+    expect(added.status, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout).secondaries.map((t: { region: string }) => t.region)).toEqual(["us-west-2", "eu-west-1"]);
   }, 60_000);
 
   it("--history: a new environment in a repository is refused; the first commit of a squashed history only warned", () => {

@@ -207,6 +207,36 @@ describe("preview.yml", () => {
     expect(runStep(failScript, { EXIT_CODE: "0", WAVES: "failure" }).status).not.toBe(0);
   });
 
+  it("fails on a blocking hazard of the diff against the base, not on a risk, nor without a diff", () => {
+    const head = step(plan, "head").run!;
+    const diffRun = shellCommands(head).filter((c) => runsCommand(c, "npm run plan")).find((c) => c.includes("--diff"));
+    expect(diffRun).toMatch(/ --json "\$PLAN_DIR\/diff\.json"/);
+    // A diff that failed leaves no hazards behind to judge.
+    expect(head).toMatch(/rm -f "\$PLAN_DIR\/comment\.md" "\$PLAN_DIR\/diff\.json"/);
+
+    const failScript = plan.steps![stepIndex(plan, (s) => /^Fail on/.test(s.name ?? ""))].run!;
+    const planDir = tempDir("hazards-");
+    const hazard = (severity: string) => ({ kind: "region-order-change", severity, runbook: "docs/runbooks/add-a-region.md", message: `a ${severity} hazard` });
+    const withHazards = (...severities: string[]) => {
+      writeFileSync(join(planDir, "diff.json"), JSON.stringify({ version: 1, diff: { hazards: severities.map(hazard) } }));
+      return runStep(failScript, { EXIT_CODE: "0", WAVES: "success", PLAN_DIR: planDir });
+    };
+    const blocked = withHazards("notice", "blocking");
+    expect(blocked.status).not.toBe(0);
+    expect(blocked.stdout).toContain("::error::blocking hazard region-order-change: a blocking hazard (docs/runbooks/add-a-region.md)");
+    expect(withHazards("risk", "notice").status).toBe(0);
+    expect(withHazards().status).toBe(0);
+    writeFileSync(join(planDir, "diff.json"), JSON.stringify({ version: 1 }));
+    expect(runStep(failScript, { EXIT_CODE: "0", WAVES: "success", PLAN_DIR: planDir }).status).toBe(0);
+  });
+
+  it("judges the stack files' region list against the base, as the deploy's waves do (deploy-waves.ts --history)", () => {
+    const waves = step(plan, "waves").run!;
+    expect(shellCommands(waves).some((c) => c.startsWith("npx tsx tools/ci/deploy-waves.ts --env prod --history --github-output"))).toBe(true);
+    // --history reads HEAD^1, the base of the merge commit.
+    expect(plan.steps!.find((s) => s.uses?.startsWith("actions/checkout@"))!.with?.["fetch-depth"]).toBeGreaterThanOrEqual(2);
+  });
+
   it("keeps the verdict of the head plan, not of the diff run", () => {
     const head = step(plan, "head").run!;
     const verdict = shellCommands(head).filter((c) => runsCommand(c, "npm run plan"));

@@ -31,6 +31,13 @@
  * delete the distribution while every region answers 403 to anything without its header until its
  * own wave. Open the direct path in one change, turn the edge off in the next.
  *
+ * And it refuses the region-list changes no rollout survives (tools/ci/region-changes.ts): a kept
+ * region's VPC CIDR changed, more than one region added, a new region first or second, regions[1]
+ * handed to another existing region (allowed with `--stack`: deployed one stack at a time), and a
+ * region dropped while its stack file, so its stack, is still there. The comparison is with the
+ * version before this commit, not with what is deployed: a refused commit left on main is not
+ * refused again by the next push, so revert it.
+ *
  * A secondary whose synthetic probe watches another secondary (us-east-1 after a switchover made
  * another region the primary: components/lib/watch-plan.ts) deploys after it, as a reader does
  * (`regionalStacksFirst`): a probe of a region not yet built would page at once. That order gives
@@ -45,6 +52,7 @@ import { parse } from "yaml";
 import { regionalStackReads, regionalStacksFirst } from "../../stacks/compose";
 import { ConfigError, type Environment, parseEnvironment } from "../../stacks/config";
 import { toRuntimeConfig } from "../fake-cloud/project-config";
+import { regionChangeProblems, regionLayoutOf } from "./region-changes";
 
 export interface StackTarget {
   /** Pulumi stack name, e.g. "prod-us-west-2". */
@@ -108,12 +116,20 @@ export type StackConfig = Record<string, unknown>;
 export interface WavesOptions {
   /**
    * The config of `Pulumi.<env>.yaml` before this change (`previousVersion`): null when the file
-   * did not exist (a new environment), undefined when unknown. Called only when a stack reads one
-   * that deploys after it, or the edge is off: the waves are refused when this change turned the
-   * cache on or set its home (so no datastore exists), or turned the edge off with its direct
-   * path locked before. Without it such reads are returned (`readsOfLaterStacks`) only.
+   * did not exist (a new environment), undefined when unknown. Called once, always: the waves are
+   * refused when this change turned the cache on or set its home (so no datastore exists), turned
+   * the edge off with its direct path locked before, or changed the region list in a way no
+   * rollout survives (tools/ci/region-changes.ts). Without it such reads are returned
+   * (`readsOfLaterStacks`) only, and nothing is compared.
    */
   readonly previous?: () => StackConfig | null | undefined;
+  /**
+   * The waves serve a deploy of one stack alone (deploy-stack.yml, `--stack`), in the operator's
+   * order: existing secondaries trading regions[1] are then allowed, the one thing deploy.yml's
+   * side-by-side wave cannot deploy but the stacks one at a time can.
+   * @default false
+   */
+  readonly stackByStack?: boolean;
 }
 
 /** What the waves are computed from: the stack files' `config:` maps, by file name. */
@@ -245,11 +261,16 @@ export function deployWaves(environment: string, files: StackFiles, options: Wav
   const sequence = [targets[0], ...secondaries];
   const position = (stack: string) => sequence.findIndex((t) => t.stack === stack);
   const readsOfLaterStacks = sequence.flatMap((t) => readsOf(t).filter((read) => position(read) > position(t.stack)).map((read) => ({ reader: t.stack, read })));
+  const before = options.previous?.();
+  // The region list against the version before: a new environment (null) or an unknown one has nothing to compare.
+  const layoutBefore = before ? regionLayoutOf(before) : undefined;
+  if (layoutBefore) {
+    problems.push(...regionChangeProblems(environment, layoutBefore, { regions, vpcCidrs: env.vpcCidrs }, { stackFiles: Object.keys(files.others), stackByStack: options.stackByStack }));
+  }
   // The primary region cannot wait for a secondary (its Aurora writer comes first), so such a
   // read holds only if the read stack already has the datastore. Refused only when it cannot:
   // this change turned the cache on (a new environment, or the cache off before) or rehomed it.
   // The edge turned off is judged against the version before too: was it on, and locked?
-  const before = readsOfLaterStacks.length > 0 || !env.edgeEnabled ? options.previous?.() : undefined;
   const homeBefore = before ? cacheHomeOf(before) : undefined;
   if (readsOfLaterStacks.length > 0 && before !== undefined && homeBefore !== cacheHome) {
     const change = before === null ? `${globalFile} is new in this change (a new environment)` : homeBefore === undefined ? "this change turns the cache on" : `this change moves the cache's home from ${homeBefore} to ${cacheHome}`;
@@ -415,7 +436,7 @@ export function main(argv: string[]): number {
   try {
     if (argv.includes("--stack") && !stack) throw new WavesError(["--stack needs a stack name, e.g. --stack prod-eu-west-1"]);
     const previous = withHistory ? () => previousVersion(dir, stackFileName(environment)) : undefined;
-    waves = deployWaves(environment, readStackFiles(dir, environment), { previous });
+    waves = deployWaves(environment, readStackFiles(dir, environment), { previous, stackByStack: stack !== undefined });
     if (stack !== undefined) target = stackDeploy(waves, stack);
   } catch (err) {
     if (!(err instanceof WavesError)) throw err;
