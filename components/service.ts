@@ -141,10 +141,11 @@ export interface RegionalServiceArgs {
    */
   controller: pulumi.Input<pulumi.Resource>[];
   /**
-   * What puts the target group in service, which the Deployment waits for: its pods turn Ready
-   * only once their target is healthy (the controller's readiness gate), and a target group no
-   * listener forwards to stays `unused`. The HTTPS listener waits for its certificate, so a slow
-   * issuance would otherwise spend the Deployment's create timeout.
+   * What puts the target group in service, which the binding and the Deployment wait for: its
+   * pods turn Ready only once their target is healthy (the controller's readiness gate), and a
+   * target group no listener forwards to stays `unused`. The HTTPS listener waits for its
+   * certificate, so a slow issuance would otherwise spend the Deployment's create timeout. A
+   * replaced target group's old binding goes only once the listener has left it.
    * @default []
    */
   servingAfter?: pulumi.Input<pulumi.Resource>[];
@@ -200,7 +201,7 @@ function checkArgs(args: RegionalServiceArgs): void {
  * the health path on the first deploy; teams swap in their own image.
  *
  * Order, which a first `pulumi up` depends on: controller release (CRD, webhooks) → namespace
- * (labelled) → Service → binding, and the autoscaler → Deployment. Pods created before the binding
+ * (labelled) → Service and the serving listener → binding, and the autoscaler → Deployment. Pods created before the binding
  * would get no readiness gate; the Deployment's rollout then waits until the ALB reports its pods
  * healthy, minReplicas of them (the autoscaler has scaled it by then).
  */
@@ -293,7 +294,14 @@ export class RegionalService extends pulumi.ComponentResource {
     // A plain CustomResource (not yaml/v2 or Chart v4): its preview works while the CRD does not
     // exist yet (pulumi/pulumi-kubernetes#3186), whereas those need the CRD's scope at preview
     // (#3176, #3299). The controller refuses a changed target group ARN, so a new target group
-    // means a new binding (auto-named: the new one is created before the old one goes).
+    // (the ingress replaces it when the port changes) means a new binding, and the old one is
+    // deleted *before* it is created: the controller's webhook gives a new pod one readiness gate
+    // per binding of its Service, and the old target group, no listener's any more, reports its
+    // targets unused (Target.NotInUse), which the controller writes as gate False. Created first,
+    // the new binding would leave every pod of the rollout (the port change rolls them) NotReady
+    // until `pulumi up` timed out. Deleting a binding deregisters its targets and sets its gate
+    // True on the pods that carry it. After the listener and its rules (servingAfter): by then the
+    // old target group serves nothing, so deleting its binding first drains nothing in use.
     const binding = new k8s.apiextensions.CustomResource(`${name}-binding`, {
       apiVersion: "elbv2.k8s.aws/v1beta1",
       kind: "TargetGroupBinding",
@@ -304,7 +312,7 @@ export class RegionalService extends pulumi.ComponentResource {
         targetType: "ip",
         vpcID: args.targetGroup.vpcId,
       },
-    }, { ...k8sOpts, dependsOn: [ns, service, ...args.controller], replaceOnChanges: ["spec.targetGroupARN", "spec.targetType"] });
+    }, { ...k8sOpts, dependsOn: [ns, service, ...args.controller, ...(args.servingAfter ?? [])], replaceOnChanges: ["spec.targetGroupARN", "spec.targetType"], deleteBeforeReplace: true });
 
     // --- the pods ---
     const env: Record<string, pulumi.Input<string>> = {

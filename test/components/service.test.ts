@@ -41,8 +41,9 @@ beforeAll(async () => {
     database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-abc.eu-west-1.rds.amazonaws.com", writerEndpoint: "prod.cluster-abc.eu-west-1.rds.amazonaws.com", port: 5432, name: "app", secretArn: SECRET, iamUser: "app_user", clusterResourceId: "cluster-PRODEUWEST1ABCDEFGHIJK" },
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4317" },
   }, { provider });
-  // Given no host for writes: no writer variable for its pods.
-  new RegionalService("ro", { ...base(), name: "ro", namespace: "ro", database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-def.us-west-2.rds.amazonaws.com", port: 5432, name: "app", writeForwarding: true } }, { provider });
+  // Given no host for writes: no writer variable for its pods. Stands in for the HTTPS listener.
+  const serving = new k8s.core.v1.ConfigMap("serving", { data: {} }, { provider });
+  new RegionalService("ro", { ...base(), name: "ro", namespace: "ro", servingAfter: [serving], database: { engine: "aurora-postgresql", readerEndpoint: "prod.cluster-ro-def.us-west-2.rds.amazonaws.com", port: 5432, name: "app", writeForwarding: true } }, { provider });
   new RegionalService("own", {
     ...base(),
     name: "shop",
@@ -73,6 +74,16 @@ describe("RegionalService", () => {
       spec: { serviceRef: { name: "web", port: 80 }, targetGroupARN: TG, targetType: "ip", vpcID: "vpc-0123" },
     });
     expect(binding.dependsOn).toEqual(expect.arrayContaining([controllerUrn(), service.urn]));
+  });
+
+  it("replaces the binding of a replaced target group old-first, once the listener has left the old one", () => {
+    // Both bindings at once would give the rollout's pods the old target group's gate, False for good (Target.NotInUse).
+    const binding = one(under("web"), BINDING);
+    expect(binding.deleteBeforeReplace).toBe(true);
+    expect(binding.replaceOnChanges).toEqual(["spec.targetGroupARN", "spec.targetType"]);
+    const serving = cloud.resources.find((r) => r.name === "serving")!;
+    expect(one(under("ro"), BINDING).dependsOn).toContain(serving.urn);
+    expect(one(under("ro"), DEPLOYMENT).dependsOn).toContain(serving.urn);
   });
 
   it("creates the pods after the binding (readiness gates) and the Pod Identity association (credentials)", () => {

@@ -21,6 +21,15 @@ describe("environment hazards", () => {
     expect(environmentHazards(soak, { ...prod, regionalWafEnabled: false })).toEqual([]);
   });
 
+  it("warns that a new service port replaces every region's target group, with the 503 gap and the runbook step", () => {
+    const found = environmentHazards({ ...prod, serviceContainerPort: 8080 }, { ...prod, serviceContainerPort: 9090 });
+    expect(found.map((h) => [h.kind, h.severity, h.runbook])).toEqual([["target-group-replaced", "risk", "docs/runbooks/evacuate-a-region.md"]]);
+    expect(found[0].message).toMatch(/^serviceContainerPort 8080 → 9090: every region's target group is replaced .*answers 503 until .*evacuate each secondary region/);
+    expect(environmentHazards({ ...prod, serviceContainerPort: 8080 }, { ...prod, serviceContainerPort: 8080 })).toEqual([]);
+    // Settings from before the key was exported say nothing about the port.
+    expect(environmentHazards(prod, { ...prod, serviceContainerPort: 9090 })).toEqual([]);
+  });
+
   it("finds nothing when nothing changes", () => {
     expect(environmentHazards(prod, { ...prod })).toEqual([]);
   });

@@ -36,7 +36,8 @@ export type HazardKind =
   | "cache-home-not-primary"
   | "cache-major-upgrade"
   | "cache-parameter-group-change"
-  | "regional-waf-starts-blocking";
+  | "regional-waf-starts-blocking"
+  | "target-group-replaced";
 
 export interface Hazard {
   kind: HazardKind;
@@ -219,6 +220,11 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
   out.push(...cacheVersionHazards(base, current));
   if (base.healthCheckIntervalSeconds !== undefined && base.healthCheckIntervalSeconds !== current.healthCheckIntervalSeconds) {
     out.push({ kind: "health-check-interval-change", severity: "notice", runbook: null, message: `Health-check interval ${String(base.healthCheckIntervalSeconds)} s → ${String(current.healthCheckIntervalSeconds)} s: Route 53 cannot change it after creation; every health check (and the records that use them) is replaced.` });
+  }
+  if (base.serviceContainerPort !== undefined && base.serviceContainerPort !== current.serviceContainerPort) {
+    // The target group's name is salted with its port (components/ingress.ts): a new port is a new
+    // target group, which the listener forwards to as soon as it exists, before any pod is in it.
+    out.push({ kind: "target-group-replaced", severity: "risk", runbook: "docs/runbooks/evacuate-a-region.md", message: `serviceContainerPort ${String(base.serviceContainerPort)} → ${String(current.serviceContainerPort)}: every region's target group is replaced (its name follows the port), and its HTTPS listener moves to the new, empty one as soon as it exists. The region answers 503 until the load balancer controller has registered the pods there and the ALB has seen each pass 2 health checks 10 s apart: usually under a minute, more while ELB is slow to register targets. The old TargetGroupBinding goes before the new one comes, so the pods' rollout to the new port completes; the image must listen on it in this deploy. To serve throughout, evacuate each secondary region before its stack deploys and bring it back after (the primary holds the writer record: switch over first, or accept the gap there).` });
   }
   // count → block (the default when unset): what the soak only counted is refused from this deploy on.
   if (base.regionalWafMode === "count" && current.regionalWafMode !== "count" && current.regionalWafEnabled !== false) {
