@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { albLogBucketPolicy, checkDomainNames, checkTargetPort, originVerifyListener, type OriginVerifyListenerPlan, TARGET_GROUP_TIMING, usesElbAccountForLogDelivery } from "./lib/ingress-plan";
 import { DEFAULT_RATE_LIMIT, ORIGIN_VERIFY_HEADER, rateLimitProblem } from "./lib/edge";
 import { dnsValidatedCertificate } from "./certificate";
-import { logBucket } from "./log-bucket";
+import { LOG_BUCKET_RETAINED, logBucket } from "./log-bucket";
 import { albWebAcl, type RegionalWebAclArgs } from "./web-acl";
 import { wafModeProblem } from "./lib/waf";
 import { BINDABLE_TARGET_GROUP_TAG } from "./lib/eks-addon-policies";
@@ -147,7 +147,8 @@ export class RegionalIngress extends pulumi.ComponentResource {
       policy: pulumi.all([bucket.arn, accountId, elbAccountArn]).apply(([bucketArn, account, elbArn]) =>
         JSON.stringify(albLogBucketPolicy({ bucketArn, prefix: ACCESS_LOG_PREFIX, accountId: account, elbAccountArn: elbArn }))),
       // After the bucket's other configuration (logBucket chains it): S3 answers OperationAborted to concurrent changes of one bucket's configuration.
-    }, { parent: this, dependsOn: [lifecycle] });
+      // Kept with the bucket when the stack goes (a region removed): its TLS-only deny stays.
+    }, { parent: this, dependsOn: [lifecycle], ...LOG_BUCKET_RETAINED });
 
     // --- security group ---
     // No egress rules: the provider removes the default allow-all egress, and the node pool adds

@@ -27,15 +27,28 @@ export interface LogBucket {
 }
 
 /**
+ * Options of every resource of a log bucket, its policy included: kept in AWS when the stack lets
+ * them go (removed from the program too: delete by hand what is no longer wanted). A replacement
+ * of one of them on the same bucket then no longer deletes, after the create, the setting the new
+ * one has just made.
+ */
+export const LOG_BUCKET_RETAINED = { retainOnDelete: true } as const;
+
+/**
  * A private bucket for service-delivered logs (ALB access logs, CloudFront standard logging):
  * SSE-S3, every public access blocked, ACLs off unless the delivery needs them (the bucket owner
  * owns every object, whoever delivered it), expiry after `retentionDays`. Access logs are audit evidence: the bucket outlives
- * its stack (retainOnDelete) and is never emptied by Pulumi (forceDestroy false). The caller adds
- * the bucket policy naming who may deliver. Every resource is named `name`, under `parent`.
+ * its stack (retainOnDelete) and is never emptied by Pulumi (forceDestroy false). So does its
+ * configuration (`LOG_BUCKET_RETAINED`): a destroyed stack (a region removed) would otherwise
+ * delete the public access block, ownership controls, encryption and expiry, and leave the kept
+ * bucket open to a public policy and never emptied. The caller adds the bucket policy naming who
+ * may deliver, with the same options. Every resource is named `name`, under `parent`. The bucket is
+ * auto-named (a random suffix), so a stack that comes back later (the region added again) creates
+ * a new one beside the kept one: nothing to import.
  */
 export function logBucket(name: string, args: LogBucketArgs, parent: pulumi.Resource): LogBucket {
   const region = args.region !== undefined ? { region: args.region } : {};
-  const bucket = new aws.s3.Bucket(name, { ...region, forceDestroy: false, tags: { ...args.tags, Name: name } }, { parent, retainOnDelete: true });
+  const bucket = new aws.s3.Bucket(name, { ...region, forceDestroy: false, tags: { ...args.tags, Name: name } }, { parent, ...LOG_BUCKET_RETAINED });
   // One configuration change of the bucket at a time: S3 answers OperationAborted ("A conflicting
   // conditional operation is currently in progress") to concurrent ones, which a first deploy
   // would otherwise make (terraform-provider-aws#7628). Public access first, then the rest.
@@ -46,14 +59,14 @@ export function logBucket(name: string, args: LogBucketArgs, parent: pulumi.Reso
     blockPublicPolicy: true,
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
-  }, { parent });
-  const ownership = new aws.s3.BucketOwnershipControls(name, { ...region, bucket: bucket.id, rule: { objectOwnership: args.objectOwnership ?? "BucketOwnerEnforced" } }, { parent, dependsOn: [publicAccess] });
+  }, { parent, ...LOG_BUCKET_RETAINED });
+  const ownership = new aws.s3.BucketOwnershipControls(name, { ...region, bucket: bucket.id, rule: { objectOwnership: args.objectOwnership ?? "BucketOwnerEnforced" } }, { parent, dependsOn: [publicAccess], ...LOG_BUCKET_RETAINED });
   // ALB log delivery supports SSE-S3 only; an SSE-KMS default encryption makes delivery fail.
   const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, {
     ...region,
     bucket: bucket.id,
     rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-  }, { parent, dependsOn: [ownership] });
+  }, { parent, dependsOn: [ownership], ...LOG_BUCKET_RETAINED });
   const lifecycle = new aws.s3.BucketLifecycleConfiguration(name, {
     ...region,
     bucket: bucket.id,
@@ -65,6 +78,6 @@ export function logBucket(name: string, args: LogBucketArgs, parent: pulumi.Reso
       expiration: { days: args.retentionDays },
       abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
     }],
-  }, { parent, dependsOn: [encryption] });
+  }, { parent, dependsOn: [encryption], ...LOG_BUCKET_RETAINED });
   return { bucket, encryption, publicAccess, ownership, lifecycle };
 }

@@ -20,7 +20,7 @@ import {
   type PriceClass,
 } from "../lib/edge";
 import { dnsValidatedCertificate } from "../certificate";
-import { logBucket } from "../log-bucket";
+import { LOG_BUCKET_RETAINED, logBucket } from "../log-bucket";
 import { wafLogging, webAcl } from "../web-acl";
 
 export interface GlobalEdgeArgs {
@@ -154,7 +154,8 @@ export class GlobalEdge extends pulumi.ComponentResource {
       bucket: bucket.id,
       policy: bucket.arn.apply((bucketArn) => JSON.stringify(edgeLogBucketPolicy({ bucketArn }))),
       // After the bucket's other configuration (logBucket chains it): S3 answers OperationAborted to concurrent changes of one bucket's configuration.
-    }, { parent: this, dependsOn: [lifecycle] });
+      // Kept with the bucket when the edge goes: its TLS-only deny stays.
+    }, { parent: this, dependsOn: [lifecycle], ...LOG_BUCKET_RETAINED });
 
     // --- origin verification ---
     // CloudFront adds the secret to every origin request (overwriting a viewer's header of that

@@ -445,6 +445,10 @@ describe("GlobalEdge", () => {
     expect(named("prod-edge-logs", "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs).toMatchObject({ rule: { objectOwnership: "BucketOwnerPreferred" } });
     expect(named("prod-edge-logs", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toMatchObject({ blockPublicAcls: true, restrictPublicBuckets: true });
     expect(distribution().dependsOn).toContain(named("prod-edge-logs", "aws:s3/bucketOwnershipControls:BucketOwnershipControls").urn);
+    // The logs outlive the edge, with the configuration that keeps them private and expiring.
+    for (const type of ["bucket:Bucket", "bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketOwnershipControls:BucketOwnershipControls", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketPolicy:BucketPolicy"]) {
+      expect(named("prod-edge-logs", `aws:s3/${type}`).retainOnDelete, type).toBe(true);
+    }
   });
 });
 

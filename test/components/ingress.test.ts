@@ -129,6 +129,12 @@ describe("RegionalIngress access-log bucket", () => {
     expect(bucket.retainOnDelete).toBe(true);
   });
 
+  it("keeps its configuration and policy with it when the stack is destroyed (a region removed): still private, encrypted, TLS-only and expiring", () => {
+    for (const type of ["BucketPublicAccessBlock", "BucketOwnershipControls", "BucketServerSideEncryptionConfiguration", "BucketLifecycleConfiguration", "BucketPolicy"]) {
+      expect(get(type, "edge-alb-logs").retainOnDelete, type).toBe(true);
+    }
+  });
+
   it("is configured one change at a time, the policy last (S3 answers OperationAborted to concurrent ones)", () => {
     const urn = (type: string) => get(type, "edge-alb-logs").urn;
     expect(get("BucketOwnershipControls", "edge-alb-logs").dependsOn).toContain(urn("BucketPublicAccessBlock"));
