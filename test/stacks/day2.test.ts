@@ -28,6 +28,8 @@ beforeAll(async () => {
     "platform:regions": ["us-east-1", "us-west-2"],
     "platform:vpcCidrs": (prod["platform:vpcCidrs"] as string[]).slice(0, 2),
     "platform:azCount": 4,
+    // A production environment keeps a pod of the service in every AZ (change-az-count.md, step 3).
+    "platform:serviceReplicas": 4,
     // Two regions of at most 24 nodes: the survivor covers a 24-node peak.
     "platform:globalPeakNodes": 24,
   };
