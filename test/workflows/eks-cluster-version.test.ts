@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { spawnSync } from "child_process";
 import { chmodSync, copyFileSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { clusterVersionProblem, eksClustersOf, isNewerMinor, runningClusters } from "../../tools/ci/eks-cluster-version";
+import { ClusterRef, clusterVersionProblem, eksClustersOf, isNewerMinor, main, runningClusters } from "../../tools/ci/eks-cluster-version";
 import { temporaryDirectories } from "../plan/temp-dirs";
 import { ROOT } from "./workflow-files";
 
@@ -58,33 +58,49 @@ describe("eks-cluster-version (the running control plane against platform:kubern
     await expect(runningClusters([ref], async () => Promise.reject(denied))).rejects.toThrow(/^cannot read the Kubernetes version of prod-us-west-2 \(us-west-2\): AWS denies eks:DescribeCluster to this job's role/);
   });
 
-  it("exits 1 before the refresh when EKS runs a newer minor than the stack file names, 0 otherwise, 2 when it cannot tell", () => {
+  it("exits 1 before the refresh when EKS runs a newer minor than the stack file names, 0 otherwise, 2 when it cannot tell", async () => {
     const dir = tempDir("eks-version-");
     for (const f of ["Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.prod-us-west-2.yaml"]) copyFileSync(join(ROOT, f), join(dir, f));
-    // An `aws` that answers DescribeCluster with $EKS_VERSION, and records its arguments.
+    const stateFile = (state: unknown) => {
+      const file = join(dir, "state.json");
+      writeFileSync(file, typeof state === "string" ? state : JSON.stringify(state));
+      return file;
+    };
+    const errors: string[] = [];
+    const error = vi.spyOn(console, "error").mockImplementation((text: string) => void errors.push(text));
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const asked: ClusterRef[] = [];
+    const answering = (version: string) => async (ref: ClusterRef) => (asked.push(ref), version);
+    const run = (stack: string, state: unknown, read: (ref: ClusterRef) => Promise<string>) => main(["--stack", stack, "--dir", dir, "--state", stateFile(state)], read);
+    try {
+      expect(await run("prod-us-west-2", exported(cluster()), answering("1.34"))).toBe(0);
+      expect(asked).toEqual([{ urn: URN, name: "prod-us-west-2", region: "us-west-2" }]);
+      const denied = { code: 254, message: "Command failed", stderr: "An error occurred (AccessDeniedException) when calling the DescribeCluster operation: not authorized" };
+      expect(await run("prod-us-west-2", exported(cluster()), () => Promise.reject(denied))).toBe(2);
+      expect(errors.pop()).toMatch(/AWS denies eks:DescribeCluster.*Nothing was refreshed or deployed\.$/);
+      // The global stack (no EKS cluster): no call to AWS at all.
+      asked.length = 0;
+      expect(await run("prod", exported(), answering("9.99"))).toBe(0);
+      expect(asked).toEqual([]);
+      expect(await run("prod-us-west-2", "not json", answering("1.34"))).toBe(2);
+    } finally {
+      error.mockRestore();
+      log.mockRestore();
+    }
+
+    // The command as the workflow runs it, once: the state on stdin, AWS through the `aws` CLI on
+    // PATH (a fake one that answers DescribeCluster and records its arguments).
     const bin = tempDir("fake-aws-");
-    writeFileSync(join(bin, "aws"), `#!/bin/sh\necho "$@" > "${bin}/args"\nif [ -n "$EKS_FAIL" ]; then echo "$EKS_FAIL" >&2; exit 254; fi\nprintf '{"cluster":{"name":"prod-us-west-2","version":"%s"}}' "$EKS_VERSION"\n`);
+    writeFileSync(join(bin, "aws"), `#!/bin/sh\necho "$@" > "${bin}/args"\nprintf '{"cluster":{"name":"prod-us-west-2","version":"9.99"}}'\n`);
     chmodSync(join(bin, "aws"), 0o755);
-    const cli = (state: unknown, env: Record<string, string>) =>
-      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/eks-cluster-version.ts"), "--stack", "prod-us-west-2", "--dir", dir], {
-        cwd: ROOT,
-        encoding: "utf8",
-        input: typeof state === "string" ? state : JSON.stringify(state),
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}`, ...env },
-      });
-    const newer = cli(exported(cluster()), { EKS_VERSION: "9.99" });
+    const newer = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/eks-cluster-version.ts"), "--stack", "prod-us-west-2", "--dir", dir], {
+      cwd: ROOT,
+      encoding: "utf8",
+      input: JSON.stringify(exported(cluster())),
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` },
+    });
     expect(newer.status, newer.stderr).toBe(1);
     expect(newer.stderr).toMatch(/^::error::The EKS cluster prod-us-west-2 \(us-west-2\) runs 9\.99, newer than platform:kubernetesVersion 1\.34: .*set platform:kubernetesVersion: "9\.99" in Pulumi\.prod\.yaml/m);
-    const same = cli(exported(cluster()), { EKS_VERSION: "1.34" });
-    expect(same.status, same.stderr).toBe(0);
     expect(readFileSync(join(bin, "args"), "utf8").trim()).toBe("eks describe-cluster --region us-west-2 --name prod-us-west-2 --output json");
-    const denied = cli(exported(cluster()), { EKS_FAIL: "An error occurred (AccessDeniedException) when calling the DescribeCluster operation: not authorized" });
-    expect(denied.status).toBe(2);
-    expect(denied.stderr).toMatch(/AWS denies eks:DescribeCluster/);
-    // The global stack (no EKS cluster): no call to AWS at all.
-    const none = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/eks-cluster-version.ts"), "--stack", "prod", "--dir", dir], { cwd: ROOT, encoding: "utf8", input: JSON.stringify(exported()), env: { ...process.env, PATH: "/nonexistent" } });
-    expect(none.status, none.stderr).toBe(0);
-    const unreadable = cli("not json", { EKS_VERSION: "1.34" });
-    expect(unreadable.status).toBe(2);
   }, 60_000);
 });

@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { spawnSync } from "child_process";
-import { copyFileSync } from "fs";
+import { copyFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { compareEngineVersions, engineVersionProblem, globalClusterVersions } from "../../tools/ci/global-engine-version";
+import { compareEngineVersions, engineVersionProblem, globalClusterVersions, main } from "../../tools/ci/global-engine-version";
 import { temporaryDirectories } from "../plan/temp-dirs";
 import { ROOT } from "./workflow-files";
 
@@ -55,14 +55,29 @@ describe("global-engine-version (the refreshed GlobalCluster against platform:db
   it("exits 1 before the update when AWS runs a newer version than the stack file names, 0 otherwise", () => {
     const dir = tempDir("engine-version-");
     for (const f of ["Pulumi.yaml", "Pulumi.prod.yaml"]) copyFileSync(join(ROOT, f), join(dir, f));
-    const cli = (state: unknown) =>
-      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/global-engine-version.ts"), "--stack", "prod", "--dir", dir], { cwd: ROOT, encoding: "utf8", input: JSON.stringify(state) });
-    const newer = cli(exported({ engineVersion: "99.1", engineVersionActual: "99.1" }));
+    const stateFile = (state: unknown) => {
+      const file = join(dir, "state.json");
+      writeFileSync(file, typeof state === "string" ? state : JSON.stringify(state));
+      return file;
+    };
+    const errors: string[] = [];
+    const error = vi.spyOn(console, "error").mockImplementation((text: string) => void errors.push(text));
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect(main(["--stack", "prod", "--dir", dir, "--state", stateFile(exported({ engineVersion: "1.0" }))])).toBe(0);
+      expect(main(["--stack", "prod", "--dir", dir, "--state", stateFile("not json")])).toBe(2);
+      expect(errors.pop()).toMatch(/^global-engine-version: /);
+    } finally {
+      error.mockRestore();
+      log.mockRestore();
+    }
+    // The command as the workflow runs it, once: the state on stdin.
+    const newer = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/global-engine-version.ts"), "--stack", "prod", "--dir", dir], {
+      cwd: ROOT,
+      encoding: "utf8",
+      input: JSON.stringify(exported({ engineVersion: "99.1", engineVersionActual: "99.1" })),
+    });
     expect(newer.status, newer.stderr).toBe(1);
     expect(newer.stderr).toMatch(/^::error::The Aurora global database runs 99\.1 .*Set platform:dbEngineVersion: "99\.1" in Pulumi\.prod\.yaml/m);
-    const same = cli(exported({ engineVersion: "1.0" }));
-    expect(same.status, same.stderr).toBe(0);
-    const unreadable = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/global-engine-version.ts"), "--stack", "prod"], { cwd: ROOT, encoding: "utf8", input: "not json" });
-    expect(unreadable.status).toBe(2);
   }, 60_000);
 });

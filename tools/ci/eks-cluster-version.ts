@@ -109,7 +109,11 @@ export async function runningClusters(clusters: readonly ClusterRef[], read: Clu
   );
 }
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * The command: its exit code (0 go on, 1 refused, 2 cannot tell). `read` asks AWS; the tests run
+ * it in-process with their own.
+ */
+export async function main(argv: string[], read: ClusterVersionReader = awsCliClusterVersion): Promise<number> {
   const stack = option(argv, "--stack");
   let running: RunningCluster[];
   let configured: string;
@@ -123,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const dir = resolve(option(argv, "--dir") ?? ".");
     ({ env: environment, settings: { kubernetesVersion: configured } } = environmentSettingsOf(stack, dir));
-    running = await runningClusters(clusters, awsCliClusterVersion);
+    running = await runningClusters(clusters, read);
   } catch (err) {
     console.error(`::error::eks-cluster-version: ${(err as Error).message}. Nothing was refreshed or deployed.`);
     return 2;

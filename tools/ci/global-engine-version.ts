@@ -58,7 +58,8 @@ export function engineVersionProblem(running: readonly RunningVersion[], configu
   );
 }
 
-function main(argv: string[]): number {
+/** The command: its exit code (0 go on, 1 refused, 2 cannot tell). Exported for the tests, which run it in-process. */
+export function main(argv: string[]): number {
   const stack = option(argv, "--stack");
   let running: RunningVersion[];
   let configured: string;
