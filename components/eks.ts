@@ -359,8 +359,8 @@ export class EksCluster extends pulumi.ComponentResource {
     const customTimeouts = { create: "30m", update: "30m" };
     // One replica per AZ under a hard zone spread (corednsConfiguration): with EKS's soft defaults
     // both pods can start on the first Ready node, and losing its AZ leaves the region without DNS
-    // for about 5 minutes. No minDomains, so the first deploy still goes ACTIVE when an AZ's nodes
-    // are late or missing: AZs with nodes take every replica.
+    // for about 5 minutes. The skew lets a lost AZ's replica start elsewhere; no minDomains, so the
+    // first deploy still goes ACTIVE when an AZ's nodes are late or missing.
     this.addon("coredns", { configurationValues: this.addonArgs.corednsConfigurationValues }, { dependsOn: nodes, customTimeouts });
     // Bound through the add-on's own podIdentityAssociations (not a separate
     // PodIdentityAssociation): EKS creates the association with the add-on, before its pods

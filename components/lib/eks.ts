@@ -324,6 +324,18 @@ export function zoneSpread(matchLabels: Record<string, string>): { maxSkew: numb
   return { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels } };
 }
 
+/**
+ * The zone spread's skew for `replicas` coredns pods over `azCount` AZs: the smallest that still
+ * lets the replicas of a lost AZ start in the others while the lost AZ counts as a domain with no
+ * pod (`ceil(replicas / (azCount - 1))`: 2 for 3 replicas in 3 AZs), and which still keeps them
+ * out of one AZ on the first deploy (a skew below the replica count, as some AZ then has none).
+ * With two AZs no skew does both: 1 keeps the two replicas apart, and the one a lost AZ took
+ * waits for that AZ (the other serves).
+ */
+export function corednsMaxSkew(replicas: number, azCount: number): number {
+  return azCount > 2 ? Math.ceil(replicas / (azCount - 1)) : 1;
+}
+
 /** Labels of the pods of the EKS coredns add-on's Deployment (its Service selects them too). */
 export const COREDNS_POD_LABELS: Readonly<Record<string, string>> = { "k8s-app": "kube-dns" };
 
@@ -337,12 +349,14 @@ export const COREDNS_POD_LABELS: Readonly<Record<string, string>> = { "k8s-app":
  * not-ready/unreachable toleration Kubernetes gives every pod).
  *
  * - `replicaCount`: one per AZ the nodes span, at least 2 (one node lost must leave one).
- * - `zoneSpread`, DoNotSchedule: no two in one AZ while another AZ has fewer. Nodes that have
- *   registered count as domains even before they are Ready (nodeTaintsPolicy Ignore), so pods
- *   wait for their AZ's node rather than pile onto the first Ready one. No `minDomains`: with it
- *   a pod would stay Pending whenever fewer AZs than `azCount` have nodes (an AZ lost, an AZ
- *   without capacity on the first deploy), the add-on would stay DEGRADED and its create would
- *   time out; without it, AZs that have nodes take every replica.
+ * - a zone spread, DoNotSchedule, with `corednsMaxSkew`: never every replica in one AZ. Nodes
+ *   that have registered count as domains even before they are Ready (nodeTaintsPolicy Ignore),
+ *   so pods wait for their AZ's node rather than pile onto the first Ready one. A lost AZ keeps
+ *   counting too, with no pod, as long as its Node objects exist: with a skew of 1 the replica
+ *   it lost could go nowhere (a survivor reaching 2 against the lost AZ's 0), and DNS would run
+ *   short for the whole outage. No `minDomains`: with it a pod would stay Pending whenever fewer
+ *   AZs than `azCount` have nodes (an AZ lost, an AZ without capacity on the first deploy), the
+ *   add-on would stay DEGRADED and its create would time out.
  * - `podDisruptionBudget`: the add-on's managed budget, written out (its default): drains and
  *   instance refreshes evict one pod at a time.
  */
@@ -354,9 +368,10 @@ export function corednsConfiguration(azCount: number): {
   if (!Number.isInteger(azCount) || azCount < 1) {
     throw new RangeError(`nodeAzCount ${azCount} must be a whole number of AZs >= 1: the AZs the cluster's nodes span (the region's azCount)`);
   }
+  const replicaCount = Math.max(2, azCount);
   return {
-    replicaCount: Math.max(2, azCount),
-    topologySpreadConstraints: [zoneSpread({ ...COREDNS_POD_LABELS })],
+    replicaCount,
+    topologySpreadConstraints: [{ ...zoneSpread({ ...COREDNS_POD_LABELS }), maxSkew: corednsMaxSkew(replicaCount, azCount) }],
     podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
   };
 }

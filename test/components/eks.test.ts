@@ -272,7 +272,7 @@ describe("EksCluster options", () => {
     const config = (prefix: string) => JSON.parse(String(one(under(prefix), ADDON, `${prefix}-coredns`).inputs.configurationValues)) as Record<string, any>;
     expect(config("prod")).toEqual({
       replicaCount: 3,
-      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+      topologySpreadConstraints: [{ maxSkew: 2, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
       podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
     });
     expect(config("edge").replicaCount).toBe(4);

@@ -6,6 +6,7 @@ import {
   clusterLogGroupName,
   controlPlaneZoneCount,
   corednsConfiguration,
+  corednsMaxSkew,
   parseAddonVersions,
   planEndpointAccess,
   principalNameSuffix,
@@ -110,12 +111,47 @@ describe("corednsConfiguration", () => {
     const three = corednsConfiguration(3);
     expect(three).toEqual({
       replicaCount: 3,
-      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+      topologySpreadConstraints: [{ maxSkew: 2, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
       podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
     });
     // No minDomains: a Pending replica would keep the add-on DEGRADED while an AZ has no node.
     expect(three.topologySpreadConstraints[0]).not.toHaveProperty("minDomains");
     for (const azCount of [1, 2, 3, 4, 6]) expect(corednsConfiguration(azCount).replicaCount).toBe(Math.max(2, azCount));
+  });
+
+  /**
+   * The scheduler's rule for a DoNotSchedule spread: a pod may go to an AZ when, after it, that AZ
+   * holds at most maxSkew more than the AZ with the fewest (every AZ with a node counts, a lost one
+   * included, as long as its Node objects exist).
+   */
+  const fits = (counts: number[], to: number, maxSkew: number) => counts[to] + 1 - Math.min(...counts.map((c, i) => (i === to ? c + 1 : c))) <= maxSkew;
+
+  it("never puts every replica in one AZ, and lets a lost AZ's replicas start in the others (three AZs or more)", () => {
+    for (const azCount of [3, 4, 5, 6]) {
+      const { replicaCount, topologySpreadConstraints: [spread] } = corednsConfiguration(azCount);
+      // First deploy, one AZ's node Ready and the others registered: that AZ takes at most maxSkew.
+      const first = Array.from({ length: azCount }, () => 0);
+      while (fits(first, 0, spread.maxSkew)) first[0]++;
+      expect(first[0], `${azCount} AZs`).toBeLessThan(replicaCount);
+      // Every layout the spread allows, one AZ lost: its replicas all find a place in the others.
+      const layouts = (left: number, azs: number): number[][] => (azs === 1 ? [[left]] : Array.from({ length: left + 1 }, (_, n) => layouts(left - n, azs - 1).map((rest) => [n, ...rest])).flat());
+      for (const layout of layouts(replicaCount, azCount).filter((l) => Math.max(...l) - Math.min(...l) <= spread.maxSkew)) {
+        const counts = [0, ...layout.slice(1)];
+        for (let pending = layout[0]; pending > 0; pending--) {
+          const to = counts.map((_, i) => i).filter((i) => i > 0 && fits(counts, i, spread.maxSkew)).sort((a, b) => counts[a] - counts[b])[0];
+          expect(to, `${azCount} AZs, layout ${layout.join("-")}`).toBeDefined();
+          counts[to]++;
+        }
+      }
+    }
+  });
+
+  it("keeps two replicas in two AZs apart (skew 1): the one a lost AZ took waits for it", () => {
+    expect(corednsMaxSkew(2, 2)).toBe(1);
+    expect(corednsMaxSkew(3, 3)).toBe(2);
+    expect(corednsMaxSkew(6, 6)).toBe(2);
+    expect(fits([1, 0], 1, 1)).toBe(true);
+    expect(fits([0, 1], 1, 1)).toBe(false);
   });
 
   it("refuses an AZ count that is not a whole number of at least one, naming the field", () => {
