@@ -146,14 +146,32 @@ export interface Ipv6Cidr {
 }
 
 const IPV6_GROUP = /^[0-9a-f]{1,4}$/i;
+/** A dotted quad as Go's parser takes it: decimal octets 0-255, no leading zero. */
+const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
 
-/** The eight 16-bit groups of "2001:db8::1" (one `::` at most; no embedded IPv4 form). */
+/**
+ * A trailing dotted quad ("::ffff:1.2.3.4", "::0.0.0.0") as the last two groups, as RFC 4291
+ * §2.2 writes them and Go's net.ParseCIDR (the provider's validation) parses them; undefined
+ * when it is no IPv4 address.
+ */
+function embeddedIpv4Groups(groups: string[]): string[] | undefined {
+  const last = groups[groups.length - 1];
+  if (last === undefined || !last.includes(".")) return groups;
+  const match = DOTTED_QUAD.exec(last);
+  if (!match) return undefined;
+  const [a, b, c, d] = match.slice(1, 5).map(Number);
+  if ([a, b, c, d].some((o) => o > 255)) return undefined;
+  return [...groups.slice(0, -1), ((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+}
+
+/** The eight 16-bit groups of "2001:db8::1" (one `::` at most; a trailing dotted quad is the last two). */
 function parseIpv6Address(text: string): bigint | undefined {
   const halves = text.split("::");
   if (halves.length > 2) return undefined;
   const groupsOf = (part: string) => (part === "" ? [] : part.split(":"));
-  const head = groupsOf(halves[0]);
-  const tail = halves.length === 2 ? groupsOf(halves[1]) : [];
+  const head = halves.length === 2 ? groupsOf(halves[0]) : embeddedIpv4Groups(groupsOf(halves[0]));
+  const tail = halves.length === 2 ? embeddedIpv4Groups(groupsOf(halves[1])) : [];
+  if (head === undefined || tail === undefined) return undefined;
   if (halves.length === 2 && head.length + tail.length > 7) return undefined;
   const groups = halves.length === 2 ? [...head, ...Array<string>(8 - head.length - tail.length).fill("0"), ...tail] : head;
   if (groups.length !== 8 || !groups.every((g) => IPV6_GROUP.test(g))) return undefined;
@@ -162,7 +180,7 @@ function parseIpv6Address(text: string): bigint | undefined {
 
 /** Parses "2001:db8::/32"; undefined for anything that is not an IPv6 CIDR block with its host bits clear (AWS refuses those). */
 export function parseIpv6Cidr(text: string): Ipv6Cidr | undefined {
-  const match = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(text.trim());
+  const match = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(text.trim());
   if (!match || Number(match[2]) > 128) return undefined;
   const prefix = Number(match[2]);
   const network = parseIpv6Address(match[1]);

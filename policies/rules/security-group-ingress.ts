@@ -6,11 +6,14 @@
  *
  * The internet is judged by size, not by spelling: `0.0.0.0/1` with `128.0.0.0/1` is
  * `0.0.0.0/0` (opensToInternet, components/lib/cidr.ts). The rules of one group that share a
- * protocol and a port are added up; private ranges (RFC 1918, 100.64.0.0/10; IPv6 outside global
- * unicast) are networks the VPC is connected to, not the internet, and count for nothing.
+ * protocol and a port are added up, but for the openings the group may have (an internet-facing
+ * load balancer's listener ports): the internet is allowed on those ports, so they add nothing to
+ * another opening's reach. Private ranges (RFC 1918, 100.64.0.0/10; IPv6 outside global unicast)
+ * are networks the VPC is connected to, not the internet, and count for nothing; an IPv6 entry
+ * this code cannot parse counts as the whole internet (the provider may take it: fail closed).
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { opensToInternet, opensToInternetIpv6, parseCidr, reachesIpv6Internet } from "../../components/lib/cidr";
+import { opensToInternet, opensToInternetIpv6, parseCidr, parseIpv6Cidr, reachesIpv6Internet } from "../../components/lib/cidr";
 import { isPrivateCidr } from "../../components/lib/deployer";
 import { stringList } from "../config";
 import { LOAD_BALANCER_TYPES, TYPES } from "./aws-types";
@@ -40,22 +43,34 @@ function shareTraffic(a: IngressOpening, b: IngressOpening): boolean {
 }
 
 const publicIpv4 = (cidrs: readonly string[]) => cidrs.filter((c) => parseCidr(c) !== undefined && !isPrivateCidr(c));
-const publicIpv6 = (cidrs: readonly string[]) => cidrs.filter(reachesIpv6Internet);
+
+/**
+ * The IPv6 entries that reach the internet: IPv6 is what has a colon (no IPv4 CIDR does, and the
+ * provider refuses an IPv6 field without one). An entry that does not parse here is kept: the
+ * provider's own parser (Go's net.ParseCIDR) may take forms this one does not, and one counted as
+ * nothing would hide an opening.
+ */
+const publicIpv6 = (cidrs: readonly string[]) => cidrs.filter((c) => c.includes(":") && (parseIpv6Cidr(c) === undefined || reachesIpv6Internet(c)));
+
+/** Whether these IPv6 entries add up to the internet, an unparsed one counting as all of it (`::/0`). */
+const ipv6Internet = (cidrs: readonly string[]) => opensToInternetIpv6(cidrs.map((c) => (parseIpv6Cidr(c) === undefined ? "::/0" : c)));
 
 /**
  * For each opening of one security group, the CIDRs through which it admits the internet: its
  * public ones, when they and those of the group's other openings that share a protocol and a port
  * with it add up to the internet (more than a /8's worth of IPv4, a /12's of IPv6). Empty when it
  * admits no such thing. Overlapping openings are counted twice, never less (stricter, not laxer).
+ * An opening `exempt` on this group (an internet-facing load balancer's listener port) adds
+ * nothing to the others: it is one port, where the internet is allowed anyway.
  */
-export function internetReach(openings: readonly IngressOpening[]): { cidrs: string[]; alone: boolean }[] {
+export function internetReach<T extends IngressOpening>(openings: readonly T[], exempt: (opening: T) => boolean = () => false): { cidrs: string[]; alone: boolean }[] {
   return openings.map((opening) => {
-    const together = openings.filter((other) => other === opening || shareTraffic(opening, other)).flatMap((o) => o.cidrs);
+    const together = openings.filter((other) => other === opening || (!exempt(other) && shareTraffic(opening, other))).flatMap((o) => o.cidrs);
     const [own4, own6] = [publicIpv4(opening.cidrs), publicIpv6(opening.cidrs)];
     const open4 = own4.length > 0 && opensToInternet(publicIpv4(together));
-    const open6 = own6.length > 0 && opensToInternetIpv6(publicIpv6(together));
+    const open6 = own6.length > 0 && ipv6Internet(publicIpv6(together));
     const cidrs = [...(open4 ? own4 : []), ...(open6 ? own6 : [])];
-    const alone = (open4 && opensToInternet(own4)) || (open6 && opensToInternetIpv6(own6));
+    const alone = (open4 && opensToInternet(own4)) || (open6 && ipv6Internet(own6));
     return { cidrs, alone };
   });
 }
@@ -187,11 +202,11 @@ export const securityGroupWorldIngress = stackRule<{ allowedPorts: string[] }>(
     const byGroup = new Map<string, Located[]>();
     for (const o of all) byGroup.set(o.group.key, [...(byGroup.get(o.group.key) ?? []), o]);
     for (const members of byGroup.values()) {
-      internetReach(members).forEach(({ cidrs, alone }, i) => {
+      const exempt = (o: Located) => fronting.has(o.group.key) && isListenerPort(o, allowed);
+      internetReach(members, exempt).forEach(({ cidrs, alone }, i) => {
         const o = members[i];
-        if (cidrs.length === 0) return;
+        if (cidrs.length === 0 || exempt(o)) return;
         const listener = isListenerPort(o, allowed);
-        if (listener && fronting.has(o.group.key)) return;
         const summed = alone ? "" : `, which with the group's other rules on those ports adds up to more than a /8 of IPv4 or a /12 of IPv6 (the internet in pieces)`;
         const fix = listener
           ? `only an internet-facing load balancer's security group may admit the internet, and no internet-facing load balancer of this stack carries ${o.group.label}; admit the load balancer's security group (referencedSecurityGroupId) or the clients' own CIDRs instead.`

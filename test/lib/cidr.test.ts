@@ -72,6 +72,17 @@ describe("parseIpv6Cidr", () => {
     expect(parseIpv6Cidr("::/129")).toBeUndefined();
     expect(parseIpv6Cidr("0.0.0.0/0")).toBeUndefined();
   });
+
+  it("parses a trailing dotted quad into the last two groups, as Go's net.ParseCIDR (the provider's validation) does", () => {
+    expect(parseIpv6Cidr("::0.0.0.0/0")).toEqual({ network: 0n, prefix: 0 });
+    expect(parseIpv6Cidr("::ffff:1.2.3.4/128")).toEqual({ network: (0xffffn << 32n) | 0x01020304n, prefix: 128 });
+    expect(parseIpv6Cidr("2000::0.0.0.0/3")).toEqual({ network: 0x2n << 124n, prefix: 3 });
+    expect(parseIpv6Cidr("0:0:0:0:0:ffff:192.168.0.1/128")).toEqual({ network: (0xffffn << 32n) | 0xc0a80001n, prefix: 128 });
+    expect(parseIpv6Cidr("::1.2.3.4/96")).toBeUndefined(); // host bits set
+    // Not an IPv4 address, or not last: refused, as Go refuses them.
+    for (const text of ["::1.2.3.256/128", "::01.2.3.4/128", "::1.2.3/128", "1.2.3.4::/32", "::1.2.3.4:0/128", "1:2:3:4:5:6:7:1.2.3.4/128"]) expect(parseIpv6Cidr(text), text).toBeUndefined();
+    expect([opensToInternetIpv6(["::0.0.0.0/0"]), opensToInternetIpv6(["2000::0.0.0.0/3"]), reachesIpv6Internet("::ffff:0.0.0.0/96")]).toEqual([true, true, false]);
+  });
 });
 
 describe("opensToInternetIpv6", () => {

@@ -32,6 +32,28 @@ describe("internetReach", () => {
     expect(internetReach([tcp(5432, "::/0", "203.0.113.0/24")])).toEqual([{ cidrs: ["::/0"], alone: true }]);
   });
 
+  it("counts an IPv6 entry in its embedded-IPv4 form by its address, and one it cannot parse as the whole internet (fail closed)", () => {
+    // The provider takes them (Go's net.ParseCIDR): ::0.0.0.0/0 is ::/0, 2000::0.0.0.0/3 all of global unicast.
+    expect(internetReach([tcp(5432, "::0.0.0.0/0")])).toEqual([{ cidrs: ["::0.0.0.0/0"], alone: true }]);
+    expect(internetReach([tcp(5432, "2000::0.0.0.0/3")])).toEqual([{ cidrs: ["2000::0.0.0.0/3"], alone: true }]);
+    // An IPv4-mapped address is no IPv6 internet.
+    expect(internetReach([tcp(5432, "::ffff:1.2.3.4/128")])).toEqual([{ cidrs: [], alone: false }]);
+    // Not parsed here: counted as ::/0, named as written.
+    expect(internetReach([tcp(5432, "2001:db8:::/48")])).toEqual([{ cidrs: ["2001:db8:::/48"], alone: true }]);
+    expect(internetReach([tcp(5432, "2001:db8:::/48"), tcp(5432, "2001:db8::/32")]).map((r) => r.cidrs)).toEqual([["2001:db8:::/48"], ["2001:db8::/32"]]);
+  });
+
+  it("leaves out of the others' sums an opening exempt on the group (a listener port of an internet-facing load balancer)", () => {
+    const range = { protocol: "tcp", fromPort: 80, toPort: 443, cidrs: ["198.51.100.0/24"] };
+    const alb = [tcp(443, "0.0.0.0/0"), range];
+    // Summed with 443 from the internet, 80-443 from a /24 would read as the internet in pieces.
+    expect(internetReach(alb)[1]).toEqual({ cidrs: ["198.51.100.0/24"], alone: false });
+    expect(internetReach(alb, (o) => o === alb[0])[1]).toEqual({ cidrs: [], alone: false });
+    // Other openings still add up with each other.
+    const split = [tcp(443, "0.0.0.0/0"), { ...range, cidrs: ["0.0.0.0/1"] }, { ...range, cidrs: ["128.0.0.0/1"] }];
+    expect(internetReach(split, (o) => o === split[0]).map((r) => r.cidrs)).toEqual([["0.0.0.0/0"], ["0.0.0.0/1"], ["128.0.0.0/1"]]);
+  });
+
   it("judges openings a preview does not know as sharing every port", () => {
     expect(internetReach([{ protocol: undefined, fromPort: undefined, toPort: undefined, cidrs: ["11.0.0.0/8"] }, tcp(22, "12.0.0.0/8")]).map((r) => r.cidrs)).toEqual([["11.0.0.0/8"], ["12.0.0.0/8"]]);
   });
@@ -67,6 +89,20 @@ describe("prod's security groups", () => {
     expect(internetRules(known).map((r) => `${r.inputs.ipProtocol} ${r.inputs.fromPort}`).sort()).toEqual(["tcp 443", "tcp 443", "tcp 80", "tcp 80"]);
     expect(judge(known.cloud.resources)).toEqual([]);
     expect(judge(preview.cloud.resources, true)).toEqual([]);
+  });
+
+  it("pass a range from the clients' own CIDR beside the ALB's 443 from the internet, and fail SSH from ::0.0.0.0/0", () => {
+    const ingress = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+    const albHttps = internetRules(known).find((r) => r.inputs.fromPort === 443 && r.inputs.cidrIpv4 === "0.0.0.0/0")!;
+    const withRule = (name: string, props: Record<string, unknown>) => {
+      const { cidrIpv4: _, cidrIpv6: __, ...inputs } = albHttps.inputs;
+      const { cidrIpv4: ___, cidrIpv6: ____, ...outputs } = (albHttps.outputs ?? {}) as Record<string, unknown>;
+      return { ...albHttps, type: ingress, urn: `${albHttps.urn}-${name}`, inputs: { ...inputs, ...props }, outputs: { ...outputs, ...props } };
+    };
+    const range = withRule("clients", { ipProtocol: "tcp", fromPort: 80, toPort: 443, cidrIpv4: "198.51.100.0/24" });
+    expect(judge([...known.cloud.resources, range])).toEqual([]);
+    const ssh = withRule("ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::0.0.0.0/0" });
+    expect(judge([...known.cloud.resources, ssh])).toEqual([expect.stringMatching(/admits ::0\.0\.0\.0\/0 on tcp 22: only 80 and 443 may face the internet/)]);
   });
 
   it("fail those four rules once no internet-facing load balancer carries their group", () => {
