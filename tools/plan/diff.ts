@@ -221,7 +221,7 @@ function inheritedAliases(resource: PlanResource, own: (string | null)[], rename
 export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
   const baseSettings = environmentSettings(base);
   const currentSettings = environmentSettings(current);
-  const hazards = baseSettings && currentSettings ? environmentHazards(baseSettings, currentSettings) : [];
+  const hazards = baseSettings && currentSettings ? environmentHazards(baseSettings, currentSettings, current.environment) : [];
   const baseViolations = new Set(allViolations(base).map(violationKey));
   const currentViolations = allViolations(current);
   const currentKeys = new Set(currentViolations.map(violationKey));

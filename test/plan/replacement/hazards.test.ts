@@ -51,7 +51,8 @@ describe("environment hazards", () => {
     expect(kinds({ regions: ["us-east-1", "us-west-2"], vpcCidrs: ["10.10.0.0/16", "10.20.0.0/16"] })).toEqual([["region-removed", "risk"]]);
     expect(kinds({ regions: ["us-west-2", "us-east-1", "eu-west-1"], vpcCidrs: ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] })).toEqual([["primary-moved", "risk"]]);
     expect(environmentHazards({ ...prod, eksControlPlaneAzCount: 3 }, { ...prod, eksControlPlaneAzCount: 3, azCount: 4 }).map((h) => [h.kind, h.severity])).toEqual([["az-count-change", "risk"]]);
-    expect(kinds({ vpcCidrs: ["10.10.0.0/16", "10.21.0.0/16", "10.30.0.0/16"] })).toEqual([["vpc-cidr-change", "risk"]]);
+    // Blocking, as the deploy waves refuse it (one judgement: tools/plan/replacement/region-list.ts).
+    expect(kinds({ vpcCidrs: ["10.10.0.0/16", "10.21.0.0/16", "10.30.0.0/16"] })).toEqual([["vpc-cidr-change", "blocking"]]);
     expect(kinds({ dnsZoneName: "prod2.example.com" })).toEqual([["zone-rename", "risk"]]);
   });
 
@@ -149,10 +150,19 @@ describe("the region order with the primary kept: regions[1] holds the writer's 
     expect(hazards.map((h) => [h.kind, h.severity])).toEqual([["region-added", "notice"], ["region-order-change", "blocking"]]);
     const [, h] = hazards;
     expect(h.runbook).toBe("docs/runbooks/add-a-region.md");
-    expect(h.message).toContain("moves from us-west-2 to ap-south-1");
+    expect(h.message).toMatch(/^platform:regions\[1\] is ap-south-1, a region new in this change, in place of us-west-2: .*moves from us-west-2 to ap-south-1/);
     expect(h.message).toMatch(/Route 53 refuses a second SECONDARY record/);
-    expect(h.message).toMatch(/routing control starts Off.*may still be seeding.*unplanned-failover\.md promotes regions\[1\]/);
-    expect(h.message).toMatch(/append ap-south-1 after eu-west-1.*separate, planned change.*release us-west-2's writer record first/);
+    expect(h.message).toMatch(/unplanned-failover\.md promotes regions\[1\]: ap-south-1, whose Aurora secondary may still be seeding and whose routing control \(with ARC\) starts Off/);
+    expect(h.message).toMatch(/Append ap-south-1 at the end of platform:regions.*separate, planned change once it serves: release us-west-2's writer record first/);
+  });
+
+  it("blocks a new region first (a writer without data), instead of calling it a switchover", () => {
+    const hazards = environmentHazards(prod, { ...prod, ...four(["ap-south-1", "us-east-1", "us-west-2", "eu-west-1"]) });
+    expect(hazards.map((h) => [h.kind, h.severity])).toEqual([["region-added", "notice"], ["region-order-change", "blocking"]]);
+    expect(hazards[1].message).toMatch(/^platform:regions\[0\] is ap-south-1, a region new in this change: .*Keep us-east-1 first and append ap-south-1/);
+    // A switchover with a new region second in the same change: both said.
+    const both = environmentHazards(prod, { ...prod, ...four(["us-west-2", "ap-south-1", "us-east-1", "eu-west-1"]) });
+    expect(both.map((h) => [h.kind, h.severity])).toEqual([["region-added", "notice"], ["region-order-change", "blocking"], ["primary-moved", "risk"]]);
   });
 
   it("leaves an appended region the notice it always had", () => {
@@ -163,11 +173,13 @@ describe("the region order with the primary kept: regions[1] holds the writer's 
     expect(kinds({ regions: ["us-west-2", "us-east-1", "eu-west-1"], vpcCidrs: ["10.20.0.0/16", "10.10.0.0/16", "10.30.0.0/16"] })).toEqual([["primary-moved", "risk"]]);
   });
 
-  it("flags regions[1] given to another existing region as a risk that ships one stack at a time, the old secondary first", () => {
-    const [h, ...rest] = environmentHazards(prod, { ...prod, regions: ["us-east-1", "eu-west-1", "us-west-2"], vpcCidrs: ["10.10.0.0/16", "10.30.0.0/16", "10.20.0.0/16"] });
+  it("flags regions[1] given to another existing region as a risk that ships one stack at a time, the old secondary first, naming the environment's stacks", () => {
+    const [h, ...rest] = environmentHazards(prod, { ...prod, regions: ["us-east-1", "eu-west-1", "us-west-2"], vpcCidrs: ["10.10.0.0/16", "10.30.0.0/16", "10.20.0.0/16"] }, "prod");
     expect(rest).toEqual([]);
-    expect(h).toMatchObject({ kind: "region-order-change", severity: "risk", runbook: "docs/runbooks/upgrade-kubernetes.md" });
-    expect(h.message).toMatch(/moves from us-west-2 to eu-west-1.*Route 53 refuses.*promotes regions\[1\]: eu-west-1.*one stack at a time.*us-west-2 \(its stack deletes its SECONDARY record\), then eu-west-1/);
+    expect(h).toMatchObject({ kind: "region-order-change", severity: "risk", runbook: "docs/deploying.md" });
+    expect(h.message).toMatch(/changes from us-west-2 to eu-west-1.*Route 53 refuses.*unplanned-failover\.md would promote eu-west-1.*one stack at a time, not by deploy\.yml \(its waves refuse it\).*prod-us-west-2 \(its stack deletes its SECONDARY record\), prod-eu-west-1 \(its stack creates it\)/);
+    // Only the four fields of the plan's JSON (plan.schema.json).
+    expect(Object.keys(h).sort()).toEqual(["kind", "message", "runbook", "severity"]);
   });
 
   it("blocks regions[1] replaced by a new region, and lets it leave for the next existing one (remove-a-region.md)", () => {
@@ -175,7 +187,7 @@ describe("the region order with the primary kept: regions[1] holds the writer's 
     const replaced = environmentHazards(two, { ...two, regions: ["us-east-1", "ap-south-1"] });
     expect(replaced.map((h) => [h.kind, h.severity])).toEqual(expect.arrayContaining([["region-removed", "risk"], ["region-order-change", "blocking"]]));
     const h = replaced.find((x) => x.kind === "region-order-change")!;
-    expect(h.message).toMatch(/moves from us-west-2 \(which leaves\) to ap-south-1.*may still be seeding.*remove us-west-2 in a change of its own/);
+    expect(h.message).toMatch(/in place of us-west-2 \(which leaves\): .*moves from us-west-2 to ap-south-1.*may still be seeding.*Remove us-west-2 in a change of its own/);
     expect(h.message).not.toMatch(/Route 53 refuses/);
     expect(kinds({ regions: ["us-east-1", "eu-west-1"], vpcCidrs: ["10.10.0.0/16", "10.30.0.0/16"] })).toEqual([["region-removed", "risk"]]);
   });
@@ -183,7 +195,29 @@ describe("the region order with the primary kept: regions[1] holds the writer's 
   it("notes a new region listed after the secondary but before another region: no record moves", () => {
     const hazards = environmentHazards(prod, { ...prod, ...four(["us-east-1", "us-west-2", "ap-south-1", "eu-west-1"]) });
     expect(hazards.map((h) => [h.kind, h.severity])).toEqual([["region-added", "notice"], ["region-order-change", "notice"]]);
-    expect(hazards[1].message).toMatch(/ap-south-1 listed before eu-west-1.*regions\[1\] is still us-west-2.*append ap-south-1 after eu-west-1/);
+    expect(hazards[1].message).toMatch(/ap-south-1 listed before eu-west-1.*regions\[1\] is us-west-2.*append ap-south-1 at the end of platform:regions/);
+  });
+});
+
+describe("blocking hazards a pull request may acknowledge (the diff compares config with config)", () => {
+  const label = /acknowledge it with the pull request label hazards-acknowledged \(docs\/deploying\.md, "Blocking hazards"\)\.$/;
+  it("says when a revert or a catch-up is right, and the label that passes it", () => {
+    // 1.35 merged and never deployed, put back.
+    const revert = environmentHazards({ ...prod, kubernetesVersion: "1.35" }, { ...prod, kubernetesVersion: "1.34" });
+    expect(revert[0].message).toMatch(/If no cluster runs 1\.35 \(its upgrade was merged and never deployed: aws eks describe-cluster in each region\), putting the version back is right: /);
+    expect(revert[0].message).toMatch(label);
+    // AWS moved the clusters two minors past the config (tools/ci/eks-cluster-version.ts says to set the running minor).
+    const catchUp = environmentHazards(prod, { ...prod, kubernetesVersion: "1.35" });
+    expect(catchUp[0].message).toMatch(/If every cluster already runs 1\.35 \(AWS upgraded them itself: upgrade-kubernetes\.md, "When AWS upgraded the control plane itself"\), this only catches the config up/);
+    expect(catchUp[0].message).toMatch(label);
+    const aurora = environmentHazards({ ...prod, dbEngineVersion: "16.9" }, { ...prod, dbEngineVersion: "16.6" });
+    expect(aurora.map((h) => h.kind)).toEqual(["aurora-downgrade"]);
+    expect(aurora[0].message).toMatch(/If no member runs 16\.9 \(its upgrade was merged and never deployed: aws rds describe-global-clusters\), putting the version back is right: /);
+    expect(aurora[0].message).toMatch(label);
+    const pins = (vpcCni: string) => ({ ...prod, eksAddonVersions: [`vpc-cni=${vpcCni}`] });
+    const cni = environmentHazards(pins("v1.19.2-eksbuild.1"), pins("v1.21.0-eksbuild.1"));
+    expect(cni[0].message).toMatch(/If every region's add-on already runs v1\.21\.0-eksbuild\.1 \(a pin lowered in a change never deployed, now put back/);
+    expect(cni[0].message).toMatch(label);
   });
 });
 

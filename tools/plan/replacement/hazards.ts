@@ -10,6 +10,7 @@ import { cacheMajorVersion, cacheParameterGroupFamily, type CacheEngine } from "
 import { DEFAULT_RATE_LIMIT } from "../../../components/lib/edge";
 import { parseAddonVersions } from "../../../components/lib/eks";
 import { regionOfZoneId } from "../../../components/lib/zones";
+import { regionOrderChange, vpcCidrChanges, type RegionListFinding } from "./region-list";
 
 export type HazardKind =
   | "kubernetes-minor-skip"
@@ -53,6 +54,13 @@ export interface Hazard {
 
 type Settings = Record<string, unknown>;
 
+/**
+ * The way past a blocking hazard that is right: the diff compares config with config, not with
+ * what runs, so reverting an upgrade merged and never deployed, or catching up with a version AWS
+ * moved to, is blocking here. preview.yml passes it as a warning under this PR label.
+ */
+const ACKNOWLEDGE = `acknowledge it with the pull request label hazards-acknowledged (docs/deploying.md, "Blocking hazards")`;
+
 function minor(version: unknown): [number, number] | null {
   const m = typeof version === "string" ? /^(\d+)\.(\d+)/.exec(version) : null;
   return m ? [Number(m[1]), Number(m[2])] : null;
@@ -80,17 +88,23 @@ function controlPlaneZones(s: Settings): number | null {
   return s.eksControlPlaneAzCount === undefined ? az : Math.min(az, Number(s.eksControlPlaneAzCount));
 }
 
-/** Hazards of changing an environment from `base` to `current` settings. */
-export function environmentHazards(base: Settings, current: Settings): Hazard[] {
+/** A finding of region-list.ts as a hazard (the plan's JSON holds these four fields). */
+const hazardOf = ({ kind, severity, message, runbook }: RegionListFinding): Hazard => ({ kind, severity, message, runbook });
+
+/**
+ * Hazards of changing an environment from `base` to `current` settings. `environment` (the plan's)
+ * names stacks in the messages.
+ */
+export function environmentHazards(base: Settings, current: Settings, environment = "<env>"): Hazard[] {
   const out: Hazard[] = [];
   const from = minor(base.kubernetesVersion);
   const to = minor(current.kubernetesVersion);
   if (from && to && from[0] === to[0] && to[1] !== from[1]) {
     const steps = to[1] - from[1];
     if (steps > 1) {
-      out.push({ kind: "kubernetes-minor-skip", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion} skips ${steps - 1} minor version(s): EKS upgrades one minor at a time (UpdateClusterVersion refuses the jump). Go through ${Array.from({ length: steps - 1 }, (_, i) => `${from[0]}.${from[1] + i + 1}`).join(", ")} first, one pull request each.` });
+      out.push({ kind: "kubernetes-minor-skip", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion} skips ${steps - 1} minor version(s): EKS upgrades one minor at a time (UpdateClusterVersion refuses the jump). Go through ${Array.from({ length: steps - 1 }, (_, i) => `${from[0]}.${from[1] + i + 1}`).join(", ")} first, one pull request each. If every cluster already runs ${current.kubernetesVersion} (AWS upgraded them itself: upgrade-kubernetes.md, "When AWS upgraded the control plane itself"), this only catches the config up: check each region with aws eks describe-cluster, then ${ACKNOWLEDGE}.` });
     } else if (steps < 0) {
-      out.push({ kind: "kubernetes-downgrade", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion} is a downgrade: EKS cannot downgrade a cluster; the only way back is a new cluster.` });
+      out.push({ kind: "kubernetes-downgrade", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion} is a downgrade: EKS cannot downgrade a cluster; the only way back is a new cluster. If no cluster runs ${base.kubernetesVersion} (its upgrade was merged and never deployed: aws eks describe-cluster in each region), putting the version back is right: ${ACKNOWLEDGE}.` });
     } else {
       out.push({ kind: "kubernetes-upgrade", severity: "notice", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Kubernetes ${base.kubernetesVersion} → ${current.kubernetesVersion}: the control plane upgrades in place (cannot be rolled back); node groups roll after it and add-ons must support the new minor: bump the pins of eksAddonVersions in the same change, except vpc-cni, which moves one vpc-cni minor at a time in changes of its own before this one, on the current Kubernetes version (left unpinned, it would jump to the new minor's default, possibly several vpc-cni minors ahead). Upgrade one region at a time.` });
     }
@@ -108,7 +122,7 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
       // Before the family test: a lower family is no major upgrade, a lower minor no minor one.
       // ModifyGlobalCluster (and the provider's per-member path) refuse an older version; the way
       // back AWS documents is the snapshot taken before the upgrade, restored into a new cluster.
-      out.push({ kind: "aurora-downgrade", severity: "blocking", runbook: "docs/runbooks/aurora-global-database.md", message: `Aurora ${String(base.dbEngine)} ${String(base.dbEngineVersion)} → ${String(current.dbEngineVersion)} is a downgrade: Aurora cannot downgrade a cluster in place, so the global stack's update fails in wave 1. Keep platform:dbEngineVersion: "${String(base.dbEngineVersion)}" (if the clusters run a newer version than that, set the version they run). To run ${String(current.dbEngineVersion)} again, restore a snapshot taken before the upgrade into a new global database: a rebuild, not a config change, and the writes since that snapshot are lost unless exported and replayed.` });
+      out.push({ kind: "aurora-downgrade", severity: "blocking", runbook: "docs/runbooks/aurora-global-database.md", message: `Aurora ${String(base.dbEngine)} ${String(base.dbEngineVersion)} → ${String(current.dbEngineVersion)} is a downgrade: Aurora cannot downgrade a cluster in place, so the global stack's update fails in wave 1. Keep platform:dbEngineVersion: "${String(base.dbEngineVersion)}" (if the clusters run a newer version than that, set the version they run). To run ${String(current.dbEngineVersion)} again, restore a snapshot taken before the upgrade into a new global database: a rebuild, not a config change, and the writes since that snapshot are lost unless exported and replayed. If no member runs ${String(base.dbEngineVersion)} (its upgrade was merged and never deployed: aws rds describe-global-clusters), putting the version back is right: ${ACKNOWLEDGE}.` });
     } else if (a && b && a !== b) {
       const runbook = "docs/runbooks/aurora-global-database.md";
       const upgrade = `Aurora ${String(base.dbEngine)} ${String(base.dbEngineVersion)} → ${String(current.dbEngineVersion)} is a major upgrade`;
@@ -174,20 +188,17 @@ export function environmentHazards(base: Settings, current: Settings): Hazard[] 
   for (const region of currentRegions.filter((r) => !baseRegions.includes(r))) {
     out.push({ kind: "region-added", severity: "notice", runbook: "docs/runbooks/add-a-region.md", message: `Region ${region} joins the environment: deploy the global stack first, then the new regional stack; its Aurora secondary replicates from the primary before it takes traffic.` });
   }
-  out.push(...regionOrderHazards(baseRegions, currentRegions));
-  if (baseRegions[0] && currentRegions[0] && baseRegions[0] !== currentRegions[0]) {
+  // The region order and the kept regions' CIDRs are judged once, for this diff and for the deploy
+  // waves alike (region-list.ts): the waves refuse what is blocking here.
+  const [layoutWas, layoutNow] = [{ regions: baseRegions, vpcCidrs: list(base.vpcCidrs) }, { regions: currentRegions, vpcCidrs: list(current.vpcCidrs) }];
+  const order = regionOrderChange(baseRegions, currentRegions, environment);
+  if (order) out.push(hazardOf(order));
+  // A new region first is the order's finding (a writer without data), not a switchover.
+  if (baseRegions[0] && currentRegions[0] && baseRegions[0] !== currentRegions[0] && baseRegions.includes(currentRegions[0])) {
     out.push({ kind: "primary-moved", severity: "risk", runbook: "docs/runbooks/planned-switchover.md", message: `The primary region moves ${baseRegions[0]} → ${currentRegions[0]}: switch the Aurora global database over first (planned switchover), then change the region order; deploying the order alone would recreate members with the wrong role.` });
   }
 
-  const baseCidrs = list(base.vpcCidrs);
-  const currentCidrs = list(current.vpcCidrs);
-  for (const region of currentRegions.filter((r) => baseRegions.includes(r))) {
-    const was = baseCidrs[baseRegions.indexOf(region)];
-    const now = currentCidrs[currentRegions.indexOf(region)];
-    if (was && now && was !== now) {
-      out.push({ kind: "vpc-cidr-change", severity: "risk", runbook: "docs/runbooks/evacuate-a-region.md", message: `VPC CIDR of ${region} ${was} → ${now}: the VPC, its subnets, route tables, NAT gateways and security groups are replaced, and neither the EKS cluster nor the Aurora cluster can move to another VPC in place (their updates fail). Evacuate the region first; plan it as removing and re-adding the region.` });
-    }
-  }
+  out.push(...vpcCidrChanges(layoutWas, layoutNow).map(hazardOf));
 
   if (base.dnsZoneName !== undefined && base.dnsZoneName !== current.dnsZoneName) {
     const signed = base.dnsDnssec === true ? ` The old zone signs (DNSSEC): its DS record must leave the parent, and resolvers drop it, before its signing goes (docs/runbooks/dnssec.md), or the old names answer SERVFAIL meanwhile.` : "";
@@ -254,7 +265,7 @@ function vpcCniHazards(base: Settings, current: Settings): Hazard[] {
   const was = parseAddonVersions(list(base.eksAddonVersions)).versions["vpc-cni"];
   const now = parseAddonVersions(list(current.eksAddonVersions)).versions["vpc-cni"];
   const skipped = Array.from({ length: to[1] - from[1] - 1 }, (_, i) => `v${from[0]}.${from[1] + i + 1}`);
-  return [{ kind: "vpc-cni-minor-skip", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `eksAddonVersions vpc-cni ${was} → ${now} skips ${skipped.length} vpc-cni minor version(s) (${skipped.join(", ")}): the Amazon VPC CNI documentation says to update the add-on one minor at a time, and each update rolls the aws-node DaemonSet, every pod's network, over every node of the region. Pin the newest ${skipped[0]}.x-eksbuild.N EKS offers for the current Kubernetes version first (aws eks describe-addon-versions --addon-name vpc-cni), deploy it, then each next minor in a change of its own.` }];
+  return [{ kind: "vpc-cni-minor-skip", severity: "blocking", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `eksAddonVersions vpc-cni ${was} → ${now} skips ${skipped.length} vpc-cni minor version(s) (${skipped.join(", ")}): the Amazon VPC CNI documentation says to update the add-on one minor at a time, and each update rolls the aws-node DaemonSet, every pod's network, over every node of the region. Pin the newest ${skipped[0]}.x-eksbuild.N EKS offers for the current Kubernetes version first (aws eks describe-addon-versions --addon-name vpc-cni), deploy it, then each next minor in a change of its own. If every region's add-on already runs ${now} (a pin lowered in a change never deployed, now put back: aws eks describe-addon --addon-name vpc-cni), ${ACKNOWLEDGE}.` }];
 }
 
 /**
@@ -281,51 +292,6 @@ function cacheVersionHazards(base: Settings, current: Settings): Hazard[] {
     return [{ kind: "cache-parameter-group-change", severity: "blocking", runbook, message: `platform:cacheParameterGroupName ${groupWas === "" ? "(empty)" : groupWas} → ${group === "" ? "(empty)" : group} without a major cacheEngineVersion upgrade (${was} → ${now}): the provider refuses it ("cannot change parameter group name without upgrading major engine version") and the home region's deploy stops. Keep platform:cacheParameterGroupName: ${groupWas === "" ? '""' : groupWas}, and change it only with the next major version.` }];
   }
   return [];
-}
-
-/**
- * The writer's failover records follow the region order (planFailoverRecords, components/lib/dns.ts):
- * regions[1] publishes the SECONDARY record, and unplanned-failover.md promotes regions[1]. With the
- * primary kept, a change that hands regions[1] to another region moves that record inside the
- * parallel regional wave. Not judged here: a new primary (primary-moved, the planned switchover),
- * and regions[1] leaving the environment with an existing region moving up (remove-a-region.md
- * destroys its stack, and so its record, first).
- */
-function regionOrderHazards(was: string[], now: string[]): Hazard[] {
-  if (!was[0] || was[0] !== now[0]) return [];
-  const lastKept = now.reduce((last, region, i) => (was.includes(region) ? i : last), -1);
-  const inserted = now.filter((region, i) => !was.includes(region) && i < lastKept);
-  const [secondaryWas, secondaryNow] = [was[1], now[1]];
-  const secondaryLeaves = secondaryWas !== undefined && !now.includes(secondaryWas);
-  const moved = secondaryWas !== undefined && secondaryNow !== undefined && secondaryNow !== secondaryWas && !(secondaryLeaves && was.includes(secondaryNow));
-  const append = (regions: string[]) => `Keep the existing regions in their order and append ${regions.join(", ")} after ${was[was.length - 1]} (${regions.length > 1 ? "their CIDRs" : "its CIDR"} at the same position of vpcCidrs), as add-a-region.md says`;
-  if (!moved) {
-    if (inserted.length === 0) return [];
-    // regions[1] stays: no failover record moves, only the positions after it shift.
-    const before = now.filter((region, i) => was.includes(region) && i > now.indexOf(inserted[0]));
-    return [{ kind: "region-order-change", severity: "notice", runbook: "docs/runbooks/add-a-region.md", message: `New region(s) ${inserted.join(", ")} listed before ${before.join(", ")}: the writer's failover records stay where they are (regions[1] is still ${secondaryWas}), but the Region switch plans re-pair, and a later removal of ${secondaryWas} would hand the SECONDARY record to the next region in this order. ${append(inserted)}.` }];
-  }
-  const isNew = !was.includes(secondaryNow);
-  const record = `writer.<zone>'s SECONDARY failover record belongs to regions[1] (components/lib/dns.ts), so it moves from ${secondaryWas}${secondaryLeaves ? " (which leaves)" : ""} to ${secondaryNow}`;
-  const race = secondaryLeaves ? "" : ` The regional stacks deploy side by side: ${secondaryNow} creates a SECONDARY record while ${secondaryWas}'s stack may still hold its own, and Route 53 refuses a second SECONDARY record for the name.`;
-  const failover = isNew
-    ? ` And writer.<zone> would fail over to ${secondaryNow}, whose routing control starts Off and whose Aurora secondary may still be seeding, while unplanned-failover.md promotes regions[1].`
-    : ` And unplanned-failover.md promotes regions[1]: ${secondaryNow}, no longer ${secondaryWas}.`;
-  const release = secondaryLeaves ? "" : `: release ${secondaryWas}'s writer record first, as planned-switchover.md does for the PRIMARY one`;
-  if (!isNew && !secondaryLeaves && inserted.length === 0) {
-    // Existing secondaries reordered, nothing added or removed: a change that can ship, one stack
-    // at a time, the old secondary first (its stack drops the SECONDARY record the new one takes).
-    return [{ kind: "region-order-change", severity: "risk", runbook: "docs/runbooks/upgrade-kubernetes.md", message: `Regions ${was.join(", ")} → ${now.join(", ")} with the primary kept: ${record}.${race}${failover} Deploy this change one stack at a time, not by deploy.yml's side-by-side wave: pause deploy.yml, then deploy-stack.yml for the global stack, ${secondaryWas} (its stack deletes its SECONDARY record), then ${secondaryNow} (it creates the new one), then the others, as upgrade-kubernetes.md steps 3-4 deploy one stack at a time.` }];
-  }
-  const added = [...new Set([...inserted, ...(isNew ? [secondaryNow] : [])])];
-  const fix = [
-    ...(added.length > 0 ? [append(added)] : []),
-    ...(secondaryLeaves ? [`remove ${secondaryWas} in a change of its own (remove-a-region.md)`] : []),
-    isNew
-      ? `to give ${secondaryNow} the SECONDARY record, move it in a separate, planned change once it serves${release}`
-      : `keep ${secondaryWas} second and move the secondary to ${secondaryNow} in a separate, planned change${release}`,
-  ].join("; ");
-  return [{ kind: "region-order-change", severity: "blocking", runbook: isNew ? "docs/runbooks/add-a-region.md" : "docs/runbooks/planned-switchover.md", message: `Regions ${was.join(", ")} → ${now.join(", ")} with the primary kept: ${record}.${race}${failover} ${fix.charAt(0).toUpperCase()}${fix.slice(1)}.` }];
 }
 
 /** The DS record's TTL in the parent zone when the global stack writes it (components/global-traffic.ts). */
