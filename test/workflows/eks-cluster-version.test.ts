@@ -32,12 +32,24 @@ describe("eks-cluster-version (the running control plane against platform:kubern
   });
 
   it("names each EKS cluster of the export, with its region from its ARN; nothing from the global stack or a new one", () => {
-    expect(eksClustersOf(exported(cluster()))).toEqual([{ urn: URN, name: "prod-us-west-2", region: "us-west-2" }]);
-    expect(eksClustersOf(exported({ urn: "urn:…:GlobalCluster::prod-global", type: "aws:rds/globalCluster:GlobalCluster", outputs: {} }))).toEqual([]);
-    expect(eksClustersOf({ version: 3, deployment: { manifest: {} } })).toEqual([]);
+    const none = { clusters: [], unnamed: [] };
+    expect(eksClustersOf(exported(cluster()))).toEqual({ clusters: [{ urn: URN, name: "prod-us-west-2", region: "us-west-2" }], unnamed: [] });
+    // The ARN's region over the stack's.
+    expect(eksClustersOf(exported(cluster()), "eu-west-1").clusters[0].region).toBe("us-west-2");
+    expect(eksClustersOf(exported({ urn: "urn:…:GlobalCluster::prod-global", type: "aws:rds/globalCluster:GlobalCluster", outputs: {} }))).toEqual(none);
+    expect(eksClustersOf({ version: 3, deployment: { manifest: {} } })).toEqual(none);
     // The old half of a replacement is not asked about.
-    expect(eksClustersOf(exported(cluster(undefined, { delete: true })))).toEqual([]);
-    expect(() => eksClustersOf(exported(cluster({ version: "1.34" })))).toThrow(/has no name or ARN in its outputs/);
+    expect(eksClustersOf(exported(cluster(undefined, { delete: true })))).toEqual(none);
+  });
+
+  it("takes a cluster a failed first deploy left without its ARN from the stack's aws:region, by its name or id; skips one without either", () => {
+    // The create failed after EKS named the cluster: the state has its name (or only its id), no ARN.
+    expect(eksClustersOf(exported(cluster({ name: "prod-us-west-2" })), "us-west-2")).toEqual({ clusters: [{ urn: URN, name: "prod-us-west-2", region: "us-west-2" }], unnamed: [] });
+    expect(eksClustersOf(exported(cluster({}, { id: "prod-us-west-2" })), "us-west-2").clusters).toEqual([{ urn: URN, name: "prod-us-west-2", region: "us-west-2" }]);
+    // Without a region from the stack file either: it cannot be looked for.
+    expect(() => eksClustersOf(exported(cluster({ name: "prod-us-west-2" })))).toThrow(/has no ARN in its outputs, and the stack file names no aws:region/);
+    // Nothing names it: nothing runs that could be newer.
+    expect(eksClustersOf(exported(cluster({ version: "1.34" })), "us-west-2")).toEqual({ clusters: [], unnamed: [URN] });
   });
 
   it("refuses only a control plane newer than the config, saying both causes and what to set", () => {
@@ -49,6 +61,10 @@ describe("eks-cluster-version (the running control plane against platform:kubern
     expect(problem).toMatch(/^The EKS cluster prod-us-west-2 \(us-west-2\) runs 1\.35, newer than platform:kubernetesVersion 1\.34: AWS upgraded its control plane itself .*or platform:kubernetesVersion was lowered in Pulumi\.prod\.yaml\./);
     expect(problem).toMatch(/UpdateClusterVersion\), a downgrade EKS refuses, so nothing was refreshed or deployed\./);
     expect(problem).toMatch(/The cluster runs 1\.35; set platform:kubernetesVersion: "1\.35" in Pulumi\.prod\.yaml with its add-on and AMI pins .*docs\/runbooks\/upgrade-kubernetes\.md/);
+    // One minor on: the plan's diff of that change is an upgrade notice, nothing to acknowledge.
+    expect(problem).not.toMatch(/hazards-acknowledged/);
+    // Two minors on: that change is the plan's kubernetes-minor-skip, which the PR acknowledges with the label.
+    expect(clusterVersionProblem(at("1.36"), "1.34", "prod")).toMatch(/set platform:kubernetesVersion: "1\.36" .*calls the change the blocking hazard kubernetes-minor-skip .*once every region's cluster runs 1\.36, a reviewer adds the label hazards-acknowledged \(docs\/deploying\.md, "Blocking hazards"\)\.$/);
   });
 
   it("reads each cluster's version, and says why a read failed", async () => {
@@ -83,6 +99,17 @@ describe("eks-cluster-version (the running control plane against platform:kubern
       expect(await run("prod", exported(), answering("9.99"))).toBe(0);
       expect(asked).toEqual([]);
       expect(await run("prod-us-west-2", "not json", answering("1.34"))).toBe(2);
+      // A first deploy that failed while EKS created the cluster: no ARN, so the region of Pulumi.prod-us-west-2.yaml.
+      asked.length = 0;
+      expect(await run("prod-us-west-2", exported(cluster({ name: "prod-us-west-2" })), answering("1.34"))).toBe(0);
+      expect(asked).toEqual([{ urn: URN, name: "prod-us-west-2", region: "us-west-2" }]);
+      // And one that failed before EKS named it: a notice, no call, the deploy goes on.
+      asked.length = 0;
+      const logs: string[] = [];
+      log.mockImplementation((text: string) => void logs.push(text));
+      expect(await run("prod-us-west-2", exported(cluster({})), answering("9.99"))).toBe(0);
+      expect(asked).toEqual([]);
+      expect(logs[0]).toMatch(/^::notice::prod-us-west-2: the state's EKS cluster urn:.* has no name yet .*nothing to compare, skipped$/);
     } finally {
       error.mockRestore();
       log.mockRestore();

@@ -14,15 +14,19 @@
  * `pulumi up --refresh` of a regional stack too. The state (standard input, or `--state FILE`)
  * only names the clusters (their `name` and `arn`); `platform:kubernetesVersion` comes from the
  * stack's environment file in `--dir`, as the plan reads it. A state without an EKS cluster (the
- * global stack, a new stack) passes without a call. Exit 0 the same or older (older: the upgrade
+ * global stack, a new stack) passes without a call. A first deploy that failed while EKS created
+ * the cluster may leave it in the state without an `arn` (the refresh that would fill it runs
+ * after this gate): its region is then the stack file's `aws:region`, its name `name` or the id;
+ * one with neither is skipped with a notice (nothing runs that could be newer). Exit 0 the same or older (older: the upgrade
  * this update makes), 1 newer, 2 bad input or a read that failed (AccessDenied, an expired
  * session, a cluster AWS does not know, no `aws`).
  */
 import { execFile } from "child_process";
-import { readFileSync } from "fs";
-import { resolve } from "path";
+import { existsSync, readFileSync } from "fs";
+import { join, resolve } from "path";
 import { promisify } from "util";
 import { awsCliFailure, option } from "./poll";
+import { readConfigFile } from "../plan/inputs";
 import { environmentSettingsOf } from "./policy-config";
 
 const EKS_CLUSTER = "aws:eks/cluster:Cluster";
@@ -41,20 +45,47 @@ export interface RunningCluster extends ClusterRef {
   readonly version: string;
 }
 
-/** Each EKS cluster of a `pulumi stack export`: its name, and its region from its ARN. */
-export function eksClustersOf(state: unknown): ClusterRef[] {
+export interface StateClusters {
+  /** The clusters to ask EKS about. */
+  readonly clusters: ClusterRef[];
+  /** URNs of clusters the state holds without a name or id (a create that failed early): nothing runs to compare. */
+  readonly unnamed: string[];
+}
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+
+/**
+ * Each EKS cluster of a `pulumi stack export`: its name (`name`, else the id, which the provider
+ * sets to the name), and its region from its ARN, else `stackRegion` (the stack's `aws:region`).
+ */
+export function eksClustersOf(state: unknown, stackRegion?: string): StateClusters {
   const resources = (state as { deployment?: { resources?: unknown[] } } | null)?.deployment?.resources ?? [];
-  return resources.flatMap((r) => {
-    const resource = r as { type?: string; urn?: string; delete?: boolean; outputs?: { name?: unknown; arn?: unknown } };
+  const clusters: ClusterRef[] = [];
+  const unnamed: string[] = [];
+  for (const r of resources) {
+    const resource = r as { type?: string; urn?: string; id?: unknown; delete?: boolean; outputs?: { name?: unknown; arn?: unknown } };
     // A `delete: true` entry is the old half of a replacement, already gone or going from AWS.
-    if (resource.type !== EKS_CLUSTER || resource.delete === true) return [];
-    const name = resource.outputs?.name;
-    const region = typeof resource.outputs?.arn === "string" ? resource.outputs.arn.split(":")[3] : undefined;
-    if (typeof name !== "string" || name === "" || !region) {
-      throw new Error(`the state's EKS cluster ${resource.urn ?? "?"} has no name or ARN in its outputs: export the stack again after its last \`pulumi up\`, or look at it with \`pulumi stack --show-urns\``);
+    if (resource.type !== EKS_CLUSTER || resource.delete === true) continue;
+    const urn = resource.urn ?? "?";
+    const name = text(resource.outputs?.name) ?? text(resource.id);
+    if (name === undefined) {
+      unnamed.push(urn);
+      continue;
     }
-    return [{ urn: resource.urn ?? "?", name, region }];
-  });
+    // No ARN: the first deploy failed while EKS created the cluster, and the refresh that reads it comes after this gate.
+    const region = text(text(resource.outputs?.arn)?.split(":")[3]) ?? stackRegion;
+    if (region === undefined) {
+      throw new Error(`the state's EKS cluster ${urn} (${name}) has no ARN in its outputs, and the stack file names no aws:region to look for it in: set aws:region in the stack's file, or export the stack again after its last \`pulumi up\``);
+    }
+    clusters.push({ urn, name, region });
+  }
+  return { clusters, unnamed };
+}
+
+/** `aws:region` of the stack's file in `dir`; undefined when the file or the key is missing (the settings' read says so). */
+function stackRegionOf(stack: string, dir: string): string | undefined {
+  const file = join(dir, `Pulumi.${stack}.yaml`);
+  return existsSync(file) ? text(readConfigFile(file)["aws:region"]) : undefined;
 }
 
 /** [major, minor] of "1.35" (or "1.35.2"); undefined for anything else. */
@@ -82,8 +113,17 @@ export function clusterVersionProblem(running: readonly RunningCluster[], config
   return (
     `The EKS cluster ${which}, newer than platform:kubernetesVersion ${configured}: AWS upgraded its control plane itself (the end of ${configured}'s standard or extended support, platform:eksSupportType), ` +
     `or platform:kubernetesVersion was lowered in Pulumi.${environment}.yaml. \`pulumi up\` (after its refresh of the cluster) would ask EKS for ${configured} (UpdateClusterVersion), a downgrade EKS refuses, so nothing was refreshed or deployed. ` +
-    `The cluster runs ${version}; set platform:kubernetesVersion: "${version}" in Pulumi.${environment}.yaml with its add-on and AMI pins (eksAddonVersions, nodeAmiReleaseVersion or nodeGroupReleaseVersion, the cluster-autoscaler chart and image when pinned) for ${version}, merge it, and deploy again (docs/runbooks/upgrade-kubernetes.md, "When AWS upgraded the control plane itself").`
+    `The cluster runs ${version}; set platform:kubernetesVersion: "${version}" in Pulumi.${environment}.yaml with its add-on and AMI pins (eksAddonVersions, nodeAmiReleaseVersion or nodeGroupReleaseVersion, the cluster-autoscaler chart and image when pinned) for ${version}, merge it, and deploy again (docs/runbooks/upgrade-kubernetes.md, "When AWS upgraded the control plane itself").` +
+    (skipsMinors(configured, version)
+      ? ` That pull request's offline plan calls the change the blocking hazard kubernetes-minor-skip (it compares config with config, not with what runs): once every region's cluster runs ${version}, a reviewer adds the label hazards-acknowledged (docs/deploying.md, "Blocking hazards").`
+      : "")
   );
+}
+
+/** Whether setting `to` where `from` was skips a Kubernetes minor (the plan's kubernetes-minor-skip). */
+function skipsMinors(from: string, to: string): boolean {
+  const [a, b] = [minorOf(from), minorOf(to)];
+  return a !== undefined && b !== undefined && a[0] === b[0] && b[1] - a[1] > 1;
 }
 
 export type ClusterVersionReader = (cluster: ClusterRef) => Promise<string>;
@@ -120,12 +160,16 @@ export async function main(argv: string[], read: ClusterVersionReader = awsCliCl
   let environment: string;
   try {
     if (!stack) throw new Error("usage: pulumi stack export --stack STACK | npx tsx tools/ci/eks-cluster-version.ts --stack STACK [--dir .] [--state FILE]");
-    const clusters = eksClustersOf(JSON.parse(readFileSync(option(argv, "--state") ?? 0, "utf8")));
+    const state: unknown = JSON.parse(readFileSync(option(argv, "--state") ?? 0, "utf8"));
+    const dir = resolve(option(argv, "--dir") ?? ".");
+    const { clusters, unnamed } = eksClustersOf(state, stackRegionOf(stack, dir));
+    for (const urn of unnamed) {
+      console.log(`::notice::${stack}: the state's EKS cluster ${urn} has no name yet (its creation failed before EKS named it): nothing to compare, skipped`);
+    }
     if (clusters.length === 0) {
       console.log(`${stack}: no EKS cluster in the state: no Kubernetes version to compare`);
       return 0;
     }
-    const dir = resolve(option(argv, "--dir") ?? ".");
     ({ env: environment, settings: { kubernetesVersion: configured } } = environmentSettingsOf(stack, dir));
     running = await runningClusters(clusters, read);
   } catch (err) {
