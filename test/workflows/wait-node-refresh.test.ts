@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { fakeTime } from "../fixtures/fake-time";
 import { spawnSync } from "child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { autoScalingGroupsOf, failureHelp, judgeGroups, judgeRefresh, waitNodeRefresh, type InstanceRefresh } from "../../tools/ci/wait-node-refresh";
+import { autoScalingGroupsOf, failureHelp, judgeGroups, judgeRefresh, main, waitNodeRefresh, type InstanceRefresh } from "../../tools/ci/wait-node-refresh";
 import { temporaryDirectories } from "../plan/temp-dirs";
 import { ROOT } from "./workflow-files";
 
@@ -113,33 +113,50 @@ describe("waitNodeRefresh on a read no wait mends", () => {
   });
 });
 
+/** Runs `body` with PATH set to `path` (the tests of one worker run one at a time). */
+async function withPath<T>(path: string, body: () => Promise<T>): Promise<T> {
+  const saved = process.env.PATH;
+  process.env.PATH = path;
+  try {
+    return await body();
+  } finally {
+    process.env.PATH = saved;
+  }
+}
+
 describe("wait-node-refresh.ts CLI", () => {
-  it("reads the node pool's kind from the environment as the plan does, skips a managed pool without asking AWS, and exits 2 on an invalid config", () => {
+  it("reads the node pool's kind from the environment as the plan does, skips a managed pool without asking AWS, and exits 2 on an invalid config", async () => {
     const dir = tempDir("node-refresh-");
     // The project's own files: Pulumi.yaml gives the defaults (autoscaling) and the namespace.
     for (const file of ["Pulumi.yaml", "Pulumi.prod-us-west-2.yaml"]) copyFileSync(join(ROOT, file), join(dir, file));
     const prod = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8").replace(/^  platform:nodeAmiReleaseVersion: .*\n/m, "");
     const writeProd = (extra: string) => writeFileSync(join(dir, "Pulumi.prod.yaml"), `${prod.trimEnd()}\n${extra}`);
-    writeProd("  platform:nodePoolKind: managed\n  platform:nodeGroupReleaseVersion: 1.34.2-20260714\n");
     const outputs = join(dir, "outputs.json");
     writeFileSync(outputs, JSON.stringify({ region: "us-west-2", nodeAutoScalingGroupName: "eks-prod-us-west-2-nodes-abc" }));
-    // No aws on PATH: a call would fail the run.
-    const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/wait-node-refresh.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: "/nonexistent" } });
-    const managed = cli("--outputs", outputs, "--stack", "prod-us-west-2", "--dir", dir);
-    expect(managed.status, managed.stderr).toBe(0);
-    expect(managed.stdout).toMatch(/nodePoolKind managed: EKS's own node group update .* no instance refresh to wait for/);
-    // Unset: Pulumi.yaml's default, an Auto Scaling pool. With no aws on the runner: exit 2 at once, not 120 minutes of "still rolling".
+    const args = ["--outputs", outputs, "--stack", "prod-us-west-2", "--dir", dir];
+    const printed: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((text: string) => void printed.push(text));
+    const error = vi.spyOn(console, "error").mockImplementation((text: string) => void printed.push(text));
+    try {
+      // In-process (the command's main), with no aws on PATH: a call would fail the run.
+      writeProd("  platform:nodePoolKind: managed\n  platform:nodeGroupReleaseVersion: 1.34.2-20260714\n");
+      expect(await withPath("/nonexistent", () => main(args))).toBe(0);
+      expect(printed.pop()).toMatch(/nodePoolKind managed: EKS's own node group update .* no instance refresh to wait for/);
+      // An invalid environment: the problem, exit 2.
+      writeProd("  platform:nodePoolKind: karpenter\n");
+      expect(await main(args)).toBe(2);
+      expect(printed.pop()).toMatch(/^wait-node-refresh: .*Pulumi\.prod\.yaml: 1 configuration problem.*platform:nodePoolKind = "karpenter": must be "autoscaling" or "managed"/s);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+    // The command as the workflow starts it, once. Unset kind: Pulumi.yaml's default, an Auto
+    // Scaling pool. With no aws on the runner: exit 2 at once, not 120 minutes of "still rolling",
+    // and no stack trace.
     writeProd("");
-    const noCli = cli("--outputs", outputs, "--stack", "prod-us-west-2", "--dir", dir);
+    const noCli = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/ci/wait-node-refresh.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: "/nonexistent" } });
     expect(noCli.status, noCli.stderr).toBe(2);
     expect(noCli.stderr).toMatch(/::error::wait-node-refresh: cannot read the instance refreshes of eks-prod-us-west-2-nodes-abc \(us-west-2\): the AWS CLI is not installed on this runner/);
-    // An invalid environment, a stack that is not there: the problem, exit 2, no stack trace.
-    writeProd("  platform:nodePoolKind: karpenter\n");
-    const invalid = cli("--outputs", outputs, "--stack", "prod-us-west-2", "--dir", dir);
-    expect(invalid.status, invalid.stderr).toBe(2);
-    expect(invalid.stderr).toMatch(/^wait-node-refresh: .*Pulumi\.prod\.yaml: 1 configuration problem.*platform:nodePoolKind = "karpenter": must be "autoscaling" or "managed"/s);
-    expect(invalid.stderr).not.toMatch(/\n\s+at /);
-    // A stack outside the environment fails through the same catch as the invalid config (each spawn costs ~3 s of the suite).
+    expect(noCli.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 });

@@ -131,7 +131,8 @@ export async function waitNodeRefresh(region: string, groups: readonly string[],
   return result.done ? verdict : { state: "wait", detail: result.last };
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The command: its exit code (0 rolled, 1 failed or still rolling, 2 cannot tell). Exported for the tests, which run it in-process. */
+export async function main(argv: string[]): Promise<number> {
   const args = gateArgs(argv, 120, "wait-node-refresh.ts --stack <regional stack> [--dir .]");
   const stack = option(argv, "--stack");
   let groups: string[];
